@@ -1,0 +1,5 @@
+import { CreateAuthTables1764288000000 } from './1764288000000-CreateAuthTables.js';
+import { CreateRateLimitHits1764288000001 } from './1764288000001-CreateRateLimitHits.js';
+
+/** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
+export const migrations = [CreateAuthTables1764288000000, CreateRateLimitHits1764288000001];

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { AuthErrorCode, AuthException } from '../auth.exception.js';
+import type { AuthUser } from '../auth-user.js';
+import { AuthTokenResponse, UserResponse } from '../dto/user.response.js';
+import type { LoginDto, RegisterDto } from '../dto/register.dto.js';
+import type { UserEntity } from '../entities/user.entity.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import { Role } from '../role.js';
+import { PasswordHasherService } from './password-hasher.service.js';
+import { TokenService } from './token.service.js';
+
+/** Email and password accounts, and who a token or key belongs to. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasherService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<AuthTokenResponse> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    const user = await this.users.insertEmailAccount({ email: dto.email, passwordHash, role: dto.role as Role });
+    if (!user) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
+    return this.session(user);
+  }
+
+  async login(dto: LoginDto): Promise<AuthTokenResponse> {
+    const user = await this.users.findByEmail(dto.email);
+    const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
+    if (!user || !valid) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    return this.session(user);
+  }
+
+  async me(principal: AuthUser): Promise<UserResponse> {
+    const user = await this.users.findById(principal.id);
+    if (!user) throw new AuthException(AuthErrorCode.UNAUTHENTICATED, 'This account no longer exists');
+    return UserResponse.from(user);
+  }
+
+  /** The principal for a verified token's subject, or null when the account is gone. */
+  async principalFor(userId: string, via: AuthUser['via']): Promise<AuthUser | null> {
+    const user = await this.users.findById(userId);
+    return user ? { id: user.id, role: user.role, email: user.email, walletAddress: user.walletAddress, via } : null;
+  }
+
+  session(user: UserEntity): AuthTokenResponse {
+    const { accessToken, expiresIn } = this.tokens.issue(user);
+    return { accessToken, tokenType: 'Bearer', expiresIn, user: UserResponse.from(user) };
+  }
+}

@@ -1,0 +1,59 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { CommonErrorCode } from './common.exception.js';
+import { DomainException } from './domain.exception.js';
+import { ErrorBody, errorBody } from './error-body.js';
+
+const CODE_BY_STATUS: Partial<Record<number, CommonErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: CommonErrorCode.VALIDATION_FAILED,
+  [HttpStatus.UNAUTHORIZED]: CommonErrorCode.UNAUTHENTICATED,
+  [HttpStatus.FORBIDDEN]: CommonErrorCode.FORBIDDEN,
+  [HttpStatus.NOT_FOUND]: CommonErrorCode.NOT_FOUND,
+  [HttpStatus.PAYLOAD_TOO_LARGE]: CommonErrorCode.PAYLOAD_TOO_LARGE,
+  [HttpStatus.TOO_MANY_REQUESTS]: CommonErrorCode.RATE_LIMITED,
+};
+
+/** body-parser's errors, which Nest's Express adapter wraps as the `cause` of an HttpException. */
+function isBodyParserError(cause: unknown): cause is { type: string; limit?: number } {
+  return typeof cause === 'object' && cause !== null && typeof (cause as { type?: unknown }).type === 'string';
+}
+
+function httpExceptionMessage(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/** Maps every error to `{ statusCode, error, code, message }`; unexpected errors are logged, never leaked. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainException) {
+      return errorBody(exception.status, exception.code, exception.message);
+    }
+    if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
+      return exception.cause.type === 'entity.too.large'
+        ? errorBody(413, CommonErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than the limit of ${exception.cause.limit} bytes`)
+        : errorBody(exception.getStatus(), CommonErrorCode.MALFORMED_BODY, `Request body could not be read: ${exception.message}`);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = CODE_BY_STATUS[status] ?? (status >= 500 ? CommonErrorCode.INTERNAL : `HTTP_${status}`);
+      return errorBody(status, code, httpExceptionMessage(exception));
+    }
+    return errorBody(HttpStatus.INTERNAL_SERVER_ERROR, CommonErrorCode.INTERNAL, 'Internal server error');
+  }
+}

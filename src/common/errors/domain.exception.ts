@@ -1,0 +1,16 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * Base of every module's typed exception: a stable machine-readable code, a human message and the HTTP status
+ * the global filter answers with. Each module subclasses it with its own code enum and status table.
+ */
+export abstract class DomainException<Code extends string = string> extends Error {
+  protected constructor(
+    readonly code: Code,
+    message: string,
+    readonly status: HttpStatus,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { openDatabase } from './database/database-connection.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  const app = await createApp(config, database);
+  await app.listen(config.PORT, config.HOST);
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: `marketplace listening on ${config.publicUrl} (database: ${database.kind}); API docs at ${config.publicUrl}/docs`,
+    }),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ level: 'info', msg: `received ${signal}, shutting down` }));
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

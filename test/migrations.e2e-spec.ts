@@ -1,0 +1,46 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import type { DatabaseConnection } from '../src/database/database-connection.js';
+import { runMigrationsLocked } from '../src/database/run-migrations.js';
+import { migrations } from '../migrations/index.js';
+import { createTestDatabase } from './support/test-database.js';
+
+describe('migrations (e2e, on the real database engine)', () => {
+  let database: DatabaseConnection;
+  const sources: DataSource[] = [];
+
+  const connect = async () => {
+    const source = new DataSource(dataSourceOptions(database.url, 2));
+    sources.push(await source.initialize());
+    return source;
+  };
+  const tables = async (source: DataSource) =>
+    (await source.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)).map(
+      (row: { table_name: string }) => row.table_name,
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(sources.map((source) => source.destroy()));
+    await database.close();
+  });
+
+  it('two instances starting together apply each migration exactly once', async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    const [ranByA, ranByB] = await Promise.all([runMigrationsLocked(a), runMigrationsLocked(b)]);
+    expect(ranByA.length + ranByB.length).toBe(migrations.length);
+    const applied = await a.query(`SELECT name FROM schema_migrations ORDER BY id`);
+    expect(applied.map((row: { name: string }) => row.name)).toEqual(migrations.map((m) => m.name));
+    expect(await tables(a)).toEqual(['api_keys', 'rate_limit_hits', 'schema_migrations', 'users', 'wallet_challenges']);
+  });
+
+  it('every migration reverts cleanly and applies again', async () => {
+    const source = sources[0];
+    for (let i = 0; i < migrations.length; i += 1) await source.undoLastMigration({ transaction: 'each' });
+    expect(await tables(source)).toEqual(['schema_migrations']);
+    expect(await runMigrationsLocked(source)).toHaveLength(migrations.length);
+    expect(await tables(source)).toContain('users');
+  });
+});

@@ -1,0 +1,9 @@
+// Prints the run's totals as one plain line ("tests: N passed, N failed, N skipped") for CI logs.
+class SummaryReporter {
+  onRunComplete(_contexts, results) {
+    const skipped = results.numPendingTests + results.numTodoTests;
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    process.stdout.write(`\ntests: ${results.numPassedTests} passed, ${failed} failed, ${skipped} skipped\n`);
+  }
+}
+module.exports = SummaryReporter;

@@ -1,0 +1,14 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { getBase58Decoder } from '@solana/kit';
+
+const base58 = getBase58Decoder();
+
+/** A real Ed25519 keypair standing in for a Solana wallet: its base58 address and a signMessage like a wallet's. */
+export function testWallet() {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
+  return {
+    address: base58.decode(raw),
+    sign: (message: string) => base58.decode(sign(null, Buffer.from(message, 'utf8'), privateKey)),
+  };
+}
