@@ -94,6 +94,42 @@ export class AppConfig {
   @IsBoolean()
   TRUST_PROXY: boolean = false;
 
+  // Object storage: S3_BUCKET set -> any S3-compatible store; unset -> files under DATA_DIR/objects.
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION: string = 'us-east-1';
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a valid bucket name' })
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE: boolean = false;
+
+  /** Lifetime of presigned upload-part and download URLs. */
+  @IsInt()
+  @Min(60)
+  @Max(7 * 24 * 3600)
+  PRESIGN_TTL_SECONDS: number = 3600;
+
+  /** Capture-processing jobs this instance runs at once. 0 runs no worker here (an API-only instance). */
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  WORKER_CONCURRENCY: number = 2;
+
   /** Base of the links the API hands out; derived from PORT when PUBLIC_URL is unset. */
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');

@@ -1,0 +1,62 @@
+/** What a capture is, whatever its format. */
+export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss';
+
+/** [minLon, minLat, maxLon, maxLat] in WGS84 degrees. */
+export type BBox = [number, number, number, number];
+
+/** The facts a probe extracts from a file, normalised onto the capture. */
+export interface ProbeResult {
+  /** Short format id: mp4, mov, las, laz, ply, pcd, e57, gltf, glb, mcap, rosbag1, csv, jsonl, rinex, nmea, gpx, dji-srt. */
+  format: string;
+  modality: Modality;
+  /** ISO-8601 start and end of the data, when the file says. */
+  timeRange?: { start: string; end: string };
+  bbox?: BBox;
+  durationSeconds?: number;
+  /** Format-specific facts (codec, resolution, point count, channels, observation types, ...); JSON only. */
+  metadata: Record<string, unknown>;
+}
+
+/** Why a file was rejected; shown to the contributor with the message. */
+export type ProbeFailure = 'truncated' | 'unreadable_header' | 'unknown_format' | 'corrupt' | 'unsupported';
+
+export class ProbeError extends Error {
+  constructor(
+    readonly reason: ProbeFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
+
+/** Random access to the file being probed, for formats that keep an index at the end (MP4 moov, MCAP summary). */
+export interface ProbeInput {
+  /** Size of the whole file in bytes. */
+  size: number;
+  /** The first bytes of the file (up to HEAD_BYTES, or the whole file when smaller). */
+  head: Buffer;
+  /** Reads `length` bytes at `offset`; answers fewer only at the end of the file. */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+/**
+ * One probe's work on one file. The driver streams the file once, in order, through `push` (while hashing it),
+ * then calls `finish`. A probe that only needs headers ignores the chunks and uses `ProbeInput.read`;
+ * a text format parses the chunks as they pass. Memory must stay bounded whatever the file's size.
+ */
+export interface ProbeSession {
+  push(chunk: Buffer): void;
+  finish(): Promise<ProbeResult>;
+}
+
+export interface FormatProbe {
+  /** Format family id, e.g. 'mp4' (covers mov), 'las' (covers laz). */
+  readonly id: string;
+  /** True when the head's bytes (never the name or content type) say the file is of this family. */
+  sniff(head: Buffer): boolean;
+  open(input: ProbeInput): ProbeSession;
+}
+
+/** How many leading bytes the driver reads before choosing a probe. */
+export const HEAD_BYTES = 64 * 1024;

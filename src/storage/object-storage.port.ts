@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+
+/** An inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface ObjectStat {
+  size: number;
+  etag?: string;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+/**
+ * The object store, whatever it is: an S3-compatible service (S3Storage) or files under DATA_DIR (LocalStorage).
+ * Large uploads never pass through the API: clients PUT each part to a presigned URL, then the API completes.
+ * Keys are relative paths such as `captures/<id>/<filename>`.
+ */
+export abstract class ObjectStorage {
+  abstract readonly kind: 's3' | 'local';
+
+  /** Starts a multipart upload; answers its upload id. */
+  abstract createMultipartUpload(key: string, contentType?: string): Promise<string>;
+
+  /** A URL the client PUTs one part's bytes to, valid for `expiresInSeconds`; the response carries the part's ETag header. */
+  abstract presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+
+  /** Assembles the object from its parts, in part-number order; rejects unknown parts or wrong ETags. */
+  abstract completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
+
+  /** Abandons an upload and frees its parts. */
+  abstract abortMultipartUpload(key: string, uploadId: string): Promise<void>;
+
+  /** A time-limited GET URL; `downloadName` sets Content-Disposition so browsers save it under that name. */
+  abstract presignDownload(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+
+  /** Size (and ETag when known) of an object, or null when there is none. */
+  abstract head(key: string): Promise<ObjectStat | null>;
+
+  /** Streams the object, or the given byte range of it. Rejects when the object does not exist. */
+  abstract read(key: string, range?: ByteRange): Promise<Readable>;
+
+  /** Stores a whole object in one request (small objects: fixtures, certificates, staging). */
+  abstract put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
+
+  /** Deletes the object; deleting a missing object is not an error. */
+  abstract delete(key: string): Promise<void>;
+}
+
+/** Thrown by adapters for a missing object, so callers can answer 404 / reject a capture without knowing the store. */
+export class ObjectNotFoundError extends Error {
+  constructor(readonly key: string) {
+    super(`No object at ${key}`);
+    this.name = 'ObjectNotFoundError';
+  }
+}

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** ../shared/samples beside the checkout: real files made by others, present on these machines and in CI. */
+export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/samples');
+
+export const samplePath = (name: string) => join(SAMPLES_DIR, name);
+
+/**
+ * Runs `fn` as a describe block on a file from ../shared/samples when it is there, saying so in the title.
+ * On a clone without it, one test reports the skip by name instead, and the rest of the suite still covers the format.
+ */
+export function describeSample(name: string, fn: (path: string) => void): void {
+  const path = samplePath(name);
+  if (existsSync(path)) {
+    describe(`real sample ../shared/samples/${name}`, () => fn(path));
+  } else {
+    it(`real sample ../shared/samples/${name}: not present on this machine, not run`, () => {
+      process.stdout.write(`skipped: ../shared/samples/${name} is not present\n`);
+    });
+  }
+}
