@@ -1,0 +1,356 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { resolveRangeHeader } from './byte-range.js';
+import { LocalObjectUrlService } from './local-object-url.service.js';
+import { LocalStorage } from './local.storage.js';
+import { ObjectNotFoundError } from './object-storage.port.js';
+import { StorageErrorCode } from './storage.exception.js';
+
+const MiB = 1024 * 1024;
+const PUBLIC_URL = 'http://marketplace.test';
+const SECRET = 'a-test-secret-that-is-long-enough-for-hmac';
+
+const readAll = async (stream: Readable) => Buffer.concat(await stream.toArray());
+const md5Etag = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+const unlimited = { maxBytes: 100 * MiB };
+
+describe('LocalStorage', () => {
+  let dataDir: string;
+  let storage: LocalStorage;
+  let urls: LocalObjectUrlService;
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'local-storage-'));
+    urls = new LocalObjectUrlService(SECRET, PUBLIC_URL);
+    storage = new LocalStorage(dataDir, urls);
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const uploadFolder = (uploadId: string) => join(dataDir, 'objects', '.uploads', uploadId);
+  const tempFiles = () => (existsSync(join(dataDir, 'objects', '.tmp')) ? readdirSync(join(dataDir, 'objects', '.tmp')) : []);
+
+  describe('multipart uploads', () => {
+    const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB), randomBytes(1234)];
+    const whole = Buffer.concat(parts);
+
+    async function uploadParts(key: string) {
+      const uploadId = await storage.createMultipartUpload(key, 'video/mp4');
+      const stored = [];
+      for (const [index, bytes] of parts.entries()) {
+        stored.push(await storage.writePart(key, uploadId, index + 1, Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), unlimited));
+      }
+      return { uploadId, stored };
+    }
+
+    it('answers the quoted MD5 of each part as its ETag, like S3', async () => {
+      const { stored } = await uploadParts('captures/a/video.mp4');
+      expect(stored.map((part) => part.etag)).toEqual(parts.map(md5Etag));
+      expect(stored.map((part) => part.size)).toEqual(parts.map((bytes) => bytes.length));
+    });
+
+    it('assembles the parts in part-number order with the right ETags, then removes the upload folder', async () => {
+      const key = 'captures/a/video.mp4';
+      const { uploadId, stored } = await uploadParts(key);
+      // Listed out of order on purpose: completion sorts, as the port promises.
+      const listed = [stored[2], stored[0], stored[1]].map(({ partNumber, etag }) => ({ partNumber, etag }));
+      await storage.completeMultipartUpload(key, uploadId, listed);
+
+      expect(await storage.head(key)).toEqual({ size: whole.length });
+      expect((await readAll(await storage.read(key))).equals(whole)).toBe(true);
+      expect(existsSync(uploadFolder(uploadId))).toBe(false);
+    });
+
+    it('accepts ETags without quotes or in capitals, since clients differ', async () => {
+      const key = 'captures/b/video.mp4';
+      const { uploadId, stored } = await uploadParts(key);
+      const listed = stored.map(({ partNumber, etag }) => ({ partNumber, etag: etag.replaceAll('"', '').toUpperCase() }));
+      await storage.completeMultipartUpload(key, uploadId, listed);
+      expect((await storage.head(key))?.size).toBe(whole.length);
+    });
+
+    it('refuses a wrong ETag and stores nothing, leaving the upload to be completed correctly', async () => {
+      const key = 'captures/c/video.mp4';
+      const { uploadId, stored } = await uploadParts(key);
+      const wrong = stored.map(({ partNumber, etag }) => ({ partNumber, etag: partNumber === 2 ? md5Etag(Buffer.from('other bytes')) : etag }));
+
+      await expect(storage.completeMultipartUpload(key, uploadId, wrong)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_PART });
+      expect(await storage.head(key)).toBeNull();
+      expect(tempFiles()).toEqual([]);
+
+      await storage.completeMultipartUpload(key, uploadId, stored.map(({ partNumber, etag }) => ({ partNumber, etag })));
+      expect((await storage.head(key))?.size).toBe(whole.length);
+    });
+
+    it('refuses a part that was never uploaded, a part listed twice and an empty list', async () => {
+      const key = 'captures/d/video.mp4';
+      const { uploadId, stored } = await uploadParts(key);
+      const listed = stored.map(({ partNumber, etag }) => ({ partNumber, etag }));
+      await expect(storage.completeMultipartUpload(key, uploadId, [...listed, { partNumber: 4, etag: listed[0].etag }])).rejects.toMatchObject({
+        code: StorageErrorCode.INVALID_PART,
+      });
+      await expect(storage.completeMultipartUpload(key, uploadId, [...listed, listed[2]])).rejects.toMatchObject({ code: StorageErrorCode.INVALID_PART });
+      await expect(storage.completeMultipartUpload(key, uploadId, [])).rejects.toMatchObject({ code: StorageErrorCode.INVALID_PART });
+      expect(await storage.head(key)).toBeNull();
+    });
+
+    it('refuses parts under 5 MiB except the last, as S3 does, so local runs catch what S3 would refuse', async () => {
+      const key = 'captures/e/small.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      const first = await storage.writePart(key, uploadId, 1, Readable.from([Buffer.alloc(100, 1)]), unlimited);
+      const second = await storage.writePart(key, uploadId, 2, Readable.from([Buffer.alloc(100, 2)]), unlimited);
+      await expect(storage.completeMultipartUpload(key, uploadId, [first, second])).rejects.toMatchObject({ code: StorageErrorCode.PART_TOO_SMALL });
+      // A single small part is fine: it is the last one.
+      await storage.completeMultipartUpload(key, uploadId, [first]);
+      expect((await readAll(await storage.read(key))).equals(Buffer.alloc(100, 1))).toBe(true);
+    });
+
+    it('stops reading a part past the limit, removes the partial file and leaves the source undestroyed', async () => {
+      const key = 'captures/f/big.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      const source = Readable.from((function* () {
+        for (let i = 0; i < 10; i += 1) yield Buffer.alloc(1024, i);
+      })());
+      await expect(storage.writePart(key, uploadId, 1, source, { maxBytes: 4096 })).rejects.toMatchObject({ code: StorageErrorCode.PART_TOO_LARGE });
+      expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
+      // An HTTP request must stay open so the 413 can still be sent on it.
+      expect(source.destroyed).toBe(false);
+    });
+
+    it('refuses a part before reading when its declared length is over the limit', async () => {
+      const key = 'captures/f/declared.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      const source = Readable.from([Buffer.alloc(10)]);
+      await expect(storage.writePart(key, uploadId, 1, source, { maxBytes: 5, declaredBytes: 10 })).rejects.toMatchObject({
+        code: StorageErrorCode.PART_TOO_LARGE,
+      });
+      expect(source.readableEnded).toBe(false);
+    });
+
+    it('treats an unknown upload, or an upload of another key, as not found', async () => {
+      const uploadId = await storage.createMultipartUpload('captures/g/one.bin');
+      const body = () => Readable.from([Buffer.from('x')]);
+      await expect(storage.writePart('captures/g/other.bin', uploadId, 1, body(), unlimited)).rejects.toMatchObject({
+        code: StorageErrorCode.UPLOAD_NOT_FOUND,
+      });
+      await expect(storage.writePart('captures/g/one.bin', 'A'.repeat(24), 1, body(), unlimited)).rejects.toMatchObject({
+        code: StorageErrorCode.UPLOAD_NOT_FOUND,
+      });
+      await expect(storage.writePart('captures/g/one.bin', '../../../etc', 1, body(), unlimited)).rejects.toMatchObject({
+        code: StorageErrorCode.UPLOAD_NOT_FOUND,
+      });
+      await expect(storage.completeMultipartUpload('captures/g/other.bin', uploadId, [{ partNumber: 1, etag: md5Etag(Buffer.from('x')) }])).rejects.toMatchObject({
+        code: StorageErrorCode.UPLOAD_NOT_FOUND,
+      });
+    });
+
+    it('aborts idempotently, freeing the parts; a later part is refused', async () => {
+      const key = 'captures/h/abandoned.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      await storage.writePart(key, uploadId, 1, Readable.from([Buffer.from('part')]), unlimited);
+      await storage.abortMultipartUpload('captures/h/not-this-one.bin', uploadId);
+      expect(existsSync(uploadFolder(uploadId))).toBe(true);
+
+      await storage.abortMultipartUpload(key, uploadId);
+      await storage.abortMultipartUpload(key, uploadId);
+      expect(existsSync(uploadFolder(uploadId))).toBe(false);
+      await expect(storage.writePart(key, uploadId, 1, Readable.from([Buffer.from('late')]), unlimited)).rejects.toMatchObject({
+        code: StorageErrorCode.UPLOAD_NOT_FOUND,
+      });
+    });
+
+    it('refuses part numbers outside 1..10000', async () => {
+      const key = 'captures/i/x.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      for (const partNumber of [0, 10_001, 1.5]) {
+        await expect(storage.presignUploadPart(key, uploadId, partNumber, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+      }
+    });
+  });
+
+  describe('keys', () => {
+    const escaping = [
+      '../outside.txt',
+      'captures/../../outside.txt',
+      '/etc/passwd',
+      'captures//x',
+      'captures/x/',
+      'captures/./x',
+      'nul\0byte',
+      'back\\slash',
+      '.uploads/abc/upload.json',
+      '.tmp/x',
+      'captures/.hidden',
+      '%2e%2e/outside.txt',
+      'spaces are out',
+      'ünïcode',
+      '',
+      `${'a'.repeat(256)}/x`,
+    ];
+
+    it.each(escaping)('refuses %j for every operation, writing nothing anywhere', async (key) => {
+      const expected = { code: StorageErrorCode.INVALID_KEY };
+      await expect(storage.put(key, Buffer.from('x'))).rejects.toMatchObject(expected);
+      await expect(storage.read(key)).rejects.toMatchObject(expected);
+      await expect(storage.head(key)).rejects.toMatchObject(expected);
+      await expect(storage.delete(key)).rejects.toMatchObject(expected);
+      await expect(storage.createMultipartUpload(key)).rejects.toMatchObject(expected);
+      await expect(storage.presignDownload(key, 60)).rejects.toMatchObject(expected);
+      expect(readdirSync(dataDir)).toEqual([]);
+    });
+
+    it('does not read files outside the root through a key', async () => {
+      writeFileSync(join(dataDir, 'secret.txt'), 'secret');
+      await expect(storage.read('../secret.txt')).rejects.toMatchObject({ code: StorageErrorCode.INVALID_KEY });
+      await expect(storage.read('secret.txt')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    });
+
+    it('accepts ordinary keys with the allowed punctuation', async () => {
+      const key = 'captures/0b7e/drive_2024-05-01(1)+v2,final@x~y=z!.mcap';
+      await storage.put(key, Buffer.from('ok'));
+      expect(await storage.head(key)).toEqual({ size: 2 });
+    });
+
+    it('reports a key that cannot coexist with another on a file system as a conflict', async () => {
+      await storage.put('staging/a', Buffer.from('file'));
+      await expect(storage.put('staging/a/b', Buffer.from('below a file'))).rejects.toMatchObject({ code: StorageErrorCode.KEY_CONFLICT });
+      await storage.put('staging/c/d', Buffer.from('x'));
+      await expect(storage.put('staging/c', Buffer.from('over a folder'))).rejects.toMatchObject({ code: StorageErrorCode.KEY_CONFLICT });
+      // A prefix is no object.
+      expect(await storage.head('staging/c')).toBeNull();
+      await expect(storage.read('staging/c')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    });
+  });
+
+  describe('reads', () => {
+    const bytes = randomBytes(1000);
+    beforeEach(() => storage.put('fixtures/data.bin', bytes));
+
+    it('reads the whole object or an inclusive range, clipping the end to the object like S3', async () => {
+      expect((await readAll(await storage.read('fixtures/data.bin'))).equals(bytes)).toBe(true);
+      expect((await readAll(await storage.read('fixtures/data.bin', { start: 0, end: 9 }))).equals(bytes.subarray(0, 10))).toBe(true);
+      expect((await readAll(await storage.read('fixtures/data.bin', { start: 999, end: 999 }))).equals(bytes.subarray(999))).toBe(true);
+      expect((await readAll(await storage.read('fixtures/data.bin', { start: 990, end: 5000 }))).equals(bytes.subarray(990))).toBe(true);
+    });
+
+    it('refuses a range starting past the end, and a malformed one', async () => {
+      await expect(storage.read('fixtures/data.bin', { start: 1000, end: 1005 })).rejects.toMatchObject({ code: StorageErrorCode.RANGE_NOT_SATISFIABLE });
+      await expect(storage.read('fixtures/data.bin', { start: 10, end: 5 })).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+      await expect(storage.read('fixtures/data.bin', { start: -1, end: 5 })).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+    });
+
+    it('rejects a missing object with ObjectNotFoundError and heads it as null', async () => {
+      await expect(storage.read('fixtures/missing.bin')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(storage.read('fixtures/data.bin/below')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      expect(await storage.head('fixtures/missing.bin')).toBeNull();
+    });
+  });
+
+  describe('writes', () => {
+    it('stores Buffers and streams', async () => {
+      await storage.put('certs/a.json', Buffer.from('{"a":1}'));
+      await storage.put('certs/b.json', Readable.from([Buffer.from('{"b":'), Buffer.from('2}')]));
+      expect((await readAll(await storage.read('certs/a.json'))).toString()).toBe('{"a":1}');
+      expect((await readAll(await storage.read('certs/b.json'))).toString()).toBe('{"b":2}');
+    });
+
+    it('replaces an object atomically: a failed write leaves the old bytes and no partial file', async () => {
+      const key = 'certs/atomic.json';
+      await storage.put(key, Buffer.from('version 1'));
+      const failing = Readable.from((async function* () {
+        yield Buffer.from('version 2, half written');
+        throw new Error('the source broke');
+      })());
+      await expect(storage.put(key, failing)).rejects.toThrow('the source broke');
+
+      expect(readFileSync(join(dataDir, 'objects', 'certs', 'atomic.json'), 'utf8')).toBe('version 1');
+      expect(tempFiles()).toEqual([]);
+      expect(readdirSync(join(dataDir, 'objects', 'certs'))).toEqual(['atomic.json']);
+
+      await storage.put(key, Buffer.from('version 2'));
+      expect((await readAll(await storage.read(key))).toString()).toBe('version 2');
+    });
+
+    it('keeps serving a reader that opened the old object while a new one is put', async () => {
+      const key = 'certs/reader.bin';
+      const before = randomBytes(256 * 1024);
+      await storage.put(key, before);
+      const stream = await storage.read(key);
+      await storage.put(key, randomBytes(256 * 1024));
+      expect((await readAll(stream)).equals(before)).toBe(true);
+    });
+
+    it('deletes an object, and deleting a missing one is not an error', async () => {
+      await storage.put('certs/gone.json', Buffer.from('x'));
+      await storage.delete('certs/gone.json');
+      expect(await storage.head('certs/gone.json')).toBeNull();
+      await expect(storage.delete('certs/gone.json')).resolves.toBeUndefined();
+      await expect(storage.delete('never/was/here.bin')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('presigned URLs', () => {
+    it('hands out part URLs under the public URL whose token names the part', async () => {
+      const key = 'captures/j/x.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      const url = await storage.presignUploadPart(key, uploadId, 7, 600);
+      expect(url.startsWith(`${PUBLIC_URL}/v1/storage/local/parts/`)).toBe(true);
+      const claim = urls.verifyPart(url.slice(url.lastIndexOf('/') + 1));
+      expect(claim).toEqual({ key, uploadId, partNumber: 7, exp: expect.any(Number) });
+      expect(claim.exp * 1000 - Date.now()).toBeGreaterThan(590_000);
+      expect(claim.exp * 1000 - Date.now()).toBeLessThanOrEqual(600_000);
+    });
+
+    it('hands out download URLs carrying the download name, the key basename by default', async () => {
+      const named = await storage.presignDownload('captures/k/raw.bin', 60, 'Drive 1.mcap');
+      const unnamed = await storage.presignDownload('captures/k/raw.bin', 60);
+      expect(named.startsWith(`${PUBLIC_URL}/v1/storage/local/objects/`)).toBe(true);
+      expect(urls.verifyDownload(named.split('/').pop() ?? '')).toEqual(expect.objectContaining({ key: 'captures/k/raw.bin', name: 'Drive 1.mcap' }));
+      expect(urls.verifyDownload(unnamed.split('/').pop() ?? '').name).toBe('raw.bin');
+    });
+
+    it('refuses tokens that were tampered with, signed with another secret, expired or meant for the other route', async () => {
+      const token = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+      const download = token(await storage.presignDownload('captures/k/raw.bin', 60));
+      const [payload, signature] = download.split('.');
+      const forged = Buffer.from(JSON.stringify({ use: 'download', key: 'captures/other/secret.bin', exp: 9999999999 })).toString('base64url');
+
+      const invalid = { code: StorageErrorCode.URL_INVALID };
+      expect(() => urls.verifyDownload(`${forged}.${signature}`)).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyDownload(`${payload}.${signature.slice(0, -2)}AA`)).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyDownload(`${payload}`)).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyDownload('not a token at all')).toThrow(expect.objectContaining(invalid));
+      expect(() => new LocalObjectUrlService('another-secret-entirely-for-this-test', PUBLIC_URL).verifyDownload(download)).toThrow(
+        expect.objectContaining(invalid),
+      );
+      expect(() => urls.verifyPart(download)).toThrow(expect.objectContaining(invalid));
+
+      const expired = token(urls.downloadUrl({ key: 'captures/k/raw.bin', exp: Math.floor(Date.now() / 1000) - 1 }));
+      expect(() => urls.verifyDownload(expired)).toThrow(expect.objectContaining({ code: StorageErrorCode.URL_EXPIRED }));
+    });
+  });
+});
+
+describe('resolveRangeHeader', () => {
+  it.each([
+    [undefined, 100, { kind: 'full' }],
+    ['bytes=0-9', 100, { kind: 'partial', range: { start: 0, end: 9 } }],
+    ['bytes=90-', 100, { kind: 'partial', range: { start: 90, end: 99 } }],
+    ['bytes=-10', 100, { kind: 'partial', range: { start: 90, end: 99 } }],
+    ['bytes=-500', 100, { kind: 'partial', range: { start: 0, end: 99 } }],
+    ['bytes=50-5000', 100, { kind: 'partial', range: { start: 50, end: 99 } }],
+    ['bytes=100-', 100, { kind: 'unsatisfiable' }],
+    ['bytes=-0', 100, { kind: 'unsatisfiable' }],
+    ['bytes=0-0', 0, { kind: 'unsatisfiable' }],
+    // Ignored, so the whole object is sent: several ranges, another unit, bad syntax, a reversed range.
+    ['bytes=0-1,5-6', 100, { kind: 'full' }],
+    ['items=0-1', 100, { kind: 'full' }],
+    ['bytes=abc', 100, { kind: 'full' }],
+    ['bytes=9-1', 100, { kind: 'full' }],
+    ['bytes=-', 100, { kind: 'full' }],
+  ])('reads %j against %d bytes', (header, size, expected) => {
+    expect(resolveRangeHeader(header, size)).toEqual(expected);
+  });
+});

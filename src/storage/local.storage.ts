@@ -1,0 +1,343 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { clampRange } from './byte-range.js';
+import type { LocalObjectUrlService } from './local-object-url.service.js';
+import { S3_MIN_PART_BYTES } from './multipart-plan.js';
+import { assertValidObjectKey, keyBasename } from './object-key.js';
+import { type ByteRange, type CompletedPart, ObjectNotFoundError, ObjectStorage, type ObjectStat } from './object-storage.port.js';
+import { assertExpiry, assertPartNumber, sortedCompletedParts, unquoteEtag } from './storage-arguments.js';
+import { StorageErrorCode, StorageException } from './storage.exception.js';
+
+const UPLOADS_DIR = '.uploads';
+const TEMP_DIR = '.tmp';
+const MANIFEST = 'upload.json';
+const UPLOAD_ID = /^[A-Za-z0-9_-]{24}$/;
+const MD5_HEX = /^[0-9a-f]{32}$/;
+
+interface UploadManifest {
+  key: string;
+  contentType?: string;
+  createdAt: string;
+}
+
+/** A part as stored: its ETag is the quoted hex MD5 of its bytes, as S3 answers. */
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+/** An open object: its size is known before any byte is sent, and it cannot vanish between stat and read. */
+export interface LocalObjectHandle {
+  size: number;
+  /** Streams the object or a range of it (already checked against `size`); the stream closes the file. */
+  stream(range?: ByteRange): Readable;
+  /** Closes the file when no stream will be made. */
+  close(): Promise<void>;
+}
+
+/**
+ * Objects as files under `${DATA_DIR}/objects/<key>`, for a single machine without S3. Multipart uploads mirror S3:
+ * parts live in `.uploads/<uploadId>/` until completion concatenates them; clients PUT parts to signed URLs served by
+ * LocalStorageController. Every write lands in a temp file first and is renamed into place, so readers see the old
+ * object or the new one, never a partial file.
+ *
+ * Differences from S3 that callers may notice: objects keep no content type (downloads are application/octet-stream),
+ * `head` reports no ETag, and a key cannot be both an object and the prefix of another (`a` and `a/b`) -> KEY_CONFLICT.
+ */
+const READ_CHUNK_BYTES = 1 << 20;
+
+export class LocalStorage extends ObjectStorage {
+  readonly kind = 'local' as const;
+  readonly root: string;
+
+  constructor(
+    dataDir: string,
+    private readonly urls: LocalObjectUrlService,
+  ) {
+    super();
+    this.root = join(resolve(dataDir), 'objects');
+  }
+
+  async createMultipartUpload(key: string, contentType?: string): Promise<string> {
+    assertValidObjectKey(key);
+    const uploadId = randomBytes(18).toString('base64url');
+    const dir = join(this.root, UPLOADS_DIR, uploadId);
+    await mkdir(dirname(dir), { recursive: true });
+    await mkdir(dir);
+    const manifest: UploadManifest = { key, contentType, createdAt: new Date().toISOString() };
+    await writeFile(join(dir, MANIFEST), JSON.stringify(manifest), { flag: 'wx' });
+    return uploadId;
+  }
+
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+    assertValidObjectKey(key);
+    assertPartNumber(partNumber);
+    assertExpiry(expiresInSeconds);
+    return this.urls.partUrl({ key, uploadId, partNumber, exp: this.urls.expiresIn(expiresInSeconds) });
+  }
+
+  /**
+   * Stores one part from a stream, computing its MD5 on the way, and refuses it once it passes `maxBytes` (before
+   * reading anything when `declaredBytes`, the Content-Length, already says so). The source is not destroyed on
+   * refusal, so an HTTP caller can still answer on the same connection.
+   */
+  async writePart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    limits: { maxBytes: number; declaredBytes?: number },
+  ): Promise<StoredPart> {
+    assertValidObjectKey(key);
+    assertPartNumber(partNumber);
+    const dir = await this.uploadDir(key, uploadId);
+    const tooLarge = () =>
+      new StorageException(StorageErrorCode.PART_TOO_LARGE, `A part may be at most ${limits.maxBytes} bytes`);
+    if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) throw tooLarge();
+
+    const md5 = createHash('md5');
+    let size = 0;
+    const temp = join(dir, `.part-${randomBytes(8).toString('hex')}`);
+    try {
+      await writeNewFile(temp, body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, (chunk) => {
+        size += chunk.length;
+        if (size > limits.maxBytes) throw tooLarge();
+        md5.update(chunk);
+      });
+    } catch (error) {
+      throw isMissing(error) ? uploadNotFound(uploadId) : error;
+    }
+    const hex = md5.digest('hex');
+    try {
+      await rename(temp, join(dir, partFileName(partNumber, hex)));
+    } catch (error) {
+      await rm(temp, { force: true });
+      // The upload was completed or aborted while this part was arriving.
+      throw isMissing(error) ? uploadNotFound(uploadId) : error;
+    }
+    return { partNumber, etag: `"${hex}"`, size };
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
+    assertValidObjectKey(key);
+    const dir = await this.uploadDir(key, uploadId);
+    const sorted = sortedCompletedParts(parts);
+    const files: { partNumber: number; path: string; size: number }[] = [];
+    for (const part of sorted) {
+      const hex = unquoteEtag(part.etag).toLowerCase();
+      const path = join(dir, partFileName(part.partNumber, MD5_HEX.test(hex) ? hex : 'none'));
+      const info = await stat(path).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+      if (!info) {
+        throw new StorageException(
+          StorageErrorCode.INVALID_PART,
+          `Part ${part.partNumber} was not uploaded, or its ETag does not match the uploaded bytes`,
+        );
+      }
+      files.push({ partNumber: part.partNumber, path, size: info.size });
+    }
+    const small = files.slice(0, -1).find((file) => file.size < S3_MIN_PART_BYTES);
+    if (small) {
+      throw new StorageException(
+        StorageErrorCode.PART_TOO_SMALL,
+        `Part ${small.partNumber} has ${small.size} bytes; every part but the last needs at least ${S3_MIN_PART_BYTES}`,
+      );
+    }
+    const temp = await this.tempFile();
+    try {
+      await writeNewFile(temp, concatenate(files.map((file) => file.path)));
+    } catch (error) {
+      // Parts vanish only when the upload is aborted or completed by another call meanwhile.
+      throw isMissing(error) ? uploadNotFound(uploadId) : error;
+    }
+    await this.moveIntoPlace(temp, key);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  /** Idempotent, like a cleanup job needs: an unknown or finished upload is not an error. */
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    assertValidObjectKey(key);
+    let dir: string;
+    try {
+      dir = await this.uploadDir(key, uploadId);
+    } catch (error) {
+      if (error instanceof StorageException && error.code === StorageErrorCode.UPLOAD_NOT_FOUND) return;
+      throw error;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  async presignDownload(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
+    assertValidObjectKey(key);
+    assertExpiry(expiresInSeconds);
+    return this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key) });
+  }
+
+  async head(key: string): Promise<ObjectStat | null> {
+    assertValidObjectKey(key);
+    try {
+      const info = await stat(this.objectPath(key));
+      return info.isFile() ? { size: info.size } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const file = await this.open(key);
+    try {
+      return file.stream(range ? clampRange(range, file.size) : undefined);
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
+  }
+
+  /** Opens an object for reading; rejects with ObjectNotFoundError when there is none. */
+  async open(key: string): Promise<LocalObjectHandle> {
+    assertValidObjectKey(key);
+    let handle: FileHandle;
+    try {
+      handle = await open(this.objectPath(key), 'r');
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFoundError(key);
+      throw error;
+    }
+    const info = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (!info.isFile()) {
+      // The key names a directory: other objects live under it as a prefix, but there is no object here.
+      await handle.close();
+      throw new ObjectNotFoundError(key);
+    }
+    return {
+      size: info.size,
+      // 1 MiB reads: with the default 64 KiB, per-chunk overhead halves hashing throughput on large captures.
+      stream: (range) => handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) }),
+      close: () => handle.close(),
+    };
+  }
+
+  /** The content type is not kept (see the class comment). */
+  async put(key: string, body: Buffer | Readable): Promise<void> {
+    assertValidObjectKey(key);
+    const temp = await this.tempFile();
+    await writeNewFile(temp, Buffer.isBuffer(body) ? [body] : (body as AsyncIterable<Buffer>));
+    await this.moveIntoPlace(temp, key);
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidObjectKey(key);
+    try {
+      await unlink(this.objectPath(key));
+    } catch (error) {
+      // EISDIR: the key is only a prefix of other objects, so there is no object to delete.
+      if (isMissing(error) || errorCode(error) === 'EISDIR') return;
+      throw error;
+    }
+  }
+
+  private objectPath(key: string): string {
+    const path = join(this.root, ...key.split('/'));
+    // The key rules already forbid escaping; this guards against a future change to them.
+    if (!path.startsWith(this.root + sep)) throw new StorageException(StorageErrorCode.INVALID_KEY, `Invalid object key ${JSON.stringify(key)}`);
+    return path;
+  }
+
+  /** The folder of an upload started for this key; S3 also answers NoSuchUpload when the key differs. */
+  private async uploadDir(key: string, uploadId: string): Promise<string> {
+    if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw uploadNotFound(String(uploadId));
+    const dir = join(this.root, UPLOADS_DIR, uploadId);
+    let manifest: UploadManifest;
+    try {
+      manifest = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as UploadManifest;
+    } catch (error) {
+      if (isMissing(error)) throw uploadNotFound(uploadId);
+      throw error;
+    }
+    if (manifest.key !== key) throw uploadNotFound(uploadId);
+    return dir;
+  }
+
+  /** A fresh path in the store's temp folder, on the same file system as the objects so a rename is atomic. */
+  private async tempFile(): Promise<string> {
+    const dir = join(this.root, TEMP_DIR);
+    await mkdir(dir, { recursive: true });
+    return join(dir, randomBytes(12).toString('hex'));
+  }
+
+  private async moveIntoPlace(temp: string, key: string): Promise<void> {
+    const target = this.objectPath(key);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (['ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'].includes(errorCode(error) ?? '')) {
+        throw new StorageException(
+          StorageErrorCode.KEY_CONFLICT,
+          `Cannot store ${JSON.stringify(key)}: a prefix of it is an object, or it is the prefix of other objects`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function partFileName(partNumber: number, md5Hex: string): string {
+  // Naming a part by its MD5 lets completion check ETags with one stat, without reading the part again.
+  return `${String(partNumber).padStart(5, '0')}-${md5Hex}.part`;
+}
+
+/**
+ * Streams `source` into a new file and syncs it to disk, calling `inspect` on each chunk first (it may throw to stop).
+ * On any failure the file is removed.
+ */
+async function writeNewFile(
+  path: string,
+  source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer>,
+  inspect?: (chunk: Buffer) => void,
+): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    for await (const piece of source) {
+      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+      inspect?.(chunk);
+      for (let offset = 0; offset < chunk.length; ) {
+        offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
+      }
+    }
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(path, { force: true });
+    throw error;
+  }
+  await handle.close();
+}
+
+/** The parts one after another, read in small chunks: a part is never held in memory whole. */
+async function* concatenate(files: string[]): AsyncGenerator<Buffer> {
+  for (const file of files) {
+    for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+  }
+}
+
+function uploadNotFound(uploadId: string): StorageException {
+  return new StorageException(StorageErrorCode.UPLOAD_NOT_FOUND, `No multipart upload ${uploadId} for this key (it may have been completed or aborted)`);
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
