@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+
+import { csvTelemetry } from '../../../test/support/fixtures.js';
+import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { csvProbe, splitRecord } from './csv.probe.js';
+
+const fixture = readFileSync(new URL('../../../test/fixtures/csv/obd.csv', import.meta.url));
+const text = fixture.toString('utf8');
+const csv = (body: string) => Buffer.from(body);
+
+describe('csvProbe', () => {
+  describe('splitRecord', () => {
+    it('follows RFC 4180 quoting and reports open quotes and stray quotes', () => {
+      expect(splitRecord('a,"b,c","d ""e""",', ',')).toEqual(['a', 'b,c', 'd "e"', '']);
+      expect(splitRecord('a, "b"', ',')).toEqual(['a', 'b']);
+      expect(splitRecord('a,"b\nc', ',')).toBe('open');
+      expect(splitRecord('a,b"c', ',')).toBe('malformed');
+      expect(splitRecord('a,"b"c', ',')).toBe('malformed');
+    });
+  });
+
+  describe('sniff', () => {
+    it('claims a header row of names followed by rows of as many fields, with any of , ; tab |', () => {
+      expect(csvProbe.sniff(fixture)).toBe(true);
+      expect(csvProbe.sniff(csv("time;driver's id;speed\n1;2;3\n"))).toBe(true);
+      expect(csvProbe.sniff(csv('time\trpm\n1\t2\n'))).toBe(true);
+      expect(csvProbe.sniff(csv('can_id|dlc|data\n0x1F0|8|0011223344556677\n'))).toBe(true);
+    });
+
+    it('refuses JSON lines, NMEA, XML, SRT, RINEX, a lone header, numeric headers, invalid UTF-8 and binary data', () => {
+      expect(csvProbe.sniff(csv('{"a":1,"b":2}\n{"a":3,"b":4}\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('$GPGGA,030719.000,3747.0873,S,17518.8938,E,1,08,1.1,59.9,M,23.7,M,,0000*7D\n$GPGSA,A,3,17,28*33\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('<?xml version="1.0"?>\n<gpx version="1.1" creator="a,b">\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('1\n00:00:00,000 --> 00:00:00,033\n[latitude: 1, longitude: 2]\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('     3.04           OBSERVATION DATA    M (MIXED)           RINEX VERSION / TYPE\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('timestamp,lat,lon\n'))).toBe(false);
+      expect(csvProbe.sniff(csv('1,2,3\n4,5,6\n'))).toBe(false);
+      expect(csvProbe.sniff(Buffer.concat([csv('time,r\xe9gime\n1,2\n'), Buffer.from([0xff, 0xfe])]))).toBe(false);
+      expect(csvProbe.sniff(Buffer.from([0x4c, 0x41, 0x53, 0x46, 0x2c, 0x00, 0x0a, 0x31, 0x2c, 0x32, 0x0a]))).toBe(false);
+    });
+  });
+
+  describe('a good CSV', () => {
+    // 7-byte chunks split rows, the BOM, the quoted line break and the doubled quotes.
+    it.each([1, 7, 64, 1 << 20])('counts rows, finds time and lat/lon columns with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(csvProbe, fixture, { chunkSize });
+      expect(result).toEqual({
+        format: 'csv',
+        modality: 'telemetry',
+        // ISO with Z, with +01:00, without zone (read as UTC), epoch seconds and epoch milliseconds, all in one column.
+        timeRange: { start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:11.000Z' },
+        bbox: [13.405, 52.52, 13.4081, 52.5218],
+        durationSeconds: 11,
+        metadata: {
+          delimiter: ',',
+          columns: ['Timestamp', 'GPS Latitude (deg)', 'GPS Longitude (deg)', 'Engine RPM', 'Speed, km/h', 'Note'],
+          columnCount: 6,
+          rows: 11,
+          malformedRows: 1,
+          firstMalformedLine: 12,
+          commentLines: 1,
+          timeColumn: 'Timestamp',
+          invalidTimes: 1,
+          latitudeColumn: 'GPS Latitude (deg)',
+          longitudeColumn: 'GPS Longitude (deg)',
+          // 0,0 (no fix) and empty cells are not positions.
+          positions: 9,
+          invalidPositions: 0,
+        },
+      });
+    });
+
+    it('reads the shared fixture generator and a time column with a unit suffix', async () => {
+      const generated = await runProbe(csvProbe, csvTelemetry(500), { chunkSize: 1000 });
+      expect(generated.metadata).toMatchObject({ rows: 500, malformedRows: 0, timeColumn: 'timestamp', latitudeColumn: 'lat', longitudeColumn: 'lon' });
+      expect(generated.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:08:19.000Z' });
+      // The unit in the column name wins over the magnitude guess: 1770705000 as ms is 1970, outside the accepted years.
+      const millis = await runProbe(csvProbe, csv('time (ms);lng;latitude\n1770705000;13.4;52.5\n1770705001;13.5;52.6\n'));
+      expect(millis.timeRange).toBeUndefined();
+      expect(millis.metadata).toMatchObject({ delimiter: ';', timeColumn: 'time (ms)', invalidTimes: 2 });
+      const micros = await runProbe(csvProbe, csv('timestamp_us;lng;latitude\n1770705000000000;13.4;52.5\n1770705001500000;13.5;52.6\n'));
+      expect(micros.timeRange).toEqual({ start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:01.500Z' });
+      expect(micros.bbox).toEqual([13.4, 52.5, 13.5, 52.6]);
+    });
+  });
+
+  describe('truncated and malformed CSV', () => {
+    it('reports a last row cut short as truncated', async () => {
+      const cut = fixture.subarray(0, fixture.length - 12);
+      await expectProbeFailure(csvProbe, cut, 'truncated', /the last row \(line 15\) has 3 of 6 fields and no line end: the file was cut; 10 rows were read/, { chunkSize: 7 });
+    });
+
+    it('reports a file cut inside a quoted field as truncated', async () => {
+      const cut = fixture.subarray(0, Buffer.byteLength(text.slice(0, text.indexOf('line note'))));
+      await expectProbeFailure(csvProbe, cut, 'truncated', /ends inside a quoted field opened on line 5; 2 rows were read/);
+    });
+
+    it('rejects a file whose rows mostly do not fit the header', async () => {
+      // The first 20 rows fit, so the sniffer claims it; then the table falls apart.
+      const lying = csv(`a,b,c\n${'1,2,3\n'.repeat(20)}${'1,2\n'.repeat(5)}${'4,5,6,7\n'.repeat(5)}`);
+      await expectProbeFailure(csvProbe, lying, 'corrupt', /10 of 30 rows do not have the header's 3 fields \(first at line 22\)/);
+    });
+
+    it('rejects a header without data rows, invalid UTF-8 after a good start, and binary data', async () => {
+      await expectProbeFailure(csvProbe, csv('time,lat,lon\n\n'), 'corrupt', /header row but no data rows/, { skipSniff: true });
+      const big = csvTelemetry(2000);
+      await expectProbeFailure(csvProbe, Buffer.concat([big, Buffer.from([0x31, 0x2c, 0xc3, 0x28, 0x0a])]), 'corrupt', /line 2002 is not valid UTF-8/);
+      await expectProbeFailure(csvProbe, Buffer.concat([big, Buffer.from([0x00, 0x01])]), 'corrupt', /NUL byte/);
+    });
+
+    it('rejects a quoted field that never closes instead of buffering the rest of the file', async () => {
+      const endless = Buffer.concat([csvTelemetry(30), csv('2026-11-27T09:00:00Z,"'), Buffer.from('x\n'.repeat(600 * 1024))]);
+      await expectProbeFailure(csvProbe, endless, 'corrupt', /quoted field opened on line 32 runs on for more than 1 MiB/, { chunkSize: 256 * 1024 });
+    });
+  });
+});

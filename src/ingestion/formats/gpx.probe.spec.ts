@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+
+import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { gpxProbe } from './gpx.probe.js';
+
+const fixture = readFileSync(new URL('../../../test/fixtures/gpx/ride.gpx', import.meta.url));
+const text = fixture.toString('utf8');
+const gpx = (body: string) => Buffer.from(`<?xml version="1.0"?>\n<gpx version="1.1" creator="t">\n${body}\n</gpx>\n`);
+
+describe('gpxProbe', () => {
+  describe('sniff', () => {
+    it('claims a document whose root is <gpx>, after a declaration, comments or a DOCTYPE', () => {
+      expect(gpxProbe.sniff(fixture)).toBe(true);
+      expect(gpxProbe.sniff(Buffer.from('\uFEFF<!DOCTYPE gpx>\n<!-- x -->\n<gpx:gpx xmlns:gpx="http://www.topografix.com/GPX/1/1">'))).toBe(true);
+    });
+
+    it('refuses other XML, a <gpx> that is not the root, and binary data', () => {
+      expect(gpxProbe.sniff(Buffer.from('<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><!-- <gpx> --></kml>'))).toBe(false);
+      expect(gpxProbe.sniff(Buffer.from('<html><body>export as <gpx> here</body></html>'))).toBe(false);
+      expect(gpxProbe.sniff(Buffer.from('lat,lon\n<gpx\n'))).toBe(false);
+      expect(gpxProbe.sniff(Buffer.concat([Buffer.from('<gpx '), Buffer.from([0, 1, 2])]))).toBe(false);
+    });
+  });
+
+  describe('a good GPX 1.1 file', () => {
+    // 1-byte chunks split every tag, entity and the UTF-8 en dash in a waypoint name.
+    it.each([1, 7, 64, 1 << 20])('counts tracks, segments, routes, waypoints and points with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(gpxProbe, fixture, { chunkSize });
+      expect(result).toEqual({
+        format: 'gpx',
+        modality: 'gnss',
+        // 10:05:00+01:00 is 09:05Z; the point whose <time> is not a time is counted apart.
+        timeRange: { start: '2026-03-01T08:00:00.000Z', end: '2026-03-01T13:30:00.000Z' },
+        bbox: [14.49, 46.04, 14.53, 46.07],
+        durationSeconds: 5.5 * 3600,
+        metadata: {
+          version: '1.1',
+          creator: 'Probe & Tests 1.0',
+          createdAt: '2026-03-01T07:00:00.000Z',
+          tracks: 2,
+          segments: 3,
+          routes: 1,
+          waypoints: 2,
+          trackPoints: 5,
+          routePoints: 3,
+          points: 8,
+          timedPoints: 5,
+          invalidTimes: 1,
+          elevationRangeMeters: { min: 295.5, max: 330 },
+          declaredBounds: [14.49, 46.04, 14.53, 46.07],
+        },
+      });
+    });
+
+    it('reads ISO-8859-1 files as declared', async () => {
+      const latin1 = Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?>\n<gpx version="1.0" creator="Garmin \xe9tude"><wpt lat="1" lon="2"/></gpx>`, 'latin1');
+      const result = await runProbe(gpxProbe, latin1, { chunkSize: 3 });
+      expect(result.metadata).toMatchObject({ creator: 'Garmin étude', waypoints: 1 });
+    });
+  });
+
+  describe('truncated files', () => {
+    it('reports a file cut between elements as truncated, with the open element and the points read', async () => {
+      const cut = fixture.subarray(0, text.indexOf('<trk>\n    <name>Afternoon'));
+      await expectProbeFailure(gpxProbe, cut, 'truncated', /ends inside <gpx> \(1 element still open\), after 8 points/, { chunkSize: 7 });
+      const deeper = fixture.subarray(0, Buffer.byteLength(text.slice(0, text.indexOf('<trkpt lat="46.0600"'))));
+      await expectProbeFailure(gpxProbe, deeper, 'truncated', /ends inside <trkseg> \(3 elements still open\), after 7 points/);
+    });
+
+    it('reports a file cut inside a tag or a character as truncated', async () => {
+      await expectProbeFailure(gpxProbe, fixture.subarray(0, text.indexOf('lon="14.5250"')), 'truncated', /ends inside a tag near line 34, after 9 points/, { chunkSize: 5 });
+      const dash = fixture.indexOf(Buffer.from('–'));
+      await expectProbeFailure(gpxProbe, fixture.subarray(0, dash + 1), 'truncated', /ends inside a multi-byte character/);
+    });
+  });
+
+  describe('malformed and lying files', () => {
+    it.each([
+      ['a mismatched end tag', gpx('<trk><trkseg></trk></trkseg>'), /<\/trk> closes <trkseg>/],
+      ['an unquoted attribute', gpx('<wpt lat=46 lon=14/>'), /malformed tag <wpt>/],
+      ['a duplicate attribute', gpx('<wpt lat="46" lat="47" lon="14"/>'), /duplicate attribute 'lat'/],
+      ['a bare ampersand', gpx('<wpt lat="46" lon="14"><name>fish & chips</name></wpt>'), /bare '&' in text/],
+      ['a latitude off the globe', gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/></trkseg></trk>'), /<trkpt> with lat="123.4" lon="14", which is not a WGS84 position/],
+      ['a point without lon', gpx('<wpt lat="46"/>'), /<wpt> with lat="46" lon=""/],
+      ['text after the root', Buffer.concat([gpx(''), Buffer.from('trailing words')]), /text after the end of the <gpx> element/],
+      ['a second root', Buffer.concat([gpx(''), Buffer.from('<gpx></gpx>')]), /a second root element <gpx>/],
+      ['an end tag with nothing open', Buffer.from('<gpx></gpx></gpx>'), /end tag <\/gpx> with no open element/],
+      ['a late XML declaration', Buffer.from('<gpx><?xml version="1.0"?></gpx>'), /XML declaration after the start/],
+    ])('rejects %s as corrupt', async (_what, file, message) => {
+      await expectProbeFailure(gpxProbe, file, 'corrupt', message, { chunkSize: 4 });
+    });
+
+    it('rejects points outside the bounds the file declares', async () => {
+      const lying = Buffer.from(text.replace('maxlat="46.0700"', 'maxlat="46.0600"'));
+      await expectProbeFailure(gpxProbe, lying, 'corrupt', /declares <bounds> \[14.49, 46.04, 14.53, 46.06\] but 3 points lie outside them/);
+    });
+
+    it('rejects a document whose root is not <gpx>, binary data and invalid UTF-8', async () => {
+      // skipSniff: these bytes would not reach the probe through the driver; the session must still refuse them.
+      await expectProbeFailure(gpxProbe, Buffer.from('<kml><Document/></kml>'), 'corrupt', /root element is <kml>, not <gpx>/, { skipSniff: true });
+      await expectProbeFailure(gpxProbe, Buffer.concat([fixture.subarray(0, 300), Buffer.from([0, 0xff])]), 'corrupt', /NUL byte\) at byte 300/, { skipSniff: true });
+      await expectProbeFailure(gpxProbe, Buffer.concat([gpx('<wpt lat="1" lon="2"><name>'), Buffer.from([0xc3, 0x28])]), 'corrupt', /invalid UTF-8/);
+    });
+
+    it('rejects a tag that never ends instead of buffering it', async () => {
+      const endless = Buffer.concat([Buffer.from('<gpx><wpt lat="1" lon="2" name="'), Buffer.alloc(1100 * 1024, 0x61)]);
+      await expectProbeFailure(gpxProbe, endless, 'corrupt', /longer than 1 MiB/, { chunkSize: 64 * 1024 });
+    });
+  });
+
+  describeSample('cerknicko-jezero.gpx', (path) => {
+    it('describes the GPSBabel GPX 1.0 file (figures checked with Python xml.etree)', async () => {
+      const result = await runProbe(gpxProbe, path, { chunkSize: 1000 });
+      expect(result).toMatchObject({
+        timeRange: { start: '2010-08-05T14:23:59.000Z', end: '2010-08-05T16:23:49.000Z' },
+        bbox: [14.28863327, 45.735199945, 14.377516648, 45.795349991],
+      });
+      expect(result.metadata).toEqual({
+        version: '1.0',
+        creator: 'GPSBabel - http://www.gpsbabel.org',
+        createdAt: '2010-08-06T10:36:35.000Z',
+        tracks: 8,
+        segments: 8,
+        routes: 0,
+        waypoints: 7,
+        trackPoints: 296,
+        routePoints: 0,
+        points: 296,
+        timedPoints: 297,
+        invalidTimes: 0,
+        elevationRangeMeters: { min: -0.11438, max: 579.331543 },
+        declaredBounds: [14.28863327, 45.735199945, 14.377516648, 45.795349991],
+      });
+    });
+  });
+});

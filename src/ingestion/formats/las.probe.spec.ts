@@ -1,0 +1,293 @@
+import { readFileSync } from 'node:fs';
+
+import { describeSample } from '../../../test/support/samples.js';
+import { assertSurvivesMutations, driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { lasProbe } from './las.probe.js';
+
+// ---- LAS / LAZ builders: a header as the spec lays it out, VLRs, and point bytes ----
+
+interface LasSpec {
+  minor?: number;
+  pointFormat?: number;
+  compressed?: boolean;
+  recordLength?: number;
+  points?: number;
+  /** 64-bit count of LAS 1.4 (defaults to `points`). */
+  count64?: bigint;
+  legacyCount?: number;
+  scale?: [number, number, number];
+  offset?: [number, number, number];
+  min?: [number, number, number];
+  max?: [number, number, number];
+  vlrs?: Buffer[];
+  /** Bytes after the point data offset (defaults to points x record length zeros). */
+  pointData?: Buffer;
+  globalEncoding?: number;
+  vlrCountOverride?: number;
+}
+
+function vlr(userId: string, recordId: number, body: Buffer, lengthOverride?: number): Buffer {
+  const head = Buffer.alloc(54);
+  head.write(userId, 2, 'latin1');
+  head.writeUInt16LE(recordId, 18);
+  head.writeUInt16LE(lengthOverride ?? body.length, 20);
+  head.write('test record', 22, 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+function geoKeys(keys: Array<[number, number, number, number]>): Buffer {
+  const out = Buffer.alloc(8 + keys.length * 8);
+  [1, 1, 0, keys.length].forEach((v, i) => out.writeUInt16LE(v, i * 2));
+  keys.forEach((k, i) => k.forEach((v, j) => out.writeUInt16LE(v, 8 + i * 8 + j * 2)));
+  return out;
+}
+
+function buildLas(spec: LasSpec = {}): Buffer {
+  const minor = spec.minor ?? 2;
+  const headerSize = minor >= 4 ? 375 : minor === 3 ? 235 : 227;
+  const pointFormat = spec.pointFormat ?? 1;
+  const recordLength = spec.recordLength ?? [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67][pointFormat];
+  const points = spec.points ?? 3;
+  const vlrs = Buffer.concat(spec.vlrs ?? []);
+  const h = Buffer.alloc(headerSize);
+  h.write('LASF', 0, 'latin1');
+  h.writeUInt16LE(spec.globalEncoding ?? 0, 6);
+  h[24] = 1;
+  h[25] = minor;
+  h.write('TEST', 26, 'latin1');
+  h.write('probe spec builder', 58, 'latin1');
+  h.writeUInt16LE(100, 90);
+  h.writeUInt16LE(2024, 92);
+  h.writeUInt16LE(headerSize, 94);
+  h.writeUInt32LE(headerSize + vlrs.length, 96);
+  h.writeUInt32LE(spec.vlrCountOverride ?? (spec.vlrs ?? []).length, 100);
+  h[104] = pointFormat | (spec.compressed ? 0x80 : 0);
+  h.writeUInt16LE(recordLength, 105);
+  h.writeUInt32LE(spec.legacyCount ?? (minor >= 4 && pointFormat >= 6 ? 0 : points), 107);
+  const [sx, sy, sz] = spec.scale ?? [0.01, 0.01, 0.01];
+  const [ox, oy, oz] = spec.offset ?? [0, 0, 0];
+  const [minX, minY, minZ] = spec.min ?? [100, 200, 10];
+  const [maxX, maxY, maxZ] = spec.max ?? [110, 220, 30];
+  [sx, sy, sz, ox, oy, oz, maxX, minX, maxY, minY, maxZ, minZ].forEach((v, i) => h.writeDoubleLE(v, 131 + i * 8));
+  if (minor >= 4) h.writeBigUInt64LE(spec.count64 ?? BigInt(points), 247);
+  const data = spec.pointData ?? Buffer.alloc(points * recordLength);
+  return Buffer.concat([h, vlrs, data]);
+}
+
+/** LASzip VLR (compressor 2 = pointwise chunked) with a chunk size. */
+function laszipVlr(chunkSize: number, compressor = 2): Buffer {
+  const body = Buffer.alloc(34 + 6);
+  body.writeUInt16LE(compressor, 0);
+  body[4] = 3;
+  body[5] = 4;
+  body.writeUInt32LE(chunkSize, 12);
+  body.writeBigInt64LE(-1n, 16);
+  body.writeBigInt64LE(-1n, 24);
+  body.writeUInt16LE(1, 32);
+  return vlr('laszip encoded', 22204, body);
+}
+
+/** LAZ point data: chunk table offset, some "compressed" bytes, the chunk table header (version 0, n chunks). */
+function lazData(chunks: number, pointOffset: number, compressedBytes = 100): Buffer {
+  const out = Buffer.alloc(8 + compressedBytes + 8);
+  out.writeBigInt64LE(BigInt(pointOffset + 8 + compressedBytes), 0);
+  out.writeUInt32LE(0, 8 + compressedBytes);
+  out.writeUInt32LE(chunks, 8 + compressedBytes + 4);
+  return out;
+}
+
+const WKT_UTM33 =
+  'PROJCS["WGS 84 / UTM zone 33N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",15],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AUTHORITY["EPSG","32633"]]';
+
+describe('lasProbe', () => {
+  describe('sniff', () => {
+    it('recognises LASF and nothing else', () => {
+      expect(lasProbe.sniff(buildLas())).toBe(true);
+      expect(lasProbe.sniff(Buffer.from('LAS 1.2 text export'))).toBe(false);
+      expect(lasProbe.sniff(Buffer.from('ASTM-E57'))).toBe(false);
+      expect(lasProbe.sniff(Buffer.from('LAS'))).toBe(false);
+    });
+  });
+
+  describe('good files', () => {
+    it('describes LAS 1.2 in EPSG:4326 with a WGS84 bbox from the GeoTIFF keys', async () => {
+      const file = buildLas({
+        points: 3,
+        scale: [1e-7, 1e-7, 0.001],
+        min: [2.29, 48.85, 30],
+        max: [2.3, 48.86, 70],
+        vlrs: [vlr('LASF_Projection', 34735, geoKeys([[1024, 0, 1, 2], [2048, 0, 1, 4326]]))],
+      });
+      const result = await runProbe(lasProbe, file);
+      expect(result).toMatchObject({
+        format: 'las',
+        modality: 'pointcloud',
+        bbox: [2.29, 48.85, 2.3, 48.86],
+        metadata: {
+          version: '1.2',
+          pointFormat: 1,
+          pointRecordLength: 28,
+          compressed: false,
+          pointCount: 3,
+          scale: [1e-7, 1e-7, 0.001],
+          bounds: { min: [2.29, 48.85, 30], max: [2.3, 48.86, 70] },
+          crs: { source: 'geotiff', kind: 'geographic', epsg: 4326 },
+          bboxSource: 'EPSG:4326',
+          creationDate: '2024-04-09',
+          systemIdentifier: 'TEST',
+        },
+      });
+    });
+
+    it('keeps native bounds and the CRS of a projected LAS 1.4 (64-bit count, WKT), without a WGS84 bbox', async () => {
+      const file = buildLas({ minor: 4, pointFormat: 6, points: 5, min: [500000, 5000000, 0], max: [500100, 5000100, 10], vlrs: [vlr('LASF_Projection', 2112, Buffer.from(`${WKT_UTM33}\0`))], globalEncoding: 0x11 });
+      const result = await runProbe(lasProbe, file);
+      expect(result.bbox).toBeUndefined();
+      expect(result.metadata).toMatchObject({
+        version: '1.4',
+        pointFormat: 6,
+        pointCount: 5,
+        gpsTime: 'adjusted-standard',
+        crs: { source: 'wkt', kind: 'projected', name: 'WGS 84 / UTM zone 33N', epsg: 32633 },
+        bounds: { min: [500000, 5000000, 0], max: [500100, 5000100, 10] },
+      });
+    });
+
+    it('assumes lon/lat only when there is no CRS and the scale is degree-sized', async () => {
+      const lonLat = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
+      expect(lonLat.bbox).toEqual([-122.5, 37.7, -122.4, 37.8]);
+      expect(lonLat.metadata.bboxSource).toMatch(/assumed lon\/lat/);
+      // Same numbers at centimetre scale are a local metric frame, not degrees.
+      const local = await runProbe(lasProbe, buildLas({ scale: [0.01, 0.01, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
+      expect(local.bbox).toBeUndefined();
+    });
+
+    it('describes a COPC file: LAZ, chunk table checked, hierarchy position and GPS time range', async () => {
+      const copc = Buffer.alloc(160);
+      [100, 200, 50, 64, 1].forEach((v, i) => copc.writeDoubleLE(v, i * 8));
+      const headerAndVlrs = 375 + 54 + 160 + 54 + 40;
+      const data = lazData(1, headerAndVlrs);
+      copc.writeBigUInt64LE(BigInt(headerAndVlrs + 8), 40); // root hierarchy inside the file
+      copc.writeBigUInt64LE(32n, 48);
+      // Adjusted standard GPS time (GPS seconds - 1e9) of 2021-01-01T00:00:00Z and one hour later.
+      const t0 = (Date.UTC(2021, 0, 1) - Date.UTC(1980, 0, 6)) / 1000 + 18 - 1e9;
+      copc.writeDoubleLE(t0, 56);
+      copc.writeDoubleLE(t0 + 3600, 64);
+      const file = buildLas({ minor: 4, pointFormat: 6, compressed: true, points: 10, globalEncoding: 1, vlrs: [vlr('copc', 1, copc), laszipVlr(0xffffffff, 3)], pointData: data });
+      const result = await runProbe(lasProbe, file);
+      expect(result).toMatchObject({
+        format: 'laz',
+        timeRange: { start: '2021-01-01T00:00:00.000Z', end: '2021-01-01T01:00:00.000Z' },
+        metadata: { compressed: true, pointCount: 10, laszip: { compressor: 3, chunks: 1 }, copc: { center: [100, 200, 50], halfSize: 64, rootHierarchySize: 32 } },
+      });
+    });
+
+    it('ignores pushed chunks (header-only) and reads only the header and VLRs', async () => {
+      const file = buildLas({ points: 50_000 });
+      const run = await driveProbe(lasProbe, file, { chunkSize: 64 * 1024 });
+      expect(run.error).toBeUndefined();
+      expect(run.pushes).toBeGreaterThan(10);
+      expect(run.reads.reduce((n, r) => n + r.returned, 0)).toBeLessThan(1024);
+    });
+  });
+
+  describe('truncated files', () => {
+    it('rejects a LAS 1.4 file whose point records are cut off, with the figures', async () => {
+      const file = buildLas({ minor: 4, pointFormat: 3, points: 1200 }).subarray(0, 20_000);
+      await expectProbeFailure(lasProbe, file, 'truncated', /^LAS header declares 1200 points of 34 bytes after offset 375 but the file has only 20000 bytes: truncated$/);
+    });
+
+    it('rejects a LAZ file whose chunk table (at the end) is missing', async () => {
+      const full = buildLas({ compressed: true, pointFormat: 3, points: 100, vlrs: [laszipVlr(50)], pointData: lazData(2, 227 + 94) });
+      await runProbe(lasProbe, full); // the uncut file is fine: 100 points in chunks of 50 = 2 chunks
+      await expectProbeFailure(lasProbe, full.subarray(0, full.length - 8), 'truncated', /LAZ chunk table should be at offset 429 but the file has only 429 bytes: truncated/);
+    });
+
+    it('rejects a file shorter than a LAS header', async () => {
+      await expectProbeFailure(lasProbe, buildLas().subarray(0, 100), 'truncated', /needs at least 227 bytes but the file has only 100/);
+    });
+  });
+
+  describe('lying and hostile files', () => {
+    it('rejects a 1.4 header claiming 2^63 points', async () => {
+      await expectProbeFailure(lasProbe, buildLas({ minor: 4, pointFormat: 6, count64: 2n ** 63n }), 'corrupt', /impossible 9223372036854775808 points/);
+    });
+
+    it('rejects a header claiming 10^12 points in a small file as truncated, without reading them', async () => {
+      const run = await driveProbe(lasProbe, buildLas({ minor: 4, pointFormat: 6, count64: 10n ** 12n, points: 2 }));
+      expect(run.error).toMatchObject({ reason: 'truncated', message: expect.stringMatching(/declares 1000000000000 points of 30 bytes/) });
+      expect(Math.max(...run.reads.map((r) => r.length))).toBeLessThanOrEqual(375);
+    });
+
+    it('rejects more VLRs than fit before the point data', async () => {
+      await expectProbeFailure(lasProbe, buildLas({ vlrCountOverride: 4_000_000_000 }), 'corrupt', /declares 4000000000 VLRs but only 0 bytes lie between/);
+    });
+
+    it('rejects a VLR whose length runs into the point data', async () => {
+      const file = buildLas({ vlrs: [vlr('LASF_Projection', 34735, Buffer.alloc(16), 60000)] });
+      await expectProbeFailure(lasProbe, file, 'corrupt', /VLR 1 \(LASF_Projection 34735\) declares 60000 bytes, running past the point data offset/);
+    });
+
+    it('rejects a compressed mark without a LASzip VLR, and a chunk table that does not match the point count', async () => {
+      await expectProbeFailure(lasProbe, buildLas({ compressed: true, pointData: lazData(1, 227) }), 'corrupt', /no LASzip VLR/);
+      const lying = buildLas({ compressed: true, pointFormat: 3, points: 1_000_000, vlrs: [laszipVlr(50_000)], pointData: lazData(2, 227 + 94) });
+      await expectProbeFailure(lasProbe, lying, 'corrupt', /chunk table lists 2 chunks but 1000000 points in chunks of 50000 need 20/);
+    });
+
+    it('rejects undefined point formats, future versions, short headers and zero scales', async () => {
+      await expectProbeFailure(lasProbe, buildLas({ pointFormat: 42, recordLength: 100 }), 'unsupported', /point data format 42 is not defined/);
+      const v2 = buildLas();
+      v2[24] = 2;
+      await expectProbeFailure(lasProbe, v2, 'unsupported', /version 2\.2 is not supported/);
+      const short = buildLas();
+      short.writeUInt16LE(100, 94);
+      await expectProbeFailure(lasProbe, short, 'corrupt', /header size is 100 bytes, less than the 227/);
+      await expectProbeFailure(lasProbe, buildLas({ scale: [0, 0.01, 0.01] }), 'corrupt', /scale factors 0, 0.01, 0.01 are not usable/);
+      await expectProbeFailure(lasProbe, buildLas({ pointFormat: 3, recordLength: 20 }), 'corrupt', /format 3 records need at least 34 bytes but the header says 20/);
+    });
+
+    it('rejects garbage after the LASF magic', async () => {
+      const garbage = Buffer.concat([Buffer.from('LASF'), Buffer.alloc(400, 0xa5)]);
+      await expectProbeFailure(lasProbe, garbage, 'unsupported', /LAS version 165\.165 is not supported/);
+    });
+  });
+
+  it('survives random byte edits and cuts of good files with a ProbeError or a result', async () => {
+    await assertSurvivesMutations(lasProbe, buildLas({ minor: 4, pointFormat: 6, points: 20, vlrs: [vlr('LASF_Projection', 2112, Buffer.from(WKT_UTM33))] }), { headerBytes: 800 });
+    await assertSurvivesMutations(lasProbe, buildLas({ compressed: true, pointFormat: 3, points: 100, vlrs: [laszipVlr(50), vlr('LASF_Projection', 34735, geoKeys([[1024, 0, 1, 2], [2048, 0, 1, 4326]]))], pointData: lazData(2, 227 + 94 + 54 + 24) }));
+  });
+
+  describeSample('autzen_trim.laz', (path) => {
+    // Facts checked with a Python struct dump of the header and VLRs (see the report), independent of this probe.
+    it('gives the LAZ header facts, the LASzip chunk table and the projected CRS (no WGS84 bbox)', async () => {
+      const result = await runProbe(lasProbe, path);
+      expect(result).toMatchObject({
+        format: 'laz',
+        modality: 'pointcloud',
+        metadata: {
+          version: '1.2',
+          pointFormat: 3,
+          pointRecordLength: 34,
+          compressed: true,
+          pointCount: 110000,
+          scale: [0.01, 0.01, 0.01],
+          offset: [0, 0, 0],
+          bounds: { min: [636001.76, 848935.2000000001, 406.26], max: [637179.2200000001, 849497.9, 520.51] },
+          generatingSoftware: 'PDAL 1.0.0 (9e8465)',
+          creationDate: '2015-09-10',
+          laszip: { compressor: 2, chunkSize: 50000, chunks: 3, chunkTableOffset: 603333 },
+          crs: { source: 'wkt', kind: 'projected', name: 'NAD_1983_HARN_Lambert_Conformal_Conic' },
+          geoKeys: { modelType: 1, citation: 'NAD_1983_HARN_Lambert_Conformal_Conic' },
+        },
+      });
+      // Its WKT carries no EPSG code of its own (the last AUTHORITY in the text is the foot unit's, 9002).
+      expect((result.metadata.crs as { epsg?: number }).epsg).toBeUndefined();
+      expect(result.bbox).toBeUndefined();
+    });
+
+    it('rejects the same file without its last 20 bytes (the chunk table)', async () => {
+      const bytes = readFileSync(path);
+      await expectProbeFailure(lasProbe, bytes.subarray(0, bytes.length - 20), 'truncated', /LAZ chunk table should be at offset 603333 but the file has only 603333 bytes/);
+    });
+  });
+});

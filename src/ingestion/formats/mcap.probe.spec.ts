@@ -1,0 +1,229 @@
+import { McapWriter, TempBuffer } from '@mcap/core';
+// Test-only compressor: @mcap/support (a dependency) brings it, the probe itself only decompresses.
+import zstd from '@foxglove/wasm-zstd';
+
+import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { mcapProbe } from './mcap.probe.js';
+
+const T0 = BigInt(Date.UTC(2026, 0, 1)) * 1_000_000n;
+const MS = 1_000_000n;
+const text = (s: string) => new TextEncoder().encode(s);
+
+interface Built {
+  bytes: Buffer;
+  chunkCount: number;
+}
+
+/**
+ * 50 /imu messages every 20 ms from 2026-01-01T00:00:00Z, 10 /gps/fix messages, an /idle channel without messages,
+ * a 3000-byte attachment and 2 metadata records; small chunks so that there are several.
+ */
+async function buildMcap(options: { zstd?: boolean; chunked?: boolean; lie?: (writer: McapWriter) => void } = {}): Promise<Built> {
+  const buffer = new TempBuffer();
+  const writer = new McapWriter({
+    writable: buffer,
+    useChunks: options.chunked ?? true,
+    chunkSize: 1024,
+    compressChunk: options.zstd ? (data) => ({ compression: 'zstd', compressedData: zstd.compress(data) }) : undefined,
+  });
+  await writer.start({ profile: 'x-probe-tests', library: 'probe-tests 1.0' });
+  const fix = await writer.registerSchema({ name: 'geo.Fix', encoding: 'jsonschema', data: text('{"type":"object"}') });
+  const gps = await writer.registerChannel({ topic: '/gps/fix', messageEncoding: 'json', schemaId: fix, metadata: new Map() });
+  const imu = await writer.registerChannel({ topic: '/imu', messageEncoding: 'json', schemaId: 0, metadata: new Map([['frame', 'base_link']]) });
+  await writer.registerChannel({ topic: '/idle', messageEncoding: 'json', schemaId: fix, metadata: new Map() });
+  await writer.addAttachment({ name: 'calib.yaml', logTime: T0, createTime: T0, mediaType: 'application/yaml', data: new Uint8Array(3000).fill(65) });
+  for (let i = 0; i < 50; i += 1) {
+    const t = T0 + BigInt(i) * 20n * MS;
+    await writer.addMessage({ channelId: imu, sequence: i, logTime: t, publishTime: t, data: text(JSON.stringify({ i, ax: i / 10, ay: -i / 10, az: 9.81 })) });
+    if (i % 5 === 0) {
+      await writer.addMessage({ channelId: gps, sequence: i / 5, logTime: t + MS, publishTime: t + MS, data: text(JSON.stringify({ lat: 46 + i / 1e4, lon: 14 })) });
+    }
+  }
+  await writer.addMetadata({ name: 'device', metadata: new Map([['serial', 'X1']]) });
+  await writer.addMetadata({ name: 'license', metadata: new Map([['spdx', 'CC-BY-4.0']]) });
+  options.lie?.(writer);
+  await writer.end();
+  return { bytes: Buffer.from(buffer.get()), chunkCount: writer.statistics!.chunkCount };
+}
+
+const expectedChannels = [
+  { id: 0, topic: '/gps/fix', messageEncoding: 'json', schemaName: 'geo.Fix', schemaEncoding: 'jsonschema', messageCount: 10 },
+  { id: 1, topic: '/imu', messageEncoding: 'json', schemaName: null, schemaEncoding: null, messageCount: 50 },
+  { id: 2, topic: '/idle', messageEncoding: 'json', schemaName: 'geo.Fix', schemaEncoding: 'jsonschema', messageCount: 0 },
+];
+
+/** Byte offset of the first record with this opcode, walking the records after the magic. */
+function recordOffset(bytes: Buffer, opcode: number): number {
+  let pos = 8;
+  while (pos < bytes.length - 8) {
+    if (bytes[pos] === opcode) return pos;
+    pos += 9 + Number(bytes.readBigUInt64LE(pos + 1));
+  }
+  throw new Error(`no record with opcode ${opcode}`);
+}
+
+beforeAll(async () => {
+  await zstd.isLoaded;
+});
+
+describe('mcapProbe', () => {
+  describe('sniff', () => {
+    it('claims the 8-byte magic and nothing shorter or different', () => {
+      expect(mcapProbe.sniff(Buffer.from('\x89MCAP0\r\n', 'latin1'))).toBe(true);
+      expect(mcapProbe.sniff(Buffer.from('\x89MCAP0\r', 'latin1'))).toBe(false);
+      expect(mcapProbe.sniff(Buffer.from('\x89MCAP1\r\n', 'latin1'))).toBe(false);
+      expect(mcapProbe.sniff(Buffer.from('#ROSBAG V2.0\n'))).toBe(false);
+      expect(mcapProbe.sniff(Buffer.from('timestamp,lat,lon\n'))).toBe(false);
+      expect(mcapProbe.sniff(Buffer.alloc(0))).toBe(false);
+    });
+  });
+
+  describe('good files', () => {
+    it.each([
+      ['uncompressed chunks', false, 7],
+      ['uncompressed chunks', false, 1 << 20],
+      ['zstd chunks', true, 7],
+      ['zstd chunks', true, 333],
+      ['zstd chunks', true, 1 << 20],
+    ])('describes a file with %s (compressed: %s), pushed in %i-byte chunks', async (_what, compressed, chunkSize) => {
+      const { bytes, chunkCount } = await buildMcap({ zstd: compressed });
+      const result = await runProbe(mcapProbe, bytes, { chunkSize });
+      expect(chunkCount).toBeGreaterThan(2);
+      expect(result).toEqual({
+        format: 'mcap',
+        modality: 'telemetry',
+        timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.980Z' },
+        durationSeconds: 0.98,
+        metadata: {
+          profile: 'x-probe-tests',
+          library: 'probe-tests 1.0',
+          messageCount: 60,
+          startTimeNs: T0.toString(),
+          endTimeNs: (T0 + 980n * MS).toString(),
+          channelCount: 3,
+          schemaCount: 1,
+          channels: expectedChannels,
+          chunkCount,
+          compression: [compressed ? 'zstd' : 'none'],
+          attachmentCount: 1,
+          attachmentBytes: expect.any(Number),
+          metadataCount: 2,
+          metadataNames: ['device', 'license'],
+          unknownRecords: 0,
+          indexed: true,
+          hasStatistics: true,
+        },
+      });
+      // The attachment's 3000 bytes were skipped, not handed to the reader.
+      expect(result.metadata.attachmentBytes).toBeGreaterThan(3000);
+    });
+
+    it('describes an unchunked file (messages at top level), attachment headers split by 1-byte pushes', async () => {
+      const { bytes } = await buildMcap({ chunked: false });
+      const result = await runProbe(mcapProbe, bytes, { chunkSize: 1 });
+      expect(result.metadata).toMatchObject({ messageCount: 60, chunkCount: 0, compression: [], attachmentCount: 1, channels: expectedChannels });
+    });
+  });
+
+  describe('truncated files', () => {
+    it('reports a file cut in its data section as truncated, with the messages that were readable', async () => {
+      const { bytes } = await buildMcap({ zstd: true });
+      // Cut 5 bytes before the first metadata record: inside the chunk written just before it.
+      const cut = bytes.subarray(0, recordOffset(bytes, 0x0c) - 5);
+      const error = await expectProbeFailure(mcapProbe, cut, 'truncated', /ends before the end of its data section/, { chunkSize: 7 });
+      const readable = Number(/: (\d+) messages? on \d channels? were readable/.exec(error.message)?.[1]);
+      expect(readable).toBeGreaterThan(0);
+      expect(readable).toBeLessThan(60);
+    });
+
+    it('reports a file cut in its summary as truncated, with every message readable', async () => {
+      const { bytes } = await buildMcap();
+      await expectProbeFailure(mcapProbe, bytes.subarray(0, bytes.length - 20), 'truncated', /ends inside its summary section \(no footer and closing magic\): 60 messages on 3 channels were readable/);
+    });
+
+    it('reports a file without its closing magic as truncated', async () => {
+      const { bytes } = await buildMcap();
+      await expectProbeFailure(mcapProbe, bytes.subarray(0, bytes.length - 8), 'truncated', /no footer and closing magic/);
+    });
+  });
+
+  describe('corrupt and lying files', () => {
+    it('rejects a summary whose statistics lie about the message count', async () => {
+      const { bytes } = await buildMcap({ lie: (writer) => (writer.statistics!.messageCount += 5n) });
+      await expectProbeFailure(mcapProbe, bytes, 'corrupt', /the summary claims 65 messages but the file holds 60/);
+    });
+
+    it('rejects a damaged chunk through its CRC', async () => {
+      const { bytes } = await buildMcap();
+      const damaged = Buffer.from(bytes);
+      const chunk = recordOffset(damaged, 0x06);
+      damaged[chunk + 200] ^= 0xff;
+      await expectProbeFailure(mcapProbe, damaged, 'corrupt', /Incorrect chunk CRC/, { chunkSize: 64 });
+    });
+
+    it('rejects a wrong closing magic and bytes after it', async () => {
+      const { bytes } = await buildMcap();
+      const wrongEnd = Buffer.concat([bytes.subarray(0, bytes.length - 8), Buffer.from('\x89MCAP9\r\n', 'latin1')]);
+      await expectProbeFailure(mcapProbe, wrongEnd, 'corrupt', /Expected MCAP magic/);
+      await expectProbeFailure(mcapProbe, Buffer.concat([bytes, Buffer.from('trailing')]), 'corrupt', /8 bytes (remaining after MCAP footer|follow the closing magic)/, { chunkSize: 1 << 20 });
+      await expectProbeFailure(mcapProbe, Buffer.concat([bytes, Buffer.from('trailing')]), 'corrupt', /8 bytes (remaining after MCAP footer|follow the closing magic)/, { chunkSize: bytes.length });
+    });
+
+    it('refuses an absurd record length before buffering anything', async () => {
+      const { bytes } = await buildMcap();
+      const hostile = Buffer.from(bytes);
+      const header = recordOffset(hostile, 0x01);
+      hostile.writeBigUInt64LE(1n << 60n, header + 1);
+      const run = await driveProbe(mcapProbe, hostile, { chunkSize: 7 });
+      expect(run.error).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/) });
+    });
+
+    it('refuses a record too large to hold, and a chunk claiming an absurd decompressed size', async () => {
+      const { bytes } = await buildMcap({ zstd: true });
+      const big = Buffer.from(bytes);
+      const chunk = recordOffset(big, 0x06);
+      big.writeBigUInt64LE(300n * 1024n * 1024n, chunk + 1);
+      // sizeOverride: a 1 GiB file, so that the 300 MiB record fits in it but not in memory.
+      await expectProbeFailure(mcapProbe, big, 'unsupported', /Chunk record at byte \d+ is 300.0 MiB, more than the 256.0 MiB/, { sizeOverride: 1 << 30 });
+      const bomb = Buffer.from(bytes);
+      // Chunk body: message_start_time, message_end_time, then uncompressed_size.
+      bomb.writeBigUInt64LE(1n << 40n, chunk + 9 + 16);
+      await expectProbeFailure(mcapProbe, bomb, 'unsupported', /a zstd chunk claims 1048576.0 MiB once decompressed/);
+    });
+
+    it('rejects garbage after a good magic', async () => {
+      const garbage = Buffer.concat([Buffer.from('\x89MCAP0\r\n', 'latin1'), Buffer.from('this is not an mcap record stream at all, just text')]);
+      const error = await expectProbeFailure(mcapProbe, garbage, 'corrupt');
+      expect(error.message).toMatch(/claims \d+ bytes, more than the whole file/);
+    });
+  });
+
+  describeSample('talker.mcap', (path) => {
+    it('describes the rosbag2 talker recording (figures checked against its Statistics record, parsed in Python)', async () => {
+      const result = await runProbe(mcapProbe, path, { chunkSize: 1000 });
+      expect(result).toMatchObject({
+        timeRange: { start: '2020-04-02T22:23:55.112Z', end: '2020-04-02T22:23:59.643Z' },
+        metadata: {
+          profile: 'ros2',
+          library: 'mcap go #(devel)',
+          messageCount: 20,
+          startTimeNs: '1585866235112411371',
+          endTimeNs: '1585866239643508139',
+          channelCount: 3,
+          schemaCount: 3,
+          chunkCount: 1,
+          compression: ['zstd'],
+          attachmentCount: 0,
+          metadataCount: 0,
+          channels: [
+            { id: 1, topic: '/rosout', messageEncoding: 'cdr', schemaName: 'rcl_interfaces/msg/Log', schemaEncoding: 'ros2msg', messageCount: 10 },
+            { id: 2, topic: '/parameter_events', messageEncoding: 'cdr', schemaName: 'rcl_interfaces/msg/ParameterEvent', schemaEncoding: 'ros2msg', messageCount: 0 },
+            { id: 3, topic: '/topic', messageEncoding: 'cdr', schemaName: 'std_msgs/msg/String', schemaEncoding: 'ros2msg', messageCount: 10 },
+          ],
+        },
+      });
+      expect(result.durationSeconds).toBeCloseTo(4.531096768, 9);
+    });
+  });
+});

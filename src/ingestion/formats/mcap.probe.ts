@@ -1,0 +1,369 @@
+import { McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
+import { loadDecompressHandlers } from '@mcap/support';
+
+import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-text.util.js';
+
+/**
+ * MCAP in one pass over the pushed chunks with @mcap/core's streaming reader, which sees every record: header,
+ * schemas, channels, messages (inside chunks, decompressed with @mcap/support's zstd / lz4 / bz2), attachments,
+ * metadata and the summary. A thin framer in front of the reader reads each record's opcode and length first, so a
+ * hostile length is refused before anything is buffered, and attachments (possibly gigabytes) are counted and skipped.
+ */
+
+const MAGIC = Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]);
+/** Largest record (and largest decompressed chunk) held in memory; writers use chunks of 1-10 MiB. */
+const MAX_RECORD = 256 * 1024 * 1024;
+/** Bytes queued while the WASM decompressors load (they load at import, in milliseconds): a guard, not a budget. */
+const MAX_QUEUED = 512 * 1024 * 1024;
+const MAX_CHANNELS_LISTED = 1000;
+
+const OP_FOOTER = 0x02;
+const OP_ATTACHMENT = 0x09;
+
+const OPCODE_NAMES: Record<number, string> = {
+  0x01: 'Header',
+  0x02: 'Footer',
+  0x03: 'Schema',
+  0x04: 'Channel',
+  0x05: 'Message',
+  0x06: 'Chunk',
+  0x07: 'MessageIndex',
+  0x08: 'ChunkIndex',
+  0x09: 'Attachment',
+  0x0a: 'AttachmentIndex',
+  0x0b: 'Statistics',
+  0x0c: 'Metadata',
+  0x0d: 'MetadataIndex',
+  0x0e: 'SummaryOffset',
+  0x0f: 'DataEnd',
+};
+
+const mib = (n: number | bigint) => `${(Number(n) / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Decompressors, loading from import time so that they are ready before the first file arrives. */
+let handlers: DecompressHandlers | undefined;
+let handlersError: unknown;
+const handlersReady: Promise<void> = loadDecompressHandlers().then(
+  (loaded) => {
+    handlers = guardHandlers(loaded);
+  },
+  (error: unknown) => {
+    handlersError = error;
+  },
+);
+
+/** Refuses absurd decompressed sizes before the WASM decompressor allocates them. */
+function guardHandlers(loaded: DecompressHandlers): DecompressHandlers {
+  const guarded: DecompressHandlers = {};
+  for (const [name, decompress] of Object.entries(loaded)) {
+    guarded[name] = (buffer, size) => {
+      if (size > BigInt(MAX_RECORD)) {
+        throw new ProbeError('unsupported', `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_RECORD)} this probe holds`);
+      }
+      return decompress(buffer, size);
+    };
+  }
+  return guarded;
+}
+
+interface ChannelFacts {
+  topic: string;
+  messageEncoding: string;
+  schemaId: number;
+  messageCount: bigint;
+}
+
+class McapSession extends GuardedSession {
+  private reader: McapStreamReader | undefined;
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
+  /** Framer state: bytes of the magic still to pass, the record header being read, the body bytes left. */
+  private magicLeft = MAGIC.length;
+  private readonly recordHeader = Buffer.alloc(9);
+  private headerFill = 0;
+  private bodyLeft = 0;
+  private skipping = false;
+  private afterFooter = false;
+  private offset = 0;
+  private recordStart = 0;
+  private forwardedAfterDone = 0;
+
+  private profile: string | undefined;
+  private library: string | undefined;
+  private readonly schemas = new Map<number, { name: string; encoding: string }>();
+  private readonly channels = new Map<number, ChannelFacts>();
+  private messages = 0n;
+  private startNs: bigint | undefined;
+  private endNs: bigint | undefined;
+  private chunks = 0;
+  private readonly compression = new CappedCounter(16);
+  private attachments = 0;
+  private attachmentBytes = 0;
+  private metadataRecords = 0;
+  private readonly metadataNames = new Set<string>();
+  private unknownRecords = 0;
+  private statistics: Extract<TypedMcapRecord, { type: 'Statistics' }> | undefined;
+  private dataEnd = false;
+  private summary = false;
+
+  constructor(private readonly input: ProbeInput) {
+    super();
+  }
+
+  protected consume(chunk: Buffer): void {
+    if (!handlers) {
+      if (handlersError !== undefined) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+      this.queue.push(chunk);
+      this.queued += chunk.length;
+      if (this.queued > MAX_QUEUED) throw new ProbeError('unsupported', 'the MCAP decompressors did not load in time');
+      return;
+    }
+    this.flushQueue();
+    this.frame(chunk);
+  }
+
+  private flushQueue(): void {
+    while (this.queue.length > 0) this.frame(this.queue.shift()!);
+    this.queued = 0;
+  }
+
+  private getReader(): McapStreamReader {
+    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: handlers!, validateCrcs: true });
+    return this.reader;
+  }
+
+  /**
+   * Hands the reader every byte except attachment records, checking each record's length first. Bytes go over in
+   * runs; a record header cut by a chunk boundary is held back until it is complete, so that an attachment's header
+   * never reaches the reader.
+   */
+  private frame(chunk: Buffer): void {
+    let pos = 0;
+    let runStart = 0;
+    let holdFrom = chunk.length;
+    const flush = (end: number) => {
+      if (end > runStart) this.append(chunk.subarray(runStart, end));
+      runStart = end;
+    };
+    while (pos < chunk.length) {
+      if (this.afterFooter || this.magicLeft > 0) {
+        // The opening magic, and after the footer the closing one: the reader checks both, and what follows.
+        const n = this.afterFooter ? chunk.length - pos : Math.min(this.magicLeft, chunk.length - pos);
+        if (!this.afterFooter) this.magicLeft -= n;
+        pos += n;
+        continue;
+      }
+      if (this.bodyLeft > 0) {
+        const n = Math.min(this.bodyLeft, chunk.length - pos);
+        if (this.skipping) flush(pos);
+        pos += n;
+        if (this.skipping) runStart = pos;
+        this.bodyLeft -= n;
+        if (this.bodyLeft === 0) this.endOfRecord();
+        continue;
+      }
+      const startedHere = this.headerFill === 0;
+      const headerAt = pos;
+      if (startedHere) this.recordStart = this.offset + pos;
+      const n = Math.min(9 - this.headerFill, chunk.length - pos);
+      chunk.copy(this.recordHeader, this.headerFill, pos, pos + n);
+      this.headerFill += n;
+      pos += n;
+      if (this.headerFill < 9) {
+        holdFrom = startedHere ? headerAt : runStart;
+        break;
+      }
+      this.headerFill = 0;
+      this.startRecord(startedHere, () => flush(headerAt), () => (runStart = pos));
+    }
+    flush(Math.min(pos, holdFrom));
+    this.offset += chunk.length;
+  }
+
+  /** A record header is complete: checks its length and decides whether the reader sees the record. */
+  private startRecord(startedHere: boolean, flushBeforeHeader: () => void, restartRunHere: () => void): void {
+    const opcode = this.recordHeader[0]!;
+    const length = this.recordHeader.readBigUInt64LE(1);
+    const name = OPCODE_NAMES[opcode] ?? `unknown (opcode 0x${opcode.toString(16)})`;
+    if (length > BigInt(this.input.size)) {
+      throw new ProbeError('corrupt', `the ${name} record at byte ${this.recordStart} claims ${length} bytes, more than the whole file (${this.input.size})`);
+    }
+    this.bodyLeft = Number(length);
+    this.skipping = opcode === OP_ATTACHMENT;
+    if (this.skipping) {
+      // Counted, never buffered: attachments may be as large as the file.
+      if (startedHere) flushBeforeHeader();
+      restartRunHere();
+      this.attachments += 1;
+      this.attachmentBytes += this.bodyLeft;
+    } else {
+      if (this.bodyLeft > MAX_RECORD) {
+        throw new ProbeError('unsupported', `the ${name} record at byte ${this.recordStart} is ${mib(this.bodyLeft)}, more than the ${mib(MAX_RECORD)} this probe holds`);
+      }
+      if (!startedHere) {
+        // The header's first bytes were held back in the previous chunk: hand over the whole header now.
+        this.append(Buffer.from(this.recordHeader));
+        restartRunHere();
+      }
+    }
+    this.footerNext = opcode === OP_FOOTER;
+    if (this.bodyLeft === 0) this.endOfRecord();
+  }
+
+  private footerNext = false;
+
+  private endOfRecord(): void {
+    // The closing magic follows the footer.
+    if (this.footerNext) this.afterFooter = true;
+    this.footerNext = false;
+  }
+
+  private append(bytes: Buffer): void {
+    const reader = this.getReader();
+    if (reader.done()) {
+      this.forwardedAfterDone += bytes.length;
+      return;
+    }
+    reader.append(bytes);
+    this.drain(reader);
+  }
+
+  private drain(reader: McapStreamReader): void {
+    for (let record = reader.nextRecord(); record; record = reader.nextRecord()) this.record(record);
+  }
+
+  private record(record: TypedMcapRecord): void {
+    switch (record.type) {
+      case 'Header':
+        this.profile = record.profile;
+        this.library = record.library;
+        break;
+      case 'Schema':
+        if (!this.schemas.has(record.id)) this.schemas.set(record.id, { name: record.name, encoding: record.encoding });
+        break;
+      case 'Channel':
+        if (!this.channels.has(record.id)) {
+          this.channels.set(record.id, { topic: record.topic, messageEncoding: record.messageEncoding, schemaId: record.schemaId, messageCount: 0n });
+        }
+        break;
+      case 'Message': {
+        this.messages += 1n;
+        const channel = this.channels.get(record.channelId);
+        if (channel) channel.messageCount += 1n;
+        if (this.startNs === undefined || record.logTime < this.startNs) this.startNs = record.logTime;
+        if (this.endNs === undefined || record.logTime > this.endNs) this.endNs = record.logTime;
+        break;
+      }
+      case 'Chunk':
+        this.chunks += 1;
+        this.compression.add(record.compression === '' ? 'none' : record.compression);
+        break;
+      case 'Metadata':
+        this.metadataRecords += 1;
+        if (this.metadataNames.size < 100) this.metadataNames.add(record.name.slice(0, 256));
+        break;
+      case 'Statistics':
+        this.statistics = record;
+        break;
+      case 'DataEnd':
+        this.dataEnd = true;
+        break;
+      case 'ChunkIndex':
+      case 'AttachmentIndex':
+      case 'MetadataIndex':
+      case 'SummaryOffset':
+        this.summary = true;
+        break;
+      case 'Unknown':
+        this.unknownRecords += 1;
+        break;
+      default:
+        break;
+    }
+  }
+
+  protected async complete(): Promise<ProbeResult> {
+    await handlersReady;
+    if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+    this.flushQueue();
+    const reader = this.getReader();
+    if (this.forwardedAfterDone > 0) throw new ProbeError('corrupt', `${plural(this.forwardedAfterDone, 'byte')} follow the closing magic`);
+    if (!reader.done()) {
+      const where = this.dataEnd ? 'inside its summary section' : 'before the end of its data section';
+      throw new ProbeError(
+        'truncated',
+        `the MCAP file ends ${where} (no footer and closing magic): ${plural(this.messages, 'message')} on ${plural(this.channels.size, 'channel')} were readable`,
+      );
+    }
+    this.checkStatistics();
+    const channels = [...this.channels.entries()].sort(([a], [b]) => a - b);
+    return {
+      format: 'mcap',
+      modality: 'telemetry',
+      timeRange: this.startNs !== undefined && this.endNs !== undefined ? { start: isoFromNs(this.startNs), end: isoFromNs(this.endNs) } : undefined,
+      durationSeconds: this.startNs !== undefined && this.endNs !== undefined ? Number(this.endNs - this.startNs) / 1e9 : undefined,
+      metadata: {
+        profile: this.profile,
+        library: this.library,
+        messageCount: Number(this.messages),
+        startTimeNs: this.startNs?.toString(),
+        endTimeNs: this.endNs?.toString(),
+        channelCount: this.channels.size,
+        schemaCount: this.schemas.size,
+        channels: channels.slice(0, MAX_CHANNELS_LISTED).map(([id, c]) => ({
+          id,
+          topic: c.topic,
+          messageEncoding: c.messageEncoding,
+          schemaName: this.schemas.get(c.schemaId)?.name ?? null,
+          schemaEncoding: this.schemas.get(c.schemaId)?.encoding ?? null,
+          messageCount: Number(c.messageCount),
+        })),
+        chunkCount: this.chunks,
+        compression: this.compression.keys(),
+        attachmentCount: this.attachments,
+        attachmentBytes: this.attachmentBytes,
+        metadataCount: this.metadataRecords,
+        metadataNames: [...this.metadataNames],
+        unknownRecords: this.unknownRecords,
+        indexed: this.summary,
+        hasStatistics: this.statistics !== undefined,
+      },
+    };
+  }
+
+  /** The summary's Statistics record is a claim about the file: it must match what the records hold. */
+  private checkStatistics(): void {
+    const s = this.statistics;
+    if (!s) return;
+    const lie = (what: string, claimed: bigint | number, found: bigint | number) => {
+      throw new ProbeError('corrupt', `the summary claims ${claimed} ${what} but the file holds ${found}`);
+    };
+    if (s.messageCount !== this.messages) lie('messages', s.messageCount, this.messages);
+    if (s.chunkCount !== this.chunks) lie('chunks', s.chunkCount, this.chunks);
+    if (s.attachmentCount !== this.attachments) lie('attachments', s.attachmentCount, this.attachments);
+    if (s.metadataCount !== this.metadataRecords) lie('metadata records', s.metadataCount, this.metadataRecords);
+    if (s.channelCount !== this.channels.size) lie('channels', s.channelCount, this.channels.size);
+    for (const [id, claimed] of s.channelMessageCounts) {
+      const found = this.channels.get(id)?.messageCount ?? 0n;
+      if (claimed !== found) lie(`messages on channel ${id}`, claimed, found);
+    }
+    if (this.messages > 0n && (s.messageStartTime !== this.startNs || s.messageEndTime !== this.endNs)) {
+      throw new ProbeError(
+        'corrupt',
+        `the summary claims messages from ${s.messageStartTime} to ${s.messageEndTime} ns but the file's run from ${this.startNs} to ${this.endNs} ns`,
+      );
+    }
+  }
+}
+
+export const mcapProbe: FormatProbe = {
+  id: 'mcap',
+  /** The 8-byte magic `\x89MCAP0\r\n`. */
+  sniff(head: Buffer): boolean {
+    return head.length >= MAGIC.length && head.subarray(0, MAGIC.length).equals(MAGIC);
+  },
+  open(input: ProbeInput): ProbeSession {
+    return new McapSession(input);
+  },
+};

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+
+import { nmeaLog } from '../../../test/support/fixtures.js';
+import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { nmeaChecksum, nmeaProbe } from './nmea.probe.js';
+
+const fixture = readFileSync(new URL('../../../test/fixtures/nmea/midnight.nmea', import.meta.url));
+const text = fixture.toString('latin1');
+const sentence = (body: string) => `$${body}*${nmeaChecksum(body).toString(16).toUpperCase().padStart(2, '0')}\r\n`;
+
+describe('nmeaProbe', () => {
+  describe('sniff', () => {
+    it('claims a log of checksummed sentences, comments allowed', () => {
+      expect(nmeaProbe.sniff(fixture)).toBe(true);
+    });
+
+    it('refuses fewer than three sentences, prose around sentences, and binary data', () => {
+      expect(nmeaProbe.sniff(Buffer.from(sentence('GPGGA,1,2') + sentence('GPRMC,1,2')))).toBe(false);
+      expect(nmeaProbe.sniff(Buffer.from(`${text}\nsome prose\nmore prose\nand more\n`.replace(/\$/g, 'x')))).toBe(false);
+      expect(nmeaProbe.sniff(Buffer.concat([fixture.subarray(0, 200), Buffer.from([0, 1, 2, 3])]))).toBe(false);
+      expect(nmeaProbe.sniff(Buffer.from('timestamp,lat,lon\n1,2,3\n'))).toBe(false);
+    });
+  });
+
+  describe('a good log across midnight', () => {
+    // 7-byte chunks split every sentence; the whole-file chunk proves nothing depends on the split.
+    it.each([7, 64, 1 << 20])('extracts fixes, bbox and dated time range with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(nmeaProbe, fixture, { chunkSize });
+      expect(result.format).toBe('nmea');
+      expect(result.modality).toBe('gnss');
+      // The first GGA precedes any RMC: it is dated by the first RMC; GGA at 00:00:00 rolls over to the new day.
+      expect(result.timeRange).toEqual({ start: '2025-12-31T23:59:58.000Z', end: '2026-01-01T00:00:02.000Z' });
+      expect(result.durationSeconds).toBe(4);
+      const [minLon, minLat, maxLon, maxLat] = result.bbox!;
+      expect(minLon).toBeCloseTo(-(58 + 22.24 / 60), 9);
+      expect(maxLon).toBeCloseTo(-(58 + 22 / 60), 9);
+      expect(minLat).toBeCloseTo(-(34 + 36.24 / 60), 9);
+      expect(maxLat).toBeCloseTo(-34.6, 9);
+      expect(result.metadata).toEqual({
+        sentences: 14,
+        validSentences: 13,
+        badChecksumSentences: 1,
+        otherLines: 0,
+        commentLines: 1,
+        sentenceTypes: { GGA: 5, RMC: 5, GSA: 1, GSV: 1, PGRMZ: 1 },
+        talkers: { GP: 12, P: 1 },
+        // 5 epochs with a fix: the last one has only the GGA (its RMC says V, no fix).
+        fixCount: 5,
+        rmcFixes: 4,
+        ggaFixes: 5,
+        altitudeRangeMeters: { min: 25, max: 29 },
+      });
+    });
+
+    it('accepts a last sentence without a trailing newline', async () => {
+      const result = await runProbe(nmeaProbe, Buffer.from(text.trimEnd(), 'latin1'), { chunkSize: 5 });
+      expect(result.metadata.validSentences).toBe(13);
+    });
+  });
+
+  describe('truncated and corrupt logs', () => {
+    it('reports a log cut inside a sentence as truncated, saying how much was readable', async () => {
+      const cut = fixture.subarray(0, fixture.lastIndexOf('$GPRMC') + 20);
+      await expectProbeFailure(nmeaProbe, cut, 'truncated', /ends in the middle of a sentence \(line 15\); 12 valid sentences/, { chunkSize: 7 });
+    });
+
+    it('rejects a log whose checksums are mostly wrong', async () => {
+      const lying = Buffer.from(text.replace(/\*([0-9A-F]{2})/g, '*00'), 'latin1');
+      await expectProbeFailure(nmeaProbe, lying, 'corrupt', /none of the 14 NMEA sentences has a valid checksum/);
+      const someBad = Buffer.from(
+        text.replace(/(\$GPGGA[^*]*)\*([0-9A-F]{2})/g, '$1*00'),
+        'latin1',
+      );
+      await expectProbeFailure(nmeaProbe, someBad, 'corrupt', /6 of 14 NMEA sentences fail their checksum/);
+    });
+
+    // nmeaLog(1000) is ~140 KB of good sentences: the damage lies past the head the sniffer sees.
+    it('rejects binary data after a good start', async () => {
+      const garbage = Buffer.concat([nmeaLog(1000), Buffer.from([0x00, 0xff, 0x13, 0x37]), fixture]);
+      await expectProbeFailure(nmeaProbe, garbage, 'corrupt', /binary data \(a NUL byte\) at byte \d+/, { chunkSize: 7 });
+    });
+
+    it('rejects a log that is mostly other lines', async () => {
+      const mixed = Buffer.concat([nmeaLog(1000), Buffer.from('not nmea\n'.repeat(300))]);
+      await expectProbeFailure(nmeaProbe, mixed, 'corrupt', /300 of 2300 lines are not NMEA sentences/);
+    });
+
+    it('rejects a single endless line without buffering it whole', async () => {
+      const endless = Buffer.concat([fixture, Buffer.alloc(2 * 1024 * 1024, 0x41)]);
+      const run = await driveProbe(nmeaProbe, endless, { chunkSize: 64 * 1024 });
+      expect(run.error).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/longer than 1024 KiB/) });
+    });
+  });
+
+  describeSample('bu353s4.log', (path) => {
+    it('describes the GlobalSat BU-353-S4 log (figures checked with a separate Python count)', async () => {
+      const result = await runProbe(nmeaProbe, path, { chunkSize: 100 });
+      expect(result.metadata).toMatchObject({
+        sentences: 90,
+        validSentences: 90,
+        badChecksumSentences: 0,
+        commentLines: 6,
+        sentenceTypes: { GGA: 25, GSA: 25, RMC: 25, GSV: 15 },
+        fixCount: 25,
+        rmcFixes: 25,
+        ggaFixes: 25,
+        altitudeRangeMeters: { min: 59.8, max: 60.8 },
+      });
+      expect(result.timeRange).toEqual({ start: '2014-12-31T03:07:19.000Z', end: '2014-12-31T03:07:43.000Z' });
+      const [minLon, minLat, maxLon, maxLat] = result.bbox!;
+      expect(minLon).toBeCloseTo(175.314888333, 8);
+      expect(minLat).toBeCloseTo(-37.784798333, 8);
+      expect(maxLon).toBeCloseTo(175.314903333, 8);
+      expect(maxLat).toBeCloseTo(-37.784788333, 8);
+    });
+  });
+});

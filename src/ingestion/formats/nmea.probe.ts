@@ -1,0 +1,239 @@
+import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import {
+  BBoxAccumulator,
+  CappedCounter,
+  GuardedSession,
+  LineSplitter,
+  RangeAccumulator,
+  TimeRangeAccumulator,
+  headLines,
+  headText,
+  plural,
+} from './telemetry-text.util.js';
+
+/** `$GPGGA,...*hh` (or `!AIVDM,...*hh`): start, address, fields, checksum. */
+const SENTENCE = /^([$!])([A-Z][A-Z0-9]{1,9}),([^*$!]*)\*([0-9A-Fa-f]{2})$/;
+/** Above these shares of bad sentences or foreign lines, the file is not an NMEA log but damaged or something else. */
+const MAX_BAD_SHARE = 0.1;
+const DAY_MS = 86_400_000;
+
+export function nmeaChecksum(body: string): number {
+  let sum = 0;
+  for (let i = 0; i < body.length; i += 1) sum ^= body.charCodeAt(i);
+  return sum;
+}
+
+/** `ddmm.mmmm` / `dddmm.mmmm` plus hemisphere to signed degrees, or undefined. */
+export function nmeaCoordinate(value: string | undefined, hemisphere: string | undefined, degreeDigits: 2 | 3): number | undefined {
+  if (!value || !hemisphere) return undefined;
+  const m = (degreeDigits === 2 ? /^(\d{2})(\d{2}(?:\.\d+)?)$/ : /^(\d{3})(\d{2}(?:\.\d+)?)$/).exec(value);
+  if (!m) return undefined;
+  const minutes = Number(m[2]);
+  if (minutes >= 60) return undefined;
+  const degrees = Number(m[1]) + minutes / 60;
+  if (hemisphere === 'S' || hemisphere === 'W') return -degrees;
+  return hemisphere === 'N' || hemisphere === 'E' ? degrees : undefined;
+}
+
+/** `hhmmss.sss` to milliseconds since midnight, or undefined. */
+function timeOfDay(value: string | undefined): number | undefined {
+  const m = value ? /^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)$/.exec(value) : null;
+  if (!m) return undefined;
+  const h = Number(m[1]);
+  const mi = Number(m[2]);
+  const s = Number(m[3]);
+  if (h > 23 || mi > 59 || s >= 61) return undefined;
+  return Math.round(((h * 60 + mi) * 60 + s) * 1000);
+}
+
+/** `ddmmyy` to epoch ms at midnight UTC, or undefined (two-digit years: 80-99 = 19xx). */
+function dateOfRmc(value: string | undefined): number | undefined {
+  const m = value ? /^(\d{2})(\d{2})(\d{2})$/.exec(value) : null;
+  if (!m) return undefined;
+  const day = Number(m[1]);
+  const month = Number(m[2]);
+  const yy = Number(m[3]);
+  const year = yy >= 80 ? 1900 + yy : 2000 + yy;
+  const ms = Date.UTC(year, month - 1, day);
+  const date = new Date(ms);
+  return date.getUTCDate() === day && date.getUTCMonth() === month - 1 ? ms : undefined;
+}
+
+function isSentenceLine(line: string): boolean {
+  return SENTENCE.test(line);
+}
+
+class NmeaSession extends GuardedSession {
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'NMEA' }, (line, n, terminated) => this.line(line, n, terminated));
+  private sentences = 0;
+  private valid = 0;
+  private badChecksum = 0;
+  private otherLines = 0;
+  private comments = 0;
+  private readonly types = new CappedCounter(64);
+  private readonly talkers = new CappedCounter(32);
+  private readonly bbox = new BBoxAccumulator();
+  private readonly time = new TimeRangeAccumulator();
+  private readonly altitude = new RangeAccumulator();
+  private rmcFixes = 0;
+  private ggaFixes = 0;
+  private fixCount = 0;
+  private lastFixTime: string | undefined;
+  /** Date (midnight, epoch ms) and time of day of the last valid RMC: GGA has no date of its own. */
+  private lastDate: number | undefined;
+  private lastRmcTod = 0;
+  /** GGA fixes seen before any RMC: only the first and last are kept, to date them once a date appears. */
+  private undatedFirstTod: number | undefined;
+  private undatedLastTod: number | undefined;
+  private cutLastLine: number | undefined;
+
+  protected consume(chunk: Buffer): void {
+    this.lines.push(chunk);
+  }
+
+  private line(raw: string, lineNo: number, terminated: boolean): void {
+    const line = raw.trim();
+    if (line === '') return;
+    if (line.startsWith('#')) {
+      this.comments += 1;
+      return;
+    }
+    const m = SENTENCE.exec(line);
+    if (!m) {
+      // A sentence cut by the end of the file looks like garbage: remember it apart.
+      if (!terminated && /^[$!]/.test(line)) this.cutLastLine = lineNo;
+      else this.otherLines += 1;
+      return;
+    }
+    this.sentences += 1;
+    const [, , address, body, checksum] = m as unknown as [string, string, string, string, string];
+    if (nmeaChecksum(`${address},${body}`) !== parseInt(checksum, 16)) {
+      this.badChecksum += 1;
+      return;
+    }
+    this.valid += 1;
+    const proprietary = address.startsWith('P');
+    const type = proprietary ? address : address.slice(-3);
+    this.types.add(type);
+    this.talkers.add(proprietary ? 'P' : address.slice(0, address.length - 3));
+    if (type === 'RMC') this.rmc(body.split(','));
+    else if (type === 'GGA') this.gga(body.split(','));
+  }
+
+  private rmc(f: string[]): void {
+    // time, status, lat, N/S, lon, E/W, speed, course, date, ...
+    if (f[1] !== 'A') return;
+    const lat = nmeaCoordinate(f[2], f[3], 2);
+    const lon = nmeaCoordinate(f[4], f[5], 3);
+    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    this.rmcFixes += 1;
+    this.countFix(f[0]);
+    const tod = timeOfDay(f[0]);
+    const date = dateOfRmc(f[8]);
+    if (tod === undefined || date === undefined) return;
+    if (this.lastDate === undefined) this.dateEarlierFixes(date, tod);
+    this.lastDate = date;
+    this.lastRmcTod = tod;
+    this.time.add(date + tod);
+  }
+
+  private gga(f: string[]): void {
+    // time, lat, N/S, lon, E/W, quality, satellites, hdop, altitude, M, ...
+    const quality = Number(f[5]);
+    if (!Number.isInteger(quality) || quality < 1) return;
+    const lat = nmeaCoordinate(f[1], f[2], 2);
+    const lon = nmeaCoordinate(f[3], f[4], 3);
+    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    this.ggaFixes += 1;
+    this.countFix(f[0]);
+    if (f[8] !== undefined && f[8] !== '') this.altitude.add(Number(f[8]));
+    const tod = timeOfDay(f[0]);
+    if (tod === undefined) return;
+    if (this.lastDate === undefined) {
+      this.undatedFirstTod ??= tod;
+      this.undatedLastTod = tod;
+      return;
+    }
+    // A GGA just after midnight still carries the previous RMC's date: roll it over.
+    const rollover = tod < this.lastRmcTod - DAY_MS / 2 ? DAY_MS : 0;
+    this.time.add(this.lastDate + tod + rollover);
+  }
+
+  /** Dates the GGA fixes that came before the first RMC with that RMC's date (a day earlier across midnight). */
+  private dateEarlierFixes(date: number, rmcTod: number): void {
+    for (const tod of [this.undatedFirstTod, this.undatedLastTod]) {
+      if (tod === undefined) continue;
+      this.time.add(date + tod - (tod > rmcTod + DAY_MS / 2 ? DAY_MS : 0));
+    }
+  }
+
+  /** RMC and GGA of one epoch share their time field: count the epoch once. */
+  private countFix(time: string | undefined): void {
+    if (time !== undefined && time === this.lastFixTime) return;
+    this.lastFixTime = time;
+    this.fixCount += 1;
+  }
+
+  protected complete(): ProbeResult {
+    this.lines.end();
+    if (this.valid === 0) {
+      throw new ProbeError(
+        'corrupt',
+        this.sentences > 0
+          ? `none of the ${plural(this.sentences, 'NMEA sentence')} has a valid checksum`
+          : 'no NMEA sentence ($xxXXX,...*hh) was found',
+      );
+    }
+    if (this.cutLastLine !== undefined) {
+      throw new ProbeError(
+        'truncated',
+        `the file ends in the middle of a sentence (line ${this.cutLastLine}); ${plural(this.valid, 'valid sentence')} were readable before it`,
+      );
+    }
+    if (this.badChecksum > this.sentences * MAX_BAD_SHARE) {
+      throw new ProbeError('corrupt', `${this.badChecksum} of ${plural(this.sentences, 'NMEA sentence')} fail their checksum`);
+    }
+    const lines = this.sentences + this.otherLines;
+    if (this.otherLines > lines * MAX_BAD_SHARE) {
+      throw new ProbeError('corrupt', `${this.otherLines} of ${lines} lines are not NMEA sentences`);
+    }
+    return {
+      format: 'nmea',
+      modality: 'gnss',
+      timeRange: this.time.range,
+      bbox: this.bbox.bbox,
+      durationSeconds: this.time.durationSeconds,
+      metadata: {
+        sentences: this.sentences,
+        validSentences: this.valid,
+        badChecksumSentences: this.badChecksum,
+        otherLines: this.otherLines,
+        commentLines: this.comments,
+        sentenceTypes: this.types.toJSON(),
+        talkers: this.talkers.toJSON(),
+        fixCount: this.fixCount,
+        rmcFixes: this.rmcFixes,
+        ggaFixes: this.ggaFixes,
+        altitudeRangeMeters: this.altitude.range,
+      },
+    };
+  }
+}
+
+export const nmeaProbe: FormatProbe = {
+  id: 'nmea',
+  /** Several checksummed sentences, making up most of the non-comment lines at the start. */
+  sniff(head: Buffer): boolean {
+    const text = headText(head, 'latin1');
+    if (text === undefined) return false;
+    const lines = headLines(text, head.length)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .slice(0, 100);
+    const sentences = lines.filter(isSentenceLine).length;
+    return sentences >= 3 && sentences >= lines.length * 0.8;
+  },
+  open(_input: ProbeInput): ProbeSession {
+    return new NmeaSession();
+  },
+};

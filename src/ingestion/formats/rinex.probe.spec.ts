@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+
+import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { ecefToWgs84, rinexProbe } from './rinex.probe.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/rinex/${name}`, import.meta.url)).toString('latin1');
+const v3 = fixture('ljub-v3.26o');
+const v2 = fixture('probe-v2.26o');
+const bytes = (text: string) => Buffer.from(text, 'latin1');
+/** Replaces one header line, found by its label, keeping the label in columns 61-80. */
+const withHeader = (text: string, label: string, content: string) =>
+  text.replace(new RegExp(`^.*${label.replace(/[/#]/g, '\\$&')}\\s*$`, 'm'), `${content.padEnd(60)}${label.padEnd(20)}`);
+
+describe('rinexProbe', () => {
+  describe('sniff', () => {
+    it('claims RINEX 2 and 3 observation files and Hatanaka files by the label in columns 61-80', () => {
+      expect(rinexProbe.sniff(bytes(v3))).toBe(true);
+      expect(rinexProbe.sniff(bytes(v2))).toBe(true);
+      expect(rinexProbe.sniff(bytes('1.0                 COMPACT RINEX FORMAT                    CRINEX VERS   / TYPE\n'))).toBe(true);
+    });
+
+    it('refuses the label in other columns, prose, and binary data', () => {
+      expect(rinexProbe.sniff(bytes(`RINEX VERSION / TYPE     3.04           OBSERVATION DATA    M (MIXED)\n`))).toBe(false);
+      expect(rinexProbe.sniff(bytes('$GPGGA,030719.000,3747.0873,S,17518.8938,E,1,08,1.1,59.9,M,23.7,M,,0000*7D\n'))).toBe(false);
+      expect(rinexProbe.sniff(Buffer.concat([bytes(v3.slice(0, 40)), Buffer.from([0, 0, 0, 1]), bytes(v3.slice(40))]))).toBe(false);
+    });
+  });
+
+  describe('good observation files', () => {
+    it.each([7, 81, 1 << 20])('describes a RINEX 3.04 mixed file with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(rinexProbe, bytes(v3), { chunkSize });
+      expect(result).toMatchObject({
+        format: 'rinex',
+        modality: 'gnss',
+        timeRange: { start: '2026-01-15T10:00:00.000Z', end: '2026-01-15T10:00:02.000Z' },
+        durationSeconds: 2,
+      });
+      expect(result.metadata).toMatchObject({
+        version: '3.04',
+        fileType: 'O',
+        satelliteSystem: { code: 'M', name: 'Mixed' },
+        program: 'sbf2rin-15.4.0',
+        markerName: 'LJUB',
+        markerNumber: '14001M001',
+        markerType: 'GEODETIC',
+        observer: 'OPERATOR',
+        agency: 'TEST AGENCY',
+        receiver: { number: '3047521', type: 'SEPT POLARX5', version: '5.4.0' },
+        antenna: { number: '725411', type: 'LEIAR25.R4      LEIT' },
+        approxPositionXyz: [4292658.3747, 1113642.6598, 4569164.0912],
+        intervalSeconds: 1,
+        timeSystem: 'GPS',
+        timeOfFirstObs: '2026-01-15T10:00:00.000Z',
+        timeOfLastObs: '2026-01-15T10:00:02.000Z',
+        // The G list continues on a second line: 13 + 1 types.
+        observationTypes: {
+          G: ['C1C', 'L1C', 'D1C', 'S1C', 'C2W', 'L2W', 'C2L', 'L2L', 'C5Q', 'L5Q', 'D5Q', 'S5Q', 'C1W', 'S1W'],
+          E: ['C1C', 'L1C', 'C5Q', 'L5Q'],
+        },
+        epochs: 3,
+        eventEpochs: 1,
+        satellites: 4,
+        satellitesClaimed: 4,
+      });
+      // The fixture's XYZ was computed from 46.0475N 14.5436E 348 m; Python's iterative inverse agrees.
+      const { lat, lon, height } = result.metadata.approxPosition as { lat: number; lon: number; height: number };
+      expect(lat).toBeCloseTo(46.0475, 7);
+      expect(lon).toBeCloseTo(14.5436, 7);
+      expect(height).toBeCloseTo(348, 2);
+      expect(result.bbox).toEqual([lon, lat, lon, lat]);
+    });
+
+    it.each([7, 1 << 20])('describes a RINEX 2.11 file (2 lines per satellite, 13 satellites over 2 lines) with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(rinexProbe, bytes(v2), { chunkSize });
+      expect(result.timeRange).toEqual({ start: '2026-01-15T23:59:30.000Z', end: '2026-01-16T00:00:30.000Z' });
+      expect(result.metadata).toMatchObject({
+        version: '2.11',
+        satelliteSystem: { code: 'G', name: 'GPS' },
+        markerName: 'PROBE',
+        receiver: { number: '', type: 'TRIMBLE NETR9', version: '5.45' },
+        observationTypes: { G: ['C1', 'L1', 'L2', 'P2', 'P1', 'D1', 'D2', 'S1'] },
+        intervalSeconds: 30,
+        epochs: 3,
+        eventEpochs: 1,
+        satellites: 13,
+        satellitesClaimed: 13,
+      });
+    });
+
+    it('follows a RINEX 2 event that redefines the observation types (and so the lines per satellite)', async () => {
+      const event = '                            4  1\n' + `${'     4    C1    L1    L2    P2'.padEnd(60)}${'# / TYPES OF OBSERV'.padEnd(20)}\n`;
+      const last = ' 26 01 16  0  0 30.0000000  0  2G02G05\n' + '  23000000.000    23000001.000    23000002.000    23000003.000\n'.repeat(2);
+      const changed = v2.slice(0, v2.indexOf('                            4  1')) + event + last;
+      const result = await runProbe(rinexProbe, bytes(changed), { chunkSize: 7 });
+      expect(result.metadata).toMatchObject({ epochs: 3, eventEpochs: 1, observationTypes: { G: ['C1', 'L1', 'L2', 'P2'] } });
+    });
+
+    it('converts ECEF to WGS84 at the poles, the equator and the antimeridian', () => {
+      const north = ecefToWgs84(0, 0, 6356752.314245);
+      expect(north.lat).toBeCloseTo(90, 9);
+      expect(north.height).toBeCloseTo(0, 3);
+      const equator = ecefToWgs84(-6378137, 0, 0);
+      expect([equator.lat, Math.abs(equator.lon), equator.height]).toEqual([0, 180, 0]);
+    });
+  });
+
+  describe('files this probe must not accept', () => {
+    it('says plainly that Hatanaka-compressed files are not readable here', async () => {
+      const crinex = '1.0                 COMPACT RINEX FORMAT                    CRINEX VERS   / TYPE\n' + 'RNX2CRX ver.4.0.7                       15-Jan-26 12:00     CRINEX PROG / DATE\n' + v3;
+      await expectProbeFailure(rinexProbe, bytes(crinex), 'unsupported', /Hatanaka-compressed .*CRX2RNX/);
+    });
+
+    it('refuses navigation files as not observation data', async () => {
+      const nav = withHeader(v3, 'RINEX VERSION / TYPE', '     3.04           N: GNSS NAV DATA    M: MIXED');
+      await expectProbeFailure(rinexProbe, bytes(nav), 'unsupported', /holds navigation data, not observations/);
+    });
+
+    it('reports a file cut inside an epoch as truncated', async () => {
+      const cut = v3.slice(0, v3.lastIndexOf('E11'));
+      await expectProbeFailure(rinexProbe, bytes(cut), 'truncated', /ends inside the epoch at line 31, which declares 4 satellites; 2 complete epochs before it/, { chunkSize: 7 });
+    });
+
+    it('reports a file cut between epochs as truncated when the header says observations go on', async () => {
+      const cut = v2.slice(0, v2.lastIndexOf(' 26 01 16  0  0 30.0000000'));
+      await expectProbeFailure(
+        rinexProbe,
+        bytes(cut),
+        'truncated',
+        /observations end at 2026-01-16T00:00:30.000Z \(TIME OF LAST OBS\) but the file stops after 2 epochs from 2026-01-15T23:59:30.000Z to 2026-01-16T00:00:00.000Z/,
+      );
+    });
+
+    it('reports a header without epochs, or without its end, as truncated', async () => {
+      const headerOnly = v3.slice(0, v3.indexOf('>'));
+      await expectProbeFailure(rinexProbe, bytes(headerOnly), 'truncated', /header but no observation epoch/);
+      await expectProbeFailure(rinexProbe, bytes(v3.slice(0, 800)), 'truncated', /ends inside its header/);
+    });
+
+    it('rejects an epoch that lists fewer satellites than it declares', async () => {
+      const lying = v3.replace('> 2026 01 15 10 00  1.0000000  0  3', '> 2026 01 15 10 00  1.0000000  0  4');
+      await expectProbeFailure(rinexProbe, bytes(lying), 'corrupt', /epoch at line 25 declares 4 satellites but line 29 is not a satellite record/);
+    });
+
+    it('rejects a header whose satellite count or first observation time lies', async () => {
+      await expectProbeFailure(rinexProbe, bytes(withHeader(v3, '# OF SATELLITES', '     2')), 'corrupt', /claims 2 satellites \(# OF SATELLITES\) but the epochs list 4/);
+      const later = withHeader(v2, 'TIME OF FIRST OBS', '  2026     1    16     0     0    0.0000000     GPS');
+      await expectProbeFailure(rinexProbe, bytes(later), 'corrupt', /start at 2026-01-16T00:00:00.000Z \(TIME OF FIRST OBS\) but the file has 3 epochs/);
+    });
+
+    it('rejects epochs going back in time and lines that are not epochs', async () => {
+      const backwards = v3.replace('> 2026 01 15 10 00  2.0000000', '> 2026 01 15 09 00  2.0000000');
+      await expectProbeFailure(rinexProbe, bytes(backwards), 'corrupt', /epoch 2026-01-15T09:00:02.000Z comes before the previous one/);
+      await expectProbeFailure(rinexProbe, bytes(`${v2}this is not an epoch\n`), 'corrupt', /line 57 should start an epoch but is not a valid RINEX 2 epoch line/);
+    });
+
+    it('rejects binary data in the body', async () => {
+      const binary = Buffer.concat([bytes(v3), Buffer.from([0x89, 0x00, 0xff, 0x10])]);
+      // skipSniff: as if the binary tail lay beyond the 64 KiB head the sniffer sees.
+      await expectProbeFailure(rinexProbe, binary, 'corrupt', /binary data \(a NUL byte\) at byte 3466/, { skipSniff: true, chunkSize: 7 });
+    });
+  });
+
+  describeSample('demo3.10o', (path) => {
+    // The gLAB demo file holds 2 epochs of a day whose header claims observations until 23:59:30: an excerpt.
+    // Figures checked by hand: `grep -c '^>'` = 2, and a separate Python ECEF->geodetic iteration for the position.
+    it('rejects the excerpt as truncated, naming what it holds and what the header claims', async () => {
+      await expectProbeFailure(
+        rinexProbe,
+        path,
+        'truncated',
+        /header says observations end at 2010-03-05T23:59:30.000Z \(TIME OF LAST OBS\) but the file stops after 2 epochs from 2010-03-05T00:00:00.000Z to 2010-03-05T00:00:30.000Z/,
+      );
+    });
+
+    it('describes its header and body once the false TIME OF LAST OBS is removed', async () => {
+      const text = readFileSync(path, 'latin1').replace(/^.*TIME OF LAST OBS\s*\n/m, '');
+      const result = await runProbe(rinexProbe, bytes(text), { chunkSize: 13 });
+      expect(result.metadata).toMatchObject({
+        version: '3.01',
+        satelliteSystem: { code: 'M', name: 'Mixed' },
+        program: 'gLAB',
+        runBy: 'gAGE',
+        markerName: 'MRKR',
+        markerNumber: '9080.1.34',
+        markerType: 'GEODETIC',
+        receiver: { number: 'IR2200716006', type: 'ASHTECH UZ-12', version: 'CQ00' },
+        antenna: { number: '482', type: 'AOAD/M_T        NONE' },
+        approxPositionXyz: [4789028.4701, 176610.0133, 4195017.031],
+        intervalSeconds: 30,
+        timeSystem: 'GPS',
+        observationTypes: { G: ['L1C', 'L2P', 'C1P', 'C2P', 'C1C', 'S1P', 'S2P'], R: ['L1C', 'C1C', 'S1C'], S: ['L1C', 'C1C', 'S1C'] },
+        epochs: 2,
+        satellites: 14,
+        satellitesClaimed: 14,
+      });
+      const { lat, lon, height } = result.metadata.approxPosition as { lat: number; lon: number; height: number };
+      expect(lat).toBeCloseTo(41.38871005, 7);
+      expect(lon).toBeCloseTo(2.11199932, 7);
+      expect(height).toBeCloseTo(166.2509, 3);
+      expect(result.timeRange).toEqual({ start: '2010-03-05T00:00:00.000Z', end: '2010-03-05T00:00:30.000Z' });
+    });
+  });
+});

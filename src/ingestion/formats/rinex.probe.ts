@@ -1,0 +1,472 @@
+import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text.util.js';
+
+/**
+ * RINEX 2.xx / 3.xx / 4.xx observation files. The header is column-based (label in columns 61-80); the body is a
+ * sequence of epochs whose line counts are fixed by the header (v2: satellites x ceil(types / 5) lines, v3: one line
+ * per satellite), so every line is accounted for and a cut or padded file shows.
+ */
+
+const MAX_HEADER_LINES = 5000;
+/** Distinct satellites remembered: real constellations have a few hundred ids at most. */
+const MAX_SATELLITES = 1000;
+/** Header and epoch times carry 7 decimals: allow rounding only. */
+const TIME_TOLERANCE_MS = 1;
+
+const SYSTEMS: Record<string, string> = {
+  G: 'GPS',
+  R: 'GLONASS',
+  E: 'Galileo',
+  C: 'BeiDou',
+  J: 'QZSS',
+  I: 'NavIC/IRNSS',
+  S: 'SBAS',
+  M: 'Mixed',
+};
+
+const FILE_TYPES: Record<string, string> = {
+  N: 'navigation',
+  G: 'GLONASS navigation',
+  H: 'SBAS navigation',
+  L: 'Galileo navigation',
+  M: 'meteorological',
+  C: 'clock',
+};
+
+/** WGS84 geodetic latitude, longitude (degrees) and ellipsoidal height (m) of an ECEF position (Bowring's formula). */
+export function ecefToWgs84(x: number, y: number, z: number): { lat: number; lon: number; height: number } {
+  const a = 6378137;
+  const f = 1 / 298.257223563;
+  const b = a * (1 - f);
+  const e2 = f * (2 - f);
+  const ep2 = (a * a - b * b) / (b * b);
+  const p = Math.hypot(x, y);
+  const theta = Math.atan2(z * a, p * b);
+  const lat = Math.atan2(z + ep2 * b * Math.sin(theta) ** 3, p - e2 * a * Math.cos(theta) ** 3);
+  // This form of the height stays exact at the poles, where p / cos(lat) is 0 / 0.
+  const height = p * Math.cos(lat) + z * Math.sin(lat) - a * Math.sqrt(1 - e2 * Math.sin(lat) ** 2);
+  return { lat: (lat * 180) / Math.PI, lon: (Math.atan2(y, x) * 180) / Math.PI, height };
+}
+
+const col = (line: string, from: number, to: number) => line.slice(from, to).trim();
+
+function num(text: string): number | undefined {
+  if (text === '') return undefined;
+  // Fortran writes `.9030` and `4375274.`: both are fine for Number().
+  const n = Number(text.replace(/[dD]/, 'e'));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function utcMs(y: number, mo: number, d: number, h: number, mi: number, s: number): number | undefined {
+  if (![y, mo, d, h, mi, s].every(Number.isFinite)) return undefined;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s < 0 || s >= 61) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, 0) + Math.round(s * 1000);
+}
+
+/** `TIME OF FIRST OBS` / `TIME OF LAST OBS`: 5I6, F13.7, 5X, A3. */
+function headerTime(line: string): { ms: number; system: string } | undefined {
+  const parts = [col(line, 0, 6), col(line, 6, 12), col(line, 12, 18), col(line, 18, 24), col(line, 24, 30), col(line, 30, 43)].map(num);
+  if (parts.some((p) => p === undefined)) return undefined;
+  const [y, mo, d, h, mi, s] = parts as number[];
+  const ms = utcMs(y!, mo!, d!, h!, mi!, s!);
+  return ms === undefined ? undefined : { ms, system: col(line, 48, 51) };
+}
+
+interface EpochLine {
+  ms: number | undefined;
+  flag: number;
+  count: number;
+  /** v2 only: satellites listed on the epoch line(s). */
+  satellites: string[];
+}
+
+/** v3/v4 epoch line: `> yyyy mm dd hh mm ss.sssssss  f nnn`. */
+function parseEpochV3(line: string): EpochLine | undefined {
+  if (!line.startsWith('>')) return undefined;
+  const flag = num(line.slice(31, 32));
+  const count = num(line.slice(32, 35));
+  if (flag === undefined || count === undefined || !Number.isInteger(count) || count < 0 || flag > 6) return undefined;
+  const fields = [line.slice(2, 6), line.slice(7, 9), line.slice(10, 12), line.slice(13, 15), line.slice(16, 18), line.slice(18, 29)];
+  if (fields.every((f) => f.trim() === '')) {
+    // Event epochs (flags 2-5) may leave the date blank.
+    return flag >= 2 && flag <= 5 ? { ms: undefined, flag, count, satellites: [] } : undefined;
+  }
+  const [y, mo, d, h, mi, s] = fields.map((f) => num(f.trim()));
+  const ms = utcMs(y!, mo!, d!, h!, mi!, s!);
+  if (ms === undefined) return undefined;
+  return { ms, flag, count, satellites: [] };
+}
+
+const V2_EPOCH = /^ [ \d]\d [ \d]\d [ \d]\d [ \d]\d [ \d]\d[ \d]{2}\d\.\d{7}  [0-6][ \d]{2}\d/;
+const V2_EVENT = /^ {28}[2-5][ \d]{2}\d/;
+
+/** v2 epoch line: ` yy mm dd hh mm ss.sssssss  f nn` then up to 12 satellites (A1,I2). */
+function parseEpochV2(line: string): EpochLine | undefined {
+  let ms: number | undefined;
+  if (V2_EPOCH.test(line)) {
+    const yy = Number(line.slice(1, 3));
+    ms = utcMs(yy >= 80 ? 1900 + yy : 2000 + yy, Number(line.slice(4, 6)), Number(line.slice(7, 9)), Number(line.slice(10, 12)), Number(line.slice(13, 15)), Number(line.slice(15, 26)));
+    if (ms === undefined) return undefined;
+  } else if (!V2_EVENT.test(line)) {
+    return undefined;
+  }
+  const flag = Number(line[28]);
+  const count = Number(line.slice(29, 32));
+  return { ms, flag, count, satellites: satelliteList(line) };
+}
+
+function satelliteList(line: string): string[] {
+  const out: string[] = [];
+  for (let i = 32; i + 3 <= Math.min(line.length, 68); i += 3) {
+    const sat = line.slice(i, i + 3);
+    if (sat.trim() !== '') out.push(normaliseSatellite(sat));
+  }
+  return out;
+}
+
+/** `G 7`, ` 07` and `G07` are the same satellite (blank system = GPS in v2). */
+function normaliseSatellite(raw: string): string {
+  const system = raw[0] === ' ' ? 'G' : raw[0]!;
+  return `${system}${raw.slice(1).trim().padStart(2, '0')}`;
+}
+
+type State =
+  | { kind: 'header' }
+  | { kind: 'epoch' }
+  /** Satellite-list continuation lines still to read (v2). */
+  | { kind: 'satellites'; left: number; after: number; epochLine: number; declared: number }
+  /** Observation / special-record lines still to read. */
+  | { kind: 'records'; left: number; epochLine: number; declared: number; observations: boolean };
+
+class RinexSession extends GuardedSession {
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'RINEX' }, (line, n) => this.line(line, n));
+  private state: State = { kind: 'header' };
+  private version = 0;
+  private readonly meta: Record<string, unknown> = {};
+  private readonly observationTypes: Record<string, string[]> = {};
+  private v2Types: { declared: number; types: string[] } | undefined;
+  private v3System = '';
+  private v3Declared = new Map<string, number>();
+  private firstObs: { ms: number; system: string } | undefined;
+  private lastObs: { ms: number; system: string } | undefined;
+  private interval: number | undefined;
+  private satellitesClaimed: number | undefined;
+  private headerDone = false;
+  private epochs = 0;
+  private eventEpochs = 0;
+  private firstEpoch: number | undefined;
+  private lastEpoch: number | undefined;
+  private lastEpochLine = 0;
+  private readonly satellites = new Set<string>();
+  private satellitesOverflow = false;
+
+  protected consume(chunk: Buffer): void {
+    this.lines.push(chunk);
+  }
+
+  private line(line: string, n: number): void {
+    switch (this.state.kind) {
+      case 'header':
+        return this.headerLine(line, n);
+      case 'epoch':
+        return this.epochLine(line, n);
+      case 'satellites': {
+        for (const sat of satelliteList(line)) this.seeSatellite(sat);
+        const left = this.state.left - 1;
+        if (left > 0) {
+          this.state = { ...this.state, left };
+        } else {
+          const { after, epochLine, declared } = this.state;
+          this.state = after > 0 ? { kind: 'records', left: after, epochLine, declared, observations: true } : { kind: 'epoch' };
+        }
+        return;
+      }
+      case 'records': {
+        if (this.version >= 3 && this.state.observations) {
+          // One line per satellite, starting with its id; an early '>' means the epoch lied about its count.
+          if (line.startsWith('>') || !/^[A-Z ][ \d]\d/.test(line)) {
+            throw new ProbeError(
+              'corrupt',
+              `the epoch at line ${this.state.epochLine} declares ${plural(this.state.declared, 'satellite')} but line ${n} is not a satellite record`,
+            );
+          }
+          this.seeSatellite(normaliseSatellite(line.slice(0, 3)));
+        } else if (this.version < 3 && !this.state.observations && col(line, 60, 80) === '# / TYPES OF OBSERV') {
+          // An event (flag 4) may redefine the observation types, and with them the lines per satellite.
+          this.v2TypesLine(line.slice(0, 60), n);
+          const system = (this.meta.satelliteSystem as { code: string }).code;
+          this.observationTypes[system] = this.v2Types!.types;
+        }
+        const left = this.state.left - 1;
+        this.state = left > 0 ? { ...this.state, left } : { kind: 'epoch' };
+        return;
+      }
+    }
+  }
+
+  private headerLine(line: string, n: number): void {
+    if (n === 1) return this.firstLine(line);
+    if (n > MAX_HEADER_LINES) {
+      throw new ProbeError('corrupt', `no END OF HEADER within the first ${MAX_HEADER_LINES} lines`);
+    }
+    const label = col(line, 60, 80);
+    const body = line.slice(0, 60);
+    switch (label) {
+      case 'PGM / RUN BY / DATE':
+        Object.assign(this.meta, { program: col(body, 0, 20), runBy: col(body, 20, 40), createdAt: col(body, 40, 60) });
+        break;
+      case 'MARKER NAME':
+        this.meta.markerName = col(body, 0, 60);
+        break;
+      case 'MARKER NUMBER':
+        this.meta.markerNumber = col(body, 0, 20);
+        break;
+      case 'MARKER TYPE':
+        this.meta.markerType = col(body, 0, 20);
+        break;
+      case 'OBSERVER / AGENCY':
+        Object.assign(this.meta, { observer: col(body, 0, 20), agency: col(body, 20, 60) });
+        break;
+      case 'REC # / TYPE / VERS':
+        this.meta.receiver = { number: col(body, 0, 20), type: col(body, 20, 40), version: col(body, 40, 60) };
+        break;
+      case 'ANT # / TYPE':
+        this.meta.antenna = { number: col(body, 0, 20), type: col(body, 20, 40) };
+        break;
+      case 'APPROX POSITION XYZ':
+        this.approxPosition(body);
+        break;
+      case 'INTERVAL':
+        this.interval = num(col(body, 0, 10));
+        break;
+      case 'TIME OF FIRST OBS':
+        this.firstObs = headerTime(body);
+        break;
+      case 'TIME OF LAST OBS':
+        this.lastObs = headerTime(body);
+        break;
+      case '# OF SATELLITES':
+        this.satellitesClaimed = num(col(body, 0, 6));
+        break;
+      case '# / TYPES OF OBSERV':
+        this.v2TypesLine(body, n);
+        break;
+      case 'SYS / # / OBS TYPES':
+        this.v3TypesLine(body, n);
+        break;
+      case 'END OF HEADER':
+        this.endOfHeader();
+        break;
+      default:
+        break;
+    }
+  }
+
+  private firstLine(line: string): void {
+    const label = col(line, 60, 80);
+    if (label.startsWith('CRINEX VERS')) {
+      throw new ProbeError(
+        'unsupported',
+        'this is a Hatanaka-compressed (Compact RINEX, CRINEX) file; it cannot be read here: decompress it with CRX2RNX and upload the RINEX observation file',
+      );
+    }
+    if (label !== 'RINEX VERSION / TYPE') throw new ProbeError('unreadable_header', 'line 1 has no RINEX VERSION / TYPE label in columns 61-80');
+    const version = num(col(line, 0, 9));
+    if (version === undefined || version < 2 || version >= 5) {
+      throw new ProbeError('unsupported', `RINEX version ${col(line, 0, 9) || '(blank)'} is not supported: only versions 2, 3 and 4 are read`);
+    }
+    const fileType = line[20] ?? ' ';
+    if (fileType !== 'O') {
+      const kind = FILE_TYPES[fileType] ?? `type '${fileType}'`;
+      throw new ProbeError('unsupported', `this RINEX file holds ${kind} data, not observations: only observation files (type O) are accepted`);
+    }
+    this.version = version;
+    const system = (line[40] ?? ' ').trim() || 'G';
+    this.meta.version = col(line, 0, 9);
+    this.meta.fileType = 'O';
+    this.meta.satelliteSystem = { code: system, name: SYSTEMS[system] ?? 'unknown' };
+  }
+
+  private approxPosition(body: string): void {
+    // The spec says 3F14.4, but some writers (gLAB) use 15 columns; values never fill 14, so split on blanks.
+    const [x, y, z] = body.trim().split(/\s+/).map(num);
+    if (x === undefined || y === undefined || z === undefined) return;
+    this.meta.approxPositionXyz = [x, y, z];
+    const r = Math.hypot(x, y, z);
+    // 0,0,0 means unknown; anything far from the Earth's surface is not a receiver position.
+    if (r < 6.2e6 || r > 6.6e6) return;
+    this.meta.approxPosition = ecefToWgs84(x, y, z);
+  }
+
+  /** `# / TYPES OF OBSERV`: I6 count, then up to 9 types of 6 columns; continuation lines leave the count blank. */
+  private v2TypesLine(body: string, n: number): void {
+    const count = num(col(body, 0, 6));
+    if (count !== undefined) {
+      if (!Number.isInteger(count) || count < 1 || count > 999) throw new ProbeError('corrupt', `line ${n}: invalid number of observation types '${col(body, 0, 6)}'`);
+      this.v2Types = { declared: count, types: [] };
+    }
+    if (!this.v2Types) throw new ProbeError('corrupt', `line ${n}: observation types continue a list that was never started`);
+    for (let i = 6; i + 6 <= 60; i += 6) {
+      const type = col(body, i, i + 6);
+      if (type !== '' && this.v2Types.types.length < this.v2Types.declared) this.v2Types.types.push(type);
+    }
+  }
+
+  /** `SYS / # / OBS TYPES`: A1 system, I3 count at 4-6, then up to 13 types of 4 columns; continuations blank the system. */
+  private v3TypesLine(body: string, n: number): void {
+    const system = body[0]?.trim() ?? '';
+    if (system !== '') {
+      const count = num(col(body, 3, 6));
+      if (count === undefined || !Number.isInteger(count) || count < 1 || count > 999) {
+        throw new ProbeError('corrupt', `line ${n}: invalid number of observation types for system ${system}`);
+      }
+      this.v3System = system;
+      this.v3Declared.set(system, count);
+      this.observationTypes[system] = [];
+    }
+    const types = this.observationTypes[this.v3System];
+    if (!types) throw new ProbeError('corrupt', `line ${n}: observation types continue a list that was never started`);
+    for (let i = 7; i + 3 <= 59; i += 4) {
+      const type = col(body, i, i + 3);
+      if (type !== '') types.push(type);
+    }
+  }
+
+  private endOfHeader(): void {
+    if (this.version < 3) {
+      if (!this.v2Types || this.v2Types.types.length === 0) throw new ProbeError('corrupt', 'the header lists no observation types (# / TYPES OF OBSERV)');
+      if (this.v2Types.types.length !== this.v2Types.declared) {
+        throw new ProbeError('corrupt', `the header declares ${this.v2Types.declared} observation types but lists ${this.v2Types.types.length}`);
+      }
+      this.observationTypes[this.meta.satelliteSystem ? (this.meta.satelliteSystem as { code: string }).code : 'G'] = this.v2Types.types;
+    } else {
+      if (this.v3Declared.size === 0) throw new ProbeError('corrupt', 'the header lists no observation types (SYS / # / OBS TYPES)');
+      for (const [system, declared] of this.v3Declared) {
+        const listed = this.observationTypes[system]!.length;
+        if (listed !== declared) throw new ProbeError('corrupt', `the header declares ${declared} observation types for system ${system} but lists ${listed}`);
+      }
+    }
+    this.headerDone = true;
+    this.state = { kind: 'epoch' };
+  }
+
+  private v2LinesPerSatellite(): number {
+    return Math.ceil(this.v2Types!.types.length / 5);
+  }
+
+  private epochLine(line: string, n: number): void {
+    // Blank lines between epochs (typically at the end of the file) carry nothing.
+    if (line.trim() === '') return;
+    const epoch = this.version >= 3 ? parseEpochV3(line) : parseEpochV2(line);
+    if (!epoch) throw new ProbeError('corrupt', `line ${n} should start an epoch but is not a valid RINEX ${Math.floor(this.version)} epoch line`);
+    const observations = epoch.flag <= 1 || epoch.flag === 6;
+    if (epoch.flag <= 1) this.countEpoch(epoch.ms, n);
+    else if (epoch.flag !== 6) this.eventEpochs += 1;
+    if (epoch.count === 0) return;
+    if (this.version >= 3) {
+      this.state = { kind: 'records', left: epoch.count, epochLine: n, declared: epoch.count, observations };
+      return;
+    }
+    if (!observations) {
+      // Events: `count` special records (header lines) follow.
+      this.state = { kind: 'records', left: epoch.count, epochLine: n, declared: epoch.count, observations: false };
+      return;
+    }
+    for (const sat of epoch.satellites) this.seeSatellite(sat);
+    const dataLines = epoch.count * this.v2LinesPerSatellite();
+    const continuation = Math.ceil(epoch.count / 12) - 1;
+    this.state =
+      continuation > 0
+        ? { kind: 'satellites', left: continuation, after: dataLines, epochLine: n, declared: epoch.count }
+        : { kind: 'records', left: dataLines, epochLine: n, declared: epoch.count, observations: true };
+  }
+
+  private countEpoch(ms: number | undefined, n: number): void {
+    if (ms === undefined) throw new ProbeError('corrupt', `line ${n}: observation epoch without a date`);
+    if (this.lastEpoch !== undefined && ms < this.lastEpoch) {
+      throw new ProbeError('corrupt', `line ${n}: epoch ${new Date(ms).toISOString()} comes before the previous one (${new Date(this.lastEpoch).toISOString()})`);
+    }
+    this.epochs += 1;
+    this.lastEpochLine = n;
+    this.firstEpoch ??= ms;
+    this.lastEpoch = ms;
+  }
+
+  private seeSatellite(sat: string): void {
+    if (this.satellites.size < MAX_SATELLITES) this.satellites.add(sat);
+    else if (!this.satellites.has(sat)) this.satellitesOverflow = true;
+  }
+
+  protected complete(): ProbeResult {
+    this.lines.end();
+    if (this.lines.lines === 0) throw new ProbeError('unreadable_header', 'the file is empty');
+    if (!this.headerDone) throw new ProbeError('truncated', 'the file ends inside its header (no END OF HEADER)');
+    if (this.state.kind === 'records' || this.state.kind === 'satellites') {
+      const observations = this.state.kind === 'satellites' || this.state.observations;
+      // The cut epoch was already counted when its line was read.
+      const complete = this.epochs - (observations && this.lastEpochLine === this.state.epochLine ? 1 : 0);
+      throw new ProbeError(
+        'truncated',
+        `the file ends inside the epoch at line ${this.state.epochLine}, which declares ${plural(this.state.declared, observations ? 'satellite' : 'special record')}; ${plural(complete, 'complete epoch')} before it`,
+      );
+    }
+    if (this.epochs === 0) throw new ProbeError('truncated', 'the file has a header but no observation epoch');
+    const first = this.firstEpoch!;
+    const last = this.lastEpoch!;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const read = `${plural(this.epochs, 'epoch')} from ${iso(first)} to ${iso(last)}`;
+    if (this.firstObs && first < this.firstObs.ms - TIME_TOLERANCE_MS) {
+      throw new ProbeError('corrupt', `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the file has ${read}`);
+    }
+    if (this.firstObs && first > this.firstObs.ms + TIME_TOLERANCE_MS) {
+      throw new ProbeError('corrupt', `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the first of the file's ${read} is later`);
+    }
+    if (this.lastObs && last > this.lastObs.ms + TIME_TOLERANCE_MS) {
+      throw new ProbeError('corrupt', `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file has ${read}`);
+    }
+    if (this.lastObs && last < this.lastObs.ms - TIME_TOLERANCE_MS) {
+      throw new ProbeError('truncated', `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file stops after ${read}`);
+    }
+    if (this.satellitesClaimed !== undefined && this.satellites.size > this.satellitesClaimed) {
+      throw new ProbeError('corrupt', `the header claims ${plural(this.satellitesClaimed, 'satellite')} (# OF SATELLITES) but the epochs list ${this.satellites.size}`);
+    }
+    const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
+    return {
+      format: 'rinex',
+      modality: 'gnss',
+      timeRange: { start: iso(first), end: iso(last) },
+      bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
+      durationSeconds: (last - first) / 1000,
+      metadata: {
+        ...this.meta,
+        intervalSeconds: this.interval,
+        timeSystem: this.firstObs?.system || undefined,
+        timeOfFirstObs: this.firstObs ? iso(this.firstObs.ms) : undefined,
+        timeOfLastObs: this.lastObs ? iso(this.lastObs.ms) : undefined,
+        observationTypes: this.observationTypes,
+        epochs: this.epochs,
+        eventEpochs: this.eventEpochs,
+        satellites: this.satellites.size,
+        satellitesOverflow: this.satellitesOverflow || undefined,
+        satellitesClaimed: this.satellitesClaimed,
+      },
+    };
+  }
+}
+
+export const rinexProbe: FormatProbe = {
+  id: 'rinex',
+  /** Line 1 carries `RINEX VERSION / TYPE` (or the Hatanaka `CRINEX VERS   / TYPE`) in columns 61-80. */
+  sniff(head: Buffer): boolean {
+    const text = headText(head, 'latin1');
+    if (text === undefined) return false;
+    const newline = text.indexOf('\n');
+    const first = (newline === -1 ? text : text.slice(0, newline)).replace(/\r$/, '');
+    if (first.length < 61 || first.length > 80) return false;
+    const label = col(first, 60, 80);
+    return label === 'RINEX VERSION / TYPE' || label.startsWith('CRINEX VERS');
+  },
+  open(_input: ProbeInput): ProbeSession {
+    return new RinexSession();
+  },
+};

@@ -1,0 +1,229 @@
+import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
+
+/* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
+
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const u64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+const time = (ms: number) => Buffer.concat([u32(BASE_SEC + Math.floor(ms / 1000)), u32((ms % 1000) * 1_000_000)]);
+const field = (name: string, value: Buffer | string) => {
+  const body = Buffer.concat([Buffer.from(`${name}=`), typeof value === 'string' ? Buffer.from(value) : value]);
+  return Buffer.concat([u32(body.length), body]);
+};
+const record = (fields: Buffer[], data: Buffer) => {
+  const header = Buffer.concat(fields);
+  return Buffer.concat([u32(header.length), header, u32(data.length), data]);
+};
+const op = (n: number) => field('op', Buffer.from([n]));
+
+/** 2026-01-01T00:00:00Z */
+const BASE_SEC = Date.UTC(2026, 0, 1) / 1000;
+
+const CONNECTIONS = [
+  { conn: 0, topic: '/gps/fix', type: 'sensor_msgs/NavSatFix', md5sum: '2d3a8cd499b9b4a0249fb98fd05cfa48' },
+  { conn: 1, topic: '/imu', type: 'sensor_msgs/Imu', md5sum: '6a62c6daae103f4ff57a132d6f95cec2' },
+];
+
+/** Messages by chunk: [connection, time in ms after BASE]. Chunk 1: 0-450 ms, chunk 2: 500-900 ms. */
+const CHUNKS: Array<Array<[number, number]>> = [
+  [[1, 0], [0, 50], [1, 100], [1, 200], [0, 250], [1, 300], [1, 400], [0, 450]],
+  [[1, 500], [1, 600], [0, 650], [1, 700], [1, 800], [0, 850], [1, 900]],
+];
+
+const connectionRecord = (c: (typeof CONNECTIONS)[number]) =>
+  record(
+    [op(7), field('conn', u32(c.conn)), field('topic', c.topic)],
+    Buffer.concat([field('topic', c.topic), field('type', c.type), field('md5sum', c.md5sum), field('message_definition', 'float64 x\n')]),
+  );
+
+interface BagLies {
+  chunkCount?: number;
+  /** Added to the chunk info's count for connection 1 in the first chunk. */
+  extraInfoCount?: number;
+  indexPos?: (real: number) => number;
+}
+
+function buildBag(lies: BagLies = {}): Buffer {
+  const parts: Buffer[] = [];
+  const infos: Buffer[] = [];
+  let offset = 13 + 4096;
+  CHUNKS.forEach((messages, i) => {
+    const inner: Buffer[] = i === 0 ? CONNECTIONS.map(connectionRecord) : [];
+    let innerLength = inner.reduce((a, b) => a + b.length, 0);
+    const index = new Map<number, Buffer[]>();
+    for (const [conn, ms] of messages) {
+      index.set(conn, [...(index.get(conn) ?? []), Buffer.concat([time(ms), u32(innerLength)])]);
+      const message = record([op(2), field('conn', u32(conn)), field('time', time(ms))], Buffer.from(JSON.stringify({ conn, ms })));
+      inner.push(message);
+      innerLength += message.length;
+    }
+    const data = Buffer.concat(inner);
+    const chunk = record([op(5), field('compression', 'none'), field('size', u32(data.length))], data);
+    const indexRecords = [...index].map(([conn, entries]) =>
+      record([op(4), field('ver', u32(1)), field('conn', u32(conn)), field('count', u32(entries.length))], Buffer.concat(entries)),
+    );
+    const counts = [...index].map(([conn, entries]) => Buffer.concat([u32(conn), u32(entries.length + (i === 0 && conn === 1 ? (lies.extraInfoCount ?? 0) : 0))]));
+    const times = messages.map(([, ms]) => ms);
+    infos.push(
+      record(
+        [op(6), field('ver', u32(1)), field('chunk_pos', u64(offset)), field('start_time', time(Math.min(...times))), field('end_time', time(Math.max(...times))), field('count', u32(index.size))],
+        Buffer.concat(counts),
+      ),
+    );
+    parts.push(chunk, ...indexRecords);
+    offset += chunk.length + indexRecords.reduce((a, b) => a + b.length, 0);
+  });
+  const indexPos = lies.indexPos ? lies.indexPos(offset) : offset;
+  const headerFields = Buffer.concat([op(3), field('index_pos', u64(indexPos)), field('conn_count', u32(CONNECTIONS.length)), field('chunk_count', u32(lies.chunkCount ?? CHUNKS.length))]);
+  // The bag header record is padded with spaces to 4096 bytes.
+  const header = record([headerFields], Buffer.alloc(4096 - 8 - headerFields.length, 0x20));
+  return Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), header, ...parts, ...CONNECTIONS.map(connectionRecord), ...infos]);
+}
+
+describe('rosbagProbe', () => {
+  describe('sniff', () => {
+    it('claims #ROSBAG V and nothing else', () => {
+      expect(rosbagProbe.sniff(buildBag())).toBe(true);
+      expect(rosbagProbe.sniff(Buffer.from('#ROSBAG V1.2\n'))).toBe(true);
+      expect(rosbagProbe.sniff(Buffer.from('#ROSBAG'))).toBe(false);
+      expect(rosbagProbe.sniff(Buffer.from('\x89MCAP0\r\n', 'latin1'))).toBe(false);
+      expect(rosbagProbe.sniff(Buffer.from('#,ROSBAG V2.0\n1,2\n'))).toBe(false);
+    });
+  });
+
+  describe('a good bag', () => {
+    it.each([7, 4096, 1 << 20])('reads header, chunks and index with %i-byte chunks', async (chunkSize) => {
+      const bag = buildBag();
+      const run = await driveProbe(rosbagProbe, bag, { chunkSize });
+      expect(run.error).toBeUndefined();
+      expect(run.result).toEqual({
+        format: 'rosbag1',
+        modality: 'telemetry',
+        timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.900Z' },
+        durationSeconds: 0.9,
+        metadata: {
+          version: '2.0',
+          messageCount: 15,
+          chunkCount: 2,
+          connectionCount: 2,
+          compression: ['none'],
+          uncompressedBytes: expect.any(Number),
+          startTime: { sec: BASE_SEC, nsec: 0 },
+          endTime: { sec: BASE_SEC, nsec: 900_000_000 },
+          connections: [
+            { id: 0, topic: '/gps/fix', type: 'sensor_msgs/NavSatFix', md5sum: '2d3a8cd499b9b4a0249fb98fd05cfa48', messageCount: 5 },
+            { id: 1, topic: '/imu', type: 'sensor_msgs/Imu', md5sum: '6a62c6daae103f4ff57a132d6f95cec2', messageCount: 10 },
+          ],
+          messagesVerifiedInFirstChunk: 8,
+          topLevelMessages: 0,
+        },
+      });
+      // By range: the header, the index section and the first chunk; never chunk 2, so less than the whole file.
+      expect(run.reads.reduce((a, r) => a + r.returned, 0)).toBeLessThan(bag.length);
+    });
+  });
+
+  describe('truncated bags', () => {
+    it('reports a bag cut before its index as truncated, checking the index position first', async () => {
+      const bag = buildBag();
+      const cut = bag.subarray(0, 13 + 4096 + 300);
+      await expectProbeFailure(rosbagProbe, cut, 'truncated', /says its index starts at byte \d+ but the file has 4409 bytes; 0 complete chunks came before the cut/, { chunkSize: 7 });
+    });
+
+    it('reports a bag that was never closed (index position 0) as truncated', async () => {
+      await expectProbeFailure(rosbagProbe, buildBag({ indexPos: () => 0 }), 'truncated', /not closed properly \(rosbag reindex/);
+    });
+
+    it('reports a bag cut inside its index as truncated', async () => {
+      const bag = buildBag();
+      await expectProbeFailure(rosbagProbe, bag.subarray(0, bag.length - 10), 'truncated', /ends inside the record that starts at byte \d+/);
+    });
+  });
+
+  describe('lying and corrupt bags', () => {
+    it('rejects a header whose chunk count lies', async () => {
+      await expectProbeFailure(rosbagProbe, buildBag({ chunkCount: 3 }), 'corrupt', /bag header says 3 chunks but the file holds 2/);
+    });
+
+    it('rejects an index whose message counts do not match the chunk', async () => {
+      await expectProbeFailure(rosbagProbe, buildBag({ extraInfoCount: 4 }), 'corrupt', /the index says the first chunk holds 12 messages but it holds 8/);
+    });
+
+    it('rejects an index position that does not point at a record', async () => {
+      await expectProbeFailure(rosbagProbe, buildBag({ indexPos: (real) => real + 3 }), 'corrupt', /index position \(byte \d+\) does not point at a record/);
+    });
+
+    it('rejects an absurd record header length and garbage after the magic', async () => {
+      const bag = buildBag();
+      const hostile = Buffer.from(bag);
+      hostile.writeUInt32LE(0xfffffff0, 13 + 4096);
+      await expectProbeFailure(rosbagProbe, hostile, 'corrupt', /record at byte 4109 claims a 4294967280-byte header/);
+      const garbage = Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), Buffer.from('\x10\x00\x00\x00not=fields at all and more bytes', 'latin1')]);
+      await expectProbeFailure(rosbagProbe, garbage, 'corrupt', /record header at byte 13|has no 'op' field/);
+    });
+
+    it('refuses other bag versions with a plain message', async () => {
+      await expectProbeFailure(rosbagProbe, Buffer.from('#ROSBAG V1.2\n' + 'x'.repeat(100)), 'unsupported', /only ROS bag format 2.0 is read; this file starts with '#ROSBAG V1/);
+    });
+  });
+
+  describe('ROS 2 SQLite bags', () => {
+    // The first page of a rosbag2 .db3: the SQLite magic, then the schema SQL in sqlite_master.
+    const db3 = Buffer.concat([
+      Buffer.from('SQLite format 3\0', 'latin1'),
+      Buffer.alloc(200),
+      Buffer.from('CREATE TABLE topics(id INTEGER PRIMARY KEY,name TEXT NOT NULL,type TEXT NOT NULL,serialization_format TEXT NOT NULL)'),
+      Buffer.from('CREATE TABLE messages(id INTEGER PRIMARY KEY,topic_id INTEGER NOT NULL,timestamp INTEGER NOT NULL, data BLOB NOT NULL)'),
+    ]);
+
+    it('recognises a rosbag2 database but not any SQLite file', () => {
+      expect(ros2SqliteProbe.sniff(db3)).toBe(true);
+      expect(ros2SqliteProbe.sniff(Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.from('CREATE TABLE gpkg_contents(')]))).toBe(false);
+      expect(ros2SqliteProbe.sniff(buildBag())).toBe(false);
+    });
+
+    it('refuses it as unsupported, saying how to convert it', async () => {
+      await expectProbeFailure(ros2SqliteProbe, db3, 'unsupported', /ROS 2 bag in SQLite \(\.db3\).*ros2 bag convert/);
+    });
+  });
+
+  describeSample('example-lz4.bag', (path) => {
+    it('describes the lz4 turtlesim bag (figures checked by a Python walk of its uncompressed index)', async () => {
+      const run = await driveProbe(rosbagProbe, path, { chunkSize: 4096 });
+      expect(run.error).toBeUndefined();
+      const result = run.result!;
+      expect(result.timeRange).toEqual({ start: '2014-03-31T19:24:47.844Z', end: '2014-03-31T19:25:09.544Z' });
+      expect(result.durationSeconds).toBeCloseTo(21.700086256, 6);
+      expect(result.metadata).toMatchObject({
+        messageCount: 8647,
+        chunkCount: 1,
+        connectionCount: 9,
+        compression: ['lz4'],
+        uncompressedBytes: 743449,
+        // The one lz4 chunk was decompressed and its 8647 messages found at the offsets its index gives.
+        messagesVerifiedInFirstChunk: 8647,
+      });
+      expect((result.metadata.connections as Array<{ topic: string; messageCount: number }>).map((c) => [c.topic, c.messageCount])).toEqual([
+        ['/rosout', 10],
+        ['/turtle1/color_sensor', 1351],
+        ['/tf_static', 1],
+        ['/turtle2/color_sensor', 1344],
+        ['/turtle1/pose', 1344],
+        ['/turtle2/pose', 1344],
+        ['/tf', 2688],
+        ['/turtle2/cmd_vel', 208],
+        ['/turtle1/cmd_vel', 357],
+      ]);
+      expect(result.metadata.connections).toContainEqual({ id: 4, topic: '/turtle1/pose', type: 'turtlesim/Pose', md5sum: '863b248d5016ca62ea2e895ae5265cf9', messageCount: 1344 });
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+
+import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { srtProbe } from './srt.probe.js';
+
+const fixture = readFileSync(new URL('../../../test/fixtures/srt/mini3.srt', import.meta.url));
+const text = fixture.toString('latin1');
+
+/** Phantom 4 style: HOME(lon,lat) date, GPS(lon,lat,alt). */
+const phantom = [
+  '1\n00:00:00,000 --> 00:00:01,000\nHOME(149.0251,-20.2532) 2017.08.05 14:11:51\nGPS(149.0251,-20.2533,16) BAROMETER:1.9\nISO:100 Shutter:60 EV:0 Fnum:2.2\n',
+  '2\n00:00:01,000 --> 00:00:02,000\nHOME(149.0251,-20.2532) 2017.08.05 14:11:52\nGPS(149.0253,-20.2535,17) BAROMETER:2.5\nISO:100 Shutter:60 EV:0 Fnum:2.2\n',
+].join('\n');
+
+/** Mavic 2 style: GPS (lon, lat, alt) and H (height above home) on one line, no date. */
+const mavic2 =
+  '1\n00:00:00,000 --> 00:00:00,040\n<font size="36">F/2.8, SS 320.0, ISO 100, EV 0, GPS (8.6499, 53.1665, 18), D 24.26m, H 6.10m, H.S 0.00m/s, V.S 0.00m/s </font>\n\n' +
+  '2\n00:00:00,040 --> 00:00:00,080\n<font size="36">F/2.8, SS 320.0, ISO 100, EV 0, GPS (8.6501, 53.1667, 19), D 25.01m, H 6.50m, H.S 0.00m/s, V.S 0.00m/s </font>\n';
+
+describe('srtProbe', () => {
+  describe('sniff', () => {
+    it('claims DJI sidecars of the three telemetry styles', () => {
+      expect(srtProbe.sniff(fixture)).toBe(true);
+      expect(srtProbe.sniff(Buffer.from(phantom))).toBe(true);
+      expect(srtProbe.sniff(Buffer.from(mavic2))).toBe(true);
+    });
+
+    it('refuses film subtitles, a timing line without the block number, and binary data', () => {
+      expect(srtProbe.sniff(Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n\n2\n00:00:05,000 --> 00:00:06,000\nNorth.\n'))).toBe(false);
+      expect(srtProbe.sniff(Buffer.from('00:00:00,000 --> 00:00:00,033\n[latitude: 1] [longitude: 2]\n'))).toBe(false);
+      expect(srtProbe.sniff(Buffer.concat([fixture.subarray(0, 100), Buffer.from([0, 159, 146, 150])]))).toBe(false);
+    });
+  });
+
+  describe('good sidecars', () => {
+    it.each([7, 100, 1 << 20])('describes a Mini-style sidecar (no fix in the first frames, a "longtitude" typo) with %i-byte chunks', async (chunkSize) => {
+      const result = await runProbe(srtProbe, fixture, { chunkSize });
+      expect(result).toEqual({
+        format: 'dji-srt',
+        modality: 'telemetry',
+        // Local time of the aircraft: no zone designator, on purpose.
+        timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+        bbox: [14.4994, 46.05, 14.5, 46.0503],
+        durationSeconds: 0.198,
+        metadata: {
+          frames: 6,
+          framesWithPosition: 4,
+          framesWithoutPosition: 2,
+          framesOutOfSequence: 0,
+          timelineSeconds: { start: 0, end: 0.198 },
+          altitudeRangeMeters: { min: 301.25, max: 306.25 },
+          relativeAltitudeRangeMeters: { min: 1.5, max: 6.5 },
+          fields: ['iso', 'shutter', 'fnum', 'ev', 'color_md', 'focal_len', 'latitude', 'longitude', 'rel_alt', 'ct', 'longtitude'],
+          clock: 'aircraft local time; the file names no time zone',
+        },
+      });
+    });
+
+    it('reads GPS(lon,lat,alt) as longitude first (Phantom style) with its dotted date', async () => {
+      const result = await runProbe(srtProbe, Buffer.from(phantom), { chunkSize: 7 });
+      expect(result.bbox).toEqual([149.0251, -20.2535, 149.0253, -20.2533]);
+      expect(result.timeRange).toEqual({ start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' });
+      expect(result.metadata).toMatchObject({ frames: 2, altitudeRangeMeters: { min: 16, max: 17 } });
+    });
+
+    it('reads GPS (lon, lat, alt) and the height above home (Mavic 2 style), without a date', async () => {
+      const result = await runProbe(srtProbe, Buffer.from(mavic2), { chunkSize: 7 });
+      expect(result.bbox).toEqual([8.6499, 53.1665, 8.6501, 53.1667]);
+      expect(result.timeRange).toBeUndefined();
+      expect(result.durationSeconds).toBe(0.08);
+      expect(result.metadata).toMatchObject({ frames: 2, altitudeRangeMeters: { min: 18, max: 19 }, relativeAltitudeRangeMeters: { min: 6.1, max: 6.5 } });
+    });
+  });
+
+  describe('truncated and broken sidecars', () => {
+    it('reports a file cut inside a block as truncated', async () => {
+      const cut = fixture.subarray(0, text.lastIndexOf('[focal_len'));
+      await expectProbeFailure(srtProbe, cut, 'truncated', /ends inside block 6 \(line 31\); 5 complete frames before it/, { chunkSize: 7 });
+      const afterNumber = fixture.subarray(0, text.lastIndexOf('\r\n6\r\n') + 5);
+      await expectProbeFailure(srtProbe, afterNumber, 'truncated', /ends after the number of block 6; 5 complete frames/);
+      // Cut at a line end inside the block: the <font> it opened is never closed.
+      const atLineEnd = fixture.subarray(0, text.lastIndexOf('11.666\r\n') + 8);
+      await expectProbeFailure(srtProbe, atLineEnd, 'truncated', /ends inside block 6 \(line 31\)/);
+    });
+
+    it('rejects a block without a timing line, an empty block and a timeline going backwards', async () => {
+      const noTiming = text.replace('00:00:00,066 --> 00:00:00,099', 'sometime');
+      await expectProbeFailure(srtProbe, Buffer.from(noTiming), 'corrupt', /block 3 \(line 13\) has no valid 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line/);
+      const empty = text.replace(/(00:00:00,066 --> 00:00:00,099\r\n)[\s\S]*?\r\n\r\n/, '$1\r\n');
+      await expectProbeFailure(srtProbe, Buffer.from(empty), 'corrupt', /block 3 \(line 13\) is empty/);
+      const backwards = text.replace('00:00:00,099 --> 00:00:00,132', '00:00:00,010 --> 00:00:00,020');
+      await expectProbeFailure(srtProbe, Buffer.from(backwards), 'corrupt', /block 4 .* the timeline goes backwards/);
+    });
+
+    it('rejects a position off the globe and a file of plain subtitles', async () => {
+      const offGlobe = text.replace('[latitude: 46.050300]', '[latitude: 146.050300]');
+      await expectProbeFailure(srtProbe, Buffer.from(offGlobe), 'corrupt', /block 6 \(line 31\) gives latitude 146.0503, longitude 14.4994: not a position on Earth/);
+      // skipSniff: the sniffer would already refuse it; the session must not describe it either.
+      const film = Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n');
+      await expectProbeFailure(srtProbe, film, 'corrupt', /none of the 1 block carries DJI telemetry/, { skipSniff: true });
+    });
+
+    it('rejects binary data in place of a block', async () => {
+      const binary = Buffer.concat([fixture, Buffer.from('\r\n7\r\n'), Buffer.from([0xff, 0x00, 0x12])]);
+      // skipSniff: as if the binary tail lay beyond the 64 KiB head the sniffer sees.
+      await expectProbeFailure(srtProbe, binary, 'corrupt', /NUL byte/, { skipSniff: true });
+      await expectProbeFailure(srtProbe, Buffer.concat([fixture, Buffer.from('\r\n\x89PNG garbage\r\n')]), 'corrupt', /line 37 should number a subtitle block/);
+    });
+  });
+
+  describeSample('mavic_air2.srt', (path) => {
+    it('describes the Mavic Air 2 sidecar (figures checked with a separate Python regex count)', async () => {
+      const result = await runProbe(srtProbe, path, { chunkSize: 7 });
+      expect(result).toMatchObject({
+        timeRange: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.931' },
+        bbox: [2.162162, 41.420684, 2.162162, 41.420686],
+        durationSeconds: 0.416,
+      });
+      expect(result.metadata).toMatchObject({
+        frames: 25,
+        framesWithPosition: 25,
+        framesOutOfSequence: 0,
+        altitudeRangeMeters: { min: 27.3, max: 29.2 },
+        fields: ['iso', 'shutter', 'fnum', 'ev', 'ct', 'color_md', 'focal_len', 'latitude', 'longitude', 'altitude'],
+      });
+    });
+  });
+});

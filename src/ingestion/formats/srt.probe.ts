@@ -1,0 +1,210 @@
+import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
+
+/**
+ * DJI SRT sidecars: SubRip blocks (number, `hh:mm:ss,mmm --> hh:mm:ss,mmm`, text) whose text carries the drone's
+ * telemetry. Firmwares differ: `[latitude: 41.42] [longitude: 2.16] [altitude: 27.3]` (Mini / Air 2, sometimes
+ * spelt `longtitude`, with `rel_alt` / `abs_alt`), `GPS(lon,lat,alt)` with `HOME(...)` (Phantom), `GPS (lon, lat, alt)`
+ * with `H 6.10m` (Mavic 2). The date is the aircraft's local time: the file names no zone.
+ */
+
+const TIMING = /^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})/;
+const NUMBER = String.raw`[-+]?\d+(?:\.\d+)?`;
+const LATITUDE = new RegExp(String.raw`\[\s*latitude\s*:\s*(${NUMBER})\s*\]`, 'i');
+const LONGITUDE = new RegExp(String.raw`\[\s*longt?itude\s*:\s*(${NUMBER})\s*\]`, 'i');
+const GPS = new RegExp(String.raw`\bGPS\s*\(\s*(${NUMBER})\s*,\s*(${NUMBER})(?:\s*,\s*(${NUMBER}))?`);
+const ALTITUDE = new RegExp(String.raw`\[\s*altitude\s*:\s*(${NUMBER})|\babs_alt\s*:\s*(${NUMBER})`, 'i');
+const RELATIVE = new RegExp(String.raw`\brel_alt\s*:\s*(${NUMBER})|\bH\s+(${NUMBER})\s*m\b`, 'i');
+const DATE_TIME = /(\d{4})[-./](\d{1,2})[-./](\d{1,2})[ T]+(\d{1,2}):(\d{2}):(\d{2})(?:[,.](\d{1,3})\d*)?/;
+/** Telemetry words that tell a DJI sidecar from a film's subtitles. */
+const DJI_MARKERS = /SrtCnt|\[\s*latitude\s*:|\[\s*longt?itude\s*:|\bGPS\s*\(|\bHOME\s*\(|\[\s*iso\s*:|\bF\/\d[\d.]*,\s*SS\s/i;
+const MAX_BLOCK_TEXT = 64 * 1024;
+
+type State = 'number' | 'timing' | 'text';
+
+function timelineMs(m: RegExpExecArray, from: number): number {
+  return ((Number(m[from]) * 60 + Number(m[from + 1])) * 60 + Number(m[from + 2])) * 1000 + Number(m[from + 3]);
+}
+
+/** `2022-05-01 15:01:58,531,716` to epoch ms (read as if UTC) and a zone-less ISO string. */
+function localDateTime(text: string): number | undefined {
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
+  const value = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const date = new Date(value);
+  if (date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59 || y < 2000 || y > 2100) return undefined;
+  return value;
+}
+
+/** Epoch ms read as UTC back to ISO-8601 without a zone: the aircraft's local time. */
+const localIso = (ms: number) => new Date(ms).toISOString().replace('Z', '');
+
+class SrtSession extends GuardedSession {
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'DJI SRT' }, (line, n) => this.line(line, n));
+  private state: State = 'number';
+  private blockLine = 0;
+  private blockNumber = 0;
+  private blockText = '';
+  private blockTextLines = 0;
+  private blockStart = 0;
+  private frames = 0;
+  private outOfSequence = 0;
+  private previousNumber: number | undefined;
+  private previousStart = -1;
+  private timelineStart: number | undefined;
+  private timelineEnd = 0;
+  private readonly bbox = new BBoxAccumulator();
+  private readonly altitude = new RangeAccumulator();
+  private readonly relativeAltitude = new RangeAccumulator();
+  private firstDate: number | undefined;
+  private lastDate: number | undefined;
+  private framesWithoutPosition = 0;
+  private framesWithTelemetry = 0;
+  private readonly fields = new Set<string>();
+
+  protected consume(chunk: Buffer): void {
+    this.lines.push(chunk);
+  }
+
+  private line(raw: string, n: number): void {
+    const line = raw.trim();
+    switch (this.state) {
+      case 'number':
+        if (line === '') return;
+        if (!/^\d{1,9}$/.test(line)) throw new ProbeError('corrupt', `line ${n} should number a subtitle block but reads '${line.slice(0, 40)}'`);
+        this.blockNumber = Number(line);
+        this.blockLine = n;
+        this.state = 'timing';
+        return;
+      case 'timing': {
+        const m = TIMING.exec(line);
+        if (!m) throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) has no valid 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line`);
+        this.blockStart = timelineMs(m, 1);
+        const end = timelineMs(m, 5);
+        if (end < this.blockStart) throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) ends before it starts`);
+        if (this.blockStart < this.previousStart) {
+          throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) starts before the previous block: the timeline goes backwards`);
+        }
+        this.previousStart = this.blockStart;
+        this.timelineStart ??= this.blockStart;
+        this.timelineEnd = Math.max(this.timelineEnd, end);
+        this.blockText = '';
+        this.blockTextLines = 0;
+        this.state = 'text';
+        return;
+      }
+      case 'text':
+        if (line === '') {
+          this.endBlock();
+          return;
+        }
+        if (this.blockText.length + line.length > MAX_BLOCK_TEXT) {
+          throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) holds more than 64 KiB of text`);
+        }
+        this.blockText += `${line}\n`;
+        this.blockTextLines += 1;
+        return;
+    }
+  }
+
+  private endBlock(): void {
+    if (this.blockTextLines === 0) throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) is empty`);
+    this.frames += 1;
+    if (this.previousNumber !== undefined && this.blockNumber !== this.previousNumber + 1) this.outOfSequence += 1;
+    this.previousNumber = this.blockNumber;
+    this.state = 'number';
+    this.telemetry(this.blockText.replace(/<[^>]*>/g, ' '));
+  }
+
+  private telemetry(text: string): void {
+    for (const m of text.matchAll(/\[\s*([A-Za-z_]+)\s*:/g)) if (this.fields.size < 64) this.fields.add(m[1]!.toLowerCase());
+    let lat: number | undefined;
+    let lon: number | undefined;
+    let alt: number | undefined;
+    const latM = LATITUDE.exec(text);
+    const lonM = LONGITUDE.exec(text);
+    const gps = GPS.exec(text);
+    if (latM && lonM) {
+      lat = Number(latM[1]);
+      lon = Number(lonM[1]);
+    } else if (gps) {
+      // DJI writes GPS(longitude, latitude, altitude).
+      lon = Number(gps[1]);
+      lat = Number(gps[2]);
+      if (gps[3] !== undefined) alt = Number(gps[3]);
+    }
+    const altM = ALTITUDE.exec(text);
+    if (altM) alt = Number(altM[1] ?? altM[2]);
+    const rel = RELATIVE.exec(text);
+    const date = localDateTime(text);
+    if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
+    if (lat !== undefined && lon !== undefined && !(lat === 0 && lon === 0)) {
+      if (!this.bbox.add(lon, lat)) {
+        throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`);
+      }
+    } else {
+      // 0,0 is what the aircraft writes before it has a fix.
+      this.framesWithoutPosition += 1;
+    }
+    if (alt !== undefined) this.altitude.add(alt);
+    if (rel) this.relativeAltitude.add(Number(rel[1] ?? rel[2]));
+    if (date !== undefined) {
+      if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
+      if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
+    }
+  }
+
+  protected complete(): ProbeResult {
+    this.lines.end();
+    if (this.state === 'timing') {
+      throw new ProbeError('truncated', `the file ends after the number of block ${this.blockNumber}; ${plural(this.frames, 'complete frame')} before it`);
+    }
+    if (this.state === 'text') {
+      // A block opened with <font> ends with </font>; other styles give no such clue, beyond a cut last line.
+      const unclosed = /<font/i.test(this.blockText) && !/<\/font>/i.test(this.blockText);
+      if (unclosed || this.blockTextLines === 0) {
+        throw new ProbeError('truncated', `the file ends inside block ${this.blockNumber} (line ${this.blockLine}); ${plural(this.frames, 'complete frame')} before it`);
+      }
+      this.endBlock();
+    }
+    if (this.frames === 0) throw new ProbeError('corrupt', 'the file holds no subtitle block');
+    if (this.framesWithTelemetry === 0) throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
+    const timeRange = this.firstDate !== undefined && this.lastDate !== undefined ? { start: localIso(this.firstDate), end: localIso(this.lastDate) } : undefined;
+    return {
+      format: 'dji-srt',
+      modality: 'telemetry',
+      timeRange,
+      bbox: this.bbox.bbox,
+      durationSeconds: ((this.timelineEnd - (this.timelineStart ?? 0)) / 1000),
+      metadata: {
+        frames: this.frames,
+        framesWithPosition: this.bbox.count,
+        framesWithoutPosition: this.framesWithoutPosition,
+        framesOutOfSequence: this.outOfSequence,
+        timelineSeconds: { start: (this.timelineStart ?? 0) / 1000, end: this.timelineEnd / 1000 },
+        altitudeRangeMeters: this.altitude.range,
+        relativeAltitudeRangeMeters: this.relativeAltitude.range,
+        fields: [...this.fields],
+        clock: timeRange ? 'aircraft local time; the file names no time zone' : undefined,
+      },
+    };
+  }
+}
+
+export const srtProbe: FormatProbe = {
+  id: 'dji-srt',
+  /** A SubRip file (`1`, then a timing line) whose first blocks carry DJI telemetry words. */
+  sniff(head: Buffer): boolean {
+    const text = headText(head, 'latin1');
+    if (text === undefined) return false;
+    const lines = headLines(text, head.length).slice(0, 40);
+    const first = lines.findIndex((l) => l.trim() !== '');
+    if (first === -1 || lines[first]!.trim() !== '1' || !TIMING.test(lines[first + 1]?.trim() ?? '')) return false;
+    return DJI_MARKERS.test(lines.join('\n'));
+  },
+  open(_input: ProbeInput): ProbeSession {
+    return new SrtSession();
+  },
+};
