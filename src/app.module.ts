@@ -7,13 +7,16 @@ import { ConfigModule } from './config/config.module.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { StorageModule } from './storage/storage.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), AuthModule, HealthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

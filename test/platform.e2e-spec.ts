@@ -22,6 +22,8 @@ describe('platform behaviour (e2e)', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
         '/health',
+        '/v1/admin/networks',
+        '/v1/admin/networks/{slug}',
         '/v1/admin/users',
         '/v1/api-keys',
         '/v1/api-keys/{id}',
@@ -30,6 +32,11 @@ describe('platform behaviour (e2e)', () => {
         '/v1/auth/register',
         '/v1/auth/wallet/challenge',
         '/v1/auth/wallet/verify',
+        '/v1/captures',
+        '/v1/captures/{id}',
+        '/v1/captures/{id}/complete',
+        '/v1/captures/{id}/upload',
+        '/v1/networks/{network}/batches',
       ].sort(),
     );
     expect(res.body.components.securitySchemes).toEqual(expect.objectContaining({ bearer: expect.any(Object), 'api-key': expect.any(Object) }));

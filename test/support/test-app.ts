@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { DatabaseConnection } from '../../src/database/database-connection.js';
 import { createTestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -20,8 +21,9 @@ export interface TestApp {
 }
 
 /** Boots the whole application, as main.ts does, on a fresh database of its own. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, shared?: DatabaseConnection): Promise<TestApp> {
+  // A shared database stands for several instances of the service on one database; its owner closes it.
+  const database = shared ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'mkt-test-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -40,7 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     sql: (query, params) => dataSource.query(query, params),
     close: async () => {
       await app.close();
-      await database.close();
+      if (!shared) await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,8 @@ import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 export async function createTestDatabase(): Promise<DatabaseConnection> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ maxConnections: 5 });
+    // Room for two app instances sharing the database (the jobs suite) at 5 connections each.
+    const embedded = await startEmbeddedPostgres({ maxConnections: 12 });
     return { url: embedded.url, kind: 'embedded', poolSize: 5, close: () => embedded.close() };
   }
   const name = `mkt_test_${randomBytes(6).toString('hex')}`;

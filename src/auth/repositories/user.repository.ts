@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { isUniqueViolation } from '../../database/pg-errors.js';
 import { UserEntity } from '../entities/user.entity.js';
 import { Role } from '../role.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class UserRepository {
@@ -27,7 +26,7 @@ export class UserRepository {
       await this.users.insert(user);
       return user;
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      if (isUniqueViolation(error)) return null;
       throw error;
     }
   }

@@ -44,6 +44,12 @@ export class AuthService {
     return user ? { id: user.id, role: user.role, email: user.email, walletAddress: user.walletAddress, via } : null;
   }
 
+  /** The account bound to a wallet, created as `role` when the wallet is new (networks attribute captures this way). */
+  async ensureWalletAccount(address: string, role: Role): Promise<{ id: string; role: Role }> {
+    const user = await this.users.findOrCreateByWallet(address, role);
+    return { id: user.id, role: user.role };
+  }
+
   session(user: UserEntity): AuthTokenResponse {
     const { accessToken, expiresIn } = this.tokens.issue(user);
     return { accessToken, tokenType: 'Bearer', expiresIn, user: UserResponse.from(user) };

@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
+import { Role } from '../../auth/role.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse } from '../dto/capture.response.js';
+import { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
+import { ListCapturesQuery } from '../dto/list-captures.query.js';
+import { CaptureService } from '../services/capture.service.js';
+
+@ApiTags('captures')
+@Auth(Role.CONTRIBUTOR, Role.ADMIN)
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such capture among yours' })
+@Controller('v1/captures')
+export class CapturesController {
+  constructor(private readonly captures: CaptureService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedCaptureResponse, description: 'PUT each part to its URL, then POST the ETags to completeUrl' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateCaptureDto): Promise<CreatedCaptureResponse> {
+    return this.captures.create(user, dto);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: CaptureResponse, description: 'The capture, now processing' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more' })
+  complete(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CompleteCaptureDto): Promise<CaptureResponse> {
+    return this.captures.complete(user, id, dto);
+  }
+
+  @Get(':id/upload')
+  @ApiOkResponse({ type: CaptureUploadResponse, description: 'Fresh part URLs to resume an unfinished upload' })
+  resume(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureUploadResponse> {
+    return this.captures.resumeUpload(user, id);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CaptureResponse })
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureResponse> {
+    return this.captures.get(user, id);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: CapturePageResponse })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListCapturesQuery): Promise<CapturePageResponse> {
+    return this.captures.list(user, query);
+  }
+}

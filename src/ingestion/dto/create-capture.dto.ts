@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { Modality } from '../formats/probe.types.js';
+
+export const MODALITIES: Modality[] = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
+export const MAX_CAPTURE_BYTES = 50 * 1024 ** 3;
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+export class CreateCaptureDto {
+  @ApiProperty({ example: 'drive-2026-11-27.mp4', description: 'Name for downloads; any directory part is dropped' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'filename must not contain control characters' })
+  filename: string;
+
+  @ApiProperty({ example: 104857600, maximum: MAX_CAPTURE_BYTES })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CAPTURE_BYTES)
+  sizeBytes: number;
+
+  @ApiProperty({ description: 'SHA-256 of the whole file, lowercase hex' })
+  @Matches(SHA256_HEX, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES, description: 'What the contributor says it is; the probe decides' })
+  @IsOptional()
+  @IsIn(MODALITIES)
+  modality?: Modality;
+
+  @ApiPropertyOptional({ example: '2026-11-27T08:15:00Z' })
+  @IsOptional()
+  @IsDateString()
+  capturedAt?: string;
+
+  @ApiPropertyOptional({ example: 'bee-4f2a' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  deviceId?: string;
+
+  @ApiPropertyOptional({ description: 'Ed25519 public key (base58) of the device or wallet that signed the hash' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(44)
+  devicePublicKey?: string;
+
+  @ApiPropertyOptional({ description: 'Ed25519 signature (base58) by devicePublicKey over the UTF-8 bytes of the sha256 hex string' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  deviceSignature?: string;
+}
+
+export class CompletedPartDto {
+  @ApiProperty({ minimum: 1, maximum: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  partNumber: number;
+
+  @ApiProperty({ description: 'ETag header answered by the part upload' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  etag: string;
+}
+
+export class CompleteCaptureDto {
+  @ApiProperty({ type: [CompletedPartDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => CompletedPartDto)
+  parts: CompletedPartDto[];
+}

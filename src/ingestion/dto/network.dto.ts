@@ -1,0 +1,171 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { NetworkEntity } from '../entities/network.entity.js';
+import type { Modality } from '../formats/probe.types.js';
+import { MAX_CAPTURE_BYTES, MODALITIES, SHA256_HEX } from './create-capture.dto.js';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{1,39}$/;
+
+export class CreateNetworkDto {
+  @ApiProperty({ example: 'dimo' })
+  @Matches(SLUG, { message: 'slug must be 2-40 lowercase letters, digits or dashes' })
+  slug: string;
+
+  @ApiProperty({ example: 'DIMO' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({ description: 'Ed25519 public key (base58) that signs the network batches' })
+  @IsString()
+  @MaxLength(44)
+  publicKey: string;
+
+  @ApiPropertyOptional({ description: 'Object-key prefix of the network staging area; default staging/<slug>/' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, { message: 'stagingPrefix must be a relative path ending in /' })
+  stagingPrefix?: string;
+}
+
+export class UpdateNetworkDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'Rotate the signing key' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(44)
+  publicKey?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class NetworkResponse {
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  publicKey: string;
+
+  @ApiProperty()
+  stagingPrefix: string;
+
+  @ApiProperty()
+  active: boolean;
+
+  @ApiProperty()
+  createdAt: Date;
+
+  static from(network: NetworkEntity): NetworkResponse {
+    const { slug, name, publicKey, stagingPrefix, active, createdAt } = network;
+    return { slug, name, publicKey, stagingPrefix, active, createdAt };
+  }
+}
+
+export class BatchItemDto {
+  @ApiProperty({ description: "The network's own id for this capture; the same id twice is the same capture" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  externalId: string;
+
+  @ApiProperty({ description: 'Solana address (base58) of the contributor to credit' })
+  @IsString()
+  @MaxLength(44)
+  contributorWallet: string;
+
+  @ApiProperty({ example: 'staging/dimo/2026/11/27/trip-81.jsonl', description: 'Key in the network staging area' })
+  @IsString()
+  @MaxLength(1000)
+  objectKey: string;
+
+  @ApiProperty()
+  @Matches(SHA256_HEX, { message: 'sha256 must be 64 lowercase hex characters' })
+  sha256: string;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CAPTURE_BYTES)
+  sizeBytes: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsDateString()
+  capturedAt?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  deviceId?: string;
+
+  @ApiPropertyOptional({ enum: MODALITIES })
+  @IsOptional()
+  @IsIn(MODALITIES)
+  modality?: Modality;
+}
+
+export class NetworkBatchDto {
+  @ApiProperty({ description: 'Id of this batch in the network; for logs and support' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  batchId: string;
+
+  @ApiProperty({ type: [BatchItemDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => BatchItemDto)
+  items: BatchItemDto[];
+}
+
+export class RejectedBatchItem {
+  @ApiProperty()
+  externalId: string;
+
+  @ApiProperty()
+  reason: string;
+}
+
+export class NetworkBatchResponse {
+  @ApiProperty({ description: 'Captures created by this batch (queued for processing)' })
+  accepted: number;
+
+  @ApiProperty({ description: 'Items already received earlier; unchanged' })
+  duplicates: number;
+
+  @ApiProperty({ type: [RejectedBatchItem] })
+  rejected: RejectedBatchItem[];
+
+  @ApiProperty({ type: [String], description: 'Ids of the captures created' })
+  captureIds: string[];
+}

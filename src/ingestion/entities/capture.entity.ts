@@ -1,0 +1,115 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Modality } from '../formats/probe.types.js';
+
+export type CaptureStatus = 'uploading' | 'processing' | 'ready' | 'rejected';
+
+// bigint columns arrive as strings from pg; sizes stay far below 2^53, so numbers are exact.
+const bigintAsNumber = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+
+@Entity({ name: 'captures' })
+export class CaptureEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  @Column({ type: 'text' })
+  status: CaptureStatus;
+
+  @Column({ type: 'text' })
+  filename: string;
+
+  @Column({ name: 'declared_size_bytes', type: 'bigint', transformer: bigintAsNumber })
+  declaredSizeBytes: number;
+
+  @Column({ name: 'declared_sha256', type: 'text' })
+  declaredSha256: string;
+
+  @Column({ name: 'declared_modality', type: 'text', nullable: true })
+  declaredModality: Modality | null;
+
+  @Column({ name: 'captured_at', type: 'timestamptz', nullable: true })
+  capturedAt: Date | null;
+
+  @Column({ name: 'device_id', type: 'text', nullable: true })
+  deviceId: string | null;
+
+  @Column({ name: 'device_public_key', type: 'text', nullable: true })
+  devicePublicKey: string | null;
+
+  @Column({ name: 'device_signature', type: 'text', nullable: true })
+  deviceSignature: string | null;
+
+  @Column({ name: 'device_signature_valid', type: 'boolean', nullable: true })
+  deviceSignatureValid: boolean | null;
+
+  @Column({ name: 'object_key', type: 'text' })
+  objectKey: string;
+
+  @Column({ name: 'upload_id', type: 'text', nullable: true })
+  uploadId: string | null;
+
+  @Column({ name: 'part_size_bytes', type: 'integer', nullable: true })
+  partSizeBytes: number | null;
+
+  @Column({ name: 'part_count', type: 'integer', nullable: true })
+  partCount: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  network: string | null;
+
+  @Column({ name: 'external_id', type: 'text', nullable: true })
+  externalId: string | null;
+
+  @Column({ name: 'size_bytes', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  sizeBytes: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  sha256: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  format: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  modality: Modality | null;
+
+  @Column({ name: 'time_start', type: 'timestamptz', nullable: true })
+  timeStart: Date | null;
+
+  @Column({ name: 'time_end', type: 'timestamptz', nullable: true })
+  timeEnd: Date | null;
+
+  @Column({ name: 'min_lon', type: 'double precision', nullable: true })
+  minLon: number | null;
+
+  @Column({ name: 'min_lat', type: 'double precision', nullable: true })
+  minLat: number | null;
+
+  @Column({ name: 'max_lon', type: 'double precision', nullable: true })
+  maxLon: number | null;
+
+  @Column({ name: 'max_lat', type: 'double precision', nullable: true })
+  maxLat: number | null;
+
+  @Column({ name: 'duration_seconds', type: 'double precision', nullable: true })
+  durationSeconds: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  metadata: Record<string, unknown> | null;
+
+  @Column({ name: 'rejection_code', type: 'text', nullable: true })
+  rejectionCode: string | null;
+
+  @Column({ name: 'rejection_reason', type: 'text', nullable: true })
+  rejectionReason: string | null;
+
+  @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
+  processedAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
+import { AdminNetworksController } from './controllers/admin-networks.controller.js';
+import { CapturesController } from './controllers/captures.controller.js';
+import { NetworkBatchesController } from './controllers/network-batches.controller.js';
+import { CaptureEntity } from './entities/capture.entity.js';
+import { NetworkEntity } from './entities/network.entity.js';
+import { NetworkBatchService } from './networks/network-batch.service.js';
+import { NetworkRegistryService } from './networks/network-registry.service.js';
+import { CaptureRepository } from './repositories/capture.repository.js';
+import { NetworkRepository } from './repositories/network.repository.js';
+import { CaptureProcessorService } from './services/capture-processor.service.js';
+import { CaptureService } from './services/capture.service.js';
+
+/** Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService. */
+@Module({
+  imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule],
+  controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
+  providers: [CaptureRepository, NetworkRepository, CaptureService, CaptureProcessorService, NetworkRegistryService, NetworkBatchService],
+  exports: [CaptureService],
+})
+export class IngestionModule {}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Role } from '../../auth/role.js';
+import { AuthService } from '../../auth/services/auth.service.js';
+import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
+import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { isValidObjectKey } from '../../storage/object-key.js';
+import { ObjectStorage } from '../../storage/object-storage.port.js';
+import type { BatchItemDto, NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
+import { draftCapture } from '../entities/capture-draft.js';
+import type { NetworkEntity } from '../entities/network.entity.js';
+import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { CaptureRepository } from '../repositories/capture.repository.js';
+import { NetworkRepository } from '../repositories/network.repository.js';
+import { safeFilename } from '../services/capture.service.js';
+
+/**
+ * Batches pushed by a network: the body must be signed by the network's key (Ed25519 over the exact request
+ * bytes, base58 in X-Network-Signature). Captures are created once per (network, external id), credited to the
+ * contributor's wallet, and processed like uploads. A replayed batch creates nothing.
+ */
+@Injectable()
+export class NetworkBatchService {
+  private readonly logger = new Logger(NetworkBatchService.name);
+
+  constructor(
+    private readonly networks: NetworkRepository,
+    private readonly captures: CaptureRepository,
+    private readonly auth: AuthService,
+    private readonly storage: ObjectStorage,
+    private readonly jobs: JobQueueService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async receive(slug: string, rawBody: Buffer | undefined, signature: string | undefined, batch: NetworkBatchDto): Promise<NetworkBatchResponse> {
+    const network = await this.networks.findBySlug(slug);
+    if (!network || !network.active) throw new IngestionException(IngestionErrorCode.NETWORK_NOT_FOUND, `No active network ${slug}`);
+    if (!rawBody || !signature || !verifyWalletSignature(network.publicKey, rawBody.toString('utf8'), signature)) {
+      throw new IngestionException(
+        IngestionErrorCode.NETWORK_SIGNATURE_INVALID,
+        `X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the ${slug} network key`,
+      );
+    }
+    const response: NetworkBatchResponse = { accepted: 0, duplicates: 0, rejected: [], captureIds: [] };
+    for (const item of batch.items) {
+      const problem = this.problemWith(network, item);
+      if (problem) {
+        response.rejected.push({ externalId: item.externalId, reason: problem });
+        continue;
+      }
+      const outcome = await this.ingest(network, item);
+      if (outcome.kind === 'accepted') {
+        response.accepted += 1;
+        response.captureIds.push(outcome.captureId);
+      } else if (outcome.kind === 'duplicate') {
+        response.duplicates += 1;
+      } else {
+        response.rejected.push(outcome.rejected);
+      }
+    }
+    this.logger.log(`network ${slug} batch ${batch.batchId}: ${response.accepted} accepted, ${response.duplicates} duplicates, ${response.rejected.length} rejected`);
+    return response;
+  }
+
+  private problemWith(network: NetworkEntity, item: BatchItemDto): string | null {
+    if (!isSolanaAddress(item.contributorWallet)) return 'contributorWallet is not a base58 Solana address';
+    if (!item.objectKey.startsWith(network.stagingPrefix) || !isValidObjectKey(item.objectKey)) {
+      return `objectKey must lie under the network's staging prefix ${network.stagingPrefix}`;
+    }
+    return null;
+  }
+
+  private async ingest(
+    network: NetworkEntity,
+    item: BatchItemDto,
+  ): Promise<{ kind: 'accepted'; captureId: string } | { kind: 'duplicate' } | { kind: 'rejected'; rejected: RejectedBatchItem }> {
+    const stat = await this.storage.head(item.objectKey);
+    if (!stat) return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `No object at ${item.objectKey}` } };
+    const owner = await this.auth.ensureWalletAccount(item.contributorWallet, Role.CONTRIBUTOR);
+    const capture = draftCapture({
+      id: randomUUID(),
+      ownerId: owner.id,
+      status: 'processing',
+      filename: safeFilename(item.objectKey),
+      declaredSizeBytes: item.sizeBytes,
+      declaredSha256: item.sha256,
+      declaredModality: item.modality ?? null,
+      capturedAt: item.capturedAt ? new Date(item.capturedAt) : null,
+      deviceId: item.deviceId ?? null,
+      objectKey: item.objectKey,
+      network: network.slug,
+      externalId: item.externalId,
+    });
+    const created = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.captures.insertUnlessExists(capture, manager))) return false;
+      await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
+      return true;
+    });
+    if (created) return { kind: 'accepted', captureId: capture.id };
+    if (await this.captures.existsExternal(network.slug, item.externalId)) return { kind: 'duplicate' };
+    return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `${item.objectKey} already belongs to another capture` } };
+  }
+}

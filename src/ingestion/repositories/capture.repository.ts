@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { CaptureEntity } from '../entities/capture.entity.js';
+import type { ProbeResult } from '../formats/probe.types.js';
+
+// TypeORM's deep-partial type cannot see through a JSON column typed Record<string, unknown>; the row is complete.
+export interface CaptureRejection {
+  code: string;
+  reason: string;
+}
+
+@Injectable()
+export class CaptureRepository {
+  constructor(@InjectRepository(CaptureEntity) private readonly captures: Repository<CaptureEntity>) {}
+
+  async insert(capture: CaptureEntity, manager?: EntityManager): Promise<void> {
+    await (manager?.getRepository(CaptureEntity) ?? this.captures).insert(capture as QueryDeepPartialEntity<CaptureEntity>);
+  }
+
+  /** Inserts a capture unless it collides with one already stored (same network + external id, or same object key). */
+  async insertUnlessExists(capture: CaptureEntity, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CaptureEntity)
+      .values(capture as QueryDeepPartialEntity<CaptureEntity>)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length === 1;
+  }
+
+  existsExternal(network: string, externalId: string): Promise<boolean> {
+    return this.captures.exists({ where: { network, externalId } });
+  }
+
+  findById(id: string): Promise<CaptureEntity | null> {
+    return this.captures.findOne({ where: { id } });
+  }
+
+  /** The capture if `ownerId` owns it; null otherwise, so other users' ids look like missing ones. */
+  findOwned(id: string, ownerId: string): Promise<CaptureEntity | null> {
+    return this.captures.findOne({ where: { id, ownerId } });
+  }
+
+  /** Newest first, keyset-paged by (created_at, id). */
+  listForOwner(ownerId: string | null, limit: number, before?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
+    const query = this.captures.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit);
+    if (ownerId) query.andWhere('c.owner_id = :ownerId', { ownerId });
+    if (before) query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', before);
+    return query.getMany();
+  }
+
+  /** uploading -> processing, only from uploading, so two completes cannot both start processing. */
+  async markProcessing(id: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(CaptureEntity)
+      .set({ status: 'processing', uploadId: null, updatedAt: () => 'now()' })
+      .where("id = :id AND status = 'uploading'", { id })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async markReady(id: string, facts: { sizeBytes: number; sha256: string; probe: ProbeResult }): Promise<void> {
+    const { probe } = facts;
+    await this.captures
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'ready',
+        sizeBytes: facts.sizeBytes,
+        sha256: facts.sha256,
+        format: probe.format,
+        modality: probe.modality,
+        timeStart: probe.timeRange ? new Date(probe.timeRange.start) : null,
+        timeEnd: probe.timeRange ? new Date(probe.timeRange.end) : null,
+        minLon: probe.bbox?.[0] ?? null,
+        minLat: probe.bbox?.[1] ?? null,
+        maxLon: probe.bbox?.[2] ?? null,
+        maxLat: probe.bbox?.[3] ?? null,
+        durationSeconds: probe.durationSeconds ?? null,
+        metadata: probe.metadata as QueryDeepPartialEntity<Record<string, unknown>>,
+        rejectionCode: null,
+        rejectionReason: null,
+        processedAt: () => 'now()',
+        updatedAt: () => 'now()',
+      })
+      .where("id = :id AND status = 'processing'", { id })
+      .execute();
+  }
+
+  async markRejected(id: string, rejection: CaptureRejection, facts: { sizeBytes?: number; sha256?: string } = {}): Promise<void> {
+    await this.captures
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: 'rejected',
+        rejectionCode: rejection.code,
+        rejectionReason: rejection.reason.slice(0, 2000),
+        sizeBytes: facts.sizeBytes ?? null,
+        sha256: facts.sha256 ?? null,
+        processedAt: () => 'now()',
+        updatedAt: () => 'now()',
+      })
+      .where("id = :id AND status = 'processing'", { id })
+      .execute();
+  }
+}

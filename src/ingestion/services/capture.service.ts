@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { Role } from '../../auth/role.js';
+import { verifyWalletSignature } from '../../auth/wallet-signature.js';
+import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { AppConfig } from '../../config/app-config.js';
+import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { planMultipartUpload } from '../../storage/multipart-plan.js';
+import { ObjectStorage } from '../../storage/object-storage.port.js';
+import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
+import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
+import type { ListCapturesQuery } from '../dto/list-captures.query.js';
+import type { CaptureEntity } from '../entities/capture.entity.js';
+import { draftCapture } from '../entities/capture-draft.js';
+import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { CaptureRepository } from '../repositories/capture.repository.js';
+
+/** Keeps a safe base name: no directories, no characters that break object keys or headers. */
+export function safeFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 200);
+  return cleaned || 'capture';
+}
+
+/** Contributor uploads: open a multipart upload, hand out part URLs, complete it and queue the processing job. */
+@Injectable()
+export class CaptureService {
+  constructor(
+    private readonly captures: CaptureRepository,
+    private readonly storage: ObjectStorage,
+    private readonly jobs: JobQueueService,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(user: AuthUser, dto: CreateCaptureDto): Promise<CreatedCaptureResponse> {
+    const deviceSignatureValid = this.checkDeviceSignature(dto);
+    const plan = planMultipartUpload(dto.sizeBytes);
+    const id = randomUUID();
+    const objectKey = `captures/${id}/${safeFilename(dto.filename)}`;
+    const uploadId = await this.storage.createMultipartUpload(objectKey);
+    const capture = draftCapture({
+      id,
+      ownerId: user.id,
+      status: 'uploading',
+      filename: dto.filename,
+      declaredSizeBytes: dto.sizeBytes,
+      declaredSha256: dto.sha256,
+      declaredModality: dto.modality ?? null,
+      capturedAt: dto.capturedAt ? new Date(dto.capturedAt) : null,
+      deviceId: dto.deviceId ?? null,
+      devicePublicKey: dto.devicePublicKey ?? null,
+      deviceSignature: dto.deviceSignature ?? null,
+      deviceSignatureValid,
+      objectKey,
+      uploadId,
+      partSizeBytes: plan.partSizeBytes,
+      partCount: plan.partCount,
+    });
+    await this.captures.insert(capture);
+    return { ...CaptureResponse.from(capture), upload: await this.uploadUrls(capture) };
+  }
+
+  /** Fresh part URLs for an upload still in progress, so a client can resume after a reload or an expiry. */
+  async resumeUpload(user: AuthUser, id: string): Promise<CaptureUploadResponse> {
+    const capture = await this.owned(user, id);
+    if (capture.status !== 'uploading') {
+      throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${capture.status}, not uploading`);
+    }
+    return this.uploadUrls(capture);
+  }
+
+  async complete(user: AuthUser, id: string, dto: CompleteCaptureDto): Promise<CaptureResponse> {
+    const capture = await this.owned(user, id);
+    if (capture.status !== 'uploading' || !capture.uploadId) {
+      throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${capture.status}, not uploading`);
+    }
+    const numbers = dto.parts.map((part) => part.partNumber).sort((a, b) => a - b);
+    if (numbers.length !== capture.partCount || numbers.some((n, i) => n !== i + 1)) {
+      throw new IngestionException(
+        IngestionErrorCode.UPLOAD_INCOMPLETE,
+        `Expected parts 1..${capture.partCount}, each once; got ${numbers.join(', ')}`,
+      );
+    }
+    try {
+      await this.storage.completeMultipartUpload(capture.objectKey, capture.uploadId, dto.parts);
+    } catch (error) {
+      throw new IngestionException(
+        IngestionErrorCode.UPLOAD_INCOMPLETE,
+        `The store refused to assemble the parts: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    await this.dataSource.transaction(async (manager) => {
+      if (await this.captures.markProcessing(capture.id, manager)) {
+        await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
+      }
+    });
+    return this.get(user, id);
+  }
+
+  async get(user: AuthUser, id: string): Promise<CaptureResponse> {
+    return CaptureResponse.from(await this.visible(user, id));
+  }
+
+  async list(user: AuthUser, query: ListCapturesQuery): Promise<CapturePageResponse> {
+    const ownerId = user.role === Role.ADMIN && !query.mine ? null : user.id;
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const { items, nextCursor } = pageOf(await this.captures.listForOwner(ownerId, query.limit + 1, before), query.limit);
+    return { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor };
+  }
+
+  private checkDeviceSignature(dto: CreateCaptureDto): boolean | null {
+    if (!dto.deviceSignature && !dto.devicePublicKey) return null;
+    if (!dto.deviceSignature || !dto.devicePublicKey) {
+      throw new IngestionException(IngestionErrorCode.DEVICE_SIGNATURE_INVALID, 'devicePublicKey and deviceSignature go together');
+    }
+    if (!verifyWalletSignature(dto.devicePublicKey, dto.sha256, dto.deviceSignature)) {
+      throw new IngestionException(
+        IngestionErrorCode.DEVICE_SIGNATURE_INVALID,
+        'deviceSignature is not a valid Ed25519 signature by devicePublicKey over the sha256 hex string',
+      );
+    }
+    return true;
+  }
+
+  private async uploadUrls(capture: CaptureEntity): Promise<CaptureUploadResponse> {
+    const ttl = this.config.PRESIGN_TTL_SECONDS;
+    const parts = await Promise.all(
+      Array.from({ length: capture.partCount ?? 0 }, async (_, index) => ({
+        partNumber: index + 1,
+        url: await this.storage.presignUploadPart(capture.objectKey, capture.uploadId ?? '', index + 1, ttl),
+      })),
+    );
+    return {
+      partSizeBytes: capture.partSizeBytes ?? 0,
+      parts,
+      completeUrl: `${this.config.publicUrl}/v1/captures/${capture.id}/complete`,
+      expiresAt: new Date(Date.now() + ttl * 1000),
+    };
+  }
+
+  private async owned(user: AuthUser, id: string): Promise<CaptureEntity> {
+    const capture = await this.captures.findOwned(id, user.id);
+    if (!capture) throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, `No capture ${id} among yours`);
+    return capture;
+  }
+
+  /** Owners see their captures, admins see all; anyone else gets the same 404 as for a missing id. */
+  private async visible(user: AuthUser, id: string): Promise<CaptureEntity> {
+    const capture = user.role === Role.ADMIN ? await this.captures.findById(id) : await this.captures.findOwned(id, user.id);
+    if (!capture) throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, `No capture ${id} among yours`);
+    return capture;
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import { testWallet } from './support/wallet.js';
+import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
+import { csvTelemetry, lyingPly, nmeaLog } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+describe('captures on the local object store (e2e)', () => {
+  let t: TestApp;
+  let contributor: string;
+  let other: string;
+
+  const signUp = async (email: string, role: string) =>
+    (await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body.accessToken as string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ AUTH_RATE_LIMIT: '1000' });
+    contributor = await signUp('maker@example.com', 'contributor');
+    other = await signUp('someone-else@example.com', 'contributor');
+  });
+  afterAll(() => t.close());
+
+  it('uploads, completes and describes a GNSS log: ready with modality, time range and bbox', async () => {
+    const bytes = nmeaLog(120);
+    const id = await uploadCapture(t, contributor, bytes, { filename: 'drive.nmea', deviceId: 'bee-4f2a' });
+    const capture = await settled(t, contributor, id);
+    expect(capture).toEqual(
+      expect.objectContaining({
+        status: 'ready',
+        filename: 'drive.nmea',
+        sizeBytes: bytes.length,
+        sha256: sha256(bytes),
+        modality: 'gnss',
+        format: 'nmea',
+        deviceId: 'bee-4f2a',
+        rejection: null,
+      }),
+    );
+    expect(capture.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:01:59.000Z' });
+    expect(capture.bbox[0]).toBeCloseTo(14, 5);
+    expect(capture.bbox[1]).toBeCloseTo(46, 5);
+    expect(capture.bbox[3]).toBeGreaterThan(46);
+  });
+
+  it('uploads a file of several parts and reassembles it exactly', async () => {
+    const bytes = csvTelemetry(200_000);
+    expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ filename: 'can-bus.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
+      .expect(201);
+    expect(created.body.upload.parts.length).toBe(Math.ceil(bytes.length / created.body.upload.partSizeBytes));
+    expect(created.body.upload.parts.length).toBeGreaterThan(1);
+    expect(created.body.status).toBe('uploading');
+
+    const resumed = await t.http().get(`/v1/captures/${created.body.id}/upload`).set('Authorization', `Bearer ${contributor}`).expect(200);
+    const parts = await putParts(t, resumed.body, bytes);
+    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
+    const capture = await settled(t, contributor, created.body.id);
+    expect(capture).toEqual(expect.objectContaining({ status: 'ready', format: 'csv', modality: 'telemetry' }));
+    expect(capture.timeRange.start).toBe('2026-11-27T08:00:00.000Z');
+  });
+
+  it('rejects a checksum mismatch, an unknown format and a size mismatch, each with its reason', async () => {
+    const nmea = nmeaLog(5);
+    const mismatch = await settled(t, contributor, await uploadCapture(t, contributor, nmea, { sha256: sha256(Buffer.from('other')) }));
+    expect(mismatch.status).toBe('rejected');
+    expect(mismatch.rejection.code).toBe('checksum_mismatch');
+    expect(mismatch.rejection.reason).toContain(sha256(nmea));
+
+    const noise = randomBytes(4096);
+    const unknown = await settled(t, contributor, await uploadCapture(t, contributor, noise, { filename: 'looks-like.mp4' }));
+    expect(unknown.rejection.code).toBe('unknown_format');
+
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ filename: 'short.nmea', sizeBytes: nmea.length + 10, sha256: sha256(nmea) })
+      .expect(201);
+    const parts = await putParts(t, created.body.upload, nmea);
+    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
+    const short = await settled(t, contributor, created.body.id);
+    expect(short.rejection).toEqual({ code: 'size_mismatch', reason: `Declared ${nmea.length + 10} bytes but ${nmea.length} bytes were uploaded` });
+  });
+
+  it('survives a hostile file and keeps processing the next ones', async () => {
+    const hostile = await uploadCapture(t, contributor, lyingPly(), { filename: 'huge.ply' });
+    const after = await uploadCapture(t, contributor, nmeaLog(3), { filename: 'after.nmea' });
+    const rejected = await settled(t, contributor, hostile);
+    expect(rejected.status).toBe('rejected');
+    expect(['truncated', 'corrupt']).toContain(rejected.rejection.code);
+    expect((await settled(t, contributor, after)).status).toBe('ready');
+  });
+
+  it('answers 409 when completing twice, and 400 for missing parts', async () => {
+    const bytes = nmeaLog(2);
+    const id = await uploadCapture(t, contributor, bytes);
+    const again = await t.http().post(`/v1/captures/${id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts: [{ partNumber: 1, etag: '"x"' }] }).expect(409);
+    expect(again.body.code).toBe('CAPTURE_NOT_UPLOADING');
+
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ filename: 'a.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) })
+      .expect(201);
+    const wrong = await t
+      .http()
+      .post(`/v1/captures/${created.body.id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts: [{ partNumber: 1, etag: '"not-the-etag"' }] })
+      .expect(400);
+    expect(wrong.body.code).toBe('CAPTURE_UPLOAD_INCOMPLETE');
+    const still = await t.http().get(`/v1/captures/${created.body.id}`).set('Authorization', `Bearer ${contributor}`).expect(200);
+    expect(still.body.status).toBe('uploading');
+  });
+
+  it("shows a contributor only their own captures; another user's id answers 404 on every route", async () => {
+    const id = await uploadCapture(t, contributor, nmeaLog(2));
+    const auth = { Authorization: `Bearer ${other}` };
+    for (const res of [
+      await t.http().get(`/v1/captures/${id}`).set(auth),
+      await t.http().get(`/v1/captures/${id}/upload`).set(auth),
+      await t.http().post(`/v1/captures/${id}/complete`).set(auth).send({ parts: [{ partNumber: 1, etag: '"x"' }] }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('CAPTURE_NOT_FOUND');
+    }
+    const mine = await t.http().get('/v1/captures?mine=true').set(auth).expect(200);
+    expect(mine.body.items).toEqual([]);
+    const theirs = await t.http().get('/v1/captures?mine=true&limit=2').set('Authorization', `Bearer ${contributor}`).expect(200);
+    expect(theirs.body.items).toHaveLength(2);
+    expect(theirs.body.nextCursor).toEqual(expect.any(String));
+    const next = await t.http().get(`/v1/captures?limit=100&cursor=${theirs.body.nextCursor}`).set('Authorization', `Bearer ${contributor}`).expect(200);
+    const seen = [...theirs.body.items, ...next.body.items].map((c: { id: string }) => c.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toContain(id);
+  });
+
+  it('refuses buyers, bad declarations, and wrong device signatures', async () => {
+    const buyer = await signUp('buyer@example.com', 'buyer');
+    await t.http().post('/v1/captures').set('Authorization', `Bearer ${buyer}`).send({ filename: 'x', sizeBytes: 1, sha256: 'a'.repeat(64) }).expect(403);
+    const auth = { Authorization: `Bearer ${contributor}` };
+    const tooBig = await t.http().post('/v1/captures').set(auth).send({ filename: 'x', sizeBytes: 50 * 1024 ** 3 + 1, sha256: 'a'.repeat(64) }).expect(400);
+    expect(tooBig.body.message).toContain('sizeBytes must not be greater than');
+    const badHash = await t.http().post('/v1/captures').set(auth).send({ filename: 'x', sizeBytes: 10, sha256: 'A'.repeat(64) }).expect(400);
+    expect(badHash.body.message).toContain('sha256 must be 64 lowercase hex characters');
+
+    const device = testWallet();
+    const bytes = nmeaLog(2);
+    const hash = sha256(bytes);
+    const forged = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: testWallet().sign(hash) })
+      .expect(400);
+    expect(forged.body.code).toBe('CAPTURE_DEVICE_SIGNATURE_INVALID');
+    const signed = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: device.sign(hash) })
+      .expect(201);
+    expect(signed.body.deviceSignatureValid).toBe(true);
+  });
+});
