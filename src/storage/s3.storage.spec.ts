@@ -1,21 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ObjectNotFoundError } from './object-storage.port.js';
+import { startS3rver, type TestS3 } from '../../test/support/s3rver.js';
 import { S3Storage } from './s3.storage.js';
 import { StorageErrorCode } from './storage.exception.js';
-
-// s3rver ships no type declarations; this is the part of its API the suite uses.
-interface S3rverServer {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverOptions = { address: string; port: number; silent: boolean; directory: string; configureBuckets: { name: string }[] };
-const S3rver = createRequire(import.meta.url)('s3rver') as new (options: S3rverOptions) => S3rverServer;
 
 const MiB = 1024 * 1024;
 const BUCKET = 'marketplace-test';
@@ -26,16 +14,13 @@ const readAll = async (stream: Readable) => Buffer.concat(await stream.toArray()
  * ListParts, so this covers what it does enforce; URL tampering is covered on the local store.
  */
 describe('S3Storage against s3rver', () => {
-  let server: S3rverServer;
-  let directory: string;
+  let server: TestS3;
   let storage: S3Storage;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-    server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET }] });
-    const { port } = await server.run();
+    server = await startS3rver(BUCKET);
     storage = new S3Storage({
-      S3_ENDPOINT: `http://127.0.0.1:${port}`,
+      S3_ENDPOINT: server.endpoint,
       S3_REGION: 'us-east-1',
       S3_BUCKET: BUCKET,
       S3_ACCESS_KEY_ID: 'S3RVER',
@@ -47,7 +32,6 @@ describe('S3Storage against s3rver', () => {
   afterAll(async () => {
     storage?.onModuleDestroy();
     await server?.close();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   describe('a multipart upload through presigned part URLs, as a browser does it', () => {
