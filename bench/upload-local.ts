@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = spawn(process.execPath, ['dist-bench/src/main.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {

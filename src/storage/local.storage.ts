@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { clampRange } from './byte-range.js';
 import type { LocalObjectUrlService } from './local-object-url.service.js';
 import { S3_MIN_PART_BYTES } from './multipart-plan.js';
@@ -304,28 +305,29 @@ async function writeNewFile(
   source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer>,
   inspect?: (chunk: Buffer) => void,
 ): Promise<void> {
-  const handle = await open(path, 'wx');
+  // A write stream batches the many small socket chunks into few writes; `flush` fsyncs before close, so an
+  // acknowledged part or object survives a crash.
+  const out = createWriteStream(path, { flags: 'wx', flush: true, highWaterMark: READ_CHUNK_BYTES });
   try {
-    for await (const piece of source) {
-      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
-      inspect?.(chunk);
-      for (let offset = 0; offset < chunk.length; ) {
-        offset += (await handle.write(chunk, offset, chunk.length - offset)).bytesWritten;
+    const inspected = async function* () {
+      for await (const piece of source) {
+        const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+        inspect?.(chunk);
+        yield chunk;
       }
-    }
-    await handle.sync();
+    };
+    await pipeline(inspected(), out);
   } catch (error) {
-    await handle.close();
+    out.destroy();
     await rm(path, { force: true });
     throw error;
   }
-  await handle.close();
 }
 
 /** The parts one after another, read in small chunks: a part is never held in memory whole. */
 async function* concatenate(files: string[]): AsyncGenerator<Buffer> {
   for (const file of files) {
-    for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) yield chunk as Buffer;
   }
 }
 
