@@ -1,0 +1,22 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainException } from '../common/errors/domain.exception.js';
+
+export enum ChainErrorCode {
+  INVALID_ARGUMENT = 'CHAIN_INVALID_ARGUMENT',
+  TRANSACTION_FAILED = 'CHAIN_TRANSACTION_FAILED',
+  INVALID_PAYMENT_REQUEST = 'CHAIN_INVALID_PAYMENT_REQUEST',
+  LEDGER_STATE_INVALID = 'CHAIN_LEDGER_STATE_INVALID',
+}
+
+const STATUS: Record<ChainErrorCode, HttpStatus> = {
+  [ChainErrorCode.INVALID_ARGUMENT]: HttpStatus.BAD_REQUEST,
+  [ChainErrorCode.TRANSACTION_FAILED]: HttpStatus.BAD_GATEWAY,
+  [ChainErrorCode.INVALID_PAYMENT_REQUEST]: HttpStatus.BAD_REQUEST,
+  [ChainErrorCode.LEDGER_STATE_INVALID]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+export class ChainException extends DomainException<ChainErrorCode> {
+  constructor(code: ChainErrorCode, message: string) {
+    super(code, message, STATUS[code]);
+  }
+}

@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Signature, generateKeyPairSigner } from '@solana/kit';
+import { FindReferenceError, ValidateTransferError, encodeURL, findReference, validateTransfer } from '@solana/pay';
+import { ChainErrorCode } from './chain.exception.js';
+import { DEMO_BUYER_USDC, LiteSvmLedger } from './litesvm.ledger.js';
+
+const USDC = 1_000_000n;
+
+describe('LiteSvmLedger', () => {
+  let dir: string;
+  let statePath: string;
+  let ledger: LiteSvmLedger;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'litesvm-ledger-'));
+    statePath = join(dir, 'chain', 'ledger.bin');
+    ledger = await LiteSvmLedger.open({ statePath });
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function paymentRequest(amount: number, memo: string) {
+    const reference = (await generateKeyPairSigner()).address;
+    const fields = { recipient: ledger.treasuryAddress, amount, splToken: ledger.usdcMint, reference, memo };
+    return { reference, fields, url: encodeURL({ ...fields, label: 'Marketplace', message: `Order ${memo}` }) };
+  }
+
+  it('starts with a funded demo buyer and an empty treasury token account', async () => {
+    expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(DEMO_BUYER_USDC);
+    expect(await ledger.usdcBalance(ledger.treasuryAddress)).toBe(0n);
+    const treasuryAccount = await ledger.tokenAccountOf(ledger.treasuryAddress);
+    const { value } = await ledger.rpc().getAccountInfo(treasuryAccount, { encoding: 'base64' }).send();
+    expect(value).not.toBeNull();
+  });
+
+  it('records a memo and reads it back by signature', async () => {
+    const memo = 'dpm:v1:anchor:dataset=ds_1:version=1:root=9f86d081884c7d659a2feaa0c55ad015';
+    const receipt = await ledger.recordMemo(memo);
+    expect(receipt.slot).toBeGreaterThanOrEqual(0n);
+    await expect(ledger.findMemo(receipt.signature)).resolves.toBe(memo);
+    const [latest] = await ledger.rpc().getSignaturesForAddress(ledger.treasuryAddress, { limit: 1 }).send();
+    expect(latest?.signature).toBe(receipt.signature);
+    expect(latest?.memo).toBe(`[${memo.length}] ${memo}`);
+  });
+
+  it('gives distinct signatures to identical memos and answers null for unknown signatures', async () => {
+    const first = await ledger.recordMemo('same text');
+    const second = await ledger.recordMemo('same text');
+    expect(second.signature).not.toBe(first.signature);
+    expect(second.slot).toBeGreaterThan(first.slot);
+    const unknown = (await generateKeyPairSigner()).address as string as Signature;
+    await expect(ledger.findMemo(unknown)).resolves.toBeNull();
+  });
+
+  it('refuses an empty or oversized memo', async () => {
+    await expect(ledger.recordMemo('')).rejects.toMatchObject({ code: ChainErrorCode.INVALID_ARGUMENT });
+    await expect(ledger.recordMemo('x'.repeat(501))).rejects.toMatchObject({ code: ChainErrorCode.INVALID_ARGUMENT });
+  });
+
+  it('transfers USDC to an owner without a token account and rejects an overdraft', async () => {
+    const payer = await generateKeyPairSigner();
+    const payee = (await generateKeyPairSigner()).address;
+    await ledger.airdropUsdc(payer.address, 10n * USDC);
+    const receipt = await ledger.transferUsdc(payer, payee, 3_250_000n, { memo: 'payout:p_1' });
+    expect(await ledger.usdcBalance(payee)).toBe(3_250_000n);
+    expect(await ledger.usdcBalance(payer.address)).toBe(6_750_000n);
+    await expect(ledger.findMemo(receipt.signature)).resolves.toBe('payout:p_1');
+    await expect(ledger.transferUsdc(payer, payee, 7n * USDC)).rejects.toMatchObject({ code: ChainErrorCode.TRANSACTION_FAILED });
+    expect(await ledger.usdcBalance(payer.address)).toBe(6_750_000n);
+    await expect(ledger.transferUsdc(payer, payee, 0n)).rejects.toMatchObject({ code: ChainErrorCode.INVALID_ARGUMENT });
+  });
+
+  it('creates a token account once', async () => {
+    const owner = (await generateKeyPairSigner()).address;
+    const first = await ledger.ensureTokenAccount(owner);
+    const before = await ledger.rpc().getSignaturesForAddress(first).send();
+    expect(await ledger.ensureTokenAccount(owner)).toBe(first);
+    expect(await ledger.rpc().getSignaturesForAddress(first).send()).toHaveLength(before.length);
+    expect(before).toHaveLength(1);
+  });
+
+  describe('Solana Pay', () => {
+    it('pays a transfer request from the demo wallet; findReference + validateTransfer accept it', async () => {
+      const { reference, fields, url } = await paymentRequest(12.5, 'order:o_1');
+      const treasuryBefore = await ledger.usdcBalance(ledger.treasuryAddress);
+      const paid = await ledger.payWithDemoWallet(url);
+
+      const found = await findReference(ledger.rpc(), reference, { commitment: 'confirmed' });
+      expect(found.signature).toBe(paid.signature);
+      const response = await validateTransfer(ledger.rpc(), found.signature, fields);
+      expect(response.slot).toBe(paid.slot);
+      expect(await ledger.usdcBalance(ledger.treasuryAddress)).toBe(treasuryBefore + 12_500_000n);
+      await expect(ledger.findMemo(paid.signature)).resolves.toBe('order:o_1');
+    });
+
+    it('rejects a short payment and a payment with another memo', async () => {
+      const { reference, fields } = await paymentRequest(5, 'order:o_2');
+      const underpaid = encodeURL({ ...fields, amount: 4.99 });
+      await ledger.payWithDemoWallet(underpaid);
+      const found = await findReference(ledger.rpc(), reference);
+      await expect(validateTransfer(ledger.rpc(), found.signature, fields)).rejects.toThrow(
+        new ValidateTransferError('amount not transferred'),
+      );
+      await expect(validateTransfer(ledger.rpc(), found.signature, { ...fields, amount: 4.99 })).resolves.toBeTruthy();
+      await expect(validateTransfer(ledger.rpc(), found.signature, { ...fields, amount: 4.99, memo: 'order:o_3' })).rejects.toThrow(
+        new ValidateTransferError('invalid memo'),
+      );
+    });
+
+    it('rejects a payment validated against another reference or recipient', async () => {
+      const { fields, url } = await paymentRequest(1, 'order:o_4');
+      const paid = await ledger.payWithDemoWallet(url);
+      const otherReference = (await generateKeyPairSigner()).address;
+      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, reference: otherReference })).rejects.toThrow(
+        ValidateTransferError,
+      );
+      const otherRecipient = (await generateKeyPairSigner()).address;
+      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, recipient: otherRecipient })).rejects.toThrow(
+        ValidateTransferError,
+      );
+    });
+
+    it('finds nothing for an unpaid reference and refuses requests it cannot pay', async () => {
+      const { reference, fields } = await paymentRequest(1, 'order:o_5');
+      await expect(findReference(ledger.rpc(), reference)).rejects.toThrow(FindReferenceError);
+      await expect(ledger.payWithDemoWallet('https://example.com/pay')).rejects.toMatchObject({
+        code: ChainErrorCode.INVALID_PAYMENT_REQUEST,
+      });
+      const tooMuch = encodeURL({ ...fields, amount: 2_000_000 });
+      await expect(ledger.payWithDemoWallet(tooMuch)).rejects.toMatchObject({ code: ChainErrorCode.INVALID_PAYMENT_REQUEST });
+      await expect(findReference(ledger.rpc(), reference)).rejects.toThrow(FindReferenceError);
+    });
+  });
+
+  it('keeps keys, balances, memos and payments across a reload from its state file', async () => {
+    const memo = await ledger.recordMemo('dpm:v1:split:sale=s_1:root=abc');
+    const { reference, fields, url } = await paymentRequest(2, 'order:o_6');
+    const paid = await ledger.payWithDemoWallet(url);
+    const treasuryBalance = await ledger.usdcBalance(ledger.treasuryAddress);
+
+    const reopened = await LiteSvmLedger.open({ statePath });
+    expect(reopened).not.toBe(ledger);
+    expect(reopened.treasuryAddress).toBe(ledger.treasuryAddress);
+    expect(reopened.usdcMint).toBe(ledger.usdcMint);
+    expect(reopened.demoBuyerAddress).toBe(ledger.demoBuyerAddress);
+    expect(await reopened.usdcBalance(reopened.treasuryAddress)).toBe(treasuryBalance);
+    await expect(reopened.findMemo(memo.signature)).resolves.toBe('dpm:v1:split:sale=s_1:root=abc');
+    const found = await findReference(reopened.rpc(), reference);
+    expect(found.signature).toBe(paid.signature);
+    await expect(validateTransfer(reopened.rpc(), found.signature, fields)).resolves.toBeTruthy();
+
+    const after = await reopened.recordMemo('after restart');
+    expect(after.slot).toBeGreaterThan(paid.slot);
+    await expect(reopened.findMemo(after.signature)).resolves.toBe('after restart');
+  });
+});
