@@ -117,6 +117,24 @@ describe('captures on the local object store (e2e)', () => {
     expect(still.body.status).toBe('uploading');
   });
 
+  it('expires an upload never completed: rejected, parts freed, completing refused', async () => {
+    const bytes = nmeaLog(3);
+    const auth = { Authorization: `Bearer ${contributor}` };
+    const created = await t.http().post('/v1/captures').set(auth).send({ filename: 'late.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) }).expect(201);
+    const [job] = await t.sql<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
+    expect(new Date(job.run_at).getTime()).toBeGreaterThan(Date.now() + 167 * 3600 * 1000);
+
+    // Let the clock run out for this upload.
+    await t.sql(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
+    const expired = await settled(t, contributor, created.body.id);
+    expect(expired.rejection).toEqual({ code: 'upload_abandoned', reason: 'The upload was not completed within 168 hours; start a new one' });
+
+    const partPath = created.body.upload.parts[0].url.slice(t.config.publicUrl.length);
+    const late = await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404);
+    expect(late.body.code).toBe('STORAGE_UPLOAD_NOT_FOUND');
+    await t.http().post(`/v1/captures/${created.body.id}/complete`).set(auth).send({ parts: [{ partNumber: 1, etag: '"x"' }] }).expect(409);
+  });
+
   it("shows a contributor only their own captures; another user's id answers 404 on every route", async () => {
     const id = await uploadCapture(t, contributor, nmeaLog(2));
     const auth = { Authorization: `Bearer ${other}` };

@@ -124,6 +124,12 @@ export class AppConfig {
   @Max(7 * 24 * 3600)
   PRESIGN_TTL_SECONDS: number = 3600;
 
+  /** An upload not completed within this many hours is aborted and its parts deleted. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  UPLOAD_EXPIRY_HOURS: number = 168;
+
   /** Capture-processing jobs this instance runs at once. 0 runs no worker here (an API-only instance). */
   @IsInt()
   @Min(0)

@@ -12,12 +12,13 @@ import { CaptureRepository } from './repositories/capture.repository.js';
 import { NetworkRepository } from './repositories/network.repository.js';
 import { CaptureProcessorService } from './services/capture-processor.service.js';
 import { CaptureService } from './services/capture.service.js';
+import { UploadExpiryService } from './services/upload-expiry.service.js';
 
 /** Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService. */
 @Module({
   imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
-  providers: [CaptureRepository, NetworkRepository, CaptureService, CaptureProcessorService, NetworkRegistryService, NetworkBatchService],
+  providers: [CaptureRepository, NetworkRepository, CaptureService, CaptureProcessorService, UploadExpiryService, NetworkRegistryService, NetworkBatchService],
   exports: [CaptureService],
 })
 export class IngestionModule {}

@@ -1,6 +1,8 @@
 /** Queue names and their payloads; a job's payload is JSON. */
 export interface JobPayloads {
   'capture.process': { captureId: string };
+  /** Runs when an upload's time is up: an upload never completed is aborted and its parts freed. */
+  'capture.expire-upload': { captureId: string };
 }
 export type JobQueue = keyof JobPayloads;
 

@@ -92,6 +92,17 @@ export class CaptureRepository {
       .execute();
   }
 
+  /** uploading -> rejected for an upload never completed; answers false when it was completed meanwhile. */
+  async markAbandoned(id: string, reason: string): Promise<boolean> {
+    const result = await this.captures
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'rejected', rejectionCode: 'upload_abandoned', rejectionReason: reason, processedAt: () => 'now()', updatedAt: () => 'now()' })
+      .where("id = :id AND status = 'uploading'", { id })
+      .execute();
+    return result.affected === 1;
+  }
+
   async markRejected(id: string, rejection: CaptureRejection, facts: { sizeBytes?: number; sha256?: string } = {}): Promise<void> {
     await this.captures
       .createQueryBuilder()

@@ -60,7 +60,15 @@ export class CaptureService {
       partSizeBytes: plan.partSizeBytes,
       partCount: plan.partCount,
     });
-    await this.captures.insert(capture);
+    await this.dataSource.transaction(async (manager) => {
+      await this.captures.insert(capture, manager);
+      await this.jobs.enqueue(
+        'capture.expire-upload',
+        { captureId: id },
+        { dedupeKey: `capture.expire-upload:${id}`, delaySeconds: this.config.UPLOAD_EXPIRY_HOURS * 3600 },
+        manager,
+      );
+    });
     return { ...CaptureResponse.from(capture), upload: await this.uploadUrls(capture) };
   }
 
