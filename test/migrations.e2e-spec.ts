@@ -33,7 +33,7 @@ describe('migrations (e2e, on the real database engine)', () => {
     expect(ranByA.length + ranByB.length).toBe(migrations.length);
     const applied = await a.query(`SELECT name FROM schema_migrations ORDER BY id`);
     expect(applied.map((row: { name: string }) => row.name)).toEqual(migrations.map((m) => m.name));
-    expect(await tables(a)).toEqual(['api_keys', 'captures', 'jobs', 'networks', 'rate_limit_hits', 'schema_migrations', 'users', 'wallet_challenges']);
+    expect(await tables(a)).toEqual(['api_keys', 'captures', 'jobs', 'licence_templates', 'networks', 'rate_limit_hits', 'schema_migrations', 'users', 'wallet_challenges']);
   });
 
   it('every migration reverts cleanly and applies again', async () => {

@@ -22,6 +22,7 @@ describe('platform behaviour (e2e)', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
         '/health',
+        '/v1/admin/licences',
         '/v1/admin/networks',
         '/v1/admin/networks/{slug}',
         '/v1/admin/users',
@@ -36,6 +37,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/captures/{id}',
         '/v1/captures/{id}/complete',
         '/v1/captures/{id}/upload',
+        '/v1/licences',
         '/v1/networks/{network}/batches',
       ].sort(),
     );

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../../auth/decorators/auth.decorator.js';
+import { Role } from '../../auth/role.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { CreateLicenceTemplateDto, LicenceTemplateResponse } from '../dto/licence.dto.js';
+import { LicenceTemplateService } from '../services/licence-template.service.js';
+
+@ApiTags('licences')
+@Controller('v1')
+export class LicencesController {
+  constructor(private readonly templates: LicenceTemplateService) {}
+
+  @Get('licences')
+  @ApiOkResponse({ type: [LicenceTemplateResponse], description: 'The licences datasets are sold under' })
+  list(): Promise<LicenceTemplateResponse[]> {
+    return this.templates.list();
+  }
+
+  @Post('admin/licences')
+  @Auth(Role.ADMIN)
+  @ApiCreatedResponse({ type: LicenceTemplateResponse })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Slug taken' })
+  create(@Body() dto: CreateLicenceTemplateDto): Promise<LicenceTemplateResponse> {
+    return this.templates.create(dto);
+  }
+}

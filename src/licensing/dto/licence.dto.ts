@@ -1,0 +1,105 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import type { LicenceTemplateEntity } from '../entities/licence-template.entity.js';
+import type { LicenceTerms } from '../licence-terms.js';
+
+export class PermittedUsesDto {
+  @ApiProperty() @IsBoolean() aiTraining: boolean;
+  @ApiProperty() @IsBoolean() evaluation: boolean;
+  @ApiProperty() @IsBoolean() commercialUse: boolean;
+  @ApiProperty() @IsBoolean() redistribution: boolean;
+  @ApiProperty() @IsBoolean() derivativeMaps: boolean;
+}
+
+export class LicenceTermsDto implements LicenceTerms {
+  @ApiProperty({ type: PermittedUsesDto })
+  @ValidateNested()
+  @Type(() => PermittedUsesDto)
+  permittedUses: PermittedUsesDto;
+
+  @ApiProperty()
+  @IsBoolean()
+  attributionRequired: boolean;
+
+  @ApiProperty({ example: ['WORLD'], description: "ISO 3166-1 alpha-2 country codes, or ['WORLD']" })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(250)
+  @Matches(/^([A-Z]{2}|WORLD)$/, { each: true, message: 'territory must hold ISO 3166-1 alpha-2 codes or WORLD' })
+  territory: string[];
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null is perpetual' })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(1200)
+  termMonths: number | null;
+
+  @ApiProperty()
+  @IsBoolean()
+  exclusive: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null is unlimited' })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  maxSeats: number | null;
+}
+
+export class CreateLicenceTemplateDto {
+  @ApiProperty({ example: 'mapping-only' })
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'slug must be 2-63 lowercase letters, digits or dashes' })
+  slug: string;
+
+  @ApiProperty({ example: 'Mapping only' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  name: string;
+
+  @ApiProperty({ type: LicenceTermsDto })
+  @ValidateNested()
+  @Type(() => LicenceTermsDto)
+  terms: LicenceTermsDto;
+
+  @ApiProperty({ description: 'The full legal text buyers accept' })
+  @IsString()
+  @MinLength(20)
+  @MaxLength(100_000)
+  text: string;
+}
+
+export class LicenceTemplateResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  slug: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ type: LicenceTermsDto })
+  terms: LicenceTerms;
+
+  @ApiProperty()
+  text: string;
+
+  static from(template: LicenceTemplateEntity): LicenceTemplateResponse {
+    return { id: template.id, slug: template.slug, name: template.name, terms: template.terms, text: template.fullText };
+  }
+}

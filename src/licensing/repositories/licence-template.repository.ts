@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { LicenceTemplateEntity } from '../entities/licence-template.entity.js';
+
+@Injectable()
+export class LicenceTemplateRepository {
+  constructor(@InjectRepository(LicenceTemplateEntity) private readonly templates: Repository<LicenceTemplateEntity>) {}
+
+  // TypeORM's deep-partial type does not see through the JSON terms column; the row is complete.
+  async insert(template: LicenceTemplateEntity): Promise<void> {
+    await this.templates.insert(template as QueryDeepPartialEntity<LicenceTemplateEntity>);
+  }
+
+  listActive(): Promise<LicenceTemplateEntity[]> {
+    return this.templates.find({ where: { active: true }, order: { createdAt: 'ASC', slug: 'ASC' } });
+  }
+
+  findById(id: string): Promise<LicenceTemplateEntity | null> {
+    return this.templates.findOne({ where: { id } });
+  }
+}

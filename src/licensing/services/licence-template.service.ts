@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { isUniqueViolation } from '../../database/pg-errors.js';
+import { type CreateLicenceTemplateDto, LicenceTemplateResponse } from '../dto/licence.dto.js';
+import { type LicenceTerms, wideningsOf } from '../licence-terms.js';
+import { LicensingErrorCode, LicensingException } from '../licensing.exception.js';
+import { LicenceTemplateRepository } from '../repositories/licence-template.repository.js';
+
+/** The licence templates datasets choose from; admins maintain them. */
+@Injectable()
+export class LicenceTemplateService {
+  constructor(private readonly templates: LicenceTemplateRepository) {}
+
+  async list(): Promise<LicenceTemplateResponse[]> {
+    return (await this.templates.listActive()).map((template) => LicenceTemplateResponse.from(template));
+  }
+
+  async create(dto: CreateLicenceTemplateDto): Promise<LicenceTemplateResponse> {
+    const now = new Date();
+    const template = { id: randomUUID(), slug: dto.slug, name: dto.name, terms: dto.terms, fullText: dto.text, active: true, createdAt: now, updatedAt: now };
+    try {
+      await this.templates.insert(template);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new LicensingException(LicensingErrorCode.TEMPLATE_EXISTS, `A licence template ${dto.slug} already exists`);
+      throw error;
+    }
+    return LicenceTemplateResponse.from(template);
+  }
+
+  /** The terms a dataset will sell under: the template's, or a narrowing of them; a widening is refused with every reason. */
+  async resolveTerms(templateId: string, narrowed?: LicenceTerms): Promise<LicenceTerms> {
+    const template = await this.templates.findById(templateId);
+    if (!template || !template.active) throw new LicensingException(LicensingErrorCode.TEMPLATE_NOT_FOUND, `No licence template ${templateId}`);
+    if (!narrowed) return template.terms;
+    const widenings = wideningsOf(template.terms, narrowed);
+    if (widenings.length > 0) {
+      throw new LicensingException(LicensingErrorCode.TERMS_WIDEN_TEMPLATE, `licenceTerms may only narrow ${template.slug}: ${widenings.join('; ')}`);
+    }
+    return narrowed;
+  }
+}
