@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +9,15 @@ import { createRootLogger, PinoNestLogger, requestLogging } from './common/loggi
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import type { DatabaseConnection } from './database/database-connection.js';
+
+/**
+ * Parts PUT to the local store's presigned URLs are raw file bytes whatever their Content-Type (a browser sends a
+ * slice of a .json file as application/json), so the body parsers leave that route's bodies to the storage module.
+ */
+function parsedUnlessObjectBytes(mediaType: string) {
+  return (req: IncomingMessage) =>
+    !req.url?.startsWith('/v1/storage/local/') && (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === mediaType;
+}
 
 function setUpOpenApi(app: INestApplication, config: AppConfig): void {
   const document = SwaggerModule.createDocument(
@@ -35,8 +45,8 @@ export async function createApp(config: AppConfig, database: DatabaseConnection)
   app.disable('x-powered-by');
   app.use(requestLogging(root));
   app.use(helmet());
-  app.useBodyParser('json', { limit: config.BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false });
+  app.useBodyParser('json', { limit: config.BODY_LIMIT, type: parsedUnlessObjectBytes('application/json') });
+  app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false, type: parsedUnlessObjectBytes('application/x-www-form-urlencoded') });
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app, config);
   await app.init();

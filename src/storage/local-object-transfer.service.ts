@@ -30,13 +30,6 @@ export class LocalObjectTransferService {
 
   async receivePart(token: string, body: Readable, contentLength?: string): Promise<LocalPartUploadResponse> {
     const claim = this.urls.verifyPart(token);
-    if (body.readableEnded) {
-      // A global body parser (JSON, form) already consumed the bytes: the part cannot be stored as sent.
-      throw new StorageException(
-        StorageErrorCode.UNSUPPORTED_MEDIA_TYPE,
-        'Send parts as application/octet-stream (or without a Content-Type), not as JSON or a form',
-      );
-    }
     const declaredBytes = contentLength === undefined ? undefined : Number(contentLength);
     const part = await this.storage.writePart(claim.key, claim.uploadId, claim.partNumber, body, {
       maxBytes: PART_UPLOAD_LIMIT_BYTES,

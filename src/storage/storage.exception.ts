@@ -14,7 +14,6 @@ export enum StorageErrorCode {
   RANGE_NOT_SATISFIABLE = 'STORAGE_RANGE_NOT_SATISFIABLE',
   URL_INVALID = 'STORAGE_URL_INVALID',
   URL_EXPIRED = 'STORAGE_URL_EXPIRED',
-  UNSUPPORTED_MEDIA_TYPE = 'STORAGE_UNSUPPORTED_MEDIA_TYPE',
 }
 
 const STATUS: Record<StorageErrorCode, HttpStatus> = {
@@ -30,7 +29,6 @@ const STATUS: Record<StorageErrorCode, HttpStatus> = {
   [StorageErrorCode.RANGE_NOT_SATISFIABLE]: HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
   [StorageErrorCode.URL_INVALID]: HttpStatus.FORBIDDEN,
   [StorageErrorCode.URL_EXPIRED]: HttpStatus.FORBIDDEN,
-  [StorageErrorCode.UNSUPPORTED_MEDIA_TYPE]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 };
 
 export class StorageException extends DomainException<StorageErrorCode> {
