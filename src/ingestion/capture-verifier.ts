@@ -54,17 +54,23 @@ export async function verifyStoredObject(storage: ObjectStorage, key: string, de
   const session = probe.open(input);
   let probeFailure: ProbeError | undefined;
   let bytes = 0;
-  for await (const chunk of await storage.read(key)) {
-    const buffer = chunk as Buffer;
-    hash.update(buffer);
-    bytes += buffer.length;
-    if (probeFailure) continue;
-    try {
-      session.push(buffer);
-    } catch (error) {
-      // Keep hashing: a checksum mismatch explains a broken file better than the probe's complaint.
-      probeFailure = asProbeError(error);
+  if (session.push) {
+    const push = session.push.bind(session);
+    for await (const chunk of await storage.read(key)) {
+      const buffer = chunk as Buffer;
+      hash.update(buffer);
+      bytes += buffer.length;
+      if (probeFailure) continue;
+      try {
+        push(buffer);
+      } catch (error) {
+        // Keep hashing: a checksum mismatch explains a broken file better than the probe's complaint.
+        probeFailure = asProbeError(error);
+      }
     }
+  } else {
+    // A header-only probe keeps no chunk, so the store may lend reused buffers: no fresh memory per chunk.
+    bytes = await storage.scan(key, (chunk) => hash.update(chunk));
   }
   const sha256 = hash.digest('hex');
   if (bytes !== stat.size) {

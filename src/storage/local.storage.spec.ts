@@ -241,6 +241,33 @@ describe('LocalStorage', () => {
       await expect(storage.read('fixtures/data.bin', { start: -1, end: 5 })).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
     });
 
+    it('scans an object in order through reused buffers, lending each chunk only during the visit', async () => {
+      // Larger than two scan buffers, so buffers are reused and a read is in flight while a chunk is visited.
+      const big = randomBytes(9 * 1024 * 1024 + 123);
+      await storage.put('fixtures/big.bin', big);
+      const copies: Buffer[] = [];
+      const lent: Buffer[] = [];
+      const total = await storage.scan('fixtures/big.bin', (chunk) => {
+        copies.push(Buffer.from(chunk));
+        lent.push(chunk);
+      });
+      expect(total).toBe(big.length);
+      expect(Buffer.concat(copies).equals(big)).toBe(true);
+      expect(copies.length).toBeGreaterThan(2);
+      // The chunks kept without copying were overwritten: the reason the contract says "lent".
+      expect(Buffer.concat(lent).equals(big)).toBe(false);
+      expect(await storage.scan('fixtures/data.bin', () => undefined)).toBe(1000);
+    });
+
+    it('scan rejects a missing object, and passes on a failing visitor', async () => {
+      await expect(storage.scan('fixtures/missing.bin', () => undefined)).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(
+        storage.scan('fixtures/data.bin', () => {
+          throw new Error('visitor failed');
+        }),
+      ).rejects.toThrow('visitor failed');
+    });
+
     it('rejects a missing object with ObjectNotFoundError and heads it as null', async () => {
       await expect(storage.read('fixtures/missing.bin')).rejects.toBeInstanceOf(ObjectNotFoundError);
       await expect(storage.read('fixtures/data.bin/below')).rejects.toBeInstanceOf(ObjectNotFoundError);

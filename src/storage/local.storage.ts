@@ -198,8 +198,40 @@ export class LocalStorage extends ObjectStorage {
     }
   }
 
+  async scan(key: string, visit: (chunk: Buffer) => void): Promise<number> {
+    const { handle } = await this.openFile(key);
+    // Two buffers, reused: the next read fills one while `visit` works on the other.
+    const buffers = [Buffer.allocUnsafe(SCAN_CHUNK_BYTES), Buffer.allocUnsafe(SCAN_CHUNK_BYTES)];
+    let position = 0;
+    let turn = 0;
+    let pending = handle.read(buffers[turn], 0, SCAN_CHUNK_BYTES, position);
+    try {
+      for (;;) {
+        const { bytesRead, buffer } = await pending;
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        turn ^= 1;
+        pending = handle.read(buffers[turn], 0, SCAN_CHUNK_BYTES, position);
+        visit(buffer.subarray(0, bytesRead));
+      }
+      return position;
+    } finally {
+      await pending.catch(() => undefined);
+      await handle.close();
+    }
+  }
+
   /** Opens an object for reading; rejects with ObjectNotFoundError when there is none. */
   async open(key: string): Promise<LocalObjectHandle> {
+    const { handle, size } = await this.openFile(key);
+    return {
+      size,
+      stream: (range) => Readable.from(readAhead(handle, range?.start ?? 0, range ? range.end : size - 1), { objectMode: false }),
+      close: () => handle.close(),
+    };
+  }
+
+  private async openFile(key: string): Promise<{ handle: FileHandle; size: number }> {
     assertValidObjectKey(key);
     let handle: FileHandle;
     try {
@@ -217,11 +249,7 @@ export class LocalStorage extends ObjectStorage {
       await handle.close();
       throw new ObjectNotFoundError(key);
     }
-    return {
-      size: info.size,
-      stream: (range) => Readable.from(readAhead(handle, range?.start ?? 0, range ? range.end : info.size - 1), { objectMode: false }),
-      close: () => handle.close(),
-    };
+    return { handle, size: info.size };
   }
 
   /** The content type is not kept (see the class comment). */
@@ -324,6 +352,7 @@ async function writeNewFile(
 }
 
 const READ_AHEAD_CHUNK_BYTES = 4 << 20;
+const SCAN_CHUNK_BYTES = 4 << 20;
 const READ_AHEAD_DEPTH = 2;
 
 /**

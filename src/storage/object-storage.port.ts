@@ -45,6 +45,12 @@ export abstract class ObjectStorage {
   /** Streams the object, or the given byte range of it. Rejects when the object does not exist. */
   abstract read(key: string, range?: ByteRange): Promise<Readable>;
 
+  /**
+   * Visits the whole object in order, for consumers that keep nothing of it (a hash): each chunk is lent and may be
+   * overwritten once `visit` returns, so a store can reuse its buffers. Answers the number of bytes visited.
+   */
+  abstract scan(key: string, visit: (chunk: Buffer) => void): Promise<number>;
+
   /** Stores a whole object in one request (small objects: fixtures, certificates, staging). */
   abstract put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
 

@@ -70,6 +70,12 @@ describe('S3Storage against s3rver', () => {
       expect((await readAll(await storage.read(key))).equals(whole)).toBe(true);
     });
 
+    it('scans the whole object in order', async () => {
+      const copies: Buffer[] = [];
+      expect(await storage.scan(key, (chunk) => copies.push(Buffer.from(chunk)))).toBe(whole.length);
+      expect(Buffer.concat(copies).equals(whole)).toBe(true);
+    });
+
     it('reads an inclusive range that spans two parts', async () => {
       const start = 5 * MiB - 10;
       const bytes = await readAll(await storage.read(key, { start, end: start + 19 }));

@@ -144,6 +144,16 @@ export class S3Storage extends ObjectStorage implements OnModuleDestroy {
     }
   }
 
+  /** S3 hands out a fresh buffer per chunk, so lending them needs nothing more than the stream. */
+  async scan(key: string, visit: (chunk: Buffer) => void): Promise<number> {
+    let bytes = 0;
+    for await (const chunk of await this.read(key)) {
+      visit(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return bytes;
+  }
+
   async read(key: string, range?: ByteRange): Promise<Readable> {
     assertValidObjectKey(key);
     if (range) assertByteRange(range);

@@ -38,3 +38,32 @@ export function lyingPly(): Buffer {
     Buffer.alloc(120, 7),
   ]);
 }
+
+/**
+ * A LAS 1.2 point cloud of exactly `sizeBytes` (point format 0, 20-byte records) with pseudo-random point bytes:
+ * the header probe reads 227 bytes, so verifying it measures hashing and streaming, not parsing.
+ */
+export function lasHeader(sizeBytes: number): Buffer {
+  const offset = 227;
+  const recordLength = 20;
+  const points = Math.floor((sizeBytes - offset) / recordLength);
+  const header = Buffer.alloc(offset);
+  header.write('LASF', 0, 'latin1');
+  header.writeUInt8(1, 24);
+  header.writeUInt8(2, 25);
+  header.write('bench', 26, 'latin1');
+  header.write('marketplace bench', 58, 'latin1');
+  header.writeUInt16LE(offset, 94);
+  header.writeUInt32LE(offset, 96);
+  header.writeUInt32LE(0, 100);
+  header.writeUInt8(0, 104);
+  header.writeUInt16LE(recordLength, 105);
+  header.writeUInt32LE(points, 107);
+  header.writeUInt32LE(points, 111);
+  header.writeDoubleLE(0.01, 131);
+  header.writeDoubleLE(0.01, 139);
+  header.writeDoubleLE(0.01, 147);
+  const bounds = [14.6, 14.4, 46.1, 45.9, 500, 300]; // max x, min x, max y, min y, max z, min z
+  bounds.forEach((value, index) => header.writeDoubleLE(value, 179 + index * 8));
+  return header;
+}

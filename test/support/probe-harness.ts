@@ -94,7 +94,8 @@ export async function driveProbe(probe: FormatProbe, source: Buffer | string, op
     const session = probe.open(input);
     const chunkSize = options.chunkSize ?? 1024 * 1024;
     for (let offset = 0; offset < src.size; offset += chunkSize) {
-      session.push(await src.read(offset, Math.min(chunkSize, src.size - offset)));
+      const chunk = await src.read(offset, Math.min(chunkSize, src.size - offset));
+      session.push?.(chunk);
       pushes += 1;
     }
     try {

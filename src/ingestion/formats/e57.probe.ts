@@ -228,7 +228,7 @@ export const e57Probe: FormatProbe = {
   sniff: (head: Buffer): boolean => head.length >= 8 && head.toString('latin1', 0, 8) === 'ASTM-E57',
   open(input: ProbeInput): ProbeSession {
     return {
-      push: () => undefined, // header-only: the XML section and section headers are read by offset
+      // Header-only, so no push: everything needed is read by offset.
       finish: () => guard('E57', () => probeE57(input)),
     };
   },

@@ -244,7 +244,7 @@ export const gltfProbe: FormatProbe = {
   open(input: ProbeInput): ProbeSession {
     const binary = input.head.length >= 4 && input.head.toString('latin1', 0, 4) === 'glTF';
     return {
-      push: () => undefined, // header-only: the JSON (chunk) is read by offset
+      // Header-only, so no push: everything needed is read by offset.
       finish: () => guard(binary ? 'GLB' : 'glTF', () => (binary ? probeGlb(input) : probeGltfJson(input))),
     };
   },

@@ -296,7 +296,7 @@ export const lasProbe: FormatProbe = {
   sniff: (head: Buffer): boolean => head.length >= 4 && head.toString('latin1', 0, 4) === 'LASF',
   open(input: ProbeInput): ProbeSession {
     return {
-      push: () => undefined, // header-only: everything needed is read by offset
+      // Header-only, so no push: everything needed is read by offset.
       finish: () => guard('LAS', () => probeLas(input)),
     };
   },

@@ -478,7 +478,7 @@ export const mp4Probe: FormatProbe = {
   },
   open(input: ProbeInput): ProbeSession {
     return {
-      push: () => undefined, // header-only: moov and the telemetry samples are read by offset
+      // Header-only, so no push: everything needed is read by offset.
       finish: () => guard('MP4', () => probeMp4(input)),
     };
   },

@@ -42,11 +42,12 @@ export interface ProbeInput {
 
 /**
  * One probe's work on one file. The driver streams the file once, in order, through `push` (while hashing it),
- * then calls `finish`. A probe that only needs headers ignores the chunks and uses `ProbeInput.read`;
- * a text format parses the chunks as they pass. Memory must stay bounded whatever the file's size.
+ * then calls `finish`. A text format parses the chunks as they pass; a probe that only needs headers leaves `push`
+ * out and uses `ProbeInput.read`, which lets the driver hash with buffers it reuses (no fresh memory per chunk).
+ * Memory must stay bounded whatever the file's size.
  */
 export interface ProbeSession {
-  push(chunk: Buffer): void;
+  push?(chunk: Buffer): void;
   finish(): Promise<ProbeResult>;
 }
 

@@ -349,10 +349,7 @@ class RosbagSession extends GuardedSession {
 
 /** ROS 2 bags in SQLite: recognised so that the contributor gets a plain answer instead of 'unknown format'. */
 class Ros2SqliteSession implements ProbeSession {
-  push(): void {
-    // Nothing to read: the file is refused whole.
-  }
-
+  // No push: nothing is read, the file is refused whole.
   async finish(): Promise<ProbeResult> {
     throw new ProbeError(
       'unsupported',

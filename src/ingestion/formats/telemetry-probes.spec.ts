@@ -86,7 +86,7 @@ function strict(probe: FormatProbe): FormatProbe {
     open: (input): ProbeSession => {
       const session = probe.open(input);
       return {
-        push: (chunk) => session.push(chunk),
+        push: (chunk) => session.push?.(chunk),
         finish: async () => {
           try {
             return await session.finish();
