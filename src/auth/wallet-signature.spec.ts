@@ -27,6 +27,13 @@ describe('wallet signatures', () => {
     expect(verifyWalletSignature(alice.address, message, base58.decode(new Uint8Array(32)))).toBe(false);
   });
 
+  it('verifies raw bytes exactly, including bytes that are not valid UTF-8', () => {
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
+    expect(verifyWalletSignature(alice.address, bytes, alice.signBytes(bytes))).toBe(true);
+    // Decoding to text replaces the invalid bytes, so the text is not what was signed.
+    expect(verifyWalletSignature(alice.address, bytes.toString('utf8'), alice.signBytes(bytes))).toBe(false);
+  });
+
   it('recognises addresses and reads the nonce back', () => {
     expect(isSolanaAddress(alice.address)).toBe(true);
     expect(isSolanaAddress('0xdeadbeef')).toBe(false);

@@ -18,13 +18,13 @@ export function decodeBase58(text: string): Uint8Array | null {
   }
 }
 
-/** Verifies an Ed25519 signature by a Solana address (its 32-byte public key) over the message bytes. */
-export function verifyWalletSignature(address: string, message: string, signatureBase58: string): boolean {
+/** Verifies an Ed25519 signature by a Solana address (its 32-byte public key) over the message (text as UTF-8, or raw bytes). */
+export function verifyWalletSignature(address: string, message: string | Uint8Array, signatureBase58: string): boolean {
   const publicKey = decodeBase58(address);
   const signature = decodeBase58(signatureBase58);
   if (!publicKey || publicKey.length !== 32 || !signature || signature.length !== 64) return false;
   const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-  return verify(null, Buffer.from(message, 'utf8'), key, signature);
+  return verify(null, typeof message === 'string' ? Buffer.from(message, 'utf8') : message, key, signature);
 }
 
 export interface SignInMessageFields {

@@ -10,5 +10,6 @@ export function testWallet() {
   return {
     address: base58.decode(raw),
     sign: (message: string) => base58.decode(sign(null, Buffer.from(message, 'utf8'), privateKey)),
+    signBytes: (bytes: Uint8Array) => base58.decode(sign(null, bytes, privateKey)),
   };
 }

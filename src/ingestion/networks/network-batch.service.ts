@@ -37,7 +37,7 @@ export class NetworkBatchService {
   async receive(slug: string, rawBody: Buffer | undefined, signature: string | undefined, batch: NetworkBatchDto): Promise<NetworkBatchResponse> {
     const network = await this.networks.findBySlug(slug);
     if (!network || !network.active) throw new IngestionException(IngestionErrorCode.NETWORK_NOT_FOUND, `No active network ${slug}`);
-    if (!rawBody || !signature || !verifyWalletSignature(network.publicKey, rawBody.toString('utf8'), signature)) {
+    if (!rawBody || !signature || !verifyWalletSignature(network.publicKey, rawBody, signature)) {
       throw new IngestionException(
         IngestionErrorCode.NETWORK_SIGNATURE_INVALID,
         `X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the ${slug} network key`,

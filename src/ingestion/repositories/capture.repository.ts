@@ -5,7 +5,6 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { CaptureEntity } from '../entities/capture.entity.js';
 import type { ProbeResult } from '../formats/probe.types.js';
 
-// TypeORM's deep-partial type cannot see through a JSON column typed Record<string, unknown>; the row is complete.
 export interface CaptureRejection {
   code: string;
   reason: string;
@@ -15,6 +14,7 @@ export interface CaptureRejection {
 export class CaptureRepository {
   constructor(@InjectRepository(CaptureEntity) private readonly captures: Repository<CaptureEntity>) {}
 
+  // TypeORM's deep-partial type cannot see through a JSON column typed Record<string, unknown>; the rows are complete.
   async insert(capture: CaptureEntity, manager?: EntityManager): Promise<void> {
     await (manager?.getRepository(CaptureEntity) ?? this.captures).insert(capture as QueryDeepPartialEntity<CaptureEntity>);
   }
