@@ -1,5 +1,5 @@
 import { FormatProbe, ProbeError, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
-import { Bounds3, MiB, big, fail, guard, TextHeaderCollector } from './spatial.util.js';
+import { Bounds3, MiB, big, fail, guard, TextHeaderCollector, toProbeError } from './spatial.util.js';
 
 /**
  * PCD (Point Cloud Library), DATA ascii / binary / binary_compressed. The header comes from the pushed stream and
@@ -421,7 +421,7 @@ class PcdSession implements ProbeSession {
       this.consume(chunk);
     } catch (error) {
       // push must never throw into the driver: a bug or a hostile byte pattern becomes this file's error.
-      this.failure = error instanceof ProbeError ? error : fail('corrupt', `PCD payload could not be read: ${(error as Error)?.message ?? String(error)}`);
+      this.failure = toProbeError('PCD payload could not be read', error);
     }
   }
 
