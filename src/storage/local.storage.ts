@@ -345,7 +345,13 @@ async function writeNewFile(
     };
     await pipeline(inspected(), out);
   } catch (error) {
-    out.destroy();
+    // The stream opens its file asynchronously: wait until it is closed, or `rm` can run before the file exists
+    // and the open would then leave a stray partial file behind.
+    if (!out.closed) {
+      const closed = new Promise((resolve) => out.once('close', resolve));
+      out.destroy();
+      await closed;
+    }
     await rm(path, { force: true });
     throw error;
   }
