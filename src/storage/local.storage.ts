@@ -348,7 +348,7 @@ async function writeNewFile(
     // The stream opens its file asynchronously: wait until it is closed, or `rm` can run before the file exists
     // and the open would then leave a stray partial file behind.
     if (!out.closed) {
-      const closed = new Promise((resolve) => out.once('close', resolve));
+      const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
       out.destroy();
       await closed;
     }
