@@ -6,7 +6,7 @@ import { LicenceTemplateEntity } from './entities/licence-template.entity.js';
 import { LicenceTemplateRepository } from './repositories/licence-template.repository.js';
 import { LicenceTemplateService } from './services/licence-template.service.js';
 
-/** Licence templates and their terms. Exposes LicenceTemplateService (list, create, resolveTerms for datasets). */
+/** Licence templates and their terms. Exposes LicenceTemplateService (list, create, resolveLicence for datasets). */
 @Module({
   imports: [TypeOrmModule.forFeature([LicenceTemplateEntity]), AuthModule],
   controllers: [LicencesController],

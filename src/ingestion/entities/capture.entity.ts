@@ -1,10 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from '../../database/bigint-column.js';
 import type { Modality } from '../formats/probe.types.js';
 
 export type CaptureStatus = 'uploading' | 'processing' | 'ready' | 'rejected';
 
-// bigint columns arrive as strings from pg; sizes stay far below 2^53, so numbers are exact.
-const bigintAsNumber = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
 
 @Entity({ name: 'captures' })
 export class CaptureEntity {

@@ -36,6 +36,11 @@ export class CaptureRepository {
     return this.captures.exists({ where: { network, externalId } });
   }
 
+  findByIds(ids: readonly string[]): Promise<CaptureEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.captures.createQueryBuilder('c').where('c.id = ANY(:ids)', { ids }).getMany();
+  }
+
   findById(id: string): Promise<CaptureEntity | null> {
     return this.captures.findOne({ where: { id } });
   }

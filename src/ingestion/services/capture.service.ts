@@ -12,11 +12,39 @@ import { planMultipartUpload } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
 import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
+import type { CaptureSnapshot } from '../dto/capture-snapshot.js';
 import type { ListCapturesQuery } from '../dto/list-captures.query.js';
 import type { CaptureEntity } from '../entities/capture.entity.js';
 import { draftCapture } from '../entities/capture-draft.js';
+import type { BBox } from '../formats/probe.types.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
+
+function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
+  const { minLon, minLat, maxLon, maxLat } = capture;
+  const bbox: BBox | null = minLon !== null && minLat !== null && maxLon !== null && maxLat !== null ? [minLon, minLat, maxLon, maxLat] : null;
+  return {
+    id: capture.id,
+    ownerId: capture.ownerId,
+    status: capture.status,
+    filename: capture.filename,
+    network: capture.network,
+    objectKey: capture.objectKey,
+    sizeBytes: capture.sizeBytes,
+    sha256: capture.sha256,
+    format: capture.format,
+    modality: capture.modality,
+    timeStart: capture.timeStart,
+    timeEnd: capture.timeEnd,
+    bbox,
+    durationSeconds: capture.durationSeconds,
+    metadata: capture.metadata ?? {},
+    deviceId: capture.deviceId,
+    devicePublicKey: capture.devicePublicKey,
+    deviceSignatureValid: capture.deviceSignatureValid,
+    rejectionReason: capture.rejectionReason,
+  };
+}
 
 /** Keeps a safe base name: no directories, no characters that break object keys or headers. */
 export function safeFilename(name: string): string {
@@ -118,6 +146,11 @@ export class CaptureService {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.captures.listForOwner(ownerId, query.limit + 1, before), query.limit);
     return { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor };
+  }
+
+  /** Snapshots of the captures with these ids that exist (any status, any owner); the caller decides who may use them. */
+  async snapshots(ids: readonly string[]): Promise<CaptureSnapshot[]> {
+    return (await this.captures.findByIds(ids)).map(toSnapshot);
   }
 
   private checkDeviceSignature(dto: CreateCaptureDto): boolean | null {

@@ -6,6 +6,15 @@ import { type LicenceTerms, wideningsOf } from '../licence-terms.js';
 import { LicensingErrorCode, LicensingException } from '../licensing.exception.js';
 import { LicenceTemplateRepository } from '../repositories/licence-template.repository.js';
 
+/** A template as a dataset freezes it: identity, full text and the (possibly narrowed) terms. */
+export interface ResolvedLicence {
+  templateId: string;
+  slug: string;
+  name: string;
+  text: string;
+  terms: LicenceTerms;
+}
+
 /** The licence templates datasets choose from; admins maintain them. */
 @Injectable()
 export class LicenceTemplateService {
@@ -27,15 +36,19 @@ export class LicenceTemplateService {
     return LicenceTemplateResponse.from(template);
   }
 
-  /** The terms a dataset will sell under: the template's, or a narrowing of them; a widening is refused with every reason. */
-  async resolveTerms(templateId: string, narrowed?: LicenceTerms): Promise<LicenceTerms> {
+  /**
+   * The licence a dataset will sell under: the template with its terms, or a narrowing of them; a widening is refused
+   * with every reason. Retired templates cannot be chosen.
+   */
+  async resolveLicence(templateId: string, narrowed?: LicenceTerms): Promise<ResolvedLicence> {
     const template = await this.templates.findById(templateId);
     if (!template || !template.active) throw new LicensingException(LicensingErrorCode.TEMPLATE_NOT_FOUND, `No licence template ${templateId}`);
-    if (!narrowed) return template.terms;
-    const widenings = wideningsOf(template.terms, narrowed);
-    if (widenings.length > 0) {
-      throw new LicensingException(LicensingErrorCode.TERMS_WIDEN_TEMPLATE, `licenceTerms may only narrow ${template.slug}: ${widenings.join('; ')}`);
+    if (narrowed) {
+      const widenings = wideningsOf(template.terms, narrowed);
+      if (widenings.length > 0) {
+        throw new LicensingException(LicensingErrorCode.TERMS_WIDEN_TEMPLATE, `licenceTerms may only narrow ${template.slug}: ${widenings.join('; ')}`);
+      }
     }
-    return narrowed;
+    return { templateId: template.id, slug: template.slug, name: template.name, text: template.fullText, terms: narrowed ?? template.terms };
   }
 }

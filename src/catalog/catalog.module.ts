@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
+import { IngestionModule } from '../ingestion/ingestion.module.js';
+import { LicensingModule } from '../licensing/licensing.module.js';
+import { ProvenanceModule } from '../provenance/provenance.module.js';
+import { AdminReviewsController } from './controllers/admin-reviews.controller.js';
+import { DatasetsController } from './controllers/datasets.controller.js';
+import { DatasetReviewEventEntity } from './entities/dataset-review-event.entity.js';
+import { DatasetVersionFileEntity } from './entities/dataset-version-file.entity.js';
+import { DatasetVersionEntity } from './entities/dataset-version.entity.js';
+import { DatasetEntity } from './entities/dataset.entity.js';
+import { DatasetVersionRepository } from './repositories/dataset-version.repository.js';
+import { DatasetRepository } from './repositories/dataset.repository.js';
+import { ReviewEventRepository } from './repositories/review-event.repository.js';
+import { CatalogSalesService } from './services/catalog-sales.service.js';
+import { CatalogSearchService } from './services/catalog-search.service.js';
+import { DatasetCapturesService } from './services/dataset-captures.service.js';
+import { DatasetDraftService } from './services/dataset-draft.service.js';
+import { DatasetProvenanceService } from './services/dataset-provenance.service.js';
+import { DatasetReviewService } from './services/dataset-review.service.js';
+
+/**
+ * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
+ * (published versions and their files, for checkout).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([DatasetEntity, DatasetVersionEntity, DatasetVersionFileEntity, DatasetReviewEventEntity]),
+    AuthModule,
+    IngestionModule,
+    LicensingModule,
+    ProvenanceModule,
+  ],
+  controllers: [DatasetsController, AdminReviewsController],
+  providers: [
+    DatasetRepository,
+    DatasetVersionRepository,
+    ReviewEventRepository,
+    DatasetCapturesService,
+    DatasetDraftService,
+    DatasetReviewService,
+    CatalogSearchService,
+    DatasetProvenanceService,
+    CatalogSalesService,
+  ],
+  exports: [CatalogSalesService],
+})
+export class CatalogModule {}

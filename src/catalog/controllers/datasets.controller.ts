@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { Auth, CurrentUser, OptionalAuth, OptionalUser } from '../../auth/decorators/auth.decorator.js';
+import { Role } from '../../auth/role.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { CreateDatasetDto, UpdateDatasetDto } from '../dto/create-dataset.dto.js';
+import { DatasetListPage, DatasetResponse, DatasetSearchPage } from '../dto/dataset.response.js';
+import { FileProofResponse, ManifestResponse } from '../dto/manifest.response.js';
+import { ProvenanceResponse } from '../dto/provenance.response.js';
+import { ListMyDatasetsQuery, SearchDatasetsQuery } from '../dto/search-datasets.query.js';
+import { CatalogSearchService } from '../services/catalog-search.service.js';
+import { DatasetDraftService } from '../services/dataset-draft.service.js';
+import { DatasetProvenanceService } from '../services/dataset-provenance.service.js';
+
+const version = new ParseIntPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
+
+@ApiTags('datasets')
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such dataset visible to the caller' })
+@Controller('v1')
+export class DatasetsController {
+  constructor(
+    private readonly drafts: DatasetDraftService,
+    private readonly search: CatalogSearchService,
+    private readonly provenance: DatasetProvenanceService,
+  ) {}
+
+  @Post('datasets')
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiCreatedResponse({ type: DatasetResponse, description: 'A draft; submit it when its declarations are complete' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'Some captures are not yours or not ready' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateDatasetDto): Promise<DatasetResponse> {
+    return this.drafts.create(user, dto);
+  }
+
+  @Get('datasets')
+  @ApiOkResponse({ type: DatasetSearchPage, description: 'Listed datasets (latest published version, not taken down)' })
+  searchDatasets(@Query() query: SearchDatasetsQuery): Promise<DatasetSearchPage> {
+    return this.search.search(query);
+  }
+
+  @Get('me/datasets')
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiOkResponse({ type: DatasetListPage, description: "The caller's datasets, drafts included, newest first" })
+  listMine(@CurrentUser() user: AuthUser, @Query() query: ListMyDatasetsQuery): Promise<DatasetListPage> {
+    return this.drafts.listMine(user, query);
+  }
+
+  @Get('datasets/:id')
+  @OptionalAuth()
+  @ApiOkResponse({ type: DatasetResponse })
+  get(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string): Promise<DatasetResponse> {
+    return this.drafts.get(user, id);
+  }
+
+  @Patch('datasets/:id')
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiOkResponse({ type: DatasetResponse, description: 'The edited draft (editing a published dataset opens the draft of its next version)' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'In review' })
+  update(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateDatasetDto): Promise<DatasetResponse> {
+    return this.drafts.update(user, id, dto);
+  }
+
+  @Post('datasets/:id/submit')
+  @HttpCode(HttpStatus.OK)
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiOkResponse({ type: DatasetResponse, description: 'Now in review' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'Declarations incomplete, or captures no longer usable' })
+  submit(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<DatasetResponse> {
+    return this.drafts.submit(user, id);
+  }
+
+  @Get('datasets/:id/versions/:version/manifest')
+  @OptionalAuth()
+  @ApiOkResponse({ type: ManifestResponse })
+  manifest(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string, @Param('version', version) number: number): Promise<ManifestResponse> {
+    return this.provenance.manifest(user, id, number);
+  }
+
+  @Get('datasets/:id/versions/:version/proof')
+  @OptionalAuth()
+  @ApiQuery({ name: 'path', description: 'The file path as in the manifest' })
+  @ApiOkResponse({ type: FileProofResponse, description: 'The dsv1 leaf of the file and its Merkle proof' })
+  proof(
+    @OptionalUser() user: AuthUser | null,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('version', version) number: number,
+    @Query('path') path: string,
+  ): Promise<FileProofResponse> {
+    return this.provenance.proof(user, id, number, typeof path === 'string' ? path : '');
+  }
+
+  @Get('datasets/:id/provenance')
+  @OptionalAuth()
+  @ApiOkResponse({ type: ProvenanceResponse, description: 'Merkle roots, on-chain anchors and the verified custody log' })
+  getProvenance(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string): Promise<ProvenanceResponse> {
+    return this.provenance.provenance(user, id);
+  }
+}

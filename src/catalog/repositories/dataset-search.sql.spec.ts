@@ -1,0 +1,45 @@
+import { decodeSearchCursor, encodeSearchCursor, searchFilters } from '../services/catalog-search.service.js';
+import type { SearchDatasetsQuery } from '../dto/search-datasets.query.js';
+import { buildSearchSql } from './dataset-search.sql.js';
+
+const query = (fields: Partial<SearchDatasetsQuery>) => ({ limit: 20, ...fields }) as SearchDatasetsQuery;
+
+describe('buildSearchSql', () => {
+  it('turns only the filters present into predicates the partial indexes match', () => {
+    const { sql, params } = buildSearchSql(searchFilters(query({ bbox: '11,48,12,49', from: '2026-01-01T00:00:00Z', modality: 'video' })));
+    expect(sql).toContain('v.listed');
+    expect(sql).toContain('v.bbox && box(point($2, $3), point($4, $5))');
+    expect(sql).toContain("v.time_range && tstzrange($6::timestamptz, $7::timestamptz, '[]')");
+    expect(sql).toContain('v.modalities @> ARRAY[$1]::text[]');
+    expect(sql).not.toContain('search_vector');
+    expect(sql).toMatch(/ORDER BY v\.published_at DESC, v\.dataset_id DESC\nLIMIT \$8$/);
+    expect(params).toEqual(['video', 11, 48, 12, 49, new Date('2026-01-01T00:00:00Z'), null, 21]);
+  });
+
+  it('ranks by text relevance when q is given, and pages after the cursor position', () => {
+    const first = searchFilters(query({ q: 'winter roads' }));
+    expect(first.sort).toBe('relevance');
+    const cursor = encodeSearchCursor('relevance', '0.1', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c');
+    const { sql, params } = buildSearchSql(searchFilters(query({ q: 'winter roads', cursor })));
+    expect(sql).toContain("v.search_vector @@ websearch_to_tsquery('english', $1)");
+    expect(sql).toContain("(ts_rank_cd(v.search_vector, websearch_to_tsquery('english', $1)), v.dataset_id) < ($2::real, $3::uuid)");
+    expect(params).toEqual(['winter roads', '0.1', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c', 21]);
+  });
+
+  it('sorts by price both ways with the matching keyset comparison', () => {
+    const cursor = encodeSearchCursor('price', '5000', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c');
+    expect(buildSearchSql(searchFilters(query({ sort: 'price', cursor }))).sql).toContain('(v.price_usd_cents, v.dataset_id) > ($1::bigint, $2::uuid)');
+    expect(buildSearchSql(searchFilters(query({ sort: '-price' }))).sql).toContain('ORDER BY v.price_usd_cents DESC, v.dataset_id DESC');
+  });
+});
+
+describe('search cursors', () => {
+  it('refuse a cursor of another sort order, a forged one and a malformed value', () => {
+    const id = '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c';
+    expect(decodeSearchCursor(encodeSearchCursor('newest', '2026-01-01 00:00:00+00', id), 'newest')).toEqual({ value: '2026-01-01 00:00:00+00', id });
+    expect(() => decodeSearchCursor(encodeSearchCursor('newest', '2026-01-01', id), 'price')).toThrow(/sort=newest/);
+    expect(() => decodeSearchCursor('bm90LWpzb24', 'newest')).toThrow(/not one this API handed out/);
+    expect(() => decodeSearchCursor(encodeSearchCursor('price', '1; DROP TABLE', id), 'price')).toThrow(/not one this API handed out/);
+    expect(() => decodeSearchCursor(encodeSearchCursor('price', '10', 'x'), 'price')).toThrow(/not one this API handed out/);
+  });
+});

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
+import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
+import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
+
+/** A search hit as the SQL answers it (snake_case, bigints as strings). */
+export interface SearchRow {
+  dataset_id: string;
+  version: number;
+  title: string;
+  summary: string;
+  tags: string[];
+  modalities: string[];
+  networks: string[];
+  min_lon: number | null;
+  min_lat: number | null;
+  max_lon: number | null;
+  max_lat: number | null;
+  time_start: Date | null;
+  time_end: Date | null;
+  file_count: number;
+  total_bytes: string;
+  total_duration_seconds: number;
+  total_points: string;
+  total_messages: string;
+  licence_slug: string;
+  licence_name: string;
+  exclusive: boolean;
+  price_usd_cents: string;
+  published_at: Date;
+  relevance: number | null;
+  sort_value: string;
+}
+
+const FILE_INSERT_BATCH = 2_000;
+
+@Injectable()
+export class DatasetVersionRepository {
+  constructor(
+    @InjectRepository(DatasetVersionEntity) private readonly versions: Repository<DatasetVersionEntity>,
+    @InjectRepository(DatasetVersionFileEntity) private readonly files: Repository<DatasetVersionFileEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Inserts a frozen version and its files. The search columns (box, range, text vector) are computed here by
+   * PostgreSQL from the stored fields, so they can never disagree with them.
+   */
+  async insert(version: DatasetVersionEntity, files: readonly DatasetVersionFileEntity[], manager: EntityManager): Promise<void> {
+    const v = version;
+    await manager.query(
+      `INSERT INTO dataset_versions (dataset_id, version, owner_id, title, description, tags, modalities, networks,
+         licence_template_id, licence_slug, licence_name, licence_terms, licence_text, exclusive, price_usd_cents,
+         declarations, split_policy, contributors, sample_files, min_lon, min_lat, max_lon, max_lat, bbox,
+         time_start, time_end, time_range, file_count, total_bytes, total_duration_seconds, total_points,
+         total_messages, merkle_root, search_vector, listed, published_at, approved_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+         CASE WHEN $20::float8 IS NULL THEN NULL ELSE box(point($20, $21), point($22, $23)) END,
+         $24, $25,
+         CASE WHEN $24::timestamptz IS NULL OR $25::timestamptz IS NULL THEN NULL ELSE tstzrange($24, $25, '[]') END,
+         $26, $27, $28, $29, $30, $31,
+         setweight(to_tsvector('english', $4), 'A') || setweight(to_tsvector('english', array_to_string($6::text[], ' ')), 'B')
+           || setweight(to_tsvector('english', $5), 'C'),
+         $32, $33, $34)`,
+      [
+        v.datasetId, v.version, v.ownerId, v.title, v.description, v.tags, v.modalities, v.networks,
+        v.licenceTemplateId, v.licenceSlug, v.licenceName, JSON.stringify(v.licenceTerms), v.licenceText, v.exclusive, v.priceUsdCents,
+        JSON.stringify(v.declarations), v.splitPolicy === null ? null : JSON.stringify(v.splitPolicy), JSON.stringify(v.contributors),
+        JSON.stringify(v.sampleFiles), v.minLon, v.minLat, v.maxLon, v.maxLat,
+        v.timeStart, v.timeEnd, v.fileCount, v.totalBytes, v.totalDurationSeconds, v.totalPoints, v.totalMessages,
+        v.merkleRoot, v.listed, v.publishedAt, v.approvedBy,
+      ],
+    );
+    // unnest keeps a 10,000-file manifest to a handful of statements instead of one per row.
+    for (let start = 0; start < files.length; start += FILE_INSERT_BATCH) {
+      const batch = files.slice(start, start + FILE_INSERT_BATCH);
+      await manager.query(
+        `INSERT INTO dataset_version_files (dataset_id, version, path, leaf_index, capture_id, contributor_id, object_key,
+           size_bytes, sha256, modality, format, device_signature_valid, metadata)
+         SELECT $1, $2, f.path, f.leaf_index, f.capture_id, f.contributor_id, f.object_key, f.size_bytes, f.sha256,
+           f.modality, f.format, f.device_signature_valid, f.metadata
+         FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::text[], $10::text[],
+           $11::text[], $12::boolean[], $13::jsonb[])
+           AS f(path, leaf_index, capture_id, contributor_id, object_key, size_bytes, sha256, modality, format,
+             device_signature_valid, metadata)`,
+        [
+          v.datasetId,
+          v.version,
+          batch.map((f) => f.path),
+          batch.map((f) => f.leafIndex),
+          batch.map((f) => f.captureId),
+          batch.map((f) => f.contributorId),
+          batch.map((f) => f.objectKey),
+          batch.map((f) => f.sizeBytes),
+          batch.map((f) => f.sha256),
+          batch.map((f) => f.modality),
+          batch.map((f) => f.format),
+          batch.map((f) => f.deviceSignatureValid),
+          batch.map((f) => JSON.stringify(f.metadata)),
+        ],
+      );
+    }
+  }
+
+  /** Lists one version of the dataset (or none), unlisting the others: the unique index allows one listed row. */
+  async setListed(datasetId: string, version: number | null, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE dataset_versions SET listed = false WHERE dataset_id = $1 AND listed AND version IS DISTINCT FROM $2`, [datasetId, version]);
+    if (version !== null) await manager.query(`UPDATE dataset_versions SET listed = true WHERE dataset_id = $1 AND version = $2`, [datasetId, version]);
+  }
+
+  find(datasetId: string, version: number): Promise<DatasetVersionEntity | null> {
+    return this.versions.findOne({ where: { datasetId, version } });
+  }
+
+  async numbers(datasetId: string): Promise<number[]> {
+    const rows: { version: number }[] = await this.dataSource.query(`SELECT version FROM dataset_versions WHERE dataset_id = $1 ORDER BY version`, [datasetId]);
+    return rows.map((row) => row.version);
+  }
+
+  /** The version's files in leaf order. */
+  filesOf(datasetId: string, version: number): Promise<DatasetVersionFileEntity[]> {
+    return this.files.find({ where: { datasetId, version }, order: { leafIndex: 'ASC' } });
+  }
+
+  search(filters: SearchFilters): Promise<SearchRow[]> {
+    const { sql, params } = buildSearchSql(filters);
+    return this.dataSource.query(sql, params);
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { KeysetPosition } from '../../common/keyset-cursor.js';
+import { DatasetEntity } from '../entities/dataset.entity.js';
+
+@Injectable()
+export class DatasetRepository {
+  constructor(@InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>) {}
+
+  async insert(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(DatasetEntity).insert(dataset as QueryDeepPartialEntity<DatasetEntity>);
+  }
+
+  async save(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
+    const { id, ...fields } = dataset;
+    await manager.getRepository(DatasetEntity).update({ id }, fields as QueryDeepPartialEntity<DatasetEntity>);
+  }
+
+  findById(id: string): Promise<DatasetEntity | null> {
+    return this.datasets.findOne({ where: { id } });
+  }
+
+  /** The dataset, locked until the transaction ends, so two workflow actions on it run one after the other. */
+  lockForUpdate(id: string, manager: EntityManager): Promise<DatasetEntity | null> {
+    return manager.getRepository(DatasetEntity).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
+  }
+
+  /** Newest first, keyset-paged by (created_at, id). */
+  listForOwner(ownerId: string, limit: number, before?: KeysetPosition): Promise<DatasetEntity[]> {
+    const query = this.datasets
+      .createQueryBuilder('d')
+      .where('d.owner_id = :ownerId', { ownerId })
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(limit);
+    if (before) query.andWhere('(d.created_at, d.id) < (:createdAt, :id)', before);
+    return query.getMany();
+  }
+
+  /** Drafts waiting for review, oldest submission first. */
+  findInReview(limit: number): Promise<DatasetEntity[]> {
+    return this.datasets
+      .createQueryBuilder('d')
+      .where(`d.draft_state = 'in_review'`)
+      .orderBy('d.submitted_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { SaleableVersion, VersionFile, VersionSplitInputs } from '../dto/saleable-version.js';
+import { DatasetRepository } from '../repositories/dataset.repository.js';
+import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
+
+/** What checkout reads from the catalog: published versions as snapshots, and their files. */
+@Injectable()
+export class CatalogSalesService {
+  constructor(
+    private readonly datasets: DatasetRepository,
+    private readonly versions: DatasetVersionRepository,
+  ) {}
+
+  /** The given published version, or the latest one when `version` is omitted; null when there is none. */
+  async findSaleable(datasetId: string, version?: number): Promise<SaleableVersion | null> {
+    const dataset = await this.datasets.findById(datasetId);
+    const number = version ?? dataset?.latestVersion;
+    if (!dataset || number === null || number === undefined) return null;
+    const row = await this.versions.find(datasetId, number);
+    if (!row) return null;
+    return {
+      datasetId,
+      version: row.version,
+      title: row.title,
+      ownerId: row.ownerId,
+      priceUsdCents: row.priceUsdCents,
+      licence: { templateId: row.licenceTemplateId, slug: row.licenceSlug, name: row.licenceName, terms: row.licenceTerms, text: row.licenceText },
+      exclusive: row.exclusive,
+      merkleRoot: row.merkleRoot,
+      listed: row.listed,
+    };
+  }
+
+  async versionFiles(datasetId: string, version: number): Promise<VersionFile[]> {
+    return (await this.versions.filesOf(datasetId, version)).map((file) => ({
+      path: file.path,
+      captureId: file.captureId,
+      sizeBytes: file.sizeBytes,
+      sha256: file.sha256,
+      objectKey: file.objectKey,
+    }));
+  }
+
+  /** The frozen split policy and contributor weights of a published version; null when there is no such version. */
+  async splitInputs(datasetId: string, version: number): Promise<VersionSplitInputs | null> {
+    const row = await this.versions.find(datasetId, version);
+    if (!row) return null;
+    return { datasetId, version, curatorId: row.ownerId, splitPolicy: row.splitPolicy, contributors: row.contributors };
+  }
+}

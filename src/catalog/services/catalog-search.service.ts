@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
+import { summaryOf } from '../dataset-views.js';
+import type { DatasetSearchPage } from '../dto/dataset.response.js';
+import type { SearchDatasetsQuery, SearchSort } from '../dto/search-datasets.query.js';
+import type { SearchFilters } from '../repositories/dataset-search.sql.js';
+import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Public search over the listed (latest published, not taken down) version of every dataset. */
+@Injectable()
+export class CatalogSearchService {
+  constructor(private readonly versions: DatasetVersionRepository) {}
+
+  async search(query: SearchDatasetsQuery): Promise<DatasetSearchPage> {
+    const filters = searchFilters(query);
+    const rows = await this.versions.search(filters);
+    const items = rows.slice(0, filters.limit);
+    const last = rows.length > filters.limit ? items.at(-1) : undefined;
+    return { items: items.map(summaryOf), nextCursor: last ? encodeSearchCursor(filters.sort, last.sort_value, last.dataset_id) : null };
+  }
+}
+
+/** Turns the validated query into SQL filters, refusing combinations that cannot mean anything. */
+export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
+  const q = query.q?.trim() || undefined;
+  const sort: SearchSort = query.sort ?? (q ? 'relevance' : 'newest');
+  if (sort === 'relevance' && !q) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'sort=relevance needs q');
+  let bbox: SearchFilters['bbox'];
+  if (query.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = query.bbox.split(',').map(Number);
+    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
+      throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max');
+    }
+    bbox = [minLon, minLat, maxLon, maxLat];
+  }
+  const from = query.from ? new Date(query.from) : undefined;
+  const to = query.to ? new Date(query.to) : undefined;
+  if (from && to && from > to) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'from must not be after to');
+  return {
+    q,
+    modality: query.modality,
+    bbox,
+    from,
+    to,
+    network: query.network,
+    licence: query.licence,
+    maxPriceUsdCents: query.maxPriceUsdCents,
+    sort,
+    after: query.cursor === undefined ? undefined : decodeSearchCursor(query.cursor, sort),
+    limit: query.limit,
+  };
+}
+
+export function encodeSearchCursor(sort: SearchSort, value: string, id: string): string {
+  return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
+}
+
+/** The cursor's position; a cursor from another sort order, or not from us, is a 400. */
+export function decodeSearchCursor(cursor: string, sort: SearchSort): { value: string; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[1] !== 'string' || typeof parsed[2] !== 'string' || !UUID.test(parsed[2])) {
+    throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'cursor is not one this API handed out');
+  }
+  if (parsed[0] !== sort) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, `cursor belongs to sort=${String(parsed[0])}, not ${sort}`);
+  const value = parsed[1];
+  const valid = sort === 'newest' ? !Number.isNaN(Date.parse(value)) : sort === 'relevance' ? /^-?[\d.e+-]+$/i.test(value) : /^\d+$/.test(value);
+  if (!valid) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'cursor is not one this API handed out');
+  return { value, id: parsed[2] };
+}

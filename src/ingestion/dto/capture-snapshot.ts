@@ -1,0 +1,25 @@
+import type { BBox, Modality } from '../formats/probe.types.js';
+import type { CaptureStatus } from '../entities/capture.entity.js';
+
+/** A capture as other modules see it (the catalog freezes these into dataset versions); never the entity. */
+export interface CaptureSnapshot {
+  id: string;
+  ownerId: string;
+  status: CaptureStatus;
+  filename: string;
+  network: string | null;
+  objectKey: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+  format: string | null;
+  modality: Modality | null;
+  timeStart: Date | null;
+  timeEnd: Date | null;
+  bbox: BBox | null;
+  durationSeconds: number | null;
+  metadata: Record<string, unknown>;
+  deviceId: string | null;
+  devicePublicKey: string | null;
+  deviceSignatureValid: boolean | null;
+  rejectionReason: string | null;
+}
