@@ -1,4 +1,5 @@
 import {
+  AccountRole,
   type Address,
   type Instruction,
   type Signature,
@@ -12,6 +13,7 @@ import {
   signTransactionMessageWithSigners,
 } from '@solana/kit';
 import { getAddMemoInstruction } from '@solana-program/memo';
+import { getTransferSolInstruction } from '@solana-program/system';
 import {
   TOKEN_PROGRAM_ADDRESS,
   fetchMaybeToken,
@@ -21,7 +23,22 @@ import {
 } from '@solana-program/token';
 import { ChainErrorCode, ChainException } from './chain.exception.js';
 import { assertValidMemo, decodeBase64WireTransaction, memosOf } from './ledger-transactions.js';
-import { type LedgerReceipt, SolanaLedger, type SolanaPayRpc, USDC_DECIMALS, type UsdcTransferOptions } from './solana-ledger.port.js';
+import {
+  type LedgerReceipt,
+  type MemoOptions,
+  SolanaLedger,
+  type SolanaPayRpc,
+  USDC_DECIMALS,
+  type UsdcBatchOptions,
+  type UsdcTransferOptions,
+} from './solana-ledger.port.js';
+import { MAX_TRANSACTION_BYTES, type UsdcTransfer, transactionSize, usdcBatchInstructions, usdcTransfersPerTransaction } from './usdc-batch.js';
+
+/**
+ * Each CreateIdempotent runs 5 instructions (itself and 4 inner ones) against a limit of 64 per transaction
+ * (MaxInstructionTraceLengthExceeded): 12 would fit; 10 leaves room for a slower path through the program.
+ */
+const TOKEN_ACCOUNTS_PER_TRANSACTION = 10;
 
 /** A blockhash lifetime as @solana/kit's `setTransactionMessageLifetimeUsingBlockhash` takes it. */
 export type BlockhashLifetime = Parameters<typeof setTransactionMessageLifetimeUsingBlockhash>[0];
@@ -36,6 +53,7 @@ export type SignedTransaction = Awaited<ReturnType<typeof signTransactionMessage
  */
 export abstract class KitLedger extends SolanaLedger {
   protected abstract readonly treasury: TransactionSigner;
+  private batchCapacity?: Map<number, number>;
 
   protected abstract latestBlockhash(): Promise<BlockhashLifetime>;
 
@@ -65,9 +83,20 @@ export abstract class KitLedger extends SolanaLedger {
     });
   }
 
-  async recordMemo(memo: string): Promise<LedgerReceipt> {
+  async recordMemo(memo: string, options: MemoOptions = {}): Promise<LedgerReceipt> {
     assertValidMemo(memo);
-    return this.execute([getAddMemoInstruction({ memo, signers: [this.treasury] })]);
+    const instructions: Instruction[] = [getAddMemoInstruction({ memo, signers: [this.treasury] })];
+    if (options.reference) instructions.push(this.referenceInstruction(options.reference));
+    return this.execute(instructions);
+  }
+
+  async findByReference(reference: Address): Promise<LedgerReceipt | null> {
+    const found = await this.rpc().getSignaturesForAddress(reference, { commitment: 'confirmed' }).send();
+    // Newest first: walk from the oldest. A fresh reference names one or two transactions, so one page is enough.
+    for (const entry of [...found].reverse()) {
+      if (entry.err === null && (await this.paidByTreasury(entry.signature))) return { signature: entry.signature, slot: entry.slot };
+    }
+    return null;
   }
 
   async findMemo(signature: Signature): Promise<string | null> {
@@ -109,9 +138,71 @@ export abstract class KitLedger extends SolanaLedger {
     return this.execute(instructions);
   }
 
+  override async transferUsdcBatch(transfers: readonly UsdcTransfer[], options: UsdcBatchOptions = {}): Promise<LedgerReceipt> {
+    if (transfers.length === 0) throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, 'a batch needs at least one transfer');
+    const bad = transfers.find((transfer) => transfer.amount <= 0n);
+    if (bad) throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `transfer amount must be positive, got ${bad.amount} to ${bad.to}`);
+    if (options.memo !== undefined) assertValidMemo(options.memo);
+    const source = await this.tokenAccountOf(this.treasury.address);
+    const destinations = await Promise.all(transfers.map((transfer) => this.tokenAccountOf(transfer.to)));
+    const planned = transfers.map((transfer, i) => ({ source, destination: destinations[i], amount: transfer.amount }));
+    const instructions = usdcBatchInstructions(this.treasury, planned, options);
+    const size = transactionSize(this.treasury, instructions);
+    if (size > MAX_TRANSACTION_BYTES) {
+      throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `${transfers.length} transfers take ${size} bytes, over the ${MAX_TRANSACTION_BYTES}-byte limit`);
+    }
+    return this.execute(instructions);
+  }
+
+  override usdcBatchCapacity(memoBytes: number): number {
+    this.batchCapacity ??= new Map();
+    let capacity = this.batchCapacity.get(memoBytes);
+    if (capacity === undefined) {
+      capacity = usdcTransfersPerTransaction(this.treasury, memoBytes);
+      this.batchCapacity.set(memoBytes, capacity);
+    }
+    return capacity;
+  }
+
+  override async ensureTokenAccounts(owners: readonly Address[]): Promise<number> {
+    const unique = [...new Set(owners)];
+    const accounts = await Promise.all(unique.map((owner) => this.tokenAccountOf(owner)));
+    const missing: Instruction[] = [];
+    for (let i = 0; i < unique.length; i += 100) {
+      const { value } = await this.rpc().getMultipleAccounts(accounts.slice(i, i + 100), { encoding: 'base64' }).send();
+      value.forEach((account, j) => {
+        if (!account) missing.push(this.createTokenAccountInstruction(unique[i + j], accounts[i + j]));
+      });
+    }
+    let transactions = 0;
+    while (missing.length > 0) {
+      let count = 1;
+      while (count < Math.min(missing.length, TOKEN_ACCOUNTS_PER_TRANSACTION) && transactionSize(this.treasury, missing.slice(0, count + 1)) <= MAX_TRANSACTION_BYTES) {
+        count += 1;
+      }
+      await this.execute(missing.splice(0, count));
+      transactions += 1;
+    }
+    return transactions;
+  }
+
   async usdcBalance(owner: Address): Promise<bigint> {
     const account = await fetchMaybeToken(this.rpc(), await this.tokenAccountOf(owner));
     return account.exists ? account.data.amount : 0n;
+  }
+
+  /** A 0-lamport transfer from the treasury to itself carrying `reference` as a read-only, non-signing account. */
+  private referenceInstruction(reference: Address): Instruction {
+    const transfer = getTransferSolInstruction({ source: this.treasury, destination: this.treasury.address, amount: 0n });
+    return { ...transfer, accounts: [...transfer.accounts, { address: reference, role: AccountRole.READONLY }] };
+  }
+
+  private async paidByTreasury(signature: Signature): Promise<boolean> {
+    const response = await this.rpc()
+      .getTransaction(signature, { encoding: 'base64', maxSupportedTransactionVersion: 0, commitment: 'confirmed' })
+      .send();
+    if (!response || response.meta?.err) return false;
+    return decodeBase64WireTransaction(response.transaction[0]).staticAccounts[0] === this.treasury.address;
   }
 
   private createTokenAccountInstruction(owner: Address, ata: Address): Instruction {

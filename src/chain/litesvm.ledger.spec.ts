@@ -54,6 +54,24 @@ describe('LiteSvmLedger', () => {
     await expect(ledger.findMemo(unknown)).resolves.toBeNull();
   });
 
+  it('records a memo with a reference and finds it by that reference, never by a transaction the treasury did not pay', async () => {
+    const reference = (await generateKeyPairSigner()).address;
+    await expect(ledger.findByReference(reference)).resolves.toBeNull();
+    // A stranger names the reference first: the demo buyer pays a Solana Pay request carrying it.
+    const { url } = await paymentRequest(1, 'order:o_ref');
+    const strangerUrl = new URL(url);
+    strangerUrl.searchParams.set('reference', reference);
+    const stranger = await ledger.payWithDemoWallet(strangerUrl);
+    await expect(ledger.findByReference(reference)).resolves.toBeNull();
+
+    const memo = 'mkt:v1:anchor:ds_ref:1:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    const receipt = await ledger.recordMemo(memo, { reference });
+    await expect(ledger.findByReference(reference)).resolves.toEqual(receipt);
+    await expect(ledger.findMemo(receipt.signature)).resolves.toBe(memo);
+    const named = await ledger.rpc().getSignaturesForAddress(reference).send();
+    expect(named.map((entry) => entry.signature)).toEqual([receipt.signature, stranger.signature]);
+  });
+
   it('refuses an empty or oversized memo', async () => {
     await expect(ledger.recordMemo('')).rejects.toMatchObject({ code: ChainErrorCode.INVALID_ARGUMENT });
     await expect(ledger.recordMemo('x'.repeat(501))).rejects.toMatchObject({ code: ChainErrorCode.INVALID_ARGUMENT });

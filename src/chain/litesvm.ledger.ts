@@ -74,6 +74,8 @@ interface PersistedState {
  */
 export class LiteSvmLedger extends KitLedger {
   readonly cluster = 'litesvm';
+  /** Submission is synchronous: once submit returns or throws, the transaction has landed or never will. */
+  readonly landingWindowSeconds = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly bySignature = new Map<string, RecordedTransaction>();
   private readonly byAddress = new Map<Address, RecordedTransaction[]>();
@@ -112,11 +114,17 @@ export class LiteSvmLedger extends KitLedger {
    * createTransfer builds the memo + transferChecked (with the reference keys) and the buyer signs and pays the fee.
    */
   async payWithDemoWallet(url: string | URL): Promise<LedgerReceipt> {
+    if (typeof url === 'string' && !URL.canParse(url)) {
+      throw new ChainException(ChainErrorCode.INVALID_PAYMENT_REQUEST, 'not a Solana Pay transfer request: not a URL');
+    }
     let fields: ReturnType<typeof parseURL>;
     try {
       fields = parseURL(url);
     } catch (error) {
-      if (error instanceof ParseURLError) throw new ChainException(ChainErrorCode.INVALID_PAYMENT_REQUEST, error.message);
+      // A URIError comes from a transaction-request link that is not percent-encoded properly.
+      if (error instanceof ParseURLError || error instanceof URIError) {
+        throw new ChainException(ChainErrorCode.INVALID_PAYMENT_REQUEST, `not a Solana Pay transfer request: ${error.message}`);
+      }
       throw error;
     }
     if (!('recipient' in fields) || fields.amount === undefined) {

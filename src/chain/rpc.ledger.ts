@@ -31,6 +31,8 @@ export interface RpcSolanaLedgerOptions {
  */
 export class RpcSolanaLedger extends KitLedger {
   readonly cluster: string;
+  /** A blockhash lives 150 blocks (60-90 s at 400-600 ms a slot); kit's fetched blockhash may already be a little old. */
+  readonly landingWindowSeconds = 180;
   readonly usdcMint: Address;
   protected readonly treasury: TransactionSigner;
   private readonly client;
@@ -39,7 +41,7 @@ export class RpcSolanaLedger extends KitLedger {
 
   constructor(options: RpcSolanaLedgerOptions) {
     super();
-    this.cluster = options.rpcUrl;
+    this.cluster = clusterName(options.rpcUrl);
     this.usdcMint = options.usdcMint;
     this.treasury = options.treasury;
     this.commitment = options.commitment ?? 'confirmed';
@@ -72,6 +74,23 @@ export class RpcSolanaLedger extends KitLedger {
     if (!status) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `transaction ${signature} confirmed but has no status`);
     return { signature, slot: status.slot };
   }
+}
+
+const PUBLIC_CLUSTERS: Record<string, string> = {
+  'api.mainnet-beta.solana.com': 'mainnet-beta',
+  'api.devnet.solana.com': 'devnet',
+  'api.testnet.solana.com': 'testnet',
+};
+
+/**
+ * The name stored with provenance records and shown by the API: a public cluster's name, `localnet`, or the RPC
+ * host alone, never the path or query, where providers put API keys.
+ */
+export function clusterName(rpcUrl: string): string {
+  const { hostname, host } = new URL(rpcUrl);
+  if (PUBLIC_CLUSTERS[hostname]) return PUBLIC_CLUSTERS[hostname];
+  if (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]') return 'localnet';
+  return host;
 }
 
 /** A validator serves websockets on the RPC port + 1 locally (8899 -> 8900) and on the same host otherwise. */

@@ -8,6 +8,8 @@ import type {
   Signature,
   TransactionSigner,
 } from '@solana/kit';
+import { ChainErrorCode, ChainException } from './chain.exception.js';
+import type { UsdcTransfer } from './usdc-batch.js';
 
 /** Where a transaction the ledger accepted landed. */
 export interface LedgerReceipt {
@@ -24,9 +26,25 @@ export interface LedgerReceipt {
 export type SolanaPayRpcApi = GetAccountInfoApi & GetMultipleAccountsApi & GetSignaturesForAddressApi & GetTransactionApi;
 export type SolanaPayRpc = Rpc<SolanaPayRpcApi>;
 
+export interface MemoOptions {
+  /**
+   * A fresh address to find the transaction by later (getSignaturesForAddress), as Solana Pay's `reference`: it is
+   * attached read-only to a 0-lamport System transfer from the treasury to itself placed after the memo, because
+   * the Memo program requires every account of its own instruction to sign.
+   */
+  reference?: Address;
+}
+
 export interface UsdcTransferOptions {
   /** Recorded in a Memo instruction placed before the transfer, e.g. a payout id to find it again. */
   memo?: string;
+}
+
+export interface UsdcBatchOptions {
+  /** Recorded in a Memo instruction placed first, e.g. the payout batch id. */
+  memo?: string;
+  /** A fresh address to find the transaction by later, as MemoOptions.reference. */
+  reference?: Address;
 }
 
 /** USDC and the embedded USDC-like mint both use 6 decimals: amounts here are integers of 10^-6 USDC. */
@@ -49,8 +67,24 @@ export abstract class SolanaLedger {
   /** The treasury wallet (owner of the treasury's USDC token account; the Solana Pay recipient). */
   abstract readonly treasuryAddress: Address;
 
-  /** Records `memo` (UTF-8, at most 500 bytes) in a transaction holding one Memo instruction signed by the treasury. */
-  abstract recordMemo(memo: string): Promise<LedgerReceipt>;
+  /**
+   * After a send attempt that failed or was interrupted, how long that transaction may still land: a blockhash
+   * lifetime (150 blocks, about a minute, with margin) on a cluster; 0 on the embedded ledger, which submits
+   * synchronously. A sender that must not record twice waits this long before looking up and sending again.
+   */
+  abstract readonly landingWindowSeconds: number;
+
+  /**
+   * Records `memo` (UTF-8, at most 500 bytes) in a transaction whose first instruction is a Memo signed by the
+   * treasury; with `reference`, the transaction can be found again with findByReference.
+   */
+  abstract recordMemo(memo: string, options?: MemoOptions): Promise<LedgerReceipt>;
+
+  /**
+   * The oldest confirmed, successful transaction naming `reference` whose fee the treasury paid (so a stranger's
+   * transaction naming the same address is never taken for ours); null when there is none.
+   */
+  abstract findByReference(reference: Address): Promise<LedgerReceipt | null>;
 
   /** The text of the first Memo instruction of a confirmed, successful transaction; null when there is none. */
   abstract findMemo(signature: Signature): Promise<string | null>;
@@ -63,6 +97,35 @@ export abstract class SolanaLedger {
    * transaction when missing). The treasury pays the fee; `from` signs as the token owner (it may be the treasury).
    */
   abstract transferUsdc(from: TransactionSigner, to: Address, amount: bigint, options?: UsdcTransferOptions): Promise<LedgerReceipt>;
+
+  /**
+   * Pays several owners from the treasury at once in ONE transaction (all or nothing): a memo first, then one SPL
+   * Token transfer per entry from the treasury's associated token account to each owner's, which must exist (ensureTokenAccounts). With
+   * `reference`, the transaction can be found again with findByReference. Throws INVALID_ARGUMENT when the batch
+   * does not fit in a transaction (see usdcBatchCapacity).
+   * The batch methods are not abstract so that ledger doubles written before them still compile; KitLedger (both
+   * adapters) implements them.
+   */
+  transferUsdcBatch(_transfers: readonly UsdcTransfer[], _options?: UsdcBatchOptions): Promise<LedgerReceipt> {
+    return Promise.reject(this.unsupported('transferUsdcBatch'));
+  }
+
+  /** How many transfers transferUsdcBatch fits in one transaction with a memo of `memoBytes` bytes and a reference. */
+  usdcBatchCapacity(_memoBytes: number): number {
+    throw this.unsupported('usdcBatchCapacity');
+  }
+
+  /**
+   * Creates the owners' associated USDC token accounts that do not exist yet (rent paid by the treasury), packing
+   * as many creations per transaction as fit; answers how many transactions it sent. Idempotent.
+   */
+  ensureTokenAccounts(_owners: readonly Address[]): Promise<number> {
+    return Promise.reject(this.unsupported('ensureTokenAccounts'));
+  }
+
+  private unsupported(method: string): ChainException {
+    return new ChainException(ChainErrorCode.LEDGER_UNAVAILABLE, `${method} is not supported by the ${this.cluster} ledger`);
+  }
 
   /** The USDC balance (base units) of the owner's associated token account; 0 when it does not exist. */
   abstract usdcBalance(owner: Address): Promise<bigint>;

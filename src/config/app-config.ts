@@ -136,6 +136,81 @@ export class AppConfig {
   @Max(64)
   WORKER_CONCURRENCY: number = 2;
 
+  // Solana: SOLANA_RPC_URL set -> that cluster (then the mint and a treasury key are required); unset -> the
+  // embedded LiteSVM ledger under DATA_DIR/chain. Cross-field rules are in loadConfig.
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SOLANA_RPC_URL?: string;
+
+  /** Websocket endpoint for confirmations; derived from SOLANA_RPC_URL when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['ws', 'wss'], require_protocol: true })
+  SOLANA_WS_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, { message: 'SOLANA_USDC_MINT must be a base58 address' })
+  SOLANA_USDC_MINT?: string;
+
+  /** The treasury's secret key: a JSON array of 64 bytes (as in a Solana CLI key file) or base58. */
+  @IsOptional()
+  @IsString()
+  TREASURY_SECRET_KEY?: string;
+
+  /** A file holding the treasury's secret key, e.g. one written by `solana-keygen new`. */
+  @IsOptional()
+  @IsString()
+  TREASURY_KEY_FILE?: string;
+
+  /** The platform's share of each sale, in basis points (1500 = 15%). */
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PLATFORM_FEE_BPS: number = 1500;
+
+  /** A payout run pays a USDC payable balance from this many base units up (1 USDC = 1,000,000). */
+  @IsInt()
+  @Min(1)
+  PAYOUT_THRESHOLD_USDC_BASE_UNITS: number = 10_000_000;
+
+  /** A payout run pays a USD payable balance (card sales) from this many cents up. */
+  @IsInt()
+  @Min(1)
+  PAYOUT_THRESHOLD_USD_CENTS: number = 1_000;
+
+  /** Minutes between scheduled payout runs (aligned to the epoch, so instances agree); 0 turns the schedule off. */
+  @IsInt()
+  @Min(0)
+  @Max(31 * 24 * 60)
+  PAYOUT_INTERVAL_MINUTES: number = 24 * 60;
+
+  /** Minutes an order waits for its payment before it expires (a payment arriving later is still honoured). */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  ORDER_TTL_MINUTES: number = 30;
+
+  // Card payments: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET set -> Stripe Checkout; unset -> card orders answer
+  // CHECKOUT_CARD_NOT_CONFIGURED (503).
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  STRIPE_SECRET_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  /** Points the Stripe SDK at another host (stripe-mock, a test server). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  STRIPE_API_URL?: string;
+
+  /** Ed25519 key signing licence certificates, base58 (32-byte seed or 64-byte secret key); generated into DATA_DIR when unset. */
+  @IsOptional()
+  @Matches(/^[1-9A-HJ-NP-Za-km-z]{40,90}$/, { message: 'PLATFORM_SIGNING_KEY must be a base58 Ed25519 seed or secret key' })
+  PLATFORM_SIGNING_KEY?: string;
+
   /** Base of the links the API hands out; derived from PORT when PUBLIC_URL is unset. */
   get publicUrl(): string {
     return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');

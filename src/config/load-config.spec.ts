@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, resolveJwtSecret } from './load-config.js';
+import { getBase58Decoder } from '@solana/kit';
+import { testSolanaSecretKey } from '../../test/support/wallet.js';
+import { ConfigError, loadConfig, resolveJwtSecret, resolveTreasurySecretKey } from './load-config.js';
 
 describe('loadConfig', () => {
   it('applies defaults and converts types', () => {
@@ -49,5 +51,66 @@ describe('resolveJwtSecret', () => {
 
   it('prefers JWT_SECRET when set', () => {
     expect(resolveJwtSecret(loadConfig({ JWT_SECRET: 's'.repeat(40) }))).toBe('s'.repeat(40));
+  });
+});
+
+describe('Solana settings', () => {
+  const mint = 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v';
+  const key = testSolanaSecretKey();
+  const rpc = { SOLANA_RPC_URL: 'https://api.devnet.solana.com', SOLANA_USDC_MINT: mint };
+
+  it('defaults to the embedded ledger and a 15% platform fee', () => {
+    const config = loadConfig({});
+    expect(config.SOLANA_RPC_URL).toBeUndefined();
+    expect(config.PLATFORM_FEE_BPS).toBe(1500);
+    expect(resolveTreasurySecretKey(config)).toBeUndefined();
+  });
+
+  it('takes the treasury key as a JSON array (a key file) or base58, and checks its public half', () => {
+    const json = loadConfig({ ...rpc, TREASURY_SECRET_KEY: JSON.stringify([...key]) });
+    expect(resolveTreasurySecretKey(json)).toEqual(key);
+    const base58 = loadConfig({ ...rpc, TREASURY_SECRET_KEY: getBase58Decoder().decode(key) });
+    expect(resolveTreasurySecretKey(base58)).toEqual(key);
+    const mixed = Uint8Array.from([...key.subarray(0, 32), ...testSolanaSecretKey().subarray(32)]);
+    expect(() => loadConfig({ TREASURY_SECRET_KEY: JSON.stringify([...mixed]) })).toThrow(
+      /TREASURY_SECRET_KEY: holds a public key that does not belong to its secret half/,
+    );
+    expect(() => loadConfig({ TREASURY_SECRET_KEY: '[1,2,3]' })).toThrow(/TREASURY_SECRET_KEY: must hold 64 bytes, got 3/);
+    expect(() => loadConfig({ TREASURY_SECRET_KEY: 'not-base58-0OIl' })).toThrow(/TREASURY_SECRET_KEY: is neither a JSON array/);
+  });
+
+  it('reads TREASURY_KEY_FILE and names it when the file is missing or wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mkt-key-'));
+    try {
+      const file = join(dir, 'treasury.json');
+      writeFileSync(file, JSON.stringify([...key]));
+      expect(resolveTreasurySecretKey(loadConfig({ ...rpc, TREASURY_KEY_FILE: file }))).toEqual(key);
+      writeFileSync(file, '[1,2]');
+      expect(() => resolveTreasurySecretKey(loadConfig({ ...rpc, TREASURY_KEY_FILE: file }))).toThrow(/TREASURY_KEY_FILE: the key in .* must hold 64 bytes/);
+      const missing = loadConfig({ ...rpc, TREASURY_KEY_FILE: join(dir, 'nope.json') });
+      expect(() => resolveTreasurySecretKey(missing)).toThrow(ConfigError);
+      expect(() => resolveTreasurySecretKey(missing)).toThrow(/TREASURY_KEY_FILE: cannot read .*nope.json \(ENOENT\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wants the mint and one treasury key with SOLANA_RPC_URL, naming what is missing', () => {
+    expect(() => loadConfig({ SOLANA_RPC_URL: 'https://api.devnet.solana.com' })).toThrow(/SOLANA_USDC_MINT: required when SOLANA_RPC_URL is set/);
+    expect(() => loadConfig(rpc)).toThrow(/TREASURY_SECRET_KEY \/ TREASURY_KEY_FILE: one is required when SOLANA_RPC_URL is set/);
+    expect(() => loadConfig({ ...rpc, TREASURY_SECRET_KEY: JSON.stringify([...key]), TREASURY_KEY_FILE: '/tmp/k.json' })).toThrow(
+      /set one, not both/,
+    );
+  });
+
+  it('validates the URLs, the mint and the fee', () => {
+    const load = () =>
+      loadConfig({ SOLANA_RPC_URL: 'ftp://x', SOLANA_WS_URL: 'http://x', SOLANA_USDC_MINT: '1111', PLATFORM_FEE_BPS: '10001' });
+    expect(load).toThrow(/SOLANA_RPC_URL: SOLANA_RPC_URL must be a URL/);
+    expect(load).toThrow(/SOLANA_WS_URL: SOLANA_WS_URL must be a URL/);
+    expect(load).toThrow(/SOLANA_USDC_MINT: SOLANA_USDC_MINT must be a base58 address/);
+    expect(load).toThrow(/PLATFORM_FEE_BPS: PLATFORM_FEE_BPS must not be greater than 10000/);
+    expect(() => loadConfig({ SOLANA_USDC_MINT: '11111111111111111111111111111111111' })).toThrow(/SOLANA_USDC_MINT: not a 32-byte base58 address/);
+    expect(loadConfig({ SOLANA_WS_URL: 'wss://api.devnet.solana.com', PLATFORM_FEE_BPS: '0' }).PLATFORM_FEE_BPS).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isAddress } from '@solana/kit';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { AppConfig } from './app-config.js';
+import { decodeSolanaSecretKey } from './solana-key.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both to create the first admin, or neither');
   }
+  problems.push(...solanaProblems(config));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -48,4 +51,49 @@ export function resolveJwtSecret(config: AppConfig): string {
   }
   chmodSync(file, 0o600);
   return readFileSync(file, 'utf8').trim();
+}
+
+/** The cluster settings that only make sense together; the key file itself is read by resolveTreasurySecretKey. */
+function solanaProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.SOLANA_USDC_MINT !== undefined && !isAddress(config.SOLANA_USDC_MINT)) {
+    problems.push('SOLANA_USDC_MINT: not a 32-byte base58 address');
+  }
+  if (config.TREASURY_SECRET_KEY !== undefined) {
+    try {
+      decodeSolanaSecretKey(config.TREASURY_SECRET_KEY);
+    } catch (error) {
+      problems.push(`TREASURY_SECRET_KEY: ${(error as Error).message}`);
+    }
+  }
+  if (config.TREASURY_SECRET_KEY !== undefined && config.TREASURY_KEY_FILE !== undefined) {
+    problems.push('TREASURY_SECRET_KEY / TREASURY_KEY_FILE: set one, not both');
+  }
+  if (config.SOLANA_RPC_URL !== undefined) {
+    if (config.SOLANA_USDC_MINT === undefined) problems.push('SOLANA_USDC_MINT: required when SOLANA_RPC_URL is set');
+    if (config.TREASURY_SECRET_KEY === undefined && config.TREASURY_KEY_FILE === undefined) {
+      problems.push('TREASURY_SECRET_KEY / TREASURY_KEY_FILE: one is required when SOLANA_RPC_URL is set');
+    }
+  }
+  return problems;
+}
+
+/**
+ * The treasury's 64-byte secret key from TREASURY_SECRET_KEY or the file named by TREASURY_KEY_FILE (resolved
+ * against the working directory); undefined when neither is set. Throws a ConfigError naming the variable.
+ */
+export function resolveTreasurySecretKey(config: AppConfig): Uint8Array | undefined {
+  if (config.TREASURY_SECRET_KEY !== undefined) return decodeSolanaSecretKey(config.TREASURY_SECRET_KEY);
+  if (config.TREASURY_KEY_FILE === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(resolve(config.TREASURY_KEY_FILE), 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  TREASURY_KEY_FILE: cannot read ${config.TREASURY_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return decodeSolanaSecretKey(text);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  TREASURY_KEY_FILE: the key in ${config.TREASURY_KEY_FILE} ${(error as Error).message}`);
+  }
 }

@@ -94,7 +94,7 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`job ${job.queue}#${job.id} attempt ${job.attempts}/${job.maxAttempts} failed: ${message}`);
       try {
-        const final = await this.jobs.markAttemptFailed(job, this.workerId, message);
+        const final = await this.jobs.markAttemptFailed(job, this.workerId, message, handler.retryDelaySeconds?.(job.attempts));
         if (final) await handler.onFailed(job, message);
       } catch (cleanupError) {
         this.logger.error(`recording the failure of job ${job.id} failed: ${String(cleanupError)}`);

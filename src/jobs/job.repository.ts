@@ -61,14 +61,17 @@ export class JobRepository {
     );
   }
 
-  /** Puts the job back with exponential backoff, or marks it failed after its last attempt; answers whether it failed for good. */
-  async markAttemptFailed(job: ClaimedJob, workerId: string, error: string): Promise<boolean> {
+  /**
+   * Puts the job back after `retryDelaySeconds` (default: exponential backoff), or marks it failed after its last
+   * attempt; answers whether it failed for good.
+   */
+  async markAttemptFailed(job: ClaimedJob, workerId: string, error: string, retryDelaySeconds?: number): Promise<boolean> {
     const final = job.attempts >= job.maxAttempts;
     await this.dataSource.query(
       `UPDATE jobs SET status = $3, last_error = $4, locked_until = NULL, updated_at = now(),
               run_at = now() + make_interval(secs => $5)
        WHERE id = $1 AND locked_by = $2`,
-      [job.id, workerId, final ? 'failed' : 'queued', error.slice(0, 2000), Math.min(600, 2 ** job.attempts)],
+      [job.id, workerId, final ? 'failed' : 'queued', error.slice(0, 2000), retryDelaySeconds ?? Math.min(600, 2 ** job.attempts)],
     );
     return final;
   }

@@ -13,3 +13,11 @@ export function testWallet() {
     signBytes: (bytes: Uint8Array) => base58.decode(sign(null, bytes, privateKey)),
   };
 }
+
+/** A Solana secret key as a CLI key file holds it: 64 bytes, the Ed25519 seed then the public key. */
+export function testSolanaSecretKey(): Uint8Array {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  return Uint8Array.from(Buffer.concat([seed, pub]));
+}
