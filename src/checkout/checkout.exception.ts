@@ -1,0 +1,46 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainException } from '../common/errors/domain.exception.js';
+
+export enum CheckoutErrorCode {
+  ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
+  DATASET_NOT_FOR_SALE = 'CHECKOUT_DATASET_NOT_FOR_SALE',
+  EXCLUSIVE_SOLD = 'CHECKOUT_EXCLUSIVE_SOLD',
+  CARD_NOT_CONFIGURED = 'CHECKOUT_CARD_NOT_CONFIGURED',
+  STRIPE_UNAVAILABLE = 'CHECKOUT_STRIPE_UNAVAILABLE',
+  WRONG_PAYMENT_METHOD = 'CHECKOUT_WRONG_PAYMENT_METHOD',
+  ORDER_NOT_PAYABLE = 'CHECKOUT_ORDER_NOT_PAYABLE',
+  PAYMENT_NOT_FOUND = 'CHECKOUT_PAYMENT_NOT_FOUND',
+  PAYMENT_INVALID = 'CHECKOUT_PAYMENT_INVALID',
+  PAYMENT_ALREADY_USED = 'CHECKOUT_PAYMENT_ALREADY_USED',
+  ORDER_NOT_PAID = 'CHECKOUT_ORDER_NOT_PAID',
+  ENTITLEMENT_REVOKED = 'CHECKOUT_ENTITLEMENT_REVOKED',
+  LICENCE_EXPIRED = 'CHECKOUT_LICENCE_EXPIRED',
+  NOT_REFUNDABLE = 'CHECKOUT_NOT_REFUNDABLE',
+  REFUND_FAILED = 'CHECKOUT_REFUND_FAILED',
+  WEBHOOK_SIGNATURE_INVALID = 'CHECKOUT_WEBHOOK_SIGNATURE_INVALID',
+}
+
+const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
+  [CheckoutErrorCode.ORDER_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [CheckoutErrorCode.DATASET_NOT_FOR_SALE]: HttpStatus.NOT_FOUND,
+  [CheckoutErrorCode.EXCLUSIVE_SOLD]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.CARD_NOT_CONFIGURED]: HttpStatus.SERVICE_UNAVAILABLE,
+  [CheckoutErrorCode.STRIPE_UNAVAILABLE]: HttpStatus.BAD_GATEWAY,
+  [CheckoutErrorCode.WRONG_PAYMENT_METHOD]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.ORDER_NOT_PAYABLE]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.PAYMENT_NOT_FOUND]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.PAYMENT_INVALID]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [CheckoutErrorCode.PAYMENT_ALREADY_USED]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.ORDER_NOT_PAID]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.ENTITLEMENT_REVOKED]: HttpStatus.GONE,
+  [CheckoutErrorCode.LICENCE_EXPIRED]: HttpStatus.GONE,
+  [CheckoutErrorCode.NOT_REFUNDABLE]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.REFUND_FAILED]: HttpStatus.BAD_GATEWAY,
+  [CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID]: HttpStatus.BAD_REQUEST,
+};
+
+export class CheckoutException extends DomainException<CheckoutErrorCode> {
+  constructor(code: CheckoutErrorCode, message: string) {
+    super(code, message, STATUS[code]);
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../../auth/decorators/auth.decorator.js';
+import { Role } from '../../auth/role.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { RefundOrderDto } from '../dto/create-order.dto.js';
+import { OrderResponse } from '../dto/order.response.js';
+import { RefundService } from '../services/refund.service.js';
+
+@ApiTags('orders')
+@Auth(Role.ADMIN)
+@Controller('v1/admin/orders')
+export class AdminOrdersController {
+  constructor(private readonly refunds: RefundService) {}
+
+  @Post(':id/refund')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: OrderResponse, description: 'Refunded: licence revoked, money sent back (payments lists the refund once sent)' })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Never paid: nothing to refund' })
+  refund(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RefundOrderDto): Promise<OrderResponse> {
+    return this.refunds.refund(id, dto.reason);
+  }
+}

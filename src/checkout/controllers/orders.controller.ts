@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
+import { Role } from '../../auth/role.js';
+import { ErrorBody } from '../../common/errors/error-body.js';
+import { ConfirmSolanaDto, CreateOrderDto } from '../dto/create-order.dto.js';
+import { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
+import { OrderResponse } from '../dto/order.response.js';
+import { FulfilmentService } from '../services/fulfilment.service.js';
+import { OrderService } from '../services/order.service.js';
+
+@ApiTags('orders')
+@ApiNotFoundResponse({ type: ErrorBody, description: 'No such order among yours' })
+@Controller('v1/orders')
+export class OrdersController {
+  constructor(
+    private readonly orders: OrderService,
+    private readonly fulfilment: FulfilmentService,
+  ) {}
+
+  @Post()
+  @Auth(Role.BUYER, Role.ADMIN)
+  @ApiCreatedResponse({ type: OrderResponse, description: 'Pay at stripe.checkoutUrl, or pay solanaPay.url with a wallet' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The exclusive licence is already sold' })
+  @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Card payments are not configured' })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto): Promise<OrderResponse> {
+    return this.orders.create(user, dto);
+  }
+
+  @Get(':id')
+  @Auth()
+  @ApiOkResponse({ type: OrderResponse })
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderResponse> {
+    return this.orders.get(user, id);
+  }
+
+  @Post(':id/confirm-solana')
+  @Auth()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: OrderResponse, description: 'The order, paid' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'No payment found yet, payment already used by another order, or licence sold meanwhile' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'The payment found does not pay the order; the message says why' })
+  confirmSolana(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ConfirmSolanaDto): Promise<OrderResponse> {
+    return this.orders.confirmSolana(user, id, dto);
+  }
+
+  @Get(':id/downloads')
+  @Auth()
+  @ApiOkResponse({ type: DownloadsResponse, description: 'One signed, expiring URL per file' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
+  @ApiGoneResponse({ type: ErrorBody, description: 'Refunded, revoked, or the licence term has ended' })
+  downloads(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<DownloadsResponse> {
+    return this.fulfilment.downloads(user, id);
+  }
+
+  @Get(':id/certificate')
+  @Auth()
+  @ApiOkResponse({ type: CertificateResponse, description: 'The licence certificate, signed by the platform key' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
+  @ApiGoneResponse({ type: ErrorBody, description: 'Refunded: the licence is revoked' })
+  certificate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CertificateResponse> {
+    return this.fulfilment.certificate(user, id);
+  }
+}

@@ -1,0 +1,16 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformKeysResponse } from '../dto/fulfilment.response.js';
+import { PlatformSigner } from '../licence-certificate.js';
+
+@ApiTags('orders')
+@Controller('v1/platform/keys')
+export class PlatformKeysController {
+  constructor(private readonly signer: PlatformSigner) {}
+
+  @Get()
+  @ApiOkResponse({ type: PlatformKeysResponse, description: 'The public key licence certificates are signed with' })
+  keys(): PlatformKeysResponse {
+    return { publicKey: this.signer.publicKey, algorithm: 'Ed25519', encoding: 'base58' };
+  }
+}

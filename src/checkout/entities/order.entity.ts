@@ -1,0 +1,124 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { LicenceTerms } from '../../licensing/licence-terms.js';
+import type { OrderStatus } from '../order-state-machine.js';
+import { bigintAsNumber } from '../../database/bigint-column.js';
+
+export type PaymentMethod = 'card' | 'solana';
+export type PaymentCurrency = 'USD' | 'USDC';
+
+/** The licence as it was when the order was placed. */
+export interface LicenceSnapshot {
+  templateId: string;
+  slug: string;
+  name: string;
+  terms: LicenceTerms;
+  text: string;
+}
+
+@Entity({ name: 'orders' })
+export class OrderEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ name: 'buyer_id', type: 'uuid' })
+  buyerId: string;
+
+  @Column({ name: 'buyer_email', type: 'text', nullable: true })
+  buyerEmail: string | null;
+
+  @Column({ name: 'buyer_wallet', type: 'text', nullable: true })
+  buyerWallet: string | null;
+
+  @Column({ name: 'dataset_id', type: 'uuid' })
+  datasetId: string;
+
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Column({ name: 'dataset_title', type: 'text' })
+  datasetTitle: string;
+
+  @Column({ name: 'seller_id', type: 'uuid' })
+  sellerId: string;
+
+  @Column({ name: 'merkle_root', type: 'text' })
+  merkleRoot: string;
+
+  @Column({ type: 'jsonb' })
+  licence: LicenceSnapshot;
+
+  @Column({ type: 'boolean' })
+  exclusive: boolean;
+
+  @Column({ name: 'price_usd_cents', type: 'bigint', transformer: bigintAsNumber })
+  priceUsdCents: number;
+
+  @Column({ name: 'payment_method', type: 'text' })
+  paymentMethod: PaymentMethod;
+
+  /** What the buyer pays, in minor units of `currency`: USD cents, or USDC base units (10^-6). */
+  @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
+  amountMinor: number;
+
+  @Column({ type: 'text' })
+  currency: PaymentCurrency;
+
+  @Column({ type: 'text' })
+  status: OrderStatus;
+
+  /** Why the order is cancelled, expired or refunded. */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ name: 'stripe_session_id', type: 'text', nullable: true })
+  stripeSessionId: string | null;
+
+  @Column({ name: 'stripe_checkout_url', type: 'text', nullable: true })
+  stripeCheckoutUrl: string | null;
+
+  @Column({ name: 'stripe_payment_intent', type: 'text', nullable: true })
+  stripePaymentIntent: string | null;
+
+  @Column({ name: 'solana_reference', type: 'text', nullable: true })
+  solanaReference: string | null;
+
+  @Column({ name: 'solana_recipient', type: 'text', nullable: true })
+  solanaRecipient: string | null;
+
+  @Column({ name: 'solana_mint', type: 'text', nullable: true })
+  solanaMint: string | null;
+
+  @Column({ name: 'solana_url', type: 'text', nullable: true })
+  solanaUrl: string | null;
+
+  /** The charge: Stripe payment intent id or Solana transaction signature. */
+  @Column({ name: 'payment_reference', type: 'text', nullable: true })
+  paymentReference: string | null;
+
+  /** The wallet that paid a Solana order: where its refund goes. */
+  @Column({ name: 'payer_address', type: 'text', nullable: true })
+  payerAddress: string | null;
+
+  /** Why the last payment found for this order did not pay it. */
+  @Column({ name: 'last_payment_error', type: 'text', nullable: true })
+  lastPaymentError: string | null;
+
+  @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
+  paidAt: Date | null;
+
+  @Column({ name: 'fulfilled_at', type: 'timestamptz', nullable: true })
+  fulfilledAt: Date | null;
+
+  /** When the order expired, was cancelled or refunded. */
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,70 @@
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { getBase58Decoder, getBase58Encoder } from '@solana/kit';
+import type { LicenceTerms } from '../licensing/licence-terms.js';
+import { canonicalJson } from '../provenance/canonical-json.js';
+
+/** What the platform attests when it sells a licence; the signed payload is its canonical JSON. */
+export interface LicenceCertificate {
+  type: 'dataset-licence-certificate';
+  formatVersion: 1;
+  orderId: string;
+  issuedAt: string;
+  buyer: { id: string; email: string | null; walletAddress: string | null };
+  dataset: { id: string; version: number; title: string; merkleRoot: string };
+  licence: { slug: string; name: string; terms: LicenceTerms; validUntil: string | null };
+  /** `amount` in minor units as a decimal string: USD cents or USDC base units (10^-6). */
+  price: { amount: string; currency: 'USD' | 'USDC'; priceUsdCents: number };
+  payment: { method: 'card' | 'solana'; reference: string };
+}
+
+export interface SignedCertificate {
+  /** The certificate as a JSON string; the signature covers its UTF-8 bytes. */
+  payload: string;
+  /** Ed25519 signature, base58. */
+  signature: string;
+  /** The platform's Ed25519 public key, base58 (as GET /v1/platform/keys publishes it). */
+  publicKey: string;
+}
+
+// DER prefixes that wrap a raw 32-byte Ed25519 key as PKCS#8 (private) and SPKI (public) for node:crypto.
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+const base58 = { encode: getBase58Decoder(), decode: getBase58Encoder() };
+
+export function toBase58(bytes: Uint8Array): string {
+  return base58.encode.decode(bytes);
+}
+
+export function fromBase58(text: string): Uint8Array {
+  return new Uint8Array(base58.decode.encode(text));
+}
+
+/** The platform's Ed25519 key, from its 32-byte seed. */
+export class PlatformSigner {
+  private readonly privateKey: KeyObject;
+  readonly publicKey: string;
+
+  constructor(seed: Uint8Array) {
+    if (seed.length !== 32) throw new RangeError(`an Ed25519 seed is 32 bytes, got ${seed.length}`);
+    this.privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    const jwk = createPublicKey(this.privateKey).export({ format: 'jwk' });
+    this.publicKey = toBase58(Buffer.from(jwk.x as string, 'base64url'));
+  }
+
+  signCertificate(certificate: LicenceCertificate): SignedCertificate {
+    const payload = canonicalJson(certificate);
+    const signature = toBase58(sign(null, Buffer.from(payload, 'utf8'), this.privateKey));
+    return { payload, signature, publicKey: this.publicKey };
+  }
+}
+
+/** Checks a certificate offline: the signature is the public key's Ed25519 signature of the payload's UTF-8 bytes. */
+export function verifyCertificate({ payload, signature, publicKey }: SignedCertificate): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, fromBase58(publicKey)]), format: 'der', type: 'spki' });
+    return verify(null, Buffer.from(payload, 'utf8'), key, fromBase58(signature));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { OrderEntity } from '../entities/order.entity.js';
+
+export type OrderPatch = QueryDeepPartialEntity<OrderEntity>;
+
+@Injectable()
+export class OrderRepository {
+  constructor(@InjectRepository(OrderEntity) private readonly orders: Repository<OrderEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<OrderEntity> {
+    return manager?.getRepository(OrderEntity) ?? this.orders;
+  }
+
+  // TypeORM's deep-partial type does not see through the JSON licence column; the row is complete.
+  async insert(order: OrderEntity, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).insert(order as QueryDeepPartialEntity<OrderEntity>);
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<OrderEntity | null> {
+    return this.repo(manager).findOne({ where: { id } });
+  }
+
+  /** The order, row-locked until the transaction ends: every state change goes through here. */
+  lockForUpdate(id: string, manager: EntityManager): Promise<OrderEntity | null> {
+    return manager.getRepository(OrderEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
+  }
+
+  findByPaymentIntent(paymentIntent: string, manager?: EntityManager): Promise<OrderEntity | null> {
+    return this.repo(manager).findOne({ where: { stripePaymentIntent: paymentIntent } });
+  }
+
+  /** The paid or fulfilled order holding an exclusive version, other than `exceptOrderId`; null while unsold. */
+  async findExclusiveSale(datasetId: string, version: number, exceptOrderId: string | null, manager?: EntityManager): Promise<OrderEntity | null> {
+    const query = this.repo(manager)
+      .createQueryBuilder('o')
+      .where("o.dataset_id = :datasetId AND o.version = :version AND o.exclusive AND o.status IN ('paid', 'fulfilled')", { datasetId, version });
+    if (exceptOrderId) query.andWhere('o.id <> :exceptOrderId', { exceptOrderId });
+    return query.getOne();
+  }
+
+  async update(id: string, patch: OrderPatch, manager: EntityManager): Promise<void> {
+    await manager.getRepository(OrderEntity).update({ id }, { ...patch, updatedAt: () => 'now()' });
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import { ObjectStorage } from '../../storage/object-storage.port.js';
+import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import type { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
+import type { EntitlementEntity } from '../entities/entitlement.entity.js';
+import type { OrderEntity } from '../entities/order.entity.js';
+import { EntitlementRepository } from '../repositories/entitlement.repository.js';
+import { OrderSettlementService } from './order-settlement.service.js';
+import { OrderService } from './order.service.js';
+
+/** What a paid order yields: signed download URLs for the entitled buyer, and the signed licence certificate. */
+@Injectable()
+export class FulfilmentService {
+  constructor(
+    private readonly orders: OrderService,
+    private readonly entitlements: EntitlementRepository,
+    private readonly catalog: CatalogSalesService,
+    private readonly storage: ObjectStorage,
+    private readonly settlement: OrderSettlementService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** One signed, expiring URL per file of the version; only the buyer of a paid order whose licence is in force gets them. */
+  async downloads(user: AuthUser, orderId: string): Promise<DownloadsResponse> {
+    const order = await this.orders.visible(user, orderId);
+    // Admins may read any order, but downloads are the buyer's alone.
+    if (order.buyerId !== user.id) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${orderId} among yours`);
+    const entitlement = await this.entitlement(order);
+    const now = Date.now();
+    if (entitlement.expiresAt && entitlement.expiresAt.getTime() <= now) {
+      throw new CheckoutException(
+        CheckoutErrorCode.LICENCE_EXPIRED,
+        `The licence of order ${orderId} ended on ${entitlement.expiresAt.toISOString()}; order the dataset again to download it`,
+      );
+    }
+    // A URL never outlives the licence term.
+    const untilLicenceEnds = entitlement.expiresAt ? Math.floor((entitlement.expiresAt.getTime() - now) / 1000) : Infinity;
+    const ttlSeconds = Math.max(1, Math.min(this.config.PRESIGN_TTL_SECONDS, untilLicenceEnds));
+    const expiresAt = new Date(now + ttlSeconds * 1000);
+    const files = await this.catalog.versionFiles(order.datasetId, order.version);
+    const urls = await Promise.all(
+      files.map(async (file) => ({
+        path: file.path,
+        sizeBytes: file.sizeBytes,
+        sha256: file.sha256,
+        url: await this.storage.presignDownload(file.objectKey, ttlSeconds, file.path.split('/').pop()),
+        expiresAt,
+      })),
+    );
+    // Refuses when a refund revoked the licence meanwhile, so no URL leaves after a refund commits.
+    await this.settlement.delivered(order.id);
+    return { files: urls };
+  }
+
+  /** The certificate issued when the order was paid (the same bytes every time); the buyer's or any admin's to read. */
+  async certificate(user: AuthUser, orderId: string): Promise<CertificateResponse> {
+    const entitlement = await this.entitlement(await this.orders.visible(user, orderId));
+    return { payload: entitlement.certificate, signature: entitlement.certificateSignature, publicKey: entitlement.certificatePublicKey };
+  }
+
+  private async entitlement(order: OrderEntity): Promise<EntitlementEntity> {
+    if (order.status === 'refunded') {
+      throw new CheckoutException(
+        CheckoutErrorCode.ENTITLEMENT_REVOKED,
+        `Order ${order.id} was refunded (${order.statusReason ?? 'no reason given'}); its licence is revoked`,
+      );
+    }
+    if (order.status !== 'paid' && order.status !== 'fulfilled') {
+      const why = order.status === 'pending' ? 'pay it first' : (order.statusReason ?? 'it was never paid');
+      throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_PAID, `Order ${order.id} is ${order.status}, not paid: ${why}`);
+    }
+    const entitlement = await this.entitlements.findForOrder(order.id);
+    if (!entitlement) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_PAID, `Order ${order.id} has no licence yet`);
+    if (entitlement.revokedAt) {
+      throw new CheckoutException(CheckoutErrorCode.ENTITLEMENT_REVOKED, `The licence of order ${order.id} was revoked: ${entitlement.revokeReason ?? 'no reason given'}`);
+    }
+    return entitlement;
+  }
+}

@@ -1,0 +1,63 @@
+export interface CheckoutSessionRequest {
+  orderId: string;
+  amountCents: number;
+  productName: string;
+  description: string;
+  customerEmail: string | null;
+  successUrl: string;
+  cancelUrl: string;
+  /** When Stripe closes the session (it accepts 30 minutes to 24 hours from now). */
+  expiresAt: Date;
+}
+
+export interface CreatedCheckoutSession {
+  id: string;
+  url: string;
+}
+
+export interface StripeRefundRequest {
+  orderId: string;
+  paymentIntentId: string;
+  amountCents: number;
+}
+
+/** A Checkout Session as the webhook events carry it, reduced to what checkout reads. */
+export interface StripeSessionFacts {
+  id: string;
+  orderId: string | null;
+  paymentStatus: string;
+  amountTotal: number | null;
+  currency: string | null;
+  paymentIntent: string | null;
+}
+
+/** The Stripe events checkout acts on; every other type is `ignored`. */
+export type StripeWebhookEvent =
+  | {
+      id: string;
+      type: 'checkout.session.completed' | 'checkout.session.async_payment_succeeded' | 'checkout.session.async_payment_failed';
+      session: StripeSessionFacts;
+    }
+  | {
+      id: string;
+      type: 'charge.refunded';
+      charge: { id: string; paymentIntent: string | null; refunded: boolean; amountRefunded: number; currency: string; refundId: string | null };
+    }
+  | { id: string; type: 'ignored'; stripeType: string };
+
+/**
+ * Stripe, as checkout needs it: Checkout Sessions, refunds, and webhook verification. Every call that creates
+ * something carries an idempotency key derived from the order, so a retried request never charges or refunds twice.
+ */
+export abstract class StripeGateway {
+  /** False when STRIPE_SECRET_KEY is unset: card payments answer CHECKOUT_CARD_NOT_CONFIGURED. */
+  abstract readonly configured: boolean;
+
+  abstract createCheckoutSession(request: CheckoutSessionRequest): Promise<CreatedCheckoutSession>;
+
+  /** Refunds the payment intent; answers the refund id. */
+  abstract refund(request: StripeRefundRequest): Promise<string>;
+
+  /** Verifies the Stripe-Signature header over the exact body bytes, then reads the event. Throws CHECKOUT_WEBHOOK_SIGNATURE_INVALID. */
+  abstract verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent;
+}

@@ -1,0 +1,166 @@
+import Stripe from 'stripe';
+import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import {
+  type CheckoutSessionRequest,
+  type CreatedCheckoutSession,
+  StripeGateway,
+  type StripeRefundRequest,
+  type StripeSessionFacts,
+  type StripeWebhookEvent,
+} from './stripe-gateway.port.js';
+
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  /** STRIPE_API_URL: another host for the SDK (stripe-mock, a test server); unset talks to api.stripe.com. */
+  apiUrl?: string;
+}
+
+const MIN_SESSION_SECONDS = 31 * 60;
+const MAX_SESSION_SECONDS = 23 * 3600;
+
+function sessionFacts(session: Stripe.Checkout.Session): StripeSessionFacts {
+  const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+  return {
+    id: session.id,
+    orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
+    paymentStatus: session.payment_status,
+    amountTotal: session.amount_total,
+    currency: session.currency,
+    paymentIntent,
+  };
+}
+
+function unavailable(action: string, error: unknown): CheckoutException {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CheckoutException(CheckoutErrorCode.STRIPE_UNAVAILABLE, `Stripe could not ${action}: ${message}`);
+}
+
+/** The real adapter over the stripe SDK. */
+export class StripeSdkGateway extends StripeGateway {
+  readonly configured = true;
+  private readonly stripe: Stripe;
+
+  constructor(private readonly settings: StripeSettings) {
+    super();
+    const url = settings.apiUrl ? new URL(settings.apiUrl) : null;
+    this.stripe = new Stripe(settings.secretKey, {
+      maxNetworkRetries: url ? 0 : 2,
+      telemetry: false,
+      ...(url && {
+        host: url.hostname,
+        port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+        protocol: url.protocol === 'https:' ? 'https' : 'http',
+      }),
+    });
+  }
+
+  async createCheckoutSession(request: CheckoutSessionRequest): Promise<CreatedCheckoutSession> {
+    const now = Math.floor(Date.now() / 1000);
+    const expiresAt = Math.min(Math.max(Math.floor(request.expiresAt.getTime() / 1000), now + MIN_SESSION_SECONDS), now + MAX_SESSION_SECONDS);
+    const metadata = { order_id: request.orderId };
+    try {
+      const session = await this.stripe.checkout.sessions.create(
+        {
+          mode: 'payment',
+          line_items: [
+            {
+              quantity: 1,
+              price_data: {
+                currency: 'usd',
+                unit_amount: request.amountCents,
+                product_data: { name: request.productName, description: request.description },
+              },
+            },
+          ],
+          metadata,
+          client_reference_id: request.orderId,
+          payment_intent_data: { metadata },
+          ...(request.customerEmail && { customer_email: request.customerEmail }),
+          success_url: request.successUrl,
+          cancel_url: request.cancelUrl,
+          expires_at: expiresAt,
+        },
+        { idempotencyKey: `checkout-session:${request.orderId}` },
+      );
+      if (!session.url) throw new Error(`session ${session.id} has no URL`);
+      return { id: session.id, url: session.url };
+    } catch (error) {
+      throw unavailable('open a Checkout Session', error);
+    }
+  }
+
+  async refund(request: StripeRefundRequest): Promise<string> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: request.paymentIntentId, amount: request.amountCents, metadata: { order_id: request.orderId } },
+        { idempotencyKey: `refund:${request.orderId}` },
+      );
+      return refund.id;
+    } catch (error) {
+      throw unavailable('refund the payment', error);
+    }
+  }
+
+  verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent {
+    if (!rawBody?.length || !signatureHeader) {
+      throw new CheckoutException(CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Stripe signature rejected: the Stripe-Signature header or the body is missing');
+    }
+    let event: Stripe.Event;
+    try {
+      event = this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.settings.webhookSecret);
+    } catch (error) {
+      throw new CheckoutException(
+        CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID,
+        `Stripe signature rejected: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    switch (event.type) {
+      case 'checkout.session.completed':
+      case 'checkout.session.async_payment_succeeded':
+      case 'checkout.session.async_payment_failed':
+        return { id: event.id, type: event.type, session: sessionFacts(event.data.object) };
+      case 'charge.refunded': {
+        const charge = event.data.object;
+        return {
+          id: event.id,
+          type: 'charge.refunded',
+          charge: {
+            id: charge.id,
+            paymentIntent: typeof charge.payment_intent === 'string' ? charge.payment_intent : (charge.payment_intent?.id ?? null),
+            refunded: charge.refunded,
+            amountRefunded: charge.amount_refunded,
+            currency: charge.currency,
+            refundId: charge.refunds?.data[0]?.id ?? null,
+          },
+        };
+      }
+      default:
+        return { id: event.id, type: 'ignored', stripeType: event.type };
+    }
+  }
+}
+
+/** Card payments without STRIPE_SECRET_KEY: every call says so. */
+export class UnconfiguredStripeGateway extends StripeGateway {
+  readonly configured = false;
+
+  private refuse(): never {
+    throw new CheckoutException(
+      CheckoutErrorCode.CARD_NOT_CONFIGURED,
+      'Card payments are not configured on this marketplace (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset); pay with USDC instead',
+    );
+  }
+
+  createCheckoutSession(): Promise<CreatedCheckoutSession> {
+    this.refuse();
+  }
+
+  refund(): Promise<string> {
+    this.refuse();
+  }
+
+  verifyEvent(): StripeWebhookEvent {
+    this.refuse();
+  }
+}

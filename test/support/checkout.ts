@@ -1,0 +1,124 @@
+import { type Address, type Instruction, type TransactionSigner, generateKeyPairSigner } from '@solana/kit';
+import { getCreateAccountInstruction } from '@solana-program/system';
+import {
+  TOKEN_PROGRAM_ADDRESS,
+  findAssociatedTokenPda,
+  getCreateAssociatedTokenIdempotentInstruction,
+  getInitializeMint2Instruction,
+  getMintSize,
+  getMintToCheckedInstruction,
+} from '@solana-program/token';
+import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
+import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
+import { settled, uploadCapture } from './captures.js';
+import { csvTelemetry, nmeaLog } from './fixtures.js';
+import type { TestApp } from './test-app.js';
+
+export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+export async function signUp(t: TestApp, email: string, role: 'buyer' | 'contributor'): Promise<string> {
+  return (await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body.accessToken as string;
+}
+
+export async function logIn(t: TestApp, email: string, password: string): Promise<string> {
+  return (await t.http().post('/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+}
+
+export interface PublishedDataset {
+  datasetId: string;
+  version: number;
+  merkleRoot: string;
+  files: { path: string; sizeBytes: number; sha256: string }[];
+}
+
+/** Uploads two captures, makes a dataset of them under the licence, and has the admin approve it: listed for sale. */
+export async function publishDataset(
+  t: TestApp,
+  tokens: { contributor: string; admin: string },
+  options: { title: string; licenceSlug: string; priceUsdCents: number; seed: number },
+): Promise<PublishedDataset> {
+  const captureIds: string[] = [];
+  for (const [bytes, filename] of [
+    [nmeaLog(20 + options.seed), `drive-${options.seed}.nmea`],
+    [csvTelemetry(40 + options.seed), `can-${options.seed}.csv`],
+  ] as const) {
+    const id = await uploadCapture(t, tokens.contributor, bytes, { filename });
+    const capture = await settled(t, tokens.contributor, id);
+    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${capture.status}: ${JSON.stringify(capture.rejection)}`);
+    captureIds.push(id);
+  }
+  const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+  const licence = licences.find((l) => l.slug === options.licenceSlug);
+  if (!licence) throw new Error(`no licence ${options.licenceSlug}`);
+  const draft = await t
+    .http()
+    .post('/v1/datasets')
+    .set(auth(tokens.contributor))
+    .send({
+      title: options.title,
+      description: 'GNSS fixes and CAN telemetry for checkout tests.',
+      tags: ['gnss'],
+      captureIds,
+      licenceTemplateId: licence.id,
+      priceUsdCents: options.priceUsdCents,
+      declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+    })
+    .expect(201);
+  const datasetId = draft.body.id as string;
+  await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(tokens.contributor)).expect(200);
+  const approved = await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(tokens.admin)).send({}).expect(200);
+  const manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/${approved.body.latestVersion}/manifest`).expect(200)).body;
+  return {
+    datasetId,
+    version: approved.body.latestVersion,
+    merkleRoot: manifest.merkleRoot,
+    files: manifest.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
+  };
+}
+
+/** Polls GET /v1/orders/:id until `done` holds for it. */
+export async function orderWhen(t: TestApp, token: string, id: string, done: (order: Record<string, any>) => boolean, timeoutMs = 15_000): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = (await t.http().get(`/v1/orders/${id}`).set(auth(token)).expect(200)).body;
+    if (done(order)) return order;
+    if (Date.now() > deadline) throw new Error(`order ${id} did not get there in ${timeoutMs} ms: ${JSON.stringify(order)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs a queued job now instead of at its time (the clock cannot be moved for the worker). */
+export async function runJobNow(t: TestApp, dedupeKey: string): Promise<void> {
+  const rows = await t.sql(`WITH due AS (UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued' RETURNING id) SELECT * FROM due`, [dedupeKey]);
+  if (rows.length !== 1) throw new Error(`no queued job ${dedupeKey}`);
+}
+
+type Execute = (instructions: readonly Instruction[], feePayer?: TransactionSigner) => Promise<LedgerReceipt>;
+
+/**
+ * A second SPL mint on the embedded ledger, with `amount` base units in the demo buyer's account and a token account
+ * for the treasury, so a payment can be made in the wrong token. The ledger port has no way to make a mint, so this
+ * test helper uses the adapter's own transaction path.
+ */
+export async function fundOtherMint(ledger: LiteSvmLedger, amount: bigint): Promise<Address> {
+  const execute = (ledger as unknown as { execute: Execute }).execute.bind(ledger);
+  const authority = await generateKeyPairSigner();
+  const mint = await generateKeyPairSigner();
+  ledger.airdropSol(authority.address, 1_000_000_000n);
+  const space = getMintSize();
+  // Rent exemption on Solana: (bytes + 128) x 6,960 lamports.
+  const rent = BigInt((space + 128) * 6_960);
+  const [buyerAccount] = await findAssociatedTokenPda({ owner: ledger.demoBuyerAddress, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  const [treasuryAccount] = await findAssociatedTokenPda({ owner: ledger.treasuryAddress, mint: mint.address, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  await execute(
+    [
+      getCreateAccountInstruction({ payer: authority, newAccount: mint, lamports: rent, space, programAddress: TOKEN_PROGRAM_ADDRESS }),
+      getInitializeMint2Instruction({ mint: mint.address, decimals: 6, mintAuthority: authority.address }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer: authority, ata: buyerAccount, owner: ledger.demoBuyerAddress, mint: mint.address }),
+      getCreateAssociatedTokenIdempotentInstruction({ payer: authority, ata: treasuryAccount, owner: ledger.treasuryAddress, mint: mint.address }),
+      getMintToCheckedInstruction({ mint: mint.address, token: buyerAccount, mintAuthority: authority, amount, decimals: 6 }),
+    ],
+    authority,
+  );
+  return mint.address;
+}

@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+
+export interface RecordedStripeRequest {
+  method: string;
+  path: string;
+  idempotencyKey: string | undefined;
+  authorization: string | undefined;
+  /** The form body as flat keys, as the SDK sends it: `metadata[order_id]`, `line_items[0][price_data][unit_amount]`. */
+  form: Record<string, string>;
+}
+
+export interface FakeSession {
+  id: string;
+  url: string;
+  amount_total: number;
+  currency: string;
+  metadata: Record<string, string>;
+  client_reference_id: string | null;
+}
+
+/**
+ * A local stand-in for api.stripe.com that the real stripe SDK talks to (STRIPE_API_URL): it records every request
+ * and answers Checkout Session and refund creation, replaying the first answer for a repeated idempotency key as
+ * Stripe does. Webhook events are built with `event()` and signed with the SDK's generateTestHeaderString.
+ */
+export class FakeStripe {
+  readonly requests: RecordedStripeRequest[] = [];
+  readonly sessions = new Map<string, FakeSession>();
+  /** Answer this status to the next requests (e.g. 500 to play an outage); null answers normally. */
+  failWith: number | null = null;
+  private readonly replies = new Map<string, { status: number; body: unknown }>();
+  private readonly server: Server;
+  private counter = 0;
+  private readonly sdk = new Stripe('sk_test_signing_only');
+
+  constructor(readonly webhookSecret = 'whsec_fake_stripe_secret') {
+    this.server = createServer((req, res) => {
+      void this.read(req).then((body) => {
+        const { status, reply } = this.answer(req, body);
+        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${this.counter}` });
+        res.end(JSON.stringify(reply));
+      });
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  requestsTo(path: string): RecordedStripeRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  /** A webhook event as Stripe sends it. */
+  event(type: string, object: Record<string, unknown>, id = `evt_${(this.counter += 1)}`): { id: string; payload: string } {
+    const payload = JSON.stringify({ id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), type, data: { object } });
+    return { id, payload };
+  }
+
+  /** A valid Stripe-Signature header for the payload. */
+  sign(payload: string, secret = this.webhookSecret): string {
+    return this.sdk.webhooks.generateTestHeaderString({ payload, secret });
+  }
+
+  /** A correctly signed header made at another time, e.g. too long ago for the SDK's tolerance. */
+  sdkHeaderAt(payload: string, timestamp: number, secret = this.webhookSecret): string {
+    return this.sdk.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+  }
+
+  /** The checkout.session.* object of a session this server created, as paid (or with the overrides). */
+  sessionObject(sessionId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new Error(`no session ${sessionId}`);
+    return {
+      id: session.id,
+      object: 'checkout.session',
+      mode: 'payment',
+      status: 'complete',
+      payment_status: 'paid',
+      amount_total: session.amount_total,
+      currency: session.currency,
+      client_reference_id: session.client_reference_id,
+      metadata: session.metadata,
+      payment_intent: `pi_${session.id.slice(3)}`,
+      ...overrides,
+    };
+  }
+
+  private async read(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private answer(req: IncomingMessage, body: string): { status: number; reply: unknown } {
+    const form = Object.fromEntries(new URLSearchParams(body));
+    const path = (req.url ?? '').split('?')[0];
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    this.requests.push({ method: req.method ?? '', path, idempotencyKey, authorization: req.headers.authorization, form });
+    if (this.failWith) return { status: this.failWith, reply: { error: { type: 'api_error', message: 'fake outage' } } };
+    const replayKey = idempotencyKey && `${path}:${idempotencyKey}`;
+    const earlier = replayKey ? this.replies.get(replayKey) : undefined;
+    if (earlier) return { status: earlier.status, reply: earlier.body };
+    const reply = this.create(path, form);
+    if (replayKey) this.replies.set(replayKey, { status: reply.status, body: reply.reply });
+    return reply;
+  }
+
+  private create(path: string, form: Record<string, string>): { status: number; reply: unknown } {
+    this.counter += 1;
+    if (path === '/v1/checkout/sessions') {
+      const id = `cs_test_${this.counter}`;
+      const session: FakeSession = {
+        id,
+        url: `https://checkout.stripe.test/c/pay/${id}`,
+        amount_total: Number(form['line_items[0][price_data][unit_amount]']),
+        currency: form['line_items[0][price_data][currency]'],
+        metadata: { order_id: form['metadata[order_id]'] },
+        client_reference_id: form.client_reference_id ?? null,
+      };
+      this.sessions.set(id, session);
+      return { status: 200, reply: { object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', payment_intent: null, ...session } };
+    }
+    if (path === '/v1/refunds') {
+      return {
+        status: 200,
+        reply: { id: `re_test_${this.counter}`, object: 'refund', status: 'succeeded', amount: Number(form.amount), payment_intent: form.payment_intent, metadata: { order_id: form['metadata[order_id]'] } },
+      };
+    }
+    return { status: 404, reply: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (POST: ${path})` } } };
+  }
+}
