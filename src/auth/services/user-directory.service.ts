@@ -1,13 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
 import type { ListUsersQuery } from '../dto/list-users.query.js';
 import { UserPageResponse, UserResponse } from '../dto/user.response.js';
+import { UserEntity } from '../entities/user.entity.js';
 import { UserRepository } from '../repositories/user.repository.js';
 
-/** Admin view of the accounts, paged by an opaque cursor. */
+/** Admin view of the accounts, paged by an opaque cursor; and the wallets of accounts, for other modules. */
 @Injectable()
 export class UserDirectoryService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    @InjectRepository(UserEntity) private readonly accounts: Repository<UserEntity>,
+  ) {}
+
+  /** The sign-in wallet (base58) of each given user, null for users without one; unknown ids are left out. */
+  async walletsOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.accounts.find({ select: { id: true, walletAddress: true }, where: { id: In([...new Set(userIds)]) } });
+    return new Map(rows.map((row) => [row.id, row.walletAddress]));
+  }
 
   async list(query: ListUsersQuery): Promise<UserPageResponse> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { Role } from '../../auth/role.js';
+import type { EarningResponse, SplitProofResponse, SplitResponse } from '../dto/split.response.js';
+import type { SplitEntity } from '../entities/split.entity.js';
+import { PayoutRepository } from '../repositories/payout.repository.js';
+import { type EarningRow, SplitRepository } from '../repositories/split.repository.js';
+import { RevenueErrorCode, RevenueException } from '../revenue.exception.js';
+import { splitProofs } from '../split-tree.js';
+
+/**
+ * What payees and admins read of splits. Object-level rule: an admin sees every row; anyone else sees only the rows
+ * naming them (as curator or contributor), and a split with none of their rows answers 404, as if it did not exist.
+ */
+@Injectable()
+export class SplitViewService {
+  constructor(
+    private readonly splits: SplitRepository,
+    private readonly payouts: PayoutRepository,
+  ) {}
+
+  async forOrder(orderId: string, caller: AuthUser): Promise<SplitResponse> {
+    const split = await this.splits.findByOrder(orderId);
+    if (!split) throw this.notFound(`order ${orderId}`);
+    const rows = (await this.splits.rowsOf(split.id)).filter((row) => caller.role === Role.ADMIN || row.userId === caller.id);
+    if (rows.length === 0) throw this.notFound(`order ${orderId}`);
+    return {
+      id: split.id,
+      orderId: split.orderId,
+      currency: split.currency,
+      gross: split.gross.toString(),
+      rows: rows.map((row) => ({ payee: row.payee, role: row.role, amount: row.amount.toString() })),
+      merkleRoot: split.merkleRoot,
+      txSignature: split.signature,
+      refunded: split.refundedAt !== null,
+    };
+  }
+
+  /** The contributor row of `contributor` (a user id or payee; default: the caller) with its leaf and proof. */
+  async proof(splitId: string, contributor: string | undefined, caller: AuthUser): Promise<SplitProofResponse> {
+    const split = await this.splits.findById(splitId);
+    if (!split) throw this.notFound(`split ${splitId}`);
+    const rows = await this.splits.rowsOf(splitId);
+    const wanted = contributor ?? caller.id;
+    const row = rows.find((r) => r.role === 'contributor' && (r.userId === wanted || r.payee === wanted)) ?? rows.find((r) => r.role === 'curator' && r.userId === wanted);
+    const allowed = caller.role === Role.ADMIN || (row !== undefined && row.userId === caller.id);
+    if (!row || !allowed) {
+      if (caller.role !== Role.ADMIN && rows.every((r) => r.userId !== caller.id)) throw this.notFound(`split ${splitId}`);
+      if (!row) throw this.notFound(`a row for ${wanted} in split ${splitId}`);
+      throw new RevenueException(RevenueErrorCode.NOT_A_PAYEE, 'You may read only your own proof');
+    }
+    const { proofs } = splitProofs(splitId, split.currency, rows, [row.leafIndex]);
+    const { leaf, proof } = proofs.get(row.leafIndex)!;
+    return {
+      splitId,
+      payee: row.payee,
+      role: row.role,
+      amount: row.amount.toString(),
+      currency: split.currency,
+      leaf,
+      proof,
+      merkleRoot: split.merkleRoot,
+      txSignature: split.signature,
+      memo: split.memo,
+    };
+  }
+
+  /** Every split row naming the caller, oldest sale first, each with its proof. */
+  async earnings(caller: AuthUser): Promise<EarningResponse[]> {
+    const earnings = await this.splits.earningsOf(caller.id);
+    const paidOut = paidOutFlags(earnings, await this.payouts.paidTotals(caller.id));
+    const splits = new Map((await this.splits.findByIds([...new Set(earnings.map((e) => e.splitId))])).map((s) => [s.id, s] as [string, SplitEntity]));
+    const proofsBySplit = new Map<string, Map<number, { leaf: string; proof: string[] }>>();
+    for (const [splitId, split] of splits) {
+      const wanted = earnings.filter((e) => e.splitId === splitId).map((e) => e.leafIndex);
+      proofsBySplit.set(splitId, splitProofs(splitId, split.currency, await this.splits.rowsOf(splitId), wanted).proofs);
+    }
+    return earnings.map((earning, i) => {
+      const split = splits.get(earning.splitId)!;
+      const { leaf, proof } = proofsBySplit.get(earning.splitId)!.get(earning.leafIndex)!;
+      return {
+        splitId: earning.splitId,
+        orderId: earning.orderId,
+        role: earning.role as 'curator' | 'contributor',
+        amount: earning.amount.toString(),
+        currency: earning.currency,
+        leaf,
+        proof,
+        merkleRoot: split.merkleRoot,
+        txSignature: split.signature,
+        paidOut: paidOut[i],
+        refunded: earning.refunded,
+      };
+    });
+  }
+
+  private notFound(what: string): RevenueException {
+    return new RevenueException(RevenueErrorCode.SPLIT_NOT_FOUND, `No split for ${what} that you may see`);
+  }
+}
+
+/** Payouts settle earnings oldest first, per account and currency: a row is paid out once the paid total covers it. */
+export function paidOutFlags(earnings: readonly EarningRow[], paidTotals: ReadonlyMap<string, bigint>): boolean[] {
+  const covered = new Map<string, bigint>();
+  return earnings.map((earning) => {
+    if (earning.refunded) return false;
+    const key = `${earning.account}|${earning.currency}`;
+    const cumulative = (covered.get(key) ?? 0n) + earning.amount;
+    covered.set(key, cumulative);
+    return cumulative <= (paidTotals.get(key) ?? 0n);
+  });
+}
