@@ -3,6 +3,10 @@ import { CreateRateLimitHits1764288000001 } from './1764288000001-CreateRateLimi
 import { CreateJobs1764374400000 } from './1764374400000-CreateJobs.js';
 import { CreateCapturesAndNetworks1764374400001 } from './1764374400001-CreateCapturesAndNetworks.js';
 import { CreateLicenceTemplates1764460800000 } from './1764460800000-CreateLicenceTemplates.js';
+import { CreateCatalog1764547200000 } from './1764547200000-CreateCatalog.js';
+import { CreateProvenanceTables1764547200001 } from './1764547200001-CreateProvenanceTables.js';
+import { CreateCheckout1764633600000 } from './1764633600000-CreateCheckout.js';
+import { CreateRevenue1764720000000 } from './1764720000000-CreateRevenue.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -11,4 +15,8 @@ export const migrations = [
   CreateJobs1764374400000,
   CreateCapturesAndNetworks1764374400001,
   CreateLicenceTemplates1764460800000,
+  CreateCatalog1764547200000,
+  CreateProvenanceTables1764547200001,
+  CreateCheckout1764633600000,
+  CreateRevenue1764720000000,
 ];

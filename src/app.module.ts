@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { ChainModule, chainSettings } from './chain/chain.module.js';
+import { CheckoutModule } from './checkout/checkout.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -11,13 +14,15 @@ import { StorageModule } from './storage/storage.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
+import { ProvenanceModule } from './provenance/provenance.module.js';
+import { RevenueModule } from './revenue/revenue.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, CheckoutModule, RevenueModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

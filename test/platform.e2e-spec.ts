@@ -4,7 +4,8 @@ describe('platform behaviour (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ BODY_LIMIT: '16kb', AUTH_RATE_LIMIT: '5' });
+    // A day-long window: the limiter's windows are aligned to the clock, and a minute one can roll over mid-test.
+    t = await startTestApp({ BODY_LIMIT: '16kb', AUTH_RATE_LIMIT: '5', AUTH_RATE_WINDOW_SECONDS: '86400' });
   });
   afterAll(() => t.close());
 
@@ -22,7 +23,14 @@ describe('platform behaviour (e2e)', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
         '/health',
+        '/v1/admin/audit',
+        '/v1/admin/datasets/{id}/approve',
+        '/v1/admin/datasets/{id}/reinstate',
+        '/v1/admin/datasets/{id}/reject',
+        '/v1/admin/datasets/{id}/request-changes',
+        '/v1/admin/datasets/{id}/takedown',
         '/v1/admin/licences',
+        '/v1/admin/reviews',
         '/v1/admin/networks',
         '/v1/admin/networks/{slug}',
         '/v1/admin/users',
@@ -37,8 +45,30 @@ describe('platform behaviour (e2e)', () => {
         '/v1/captures/{id}',
         '/v1/captures/{id}/complete',
         '/v1/captures/{id}/upload',
+        '/v1/chain/memos/{signature}',
+        '/v1/datasets',
+        '/v1/datasets/{id}',
+        '/v1/datasets/{id}/provenance',
+        '/v1/datasets/{id}/submit',
+        '/v1/datasets/{id}/versions/{version}/manifest',
+        '/v1/datasets/{id}/versions/{version}/proof',
+        '/v1/dev/solana/pay',
         '/v1/licences',
+        '/v1/me/datasets',
         '/v1/networks/{network}/batches',
+        '/v1/admin/orders/{id}/refund',
+        '/v1/orders',
+        '/v1/orders/{id}',
+        '/v1/orders/{id}/certificate',
+        '/v1/orders/{id}/confirm-solana',
+        '/v1/orders/{id}/downloads',
+        '/v1/platform/keys',
+        '/v1/orders/{id}/split',
+        '/v1/splits/{splitId}/proof',
+        '/v1/me/earnings',
+        '/v1/me/payout-method',
+        '/v1/admin/payouts/run',
+        '/v1/webhooks/stripe',
       ].sort(),
     );
     expect(res.body.components.securitySchemes).toEqual(expect.objectContaining({ bearer: expect.any(Object), 'api-key': expect.any(Object) }));

@@ -12,6 +12,7 @@ import { ApiKeyEntity } from './entities/api-key.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { WalletChallengeEntity } from './entities/wallet-challenge.entity.js';
 import { AuthenticatedGuard } from './guards/authenticated.guard.js';
+import { OptionalAuthGuard } from './guards/optional-auth.guard.js';
 import { RolesGuard } from './guards/roles.guard.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { UserRepository } from './repositories/user.repository.js';
@@ -62,8 +63,9 @@ import { JWT_SECRET } from './tokens.js';
     JwtStrategy,
     ApiKeyStrategy,
     AuthenticatedGuard,
+    OptionalAuthGuard,
     RolesGuard,
   ],
-  exports: [AuthenticatedGuard, RolesGuard, AuthService],
+  exports: [AuthenticatedGuard, OptionalAuthGuard, RolesGuard, AuthService, UserDirectoryService],
 })
 export class AuthModule {}
