@@ -128,6 +128,13 @@ describe('captures on the local object store (e2e)', () => {
     await t.sql(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
     const expired = await settled(t, contributor, created.body.id);
     expect(expired.rejection).toEqual({ code: 'upload_abandoned', reason: 'The upload was not completed within 168 hours; start a new one' });
+    // The job marks the capture rejected first and aborts the upload right after: wait for the job to finish.
+    for (let i = 0; ; i += 1) {
+      const [row] = await t.sql<{ status: string }>(`SELECT status FROM jobs WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
+      if (!row || row.status === 'done') break;
+      if (i > 200) throw new Error(`the expiry job is still ${row.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
 
     const partPath = created.body.upload.parts[0].url.slice(t.config.publicUrl.length);
     const late = await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404);
