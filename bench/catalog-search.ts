@@ -10,6 +10,7 @@
  * Prints p50 / p95 / p99 for both, their ratio, and the EXPLAIN (ANALYZE, BUFFERS) plans that justify the indexes.
  * Also times freezing a 10,000-file version (manifest leaves + Merkle root), which publication does.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,14 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createApp } from '../src/app.factory.js';
 import { buildSearchSql } from '../src/catalog/repositories/dataset-search.sql.js';
 import { searchFilters } from '../src/catalog/services/catalog-search.service.js';
 import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.query.js';
 import type { DatasetEntity } from '../src/catalog/entities/dataset.entity.js';
 import { freezeVersion } from '../src/catalog/version-freezer.js';
-import { loadConfig } from '../src/config/load-config.js';
-import { openDatabase } from '../src/database/database-connection.js';
 import type { CaptureSnapshot } from '../src/ingestion/dto/capture-snapshot.js';
 
 const DATASETS = Number(process.argv[2] ?? 100_000);
@@ -161,17 +159,38 @@ function queries(count: number): SearchDatasetsQuery[] {
   });
 }
 
-async function timeAll(label: string, items: SearchDatasetsQuery[], run: (query: SearchDatasetsQuery) => Promise<number>): Promise<number[]> {
-  for (const query of items.slice(0, WARMUP)) await run(query);
-  const times: number[] = [];
-  let hits = 0;
-  for (const query of items) {
-    const start = performance.now();
-    hits += await run(query);
-    times.push(performance.now() - start);
+type Runner = (query: SearchDatasetsQuery) => Promise<number>;
+
+/**
+ * Times the API and the raw SQL on the same queries, query by query, alternating which goes first, so both meet
+ * the same cache state (running all of one and then all of the other would hand the second a warmer cache).
+ */
+async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Runner): Promise<{ http: number[]; sql: number[] }> {
+  for (const query of items.slice(0, WARMUP)) {
+    await viaHttp(query);
+    await viaSql(query);
   }
-  times.sort((a, b) => a - b);
-  console.log(`  ${label.padEnd(10)} p50 ${ms(quantile(times, 0.5))}  p95 ${ms(quantile(times, 0.95))}  p99 ${ms(quantile(times, 0.99))}  (${QUERIES} queries, ${(hits / items.length).toFixed(1)} hits each)`);
+  const times = { http: [] as number[], sql: [] as number[] };
+  const hits = { http: 0, sql: 0 };
+  const measured = items.slice(WARMUP);
+  for (const [i, query] of measured.entries()) {
+    const order: ['http' | 'sql', Runner][] = [
+      ['http', viaHttp],
+      ['sql', viaSql],
+    ];
+    if (i % 2) order.reverse();
+    for (const [side, run] of order) {
+      const start = performance.now();
+      hits[side] += await run(query);
+      times[side].push(performance.now() - start);
+    }
+  }
+  for (const side of ['http', 'sql'] as const) {
+    const sorted = times[side].sort((a, b) => a - b);
+    const label = side === 'http' ? 'HTTP API' : 'raw SQL';
+    console.log(`  ${label.padEnd(10)} p50 ${ms(quantile(sorted, 0.5))}  p95 ${ms(quantile(sorted, 0.95))}  p99 ${ms(quantile(sorted, 0.99))}  (${measured.length} queries, ${(hits[side] / measured.length).toFixed(1)} hits each)`);
+  }
+  console.log(`  HTTP / SQL at p95: ${(quantile(times.http, 0.95) / quantile(times.sql, 0.95)).toFixed(2)}x; at p50: ${(quantile(times.http, 0.5) / quantile(times.sql, 0.5)).toFixed(2)}x`);
   return times;
 }
 
@@ -243,11 +262,26 @@ async function main(): Promise<void> {
   url.pathname = `/${name}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'mkt-bench-search-'));
 
-  const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '0', JWT_SECRET: 'b'.repeat(64), PUBLIC_URL: 'http://127.0.0.1', ADMIN_EMAIL: 'admin@bench.test', ADMIN_PASSWORD: 'bench-admin-password' });
-  const database = await openDatabase(config);
-  const app = await createApp(config, database);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
+  // The service runs as its own process, as in production, so the API and this client do not share one event loop.
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const api = spawn(process.execPath, ['dist-bench/src/main.js'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: '0',
+      ADMIN_EMAIL: 'admin@bench.test',
+      ADMIN_PASSWORD: 'bench-admin-password',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; !(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)); i += 1) {
+    if (i > 300) throw new Error('the service did not start');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
@@ -256,21 +290,17 @@ async function main(): Promise<void> {
     const items = queries(QUERIES + WARMUP);
     console.log(`\nSearch: bbox (city, 0.2-1.0 degree box) + 90-day time range + modality, newest first, 20 per page:`);
     const base = `http://127.0.0.1:${port}/v1/datasets`;
-    const viaHttp = await timeAll('HTTP API', items, async (query) => (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length);
-    const raw = await timeAll('raw SQL', items, async (query) => {
+    const viaHttp: Runner = async (query) => (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+    // The statement fetches limit + 1 rows to know whether there is a next page; the API shows `limit`.
+    const viaSql: Runner = async (query) => {
       const { sql, params } = buildSearchSql(searchFilters(query));
-      // The statement fetches limit + 1 rows to know whether there is a next page; the API shows `limit`.
       return Math.min(query.limit, (await client.query(sql, params)).rowCount ?? 0);
-    });
-    console.log(`  HTTP / SQL at p95: ${(quantile(viaHttp, 0.95) / quantile(raw, 0.95)).toFixed(2)}x; at p50: ${(quantile(viaHttp, 0.5) / quantile(raw, 0.5)).toFixed(2)}x`);
+    };
+    await compare(items, viaHttp, viaSql);
 
     const text = items.map((query, i) => ({ q: ['winter roads', 'highway', 'dashcam drive', 'survey'][i % 4], sort: 'relevance', limit: 20 }) as SearchDatasetsQuery);
     console.log(`\nSearch: full text only, by relevance:`);
-    await timeAll('HTTP API', text, async (query) => (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length);
-    await timeAll('raw SQL', text, async (query) => {
-      const { sql, params } = buildSearchSql(searchFilters(query));
-      return Math.min(query.limit, (await client.query(sql, params)).rowCount ?? 0);
-    });
+    await compare(text.slice(0, WARMUP + 100), viaHttp, viaSql);
 
     await explain(client, 'bbox + time + modality (the benchmark query)', items[0]);
     await explain(client, 'bbox only, sorted by price', { bbox: items[1].bbox, sort: 'price', limit: 20 } as SearchDatasetsQuery);
@@ -278,8 +308,7 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await client.end();
-    await app.close();
-    await database.close();
+    api.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
     if (!process.env.BENCH_KEEP) {
       const cleanup = new pg.Client({ connectionString: server });
