@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.js';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -10,18 +10,19 @@ export interface EmbeddedPostgres {
 
 /**
  * Real PostgreSQL compiled to WASM (PGlite), served on a loopback port so the app reaches it with the ordinary
- * `pg` driver, exactly as it reaches a PostgreSQL server. The socket server queues statements per connection,
- * so concurrent transactions stay apart. `dataDir` undefined keeps the database in memory (tests).
+ * `pg` driver, exactly as it reaches a PostgreSQL server. PGlite is one session: the wire server hands it to one
+ * connection at a time, for a whole protocol unit or a whole transaction (see PgliteWireServer). `dataDir`
+ * undefined keeps the database in memory (tests).
  */
 export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number }): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, extensions: { uuid_ossp } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
-  await server.start();
+  const server = new PgliteWireServer(db, options.maxConnections);
+  const address = await server.listen();
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres@${address}/postgres`,
     async close() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
