@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,6 +8,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger, requestLogging } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { leafletDistDir, webPublicDir } from './web/web-assets.js';
 import type { AppConfig } from './config/app-config.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 
@@ -17,6 +19,17 @@ import type { DatabaseConnection } from './database/database-connection.js';
 function parsedUnlessObjectBytes(mediaType: string) {
   return (req: IncomingMessage) =>
     !req.url?.startsWith('/v1/storage/local/') && (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === mediaType;
+}
+
+/**
+ * Helmet's default policy (scripts and connections to this origin only) plus, when objects live in S3, the store's
+ * origin: the contributor page PUTs upload parts straight to presigned S3 URLs.
+ */
+function contentSecurityDirectives(config: AppConfig): Record<string, string[]> {
+  const connect = ["'self'"];
+  if (config.S3_ENDPOINT) connect.push(new URL(config.S3_ENDPOINT).origin);
+  else if (config.S3_BUCKET) connect.push('https://*.amazonaws.com');
+  return { connectSrc: connect };
 }
 
 function setUpOpenApi(app: INestApplication, config: AppConfig): void {
@@ -44,7 +57,10 @@ export async function createApp(config: AppConfig, database: DatabaseConnection)
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(requestLogging(root));
-  app.use(helmet());
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
+  // The pages' scripts, styles and Leaflet, served from this process (no CDN): see src/web.
+  app.useStaticAssets(join(webPublicDir(), 'assets'), { prefix: '/assets/', index: false, fallthrough: false });
+  app.useStaticAssets(leafletDistDir(), { prefix: '/vendor/leaflet/', index: false, fallthrough: false });
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: parsedUnlessObjectBytes('application/json') });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false, type: parsedUnlessObjectBytes('application/x-www-form-urlencoded') });
   app.useGlobalPipes(createValidationPipe());

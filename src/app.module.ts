@@ -16,13 +16,14 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
 import { ProvenanceModule } from './provenance/provenance.module.js';
 import { RevenueModule } from './revenue/revenue.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, CheckoutModule, RevenueModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, CheckoutModule, RevenueModule, WebModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

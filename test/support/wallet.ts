@@ -11,6 +11,8 @@ export function testWallet() {
     address: base58.decode(raw),
     sign: (message: string) => base58.decode(sign(null, Buffer.from(message, 'utf8'), privateKey)),
     signBytes: (bytes: Uint8Array) => base58.decode(sign(null, bytes, privateKey)),
+    /** The raw 64-byte signature, as a wallet's signMessage answers it. */
+    signRaw: (bytes: Uint8Array) => Array.from(sign(null, bytes, privateKey)),
   };
 }
 

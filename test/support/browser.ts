@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app.js';
+import { testWallet } from './wallet.js';
+
+/**
+ * Browser tests drive Debian's Chromium (npm's browser download cannot work on these machines) through playwright-core.
+ * jest.config.js leaves test/browser out, saying why, when this executable is missing.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Screenshots of every page a journey visits, kept as test artifacts. */
+export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** A fresh browser context (its own storage) whose pages fail the test on any page error or console error. */
+  newPage(options?: { wallet?: ReturnType<typeof testWallet> }): Promise<Page>;
+  /** Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png. */
+  screenshot(page: Page, name: string): Promise<string>;
+  /** Errors the pages reported (uncaught exceptions, console.error); a journey asserts this stays empty. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The whole application listening on a real port (PUBLIC_URL = that address, so the URLs the API hands out work in the
+ * browser) on a fresh database, and a headless Chromium.
+ */
+export async function startBrowserApp(journey: string, env: Record<string, string> = {}): Promise<BrowserApp> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await startTestApp({ PUBLIC_URL: baseUrl, ...env });
+  await t.app.listen(port, '127.0.0.1');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  const dir = join(SCREENSHOT_DIR, journey);
+  mkdirSync(dir, { recursive: true });
+  let shots = 0;
+  return {
+    t,
+    baseUrl,
+    browser,
+    pageErrors,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+      contexts.push(context);
+      if (options.wallet) await installWallet(context, options.wallet);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+      page.on('console', (message) => {
+        // A failed request (a 4xx the page shows to the user) is logged by Chromium as a console error too: those are expected.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
+      });
+      return page;
+    },
+    async screenshot(page, name) {
+      shots += 1;
+      const path = join(dir, `${String(shots).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await t.close();
+    },
+  };
+}
+
+/**
+ * A Solana wallet in the page, as Phantom injects one (window.solana: connect, signMessage): the key stays in the test
+ * process, which signs with real Ed25519 through an exposed binding.
+ */
+async function installWallet(context: BrowserContext, wallet: ReturnType<typeof testWallet>): Promise<void> {
+  await context.exposeBinding('__testWalletSign', (_source, bytes: number[]) => wallet.signRaw(Uint8Array.from(bytes)));
+  await context.addInitScript((address: string) => {
+    const publicKey = { toString: () => address, toBase58: () => address };
+    (window as unknown as { solana: unknown }).solana = {
+      isPhantom: true,
+      publicKey,
+      connect: async () => ({ publicKey }),
+      signMessage: async (message: Uint8Array) => ({
+        signature: Uint8Array.from(await (window as unknown as { __testWalletSign: (b: number[]) => Promise<number[]> }).__testWalletSign(Array.from(message))),
+        publicKey,
+      }),
+    };
+  }, wallet.address);
+}
