@@ -4,7 +4,9 @@ import {
   type Instruction,
   type Signature,
   type TransactionSigner,
+  type AddressesByLookupTableAddress,
   appendTransactionMessageInstructions,
+  compressTransactionMessageUsingAddressLookupTables,
   createTransactionMessage,
   fetchEncodedAccount,
   pipe,
@@ -32,7 +34,17 @@ import {
   type UsdcBatchOptions,
   type UsdcTransferOptions,
 } from './solana-ledger.port.js';
+import {
+  LOOKUP_TABLE_MAX_ADDRESSES,
+  decodeLookupTableAddresses,
+  findLookupTableAddress,
+  getCreateLookupTableInstruction,
+  getExtendLookupTableInstruction,
+} from './lookup-table.js';
 import { MAX_TRANSACTION_BYTES, type UsdcTransfer, transactionSize, usdcBatchInstructions, usdcTransfersPerTransaction } from './usdc-batch.js';
+
+/** Addresses per ExtendLookupTable transaction: 30 x 32 bytes leave room for the signature, keys and header. */
+const LOOKUP_TABLE_ADDRESSES_PER_EXTEND = 30;
 
 /**
  * Each CreateIdempotent runs 5 instructions (itself and 4 inner ones) against a limit of 64 per transaction
@@ -53,9 +65,15 @@ export type SignedTransaction = Awaited<ReturnType<typeof signTransactionMessage
  */
 export abstract class KitLedger extends SolanaLedger {
   protected abstract readonly treasury: TransactionSigner;
-  private batchCapacity?: Map<number, number>;
+  private batchCapacity?: Map<string, number>;
 
   protected abstract latestBlockhash(): Promise<BlockhashLifetime>;
+
+  /** A slot in the SlotHashes sysvar, unique to this table creation (a lookup table's address derives from it). */
+  protected abstract recentSlotForLookupTable(): Promise<bigint>;
+
+  /** Resolves once the ledger is past the slot of `receipt`: a table extension is usable from the next slot on. */
+  protected abstract waitForSlotAfter(receipt: LedgerReceipt): Promise<void>;
 
   /** Sends a signed transaction and resolves once it is confirmed; throws ChainException when it fails. */
   protected abstract submit(transaction: SignedTransaction): Promise<LedgerReceipt>;
@@ -69,18 +87,70 @@ export abstract class KitLedger extends SolanaLedger {
     return this.treasury.address;
   }
 
-  /** Builds a v0 message (no lookup tables, so @solana/pay can read it), signs it and submits it. */
-  protected execute(instructions: readonly Instruction[], feePayer: TransactionSigner = this.treasury): Promise<LedgerReceipt> {
+  /**
+   * Builds a v0 message, signs it and submits it. Without `lookupTables` (every buyer payment and memo record) the
+   * message names every account itself, so @solana/pay can read it; payout batches pass their table.
+   */
+  protected execute(
+    instructions: readonly Instruction[],
+    feePayer: TransactionSigner = this.treasury,
+    lookupTables?: AddressesByLookupTableAddress,
+  ): Promise<LedgerReceipt> {
     return this.runExclusive(async () => {
       const lifetime = await this.latestBlockhash();
-      const message = pipe(
+      const plain = pipe(
         createTransactionMessage({ version: 0 }),
         (m) => setTransactionMessageFeePayerSigner(feePayer, m),
         (m) => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
         (m) => appendTransactionMessageInstructions(instructions, m),
       );
-      return this.submit(await signTransactionMessageWithSigners(message));
+      const message = lookupTables ? compressTransactionMessageUsingAddressLookupTables(plain, lookupTables) : plain;
+      return this.submit(await signTransactionMessageWithSigners(message as typeof plain));
     });
+  }
+
+  /**
+   * Creates a lookup table owned by the treasury holding `addresses` (at most 256), in one create and
+   * ceil(n / 30) extend transactions, and resolves once it is usable (the slot after the last extension).
+   */
+  override async createLookupTable(addresses: readonly Address[]): Promise<{ address: Address; transactions: number }> {
+    const unique = [...new Set(addresses)];
+    if (unique.length === 0 || unique.length > LOOKUP_TABLE_MAX_ADDRESSES) {
+      throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `a lookup table holds 1 to ${LOOKUP_TABLE_MAX_ADDRESSES} addresses, got ${unique.length}`);
+    }
+    const { table, receipt } = await this.runExclusive(async () => {
+      const recentSlot = await this.recentSlotForLookupTable();
+      const [table, bump] = await findLookupTableAddress(this.treasury.address, recentSlot);
+      const create = getCreateLookupTableInstruction({ table, authority: this.treasury, payer: this.treasury, recentSlot, bump });
+      return { table, receipt: await this.executeNow([create]) };
+    });
+    let last = receipt;
+    let transactions = 1;
+    for (let i = 0; i < unique.length; i += LOOKUP_TABLE_ADDRESSES_PER_EXTEND) {
+      const chunk = unique.slice(i, i + LOOKUP_TABLE_ADDRESSES_PER_EXTEND);
+      last = await this.execute([getExtendLookupTableInstruction({ table, authority: this.treasury, payer: this.treasury, addresses: chunk })]);
+      transactions += 1;
+    }
+    await this.waitForSlotAfter(last);
+    return { address: table, transactions };
+  }
+
+  /** The addresses a lookup table holds; empty when it does not exist. */
+  override async lookupTableAddresses(table: Address): Promise<Address[]> {
+    const account = await fetchEncodedAccount(this.rpc(), table);
+    return account.exists ? decodeLookupTableAddresses(account.data) : [];
+  }
+
+  /** execute() for a caller already inside runExclusive. */
+  private async executeNow(instructions: readonly Instruction[]): Promise<LedgerReceipt> {
+    const lifetime = await this.latestBlockhash();
+    const message = pipe(
+      createTransactionMessage({ version: 0 }),
+      (m) => setTransactionMessageFeePayerSigner(this.treasury, m),
+      (m) => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
+      (m) => appendTransactionMessageInstructions(instructions, m),
+    );
+    return this.submit(await signTransactionMessageWithSigners(message));
   }
 
   async recordMemo(memo: string, options: MemoOptions = {}): Promise<LedgerReceipt> {
@@ -104,11 +174,13 @@ export abstract class KitLedger extends SolanaLedger {
       .getTransaction(signature, { encoding: 'base64', maxSupportedTransactionVersion: 0, commitment: 'confirmed' })
       .send();
     if (!response || response.meta?.err) return null;
-    const [memo] = memosOf(decodeBase64WireTransaction(response.transaction[0]).instructions);
+    // A payout batch loads its token accounts from a lookup table: rebuild its instructions with the loaded addresses.
+    const decoded = decodeBase64WireTransaction(response.transaction[0], response.meta?.loadedAddresses ?? undefined);
+    const [memo] = memosOf(decoded.instructions ?? []);
     return memo ?? null;
   }
 
-  async tokenAccountOf(owner: Address): Promise<Address> {
+  override async tokenAccountOf(owner: Address): Promise<Address> {
     const [ata] = await findAssociatedTokenPda({ owner, mint: this.usdcMint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
     return ata;
   }
@@ -147,19 +219,26 @@ export abstract class KitLedger extends SolanaLedger {
     const destinations = await Promise.all(transfers.map((transfer) => this.tokenAccountOf(transfer.to)));
     const planned = transfers.map((transfer, i) => ({ source, destination: destinations[i], amount: transfer.amount }));
     const instructions = usdcBatchInstructions(this.treasury, planned, options);
-    const size = transactionSize(this.treasury, instructions);
+    let tables: AddressesByLookupTableAddress | undefined;
+    if (options.lookupTable) {
+      const held = await this.lookupTableAddresses(options.lookupTable);
+      if (held.length === 0) throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `lookup table ${options.lookupTable} does not exist`);
+      tables = { [options.lookupTable]: held };
+    }
+    const size = transactionSize(this.treasury, instructions, tables);
     if (size > MAX_TRANSACTION_BYTES) {
       throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `${transfers.length} transfers take ${size} bytes, over the ${MAX_TRANSACTION_BYTES}-byte limit`);
     }
-    return this.execute(instructions);
+    return this.execute(instructions, this.treasury, tables);
   }
 
-  override usdcBatchCapacity(memoBytes: number): number {
+  override usdcBatchCapacity(memoBytes: number, withLookupTable = false): number {
     this.batchCapacity ??= new Map();
-    let capacity = this.batchCapacity.get(memoBytes);
+    const key = `${memoBytes}:${withLookupTable}`;
+    let capacity = this.batchCapacity.get(key);
     if (capacity === undefined) {
-      capacity = usdcTransfersPerTransaction(this.treasury, memoBytes);
-      this.batchCapacity.set(memoBytes, capacity);
+      capacity = usdcTransfersPerTransaction(this.treasury, memoBytes, withLookupTable);
+      this.batchCapacity.set(key, capacity);
     }
     return capacity;
   }

@@ -10,6 +10,7 @@ import {
 } from '@solana/kit';
 import { MEMO_PROGRAM_ADDRESS, parseAddMemoInstruction } from '@solana-program/memo';
 import { ChainErrorCode, ChainException } from './chain.exception.js';
+import { type AddressTableLookup, type LoadedAddresses, addressesByLookupTable } from './lookup-table.js';
 
 /** Memo v2 accepts up to 566 bytes; a smaller cap leaves room for the signature and accounts in one transaction. */
 export const MAX_MEMO_BYTES = 500;
@@ -21,28 +22,43 @@ export function assertValidMemo(memo: string): void {
   }
 }
 
-/** A wire transaction's message: its static account keys, version and instructions. */
+/** A wire transaction's message: its static account keys, version, lookups and instructions. */
 export interface DecodedTransaction {
   staticAccounts: readonly Address[];
   version: 'legacy' | 0;
-  instructions: readonly Instruction[];
+  /** The v0 message's address table lookups (none for legacy and table-less messages). */
+  lookups: readonly AddressTableLookup[];
+  /** Null when the message uses lookup tables and their addresses were not given: decode the header only. */
+  instructions: readonly Instruction[] | null;
   signatureCount: number;
 }
 
-export function decodeWireTransaction(wire: ReadonlyUint8Array): DecodedTransaction {
+/**
+ * Decodes a wire transaction. A message using address lookup tables names some accounts by (table, index): its
+ * instructions can be rebuilt only with the addresses it loaded (`loaded`, as getTransaction's
+ * meta.loadedAddresses or read from the tables); without them, `instructions` is null.
+ */
+export function decodeWireTransaction(wire: ReadonlyUint8Array, loaded?: LoadedAddresses): DecodedTransaction {
   const transaction = getTransactionDecoder().decode(wire);
   const compiled = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
-  const message = decompileTransactionMessage(compiled);
+  const lookups: readonly AddressTableLookup[] = ('addressTableLookups' in compiled && compiled.addressTableLookups) || [];
+  let instructions: readonly Instruction[] | null = null;
+  if (lookups.length === 0) instructions = decompileTransactionMessage(compiled).instructions;
+  else if (loaded) {
+    const addressesByLookupTableAddress = addressesByLookupTable(lookups, loaded);
+    instructions = decompileTransactionMessage(compiled as Parameters<typeof decompileTransactionMessage>[0] & { version: 0 }, { addressesByLookupTableAddress }).instructions;
+  }
   return {
     staticAccounts: compiled.staticAccounts,
     version: compiled.version === 'legacy' ? 'legacy' : 0,
-    instructions: message.instructions,
+    lookups,
+    instructions,
     signatureCount: Object.keys(transaction.signatures).length,
   };
 }
 
-export function decodeBase64WireTransaction(wire: Base64EncodedWireTransaction | string): DecodedTransaction {
-  return decodeWireTransaction(getBase64Encoder().encode(wire));
+export function decodeBase64WireTransaction(wire: Base64EncodedWireTransaction | string, loaded?: LoadedAddresses): DecodedTransaction {
+  return decodeWireTransaction(getBase64Encoder().encode(wire), loaded);
 }
 
 /** The texts of every Memo instruction, in order. */

@@ -30,7 +30,9 @@ export interface RecordedTransaction {
   /** The wire transaction, base64. */
   wire: string;
   version: 'legacy' | 0;
+  /** Static keys, then the addresses loaded from lookup tables (writable, then readonly), as the runtime orders them. */
   accountKeys: readonly Address[];
+  loadedAddresses: { writable: readonly Address[]; readonly: readonly Address[] };
   fee: bigint;
   preBalances: readonly bigint[];
   postBalances: readonly bigint[];
@@ -177,7 +179,7 @@ export function createLiteSvmRpc(backend: LiteSvmRpcBackend): SolanaPayRpc {
           innerInstructions: [],
           logMessages: tx.logMessages,
           rewards: [],
-          loadedAddresses: { readonly: [], writable: [] },
+          loadedAddresses: { readonly: tx.loadedAddresses.readonly, writable: tx.loadedAddresses.writable },
           computeUnitsConsumed: tx.computeUnitsConsumed,
         },
       };

@@ -173,4 +173,41 @@ describe('LiteSvmLedger', () => {
     expect(after.slot).toBeGreaterThan(paid.slot);
     await expect(reopened.findMemo(after.signature)).resolves.toBe('after restart');
   });
+
+  it('pays 120 owners in ceil(120 / capacity) transactions through lookup tables, and finds and reads each batch back by its reference', async () => {
+    const owners = await Promise.all(Array.from({ length: 120 }, async () => (await generateKeyPairSigner()).address));
+    await ledger.ensureTokenAccounts(owners);
+    await ledger.airdropUsdc(ledger.treasuryAddress, 120n * USDC);
+    const memoBytes = 'payout:00000000-0000-0000-0000-000000000000'.length;
+    const capacity = ledger.usdcBatchCapacity(memoBytes, true);
+    expect(capacity).toBeGreaterThanOrEqual(55);
+    expect(ledger.usdcBatchCapacity(memoBytes)).toBeLessThan(20);
+    const treasuryAccount = await ledger.tokenAccountOf(ledger.treasuryAddress);
+    const accounts = await Promise.all(owners.map((owner) => ledger.tokenAccountOf(owner)));
+    const table = await ledger.createLookupTable([treasuryAccount, ...accounts]);
+    // One create, then one extension per 30 addresses: 121 addresses -> 5.
+    expect(table.transactions).toBe(6);
+    expect(await ledger.lookupTableAddresses(table.address)).toEqual([treasuryAccount, ...accounts]);
+
+    const batches = [];
+    for (let i = 0; i < owners.length; i += capacity) {
+      const reference = (await generateKeyPairSigner()).address;
+      const memo = `payout:${String(i).padStart(36, '0')}`;
+      const transfers = owners.slice(i, i + capacity).map((to) => ({ to, amount: USDC }));
+      batches.push({ reference, memo, receipt: await ledger.transferUsdcBatch(transfers, { memo, reference, lookupTable: table.address }) });
+    }
+    expect(batches).toHaveLength(Math.ceil(120 / capacity));
+    for (const [index, { reference, memo, receipt }] of batches.entries()) {
+      await expect(ledger.findByReference(reference)).resolves.toEqual(receipt);
+      await expect(ledger.findMemo(receipt.signature)).resolves.toBe(memo);
+      const tx = await ledger.rpc().getTransaction(receipt.signature, { encoding: 'base64', maxSupportedTransactionVersion: 0 }).send();
+      // Every payee's token account and the treasury's came from the table.
+      expect(tx!.meta!.loadedAddresses!.writable).toHaveLength(Math.min(capacity, 120 - index * capacity) + 1);
+    }
+    for (const owner of owners) expect(await ledger.usdcBalance(owner)).toBe(USDC);
+    // Still readable after a reload from the state file (the journal keeps the loaded addresses).
+    const reopened = await LiteSvmLedger.open({ statePath });
+    await expect(reopened.findMemo(batches[0].receipt.signature)).resolves.toBe(batches[0].memo);
+    await expect(reopened.findByReference(batches[1].reference)).resolves.toEqual(batches[1].receipt);
+  });
 });

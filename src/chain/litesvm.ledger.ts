@@ -26,6 +26,7 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 import { ChainErrorCode, ChainException } from './chain.exception.js';
 import { type BlockhashLifetime, KitLedger, type SignedTransaction } from './kit.ledger.js';
 import { decodeWireTransaction, memosOf } from './ledger-transactions.js';
+import { decodeLookupTableAddresses, resolveLoadedAddresses } from './lookup-table.js';
 import {
   type LedgerAccount,
   type LiteSvmRpcBackend,
@@ -171,10 +172,32 @@ export class LiteSvmLedger extends KitLedger {
     };
   }
 
+  /**
+   * LiteSVM 1.5 does not add warped-to slots to the SlotHashes sysvar, which CreateLookupTable checks its recent slot
+   * against: the current slot (one per transaction here, so unique per table) is added first.
+   */
+  protected async recentSlotForLookupTable(): Promise<bigint> {
+    const slot = this.svm.getClock().slot;
+    const hashes = this.svm.getSlotHashes();
+    if (!hashes.some((entry) => entry.slot === slot) && hashes.length > 0) {
+      const entry = hashes[0];
+      entry.slot = slot;
+      this.svm.setSlotHashes([entry, ...this.svm.getSlotHashes()].slice(0, 512));
+    }
+    return slot;
+  }
+
+  /** submit() already moved to the next slot after the transaction. */
+  protected async waitForSlotAfter(): Promise<void> {}
+
   protected async submit(transaction: SignedTransaction): Promise<LedgerReceipt> {
     const wire = new Uint8Array(getTransactionEncoder().encode(transaction));
-    const decoded = decodeWireTransaction(wire);
-    const keys = decoded.staticAccounts;
+    // A v0 message may load accounts from lookup tables: resolve them from the tables as they are before it runs
+    // (a table only grows), so the journal lists every account key in the runtime's order, as a validator does.
+    const header = decodeWireTransaction(wire);
+    const loadedAddresses = resolveLoadedAddresses(header.lookups, (table) => decodeLookupTableAddresses(this.account(table)?.data ?? new Uint8Array()));
+    const decoded = header.lookups.length ? decodeWireTransaction(wire, loadedAddresses) : header;
+    const keys = [...decoded.staticAccounts, ...loadedAddresses.writable, ...loadedAddresses.readonly];
     const slot = this.svm.getClock().slot;
     const preBalances = keys.map((key) => this.lamportsOf(key));
     const preTokenBalances = this.tokenBalances(keys);
@@ -193,6 +216,7 @@ export class LiteSvmLedger extends KitLedger {
       wire: getBase64Decoder().decode(wire),
       version: decoded.version,
       accountKeys: keys,
+      loadedAddresses,
       fee: LAMPORTS_PER_SIGNATURE * BigInt(decoded.signatureCount),
       preBalances,
       postBalances: keys.map((key) => this.lamportsOf(key)),
@@ -200,7 +224,7 @@ export class LiteSvmLedger extends KitLedger {
       postTokenBalances: this.tokenBalances(keys),
       logMessages: result.logs(),
       computeUnitsConsumed: result.computeUnitsConsumed(),
-      memos: memosOf(decoded.instructions),
+      memos: memosOf(decoded.instructions ?? []),
     });
     this.svm.warpToSlot(slot + 1n);
     this.svm.expireBlockhash();
@@ -335,6 +359,8 @@ function reviveTransaction(raw: unknown): RecordedTransaction {
   const tokenBalances = (list: readonly RecordedTokenBalance[]) => list.map((balance) => ({ ...balance, amount: big(balance.amount) }));
   return {
     ...tx,
+    // Journals written before lookup tables were used have no loadedAddresses.
+    loadedAddresses: tx.loadedAddresses ?? { writable: [], readonly: [] },
     slot: big(tx.slot),
     blockTime: big(tx.blockTime),
     fee: big(tx.fee),

@@ -61,6 +61,34 @@ export class RpcSolanaLedger extends KitLedger {
     return value;
   }
 
+  private lastLookupTableSlot = -1n;
+
+  /**
+   * A finalized slot is in SlotHashes (the last 512 slots) on every node. A table's address derives from it, so two
+   * creations in this process never share one; another instance creating a table in the same slot derives the same
+   * address, so one of the two creations fails and that run is retried (job) or answered as an error (admin route).
+   */
+  protected async recentSlotForLookupTable(): Promise<bigint> {
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const slot = await this.client.getSlot({ commitment: 'finalized' }).send();
+      if (slot > this.lastLookupTableSlot) {
+        this.lastLookupTableSlot = slot;
+        return slot;
+      }
+      if (Date.now() > deadline) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `no finalized slot after ${slot} within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
+  /** Polls until the cluster is past the receipt's slot (about 400 ms a slot). */
+  protected async waitForSlotAfter(receipt: LedgerReceipt): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while ((await this.client.getSlot({ commitment: this.commitment }).send()) <= receipt.slot) {
+      if (Date.now() > deadline) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `the cluster did not pass slot ${receipt.slot} within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
   protected async submit(transaction: SignedTransaction): Promise<LedgerReceipt> {
     assertIsTransactionWithBlockhashLifetime(transaction);
     const signature = getSignatureFromTransaction(transaction);

@@ -4,8 +4,10 @@ import {
   type Blockhash,
   type Instruction,
   type TransactionSigner,
+  type AddressesByLookupTableAddress,
   appendTransactionMessageInstructions,
   compileTransaction,
+  compressTransactionMessageUsingAddressLookupTables,
   createTransactionMessage,
   getAddressDecoder,
   getTransactionEncoder,
@@ -55,15 +57,16 @@ export function usdcBatchInstructions(
 
 const PLACEHOLDER_BLOCKHASH = '11111111111111111111111111111111' as Blockhash;
 
-/** The wire size of a v0 transaction (no lookup tables) holding `instructions`, fee paid by `feePayer`. */
-export function transactionSize(feePayer: TransactionSigner, instructions: readonly Instruction[]): number {
-  const message = pipe(
+/** The wire size of a v0 transaction holding `instructions`, fee paid by `feePayer`, compressed with `lookupTables` if given. */
+export function transactionSize(feePayer: TransactionSigner, instructions: readonly Instruction[], lookupTables?: AddressesByLookupTableAddress): number {
+  const plain = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(feePayer, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: PLACEHOLDER_BLOCKHASH, lastValidBlockHeight: 0n }, m),
     (m) => appendTransactionMessageInstructions(instructions, m),
   );
-  return getTransactionEncoder().encode(compileTransaction(message)).length;
+  const message = lookupTables ? compressTransactionMessageUsingAddressLookupTables(plain, lookupTables) : plain;
+  return getTransactionEncoder().encode(compileTransaction(message as typeof plain)).length;
 }
 
 /** A distinct, deterministic stand-in address for sizing. */
@@ -77,16 +80,19 @@ function dummyAddress(n: number): Address {
 /**
  * How many transfers to distinct payees fit in one transaction signed by `treasury` alone (fee payer and token
  * authority), with a memo of `memoBytes` ASCII bytes and a reference: measured by compiling, not estimated. Amounts
- * are fixed-size (u64), so the count does not depend on them.
+ * are fixed-size (u64), so the count does not depend on them. `withLookupTable`: the source and destination token
+ * accounts come from ONE address lookup table (the reference stays in the message, so it can be found by address).
  */
-export function usdcTransfersPerTransaction(treasury: TransactionSigner, memoBytes: number): number {
+export function usdcTransfersPerTransaction(treasury: TransactionSigner, memoBytes: number, withLookupTable = false): number {
   const source = dummyAddress(1_000_000);
   const reference = dummyAddress(1_000_001);
+  const table = dummyAddress(1_000_002);
   const memo = 'x'.repeat(memoBytes);
   let fitting = 0;
   for (let count = 1; ; count += 1) {
     const transfers = Array.from({ length: count }, (_, i) => ({ source, destination: dummyAddress(i), amount: 1n }));
-    if (transactionSize(treasury, usdcBatchInstructions(treasury, transfers, { memo, reference })) > MAX_TRANSACTION_BYTES) return fitting;
+    const tables = withLookupTable ? { [table]: [source, ...transfers.map((t) => t.destination)] } : undefined;
+    if (transactionSize(treasury, usdcBatchInstructions(treasury, transfers, { memo, reference }), tables) > MAX_TRANSACTION_BYTES) return fitting;
     fitting = count;
   }
 }

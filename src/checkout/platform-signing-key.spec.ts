@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { stripeGatewayFor } from './checkout.module.js';
 import { PlatformSigner, fromBase58, toBase58 } from './licence-certificate.js';
 import { resolvePlatformSigner } from './platform-signing-key.js';
-import { StripeSdkGateway, UnconfiguredStripeGateway } from './stripe/stripe-sdk.gateway.js';
+import { StripeSdkGateway, UnconfiguredStripeGateway } from '../stripe/stripe-sdk.gateway.js';
 
 describe('checkout configuration', () => {
   let dataDir: string;

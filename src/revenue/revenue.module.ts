@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { StripeModule } from '../stripe/stripe.module.js';
 import { AdminPayoutsController } from './controllers/admin-payouts.controller.js';
 import { EarningsController } from './controllers/earnings.controller.js';
 import { SplitsController } from './controllers/splits.controller.js';
@@ -21,10 +22,10 @@ import { SplitViewService } from './services/split-view.service.js';
 
 /**
  * Revenue splits, the double-entry ledger, on-chain split records and payouts. Exposes RevenueService (the hooks
- * checkout calls in its payment and refund transactions) and PayoutService; SolanaLedger comes from ChainModule.
+ * checkout calls in its payment and refund transactions) and PayoutService; SolanaLedger comes from ChainModule, StripeGateway (Connect payouts) from StripeModule.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SplitEntity, PayoutMethodEntity]), AuthModule, CatalogModule],
+  imports: [TypeOrmModule.forFeature([SplitEntity, PayoutMethodEntity]), AuthModule, CatalogModule, StripeModule],
   controllers: [SplitsController, EarningsController, AdminPayoutsController],
   providers: [
     SplitRepository,

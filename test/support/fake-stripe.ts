@@ -28,6 +28,8 @@ export interface FakeSession {
 export class FakeStripe {
   readonly requests: RecordedStripeRequest[] = [];
   readonly sessions = new Map<string, FakeSession>();
+  /** Connect transfers created through POST /v1/transfers, in order. */
+  readonly transfers: FakeTransfer[] = [];
   /** Answer this status to the next requests (e.g. 500 to play an outage); null answers normally. */
   failWith: number | null = null;
   private readonly replies = new Map<string, { status: number; body: unknown }>();
@@ -105,6 +107,7 @@ export class FakeStripe {
     const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
     this.requests.push({ method: req.method ?? '', path, idempotencyKey, authorization: req.headers.authorization, form });
     if (this.failWith) return { status: this.failWith, reply: { error: { type: 'api_error', message: 'fake outage' } } };
+    if (req.method === 'GET' && path === '/v1/transfers') return this.listTransfers(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
     const replayKey = idempotencyKey && `${path}:${idempotencyKey}`;
     const earlier = replayKey ? this.replies.get(replayKey) : undefined;
     if (earlier) return { status: earlier.status, reply: earlier.body };
@@ -134,6 +137,45 @@ export class FakeStripe {
         reply: { id: `re_test_${this.counter}`, object: 'refund', status: 'succeeded', amount: Number(form.amount), payment_intent: form.payment_intent, metadata: { order_id: form['metadata[order_id]'] } },
       };
     }
+    if (path === '/v1/transfers') return this.createTransfer(form);
     return { status: 404, reply: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (POST: ${path})` } } };
   }
+
+  /** POST /v1/transfers: a Connect transfer to an acct_ destination, usd only (as the platform sends them). */
+  private createTransfer(form: Record<string, string>): { status: number; reply: unknown } {
+    const amount = Number(form.amount);
+    if (!Number.isInteger(amount) || amount <= 0 || form.currency !== 'usd' || !form.destination?.startsWith('acct_')) {
+      return { status: 400, reply: { error: { type: 'invalid_request_error', message: `bad transfer: ${JSON.stringify(form)}` } } };
+    }
+    const transfer: FakeTransfer = {
+      id: `tr_test_${this.counter}`,
+      object: 'transfer',
+      amount,
+      currency: form.currency,
+      destination: form.destination,
+      transfer_group: form.transfer_group ?? null,
+      metadata: Object.fromEntries(Object.entries(form).flatMap(([key, value]) => (key.startsWith('metadata[') ? [[key.slice(9, -1), value]] : []))),
+      reversed: false,
+    };
+    this.transfers.push(transfer);
+    return { status: 200, reply: transfer };
+  }
+
+  /** GET /v1/transfers?transfer_group=: newest first, one page (limit). */
+  private listTransfers(query: URLSearchParams): { status: number; reply: unknown } {
+    const group = query.get('transfer_group');
+    const data = this.transfers.filter((t) => group === null || t.transfer_group === group).reverse().slice(0, Number(query.get('limit') ?? 10));
+    return { status: 200, reply: { object: 'list', url: '/v1/transfers', has_more: false, data } };
+  }
+}
+
+export interface FakeTransfer {
+  id: string;
+  object: 'transfer';
+  amount: number;
+  currency: string;
+  destination: string;
+  transfer_group: string | null;
+  metadata: Record<string, string>;
+  reversed: boolean;
 }

@@ -9,7 +9,7 @@ import type { OrderResponse } from '../dto/order.response.js';
 import type { PaymentEntity } from '../entities/payment.entity.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
-import { StripeGateway } from '../stripe/stripe-gateway.port.js';
+import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 import { sendUsdcRefund } from './treasury-refunds.js';

@@ -4,7 +4,7 @@ import { type PreparedSale, RevenueService } from '../../revenue/services/revenu
 import type { StripeWebhookResponse } from '../dto/fulfilment.response.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { StripeEventRepository } from '../repositories/stripe-event.repository.js';
-import { StripeGateway, type StripeSessionFacts, type StripeWebhookEvent } from '../stripe/stripe-gateway.port.js';
+import { StripeGateway, type StripeSessionFacts, type StripeWebhookEvent } from '../../stripe/stripe-gateway.port.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 
 interface Applied {

@@ -13,10 +13,10 @@ export class PayoutResponse {
   @ApiProperty({ enum: ['USD', 'USDC'] })
   currency: 'USD' | 'USDC';
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The Solana transaction signature (USDC) or the Stripe transfer id (Stripe)' })
   txSignature: string | null;
 
-  @ApiProperty({ enum: ['paid', 'sending', 'pending', 'held'], description: 'sending: its transaction is retried by a job; pending: waits for Stripe; held: not payable (see reason)' })
+  @ApiProperty({ enum: ['paid', 'sending', 'pending', 'held'], description: 'sending: its transaction or transfer is retried (job or next run); pending: waits for Stripe to be configured; held: not payable (see reason)' })
   status: 'paid' | 'sending' | 'pending' | 'held';
 
   @ApiProperty({ type: String, nullable: true })
@@ -27,6 +27,6 @@ export class PayoutRunResponse {
   @ApiProperty({ type: [PayoutResponse] })
   payouts: PayoutResponse[];
 
-  @ApiProperty({ description: 'Payout transactions this run confirmed' })
+  @ApiProperty({ description: 'USDC payout transactions this run confirmed (lookup-table setup not counted)' })
   transactions: number;
 }

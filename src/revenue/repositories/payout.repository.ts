@@ -31,6 +31,8 @@ export interface NewPayoutBatch {
   runId: string;
   memo: string;
   reference: string;
+  /** The address lookup table holding the batch's token accounts; null for a batch sent without one. */
+  lookupTable: string | null;
 }
 
 interface RawPayout {
@@ -99,8 +101,9 @@ export class PayoutRepository {
   async insertPlan(manager: EntityManager, batches: readonly NewPayoutBatch[], payouts: readonly Omit<PayoutRow, 'txSignature'>[]): Promise<void> {
     if (batches.length > 0) {
       await manager.query(
-        `INSERT INTO revenue_payout_batches (id, run_id, memo, reference) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
-        [batches.map((b) => b.id), batches.map((b) => b.runId), batches.map((b) => b.memo), batches.map((b) => b.reference)],
+        `INSERT INTO revenue_payout_batches (id, run_id, memo, reference, lookup_table)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])`,
+        [batches.map((b) => b.id), batches.map((b) => b.runId), batches.map((b) => b.memo), batches.map((b) => b.reference), batches.map((b) => b.lookupTable)],
       );
     }
     if (payouts.length === 0) return;
@@ -117,6 +120,60 @@ export class PayoutRepository {
   async ofBatch(batchId: string): Promise<PayoutRow[]> {
     const rows: RawPayout[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM revenue_payouts WHERE batch_id = $1 ORDER BY id`, [batchId]);
     return rows.map(toPayout);
+  }
+
+  /** The lookup table recorded for each wallet that has one. */
+  async lookupTablesOf(wallets: readonly string[]): Promise<Map<string, string>> {
+    if (wallets.length === 0) return new Map();
+    const rows: { wallet: string; lookup_table: string }[] = await this.dataSource.query(
+      `SELECT wallet, lookup_table FROM revenue_payout_lookup_entries WHERE wallet = ANY($1::text[])`,
+      [wallets],
+    );
+    return new Map(rows.map((row) => [row.wallet, row.lookup_table]));
+  }
+
+  /** Records the table holding each wallet's token account; a wallet recorded already (a concurrent run) keeps its table. */
+  async recordLookupTable(table: string, wallets: readonly string[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO revenue_payout_lookup_entries (wallet, lookup_table) SELECT unnest($1::text[]), $2 ON CONFLICT (wallet) DO NOTHING`,
+      [wallets, table],
+    );
+  }
+
+  async batchLookupTable(batchId: string): Promise<string | null> {
+    const rows: { lookup_table: string | null }[] = await this.dataSource.query(`SELECT lookup_table FROM revenue_payout_batches WHERE id = $1`, [batchId]);
+    return rows[0]?.lookup_table ?? null;
+  }
+
+  /** Stripe payouts not booked yet (this run's and any an earlier run left behind), oldest first. */
+  async stripePayoutsToSend(): Promise<PayoutRow[]> {
+    const rows: RawPayout[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM revenue_payouts WHERE method = 'stripe' AND status = 'sending' ORDER BY created_at, id`,
+    );
+    return rows.map(toPayout);
+  }
+
+  /** Stripe payouts recorded while Stripe was not configured become sendable once it is; answers how many. */
+  async releasePendingStripePayouts(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH released AS (
+         UPDATE revenue_payouts SET status = 'sending', reason = NULL WHERE method = 'stripe' AND status = 'pending' RETURNING id)
+       SELECT id FROM released`,
+    );
+    return rows.length;
+  }
+
+  /** sending -> paid for one payout, in the caller's transaction; null when it was already booked (by another sender). */
+  async markPaid(manager: EntityManager, payoutId: string, reference: string): Promise<PayoutRow | null> {
+    const rows: RawPayout[] = await manager.query(
+      `WITH paid AS (
+         UPDATE revenue_payouts SET status = 'paid', tx_signature = $2, paid_at = now()
+         WHERE id = $1 AND status = 'sending'
+         RETURNING ${COLUMNS})
+       SELECT * FROM paid`,
+      [payoutId, reference],
+    );
+    return rows[0] ? toPayout(rows[0]) : null;
   }
 
   /** sending -> paid for every payout of the batch, in the caller's transaction; answers the payouts it changed. */

@@ -5,8 +5,10 @@ import { address, getAddressDecoder, isAddress } from '@solana/kit';
 import { DataSource } from 'typeorm';
 import { UserDirectoryService } from '../../auth/services/user-directory.service.js';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
+import { LOOKUP_TABLE_MAX_ADDRESSES } from '../../chain/lookup-table.js';
 import { packInto } from '../../chain/usdc-batch.js';
 import { AppConfig } from '../../config/app-config.js';
+import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
 import type { SplitCurrency } from '../../provenance/split-leaf.js';
 import type { PayoutRunResponse } from '../dto/payout-run.response.js';
@@ -20,10 +22,19 @@ export const USDC_BASE_UNITS_PER_CENT = 10_000n;
 export const PAYOUT_BATCH_MAX_ATTEMPTS = 10_000;
 /** The synchronous run normally sends the batches itself; the job is the safety net when it crashes or fails. */
 const BATCH_JOB_DELAY_SECONDS = 60;
-export const STRIPE_NOT_WIRED =
-  'Stripe Connect transfers are not wired yet: the payout is recorded as pending for an operator; the earnings stay reserved until it is paid';
+export const STRIPE_NOT_CONFIGURED =
+  'Stripe is not configured on this marketplace (STRIPE_SECRET_KEY): the payout stays pending, its earnings reserved, and is sent by the first run after Stripe is configured';
+
+/** Stripe's transfer_group for a run's Connect transfers (see README: a payout settles a balance, not one order). */
+export const stripeTransferGroup = (runId: string) => `payout-run:${runId}`;
 
 export const payoutMemo = (batchId: string) => `payout:${batchId}`;
+
+/**
+ * When a run pays through address lookup tables: with more payees than fit in this many plain transactions. Below
+ * it, a table's setup transactions (create + one per 30 addresses) would outnumber the transactions it saves.
+ */
+export const LOOKUP_TABLE_MIN_PLAIN_TRANSACTIONS = 3;
 
 export interface PayoutOutcome {
   payeeId: string;
@@ -38,8 +49,10 @@ export interface PayoutOutcome {
 export interface PayoutRunResult {
   runId: string;
   payouts: PayoutOutcome[];
-  /** Payout transactions this run confirmed. */
+  /** USDC payout transactions this run confirmed. */
   transactions: number;
+  /** Transactions spent creating and extending this run's address lookup tables. */
+  lookupTableTransactions: number;
 }
 
 type Plan = { kind: 'pay'; payout: Omit<PayoutRow, 'txSignature' | 'runId' | 'batchId' | 'id'> } | { kind: 'held'; outcome: PayoutOutcome };
@@ -47,7 +60,8 @@ type Plan = { kind: 'pay'; payout: Omit<PayoutRow, 'txSignature' | 'runId' | 'ba
 /**
  * Payout runs: every payee whose payable balance (per account and currency, from the ledger) reaches the currency's
  * threshold gets one payout. USDC payouts go to wallets, packed into as few transactions as the 1,232-byte limit
- * allows (ledger.usdcBatchCapacity); each batch is an outbox row sent exactly once (ExactlyOnceSenderService), and
+ * allows (ledger.usdcBatchCapacity), through address lookup tables for big runs (prepareLookupTables); Stripe
+ * payouts are Connect transfers (sendStripePayouts). Each batch is an outbox row sent exactly once (ExactlyOnceSenderService), and
  * its payouts are booked in the ledger only in the transaction that records its confirmation.
  */
 @Injectable()
@@ -60,6 +74,7 @@ export class PayoutService {
     private readonly users: UserDirectoryService,
     private readonly chain: SolanaLedger,
     private readonly sender: ExactlyOnceSenderService,
+    private readonly stripe: StripeGateway,
     private readonly jobs: JobQueueService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -93,6 +108,9 @@ export class PayoutService {
       .map((c) => this.plan(c, methods.get(c.ownerId), wallets.get(c.ownerId) ?? null))
       .flatMap((plan) => (plan.kind === 'pay' && plan.payout.method === 'usdc' ? [plan.payout.destination] : []));
     await this.chain.ensureTokenAccounts(usdcDestinations.map((wallet) => address(wallet)));
+    const memoBytes = payoutMemo(runId).length;
+    const plainCapacity = this.chain.usdcBatchCapacity(memoBytes, false);
+    const { tableOf, transactions: lookupTableTransactions } = await this.prepareLookupTables([...new Set(usdcDestinations)], memoBytes);
 
     const held: PayoutOutcome[] = [];
     await this.dataSource.transaction(async (manager) => {
@@ -108,13 +126,27 @@ export class PayoutService {
         }
         planned.push({ ...plan.payout, id: randomUUID(), runId, batchId: null });
       }
-      const usdc = planned.filter((p) => p.method === 'usdc');
-      const capacity = this.chain.usdcBatchCapacity(payoutMemo(runId).length);
-      const batches: NewPayoutBatch[] = packInto(usdc, capacity).map((group) => {
-        const id = randomUUID();
-        group.forEach((payout) => (payout.batchId = id));
-        return { id, runId, memo: payoutMemo(id), reference: getAddressDecoder().decode(randomBytes(32)) };
-      });
+      // Payees grouped by the lookup table holding their token accounts (none: plain batches), then packed.
+      const byTable = new Map<string | null, Omit<PayoutRow, 'txSignature'>[]>();
+      for (const payout of planned.filter((p) => p.method === 'usdc')) {
+        const table = tableOf.get(payout.destination) ?? null;
+        const group = byTable.get(table) ?? [];
+        group.push(payout);
+        byTable.set(table, group);
+      }
+      // A table whose payees this run would not fill one plain transaction with is not worth a batch of its own.
+      for (const [table, group] of byTable) {
+        if (table === null || group.length > plainCapacity) continue;
+        byTable.delete(table);
+        byTable.set(null, [...(byTable.get(null) ?? []), ...group]);
+      }
+      const batches: NewPayoutBatch[] = [...byTable].flatMap(([lookupTable, group]) =>
+        packInto(group, this.chain.usdcBatchCapacity(memoBytes, lookupTable !== null)).map((batch) => {
+          const id = randomUUID();
+          batch.forEach((payout) => (payout.batchId = id));
+          return { id, runId, memo: payoutMemo(id), reference: getAddressDecoder().decode(randomBytes(32)), lookupTable };
+        }),
+      );
       await this.payouts.insertPlan(manager, batches, planned);
       for (const batch of batches) {
         await this.jobs.enqueue(
@@ -127,6 +159,7 @@ export class PayoutService {
     });
 
     await this.sendPendingBatches();
+    await this.sendStripePayouts();
     const rows = await this.payouts.ofRun(runId);
     return {
       runId,
@@ -142,8 +175,45 @@ export class PayoutService {
         })),
         ...held,
       ],
-      transactions: new Set(rows.flatMap((row) => (row.status === 'paid' && row.txSignature ? [row.txSignature] : []))).size,
+      transactions: new Set(rows.flatMap((row) => (row.status === 'paid' && row.method === 'usdc' && row.txSignature ? [row.txSignature] : []))).size,
+      lookupTableTransactions,
     };
+  }
+
+  /**
+   * The address lookup tables this run pays through, when it is big enough (LOOKUP_TABLE_MIN_PLAIN_TRANSACTIONS).
+   * Tables are reused across runs: each wallet's table is recorded (revenue_payout_lookup_entries) and trusted only
+   * while the table on the ledger still holds the wallet's token account (tables only grow; the treasury never
+   * closes them). Wallets without one get new tables, each holding the treasury's token account and the token
+   * accounts of as many whole batches as fit in 256 entries (4 x 57), so every batch loads from exactly one table.
+   * A table is created before the plan commits; a payee the plan then drops only leaves an unused entry.
+   */
+  private async prepareLookupTables(wallets: readonly string[], memoBytes: number): Promise<{ tableOf: Map<string, string>; transactions: number }> {
+    const plain = this.chain.usdcBatchCapacity(memoBytes, false);
+    if (wallets.length <= plain * LOOKUP_TABLE_MIN_PLAIN_TRANSACTIONS) return { tableOf: new Map(), transactions: 0 };
+    const perBatch = this.chain.usdcBatchCapacity(memoBytes, true);
+    const perTable = Math.floor((LOOKUP_TABLE_MAX_ADDRESSES - 1) / perBatch) * perBatch;
+    const treasuryAccount = await this.chain.tokenAccountOf(this.chain.treasuryAddress);
+    const accountOf = new Map(await Promise.all(wallets.map(async (wallet) => [wallet, await this.chain.tokenAccountOf(address(wallet))] as const)));
+
+    const tableOf = new Map<string, string>();
+    const recorded = await this.payouts.lookupTablesOf(wallets);
+    const contents = new Map<string, Set<string>>();
+    for (const table of new Set(recorded.values())) contents.set(table, new Set(await this.chain.lookupTableAddresses(address(table))));
+    for (const [wallet, table] of recorded) {
+      const held = contents.get(table)!;
+      if (held.has(treasuryAccount) && held.has(accountOf.get(wallet)!)) tableOf.set(wallet, table);
+    }
+
+    let transactions = 0;
+    for (const group of packInto(wallets.filter((wallet) => !tableOf.has(wallet)), perTable)) {
+      if (group.length <= plain) break; // the last few go in plain batches: a table would cost more than it saves
+      const table = await this.chain.createLookupTable([treasuryAccount, ...group.map((wallet) => accountOf.get(wallet)!)]);
+      transactions += table.transactions;
+      await this.payouts.recordLookupTable(table.address, group);
+      group.forEach((wallet) => tableOf.set(wallet, table.address));
+    }
+    return { tableOf, transactions };
   }
 
   /** Sends every unconfirmed batch, this run's and any left behind; a failure is left to the batch's job. */
@@ -157,13 +227,47 @@ export class PayoutService {
     }
   }
 
+  /**
+   * Sends every unbooked Stripe payout (this run's and any left behind), each exactly once: the transfer carries the
+   * payout id as its idempotency key, so sending again after a crash between "sent" and "booked" answers the same
+   * transfer (and past Stripe's 24-hour key lifetime, findTransfer adopts it); the payout is booked in the ledger in
+   * the transaction that marks it paid, conditional on it still being unbooked. A failure is retried by the next run.
+   */
+  async sendStripePayouts(): Promise<void> {
+    if (!this.stripe.configured) return;
+    await this.payouts.releasePendingStripePayouts();
+    for (const payout of await this.payouts.stripePayoutsToSend()) {
+      try {
+        await this.sendStripePayout(payout);
+      } catch (error) {
+        this.logger.warn(`Stripe payout ${payout.id} not sent yet (the next run retries): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private async sendStripePayout(payout: PayoutRow): Promise<void> {
+    const transferGroup = stripeTransferGroup(payout.runId);
+    const transferId =
+      (await this.stripe.findTransfer(payout.id, transferGroup)) ??
+      (await this.stripe.createTransfer({ payoutId: payout.id, amountCents: payout.payAmount, destination: payout.destination, transferGroup }));
+    await this.dataSource.transaction(async (manager) => {
+      const paid = await this.payouts.markPaid(manager, payout.id, transferId);
+      if (paid) await this.ledgerBook.post(manager, [payoutEntry(paid)]);
+    });
+  }
+
   /** Sends one batch exactly once; on confirmation marks its payouts paid and posts one ledger entry per payout. */
   async sendBatch(batchId: string): Promise<SendOutcome> {
-    const payouts = await this.payouts.ofBatch(batchId);
+    const [payouts, lookupTable] = await Promise.all([this.payouts.ofBatch(batchId), this.payouts.batchLookupTable(batchId)]);
     return this.sender.send(
       'revenue_payout_batches',
       batchId,
-      (reference, memo) => this.chain.transferUsdcBatch(payouts.map((p) => ({ to: address(p.destination), amount: p.payAmount })), { memo, reference }),
+      (reference, memo) =>
+        this.chain.transferUsdcBatch(payouts.map((p) => ({ to: address(p.destination), amount: p.payAmount })), {
+          memo,
+          reference,
+          lookupTable: lookupTable === null ? undefined : address(lookupTable),
+        }),
       async (manager, confirmation) => {
         const paid = await this.payouts.markBatchPaid(manager, batchId, confirmation.signature);
         await this.ledgerBook.post(manager, paid.map(payoutEntry));
@@ -177,8 +281,8 @@ export class PayoutService {
 
   /**
    * Where and how a payable balance is paid: USDC to the payout wallet (or the sign-in wallet when no method is set),
-   * USD earnings converted at par; Stripe Connect for USD earnings of payees who chose it (recorded as pending,
-   * STRIPE_NOT_WIRED). Below the threshold: nothing (held without a reason, not reported).
+   * USD earnings converted at par; Stripe Connect for USD earnings of payees who chose it (pending with
+   * STRIPE_NOT_CONFIGURED while Stripe is not configured). Below the threshold: nothing (held without a reason, not reported).
    */
   private plan(balance: PayableBalance, method: PayoutMethodEntity | undefined, signInWallet: string | null): Plan {
     const base = { payeeId: balance.ownerId, account: balance.account, currency: balance.currency, amount: balance.balance };
@@ -188,7 +292,9 @@ export class PayoutService {
     });
     if (balance.balance < this.threshold(balance.currency)) return held(null);
     if (method?.kind === 'stripe' && balance.currency === 'USD') {
-      return { kind: 'pay', payout: { ...base, method: 'stripe', destination: method.account!, payCurrency: 'USD', payAmount: balance.balance, status: 'pending', reason: STRIPE_NOT_WIRED } };
+      const ready = this.stripe.configured;
+      const payout = { ...base, method: 'stripe' as const, destination: method.account!, payCurrency: 'USD' as const, payAmount: balance.balance };
+      return { kind: 'pay', payout: { ...payout, status: ready ? 'sending' : 'pending', reason: ready ? null : STRIPE_NOT_CONFIGURED } };
     }
     const wallet = method?.wallet ?? signInWallet;
     if (!wallet) {

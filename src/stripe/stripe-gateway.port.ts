@@ -21,6 +21,17 @@ export interface StripeRefundRequest {
   amountCents: number;
 }
 
+/** A Stripe Connect transfer from the platform balance to a connected account (a contributor's payout). */
+export interface StripeTransferRequest {
+  /** The payout id: the idempotency key and metadata.payout_id, to find the transfer again. */
+  payoutId: string;
+  amountCents: bigint;
+  /** The connected account id, acct_... */
+  destination: string;
+  /** Stripe's transfer_group, tying the transfer to the sales it pays. */
+  transferGroup: string;
+}
+
 /** A Checkout Session as the webhook events carry it, reduced to what checkout reads. */
 export interface StripeSessionFacts {
   id: string;
@@ -46,7 +57,7 @@ export type StripeWebhookEvent =
   | { id: string; type: 'ignored'; stripeType: string };
 
 /**
- * Stripe, as checkout needs it: Checkout Sessions, refunds, and webhook verification. Every call that creates
+ * Stripe, as checkout and revenue need it: Checkout Sessions, refunds, webhook verification and Connect transfers. Every call that creates
  * something carries an idempotency key derived from the order, so a retried request never charges or refunds twice.
  */
 export abstract class StripeGateway {
@@ -57,6 +68,15 @@ export abstract class StripeGateway {
 
   /** Refunds the payment intent; answers the refund id. */
   abstract refund(request: StripeRefundRequest): Promise<string>;
+
+  /**
+   * Sends a Connect transfer (currency usd); answers the transfer id. Idempotent by payout id: a retry with the same
+   * payout answers the first transfer (Stripe keeps idempotency keys at least 24 hours; findTransfer covers later).
+   */
+  abstract createTransfer(request: StripeTransferRequest): Promise<string>;
+
+  /** The id of the transfer made for this payout (metadata.payout_id) in `transferGroup`, or null when there is none. */
+  abstract findTransfer(payoutId: string, transferGroup: string): Promise<string | null>;
 
   /** Verifies the Stripe-Signature header over the exact body bytes, then reads the event. Throws CHECKOUT_WEBHOOK_SIGNATURE_INVALID. */
   abstract verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent;

@@ -1,11 +1,12 @@
 import Stripe from 'stripe';
-import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import { CheckoutErrorCode, CheckoutException } from '../checkout/checkout.exception.js';
 import {
   type CheckoutSessionRequest,
   type CreatedCheckoutSession,
   StripeGateway,
   type StripeRefundRequest,
   type StripeSessionFacts,
+  type StripeTransferRequest,
   type StripeWebhookEvent,
 } from './stripe-gateway.port.js';
 
@@ -102,6 +103,35 @@ export class StripeSdkGateway extends StripeGateway {
     }
   }
 
+  async createTransfer(request: StripeTransferRequest): Promise<string> {
+    try {
+      const transfer = await this.stripe.transfers.create(
+        {
+          amount: Number(request.amountCents),
+          currency: 'usd',
+          destination: request.destination,
+          transfer_group: request.transferGroup,
+          metadata: { payout_id: request.payoutId },
+        },
+        { idempotencyKey: `payout:${request.payoutId}` },
+      );
+      return transfer.id;
+    } catch (error) {
+      throw unavailable('send the payout transfer', error);
+    }
+  }
+
+  async findTransfer(payoutId: string, transferGroup: string): Promise<string | null> {
+    try {
+      for await (const transfer of this.stripe.transfers.list({ transfer_group: transferGroup, limit: 100 })) {
+        if (transfer.metadata?.payout_id === payoutId && !transfer.reversed) return transfer.id;
+      }
+      return null;
+    } catch (error) {
+      throw unavailable('list payout transfers', error);
+    }
+  }
+
   verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent {
     if (!rawBody?.length || !signatureHeader) {
       throw new CheckoutException(CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Stripe signature rejected: the Stripe-Signature header or the body is missing');
@@ -157,6 +187,14 @@ export class UnconfiguredStripeGateway extends StripeGateway {
   }
 
   refund(): Promise<string> {
+    this.refuse();
+  }
+
+  createTransfer(): Promise<string> {
+    this.refuse();
+  }
+
+  findTransfer(): Promise<string | null> {
     this.refuse();
   }
 
