@@ -221,9 +221,68 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     expect(sum).toBe('0');
   });
 
+  it('refuses every way of unbalancing an entry, with the statement-level check on the lines a statement adds', async () => {
+    const refused = (statements: (entry: string, other: string) => [string, unknown[]][]) => {
+      const [entry, other] = [randomUUID(), randomUUID()];
+      return dataSource.transaction(async (manager) => {
+        for (const id of [entry, other]) {
+          await manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'test')`, [id, randomUUID()]);
+        }
+        for (const [sql, parameters] of statements(entry, other)) await manager.query(sql, parameters);
+      });
+    };
+    const lines = `INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount) VALUES `;
+    // Balanced first, then a second statement that unbalances it: the entry as a whole must stay at zero.
+    await expect(refused((entry, other) => [
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 100)`, [entry]],
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+      [`${lines}($1, 2, 'platform_revenue', NULL, 'USD', 5)`, [entry]],
+    ])).rejects.toThrow(/does not sum to zero/);
+    // One statement whose lines sum to zero overall but not per entry.
+    await expect(refused((entry, other) => [
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 99), ($2, 0, 'platform_revenue', NULL, 'USD', 1), ($2, 1, 'buyer_payments', NULL, 'USD', -1), ($2, 2, 'platform_revenue', NULL, 'USD', 1)`, [entry, other]],
+    ])).rejects.toThrow(/does not sum to zero/);
+    // Zero overall but not per currency.
+    await expect(refused((entry, other) => [
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USDC', 100)`, [entry]],
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+    ])).rejects.toThrow(/does not sum to zero/);
+    // A 10,001-line entry (one INSERT … SELECT, as a sale with 10,000 contributors) off by one unit in its last line.
+    await expect(refused((entry, other) => [
+      [`INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
+        SELECT $1::uuid, 0, 'buyer_payments', NULL::uuid, 'USDC', -100000
+        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', CASE WHEN i = 10000 THEN 11 ELSE 10 END FROM generate_series(1, 10000) i`, [entry]],
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+    ])).rejects.toThrow(/does not sum to zero/);
+    // The same entry balanced goes in, checked by the same triggers at commit.
+    await expect(refused((entry, other) => [
+      [`INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
+        SELECT $1::uuid, 0, 'buyer_payments', NULL::uuid, 'USDC', -100000
+        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', 10 FROM generate_series(1, 10000) i`, [entry]],
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+    ])).resolves.toBeUndefined();
+    // An entry left with no lines is still caught at commit.
+    await expect(refused((entry) => [
+      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [entry]],
+    ])).rejects.toThrow(/fewer than two lines/);
+    // A leaf field the encoding refuses, found while the sale's entry is already in flight: nothing of the sale stays.
+    const prepared = await revenue.prepareSale(datasetId, version);
+    const tampered = { ...prepared, payees: { ...prepared.payees, [contributors[0].id]: 'forged|payee' } };
+    const orderId = randomUUID();
+    const sale: SaleFacts = { orderId, datasetId, version, buyerId: randomUUID(), currency: 'USD', gross: 500n, paymentReference: 'pay-forged' };
+    await expect(dataSource.transaction((manager) => revenue.recordSale(manager, sale, tampered))).rejects.toThrow(/payee must be/);
+    expect(await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 UNION ALL SELECT 1 FROM revenue_splits WHERE order_id = $1`, [orderId])).toEqual([]);
+    const [{ sum }] = await t.sql<{ sum: string }>(`SELECT sum(amount)::text AS sum FROM revenue_ledger_lines`);
+    expect(sum).toBe('0');
+  });
+
   it('reverses a refunded sale in the ledger, once', async () => {
     const refunded = randomUUID();
-    await sell(refunded, 'USD', 777n);
+    // Sold twice at once (two transactions): one split and one sale entry, both calls answer the same split.
+    const [first, second] = await Promise.all([sell(refunded, 'USD', 777n), sell(refunded, 'USD', 777n)]);
+    expect(second).toBe(first);
+    expect((await t.sql(`SELECT 1 FROM revenue_splits WHERE order_id = $1`, [refunded])).length).toBe(1);
+    expect((await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 AND kind = 'sale'`, [refunded])).length).toBe(1);
     const before = await payables();
     for (let i = 0; i < 2; i += 1) await dataSource.transaction((manager) => revenue.recordRefund(manager, { orderId: refunded, reference: 're_1' }));
     expect((await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 AND kind = 'refund'`, [refunded])).length).toBe(1);

@@ -116,4 +116,32 @@ describe('computeSplit', () => {
     expect(() => computeSplit({ gross: 1n, platformFeeBps: 0, curatorBps: 0, contributors: [{ id: 'a', weight: -1n }] })).toThrow(RangeError);
     expect(() => computeSplit({ gross: 1n, platformFeeBps: 0, curatorBps: 0, contributors: [...one, ...one] })).toThrow(RangeError);
   });
+
+  it('gives exactly the shares of the plain statement of the rule (every numerator, one sort by remainder, id, curator, platform)', () => {
+    // The rule written as directly as possible, kept here as the reference for the faster computeSplit.
+    const reference = (input: SplitInput) => {
+      const exact = exactNumerators(input);
+      const numerators = [...exact.contributors, exact.curator, exact.platform];
+      const shares = numerators.map((x) => x / exact.denominator);
+      let leftover = input.gross - shares.reduce((sum, x) => sum + x, 0n);
+      const rank = (i: number) => (i < input.contributors.length ? 0 : i - input.contributors.length + 1);
+      const order = numerators.map((x, index) => ({ index, remainder: x % exact.denominator }));
+      order.sort((a, b) =>
+        a.remainder !== b.remainder ? (a.remainder > b.remainder ? -1 : 1)
+          : rank(a.index) !== rank(b.index) ? rank(a.index) - rank(b.index)
+            : input.contributors[a.index].id < input.contributors[b.index].id ? -1 : input.contributors[a.index].id > input.contributors[b.index].id ? 1 : 0);
+      for (const { index } of order) if (leftover > 0n) { shares[index] += 1n; leftover -= 1n; }
+      const n = input.contributors.length;
+      return { platform: shares[n + 1], curator: shares[n], contributors: input.contributors.map(({ id }, i) => ({ id, amount: shares[i] })) };
+    };
+    fc.assert(
+      fc.property(splitInput, (input) => {
+        const actual = computeSplit(input);
+        const expected = reference(input);
+        return actual.platform === expected.platform && actual.curator === expected.curator
+          && actual.contributors.every((s, i) => s.id === expected.contributors[i].id && s.amount === expected.contributors[i].amount);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });

@@ -54,31 +54,37 @@ export function computeSplit(input: SplitInput): SplitShares {
     ids.add(id);
   }
   const total = contributors.reduce((sum, { weight }) => sum + weight, 0n);
-  const weights = total === 0n ? contributors.map(() => 1n) : contributors.map(({ weight }) => weight);
-  const W = total === 0n ? BigInt(contributors.length || 1) : total;
+  const n = contributors.length;
+  const W = total === 0n ? BigInt(n || 1) : total;
 
-  // Numerators over the common denominator D = 10^8 * W.
+  // Numerators over the common denominator D = 10^8 * W; index n is the curator, n + 1 the platform. Contributors
+  // share one factor, so each costs one multiplication, one division and one remainder (10,000 of them per sale).
   const D = BPS * BPS * W;
-  const numerators = [
-    ...weights.map((w) => gross * (BPS - f) * (BPS - c) * w),
-    gross * (BPS - f) * c * W,
-    gross * f * BPS * W,
-  ];
-  const shares = numerators.map((n) => n / D);
-  let leftover = gross - shares.reduce((sum, s) => sum + s, 0n);
+  const perWeight = gross * (BPS - f) * (BPS - c);
+  const shares = new Array<bigint>(n + 2);
+  const remainders = new Array<bigint>(n + 2);
+  let assigned = 0n;
+  const floor = (index: number, numerator: bigint) => {
+    const share = numerator / D;
+    shares[index] = share;
+    remainders[index] = numerator - share * D;
+    assigned += share;
+  };
+  for (let i = 0; i < n; i += 1) floor(i, perWeight * (total === 0n ? 1n : contributors[i].weight));
+  floor(n, gross * (BPS - f) * c * W);
+  floor(n + 1, gross * f * BPS * W);
+  let leftover = gross - assigned;
   if (leftover > 0n) {
-    // Tie-break position: contributors by id, then the curator (n), then the platform (n + 1).
-    const n = contributors.length;
-    const position = new Array<number>(n + 2);
-    contributors
-      .map((_, i) => i)
-      .sort((a, b) => (contributors[a].id < contributors[b].id ? -1 : contributors[a].id > contributors[b].id ? 1 : 0))
-      .forEach((index, p) => (position[index] = p));
-    position[n] = n;
-    position[n + 1] = n + 1;
-    const order = numerators.map((numerator, index) => ({ index, remainder: numerator % D }));
-    order.sort((a, b) => (a.remainder === b.remainder ? position[a.index] - position[b.index] : a.remainder > b.remainder ? -1 : 1));
-    for (const { index } of order) {
+    // Largest remainder first; ties: contributors by id, then the curator (n), then the platform (n + 1).
+    const order = Array.from({ length: n + 2 }, (_, index) => index);
+    order.sort((a, b) => {
+      const ra = remainders[a];
+      const rb = remainders[b];
+      if (ra !== rb) return ra > rb ? -1 : 1;
+      if (a < n && b < n) return contributors[a].id < contributors[b].id ? -1 : contributors[a].id > contributors[b].id ? 1 : 0;
+      return a - b;
+    });
+    for (const index of order) {
       if (leftover === 0n) break;
       shares[index] += 1n;
       leftover -= 1n;

@@ -1,5 +1,8 @@
-import { hashFromHex, proofFromHex, verifyMerkleProof } from '../provenance/merkle-tree.js';
-import { buildSplitRecord, type SplitParty, splitProofs } from './split-tree.js';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { buildMerkleTree, hashFromHex, proofFromHex, toHex, verifyMerkleProof } from '../provenance/merkle-tree.js';
+import { splitLeaves } from '../provenance/split-leaf.js';
+import { buildSplitRecord, type SplitParty, splitMerkleRoot, splitProofs } from './split-tree.js';
 
 const SPLIT = '7d0c3a52-3f0e-4c1b-9d6b-1f2e3d4c5b6a';
 const parties: SplitParty[] = [
@@ -37,5 +40,32 @@ describe('split records (spl1 leaves, Merkle root and proofs)', () => {
 
   it('refuses a payee twice in one role (the leaf encoding rule)', () => {
     expect(() => buildSplitRecord(SPLIT, 'USD', [...parties, parties[1]])).toThrow(/appears twice/);
+    // And every field the leaf encoding refuses: a payee that could forge a field, a negative amount.
+    expect(() => buildSplitRecord(SPLIT, 'USD', [{ ...parties[1], payee: 'x|contributor|USD|1' }])).toThrow(/payee must be/);
+    expect(() => buildSplitRecord(SPLIT, 'USD', [{ ...parties[1], amount: -1n }])).toThrow(/amount must be/);
+  });
+
+  it('orders rows and computes the root exactly as the provenance leaf encoding and Merkle tree do, for any size', () => {
+    const payee = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    const party = fc.record({
+      role: fc.constantFrom('platform' as const, 'curator' as const, 'contributor' as const),
+      payee,
+      userId: fc.constant(null),
+      amount: fc.bigInt({ min: 0n, max: 10n ** 20n }),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(party, { minLength: 1, maxLength: 70, selector: (p) => `${p.role}|${p.payee}` }), fc.constantFrom('USD' as const, 'USDC' as const), (list, currency) => {
+        const splitId = randomUUID();
+        const { rows, merkleRoot } = buildSplitRecord(splitId, currency, list);
+        const reference = splitLeaves(list.map((p) => ({ splitId, payee: p.payee, role: p.role, currency, amount: p.amount.toString() })));
+        expect(rows.map((r) => [r.payee, r.role, r.amount.toString()])).toEqual(reference.rows.map((r) => [r.payee, r.role, r.amount]));
+        expect(merkleRoot).toBe(toHex(buildMerkleTree(reference.leaves).root));
+      }),
+      { numRuns: 500 },
+    );
+    // A full-size sale, 10,001 leaves (odd levels on the way up), against the reference tree.
+    const leaves = Array.from({ length: 10_001 }, (_, i) => `spl1|${SPLIT}|payee${i}|contributor|USDC|${i}`);
+    expect(toHex(splitMerkleRoot(leaves))).toBe(toHex(buildMerkleTree(leaves.map((leaf) => Buffer.from(leaf))).root));
+    expect(() => splitMerkleRoot([])).toThrow(/at least one leaf/);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { SplitCurrency } from '../../provenance/split-leaf.js';
+import { pgIntegerArray, pgTextArray } from '../split-pg-arrays.js';
 
 export type LedgerAccount = 'buyer_payments' | 'platform_revenue' | 'curator_payable' | 'contributor_payable' | 'treasury' | 'payouts' | 'refunds';
 export type PayableAccount = Extract<LedgerAccount, 'curator_payable' | 'contributor_payable'>;
@@ -52,30 +53,45 @@ export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Posts entries with all their lines in two statements (the lines' statement trigger checks every entry at once).
+   * Posts entries with all their lines in one statement (the lines' statement trigger checks every entry at once).
    * An entry whose order/kind or payout already has one is skipped with its lines: answers the ids posted.
    */
   async post(manager: EntityManager, entries: readonly LedgerEntry[]): Promise<Set<string>> {
     entries.forEach(assertBalanced);
     if (entries.length === 0) return new Set();
-    const inserted: { id: string }[] = await manager.query(
-      `INSERT INTO revenue_ledger_entries (id, kind, order_id, payout_id, description)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [entries.map((e) => e.id), entries.map((e) => e.kind), entries.map((e) => e.orderId ?? null), entries.map((e) => e.payoutId ?? null), entries.map((e) => e.description)],
-    );
-    const posted = new Set(inserted.map((row) => row.id));
-    const lines = entries.filter((e) => posted.has(e.id)).flatMap((e) => e.lines.map((line, index) => ({ entryId: e.id, index, ...line })));
-    if (lines.length > 0) {
-      await manager.query(
-        `INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[], $6::bigint[])`,
-        [lines.map((l) => l.entryId), lines.map((l) => l.index), lines.map((l) => l.account), lines.map((l) => l.ownerId), lines.map((l) => l.currency),
-          lines.map((l) => l.amount.toString())],
-      );
+    // Column arrays in one pass (a sale entry has 10,000 lines), sent as array literals (split-pg-arrays.ts).
+    const entryIds: string[] = [];
+    const indexes: number[] = [];
+    const accounts: string[] = [];
+    const owners: (string | null)[] = [];
+    const currencies: string[] = [];
+    const amounts: bigint[] = [];
+    for (const entry of entries) {
+      entry.lines.forEach((line, index) => {
+        entryIds.push(entry.id);
+        indexes.push(index);
+        accounts.push(line.account);
+        owners.push(line.ownerId);
+        currencies.push(line.currency);
+        amounts.push(line.amount);
+      });
     }
-    return posted;
+    // The lines' trigger runs after the whole statement, so it sees the entries inserted beside them.
+    const inserted: { id: string }[] = await manager.query(
+      `WITH entries AS (
+         INSERT INTO revenue_ledger_entries (id, kind, order_id, payout_id, description)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[])
+         ON CONFLICT DO NOTHING
+         RETURNING id),
+       lines AS (
+         INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
+         SELECT l.* FROM unnest($6::uuid[], $7::int[], $8::text[], $9::uuid[], $10::text[], $11::bigint[]) AS l (entry_id, line, account, owner_id, currency, amount)
+         WHERE l.entry_id IN (SELECT id FROM entries))
+       SELECT id FROM entries`,
+      [entries.map((e) => e.id), entries.map((e) => e.kind), entries.map((e) => e.orderId ?? null), entries.map((e) => e.payoutId ?? null), entries.map((e) => e.description),
+        pgTextArray(entryIds), pgIntegerArray(indexes), pgTextArray(accounts), pgTextArray(owners), pgTextArray(currencies), pgIntegerArray(amounts)],
+    );
+    return new Set(inserted.map((row) => row.id));
   }
 
   /**

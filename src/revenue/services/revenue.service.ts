@@ -7,12 +7,13 @@ import { CatalogSalesService } from '../../catalog/services/catalog-sales.servic
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { toHex } from '../../provenance/merkle-tree.js';
 import { formatMemoRecord } from '../../provenance/memo-record.js';
 import { LedgerRepository, type LedgerLine } from '../repositories/ledger.repository.js';
 import { SplitRepository } from '../repositories/split.repository.js';
 import { RevenueErrorCode, RevenueException } from '../revenue.exception.js';
 import { computeSplit } from '../split-calculator.js';
-import { type SplitParty, buildSplitRecord } from '../split-tree.js';
+import { type SplitParty, orderSplitLeaves, splitMerkleRoot } from '../split-tree.js';
 
 /** Enough attempts to ride out a cluster outage of weeks at the 15-minute retry cap: a split is recorded until done. */
 export const SPLIT_RECORD_MAX_ATTEMPTS = 10_000;
@@ -112,7 +113,23 @@ export class RevenueService {
       parties.push({ role: 'curator', payee: prepared.payees[prepared.curatorId], userId: prepared.curatorId, amount: shares.curator });
     }
     for (const { id, amount } of shares.contributors) parties.push({ role: 'contributor', payee: prepared.payees[id], userId: id, amount });
-    const { rows, merkleRoot } = buildSplitRecord(splitId, sale.currency, parties);
+
+    const lines: LedgerLine[] = [{ account: 'buyer_payments', ownerId: null, currency: sale.currency, amount: -sale.gross }];
+    for (const party of parties) {
+      if (party.amount === 0n) continue;
+      const account = party.role === 'platform' ? 'platform_revenue' : party.role === 'curator' ? 'curator_payable' : 'contributor_payable';
+      lines.push({ account, ownerId: party.userId, currency: sale.currency, amount: party.amount });
+    }
+    // The sale entry goes first, and the split's leaves and Merkle root (about 30,000 hashes) are computed while the
+    // database inserts its lines: one turn of the event loop hands the statement to the socket. A bad leaf field
+    // throws here and the caller's transaction rolls the entry back. A second recordSale of the same order in a
+    // concurrent transaction waits on the entry's unique index, then posts nothing and answers the first split.
+    const posting = this.ledgerBook.post(manager, [{ id: randomUUID(), kind: 'sale', orderId: sale.orderId, description: `sale ${sale.paymentReference}`, lines }]);
+    posting.catch(() => undefined); // awaited below; only keeps a failure from counting as unhandled meanwhile
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { rows, leaves } = orderSplitLeaves(splitId, sale.currency, parties);
+    const merkleRoot = toHex(splitMerkleRoot(leaves));
+    await posting;
 
     const inserted = await this.splits.insertIfAbsent(manager, {
       id: splitId,
@@ -131,14 +148,6 @@ export class RevenueService {
     });
     if (!inserted) return { splitId: (await this.splits.findByOrder(sale.orderId, manager))!.id };
     await this.splits.insertRows(manager, splitId, rows);
-
-    const lines: LedgerLine[] = [{ account: 'buyer_payments', ownerId: null, currency: sale.currency, amount: -sale.gross }];
-    for (const party of parties) {
-      if (party.amount === 0n) continue;
-      const account = party.role === 'platform' ? 'platform_revenue' : party.role === 'curator' ? 'curator_payable' : 'contributor_payable';
-      lines.push({ account, ownerId: party.userId, currency: sale.currency, amount: party.amount });
-    }
-    await this.ledgerBook.post(manager, [{ id: randomUUID(), kind: 'sale', orderId: sale.orderId, description: `sale ${sale.paymentReference}`, lines }]);
     await this.jobs.enqueue('revenue.record-split', { splitId }, { dedupeKey: `revenue.record-split:${splitId}`, maxAttempts: SPLIT_RECORD_MAX_ATTEMPTS }, manager);
     return { splitId };
   }
