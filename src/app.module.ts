@@ -14,6 +14,7 @@ import { StorageModule } from './storage/storage.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
+import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ProvenanceModule } from './provenance/provenance.module.js';
 import { RevenueModule } from './revenue/revenue.module.js';
 import { WebModule } from './web/web.module.js';
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, CheckoutModule, RevenueModule, WebModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, OrganisationsModule, CheckoutModule, RevenueModule, WebModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

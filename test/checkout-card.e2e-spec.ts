@@ -1,7 +1,7 @@
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
-import { type PublishedDataset, auth, logIn, orderWhen, publishDataset, runJobNow, signUp } from './support/checkout.js';
+import { type PublishedDataset, auth, orderWhen, publishDataset, runJobNow, signUp, startStripeTestApp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import type { TestApp } from './support/test-app.js';
 
 const PRICE_CENTS = 4_250;
 
@@ -26,16 +26,7 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
   const count = async (sql: string, params: unknown[]) => Number((await t.sql<{ n: string }>(sql, params))[0].n);
 
   beforeAll(async () => {
-    const apiUrl = await stripe.start();
-    t = await startTestApp({
-      ADMIN_EMAIL: 'root@marketplace.test',
-      ADMIN_PASSWORD: 'correct-horse-battery',
-      AUTH_RATE_LIMIT: '1000',
-      STRIPE_SECRET_KEY: 'sk_test_marketplace',
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_URL: apiUrl,
-    });
-    admin = await logIn(t, 'root@marketplace.test', 'correct-horse-battery');
+    ({ t, admin } = await startStripeTestApp(stripe));
     alice = await signUp(t, 'alice@example.com', 'contributor');
     buyer = await signUp(t, 'buyer@example.com', 'buyer');
     rivals = [await signUp(t, 'rival-1@example.com', 'buyer'), await signUp(t, 'rival-2@example.com', 'buyer')];

@@ -18,6 +18,9 @@ export enum CheckoutErrorCode {
   NOT_REFUNDABLE = 'CHECKOUT_NOT_REFUNDABLE',
   REFUND_FAILED = 'CHECKOUT_REFUND_FAILED',
   WEBHOOK_SIGNATURE_INVALID = 'CHECKOUT_WEBHOOK_SIGNATURE_INVALID',
+  ORGANISATION_NOT_FOUND = 'CHECKOUT_ORGANISATION_NOT_FOUND',
+  ORGANISATION_CANNOT_BUY = 'CHECKOUT_ORGANISATION_CANNOT_BUY',
+  SEATS_TAKEN = 'CHECKOUT_SEATS_TAKEN',
 }
 
 const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
@@ -37,6 +40,9 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.NOT_REFUNDABLE]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.REFUND_FAILED]: HttpStatus.BAD_GATEWAY,
   [CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID]: HttpStatus.BAD_REQUEST,
+  [CheckoutErrorCode.ORGANISATION_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [CheckoutErrorCode.ORGANISATION_CANNOT_BUY]: HttpStatus.FORBIDDEN,
+  [CheckoutErrorCode.SEATS_TAKEN]: HttpStatus.CONFLICT,
 };
 
 export class CheckoutException extends DomainException<CheckoutErrorCode> {

@@ -2,12 +2,16 @@ import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { RevenueModule } from '../revenue/revenue.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { AdminOrderListController } from './controllers/admin-order-list.controller.js';
 import { AdminOrdersController } from './controllers/admin-orders.controller.js';
+import { MyOrdersController } from './controllers/my-orders.controller.js';
 import { OrdersController } from './controllers/orders.controller.js';
 import { PlatformKeysController } from './controllers/platform-keys.controller.js';
 import { StripeWebhookController } from './controllers/stripe-webhook.controller.js';
+import { EntitlementSeatEntity } from './entities/entitlement-seat.entity.js';
 import { EntitlementEntity } from './entities/entitlement.entity.js';
 import { OrderEntity } from './entities/order.entity.js';
 import { PaymentEntity } from './entities/payment.entity.js';
@@ -18,6 +22,7 @@ import { EntitlementRepository } from './repositories/entitlement.repository.js'
 import { OrderRepository } from './repositories/order.repository.js';
 import { PaymentRepository } from './repositories/payment.repository.js';
 import { StripeEventRepository } from './repositories/stripe-event.repository.js';
+import { AdminOrderListService } from './services/admin-order-list.service.js';
 import { CheckoutJobsService } from './services/checkout-jobs.service.js';
 import { FulfilmentService } from './services/fulfilment.service.js';
 import { OrderPresenterService } from './services/order-presenter.service.js';
@@ -26,25 +31,17 @@ import { OrderService } from './services/order.service.js';
 import { RefundService } from './services/refund.service.js';
 import { SolanaPayService } from './services/solana-pay.service.js';
 import { StripeWebhookService } from './services/stripe-webhook.service.js';
-import { StripeGateway } from './stripe/stripe-gateway.port.js';
-import { StripeSdkGateway, UnconfiguredStripeGateway } from './stripe/stripe-sdk.gateway.js';
+import { StripeModule } from '../stripe/stripe.module.js';
 
-/** Card payments need both Stripe secrets; one without the other is a configuration mistake worth stopping for. */
-export function stripeGatewayFor(config: AppConfig): StripeGateway {
-  const { STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: apiUrl } = config;
-  if (!secretKey && !webhookSecret) return new UnconfiguredStripeGateway();
-  if (!secretKey || !webhookSecret) throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to take card payments, or neither');
-  return new StripeSdkGateway({ secretKey, webhookSecret, apiUrl });
-}
+export { stripeGatewayFor } from '../stripe/stripe.module.js';
 
-export const CHECKOUT_ENTITIES = [OrderEntity, PaymentEntity, EntitlementEntity, StripeEventEntity];
+export const CHECKOUT_ENTITIES = [OrderEntity, PaymentEntity, EntitlementEntity, EntitlementSeatEntity, StripeEventEntity];
 
-export const CHECKOUT_CONTROLLERS = [OrdersController, AdminOrdersController, StripeWebhookController, PlatformKeysController];
+export const CHECKOUT_CONTROLLERS = [OrdersController, MyOrdersController, AdminOrdersController, AdminOrderListController, StripeWebhookController, PlatformKeysController];
 
-/** Everything the module provides; SolanaLedger (ChainModule), ObjectStorage, jobs and CatalogSalesService come from outside. */
+/** Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage, jobs and CatalogSalesService come from outside. */
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
-  { provide: StripeGateway, inject: [AppConfig], useFactory: stripeGatewayFor },
   OrderRepository,
   PaymentRepository,
   EntitlementRepository,
@@ -57,6 +54,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   RefundService,
   StripeWebhookService,
   CheckoutJobsService,
+  AdminOrderListService,
 ];
 
 /**
@@ -64,7 +62,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
  * money movement is a row of `payments`, which the revenue module builds on.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(CHECKOUT_ENTITIES), AuthModule, CatalogModule, RevenueModule],
+  imports: [TypeOrmModule.forFeature(CHECKOUT_ENTITIES), AuthModule, CatalogModule, RevenueModule, OrganisationsModule, StripeModule],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
 })

@@ -9,7 +9,10 @@ export interface LicenceCertificate {
   formatVersion: 1;
   orderId: string;
   issuedAt: string;
+  /** The user who placed the order (for an organisation's order: the member who bought on its behalf). */
   buyer: { id: string; email: string | null; walletAddress: string | null };
+  /** Present when an organisation holds the licence: it is the licensee, and its members may use the dataset. */
+  organisation?: { id: string; name: string };
   dataset: { id: string; version: number; title: string; merkleRoot: string };
   licence: { slug: string; name: string; terms: LicenceTerms; validUntil: string | null };
   /** `amount` in minor units as a decimal string: USD cents or USDC base units (10^-6). */

@@ -12,7 +12,8 @@ import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
 import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { settled, uploadCapture } from './captures.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
-import type { TestApp } from './test-app.js';
+import type { FakeStripe } from './fake-stripe.js';
+import { startTestApp, type TestApp } from './test-app.js';
 
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -22,6 +23,27 @@ export async function signUp(t: TestApp, email: string, role: 'buyer' | 'contrib
 
 export async function logIn(t: TestApp, email: string, password: string): Promise<string> {
   return (await t.http().post('/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+}
+
+/** The first admin of apps started by startStripeTestApp. */
+export const TEST_ADMIN = { email: 'root@marketplace.test', password: 'correct-horse-battery' } as const;
+
+/**
+ * The app with Stripe configured against the local fake (started here) and a first admin; returns the app and the
+ * admin's token. Sign-in rate limits are raised, since a spec signs many users up.
+ */
+export async function startStripeTestApp(stripe: FakeStripe, env: Record<string, string> = {}): Promise<{ t: TestApp; admin: string }> {
+  const apiUrl = await stripe.start();
+  const t = await startTestApp({
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    AUTH_RATE_LIMIT: '1000',
+    STRIPE_SECRET_KEY: 'sk_test_marketplace',
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: apiUrl,
+    ...env,
+  });
+  return { t, admin: await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password) };
 }
 
 export interface PublishedDataset {

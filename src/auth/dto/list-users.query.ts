@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageCursor } from '../../common/page-query.js';
 
 export class ListUsersQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
@@ -11,9 +12,6 @@ export class ListUsersQuery {
   @Max(100)
   limit = 50;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursor()
   cursor?: string;
 }

@@ -7,7 +7,7 @@ import { UserPageResponse, UserResponse } from '../dto/user.response.js';
 import { UserEntity } from '../entities/user.entity.js';
 import { UserRepository } from '../repositories/user.repository.js';
 
-/** Admin view of the accounts, paged by an opaque cursor; and the wallets of accounts, for other modules. */
+/** Admin view of the accounts, paged by an opaque cursor; and lookups of accounts (wallets, emails) for other modules. */
 @Injectable()
 export class UserDirectoryService {
   constructor(
@@ -20,6 +20,23 @@ export class UserDirectoryService {
     if (userIds.length === 0) return new Map();
     const rows = await this.accounts.find({ select: { id: true, walletAddress: true }, where: { id: In([...new Set(userIds)]) } });
     return new Map(rows.map((row) => [row.id, row.walletAddress]));
+  }
+
+  /** The email of each given user, null for wallet-only accounts; unknown ids are left out. */
+  async emailsOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.accounts.find({ select: { id: true, email: true }, where: { id: In([...new Set(userIds)]) } });
+    return new Map(rows.map((row) => [row.id, row.email]));
+  }
+
+  /** The account id for an email, matched case-insensitively as sign-in does; null when nobody has it. */
+  async idForEmail(email: string): Promise<string | null> {
+    const row = await this.accounts
+      .createQueryBuilder('u')
+      .select('u.id', 'id')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getRawOne<{ id: string }>();
+    return row?.id ?? null;
   }
 
   async list(query: ListUsersQuery): Promise<UserPageResponse> {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MODALITIES } from '../../ingestion/dto/create-capture.dto.js';
 import { MAX_PRICE_USD_CENTS } from './create-dataset.dto.js';
+import { PageLimit, PageCursor } from '../../common/page-query.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'price', '-price'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -60,34 +61,18 @@ export class SearchDatasetsQuery {
   @IsIn(SEARCH_SORTS)
   sort?: SearchSort;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100, 20)
   limit: number = 20;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @PageCursor(300)
   cursor?: string;
 }
 
 export class ListMyDatasetsQuery {
   // Owners list their own datasets, drafts included.
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(100, 50)
   limit: number = 50;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursor()
   cursor?: string;
 }

@@ -17,6 +17,14 @@ export class CreateOrderDto {
   @ApiProperty({ enum: ['card', 'solana'], description: 'card: Stripe Checkout; solana: USDC by Solana Pay' })
   @IsIn(['card', 'solana'])
   paymentMethod: PaymentMethod;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Buy for this organisation (you must be its owner or admin): the order and licence are held by it, and every member can use them',
+  })
+  @IsOptional()
+  @IsUUID()
+  organisationId?: string;
 }
 
 export class ConfirmSolanaDto {

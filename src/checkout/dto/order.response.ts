@@ -65,6 +65,15 @@ export class OrderResponse {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why the order expired, was cancelled or refunded' })
   statusReason: string | null;
 
+  @ApiProperty({ format: 'uuid', description: 'The user who placed the order' })
+  buyerId: string;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The organisation that holds the order and its licence' })
+  organisationId: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The organisation's name when the order was placed" })
+  organisationName: string | null;
+
   @ApiProperty({ format: 'uuid' })
   datasetId: string;
 

@@ -12,6 +12,10 @@ export class EntitlementEntity {
   @Column({ name: 'buyer_id', type: 'uuid' })
   buyerId: string;
 
+  /** The organisation holding the licence (every current member may use it); null when the buyer holds it alone. */
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true })
+  organisationId: string | null;
+
   @Column({ name: 'dataset_id', type: 'uuid' })
   datasetId: string;
 

@@ -29,6 +29,14 @@ export class OrderEntity {
   @Column({ name: 'buyer_wallet', type: 'text', nullable: true })
   buyerWallet: string | null;
 
+  /** The organisation that holds the order and its licence; null when the buyer holds it alone. */
+  @Column({ name: 'organisation_id', type: 'uuid', nullable: true })
+  organisationId: string | null;
+
+  /** The organisation's name when the order was placed (the licensee named on the certificate). */
+  @Column({ name: 'organisation_name', type: 'text', nullable: true })
+  organisationName: string | null;
+
   @Column({ name: 'dataset_id', type: 'uuid' })
   datasetId: string;
 

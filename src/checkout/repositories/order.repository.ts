@@ -41,6 +41,13 @@ export class OrderRepository {
     return query.getOne();
   }
 
+  /** Orders the user placed alone or that one of their organisations holds, newest first. */
+  listHeldBy(userId: string, organisationIds: readonly string[], limit: number): Promise<OrderEntity[]> {
+    const query = this.orders.createQueryBuilder('o').where('(o.buyer_id = :userId AND o.organisation_id IS NULL)', { userId });
+    if (organisationIds.length > 0) query.orWhere('o.organisation_id IN (:...organisationIds)', { organisationIds });
+    return query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(limit).getMany();
+  }
+
   async update(id: string, patch: OrderPatch, manager: EntityManager): Promise<void> {
     await manager.getRepository(OrderEntity).update({ id }, { ...patch, updatedAt: () => 'now()' });
   }

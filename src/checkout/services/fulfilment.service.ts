@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
+import { OrganisationService } from '../../organisations/services/organisation.service.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import type { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
@@ -20,14 +23,16 @@ export class FulfilmentService {
     private readonly catalog: CatalogSalesService,
     private readonly storage: ObjectStorage,
     private readonly settlement: OrderSettlementService,
+    private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** One signed, expiring URL per file of the version; only the buyer of a paid order whose licence is in force gets them. */
   async downloads(user: AuthUser, orderId: string): Promise<DownloadsResponse> {
     const order = await this.orders.visible(user, orderId);
-    // Admins may read any order, but downloads are the buyer's alone.
-    if (order.buyerId !== user.id) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${orderId} among yours`);
+    // Admins may read any order, but downloads are the holder's alone: the buyer, or the holding organisation's members.
+    if (!(await this.orders.holds(user, order))) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${orderId} among yours`);
     const entitlement = await this.entitlement(order);
     const now = Date.now();
     if (entitlement.expiresAt && entitlement.expiresAt.getTime() <= now) {
@@ -40,6 +45,7 @@ export class FulfilmentService {
     const untilLicenceEnds = entitlement.expiresAt ? Math.floor((entitlement.expiresAt.getTime() - now) / 1000) : Infinity;
     const ttlSeconds = Math.max(1, Math.min(this.config.PRESIGN_TTL_SECONDS, untilLicenceEnds));
     const expiresAt = new Date(now + ttlSeconds * 1000);
+    await this.takeSeat(user, order, entitlement);
     const files = await this.catalog.versionFiles(order.datasetId, order.version);
     const urls = await Promise.all(
       files.map(async (file) => ({
@@ -59,6 +65,30 @@ export class FulfilmentService {
   async certificate(user: AuthUser, orderId: string): Promise<CertificateResponse> {
     const entitlement = await this.entitlement(await this.orders.visible(user, orderId));
     return { payload: entitlement.certificate, signature: entitlement.certificateSignature, publicKey: entitlement.certificatePublicKey };
+  }
+
+  /**
+   * Seats (licence maxSeats) for an organisation's licence: the first members to download take the seats; a seat
+   * held by someone who has left the organisation is free again. A user's own licence is one seat by nature.
+   */
+  private async takeSeat(user: AuthUser, order: OrderEntity, entitlement: EntitlementEntity): Promise<void> {
+    const maxSeats = order.licence.terms.maxSeats;
+    const organisationId = entitlement.organisationId;
+    if (maxSeats === null || organisationId === null) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.entitlements.lockForSeats(entitlement.id, manager);
+      const holders = await this.entitlements.seatHolders(entitlement.id, manager);
+      if (holders.includes(user.id)) return;
+      const members = new Set(await this.organisations.memberIds(organisationId, manager));
+      const taken = holders.filter((id) => members.has(id)).length;
+      if (taken >= maxSeats) {
+        throw new CheckoutException(
+          CheckoutErrorCode.SEATS_TAKEN,
+          `The licence of order ${order.id} allows ${maxSeats} seat(s), all taken by other members of the organisation; a seat frees up when its holder leaves`,
+        );
+      }
+      await this.entitlements.takeSeat(entitlement.id, user.id, manager);
+    });
   }
 
   private async entitlement(order: OrderEntity): Promise<EntitlementEntity> {

@@ -243,6 +243,8 @@ export class OrderSettlementService {
       orderId: order.id,
       issuedAt: now.toISOString(),
       buyer: { id: order.buyerId, email: order.buyerEmail, walletAddress: order.buyerWallet },
+      // Only organisation orders carry the key, so a user's certificate keeps its exact earlier form.
+      ...(order.organisationId && { organisation: { id: order.organisationId, name: order.organisationName ?? '' } }),
       dataset: { id: order.datasetId, version: order.version, title: order.datasetTitle, merkleRoot: order.merkleRoot },
       licence: { slug: order.licence.slug, name: order.licence.name, terms: order.licence.terms, validUntil: validUntil?.toISOString() ?? null },
       price: { amount: String(order.amountMinor), currency: order.currency, priceUsdCents: order.priceUsdCents },
@@ -254,6 +256,7 @@ export class OrderSettlementService {
         id: randomUUID(),
         orderId: order.id,
         buyerId: order.buyerId,
+        organisationId: order.organisationId,
         datasetId: order.datasetId,
         version: order.version,
         grantedAt: now,

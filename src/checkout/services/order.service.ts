@@ -8,12 +8,14 @@ import type { SaleableVersion } from '../../catalog/dto/saleable-version.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { canManage } from '../../organisations/organisation-role.js';
+import { type OrganisationRef, OrganisationService } from '../../organisations/services/organisation.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import type { ConfirmSolanaDto, CreateOrderDto } from '../dto/create-order.dto.js';
 import type { OrderResponse } from '../dto/order.response.js';
 import type { OrderEntity } from '../entities/order.entity.js';
 import { OrderRepository } from '../repositories/order.repository.js';
-import { StripeGateway } from '../stripe/stripe-gateway.port.js';
+import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
 import { centsToUsdcBaseUnits } from '../usdc-amount.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import { SolanaPayService } from './solana-pay.service.js';
@@ -31,11 +33,13 @@ export class OrderService {
     private readonly solanaPay: SolanaPayService,
     private readonly presenter: OrderPresenterService,
     private readonly jobs: JobQueueService,
+    private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async create(user: AuthUser, dto: CreateOrderDto): Promise<OrderResponse> {
+    const organisation = dto.organisationId === undefined ? null : await this.purchasingFor(user, dto.organisationId);
     const saleable = await this.catalog.findSaleable(dto.datasetId, dto.version);
     if (!saleable || !saleable.listed) {
       const which = dto.version === undefined ? 'its latest version' : `version ${dto.version}`;
@@ -48,7 +52,7 @@ export class OrderService {
       );
     }
     const now = new Date();
-    const order = this.draft(user, saleable, dto, now);
+    const order = this.draft(user, organisation, saleable, dto, now);
     if (order.paymentMethod === 'card') {
       const session = await this.stripe.createCheckoutSession({
         orderId: order.id,
@@ -109,20 +113,49 @@ export class OrderService {
     return this.presenter.present(await this.visible(user, id));
   }
 
-  /** The buyer sees their orders and admins see all; anyone else gets the same 404 as for a missing id. */
+  /** Your orders and your organisations' orders, newest first (at most `limit`). */
+  async listMine(user: AuthUser, limit: number): Promise<OrderResponse[]> {
+    const organisationIds = await this.organisations.organisationIdsOf(user.id);
+    const orders = await this.orders.listHeldBy(user.id, organisationIds, limit);
+    return Promise.all(orders.map((order) => this.presenter.present(order)));
+  }
+
+  /** Admins see every order; anyone else gets the same 404 as for a missing id unless they hold it. */
   async visible(user: AuthUser, id: string): Promise<OrderEntity> {
     const order = await this.orders.findById(id);
-    if (!order || (order.buyerId !== user.id && user.role !== Role.ADMIN)) {
+    if (!order || (user.role !== Role.ADMIN && !(await this.holds(user, order)))) {
       throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${id} among yours`);
     }
     return order;
   }
 
-  private draft(user: AuthUser, saleable: SaleableVersion, dto: CreateOrderDto, now: Date): OrderEntity {
+  /**
+   * Whether the user holds the order: an organisation's order belongs to its current members (the one who placed
+   * it included, only while still a member); any other order to its buyer. Read on every request, so a removed
+   * member loses access at once.
+   */
+  async holds(user: AuthUser, order: OrderEntity): Promise<boolean> {
+    if (order.organisationId) return (await this.organisations.roleOf(order.organisationId, user.id)) !== null;
+    return order.buyerId === user.id;
+  }
+
+  /** Owners and admins buy for the organisation (they spend its money); plain members only use what it bought. */
+  private async purchasingFor(user: AuthUser, organisationId: string): Promise<OrganisationRef> {
+    const organisation = await this.organisations.findForMember(organisationId, user.id);
+    if (!organisation) throw new CheckoutException(CheckoutErrorCode.ORGANISATION_NOT_FOUND, `No organisation ${organisationId} among yours`);
+    if (!canManage(organisation.role)) {
+      throw new CheckoutException(CheckoutErrorCode.ORGANISATION_CANNOT_BUY, `Only owners and admins of organisation ${organisation.name} can order for it; you are a ${organisation.role}`);
+    }
+    return organisation;
+  }
+
+  private draft(user: AuthUser, organisation: OrganisationRef | null, saleable: SaleableVersion, dto: CreateOrderDto, now: Date): OrderEntity {
     const card = dto.paymentMethod === 'card';
     return {
       id: randomUUID(),
       buyerId: user.id,
+      organisationId: organisation?.id ?? null,
+      organisationName: organisation?.name ?? null,
       buyerEmail: user.email,
       buyerWallet: user.walletAddress,
       datasetId: saleable.datasetId,

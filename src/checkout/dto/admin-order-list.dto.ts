@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { ORDER_STATUSES, type OrderStatus } from '../order-state-machine.js';
+import { OrderResponse } from './order.response.js';
+import { PageLimit, PageCursor } from '../../common/page-query.js';
+
+export class AdminOrderListQuery {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES, description: 'Only orders in this state' })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES)
+  status?: OrderStatus;
+
+  @ApiPropertyOptional({ enum: ['card', 'solana'] })
+  @IsOptional()
+  @IsIn(['card', 'solana'])
+  paymentMethod?: 'card' | 'solana';
+
+  @PageLimit(100, 50)
+  limit: number = 50;
+
+  @PageCursor()
+  cursor?: string;
+}
+
+/** An order as its buyer sees it, plus who the buyer is (admins refund and answer buyers). */
+export class AdminOrderResponse extends OrderResponse {
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The buyer's email when the order was placed" })
+  buyerEmail: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The buyer's sign-in wallet when the order was placed" })
+  buyerWallet: string | null;
+}
+
+export class AdminOrderPage {
+  @ApiProperty({ type: [AdminOrderResponse], description: 'Newest first' })
+  items: AdminOrderResponse[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
+}

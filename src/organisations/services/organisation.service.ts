@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthUser } from '../../auth/auth-user.js';
+import { UserDirectoryService } from '../../auth/services/user-directory.service.js';
+import type { AddMemberDto, ChangeRoleDto, CreateOrganisationDto } from '../dto/organisation.dto.js';
+import type { OrganisationResponse, OrganisationSummaryResponse } from '../dto/organisation.response.js';
+import type { OrganisationEntity } from '../entities/organisation.entity.js';
+import type { OrganisationMemberEntity } from '../entities/organisation-member.entity.js';
+import { type OrganisationRole, canManage } from '../organisation-role.js';
+import { OrganisationErrorCode, OrganisationException } from '../organisations.exception.js';
+import { OrganisationRepository } from '../repositories/organisation.repository.js';
+
+/** An organisation as other modules see it (checkout names it on licence certificates). */
+export interface OrganisationRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * Organisations and their members. Only members learn that an organisation exists: everyone else gets the same 404
+ * as for an unknown id. Every membership change locks the organisation's row first, so "at least one owner" holds
+ * with concurrent changes on several app instances.
+ */
+@Injectable()
+export class OrganisationService {
+  constructor(
+    private readonly organisations: OrganisationRepository,
+    private readonly users: UserDirectoryService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(user: AuthUser, dto: CreateOrganisationDto): Promise<OrganisationResponse> {
+    const now = new Date();
+    const organisation: OrganisationEntity = { id: randomUUID(), name: dto.name, createdBy: user.id, createdAt: now };
+    const owner: OrganisationMemberEntity = { organisationId: organisation.id, userId: user.id, role: 'owner', addedBy: user.id, addedAt: now };
+    await this.dataSource.transaction((manager) => this.organisations.insert(organisation, owner, manager));
+    return this.get(user, organisation.id);
+  }
+
+  async listMine(user: AuthUser): Promise<OrganisationSummaryResponse[]> {
+    const rows = await this.organisations.listForUser(user.id);
+    return rows.map(({ organisation, role }) => ({ id: organisation.id, name: organisation.name, role, createdAt: organisation.createdAt }));
+  }
+
+  async get(user: AuthUser, organisationId: string): Promise<OrganisationResponse> {
+    const organisation = await this.organisations.findById(organisationId);
+    const membership = organisation && (await this.organisations.findMembership(organisationId, user.id));
+    if (!organisation || !membership) throw this.notFound(organisationId);
+    const rows = await this.organisations.listMembers(organisationId);
+    const emails = await this.users.emailsOf(rows.map((row) => row.userId));
+    const members = rows.map(({ userId, role, addedAt }) => ({ userId, email: emails.get(userId) ?? null, role, addedAt }));
+    return { id: organisation.id, name: organisation.name, role: membership.role, createdAt: organisation.createdAt, members };
+  }
+
+  /** Owners and admins add existing accounts by email; only an owner adds another owner. */
+  async addMember(user: AuthUser, organisationId: string, dto: AddMemberDto): Promise<OrganisationResponse> {
+    const userId = await this.users.idForEmail(dto.email);
+    await this.dataSource.transaction(async (manager) => {
+      const actor = await this.lockAsManager(user, organisationId, manager);
+      if (dto.role === 'owner' && actor !== 'owner') throw this.forbidden('Only an owner can add another owner');
+      if (!userId) throw new OrganisationException(OrganisationErrorCode.USER_NOT_FOUND, `No account with email ${dto.email}; they must register first`);
+      if (await this.organisations.findMembership(organisationId, userId, manager)) {
+        throw new OrganisationException(OrganisationErrorCode.ALREADY_MEMBER, `${dto.email} is already a member; change their role instead`);
+      }
+      await this.organisations.insertMember({ organisationId, userId, role: dto.role, addedBy: user.id, addedAt: new Date() }, manager);
+    });
+    return this.get(user, organisationId);
+  }
+
+  /** Owners and admins change roles; only an owner grants or takes away the owner role; the last owner stays. */
+  async changeRole(user: AuthUser, organisationId: string, memberId: string, dto: ChangeRoleDto): Promise<OrganisationResponse> {
+    await this.dataSource.transaction(async (manager) => {
+      const actor = await this.lockAsManager(user, organisationId, manager);
+      const target = await this.member(organisationId, memberId, manager);
+      if ((dto.role === 'owner' || target.role === 'owner') && actor !== 'owner') throw this.forbidden('Only an owner can grant or take away the owner role');
+      if (target.role === dto.role) return;
+      if (target.role === 'owner') await this.keepAnOwner(organisationId, manager);
+      await this.organisations.updateRole(organisationId, memberId, dto.role, manager);
+    });
+    return this.get(user, organisationId);
+  }
+
+  /** Owners and admins remove members (only an owner removes an owner). Access to the organisation's orders ends at once. */
+  async removeMember(user: AuthUser, organisationId: string, memberId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const actor = await this.lockAsManager(user, organisationId, manager);
+      const target = await this.member(organisationId, memberId, manager);
+      if (target.role === 'owner' && actor !== 'owner') throw this.forbidden('Only an owner can remove an owner');
+      if (target.role === 'owner') await this.keepAnOwner(organisationId, manager);
+      await this.organisations.deleteMember(organisationId, memberId, manager);
+    });
+  }
+
+  /** Any member may leave, except the last owner (who must hand over ownership first). */
+  async leave(user: AuthUser, organisationId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const organisation = await this.organisations.lockForUpdate(organisationId, manager);
+      const membership = organisation && (await this.organisations.findMembership(organisationId, user.id, manager));
+      if (!membership) throw this.notFound(organisationId);
+      if (membership.role === 'owner') await this.keepAnOwner(organisationId, manager);
+      await this.organisations.deleteMember(organisationId, user.id, manager);
+    });
+  }
+
+  // For other modules (checkout): membership is read on every request, so a removed member loses access at once.
+
+  /** The user's role in the organisation, or null when they are not a member (or it does not exist). */
+  async roleOf(organisationId: string, userId: string, manager?: EntityManager): Promise<OrganisationRole | null> {
+    return (await this.organisations.findMembership(organisationId, userId, manager))?.role ?? null;
+  }
+
+  /** The organisation, when the user is a member of it; null otherwise. */
+  async findForMember(organisationId: string, userId: string): Promise<(OrganisationRef & { role: OrganisationRole }) | null> {
+    const organisation = await this.organisations.findById(organisationId);
+    const role = organisation && (await this.roleOf(organisationId, userId));
+    return organisation && role ? { id: organisation.id, name: organisation.name, role } : null;
+  }
+
+  /** Ids of the organisations the user belongs to. */
+  organisationIdsOf(userId: string): Promise<string[]> {
+    return this.organisations.organisationIdsOf(userId);
+  }
+
+  /** Ids of the organisation's current members. */
+  memberIds(organisationId: string, manager?: EntityManager): Promise<string[]> {
+    return this.organisations.memberIds(organisationId, manager);
+  }
+
+  private async lockAsManager(user: AuthUser, organisationId: string, manager: EntityManager): Promise<OrganisationRole> {
+    const organisation = await this.organisations.lockForUpdate(organisationId, manager);
+    const membership = organisation && (await this.organisations.findMembership(organisationId, user.id, manager));
+    if (!membership) throw this.notFound(organisationId);
+    if (!canManage(membership.role)) throw this.forbidden('Only owners and admins manage members');
+    return membership.role;
+  }
+
+  private async member(organisationId: string, userId: string, manager: EntityManager): Promise<OrganisationMemberEntity> {
+    const member = await this.organisations.findMembership(organisationId, userId, manager);
+    if (!member) throw new OrganisationException(OrganisationErrorCode.MEMBER_NOT_FOUND, `User ${userId} is not a member of organisation ${organisationId}`);
+    return member;
+  }
+
+  /** Called, under the organisation's lock, before an owner stops being one. */
+  private async keepAnOwner(organisationId: string, manager: EntityManager): Promise<void> {
+    if ((await this.organisations.countOwners(organisationId, manager)) <= 1) {
+      throw new OrganisationException(OrganisationErrorCode.LAST_OWNER, `Organisation ${organisationId} must keep at least one owner; make someone else owner first`);
+    }
+  }
+
+  private notFound(organisationId: string): OrganisationException {
+    return new OrganisationException(OrganisationErrorCode.NOT_FOUND, `No organisation ${organisationId} among yours`);
+  }
+
+  private forbidden(message: string): OrganisationException {
+    return new OrganisationException(OrganisationErrorCode.FORBIDDEN, message);
+  }
+}
