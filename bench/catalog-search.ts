@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildSearchSql } from '../src/catalog/repositories/dataset-search.sql.js';
@@ -255,8 +256,12 @@ async function main(): Promise<void> {
   const name = `mkt_bench_search`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  // BENCH_REUSE=1 keeps a database seeded by an earlier run with BENCH_KEEP=1 (for profiling; full runs reseed).
+  const reuse = Boolean(process.env.BENCH_REUSE) && (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1;
+  if (!reuse) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
@@ -264,7 +269,9 @@ async function main(): Promise<void> {
 
   // The service runs as its own process, as in production, so the API and this client do not share one event loop.
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const api = spawn(process.execPath, ['dist-bench/src/main.js'], {
+  // The compiled service beside this compiled bench (npm run bench:build puts both under dist-bench/).
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+  const api = spawn(process.execPath, [...(process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), main], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -285,8 +292,11 @@ async function main(): Promise<void> {
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
-    console.log(`\nSeeding ${DATASETS.toLocaleString()} datasets, ${(DATASETS * CAPTURES_PER_DATASET).toLocaleString()} captures, ${CONTRIBUTORS} contributors:`);
-    await seed(client);
+    if (reuse) console.log(`\nReusing the seeded database ${name} (BENCH_REUSE)`);
+    else {
+      console.log(`\nSeeding ${DATASETS.toLocaleString()} datasets, ${(DATASETS * CAPTURES_PER_DATASET).toLocaleString()} captures, ${CONTRIBUTORS} contributors:`);
+      await seed(client);
+    }
     const items = queries(QUERIES + WARMUP);
     console.log(`\nSearch: bbox (city, 0.2-1.0 degree box) + 90-day time range + modality, newest first, 20 per page:`);
     const base = `http://127.0.0.1:${port}/v1/datasets`;

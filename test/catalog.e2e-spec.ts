@@ -51,6 +51,16 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     }
   };
 
+  /** The narrow search table holds exactly the listed version of each dataset, with that version's search fields. */
+  const searchEntries = async () => {
+    const listed = await t.sql(`SELECT dataset_id, version, search_vector::text, modalities, networks, bbox::text, time_range::text, licence_slug,
+        price_usd_cents, published_at FROM dataset_versions WHERE listed ORDER BY dataset_id`);
+    const entries = await t.sql(`SELECT dataset_id, version, search_vector::text, modalities, networks, bbox::text, time_range::text, licence_slug,
+        price_usd_cents, published_at FROM dataset_search_entries ORDER BY dataset_id`);
+    expect(entries).toEqual(listed);
+    return entries.map((row) => `${row.dataset_id as string}@${row.version as number}`);
+  };
+
   const draftBody = (captureIds: string[], extra: Record<string, unknown> = {}) => ({
     title: 'Ljubljana ring road GNSS and CAN telemetry',
     description: 'Two winter mornings of RTK-grade GNSS fixes and vehicle telemetry around Ljubljana.',
@@ -272,6 +282,7 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     expect(v2.body.published.merkleRoot).not.toBe((await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body.merkleRoot);
     const search = (await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items;
     expect(search).toEqual([expect.objectContaining({ id: datasetId, version: 2, priceUsdCents: 99_000 })]);
+    expect(await searchEntries()).toEqual([`${datasetId}@2`]);
     const provenance = await anchored(datasetId, 2);
     expect(provenance.versions.map((v: { version: number; anchor: { status: string } }) => [v.version, v.anchor.status])).toEqual([
       [1, 'confirmed'],
@@ -286,11 +297,13 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     await t.http().post(`/v1/admin/datasets/${datasetId}/takedown`).set(auth(admin)).send({ reason: 'Again' }).expect(409);
     expect((await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items).toEqual([]);
     await t.http().get(`/v1/datasets/${datasetId}`).expect(404);
+    expect(await searchEntries()).toEqual([]);
     await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).set(auth(buyer)).expect(404);
     expect((await t.http().get(`/v1/datasets/${datasetId}`).set(auth(alice)).expect(200)).body.status).toBe('taken_down');
 
     await t.http().post(`/v1/admin/datasets/${datasetId}/reinstate`).set(auth(admin)).send({ reason: 'Face blurred in a new upload' }).expect(200);
     expect((await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items).toHaveLength(1);
+    expect(await searchEntries()).toEqual([`${datasetId}@2`]);
 
     const audit = await t.http().get('/v1/admin/audit').query({ datasetId, limit: 3 }).set(auth(admin)).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['reinstated', 'taken-down', 'approved']);
@@ -334,6 +347,29 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
       expect(await ids({ maxPriceUsdCents: 20_000, sort: '-price' })).toEqual([published.alice, published.bob]);
       expect(await ids({ sort: 'newest' })).toEqual([published.alice, published.bob, datasetId]);
       expect(await ids({ q: 'north' })).toEqual([published.bob]);
+    });
+
+    it('ranks text matches (title above tags above description) and pages by relevance without repeats', async () => {
+      // All three descriptions mention winter and GNSS; 'north' is in Bob's title only.
+      const all = (await t.http().get('/v1/datasets').query({ q: 'gnss OR telemetry OR winter' }).expect(200)).body.items as { id: string; relevance: number }[];
+      expect(all.map((item) => item.id).sort()).toEqual([datasetId, published.alice, published.bob].sort());
+      expect(all.map((item) => item.relevance)).toEqual([...all.map((item) => item.relevance)].sort((a, b) => b - a));
+      expect(all.every((item) => item.relevance > 0)).toBe(true);
+      const titled = (await t.http().get('/v1/datasets').query({ q: 'north OR gnss' }).expect(200)).body.items as { id: string }[];
+      expect(titled[0].id).toBe(published.bob);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await t.http().get('/v1/datasets').query({ q: 'gnss OR telemetry OR winter', limit: 1, ...(cursor ? { cursor } : {}) }).expect(200);
+        seen.push(...page.body.items.map((item: { id: string }) => item.id));
+        cursor = page.body.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(all.map((item) => item.id));
+      // With q and another order, hits still carry their relevance.
+      const newest = (await t.http().get('/v1/datasets').query({ q: 'gnss', sort: 'newest' }).expect(200)).body.items as { relevance: number }[];
+      expect(newest.length).toBeGreaterThan(0);
+      expect(newest.every((item) => item.relevance > 0)).toBe(true);
+      expect(await searchEntries()).toHaveLength(3);
     });
 
     it('pages with a cursor that belongs to one sort order', async () => {

@@ -5,15 +5,23 @@ import { buildSearchSql } from './dataset-search.sql.js';
 const query = (fields: Partial<SearchDatasetsQuery>) => ({ limit: 20, ...fields }) as SearchDatasetsQuery;
 
 describe('buildSearchSql', () => {
-  it('turns only the filters present into predicates the partial indexes match', () => {
+  it('turns only the filters present into predicates on the narrow search table, and pages before joining', () => {
     const { sql, params } = buildSearchSql(searchFilters(query({ bbox: '11,48,12,49', from: '2026-01-01T00:00:00Z', modality: 'video' })));
-    expect(sql).toContain('v.listed');
-    expect(sql).toContain('v.bbox && box(point($2, $3), point($4, $5))');
-    expect(sql).toContain("v.time_range && tstzrange($6::timestamptz, $7::timestamptz, '[]')");
-    expect(sql).toContain('v.modalities @> ARRAY[$1]::text[]');
+    expect(sql).toContain('FROM dataset_search_entries s');
+    expect(sql).toContain('s.bbox && box(point($2, $3), point($4, $5))');
+    expect(sql).toContain("s.time_range && tstzrange($6::timestamptz, $7::timestamptz, '[]')");
+    expect(sql).toContain('s.modalities @> ARRAY[$1]::text[]');
     expect(sql).not.toContain('search_vector');
-    expect(sql).toMatch(/ORDER BY v\.published_at DESC, v\.dataset_id DESC\nLIMIT \$8$/);
+    expect(sql).toContain('ORDER BY s.published_at DESC, s.dataset_id DESC\n  LIMIT $8\n) p\nJOIN dataset_versions v');
+    expect(sql).toMatch(/ORDER BY p\.sort_key DESC, p\.dataset_id DESC$/);
     expect(params).toEqual(['video', 11, 48, 12, 49, new Date('2026-01-01T00:00:00Z'), null, 21]);
+  });
+
+  it('has no WHERE without filters, and ranks only the page when q comes with another sort order', () => {
+    expect(buildSearchSql(searchFilters(query({}))).sql).not.toContain('WHERE');
+    const { sql } = buildSearchSql(searchFilters(query({ q: 'winter', sort: 'newest' })));
+    expect(sql).toContain("SELECT s.dataset_id, s.version, s.published_at AS sort_key");
+    expect(sql).toContain("ts_rank(v.search_vector, websearch_to_tsquery('english', $1)) AS relevance");
   });
 
   it('ranks by text relevance when q is given, and pages after the cursor position', () => {
@@ -21,15 +29,16 @@ describe('buildSearchSql', () => {
     expect(first.sort).toBe('relevance');
     const cursor = encodeSearchCursor('relevance', '0.1', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c');
     const { sql, params } = buildSearchSql(searchFilters(query({ q: 'winter roads', cursor })));
-    expect(sql).toContain("v.search_vector @@ websearch_to_tsquery('english', $1)");
-    expect(sql).toContain("(ts_rank_cd(v.search_vector, websearch_to_tsquery('english', $1)), v.dataset_id) < ($2::real, $3::uuid)");
+    expect(sql).toContain("s.search_vector @@ websearch_to_tsquery('english', $1)");
+    expect(sql).toContain("(ts_rank(s.search_vector, websearch_to_tsquery('english', $1)), s.dataset_id) < ($2::real, $3::uuid)");
+    expect(sql).toContain('p.sort_key AS relevance');
     expect(params).toEqual(['winter roads', '0.1', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c', 21]);
   });
 
   it('sorts by price both ways with the matching keyset comparison', () => {
     const cursor = encodeSearchCursor('price', '5000', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c');
-    expect(buildSearchSql(searchFilters(query({ sort: 'price', cursor }))).sql).toContain('(v.price_usd_cents, v.dataset_id) > ($1::bigint, $2::uuid)');
-    expect(buildSearchSql(searchFilters(query({ sort: '-price' }))).sql).toContain('ORDER BY v.price_usd_cents DESC, v.dataset_id DESC');
+    expect(buildSearchSql(searchFilters(query({ sort: 'price', cursor }))).sql).toContain('(s.price_usd_cents, s.dataset_id) > ($1::bigint, $2::uuid)');
+    expect(buildSearchSql(searchFilters(query({ sort: '-price' }))).sql).toContain('ORDER BY s.price_usd_cents DESC, s.dataset_id DESC');
   });
 });
 

@@ -23,12 +23,15 @@ export const SUMMARY_COLUMNS = `v.dataset_id, v.version, v.title, left(v.descrip
 
 /**
  * The one SQL statement behind `GET /v1/datasets`; the benchmark runs exactly this text to compare the API with
- * raw SQL. Only the filters present become predicates (no `$n IS NULL OR ...`), so the planner sees plain
- * conditions it can match to the partial indexes on `listed` rows:
+ * raw SQL. It filters, sorts and pages over dataset_search_entries (a narrow copy of every listed version, kept in
+ * sync by a trigger: see migration 1764806400300), then joins the page's rows - at most limit + 1 - back to
+ * dataset_versions for what the hits show. Only the filters present become predicates (no `$n IS NULL OR ...`):
  * - bbox and time overlap: `bbox && box` and `time_range && tstzrange` -> GiST (bbox, time_range)
- * - q: `search_vector @@ websearch_to_tsquery` -> GIN; relevance = ts_rank_cd
+ * - q: `search_vector @@ websearch_to_tsquery` -> GIN; relevance = ts_rank (weights A title, B tags, C description),
+ *   about three times cheaper per hit than ts_rank_cd, which matters when a common word matches thousands of rows
  * - modality / network: array containment -> GIN
- * Sort keys end with dataset_id so the keyset cursor is a total order.
+ * Sort keys end with dataset_id so the keyset cursor is a total order. The LIMIT sits in the inner query so the
+ * join never runs for rows that are not on the page.
  */
 export function buildSearchSql(filters: SearchFilters): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -36,43 +39,51 @@ export function buildSearchSql(filters: SearchFilters): { sql: string; params: u
     params.push(value);
     return `$${params.length}`;
   };
-  const where = ['v.listed'];
+  const where: string[] = [];
   let rank = 'NULL::real';
+  // With q but another sort order, only the page's rows get a rank (in the outer query).
+  let pageRank = 'NULL::real';
   if (filters.q !== undefined) {
     const query = `websearch_to_tsquery('english', ${param(filters.q)})`;
-    where.push(`v.search_vector @@ ${query}`);
-    rank = `ts_rank_cd(v.search_vector, ${query})`;
+    where.push(`s.search_vector @@ ${query}`);
+    rank = `ts_rank(s.search_vector, ${query})`;
+    pageRank = `ts_rank(v.search_vector, ${query})`;
   }
-  if (filters.modality !== undefined) where.push(`v.modalities @> ARRAY[${param(filters.modality)}]::text[]`);
-  if (filters.network !== undefined) where.push(`v.networks @> ARRAY[${param(filters.network)}]::text[]`);
+  if (filters.modality !== undefined) where.push(`s.modalities @> ARRAY[${param(filters.modality)}]::text[]`);
+  if (filters.network !== undefined) where.push(`s.networks @> ARRAY[${param(filters.network)}]::text[]`);
   if (filters.bbox !== undefined) {
     const [minLon, minLat, maxLon, maxLat] = filters.bbox;
-    where.push(`v.bbox && box(point(${param(minLon)}, ${param(minLat)}), point(${param(maxLon)}, ${param(maxLat)}))`);
+    where.push(`s.bbox && box(point(${param(minLon)}, ${param(minLat)}), point(${param(maxLon)}, ${param(maxLat)}))`);
   }
   if (filters.from !== undefined || filters.to !== undefined) {
-    where.push(`v.time_range && tstzrange(${param(filters.from ?? null)}::timestamptz, ${param(filters.to ?? null)}::timestamptz, '[]')`);
+    where.push(`s.time_range && tstzrange(${param(filters.from ?? null)}::timestamptz, ${param(filters.to ?? null)}::timestamptz, '[]')`);
   }
-  if (filters.licence !== undefined) where.push(`v.licence_slug = ${param(filters.licence)}`);
-  if (filters.maxPriceUsdCents !== undefined) where.push(`v.price_usd_cents <= ${param(filters.maxPriceUsdCents)}`);
+  if (filters.licence !== undefined) where.push(`s.licence_slug = ${param(filters.licence)}`);
+  if (filters.maxPriceUsdCents !== undefined) where.push(`s.price_usd_cents <= ${param(filters.maxPriceUsdCents)}`);
 
   const { key, direction } = SORT_KEYS[filters.sort];
   const sortExpression = key === 'rank' ? rank : key;
   if (filters.after) {
-    const cast = key === 'rank' ? 'real' : key === 'v.published_at' ? 'timestamptz' : 'bigint';
+    const cast = key === 'rank' ? 'real' : key === 's.published_at' ? 'timestamptz' : 'bigint';
     const op = direction === 'DESC' ? '<' : '>';
-    where.push(`(${sortExpression}, v.dataset_id) ${op} (${param(filters.after.value)}::${cast}, ${param(filters.after.id)}::uuid)`);
+    where.push(`(${sortExpression}, s.dataset_id) ${op} (${param(filters.after.value)}::${cast}, ${param(filters.after.id)}::uuid)`);
   }
-  const sql = `SELECT ${SUMMARY_COLUMNS}, ${rank} AS relevance, (${sortExpression})::text AS sort_value
-FROM dataset_versions v
-WHERE ${where.join('\n  AND ')}
-ORDER BY ${sortExpression} ${direction}, v.dataset_id ${direction}
-LIMIT ${param(filters.limit + 1)}`;
+  const relevance = key === 'rank' ? 'p.sort_key' : pageRank;
+  const sql = `SELECT ${SUMMARY_COLUMNS}, ${relevance} AS relevance, p.sort_key::text AS sort_value
+FROM (
+  SELECT s.dataset_id, s.version, ${sortExpression} AS sort_key
+  FROM dataset_search_entries s${where.length ? `\n  WHERE ${where.join('\n    AND ')}` : ''}
+  ORDER BY ${sortExpression} ${direction}, s.dataset_id ${direction}
+  LIMIT ${param(filters.limit + 1)}
+) p
+JOIN dataset_versions v ON v.dataset_id = p.dataset_id AND v.version = p.version
+ORDER BY p.sort_key ${direction}, p.dataset_id ${direction}`;
   return { sql, params };
 }
 
 const SORT_KEYS: Record<SearchSort, { key: string; direction: 'ASC' | 'DESC' }> = {
   relevance: { key: 'rank', direction: 'DESC' },
-  newest: { key: 'v.published_at', direction: 'DESC' },
-  price: { key: 'v.price_usd_cents', direction: 'ASC' },
-  '-price': { key: 'v.price_usd_cents', direction: 'DESC' },
+  newest: { key: 's.published_at', direction: 'DESC' },
+  price: { key: 's.price_usd_cents', direction: 'ASC' },
+  '-price': { key: 's.price_usd_cents', direction: 'DESC' },
 };

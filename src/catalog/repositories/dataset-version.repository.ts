@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
@@ -124,8 +126,14 @@ export class DatasetVersionRepository {
     return this.files.find({ where: { datasetId, version }, order: { leafIndex: 'ASC' } });
   }
 
-  search(filters: SearchFilters): Promise<SearchRow[]> {
+  /**
+   * One statement on a pooled connection, straight through the pg pool under TypeORM: the public hot path has no
+   * transaction to join, and TypeORM's query runner (runner object, broadcaster events, logger calls) was a
+   * measurable share of a ~2 ms search.
+   */
+  async search(filters: SearchFilters): Promise<SearchRow[]> {
     const { sql, params } = buildSearchSql(filters);
-    return this.dataSource.query(sql, params);
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    return (await pool.query<SearchRow>(sql, params)).rows;
   }
 }
