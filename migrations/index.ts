@@ -7,6 +7,10 @@ import { CreateCatalog1764547200000 } from './1764547200000-CreateCatalog.js';
 import { CreateProvenanceTables1764547200001 } from './1764547200001-CreateProvenanceTables.js';
 import { CreateCheckout1764633600000 } from './1764633600000-CreateCheckout.js';
 import { CreateRevenue1764720000000 } from './1764720000000-CreateRevenue.js';
+import { CreateOrganisations1764806400000 } from './1764806400000-CreateOrganisations.js';
+import { LighterRevenueChecks1764806400100 } from './1764806400100-LighterRevenueChecks.js';
+import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTables.js';
+import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -19,4 +23,8 @@ export const migrations = [
   CreateProvenanceTables1764547200001,
   CreateCheckout1764633600000,
   CreateRevenue1764720000000,
+  CreateOrganisations1764806400000,
+  LighterRevenueChecks1764806400100,
+  PayoutLookupTables1764806400200,
+  CreateDatasetSearchEntries1764806400300,
 ];
