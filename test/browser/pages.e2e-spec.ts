@@ -1,5 +1,8 @@
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 
+/** The page's document, for callbacks that run in the browser (the Node type library has no DOM). */
+declare const document: { activeElement: { textContent: string | null; id: string } | null };
+
 /** Every page loads from this app alone (scripts, styles, Leaflet, the map's base layer), with landmarks and no errors. */
 describe('pages (browser)', () => {
   let b: BrowserApp;

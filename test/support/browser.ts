@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../../scripts/demo/service.js';
 import { startTestApp, type TestApp } from './test-app.js';
 import { testWallet } from './wallet.js';
+
+/** Globals of the page, for callbacks that run in the browser (the Node type library has no DOM). */
+declare const window: unknown;
 
 /**
  * Browser tests drive Debian's Chromium (npm's browser download cannot work on these machines) through playwright-core.
@@ -13,17 +16,6 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Screenshots of every page a journey visits, kept as test artifacts. */
 export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export interface BrowserApp {
   t: TestApp;

@@ -19,3 +19,24 @@ export function base58Encode(bytes) {
   }
   return '1'.repeat(zeros) + digits.reverse().map((d) => ALPHABET[d]).join('');
 }
+
+/** Base58 text → bytes; throws on a character outside the alphabet. */
+export function base58Decode(text) {
+  let zeros = 0;
+  while (zeros < text.length && text[zeros] === '1') zeros += 1;
+  const bytes = [];
+  for (let k = zeros; k < text.length; k += 1) {
+    let carry = ALPHABET.indexOf(text[k]);
+    if (carry < 0) throw new Error(`not base58: ${text[k]}`);
+    for (let i = 0; i < bytes.length; i += 1) {
+      carry += bytes[i] * 58;
+      bytes[i] = carry & 0xff;
+      carry >>= 8;
+    }
+    while (carry > 0) {
+      bytes.push(carry & 0xff);
+      carry >>= 8;
+    }
+  }
+  return Uint8Array.from([...new Array(zeros).fill(0), ...bytes.reverse()]);
+}

@@ -1,3 +1,188 @@
-import { startPage } from './ui.js';
+// Storefront: the search form mirrors GET /v1/datasets; the URL's query string is the search (linkable, back button).
+import { api, query } from './api.js';
+import { coverageMap } from './map.js';
+import { errorBox, field, formatDate, formatUsd, h, mount, startPage, statusLine } from './ui.js';
 
 startPage();
+
+const MODALITIES = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
+const SORTS = [
+  ['', 'Default (relevance with text, else newest)'],
+  ['relevance', 'Relevance'],
+  ['newest', 'Newest'],
+  ['price', 'Price, low to high'],
+  ['-price', 'Price, high to low'],
+];
+const FILTERS = ['q', 'modality', 'bbox', 'from', 'to', 'network', 'licence', 'maxPrice', 'sort'];
+
+const app = document.getElementById('app');
+const inputs = {
+  q: h('input', { type: 'search', name: 'q', maxlength: 200 }),
+  modality: h('select', { name: 'modality' }, h('option', { value: '' }, 'Any'), MODALITIES.map((m) => h('option', { value: m }, m))),
+  bbox: h('input', { type: 'text', name: 'bbox', placeholder: 'minLon,minLat,maxLon,maxLat', inputmode: 'decimal' }),
+  from: h('input', { type: 'date', name: 'from' }),
+  to: h('input', { type: 'date', name: 'to' }),
+  network: h('input', { type: 'text', name: 'network', placeholder: 'e.g. bee-maps' }),
+  licence: h('select', { name: 'licence' }, h('option', { value: '' }, 'Any')),
+  maxPrice: h('input', { type: 'number', name: 'maxPrice', min: 0, step: '0.01', inputmode: 'decimal' }),
+  sort: h('select', { name: 'sort' }, SORTS.map(([value, label]) => h('option', { value }, label))),
+};
+const status = statusLine();
+const results = h('ul', { className: 'grid results', 'aria-label': 'Search results', style: 'list-style:none;padding:0' });
+const more = h('button', { type: 'button', className: 'secondary', hidden: true }, 'Load more');
+const mapNode = h('div', { className: 'map', role: 'region', 'aria-label': 'Coverage map of the results' });
+const areaButton = h('button', { type: 'button', className: 'secondary' }, 'Search this map area');
+
+const form = h(
+  'form',
+  { className: 'card', role: 'search', 'aria-label': 'Search datasets' },
+  h(
+    'div',
+    { className: 'filters' },
+    field('Search text', inputs.q, 'Title, tags and description'),
+    field('Modality', inputs.modality),
+    field('Area (bbox)', inputs.bbox, 'WGS84 degrees'),
+    field('Captured from', inputs.from),
+    field('Captured to', inputs.to),
+    field('Network', inputs.network),
+    field('Licence', inputs.licence),
+    field('Max price (USD)', inputs.maxPrice),
+    field('Sort by', inputs.sort),
+  ),
+  h('div', { className: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('button', { type: 'reset', className: 'secondary' }, 'Clear')),
+);
+
+mount(app, form, h('div', { className: 'columns' }, h('section', { 'aria-labelledby': 'results-heading' }, h('h2', { id: 'results-heading' }, 'Results'), status, results, h('div', { className: 'actions' }, more)), h('section', { 'aria-labelledby': 'map-heading' }, h('h2', { id: 'map-heading' }, 'Coverage'), mapNode, h('div', { className: 'actions' }, areaButton))));
+
+const map = coverageMap(mapNode, [], { onSelect: (item) => location.assign(`/datasets/${item.id}`) });
+let shown = [];
+let cursor = null;
+let generation = 0;
+
+/** The form's state as the page's URL parameters (prices in dollars, dates as days, for people to read and edit). */
+function formState() {
+  const state = {};
+  for (const key of FILTERS) {
+    const value = inputs[key].value.trim();
+    if (value) state[key] = value;
+  }
+  return state;
+}
+
+function fillForm(params) {
+  for (const key of FILTERS) inputs[key].value = params.get(key) ?? '';
+}
+
+/** Page size: 12, or the URL's own `limit` (a link may ask for a different page size). */
+const pageSize = () => {
+  const limit = Number(new URLSearchParams(location.search).get('limit'));
+  return Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : 12;
+};
+
+/** URL parameters → the API's query. */
+function apiQuery(state) {
+  const out = { q: state.q, modality: state.modality, bbox: state.bbox?.replace(/\s+/g, ''), network: state.network, licence: state.licence, sort: state.sort, limit: pageSize() };
+  if (state.from) out.from = `${state.from}T00:00:00Z`;
+  if (state.to) out.to = `${state.to}T23:59:59Z`;
+  if (state.maxPrice !== undefined && state.maxPrice !== '') out.maxPriceUsdCents = Math.round(Number(state.maxPrice) * 100);
+  return out;
+}
+
+function coverageSummary(coverage) {
+  const parts = [];
+  if (coverage.fileCount) parts.push(`${coverage.fileCount} file${coverage.fileCount === 1 ? '' : 's'}`);
+  if (coverage.totalDurationSeconds) parts.push(`${Math.round(coverage.totalDurationSeconds)} s recorded`);
+  if (coverage.totalPoints) parts.push(`${coverage.totalPoints.toLocaleString('en-US')} points`);
+  if (coverage.totalMessages) parts.push(`${coverage.totalMessages.toLocaleString('en-US')} messages`);
+  if (coverage.timeStart) parts.push(`${formatDate(coverage.timeStart).slice(0, 10)} – ${formatDate(coverage.timeEnd).slice(0, 10)}`);
+  return parts.join(' · ') || 'No coverage facts';
+}
+
+function card(item) {
+  const id = `result-${item.id}`;
+  return h(
+    'li',
+    { className: 'card result', 'aria-labelledby': id },
+    h('h3', { id, style: 'margin:0 0 .35rem;font-size:1.05rem' }, h('a', { href: `/datasets/${item.id}` }, item.title)),
+    h('p', { style: 'margin:.25rem 0' }, item.summary),
+    h('p', { className: 'tags' }, item.coverage.modalities.map((m) => [h('span', { className: 'badge' }, m), ' '])),
+    h(
+      'dl',
+      { className: 'facts' },
+      h('dt', {}, 'Coverage'),
+      h('dd', {}, coverageSummary(item.coverage)),
+      h('dt', {}, 'Networks'),
+      h('dd', {}, item.coverage.networks.join(', ') || 'Direct uploads'),
+      h('dt', {}, 'Licence'),
+      h('dd', {}, item.licenceName, item.exclusive ? [' ', h('span', { className: 'badge warn' }, 'exclusive')] : null),
+      h('dt', {}, 'Price'),
+      h('dd', { className: 'price' }, formatUsd(item.priceUsdCents)),
+    ),
+  );
+}
+
+async function load(state, append) {
+  const mine = (generation += 1);
+  status.textContent = 'Searching…';
+  more.hidden = true;
+  clearError();
+  try {
+    const page = await api(`/v1/datasets${query({ ...apiQuery(state), cursor: append ? cursor : undefined })}`);
+    if (mine !== generation) return;
+    shown = append ? [...shown, ...page.items] : page.items;
+    cursor = page.nextCursor;
+    if (!append) results.replaceChildren();
+    results.append(...page.items.map(card));
+    map.show(shown.filter((item) => item.coverage.bbox).map((item) => ({ id: item.id, label: item.title, bbox: item.coverage.bbox })));
+    more.hidden = !cursor;
+    status.textContent = shown.length ? `${shown.length} dataset${shown.length === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}.` : 'No datasets match this search. Try fewer filters.';
+  } catch (error) {
+    if (mine !== generation) return;
+    status.textContent = 'The search failed.';
+    if (!append) results.replaceChildren();
+    status.insertAdjacentElement('afterend', errorBox(error));
+  }
+}
+
+function clearError() {
+  status.parentElement.querySelector(':scope > .error')?.remove();
+}
+
+function search(push = true) {
+  clearError();
+  const state = formState();
+  const limit = new URLSearchParams(location.search).get('limit');
+  const url = `${location.pathname}${query({ ...state, limit })}`;
+  if (push && url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
+  return load(state, false);
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  search();
+});
+form.addEventListener('reset', () => setTimeout(() => search(), 0));
+more.addEventListener('click', () => {
+  clearError();
+  load(formState(), true);
+});
+areaButton.addEventListener('click', () => {
+  inputs.bbox.value = map.viewportBbox();
+  search();
+});
+const urlState = () => Object.fromEntries([...new URLSearchParams(location.search)].filter(([key, value]) => FILTERS.includes(key) && value));
+window.addEventListener('popstate', () => {
+  fillForm(new URLSearchParams(location.search));
+  load(urlState(), false);
+});
+
+// The licence choices come from the API; the URL's choice is applied once they are there.
+api('/v1/licences')
+  .then((licences) => {
+    inputs.licence.append(...licences.map((l) => h('option', { value: l.slug }, l.name)));
+    inputs.licence.value = new URLSearchParams(location.search).get('licence') ?? '';
+  })
+  .catch(() => undefined);
+
+fillForm(new URLSearchParams(location.search));
+load(urlState(), false);

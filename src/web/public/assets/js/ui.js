@@ -93,7 +93,7 @@ export function renderSessionBar() {
       slot,
       user
         ? [
-            h('span', { className: 'who' }, `${user.email ?? shorten(user.wallet ?? user.id)} (${user.role})`),
+            h('span', { className: 'who' }, `${user.email ?? shorten(user.walletAddress ?? user.id)} (${user.role})`),
             ' ',
             h('button', { type: 'button', className: 'link', onclick: () => session.clear() }, 'Sign out'),
           ]

@@ -1,0 +1,38 @@
+// Licence terms in plain words, for the dataset page and the order page's certificate.
+import { h } from './ui.js';
+
+const USES = [
+  ['aiTraining', 'Train AI models'],
+  ['evaluation', 'Evaluate and benchmark models'],
+  ['commercialUse', 'Use in commercial products'],
+  ['redistribution', 'Share or resell the data itself'],
+  ['derivativeMaps', 'Build and publish maps derived from it'],
+];
+
+const territoryWords = (territory) => (!territory?.length || territory.includes('WORLD') ? 'Worldwide' : `Only in ${territory.join(', ')}`);
+const termWords = (months) => (months === null || months === undefined ? 'Forever (perpetual)' : `${months} month${months === 1 ? '' : 's'} from purchase`);
+const seatWords = (seats) => (seats === null || seats === undefined ? 'Unlimited people and systems at the buyer' : `Up to ${seats} ${seats === 1 ? 'person or system' : 'people or systems'} at the buyer`);
+
+/** A list of what the licence lets the buyer do, and what it does not. */
+export function licenceTerms(terms) {
+  const uses = terms.permittedUses ?? {};
+  return h(
+    'div',
+    { className: 'licence-terms' },
+    h('ul', { className: 'uses' }, USES.map(([key, words]) => h('li', {}, uses[key] ? '✔ You may: ' : '✘ You may not: ', words))),
+    h(
+      'dl',
+      { className: 'facts' },
+      h('dt', {}, 'Attribution'),
+      h('dd', {}, terms.attributionRequired ? 'Required: credit the dataset and its contributors' : 'Not required'),
+      h('dt', {}, 'Territory'),
+      h('dd', {}, territoryWords(terms.territory)),
+      h('dt', {}, 'Term'),
+      h('dd', {}, termWords(terms.termMonths)),
+      h('dt', {}, 'Exclusivity'),
+      h('dd', {}, terms.exclusive ? 'Exclusive: sold to one buyer only' : 'Non-exclusive: others may buy it too'),
+      h('dt', {}, 'Seats'),
+      h('dd', {}, seatWords(terms.maxSeats)),
+    ),
+  );
+}
