@@ -1,0 +1,337 @@
+/**
+ * The marketplace's whole story, told over its public HTTP API only: contributors upload and a network pushes
+ * captures, an admin curates and approves a dataset, one buyer pays in USDC on the ledger and another by card, both
+ * download and check what they got, the split lands on-chain and a contributor verifies their share.
+ * `npm run demo` runs it against a freshly started service (scripts/demo/main.ts); test/demo.e2e-spec.ts runs it in
+ * the test suite so it cannot silently rot.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { getBase58Encoder } from '@solana/kit';
+import type { FakeStripe } from '../../test/support/fake-stripe.js';
+import { testWallet } from '../../test/support/wallet.js';
+import { ApiClient } from './api-client.js';
+import { type DemoFile, networkFiles, repoRoot, uploadFiles } from './samples.js';
+import type { Steps } from './steps.js';
+
+export interface DemoTarget {
+  /** Base URL of the running service; the links it hands out (PUBLIC_URL) must reach it too. */
+  api: string;
+  /** The service's DATA_DIR: with local storage, the network's staging area is a folder of its object store there. */
+  dataDir: string;
+  /** The first admin (ADMIN_EMAIL / ADMIN_PASSWORD of the service). */
+  admin: { email: string; password: string };
+  /** The Stripe stand-in the service's STRIPE_API_URL points at; it also signs the test webhook. */
+  stripe: FakeStripe;
+}
+
+export interface DemoSummary {
+  datasetId: string;
+  version: number;
+  merkleRoot: string;
+  anchorSignature: string;
+  captures: number;
+  usdcOrder: { id: string; paymentSignature: string; splitSignature: string };
+  cardOrder: { id: string; checkoutSession: string; splitSignature: string };
+  verifiedShares: { currency: string; amount: string; leaf: string }[];
+  payouts: { payee: string; destination: string | null; currency: string; amount: string; status: string; txSignature: string | null }[];
+}
+
+const PRICE_USD_CENTS = 12_000;
+const PASSWORD = 'demo-password-123';
+const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+export const money = (amount: string, currency: string) => (currency === 'USDC' ? `${(Number(amount) / 1e6).toFixed(6)} USDC` : `$${(Number(amount) / 100).toFixed(2)}`);
+
+export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSummary> {
+  const root = repoRoot();
+  const api = new ApiClient(target.api);
+  const contributor = testWallet(); // the wallet contributor's Solana key
+  const network = testWallet(); // the network's batch-signing key
+
+  const tokens = await steps.run('sign in: an admin, a contributor by email, a contributor by Solana wallet, two buyers', async (say) => {
+    const admin = (await api.call('POST', '/v1/auth/login', { body: target.admin, expect: 200 })).accessToken as string;
+    say(`admin ${target.admin.email} logged in`);
+    const register = async (email: string, role: 'buyer' | 'contributor') => {
+      const session = await api.call('POST', '/v1/auth/register', { body: { email, password: PASSWORD, role }, expect: 201 });
+      say(`${role} ${email} registered (user ${session.user.id})`);
+      return { token: session.accessToken as string, id: session.user.id as string };
+    };
+    const ana = await register('ana@demo.example', 'contributor');
+    const challenge = await api.call('POST', '/v1/auth/wallet/challenge', { body: { address: contributor.address }, expect: 200 });
+    const signedIn = await api.call('POST', '/v1/auth/wallet/verify', {
+      body: { address: contributor.address, message: challenge.message, signature: contributor.sign(challenge.message), role: 'contributor' },
+      expect: 200,
+    });
+    say(`contributor signed in with wallet ${contributor.address}: signed the challenge with its Ed25519 key (user ${signedIn.user.id})`);
+    const bo = { token: signedIn.accessToken as string, id: signedIn.user.id as string };
+    const buyerA = await register('buyer-usdc@demo.example', 'buyer');
+    const buyerB = await register('buyer-card@demo.example', 'buyer');
+    return { admin, ana, bo, buyerA, buyerB };
+  });
+
+  const uploaded = await steps.run('contributor uploads real sample captures (multipart: create, PUT parts, complete)', async (say) => {
+    const ids: string[] = [];
+    for (const file of uploadFiles(root)) {
+      const id = await uploadCapture(api, tokens.ana.token, file);
+      say(`${file.modality.padEnd(10)} ${file.filename} (${file.bytes.length.toLocaleString('en')} bytes, ${file.source}) -> capture ${id}`);
+      ids.push(id);
+    }
+    return ids;
+  });
+
+  await steps.run('the service processes them: size, SHA-256, format sniffed from the bytes, facts extracted', async (say) => {
+    for (const id of uploaded) say(describeCapture(await processed(api, tokens.ana.token, id)));
+  });
+
+  const batch = await steps.run('a network (DIMO) pushes a signed batch crediting the wallet contributor', async (say) => {
+    await api.call('POST', '/v1/admin/networks', { token: tokens.admin, body: { slug: 'dimo', name: 'DIMO', publicKey: network.address }, expect: 201 });
+    say(`admin registered network dimo with its Ed25519 key ${network.address}`);
+    const items = networkFiles(root).map((file, index) => {
+      // The network writes into its staging area of the object store; with local storage that is a folder in DATA_DIR.
+      const objectKey = `staging/dimo/demo-batch-1/${file.filename}`;
+      const path = join(target.dataDir, 'objects', ...objectKey.split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, file.bytes);
+      say(`staged ${objectKey} (${file.bytes.length.toLocaleString('en')} bytes, ${file.source})`);
+      const facts = { sha256: sha256(file.bytes), sizeBytes: file.bytes.length, deviceId: 'vin-demo-0001', modality: file.modality };
+      return { externalId: `trip-${index + 1}`, contributorWallet: contributor.address, objectKey, ...facts };
+    });
+    const body = JSON.stringify({ batchId: 'demo-batch-1', items });
+    const headers = { 'content-type': 'application/json', 'x-network-signature': network.sign(body) };
+    const answer = await api.call('POST', '/v1/networks/dimo/batches', { rawBody: body, headers, expect: 200 });
+    if (answer.accepted !== items.length) throw new Error(`the batch was not fully accepted: ${JSON.stringify(answer)}`);
+    say(`batch signed over its exact bytes: accepted ${answer.accepted}, duplicates ${answer.duplicates}, rejected ${answer.rejected.length}`);
+    for (const id of answer.captureIds as string[]) say(describeCapture(await processed(api, tokens.bo.token, id)));
+    return answer.captureIds as string[];
+  });
+
+  const dataset = await steps.run('an admin curates a dataset of both contributors’ captures, with declarations, and submits it', async (say) => {
+    const licences = await api.get<{ id: string; slug: string; name: string }[]>('/v1/licences');
+    const licence = licences.find((l) => l.slug === 'commercial-ai-training') ?? licences[0];
+    const draft = await api.call('POST', '/v1/datasets', {
+      token: tokens.admin,
+      expect: 201,
+      body: {
+        title: 'Ljubljana and Munich drives: video, LiDAR, telemetry and GNSS',
+        description: 'A multimodal demo dataset: a GoPro drive, a point cloud scan, vehicle telemetry and GNSS logs, with DIMO network trips.',
+        tags: ['demo', 'dashcam', 'lidar', 'gnss'],
+        captureIds: [...uploaded, ...batch],
+        sampleCaptureIds: uploaded.slice(0, 2),
+        licenceTemplateId: licence.id,
+        priceUsdCents: PRICE_USD_CENTS,
+        declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+        splitPolicy: { weighting: 'explicit', curatorBps: 0, explicitBps: [{ contributorId: tokens.ana.id, bps: 6000 }, { contributorId: tokens.bo.id, bps: 4000 }] },
+      },
+    });
+    say(`draft ${draft.id}: ${uploaded.length + batch.length} captures, licence "${licence.name}", $${(PRICE_USD_CENTS / 100).toFixed(2)}, split 60/40 between the contributors`);
+    await api.call('POST', `/v1/datasets/${draft.id}/submit`, { token: tokens.admin, expect: 200 });
+    type QueueItem = { dataset: { id: string }; captureCount: number; captures: { ownerId: string; network: string | null }[] };
+    const queue = await api.get<QueueItem[] | { items: QueueItem[] }>('/v1/admin/reviews', tokens.admin);
+    const queued = (Array.isArray(queue) ? queue : queue.items).find((entry) => entry.dataset.id === draft.id);
+    if (!queued) throw new Error(`dataset ${draft.id} is not in the review queue`);
+    const owners = new Set(queued.captures.map((c) => c.ownerId)).size;
+    const networked = queued.captures.filter((c) => c.network).length;
+    say(`submitted: declarations complete; in the review queue with ${queued.captureCount} captures from ${owners} contributors (${networked} via a network)`);
+    return draft.id as string;
+  });
+
+  const published = await steps.run('the admin approves: version 1 is frozen, published and its Merkle root anchored on-chain', async (say) => {
+    const approved = await api.call('POST', `/v1/admin/datasets/${dataset}/approve`, { token: tokens.admin, body: { note: 'declarations and licence checked' }, expect: 200 });
+    const version = approved.latestVersion as number;
+    const manifest = await api.get(`/v1/datasets/${dataset}/versions/${version}/manifest`);
+    say(`version ${version}: ${manifest.files.length} files, Merkle root ${manifest.merkleRoot}`);
+    const provenance = await api.until(
+      'the anchor of version 1',
+      () => api.get(`/v1/datasets/${dataset}/provenance`),
+      (p) => p.versions.some((v: { version: number; anchor: { signature: string | null } | null }) => v.version === version && v.anchor?.signature),
+    );
+    const anchor = provenance.versions.find((v: { version: number }) => v.version === version).anchor;
+    const memo = (await api.get(`/v1/chain/memos/${anchor.signature}`)).memo as string;
+    if (memo !== `mkt:v1:anchor:${dataset}:${version}:${manifest.merkleRoot}`) throw new Error(`the anchor memo ${memo} does not record the root ${manifest.merkleRoot}`);
+    if (!provenance.custody.verification.ok) throw new Error(`the custody log does not verify: ${JSON.stringify(provenance.custody.verification)}`);
+    say(`anchored in ${anchor.signature} (${anchor.cluster}, slot ${anchor.slot}); memo read back from the ledger: ${memo}`);
+    say(`custody log: ${provenance.custody.verification.entries} hash-chained entries, verified`);
+    return { version, merkleRoot: manifest.merkleRoot as string, anchorSignature: anchor.signature as string, files: manifest.files as { path: string; sha256: string }[] };
+  });
+
+  const usdc = await steps.run('buyer A pays in USDC with Solana Pay on the local ledger', async (say) => {
+    const order = await api.call('POST', '/v1/orders', { token: tokens.buyerA.token, body: { datasetId: dataset, paymentMethod: 'solana' }, expect: 201 });
+    say(`order ${order.id}: ${order.amount.minor / 1e6} USDC to ${order.solanaPay.recipient}`);
+    say(`Solana Pay URL ${order.solanaPay.url}`);
+    const { signature } = await api.call('POST', '/v1/dev/solana/pay', { body: { url: order.solanaPay.url }, expect: 200 });
+    say(`paid from the embedded demo wallet: transaction ${signature}`);
+    await api.call('POST', `/v1/orders/${order.id}/confirm-solana`, { token: tokens.buyerA.token, body: { signature }, expect: 200 });
+    const paid = await api.until('the USDC order paid', () => api.get(`/v1/orders/${order.id}`, tokens.buyerA.token), (o) => o.status === 'paid' || o.status === 'fulfilled');
+    say(`confirmed: recipient, amount, mint, reference and memo validated; order ${paid.status}`);
+    return { id: order.id as string, paymentSignature: signature as string, recipient: order.solanaPay.recipient as string, mint: order.solanaPay.splToken as string };
+  });
+
+  const card = await steps.run('buyer B pays by card: Stripe Checkout, then Stripe’s signed webhook', async (say) => {
+    const order = await api.call('POST', '/v1/orders', { token: tokens.buyerB.token, body: { datasetId: dataset, paymentMethod: 'card' }, expect: 201 });
+    say(`order ${order.id}: $${(order.amount.minor / 100).toFixed(2)}, Checkout Session ${order.stripe.sessionId} (${order.stripe.checkoutUrl})`);
+    const { payload } = target.stripe.event('checkout.session.completed', target.stripe.sessionObject(order.stripe.sessionId));
+    const signature = target.stripe.sign(payload); // stripe.webhooks.generateTestHeaderString, the real stripe library
+    const answer = await api.call('POST', '/v1/webhooks/stripe', { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, expect: 200 });
+    say(`webhook checkout.session.completed delivered with Stripe-Signature ${signature.slice(0, 24)}...: ${JSON.stringify(answer)}`);
+    const paid = await api.until('the card order paid', () => api.get(`/v1/orders/${order.id}`, tokens.buyerB.token), (o) => o.status === 'paid' || o.status === 'fulfilled');
+    say(`order ${paid.status}`);
+    return { id: order.id as string, checkoutSession: order.stripe.sessionId as string };
+  });
+
+  await steps.run('both buyers download every file and check it; the licence certificates verify offline', async (say) => {
+    const keys = await api.get('/v1/platform/keys');
+    for (const [label, token, orderId] of [['buyer A', tokens.buyerA.token, usdc.id], ['buyer B', tokens.buyerB.token, card.id]] as const) {
+      const { files } = await api.get<{ files: { path: string; sha256: string; sizeBytes: number; url: string }[] }>(`/v1/orders/${orderId}/downloads`, token);
+      const saved: string[] = [];
+      for (const file of files) {
+        const response = await fetch(file.url);
+        if (!response.ok) throw new Error(`${label}: downloading ${file.path} answered ${response.status}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        if (bytes.length !== file.sizeBytes || sha256(bytes) !== file.sha256) throw new Error(`${label}: ${file.path} does not match its size and SHA-256`);
+        if (!published.files.some((f) => f.path === file.path && f.sha256 === file.sha256)) throw new Error(`${label}: ${file.path} is not in the manifest`);
+        const path = join(target.dataDir, 'downloads', orderId, ...file.path.split('/'));
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, bytes);
+        saved.push(path);
+      }
+      say(`${label}: ${files.length} files downloaded, sizes and SHA-256 match the manifest`);
+      const certificate = await api.get(`/v1/orders/${orderId}/certificate`, token);
+      if (certificate.publicKey !== keys.publicKey || !verifyCertificate(certificate)) throw new Error(`${label}: the licence certificate does not verify`);
+      const claims = JSON.parse(certificate.payload);
+      if (claims.orderId !== orderId || claims.dataset.id !== dataset || claims.dataset.merkleRoot !== published.merkleRoot) {
+        throw new Error(`${label}: the certificate names another order or dataset: ${certificate.payload}`);
+      }
+      say(`${label}: licence certificate verifies offline against the platform key ${keys.publicKey} (Ed25519)`);
+      const validity = claims.licence.validUntil ? `valid until ${claims.licence.validUntil}` : 'perpetual';
+      const paid = `${money(claims.price.amount, claims.price.currency)} by ${claims.payment.method} (${claims.payment.reference.slice(0, 20)}…)`;
+      say(`${label}: "${claims.licence.name}" for version ${claims.dataset.version} (root ${claims.dataset.merkleRoot.slice(0, 16)}…), ${validity}, paid ${paid}`);
+      if (label === 'buyer A') {
+        // The standalone verifier: each file against the manifest, its Merkle proof and the anchored root on the ledger.
+        const args = ['--api', target.api, '--dataset', dataset, '--version', String(published.version), ...saved];
+        const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'scripts/verify-download.mjs'), ...args]);
+        say(`${label}: scripts/verify-download.mjs: ${stdout.trim().split('\n').length} checks passed against the on-chain anchor`);
+      }
+    }
+  });
+
+  const splits = await steps.run('each sale’s split is recorded on-chain (one memo per sale)', async (say) => {
+    const recorded: Record<string, string> = {};
+    for (const [label, orderId] of [['USDC sale', usdc.id], ['card sale', card.id]] as const) {
+      const split = await api.until(`the split of ${label}`, () => api.get(`/v1/orders/${orderId}/split`, tokens.admin), (s) => !!s.txSignature);
+      const memo = (await api.get(`/v1/chain/memos/${split.txSignature}`)).memo as string;
+      if (memo !== `mkt:v1:split:${split.id}:${split.merkleRoot}`) throw new Error(`the split memo ${memo} does not record split ${split.id}`);
+      const rows = split.rows.map((r: { role: string; payee: string; amount: string }) => `${r.role} ${r.payee.slice(0, 12)}… ${money(r.amount, split.currency)}`).join(', ');
+      say(`${label}: gross ${money(split.gross, split.currency)} -> ${rows}`);
+      say(`${label}: root ${split.merkleRoot} recorded in ${split.txSignature}`);
+      recorded[orderId] = split.txSignature;
+    }
+    return recorded;
+  });
+
+  const verifiedShares = await steps.run('the wallet contributor verifies their share against the memo read back from the chain', async (say) => {
+    const earnings = await api.get<{ splitId: string; amount: string; currency: string; leaf: string; proof: string[]; txSignature: string }[]>('/v1/me/earnings', tokens.bo.token);
+    if (earnings.length !== 2) throw new Error(`expected 2 earnings, got ${earnings.length}`);
+    const verified: DemoSummary['verifiedShares'] = [];
+    for (const earning of earnings) {
+      if (!earning.leaf.includes(`|${contributor.address}|contributor|`)) throw new Error(`the leaf ${earning.leaf} does not name the contributor's wallet`);
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        join(root, 'scripts/verify-split.mjs'),
+        `--api=${target.api}`,
+        `--signature=${earning.txSignature}`,
+        `--leaf=${earning.leaf}`,
+        `--proof=${earning.proof.join(',')}`,
+      ]);
+      say(`${money(earning.amount, earning.currency)}: leaf ${earning.leaf}`);
+      say(`scripts/verify-split.mjs: ${stdout.trim()}`);
+      verified.push({ currency: earning.currency, amount: earning.amount, leaf: earning.leaf });
+    }
+    return verified;
+  });
+
+  const payouts = await steps.run('a payout run pays the contributors’ balances in USDC', async (say) => {
+    // Card earnings are paid as USDC at par, but card money settles at Stripe in USD: the operator funds the treasury
+    // with the card sale's contributor shares first. On the embedded ledger the demo wallet stands in for that transfer.
+    const cardSplit = await api.get(`/v1/orders/${card.id}/split`, tokens.admin);
+    const cardShares = cardSplit.rows.filter((r: { role: string }) => r.role !== 'platform').reduce((sum: number, r: { amount: string }) => sum + Number(r.amount), 0);
+    const topUp = `solana:${usdc.recipient}?amount=${(cardShares / 100).toFixed(2)}&spl-token=${usdc.mint}&memo=treasury-topup%3Acard-sales`;
+    const funded = await api.call('POST', '/v1/dev/solana/pay', { body: { url: topUp }, expect: 200 });
+    say(`treasury funded with ${(cardShares / 100).toFixed(2)} USDC for the card sale’s contributor shares (transaction ${funded.signature})`);
+    const anaWallet = testWallet().address;
+    await api.call('PUT', '/v1/me/payout-method', { token: tokens.ana.token, body: { kind: 'usdc', wallet: anaWallet }, expect: 200 });
+    say(`ana chose USDC payouts to ${anaWallet}; the wallet contributor is paid to their sign-in wallet`);
+    const run = await api.call('POST', '/v1/admin/payouts/run', { token: tokens.admin, expect: 200 });
+    const names: Record<string, string> = { [tokens.ana.id]: 'ana', [tokens.bo.id]: 'wallet contributor' };
+    for (const p of run.payouts) {
+      const outcome = `${p.status}${p.txSignature ? ` in ${p.txSignature}` : ''}${p.reason ? ` (${p.reason})` : ''}`;
+      say(`${names[p.payee] ?? p.payee}: ${money(p.amount, p.currency)} -> ${p.destination}, ${outcome}`);
+    }
+    // Payouts are sent by a job, and booked when their transaction is confirmed: then every earning shows paid out.
+    for (const signature of new Set<string>(run.payouts.map((p: { txSignature: string | null }) => p.txSignature).filter(Boolean))) {
+      say(`transaction ${signature.slice(0, 16)}… on the ledger, memo ${(await api.get(`/v1/chain/memos/${signature}`)).memo}`);
+    }
+    for (const [name, token] of [['ana', tokens.ana.token], ['wallet contributor', tokens.bo.token]] as const) {
+      const earnings = await api.until(`${name}'s payouts confirmed`, () => api.get<{ paidOut: boolean }[]>('/v1/me/earnings', token), (list) => list.every((e) => e.paidOut));
+      say(`${name}: all ${earnings.length} earnings paid out (transfers confirmed on the ledger)`);
+    }
+    return run.payouts as DemoSummary['payouts'];
+  });
+
+  return {
+    datasetId: dataset,
+    version: published.version,
+    merkleRoot: published.merkleRoot,
+    anchorSignature: published.anchorSignature,
+    captures: uploaded.length + batch.length,
+    usdcOrder: { id: usdc.id, paymentSignature: usdc.paymentSignature, splitSignature: splits[usdc.id] },
+    cardOrder: { ...card, splitSignature: splits[card.id] },
+    verifiedShares,
+    payouts,
+  };
+}
+
+async function uploadCapture(api: ApiClient, token: string, file: DemoFile): Promise<string> {
+  const created = await api.call('POST', '/v1/captures', {
+    token,
+    body: { filename: file.filename, sizeBytes: file.bytes.length, sha256: sha256(file.bytes), modality: file.modality },
+    expect: 201,
+  });
+  const { partSizeBytes, parts } = created.upload as { partSizeBytes: number; parts: { partNumber: number; url: string }[] };
+  const done: { partNumber: number; etag: string }[] = [];
+  for (const part of parts) {
+    const body = file.bytes.subarray((part.partNumber - 1) * partSizeBytes, part.partNumber * partSizeBytes);
+    const response = await fetch(part.url, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
+    const etag = response.headers.get('etag');
+    if (!response.ok || !etag) throw new Error(`part ${part.partNumber} of ${file.filename}: ${response.status} ${await response.text()}`);
+    done.push({ partNumber: part.partNumber, etag });
+  }
+  await api.call('POST', `/v1/captures/${created.id}/complete`, { token, body: { parts: done }, expect: 200 });
+  return created.id as string;
+}
+
+async function processed(api: ApiClient, token: string, id: string): Promise<Record<string, any>> {
+  const capture = await api.until(`capture ${id} processed`, () => api.get(`/v1/captures/${id}`, token), (c) => c.status === 'ready' || c.status === 'rejected');
+  if (capture.status !== 'ready') throw new Error(`capture ${id} was rejected: ${JSON.stringify(capture.rejection)}`);
+  return capture;
+}
+
+function describeCapture(c: Record<string, any>): string {
+  const facts = [`${c.format}/${c.modality}`];
+  if (c.durationSeconds) facts.push(`${Number(c.durationSeconds).toFixed(1)} s`);
+  if (typeof c.metadata?.points === 'number') facts.push(`${c.metadata.points.toLocaleString('en')} points`);
+  if (typeof c.metadata?.messageCount === 'number') facts.push(`${c.metadata.messageCount.toLocaleString('en')} messages`);
+  if (c.bbox) facts.push(`bbox ${c.bbox.map((n: number) => n.toFixed(3)).join(',')}`);
+  if (c.timeRange?.start) facts.push(`from ${c.timeRange.start}`);
+  if (c.network) facts.push(`network ${c.network} ${c.externalId}`);
+  return `${c.filename ?? c.id}: ready, ${facts.join(', ')}`;
+}
+
+/** The licence certificate checked as a buyer would, offline (README "Checking a certificate offline"). */
+function verifyCertificate({ payload, signature, publicKey }: { payload: string; signature: string; publicKey: string }): boolean {
+  const bytes = (base58: string) => Buffer.from(getBase58Encoder().encode(base58));
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), bytes(publicKey)]);
+  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  return verify(null, Buffer.from(payload, 'utf8'), key, bytes(signature));
+}
