@@ -245,6 +245,30 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
 
     const search = await t.http().get('/v1/datasets').query({ q: 'kranj telemetry' }).expect(200);
     expect(search.body.items).toEqual([expect.objectContaining({ id: datasetId, version: 1, licenceSlug: 'commercial-ai-training', priceUsdCents: 125_000 })]);
+    // A hit says exactly what the dataset's own page says.
+    const listed = (await t.http().get(`/v1/datasets/${datasetId}`).expect(200)).body.published;
+    expect(search.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(search.body).toEqual({
+      items: [
+        {
+          id: datasetId,
+          version: 1,
+          title: listed.title,
+          summary: listed.description.slice(0, 300),
+          tags: listed.tags,
+          coverage: listed.coverage,
+          licenceSlug: listed.licence.slug,
+          licenceName: listed.licence.name,
+          exclusive: false,
+          priceUsdCents: listed.priceUsdCents,
+          publishedAt: listed.publishedAt,
+          relevance: expect.any(Number),
+        },
+      ],
+      nextCursor: null,
+    });
+    expect(listed.coverage.bbox).toHaveLength(4);
+    expect(listed.coverage.timeStart).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('a tampered custody entry is detected, with the first broken entry', async () => {
