@@ -11,6 +11,7 @@ import { CreateOrganisations1764806400000 } from './1764806400000-CreateOrganisa
 import { LighterRevenueChecks1764806400100 } from './1764806400100-LighterRevenueChecks.js';
 import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTables.js';
 import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
+import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransferParts.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   LighterRevenueChecks1764806400100,
   PayoutLookupTables1764806400200,
   CreateDatasetSearchEntries1764806400300,
+  PayoutTransferParts1764806400400,
 ];

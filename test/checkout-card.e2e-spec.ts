@@ -50,6 +50,7 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     expect(request.form).toMatchObject({
       mode: 'payment',
       'line_items[0][quantity]': '1',
+      'payment_intent_data[transfer_group]': order.id,
       'line_items[0][price_data][currency]': 'usd',
       'line_items[0][price_data][unit_amount]': String(PRICE_CENTS),
       'line_items[0][price_data][product_data][name]': 'Munich dashcam telemetry (version 1)',

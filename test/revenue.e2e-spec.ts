@@ -9,6 +9,8 @@ import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
 import { hashFromHex, proofFromHex, verifyMerkleProof } from '../src/provenance/merkle-tree.js';
 import { parseMemoRecord } from '../src/provenance/memo-record.js';
 import { RevenueService, type SaleFacts } from '../src/revenue/services/revenue.service.js';
+import { StripeGateway } from '../src/stripe/stripe-gateway.port.js';
+import { StripeSdkGateway } from '../src/stripe/stripe-sdk.gateway.js';
 import { settled, uploadCapture } from './support/captures.js';
 import { auth, logIn, signUp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -349,5 +351,48 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     expect(paid).toBe('15');
     const [{ sum }] = await t.sql<{ sum: string }>(`SELECT sum(amount)::text AS sum FROM revenue_ledger_lines`);
     expect(sum).toBe('0');
+  });
+  it('pays a Stripe Connect contributor one transfer per sale, transfer_group = the order id, and never twice', async () => {
+    const payee = contributors[2];
+    const account = 'acct_test5contributor';
+    await t.http().put('/v1/me/payout-method').set(auth(payee.token)).send({ kind: 'stripe', account }).expect(200);
+    const sales = [randomUUID(), randomUUID()];
+    for (const orderId of sales) await sell(orderId, 'USD', 7_001n);
+    const owed = await Promise.all(
+      sales.map(async (orderId) => {
+        const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
+        return BigInt(split.rows.find((row: { payee: string; amount: string }) => row.payee === payee.id)!.amount);
+      }),
+    );
+    const before = stripe.transfers.length;
+    // The first attempt dies after the first transfer; the parts are fixed, so the retry sends only the second.
+    const gateway = t.app.get(StripeGateway);
+    const create = jest.spyOn(gateway, 'createTransfer');
+    create.mockImplementationOnce(async (request) => {
+      await StripeSdkGateway.prototype.createTransfer.call(gateway, request);
+      throw new Error('crashed after the first transfer');
+    });
+    const crashed = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
+    expect(crashed.payouts.find((p: { payee: string }) => p.payee === payee.id)).toMatchObject({ status: 'sending', currency: 'USD' });
+    expect(stripe.transfers).toHaveLength(before + 1);
+    const laterSale = randomUUID();
+    await sell(laterSale, 'USD', 5_000n); // a later sale does not move this payout's parts
+    await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200);
+    create.mockRestore();
+    const sent = stripe.transfers.slice(before).filter((transfer) => transfer.destination === account);
+    expect(sent.map((transfer) => [transfer.transfer_group, BigInt(transfer.amount)])).toEqual(sales.map((orderId, i) => [orderId, owed[i]]));
+    const [payout] = await t.sql<{ id: string; status: string; tx_signature: string; amount: string }>(
+      `SELECT id, status, tx_signature, amount::text FROM revenue_payouts WHERE payee_id = $1 AND method = 'stripe' ORDER BY created_at LIMIT 1`,
+      [payee.id],
+    );
+    expect(payout).toMatchObject({ status: 'paid', tx_signature: sent.map((transfer) => transfer.id).join(','), amount: String(owed[0] + owed[1]) });
+    for (const [i, transfer] of sent.entries()) expect(transfer.metadata).toEqual({ payout_id: payout.id, order_id: sales[i] });
+    const keys = stripe.requestsTo('/v1/transfers').filter((r) => r.method === 'POST' && r.form.destination === account).map((r) => r.idempotencyKey);
+    expect(keys).toEqual(sales.map((orderId) => `payout:${payout.id}:${orderId}`));
+    // The later sale is paid by the next payout, in its own group (this run or the next).
+    await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200);
+    const all = stripe.transfers.slice(before).filter((transfer) => transfer.destination === account);
+    expect(all.map((transfer) => transfer.transfer_group)).toEqual([...sales, laterSale]);
+    expect((await payables()).filter((b) => b.owner_id === payee.id && BigInt(b.balance) !== 0n)).toEqual([]);
   });
 });

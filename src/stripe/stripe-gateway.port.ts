@@ -23,12 +23,14 @@ export interface StripeRefundRequest {
 
 /** A Stripe Connect transfer from the platform balance to a connected account (a contributor's payout). */
 export interface StripeTransferRequest {
-  /** The payout id: the idempotency key and metadata.payout_id, to find the transfer again. */
+  /** The payout id: in the idempotency key and metadata.payout_id, to find the transfer again. */
   payoutId: string;
+  /** The sale this transfer pays (its transfer_group, in the idempotency key and metadata.order_id); null: none. */
+  orderId: string | null;
   amountCents: bigint;
   /** The connected account id, acct_... */
   destination: string;
-  /** Stripe's transfer_group, tying the transfer to the sales it pays. */
+  /** Stripe's transfer_group: the order id, as on the sale's PaymentIntent (the payout run's group without a sale). */
   transferGroup: string;
 }
 

@@ -76,7 +76,8 @@ export class StripeSdkGateway extends StripeGateway {
           ],
           metadata,
           client_reference_id: request.orderId,
-          payment_intent_data: { metadata },
+          // Connect transfers that pay this sale's contributors carry the same group (PayoutService.sendStripePayout).
+          payment_intent_data: { metadata, transfer_group: request.orderId },
           ...(request.customerEmail && { customer_email: request.customerEmail }),
           success_url: request.successUrl,
           cancel_url: request.cancelUrl,
@@ -111,9 +112,9 @@ export class StripeSdkGateway extends StripeGateway {
           currency: 'usd',
           destination: request.destination,
           transfer_group: request.transferGroup,
-          metadata: { payout_id: request.payoutId },
+          metadata: { payout_id: request.payoutId, ...(request.orderId && { order_id: request.orderId }) },
         },
-        { idempotencyKey: `payout:${request.payoutId}` },
+        { idempotencyKey: request.orderId ? `payout:${request.payoutId}:${request.orderId}` : `payout:${request.payoutId}` },
       );
       return transfer.id;
     } catch (error) {

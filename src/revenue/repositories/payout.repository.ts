@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { SplitCurrency } from '../../provenance/split-leaf.js';
 import { PayoutMethodEntity } from '../entities/payout-method.entity.js';
+import type { TransferPart } from '../payout-allocation.js';
 import type { PayableAccount } from './ledger.repository.js';
 
 export type PayoutStatus = 'sending' | 'pending' | 'paid';
@@ -174,6 +175,33 @@ export class PayoutRepository {
       [payoutId, reference],
     );
     return rows[0] ? toPayout(rows[0]) : null;
+  }
+
+  /**
+   * The Stripe transfers a payout is sent as: the parts given on its first send, fixed from then on (a retry gets
+   * the stored ones back, so it sends the same transfers whatever the payee's earnings did in between).
+   */
+  async fixTransferParts(payoutId: string, parts: readonly TransferPart[]): Promise<TransferPart[]> {
+    const json = JSON.stringify(parts.map((part) => ({ orderId: part.orderId, amount: part.amount.toString() })));
+    const rows: { parts: { orderId: string | null; amount: string }[] }[] = await this.dataSource.query(
+      `WITH fixed AS (
+         UPDATE revenue_payouts SET transfer_parts = coalesce(transfer_parts, $2::jsonb) WHERE id = $1 RETURNING transfer_parts AS parts)
+       SELECT parts FROM fixed`,
+      [payoutId, json],
+    );
+    return rows[0].parts.map((part) => ({ orderId: part.orderId, amount: BigInt(part.amount) }));
+  }
+
+  /** What the payee's payouts made before this one took from the same payable (account and currency). */
+  async takenBefore(payoutId: string): Promise<bigint> {
+    const rows: { total: string }[] = await this.dataSource.query(
+      `SELECT coalesce(sum(p.amount), 0)::text AS total
+         FROM revenue_payouts me
+         JOIN revenue_payouts p ON p.payee_id = me.payee_id AND p.account = me.account AND p.currency = me.currency
+        WHERE me.id = $1 AND (p.created_at, p.id) < (me.created_at, me.id)`,
+      [payoutId],
+    );
+    return BigInt(rows[0].total);
   }
 
   /** sending -> paid for every payout of the batch, in the caller's transaction; answers the payouts it changed. */

@@ -15,6 +15,8 @@ import type { PayoutRunResponse } from '../dto/payout-run.response.js';
 import type { PayoutMethodEntity } from '../entities/payout-method.entity.js';
 import { type LedgerEntry, LedgerRepository, type PayableBalance } from '../repositories/ledger.repository.js';
 import { type NewPayoutBatch, PayoutRepository, type PayoutRow } from '../repositories/payout.repository.js';
+import { SplitRepository } from '../repositories/split.repository.js';
+import { allocatePayout, type TransferPart } from '../payout-allocation.js';
 import { ExactlyOnceSenderService, type SendOutcome } from './exactly-once-sender.service.js';
 
 /** USDC is a dollar stablecoin with 6 decimals: a cent is 10,000 base units, exactly. */
@@ -25,7 +27,7 @@ const BATCH_JOB_DELAY_SECONDS = 60;
 export const STRIPE_NOT_CONFIGURED =
   'Stripe is not configured on this marketplace (STRIPE_SECRET_KEY): the payout stays pending, its earnings reserved, and is sent by the first run after Stripe is configured';
 
-/** Stripe's transfer_group for a run's Connect transfers (see README: a payout settles a balance, not one order). */
+/** Stripe's transfer_group for the part of a Connect payout that no sale accounts for (balance from ledger adjustments). */
 export const stripeTransferGroup = (runId: string) => `payout-run:${runId}`;
 
 export const payoutMemo = (batchId: string) => `payout:${batchId}`;
@@ -71,6 +73,7 @@ export class PayoutService {
   constructor(
     private readonly ledgerBook: LedgerRepository,
     private readonly payouts: PayoutRepository,
+    private readonly splits: SplitRepository,
     private readonly users: UserDirectoryService,
     private readonly chain: SolanaLedger,
     private readonly sender: ExactlyOnceSenderService,
@@ -246,14 +249,26 @@ export class PayoutService {
   }
 
   private async sendStripePayout(payout: PayoutRow): Promise<void> {
-    const transferGroup = stripeTransferGroup(payout.runId);
-    const transferId =
-      (await this.stripe.findTransfer(payout.id, transferGroup)) ??
-      (await this.stripe.createTransfer({ payoutId: payout.id, amountCents: payout.payAmount, destination: payout.destination, transferGroup }));
+    const transferIds: string[] = [];
+    for (const part of await this.payouts.fixTransferParts(payout.id, await this.transferParts(payout))) {
+      const transferGroup = part.orderId ?? stripeTransferGroup(payout.runId);
+      transferIds.push(
+        (await this.stripe.findTransfer(payout.id, transferGroup)) ??
+          (await this.stripe.createTransfer({ payoutId: payout.id, orderId: part.orderId, amountCents: part.amount, destination: payout.destination, transferGroup })),
+      );
+    }
     await this.dataSource.transaction(async (manager) => {
-      const paid = await this.payouts.markPaid(manager, payout.id, transferId);
+      const paid = await this.payouts.markPaid(manager, payout.id, transferIds.join(','));
       if (paid) await this.ledgerBook.post(manager, [payoutEntry(paid)]);
     });
+  }
+
+  /** One part per sale the payout pays, oldest earnings first (see allocatePayout). */
+  private async transferParts(payout: PayoutRow): Promise<TransferPart[]> {
+    const earnings = (await this.splits.earningsOf(payout.payeeId))
+      .filter((earning) => !earning.refunded && earning.account === payout.account && earning.currency === payout.currency)
+      .map((earning) => ({ orderId: earning.orderId, amount: earning.amount }));
+    return allocatePayout(earnings, await this.payouts.takenBefore(payout.id), payout.payAmount);
   }
 
   /** Sends one batch exactly once; on confirmation marks its payouts paid and posts one ledger entry per payout. */
