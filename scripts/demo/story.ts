@@ -264,6 +264,7 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     say(`ana chose USDC payouts to ${anaWallet}; the wallet contributor is paid to their sign-in wallet`);
     const run = await api.call('POST', '/v1/admin/payouts/run', { token: tokens.admin, expect: 200 });
     const names: Record<string, string> = { [tokens.ana.id]: 'ana', [tokens.bo.id]: 'wallet contributor' };
+    say('one payout per contributor and payable: the USDC sale’s earnings, and the card sale’s (USD, paid as USDC at par)');
     for (const p of run.payouts) {
       const outcome = `${p.status}${p.txSignature ? ` in ${p.txSignature}` : ''}${p.reason ? ` (${p.reason})` : ''}`;
       say(`${names[p.payee] ?? p.payee}: ${money(p.amount, p.currency)} -> ${p.destination}, ${outcome}`);
