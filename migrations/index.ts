@@ -12,6 +12,7 @@ import { LighterRevenueChecks1764806400100 } from './1764806400100-LighterRevenu
 import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTables.js';
 import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
 import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransferParts.js';
+import { OrdersTimeIndex1764806400500 } from './1764806400500-OrdersTimeIndex.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   PayoutLookupTables1764806400200,
   CreateDatasetSearchEntries1764806400300,
   PayoutTransferParts1764806400400,
+  OrdersTimeIndex1764806400500,
 ];
