@@ -8,6 +8,8 @@
  *   - through the HTTP API (`GET /v1/datasets?bbox=&from=&to=&modality=`), on a real app instance listening on a port;
  *   - as raw SQL: exactly the statement the API runs (buildSearchSql), on a pg client against the same database.
  * Prints p50 / p95 / p99 for both, their ratio, and the EXPLAIN (ANALYZE, BUFFERS) plans that justify the indexes.
+ * For scale, it also times the floor: the same statement behind a bare Node http server in its own process
+ * (bench/search-floor-server.ts), against raw SQL the same way.
  * Also times freezing a 10,000-file version (manifest leaves + Merkle root), which publication does.
  */
 import { spawn } from 'node:child_process';
@@ -166,7 +168,7 @@ type Runner = (query: SearchDatasetsQuery) => Promise<number>;
  * Times the API and the raw SQL on the same queries, query by query, alternating which goes first, so both meet
  * the same cache state (running all of one and then all of the other would hand the second a warmer cache).
  */
-async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Runner): Promise<{ http: number[]; sql: number[] }> {
+async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Runner, httpLabel = 'HTTP API'): Promise<{ http: number[]; sql: number[] }> {
   for (const query of items.slice(0, WARMUP)) {
     await viaHttp(query);
     await viaSql(query);
@@ -188,7 +190,7 @@ async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Ru
   }
   for (const side of ['http', 'sql'] as const) {
     const sorted = times[side].sort((a, b) => a - b);
-    const label = side === 'http' ? 'HTTP API' : 'raw SQL';
+    const label = side === 'http' ? httpLabel : 'raw SQL';
     console.log(`  ${label.padEnd(10)} p50 ${ms(quantile(sorted, 0.5))}  p95 ${ms(quantile(sorted, 0.95))}  p99 ${ms(quantile(sorted, 0.99))}  (${measured.length} queries, ${(hits[side] / measured.length).toFixed(1)} hits each)`);
   }
   console.log(`  HTTP / SQL at p95: ${(quantile(times.http, 0.95) / quantile(times.sql, 0.95)).toFixed(2)}x; at p50: ${(quantile(times.http, 0.5) / quantile(times.sql, 0.5)).toFixed(2)}x`);
@@ -307,6 +309,23 @@ async function main(): Promise<void> {
       return Math.min(query.limit, (await client.query(sql, params)).rowCount ?? 0);
     };
     await compare(items, viaHttp, viaSql);
+
+    // The floor any HTTP service pays over raw SQL on this machine: one more process hop, HTTP, JSON.
+    const floorPort = port + 1;
+    const floor = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'search-floor-server.js'), String(floorPort), url.toString()], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    try {
+      for (let i = 0; !(await fetch(`http://127.0.0.1:${floorPort}/?limit=1`).then((r) => r.ok, () => false)); i += 1) {
+        if (i > 100) throw new Error('the floor server did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      console.log(`\nThe same search behind a bare Node http server (no framework), for scale:`);
+      const viaFloor: Runner = async (query) => (await getJson(`http://127.0.0.1:${floorPort}/?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+      await compare(items, viaFloor, viaSql, 'bare HTTP');
+    } finally {
+      floor.kill('SIGTERM');
+    }
 
     const text = items.map((query, i) => ({ q: ['winter roads', 'highway', 'dashcam drive', 'survey'][i % 4], sort: 'relevance', limit: 20 }) as SearchDatasetsQuery);
     console.log(`\nSearch: full text only, by relevance:`);

@@ -1,0 +1,33 @@
+/**
+ * The floor for bench:search: the same search statement behind a bare Node http server (no framework, no
+ * validation, no middleware) over a pg pool, in its own process like the service. What separates the service from
+ * this is the framework; what separates this from raw SQL is the extra process hop and HTTP itself.
+ * Usage: node search-floor-server.js <port> <database url>
+ */
+import http from 'node:http';
+import pg from 'pg';
+import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.query.js';
+import { buildSearchSql } from '../src/catalog/repositories/dataset-search.sql.js';
+import { searchFilters } from '../src/catalog/services/catalog-search.service.js';
+
+const pool = new pg.Pool({ connectionString: process.argv[3], max: 10 });
+
+http
+  .createServer((req, res) => {
+    const query = Object.fromEntries(new URL(req.url ?? '/', 'http://floor').searchParams) as unknown as SearchDatasetsQuery;
+    query.limit = Number(query.limit ?? 20);
+    const filters = searchFilters(query);
+    const { sql, params } = buildSearchSql(filters);
+    pool.query(sql, params).then(
+      ({ rows }) => {
+        const body = JSON.stringify({ items: rows.slice(0, filters.limit), nextCursor: null });
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+      (error: Error) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(error.message);
+      },
+    );
+  })
+  .listen(Number(process.argv[2]), '127.0.0.1');
