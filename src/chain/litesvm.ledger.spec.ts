@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Signature, generateKeyPairSigner } from '@solana/kit';
 import { FindReferenceError, ValidateTransferError, encodeURL, findReference, validateTransfer } from '@solana/pay';
 import { ChainErrorCode } from './chain.exception.js';
@@ -172,6 +172,52 @@ describe('LiteSvmLedger', () => {
     const after = await reopened.recordMemo('after restart');
     expect(after.slot).toBeGreaterThan(paid.slot);
     await expect(reopened.findMemo(after.signature)).resolves.toBe('after restart');
+  });
+
+  it('journals transactions in an append-only file; a line no snapshot included (a crash in between) is dropped on load', async () => {
+    const crashDir = mkdtempSync(join(tmpdir(), 'litesvm-crash-'));
+    const livePath = join(crashDir, 'live', 'ledger.bin');
+    const crashedPath = join(crashDir, 'crashed', 'ledger.bin');
+    const lines = (path: string) => readFileSync(`${path}.journal`, 'utf8').split('\n').filter(Boolean);
+    const live = await LiteSvmLedger.open({ statePath: livePath });
+    const kept = await live.recordMemo('kept');
+    // The crash: the next transaction's line reaches the journal (and a partial one after it), its snapshot never does.
+    mkdirSync(dirname(crashedPath));
+    copyFileSync(livePath, crashedPath);
+    copyFileSync(`${livePath}.journal`, `${crashedPath}.journal`);
+    const before = lines(crashedPath).length;
+    const lost = await live.recordMemo('lost in the crash');
+    appendFileSync(`${crashedPath}.journal`, `${lines(livePath).at(-1)}\n{"partial`);
+
+    const reopened = await LiteSvmLedger.open({ statePath: crashedPath });
+    await expect(reopened.findMemo(kept.signature)).resolves.toBe('kept');
+    await expect(reopened.findMemo(lost.signature)).resolves.toBeNull();
+    expect(lines(crashedPath)).toHaveLength(before);
+    const next = await reopened.recordMemo('after the crash');
+    await expect((await LiteSvmLedger.open({ statePath: crashedPath })).findMemo(next.signature)).resolves.toBe('after the crash');
+    rmSync(crashDir, { recursive: true, force: true });
+  });
+
+  it('opens a state file from before the journal file (the whole journal inside it) and moves it to the new layout', async () => {
+    const legacyDir = mkdtempSync(join(tmpdir(), 'litesvm-legacy-'));
+    const path = join(legacyDir, 'ledger.bin');
+    const memo = await (await LiteSvmLedger.open({ statePath: path })).recordMemo('from the old layout');
+    // Rewrite the snapshot as the old layout wrote it: the transactions in its JSON part, no journal file.
+    const file = readFileSync(path);
+    const jsonLength = file.readUInt32LE(8);
+    const { journalLength: _count, ...state } = JSON.parse(file.subarray(12, 12 + jsonLength).toString('utf8')) as Record<string, unknown>;
+    const transactions = readFileSync(`${path}.journal`, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+    const json = Buffer.from(JSON.stringify({ ...state, transactions }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(json.length);
+    writeFileSync(path, Buffer.concat([file.subarray(0, 8), length, json, file.subarray(12 + jsonLength)]));
+    rmSync(`${path}.journal`);
+
+    const reopened = await LiteSvmLedger.open({ statePath: path });
+    await expect(reopened.findMemo(memo.signature)).resolves.toBe('from the old layout');
+    expect(readFileSync(`${path}.journal`, 'utf8').split('\n').filter(Boolean)).toHaveLength(transactions.length);
+    await expect((await LiteSvmLedger.open({ statePath: path })).findMemo(memo.signature)).resolves.toBe('from the old layout');
+    rmSync(legacyDir, { recursive: true, force: true });
   });
 
   it('pays 120 owners in ceil(120 / capacity) transactions through lookup tables, and finds and reads each batch back by its reference', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   type Address,
@@ -56,7 +56,21 @@ interface PersistedState {
   treasurySeed: string;
   demoBuyerSeed: string;
   usdcMint: Address;
-  transactions: unknown[];
+  /** How many lines of the journal file this snapshot includes. */
+  journalLength?: number;
+  /** Before the journal file: the whole journal, rewritten with every snapshot. Read once, then moved. */
+  transactions?: unknown[];
+}
+
+/** A journal line: one accepted transaction as JSON, bigints as decimal strings. */
+const journalLine = (tx: RecordedTransaction) => `${JSON.stringify(tx, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`;
+
+/** The first `count` complete lines of the journal file (later ones belong to no snapshot: see save). */
+function readJournal(path: string, count: number): unknown[] {
+  if (count === 0 || !existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.length - 1 < count) throw new ChainException(ChainErrorCode.LEDGER_STATE_INVALID, `${path} holds fewer transactions than its snapshot says (${count})`);
+  return lines.slice(0, count).map((line) => JSON.parse(line) as unknown);
 }
 
 /**
@@ -64,10 +78,13 @@ interface PersistedState {
  * authority = treasury), the treasury wallet and its USDC token account, and a demo buyer wallet holding SOL and
  * DEMO_BUYER_USDC, all created on first start.
  *
- * State: one file holding the LiteSVM snapshot (accounts, balances, its transaction history), the keys and the
- * journal of accepted transactions (wire bytes + balances, which LiteSVM does not keep), rewritten atomically
- * (temp file + rename) after every accepted transaction, so a restart finds every record and a crash never leaves
- * the snapshot and the journal out of step. The keys are dev-only and kept in clear, like the generated JWT secret.
+ * State: a snapshot file holding the LiteSVM state (accounts, balances) and the keys, rewritten atomically (temp
+ * file + rename) after every accepted transaction, and beside it an append-only journal of the accepted
+ * transactions (wire bytes + balances, which LiteSVM does not keep; one JSON line each, `<state>.journal`). A
+ * transaction's line is appended before the snapshot that includes it is written, and the snapshot records how many
+ * lines it includes: after a crash between the two, the extra line is dropped on load, like the transaction it
+ * describes. So a restart finds every record, the two never disagree, and a save costs the same however long the
+ * history. The keys are dev-only and kept in clear, like the generated JWT secret.
  *
  * LiteSVM accepts only its latest blockhash, and the adapter moves to a new slot and blockhash after each
  * transaction (so two identical transfers get distinct signatures), hence transactions are built and sent one at
@@ -246,6 +263,7 @@ export class LiteSvmLedger extends KitLedger {
       mint.address,
       [],
     );
+    ledger.rewriteJournal(); // an empty journal, whatever a journal file left without its snapshot held
     ledger.airdropSol(ledger.treasuryAddress, TREASURY_SOL);
     ledger.airdropSol(ledger.demoBuyerAddress, DEMO_BUYER_SOL);
     const space = getMintSize();
@@ -274,9 +292,11 @@ export class LiteSvmLedger extends KitLedger {
     const jsonStart = STATE_MAGIC.length + 4;
     const state = JSON.parse(file.subarray(jsonStart, jsonStart + jsonLength).toString('utf8')) as PersistedState;
     const svm = LiteSVM.fromBytes(new Uint8Array(file.subarray(jsonStart + jsonLength)));
+    const journalPath = `${statePath}.journal`;
+    const transactions = state.transactions ?? readJournal(journalPath, state.journalLength ?? 0);
     const treasurySeed = new Uint8Array(Buffer.from(state.treasurySeed, 'base64'));
     const demoBuyerSeed = new Uint8Array(Buffer.from(state.demoBuyerSeed, 'base64'));
-    return new LiteSvmLedger(
+    const ledger = new LiteSvmLedger(
       svm,
       statePath,
       await createKeyPairSignerFromPrivateKeyBytes(treasurySeed),
@@ -284,8 +304,12 @@ export class LiteSvmLedger extends KitLedger {
       await createKeyPairSignerFromPrivateKeyBytes(demoBuyerSeed),
       demoBuyerSeed,
       state.usdcMint,
-      state.transactions.map(reviveTransaction),
+      transactions.map(reviveTransaction),
     );
+    // Start the journal file over with exactly the snapshot's transactions: drops a line no snapshot included, and
+    // moves a state file from before the journal file to the new layout.
+    ledger.rewriteJournal();
+    return ledger;
   }
 
   private save(): void {
@@ -293,9 +317,9 @@ export class LiteSvmLedger extends KitLedger {
       treasurySeed: Buffer.from(this.treasurySeed).toString('base64'),
       demoBuyerSeed: Buffer.from(this.demoBuyerSeed).toString('base64'),
       usdcMint: this.usdcMint,
-      transactions: this.journal,
+      journalLength: this.journal.length,
     };
-    const json = Buffer.from(JSON.stringify(state, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)));
+    const json = Buffer.from(JSON.stringify(state));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);
     mkdirSync(dirname(this.statePath), { recursive: true });
@@ -304,9 +328,24 @@ export class LiteSvmLedger extends KitLedger {
     renameSync(temporary, this.statePath);
   }
 
+  /** Journals an accepted transaction; the snapshot written next includes it (see the class comment). */
   private append(tx: RecordedTransaction): void {
+    mkdirSync(dirname(this.statePath), { recursive: true });
+    appendFileSync(this.journalPath, journalLine(tx));
     this.journal.push(tx);
     this.index(tx);
+  }
+
+  private rewriteJournal(): void {
+    mkdirSync(dirname(this.statePath), { recursive: true });
+    const temporary = `${this.journalPath}.tmp`;
+    writeFileSync(temporary, this.journal.map(journalLine).join(''));
+    renameSync(temporary, this.journalPath);
+    this.save();
+  }
+
+  private get journalPath(): string {
+    return `${this.statePath}.journal`;
   }
 
   private index(tx: RecordedTransaction): void {
