@@ -5,12 +5,7 @@ import {
   type Signature,
   type TransactionSigner,
   type AddressesByLookupTableAddress,
-  appendTransactionMessageInstructions,
-  compressTransactionMessageUsingAddressLookupTables,
-  createTransactionMessage,
   fetchEncodedAccount,
-  pipe,
-  setTransactionMessageFeePayerSigner,
   setTransactionMessageLifetimeUsingBlockhash,
   signTransactionMessageWithSigners,
 } from '@solana/kit';
@@ -41,7 +36,7 @@ import {
   getCreateLookupTableInstruction,
   getExtendLookupTableInstruction,
 } from './lookup-table.js';
-import { MAX_TRANSACTION_BYTES, type UsdcTransfer, transactionSize, usdcBatchInstructions, usdcTransfersPerTransaction } from './usdc-batch.js';
+import { MAX_TRANSACTION_BYTES, type UsdcTransfer, transactionSize, usdcBatchInstructions, usdcTransfersPerTransaction, v0TransactionMessage } from './usdc-batch.js';
 
 /** Addresses per ExtendLookupTable transaction: 30 x 32 bytes leave room for the signature, keys and header. */
 const LOOKUP_TABLE_ADDRESSES_PER_EXTEND = 30;
@@ -96,17 +91,7 @@ export abstract class KitLedger extends SolanaLedger {
     feePayer: TransactionSigner = this.treasury,
     lookupTables?: AddressesByLookupTableAddress,
   ): Promise<LedgerReceipt> {
-    return this.runExclusive(async () => {
-      const lifetime = await this.latestBlockhash();
-      const plain = pipe(
-        createTransactionMessage({ version: 0 }),
-        (m) => setTransactionMessageFeePayerSigner(feePayer, m),
-        (m) => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
-        (m) => appendTransactionMessageInstructions(instructions, m),
-      );
-      const message = lookupTables ? compressTransactionMessageUsingAddressLookupTables(plain, lookupTables) : plain;
-      return this.submit(await signTransactionMessageWithSigners(message as typeof plain));
-    });
+    return this.runExclusive(() => this.executeNow(instructions, feePayer, lookupTables));
   }
 
   /**
@@ -142,14 +127,12 @@ export abstract class KitLedger extends SolanaLedger {
   }
 
   /** execute() for a caller already inside runExclusive. */
-  private async executeNow(instructions: readonly Instruction[]): Promise<LedgerReceipt> {
-    const lifetime = await this.latestBlockhash();
-    const message = pipe(
-      createTransactionMessage({ version: 0 }),
-      (m) => setTransactionMessageFeePayerSigner(this.treasury, m),
-      (m) => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
-      (m) => appendTransactionMessageInstructions(instructions, m),
-    );
+  private async executeNow(
+    instructions: readonly Instruction[],
+    feePayer: TransactionSigner = this.treasury,
+    lookupTables?: AddressesByLookupTableAddress,
+  ): Promise<LedgerReceipt> {
+    const message = v0TransactionMessage(feePayer, await this.latestBlockhash(), instructions, lookupTables);
     return this.submit(await signTransactionMessageWithSigners(message));
   }
 

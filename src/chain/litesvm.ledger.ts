@@ -62,6 +62,9 @@ interface PersistedState {
   transactions?: unknown[];
 }
 
+/** The journal file beside a state file. */
+const journalPathOf = (statePath: string) => `${statePath}.journal`;
+
 /** A journal line: one accepted transaction as JSON, bigints as decimal strings. */
 const journalLine = (tx: RecordedTransaction) => `${JSON.stringify(tx, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`;
 
@@ -292,8 +295,7 @@ export class LiteSvmLedger extends KitLedger {
     const jsonStart = STATE_MAGIC.length + 4;
     const state = JSON.parse(file.subarray(jsonStart, jsonStart + jsonLength).toString('utf8')) as PersistedState;
     const svm = LiteSVM.fromBytes(new Uint8Array(file.subarray(jsonStart + jsonLength)));
-    const journalPath = `${statePath}.journal`;
-    const transactions = state.transactions ?? readJournal(journalPath, state.journalLength ?? 0);
+    const transactions = state.transactions ?? readJournal(journalPathOf(statePath), state.journalLength ?? 0);
     const treasurySeed = new Uint8Array(Buffer.from(state.treasurySeed, 'base64'));
     const demoBuyerSeed = new Uint8Array(Buffer.from(state.demoBuyerSeed, 'base64'));
     const ledger = new LiteSvmLedger(
@@ -328,9 +330,11 @@ export class LiteSvmLedger extends KitLedger {
     renameSync(temporary, this.statePath);
   }
 
-  /** Journals an accepted transaction; the snapshot written next includes it (see the class comment). */
+  /**
+   * Journals an accepted transaction; the snapshot written next includes it (see the class comment). The folder
+   * exists: create() and load() write the journal file before any transaction.
+   */
   private append(tx: RecordedTransaction): void {
-    mkdirSync(dirname(this.statePath), { recursive: true });
     appendFileSync(this.journalPath, journalLine(tx));
     this.journal.push(tx);
     this.index(tx);
@@ -345,7 +349,7 @@ export class LiteSvmLedger extends KitLedger {
   }
 
   private get journalPath(): string {
-    return `${this.statePath}.journal`;
+    return journalPathOf(this.statePath);
   }
 
   private index(tx: RecordedTransaction): void {

@@ -57,16 +57,29 @@ export function usdcBatchInstructions(
 
 const PLACEHOLDER_BLOCKHASH = '11111111111111111111111111111111' as Blockhash;
 
-/** The wire size of a v0 transaction holding `instructions`, fee paid by `feePayer`, compressed with `lookupTables` if given. */
-export function transactionSize(feePayer: TransactionSigner, instructions: readonly Instruction[], lookupTables?: AddressesByLookupTableAddress): number {
+/**
+ * The v0 message every ledger transaction is: fee payer, blockhash lifetime, instructions; compressed with
+ * `lookupTables` when given (payout batches), otherwise naming every account itself (so @solana/pay can read it).
+ */
+export function v0TransactionMessage(
+  feePayer: TransactionSigner,
+  lifetime: Parameters<typeof setTransactionMessageLifetimeUsingBlockhash>[0],
+  instructions: readonly Instruction[],
+  lookupTables?: AddressesByLookupTableAddress,
+) {
   const plain = pipe(
     createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(feePayer, m),
-    (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: PLACEHOLDER_BLOCKHASH, lastValidBlockHeight: 0n }, m),
+    (m) => setTransactionMessageLifetimeUsingBlockhash(lifetime, m),
     (m) => appendTransactionMessageInstructions(instructions, m),
   );
-  const message = lookupTables ? compressTransactionMessageUsingAddressLookupTables(plain, lookupTables) : plain;
-  return getTransactionEncoder().encode(compileTransaction(message as typeof plain)).length;
+  return lookupTables ? (compressTransactionMessageUsingAddressLookupTables(plain, lookupTables) as typeof plain) : plain;
+}
+
+/** The wire size of a v0 transaction holding `instructions`, fee paid by `feePayer`, compressed with `lookupTables` if given. */
+export function transactionSize(feePayer: TransactionSigner, instructions: readonly Instruction[], lookupTables?: AddressesByLookupTableAddress): number {
+  const message = v0TransactionMessage(feePayer, { blockhash: PLACEHOLDER_BLOCKHASH, lastValidBlockHeight: 0n }, instructions, lookupTables);
+  return getTransactionEncoder().encode(compileTransaction(message)).length;
 }
 
 /** A distinct, deterministic stand-in address for sizing. */

@@ -33,8 +33,6 @@ import { SolanaPayService } from './services/solana-pay.service.js';
 import { StripeWebhookService } from './services/stripe-webhook.service.js';
 import { StripeModule } from '../stripe/stripe.module.js';
 
-export { stripeGatewayFor } from '../stripe/stripe.module.js';
-
 export const CHECKOUT_ENTITIES = [OrderEntity, PaymentEntity, EntitlementEntity, EntitlementSeatEntity, StripeEventEntity];
 
 export const CHECKOUT_CONTROLLERS = [OrdersController, MyOrdersController, AdminOrdersController, AdminOrderListController, StripeWebhookController, PlatformKeysController];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
-import { stripeGatewayFor } from './checkout.module.js';
+import { stripeGatewayFor } from '../stripe/stripe.module.js';
 import { PlatformSigner, fromBase58, toBase58 } from './licence-certificate.js';
 import { resolvePlatformSigner } from './platform-signing-key.js';
 import { StripeSdkGateway, UnconfiguredStripeGateway } from '../stripe/stripe-sdk.gateway.js';

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { KeysetPosition } from '../../common/keyset-cursor.js';
 import { OrderEntity } from '../entities/order.entity.js';
+import type { OrderStatus } from '../order-state-machine.js';
 
 export type OrderPatch = QueryDeepPartialEntity<OrderEntity>;
 
@@ -39,6 +41,15 @@ export class OrderRepository {
       .where("o.dataset_id = :datasetId AND o.version = :version AND o.exclusive AND o.status IN ('paid', 'fulfilled')", { datasetId, version });
     if (exceptOrderId) query.andWhere('o.id <> :exceptOrderId', { exceptOrderId });
     return query.getOne();
+  }
+
+  /** Every order (optionally of one status and payment method), newest first, after the keyset position `before`. */
+  listAll(filters: { status?: OrderStatus; paymentMethod?: 'card' | 'solana' }, limit: number, before?: KeysetPosition): Promise<OrderEntity[]> {
+    const builder = this.orders.createQueryBuilder('o').orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
+    if (filters.status) builder.andWhere('o.status = :status', { status: filters.status });
+    if (filters.paymentMethod) builder.andWhere('o.payment_method = :paymentMethod', { paymentMethod: filters.paymentMethod });
+    if (before) builder.andWhere('(o.created_at, o.id) < (:createdAt, :id)', before);
+    return builder.getMany();
   }
 
   /** Orders the user placed alone or that one of their organisations holds, newest first. */

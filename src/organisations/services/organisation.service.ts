@@ -96,9 +96,7 @@ export class OrganisationService {
   /** Any member may leave, except the last owner (who must hand over ownership first). */
   async leave(user: AuthUser, organisationId: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const organisation = await this.organisations.lockForUpdate(organisationId, manager);
-      const membership = organisation && (await this.organisations.findMembership(organisationId, user.id, manager));
-      if (!membership) throw this.notFound(organisationId);
+      const membership = await this.lockMembership(user, organisationId, manager);
       if (membership.role === 'owner') await this.keepAnOwner(organisationId, manager);
       await this.organisations.deleteMember(organisationId, user.id, manager);
     });
@@ -128,10 +126,16 @@ export class OrganisationService {
     return this.organisations.memberIds(organisationId, manager);
   }
 
-  private async lockAsManager(user: AuthUser, organisationId: string, manager: EntityManager): Promise<OrganisationRole> {
+  /** Locks the organisation's row and answers the user's membership; not a member (or no such organisation): 404. */
+  private async lockMembership(user: AuthUser, organisationId: string, manager: EntityManager): Promise<OrganisationMemberEntity> {
     const organisation = await this.organisations.lockForUpdate(organisationId, manager);
     const membership = organisation && (await this.organisations.findMembership(organisationId, user.id, manager));
     if (!membership) throw this.notFound(organisationId);
+    return membership;
+  }
+
+  private async lockAsManager(user: AuthUser, organisationId: string, manager: EntityManager): Promise<OrganisationRole> {
+    const membership = await this.lockMembership(user, organisationId, manager);
     if (!canManage(membership.role)) throw this.forbidden('Only owners and admins manage members');
     return membership.role;
   }

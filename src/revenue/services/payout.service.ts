@@ -113,7 +113,7 @@ export class PayoutService {
     await this.chain.ensureTokenAccounts(usdcDestinations.map((wallet) => address(wallet)));
     const memoBytes = payoutMemo(runId).length;
     const plainCapacity = this.chain.usdcBatchCapacity(memoBytes, false);
-    const { tableOf, transactions: lookupTableTransactions } = await this.prepareLookupTables([...new Set(usdcDestinations)], memoBytes);
+    const { tableOf, transactions: lookupTableTransactions } = await this.prepareLookupTables([...new Set(usdcDestinations)], memoBytes, plainCapacity);
 
     const held: PayoutOutcome[] = [];
     await this.dataSource.transaction(async (manager) => {
@@ -191,8 +191,11 @@ export class PayoutService {
    * accounts of as many whole batches as fit in 256 entries (4 x 57), so every batch loads from exactly one table.
    * A table is created before the plan commits; a payee the plan then drops only leaves an unused entry.
    */
-  private async prepareLookupTables(wallets: readonly string[], memoBytes: number): Promise<{ tableOf: Map<string, string>; transactions: number }> {
-    const plain = this.chain.usdcBatchCapacity(memoBytes, false);
+  private async prepareLookupTables(
+    wallets: readonly string[],
+    memoBytes: number,
+    plain: number,
+  ): Promise<{ tableOf: Map<string, string>; transactions: number }> {
     if (wallets.length <= plain * LOOKUP_TABLE_MIN_PLAIN_TRANSACTIONS) return { tableOf: new Map(), transactions: 0 };
     const perBatch = this.chain.usdcBatchCapacity(memoBytes, true);
     const perTable = Math.floor((LOOKUP_TABLE_MAX_ADDRESSES - 1) / perBatch) * perBatch;
@@ -231,10 +234,11 @@ export class PayoutService {
   }
 
   /**
-   * Sends every unbooked Stripe payout (this run's and any left behind), each exactly once: the transfer carries the
-   * payout id as its idempotency key, so sending again after a crash between "sent" and "booked" answers the same
-   * transfer (and past Stripe's 24-hour key lifetime, findTransfer adopts it); the payout is booked in the ledger in
-   * the transaction that marks it paid, conditional on it still being unbooked. A failure is retried by the next run.
+   * Sends every unbooked Stripe payout (this run's and any left behind), each exactly once: its transfers (one per
+   * sale, parts fixed on the first send) carry the payout and order ids in their idempotency keys, so sending again
+   * after a crash between "sent" and "booked" answers the same transfers (and past Stripe's 24-hour key lifetime,
+   * findTransfer adopts them); the payout is booked in the ledger in the transaction that marks it paid, conditional
+   * on it still being unbooked. A failure is retried by the next run.
    */
   async sendStripePayouts(): Promise<void> {
     if (!this.stripe.configured) return;
