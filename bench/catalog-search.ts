@@ -36,14 +36,66 @@ const WARMUP = 50;
 
 // 60 cities: [lon, lat]. Captures scatter within ~0.3 degrees of their dataset's city.
 const CITIES: [number, number][] = [
-  [-122.42, 37.77], [-118.24, 34.05], [-74.0, 40.71], [-87.63, 41.88], [-95.37, 29.76], [-79.38, 43.65], [-73.57, 45.5],
-  [-99.13, 19.43], [-46.63, -23.55], [-58.38, -34.6], [-70.65, -33.45], [-77.04, -12.05], [-74.07, 4.71], [-0.13, 51.51],
-  [2.35, 48.86], [13.4, 52.52], [11.58, 48.14], [14.51, 46.06], [16.37, 48.21], [4.9, 52.37], [12.5, 41.9], [-3.7, 40.42],
-  [2.17, 41.39], [18.07, 59.33], [10.75, 59.91], [24.94, 60.17], [21.01, 52.23], [14.42, 50.09], [19.04, 47.5], [26.1, 44.43],
-  [28.98, 41.01], [37.62, 55.75], [31.24, 30.04], [3.38, 6.52], [36.82, -1.29], [18.42, -33.92], [28.05, -26.2], [55.27, 25.2],
-  [51.53, 25.29], [46.68, 24.71], [72.88, 19.08], [77.21, 28.61], [77.59, 12.97], [80.27, 13.08], [90.41, 23.81], [100.5, 13.76],
-  [103.82, 1.35], [106.85, -6.21], [121.47, 31.23], [116.4, 39.9], [114.17, 22.32], [121.56, 25.03], [126.98, 37.57],
-  [139.69, 35.69], [135.5, 34.69], [151.21, -33.87], [144.96, -37.81], [174.76, -36.85], [153.03, -27.47], [115.86, -31.95],
+  [-122.42, 37.77],
+  [-118.24, 34.05],
+  [-74.0, 40.71],
+  [-87.63, 41.88],
+  [-95.37, 29.76],
+  [-79.38, 43.65],
+  [-73.57, 45.5],
+  [-99.13, 19.43],
+  [-46.63, -23.55],
+  [-58.38, -34.6],
+  [-70.65, -33.45],
+  [-77.04, -12.05],
+  [-74.07, 4.71],
+  [-0.13, 51.51],
+  [2.35, 48.86],
+  [13.4, 52.52],
+  [11.58, 48.14],
+  [14.51, 46.06],
+  [16.37, 48.21],
+  [4.9, 52.37],
+  [12.5, 41.9],
+  [-3.7, 40.42],
+  [2.17, 41.39],
+  [18.07, 59.33],
+  [10.75, 59.91],
+  [24.94, 60.17],
+  [21.01, 52.23],
+  [14.42, 50.09],
+  [19.04, 47.5],
+  [26.1, 44.43],
+  [28.98, 41.01],
+  [37.62, 55.75],
+  [31.24, 30.04],
+  [3.38, 6.52],
+  [36.82, -1.29],
+  [18.42, -33.92],
+  [28.05, -26.2],
+  [55.27, 25.2],
+  [51.53, 25.29],
+  [46.68, 24.71],
+  [72.88, 19.08],
+  [77.21, 28.61],
+  [77.59, 12.97],
+  [80.27, 13.08],
+  [90.41, 23.81],
+  [100.5, 13.76],
+  [103.82, 1.35],
+  [106.85, -6.21],
+  [121.47, 31.23],
+  [116.4, 39.9],
+  [114.17, 22.32],
+  [121.56, 25.03],
+  [126.98, 37.57],
+  [139.69, 35.69],
+  [135.5, 34.69],
+  [151.21, -33.87],
+  [144.96, -37.81],
+  [174.76, -36.85],
+  [153.03, -27.47],
+  [115.86, -31.95],
 ];
 const MODALITIES = ['video', 'pointcloud', 'telemetry', 'gnss', 'mesh'];
 
@@ -82,7 +134,10 @@ async function seed(client: pg.Client): Promise<void> {
   await client.query(`INSERT INTO users (id, email, password_hash, role, created_at, updated_at)
     SELECT md5('user' || g)::uuid, 'contributor' || g || '@bench.test', 'x', 'contributor', now(), now() FROM generate_series(1, ${CONTRIBUTORS}) g`);
   await client.query(`CREATE TEMP TABLE cities (n int PRIMARY KEY, lon float8, lat float8)`);
-  await client.query(`INSERT INTO cities SELECT n - 1, (c->>0)::float8, (c->>1)::float8 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(c, n)`, [JSON.stringify(CITIES)]);
+  await client.query(
+    `INSERT INTO cities SELECT n - 1, (c->>0)::float8, (c->>1)::float8 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(c, n)`,
+    [JSON.stringify(CITIES)],
+  );
   // One row per dataset: its city, modality, start time, contributor, licence and price.
   await client.query(`CREATE TEMP TABLE seed_datasets AS
     SELECT d, (d * 7919) % ${CITIES.length} AS city, (ARRAY['video','pointcloud','telemetry','gnss','mesh'])[1 + (d * 31) % 5] AS modality,
@@ -158,7 +213,7 @@ function queries(count: number): SearchDatasetsQuery[] {
       to: to.toISOString(),
       modality: MODALITIES[Math.floor(next() * MODALITIES.length)],
       limit: 20,
-    } as SearchDatasetsQuery;
+    };
   });
 }
 
@@ -168,7 +223,12 @@ type Runner = (query: SearchDatasetsQuery) => Promise<number>;
  * Times the API and the raw SQL on the same queries, query by query, alternating which goes first, so both meet
  * the same cache state (running all of one and then all of the other would hand the second a warmer cache).
  */
-async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Runner, httpLabel = 'HTTP API'): Promise<{ http: number[]; sql: number[] }> {
+async function compare(
+  items: SearchDatasetsQuery[],
+  viaHttp: Runner,
+  viaSql: Runner,
+  httpLabel = 'HTTP API',
+): Promise<{ http: number[]; sql: number[] }> {
   for (const query of items.slice(0, WARMUP)) {
     await viaHttp(query);
     await viaSql(query);
@@ -191,9 +251,13 @@ async function compare(items: SearchDatasetsQuery[], viaHttp: Runner, viaSql: Ru
   for (const side of ['http', 'sql'] as const) {
     const sorted = times[side].sort((a, b) => a - b);
     const label = side === 'http' ? httpLabel : 'raw SQL';
-    console.log(`  ${label.padEnd(10)} p50 ${ms(quantile(sorted, 0.5))}  p95 ${ms(quantile(sorted, 0.95))}  p99 ${ms(quantile(sorted, 0.99))}  (${measured.length} queries, ${(hits[side] / measured.length).toFixed(1)} hits each)`);
+    console.log(
+      `  ${label.padEnd(10)} p50 ${ms(quantile(sorted, 0.5))}  p95 ${ms(quantile(sorted, 0.95))}  p99 ${ms(quantile(sorted, 0.99))}  (${measured.length} queries, ${(hits[side] / measured.length).toFixed(1)} hits each)`,
+    );
   }
-  console.log(`  HTTP / SQL at p95: ${(quantile(times.http, 0.95) / quantile(times.sql, 0.95)).toFixed(2)}x; at p50: ${(quantile(times.http, 0.5) / quantile(times.sql, 0.5)).toFixed(2)}x`);
+  console.log(
+    `  HTTP / SQL at p95: ${(quantile(times.http, 0.95) / quantile(times.sql, 0.95)).toFixed(2)}x; at p50: ${(quantile(times.http, 0.5) / quantile(times.sql, 0.5)).toFixed(2)}x`,
+  );
   return times;
 }
 
@@ -236,7 +300,14 @@ function merkleBench(): void {
     captureIds: captures.map((c) => c.id),
     sampleCaptureIds: [],
     licenceTemplateId: randomUUID(),
-    licenceTerms: { permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: true }, attributionRequired: false, territory: ['WORLD'], termMonths: null, exclusive: false, maxSeats: null },
+    licenceTerms: {
+      permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: true },
+      attributionRequired: false,
+      territory: ['WORLD'],
+      termMonths: null,
+      exclusive: false,
+      maxSeats: null,
+    },
     priceUsdCents: 100_000,
     declarations: {},
     splitPolicy: null,
@@ -249,7 +320,9 @@ function merkleBench(): void {
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  console.log(`\nFreezing a 10,000-file version (paths, dsv1 leaves, Merkle root, coverage, weights): median ${ms(quantile(times, 0.5))}, max ${ms(times.at(-1) ?? 0)} over 7 rounds`);
+  console.log(
+    `\nFreezing a 10,000-file version (paths, dsv1 leaves, Merkle root, coverage, weights): median ${ms(quantile(times, 0.5))}, max ${ms(times.at(-1) ?? 0)} over 7 rounds`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -287,7 +360,14 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let i = 0; !(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)); i += 1) {
+  for (
+    let i = 0;
+    !(await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i += 1
+  ) {
     if (i > 300) throw new Error('the service did not start');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -296,13 +376,16 @@ async function main(): Promise<void> {
   try {
     if (reuse) console.log(`\nReusing the seeded database ${name} (BENCH_REUSE)`);
     else {
-      console.log(`\nSeeding ${DATASETS.toLocaleString()} datasets, ${(DATASETS * CAPTURES_PER_DATASET).toLocaleString()} captures, ${CONTRIBUTORS} contributors:`);
+      console.log(
+        `\nSeeding ${DATASETS.toLocaleString()} datasets, ${(DATASETS * CAPTURES_PER_DATASET).toLocaleString()} captures, ${CONTRIBUTORS} contributors:`,
+      );
       await seed(client);
     }
     const items = queries(QUERIES + WARMUP);
     console.log(`\nSearch: bbox (city, 0.2-1.0 degree box) + 90-day time range + modality, newest first, 20 per page:`);
     const base = `http://127.0.0.1:${port}/v1/datasets`;
-    const viaHttp: Runner = async (query) => (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+    const viaHttp: Runner = async (query) =>
+      (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
     // The statement fetches limit + 1 rows to know whether there is a next page; the API shows `limit`.
     const viaSql: Runner = async (query) => {
       const { sql, params } = buildSearchSql(searchFilters(query));
@@ -312,27 +395,43 @@ async function main(): Promise<void> {
 
     // The floor any HTTP service pays over raw SQL on this machine: one more process hop, HTTP, JSON.
     const floorPort = port + 1;
-    const floor = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'search-floor-server.js'), String(floorPort), url.toString()], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const floor = spawn(
+      process.execPath,
+      [join(dirname(fileURLToPath(import.meta.url)), 'search-floor-server.js'), String(floorPort), url.toString()],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     try {
-      for (let i = 0; !(await fetch(`http://127.0.0.1:${floorPort}/?limit=1`).then((r) => r.ok, () => false)); i += 1) {
+      for (
+        let i = 0;
+        !(await fetch(`http://127.0.0.1:${floorPort}/?limit=1`).then(
+          (r) => r.ok,
+          () => false,
+        ));
+        i += 1
+      ) {
         if (i > 100) throw new Error('the floor server did not start');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       console.log(`\nThe same search behind a bare Node http server (no framework), for scale:`);
-      const viaFloor: Runner = async (query) => (await getJson(`http://127.0.0.1:${floorPort}/?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+      const viaFloor: Runner = async (query) =>
+        (await getJson(`http://127.0.0.1:${floorPort}/?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
       await compare(items, viaFloor, viaSql, 'bare HTTP');
     } finally {
       floor.kill('SIGTERM');
     }
 
-    const text = items.map((query, i) => ({ q: ['winter roads', 'highway', 'dashcam drive', 'survey'][i % 4], sort: 'relevance', limit: 20 }) as SearchDatasetsQuery);
+    const text = items.map((query, i): SearchDatasetsQuery => ({
+      q: ['winter roads', 'highway', 'dashcam drive', 'survey'][i % 4],
+      sort: 'relevance',
+      limit: 20,
+    }));
     console.log(`\nSearch: full text only, by relevance:`);
     await compare(text.slice(0, WARMUP + 100), viaHttp, viaSql);
 
     await explain(client, 'bbox + time + modality (the benchmark query)', items[0]);
-    await explain(client, 'bbox only, sorted by price', { bbox: items[1].bbox, sort: 'price', limit: 20 } as SearchDatasetsQuery);
+    await explain(client, 'bbox only, sorted by price', { bbox: items[1].bbox, sort: 'price' as const, limit: 20 });
     await explain(client, 'full text, by relevance', text[0]);
   } finally {
     agent.destroy();

@@ -59,7 +59,11 @@ async function main(): Promise<void> {
     const admin = await logIn(t, 'root@marketplace.test', 'correct-horse-battery');
     const contributor = await signUp(t, 'alice@example.com', 'contributor');
     const buyer = await signUp(t, 'buyer@example.com', 'buyer');
-    const { datasetId } = await publishDataset(t, { contributor, admin }, { title: 'Bench drives', licenceSlug: 'commercial-ai-training', priceUsdCents: 1999, seed: 1 });
+    const { datasetId } = await publishDataset(
+      t,
+      { contributor, admin },
+      { title: 'Bench drives', licenceSlug: 'commercial-ai-training', priceUsdCents: 1999, seed: 1 },
+    );
 
     const steps = { create: [] as number[], pay: [] as number[], confirm: [] as number[] };
     const timed = async <T>(list: number[], work: () => Promise<T>): Promise<T> => {
@@ -76,7 +80,11 @@ async function main(): Promise<void> {
       if (paid.status !== 'paid') throw new Error(`order ${order.id} is ${paid.status}`);
       return performance.now() - started;
     };
-    const median = (list: number[]) => percentile([...list].sort((a, b) => a - b), 50).toFixed(1);
+    const median = (list: number[]) =>
+      percentile(
+        [...list].sort((a, b) => a - b),
+        50,
+      ).toFixed(1);
 
     const sequential: number[] = [];
     const sequentialSeconds = await pool(ORDERS, 1, async () => void sequential.push(await roundTrip()));
@@ -86,7 +94,9 @@ async function main(): Promise<void> {
     const concurrentSeconds = await pool(ORDERS, CONCURRENCY, async () => void concurrentLatency.push(await roundTrip()));
     concurrentLatency.sort((a, b) => a - b);
     console.log(`Solana order round trip (create + pay on LiteSVM + confirm), ${ORDERS} orders each run:`);
-    console.log(`  1 buyer:  ${(ORDERS / sequentialSeconds).toFixed(1)} orders/s, latency p50 ${percentile(sequential, 50).toFixed(1)} ms, p95 ${percentile(sequential, 95).toFixed(1)} ms`);
+    console.log(
+      `  1 buyer:  ${(ORDERS / sequentialSeconds).toFixed(1)} orders/s, latency p50 ${percentile(sequential, 50).toFixed(1)} ms, p95 ${percentile(sequential, 95).toFixed(1)} ms`,
+    );
     console.log(`            medians per step: ${stepMedians}`);
     console.log(
       `  ${CONCURRENCY} buyers: ${(ORDERS / concurrentSeconds).toFixed(1)} orders/s, latency p50 ${percentile(concurrentLatency, 50).toFixed(1)} ms, p95 ${percentile(concurrentLatency, 95).toFixed(1)} ms`,
@@ -119,8 +129,11 @@ async function main(): Promise<void> {
     );
     console.log(`Stripe webhooks: ${deliveries.length} deliveries (${deliveries.length - events.length} duplicates), ${CONCURRENCY} at a time:`);
     console.log(`  ${(deliveries.length / webhookSeconds).toFixed(1)} events/s; answered as duplicates: ${duplicates}`);
-    console.log(`  orders paid ${check.paid}/${ORDERS}, charges ${check.charges}, entitlements ${check.entitlements}, orders paid twice: ${check.doubled}`);
-    if (Number(check.doubled) !== 0 || Number(check.entitlements) !== ORDERS || duplicates !== deliveries.length - events.length) process.exitCode = 1;
+    console.log(
+      `  orders paid ${check.paid}/${ORDERS}, charges ${check.charges}, entitlements ${check.entitlements}, orders paid twice: ${check.doubled}`,
+    );
+    if (Number(check.doubled) !== 0 || Number(check.entitlements) !== ORDERS || duplicates !== deliveries.length - events.length)
+      process.exitCode = 1;
   } finally {
     await t.close();
     await stripe.stop();

@@ -36,7 +36,8 @@ const GROSS = 1_000_000_000n; // 1,000 USDC
 
 const ms = (start: number) => `${(performance.now() - start).toFixed(0)} ms`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 /** A short name for a statement in the breakdown: its verb and first table. */
 function statementLabel(sql: string): string {
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
     const ledger = app.get(LiteSvmLedger);
     const dataSource = app.get(DataSource);
 
-    const contributors = Array.from({ length: CONTRIBUTORS }, () => ({ userId: randomUUID(), weight: BigInt(1 + Math.floor(Math.random() * 5_000_000)) }));
+    const contributors = Array.from({ length: CONTRIBUTORS }, () => ({
+      userId: randomUUID(),
+      weight: BigInt(1 + Math.floor(Math.random() * 5_000_000)),
+    }));
     const wallets = contributors.map(() => getAddressDecoder().decode(randomBytes(32)));
     // Half the contributors signed in with a wallet (their leaf names it), half are known by user id.
     const payees = Object.fromEntries(contributors.map((c, i) => [c.userId, i % 2 === 0 ? wallets[i] : c.userId]));
@@ -91,10 +95,19 @@ async function main(): Promise<void> {
 
     console.log(`\n1. split + ledger + outbox for one sale with ${CONTRIBUTORS.toLocaleString()} contributors (target < 500 ms)`);
     let start = performance.now();
-    const shares = computeSplit({ gross: GROSS, platformFeeBps: 1500, curatorBps: 500, contributors: contributors.map((c) => ({ id: c.userId, weight: c.weight })) });
+    const shares = computeSplit({
+      gross: GROSS,
+      platformFeeBps: 1500,
+      curatorBps: 500,
+      contributors: contributors.map((c) => ({ id: c.userId, weight: c.weight })),
+    });
     console.log(`   split arithmetic alone: ${ms(start)}`);
     start = performance.now();
-    buildSplitRecord(randomUUID(), 'USDC', shares.contributors.map(({ id, amount }) => ({ role: 'contributor' as const, payee: payees[id], userId: id, amount })));
+    buildSplitRecord(
+      randomUUID(),
+      'USDC',
+      shares.contributors.map(({ id, amount }) => ({ role: 'contributor' as const, payee: payees[id], userId: id, amount })),
+    );
     console.log(`   leaves + Merkle root alone: ${ms(start)}`);
     // Each sale in its own transaction on one query runner whose statements are timed: the rest of the time is
     // JavaScript (split arithmetic, leaves, Merkle tree, parameter arrays) and the driver.
@@ -102,7 +115,15 @@ async function main(): Promise<void> {
     const breakdown = new Map<string, number[]>();
     const add = (label: string, value: number) => breakdown.set(label, [...(breakdown.get(label) ?? []), value]);
     for (let i = 0; i < SALES; i += 1) {
-      const sale = { orderId: randomUUID(), datasetId: prepared.datasetId, version: 1, buyerId: randomUUID(), currency: 'USDC' as const, gross: GROSS, paymentReference: `bench-${i}` };
+      const sale = {
+        orderId: randomUUID(),
+        datasetId: prepared.datasetId,
+        version: 1,
+        buyerId: randomUUID(),
+        currency: 'USDC' as const,
+        gross: GROSS,
+        paymentReference: `bench-${i}`,
+      };
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       const statements = new Map<string, number>();
@@ -142,15 +163,22 @@ async function main(): Promise<void> {
     console.log(`   over ${SALES} sales: ${summary(timings)} (the first one warms up)`);
     console.log('   breakdown (per sale, same percentiles; the Merkle root is computed while the ledger statement runs):');
     for (const [label, values] of [...breakdown].sort((a, b) => median(b[1]) - median(a[1]))) {
-      console.log(`     ${label.padEnd(50)} p50 ${median(values).toFixed(1).padStart(6)}, p95 ${percentile(values, 95).toFixed(1).padStart(6)}, max ${Math.max(...values).toFixed(1).padStart(6)} ms`);
+      console.log(
+        `     ${label.padEnd(50)} p50 ${median(values).toFixed(1).padStart(6)}, p95 ${percentile(values, 95).toFixed(1).padStart(6)}, max ${Math.max(
+          ...values,
+        )
+          .toFixed(1)
+          .padStart(6)} ms`,
+      );
     }
     if (SPLIT_ONLY) return;
 
     console.log(`\n2. payout run for ${CONTRIBUTORS.toLocaleString()} contributors on LiteSVM`);
-    await dataSource.query(
-      `INSERT INTO revenue_payout_methods (user_id, kind, wallet) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
-      [contributors.map((c) => c.userId), contributors.map(() => 'usdc'), wallets],
-    );
+    await dataSource.query(`INSERT INTO revenue_payout_methods (user_id, kind, wallet) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`, [
+      contributors.map((c) => c.userId),
+      contributors.map(() => 'usdc'),
+      wallets,
+    ]);
     await ledger.airdropUsdc(ledger.treasuryAddress, GROSS * BigInt(SALES));
     const memoBytes = payoutMemo(randomUUID()).length;
     const plainCapacity = ledger.usdcBatchCapacity(memoBytes);
@@ -164,10 +192,16 @@ async function main(): Promise<void> {
     const paid = run.payouts.filter((p) => p.status === 'paid').length;
     const target = Math.ceil(paid / 55);
     console.log(`   token accounts created first: ${setupTransactions} transactions in ${setupTime} (once per new payee; none on later runs)`);
-    console.log(`   capacity (measured by compiling, memo + reference): ${plainCapacity} transfers per transaction without a lookup table, ${tableCapacity} with one`);
-    console.log(`   payouts: ${paid} paid (${run.payouts.length - paid} not) in ${run.transactions} payout transactions + ${run.lookupTableTransactions} lookup-table setup transactions, ${runTime} in all`);
+    console.log(
+      `   capacity (measured by compiling, memo + reference): ${plainCapacity} transfers per transaction without a lookup table, ${tableCapacity} with one`,
+    );
+    console.log(
+      `   payouts: ${paid} paid (${run.payouts.length - paid} not) in ${run.transactions} payout transactions + ${run.lookupTableTransactions} lookup-table setup transactions, ${runTime} in all`,
+    );
     const off = (run.transactions / target - 1) * 100;
-    console.log(`   against ceil(${paid} / 55) = ${target}: ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'above' : 'below'} it (without tables: ceil(${paid} / ${plainCapacity}) = ${Math.ceil(paid / plainCapacity)})`);
+    console.log(
+      `   against ceil(${paid} / 55) = ${target}: ${Math.abs(off).toFixed(1)}% ${off > 0 ? 'above' : 'below'} it (without tables: ceil(${paid} / ${plainCapacity}) = ${Math.ceil(paid / plainCapacity)})`,
+    );
     const again = await payouts.run().then((result) => result.payouts.filter((p) => p.status !== 'held'));
     console.log(`   second run: ${again.length} payouts (balances already paid; the curator, who has no payout method, stays held)`);
     // New earnings for the same payees: the lookup tables recorded by the first run are reused, no setup.

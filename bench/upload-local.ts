@@ -19,7 +19,9 @@ const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 
@@ -42,12 +44,27 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = spawn(process.execPath, ['dist-bench/src/main.js'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '0', DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: base,
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: '0',
+      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
     for (let i = 0; ; i += 1) {
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 300) throw new Error('the service did not start');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -67,7 +84,7 @@ async function main(): Promise<void> {
       const start = (part.partNumber - 1) * partSizeBytes;
       const end = Math.min(sizeBytes, start + partSizeBytes) - 1;
       const body = Readable.toWeb(createReadStream(file, { start, end, highWaterMark: 1 << 20 })) as ReadableStream;
-      const res = await fetch(part.url, { method: 'PUT', body, duplex: 'half', headers: { 'content-length': String(end - start + 1) } } as RequestInit);
+      const res = await fetch(part.url, { method: 'PUT', body, duplex: 'half', headers: { 'content-length': String(end - start + 1) } });
       if (!res.ok) throw new Error(`part ${part.partNumber}: ${res.status} ${await res.text()}`);
       done.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
     }
@@ -88,4 +105,6 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(dir, { recursive: true, force: true }));
+  .finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });

@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     const outcome = await verifyStoredObject(storage, key, { sizeBytes: size, sha256 });
     clearInterval(sampler);
     if (!outcome.ok) throw new Error(`verification failed: ${JSON.stringify(outcome)}`);
-    console.log(`${mib(size).toFixed(0).padStart(5)} MiB: RSS ${before.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB during (target < 200 MiB)`);
+    console.log(
+      `${mib(size).toFixed(0).padStart(5)} MiB: RSS ${before.toFixed(0)} MiB before, peak ${peak.toFixed(0)} MiB during (target < 200 MiB)`,
+    );
     rmSync(path);
   }
   console.log(`process peak RSS (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
@@ -47,4 +49,6 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(dataDir, { recursive: true, force: true }));
+  .finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });

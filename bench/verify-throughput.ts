@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const handle = await open(path);
     const hash = createHash('sha256');
     const buffer = Buffer.allocUnsafe(4 << 20);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
@@ -66,13 +66,17 @@ async function main(): Promise<void> {
   const bestOpenssl = Math.min(...rounds.map((round) => round.openssl));
   const bestVerify = Math.min(...rounds.map((round) => round.verify));
 
-  console.log(`file: ${mib(sizeBytes).toFixed(0)} MiB LAS (${describe.format}, ${String(describe.metadata.pointCount ?? '?')} points), ${ROUNDS} alternating rounds`);
+  console.log(
+    `file: ${mib(sizeBytes).toFixed(0)} MiB LAS (${describe.format}, ${String(describe.metadata.pointCount ?? '?')} points), ${ROUNDS} alternating rounds`,
+  );
   console.log(`openssl dgst -sha256:        best ${bestOpenssl.toFixed(3)} s  ${rate(bestOpenssl).toFixed(0)} MB/s`);
   console.log(`verify (hash+sniff+probe):   best ${bestVerify.toFixed(3)} s  ${rate(bestVerify).toFixed(0)} MB/s`);
   const bestBare = Math.min(...rounds.map((round) => round.bare));
   console.log(`node read+sha256 loop:       best ${bestBare.toFixed(3)} s  ${rate(bestBare).toFixed(0)} MB/s (Node's floor here)`);
   console.log(`ratio of bests: ${((bestOpenssl / bestVerify) * 100).toFixed(1)}% of openssl (target >= 90%)`);
-  console.log(`ratio per round: median ${(ratios[Math.floor(ratios.length / 2)] * 100).toFixed(1)}%, min ${(ratios[0] * 100).toFixed(1)}%, max ${(ratios.at(-1)! * 100).toFixed(1)}%`);
+  console.log(
+    `ratio per round: median ${(ratios[Math.floor(ratios.length / 2)] * 100).toFixed(1)}%, min ${(ratios[0] * 100).toFixed(1)}%, max ${(ratios.at(-1)! * 100).toFixed(1)}%`,
+  );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }
 
@@ -81,4 +85,6 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => rmSync(dataDir, { recursive: true, force: true }));
+  .finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });

@@ -147,7 +147,9 @@ export class CreateRevenue1764720000000 implements MigrationInterface {
         RAISE EXCEPTION 'the ledger is append-only; record a correcting entry instead' USING ERRCODE = 'check_violation';
       END $$`);
     for (const table of ['revenue_ledger_entries', 'revenue_ledger_lines']) {
-      await db.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION revenue_ledger_append_only()`);
+      await db.query(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION revenue_ledger_append_only()`,
+      );
     }
 
     await db.query(`

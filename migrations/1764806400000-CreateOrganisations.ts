@@ -41,7 +41,9 @@ export class CreateOrganisations1764806400000 implements MigrationInterface {
     await db.query(
       `ALTER TABLE entitlements ADD CONSTRAINT entitlements_holder_matches_order FOREIGN KEY (order_id, organisation_id) REFERENCES orders (id, organisation_id)`,
     );
-    await db.query(`CREATE INDEX entitlements_organisation_idx ON entitlements (organisation_id, dataset_id, version) WHERE organisation_id IS NOT NULL`);
+    await db.query(
+      `CREATE INDEX entitlements_organisation_idx ON entitlements (organisation_id, dataset_id, version) WHERE organisation_id IS NOT NULL`,
+    );
 
     await db.query(`
       CREATE TABLE entitlement_seats (

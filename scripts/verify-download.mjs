@@ -26,8 +26,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const USAGE =
-  'usage: node scripts/verify-download.mjs --api <marketplace URL> --dataset <id> --version <n> [--rpc <solana rpc url>] <file>...';
+const USAGE = 'usage: node scripts/verify-download.mjs --api <marketplace URL> --dataset <id> --version <n> [--rpc <solana rpc url>] <file>...';
 const MEMO = /^mkt:v1:anchor:([A-Za-z0-9_-]{1,64}):([1-9][0-9]{0,15}):([0-9a-f]{64})$/;
 const HEX32 = /^[0-9a-f]{64}$/;
 
@@ -48,7 +47,13 @@ function finish() {
 function options() {
   try {
     const { values, positionals } = parseArgs({
-      options: { api: { type: 'string' }, dataset: { type: 'string' }, version: { type: 'string' }, rpc: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        api: { type: 'string' },
+        dataset: { type: 'string' },
+        version: { type: 'string' },
+        rpc: { type: 'string' },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
     });
     if (values.help) {
@@ -154,7 +159,10 @@ async function main() {
       const [, memoDataset, memoVersion, memoRoot] = parsed;
       const right = memoDataset === dataset && Number(memoVersion) === version;
       report(right, `memo names dataset ${memoDataset} version ${memoVersion}${right ? '' : `, expected dataset ${dataset} version ${version}`}`);
-      report(memoRoot === manifest.merkleRoot, `memo root ${memoRoot} ${memoRoot === manifest.merkleRoot ? 'equals' : 'differs from'} the manifest root`);
+      report(
+        memoRoot === manifest.merkleRoot,
+        `memo root ${memoRoot} ${memoRoot === manifest.merkleRoot ? 'equals' : 'differs from'} the manifest root`,
+      );
       if (right) anchoredRoot = memoRoot;
     }
   } catch (error) {
@@ -170,7 +178,12 @@ async function main() {
       continue;
     }
     const entry = (manifest.files ?? []).find((candidate) => candidate.sha256 === local.sha256 && candidate.sizeBytes === local.size);
-    if (!report(Boolean(entry), `${file}: sha256 ${local.sha256}, ${local.size} bytes ${entry ? `= manifest entry "${entry.path}"` : 'match no manifest entry'}`)) {
+    if (
+      !report(
+        Boolean(entry),
+        `${file}: sha256 ${local.sha256}, ${local.size} bytes ${entry ? `= manifest entry "${entry.path}"` : 'match no manifest entry'}`,
+      )
+    ) {
       continue;
     }
     try {

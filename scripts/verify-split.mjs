@@ -34,7 +34,12 @@ async function json(url, init) {
 
 async function memoOf(signature, { api, rpc }) {
   if (!rpc) return (await json(`${api.replace(/\/+$/, '')}/v1/chain/memos/${encodeURIComponent(signature)}`)).memo;
-  const body = { jsonrpc: '2.0', id: 1, method: 'getTransaction', params: [signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }] };
+  const body = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'getTransaction',
+    params: [signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }],
+  };
   const { result } = await json(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!result || result.meta?.err) fail(`the cluster has no successful transaction ${signature}`);
   const memo = result.transaction.message.instructions.find((ix) => ix.program === 'spl-memo');
@@ -42,7 +47,13 @@ async function memoOf(signature, { api, rpc }) {
 }
 
 const { values } = parseArgs({
-  options: { api: { type: 'string' }, rpc: { type: 'string' }, signature: { type: 'string' }, leaf: { type: 'string' }, proof: { type: 'string', default: '' } },
+  options: {
+    api: { type: 'string' },
+    rpc: { type: 'string' },
+    signature: { type: 'string' },
+    leaf: { type: 'string' },
+    proof: { type: 'string', default: '' },
+  },
 });
 if (!values.signature || !values.leaf || (!values.api && !values.rpc)) {
   fail("usage: node scripts/verify-split.mjs --signature <tx> --leaf '<spl1 leaf>' --proof <hex>,... (--api <url> | --rpc <url>)");

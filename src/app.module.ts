@@ -24,7 +24,23 @@ export class AppModule {
   static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), StorageModule.forRoot(config), AuthModule, HealthModule, JobsModule, IngestionModule, LicensingModule, ChainModule.forRoot(chainSettings(config)), ProvenanceModule, CatalogModule, OrganisationsModule, CheckoutModule, RevenueModule, WebModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        StorageModule.forRoot(config),
+        AuthModule,
+        HealthModule,
+        JobsModule,
+        IngestionModule,
+        LicensingModule,
+        ChainModule.forRoot(chainSettings(config)),
+        ProvenanceModule,
+        CatalogModule,
+        OrganisationsModule,
+        CheckoutModule,
+        RevenueModule,
+        WebModule,
+      ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   console.log(
     JSON.stringify({
       level: 'info',
-      msg: `marketplace listening on ${config.publicUrl} (database: ${database.kind}); API docs at ${config.publicUrl}/docs`,
+      msg: `marketplace listening on ${config.publicUrl} (Node.js ${process.version}, database: ${database.kind}); API docs at ${config.publicUrl}/docs`,
     }),
   );
 

@@ -37,7 +37,11 @@ describe('admin order list (e2e)', () => {
     const alice = await signUp(t, 'alice@example.com', 'contributor');
     ann = await signUp(t, 'ann@example.com', 'buyer');
     ben = await signUp(t, 'ben@example.com', 'buyer');
-    dataset = await publishDataset(t, { contributor: alice, admin }, { title: 'Harbour GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1500, seed: 3 });
+    dataset = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Harbour GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1500, seed: 3 },
+    );
     const first = await order(ann, 'solana', 'ann@example.com');
     await order(ben, 'card', 'ben@example.com');
     await order(ann, 'solana', 'ann@example.com');
@@ -74,11 +78,21 @@ describe('admin order list (e2e)', () => {
 
   it('filters by status and payment method, together with paging', async () => {
     const paid = (await list({ status: 'paid' }).expect(200)).body;
-    expect(paid).toEqual({ items: [expect.objectContaining({ id: paidId, status: 'paid', paymentMethod: 'solana', buyerEmail: 'ann@example.com' })], nextCursor: null });
+    expect(paid).toEqual({
+      items: [expect.objectContaining({ id: paidId, status: 'paid', paymentMethod: 'solana', buyerEmail: 'ann@example.com' })],
+      nextCursor: null,
+    });
 
     const cards = (await allPages({ paymentMethod: 'card', limit: 1 })).flatMap((page) => page.items);
-    expect(cards.map((item) => item.id)).toEqual(placed.filter((p) => p.method === 'card').map((p) => p.id).reverse());
-    expect(cards).toEqual(cards.map(() => expect.objectContaining({ paymentMethod: 'card', buyerEmail: 'ben@example.com', amount: { minor: 1500, currency: 'USD' } })));
+    expect(cards.map((item) => item.id)).toEqual(
+      placed
+        .filter((p) => p.method === 'card')
+        .map((p) => p.id)
+        .reverse(),
+    );
+    expect(cards).toEqual(
+      cards.map(() => expect.objectContaining({ paymentMethod: 'card', buyerEmail: 'ben@example.com', amount: { minor: 1500, currency: 'USD' } })),
+    );
 
     const pendingUsdc = (await list({ status: 'pending', paymentMethod: 'solana' }).expect(200)).body.items;
     expect(pendingUsdc.map((item: { id: string }) => item.id).sort()).toEqual([placed[2].id, placed[4].id].sort());
@@ -88,13 +102,21 @@ describe('admin order list (e2e)', () => {
   it('shows a refund made from it under status=refunded', async () => {
     await t.http().post(`/v1/admin/orders/${paidId}/refund`).set(auth(admin)).send({ reason: 'Bought by mistake' }).expect(200);
     const refunded = (await list({ status: 'refunded' }).expect(200)).body.items;
-    expect(refunded).toEqual([expect.objectContaining({ id: paidId, status: 'refunded', statusReason: expect.stringContaining('Bought by mistake') })]);
+    expect(refunded).toEqual([
+      expect.objectContaining({ id: paidId, status: 'refunded', statusReason: expect.stringContaining('Bought by mistake') }),
+    ]);
     expect(refunded[0].payments.map((p: { kind: string }) => p.kind).sort()).toEqual(['charge', 'refund']);
     expect((await list({ status: 'paid' }).expect(200)).body.items).toEqual([]);
   });
 
   it('rejects bad filters and cursors with 400', async () => {
-    const bad: Record<string, string | number>[] = [{ status: 'lost' }, { paymentMethod: 'cash' }, { limit: 0 }, { limit: 101 }, { cursor: 'not-a-cursor' }];
+    const bad: Record<string, string | number>[] = [
+      { status: 'lost' },
+      { paymentMethod: 'cash' },
+      { limit: 0 },
+      { limit: 101 },
+      { cursor: 'not-a-cursor' },
+    ];
     for (const query of bad) {
       const res = await list(query).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, message: expect.anything() });

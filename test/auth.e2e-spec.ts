@@ -59,7 +59,11 @@ describe('accounts and sign-in (e2e)', () => {
     });
 
     it('answers 400 for an unknown property, and refuses to self-register as admin', async () => {
-      const extra = await t.http().post('/v1/auth/register').send({ email: 'y@example.com', password: 'a-long-password', role: 'buyer', isAdmin: true }).expect(400);
+      const extra = await t
+        .http()
+        .post('/v1/auth/register')
+        .send({ email: 'y@example.com', password: 'a-long-password', role: 'buyer', isAdmin: true })
+        .expect(400);
       expect(extra.body.message).toContain('property isAdmin should not exist');
       const admin = await register('z@example.com', 'admin').expect(400);
       expect(admin.body.message).toContain('role must be one of the following values: buyer, contributor');
@@ -71,7 +75,9 @@ describe('accounts and sign-in (e2e)', () => {
       await t.http().get('/v1/auth/me').expect(401);
       const { body } = await register('eve@example.com').expect(201);
       const [header, payload, signature] = body.accessToken.split('.');
-      const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })).toString('base64url');
+      const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })).toString(
+        'base64url',
+      );
       const res = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${header}.${forgedPayload}.${signature}`).expect(401);
       expect(res.body.code).toBe('AUTH_UNAUTHENTICATED');
     });
@@ -84,7 +90,11 @@ describe('accounts and sign-in (e2e)', () => {
       const page = await t.http().get('/v1/admin/users?limit=2').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
       expect(page.body.items).toHaveLength(2);
       expect(page.body.nextCursor).toEqual(expect.any(String));
-      const next = await t.http().get(`/v1/admin/users?limit=2&cursor=${page.body.nextCursor}`).set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+      const next = await t
+        .http()
+        .get(`/v1/admin/users?limit=2&cursor=${page.body.nextCursor}`)
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .expect(200);
       expect(next.body.items[0].id).not.toBe(page.body.items[1].id);
     });
 
@@ -166,7 +176,8 @@ describe('accounts and sign-in (e2e)', () => {
       expect(replay.body.code).toBe('AUTH_CHALLENGE_USED');
 
       const { body: again } = await challenge(wallet.address).expect(200);
-      const second = await t.http()
+      const second = await t
+        .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: again.message, signature: wallet.sign(again.message) })
         .expect(200);
@@ -177,12 +188,14 @@ describe('accounts and sign-in (e2e)', () => {
       const wallet = testWallet();
       const thief = testWallet();
       const { body: issued } = await challenge(wallet.address).expect(200);
-      const res = await t.http()
+      const res = await t
+        .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: thief.sign(issued.message) })
         .expect(401);
       expect(res.body.code).toBe('AUTH_INVALID_WALLET_SIGNATURE');
-      await t.http()
+      await t
+        .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: wallet.sign(issued.message) })
         .expect(200);
@@ -192,18 +205,27 @@ describe('accounts and sign-in (e2e)', () => {
       const wallet = testWallet();
       const { body: issued } = await challenge(wallet.address).expect(200);
       const altered = issued.message.replace('Version: 1', 'Version: 2');
-      const res = await t.http().post('/v1/auth/wallet/verify').send({ address: wallet.address, message: altered, signature: wallet.sign(altered) }).expect(401);
+      const res = await t
+        .http()
+        .post('/v1/auth/wallet/verify')
+        .send({ address: wallet.address, message: altered, signature: wallet.sign(altered) })
+        .expect(401);
       expect(res.body.code).toBe('AUTH_CHALLENGE_INVALID');
 
       const other = testWallet();
-      await t.http().post('/v1/auth/wallet/verify').send({ address: other.address, message: issued.message, signature: other.sign(issued.message) }).expect(401);
+      await t
+        .http()
+        .post('/v1/auth/wallet/verify')
+        .send({ address: other.address, message: issued.message, signature: other.sign(issued.message) })
+        .expect(401);
     });
 
     it('answers 401 for an expired challenge', async () => {
       const wallet = testWallet();
       const { body: issued } = await challenge(wallet.address).expect(200);
       await t.sql(`UPDATE wallet_challenges SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [issued.nonce]);
-      const res = await t.http()
+      const res = await t
+        .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: wallet.sign(issued.message) })
         .expect(401);
@@ -218,7 +240,8 @@ describe('accounts and sign-in (e2e)', () => {
     it('lets a buyer wallet choose its role on first sign-in', async () => {
       const wallet = testWallet();
       const { body: issued } = await challenge(wallet.address).expect(200);
-      const res = await t.http()
+      const res = await t
+        .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: wallet.sign(issued.message), role: 'buyer' })
         .expect(200);

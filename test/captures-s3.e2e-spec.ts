@@ -11,8 +11,9 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
   beforeAll(async () => {
     s3 = await startS3rver();
     t = await startTestApp({ ...s3.env, AUTH_RATE_LIMIT: '1000' });
-    contributor = (await t.http().post('/v1/auth/register').send({ email: 'maker@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)).body
-      .accessToken;
+    contributor = (
+      await t.http().post('/v1/auth/register').send({ email: 'maker@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)
+    ).body.accessToken;
   });
   afterAll(async () => {
     await t?.close();

@@ -97,7 +97,12 @@ describe('captures on the local object store (e2e)', () => {
   it('answers 409 when completing twice, and 400 for missing parts', async () => {
     const bytes = nmeaLog(2);
     const id = await uploadCapture(t, contributor, bytes);
-    const again = await t.http().post(`/v1/captures/${id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts: [{ partNumber: 1, etag: '"x"' }] }).expect(409);
+    const again = await t
+      .http()
+      .post(`/v1/captures/${id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
+      .expect(409);
     expect(again.body.code).toBe('CAPTURE_NOT_UPLOADING');
 
     const created = await t
@@ -120,7 +125,12 @@ describe('captures on the local object store (e2e)', () => {
   it('expires an upload never completed: rejected, parts freed, completing refused', async () => {
     const bytes = nmeaLog(3);
     const auth = { Authorization: `Bearer ${contributor}` };
-    const created = await t.http().post('/v1/captures').set(auth).send({ filename: 'late.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) }).expect(201);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'late.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) })
+      .expect(201);
     const [job] = await t.sql<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
     expect(new Date(job.run_at).getTime()).toBeGreaterThan(Date.now() + 167 * 3600 * 1000);
 
@@ -139,7 +149,12 @@ describe('captures on the local object store (e2e)', () => {
     const partPath = created.body.upload.parts[0].url.slice(t.config.publicUrl.length);
     const late = await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404);
     expect(late.body.code).toBe('STORAGE_UPLOAD_NOT_FOUND');
-    await t.http().post(`/v1/captures/${created.body.id}/complete`).set(auth).send({ parts: [{ partNumber: 1, etag: '"x"' }] }).expect(409);
+    await t
+      .http()
+      .post(`/v1/captures/${created.body.id}/complete`)
+      .set(auth)
+      .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
+      .expect(409);
   });
 
   it("shows a contributor only their own captures; another user's id answers 404 on every route", async () => {
@@ -148,7 +163,11 @@ describe('captures on the local object store (e2e)', () => {
     for (const res of [
       await t.http().get(`/v1/captures/${id}`).set(auth),
       await t.http().get(`/v1/captures/${id}/upload`).set(auth),
-      await t.http().post(`/v1/captures/${id}/complete`).set(auth).send({ parts: [{ partNumber: 1, etag: '"x"' }] }),
+      await t
+        .http()
+        .post(`/v1/captures/${id}/complete`)
+        .set(auth)
+        .send({ parts: [{ partNumber: 1, etag: '"x"' }] }),
     ]) {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('CAPTURE_NOT_FOUND');
@@ -158,7 +177,11 @@ describe('captures on the local object store (e2e)', () => {
     const theirs = await t.http().get('/v1/captures?mine=true&limit=2').set('Authorization', `Bearer ${contributor}`).expect(200);
     expect(theirs.body.items).toHaveLength(2);
     expect(theirs.body.nextCursor).toEqual(expect.any(String));
-    const next = await t.http().get(`/v1/captures?limit=100&cursor=${theirs.body.nextCursor}`).set('Authorization', `Bearer ${contributor}`).expect(200);
+    const next = await t
+      .http()
+      .get(`/v1/captures?limit=100&cursor=${theirs.body.nextCursor}`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .expect(200);
     const seen = [...theirs.body.items, ...next.body.items].map((c: { id: string }) => c.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(id);
@@ -166,11 +189,26 @@ describe('captures on the local object store (e2e)', () => {
 
   it('refuses buyers, bad declarations, and wrong device signatures', async () => {
     const buyer = await signUp('buyer@example.com', 'buyer');
-    await t.http().post('/v1/captures').set('Authorization', `Bearer ${buyer}`).send({ filename: 'x', sizeBytes: 1, sha256: 'a'.repeat(64) }).expect(403);
+    await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${buyer}`)
+      .send({ filename: 'x', sizeBytes: 1, sha256: 'a'.repeat(64) })
+      .expect(403);
     const auth = { Authorization: `Bearer ${contributor}` };
-    const tooBig = await t.http().post('/v1/captures').set(auth).send({ filename: 'x', sizeBytes: 50 * 1024 ** 3 + 1, sha256: 'a'.repeat(64) }).expect(400);
+    const tooBig = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'x', sizeBytes: 50 * 1024 ** 3 + 1, sha256: 'a'.repeat(64) })
+      .expect(400);
     expect(tooBig.body.message).toContain('sizeBytes must not be greater than');
-    const badHash = await t.http().post('/v1/captures').set(auth).send({ filename: 'x', sizeBytes: 10, sha256: 'A'.repeat(64) }).expect(400);
+    const badHash = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'x', sizeBytes: 10, sha256: 'A'.repeat(64) })
+      .expect(400);
     expect(badHash.body.message).toContain('sha256 must be 64 lowercase hex characters');
 
     const device = testWallet();

@@ -74,7 +74,8 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
-    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body.accessToken;
+    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body
+      .accessToken;
     alice = await signUp('alice@example.com', 'contributor');
     bob = await signUp('bob@example.com', 'contributor');
     buyer = await signUp('buyer@example.com', 'buyer');
@@ -89,19 +90,36 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     await t.http().post('/v1/datasets').send(draftBody(aliceCaptures)).expect(401);
     const asBuyer = await t.http().post('/v1/datasets').set(auth(buyer)).send(draftBody(aliceCaptures)).expect(403);
     expect(asBuyer.body.code).toBeDefined();
-    const foreign = await t.http().post('/v1/datasets').set(auth(alice)).send(draftBody([...aliceCaptures, bobCapture])).expect(422);
+    const foreign = await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(alice))
+      .send(draftBody([...aliceCaptures, bobCapture]))
+      .expect(422);
     expect(foreign.body).toMatchObject({ code: 'DATASET_CAPTURES_UNUSABLE', message: expect.stringContaining(bobCapture) });
 
     const res = await t.http().post('/v1/datasets').set(auth(alice)).send(draftBody(aliceCaptures)).expect(201);
     datasetId = res.body.id;
     expect(res.body).toMatchObject({ status: 'draft', latestVersion: null, versions: [], published: null });
-    expect(res.body.draft).toMatchObject({ state: 'editing', revision: 1, captureIds: aliceCaptures, licenceTerms: licences['commercial-ai-training'].terms });
-    expect(res.body.draft.missingDeclarations.map((m: string) => m.split(':')[0])).toEqual(['identifiablePeople', 'piiRedacted', 'restrictedLocations']);
+    expect(res.body.draft).toMatchObject({
+      state: 'editing',
+      revision: 1,
+      captureIds: aliceCaptures,
+      licenceTerms: licences['commercial-ai-training'].terms,
+    });
+    expect(res.body.draft.missingDeclarations.map((m: string) => m.split(':')[0])).toEqual([
+      'identifiablePeople',
+      'piiRedacted',
+      'restrictedLocations',
+    ]);
     expect(res.body.draft.contributors).toEqual([expect.objectContaining({ files: 2, weightBps: 10_000 })]);
   });
 
   it('refuses licence terms that widen the template, prices that are not whole cents, and unknown fields', async () => {
-    const widened = { ...licences['research-only'].terms, permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false } };
+    const widened = {
+      ...licences['research-only'].terms,
+      permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false },
+    };
     const res = await t
       .http()
       .post('/v1/datasets')
@@ -109,9 +127,24 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
       .send(draftBody(aliceCaptures, { licenceTemplateId: licences['research-only'].id, licenceTerms: widened }))
       .expect(400);
     expect(res.body).toMatchObject({ code: 'LICENCE_TERMS_WIDEN_TEMPLATE', message: expect.stringContaining('commercialUse') });
-    await t.http().post('/v1/datasets').set(auth(alice)).send(draftBody(aliceCaptures, { priceUsdCents: 10.5 })).expect(400);
-    await t.http().post('/v1/datasets').set(auth(alice)).send(draftBody(aliceCaptures, { ownerId: 'someone' })).expect(400);
-    const samples = await t.http().post('/v1/datasets').set(auth(alice)).send(draftBody(aliceCaptures.slice(0, 1), { sampleCaptureIds: [aliceCaptures[1]] })).expect(400);
+    await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(alice))
+      .send(draftBody(aliceCaptures, { priceUsdCents: 10.5 }))
+      .expect(400);
+    await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(alice))
+      .send(draftBody(aliceCaptures, { ownerId: 'someone' }))
+      .expect(400);
+    const samples = await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(alice))
+      .send(draftBody(aliceCaptures.slice(0, 1), { sampleCaptureIds: [aliceCaptures[1]] }))
+      .expect(400);
     expect(samples.body.code).toBe('DATASET_INVALID');
   });
 
@@ -166,17 +199,37 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     expect(queue.body[0].captures.map((c: { modality: string }) => c.modality).sort()).toEqual(['gnss', 'telemetry']);
 
     await t.http().post(`/v1/admin/datasets/${datasetId}/reject`).set(auth(admin)).send({}).expect(400);
-    const rejected = await t.http().post(`/v1/admin/datasets/${datasetId}/reject`).set(auth(admin)).send({ reason: 'The title names the wrong city' }).expect(200);
+    const rejected = await t
+      .http()
+      .post(`/v1/admin/datasets/${datasetId}/reject`)
+      .set(auth(admin))
+      .send({ reason: 'The title names the wrong city' })
+      .expect(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', draft: { state: 'rejected', reviewReason: 'The title names the wrong city' } });
     await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(409);
     expect((await t.http().get('/v1/admin/reviews').set(auth(admin)).expect(200)).body).toEqual([]);
 
-    const fixed = await t.http().patch(`/v1/datasets/${datasetId}`).set(auth(alice)).send({ title: 'Ljubljana and Kranj GNSS and CAN telemetry' }).expect(200);
+    const fixed = await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(alice))
+      .send({ title: 'Ljubljana and Kranj GNSS and CAN telemetry' })
+      .expect(200);
     expect(fixed.body.draft).toMatchObject({ state: 'editing', reviewReason: null });
     await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(alice)).expect(200);
-    const changes = await t.http().post(`/v1/admin/datasets/${datasetId}/request-changes`).set(auth(admin)).send({ reason: 'Add the tag slovenia' }).expect(200);
+    const changes = await t
+      .http()
+      .post(`/v1/admin/datasets/${datasetId}/request-changes`)
+      .set(auth(admin))
+      .send({ reason: 'Add the tag slovenia' })
+      .expect(200);
     expect(changes.body.draft).toMatchObject({ state: 'changes_requested', reviewReason: 'Add the tag slovenia' });
-    await t.http().patch(`/v1/datasets/${datasetId}`).set(auth(alice)).send({ tags: ['gnss', 'telemetry', 'winter', 'slovenia'] }).expect(200);
+    await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(alice))
+      .send({ tags: ['gnss', 'telemetry', 'winter', 'slovenia'] })
+      .expect(200);
     await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(alice)).expect(200);
   });
 
@@ -244,7 +297,9 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     ]);
 
     const search = await t.http().get('/v1/datasets').query({ q: 'kranj telemetry' }).expect(200);
-    expect(search.body.items).toEqual([expect.objectContaining({ id: datasetId, version: 1, licenceSlug: 'commercial-ai-training', priceUsdCents: 125_000 })]);
+    expect(search.body.items).toEqual([
+      expect.objectContaining({ id: datasetId, version: 1, licenceSlug: 'commercial-ai-training', priceUsdCents: 125_000 }),
+    ]);
     // A hit says exactly what the dataset's own page says.
     const listed = (await t.http().get(`/v1/datasets/${datasetId}`).expect(200)).body.published;
     expect(search.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -273,8 +328,14 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
 
   it('a tampered custody entry is detected, with the first broken entry', async () => {
     const [row] = await t.sql<{ seq: number }>(`SELECT seq FROM custody_records WHERE dataset_id = $1 AND kind = 'published'`, [datasetId]);
-    const [original] = await t.sql<{ details: unknown }>(`SELECT details FROM custody_records WHERE dataset_id = $1 AND seq = $2`, [datasetId, row.seq]);
-    await t.sql(`UPDATE custody_records SET details = jsonb_set(details, '{fileCount}', '1') WHERE dataset_id = $1 AND seq = $2`, [datasetId, row.seq]);
+    const [original] = await t.sql<{ details: unknown }>(`SELECT details FROM custody_records WHERE dataset_id = $1 AND seq = $2`, [
+      datasetId,
+      row.seq,
+    ]);
+    await t.sql(`UPDATE custody_records SET details = jsonb_set(details, '{fileCount}', '1') WHERE dataset_id = $1 AND seq = $2`, [
+      datasetId,
+      row.seq,
+    ]);
     const res = await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200);
     expect(res.body.custody.verification).toMatchObject({ ok: false, brokenAt: row.seq, reason: 'hash-mismatch' });
     await t.sql(`UPDATE custody_records SET details = $3 WHERE dataset_id = $1 AND seq = $2`, [datasetId, row.seq, JSON.stringify(original.details)]);
@@ -290,7 +351,10 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
       .send({ captureIds: [aliceCaptures[0], extra], priceUsdCents: 99_000 })
       .expect(200);
     expect(edit.body).toMatchObject({ status: 'published', latestVersion: 1, draft: { state: 'editing' } });
-    expect((await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items[0]).toMatchObject({ version: 1, priceUsdCents: 125_000 });
+    expect((await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items[0]).toMatchObject({
+      version: 1,
+      priceUsdCents: 125_000,
+    });
     await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(alice)).expect(200);
 
     const [item] = (await t.http().get('/v1/admin/reviews').set(auth(admin)).expect(200)).body;
@@ -316,7 +380,12 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
 
   it('takedown unlists the dataset for everyone but its owner and admins; reinstating lists it again; all audited', async () => {
     await t.http().post(`/v1/admin/datasets/${datasetId}/takedown`).set(auth(alice)).send({ reason: 'Because I can' }).expect(403);
-    const down = await t.http().post(`/v1/admin/datasets/${datasetId}/takedown`).set(auth(admin)).send({ reason: 'Complaint: a face is visible' }).expect(200);
+    const down = await t
+      .http()
+      .post(`/v1/admin/datasets/${datasetId}/takedown`)
+      .set(auth(admin))
+      .send({ reason: 'Complaint: a face is visible' })
+      .expect(200);
     expect(down.body).toMatchObject({ status: 'taken_down', takedownReason: 'Complaint: a face is visible' });
     await t.http().post(`/v1/admin/datasets/${datasetId}/takedown`).set(auth(admin)).send({ reason: 'Again' }).expect(409);
     expect((await t.http().get('/v1/datasets').query({ q: 'kranj' }).expect(200)).body.items).toEqual([]);
@@ -341,14 +410,24 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
     const published: Record<string, string> = {};
 
     const publish = async (token: string, captureIds: string[], fields: Record<string, unknown>) => {
-      const created = await t.http().post('/v1/datasets').set(auth(token)).send({ ...draftBody(captureIds), declarations: completeDeclarations, ...fields }).expect(201);
+      const created = await t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(token))
+        .send({ ...draftBody(captureIds), declarations: completeDeclarations, ...fields })
+        .expect(201);
       await t.http().post(`/v1/datasets/${created.body.id}/submit`).set(auth(token)).expect(200);
       await t.http().post(`/v1/admin/datasets/${created.body.id}/approve`).set(auth(admin)).send({}).expect(200);
       return created.body.id as string;
     };
 
     beforeAll(async () => {
-      published.bob = await publish(bob, [bobCapture], { title: 'Bob goes north', tags: ['gnss'], priceUsdCents: 5_000, licenceTemplateId: licences['research-only'].id });
+      published.bob = await publish(bob, [bobCapture], {
+        title: 'Bob goes north',
+        tags: ['gnss'],
+        priceUsdCents: 5_000,
+        licenceTemplateId: licences['research-only'].id,
+      });
       const csv = await ready(alice, csvTelemetry(50), 'short.csv');
       published.alice = await publish(alice, [csv], { title: 'Short CAN sample', tags: ['telemetry'], priceUsdCents: 20_000 });
     });
@@ -375,7 +454,10 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
 
     it('ranks text matches (title above tags above description) and pages by relevance without repeats', async () => {
       // All three descriptions mention winter and GNSS; 'north' is in Bob's title only.
-      const all = (await t.http().get('/v1/datasets').query({ q: 'gnss OR telemetry OR winter' }).expect(200)).body.items as { id: string; relevance: number }[];
+      const all = (await t.http().get('/v1/datasets').query({ q: 'gnss OR telemetry OR winter' }).expect(200)).body.items as {
+        id: string;
+        relevance: number;
+      }[];
       expect(all.map((item) => item.id).sort()).toEqual([datasetId, published.alice, published.bob].sort());
       expect(all.map((item) => item.relevance)).toEqual([...all.map((item) => item.relevance)].sort((a, b) => b - a));
       expect(all.every((item) => item.relevance > 0)).toBe(true);
@@ -384,7 +466,11 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await t.http().get('/v1/datasets').query({ q: 'gnss OR telemetry OR winter', limit: 1, ...(cursor ? { cursor } : {}) }).expect(200);
+        const page = await t
+          .http()
+          .get('/v1/datasets')
+          .query({ q: 'gnss OR telemetry OR winter', limit: 1, ...(cursor ? { cursor } : {}) })
+          .expect(200);
         seen.push(...page.body.items.map((item: { id: string }) => item.id));
         cursor = page.body.nextCursor ?? undefined;
       } while (cursor);

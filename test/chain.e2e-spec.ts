@@ -22,7 +22,11 @@ describe('chain routes with the embedded ledger (e2e)', () => {
     const reference = (await generateKeyPairSigner()).address;
     const fields = { recipient: ledger.treasuryAddress, amount: 3.5, splToken: ledger.usdcMint, reference, memo: 'order:e2e-1' };
     const before = await ledger.usdcBalance(ledger.treasuryAddress);
-    const res = await t.http().post('/v1/dev/solana/pay').send({ url: encodeURL(fields).toString() }).expect(200);
+    const res = await t
+      .http()
+      .post('/v1/dev/solana/pay')
+      .send({ url: encodeURL(fields).toString() })
+      .expect(200);
     expect(res.body).toEqual({ signature: expect.any(String) });
     const found = await findReference(ledger.rpc(), reference);
     expect(found.signature).toBe(res.body.signature);
@@ -54,7 +58,10 @@ describe('chain routes with the embedded ledger (e2e)', () => {
     const malformed = await t.http().get('/v1/chain/memos/not-a-signature').expect(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
     // Base58 of the right length but not 64 bytes.
-    const wrongLength = await t.http().get(`/v1/chain/memos/${'z'.repeat(88)}`).expect(400);
+    const wrongLength = await t
+      .http()
+      .get(`/v1/chain/memos/${'z'.repeat(88)}`)
+      .expect(400);
     expect(wrongLength.body.code).toBe('CHAIN_INVALID_ARGUMENT');
   });
 

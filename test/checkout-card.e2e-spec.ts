@@ -30,8 +30,16 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     alice = await signUp(t, 'alice@example.com', 'contributor');
     buyer = await signUp(t, 'buyer@example.com', 'buyer');
     rivals = [await signUp(t, 'rival-1@example.com', 'buyer'), await signUp(t, 'rival-2@example.com', 'buyer')];
-    open = await publishDataset(t, { contributor: alice, admin }, { title: 'Munich dashcam telemetry', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 3 });
-    exclusive = await publishDataset(t, { contributor: alice, admin }, { title: 'Exclusive GNSS survey', licenceSlug: 'exclusive-commercial', priceUsdCents: 90_000, seed: 4 });
+    open = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Munich dashcam telemetry', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 3 },
+    );
+    exclusive = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Exclusive GNSS survey', licenceSlug: 'exclusive-commercial', priceUsdCents: 90_000, seed: 4 },
+    );
   }, 120_000);
   afterAll(async () => {
     await t.close();
@@ -67,7 +75,10 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     const { payload } = sessionEvent('checkout.session.completed', order);
     expect((await deliver(payload).expect(200)).body).toEqual({ received: true, duplicate: false, outcome: 'paid' });
     const paid = (await t.http().get(`/v1/orders/${order.id}`).set(auth(buyer)).expect(200)).body;
-    expect(paid).toMatchObject({ status: 'paid', payments: [{ kind: 'charge', amount: { minor: PRICE_CENTS, currency: 'USD' }, reference: paymentIntentOf(order) }] });
+    expect(paid).toMatchObject({
+      status: 'paid',
+      payments: [{ kind: 'charge', amount: { minor: PRICE_CENTS, currency: 'USD' }, reference: paymentIntentOf(order) }],
+    });
 
     const downloads = await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(buyer)).expect(200);
     expect(downloads.body.files.map((f: { path: string }) => f.path)).toEqual(open.files.map((f) => f.path));
@@ -89,7 +100,9 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     // A later redelivery of the same event: a new signature, same id.
     expect((await deliver(event.payload).expect(200)).body).toEqual({ received: true, duplicate: true, outcome: 'paid' });
     // Another event id for the same payment (Stripe sends async_payment_succeeded too) pays nothing twice.
-    expect((await deliver(sessionEvent('checkout.session.async_payment_succeeded', order).payload).expect(200)).body.outcome).toBe('unchanged (order is paid)');
+    expect((await deliver(sessionEvent('checkout.session.async_payment_succeeded', order).payload).expect(200)).body.outcome).toBe(
+      'unchanged (order is paid)',
+    );
     expect(await count(`SELECT count(*) AS n FROM payments WHERE order_id = $1`, [order.id])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM entitlements WHERE order_id = $1`, [order.id])).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM stripe_events WHERE event_id = $1`, [event.id])).toBe(1);
@@ -99,8 +112,13 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     const order = await cardOrder(buyer);
     const event = sessionEvent('checkout.session.completed', order);
     const forged = await deliver(event.payload, stripe.sign(event.payload, 'whsec_someone_else')).expect(400);
-    expect(forged.body).toMatchObject({ code: 'CHECKOUT_WEBHOOK_SIGNATURE_INVALID', message: expect.stringContaining('No signatures found matching the expected signature') });
-    const tampered = await deliver(event.payload.replace(`"amount_total":${PRICE_CENTS}`, '"amount_total":1'), stripe.sign(event.payload)).expect(400);
+    expect(forged.body).toMatchObject({
+      code: 'CHECKOUT_WEBHOOK_SIGNATURE_INVALID',
+      message: expect.stringContaining('No signatures found matching the expected signature'),
+    });
+    const tampered = await deliver(event.payload.replace(`"amount_total":${PRICE_CENTS}`, '"amount_total":1'), stripe.sign(event.payload)).expect(
+      400,
+    );
     expect(tampered.body.code).toBe('CHECKOUT_WEBHOOK_SIGNATURE_INVALID');
     const unsigned = await t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').send(event.payload).expect(400);
     expect(unsigned.body.message).toContain('Stripe-Signature');
@@ -116,7 +134,9 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     expect(short.body.outcome).toBe(`rejected: received 1 USD minor units, the order costs ${PRICE_CENTS}`);
     const euros = await deliver(sessionEvent('checkout.session.completed', order, { currency: 'eur' }).payload).expect(200);
     expect(euros.body.outcome).toBe('rejected: the session was paid in eur, not usd');
-    const foreign = await deliver(stripe.event('checkout.session.completed', { ...stripe.sessionObject(order.stripe.sessionId), id: 'cs_test_not_ours' }).payload).expect(200);
+    const foreign = await deliver(
+      stripe.event('checkout.session.completed', { ...stripe.sessionObject(order.stripe.sessionId), id: 'cs_test_not_ours' }).payload,
+    ).expect(200);
     expect(foreign.body.outcome).toContain('does not belong to an order');
     expect((await t.http().get(`/v1/orders/${order.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({
       status: 'pending',
@@ -132,15 +152,25 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     expect((await deliver(sessionEvent('checkout.session.completed', delayed, { payment_status: 'unpaid' }).payload).expect(200)).body.outcome).toBe(
       'awaiting payment (payment_status unpaid)',
     );
-    expect((await deliver(sessionEvent('checkout.session.async_payment_failed', delayed).payload).expect(200)).body.outcome).toBe('unchanged (order is paid)');
-    expect((await t.http().get(`/v1/orders/${delayed.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({ status: 'paid', payments: [expect.any(Object)] });
+    expect((await deliver(sessionEvent('checkout.session.async_payment_failed', delayed).payload).expect(200)).body.outcome).toBe(
+      'unchanged (order is paid)',
+    );
+    expect((await t.http().get(`/v1/orders/${delayed.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({
+      status: 'paid',
+      payments: [expect.any(Object)],
+    });
 
     // The async payment fails (order cancelled), then a success arrives anyway: the money goes back.
     const failed = await cardOrder(buyer);
-    expect((await deliver(sessionEvent('checkout.session.async_payment_failed', failed).payload).expect(200)).body.outcome).toBe('cancelled: async payment failed');
+    expect((await deliver(sessionEvent('checkout.session.async_payment_failed', failed).payload).expect(200)).body.outcome).toBe(
+      'cancelled: async payment failed',
+    );
     expect((await deliver(sessionEvent('checkout.session.async_payment_succeeded', failed).payload).expect(200)).body.outcome).toContain('refunding');
     const returned = await orderWhen(t, buyer, failed.id, (o) => o.payments.length === 2);
-    expect(returned).toMatchObject({ status: 'refunded', payments: [{ kind: 'charge' }, { kind: 'refund', amount: { minor: PRICE_CENTS, currency: 'USD' } }] });
+    expect(returned).toMatchObject({
+      status: 'refunded',
+      payments: [{ kind: 'charge' }, { kind: 'refund', amount: { minor: PRICE_CENTS, currency: 'USD' } }],
+    });
     expect(stripe.requestsTo('/v1/refunds').find((r) => r.idempotencyKey === `refund:${failed.id}`)?.form).toMatchObject({
       payment_intent: paymentIntentOf(failed),
       amount: String(PRICE_CENTS),
@@ -158,7 +188,10 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
 
   it('refunds the second payment for an exclusive licence automatically through Stripe', async () => {
     const [one, two] = await Promise.all(rivals.map((token) => cardOrder(token, exclusive.datasetId)));
-    const answers = await Promise.all([deliver(sessionEvent('checkout.session.completed', one).payload), deliver(sessionEvent('checkout.session.completed', two).payload)]);
+    const answers = await Promise.all([
+      deliver(sessionEvent('checkout.session.completed', one).payload),
+      deliver(sessionEvent('checkout.session.completed', two).payload),
+    ]);
     const outcomes = answers.map((res) => res.body.outcome as string);
     expect(outcomes.filter((o) => o === 'paid')).toHaveLength(1);
     expect(outcomes.filter((o) => o.startsWith('refunding: the exclusive licence'))).toHaveLength(1);
@@ -167,28 +200,49 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     const refunded = await orderWhen(t, rivals[loserIndex], loser.id, (o) => o.payments.length === 2);
     expect(refunded).toMatchObject({ status: 'refunded', statusReason: expect.stringContaining('sold to another buyer') });
     expect(stripe.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${loser.id}`)).toHaveLength(1);
-    expect((await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: exclusive.datasetId, paymentMethod: 'card' }).expect(409)).body.code).toBe(
-      'CHECKOUT_EXCLUSIVE_SOLD',
-    );
+    expect(
+      (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: exclusive.datasetId, paymentMethod: 'card' }).expect(409)).body.code,
+    ).toBe('CHECKOUT_EXCLUSIVE_SOLD');
   });
 
   it('refunds a card order for an admin through Stripe once; charge.refunded echoes and dashboard refunds are handled', async () => {
     const order = await cardOrder(buyer);
     await deliver(sessionEvent('checkout.session.completed', order).payload).expect(200);
     const refunded = await t.http().post(`/v1/admin/orders/${order.id}/refund`).set(auth(admin)).send({ reason: 'Duplicate purchase' }).expect(200);
-    expect(refunded.body).toMatchObject({ status: 'refunded', payments: [{ kind: 'charge' }, { kind: 'refund', reference: expect.stringMatching(/^re_test_/) }] });
+    expect(refunded.body).toMatchObject({
+      status: 'refunded',
+      payments: [{ kind: 'charge' }, { kind: 'refund', reference: expect.stringMatching(/^re_test_/) }],
+    });
     await t.http().post(`/v1/admin/orders/${order.id}/refund`).set(auth(admin)).send({ reason: 'Duplicate purchase' }).expect(200);
     const refundCalls = stripe.requestsTo('/v1/refunds').filter((r) => r.idempotencyKey === `refund:${order.id}`);
     expect(refundCalls).toHaveLength(1);
-    expect(refundCalls[0].form).toMatchObject({ payment_intent: paymentIntentOf(order), amount: String(PRICE_CENTS), 'metadata[order_id]': order.id });
-    const echo = stripe.event('charge.refunded', { id: 'ch_echo', object: 'charge', payment_intent: paymentIntentOf(order), refunded: true, amount_refunded: PRICE_CENTS, currency: 'usd' });
+    expect(refundCalls[0].form).toMatchObject({
+      payment_intent: paymentIntentOf(order),
+      amount: String(PRICE_CENTS),
+      'metadata[order_id]': order.id,
+    });
+    const echo = stripe.event('charge.refunded', {
+      id: 'ch_echo',
+      object: 'charge',
+      payment_intent: paymentIntentOf(order),
+      refunded: true,
+      amount_refunded: PRICE_CENTS,
+      currency: 'usd',
+    });
     expect((await deliver(echo.payload).expect(200)).body.outcome).toBe('unchanged (already refunded or not paid)');
     expect(await count(`SELECT count(*) AS n FROM payments WHERE order_id = $1 AND kind = 'refund'`, [order.id])).toBe(1);
 
     // Refunded in Stripe's dashboard: the licence is revoked and the refund recorded, with no second refund sent.
     const other = await cardOrder(buyer);
     await deliver(sessionEvent('checkout.session.completed', other).payload).expect(200);
-    const partial = stripe.event('charge.refunded', { id: 'ch_partial', object: 'charge', payment_intent: paymentIntentOf(other), refunded: false, amount_refunded: 100, currency: 'usd' });
+    const partial = stripe.event('charge.refunded', {
+      id: 'ch_partial',
+      object: 'charge',
+      payment_intent: paymentIntentOf(other),
+      refunded: false,
+      amount_refunded: 100,
+      currency: 'usd',
+    });
     expect((await deliver(partial.payload).expect(200)).body.outcome).toBe('ignored: partial refund of 100');
     const dashboard = stripe.event('charge.refunded', {
       id: 'ch_dashboard',
@@ -213,7 +267,10 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     stripe.failWith = 500;
     try {
       const res = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'card' }).expect(502);
-      expect(res.body).toMatchObject({ code: 'CHECKOUT_STRIPE_UNAVAILABLE', message: expect.stringContaining('Stripe could not open a Checkout Session') });
+      expect(res.body).toMatchObject({
+        code: 'CHECKOUT_STRIPE_UNAVAILABLE',
+        message: expect.stringContaining('Stripe could not open a Checkout Session'),
+      });
     } finally {
       stripe.failWith = null;
     }

@@ -27,12 +27,20 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     return res.body;
   };
   const payWithDemoWallet = async (url: string) => (await t.http().post('/v1/dev/solana/pay').send({ url }).expect(200)).body.signature as string;
-  const confirm = (token: string, id: string, body: Record<string, string> = {}) => t.http().post(`/v1/orders/${id}/confirm-solana`).set(auth(token)).send(body);
+  const confirm = (token: string, id: string, body: Record<string, string> = {}) =>
+    t.http().post(`/v1/orders/${id}/confirm-solana`).set(auth(token)).send(body);
   /** The order's Solana Pay request with some fields changed, as a wallet that pays the wrong thing would send. */
   const alteredUrl = (url: string, change: Partial<{ amount: number; recipient: Address; splToken: Address }>) => {
     const fields = parseURL(url);
     if (!('recipient' in fields) || fields.amount === undefined) throw new Error('not a transfer request');
-    return encodeURL({ recipient: fields.recipient, amount: fields.amount, splToken: fields.splToken, reference: fields.reference, memo: fields.memo, ...change }).toString();
+    return encodeURL({
+      recipient: fields.recipient,
+      amount: fields.amount,
+      splToken: fields.splToken,
+      reference: fields.reference,
+      memo: fields.memo,
+      ...change,
+    }).toString();
   };
 
   beforeAll(async () => {
@@ -42,9 +50,21 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     alice = await signUp(t, 'alice@example.com', 'contributor');
     buyer = await signUp(t, 'buyer@example.com', 'buyer');
     eve = await signUp(t, 'eve@example.com', 'buyer');
-    rivals = [await signUp(t, 'rival-1@example.com', 'buyer'), await signUp(t, 'rival-2@example.com', 'buyer'), await signUp(t, 'late@example.com', 'buyer')];
-    open = await publishDataset(t, { contributor: alice, admin }, { title: 'Ljubljana GNSS drives', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 1 });
-    exclusive = await publishDataset(t, { contributor: alice, admin }, { title: 'Exclusive CAN logs', licenceSlug: 'exclusive-commercial', priceUsdCents: 50_000, seed: 2 });
+    rivals = [
+      await signUp(t, 'rival-1@example.com', 'buyer'),
+      await signUp(t, 'rival-2@example.com', 'buyer'),
+      await signUp(t, 'late@example.com', 'buyer'),
+    ];
+    open = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Ljubljana GNSS drives', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 1 },
+    );
+    exclusive = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Exclusive CAN logs', licenceSlug: 'exclusive-commercial', priceUsdCents: 50_000, seed: 2 },
+    );
   }, 120_000);
   afterAll(() => t.close());
 
@@ -64,7 +84,13 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect(created.solanaPay.qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(Buffer.from(created.solanaPay.qrCode.split(',')[1], 'base64').toString()).toContain('<svg');
     const fields = parseURL(created.solanaPay.url);
-    expect(fields).toMatchObject({ recipient: ledger.treasuryAddress, amount: 19.99, splToken: ledger.usdcMint, reference: [created.solanaPay.reference], memo: `order:${created.id}` });
+    expect(fields).toMatchObject({
+      recipient: ledger.treasuryAddress,
+      amount: 19.99,
+      splToken: ledger.usdcMint,
+      reference: [created.solanaPay.reference],
+      memo: `order:${created.id}`,
+    });
     expect((fields as { message?: string }).message).toContain(created.id);
     expect(new Date(created.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
 
@@ -77,21 +103,42 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     const treasuryBefore = await ledger.usdcBalance(ledger.treasuryAddress);
     const signature = await payWithDemoWallet(created.solanaPay.url);
     const paid = await confirm(buyer, created.id).expect(200);
-    expect(paid.body).toMatchObject({ status: 'paid', lastPaymentError: null, payments: [{ kind: 'charge', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' }, reference: signature }] });
+    expect(paid.body).toMatchObject({
+      status: 'paid',
+      lastPaymentError: null,
+      payments: [{ kind: 'charge', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' }, reference: signature }],
+    });
     expect(await ledger.usdcBalance(ledger.treasuryAddress)).toBe(treasuryBefore + BigInt(PRICE_BASE_UNITS));
     // Confirming again (or the watcher doing so) changes nothing.
     expect((await confirm(buyer, created.id).expect(200)).body.payments).toHaveLength(1);
 
     const downloads = await t.http().get(`/v1/orders/${created.id}/downloads`).set(auth(buyer)).expect(200);
-    expect(downloads.body.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256 }))).toEqual(open.files);
+    expect(
+      downloads.body.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({
+        path: f.path,
+        sizeBytes: f.sizeBytes,
+        sha256: f.sha256,
+      })),
+    ).toEqual(open.files);
     for (const file of downloads.body.files) {
       expect(new Date(file.expiresAt).getTime()).toBeGreaterThan(Date.now());
-      const bytes = await t.http().get(file.url.slice(t.config.publicUrl.length)).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      }).expect(200);
-      expect(createHash('sha256').update(bytes.body as Buffer).digest('hex')).toBe(file.sha256);
+      const bytes = await t
+        .http()
+        .get(file.url.slice(t.config.publicUrl.length))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            done(null, Buffer.concat(chunks));
+          });
+        })
+        .expect(200);
+      expect(
+        createHash('sha256')
+          .update(bytes.body as Buffer)
+          .digest('hex'),
+      ).toBe(file.sha256);
     }
     expect((await t.http().get(`/v1/orders/${created.id}`).set(auth(buyer)).expect(200)).body.status).toBe('fulfilled');
 
@@ -151,8 +198,15 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     const short = await order(buyer);
     await payWithDemoWallet(alteredUrl(short.solanaPay.url, { amount: 19.98 }));
     const tooLittle = await confirm(buyer, short.id).expect(422);
-    expect(tooLittle.body).toMatchObject({ code: 'CHECKOUT_PAYMENT_INVALID', message: expect.stringContaining('short payment: less than the 19.99 USDC') });
-    expect((await t.http().get(`/v1/orders/${short.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({ status: 'pending', lastPaymentError: expect.stringContaining('short payment'), payments: [] });
+    expect(tooLittle.body).toMatchObject({
+      code: 'CHECKOUT_PAYMENT_INVALID',
+      message: expect.stringContaining('short payment: less than the 19.99 USDC'),
+    });
+    expect((await t.http().get(`/v1/orders/${short.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({
+      status: 'pending',
+      lastPaymentError: expect.stringContaining('short payment'),
+      payments: [],
+    });
     // The buyer pays again, properly: the later transaction carrying the reference pays the order.
     const good = await payWithDemoWallet(short.solanaPay.url);
     expect((await confirm(buyer, short.id).expect(200)).body).toMatchObject({ status: 'paid', payments: [{ reference: good }] });
@@ -183,7 +237,10 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
 
     const second = await order(buyer);
     const replayed = await confirm(buyer, second.id, { signature }).expect(409);
-    expect(replayed.body).toMatchObject({ code: 'CHECKOUT_PAYMENT_ALREADY_USED', message: expect.stringContaining(`already paid order ${first.id}`) });
+    expect(replayed.body).toMatchObject({
+      code: 'CHECKOUT_PAYMENT_ALREADY_USED',
+      message: expect.stringContaining(`already paid order ${first.id}`),
+    });
     // A transfer naming the first order's reference (and memo) but sent after the second order was placed pays nothing new.
     await payWithDemoWallet(first.solanaPay.url);
     await confirm(buyer, second.id).expect(409);
@@ -213,12 +270,16 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
       ['refund', 500_000_000],
     ]);
     expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(buyerBefore + 500_000_000n);
-    expect((await t.http().get(`/v1/orders/${loser.id}/downloads`).set(auth(rivals[loserIndex])).expect(410)).body.code).toBe('CHECKOUT_ENTITLEMENT_REVOKED');
+    expect((await t.http().get(`/v1/orders/${loser.id}/downloads`).set(auth(rivals[loserIndex])).expect(410)).body.code).toBe(
+      'CHECKOUT_ENTITLEMENT_REVOKED',
+    );
     expect((await confirm(rivals[loserIndex], loser.id).expect(409)).body.code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
 
     const late = await t.http().post('/v1/orders').set(auth(rivals[2])).send({ datasetId: exclusive.datasetId, paymentMethod: 'solana' }).expect(409);
     expect(late.body).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining('already sold') });
-    const [sold] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE dataset_id = $1 AND status IN ('paid', 'fulfilled')`, [exclusive.datasetId]);
+    const [sold] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE dataset_id = $1 AND status IN ('paid', 'fulfilled')`, [
+      exclusive.datasetId,
+    ]);
     expect(Number(sold.n)).toBe(1);
   });
 
@@ -230,7 +291,12 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({}).expect(400);
 
     const payerBefore = await ledger.usdcBalance(ledger.demoBuyerAddress);
-    const refunded = await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({ reason: 'Files were unreadable' }).expect(200);
+    const refunded = await t
+      .http()
+      .post(`/v1/admin/orders/${bought.id}/refund`)
+      .set(auth(admin))
+      .send({ reason: 'Files were unreadable' })
+      .expect(200);
     expect(refunded.body).toMatchObject({ status: 'refunded', statusReason: 'Files were unreadable' });
     expect(refunded.body.payments).toEqual([
       expect.objectContaining({ kind: 'charge', reference: signature }),
@@ -251,9 +317,9 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     await t.http().get(`/v1/orders/${bought.id}/certificate`).set(auth(buyer)).expect(410);
 
     const unpaid = await order(buyer);
-    expect((await t.http().post(`/v1/admin/orders/${unpaid.id}/refund`).set(auth(admin)).send({ reason: 'Nothing to refund' }).expect(409)).body.code).toBe(
-      'CHECKOUT_NOT_REFUNDABLE',
-    );
+    expect(
+      (await t.http().post(`/v1/admin/orders/${unpaid.id}/refund`).set(auth(admin)).send({ reason: 'Nothing to refund' }).expect(409)).body.code,
+    ).toBe('CHECKOUT_NOT_REFUNDABLE');
   });
 
   it('expires an unpaid order when its time is up, and honours a payment that arrives late', async () => {
@@ -281,7 +347,12 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect((await t.http().get(`/v1/orders/${viaKey.body.id}`).set(auth(buyer)).expect(200)).body.id).toBe(viaKey.body.id);
 
     await t.http().post('/v1/orders').set(auth(alice)).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(403);
-    const missing = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: '00000000-0000-4000-8000-000000000000', paymentMethod: 'solana' }).expect(404);
+    const missing = await t
+      .http()
+      .post('/v1/orders')
+      .set(auth(buyer))
+      .send({ datasetId: '00000000-0000-4000-8000-000000000000', paymentMethod: 'solana' })
+      .expect(404);
     expect(missing.body.code).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'bitcoin' }).expect(400);
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, version: 2, paymentMethod: 'solana' }).expect(404);

@@ -26,7 +26,7 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
       STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
       STRIPE_API_URL: stripeUrl,
     });
-    const server = t.app.getHttpServer() as Server;
+    const server = t.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   });
   afterAll(async () => {

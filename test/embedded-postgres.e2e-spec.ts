@@ -102,7 +102,9 @@ describe('embedded PostgreSQL server (e2e)', () => {
       const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
       expect(refused?.reason).toMatchObject({ code: '53300' });
     } finally {
-      held.forEach((client) => client.release());
+      held.forEach((client) => {
+        client.release();
+      });
       await Promise.all(extra.map((client) => client.end().catch(() => undefined)));
     }
   });

@@ -16,7 +16,7 @@ describe('job queue shared by several instances (e2e)', () => {
     database = await createTestDatabase();
     instances = [await startTestApp({ WORKER_CONCURRENCY: '3' }, database), await startTestApp({ WORKER_CONCURRENCY: '3' }, database)];
     // Stand-in handlers record which instance ran each job; ids starting with "fail" always throw.
-    instances.forEach((instance, index) =>
+    instances.forEach((instance, index) => {
       instance.app.get(JobWorkerService).register('capture.process', {
         run: async (job: ClaimedJob<'capture.process'>) => {
           await sleep(5);
@@ -26,8 +26,8 @@ describe('job queue shared by several instances (e2e)', () => {
         onFailed: async (job: ClaimedJob<'capture.process'>, error: string) => {
           failures.push(`${job.payload.captureId}: ${error}`);
         },
-      }),
-    );
+      });
+    });
   });
   afterAll(async () => {
     for (const instance of instances) await instance.close();

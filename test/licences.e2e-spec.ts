@@ -12,19 +12,36 @@ describe('licence templates (e2e)', () => {
     exclusive: false,
     maxSeats: 10,
   };
-  const mappingOnly = { slug: 'mapping-dach', name: 'Mapping in DACH', terms, text: 'Derive maps of Germany, Austria and Switzerland; no commercial use.' };
+  const mappingOnly = {
+    slug: 'mapping-dach',
+    name: 'Mapping in DACH',
+    terms,
+    text: 'Derive maps of Germany, Austria and Switzerland; no commercial use.',
+  };
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
-    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body.accessToken;
+    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body
+      .accessToken;
   });
   afterAll(() => t.close());
 
   it('lists the seeded templates to anyone, with structured terms and full text', async () => {
     const res = await t.http().get('/v1/licences').expect(200);
-    expect(res.body.map((l: { slug: string }) => l.slug)).toEqual(['commercial-ai-training', 'commercial-no-resale', 'exclusive-commercial', 'research-only']);
+    expect(res.body.map((l: { slug: string }) => l.slug)).toEqual([
+      'commercial-ai-training',
+      'commercial-no-resale',
+      'exclusive-commercial',
+      'research-only',
+    ]);
     const research = res.body.find((l: { slug: string }) => l.slug === 'research-only');
-    expect(research.terms.permittedUses).toEqual({ aiTraining: true, evaluation: true, commercialUse: false, redistribution: false, derivativeMaps: false });
+    expect(research.terms.permittedUses).toEqual({
+      aiTraining: true,
+      evaluation: true,
+      commercialUse: false,
+      redistribution: false,
+      derivativeMaps: false,
+    });
     expect(research.text).toContain('non-commercial research');
     expect(res.body.find((l: { slug: string }) => l.slug === 'exclusive-commercial').terms.exclusive).toBe(true);
   });
@@ -47,10 +64,20 @@ describe('licence templates (e2e)', () => {
       .expect(400);
     expect(bad.body.message).toContain('territory must hold ISO 3166-1 alpha-2 codes or WORLD');
     expect(bad.body.message).toContain('terms.permittedUses.aiTraining must be a boolean value');
-    const contributor = (await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)).body
-      .accessToken;
-    await t.http().post('/v1/admin/licences').set('Authorization', `Bearer ${contributor}`).send({ ...mappingOnly, slug: 'sneaky' }).expect(403);
-    await t.http().post('/v1/admin/licences').send({ ...mappingOnly, slug: 'sneaky' }).expect(401);
+    const contributor = (
+      await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)
+    ).body.accessToken;
+    await t
+      .http()
+      .post('/v1/admin/licences')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ ...mappingOnly, slug: 'sneaky' })
+      .expect(403);
+    await t
+      .http()
+      .post('/v1/admin/licences')
+      .send({ ...mappingOnly, slug: 'sneaky' })
+      .expect(401);
     const [row] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM licence_templates WHERE slug IN ('bad-terms', 'sneaky')`);
     expect(Number(row.n)).toBe(0);
   });

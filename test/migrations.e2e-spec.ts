@@ -33,7 +33,39 @@ describe('migrations (e2e, on the real database engine)', () => {
     expect(ranByA.length + ranByB.length).toBe(migrations.length);
     const applied = await a.query(`SELECT name FROM schema_migrations ORDER BY id`);
     expect(applied.map((row: { name: string }) => row.name)).toEqual(migrations.map((m) => m.name));
-    expect(await tables(a)).toEqual(['api_keys', 'captures', 'custody_records', 'dataset_review_events', 'dataset_search_entries', 'dataset_version_files', 'dataset_versions', 'datasets', 'entitlement_seats', 'entitlements', 'jobs', 'licence_templates', 'networks', 'orders', 'organisation_members', 'organisations', 'payments', 'provenance_anchors', 'rate_limit_hits', 'revenue_ledger_entries', 'revenue_ledger_lines', 'revenue_payout_batches', 'revenue_payout_lookup_entries', 'revenue_payout_methods', 'revenue_payouts', 'revenue_split_rows', 'revenue_splits', 'schema_migrations', 'stripe_events', 'users', 'wallet_challenges']);
+    expect(await tables(a)).toEqual([
+      'api_keys',
+      'captures',
+      'custody_records',
+      'dataset_review_events',
+      'dataset_search_entries',
+      'dataset_version_files',
+      'dataset_versions',
+      'datasets',
+      'entitlement_seats',
+      'entitlements',
+      'jobs',
+      'licence_templates',
+      'networks',
+      'orders',
+      'organisation_members',
+      'organisations',
+      'payments',
+      'provenance_anchors',
+      'rate_limit_hits',
+      'revenue_ledger_entries',
+      'revenue_ledger_lines',
+      'revenue_payout_batches',
+      'revenue_payout_lookup_entries',
+      'revenue_payout_methods',
+      'revenue_payouts',
+      'revenue_split_rows',
+      'revenue_splits',
+      'schema_migrations',
+      'stripe_events',
+      'users',
+      'wallet_challenges',
+    ]);
   });
 
   it('every migration reverts cleanly and applies again', async () => {

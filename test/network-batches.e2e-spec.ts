@@ -21,15 +21,35 @@ describe('network batches (e2e)', () => {
   const batch = {
     batchId: 'dimo-2026-11-27-001',
     items: [
-      { externalId: 'trip-a', contributorWallet: driver.address, objectKey: 'staging/dimo/trip-a.nmea', sha256: sha256(tripA), sizeBytes: tripA.length, deviceId: 'vin-123' },
-      { externalId: 'trip-b', contributorWallet: driver.address, objectKey: 'staging/dimo/trip-b.csv', sha256: sha256(tripB), sizeBytes: tripB.length, capturedAt: '2026-11-27T08:00:00Z' },
+      {
+        externalId: 'trip-a',
+        contributorWallet: driver.address,
+        objectKey: 'staging/dimo/trip-a.nmea',
+        sha256: sha256(tripA),
+        sizeBytes: tripA.length,
+        deviceId: 'vin-123',
+      },
+      {
+        externalId: 'trip-b',
+        contributorWallet: driver.address,
+        objectKey: 'staging/dimo/trip-b.csv',
+        sha256: sha256(tripB),
+        sizeBytes: tripB.length,
+        capturedAt: '2026-11-27T08:00:00Z',
+      },
     ],
   };
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
-    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body.accessToken;
-    await t.http().post('/v1/admin/networks').set('Authorization', `Bearer ${admin}`).send({ slug: 'dimo', name: 'DIMO', publicKey: dimo.address }).expect(201);
+    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body
+      .accessToken;
+    await t
+      .http()
+      .post('/v1/admin/networks')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ slug: 'dimo', name: 'DIMO', publicKey: dimo.address })
+      .expect(201);
     const storage = t.app.get(ObjectStorage);
     await storage.put('staging/dimo/trip-a.nmea', tripA);
     await storage.put('staging/dimo/trip-b.csv', tripB);
@@ -88,11 +108,29 @@ describe('network batches (e2e)', () => {
     const res = await push('dimo', {
       batchId: 'dimo-002',
       items: [
-        { externalId: 'trip-c', contributorWallet: driver.address, objectKey: 'staging/dimo/trip-c.nmea', sha256: sha256(tripC), sizeBytes: tripC.length },
-        { externalId: 'steal', contributorWallet: driver.address, objectKey: 'captures/someone-else/file.mp4', sha256: 'a'.repeat(64), sizeBytes: 10 },
+        {
+          externalId: 'trip-c',
+          contributorWallet: driver.address,
+          objectKey: 'staging/dimo/trip-c.nmea',
+          sha256: sha256(tripC),
+          sizeBytes: tripC.length,
+        },
+        {
+          externalId: 'steal',
+          contributorWallet: driver.address,
+          objectKey: 'captures/someone-else/file.mp4',
+          sha256: 'a'.repeat(64),
+          sizeBytes: 10,
+        },
         { externalId: 'ghost', contributorWallet: driver.address, objectKey: 'staging/dimo/missing.csv', sha256: 'a'.repeat(64), sizeBytes: 10 },
         { externalId: 'nowallet', contributorWallet: '0xabc', objectKey: 'staging/dimo/trip-c.nmea', sha256: 'a'.repeat(64), sizeBytes: 10 },
-        { externalId: 'reuse', contributorWallet: driver.address, objectKey: 'staging/dimo/trip-a.nmea', sha256: sha256(tripA), sizeBytes: tripA.length },
+        {
+          externalId: 'reuse',
+          contributorWallet: driver.address,
+          objectKey: 'staging/dimo/trip-a.nmea',
+          sha256: sha256(tripA),
+          sizeBytes: tripA.length,
+        },
       ],
     }).expect(200);
     expect(res.body.accepted).toBe(1);
@@ -104,7 +142,9 @@ describe('network batches (e2e)', () => {
     await push('nope', batch).expect(404);
     const malformed = await push('dimo', { batchId: 'x', items: [{ externalId: 'e' }] }).expect(400);
     expect(malformed.body.message).toContain('items.0.contributorWallet');
-    const contributor = (await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)).body.accessToken;
+    const contributor = (
+      await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)
+    ).body.accessToken;
     await t.http().get('/v1/admin/networks').set('Authorization', `Bearer ${contributor}`).expect(403);
     const listed = await t.http().get('/v1/admin/networks').set('Authorization', `Bearer ${admin}`).expect(200);
     expect(listed.body).toEqual([expect.objectContaining({ slug: 'dimo', publicKey: dimo.address, stagingPrefix: 'staging/dimo/', active: true })]);

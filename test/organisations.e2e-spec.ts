@@ -27,7 +27,8 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
   const payWithDemoWallet = async (url: string) => (await t.http().post('/v1/dev/solana/pay').send({ url }).expect(200)).body.signature as string;
   const get = (token: string, path: string) => t.http().get(path).set(auth(token));
   const myOrderIds = async (token: string) => ((await get(token, '/v1/me/orders').expect(200)).body as { id: string }[]).map((o) => o.id);
-  const deliver = (payload: string) => t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', stripe.sign(payload)).send(payload);
+  const deliver = (payload: string) =>
+    t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', stripe.sign(payload)).send(payload);
 
   /** An organisation USDC order placed by `buyer`, paid from the demo wallet and confirmed. */
   const buyWithUsdc = async (buyer: string, organisationId: string, datasetId: string) => {
@@ -45,9 +46,23 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     member = await signUp(t, 'member@acme.test', 'buyer');
     leaver = await signUp(t, 'leaver@acme.test', 'buyer');
     outsider = await signUp(t, 'eve@example.com', 'buyer');
-    ids = { owner: await userId(owner), manager: await userId(manager), member: await userId(member), leaver: await userId(leaver), outsider: await userId(outsider) };
-    open = await publishDataset(t, { contributor: alice, admin }, { title: 'Lidar sweeps', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 11 });
-    exclusive = await publishDataset(t, { contributor: alice, admin }, { title: 'Exclusive radar', licenceSlug: 'exclusive-commercial', priceUsdCents: 70_000, seed: 12 });
+    ids = {
+      owner: await userId(owner),
+      manager: await userId(manager),
+      member: await userId(member),
+      leaver: await userId(leaver),
+      outsider: await userId(outsider),
+    };
+    open = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Lidar sweeps', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 11 },
+    );
+    exclusive = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Exclusive radar', licenceSlug: 'exclusive-commercial', priceUsdCents: 70_000, seed: 12 },
+    );
   }, 120_000);
   afterAll(async () => {
     await t.close();
@@ -60,9 +75,14 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     expect((await t.http().post('/v1/organisations').set(auth(owner)).send({ name: '   ' }).expect(400)).body.statusCode).toBe(400);
     const created = (await t.http().post('/v1/organisations').set(auth(owner)).send({ name: '  Acme Robotics ' }).expect(201)).body;
     acme = created.id;
-    expect(created).toMatchObject({ name: 'Acme Robotics', role: 'owner', members: [{ userId: ids.owner, email: 'owner@acme.test', role: 'owner' }] });
+    expect(created).toMatchObject({
+      name: 'Acme Robotics',
+      role: 'owner',
+      members: [{ userId: ids.owner, email: 'owner@acme.test', role: 'owner' }],
+    });
 
-    const add = (token: string, email: string, role: string) => t.http().post(`/v1/organisations/${acme}/members`).set(auth(token)).send({ email, role });
+    const add = (token: string, email: string, role: string) =>
+      t.http().post(`/v1/organisations/${acme}/members`).set(auth(token)).send({ email, role });
     await add(owner, 'manager@acme.test', 'admin').expect(201);
     // An admin manages members, but cannot make owners; a plain member manages nothing.
     expect((await add(manager, 'member@acme.test', 'owner').expect(403)).body.code).toBe('ORGANISATION_FORBIDDEN');
@@ -84,7 +104,9 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
       await t.http().post(`/v1/organisations/${id}/leave`).set(auth(outsider)).expect(404);
     }
     expect((await get(outsider, '/v1/organisations').expect(200)).body).toEqual([]);
-    expect((await get(member, '/v1/organisations').expect(200)).body).toEqual([{ id: acme, name: 'Acme Robotics', role: 'member', createdAt: expect.any(String) }]);
+    expect((await get(member, '/v1/organisations').expect(200)).body).toEqual([
+      { id: acme, name: 'Acme Robotics', role: 'member', createdAt: expect.any(String) },
+    ]);
     const seen = (await get(member, `/v1/organisations/${acme}`).expect(200)).body;
     expect(seen.members.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
       ['owner@acme.test', 'owner'],
@@ -94,7 +116,8 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     ]);
 
     // The last owner can neither leave, be demoted nor removed; after handing over ownership they can.
-    const role = (token: string, who: string, r: string) => t.http().patch(`/v1/organisations/${acme}/members/${who}`).set(auth(token)).send({ role: r });
+    const role = (token: string, who: string, r: string) =>
+      t.http().patch(`/v1/organisations/${acme}/members/${who}`).set(auth(token)).send({ role: r });
     expect((await t.http().post(`/v1/organisations/${acme}/leave`).set(auth(owner)).expect(409)).body.code).toBe('ORGANISATION_LAST_OWNER');
     expect((await role(owner, ids.owner, 'admin').expect(409)).body.code).toBe('ORGANISATION_LAST_OWNER');
     expect((await role(manager, ids.owner, 'member').expect(403)).body.code).toBe('ORGANISATION_FORBIDDEN');
@@ -104,7 +127,12 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     await role(manager, ids.owner, 'admin').expect(200);
     await role(manager, ids.owner, 'owner').expect(200);
     await role(owner, ids.manager, 'admin').expect(200);
-    expect((await get(owner, `/v1/organisations/${acme}`).expect(200)).body.members.map((m: { role: string }) => m.role)).toEqual(['owner', 'admin', 'member', 'member']);
+    expect((await get(owner, `/v1/organisations/${acme}`).expect(200)).body.members.map((m: { role: string }) => m.role)).toEqual([
+      'owner',
+      'admin',
+      'member',
+      'member',
+    ]);
 
     // Two owners demoting each other at once: the organisation's row lock lets one through, the other finds it last.
     await role(owner, ids.manager, 'owner').expect(200);
@@ -129,14 +157,27 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
 
   it('sells to the organisation in USDC: every member sees it, downloads and gets a certificate naming the organisation; outsiders get 404', async () => {
     const unknownOrg = '00000000-0000-4000-8000-000000000000';
-    expect((await placeOrder(outsider, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: acme }).expect(404)).body.code).toBe('CHECKOUT_ORGANISATION_NOT_FOUND');
+    expect((await placeOrder(outsider, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: acme }).expect(404)).body.code).toBe(
+      'CHECKOUT_ORGANISATION_NOT_FOUND',
+    );
     await placeOrder(owner, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: unknownOrg }).expect(404);
-    expect((await placeOrder(member, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: acme }).expect(403)).body.code).toBe('CHECKOUT_ORGANISATION_CANNOT_BUY');
+    expect((await placeOrder(member, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: acme }).expect(403)).body.code).toBe(
+      'CHECKOUT_ORGANISATION_CANNOT_BUY',
+    );
     await placeOrder(owner, { datasetId: open.datasetId, paymentMethod: 'solana', organisationId: 'acme' }).expect(400);
 
     const order = await buyWithUsdc(manager, acme, open.datasetId);
-    expect(order).toMatchObject({ status: 'paid', buyerId: ids.manager, organisationId: acme, organisationName: 'Acme Robotics', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' } });
-    const [entitlement] = await t.sql<{ organisation_id: string; buyer_id: string }>(`SELECT organisation_id, buyer_id FROM entitlements WHERE order_id = $1`, [order.id]);
+    expect(order).toMatchObject({
+      status: 'paid',
+      buyerId: ids.manager,
+      organisationId: acme,
+      organisationName: 'Acme Robotics',
+      amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' },
+    });
+    const [entitlement] = await t.sql<{ organisation_id: string; buyer_id: string }>(
+      `SELECT organisation_id, buyer_id FROM entitlements WHERE order_id = $1`,
+      [order.id],
+    );
     expect(entitlement).toEqual({ organisation_id: acme, buyer_id: ids.manager });
 
     // A plain member, who could not buy, uses what the organisation bought; so does their API key.
@@ -185,7 +226,12 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     await get(manager, `/v1/orders/${order.id}`).expect(404);
     await get(manager, `/v1/orders/${order.id}/downloads`).expect(404);
     for (const email of ['manager@acme.test', 'member@acme.test']) {
-      await t.http().post(`/v1/organisations/${acme}/members`).set(auth(owner)).send({ email, role: email.startsWith('manager') ? 'admin' : 'member' }).expect(201);
+      await t
+        .http()
+        .post(`/v1/organisations/${acme}/members`)
+        .set(auth(owner))
+        .send({ email, role: email.startsWith('manager') ? 'admin' : 'member' })
+        .expect(201);
     }
     await get(manager, `/v1/orders/${order.id}/downloads`).expect(200);
     await get(member, `/v1/orders/${order.id}/downloads`).expect(200);
@@ -199,11 +245,20 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
     for (const token of [owner, manager, member]) await get(token, `/v1/orders/${created.id}/downloads`).expect(200);
     const certificate = (await get(member, `/v1/orders/${created.id}/certificate`).expect(200)).body;
     expect(verifyCertificate(certificate)).toBe(true);
-    expect(JSON.parse(certificate.payload)).toMatchObject({ organisation: { id: acme, name: 'Acme Robotics' }, buyer: { email: 'owner@acme.test' }, payment: { method: 'card' } });
+    expect(JSON.parse(certificate.payload)).toMatchObject({
+      organisation: { id: acme, name: 'Acme Robotics' },
+      buyer: { email: 'owner@acme.test' },
+      payment: { method: 'card' },
+    });
     await get(outsider, `/v1/orders/${created.id}/downloads`).expect(404);
 
-    const refunded = (await t.http().post(`/v1/admin/orders/${created.id}/refund`).set(auth(admin)).send({ reason: 'Duplicate purchase by the team' }).expect(200)).body;
-    expect(refunded).toMatchObject({ status: 'refunded', payments: [{ kind: 'charge' }, { kind: 'refund', amount: { minor: PRICE_CENTS, currency: 'USD' } }] });
+    const refunded = (
+      await t.http().post(`/v1/admin/orders/${created.id}/refund`).set(auth(admin)).send({ reason: 'Duplicate purchase by the team' }).expect(200)
+    ).body;
+    expect(refunded).toMatchObject({
+      status: 'refunded',
+      payments: [{ kind: 'charge' }, { kind: 'refund', amount: { minor: PRICE_CENTS, currency: 'USD' } }],
+    });
     for (const token of [owner, manager, member]) {
       expect((await get(token, `/v1/orders/${created.id}/downloads`).expect(410)).body.code).toBe('CHECKOUT_ENTITLEMENT_REVOKED');
       await get(token, `/v1/orders/${created.id}/certificate`).expect(410);
@@ -225,7 +280,9 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
   it('sells an exclusive licence once, also when an organisation buys it', async () => {
     const order = await buyWithUsdc(manager, acme, exclusive.datasetId);
     expect(order.status).toBe('paid');
-    expect((await placeOrder(outsider, { datasetId: exclusive.datasetId, paymentMethod: 'solana' }).expect(409)).body.code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
+    expect((await placeOrder(outsider, { datasetId: exclusive.datasetId, paymentMethod: 'solana' }).expect(409)).body.code).toBe(
+      'CHECKOUT_EXCLUSIVE_SOLD',
+    );
     await get(member, `/v1/orders/${order.id}/downloads`).expect(200);
   });
 
@@ -251,7 +308,11 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
         .expect(201)
     ).body;
     expect(template.terms.maxSeats).toBe(2);
-    const seated = await publishDataset(t, { contributor: alice, admin }, { title: 'Seated IMU logs', licenceSlug: 'two-seat-commercial', priceUsdCents: 1_000, seed: 13 });
+    const seated = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Seated IMU logs', licenceSlug: 'two-seat-commercial', priceUsdCents: 1_000, seed: 13 },
+    );
     const order = await buyWithUsdc(owner, acme, seated.datasetId);
 
     await get(owner, `/v1/orders/${order.id}/downloads`).expect(200);

@@ -93,7 +93,9 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
     expect(run.transactions).toBe(Math.ceil(120 / capacity));
     // One table (treasury token account + 120): one create and ceil(121 / 30) = 5 extensions.
     expect(run.lookupTableTransactions).toBe(6);
-    const batches = await t.sql<{ lookup_table: string | null }>(`SELECT DISTINCT lookup_table FROM revenue_payout_batches WHERE run_id = $1`, [run.runId]);
+    const batches = await t.sql<{ lookup_table: string | null }>(`SELECT DISTINCT lookup_table FROM revenue_payout_batches WHERE run_id = $1`, [
+      run.runId,
+    ]);
     expect(batches).toHaveLength(1);
     expect(batches[0].lookup_table).not.toBeNull();
     for (const p of payees) expect(await ledger.usdcBalance(p.wallet)).toBe(p.amount);
@@ -110,7 +112,9 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
     expect(later.payouts.filter((p) => p.status === 'paid')).toHaveLength(120);
     expect(later.transactions).toBe(Math.ceil(120 / capacity));
     expect(later.lookupTableTransactions).toBe(0);
-    const reused = await t.sql<{ lookup_table: string | null }>(`SELECT DISTINCT lookup_table FROM revenue_payout_batches WHERE run_id = $1`, [later.runId]);
+    const reused = await t.sql<{ lookup_table: string | null }>(`SELECT DISTINCT lookup_table FROM revenue_payout_batches WHERE run_id = $1`, [
+      later.runId,
+    ]);
     expect(reused).toEqual(batches);
     for (const p of payees) expect(await ledger.usdcBalance(p.wallet)).toBe(2n * p.amount);
   }, 120_000);
@@ -135,9 +139,10 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
     send.mockRestore();
     for (const p of payees) expect(await ledger.usdcBalance(p.wallet)).toBe(p.amount);
     expect(await payableLeft(payees.map((p) => p.id))).toBe('0');
-    const [{ paid }] = await t.sql<{ paid: string }>(`SELECT count(*) AS paid FROM revenue_payouts WHERE status = 'paid' AND payee_id = ANY($1::uuid[])`, [
-      payees.map((p) => p.id),
-    ]);
+    const [{ paid }] = await t.sql<{ paid: string }>(
+      `SELECT count(*) AS paid FROM revenue_payouts WHERE status = 'paid' AND payee_id = ANY($1::uuid[])`,
+      [payees.map((p) => p.id)],
+    );
     expect(paid).toBe('120');
   }, 120_000);
 
@@ -151,7 +156,11 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
 
   describe('Stripe Connect', () => {
     const stripePayees = async (count: number) => {
-      const payees = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), account: `acct_test${randomBytes(6).toString('hex')}`, amount: 1_500n + BigInt(i) }));
+      const payees = Array.from({ length: count }, (_, i) => ({
+        id: randomUUID(),
+        account: `acct_test${randomBytes(6).toString('hex')}`,
+        amount: 1_500n + BigInt(i),
+      }));
       await t.sql(`INSERT INTO revenue_payout_methods (user_id, kind, account) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`, [
         payees.map((p) => p.id),
         payees.map(() => 'stripe'),
@@ -166,13 +175,21 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
       const before = stripe.transfers.length;
       const run = await payouts.run();
       expect(run.payouts.map((p) => p.status)).toEqual(['paid', 'paid', 'paid']);
-      const rows = await t.sql<{ id: string; payee_id: string; tx_signature: string }>(`SELECT id, payee_id, tx_signature FROM revenue_payouts WHERE run_id = $1`, [run.runId]);
+      const rows = await t.sql<{ id: string; payee_id: string; tx_signature: string }>(
+        `SELECT id, payee_id, tx_signature FROM revenue_payouts WHERE run_id = $1`,
+        [run.runId],
+      );
       const sent = stripe.transfers.slice(before);
       expect(sent).toHaveLength(3);
       for (const payee of payees) {
         const row = rows.find((r) => r.payee_id === payee.id)!;
         const transfer = sent.find((tr) => tr.destination === payee.account)!;
-        expect(transfer).toMatchObject({ amount: Number(payee.amount), currency: 'usd', transfer_group: stripeTransferGroup(run.runId), metadata: { payout_id: row.id } });
+        expect(transfer).toMatchObject({
+          amount: Number(payee.amount),
+          currency: 'usd',
+          transfer_group: stripeTransferGroup(run.runId),
+          metadata: { payout_id: row.id },
+        });
         expect(row.tx_signature).toBe(transfer.id);
         const request = stripe.requestsTo('/v1/transfers').find((r) => r.method === 'POST' && r.form.destination === payee.account)!;
         expect(request.idempotencyKey).toBe(`payout:${row.id}`);
@@ -199,9 +216,15 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
       const recovered = await payouts.run();
       expect(recovered.payouts.filter((p) => p.status !== 'held')).toEqual([]);
       expect(stripe.transfers).toHaveLength(before + 1);
-      const [row] = await t.sql<{ id: string; status: string; tx_signature: string }>(`SELECT id, status, tx_signature FROM revenue_payouts WHERE payee_id = $1`, [payee.id]);
+      const [row] = await t.sql<{ id: string; status: string; tx_signature: string }>(
+        `SELECT id, status, tx_signature FROM revenue_payouts WHERE payee_id = $1`,
+        [payee.id],
+      );
       expect(row).toMatchObject({ status: 'paid', tx_signature: stripe.transfers[before].id });
-      const keys = stripe.requestsTo('/v1/transfers').filter((r) => r.method === 'POST' && r.form.destination === payee.account).map((r) => r.idempotencyKey);
+      const keys = stripe
+        .requestsTo('/v1/transfers')
+        .filter((r) => r.method === 'POST' && r.form.destination === payee.account)
+        .map((r) => r.idempotencyKey);
       expect(keys).toEqual([`payout:${row.id}`, `payout:${row.id}`]);
       expect(await payableLeft([payee.id])).toBe('0');
       book.mockRestore();

@@ -91,7 +91,11 @@ describe('platform behaviour (e2e)', () => {
   it('answers invalid JSON with 400 and an oversized body with 413', async () => {
     const malformed = await t.http().post('/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ').expect(400);
     expect(malformed.body.code).toBe('MALFORMED_BODY');
-    const huge = await t.http().post('/v1/auth/register').send({ email: 'big@example.com', password: 'x'.repeat(20_000), role: 'buyer' }).expect(413);
+    const huge = await t
+      .http()
+      .post('/v1/auth/register')
+      .send({ email: 'big@example.com', password: 'x'.repeat(20_000), role: 'buyer' })
+      .expect(413);
     expect(huge.body).toEqual(expect.objectContaining({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' }));
     expect(await t.sql(`SELECT 1 FROM users WHERE email = 'big@example.com'`)).toHaveLength(0);
   });

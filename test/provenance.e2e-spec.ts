@@ -213,7 +213,14 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       ledger.mode = 'down';
       await request(datasetId, merkleRoot);
       const failed = await failedAttempt(datasetId);
-      expect(failed).toMatchObject({ status: 'pending', signature: null, slot: null, confirmedAt: null, attempts: 1, lastError: 'cluster unreachable' });
+      expect(failed).toMatchObject({
+        status: 'pending',
+        signature: null,
+        slot: null,
+        confirmedAt: null,
+        attempts: 1,
+        lastError: 'cluster unreachable',
+      });
       await expect(queue.status(anchorJobKey(datasetId, 1))).resolves.toMatchObject({ status: 'queued', last_error: 'cluster unreachable' });
       expect(sendsOf(failed.memo)).toBe(0);
 
@@ -253,12 +260,18 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       ledger.mode = 'down';
       await request(datasetId, merkleRoot);
       await failedAttempt(datasetId);
-      const [job] = await dataSource.query(`SELECT run_at > now() + interval '59 minutes' AS later FROM jobs WHERE dedupe_key = $1`, [anchorJobKey(datasetId, 1)]);
+      const [job] = await dataSource.query(`SELECT run_at > now() + interval '59 minutes' AS later FROM jobs WHERE dedupe_key = $1`, [
+        anchorJobKey(datasetId, 1),
+      ]);
       expect(job.later).toBe(true);
 
       ledger.mode = 'ok';
       await runJobNow(datasetId);
-      expect(await failedAttempt(datasetId, 2)).toMatchObject({ status: 'pending', attempts: 2, lastError: 'the previous transaction may still land; looking it up again later' });
+      expect(await failedAttempt(datasetId, 2)).toMatchObject({
+        status: 'pending',
+        attempts: 2,
+        lastError: 'the previous transaction may still land; looking it up again later',
+      });
       expect(sendsOf(memoOf(datasetId, merkleRoot))).toBe(0);
 
       // The window has passed (the clock moved on): now it sends.
@@ -340,9 +353,7 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
             await manager.query('SELECT pg_sleep(0.005)');
             return record;
           });
-        const written = await Promise.all(
-          Array.from({ length: 40 }, (_, i) => appendSlowly(i % 2 === 0 ? dataSource : otherInstance, i)),
-        );
+        const written = await Promise.all(Array.from({ length: 40 }, (_, i) => appendSlowly(i % 2 === 0 ? dataSource : otherInstance, i)));
         const log = await custody.list(datasetId);
         expect(log.map((entry) => entry.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
         expect(new Set(log.map((entry) => entry.details.i)).size).toBe(40);

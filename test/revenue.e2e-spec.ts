@@ -46,7 +46,7 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     return (await dataSource.transaction((manager) => revenue.recordSale(manager, sale, prepared))).splitId;
   };
   const splitWhenRecorded = async (orderId: string) => {
-    for (const deadline = Date.now() + 20_000; ; ) {
+    for (const deadline = Date.now() + 20_000; ;) {
       const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
       if (split.txSignature) return split;
       if (Date.now() > deadline) throw new Error(`split of ${orderId} not recorded on-chain`);
@@ -117,12 +117,26 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
   });
 
   it('splits each sale exactly: platform fee and five contributors, adding up to the gross', async () => {
-    for (const [orderId, gross, currency] of [[orders.card, CARD_GROSS, 'USD'], [orders.usdc, USDC_GROSS, 'USDC']] as const) {
+    for (const [orderId, gross, currency] of [
+      [orders.card, CARD_GROSS, 'USD'],
+      [orders.usdc, USDC_GROSS, 'USDC'],
+    ] as const) {
       const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
       expect(split).toMatchObject({ orderId, currency, gross: gross.toString(), merkleRoot: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(split.rows.map((r: { role: string }) => r.role).sort()).toEqual(['contributor', 'contributor', 'contributor', 'contributor', 'contributor', 'platform']);
+      expect(split.rows.map((r: { role: string }) => r.role).sort()).toEqual([
+        'contributor',
+        'contributor',
+        'contributor',
+        'contributor',
+        'contributor',
+        'platform',
+      ]);
       expect(split.rows.reduce((sum: bigint, r: { amount: string }) => sum + BigInt(r.amount), 0n)).toBe(gross);
-      expect(split.rows.find((r: { role: string }) => r.role === 'platform')).toEqual({ payee: ledger.treasuryAddress, role: 'platform', amount: ((gross * 1500n) / 10_000n).toString() });
+      expect(split.rows.find((r: { role: string }) => r.role === 'platform')).toEqual({
+        payee: ledger.treasuryAddress,
+        role: 'platform',
+        amount: ((gross * 1500n) / 10_000n).toString(),
+      });
       expect(split.rows.map((r: { payee: string }) => r.payee)).toEqual(expect.arrayContaining([contributors[0].wallet, contributors[1].id]));
     }
     const entries = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM revenue_ledger_entries WHERE kind = 'sale'`);
@@ -146,7 +160,10 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
   });
 
   it('records each split root on-chain once; every proof verifies against the memo read back from the ledger', async () => {
-    for (const [orderId, splitId] of [[orders.card, splitIds.card], [orders.usdc, splitIds.usdc]]) {
+    for (const [orderId, splitId] of [
+      [orders.card, splitIds.card],
+      [orders.usdc, splitIds.usdc],
+    ]) {
       const split = await splitWhenRecorded(orderId);
       const memo = (await t.http().get(`/v1/chain/memos/${split.txSignature}`).expect(200)).body.memo;
       expect(parseMemoRecord(memo)).toEqual({ kind: 'split', splitId, root: split.merkleRoot });
@@ -160,8 +177,16 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
         const memo = (await t.http().get(`/v1/chain/memos/${earning.txSignature}`).expect(200)).body.memo;
         const root = hashFromHex(parseMemoRecord(memo).root);
         expect(verifyMerkleProof(Buffer.from(earning.leaf), proofFromHex(earning.proof), root)).toBe(true);
-        expect(verifyMerkleProof(Buffer.from(earning.leaf.replace(/\|(\d+)$/, (_: string, n: string) => `|${BigInt(n) + 1n}`)), proofFromHex(earning.proof), root)).toBe(false);
-        expect(earning.leaf).toBe(`spl1|${earning.splitId}|${c === contributors[0] ? c.wallet : c.id}|contributor|${earning.currency}|${earning.amount}`);
+        expect(
+          verifyMerkleProof(
+            Buffer.from(earning.leaf.replace(/\|(\d+)$/, (_: string, n: string) => `|${BigInt(n) + 1n}`)),
+            proofFromHex(earning.proof),
+            root,
+          ),
+        ).toBe(false);
+        expect(earning.leaf).toBe(
+          `spl1|${earning.splitId}|${c === contributors[0] ? c.wallet : c.id}|contributor|${earning.currency}|${earning.amount}`,
+        );
         expect(earning.paidOut).toBe(false);
       }
     }
@@ -173,22 +198,38 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     const { port } = server.address() as AddressInfo;
     const proof = (await t.http().get(`/v1/splits/${splitIds.usdc}/proof`).set(auth(contributors[1].token)).expect(200)).body;
     const run = (args: string[]) => promisify(execFile)('node', ['scripts/verify-split.mjs', ...args]);
-    const ok = await run([`--api=http://127.0.0.1:${port}`, `--signature=${proof.txSignature}`, `--leaf=${proof.leaf}`, `--proof=${proof.proof.join(',')}`]);
+    const ok = await run([
+      `--api=http://127.0.0.1:${port}`,
+      `--signature=${proof.txSignature}`,
+      `--leaf=${proof.leaf}`,
+      `--proof=${proof.proof.join(',')}`,
+    ]);
     expect(ok.stdout).toContain('OK');
     const forged = proof.leaf.replace(/\|\d+$/, '|999999999');
-    await expect(run([`--api=http://127.0.0.1:${port}`, `--signature=${proof.txSignature}`, `--leaf=${forged}`, `--proof=${proof.proof.join(',')}`])).rejects.toMatchObject({ code: 1 });
+    await expect(
+      run([`--api=http://127.0.0.1:${port}`, `--signature=${proof.txSignature}`, `--leaf=${forged}`, `--proof=${proof.proof.join(',')}`]),
+    ).rejects.toMatchObject({ code: 1 });
   });
 
-  it('records the split inside checkout\'s payment transaction, paid by card and by USDC through HTTP; an admin refund reverses it', async () => {
+  it("records the split inside checkout's payment transaction, paid by card and by USDC through HTTP; an admin refund reverses it", async () => {
     const buyer = await signUp(t, 'buyer@example.com', 'buyer');
     const card = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'card' }).expect(201)).body;
     const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(card.stripe.sessionId));
-    await t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', stripe.sign(payload)).send(payload).expect(200);
+    await t
+      .http()
+      .post('/v1/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', stripe.sign(payload))
+      .send(payload)
+      .expect(200);
     const usdc = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201)).body;
     await t.http().post('/v1/dev/solana/pay').send({ url: usdc.solanaPay.url }).expect(200);
     await t.http().post(`/v1/orders/${usdc.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
 
-    for (const [order, currency, gross] of [[card, 'USD', CARD_GROSS], [usdc, 'USDC', CARD_GROSS * 10_000n]] as const) {
+    for (const [order, currency, gross] of [
+      [card, 'USD', CARD_GROSS],
+      [usdc, 'USDC', CARD_GROSS * 10_000n],
+    ] as const) {
       expect((await t.http().get(`/v1/orders/${order.id}`).set(auth(buyer)).expect(200)).body.status).toBe('paid');
       const split = (await t.http().get(`/v1/orders/${order.id}/split`).set(auth(admin)).expect(200)).body;
       expect(split).toMatchObject({ currency, gross: gross.toString(), refunded: false });
@@ -207,17 +248,33 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     const entry = randomUUID();
     await expect(
       dataSource.transaction(async (manager) => {
-        await manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'bad')`, [entry, randomUUID()]);
-        await manager.query(`INSERT INTO revenue_ledger_lines (entry_id, line, account, currency, amount) VALUES ($1, 0, 'buyer_payments', 'USD', -100), ($1, 1, 'platform_revenue', 'USD', 99)`, [entry]);
+        await manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'bad')`, [
+          entry,
+          randomUUID(),
+        ]);
+        await manager.query(
+          `INSERT INTO revenue_ledger_lines (entry_id, line, account, currency, amount) VALUES ($1, 0, 'buyer_payments', 'USD', -100), ($1, 1, 'platform_revenue', 'USD', 99)`,
+          [entry],
+        );
       }),
     ).rejects.toThrow(/does not sum to zero/);
     await expect(
-      dataSource.transaction((manager) => manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'no lines')`, [entry, randomUUID()])),
+      dataSource.transaction((manager) =>
+        manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'no lines')`, [
+          entry,
+          randomUUID(),
+        ]),
+      ),
     ).rejects.toThrow(/fewer than two lines/);
     await expect(t.sql(`UPDATE revenue_ledger_lines SET amount = amount + 1`)).rejects.toThrow(/append-only/);
     await expect(t.sql(`DELETE FROM revenue_ledger_entries`)).rejects.toThrow(/append-only/);
     await expect(
-      dataSource.transaction((manager) => manager.query(`INSERT INTO revenue_ledger_lines (entry_id, line, account, currency, amount) VALUES ($1, 0, 'payouts', 'USD', 0 + 1), ($1, 1, 'treasury', 'USD', -1)`, [randomUUID()])),
+      dataSource.transaction((manager) =>
+        manager.query(
+          `INSERT INTO revenue_ledger_lines (entry_id, line, account, currency, amount) VALUES ($1, 0, 'payouts', 'USD', 0 + 1), ($1, 1, 'treasury', 'USD', -1)`,
+          [randomUUID()],
+        ),
+      ),
     ).rejects.toThrow(/must belong to an entry/);
     const [{ sum }] = await t.sql<{ sum: string }>(`SELECT sum(amount)::text AS sum FROM revenue_ledger_lines`);
     expect(sum).toBe('0');
@@ -228,52 +285,76 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       const [entry, other] = [randomUUID(), randomUUID()];
       return dataSource.transaction(async (manager) => {
         for (const id of [entry, other]) {
-          await manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'test')`, [id, randomUUID()]);
+          await manager.query(`INSERT INTO revenue_ledger_entries (id, kind, order_id, description) VALUES ($1, 'sale', $2, 'test')`, [
+            id,
+            randomUUID(),
+          ]);
         }
         for (const [sql, parameters] of statements(entry, other)) await manager.query(sql, parameters);
       });
     };
     const lines = `INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount) VALUES `;
     // Balanced first, then a second statement that unbalances it: the entry as a whole must stay at zero.
-    await expect(refused((entry, other) => [
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 100)`, [entry]],
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
-      [`${lines}($1, 2, 'platform_revenue', NULL, 'USD', 5)`, [entry]],
-    ])).rejects.toThrow(/does not sum to zero/);
+    await expect(
+      refused((entry, other) => [
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 100)`, [entry]],
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+        [`${lines}($1, 2, 'platform_revenue', NULL, 'USD', 5)`, [entry]],
+      ]),
+    ).rejects.toThrow(/does not sum to zero/);
     // One statement whose lines sum to zero overall but not per entry.
-    await expect(refused((entry, other) => [
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 99), ($2, 0, 'platform_revenue', NULL, 'USD', 1), ($2, 1, 'buyer_payments', NULL, 'USD', -1), ($2, 2, 'platform_revenue', NULL, 'USD', 1)`, [entry, other]],
-    ])).rejects.toThrow(/does not sum to zero/);
+    await expect(
+      refused((entry, other) => [
+        [
+          `${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USD', 99), ($2, 0, 'platform_revenue', NULL, 'USD', 1), ($2, 1, 'buyer_payments', NULL, 'USD', -1), ($2, 2, 'platform_revenue', NULL, 'USD', 1)`,
+          [entry, other],
+        ],
+      ]),
+    ).rejects.toThrow(/does not sum to zero/);
     // Zero overall but not per currency.
-    await expect(refused((entry, other) => [
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USDC', 100)`, [entry]],
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
-    ])).rejects.toThrow(/does not sum to zero/);
+    await expect(
+      refused((entry, other) => [
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -100), ($1, 1, 'platform_revenue', NULL, 'USDC', 100)`, [entry]],
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+      ]),
+    ).rejects.toThrow(/does not sum to zero/);
     // A 10,001-line entry (one INSERT … SELECT, as a sale with 10,000 contributors) off by one unit in its last line.
-    await expect(refused((entry, other) => [
-      [`INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
+    await expect(
+      refused((entry, other) => [
+        [
+          `INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
         SELECT $1::uuid, 0, 'buyer_payments', NULL::uuid, 'USDC', -100000
-        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', CASE WHEN i = 10000 THEN 11 ELSE 10 END FROM generate_series(1, 10000) i`, [entry]],
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
-    ])).rejects.toThrow(/does not sum to zero/);
+        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', CASE WHEN i = 10000 THEN 11 ELSE 10 END FROM generate_series(1, 10000) i`,
+          [entry],
+        ],
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+      ]),
+    ).rejects.toThrow(/does not sum to zero/);
     // The same entry balanced goes in, checked by the same triggers at commit.
-    await expect(refused((entry, other) => [
-      [`INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
+    await expect(
+      refused((entry, other) => [
+        [
+          `INSERT INTO revenue_ledger_lines (entry_id, line, account, owner_id, currency, amount)
         SELECT $1::uuid, 0, 'buyer_payments', NULL::uuid, 'USDC', -100000
-        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', 10 FROM generate_series(1, 10000) i`, [entry]],
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
-    ])).resolves.toBeUndefined();
+        UNION ALL SELECT $1, i, 'platform_revenue', NULL, 'USDC', 10 FROM generate_series(1, 10000) i`,
+          [entry],
+        ],
+        [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [other]],
+      ]),
+    ).resolves.toBeUndefined();
     // An entry left with no lines is still caught at commit.
-    await expect(refused((entry) => [
-      [`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [entry]],
-    ])).rejects.toThrow(/fewer than two lines/);
+    await expect(
+      refused((entry) => [[`${lines}($1, 0, 'buyer_payments', NULL, 'USD', -1), ($1, 1, 'platform_revenue', NULL, 'USD', 1)`, [entry]]]),
+    ).rejects.toThrow(/fewer than two lines/);
     // A leaf field the encoding refuses, found while the sale's entry is already in flight: nothing of the sale stays.
     const prepared = await revenue.prepareSale(datasetId, version);
     const tampered = { ...prepared, payees: { ...prepared.payees, [contributors[0].id]: 'forged|payee' } };
     const orderId = randomUUID();
     const sale: SaleFacts = { orderId, datasetId, version, buyerId: randomUUID(), currency: 'USD', gross: 500n, paymentReference: 'pay-forged' };
     await expect(dataSource.transaction((manager) => revenue.recordSale(manager, sale, tampered))).rejects.toThrow(/payee must be/);
-    expect(await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 UNION ALL SELECT 1 FROM revenue_splits WHERE order_id = $1`, [orderId])).toEqual([]);
+    expect(
+      await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 UNION ALL SELECT 1 FROM revenue_splits WHERE order_id = $1`, [orderId]),
+    ).toEqual([]);
     const [{ sum }] = await t.sql<{ sum: string }>(`SELECT sum(amount)::text AS sum FROM revenue_ledger_lines`);
     expect(sum).toBe('0');
   });
@@ -290,7 +371,10 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     expect((await t.sql(`SELECT 1 FROM revenue_ledger_entries WHERE order_id = $1 AND kind = 'refund'`, [refunded])).length).toBe(1);
     const after = await payables();
     const [sale] = await t.sql<{ id: string }>(`SELECT id FROM revenue_splits WHERE order_id = $1`, [refunded]);
-    const rows = await t.sql<{ user_id: string; amount: string }>(`SELECT user_id, amount::text FROM revenue_split_rows WHERE split_id = $1 AND role = 'contributor'`, [sale.id]);
+    const rows = await t.sql<{ user_id: string; amount: string }>(
+      `SELECT user_id, amount::text FROM revenue_split_rows WHERE split_id = $1 AND role = 'contributor'`,
+      [sale.id],
+    );
     for (const row of rows) {
       const of = (list: typeof before) => BigInt(list.find((b) => b.owner_id === row.user_id && b.currency === 'USD')!.balance);
       expect(of(before) - of(after)).toBe(BigInt(row.amount));
@@ -387,7 +471,10 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     );
     expect(payout).toMatchObject({ status: 'paid', tx_signature: sent.map((transfer) => transfer.id).join(','), amount: String(owed[0] + owed[1]) });
     for (const [i, transfer] of sent.entries()) expect(transfer.metadata).toEqual({ payout_id: payout.id, order_id: sales[i] });
-    const keys = stripe.requestsTo('/v1/transfers').filter((r) => r.method === 'POST' && r.form.destination === account).map((r) => r.idempotencyKey);
+    const keys = stripe
+      .requestsTo('/v1/transfers')
+      .filter((r) => r.method === 'POST' && r.form.destination === account)
+      .map((r) => r.idempotencyKey);
     expect(keys).toEqual(sales.map((orderId) => `payout:${payout.id}:${orderId}`));
     // The later sale is paid by the next payout, in its own group (this run or the next).
     await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200);

@@ -21,7 +21,9 @@ const past = () => Math.floor(Date.now() / 1000) - 60;
 function binary(res: Stream, done: (error: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
+  res.on('end', () => {
+    done(null, Buffer.concat(chunks));
+  });
 }
 
 describe('local object storage URLs (e2e)', () => {
@@ -46,7 +48,9 @@ describe('local object storage URLs (e2e)', () => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body });
+        });
       });
       req.on('error', reject);
       const chunk = Buffer.alloc(MiB, 7);
@@ -144,12 +148,18 @@ describe('local object storage URLs (e2e)', () => {
 
       const res = await t.http().get(`/v1/storage/local/objects/${retargeted}.${signature}`).expect(403);
       expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', code: 'STORAGE_URL_INVALID', message: 'This storage URL is not valid' });
-      await t.http().get(`/v1/storage/local/objects/${payload}.${signature.slice(1)}`).expect(403);
+      await t
+        .http()
+        .get(`/v1/storage/local/objects/${payload}.${signature.slice(1)}`)
+        .expect(403);
       await t.http().get('/v1/storage/local/objects/garbage').expect(403);
     });
 
     it('refuses an expired download token with 403 STORAGE_URL_EXPIRED', async () => {
-      const res = await t.http().get(pathOf(urls.downloadUrl({ key, exp: past() }))).expect(403);
+      const res = await t
+        .http()
+        .get(pathOf(urls.downloadUrl({ key, exp: past() })))
+        .expect(403);
       expect(res.body.code).toBe('STORAGE_URL_EXPIRED');
     });
 
@@ -195,7 +205,12 @@ describe('local object storage URLs (e2e)', () => {
 
     it('refuses a part over 64 MiB + margin with 413 and keeps no partial file', async () => {
       const url = await storage.presignUploadPart(key, uploadId, 1, 600);
-      const res = await t.http().put(pathOf(url)).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(PART_UPLOAD_LIMIT_BYTES + 1)).expect(413);
+      const res = await t
+        .http()
+        .put(pathOf(url))
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.alloc(PART_UPLOAD_LIMIT_BYTES + 1))
+        .expect(413);
       expect(res.body).toEqual(expect.objectContaining({ statusCode: 413, code: 'STORAGE_PART_TOO_LARGE' }));
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });

@@ -103,25 +103,45 @@ describe('scripts/verify-download.mjs (e2e, against a fixture marketplace)', () 
         return;
       }
       if (url.pathname === `${prefix}/versions/${version}/manifest`) {
-        return json(res, 200, { datasetId, version, merkleRoot: root, leafEncoding: 'dsv1', files: served.manifestFiles });
+        json(res, 200, { datasetId, version, merkleRoot: root, leafEncoding: 'dsv1', files: served.manifestFiles });
+        return;
       }
       if (url.pathname === `${prefix}/versions/${version}/proof`) {
         const path = url.searchParams.get('path') ?? '';
         const entry = entries.find((candidate) => candidate.path === path);
-        if (!entry) return json(res, 404, { statusCode: 404, error: 'Not Found', code: 'FILE_NOT_FOUND', message: 'no such file' });
-        return json(res, 200, { datasetId, version, path, leaf: manifestLeafString(entry), leafHash: 'ignored', proof: proofs.get(path), merkleRoot: root });
+        if (!entry) {
+          json(res, 404, { statusCode: 404, error: 'Not Found', code: 'FILE_NOT_FOUND', message: 'no such file' });
+          return;
+        }
+        json(res, 200, { datasetId, version, path, leaf: manifestLeafString(entry), leafHash: 'ignored', proof: proofs.get(path), merkleRoot: root });
+        return;
       }
       if (url.pathname === `${prefix}/provenance`) {
-        return json(res, 200, {
+        json(res, 200, {
           datasetId,
           versions: [
             { version: 1, merkleRoot: 'f'.repeat(64), anchor: null },
-            { version, merkleRoot: root, anchor: { status: 'confirmed', cluster: 'litesvm', signature: SIGNATURE, slot: 41, memo: served.memo, confirmedAt: new Date().toISOString() } },
+            {
+              version,
+              merkleRoot: root,
+              anchor: {
+                status: 'confirmed',
+                cluster: 'litesvm',
+                signature: SIGNATURE,
+                slot: 41,
+                memo: served.memo,
+                confirmedAt: new Date().toISOString(),
+              },
+            },
           ],
           custody: { entries: [], verification: { ok: true } },
         });
+        return;
       }
-      if (url.pathname === `/v1/chain/memos/${SIGNATURE}`) return json(res, 200, { cluster: 'litesvm', signature: SIGNATURE, memo: served.memo });
+      if (url.pathname === `/v1/chain/memos/${SIGNATURE}`) {
+        json(res, 200, { cluster: 'litesvm', signature: SIGNATURE, memo: served.memo });
+        return;
+      }
       json(res, 404, { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `Cannot ${req.method} ${url.pathname}` });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -183,7 +203,9 @@ describe('scripts/verify-download.mjs (e2e, against a fixture marketplace)', () 
     const result = await verify([...base(), tampered]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`OK   ${tampered}: sha256 ${sha256}`);
-    expect(result.stdout).toMatch(new RegExp(`FAIL ${tampered}: Merkle proof \\(\\d siblings\\) folds to [0-9a-f]{64}, not the anchored root ${root}`));
+    expect(result.stdout).toMatch(
+      new RegExp(`FAIL ${tampered}: Merkle proof \\(\\d siblings\\) folds to [0-9a-f]{64}, not the anchored root ${root}`),
+    );
   });
 
   it('fails when the memo on the chain holds another root', async () => {
@@ -231,10 +253,17 @@ describe('scripts/verify-download.mjs against the real service and its embedded 
   it('verifies files of a published version against the anchor the job recorded', async () => {
     const login = await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200);
     const admin = { Authorization: `Bearer ${login.body.accessToken}` };
-    const register = await t.http().post('/v1/auth/register').send({ email: 'carla@example.com', password: 'a-long-password', role: 'contributor' }).expect(201);
+    const register = await t
+      .http()
+      .post('/v1/auth/register')
+      .send({ email: 'carla@example.com', password: 'a-long-password', role: 'contributor' })
+      .expect(201);
     const carla = register.body.accessToken as string;
     const contents = [nmeaLog(40), csvTelemetry(200)];
-    const captureIds = [await uploadCapture(t, carla, contents[0], { filename: 'drive.nmea' }), await uploadCapture(t, carla, contents[1], { filename: 'can.csv' })];
+    const captureIds = [
+      await uploadCapture(t, carla, contents[0], { filename: 'drive.nmea' }),
+      await uploadCapture(t, carla, contents[1], { filename: 'can.csv' }),
+    ];
     for (const id of captureIds) expect((await settled(t, carla, id)).status).toBe('ready');
     const [licence] = (await t.http().get('/v1/licences').expect(200)).body;
     const created = await t
@@ -251,7 +280,11 @@ describe('scripts/verify-download.mjs against the real service and its embedded 
       })
       .expect(201);
     const datasetId = created.body.id as string;
-    await t.http().post(`/v1/datasets/${datasetId}/submit`).set({ Authorization: `Bearer ${carla}` }).expect(200);
+    await t
+      .http()
+      .post(`/v1/datasets/${datasetId}/submit`)
+      .set({ Authorization: `Bearer ${carla}` })
+      .expect(200);
     await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(admin).send({}).expect(200);
 
     const deadline = Date.now() + 20_000;

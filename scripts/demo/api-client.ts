@@ -53,7 +53,8 @@ export class ApiClient {
     for (;;) {
       const value = await read();
       if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: not there after ${timeoutMs / 1000} s; last answer ${JSON.stringify(value).slice(0, 500)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${what}: not there after ${timeoutMs / 1000} s; last answer ${JSON.stringify(value).slice(0, 500)}`);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }

@@ -34,10 +34,14 @@ async function main(): Promise<number> {
   }
   mkdirSync(dataDir, { recursive: true });
   const logPath = join(dataDir, 'service.log');
-  console.log(`Marketplace demo: embedded PostgreSQL (PGlite), local object storage and the LiteSVM ledger in DATA_DIR=${dataDir}`);
+  console.log(
+    `Marketplace demo on Node.js ${process.version}: embedded PostgreSQL (PGlite), local object storage and the LiteSVM ledger in DATA_DIR=${dataDir}`,
+  );
   console.log(`(${keep ? 'kept afterwards' : 'deleted afterwards; run with --keep or DEMO_DATA_DIR=<dir> to keep it'}; service log: ${logPath})`);
 
-  const steps = new Steps((line) => console.log(line));
+  const steps = new Steps((line) => {
+    console.log(line);
+  });
   const stripe = new FakeStripe('whsec_demo_webhook_secret');
   let service: ChildProcess | undefined;
   let stripeStarted = false;
@@ -82,14 +86,17 @@ async function main(): Promise<number> {
     console.log(`  card order ${summary.cardOrder.id}: session ${summary.cardOrder.checkoutSession}, split ${summary.cardOrder.splitSignature}`);
     console.log(`  verified shares: ${summary.verifiedShares.map((s) => money(s.amount, s.currency)).join(', ')}`);
     const paid = new Map<string, bigint>();
-    for (const p of summary.payouts) paid.set(`${p.destination}|${p.currency}`, (paid.get(`${p.destination}|${p.currency}`) ?? 0n) + BigInt(p.amount));
+    for (const p of summary.payouts)
+      paid.set(`${p.destination}|${p.currency}`, (paid.get(`${p.destination}|${p.currency}`) ?? 0n) + BigInt(p.amount));
     const sums = [...paid].map(([key, amount]) => `${money(amount.toString(), key.split('|')[1])} to ${key.split('|')[0]}`);
     console.log(`  payouts: ${sums.join(', ')}`);
     console.log(`  total ${steps.totalSeconds.toFixed(1)} s`);
   } catch (error) {
     code = 1;
     const cause = error instanceof StepFailed ? error.cause : error;
-    console.error(`\nDEMO FAILED${error instanceof StepFailed ? ` at ${error.step}` : ''}\n  ${cause instanceof Error ? cause.stack : String(cause)}`);
+    console.error(
+      `\nDEMO FAILED${error instanceof StepFailed ? ` at ${error.step}` : ''}\n  ${cause instanceof Error ? cause.stack : String(cause)}`,
+    );
     if (existsSync(logPath)) {
       const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-30).join('\n');
       if (tail) console.error(`\nlast lines of ${logPath}:\n${tail}`);

@@ -47,7 +47,12 @@ export function uploadFiles(root: string): DemoFile[] {
     const real = join(samples, shared);
     if (existsSync(real)) return { modality, filename: shared, bytes: readFileSync(real), source: `from ../shared/samples/${shared}` };
     if (typeof fallback === 'string') {
-      return { modality, filename: basename(fallback), bytes: readFileSync(join(root, fallback)), source: `from ${fallback}, as ../shared/samples/${shared} is absent` };
+      return {
+        modality,
+        filename: basename(fallback),
+        bytes: readFileSync(join(root, fallback)),
+        source: `from ${fallback}, as ../shared/samples/${shared} is absent`,
+      };
     }
     const made = fallback();
     return { modality, ...made, source: `made by the demo, as ../shared/samples/${shared} is absent and the repository keeps no point cloud` };
@@ -55,7 +60,12 @@ export function uploadFiles(root: string): DemoFile[] {
 }
 
 export function networkFiles(root: string): DemoFile[] {
-  return NETWORK_FILES.map(({ modality, path }) => ({ modality, filename: basename(path), bytes: readFileSync(join(root, path)), source: `from ${path}` }));
+  return NETWORK_FILES.map(({ modality, path }) => ({
+    modality,
+    filename: basename(path),
+    bytes: readFileSync(join(root, path)),
+    source: `from ${path}`,
+  }));
 }
 
 /** An ASCII PCD of `points` points on a small spiral. */
@@ -73,6 +83,9 @@ function asciiPcd(points: number): Buffer {
     `POINTS ${points}`,
     'DATA ascii',
   ];
-  const rows = Array.from({ length: points }, (_, i) => `${(Math.cos(i / 10) * i * 0.01).toFixed(4)} ${(Math.sin(i / 10) * i * 0.01).toFixed(4)} ${(i * 0.005).toFixed(4)}`);
+  const rows = Array.from(
+    { length: points },
+    (_, i) => `${(Math.cos(i / 10) * i * 0.01).toFixed(4)} ${(Math.sin(i / 10) * i * 0.01).toFixed(4)} ${(i * 0.005).toFixed(4)}`,
+  );
   return Buffer.from(`${[...header, ...rows].join('\n')}\n`);
 }

@@ -9,7 +9,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
+      server.close(() => {
+        resolvePort(port);
+      });
     });
   });
 }
@@ -31,7 +33,11 @@ export async function waitHealthy(api: string, service: ChildProcess, timeoutMs:
 /** SIGTERM (the service closes its database cleanly), then SIGKILL if it has not exited within 10 s. */
 export async function stopService(service: ChildProcess): Promise<void> {
   if (service.exitCode !== null || service.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => service.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    service.once('exit', () => {
+      resolve();
+    }),
+  );
   service.kill('SIGTERM');
   const timer = setTimeout(() => service.kill('SIGKILL'), 10_000);
   await exited;

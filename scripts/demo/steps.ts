@@ -26,7 +26,9 @@ export class Steps {
     this.print(`\n[${number}] ${title}`);
     const start = Date.now();
     try {
-      const result = await fn((line) => this.print(`    ${line}`));
+      const result = await fn((line) => {
+        this.print(`    ${line}`);
+      });
       const seconds = (Date.now() - start) / 1000;
       this.timings.push({ title, seconds });
       this.print(`    done in ${seconds.toFixed(2)} s`);

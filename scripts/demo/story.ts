@@ -43,7 +43,8 @@ export interface DemoSummary {
 const PRICE_USD_CENTS = 12_000;
 const PASSWORD = 'demo-password-123';
 const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-export const money = (amount: string, currency: string) => (currency === 'USDC' ? `${(Number(amount) / 1e6).toFixed(6)} USDC` : `$${(Number(amount) / 100).toFixed(2)}`);
+export const money = (amount: string, currency: string) =>
+  currency === 'USDC' ? `${(Number(amount) / 1e6).toFixed(6)} USDC` : `$${(Number(amount) / 100).toFixed(2)}`;
 
 export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSummary> {
   const root = repoRoot();
@@ -87,7 +88,11 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
   });
 
   const batch = await steps.run('a network (DIMO) pushes a signed batch crediting the wallet contributor', async (say) => {
-    await api.call('POST', '/v1/admin/networks', { token: tokens.admin, body: { slug: 'dimo', name: 'DIMO', publicKey: network.address }, expect: 201 });
+    await api.call('POST', '/v1/admin/networks', {
+      token: tokens.admin,
+      body: { slug: 'dimo', name: 'DIMO', publicKey: network.address },
+      expect: 201,
+    });
     say(`admin registered network dimo with its Ed25519 key ${network.address}`);
     const items = networkFiles(root).map((file, index) => {
       // The network writes into its staging area of the object store; with local storage that is a folder in DATA_DIR.
@@ -123,10 +128,19 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
         licenceTemplateId: licence.id,
         priceUsdCents: PRICE_USD_CENTS,
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-        splitPolicy: { weighting: 'explicit', curatorBps: 0, explicitBps: [{ contributorId: tokens.ana.id, bps: 6000 }, { contributorId: tokens.bo.id, bps: 4000 }] },
+        splitPolicy: {
+          weighting: 'explicit',
+          curatorBps: 0,
+          explicitBps: [
+            { contributorId: tokens.ana.id, bps: 6000 },
+            { contributorId: tokens.bo.id, bps: 4000 },
+          ],
+        },
       },
     });
-    say(`draft ${draft.id}: ${uploaded.length + batch.length} captures, licence "${licence.name}", $${(PRICE_USD_CENTS / 100).toFixed(2)}, split 60/40 between the contributors`);
+    say(
+      `draft ${draft.id}: ${uploaded.length + batch.length} captures, licence "${licence.name}", $${(PRICE_USD_CENTS / 100).toFixed(2)}, split 60/40 between the contributors`,
+    );
     await api.call('POST', `/v1/datasets/${draft.id}/submit`, { token: tokens.admin, expect: 200 });
     type QueueItem = { dataset: { id: string }; captureCount: number; captures: { ownerId: string; network: string | null }[] };
     const queue = await api.get<QueueItem[] | { items: QueueItem[] }>('/v1/admin/reviews', tokens.admin);
@@ -134,12 +148,18 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     if (!queued) throw new Error(`dataset ${draft.id} is not in the review queue`);
     const owners = new Set(queued.captures.map((c) => c.ownerId)).size;
     const networked = queued.captures.filter((c) => c.network).length;
-    say(`submitted: declarations complete; in the review queue with ${queued.captureCount} captures from ${owners} contributors (${networked} via a network)`);
+    say(
+      `submitted: declarations complete; in the review queue with ${queued.captureCount} captures from ${owners} contributors (${networked} via a network)`,
+    );
     return draft.id as string;
   });
 
   const published = await steps.run('the admin approves: version 1 is frozen, published and its Merkle root anchored on-chain', async (say) => {
-    const approved = await api.call('POST', `/v1/admin/datasets/${dataset}/approve`, { token: tokens.admin, body: { note: 'declarations and licence checked' }, expect: 200 });
+    const approved = await api.call('POST', `/v1/admin/datasets/${dataset}/approve`, {
+      token: tokens.admin,
+      body: { note: 'declarations and licence checked' },
+      expect: 200,
+    });
     const version = approved.latestVersion as number;
     const manifest = await api.get(`/v1/datasets/${dataset}/versions/${version}/manifest`);
     say(`version ${version}: ${manifest.files.length} files, Merkle root ${manifest.merkleRoot}`);
@@ -150,48 +170,87 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     );
     const anchor = provenance.versions.find((v: { version: number }) => v.version === version).anchor;
     const memo = (await api.get(`/v1/chain/memos/${anchor.signature}`)).memo as string;
-    if (memo !== `mkt:v1:anchor:${dataset}:${version}:${manifest.merkleRoot}`) throw new Error(`the anchor memo ${memo} does not record the root ${manifest.merkleRoot}`);
+    if (memo !== `mkt:v1:anchor:${dataset}:${version}:${manifest.merkleRoot}`)
+      throw new Error(`the anchor memo ${memo} does not record the root ${manifest.merkleRoot}`);
     if (!provenance.custody.verification.ok) throw new Error(`the custody log does not verify: ${JSON.stringify(provenance.custody.verification)}`);
     say(`anchored in ${anchor.signature} (${anchor.cluster}, slot ${anchor.slot}); memo read back from the ledger: ${memo}`);
     say(`custody log: ${provenance.custody.verification.entries} hash-chained entries, verified`);
-    return { version, merkleRoot: manifest.merkleRoot as string, anchorSignature: anchor.signature as string, files: manifest.files as { path: string; sha256: string }[] };
+    return {
+      version,
+      merkleRoot: manifest.merkleRoot as string,
+      anchorSignature: anchor.signature as string,
+      files: manifest.files as { path: string; sha256: string }[],
+    };
   });
 
   const usdc = await steps.run('buyer A pays in USDC with Solana Pay on the local ledger', async (say) => {
-    const order = await api.call('POST', '/v1/orders', { token: tokens.buyerA.token, body: { datasetId: dataset, paymentMethod: 'solana' }, expect: 201 });
+    const order = await api.call('POST', '/v1/orders', {
+      token: tokens.buyerA.token,
+      body: { datasetId: dataset, paymentMethod: 'solana' },
+      expect: 201,
+    });
     say(`order ${order.id}: ${order.amount.minor / 1e6} USDC to ${order.solanaPay.recipient}`);
     say(`Solana Pay URL ${order.solanaPay.url}`);
     const { signature } = await api.call('POST', '/v1/dev/solana/pay', { body: { url: order.solanaPay.url }, expect: 200 });
     say(`paid from the embedded demo wallet: transaction ${signature}`);
     await api.call('POST', `/v1/orders/${order.id}/confirm-solana`, { token: tokens.buyerA.token, body: { signature }, expect: 200 });
-    const paid = await api.until('the USDC order paid', () => api.get(`/v1/orders/${order.id}`, tokens.buyerA.token), (o) => o.status === 'paid' || o.status === 'fulfilled');
+    const paid = await api.until(
+      'the USDC order paid',
+      () => api.get(`/v1/orders/${order.id}`, tokens.buyerA.token),
+      (o) => o.status === 'paid' || o.status === 'fulfilled',
+    );
     say(`confirmed: recipient, amount, mint, reference and memo validated; order ${paid.status}`);
-    return { id: order.id as string, paymentSignature: signature as string, recipient: order.solanaPay.recipient as string, mint: order.solanaPay.splToken as string };
+    return {
+      id: order.id as string,
+      paymentSignature: signature as string,
+      recipient: order.solanaPay.recipient as string,
+      mint: order.solanaPay.splToken as string,
+    };
   });
 
   const card = await steps.run('buyer B pays by card: Stripe Checkout, then Stripe’s signed webhook', async (say) => {
-    const order = await api.call('POST', '/v1/orders', { token: tokens.buyerB.token, body: { datasetId: dataset, paymentMethod: 'card' }, expect: 201 });
+    const order = await api.call('POST', '/v1/orders', {
+      token: tokens.buyerB.token,
+      body: { datasetId: dataset, paymentMethod: 'card' },
+      expect: 201,
+    });
     say(`order ${order.id}: $${(order.amount.minor / 100).toFixed(2)}, Checkout Session ${order.stripe.sessionId} (${order.stripe.checkoutUrl})`);
     const { payload } = target.stripe.event('checkout.session.completed', target.stripe.sessionObject(order.stripe.sessionId));
     const signature = target.stripe.sign(payload); // stripe.webhooks.generateTestHeaderString, the real stripe library
-    const answer = await api.call('POST', '/v1/webhooks/stripe', { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, expect: 200 });
+    const answer = await api.call('POST', '/v1/webhooks/stripe', {
+      rawBody: payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      expect: 200,
+    });
     say(`webhook checkout.session.completed delivered with Stripe-Signature ${signature.slice(0, 24)}...: ${JSON.stringify(answer)}`);
-    const paid = await api.until('the card order paid', () => api.get(`/v1/orders/${order.id}`, tokens.buyerB.token), (o) => o.status === 'paid' || o.status === 'fulfilled');
+    const paid = await api.until(
+      'the card order paid',
+      () => api.get(`/v1/orders/${order.id}`, tokens.buyerB.token),
+      (o) => o.status === 'paid' || o.status === 'fulfilled',
+    );
     say(`order ${paid.status}`);
     return { id: order.id as string, checkoutSession: order.stripe.sessionId as string };
   });
 
   await steps.run('both buyers download every file and check it; the licence certificates verify offline', async (say) => {
     const keys = await api.get('/v1/platform/keys');
-    for (const [label, token, orderId] of [['buyer A', tokens.buyerA.token, usdc.id], ['buyer B', tokens.buyerB.token, card.id]] as const) {
-      const { files } = await api.get<{ files: { path: string; sha256: string; sizeBytes: number; url: string }[] }>(`/v1/orders/${orderId}/downloads`, token);
+    for (const [label, token, orderId] of [
+      ['buyer A', tokens.buyerA.token, usdc.id],
+      ['buyer B', tokens.buyerB.token, card.id],
+    ] as const) {
+      const { files } = await api.get<{ files: { path: string; sha256: string; sizeBytes: number; url: string }[] }>(
+        `/v1/orders/${orderId}/downloads`,
+        token,
+      );
       const saved: string[] = [];
       for (const file of files) {
         const response = await fetch(file.url);
         if (!response.ok) throw new Error(`${label}: downloading ${file.path} answered ${response.status}`);
         const bytes = Buffer.from(await response.arrayBuffer());
-        if (bytes.length !== file.sizeBytes || sha256(bytes) !== file.sha256) throw new Error(`${label}: ${file.path} does not match its size and SHA-256`);
-        if (!published.files.some((f) => f.path === file.path && f.sha256 === file.sha256)) throw new Error(`${label}: ${file.path} is not in the manifest`);
+        if (bytes.length !== file.sizeBytes || sha256(bytes) !== file.sha256)
+          throw new Error(`${label}: ${file.path} does not match its size and SHA-256`);
+        if (!published.files.some((f) => f.path === file.path && f.sha256 === file.sha256))
+          throw new Error(`${label}: ${file.path} is not in the manifest`);
         const path = join(target.dataDir, 'downloads', orderId, ...file.path.split('/'));
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, bytes);
@@ -199,7 +258,8 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
       }
       say(`${label}: ${files.length} files downloaded, sizes and SHA-256 match the manifest`);
       const certificate = await api.get(`/v1/orders/${orderId}/certificate`, token);
-      if (certificate.publicKey !== keys.publicKey || !verifyCertificate(certificate)) throw new Error(`${label}: the licence certificate does not verify`);
+      if (certificate.publicKey !== keys.publicKey || !verifyCertificate(certificate))
+        throw new Error(`${label}: the licence certificate does not verify`);
       const claims = JSON.parse(certificate.payload);
       if (claims.orderId !== orderId || claims.dataset.id !== dataset || claims.dataset.merkleRoot !== published.merkleRoot) {
         throw new Error(`${label}: the certificate names another order or dataset: ${certificate.payload}`);
@@ -207,7 +267,9 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
       say(`${label}: licence certificate verifies offline against the platform key ${keys.publicKey} (Ed25519)`);
       const validity = claims.licence.validUntil ? `valid until ${claims.licence.validUntil}` : 'perpetual';
       const paid = `${money(claims.price.amount, claims.price.currency)} by ${claims.payment.method} (${claims.payment.reference.slice(0, 20)}…)`;
-      say(`${label}: "${claims.licence.name}" for version ${claims.dataset.version} (root ${claims.dataset.merkleRoot.slice(0, 16)}…), ${validity}, paid ${paid}`);
+      say(
+        `${label}: "${claims.licence.name}" for version ${claims.dataset.version} (root ${claims.dataset.merkleRoot.slice(0, 16)}…), ${validity}, paid ${paid}`,
+      );
       if (label === 'buyer A') {
         // The standalone verifier: each file against the manifest, its Merkle proof and the anchored root on the ledger.
         const args = ['--api', target.api, '--dataset', dataset, '--version', String(published.version), ...saved];
@@ -219,11 +281,20 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
 
   const splits = await steps.run('each sale’s split is recorded on-chain (one memo per sale)', async (say) => {
     const recorded: Record<string, string> = {};
-    for (const [label, orderId] of [['USDC sale', usdc.id], ['card sale', card.id]] as const) {
-      const split = await api.until(`the split of ${label}`, () => api.get(`/v1/orders/${orderId}/split`, tokens.admin), (s) => !!s.txSignature);
+    for (const [label, orderId] of [
+      ['USDC sale', usdc.id],
+      ['card sale', card.id],
+    ] as const) {
+      const split = await api.until(
+        `the split of ${label}`,
+        () => api.get(`/v1/orders/${orderId}/split`, tokens.admin),
+        (s) => !!s.txSignature,
+      );
       const memo = (await api.get(`/v1/chain/memos/${split.txSignature}`)).memo as string;
       if (memo !== `mkt:v1:split:${split.id}:${split.merkleRoot}`) throw new Error(`the split memo ${memo} does not record split ${split.id}`);
-      const rows = split.rows.map((r: { role: string; payee: string; amount: string }) => `${r.role} ${r.payee.slice(0, 12)}… ${money(r.amount, split.currency)}`).join(', ');
+      const rows = split.rows
+        .map((r: { role: string; payee: string; amount: string }) => `${r.role} ${r.payee.slice(0, 12)}… ${money(r.amount, split.currency)}`)
+        .join(', ');
       say(`${label}: gross ${money(split.gross, split.currency)} -> ${rows}`);
       say(`${label}: root ${split.merkleRoot} recorded in ${split.txSignature}`);
       recorded[orderId] = split.txSignature;
@@ -232,11 +303,15 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
   });
 
   const verifiedShares = await steps.run('the wallet contributor verifies their share against the memo read back from the chain', async (say) => {
-    const earnings = await api.get<{ splitId: string; amount: string; currency: string; leaf: string; proof: string[]; txSignature: string }[]>('/v1/me/earnings', tokens.bo.token);
+    const earnings = await api.get<{ splitId: string; amount: string; currency: string; leaf: string; proof: string[]; txSignature: string }[]>(
+      '/v1/me/earnings',
+      tokens.bo.token,
+    );
     if (earnings.length !== 2) throw new Error(`expected 2 earnings, got ${earnings.length}`);
     const verified: DemoSummary['verifiedShares'] = [];
     for (const earning of earnings) {
-      if (!earning.leaf.includes(`|${contributor.address}|contributor|`)) throw new Error(`the leaf ${earning.leaf} does not name the contributor's wallet`);
+      if (!earning.leaf.includes(`|${contributor.address}|contributor|`))
+        throw new Error(`the leaf ${earning.leaf} does not name the contributor's wallet`);
       const { stdout } = await promisify(execFile)(process.execPath, [
         join(root, 'scripts/verify-split.mjs'),
         `--api=${target.api}`,
@@ -255,7 +330,9 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     // Card earnings are paid as USDC at par, but card money settles at Stripe in USD: the operator funds the treasury
     // with the card sale's contributor shares first. On the embedded ledger the demo wallet stands in for that transfer.
     const cardSplit = await api.get(`/v1/orders/${card.id}/split`, tokens.admin);
-    const cardShares = cardSplit.rows.filter((r: { role: string }) => r.role !== 'platform').reduce((sum: number, r: { amount: string }) => sum + Number(r.amount), 0);
+    const cardShares = cardSplit.rows
+      .filter((r: { role: string }) => r.role !== 'platform')
+      .reduce((sum: number, r: { amount: string }) => sum + Number(r.amount), 0);
     const topUp = `solana:${usdc.recipient}?amount=${(cardShares / 100).toFixed(2)}&spl-token=${usdc.mint}&memo=treasury-topup%3Acard-sales`;
     const funded = await api.call('POST', '/v1/dev/solana/pay', { body: { url: topUp }, expect: 200 });
     say(`treasury funded with ${(cardShares / 100).toFixed(2)} USDC for the card sale’s contributor shares (transaction ${funded.signature})`);
@@ -273,8 +350,15 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     for (const signature of new Set<string>(run.payouts.map((p: { txSignature: string | null }) => p.txSignature).filter(Boolean))) {
       say(`transaction ${signature.slice(0, 16)}… on the ledger, memo ${(await api.get(`/v1/chain/memos/${signature}`)).memo}`);
     }
-    for (const [name, token] of [['ana', tokens.ana.token], ['wallet contributor', tokens.bo.token]] as const) {
-      const earnings = await api.until(`${name}'s payouts confirmed`, () => api.get<{ paidOut: boolean }[]>('/v1/me/earnings', token), (list) => list.every((e) => e.paidOut));
+    for (const [name, token] of [
+      ['ana', tokens.ana.token],
+      ['wallet contributor', tokens.bo.token],
+    ] as const) {
+      const earnings = await api.until(
+        `${name}'s payouts confirmed`,
+        () => api.get<{ paidOut: boolean }[]>('/v1/me/earnings', token),
+        (list) => list.every((e) => e.paidOut),
+      );
       say(`${name}: all ${earnings.length} earnings paid out (transfers confirmed on the ledger)`);
     }
     return run.payouts as DemoSummary['payouts'];
@@ -313,7 +397,11 @@ async function uploadCapture(api: ApiClient, token: string, file: DemoFile): Pro
 }
 
 async function processed(api: ApiClient, token: string, id: string): Promise<Record<string, any>> {
-  const capture = await api.until(`capture ${id} processed`, () => api.get(`/v1/captures/${id}`, token), (c) => c.status === 'ready' || c.status === 'rejected');
+  const capture = await api.until(
+    `capture ${id} processed`,
+    () => api.get(`/v1/captures/${id}`, token),
+    (c) => c.status === 'ready' || c.status === 'rejected',
+  );
   if (capture.status !== 'ready') throw new Error(`capture ${id} was rejected: ${JSON.stringify(capture.rejection)}`);
   return capture;
 }

@@ -31,8 +31,22 @@ function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
 describe('coverageOf', () => {
   it('unions boxes and time ranges and adds up the totals', () => {
     const coverage = coverageOf([
-      capture({ modality: 'video', network: 'bee-maps', bbox: [10, 50, 11, 51], timeStart: new Date('2026-01-02T00:00:00Z'), timeEnd: new Date('2026-01-03T00:00:00Z'), durationSeconds: 30, sizeBytes: 1000 }),
-      capture({ modality: 'pointcloud', bbox: [9, 50.5, 10.5, 52], timeStart: new Date('2026-01-01T00:00:00Z'), timeEnd: new Date('2026-01-02T12:00:00Z'), metadata: { pointCount: 5000 } }),
+      capture({
+        modality: 'video',
+        network: 'bee-maps',
+        bbox: [10, 50, 11, 51],
+        timeStart: new Date('2026-01-02T00:00:00Z'),
+        timeEnd: new Date('2026-01-03T00:00:00Z'),
+        durationSeconds: 30,
+        sizeBytes: 1000,
+      }),
+      capture({
+        modality: 'pointcloud',
+        bbox: [9, 50.5, 10.5, 52],
+        timeStart: new Date('2026-01-01T00:00:00Z'),
+        timeEnd: new Date('2026-01-02T12:00:00Z'),
+        metadata: { pointCount: 5000 },
+      }),
       capture({ modality: 'telemetry', network: 'dimo', metadata: { messageCount: 70, rows: 5 } }),
       capture({ modality: 'video', network: 'bee-maps', durationSeconds: 12.5 }),
     ]);
@@ -76,12 +90,24 @@ describe('contributorShares', () => {
   });
 
   it('takes explicit basis points as the weights', () => {
-    const policy = { weighting: 'explicit' as const, curatorBps: 500, explicitBps: [{ contributorId: 'alice', bps: 2500 }, { contributorId: 'bob', bps: 7500 }] };
+    const policy = {
+      weighting: 'explicit' as const,
+      curatorBps: 500,
+      explicitBps: [
+        { contributorId: 'alice', bps: 2500 },
+        { contributorId: 'bob', bps: 7500 },
+      ],
+    };
     expect(contributorShares(files, policy).map((s) => s.weight)).toEqual([2500, 7500]);
   });
 
   it('shows weights in basis points, rounded down', () => {
-    expect(weightBps(contributorShares(files))).toEqual(new Map([['alice', 1000], ['bob', 9000]]));
+    expect(weightBps(contributorShares(files))).toEqual(
+      new Map([
+        ['alice', 1000],
+        ['bob', 9000],
+      ]),
+    );
   });
 });
 

@@ -84,7 +84,14 @@ export function coverageOf(captures: readonly CaptureSnapshot[]): Coverage {
 export function contributorShares(captures: readonly CaptureSnapshot[], policy: SplitPolicy = DEFAULT_SPLIT_POLICY): ContributorShare[] {
   const byContributor = new Map<string, ContributorShare>();
   for (const capture of captures) {
-    const share = byContributor.get(capture.ownerId) ?? { contributorId: capture.ownerId, files: 0, bytes: 0, durationSeconds: 0, messages: 0, weight: 0 };
+    const share = byContributor.get(capture.ownerId) ?? {
+      contributorId: capture.ownerId,
+      files: 0,
+      bytes: 0,
+      durationSeconds: 0,
+      messages: 0,
+      weight: 0,
+    };
     share.files += 1;
     share.bytes += capture.sizeBytes ?? 0;
     share.durationSeconds += capture.durationSeconds ?? 0;

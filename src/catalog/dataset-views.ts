@@ -21,7 +21,12 @@ export function datasetStatus(dataset: DatasetEntity): DatasetResponse['status']
 
 export function contributorWeights(shares: readonly ContributorShare[]): ContributorWeightView[] {
   const bps = weightBps(shares);
-  return shares.map((share) => ({ contributorId: share.contributorId, files: share.files, bytes: share.bytes, weightBps: bps.get(share.contributorId) ?? 0 }));
+  return shares.map((share) => ({
+    contributorId: share.contributorId,
+    files: share.files,
+    bytes: share.bytes,
+    weightBps: bps.get(share.contributorId) ?? 0,
+  }));
 }
 
 function bboxOf(row: { minLon: number | null; minLat: number | null; maxLon: number | null; maxLat: number | null }): CoverageView['bbox'] {
@@ -83,7 +88,13 @@ export function draftView(dataset: DatasetEntity, reviewReason: string | null, s
 
 export function datasetResponse(
   dataset: DatasetEntity,
-  options: { published: DatasetVersionEntity | null; versions: number[]; privileged: boolean; reviewReason?: string | null; shares?: readonly ContributorShare[] },
+  options: {
+    published: DatasetVersionEntity | null;
+    versions: number[];
+    privileged: boolean;
+    reviewReason?: string | null;
+    shares?: readonly ContributorShare[];
+  },
 ): DatasetResponse {
   const response: DatasetResponse = {
     id: dataset.id,

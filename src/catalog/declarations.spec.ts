@@ -30,6 +30,8 @@ describe('missingDeclarations', () => {
     expect(missingDeclarations({ ...complete, restrictedLocations: true, restrictedLocationsNote: '  ' })).toEqual([
       expect.stringMatching(/^restrictedLocationsNote/),
     ]);
-    expect(missingDeclarations({ ...complete, restrictedLocations: true, restrictedLocationsNote: 'A public port, filmed from the road' })).toEqual([]);
+    expect(missingDeclarations({ ...complete, restrictedLocations: true, restrictedLocationsNote: 'A public port, filmed from the road' })).toEqual(
+      [],
+    );
   });
 });

@@ -77,7 +77,9 @@ describe('freezeVersion', () => {
   });
 
   it('changes the root when one byte of one file changes (its sha256)', () => {
-    expect(freeze([capture(1), capture(2)]).version.merkleRoot).not.toBe(freeze([capture(1), capture(2, { sha256: 'f'.repeat(64) })]).version.merkleRoot);
+    expect(freeze([capture(1), capture(2)]).version.merkleRoot).not.toBe(
+      freeze([capture(1), capture(2, { sha256: 'f'.repeat(64) })]).version.merkleRoot,
+    );
   });
 
   it('derives coverage, contributor weights and samples from the captures and freezes the licence', () => {

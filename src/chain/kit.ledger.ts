@@ -36,7 +36,14 @@ import {
   getCreateLookupTableInstruction,
   getExtendLookupTableInstruction,
 } from './lookup-table.js';
-import { MAX_TRANSACTION_BYTES, type UsdcTransfer, transactionSize, usdcBatchInstructions, usdcTransfersPerTransaction, v0TransactionMessage } from './usdc-batch.js';
+import {
+  MAX_TRANSACTION_BYTES,
+  type UsdcTransfer,
+  transactionSize,
+  usdcBatchInstructions,
+  usdcTransfersPerTransaction,
+  v0TransactionMessage,
+} from './usdc-batch.js';
 
 /** Addresses per ExtendLookupTable transaction: 30 x 32 bytes leave room for the signature, keys and header. */
 const LOOKUP_TABLE_ADDRESSES_PER_EXTEND = 30;
@@ -101,7 +108,10 @@ export abstract class KitLedger extends SolanaLedger {
   override async createLookupTable(addresses: readonly Address[]): Promise<{ address: Address; transactions: number }> {
     const unique = [...new Set(addresses)];
     if (unique.length === 0 || unique.length > LOOKUP_TABLE_MAX_ADDRESSES) {
-      throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `a lookup table holds 1 to ${LOOKUP_TABLE_MAX_ADDRESSES} addresses, got ${unique.length}`);
+      throw new ChainException(
+        ChainErrorCode.INVALID_ARGUMENT,
+        `a lookup table holds 1 to ${LOOKUP_TABLE_MAX_ADDRESSES} addresses, got ${unique.length}`,
+      );
     }
     const { table, receipt } = await this.runExclusive(async () => {
       const recentSlot = await this.recentSlotForLookupTable();
@@ -187,9 +197,7 @@ export abstract class KitLedger extends SolanaLedger {
     if (!(await fetchEncodedAccount(this.rpc(), destination)).exists) {
       instructions.push(this.createTokenAccountInstruction(to, destination));
     }
-    instructions.push(
-      getTransferCheckedInstruction({ source, mint: this.usdcMint, destination, authority: from, amount, decimals: USDC_DECIMALS }),
-    );
+    instructions.push(getTransferCheckedInstruction({ source, mint: this.usdcMint, destination, authority: from, amount, decimals: USDC_DECIMALS }));
     return this.execute(instructions);
   }
 
@@ -210,7 +218,10 @@ export abstract class KitLedger extends SolanaLedger {
     }
     const size = transactionSize(this.treasury, instructions, tables);
     if (size > MAX_TRANSACTION_BYTES) {
-      throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `${transfers.length} transfers take ${size} bytes, over the ${MAX_TRANSACTION_BYTES}-byte limit`);
+      throw new ChainException(
+        ChainErrorCode.INVALID_ARGUMENT,
+        `${transfers.length} transfers take ${size} bytes, over the ${MAX_TRANSACTION_BYTES}-byte limit`,
+      );
     }
     return this.execute(instructions, this.treasury, tables);
   }
@@ -231,7 +242,9 @@ export abstract class KitLedger extends SolanaLedger {
     const accounts = await Promise.all(unique.map((owner) => this.tokenAccountOf(owner)));
     const missing: Instruction[] = [];
     for (let i = 0; i < unique.length; i += 100) {
-      const { value } = await this.rpc().getMultipleAccounts(accounts.slice(i, i + 100), { encoding: 'base64' }).send();
+      const { value } = await this.rpc()
+        .getMultipleAccounts(accounts.slice(i, i + 100), { encoding: 'base64' })
+        .send();
       value.forEach((account, j) => {
         if (!account) missing.push(this.createTokenAccountInstruction(unique[i + j], accounts[i + j]));
       });
@@ -239,7 +252,10 @@ export abstract class KitLedger extends SolanaLedger {
     let transactions = 0;
     while (missing.length > 0) {
       let count = 1;
-      while (count < Math.min(missing.length, TOKEN_ACCOUNTS_PER_TRANSACTION) && transactionSize(this.treasury, missing.slice(0, count + 1)) <= MAX_TRANSACTION_BYTES) {
+      while (
+        count < Math.min(missing.length, TOKEN_ACCOUNTS_PER_TRANSACTION) &&
+        transactionSize(this.treasury, missing.slice(0, count + 1)) <= MAX_TRANSACTION_BYTES
+      ) {
         count += 1;
       }
       await this.execute(missing.splice(0, count));

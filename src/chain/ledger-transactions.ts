@@ -46,7 +46,9 @@ export function decodeWireTransaction(wire: ReadonlyUint8Array, loaded?: LoadedA
   if (lookups.length === 0) instructions = decompileTransactionMessage(compiled).instructions;
   else if (loaded) {
     const addressesByLookupTableAddress = addressesByLookupTable(lookups, loaded);
-    instructions = decompileTransactionMessage(compiled as Parameters<typeof decompileTransactionMessage>[0] & { version: 0 }, { addressesByLookupTableAddress }).instructions;
+    instructions = decompileTransactionMessage(compiled as Parameters<typeof decompileTransactionMessage>[0] & { version: 0 }, {
+      addressesByLookupTableAddress,
+    }).instructions;
   }
   return {
     staticAccounts: compiled.staticAccounts,

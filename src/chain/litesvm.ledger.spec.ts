@@ -19,7 +19,9 @@ describe('LiteSvmLedger', () => {
     ledger = await LiteSvmLedger.open({ statePath });
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function paymentRequest(amount: number, memo: string) {
     const reference = (await generateKeyPairSigner()).address;
@@ -118,9 +120,7 @@ describe('LiteSvmLedger', () => {
       const underpaid = encodeURL({ ...fields, amount: 4.99 });
       await ledger.payWithDemoWallet(underpaid);
       const found = await findReference(ledger.rpc(), reference);
-      await expect(validateTransfer(ledger.rpc(), found.signature, fields)).rejects.toThrow(
-        new ValidateTransferError('amount not transferred'),
-      );
+      await expect(validateTransfer(ledger.rpc(), found.signature, fields)).rejects.toThrow(new ValidateTransferError('amount not transferred'));
       await expect(validateTransfer(ledger.rpc(), found.signature, { ...fields, amount: 4.99 })).resolves.toBeTruthy();
       await expect(validateTransfer(ledger.rpc(), found.signature, { ...fields, amount: 4.99, memo: 'order:o_3' })).rejects.toThrow(
         new ValidateTransferError('invalid memo'),
@@ -131,13 +131,9 @@ describe('LiteSvmLedger', () => {
       const { fields, url } = await paymentRequest(1, 'order:o_4');
       const paid = await ledger.payWithDemoWallet(url);
       const otherReference = (await generateKeyPairSigner()).address;
-      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, reference: otherReference })).rejects.toThrow(
-        ValidateTransferError,
-      );
+      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, reference: otherReference })).rejects.toThrow(ValidateTransferError);
       const otherRecipient = (await generateKeyPairSigner()).address;
-      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, recipient: otherRecipient })).rejects.toThrow(
-        ValidateTransferError,
-      );
+      await expect(validateTransfer(ledger.rpc(), paid.signature, { ...fields, recipient: otherRecipient })).rejects.toThrow(ValidateTransferError);
     });
 
     it('finds nothing for an unpaid reference and refuses requests it cannot pay', async () => {
@@ -206,7 +202,10 @@ describe('LiteSvmLedger', () => {
     const file = readFileSync(path);
     const jsonLength = file.readUInt32LE(8);
     const { journalLength: _count, ...state } = JSON.parse(file.subarray(12, 12 + jsonLength).toString('utf8')) as Record<string, unknown>;
-    const transactions = readFileSync(`${path}.journal`, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown);
+    const transactions = readFileSync(`${path}.journal`, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as unknown);
     const json = Buffer.from(JSON.stringify({ ...state, transactions }));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(json.length);
@@ -248,7 +247,7 @@ describe('LiteSvmLedger', () => {
       await expect(ledger.findMemo(receipt.signature)).resolves.toBe(memo);
       const tx = await ledger.rpc().getTransaction(receipt.signature, { encoding: 'base64', maxSupportedTransactionVersion: 0 }).send();
       // Every payee's token account and the treasury's came from the table.
-      expect(tx!.meta!.loadedAddresses!.writable).toHaveLength(Math.min(capacity, 120 - index * capacity) + 1);
+      expect(tx!.meta!.loadedAddresses.writable).toHaveLength(Math.min(capacity, 120 - index * capacity) + 1);
     }
     for (const owner of owners) expect(await ledger.usdcBalance(owner)).toBe(USDC);
     // Still readable after a reload from the state file (the journal keeps the loaded addresses).

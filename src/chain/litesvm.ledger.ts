@@ -27,13 +27,7 @@ import { ChainErrorCode, ChainException } from './chain.exception.js';
 import { type BlockhashLifetime, KitLedger, type SignedTransaction } from './kit.ledger.js';
 import { decodeWireTransaction, memosOf } from './ledger-transactions.js';
 import { decodeLookupTableAddresses, resolveLoadedAddresses } from './lookup-table.js';
-import {
-  type LedgerAccount,
-  type LiteSvmRpcBackend,
-  type RecordedTokenBalance,
-  type RecordedTransaction,
-  createLiteSvmRpc,
-} from './litesvm-rpc.js';
+import { type LedgerAccount, type LiteSvmRpcBackend, type RecordedTokenBalance, type RecordedTransaction, createLiteSvmRpc } from './litesvm-rpc.js';
 import { type LedgerReceipt, type SolanaPayRpc, USDC_DECIMALS } from './solana-ledger.port.js';
 
 export interface LiteSvmLedgerOptions {
@@ -66,13 +60,15 @@ interface PersistedState {
 const journalPathOf = (statePath: string) => `${statePath}.journal`;
 
 /** A journal line: one accepted transaction as JSON, bigints as decimal strings. */
-const journalLine = (tx: RecordedTransaction) => `${JSON.stringify(tx, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`;
+const journalLine = (tx: RecordedTransaction) =>
+  `${JSON.stringify(tx, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}\n`;
 
 /** The first `count` complete lines of the journal file (later ones belong to no snapshot: see save). */
 function readJournal(path: string, count: number): unknown[] {
   if (count === 0 || !existsSync(path)) return [];
   const lines = readFileSync(path, 'utf8').split('\n');
-  if (lines.length - 1 < count) throw new ChainException(ChainErrorCode.LEDGER_STATE_INVALID, `${path} holds fewer transactions than its snapshot says (${count})`);
+  if (lines.length - 1 < count)
+    throw new ChainException(ChainErrorCode.LEDGER_STATE_INVALID, `${path} holds fewer transactions than its snapshot says (${count})`);
   return lines.slice(0, count).map((line) => JSON.parse(line) as unknown);
 }
 
@@ -113,7 +109,9 @@ export class LiteSvmLedger extends KitLedger {
     private readonly journal: RecordedTransaction[],
   ) {
     super();
-    journal.forEach((tx) => this.index(tx));
+    journal.forEach((tx) => {
+      this.index(tx);
+    });
     this.client = createLiteSvmRpc(this.backend());
   }
 
@@ -165,9 +163,7 @@ export class LiteSvmLedger extends KitLedger {
   async airdropUsdc(owner: Address, amount: bigint): Promise<LedgerReceipt> {
     if (amount <= 0n) throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, `airdrop amount must be positive, got ${amount}`);
     const token = await this.ensureTokenAccount(owner);
-    return this.execute([
-      getMintToCheckedInstruction({ mint: this.usdcMint, token, mintAuthority: this.treasury, amount, decimals: USDC_DECIMALS }),
-    ]);
+    return this.execute([getMintToCheckedInstruction({ mint: this.usdcMint, token, mintAuthority: this.treasury, amount, decimals: USDC_DECIMALS })]);
   }
 
   /** Dev faucet for fees: credits lamports to any address. */
@@ -215,7 +211,9 @@ export class LiteSvmLedger extends KitLedger {
     // A v0 message may load accounts from lookup tables: resolve them from the tables as they are before it runs
     // (a table only grows), so the journal lists every account key in the runtime's order, as a validator does.
     const header = decodeWireTransaction(wire);
-    const loadedAddresses = resolveLoadedAddresses(header.lookups, (table) => decodeLookupTableAddresses(this.account(table)?.data ?? new Uint8Array()));
+    const loadedAddresses = resolveLoadedAddresses(header.lookups, (table) =>
+      decodeLookupTableAddresses(this.account(table)?.data ?? new Uint8Array()),
+    );
     const decoded = header.lookups.length ? decodeWireTransaction(wire, loadedAddresses) : header;
     const keys = [...decoded.staticAccounts, ...loadedAddresses.writable, ...loadedAddresses.readonly];
     const slot = this.svm.getClock().slot;

@@ -50,7 +50,7 @@ export function getCreateLookupTableInstruction(input: {
     // Older runtimes require the authority to sign the creation; signing always works.
     accounts: tableAccounts(input),
     data,
-  } as Instruction;
+  };
 }
 
 /** The accounts of CreateLookupTable and ExtendLookupTable: the table, its authority (signing), the payer, the system program. */
@@ -75,12 +75,14 @@ export function getExtendLookupTableInstruction(input: {
   view.setUint32(0, 2, true);
   view.setBigUint64(4, BigInt(input.addresses.length), true);
   const encoder = getAddressEncoder();
-  input.addresses.forEach((entry, i) => data.set(encoder.encode(entry), 12 + 32 * i));
+  input.addresses.forEach((entry, i) => {
+    data.set(encoder.encode(entry), 12 + 32 * i);
+  });
   return {
     programAddress: ADDRESS_LOOKUP_TABLE_PROGRAM_ADDRESS,
     accounts: tableAccounts(input),
     data,
-  } as Instruction;
+  };
 }
 
 /** The addresses a table account holds (its data after the 56-byte header). */

@@ -69,7 +69,7 @@ export class RpcSolanaLedger extends KitLedger {
    * address, so one of the two creations fails and that run is retried (job) or answered as an error (admin route).
    */
   protected async recentSlotForLookupTable(): Promise<bigint> {
-    for (const deadline = Date.now() + 60_000; ; ) {
+    for (const deadline = Date.now() + 60_000; ;) {
       const slot = await this.client.getSlot({ commitment: 'finalized' }).send();
       if (slot > this.lastLookupTableSlot) {
         this.lastLookupTableSlot = slot;
@@ -84,7 +84,8 @@ export class RpcSolanaLedger extends KitLedger {
   protected async waitForSlotAfter(receipt: LedgerReceipt): Promise<void> {
     const deadline = Date.now() + 60_000;
     while ((await this.client.getSlot({ commitment: this.commitment }).send()) <= receipt.slot) {
-      if (Date.now() > deadline) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `the cluster did not pass slot ${receipt.slot} within 60 s`);
+      if (Date.now() > deadline)
+        throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `the cluster did not pass slot ${receipt.slot} within 60 s`);
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
   }

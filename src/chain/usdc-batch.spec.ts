@@ -10,7 +10,8 @@ describe('USDC payout batches (transaction packing)', () => {
     const capacity = usdcTransfersPerTransaction(treasury, memo.length);
     // Each extra payee costs its token account key (32 bytes) and a 12-byte instruction: 1,232 bytes hold about 20.
     expect(capacity).toBeGreaterThanOrEqual(18);
-    const transfers = (count: number) => Array.from({ length: count }, (_, i) => ({ source: addressOf(250), destination: addressOf(i), amount: 10n ** 12n }));
+    const transfers = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ source: addressOf(250), destination: addressOf(i), amount: 10n ** 12n }));
     const size = (count: number) => transactionSize(treasury, usdcBatchInstructions(treasury, transfers(count), { memo, reference: addressOf(251) }));
     expect(size(capacity)).toBeLessThanOrEqual(MAX_TRANSACTION_BYTES);
     expect(size(capacity + 1)).toBeGreaterThan(MAX_TRANSACTION_BYTES);

@@ -49,7 +49,9 @@ export function usdcBatchInstructions(
   transfers.forEach(({ source, destination, amount }, index) => {
     const transfer = getTransferInstruction({ source, destination, authority, amount });
     instructions.push(
-      index === 0 && options.reference ? { ...transfer, accounts: [...transfer.accounts, { address: options.reference, role: AccountRole.READONLY }] } : transfer,
+      index === 0 && options.reference
+        ? { ...transfer, accounts: [...transfer.accounts, { address: options.reference, role: AccountRole.READONLY }] }
+        : transfer,
     );
   });
   return instructions;
@@ -77,7 +79,11 @@ export function v0TransactionMessage(
 }
 
 /** The wire size of a v0 transaction holding `instructions`, fee paid by `feePayer`, compressed with `lookupTables` if given. */
-export function transactionSize(feePayer: TransactionSigner, instructions: readonly Instruction[], lookupTables?: AddressesByLookupTableAddress): number {
+export function transactionSize(
+  feePayer: TransactionSigner,
+  instructions: readonly Instruction[],
+  lookupTables?: AddressesByLookupTableAddress,
+): number {
   const message = v0TransactionMessage(feePayer, { blockhash: PLACEHOLDER_BLOCKHASH, lastValidBlockHeight: 0n }, instructions, lookupTables);
   return getTransactionEncoder().encode(compileTransaction(message)).length;
 }

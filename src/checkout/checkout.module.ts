@@ -35,7 +35,14 @@ import { StripeModule } from '../stripe/stripe.module.js';
 
 export const CHECKOUT_ENTITIES = [OrderEntity, PaymentEntity, EntitlementEntity, EntitlementSeatEntity, StripeEventEntity];
 
-export const CHECKOUT_CONTROLLERS = [OrdersController, MyOrdersController, AdminOrdersController, AdminOrderListController, StripeWebhookController, PlatformKeysController];
+export const CHECKOUT_CONTROLLERS = [
+  OrdersController,
+  MyOrdersController,
+  AdminOrdersController,
+  AdminOrderListController,
+  StripeWebhookController,
+  PlatformKeysController,
+];
 
 /** Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage, jobs and CatalogSalesService come from outside. */
 export const CHECKOUT_PROVIDERS: Provider[] = [

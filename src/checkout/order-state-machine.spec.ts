@@ -1,6 +1,14 @@
 import { ORDER_STATUSES, type OrderEvent, type OrderStatus, nextOrderState } from './order-state-machine.js';
 
-const EVENTS: OrderEvent[] = ['payment-confirmed', 'payment-conflict', 'payment-failed', 'expire', 'delivered', 'refund-requested', 'refunded-externally'];
+const EVENTS: OrderEvent[] = [
+  'payment-confirmed',
+  'payment-conflict',
+  'payment-failed',
+  'expire',
+  'delivered',
+  'refund-requested',
+  'refunded-externally',
+];
 
 /** Replays events from `pending`, skipping refused ones, and answers the final state. */
 function replay(events: OrderEvent[]): OrderStatus {
@@ -12,7 +20,14 @@ function replay(events: OrderEvent[]): OrderStatus {
 
 describe('order state machine', () => {
   it('pays, fulfils and refunds along the main path', () => {
-    expect(nextOrderState('pending', 'payment-confirmed')).toEqual({ allowed: true, to: 'paid', changed: true, grant: true, revoke: false, returnPayment: false });
+    expect(nextOrderState('pending', 'payment-confirmed')).toEqual({
+      allowed: true,
+      to: 'paid',
+      changed: true,
+      grant: true,
+      revoke: false,
+      returnPayment: false,
+    });
     expect(nextOrderState('paid', 'delivered')).toMatchObject({ allowed: true, to: 'fulfilled', changed: true, grant: false });
     expect(nextOrderState('fulfilled', 'refund-requested')).toMatchObject({ allowed: true, to: 'refunded', revoke: true, returnPayment: false });
     expect(nextOrderState('paid', 'refunded-externally')).toMatchObject({ allowed: true, to: 'refunded', revoke: true });
@@ -20,7 +35,13 @@ describe('order state machine', () => {
 
   it('treats a repeated or late event as a no-op, never a second grant', () => {
     for (const status of ['paid', 'fulfilled', 'refunded'] as const) {
-      expect(nextOrderState(status, 'payment-confirmed')).toMatchObject({ allowed: true, to: status, changed: false, grant: false, returnPayment: false });
+      expect(nextOrderState(status, 'payment-confirmed')).toMatchObject({
+        allowed: true,
+        to: status,
+        changed: false,
+        grant: false,
+        returnPayment: false,
+      });
     }
     expect(nextOrderState('fulfilled', 'delivered')).toMatchObject({ changed: false });
     expect(nextOrderState('refunded', 'refund-requested')).toMatchObject({ allowed: true, changed: false });

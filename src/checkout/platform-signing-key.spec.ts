@@ -13,7 +13,9 @@ describe('checkout configuration', () => {
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'checkout-config-'));
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('generates the platform signing key once into DATA_DIR and keeps it', () => {
     const first = resolvePlatformSigner(loadConfig({ DATA_DIR: dataDir }));

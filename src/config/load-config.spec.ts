@@ -86,7 +86,9 @@ describe('Solana settings', () => {
       writeFileSync(file, JSON.stringify([...key]));
       expect(resolveTreasurySecretKey(loadConfig({ ...rpc, TREASURY_KEY_FILE: file }))).toEqual(key);
       writeFileSync(file, '[1,2]');
-      expect(() => resolveTreasurySecretKey(loadConfig({ ...rpc, TREASURY_KEY_FILE: file }))).toThrow(/TREASURY_KEY_FILE: the key in .* must hold 64 bytes/);
+      expect(() => resolveTreasurySecretKey(loadConfig({ ...rpc, TREASURY_KEY_FILE: file }))).toThrow(
+        /TREASURY_KEY_FILE: the key in .* must hold 64 bytes/,
+      );
       const missing = loadConfig({ ...rpc, TREASURY_KEY_FILE: join(dir, 'nope.json') });
       expect(() => resolveTreasurySecretKey(missing)).toThrow(ConfigError);
       expect(() => resolveTreasurySecretKey(missing)).toThrow(/TREASURY_KEY_FILE: cannot read .*nope.json \(ENOENT\)/);
@@ -104,8 +106,7 @@ describe('Solana settings', () => {
   });
 
   it('validates the URLs, the mint and the fee', () => {
-    const load = () =>
-      loadConfig({ SOLANA_RPC_URL: 'ftp://x', SOLANA_WS_URL: 'http://x', SOLANA_USDC_MINT: '1111', PLATFORM_FEE_BPS: '10001' });
+    const load = () => loadConfig({ SOLANA_RPC_URL: 'ftp://x', SOLANA_WS_URL: 'http://x', SOLANA_USDC_MINT: '1111', PLATFORM_FEE_BPS: '10001' });
     expect(load).toThrow(/SOLANA_RPC_URL: SOLANA_RPC_URL must be a URL/);
     expect(load).toThrow(/SOLANA_WS_URL: SOLANA_WS_URL must be a URL/);
     expect(load).toThrow(/SOLANA_USDC_MINT: SOLANA_USDC_MINT must be a base58 address/);

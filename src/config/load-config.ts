@@ -89,7 +89,9 @@ export function resolveTreasurySecretKey(config: AppConfig): Uint8Array | undefi
   try {
     text = readFileSync(resolve(config.TREASURY_KEY_FILE), 'utf8');
   } catch (error) {
-    throw new ConfigError(`Invalid configuration:\n  TREASURY_KEY_FILE: cannot read ${config.TREASURY_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      `Invalid configuration:\n  TREASURY_KEY_FILE: cannot read ${config.TREASURY_KEY_FILE} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   try {
     return decodeSolanaSecretKey(text);

@@ -29,7 +29,9 @@ export class PgliteWireServer {
 
   /** Listens on a free loopback port and resolves to its "host:port". */
   async listen(): Promise<string> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer((socket) => {
+      this.accept(socket);
+    });
     this.server = server;
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     return `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -37,7 +39,13 @@ export class PgliteWireServer {
 
   /** Stops listening, drops every connection and waits for their running units and clean-up, so the database can close. */
   async close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const stopped = new Promise<void>((resolve) =>
+      this.server
+        ? this.server.close(() => {
+            resolve();
+          })
+        : resolve(),
+    );
     this.refused.forEach((socket) => socket.destroy());
     await Promise.all([...this.connections].map((connection) => connection.close()));
     await stopped;
@@ -87,9 +95,13 @@ class Connection {
     private readonly onDone: () => void,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.receive(chunk);
+    });
     socket.on('error', () => undefined); // e.g. ECONNRESET; 'close' follows and does the clean-up
-    socket.on('close', () => this.finish());
+    socket.on('close', () => {
+      this.finish();
+    });
   }
 
   get open(): boolean {

@@ -17,7 +17,9 @@ describe('verifyStoredObject', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'verifier-'));
     storage = new LocalStorage(dataDir, new LocalObjectUrlService('verifier-secret-verifier-secret-000', 'http://localhost'));
   });
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   // 9 MiB and some: more than two scan buffers, so the header-only path reuses its buffers.
   const size = 9 * 1024 * 1024 + 7;

@@ -39,7 +39,12 @@ export async function verifyStoredObject(storage: ObjectStorage, key: string, de
   const head = await readAll(await storage.read(key, { start: 0, end: Math.min(stat.size, HEAD_BYTES) - 1 }));
   const probe = probeFor(head);
   if (!probe) {
-    return { ok: false, code: 'unknown_format', reason: 'The file is not in any format this marketplace accepts (recognised from its bytes, not its name)', sizeBytes: stat.size };
+    return {
+      ok: false,
+      code: 'unknown_format',
+      reason: 'The file is not in any format this marketplace accepts (recognised from its bytes, not its name)',
+      sizeBytes: stat.size,
+    };
   }
   const input: ProbeInput = {
     size: stat.size,
@@ -77,7 +82,13 @@ export async function verifyStoredObject(storage: ObjectStorage, key: string, de
     return { ok: false, code: 'truncated', reason: `Read ${bytes} bytes of the ${stat.size} stored`, sizeBytes: bytes, sha256 };
   }
   if (sha256 !== declared.sha256) {
-    return { ok: false, code: 'checksum_mismatch', reason: `Declared SHA-256 ${declared.sha256} but the uploaded bytes hash to ${sha256}`, sizeBytes: bytes, sha256 };
+    return {
+      ok: false,
+      code: 'checksum_mismatch',
+      reason: `Declared SHA-256 ${declared.sha256} but the uploaded bytes hash to ${sha256}`,
+      sizeBytes: bytes,
+      sha256,
+    };
   }
   try {
     if (probeFailure) throw probeFailure;

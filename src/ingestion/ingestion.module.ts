@@ -18,7 +18,15 @@ import { UploadExpiryService } from './services/upload-expiry.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
-  providers: [CaptureRepository, NetworkRepository, CaptureService, CaptureProcessorService, UploadExpiryService, NetworkRegistryService, NetworkBatchService],
+  providers: [
+    CaptureRepository,
+    NetworkRepository,
+    CaptureService,
+    CaptureProcessorService,
+    UploadExpiryService,
+    NetworkRegistryService,
+    NetworkBatchService,
+  ],
   exports: [CaptureService],
 })
 export class IngestionModule {}

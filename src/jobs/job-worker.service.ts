@@ -31,7 +31,7 @@ export class JobWorkerService implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   register<Q extends JobQueue>(queue: Q, handler: JobHandler<Q>): void {
-    this.handlers.set(queue, handler as unknown as JobHandler);
+    this.handlers.set(queue, handler);
   }
 
   onApplicationBootstrap(): void {

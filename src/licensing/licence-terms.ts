@@ -20,7 +20,8 @@ export interface LicenceTerms {
 
 export const PERMITTED_USES = ['aiTraining', 'evaluation', 'commercialUse', 'redistribution', 'derivativeMaps'] as const;
 
-const coversTerritory = (wide: string[], narrow: string[]) => wide.includes('WORLD') || narrow.every((code) => code !== 'WORLD' && wide.includes(code));
+const coversTerritory = (wide: string[], narrow: string[]) =>
+  wide.includes('WORLD') || narrow.every((code) => code !== 'WORLD' && wide.includes(code));
 const atMost = (wide: number | null, narrow: number | null) => wide === null || (narrow !== null && narrow <= wide);
 
 /**

@@ -90,7 +90,12 @@ describe('verifyCustodyChain', () => {
   });
 
   it('detects an edited entry at its seq, whatever field changed', () => {
-    const edits: Partial<CustodyRecord>[] = [{ actorId: 'mallory' }, { kind: 'rejected' }, { at: at(59) }, { details: { step: 3, note: 'edited', tags: ['a', 'b'] } }];
+    const edits: Partial<CustodyRecord>[] = [
+      { actorId: 'mallory' },
+      { kind: 'rejected' },
+      { at: at(59) },
+      { details: { step: 3, note: 'edited', tags: ['a', 'b'] } },
+    ];
     for (const edit of edits) {
       const tampered = log.map((r) => (r.seq === 4 ? { ...r, ...edit } : r));
       expect(verifyCustodyChain(tampered)).toMatchObject({ ok: false, brokenAt: 4, reason: 'hash-mismatch' });

@@ -36,13 +36,7 @@ export interface CustodyRecord extends CustodyEntry {
 }
 
 export type CustodyBreak =
-  | 'invalid-entry'
-  | 'seq-mismatch'
-  | 'dataset-mismatch'
-  | 'wrong-genesis'
-  | 'prev-hash-mismatch'
-  | 'hash-mismatch'
-  | 'head-mismatch';
+  'invalid-entry' | 'seq-mismatch' | 'dataset-mismatch' | 'wrong-genesis' | 'prev-hash-mismatch' | 'hash-mismatch' | 'head-mismatch';
 
 export type CustodyVerification = { ok: true } | { ok: false; brokenAt: number; reason: CustodyBreak; message: string };
 
@@ -112,7 +106,8 @@ export function verifyCustodyChain(records: readonly CustodyRecord[], options: {
     } catch (error) {
       return fail('invalid-entry', error instanceof Error ? error.message : String(error));
     }
-    if (record.seq !== expectedSeq) return fail('seq-mismatch', `expected seq ${expectedSeq}, found ${record.seq}: an entry was removed, inserted or moved`);
+    if (record.seq !== expectedSeq)
+      return fail('seq-mismatch', `expected seq ${expectedSeq}, found ${record.seq}: an entry was removed, inserted or moved`);
     if (record.datasetId !== records[0].datasetId) return fail('dataset-mismatch', `entry belongs to dataset ${record.datasetId}`);
     if (record.prevHash !== expectedPrev) {
       return i === 0

@@ -41,12 +41,19 @@ describe('manifest leaf encoding (dsv1)', () => {
       'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855|0|drive-01/cam front/frame_000001.jpg';
     expect(manifestLeafString(entry)).toBe(expected);
     expect(encodeManifestLeaf(entry).equals(Buffer.from(expected, 'utf8'))).toBe(true);
-    expect(encodeManifestLeaf({ ...entry, path: 'straße/ü.bin' }).subarray(-14).toString('hex')).toBe('73747261c39f652fc3bc2e62696e');
+    expect(
+      encodeManifestLeaf({ ...entry, path: 'straße/ü.bin' })
+        .subarray(-14)
+        .toString('hex'),
+    ).toBe('73747261c39f652fc3bc2e62696e');
   });
 
   it('hashes to the leaf hash printed in README.md', () => {
     const inner = createHash('sha256').update(encodeManifestLeaf(entry)).digest();
-    const leafHash = createHash('sha256').update(Buffer.from([0x00])).update(inner).digest('hex');
+    const leafHash = createHash('sha256')
+      .update(Buffer.from([0x00]))
+      .update(inner)
+      .digest('hex');
     expect(leafHash).toBe('ffaa1943fb8875d5aacd4cccc46945ed9346c980ba2dc787caf42973bebf7701');
     expect(toHex(hashLeaf(encodeManifestLeaf(entry)))).toBe(leafHash);
   });
@@ -61,7 +68,21 @@ describe('manifest leaf encoding (dsv1)', () => {
   });
 
   it('rejects ambiguous or malformed paths', () => {
-    for (const path of ['', 'a|b', 'a\nb', 'a\rb', 'a\u0000b', 'tab\there', 'a\u007fb', 'a\u0085b', 'a\u2028b', 'a\ud800b', 'e\u0301.jpg', 'x'.repeat(1025), 42]) {
+    for (const path of [
+      '',
+      'a|b',
+      'a\nb',
+      'a\rb',
+      'a\u0000b',
+      'tab\there',
+      'a\u007fb',
+      'a\u0085b',
+      'a\u2028b',
+      'a\ud800b',
+      'e\u0301.jpg',
+      'x'.repeat(1025),
+      42,
+    ]) {
       rejects({ path });
     }
     expect(() => encodeManifestLeaf({ ...entry, path: 'x'.repeat(1024) })).not.toThrow();
@@ -120,7 +141,9 @@ describe('manifestLeaves', () => {
   it('gives every file a proof at its sorted index', () => {
     const { entries, leaves } = manifestLeaves(files);
     const tree = buildMerkleTree(leaves);
-    entries.forEach((e, i) => expect(verifyMerkleProof(encodeManifestLeaf(e), merkleProof(tree, i), tree.root)).toBe(true));
+    entries.forEach((e, i) => {
+      expect(verifyMerkleProof(encodeManifestLeaf(e), merkleProof(tree, i), tree.root)).toBe(true);
+    });
   });
 
   it('rejects duplicate paths and entries of another dataset version', () => {

@@ -62,10 +62,7 @@ export function buildMerkleTree(leaves: readonly Uint8Array[]): MerkleTree {
 /** Sibling hashes from the leaf up to (not including) the root; levels where the node was promoted add nothing. */
 export function merkleProof(tree: MerkleTree, index: number): Buffer[] {
   if (!Number.isInteger(index) || index < 0 || index >= tree.leafHashes.length) {
-    throw new ProvenanceError(
-      ProvenanceErrorCode.LEAF_INDEX_OUT_OF_RANGE,
-      `Leaf index ${index} is outside 0..${tree.leafHashes.length - 1}`,
-    );
+    throw new ProvenanceError(ProvenanceErrorCode.LEAF_INDEX_OUT_OF_RANGE, `Leaf index ${index} is outside 0..${tree.leafHashes.length - 1}`);
   }
   const proof: Buffer[] = [];
   let i = index;

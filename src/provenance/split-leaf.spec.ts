@@ -78,7 +78,9 @@ describe('splitLeaves', () => {
         const { rows: sorted, leaves } = splitLeaves(shuffled);
         const tree = buildMerkleTree(leaves);
         expect(tree.root.equals(reference)).toBe(true);
-        sorted.forEach((r, i) => expect(verifyMerkleProof(encodeSplitLeaf(r), merkleProof(tree, i), tree.root)).toBe(true));
+        sorted.forEach((r, i) => {
+          expect(verifyMerkleProof(encodeSplitLeaf(r), merkleProof(tree, i), tree.root)).toBe(true);
+        });
       }),
       { numRuns: 30, seed: 22 },
     );

@@ -41,7 +41,10 @@ const splitInput: fc.Arbitrary<SplitInput> = fc
     platformFeeBps,
     curatorBps,
     // Ids in shuffled order, so the tie-break cannot lean on the input order.
-    contributors: Array.from({ length: count }, (_, i) => ({ id: `c${((i * 7919) % count).toString().padStart(5, '0')}`, weight: weights[i % weights.length] })),
+    contributors: Array.from({ length: count }, (_, i) => ({
+      id: `c${((i * 7919) % count).toString().padStart(5, '0')}`,
+      weight: weights[i % weights.length],
+    })),
   }));
 
 describe('computeSplit', () => {
@@ -81,17 +84,45 @@ describe('computeSplit', () => {
 
   it('applies the published rule to a worked example: 15% fee, 10% curator, three equal contributors', () => {
     // 1000 cents: platform 150, curator 85, contributors 765 / 3 = 255 each.
-    expect(computeSplit({ gross: 1000n, platformFeeBps: 1500, curatorBps: 1000, contributors: [
-      { id: 'a', weight: 1n }, { id: 'b', weight: 1n }, { id: 'c', weight: 1n },
-    ] })).toEqual({ platform: 150n, curator: 85n, contributors: [{ id: 'a', amount: 255n }, { id: 'b', amount: 255n }, { id: 'c', amount: 255n }] });
+    expect(
+      computeSplit({
+        gross: 1000n,
+        platformFeeBps: 1500,
+        curatorBps: 1000,
+        contributors: [
+          { id: 'a', weight: 1n },
+          { id: 'b', weight: 1n },
+          { id: 'c', weight: 1n },
+        ],
+      }),
+    ).toEqual({
+      platform: 150n,
+      curator: 85n,
+      contributors: [
+        { id: 'a', amount: 255n },
+        { id: 'b', amount: 255n },
+        { id: 'c', amount: 255n },
+      ],
+    });
   });
 
   it('breaks equal remainders by contributor id, then curator, then platform', () => {
     // 100 units, no fee, three equal weights: 33.33 each, one unit left over, equal remainders: the lowest id gets it.
-    const shares = computeSplit({ gross: 100n, platformFeeBps: 0, curatorBps: 0, contributors: [
-      { id: 'z', weight: 1n }, { id: 'b', weight: 1n }, { id: 'm', weight: 1n },
-    ] });
-    expect(shares.contributors).toEqual([{ id: 'z', amount: 33n }, { id: 'b', amount: 34n }, { id: 'm', amount: 33n }]);
+    const shares = computeSplit({
+      gross: 100n,
+      platformFeeBps: 0,
+      curatorBps: 0,
+      contributors: [
+        { id: 'z', weight: 1n },
+        { id: 'b', weight: 1n },
+        { id: 'm', weight: 1n },
+      ],
+    });
+    expect(shares.contributors).toEqual([
+      { id: 'z', amount: 33n },
+      { id: 'b', amount: 34n },
+      { id: 'm', amount: 33n },
+    ]);
     // 1 unit, 50% fee, one contributor: platform and contributor both 0.5; the contributor wins the tie.
     expect(computeSplit({ gross: 1n, platformFeeBps: 5000, curatorBps: 0, contributors: [{ id: 'a', weight: 3n }] })).toEqual({
       platform: 0n,
@@ -101,11 +132,25 @@ describe('computeSplit', () => {
   });
 
   it('shares equally when every weight is zero, and pays the net to the curator when there are no contributors', () => {
-    expect(computeSplit({ gross: 10n, platformFeeBps: 0, curatorBps: 0, contributors: [{ id: 'a', weight: 0n }, { id: 'b', weight: 0n }] }).contributors).toEqual([
+    expect(
+      computeSplit({
+        gross: 10n,
+        platformFeeBps: 0,
+        curatorBps: 0,
+        contributors: [
+          { id: 'a', weight: 0n },
+          { id: 'b', weight: 0n },
+        ],
+      }).contributors,
+    ).toEqual([
       { id: 'a', amount: 5n },
       { id: 'b', amount: 5n },
     ]);
-    expect(computeSplit({ gross: 1000n, platformFeeBps: 1500, curatorBps: 0, contributors: [] })).toEqual({ platform: 150n, curator: 850n, contributors: [] });
+    expect(computeSplit({ gross: 1000n, platformFeeBps: 1500, curatorBps: 0, contributors: [] })).toEqual({
+      platform: 150n,
+      curator: 850n,
+      contributors: [],
+    });
   });
 
   it('refuses negative amounts, out-of-range basis points and duplicate contributors', () => {
@@ -127,10 +172,23 @@ describe('computeSplit', () => {
       const rank = (i: number) => (i < input.contributors.length ? 0 : i - input.contributors.length + 1);
       const order = numerators.map((x, index) => ({ index, remainder: x % exact.denominator }));
       order.sort((a, b) =>
-        a.remainder !== b.remainder ? (a.remainder > b.remainder ? -1 : 1)
-          : rank(a.index) !== rank(b.index) ? rank(a.index) - rank(b.index)
-            : input.contributors[a.index].id < input.contributors[b.index].id ? -1 : input.contributors[a.index].id > input.contributors[b.index].id ? 1 : 0);
-      for (const { index } of order) if (leftover > 0n) { shares[index] += 1n; leftover -= 1n; }
+        a.remainder !== b.remainder
+          ? a.remainder > b.remainder
+            ? -1
+            : 1
+          : rank(a.index) !== rank(b.index)
+            ? rank(a.index) - rank(b.index)
+            : input.contributors[a.index].id < input.contributors[b.index].id
+              ? -1
+              : input.contributors[a.index].id > input.contributors[b.index].id
+                ? 1
+                : 0,
+      );
+      for (const { index } of order)
+        if (leftover > 0n) {
+          shares[index] += 1n;
+          leftover -= 1n;
+        }
       const n = input.contributors.length;
       return { platform: shares[n + 1], curator: shares[n], contributors: input.contributors.map(({ id }, i) => ({ id, amount: shares[i] })) };
     };
@@ -138,8 +196,11 @@ describe('computeSplit', () => {
       fc.property(splitInput, (input) => {
         const actual = computeSplit(input);
         const expected = reference(input);
-        return actual.platform === expected.platform && actual.curator === expected.curator
-          && actual.contributors.every((s, i) => s.id === expected.contributors[i].id && s.amount === expected.contributors[i].amount);
+        return (
+          actual.platform === expected.platform &&
+          actual.curator === expected.curator &&
+          actual.contributors.every((s, i) => s.id === expected.contributors[i].id && s.amount === expected.contributors[i].amount)
+        );
       }),
       { numRuns: 2_000 },
     );

@@ -7,7 +7,24 @@ describe('array literals for bulk inserts (read back by PostgreSQL itself)', () 
   afterAll(() => client.end());
 
   it('keeps every text value as it is, NULL as NULL, and the string "NULL" as a string', async () => {
-    const values = ['plain', 'NULL', 'null', null, '', ' spaced ', 'a,b', '{braces}', 'quote"d', 'back\\slash', 'both\\"', 'new\nline', 'tab\t', 'é ünïcödé', '\\n', '"'];
+    const values = [
+      'plain',
+      'NULL',
+      'null',
+      null,
+      '',
+      ' spaced ',
+      'a,b',
+      '{braces}',
+      'quote"d',
+      'back\\slash',
+      'both\\"',
+      'new\nline',
+      'tab\t',
+      'é ünïcödé',
+      '\\n',
+      '"',
+    ];
     const [row] = (await client.query(`SELECT $1::text[] AS back`, [pgTextArray(values)])).rows;
     expect(row.back).toEqual(values);
     // Without control characters (the usual case, spelled via JSON) as well.

@@ -14,11 +14,11 @@ const parties: SplitParty[] = [
 describe('split records (spl1 leaves, Merkle root and proofs)', () => {
   it('orders rows by leaf bytes, keeps who each row belongs to, and gives every row a proof of the root', () => {
     const { rows, merkleRoot } = buildSplitRecord(SPLIT, 'USD', parties);
-    expect(rows.map((row) => row.payee)).toEqual([
-      'TreasuryWa11et1111111111111111111111111111',
-      'Wa11etOfA1ice111111111111111111111111111111',
-      'b0000000-0000-4000-8000-000000000002',
-    ].sort((a, b) => (`spl1|${SPLIT}|${a}` < `spl1|${SPLIT}|${b}` ? -1 : 1)));
+    expect(rows.map((row) => row.payee)).toEqual(
+      ['TreasuryWa11et1111111111111111111111111111', 'Wa11etOfA1ice111111111111111111111111111111', 'b0000000-0000-4000-8000-000000000002'].sort(
+        (a, b) => (`spl1|${SPLIT}|${a}` < `spl1|${SPLIT}|${b}` ? -1 : 1),
+      ),
+    );
     expect(rows.map((row) => row.leafIndex)).toEqual([0, 1, 2]);
     expect(rows.find((row) => row.payee.startsWith('Wa11etOfA1ice'))?.userId).toBe('a0000000-0000-4000-8000-000000000001');
     const { proofs, merkleRoot: rebuilt } = splitProofs(SPLIT, 'USD', rows, [0, 1, 2]);
@@ -35,7 +35,13 @@ describe('split records (spl1 leaves, Merkle root and proofs)', () => {
     const { merkleRoot } = buildSplitRecord(SPLIT, 'USD', parties);
     expect(buildSplitRecord(SPLIT, 'USD', [...parties].reverse()).merkleRoot).toBe(merkleRoot);
     expect(buildSplitRecord(SPLIT, 'USDC', parties).merkleRoot).not.toBe(merkleRoot);
-    expect(buildSplitRecord(SPLIT, 'USD', parties.map((p, i) => (i === 1 ? { ...p, amount: 426n } : p))).merkleRoot).not.toBe(merkleRoot);
+    expect(
+      buildSplitRecord(
+        SPLIT,
+        'USD',
+        parties.map((p, i) => (i === 1 ? { ...p, amount: 426n } : p)),
+      ).merkleRoot,
+    ).not.toBe(merkleRoot);
   });
 
   it('refuses a payee twice in one role (the leaf encoding rule)', () => {
@@ -54,13 +60,17 @@ describe('split records (spl1 leaves, Merkle root and proofs)', () => {
       amount: fc.bigInt({ min: 0n, max: 10n ** 20n }),
     });
     fc.assert(
-      fc.property(fc.uniqueArray(party, { minLength: 1, maxLength: 70, selector: (p) => `${p.role}|${p.payee}` }), fc.constantFrom('USD' as const, 'USDC' as const), (list, currency) => {
-        const splitId = randomUUID();
-        const { rows, merkleRoot } = buildSplitRecord(splitId, currency, list);
-        const reference = splitLeaves(list.map((p) => ({ splitId, payee: p.payee, role: p.role, currency, amount: p.amount.toString() })));
-        expect(rows.map((r) => [r.payee, r.role, r.amount.toString()])).toEqual(reference.rows.map((r) => [r.payee, r.role, r.amount]));
-        expect(merkleRoot).toBe(toHex(buildMerkleTree(reference.leaves).root));
-      }),
+      fc.property(
+        fc.uniqueArray(party, { minLength: 1, maxLength: 70, selector: (p) => `${p.role}|${p.payee}` }),
+        fc.constantFrom('USD' as const, 'USDC' as const),
+        (list, currency) => {
+          const splitId = randomUUID();
+          const { rows, merkleRoot } = buildSplitRecord(splitId, currency, list);
+          const reference = splitLeaves(list.map((p) => ({ splitId, payee: p.payee, role: p.role, currency, amount: p.amount.toString() })));
+          expect(rows.map((r) => [r.payee, r.role, r.amount.toString()])).toEqual(reference.rows.map((r) => [r.payee, r.role, r.amount]));
+          expect(merkleRoot).toBe(toHex(buildMerkleTree(reference.leaves).root));
+        },
+      ),
       { numRuns: 500 },
     );
     // A full-size sale, 10,001 leaves (odd levels on the way up), against the reference tree.

@@ -1,7 +1,15 @@
 import { hash } from 'node:crypto';
 import { HASH_BYTES, LEAF_PREFIX, NODE_PREFIX, buildMerkleTree, merkleProof, proofToHex, toHex } from '../provenance/merkle-tree.js';
 import { ProvenanceError, ProvenanceErrorCode } from '../provenance/provenance-error.js';
-import { SPLIT_LEAF_TAG, type SplitCurrency, type SplitRole, type SplitRow, assertSplitRow, encodeSplitLeaf, splitLeafString } from '../provenance/split-leaf.js';
+import {
+  SPLIT_LEAF_TAG,
+  type SplitCurrency,
+  type SplitRole,
+  type SplitRow,
+  assertSplitRow,
+  encodeSplitLeaf,
+  splitLeafString,
+} from '../provenance/split-leaf.js';
 
 /** One row of a recorded split, in leaf order; userId is null for the platform row. */
 export interface SplitRowRecord {
@@ -60,7 +68,11 @@ export function splitMerkleRoot(leaves: readonly string[]): Buffer {
  * Orders a split's parties by their `spl1` leaf bytes (src/provenance/split-leaf.ts, same order as its splitLeaves):
  * the rows in leaf order and the leaf strings, every field validated. Throws on a bad field or a payee twice in a role.
  */
-export function orderSplitLeaves(splitId: string, currency: SplitCurrency, parties: readonly SplitParty[]): { rows: SplitRowRecord[]; leaves: string[] } {
+export function orderSplitLeaves(
+  splitId: string,
+  currency: SplitCurrency,
+  parties: readonly SplitParty[],
+): { rows: SplitRowRecord[]; leaves: string[] } {
   const seen = new Set<string>();
   for (const party of parties) {
     const key = `${party.role}|${party.payee}`;
@@ -91,7 +103,11 @@ export function orderSplitLeaves(splitId: string, currency: SplitCurrency, parti
 }
 
 /** orderSplitLeaves, then the Merkle root (src/provenance/merkle-tree.ts) the on-chain memo records, as hex. */
-export function buildSplitRecord(splitId: string, currency: SplitCurrency, parties: readonly SplitParty[]): { rows: SplitRowRecord[]; merkleRoot: string } {
+export function buildSplitRecord(
+  splitId: string,
+  currency: SplitCurrency,
+  parties: readonly SplitParty[],
+): { rows: SplitRowRecord[]; merkleRoot: string } {
   const { rows, leaves } = orderSplitLeaves(splitId, currency, parties);
   return { rows, merkleRoot: toHex(splitMerkleRoot(leaves)) };
 }

@@ -96,8 +96,7 @@ export class LocalStorage extends ObjectStorage {
     assertValidObjectKey(key);
     assertPartNumber(partNumber);
     const dir = await this.uploadDir(key, uploadId);
-    const tooLarge = () =>
-      new StorageException(StorageErrorCode.PART_TOO_LARGE, `A part may be at most ${limits.maxBytes} bytes`);
+    const tooLarge = () => new StorageException(StorageErrorCode.PART_TOO_LARGE, `A part may be at most ${limits.maxBytes} bytes`);
     if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) throw tooLarge();
 
     const md5 = createHash('md5');
@@ -348,7 +347,11 @@ async function writeNewFile(
     // The stream opens its file asynchronously: wait until it is closed, or `rm` can run before the file exists
     // and the open would then leave a stray partial file behind.
     if (!out.closed) {
-      const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+      const closed = new Promise<void>((resolve) =>
+        out.once('close', () => {
+          resolve();
+        }),
+      );
       out.destroy();
       await closed;
     }
@@ -404,7 +407,10 @@ async function* concatenate(files: string[]): AsyncGenerator<Buffer> {
 }
 
 function uploadNotFound(uploadId: string): StorageException {
-  return new StorageException(StorageErrorCode.UPLOAD_NOT_FOUND, `No multipart upload ${uploadId} for this key (it may have been completed or aborted)`);
+  return new StorageException(
+    StorageErrorCode.UPLOAD_NOT_FOUND,
+    `No multipart upload ${uploadId} for this key (it may have been completed or aborted)`,
+  );
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -127,9 +127,11 @@ describe('S3Storage against s3rver', () => {
 
   it('refuses a stream too large to hold in memory for put, storing nothing', async () => {
     const chunk = Buffer.alloc(MiB);
-    const tooLarge = Readable.from((function* () {
-      for (let i = 0; i <= 64; i += 1) yield chunk;
-    })());
+    const tooLarge = Readable.from(
+      (function* () {
+        for (let i = 0; i <= 64; i += 1) yield chunk;
+      })(),
+    );
     await expect(storage.put('staging/huge.bin', tooLarge)).rejects.toMatchObject({ code: StorageErrorCode.OBJECT_TOO_LARGE });
     expect(await storage.head('staging/huge.bin')).toBeNull();
   });

@@ -99,7 +99,10 @@ export class S3Storage extends ObjectStorage implements OnModuleDestroy {
     } catch (error) {
       switch (s3ErrorName(error)) {
         case 'NoSuchUpload':
-          throw new StorageException(StorageErrorCode.UPLOAD_NOT_FOUND, `No multipart upload ${uploadId} for this key (it may have been completed or aborted)`);
+          throw new StorageException(
+            StorageErrorCode.UPLOAD_NOT_FOUND,
+            `No multipart upload ${uploadId} for this key (it may have been completed or aborted)`,
+          );
         case 'InvalidPart':
         case 'InvalidPartOrder':
           throw new StorageException(StorageErrorCode.INVALID_PART, 'A part was not uploaded, or its ETag does not match the uploaded bytes');

@@ -135,7 +135,10 @@ export class StripeSdkGateway extends StripeGateway {
 
   verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent {
     if (!rawBody?.length || !signatureHeader) {
-      throw new CheckoutException(CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID, 'Stripe signature rejected: the Stripe-Signature header or the body is missing');
+      throw new CheckoutException(
+        CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID,
+        'Stripe signature rejected: the Stripe-Signature header or the body is missing',
+      );
     }
     let event: Stripe.Event;
     try {

@@ -7,7 +7,8 @@ import { StripeSdkGateway, UnconfiguredStripeGateway } from './stripe-sdk.gatewa
 export function stripeGatewayFor(config: AppConfig): StripeGateway {
   const { STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: apiUrl } = config;
   if (!secretKey && !webhookSecret) return new UnconfiguredStripeGateway();
-  if (!secretKey || !webhookSecret) throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to take card payments, or neither');
+  if (!secretKey || !webhookSecret)
+    throw new Error('STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET go together: set both to take card payments, or neither');
   return new StripeSdkGateway({ secretKey, webhookSecret, apiUrl });
 }
 

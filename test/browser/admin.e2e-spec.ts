@@ -31,7 +31,9 @@ describe('admin console journey (browser)', () => {
       expect((await settled(b.t, token, id)).status).toBe('ready');
       captureIds.push(id);
     }
-    const licence = ((await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[]).find((l) => l.slug === 'commercial-ai-training')!;
+    const licence = ((await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[]).find(
+      (l) => l.slug === 'commercial-ai-training',
+    )!;
     const draft = await b.t
       .http()
       .post('/v1/datasets')
@@ -41,7 +43,10 @@ describe('admin console journey (browser)', () => {
         description: `${title}: GNSS fixes and CAN telemetry.`,
         captureIds,
         licenceTemplateId: licence.id,
-        licenceTerms: { ...(await b.t.http().get('/v1/licences').expect(200)).body.find((l: { id: string }) => l.id === licence.id).terms, territory: ['SI'] },
+        licenceTerms: {
+          ...(await b.t.http().get('/v1/licences').expect(200)).body.find((l: { id: string }) => l.id === licence.id).terms,
+          territory: ['SI'],
+        },
         priceUsdCents: 2500,
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
       })
@@ -70,11 +75,21 @@ describe('admin console journey (browser)', () => {
     ids.rejected = await submitted(alice, 'Alpine pass drives', 1);
     ids.approved = await submitted(bob, 'Coastal road telemetry', 2);
     // Carol's dataset, already on sale, bought twice in USDC: one order is refunded in the console, the other paid out.
-    await b.t.http().put('/v1/me/payout-method').set(auth(carol)).send({ kind: 'usdc', wallet: getAddressDecoder().decode(randomBytes(32)) }).expect(200);
-    const sold = await publishDataset(b.t, { contributor: carol, admin }, { title: 'City GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1999, seed: 7 });
+    await b.t
+      .http()
+      .put('/v1/me/payout-method')
+      .set(auth(carol))
+      .send({ kind: 'usdc', wallet: getAddressDecoder().decode(randomBytes(32)) })
+      .expect(200);
+    const sold = await publishDataset(
+      b.t,
+      { contributor: carol, admin },
+      { title: 'City GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1999, seed: 7 },
+    );
     const orderIds: string[] = [];
     for (let i = 0; i < 2; i += 1) {
-      const order = (await b.t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: sold.datasetId, paymentMethod: 'solana' }).expect(201)).body;
+      const order = (await b.t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: sold.datasetId, paymentMethod: 'solana' }).expect(201))
+        .body;
       await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay.url }).expect(200);
       expect((await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body.status).toBe('paid');
       orderIds.push(order.id);
@@ -146,7 +161,11 @@ describe('admin console journey (browser)', () => {
     await coastal.getByLabel('Reason for Coastal road telemetry').focus();
     await page.keyboard.type('Checked: captures signed off.');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('Approve');
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent,
+      ),
+    ).toBe('Approve');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Review queue (0)' }).waitFor();
     await audit.getByRole('row').filter({ hasText: 'approved (v1)' }).filter({ hasText: 'Coastal road telemetry' }).waitFor();

@@ -21,7 +21,8 @@ async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise
 }
 
 /** The page's bearer token (evaluated as text: the test project has no DOM typings). */
-const sessionToken = async (page: Page) => JSON.parse((await page.evaluate<string | null>(`localStorage.getItem('marketplace.session')`)) ?? 'null').accessToken as string;
+const sessionToken = async (page: Page) =>
+  JSON.parse((await page.evaluate<string | null>(`localStorage.getItem('marketplace.session')`)) ?? 'null').accessToken as string;
 
 /**
  * The buyer's journey through the storefront, the dataset page and the order page in Chromium against the whole app:
@@ -47,8 +48,16 @@ describe('buyer journey (browser)', () => {
     });
     const admin = await logIn(b.t, ADMIN.email, ADMIN.password);
     const alice = await signUp(b.t, 'alice@example.com', 'contributor');
-    dataset = await publishDataset(b.t, { contributor: alice, admin }, { title: 'Munich dashcam telemetry', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 3 });
-    other = await publishDataset(b.t, { contributor: alice, admin }, { title: 'Harbour survey drive', licenceSlug: 'research-only', priceUsdCents: 99_000, seed: 5 });
+    dataset = await publishDataset(
+      b.t,
+      { contributor: alice, admin },
+      { title: 'Munich dashcam telemetry', licenceSlug: 'commercial-ai-training', priceUsdCents: PRICE_CENTS, seed: 3 },
+    );
+    other = await publishDataset(
+      b.t,
+      { contributor: alice, admin },
+      { title: 'Harbour survey drive', licenceSlug: 'research-only', priceUsdCents: 99_000, seed: 5 },
+    );
     // Wait for the Merkle root's on-chain anchor, as a buyer arriving later would see it.
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -180,8 +189,12 @@ describe('buyer journey (browser)', () => {
     expect(await certificate.locator('.verification').textContent()).toContain('valid Signature is valid');
     const download = page.waitForEvent('download');
     await certificate.getByRole('link', { name: 'Download certificate (JSON)' }).click();
-    const saved = JSON.parse(readFileSync((await (await download).path()) as string, 'utf8'));
-    expect(JSON.parse(saved.payload)).toMatchObject({ orderId, dataset: { id: dataset.datasetId, merkleRoot: dataset.merkleRoot }, payment: { method: 'solana' } });
+    const saved = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    expect(JSON.parse(saved.payload)).toMatchObject({
+      orderId,
+      dataset: { id: dataset.datasetId, merkleRoot: dataset.merkleRoot },
+      payment: { method: 'solana' },
+    });
     await b.screenshot(page, 'order-usdc');
     expect(b.pageErrors).toEqual([]);
   }, 120_000);
@@ -229,7 +242,9 @@ describe('buyer journey (browser)', () => {
     // Stripe's hosted page is not reachable offline: the browser gets a tiny stand-in that links back to the shop.
     await page.route('https://checkout.stripe.test/**', async (route) => {
       const id = new URL(route.request().url()).pathname.split('/').pop() as string;
-      const request = stripe.requestsTo('/v1/checkout/sessions').find((r) => r.form['metadata[order_id]'] === stripe.sessions.get(id)?.metadata.order_id);
+      const request = stripe
+        .requestsTo('/v1/checkout/sessions')
+        .find((r) => r.form['metadata[order_id]'] === stripe.sessions.get(id)?.metadata.order_id);
       await route.fulfill({
         contentType: 'text/html',
         body: `<!doctype html><html lang="en"><title>Stripe Checkout (test)</title><h1>Stripe Checkout (test)</h1><p>Session ${id}</p><a href="${request?.form.success_url}">Return to the shop</a></html>`,
@@ -260,9 +275,18 @@ describe('buyer journey (browser)', () => {
 
     // Stripe's signed webhook arrives; the page notices by itself.
     const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(sessionId));
-    const delivered = await b.t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', stripe.sign(payload)).send(payload).expect(200);
+    const delivered = await b.t
+      .http()
+      .post('/v1/webhooks/stripe')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', stripe.sign(payload))
+      .send(payload)
+      .expect(200);
     expect(delivered.body.outcome).toBe('paid');
-    await page.locator('.order-status .badge').filter({ hasText: /^(paid|fulfilled)$/ }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('.order-status .badge')
+      .filter({ hasText: /^(paid|fulfilled)$/ })
+      .waitFor({ timeout: 15_000 });
     await downloads.getByRole('link').first().waitFor();
     expect(await downloads.getByRole('link').count()).toBe(dataset.files.length);
     expect(await page.getByRole('complementary', { name: 'Licence' }).textContent()).toContain('card-buyer@example.com');
@@ -272,11 +296,14 @@ describe('buyer journey (browser)', () => {
 
   it('an unpaid USDC order shows no download links and says why; an unknown order says so', async () => {
     const token = await signUp(b.t, 'waiting@example.com', 'buyer');
-    const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: other.datasetId, paymentMethod: 'solana' }).expect(201)).body;
+    const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: other.datasetId, paymentMethod: 'solana' }).expect(201))
+      .body;
     await orderWhen(b.t, token, order.id, (o) => o.status === 'pending');
     const page = await b.newPage();
     await page.goto('/');
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: token, user: { id: order.buyerId, email: 'waiting@example.com', role: 'buyer' } }))})`);
+    await page.evaluate(
+      `localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: token, user: { id: order.buyerId, email: 'waiting@example.com', role: 'buyer' } }))})`,
+    );
     await page.goto(`/orders/${order.id}`);
     const downloads = page.getByRole('region', { name: 'Downloads' });
     await downloads.getByText('Downloads open once the payment is confirmed').waitFor();
@@ -298,7 +325,11 @@ describe('buyer checkout without Stripe configured (browser)', () => {
     b = await startBrowserApp('buyer-no-stripe', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     const admin = await logIn(b.t, ADMIN.email, ADMIN.password);
     const alice = await signUp(b.t, 'alice@example.com', 'contributor');
-    dataset = await publishDataset(b.t, { contributor: alice, admin }, { title: 'Lakeside GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1_000, seed: 7 });
+    dataset = await publishDataset(
+      b.t,
+      { contributor: alice, admin },
+      { title: 'Lakeside GNSS', licenceSlug: 'commercial-ai-training', priceUsdCents: 1_000, seed: 7 },
+    );
     await signUp(b.t, 'buyer@example.com', 'buyer');
   }, 180_000);
 

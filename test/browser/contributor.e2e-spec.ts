@@ -26,7 +26,8 @@ function partNumberOf(url: string): number {
 }
 
 /** What the page keeps in localStorage under `key`, parsed (evaluated as text: the test project has no DOM typings). */
-const stored = async <T>(page: Page, key: string): Promise<T> => JSON.parse((await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(key)})`)) ?? 'null') as T;
+const stored = async <T>(page: Page, key: string): Promise<T> =>
+  JSON.parse((await page.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(key)})`)) ?? 'null') as T;
 /** How many files the page keeps in IndexedDB for resuming uploads. */
 const keptFiles = async (page: Page) =>
   page.evaluate<number>(`new Promise((resolve, reject) => {
@@ -78,7 +79,10 @@ describe('contributor journey (browser)', () => {
 
     const files = [fixture('gpx/ride.gpx'), fixture('mp4/testsrc-160x120-1s.mp4')];
     await page.getByLabel('Choose capture files').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
-    for (const [file, kind] of [[files[0], 'gnss'], [files[1], 'video']] as const) {
+    for (const [file, kind] of [
+      [files[0], 'gnss'],
+      [files[1], 'video'],
+    ] as const) {
       const item = uploadItem(page, file.name);
       await item.getByText(`Uploaded (100%). Ready: ${kind}`).waitFor({ timeout: 30_000 });
       const bar = item.getByRole('progressbar', { name: `Upload of ${file.name}` });
@@ -104,7 +108,13 @@ describe('contributor journey (browser)', () => {
     await item.getByText(/Uploaded \(100%\)\. Rejected: .+/).waitFor({ timeout: 30_000 });
     const row = captureRow(page, 'broken.mp4');
     await row.getByText('rejected', { exact: true }).waitFor();
-    const captures = (await b.t.http().get('/v1/captures?mine=true').set(auth(await sessionToken(page))).expect(200)).body.items as { filename: string; rejection: { code: string; reason: string } | null }[];
+    const captures = (
+      await b.t
+        .http()
+        .get('/v1/captures?mine=true')
+        .set(auth(await sessionToken(page)))
+        .expect(200)
+    ).body.items as { filename: string; rejection: { code: string; reason: string } | null }[];
     const rejection = captures.find((c) => c.filename === 'broken.mp4')?.rejection;
     expect(rejection?.code).toBe('unknown_format');
     expect(await row.textContent()).toContain(`unknown_format: ${rejection?.reason}`);
@@ -159,7 +169,12 @@ describe('contributor journey (browser)', () => {
     expect(Object.fromEntries(forwarded)).toEqual({ 1: 1, 2: 1, 3: 1 });
 
     const token = await sessionToken(other);
-    const captures = (await b.t.http().get('/v1/captures?mine=true').set(auth(token)).expect(200)).body.items as { filename: string; status: string; sha256: string; sizeBytes: number }[];
+    const captures = (await b.t.http().get('/v1/captures?mine=true').set(auth(token)).expect(200)).body.items as {
+      filename: string;
+      status: string;
+      sha256: string;
+      sizeBytes: number;
+    }[];
     expect(captures).toEqual([expect.objectContaining({ filename: name, status: 'ready', sha256: sha256(big), sizeBytes: big.length })]);
     expect(await stored(other, 'marketplace.uploads')).toEqual({});
     expect(await keptFiles(other)).toBe(0);
@@ -186,13 +201,18 @@ describe('contributor journey (browser)', () => {
     expect(await form.getByLabel('Include broken.mp4').count()).toBe(0);
     await form.getByLabel('Licence').selectOption({ label: licence?.name });
     await form.getByLabel('Price (USD)').fill('25.50');
-    await form.getByRole('group', { name: /faces and licence plates blurred/ }).getByLabel('Yes').check();
+    await form
+      .getByRole('group', { name: /faces and licence plates blurred/ })
+      .getByLabel('Yes')
+      .check();
     await b.screenshot(page, 'dataset-form');
     await form.getByRole('button', { name: 'Save draft' }).click();
 
     const card = page.getByRole('article', { name: datasetTitle });
     await card.getByText('Saved as a draft. Complete the declarations before submitting.').waitFor();
-    expect(await card.getByRole('listitem').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^ownsRights/), expect.stringMatching(/^identifiablePeople/)]));
+    expect(await card.getByRole('listitem').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^ownsRights/), expect.stringMatching(/^identifiablePeople/)]),
+    );
     await card.getByRole('button', { name: `Submit ${datasetTitle} for review` }).click();
     const alert = card.getByRole('alert');
     await alert.waitFor();
@@ -203,8 +223,14 @@ describe('contributor journey (browser)', () => {
     const edit = page.getByRole('form', { name: `Edit ${datasetTitle}` });
     expect(await edit.getByLabel('Price (USD)').inputValue()).toBe('25.50');
     await edit.getByLabel('I own this data or may license it').check();
-    await edit.getByRole('group', { name: /Can people be identified/ }).getByLabel('No').check();
-    await edit.getByRole('group', { name: /restricted locations \(military/ }).getByLabel('No').check();
+    await edit
+      .getByRole('group', { name: /Can people be identified/ })
+      .getByLabel('No')
+      .check();
+    await edit
+      .getByRole('group', { name: /restricted locations \(military/ })
+      .getByLabel('No')
+      .check();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await card.getByText('Saved. Submit it for review when you are ready.').waitFor();
     expect(await card.textContent()).toContain('You: 100.00% (2 files');
@@ -213,7 +239,13 @@ describe('contributor journey (browser)', () => {
     await card.getByText('in review', { exact: true }).waitFor();
     await b.screenshot(page, 'dataset-submitted');
 
-    const mine = (await b.t.http().get('/v1/me/datasets').set(auth(await sessionToken(page))).expect(200)).body.items;
+    const mine = (
+      await b.t
+        .http()
+        .get('/v1/me/datasets')
+        .set(auth(await sessionToken(page)))
+        .expect(200)
+    ).body.items;
     expect(mine).toHaveLength(1);
     expect(mine[0].draft).toMatchObject({ state: 'in_review', priceUsdCents: 2550, tags: ['gnss', 'video'], missingDeclarations: [] });
     expect(mine[0].draft.sampleCaptureIds).toHaveLength(1);
@@ -221,7 +253,13 @@ describe('contributor journey (browser)', () => {
 
   it('shows the sale in the earnings and verifies the share against the split root recorded on-chain', async () => {
     const admin = await logIn(b.t, ADMIN.email, ADMIN.password);
-    const mine = (await b.t.http().get('/v1/me/datasets').set(auth(await sessionToken(page))).expect(200)).body.items;
+    const mine = (
+      await b.t
+        .http()
+        .get('/v1/me/datasets')
+        .set(auth(await sessionToken(page)))
+        .expect(200)
+    ).body.items;
     const datasetId = mine[0].id as string;
     await b.t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
     const buyer = await signUp(b.t, 'buyer@example.com', 'buyer');
@@ -229,7 +267,7 @@ describe('contributor journey (browser)', () => {
     await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay.url }).expect(200);
     await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
     let split: { txSignature: string | null; rows: { payee: string; role: string; amount: string }[] };
-    for (const deadline = Date.now() + 30_000; ; ) {
+    for (const deadline = Date.now() + 30_000; ;) {
       split = (await b.t.http().get(`/v1/orders/${order.id}/split`).set(auth(admin)).expect(200)).body;
       if (split.txSignature) break;
       if (Date.now() > deadline) throw new Error('the split was not recorded on-chain');
@@ -276,8 +314,18 @@ describe('contributor journey (browser)', () => {
     await card.getByText('Saved. Submit it for review when you are ready.').waitFor();
     await card.getByText('draft: editing').waitFor();
     await b.screenshot(page, 'dataset-next-version');
-    const mine = (await b.t.http().get('/v1/me/datasets').set(auth(await sessionToken(page))).expect(200)).body.items;
-    expect(mine[0]).toMatchObject({ status: 'published', latestVersion: 1, draft: { state: 'editing', priceUsdCents: 3000, missingDeclarations: [] } });
+    const mine = (
+      await b.t
+        .http()
+        .get('/v1/me/datasets')
+        .set(auth(await sessionToken(page)))
+        .expect(200)
+    ).body.items;
+    expect(mine[0]).toMatchObject({
+      status: 'published',
+      latestVersion: 1,
+      draft: { state: 'editing', priceUsdCents: 3000, missingDeclarations: [] },
+    });
     expect(mine[0].draft.captureIds).toHaveLength(2);
   }, 60_000);
 });

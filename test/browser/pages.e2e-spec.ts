@@ -40,7 +40,11 @@ describe('pages (browser)', () => {
     expect(land.headers['content-type']).toContain('application/geo+json');
     expect(JSON.parse(land.text).type).toBe('FeatureCollection');
     await b.t.http().get('/vendor/leaflet/leaflet.css').expect(200);
-    await b.t.http().get('/assets/js/api.js').expect(200).expect('Content-Type', /javascript/);
+    await b.t
+      .http()
+      .get('/assets/js/api.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await b.t.http().get('/assets/js/no-such-file.js').expect(404);
     await b.t.http().get('/datasets/not-a-uuid').expect(400);
   });

@@ -41,7 +41,16 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
   await t.app.listen(port, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
@@ -87,12 +96,12 @@ async function installWallet(context: BrowserContext, wallet: ReturnType<typeof 
   await context.exposeBinding('__testWalletSign', (_source, bytes: number[]) => wallet.signRaw(Uint8Array.from(bytes)));
   await context.addInitScript((address: string) => {
     const publicKey = { toString: () => address, toBase58: () => address };
-    (window as unknown as { solana: unknown }).solana = {
+    (window as { solana: unknown }).solana = {
       isPhantom: true,
       publicKey,
       connect: async () => ({ publicKey }),
       signMessage: async (message: Uint8Array) => ({
-        signature: Uint8Array.from(await (window as unknown as { __testWalletSign: (b: number[]) => Promise<number[]> }).__testWalletSign(Array.from(message))),
+        signature: Uint8Array.from(await (window as { __testWalletSign: (b: number[]) => Promise<number[]> }).__testWalletSign(Array.from(message))),
         publicKey,
       }),
     };

@@ -94,12 +94,22 @@ export async function publishDataset(
     datasetId,
     version: approved.body.latestVersion,
     merkleRoot: manifest.merkleRoot,
-    files: manifest.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
+    files: manifest.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({
+      path: f.path,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+    })),
   };
 }
 
 /** Polls GET /v1/orders/:id until `done` holds for it. */
-export async function orderWhen(t: TestApp, token: string, id: string, done: (order: Record<string, any>) => boolean, timeoutMs = 15_000): Promise<Record<string, any>> {
+export async function orderWhen(
+  t: TestApp,
+  token: string,
+  id: string,
+  done: (order: Record<string, any>) => boolean,
+  timeoutMs = 15_000,
+): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const order = (await t.http().get(`/v1/orders/${id}`).set(auth(token)).expect(200)).body;
@@ -111,7 +121,10 @@ export async function orderWhen(t: TestApp, token: string, id: string, done: (or
 
 /** Runs a queued job now instead of at its time (the clock cannot be moved for the worker). */
 export async function runJobNow(t: TestApp, dedupeKey: string): Promise<void> {
-  const rows = await t.sql(`WITH due AS (UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued' RETURNING id) SELECT * FROM due`, [dedupeKey]);
+  const rows = await t.sql(
+    `WITH due AS (UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued' RETURNING id) SELECT * FROM due`,
+    [dedupeKey],
+  );
   if (rows.length !== 1) throw new Error(`no queued job ${dedupeKey}`);
 }
 

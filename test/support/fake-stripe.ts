@@ -53,7 +53,11 @@ export class FakeStripe {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.server.close((error) => {
+        error ? reject(error) : resolve();
+      }),
+    );
   }
 
   requestsTo(path: string): RecordedStripeRequest[] {
@@ -62,7 +66,14 @@ export class FakeStripe {
 
   /** A webhook event as Stripe sends it. */
   event(type: string, object: Record<string, unknown>, id = `evt_${(this.counter += 1)}`): { id: string; payload: string } {
-    const payload = JSON.stringify({ id, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), type, data: { object } });
+    const payload = JSON.stringify({
+      id,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      type,
+      data: { object },
+    });
     return { id, payload };
   }
 
@@ -129,12 +140,22 @@ export class FakeStripe {
         client_reference_id: form.client_reference_id ?? null,
       };
       this.sessions.set(id, session);
-      return { status: 200, reply: { object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', payment_intent: null, ...session } };
+      return {
+        status: 200,
+        reply: { object: 'checkout.session', mode: 'payment', status: 'open', payment_status: 'unpaid', payment_intent: null, ...session },
+      };
     }
     if (path === '/v1/refunds') {
       return {
         status: 200,
-        reply: { id: `re_test_${this.counter}`, object: 'refund', status: 'succeeded', amount: Number(form.amount), payment_intent: form.payment_intent, metadata: { order_id: form['metadata[order_id]'] } },
+        reply: {
+          id: `re_test_${this.counter}`,
+          object: 'refund',
+          status: 'succeeded',
+          amount: Number(form.amount),
+          payment_intent: form.payment_intent,
+          metadata: { order_id: form['metadata[order_id]'] },
+        },
       };
     }
     if (path === '/v1/transfers') return this.createTransfer(form);
@@ -164,7 +185,10 @@ export class FakeStripe {
   /** GET /v1/transfers?transfer_group=: newest first, one page (limit). */
   private listTransfers(query: URLSearchParams): { status: number; reply: unknown } {
     const group = query.get('transfer_group');
-    const data = this.transfers.filter((t) => group === null || t.transfer_group === group).reverse().slice(0, Number(query.get('limit') ?? 10));
+    const data = this.transfers
+      .filter((t) => group === null || t.transfer_group === group)
+      .reverse()
+      .slice(0, Number(query.get('limit') ?? 10));
     return { status: 200, reply: { object: 'list', url: '/v1/transfers', has_more: false, data } };
   }
 }

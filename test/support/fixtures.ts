@@ -34,7 +34,9 @@ export function csvTelemetry(rows: number): Buffer {
 /** A binary PLY whose header claims 10^12 vertices followed by a few bytes: a lying file. */
 export function lyingPly(): Buffer {
   return Buffer.concat([
-    Buffer.from('ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\nproperty float x\nproperty float y\nproperty float z\nend_header\n'),
+    Buffer.from(
+      'ply\nformat binary_little_endian 1.0\nelement vertex 1000000000000\nproperty float x\nproperty float y\nproperty float z\nend_header\n',
+    ),
     Buffer.alloc(120, 7),
   ]);
 }

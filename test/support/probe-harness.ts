@@ -136,7 +136,10 @@ export async function expectProbeFailure(
   options?: ProbeRunOptions,
 ): Promise<ProbeError> {
   const error = await probeFailure(probe, source, options);
-  expect({ reason: error.reason, message: error.message }).toEqual({ reason, message: message ? expect.stringMatching(message) : expect.any(String) });
+  expect({ reason: error.reason, message: error.message }).toEqual({
+    reason,
+    message: message ? expect.stringMatching(message) : expect.any(String),
+  });
   return error;
 }
 
@@ -167,17 +170,21 @@ export async function assertSurvivesMutations(probe: FormatProbe, seed: Buffer, 
     value: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xff, 0x7f, 0x80)),
   });
   await fc.assert(
-    fc.asyncProperty(fc.array(edit, { minLength: 1, maxLength: 6 }), fc.option(fc.nat({ max: seed.length }), { nil: undefined }), async (edits, cut) => {
-      const bytes = Buffer.from(seed);
-      for (const e of edits) bytes[e.at] = e.value;
-      const prepared = options.prepare ? options.prepare(bytes) : bytes;
-      const input = cut === undefined ? prepared : prepared.subarray(0, cut);
-      const run = await driveProbe(probe, input, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
-      if (run.error !== undefined && !(run.error instanceof ProbeError)) throw run.error;
-      const biggest = Math.max(0, ...run.reads.map((r) => r.length));
-      // Reads are capped by what the file could hold; anything larger means a declared size drove the read.
-      if (biggest > Math.max(seed.length, 64 * 1024)) throw new Error(`probe asked to read ${biggest} bytes of a ${input.length}-byte file`);
-    }),
+    fc.asyncProperty(
+      fc.array(edit, { minLength: 1, maxLength: 6 }),
+      fc.option(fc.nat({ max: seed.length }), { nil: undefined }),
+      async (edits, cut) => {
+        const bytes = Buffer.from(seed);
+        for (const e of edits) bytes[e.at] = e.value;
+        const prepared = options.prepare ? options.prepare(bytes) : bytes;
+        const input = cut === undefined ? prepared : prepared.subarray(0, cut);
+        const run = await driveProbe(probe, input, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
+        if (run.error !== undefined && !(run.error instanceof ProbeError)) throw run.error;
+        const biggest = Math.max(0, ...run.reads.map((r) => r.length));
+        // Reads are capped by what the file could hold; anything larger means a declared size drove the read.
+        if (biggest > Math.max(seed.length, 64 * 1024)) throw new Error(`probe asked to read ${biggest} bytes of a ${input.length}-byte file`);
+      },
+    ),
     { numRuns: options.runs ?? 150, seed: options.seed ?? 20240506 },
   );
 }

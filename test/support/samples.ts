@@ -14,7 +14,9 @@ export const samplePath = (name: string) => join(SAMPLES_DIR, name);
 export function describeSample(name: string, fn: (path: string) => void): void {
   const path = samplePath(name);
   if (existsSync(path)) {
-    describe(`real sample ../shared/samples/${name}`, () => fn(path));
+    describe(`real sample ../shared/samples/${name}`, () => {
+      fn(path);
+    });
   } else {
     it(`real sample ../shared/samples/${name}: not present on this machine, not run`, () => {
       process.stdout.write(`skipped: ../shared/samples/${name} is not present\n`);

@@ -37,5 +37,6 @@ export function OptionalAuth() {
 
 /** The caller on an `OptionalAuth` route, or null when anonymous. */
 export const OptionalUser = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AuthUser | null => context.switchToHttp().getRequest<Request & { user?: AuthUser | null }>().user ?? null,
+  (_data: unknown, context: ExecutionContext): AuthUser | null =>
+    context.switchToHttp().getRequest<Request & { user?: AuthUser | null }>().user ?? null,
 );

@@ -38,7 +38,11 @@ export class WalletVerifyDto {
   @MaxLength(100)
   signature: string;
 
-  @ApiPropertyOptional({ enum: SELF_SERVICE_ROLES, default: Role.CONTRIBUTOR, description: 'Role of the account when this wallet signs in for the first time' })
+  @ApiPropertyOptional({
+    enum: SELF_SERVICE_ROLES,
+    default: Role.CONTRIBUTOR,
+    description: 'Role of the account when this wallet signs in for the first time',
+  })
   @IsOptional()
   @IsIn(SELF_SERVICE_ROLES)
   role?: SelfServiceRole;

@@ -33,10 +33,11 @@ export class UserRepository {
 
   /** The account of a wallet, created on first sign-in; safe when two sign-ins of a new wallet race. */
   async findOrCreateByWallet(address: string, role: Role): Promise<UserEntity> {
-    await this.users.query(
-      `INSERT INTO users (id, wallet_address, role) VALUES ($1, $2, $3) ON CONFLICT (wallet_address) DO NOTHING`,
-      [randomUUID(), address, role],
-    );
+    await this.users.query(`INSERT INTO users (id, wallet_address, role) VALUES ($1, $2, $3) ON CONFLICT (wallet_address) DO NOTHING`, [
+      randomUUID(),
+      address,
+      role,
+    ]);
     return this.users.findOneOrFail({ where: { walletAddress: address } });
   }
 

@@ -28,10 +28,6 @@ export class WalletChallengeRepository {
 
   /** Drops an address's challenges that expired over an hour ago, so the table does not grow without bound. */
   async deleteStale(address: string): Promise<void> {
-    await this.challenges
-      .createQueryBuilder()
-      .delete()
-      .where("address = :address AND expires_at < now() - interval '1 hour'", { address })
-      .execute();
+    await this.challenges.createQueryBuilder().delete().where("address = :address AND expires_at < now() - interval '1 hour'", { address }).execute();
   }
 }

@@ -20,7 +20,7 @@ export class AuthService {
 
   async register(dto: RegisterDto): Promise<AuthTokenResponse> {
     const passwordHash = await this.hasher.hash(dto.password);
-    const user = await this.users.insertEmailAccount({ email: dto.email, passwordHash, role: dto.role as Role });
+    const user = await this.users.insertEmailAccount({ email: dto.email, passwordHash, role: dto.role });
     if (!user) throw new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists');
     return this.session(user);
   }

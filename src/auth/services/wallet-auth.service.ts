@@ -52,7 +52,7 @@ export class WalletAuthService {
       // Lost a race with another sign-in using the same signed message, or expired meanwhile.
       throw new AuthException(AuthErrorCode.CHALLENGE_USED, 'This challenge was already used or has expired; request a new one');
     }
-    const user = await this.users.findOrCreateByWallet(dto.address, (dto.role ?? Role.CONTRIBUTOR) as Role);
+    const user = await this.users.findOrCreateByWallet(dto.address, dto.role ?? Role.CONTRIBUTOR);
     return this.auth.session(user);
   }
 

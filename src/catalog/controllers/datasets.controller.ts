@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser, OptionalAuth, OptionalUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
@@ -73,7 +81,11 @@ export class DatasetsController {
   @Get('datasets/:id/versions/:version/manifest')
   @OptionalAuth()
   @ApiOkResponse({ type: ManifestResponse })
-  manifest(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string, @Param('version', version) number: number): Promise<ManifestResponse> {
+  manifest(
+    @OptionalUser() user: AuthUser | null,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('version', version) number: number,
+  ): Promise<ManifestResponse> {
     return this.provenance.manifest(user, id, number);
   }
 

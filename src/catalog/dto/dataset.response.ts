@@ -18,7 +18,8 @@ export class SampleFile {
 export class CoverageView {
   @ApiProperty({ type: [String] }) modalities: string[];
   @ApiProperty({ type: [String] }) networks: string[];
-  @ApiPropertyOptional({ type: [Number], nullable: true, description: '[minLon, minLat, maxLon, maxLat], WGS84' }) bbox: [number, number, number, number] | null;
+  @ApiPropertyOptional({ type: [Number], nullable: true, description: '[minLon, minLat, maxLon, maxLat], WGS84' }) bbox:
+    [number, number, number, number] | null;
   @ApiPropertyOptional({ nullable: true }) timeStart: Date | null;
   @ApiPropertyOptional({ nullable: true }) timeEnd: Date | null;
   @ApiProperty() fileCount: number;
@@ -54,7 +55,8 @@ export class DatasetVersionView {
   @ApiProperty({ type: DeclarationsDto }) declarations: Declarations;
   @ApiProperty({ type: [SampleFile] }) sampleFiles: SampleFile[];
   @ApiProperty({ description: 'How many contributors share the revenue' }) contributorCount: number;
-  @ApiPropertyOptional({ type: [ContributorWeightView], description: 'Owner and admins only: who shares the revenue, and how' }) contributors?: ContributorWeightView[];
+  @ApiPropertyOptional({ type: [ContributorWeightView], description: 'Owner and admins only: who shares the revenue, and how' })
+  contributors?: ContributorWeightView[];
   @ApiPropertyOptional({ type: SplitPolicyDto, nullable: true }) splitPolicy: SplitPolicy | null;
   @ApiProperty({ description: 'Merkle root of the manifest, 64 hex' }) merkleRoot: string;
   @ApiProperty() publishedAt: Date;
@@ -74,7 +76,11 @@ export class DatasetDraftView {
   @ApiProperty() priceUsdCents: number;
   @ApiProperty({ type: DeclarationsDto }) declarations: Partial<Declarations>;
   @ApiProperty({ type: [String], description: 'What still blocks submission (empty when it can be submitted)' }) missingDeclarations: string[];
-  @ApiPropertyOptional({ type: [ContributorWeightView], description: "Single dataset reads only: each contributor's weight under the split policy, to see before agreeing" }) contributors?: ContributorWeightView[];
+  @ApiPropertyOptional({
+    type: [ContributorWeightView],
+    description: "Single dataset reads only: each contributor's weight under the split policy, to see before agreeing",
+  })
+  contributors?: ContributorWeightView[];
   @ApiPropertyOptional({ type: SplitPolicyDto, nullable: true }) splitPolicy: SplitPolicy | null;
   @ApiPropertyOptional({ nullable: true }) submittedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, description: 'The reason given with the last rejection or change request' }) reviewReason: string | null;
@@ -86,8 +92,10 @@ export class DatasetResponse {
   @ApiProperty({ enum: ['draft', 'in_review', 'changes_requested', 'rejected', 'published', 'taken_down'] }) status: string;
   @ApiPropertyOptional({ type: Number, nullable: true }) latestVersion: number | null;
   @ApiProperty({ type: [Number], description: 'Every published version number' }) versions: number[];
-  @ApiPropertyOptional({ type: DatasetVersionView, nullable: true, description: 'The latest published version' }) published: DatasetVersionView | null;
-  @ApiPropertyOptional({ type: DatasetDraftView, nullable: true, description: "Owner and admins only: the draft, when there is one" }) draft?: DatasetDraftView | null;
+  @ApiPropertyOptional({ type: DatasetVersionView, nullable: true, description: 'The latest published version' })
+  published: DatasetVersionView | null;
+  @ApiPropertyOptional({ type: DatasetDraftView, nullable: true, description: 'Owner and admins only: the draft, when there is one' })
+  draft?: DatasetDraftView | null;
   @ApiPropertyOptional({ nullable: true }) takenDownAt?: Date | null;
   @ApiPropertyOptional({ nullable: true }) takedownReason?: string | null;
   @ApiProperty() createdAt: Date;

@@ -7,7 +7,11 @@ export class ManifestFileView {
   @ApiProperty() sha256: string;
   @ApiProperty() modality: string;
   @ApiProperty() format: string;
-  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Result of checking the device or wallet signature over the sha256; null when unsigned' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description: 'Result of checking the device or wallet signature over the sha256; null when unsigned',
+  })
   deviceSignatureValid: boolean | null;
   @ApiProperty() metadata: Record<string, unknown>;
 }

@@ -33,7 +33,11 @@ export interface VersionSplitInputs {
   /** The dataset owner, paid the curator share when the policy has one. */
   curatorId: string;
   /** Split policy as frozen; null means the default (weighting by bytes, no curator share). */
-  splitPolicy: { weighting: 'bytes' | 'duration' | 'messages' | 'explicit'; curatorBps: number; explicitBps?: { contributorId: string; bps: number }[] } | null;
+  splitPolicy: {
+    weighting: 'bytes' | 'duration' | 'messages' | 'explicit';
+    curatorBps: number;
+    explicitBps?: { contributorId: string; bps: number }[];
+  } | null;
   /** One row per contributor (user id), sorted by id, with the integer weight the policy divides by. */
   contributors: { contributorId: string; files: number; bytes: number; durationSeconds: number; messages: number; weight: number }[];
 }

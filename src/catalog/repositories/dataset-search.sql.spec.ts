@@ -2,7 +2,7 @@ import { decodeSearchCursor, encodeSearchCursor, searchFilters } from '../servic
 import type { SearchDatasetsQuery } from '../dto/search-datasets.query.js';
 import { buildSearchSql } from './dataset-search.sql.js';
 
-const query = (fields: Partial<SearchDatasetsQuery>) => ({ limit: 20, ...fields }) as SearchDatasetsQuery;
+const query = (fields: Partial<SearchDatasetsQuery>) => ({ limit: 20, ...fields });
 
 describe('buildSearchSql', () => {
   it('turns only the filters present into predicates on the narrow search table, and pages before joining', () => {
@@ -20,7 +20,7 @@ describe('buildSearchSql', () => {
   it('has no WHERE without filters, and ranks only the page when q comes with another sort order', () => {
     expect(buildSearchSql(searchFilters(query({}))).sql).not.toContain('WHERE');
     const { sql } = buildSearchSql(searchFilters(query({ q: 'winter', sort: 'newest' })));
-    expect(sql).toContain("SELECT s.dataset_id, s.version, s.published_at AS sort_key");
+    expect(sql).toContain('SELECT s.dataset_id, s.version, s.published_at AS sort_key');
     expect(sql).toContain("ts_rank(v.search_vector, websearch_to_tsquery('english', $1)) AS relevance");
   });
 
@@ -37,7 +37,9 @@ describe('buildSearchSql', () => {
 
   it('sorts by price both ways with the matching keyset comparison', () => {
     const cursor = encodeSearchCursor('price', '5000', '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c');
-    expect(buildSearchSql(searchFilters(query({ sort: 'price', cursor }))).sql).toContain('(s.price_usd_cents, s.dataset_id) > ($1::bigint, $2::uuid)');
+    expect(buildSearchSql(searchFilters(query({ sort: 'price', cursor }))).sql).toContain(
+      '(s.price_usd_cents, s.dataset_id) > ($1::bigint, $2::uuid)',
+    );
     expect(buildSearchSql(searchFilters(query({ sort: '-price' }))).sql).toContain('ORDER BY s.price_usd_cents DESC, s.dataset_id DESC');
   });
 });

@@ -67,12 +67,40 @@ export class DatasetVersionRepository {
            || setweight(to_tsvector('english', $5), 'C'),
          $32, $33, $34)`,
       [
-        v.datasetId, v.version, v.ownerId, v.title, v.description, v.tags, v.modalities, v.networks,
-        v.licenceTemplateId, v.licenceSlug, v.licenceName, JSON.stringify(v.licenceTerms), v.licenceText, v.exclusive, v.priceUsdCents,
-        JSON.stringify(v.declarations), v.splitPolicy === null ? null : JSON.stringify(v.splitPolicy), JSON.stringify(v.contributors),
-        JSON.stringify(v.sampleFiles), v.minLon, v.minLat, v.maxLon, v.maxLat,
-        v.timeStart, v.timeEnd, v.fileCount, v.totalBytes, v.totalDurationSeconds, v.totalPoints, v.totalMessages,
-        v.merkleRoot, v.listed, v.publishedAt, v.approvedBy,
+        v.datasetId,
+        v.version,
+        v.ownerId,
+        v.title,
+        v.description,
+        v.tags,
+        v.modalities,
+        v.networks,
+        v.licenceTemplateId,
+        v.licenceSlug,
+        v.licenceName,
+        JSON.stringify(v.licenceTerms),
+        v.licenceText,
+        v.exclusive,
+        v.priceUsdCents,
+        JSON.stringify(v.declarations),
+        v.splitPolicy === null ? null : JSON.stringify(v.splitPolicy),
+        JSON.stringify(v.contributors),
+        JSON.stringify(v.sampleFiles),
+        v.minLon,
+        v.minLat,
+        v.maxLon,
+        v.maxLat,
+        v.timeStart,
+        v.timeEnd,
+        v.fileCount,
+        v.totalBytes,
+        v.totalDurationSeconds,
+        v.totalPoints,
+        v.totalMessages,
+        v.merkleRoot,
+        v.listed,
+        v.publishedAt,
+        v.approvedBy,
       ],
     );
     // unnest keeps a 10,000-file manifest to a handful of statements instead of one per row.
@@ -108,8 +136,12 @@ export class DatasetVersionRepository {
 
   /** Lists one version of the dataset (or none), unlisting the others: the unique index allows one listed row. */
   async setListed(datasetId: string, version: number | null, manager: EntityManager): Promise<void> {
-    await manager.query(`UPDATE dataset_versions SET listed = false WHERE dataset_id = $1 AND listed AND version IS DISTINCT FROM $2`, [datasetId, version]);
-    if (version !== null) await manager.query(`UPDATE dataset_versions SET listed = true WHERE dataset_id = $1 AND version = $2`, [datasetId, version]);
+    await manager.query(`UPDATE dataset_versions SET listed = false WHERE dataset_id = $1 AND listed AND version IS DISTINCT FROM $2`, [
+      datasetId,
+      version,
+    ]);
+    if (version !== null)
+      await manager.query(`UPDATE dataset_versions SET listed = true WHERE dataset_id = $1 AND version = $2`, [datasetId, version]);
   }
 
   find(datasetId: string, version: number): Promise<DatasetVersionEntity | null> {
@@ -117,7 +149,9 @@ export class DatasetVersionRepository {
   }
 
   async numbers(datasetId: string): Promise<number[]> {
-    const rows: { version: number }[] = await this.dataSource.query(`SELECT version FROM dataset_versions WHERE dataset_id = $1 ORDER BY version`, [datasetId]);
+    const rows: { version: number }[] = await this.dataSource.query(`SELECT version FROM dataset_versions WHERE dataset_id = $1 ORDER BY version`, [
+      datasetId,
+    ]);
     return rows.map((row) => row.version);
   }
 

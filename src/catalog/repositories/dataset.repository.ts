@@ -10,12 +10,12 @@ export class DatasetRepository {
   constructor(@InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>) {}
 
   async insert(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
-    await manager.getRepository(DatasetEntity).insert(dataset as QueryDeepPartialEntity<DatasetEntity>);
+    await manager.getRepository(DatasetEntity).insert(dataset);
   }
 
   async save(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
     const { id, ...fields } = dataset;
-    await manager.getRepository(DatasetEntity).update({ id }, fields as QueryDeepPartialEntity<DatasetEntity>);
+    await manager.getRepository(DatasetEntity).update({ id }, fields);
   }
 
   findById(id: string): Promise<DatasetEntity | null> {

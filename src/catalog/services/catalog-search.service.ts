@@ -31,7 +31,10 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
   if (query.bbox) {
     const [minLon, minLat, maxLon, maxLat] = query.bbox.split(',').map(Number);
     if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
-      throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max');
+      throw new CatalogException(
+        CatalogErrorCode.INVALID_SEARCH,
+        'bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max',
+      );
     }
     bbox = [minLon, minLat, maxLon, maxLat];
   }

@@ -25,12 +25,16 @@ export class DatasetCapturesService {
       const capture = found.get(id);
       // Someone else's capture reads exactly like a missing one.
       if (!capture || (owner && owner.role !== Role.ADMIN && capture.ownerId !== owner.id)) problems.push(`${id}: no such capture among yours`);
-      else if (capture.status !== 'ready') problems.push(`${id}: capture is ${capture.status}${capture.rejectionReason ? ` (${capture.rejectionReason})` : ''}, not ready`);
+      else if (capture.status !== 'ready')
+        problems.push(`${id}: capture is ${capture.status}${capture.rejectionReason ? ` (${capture.rejectionReason})` : ''}, not ready`);
       else usable.push(capture);
     }
     if (problems.length > 0) {
       const shown = problems.slice(0, 20).join('; ');
-      throw new CatalogException(CatalogErrorCode.CAPTURES_UNUSABLE, `${problems.length} capture(s) cannot go into this dataset: ${shown}${problems.length > 20 ? '; ...' : ''}`);
+      throw new CatalogException(
+        CatalogErrorCode.CAPTURES_UNUSABLE,
+        `${problems.length} capture(s) cannot go into this dataset: ${shown}${problems.length > 20 ? '; ...' : ''}`,
+      );
     }
     return usable;
   }

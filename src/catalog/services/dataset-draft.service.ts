@@ -77,9 +77,19 @@ export class DatasetDraftService {
         actorId: user.id,
         details: { title: dataset.title, licence: licence.slug, priceUsdCents: dataset.priceUsdCents },
       });
-      await this.custody.append(manager, { datasetId: dataset.id, kind: 'files-changed', actorId: user.id, details: { added: dataset.captureIds, removed: [] } });
+      await this.custody.append(manager, {
+        datasetId: dataset.id,
+        kind: 'files-changed',
+        actorId: user.id,
+        details: { added: dataset.captureIds, removed: [] },
+      });
     });
-    return datasetResponse(dataset, { published: null, versions: [], privileged: true, shares: contributorShares(captures, dataset.splitPolicy ?? undefined) });
+    return datasetResponse(dataset, {
+      published: null,
+      versions: [],
+      privileged: true,
+      shares: contributorShares(captures, dataset.splitPolicy ?? undefined),
+    });
   }
 
   async update(user: AuthUser, id: string, dto: UpdateDatasetDto): Promise<DatasetResponse> {
@@ -88,10 +98,14 @@ export class DatasetDraftService {
     const current = await this.owned(user, id);
     const captureIds = dto.captureIds ?? current.captureIds;
     const captures = dto.captureIds ? await this.captures.usable(user, dto.captureIds) : undefined;
-    const sampleCaptureIds = dto.sampleCaptureIds ?? (dto.captureIds ? current.sampleCaptureIds.filter((s) => captureIds.includes(s)) : current.sampleCaptureIds);
+    const sampleCaptureIds =
+      dto.sampleCaptureIds ?? (dto.captureIds ? current.sampleCaptureIds.filter((s) => captureIds.includes(s)) : current.sampleCaptureIds);
     this.checkSamples(captureIds, sampleCaptureIds);
     const templateChanged = dto.licenceTemplateId !== undefined && dto.licenceTemplateId !== current.licenceTemplateId;
-    const licence = templateChanged || dto.licenceTerms ? await this.licences.resolveLicence(dto.licenceTemplateId ?? current.licenceTemplateId, dto.licenceTerms) : null;
+    const licence =
+      templateChanged || dto.licenceTerms
+        ? await this.licences.resolveLicence(dto.licenceTemplateId ?? current.licenceTemplateId, dto.licenceTerms)
+        : null;
     const splitPolicy = dto.splitPolicy ?? current.splitPolicy;
     if (dto.splitPolicy || dto.captureIds) this.checkSplitPolicy(splitPolicy, captures ?? (await this.captures.usable(null, captureIds)));
 
@@ -127,7 +141,8 @@ export class DatasetDraftService {
       const next = new Set(captureIds);
       const added = captureIds.filter((c) => !previous.has(c));
       const removed = before.captureIds.filter((c) => !next.has(c));
-      if (added.length > 0 || removed.length > 0) await this.custody.append(manager, { datasetId: id, kind: 'files-changed', actorId: user.id, details: { added, removed } });
+      if (added.length > 0 || removed.length > 0)
+        await this.custody.append(manager, { datasetId: id, kind: 'files-changed', actorId: user.id, details: { added, removed } });
       return dataset;
     });
     return this.present(updated, true);
@@ -229,7 +244,16 @@ export class DatasetDraftService {
 
   private record(manager: EntityManager, dataset: DatasetEntity, user: AuthUser, action: ReviewAction): Promise<void> {
     return this.events.insert(
-      { id: randomUUID(), datasetId: dataset.id, actorId: user.id, action, draftRevision: dataset.draftRevision, version: null, reason: null, createdAt: new Date() },
+      {
+        id: randomUUID(),
+        datasetId: dataset.id,
+        actorId: user.id,
+        action,
+        draftRevision: dataset.draftRevision,
+        version: null,
+        reason: null,
+        createdAt: new Date(),
+      },
       manager,
     );
   }

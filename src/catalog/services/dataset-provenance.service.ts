@@ -96,7 +96,14 @@ export class DatasetProvenanceService {
             fileCount: row.fileCount,
             publishedAt: row.publishedAt,
             anchor: anchor
-              ? { status: anchor.status, cluster: anchor.cluster, memo: anchor.memo, signature: anchor.signature, slot: anchor.slot, confirmedAt: anchor.confirmedAt }
+              ? {
+                  status: anchor.status,
+                  cluster: anchor.cluster,
+                  memo: anchor.memo,
+                  signature: anchor.signature,
+                  slot: anchor.slot,
+                  confirmedAt: anchor.confirmedAt,
+                }
               : null,
           },
         ];
@@ -119,5 +126,12 @@ export class DatasetProvenanceService {
 }
 
 function entryOf(file: DatasetVersionFileEntity) {
-  return { datasetId: file.datasetId, version: file.version, captureId: file.captureId, sha256: file.sha256, sizeBytes: file.sizeBytes, path: file.path };
+  return {
+    datasetId: file.datasetId,
+    version: file.version,
+    captureId: file.captureId,
+    sha256: file.sha256,
+    sizeBytes: file.sizeBytes,
+    path: file.path,
+  };
 }

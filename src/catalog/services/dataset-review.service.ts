@@ -61,12 +61,25 @@ export class DatasetReviewService {
         throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} changed while it was being approved; review it again`);
       }
       const number = (draft.latestVersion ?? 0) + 1;
-      const { version, files } = freezeVersion({ draft, version: number, captures, licence, approvedBy: admin.id, publishedAt: new Date(), listed: false });
+      const { version, files } = freezeVersion({
+        draft,
+        version: number,
+        captures,
+        licence,
+        approvedBy: admin.id,
+        publishedAt: new Date(),
+        listed: false,
+      });
       await this.versions.insert(version, files, manager);
       if (!draft.takenDownAt) await this.versions.setListed(draft.id, number, manager);
       draft.latestVersion = number;
       draft.draftState = null;
-      await this.custody.append(manager, { datasetId: id, kind: 'reviewed', actorId: admin.id, details: { decision: 'approved', revision: draft.draftRevision, note: note ?? null } });
+      await this.custody.append(manager, {
+        datasetId: id,
+        kind: 'reviewed',
+        actorId: admin.id,
+        details: { decision: 'approved', revision: draft.draftRevision, note: note ?? null },
+      });
       await this.custody.append(manager, {
         datasetId: id,
         kind: 'published',
@@ -80,12 +93,16 @@ export class DatasetReviewService {
   }
 
   async reject(admin: AuthUser, id: string, reason: string): Promise<DatasetResponse> {
-    return this.present(await this.decide(admin, id, 'rejected', reason, (manager, draft) => this.returnToOwner(manager, admin, draft, 'rejected', reason)));
+    return this.present(
+      await this.decide(admin, id, 'rejected', reason, (manager, draft) => this.returnToOwner(manager, admin, draft, 'rejected', reason)),
+    );
   }
 
   async requestChanges(admin: AuthUser, id: string, reason: string): Promise<DatasetResponse> {
     return this.present(
-      await this.decide(admin, id, 'changes-requested', reason, (manager, draft) => this.returnToOwner(manager, admin, draft, 'changes_requested', reason)),
+      await this.decide(admin, id, 'changes-requested', reason, (manager, draft) =>
+        this.returnToOwner(manager, admin, draft, 'changes_requested', reason),
+      ),
     );
   }
 
@@ -93,7 +110,8 @@ export class DatasetReviewService {
   async takedown(admin: AuthUser, id: string, reason: string): Promise<DatasetResponse> {
     const dataset = await this.dataSource.transaction(async (manager) => {
       const draft = await this.lock(manager, id);
-      if (draft.latestVersion === null) throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} was never published; reject it instead`);
+      if (draft.latestVersion === null)
+        throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} was never published; reject it instead`);
       if (draft.takenDownAt) throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} is already taken down`);
       draft.takenDownAt = new Date();
       draft.takedownReason = reason;
@@ -110,7 +128,8 @@ export class DatasetReviewService {
   async reinstate(admin: AuthUser, id: string, reason: string): Promise<DatasetResponse> {
     const dataset = await this.dataSource.transaction(async (manager) => {
       const draft = await this.lock(manager, id);
-      if (!draft.takenDownAt || draft.latestVersion === null) throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} is not taken down`);
+      if (!draft.takenDownAt || draft.latestVersion === null)
+        throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} is not taken down`);
       draft.takenDownAt = null;
       draft.takedownReason = null;
       draft.updatedAt = new Date();
@@ -148,7 +167,13 @@ export class DatasetReviewService {
     });
   }
 
-  private async returnToOwner(manager: EntityManager, admin: AuthUser, draft: DatasetEntity, state: 'rejected' | 'changes_requested', reason: string): Promise<void> {
+  private async returnToOwner(
+    manager: EntityManager,
+    admin: AuthUser,
+    draft: DatasetEntity,
+    state: 'rejected' | 'changes_requested',
+    reason: string,
+  ): Promise<void> {
     draft.draftState = state;
     await this.custody.append(manager, {
       datasetId: draft.id,
@@ -164,9 +189,25 @@ export class DatasetReviewService {
     return dataset;
   }
 
-  private record(manager: EntityManager, dataset: DatasetEntity, admin: AuthUser, action: ReviewAction, reason: string | null, version: number | null = null): Promise<void> {
+  private record(
+    manager: EntityManager,
+    dataset: DatasetEntity,
+    admin: AuthUser,
+    action: ReviewAction,
+    reason: string | null,
+    version: number | null = null,
+  ): Promise<void> {
     return this.events.insert(
-      { id: randomUUID(), datasetId: dataset.id, actorId: admin.id, action, draftRevision: dataset.draftRevision, version, reason, createdAt: new Date() },
+      {
+        id: randomUUID(),
+        datasetId: dataset.id,
+        actorId: admin.id,
+        action,
+        draftRevision: dataset.draftRevision,
+        version,
+        reason,
+        createdAt: new Date(),
+      },
       manager,
     );
   }

@@ -119,6 +119,9 @@ export class OrderResponse {
   @ApiPropertyOptional({ type: StripeCheckoutResponse })
   stripe?: StripeCheckoutResponse;
 
-  @ApiPropertyOptional({ type: SolanaPayResponse, description: 'How to pay a USDC order, while it is pending (or expired: a late payment is honoured)' })
+  @ApiPropertyOptional({
+    type: SolanaPayResponse,
+    description: 'How to pay a USDC order, while it is pending (or expired: a late payment is honoured)',
+  })
   solanaPay?: SolanaPayResponse;
 }

@@ -18,7 +18,7 @@ export class OrderRepository {
 
   // TypeORM's deep-partial type does not see through the JSON licence column; the row is complete.
   async insert(order: OrderEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(order as QueryDeepPartialEntity<OrderEntity>);
+    await this.repo(manager).insert(order);
   }
 
   findById(id: string, manager?: EntityManager): Promise<OrderEntity | null> {

@@ -13,7 +13,11 @@ import { SolanaPayService } from './solana-pay.service.js';
 /** The longest pause between two looks for a Solana payment. */
 const MAX_WATCH_DELAY_SECONDS = 30;
 
-const NOT_PAID_YET = new Set<string>([CheckoutErrorCode.PAYMENT_NOT_FOUND, CheckoutErrorCode.PAYMENT_INVALID, CheckoutErrorCode.PAYMENT_ALREADY_USED]);
+const NOT_PAID_YET = new Set<string>([
+  CheckoutErrorCode.PAYMENT_NOT_FOUND,
+  CheckoutErrorCode.PAYMENT_INVALID,
+  CheckoutErrorCode.PAYMENT_ALREADY_USED,
+]);
 
 /** Checkout's background work: watching for Solana payments, expiring unpaid orders, sending refunds. */
 @Injectable()
@@ -33,15 +37,21 @@ export class CheckoutJobsService implements OnModuleInit {
   onModuleInit(): void {
     this.worker.register('checkout.watch-solana', {
       run: (job) => this.watch(job),
-      onFailed: async (job, error) => this.logger.error(`watching order ${job.payload.orderId} for its payment failed: ${error}`),
+      onFailed: async (job, error) => {
+        this.logger.error(`watching order ${job.payload.orderId} for its payment failed: ${error}`);
+      },
     });
     this.worker.register('checkout.expire-order', {
       run: (job) => this.expire(job),
-      onFailed: async (job, error) => this.logger.error(`expiring order ${job.payload.orderId} failed: ${error}`),
+      onFailed: async (job, error) => {
+        this.logger.error(`expiring order ${job.payload.orderId} failed: ${error}`);
+      },
     });
     this.worker.register('checkout.refund', {
       run: async (job) => void (await this.refunds.send(job.payload.orderId)),
-      onFailed: async (job, error) => this.logger.error(`refund of order ${job.payload.orderId} could not be sent; send it by hand: ${error}`),
+      onFailed: async (job, error) => {
+        this.logger.error(`refund of order ${job.payload.orderId} could not be sent; send it by hand: ${error}`);
+      },
     });
   }
 

@@ -105,7 +105,10 @@ export class FulfilmentService {
     const entitlement = await this.entitlements.findForOrder(order.id);
     if (!entitlement) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_PAID, `Order ${order.id} has no licence yet`);
     if (entitlement.revokedAt) {
-      throw new CheckoutException(CheckoutErrorCode.ENTITLEMENT_REVOKED, `The licence of order ${order.id} was revoked: ${entitlement.revokeReason ?? 'no reason given'}`);
+      throw new CheckoutException(
+        CheckoutErrorCode.ENTITLEMENT_REVOKED,
+        `The licence of order ${order.id} was revoked: ${entitlement.revokeReason ?? 'no reason given'}`,
+      );
     }
     return entitlement;
   }

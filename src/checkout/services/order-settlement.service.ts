@@ -138,12 +138,26 @@ export class OrderSettlementService {
       const late = order.status === 'expired';
       await this.orders.update(
         order.id,
-        { ...paymentFacts, status: decision.to, paidAt: now, closedAt: null, statusReason: late ? 'paid after the order had expired; the late payment was honoured' : null },
+        {
+          ...paymentFacts,
+          status: decision.to,
+          paidAt: now,
+          closedAt: null,
+          statusReason: late ? 'paid after the order had expired; the late payment was honoured' : null,
+        },
         manager,
       );
       await this.grant({ ...order, paymentReference: payment.reference }, now, manager);
       const { datasetId, version, buyerId } = order;
-      const sale = { orderId: order.id, datasetId, version, buyerId, currency: payment.currency, gross: BigInt(payment.amountMinor), paymentReference: payment.reference };
+      const sale = {
+        orderId: order.id,
+        datasetId,
+        version,
+        buyerId,
+        currency: payment.currency,
+        gross: BigInt(payment.amountMinor),
+        paymentReference: payment.reference,
+      };
       await this.revenue.recordSale(manager, sale, prepared);
       return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now } };
     }
@@ -170,7 +184,13 @@ export class OrderSettlementService {
   /** An admin refunds the order: the licence is revoked now and a job sends the money back. Idempotent. */
   requestRefund(orderId: string, reason: string): Promise<OrderEntity> {
     return this.transaction(async (manager) => {
-      const order = await this.move(orderId, 'refund-requested', { statusReason: reason, closedAt: new Date() }, manager, CheckoutErrorCode.NOT_REFUNDABLE);
+      const order = await this.move(
+        orderId,
+        'refund-requested',
+        { statusReason: reason, closedAt: new Date() },
+        manager,
+        CheckoutErrorCode.NOT_REFUNDABLE,
+      );
       await this.entitlements.revokeForOrder(orderId, reason, manager);
       await this.revenue.recordRefund(manager, { orderId, reference: `refund-requested:${orderId}` });
       await this.jobs.enqueue('checkout.refund', { orderId }, { dedupeKey: `checkout.refund:${orderId}`, maxAttempts: 10 }, manager);

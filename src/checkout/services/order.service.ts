@@ -76,7 +76,12 @@ export class OrderService {
     await this.dataSource.transaction(async (manager) => {
       await this.orders.insert(order, manager);
       const ttlSeconds = this.config.ORDER_TTL_MINUTES * 60;
-      await this.jobs.enqueue('checkout.expire-order', { orderId: order.id }, { dedupeKey: `checkout.expire-order:${order.id}`, delaySeconds: ttlSeconds }, manager);
+      await this.jobs.enqueue(
+        'checkout.expire-order',
+        { orderId: order.id },
+        { dedupeKey: `checkout.expire-order:${order.id}`, delaySeconds: ttlSeconds },
+        manager,
+      );
       if (order.paymentMethod === 'solana') {
         await this.jobs.enqueue(
           'checkout.watch-solana',
@@ -144,7 +149,10 @@ export class OrderService {
     const organisation = await this.organisations.findForMember(organisationId, user.id);
     if (!organisation) throw new CheckoutException(CheckoutErrorCode.ORGANISATION_NOT_FOUND, `No organisation ${organisationId} among yours`);
     if (!canManage(organisation.role)) {
-      throw new CheckoutException(CheckoutErrorCode.ORGANISATION_CANNOT_BUY, `Only owners and admins of organisation ${organisation.name} can order for it; you are a ${organisation.role}`);
+      throw new CheckoutException(
+        CheckoutErrorCode.ORGANISATION_CANNOT_BUY,
+        `Only owners and admins of organisation ${organisation.name} can order for it; you are a ${organisation.role}`,
+      );
     }
     return organisation;
   }

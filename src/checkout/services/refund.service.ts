@@ -63,7 +63,10 @@ export class RefundService {
         try {
           reference = await sendUsdcRefund(this.ledger, order.payerAddress as Address, BigInt(charge.amountMinor), orderId);
         } catch (error) {
-          throw new CheckoutException(CheckoutErrorCode.REFUND_FAILED, `USDC refund of order ${orderId} failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw new CheckoutException(
+            CheckoutErrorCode.REFUND_FAILED,
+            `USDC refund of order ${orderId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       const refund: PaymentEntity = {

@@ -93,7 +93,10 @@ export class SolanaPayService {
     for await (const candidate of this.candidates(order, signature as Signature | undefined)) {
       const used = await this.payments.findByReference(candidate);
       if (used && used.orderId !== order.id) {
-        reasons.push({ code: CheckoutErrorCode.PAYMENT_ALREADY_USED, reason: `transaction ${candidate} already paid order ${used.orderId}; one payment pays one order` });
+        reasons.push({
+          code: CheckoutErrorCode.PAYMENT_ALREADY_USED,
+          reason: `transaction ${candidate} already paid order ${used.orderId}; one payment pays one order`,
+        });
         continue;
       }
       let response: Awaited<ReturnType<typeof validateTransfer>>;
@@ -110,7 +113,12 @@ export class SolanaPayService {
       prepared ??= await this.revenue.prepareSale(order.datasetId, order.version);
       const sale = prepared;
       const settled = await this.settlement.transaction((manager) =>
-        this.settlement.settlePayment(order.id, { method: 'solana', reference: candidate, amountMinor: Number(received), currency: 'USDC', payerAddress: payer }, manager, sale),
+        this.settlement.settlePayment(
+          order.id,
+          { method: 'solana', reference: candidate, amountMinor: Number(received), currency: 'USDC', payerAddress: payer },
+          manager,
+          sale,
+        ),
       );
       if (settled.outcome !== 'rejected') return settled;
       reasons.push({ code: settled.code, reason: settled.reason });
@@ -118,7 +126,9 @@ export class SolanaPayService {
     if (reasons.length === 0) {
       throw new CheckoutException(
         CheckoutErrorCode.PAYMENT_NOT_FOUND,
-        signature ? `Transaction ${signature} was not found` : `No transaction references order ${order.id} yet: pay its Solana Pay URL, then confirm again`,
+        signature
+          ? `Transaction ${signature} was not found`
+          : `No transaction references order ${order.id} yet: pay its Solana Pay URL, then confirm again`,
       );
     }
     const message = reasons.map((entry) => entry.reason).join('; ');
@@ -172,7 +182,8 @@ export class SolanaPayService {
       case 'recipient not found':
         return this.diagnoseTransfer(signature, order);
       default:
-        if (error.message.startsWith('invalid reference')) return `the transfer does not carry exactly this order's reference ${order.solanaReference}`;
+        if (error.message.startsWith('invalid reference'))
+          return `the transfer does not carry exactly this order's reference ${order.solanaReference}`;
         return `not a valid Solana Pay transfer for this order (${error.message})`;
     }
   }

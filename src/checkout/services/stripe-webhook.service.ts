@@ -55,7 +55,10 @@ export class StripeWebhookService {
       case 'checkout.session.completed':
         // Delayed methods (bank debits) complete the session unpaid; async_payment_succeeded pays it later.
         if (event.session.paymentStatus !== 'paid') {
-          return { orderId: await this.knownOrder(event.session, manager), outcome: `awaiting payment (payment_status ${event.session.paymentStatus})` };
+          return {
+            orderId: await this.knownOrder(event.session, manager),
+            outcome: `awaiting payment (payment_status ${event.session.paymentStatus})`,
+          };
         }
         return this.pay(event.session, manager, prepared);
       case 'checkout.session.async_payment_succeeded':

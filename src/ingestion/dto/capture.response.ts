@@ -84,7 +84,7 @@ export class CaptureResponse {
       network: c.network,
       externalId: c.externalId,
       timeRange: c.timeStart && c.timeEnd ? { start: c.timeStart, end: c.timeEnd } : null,
-      bbox: hasBox ? [c.minLon, c.minLat, c.maxLon, c.maxLat] as BBox : null,
+      bbox: hasBox ? ([c.minLon, c.minLat, c.maxLon, c.maxLat] as BBox) : null,
       durationSeconds: c.durationSeconds,
       metadata: c.metadata,
       rejection: c.rejectionCode ? { code: c.rejectionCode, reason: c.rejectionReason ?? '' } : null,

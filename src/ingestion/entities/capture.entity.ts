@@ -4,7 +4,6 @@ import type { Modality } from '../formats/probe.types.js';
 
 export type CaptureStatus = 'uploading' | 'processing' | 'ready' | 'rejected';
 
-
 @Entity({ name: 'captures' })
 export class CaptureEntity {
   @PrimaryColumn('uuid')

@@ -72,7 +72,13 @@ describe('csvProbe', () => {
 
     it('reads the shared fixture generator and a time column with a unit suffix', async () => {
       const generated = await runProbe(csvProbe, csvTelemetry(500), { chunkSize: 1000 });
-      expect(generated.metadata).toMatchObject({ rows: 500, malformedRows: 0, timeColumn: 'timestamp', latitudeColumn: 'lat', longitudeColumn: 'lon' });
+      expect(generated.metadata).toMatchObject({
+        rows: 500,
+        malformedRows: 0,
+        timeColumn: 'timestamp',
+        latitudeColumn: 'lat',
+        longitudeColumn: 'lon',
+      });
       expect(generated.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:08:19.000Z' });
       // The unit in the column name wins over the magnitude guess: 1770705000 as ms is 1970, outside the accepted years.
       const millis = await runProbe(csvProbe, csv('time (ms);lng;latitude\n1770705000;13.4;52.5\n1770705001;13.5;52.6\n'));
@@ -87,7 +93,13 @@ describe('csvProbe', () => {
   describe('truncated and malformed CSV', () => {
     it('reports a last row cut short as truncated', async () => {
       const cut = fixture.subarray(0, fixture.length - 12);
-      await expectProbeFailure(csvProbe, cut, 'truncated', /the last row \(line 15\) has 3 of 6 fields and no line end: the file was cut; 10 rows were read/, { chunkSize: 7 });
+      await expectProbeFailure(
+        csvProbe,
+        cut,
+        'truncated',
+        /the last row \(line 15\) has 3 of 6 fields and no line end: the file was cut; 10 rows were read/,
+        { chunkSize: 7 },
+      );
     });
 
     it('reports a file cut inside a quoted field as truncated', async () => {
@@ -104,7 +116,12 @@ describe('csvProbe', () => {
     it('rejects a header without data rows, invalid UTF-8 after a good start, and binary data', async () => {
       await expectProbeFailure(csvProbe, csv('time,lat,lon\n\n'), 'corrupt', /header row but no data rows/, { skipSniff: true });
       const big = csvTelemetry(2000);
-      await expectProbeFailure(csvProbe, Buffer.concat([big, Buffer.from([0x31, 0x2c, 0xc3, 0x28, 0x0a])]), 'corrupt', /line 2002 is not valid UTF-8/);
+      await expectProbeFailure(
+        csvProbe,
+        Buffer.concat([big, Buffer.from([0x31, 0x2c, 0xc3, 0x28, 0x0a])]),
+        'corrupt',
+        /line 2002 is not valid UTF-8/,
+      );
       await expectProbeFailure(csvProbe, Buffer.concat([big, Buffer.from([0x00, 0x01])]), 'corrupt', /NUL byte/);
     });
 

@@ -148,7 +148,9 @@ function isHeaderRow(fields: string[]): boolean {
 }
 
 class CsvSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'CSV' }, (line, n, terminated) => this.line(line, n, terminated));
+  private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'CSV' }, (line, n, terminated) => {
+    this.line(line, n, terminated);
+  });
   private delimiter: Delimiter | undefined;
   private columns: string[] = [];
   private records: RecordAssembler | undefined;
@@ -177,7 +179,8 @@ class CsvSession extends GuardedSession {
         this.commentLines += 1;
         return;
       }
-      return this.header(line, n);
+      this.header(line, n);
+      return;
     }
     const record = this.records.add(line, n);
     if (record === undefined) return;
@@ -209,7 +212,7 @@ class CsvSession extends GuardedSession {
     this.records = new RecordAssembler(delimiter, MAX_LINE_BYTES);
     this.columns = fields.map((f) => f.trim());
     this.timeIndex = pickTimeField(this.columns);
-    this.timeUnit = this.timeIndex === -1 ? undefined : unitFromName(this.columns[this.timeIndex]!);
+    this.timeUnit = this.timeIndex === -1 ? undefined : unitFromName(this.columns[this.timeIndex]);
     const { lat, lon } = pickLatLonFields(this.columns);
     if (lat !== -1 && lon !== -1) {
       this.latIndex = lat;
@@ -219,7 +222,7 @@ class CsvSession extends GuardedSession {
 
   private row(fields: string[]): void {
     if (this.timeIndex !== -1) {
-      const cell = fields[this.timeIndex]!.trim();
+      const cell = fields[this.timeIndex].trim();
       if (cell !== '') {
         const ms = parseTimestamp(cell, this.timeUnit);
         if (ms === undefined) this.invalidTimes += 1;
@@ -227,8 +230,8 @@ class CsvSession extends GuardedSession {
       }
     }
     if (this.latIndex !== -1) {
-      const latCell = fields[this.latIndex]!.trim();
-      const lonCell = fields[this.lonIndex]!.trim();
+      const latCell = fields[this.latIndex].trim();
+      const lonCell = fields[this.lonIndex].trim();
       if (latCell === '' || lonCell === '') return;
       const lat = Number(latCell);
       const lon = Number(lonCell);
@@ -242,7 +245,10 @@ class CsvSession extends GuardedSession {
     this.lines.end();
     if (!this.delimiter) throw new ProbeError('unreadable_header', 'the file has no header row');
     if (this.records?.pending) {
-      throw new ProbeError('truncated', `the file ends inside a quoted field opened on line ${this.records.startLine}; ${plural(this.rows, 'row')} were read`);
+      throw new ProbeError(
+        'truncated',
+        `the file ends inside a quoted field opened on line ${this.records.startLine}; ${plural(this.rows, 'row')} were read`,
+      );
     }
     if (this.cutRow) {
       throw new ProbeError(
@@ -297,7 +303,7 @@ export const csvProbe: FormatProbe = {
     const first = nonEmpty.findIndex((l) => !l.startsWith('#'));
     if (first === -1) return false;
     const lines = nonEmpty.slice(first);
-    const header = lines[0]!;
+    const header = lines[0];
     const delimiter = detectDelimiter(header);
     if (!delimiter) return false;
     const names = splitRecord(header, delimiter);
@@ -306,7 +312,7 @@ export const csvProbe: FormatProbe = {
     const records: Parsed[] = [];
     const assembler = new RecordAssembler(delimiter, HEAD_BYTES);
     for (let i = 1; i < lines.length && records.length < 20; i += 1) {
-      const record = assembler.add(lines[i]!, i);
+      const record = assembler.add(lines[i], i);
       if (record === 'overflow') break;
       if (record) records.push(record.fields);
     }

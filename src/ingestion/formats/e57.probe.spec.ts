@@ -38,7 +38,8 @@ function buildE57(scans: ScanSpec[], opts: { xmlOverride?: string; xmlLengthOver
     sections.push(sec);
     logical += sec.length;
   }
-  const dt = (tag: string, t?: number) => (t === undefined ? '' : `<${tag} type="Structure"><dateTimeValue type="Float">${t}</dateTimeValue></${tag}>`);
+  const dt = (tag: string, t?: number) =>
+    t === undefined ? '' : `<${tag} type="Structure"><dateTimeValue type="Float">${t}</dateTimeValue></${tag}>`;
   const xml =
     opts.xmlOverride ??
     `<?xml version="1.0" encoding="UTF-8"?>\n<e57Root type="Structure" xmlns="http://www.astm.org/COMMIT/E57/2010-e57-v1.0">` +
@@ -86,8 +87,20 @@ function reseal(buf: Buffer): Buffer {
 }
 
 const TWO_SCANS: ScanSpec[] = [
-  { name: 'station 1', records: 1500, binaryBytes: 3000, bounds: [-5, 5, -6, 6, -1, 3], acquisition: [gps('2024-02-01T10:00:00Z'), gps('2024-02-01T10:05:00Z')] },
-  { name: 'station 2', records: 800, binaryBytes: 500, bounds: [1, 9, 2, 8, 0, 2], acquisition: [gps('2024-02-01T10:20:00Z'), gps('2024-02-01T10:24:30Z')] },
+  {
+    name: 'station 1',
+    records: 1500,
+    binaryBytes: 3000,
+    bounds: [-5, 5, -6, 6, -1, 3],
+    acquisition: [gps('2024-02-01T10:00:00Z'), gps('2024-02-01T10:05:00Z')],
+  },
+  {
+    name: 'station 2',
+    records: 800,
+    binaryBytes: 500,
+    bounds: [1, 9, 2, 8, 0, 2],
+    acquisition: [gps('2024-02-01T10:20:00Z'), gps('2024-02-01T10:24:30Z')],
+  },
 ];
 
 describe('e57Probe', () => {
@@ -121,7 +134,13 @@ describe('e57Probe', () => {
           imageCount: 1,
           pointCount: 2300,
           scans: [
-            { name: 'station 1', recordCount: 1500, fields: ['cartesianX', 'cartesianY', 'cartesianZ'], cartesianBounds: { xMinimum: -5, xMaximum: 5, zMaximum: 3 }, pose: { translation: { x: 10, y: 20, z: 0 } } },
+            {
+              name: 'station 1',
+              recordCount: 1500,
+              fields: ['cartesianX', 'cartesianY', 'cartesianZ'],
+              cartesianBounds: { xMinimum: -5, xMaximum: 5, zMaximum: 3 },
+              pose: { translation: { x: 10, y: 20, z: 0 } },
+            },
             { name: 'station 2', recordCount: 800, acquisitionEnd: '2024-02-01T10:24:30.000Z' },
           ],
         },
@@ -135,23 +154,41 @@ describe('e57Probe', () => {
   describe('truncated files', () => {
     it('rejects a file shorter than its declared physical length', async () => {
       const file = buildE57(TWO_SCANS);
-      await expectProbeFailure(e57Probe, file.subarray(0, file.length - PAGE), 'truncated', new RegExp(`physical length of ${file.length} bytes but the file has only ${file.length - PAGE}: truncated`));
+      await expectProbeFailure(
+        e57Probe,
+        file.subarray(0, file.length - PAGE),
+        'truncated',
+        new RegExp(`physical length of ${file.length} bytes but the file has only ${file.length - PAGE}: truncated`),
+      );
       await expectProbeFailure(e57Probe, file.subarray(0, 30), 'truncated', /needs 48 bytes but the file has only 30/);
     });
   });
 
   describe('lying and hostile files', () => {
     it('rejects absurd header values: 2^63 length, huge XML, extra bytes', async () => {
-      await expectProbeFailure(e57Probe, buildE57(TWO_SCANS, { physicalOverride: 2n ** 63n }), 'corrupt', /physical length is an impossible 9223372036854775808/);
+      await expectProbeFailure(
+        e57Probe,
+        buildE57(TWO_SCANS, { physicalOverride: 2n ** 63n }),
+        'corrupt',
+        /physical length is an impossible 9223372036854775808/,
+      );
       const run = await driveProbe(e57Probe, buildE57(TWO_SCANS, { xmlLengthOverride: 2n ** 40n }));
-      expect(run.error).toMatchObject({ reason: 'unsupported', message: expect.stringMatching(/XML section of 1099511627776 bytes exceeds the 16 MiB limit/) });
+      expect(run.error).toMatchObject({
+        reason: 'unsupported',
+        message: expect.stringMatching(/XML section of 1099511627776 bytes exceeds the 16 MiB limit/),
+      });
       expect(run.reads.every((r) => r.length <= 48)).toBe(true);
       const file = buildE57(TWO_SCANS);
       await expectProbeFailure(e57Probe, Buffer.concat([file, Buffer.alloc(PAGE)]), 'corrupt', /\(1024 extra bytes\)/);
     });
 
     it('rejects an XML section that runs past the file', async () => {
-      await expectProbeFailure(e57Probe, buildE57(TWO_SCANS, { xmlLengthOverride: 1_000_000n }), 'corrupt', /XML section \(1000000 bytes at offset \d+\) runs past the file's physical length/);
+      await expectProbeFailure(
+        e57Probe,
+        buildE57(TWO_SCANS, { xmlLengthOverride: 1_000_000n }),
+        'corrupt',
+        /XML section \(1000000 bytes at offset \d+\) runs past the file's physical length/,
+      );
     });
 
     it('rejects a page whose CRC-32C does not match (bit rot in the XML)', async () => {
@@ -162,14 +199,34 @@ describe('e57Probe', () => {
     });
 
     it('rejects recordCounts and offsets that are not real', async () => {
-      await expectProbeFailure(e57Probe, buildE57([{ ...TWO_SCANS[0], records: '1e400' }]), 'corrupt', /data3D scan 0 \(station 1\) has an unusable recordCount "1e400"/);
+      await expectProbeFailure(
+        e57Probe,
+        buildE57([{ ...TWO_SCANS[0], records: '1e400' }]),
+        'corrupt',
+        /data3D scan 0 \(station 1\) has an unusable recordCount "1e400"/,
+      );
       await expectProbeFailure(e57Probe, buildE57([{ ...TWO_SCANS[0], records: -3 }]), 'corrupt', /unusable recordCount "-3"/);
-      await expectProbeFailure(e57Probe, buildE57([{ ...TWO_SCANS[0], fileOffsetOverride: '99999999999' }]), 'corrupt', /points at fileOffset 99999999999, outside the file/);
-      await expectProbeFailure(e57Probe, buildE57([{ ...TWO_SCANS[0], sectionLengthOverride: 10n ** 12n }]), 'corrupt', /binary section at offset 48 declares 1000000000000 bytes, past the end of the file/);
+      await expectProbeFailure(
+        e57Probe,
+        buildE57([{ ...TWO_SCANS[0], fileOffsetOverride: '99999999999' }]),
+        'corrupt',
+        /points at fileOffset 99999999999, outside the file/,
+      );
+      await expectProbeFailure(
+        e57Probe,
+        buildE57([{ ...TWO_SCANS[0], sectionLengthOverride: 10n ** 12n }]),
+        'corrupt',
+        /binary section at offset 48 declares 1000000000000 bytes, past the end of the file/,
+      );
     });
 
     it('rejects XML that does not parse, or is not an E57 tree', async () => {
-      await expectProbeFailure(e57Probe, buildE57([], { xmlOverride: '<e57Root><data3D></e57Root>' }), 'corrupt', /does not parse: end tag <\/e57Root> does not close <data3D>/);
+      await expectProbeFailure(
+        e57Probe,
+        buildE57([], { xmlOverride: '<e57Root><data3D></e57Root>' }),
+        'corrupt',
+        /does not parse: end tag <\/e57Root> does not close <data3D>/,
+      );
       await expectProbeFailure(e57Probe, buildE57([], { xmlOverride: '<!DOCTYPE x [<!ENTITY a "aaaa">]><e57Root/>' }), 'corrupt', /DOCTYPE/);
       await expectProbeFailure(e57Probe, buildE57([], { xmlOverride: '<html><body/></html>' }), 'corrupt', /root is <html>, not <e57Root>/);
     });
@@ -210,22 +267,24 @@ describe('e57Probe', () => {
           scanCount: 1,
           imageCount: 0,
           pointCount: 30571,
-          scans: [{
-            name: 'bunny',
-            recordCount: 30571,
-            fileOffset: 48,
-            sectionLength: 370832,
-            fields: ['cartesianX', 'cartesianY', 'cartesianZ', 'cartesianInvalidState'],
-            // The numbers exactly as the XML writes them.
-            cartesianBounds: {
-              xMinimum: -9.4688999999999995e-2,
-              xMaximum: 6.1008999999999994e-2,
-              yMinimum: 4.0010999999999998e-2,
-              yMaximum: 1.8732099999999999e-1,
-              zMinimum: -6.1872999999999997e-2,
-              zMaximum: 5.8798999999999997e-2,
+          scans: [
+            {
+              name: 'bunny',
+              recordCount: 30571,
+              fileOffset: 48,
+              sectionLength: 370832,
+              fields: ['cartesianX', 'cartesianY', 'cartesianZ', 'cartesianInvalidState'],
+              // The numbers exactly as the XML writes them.
+              cartesianBounds: {
+                xMinimum: -9.4688999999999995e-2,
+                xMaximum: 6.1008999999999994e-2,
+                yMinimum: 4.0010999999999998e-2,
+                yMaximum: 1.8732099999999999e-1,
+                zMinimum: -6.1872999999999997e-2,
+                zMaximum: 5.8798999999999997e-2,
+              },
             },
-          }],
+          ],
         },
       });
       expect(result.timeRange).toBeUndefined(); // no acquisitionStart / End in the file
@@ -233,7 +292,12 @@ describe('e57Probe', () => {
 
     it('rejects the same file without its last page', async () => {
       const bytes = readFileSync(path);
-      await expectProbeFailure(e57Probe, bytes.subarray(0, bytes.length - 1024), 'truncated', /physical length of 374784 bytes but the file has only 373760: truncated/);
+      await expectProbeFailure(
+        e57Probe,
+        bytes.subarray(0, bytes.length - 1024),
+        'truncated',
+        /physical length of 374784 bytes but the file has only 373760: truncated/,
+      );
     });
   });
 });

@@ -55,7 +55,7 @@ class PagedReader {
     if (physical % this.pageSize >= this.payload) throw fail('corrupt', `${what} starts at offset ${physical}, inside a page checksum`);
     const logicalStart = this.toLogical(physical);
     const firstPage = Math.floor(physical / this.pageSize);
-    const lastPage = Math.floor((this.toPhysical(logicalStart + Math.max(length, 1) - 1)) / this.pageSize);
+    const lastPage = Math.floor(this.toPhysical(logicalStart + Math.max(length, 1) - 1) / this.pageSize);
     if ((lastPage + 1) * this.pageSize > this.physicalLength) {
       throw fail('corrupt', `${what} (${length} bytes at offset ${physical}) runs past the file's physical length of ${this.physicalLength} bytes`);
     }
@@ -67,7 +67,10 @@ class PagedReader {
       const stored = pages.readUInt32BE(base + this.payload);
       const actual = crc32c(pages, base, base + this.payload);
       if (stored !== actual) {
-        throw fail('corrupt', `E57 page ${firstPage + p} (offset ${(firstPage + p) * this.pageSize}) fails its CRC-32C check (stored ${stored.toString(16)}, computed ${actual.toString(16)}) while reading ${what}`);
+        throw fail(
+          'corrupt',
+          `E57 page ${firstPage + p} (offset ${(firstPage + p) * this.pageSize}) fails its CRC-32C check (stored ${stored.toString(16)}, computed ${actual.toString(16)}) while reading ${what}`,
+        );
       }
       this.pagesChecked += 1;
       const from = p === 0 ? physical % this.pageSize : 0;
@@ -127,7 +130,11 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
   if (physicalLength > size) {
     throw fail('truncated', `E57 header declares a physical length of ${physicalLength} bytes but the file has only ${size}: truncated`);
   }
-  if (physicalLength < size) throw fail('corrupt', `E57 header declares a physical length of ${physicalLength} bytes but the file has ${size} (${size - physicalLength} extra bytes)`);
+  if (physicalLength < size)
+    throw fail(
+      'corrupt',
+      `E57 header declares a physical length of ${physicalLength} bytes but the file has ${size} (${size - physicalLength} extra bytes)`,
+    );
   if (physicalLength % pageSize !== 0) throw fail('corrupt', `E57 physical length ${physicalLength} is not a whole number of ${pageSize}-byte pages`);
   if (xmlLength === 0) throw fail('corrupt', 'E57 header declares an empty XML section');
   if (xmlLength > MAX_XML_BYTES) throw fail('unsupported', `E57 XML section of ${xmlLength} bytes exceeds the ${MAX_XML_BYTES / MiB} MiB limit`);
@@ -156,9 +163,13 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     if (!points) throw fail('corrupt', `${label} has no points element`);
     const recordCount = Number(points.attrs.recordCount ?? NaN);
     const fileOffset = Number(points.attrs.fileOffset ?? NaN);
-    if (!Number.isSafeInteger(recordCount) || recordCount < 0) throw fail('corrupt', `${label} has an unusable recordCount "${String(points.attrs.recordCount).slice(0, 40)}"`);
+    if (!Number.isSafeInteger(recordCount) || recordCount < 0)
+      throw fail('corrupt', `${label} has an unusable recordCount "${String(points.attrs.recordCount).slice(0, 40)}"`);
     if (!Number.isSafeInteger(fileOffset) || fileOffset < HEADER_BYTES || fileOffset >= physicalLength) {
-      throw fail('corrupt', `${label} points at fileOffset ${String(points.attrs.fileOffset).slice(0, 40)}, outside the file's ${physicalLength} bytes`);
+      throw fail(
+        'corrupt',
+        `${label} points at fileOffset ${String(points.attrs.fileOffset).slice(0, 40)}, outside the file's ${physicalLength} bytes`,
+      );
     }
     // CompressedVector section header: id 1, 7 reserved, logical length, data offset, index offset.
     const section = await pages.read(fileOffset, 32, `${label} binary section header`);
@@ -166,7 +177,10 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     const sectionLength = Number(section.readBigUInt64LE(8));
     const sectionEnd = pages.toPhysical(pages.toLogical(fileOffset) + sectionLength);
     if (!Number.isSafeInteger(sectionLength) || sectionEnd > physicalLength) {
-      throw fail('corrupt', `${label} binary section at offset ${fileOffset} declares ${section.readBigUInt64LE(8)} bytes, past the end of the file (${physicalLength} bytes)`);
+      throw fail(
+        'corrupt',
+        `${label} binary section at offset ${fileOffset} declares ${section.readBigUInt64LE(8)} bytes, past the end of the file (${physicalLength} bytes)`,
+      );
     }
     totalPoints += recordCount;
     const acquired = [dateTime(childNamed(scan, 'acquisitionStart')), dateTime(childNamed(scan, 'acquisitionEnd'))];
@@ -186,11 +200,25 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
         fileOffset,
         sectionLength,
         fields: childNamed(points, 'prototype')?.children.map((c) => c.name) ?? [],
-        cartesianBounds: bounds(childNamed(scan, 'cartesianBounds'), ['xMinimum', 'xMaximum', 'yMinimum', 'yMaximum', 'zMinimum', 'zMaximum']) ?? null,
-        sphericalBounds: bounds(childNamed(scan, 'sphericalBounds'), ['rangeMinimum', 'rangeMaximum', 'elevationMinimum', 'elevationMaximum', 'azimuthStart', 'azimuthEnd']) ?? null,
-        indexBounds: bounds(childNamed(scan, 'indexBounds'), ['rowMinimum', 'rowMaximum', 'columnMinimum', 'columnMaximum', 'returnMinimum', 'returnMaximum']) ?? null,
+        cartesianBounds:
+          bounds(childNamed(scan, 'cartesianBounds'), ['xMinimum', 'xMaximum', 'yMinimum', 'yMaximum', 'zMinimum', 'zMaximum']) ?? null,
+        sphericalBounds:
+          bounds(childNamed(scan, 'sphericalBounds'), [
+            'rangeMinimum',
+            'rangeMaximum',
+            'elevationMinimum',
+            'elevationMaximum',
+            'azimuthStart',
+            'azimuthEnd',
+          ]) ?? null,
+        indexBounds:
+          bounds(childNamed(scan, 'indexBounds'), ['rowMinimum', 'rowMaximum', 'columnMinimum', 'columnMaximum', 'returnMinimum', 'returnMaximum']) ??
+          null,
         pose: pose
-          ? { translation: bounds(childNamed(pose, 'translation'), ['x', 'y', 'z']) ?? null, rotation: bounds(childNamed(pose, 'rotation'), ['w', 'x', 'y', 'z']) ?? null }
+          ? {
+              translation: bounds(childNamed(pose, 'translation'), ['x', 'y', 'z']) ?? null,
+              rotation: bounds(childNamed(pose, 'rotation'), ['w', 'x', 'y', 'z']) ?? null,
+            }
           : null,
         sensor: [str(childNamed(scan, 'sensorVendor')), str(childNamed(scan, 'sensorModel'))].filter(Boolean).join(' ') || null,
         acquisitionStart: acquired[0] !== undefined ? iso(acquired[0]) : null,

@@ -9,7 +9,13 @@ import { gltfProbe } from './gltf.probe.js';
 /** 36 bytes of positions then 6 bytes of indices, padded to 44. */
 function triangleBin(): Buffer {
   const bin = Buffer.alloc(44);
-  [[0, 0, 0], [2, 0, -1], [0, 3, 1]].flat().forEach((v, i) => bin.writeFloatLE(v, i * 4));
+  [
+    [0, 0, 0],
+    [2, 0, -1],
+    [0, 3, 1],
+  ]
+    .flat()
+    .forEach((v, i) => bin.writeFloatLE(v, i * 4));
   [0, 1, 2].forEach((v, i) => bin.writeUInt16LE(v, 36 + i * 2));
   return bin;
 }
@@ -29,13 +35,20 @@ function triangleDoc(over: Record<string, unknown> = {}): Record<string, unknown
       { bufferView: 0, componentType: 5126, count: 3, type: 'VEC3', min: [0, 0, -1], max: [2, 3, 1] },
       { bufferView: 1, componentType: 5123, count: 3, type: 'SCALAR' },
     ],
-    bufferViews: [{ buffer: 0, byteOffset: 0, byteLength: 36 }, { buffer: 0, byteOffset: 36, byteLength: 6 }],
+    bufferViews: [
+      { buffer: 0, byteOffset: 0, byteLength: 36 },
+      { buffer: 0, byteOffset: 36, byteLength: 6 },
+    ],
     buffers: [{ byteLength: 42 }],
     ...over,
   };
 }
 
-function glb(doc: Record<string, unknown>, bin: Buffer | null = triangleBin(), opts: { version?: number; lengthDelta?: number; jsonLengthOverride?: number } = {}): Buffer {
+function glb(
+  doc: Record<string, unknown>,
+  bin: Buffer | null = triangleBin(),
+  opts: { version?: number; lengthDelta?: number; jsonLengthOverride?: number } = {},
+): Buffer {
   let json = Buffer.from(JSON.stringify(doc));
   json = Buffer.concat([json, Buffer.alloc((4 - (json.length % 4)) % 4, 0x20)]);
   const chunk = (type: string, data: Buffer, lengthOverride?: number) => {
@@ -97,14 +110,23 @@ describe('gltfProbe', () => {
     it('describes a plain .gltf with an embedded data: buffer', async () => {
       const doc = triangleDoc({ buffers: [{ byteLength: 42, uri: dataUri(triangleBin().subarray(0, 42)) }] });
       const result = await runProbe(gltfProbe, gltfJson(doc), { chunkSize: 100 });
-      expect(result).toMatchObject({ format: 'gltf', modality: 'mesh', metadata: { container: 'json', vertexCount: 3, positionBounds: { min: [0, 0, -1] } } });
+      expect(result).toMatchObject({
+        format: 'gltf',
+        modality: 'mesh',
+        metadata: { container: 'json', vertexCount: 3, positionBounds: { min: [0, 0, -1] } },
+      });
     });
   });
 
   describe('truncated files', () => {
     it('rejects a GLB shorter than its declared length', async () => {
       const file = glb(triangleDoc());
-      await expectProbeFailure(gltfProbe, file.subarray(0, file.length - 10), 'truncated', new RegExp(`GLB header declares ${file.length} bytes but the file has only ${file.length - 10}: truncated`));
+      await expectProbeFailure(
+        gltfProbe,
+        file.subarray(0, file.length - 10),
+        'truncated',
+        new RegExp(`GLB header declares ${file.length} bytes but the file has only ${file.length - 10}: truncated`),
+      );
     });
 
     it('rejects a .gltf cut inside its JSON', async () => {
@@ -116,21 +138,44 @@ describe('gltfProbe', () => {
   describe('lying and hostile files', () => {
     it('rejects a JSON chunk length past the end of the file', async () => {
       const run = await driveProbe(gltfProbe, glb(triangleDoc(), triangleBin(), { jsonLengthOverride: 0xfffffff0 }));
-      expect(run.error).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/JSON chunk declares 4294967280 bytes but only \d+ follow its header/) });
+      expect(run.error).toMatchObject({
+        reason: 'corrupt',
+        message: expect.stringMatching(/JSON chunk declares 4294967280 bytes but only \d+ follow its header/),
+      });
       expect(Math.max(...run.reads.map((r) => r.length))).toBeLessThanOrEqual(20);
     });
 
     it('rejects a declared length other than the file size', async () => {
       await expectProbeFailure(gltfProbe, glb(triangleDoc(), triangleBin(), { lengthDelta: -8 }), 'corrupt', /\(8 bytes after the end\)/);
-      await expectProbeFailure(gltfProbe, glb(triangleDoc(), triangleBin(), { lengthDelta: 2 ** 31 }), 'truncated', /declares 2147484\d+ bytes but the file has only \d+: truncated/);
+      await expectProbeFailure(
+        gltfProbe,
+        glb(triangleDoc(), triangleBin(), { lengthDelta: 2 ** 31 }),
+        'truncated',
+        /declares 2147484\d+ bytes but the file has only \d+: truncated/,
+      );
     });
 
     it('rejects accessors, views and buffers that claim more data than exists', async () => {
       const bigAccessor = triangleDoc();
       (bigAccessor.accessors as Array<Record<string, unknown>>)[0].count = 1e12;
-      await expectProbeFailure(gltfProbe, glb(bigAccessor), 'corrupt', /accessor 0 declares 1000000000000 elements of 12 bytes \(12000000000000 bytes\) but bufferView 0 has only 36/);
-      await expectProbeFailure(gltfProbe, glb(triangleDoc({ buffers: [{ byteLength: 4096 }] })), 'corrupt', /buffer 0 declares 4096 bytes but the GLB BIN chunk holds 44/);
-      const view = triangleDoc({ bufferViews: [{ buffer: 0, byteOffset: 40, byteLength: 36 }, { buffer: 0, byteOffset: 36, byteLength: 6 }] });
+      await expectProbeFailure(
+        gltfProbe,
+        glb(bigAccessor),
+        'corrupt',
+        /accessor 0 declares 1000000000000 elements of 12 bytes \(12000000000000 bytes\) but bufferView 0 has only 36/,
+      );
+      await expectProbeFailure(
+        gltfProbe,
+        glb(triangleDoc({ buffers: [{ byteLength: 4096 }] })),
+        'corrupt',
+        /buffer 0 declares 4096 bytes but the GLB BIN chunk holds 44/,
+      );
+      const view = triangleDoc({
+        bufferViews: [
+          { buffer: 0, byteOffset: 40, byteLength: 36 },
+          { buffer: 0, byteOffset: 36, byteLength: 6 },
+        ],
+      });
       await expectProbeFailure(gltfProbe, glb(view), 'corrupt', /bufferView 0 spans bytes 40-76 of buffer 0, which has only 42/);
       await expectProbeFailure(gltfProbe, glb(triangleDoc(), null), 'corrupt', /buffer 0 has no uri and the file has no BIN chunk/);
       const shortUri = triangleDoc({ buffers: [{ byteLength: 42, uri: dataUri(Buffer.alloc(10)) }] });
@@ -141,7 +186,12 @@ describe('gltfProbe', () => {
       await expectProbeFailure(gltfProbe, glb(triangleDoc(), triangleBin(), { version: 1 }), 'unsupported', /container version 1/);
       await expectProbeFailure(gltfProbe, glb(triangleDoc({ asset: { version: '1.0' } })), 'unsupported', /asset version 1\.0/);
       await expectProbeFailure(gltfProbe, glb(triangleDoc({ asset: undefined })), 'corrupt', /no asset\.version/);
-      const garbage = Buffer.concat([Buffer.from('glTF'), Buffer.from([2, 0, 0, 0, 40, 0, 0, 0, 20, 0, 0, 0]), Buffer.from('JSON'), Buffer.from('{{{{{{{{{{[[[[[[[[[[')]);
+      const garbage = Buffer.concat([
+        Buffer.from('glTF'),
+        Buffer.from([2, 0, 0, 0, 40, 0, 0, 0, 20, 0, 0, 0]),
+        Buffer.from('JSON'),
+        Buffer.from('{{{{{{{{{{[[[[[[[[[['),
+      ]);
       await expectProbeFailure(gltfProbe, garbage, 'corrupt', /GLB JSON chunk is not valid JSON/);
     });
   });
@@ -164,8 +214,23 @@ describe('gltfProbe', () => {
         metadata: {
           version: '2.0',
           generator: 'COLLADA2GLTF',
-          chunks: [{ type: 'JSON', length: 1368 }, { type: 'BIN', length: 24360 }],
-          counts: { meshes: 1, nodes: 2, materials: 1, textures: 1, images: 1, accessors: 4, bufferViews: 4, buffers: 1, samplers: 1, scenes: 1, animations: 0 },
+          chunks: [
+            { type: 'JSON', length: 1368 },
+            { type: 'BIN', length: 24360 },
+          ],
+          counts: {
+            meshes: 1,
+            nodes: 2,
+            materials: 1,
+            textures: 1,
+            images: 1,
+            accessors: 4,
+            bufferViews: 4,
+            buffers: 1,
+            samplers: 1,
+            scenes: 1,
+            animations: 0,
+          },
           vertexCount: 24,
           triangleCount: 12,
           extensionsUsed: [],
@@ -177,7 +242,12 @@ describe('gltfProbe', () => {
 
     it('rejects the same file without its last 100 bytes', async () => {
       const bytes = readFileSync(path);
-      await expectProbeFailure(gltfProbe, bytes.subarray(0, bytes.length - 100), 'truncated', /GLB header declares 25756 bytes but the file has only 25656: truncated/);
+      await expectProbeFailure(
+        gltfProbe,
+        bytes.subarray(0, bytes.length - 100),
+        'truncated',
+        /GLB header declares 25756 bytes but the file has only 25656: truncated/,
+      );
     });
   });
 });

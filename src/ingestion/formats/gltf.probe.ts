@@ -66,7 +66,10 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
       // The GLB-stored buffer: the BIN chunk may be padded by up to 3 bytes, never shorter.
       if (b.byteLength > binLength) throw fail('corrupt', `glTF buffer 0 declares ${b.byteLength} bytes but the GLB BIN chunk holds ${binLength}`);
     } else {
-      throw fail('corrupt', `glTF buffer ${i} has no uri and ${i === 0 ? 'the file has no BIN chunk' : 'only buffer 0 may live in the GLB BIN chunk'}`);
+      throw fail(
+        'corrupt',
+        `glTF buffer ${i} has no uri and ${i === 0 ? 'the file has no BIN chunk' : 'only buffer 0 may live in the GLB BIN chunk'}`,
+      );
     }
   });
   bufferViews.forEach((v, i) => {
@@ -74,13 +77,17 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
     const offset = v.byteOffset ?? 0;
     if (!nonNegInt(offset) || !nonNegInt(v.byteLength)) throw fail('corrupt', `glTF bufferView ${i} has an invalid byteOffset / byteLength`);
     if (offset + v.byteLength > bufferLengths[v.buffer]) {
-      throw fail('corrupt', `glTF bufferView ${i} spans bytes ${offset}-${offset + v.byteLength} of buffer ${v.buffer}, which has only ${bufferLengths[v.buffer]}`);
+      throw fail(
+        'corrupt',
+        `glTF bufferView ${i} spans bytes ${offset}-${offset + v.byteLength} of buffer ${v.buffer}, which has only ${bufferLengths[v.buffer]}`,
+      );
     }
   });
   accessors.forEach((a, i) => {
     if (!a || !nonNegInt(a.count)) throw fail('corrupt', `glTF accessor ${i} has no valid count`);
     const size = elementSize(Number(a.componentType), String(a.type));
-    if (size === undefined) throw fail('corrupt', `glTF accessor ${i} has an unknown componentType / type (${String(a.componentType)} ${String(a.type)})`);
+    if (size === undefined)
+      throw fail('corrupt', `glTF accessor ${i} has an unknown componentType / type (${String(a.componentType)} ${String(a.type)})`);
     if (a.bufferView === undefined) return; // all zeros (or sparse only): no bytes to check
     if (!isIndex(a.bufferView, bufferViews.length)) throw fail('corrupt', `glTF accessor ${i} refers to a missing bufferView`);
     const view = bufferViews[a.bufferView]!;
@@ -89,7 +96,10 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
     if (!nonNegInt(offset) || !nonNegInt(stride)) throw fail('corrupt', `glTF accessor ${i} has an invalid byteOffset / byteStride`);
     const needed = a.count === 0 ? 0 : offset + stride * (a.count - 1) + size;
     if (needed > (view.byteLength as number)) {
-      throw fail('corrupt', `glTF accessor ${i} declares ${a.count} elements of ${size} bytes (${needed} bytes) but bufferView ${a.bufferView} has only ${view.byteLength as number}`);
+      throw fail(
+        'corrupt',
+        `glTF accessor ${i} declares ${a.count} elements of ${size} bytes (${needed} bytes) but bufferView ${a.bufferView} has only ${view.byteLength as number}`,
+      );
     }
   });
 
@@ -116,7 +126,7 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
         }
       }
       const mode = prim?.mode ?? 4;
-      const idx = isIndex(prim?.indices, accessors.length) ? accessors[prim!.indices as number] : undefined;
+      const idx = isIndex(prim?.indices, accessors.length) ? accessors[prim.indices] : undefined;
       const count = idx ? (idx.count as number) : ((acc?.count as number | undefined) ?? 0);
       if (mode === 4) triangles += Math.floor(count / 3);
       else if ((mode === 5 || mode === 6) && count >= 3) triangles += count - 2;
@@ -125,7 +135,10 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
   for (const img of arr(doc.images).map(obj)) {
     if (typeof img?.uri === 'string' && !img.uri.startsWith('data:') && external.length < 100) external.push(img.uri.slice(0, 512));
   }
-  const strings = (v: unknown) => arr(v).filter((s): s is string => typeof s === 'string').slice(0, 100);
+  const strings = (v: unknown) =>
+    arr(v)
+      .filter((s): s is string => typeof s === 'string')
+      .slice(0, 100);
   const count = (k: string) => arr(doc[k]).length;
   return {
     version: asset.version,
@@ -227,7 +240,10 @@ export const gltfProbe: FormatProbe = {
   id: 'gltf',
   sniff(head: Buffer): boolean {
     if (head.length >= 12 && head.toString('latin1', 0, 4) === 'glTF') return true;
-    const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+    const text = head
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart();
     if (!text.startsWith('{') || !GLTF_JSON_SNIFF.test(text)) return false;
     // JSON Lines (one object per line) is another family even when a record has an "asset" field.
     const lines = text.split('\n', 3);

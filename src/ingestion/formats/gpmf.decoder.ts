@@ -18,7 +18,22 @@ const GPS_LAYOUTS: Record<string, { lat: number; lon: number; alt: number; fix?:
 export const GPS_PREFERENCE = ['GPS9', 'GPS5', 'GPRI', 'GLPI'];
 
 const TYPE_SIZES: Record<string, number> = {
-  b: 1, B: 1, c: 1, s: 2, S: 2, l: 4, L: 4, f: 4, d: 8, j: 8, J: 8, q: 4, Q: 8, F: 4, U: 16, G: 16,
+  b: 1,
+  B: 1,
+  c: 1,
+  s: 2,
+  S: 2,
+  l: 4,
+  L: 4,
+  f: 4,
+  d: 8,
+  j: 8,
+  J: 8,
+  q: 4,
+  Q: 8,
+  F: 4,
+  U: 16,
+  G: 16,
 };
 
 const MAX_DEPTH = 8;
@@ -100,19 +115,32 @@ export function expandTypeString(type: string): string[] | undefined {
 
 function readScalar(buf: Buffer, at: number, type: string): number {
   switch (type) {
-    case 'b': return buf.readInt8(at);
-    case 'B': return buf.readUInt8(at);
-    case 's': return buf.readInt16BE(at);
-    case 'S': return buf.readUInt16BE(at);
-    case 'l': return buf.readInt32BE(at);
-    case 'L': return buf.readUInt32BE(at);
-    case 'f': return buf.readFloatBE(at);
-    case 'd': return buf.readDoubleBE(at);
-    case 'j': return Number(buf.readBigInt64BE(at));
-    case 'J': return Number(buf.readBigUInt64BE(at));
-    case 'q': return buf.readInt32BE(at) / 65536;
-    case 'Q': return Number(buf.readBigInt64BE(at)) / 2 ** 32;
-    default: return NaN;
+    case 'b':
+      return buf.readInt8(at);
+    case 'B':
+      return buf.readUInt8(at);
+    case 's':
+      return buf.readInt16BE(at);
+    case 'S':
+      return buf.readUInt16BE(at);
+    case 'l':
+      return buf.readInt32BE(at);
+    case 'L':
+      return buf.readUInt32BE(at);
+    case 'f':
+      return buf.readFloatBE(at);
+    case 'd':
+      return buf.readDoubleBE(at);
+    case 'j':
+      return Number(buf.readBigInt64BE(at));
+    case 'J':
+      return Number(buf.readBigUInt64BE(at));
+    case 'q':
+      return buf.readInt32BE(at) / 65536;
+    case 'Q':
+      return Number(buf.readBigInt64BE(at)) / 2 ** 32;
+    default:
+      return NaN;
   }
 }
 
@@ -174,7 +202,10 @@ export class GpmfGpsCollector {
   private item(buf: Buffer, key: string, type: string, size: number, repeat: number, body: number, state: StreamState | undefined): void {
     if (key === 'DVNM' && type === 'c') this.devices.add(buf.toString('latin1', body, body + size * repeat).replace(/\0+$/, ''));
     if (!state) return;
-    if (/^[A-Z0-9]{4}$/.test(key) && !['STNM', 'SCAL', 'TYPE', 'UNIT', 'SIUN', 'TSMP', 'EMPT', 'TICK', 'TOCK', 'STMP', 'ORIN', 'ORIO', 'MTRX', 'TMPC'].includes(key)) {
+    if (
+      /^[A-Z0-9]{4}$/.test(key) &&
+      !['STNM', 'SCAL', 'TYPE', 'UNIT', 'SIUN', 'TSMP', 'EMPT', 'TICK', 'TOCK', 'STMP', 'ORIN', 'ORIO', 'MTRX', 'TMPC'].includes(key)
+    ) {
       if (this.keys.size < 64) this.keys.add(key);
     }
     const elemSize = TYPE_SIZES[type];

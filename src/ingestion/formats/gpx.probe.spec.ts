@@ -54,7 +54,10 @@ describe('gpxProbe', () => {
     });
 
     it('reads ISO-8859-1 files as declared', async () => {
-      const latin1 = Buffer.from(`<?xml version="1.0" encoding="ISO-8859-1"?>\n<gpx version="1.0" creator="Garmin \xe9tude"><wpt lat="1" lon="2"/></gpx>`, 'latin1');
+      const latin1 = Buffer.from(
+        `<?xml version="1.0" encoding="ISO-8859-1"?>\n<gpx version="1.0" creator="Garmin \xe9tude"><wpt lat="1" lon="2"/></gpx>`,
+        'latin1',
+      );
       const result = await runProbe(gpxProbe, latin1, { chunkSize: 3 });
       expect(result.metadata).toMatchObject({ creator: 'Garmin étude', waypoints: 1 });
     });
@@ -69,7 +72,13 @@ describe('gpxProbe', () => {
     });
 
     it('reports a file cut inside a tag or a character as truncated', async () => {
-      await expectProbeFailure(gpxProbe, fixture.subarray(0, text.indexOf('lon="14.5250"')), 'truncated', /ends inside a tag near line 34, after 9 points/, { chunkSize: 5 });
+      await expectProbeFailure(
+        gpxProbe,
+        fixture.subarray(0, text.indexOf('lon="14.5250"')),
+        'truncated',
+        /ends inside a tag near line 34, after 9 points/,
+        { chunkSize: 5 },
+      );
       const dash = fixture.indexOf(Buffer.from('–'));
       await expectProbeFailure(gpxProbe, fixture.subarray(0, dash + 1), 'truncated', /ends inside a multi-byte character/);
     });
@@ -81,7 +90,11 @@ describe('gpxProbe', () => {
       ['an unquoted attribute', gpx('<wpt lat=46 lon=14/>'), /malformed tag <wpt>/],
       ['a duplicate attribute', gpx('<wpt lat="46" lat="47" lon="14"/>'), /duplicate attribute 'lat'/],
       ['a bare ampersand', gpx('<wpt lat="46" lon="14"><name>fish & chips</name></wpt>'), /bare '&' in text/],
-      ['a latitude off the globe', gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/></trkseg></trk>'), /<trkpt> with lat="123.4" lon="14", which is not a WGS84 position/],
+      [
+        'a latitude off the globe',
+        gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/></trkseg></trk>'),
+        /<trkpt> with lat="123.4" lon="14", which is not a WGS84 position/,
+      ],
       ['a point without lon', gpx('<wpt lat="46"/>'), /<wpt> with lat="46" lon=""/],
       ['text after the root', Buffer.concat([gpx(''), Buffer.from('trailing words')]), /text after the end of the <gpx> element/],
       ['a second root', Buffer.concat([gpx(''), Buffer.from('<gpx></gpx>')]), /a second root element <gpx>/],
@@ -99,7 +112,9 @@ describe('gpxProbe', () => {
     it('rejects a document whose root is not <gpx>, binary data and invalid UTF-8', async () => {
       // skipSniff: these bytes would not reach the probe through the driver; the session must still refuse them.
       await expectProbeFailure(gpxProbe, Buffer.from('<kml><Document/></kml>'), 'corrupt', /root element is <kml>, not <gpx>/, { skipSniff: true });
-      await expectProbeFailure(gpxProbe, Buffer.concat([fixture.subarray(0, 300), Buffer.from([0, 0xff])]), 'corrupt', /NUL byte\) at byte 300/, { skipSniff: true });
+      await expectProbeFailure(gpxProbe, Buffer.concat([fixture.subarray(0, 300), Buffer.from([0, 0xff])]), 'corrupt', /NUL byte\) at byte 300/, {
+        skipSniff: true,
+      });
       await expectProbeFailure(gpxProbe, Buffer.concat([gpx('<wpt lat="1" lon="2"><name>'), Buffer.from([0xc3, 0x28])]), 'corrupt', /invalid UTF-8/);
     });
 

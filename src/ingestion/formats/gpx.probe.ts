@@ -33,13 +33,18 @@ function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);/g, (_, ref: string) => {
     if (ref.startsWith('#x')) return String.fromCodePoint(Math.min(parseInt(ref.slice(2), 16), 0x10ffff));
     if (ref.startsWith('#')) return String.fromCodePoint(Math.min(Number(ref.slice(1)), 0x10ffff));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[ref]!;
+    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[ref];
   });
 }
 
 /** The encoding named by the XML declaration, for decoding; UTF-16 and others are refused. */
 function declaredEncoding(head: Buffer): 'utf8' | 'latin1' | string {
-  const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(head.subarray(0, 512).toString('latin1').replace(/^\uFEFF|^ï»¿/, ''));
+  const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(
+    head
+      .subarray(0, 512)
+      .toString('latin1')
+      .replace(/^\uFEFF|^ï»¿/, ''),
+  );
   const name = (decl?.[1] ?? 'utf-8').toLowerCase();
   if (name === 'utf-8' || name === 'utf8' || name === 'us-ascii' || name === 'ascii') return 'utf8';
   if (name === 'iso-8859-1' || name === 'latin1' || name === 'iso-8859-15' || name === 'windows-1252') return 'latin1';
@@ -145,7 +150,7 @@ class GpxSession extends GuardedSession {
     }
     let quote = '';
     for (let i = pos + 1; i < buf.length; i += 1) {
-      const c = buf[i]!;
+      const c = buf[i];
       if (quote) {
         if (c === quote) quote = '';
       } else if (c === '"' || c === "'") {
@@ -200,9 +205,9 @@ class GpxSession extends GuardedSession {
     ATTRIBUTE.lastIndex = pos;
     for (let m = ATTRIBUTE.exec(token); m; m = ATTRIBUTE.exec(token)) {
       const value = m[2] ?? m[3] ?? '';
-      if (attributes.has(m[1]!)) this.fail(`a duplicate attribute '${m[1]}' on <${name}>`);
+      if (attributes.has(m[1])) this.fail(`a duplicate attribute '${m[1]}' on <${name}>`);
       if (BAD_AMPERSAND.test(value)) this.fail(`a bare '&' in an attribute of <${name}>`);
-      attributes.set(m[1]!, value);
+      attributes.set(m[1], value);
       pos = ATTRIBUTE.lastIndex;
     }
     const tail = token.slice(pos);
@@ -269,7 +274,7 @@ class GpxSession extends GuardedSession {
 
   private bounds(attributes: Map<string, string>): void {
     const [minlat, minlon, maxlat, maxlon] = ['minlat', 'minlon', 'maxlat', 'maxlon'].map((k) => Number(attributes.get(k)));
-    if (isValidLatLon(minlat!, minlon!) && isValidLatLon(maxlat!, maxlon!)) this.declaredBounds = [minlon!, minlat!, maxlon!, maxlat!];
+    if (isValidLatLon(minlat, minlon) && isValidLatLon(maxlat, maxlon)) this.declaredBounds = [minlon, minlat, maxlon, maxlat];
   }
 
   /** The qualified name of a GPX element, with the root's prefix. */
@@ -384,7 +389,9 @@ export const gpxProbe: FormatProbe = {
   sniff(head: Buffer): boolean {
     const text = headText(head, 'latin1');
     if (text === undefined) return false;
-    return /^\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>]*>|<\?[\s\S]*?\?>)\s*)*<(?:[A-Za-z_][\w.-]*:)?gpx[\s>/]/.test(text.replace(/^\uFEFF|^ï»¿/, ''));
+    return /^\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>]*>|<\?[\s\S]*?\?>)\s*)*<(?:[A-Za-z_][\w.-]*:)?gpx[\s>/]/.test(
+      text.replace(/^\uFEFF|^ï»¿/, ''),
+    );
   },
   open(input: ProbeInput): ProbeSession {
     return new GpxSession(input);

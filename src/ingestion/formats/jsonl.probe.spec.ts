@@ -88,11 +88,14 @@ describe('jsonlProbe', () => {
     });
 
     it('counts one-signal records ({ name, value, timestamp }) by name', async () => {
-      const result = await runProbe(jsonlProbe, lines([
-        { name: 'speed', value: 10, timestamp: '2026-04-02T08:00:00Z' },
-        { name: 'speed', value: 11, timestamp: '2026-04-02T08:00:01Z' },
-        { name: 'rpm', value: 900, timestamp: '2026-04-02T08:00:02Z' },
-      ]));
+      const result = await runProbe(
+        jsonlProbe,
+        lines([
+          { name: 'speed', value: 10, timestamp: '2026-04-02T08:00:00Z' },
+          { name: 'speed', value: 11, timestamp: '2026-04-02T08:00:01Z' },
+          { name: 'rpm', value: 900, timestamp: '2026-04-02T08:00:02Z' },
+        ]),
+      );
       expect(result.metadata).toMatchObject({ signalCounts: { speed: 2, rpm: 1 } });
       expect(result.durationSeconds).toBe(2);
     });
@@ -101,7 +104,13 @@ describe('jsonlProbe', () => {
   describe('truncated and malformed files', () => {
     it('reports a last object cut before its end as truncated', async () => {
       const cut = fixture.subarray(0, text.lastIndexOf('"type":"dimo.fingerprint"'));
-      await expectProbeFailure(jsonlProbe, cut, 'truncated', /the last line \(5\) is an unfinished JSON object: the file was cut; 4 records were read/, { chunkSize: 7 });
+      await expectProbeFailure(
+        jsonlProbe,
+        cut,
+        'truncated',
+        /the last line \(5\) is an unfinished JSON object: the file was cut; 4 records were read/,
+        { chunkSize: 7 },
+      );
     });
 
     it('rejects a file with too many lines that are not JSON objects', async () => {
@@ -117,7 +126,12 @@ describe('jsonlProbe', () => {
     it('rejects invalid UTF-8, binary data and an endless line', async () => {
       // ~110 KB of good records first: the damage lies past the 64 KiB head the sniffer sees.
       const big = flat(2000);
-      await expectProbeFailure(jsonlProbe, Buffer.concat([big, Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a])]), 'corrupt', /line 2001 is not valid UTF-8/);
+      await expectProbeFailure(
+        jsonlProbe,
+        Buffer.concat([big, Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d, 0x0a])]),
+        'corrupt',
+        /line 2001 is not valid UTF-8/,
+      );
       await expectProbeFailure(jsonlProbe, Buffer.concat([big, Buffer.from([0x00, 0x01, 0x02])]), 'corrupt', /NUL byte\) at byte \d+/);
       const endless = Buffer.concat([flat(3), Buffer.from('{"a":"'), Buffer.alloc(5 * 1024 * 1024, 0x61)]);
       await expectProbeFailure(jsonlProbe, endless, 'corrupt', /line 4 is longer than 4096 KiB/, { chunkSize: 1024 * 1024 });

@@ -64,9 +64,9 @@ class BoundedSet {
 }
 
 class JsonlSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'JSON Lines', maxLineBytes: MAX_JSON_LINE }, (line, n, terminated) =>
-    this.line(line, n, terminated),
-  );
+  private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'JSON Lines', maxLineBytes: MAX_JSON_LINE }, (line, n, terminated) => {
+    this.line(line, n, terminated);
+  });
   private records = 0;
   private malformed = 0;
   private firstMalformedLine: number | undefined;
@@ -99,7 +99,10 @@ class JsonlSession extends GuardedSession {
       else this.bad(n);
       return;
     }
-    if (!isObject(value)) return this.bad(n);
+    if (!isObject(value)) {
+      this.bad(n);
+      return;
+    }
     this.records += 1;
     if (isCloudEvent(value)) this.cloudEvent(value);
     else this.flat(value);
@@ -161,12 +164,12 @@ class JsonlSession extends GuardedSession {
     if (typeof record.name === 'string' && 'value' in record) this.signals.add(record.name);
     const t = pickTimeField(names);
     if (t !== -1) {
-      const ms = parseTimestamp(record[names[t]!], unitFromName(names[t]!));
+      const ms = parseTimestamp(record[names[t]], unitFromName(names[t]));
       if (ms === undefined) this.invalidTimes += 1;
       else this.time.add(ms);
     }
     const { lat, lon } = pickLatLonFields(names);
-    if (lat !== -1 && lon !== -1) this.position(numeric(record[names[lat]!]), numeric(record[names[lon]!]));
+    if (lat !== -1 && lon !== -1) this.position(numeric(record[names[lat]]), numeric(record[names[lon]]));
   }
 
   private position(lat: number | undefined, lon: number | undefined): void {
@@ -179,7 +182,10 @@ class JsonlSession extends GuardedSession {
   protected complete(): ProbeResult {
     this.lines.end();
     if (this.cutLine !== undefined) {
-      throw new ProbeError('truncated', `the last line (${this.cutLine}) is an unfinished JSON object: the file was cut; ${plural(this.records, 'record')} were read`);
+      throw new ProbeError(
+        'truncated',
+        `the last line (${this.cutLine}) is an unfinished JSON object: the file was cut; ${plural(this.records, 'record')} were read`,
+      );
     }
     if (this.records === 0) throw new ProbeError('corrupt', 'no line holds a JSON object');
     if (this.malformed > (this.records + this.malformed) * MAX_MALFORMED_SHARE) {

@@ -38,7 +38,9 @@ function vlr(userId: string, recordId: number, body: Buffer, lengthOverride?: nu
 function geoKeys(keys: Array<[number, number, number, number]>): Buffer {
   const out = Buffer.alloc(8 + keys.length * 8);
   [1, 1, 0, keys.length].forEach((v, i) => out.writeUInt16LE(v, i * 2));
-  keys.forEach((k, i) => k.forEach((v, j) => out.writeUInt16LE(v, 8 + i * 8 + j * 2)));
+  keys.forEach((k, i) => {
+    k.forEach((v, j) => out.writeUInt16LE(v, 8 + i * 8 + j * 2));
+  });
   return out;
 }
 
@@ -116,7 +118,16 @@ describe('lasProbe', () => {
         scale: [1e-7, 1e-7, 0.001],
         min: [2.29, 48.85, 30],
         max: [2.3, 48.86, 70],
-        vlrs: [vlr('LASF_Projection', 34735, geoKeys([[1024, 0, 1, 2], [2048, 0, 1, 4326]]))],
+        vlrs: [
+          vlr(
+            'LASF_Projection',
+            34735,
+            geoKeys([
+              [1024, 0, 1, 2],
+              [2048, 0, 1, 4326],
+            ]),
+          ),
+        ],
       });
       const result = await runProbe(lasProbe, file);
       expect(result).toMatchObject({
@@ -140,7 +151,15 @@ describe('lasProbe', () => {
     });
 
     it('keeps native bounds and the CRS of a projected LAS 1.4 (64-bit count, WKT), without a WGS84 bbox', async () => {
-      const file = buildLas({ minor: 4, pointFormat: 6, points: 5, min: [500000, 5000000, 0], max: [500100, 5000100, 10], vlrs: [vlr('LASF_Projection', 2112, Buffer.from(`${WKT_UTM33}\0`))], globalEncoding: 0x11 });
+      const file = buildLas({
+        minor: 4,
+        pointFormat: 6,
+        points: 5,
+        min: [500000, 5000000, 0],
+        max: [500100, 5000100, 10],
+        vlrs: [vlr('LASF_Projection', 2112, Buffer.from(`${WKT_UTM33}\0`))],
+        globalEncoding: 0x11,
+      });
       const result = await runProbe(lasProbe, file);
       expect(result.bbox).toBeUndefined();
       expect(result.metadata).toMatchObject({
@@ -173,12 +192,25 @@ describe('lasProbe', () => {
       const t0 = (Date.UTC(2021, 0, 1) - Date.UTC(1980, 0, 6)) / 1000 + 18 - 1e9;
       copc.writeDoubleLE(t0, 56);
       copc.writeDoubleLE(t0 + 3600, 64);
-      const file = buildLas({ minor: 4, pointFormat: 6, compressed: true, points: 10, globalEncoding: 1, vlrs: [vlr('copc', 1, copc), laszipVlr(0xffffffff, 3)], pointData: data });
+      const file = buildLas({
+        minor: 4,
+        pointFormat: 6,
+        compressed: true,
+        points: 10,
+        globalEncoding: 1,
+        vlrs: [vlr('copc', 1, copc), laszipVlr(0xffffffff, 3)],
+        pointData: data,
+      });
       const result = await runProbe(lasProbe, file);
       expect(result).toMatchObject({
         format: 'laz',
         timeRange: { start: '2021-01-01T00:00:00.000Z', end: '2021-01-01T01:00:00.000Z' },
-        metadata: { compressed: true, pointCount: 10, laszip: { compressor: 3, chunks: 1 }, copc: { center: [100, 200, 50], halfSize: 64, rootHierarchySize: 32 } },
+        metadata: {
+          compressed: true,
+          pointCount: 10,
+          laszip: { compressor: 3, chunks: 1 },
+          copc: { center: [100, 200, 50], halfSize: 64, rootHierarchySize: 32 },
+        },
       });
     });
 
@@ -194,13 +226,23 @@ describe('lasProbe', () => {
   describe('truncated files', () => {
     it('rejects a LAS 1.4 file whose point records are cut off, with the figures', async () => {
       const file = buildLas({ minor: 4, pointFormat: 3, points: 1200 }).subarray(0, 20_000);
-      await expectProbeFailure(lasProbe, file, 'truncated', /^LAS header declares 1200 points of 34 bytes after offset 375 but the file has only 20000 bytes: truncated$/);
+      await expectProbeFailure(
+        lasProbe,
+        file,
+        'truncated',
+        /^LAS header declares 1200 points of 34 bytes after offset 375 but the file has only 20000 bytes: truncated$/,
+      );
     });
 
     it('rejects a LAZ file whose chunk table (at the end) is missing', async () => {
       const full = buildLas({ compressed: true, pointFormat: 3, points: 100, vlrs: [laszipVlr(50)], pointData: lazData(2, 227 + 94) });
       await runProbe(lasProbe, full); // the uncut file is fine: 100 points in chunks of 50 = 2 chunks
-      await expectProbeFailure(lasProbe, full.subarray(0, full.length - 8), 'truncated', /LAZ chunk table should be at offset 429 but the file has only 429 bytes: truncated/);
+      await expectProbeFailure(
+        lasProbe,
+        full.subarray(0, full.length - 8),
+        'truncated',
+        /LAZ chunk table should be at offset 429 but the file has only 429 bytes: truncated/,
+      );
     });
 
     it('rejects a file shorter than a LAS header', async () => {
@@ -210,7 +252,12 @@ describe('lasProbe', () => {
 
   describe('lying and hostile files', () => {
     it('rejects a 1.4 header claiming 2^63 points', async () => {
-      await expectProbeFailure(lasProbe, buildLas({ minor: 4, pointFormat: 6, count64: 2n ** 63n }), 'corrupt', /impossible 9223372036854775808 points/);
+      await expectProbeFailure(
+        lasProbe,
+        buildLas({ minor: 4, pointFormat: 6, count64: 2n ** 63n }),
+        'corrupt',
+        /impossible 9223372036854775808 points/,
+      );
     });
 
     it('rejects a header claiming 10^12 points in a small file as truncated, without reading them', async () => {
@@ -220,7 +267,12 @@ describe('lasProbe', () => {
     });
 
     it('rejects more VLRs than fit before the point data', async () => {
-      await expectProbeFailure(lasProbe, buildLas({ vlrCountOverride: 4_000_000_000 }), 'corrupt', /declares 4000000000 VLRs but only 0 bytes lie between/);
+      await expectProbeFailure(
+        lasProbe,
+        buildLas({ vlrCountOverride: 4_000_000_000 }),
+        'corrupt',
+        /declares 4000000000 VLRs but only 0 bytes lie between/,
+      );
     });
 
     it('rejects a VLR whose length runs into the point data', async () => {
@@ -243,7 +295,12 @@ describe('lasProbe', () => {
       short.writeUInt16LE(100, 94);
       await expectProbeFailure(lasProbe, short, 'corrupt', /header size is 100 bytes, less than the 227/);
       await expectProbeFailure(lasProbe, buildLas({ scale: [0, 0.01, 0.01] }), 'corrupt', /scale factors 0, 0.01, 0.01 are not usable/);
-      await expectProbeFailure(lasProbe, buildLas({ pointFormat: 3, recordLength: 20 }), 'corrupt', /format 3 records need at least 34 bytes but the header says 20/);
+      await expectProbeFailure(
+        lasProbe,
+        buildLas({ pointFormat: 3, recordLength: 20 }),
+        'corrupt',
+        /format 3 records need at least 34 bytes but the header says 20/,
+      );
     });
 
     it('rejects garbage after the LASF magic', async () => {
@@ -253,8 +310,31 @@ describe('lasProbe', () => {
   });
 
   it('survives random byte edits and cuts of good files with a ProbeError or a result', async () => {
-    await assertSurvivesMutations(lasProbe, buildLas({ minor: 4, pointFormat: 6, points: 20, vlrs: [vlr('LASF_Projection', 2112, Buffer.from(WKT_UTM33))] }), { headerBytes: 800 });
-    await assertSurvivesMutations(lasProbe, buildLas({ compressed: true, pointFormat: 3, points: 100, vlrs: [laszipVlr(50), vlr('LASF_Projection', 34735, geoKeys([[1024, 0, 1, 2], [2048, 0, 1, 4326]]))], pointData: lazData(2, 227 + 94 + 54 + 24) }));
+    await assertSurvivesMutations(
+      lasProbe,
+      buildLas({ minor: 4, pointFormat: 6, points: 20, vlrs: [vlr('LASF_Projection', 2112, Buffer.from(WKT_UTM33))] }),
+      { headerBytes: 800 },
+    );
+    await assertSurvivesMutations(
+      lasProbe,
+      buildLas({
+        compressed: true,
+        pointFormat: 3,
+        points: 100,
+        vlrs: [
+          laszipVlr(50),
+          vlr(
+            'LASF_Projection',
+            34735,
+            geoKeys([
+              [1024, 0, 1, 2],
+              [2048, 0, 1, 4326],
+            ]),
+          ),
+        ],
+        pointData: lazData(2, 227 + 94 + 54 + 24),
+      }),
+    );
   });
 
   describeSample('autzen_trim.laz', (path) => {
@@ -287,7 +367,12 @@ describe('lasProbe', () => {
 
     it('rejects the same file without its last 20 bytes (the chunk table)', async () => {
       const bytes = readFileSync(path);
-      await expectProbeFailure(lasProbe, bytes.subarray(0, bytes.length - 20), 'truncated', /LAZ chunk table should be at offset 603333 but the file has only 603333 bytes/);
+      await expectProbeFailure(
+        lasProbe,
+        bytes.subarray(0, bytes.length - 20),
+        'truncated',
+        /LAZ chunk table should be at offset 603333 but the file has only 603333 bytes/,
+      );
     });
   });
 });

@@ -17,7 +17,11 @@ const MIN_RECORD_LENGTH = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67];
 /** Header size each minor version needs for its fields. */
 const MIN_HEADER = (minor: number) => (minor >= 4 ? 375 : minor === 3 ? 235 : 227);
 
-const cstr = (buf: Buffer, at: number, len: number) => buf.toString('latin1', at, at + len).replace(/\0[\s\S]*$/, '').trim();
+const cstr = (buf: Buffer, at: number, len: number) =>
+  buf
+    .toString('latin1', at, at + len)
+    .replace(/\0[\s\S]*$/, '')
+    .trim();
 
 interface Vlr {
   userId: string;
@@ -56,7 +60,10 @@ function parseGeoKeys(dir: Buffer, ascii: Buffer | undefined): GeoKeys | undefin
       else if (id === 4096) out.verticalEpsg = code(value);
       else if (id === 3076) out.linearUnits = value;
     } else if (location === 34737 && (id === 1026 || id === 3073) && ascii && !out.citation) {
-      const text = ascii.toString('latin1', value, Math.min(ascii.length, value + count)).replace(/[|\0]+$/, '').trim();
+      const text = ascii
+        .toString('latin1', value, Math.min(ascii.length, value + count))
+        .replace(/[|\0]+$/, '')
+        .trim();
       if (text) out.citation = text.slice(0, 256);
     }
   }
@@ -64,8 +71,9 @@ function parseGeoKeys(dir: Buffer, ascii: Buffer | undefined): GeoKeys | undefin
 }
 
 function crsFromGeoKeys(keys: GeoKeys): CrsSummary & { source: string } {
-  const kind: CrsSummary['kind'] = keys.modelType === 1 ? 'projected' : keys.modelType === 2 ? 'geographic' : keys.modelType === 3 ? 'geocentric' : 'unknown';
-  const epsg = kind === 'projected' ? keys.projectedEpsg : kind === 'geographic' ? keys.geographicEpsg : keys.projectedEpsg ?? keys.geographicEpsg;
+  const kind: CrsSummary['kind'] =
+    keys.modelType === 1 ? 'projected' : keys.modelType === 2 ? 'geographic' : keys.modelType === 3 ? 'geocentric' : 'unknown';
+  const epsg = kind === 'projected' ? keys.projectedEpsg : kind === 'geographic' ? keys.geographicEpsg : (keys.projectedEpsg ?? keys.geographicEpsg);
   const out: CrsSummary & { source: string } = { source: 'geotiff', kind };
   if (keys.citation) out.name = keys.citation;
   if (epsg) out.epsg = epsg;
@@ -85,7 +93,8 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
   const vlrCount = first.readUInt32LE(100);
   const formatByte = first[104];
   const recordLength = first.readUInt16LE(105);
-  if (headerSize < MIN_HEADER(minor)) throw fail('corrupt', `LAS ${major}.${minor} header size is ${headerSize} bytes, less than the ${MIN_HEADER(minor)} its fields need`);
+  if (headerSize < MIN_HEADER(minor))
+    throw fail('corrupt', `LAS ${major}.${minor} header size is ${headerSize} bytes, less than the ${MIN_HEADER(minor)} its fields need`);
   if (headerSize > size) throw fail('truncated', `LAS header declares ${headerSize} bytes but the file has only ${size}: truncated`);
   if (pointOffset < headerSize) throw fail('corrupt', `LAS offset to point data (${pointOffset}) lies inside the ${headerSize}-byte header`);
   // Bit 7 is LASzip's "compressed" mark; bit 6 is set by LASzip for 1.4 point formats.
@@ -93,7 +102,10 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
   const pointFormat = formatByte & 0x3f;
   if (pointFormat > 10) throw fail('unsupported', `LAS point data format ${pointFormat} is not defined (0 to 10 are)`);
   if (recordLength < MIN_RECORD_LENGTH[pointFormat]) {
-    throw fail('corrupt', `LAS point format ${pointFormat} records need at least ${MIN_RECORD_LENGTH[pointFormat]} bytes but the header says ${recordLength}`);
+    throw fail(
+      'corrupt',
+      `LAS point format ${pointFormat} records need at least ${MIN_RECORD_LENGTH[pointFormat]} bytes but the header says ${recordLength}`,
+    );
   }
   const legacyCount = first.readUInt32LE(107);
   let pointCount = legacyCount;
@@ -105,7 +117,8 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
     const count64 = first.readBigUInt64LE(247);
     if (count64 > BigInt(Number.MAX_SAFE_INTEGER)) throw fail('corrupt', `LAS 1.4 header declares an impossible ${count64} points`);
     if (count64 > 0n || legacyCount === 0) {
-      if (legacyCount !== 0 && BigInt(legacyCount) !== count64) warnings.push(`legacy point count ${legacyCount} differs from the 64-bit count ${count64}`);
+      if (legacyCount !== 0 && BigInt(legacyCount) !== count64)
+        warnings.push(`legacy point count ${legacyCount} differs from the 64-bit count ${count64}`);
       pointCount = Number(count64);
       byReturn = Array.from({ length: 15 }, (_, i) => Number(first.readBigUInt64LE(255 + i * 8)));
     }
@@ -120,14 +133,18 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
   const offset = [155, 163, 171].map((at) => first.readDoubleLE(at));
   const max = [179, 195, 211].map((at) => first.readDoubleLE(at));
   const min = [187, 203, 219].map((at) => first.readDoubleLE(at));
-  if (!scale.every((s) => Number.isFinite(s) && s !== 0)) throw fail('corrupt', `LAS scale factors ${scale.join(', ')} are not usable (zero or not finite)`);
+  if (!scale.every((s) => Number.isFinite(s) && s !== 0))
+    throw fail('corrupt', `LAS scale factors ${scale.join(', ')} are not usable (zero or not finite)`);
   if (![...offset, ...min, ...max].every(Number.isFinite)) throw fail('corrupt', 'LAS offsets or bounds are not finite numbers');
   if (pointCount > 0 && min.some((m, i) => m > max[i])) warnings.push(`bounds are inverted (min ${min.join(', ')} > max ${max.join(', ')})`);
 
   // Uncompressed: the point records must all be there (EVLRs, if any, come after them).
   const pointBytes = pointCount * recordLength;
   if (!compressed && pointOffset + pointBytes > size) {
-    throw fail('truncated', `LAS header declares ${big(pointCount)} points of ${recordLength} bytes after offset ${pointOffset} but the file has only ${size} bytes: truncated`);
+    throw fail(
+      'truncated',
+      `LAS header declares ${big(pointCount)} points of ${recordLength} bytes after offset ${pointOffset} but the file has only ${size} bytes: truncated`,
+    );
   }
   if (compressed && pointOffset + (pointCount > 0 ? 8 : 0) > size) {
     throw fail('truncated', `LAZ point data should start at offset ${pointOffset} but the file has only ${size} bytes: truncated`);
@@ -143,7 +160,9 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
   const vlrs: Vlr[] = [];
   const payloads = new Map<string, Buffer>(); // "userId/recordId" -> content of the records we interpret
   const interesting = (userId: string, recordId: number) =>
-    (userId === 'LASF_Projection' && [34735, 34736, 34737, 2112].includes(recordId)) || (userId === 'laszip encoded' && recordId === 22204) || (userId === 'copc' && recordId === 1);
+    (userId === 'LASF_Projection' && [34735, 34736, 34737, 2112].includes(recordId)) ||
+    (userId === 'laszip encoded' && recordId === 22204) ||
+    (userId === 'copc' && recordId === 1);
   let at = 0;
   for (let i = 0; i < vlrCount; i++) {
     if (at + VLR_HEADER > vlrBytes.length) throw fail('corrupt', `LAS VLR ${i + 1} of ${vlrCount} starts past the point data offset`);
@@ -173,7 +192,10 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
       const length = head.readBigUInt64LE(20);
       const description = cstr(head, 28, 32);
       if (BigInt(e + EVLR_HEADER) + length > BigInt(size)) {
-        throw fail('truncated', `LAS EVLR ${i + 1} of ${evlrCount} (${userId} ${recordId}) at offset ${e} declares ${length} bytes but the file has only ${size}: truncated`);
+        throw fail(
+          'truncated',
+          `LAS EVLR ${i + 1} of ${evlrCount} (${userId} ${recordId}) at offset ${e} declares ${length} bytes but the file has only ${size}: truncated`,
+        );
       }
       vlrs.push({ userId, recordId, length: Number(length), description, extended: true });
       const key = `${userId}/${recordId}`;
@@ -243,18 +265,31 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
     const rootOffset = Number(copc.readBigUInt64LE(40));
     const rootSize = Number(copc.readBigUInt64LE(48));
     if (rootOffset + rootSize > size) {
-      throw fail('truncated', `COPC root hierarchy page at offset ${rootOffset} (${rootSize} bytes) lies past the end of the file (${size} bytes): truncated`);
+      throw fail(
+        'truncated',
+        `COPC root hierarchy page at offset ${rootOffset} (${rootSize} bytes) lies past the end of the file (${size} bytes): truncated`,
+      );
     }
     const gpsMin = copc.readDoubleLE(56);
     const gpsMax = copc.readDoubleLE(64);
-    metadata.copc = { center: [0, 8, 16].map((o) => copc.readDoubleLE(o)), halfSize: copc.readDoubleLE(24), spacing: copc.readDoubleLE(32), rootHierarchyOffset: rootOffset, rootHierarchySize: rootSize, gpsTimeRange: [gpsMin, gpsMax] };
+    metadata.copc = {
+      center: [0, 8, 16].map((o) => copc.readDoubleLE(o)),
+      halfSize: copc.readDoubleLE(24),
+      spacing: copc.readDoubleLE(32),
+      rootHierarchyOffset: rootOffset,
+      rootHierarchySize: rootSize,
+      gpsTimeRange: [gpsMin, gpsMax],
+    };
   }
 
   // CRS: the WKT record wins (mandatory for 1.4 point formats 6-10), GeoTIFF keys otherwise.
   let crs: (CrsSummary & { source: string; wkt?: string }) | undefined;
   const wktBuf = payloads.get('LASF_Projection/2112');
   if (wktBuf) {
-    const wkt = wktBuf.toString('utf8').replace(/\0[\s\S]*$/, '').trim();
+    const wkt = wktBuf
+      .toString('utf8')
+      .replace(/\0[\s\S]*$/, '')
+      .trim();
     const parsed = describeWkt(wkt);
     crs = { source: 'wkt', ...(parsed ?? { kind: 'unknown' }), wkt: wkt.slice(0, 8192) };
     if (!parsed) warnings.push('the WKT CRS record could not be parsed');

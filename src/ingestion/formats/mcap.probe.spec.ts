@@ -35,9 +35,21 @@ async function buildMcap(options: { zstd?: boolean; chunked?: boolean; lie?: (wr
   await writer.addAttachment({ name: 'calib.yaml', logTime: T0, createTime: T0, mediaType: 'application/yaml', data: new Uint8Array(3000).fill(65) });
   for (let i = 0; i < 50; i += 1) {
     const t = T0 + BigInt(i) * 20n * MS;
-    await writer.addMessage({ channelId: imu, sequence: i, logTime: t, publishTime: t, data: text(JSON.stringify({ i, ax: i / 10, ay: -i / 10, az: 9.81 })) });
+    await writer.addMessage({
+      channelId: imu,
+      sequence: i,
+      logTime: t,
+      publishTime: t,
+      data: text(JSON.stringify({ i, ax: i / 10, ay: -i / 10, az: 9.81 })),
+    });
     if (i % 5 === 0) {
-      await writer.addMessage({ channelId: gps, sequence: i / 5, logTime: t + MS, publishTime: t + MS, data: text(JSON.stringify({ lat: 46 + i / 1e4, lon: 14 })) });
+      await writer.addMessage({
+        channelId: gps,
+        sequence: i / 5,
+        logTime: t + MS,
+        publishTime: t + MS,
+        data: text(JSON.stringify({ lat: 46 + i / 1e4, lon: 14 })),
+      });
     }
   }
   await writer.addMetadata({ name: 'device', metadata: new Map([['serial', 'X1']]) });
@@ -139,7 +151,12 @@ describe('mcapProbe', () => {
 
     it('reports a file cut in its summary as truncated, with every message readable', async () => {
       const { bytes } = await buildMcap();
-      await expectProbeFailure(mcapProbe, bytes.subarray(0, bytes.length - 20), 'truncated', /ends inside its summary section \(no footer and closing magic\): 60 messages on 3 channels were readable/);
+      await expectProbeFailure(
+        mcapProbe,
+        bytes.subarray(0, bytes.length - 20),
+        'truncated',
+        /ends inside its summary section \(no footer and closing magic\): 60 messages on 3 channels were readable/,
+      );
     });
 
     it('reports a file without its closing magic as truncated', async () => {
@@ -166,8 +183,20 @@ describe('mcapProbe', () => {
       const { bytes } = await buildMcap();
       const wrongEnd = Buffer.concat([bytes.subarray(0, bytes.length - 8), Buffer.from('\x89MCAP9\r\n', 'latin1')]);
       await expectProbeFailure(mcapProbe, wrongEnd, 'corrupt', /Expected MCAP magic/);
-      await expectProbeFailure(mcapProbe, Buffer.concat([bytes, Buffer.from('trailing')]), 'corrupt', /8 bytes (remaining after MCAP footer|follow the closing magic)/, { chunkSize: 1 << 20 });
-      await expectProbeFailure(mcapProbe, Buffer.concat([bytes, Buffer.from('trailing')]), 'corrupt', /8 bytes (remaining after MCAP footer|follow the closing magic)/, { chunkSize: bytes.length });
+      await expectProbeFailure(
+        mcapProbe,
+        Buffer.concat([bytes, Buffer.from('trailing')]),
+        'corrupt',
+        /8 bytes (remaining after MCAP footer|follow the closing magic)/,
+        { chunkSize: 1 << 20 },
+      );
+      await expectProbeFailure(
+        mcapProbe,
+        Buffer.concat([bytes, Buffer.from('trailing')]),
+        'corrupt',
+        /8 bytes (remaining after MCAP footer|follow the closing magic)/,
+        { chunkSize: bytes.length },
+      );
     });
 
     it('refuses an absurd record length before buffering anything', async () => {
@@ -176,7 +205,10 @@ describe('mcapProbe', () => {
       const header = recordOffset(hostile, 0x01);
       hostile.writeBigUInt64LE(1n << 60n, header + 1);
       const run = await driveProbe(mcapProbe, hostile, { chunkSize: 7 });
-      expect(run.error).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/) });
+      expect(run.error).toMatchObject({
+        reason: 'corrupt',
+        message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/),
+      });
     });
 
     it('refuses a record too large to hold, and a chunk claiming an absurd decompressed size', async () => {
@@ -185,7 +217,9 @@ describe('mcapProbe', () => {
       const chunk = recordOffset(big, 0x06);
       big.writeBigUInt64LE(300n * 1024n * 1024n, chunk + 1);
       // sizeOverride: a 1 GiB file, so that the 300 MiB record fits in it but not in memory.
-      await expectProbeFailure(mcapProbe, big, 'unsupported', /Chunk record at byte \d+ is 300.0 MiB, more than the 256.0 MiB/, { sizeOverride: 1 << 30 });
+      await expectProbeFailure(mcapProbe, big, 'unsupported', /Chunk record at byte \d+ is 300.0 MiB, more than the 256.0 MiB/, {
+        sizeOverride: 1 << 30,
+      });
       const bomb = Buffer.from(bytes);
       // Chunk body: message_start_time, message_end_time, then uncompressed_size.
       bomb.writeBigUInt64LE(1n << 40n, chunk + 9 + 16);
@@ -218,7 +252,14 @@ describe('mcapProbe', () => {
           metadataCount: 0,
           channels: [
             { id: 1, topic: '/rosout', messageEncoding: 'cdr', schemaName: 'rcl_interfaces/msg/Log', schemaEncoding: 'ros2msg', messageCount: 10 },
-            { id: 2, topic: '/parameter_events', messageEncoding: 'cdr', schemaName: 'rcl_interfaces/msg/ParameterEvent', schemaEncoding: 'ros2msg', messageCount: 0 },
+            {
+              id: 2,
+              topic: '/parameter_events',
+              messageEncoding: 'cdr',
+              schemaName: 'rcl_interfaces/msg/ParameterEvent',
+              schemaEncoding: 'ros2msg',
+              messageCount: 0,
+            },
             { id: 3, topic: '/topic', messageEncoding: 'cdr', schemaName: 'std_msgs/msg/String', schemaEncoding: 'ros2msg', messageCount: 10 },
           ],
         },

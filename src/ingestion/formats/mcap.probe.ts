@@ -59,7 +59,10 @@ function guardHandlers(loaded: DecompressHandlers): DecompressHandlers {
   for (const [name, decompress] of Object.entries(loaded)) {
     guarded[name] = (buffer, size) => {
       if (size > BigInt(MAX_RECORD)) {
-        throw new ProbeError('unsupported', `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_RECORD)} this probe holds`);
+        throw new ProbeError(
+          'unsupported',
+          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_RECORD)} this probe holds`,
+        );
       }
       return decompress(buffer, size);
     };
@@ -175,7 +178,13 @@ class McapSession extends GuardedSession {
         break;
       }
       this.headerFill = 0;
-      this.startRecord(startedHere, () => flush(headerAt), () => (runStart = pos));
+      this.startRecord(
+        startedHere,
+        () => {
+          flush(headerAt);
+        },
+        () => (runStart = pos),
+      );
     }
     flush(Math.min(pos, holdFrom));
     this.offset += chunk.length;
@@ -183,11 +192,14 @@ class McapSession extends GuardedSession {
 
   /** A record header is complete: checks its length and decides whether the reader sees the record. */
   private startRecord(startedHere: boolean, flushBeforeHeader: () => void, restartRunHere: () => void): void {
-    const opcode = this.recordHeader[0]!;
+    const opcode = this.recordHeader[0];
     const length = this.recordHeader.readBigUInt64LE(1);
     const name = OPCODE_NAMES[opcode] ?? `unknown (opcode 0x${opcode.toString(16)})`;
     if (length > BigInt(this.input.size)) {
-      throw new ProbeError('corrupt', `the ${name} record at byte ${this.recordStart} claims ${length} bytes, more than the whole file (${this.input.size})`);
+      throw new ProbeError(
+        'corrupt',
+        `the ${name} record at byte ${this.recordStart} claims ${length} bytes, more than the whole file (${this.input.size})`,
+      );
     }
     this.bodyLeft = Number(length);
     this.skipping = opcode === OP_ATTACHMENT;
@@ -199,7 +211,10 @@ class McapSession extends GuardedSession {
       this.attachmentBytes += this.bodyLeft;
     } else {
       if (this.bodyLeft > MAX_RECORD) {
-        throw new ProbeError('unsupported', `the ${name} record at byte ${this.recordStart} is ${mib(this.bodyLeft)}, more than the ${mib(MAX_RECORD)} this probe holds`);
+        throw new ProbeError(
+          'unsupported',
+          `the ${name} record at byte ${this.recordStart} is ${mib(this.bodyLeft)}, more than the ${mib(MAX_RECORD)} this probe holds`,
+        );
       }
       if (!startedHere) {
         // The header's first bytes were held back in the previous chunk: hand over the whole header now.

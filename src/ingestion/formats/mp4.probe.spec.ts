@@ -14,47 +14,103 @@ const MOV = readFileSync(join(FIXTURES, 'testsrc-160x120.mov')); // ftyp 'qt  ',
 // ---- ISO BMFF / GPMF builders, so tests can make GoPro-like files with exactly the telemetry they need ----
 
 const u8 = (n: number) => Buffer.from([n]);
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
-const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n >>> 0);
+  return b;
+};
+const i32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
 const box = (type: string, ...parts: Buffer[]) => {
   const body = Buffer.concat(parts);
   return Buffer.concat([u32(body.length + 8), Buffer.from(type, 'latin1'), body]);
 };
-const full = (type: string, version: number, flags: number, ...parts: Buffer[]) => box(type, u8(version), Buffer.from([flags >> 16, (flags >> 8) & 255, flags & 255]), ...parts);
+const full = (type: string, version: number, flags: number, ...parts: Buffer[]) =>
+  box(type, u8(version), Buffer.from([flags >> 16, (flags >> 8) & 255, flags & 255]), ...parts);
 
 /** GPMF KLV item, payload padded to 4 bytes. */
 function klv(key: string, type: string, size: number, repeat: number, data: Buffer): Buffer {
   const pad = (4 - (data.length % 4)) % 4;
-  return Buffer.concat([Buffer.from(key, 'latin1'), Buffer.from([type === '\0' ? 0 : type.charCodeAt(0), size]), u16(repeat), data, Buffer.alloc(pad)]);
+  return Buffer.concat([
+    Buffer.from(key, 'latin1'),
+    Buffer.from([type === '\0' ? 0 : type.charCodeAt(0), size]),
+    u16(repeat),
+    data,
+    Buffer.alloc(pad),
+  ]);
 }
-const nest = (key: string, ...items: Buffer[]) => { const d = Buffer.concat(items); return klv(key, '\0', 4, d.length / 4, d); };
+const nest = (key: string, ...items: Buffer[]) => {
+  const d = Buffer.concat(items);
+  return klv(key, '\0', 4, d.length / 4, d);
+};
 
 /** One GoPro GPS5 payload (1 s): fix, UTC time of the first sample, scale, and [lat, lon, alt, s2d, s3d] samples. */
 function gps5Payload(gpsu: string, fix: number, points: Array<[number, number, number]>): Buffer {
   const scal = [10_000_000, 10_000_000, 1000, 1000, 100];
-  const data = Buffer.concat(points.flatMap(([lat, lon, alt]) => [i32(Math.round(lat * scal[0])), i32(Math.round(lon * scal[1])), i32(Math.round(alt * scal[2])), i32(1500), i32(160)]));
-  return nest('DEVC',
+  const data = Buffer.concat(
+    points.flatMap(([lat, lon, alt]) => [
+      i32(Math.round(lat * scal[0])),
+      i32(Math.round(lon * scal[1])),
+      i32(Math.round(alt * scal[2])),
+      i32(1500),
+      i32(160),
+    ]),
+  );
+  return nest(
+    'DEVC',
     klv('DVID', 'L', 4, 1, u32(1)),
     klv('DVNM', 'c', 1, 11, Buffer.from('HERO7 Black')),
-    nest('STRM',
+    nest(
+      'STRM',
       klv('STNM', 'c', 1, 20, Buffer.from('GPS (Lat., Long., Alt'.slice(0, 20))),
       klv('GPSF', 'L', 4, 1, u32(fix)),
       klv('GPSU', 'U', 16, 1, Buffer.from(gpsu, 'latin1')),
       klv('SCAL', 'l', 4, 5, Buffer.concat(scal.map(i32))),
-      klv('GPS5', 'l', 20, points.length, data)));
+      klv('GPS5', 'l', 20, points.length, data),
+    ),
+  );
 }
 
 /** One HERO11-style GPS9 payload: TYPE 'lllllllSS' with per-sample days since 2000 and seconds since midnight. */
 function gps9Payload(days: number, secs: number, points: Array<[number, number, number]>): Buffer {
   const scal = [10_000_000, 10_000_000, 1000, 1000, 100, 1, 1000, 100, 1];
-  const data = Buffer.concat(points.flatMap(([lat, lon, alt], i) => [
-    i32(Math.round(lat * 1e7)), i32(Math.round(lon * 1e7)), i32(Math.round(alt * 1000)), i32(0), i32(0), i32(days), i32((secs + i * 0.1) * 1000), u16(150), u16(3),
-  ]));
-  return nest('DEVC', nest('STRM', klv('TYPE', 'c', 1, 9, Buffer.from('lllllllSS')), klv('SCAL', 'l', 4, 9, Buffer.concat(scal.map(i32))), klv('GPS9', '?', 32, points.length, data)));
+  const data = Buffer.concat(
+    points.flatMap(([lat, lon, alt], i) => [
+      i32(Math.round(lat * 1e7)),
+      i32(Math.round(lon * 1e7)),
+      i32(Math.round(alt * 1000)),
+      i32(0),
+      i32(0),
+      i32(days),
+      i32((secs + i * 0.1) * 1000),
+      u16(150),
+      u16(3),
+    ]),
+  );
+  return nest(
+    'DEVC',
+    nest(
+      'STRM',
+      klv('TYPE', 'c', 1, 9, Buffer.from('lllllllSS')),
+      klv('SCAL', 'l', 4, 9, Buffer.concat(scal.map(i32))),
+      klv('GPS9', '?', 32, points.length, data),
+    ),
+  );
 }
 
-interface TrackSpec { handler: string; format: string; samples: Buffer[]; }
+interface TrackSpec {
+  handler: string;
+  format: string;
+  samples: Buffer[];
+}
 
 /** ftyp + mdat (all samples, one chunk per sample) + moov (mvhd + one trak per spec). */
 function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number; stszOverride?: Buffer } = {}): Buffer {
@@ -63,22 +119,60 @@ function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number
   const mdat = box('mdat', mdatPayload);
   let at = ftyp.length + 8;
   const traks = tracks.map((t, i) => {
-    const offsets = t.samples.map((s) => { const o = at; at += s.length; return o; });
-    const stbl = box('stbl',
+    const offsets = t.samples.map((s) => {
+      const o = at;
+      at += s.length;
+      return o;
+    });
+    const stbl = box(
+      'stbl',
       full('stsd', 0, 0, u32(1), box(t.format, Buffer.alloc(6), u16(1))),
       full('stts', 0, 0, u32(1), u32(t.samples.length), u32(1000)),
       full('stsc', 0, 0, u32(1), u32(1), u32(1), u32(1)),
       opts.stszOverride ?? full('stsz', 0, 0, u32(0), u32(t.samples.length), ...t.samples.map((s) => u32(s.length))),
-      full('stco', 0, 0, u32(offsets.length), ...offsets.map(u32)));
-    return box('trak',
-      full('tkhd', 0, 1, u32(0), u32(0), u32(i + 1), u32(0), u32(t.samples.length * 1000), Buffer.alloc(8), Buffer.alloc(8), Buffer.alloc(36), u32(0), u32(0)),
-      box('mdia',
+      full('stco', 0, 0, u32(offsets.length), ...offsets.map(u32)),
+    );
+    return box(
+      'trak',
+      full(
+        'tkhd',
+        0,
+        1,
+        u32(0),
+        u32(0),
+        u32(i + 1),
+        u32(0),
+        u32(t.samples.length * 1000),
+        Buffer.alloc(8),
+        Buffer.alloc(8),
+        Buffer.alloc(36),
+        u32(0),
+        u32(0),
+      ),
+      box(
+        'mdia',
         full('mdhd', 0, 0, u32(0), u32(0), u32(1000), u32(t.samples.length * 1000), u16(0x55c4), u16(0)),
         full('hdlr', 0, 0, u32(0), Buffer.from(t.handler, 'latin1'), Buffer.alloc(12), Buffer.from('GoPro MET\0')),
-        box('minf', stbl)));
+        box('minf', stbl),
+      ),
+    );
   });
   const seconds = Math.max(...tracks.map((t) => t.samples.length));
-  const mvhd = full('mvhd', 0, 0, u32(opts.creation ?? 0), u32(0), u32(1000), u32(seconds * 1000), u32(0x10000), u16(0x100), Buffer.alloc(10), Buffer.alloc(36), Buffer.alloc(24), u32(tracks.length + 1));
+  const mvhd = full(
+    'mvhd',
+    0,
+    0,
+    u32(opts.creation ?? 0),
+    u32(0),
+    u32(1000),
+    u32(seconds * 1000),
+    u32(0x10000),
+    u16(0x100),
+    Buffer.alloc(10),
+    Buffer.alloc(36),
+    Buffer.alloc(24),
+    u32(tracks.length + 1),
+  );
   return Buffer.concat([ftyp, mdat, box('moov', mvhd, ...traks)]);
 }
 
@@ -114,7 +208,14 @@ describe('mp4Probe', () => {
         modality: 'video',
         durationSeconds: 1,
         timeRange: { start: '2024-05-06T07:08:09.000Z', end: '2024-05-06T07:08:10.000Z' },
-        metadata: { brand: 'isom', width: 160, height: 120, frameRate: 25, videoCodec: 'avc1.64000b', topLevelBoxes: ['ftyp', 'moov', 'free', 'mdat'] },
+        metadata: {
+          brand: 'isom',
+          width: 160,
+          height: 120,
+          frameRate: 25,
+          videoCodec: 'avc1.64000b',
+          topLevelBoxes: ['ftyp', 'moov', 'free', 'mdat'],
+        },
       });
       expect(result.metadata.tracks).toEqual([
         expect.objectContaining({ handler: 'vide', codec: 'avc1.64000b', width: 160, height: 120, frameRate: 25, sampleCount: 25 }),
@@ -138,15 +239,20 @@ describe('mp4Probe', () => {
 
     it('decodes GoPro GPS5 telemetry (scaled by SCAL, timed by GPSU, no-fix payloads dropped) into bbox and time range', async () => {
       const file = buildMp4(
-        [{
-          handler: 'meta',
-          format: 'gpmd',
-          samples: [
-            gps5Payload('240506070809.000', 0, [[0, 0, 0]]), // no lock yet: must not pull the bbox to 0/0
-            gps5Payload('240506070810.000', 3, [[45.5, 6.25, 1000.5], [45.5001, 6.2502, 1001]]),
-            gps5Payload('240506070811.000', 3, [[45.4999, 6.2499, 999]]),
-          ],
-        }],
+        [
+          {
+            handler: 'meta',
+            format: 'gpmd',
+            samples: [
+              gps5Payload('240506070809.000', 0, [[0, 0, 0]]), // no lock yet: must not pull the bbox to 0/0
+              gps5Payload('240506070810.000', 3, [
+                [45.5, 6.25, 1000.5],
+                [45.5001, 6.2502, 1001],
+              ]),
+              gps5Payload('240506070811.000', 3, [[45.4999, 6.2499, 999]]),
+            ],
+          },
+        ],
         { creation: macSeconds('2020-01-01T00:00:00Z') },
       );
       const result = await runProbe(mp4Probe, file);
@@ -162,7 +268,18 @@ describe('mp4Probe', () => {
 
     it('decodes HERO11 GPS9 samples with their own per-sample UTC times', async () => {
       const days = (Date.UTC(2023, 6, 14) - Date.UTC(2000, 0, 1)) / 86_400_000;
-      const file = buildMp4([{ handler: 'meta', format: 'gpmd', samples: [gps9Payload(days, 3600, [[-33.9, 151.2, 5], [-33.8, 151.3, 6]])] }]);
+      const file = buildMp4([
+        {
+          handler: 'meta',
+          format: 'gpmd',
+          samples: [
+            gps9Payload(days, 3600, [
+              [-33.9, 151.2, 5],
+              [-33.8, 151.3, 6],
+            ]),
+          ],
+        },
+      ]);
       const result = await runProbe(mp4Probe, file);
       expect(result.bbox).toEqual([151.2, -33.9, 151.3, -33.8]);
       expect(result.timeRange).toEqual({ start: '2023-07-14T01:00:00.000Z', end: '2023-07-14T01:00:00.100Z' });
@@ -181,7 +298,12 @@ describe('mp4Probe', () => {
 
   describe('truncated files', () => {
     it('rejects an MP4 cut inside its mdat, naming the missing bytes', async () => {
-      await expectProbeFailure(mp4Probe, MP4.subarray(0, MP4.length - 1000), 'truncated', /box 'mdat' at offset 2122 declares 9167 bytes but the file ends 1000 bytes short/);
+      await expectProbeFailure(
+        mp4Probe,
+        MP4.subarray(0, MP4.length - 1000),
+        'truncated',
+        /box 'mdat' at offset 2122 declares 9167 bytes but the file ends 1000 bytes short/,
+      );
     });
 
     it('rejects a MOV cut before its moov (an unfinalised recording)', async () => {
@@ -195,14 +317,24 @@ describe('mp4Probe', () => {
 
   describe('lying and hostile files', () => {
     it('rejects a 64-bit box size of 2^63 without reading it', async () => {
-      const file = Buffer.concat([box('ftyp', Buffer.from('isom'), u32(0)), u32(1), Buffer.from('mdat'), Buffer.from('8000000000000000', 'hex'), Buffer.alloc(64)]);
+      const file = Buffer.concat([
+        box('ftyp', Buffer.from('isom'), u32(0)),
+        u32(1),
+        Buffer.from('mdat'),
+        Buffer.from('8000000000000000', 'hex'),
+        Buffer.alloc(64),
+      ]);
       const run = await driveProbe(mp4Probe, file);
       expect(run.error).toMatchObject({ reason: 'corrupt', message: expect.stringMatching(/impossible size of 9223372036854775808/) });
       expect(Math.max(...run.reads.map((r) => r.length))).toBeLessThanOrEqual(256);
     });
 
     it('rejects garbage after a valid ftyp', async () => {
-      const file = Buffer.concat([box('ftyp', Buffer.from('isom'), u32(0)), Buffer.from([0x00, 0x00, 0x10, 0x00, 0x01, 0x02, 0x03, 0x04]), Buffer.alloc(4096, 0xff)]);
+      const file = Buffer.concat([
+        box('ftyp', Buffer.from('isom'), u32(0)),
+        Buffer.from([0x00, 0x00, 0x10, 0x00, 0x01, 0x02, 0x03, 0x04]),
+        Buffer.alloc(4096, 0xff),
+      ]);
       await expectProbeFailure(mp4Probe, file, 'corrupt', /bytes at offset 16 are not an MP4 box \(type 01020304\) after ftyp/);
     });
 
@@ -212,7 +344,9 @@ describe('mp4Probe', () => {
     });
 
     it('rejects a sample table that claims 2^32-1 samples it does not hold', async () => {
-      const file = buildMp4([{ handler: 'meta', format: 'gpmd', samples: [Buffer.alloc(8)] }], { stszOverride: full('stsz', 0, 0, u32(0), u32(0xffffffff), u32(8)) });
+      const file = buildMp4([{ handler: 'meta', format: 'gpmd', samples: [Buffer.alloc(8)] }], {
+        stszOverride: full('stsz', 0, 0, u32(0), u32(0xffffffff), u32(8)),
+      });
       await expectProbeFailure(mp4Probe, file, 'corrupt', /stsz declares 4294967295 samples but holds 1/);
     });
 
@@ -242,7 +376,9 @@ describe('mp4Probe', () => {
   it('survives random byte edits and cuts of good files with a ProbeError or a result', async () => {
     await assertSurvivesMutations(mp4Probe, MP4, { headerBytes: 2200 }); // ftyp + moov come first
     await assertSurvivesMutations(mp4Probe, MOV.subarray(0, 4096), { runs: 50 });
-    const gopro = buildMp4([{ handler: 'meta', format: 'gpmd', samples: [gps5Payload('240506070810.000', 3, [[45.5, 6.25, 1000]]), gps9Payload(8600, 60, [[1, 2, 3]])] }]);
+    const gopro = buildMp4([
+      { handler: 'meta', format: 'gpmd', samples: [gps5Payload('240506070810.000', 3, [[45.5, 6.25, 1000]]), gps9Payload(8600, 60, [[1, 2, 3]])] },
+    ]);
     await assertSurvivesMutations(mp4Probe, gopro, { headerBytes: gopro.length });
   });
 
@@ -258,11 +394,22 @@ describe('mp4Probe', () => {
         timeRange: { start: '2017-04-17T19:27:57.000Z', end: '2017-04-17T19:28:09.079Z' },
         metadata: { brand: 'mp41', width: 854, height: 480, frameRate: 29.97, timeRangeSource: 'creation_time' },
       });
-      expect((result.metadata.tracks as Array<{ handler: string; format: string; sampleCount: number }>).map((t) => [t.handler, t.format, t.sampleCount])).toEqual([
-        ['vide', 'avc1', 362], ['soun', 'mp4a', 566], ['tmcd', 'tmcd', 1], ['meta', 'gpmd', 13], ['meta', 'fdsc', 943],
+      expect(
+        (result.metadata.tracks as Array<{ handler: string; format: string; sampleCount: number }>).map((t) => [t.handler, t.format, t.sampleCount]),
+      ).toEqual([
+        ['vide', 'avc1', 362],
+        ['soun', 'mp4a', 566],
+        ['tmcd', 'tmcd', 1],
+        ['meta', 'gpmd', 13],
+        ['meta', 'fdsc', 943],
       ]);
       expect(result.metadata.gpmf).toMatchObject({ samples: 13, samplesRead: 13, malformedSamples: 0, devices: ['Camera', 'GoPro Karma v1.0'] });
-      expect(result.metadata.gps).toMatchObject({ source: 'GPRI', points: 47, rejected: 0, streams: { GLPI: expect.objectContaining({ points: 47 }) } });
+      expect(result.metadata.gps).toMatchObject({
+        source: 'GPRI',
+        points: 47,
+        rejected: 0,
+        streams: { GLPI: expect.objectContaining({ points: 47 }) },
+      });
       const [minLon, minLat, maxLon, maxLat] = result.bbox!;
       expect(minLon).toBeCloseTo(-117.3314762, 7);
       expect(minLat).toBeCloseTo(33.125368, 7);

@@ -41,7 +41,8 @@ function children(buf: Buffer, start: number, end: number, where: string): Box[]
     if (size === 1) {
       if (at + 16 > end) throw fail('corrupt', `box '${type}' in ${where} has a 64-bit size cut off by its parent`);
       const large = buf.readBigUInt64BE(at + 8);
-      if (large > BigInt(end - at)) throw fail('corrupt', `box '${type}' in ${where} declares ${big(large)} bytes, more than its parent holds (${end - at})`);
+      if (large > BigInt(end - at))
+        throw fail('corrupt', `box '${type}' in ${where} declares ${big(large)} bytes, more than its parent holds (${end - at})`);
       size = Number(large);
       header = 16;
     } else if (size === 0) {
@@ -76,7 +77,12 @@ function readTimes(buf: Buffer, box: Box, what: string): { creation: number; tim
     };
   }
   need(box, 20, what);
-  return { creation: buf.readUInt32BE(box.start + 4), timescale: buf.readUInt32BE(box.start + 12), duration: buf.readUInt32BE(box.start + 16), after: box.start + 20 };
+  return {
+    creation: buf.readUInt32BE(box.start + 4),
+    timescale: buf.readUInt32BE(box.start + 12),
+    duration: buf.readUInt32BE(box.start + 16),
+    after: box.start + 20,
+  };
 }
 
 /** mvhd / mdhd creation time (seconds since 1904) to ISO, unless it is a zero / default date. */
@@ -194,7 +200,8 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
     if (t.after + 2 <= mdhd.end) {
       const code = buf.readUInt16BE(t.after);
       // ISO packed language (3 x 5 bits); QuickTime uses small numeric codes instead.
-      if (code >= 0x400 && code !== 0x7fff) track.language = String.fromCharCode(((code >> 10) & 31) + 0x60, ((code >> 5) & 31) + 0x60, (code & 31) + 0x60);
+      if (code >= 0x400 && code !== 0x7fff)
+        track.language = String.fromCharCode(((code >> 10) & 31) + 0x60, ((code >> 5) & 31) + 0x60, (code & 31) + 0x60);
     }
   }
   const hdlr = child(buf, mdia, 'hdlr', where);
@@ -246,7 +253,8 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
     const stts = find('stts');
     if (stts && stts.end - stts.start >= 8) {
       const entries = buf.readUInt32BE(stts.start + 4);
-      if (8 + entries * 8 > stts.end - stts.start) throw fail('corrupt', `${where} stts declares ${entries} entries but holds ${Math.floor((stts.end - stts.start - 8) / 8)}`);
+      if (8 + entries * 8 > stts.end - stts.start)
+        throw fail('corrupt', `${where} stts declares ${entries} entries but holds ${Math.floor((stts.end - stts.start - 8) / 8)}`);
       let samples = 0;
       let ticks = 0;
       for (let i = 0; i < entries; i++) {
@@ -293,7 +301,8 @@ function* samplePositions(buf: Buffer, tables: SampleTables, where: string, limi
     throw fail('corrupt', `${where} stsz declares ${sampleCount} samples but holds ${Math.floor((stsz.end - stsz.start - 12) / 4)}`);
   }
   const runs = buf.readUInt32BE(stsc.start + 4);
-  if (8 + runs * 12 > stsc.end - stsc.start) throw fail('corrupt', `${where} stsc declares ${runs} entries but holds ${Math.floor((stsc.end - stsc.start - 8) / 12)}`);
+  if (8 + runs * 12 > stsc.end - stsc.start)
+    throw fail('corrupt', `${where} stsc declares ${runs} entries but holds ${Math.floor((stsc.end - stsc.start - 8) / 12)}`);
   let sample = 0;
   for (let r = 0; r < runs && sample < sampleCount && sample < limit; r++) {
     const firstChunk = buf.readUInt32BE(stsc.start + 8 + r * 12);
@@ -331,22 +340,30 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     const head = await readExactly(input, offset, Math.min(16, size - offset), 'MP4 box header');
     const type = fourcc(head, 4);
     if (!printable(type)) {
-      throw fail('corrupt', `bytes at offset ${offset} are not an MP4 box (type ${head.subarray(4, 8).toString('hex')}) after ${topLevel.map((b) => b.type).join(', ') || 'nothing'}`);
+      throw fail(
+        'corrupt',
+        `bytes at offset ${offset} are not an MP4 box (type ${head.subarray(4, 8).toString('hex')}) after ${topLevel.map((b) => b.type).join(', ') || 'nothing'}`,
+      );
     }
     let boxSize = head.readUInt32BE(0);
     let header = 8;
     if (boxSize === 1) {
       if (head.length < 16) throw fail('truncated', `box '${type}' at offset ${offset} has a 64-bit size cut off by the end of the file: truncated`);
       const large = head.readBigUInt64BE(8);
-      if (large > BigInt(Number.MAX_SAFE_INTEGER)) throw fail('corrupt', `box '${type}' at offset ${offset} declares an impossible size of ${large} bytes`);
+      if (large > BigInt(Number.MAX_SAFE_INTEGER))
+        throw fail('corrupt', `box '${type}' at offset ${offset} declares an impossible size of ${large} bytes`);
       boxSize = Number(large);
       header = 16;
     } else if (boxSize === 0) {
       boxSize = size - offset; // "extends to the end of the file", allowed for the last box
     }
-    if (boxSize < header) throw fail('corrupt', `box '${type}' at offset ${offset} declares ${boxSize} bytes, less than its own ${header}-byte header`);
+    if (boxSize < header)
+      throw fail('corrupt', `box '${type}' at offset ${offset} declares ${boxSize} bytes, less than its own ${header}-byte header`);
     if (offset + boxSize > size) {
-      throw fail('truncated', `box '${type}' at offset ${offset} declares ${boxSize} bytes but the file ends ${offset + boxSize - size} bytes short, at ${size}: truncated`);
+      throw fail(
+        'truncated',
+        `box '${type}' at offset ${offset} declares ${boxSize} bytes but the file ends ${offset + boxSize - size} bytes short, at ${size}: truncated`,
+      );
     }
     if (topLevel.length < 64) topLevel.push({ type, offset, size: boxSize });
     if (type === 'ftyp' && offset === 0 && boxSize >= 16) {
@@ -396,7 +413,10 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     for (let c = 0; c < chunks.count; c++) {
       const at = chunks.at(c);
       if (at >= size) {
-        throw fail('truncated', `track ${tracks[i].id} chunk ${c + 1} of ${chunks.count} starts at offset ${at} but the file has only ${size} bytes: truncated`);
+        throw fail(
+          'truncated',
+          `track ${tracks[i].id} chunk ${c + 1} of ${chunks.count} starts at offset ${at} but the file has only ${size} bytes: truncated`,
+        );
       }
     }
   }
@@ -409,8 +429,10 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     const where = `gpmd track ${track.id}`;
     gpmfDeclared += track.sampleCount ?? 0;
     for (const { offset: at, size: len } of samplePositions(buf, tables, `track ${i + 1}`, MAX_GPMF_SAMPLES)) {
-      if (len > MAX_GPMF_SAMPLE_BYTES) throw fail('corrupt', `${where} has a ${len}-byte sample, more than the ${MAX_GPMF_SAMPLE_BYTES / MiB} MiB a telemetry sample can be`);
-      if (at + len > size) throw fail('truncated', `${where} sample at offset ${at} (${len} bytes) runs past the end of the file (${size} bytes): truncated`);
+      if (len > MAX_GPMF_SAMPLE_BYTES)
+        throw fail('corrupt', `${where} has a ${len}-byte sample, more than the ${MAX_GPMF_SAMPLE_BYTES / MiB} MiB a telemetry sample can be`);
+      if (at + len > size)
+        throw fail('truncated', `${where} sample at offset ${at} (${len} bytes) runs past the end of the file (${size} bytes): truncated`);
       gpmf.addSample(await readExactly(input, at, len, `${where} sample`));
     }
   }
@@ -445,7 +467,13 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
       streams: [...gpmf.keys].sort(),
     };
     if (primary && primaryKey) {
-      metadata.gps = { source: primaryKey, points: primary.points, rejected: primary.rejected, altitude: primary.altitude ?? null, streams: Object.fromEntries(gps) };
+      metadata.gps = {
+        source: primaryKey,
+        points: primary.points,
+        rejected: primary.rejected,
+        altitude: primary.altitude ?? null,
+        streams: Object.fromEntries(gps),
+      };
       if (primary.bbox) result.bbox = primary.bbox;
       if (primary.timeRange) result.timeRange = primary.timeRange;
     }
@@ -473,7 +501,8 @@ export const mp4Probe: FormatProbe = {
     // 4-8 ("sku,free_text,...") has printable size bytes: refuse those, and check the next box when it is in view.
     if ([...head.subarray(0, 4)].every((b) => b >= 0x20 && b <= 0x7e)) return false;
     if (size !== 0 && size !== 1 && size < 8) return false;
-    if (type !== 'mdat' && size >= 8 && size + 8 <= head.length) return QT_FIRST_BOXES.has(fourcc(head, size + 4)) || fourcc(head, size + 4) === 'ftyp';
+    if (type !== 'mdat' && size >= 8 && size + 8 <= head.length)
+      return QT_FIRST_BOXES.has(fourcc(head, size + 4)) || fourcc(head, size + 4) === 'ftyp';
     return true;
   },
   open(input: ProbeInput): ProbeSession {

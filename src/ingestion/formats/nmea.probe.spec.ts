@@ -68,10 +68,7 @@ describe('nmeaProbe', () => {
     it('rejects a log whose checksums are mostly wrong', async () => {
       const lying = Buffer.from(text.replace(/\*([0-9A-F]{2})/g, '*00'), 'latin1');
       await expectProbeFailure(nmeaProbe, lying, 'corrupt', /none of the 14 NMEA sentences has a valid checksum/);
-      const someBad = Buffer.from(
-        text.replace(/(\$GPGGA[^*]*)\*([0-9A-F]{2})/g, '$1*00'),
-        'latin1',
-      );
+      const someBad = Buffer.from(text.replace(/(\$GPGGA[^*]*)\*([0-9A-F]{2})/g, '$1*00'), 'latin1');
       await expectProbeFailure(nmeaProbe, someBad, 'corrupt', /6 of 14 NMEA sentences fail their checksum/);
     });
 

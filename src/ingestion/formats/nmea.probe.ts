@@ -64,7 +64,9 @@ function isSentenceLine(line: string): boolean {
 }
 
 class NmeaSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'NMEA' }, (line, n, terminated) => this.line(line, n, terminated));
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'NMEA' }, (line, n, terminated) => {
+    this.line(line, n, terminated);
+  });
   private sentences = 0;
   private valid = 0;
   private badChecksum = 0;

@@ -6,7 +6,16 @@ import { pcdProbe } from './pcd.probe.js';
 
 // ---- PCD builders ----
 
-function header(opts: { fields?: string; size?: string; type?: string; count?: string; width: number | string; height?: number | string; points?: number | string; data: string }): string {
+function header(opts: {
+  fields?: string;
+  size?: string;
+  type?: string;
+  count?: string;
+  width: number | string;
+  height?: number | string;
+  points?: number | string;
+  data: string;
+}): string {
   return [
     '# .PCD v0.7 - Point Cloud Data file format',
     'VERSION 0.7',
@@ -34,7 +43,15 @@ function binaryPcd(points = POINTS, declared?: { width?: number | string; points
     body.writeFloatLE(z, i * 16 + 8);
     body.writeUInt32LE(0xff8000, i * 16 + 12);
   });
-  const h = header({ fields: 'x y z rgb', size: '4 4 4 4', type: 'F F F U', count: '1 1 1 1', width: declared?.width ?? points.length, points: declared?.points, data: 'binary' });
+  const h = header({
+    fields: 'x y z rgb',
+    size: '4 4 4 4',
+    type: 'F F F U',
+    count: '1 1 1 1',
+    width: declared?.width ?? points.length,
+    points: declared?.points,
+    data: 'binary',
+  });
   return Buffer.concat([Buffer.from(h), body]);
 }
 
@@ -78,7 +95,9 @@ function lzf(input: Buffer): Buffer {
 /** x y z float, column-major, LZF-compressed, behind the u32 compressed / uncompressed sizes. */
 function compressedPcd(points = POINTS, opts: { uncompressedOverride?: number; compressedOverride?: number; padding?: number } = {}): Buffer {
   const raw = Buffer.alloc(points.length * 12);
-  points.forEach((p, i) => p.forEach((v, axis) => raw.writeFloatLE(v, axis * points.length * 4 + i * 4)));
+  points.forEach((p, i) => {
+    p.forEach((v, axis) => raw.writeFloatLE(v, axis * points.length * 4 + i * 4));
+  });
   const packed = lzf(raw);
   const sizes = Buffer.alloc(8);
   sizes.writeUInt32LE(opts.compressedOverride ?? packed.length, 0);
@@ -131,7 +150,13 @@ describe('pcdProbe', () => {
       const file = compressedPcd(POINTS, { padding: 100 });
       for (const chunkSize of [3, 4096]) {
         const result = await runProbe(pcdProbe, file, { chunkSize });
-        expect(result.metadata).toMatchObject({ data: 'binary_compressed', uncompressedSize: 7200, trailingBytes: 100, trailingNonZeroBytes: 0, bounds: { min: [-20, -5, 0], max: [129.75, 4, 5] } });
+        expect(result.metadata).toMatchObject({
+          data: 'binary_compressed',
+          uncompressedSize: 7200,
+          trailingBytes: 100,
+          trailingNonZeroBytes: 0,
+          bounds: { min: [-20, -5, 0], max: [129.75, 4, 5] },
+        });
         expect(result.metadata.compressedSize).toBeLessThan(7200); // the fixture really uses back-references
       }
     });
@@ -150,7 +175,12 @@ describe('pcdProbe', () => {
   describe('truncated files', () => {
     it('rejects a binary payload shorter than POINTS x point size', async () => {
       const file = binaryPcd();
-      await expectProbeFailure(pcdProbe, file.subarray(0, file.length - 16), 'truncated', /declares 600 points of 16 bytes \(9600 bytes\) after the \d+-byte header but the file has only \d+ bytes: truncated/);
+      await expectProbeFailure(
+        pcdProbe,
+        file.subarray(0, file.length - 16),
+        'truncated',
+        /declares 600 points of 16 bytes \(9600 bytes\) after the \d+-byte header but the file has only \d+ bytes: truncated/,
+      );
     });
 
     it('rejects an ascii payload missing points, and one whose last line is cut', async () => {
@@ -160,7 +190,12 @@ describe('pcdProbe', () => {
 
     it('rejects a compressed block cut short, and a file cut in its header', async () => {
       const file = compressedPcd();
-      await expectProbeFailure(pcdProbe, file.subarray(0, file.length - 50), 'truncated', /declares \d+ compressed bytes after the \d+-byte header but the file has only/);
+      await expectProbeFailure(
+        pcdProbe,
+        file.subarray(0, file.length - 50),
+        'truncated',
+        /declares \d+ compressed bytes after the \d+-byte header but the file has only/,
+      );
       await expectProbeFailure(pcdProbe, file.subarray(0, 60), 'truncated', /ends inside its header/);
     });
   });
@@ -168,7 +203,10 @@ describe('pcdProbe', () => {
   describe('lying and hostile files', () => {
     it('rejects POINTS of 10^12 without allocating for them', async () => {
       const run = await driveProbe(pcdProbe, binaryPcd(POINTS.slice(0, 4), { width: 1_000_000_000_000, points: 1_000_000_000_000 }));
-      expect(run.error).toMatchObject({ reason: 'truncated', message: expect.stringMatching(/declares 1000000000000 points of 16 bytes \(16000000000000 bytes\)/) });
+      expect(run.error).toMatchObject({
+        reason: 'truncated',
+        message: expect.stringMatching(/declares 1000000000000 points of 16 bytes \(16000000000000 bytes\)/),
+      });
     });
 
     it('rejects POINTS that is not WIDTH x HEIGHT, and counts that are not numbers', async () => {
@@ -177,8 +215,18 @@ describe('pcdProbe', () => {
     });
 
     it('rejects compressed blocks whose sizes lie', async () => {
-      await expectProbeFailure(pcdProbe, compressedPcd(POINTS, { uncompressedOverride: 4_000_000_000 }), 'corrupt', /says 4000000000 bytes uncompressed but 600 points of 12 bytes need 7200/);
-      await expectProbeFailure(pcdProbe, compressedPcd(POINTS, { compressedOverride: 0xffffffff }), 'truncated', /declares 4294967295 compressed bytes/);
+      await expectProbeFailure(
+        pcdProbe,
+        compressedPcd(POINTS, { uncompressedOverride: 4_000_000_000 }),
+        'corrupt',
+        /says 4000000000 bytes uncompressed but 600 points of 12 bytes need 7200/,
+      );
+      await expectProbeFailure(
+        pcdProbe,
+        compressedPcd(POINTS, { compressedOverride: 0xffffffff }),
+        'truncated',
+        /declares 4294967295 compressed bytes/,
+      );
       // Decoded data shorter than declared: the same block declared for more points.
       const short = compressedPcd(POINTS.slice(0, 300));
       const relabelled = Buffer.from(short.toString('latin1').replace('WIDTH 300', 'WIDTH 600').replace('POINTS 300', 'POINTS 600'), 'latin1');
@@ -191,15 +239,30 @@ describe('pcdProbe', () => {
       const sizes = Buffer.alloc(8);
       sizes.writeUInt32LE(3, 0);
       sizes.writeUInt32LE(12, 4);
-      await expectProbeFailure(pcdProbe, Buffer.concat([h, sizes, Buffer.from([0x3f, 0xff, 0x00])]), 'corrupt', /refers 8192 bytes back at output position 0/);
+      await expectProbeFailure(
+        pcdProbe,
+        Buffer.concat([h, sizes, Buffer.from([0x3f, 0xff, 0x00])]),
+        'corrupt',
+        /refers 8192 bytes back at output position 0/,
+      );
     });
 
     it('rejects garbage after the magic and inconsistent field lists', async () => {
       const garbage = Buffer.concat([Buffer.from('VERSION 0.7\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 53) % 256))]);
       await expectProbeFailure(pcdProbe, garbage, 'unreadable_header', /PCD header line 2 is not a header line/);
-      await expectProbeFailure(pcdProbe, Buffer.from(header({ size: '4 4', width: 1, data: 'ascii' }) + '1 2 3\n'), 'unreadable_header', /SIZE lists 2 values for 3 FIELDS/);
+      await expectProbeFailure(
+        pcdProbe,
+        Buffer.from(header({ size: '4 4', width: 1, data: 'ascii' }) + '1 2 3\n'),
+        'unreadable_header',
+        /SIZE lists 2 values for 3 FIELDS/,
+      );
       await expectProbeFailure(pcdProbe, Buffer.from(header({ width: 1, data: 'binary_lzma' })), 'unsupported', /DATA "binary_lzma"/);
-      await expectProbeFailure(pcdProbe, Buffer.from(header({ width: 2, data: 'ascii' }) + '1 2\n1 2 3\n'), 'corrupt', /point 0 has 2 values where the 3 fields need 3/);
+      await expectProbeFailure(
+        pcdProbe,
+        Buffer.from(header({ width: 2, data: 'ascii' }) + '1 2\n1 2 3\n'),
+        'corrupt',
+        /point 0 has 2 values where the 3 fields need 3/,
+      );
     });
   });
 
@@ -233,13 +296,22 @@ describe('pcdProbe', () => {
         },
       });
       const { min, max } = result.metadata.bounds as { min: number[]; max: number[] };
-      [-40.169, -68.56, -6.99].forEach((v, i) => expect(min[i]).toBeCloseTo(v, 3));
-      [-33.95, -61.88, -5.43].forEach((v, i) => expect(max[i]).toBeCloseTo(v, 3));
+      [-40.169, -68.56, -6.99].forEach((v, i) => {
+        expect(min[i]).toBeCloseTo(v, 3);
+      });
+      [-33.95, -61.88, -5.43].forEach((v, i) => {
+        expect(max[i]).toBeCloseTo(v, 3);
+      });
     });
 
     it('rejects the same file cut inside its compressed block', async () => {
       const bytes = readFileSync(path);
-      await expectProbeFailure(pcdProbe, bytes.subarray(0, 40_000), 'truncated', /declares 61534 compressed bytes after the 191-byte header but the file has only 40000 bytes/);
+      await expectProbeFailure(
+        pcdProbe,
+        bytes.subarray(0, 40_000),
+        'truncated',
+        /declares 61534 compressed bytes after the 191-byte header but the file has only 40000 bytes/,
+      );
     });
   });
 });

@@ -40,7 +40,8 @@ function parseHeader(lines: string[]): PcdHeader {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const [key, ...rest] = line.split(/\s+/);
-    if (!HEADER_KEYS.includes(key)) throw fail('unreadable_header', `PCD header line ${n + 1} ("${line.slice(0, 60)}") has unknown keyword "${key.slice(0, 20)}"`);
+    if (!HEADER_KEYS.includes(key))
+      throw fail('unreadable_header', `PCD header line ${n + 1} ("${line.slice(0, 60)}") has unknown keyword "${key.slice(0, 20)}"`);
     if (values.has(key)) throw fail('unreadable_header', `PCD header repeats ${key}`);
     values.set(key, rest);
   }
@@ -61,7 +62,8 @@ function parseHeader(lines: string[]): PcdHeader {
     const type = types[i] as PcdField['type'];
     const count = Number(counts[i]);
     if (![1, 2, 4, 8].includes(size)) throw fail('unreadable_header', `PCD field ${name} has SIZE ${sizes[i]} (1, 2, 4 or 8)`);
-    if (!['I', 'U', 'F'].includes(type) || (type === 'F' && size < 4)) throw fail('unreadable_header', `PCD field ${name} has TYPE ${types[i]} with SIZE ${size}`);
+    if (!['I', 'U', 'F'].includes(type) || (type === 'F' && size < 4))
+      throw fail('unreadable_header', `PCD field ${name} has TYPE ${types[i]} with SIZE ${size}`);
     if (!Number.isSafeInteger(count) || count < 1 || count > 1_000_000) throw fail('unreadable_header', `PCD field ${name} has COUNT ${counts[i]}`);
     return { name, size, type, count };
   });
@@ -81,7 +83,8 @@ function parseHeader(lines: string[]): PcdHeader {
   const points = int('POINTS', width * height);
   if (points !== width * height) throw fail('corrupt', `PCD POINTS ${points} is not WIDTH x HEIGHT (${width} x ${height} = ${width * height})`);
   const data = values.get('DATA')?.[0];
-  if (data !== 'ascii' && data !== 'binary' && data !== 'binary_compressed') throw fail('unsupported', `PCD DATA "${data ?? ''}" is not ascii, binary or binary_compressed`);
+  if (data !== 'ascii' && data !== 'binary' && data !== 'binary_compressed')
+    throw fail('unsupported', `PCD DATA "${data ?? ''}" is not ascii, binary or binary_compressed`);
   const viewpoint = values.get('VIEWPOINT')?.map(Number);
   const pointSize = fields.reduce((s, f) => s + f.size * f.count, 0);
   if (pointSize > MAX_POINT_SIZE) throw fail('unsupported', `PCD points of ${pointSize} bytes exceed the ${MAX_POINT_SIZE / MiB} MiB limit`);
@@ -101,7 +104,8 @@ function reader(field: PcdField): (buf: Buffer, at: number) => number {
   // PCL writes binary data in the writer's byte order: little-endian on every platform it runs on.
   if (field.type === 'F') return field.size === 4 ? (b, a) => b.readFloatLE(a) : (b, a) => b.readDoubleLE(a);
   if (field.size === 8) return field.type === 'I' ? (b, a) => Number(b.readBigInt64LE(a)) : (b, a) => Number(b.readBigUInt64LE(a));
-  if (field.type === 'I') return field.size === 1 ? (b, a) => b.readInt8(a) : field.size === 2 ? (b, a) => b.readInt16LE(a) : (b, a) => b.readInt32LE(a);
+  if (field.type === 'I')
+    return field.size === 1 ? (b, a) => b.readInt8(a) : field.size === 2 ? (b, a) => b.readInt16LE(a) : (b, a) => b.readInt32LE(a);
   return field.size === 1 ? (b, a) => b[a] : field.size === 2 ? (b, a) => b.readUInt16LE(a) : (b, a) => b.readUInt32LE(a);
 }
 
@@ -196,7 +200,8 @@ class CompressedWalker {
   private readonly out = Buffer.alloc(HISTORY + OUT_SPAN);
   private outLen = 0; // bytes used in `out`
   private outBase = 0; // absolute output position of out[0]
-  private readonly regions: Array<{ axis: number; start: number; end: number; size: number; read: (b: Buffer, a: number) => number; next: number }> = [];
+  private readonly regions: Array<{ axis: number; start: number; end: number; size: number; read: (b: Buffer, a: number) => number; next: number }> =
+    [];
 
   constructor(
     private readonly header: PcdHeader,
@@ -224,12 +229,15 @@ class CompressedWalker {
       this.uncompressedSize = this.sizeBytes.readUInt32LE(4);
       const expected = this.header.points * this.header.pointSize;
       if (this.uncompressedSize !== expected) {
-        this.error = fail('corrupt', `PCD binary_compressed block says ${this.uncompressedSize} bytes uncompressed but ${this.header.points} points of ${this.header.pointSize} bytes need ${expected}`);
+        this.error = fail(
+          'corrupt',
+          `PCD binary_compressed block says ${this.uncompressedSize} bytes uncompressed but ${this.header.points} points of ${this.header.pointSize} bytes need ${expected}`,
+        );
         return;
       }
     }
     if (this.error) return;
-    const remaining = this.compressedSize! - this.consumed;
+    const remaining = this.compressedSize - this.consumed;
     const end = pos + Math.min(remaining, buf.length - pos);
     this.decode(buf, pos, end);
     this.consumed += end - pos;
@@ -319,10 +327,16 @@ class CompressedWalker {
   end(fileSize: number, headerBytes: number): ProbeError | undefined {
     if (this.error) return this.error;
     if (this.compressedSize === undefined) {
-      return fail('truncated', `PCD binary_compressed file of ${fileSize} bytes ends before its 8-byte size block (header is ${headerBytes} bytes): truncated`);
+      return fail(
+        'truncated',
+        `PCD binary_compressed file of ${fileSize} bytes ends before its 8-byte size block (header is ${headerBytes} bytes): truncated`,
+      );
     }
     if (this.consumed < this.compressedSize) {
-      return fail('truncated', `PCD binary_compressed block declares ${this.compressedSize} compressed bytes after the ${headerBytes + 8}-byte header but the file has only ${fileSize} bytes: truncated`);
+      return fail(
+        'truncated',
+        `PCD binary_compressed block declares ${this.compressedSize} compressed bytes after the ${headerBytes + 8}-byte header but the file has only ${fileSize} bytes: truncated`,
+      );
     }
     if (this.state !== 'ctrl' || this.produced !== this.uncompressedSize) {
       return fail('corrupt', `PCD binary_compressed data decodes to ${this.produced} bytes, not the declared ${this.uncompressedSize}`);
@@ -381,7 +395,10 @@ class AsciiWalker {
     if (tokens.length !== this.columns) {
       this.error = last
         ? fail('truncated', `PCD ascii payload ends inside point ${this.rows} of ${this.header.points} (its last line is cut short): truncated`)
-        : fail('corrupt', `PCD ascii point ${this.rows} has ${tokens.length} values where the ${this.header.fields.length} fields need ${this.columns}`);
+        : fail(
+            'corrupt',
+            `PCD ascii point ${this.rows} has ${tokens.length} values where the ${this.header.fields.length} fields need ${this.columns}`,
+          );
       return;
     }
     if (this.xyzColumns) {
@@ -456,7 +473,11 @@ class PcdSession implements ProbeSession {
     const header = this.header;
     if (!header) {
       const invalid = this.collector.invalid;
-      if (invalid) throw fail('unreadable_header', `PCD header line ${invalid.index + 1} is not a header line ("${invalid.line.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}")`);
+      if (invalid)
+        throw fail(
+          'unreadable_header',
+          `PCD header line ${invalid.index + 1} is not a header line ("${invalid.line.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}")`,
+        );
       if (this.collector.overflow) throw fail('unreadable_header', `PCD header has no DATA line within its first ${MAX_HEADER_BYTES / MiB} MiB`);
       throw fail('truncated', `PCD file of ${this.input.size} bytes ends inside its header (no DATA line): truncated`);
     }
@@ -479,7 +500,10 @@ class PcdSession implements ProbeSession {
     if (this.binary) {
       const expected = header.points * header.pointSize;
       if (this.binary.received < expected) {
-        throw fail('truncated', `PCD header declares ${big(header.points)} points of ${header.pointSize} bytes (${big(expected)} bytes) after the ${headerBytes}-byte header but the file has only ${this.input.size} bytes: truncated`);
+        throw fail(
+          'truncated',
+          `PCD header declares ${big(header.points)} points of ${header.pointSize} bytes (${big(expected)} bytes) after the ${headerBytes}-byte header but the file has only ${this.input.size} bytes: truncated`,
+        );
       }
       if (this.binary.received > expected) metadata.trailingBytes = this.binary.received - expected;
       metadata.bounds = this.bounds.toJSON() ?? null;

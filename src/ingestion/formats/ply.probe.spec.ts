@@ -30,13 +30,17 @@ function binaryMesh(vertices: Array<[number, number, number]>, faces: number[][]
       `element face ${faceCount}\r\nproperty list uchar int vertex_indices\r\nend_header\r\n`,
   );
   const v = Buffer.alloc(vertices.length * 24);
-  vertices.forEach((p, i) => p.forEach((c, k) => v.writeDoubleBE(c, i * 24 + k * 8)));
-  const f = Buffer.concat(faces.map((face) => {
-    const b = Buffer.alloc(1 + face.length * 4);
-    b[0] = face.length;
-    face.forEach((idx, k) => b.writeInt32BE(idx, 1 + k * 4));
-    return b;
-  }));
+  vertices.forEach((p, i) => {
+    p.forEach((c, k) => v.writeDoubleBE(c, i * 24 + k * 8));
+  });
+  const f = Buffer.concat(
+    faces.map((face) => {
+      const b = Buffer.alloc(1 + face.length * 4);
+      b[0] = face.length;
+      face.forEach((idx, k) => b.writeInt32BE(idx, 1 + k * 4));
+      return b;
+    }),
+  );
   return Buffer.concat([header, v, f]);
 }
 
@@ -72,7 +76,16 @@ describe('plyProbe', () => {
             vertexCount: 1000,
             faceCount: 0,
             comments: ['made by the probe spec'],
-            elements: [{ name: 'vertex', count: 1000, properties: expect.arrayContaining([{ name: 'x', type: 'float' }, { name: 'blue', type: 'uchar' }]) }],
+            elements: [
+              {
+                name: 'vertex',
+                count: 1000,
+                properties: expect.arrayContaining([
+                  { name: 'x', type: 'float' },
+                  { name: 'blue', type: 'uchar' },
+                ]),
+              },
+            ],
           },
         });
         const bounds = result.metadata.bounds as { min: number[]; max: number[] };
@@ -83,7 +96,19 @@ describe('plyProbe', () => {
     });
 
     it('describes a binary big-endian mesh with face lists (CRLF header)', async () => {
-      const file = binaryMesh([[0, 0, 0], [2, 0, 0], [2, 3, 0], [0, 3, -1]], [[0, 1, 2], [0, 2, 3], [0, 1, 2, 3]]);
+      const file = binaryMesh(
+        [
+          [0, 0, 0],
+          [2, 0, 0],
+          [2, 3, 0],
+          [0, 3, -1],
+        ],
+        [
+          [0, 1, 2],
+          [0, 2, 3],
+          [0, 1, 2, 3],
+        ],
+      );
       const result = await runProbe(plyProbe, file, { chunkSize: 5 });
       expect(result).toMatchObject({
         modality: 'mesh',
@@ -92,7 +117,10 @@ describe('plyProbe', () => {
           vertexCount: 4,
           faceCount: 3,
           bounds: { min: [0, 0, -1], max: [2, 3, 0] },
-          elements: [{ name: 'vertex' }, { name: 'face', properties: [{ name: 'vertex_indices', type: 'list', countType: 'uchar', itemType: 'int' }] }],
+          elements: [
+            { name: 'vertex' },
+            { name: 'face', properties: [{ name: 'vertex_indices', type: 'list', countType: 'uchar', itemType: 'int' }] },
+          ],
         },
       });
       expect(result.metadata.trailingBytes).toBeUndefined();
@@ -102,7 +130,14 @@ describe('plyProbe', () => {
       const result = await runProbe(plyProbe, ASCII_MESH, { chunkSize: 3 });
       expect(result).toMatchObject({
         modality: 'mesh',
-        metadata: { encoding: 'ascii', vertexCount: 4, faceCount: 2, comments: ['author: probe spec'], objInfo: ['a unit square'], bounds: { min: [0, 0, -0.5], max: [1, 1, 0.5] } },
+        metadata: {
+          encoding: 'ascii',
+          vertexCount: 4,
+          faceCount: 2,
+          comments: ['author: probe spec'],
+          objInfo: ['a unit square'],
+          bounds: { min: [0, 0, -0.5], max: [1, 1, 0.5] },
+        },
       });
     });
 
@@ -115,12 +150,33 @@ describe('plyProbe', () => {
   describe('truncated files', () => {
     it('rejects a fixed-size binary payload shorter than the counts say', async () => {
       const file = binaryCloud(CLOUD_POINTS);
-      await expectProbeFailure(plyProbe, file.subarray(0, file.length - 100), 'truncated', /declares 1000 vertex \(15000 bytes of binary_little_endian payload after the 209-byte header\) but the file has only 15109 bytes: truncated/);
+      await expectProbeFailure(
+        plyProbe,
+        file.subarray(0, file.length - 100),
+        'truncated',
+        /declares 1000 vertex \(15000 bytes of binary_little_endian payload after the 209-byte header\) but the file has only 15109 bytes: truncated/,
+      );
     });
 
     it('rejects a mesh cut inside its face lists, saying where', async () => {
-      const file = binaryMesh([[0, 0, 0], [1, 0, 0], [1, 1, 0]], [[0, 1, 2], [0, 1, 2], [0, 1, 2]]);
-      await expectProbeFailure(plyProbe, file.subarray(0, file.length - 20), 'truncated', /declares 3 vertex, 3 face but the payload ends in face row 1 of 3/);
+      const file = binaryMesh(
+        [
+          [0, 0, 0],
+          [1, 0, 0],
+          [1, 1, 0],
+        ],
+        [
+          [0, 1, 2],
+          [0, 1, 2],
+          [0, 1, 2],
+        ],
+      );
+      await expectProbeFailure(
+        plyProbe,
+        file.subarray(0, file.length - 20),
+        'truncated',
+        /declares 3 vertex, 3 face but the payload ends in face row 1 of 3/,
+      );
     });
 
     it('rejects an ascii file missing rows, and a file that ends inside its header', async () => {
@@ -133,7 +189,10 @@ describe('plyProbe', () => {
     it('rejects a header claiming 10^12 vertices without allocating or reading for them', async () => {
       const file = binaryCloud(CLOUD_POINTS.slice(0, 10), true, '1000000000000');
       const run = await driveProbe(plyProbe, file);
-      expect(run.error).toMatchObject({ reason: 'truncated', message: expect.stringMatching(/declares 1000000000000 vertex \(15000000000000 bytes/) });
+      expect(run.error).toMatchObject({
+        reason: 'truncated',
+        message: expect.stringMatching(/declares 1000000000000 vertex \(15000000000000 bytes/),
+      });
       expect(run.reads).toEqual([]);
       const ascii = Buffer.from(ASCII_MESH.toString().replace('element vertex 4', 'element vertex 1000000000000'));
       // The face rows that follow the 4 real vertices do not fit vertex rows: the lie is caught there.
@@ -148,30 +207,77 @@ describe('plyProbe', () => {
     });
 
     it('rejects a face list that claims more indices than the file holds', async () => {
-      const file = binaryMesh([[0, 0, 0], [1, 0, 0], [1, 1, 0]], [[0, 1, 2]]);
+      const file = binaryMesh(
+        [
+          [0, 0, 0],
+          [1, 0, 0],
+          [1, 1, 0],
+        ],
+        [[0, 1, 2]],
+      );
       file[file.length - 13] = 250; // first face now says 250 indices
       await expectProbeFailure(plyProbe, file, 'truncated', /declares 3 vertex, 1 face but the payload ends in face row 0 of 1/);
     });
 
     it('rejects ascii rows with the wrong number of values, or non-numbers', async () => {
-      await expectProbeFailure(plyProbe, Buffer.from(ASCII_MESH.toString().replace('1 0 0\n', '1 0\n')), 'corrupt', /vertex row 1 \(payload line 2\) has 2 values where its properties need 3/);
-      await expectProbeFailure(plyProbe, Buffer.from(ASCII_MESH.toString().replace('3 0 1 2', '4 0 1 2')), 'corrupt', /face row 0 .* has 4 values where its properties need 5/);
+      await expectProbeFailure(
+        plyProbe,
+        Buffer.from(ASCII_MESH.toString().replace('1 0 0\n', '1 0\n')),
+        'corrupt',
+        /vertex row 1 \(payload line 2\) has 2 values where its properties need 3/,
+      );
+      await expectProbeFailure(
+        plyProbe,
+        Buffer.from(ASCII_MESH.toString().replace('3 0 1 2', '4 0 1 2')),
+        'corrupt',
+        /face row 0 .* has 4 values where its properties need 5/,
+      );
       await expectProbeFailure(plyProbe, Buffer.from(ASCII_MESH.toString().replace('1 1 0.5', '1 one 0.5')), 'corrupt', /non-numeric value "one"/);
     });
 
     it('rejects garbage after the magic, unknown keywords and a header without end', async () => {
       const garbage = Buffer.concat([Buffer.from('ply\n'), Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 37) % 256))]);
       await expectProbeFailure(plyProbe, garbage, 'unreadable_header', /PLY header line 2 is not a header line/);
-      await expectProbeFailure(plyProbe, Buffer.from('ply\nformat ascii 1.0\nelemnt vertex 3\nend_header\n'), 'unreadable_header', /line 3 is not a header line \("elemnt vertex 3"\)/);
-      await expectProbeFailure(plyProbe, Buffer.from('ply\nformat ascii 1.0\nelement vertex 3 3\nend_header\n'), 'unreadable_header', /line 3 \("element vertex 3 3"\): expected "element <name> <count>"/);
-      await expectProbeFailure(plyProbe, Buffer.from('ply\nelement vertex 1\nproperty float x\nend_header\n1\n'), 'unreadable_header', /no format line/);
+      await expectProbeFailure(
+        plyProbe,
+        Buffer.from('ply\nformat ascii 1.0\nelemnt vertex 3\nend_header\n'),
+        'unreadable_header',
+        /line 3 is not a header line \("elemnt vertex 3"\)/,
+      );
+      await expectProbeFailure(
+        plyProbe,
+        Buffer.from('ply\nformat ascii 1.0\nelement vertex 3 3\nend_header\n'),
+        'unreadable_header',
+        /line 3 \("element vertex 3 3"\): expected "element <name> <count>"/,
+      );
+      await expectProbeFailure(
+        plyProbe,
+        Buffer.from('ply\nelement vertex 1\nproperty float x\nend_header\n1\n'),
+        'unreadable_header',
+        /no format line/,
+      );
       const endless = Buffer.concat([Buffer.from('ply\nformat ascii 1.0\n'), Buffer.from('comment padding padding padding\n'.repeat(40_000))]);
       await expectProbeFailure(plyProbe, endless, 'unreadable_header', /no end_header line within its first 1 MiB/);
     });
   });
 
   it('survives random byte edits and cuts of good files with a ProbeError or a result', async () => {
-    await assertSurvivesMutations(plyProbe, binaryMesh([[0, 0, 0], [2, 0, 0], [2, 3, 0], [0, 3, -1]], [[0, 1, 2], [0, 2, 3]]), { chunkSize: 7 });
+    await assertSurvivesMutations(
+      plyProbe,
+      binaryMesh(
+        [
+          [0, 0, 0],
+          [2, 0, 0],
+          [2, 3, 0],
+          [0, 3, -1],
+        ],
+        [
+          [0, 1, 2],
+          [0, 2, 3],
+        ],
+      ),
+      { chunkSize: 7 },
+    );
     await assertSurvivesMutations(plyProbe, ASCII_MESH, { chunkSize: 13 });
     await assertSurvivesMutations(plyProbe, binaryCloud(CLOUD_POINTS.slice(0, 50), false), { chunkSize: 64 });
   });
@@ -197,13 +303,22 @@ describe('plyProbe', () => {
         },
       });
       const { min, max } = result.metadata.bounds as { min: number[]; max: number[] };
-      [-0.0945716, 0.0333891, -0.0618736].forEach((v, i) => expect(min[i]).toBeCloseTo(v, 6));
-      [0.0609346, 0.186643, 0.0586895].forEach((v, i) => expect(max[i]).toBeCloseTo(v, 6));
+      [-0.0945716, 0.0333891, -0.0618736].forEach((v, i) => {
+        expect(min[i]).toBeCloseTo(v, 6);
+      });
+      [0.0609346, 0.186643, 0.0586895].forEach((v, i) => {
+        expect(max[i]).toBeCloseTo(v, 6);
+      });
     });
 
     it('rejects the same file without its last 1000 bytes', async () => {
       const bytes = readFileSync(path);
-      await expectProbeFailure(plyProbe, bytes.subarray(0, bytes.length - 1000), 'truncated', /PLY ascii payload ends inside face row 162\d\d of 16301 \(its last line is cut short\): truncated/);
+      await expectProbeFailure(
+        plyProbe,
+        bytes.subarray(0, bytes.length - 1000),
+        'truncated',
+        /PLY ascii payload ends inside face row 162\d\d of 16301 \(its last line is cut short\): truncated/,
+      );
     });
   });
 });

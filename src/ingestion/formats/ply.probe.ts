@@ -13,14 +13,22 @@ const MAX_ELEMENTS = 64;
 const MAX_PROPERTIES = 1024;
 
 const SCALARS: Record<string, { size: number; kind: 'i' | 'u' | 'f' }> = {
-  char: { size: 1, kind: 'i' }, int8: { size: 1, kind: 'i' },
-  uchar: { size: 1, kind: 'u' }, uint8: { size: 1, kind: 'u' },
-  short: { size: 2, kind: 'i' }, int16: { size: 2, kind: 'i' },
-  ushort: { size: 2, kind: 'u' }, uint16: { size: 2, kind: 'u' },
-  int: { size: 4, kind: 'i' }, int32: { size: 4, kind: 'i' },
-  uint: { size: 4, kind: 'u' }, uint32: { size: 4, kind: 'u' },
-  float: { size: 4, kind: 'f' }, float32: { size: 4, kind: 'f' },
-  double: { size: 8, kind: 'f' }, float64: { size: 8, kind: 'f' },
+  char: { size: 1, kind: 'i' },
+  int8: { size: 1, kind: 'i' },
+  uchar: { size: 1, kind: 'u' },
+  uint8: { size: 1, kind: 'u' },
+  short: { size: 2, kind: 'i' },
+  int16: { size: 2, kind: 'i' },
+  ushort: { size: 2, kind: 'u' },
+  uint16: { size: 2, kind: 'u' },
+  int: { size: 4, kind: 'i' },
+  int32: { size: 4, kind: 'i' },
+  uint: { size: 4, kind: 'u' },
+  uint32: { size: 4, kind: 'u' },
+  float: { size: 4, kind: 'f' },
+  float32: { size: 4, kind: 'f' },
+  double: { size: 8, kind: 'f' },
+  float64: { size: 8, kind: 'f' },
 };
 
 type PlyFormat = 'ascii' | 'binary_little_endian' | 'binary_big_endian';
@@ -87,8 +95,14 @@ function parseHeader(lines: string[]): PlyHeader {
         if (!el) throw bad(n, 'property before any element');
         if (el.properties.length >= MAX_PROPERTIES) throw bad(n, `more than ${MAX_PROPERTIES} properties`);
         if (words[1] === 'list') {
-          if (words.length !== 5 || !SCALARS[words[2]] || !SCALARS[words[3]] || SCALARS[words[2]].kind === 'f') throw bad(n, 'expected "property list <integer type> <type> <name>"');
-          el.properties.push({ name: words[4], type: 'list', size: 0, list: { countType: words[2], countSize: SCALARS[words[2]].size, itemType: words[3], itemSize: SCALARS[words[3]].size } });
+          if (words.length !== 5 || !SCALARS[words[2]] || !SCALARS[words[3]] || SCALARS[words[2]].kind === 'f')
+            throw bad(n, 'expected "property list <integer type> <type> <name>"');
+          el.properties.push({
+            name: words[4],
+            type: 'list',
+            size: 0,
+            list: { countType: words[2], countSize: SCALARS[words[2]].size, itemType: words[3], itemSize: SCALARS[words[3]].size },
+          });
         } else {
           if (words.length !== 3 || !SCALARS[words[1]]) throw bad(n, 'expected "property <type> <name>"');
           el.properties.push({ name: words[2], type: words[1], size: SCALARS[words[1]].size });
@@ -109,14 +123,29 @@ function parseHeader(lines: string[]): PlyHeader {
 function reader(type: string, littleEndian: boolean): (buf: Buffer, at: number) => number {
   const le = littleEndian;
   switch (type) {
-    case 'char': case 'int8': return (b, a) => b.readInt8(a);
-    case 'uchar': case 'uint8': return (b, a) => b[a];
-    case 'short': case 'int16': return le ? (b, a) => b.readInt16LE(a) : (b, a) => b.readInt16BE(a);
-    case 'ushort': case 'uint16': return le ? (b, a) => b.readUInt16LE(a) : (b, a) => b.readUInt16BE(a);
-    case 'int': case 'int32': return le ? (b, a) => b.readInt32LE(a) : (b, a) => b.readInt32BE(a);
-    case 'uint': case 'uint32': return le ? (b, a) => b.readUInt32LE(a) : (b, a) => b.readUInt32BE(a);
-    case 'float': case 'float32': return le ? (b, a) => b.readFloatLE(a) : (b, a) => b.readFloatBE(a);
-    default: return le ? (b, a) => b.readDoubleLE(a) : (b, a) => b.readDoubleBE(a);
+    case 'char':
+    case 'int8':
+      return (b, a) => b.readInt8(a);
+    case 'uchar':
+    case 'uint8':
+      return (b, a) => b[a];
+    case 'short':
+    case 'int16':
+      return le ? (b, a) => b.readInt16LE(a) : (b, a) => b.readInt16BE(a);
+    case 'ushort':
+    case 'uint16':
+      return le ? (b, a) => b.readUInt16LE(a) : (b, a) => b.readUInt16BE(a);
+    case 'int':
+    case 'int32':
+      return le ? (b, a) => b.readInt32LE(a) : (b, a) => b.readInt32BE(a);
+    case 'uint':
+    case 'uint32':
+      return le ? (b, a) => b.readUInt32LE(a) : (b, a) => b.readUInt32BE(a);
+    case 'float':
+    case 'float32':
+      return le ? (b, a) => b.readFloatLE(a) : (b, a) => b.readFloatBE(a);
+    default:
+      return le ? (b, a) => b.readDoubleLE(a) : (b, a) => b.readDoubleBE(a);
   }
 }
 
@@ -243,7 +272,8 @@ class BinaryWalker {
       }
       this.p += 1;
       if (this.p === el.properties.length) {
-        if (this.skip > 0) this.rowEndPending = true; // the row ends once its list items have passed
+        if (this.skip > 0)
+          this.rowEndPending = true; // the row ends once its list items have passed
         else this.endRow();
       }
     }
@@ -311,7 +341,10 @@ class AsciiWalker {
       this.onLine(this.carry);
       if (this.error && this.e < this.elements.length) {
         const el = this.elements[this.e];
-        this.error = fail('truncated', `PLY ascii payload ends inside ${el.name} row ${this.row} of ${el.count} (its last line is cut short): truncated`);
+        this.error = fail(
+          'truncated',
+          `PLY ascii payload ends inside ${el.name} row ${this.row} of ${el.count} (its last line is cut short): truncated`,
+        );
       }
     }
     this.carry = '';
@@ -332,7 +365,10 @@ class AsciiWalker {
       if (prop.list) {
         const n = Number(tokens[t]);
         if (!Number.isInteger(n) || n < 0) {
-          this.error = fail('corrupt', `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}): list length "${tokens[t] ?? ''}" is not a count`);
+          this.error = fail(
+            'corrupt',
+            `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}): list length "${tokens[t] ?? ''}" is not a count`,
+          );
           return;
         }
         t += 1 + n;
@@ -341,12 +377,18 @@ class AsciiWalker {
       }
     }
     if (t !== tokens.length) {
-      this.error = fail('corrupt', `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}) has ${tokens.length} values where its properties need ${t}`);
+      this.error = fail(
+        'corrupt',
+        `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}) has ${tokens.length} values where its properties need ${t}`,
+      );
       return;
     }
     for (const tok of tokens) {
       if (Number.isNaN(Number(tok)) && !/^[-+]?(nan|inf(inity)?)$/i.test(tok)) {
-        this.error = fail('corrupt', `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}) has a non-numeric value "${tok.slice(0, 40)}"`);
+        this.error = fail(
+          'corrupt',
+          `PLY ascii ${el.name} row ${this.row} (payload line ${this.line}) has a non-numeric value "${tok.slice(0, 40)}"`,
+        );
         return;
       }
     }
@@ -420,9 +462,13 @@ class PlySession implements ProbeSession {
     if (!this.header || !this.walker) {
       const invalid = this.collector.invalid;
       if (invalid) {
-        throw fail('unreadable_header', `PLY header line ${invalid.index + 1} is not a header line ("${invalid.line.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}")`);
+        throw fail(
+          'unreadable_header',
+          `PLY header line ${invalid.index + 1} is not a header line ("${invalid.line.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}")`,
+        );
       }
-      if (this.collector.overflow) throw fail('unreadable_header', `PLY header has no end_header line within its first ${MAX_HEADER_BYTES / MiB} MiB`);
+      if (this.collector.overflow)
+        throw fail('unreadable_header', `PLY header has no end_header line within its first ${MAX_HEADER_BYTES / MiB} MiB`);
       throw fail('truncated', `PLY file of ${this.input.size} bytes ends inside its header (no end_header line): truncated`);
     }
     const { header, walker } = this;
@@ -432,7 +478,10 @@ class PlySession implements ProbeSession {
       // Fixed-size rows: the payload length follows from the counts alone.
       const expected = header.elements.reduce((s, el) => s + el.count * el.rowSize!, 0);
       if (headerBytes + expected > this.input.size) {
-        throw fail('truncated', `PLY header declares ${describe()} (${big(expected)} bytes of ${header.format} payload after the ${headerBytes}-byte header) but the file has only ${this.input.size} bytes: truncated`);
+        throw fail(
+          'truncated',
+          `PLY header declares ${describe()} (${big(expected)} bytes of ${header.format} payload after the ${headerBytes}-byte header) but the file has only ${this.input.size} bytes: truncated`,
+        );
       }
     }
     if (walker instanceof AsciiWalker) walker.end();
@@ -443,7 +492,10 @@ class PlySession implements ProbeSession {
     if (!walker.done()) {
       const { e, row } = walker.cursor();
       const el = header.elements[e];
-      throw fail('truncated', `PLY header declares ${describe()} but the payload ends in ${el ? `${el.name} row ${row} of ${el.count}` : 'the middle of a row'} (file of ${this.input.size} bytes): truncated`);
+      throw fail(
+        'truncated',
+        `PLY header declares ${describe()} but the payload ends in ${el ? `${el.name} row ${row} of ${el.count}` : 'the middle of a row'} (file of ${this.input.size} bytes): truncated`,
+      );
     }
     const faces = header.elements.find((el) => el.name === 'face' || el.name === 'tristrips');
     const vertices = header.elements.find((el) => el.name === 'vertex');
@@ -455,7 +507,9 @@ class PlySession implements ProbeSession {
       elements: header.elements.map((el) => ({
         name: el.name,
         count: el.count,
-        properties: el.properties.map((p) => (p.list ? { name: p.name, type: 'list', countType: p.list.countType, itemType: p.list.itemType } : { name: p.name, type: p.type })),
+        properties: el.properties.map((p) =>
+          p.list ? { name: p.name, type: 'list', countType: p.list.countType, itemType: p.list.itemType } : { name: p.name, type: p.type },
+        ),
       })),
       vertexCount: vertices?.count ?? 0,
       faceCount: faces?.count ?? 0,

@@ -71,22 +71,25 @@ describe('rinexProbe', () => {
       expect(result.bbox).toEqual([lon, lat, lon, lat]);
     });
 
-    it.each([7, 1 << 20])('describes a RINEX 2.11 file (2 lines per satellite, 13 satellites over 2 lines) with %i-byte chunks', async (chunkSize) => {
-      const result = await runProbe(rinexProbe, bytes(v2), { chunkSize });
-      expect(result.timeRange).toEqual({ start: '2026-01-15T23:59:30.000Z', end: '2026-01-16T00:00:30.000Z' });
-      expect(result.metadata).toMatchObject({
-        version: '2.11',
-        satelliteSystem: { code: 'G', name: 'GPS' },
-        markerName: 'PROBE',
-        receiver: { number: '', type: 'TRIMBLE NETR9', version: '5.45' },
-        observationTypes: { G: ['C1', 'L1', 'L2', 'P2', 'P1', 'D1', 'D2', 'S1'] },
-        intervalSeconds: 30,
-        epochs: 3,
-        eventEpochs: 1,
-        satellites: 13,
-        satellitesClaimed: 13,
-      });
-    });
+    it.each([7, 1 << 20])(
+      'describes a RINEX 2.11 file (2 lines per satellite, 13 satellites over 2 lines) with %i-byte chunks',
+      async (chunkSize) => {
+        const result = await runProbe(rinexProbe, bytes(v2), { chunkSize });
+        expect(result.timeRange).toEqual({ start: '2026-01-15T23:59:30.000Z', end: '2026-01-16T00:00:30.000Z' });
+        expect(result.metadata).toMatchObject({
+          version: '2.11',
+          satelliteSystem: { code: 'G', name: 'GPS' },
+          markerName: 'PROBE',
+          receiver: { number: '', type: 'TRIMBLE NETR9', version: '5.45' },
+          observationTypes: { G: ['C1', 'L1', 'L2', 'P2', 'P1', 'D1', 'D2', 'S1'] },
+          intervalSeconds: 30,
+          epochs: 3,
+          eventEpochs: 1,
+          satellites: 13,
+          satellitesClaimed: 13,
+        });
+      },
+    );
 
     it('follows a RINEX 2 event that redefines the observation types (and so the lines per satellite)', async () => {
       const event = '                            4  1\n' + `${'     4    C1    L1    L2    P2'.padEnd(60)}${'# / TYPES OF OBSERV'.padEnd(20)}\n`;
@@ -107,7 +110,10 @@ describe('rinexProbe', () => {
 
   describe('files this probe must not accept', () => {
     it('says plainly that Hatanaka-compressed files are not readable here', async () => {
-      const crinex = '1.0                 COMPACT RINEX FORMAT                    CRINEX VERS   / TYPE\n' + 'RNX2CRX ver.4.0.7                       15-Jan-26 12:00     CRINEX PROG / DATE\n' + v3;
+      const crinex =
+        '1.0                 COMPACT RINEX FORMAT                    CRINEX VERS   / TYPE\n' +
+        'RNX2CRX ver.4.0.7                       15-Jan-26 12:00     CRINEX PROG / DATE\n' +
+        v3;
       await expectProbeFailure(rinexProbe, bytes(crinex), 'unsupported', /Hatanaka-compressed .*CRX2RNX/);
     });
 
@@ -118,7 +124,13 @@ describe('rinexProbe', () => {
 
     it('reports a file cut inside an epoch as truncated', async () => {
       const cut = v3.slice(0, v3.lastIndexOf('E11'));
-      await expectProbeFailure(rinexProbe, bytes(cut), 'truncated', /ends inside the epoch at line 31, which declares 4 satellites; 2 complete epochs before it/, { chunkSize: 7 });
+      await expectProbeFailure(
+        rinexProbe,
+        bytes(cut),
+        'truncated',
+        /ends inside the epoch at line 31, which declares 4 satellites; 2 complete epochs before it/,
+        { chunkSize: 7 },
+      );
     });
 
     it('reports a file cut between epochs as truncated when the header says observations go on', async () => {
@@ -143,15 +155,30 @@ describe('rinexProbe', () => {
     });
 
     it('rejects a header whose satellite count or first observation time lies', async () => {
-      await expectProbeFailure(rinexProbe, bytes(withHeader(v3, '# OF SATELLITES', '     2')), 'corrupt', /claims 2 satellites \(# OF SATELLITES\) but the epochs list 4/);
+      await expectProbeFailure(
+        rinexProbe,
+        bytes(withHeader(v3, '# OF SATELLITES', '     2')),
+        'corrupt',
+        /claims 2 satellites \(# OF SATELLITES\) but the epochs list 4/,
+      );
       const later = withHeader(v2, 'TIME OF FIRST OBS', '  2026     1    16     0     0    0.0000000     GPS');
-      await expectProbeFailure(rinexProbe, bytes(later), 'corrupt', /start at 2026-01-16T00:00:00.000Z \(TIME OF FIRST OBS\) but the file has 3 epochs/);
+      await expectProbeFailure(
+        rinexProbe,
+        bytes(later),
+        'corrupt',
+        /start at 2026-01-16T00:00:00.000Z \(TIME OF FIRST OBS\) but the file has 3 epochs/,
+      );
     });
 
     it('rejects epochs going back in time and lines that are not epochs', async () => {
       const backwards = v3.replace('> 2026 01 15 10 00  2.0000000', '> 2026 01 15 09 00  2.0000000');
       await expectProbeFailure(rinexProbe, bytes(backwards), 'corrupt', /epoch 2026-01-15T09:00:02.000Z comes before the previous one/);
-      await expectProbeFailure(rinexProbe, bytes(`${v2}this is not an epoch\n`), 'corrupt', /line 57 should start an epoch but is not a valid RINEX 2 epoch line/);
+      await expectProbeFailure(
+        rinexProbe,
+        bytes(`${v2}this is not an epoch\n`),
+        'corrupt',
+        /line 57 should start an epoch but is not a valid RINEX 2 epoch line/,
+      );
     });
 
     it('rejects binary data in the body', async () => {

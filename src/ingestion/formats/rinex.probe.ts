@@ -68,7 +68,7 @@ function headerTime(line: string): { ms: number; system: string } | undefined {
   const parts = [col(line, 0, 6), col(line, 6, 12), col(line, 12, 18), col(line, 18, 24), col(line, 24, 30), col(line, 30, 43)].map(num);
   if (parts.some((p) => p === undefined)) return undefined;
   const [y, mo, d, h, mi, s] = parts as number[];
-  const ms = utcMs(y!, mo!, d!, h!, mi!, s!);
+  const ms = utcMs(y, mo, d, h, mi, s);
   return ms === undefined ? undefined : { ms, system: col(line, 48, 51) };
 }
 
@@ -97,7 +97,7 @@ function parseEpochV3(line: string): EpochLine | undefined {
   return { ms, flag, count, satellites: [] };
 }
 
-const V2_EPOCH = /^ [ \d]\d [ \d]\d [ \d]\d [ \d]\d [ \d]\d[ \d]{2}\d\.\d{7}  [0-6][ \d]{2}\d/;
+const V2_EPOCH = /^ [ \d]\d [ \d]\d [ \d]\d [ \d]\d [ \d]\d[ \d]{2}\d\.\d{7} {2}[0-6][ \d]{2}\d/;
 const V2_EVENT = /^ {28}[2-5][ \d]{2}\d/;
 
 /** v2 epoch line: ` yy mm dd hh mm ss.sssssss  f nn` then up to 12 satellites (A1,I2). */
@@ -105,7 +105,14 @@ function parseEpochV2(line: string): EpochLine | undefined {
   let ms: number | undefined;
   if (V2_EPOCH.test(line)) {
     const yy = Number(line.slice(1, 3));
-    ms = utcMs(yy >= 80 ? 1900 + yy : 2000 + yy, Number(line.slice(4, 6)), Number(line.slice(7, 9)), Number(line.slice(10, 12)), Number(line.slice(13, 15)), Number(line.slice(15, 26)));
+    ms = utcMs(
+      yy >= 80 ? 1900 + yy : 2000 + yy,
+      Number(line.slice(4, 6)),
+      Number(line.slice(7, 9)),
+      Number(line.slice(10, 12)),
+      Number(line.slice(13, 15)),
+      Number(line.slice(15, 26)),
+    );
     if (ms === undefined) return undefined;
   } else if (!V2_EVENT.test(line)) {
     return undefined;
@@ -126,7 +133,7 @@ function satelliteList(line: string): string[] {
 
 /** `G 7`, ` 07` and `G07` are the same satellite (blank system = GPS in v2). */
 function normaliseSatellite(raw: string): string {
-  const system = raw[0] === ' ' ? 'G' : raw[0]!;
+  const system = raw[0] === ' ' ? 'G' : raw[0];
   return `${system}${raw.slice(1).trim().padStart(2, '0')}`;
 }
 
@@ -139,7 +146,9 @@ type State =
   | { kind: 'records'; left: number; epochLine: number; declared: number; observations: boolean };
 
 class RinexSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'RINEX' }, (line, n) => this.line(line, n));
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'RINEX' }, (line, n) => {
+    this.line(line, n);
+  });
   private state: State = { kind: 'header' };
   private version = 0;
   private readonly meta: Record<string, unknown> = {};
@@ -166,10 +175,14 @@ class RinexSession extends GuardedSession {
 
   private line(line: string, n: number): void {
     switch (this.state.kind) {
-      case 'header':
-        return this.headerLine(line, n);
-      case 'epoch':
-        return this.epochLine(line, n);
+      case 'header': {
+        this.headerLine(line, n);
+        return;
+      }
+      case 'epoch': {
+        this.epochLine(line, n);
+        return;
+      }
       case 'satellites': {
         for (const sat of satelliteList(line)) this.seeSatellite(sat);
         const left = this.state.left - 1;
@@ -205,7 +218,10 @@ class RinexSession extends GuardedSession {
   }
 
   private headerLine(line: string, n: number): void {
-    if (n === 1) return this.firstLine(line);
+    if (n === 1) {
+      this.firstLine(line);
+      return;
+    }
     if (n > MAX_HEADER_LINES) {
       throw new ProbeError('corrupt', `no END OF HEADER within the first ${MAX_HEADER_LINES} lines`);
     }
@@ -302,7 +318,8 @@ class RinexSession extends GuardedSession {
   private v2TypesLine(body: string, n: number): void {
     const count = num(col(body, 0, 6));
     if (count !== undefined) {
-      if (!Number.isInteger(count) || count < 1 || count > 999) throw new ProbeError('corrupt', `line ${n}: invalid number of observation types '${col(body, 0, 6)}'`);
+      if (!Number.isInteger(count) || count < 1 || count > 999)
+        throw new ProbeError('corrupt', `line ${n}: invalid number of observation types '${col(body, 0, 6)}'`);
       this.v2Types = { declared: count, types: [] };
     }
     if (!this.v2Types) throw new ProbeError('corrupt', `line ${n}: observation types continue a list that was never started`);
@@ -334,7 +351,8 @@ class RinexSession extends GuardedSession {
 
   private endOfHeader(): void {
     if (this.version < 3) {
-      if (!this.v2Types || this.v2Types.types.length === 0) throw new ProbeError('corrupt', 'the header lists no observation types (# / TYPES OF OBSERV)');
+      if (!this.v2Types || this.v2Types.types.length === 0)
+        throw new ProbeError('corrupt', 'the header lists no observation types (# / TYPES OF OBSERV)');
       if (this.v2Types.types.length !== this.v2Types.declared) {
         throw new ProbeError('corrupt', `the header declares ${this.v2Types.declared} observation types but lists ${this.v2Types.types.length}`);
       }
@@ -342,8 +360,9 @@ class RinexSession extends GuardedSession {
     } else {
       if (this.v3Declared.size === 0) throw new ProbeError('corrupt', 'the header lists no observation types (SYS / # / OBS TYPES)');
       for (const [system, declared] of this.v3Declared) {
-        const listed = this.observationTypes[system]!.length;
-        if (listed !== declared) throw new ProbeError('corrupt', `the header declares ${declared} observation types for system ${system} but lists ${listed}`);
+        const listed = this.observationTypes[system].length;
+        if (listed !== declared)
+          throw new ProbeError('corrupt', `the header declares ${declared} observation types for system ${system} but lists ${listed}`);
       }
     }
     this.headerDone = true;
@@ -384,7 +403,10 @@ class RinexSession extends GuardedSession {
   private countEpoch(ms: number | undefined, n: number): void {
     if (ms === undefined) throw new ProbeError('corrupt', `line ${n}: observation epoch without a date`);
     if (this.lastEpoch !== undefined && ms < this.lastEpoch) {
-      throw new ProbeError('corrupt', `line ${n}: epoch ${new Date(ms).toISOString()} comes before the previous one (${new Date(this.lastEpoch).toISOString()})`);
+      throw new ProbeError(
+        'corrupt',
+        `line ${n}: epoch ${new Date(ms).toISOString()} comes before the previous one (${new Date(this.lastEpoch).toISOString()})`,
+      );
     }
     this.epochs += 1;
     this.lastEpochLine = n;
@@ -419,16 +441,25 @@ class RinexSession extends GuardedSession {
       throw new ProbeError('corrupt', `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the file has ${read}`);
     }
     if (this.firstObs && first > this.firstObs.ms + TIME_TOLERANCE_MS) {
-      throw new ProbeError('corrupt', `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the first of the file's ${read} is later`);
+      throw new ProbeError(
+        'corrupt',
+        `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the first of the file's ${read} is later`,
+      );
     }
     if (this.lastObs && last > this.lastObs.ms + TIME_TOLERANCE_MS) {
       throw new ProbeError('corrupt', `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file has ${read}`);
     }
     if (this.lastObs && last < this.lastObs.ms - TIME_TOLERANCE_MS) {
-      throw new ProbeError('truncated', `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file stops after ${read}`);
+      throw new ProbeError(
+        'truncated',
+        `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file stops after ${read}`,
+      );
     }
     if (this.satellitesClaimed !== undefined && this.satellites.size > this.satellitesClaimed) {
-      throw new ProbeError('corrupt', `the header claims ${plural(this.satellitesClaimed, 'satellite')} (# OF SATELLITES) but the epochs list ${this.satellites.size}`);
+      throw new ProbeError(
+        'corrupt',
+        `the header claims ${plural(this.satellitesClaimed, 'satellite')} (# OF SATELLITES) but the epochs list ${this.satellites.size}`,
+      );
     }
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
     return {

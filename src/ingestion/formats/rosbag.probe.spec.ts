@@ -35,8 +35,25 @@ const CONNECTIONS = [
 
 /** Messages by chunk: [connection, time in ms after BASE]. Chunk 1: 0-450 ms, chunk 2: 500-900 ms. */
 const CHUNKS: Array<Array<[number, number]>> = [
-  [[1, 0], [0, 50], [1, 100], [1, 200], [0, 250], [1, 300], [1, 400], [0, 450]],
-  [[1, 500], [1, 600], [0, 650], [1, 700], [1, 800], [0, 850], [1, 900]],
+  [
+    [1, 0],
+    [0, 50],
+    [1, 100],
+    [1, 200],
+    [0, 250],
+    [1, 300],
+    [1, 400],
+    [0, 450],
+  ],
+  [
+    [1, 500],
+    [1, 600],
+    [0, 650],
+    [1, 700],
+    [1, 800],
+    [0, 850],
+    [1, 900],
+  ],
 ];
 
 const connectionRecord = (c: (typeof CONNECTIONS)[number]) =>
@@ -71,11 +88,20 @@ function buildBag(lies: BagLies = {}): Buffer {
     const indexRecords = [...index].map(([conn, entries]) =>
       record([op(4), field('ver', u32(1)), field('conn', u32(conn)), field('count', u32(entries.length))], Buffer.concat(entries)),
     );
-    const counts = [...index].map(([conn, entries]) => Buffer.concat([u32(conn), u32(entries.length + (i === 0 && conn === 1 ? (lies.extraInfoCount ?? 0) : 0))]));
+    const counts = [...index].map(([conn, entries]) =>
+      Buffer.concat([u32(conn), u32(entries.length + (i === 0 && conn === 1 ? (lies.extraInfoCount ?? 0) : 0))]),
+    );
     const times = messages.map(([, ms]) => ms);
     infos.push(
       record(
-        [op(6), field('ver', u32(1)), field('chunk_pos', u64(offset)), field('start_time', time(Math.min(...times))), field('end_time', time(Math.max(...times))), field('count', u32(index.size))],
+        [
+          op(6),
+          field('ver', u32(1)),
+          field('chunk_pos', u64(offset)),
+          field('start_time', time(Math.min(...times))),
+          field('end_time', time(Math.max(...times))),
+          field('count', u32(index.size)),
+        ],
         Buffer.concat(counts),
       ),
     );
@@ -83,7 +109,12 @@ function buildBag(lies: BagLies = {}): Buffer {
     offset += chunk.length + indexRecords.reduce((a, b) => a + b.length, 0);
   });
   const indexPos = lies.indexPos ? lies.indexPos(offset) : offset;
-  const headerFields = Buffer.concat([op(3), field('index_pos', u64(indexPos)), field('conn_count', u32(CONNECTIONS.length)), field('chunk_count', u32(lies.chunkCount ?? CHUNKS.length))]);
+  const headerFields = Buffer.concat([
+    op(3),
+    field('index_pos', u64(indexPos)),
+    field('conn_count', u32(CONNECTIONS.length)),
+    field('chunk_count', u32(lies.chunkCount ?? CHUNKS.length)),
+  ]);
   // The bag header record is padded with spaces to 4096 bytes.
   const header = record([headerFields], Buffer.alloc(4096 - 8 - headerFields.length, 0x20));
   return Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), header, ...parts, ...CONNECTIONS.map(connectionRecord), ...infos]);
@@ -136,7 +167,13 @@ describe('rosbagProbe', () => {
     it('reports a bag cut before its index as truncated, checking the index position first', async () => {
       const bag = buildBag();
       const cut = bag.subarray(0, 13 + 4096 + 300);
-      await expectProbeFailure(rosbagProbe, cut, 'truncated', /says its index starts at byte \d+ but the file has 4409 bytes; 0 complete chunks came before the cut/, { chunkSize: 7 });
+      await expectProbeFailure(
+        rosbagProbe,
+        cut,
+        'truncated',
+        /says its index starts at byte \d+ but the file has 4409 bytes; 0 complete chunks came before the cut/,
+        { chunkSize: 7 },
+      );
     });
 
     it('reports a bag that was never closed (index position 0) as truncated', async () => {
@@ -155,11 +192,21 @@ describe('rosbagProbe', () => {
     });
 
     it('rejects an index whose message counts do not match the chunk', async () => {
-      await expectProbeFailure(rosbagProbe, buildBag({ extraInfoCount: 4 }), 'corrupt', /the index says the first chunk holds 12 messages but it holds 8/);
+      await expectProbeFailure(
+        rosbagProbe,
+        buildBag({ extraInfoCount: 4 }),
+        'corrupt',
+        /the index says the first chunk holds 12 messages but it holds 8/,
+      );
     });
 
     it('rejects an index position that does not point at a record', async () => {
-      await expectProbeFailure(rosbagProbe, buildBag({ indexPos: (real) => real + 3 }), 'corrupt', /index position \(byte \d+\) does not point at a record/);
+      await expectProbeFailure(
+        rosbagProbe,
+        buildBag({ indexPos: (real) => real + 3 }),
+        'corrupt',
+        /index position \(byte \d+\) does not point at a record/,
+      );
     });
 
     it('rejects an absurd record header length and garbage after the magic', async () => {
@@ -172,7 +219,12 @@ describe('rosbagProbe', () => {
     });
 
     it('refuses other bag versions with a plain message', async () => {
-      await expectProbeFailure(rosbagProbe, Buffer.from('#ROSBAG V1.2\n' + 'x'.repeat(100)), 'unsupported', /only ROS bag format 2.0 is read; this file starts with '#ROSBAG V1/);
+      await expectProbeFailure(
+        rosbagProbe,
+        Buffer.from('#ROSBAG V1.2\n' + 'x'.repeat(100)),
+        'unsupported',
+        /only ROS bag format 2.0 is read; this file starts with '#ROSBAG V1/,
+      );
     });
   });
 
@@ -187,7 +239,9 @@ describe('rosbagProbe', () => {
 
     it('recognises a rosbag2 database but not any SQLite file', () => {
       expect(ros2SqliteProbe.sniff(db3)).toBe(true);
-      expect(ros2SqliteProbe.sniff(Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.from('CREATE TABLE gpkg_contents(')]))).toBe(false);
+      expect(ros2SqliteProbe.sniff(Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.from('CREATE TABLE gpkg_contents(')]))).toBe(
+        false,
+      );
       expect(ros2SqliteProbe.sniff(buildBag())).toBe(false);
     });
 
@@ -223,7 +277,13 @@ describe('rosbagProbe', () => {
         ['/turtle2/cmd_vel', 208],
         ['/turtle1/cmd_vel', 357],
       ]);
-      expect(result.metadata.connections).toContainEqual({ id: 4, topic: '/turtle1/pose', type: 'turtlesim/Pose', md5sum: '863b248d5016ca62ea2e895ae5265cf9', messageCount: 1344 });
+      expect(result.metadata.connections).toContainEqual({
+        id: 4,
+        topic: '/turtle1/pose',
+        type: 'turtlesim/Pose',
+        md5sum: '863b248d5016ca62ea2e895ae5265cf9',
+        messageCount: 1344,
+      });
     });
   });
 });

@@ -68,12 +68,16 @@ let decompressors: Promise<Decompressors> | undefined;
 function loadDecompressors(): Promise<Decompressors> {
   decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => {
     const guard = (name: string, fn: (b: Uint8Array, size: number) => Uint8Array) => (buffer: Uint8Array, size: number) => {
-      if (size > MAX_IN_MEMORY) throw new ProbeError('unsupported', `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_IN_MEMORY)} this probe holds`);
+      if (size > MAX_IN_MEMORY)
+        throw new ProbeError(
+          'unsupported',
+          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_IN_MEMORY)} this probe holds`,
+        );
       return fn(buffer, size);
     };
     return {
       lz4: guard('lz4', (b, size) => lz4(b, size)),
-      bz2: guard('bz2', (b, size) => handlers.bz2!(b, BigInt(size))),
+      bz2: guard('bz2', (b, size) => handlers.bz2(b, BigInt(size))),
     };
   });
   return decompressors;
@@ -232,7 +236,10 @@ class RosbagSession extends GuardedSession {
     if (this.state === 'magic' || !this.bag) throw new ProbeError('truncated', 'the file ends before the end of its bag header');
     const { indexPos, connCount, chunkCount } = this.bag;
     if (indexPos === 0) {
-      throw new ProbeError('truncated', 'the bag header has no index position: the recording was not closed properly (rosbag reindex can rebuild the index)');
+      throw new ProbeError(
+        'truncated',
+        'the bag header has no index position: the recording was not closed properly (rosbag reindex can rebuild the index)',
+      );
     }
     if (indexPos >= size) {
       // A chunk whose data the file cut is counted from its header on: it is not complete.
@@ -245,18 +252,18 @@ class RosbagSession extends GuardedSession {
     const midRecord = this.state !== 'headerLen' || this.lenFill !== 0;
     if (midRecord) throw new ProbeError('truncated', `the file ends inside the record that starts at byte ${this.recordStart}`);
     if (!this.indexAligned) throw new ProbeError('corrupt', `the bag header's index position (byte ${indexPos}) does not point at a record`);
-    if (this.chunks !== chunkCount) throw new ProbeError('corrupt', `the bag header says ${plural(chunkCount, 'chunk')} but the file holds ${this.chunks}`);
-    if (this.chunkInfos !== chunkCount) throw new ProbeError('corrupt', `the index lists ${plural(this.chunkInfos, 'chunk')} but the bag header says ${chunkCount}`);
+    if (this.chunks !== chunkCount)
+      throw new ProbeError('corrupt', `the bag header says ${plural(chunkCount, 'chunk')} but the file holds ${this.chunks}`);
+    if (this.chunkInfos !== chunkCount)
+      throw new ProbeError('corrupt', `the index lists ${plural(this.chunkInfos, 'chunk')} but the bag header says ${chunkCount}`);
     if (this.indexConnections !== connCount) {
       throw new ProbeError('corrupt', `the bag header says ${plural(connCount, 'connection')} but its index lists ${this.indexConnections}`);
     }
-    if (size - indexPos > MAX_IN_MEMORY) throw new ProbeError('unsupported', `the index section is ${mib(size - indexPos)}, more than the ${mib(MAX_IN_MEMORY)} this probe reads`);
+    if (size - indexPos > MAX_IN_MEMORY)
+      throw new ProbeError('unsupported', `the index section is ${mib(size - indexPos)}, more than the ${mib(MAX_IN_MEMORY)} this probe reads`);
 
     const decompress = await loadDecompressors();
-    const bag = new Bag(
-      { read: async (offset, length) => this.input.read(offset, length), size: () => size },
-      { decompress, parse: false },
-    );
+    const bag = new Bag({ read: async (offset, length) => this.input.read(offset, length), size: () => size }, { decompress, parse: false });
     try {
       await bag.open();
     } catch (error) {
@@ -321,7 +328,10 @@ class RosbagSession extends GuardedSession {
       throw new ProbeError('unsupported', `chunks are compressed with '${first.compression}', which this probe cannot read`);
     }
     // The library reads from the chunk to the next one (or to the end of the file): bound it to the chunk's span.
-    const reader = new Bag({ read: async (offset, length) => this.input.read(offset, Math.min(length, span)), size: () => this.input.size }, { decompress, parse: false });
+    const reader = new Bag(
+      { read: async (offset, length) => this.input.read(offset, Math.min(length, span)), size: () => this.input.size },
+      { decompress, parse: false },
+    );
     const expected = info.connections.reduce((a, c) => a + c.count, 0);
     let messages;
     try {
@@ -334,7 +344,10 @@ class RosbagSession extends GuardedSession {
       );
     } catch (error) {
       if (error instanceof ProbeError) throw error;
-      throw new ProbeError('corrupt', `the first chunk (byte ${info.chunkPosition}) cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ProbeError(
+        'corrupt',
+        `the first chunk (byte ${info.chunkPosition}) cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (messages.length !== expected) {
       throw new ProbeError('corrupt', `the index says the first chunk holds ${plural(expected, 'message')} but it holds ${messages.length}`);

@@ -29,7 +29,9 @@ describe('spatialProbes', () => {
         },
       }),
     };
-    await expect(assertSurvivesMutations(fragile, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), { runs: 50 })).rejects.toThrow(/Property failed[\s\S]*Counterexample/);
+    await expect(assertSurvivesMutations(fragile, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]), { runs: 50 })).rejects.toThrow(
+      /Property failed[\s\S]*Counterexample/,
+    );
   });
 
   it('claims each kind of file with exactly one probe', () => {
@@ -56,7 +58,14 @@ describe('spatialProbes', () => {
     for (const bytes of others) expect(claimants(bytes)).toEqual([]);
   });
 
-  for (const [name, id] of [['karma.mp4', 'mp4'], ['autzen_trim.laz', 'las'], ['bunny.ply', 'ply'], ['car6.pcd', 'pcd'], ['bunnyInt32.e57', 'e57'], ['BoxTextured.glb', 'gltf']]) {
+  for (const [name, id] of [
+    ['karma.mp4', 'mp4'],
+    ['autzen_trim.laz', 'las'],
+    ['bunny.ply', 'ply'],
+    ['car6.pcd', 'pcd'],
+    ['bunnyInt32.e57', 'e57'],
+    ['BoxTextured.glb', 'gltf'],
+  ]) {
     describeSample(name, (path) => {
       it(`is claimed by the ${id} probe only`, () => {
         expect(claimants(readFileSync(path))).toEqual([id]);

@@ -72,7 +72,12 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 export function wgs84BBox(minLon: number, minLat: number, maxLon: number, maxLat: number): BBox | undefined {
   const ok =
     [minLon, minLat, maxLon, maxLat].every(Number.isFinite) &&
-    minLon >= -180 && maxLon <= 180 && minLat >= -90 && maxLat <= 90 && minLon <= maxLon && minLat <= maxLat;
+    minLon >= -180 &&
+    maxLon <= 180 &&
+    minLat >= -90 &&
+    maxLat <= 90 &&
+    minLon <= maxLon &&
+    minLat <= maxLat;
   return ok ? [minLon, minLat, maxLon, maxLat] : undefined;
 }
 
@@ -158,4 +163,9 @@ export class TextHeaderCollector {
 }
 
 /** Plain decimal for messages about huge declared sizes (no 1e+21 notation). */
-export const big = (n: number | bigint): string => (typeof n === 'bigint' ? n.toString() : Number.isSafeInteger(n) ? String(n) : n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }));
+export const big = (n: number | bigint): string =>
+  typeof n === 'bigint'
+    ? n.toString()
+    : Number.isSafeInteger(n)
+      ? String(n)
+      : n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 });

@@ -27,35 +27,40 @@ describe('srtProbe', () => {
     });
 
     it('refuses film subtitles, a timing line without the block number, and binary data', () => {
-      expect(srtProbe.sniff(Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n\n2\n00:00:05,000 --> 00:00:06,000\nNorth.\n'))).toBe(false);
+      expect(srtProbe.sniff(Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n\n2\n00:00:05,000 --> 00:00:06,000\nNorth.\n'))).toBe(
+        false,
+      );
       expect(srtProbe.sniff(Buffer.from('00:00:00,000 --> 00:00:00,033\n[latitude: 1] [longitude: 2]\n'))).toBe(false);
       expect(srtProbe.sniff(Buffer.concat([fixture.subarray(0, 100), Buffer.from([0, 159, 146, 150])]))).toBe(false);
     });
   });
 
   describe('good sidecars', () => {
-    it.each([7, 100, 1 << 20])('describes a Mini-style sidecar (no fix in the first frames, a "longtitude" typo) with %i-byte chunks', async (chunkSize) => {
-      const result = await runProbe(srtProbe, fixture, { chunkSize });
-      expect(result).toEqual({
-        format: 'dji-srt',
-        modality: 'telemetry',
-        // Local time of the aircraft: no zone designator, on purpose.
-        timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
-        bbox: [14.4994, 46.05, 14.5, 46.0503],
-        durationSeconds: 0.198,
-        metadata: {
-          frames: 6,
-          framesWithPosition: 4,
-          framesWithoutPosition: 2,
-          framesOutOfSequence: 0,
-          timelineSeconds: { start: 0, end: 0.198 },
-          altitudeRangeMeters: { min: 301.25, max: 306.25 },
-          relativeAltitudeRangeMeters: { min: 1.5, max: 6.5 },
-          fields: ['iso', 'shutter', 'fnum', 'ev', 'color_md', 'focal_len', 'latitude', 'longitude', 'rel_alt', 'ct', 'longtitude'],
-          clock: 'aircraft local time; the file names no time zone',
-        },
-      });
-    });
+    it.each([7, 100, 1 << 20])(
+      'describes a Mini-style sidecar (no fix in the first frames, a "longtitude" typo) with %i-byte chunks',
+      async (chunkSize) => {
+        const result = await runProbe(srtProbe, fixture, { chunkSize });
+        expect(result).toEqual({
+          format: 'dji-srt',
+          modality: 'telemetry',
+          // Local time of the aircraft: no zone designator, on purpose.
+          timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+          bbox: [14.4994, 46.05, 14.5, 46.0503],
+          durationSeconds: 0.198,
+          metadata: {
+            frames: 6,
+            framesWithPosition: 4,
+            framesWithoutPosition: 2,
+            framesOutOfSequence: 0,
+            timelineSeconds: { start: 0, end: 0.198 },
+            altitudeRangeMeters: { min: 301.25, max: 306.25 },
+            relativeAltitudeRangeMeters: { min: 1.5, max: 6.5 },
+            fields: ['iso', 'shutter', 'fnum', 'ev', 'color_md', 'focal_len', 'latitude', 'longitude', 'rel_alt', 'ct', 'longtitude'],
+            clock: 'aircraft local time; the file names no time zone',
+          },
+        });
+      },
+    );
 
     it('reads GPS(lon,lat,alt) as longitude first (Phantom style) with its dotted date', async () => {
       const result = await runProbe(srtProbe, Buffer.from(phantom), { chunkSize: 7 });
@@ -69,7 +74,11 @@ describe('srtProbe', () => {
       expect(result.bbox).toEqual([8.6499, 53.1665, 8.6501, 53.1667]);
       expect(result.timeRange).toBeUndefined();
       expect(result.durationSeconds).toBe(0.08);
-      expect(result.metadata).toMatchObject({ frames: 2, altitudeRangeMeters: { min: 18, max: 19 }, relativeAltitudeRangeMeters: { min: 6.1, max: 6.5 } });
+      expect(result.metadata).toMatchObject({
+        frames: 2,
+        altitudeRangeMeters: { min: 18, max: 19 },
+        relativeAltitudeRangeMeters: { min: 6.1, max: 6.5 },
+      });
     });
   });
 
@@ -95,7 +104,12 @@ describe('srtProbe', () => {
 
     it('rejects a position off the globe and a file of plain subtitles', async () => {
       const offGlobe = text.replace('[latitude: 46.050300]', '[latitude: 146.050300]');
-      await expectProbeFailure(srtProbe, Buffer.from(offGlobe), 'corrupt', /block 6 \(line 31\) gives latitude 146.0503, longitude 14.4994: not a position on Earth/);
+      await expectProbeFailure(
+        srtProbe,
+        Buffer.from(offGlobe),
+        'corrupt',
+        /block 6 \(line 31\) gives latitude 146.0503, longitude 14.4994: not a position on Earth/,
+      );
       // skipSniff: the sniffer would already refuse it; the session must not describe it either.
       const film = Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n');
       await expectProbeFailure(srtProbe, film, 'corrupt', /none of the 1 block carries DJI telemetry/, { skipSniff: true });
@@ -105,7 +119,12 @@ describe('srtProbe', () => {
       const binary = Buffer.concat([fixture, Buffer.from('\r\n7\r\n'), Buffer.from([0xff, 0x00, 0x12])]);
       // skipSniff: as if the binary tail lay beyond the 64 KiB head the sniffer sees.
       await expectProbeFailure(srtProbe, binary, 'corrupt', /NUL byte/, { skipSniff: true });
-      await expectProbeFailure(srtProbe, Buffer.concat([fixture, Buffer.from('\r\n\x89PNG garbage\r\n')]), 'corrupt', /line 37 should number a subtitle block/);
+      await expectProbeFailure(
+        srtProbe,
+        Buffer.concat([fixture, Buffer.from('\r\n\x89PNG garbage\r\n')]),
+        'corrupt',
+        /line 37 should number a subtitle block/,
+      );
     });
   });
 

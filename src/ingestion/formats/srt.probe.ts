@@ -42,7 +42,9 @@ function localDateTime(text: string): number | undefined {
 const localIso = (ms: number) => new Date(ms).toISOString().replace('Z', '');
 
 class SrtSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'DJI SRT' }, (line, n) => this.line(line, n));
+  private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'DJI SRT' }, (line, n) => {
+    this.line(line, n);
+  });
   private state: State = 'number';
   private blockLine = 0;
   private blockNumber = 0;
@@ -80,12 +82,16 @@ class SrtSession extends GuardedSession {
         return;
       case 'timing': {
         const m = TIMING.exec(line);
-        if (!m) throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) has no valid 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line`);
+        if (!m)
+          throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) has no valid 'hh:mm:ss,mmm --> hh:mm:ss,mmm' line`);
         this.blockStart = timelineMs(m, 1);
         const end = timelineMs(m, 5);
         if (end < this.blockStart) throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) ends before it starts`);
         if (this.blockStart < this.previousStart) {
-          throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) starts before the previous block: the timeline goes backwards`);
+          throw new ProbeError(
+            'corrupt',
+            `block ${this.blockNumber} (line ${this.blockLine}) starts before the previous block: the timeline goes backwards`,
+          );
         }
         this.previousStart = this.blockStart;
         this.timelineStart ??= this.blockStart;
@@ -119,7 +125,7 @@ class SrtSession extends GuardedSession {
   }
 
   private telemetry(text: string): void {
-    for (const m of text.matchAll(/\[\s*([A-Za-z_]+)\s*:/g)) if (this.fields.size < 64) this.fields.add(m[1]!.toLowerCase());
+    for (const m of text.matchAll(/\[\s*([A-Za-z_]+)\s*:/g)) if (this.fields.size < 64) this.fields.add(m[1].toLowerCase());
     let lat: number | undefined;
     let lon: number | undefined;
     let alt: number | undefined;
@@ -142,7 +148,10 @@ class SrtSession extends GuardedSession {
     if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
     if (lat !== undefined && lon !== undefined && !(lat === 0 && lon === 0)) {
       if (!this.bbox.add(lon, lat)) {
-        throw new ProbeError('corrupt', `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`);
+        throw new ProbeError(
+          'corrupt',
+          `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`,
+        );
       }
     } else {
       // 0,0 is what the aircraft writes before it has a fix.
@@ -159,25 +168,33 @@ class SrtSession extends GuardedSession {
   protected complete(): ProbeResult {
     this.lines.end();
     if (this.state === 'timing') {
-      throw new ProbeError('truncated', `the file ends after the number of block ${this.blockNumber}; ${plural(this.frames, 'complete frame')} before it`);
+      throw new ProbeError(
+        'truncated',
+        `the file ends after the number of block ${this.blockNumber}; ${plural(this.frames, 'complete frame')} before it`,
+      );
     }
     if (this.state === 'text') {
       // A block opened with <font> ends with </font>; other styles give no such clue, beyond a cut last line.
       const unclosed = /<font/i.test(this.blockText) && !/<\/font>/i.test(this.blockText);
       if (unclosed || this.blockTextLines === 0) {
-        throw new ProbeError('truncated', `the file ends inside block ${this.blockNumber} (line ${this.blockLine}); ${plural(this.frames, 'complete frame')} before it`);
+        throw new ProbeError(
+          'truncated',
+          `the file ends inside block ${this.blockNumber} (line ${this.blockLine}); ${plural(this.frames, 'complete frame')} before it`,
+        );
       }
       this.endBlock();
     }
     if (this.frames === 0) throw new ProbeError('corrupt', 'the file holds no subtitle block');
-    if (this.framesWithTelemetry === 0) throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
-    const timeRange = this.firstDate !== undefined && this.lastDate !== undefined ? { start: localIso(this.firstDate), end: localIso(this.lastDate) } : undefined;
+    if (this.framesWithTelemetry === 0)
+      throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
+    const timeRange =
+      this.firstDate !== undefined && this.lastDate !== undefined ? { start: localIso(this.firstDate), end: localIso(this.lastDate) } : undefined;
     return {
       format: 'dji-srt',
       modality: 'telemetry',
       timeRange,
       bbox: this.bbox.bbox,
-      durationSeconds: ((this.timelineEnd - (this.timelineStart ?? 0)) / 1000),
+      durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
       metadata: {
         frames: this.frames,
         framesWithPosition: this.bbox.count,
@@ -201,7 +218,7 @@ export const srtProbe: FormatProbe = {
     if (text === undefined) return false;
     const lines = headLines(text, head.length).slice(0, 40);
     const first = lines.findIndex((l) => l.trim() !== '');
-    if (first === -1 || lines[first]!.trim() !== '1' || !TIMING.test(lines[first + 1]?.trim() ?? '')) return false;
+    if (first === -1 || lines[first].trim() !== '1' || !TIMING.test(lines[first + 1]?.trim() ?? '')) return false;
     return DJI_MARKERS.test(lines.join('\n'));
   },
   open(_input: ProbeInput): ProbeSession {

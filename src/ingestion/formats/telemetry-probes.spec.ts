@@ -16,7 +16,13 @@ async function smallMcap(): Promise<Buffer> {
   await writer.start({ profile: '', library: 'telemetry-probes.spec' });
   const channel = await writer.registerChannel({ topic: '/t', messageEncoding: 'json', schemaId: 0, metadata: new Map() });
   for (let i = 0; i < 20; i += 1) {
-    await writer.addMessage({ channelId: channel, sequence: i, logTime: BigInt(i), publishTime: BigInt(i), data: new TextEncoder().encode(`{"i":${i}}`) });
+    await writer.addMessage({
+      channelId: channel,
+      sequence: i,
+      logTime: BigInt(i),
+      publishTime: BigInt(i),
+      data: new TextEncoder().encode(`{"i":${i}}`),
+    });
   }
   await writer.end();
   return Buffer.from(buffer.get());
@@ -64,7 +70,12 @@ const FOREIGN: Array<[string, Buffer]> = [
   ['gzip', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(200, 5)])],
   ['LAS', Buffer.concat([Buffer.from('LASF'), noise(400, 6)])],
   ['PLY', Buffer.from('ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nend_header\n1\n2\n')],
-  ['PCD', Buffer.from('# .PCD v0.7 - Point Cloud Data file format\nVERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH 1\nHEIGHT 1\nPOINTS 1\nDATA ascii\n1 2 3\n')],
+  [
+    'PCD',
+    Buffer.from(
+      '# .PCD v0.7 - Point Cloud Data file format\nVERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH 1\nHEIGHT 1\nPOINTS 1\nDATA ascii\n1 2 3\n',
+    ),
+  ],
   ['glTF JSON', Buffer.from('{\n  "asset": { "version": "2.0" }\n}\n')],
   ['MP4', Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), noise(100, 8)])],
   ['KML', Buffer.from('<?xml version="1.0"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark/></kml>\n')],
@@ -151,7 +162,9 @@ describe('telemetryProbes', () => {
       };
       // Without the wrapper the leak passes as a ProbeError; with it, the property fails.
       await expect(assertSurvivesMutations(leaky, Buffer.from('abcdefgh'), { runs: 5 })).resolves.toBeUndefined();
-      await expect(assertSurvivesMutations(strict(leaky), Buffer.from('abcdefgh'), { runs: 5 })).rejects.toThrow(/Property failed[\s\S]*Counterexample/);
+      await expect(assertSurvivesMutations(strict(leaky), Buffer.from('abcdefgh'), { runs: 5 })).rejects.toThrow(
+        /Property failed[\s\S]*Counterexample/,
+      );
     });
 
     // Random byte edits (header first) and cuts, driven exactly like the driver; sniffing is skipped on purpose.

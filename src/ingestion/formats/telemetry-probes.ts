@@ -14,4 +14,14 @@ import { srtProbe } from './srt.probe.js';
  * with telemetry words), GPX (root element), NMEA (checksummed sentences), JSON Lines (a JSON object per line), and
  * CSV (any table with a header row) last.
  */
-export const telemetryProbes: FormatProbe[] = [mcapProbe, rosbagProbe, ros2SqliteProbe, rinexProbe, srtProbe, gpxProbe, nmeaProbe, jsonlProbe, csvProbe];
+export const telemetryProbes: FormatProbe[] = [
+  mcapProbe,
+  rosbagProbe,
+  ros2SqliteProbe,
+  rinexProbe,
+  srtProbe,
+  gpxProbe,
+  nmeaProbe,
+  jsonlProbe,
+  csvProbe,
+];

@@ -28,7 +28,20 @@ describe('parseIsoTime', () => {
   });
 
   it('refuses dates off the calendar, bad times, junk and years outside 1980-2100', () => {
-    for (const text of ['2023-02-29', '2026-13-01', '2026-04-31', '2026-01-01T24:00', '2026-01-01T10:60', '2026-01-01T10:00:00Q', '2026-01-01T10:00:00Z junk', '1970-01-01T00:00:00Z', '2150-01-01', 'yesterday', '', '2026/01/01']) {
+    for (const text of [
+      '2023-02-29',
+      '2026-13-01',
+      '2026-04-31',
+      '2026-01-01T24:00',
+      '2026-01-01T10:60',
+      '2026-01-01T10:00:00Q',
+      '2026-01-01T10:00:00Z junk',
+      '1970-01-01T00:00:00Z',
+      '2150-01-01',
+      'yesterday',
+      '',
+      '2026/01/01',
+    ]) {
       expect([text, parseIsoTime(text)]).toEqual([text, undefined]);
     }
   });

@@ -347,7 +347,7 @@ export function parseIsoTime(text: string): number | undefined {
   const d = digitsAt(s, 8, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || s[4] !== '-' || s[7] !== '-') return undefined;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-  if (d > DAYS_IN_MONTH[mo - 1]! + (mo === 2 && leap ? 1 : 0)) return undefined;
+  if (d > DAYS_IN_MONTH[mo - 1] + (mo === 2 && leap ? 1 : 0)) return undefined;
   let h = 0;
   let mi = 0;
   let sec = 0;
@@ -416,7 +416,7 @@ export function parseTimestamp(value: unknown, unit?: EpochUnit): number | undef
 export function unitFromName(name: string): EpochUnit | undefined {
   const m = /(?:^|[_\-\s(\[])(s|sec|secs|seconds|ms|millis|milliseconds|us|micros|microseconds|ns|nanos|nanoseconds)[)\]]?$/i.exec(name);
   if (!m) return undefined;
-  const u = m[1]!.toLowerCase();
+  const u = m[1].toLowerCase();
   if (u.startsWith('n')) return 'ns';
   if (u === 'us' || u.startsWith('micro')) return 'us';
   if (u === 'ms' || u.startsWith('milli')) return 'ms';
@@ -424,7 +424,22 @@ export function unitFromName(name: string): EpochUnit | undefined {
 }
 
 /** Field names that hold the time of a row, best first. */
-const TIME_NAMES = ['timestamp', 'time', 'ts', 'datetime', 'date_time', 'utc', 'gps_time', 'gpstime', 'time_utc', 'utc_time', 'timestamp_utc', 'recorded_at', 'created_at', 'date'];
+const TIME_NAMES = [
+  'timestamp',
+  'time',
+  'ts',
+  'datetime',
+  'date_time',
+  'utc',
+  'gps_time',
+  'gpstime',
+  'time_utc',
+  'utc_time',
+  'timestamp_utc',
+  'recorded_at',
+  'created_at',
+  'date',
+];
 
 /** Index of the best time field among `names`, or -1. */
 export function pickTimeField(names: readonly string[]): number {
@@ -438,7 +453,10 @@ export function pickTimeField(names: readonly string[]): number {
 }
 
 function tokens(name: string): string[] {
-  return name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return name
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 }
 
 /** Index of the latitude and longitude fields among `names` (lat|latitude, lon|lng|long|longitude), or -1. */

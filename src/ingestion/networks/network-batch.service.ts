@@ -60,7 +60,9 @@ export class NetworkBatchService {
         response.rejected.push(outcome.rejected);
       }
     }
-    this.logger.log(`network ${slug} batch ${batch.batchId}: ${response.accepted} accepted, ${response.duplicates} duplicates, ${response.rejected.length} rejected`);
+    this.logger.log(
+      `network ${slug} batch ${batch.batchId}: ${response.accepted} accepted, ${response.duplicates} duplicates, ${response.rejected.length} rejected`,
+    );
     return response;
   }
 

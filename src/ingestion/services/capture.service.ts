@@ -49,7 +49,10 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
 /** Keeps a safe base name: no directories, no characters that break object keys or headers. */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 200);
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
   return cleaned || 'capture';
 }
 

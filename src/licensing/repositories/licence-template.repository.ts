@@ -10,7 +10,7 @@ export class LicenceTemplateRepository {
 
   // TypeORM's deep-partial type does not see through the JSON terms column; the row is complete.
   async insert(template: LicenceTemplateEntity): Promise<void> {
-    await this.templates.insert(template as QueryDeepPartialEntity<LicenceTemplateEntity>);
+    await this.templates.insert(template);
   }
 
   listActive(): Promise<LicenceTemplateEntity[]> {

@@ -26,7 +26,16 @@ export class LicenceTemplateService {
 
   async create(dto: CreateLicenceTemplateDto): Promise<LicenceTemplateResponse> {
     const now = new Date();
-    const template = { id: randomUUID(), slug: dto.slug, name: dto.name, terms: dto.terms, fullText: dto.text, active: true, createdAt: now, updatedAt: now };
+    const template = {
+      id: randomUUID(),
+      slug: dto.slug,
+      name: dto.name,
+      terms: dto.terms,
+      fullText: dto.text,
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
       await this.templates.insert(template);
     } catch (error) {
@@ -46,7 +55,10 @@ export class LicenceTemplateService {
     if (narrowed) {
       const widenings = wideningsOf(template.terms, narrowed);
       if (widenings.length > 0) {
-        throw new LicensingException(LicensingErrorCode.TERMS_WIDEN_TEMPLATE, `licenceTerms may only narrow ${template.slug}: ${widenings.join('; ')}`);
+        throw new LicensingException(
+          LicensingErrorCode.TERMS_WIDEN_TEMPLATE,
+          `licenceTerms may only narrow ${template.slug}: ${widenings.join('; ')}`,
+        );
       }
     }
     return { templateId: template.id, slug: template.slug, name: template.name, text: template.fullText, terms: narrowed ?? template.terms };

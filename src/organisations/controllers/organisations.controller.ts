@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
@@ -60,7 +68,11 @@ export class OrganisationsController {
   @ApiNoContentResponse({ description: 'Removed; their access to the organisation and its orders ends now' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Only owners and admins remove members; only owners remove owners' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The organisation would have no owner left' })
-  removeMember(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Param('userId', new ParseUUIDPipe()) userId: string): Promise<void> {
+  removeMember(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('userId', new ParseUUIDPipe()) userId: string,
+  ): Promise<void> {
     return this.organisations.removeMember(user, id, userId);
   }
 

@@ -60,7 +60,8 @@ export class OrganisationService {
     await this.dataSource.transaction(async (manager) => {
       const actor = await this.lockAsManager(user, organisationId, manager);
       if (dto.role === 'owner' && actor !== 'owner') throw this.forbidden('Only an owner can add another owner');
-      if (!userId) throw new OrganisationException(OrganisationErrorCode.USER_NOT_FOUND, `No account with email ${dto.email}; they must register first`);
+      if (!userId)
+        throw new OrganisationException(OrganisationErrorCode.USER_NOT_FOUND, `No account with email ${dto.email}; they must register first`);
       if (await this.organisations.findMembership(organisationId, userId, manager)) {
         throw new OrganisationException(OrganisationErrorCode.ALREADY_MEMBER, `${dto.email} is already a member; change their role instead`);
       }
@@ -74,7 +75,8 @@ export class OrganisationService {
     await this.dataSource.transaction(async (manager) => {
       const actor = await this.lockAsManager(user, organisationId, manager);
       const target = await this.member(organisationId, memberId, manager);
-      if ((dto.role === 'owner' || target.role === 'owner') && actor !== 'owner') throw this.forbidden('Only an owner can grant or take away the owner role');
+      if ((dto.role === 'owner' || target.role === 'owner') && actor !== 'owner')
+        throw this.forbidden('Only an owner can grant or take away the owner role');
       if (target.role === dto.role) return;
       if (target.role === 'owner') await this.keepAnOwner(organisationId, manager);
       await this.organisations.updateRole(organisationId, memberId, dto.role, manager);
@@ -142,14 +144,18 @@ export class OrganisationService {
 
   private async member(organisationId: string, userId: string, manager: EntityManager): Promise<OrganisationMemberEntity> {
     const member = await this.organisations.findMembership(organisationId, userId, manager);
-    if (!member) throw new OrganisationException(OrganisationErrorCode.MEMBER_NOT_FOUND, `User ${userId} is not a member of organisation ${organisationId}`);
+    if (!member)
+      throw new OrganisationException(OrganisationErrorCode.MEMBER_NOT_FOUND, `User ${userId} is not a member of organisation ${organisationId}`);
     return member;
   }
 
   /** Called, under the organisation's lock, before an owner stops being one. */
   private async keepAnOwner(organisationId: string, manager: EntityManager): Promise<void> {
     if ((await this.organisations.countOwners(organisationId, manager)) <= 1) {
-      throw new OrganisationException(OrganisationErrorCode.LAST_OWNER, `Organisation ${organisationId} must keep at least one owner; make someone else owner first`);
+      throw new OrganisationException(
+        OrganisationErrorCode.LAST_OWNER,
+        `Organisation ${organisationId} must keep at least one owner; make someone else owner first`,
+      );
     }
   }
 

@@ -58,7 +58,15 @@ export class AnchorService {
       throw new ProvenanceException(ProvenanceErrorCode.INVALID_CUSTODY_ENTRY, 'actorId must be 1-64 characters of [A-Za-z0-9_-]');
     }
     const reference = getAddressDecoder().decode(randomBytes(32));
-    const inserted = await this.anchors.insertIfAbsent(manager, { id: randomUUID(), datasetId, version, merkleRoot, memo, reference, requestedBy: actorId });
+    const inserted = await this.anchors.insertIfAbsent(manager, {
+      id: randomUUID(),
+      datasetId,
+      version,
+      merkleRoot,
+      memo,
+      reference,
+      requestedBy: actorId,
+    });
     if (!inserted) {
       const existing = await this.anchors.findByVersion(datasetId, version, manager);
       if (existing && existing.merkleRoot !== merkleRoot) {
@@ -69,7 +77,12 @@ export class AnchorService {
       }
       return;
     }
-    await this.jobs.enqueue('provenance.anchor', { datasetId, version }, { dedupeKey: anchorJobKey(datasetId, version), maxAttempts: ANCHOR_MAX_ATTEMPTS }, manager);
+    await this.jobs.enqueue(
+      'provenance.anchor',
+      { datasetId, version },
+      { dedupeKey: anchorJobKey(datasetId, version), maxAttempts: ANCHOR_MAX_ATTEMPTS },
+      manager,
+    );
   }
 
   /** Every requested anchor of the dataset, by version. */
@@ -84,7 +97,10 @@ export class AnchorService {
       throw new ProvenanceException(ProvenanceServiceErrorCode.ANCHOR_NOT_FOUND, `version ${version} of dataset ${datasetId} has no anchor`);
     }
     if (anchor.status !== 'confirmed' || anchor.signature === null) {
-      throw new ProvenanceException(ProvenanceServiceErrorCode.ANCHOR_PENDING, `the anchor of version ${version} of dataset ${datasetId} is not on-chain yet`);
+      throw new ProvenanceException(
+        ProvenanceServiceErrorCode.ANCHOR_PENDING,
+        `the anchor of version ${version} of dataset ${datasetId} is not on-chain yet`,
+      );
     }
     const memo = await this.ledger.findMemo(toSignature(anchor.signature));
     return { signature: anchor.signature, memo, matches: memo === anchor.memo };

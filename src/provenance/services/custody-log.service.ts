@@ -31,9 +31,7 @@ export class CustodyLogService {
   async append(manager: EntityManager, entry: CustodyAppend): Promise<CustodyRecord> {
     await this.records.lockDataset(manager, entry.datasetId);
     const previous = await this.records.findLast(manager, entry.datasetId);
-    const record = ProvenanceException.wrap(() =>
-      appendCustodyRecord(previous, { ...entry, at: new Date().toISOString() }),
-    );
+    const record = ProvenanceException.wrap(() => appendCustodyRecord(previous, { ...entry, at: new Date().toISOString() }));
     try {
       await this.records.insert(manager, record);
     } catch (error) {

@@ -26,7 +26,11 @@ export class SplitsController {
   @ApiOkResponse({ type: SplitProofResponse })
   @ApiForbiddenResponse({ type: ErrorBody, description: "Another payee's proof" })
   @ApiNotFoundResponse({ type: ErrorBody })
-  proof(@Param('splitId', new ParseUUIDPipe()) splitId: string, @Query() query: SplitProofQuery, @CurrentUser() caller: AuthUser): Promise<SplitProofResponse> {
+  proof(
+    @Param('splitId', new ParseUUIDPipe()) splitId: string,
+    @Query() query: SplitProofQuery,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<SplitProofResponse> {
     return this.splits.proof(splitId, query.contributor, caller);
   }
 }

@@ -13,10 +13,18 @@ export class PayoutResponse {
   @ApiProperty({ enum: ['USD', 'USDC'] })
   currency: 'USD' | 'USDC';
 
-  @ApiProperty({ type: String, nullable: true, description: 'The Solana transaction signature (USDC), or the Stripe transfer ids, comma-separated, one per sale paid (Stripe)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The Solana transaction signature (USDC), or the Stripe transfer ids, comma-separated, one per sale paid (Stripe)',
+  })
   txSignature: string | null;
 
-  @ApiProperty({ enum: ['paid', 'sending', 'pending', 'held'], description: 'sending: its transaction or transfer is retried (job or next run); pending: waits for Stripe to be configured; held: not payable (see reason)' })
+  @ApiProperty({
+    enum: ['paid', 'sending', 'pending', 'held'],
+    description:
+      'sending: its transaction or transfer is retried (job or next run); pending: waits for Stripe to be configured; held: not payable (see reason)',
+  })
   status: 'paid' | 'sending' | 'pending' | 'held';
 
   @ApiProperty({ type: String, nullable: true })

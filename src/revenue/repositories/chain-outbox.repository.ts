@@ -52,7 +52,10 @@ export class ChainOutboxRepository {
 
   /** Whether a send started less than `seconds` ago, by the database's clock. */
   async sentWithin(table: ChainOutboxTable, id: string, seconds: number): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`, [id, seconds]);
+    const [row] = await this.dataSource.query(`SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`, [
+      id,
+      seconds,
+    ]);
     return row?.recent === true;
   }
 

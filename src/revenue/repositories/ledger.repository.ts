@@ -88,8 +88,19 @@ export class LedgerRepository {
          SELECT l.* FROM unnest($6::uuid[], $7::int[], $8::text[], $9::uuid[], $10::text[], $11::bigint[]) AS l (entry_id, line, account, owner_id, currency, amount)
          WHERE l.entry_id IN (SELECT id FROM entries))
        SELECT id FROM entries`,
-      [entries.map((e) => e.id), entries.map((e) => e.kind), entries.map((e) => e.orderId ?? null), entries.map((e) => e.payoutId ?? null), entries.map((e) => e.description),
-        pgTextArray(entryIds), pgIntegerArray(indexes), pgTextArray(accounts), pgTextArray(owners), pgTextArray(currencies), pgIntegerArray(amounts)],
+      [
+        entries.map((e) => e.id),
+        entries.map((e) => e.kind),
+        entries.map((e) => e.orderId ?? null),
+        entries.map((e) => e.payoutId ?? null),
+        entries.map((e) => e.description),
+        pgTextArray(entryIds),
+        pgIntegerArray(indexes),
+        pgTextArray(accounts),
+        pgTextArray(owners),
+        pgTextArray(currencies),
+        pgIntegerArray(amounts),
+      ],
     );
     return new Set(inserted.map((row) => row.id));
   }
@@ -119,7 +130,9 @@ export class LedgerRepository {
 
   /** Positive payable balances, per owner, account and currency, that have no payout open (sending or pending). */
   async payableWithoutOpenPayout(manager?: EntityManager): Promise<PayableBalance[]> {
-    const rows: { owner_id: string; account: PayableAccount; currency: SplitCurrency; balance: string }[] = await (manager ?? this.dataSource.manager).query(
+    const rows: { owner_id: string; account: PayableAccount; currency: SplitCurrency; balance: string }[] = await (
+      manager ?? this.dataSource.manager
+    ).query(
       `SELECT l.owner_id, l.account, l.currency, sum(l.amount)::text AS balance
        FROM revenue_ledger_lines l
        WHERE l.account IN ('curator_payable', 'contributor_payable')

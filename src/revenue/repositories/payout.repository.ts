@@ -104,17 +104,37 @@ export class PayoutRepository {
       await manager.query(
         `INSERT INTO revenue_payout_batches (id, run_id, memo, reference, lookup_table)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])`,
-        [batches.map((b) => b.id), batches.map((b) => b.runId), batches.map((b) => b.memo), batches.map((b) => b.reference), batches.map((b) => b.lookupTable)],
+        [
+          batches.map((b) => b.id),
+          batches.map((b) => b.runId),
+          batches.map((b) => b.memo),
+          batches.map((b) => b.reference),
+          batches.map((b) => b.lookupTable),
+        ],
       );
     }
     if (payouts.length === 0) return;
-    const column = <K extends Exclude<keyof PayoutRow, 'txSignature'>>(key: K) => payouts.map((p) => (typeof p[key] === 'bigint' ? String(p[key]) : p[key]));
+    const column = <K extends Exclude<keyof PayoutRow, 'txSignature'>>(key: K) =>
+      payouts.map((p) => (typeof p[key] === 'bigint' ? String(p[key]) : p[key]));
     await manager.query(
       `INSERT INTO revenue_payouts (id, run_id, batch_id, payee_id, account, currency, amount, method, destination, pay_currency, pay_amount, status, reason)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[],
                             $11::bigint[], $12::text[], $13::text[])`,
-      [column('id'), column('runId'), column('batchId'), column('payeeId'), column('account'), column('currency'), column('amount'), column('method'),
-        column('destination'), column('payCurrency'), column('payAmount'), column('status'), column('reason')],
+      [
+        column('id'),
+        column('runId'),
+        column('batchId'),
+        column('payeeId'),
+        column('account'),
+        column('currency'),
+        column('amount'),
+        column('method'),
+        column('destination'),
+        column('payCurrency'),
+        column('payAmount'),
+        column('status'),
+        column('reason'),
+      ],
     );
   }
 
@@ -142,7 +162,9 @@ export class PayoutRepository {
   }
 
   async batchLookupTable(batchId: string): Promise<string | null> {
-    const rows: { lookup_table: string | null }[] = await this.dataSource.query(`SELECT lookup_table FROM revenue_payout_batches WHERE id = $1`, [batchId]);
+    const rows: { lookup_table: string | null }[] = await this.dataSource.query(`SELECT lookup_table FROM revenue_payout_batches WHERE id = $1`, [
+      batchId,
+    ]);
     return rows[0]?.lookup_table ?? null;
   }
 
@@ -218,13 +240,18 @@ export class PayoutRepository {
   }
 
   async ofRun(runId: string): Promise<PayoutRow[]> {
-    const rows: RawPayout[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM revenue_payouts WHERE run_id = $1 ORDER BY payee_id, account, currency`, [runId]);
+    const rows: RawPayout[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM revenue_payouts WHERE run_id = $1 ORDER BY payee_id, account, currency`,
+      [runId],
+    );
     return rows.map(toPayout);
   }
 
   /** Batches not confirmed yet, oldest first: this run's and any an earlier run left behind. */
   async pendingBatchIds(): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM revenue_payout_batches WHERE status = 'pending' ORDER BY created_at, id`);
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM revenue_payout_batches WHERE status = 'pending' ORDER BY created_at, id`,
+    );
     return rows.map((row) => row.id);
   }
 

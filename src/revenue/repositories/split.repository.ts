@@ -34,8 +34,21 @@ export class SplitRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (order_id) DO NOTHING
        RETURNING id`,
-      [split.id, split.orderId, split.datasetId, split.version, split.buyerId, split.currency, split.gross.toString(), split.paymentReference,
-        split.platformFeeBps, split.curatorBps, split.merkleRoot, split.memo, split.reference],
+      [
+        split.id,
+        split.orderId,
+        split.datasetId,
+        split.version,
+        split.buyerId,
+        split.currency,
+        split.gross.toString(),
+        split.paymentReference,
+        split.platformFeeBps,
+        split.curatorBps,
+        split.merkleRoot,
+        split.memo,
+        split.reference,
+      ],
     );
     return rows.length === 1;
   }
@@ -87,14 +100,22 @@ export class SplitRepository {
 
   /** The user's rows (curator or contributor) over every split, oldest sale first. */
   async earningsOf(userId: string): Promise<EarningRow[]> {
-    const rows: { split_id: string; order_id: string; currency: EarningRow['currency']; role: SplitRole; leaf_index: number; amount: string; created_at: Date; refunded: boolean }[] =
-      await this.splits.query(
-        `SELECT r.split_id, s.order_id, s.currency, r.role, r.leaf_index, r.amount::text, s.created_at, s.refunded_at IS NOT NULL AS refunded
+    const rows: {
+      split_id: string;
+      order_id: string;
+      currency: EarningRow['currency'];
+      role: SplitRole;
+      leaf_index: number;
+      amount: string;
+      created_at: Date;
+      refunded: boolean;
+    }[] = await this.splits.query(
+      `SELECT r.split_id, s.order_id, s.currency, r.role, r.leaf_index, r.amount::text, s.created_at, s.refunded_at IS NOT NULL AS refunded
          FROM revenue_split_rows r JOIN revenue_splits s ON s.id = r.split_id
          WHERE r.user_id = $1
          ORDER BY s.created_at, s.id, r.role`,
-        [userId],
-      );
+      [userId],
+    );
     return rows.map((row) => ({
       splitId: row.split_id,
       orderId: row.order_id,

@@ -46,7 +46,8 @@ export class ExactlyOnceSenderService {
       let receipt = await this.ledger.findByReference(reference);
       if (receipt) {
         const memo = await this.ledger.findMemo(receipt.signature);
-        if (memo !== row.memo) throw new Error(`transaction ${receipt.signature} carries the reference of ${table} ${id} but records ${JSON.stringify(memo)}`);
+        if (memo !== row.memo)
+          throw new Error(`transaction ${receipt.signature} carries the reference of ${table} ${id} but records ${JSON.stringify(memo)}`);
         this.logger.log(`adopting ${receipt.signature}, landed by an earlier attempt, for ${table} ${id}`);
       } else {
         if (await this.outbox.sentWithin(table, id, this.ledger.landingWindowSeconds)) {

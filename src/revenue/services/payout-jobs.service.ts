@@ -31,7 +31,9 @@ export class PayoutJobsService implements OnModuleInit, OnApplicationBootstrap {
       run: async (job: ClaimedJob<'revenue.send-payout-batch'>) => {
         if ((await this.payouts.sendBatch(job.payload.batchId)) === 'busy') throw new Error('another worker is sending this batch');
       },
-      onFailed: async (job, error) => this.logger.error(`gave up sending payout batch ${job.payload.batchId}: ${error}`),
+      onFailed: async (job, error) => {
+        this.logger.error(`gave up sending payout batch ${job.payload.batchId}: ${error}`);
+      },
       retryDelaySeconds,
     });
     this.worker.register('revenue.payout-run', {
@@ -59,6 +61,10 @@ export class PayoutJobsService implements OnModuleInit, OnApplicationBootstrap {
     if (this.config.PAYOUT_INTERVAL_MINUTES === 0) return;
     const next = Math.max(slot + 1, Math.floor(Date.now() / this.intervalMs()) + 1);
     const delaySeconds = Math.max(0, Math.ceil((next * this.intervalMs() - Date.now()) / 1000));
-    await this.jobs.enqueue('revenue.payout-run', { slot: next }, { dedupeKey: `revenue.payout-run:${this.config.PAYOUT_INTERVAL_MINUTES}:${next}`, maxAttempts: 3, delaySeconds });
+    await this.jobs.enqueue(
+      'revenue.payout-run',
+      { slot: next },
+      { dedupeKey: `revenue.payout-run:${this.config.PAYOUT_INTERVAL_MINUTES}:${next}`, maxAttempts: 3, delaySeconds },
+    );
   }
 }

@@ -113,7 +113,11 @@ export class PayoutService {
     await this.chain.ensureTokenAccounts(usdcDestinations.map((wallet) => address(wallet)));
     const memoBytes = payoutMemo(runId).length;
     const plainCapacity = this.chain.usdcBatchCapacity(memoBytes, false);
-    const { tableOf, transactions: lookupTableTransactions } = await this.prepareLookupTables([...new Set(usdcDestinations)], memoBytes, plainCapacity);
+    const { tableOf, transactions: lookupTableTransactions } = await this.prepareLookupTables(
+      [...new Set(usdcDestinations)],
+      memoBytes,
+      plainCapacity,
+    );
 
     const held: PayoutOutcome[] = [];
     await this.dataSource.transaction(async (manager) => {
@@ -212,7 +216,10 @@ export class PayoutService {
     }
 
     let transactions = 0;
-    for (const group of packInto(wallets.filter((wallet) => !tableOf.has(wallet)), perTable)) {
+    for (const group of packInto(
+      wallets.filter((wallet) => !tableOf.has(wallet)),
+      perTable,
+    )) {
       if (group.length <= plain) break; // the last few go in plain batches: a table would cost more than it saves
       const table = await this.chain.createLookupTable([treasuryAccount, ...group.map((wallet) => accountOf.get(wallet)!)]);
       transactions += table.transactions;
@@ -258,7 +265,13 @@ export class PayoutService {
       const transferGroup = part.orderId ?? stripeTransferGroup(payout.runId);
       transferIds.push(
         (await this.stripe.findTransfer(payout.id, transferGroup)) ??
-          (await this.stripe.createTransfer({ payoutId: payout.id, orderId: part.orderId, amountCents: part.amount, destination: payout.destination, transferGroup })),
+          (await this.stripe.createTransfer({
+            payoutId: payout.id,
+            orderId: part.orderId,
+            amountCents: part.amount,
+            destination: payout.destination,
+            transferGroup,
+          })),
       );
     }
     await this.dataSource.transaction(async (manager) => {
@@ -282,11 +295,14 @@ export class PayoutService {
       'revenue_payout_batches',
       batchId,
       (reference, memo) =>
-        this.chain.transferUsdcBatch(payouts.map((p) => ({ to: address(p.destination), amount: p.payAmount })), {
-          memo,
-          reference,
-          lookupTable: lookupTable === null ? undefined : address(lookupTable),
-        }),
+        this.chain.transferUsdcBatch(
+          payouts.map((p) => ({ to: address(p.destination), amount: p.payAmount })),
+          {
+            memo,
+            reference,
+            lookupTable: lookupTable === null ? undefined : address(lookupTable),
+          },
+        ),
       async (manager, confirmation) => {
         const paid = await this.payouts.markBatchPaid(manager, batchId, confirmation.signature);
         await this.ledgerBook.post(manager, paid.map(payoutEntry));
@@ -307,7 +323,15 @@ export class PayoutService {
     const base = { payeeId: balance.ownerId, account: balance.account, currency: balance.currency, amount: balance.balance };
     const held = (reason: string | null): Plan => ({
       kind: 'held',
-      outcome: { payeeId: balance.ownerId, destination: null, amount: balance.balance, currency: balance.currency, status: 'held', txSignature: null, reason },
+      outcome: {
+        payeeId: balance.ownerId,
+        destination: null,
+        amount: balance.balance,
+        currency: balance.currency,
+        status: 'held',
+        txSignature: null,
+        reason,
+      },
     });
     if (balance.balance < this.threshold(balance.currency)) return held(null);
     if (method?.kind === 'stripe' && balance.currency === 'USD') {
@@ -317,7 +341,9 @@ export class PayoutService {
     }
     const wallet = method?.wallet ?? signInWallet;
     if (!wallet) {
-      return held(method ? 'USDC earnings are paid to a Solana wallet and this payee has none' : 'no payout method: set one with PUT /v1/me/payout-method');
+      return held(
+        method ? 'USDC earnings are paid to a Solana wallet and this payee has none' : 'no payout method: set one with PUT /v1/me/payout-method',
+      );
     }
     if (!isAddress(wallet)) return held(`payout wallet ${wallet} is not a Solana address`);
     const payAmount = balance.currency === 'USD' ? balance.balance * USDC_BASE_UNITS_PER_CENT : balance.balance;

@@ -75,7 +75,8 @@ export class RevenueService {
   /** Reads the version's frozen split inputs and the payees' wallets. REVENUE_SALE_NOT_SPLITTABLE when the version does not exist. */
   async prepareSale(datasetId: string, version: number): Promise<PreparedSale> {
     const inputs = await this.catalog.splitInputs(datasetId, version);
-    if (!inputs) throw new RevenueException(RevenueErrorCode.SALE_NOT_SPLITTABLE, `No published version ${version} of dataset ${datasetId} to split a sale of`);
+    if (!inputs)
+      throw new RevenueException(RevenueErrorCode.SALE_NOT_SPLITTABLE, `No published version ${version} of dataset ${datasetId} to split a sale of`);
     const ids = [inputs.curatorId, ...inputs.contributors.map((c) => c.contributorId)];
     const wallets = await this.users.walletsOf(ids);
     return {
@@ -96,7 +97,10 @@ export class RevenueService {
    */
   async recordSale(manager: EntityManager, sale: SaleFacts, prepared: PreparedSale): Promise<{ splitId: string }> {
     if (prepared.datasetId !== sale.datasetId || prepared.version !== sale.version) {
-      throw new RevenueException(RevenueErrorCode.SALE_MISMATCH, `Prepared for ${prepared.datasetId} v${prepared.version}, not the sold ${sale.datasetId} v${sale.version}`);
+      throw new RevenueException(
+        RevenueErrorCode.SALE_MISMATCH,
+        `Prepared for ${prepared.datasetId} v${prepared.version}, not the sold ${sale.datasetId} v${sale.version}`,
+      );
     }
     const existing = await this.splits.findByOrder(sale.orderId, manager);
     if (existing) return { splitId: existing.id };
@@ -124,7 +128,9 @@ export class RevenueService {
     // database inserts its lines: one turn of the event loop hands the statement to the socket. A bad leaf field
     // throws here and the caller's transaction rolls the entry back. A second recordSale of the same order in a
     // concurrent transaction waits on the entry's unique index, then posts nothing and answers the first split.
-    const posting = this.ledgerBook.post(manager, [{ id: randomUUID(), kind: 'sale', orderId: sale.orderId, description: `sale ${sale.paymentReference}`, lines }]);
+    const posting = this.ledgerBook.post(manager, [
+      { id: randomUUID(), kind: 'sale', orderId: sale.orderId, description: `sale ${sale.paymentReference}`, lines },
+    ]);
     posting.catch(() => undefined); // awaited below; only keeps a failure from counting as unhandled meanwhile
     await new Promise<void>((resolve) => setImmediate(resolve));
     const { rows, leaves } = orderSplitLeaves(splitId, sale.currency, parties);
@@ -148,7 +154,12 @@ export class RevenueService {
     });
     if (!inserted) return { splitId: (await this.splits.findByOrder(sale.orderId, manager))!.id };
     await this.splits.insertRows(manager, splitId, rows);
-    await this.jobs.enqueue('revenue.record-split', { splitId }, { dedupeKey: `revenue.record-split:${splitId}`, maxAttempts: SPLIT_RECORD_MAX_ATTEMPTS }, manager);
+    await this.jobs.enqueue(
+      'revenue.record-split',
+      { splitId },
+      { dedupeKey: `revenue.record-split:${splitId}`, maxAttempts: SPLIT_RECORD_MAX_ATTEMPTS },
+      manager,
+    );
     return { splitId };
   }
 

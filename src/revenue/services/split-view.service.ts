@@ -42,7 +42,9 @@ export class SplitViewService {
     if (!split) throw this.notFound(`split ${splitId}`);
     const rows = await this.splits.rowsOf(splitId);
     const wanted = contributor ?? caller.id;
-    const row = rows.find((r) => r.role === 'contributor' && (r.userId === wanted || r.payee === wanted)) ?? rows.find((r) => r.role === 'curator' && r.userId === wanted);
+    const row =
+      rows.find((r) => r.role === 'contributor' && (r.userId === wanted || r.payee === wanted)) ??
+      rows.find((r) => r.role === 'curator' && r.userId === wanted);
     const allowed = caller.role === Role.ADMIN || (row !== undefined && row.userId === caller.id);
     if (!row || !allowed) {
       if (caller.role !== Role.ADMIN && rows.every((r) => r.userId !== caller.id)) throw this.notFound(`split ${splitId}`);
@@ -69,7 +71,9 @@ export class SplitViewService {
   async earnings(caller: AuthUser): Promise<EarningResponse[]> {
     const earnings = await this.splits.earningsOf(caller.id);
     const paidOut = paidOutFlags(earnings, await this.payouts.paidTotals(caller.id));
-    const splits = new Map((await this.splits.findByIds([...new Set(earnings.map((e) => e.splitId))])).map((s) => [s.id, s] as [string, SplitEntity]));
+    const splits = new Map(
+      (await this.splits.findByIds([...new Set(earnings.map((e) => e.splitId))])).map((s) => [s.id, s] as [string, SplitEntity]),
+    );
     const proofsBySplit = new Map<string, Map<number, { leaf: string; proof: string[] }>>();
     for (const [splitId, split] of splits) {
       const wanted = earnings.filter((e) => e.splitId === splitId).map((e) => e.leafIndex);

@@ -1,23 +1,48 @@
 // Admin console, page-private: plain-words views of what a reviewer must check (licence, declarations, captures).
 import { h, formatBytes, formatDate, formatDuration, shorten } from './ui.js';
 
-const USES = { aiTraining: 'AI training', evaluation: 'evaluation', commercialUse: 'commercial use', redistribution: 'redistribution', derivativeMaps: 'derivative maps' };
+const USES = {
+  aiTraining: 'AI training',
+  evaluation: 'evaluation',
+  commercialUse: 'commercial use',
+  redistribution: 'redistribution',
+  derivativeMaps: 'derivative maps',
+};
 
 /** The licence terms in plain words; where the dataset narrows its template, says what the template allowed. */
 export function licenceTerms(terms, template) {
-  const uses = (t) => Object.entries(USES).filter(([key]) => t.permittedUses?.[key]).map(([, label]) => label).join(', ') || 'none';
+  const uses = (t) =>
+    Object.entries(USES)
+      .filter(([key]) => t.permittedUses?.[key])
+      .map(([, label]) => label)
+      .join(', ') || 'none';
   const rows = [
     ['Permitted uses', uses(terms), template && uses(template)],
-    ['Attribution', terms.attributionRequired ? 'required' : 'not required', template && (template.attributionRequired ? 'required' : 'not required')],
+    [
+      'Attribution',
+      terms.attributionRequired ? 'required' : 'not required',
+      template && (template.attributionRequired ? 'required' : 'not required'),
+    ],
     ['Territory', (terms.territory ?? []).join(', '), template && (template.territory ?? []).join(', ')],
-    ['Term', terms.termMonths === null ? 'perpetual' : `${terms.termMonths} months`, template && (template.termMonths === null ? 'perpetual' : `${template.termMonths} months`)],
+    [
+      'Term',
+      terms.termMonths === null ? 'perpetual' : `${terms.termMonths} months`,
+      template && (template.termMonths === null ? 'perpetual' : `${template.termMonths} months`),
+    ],
     ['Exclusive', terms.exclusive ? 'yes, one buyer only' : 'no', template && (template.exclusive ? 'yes, one buyer only' : 'no')],
-    ['Seats', terms.maxSeats === null ? 'unlimited' : String(terms.maxSeats), template && (template.maxSeats === null ? 'unlimited' : String(template.maxSeats))],
+    [
+      'Seats',
+      terms.maxSeats === null ? 'unlimited' : String(terms.maxSeats),
+      template && (template.maxSeats === null ? 'unlimited' : String(template.maxSeats)),
+    ],
   ];
   return h(
     'dl',
     { className: 'facts' },
-    rows.map(([label, value, base]) => [h('dt', {}, label), h('dd', {}, value, base !== undefined && base !== value ? [' ', h('span', { className: 'badge warn' }, `narrowed from: ${base}`)] : null)]),
+    rows.map(([label, value, base]) => [
+      h('dt', {}, label),
+      h('dd', {}, value, base !== undefined && base !== value ? [' ', h('span', { className: 'badge warn' }, `narrowed from: ${base}`)] : null),
+    ]),
   );
 }
 
@@ -45,11 +70,18 @@ export function splitPolicyText(policy, contributors = []) {
 }
 
 const signatureBadge = (valid) =>
-  valid === true ? h('span', { className: 'badge ok' }, 'device signature valid') : valid === false ? h('span', { className: 'badge bad' }, 'device signature INVALID') : h('span', { className: 'badge' }, 'unsigned');
+  valid === true
+    ? h('span', { className: 'badge ok' }, 'device signature valid')
+    : valid === false
+      ? h('span', { className: 'badge bad' }, 'device signature INVALID')
+      : h('span', { className: 'badge' }, 'unsigned');
 
 function metadataSummary(metadata) {
   const entries = Object.entries(metadata ?? {}).filter(([, v]) => v !== null && typeof v !== 'object');
-  return entries.slice(0, 6).map(([k, v]) => `${k}: ${v}`).join(', ');
+  return entries
+    .slice(0, 6)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
 }
 
 /** One row per capture; the detail cells (sha256, duration, time range, bbox) fill in from GET /v1/captures/:id. */
@@ -83,4 +115,15 @@ export function captureRow(capture) {
   return { row, fill };
 }
 
-export const CAPTURE_HEADERS = ['File', 'Modality / format', 'Size', 'Device signature', 'Status', 'Duration', 'Time range', 'Bounding box', 'SHA-256', 'Metadata'];
+export const CAPTURE_HEADERS = [
+  'File',
+  'Modality / format',
+  'Size',
+  'Device signature',
+  'Status',
+  'Duration',
+  'Time range',
+  'Bounding box',
+  'SHA-256',
+  'Metadata',
+];

@@ -30,7 +30,25 @@ function render() {
         { className: 'card', role: 'alert' },
         h('h2', {}, 'This account is not an admin'),
         h('p', {}, `${user.email ?? user.wallet ?? user.id} is signed in as a ${user.role}. The admin console needs an admin account.`),
-        h('div', { className: 'actions' }, h('button', { type: 'button', onclick: () => session.clear() }, 'Sign out and use another account'), h('a', { href: user.role === 'contributor' ? '/contribute' : '/' }, user.role === 'contributor' ? 'Go to the contributor dashboard' : 'Go to the datasets')),
+        h(
+          'div',
+          { className: 'actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                session.clear();
+              },
+            },
+            'Sign out and use another account',
+          ),
+          h(
+            'a',
+            { href: user.role === 'contributor' ? '/contribute' : '/' },
+            user.role === 'contributor' ? 'Go to the contributor dashboard' : 'Go to the datasets',
+          ),
+        ),
       ),
     );
     return;
@@ -54,7 +72,11 @@ function render() {
     ]),
     Object.values(sections),
   );
-  const refresh = { queue: () => reviewQueue(sections.queue, refresh), published: () => publishedDatasets(sections.published, refresh), audit: () => auditLog(sections.audit) };
+  const refresh = {
+    queue: () => reviewQueue(sections.queue, refresh),
+    published: () => publishedDatasets(sections.published, refresh),
+    audit: () => auditLog(sections.audit),
+  };
   api('/v1/admin/users?limit=100')
     .then((page) => page.items.forEach((u) => people.set(u.id, u.email ?? u.walletAddress ?? u.id)))
     .catch(() => undefined)
@@ -130,19 +152,46 @@ function reviewCard(item, refresh) {
     h(
       'dl',
       { className: 'facts' },
-      h('dt', {}, 'Contributor'), h('dd', {}, who(dataset.ownerId)),
-      h('dt', {}, 'Submitted'), h('dd', {}, formatDate(item.submittedAt)),
-      h('dt', {}, 'Price'), h('dd', {}, formatUsd(draft.priceUsdCents ?? 0)),
-      h('dt', {}, 'Revision'), h('dd', {}, String(draft.revision ?? '—')),
-      h('dt', {}, 'What changed'), h('dd', {}, changed),
-      h('dt', {}, 'Revenue split'), h('dd', {}, splitPolicyText(draft.splitPolicy, draft.contributors)),
+      h('dt', {}, 'Contributor'),
+      h('dd', {}, who(dataset.ownerId)),
+      h('dt', {}, 'Submitted'),
+      h('dd', {}, formatDate(item.submittedAt)),
+      h('dt', {}, 'Price'),
+      h('dd', {}, formatUsd(draft.priceUsdCents ?? 0)),
+      h('dt', {}, 'Revision'),
+      h('dd', {}, String(draft.revision ?? '—')),
+      h('dt', {}, 'What changed'),
+      h('dd', {}, changed),
+      h('dt', {}, 'Revenue split'),
+      h('dd', {}, splitPolicyText(draft.splitPolicy, draft.contributors)),
     ),
     h('h4', {}, 'Declarations'),
     declarationList(draft.declarations),
     h('h4', {}, `Licence: ${template ? template.name : draft.licenceTemplateId}`),
     draft.licenceTerms ? licenceTerms(draft.licenceTerms, template?.terms) : null,
     h('h4', {}, `Captures (${item.captureCount}${item.captureCount > item.captures.length ? `, first ${item.captures.length} shown` : ''})`),
-    h('div', { className: 'table-scroll' }, h('table', {}, h('thead', {}, h('tr', {}, CAPTURE_HEADERS.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows.map((r) => r.row)))),
+    h(
+      'div',
+      { className: 'table-scroll' },
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            CAPTURE_HEADERS.map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map((r) => r.row),
+        ),
+      ),
+    ),
     h('div', { className: 'actions' }, loadDetails),
     h('h4', {}, 'Decision'),
     field(`Reason for ${draft.title}`, reason, 'Required to reject or request changes; an optional note when approving.'),
@@ -170,7 +219,11 @@ async function publishedDatasets(section, refresh) {
       const title = d.title ?? d.published?.title ?? d.id;
       titles.set(d.id, title);
       const reason = reasonFor(`Reason to ${action === 'takedown' ? 'take down' : 'reinstate'} ${title}`);
-      const button = h('button', { type: 'button', className: action === 'takedown' ? 'danger' : '' }, action === 'takedown' ? `Take down ${title}` : `Reinstate ${title}`);
+      const button = h(
+        'button',
+        { type: 'button', className: action === 'takedown' ? 'danger' : '' },
+        action === 'takedown' ? `Take down ${title}` : `Reinstate ${title}`,
+      );
       button.addEventListener('click', () =>
         busy(button, async () => {
           if (!reason.value.trim()) throw new Error('Give a reason: it goes into the audit log and the custody record.');
@@ -186,17 +239,42 @@ async function publishedDatasets(section, refresh) {
         h('td', {}, h('a', { href: `/datasets/${d.id}` }, title)),
         h('td', {}, String(d.version ?? d.latestVersion ?? '—')),
         h('td', {}, formatUsd(d.priceUsdCents ?? d.published?.priceUsdCents ?? 0)),
-        h('td', {}, action === 'reinstate' ? [h('span', { className: 'badge bad' }, 'taken down'), ' ', d.takedownReason ?? ''] : h('span', { className: 'badge ok' }, 'listed')),
+        h(
+          'td',
+          {},
+          action === 'reinstate'
+            ? [h('span', { className: 'badge bad' }, 'taken down'), ' ', d.takedownReason ?? '']
+            : h('span', { className: 'badge ok' }, 'listed'),
+        ),
         h('td', {}, h('div', { className: 'actions' }, reason, button)),
       );
     };
-    const head = h('thead', {}, h('tr', {}, ['Dataset', 'Version', 'Price', 'State', 'Action (reason required)'].map((c) => h('th', { scope: 'col' }, c))));
+    const head = h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Dataset', 'Version', 'Price', 'State', 'Action (reason required)'].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    );
     mount(
       section,
       h('h2', { id: 'published-h' }, 'Published datasets'),
       listed.length + down.length === 0
         ? h('p', {}, 'No published datasets yet.')
-        : h('table', {}, h('caption', { className: 'sr-only' }, 'Published and taken-down datasets'), head, h('tbody', {}, listed.map((d) => row(d, 'takedown')), down.map((d) => row(d, 'reinstate')))),
+        : h(
+            'table',
+            {},
+            h('caption', { className: 'sr-only' }, 'Published and taken-down datasets'),
+            head,
+            h(
+              'tbody',
+              {},
+              listed.map((d) => row(d, 'takedown')),
+              down.map((d) => row(d, 'reinstate')),
+            ),
+          ),
     );
   } catch (error) {
     mount(section, h('h2', { id: 'published-h' }, 'Published datasets'), errorBox(error));
@@ -205,8 +283,19 @@ async function publishedDatasets(section, refresh) {
 
 // ---- orders and refunds ----
 function orders(section) {
-  const status = h('select', { name: 'status' }, h('option', { value: '' }, 'any'), ['pending', 'paid', 'fulfilled', 'expired', 'cancelled', 'refunded'].map((s) => h('option', { value: s }, s)));
-  const method = h('select', { name: 'paymentMethod' }, h('option', { value: '' }, 'any'), h('option', { value: 'card' }, 'card'), h('option', { value: 'solana' }, 'USDC (Solana)'));
+  const status = h(
+    'select',
+    { name: 'status' },
+    h('option', { value: '' }, 'any'),
+    ['pending', 'paid', 'fulfilled', 'expired', 'cancelled', 'refunded'].map((s) => h('option', { value: s }, s)),
+  );
+  const method = h(
+    'select',
+    { name: 'paymentMethod' },
+    h('option', { value: '' }, 'any'),
+    h('option', { value: 'card' }, 'card'),
+    h('option', { value: 'solana' }, 'USDC (Solana)'),
+  );
   const body = h('tbody');
   const more = h('div', { className: 'actions' });
   const out = h('div');
@@ -232,7 +321,21 @@ function orders(section) {
     section,
     h('h2', { id: 'orders-h' }, 'Orders and refunds'),
     h('div', { className: 'filters' }, field('Status', status), field('Payment method', method)),
-    h('table', {}, h('caption', { className: 'sr-only' }, 'Orders, newest first'), h('thead', {}, h('tr', {}, ['Placed', 'Dataset', 'Buyer', 'Method', 'Amount', 'Status', 'Refund'].map((c) => h('th', { scope: 'col' }, c)))), body),
+    h(
+      'table',
+      {},
+      h('caption', { className: 'sr-only' }, 'Orders, newest first'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Placed', 'Dataset', 'Buyer', 'Method', 'Amount', 'Status', 'Refund'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      body,
+    ),
     more,
     out,
   );
@@ -253,11 +356,18 @@ function orderRow(order, reload) {
         busy(confirm, async () => {
           if (!reason.value.trim()) throw new Error('Give a reason for the refund.');
           const refunded = await api(`/v1/admin/orders/${order.id}/refund`, { method: 'POST', body: { reason: reason.value.trim() } });
-          announce(`Order ${shorten(order.id, 4)} is ${refunded.status}: ${formatMoney(refunded.amount.minor, refunded.amount.currency)} goes back to the buyer and the licence is revoked.`);
+          announce(
+            `Order ${shorten(order.id, 4)} is ${refunded.status}: ${formatMoney(refunded.amount.minor, refunded.amount.currency)} goes back to the buyer and the licence is revoked.`,
+          );
           reload();
         }),
       );
-      mount(cell, h('p', {}, `Refund ${formatMoney(order.amount.minor, order.amount.currency)} and revoke the licence?`), field('Refund reason', reason), h('div', { className: 'actions' }, confirm, cancel));
+      mount(
+        cell,
+        h('p', {}, `Refund ${formatMoney(order.amount.minor, order.amount.currency)} and revoke the licence?`),
+        field('Refund reason', reason),
+        h('div', { className: 'actions' }, confirm, cancel),
+      );
       reason.focus();
     });
     cell.append(start);
@@ -285,17 +395,31 @@ function payouts(section) {
   run.addEventListener('click', () =>
     busy(run, async () => {
       const result = await api('/v1/admin/payouts/run', { method: 'POST' });
-      announce(`Payout run finished: ${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}, ${result.transactions} transaction${result.transactions === 1 ? '' : 's'}.`);
+      announce(
+        `Payout run finished: ${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}, ${result.transactions} transaction${result.transactions === 1 ? '' : 's'}.`,
+      );
       mount(
         out,
-        h('p', {}, `${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}; ${result.transactions} transaction${result.transactions === 1 ? '' : 's'} confirmed.`),
+        h(
+          'p',
+          {},
+          `${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}; ${result.transactions} transaction${result.transactions === 1 ? '' : 's'} confirmed.`,
+        ),
         result.payouts.length === 0
           ? h('p', {}, 'Nobody has a balance at or above the payout threshold.')
           : h(
               'table',
               {},
               h('caption', { className: 'sr-only' }, 'Payout run result'),
-              h('thead', {}, h('tr', {}, ['Payee', 'Amount', 'Paid to', 'Transaction', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  ['Payee', 'Amount', 'Paid to', 'Transaction', 'Status'].map((c) => h('th', { scope: 'col' }, c)),
+                ),
+              ),
               h(
                 'tbody',
                 {},
@@ -307,7 +431,12 @@ function payouts(section) {
                     h('td', {}, formatMoney(p.amount, p.currency === 'USDC' ? 'USDC' : 'USD')),
                     h('td', {}, p.destination ? h('code', { title: p.destination }, shorten(p.destination)) : '—'),
                     h('td', {}, p.txSignature ? h('code', { title: p.txSignature }, shorten(p.txSignature, 10)) : '—'),
-                    h('td', {}, h('span', { className: `badge ${p.status === 'paid' ? 'ok' : p.status === 'held' ? 'bad' : 'warn'}` }, p.status), p.reason ? ` ${p.reason}` : ''),
+                    h(
+                      'td',
+                      {},
+                      h('span', { className: `badge ${p.status === 'paid' ? 'ok' : p.status === 'held' ? 'bad' : 'warn'}` }, p.status),
+                      p.reason ? ` ${p.reason}` : '',
+                    ),
                   ),
                 ),
               ),
@@ -315,7 +444,13 @@ function payouts(section) {
       );
     }),
   );
-  mount(section, h('h2', { id: 'payouts-h' }, 'Payouts'), h('p', {}, 'Pays every contributor and curator whose balance has reached the threshold (the schedule does the same).'), h('div', { className: 'actions' }, run), out);
+  mount(
+    section,
+    h('h2', { id: 'payouts-h' }, 'Payouts'),
+    h('p', {}, 'Pays every contributor and curator whose balance has reached the threshold (the schedule does the same).'),
+    h('div', { className: 'actions' }, run),
+    out,
+  );
 }
 
 // ---- audit log ----
@@ -325,7 +460,21 @@ async function auditLog(section) {
   mount(
     section,
     h('h2', { id: 'audit-h' }, 'Audit log'),
-    h('table', {}, h('caption', { className: 'sr-only' }, 'Audit log, newest first'), h('thead', {}, h('tr', {}, ['Time', 'Action', 'Dataset', 'Actor', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))), body),
+    h(
+      'table',
+      {},
+      h('caption', { className: 'sr-only' }, 'Audit log, newest first'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Time', 'Action', 'Dataset', 'Actor', 'Reason'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      body,
+    ),
     more,
   );
   const load = async (cursor) => {

@@ -1,14 +1,39 @@
 // The contributor dashboard: sign in, upload captures (resumable), follow their processing, make datasets of the ready
 // ones and submit them for review, see the earnings of every sale and verify each share against the chain.
 import { api, ApiError, session } from './api.js';
-import { busy, errorBox, field, formatBytes, formatDate, formatDuration, formatMoney, formatUsd, h, mount, shorten, signInPanel, startPage, statusLine } from './ui.js';
+import {
+  busy,
+  errorBox,
+  field,
+  formatBytes,
+  formatDate,
+  formatDuration,
+  formatMoney,
+  formatUsd,
+  h,
+  mount,
+  shorten,
+  signInPanel,
+  startPage,
+  statusLine,
+} from './ui.js';
 import { discardUpload, pendingUploads, runUpload, sameFile, startUpload, storedFile } from './uploader.js';
 import { verifyEarning } from './verify-proof.js';
 
 startPage();
 const app = document.getElementById('app');
 
-const STATUS_BADGE = { ready: 'ok', rejected: 'bad', processing: 'warn', uploading: 'warn', published: 'ok', in_review: 'warn', changes_requested: 'warn', draft: '', taken_down: 'bad' };
+const STATUS_BADGE = {
+  ready: 'ok',
+  rejected: 'bad',
+  processing: 'warn',
+  uploading: 'warn',
+  published: 'ok',
+  in_review: 'warn',
+  changes_requested: 'warn',
+  draft: '',
+  taken_down: 'bad',
+};
 const badge = (status, text = status.replace(/_/g, ' ')) => h('span', { className: `badge ${STATUS_BADGE[status] ?? ''}` }, text);
 const UPLOADS_AT_ONCE = 2;
 const percent = (done, total) => (total > 0 ? Math.floor((done * 100) / total) : 100);
@@ -23,13 +48,21 @@ function render() {
   dashboard = null;
   shownUserId = user?.id;
   if (!user) {
-    mount(app, h('p', {}, 'Contributors upload captures, group them into datasets and are paid their exact share of every sale.'), signInPanel({ roles: ['contributor'], title: 'Sign in to contribute' }));
+    mount(
+      app,
+      h('p', {}, 'Contributors upload captures, group them into datasets and are paid their exact share of every sale.'),
+      signInPanel({ roles: ['contributor'], title: 'Sign in to contribute' }),
+    );
     return;
   }
   if (user.role !== 'contributor' && user.role !== 'admin') {
     mount(
       app,
-      h('p', { className: 'error', role: 'alert' }, `You are signed in as a ${user.role}. This dashboard is for contributors: sign out and sign in with a contributor account.`),
+      h(
+        'p',
+        { className: 'error', role: 'alert' },
+        `You are signed in as a ${user.role}. This dashboard is for contributors: sign out and sign in with a contributor account.`,
+      ),
     );
     return;
   }
@@ -54,7 +87,13 @@ class Dashboard {
     mount(
       app,
       h('p', { className: 'who' }, `Signed in as ${user.email ?? shorten(user.walletAddress ?? user.wallet ?? user.id)}.`),
-      h('section', { 'aria-labelledby': 'uploads-heading' }, h('h2', { id: 'uploads-heading' }, 'Upload captures'), this.uploadPanel(), this.uploadList),
+      h(
+        'section',
+        { 'aria-labelledby': 'uploads-heading' },
+        h('h2', { id: 'uploads-heading' }, 'Upload captures'),
+        this.uploadPanel(),
+        this.uploadList,
+      ),
       h('section', { 'aria-labelledby': 'captures-heading' }, h('h2', { id: 'captures-heading' }, 'Your captures'), this.capturesSlot),
       h(
         'section',
@@ -68,7 +107,15 @@ class Dashboard {
         'section',
         { 'aria-labelledby': 'earnings-heading' },
         h('h2', { id: 'earnings-heading' }, 'Earnings'),
-        h('div', { className: 'actions' }, h('button', { type: 'button', className: 'secondary', onclick: (event) => busy(event.currentTarget, () => this.loadEarnings()) }, 'Refresh earnings')),
+        h(
+          'div',
+          { className: 'actions' },
+          h(
+            'button',
+            { type: 'button', className: 'secondary', onclick: (event) => busy(event.currentTarget, () => this.loadEarnings()) },
+            'Refresh earnings',
+          ),
+        ),
         this.earningsSlot,
         this.payoutForm(),
       ),
@@ -95,7 +142,11 @@ class Dashboard {
     const zone = h(
       'div',
       { className: 'card drop-zone' },
-      field('Choose capture files', input, 'Video (MP4/MOV), point clouds (LAS/PLY), GNSS (NMEA, GPX, RINEX), telemetry (CSV, JSONL, MCAP)… or drop files here. Up to 50 GiB each; uploads resume after a reload.'),
+      field(
+        'Choose capture files',
+        input,
+        'Video (MP4/MOV), point clouds (LAS/PLY), GNSS (NMEA, GPX, RINEX), telemetry (CSV, JSONL, MCAP)… or drop files here. Up to 50 GiB each; uploads resume after a reload.',
+      ),
     );
     zone.addEventListener('dragover', (event) => {
       event.preventDefault();
@@ -135,7 +186,15 @@ class Dashboard {
     const progress = h('progress', { max: String(Math.max(1, record.size)), value: '0', 'aria-label': `Upload of ${record.name}` });
     const status = statusLine();
     const buttons = h('div', { className: 'actions' });
-    const li = h('li', { className: 'card upload', dataset: { uploadKey: record.key } }, h('strong', {}, record.name), ` · ${formatBytes(record.size)}`, progress, status, buttons);
+    const li = h(
+      'li',
+      { className: 'card upload', dataset: { uploadKey: record.key } },
+      h('strong', {}, record.name),
+      ` · ${formatBytes(record.size)}`,
+      progress,
+      status,
+      buttons,
+    );
     this.uploadList.prepend(li);
     const doneParts = () => Object.keys(record.etags ?? {}).length;
     // The bar moves with every progress event; the announced text changes at most about once a second (and at
@@ -155,7 +214,8 @@ class Dashboard {
       shownKey = key;
       shownAt = Date.now();
       if (phase === 'hashing') status.textContent = `Computing SHA-256: ${formatBytes(done)} of ${formatBytes(total)} (${percent(done, total)}%)`;
-      else if (phase === 'uploading') status.textContent = `Uploading: ${formatBytes(done)} of ${formatBytes(total)} (${percent(done, total)}%)${record.partCount > 1 ? `, part ${Math.min(doneParts() + 1, record.partCount)} of ${record.partCount}` : ''}`;
+      else if (phase === 'uploading')
+        status.textContent = `Uploading: ${formatBytes(done)} of ${formatBytes(total)} (${percent(done, total)}%)${record.partCount > 1 ? `, part ${Math.min(doneParts() + 1, record.partCount)} of ${record.partCount}` : ''}`;
       else status.textContent = `Uploaded ${formatBytes(total)} (100%). Finishing…`;
     };
     const offerResume = (message) => {
@@ -183,7 +243,11 @@ class Dashboard {
           this.refreshCaptures();
         } catch (error) {
           li.append(errorBox(error));
-          offerResume(record.captureId ? `Stopped after ${doneParts()} of ${record.partCount} parts. Resume to send the rest.` : 'Stopped before the upload started. Resume to try again.');
+          offerResume(
+            record.captureId
+              ? `Stopped after ${doneParts()} of ${record.partCount} parts. Resume to send the rest.`
+              : 'Stopped before the upload started. Resume to try again.',
+          );
         }
       },
       resume: async () => {
@@ -201,7 +265,10 @@ class Dashboard {
     };
     if (file) status.textContent = 'Waiting to start…';
     else {
-      const done = Object.keys(record.etags ?? {}).reduce((sum, n) => sum + Math.max(0, Math.min(record.size, n * record.partSizeBytes) - (n - 1) * record.partSizeBytes), 0);
+      const done = Object.keys(record.etags ?? {}).reduce(
+        (sum, n) => sum + Math.max(0, Math.min(record.size, n * record.partSizeBytes) - (n - 1) * record.partSizeBytes),
+        0,
+      );
       progress.value = done;
       offerResume(
         record.captureId
@@ -273,7 +340,15 @@ class Dashboard {
         'table',
         { className: 'captures' },
         h('caption', { className: 'sr-only' }, 'Your captures and their processing status'),
-        h('thead', {}, h('tr', {}, ['File', 'Status', 'Kind', 'Size', 'Details', 'Uploaded'].map((name) => h('th', { scope: 'col' }, name)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['File', 'Status', 'Kind', 'Size', 'Details', 'Uploaded'].map((name) => h('th', { scope: 'col' }, name)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -303,7 +378,16 @@ class Dashboard {
       const detailed = await Promise.all(items.map((d) => (d.draft ? api(`/v1/datasets/${d.id}`).catch(() => d) : d)));
       if (this.stopped) return;
       this.datasets = detailed;
-      mount(this.datasetsSlot, detailed.length === 0 ? h('p', {}, 'No datasets yet. Make one from your ready captures.') : h('div', { className: 'grid' }, detailed.map((d) => this.datasetCard(d))));
+      mount(
+        this.datasetsSlot,
+        detailed.length === 0
+          ? h('p', {}, 'No datasets yet. Make one from your ready captures.')
+          : h(
+              'div',
+              { className: 'grid' },
+              detailed.map((d) => this.datasetCard(d)),
+            ),
+      );
     } catch (error) {
       mount(this.datasetsSlot, errorBox(error));
     }
@@ -315,7 +399,9 @@ class Dashboard {
     const state = draft ? draft.state : d.status;
     const actions = h('div', { className: 'actions' });
     if (draft && draft.state !== 'in_review') {
-      actions.append(h('button', { type: 'button', className: 'secondary', 'aria-label': `Edit ${title}`, onclick: () => this.openDatasetForm(d) }, 'Edit'));
+      actions.append(
+        h('button', { type: 'button', className: 'secondary', 'aria-label': `Edit ${title}`, onclick: () => this.openDatasetForm(d) }, 'Edit'),
+      );
       const submit = h('button', { type: 'button', 'aria-label': `Submit ${title} for review` }, 'Submit for review');
       submit.addEventListener('click', () =>
         busy(submit, async () => {
@@ -327,7 +413,16 @@ class Dashboard {
       actions.append(submit);
     } else if (!draft && d.status === 'published') {
       actions.append(
-        h('button', { type: 'button', className: 'secondary', 'aria-label': `Start version ${d.latestVersion + 1} of ${title}`, onclick: () => this.openDatasetForm(d) }, `Start version ${d.latestVersion + 1}`),
+        h(
+          'button',
+          {
+            type: 'button',
+            className: 'secondary',
+            'aria-label': `Start version ${d.latestVersion + 1} of ${title}`,
+            onclick: () => this.openDatasetForm(d),
+          },
+          `Start version ${d.latestVersion + 1}`,
+        ),
       );
     }
     const weights = draft?.contributors ?? d.published?.contributors;
@@ -336,7 +431,14 @@ class Dashboard {
       'article',
       { className: 'card dataset', dataset: { datasetId: d.id }, 'aria-label': title },
       h('h3', {}, title),
-      h('p', {}, badge(d.status), ' ', draft && state !== d.status ? badge(state, `draft: ${state.replace(/_/g, ' ')}`) : null, d.latestVersion ? ` version ${d.latestVersion} published` : ''),
+      h(
+        'p',
+        {},
+        badge(d.status),
+        ' ',
+        draft && state !== d.status ? badge(state, `draft: ${state.replace(/_/g, ' ')}`) : null,
+        d.latestVersion ? ` version ${d.latestVersion} published` : '',
+      ),
       h(
         'dl',
         { className: 'facts' },
@@ -349,18 +451,37 @@ class Dashboard {
       draft?.reviewReason ? h('p', { className: 'review-reason' }, h('strong', {}, 'Reviewer: '), draft.reviewReason) : null,
       d.takedownReason ? h('p', { className: 'error' }, `Taken down: ${d.takedownReason}`) : null,
       draft && draft.missingDeclarations.length > 0
-        ? h('div', {}, h('p', {}, 'Still missing before it can be submitted:'), h('ul', { className: 'missing' }, draft.missingDeclarations.map((m) => h('li', {}, m))))
+        ? h(
+            'div',
+            {},
+            h('p', {}, 'Still missing before it can be submitted:'),
+            h(
+              'ul',
+              { className: 'missing' },
+              draft.missingDeclarations.map((m) => h('li', {}, m)),
+            ),
+          )
         : null,
       weights?.length
         ? h(
             'details',
             { open: draft?.state === 'editing' },
-            h('summary', {}, `Revenue split (${policy ? `weighted by ${policy.weighting}, curator ${(policy.curatorBps / 100).toFixed(2)}%` : 'weighted by bytes'})`),
+            h(
+              'summary',
+              {},
+              `Revenue split (${policy ? `weighted by ${policy.weighting}, curator ${(policy.curatorBps / 100).toFixed(2)}%` : 'weighted by bytes'})`,
+            ),
             h('p', { className: 'hint' }, 'After the platform fee (and any curator share), contributors share each sale by these weights:'),
             h(
               'ul',
               {},
-              weights.map((w) => h('li', {}, `${w.contributorId === this.user.id ? 'You' : shorten(w.contributorId)}: ${(w.weightBps / 100).toFixed(2)}% (${w.files} files, ${formatBytes(w.bytes)})`)),
+              weights.map((w) =>
+                h(
+                  'li',
+                  {},
+                  `${w.contributorId === this.user.id ? 'You' : shorten(w.contributorId)}: ${(w.weightBps / 100).toFixed(2)}% (${w.files} files, ${formatBytes(w.bytes)})`,
+                ),
+              ),
             ),
           )
         : null,
@@ -399,12 +520,22 @@ class Dashboard {
         node: h(
           'div',
           { className: 'capture-choice' },
-          h('label', { className: 'checkbox' }, include, `Include ${c.filename}`, h('span', { className: 'hint' }, ` (${[c.modality, c.format].filter(Boolean).join(', ')}, ${formatBytes(c.sizeBytes)})`)),
+          h(
+            'label',
+            { className: 'checkbox' },
+            include,
+            `Include ${c.filename}`,
+            h('span', { className: 'hint' }, ` (${[c.modality, c.format].filter(Boolean).join(', ')}, ${formatBytes(c.sizeBytes)})`),
+          ),
           h('label', { className: 'checkbox' }, sample, `Free preview: ${c.filename}`),
         ),
       };
     });
-    const licence = h('select', { name: 'licence', required: true }, licences.map((l) => h('option', { value: l.id, selected: l.id === draft?.licenceTemplateId }, l.name)));
+    const licence = h(
+      'select',
+      { name: 'licence', required: true },
+      licences.map((l) => h('option', { value: l.id, selected: l.id === draft?.licenceTemplateId }, l.name)),
+    );
     const termsSlot = h('div', { className: 'licence-terms' });
     let uses = {};
     const showTerms = () => {
@@ -430,25 +561,44 @@ class Dashboard {
     };
     licence.addEventListener('change', showTerms);
     showTerms();
-    const price = h('input', { type: 'text', name: 'price', inputmode: 'decimal', required: true, pattern: '\\d+(\\.\\d{1,2})?', value: draft ? (draft.priceUsdCents / 100).toFixed(2) : '' });
+    const price = h('input', {
+      type: 'text',
+      name: 'price',
+      inputmode: 'decimal',
+      required: true,
+      pattern: '\\d+(\\.\\d{1,2})?',
+      value: draft ? (draft.priceUsdCents / 100).toFixed(2) : '',
+    });
     const weighting = h(
       'select',
       { name: 'weighting' },
-      [['bytes', 'bytes of data'], ['duration', 'recorded duration'], ['messages', 'messages / rows']].map(([value, label]) => h('option', { value, selected: (draft?.splitPolicy?.weighting ?? 'bytes') === value }, label)),
+      [
+        ['bytes', 'bytes of data'],
+        ['duration', 'recorded duration'],
+        ['messages', 'messages / rows'],
+      ].map(([value, label]) => h('option', { value, selected: (draft?.splitPolicy?.weighting ?? 'bytes') === value }, label)),
     );
     const decl = draft?.declarations ?? {};
     const ownsRights = h('input', { type: 'checkbox', name: 'ownsRights', checked: decl.ownsRights === true });
     const identifiable = yesNo('identifiablePeople', 'Can people be identified in the data (faces, plates, voices, names)?', decl.identifiablePeople);
     const consent = h('input', { type: 'checkbox', name: 'consentObtained', checked: decl.consentObtained === true });
     const redacted = yesNo('piiRedacted', 'Are faces and licence plates blurred (or are there none)?', decl.piiRedacted);
-    const restricted = yesNo('restrictedLocations', 'Does the data show restricted locations (military sites, critical infrastructure, private premises)?', decl.restrictedLocations);
+    const restricted = yesNo(
+      'restrictedLocations',
+      'Does the data show restricted locations (military sites, critical infrastructure, private premises)?',
+      decl.restrictedLocations,
+    );
     const restrictedNote = h('textarea', { name: 'restrictedLocationsNote', maxlength: 2000 }, decl.restrictedLocationsNote ?? '');
     const out = statusLine();
     const save = h('button', { type: 'submit' }, dataset ? 'Save changes' : 'Save draft');
     const form = h(
       'form',
       { className: 'card dataset-form', 'aria-labelledby': 'dataset-form-heading', novalidate: true },
-      h('h3', { id: 'dataset-form-heading' }, newVersion ? `Version ${dataset.latestVersion + 1} of ${draft.title}` : dataset ? `Edit ${draft?.title ?? 'dataset'}` : 'New dataset'),
+      h(
+        'h3',
+        { id: 'dataset-form-heading' },
+        newVersion ? `Version ${dataset.latestVersion + 1} of ${draft.title}` : dataset ? `Edit ${draft?.title ?? 'dataset'}` : 'New dataset',
+      ),
       field('Title', title),
       field('Description', description, 'What was captured, where, when and with what; buyers read this first.'),
       field('Tags', tags, 'Comma-separated, lowercase: e.g. dashcam, winter, urban'),
@@ -495,7 +645,10 @@ class Dashboard {
         const body = {
           title: title.value.trim(),
           description: description.value,
-          tags: tags.value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean),
+          tags: tags.value
+            .split(',')
+            .map((t) => t.trim().toLowerCase())
+            .filter(Boolean),
           ...(captureIds.length > 0
             ? { captureIds, sampleCaptureIds: captureRows.filter((row) => row.include.checked && row.sample.checked).map((row) => row.c.id) }
             : {}),
@@ -505,13 +658,17 @@ class Dashboard {
           declarations,
           splitPolicy: { weighting: weighting.value, curatorBps: draft?.splitPolicy?.curatorBps ?? 0 },
         };
-        const saved = dataset ? await api(`/v1/datasets/${dataset.id}`, { method: 'PATCH', body }) : await api('/v1/datasets', { method: 'POST', body });
+        const saved = dataset
+          ? await api(`/v1/datasets/${dataset.id}`, { method: 'PATCH', body })
+          : await api('/v1/datasets', { method: 'POST', body });
         mount(slot);
         await this.loadDatasets();
         const missing = saved.draft?.missingDeclarations ?? [];
         document
           .querySelector(`[data-dataset-id="${saved.id}"] [role="status"]`)
-          ?.replaceChildren(missing.length ? 'Saved as a draft. Complete the declarations before submitting.' : 'Saved. Submit it for review when you are ready.');
+          ?.replaceChildren(
+            missing.length ? 'Saved as a draft. Complete the declarations before submitting.' : 'Saved. Submit it for review when you are ready.',
+          );
       });
     });
     mount(slot, form);
@@ -540,18 +697,33 @@ class Dashboard {
         'table',
         { className: 'earnings' },
         h('caption', { className: 'sr-only' }, 'Your share of every sale'),
-        h('thead', {}, h('tr', {}, ['Sale', 'Order', 'Role', 'Amount', 'Paid out', 'On-chain record'].map((name) => h('th', { scope: 'col' }, name)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Sale', 'Order', 'Role', 'Amount', 'Paid out', 'On-chain record'].map((name) => h('th', { scope: 'col' }, name)),
+          ),
+        ),
         h(
           'tbody',
           {},
           earnings.map((e) => {
             const result = statusLine();
-            const verify = h('button', { type: 'button', className: 'secondary', 'aria-label': `Verify on-chain: sale ${shorten(e.splitId)}` }, 'Verify on-chain');
+            const verify = h(
+              'button',
+              { type: 'button', className: 'secondary', 'aria-label': `Verify on-chain: sale ${shorten(e.splitId)}` },
+              'Verify on-chain',
+            );
             verify.addEventListener('click', () =>
               busy(verify, async () => {
                 result.textContent = 'Reading the memo from the chain and folding the proof…';
                 const outcome = await verifyEarning(e, payees);
-                mount(result, outcome.ok ? [badge('ready', 'verified'), ' ', outcome.message] : [badge('rejected', 'not verified'), ' ', outcome.reason]);
+                mount(
+                  result,
+                  outcome.ok ? [badge('ready', 'verified'), ' ', outcome.message] : [badge('rejected', 'not verified'), ' ', outcome.reason],
+                );
               }),
             );
             return h(
@@ -562,7 +734,13 @@ class Dashboard {
               h('td', {}, e.role),
               h('td', {}, formatMoney(e.amount, e.currency), e.refunded ? [' ', badge('rejected', 'refunded')] : null),
               h('td', {}, e.paidOut ? 'yes' : 'not yet'),
-              h('td', {}, e.txSignature ? h('code', { title: e.txSignature }, shorten(e.txSignature)) : 'pending', h('div', { className: 'actions' }, verify), result),
+              h(
+                'td',
+                {},
+                e.txSignature ? h('code', { title: e.txSignature }, shorten(e.txSignature)) : 'pending',
+                h('div', { className: 'actions' }, verify),
+                result,
+              ),
             );
           }),
         ),
@@ -588,7 +766,11 @@ class Dashboard {
         h('label', { className: 'checkbox' }, usdc, 'USDC to a Solana wallet'),
         h('label', { className: 'checkbox' }, stripe, 'Stripe Connect (card sales in USD)'),
       ),
-      field('Solana wallet (base58)', wallet, `For USDC. Leave empty to use the wallet you signed in with${this.user.walletAddress ? ` (${shorten(this.user.walletAddress)})` : ''}.`),
+      field(
+        'Solana wallet (base58)',
+        wallet,
+        `For USDC. Leave empty to use the wallet you signed in with${this.user.walletAddress ? ` (${shorten(this.user.walletAddress)})` : ''}.`,
+      ),
       field('Stripe Connect account', account, 'For Stripe: your account id, acct_…'),
       h('div', { className: 'actions' }, save),
       out,
@@ -597,9 +779,13 @@ class Dashboard {
       event.preventDefault();
       busy(save, async () => {
         const kind = stripe.checked ? 'stripe' : 'usdc';
-        const body = kind === 'stripe' ? { kind, account: account.value.trim() } : { kind, ...(wallet.value.trim() ? { wallet: wallet.value.trim() } : {}) };
+        const body =
+          kind === 'stripe' ? { kind, account: account.value.trim() } : { kind, ...(wallet.value.trim() ? { wallet: wallet.value.trim() } : {}) };
         const saved = await api('/v1/me/payout-method', { method: 'PUT', body });
-        out.textContent = saved.kind === 'stripe' ? `Saved: payouts go to Stripe account ${saved.account}.` : `Saved: payouts go in USDC to ${saved.wallet ?? 'your sign-in wallet'}.`;
+        out.textContent =
+          saved.kind === 'stripe'
+            ? `Saved: payouts go to Stripe account ${saved.account}.`
+            : `Saved: payouts go in USDC to ${saved.wallet ?? 'your sign-in wallet'}.`;
       });
     });
     return form;
@@ -632,7 +818,9 @@ const USE_NAMES = {
 
 /** The licence terms in plain words. */
 function describeTerms(terms) {
-  const allowed = Object.entries(terms.permittedUses).filter(([, on]) => on).map(([use]) => USE_NAMES[use] ?? use);
+  const allowed = Object.entries(terms.permittedUses)
+    .filter(([, on]) => on)
+    .map(([use]) => USE_NAMES[use] ?? use);
   return [
     `Allows: ${allowed.join(', ') || 'nothing'}.`,
     terms.attributionRequired ? 'Attribution required.' : 'No attribution required.',
@@ -648,7 +836,13 @@ function yesNo(name, question, current) {
   const yes = h('input', { type: 'radio', name, value: 'yes', checked: current === true });
   const no = h('input', { type: 'radio', name, value: 'no', checked: current === false });
   return {
-    node: h('fieldset', { className: 'yes-no' }, h('legend', {}, question), h('label', { className: 'checkbox' }, yes, 'Yes'), h('label', { className: 'checkbox' }, no, 'No')),
+    node: h(
+      'fieldset',
+      { className: 'yes-no' },
+      h('legend', {}, question),
+      h('label', { className: 'checkbox' }, yes, 'Yes'),
+      h('label', { className: 'checkbox' }, no, 'No'),
+    ),
     value: () => (yes.checked ? true : no.checked ? false : undefined),
   };
 }

@@ -14,14 +14,27 @@ const datasetId = location.pathname.split('/').filter(Boolean)[1];
 /** A probe's metadata value, readable: lists joined, objects as key=value, long lists cut. */
 function metaValue(value) {
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 12).map((v) => (v && typeof v === 'object' ? v.name ?? v.topic ?? JSON.stringify(v) : String(v)));
+    const shown = value.slice(0, 12).map((v) => (v && typeof v === 'object' ? (v.name ?? v.topic ?? JSON.stringify(v)) : String(v)));
     return shown.join(', ') + (value.length > 12 ? `, … (${value.length} in all)` : '');
   }
-  if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
+  if (value && typeof value === 'object')
+    return Object.entries(value)
+      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
+      .join(', ');
   return String(value);
 }
 
-const META_LABELS = { durationSeconds: 'Duration', pointCount: 'Point count', width: 'Width (px)', height: 'Height (px)', codec: 'Codec', channels: 'Channels', topics: 'Topics', fixCount: 'GNSS fixes', messageCount: 'Messages' };
+const META_LABELS = {
+  durationSeconds: 'Duration',
+  pointCount: 'Point count',
+  width: 'Width (px)',
+  height: 'Height (px)',
+  codec: 'Codec',
+  channels: 'Channels',
+  topics: 'Topics',
+  fixCount: 'GNSS fixes',
+  messageCount: 'Messages',
+};
 
 /** camelCase probe keys as words: "ggaFixes" → "Gga fixes". */
 const humanize = (key) => {
@@ -40,7 +53,10 @@ function sampleFile(file) {
       ? h(
           'dl',
           { className: 'facts' },
-          entries.map(([key, value]) => [h('dt', {}, META_LABELS[key] ?? humanize(key)), h('dd', {}, key === 'durationSeconds' ? formatDuration(value) : metaValue(value))]),
+          entries.map(([key, value]) => [
+            h('dt', {}, META_LABELS[key] ?? humanize(key)),
+            h('dd', {}, key === 'durationSeconds' ? formatDuration(value) : metaValue(value)),
+          ]),
         )
       : h('p', { className: 'status' }, 'No probe details for this file.'),
   );
@@ -57,7 +73,11 @@ function coverageFacts(c) {
   if (c.totalDurationSeconds) rows.push(['Recorded time', formatDuration(c.totalDurationSeconds)]);
   if (c.totalPoints) rows.push(['Points', c.totalPoints.toLocaleString('en-US')]);
   if (c.totalMessages) rows.push(['Messages', c.totalMessages.toLocaleString('en-US')]);
-  return h('dl', { className: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+  return h(
+    'dl',
+    { className: 'facts' },
+    rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+  );
 }
 
 function anchorFacts(anchor) {
@@ -90,7 +110,16 @@ function provenanceSection(provenance) {
         'div',
         { className: 'version-provenance' },
         h('h3', {}, `Version ${version.version}`),
-        h('dl', { className: 'facts' }, h('dt', {}, 'Merkle root'), h('dd', {}, h('code', {}, version.merkleRoot)), h('dt', {}, 'Files'), h('dd', {}, version.fileCount), h('dt', {}, 'Published'), h('dd', {}, formatDate(version.publishedAt))),
+        h(
+          'dl',
+          { className: 'facts' },
+          h('dt', {}, 'Merkle root'),
+          h('dd', {}, h('code', {}, version.merkleRoot)),
+          h('dt', {}, 'Files'),
+          h('dd', {}, version.fileCount),
+          h('dt', {}, 'Published'),
+          h('dd', {}, formatDate(version.publishedAt)),
+        ),
         anchorFacts(version.anchor),
       ),
     ),
@@ -106,8 +135,32 @@ function provenanceSection(provenance) {
       'table',
       {},
       h('caption', { className: 'sr-only' }, 'Custody log entries'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Hash'))),
-      h('tbody', {}, provenance.custody.entries.map((e) => h('tr', {}, h('td', {}, e.seq), h('td', {}, e.kind.replaceAll('_', ' ')), h('td', {}, formatDate(e.at)), h('td', {}, h('code', { title: e.hash }, shorten(e.hash, 8)))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, '#'),
+          h('th', { scope: 'col' }, 'Event'),
+          h('th', { scope: 'col' }, 'When'),
+          h('th', { scope: 'col' }, 'Hash'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        provenance.custody.entries.map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, e.seq),
+            h('td', {}, e.kind.replaceAll('_', ' ')),
+            h('td', {}, formatDate(e.at)),
+            h('td', {}, h('code', { title: e.hash }, shorten(e.hash, 8))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -175,24 +228,53 @@ async function render() {
   const main = h(
     'div',
     {},
-    dataset.status === 'taken_down' || dataset.takenDownAt ? errorBox(`This dataset was taken down${dataset.takedownReason ? `: ${dataset.takedownReason}` : ''}.`) : null,
+    dataset.status === 'taken_down' || dataset.takenDownAt
+      ? errorBox(`This dataset was taken down${dataset.takedownReason ? `: ${dataset.takedownReason}` : ''}.`)
+      : null,
     h(
       'section',
       { className: 'card', 'aria-labelledby': 'about-heading' },
       h('h2', { id: 'about-heading' }, 'About this dataset'),
       version.description.split(/\n{2,}/).map((p) => h('p', {}, p)),
-      h('p', { className: 'tags', 'aria-label': 'Tags' }, version.tags.map((t) => [h('span', { className: 'badge' }, t), ' '])),
-      h('p', { className: 'status' }, `Published ${formatDate(version.publishedAt)} · ${version.contributorCount} contributor${version.contributorCount === 1 ? ' shares' : 's share'} the revenue`),
+      h(
+        'p',
+        { className: 'tags', 'aria-label': 'Tags' },
+        version.tags.map((t) => [h('span', { className: 'badge' }, t), ' ']),
+      ),
+      h(
+        'p',
+        { className: 'status' },
+        `Published ${formatDate(version.publishedAt)} · ${version.contributorCount} contributor${version.contributorCount === 1 ? ' shares' : 's share'} the revenue`,
+      ),
     ),
-    h('section', { className: 'card', 'aria-labelledby': 'coverage-heading' }, h('h2', { id: 'coverage-heading' }, 'Coverage'), coverageFacts(version.coverage), version.coverage.bbox ? mapNode : null),
+    h(
+      'section',
+      { className: 'card', 'aria-labelledby': 'coverage-heading' },
+      h('h2', { id: 'coverage-heading' }, 'Coverage'),
+      coverageFacts(version.coverage),
+      version.coverage.bbox ? mapNode : null,
+    ),
     h(
       'section',
       { className: 'card', 'aria-labelledby': 'samples-heading' },
       h('h2', { id: 'samples-heading' }, 'Sample preview'),
-      h('p', { className: 'status' }, version.sampleFiles?.length ? 'Sample files chosen by the contributor, as the probe read them.' : 'Files of this version, as the probe read them.'),
-      samples.length ? h('ul', { className: 'grid', style: 'list-style:none;padding:0' }, samples.map(sampleFile)) : h('p', {}, 'No sample details available.'),
+      h(
+        'p',
+        { className: 'status' },
+        version.sampleFiles?.length
+          ? 'Sample files chosen by the contributor, as the probe read them.'
+          : 'Files of this version, as the probe read them.',
+      ),
+      samples.length
+        ? h('ul', { className: 'grid', style: 'list-style:none;padding:0' }, samples.map(sampleFile))
+        : h('p', {}, 'No sample details available.'),
     ),
-    h('section', { className: 'card', 'aria-labelledby': 'licence-heading' }, h('h2', { id: 'licence-heading' }, `Licence: ${version.licence.name}`), licenceTerms(version.licence.terms)),
+    h(
+      'section',
+      { className: 'card', 'aria-labelledby': 'licence-heading' },
+      h('h2', { id: 'licence-heading' }, `Licence: ${version.licence.name}`),
+      licenceTerms(version.licence.terms),
+    ),
     provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
   );
   mount(app, h('div', { className: 'columns' }, main, h('aside', { 'aria-label': 'Purchase' }, buySection(dataset))));

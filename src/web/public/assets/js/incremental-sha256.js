@@ -53,7 +53,9 @@ export class Sha256 {
     for (let offset = 0; offset < tail.length; offset += 64) this.compress(tail, offset);
     const out = new Uint8Array(32);
     const outView = new DataView(out.buffer);
-    this.state.forEach((word, index) => outView.setUint32(index * 4, word));
+    this.state.forEach((word, index) => {
+      outView.setUint32(index * 4, word);
+    });
     return out;
   }
 
@@ -71,7 +73,14 @@ export class Sha256 {
       w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
     }
     const s = this.state;
-    let a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+    let a = s[0],
+      b = s[1],
+      c = s[2],
+      d = s[3],
+      e = s[4],
+      f = s[5],
+      g = s[6],
+      h = s[7];
     for (let i = 0; i < 64; i += 1) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;

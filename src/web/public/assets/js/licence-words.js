@@ -10,8 +10,12 @@ const USES = [
 ];
 
 const territoryWords = (territory) => (!territory?.length || territory.includes('WORLD') ? 'Worldwide' : `Only in ${territory.join(', ')}`);
-const termWords = (months) => (months === null || months === undefined ? 'Forever (perpetual)' : `${months} month${months === 1 ? '' : 's'} from purchase`);
-const seatWords = (seats) => (seats === null || seats === undefined ? 'Unlimited people and systems at the buyer' : `Up to ${seats} ${seats === 1 ? 'person or system' : 'people or systems'} at the buyer`);
+const termWords = (months) =>
+  months === null || months === undefined ? 'Forever (perpetual)' : `${months} month${months === 1 ? '' : 's'} from purchase`;
+const seatWords = (seats) =>
+  seats === null || seats === undefined
+    ? 'Unlimited people and systems at the buyer'
+    : `Up to ${seats} ${seats === 1 ? 'person or system' : 'people or systems'} at the buyer`;
 
 /** A list of what the licence lets the buyer do, and what it does not. */
 export function licenceTerms(terms) {
@@ -19,7 +23,11 @@ export function licenceTerms(terms) {
   return h(
     'div',
     { className: 'licence-terms' },
-    h('ul', { className: 'uses' }, USES.map(([key, words]) => h('li', {}, uses[key] ? '✔ You may: ' : '✘ You may not: ', words))),
+    h(
+      'ul',
+      { className: 'uses' },
+      USES.map(([key, words]) => h('li', {}, uses[key] ? '✔ You may: ' : '✘ You may not: ', words)),
+    ),
     h(
       'dl',
       { className: 'facts' },

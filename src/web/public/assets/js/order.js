@@ -23,11 +23,21 @@ function orderFacts(order) {
       'dl',
       { className: 'facts' },
       h('dt', {}, 'Status'),
-      h('dd', { className: 'order-status' }, h('span', { className: `badge ${BADGE[order.status] ?? ''}` }, order.status), order.statusReason ? ` ${order.statusReason}` : ''),
+      h(
+        'dd',
+        { className: 'order-status' },
+        h('span', { className: `badge ${BADGE[order.status] ?? ''}` }, order.status),
+        order.statusReason ? ` ${order.statusReason}` : '',
+      ),
       h('dt', {}, 'Dataset'),
       h('dd', {}, h('a', { href: `/datasets/${order.datasetId}` }, order.datasetTitle), ` (version ${order.version})`),
       h('dt', {}, 'Price'),
-      h('dd', {}, formatMoney(order.amount.minor, order.amount.currency), order.amount.currency === 'USDC' ? ` (${formatUsd(order.priceUsdCents)})` : ''),
+      h(
+        'dd',
+        {},
+        formatMoney(order.amount.minor, order.amount.currency),
+        order.amount.currency === 'USDC' ? ` (${formatUsd(order.priceUsdCents)})` : '',
+      ),
       h('dt', {}, 'Paid by'),
       h('dd', {}, order.paymentMethod === 'card' ? 'Card (Stripe)' : 'USDC (Solana Pay)'),
       h('dt', {}, 'Payment reference'),
@@ -45,7 +55,10 @@ function orderFacts(order) {
 function downloadsSection(order, downloads) {
   const section = h('section', { className: 'card', 'aria-labelledby': 'downloads-heading' }, h('h2', { id: 'downloads-heading' }, 'Downloads'));
   if (!PAID.has(order.status)) {
-    const why = order.status === 'pending' ? 'Downloads open once the payment is confirmed; this page updates by itself.' : `This order is ${order.status}, so there is nothing to download.`;
+    const why =
+      order.status === 'pending'
+        ? 'Downloads open once the payment is confirmed; this page updates by itself.'
+        : `This order is ${order.status}, so there is nothing to download.`;
     section.append(h('p', { className: 'status downloads-unavailable', role: 'status' }, why));
     return section;
   }
@@ -59,8 +72,29 @@ function downloadsSection(order, downloads) {
       'table',
       {},
       h('caption', { className: 'sr-only' }, 'Files to download'),
-      h('thead', {}, h('tr', {}, ['File', 'Size', 'SHA-256', 'Link expires'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, downloads.files.map((f) => h('tr', {}, h('td', {}, h('a', { href: f.url, download: f.path.split('/').pop() }, f.path)), h('td', {}, formatBytes(f.sizeBytes)), h('td', {}, h('code', { className: 'sha256' }, f.sha256)), h('td', {}, formatDate(f.expiresAt))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['File', 'Size', 'SHA-256', 'Link expires'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        downloads.files.map((f) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, h('a', { href: f.url, download: f.path.split('/').pop() }, f.path)),
+            h('td', {}, formatBytes(f.sizeBytes)),
+            h('td', {}, h('code', { className: 'sha256' }, f.sha256)),
+            h('td', {}, formatDate(f.expiresAt)),
+          ),
+        ),
+      ),
     ),
   );
   return section;
@@ -76,7 +110,11 @@ async function verifyCertificate(certificate) {
 }
 
 function certificateSection(order, certificate) {
-  const section = h('section', { className: 'card', 'aria-labelledby': 'certificate-heading' }, h('h2', { id: 'certificate-heading' }, 'Licence certificate'));
+  const section = h(
+    'section',
+    { className: 'card', 'aria-labelledby': 'certificate-heading' },
+    h('h2', { id: 'certificate-heading' }, 'Licence certificate'),
+  );
   if (!PAID.has(order.status)) {
     section.append(h('p', { className: 'status' }, 'The certificate is issued when the order is paid.'), licenceTerms(order.licence.terms));
     return section;
@@ -93,7 +131,11 @@ function certificateSection(order, certificate) {
     busy(verify, async () => {
       result.textContent = 'Checking…';
       const { ok, why } = await verifyCertificate(certificate);
-      mount(result, h('span', { className: `badge ${ok ? 'ok' : 'bad'}` }, ok ? 'valid' : 'invalid'), ` Signature ${ok ? 'is valid' : 'is NOT valid'}: ${why}.`);
+      mount(
+        result,
+        h('span', { className: `badge ${ok ? 'ok' : 'bad'}` }, ok ? 'valid' : 'invalid'),
+        ` Signature ${ok ? 'is valid' : 'is NOT valid'}: ${why}.`,
+      );
     }),
   );
   const blob = new Blob([JSON.stringify(certificate, null, 2)], { type: 'application/json' });
@@ -102,7 +144,13 @@ function certificateSection(order, certificate) {
       'dl',
       { className: 'facts' },
       h('dt', {}, 'Licensee'),
-      h('dd', {}, c.organisation ? `${c.organisation.name} (bought by ${c.buyer.email ?? c.buyer.walletAddress ?? c.buyer.id})` : c.buyer.email ?? c.buyer.walletAddress ?? c.buyer.id),
+      h(
+        'dd',
+        {},
+        c.organisation
+          ? `${c.organisation.name} (bought by ${c.buyer.email ?? c.buyer.walletAddress ?? c.buyer.id})`
+          : (c.buyer.email ?? c.buyer.walletAddress ?? c.buyer.id),
+      ),
       h('dt', {}, 'Dataset'),
       h('dd', {}, `${c.dataset.title}, version ${c.dataset.version}`),
       h('dt', {}, 'Merkle root'),
@@ -122,7 +170,16 @@ function certificateSection(order, certificate) {
     ),
     h('h3', {}, 'What the licence allows'),
     licenceTerms(c.licence.terms),
-    h('div', { className: 'actions' }, verify, h('a', { className: 'button secondary', href: URL.createObjectURL(blob), download: `licence-certificate-${order.id}.json` }, 'Download certificate (JSON)')),
+    h(
+      'div',
+      { className: 'actions' },
+      verify,
+      h(
+        'a',
+        { className: 'button secondary', href: URL.createObjectURL(blob), download: `licence-certificate-${order.id}.json` },
+        'Download certificate (JSON)',
+      ),
+    ),
     result,
   );
   return section;
@@ -147,7 +204,16 @@ async function render() {
       : checkout === 'success' && !paid
         ? h('p', { className: 'status', role: 'status' }, 'Thanks: Stripe is confirming the payment…')
         : null;
-  mount(app, notice, h('div', { className: 'columns' }, h('div', {}, orderFacts(order), downloadsSection(order, downloads)), h('aside', { 'aria-label': 'Licence' }, certificateSection(order, certificate))));
+  mount(
+    app,
+    notice,
+    h(
+      'div',
+      { className: 'columns' },
+      h('div', {}, orderFacts(order), downloadsSection(order, downloads)),
+      h('aside', { 'aria-label': 'Licence' }, certificateSection(order, certificate)),
+    ),
+  );
   // (Signing in redraws through the session-changed listener below.)
   // A pending order turns paid when the webhook or the Solana payment lands: look again.
   if (order.status === 'pending') watch(order.status);

@@ -18,14 +18,23 @@ const FILTERS = ['q', 'modality', 'bbox', 'from', 'to', 'network', 'licence', 'm
 const app = document.getElementById('app');
 const inputs = {
   q: h('input', { type: 'search', name: 'q', maxlength: 200 }),
-  modality: h('select', { name: 'modality' }, h('option', { value: '' }, 'Any'), MODALITIES.map((m) => h('option', { value: m }, m))),
+  modality: h(
+    'select',
+    { name: 'modality' },
+    h('option', { value: '' }, 'Any'),
+    MODALITIES.map((m) => h('option', { value: m }, m)),
+  ),
   bbox: h('input', { type: 'text', name: 'bbox', placeholder: 'minLon,minLat,maxLon,maxLat', inputmode: 'decimal' }),
   from: h('input', { type: 'date', name: 'from' }),
   to: h('input', { type: 'date', name: 'to' }),
   network: h('input', { type: 'text', name: 'network', placeholder: 'e.g. bee-maps' }),
   licence: h('select', { name: 'licence' }, h('option', { value: '' }, 'Any')),
   maxPrice: h('input', { type: 'number', name: 'maxPrice', min: 0, step: '0.01', inputmode: 'decimal' }),
-  sort: h('select', { name: 'sort' }, SORTS.map(([value, label]) => h('option', { value }, label))),
+  sort: h(
+    'select',
+    { name: 'sort' },
+    SORTS.map(([value, label]) => h('option', { value }, label)),
+  ),
 };
 const status = statusLine();
 const results = h('ul', { className: 'grid results', 'aria-label': 'Search results', style: 'list-style:none;padding:0' });
@@ -52,9 +61,35 @@ const form = h(
   h('div', { className: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('button', { type: 'reset', className: 'secondary' }, 'Clear')),
 );
 
-mount(app, form, h('div', { className: 'columns' }, h('section', { 'aria-labelledby': 'results-heading' }, h('h2', { id: 'results-heading' }, 'Results'), status, results, h('div', { className: 'actions' }, more)), h('section', { 'aria-labelledby': 'map-heading' }, h('h2', { id: 'map-heading' }, 'Coverage'), mapNode, h('div', { className: 'actions' }, areaButton))));
+mount(
+  app,
+  form,
+  h(
+    'div',
+    { className: 'columns' },
+    h(
+      'section',
+      { 'aria-labelledby': 'results-heading' },
+      h('h2', { id: 'results-heading' }, 'Results'),
+      status,
+      results,
+      h('div', { className: 'actions' }, more),
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'map-heading' },
+      h('h2', { id: 'map-heading' }, 'Coverage'),
+      mapNode,
+      h('div', { className: 'actions' }, areaButton),
+    ),
+  ),
+);
 
-const map = coverageMap(mapNode, [], { onSelect: (item) => location.assign(`/datasets/${item.id}`) });
+const map = coverageMap(mapNode, [], {
+  onSelect: (item) => {
+    location.assign(`/datasets/${item.id}`);
+  },
+});
 let shown = [];
 let cursor = null;
 let generation = 0;
@@ -81,7 +116,15 @@ const pageSize = () => {
 
 /** URL parameters → the API's query. */
 function apiQuery(state) {
-  const out = { q: state.q, modality: state.modality, bbox: state.bbox?.replace(/\s+/g, ''), network: state.network, licence: state.licence, sort: state.sort, limit: pageSize() };
+  const out = {
+    q: state.q,
+    modality: state.modality,
+    bbox: state.bbox?.replace(/\s+/g, ''),
+    network: state.network,
+    licence: state.licence,
+    sort: state.sort,
+    limit: pageSize(),
+  };
   if (state.from) out.from = `${state.from}T00:00:00Z`;
   if (state.to) out.to = `${state.to}T23:59:59Z`;
   if (state.maxPrice !== undefined && state.maxPrice !== '') out.maxPriceUsdCents = Math.round(Number(state.maxPrice) * 100);
@@ -105,7 +148,11 @@ function card(item) {
     { className: 'card result', 'aria-labelledby': id },
     h('h3', { id, style: 'margin:0 0 .35rem;font-size:1.05rem' }, h('a', { href: `/datasets/${item.id}` }, item.title)),
     h('p', { style: 'margin:.25rem 0' }, item.summary),
-    h('p', { className: 'tags' }, item.coverage.modalities.map((m) => [h('span', { className: 'badge' }, m), ' '])),
+    h(
+      'p',
+      { className: 'tags' },
+      item.coverage.modalities.map((m) => [h('span', { className: 'badge' }, m), ' ']),
+    ),
     h(
       'dl',
       { className: 'facts' },
@@ -135,7 +182,9 @@ async function load(state, append) {
     results.append(...page.items.map(card));
     map.show(shown.filter((item) => item.coverage.bbox).map((item) => ({ id: item.id, label: item.title, bbox: item.coverage.bbox })));
     more.hidden = !cursor;
-    status.textContent = shown.length ? `${shown.length} dataset${shown.length === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}.` : 'No datasets match this search. Try fewer filters.';
+    status.textContent = shown.length
+      ? `${shown.length} dataset${shown.length === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}.`
+      : 'No datasets match this search. Try fewer filters.';
   } catch (error) {
     if (mine !== generation) return;
     status.textContent = 'The search failed.';

@@ -50,7 +50,13 @@ export function formatBytes(bytes) {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
-export const formatDate = (value) => (value ? new Date(value).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—');
+export const formatDate = (value) =>
+  value
+    ? new Date(value)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+    : '—';
 export function formatDuration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
   const s = Math.round(Number(seconds));
@@ -58,7 +64,7 @@ export function formatDuration(seconds) {
   const minutes = Math.floor((s % 3600) / 60);
   return hours ? `${hours} h ${minutes} min` : minutes ? `${minutes} min ${s % 60} s` : `${s} s`;
 }
-export const shorten = (text, keep = 6) => (text && text.length > keep * 2 + 1 ? `${text.slice(0, keep)}…${text.slice(-keep)}` : text ?? '');
+export const shorten = (text, keep = 6) => (text && text.length > keep * 2 + 1 ? `${text.slice(0, keep)}…${text.slice(-keep)}` : (text ?? ''));
 
 /** An alert box with the error's message; role=alert so screen readers announce it. */
 export function errorBox(error) {
@@ -95,7 +101,17 @@ export function renderSessionBar() {
         ? [
             h('span', { className: 'who' }, `${user.email ?? shorten(user.walletAddress ?? user.id)} (${user.role})`),
             ' ',
-            h('button', { type: 'button', className: 'link', onclick: () => session.clear() }, 'Sign out'),
+            h(
+              'button',
+              {
+                type: 'button',
+                className: 'link',
+                onclick: () => {
+                  session.clear();
+                },
+              },
+              'Sign out',
+            ),
           ]
         : h('span', { className: 'who' }, 'Not signed in'),
     );
@@ -127,7 +143,11 @@ export function field(label, input, hint) {
 export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in', onSignedIn = () => {} } = {}) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minlength: 8 });
-  const role = h('select', { name: 'role' }, roles.map((r) => h('option', { value: r }, r)));
+  const role = h(
+    'select',
+    { name: 'role' },
+    roles.map((r) => h('option', { value: r }, r)),
+  );
   const out = h('div');
   const finish = (result) => {
     session.set(result);
@@ -143,7 +163,9 @@ export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in
         const register = event.submitter?.value === 'register';
         await busy(event.submitter ?? form.querySelector('button'), async () => {
           const body = { email: email.value.trim(), password: password.value };
-          finish(await api(register ? '/v1/auth/register' : '/v1/auth/login', { method: 'POST', body: register ? { ...body, role: role.value } : body }));
+          finish(
+            await api(register ? '/v1/auth/register' : '/v1/auth/login', { method: 'POST', body: register ? { ...body, role: role.value } : body }),
+          );
         });
       },
     },
@@ -151,7 +173,13 @@ export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in
     field('Email', email),
     field('Password', password, 'At least 8 characters.'),
     h('div', { className: 'actions' }, h('button', { type: 'submit', value: 'login' }, 'Sign in')),
-    h('details', {}, h('summary', {}, 'New here? Create an account'), field('Account type', role), h('button', { type: 'submit', value: 'register' }, 'Create account')),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'New here? Create an account'),
+      field('Account type', role),
+      h('button', { type: 'submit', value: 'register' }, 'Create account'),
+    ),
     out,
   );
   const wallet = walletProvider();
@@ -164,7 +192,12 @@ export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in
         const { message } = await api('/v1/auth/wallet/challenge', { method: 'POST', body: { address } });
         const signed = await wallet.signMessage(new TextEncoder().encode(message), 'utf8');
         const signature = base58Encode(signed.signature ?? signed);
-        finish(await api('/v1/auth/wallet/verify', { method: 'POST', body: { address, message, signature, role: roles.includes('contributor') ? 'contributor' : roles[0] } }));
+        finish(
+          await api('/v1/auth/wallet/verify', {
+            method: 'POST',
+            body: { address, message, signature, role: roles.includes('contributor') ? 'contributor' : roles[0] },
+          }),
+        );
       }),
     );
     form.querySelector('.actions').append(button);

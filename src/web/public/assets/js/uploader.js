@@ -58,8 +58,12 @@ function openDatabase() {
   database ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      resolve(request.result);
+    };
+    request.onerror = () => {
+      reject(request.error);
+    };
   });
   return database;
 }
@@ -69,9 +73,15 @@ async function fileStore(mode, action) {
   return new Promise((resolve, reject) => {
     const transaction = db.transaction(STORE, mode);
     const request = action(transaction.objectStore(STORE));
-    transaction.oncomplete = () => resolve(request.result);
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error);
+    transaction.oncomplete = () => {
+      resolve(request.result);
+    };
+    transaction.onerror = () => {
+      reject(transaction.error);
+    };
+    transaction.onabort = () => {
+      reject(transaction.error);
+    };
   });
 }
 
@@ -164,8 +174,12 @@ function putPart(url, body, onProgress) {
       if (etag) resolve(etag);
       else reject(new PartError(xhr.status, 'the store did not say the part ETag (is ETag in its CORS ExposeHeaders?)'));
     };
-    xhr.onerror = () => reject(new PartError(0, 'the connection failed'));
-    xhr.onabort = () => reject(new PartError(0, 'the upload was stopped'));
+    xhr.onerror = () => {
+      reject(new PartError(0, 'the connection failed'));
+    };
+    xhr.onabort = () => {
+      reject(new PartError(0, 'the upload was stopped'));
+    };
     xhr.send(body);
   });
 }
@@ -207,7 +221,9 @@ export async function runUpload(record, file, onProgress = () => {}) {
   if (!sameFile(record, file)) throw new Error(`that is not ${record.name} (${record.size} bytes)`);
   if (!record.sha256) {
     onProgress({ phase: 'hashing', done: 0, total: file.size });
-    record.sha256 = await hashFile(file, (done) => onProgress({ phase: 'hashing', done, total: file.size }));
+    record.sha256 = await hashFile(file, (done) => {
+      onProgress({ phase: 'hashing', done, total: file.size });
+    });
     saveRecord(record);
   }
   let plan;
@@ -239,7 +255,9 @@ export async function runUpload(record, file, onProgress = () => {}) {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const before = finished();
-        record.etags[part.partNumber] = await putPart(url, body, (sent) => onProgress({ phase: 'uploading', done: before + Math.min(sent, body.size), total: file.size }));
+        record.etags[part.partNumber] = await putPart(url, body, (sent) => {
+          onProgress({ phase: 'uploading', done: before + Math.min(sent, body.size), total: file.size });
+        });
         saveRecord(record);
         break;
       } catch (error) {
@@ -247,7 +265,8 @@ export async function runUpload(record, file, onProgress = () => {}) {
           throw new Error(`Part ${part.partNumber} of ${record.partCount} failed: ${error.message}`);
         }
         // 403: the signed URL expired while waiting; any other failure: the network or the store, worth another try.
-        if (error.status === 403) url = (await api(`/v1/captures/${record.captureId}/upload`)).parts.find((p) => p.partNumber === part.partNumber)?.url ?? url;
+        if (error.status === 403)
+          url = (await api(`/v1/captures/${record.captureId}/upload`)).parts.find((p) => p.partNumber === part.partNumber)?.url ?? url;
         else await pause(500 * 2 ** attempt);
       }
     }

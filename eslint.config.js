@@ -1,0 +1,37 @@
+// ESLint over everything we write: the service, migrations, tests, benches and scripts (TypeScript, type-checked
+// against tsconfig.json / scripts' own tsconfig) and the pages' ES modules (type-checked as JavaScript through
+// src/web/public/tsconfig.json). Prettier owns the layout, so eslint-config-prettier switches off layout rules.
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'data/', 'coverage/', 'test-artifacts/', 'test/fixtures/'] },
+  eslint.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs', 'test/support/*.cjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // Numbers and bigints (money in minor units) print exactly in a template; objects, nullish and the rest must be
+      // turned into text on purpose.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // NestJS modules are decorated empty classes.
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+    },
+  },
+  {
+    files: ['src/web/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['scripts/**/*.mjs', '**/*.cjs', 'eslint.config.js', 'jest.config.js'],
+    languageOptions: { globals: globals.node },
+  },
+  prettier,
+);
