@@ -20,7 +20,7 @@ describe('migrations (e2e, on the real database engine)', () => {
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ schema: 'empty' });
   });
   afterAll(async () => {
     await Promise.all(sources.map((source) => source.destroy()));

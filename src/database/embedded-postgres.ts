@@ -5,6 +5,8 @@ import { PgliteWireServer } from './pglite-wire-server.js';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** A tarball of the data directory, which `loadDataDir` starts another instance from (the tests' migrated schema). */
+  dumpDataDir(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -14,13 +16,14 @@ export interface EmbeddedPostgres {
  * connection at a time, for a whole protocol unit or a whole transaction (see PgliteWireServer). `dataDir`
  * undefined keeps the database in memory (tests).
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections: number; loadDataDir?: Blob }): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create({ dataDir: options.dataDir, extensions: { uuid_ossp } });
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, extensions: { uuid_ossp } });
   const server = new PgliteWireServer(db, options.maxConnections);
   const address = await server.listen();
   return {
     url: `postgres://postgres@${address}/postgres`,
+    dumpDataDir: () => db.dumpDataDir('none'),
     async close() {
       await server.close();
       await db.close();

@@ -1,21 +1,42 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { DatabaseConnection } from '../../src/database/database-connection.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import { ensurePgliteSnapshot, ensureTemplateDatabase } from './schema-template.js';
+
+export interface TestDatabaseOptions {
+  /**
+   * `migrated` (default): a copy of the schema migrated once for all suites (schema-template.ts), so a suite's app starts
+   * with nothing left to migrate. `empty`: a database with no tables, for the migration specs.
+   */
+  schema?: 'migrated' | 'empty';
+}
 
 /**
- * A fresh, empty database for one test suite: a new database on the PostgreSQL server named by DATABASE_URL
- * (CI and these machines), or an in-memory PGlite when DATABASE_URL is unset (a fresh clone with nothing else).
+ * A fresh database for one test suite: a new database on the PostgreSQL server named by DATABASE_URL (CI and these
+ * machines), cloned from the migrated template; or an in-memory PGlite loaded from the migrated snapshot when
+ * DATABASE_URL is unset (a fresh clone with nothing else).
  */
-export async function createTestDatabase(): Promise<DatabaseConnection> {
+// Made once per Jest worker at most; found already made by every later suite and run.
+let templateDatabase: Promise<string> | undefined;
+let pgliteSnapshot: Promise<string> | undefined;
+
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<DatabaseConnection> {
+  const migrated = (options.schema ?? 'migrated') === 'migrated';
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    const snapshot = migrated ? await (pgliteSnapshot ??= ensurePgliteSnapshot()) : undefined;
     // Room for two app instances sharing the database (the jobs suite) at 5 connections each.
-    const embedded = await startEmbeddedPostgres({ maxConnections: 12 });
+    const embedded = await startEmbeddedPostgres({
+      maxConnections: 12,
+      loadDataDir: snapshot ? new Blob([readFileSync(snapshot)]) : undefined,
+    });
     return { url: embedded.url, kind: 'embedded', poolSize: 5, close: () => embedded.close() };
   }
   const name = `mkt_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const template = migrated ? await (templateDatabase ??= ensureTemplateDatabase(serverUrl)) : undefined;
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
