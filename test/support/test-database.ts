@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import type { DatabaseConnection } from '../../src/database/database-connection.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
-import { ensurePgliteSnapshot, ensureTemplateDatabase } from './schema-template.js';
+import { ensurePgliteSnapshot, ensureTemplateDatabase, withClient } from './schema-template.js';
 
 export interface TestDatabaseOptions {
   /**
@@ -36,23 +35,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   }
   const name = `mkt_test_${randomBytes(6).toString('hex')}`;
   const template = migrated ? await (templateDatabase ??= ensureTemplateDatabase(serverUrl)) : undefined;
-  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     kind: 'postgres',
     poolSize: 5,
-    close: () => withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    close: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
-}
-
-async function withAdminClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
