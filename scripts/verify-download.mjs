@@ -22,9 +22,22 @@
  *
  * Prints one line per check and exits 0 only when every check passes, 1 otherwise.
  */
+// @ts-check
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+
+/**
+ * What the marketplace answers, as far as this script reads it; every value is checked before it is trusted.
+ * @typedef {{ path: string, captureId: string, sha256: string, sizeBytes: number }} ManifestFile
+ * @typedef {{ datasetId: string, version: number, merkleRoot: string, files?: ManifestFile[] }} Manifest
+ * @typedef {{ status: string, signature: string | null, cluster: string, slot: number | null }} Anchor
+ * @typedef {{ versions?: { version: number, anchor: Anchor | null }[] }} Provenance
+ * @typedef {{ proof?: unknown }} ProofAnswer
+ * @typedef {{ program?: string, parsed?: unknown }} ParsedInstruction
+ * @typedef {{ error?: { code: number, message: string },
+ *   result?: { meta?: { err: unknown }, transaction: { message: { instructions: ParsedInstruction[] } } } | null }} RpcAnswer
+ */
 
 const USAGE = 'usage: node scripts/verify-download.mjs --api <marketplace URL> --dataset <id> --version <n> [--rpc <solana rpc url>] <file>...';
 const MEMO = /^mkt:v1:anchor:([A-Za-z0-9_-]{1,64}):([1-9][0-9]{0,15}):([0-9a-f]{64})$/;
@@ -32,6 +45,7 @@ const HEX32 = /^[0-9a-f]{64}$/;
 
 let failures = 0;
 let passes = 0;
+/** @param {boolean} ok @param {string} message */
 function report(ok, message) {
   if (ok) passes += 1;
   else failures += 1;
@@ -65,25 +79,42 @@ function options() {
     }
     return { ...values, version: Number(values.version), files: positionals };
   } catch (error) {
-    console.error(`${error.message}\n${USAGE}`);
+    console.error(`${messageOf(error)}\n${USAGE}`);
     process.exit(1);
   }
 }
 
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<unknown>}
+ */
 async function getJson(url, init) {
   const response = await fetch(url, init);
   const text = await response.text();
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
+  /** @type {unknown} */
+  const value = JSON.parse(text);
+  return value;
 }
 
+/** @param {...Uint8Array} parts */
 const sha256 = (...parts) => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
 
-/** Folds a proof (sibling hashes, bottom-up, hex) over the leaf's hash; answers the root as hex. */
+/**
+ * Folds a proof (sibling hashes, bottom-up, hex) over the leaf's hash; answers the root as hex.
+ * @param {string} leaf
+ * @param {unknown[]} proof
+ */
 function foldProof(leaf, proof) {
   let node = sha256(Buffer.from([0x00]), sha256(Buffer.from(leaf, 'utf8')));
   for (const hex of proof) {
-    if (!HEX32.test(hex)) throw new Error(`proof element ${JSON.stringify(hex)} is not 64 lowercase hex`);
+    if (typeof hex !== 'string' || !HEX32.test(hex)) throw new Error(`proof element ${JSON.stringify(hex)} is not 64 lowercase hex`);
     const sibling = Buffer.from(hex, 'hex');
     const [lo, hi] = Buffer.compare(node, sibling) <= 0 ? [node, sibling] : [sibling, node];
     node = sha256(Buffer.from([0x01]), lo, hi);
@@ -91,22 +122,34 @@ function foldProof(leaf, proof) {
   return node.toString('hex');
 }
 
-/** SHA-256 and size of a file, read once as a stream. */
+/**
+ * SHA-256 and size of a file, read once as a stream.
+ * @param {string} path
+ * @returns {Promise<{ sha256: string, size: number }>}
+ */
 function hashFile(path) {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     let size = 0;
     createReadStream(path)
       .on('data', (chunk) => {
-        size += chunk.length;
-        hash.update(chunk);
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += bytes.length;
+        hash.update(bytes);
       })
       .on('error', reject)
-      .on('end', () => resolve({ sha256: hash.digest('hex'), size }));
+      .on('end', () => {
+        resolve({ sha256: hash.digest('hex'), size });
+      });
   });
 }
 
-/** The memo of a successful transaction, read from the cluster (jsonParsed: the spl-memo instruction's `parsed`). */
+/**
+ * The memo of a successful transaction, read from the cluster (jsonParsed: the spl-memo instruction's `parsed`).
+ * @param {string} rpcUrl
+ * @param {string} signature
+ * @returns {Promise<string>}
+ */
 async function memoFromCluster(rpcUrl, signature) {
   const body = {
     jsonrpc: '2.0',
@@ -114,7 +157,9 @@ async function memoFromCluster(rpcUrl, signature) {
     method: 'getTransaction',
     params: [signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }],
   };
-  const answer = await getJson(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = /** @type {RpcAnswer} */ (
+    await getJson(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  );
   if (answer.error) throw new Error(`the cluster answered error ${answer.error.code}: ${answer.error.message}`);
   const tx = answer.result;
   if (!tx) throw new Error(`the cluster has no transaction ${signature}`);
@@ -129,12 +174,14 @@ async function main() {
   const base = api.replace(/\/+$/, '');
   const versionUrl = `${base}/v1/datasets/${encodeURIComponent(dataset)}/versions/${version}`;
 
+  /** @type {Manifest} */
   let manifest;
   try {
-    manifest = await getJson(`${versionUrl}/manifest`);
+    manifest = /** @type {Manifest} */ (await getJson(`${versionUrl}/manifest`));
   } catch (error) {
-    report(false, `manifest: ${error.message}`);
-    return finish();
+    report(false, `manifest: ${messageOf(error)}`);
+    finish();
+    return;
   }
   report(
     manifest.datasetId === dataset && manifest.version === version && Array.isArray(manifest.files),
@@ -142,9 +189,10 @@ async function main() {
   );
 
   // The anchored root, from the memo on the chain.
+  /** @type {string | null} */
   let anchoredRoot = null;
   try {
-    const provenance = await getJson(`${base}/v1/datasets/${encodeURIComponent(dataset)}/provenance`);
+    const provenance = /** @type {Provenance} */ (await getJson(`${base}/v1/datasets/${encodeURIComponent(dataset)}/provenance`));
     const anchor = provenance.versions?.find((entry) => entry.version === version)?.anchor;
     if (!anchor || anchor.status !== 'confirmed' || !anchor.signature) {
       throw new Error(`version ${version} has no confirmed on-chain anchor yet (status: ${anchor?.status ?? 'none'})`);
@@ -152,10 +200,10 @@ async function main() {
     report(true, `anchor: confirmed on ${anchor.cluster}, transaction ${anchor.signature} (slot ${anchor.slot})`);
     const memo = rpc
       ? await memoFromCluster(rpc, anchor.signature)
-      : (await getJson(`${base}/v1/chain/memos/${encodeURIComponent(anchor.signature)}`)).memo;
+      : /** @type {{ memo: string }} */ (await getJson(`${base}/v1/chain/memos/${encodeURIComponent(anchor.signature)}`)).memo;
     report(true, `memo read from ${rpc ? `the cluster at ${rpc}` : 'the marketplace API'}: ${memo}`);
     const parsed = MEMO.exec(memo);
-    if (report(parsed !== null, `memo is an anchor record (mkt:v1:anchor:<datasetId>:<version>:<root>)`)) {
+    if (report(parsed !== null, `memo is an anchor record (mkt:v1:anchor:<datasetId>:<version>:<root>)`) && parsed) {
       const [, memoDataset, memoVersion, memoRoot] = parsed;
       const right = memoDataset === dataset && Number(memoVersion) === version;
       report(right, `memo names dataset ${memoDataset} version ${memoVersion}${right ? '' : `, expected dataset ${dataset} version ${version}`}`);
@@ -166,7 +214,7 @@ async function main() {
       if (right) anchoredRoot = memoRoot;
     }
   } catch (error) {
-    report(false, `anchor: ${error.message}`);
+    report(false, `anchor: ${messageOf(error)}`);
   }
 
   for (const file of files) {
@@ -174,7 +222,8 @@ async function main() {
     try {
       local = await hashFile(file);
     } catch (error) {
-      report(false, `${file}: cannot read (${error.code ?? error.message})`);
+      const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : messageOf(error);
+      report(false, `${file}: cannot read (${code})`);
       continue;
     }
     const entry = (manifest.files ?? []).find((candidate) => candidate.sha256 === local.sha256 && candidate.sizeBytes === local.size);
@@ -187,7 +236,7 @@ async function main() {
       continue;
     }
     try {
-      const proof = await getJson(`${versionUrl}/proof?path=${encodeURIComponent(entry.path)}`);
+      const proof = /** @type {ProofAnswer} */ (await getJson(`${versionUrl}/proof?path=${encodeURIComponent(entry.path)}`));
       if (!Array.isArray(proof.proof)) throw new Error('the proof response has no proof array');
       // Built here from what was measured, never taken from the server's `leaf`.
       const leaf = ['dsv1', dataset, String(version), entry.captureId, local.sha256, String(local.size), entry.path].join('|');
@@ -198,13 +247,13 @@ async function main() {
         `${file}: Merkle proof (${proof.proof.length} siblings) folds to ${root}, ${anchoredRoot === null ? 'but there is no anchored root to compare with' : ok ? 'the anchored root' : `not the anchored root ${anchoredRoot}`}`,
       );
     } catch (error) {
-      report(false, `${file}: proof: ${error.message}`);
+      report(false, `${file}: proof: ${messageOf(error)}`);
     }
   }
   finish();
 }
 
-main().catch((error) => {
-  report(false, `unexpected error: ${error.stack ?? error}`);
+main().catch((/** @type {unknown} */ error) => {
+  report(false, `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   finish();
 });

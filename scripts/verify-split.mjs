@@ -14,36 +14,66 @@
  *
  * must end at the root. Prints OK and exits 0, or prints FAIL and exits 1.
  */
+// @ts-check
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 
+/**
+ * @typedef {{ program?: string, parsed?: unknown }} ParsedInstruction
+ * @typedef {{ result?: { meta?: { err: unknown }, transaction: { message: { instructions: ParsedInstruction[] } } } | null }} RpcAnswer
+ */
+
+/** @param {...Uint8Array} parts */
 const sha256 = (...parts) => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
 const SPLIT_MEMO = /^mkt:v1:split:([A-Za-z0-9_-]{1,64}):([0-9a-f]{64})$/;
 const SPLIT_LEAF = /^spl1\|([A-Za-z0-9_-]{1,64})\|[A-Za-z0-9_-]{1,64}\|(platform|curator|contributor)\|(USD|USDC)\|(0|[1-9][0-9]{0,29})$/;
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.log(`FAIL ${message}`);
   process.exit(1);
 }
 
+/**
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<unknown>}
+ */
 async function json(url, init) {
   const response = await fetch(url, init);
   if (!response.ok) fail(`${url} answered ${response.status}: ${await response.text()}`);
-  return response.json();
+  /** @type {unknown} */
+  const value = await response.json();
+  return value;
 }
 
+/**
+ * @param {string} signature
+ * @param {{ api?: string, rpc?: string }} where
+ * @returns {Promise<string>}
+ */
 async function memoOf(signature, { api, rpc }) {
-  if (!rpc) return (await json(`${api.replace(/\/+$/, '')}/v1/chain/memos/${encodeURIComponent(signature)}`)).memo;
+  if (!rpc) {
+    const { memo } = /** @type {{ memo?: unknown }} */ (
+      await json(`${(api ?? '').replace(/\/+$/, '')}/v1/chain/memos/${encodeURIComponent(signature)}`)
+    );
+    return typeof memo === 'string' ? memo : fail(`the marketplace has no memo for ${signature}`);
+  }
   const body = {
     jsonrpc: '2.0',
     id: 1,
     method: 'getTransaction',
     params: [signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }],
   };
-  const { result } = await json(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { result } = /** @type {RpcAnswer} */ (
+    await json(rpc, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  );
   if (!result || result.meta?.err) fail(`the cluster has no successful transaction ${signature}`);
   const memo = result.transaction.message.instructions.find((ix) => ix.program === 'spl-memo');
-  return memo?.parsed ?? fail(`transaction ${signature} has no memo`);
+  return typeof memo?.parsed === 'string' ? memo.parsed : fail(`transaction ${signature} has no memo`);
 }
 
 const { values } = parseArgs({

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { freePort } from '../scripts/demo/service.js';
 import { Steps } from '../scripts/demo/steps.js';
 import { runStory } from '../scripts/demo/story.js';
@@ -30,7 +29,7 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   });
   afterAll(async () => {
-    await t?.close();
+    await t.close();
     await stripe.stop();
   });
 

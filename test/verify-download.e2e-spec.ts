@@ -5,6 +5,10 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
+import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
+import type { LicenceTemplateResponse } from '../src/licensing/dto/licence.dto.js';
 import { type ManifestEntry, manifestLeafString, manifestLeaves } from '../src/provenance/manifest-leaf.js';
 import { formatMemoRecord } from '../src/provenance/memo-record.js';
 import { buildMerkleTree, merkleProof, toHex } from '../src/provenance/merkle-tree.js';
@@ -15,6 +19,12 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const SCRIPT = join(process.cwd(), 'scripts', 'verify-download.mjs');
 const SIGNATURE = '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW';
 const MEMO_PROGRAM = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
+
+interface RpcRequest {
+  id: number;
+  method: string;
+  params: unknown[];
+}
 
 interface RunResult {
   code: number;
@@ -75,9 +85,9 @@ describe('scripts/verify-download.mjs (e2e, against a fixture marketplace)', () 
       const prefix = `/v1/datasets/${datasetId}`;
       if (req.method === 'POST' && url.pathname === '/rpc') {
         let body = '';
-        req.on('data', (chunk) => (body += chunk));
+        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
         req.on('end', () => {
-          const request = JSON.parse(body);
+          const request = JSON.parse(body) as RpcRequest;
           rpcRequests.push(request);
           const found = request.method === 'getTransaction' && request.params[0] === SIGNATURE;
           json(res, 200, {
@@ -252,20 +262,20 @@ describe('scripts/verify-download.mjs against the real service and its embedded 
 
   it('verifies files of a published version against the anchor the job recorded', async () => {
     const login = await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200);
-    const admin = { Authorization: `Bearer ${login.body.accessToken}` };
+    const admin = { Authorization: `Bearer ${(login.body as AuthTokenResponse).accessToken}` };
     const register = await t
       .http()
       .post('/v1/auth/register')
       .send({ email: 'carla@example.com', password: 'a-long-password', role: 'contributor' })
       .expect(201);
-    const carla = register.body.accessToken as string;
+    const carla = (register.body as AuthTokenResponse).accessToken;
     const contents = [nmeaLog(40), csvTelemetry(200)];
     const captureIds = [
       await uploadCapture(t, carla, contents[0], { filename: 'drive.nmea' }),
       await uploadCapture(t, carla, contents[1], { filename: 'can.csv' }),
     ];
     for (const id of captureIds) expect((await settled(t, carla, id)).status).toBe('ready');
-    const [licence] = (await t.http().get('/v1/licences').expect(200)).body;
+    const [licence] = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
     const created = await t
       .http()
       .post('/v1/datasets')
@@ -279,7 +289,7 @@ describe('scripts/verify-download.mjs against the real service and its embedded 
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
       })
       .expect(201);
-    const datasetId = created.body.id as string;
+    const datasetId = (created.body as DatasetResponse).id;
     await t
       .http()
       .post(`/v1/datasets/${datasetId}/submit`)
@@ -290,8 +300,9 @@ describe('scripts/verify-download.mjs against the real service and its embedded 
     const deadline = Date.now() + 20_000;
     for (;;) {
       const provenance = await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200);
-      if (provenance.body.versions[0]?.anchor?.status === 'confirmed') break;
-      if (Date.now() > deadline) throw new Error(`not anchored: ${JSON.stringify(provenance.body.versions)}`);
+      const { versions } = provenance.body as ProvenanceResponse;
+      if (versions[0]?.anchor?.status === 'confirmed') break;
+      if (Date.now() > deadline) throw new Error(`not anchored: ${JSON.stringify(versions)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const downloaded = contents.map((bytes, i) => {
