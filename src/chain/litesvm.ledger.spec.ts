@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Signature, generateKeyPairSigner } from '@solana/kit';
+import { type Signature, generateKeyPairSigner, getBase58Decoder } from '@solana/kit';
 import { FindReferenceError, ValidateTransferError, encodeURL, findReference, validateTransfer } from '@solana/pay';
 import { ChainErrorCode } from './chain.exception.js';
 import { DEMO_BUYER_USDC, LiteSvmLedger } from './litesvm.ledger.js';
@@ -52,7 +53,8 @@ describe('LiteSvmLedger', () => {
     const second = await ledger.recordMemo('same text');
     expect(second.signature).not.toBe(first.signature);
     expect(second.slot).toBeGreaterThan(first.slot);
-    const unknown = (await generateKeyPairSigner()).address as string as Signature;
+    // 64 random bytes: a well-formed signature of no transaction (a validator refuses a malformed one outright).
+    const unknown = getBase58Decoder().decode(randomBytes(64)) as Signature;
     await expect(ledger.findMemo(unknown)).resolves.toBeNull();
   });
 
