@@ -18,7 +18,7 @@ export class ChaosClient {
    * retried on another one until the budget is spent. An HTTP answer, any status, is final: ApiError for one the
    * caller did not expect.
    */
-  async call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  async call<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<T> {
     const deadline = Date.now() + this.retryBudgetMs;
     for (let attempt = 0; ; attempt += 1) {
       const urls = this.instances();
@@ -35,11 +35,11 @@ export class ChaosClient {
     }
   }
 
-  get<T = any>(path: string, token?: string): Promise<T> {
+  get<T = unknown>(path: string, token?: string): Promise<T> {
     return this.call<T>('GET', path, { token });
   }
 
-  post<T = any>(path: string, body: unknown, token?: string): Promise<T> {
+  post<T = unknown>(path: string, body: unknown, token?: string): Promise<T> {
     return this.call<T>('POST', path, { body, token });
   }
 }

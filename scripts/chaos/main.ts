@@ -150,13 +150,15 @@ async function main(): Promise<number> {
     );
 
     let kills = 0;
-    let killing = true;
+    const killUntil = Date.now() + settings.seconds * 1000;
     const restarts: Promise<void>[] = [];
-    const killer = (async () => {
-      while (killing) {
+    const killing = (async () => {
+      for (;;) {
         await sleep(settings.killEvery * 1000 * (0.5 + Math.random()));
-        const victims = instances.filter((instance) => instance.running);
-        if (!killing || victims.length === 0) continue;
+        if (Date.now() >= killUntil) return;
+        // Kill only while every instance is up, so one always serves (a rolling crash, not an outage).
+        const victims = instances.filter((instance) => instance.healthy);
+        if (victims.length < instances.length) continue;
         const victim = victims[Math.floor(Math.random() * victims.length)];
         await victim.kill9();
         kills += 1;
@@ -185,9 +187,8 @@ async function main(): Promise<number> {
     }, 30_000);
     await sleep(settings.seconds * 1000);
     workload.stop();
-    killing = false;
     await Promise.all(loops);
-    await killer;
+    await killing;
     clearInterval(progress);
     await Promise.all(restarts);
     for (const instance of instances) if (!instance.running) await instance.start();

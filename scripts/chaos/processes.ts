@@ -20,8 +20,8 @@ class LoggedProcess {
     const log = createWriteStream(this.logPath, { flags: 'a' });
     log.write(`--- ${new Date().toISOString()} start ${this.name}\n`);
     const child = spawn(process.execPath, this.args, { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     this.process = child;
     return child;
   }
@@ -33,7 +33,11 @@ class LoggedProcess {
   async kill9(): Promise<void> {
     const child = this.process;
     if (!child || !this.running) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', () => {
+        resolve();
+      });
+    });
     child.kill('SIGKILL');
     await exited;
   }
@@ -65,8 +69,18 @@ export class ServiceInstance extends LoggedProcess {
     this.url = url;
   }
 
-  async start(timeoutMs = 120_000): Promise<void> {
+  /** Up and answering /health since its last start (a booting instance is not killed: the run needs one serving). */
+  healthy = false;
+
+  async start(timeoutMs = 300_000): Promise<void> {
+    this.healthy = false;
     await waitHealthy(this.url, this.spawn(), timeoutMs);
+    this.healthy = true;
+  }
+
+  override async kill9(): Promise<void> {
+    this.healthy = false;
+    await super.kill9();
   }
 }
 

@@ -576,7 +576,9 @@ function innerInstructionsOf(meta: TransactionMetadata): RecordedTransaction['in
 
 /** Restores the bigints JSON held as strings; fills fields journals written by older versions lack. */
 function reviveTransaction(raw: unknown): RecordedTransaction {
-  const tx = raw as Partial<RecordedTransaction> & RecordedTransaction;
+  type Journaled = Omit<RecordedTransaction, 'err' | 'innerInstructions' | 'loadedAddresses'> &
+    Partial<Pick<RecordedTransaction, 'err' | 'innerInstructions' | 'loadedAddresses'>>;
+  const tx = raw as Journaled;
   const big = (value: unknown) => BigInt(value as string);
   const tokenBalances = (list: readonly RecordedTokenBalance[]) => list.map((balance) => ({ ...balance, amount: big(balance.amount) }));
   return {

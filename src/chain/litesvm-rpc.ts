@@ -147,7 +147,8 @@ interface SendConfig {
 
 export type RpcMethod = (params: readonly unknown[]) => unknown;
 
-const configOf = <T>(value: unknown): T => (value !== null && typeof value === 'object' ? (value as T) : ({} as T));
+/** A method's optional config object (absent or null: no options); its fields are checked where they are read. */
+const configOf = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {});
 
 function addressParam(value: unknown): Address {
   if (typeof value !== 'string' || !isAddress(value)) throw new RpcMethodError(JSON_RPC.INVALID_PARAMS, 'Invalid param: Invalid');
@@ -349,7 +350,7 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
 
   const getTransaction = ([signatureValue, configValue]: readonly unknown[]) => {
     const signature = signatureParam(signatureValue);
-    const config = configOf<TransactionConfig>(configValue);
+    const config = configOf(configValue) as TransactionConfig;
     const encoding = config.encoding ?? 'json';
     if (!['json', 'jsonParsed', 'base58', 'base64'].includes(encoding)) {
       throw new RpcMethodError(JSON_RPC.INVALID_PARAMS, `Invalid params: unknown encoding ${encoding}`);
@@ -374,9 +375,10 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
       preTokenBalances: tx.preTokenBalances.map(tokenBalance),
       postTokenBalances: tx.postTokenBalances.map(tokenBalance),
       rewards: [],
-      loadedAddresses: { readonly: tx.loadedAddresses.readonly, writable: tx.loadedAddresses.writable },
       computeUnitsConsumed: tx.computeUnitsConsumed,
     };
+    // jsonParsed lists the loaded addresses among the message's account keys instead.
+    const loadedAddresses = { readonly: tx.loadedAddresses.readonly, writable: tx.loadedAddresses.writable };
     let transaction: unknown;
     if (encoding === 'base64') transaction = [tx.wire, 'base64'];
     else if (encoding === 'base58') transaction = [base58.decode(getBase64Encoder().encode(tx.wire)), 'base58'];
@@ -384,12 +386,11 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
     else {
       const parsed = parsedMessage(decoded, tx);
       transaction = { message: parsed.message, signatures: decoded.signatures };
-      const { loadedAddresses: _loaded, ...parsedMeta } = meta;
       return {
         slot: tx.slot,
         blockTime: tx.blockTime,
         ...(config.maxSupportedTransactionVersion === undefined ? {} : { version: tx.version }),
-        meta: { ...parsedMeta, innerInstructions: parsed.innerInstructions },
+        meta: { ...meta, innerInstructions: parsed.innerInstructions },
         transaction,
       };
     }
@@ -397,19 +398,19 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
       slot: tx.slot,
       blockTime: tx.blockTime,
       ...(config.maxSupportedTransactionVersion === undefined ? {} : { version: tx.version }),
-      meta,
+      meta: { ...meta, loadedAddresses },
       transaction,
     };
   };
 
   return {
     getAccountInfo: ([address, config]) => {
-      const options = configOf<AccountConfig>(config);
+      const options = configOf(config) as AccountConfig;
       requireMinContextSlot(options);
       return withContext(encodeAccount(addressParam(address), options));
     },
     getMultipleAccounts: ([addresses, config]) => {
-      const options = configOf<AccountConfig>(config);
+      const options = configOf(config) as AccountConfig;
       requireMinContextSlot(options);
       if (!Array.isArray(addresses)) throw new RpcMethodError(JSON_RPC.INVALID_PARAMS, 'Invalid params: expected an array of addresses');
       if (addresses.length > MAX_MULTIPLE_ACCOUNTS) {
@@ -425,7 +426,7 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
       return withContext(parsed.parsed.info.tokenAmount);
     },
     getSignaturesForAddress: ([address, config]) => {
-      const { limit = MAX_SIGNATURES, before, until } = configOf<SignaturesConfig>(config);
+      const { limit = MAX_SIGNATURES, before, until } = configOf(config) as SignaturesConfig;
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIGNATURES) {
         throw new RpcMethodError(JSON_RPC.INVALID_PARAMS, `Invalid limit; max ${MAX_SIGNATURES}`);
       }
@@ -489,7 +490,7 @@ export function createLedgerRpcMethods(backend: LedgerRpcBackend): Record<string
     getHealth: () => 'ok',
     getVersion: () => ({ 'solana-core': API_VERSION, 'feature-set': 0 }),
     sendTransaction: ([wireValue, configValue]) => {
-      const config = configOf<SendConfig>(configValue);
+      const config = configOf(configValue) as SendConfig;
       const encoding = config.encoding ?? 'base58';
       if (typeof wireValue !== 'string' || (encoding !== 'base58' && encoding !== 'base64')) {
         throw new RpcMethodError(JSON_RPC.INVALID_PARAMS, `Invalid params: a transaction as a ${encoding} string`);
@@ -522,7 +523,7 @@ export function answerJsonRpc(
   request: unknown,
   translate: (error: unknown) => RpcMethodError | null = () => null,
 ): JsonRpcResponse {
-  const { id = null, method, params = [] } = configOf<{ id?: unknown; method?: unknown; params?: unknown }>(request);
+  const { id = null, method, params = [] } = configOf(request);
   const fail = (code: number, message: string, data?: unknown): JsonRpcResponse => ({
     jsonrpc: '2.0',
     id,

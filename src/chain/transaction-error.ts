@@ -118,7 +118,7 @@ function instructionErrorJson(error: LiteSvmInstructionError): TransactionErrorJ
 export function transactionErrorJson(error: LiteSvmTransactionError): TransactionErrorJson {
   if (typeof error === 'number') return TRANSACTION_ERRORS[error] ?? 'SanitizeFailure';
   // The classes are native (napi) objects: their fields are read, their names compared by shape.
-  if ('err' in error) return { InstructionError: [error.index, instructionErrorJson(error.err() as LiteSvmInstructionError)] };
+  if ('err' in error) return { InstructionError: [error.index, instructionErrorJson(error.err())] };
   if ('accountIndex' in error) {
     const name = error.toString().includes('ProgramExecutionTemporarilyRestricted')
       ? 'ProgramExecutionTemporarilyRestricted'
@@ -128,7 +128,7 @@ export function transactionErrorJson(error: LiteSvmTransactionError): Transactio
   return { DuplicateInstruction: error.index };
 }
 
-const TRANSACTION_ERROR_TEXT: Partial<Record<TransactionErrorName, string>> = {
+const TRANSACTION_ERROR_TEXT: Partial<Record<string, string>> = {
   AlreadyProcessed: 'This transaction has already been processed',
   BlockhashNotFound: 'Blockhash not found',
   AccountNotFound: 'Attempt to debit an account but found no record of a prior credit.',
@@ -141,7 +141,7 @@ const TRANSACTION_ERROR_TEXT: Partial<Record<TransactionErrorName, string>> = {
 
 /** The sentence a validator puts after "Transaction simulation failed: ". */
 export function transactionErrorText(error: TransactionErrorJson): string {
-  if (typeof error === 'string') return TRANSACTION_ERROR_TEXT[error as TransactionErrorName] ?? error;
+  if (typeof error === 'string') return TRANSACTION_ERROR_TEXT[error] ?? error;
   const [name, value] = Object.entries(error)[0] ?? ['Unknown', null];
   if (name === 'InstructionError' && Array.isArray(value)) {
     const [index, inner] = value as [number, TransactionErrorJson];

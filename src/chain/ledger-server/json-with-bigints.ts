@@ -1,5 +1,5 @@
 /** JSON.rawJSON (V8, Node.js 21+) is not in TypeScript's ES2023 library yet. */
-const { rawJSON } = JSON as unknown as { rawJSON(text: string): unknown };
+const rawJSON = (text: string): unknown => (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON(text);
 
 /**
  * JSON text with every bigint written as a plain number literal, as a validator writes u64 values (lamports,

@@ -115,9 +115,17 @@ export class LedgerServer {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.subscriptions.close();
-    await new Promise<void>((done) => this.websocket.close(() => done()));
+    await new Promise<void>((done) => {
+      this.websocket.close(() => {
+        done();
+      });
+    });
     this.http.closeAllConnections();
-    await new Promise<void>((done) => this.http.close(() => done()));
+    await new Promise<void>((done) => {
+      this.http.close(() => {
+        done();
+      });
+    });
   }
 }
 
