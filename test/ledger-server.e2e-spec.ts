@@ -23,10 +23,24 @@ import { LedgerServer } from '../src/chain/ledger-server/ledger-server.js';
 import { RpcSolanaLedger } from '../src/chain/rpc.ledger.js';
 import { v0TransactionMessage } from '../src/chain/usdc-batch.js';
 
-interface RpcAnswer<T = unknown> {
+/** A value an answer must hold. */
+function present<T>(value: T | null): T {
+  if (value === null) throw new Error('the ledger answered null');
+  return value;
+}
+
+interface JsonTransaction {
+  transaction: {
+    signatures: string[];
+    message: { instructions: Record<string, unknown>[]; accountKeys: unknown[] };
+  };
+  meta: { postTokenBalances: unknown[] };
+}
+
+interface RpcAnswer {
   jsonrpc: '2.0';
   id: unknown;
-  result?: T;
+  result?: unknown;
   error?: { code: number; message: string; data?: Record<string, unknown> };
 }
 
@@ -41,16 +55,21 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
   let ledger: RpcSolanaLedger;
   let treasury: KeyPairSigner;
 
-  const post = async <T = unknown>(body: unknown, path = '/'): Promise<{ status: number; json: T }> => {
+  const post = async (body: unknown, path = '/'): Promise<{ status: number; json: unknown }> => {
     const response = await fetch(`${server.connection.SOLANA_RPC_URL}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, json: (await response.json()) as T };
+    return { status: response.status, json: await response.json() };
   };
-  const call = async <T = unknown>(method: string, ...params: unknown[]) =>
-    (await post<RpcAnswer<T>>({ jsonrpc: '2.0', id: 7, method, params })).json;
+  const call = async (method: string, ...params: unknown[]) => (await post({ jsonrpc: '2.0', id: 7, method, params })).json as RpcAnswer;
+  /** The result of a call that must succeed. */
+  const result = async <T>(method: string, ...params: unknown[]): Promise<T> => {
+    const answer = await call(method, ...params);
+    if (answer.result === undefined) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`);
+    return answer.result as T;
+  };
 
   const startLedger = () => LedgerServer.start({ dataDir: dir, port: 0, slotMs: 50 });
   const connect = async (target: LedgerServer) => {
@@ -96,55 +115,60 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
   it('answers the chain-state methods as a validator does', async () => {
     await expect(fetch(`${server.connection.SOLANA_RPC_URL}/health`).then((r) => r.text())).resolves.toBe('ok');
     expect(await call('getHealth')).toEqual({ jsonrpc: '2.0', id: 7, result: 'ok' });
-    const first = (await call<number>('getSlot')).result!;
+    const first = await result<number>('getSlot');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await call<number>('getSlot')).result!).toBeGreaterThan(first);
+    expect(await result<number>('getSlot')).toBeGreaterThan(first);
 
-    const latest = (await call<{ context: { slot: number }; value: { blockhash: string; lastValidBlockHeight: number } }>('getLatestBlockhash'))
-      .result!;
+    const latest = await result<{ context: { slot: number }; value: { blockhash: string; lastValidBlockHeight: number } }>('getLatestBlockhash');
     expect(latest.value.lastValidBlockHeight).toBe(latest.context.slot + 150);
-    expect((await call<{ value: boolean }>('isBlockhashValid', latest.value.blockhash)).result!.value).toBe(true);
-    expect((await call<{ value: boolean }>('isBlockhashValid', getBase58Decoder().decode(randomBytes(32)))).result!.value).toBe(false);
-    const epoch = (await call<Record<string, number>>('getEpochInfo')).result!;
+    expect((await result<{ value: boolean }>('isBlockhashValid', latest.value.blockhash)).value).toBe(true);
+    expect((await result<{ value: boolean }>('isBlockhashValid', getBase58Decoder().decode(randomBytes(32)))).value).toBe(false);
+    const epoch = await result<Record<string, number>>('getEpochInfo');
     expect(epoch).toEqual({
-      absoluteSlot: expect.any(Number),
-      blockHeight: expect.any(Number),
-      epoch: expect.any(Number),
-      slotIndex: expect.any(Number),
-      slotsInEpoch: expect.any(Number),
-      transactionCount: expect.any(Number),
+      absoluteSlot: expect.any(Number) as unknown,
+      blockHeight: expect.any(Number) as unknown,
+      epoch: expect.any(Number) as unknown,
+      slotIndex: expect.any(Number) as unknown,
+      slotsInEpoch: expect.any(Number) as unknown,
+      transactionCount: expect.any(Number) as unknown,
     });
-    expect((await call<number>('getMinimumBalanceForRentExemption', 165)).result).toBe(2_039_280);
+    expect(await result<number>('getMinimumBalanceForRentExemption', 165)).toBe(2_039_280);
 
     // The mint, in every account encoding kit and the web3 libraries ask for; u64 rentEpoch stays exact.
     const rpc = createSolanaRpc(server.connection.SOLANA_RPC_URL);
     const mint = server.chain.usdcMint;
-    const base64 = (await rpc.getAccountInfo(mint, { encoding: 'base64' }).send()).value!;
+    const base64 = present((await rpc.getAccountInfo(mint, { encoding: 'base64' }).send()).value);
     expect(base64).toMatchObject({ owner: TOKEN_PROGRAM_ADDRESS, executable: false, rentEpoch: 18_446_744_073_709_551_615n, space: 82n });
     const bytes = getBase64Encoder().encode(base64.data[0]);
-    const base58 = (await rpc.getAccountInfo(mint, { encoding: 'base58' }).send()).value!;
+    const base58 = present((await rpc.getAccountInfo(mint, { encoding: 'base58' }).send()).value);
     expect(base58.data).toEqual([getBase58Decoder().decode(bytes), 'base58']);
-    const sliced = (await rpc.getAccountInfo(mint, { encoding: 'base64', dataSlice: { offset: 44, length: 1 } }).send()).value!;
+    const sliced = present((await rpc.getAccountInfo(mint, { encoding: 'base64', dataSlice: { offset: 44, length: 1 } }).send()).value);
     expect(sliced.data[0]).toBe(Buffer.from([6]).toString('base64'));
-    const parsed = (await rpc.getAccountInfo(mint, { encoding: 'jsonParsed' }).send()).value!;
+    const parsed = present((await rpc.getAccountInfo(mint, { encoding: 'jsonParsed' }).send()).value);
     expect(parsed.data).toEqual({
       program: 'spl-token',
       parsed: {
         type: 'mint',
-        info: { decimals: 6, freezeAuthority: null, isInitialized: true, mintAuthority: ledger.treasuryAddress, supply: expect.any(String) },
+        info: {
+          decimals: 6,
+          freezeAuthority: null,
+          isInitialized: true,
+          mintAuthority: ledger.treasuryAddress,
+          supply: expect.any(String) as unknown,
+        },
       },
       space: 82n,
     });
-    const zstd = (await call<{ value: { data: [string, string] } }>('getAccountInfo', mint, { encoding: 'base64+zstd' })).result!;
+    const zstd = await result<{ value: { data: [string, string] } }>('getAccountInfo', mint, { encoding: 'base64+zstd' });
     expect(zstd.value.data[1]).toBe('base64+zstd');
 
     const [buyerToken] = await findAssociatedTokenPda({ owner: server.chain.demoBuyer.address, mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
     const balance = await rpc.getTokenAccountBalance(buyerToken).send();
     expect(balance.value).toEqual({
-      amount: expect.stringMatching(/^\d+$/),
+      amount: expect.stringMatching(/^\d+$/) as unknown,
       decimals: 6,
-      uiAmount: expect.any(Number),
-      uiAmountString: expect.any(String),
+      uiAmount: expect.any(Number) as unknown,
+      uiAmountString: expect.any(String) as unknown,
     });
     const several = await rpc.getMultipleAccounts([mint, buyerToken, (await generateKeyPairSigner()).address], { encoding: 'base64' }).send();
     expect(several.value.map((account) => account?.space ?? null)).toEqual([82n, 165n, null]);
@@ -168,13 +192,13 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
       message: 'Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.',
     });
     expect((await call('getMinimumBalanceForRentExemption', -1)).error).toMatchObject({ code: -32602 });
-    expect((await post<RpcAnswer>('{"jsonrpc":"2.0","id":1,"method":')).json.error).toEqual({ code: -32700, message: 'Parse error' });
-    expect((await post<RpcAnswer>([])).json.error).toEqual({ code: -32600, message: 'Invalid request' });
-    const batch = await post<RpcAnswer[]>([
+    expect(((await post('{"jsonrpc":"2.0","id":1,"method":')).json as RpcAnswer).error).toEqual({ code: -32700, message: 'Parse error' });
+    expect(((await post([])).json as RpcAnswer).error).toEqual({ code: -32600, message: 'Invalid request' });
+    const batch = await post([
       { jsonrpc: '2.0', id: 1, method: 'getHealth' },
       { jsonrpc: '2.0', id: 2, method: 'nope' },
     ]);
-    expect(batch.json.map((answer) => [answer.id, answer.result ?? answer.error?.code])).toEqual([
+    expect((batch.json as RpcAnswer[]).map((answer) => [answer.id, answer.result ?? answer.error?.code])).toEqual([
       [1, 'ok'],
       [2, -32601],
     ]);
@@ -196,21 +220,21 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
     expect(await ledger.usdcBalance(ledger.treasuryAddress)).toBe(before + 5_000_000n - 1_250_000n);
 
     // The transfer as json and jsonParsed: what scripts/verify-*.mjs and explorers read.
-    const json = (await call<Record<string, any>>('getTransaction', transfer.signature, { encoding: 'json', maxSupportedTransactionVersion: 0 }))
-      .result!;
+    const json = await result<JsonTransaction>('getTransaction', transfer.signature, { encoding: 'json', maxSupportedTransactionVersion: 0 });
     expect(json).toMatchObject({ slot: Number(transfer.slot), version: 0, meta: { err: null, status: { Ok: null }, fee: 5000 } });
     expect(json.transaction.message).toMatchObject({ header: { numRequiredSignatures: 1 }, addressTableLookups: [] });
     expect(json.transaction.signatures).toEqual([transfer.signature]);
     expect(json.meta.postTokenBalances).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ owner: payee, uiTokenAmount: expect.objectContaining({ amount: '1250000', uiAmountString: '1.25' }) }),
-      ]),
+        expect.objectContaining({
+          owner: payee,
+          uiTokenAmount: expect.objectContaining({ amount: '1250000', uiAmountString: '1.25' }) as unknown,
+        }) as unknown,
+      ]) as unknown,
     );
-    const parsed = (
-      await call<Record<string, any>>('getTransaction', transfer.signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0 })
-    ).result!;
-    const instructions = parsed.transaction.message.instructions as Record<string, unknown>[];
-    expect(instructions[0]).toEqual({ program: 'spl-memo', programId: expect.any(String), parsed: 'payout:test', stackHeight: null });
+    const parsed = await result<JsonTransaction>('getTransaction', transfer.signature, { encoding: 'jsonParsed', maxSupportedTransactionVersion: 0 });
+    const instructions = parsed.transaction.message.instructions;
+    expect(instructions[0]).toEqual({ program: 'spl-memo', programId: expect.any(String) as unknown, parsed: 'payout:test', stackHeight: null });
     expect(instructions.at(-1)).toMatchObject({
       program: 'spl-token',
       parsed: { type: 'transferChecked', info: { authority: ledger.treasuryAddress, tokenAmount: { amount: '1250000', decimals: 6 } } },
@@ -224,15 +248,14 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
     // A legacy client (no maxSupportedTransactionVersion) is told the version is unsupported, as by a validator.
     expect((await call('getTransaction', transfer.signature, { encoding: 'json' })).error).toMatchObject({ code: -32015 });
 
-    const statuses = (await call<{ value: unknown[] }>('getSignatureStatuses', [transfer.signature, getBase58Decoder().decode(randomBytes(64))]))
-      .result!;
+    const statuses = await result<{ value: unknown[] }>('getSignatureStatuses', [transfer.signature, getBase58Decoder().decode(randomBytes(64))]);
     expect(statuses.value).toEqual([
       { slot: Number(transfer.slot), confirmations: null, err: null, status: { Ok: null }, confirmationStatus: 'finalized' },
       null,
     ]);
-    const history = (
-      await call<{ signature: string; memo: string | null }[]>('getSignaturesForAddress', await ledger.tokenAccountOf(payee), { limit: 10 })
-    ).result!;
+    const history = await result<{ signature: string; memo: string | null }[]>('getSignaturesForAddress', await ledger.tokenAccountOf(payee), {
+      limit: 10,
+    });
     expect(history[0]).toMatchObject({ signature: transfer.signature, memo: '[11] payout:test', err: null, confirmationStatus: 'finalized' });
   });
 
@@ -255,8 +278,8 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
       ).toString('base64');
     const { value } = await createSolanaRpc(server.connection.SOLANA_RPC_URL).getLatestBlockhash().send();
     const wire = await signed(value.blockhash);
-    const sent = await call<string>('sendTransaction', wire, { encoding: 'base64' });
-    expect(sent.result).toEqual(expect.any(String));
+    const sent = await call('sendTransaction', wire, { encoding: 'base64' });
+    expect(sent.result).toEqual(expect.any(String) as unknown);
     const replay = await call('sendTransaction', wire, { encoding: 'base64' });
     expect(replay.error).toMatchObject({
       code: -32002,
@@ -271,20 +294,20 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
   it('pays a Solana Pay request from the demo buyer (POST /dev/pay); @solana/pay finds and validates it over HTTP', async () => {
     const reference = (await generateKeyPairSigner()).address;
     const fields = { recipient: ledger.treasuryAddress, amount: 2.5, splToken: ledger.usdcMint, reference, memo: 'order:ledger-server' };
-    const { status, json } = await post<{ signature: Signature }>({ url: encodeURL(fields).toString() }, '/dev/pay');
+    const { status, json } = await post({ url: encodeURL(fields).toString() }, '/dev/pay');
     expect(status).toBe(200);
     const rpc = ledger.rpc();
     const found = await findReference(rpc, reference, { commitment: 'confirmed' });
-    expect(found.signature).toBe(json.signature);
+    expect(found.signature).toBe((json as { signature: Signature }).signature);
     await expect(validateTransfer(rpc, found.signature, fields, { commitment: 'confirmed' })).resolves.toBeTruthy();
     await expect(validateTransfer(rpc, found.signature, { ...fields, amount: 3 })).rejects.toThrow('amount not transferred');
 
-    const refused = await post<{ error: string }>({ url: 'https://example.com/pay' }, '/dev/pay');
+    const refused = await post({ url: 'https://example.com/pay' }, '/dev/pay');
     expect(refused).toEqual({
       status: 400,
       json: { error: 'not a Solana Pay transfer request: protocol invalid', code: 'CHAIN_INVALID_PAYMENT_REQUEST' },
     });
-    expect((await post<{ error: string }>({ owner: 'x', amount: '1' }, '/dev/mint-usdc')).status).toBe(400);
+    expect((await post({ owner: 'x', amount: '1' }, '/dev/mint-usdc')).status).toBe(400);
   });
 
   it('notifies slots and signatures over the websocket', async () => {
@@ -316,7 +339,7 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
     ledger = await connect(server);
     expect(server.chain.usdcMint).toBe(mint);
     await expect(ledger.findMemo(signature)).resolves.toBe('before the restart');
-    expect((await call<number>('getSlot')).result!).toBeGreaterThan(Number(slot));
+    expect(await result<number>('getSlot')).toBeGreaterThan(Number(slot));
     const after = await ledger.recordMemo('after the restart');
     await expect(ledger.findMemo(after.signature)).resolves.toBe('after the restart');
   });
