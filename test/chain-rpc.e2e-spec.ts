@@ -126,7 +126,7 @@ describe('the RPC adapter over real JSON-RPC: two instances sharing the ledger s
       const found = provenance.versions.find((v) => v.version === dataset.version)?.anchor;
       return found?.status === 'confirmed' ? found : undefined;
     });
-    expect(anchor).toMatchObject({ cluster: 'localnet', signature: expect.any(String) });
+    expect(anchor).toMatchObject({ cluster: 'localnet', signature: expect.any(String) as unknown });
     expect(anchor.memo).toBe(`mkt:v1:anchor:${dataset.datasetId}:${dataset.version}:${dataset.merkleRoot}`);
     const memo = (await b.http().get(`/v1/chain/memos/${anchor.signature}`).expect(200)).body as { cluster: string; memo: string };
     expect(memo).toEqual({ cluster: 'localnet', signature: anchor.signature, memo: anchor.memo });
@@ -140,7 +140,7 @@ describe('the RPC adapter over real JSON-RPC: two instances sharing the ledger s
     expect(early.body).toMatchObject({ code: 'CHECKOUT_PAYMENT_NOT_FOUND' });
 
     const treasuryBefore = await chainOf(a).usdcBalance(server.chain.treasury.address);
-    const signature = await pay(order.solanaPay!.url);
+    const signature = await pay(order.solanaPay?.url ?? '');
     const paid = (await b.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as OrderResponse;
     expect(paid).toMatchObject({
       status: 'paid',
