@@ -84,6 +84,10 @@ export class LedgerServer {
     const http = createServer((req, res) => {
       void handle(chain, req, res);
     });
+    // Clients (undici's fetch: 4 s) must close idle keep-alive connections before the server does, or a request sent as
+    // the server closes one fails with "fetch failed" (seen in a chaos run); validators keep them open a minute too.
+    http.keepAliveTimeout = 60_000;
+    http.headersTimeout = 65_000;
     const port = await listen(http, host, options.port ?? DEFAULT_PORT);
     const subscriptions = new LedgerSubscriptions(chain);
     let websocket: WebSocketServer;
