@@ -168,9 +168,8 @@ export abstract class KitLedger extends SolanaLedger {
       .send();
     if (!response || response.meta?.err) return null;
     // A payout batch loads its token accounts from a lookup table: rebuild its instructions with the loaded addresses.
-    const decoded = decodeBase64WireTransaction(response.transaction[0], response.meta?.loadedAddresses ?? undefined);
-    const [memo] = memosOf(decoded.instructions ?? []);
-    return memo ?? null;
+    const decoded = decodeBase64WireTransaction(response.transaction[0], response.meta?.loadedAddresses);
+    return memosOf(decoded.instructions ?? []).at(0) ?? null;
   }
 
   override async tokenAccountOf(owner: Address): Promise<Address> {

@@ -4,6 +4,7 @@ import {
   type Instruction,
   type ReadonlyUint8Array,
   decompileTransactionMessage,
+  getBase58Decoder,
   getBase64Encoder,
   getCompiledTransactionMessageDecoder,
   getTransactionDecoder,
@@ -31,6 +32,20 @@ export interface DecodedTransaction {
   /** Null when the message uses lookup tables and their addresses were not given: decode the header only. */
   instructions: readonly Instruction[] | null;
   signatureCount: number;
+  /** The signatures in the order of the signer keys, base58 (a missing one is 64 zero bytes, as on the wire). */
+  signatures: readonly string[];
+  /** The recent blockhash (or durable nonce) the message was signed against. */
+  lifetimeToken: string;
+  header: { numSignerAccounts: number; numReadonlySignerAccounts: number; numReadonlyNonSignerAccounts: number };
+  /** The instructions as compiled: indexes into the static keys followed by the loaded ones. */
+  compiledInstructions: readonly CompiledInstruction[];
+}
+
+/** One compiled instruction of a message. */
+export interface CompiledInstruction {
+  programAddressIndex: number;
+  accountIndices?: readonly number[];
+  data?: ReadonlyUint8Array;
 }
 
 /**
@@ -41,6 +56,8 @@ export interface DecodedTransaction {
 export function decodeWireTransaction(wire: ReadonlyUint8Array, loaded?: LoadedAddresses): DecodedTransaction {
   const transaction = getTransactionDecoder().decode(wire);
   const compiled = getCompiledTransactionMessageDecoder().decode(transaction.messageBytes);
+  // Validators do not run version 1 messages yet; kit can decode them, this ledger refuses them.
+  if (compiled.version === 1) throw new ChainException(ChainErrorCode.INVALID_ARGUMENT, 'version 1 transactions are not supported');
   const lookups: readonly AddressTableLookup[] = ('addressTableLookups' in compiled && compiled.addressTableLookups) || [];
   let instructions: readonly Instruction[] | null = null;
   if (lookups.length === 0) instructions = decompileTransactionMessage(compiled).instructions;
@@ -50,12 +67,17 @@ export function decodeWireTransaction(wire: ReadonlyUint8Array, loaded?: LoadedA
       addressesByLookupTableAddress,
     }).instructions;
   }
+  const base58 = getBase58Decoder();
   return {
     staticAccounts: compiled.staticAccounts,
     version: compiled.version === 'legacy' ? 'legacy' : 0,
     lookups,
     instructions,
     signatureCount: Object.keys(transaction.signatures).length,
+    signatures: Object.values(transaction.signatures).map((signature) => base58.decode(signature ?? new Uint8Array(64))),
+    lifetimeToken: compiled.lifetimeToken,
+    header: compiled.header,
+    compiledInstructions: compiled.instructions,
   };
 }
 

@@ -113,9 +113,8 @@ export function resolveLoadedAddresses(lookups: readonly AddressTableLookup[], c
   const pick = (lookup: AddressTableLookup, indexes: readonly number[]) => {
     const table = contents(lookup.lookupTableAddress);
     return indexes.map((index) => {
-      const entry = table[index];
-      if (entry === undefined) throw new Error(`lookup table ${lookup.lookupTableAddress} has no address at index ${index}`);
-      return entry;
+      if (index >= table.length) throw new Error(`lookup table ${lookup.lookupTableAddress} has no address at index ${index}`);
+      return table[index];
     });
   };
   return {

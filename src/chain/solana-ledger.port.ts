@@ -111,42 +111,42 @@ export abstract class SolanaLedger {
    * The batch methods are not abstract so that ledger doubles written before them still compile; KitLedger (both
    * adapters) implements them.
    */
-  transferUsdcBatch(_transfers: readonly UsdcTransfer[], _options?: UsdcBatchOptions): Promise<LedgerReceipt> {
-    return Promise.reject(this.unsupported('transferUsdcBatch'));
+  transferUsdcBatch(...args: [transfers: readonly UsdcTransfer[], options?: UsdcBatchOptions]): Promise<LedgerReceipt> {
+    return Promise.reject(this.unsupported(`transferUsdcBatch (${args[0].length} transfers)`));
   }
 
   /**
    * How many transfers transferUsdcBatch fits in one transaction with a memo of `memoBytes` bytes and a reference,
    * without or with a lookup table holding every token account of the batch.
    */
-  usdcBatchCapacity(_memoBytes: number, _withLookupTable?: boolean): number {
-    throw this.unsupported('usdcBatchCapacity');
+  usdcBatchCapacity(...args: [memoBytes: number, withLookupTable?: boolean]): number {
+    throw this.unsupported(`usdcBatchCapacity (memo of ${args[0]} bytes)`);
   }
 
   /**
    * Creates an address lookup table (authority: the treasury) holding `addresses` (1 to 256) and resolves once
    * transactions can use it; answers its address and how many transactions it took.
    */
-  createLookupTable(_addresses: readonly Address[]): Promise<{ address: Address; transactions: number }> {
-    return Promise.reject(this.unsupported('createLookupTable'));
+  createLookupTable(addresses: readonly Address[]): Promise<{ address: Address; transactions: number }> {
+    return Promise.reject(this.unsupported(`createLookupTable (${addresses.length} addresses)`));
   }
 
   /** The addresses a lookup table holds; empty when it does not exist. */
-  lookupTableAddresses(_table: Address): Promise<Address[]> {
-    return Promise.reject(this.unsupported('lookupTableAddresses'));
+  lookupTableAddresses(table: Address): Promise<Address[]> {
+    return Promise.reject(this.unsupported(`lookupTableAddresses (${table})`));
   }
 
   /** The owner's associated USDC token account address (no account is created). */
-  tokenAccountOf(_owner: Address): Promise<Address> {
-    return Promise.reject(this.unsupported('tokenAccountOf'));
+  tokenAccountOf(owner: Address): Promise<Address> {
+    return Promise.reject(this.unsupported(`tokenAccountOf (${owner})`));
   }
 
   /**
    * Creates the owners' associated USDC token accounts that do not exist yet (rent paid by the treasury), packing
    * as many creations per transaction as fit; answers how many transactions it sent. Idempotent.
    */
-  ensureTokenAccounts(_owners: readonly Address[]): Promise<number> {
-    return Promise.reject(this.unsupported('ensureTokenAccounts'));
+  ensureTokenAccounts(owners: readonly Address[]): Promise<number> {
+    return Promise.reject(this.unsupported(`ensureTokenAccounts (${owners.length} owners)`));
   }
 
   private unsupported(method: string): ChainException {

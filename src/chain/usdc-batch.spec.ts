@@ -47,9 +47,9 @@ describe('USDC payout batches (transaction packing)', () => {
       ],
       { memo: 'payout:x', reference: addressOf(9) },
     );
-    expect(Buffer.from(memo.data!).toString()).toBe('payout:x');
-    expect(first.accounts!.map((a) => a.address)).toContain(addressOf(9));
-    expect(second.accounts!.map((a) => a.address)).not.toContain(addressOf(9));
+    expect(Buffer.from(memo.data ?? new Uint8Array()).toString()).toBe('payout:x');
+    expect((first.accounts ?? []).map((a) => a.address)).toContain(addressOf(9));
+    expect((second.accounts ?? []).map((a) => a.address)).not.toContain(addressOf(9));
   });
 
   it('packs N payouts into ceil(N / capacity) groups, in order', () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isSignature } from '@solana/kit';
 import { ChainErrorCode, ChainException } from '../chain.exception.js';
-import type { ChainMemoResponse } from '../dto/chain-memo.dto.js';
+import { ChainMemoResponse } from '../dto/chain-memo.dto.js';
 import { SolanaLedger } from '../solana-ledger.port.js';
 
 /**
@@ -26,6 +26,6 @@ export class ChainMemoService {
     if (memo === null) {
       throw new ChainException(ChainErrorCode.MEMO_NOT_FOUND, `${this.ledger.cluster} has no successful transaction with a memo under ${signature}`);
     }
-    return { cluster: this.ledger.cluster, signature, memo };
+    return Object.assign(new ChainMemoResponse(), { cluster: this.ledger.cluster, signature, memo });
   }
 }
