@@ -484,6 +484,18 @@ async function auditLog(section) {
     try {
       /** @type {PageOf<AuditEvent>} */
       const page = await api(`/v1/admin/audit${query({ limit: 25, cursor })}`);
+      // Datasets neither in the queue nor listed (rejected, sent back, taken down) are named by reading them.
+      const unnamed = [...new Set(page.items.map((e) => e.datasetId))].filter((id) => !titles.has(id));
+      await Promise.all(
+        unnamed.map((id) =>
+          /** @type {Promise<Dataset>} */ (api(`/v1/datasets/${id}`)).then(
+            (d) => {
+              titles.set(id, d.draft?.title ?? d.published?.title ?? shorten(id));
+            },
+            () => undefined,
+          ),
+        ),
+      );
       body.append(
         ...page.items.map((e) =>
           tableRow(AUDIT_COLUMNS, [

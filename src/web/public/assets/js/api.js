@@ -14,6 +14,8 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status;
     this.body = body;
+    /** The API's stable error code (e.g. CHECKOUT_PAYMENT_NOT_FOUND), when it gave one. */
+    this.code = typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code : null;
   }
 }
 

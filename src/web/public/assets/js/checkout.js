@@ -88,7 +88,9 @@ function solanaPanel(out, order, pay) {
       settle(await api(`/v1/orders/${order.id}/confirm-solana`, { method: 'POST', body: {} }));
     } catch (error) {
       out.querySelector(':scope .poll-error')?.remove();
-      out.append(h('div', { className: 'poll-error' }, errorBox(error)));
+      // "No payment yet" is the normal answer while the buyer pays: only other failures are shown.
+      if (!(error instanceof ApiError && error.code === 'CHECKOUT_PAYMENT_NOT_FOUND'))
+        out.append(h('div', { className: 'poll-error' }, errorBox(error)));
     }
     // The next round stops at once when this one settled the order.
     setTimeout(() => void poll(), POLL_MS);

@@ -287,7 +287,7 @@ async function render() {
     ),
     provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
   );
-  mount(app, h('div', { className: 'columns' }, main, h('aside', { 'aria-label': 'Purchase' }, buySection(dataset, version))));
+  mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
   if (version.coverage.bbox) coverageMap(mapNode, [{ id: dataset.id, label: version.title, bbox: version.coverage.bbox }]);
 }
 
