@@ -217,5 +217,5 @@ describe('admin console journey (browser)', () => {
     expect(await page.getByText(/transactions? confirmed/).textContent()).toMatch(/[1-9]\d* transactions? confirmed/);
     await b.screenshot(page, 'payouts');
     expect(b.pageErrors).toEqual([]);
-  });
+  }, 180_000);
 });
