@@ -22,6 +22,9 @@ export default defineConfig(
       // Numbers and bigints (money in minor units) print exactly in a template; objects, nullish and the rest must be
       // turned into text on purpose.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // A leading underscore marks a parameter that must be there but is not read (e.g. a route id taken for its
+      // validation pipe only).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       // NestJS modules are decorated empty classes.
       '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
       // Request and response DTOs are classes only so that Swagger and class-validator can read their decorators; the

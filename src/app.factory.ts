@@ -8,7 +8,8 @@ import helmet from 'helmet';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger, requestLogging } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation.pipe.js';
-import { leafletDistDir, webPublicDir } from './web/web-assets.js';
+import { pageScriptSources } from './web/page-layout.js';
+import { vendorLibraries, webPublicDir } from './web/web-assets.js';
 import type { AppConfig } from './config/app-config.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 
@@ -22,14 +23,14 @@ function parsedUnlessObjectBytes(mediaType: string) {
 }
 
 /**
- * Helmet's default policy (scripts and connections to this origin only) plus, when objects live in S3, the store's
- * origin: the contributor page PUTs upload parts straight to presigned S3 URLs.
+ * Helmet's default policy (scripts and connections to this origin only) plus the pages' inline import map (by hash) and,
+ * when objects live in S3, the store's origin: the contributor page PUTs upload parts straight to presigned S3 URLs.
  */
 function contentSecurityDirectives(config: AppConfig): Record<string, string[]> {
   const connect = ["'self'"];
   if (config.S3_ENDPOINT) connect.push(new URL(config.S3_ENDPOINT).origin);
   else if (config.S3_BUCKET) connect.push('https://*.amazonaws.com');
-  return { connectSrc: connect };
+  return { connectSrc: connect, scriptSrc: pageScriptSources() };
 }
 
 function setUpOpenApi(app: INestApplication, config: AppConfig): void {
@@ -58,9 +59,9 @@ export async function createApp(config: AppConfig, database: DatabaseConnection)
   app.disable('x-powered-by');
   app.use(requestLogging(root));
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
-  // The pages' scripts, styles and Leaflet, served from this process (no CDN): see src/web.
+  // The pages' scripts, styles and libraries, served from this process (no CDN): see src/web.
   app.useStaticAssets(join(webPublicDir(), 'assets'), { prefix: '/assets/', index: false, fallthrough: false });
-  app.useStaticAssets(leafletDistDir(), { prefix: '/vendor/leaflet/', index: false, fallthrough: false });
+  for (const library of vendorLibraries()) app.useStaticAssets(library.dir, { prefix: library.urlPrefix, index: false, fallthrough: false });
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: parsedUnlessObjectBytes('application/json') });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false, type: parsedUnlessObjectBytes('application/x-www-form-urlencoded') });
   app.useGlobalPipes(createValidationPipe());

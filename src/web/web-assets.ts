@@ -6,6 +6,7 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 
 /**
  * The pages' files: `public/` beside this module. `npm run build` copies them next to the compiled module; running from
@@ -13,14 +14,36 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 export function webPublicDir(): string {
   const candidates = [join(here, 'public'), join(here, '..', '..', '..', 'src', 'web', 'public')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  const found = candidates.find((dir) => existsSync(join(dir, 'assets', 'css', 'app.css')));
   if (!found) throw new Error(`the web pages were not found (looked in ${candidates.join(', ')})`);
   return found;
 }
 
-/** Leaflet's distributed files from node_modules, served locally: no CDN is reachable (or wanted) from the pages. */
-export function leafletDistDir(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
+/** A library the pages load from node_modules as ES modules: the folder served under `urlPrefix`, and its import-map entries. */
+export interface VendorLibrary {
+  urlPrefix: string;
+  dir: string;
+  /** Bare specifier (or specifier prefix ending in /) -> file (or folder) under `urlPrefix`. */
+  imports: Record<string, string>;
+}
+
+/**
+ * Leaflet, SHA-256 (@noble/hashes) and base58 (@scure/base), served by this app straight from their installed packages:
+ * no CDN is reachable (or wanted) from the pages, and nothing is copied into the repository. Each package's files are
+ * ES modules that import only each other by relative paths, so the browser loads them as they are. The page scripts
+ * import them by their package names, which the import map in every page's head resolves to these folders.
+ */
+export function vendorLibraries(): VendorLibrary[] {
+  return [
+    {
+      urlPrefix: '/vendor/leaflet/',
+      dir: join(dirname(require.resolve('leaflet/package.json')), 'dist'),
+      imports: { leaflet: 'leaflet-src.esm.js' },
+    },
+    // @noble/hashes exports only its modules (no package.json), so its folder is found from one of them.
+    { urlPrefix: '/vendor/noble-hashes/', dir: dirname(require.resolve('@noble/hashes/sha2.js')), imports: { '@noble/hashes/': '' } },
+    { urlPrefix: '/vendor/scure-base/', dir: dirname(require.resolve('@scure/base')), imports: { '@scure/base': 'index.js' } },
+  ];
 }
 
 let land: string | undefined;
@@ -30,7 +53,6 @@ let land: string | undefined;
  */
 export function worldLandGeoJson(): string {
   if (land === undefined) {
-    const require = createRequire(import.meta.url);
     const topology = JSON.parse(readFileSync(require.resolve('world-atlas/land-110m.json'), 'utf8')) as Topology<{ land: GeometryCollection }>;
     land = JSON.stringify(feature(topology, topology.objects.land));
   }

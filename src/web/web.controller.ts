@@ -1,38 +1,44 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { join } from 'node:path';
-import { webPublicDir, worldLandGeoJson } from './web-assets.js';
+import { PAGES, type PageName, renderPage } from './page-layout.js';
+import { worldLandGeoJson } from './web-assets.js';
+
+const HTML = 'text/html; charset=utf-8';
 
 /**
- * The pages: static HTML shells whose scripts call the same /v1 API as every other client. Routes with an id serve the
- * same shell for every id; the script reads the id from the address. Left out of the OpenAPI document: pages, not API.
+ * The pages: HTML shells from one layout whose scripts call the same /v1 API as every other client. Routes with an id
+ * serve the same shell for every id; the script reads the id from the address. Left out of the OpenAPI document: pages,
+ * not API.
  */
 @ApiExcludeController()
 @Controller()
 export class WebController {
-  private readonly dir = webPublicDir();
+  /** Rendered once: the pages differ only in what their scripts fetch. */
+  private readonly html = Object.fromEntries(Object.entries(PAGES).map(([name, page]) => [name, renderPage(page)])) as Record<PageName, string>;
 
-  private page(res: Response, file: string): void {
-    res.sendFile(join(this.dir, file));
+  private page(name: PageName): string {
+    return this.html[name];
   }
 
   @Get()
+  @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  storefront(@Res() res: Response): void {
-    this.page(res, 'index.html');
+  storefront(): string {
+    return this.page('storefront');
   }
 
   @Get('datasets/:id')
+  @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  dataset(@Param('id', ParseUUIDPipe) _id: string, @Res() res: Response): void {
-    this.page(res, 'dataset.html');
+  dataset(@Param('id', ParseUUIDPipe) _id: string): string {
+    return this.page('dataset');
   }
 
   @Get('orders/:id')
+  @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  order(@Param('id', ParseUUIDPipe) _id: string, @Res() res: Response): void {
-    this.page(res, 'order.html');
+  order(@Param('id', ParseUUIDPipe) _id: string): string {
+    return this.page('order');
   }
 
   /** The map's base layer (see worldLandGeoJson). */
@@ -44,14 +50,16 @@ export class WebController {
   }
 
   @Get('contribute')
+  @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  contribute(@Res() res: Response): void {
-    this.page(res, 'contribute.html');
+  contribute(): string {
+    return this.page('contribute');
   }
 
   @Get('admin')
+  @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  admin(@Res() res: Response): void {
-    this.page(res, 'admin.html');
+  admin(): string {
+    return this.page('admin');
   }
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { getAddressDecoder } from '@solana/kit';
 import type { Page } from 'playwright-core';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
+import type { LicenceTemplateResponse } from '../../src/licensing/dto/licence.dto.js';
 import { settled, uploadCapture } from '../support/captures.js';
 import { auth, logIn, publishDataset, signUp } from '../support/checkout.js';
 import { csvTelemetry, nmeaLog } from '../support/fixtures.js';
@@ -31,9 +34,10 @@ describe('admin console journey (browser)', () => {
       expect((await settled(b.t, token, id)).status).toBe('ready');
       captureIds.push(id);
     }
-    const licence = ((await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[]).find(
+    const licence = ((await b.t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[]).find(
       (l) => l.slug === 'commercial-ai-training',
-    )!;
+    );
+    if (!licence) throw new Error('the commercial-ai-training licence is not seeded');
     const draft = await b.t
       .http()
       .post('/v1/datasets')
@@ -43,16 +47,14 @@ describe('admin console journey (browser)', () => {
         description: `${title}: GNSS fixes and CAN telemetry.`,
         captureIds,
         licenceTemplateId: licence.id,
-        licenceTerms: {
-          ...(await b.t.http().get('/v1/licences').expect(200)).body.find((l: { id: string }) => l.id === licence.id).terms,
-          territory: ['SI'],
-        },
+        licenceTerms: { ...licence.terms, territory: ['SI'] },
         priceUsdCents: 2500,
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
       })
       .expect(201);
-    await b.t.http().post(`/v1/datasets/${draft.body.id}/submit`).set(auth(token)).expect(200);
-    return draft.body.id as string;
+    const { id } = draft.body as DatasetResponse;
+    await b.t.http().post(`/v1/datasets/${id}/submit`).set(auth(token)).expect(200);
+    return id;
   };
 
   /** The review card of a dataset in the queue. */
@@ -89,9 +91,10 @@ describe('admin console journey (browser)', () => {
     const orderIds: string[] = [];
     for (let i = 0; i < 2; i += 1) {
       const order = (await b.t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: sold.datasetId, paymentMethod: 'solana' }).expect(201))
-        .body;
-      await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay.url }).expect(200);
-      expect((await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body.status).toBe('paid');
+        .body as OrderResponse;
+      await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+      const confirmed = (await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as OrderResponse;
+      expect(confirmed.status).toBe('paid');
       orderIds.push(order.id);
     }
     paidOrderId = orderIds[0];
@@ -99,7 +102,7 @@ describe('admin console journey (browser)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await b?.close();
+    await b.close();
   });
 
   it('a non-admin is told so instead of seeing broken panels', async () => {
@@ -153,7 +156,7 @@ describe('admin console journey (browser)', () => {
     const audit = page.getByRole('table', { name: 'Audit log, newest first' });
     await audit.getByRole('row').filter({ hasText: 'Faces are visible in the CAN overlay' }).filter({ hasText: 'rejected' }).waitFor();
     expect(await audit.getByRole('row').filter({ hasText: 'rejected' }).textContent()).toContain(ADMIN.email);
-    expect((await b.t.http().get(`/v1/datasets/${ids.rejected}`).set(auth(admin)).expect(200)).body.status).toBe('rejected');
+    expect(((await b.t.http().get(`/v1/datasets/${ids.rejected}`).set(auth(admin)).expect(200)).body as DatasetResponse).status).toBe('rejected');
     await b.screenshot(page, 'rejected');
 
     // Approve the other with the keyboard alone: focus its reason field, Tab to Approve, Enter.
@@ -169,7 +172,7 @@ describe('admin console journey (browser)', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Review queue (0)' }).waitFor();
     await audit.getByRole('row').filter({ hasText: 'approved (v1)' }).filter({ hasText: 'Coastal road telemetry' }).waitFor();
-    expect((await b.t.http().get(`/v1/datasets/${ids.approved}`).expect(200)).body.status).toBe('published');
+    expect(((await b.t.http().get(`/v1/datasets/${ids.approved}`).expect(200)).body as DatasetResponse).status).toBe('published');
     await b.screenshot(page, 'approved');
 
     // Take it down with a reason, then reinstate it.
@@ -198,9 +201,9 @@ describe('admin console journey (browser)', () => {
     await b.screenshot(page, 'refund-confirm');
     await row.getByRole('button', { name: 'Confirm refund' }).click();
     await row.getByText('refunded', { exact: true }).waitFor();
-    const refunded = (await b.t.http().get(`/v1/orders/${paidOrderId}`).set(auth(buyer)).expect(200)).body;
+    const refunded = (await b.t.http().get(`/v1/orders/${paidOrderId}`).set(auth(buyer)).expect(200)).body as OrderResponse;
     expect(refunded).toMatchObject({ status: 'refunded', statusReason: 'Duplicate purchase' });
-    expect(refunded.payments.map((p: { kind: string }) => p.kind).sort()).toEqual(['charge', 'refund']);
+    expect(refunded.payments.map((p) => p.kind).sort()).toEqual(['charge', 'refund']);
     await b.t.http().get(`/v1/orders/${paidOrderId}/downloads`).set(auth(buyer)).expect(410);
     await b.screenshot(page, 'refunded');
 
@@ -214,5 +217,5 @@ describe('admin console journey (browser)', () => {
     expect(await page.getByText(/transactions? confirmed/).textContent()).toMatch(/[1-9]\d* transactions? confirmed/);
     await b.screenshot(page, 'payouts');
     expect(b.pageErrors).toEqual([]);
-  });
+  }, 180_000);
 });

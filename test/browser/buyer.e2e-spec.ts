@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
+import type { ProvenanceResponse } from '../../src/catalog/dto/provenance.response.js';
+import type { CertificateResponse, StripeWebhookResponse } from '../../src/checkout/dto/fulfilment.response.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { type PublishedDataset, auth, logIn, orderWhen, publishDataset, signUp } from '../support/checkout.js';
 import { FakeStripe } from '../support/fake-stripe.js';
@@ -22,7 +25,7 @@ async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise
 
 /** The page's bearer token (evaluated as text: the test project has no DOM typings). */
 const sessionToken = async (page: Page) =>
-  JSON.parse((await page.evaluate<string | null>(`localStorage.getItem('marketplace.session')`)) ?? 'null').accessToken as string;
+  (JSON.parse((await page.evaluate<string | null>(`localStorage.getItem('marketplace.session')`)) ?? 'null') as { accessToken: string }).accessToken;
 
 /**
  * The buyer's journey through the storefront, the dataset page and the order page in Chromium against the whole app:
@@ -61,7 +64,7 @@ describe('buyer journey (browser)', () => {
     // Wait for the Merkle root's on-chain anchor, as a buyer arriving later would see it.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const provenance = (await b.t.http().get(`/v1/datasets/${dataset.datasetId}/provenance`).expect(200)).body;
+      const provenance = (await b.t.http().get(`/v1/datasets/${dataset.datasetId}/provenance`).expect(200)).body as ProvenanceResponse;
       if (provenance.versions[0]?.anchor?.status === 'confirmed') break;
       if (Date.now() > deadline) throw new Error(`not anchored: ${JSON.stringify(provenance.versions)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -69,8 +72,8 @@ describe('buyer journey (browser)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await b?.close();
     await stripe.stop();
+    await b.close();
   });
 
   it('searches, reads the dataset page, pays in USDC with the demo wallet and verifies the download and the certificate', async () => {
@@ -189,7 +192,7 @@ describe('buyer journey (browser)', () => {
     expect(await certificate.locator('.verification').textContent()).toContain('valid Signature is valid');
     const download = page.waitForEvent('download');
     await certificate.getByRole('link', { name: 'Download certificate (JSON)' }).click();
-    const saved = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    const saved = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as CertificateResponse;
     expect(JSON.parse(saved.payload)).toMatchObject({
       orderId,
       dataset: { id: dataset.datasetId, merkleRoot: dataset.merkleRoot },
@@ -223,12 +226,18 @@ describe('buyer journey (browser)', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').filter({ hasText: 'No such order' }).waitFor();
     const token = await sessionToken(page);
-    const [order] = (await b.t.http().get('/v1/me/orders').set(auth(token)).expect(200)).body;
+    const [order] = (await b.t.http().get('/v1/me/orders').set(auth(token)).expect(200)).body as OrderResponse[];
     await page.route(`**/v1/orders/${order.id}/certificate`, async (route) => {
       const response = await route.fetch();
-      const body = await response.json();
-      body.payload = body.payload.replace('"commercialUse":true', '"commercialUse":false');
-      await route.fulfill({ response, json: body });
+      const body = (await response.json()) as CertificateResponse;
+      await route.fulfill({
+        response,
+        json: {
+          signature: body.signature,
+          publicKey: body.publicKey,
+          payload: body.payload.replace('"commercialUse":true', '"commercialUse":false'),
+        },
+      });
     });
     await page.goto(`/orders/${order.id}`);
     await page.getByRole('button', { name: 'Verify signature' }).click();
@@ -282,7 +291,7 @@ describe('buyer journey (browser)', () => {
       .set('Stripe-Signature', stripe.sign(payload))
       .send(payload)
       .expect(200);
-    expect(delivered.body.outcome).toBe('paid');
+    expect((delivered.body as StripeWebhookResponse).outcome).toBe('paid');
     await page
       .locator('.order-status .badge')
       .filter({ hasText: /^(paid|fulfilled)$/ })
@@ -297,7 +306,7 @@ describe('buyer journey (browser)', () => {
   it('an unpaid USDC order shows no download links and says why; an unknown order says so', async () => {
     const token = await signUp(b.t, 'waiting@example.com', 'buyer');
     const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: other.datasetId, paymentMethod: 'solana' }).expect(201))
-      .body;
+      .body as OrderResponse;
     await orderWhen(b.t, token, order.id, (o) => o.status === 'pending');
     const page = await b.newPage();
     await page.goto('/');
@@ -334,7 +343,7 @@ describe('buyer checkout without Stripe configured (browser)', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await b?.close();
+    await b.close();
   });
 
   it('shows why card checkout is unavailable and stays on the page', async () => {

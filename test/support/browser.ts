@@ -17,13 +17,20 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every page a journey visits, kept as test artifacts. */
 export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
 
+/** The desktop viewport the journeys run in, and the phone width every screenshot is taken at too. */
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE_WIDTH = 390;
+
 export interface BrowserApp {
   t: TestApp;
   baseUrl: string;
   browser: Browser;
   /** A fresh browser context (its own storage) whose pages fail the test on any page error or console error. */
   newPage(options?: { wallet?: ReturnType<typeof testWallet> }): Promise<Page>;
-  /** Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png. */
+  /**
+   * Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and the same page 390 px wide (a phone)
+   * as <nn>-<name>-390.png; answers the first path.
+   */
   screenshot(page: Page, name: string): Promise<string>;
   /** Errors the pages reported (uncaught exceptions, console.error); a journey asserts this stays empty. */
   pageErrors: string[];
@@ -63,7 +70,7 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
     browser,
     pageErrors,
     async newPage(options = {}) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
       contexts.push(context);
       if (options.wallet) await installWallet(context, options.wallet);
       const page = await context.newPage();
@@ -78,6 +85,10 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
       shots += 1;
       const path = join(dir, `${String(shots).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path, fullPage: true });
+      const viewport = page.viewportSize() ?? DESKTOP;
+      await page.setViewportSize({ width: PHONE_WIDTH, height: viewport.height });
+      await page.screenshot({ path: path.replace(/\.png$/, `-${PHONE_WIDTH}.png`), fullPage: true });
+      await page.setViewportSize(viewport);
       return path;
     },
     async close() {
@@ -99,7 +110,7 @@ async function installWallet(context: BrowserContext, wallet: ReturnType<typeof 
     (window as { solana: unknown }).solana = {
       isPhantom: true,
       publicKey,
-      connect: async () => ({ publicKey }),
+      connect: () => Promise.resolve({ publicKey }),
       signMessage: async (message: Uint8Array) => ({
         signature: Uint8Array.from(await (window as { __testWalletSign: (b: number[]) => Promise<number[]> }).__testWalletSign(Array.from(message))),
         publicKey,

@@ -1,51 +1,38 @@
 // Admin console, page-private: plain-words views of what a reviewer must check (licence, declarations, captures).
-import { h, formatBytes, formatDate, formatDuration, shorten } from './ui.js';
+import { permittedUseWords } from './licence-words.js';
+import { h, formatBytes, formatDate, formatDuration, shorten, tableRow } from './ui.js';
+/** @import { Capture, ContributorWeight, Declarations, LicenceTerms, ReviewCapture, SplitPolicy } from '../../types/api' */
 
-const USES = {
-  aiTraining: 'AI training',
-  evaluation: 'evaluation',
-  commercialUse: 'commercial use',
-  redistribution: 'redistribution',
-  derivativeMaps: 'derivative maps',
-};
-
-/** The licence terms in plain words; where the dataset narrows its template, says what the template allowed. */
-export function licenceTerms(terms, template) {
-  const uses = (t) =>
-    Object.entries(USES)
-      .filter(([key]) => t.permittedUses?.[key])
-      .map(([, label]) => label)
-      .join(', ') || 'none';
+/**
+ * The licence terms in plain words; where the dataset narrows its template, says what the template allowed.
+ * @param {LicenceTerms} terms
+ * @param {LicenceTerms} [template]
+ */
+export function licenceComparison(terms, template) {
+  /** @type {[string, (t: LicenceTerms) => string][]} */
   const rows = [
-    ['Permitted uses', uses(terms), template && uses(template)],
-    [
-      'Attribution',
-      terms.attributionRequired ? 'required' : 'not required',
-      template && (template.attributionRequired ? 'required' : 'not required'),
-    ],
-    ['Territory', (terms.territory ?? []).join(', '), template && (template.territory ?? []).join(', ')],
-    [
-      'Term',
-      terms.termMonths === null ? 'perpetual' : `${terms.termMonths} months`,
-      template && (template.termMonths === null ? 'perpetual' : `${template.termMonths} months`),
-    ],
-    ['Exclusive', terms.exclusive ? 'yes, one buyer only' : 'no', template && (template.exclusive ? 'yes, one buyer only' : 'no')],
-    [
-      'Seats',
-      terms.maxSeats === null ? 'unlimited' : String(terms.maxSeats),
-      template && (template.maxSeats === null ? 'unlimited' : String(template.maxSeats)),
-    ],
+    ['Permitted uses', (t) => permittedUseWords(t.permittedUses).join(', ') || 'none'],
+    ['Attribution', (t) => (t.attributionRequired ? 'required' : 'not required')],
+    ['Territory', (t) => t.territory.join(', ')],
+    ['Term', (t) => (t.termMonths === null ? 'perpetual' : `${t.termMonths} months`)],
+    ['Exclusive', (t) => (t.exclusive ? 'yes, one buyer only' : 'no')],
+    ['Seats', (t) => (t.maxSeats === null ? 'unlimited' : String(t.maxSeats))],
   ];
   return h(
     'dl',
     { className: 'facts' },
-    rows.map(([label, value, base]) => [
-      h('dt', {}, label),
-      h('dd', {}, value, base !== undefined && base !== value ? [' ', h('span', { className: 'badge warn' }, `narrowed from: ${base}`)] : null),
-    ]),
+    rows.map(([label, words]) => {
+      const value = words(terms);
+      const base = template ? words(template) : value;
+      return [
+        h('dt', {}, label),
+        h('dd', {}, value, base !== value ? [' ', h('span', { className: 'badge warn' }, `narrowed from: ${base}`)] : null),
+      ];
+    }),
   );
 }
 
+/** @type {readonly [keyof Declarations, string][]} */
 const DECLARATIONS = [
   ['ownsRights', 'Owns the rights or may license the data'],
   ['identifiablePeople', 'People can be identified'],
@@ -54,7 +41,8 @@ const DECLARATIONS = [
   ['restrictedLocations', 'Shows restricted locations'],
 ];
 
-export function declarationList(declarations = {}) {
+/** @param {Partial<Declarations>} declarations */
+export function declarationList(declarations) {
   return h(
     'dl',
     { className: 'facts' },
@@ -63,12 +51,18 @@ export function declarationList(declarations = {}) {
   );
 }
 
-export function splitPolicyText(policy, contributors = []) {
+/**
+ * @param {SplitPolicy | null} policy
+ * @param {readonly ContributorWeight[]} contributors
+ * @param {(userId: string) => string} who
+ */
+export function splitPolicyText(policy, contributors, who) {
   const p = policy ?? { weighting: 'bytes', curatorBps: 0 };
-  const weights = contributors.map((c) => `${shorten(c.contributorId)}: ${(c.weightBps / 100).toFixed(2)}% (${c.files} files)`).join('; ');
+  const weights = contributors.map((c) => `${who(c.contributorId)}: ${(c.weightBps / 100).toFixed(2)}% (${c.files} files)`).join('; ');
   return `Weighted by ${p.weighting}; curator ${(p.curatorBps / 100).toFixed(2)}%${weights ? `; contributors ${weights}` : ''}`;
 }
 
+/** @param {boolean | null} valid */
 const signatureBadge = (valid) =>
   valid === true
     ? h('span', { className: 'badge ok' }, 'device signature valid')
@@ -76,43 +70,45 @@ const signatureBadge = (valid) =>
       ? h('span', { className: 'badge bad' }, 'device signature INVALID')
       : h('span', { className: 'badge' }, 'unsigned');
 
+/**
+ * The first plain facts a probe read (nested lists and objects are left to the capture's own page).
+ * @param {Record<string, unknown>} metadata
+ */
 function metadataSummary(metadata) {
-  const entries = Object.entries(metadata ?? {}).filter(([, v]) => v !== null && typeof v !== 'object');
-  return entries
+  return Object.entries(metadata)
+    .flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? [`${k}: ${String(v)}`] : []))
     .slice(0, 6)
-    .map(([k, v]) => `${k}: ${v}`)
     .join(', ');
 }
 
-/** One row per capture; the detail cells (sha256, duration, time range, bbox) fill in from GET /v1/captures/:id. */
+/**
+ * One row per capture; the detail cells (sha256, duration, time range, bbox) fill in from GET /v1/captures/:id.
+ * @param {ReviewCapture} capture
+ */
 export function captureRow(capture) {
-  const detail = {
-    sha256: h('td', {}, '—'),
-    duration: h('td', {}, '—'),
-    time: h('td', {}, '—'),
-    bbox: h('td', {}, '—'),
-  };
-  const row = h(
-    'tr',
-    { dataset: { captureId: capture.id } },
-    h('td', {}, capture.filename),
-    h('td', {}, capture.modality ?? '—', ' / ', capture.format ?? '—'),
-    h('td', {}, capture.sizeBytes === null ? '—' : formatBytes(capture.sizeBytes)),
-    h('td', {}, signatureBadge(capture.deviceSignatureValid)),
-    h('td', {}, capture.status),
+  // The detail cells fill in later: each is a span inside its cell.
+  const detail = { duration: h('span', {}, '—'), time: h('span', {}, '—'), bbox: h('span', {}, '—'), sha256: h('span', {}, '—') };
+  const cells = [
+    capture.filename,
+    [capture.modality ?? '—', ' / ', capture.format ?? '—'],
+    capture.sizeBytes === null ? '—' : formatBytes(capture.sizeBytes),
+    signatureBadge(capture.deviceSignatureValid),
+    capture.status,
     detail.duration,
     detail.time,
     detail.bbox,
     detail.sha256,
-    h('td', {}, h('small', {}, metadataSummary(capture.metadata))),
-  );
+    h('small', {}, metadataSummary(capture.metadata)),
+  ];
+  const row = tableRow(CAPTURE_HEADERS, cells, { 'data-capture-id': capture.id });
+  /** @param {Capture} full */
   const fill = (full) => {
     detail.sha256.replaceChildren(h('code', { title: full.sha256 }, shorten(full.sha256, 8)));
     detail.duration.textContent = formatDuration(full.durationSeconds);
     detail.time.textContent = full.timeRange ? `${formatDate(full.timeRange.start)} – ${formatDate(full.timeRange.end)}` : '—';
-    detail.bbox.textContent = full.bbox ? full.bbox.map((n) => Number(n).toFixed(4)).join(', ') : '—';
+    detail.bbox.textContent = full.bbox ? full.bbox.map((n) => n.toFixed(4)).join(', ') : '—';
   };
-  return { row, fill };
+  return { id: capture.id, row, fill };
 }
 
 export const CAPTURE_HEADERS = [

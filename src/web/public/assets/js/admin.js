@@ -1,16 +1,44 @@
 // Admin console: review queue, published datasets (takedown / reinstate), orders and refunds, payout runs, audit log.
 import { api, query, session } from './api.js';
-import { busy, errorBox, field, formatDate, formatMoney, formatUsd, h, mount, shorten, signInPanel, startPage, statusLine } from './ui.js';
-import { CAPTURE_HEADERS, captureRow, declarationList, licenceTerms, splitPolicyText } from './admin-views.js';
+import { CAPTURE_HEADERS, captureRow, declarationList, licenceComparison, splitPolicyText } from './admin-views.js';
+import {
+  actionButton,
+  errorBox,
+  field,
+  formatDate,
+  formatMoney,
+  formatUsd,
+  h,
+  mount,
+  on,
+  shorten,
+  signInPanel,
+  startPage,
+  statusLine,
+  dataTable,
+  tableRow,
+} from './ui.js';
+/**
+ * @import { AdminOrder, AuditEvent, Capture, Dataset, DatasetSummary, LicenceTemplate, PageOf, PayoutRun, ReviewQueueItem, User }
+ *   from '../../types/api'
+ */
 
-startPage();
-const app = document.getElementById('app');
+const { app } = startPage();
 /** user id → email, from the admin user directory (first page), so tables name people instead of ids. */
+/** @type {Map<string, string>} */
 const people = new Map();
 /** dataset id → title, learnt from every dataset this page has seen. */
+/** @type {Map<string, string>} */
 const titles = new Map();
+/** @param {string} id */
 const who = (id) => people.get(id) ?? shorten(id);
 const announcer = statusLine();
+/** @param {string} text */
+const announce = (text) => {
+  announcer.textContent = text;
+};
+
+/** @typedef {{ queue: () => Promise<void>, published: () => Promise<void>, audit: () => Promise<void> }} Refresh */
 
 function render() {
   const user = session.user;
@@ -29,20 +57,13 @@ function render() {
         'div',
         { className: 'card', role: 'alert' },
         h('h2', {}, 'This account is not an admin'),
-        h('p', {}, `${user.email ?? user.wallet ?? user.id} is signed in as a ${user.role}. The admin console needs an admin account.`),
+        h('p', {}, `${user.email ?? user.walletAddress ?? user.id} is signed in as a ${user.role}. The admin console needs an admin account.`),
         h(
           'div',
           { className: 'actions' },
-          h(
-            'button',
-            {
-              type: 'button',
-              onclick: () => {
-                session.clear();
-              },
-            },
-            'Sign out and use another account',
-          ),
+          on(h('button', { type: 'button' }, 'Sign out and use another account'), 'click', () => {
+            session.clear();
+          }),
           h(
             'a',
             { href: user.role === 'contributor' ? '/contribute' : '/' },
@@ -63,92 +84,125 @@ function render() {
   mount(
     app,
     announcer,
-    h('nav', { 'aria-label': 'Console sections', className: 'actions' }, [
+    h(
+      'nav',
+      { 'aria-label': 'Console sections', className: 'actions' },
       h('a', { href: '#queue-h' }, 'Review queue'),
       h('a', { href: '#published-h' }, 'Published datasets'),
       h('a', { href: '#orders-h' }, 'Orders and refunds'),
       h('a', { href: '#payouts-h' }, 'Payouts'),
       h('a', { href: '#audit-h' }, 'Audit log'),
-    ]),
+    ),
     Object.values(sections),
   );
+  /** @type {Refresh} */
   const refresh = {
     queue: () => reviewQueue(sections.queue, refresh),
     published: () => publishedDatasets(sections.published, refresh),
     audit: () => auditLog(sections.audit),
   };
-  api('/v1/admin/users?limit=100')
-    .then((page) => page.items.forEach((u) => people.set(u.id, u.email ?? u.walletAddress ?? u.id)))
+  /** @type {Promise<PageOf<User>>} */ (api('/v1/admin/users?limit=100'))
+    .then((page) => {
+      for (const u of page.items) people.set(u.id, u.email ?? u.walletAddress ?? u.id);
+    })
     .catch(() => undefined)
     .finally(() => {
       orders(sections.orders);
       payouts(sections.payouts);
       // The audit log names datasets by the titles the other two sections learn, so it loads after them.
-      Promise.all([refresh.queue(), refresh.published()]).finally(refresh.audit);
+      void Promise.all([refresh.queue(), refresh.published()]).finally(refresh.audit);
     });
 }
 
-const announce = (text) => {
-  announcer.textContent = text;
-};
-
 // ---- review queue ----
+/** @type {Map<string, LicenceTemplate> | null} */
 let licences = null;
+
+/**
+ * @param {HTMLElement} section
+ * @param {Refresh} refresh
+ */
 async function reviewQueue(section, refresh) {
   mount(section, h('h2', { id: 'queue-h' }, 'Review queue'), statusLine('Loading the queue…'));
   try {
-    licences ??= new Map((await api('/v1/licences')).map((l) => [l.id, l]));
+    /** @type {LicenceTemplate[]} */
+    const templates = await api('/v1/licences');
+    licences ??= new Map(templates.map((l) => [l.id, l]));
+    /** @type {ReviewQueueItem[]} */
     const items = await api('/v1/admin/reviews?limit=20');
+    const known = licences;
     mount(
       section,
       h('h2', { id: 'queue-h' }, `Review queue (${items.length})`),
       items.length === 0 ? h('p', {}, 'Nothing waiting for review.') : h('p', { className: 'hint' }, 'Oldest submission first.'),
-      items.map((item) => reviewCard(item, refresh)),
+      items.map((item) => reviewCard(item, known, refresh)),
     );
   } catch (error) {
     mount(section, h('h2', { id: 'queue-h' }, 'Review queue'), errorBox(error));
   }
 }
 
-function reviewCard(item, refresh) {
+/**
+ * @param {ReviewQueueItem} item
+ * @param {Map<string, LicenceTemplate>} templates
+ * @param {Refresh} refresh
+ */
+function reviewCard(item, templates, refresh) {
   const { dataset, changes } = item;
-  const draft = dataset.draft ?? {};
-  titles.set(dataset.id, draft.title);
-  const template = licences.get(draft.licenceTemplateId);
+  const draft = dataset.draft;
+  const title = draft?.title ?? dataset.published?.title ?? dataset.id;
+  titles.set(dataset.id, title);
+  const template = draft ? templates.get(draft.licenceTemplateId) : undefined;
   const rows = item.captures.map(captureRow);
   const reason = h('textarea', { name: 'reason', maxlength: 2000 });
   const headingId = `review-${dataset.id}`;
-  const loadDetails = h('button', { type: 'button', className: 'secondary' }, 'Load checksums, durations, time ranges and areas');
-  loadDetails.addEventListener('click', () =>
-    busy(loadDetails, async () => {
+  const loadDetails = actionButton(
+    'Load checksums, durations, time ranges and areas',
+    async () => {
       const pending = [...rows];
       const worker = async () => {
-        for (let next = pending.shift(); next; next = pending.shift()) next.fill(await api(`/v1/captures/${next.row.dataset.captureId}`));
+        for (let next = pending.shift(); next; next = pending.shift()) {
+          /** @type {Capture} */
+          const full = await api(`/v1/captures/${next.id}`);
+          next.fill(full);
+        }
       };
       await Promise.all([worker(), worker(), worker(), worker()]);
       loadDetails.remove();
-    }),
+    },
+    { className: 'secondary' },
   );
-  const act = (action, needsReason) => async (event) => {
-    const button = event.currentTarget;
-    await busy(button, async () => {
-      const text = reason.value.trim();
-      if (needsReason && !text) throw new Error('Give a reason: the contributor sees it.');
-      await api(`/v1/admin/datasets/${dataset.id}/${action}`, { method: 'POST', body: needsReason ? { reason: text } : text ? { note: text } : {} });
-      announce(`${draft.title}: ${action === 'approve' ? 'approved and published' : action === 'reject' ? 'rejected' : 'changes requested'}.`);
-      refresh.queue();
-      refresh.published();
-      refresh.audit();
-    });
-  };
+  /**
+   * @param {'approve' | 'request-changes' | 'reject'} action
+   * @param {string} label
+   * @param {string} className
+   */
+  const decide = (action, label, className) =>
+    actionButton(
+      label,
+      async () => {
+        const text = reason.value.trim();
+        const needsReason = action !== 'approve';
+        if (needsReason && !text) throw new Error('Give a reason: the contributor sees it.');
+        await api(`/v1/admin/datasets/${dataset.id}/${action}`, {
+          method: 'POST',
+          body: needsReason ? { reason: text } : text ? { note: text } : {},
+        });
+        announce(`${title}: ${action === 'approve' ? 'approved and published' : action === 'reject' ? 'rejected' : 'changes requested'}.`);
+        void refresh.queue();
+        void refresh.published();
+        void refresh.audit();
+      },
+      { className },
+    );
   const changed = changes.firstVersion
     ? 'First version: everything is new.'
-    : `Since version ${changes.sinceVersion}: ${changes.changedFields.join(', ') || 'nothing'}; ${changes.addedCaptureIds.length} captures added, ${changes.removedCaptureIds.length} removed.`;
+    : `Since version ${changes.sinceVersion ?? '?'}: ${changes.changedFields.join(', ') || 'nothing'}; ${changes.addedCaptureIds.length} captures added, ${changes.removedCaptureIds.length} removed.`;
   return h(
     'article',
     { className: 'card review', 'aria-labelledby': headingId },
-    h('h3', { id: headingId }, draft.title ?? dataset.id),
-    h('p', {}, draft.description ?? ''),
+    h('h3', { id: headingId }, title),
+    draft ? draft.description.split(/\n{2,}/).map((p) => h('p', { className: 'prose' }, p)) : null,
     h(
       'dl',
       { className: 'facts' },
@@ -157,124 +211,110 @@ function reviewCard(item, refresh) {
       h('dt', {}, 'Submitted'),
       h('dd', {}, formatDate(item.submittedAt)),
       h('dt', {}, 'Price'),
-      h('dd', {}, formatUsd(draft.priceUsdCents ?? 0)),
+      h('dd', {}, formatUsd(draft?.priceUsdCents ?? 0)),
       h('dt', {}, 'Revision'),
-      h('dd', {}, String(draft.revision ?? '—')),
+      h('dd', {}, draft?.revision ?? '—'),
       h('dt', {}, 'What changed'),
       h('dd', {}, changed),
       h('dt', {}, 'Revenue split'),
-      h('dd', {}, splitPolicyText(draft.splitPolicy, draft.contributors)),
+      h('dd', {}, splitPolicyText(draft?.splitPolicy ?? null, draft?.contributors ?? [], who)),
     ),
     h('h4', {}, 'Declarations'),
-    declarationList(draft.declarations),
-    h('h4', {}, `Licence: ${template ? template.name : draft.licenceTemplateId}`),
-    draft.licenceTerms ? licenceTerms(draft.licenceTerms, template?.terms) : null,
+    declarationList(draft?.declarations ?? {}),
+    h('h4', {}, `Licence: ${template ? template.name : (draft?.licenceTemplateId ?? '—')}`),
+    draft ? licenceComparison(draft.licenceTerms, template?.terms) : null,
     h('h4', {}, `Captures (${item.captureCount}${item.captureCount > item.captures.length ? `, first ${item.captures.length} shown` : ''})`),
     h(
       'div',
       { className: 'table-scroll' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            CAPTURE_HEADERS.map((c) => h('th', { scope: 'col' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.map((r) => r.row),
-        ),
+      dataTable(
+        `Captures of ${title}`,
+        CAPTURE_HEADERS,
+        rows.map((r) => r.row),
       ),
     ),
     h('div', { className: 'actions' }, loadDetails),
     h('h4', {}, 'Decision'),
-    field(`Reason for ${draft.title}`, reason, 'Required to reject or request changes; an optional note when approving.'),
+    field(`Reason for ${title}`, reason, 'Required to reject or request changes; an optional note when approving.'),
     h(
       'div',
       { className: 'actions' },
-      h('button', { type: 'button', onclick: act('approve', false) }, 'Approve'),
-      h('button', { type: 'button', className: 'secondary', onclick: act('request-changes', true) }, 'Request changes'),
-      h('button', { type: 'button', className: 'danger', onclick: act('reject', true) }, 'Reject'),
+      decide('approve', 'Approve', ''),
+      decide('request-changes', 'Request changes', 'secondary'),
+      decide('reject', 'Reject', 'danger'),
     ),
   );
 }
 
 // ---- published and taken-down datasets ----
+const PUBLISHED_COLUMNS = ['Dataset', 'Version', 'Price', 'State', 'Action (reason required)'];
+
+/** @typedef {{ id: string, title: string, version: number | null, priceUsdCents: number, takedownReason: string | null }} ListedDataset */
+
+/** @param {DatasetSummary} d @returns {ListedDataset} */
+const listedRow = (d) => ({ id: d.id, title: d.title, version: d.version, priceUsdCents: d.priceUsdCents, takedownReason: null });
+/** @param {Dataset} d @returns {ListedDataset} */
+const takenDownRow = (d) => ({
+  id: d.id,
+  title: d.published?.title ?? d.id,
+  version: d.latestVersion,
+  priceUsdCents: d.published?.priceUsdCents ?? 0,
+  takedownReason: d.takedownReason ?? null,
+});
+
+/**
+ * @param {HTMLElement} section
+ * @param {Refresh} refresh
+ */
 async function publishedDatasets(section, refresh) {
   mount(section, h('h2', { id: 'published-h' }, 'Published datasets'), statusLine('Loading…'));
   try {
-    const listed = (await api('/v1/datasets?limit=50')).items;
+    /** @type {PageOf<DatasetSummary>} */
+    const listed = await api('/v1/datasets?limit=50');
     // Taken-down datasets are unlisted; the audit log names them, and admins may still read each one.
-    const events = (await api('/v1/admin/audit?limit=200')).items.filter((e) => e.action === 'taken-down');
-    const ids = [...new Set(events.map((e) => e.datasetId))];
-    const down = (await Promise.all(ids.map((id) => api(`/v1/datasets/${id}`).catch(() => null)))).filter((d) => d && d.status === 'taken_down');
-    const reasonFor = (label) => h('input', { type: 'text', name: 'reason', maxlength: 2000, 'aria-label': label });
+    /** @type {PageOf<AuditEvent>} */
+    const audit = await api('/v1/admin/audit?limit=200');
+    const ids = [...new Set(audit.items.filter((e) => e.action === 'taken-down').map((e) => e.datasetId))];
+    const read = await Promise.all(ids.map((id) => /** @type {Promise<Dataset>} */ (api(`/v1/datasets/${id}`)).catch(() => null)));
+    const down = read.flatMap((d) => (d?.status === 'taken_down' ? [d] : []));
+    /**
+     * @param {ListedDataset} d
+     * @param {'takedown' | 'reinstate'} action
+     */
     const row = (d, action) => {
-      const title = d.title ?? d.published?.title ?? d.id;
-      titles.set(d.id, title);
-      const reason = reasonFor(`Reason to ${action === 'takedown' ? 'take down' : 'reinstate'} ${title}`);
-      const button = h(
-        'button',
-        { type: 'button', className: action === 'takedown' ? 'danger' : '' },
-        action === 'takedown' ? `Take down ${title}` : `Reinstate ${title}`,
-      );
-      button.addEventListener('click', () =>
-        busy(button, async () => {
+      titles.set(d.id, d.title);
+      const verb = action === 'takedown' ? 'take down' : 'reinstate';
+      const reason = h('input', { type: 'text', name: 'reason', maxlength: 2000, 'aria-label': `Reason to ${verb} ${d.title}` });
+      const button = actionButton(
+        action === 'takedown' ? `Take down ${d.title}` : `Reinstate ${d.title}`,
+        async () => {
           if (!reason.value.trim()) throw new Error('Give a reason: it goes into the audit log and the custody record.');
           await api(`/v1/admin/datasets/${d.id}/${action}`, { method: 'POST', body: { reason: reason.value.trim() } });
-          announce(`${title}: ${action === 'takedown' ? 'taken down' : 'reinstated'}.`);
-          refresh.published();
-          refresh.audit();
-        }),
+          announce(`${d.title}: ${action === 'takedown' ? 'taken down' : 'reinstated'}.`);
+          void refresh.published();
+          void refresh.audit();
+        },
+        { className: action === 'takedown' ? 'danger' : '' },
       );
-      return h(
-        'tr',
-        {},
-        h('td', {}, h('a', { href: `/datasets/${d.id}` }, title)),
-        h('td', {}, String(d.version ?? d.latestVersion ?? '—')),
-        h('td', {}, formatUsd(d.priceUsdCents ?? d.published?.priceUsdCents ?? 0)),
-        h(
-          'td',
-          {},
-          action === 'reinstate'
-            ? [h('span', { className: 'badge bad' }, 'taken down'), ' ', d.takedownReason ?? '']
-            : h('span', { className: 'badge ok' }, 'listed'),
-        ),
-        h('td', {}, h('div', { className: 'actions' }, reason, button)),
-      );
+      return tableRow(PUBLISHED_COLUMNS, [
+        h('a', { href: `/datasets/${d.id}` }, d.title),
+        d.version ?? '—',
+        formatUsd(d.priceUsdCents),
+        action === 'reinstate'
+          ? [h('span', { className: 'badge bad' }, 'taken down'), ' ', d.takedownReason ?? '']
+          : h('span', { className: 'badge ok' }, 'listed'),
+        h('div', { className: 'actions' }, reason, button),
+      ]);
     };
-    const head = h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['Dataset', 'Version', 'Price', 'State', 'Action (reason required)'].map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    );
     mount(
       section,
       h('h2', { id: 'published-h' }, 'Published datasets'),
-      listed.length + down.length === 0
+      listed.items.length + down.length === 0
         ? h('p', {}, 'No published datasets yet.')
-        : h(
-            'table',
-            {},
-            h('caption', { className: 'sr-only' }, 'Published and taken-down datasets'),
-            head,
-            h(
-              'tbody',
-              {},
-              listed.map((d) => row(d, 'takedown')),
-              down.map((d) => row(d, 'reinstate')),
-            ),
-          ),
+        : dataTable('Published and taken-down datasets', PUBLISHED_COLUMNS, [
+            listed.items.map((d) => row(listedRow(d), 'takedown')),
+            down.map((d) => row(takenDownRow(d), 'reinstate')),
+          ]),
     );
   } catch (error) {
     mount(section, h('h2', { id: 'published-h' }, 'Published datasets'), errorBox(error));
@@ -282,6 +322,7 @@ async function publishedDatasets(section, refresh) {
 }
 
 // ---- orders and refunds ----
+/** @param {HTMLElement} section */
 function orders(section) {
   const status = h(
     'select',
@@ -296,72 +337,69 @@ function orders(section) {
     h('option', { value: 'card' }, 'card'),
     h('option', { value: 'solana' }, 'USDC (Solana)'),
   );
-  const body = h('tbody');
+  const table = dataTable('Orders, newest first', ORDER_COLUMNS, []);
+  const body = table.tBodies[0];
   const more = h('div', { className: 'actions' });
   const out = h('div');
+  /** @param {string} [cursor] */
   const load = async (cursor) => {
     if (!cursor) body.replaceChildren();
     more.replaceChildren();
     try {
+      /** @type {PageOf<AdminOrder>} */
       const page = await api(`/v1/admin/orders${query({ status: status.value, paymentMethod: method.value, limit: 25, cursor })}`);
-      out.replaceChildren(page.items.length === 0 && !cursor ? h('p', {}, 'No orders match.') : '');
-      body.append(...page.items.map((o) => orderRow(o, () => load())));
-      if (page.nextCursor) {
-        const next = h('button', { type: 'button', className: 'secondary' }, 'More orders');
-        next.addEventListener('click', () => busy(next, () => load(page.nextCursor)));
-        more.append(next);
-      }
+      mount(out, page.items.length === 0 && !cursor ? h('p', {}, 'No orders match.') : null);
+      body.append(...page.items.map((o) => orderRow(o, () => void load())));
+      const next = page.nextCursor;
+      if (next) more.append(actionButton('More orders', () => load(next), { className: 'secondary' }));
     } catch (error) {
-      out.replaceChildren(errorBox(error));
+      mount(out, errorBox(error));
     }
   };
-  status.addEventListener('change', () => load());
-  method.addEventListener('change', () => load());
+  on(status, 'change', () => void load());
+  on(method, 'change', () => void load());
   mount(
     section,
     h('h2', { id: 'orders-h' }, 'Orders and refunds'),
     h('div', { className: 'filters' }, field('Status', status), field('Payment method', method)),
-    h(
-      'table',
-      {},
-      h('caption', { className: 'sr-only' }, 'Orders, newest first'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['Placed', 'Dataset', 'Buyer', 'Method', 'Amount', 'Status', 'Refund'].map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      body,
-    ),
+    table,
     more,
     out,
   );
-  load();
+  void load();
 }
 
+const ORDER_COLUMNS = ['Placed', 'Dataset', 'Buyer', 'Method', 'Amount', 'Status', 'Refund'];
+/** @type {Record<string, string>} */
+const ORDER_BADGE = { paid: 'ok', fulfilled: 'ok', refunded: 'bad', pending: 'warn' };
+
+/**
+ * @param {AdminOrder} order
+ * @param {() => void} reload
+ */
 function orderRow(order, reload) {
-  const cell = h('td');
+  const cell = h('div');
   const refundable = order.status === 'paid' || order.status === 'fulfilled';
   if (refundable) {
     const start = h('button', { type: 'button', className: 'secondary' }, `Refund order ${shorten(order.id, 4)}`);
-    start.addEventListener('click', () => {
+    on(start, 'click', () => {
       const reason = h('input', { type: 'text', name: 'reason', maxlength: 2000, required: true });
-      const confirm = h('button', { type: 'button', className: 'danger' }, 'Confirm refund');
-      const cancel = h('button', { type: 'button', className: 'secondary' }, 'Cancel');
-      cancel.addEventListener('click', () => mount(cell, start));
-      confirm.addEventListener('click', () =>
-        busy(confirm, async () => {
+      const confirm = actionButton(
+        'Confirm refund',
+        async () => {
           if (!reason.value.trim()) throw new Error('Give a reason for the refund.');
+          /** @type {AdminOrder} */
           const refunded = await api(`/v1/admin/orders/${order.id}/refund`, { method: 'POST', body: { reason: reason.value.trim() } });
           announce(
             `Order ${shorten(order.id, 4)} is ${refunded.status}: ${formatMoney(refunded.amount.minor, refunded.amount.currency)} goes back to the buyer and the licence is revoked.`,
           );
           reload();
-        }),
+        },
+        { className: 'danger' },
       );
+      const cancel = on(h('button', { type: 'button', className: 'secondary' }, 'Cancel'), 'click', () => {
+        mount(cell, start);
+      });
       mount(
         cell,
         h('p', {}, `Refund ${formatMoney(order.amount.minor, order.amount.currency)} and revoke the licence?`),
@@ -374,76 +412,55 @@ function orderRow(order, reload) {
   } else {
     cell.append(order.status === 'refunded' ? (order.statusReason ?? '') : '—');
   }
-  const badge = { paid: 'ok', fulfilled: 'ok', refunded: 'bad', pending: 'warn' }[order.status] ?? '';
-  return h(
-    'tr',
-    { dataset: { orderId: order.id } },
-    h('td', {}, formatDate(order.createdAt)),
-    h('td', {}, h('a', { href: `/datasets/${order.datasetId}` }, order.datasetTitle), ` v${order.version}`),
-    h('td', {}, order.buyerEmail ?? (order.buyerWallet ? shorten(order.buyerWallet) : who(order.buyerId))),
-    h('td', {}, order.paymentMethod === 'solana' ? 'USDC' : 'card'),
-    h('td', {}, formatMoney(order.amount.minor, order.amount.currency)),
-    h('td', {}, h('span', { className: `badge ${badge}` }, order.status)),
-    cell,
+  return tableRow(
+    ORDER_COLUMNS,
+    [
+      formatDate(order.createdAt),
+      [h('a', { href: `/datasets/${order.datasetId}` }, order.datasetTitle), ` v${order.version}`],
+      order.buyerEmail ?? (order.buyerWallet ? shorten(order.buyerWallet) : who(order.buyerId)),
+      order.paymentMethod === 'solana' ? 'USDC' : 'card',
+      formatMoney(order.amount.minor, order.amount.currency),
+      h('span', { className: `badge ${ORDER_BADGE[order.status] ?? ''}` }, order.status),
+      cell,
+    ],
+    { 'data-order-id': order.id },
   );
 }
 
 // ---- payouts ----
+const PAYOUT_COLUMNS = ['Payee', 'Amount', 'Paid to', 'Transaction', 'Status'];
+/** @param {HTMLElement} section */
 function payouts(section) {
   const out = h('div');
-  const run = h('button', { type: 'button' }, 'Run payouts now');
-  run.addEventListener('click', () =>
-    busy(run, async () => {
-      const result = await api('/v1/admin/payouts/run', { method: 'POST' });
-      announce(
-        `Payout run finished: ${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}, ${result.transactions} transaction${result.transactions === 1 ? '' : 's'}.`,
-      );
-      mount(
-        out,
-        h(
-          'p',
-          {},
-          `${result.payouts.length} payout${result.payouts.length === 1 ? '' : 's'}; ${result.transactions} transaction${result.transactions === 1 ? '' : 's'} confirmed.`,
-        ),
-        result.payouts.length === 0
-          ? h('p', {}, 'Nobody has a balance at or above the payout threshold.')
-          : h(
-              'table',
-              {},
-              h('caption', { className: 'sr-only' }, 'Payout run result'),
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ['Payee', 'Amount', 'Paid to', 'Transaction', 'Status'].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                result.payouts.map((p) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, who(p.payee)),
-                    h('td', {}, formatMoney(p.amount, p.currency === 'USDC' ? 'USDC' : 'USD')),
-                    h('td', {}, p.destination ? h('code', { title: p.destination }, shorten(p.destination)) : '—'),
-                    h('td', {}, p.txSignature ? h('code', { title: p.txSignature }, shorten(p.txSignature, 10)) : '—'),
-                    h(
-                      'td',
-                      {},
-                      h('span', { className: `badge ${p.status === 'paid' ? 'ok' : p.status === 'held' ? 'bad' : 'warn'}` }, p.status),
-                      p.reason ? ` ${p.reason}` : '',
-                    ),
-                  ),
-                ),
-              ),
+  /** @param {number} n @param {string} word */
+  const count = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const run = actionButton('Run payouts now', async () => {
+    /** @type {PayoutRun} */
+    const result = await api('/v1/admin/payouts/run', { method: 'POST' });
+    announce(`Payout run finished: ${count(result.payouts.length, 'payout')}, ${count(result.transactions, 'transaction')}.`);
+    mount(
+      out,
+      h('p', {}, `${count(result.payouts.length, 'payout')}; ${count(result.transactions, 'transaction')} confirmed.`),
+      result.payouts.length === 0
+        ? h('p', {}, 'Nobody has a balance at or above the payout threshold.')
+        : dataTable(
+            'Payout run result',
+            PAYOUT_COLUMNS,
+            result.payouts.map((p) =>
+              tableRow(PAYOUT_COLUMNS, [
+                who(p.payee),
+                formatMoney(p.amount, p.currency),
+                p.destination ? h('code', { title: p.destination }, shorten(p.destination)) : '—',
+                p.txSignature ? h('code', { title: p.txSignature }, shorten(p.txSignature, 10)) : '—',
+                [
+                  h('span', { className: `badge ${p.status === 'paid' ? 'ok' : p.status === 'held' ? 'bad' : 'warn'}` }, p.status),
+                  p.reason ? ` ${p.reason}` : '',
+                ],
+              ]),
             ),
-      );
-    }),
-  );
+          ),
+    );
+  });
   mount(
     section,
     h('h2', { id: 'payouts-h' }, 'Payouts'),
@@ -454,53 +471,46 @@ function payouts(section) {
 }
 
 // ---- audit log ----
+const AUDIT_COLUMNS = ['Time', 'Action', 'Dataset', 'Actor', 'Reason'];
+/** @param {HTMLElement} section */
 async function auditLog(section) {
-  const body = h('tbody');
+  const table = dataTable('Audit log, newest first', AUDIT_COLUMNS, []);
+  const body = table.tBodies[0];
   const more = h('div', { className: 'actions' });
-  mount(
-    section,
-    h('h2', { id: 'audit-h' }, 'Audit log'),
-    h(
-      'table',
-      {},
-      h('caption', { className: 'sr-only' }, 'Audit log, newest first'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['Time', 'Action', 'Dataset', 'Actor', 'Reason'].map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      body,
-    ),
-    more,
-  );
+  mount(section, h('h2', { id: 'audit-h' }, 'Audit log'), table, more);
+  /** @param {string} [cursor] */
   const load = async (cursor) => {
     more.replaceChildren();
     try {
+      /** @type {PageOf<AuditEvent>} */
       const page = await api(`/v1/admin/audit${query({ limit: 25, cursor })}`);
-      body.append(
-        ...page.items.map((e) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, formatDate(e.at)),
-            h('td', {}, e.action, e.version ? ` (v${e.version})` : ''),
-            h('td', {}, h('a', { href: `/datasets/${e.datasetId}` }, titles.get(e.datasetId) ?? shorten(e.datasetId))),
-            h('td', {}, who(e.actorId)),
-            h('td', {}, e.reason ?? ''),
+      // Datasets neither in the queue nor listed (rejected, sent back, taken down) are named by reading them.
+      const unnamed = [...new Set(page.items.map((e) => e.datasetId))].filter((id) => !titles.has(id));
+      await Promise.all(
+        unnamed.map((id) =>
+          /** @type {Promise<Dataset>} */ (api(`/v1/datasets/${id}`)).then(
+            (d) => {
+              titles.set(id, d.draft?.title ?? d.published?.title ?? shorten(id));
+            },
+            () => undefined,
           ),
         ),
       );
-      if (page.nextCursor) {
-        const next = h('button', { type: 'button', className: 'secondary' }, 'Older entries');
-        next.addEventListener('click', () => busy(next, () => load(page.nextCursor)));
-        more.append(next);
-      }
+      body.append(
+        ...page.items.map((e) =>
+          tableRow(AUDIT_COLUMNS, [
+            formatDate(e.at),
+            [e.action, e.version ? ` (v${e.version})` : ''],
+            h('a', { href: `/datasets/${e.datasetId}` }, titles.get(e.datasetId) ?? shorten(e.datasetId)),
+            who(e.actorId),
+            e.reason ?? '',
+          ]),
+        ),
+      );
+      const next = page.nextCursor;
+      if (next) more.append(actionButton('Older entries', () => load(next), { className: 'secondary' }));
     } catch (error) {
-      more.replaceChildren(errorBox(error));
+      mount(more, errorBox(error));
     }
   };
   await load();

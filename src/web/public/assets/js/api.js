@@ -1,23 +1,47 @@
 // The pages' one way to the API: same origin, JSON in and out, the signed-in user's token from localStorage.
+/** @import { AuthToken, User } from '../../types/api' */
+
 const SESSION_KEY = 'marketplace.session';
 
 export class ApiError extends Error {
+  /**
+   * @param {number} status the HTTP status (0 when the request never got an answer)
+   * @param {string} message
+   * @param {unknown} [body] the API's error body
+   */
   constructor(status, message, body) {
     super(message);
+    this.name = 'ApiError';
     this.status = status;
     this.body = body;
+    /** The API's stable error code (e.g. CHECKOUT_PAYMENT_NOT_FOUND), when it gave one. */
+    this.code = typeof body === 'object' && body !== null && 'code' in body && typeof body.code === 'string' ? body.code : null;
   }
 }
 
+/** @typedef {{ accessToken: string, user: User }} Session */
+
+/** @param {unknown} value @returns {value is Session} */
+const isSession = (value) =>
+  typeof value === 'object' &&
+  value !== null &&
+  'accessToken' in value &&
+  typeof value.accessToken === 'string' &&
+  'user' in value &&
+  typeof value.user === 'object' &&
+  value.user !== null;
+
 export const session = {
-  /** {accessToken, user: {id, email, role, wallet?}} or null */
+  /** @returns {Session | null} */
   get() {
     try {
-      return JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null');
+      const stored = /** @type {unknown} */ (JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null'));
+      return isSession(stored) ? stored : null;
     } catch {
       return null;
     }
   },
+  /** @param {AuthToken} value */
   set(value) {
     localStorage.setItem(SESSION_KEY, JSON.stringify({ accessToken: value.accessToken, user: value.user }));
     window.dispatchEvent(new CustomEvent('session-changed'));
@@ -26,39 +50,53 @@ export const session = {
     localStorage.removeItem(SESSION_KEY);
     window.dispatchEvent(new CustomEvent('session-changed'));
   },
+  /** @returns {User | null} */
   get user() {
     return this.get()?.user ?? null;
   },
 };
 
-/** The API's error shape is {statusCode, error, message}; message may be a list (validation). */
+/**
+ * The API's error shape is {statusCode, error, code, message}; message may be a list (validation).
+ * @param {unknown} body
+ * @param {number} status
+ */
 function errorMessage(body, status) {
-  if (body && typeof body === 'object') {
-    const message = Array.isArray(body.message) ? body.message.join('; ') : body.message;
-    if (message) return String(message);
-    if (body.error) return String(body.error);
+  if (typeof body === 'object' && body !== null) {
+    const message = 'message' in body ? body.message : undefined;
+    if (Array.isArray(message) && message.length > 0) return message.map(String).join('; ');
+    if (typeof message === 'string' && message) return message;
+    if ('error' in body && typeof body.error === 'string') return body.error;
   }
   return `request failed with status ${status}`;
 }
 
 /**
- * Calls the API. `body` is sent as JSON; answers the parsed JSON (or null for an empty body); throws ApiError with the
- * API's own message otherwise. A 401 on a signed-in call means the token expired: the session is dropped.
+ * @typedef {object} RequestOptions
+ * @property {string} [method]
+ * @property {unknown} [body] sent as JSON
+ * @property {Record<string, string>} [headers]
+ * @property {AbortSignal} [signal]
+ */
+
+/**
+ * Calls the API. Answers the parsed JSON (null for an empty body) as the type the caller declares for it: the pages
+ * trust their own API's response shapes (types/api.d.ts). Throws ApiError with the API's own message otherwise. A 401
+ * on a signed-in call means the token expired: the session is dropped.
+ * @template [T=unknown]
+ * @param {string} path
+ * @param {RequestOptions} [options]
+ * @returns {Promise<T>}
  */
 export async function api(path, { method = 'GET', body, headers = {}, signal } = {}) {
   const token = session.get()?.accessToken;
-  const response = await fetch(path, {
-    method,
-    signal,
-    headers: {
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  /** @type {Record<string, string>} */
+  const sent = { Accept: 'application/json', ...headers };
+  if (body !== undefined) sent['Content-Type'] = 'application/json';
+  if (token) sent.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, { method, signal, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
+  /** @type {unknown} */
   let parsed = null;
   if (text) {
     try {
@@ -71,10 +109,13 @@ export async function api(path, { method = 'GET', body, headers = {}, signal } =
     if (response.status === 401 && token) session.clear();
     throw new ApiError(response.status, errorMessage(parsed, response.status), parsed);
   }
-  return parsed;
+  return /** @type {T} */ (parsed);
 }
 
-/** Query string from an object, leaving out empty values. */
+/**
+ * Query string from an object, leaving out empty values.
+ * @param {Record<string, string | number | null | undefined>} params
+ */
 export function query(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

@@ -1,29 +1,52 @@
 // Dataset page: what is for sale (description, coverage, sample preview, licence, provenance, price) and the checkout.
-import { api, session } from './api.js';
+import { api, ApiError, session } from './api.js';
 import { startCheckout } from './checkout.js';
 import { licenceTerms } from './licence-words.js';
 import { coverageMap } from './map.js';
-import { errorBox, formatBytes, formatDate, formatDuration, formatUsd, h, mount, shorten, signInPanel, startPage } from './ui.js';
+import {
+  errorBox,
+  formatBytes,
+  formatDate,
+  formatDuration,
+  formatUsd,
+  h,
+  mount,
+  on,
+  shorten,
+  signInPanel,
+  startPage,
+  dataTable,
+  tableRow,
+} from './ui.js';
+/** @import { Anchor, Coverage, Dataset, DatasetVersion, Manifest, Provenance, SampleFile } from '../../types/api' */
 
-startPage();
-
-const app = document.getElementById('app');
-const heading = document.querySelector('main h1');
+const { app, heading } = startPage();
 const datasetId = location.pathname.split('/').filter(Boolean)[1];
 
-/** A probe's metadata value, readable: lists joined, objects as key=value, long lists cut. */
+/**
+ * A probe's metadata value, readable: lists joined, objects as key=value, long lists cut.
+ * @param {unknown} value
+ * @returns {string}
+ */
 function metaValue(value) {
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 12).map((v) => (v && typeof v === 'object' ? (v.name ?? v.topic ?? JSON.stringify(v)) : String(v)));
+    const shown = value.slice(0, 12).map((v) => (isRecord(v) && typeof (v.name ?? v.topic) === 'string' ? String(v.name ?? v.topic) : metaValue(v)));
     return shown.join(', ') + (value.length > 12 ? `, … (${value.length} in all)` : '');
   }
-  if (value && typeof value === 'object')
+  if (isRecord(value))
     return Object.entries(value)
-      .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
+      .map(([k, v]) => (isRecord(v) ? `${k} (${metaValue(v)})` : `${k}=${metaValue(v)}`))
       .join(', ');
   return String(value);
 }
 
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** @type {Record<string, string | undefined>} */
 const META_LABELS = {
   durationSeconds: 'Duration',
   pointCount: 'Point count',
@@ -36,37 +59,43 @@ const META_LABELS = {
   messageCount: 'Messages',
 };
 
-/** camelCase probe keys as words: "ggaFixes" → "Gga fixes". */
+/**
+ * camelCase probe keys as words: "ggaFixes" → "Gga fixes".
+ * @param {string} key
+ */
 const humanize = (key) => {
   const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
+/** @param {SampleFile} file */
 function sampleFile(file) {
-  const entries = Object.entries(file.metadata ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== '');
+  const entries = Object.entries(file.metadata).filter(([, v]) => v !== null && v !== undefined && v !== '');
   return h(
     'li',
     { className: 'card sample' },
-    h('h4', { style: 'margin:0 0 .25rem' }, h('code', {}, file.path)),
-    h('p', { style: 'margin:0 0 .35rem' }, h('span', { className: 'badge' }, file.modality), ' ', file.format, ' · ', formatBytes(file.sizeBytes)),
+    h('h3', { className: 'file-name' }, h('code', {}, file.path)),
+    h('p', { className: 'file-kind' }, h('span', { className: 'badge' }, file.modality), ' ', file.format, ' · ', formatBytes(file.sizeBytes)),
     entries.length
       ? h(
           'dl',
           { className: 'facts' },
           entries.map(([key, value]) => [
             h('dt', {}, META_LABELS[key] ?? humanize(key)),
-            h('dd', {}, key === 'durationSeconds' ? formatDuration(value) : metaValue(value)),
+            h('dd', {}, key === 'durationSeconds' && typeof value === 'number' ? formatDuration(value) : metaValue(value)),
           ]),
         )
       : h('p', { className: 'status' }, 'No probe details for this file.'),
   );
 }
 
+/** @param {Coverage} c */
 function coverageFacts(c) {
+  /** @type {[string, string][]} */
   const rows = [
     ['Modalities', c.modalities.join(', ') || '—'],
     ['Networks', c.networks.join(', ') || 'Direct uploads'],
-    ['Area', c.bbox ? c.bbox.map((v) => Number(v).toFixed(4)).join(', ') : 'No location'],
+    ['Area', c.bbox ? c.bbox.map((v) => v.toFixed(4)).join(', ') : 'No location'],
     ['Time range', c.timeStart ? `${formatDate(c.timeStart)} – ${formatDate(c.timeEnd)}` : '—'],
     ['Files', `${c.fileCount} (${formatBytes(c.totalBytes)})`],
   ];
@@ -80,6 +109,7 @@ function coverageFacts(c) {
   );
 }
 
+/** @param {Anchor | null} anchor */
 function anchorFacts(anchor) {
   if (!anchor) return h('p', { className: 'status' }, 'Not anchored yet.');
   const ok = anchor.status === 'confirmed';
@@ -99,6 +129,9 @@ function anchorFacts(anchor) {
   );
 }
 
+const CUSTODY_COLUMNS = ['#', 'Event', 'When', 'Hash'];
+
+/** @param {Provenance} provenance */
 function provenanceSection(provenance) {
   const v = provenance.custody.verification;
   return h(
@@ -129,73 +162,43 @@ function provenanceSection(provenance) {
       { className: 'custody-verification' },
       v.ok ? h('span', { className: 'badge ok' }, 'verified') : h('span', { className: 'badge bad' }, 'broken'),
       ' ',
-      v.ok ? `Hash chain of ${v.entries} entries checks out.` : `Chain broken at entry ${v.brokenAt}: ${v.message ?? v.reason ?? ''}`,
+      v.ok ? `Hash chain of ${v.entries} entries checks out.` : `Chain broken at entry ${v.brokenAt ?? '?'}: ${v.message ?? v.reason ?? ''}`,
     ),
-    h(
-      'table',
-      {},
-      h('caption', { className: 'sr-only' }, 'Custody log entries'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, '#'),
-          h('th', { scope: 'col' }, 'Event'),
-          h('th', { scope: 'col' }, 'When'),
-          h('th', { scope: 'col' }, 'Hash'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        provenance.custody.entries.map((e) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, e.seq),
-            h('td', {}, e.kind.replaceAll('_', ' ')),
-            h('td', {}, formatDate(e.at)),
-            h('td', {}, h('code', { title: e.hash }, shorten(e.hash, 8))),
-          ),
-        ),
+    dataTable(
+      'Custody log entries',
+      CUSTODY_COLUMNS,
+      provenance.custody.entries.map((e) =>
+        tableRow(CUSTODY_COLUMNS, [e.seq, e.kind.replaceAll('_', ' '), formatDate(e.at), h('code', { title: e.hash }, shorten(e.hash, 8))]),
       ),
     ),
   );
 }
 
-function buySection(dataset) {
-  const version = dataset.published;
+/**
+ * @param {Dataset} dataset
+ * @param {DatasetVersion} version
+ */
+function buySection(dataset, version) {
   const slot = h('div', { className: 'checkout' });
   const draw = () => {
-    const user = session.user;
-    if (!user) {
+    if (!session.user) {
       mount(slot, h('p', {}, 'Sign in as a buyer to purchase.'), signInPanel({ roles: ['buyer'], title: 'Sign in to buy', onSignedIn: draw }));
       return;
     }
+    const solana = h('input', { type: 'radio', name: 'method', value: 'solana', checked: true });
     const methods = h(
       'fieldset',
       {},
       h('legend', {}, 'Pay with'),
-      h('label', { className: 'checkbox' }, h('input', { type: 'radio', name: 'method', value: 'solana', checked: true }), 'USDC (Solana Pay)'),
+      h('label', { className: 'checkbox' }, solana, 'USDC (Solana Pay)'),
       h('label', { className: 'checkbox' }, h('input', { type: 'radio', name: 'method', value: 'card' }), 'Card (Stripe)'),
     );
     const out = h('div', { className: 'checkout-progress' });
     const buy = h('button', { type: 'submit' }, `Buy for ${formatUsd(version.priceUsdCents)}`);
-    const form = h(
-      'form',
-      {
-        'aria-label': 'Buy this dataset',
-        onsubmit: (event) => {
-          event.preventDefault();
-          const method = form.querySelector('input[name=method]:checked').value;
-          startCheckout({ button: buy, out, datasetId: dataset.id, version: version.version, method });
-        },
-      },
-      methods,
-      h('div', { className: 'actions' }, buy),
-    );
+    const form = on(h('form', { 'aria-label': 'Buy this dataset' }, methods, h('div', { className: 'actions' }, buy)), 'submit', (event) => {
+      event.preventDefault();
+      void startCheckout({ button: buy, out, datasetId: dataset.id, version: version.version, method: solana.checked ? 'solana' : 'card' });
+    });
     mount(slot, form, out);
   };
   window.addEventListener('session-changed', draw);
@@ -204,13 +207,22 @@ function buySection(dataset) {
     'section',
     { className: 'card', 'aria-labelledby': 'buy-heading' },
     h('h2', { id: 'buy-heading' }, 'Price and purchase'),
-    h('p', { className: 'price', style: 'font-size:1.4rem;margin:.25rem 0' }, formatUsd(version.priceUsdCents)),
+    h('p', { className: 'price big' }, formatUsd(version.priceUsdCents)),
     h('p', { className: 'status' }, `Version ${version.version} · ${version.licence.name}`),
     slot,
   );
 }
 
+/**
+ * A request that may fail without failing the page: its answer, or the error to show in its place.
+ * @template T
+ * @param {Promise<T>} request
+ * @returns {Promise<T | Error>}
+ */
+const settled = (request) => request.catch((/** @type {unknown} */ error) => (error instanceof Error ? error : new Error(String(error))));
+
 async function render() {
+  /** @type {Dataset} */
   const dataset = await api(`/v1/datasets/${datasetId}`);
   const version = dataset.published;
   if (!version) {
@@ -220,11 +232,11 @@ async function render() {
   heading.textContent = version.title;
   document.title = `${version.title} · DePAI data marketplace`;
   const [provenance, manifest] = await Promise.all([
-    api(`/v1/datasets/${datasetId}/provenance`).catch((error) => error),
-    api(`/v1/datasets/${datasetId}/versions/${version.version}/manifest`).catch((error) => error),
+    settled(/** @type {Promise<Provenance>} */ (api(`/v1/datasets/${datasetId}/provenance`))),
+    settled(/** @type {Promise<Manifest>} */ (api(`/v1/datasets/${datasetId}/versions/${version.version}/manifest`))),
   ]);
   const mapNode = h('div', { className: 'map small', role: 'region', 'aria-label': 'Coverage map' });
-  const samples = version.sampleFiles?.length ? version.sampleFiles : manifest instanceof Error ? [] : manifest.files.slice(0, 6);
+  const samples = version.sampleFiles.length ? version.sampleFiles : manifest instanceof Error ? [] : manifest.files.slice(0, 6);
   const main = h(
     'div',
     {},
@@ -235,7 +247,7 @@ async function render() {
       'section',
       { className: 'card', 'aria-labelledby': 'about-heading' },
       h('h2', { id: 'about-heading' }, 'About this dataset'),
-      version.description.split(/\n{2,}/).map((p) => h('p', {}, p)),
+      version.description.split(/\n{2,}/).map((p) => h('p', { className: 'prose' }, p)),
       h(
         'p',
         { className: 'tags', 'aria-label': 'Tags' },
@@ -261,13 +273,11 @@ async function render() {
       h(
         'p',
         { className: 'status' },
-        version.sampleFiles?.length
+        version.sampleFiles.length
           ? 'Sample files chosen by the contributor, as the probe read them.'
           : 'Files of this version, as the probe read them.',
       ),
-      samples.length
-        ? h('ul', { className: 'grid', style: 'list-style:none;padding:0' }, samples.map(sampleFile))
-        : h('p', {}, 'No sample details available.'),
+      samples.length ? h('ul', { className: 'grid plain' }, samples.map(sampleFile)) : h('p', {}, 'No sample details available.'),
     ),
     h(
       'section',
@@ -277,8 +287,10 @@ async function render() {
     ),
     provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
   );
-  mount(app, h('div', { className: 'columns' }, main, h('aside', { 'aria-label': 'Purchase' }, buySection(dataset))));
+  mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
   if (version.coverage.bbox) coverageMap(mapNode, [{ id: dataset.id, label: version.title, bbox: version.coverage.bbox }]);
 }
 
-render().catch((error) => mount(app, errorBox(error.status === 404 ? 'No such dataset.' : error)));
+render().catch((/** @type {unknown} */ error) => {
+  mount(app, errorBox(error instanceof ApiError && error.status === 404 ? 'No such dataset.' : error));
+});

@@ -1,7 +1,10 @@
 // Licence terms in plain words, for the dataset page and the order page's certificate.
 import { h } from './ui.js';
+/** @import { LicenceTerms, PermittedUses } from '../../types/api' */
 
-const USES = [
+/** What each permitted use lets a buyer do, in the order the pages list them. */
+/** @type {readonly [keyof PermittedUses, string][]} */
+export const USES = [
   ['aiTraining', 'Train AI models'],
   ['evaluation', 'Evaluate and benchmark models'],
   ['commercialUse', 'Use in commercial products'],
@@ -9,17 +12,28 @@ const USES = [
   ['derivativeMaps', 'Build and publish maps derived from it'],
 ];
 
-const territoryWords = (territory) => (!territory?.length || territory.includes('WORLD') ? 'Worldwide' : `Only in ${territory.join(', ')}`);
-const termWords = (months) =>
-  months === null || months === undefined ? 'Forever (perpetual)' : `${months} month${months === 1 ? '' : 's'} from purchase`;
+/** @param {readonly string[]} territory */
+const territoryWords = (territory) => (territory.length === 0 || territory.includes('WORLD') ? 'Worldwide' : `Only in ${territory.join(', ')}`);
+/** @param {number | null} months */
+const termWords = (months) => (months === null ? 'Forever (perpetual)' : `${months} month${months === 1 ? '' : 's'} from purchase`);
+/** @param {number | null} seats */
 const seatWords = (seats) =>
-  seats === null || seats === undefined
+  seats === null
     ? 'Unlimited people and systems at the buyer'
     : `Up to ${seats} ${seats === 1 ? 'person or system' : 'people or systems'} at the buyer`;
 
-/** A list of what the licence lets the buyer do, and what it does not. */
+/**
+ * The uses a licence permits, in words.
+ * @param {PermittedUses} uses
+ */
+export const permittedUseWords = (uses) => USES.filter(([key]) => uses[key]).map(([, words]) => words);
+
+/**
+ * A list of what the licence lets the buyer do, and what it does not.
+ * @param {LicenceTerms} terms
+ */
 export function licenceTerms(terms) {
-  const uses = terms.permittedUses ?? {};
+  const uses = terms.permittedUses;
   return h(
     'div',
     { className: 'licence-terms' },

@@ -1,18 +1,35 @@
 // Order page: status, payment, downloads and the signed licence certificate (checked in the browser with WebCrypto).
-import { api, session } from './api.js';
-import { base58Decode } from './base58.js';
+import { base58 } from '@scure/base';
+import { api, ApiError, session } from './api.js';
 import { licenceTerms } from './licence-words.js';
-import { busy, errorBox, formatBytes, formatDate, formatMoney, formatUsd, h, mount, signInPanel, startPage, statusLine } from './ui.js';
+import {
+  actionButton,
+  errorBox,
+  formatBytes,
+  formatDate,
+  formatMoney,
+  formatUsd,
+  h,
+  mount,
+  signInPanel,
+  startPage,
+  statusLine,
+  dataTable,
+  tableRow,
+} from './ui.js';
+/** @import { Downloads, LicenceCertificate, Order, OrderStatus, PlatformKeys, SignedCertificate } from '../../types/api' */
 
-startPage();
-
-const app = document.getElementById('app');
-const heading = document.querySelector('main h1');
+const { app, heading } = startPage();
 const orderId = location.pathname.split('/').filter(Boolean)[1];
+/** @type {ReadonlySet<OrderStatus>} */
 const PAID = new Set(['paid', 'fulfilled']);
+/** @type {Record<OrderStatus, string>} */
 const BADGE = { paid: 'ok', fulfilled: 'ok', pending: 'warn', expired: 'bad', cancelled: 'bad', refunded: 'bad' };
-let pollTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let pollTimer;
+const DOWNLOAD_COLUMNS = ['File', 'Size', 'SHA-256', 'Link expires'];
 
+/** @param {Order} order */
 function orderFacts(order) {
   const payment = order.payments.find((p) => p.kind === 'charge');
   return h(
@@ -26,7 +43,7 @@ function orderFacts(order) {
       h(
         'dd',
         { className: 'order-status' },
-        h('span', { className: `badge ${BADGE[order.status] ?? ''}` }, order.status),
+        h('span', { className: `badge ${BADGE[order.status]}` }, order.status),
         order.statusReason ? ` ${order.statusReason}` : '',
       ),
       h('dt', {}, 'Dataset'),
@@ -52,6 +69,10 @@ function orderFacts(order) {
   );
 }
 
+/**
+ * @param {Order} order
+ * @param {Downloads | Error | null} downloads
+ */
 function downloadsSection(order, downloads) {
   const section = h('section', { className: 'card', 'aria-labelledby': 'downloads-heading' }, h('h2', { id: 'downloads-heading' }, 'Downloads'));
   if (!PAID.has(order.status)) {
@@ -62,53 +83,51 @@ function downloadsSection(order, downloads) {
     section.append(h('p', { className: 'status downloads-unavailable', role: 'status' }, why));
     return section;
   }
-  if (downloads instanceof Error) {
-    section.append(errorBox(downloads));
+  if (downloads === null || downloads instanceof Error) {
+    section.append(errorBox(downloads ?? 'The downloads could not be loaded.'));
     return section;
   }
   section.append(
     h('p', { className: 'status' }, 'Links expire; reload this page for fresh ones.'),
-    h(
-      'table',
-      {},
-      h('caption', { className: 'sr-only' }, 'Files to download'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ['File', 'Size', 'SHA-256', 'Link expires'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        downloads.files.map((f) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, h('a', { href: f.url, download: f.path.split('/').pop() }, f.path)),
-            h('td', {}, formatBytes(f.sizeBytes)),
-            h('td', {}, h('code', { className: 'sha256' }, f.sha256)),
-            h('td', {}, formatDate(f.expiresAt)),
-          ),
-        ),
+    dataTable(
+      'Files to download',
+      DOWNLOAD_COLUMNS,
+      downloads.files.map((f) =>
+        tableRow(DOWNLOAD_COLUMNS, [
+          h('a', { href: f.url, download: f.path.split('/').pop() }, f.path),
+          formatBytes(f.sizeBytes),
+          h('code', { className: 'sha256' }, f.sha256),
+          formatDate(f.expiresAt),
+        ]),
       ),
     ),
   );
   return section;
 }
 
-/** Ed25519 check of the payload's UTF-8 bytes against the platform's published key. */
+/**
+ * Base58 text as bytes WebCrypto takes (a copy on a plain ArrayBuffer).
+ * @param {string} text
+ */
+const base58Bytes = (text) => new Uint8Array(base58.decode(text));
+
+/**
+ * Ed25519 check of the payload's UTF-8 bytes against the platform's published key.
+ * @param {SignedCertificate} certificate
+ */
 async function verifyCertificate(certificate) {
+  /** @type {PlatformKeys} */
   const keys = await api('/v1/platform/keys');
   if (keys.publicKey !== certificate.publicKey) return { ok: false, why: 'the certificate names a key the platform does not publish' };
-  const key = await crypto.subtle.importKey('raw', base58Decode(keys.publicKey), { name: 'Ed25519' }, false, ['verify']);
-  const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, base58Decode(certificate.signature), new TextEncoder().encode(certificate.payload));
+  const key = await crypto.subtle.importKey('raw', base58Bytes(keys.publicKey), { name: 'Ed25519' }, false, ['verify']);
+  const ok = await crypto.subtle.verify({ name: 'Ed25519' }, key, base58Bytes(certificate.signature), new TextEncoder().encode(certificate.payload));
   return { ok, why: ok ? 'signed by the platform key' : 'the signature does not match the certificate' };
 }
 
+/**
+ * @param {Order} order
+ * @param {SignedCertificate | Error | null} certificate
+ */
 function certificateSection(order, certificate) {
   const section = h(
     'section',
@@ -119,25 +138,25 @@ function certificateSection(order, certificate) {
     section.append(h('p', { className: 'status' }, 'The certificate is issued when the order is paid.'), licenceTerms(order.licence.terms));
     return section;
   }
-  if (certificate instanceof Error) {
-    section.append(errorBox(certificate));
+  if (certificate === null || certificate instanceof Error) {
+    section.append(errorBox(certificate ?? 'The certificate could not be loaded.'));
     return section;
   }
-  const c = JSON.parse(certificate.payload);
+  // The payload is what the platform signed; the button below checks that signature.
+  /** @type {unknown} */
+  const payload = JSON.parse(certificate.payload);
+  const c = /** @type {LicenceCertificate} */ (payload);
   const result = statusLine();
   result.classList.add('verification');
-  const verify = h('button', { type: 'button' }, 'Verify signature');
-  verify.addEventListener('click', () =>
-    busy(verify, async () => {
-      result.textContent = 'Checking…';
-      const { ok, why } = await verifyCertificate(certificate);
-      mount(
-        result,
-        h('span', { className: `badge ${ok ? 'ok' : 'bad'}` }, ok ? 'valid' : 'invalid'),
-        ` Signature ${ok ? 'is valid' : 'is NOT valid'}: ${why}.`,
-      );
-    }),
-  );
+  const verify = actionButton('Verify signature', async () => {
+    result.textContent = 'Checking…';
+    const { ok, why } = await verifyCertificate(certificate);
+    mount(
+      result,
+      h('span', { className: `badge ${ok ? 'ok' : 'bad'}` }, ok ? 'valid' : 'invalid'),
+      ` Signature ${ok ? 'is valid' : 'is NOT valid'}: ${why}.`,
+    );
+  });
   const blob = new Blob([JSON.stringify(certificate, null, 2)], { type: 'application/json' });
   section.append(
     h(
@@ -185,17 +204,29 @@ function certificateSection(order, certificate) {
   return section;
 }
 
+/**
+ * A request that may fail without failing the page: its answer, or the error to show in its place.
+ * @template T
+ * @param {Promise<T>} request
+ * @returns {Promise<T | Error>}
+ */
+const settled = (request) => request.catch((/** @type {unknown} */ error) => (error instanceof Error ? error : new Error(String(error))));
+
 async function render() {
   clearTimeout(pollTimer);
   if (!session.user) {
     mount(app, h('p', {}, 'Sign in to see this order.'), signInPanel({ roles: ['buyer'], title: 'Sign in' }));
     return;
   }
+  /** @type {Order} */
   const order = await api(`/v1/orders/${orderId}`);
   heading.textContent = `Order for ${order.datasetTitle}`;
   const paid = PAID.has(order.status);
   const [downloads, certificate] = paid
-    ? await Promise.all([api(`/v1/orders/${orderId}/downloads`).catch((e) => e), api(`/v1/orders/${orderId}/certificate`).catch((e) => e)])
+    ? await Promise.all([
+        settled(/** @type {Promise<Downloads>} */ (api(`/v1/orders/${orderId}/downloads`))),
+        settled(/** @type {Promise<SignedCertificate>} */ (api(`/v1/orders/${orderId}/certificate`))),
+      ])
     : [null, null];
   const checkout = new URLSearchParams(location.search).get('checkout');
   const notice =
@@ -219,19 +250,26 @@ async function render() {
   if (order.status === 'pending') watch(order.status);
 }
 
-/** Polls the order and redraws only when its status moved, so the page (and a screen reader) is not redrawn for nothing. */
+/**
+ * Polls the order and redraws only when its status moved, so the page (and a screen reader) is not redrawn for nothing.
+ * @param {OrderStatus} status
+ */
 function watch(status) {
-  pollTimer = setTimeout(async () => {
-    try {
-      const order = await api(`/v1/orders/${orderId}`);
-      if (order.status !== status) await render();
-      else watch(status);
-    } catch (error) {
-      showError(error);
-    }
+  pollTimer = setTimeout(() => {
+    /** @type {Promise<Order>} */ (api(`/v1/orders/${orderId}`))
+      .then((order) => {
+        if (order.status === status) watch(status);
+        else return render();
+      })
+      .catch(showError);
   }, 2000);
 }
 
-const showError = (error) => mount(app, errorBox(error.status === 404 ? 'No such order (or it is not yours).' : error));
-window.addEventListener('session-changed', () => render().catch(showError));
+/** @param {unknown} error */
+const showError = (error) => {
+  mount(app, errorBox(error instanceof ApiError && error.status === 404 ? 'No such order (or it is not yours).' : error));
+};
+window.addEventListener('session-changed', () => {
+  render().catch(showError);
+});
 render().catch(showError);

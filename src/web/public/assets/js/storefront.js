@@ -1,9 +1,10 @@
 // Storefront: the search form mirrors GET /v1/datasets; the URL's query string is the search (linkable, back button).
 import { api, query } from './api.js';
 import { coverageMap } from './map.js';
-import { errorBox, field, formatDate, formatUsd, h, mount, startPage, statusLine } from './ui.js';
+import { errorBox, field, formatDate, formatUsd, h, mount, navigate, on, startPage, statusLine } from './ui.js';
+/** @import { Coverage, DatasetSummary, LicenceTemplate, PageOf } from '../../types/api' */
 
-startPage();
+const { app } = startPage();
 
 const MODALITIES = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
 const SORTS = [
@@ -13,9 +14,12 @@ const SORTS = [
   ['price', 'Price, low to high'],
   ['-price', 'Price, high to low'],
 ];
+/** @typedef {'q' | 'modality' | 'bbox' | 'from' | 'to' | 'network' | 'licence' | 'maxPrice' | 'sort'} Filter */
+/** @type {readonly Filter[]} */
 const FILTERS = ['q', 'modality', 'bbox', 'from', 'to', 'network', 'licence', 'maxPrice', 'sort'];
+/** @typedef {Partial<Record<Filter, string>>} SearchState */
 
-const app = document.getElementById('app');
+/** @type {Record<Filter, HTMLInputElement | HTMLSelectElement>} */
 const inputs = {
   q: h('input', { type: 'search', name: 'q', maxlength: 200 }),
   modality: h(
@@ -37,7 +41,7 @@ const inputs = {
   ),
 };
 const status = statusLine();
-const results = h('ul', { className: 'grid results', 'aria-label': 'Search results', style: 'list-style:none;padding:0' });
+const results = h('ul', { className: 'grid results plain', 'aria-label': 'Search results' });
 const more = h('button', { type: 'button', className: 'secondary', hidden: true }, 'Load more');
 const mapNode = h('div', { className: 'map', role: 'region', 'aria-label': 'Coverage map of the results' });
 const areaButton = h('button', { type: 'button', className: 'secondary' }, 'Search this map area');
@@ -87,23 +91,39 @@ mount(
 
 const map = coverageMap(mapNode, [], {
   onSelect: (item) => {
-    location.assign(`/datasets/${item.id}`);
+    navigate(`/datasets/${item.id}`);
   },
 });
+/** @type {DatasetSummary[]} */
 let shown = [];
+/** @type {string | null} */
 let cursor = null;
 let generation = 0;
 
-/** The form's state as the page's URL parameters (prices in dollars, dates as days, for people to read and edit). */
-function formState() {
+/**
+ * The filters that have a value.
+ * @param {(key: Filter) => string | null} read
+ * @returns {SearchState}
+ */
+function collect(read) {
+  /** @type {SearchState} */
   const state = {};
   for (const key of FILTERS) {
-    const value = inputs[key].value.trim();
+    const value = read(key)?.trim();
     if (value) state[key] = value;
   }
   return state;
 }
 
+/** The form's state as the page's URL parameters (prices in dollars, dates as days, for people to read and edit). */
+const formState = () => collect((key) => inputs[key].value);
+/** The search the page's URL names. */
+const urlState = () => {
+  const params = new URLSearchParams(location.search);
+  return collect((key) => params.get(key));
+};
+
+/** @param {URLSearchParams} params */
 function fillForm(params) {
   for (const key of FILTERS) inputs[key].value = params.get(key) ?? '';
 }
@@ -114,9 +134,13 @@ const pageSize = () => {
   return Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : 12;
 };
 
-/** URL parameters → the API's query. */
+/**
+ * URL parameters → the API's query.
+ * @param {SearchState} state
+ * @returns {Record<string, string | number | undefined>}
+ */
 function apiQuery(state) {
-  const out = {
+  return {
     q: state.q,
     modality: state.modality,
     bbox: state.bbox?.replace(/\s+/g, ''),
@@ -124,13 +148,13 @@ function apiQuery(state) {
     licence: state.licence,
     sort: state.sort,
     limit: pageSize(),
+    from: state.from ? `${state.from}T00:00:00Z` : undefined,
+    to: state.to ? `${state.to}T23:59:59Z` : undefined,
+    maxPriceUsdCents: state.maxPrice ? Math.round(Number(state.maxPrice) * 100) : undefined,
   };
-  if (state.from) out.from = `${state.from}T00:00:00Z`;
-  if (state.to) out.to = `${state.to}T23:59:59Z`;
-  if (state.maxPrice !== undefined && state.maxPrice !== '') out.maxPriceUsdCents = Math.round(Number(state.maxPrice) * 100);
-  return out;
 }
 
+/** @param {Coverage} coverage */
 function coverageSummary(coverage) {
   const parts = [];
   if (coverage.fileCount) parts.push(`${coverage.fileCount} file${coverage.fileCount === 1 ? '' : 's'}`);
@@ -141,13 +165,14 @@ function coverageSummary(coverage) {
   return parts.join(' · ') || 'No coverage facts';
 }
 
+/** @param {DatasetSummary} item */
 function card(item) {
   const id = `result-${item.id}`;
   return h(
     'li',
     { className: 'card result', 'aria-labelledby': id },
-    h('h3', { id, style: 'margin:0 0 .35rem;font-size:1.05rem' }, h('a', { href: `/datasets/${item.id}` }, item.title)),
-    h('p', { style: 'margin:.25rem 0' }, item.summary),
+    h('h3', { id, className: 'result-title' }, h('a', { href: `/datasets/${item.id}` }, item.title)),
+    h('p', { className: 'prose' }, item.summary),
     h(
       'p',
       { className: 'tags' },
@@ -168,19 +193,24 @@ function card(item) {
   );
 }
 
+/**
+ * @param {SearchState} state
+ * @param {boolean} append
+ */
 async function load(state, append) {
   const mine = (generation += 1);
   status.textContent = 'Searching…';
   more.hidden = true;
   clearError();
   try {
+    /** @type {PageOf<DatasetSummary>} */
     const page = await api(`/v1/datasets${query({ ...apiQuery(state), cursor: append ? cursor : undefined })}`);
     if (mine !== generation) return;
     shown = append ? [...shown, ...page.items] : page.items;
     cursor = page.nextCursor;
     if (!append) results.replaceChildren();
     results.append(...page.items.map(card));
-    map.show(shown.filter((item) => item.coverage.bbox).map((item) => ({ id: item.id, label: item.title, bbox: item.coverage.bbox })));
+    map.show(shown.flatMap((item) => (item.coverage.bbox ? [{ id: item.id, label: item.title, bbox: item.coverage.bbox }] : [])));
     more.hidden = !cursor;
     status.textContent = shown.length
       ? `${shown.length} dataset${shown.length === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}.`
@@ -194,44 +224,46 @@ async function load(state, append) {
 }
 
 function clearError() {
-  status.parentElement.querySelector(':scope > .error')?.remove();
+  status.parentElement?.querySelector(':scope > .error')?.remove();
 }
 
-function search(push = true) {
+function search() {
   clearError();
   const state = formState();
   const limit = new URLSearchParams(location.search).get('limit');
   const url = `${location.pathname}${query({ ...state, limit })}`;
-  if (push && url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
-  return load(state, false);
+  if (url !== `${location.pathname}${location.search}`) history.pushState(null, '', url);
+  void load(state, false);
 }
 
-form.addEventListener('submit', (event) => {
+on(form, 'submit', (event) => {
   event.preventDefault();
   search();
 });
-form.addEventListener('reset', () => setTimeout(() => search(), 0));
-more.addEventListener('click', () => {
-  clearError();
-  load(formState(), true);
+on(form, 'reset', () => {
+  setTimeout(search, 0);
 });
-areaButton.addEventListener('click', () => {
+on(more, 'click', () => {
+  clearError();
+  void load(formState(), true);
+});
+on(areaButton, 'click', () => {
   inputs.bbox.value = map.viewportBbox();
   search();
 });
-const urlState = () => Object.fromEntries([...new URLSearchParams(location.search)].filter(([key, value]) => FILTERS.includes(key) && value));
 window.addEventListener('popstate', () => {
   fillForm(new URLSearchParams(location.search));
-  load(urlState(), false);
+  void load(urlState(), false);
 });
 
 // The licence choices come from the API; the URL's choice is applied once they are there.
-api('/v1/licences')
-  .then((licences) => {
+/** @type {Promise<LicenceTemplate[]>} */ (api('/v1/licences')).then(
+  (licences) => {
     inputs.licence.append(...licences.map((l) => h('option', { value: l.slug }, l.name)));
     inputs.licence.value = new URLSearchParams(location.search).get('licence') ?? '';
-  })
-  .catch(() => undefined);
+  },
+  () => undefined,
+);
 
 fillForm(new URLSearchParams(location.search));
-load(urlState(), false);
+void load(urlState(), false);

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { vendorLibraries } from './web-assets.js';
+
+/** One page: its heading (also the document title until the script knows a better one), its script and whether it draws maps. */
+export interface PageSpec {
+  heading: string;
+  /** The page's ES module under /assets/js/. */
+  script: string;
+  /** Loads Leaflet's stylesheet. */
+  map?: boolean;
+}
+
+export const PAGES = {
+  storefront: { heading: 'Datasets for physical AI', script: 'storefront.js', map: true },
+  dataset: { heading: 'Dataset', script: 'dataset.js', map: true },
+  order: { heading: 'Order', script: 'order.js' },
+  contribute: { heading: 'Contributor dashboard', script: 'contribute.js' },
+  admin: { heading: 'Admin console', script: 'admin.js' },
+} as const satisfies Record<string, PageSpec>;
+
+export type PageName = keyof typeof PAGES;
+
+const SITE = 'DePAI data marketplace';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** The import map every page carries: the vendor libraries' package names -> the URLs this app serves them at. */
+function importMapText(): string {
+  const imports: Record<string, string> = {};
+  for (const library of vendorLibraries()) {
+    for (const [specifier, file] of Object.entries(library.imports)) imports[specifier] = `${library.urlPrefix}${file}`;
+  }
+  return JSON.stringify({ imports });
+}
+
+/**
+ * The script sources the pages need in the Content-Security-Policy: this origin, and the inline import map by its
+ * SHA-256 (a browser applies script-src to import maps; a hash admits exactly this one and no other inline script).
+ */
+export function pageScriptSources(): string[] {
+  return ["'self'", `'sha256-${createHash('sha256').update(importMapText()).digest('base64')}'`];
+}
+
+/** The whole HTML document of a page: one head and one site header for every page; the page's script fills #app. */
+export function renderPage(page: PageSpec): string {
+  const heading = escapeHtml(page.heading);
+  const stylesheets = [...(page.map ? ['/vendor/leaflet/leaflet.css'] : []), '/assets/css/app.css'];
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>${heading} · ${SITE}</title>
+${stylesheets.map((href) => `    <link rel="stylesheet" href="${href}" />`).join('\n')}
+    <script type="importmap">${importMapText()}</script>
+    <script type="module" src="/assets/js/${escapeHtml(page.script)}"></script>
+  </head>
+  <body>
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="site-header">
+      <a class="brand" href="/">${SITE}</a>
+      <nav class="site-nav" aria-label="Main">
+        <a href="/">Datasets</a>
+        <a href="/contribute">Contribute</a>
+        <a href="/admin">Admin</a>
+      </nav>
+      <div id="session-status" class="session-status" aria-live="polite"></div>
+    </header>
+    <main id="main" tabindex="-1">
+      <h1>${heading}</h1>
+      <div id="app"><p class="status" role="status">Loading…</p></div>
+    </main>
+    <footer class="site-footer">
+      <p>
+        Every dataset version has a Merkle root anchored on Solana; every sale's split is recorded on-chain. <a href="/docs">API documentation</a>
+      </p>
+    </footer>
+  </body>
+</html>
+`;
+}

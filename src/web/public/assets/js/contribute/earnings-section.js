@@ -1,0 +1,86 @@
+// Earnings: the contributor's share of every sale, each checked against the split root recorded on-chain in the page.
+import { api } from '../api.js';
+import { actionButton, errorBox, formatMoney, h, mount, shorten, statusLine, dataTable, tableRow } from '../ui.js';
+import { verifyEarning } from '../verify-proof.js';
+import { statusBadge } from './status-badge.js';
+/** @import { Earning, User } from '../../../types/api' */
+
+const COLUMNS = ['Sale', 'Order', 'Role', 'Amount', 'Paid out', 'On-chain record'];
+
+export class EarningsSection {
+  /** @param {User} user */
+  constructor(user) {
+    // A split names a contributor by their sign-in wallet, or by their user id when they have none.
+    this.payees = [user.id, ...(user.walletAddress ? [user.walletAddress] : [])];
+    this.stopped = false;
+    this.table = h('div', {}, statusLine('Loading your earnings…'));
+    this.element = h(
+      'div',
+      {},
+      h(
+        'div',
+        { className: 'actions' },
+        actionButton('Refresh earnings', () => this.load(), { className: 'secondary' }),
+      ),
+      this.table,
+    );
+  }
+
+  stop() {
+    this.stopped = true;
+  }
+
+  async load() {
+    /** @type {Earning[]} */
+    let earnings;
+    try {
+      earnings = await api('/v1/me/earnings');
+    } catch (error) {
+      mount(this.table, errorBox(error));
+      return;
+    }
+    if (this.stopped) return;
+    if (earnings.length === 0) {
+      mount(this.table, h('p', {}, 'No sales yet. Each sale of a dataset with your captures shows here, with a proof of your share.'));
+      return;
+    }
+    mount(
+      this.table,
+      dataTable(
+        'Your share of every sale',
+        COLUMNS,
+        earnings.map((e) => this.row(e)),
+        'earnings',
+      ),
+    );
+  }
+
+  /** @param {Earning} e */
+  row(e) {
+    const result = statusLine();
+    const verify = actionButton(
+      'Verify on-chain',
+      async () => {
+        result.textContent = 'Reading the memo from the chain and folding the proof…';
+        const outcome = await verifyEarning(e, this.payees);
+        mount(
+          result,
+          outcome.ok ? [statusBadge('ready', 'verified'), ' ', outcome.message] : [statusBadge('rejected', 'not verified'), ' ', outcome.reason],
+        );
+      },
+      { className: 'secondary', 'aria-label': `Verify on-chain: sale ${shorten(e.splitId)}` },
+    );
+    return tableRow(
+      COLUMNS,
+      [
+        h('code', { title: e.splitId }, shorten(e.splitId)),
+        h('code', { title: e.orderId }, shorten(e.orderId)),
+        e.role,
+        [formatMoney(e.amount, e.currency), e.refunded ? [' ', statusBadge('rejected', 'refunded')] : null],
+        e.paidOut ? 'yes' : 'not yet',
+        [e.txSignature ? h('code', { title: e.txSignature }, shorten(e.txSignature)) : 'pending', h('div', { className: 'actions' }, verify), result],
+      ],
+      { 'data-split-id': e.splitId },
+    );
+  }
+}

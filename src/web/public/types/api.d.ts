@@ -1,0 +1,351 @@
+// The API's JSON as the pages read it (the response DTOs of src/*/dto, with dates as ISO strings). Only the page scripts
+// use these types: they are checked with src/web/public/tsconfig.json. The service's plain type modules (no imports,
+// nothing server-only) are used as they are.
+import type { Declarations } from '../../../catalog/declarations.js';
+import type { SplitPolicy } from '../../../catalog/split-policy.js';
+import type { LicenceTerms } from '../../../licensing/licence-terms.js';
+
+export type { Declarations, LicenceTerms, SplitPolicy };
+export type PermittedUses = LicenceTerms['permittedUses'];
+
+export type Role = 'buyer' | 'contributor' | 'admin';
+export type Currency = 'USD' | 'USDC';
+export type BBox = [number, number, number, number];
+export type PageOf<T> = { items: T[]; nextCursor: string | null };
+
+export interface User {
+  id: string;
+  email: string | null;
+  role: Role;
+  walletAddress: string | null;
+  createdAt: string;
+}
+
+export interface AuthToken {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  user: User;
+}
+
+export interface WalletChallenge {
+  message: string;
+}
+
+export type CaptureStatus = 'uploading' | 'processing' | 'ready' | 'rejected';
+
+export interface Capture {
+  id: string;
+  status: CaptureStatus;
+  filename: string;
+  sizeBytes: number;
+  sha256: string;
+  modality: string | null;
+  format: string | null;
+  capturedAt: string | null;
+  deviceId: string | null;
+  deviceSignatureValid: boolean | null;
+  network: string | null;
+  externalId: string | null;
+  timeRange: { start: string; end: string } | null;
+  bbox: BBox | null;
+  durationSeconds: number | null;
+  metadata: Record<string, unknown> | null;
+  rejection: { code: string; reason: string } | null;
+  createdAt: string;
+  processedAt: string | null;
+}
+
+export interface CaptureUpload {
+  partSizeBytes: number;
+  parts: { partNumber: number; url: string }[];
+  completeUrl: string;
+  expiresAt: string;
+}
+
+export interface CreatedCapture extends Capture {
+  upload: CaptureUpload;
+}
+
+export interface LicenceTemplate {
+  id: string;
+  slug: string;
+  name: string;
+  terms: LicenceTerms;
+  text: string;
+}
+
+export interface Coverage {
+  modalities: string[];
+  networks: string[];
+  bbox: BBox | null;
+  timeStart: string | null;
+  timeEnd: string | null;
+  fileCount: number;
+  totalBytes: number;
+  totalDurationSeconds: number;
+  totalPoints: number;
+  totalMessages: number;
+}
+
+export interface ContributorWeight {
+  contributorId: string;
+  files: number;
+  bytes: number;
+  weightBps: number;
+}
+
+export interface SampleFile {
+  path: string;
+  captureId: string;
+  modality: string;
+  format: string;
+  sizeBytes: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface DatasetVersion {
+  version: number;
+  title: string;
+  description: string;
+  tags: string[];
+  coverage: Coverage;
+  licence: { templateId: string; slug: string; name: string; terms: LicenceTerms };
+  priceUsdCents: number;
+  declarations: Declarations;
+  sampleFiles: SampleFile[];
+  contributorCount: number;
+  contributors?: ContributorWeight[];
+  splitPolicy: SplitPolicy | null;
+  merkleRoot: string;
+  publishedAt: string;
+}
+
+export interface DatasetDraft {
+  state: string;
+  revision: number;
+  title: string;
+  description: string;
+  tags: string[];
+  captureIds: string[];
+  sampleCaptureIds: string[];
+  licenceTemplateId: string;
+  licenceTerms: LicenceTerms;
+  priceUsdCents: number;
+  declarations: Partial<Declarations>;
+  missingDeclarations: string[];
+  contributors?: ContributorWeight[];
+  splitPolicy: SplitPolicy | null;
+  submittedAt: string | null;
+  reviewReason: string | null;
+}
+
+export interface Dataset {
+  id: string;
+  ownerId: string;
+  status: string;
+  latestVersion: number | null;
+  versions: number[];
+  published: DatasetVersion | null;
+  draft?: DatasetDraft | null;
+  takenDownAt?: string | null;
+  takedownReason?: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One search hit: the latest listed version of a dataset. */
+export interface DatasetSummary {
+  id: string;
+  version: number;
+  title: string;
+  summary: string;
+  tags: string[];
+  coverage: Coverage;
+  licenceSlug: string;
+  licenceName: string;
+  exclusive: boolean;
+  priceUsdCents: number;
+  publishedAt: string;
+  relevance: number | null;
+}
+
+export interface Manifest {
+  datasetId: string;
+  version: number;
+  merkleRoot: string;
+  leafEncoding: string;
+  files: (SampleFile & { sha256: string; deviceSignatureValid: boolean | null })[];
+}
+
+export interface Anchor {
+  status: string;
+  cluster: string | null;
+  memo: string;
+  signature: string | null;
+  slot: number | null;
+  confirmedAt: string | null;
+}
+
+export interface Provenance {
+  datasetId: string;
+  versions: { version: number; merkleRoot: string; fileCount: number; publishedAt: string; anchor: Anchor | null }[];
+  custody: {
+    entries: { seq: number; kind: string; actorId: string; at: string; details: Record<string, unknown>; prevHash: string; hash: string }[];
+    verification: { ok: boolean; entries: number; head: string | null; brokenAt?: number; reason?: string; message?: string };
+  };
+}
+
+export interface ReviewCapture {
+  id: string;
+  ownerId: string;
+  filename: string;
+  network: string | null;
+  modality: string | null;
+  format: string | null;
+  sizeBytes: number | null;
+  status: string;
+  deviceSignatureValid: boolean | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface ReviewQueueItem {
+  dataset: Dataset;
+  submittedAt: string;
+  changes: { firstVersion: boolean; sinceVersion: number | null; changedFields: string[]; addedCaptureIds: string[]; removedCaptureIds: string[] };
+  captures: ReviewCapture[];
+  captureCount: number;
+}
+
+export interface AuditEvent {
+  id: string;
+  datasetId: string;
+  actorId: string;
+  action: string;
+  draftRevision: number | null;
+  version: number | null;
+  reason: string | null;
+  at: string;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'expired' | 'cancelled' | 'refunded';
+
+export interface Money {
+  minor: number;
+  currency: Currency;
+}
+
+export interface SolanaPay {
+  url: string;
+  reference: string;
+  recipient: string;
+  amount: string;
+  splToken: string;
+  qrCode: string;
+}
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  statusReason: string | null;
+  buyerId: string;
+  organisationId: string | null;
+  organisationName: string | null;
+  datasetId: string;
+  version: number;
+  datasetTitle: string;
+  paymentMethod: 'card' | 'solana';
+  priceUsdCents: number;
+  amount: Money;
+  licence: { slug: string; name: string; terms: LicenceTerms };
+  exclusive: boolean;
+  expiresAt: string;
+  createdAt: string;
+  paidAt: string | null;
+  fulfilledAt: string | null;
+  lastPaymentError: string | null;
+  payments: { kind: 'charge' | 'refund'; amount: Money; reference: string; createdAt: string }[];
+  stripe?: { checkoutUrl: string; sessionId: string };
+  solanaPay?: SolanaPay;
+}
+
+export interface AdminOrder extends Order {
+  buyerEmail: string | null;
+  buyerWallet: string | null;
+}
+
+export interface Downloads {
+  files: { path: string; sizeBytes: number; sha256: string; url: string; expiresAt: string }[];
+}
+
+/** A licence certificate as signed: `payload` is the certificate's JSON text. */
+export interface SignedCertificate {
+  payload: string;
+  signature: string;
+  publicKey: string;
+}
+
+/** The certificate itself (the parsed payload): LicenceCertificate of src/checkout/licence-certificate.ts, which lives
+ * beside server-only signing code and so cannot be imported here. */
+export interface LicenceCertificate {
+  type: 'dataset-licence-certificate';
+  formatVersion: 1;
+  orderId: string;
+  issuedAt: string;
+  buyer: { id: string; email: string | null; walletAddress: string | null };
+  organisation?: { id: string; name: string };
+  dataset: { id: string; version: number; title: string; merkleRoot: string };
+  licence: { slug: string; name: string; terms: LicenceTerms; validUntil: string | null };
+  price: { amount: string; currency: Currency; priceUsdCents: number };
+  payment: { method: 'card' | 'solana'; reference: string };
+}
+
+export interface PlatformKeys {
+  publicKey: string;
+  algorithm: 'Ed25519';
+  encoding: 'base58';
+}
+
+export interface Earning {
+  splitId: string;
+  orderId: string;
+  role: 'curator' | 'contributor';
+  /** Integer minor units as a decimal string. */
+  amount: string;
+  currency: Currency;
+  leaf: string;
+  proof: string[];
+  merkleRoot: string;
+  txSignature: string | null;
+  paidOut: boolean;
+  refunded: boolean;
+}
+
+export interface ChainMemo {
+  cluster: string;
+  signature: string;
+  memo: string;
+}
+
+export interface PayoutMethod {
+  kind: 'usdc' | 'stripe';
+  wallet: string | null;
+  account: string | null;
+}
+
+export interface PayoutRun {
+  payouts: {
+    payee: string;
+    destination: string | null;
+    amount: string;
+    currency: Currency;
+    txSignature: string | null;
+    status: 'paid' | 'sending' | 'pending' | 'held';
+    reason: string | null;
+  }[];
+  transactions: number;
+}
+
+export interface DevPayment {
+  signature: string;
+}
