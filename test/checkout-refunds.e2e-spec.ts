@@ -274,6 +274,15 @@ describe('refunds through the outbox (services on a real database)', () => {
     );
   });
 
+  it("ignores a paid session that names no order of ours (another integration's metadata), answering rather than failing", async () => {
+    const foreign = {
+      ...stripe.sessionObject(sessionOf(await orders().create(buyer, orderRequest(datasetId, 'card')))),
+      metadata: { order_id: 'INV-2041' },
+    };
+    const answer = await deliver(stripe.event('checkout.session.completed', { ...foreign, client_reference_id: null, id: 'cs_test_elsewhere' }));
+    expect(answer.outcome).toBe('rejected: session cs_test_elsewhere does not belong to an order of this marketplace');
+  });
+
   it('processes a Stripe event id once, and the same payment under another event id pays nothing twice', async () => {
     const order = await orders().create(buyer, orderRequest(datasetId, 'card'));
     const event = stripe.event('checkout.session.completed', stripe.sessionObject(sessionOf(order)));

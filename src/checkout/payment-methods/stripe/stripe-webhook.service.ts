@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { EntityManager } from 'typeorm';
 import { StripeGateway, type StripeSessionFacts, type StripeWebhookEvent } from '../../../stripe/stripe-gateway.port.js';
 import { OrderRepository } from '../../repositories/order.repository.js';
@@ -71,7 +72,8 @@ export class StripeWebhookService {
    * marketplace's key, so that order opened it), and for a paying event what settling its payment needs.
    */
   private async context(event: StripeWebhookEvent): Promise<EventContext> {
-    if (!('session' in event) || !event.session.orderId) return { order: null, inputs: null };
+    // Metadata is free text: a session another integration of the same Stripe account opened may name anything.
+    if (!('session' in event) || !event.session.orderId || !isUUID(event.session.orderId)) return { order: null, inputs: null };
     const request = await this.requests.findForOrder(event.session.orderId);
     if (request?.method !== 'card') return { order: null, inputs: null };
     const order = { orderId: request.orderId, ownSession: request.providerReference === event.session.id };
