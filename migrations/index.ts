@@ -13,6 +13,9 @@ import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTab
 import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
 import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransferParts.js';
 import { OrdersTimeIndex1764806400500 } from './1764806400500-OrdersTimeIndex.js';
+import { PaymentMethodRequests1764892801000 } from './1764892801000-PaymentMethodRequests.js';
+import { RefundOutbox1764892801100 } from './1764892801100-RefundOutbox.js';
+import { LicensedFiles1764892801200 } from './1764892801200-LicensedFiles.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -31,4 +34,7 @@ export const migrations = [
   CreateDatasetSearchEntries1764806400300,
   PayoutTransferParts1764806400400,
   OrdersTimeIndex1764806400500,
+  PaymentMethodRequests1764892801000,
+  RefundOutbox1764892801100,
+  LicensedFiles1764892801200,
 ];

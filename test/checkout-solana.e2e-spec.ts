@@ -1,10 +1,31 @@
 import { createHash } from 'node:crypto';
-import { type Address, generateKeyPairSigner } from '@solana/kit';
-import { encodeURL, parseURL } from '@solana/pay';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { LicensedFiles1764892801200 } from '../migrations/1764892801200-LicensedFiles.js';
+import { generateKeyPairSigner, signature as toSignature } from '@solana/kit';
+import { parseURL } from '@solana/pay';
+import type { ApiKeyCreatedResponse } from '../src/auth/dto/api-key.dto.js';
+import type { DevPaymentResponse } from '../src/chain/dto/dev-payment.dto.js';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
+import type { CertificateResponse, DownloadsResponse, PlatformKeysResponse } from '../src/checkout/dto/fulfilment.response.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
-import { RefundService } from '../src/checkout/services/refund.service.js';
-import { type PublishedDataset, auth, fundOtherMint, logIn, orderWhen, publishDataset, runJobNow, signUp } from './support/checkout.js';
+import type { SolanaPayResponse } from '../src/checkout/payment-methods/solana-pay/solana-pay.response.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { Plain } from '../src/common/plain.js';
+import {
+  type PublishedDataset,
+  alteredUrl,
+  auth,
+  fundOtherMint,
+  logIn,
+  orderWhen,
+  publishDataset,
+  publishEdit,
+  readyCaptures,
+  runJobNow,
+  signUp,
+} from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const PRICE_CENTS = 1999;
@@ -21,27 +42,33 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   let open: PublishedDataset;
   let exclusive: PublishedDataset;
 
-  const order = async (token: string, datasetId = open.datasetId) => {
+  const order = async (token: string, datasetId = open.datasetId): Promise<Plain<OrderResponse> & { solanaPay: SolanaPayResponse }> => {
     const res = await t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'solana' });
     if (res.status !== 201) throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
+    const created = res.body as Plain<OrderResponse>;
+    if (!created.solanaPay) throw new Error(`order ${created.id} has no Solana Pay request`);
+    return { ...created, solanaPay: created.solanaPay };
   };
-  const payWithDemoWallet = async (url: string) => (await t.http().post('/v1/dev/solana/pay').send({ url }).expect(200)).body.signature as string;
+  const get = async (token: string, id: string) => (await t.http().get(`/v1/orders/${id}`).set(auth(token)).expect(200)).body as OrderResponse;
+  const payWithDemoWallet = async (url: string) =>
+    ((await t.http().post('/v1/dev/solana/pay').send({ url }).expect(200)).body as DevPaymentResponse).signature;
   const confirm = (token: string, id: string, body: Record<string, string> = {}) =>
     t.http().post(`/v1/orders/${id}/confirm-solana`).set(auth(token)).send(body);
-  /** The order's Solana Pay request with some fields changed, as a wallet that pays the wrong thing would send. */
-  const alteredUrl = (url: string, change: Partial<{ amount: number; recipient: Address; splToken: Address }>) => {
-    const fields = parseURL(url);
-    if (!('recipient' in fields) || fields.amount === undefined) throw new Error('not a transfer request');
-    return encodeURL({
-      recipient: fields.recipient,
-      amount: fields.amount,
-      splToken: fields.splToken,
-      reference: fields.reference,
-      memo: fields.memo,
-      ...change,
-    }).toString();
-  };
+  const errorOf = (res: { body: unknown }) => res.body as ErrorBody;
+  const downloadsOf = async (token: string, id: string) =>
+    (await t.http().get(`/v1/orders/${id}/downloads`).set(auth(token)).expect(200)).body as DownloadsResponse;
+  const fetchBytes = (url: string) =>
+    t
+      .http()
+      .get(url.slice(t.config.publicUrl.length))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          done(null, Buffer.concat(chunks));
+        });
+      });
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
@@ -79,6 +106,7 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
       amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' },
       licence: { slug: 'commercial-ai-training' },
       payments: [],
+      refunds: [],
       solanaPay: { recipient: ledger.treasuryAddress, splToken: ledger.usdcMint, amount: '19.99', reference: expect.any(String) },
     });
     expect(created.solanaPay.qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
@@ -95,9 +123,9 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect(new Date(created.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
 
     const early = await confirm(buyer, created.id).expect(409);
-    expect(early.body).toMatchObject({ code: 'CHECKOUT_PAYMENT_NOT_FOUND', message: expect.stringContaining('pay its Solana Pay URL') });
+    expect(errorOf(early)).toMatchObject({ code: 'CHECKOUT_PAYMENT_NOT_FOUND', message: expect.stringContaining('pay its payment request') });
     const unpaid = await t.http().get(`/v1/orders/${created.id}/downloads`).set(auth(buyer)).expect(409);
-    expect(unpaid.body).toMatchObject({ code: 'CHECKOUT_ORDER_NOT_PAID', message: expect.stringContaining('pending') });
+    expect(errorOf(unpaid)).toMatchObject({ code: 'CHECKOUT_ORDER_NOT_PAID', message: expect.stringContaining('pending') });
     await t.http().get(`/v1/orders/${created.id}/certificate`).set(auth(buyer)).expect(409);
 
     const treasuryBefore = await ledger.usdcBalance(ledger.treasuryAddress);
@@ -106,44 +134,30 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect(paid.body).toMatchObject({
       status: 'paid',
       lastPaymentError: null,
-      payments: [{ kind: 'charge', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' }, reference: signature }],
+      payments: [{ kind: 'charge', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' }, reference: signature, paidOrder: true }],
+      refunds: [],
     });
     expect(await ledger.usdcBalance(ledger.treasuryAddress)).toBe(treasuryBefore + BigInt(PRICE_BASE_UNITS));
     // Confirming again (or the watcher doing so) changes nothing.
-    expect((await confirm(buyer, created.id).expect(200)).body.payments).toHaveLength(1);
+    expect(((await confirm(buyer, created.id).expect(200)).body as OrderResponse).payments).toHaveLength(1);
 
-    const downloads = await t.http().get(`/v1/orders/${created.id}/downloads`).set(auth(buyer)).expect(200);
-    expect(
-      downloads.body.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({
-        path: f.path,
-        sizeBytes: f.sizeBytes,
-        sha256: f.sha256,
-      })),
-    ).toEqual(open.files);
-    for (const file of downloads.body.files) {
-      expect(new Date(file.expiresAt).getTime()).toBeGreaterThan(Date.now());
-      const bytes = await t
-        .http()
-        .get(file.url.slice(t.config.publicUrl.length))
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            done(null, Buffer.concat(chunks));
-          });
-        })
-        .expect(200);
+    const downloads = await downloadsOf(buyer, created.id);
+    expect(downloads.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256 }))).toEqual(open.files);
+    for (const file of downloads.files) {
+      // Download URLs live DOWNLOAD_URL_TTL_SECONDS (5 minutes by default), not the hour of an upload part's URL.
+      expect(new Date(file.expiresAt).getTime() - Date.now()).toBeGreaterThan(0);
+      expect(new Date(file.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(300_000);
+      const bytes = await fetchBytes(file.url).expect(200);
       expect(
         createHash('sha256')
           .update(bytes.body as Buffer)
           .digest('hex'),
       ).toBe(file.sha256);
     }
-    expect((await t.http().get(`/v1/orders/${created.id}`).set(auth(buyer)).expect(200)).body.status).toBe('fulfilled');
+    expect((await get(buyer, created.id)).status).toBe('fulfilled');
 
-    const certificate = (await t.http().get(`/v1/orders/${created.id}/certificate`).set(auth(buyer)).expect(200)).body;
-    const keys = (await t.http().get('/v1/platform/keys').expect(200)).body;
+    const certificate = (await t.http().get(`/v1/orders/${created.id}/certificate`).set(auth(buyer)).expect(200)).body as Plain<CertificateResponse>;
+    const keys = (await t.http().get('/v1/platform/keys').expect(200)).body as PlatformKeysResponse;
     expect(keys).toEqual({ publicKey: certificate.publicKey, algorithm: 'Ed25519', encoding: 'base58' });
     expect(verifyCertificate(certificate)).toBe(true);
     expect(verifyCertificate({ ...certificate, payload: certificate.payload.replace('19990000', '1') })).toBe(false);
@@ -160,13 +174,41 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect((await t.http().get(`/v1/orders/${created.id}/certificate`).set(auth(admin)).expect(200)).body).toEqual(certificate);
   });
 
+  it('records a second payment of the same order and sends it back: still paid, both charges on the order, one refund', async () => {
+    const created = await order(buyer);
+    const payerBefore = await ledger.usdcBalance(ledger.demoBuyerAddress);
+    const first = await payWithDemoWallet(created.solanaPay.url);
+    await confirm(buyer, created.id).expect(200);
+    const second = await payWithDemoWallet(created.solanaPay.url);
+    const again = (await confirm(buyer, created.id).expect(200)).body as OrderResponse;
+    expect(again.status).toBe('paid');
+    expect(again.payments.filter((p) => p.kind === 'charge').map((p) => [p.reference, p.paidOrder])).toEqual([
+      [first, true],
+      [second, false],
+    ]);
+    expect(again.refunds).toEqual([
+      expect.objectContaining({
+        portion: 'rest',
+        amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' },
+        reason: expect.stringContaining('second payment'),
+      }),
+    ]);
+    const refunded = await orderWhen(t, buyer, created.id, (o) => o.refunds[0]?.status === 'sent');
+    expect(refunded.payments.filter((p) => p.kind === 'refund')).toEqual([
+      expect.objectContaining({ amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' }, refundOf: again.payments[1].id }),
+    ]);
+    expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(payerBefore - BigInt(PRICE_BASE_UNITS));
+    const [row] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE order_id = $1`, [created.id]);
+    expect(Number(row.n)).toBe(3);
+  });
+
   it('never yields a download URL for an unpaid order or to anyone but its buyer', async () => {
     const mine = await order(buyer);
     const paid = await order(buyer);
     await payWithDemoWallet(paid.solanaPay.url);
     await confirm(buyer, paid.id).expect(200);
     for (const id of [mine.id, paid.id]) {
-      expect((await t.http().get(`/v1/orders/${id}`).set(auth(eve)).expect(404)).body.code).toBe('ORDER_NOT_FOUND');
+      expect(errorOf(await t.http().get(`/v1/orders/${id}`).set(auth(eve)).expect(404)).code).toBe('ORDER_NOT_FOUND');
       await t.http().get(`/v1/orders/${id}/downloads`).set(auth(eve)).expect(404);
       await t.http().get(`/v1/orders/${id}/certificate`).set(auth(eve)).expect(404);
       await confirm(eve, id).expect(404);
@@ -175,7 +217,7 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
       await t.http().get(`/v1/orders/${id}`).set(auth(admin)).expect(200);
       await t.http().get(`/v1/orders/${id}/downloads`).set(auth(admin)).expect(404);
     }
-    expect((await t.http().get(`/v1/orders/${mine.id}/downloads`).set(auth(buyer)).expect(409)).body.code).toBe('CHECKOUT_ORDER_NOT_PAID');
+    expect(errorOf(await t.http().get(`/v1/orders/${mine.id}/downloads`).set(auth(buyer)).expect(409)).code).toBe('CHECKOUT_ORDER_NOT_PAID');
     await t.http().get(`/v1/orders/${paid.id}/downloads`).set(auth(buyer)).expect(200);
   });
 
@@ -185,47 +227,65 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     await confirm(buyer, bought.id).expect(200);
     // The licence runs 12 months; move its end to 2 seconds from now. Download URLs never outlive the licence.
     await t.sql(`UPDATE entitlements SET expires_at = now() + interval '2 seconds' WHERE order_id = $1`, [bought.id]);
-    const { files } = (await t.http().get(`/v1/orders/${bought.id}/downloads`).set(auth(buyer)).expect(200)).body;
+    const { files } = await downloadsOf(buyer, bought.id);
     expect(new Date(files[0].expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(2_000);
     const path = files[0].url.slice(t.config.publicUrl.length);
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect((await t.http().get(path).expect(403)).body.code).toBe('STORAGE_URL_EXPIRED');
+    expect(errorOf(await t.http().get(path).expect(403)).code).toBe('STORAGE_URL_EXPIRED');
     const ended = await t.http().get(`/v1/orders/${bought.id}/downloads`).set(auth(buyer)).expect(410);
-    expect(ended.body).toMatchObject({ code: 'CHECKOUT_LICENCE_EXPIRED', message: expect.stringContaining('ended') });
+    expect(errorOf(ended)).toMatchObject({ code: 'CHECKOUT_LICENCE_EXPIRED', message: expect.stringContaining('ended') });
   });
 
-  it('rejects short, wrong-recipient and wrong-mint payments with the reason, and still takes a good payment after them', async () => {
+  it('stops serving a download URL handed out before a refund as soon as the refund is decided', async () => {
+    const bought = await order(buyer);
+    await payWithDemoWallet(bought.solanaPay.url);
+    await confirm(buyer, bought.id).expect(200);
+    const { files } = await downloadsOf(buyer, bought.id);
+    await fetchBytes(files[0].url).expect(200);
+    await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({ reason: 'Chargeback' }).expect(200);
+    for (const file of files) {
+      const refused = await t.http().get(file.url.slice(t.config.publicUrl.length)).expect(403);
+      expect(errorOf(refused)).toMatchObject({ code: 'STORAGE_URL_REVOKED', message: expect.stringContaining('revoked (Chargeback)') });
+    }
+  });
+
+  it('records a short payment and sends it back, refuses wrong-recipient and wrong-mint ones with the reason, and takes a good payment after them', async () => {
     const short = await order(buyer);
-    await payWithDemoWallet(alteredUrl(short.solanaPay.url, { amount: 19.98 }));
+    const shortSignature = await payWithDemoWallet(alteredUrl(short.solanaPay.url, { amount: 19.98 }));
     const tooLittle = await confirm(buyer, short.id).expect(422);
-    expect(tooLittle.body).toMatchObject({
+    expect(errorOf(tooLittle)).toMatchObject({
       code: 'CHECKOUT_PAYMENT_INVALID',
-      message: expect.stringContaining('short payment: less than the 19.99 USDC'),
+      message: expect.stringContaining('short payment: 19.98 USDC arrived, less than the 19.99 USDC this order costs; it is being refunded'),
     });
-    expect((await t.http().get(`/v1/orders/${short.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({
+    expect(await get(buyer, short.id)).toMatchObject({
       status: 'pending',
       lastPaymentError: expect.stringContaining('short payment'),
-      payments: [],
+      payments: [{ kind: 'charge', reference: shortSignature, amount: { minor: 19_980_000 }, paidOrder: false }],
+      refunds: [{ amount: { minor: 19_980_000, currency: 'USDC' } }],
     });
     // The buyer pays again, properly: the later transaction carrying the reference pays the order.
     const good = await payWithDemoWallet(short.solanaPay.url);
-    expect((await confirm(buyer, short.id).expect(200)).body).toMatchObject({ status: 'paid', payments: [{ reference: good }] });
+    const paid = (await confirm(buyer, short.id).expect(200)).body as OrderResponse;
+    expect(paid.status).toBe('paid');
+    expect(paid.payments.find((p) => p.paidOrder)?.reference).toBe(good);
+    const returned = await orderWhen(t, buyer, short.id, (o) => o.refunds[0]?.status === 'sent');
+    expect(returned.payments.filter((p) => p.kind === 'refund').map((p) => p.amount.minor)).toEqual([19_980_000]);
 
     const elsewhere = await order(buyer);
     const stranger = (await generateKeyPairSigner()).address;
     await ledger.ensureTokenAccount(stranger);
     await payWithDemoWallet(alteredUrl(elsewhere.solanaPay.url, { recipient: stranger }));
     const wrongRecipient = await confirm(buyer, elsewhere.id).expect(422);
-    expect(wrongRecipient.body.message).toContain(`wrong recipient: the USDC went to ${stranger}`);
+    expect(errorOf(wrongRecipient).message).toContain(`wrong recipient: the USDC went to ${stranger}`);
 
     const otherToken = await order(buyer);
     const otherMint = await fundOtherMint(ledger, 100_000_000n);
     await payWithDemoWallet(alteredUrl(otherToken.solanaPay.url, { splToken: otherMint }));
     const wrongMint = await confirm(buyer, otherToken.id).expect(422);
-    expect(wrongMint.body.message).toContain(`wrong mint: the transfer moved token ${otherMint}, not USDC (${ledger.usdcMint})`);
+    expect(errorOf(wrongMint).message).toContain(`wrong mint: the transfer moved token ${otherMint}, not USDC (${ledger.usdcMint})`);
 
     for (const id of [elsewhere.id, otherToken.id]) {
-      expect((await t.http().get(`/v1/orders/${id}`).set(auth(buyer)).expect(200)).body).toMatchObject({ status: 'pending', payments: [] });
+      expect(await get(buyer, id)).toMatchObject({ status: 'pending', payments: [], refunds: [] });
       await t.http().get(`/v1/orders/${id}/downloads`).set(auth(buyer)).expect(409);
     }
   });
@@ -237,17 +297,20 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
 
     const second = await order(buyer);
     const replayed = await confirm(buyer, second.id, { signature }).expect(409);
-    expect(replayed.body).toMatchObject({
+    expect(errorOf(replayed)).toMatchObject({
       code: 'CHECKOUT_PAYMENT_ALREADY_USED',
       message: expect.stringContaining(`already paid order ${first.id}`),
     });
-    // A transfer naming the first order's reference (and memo) but sent after the second order was placed pays nothing new.
+    // A transfer naming the first order's reference (and memo) pays nothing of the second: it is a second payment of the first.
     await payWithDemoWallet(first.solanaPay.url);
     await confirm(buyer, second.id).expect(409);
-    expect((await t.http().get(`/v1/orders/${second.id}`).set(auth(buyer)).expect(200)).body).toMatchObject({ status: 'pending', payments: [] });
+    expect(await get(buyer, second.id)).toMatchObject({ status: 'pending', payments: [] });
     const [row] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE external_reference = $1`, [signature]);
     expect(Number(row.n)).toBe(1);
-    expect((await t.http().get(`/v1/orders/${first.id}`).set(auth(buyer)).expect(200)).body.payments).toHaveLength(1);
+    const firstAfter = (await confirm(buyer, first.id).expect(200)).body as OrderResponse;
+    expect(firstAfter.payments.filter((p) => p.kind === 'charge').map((p) => p.paidOrder)).toEqual([true, false]);
+    // The refund job sends it back to the demo wallet, which later tests count on.
+    await orderWhen(t, buyer, first.id, (o) => o.refunds.length === 1 && o.refunds[0].status === 'sent');
   });
 
   it('sells an exclusive licence once: two racing buyers, one paid, the other a clear conflict and refunded automatically', async () => {
@@ -261,26 +324,65 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect(statuses).toEqual([200, 409]);
     const loserIndex = answers.findIndex((res) => res.status === 409);
     const loser = [one, two][loserIndex];
-    expect(answers[loserIndex].body).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining('refunded') });
+    expect(errorOf(answers[loserIndex])).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining('refunded') });
 
     const refunded = await orderWhen(t, rivals[loserIndex], loser.id, (o) => o.payments.length === 2);
     expect(refunded).toMatchObject({ status: 'refunded', statusReason: expect.stringContaining('sold to another buyer') });
-    expect(refunded.payments.map((p: { kind: string; amount: { minor: number } }) => [p.kind, p.amount.minor])).toEqual([
+    expect(refunded.payments.map((p) => [p.kind, p.amount.minor])).toEqual([
       ['charge', 500_000_000],
       ['refund', 500_000_000],
     ]);
     expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(buyerBefore + 500_000_000n);
-    expect((await t.http().get(`/v1/orders/${loser.id}/downloads`).set(auth(rivals[loserIndex])).expect(410)).body.code).toBe(
+    expect(errorOf(await t.http().get(`/v1/orders/${loser.id}/downloads`).set(auth(rivals[loserIndex])).expect(410)).code).toBe(
       'CHECKOUT_ENTITLEMENT_REVOKED',
     );
-    expect((await confirm(rivals[loserIndex], loser.id).expect(409)).body.code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
+    expect(errorOf(await confirm(rivals[loserIndex], loser.id).expect(409)).code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
 
     const late = await t.http().post('/v1/orders').set(auth(rivals[2])).send({ datasetId: exclusive.datasetId, paymentMethod: 'solana' }).expect(409);
-    expect(late.body).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining('already sold') });
+    expect(errorOf(late)).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining('already sold') });
     const [sold] = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE dataset_id = $1 AND status IN ('paid', 'fulfilled')`, [
       exclusive.datasetId,
     ]);
     expect(Number(sold.n)).toBe(1);
+  });
+
+  it('keeps the files of a sold exclusive licence reserved across versions: a title-only edit cannot be sold, new files can', async () => {
+    const [sale] = await t.sql<{ id: string }>(`SELECT id FROM orders WHERE dataset_id = $1 AND status IN ('paid', 'fulfilled')`, [
+      exclusive.datasetId,
+    ]);
+    const reserved = () =>
+      t.sql<{ sha256: string; exclusive_order_id: string }>(
+        `SELECT sha256, exclusive_order_id FROM licensed_files WHERE exclusive_order_id IS NOT NULL`,
+      );
+    const expected = exclusive.files.map((f) => ({ sha256: f.sha256, exclusive_order_id: sale.id }));
+    expect(await reserved()).toEqual(expect.arrayContaining(expected));
+    // An exclusive sale made before licensed_files existed reserves its files when the migration creates the table.
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const migration = new LicensedFiles1764892801200();
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect((await reserved()).sort((a, b) => a.sha256.localeCompare(b.sha256))).toEqual(expected.sort((a, b) => a.sha256.localeCompare(b.sha256)));
+
+    const tokens = { contributor: alice, admin };
+    const renamed = await publishEdit(t, tokens, exclusive.datasetId, { title: 'Exclusive CAN logs (renamed)' });
+    expect(renamed.version).toBe(exclusive.version + 1);
+    expect(renamed.files.map((f) => f.sha256)).toEqual(exclusive.files.map((f) => f.sha256));
+    const refused = await t
+      .http()
+      .post('/v1/orders')
+      .set(auth(rivals[2]))
+      .send({ datasetId: exclusive.datasetId, paymentMethod: 'solana' })
+      .expect(409);
+    expect(errorOf(refused)).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_SOLD', message: expect.stringContaining(`Version ${renamed.version}`) });
+
+    const fresh = await publishEdit(t, tokens, exclusive.datasetId, { captureIds: await readyCaptures(t, alice, 7) });
+    expect(fresh.files.some((f) => exclusive.files.some((sold) => sold.sha256 === f.sha256))).toBe(false);
+    const sold = await order(rivals[2], exclusive.datasetId);
+    expect(sold).toMatchObject({ status: 'pending', version: fresh.version, exclusive: true });
   });
 
   it('lets an admin refund a USDC order: the money goes back to the payer, the licence is revoked, and a second refund changes nothing', async () => {
@@ -291,34 +393,27 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({}).expect(400);
 
     const payerBefore = await ledger.usdcBalance(ledger.demoBuyerAddress);
-    const refunded = await t
-      .http()
-      .post(`/v1/admin/orders/${bought.id}/refund`)
-      .set(auth(admin))
-      .send({ reason: 'Files were unreadable' })
-      .expect(200);
-    expect(refunded.body).toMatchObject({ status: 'refunded', statusReason: 'Files were unreadable' });
-    expect(refunded.body.payments).toEqual([
+    const refunded = (
+      await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({ reason: 'Files were unreadable' }).expect(200)
+    ).body as OrderResponse;
+    expect(refunded).toMatchObject({ status: 'refunded', statusReason: 'Files were unreadable', refunds: [{ status: 'sent' }] });
+    expect(refunded.payments).toEqual([
       expect.objectContaining({ kind: 'charge', reference: signature }),
       expect.objectContaining({ kind: 'refund', amount: { minor: PRICE_BASE_UNITS, currency: 'USDC' } }),
     ]);
     expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(payerBefore + BigInt(PRICE_BASE_UNITS));
-    await expect(ledger.findMemo(refunded.body.payments[1].reference)).resolves.toBe(`refund:${bought.id}`);
+    await expect(ledger.findMemo(toSignature(refunded.payments[1].reference))).resolves.toBe(`refund:${refunded.refunds[0].id}`);
 
-    const again = await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({ reason: 'Again' }).expect(200);
-    expect(again.body.payments).toHaveLength(2);
+    const again = (await t.http().post(`/v1/admin/orders/${bought.id}/refund`).set(auth(admin)).send({ reason: 'Again' }).expect(200))
+      .body as OrderResponse;
+    expect(again.payments).toHaveLength(2);
     expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(payerBefore + BigInt(PRICE_BASE_UNITS));
-    // A crash after the transfer but before its row: the retry finds the transfer on the ledger and sends nothing.
-    await t.sql(`DELETE FROM payments WHERE order_id = $1 AND kind = 'refund'`, [bought.id]);
-    const resent = await t.app.get(RefundService).send(bought.id);
-    expect(resent?.externalReference).toBe(refunded.body.payments[1].reference);
-    expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(payerBefore + BigInt(PRICE_BASE_UNITS));
-    expect((await t.http().get(`/v1/orders/${bought.id}/downloads`).set(auth(buyer)).expect(410)).body.code).toBe('CHECKOUT_ENTITLEMENT_REVOKED');
+    expect(errorOf(await t.http().get(`/v1/orders/${bought.id}/downloads`).set(auth(buyer)).expect(410)).code).toBe('CHECKOUT_ENTITLEMENT_REVOKED');
     await t.http().get(`/v1/orders/${bought.id}/certificate`).set(auth(buyer)).expect(410);
 
     const unpaid = await order(buyer);
     expect(
-      (await t.http().post(`/v1/admin/orders/${unpaid.id}/refund`).set(auth(admin)).send({ reason: 'Nothing to refund' }).expect(409)).body.code,
+      errorOf(await t.http().post(`/v1/admin/orders/${unpaid.id}/refund`).set(auth(admin)).send({ reason: 'Nothing to refund' }).expect(409)).code,
     ).toBe('CHECKOUT_NOT_REFUNDABLE');
   });
 
@@ -342,9 +437,10 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   });
 
   it('takes orders from API keys, refuses contributors, unknown datasets and card payments when Stripe is not configured', async () => {
-    const key = (await t.http().post('/v1/api-keys').set(auth(buyer)).send({ name: 'pipeline' }).expect(201)).body.key as string;
-    const viaKey = await t.http().post('/v1/orders').set('X-API-Key', key).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(201);
-    expect((await t.http().get(`/v1/orders/${viaKey.body.id}`).set(auth(buyer)).expect(200)).body.id).toBe(viaKey.body.id);
+    const key = ((await t.http().post('/v1/api-keys').set(auth(buyer)).send({ name: 'pipeline' }).expect(201)).body as ApiKeyCreatedResponse).key;
+    const viaKey = (await t.http().post('/v1/orders').set('X-API-Key', key).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as OrderResponse;
+    expect((await get(buyer, viaKey.id)).id).toBe(viaKey.id);
 
     await t.http().post('/v1/orders').set(auth(alice)).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(403);
     const missing = await t
@@ -353,13 +449,13 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
       .set(auth(buyer))
       .send({ datasetId: '00000000-0000-4000-8000-000000000000', paymentMethod: 'solana' })
       .expect(404);
-    expect(missing.body.code).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
+    expect(errorOf(missing).code).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'bitcoin' }).expect(400);
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, version: 2, paymentMethod: 'solana' }).expect(404);
 
     const card = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'card' }).expect(503);
-    expect(card.body).toMatchObject({ code: 'CHECKOUT_CARD_NOT_CONFIGURED', message: expect.stringContaining('not configured') });
-    expect((await t.http().post('/v1/webhooks/stripe').set('Stripe-Signature', 't=1,v1=00').send({ id: 'evt_1' }).expect(503)).body.code).toBe(
+    expect(errorOf(card)).toMatchObject({ code: 'CHECKOUT_CARD_NOT_CONFIGURED', message: expect.stringContaining('not configured') });
+    expect(errorOf(await t.http().post('/v1/webhooks/stripe').set('Stripe-Signature', 't=1,v1=00').send({ id: 'evt_1' }).expect(503)).code).toBe(
       'CHECKOUT_CARD_NOT_CONFIGURED',
     );
   });

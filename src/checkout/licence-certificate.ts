@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 
 import { getBase58Decoder, getBase58Encoder } from '@solana/kit';
 import type { LicenceTerms } from '../licensing/licence-terms.js';
 import { canonicalJson } from '../provenance/canonical-json.js';
+import type { PaymentCurrency, PaymentMethod } from './payment-methods/payment-method.js';
 
 /** What the platform attests when it sells a licence; the signed payload is its canonical JSON. */
 export interface LicenceCertificate {
@@ -16,8 +17,8 @@ export interface LicenceCertificate {
   dataset: { id: string; version: number; title: string; merkleRoot: string };
   licence: { slug: string; name: string; terms: LicenceTerms; validUntil: string | null };
   /** `amount` in minor units as a decimal string: USD cents or USDC base units (10^-6). */
-  price: { amount: string; currency: 'USD' | 'USDC'; priceUsdCents: number };
-  payment: { method: 'card' | 'solana'; reference: string };
+  price: { amount: string; currency: PaymentCurrency; priceUsdCents: number };
+  payment: { method: PaymentMethod; reference: string };
 }
 
 export interface SignedCertificate {

@@ -1,14 +1,8 @@
+import { describe, expect, it } from '@jest/globals';
 import { ORDER_STATUSES, type OrderEvent, type OrderStatus, nextOrderState } from './order-state-machine.js';
 
-const EVENTS: OrderEvent[] = [
-  'payment-confirmed',
-  'payment-conflict',
-  'payment-failed',
-  'expire',
-  'delivered',
-  'refund-requested',
-  'refunded-externally',
-];
+const PAYMENT_EVENTS: OrderEvent[] = ['payment-confirmed', 'payment-conflict', 'payment-short'];
+const EVENTS: OrderEvent[] = [...PAYMENT_EVENTS, 'payment-failed', 'expire', 'delivered', 'refund-requested', 'refunded-externally'];
 
 /** Replays events from `pending`, skipping refused ones, and answers the final state. */
 function replay(events: OrderEvent[]): OrderStatus {
@@ -33,16 +27,32 @@ describe('order state machine', () => {
     expect(nextOrderState('paid', 'refunded-externally')).toMatchObject({ allowed: true, to: 'refunded', revoke: true });
   });
 
-  it('treats a repeated or late event as a no-op, never a second grant', () => {
+  it('never grants twice: a payment arriving for a paid or refunded order leaves it as it is and goes back', () => {
     for (const status of ['paid', 'fulfilled', 'refunded'] as const) {
       expect(nextOrderState(status, 'payment-confirmed')).toMatchObject({
         allowed: true,
         to: status,
         changed: false,
         grant: false,
-        returnPayment: false,
+        returnPayment: true,
       });
     }
+  });
+
+  it('sends a short payment back and leaves the order as it was, still payable while pending', () => {
+    for (const status of ORDER_STATUSES) {
+      expect(nextOrderState(status, 'payment-short')).toEqual({
+        allowed: true,
+        to: status,
+        changed: false,
+        grant: false,
+        revoke: false,
+        returnPayment: true,
+      });
+    }
+  });
+
+  it('treats a repeated or late event other than a payment as a no-op', () => {
     expect(nextOrderState('fulfilled', 'delivered')).toMatchObject({ changed: false });
     expect(nextOrderState('refunded', 'refund-requested')).toMatchObject({ allowed: true, changed: false });
     expect(nextOrderState('paid', 'payment-failed')).toMatchObject({ allowed: true, to: 'paid', changed: false });
@@ -76,9 +86,20 @@ describe('order state machine', () => {
         expect(decision).toBeDefined();
         if (decision.allowed && !decision.changed) {
           expect(decision.to).toBe(status);
-          expect([decision.grant, decision.revoke, decision.returnPayment]).toEqual([false, false, false]);
+          expect([decision.grant, decision.revoke]).toEqual([false, false]);
+          if (!PAYMENT_EVENTS.includes(event)) expect(decision.returnPayment).toBe(false);
         }
         if (decision.allowed && decision.grant) expect(decision.to).toBe('paid');
+      }
+    }
+  });
+
+  it('either grants or gives back every payment that arrives, in every state: a payment is never just dropped', () => {
+    for (const status of ORDER_STATUSES) {
+      for (const event of PAYMENT_EVENTS) {
+        const decision = nextOrderState(status, event);
+        if (!decision.allowed) throw new Error(`${event} refused in ${status}`);
+        expect([decision.grant, decision.returnPayment].filter(Boolean)).toHaveLength(1);
       }
     }
   });

@@ -7,6 +7,9 @@
  *   pending --payment-failed--> cancelled --payment-confirmed--> refunded (money that arrives anyway goes back)
  *   pending|expired --payment-conflict--> refunded                  (the exclusive licence went to another buyer)
  *   paid|fulfilled --refund-requested|refunded-externally--> refunded
+ *
+ * Every payment event is recorded and then either grants the licence or goes back whole (`returnPayment`), also
+ * where the status stays: a second payment of a paid order, a payment of a refunded one, a short payment.
  */
 export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'expired', 'cancelled', 'refunded'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -14,8 +17,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type OrderEvent =
   /** A valid payment for this order arrived. */
   | 'payment-confirmed'
-  /** A valid payment arrived, but the order's exclusive licence is already sold to another order. */
+  /** A valid payment arrived, but the order's files are licensed exclusively to another order. */
   | 'payment-conflict'
+  /** A payment for the order arrived, but less than its price. */
+  | 'payment-short'
   /** The payment attempt failed for good (e.g. Stripe's async payment failed). */
   | 'payment-failed'
   /** The order's time is up. */
@@ -35,13 +40,15 @@ export interface OrderTransition {
   grant: boolean;
   /** Revoke the entitlement (if any). */
   revoke: boolean;
-  /** Record the incoming payment and send it back. */
+  /** Record the incoming payment and send it back whole (it does not pay the order). */
   returnPayment: boolean;
 }
 
 export type OrderDecision = ({ allowed: true } & OrderTransition) | { allowed: false; reason: string };
 
 const stay = (to: OrderStatus): OrderDecision => ({ allowed: true, to, changed: false, grant: false, revoke: false, returnPayment: false });
+/** The status stays, and the payment that arrived goes back. */
+const giveBack = (to: OrderStatus): OrderDecision => ({ allowed: true, to, changed: false, grant: false, revoke: false, returnPayment: true });
 const move = (to: OrderStatus, effects: Partial<Pick<OrderTransition, 'grant' | 'revoke' | 'returnPayment'>> = {}): OrderDecision => ({
   allowed: true,
   to,
@@ -57,6 +64,7 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
   pending: {
     'payment-confirmed': move('paid', { grant: true }),
     'payment-conflict': move('refunded', { returnPayment: true }),
+    'payment-short': giveBack('pending'),
     'payment-failed': move('cancelled'),
     expire: move('expired'),
     delivered: refuse('the order is not paid yet'),
@@ -66,6 +74,7 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
   expired: {
     'payment-confirmed': move('paid', { grant: true }),
     'payment-conflict': move('refunded', { returnPayment: true }),
+    'payment-short': giveBack('expired'),
     'payment-failed': stay('expired'),
     expire: stay('expired'),
     delivered: refuse('the order expired before it was paid'),
@@ -75,6 +84,7 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
   cancelled: {
     'payment-confirmed': move('refunded', { returnPayment: true }),
     'payment-conflict': move('refunded', { returnPayment: true }),
+    'payment-short': giveBack('cancelled'),
     'payment-failed': stay('cancelled'),
     expire: stay('cancelled'),
     delivered: refuse('the order was cancelled'),
@@ -82,8 +92,9 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
     'refunded-externally': refuse('the order was cancelled unpaid, so there is nothing to refund'),
   },
   paid: {
-    'payment-confirmed': stay('paid'),
-    'payment-conflict': stay('paid'),
+    'payment-confirmed': giveBack('paid'),
+    'payment-conflict': giveBack('paid'),
+    'payment-short': giveBack('paid'),
     'payment-failed': stay('paid'),
     expire: stay('paid'),
     delivered: move('fulfilled'),
@@ -91,8 +102,9 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
     'refunded-externally': move('refunded', { revoke: true }),
   },
   fulfilled: {
-    'payment-confirmed': stay('fulfilled'),
-    'payment-conflict': stay('fulfilled'),
+    'payment-confirmed': giveBack('fulfilled'),
+    'payment-conflict': giveBack('fulfilled'),
+    'payment-short': giveBack('fulfilled'),
     'payment-failed': stay('fulfilled'),
     expire: stay('fulfilled'),
     delivered: stay('fulfilled'),
@@ -100,8 +112,9 @@ const TABLE: Record<OrderStatus, Record<OrderEvent, OrderDecision>> = {
     'refunded-externally': move('refunded', { revoke: true }),
   },
   refunded: {
-    'payment-confirmed': stay('refunded'),
-    'payment-conflict': stay('refunded'),
+    'payment-confirmed': giveBack('refunded'),
+    'payment-conflict': giveBack('refunded'),
+    'payment-short': giveBack('refunded'),
     'payment-failed': stay('refunded'),
     expire: stay('refunded'),
     delivered: refuse('the order was refunded and its licence revoked'),

@@ -105,11 +105,20 @@ export class AppConfig {
   @IsBoolean()
   S3_FORCE_PATH_STYLE: boolean = false;
 
-  /** Lifetime of presigned upload-part and download URLs. */
+  /** Lifetime of presigned upload-part URLs. */
   @IsInt()
   @Min(60)
   @Max(7 * 24 * 3600)
   PRESIGN_TTL_SECONDS: number = 3600;
+
+  /**
+   * Lifetime of download URLs handed to buyers. S3's cannot be recalled, so this bounds how long a buyer can still
+   * fetch after a refund; the local store's are checked against the licence at every use as well.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3600)
+  DOWNLOAD_URL_TTL_SECONDS: number = 300;
 
   /** An upload not completed within this many hours is aborted and its parts deleted. */
   @IsInt()

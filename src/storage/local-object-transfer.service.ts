@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { resolveRangeHeader } from './byte-range.js';
+import { DownloadGrants } from './download-grant.port.js';
 import type { LocalPartUploadResponse } from './local-part-upload.response.js';
 import { LocalObjectUrlService } from './local-object-url.service.js';
 import { type LocalObjectHandle, LocalStorage } from './local.storage.js';
@@ -26,6 +27,7 @@ export class LocalObjectTransferService {
   constructor(
     private readonly storage: LocalStorage,
     private readonly urls: LocalObjectUrlService,
+    private readonly grants: DownloadGrants,
   ) {}
 
   async receivePart(token: string, body: Readable, contentLength?: string): Promise<LocalPartUploadResponse> {
@@ -40,6 +42,7 @@ export class LocalObjectTransferService {
 
   async openDownload(token: string, rangeHeader?: string): Promise<LocalDownload> {
     const claim = this.urls.verifyDownload(token);
+    if (claim.grant !== undefined) await this.grants.assertHolds(claim.grant);
     const file = await this.openObject(claim.key);
     const range = resolveRangeHeader(rangeHeader, file.size);
     if (range.kind === 'unsatisfiable') {

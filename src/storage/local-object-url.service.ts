@@ -9,11 +9,13 @@ export interface PartUrlClaim {
   exp: number;
 }
 
-/** What a presigned download URL allows: GETs of one object until `exp`, saved under `name`. */
+/** What a presigned download URL allows: GETs of one object until `exp`, saved under `name`, while `grant` holds. */
 export interface DownloadUrlClaim {
   key: string;
   exp: number;
   name?: string;
+  /** Checked with DownloadGrants at every use (an entitlement that a refund revokes). */
+  grant?: string;
 }
 
 // `use` keeps a download token from being replayed as a part token and the other way round.
@@ -49,8 +51,8 @@ export class LocalObjectUrlService {
   }
 
   downloadUrl(claim: DownloadUrlClaim): string {
-    const { key, exp, name } = claim;
-    return `${this.publicUrl}/v1/storage/local/objects/${this.sign({ use: 'download', key, exp, name })}`;
+    const { key, exp, name, grant } = claim;
+    return `${this.publicUrl}/v1/storage/local/objects/${this.sign({ use: 'download', key, exp, name, grant })}`;
   }
 
   verifyPart(token: string): PartUrlClaim {
@@ -62,7 +64,8 @@ export class LocalObjectUrlService {
   verifyDownload(token: string): DownloadUrlClaim {
     const claim = this.verify(token);
     if (claim.use !== 'download' || (claim.name !== undefined && typeof claim.name !== 'string')) throw invalid();
-    return { key: claim.key, exp: claim.exp, name: claim.name };
+    if (claim.grant !== undefined && typeof claim.grant !== 'string') throw invalid();
+    return { key: claim.key, exp: claim.exp, name: claim.name, grant: claim.grant };
   }
 
   private sign(claim: SignedClaim): string {

@@ -170,10 +170,10 @@ export class LocalStorage extends ObjectStorage {
     await rm(dir, { recursive: true, force: true });
   }
 
-  async presignDownload(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
+  async presignDownload(key: string, expiresInSeconds: number, downloadName?: string, grant?: string): Promise<string> {
     assertValidObjectKey(key);
     assertExpiry(expiresInSeconds);
-    return this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key) });
+    return this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key), grant });
   }
 
   async head(key: string): Promise<ObjectStat | null> {

@@ -36,8 +36,11 @@ export abstract class ObjectStorage {
   /** Abandons an upload and frees its parts. */
   abstract abortMultipartUpload(key: string, uploadId: string): Promise<void>;
 
-  /** A time-limited GET URL; `downloadName` sets Content-Disposition so browsers save it under that name. */
-  abstract presignDownload(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
+  /**
+   * A time-limited GET URL; `downloadName` sets Content-Disposition so browsers save it under that name. With
+   * `grant`, a store that serves its own URLs (local) asks DownloadGrants again at every use; S3 cannot.
+   */
+  abstract presignDownload(key: string, expiresInSeconds: number, downloadName?: string, grant?: string): Promise<string>;
 
   /** Size (and ETag when known) of an object, or null when there is none. */
   abstract head(key: string): Promise<ObjectStat | null>;

@@ -14,6 +14,7 @@ export enum StorageErrorCode {
   RANGE_NOT_SATISFIABLE = 'STORAGE_RANGE_NOT_SATISFIABLE',
   URL_INVALID = 'STORAGE_URL_INVALID',
   URL_EXPIRED = 'STORAGE_URL_EXPIRED',
+  URL_REVOKED = 'STORAGE_URL_REVOKED',
 }
 
 const STATUS: Record<StorageErrorCode, HttpStatus> = {
@@ -29,6 +30,7 @@ const STATUS: Record<StorageErrorCode, HttpStatus> = {
   [StorageErrorCode.RANGE_NOT_SATISFIABLE]: HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
   [StorageErrorCode.URL_INVALID]: HttpStatus.FORBIDDEN,
   [StorageErrorCode.URL_EXPIRED]: HttpStatus.FORBIDDEN,
+  [StorageErrorCode.URL_REVOKED]: HttpStatus.FORBIDDEN,
 };
 
 export class StorageException extends DomainException<StorageErrorCode> {

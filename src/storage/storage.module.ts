@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { resolveJwtSecret } from '../config/load-config.js';
+import { DownloadGrants } from './download-grant.port.js';
 import { LocalObjectTransferService } from './local-object-transfer.service.js';
 import { LocalObjectUrlService } from './local-object-url.service.js';
 import { LocalStorageController } from './local-storage.controller.js';
@@ -19,8 +20,8 @@ export class StorageModule {
       return {
         module: StorageModule,
         global: true,
-        providers: [{ provide: ObjectStorage, inject: [AppConfig], useFactory: (settings: AppConfig) => new S3Storage(settings) }],
-        exports: [ObjectStorage],
+        providers: [{ provide: ObjectStorage, inject: [AppConfig], useFactory: (settings: AppConfig) => new S3Storage(settings) }, DownloadGrants],
+        exports: [ObjectStorage, DownloadGrants],
       };
     }
     const providers: Provider[] = [
@@ -36,13 +37,14 @@ export class StorageModule {
       },
       { provide: ObjectStorage, useExisting: LocalStorage },
       LocalObjectTransferService,
+      DownloadGrants,
     ];
     return {
       module: StorageModule,
       global: true,
       controllers: [LocalStorageController],
       providers,
-      exports: [ObjectStorage],
+      exports: [ObjectStorage, DownloadGrants],
     };
   }
 }

@@ -19,6 +19,20 @@ export interface StripeRefundRequest {
   orderId: string;
   paymentIntentId: string;
   amountCents: number;
+  /** Sent as the Idempotency-Key and kept in the refund's metadata.refund_key, so the refund can be found again. */
+  idempotencyKey: string;
+}
+
+/** A refund of a payment intent, as refunds.list answers it, reduced to what is read here. */
+export interface StripeRefundFacts {
+  id: string;
+  amountCents: number;
+  /** pending, requires_action, succeeded, failed or canceled. */
+  status: string;
+  /** metadata.refund_key (the idempotency key it was sent with), when the marketplace sent it. */
+  refundKey: string | null;
+  /** metadata.order_id, when the marketplace sent it. */
+  orderId: string | null;
 }
 
 /** A Stripe Connect transfer from the platform balance to a connected account (a contributor's payout). */
@@ -60,16 +74,20 @@ export type StripeWebhookEvent =
 
 /**
  * Stripe, as checkout and revenue need it: Checkout Sessions, refunds, webhook verification and Connect transfers. Every call that creates
- * something carries an idempotency key derived from the order, so a retried request never charges or refunds twice.
+ * something carries an idempotency key (the order's for a session, the caller's for a refund, the payout's for a transfer), so a
+ * retried request never charges or refunds twice. Failures throw StripeException (src/stripe owns its errors).
  */
 export abstract class StripeGateway {
-  /** False when STRIPE_SECRET_KEY is unset: card payments answer CHECKOUT_CARD_NOT_CONFIGURED. */
+  /** False when STRIPE_SECRET_KEY is unset: every call throws STRIPE_NOT_CONFIGURED. */
   abstract readonly configured: boolean;
 
   abstract createCheckoutSession(request: CheckoutSessionRequest): Promise<CreatedCheckoutSession>;
 
-  /** Refunds the payment intent; answers the refund id. */
+  /** Refunds the payment intent; answers the refund id. A retry with the same idempotency key answers the same refund. */
   abstract refund(request: StripeRefundRequest): Promise<string>;
+
+  /** Every refund of the payment intent, newest first (Stripe keeps idempotency keys for 24 hours; this finds refunds later). */
+  abstract listRefunds(paymentIntentId: string): Promise<StripeRefundFacts[]>;
 
   /**
    * Sends a Connect transfer (currency usd); answers the transfer id. Idempotent by payout id: a retry with the same
@@ -80,6 +98,6 @@ export abstract class StripeGateway {
   /** The id of the transfer made for this payout (metadata.payout_id) in `transferGroup`, or null when there is none. */
   abstract findTransfer(payoutId: string, transferGroup: string): Promise<string | null>;
 
-  /** Verifies the Stripe-Signature header over the exact body bytes, then reads the event. Throws CHECKOUT_WEBHOOK_SIGNATURE_INVALID. */
+  /** Verifies the Stripe-Signature header over the exact body bytes, then reads the event. Throws STRIPE_SIGNATURE_INVALID. */
   abstract verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent;
 }

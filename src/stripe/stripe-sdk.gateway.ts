@@ -1,14 +1,15 @@
 import Stripe from 'stripe';
-import { CheckoutErrorCode, CheckoutException } from '../checkout/checkout.exception.js';
 import {
   type CheckoutSessionRequest,
   type CreatedCheckoutSession,
   StripeGateway,
+  type StripeRefundFacts,
   type StripeRefundRequest,
   type StripeSessionFacts,
   type StripeTransferRequest,
   type StripeWebhookEvent,
 } from './stripe-gateway.port.js';
+import { StripeErrorCode, StripeException } from './stripe.exception.js';
 
 export interface StripeSettings {
   secretKey: string;
@@ -32,9 +33,9 @@ function sessionFacts(session: Stripe.Checkout.Session): StripeSessionFacts {
   };
 }
 
-function unavailable(action: string, error: unknown): CheckoutException {
+function unavailable(action: string, error: unknown): StripeException {
   const message = error instanceof Error ? error.message : String(error);
-  return new CheckoutException(CheckoutErrorCode.STRIPE_UNAVAILABLE, `Stripe could not ${action}: ${message}`);
+  return new StripeException(StripeErrorCode.UNAVAILABLE, `Stripe could not ${action}: ${message}`);
 }
 
 /** The real adapter over the stripe SDK. */
@@ -95,12 +96,34 @@ export class StripeSdkGateway extends StripeGateway {
   async refund(request: StripeRefundRequest): Promise<string> {
     try {
       const refund = await this.stripe.refunds.create(
-        { payment_intent: request.paymentIntentId, amount: request.amountCents, metadata: { order_id: request.orderId } },
-        { idempotencyKey: `refund:${request.orderId}` },
+        {
+          payment_intent: request.paymentIntentId,
+          amount: request.amountCents,
+          metadata: { order_id: request.orderId, refund_key: request.idempotencyKey },
+        },
+        { idempotencyKey: request.idempotencyKey },
       );
       return refund.id;
     } catch (error) {
       throw unavailable('refund the payment', error);
+    }
+  }
+
+  async listRefunds(paymentIntentId: string): Promise<StripeRefundFacts[]> {
+    try {
+      const refunds: StripeRefundFacts[] = [];
+      for await (const refund of this.stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+        refunds.push({
+          id: refund.id,
+          amountCents: refund.amount,
+          status: refund.status ?? 'pending',
+          refundKey: refund.metadata?.refund_key ?? null,
+          orderId: refund.metadata?.order_id ?? null,
+        });
+      }
+      return refunds;
+    } catch (error) {
+      throw unavailable('list the refunds of the payment', error);
     }
   }
 
@@ -125,7 +148,7 @@ export class StripeSdkGateway extends StripeGateway {
   async findTransfer(payoutId: string, transferGroup: string): Promise<string | null> {
     try {
       for await (const transfer of this.stripe.transfers.list({ transfer_group: transferGroup, limit: 100 })) {
-        if (transfer.metadata?.payout_id === payoutId && !transfer.reversed) return transfer.id;
+        if (transfer.metadata.payout_id === payoutId && !transfer.reversed) return transfer.id;
       }
       return null;
     } catch (error) {
@@ -135,17 +158,14 @@ export class StripeSdkGateway extends StripeGateway {
 
   verifyEvent(rawBody: Buffer | undefined, signatureHeader: string | undefined): StripeWebhookEvent {
     if (!rawBody?.length || !signatureHeader) {
-      throw new CheckoutException(
-        CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID,
-        'Stripe signature rejected: the Stripe-Signature header or the body is missing',
-      );
+      throw new StripeException(StripeErrorCode.SIGNATURE_INVALID, 'Stripe signature rejected: the Stripe-Signature header or the body is missing');
     }
     let event: Stripe.Event;
     try {
       event = this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.settings.webhookSecret);
     } catch (error) {
-      throw new CheckoutException(
-        CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID,
+      throw new StripeException(
+        StripeErrorCode.SIGNATURE_INVALID,
         `Stripe signature rejected: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
@@ -180,8 +200,8 @@ export class UnconfiguredStripeGateway extends StripeGateway {
   readonly configured = false;
 
   private refuse(): never {
-    throw new CheckoutException(
-      CheckoutErrorCode.CARD_NOT_CONFIGURED,
+    throw new StripeException(
+      StripeErrorCode.NOT_CONFIGURED,
       'Card payments are not configured on this marketplace (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset); pay with USDC instead',
     );
   }
@@ -191,6 +211,10 @@ export class UnconfiguredStripeGateway extends StripeGateway {
   }
 
   refund(): Promise<string> {
+    this.refuse();
+  }
+
+  listRefunds(): Promise<StripeRefundFacts[]> {
     this.refuse();
   }
 

@@ -1,4 +1,5 @@
 import { type Address, type Instruction, type TransactionSigner, generateKeyPairSigner } from '@solana/kit';
+import { encodeURL, parseURL } from '@solana/pay';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
   TOKEN_PROGRAM_ADDRESS,
@@ -8,8 +9,11 @@ import {
   getMintSize,
   getMintToCheckedInstruction,
 } from '@solana-program/token';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import type { ManifestResponse } from '../../src/catalog/dto/manifest.response.js';
 import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
 import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { settled, uploadCapture } from './captures.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
 import type { FakeStripe } from './fake-stripe.js';
@@ -17,12 +21,21 @@ import { startTestApp, type TestApp } from './test-app.js';
 
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+interface SignedIn {
+  accessToken: string;
+}
+
 export async function signUp(t: TestApp, email: string, role: 'buyer' | 'contributor'): Promise<string> {
-  return (await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body.accessToken as string;
+  return ((await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body as SignedIn).accessToken;
 }
 
 export async function logIn(t: TestApp, email: string, password: string): Promise<string> {
-  return (await t.http().post('/v1/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+  return ((await t.http().post('/v1/auth/login').send({ email, password }).expect(200)).body as SignedIn).accessToken;
+}
+
+/** Posts a Stripe event to the webhook as Stripe does: the exact payload bytes with a Stripe-Signature header. */
+export function deliverStripeEvent(t: TestApp, stripe: FakeStripe, payload: string, signature = stripe.sign(payload)) {
+  return t.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload);
 }
 
 /** The first admin of apps started by startStripeTestApp. */
@@ -53,22 +66,28 @@ export interface PublishedDataset {
   files: { path: string; sizeBytes: number; sha256: string }[];
 }
 
+/** Uploads a GNSS log and a CAN telemetry file (`seed` makes their bytes unique) and waits until both are ready; answers their ids. */
+export async function readyCaptures(t: TestApp, contributor: string, seed: number): Promise<string[]> {
+  const captureIds: string[] = [];
+  for (const [bytes, filename] of [
+    [nmeaLog(20 + seed), `drive-${seed}.nmea`],
+    [csvTelemetry(40 + seed), `can-${seed}.csv`],
+  ] as const) {
+    const id = await uploadCapture(t, contributor, bytes, { filename });
+    const capture = await settled(t, contributor, id);
+    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${String(capture.status)}: ${JSON.stringify(capture.rejection)}`);
+    captureIds.push(id);
+  }
+  return captureIds;
+}
+
 /** Uploads two captures, makes a dataset of them under the licence, and has the admin approve it: listed for sale. */
 export async function publishDataset(
   t: TestApp,
   tokens: { contributor: string; admin: string },
   options: { title: string; licenceSlug: string; priceUsdCents: number; seed: number },
 ): Promise<PublishedDataset> {
-  const captureIds: string[] = [];
-  for (const [bytes, filename] of [
-    [nmeaLog(20 + options.seed), `drive-${options.seed}.nmea`],
-    [csvTelemetry(40 + options.seed), `can-${options.seed}.csv`],
-  ] as const) {
-    const id = await uploadCapture(t, tokens.contributor, bytes, { filename });
-    const capture = await settled(t, tokens.contributor, id);
-    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${capture.status}: ${JSON.stringify(capture.rejection)}`);
-    captureIds.push(id);
-  }
+  const captureIds = await readyCaptures(t, tokens.contributor, options.seed);
   const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
   const licence = licences.find((l) => l.slug === options.licenceSlug);
   if (!licence) throw new Error(`no licence ${options.licenceSlug}`);
@@ -86,19 +105,33 @@ export async function publishDataset(
       declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
     })
     .expect(201);
-  const datasetId = draft.body.id as string;
+  const datasetId = (draft.body as DatasetResponse).id;
   await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(tokens.contributor)).expect(200);
-  const approved = await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(tokens.admin)).send({}).expect(200);
-  const manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/${approved.body.latestVersion}/manifest`).expect(200)).body;
+  return publishedVersion(t, tokens.admin, datasetId);
+}
+
+/** Edits a published dataset (e.g. only its title), submits the edit and has the admin approve it: the next version. */
+export async function publishEdit(
+  t: TestApp,
+  tokens: { contributor: string; admin: string },
+  datasetId: string,
+  edit: Record<string, unknown>,
+): Promise<PublishedDataset> {
+  await t.http().patch(`/v1/datasets/${datasetId}`).set(auth(tokens.contributor)).send(edit).expect(200);
+  await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(tokens.contributor)).expect(200);
+  return publishedVersion(t, tokens.admin, datasetId);
+}
+
+async function publishedVersion(t: TestApp, admin: string, datasetId: string): Promise<PublishedDataset> {
+  const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+  const version = approved.latestVersion;
+  if (version === null) throw new Error(`dataset ${datasetId} has no published version`);
+  const manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/${version}/manifest`).expect(200)).body as ManifestResponse;
   return {
     datasetId,
-    version: approved.body.latestVersion,
+    version,
     merkleRoot: manifest.merkleRoot,
-    files: manifest.files.map((f: { path: string; sizeBytes: number; sha256: string }) => ({
-      path: f.path,
-      sizeBytes: f.sizeBytes,
-      sha256: f.sha256,
-    })),
+    files: manifest.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
   };
 }
 
@@ -107,12 +140,12 @@ export async function orderWhen(
   t: TestApp,
   token: string,
   id: string,
-  done: (order: Record<string, any>) => boolean,
+  done: (order: OrderResponse) => boolean,
   timeoutMs = 15_000,
-): Promise<Record<string, any>> {
+): Promise<OrderResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const order = (await t.http().get(`/v1/orders/${id}`).set(auth(token)).expect(200)).body;
+    const order = (await t.http().get(`/v1/orders/${id}`).set(auth(token)).expect(200)).body as OrderResponse;
     if (done(order)) return order;
     if (Date.now() > deadline) throw new Error(`order ${id} did not get there in ${timeoutMs} ms: ${JSON.stringify(order)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -156,4 +189,18 @@ export async function fundOtherMint(ledger: LiteSvmLedger, amount: bigint): Prom
     authority,
   );
   return mint.address;
+}
+
+/** A Solana Pay request with some fields changed, as a wallet that pays the wrong thing (or the wrong amount) would send it. */
+export function alteredUrl(url: string, change: Partial<{ amount: number; recipient: Address; splToken: Address }>): string {
+  const fields = parseURL(url);
+  if (!('recipient' in fields) || fields.amount === undefined) throw new Error('not a transfer request');
+  return encodeURL({
+    recipient: fields.recipient,
+    amount: fields.amount,
+    splToken: fields.splToken,
+    reference: fields.reference,
+    memo: fields.memo,
+    ...change,
+  }).toString();
 }

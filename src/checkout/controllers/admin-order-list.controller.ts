@@ -4,6 +4,7 @@ import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { AdminOrderListQuery, AdminOrderPage } from '../dto/admin-order-list.dto.js';
 import { AdminOrderListService } from '../services/admin-order-list.service.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('orders')
 @Auth(Role.ADMIN)
@@ -14,7 +15,7 @@ export class AdminOrderListController {
   @Get()
   @ApiOperation({ summary: 'Every order, newest first, filtered by status and payment method (the admin console refunds from here)' })
   @ApiOkResponse({ type: AdminOrderPage })
-  list(@Query() query: AdminOrderListQuery): Promise<AdminOrderPage> {
+  list(@Query() query: AdminOrderListQuery): Promise<Plain<AdminOrderPage>> {
     return this.orders.list(query);
   }
 }

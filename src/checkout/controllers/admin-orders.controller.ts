@@ -6,6 +6,7 @@ import { ErrorBody } from '../../common/errors/error-body.js';
 import { RefundOrderDto } from '../dto/create-order.dto.js';
 import { OrderResponse } from '../dto/order.response.js';
 import { RefundService } from '../services/refund.service.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('orders')
 @Auth(Role.ADMIN)
@@ -18,7 +19,7 @@ export class AdminOrdersController {
   @ApiOkResponse({ type: OrderResponse, description: 'Refunded: licence revoked, money sent back (payments lists the refund once sent)' })
   @ApiNotFoundResponse({ type: ErrorBody })
   @ApiConflictResponse({ type: ErrorBody, description: 'Never paid: nothing to refund' })
-  refund(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RefundOrderDto): Promise<OrderResponse> {
+  refund(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RefundOrderDto): Promise<Plain<OrderResponse>> {
     return this.refunds.refund(id, dto.reason);
   }
 }

@@ -5,6 +5,7 @@ import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { ListMyOrdersQuery } from '../dto/list-my-orders.query.js';
 import { OrderResponse } from '../dto/order.response.js';
 import { OrderService } from '../services/order.service.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('orders')
 @Auth()
@@ -15,7 +16,7 @@ export class MyOrdersController {
   @Get('orders')
   @ApiOperation({ summary: "Your orders and your organisations' orders, newest first" })
   @ApiOkResponse({ type: [OrderResponse] })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListMyOrdersQuery): Promise<OrderResponse[]> {
+  list(@CurrentUser() user: AuthUser, @Query() query: ListMyOrdersQuery): Promise<Plain<OrderResponse>[]> {
     return this.orders.listMine(user, query.limit);
   }
 }

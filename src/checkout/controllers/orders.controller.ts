@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -7,17 +7,17 @@ import {
   ApiOkResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
-import { ConfirmSolanaDto, CreateOrderDto } from '../dto/create-order.dto.js';
+import { CreateOrderDto } from '../dto/create-order.dto.js';
 import { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
 import { OrderResponse } from '../dto/order.response.js';
 import { FulfilmentService } from '../services/fulfilment.service.js';
 import { OrderService } from '../services/order.service.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('orders')
 @ApiNotFoundResponse({ type: ErrorBody, description: 'No such order among yours' })
@@ -33,25 +33,15 @@ export class OrdersController {
   @ApiCreatedResponse({ type: OrderResponse, description: 'Pay at stripe.checkoutUrl, or pay solanaPay.url with a wallet' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The exclusive licence is already sold' })
   @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Card payments are not configured' })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto): Promise<OrderResponse> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
     return this.orders.create(user, dto);
   }
 
   @Get(':id')
   @Auth()
   @ApiOkResponse({ type: OrderResponse })
-  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrderResponse> {
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<OrderResponse>> {
     return this.orders.get(user, id);
-  }
-
-  @Post(':id/confirm-solana')
-  @Auth()
-  @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: OrderResponse, description: 'The order, paid' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'No payment found yet, payment already used by another order, or licence sold meanwhile' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'The payment found does not pay the order; the message says why' })
-  confirmSolana(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ConfirmSolanaDto): Promise<OrderResponse> {
-    return this.orders.confirmSolana(user, id, dto);
   }
 
   @Get(':id/downloads')
@@ -59,7 +49,7 @@ export class OrdersController {
   @ApiOkResponse({ type: DownloadsResponse, description: 'One signed, expiring URL per file' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
   @ApiGoneResponse({ type: ErrorBody, description: 'Refunded, revoked, or the licence term has ended' })
-  downloads(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<DownloadsResponse> {
+  downloads(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<DownloadsResponse>> {
     return this.fulfilment.downloads(user, id);
   }
 
@@ -68,7 +58,7 @@ export class OrdersController {
   @ApiOkResponse({ type: CertificateResponse, description: 'The licence certificate, signed by the platform key' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
   @ApiGoneResponse({ type: ErrorBody, description: 'Refunded: the licence is revoked' })
-  certificate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CertificateResponse> {
+  certificate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<CertificateResponse>> {
     return this.fulfilment.certificate(user, id);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformKeysResponse } from '../dto/fulfilment.response.js';
 import { PlatformSigner } from '../licence-certificate.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('orders')
 @Controller('v1/platform/keys')
@@ -10,7 +11,7 @@ export class PlatformKeysController {
 
   @Get()
   @ApiOkResponse({ type: PlatformKeysResponse, description: 'The public key licence certificates are signed with' })
-  keys(): PlatformKeysResponse {
+  keys(): Plain<PlatformKeysResponse> {
     return { publicKey: this.signer.publicKey, algorithm: 'Ed25519', encoding: 'base58' };
   }
 }

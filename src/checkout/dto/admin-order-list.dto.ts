@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { ORDER_STATUSES, type OrderStatus } from '../order-state-machine.js';
+import { PAYMENT_METHODS, type PaymentMethod } from '../payment-methods/payment-method.js';
 import { OrderResponse } from './order.response.js';
 import { PageLimit, PageCursor } from '../../common/page-query.js';
 
@@ -10,10 +11,18 @@ export class AdminOrderListQuery {
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
-  @ApiPropertyOptional({ enum: ['card', 'solana'] })
+  @ApiPropertyOptional({ enum: PAYMENT_METHODS })
   @IsOptional()
-  @IsIn(['card', 'solana'])
-  paymentMethod?: 'card' | 'solana';
+  @IsIn(PAYMENT_METHODS)
+  paymentMethod?: PaymentMethod;
+
+  @ApiPropertyOptional({
+    enum: ['pending', 'held'],
+    description: 'Only orders with a refund in this state: pending (being sent) or held (an admin must decide how the money goes back)',
+  })
+  @IsOptional()
+  @IsIn(['pending', 'held'])
+  refundStatus?: 'pending' | 'held';
 
   @PageLimit(100, 50)
   limit: number = 50;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import type { PaymentMethod } from '../entities/order.entity.js';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PAYMENT_METHODS, type PaymentMethod } from '../payment-methods/payment-method.js';
 
 export class CreateOrderDto {
   @ApiProperty({ format: 'uuid' })
@@ -14,8 +14,8 @@ export class CreateOrderDto {
   @Max(1_000_000)
   version?: number;
 
-  @ApiProperty({ enum: ['card', 'solana'], description: 'card: Stripe Checkout; solana: USDC by Solana Pay' })
-  @IsIn(['card', 'solana'])
+  @ApiProperty({ enum: PAYMENT_METHODS, description: 'card: Stripe Checkout; solana: USDC by Solana Pay' })
+  @IsIn(PAYMENT_METHODS)
   paymentMethod: PaymentMethod;
 
   @ApiPropertyOptional({
@@ -25,15 +25,6 @@ export class CreateOrderDto {
   @IsOptional()
   @IsUUID()
   organisationId?: string;
-}
-
-export class ConfirmSolanaDto {
-  @ApiPropertyOptional({
-    description: 'The payment transaction signature the wallet returned (base58); without it the API searches by the order reference',
-  })
-  @IsOptional()
-  @Matches(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/, { message: 'signature must be a base58 transaction signature' })
-  signature?: string;
 }
 
 export class RefundOrderDto {

@@ -43,14 +43,3 @@ export class PlatformKeysResponse {
   @ApiProperty({ example: 'base58' })
   encoding: 'base58';
 }
-
-export class StripeWebhookResponse {
-  @ApiProperty()
-  received: boolean;
-
-  @ApiProperty({ description: 'True when this event id was processed before; nothing changed' })
-  duplicate: boolean;
-
-  @ApiProperty({ example: 'paid', description: 'What processing did' })
-  outcome: string;
-}

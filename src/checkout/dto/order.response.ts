@@ -1,47 +1,25 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { LicenceTemplateResponse } from '../../licensing/dto/licence.dto.js';
 import { ORDER_STATUSES, type OrderStatus } from '../order-state-machine.js';
+import { PAYMENT_METHODS, type PaymentCurrency, type PaymentMethod } from '../payment-methods/payment-method.js';
+import { SolanaPayResponse } from '../payment-methods/solana-pay/solana-pay.response.js';
+import { StripeCheckoutResponse } from '../payment-methods/stripe/stripe-checkout.response.js';
 
 export class MoneyResponse {
   @ApiProperty({ description: 'Integer minor units: USD cents, or USDC base units (10^-6 USDC)', example: 1999 })
   minor: number;
 
   @ApiProperty({ enum: ['USD', 'USDC'] })
-  currency: 'USD' | 'USDC';
+  currency: PaymentCurrency;
 }
 
 /** The licence as sold: the template's slug and name with the (possibly narrowed) terms. */
 export class OrderLicenceResponse extends PickType(LicenceTemplateResponse, ['slug', 'name', 'terms'] as const) {}
 
-export class StripeCheckoutResponse {
-  @ApiProperty({ description: 'Send the buyer here to pay by card' })
-  checkoutUrl: string;
-
-  @ApiProperty()
-  sessionId: string;
-}
-
-export class SolanaPayResponse {
-  @ApiProperty({ example: 'solana:7xKX...?amount=19.99&spl-token=EPjF...&reference=9aB...&label=...&memo=order%3A...' })
-  url: string;
-
-  @ApiProperty({ description: 'The order reference key the transfer must carry' })
-  reference: string;
-
-  @ApiProperty({ description: "The marketplace treasury's wallet" })
-  recipient: string;
-
-  @ApiProperty({ description: 'USDC, exact decimal', example: '19.99' })
-  amount: string;
-
-  @ApiProperty({ description: 'The USDC mint' })
-  splToken: string;
-
-  @ApiProperty({ description: 'The URL as a QR code, an SVG data URL' })
-  qrCode: string;
-}
-
 export class PaymentResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
   @ApiProperty({ enum: ['charge', 'refund'] })
   kind: 'charge' | 'refund';
 
@@ -50,6 +28,41 @@ export class PaymentResponse {
 
   @ApiProperty({ description: 'Stripe payment intent / refund id, or Solana transaction signature' })
   reference: string;
+
+  @ApiProperty({ description: 'A charge: true when it is the one that paid the order (every other charge is refunded)' })
+  paidOrder: boolean;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'A refund: the charge it returns money of' })
+  refundOf: string | null;
+
+  @ApiProperty()
+  createdAt: Date;
+}
+
+export class RefundResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The charge (a payment of this order) the money comes from' })
+  chargeId: string;
+
+  @ApiProperty({ enum: ['excess', 'rest'], description: 'excess: what an overpayment paid above the price; rest: the rest of the charge' })
+  portion: 'excess' | 'rest';
+
+  @ApiProperty({ type: MoneyResponse })
+  amount: MoneyResponse;
+
+  @ApiProperty({ enum: ['pending', 'sent', 'held'], description: 'pending: being sent; sent: done (see paymentId); held: waiting for an admin' })
+  status: 'pending' | 'sent' | 'held';
+
+  @ApiProperty({ description: 'Why the money goes back' })
+  reason: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Why it cannot be sent automatically (held)' })
+  heldReason: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The refund payment, once sent' })
+  paymentId: string | null;
 
   @ApiProperty()
   createdAt: Date;
@@ -83,8 +96,8 @@ export class OrderResponse {
   @ApiProperty()
   datasetTitle: string;
 
-  @ApiProperty({ enum: ['card', 'solana'] })
-  paymentMethod: 'card' | 'solana';
+  @ApiProperty({ enum: PAYMENT_METHODS })
+  paymentMethod: PaymentMethod;
 
   @ApiProperty()
   priceUsdCents: number;
@@ -113,8 +126,11 @@ export class OrderResponse {
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Why the last payment found did not pay the order' })
   lastPaymentError: string | null;
 
-  @ApiProperty({ type: [PaymentResponse], description: 'Money received and returned for this order' })
+  @ApiProperty({ type: [PaymentResponse], description: 'Every charge received for this order and every refund sent, oldest first' })
   payments: PaymentResponse[];
+
+  @ApiProperty({ type: [RefundResponse], description: 'Refunds decided for this order (being sent, sent, or held for an admin), oldest first' })
+  refunds: RefundResponse[];
 
   @ApiPropertyOptional({ type: StripeCheckoutResponse })
   stripe?: StripeCheckoutResponse;

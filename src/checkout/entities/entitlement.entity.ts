@@ -1,3 +1,4 @@
+import type { Plain } from '../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A buyer's right to download one dataset version, from a paid order, with the licence certificate issued for it. */
@@ -45,3 +46,6 @@ export class EntitlementEntity {
   @Column({ name: 'certificate_public_key', type: 'text' })
   certificatePublicKey: string;
 }
+
+/** The row as plain data, what services pass around. */
+export type Entitlement = Plain<EntitlementEntity>;

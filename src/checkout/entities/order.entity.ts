@@ -1,10 +1,9 @@
+import type { Plain } from '../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { LicenceTerms } from '../../licensing/licence-terms.js';
 import type { OrderStatus } from '../order-state-machine.js';
 import { bigintAsNumber } from '../../database/bigint-column.js';
-
-export type PaymentMethod = 'card' | 'solana';
-export type PaymentCurrency = 'USD' | 'USDC';
+import type { PaymentCurrency, PaymentMethod } from '../payment-methods/payment-method.js';
 
 /** The licence as it was when the order was placed. */
 export interface LicenceSnapshot {
@@ -15,6 +14,7 @@ export interface LicenceSnapshot {
   text: string;
 }
 
+/** An order of one dataset version; how it is paid lives in order_payment_requests, the money in payments. */
 @Entity({ name: 'orders' })
 export class OrderEntity {
   @PrimaryColumn('uuid')
@@ -81,34 +81,12 @@ export class OrderEntity {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
-  @Column({ name: 'stripe_session_id', type: 'text', nullable: true })
-  stripeSessionId: string | null;
-
-  @Column({ name: 'stripe_checkout_url', type: 'text', nullable: true })
-  stripeCheckoutUrl: string | null;
-
-  @Column({ name: 'stripe_payment_intent', type: 'text', nullable: true })
-  stripePaymentIntent: string | null;
-
-  @Column({ name: 'solana_reference', type: 'text', nullable: true })
-  solanaReference: string | null;
-
-  @Column({ name: 'solana_recipient', type: 'text', nullable: true })
-  solanaRecipient: string | null;
-
-  @Column({ name: 'solana_mint', type: 'text', nullable: true })
-  solanaMint: string | null;
-
-  @Column({ name: 'solana_url', type: 'text', nullable: true })
-  solanaUrl: string | null;
-
-  /** The charge: Stripe payment intent id or Solana transaction signature. */
+  /**
+   * The reference of the charge that paid the order (Stripe payment intent, Solana signature), as its certificate
+   * names it; null while unpaid. Any other charge of the order is refunded.
+   */
   @Column({ name: 'payment_reference', type: 'text', nullable: true })
   paymentReference: string | null;
-
-  /** The wallet that paid a Solana order: where its refund goes. */
-  @Column({ name: 'payer_address', type: 'text', nullable: true })
-  payerAddress: string | null;
 
   /** Why the last payment found for this order did not pay it. */
   @Column({ name: 'last_payment_error', type: 'text', nullable: true })
@@ -130,3 +108,6 @@ export class OrderEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 }
+
+/** The row as plain data, what services pass around. */
+export type Order = Plain<OrderEntity>;

@@ -1,10 +1,14 @@
+import type { Plain } from '../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../../database/bigint-column.js';
-import type { PaymentCurrency, PaymentMethod } from './order.entity.js';
+import type { PaymentCurrency, PaymentMethod } from '../payment-methods/payment-method.js';
 
 export type PaymentKind = 'charge' | 'refund';
 
-/** One money movement: a charge received or a refund sent. The revenue module builds its ledger on these rows. */
+/**
+ * One money movement: a charge received (every one that reached the treasury for an order, also a second payment
+ * or a short one) or a refund sent. The revenue module builds its ledger on the charges that paid orders.
+ */
 @Entity({ name: 'payments' })
 export class PaymentEntity {
   @PrimaryColumn('uuid')
@@ -29,6 +33,17 @@ export class PaymentEntity {
   @Column({ name: 'external_reference', type: 'text' })
   externalReference: string;
 
+  /** A charge: who paid, as the method names them (the wallet a USDC payment came from), where its refunds go. */
+  @Column({ type: 'text', nullable: true })
+  payer: string | null;
+
+  /** A refund: the charge it returns money of. */
+  @Column({ name: 'refund_of', type: 'uuid', nullable: true })
+  refundOf: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
+
+/** The row as plain data, what services pass around. */
+export type Payment = Plain<PaymentEntity>;

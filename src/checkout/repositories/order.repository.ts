@@ -3,63 +3,59 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { KeysetPosition } from '../../common/keyset-cursor.js';
-import { OrderEntity } from '../entities/order.entity.js';
+import { OrderEntity, type Order } from '../entities/order.entity.js';
+import type { RefundStatus } from '../entities/order-refund.entity.js';
 import type { OrderStatus } from '../order-state-machine.js';
+import type { PaymentMethod } from '../payment-methods/payment-method.js';
 
-export type OrderPatch = QueryDeepPartialEntity<OrderEntity>;
+export type OrderPatch = QueryDeepPartialEntity<Order>;
+
+export interface OrderListFilters {
+  status?: OrderStatus;
+  paymentMethod?: PaymentMethod;
+  /** Only orders with at least one refund in this state (e.g. held for an admin). */
+  refundStatus?: Exclude<RefundStatus, 'sent'>;
+}
 
 @Injectable()
 export class OrderRepository {
   constructor(@InjectRepository(OrderEntity) private readonly orders: Repository<OrderEntity>) {}
 
-  private repo(manager?: EntityManager): Repository<OrderEntity> {
-    return manager?.getRepository(OrderEntity) ?? this.orders;
+  async insert(manager: EntityManager, order: Order): Promise<void> {
+    await manager.getRepository(OrderEntity).insert(order);
   }
 
-  // TypeORM's deep-partial type does not see through the JSON licence column; the row is complete.
-  async insert(order: OrderEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(order);
-  }
-
-  findById(id: string, manager?: EntityManager): Promise<OrderEntity | null> {
-    return this.repo(manager).findOne({ where: { id } });
+  findById(id: string): Promise<Order | null> {
+    return this.orders.findOne({ where: { id } });
   }
 
   /** The order, row-locked until the transaction ends: every state change goes through here. */
-  lockForUpdate(id: string, manager: EntityManager): Promise<OrderEntity | null> {
+  lockForUpdate(manager: EntityManager, id: string): Promise<Order | null> {
     return manager.getRepository(OrderEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
   }
 
-  findByPaymentIntent(paymentIntent: string, manager?: EntityManager): Promise<OrderEntity | null> {
-    return this.repo(manager).findOne({ where: { stripePaymentIntent: paymentIntent } });
-  }
-
-  /** The paid or fulfilled order holding an exclusive version, other than `exceptOrderId`; null while unsold. */
-  async findExclusiveSale(datasetId: string, version: number, exceptOrderId: string | null, manager?: EntityManager): Promise<OrderEntity | null> {
-    const query = this.repo(manager)
-      .createQueryBuilder('o')
-      .where("o.dataset_id = :datasetId AND o.version = :version AND o.exclusive AND o.status IN ('paid', 'fulfilled')", { datasetId, version });
-    if (exceptOrderId) query.andWhere('o.id <> :exceptOrderId', { exceptOrderId });
-    return query.getOne();
-  }
-
-  /** Every order (optionally of one status and payment method), newest first, after the keyset position `before`. */
-  listAll(filters: { status?: OrderStatus; paymentMethod?: 'card' | 'solana' }, limit: number, before?: KeysetPosition): Promise<OrderEntity[]> {
+  /** Every order (optionally filtered), newest first, after the keyset position `before`. */
+  listAll(filters: OrderListFilters, limit: number, before?: KeysetPosition): Promise<Order[]> {
     const builder = this.orders.createQueryBuilder('o').orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
     if (filters.status) builder.andWhere('o.status = :status', { status: filters.status });
     if (filters.paymentMethod) builder.andWhere('o.payment_method = :paymentMethod', { paymentMethod: filters.paymentMethod });
+    if (filters.refundStatus) {
+      builder.andWhere('EXISTS (SELECT 1 FROM order_refunds r WHERE r.order_id = o.id AND r.status = :refundStatus)', {
+        refundStatus: filters.refundStatus,
+      });
+    }
     if (before) builder.andWhere('(o.created_at, o.id) < (:createdAt, :id)', before);
     return builder.getMany();
   }
 
   /** Orders the user placed alone or that one of their organisations holds, newest first. */
-  listHeldBy(userId: string, organisationIds: readonly string[], limit: number): Promise<OrderEntity[]> {
+  listHeldBy(userId: string, organisationIds: readonly string[], limit: number): Promise<Order[]> {
     const query = this.orders.createQueryBuilder('o').where('(o.buyer_id = :userId AND o.organisation_id IS NULL)', { userId });
     if (organisationIds.length > 0) query.orWhere('o.organisation_id IN (:...organisationIds)', { organisationIds });
     return query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(limit).getMany();
   }
 
-  async update(id: string, patch: OrderPatch, manager: EntityManager): Promise<void> {
+  async update(manager: EntityManager, id: string, patch: OrderPatch): Promise<void> {
     await manager.getRepository(OrderEntity).update({ id }, { ...patch, updatedAt: () => 'now()' });
   }
 }

@@ -1,30 +1,38 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import { PaymentEntity, type PaymentKind } from '../entities/payment.entity.js';
+import { EntityManager, In, Repository } from 'typeorm';
+import { PaymentEntity, type Payment } from '../entities/payment.entity.js';
 
 @Injectable()
 export class PaymentRepository {
   constructor(@InjectRepository(PaymentEntity) private readonly payments: Repository<PaymentEntity>) {}
 
-  private repo(manager?: EntityManager): Repository<PaymentEntity> {
-    return manager?.getRepository(PaymentEntity) ?? this.payments;
-  }
-
   /** Inserts the row; a reference already recorded fails with a unique violation, which the caller's retry resolves. */
-  async insert(payment: PaymentEntity, manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, payment: Payment): Promise<void> {
     await manager.getRepository(PaymentEntity).insert(payment);
   }
 
-  findByReference(externalReference: string, manager?: EntityManager): Promise<PaymentEntity | null> {
-    return this.repo(manager).findOne({ where: { externalReference } });
+  /** Pass the data source's manager to read outside a transaction. */
+  findByReference(manager: EntityManager, externalReference: string): Promise<Payment | null> {
+    return manager.getRepository(PaymentEntity).findOne({ where: { externalReference } });
   }
 
-  findForOrder(orderId: string, kind: PaymentKind, manager?: EntityManager): Promise<PaymentEntity | null> {
-    return this.repo(manager).findOne({ where: { orderId, kind }, order: { createdAt: 'ASC' } });
+  findById(id: string): Promise<Payment | null> {
+    return this.payments.findOne({ where: { id } });
   }
 
-  listForOrder(orderId: string): Promise<PaymentEntity[]> {
-    return this.payments.find({ where: { orderId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  /** How much of the charge refund payments have returned so far, in its minor units. */
+  async refundedOf(manager: EntityManager, chargeId: string): Promise<number> {
+    const [row] = await manager.query<{ total: string }[]>(
+      `SELECT coalesce(sum(amount_minor), 0)::text AS total FROM payments WHERE refund_of = $1`,
+      [chargeId],
+    );
+    return Number(row.total);
+  }
+
+  /** The payments of these orders, oldest first. */
+  listForOrders(orderIds: readonly string[]): Promise<Payment[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return this.payments.find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

@@ -3,8 +3,12 @@ import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
 import type { AdminOrderListQuery, AdminOrderPage } from '../dto/admin-order-list.dto.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderPresenterService } from './order-presenter.service.js';
+import type { Plain } from '../../common/plain.js';
 
-/** Every order for the admin console (refunds, support), newest first, by keyset paging so pages stay stable as orders arrive. */
+/**
+ * Every order for the admin console (refunds, support, refunds held for a decision), newest first, by keyset paging
+ * so pages stay stable as orders arrive.
+ */
 @Injectable()
 export class AdminOrderListService {
   constructor(
@@ -12,12 +16,13 @@ export class AdminOrderListService {
     private readonly presenter: OrderPresenterService,
   ) {}
 
-  async list(query: AdminOrderListQuery): Promise<AdminOrderPage> {
+  async list(query: AdminOrderListQuery): Promise<Plain<AdminOrderPage>> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.orders.listAll(query, query.limit + 1, before), query.limit);
-    const presented = await Promise.all(
-      items.map(async (order) => ({ ...(await this.presenter.present(order)), buyerEmail: order.buyerEmail, buyerWallet: order.buyerWallet })),
-    );
-    return { items: presented, nextCursor };
+    const presented = await this.presenter.presentAll(items);
+    return {
+      items: presented.map((order, index) => ({ ...order, buyerEmail: items[index].buyerEmail, buyerWallet: items[index].buyerWallet })),
+      nextCursor,
+    };
   }
 }

@@ -3,23 +3,20 @@ import { AppConfig } from '../../config/app-config.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { JobWorkerService } from '../../jobs/job-worker.service.js';
 import type { ClaimedJob } from '../../jobs/job.types.js';
-import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
-import type { OrderEntity } from '../entities/order.entity.js';
+import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderSettlementService } from './order-settlement.service.js';
-import { RefundService } from './refund.service.js';
-import { SolanaPayService } from './solana-pay.service.js';
+import { PaymentConfirmationService } from './payment-confirmation.service.js';
+import { RefundSenderService } from './refund-sender.service.js';
 
-/** The longest pause between two looks for a Solana payment. */
+/** The longest pause between two looks for a payment. */
 const MAX_WATCH_DELAY_SECONDS = 30;
 
-const NOT_PAID_YET = new Set<string>([
-  CheckoutErrorCode.PAYMENT_NOT_FOUND,
-  CheckoutErrorCode.PAYMENT_INVALID,
-  CheckoutErrorCode.PAYMENT_ALREADY_USED,
-]);
-
-/** Checkout's background work: watching for Solana payments, expiring unpaid orders, sending refunds. */
+/**
+ * Checkout's background work: watching for the payments of orders whose method the marketplace polls (until the
+ * order's expiry, also once it is paid, so a second payment is recorded and refunded too), expiring unpaid orders,
+ * sending refunds from the outbox.
+ */
 @Injectable()
 export class CheckoutJobsService implements OnModuleInit {
   private readonly logger = new Logger(CheckoutJobsService.name);
@@ -28,39 +25,43 @@ export class CheckoutJobsService implements OnModuleInit {
     private readonly worker: JobWorkerService,
     private readonly jobs: JobQueueService,
     private readonly orders: OrderRepository,
-    private readonly solanaPay: SolanaPayService,
+    private readonly methods: PaymentMethodRegistry,
+    private readonly confirmations: PaymentConfirmationService,
     private readonly settlement: OrderSettlementService,
-    private readonly refunds: RefundService,
+    private readonly refunds: RefundSenderService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.worker.register('checkout.watch-solana', {
       run: (job) => this.watch(job),
-      onFailed: async (job, error) => {
+      onFailed: (job, error) => {
         this.logger.error(`watching order ${job.payload.orderId} for its payment failed: ${error}`);
+        return Promise.resolve();
       },
     });
     this.worker.register('checkout.expire-order', {
       run: (job) => this.expire(job),
-      onFailed: async (job, error) => {
+      onFailed: (job, error) => {
         this.logger.error(`expiring order ${job.payload.orderId} failed: ${error}`);
+        return Promise.resolve();
       },
     });
     this.worker.register('checkout.refund', {
-      run: async (job) => void (await this.refunds.send(job.payload.orderId)),
-      onFailed: async (job, error) => {
-        this.logger.error(`refund of order ${job.payload.orderId} could not be sent; send it by hand: ${error}`);
+      run: (job) => this.refunds.sendPendingOf(job.payload.orderId),
+      onFailed: (job, error) => {
+        this.logger.error(`refunds of order ${job.payload.orderId} could not be sent; they stay pending in order_refunds: ${error}`);
+        return Promise.resolve();
       },
     });
   }
 
-  /** One look for the payment; while the order is pending and not expired, the next look is queued, further apart each time. */
+  /** One look for payments; until the order expires, the next look is queued, further apart each time. */
   private async watch(job: ClaimedJob<'checkout.watch-solana'>): Promise<void> {
     const { orderId, check } = job.payload;
     const order = await this.orders.findById(orderId);
-    if (!order || order.paymentMethod !== 'solana' || order.status !== 'pending') return;
-    if (await this.lookForPayment(order)) return;
+    if (!order || !this.methods.for(order.paymentMethod).polling) return;
+    await this.confirmations.lookFor(order);
     if (Date.now() >= order.expiresAt.getTime()) return;
     await this.jobs.enqueue(
       'checkout.watch-solana',
@@ -71,20 +72,11 @@ export class CheckoutJobsService implements OnModuleInit {
 
   private async expire(job: ClaimedJob<'checkout.expire-order'>): Promise<void> {
     const order = await this.orders.findById(job.payload.orderId);
-    if (!order || order.status !== 'pending') return;
-    // A payment made just in time may not have been confirmed yet.
-    if (order.paymentMethod === 'solana' && (await this.lookForPayment(order))) return;
+    if (!order) return;
+    // A last look: a payment made just in time may not have been confirmed yet, and a second one is recorded too.
+    if (this.methods.for(order.paymentMethod).polling) await this.confirmations.lookFor(order);
+    const now = await this.orders.findById(order.id);
+    if (now?.status !== 'pending') return;
     await this.settlement.expire(order.id, `not paid within ${this.config.ORDER_TTL_MINUTES} minutes`);
-  }
-
-  /** True when the order is settled (paid, or its payment is being refunded). */
-  private async lookForPayment(order: OrderEntity): Promise<boolean> {
-    try {
-      await this.solanaPay.confirm(order);
-      return true;
-    } catch (error) {
-      if (error instanceof CheckoutException && NOT_PAID_YET.has(error.code)) return false;
-      throw error;
-    }
   }
 }

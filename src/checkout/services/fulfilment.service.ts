@@ -8,11 +8,13 @@ import { OrganisationService } from '../../organisations/services/organisation.s
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import type { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
-import type { EntitlementEntity } from '../entities/entitlement.entity.js';
-import type { OrderEntity } from '../entities/order.entity.js';
+import type { Entitlement } from '../entities/entitlement.entity.js';
+import type { Order } from '../entities/order.entity.js';
 import { EntitlementRepository } from '../repositories/entitlement.repository.js';
+import { DownloadGrantService } from './download-grant.service.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
+import type { Plain } from '../../common/plain.js';
 
 /** What a paid order yields: signed download URLs for the entitled buyer, and the signed licence certificate. */
 @Injectable()
@@ -24,12 +26,17 @@ export class FulfilmentService {
     private readonly storage: ObjectStorage,
     private readonly settlement: OrderSettlementService,
     private readonly organisations: OrganisationService,
+    private readonly grants: DownloadGrantService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** One signed, expiring URL per file of the version; only the buyer of a paid order whose licence is in force gets them. */
-  async downloads(user: AuthUser, orderId: string): Promise<DownloadsResponse> {
+  /**
+   * One signed, expiring URL per file of the version; only the holder of a paid order whose licence is in force gets
+   * them. A URL lives DOWNLOAD_URL_TTL_SECONDS at most (never past the licence term) and carries the grant it was
+   * handed out under, which the local store checks again whenever it is used.
+   */
+  async downloads(user: AuthUser, orderId: string): Promise<Plain<DownloadsResponse>> {
     const order = await this.orders.visible(user, orderId);
     // Admins may read any order, but downloads are the holder's alone: the buyer, or the holding organisation's members.
     if (!(await this.orders.holds(user, order))) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${orderId} among yours`);
@@ -43,16 +50,17 @@ export class FulfilmentService {
     }
     // A URL never outlives the licence term.
     const untilLicenceEnds = entitlement.expiresAt ? Math.floor((entitlement.expiresAt.getTime() - now) / 1000) : Infinity;
-    const ttlSeconds = Math.max(1, Math.min(this.config.PRESIGN_TTL_SECONDS, untilLicenceEnds));
+    const ttlSeconds = Math.max(1, Math.min(this.config.DOWNLOAD_URL_TTL_SECONDS, untilLicenceEnds));
     const expiresAt = new Date(now + ttlSeconds * 1000);
     await this.takeSeat(user, order, entitlement);
     const files = await this.catalog.versionFiles(order.datasetId, order.version);
+    const grant = this.grants.grantFor(entitlement.id, user.id);
     const urls = await Promise.all(
       files.map(async (file) => ({
         path: file.path,
         sizeBytes: file.sizeBytes,
         sha256: file.sha256,
-        url: await this.storage.presignDownload(file.objectKey, ttlSeconds, file.path.split('/').pop()),
+        url: await this.storage.presignDownload(file.objectKey, ttlSeconds, file.path.split('/').pop(), grant),
         expiresAt,
       })),
     );
@@ -62,7 +70,7 @@ export class FulfilmentService {
   }
 
   /** The certificate issued when the order was paid (the same bytes every time); the buyer's or any admin's to read. */
-  async certificate(user: AuthUser, orderId: string): Promise<CertificateResponse> {
+  async certificate(user: AuthUser, orderId: string): Promise<Plain<CertificateResponse>> {
     const entitlement = await this.entitlement(await this.orders.visible(user, orderId));
     return { payload: entitlement.certificate, signature: entitlement.certificateSignature, publicKey: entitlement.certificatePublicKey };
   }
@@ -71,15 +79,15 @@ export class FulfilmentService {
    * Seats (licence maxSeats) for an organisation's licence: the first members to download take the seats; a seat
    * held by someone who has left the organisation is free again. A user's own licence is one seat by nature.
    */
-  private async takeSeat(user: AuthUser, order: OrderEntity, entitlement: EntitlementEntity): Promise<void> {
+  private async takeSeat(user: AuthUser, order: Order, entitlement: Entitlement): Promise<void> {
     const maxSeats = order.licence.terms.maxSeats;
     const organisationId = entitlement.organisationId;
     if (maxSeats === null || organisationId === null) return;
     await this.dataSource.transaction(async (manager) => {
-      await this.entitlements.lockForSeats(entitlement.id, manager);
-      const holders = await this.entitlements.seatHolders(entitlement.id, manager);
+      await this.entitlements.lockForSeats(manager, entitlement.id);
+      const holders = await this.entitlements.seatHolders(manager, entitlement.id);
       if (holders.includes(user.id)) return;
-      const members = new Set(await this.organisations.memberIds(organisationId, manager));
+      const members = new Set(await this.organisations.memberIds(manager, organisationId));
       const taken = holders.filter((id) => members.has(id)).length;
       if (taken >= maxSeats) {
         throw new CheckoutException(
@@ -87,11 +95,11 @@ export class FulfilmentService {
           `The licence of order ${order.id} allows ${maxSeats} seat(s), all taken by other members of the organisation; a seat frees up when its holder leaves`,
         );
       }
-      await this.entitlements.takeSeat(entitlement.id, user.id, manager);
+      await this.entitlements.takeSeat(manager, entitlement.id, user.id);
     });
   }
 
-  private async entitlement(order: OrderEntity): Promise<EntitlementEntity> {
+  private async entitlement(order: Order): Promise<Entitlement> {
     if (order.status === 'refunded') {
       throw new CheckoutException(
         CheckoutErrorCode.ENTITLEMENT_REVOKED,

@@ -1,21 +1,60 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderResponse } from '../dto/order.response.js';
-import type { OrderEntity } from '../entities/order.entity.js';
+import type { Order } from '../entities/order.entity.js';
+import type { OrderPaymentRequest } from '../entities/order-payment-request.entity.js';
+import type { OrderRefund } from '../entities/order-refund.entity.js';
+import type { Payment } from '../entities/payment.entity.js';
+import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
-import { usdcBaseUnitsToDecimal } from '../usdc-amount.js';
-import { SolanaPayService } from './solana-pay.service.js';
+import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
+import { RefundRepository } from '../repositories/refund.repository.js';
+import type { Plain } from '../../common/plain.js';
 
-/** Builds the order response: the order, its payments, and how to pay it while it can be paid. */
+function byOrder<T extends { orderId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const row of rows) grouped.set(row.orderId, [...(grouped.get(row.orderId) ?? []), row]);
+  return grouped;
+}
+
+/** Builds order responses: the order, its payments and refunds, and how to pay it (its method's part) while that matters. */
 @Injectable()
 export class OrderPresenterService {
   constructor(
     private readonly payments: PaymentRepository,
-    private readonly solanaPay: SolanaPayService,
+    private readonly refunds: RefundRepository,
+    private readonly requests: PaymentRequestRepository,
+    private readonly methods: PaymentMethodRegistry,
   ) {}
 
-  async present(order: OrderEntity): Promise<OrderResponse> {
-    const payments = await this.payments.listForOrder(order.id);
-    const response: OrderResponse = {
+  async present(order: Order): Promise<Plain<OrderResponse>> {
+    const [presented] = await this.presentAll([order]);
+    return presented;
+  }
+
+  /** Several orders with one query per table, in the given order. */
+  async presentAll(orders: readonly Order[]): Promise<Plain<OrderResponse>[]> {
+    const ids = orders.map((order) => order.id);
+    const [payments, refunds, requests] = await Promise.all([
+      this.payments.listForOrders(ids),
+      this.refunds.listForOrders(ids),
+      this.requests.listForOrders(ids),
+    ]);
+    const paymentsOf = byOrder(payments);
+    const refundsOf = byOrder(refunds);
+    const requestOf = new Map(requests.map((request) => [request.orderId, request]));
+    return Promise.all(
+      orders.map((order) => this.build(order, paymentsOf.get(order.id) ?? [], refundsOf.get(order.id) ?? [], requestOf.get(order.id))),
+    );
+  }
+
+  private async build(
+    order: Order,
+    payments: readonly Payment[],
+    refunds: readonly OrderRefund[],
+    request: OrderPaymentRequest | undefined,
+  ): Promise<Plain<OrderResponse>> {
+    const instructions = request ? await this.methods.for(order.paymentMethod).describe(order, request) : {};
+    return {
       id: order.id,
       status: order.status,
       statusReason: order.statusReason,
@@ -36,27 +75,26 @@ export class OrderPresenterService {
       fulfilledAt: order.fulfilledAt,
       lastPaymentError: order.lastPaymentError,
       payments: payments.map((payment) => ({
+        id: payment.id,
         kind: payment.kind,
         amount: { minor: payment.amountMinor, currency: payment.currency },
         reference: payment.externalReference,
+        paidOrder: payment.kind === 'charge' && payment.externalReference === order.paymentReference,
+        refundOf: payment.refundOf,
         createdAt: payment.createdAt,
       })),
+      refunds: refunds.map((refund) => ({
+        id: refund.id,
+        chargeId: refund.chargeId,
+        portion: refund.portion,
+        amount: { minor: refund.amountMinor, currency: refund.currency },
+        status: refund.status,
+        reason: refund.reason,
+        heldReason: refund.heldReason,
+        paymentId: refund.refundPaymentId,
+        createdAt: refund.createdAt,
+      })),
+      ...instructions,
     };
-    if (order.stripeSessionId && order.stripeCheckoutUrl) {
-      response.stripe = { checkoutUrl: order.stripeCheckoutUrl, sessionId: order.stripeSessionId };
-    }
-    // Payment instructions matter only while the order can still be paid (a late payment on an expired order counts).
-    const payable = order.status === 'pending' || order.status === 'expired';
-    if (payable && order.solanaUrl && order.solanaReference && order.solanaRecipient && order.solanaMint) {
-      response.solanaPay = {
-        url: order.solanaUrl,
-        reference: order.solanaReference,
-        recipient: order.solanaRecipient,
-        amount: usdcBaseUnitsToDecimal(BigInt(order.amountMinor)),
-        splToken: order.solanaMint,
-        qrCode: await this.solanaPay.qrCode(order.solanaUrl),
-      };
-    }
-    return response;
   }
 }

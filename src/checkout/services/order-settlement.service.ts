@@ -2,42 +2,49 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
-import type { OrderEntity, PaymentCurrency, PaymentMethod } from '../entities/order.entity.js';
+import type { Order } from '../entities/order.entity.js';
+import type { RefundPortion } from '../entities/order-refund.entity.js';
+import type { Payment } from '../entities/payment.entity.js';
 import { type LicenceCertificate, PlatformSigner } from '../licence-certificate.js';
-import { type OrderEvent, nextOrderState } from '../order-state-machine.js';
+import { type OrderDecision, type OrderEvent, nextOrderState } from '../order-state-machine.js';
+import type { IncomingPayment } from '../payment-methods/payment-method.js';
+import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { EntitlementRepository } from '../repositories/entitlement.repository.js';
+import { LicensedFileRepository } from '../repositories/licensed-file.repository.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
+import { RefundRepository } from '../repositories/refund.repository.js';
 
-/** A payment found for an order: a paid Checkout Session or a validated Solana transfer. */
-export interface IncomingPayment {
-  method: PaymentMethod;
-  /** Stripe payment intent id or Solana transaction signature. */
-  reference: string;
-  /** What arrived, in minor units of `currency`. */
-  amountMinor: number;
-  currency: PaymentCurrency;
-  /** Solana: the wallet the USDC came from (where a refund goes). */
-  payerAddress?: string;
-  /** Card: checkout.session.completed names the payment intent even before it is paid. */
-  stripePaymentIntent?: string;
+/** What settling a payment of an order needs from other modules, read before its transaction opens (it must not wait on a second connection). */
+export interface SaleInputs {
+  revenue: PreparedSale;
+  /** Content hashes of the version's files: what an exclusive sale reserves, and what any sale checks is not reserved. */
+  fileHashes: string[];
 }
 
 export type Settlement =
-  /** The order is paid now and the buyer entitled. */
-  | { outcome: 'paid'; order: OrderEntity }
-  /** Nothing changed: this payment was already recorded, or the order had already moved on. */
-  | { outcome: 'unchanged'; order: OrderEntity }
-  /** The payment was recorded and is being sent back (exclusive licence sold meanwhile, or order cancelled). */
-  | { outcome: 'refunding'; order: OrderEntity; reason: string }
-  /** The payment does not pay this order and was not recorded. */
-  | { outcome: 'rejected'; order: OrderEntity; code: CheckoutErrorCode; reason: string };
+  /** This payment paid the order and the buyer is entitled (what it paid above the price is being refunded). */
+  | { outcome: 'paid'; order: Order }
+  /** Nothing changed: this payment was already recorded for this order. */
+  | { outcome: 'unchanged'; order: Order }
+  /**
+   * The payment was recorded and is being sent back whole: it does not pay the order (short; the exclusive licence
+   * went to another buyer; the order was cancelled, refunded or already paid). `code` is the error a buyer
+   * confirming it gets; null for a second payment of a paid order (the order itself is fine).
+   */
+  | { outcome: 'returned'; order: Order; code: CheckoutErrorCode | null; reason: string }
+  /** Not a payment of this order (another method or currency, or it paid another order): not recorded. */
+  | { outcome: 'rejected'; order: Order; code: CheckoutErrorCode; reason: string };
 
 const MAX_ATTEMPTS = 3;
+
+/** Enough attempts to ride out a provider outage of weeks at the job queue's longest backoff: a refund is sent until done. */
+export const REFUND_SEND_MAX_ATTEMPTS = 10_000;
 
 function addMonths(date: Date, months: number): Date {
   const result = new Date(date);
@@ -47,14 +54,19 @@ function addMonths(date: Date, months: number): Date {
 
 /**
  * Applies the order state machine: every change of an order's status happens here, in one transaction that holds
- * the order's row lock and writes the payments, entitlement and follow-up jobs with it.
+ * the order's row lock and writes with it the payments, the entitlement, the exclusive file reservation, the
+ * revenue split, and the refund outbox rows (with their jobs). Nothing here waits on the network.
  */
 @Injectable()
 export class OrderSettlementService {
   constructor(
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
+    private readonly refunds: RefundRepository,
     private readonly entitlements: EntitlementRepository,
+    private readonly licensedFiles: LicensedFileRepository,
+    private readonly methods: PaymentMethodRegistry,
+    private readonly catalog: CatalogSalesService,
     private readonly jobs: JobQueueService,
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
@@ -63,7 +75,7 @@ export class OrderSettlementService {
 
   /**
    * Runs `work` in a transaction, and again when a unique constraint decided against it: a concurrent transaction
-   * recorded the same payment or sold the same exclusive version first, and the rerun reads what it wrote.
+   * recorded the same payment or refund first, and the rerun reads what it wrote.
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -76,185 +88,278 @@ export class OrderSettlementService {
   }
 
   /** Locks the order, or answers ORDER_NOT_FOUND. */
-  async lock(orderId: string, manager: EntityManager): Promise<OrderEntity> {
-    const order = await this.orders.lockForUpdate(orderId, manager);
+  async lock(manager: EntityManager, orderId: string): Promise<Order> {
+    const order = await this.orders.lockForUpdate(manager, orderId);
     if (!order) throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${orderId}`);
     return order;
   }
 
-  /**
-   * Applies a payment to the order inside the caller's transaction. `prepared` is RevenueService.prepareSale of the
-   * order's version, read before the transaction opened: a paid order's revenue split is recorded in it.
-   */
-  async settlePayment(orderId: string, payment: IncomingPayment, manager: EntityManager, prepared: PreparedSale): Promise<Settlement> {
-    const order = await this.lock(orderId, manager);
-    const mismatch = this.amountMismatch(order, payment);
-    if (mismatch) return { outcome: 'rejected', order, code: CheckoutErrorCode.PAYMENT_INVALID, reason: mismatch };
+  /** Reads what settling a payment of the order needs (the revenue split's inputs, the files' hashes), before the transaction. */
+  async prepare(order: Pick<Order, 'datasetId' | 'version'>): Promise<SaleInputs> {
+    const [revenue, files] = await Promise.all([
+      this.revenue.prepareSale(order.datasetId, order.version),
+      this.catalog.versionFiles(order.datasetId, order.version),
+    ]);
+    return { revenue, fileHashes: files.map((file) => file.sha256) };
+  }
 
-    const recorded = await this.payments.findByReference(payment.reference, manager);
-    if (recorded && recorded.orderId !== order.id) {
-      return {
-        outcome: 'rejected',
-        order,
-        code: CheckoutErrorCode.PAYMENT_ALREADY_USED,
-        reason: `payment ${payment.reference} already paid order ${recorded.orderId}; one payment pays one order`,
-      };
+  /**
+   * Records a payment of the order, inside the caller's transaction, and decides what it does. Every payment that
+   * reached the marketplace for the order is recorded once (by its reference), whatever its amount: one that pays
+   * the order entitles the buyer (and what it paid above the price goes back); any other goes back whole.
+   */
+  async settlePayment(manager: EntityManager, orderId: string, payment: IncomingPayment, inputs: SaleInputs): Promise<Settlement> {
+    const order = await this.lock(manager, orderId);
+    if (payment.method !== order.paymentMethod || payment.currency !== order.currency) {
+      const reason = `the order is paid by ${order.paymentMethod} in ${order.currency}, not by ${payment.method} in ${payment.currency}`;
+      return { outcome: 'rejected', order, code: CheckoutErrorCode.PAYMENT_INVALID, reason };
     }
-    if (recorded) return { outcome: 'unchanged', order };
+    const recorded = await this.payments.findByReference(manager, payment.reference);
+    if (recorded) {
+      if (recorded.orderId === order.id) return { outcome: 'unchanged', order };
+      const reason = `payment ${payment.reference} already paid order ${recorded.orderId}; one payment pays one order`;
+      return { outcome: 'rejected', order, code: CheckoutErrorCode.PAYMENT_ALREADY_USED, reason };
+    }
+
+    const charge: Payment = {
+      id: randomUUID(),
+      orderId: order.id,
+      kind: 'charge',
+      method: payment.method,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      externalReference: payment.reference,
+      payer: payment.payer,
+      refundOf: null,
+      createdAt: new Date(),
+    };
+    await this.payments.insert(manager, charge);
+    const amount = (minor: number) => this.methods.for(order.paymentMethod).formatAmount(minor);
+    if (payment.amountMinor < order.amountMinor) {
+      const reason = `short payment: ${amount(payment.amountMinor)} arrived, less than the ${amount(order.amountMinor)} this order costs; it is being refunded`;
+      return this.returnWhole(manager, order, charge, nextOrderState(order.status, 'payment-short'), CheckoutErrorCode.PAYMENT_INVALID, reason);
+    }
 
     let event: OrderEvent = 'payment-confirmed';
-    let reason = 'the order was cancelled before this payment arrived; it is being refunded';
-    if (order.exclusive && ['pending', 'expired'].includes(order.status)) {
-      const sale = await this.orders.findExclusiveSale(order.datasetId, order.version, order.id, manager);
-      if (sale) {
-        event = 'payment-conflict';
-        reason = 'the exclusive licence for this version was sold to another buyer whose payment arrived first; this payment is being refunded';
-      }
+    let decision = nextOrderState(order.status, event);
+    // Only a payment that would entitle the buyer needs the files: locked for the rest of this transaction.
+    if (decision.allowed && decision.grant && (await this.licensedFiles.lockForSale(manager, inputs.fileHashes, order.exclusive, order.id))) {
+      event = 'payment-conflict';
+      decision = nextOrderState(order.status, event);
     }
-    const decision = nextOrderState(order.status, event);
-    if (!decision.allowed || !decision.changed) return { outcome: 'unchanged', order };
+    if (!decision.allowed || !decision.grant) {
+      const { code, reason } = this.whyReturned(order, event);
+      return this.returnWhole(manager, order, charge, decision, code, reason);
+    }
 
-    await this.payments.insert(
-      {
-        id: randomUUID(),
-        orderId: order.id,
-        kind: 'charge',
-        method: payment.method,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        externalReference: payment.reference,
-        createdAt: new Date(),
-      },
-      manager,
-    );
     const now = new Date();
-    const paymentFacts = {
+    const late = order.status === 'expired';
+    await this.orders.update(manager, order.id, {
+      status: decision.to,
       paymentReference: payment.reference,
-      payerAddress: payment.payerAddress ?? null,
-      ...(payment.stripePaymentIntent && { stripePaymentIntent: payment.stripePaymentIntent }),
       lastPaymentError: null,
-    };
-    if (decision.grant) {
-      const late = order.status === 'expired';
-      await this.orders.update(
-        order.id,
-        {
-          ...paymentFacts,
-          status: decision.to,
-          paidAt: now,
-          closedAt: null,
-          statusReason: late ? 'paid after the order had expired; the late payment was honoured' : null,
-        },
-        manager,
-      );
-      await this.grant({ ...order, paymentReference: payment.reference }, now, manager);
-      const { datasetId, version, buyerId } = order;
-      const sale = {
+      paidAt: now,
+      closedAt: null,
+      statusReason: late ? 'paid after the order had expired; the late payment was honoured' : null,
+    });
+    if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
+    await this.grant(manager, { ...order, paymentReference: payment.reference }, now);
+    const { datasetId, version, buyerId } = order;
+    await this.revenue.recordSale(
+      manager,
+      {
         orderId: order.id,
         datasetId,
         version,
         buyerId,
-        currency: payment.currency,
-        gross: BigInt(payment.amountMinor),
+        currency: order.currency,
+        gross: BigInt(order.amountMinor),
         paymentReference: payment.reference,
-      };
-      await this.revenue.recordSale(manager, sale, prepared);
-      return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now } };
+      },
+      inputs.revenue,
+    );
+    const excess = payment.amountMinor - order.amountMinor;
+    if (excess > 0) {
+      const reason = `overpayment: ${amount(payment.amountMinor)} arrived for an order of ${amount(order.amountMinor)}; the ${amount(excess)} above the price is being refunded`;
+      await this.queueRefund(manager, charge, 'excess', excess, reason);
     }
-    await this.orders.update(order.id, { ...paymentFacts, status: decision.to, statusReason: reason, closedAt: now }, manager);
-    await this.jobs.enqueue('checkout.refund', { orderId: order.id }, { dedupeKey: `checkout.refund:${order.id}`, maxAttempts: 10 }, manager);
-    return { outcome: 'refunding', order: { ...order, status: decision.to, statusReason: reason }, reason };
+    return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now, paymentReference: payment.reference } };
   }
 
   /** Stripe's async payment failed for good: a pending order is cancelled. */
-  async failPayment(orderId: string, reason: string, manager: EntityManager): Promise<OrderEntity> {
-    return this.move(orderId, 'payment-failed', { statusReason: reason, closedAt: new Date() }, manager);
+  async failPayment(manager: EntityManager, orderId: string, reason: string): Promise<Order> {
+    return (await this.move(manager, orderId, 'payment-failed', { statusReason: reason, closedAt: new Date() })).order;
   }
 
   /** The order's time is up: a pending order expires. */
-  expire(orderId: string, reason: string): Promise<OrderEntity> {
-    return this.transaction((manager) => this.move(orderId, 'expire', { statusReason: reason, closedAt: new Date() }, manager));
+  async expire(orderId: string, reason: string): Promise<Order> {
+    return (await this.transaction((manager) => this.move(manager, orderId, 'expire', { statusReason: reason, closedAt: new Date() }))).order;
   }
 
   /** The buyer was handed the files: paid -> fulfilled. Refuses when the order is not (or no longer) paid. */
-  delivered(orderId: string): Promise<OrderEntity> {
-    return this.transaction((manager) => this.move(orderId, 'delivered', { fulfilledAt: new Date() }, manager));
+  async delivered(orderId: string): Promise<Order> {
+    return (await this.transaction((manager) => this.move(manager, orderId, 'delivered', { fulfilledAt: new Date() }))).order;
   }
 
-  /** An admin refunds the order: the licence is revoked now and a job sends the money back. Idempotent. */
-  requestRefund(orderId: string, reason: string): Promise<OrderEntity> {
+  /**
+   * An admin refunds the order: the licence is revoked and its files released now, and the rest of the paying
+   * charge goes into the refund outbox, in one transaction. Idempotent: a refunded order changes nothing.
+   */
+  requestRefund(orderId: string, reason: string): Promise<Order> {
     return this.transaction(async (manager) => {
-      const order = await this.move(
+      const { order, changed } = await this.move(
+        manager,
         orderId,
         'refund-requested',
         { statusReason: reason, closedAt: new Date() },
-        manager,
         CheckoutErrorCode.NOT_REFUNDABLE,
       );
-      await this.entitlements.revokeForOrder(orderId, reason, manager);
+      if (!changed) return order;
+      await this.entitlements.revokeForOrder(manager, orderId, reason);
+      await this.licensedFiles.release(manager, orderId);
       await this.revenue.recordRefund(manager, { orderId, reference: `refund-requested:${orderId}` });
-      await this.jobs.enqueue('checkout.refund', { orderId }, { dedupeKey: `checkout.refund:${orderId}`, maxAttempts: 10 }, manager);
+      const charge = order.paymentReference === null ? null : await this.payments.findByReference(manager, order.paymentReference);
+      if (!charge) throw new CheckoutException(CheckoutErrorCode.NOT_REFUNDABLE, `Order ${orderId} has no recorded charge to refund`);
+      const rest = charge.amountMinor - (await this.refunds.decidedOf(manager, charge.id));
+      if (rest > 0) await this.queueRefund(manager, charge, 'rest', rest, reason);
       return order;
     });
   }
 
-  /** Stripe reports the charge refunded (e.g. from its dashboard): revoke and record; the money has already moved. */
-  async refundedExternally(orderId: string, refundReference: string, manager: EntityManager): Promise<'refunded' | 'unchanged'> {
-    const order = await this.lock(orderId, manager);
+  /**
+   * The provider reports a charge refunded outside the marketplace (Stripe's dashboard): the money has already
+   * moved, so the refund is recorded, and when it was the charge that paid the order, the order is refunded with it.
+   * A charge the marketplace is refunding itself (an outbox row exists) is left to that row's sender.
+   */
+  async refundedExternally(manager: EntityManager, charge: Payment, refundReference: string): Promise<'refunded' | 'recorded' | 'unchanged'> {
+    const order = await this.lock(manager, charge.orderId);
+    if (await this.refunds.existsForCharge(manager, charge.id)) return 'unchanged';
+    const left = charge.amountMinor - (await this.payments.refundedOf(manager, charge.id));
+    if (left <= 0) return 'unchanged';
+    let outcome: 'refunded' | 'recorded' = 'recorded';
     const decision = nextOrderState(order.status, 'refunded-externally');
-    if (!decision.allowed || !decision.changed) return 'unchanged';
-    const reason = 'refunded through Stripe';
-    await this.orders.update(orderId, { status: decision.to, statusReason: reason, closedAt: new Date() }, manager);
-    await this.entitlements.revokeForOrder(orderId, reason, manager);
-    await this.revenue.recordRefund(manager, { orderId, reference: refundReference });
-    const charge = await this.payments.findForOrder(orderId, 'charge', manager);
-    await this.payments.insert(
-      {
-        id: randomUUID(),
-        orderId,
-        kind: 'refund',
-        method: order.paymentMethod,
-        amountMinor: charge?.amountMinor ?? order.amountMinor,
-        currency: order.currency,
-        externalReference: refundReference,
-        createdAt: new Date(),
-      },
+    if (order.paymentReference === charge.externalReference && decision.allowed && decision.changed) {
+      const reason = 'refunded through the payment provider';
+      await this.orders.update(manager, order.id, { status: decision.to, statusReason: reason, closedAt: new Date() });
+      await this.entitlements.revokeForOrder(manager, order.id, reason);
+      await this.licensedFiles.release(manager, order.id);
+      await this.revenue.recordRefund(manager, { orderId: order.id, reference: refundReference });
+      outcome = 'refunded';
+    }
+    await this.payments.insert(manager, {
+      id: randomUUID(),
+      orderId: order.id,
+      kind: 'refund',
+      method: charge.method,
+      amountMinor: left,
+      currency: charge.currency,
+      externalReference: refundReference,
+      payer: null,
+      refundOf: charge.id,
+      createdAt: new Date(),
+    });
+    return outcome;
+  }
+
+  /** Keeps why the last payment found did not pay the order, for GET /v1/orders/:id, in the caller's transaction. */
+  async notePaymentError(manager: EntityManager, orderId: string, reason: string): Promise<void> {
+    await this.orders.update(manager, orderId, { lastPaymentError: reason.slice(0, 1000) });
+  }
+
+  /** notePaymentError in a transaction of its own. */
+  async notePaymentErrorNow(orderId: string, reason: string): Promise<void> {
+    await this.dataSource.transaction((manager) => this.notePaymentError(manager, orderId, reason));
+  }
+
+  /** Why a payment that does not pay the order goes back, and what a buyer confirming it is told. */
+  private whyReturned(order: Order, event: OrderEvent): { code: CheckoutErrorCode | null; reason: string } {
+    if (event === 'payment-conflict') {
+      return {
+        code: CheckoutErrorCode.EXCLUSIVE_SOLD,
+        reason: 'the exclusive licence for these files was sold to another buyer whose payment arrived first; this payment is being refunded',
+      };
+    }
+    if (order.status === 'paid' || order.status === 'fulfilled') {
+      return { code: null, reason: 'a second payment for an order already paid; it is being refunded' };
+    }
+    return { code: CheckoutErrorCode.ORDER_NOT_PAYABLE, reason: `the order was ${order.status} before this payment arrived; it is being refunded` };
+  }
+
+  /** The payment goes back whole; the order moves as `decision` says (e.g. to refunded when it lost the exclusive race). */
+  private async returnWhole(
+    manager: EntityManager,
+    order: Order,
+    charge: Payment,
+    decision: OrderDecision,
+    code: CheckoutErrorCode | null,
+    reason: string,
+  ): Promise<Settlement> {
+    let after = order;
+    if (decision.allowed && decision.changed) {
+      const now = new Date();
+      await this.orders.update(manager, order.id, { status: decision.to, statusReason: reason, closedAt: now, lastPaymentError: reason });
+      after = { ...order, status: decision.to, statusReason: reason, closedAt: now };
+    } else {
+      await this.notePaymentError(manager, order.id, reason);
+    }
+    await this.queueRefund(manager, charge, 'rest', charge.amountMinor, reason);
+    return { outcome: 'returned', order: { ...after, lastPaymentError: reason }, code, reason };
+  }
+
+  /**
+   * Puts a refund in the outbox with the decision that makes it, and queues the job that sends it; a refund its
+   * method cannot send automatically is held for an admin instead.
+   */
+  private async queueRefund(manager: EntityManager, charge: Payment, portion: RefundPortion, amountMinor: number, reason: string): Promise<void> {
+    const handler = this.methods.for(charge.method);
+    const id = randomUUID();
+    const heldReason = handler.refundBlocker({ reference: charge.externalReference, payer: charge.payer, amountMinor: charge.amountMinor });
+    const now = new Date();
+    await this.refunds.insert(manager, {
+      id,
+      orderId: charge.orderId,
+      chargeId: charge.id,
+      portion,
+      method: charge.method,
+      amountMinor,
+      currency: charge.currency,
+      reason: reason.slice(0, 1000),
+      status: heldReason ? 'held' : 'pending',
+      heldReason,
+      idempotencyKey: handler.newRefundKey(id),
+      refundPaymentId: null,
+      attempts: 0,
+      lastError: null,
+      lastSentAt: null,
+      leaseUntil: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (heldReason) return;
+    await this.jobs.enqueue(
+      'checkout.refund',
+      { orderId: charge.orderId },
+      { dedupeKey: `checkout.refund:${id}`, maxAttempts: REFUND_SEND_MAX_ATTEMPTS },
       manager,
     );
-    return 'refunded';
-  }
-
-  /** Keeps why the last payment found did not pay the order, for GET /v1/orders/:id. */
-  async notePaymentError(orderId: string, reason: string, manager?: EntityManager): Promise<void> {
-    const write = (m: EntityManager) => this.orders.update(orderId, { lastPaymentError: reason.slice(0, 1000) }, m);
-    await (manager ? write(manager) : this.dataSource.transaction(write));
-  }
-
-  private amountMismatch(order: OrderEntity, payment: IncomingPayment): string | null {
-    if (payment.method !== order.paymentMethod || payment.currency !== order.currency) {
-      return `the order is paid by ${order.paymentMethod} in ${order.currency}, not by ${payment.method} in ${payment.currency}`;
-    }
-    // A card session charges exactly the order amount; a wallet may send more (validateTransfer accepts it), never less.
-    const wrong = order.paymentMethod === 'card' ? payment.amountMinor !== order.amountMinor : payment.amountMinor < order.amountMinor;
-    return wrong ? `received ${payment.amountMinor} ${payment.currency} minor units, the order costs ${order.amountMinor}` : null;
   }
 
   private async move(
+    manager: EntityManager,
     orderId: string,
     event: OrderEvent,
-    patch: Partial<Pick<OrderEntity, 'statusReason' | 'closedAt' | 'fulfilledAt'>>,
-    manager: EntityManager,
+    patch: Partial<Pick<Order, 'statusReason' | 'closedAt' | 'fulfilledAt'>>,
     refusal: CheckoutErrorCode = CheckoutErrorCode.ORDER_NOT_PAID,
-  ): Promise<OrderEntity> {
-    const order = await this.lock(orderId, manager);
+  ): Promise<{ order: Order; changed: boolean }> {
+    const order = await this.lock(manager, orderId);
     const decision = nextOrderState(order.status, event);
     if (!decision.allowed) throw new CheckoutException(refusal, `Order ${orderId} is ${order.status}: ${decision.reason}`);
-    if (!decision.changed) return order;
-    await this.orders.update(orderId, { ...patch, status: decision.to }, manager);
-    return { ...order, ...patch, status: decision.to };
+    if (!decision.changed) return { order, changed: false };
+    await this.orders.update(manager, orderId, { ...patch, status: decision.to });
+    return { order: { ...order, ...patch, status: decision.to }, changed: true };
   }
 
-  private async grant(order: OrderEntity, now: Date, manager: EntityManager): Promise<void> {
+  private async grant(manager: EntityManager, order: Order, now: Date): Promise<void> {
     const termMonths = order.licence.terms.termMonths;
     const validUntil = termMonths === null ? null : addMonths(now, termMonths);
     const certificate: LicenceCertificate = {
@@ -271,23 +376,20 @@ export class OrderSettlementService {
       payment: { method: order.paymentMethod, reference: order.paymentReference ?? '' },
     };
     const signed = this.signer.signCertificate(certificate);
-    await this.entitlements.insert(
-      {
-        id: randomUUID(),
-        orderId: order.id,
-        buyerId: order.buyerId,
-        organisationId: order.organisationId,
-        datasetId: order.datasetId,
-        version: order.version,
-        grantedAt: now,
-        expiresAt: validUntil,
-        revokedAt: null,
-        revokeReason: null,
-        certificate: signed.payload,
-        certificateSignature: signed.signature,
-        certificatePublicKey: signed.publicKey,
-      },
-      manager,
-    );
+    await this.entitlements.insert(manager, {
+      id: randomUUID(),
+      orderId: order.id,
+      buyerId: order.buyerId,
+      organisationId: order.organisationId,
+      datasetId: order.datasetId,
+      version: order.version,
+      grantedAt: now,
+      expiresAt: validUntil,
+      revokedAt: null,
+      revokeReason: null,
+      certificate: signed.payload,
+      certificateSignature: signed.signature,
+      certificatePublicKey: signed.publicKey,
+    });
   }
 }

@@ -11,26 +11,26 @@ import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { canManage } from '../../organisations/organisation-role.js';
 import { type OrganisationRef, OrganisationService } from '../../organisations/services/organisation.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
-import type { ConfirmSolanaDto, CreateOrderDto } from '../dto/create-order.dto.js';
+import type { CreateOrderDto } from '../dto/create-order.dto.js';
 import type { OrderResponse } from '../dto/order.response.js';
-import type { OrderEntity } from '../entities/order.entity.js';
+import type { Order } from '../entities/order.entity.js';
+import type { PaymentMethodHandler } from '../payment-methods/payment-method.js';
+import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
+import { LicensedFileRepository } from '../repositories/licensed-file.repository.js';
 import { OrderRepository } from '../repositories/order.repository.js';
-import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
-import { centsToUsdcBaseUnits } from '../usdc-amount.js';
+import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
 import { OrderPresenterService } from './order-presenter.service.js';
-import { SolanaPayService } from './solana-pay.service.js';
+import type { Plain } from '../../common/plain.js';
 
-/** First look for a Solana payment this many seconds after the order is placed. */
-export const FIRST_WATCH_DELAY_SECONDS = 2;
-
-/** Placing orders and reading them: price and licence snapshot, expiry, and the Stripe or Solana Pay request. */
+/** Placing orders and reading them: price and licence snapshot, expiry, and the payment method's request. */
 @Injectable()
 export class OrderService {
   constructor(
     private readonly catalog: CatalogSalesService,
     private readonly orders: OrderRepository,
-    private readonly stripe: StripeGateway,
-    private readonly solanaPay: SolanaPayService,
+    private readonly requests: PaymentRequestRepository,
+    private readonly licensedFiles: LicensedFileRepository,
+    private readonly methods: PaymentMethodRegistry,
     private readonly presenter: OrderPresenterService,
     private readonly jobs: JobQueueService,
     private readonly organisations: OrganisationService,
@@ -38,43 +38,33 @@ export class OrderService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async create(user: AuthUser, dto: CreateOrderDto): Promise<OrderResponse> {
+  async create(user: AuthUser, dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
+    const handler = this.methods.for(dto.paymentMethod);
     const organisation = dto.organisationId === undefined ? null : await this.purchasingFor(user, dto.organisationId);
     const saleable = await this.catalog.findSaleable(dto.datasetId, dto.version);
-    if (!saleable || !saleable.listed) {
+    if (!saleable?.listed) {
       const which = dto.version === undefined ? 'its latest version' : `version ${dto.version}`;
       throw new CheckoutException(CheckoutErrorCode.DATASET_NOT_FOR_SALE, `Dataset ${dto.datasetId} (${which}) is not for sale`);
     }
-    if (saleable.exclusive && (await this.orders.findExclusiveSale(saleable.datasetId, saleable.version, null))) {
+    // An early answer; the payment's transaction decides for good (OrderSettlementService locks the files' rows).
+    const files = await this.catalog.versionFiles(saleable.datasetId, saleable.version);
+    if (
+      await this.licensedFiles.exclusiveHolder(
+        files.map((file) => file.sha256),
+        null,
+      )
+    ) {
       throw new CheckoutException(
         CheckoutErrorCode.EXCLUSIVE_SOLD,
-        `Version ${saleable.version} of dataset ${saleable.datasetId} is licensed exclusively and already sold to another buyer`,
+        `Version ${saleable.version} of dataset ${saleable.datasetId} holds files whose exclusive licence is already sold to another buyer`,
       );
     }
     const now = new Date();
-    const order = this.draft(user, organisation, saleable, dto, now);
-    if (order.paymentMethod === 'card') {
-      const session = await this.stripe.createCheckoutSession({
-        orderId: order.id,
-        amountCents: order.amountMinor,
-        productName: `${saleable.title} (version ${saleable.version})`,
-        description: `Dataset licence: ${saleable.licence.name}`,
-        customerEmail: user.email,
-        successUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=success`,
-        cancelUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=cancelled`,
-        expiresAt: order.expiresAt,
-      });
-      order.stripeSessionId = session.id;
-      order.stripeCheckoutUrl = session.url;
-    } else {
-      const request = this.solanaPay.paymentRequest(order);
-      order.solanaReference = request.reference;
-      order.solanaRecipient = request.recipient;
-      order.solanaMint = request.splToken;
-      order.solanaUrl = request.url;
-    }
+    const order = this.draft(user, organisation, saleable, handler, now);
+    const request = await handler.createRequest({ ...order, licenceName: saleable.licence.name });
     await this.dataSource.transaction(async (manager) => {
-      await this.orders.insert(order, manager);
+      await this.orders.insert(manager, order);
+      await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
       const ttlSeconds = this.config.ORDER_TTL_MINUTES * 60;
       await this.jobs.enqueue(
         'checkout.expire-order',
@@ -82,11 +72,12 @@ export class OrderService {
         { dedupeKey: `checkout.expire-order:${order.id}`, delaySeconds: ttlSeconds },
         manager,
       );
-      if (order.paymentMethod === 'solana') {
+      // Methods whose payments the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
+      if (handler.polling) {
         await this.jobs.enqueue(
           'checkout.watch-solana',
           { orderId: order.id, check: 1 },
-          { dedupeKey: `checkout.watch-solana:${order.id}:1`, delaySeconds: FIRST_WATCH_DELAY_SECONDS },
+          { dedupeKey: `checkout.watch-solana:${order.id}:1`, delaySeconds: handler.polling.firstLookDelaySeconds },
           manager,
         );
       }
@@ -94,39 +85,18 @@ export class OrderService {
     return this.presenter.present(order);
   }
 
-  async get(user: AuthUser, id: string): Promise<OrderResponse> {
-    return this.presenter.present(await this.visible(user, id));
-  }
-
-  /** Looks for the order's USDC payment now (the watcher job does the same in the background). */
-  async confirmSolana(user: AuthUser, id: string, dto: ConfirmSolanaDto): Promise<OrderResponse> {
-    const order = await this.visible(user, id);
-    if (order.paymentMethod !== 'solana') {
-      throw new CheckoutException(CheckoutErrorCode.WRONG_PAYMENT_METHOD, `Order ${id} is paid by card; Stripe confirms it`);
-    }
-    if (order.status === 'paid' || order.status === 'fulfilled') return this.presenter.present(order);
-    if (order.status === 'refunded') {
-      const lostRace = order.exclusive && (await this.orders.findExclusiveSale(order.datasetId, order.version, order.id));
-      const code = lostRace ? CheckoutErrorCode.EXCLUSIVE_SOLD : CheckoutErrorCode.ORDER_NOT_PAYABLE;
-      throw new CheckoutException(code, `Order ${id} is refunded: ${order.statusReason ?? 'no reason given'}`);
-    }
-    const settled = await this.solanaPay.confirm(order, dto.signature);
-    if (settled.outcome === 'refunding') {
-      const code = order.exclusive ? CheckoutErrorCode.EXCLUSIVE_SOLD : CheckoutErrorCode.ORDER_NOT_PAYABLE;
-      throw new CheckoutException(code, `Order ${id} was not paid: ${settled.reason}`);
-    }
+  async get(user: AuthUser, id: string): Promise<Plain<OrderResponse>> {
     return this.presenter.present(await this.visible(user, id));
   }
 
   /** Your orders and your organisations' orders, newest first (at most `limit`). */
-  async listMine(user: AuthUser, limit: number): Promise<OrderResponse[]> {
+  async listMine(user: AuthUser, limit: number): Promise<Plain<OrderResponse>[]> {
     const organisationIds = await this.organisations.organisationIdsOf(user.id);
-    const orders = await this.orders.listHeldBy(user.id, organisationIds, limit);
-    return Promise.all(orders.map((order) => this.presenter.present(order)));
+    return this.presenter.presentAll(await this.orders.listHeldBy(user.id, organisationIds, limit));
   }
 
   /** Admins see every order; anyone else gets the same 404 as for a missing id unless they hold it. */
-  async visible(user: AuthUser, id: string): Promise<OrderEntity> {
+  async visible(user: AuthUser, id: string): Promise<Order> {
     const order = await this.orders.findById(id);
     if (!order || (user.role !== Role.ADMIN && !(await this.holds(user, order)))) {
       throw new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${id} among yours`);
@@ -139,7 +109,7 @@ export class OrderService {
    * it included, only while still a member); any other order to its buyer. Read on every request, so a removed
    * member loses access at once.
    */
-  async holds(user: AuthUser, order: OrderEntity): Promise<boolean> {
+  async holds(user: AuthUser, order: Order): Promise<boolean> {
     if (order.organisationId) return (await this.organisations.roleOf(order.organisationId, user.id)) !== null;
     return order.buyerId === user.id;
   }
@@ -157,8 +127,7 @@ export class OrderService {
     return organisation;
   }
 
-  private draft(user: AuthUser, organisation: OrganisationRef | null, saleable: SaleableVersion, dto: CreateOrderDto, now: Date): OrderEntity {
-    const card = dto.paymentMethod === 'card';
+  private draft(user: AuthUser, organisation: OrganisationRef | null, saleable: SaleableVersion, handler: PaymentMethodHandler, now: Date): Order {
     return {
       id: randomUUID(),
       buyerId: user.id,
@@ -174,22 +143,13 @@ export class OrderService {
       licence: saleable.licence,
       exclusive: saleable.exclusive,
       priceUsdCents: saleable.priceUsdCents,
-      paymentMethod: dto.paymentMethod,
-      // Exact integers: cents for a card, cents x 10^4 base units for USDC (checked against 2^53 by the conversion).
-      amountMinor: card ? saleable.priceUsdCents : Number(centsToUsdcBaseUnits(saleable.priceUsdCents)),
-      currency: card ? 'USD' : 'USDC',
+      paymentMethod: handler.method,
+      amountMinor: handler.amountFor(saleable.priceUsdCents),
+      currency: handler.currency,
       status: 'pending',
       statusReason: null,
       expiresAt: new Date(now.getTime() + this.config.ORDER_TTL_MINUTES * 60_000),
-      stripeSessionId: null,
-      stripeCheckoutUrl: null,
-      stripePaymentIntent: null,
-      solanaReference: null,
-      solanaRecipient: null,
-      solanaMint: null,
-      solanaUrl: null,
       paymentReference: null,
-      payerAddress: null,
       lastPaymentError: null,
       paidAt: null,
       fulfilledAt: null,

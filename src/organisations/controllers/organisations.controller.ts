@@ -15,6 +15,7 @@ import { ErrorBody } from '../../common/errors/error-body.js';
 import { AddMemberDto, ChangeRoleDto, CreateOrganisationDto } from '../dto/organisation.dto.js';
 import { OrganisationResponse, OrganisationSummaryResponse } from '../dto/organisation.response.js';
 import { OrganisationService } from '../services/organisation.service.js';
+import type { Plain } from '../../common/plain.js';
 
 @ApiTags('organisations')
 @Auth()
@@ -26,19 +27,19 @@ export class OrganisationsController {
   @Post()
   @Auth(Role.BUYER, Role.ADMIN)
   @ApiCreatedResponse({ type: OrganisationResponse, description: 'The organisation; you are its owner' })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrganisationDto): Promise<OrganisationResponse> {
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrganisationDto): Promise<Plain<OrganisationResponse>> {
     return this.organisations.create(user, dto);
   }
 
   @Get()
   @ApiOkResponse({ type: [OrganisationSummaryResponse], description: 'The organisations you belong to' })
-  listMine(@CurrentUser() user: AuthUser): Promise<OrganisationSummaryResponse[]> {
+  listMine(@CurrentUser() user: AuthUser): Promise<Plain<OrganisationSummaryResponse>[]> {
     return this.organisations.listMine(user);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: OrganisationResponse })
-  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<OrganisationResponse> {
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<OrganisationResponse>> {
     return this.organisations.get(user, id);
   }
 
@@ -46,7 +47,11 @@ export class OrganisationsController {
   @ApiCreatedResponse({ type: OrganisationResponse })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Only owners and admins add members; only owners add owners' })
   @ApiConflictResponse({ type: ErrorBody, description: 'Already a member' })
-  addMember(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AddMemberDto): Promise<OrganisationResponse> {
+  addMember(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: AddMemberDto,
+  ): Promise<Plain<OrganisationResponse>> {
     return this.organisations.addMember(user, id, dto);
   }
 
@@ -59,7 +64,7 @@ export class OrganisationsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('userId', new ParseUUIDPipe()) userId: string,
     @Body() dto: ChangeRoleDto,
-  ): Promise<OrganisationResponse> {
+  ): Promise<Plain<OrganisationResponse>> {
     return this.organisations.changeRole(user, id, userId, dto);
   }
 

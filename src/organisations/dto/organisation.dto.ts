@@ -5,7 +5,7 @@ import { ORGANISATION_ROLES, type OrganisationRole } from '../organisation-role.
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Acme Robotics' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(1)
   @MaxLength(200)

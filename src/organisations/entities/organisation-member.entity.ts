@@ -1,3 +1,4 @@
+import type { Plain } from '../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { OrganisationRole } from '../organisation-role.js';
 
@@ -18,3 +19,6 @@ export class OrganisationMemberEntity {
   @Column({ name: 'added_at', type: 'timestamptz' })
   addedAt: Date;
 }
+
+/** The row as plain data, what services pass around. */
+export type OrganisationMember = Plain<OrganisationMemberEntity>;

@@ -1,3 +1,4 @@
+import type { Plain } from '../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'organisations' })
@@ -14,3 +15,6 @@ export class OrganisationEntity {
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
+
+/** The row as plain data, what services pass around. */
+export type Organisation = Plain<OrganisationEntity>;

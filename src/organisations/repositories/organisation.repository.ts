@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { OrganisationMemberEntity } from '../entities/organisation-member.entity.js';
-import { OrganisationEntity } from '../entities/organisation.entity.js';
+import { OrganisationMemberEntity, type OrganisationMember } from '../entities/organisation-member.entity.js';
+import { OrganisationEntity, type Organisation } from '../entities/organisation.entity.js';
 import type { OrganisationRole } from '../organisation-role.js';
 
 @Injectable()
@@ -12,43 +12,44 @@ export class OrganisationRepository {
     @InjectRepository(OrganisationMemberEntity) private readonly members: Repository<OrganisationMemberEntity>,
   ) {}
 
-  async insert(organisation: OrganisationEntity, owner: OrganisationMemberEntity, manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, organisation: Organisation, owner: OrganisationMember): Promise<void> {
     await manager.getRepository(OrganisationEntity).insert(organisation);
     await manager.getRepository(OrganisationMemberEntity).insert(owner);
   }
 
-  findById(id: string): Promise<OrganisationEntity | null> {
+  findById(id: string): Promise<Organisation | null> {
     return this.organisations.findOne({ where: { id } });
   }
 
   /** The organisation row, locked until the transaction ends: every membership change goes through here. */
-  lockForUpdate(id: string, manager: EntityManager): Promise<OrganisationEntity | null> {
+  lockForUpdate(manager: EntityManager, id: string): Promise<Organisation | null> {
     return manager.getRepository(OrganisationEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
   }
 
-  findMembership(organisationId: string, userId: string, manager?: EntityManager): Promise<OrganisationMemberEntity | null> {
-    return (manager?.getRepository(OrganisationMemberEntity) ?? this.members).findOne({ where: { organisationId, userId } });
+  /** Pass the data source's manager to read outside a transaction. */
+  findMembership(manager: EntityManager, organisationId: string, userId: string): Promise<OrganisationMember | null> {
+    return manager.getRepository(OrganisationMemberEntity).findOne({ where: { organisationId, userId } });
   }
 
-  countOwners(organisationId: string, manager: EntityManager): Promise<number> {
+  countOwners(manager: EntityManager, organisationId: string): Promise<number> {
     return manager.getRepository(OrganisationMemberEntity).count({ where: { organisationId, role: 'owner' } });
   }
 
   /** Callers hold the organisation's row lock, so a membership read just before is still true here. */
-  async insertMember(member: OrganisationMemberEntity, manager: EntityManager): Promise<void> {
+  async insertMember(manager: EntityManager, member: OrganisationMember): Promise<void> {
     await manager.getRepository(OrganisationMemberEntity).insert(member);
   }
 
-  async updateRole(organisationId: string, userId: string, role: OrganisationRole, manager: EntityManager): Promise<void> {
+  async updateRole(manager: EntityManager, organisationId: string, userId: string, role: OrganisationRole): Promise<void> {
     await manager.getRepository(OrganisationMemberEntity).update({ organisationId, userId }, { role });
   }
 
-  async deleteMember(organisationId: string, userId: string, manager: EntityManager): Promise<void> {
+  async deleteMember(manager: EntityManager, organisationId: string, userId: string): Promise<void> {
     await manager.getRepository(OrganisationMemberEntity).delete({ organisationId, userId });
   }
 
   /** The organisations the user belongs to, with the user's role in each, oldest first. */
-  async listForUser(userId: string): Promise<{ organisation: OrganisationEntity; role: OrganisationRole }[]> {
+  async listForUser(userId: string): Promise<{ organisation: Organisation; role: OrganisationRole }[]> {
     const rows = await this.members
       .createQueryBuilder('m')
       .innerJoin(OrganisationEntity, 'o', 'o.id = m.organisation_id')
@@ -56,7 +57,7 @@ export class OrganisationRepository {
       .where('m.user_id = :userId', { userId })
       .orderBy('o.created_at', 'ASC')
       .addOrderBy('o.id', 'ASC')
-      .getRawMany<OrganisationEntity & { role: OrganisationRole }>();
+      .getRawMany<Organisation & { role: OrganisationRole }>();
     return rows.map(({ role, ...organisation }) => ({ organisation, role }));
   }
 
@@ -64,14 +65,15 @@ export class OrganisationRepository {
     return this.members.find({ select: { organisationId: true }, where: { userId } }).then((rows) => rows.map((row) => row.organisationId));
   }
 
-  memberIds(organisationId: string, manager?: EntityManager): Promise<string[]> {
-    return (manager?.getRepository(OrganisationMemberEntity) ?? this.members)
+  memberIds(manager: EntityManager, organisationId: string): Promise<string[]> {
+    return manager
+      .getRepository(OrganisationMemberEntity)
       .find({ select: { userId: true }, where: { organisationId } })
       .then((rows) => rows.map((row) => row.userId));
   }
 
   /** Members in the order they joined. */
-  listMembers(organisationId: string): Promise<OrganisationMemberEntity[]> {
+  listMembers(organisationId: string): Promise<OrganisationMember[]> {
     return this.members.find({ where: { organisationId }, order: { addedAt: 'ASC', userId: 'ASC' } });
   }
 }

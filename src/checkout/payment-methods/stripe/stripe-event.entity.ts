@@ -1,3 +1,4 @@
+import type { Plain } from '../../../common/plain.js';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A Stripe event already processed; its id is the key, so a redelivery finds it and changes nothing. */
@@ -19,3 +20,6 @@ export class StripeEventEntity {
   @Column({ name: 'received_at', type: 'timestamptz' })
   receivedAt: Date;
 }
+
+/** The row as plain data, what services pass around. */
+export type StripeEvent = Plain<StripeEventEntity>;

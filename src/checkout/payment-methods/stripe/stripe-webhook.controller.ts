@@ -1,9 +1,9 @@
 import { Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorBody } from '../../common/errors/error-body.js';
-import { RawBody } from '../../common/raw-body.decorator.js';
-import { StripeWebhookResponse } from '../dto/fulfilment.response.js';
-import { StripeWebhookService } from '../services/stripe-webhook.service.js';
+import { ErrorBody } from '../../../common/errors/error-body.js';
+import { RawBody } from '../../../common/raw-body.decorator.js';
+import { StripeWebhookResponse } from './stripe-webhook.response.js';
+import { StripeWebhookService } from './stripe-webhook.service.js';
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks/stripe')

@@ -1,0 +1,209 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module, type Type } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../../src/auth/auth-user.js';
+import { AuthModule } from '../../src/auth/auth.module.js';
+import { Role } from '../../src/auth/role.js';
+import type { SaleableVersion, VersionFile, VersionSplitInputs } from '../../src/catalog/dto/saleable-version.js';
+import { CatalogModule } from '../../src/catalog/catalog.module.js';
+import { CatalogSalesService } from '../../src/catalog/services/catalog-sales.service.js';
+import { ChainModule, chainSettings } from '../../src/chain/chain.module.js';
+import { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
+import { CheckoutModule } from '../../src/checkout/checkout.module.js';
+import { CreateOrderDto } from '../../src/checkout/dto/create-order.dto.js';
+import type { PaymentMethod } from '../../src/checkout/payment-methods/payment-method.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { ConfigModule } from '../../src/config/config.module.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { DatabaseConnection } from '../../src/database/database-connection.js';
+import { DatabaseModule } from '../../src/database/database.module.js';
+import { JobsModule } from '../../src/jobs/jobs.module.js';
+import type { LicenceTerms } from '../../src/licensing/licence-terms.js';
+import { OrganisationsModule } from '../../src/organisations/organisations.module.js';
+import { RevenueModule } from '../../src/revenue/revenue.module.js';
+import { StorageModule } from '../../src/storage/storage.module.js';
+import { StripeModule } from '../../src/stripe/stripe.module.js';
+import type { FakeStripe } from './fake-stripe.js';
+import { createTestDatabase } from './test-database.js';
+
+const TERMS: LicenceTerms = {
+  permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false },
+  attributionRequired: false,
+  territory: ['WORLD'],
+  termMonths: 12,
+  exclusive: false,
+  maxSeats: null,
+};
+
+export interface FakeVersionSpec {
+  title: string;
+  priceUsdCents: number;
+  exclusive: boolean;
+  /** The files' SHA-256, hex. */
+  files: string[];
+}
+
+/** A fresh SHA-256 (hex) for a file no other version holds. */
+export const newFileHash = () => randomBytes(32).toString('hex');
+
+/**
+ * The catalog as checkout reads it (CatalogSalesService), held in memory: published versions with their files'
+ * hashes. The service tests need saleable versions, not the upload, probe and review machinery behind them.
+ */
+export class FakeCatalog {
+  private readonly datasets = new Map<string, { ownerId: string; versions: FakeVersionSpec[] }>();
+
+  /** Publishes version 1 of a new dataset; answers its id. */
+  publish(ownerId: string, spec: FakeVersionSpec): string {
+    const datasetId = randomUUID();
+    this.datasets.set(datasetId, { ownerId, versions: [spec] });
+    return datasetId;
+  }
+
+  /** Publishes the next version (listed from now on); answers its number. */
+  publishVersion(datasetId: string, spec: FakeVersionSpec): number {
+    const dataset = this.datasets.get(datasetId);
+    if (!dataset) throw new Error(`no dataset ${datasetId}`);
+    dataset.versions.push(spec);
+    return dataset.versions.length;
+  }
+
+  findSaleable(datasetId: string, version?: number): Promise<SaleableVersion | null> {
+    const dataset = this.datasets.get(datasetId);
+    const number = version ?? dataset?.versions.length;
+    const spec = dataset && number !== undefined ? dataset.versions[number - 1] : undefined;
+    if (!dataset || !spec || number === undefined) return Promise.resolve(null);
+    return Promise.resolve({
+      datasetId,
+      version: number,
+      title: spec.title,
+      ownerId: dataset.ownerId,
+      priceUsdCents: spec.priceUsdCents,
+      licence: {
+        templateId: randomUUID(),
+        slug: spec.exclusive ? 'exclusive-commercial' : 'commercial-ai-training',
+        name: spec.exclusive ? 'Exclusive commercial' : 'Commercial AI training',
+        terms: { ...TERMS, exclusive: spec.exclusive },
+        text: 'Licence text.',
+      },
+      exclusive: spec.exclusive,
+      merkleRoot: '0'.repeat(64),
+      listed: number === dataset.versions.length,
+    });
+  }
+
+  versionFiles(datasetId: string, version: number): Promise<VersionFile[]> {
+    const spec = this.datasets.get(datasetId)?.versions[version - 1];
+    return Promise.resolve(
+      (spec?.files ?? []).map((sha256, index) => ({
+        path: `logs/file-${index}.csv`,
+        captureId: randomUUID(),
+        sizeBytes: 1000 + index,
+        sha256,
+        objectKey: `captures/${sha256}`,
+      })),
+    );
+  }
+
+  splitInputs(datasetId: string, version: number): Promise<VersionSplitInputs | null> {
+    const dataset = this.datasets.get(datasetId);
+    if (!dataset || version > dataset.versions.length) return Promise.resolve(null);
+    return Promise.resolve({
+      datasetId,
+      version,
+      curatorId: dataset.ownerId,
+      splitPolicy: null,
+      contributors: [{ contributorId: dataset.ownerId, files: 1, bytes: 1000, durationSeconds: 0, messages: 0, weight: 1 }],
+    });
+  }
+}
+
+export interface CheckoutServices {
+  moduleRef: TestingModule;
+  config: AppConfig;
+  catalog: FakeCatalog;
+  ledger: LiteSvmLedger;
+  get: <T>(type: Type<T>) => T;
+  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
+  /** A user of the role, in the database (orders reference their buyer). */
+  user: (role: Role, email?: string) => Promise<AuthUser>;
+  close: () => Promise<void>;
+}
+
+/**
+ * The checkout module and everything it talks to, without HTTP: the real repositories on a fresh database, the
+ * embedded ledger, the local object store, Stripe against the fake when given one, and the catalog in memory. No
+ * job runs by itself (WORKER_CONCURRENCY=0): a test calls the service a job would call.
+ */
+export async function startCheckoutServices(stripe?: FakeStripe): Promise<CheckoutServices> {
+  const database: DatabaseConnection = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'mkt-checkout-'));
+  const stripeEnv = stripe
+    ? { STRIPE_SECRET_KEY: 'sk_test_marketplace', STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: await stripe.start() }
+    : {};
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    PUBLIC_URL: 'http://marketplace.test',
+    WORKER_CONCURRENCY: '0',
+    ...stripeEnv,
+    DATABASE_URL: database.kind === 'postgres' ? database.url : '',
+  });
+  const catalog = new FakeCatalog();
+
+  @Module({ providers: [{ provide: CatalogSalesService, useValue: catalog }], exports: [CatalogSalesService] })
+  class FakeCatalogModule {}
+
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule.forRoot(database),
+      StorageModule.forRoot(config),
+      AuthModule,
+      JobsModule,
+      ChainModule.forRoot(chainSettings(config)),
+      OrganisationsModule,
+      StripeModule,
+      RevenueModule,
+      CheckoutModule,
+    ],
+  })
+    .overrideModule(CatalogModule)
+    .useModule(FakeCatalogModule)
+    .compile();
+  moduleRef.useLogger(false);
+  await moduleRef.init();
+  const dataSource = moduleRef.get(DataSource);
+  const sql = <T>(query: string, params?: unknown[]) => dataSource.query<T[]>(query, params);
+  return {
+    moduleRef,
+    config,
+    catalog,
+    ledger: moduleRef.get(LiteSvmLedger),
+    get: (type) => moduleRef.get(type),
+    sql,
+    user: async (role, email = `${randomUUID()}@example.com`) => {
+      const [row] = await sql<{ id: string }>(`INSERT INTO users (email, password_hash, role) VALUES ($1, 'not-a-hash', $2) RETURNING id`, [
+        email,
+        role,
+      ]);
+      return { id: row.id, role, email, walletAddress: null, via: 'jwt' };
+    },
+    close: async () => {
+      await moduleRef.close();
+      await database.close();
+      await stripe?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** POST /v1/orders's body, as the validation pipe hands it to OrderService. */
+export function orderRequest(datasetId: string, paymentMethod: PaymentMethod): CreateOrderDto {
+  return Object.assign(new CreateOrderDto(), { datasetId, paymentMethod });
+}
