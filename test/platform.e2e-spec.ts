@@ -23,6 +23,8 @@ describe('platform behaviour (e2e)', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
         '/health',
+        '/health/live',
+        '/health/ready',
         '/v1/admin/audit',
         '/v1/admin/datasets/{id}/approve',
         '/v1/admin/datasets/{id}/reinstate',
