@@ -12,8 +12,10 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config, database);
   await app.listen(config.PORT, config.HOST);
   const logger = new Logger('Main');
+  // The embedded database's address (never its URL, which holds the password), for an operator's psql.
+  const where = database.kind === 'embedded' ? ` on ${new URL(database.url).host}` : '';
   logger.log(
-    `marketplace listening on ${config.publicUrl} (Node.js ${process.version}, database: ${database.kind}); API docs at ${config.publicUrl}/docs`,
+    `marketplace listening on ${config.publicUrl} (Node.js ${process.version}, database: ${database.kind}${where}); API docs at ${config.publicUrl}/docs`,
   );
 
   let stopping = false;

@@ -17,7 +17,7 @@ export async function openDatabase(config: AppConfig): Promise<DatabaseConnectio
     return { url: config.DATABASE_URL, kind: 'postgres', poolSize: config.DATABASE_POOL_SIZE, close: () => Promise.resolve() };
   }
   const poolSize = Math.min(config.DATABASE_POOL_SIZE, 10);
-  // Kept so an operator can sign in with psql too (user postgres, the port in the service's start-up line).
+  // Kept so an operator can sign in with psql too (user postgres, the address in the service's start-up log line).
   const password = readOrCreateSecretFile(join(config.DATA_DIR, 'database-password'), () => randomBytes(32).toString('base64url'));
   // The socket server cuts off connections past its maximum, so the pool must never ask for more.
   const embedded = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'pglite'), maxConnections: poolSize, password });
