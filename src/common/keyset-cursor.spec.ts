@@ -55,25 +55,10 @@ describe('cursorValues', () => {
   });
 
   it('takes bigints within PostgreSQL bigint, and reals PostgreSQL reads back', () => {
-    expect(['0', '5000', '9223372036854775807'].map(cursorValues.isBigint)).toEqual([true, true, true]);
-    expect(['9223372036854775808', '123456789012345678901234567890', '-1', '01', '1e3', ''].map(cursorValues.isBigint)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
-    expect(['0', '0.0607927', '1e-05', '-2.5', '3e38'].map(cursorValues.isReal)).toEqual([true, true, true, true, true]);
-    expect(['e', '1e999', '1e39', '1e-50', 'NaN', 'Infinity', '', '.'].map(cursorValues.isReal)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    const { isBigint, isReal } = cursorValues;
+    expect(['0', '5000', '9223372036854775807'].filter((text) => !isBigint(text))).toEqual([]);
+    expect(['9223372036854775808', '123456789012345678901234567890', '-1', '01', '1e3', ''].filter(isBigint)).toEqual([]);
+    expect(['0', '0.0607927', '1e-05', '-2.5', '3e38'].filter((text) => !isReal(text))).toEqual([]);
+    expect(['e', '1e999', '1e39', '1e-50', 'NaN', 'Infinity', '', '.'].filter(isReal)).toEqual([]);
   });
 });

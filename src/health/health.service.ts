@@ -54,31 +54,24 @@ export class HealthService {
     return toResponse(await this.checks.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]));
   }
 
+  /** A named part: up with what `check` answers, or down with why it threw or that it took too long. */
+  private probe(part: string, check: () => Promise<Record<string, unknown>>) {
+    return () => this.indicators.check(part).attempt(check).withTimeout(PROBE_TIMEOUT_MS);
+  }
+
   /** Every part a request may need answers: the database, the object store and the ledger; 503 naming those down. */
   async ready(): Promise<HealthCheckResponse> {
     try {
       const result = await this.checks.check([
-        () =>
-          this.indicators
-            .check('database')
-            .attempt(async () => ({ kind: this.connection.kind, latencyMs: await this.database.ping() }))
-            .withTimeout(PROBE_TIMEOUT_MS),
-        () =>
-          this.indicators
-            .check('storage')
-            .attempt(async () => {
-              await this.storage.ping();
-              return { kind: this.storage.kind };
-            })
-            .withTimeout(PROBE_TIMEOUT_MS),
-        () =>
-          this.indicators
-            .check('ledger')
-            .attempt(async () => {
-              await this.ledger.ping();
-              return { cluster: this.ledger.cluster };
-            })
-            .withTimeout(PROBE_TIMEOUT_MS),
+        this.probe('database', async () => ({ kind: this.connection.kind, latencyMs: await this.database.ping() })),
+        this.probe('storage', async () => {
+          await this.storage.ping();
+          return { kind: this.storage.kind };
+        }),
+        this.probe('ledger', async () => {
+          await this.ledger.ping();
+          return { cluster: this.ledger.cluster };
+        }),
       ]);
       return toResponse(result);
     } catch (error) {
