@@ -9,6 +9,9 @@ import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { auth, publishDataset, signUp } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
+/** These tests make hundreds of requests each: seconds on a quiet machine, minutes beside other suites. */
+const MANY_REQUESTS_MS = 600_000;
+
 interface Schema {
   $ref?: string;
   allOf?: Schema[];
@@ -180,131 +183,152 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
     expect(operations.filter((operation) => operation.body).length).toBeGreaterThan(20);
   });
 
-  it('answers 401 to a validly signed token whose subject is not a uuid, or names no account, on every secured route', async () => {
-    const jwt = t.app.get(JwtService, { strict: false });
-    const gone = await t
-      .http()
-      .post('/v1/auth/register')
-      .send({ email: 'gone@bad-input.test', password: 'a-long-password', role: 'buyer' })
-      .expect(201);
-    const goneToken = (gone.body as AuthTokenResponse).accessToken;
-    await t.sql('DELETE FROM users WHERE id = $1', [(gone.body as AuthTokenResponse).user.id]);
-    const bad = {
-      'sub not a uuid': jwt.sign({ sub: 'not-a-uuid', role: 'admin' }),
-      'sub a number': jwt.sign({ sub: 42, role: 'admin' }),
-      'sub nobody': jwt.sign({ sub: randomUUID(), role: 'admin' }),
-      'deleted account': goneToken,
-    };
-    for (const operation of operations.filter((candidate) => candidate.secured)) {
-      for (const [name, token] of Object.entries(bad)) {
-        const res = await send(operation, { token, body: operation.body ? {} : undefined });
-        expectError(`${operation.method} ${operation.path} with ${name}`, res, 401, 'AUTH_UNAUTHENTICATED');
+  it(
+    'answers 401 to a validly signed token whose subject is not a uuid, or names no account, on every secured route',
+    async () => {
+      const jwt = t.app.get(JwtService, { strict: false });
+      const gone = await t
+        .http()
+        .post('/v1/auth/register')
+        .send({ email: 'gone@bad-input.test', password: 'a-long-password', role: 'buyer' })
+        .expect(201);
+      const goneToken = (gone.body as AuthTokenResponse).accessToken;
+      await t.sql('DELETE FROM users WHERE id = $1', [(gone.body as AuthTokenResponse).user.id]);
+      const bad = {
+        'sub not a uuid': jwt.sign({ sub: 'not-a-uuid', role: 'admin' }),
+        'sub a number': jwt.sign({ sub: 42, role: 'admin' }),
+        'sub nobody': jwt.sign({ sub: randomUUID(), role: 'admin' }),
+        'deleted account': goneToken,
+      };
+      for (const operation of operations.filter((candidate) => candidate.secured)) {
+        for (const [name, token] of Object.entries(bad)) {
+          const res = await send(operation, { token, body: operation.body ? {} : undefined });
+          expectError(`${operation.method} ${operation.path} with ${name}`, res, 401, 'AUTH_UNAUTHENTICATED');
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    MANY_REQUESTS_MS,
+  );
 
-  it(`answers 400 BODY_TOO_DEEP to JSON nested 20,000 deep, at the top level and inside a known field, on every route with a JSON body`, async () => {
-    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
-    const justTooDeep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
-    for (const operation of operations.filter((candidate) => candidate.body)) {
-      const field = Object.keys(resolve(operation.body as Schema).properties ?? { value: {} })[0];
-      for (const [name, raw] of Object.entries({
-        'top level': deep,
-        [`in ${field}`]: `{"${field}":${deep}}`,
-        [`${MAX_JSON_DEPTH + 1} levels`]: justTooDeep,
-      })) {
-        const res = await send(operation, { token: tokens.admin, raw });
-        expectError(`${operation.method} ${operation.path} ${name}`, res, 400, 'BODY_TOO_DEEP');
+  it(
+    `answers 400 BODY_TOO_DEEP to JSON nested 20,000 deep, at the top level and inside a known field, on every route with a JSON body`,
+    async () => {
+      const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+      const justTooDeep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
+      for (const operation of operations.filter((candidate) => candidate.body)) {
+        const field = Object.keys(resolve(operation.body as Schema).properties ?? { value: {} })[0];
+        for (const [name, raw] of Object.entries({
+          'top level': deep,
+          [`in ${field}`]: `{"${field}":${deep}}`,
+          [`${MAX_JSON_DEPTH + 1} levels`]: justTooDeep,
+        })) {
+          const res = await send(operation, { token: tokens.admin, raw });
+          expectError(`${operation.method} ${operation.path} ${name}`, res, 400, 'BODY_TOO_DEEP');
+        }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    MANY_REQUESTS_MS,
+  );
 
-  it('answers 400 VALIDATION_FAILED naming the field to a NUL or a lone surrogate in any string of any body, query or path', async () => {
-    let checked = 0;
-    for (const operation of operations) {
-      const bodyFields = operation.body ? textFields(operation.body) : [];
-      for (const field of bodyFields) {
-        for (const [name, value] of Object.entries({ NUL: 'a\u0000b', 'lone high surrogate': 'a\uD800b', 'lone low surrogate': '\uDC00' })) {
-          const res = await sendAsAllowed(operation, { body: field.body(value) });
+  it(
+    'answers 400 VALIDATION_FAILED naming the field to a NUL or a lone surrogate in any string of any body, query or path',
+    async () => {
+      let checked = 0;
+      for (const operation of operations) {
+        const bodyFields = operation.body ? textFields(operation.body) : [];
+        for (const field of bodyFields) {
+          for (const [name, value] of Object.entries({ NUL: 'a\u0000b', 'lone high surrogate': 'a\uD800b', 'lone low surrogate': '\uDC00' })) {
+            const res = await sendAsAllowed(operation, { body: field.body(value) });
+            expectError(
+              `${operation.method} ${operation.path} ${name} in ${field.path}`,
+              res,
+              400,
+              'VALIDATION_FAILED',
+              new RegExp(`^${field.path.replace(/[[\].]/g, '\\$&')} must not contain NUL`),
+            );
+            checked += 1;
+          }
+        }
+        for (const parameter of operation.parameters.filter(
+          (candidate) => candidate.in !== 'header' && resolve(candidate.schema).type === 'string',
+        )) {
+          const options =
+            parameter.in === 'path' ? { path: pathOf(operation, { [parameter.name]: 'a%00b' }) } : { query: `?${parameter.name}=a%00b` };
+          const res = await sendAsAllowed(operation, { ...options, body: operation.body ? {} : undefined });
           expectError(
-            `${operation.method} ${operation.path} ${name} in ${field.path}`,
+            `${operation.method} ${operation.path} NUL in ${parameter.in} ${parameter.name}`,
             res,
             400,
             'VALIDATION_FAILED',
-            new RegExp(`^${field.path.replace(/[[\].]/g, '\\$&')} must not contain NUL`),
+            new RegExp(`^${parameter.name} must not contain NUL`),
           );
           checked += 1;
         }
       }
-      for (const parameter of operation.parameters.filter((candidate) => candidate.in !== 'header' && resolve(candidate.schema).type === 'string')) {
-        const options = parameter.in === 'path' ? { path: pathOf(operation, { [parameter.name]: 'a%00b' }) } : { query: `?${parameter.name}=a%00b` };
-        const res = await sendAsAllowed(operation, { ...options, body: operation.body ? {} : undefined });
-        expectError(
-          `${operation.method} ${operation.path} NUL in ${parameter.in} ${parameter.name}`,
-          res,
-          400,
-          'VALIDATION_FAILED',
-          new RegExp(`^${parameter.name} must not contain NUL`),
-        );
-        checked += 1;
-      }
-    }
-    expect(checked).toBeGreaterThan(150);
-    expect(problems).toEqual([]);
-  });
+      expect(checked).toBeGreaterThan(150);
+      expect(problems).toEqual([]);
+    },
+    MANY_REQUESTS_MS,
+  );
 
-  it('answers 400 with a code to malformed keyset cursors on every paged route', async () => {
-    const id = randomUUID();
-    const b64 = (text: string) => Buffer.from(text).toString('base64url');
-    const common = [
-      '0',
-      '1',
-      'e',
-      '1e999',
-      '!!!not-base64!!!',
-      b64(`-271821-04-20T00:00:00.000Z|${id}`),
-      b64(`2026-02-30T00:00:00.000Z|${id}`),
-      b64(`+275760-09-13T00:00:00.000Z|${id}`),
-      b64(`2026-12-04T00:00:00.000Z|not-a-uuid`),
-      b64(`123456789012345678901234567890|${id}`),
-    ];
-    const search = (sort: string, value: string) => b64(JSON.stringify([sort, value, id]));
-    const searchCursors: [string, string][] = [
-      ['newest', search('newest', '-271821-04-20T00:00:00.000Z')],
-      ['newest', search('newest', '2026-13-45 00:00:00+00')],
-      ['newest', search('newest', 'e')],
-      ['price', search('price', '123456789012345678901234567890')],
-      ['price', search('price', '1e999')],
-      ['-price', search('-price', '-1')],
-      ['relevance', search('relevance', 'e')],
-      ['relevance', search('relevance', '1e999')],
-      ['relevance', search('relevance', '1e-50')],
-    ];
-    const paged = operations.filter((operation) => operation.parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'));
-    expect(paged.map((operation) => operation.path).sort()).toEqual([
-      '/v1/admin/audit',
-      '/v1/admin/orders',
-      '/v1/admin/users',
-      '/v1/captures',
-      '/v1/datasets',
-      '/v1/me/datasets',
-    ]);
-    for (const operation of paged) {
-      const cases: [string, string][] = common.map((cursor) => ['', cursor]);
-      if (operation.path === '/v1/datasets') cases.push(...searchCursors, ...common.map((cursor): [string, string] => ['price', cursor]));
-      for (const [sort, cursor] of cases) {
-        const query = new URLSearchParams({ cursor, ...(sort ? { sort } : {}), ...(sort === 'relevance' ? { q: 'gnss' } : {}) });
-        const res = await sendAsAllowed(operation, { query: `?${query.toString()}` });
-        const body = res.body as ErrorBody;
-        if (res.status !== 400 || body.statusCode !== 400 || !/^[A-Z_]+$/.test(body.code)) {
-          problems.push(`${operation.path}?${query.toString()}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+  it(
+    'answers 400 with a code to malformed keyset cursors on every paged route',
+    async () => {
+      const id = randomUUID();
+      const b64 = (text: string) => Buffer.from(text).toString('base64url');
+      const common = [
+        '0',
+        '1',
+        'e',
+        '1e999',
+        '!!!not-base64!!!',
+        b64(`-271821-04-20T00:00:00.000Z|${id}`),
+        b64(`2026-02-30T00:00:00.000Z|${id}`),
+        b64(`+275760-09-13T00:00:00.000Z|${id}`),
+        b64(`2026-12-04T00:00:00.000Z|not-a-uuid`),
+        b64(`123456789012345678901234567890|${id}`),
+      ];
+      const search = (sort: string, value: string) => b64(JSON.stringify([sort, value, id]));
+      const searchCursors: [string, string][] = [
+        ['newest', search('newest', '-271821-04-20T00:00:00.000Z')],
+        ['newest', search('newest', '2026-13-45 00:00:00+00')],
+        ['newest', search('newest', 'e')],
+        ['price', search('price', '123456789012345678901234567890')],
+        ['price', search('price', '1e999')],
+        ['-price', search('-price', '-1')],
+        ['relevance', search('relevance', 'e')],
+        ['relevance', search('relevance', '1e999')],
+        ['relevance', search('relevance', '1e-50')],
+      ];
+      const paged = operations.filter((operation) =>
+        operation.parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor'),
+      );
+      expect(paged.map((operation) => operation.path).sort()).toEqual([
+        '/v1/admin/audit',
+        '/v1/admin/orders',
+        '/v1/admin/users',
+        '/v1/captures',
+        '/v1/datasets',
+        '/v1/me/datasets',
+      ]);
+      for (const operation of paged) {
+        const cases: [string, string][] = common.map((cursor) => ['', cursor]);
+        if (operation.path === '/v1/datasets') cases.push(...searchCursors, ...common.map((cursor): [string, string] => ['price', cursor]));
+        for (const [sort, cursor] of cases) {
+          const query = new URLSearchParams({ cursor, ...(sort ? { sort } : {}), ...(sort === 'relevance' ? { q: 'gnss' } : {}) });
+          const res = await sendAsAllowed(operation, { query: `?${query.toString()}` });
+          const body = res.body as ErrorBody;
+          if (res.status !== 400 || body.statusCode !== 400 || !/^[A-Z_]+$/.test(body.code)) {
+            problems.push(`${operation.path}?${query.toString()}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          }
         }
       }
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+    MANY_REQUESTS_MS,
+  );
 
   it('answers 400 with the reason to a dev payment whose recipient has no token account', async () => {
     const res = await t.http().post('/v1/dev/solana/pay').send({ url: unpayableUrl });

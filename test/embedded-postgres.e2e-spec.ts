@@ -21,7 +21,8 @@ describe('embedded PostgreSQL server (e2e)', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 8, query_timeout: 20_000, connectionTimeoutMillis: 20_000 });
     pool.on('error', (error) => idleErrors.push(error.message));
     await pool.query('CREATE TABLE rows_under_test (id int PRIMARY KEY, body text NOT NULL)');
-  });
+    // Starting PGlite takes seconds alone, minutes beside other suites on a busy machine.
+  }, 300_000);
   afterAll(async () => {
     await pool.end();
     await db.close();
