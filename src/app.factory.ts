@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type pino from 'pino';
 import { AppModule } from './app.module.js';
-import { createRootLogger, PinoNestLogger, requestLogging } from './common/logging/logger.js';
+import { rejectDeepJsonBodies } from './common/input-limits.js';
+import { createHttpLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { pageScriptSources } from './web/page-layout.js';
 import { vendorLibraries, webPublicDir } from './web/web-assets.js';
@@ -48,22 +52,39 @@ function setUpOpenApi(app: INestApplication, config: AppConfig): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
+/**
+ * Every API response may carry a token, a key, a signed URL or someone's own data (sign-in, API keys, part and
+ * download URLs, certificates, orders), so none may be kept by a browser or a shared cache.
+ */
+function noStoreApiResponses(req: Request, res: Response, next: NextFunction): void {
+  if (req.path.startsWith('/v1/')) res.setHeader('Cache-Control', 'no-store');
+  next();
+}
+
+export interface AppOptions {
+  /** Where the JSON log lines go (default: stdout); tests pass a stream to read them back. */
+  logDestination?: pino.DestinationStream;
+}
+
 /** Builds the whole HTTP application; main.ts and the end-to-end tests both start it from here. */
-export async function createApp(config: AppConfig, database: DatabaseConnection): Promise<NestExpressApplication> {
-  const root = createRootLogger(config.LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, database), {
-    rawBody: true,
-    logger: new PinoNestLogger(root),
-  });
-  app.set('trust proxy', config.TRUST_PROXY);
+export async function createApp(config: AppConfig, database: DatabaseConnection, options: AppOptions = {}): Promise<NestExpressApplication> {
+  const httpLogger = createHttpLogger(config.LOG_LEVEL, options.logDestination);
+  const module = AppModule.forRoot(config, database, httpLogger);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest declares this options bag as a class and reads it as plain data
+  const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.use(requestLogging(root));
+  // First, so that every request gets its id and its log line, even one a later middleware refuses.
+  app.use(httpLogger);
+  app.use(noStoreApiResponses);
   app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityDirectives(config) } }));
   // The pages' scripts, styles and libraries, served from this process (no CDN): see src/web.
   app.useStaticAssets(join(webPublicDir(), 'assets'), { prefix: '/assets/', index: false, fallthrough: false });
   for (const library of vendorLibraries()) app.useStaticAssets(library.dir, { prefix: library.urlPrefix, index: false, fallthrough: false });
   app.useBodyParser('json', { limit: config.BODY_LIMIT, type: parsedUnlessObjectBytes('application/json') });
   app.useBodyParser('urlencoded', { limit: config.BODY_LIMIT, extended: false, type: parsedUnlessObjectBytes('application/x-www-form-urlencoded') });
+  app.use(rejectDeepJsonBodies());
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app, config);
   await app.init();

@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import type { HttpLogger } from 'pino-http';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { ChainModule, chainSettings } from './chain/chain.module.js';
 import { CheckoutModule } from './checkout/checkout.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { LoggingModule } from './common/logging/logging.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import type { DatabaseConnection } from './database/database-connection.js';
@@ -21,10 +23,11 @@ import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: DatabaseConnection): DynamicModule {
+  static forRoot(config: AppConfig, database: DatabaseConnection, logger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        LoggingModule.forRoot(logger),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
         StorageModule.forRoot(config),

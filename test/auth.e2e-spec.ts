@@ -1,5 +1,13 @@
+import type { Response } from 'supertest';
+import type { ApiKeyCreatedResponse, ApiKeyResponse } from '../src/auth/dto/api-key.dto.js';
+import type { AuthTokenResponse, UserPageResponse, UserResponse } from '../src/auth/dto/user.response.js';
+import type { WalletChallengeResponse } from '../src/auth/dto/wallet.dto.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
 import { testWallet } from './support/wallet.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+
+const session = (res: Response) => res.body as AuthTokenResponse;
+const failure = (res: Response) => res.body as ErrorBody;
 
 describe('accounts and sign-in (e2e)', () => {
   let t: TestApp;
@@ -15,15 +23,19 @@ describe('accounts and sign-in (e2e)', () => {
   describe('email and password', () => {
     it('registers, then logs in with the same credentials', async () => {
       const created = await register('Ada@Example.com', 'contributor').expect(201);
-      expect(created.body.user).toEqual(expect.objectContaining({ email: 'ada@example.com', role: 'contributor', walletAddress: null }));
-      expect(created.body.user.passwordHash).toBeUndefined();
-      expect(created.body.tokenType).toBe('Bearer');
+      expect(session(created).user).toEqual(expect.objectContaining({ email: 'ada@example.com', role: 'contributor', walletAddress: null }));
+      expect(session(created).user).not.toHaveProperty('passwordHash');
+      expect(session(created).tokenType).toBe('Bearer');
 
       const login = await t.http().post('/v1/auth/login').send({ email: 'ada@example.com', password: 'a-long-password' }).expect(200);
-      expect(login.body.user.id).toBe(created.body.user.id);
+      expect(session(login).user.id).toBe(session(created).user.id);
 
-      const me = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
-      expect(me.body).toEqual(expect.objectContaining({ id: created.body.user.id, role: 'contributor' }));
+      const me = await t
+        .http()
+        .get('/v1/auth/me')
+        .set('Authorization', `Bearer ${session(login).accessToken}`)
+        .expect(200);
+      expect(me.body).toEqual(expect.objectContaining({ id: session(created).user.id, role: 'contributor' }));
     });
 
     it('stores an argon2id hash, never the password', async () => {
@@ -44,18 +56,18 @@ describe('accounts and sign-in (e2e)', () => {
     it('answers 409 for an email already registered, whatever its case, and keeps the first account', async () => {
       const first = await register('linus@example.com').expect(201);
       const again = await register('LINUS@example.com', 'contributor', 'another-password').expect(409);
-      expect(again.body.code).toBe('AUTH_EMAIL_TAKEN');
+      expect(failure(again).code).toBe('AUTH_EMAIL_TAKEN');
       const login = await t.http().post('/v1/auth/login').send({ email: 'linus@example.com', password: 'a-long-password' }).expect(200);
-      expect(login.body.user).toEqual(expect.objectContaining({ id: first.body.user.id, role: 'buyer' }));
+      expect(session(login).user).toEqual(expect.objectContaining({ id: session(first).user.id, role: 'buyer' }));
     });
 
     it('answers 400 naming the field for a malformed body', async () => {
       const res = await t.http().post('/v1/auth/register').send({ email: 'not-an-email', password: 'a-long-password', role: 'buyer' }).expect(400);
       expect(res.body).toEqual(expect.objectContaining({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED' }));
-      expect(res.body.message).toContain('email must be an email');
+      expect(failure(res).message).toContain('email must be an email');
 
       const short = await t.http().post('/v1/auth/register').send({ email: 'x@example.com', password: 'short', role: 'buyer' }).expect(400);
-      expect(short.body.message).toContain('password must be longer than or equal to 10 characters');
+      expect(failure(short).message).toContain('password must be longer than or equal to 10 characters');
     });
 
     it('answers 400 for an unknown property, and refuses to self-register as admin', async () => {
@@ -64,43 +76,48 @@ describe('accounts and sign-in (e2e)', () => {
         .post('/v1/auth/register')
         .send({ email: 'y@example.com', password: 'a-long-password', role: 'buyer', isAdmin: true })
         .expect(400);
-      expect(extra.body.message).toContain('property isAdmin should not exist');
+      expect(failure(extra).message).toContain('property isAdmin should not exist');
       const admin = await register('z@example.com', 'admin').expect(400);
-      expect(admin.body.message).toContain('role must be one of the following values: buyer, contributor');
+      expect(failure(admin).message).toContain('role must be one of the following values: buyer, contributor');
       const rows = await t.sql(`SELECT 1 FROM users WHERE email IN ('y@example.com', 'z@example.com')`);
       expect(rows).toHaveLength(0);
     });
 
     it('answers 401 for a missing, forged or tampered token', async () => {
       await t.http().get('/v1/auth/me').expect(401);
-      const { body } = await register('eve@example.com').expect(201);
+      const body = session(await register('eve@example.com').expect(201));
       const [header, payload, signature] = body.accessToken.split('.');
       const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), role: 'admin' })).toString(
         'base64url',
       );
       const res = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${header}.${forgedPayload}.${signature}`).expect(401);
-      expect(res.body.code).toBe('AUTH_UNAUTHENTICATED');
+      expect(failure(res).code).toBe('AUTH_UNAUTHENTICATED');
     });
   });
 
   describe('roles', () => {
     it('creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, who may use admin routes', async () => {
       const login = await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200);
-      expect(login.body.user.role).toBe('admin');
-      const page = await t.http().get('/v1/admin/users?limit=2').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
-      expect(page.body.items).toHaveLength(2);
-      expect(page.body.nextCursor).toEqual(expect.any(String));
+      expect(session(login).user.role).toBe('admin');
+      const page = await t
+        .http()
+        .get('/v1/admin/users?limit=2')
+        .set('Authorization', `Bearer ${session(login).accessToken}`)
+        .expect(200);
+      const first = page.body as UserPageResponse;
+      expect(first.items).toHaveLength(2);
+      expect(first.nextCursor).toEqual(expect.any(String));
       const next = await t
         .http()
-        .get(`/v1/admin/users?limit=2&cursor=${page.body.nextCursor}`)
-        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .get(`/v1/admin/users?limit=2&cursor=${first.nextCursor ?? ''}`)
+        .set('Authorization', `Bearer ${session(login).accessToken}`)
         .expect(200);
-      expect(next.body.items[0].id).not.toBe(page.body.items[1].id);
+      expect((next.body as UserPageResponse).items[0].id).not.toBe(first.items[1].id);
     });
 
     it('answers 403 with a reason when a buyer or contributor calls an admin route', async () => {
       for (const role of ['buyer', 'contributor']) {
-        const { body } = await register(`${role}-403@example.com`, role).expect(201);
+        const body = session(await register(`${role}-403@example.com`, role).expect(201));
         const res = await t.http().get('/v1/admin/users').set('Authorization', `Bearer ${body.accessToken}`).expect(403);
         expect(res.body).toEqual({
           statusCode: 403,
@@ -114,46 +131,47 @@ describe('accounts and sign-in (e2e)', () => {
 
   describe('API keys', () => {
     it('creates a key shown once, authenticates with it, records last use, and revokes it', async () => {
-      const { body: buyer } = await register('pipeline@example.com').expect(201);
+      const buyer = session(await register('pipeline@example.com').expect(201));
       const auth = { Authorization: `Bearer ${buyer.accessToken}` };
 
-      const created = await t.http().post('/v1/api-keys').set(auth).send({ name: 'training-pipeline' }).expect(201);
-      expect(created.body.key).toMatch(/^mk_[A-Za-z0-9_-]{43}$/);
-      expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
+      const created = (await t.http().post('/v1/api-keys').set(auth).send({ name: 'training-pipeline' }).expect(201)).body as ApiKeyCreatedResponse;
+      expect(created.key).toMatch(/^mk_[A-Za-z0-9_-]{43}$/);
+      expect(created.key.startsWith(created.prefix)).toBe(true);
 
-      const listed = await t.http().get('/v1/api-keys').set(auth).expect(200);
-      expect(listed.body).toEqual([expect.objectContaining({ id: created.body.id, name: 'training-pipeline', lastUsedAt: null, revokedAt: null })]);
-      expect(listed.body[0].key).toBeUndefined();
-      const [stored] = await t.sql<{ key_hash: string }>(`SELECT key_hash FROM api_keys WHERE id = $1`, [created.body.id]);
-      expect(stored.key_hash).not.toContain(created.body.key);
+      const listed = (await t.http().get('/v1/api-keys').set(auth).expect(200)).body as ApiKeyResponse[];
+      expect(listed).toEqual([expect.objectContaining({ id: created.id, name: 'training-pipeline', lastUsedAt: null, revokedAt: null })]);
+      expect(listed[0]).not.toHaveProperty('key');
+      const [stored] = await t.sql<{ key_hash: string }>(`SELECT key_hash FROM api_keys WHERE id = $1`, [created.id]);
+      expect(stored.key_hash).not.toContain(created.key);
 
-      const me = await t.http().get('/v1/auth/me').set('X-API-Key', created.body.key).expect(200);
-      expect(me.body.id).toBe(buyer.user.id);
-      const used = await t.http().get('/v1/api-keys').set(auth).expect(200);
-      expect(new Date(used.body[0].lastUsedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+      const me = await t.http().get('/v1/auth/me').set('X-API-Key', created.key).expect(200);
+      expect((me.body as UserResponse).id).toBe(buyer.user.id);
+      const used = (await t.http().get('/v1/api-keys').set(auth).expect(200)).body as ApiKeyResponse[];
+      expect(new Date(used[0].lastUsedAt ?? 0).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
-      await t.http().delete(`/v1/api-keys/${created.body.id}`).set(auth).expect(204);
-      const revoked = await t.http().get('/v1/auth/me').set('X-API-Key', created.body.key).expect(401);
-      expect(revoked.body.code).toBe('AUTH_UNAUTHENTICATED');
+      await t.http().delete(`/v1/api-keys/${created.id}`).set(auth).expect(204);
+      const revoked = await t.http().get('/v1/auth/me').set('X-API-Key', created.key).expect(401);
+      expect(failure(revoked).code).toBe('AUTH_UNAUTHENTICATED');
     });
 
     it('refuses unknown keys, and keys of contributors', async () => {
       await t.http().get('/v1/auth/me').set('X-API-Key', 'mk_not-a-real-key-at-all-000000000000000000000').expect(401);
-      const { body } = await register('maker@example.com', 'contributor').expect(201);
+      const body = session(await register('maker@example.com', 'contributor').expect(201));
       const res = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${body.accessToken}`).send({}).expect(403);
-      expect(res.body.code).toBe('AUTH_FORBIDDEN_ROLE');
+      expect(failure(res).code).toBe('AUTH_FORBIDDEN_ROLE');
     });
 
     it("answers 404 for another user's key and leaves it working", async () => {
-      const { body: owner } = await register('owner@example.com').expect(201);
-      const { body: other } = await register('other@example.com').expect(201);
-      const key = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${owner.accessToken}`).send({}).expect(201);
+      const owner = session(await register('owner@example.com').expect(201));
+      const other = session(await register('other@example.com').expect(201));
+      const key = (await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${owner.accessToken}`).send({}).expect(201))
+        .body as ApiKeyCreatedResponse;
 
-      const res = await t.http().delete(`/v1/api-keys/${key.body.id}`).set('Authorization', `Bearer ${other.accessToken}`).expect(404);
-      expect(res.body.code).toBe('AUTH_API_KEY_NOT_FOUND');
+      const res = await t.http().delete(`/v1/api-keys/${key.id}`).set('Authorization', `Bearer ${other.accessToken}`).expect(404);
+      expect(failure(res).code).toBe('AUTH_API_KEY_NOT_FOUND');
       const othersList = await t.http().get('/v1/api-keys').set('Authorization', `Bearer ${other.accessToken}`).expect(200);
       expect(othersList.body).toEqual([]);
-      await t.http().get('/v1/auth/me').set('X-API-Key', key.body.key).expect(200);
+      await t.http().get('/v1/auth/me').set('X-API-Key', key.key).expect(200);
       await t.http().delete('/v1/api-keys/not-a-uuid').set('Authorization', `Bearer ${owner.accessToken}`).expect(400);
     });
   });
@@ -163,37 +181,41 @@ describe('accounts and sign-in (e2e)', () => {
 
     it('signs in with a valid signature, once, and finds the same account next time', async () => {
       const wallet = testWallet();
-      const { body: issued } = await challenge(wallet.address).expect(200);
+      const issued = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       expect(issued.message).toContain(wallet.address);
       expect(issued.message).toContain(`Nonce: ${issued.nonce}`);
 
       const verify = { address: wallet.address, message: issued.message, signature: wallet.sign(issued.message) };
       const first = await t.http().post('/v1/auth/wallet/verify').send(verify).expect(200);
-      expect(first.body.user).toEqual(expect.objectContaining({ walletAddress: wallet.address, role: 'contributor', email: null }));
-      await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${first.body.accessToken}`).expect(200);
+      expect(session(first).user).toEqual(expect.objectContaining({ walletAddress: wallet.address, role: 'contributor', email: null }));
+      await t
+        .http()
+        .get('/v1/auth/me')
+        .set('Authorization', `Bearer ${session(first).accessToken}`)
+        .expect(200);
 
       const replay = await t.http().post('/v1/auth/wallet/verify').send(verify).expect(401);
-      expect(replay.body.code).toBe('AUTH_CHALLENGE_USED');
+      expect(failure(replay).code).toBe('AUTH_CHALLENGE_USED');
 
-      const { body: again } = await challenge(wallet.address).expect(200);
+      const again = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       const second = await t
         .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: again.message, signature: wallet.sign(again.message) })
         .expect(200);
-      expect(second.body.user.id).toBe(first.body.user.id);
+      expect(session(second).user.id).toBe(session(first).user.id);
     });
 
     it('answers 401 for a signature by another key, and the challenge stays usable by its owner', async () => {
       const wallet = testWallet();
       const thief = testWallet();
-      const { body: issued } = await challenge(wallet.address).expect(200);
+      const issued = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       const res = await t
         .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: thief.sign(issued.message) })
         .expect(401);
-      expect(res.body.code).toBe('AUTH_INVALID_WALLET_SIGNATURE');
+      expect(failure(res).code).toBe('AUTH_INVALID_WALLET_SIGNATURE');
       await t
         .http()
         .post('/v1/auth/wallet/verify')
@@ -203,14 +225,14 @@ describe('accounts and sign-in (e2e)', () => {
 
     it('answers 401 for a message altered after issue, or a challenge presented for another address', async () => {
       const wallet = testWallet();
-      const { body: issued } = await challenge(wallet.address).expect(200);
+      const issued = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       const altered = issued.message.replace('Version: 1', 'Version: 2');
       const res = await t
         .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: altered, signature: wallet.sign(altered) })
         .expect(401);
-      expect(res.body.code).toBe('AUTH_CHALLENGE_INVALID');
+      expect(failure(res).code).toBe('AUTH_CHALLENGE_INVALID');
 
       const other = testWallet();
       await t
@@ -222,30 +244,30 @@ describe('accounts and sign-in (e2e)', () => {
 
     it('answers 401 for an expired challenge', async () => {
       const wallet = testWallet();
-      const { body: issued } = await challenge(wallet.address).expect(200);
+      const issued = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       await t.sql(`UPDATE wallet_challenges SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [issued.nonce]);
       const res = await t
         .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: wallet.sign(issued.message) })
         .expect(401);
-      expect(res.body.code).toBe('AUTH_CHALLENGE_EXPIRED');
+      expect(failure(res).code).toBe('AUTH_CHALLENGE_EXPIRED');
     });
 
     it('answers 400 for an address that is not a Solana public key', async () => {
       const res = await challenge('0x52908400098527886E0F7030069857D2E4169EE7').expect(400);
-      expect(res.body.code).toBe('AUTH_INVALID_WALLET_ADDRESS');
+      expect(failure(res).code).toBe('AUTH_INVALID_WALLET_ADDRESS');
     });
 
     it('lets a buyer wallet choose its role on first sign-in', async () => {
       const wallet = testWallet();
-      const { body: issued } = await challenge(wallet.address).expect(200);
+      const issued = (await challenge(wallet.address).expect(200)).body as WalletChallengeResponse;
       const res = await t
         .http()
         .post('/v1/auth/wallet/verify')
         .send({ address: wallet.address, message: issued.message, signature: wallet.sign(issued.message), role: 'buyer' })
         .expect(200);
-      expect(res.body.user.role).toBe('buyer');
+      expect(session(res).user.role).toBe('buyer');
     });
   });
 });

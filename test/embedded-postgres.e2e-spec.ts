@@ -21,7 +21,8 @@ describe('embedded PostgreSQL server (e2e)', () => {
     pool = new pg.Pool({ connectionString: db.url, max: 8, query_timeout: 20_000, connectionTimeoutMillis: 20_000 });
     pool.on('error', (error) => idleErrors.push(error.message));
     await pool.query('CREATE TABLE rows_under_test (id int PRIMARY KEY, body text NOT NULL)');
-  });
+    // Starting PGlite takes seconds alone, minutes beside other suites on a busy machine.
+  }, 300_000);
   afterAll(async () => {
     await pool.end();
     await db.close();
@@ -39,13 +40,13 @@ describe('embedded PostgreSQL server (e2e)', () => {
       switch (id % 4) {
         case 0: {
           const body = payload(id, 300_000);
-          const { rows } = await pool.query('SELECT $1::text AS body, $2::int AS id', [body, id]);
+          const { rows } = await pool.query<{ body: string; id: number }>('SELECT $1::text AS body, $2::int AS id', [body, id]);
           expect(rows[0].id).toBe(id);
           expect(rows[0].body === body).toBe(true);
           return;
         }
         case 1: {
-          const { rows } = await pool.query('SELECT $1::int * 2 AS doubled', [id]);
+          const { rows } = await pool.query<{ doubled: number }>('SELECT $1::int * 2 AS doubled', [id]);
           expect(rows[0].doubled).toBe(id * 2);
           return;
         }
@@ -56,7 +57,7 @@ describe('embedded PostgreSQL server (e2e)', () => {
           try {
             await client.query('BEGIN');
             await client.query('INSERT INTO rows_under_test (id, body) VALUES ($1, $2)', [id, body]);
-            const { rows } = await client.query('SELECT md5(body) AS digest FROM rows_under_test WHERE id = $1', [id]);
+            const { rows } = await client.query<{ digest: string }>('SELECT md5(body) AS digest FROM rows_under_test WHERE id = $1', [id]);
             expect(rows[0].digest).toBe(createHash('md5').update(body).digest('hex'));
             await client.query(commit ? 'COMMIT' : 'ROLLBACK');
           } finally {
@@ -69,7 +70,9 @@ describe('embedded PostgreSQL server (e2e)', () => {
     };
 
     const results = await Promise.allSettled(Array.from({ length: 400 }, (_, id) => task(id)));
-    const errors = results.flatMap((result) => (result.status === 'rejected' ? [String(result.reason?.message ?? result.reason)] : []));
+    const errors = results.flatMap((result) =>
+      result.status === 'rejected' ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : [],
+    );
     expect(errors).toEqual([]);
     expect(idleErrors).toEqual([]);
 
@@ -107,6 +110,64 @@ describe('embedded PostgreSQL server (e2e)', () => {
       });
       await Promise.all(extra.map((client) => client.end().catch(() => undefined)));
     }
+  });
+
+  describe('sign-in', () => {
+    const withCredentials = (user: string, password: string) => {
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = password;
+      return url.toString();
+    };
+
+    it('takes user postgres with the server password (SCRAM-SHA-256), and refuses a wrong password or another user', async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await expect(client.query<{ ok: number }>('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+      await client.end();
+      const password = decodeURIComponent(new URL(db.url).password);
+      expect(password.length).toBeGreaterThanOrEqual(32);
+      for (const [user, secret] of [
+        ['postgres', 'not-the-password'],
+        ['postgres', `${password}x`],
+        ['someone', password],
+      ]) {
+        const stranger = new pg.Client({ connectionString: withCredentials(user, secret) });
+        await expect(stranger.connect()).rejects.toMatchObject({ code: '28P01', message: `password authentication failed for user "${user}"` });
+      }
+    });
+
+    it('runs nothing for a client that skips the password exchange', async () => {
+      const [host, port] = new URL(db.url).host.split(':');
+      const socket = connect(Number(port), host);
+      const answers: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => {
+        answers.push(chunk);
+      });
+      const closed = new Promise<void>((resolve) =>
+        socket.once('close', () => {
+          resolve();
+        }),
+      );
+      const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+      const startup = Buffer.alloc(8);
+      startup.writeInt32BE(8 + params.length, 0);
+      startup.writeInt32BE(196608, 4);
+      const query = Buffer.from('SELECT 1\0');
+      const header = Buffer.alloc(5);
+      header.write('Q');
+      header.writeInt32BE(4 + query.length, 1);
+      socket.write(Buffer.concat([startup, params, header, query]));
+      await closed;
+      const reply = Buffer.concat(answers);
+      // AuthenticationSASL offering SCRAM-SHA-256, then a FATAL protocol error: no AuthenticationOk, no row.
+      expect(reply.subarray(0, 1).toString()).toBe('R');
+      expect(reply.readInt32BE(5)).toBe(10);
+      expect(reply.toString('latin1')).toContain('SCRAM-SHA-256');
+      expect(reply.toString('latin1')).toContain('C08P01');
+      expect(reply.includes(Buffer.from('R\0\0\0\x08\0\0\0\0', 'latin1'))).toBe(false); // AuthenticationOk
+      expect(reply.includes(Buffer.from('Z\0\0\0\x05', 'latin1'))).toBe(false); // ReadyForQuery
+    });
   });
 
   it('answers an SSL request with N, as a server without TLS does', async () => {

@@ -1,3 +1,6 @@
+import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { LicenceTemplateResponse } from '../src/licensing/dto/licence.dto.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('licence templates (e2e)', () => {
@@ -21,38 +24,39 @@ describe('licence templates (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
-    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body
-      .accessToken;
+    const login = await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200);
+    admin = (login.body as AuthTokenResponse).accessToken;
   });
   afterAll(() => t.close());
 
   it('lists the seeded templates to anyone, with structured terms and full text', async () => {
-    const res = await t.http().get('/v1/licences').expect(200);
-    expect(res.body.map((l: { slug: string }) => l.slug)).toEqual([
+    const templates = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
+    const bySlug = (slug: string) => templates.find((template) => template.slug === slug);
+    expect(templates.map((template) => template.slug)).toEqual([
       'commercial-ai-training',
       'commercial-no-resale',
       'exclusive-commercial',
       'research-only',
     ]);
-    const research = res.body.find((l: { slug: string }) => l.slug === 'research-only');
-    expect(research.terms.permittedUses).toEqual({
+    const research = bySlug('research-only');
+    expect(research?.terms.permittedUses).toEqual({
       aiTraining: true,
       evaluation: true,
       commercialUse: false,
       redistribution: false,
       derivativeMaps: false,
     });
-    expect(research.text).toContain('non-commercial research');
-    expect(res.body.find((l: { slug: string }) => l.slug === 'exclusive-commercial').terms.exclusive).toBe(true);
+    expect(research?.text).toContain('non-commercial research');
+    expect(bySlug('exclusive-commercial')?.terms.exclusive).toBe(true);
   });
 
   it('lets an admin add a template, once', async () => {
     const created = await t.http().post('/v1/admin/licences').set('Authorization', `Bearer ${admin}`).send(mappingOnly).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), slug: 'mapping-dach', name: 'Mapping in DACH', terms, text: mappingOnly.text });
-    const listed = await t.http().get('/v1/licences').expect(200);
-    expect(listed.body.map((l: { slug: string }) => l.slug)).toContain('mapping-dach');
+    expect(created.body).toEqual({ id: expect.any(String) as string, slug: 'mapping-dach', name: 'Mapping in DACH', terms, text: mappingOnly.text });
+    const listed = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
+    expect(listed.map((template) => template.slug)).toContain('mapping-dach');
     const again = await t.http().post('/v1/admin/licences').set('Authorization', `Bearer ${admin}`).send(mappingOnly).expect(409);
-    expect(again.body.code).toBe('LICENCE_TEMPLATE_EXISTS');
+    expect((again.body as ErrorBody).code).toBe('LICENCE_TEMPLATE_EXISTS');
   });
 
   it('refuses malformed terms with the field named, and non-admins with 403', async () => {
@@ -62,11 +66,15 @@ describe('licence templates (e2e)', () => {
       .set('Authorization', `Bearer ${admin}`)
       .send({ ...mappingOnly, slug: 'bad-terms', terms: { ...terms, territory: ['Germany'], permittedUses: { aiTraining: 'yes' } } })
       .expect(400);
-    expect(bad.body.message).toContain('territory must hold ISO 3166-1 alpha-2 codes or WORLD');
-    expect(bad.body.message).toContain('terms.permittedUses.aiTraining must be a boolean value');
-    const contributor = (
-      await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)
-    ).body.accessToken;
+    const { message } = bad.body as ErrorBody;
+    expect(message).toContain('territory must hold ISO 3166-1 alpha-2 codes or WORLD');
+    expect(message).toContain('terms.permittedUses.aiTraining must be a boolean value');
+    const registered = await t
+      .http()
+      .post('/v1/auth/register')
+      .send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' })
+      .expect(201);
+    const contributor = (registered.body as AuthTokenResponse).accessToken;
     await t
       .http()
       .post('/v1/admin/licences')

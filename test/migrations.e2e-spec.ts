@@ -15,9 +15,11 @@ describe('migrations (e2e, on the real database engine)', () => {
     return source;
   };
   const tables = async (source: DataSource) =>
-    (await source.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)).map(
-      (row: { table_name: string }) => row.table_name,
-    );
+    (
+      await source.query<{ table_name: string }[]>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+      )
+    ).map((row) => row.table_name);
 
   beforeAll(async () => {
     database = await createTestDatabase({ schema: 'empty' });
@@ -31,8 +33,8 @@ describe('migrations (e2e, on the real database engine)', () => {
     const [a, b] = await Promise.all([connect(), connect()]);
     const [ranByA, ranByB] = await Promise.all([runMigrationsLocked(a), runMigrationsLocked(b)]);
     expect(ranByA.length + ranByB.length).toBe(migrations.length);
-    const applied = await a.query(`SELECT name FROM schema_migrations ORDER BY id`);
-    expect(applied.map((row: { name: string }) => row.name)).toEqual(migrations.map((m) => m.name));
+    const applied = await a.query<{ name: string }[]>(`SELECT name FROM schema_migrations ORDER BY id`);
+    expect(applied.map((row) => row.name)).toEqual(migrations.map((m) => m.name));
     expect(await tables(a)).toEqual([
       'api_keys',
       'captures',

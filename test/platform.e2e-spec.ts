@@ -1,4 +1,11 @@
+import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+
+interface OpenApiDocument {
+  paths: Record<string, unknown>;
+  components: { securitySchemes: Record<string, unknown> };
+}
 
 describe('platform behaviour (e2e)', () => {
   let t: TestApp;
@@ -13,16 +20,18 @@ describe('platform behaviour (e2e)', () => {
     const res = await t.http().get('/health').expect(200);
     expect(res.body).toEqual({
       status: 'ok',
-      database: { status: 'up', kind: process.env.DATABASE_URL ? 'postgres' : 'embedded', latencyMs: expect.any(Number) },
-      uptimeSeconds: expect.any(Number),
+      database: { status: 'up', kind: process.env.DATABASE_URL ? 'postgres' : 'embedded', latencyMs: expect.any(Number) as number },
+      uptimeSeconds: expect.any(Number) as number,
     });
   });
 
   it('GET /docs-json lists every route of the contract so far, and /docs serves the explorer', async () => {
-    const res = await t.http().get('/docs-json').expect(200);
-    expect(Object.keys(res.body.paths).sort()).toEqual(
+    const document = (await t.http().get('/docs-json').expect(200)).body as OpenApiDocument;
+    expect(Object.keys(document.paths).sort()).toEqual(
       [
         '/health',
+        '/health/live',
+        '/health/ready',
         '/v1/admin/audit',
         '/v1/admin/datasets/{id}/approve',
         '/v1/admin/datasets/{id}/reinstate',
@@ -78,7 +87,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/webhooks/stripe',
       ].sort(),
     );
-    expect(res.body.components.securitySchemes).toEqual(expect.objectContaining({ bearer: expect.any(Object), 'api-key': expect.any(Object) }));
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
     const page = await t.http().get('/docs').expect(200);
     expect(page.text).toContain('swagger-ui');
   });
@@ -90,7 +99,7 @@ describe('platform behaviour (e2e)', () => {
 
   it('answers invalid JSON with 400 and an oversized body with 413', async () => {
     const malformed = await t.http().post('/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ').expect(400);
-    expect(malformed.body.code).toBe('MALFORMED_BODY');
+    expect((malformed.body as ErrorBody).code).toBe('MALFORMED_BODY');
     const huge = await t
       .http()
       .post('/v1/auth/register')
@@ -115,12 +124,72 @@ describe('platform behaviour (e2e)', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('marks every API response no-store, above all those carrying a token or a key', async () => {
+    const register = await t
+      .http()
+      .post('/v1/auth/register')
+      .send({ email: 'cache@example.com', password: 'a-long-password', role: 'buyer' })
+      .expect(201);
+    const token = (register.body as AuthTokenResponse).accessToken;
+    const key = await t.http().post('/v1/api-keys').set('Authorization', `Bearer ${token}`).send({ name: 'pipeline' }).expect(201);
+    const me = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+    const refused = await t.http().get('/v1/auth/me').expect(401);
+    for (const res of [register, key, me, refused]) expect(res.headers['cache-control']).toBe('no-store');
+    // The pages and their assets are not API responses.
+    expect((await t.http().get('/').expect(200)).headers['cache-control']).not.toBe('no-store');
+  });
+
   it('rate-limits the auth routes per client, but not the others', async () => {
-    const attempt = () => t.http().post('/v1/auth/login').send({ email: 'brute@example.com', password: 'guess-guess-guess' });
-    for (let i = 0; i < 5; i += 1) await attempt().expect(401);
+    // Without TRUST_PROXY, X-Forwarded-For is ignored: the client is the connection's address.
+    const attempt = () =>
+      t
+        .http()
+        .post('/v1/auth/login')
+        .set('X-Forwarded-For', `198.51.100.${Math.floor(Math.random() * 250)}`)
+        .send({ email: 'brute@example.com', password: 'guess-guess-guess' });
+    // Earlier tests signed in too: the budget left is what the limiter says.
+    const first = await attempt().expect(401);
+    const remaining = Number(first.headers['ratelimit-remaining']);
+    expect(remaining).toBeLessThan(5);
+    for (let i = 0; i < remaining; i += 1) await attempt().expect(401);
     const limited = await attempt().expect(429);
-    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect((limited.body as ErrorBody).code).toBe('RATE_LIMITED');
     expect(limited.headers['retry-after']).toBeDefined();
     for (let i = 0; i < 8; i += 1) await t.http().get('/health').expect(200);
+  });
+});
+
+/**
+ * Behind a reverse proxy, the client address is what the trusted proxy appended to X-Forwarded-For; whatever the
+ * client wrote to the left of it does not get it a fresh sign-in budget.
+ */
+describe.each([
+  ['true', 'one trusted hop'],
+  ['loopback', 'the proxy named by address'],
+])('sign-in rate limit with TRUST_PROXY=%s (%s) (e2e)', (trustProxy) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: trustProxy, AUTH_RATE_LIMIT: '5', AUTH_RATE_WINDOW_SECONDS: '86400' });
+  });
+  afterAll(() => t.close());
+
+  // The proxy appends the address it saw; the part before it is the client's own.
+  const attempt = (spoofed: string, client: string) =>
+    t
+      .http()
+      .post('/v1/auth/login')
+      .set('X-Forwarded-For', `${spoofed}, ${client}`)
+      .send({ email: 'brute@example.com', password: 'guess-guess-guess' });
+
+  it('keys on the address the proxy saw, so a spoofed X-Forwarded-For does not escape the limit', async () => {
+    for (let i = 0; i < 5; i += 1) await attempt(`10.9.8.${i}`, '203.0.113.7').expect(401);
+    for (let i = 5; i < 30; i += 1) expect((await attempt(`10.9.8.${i}, 192.0.2.${i}`, '203.0.113.7')).status).toBe(429);
+    // Another client behind the same proxy has its own budget.
+    await attempt('10.9.8.1', '203.0.113.8').expect(401);
+    const buckets = await t.sql<{ bucket: string; hits: number }>(`SELECT bucket, hits FROM rate_limit_hits ORDER BY bucket`);
+    expect(buckets).toEqual([
+      { bucket: 'auth:203.0.113.7', hits: 30 },
+      { bucket: 'auth:203.0.113.8', hits: 1 },
+    ]);
   });
 });

@@ -153,6 +153,14 @@ export abstract class SolanaLedger {
     return new ChainException(ChainErrorCode.LEDGER_UNAVAILABLE, `${method} is not supported by the ${this.cluster} ledger`);
   }
 
+  /**
+   * A cheap probe for readiness checks: one read (the treasury's account) through the same RPC the payments use, so it
+   * fails when the cluster (or the embedded ledger) does not answer.
+   */
+  async ping(): Promise<void> {
+    await this.rpc().getAccountInfo(this.treasuryAddress, { encoding: 'base64' }).send();
+  }
+
   /** The USDC balance (base units) of the owner's associated token account; 0 when it does not exist. */
   abstract usdcBalance(owner: Address): Promise<bigint>;
 

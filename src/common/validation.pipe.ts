@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { CommonErrorCode, CommonException } from './errors/common.exception.js';
+import { unsafeTextException, unsafeTextPath } from './input-limits.js';
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
@@ -12,9 +13,23 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
   });
 }
 
-/** Validates every body and query DTO: unknown properties are refused, values are converted to their types. */
+/**
+ * Validates every body, query and path parameter. Before any DTO rule, every string in them (and every property
+ * name) is checked for NUL characters and lone surrogates, which no free-text field may hold, whatever its DTO.
+ */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const path = unsafeTextPath(value, metadata.data ?? '');
+      if (path !== null) throw unsafeTextException(path);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
+/** Unknown properties are refused, values are converted to their types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { parseTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -77,9 +78,9 @@ export class AppConfig {
   @Max(3600)
   WALLET_CHALLENGE_TTL_SECONDS: number = 300;
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /** Which proxies' X-Forwarded-For to believe (see parseTrustProxy); checked in loadConfig. */
+  @IsString()
+  TRUST_PROXY: string = 'false';
 
   // Object storage: S3_BUCKET set -> any S3-compatible store; unset -> files under DATA_DIR/objects.
   @IsOptional()
@@ -206,6 +207,11 @@ export class AppConfig {
   @IsOptional()
   @Matches(/^[1-9A-HJ-NP-Za-km-z]{40,90}$/, { message: 'PLATFORM_SIGNING_KEY must be a base58 Ed25519 seed or secret key' })
   PLATFORM_SIGNING_KEY?: string;
+
+  /** Express's `trust proxy` setting for TRUST_PROXY (validated by loadConfig). */
+  get trustProxy(): TrustProxySetting {
+    return parseTrustProxy(this.TRUST_PROXY);
+  }
 
   /** Base of the links the API hands out; derived from PORT when PUBLIC_URL is unset. */
   get publicUrl(): string {

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
   it('applies defaults and converts types', () => {
     const config = loadConfig({ PORT: '8080', TRUST_PROXY: 'true' });
     expect(config.PORT).toBe(8080);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.trustProxy).toBe(1);
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.AUTH_RATE_LIMIT).toBe(20);
@@ -21,6 +21,33 @@ describe('loadConfig', () => {
     expect(load).toThrow(/PORT: PORT must be an integer number \(got "eighty"\)/);
     expect(load).toThrow(/DATABASE_URL: DATABASE_URL must be a postgres/);
     expect(load).toThrow(/LOG_LEVEL: LOG_LEVEL must be one of the following values/);
+  });
+
+  it('never repeats the value of a secret variable in its message', () => {
+    const load = () =>
+      loadConfig({
+        JWT_SECRET: 'short-jwt-secret',
+        ADMIN_EMAIL: 'root@example.com',
+        ADMIN_PASSWORD: 'tiny-pw',
+        STRIPE_SECRET_KEY: 'sk',
+        DATABASE_URL: 'mysql://user:db-password@host/db',
+      });
+    expect(load).toThrow(/JWT_SECRET: JWT_SECRET must be at least 32 characters long \(got a value that is not shown\)/);
+    expect(load).toThrow(/DATABASE_URL: .*\(got "mysql:\/\/user:\[REDACTED\]@host\/db"\)/);
+    let message = '';
+    try {
+      load();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const secret of ['short-jwt-secret', 'tiny-pw', 'db-password']) expect([secret, message.includes(secret)]).toEqual([secret, false]);
+  });
+
+  it('takes TRUST_PROXY as a hop count or a list of proxy addresses, and names a wrong one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.internal' })).toThrow(/TRUST_PROXY: must be true\/false, a hop count, or .*; not "proxy.internal"/);
   });
 
   it('wants ADMIN_EMAIL and ADMIN_PASSWORD together, and a long enough password', () => {

@@ -1,19 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isAddress } from '@solana/kit';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
+import { scrubSecrets } from '../common/logging/secret-scrubber.js';
 import { AppConfig } from './app-config.js';
+import { readOrCreateSecretFile } from './data-dir.js';
 import { decodeSolanaSecretKey } from './solana-key.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Variables whose values are secrets: a message about them never repeats the value (it may end up in a log). */
+const SECRET_VARIABLES = new Set([
+  'JWT_SECRET',
+  'ADMIN_PASSWORD',
+  'S3_SECRET_ACCESS_KEY',
+  'TREASURY_SECRET_KEY',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'PLATFORM_SIGNING_KEY',
+]);
+
+function shown(name: string, raw: Record<string, string>): string {
+  if (SECRET_VARIABLES.has(name)) return 'a value that is not shown';
+  const value = raw[name] as string | undefined;
+  return value === undefined ? 'null' : JSON.stringify(scrubSecrets(value));
+}
+
 function describe(errors: ValidationError[], raw: Record<string, string>): string[] {
   return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text} (got ${JSON.stringify(raw[error.property] ?? null)})`),
+    Object.values(error.constraints ?? {}).map((text) => `${error.property}: ${text} (got ${shown(error.property, raw)})`),
   );
 }
 
@@ -30,6 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both to create the first admin, or neither');
   }
+  try {
+    parseTrustProxy(config.TRUST_PROXY);
+  } catch (error) {
+    problems.push(`TRUST_PROXY: ${(error as Error).message}`);
+  }
   problems.push(...solanaProblems(config));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -44,13 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
  */
 export function resolveJwtSecret(config: AppConfig): string {
   if (config.JWT_SECRET) return config.JWT_SECRET;
-  mkdirSync(config.DATA_DIR, { recursive: true });
-  const file = join(config.DATA_DIR, 'jwt-secret');
-  if (!existsSync(file)) {
-    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  }
-  chmodSync(file, 0o600);
-  return readFileSync(file, 'utf8').trim();
+  return readOrCreateSecretFile(join(config.DATA_DIR, 'jwt-secret'), () => randomBytes(48).toString('base64url'));
 }
 
 /** The cluster settings that only make sense together; the key file itself is read by resolveTreasurySecretKey. */

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
+import { readOrCreateSecretFile } from '../config/data-dir.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 /** Where the app's database is: a PostgreSQL server, or the embedded one this process started. */
@@ -12,10 +14,12 @@ export interface DatabaseConnection {
 
 export async function openDatabase(config: AppConfig): Promise<DatabaseConnection> {
   if (config.DATABASE_URL) {
-    return { url: config.DATABASE_URL, kind: 'postgres', poolSize: config.DATABASE_POOL_SIZE, close: async () => undefined };
+    return { url: config.DATABASE_URL, kind: 'postgres', poolSize: config.DATABASE_POOL_SIZE, close: () => Promise.resolve() };
   }
   const poolSize = Math.min(config.DATABASE_POOL_SIZE, 10);
+  // Kept so an operator can sign in with psql too (user postgres, the address in the service's start-up log line).
+  const password = readOrCreateSecretFile(join(config.DATA_DIR, 'database-password'), () => randomBytes(32).toString('base64url'));
   // The socket server cuts off connections past its maximum, so the pool must never ask for more.
-  const embedded = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'pglite'), maxConnections: poolSize });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(config.DATA_DIR, 'pglite'), maxConnections: poolSize, password });
   return { url: embedded.url, kind: 'embedded', poolSize, close: () => embedded.close() };
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { prepareDataDir } from '../config/data-dir.js';
 import { loadConfig } from '../config/load-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { openDatabase } from './database-connection.js';
@@ -10,6 +11,7 @@ async function main(command: string | undefined): Promise<void> {
     throw new Error('usage: migrate.js run|revert');
   }
   const config = loadConfig();
+  prepareDataDir(config.DATA_DIR);
   const connection = await openDatabase(config);
   const dataSource = new DataSource(dataSourceOptions(connection.url, 2));
   try {

@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { ScramError, ScramServerExchange, type ScramVerifier, scramVerifier } from './scram-sha256.js';
 
 /**
  * Serves one PGlite database to several PostgreSQL wire-protocol clients (the `pg` pool) on a loopback port.
@@ -13,6 +14,9 @@ import type { PGlite } from '@electric-sql/pglite';
  * @electric-sql/pglite-socket's server (which this replaces) runs each message as its own queue item and keeps the
  * session for a connection only while `isInTransaction()`, so an extended query whose messages arrive in two socket
  * reads (a large Bind, TCP segmentation) could have another connection's Parse/Bind run in the middle of it.
+ *
+ * Anyone on the host can reach a loopback port, so a client must sign in as `postgres` with the server's password,
+ * checked with SCRAM-SHA-256 (as PostgreSQL does; `pg` and psql speak it) before PGlite sees its startup packet.
  */
 export class PgliteWireServer {
   private readonly session = new SessionLock();
@@ -22,10 +26,15 @@ export class PgliteWireServer {
   private readonly refused = new Set<Socket>();
   private server?: Server;
 
+  private readonly verifier: ScramVerifier;
+
   constructor(
     private readonly db: PGlite,
     private readonly maxConnections: number,
-  ) {}
+    password: string,
+  ) {
+    this.verifier = scramVerifier(password);
+  }
 
   /** Listens on a free loopback port and resolves to its "host:port". */
   async listen(): Promise<string> {
@@ -39,14 +48,16 @@ export class PgliteWireServer {
 
   /** Stops listening, drops every connection and waits for their running units and clean-up, so the database can close. */
   async close(): Promise<void> {
-    const stopped = new Promise<void>((resolve) =>
-      this.server
-        ? this.server.close(() => {
-            resolve();
-          })
-        : resolve(),
-    );
-    this.refused.forEach((socket) => socket.destroy());
+    const stopped = new Promise<void>((resolve) => {
+      if (this.server) {
+        this.server.close(() => {
+          resolve();
+        });
+      } else resolve();
+    });
+    this.refused.forEach((socket) => {
+      socket.destroy();
+    });
     await Promise.all([...this.connections].map((connection) => connection.close()));
     await stopped;
   }
@@ -61,7 +72,7 @@ export class PgliteWireServer {
       socket.once('data', () => socket.end(errorResponse('53300', 'sorry, too many clients already'), () => socket.destroy()));
       return;
     }
-    const connection = new Connection(socket, this.db, this.session, () => this.connections.delete(connection));
+    const connection = new Connection(socket, this.db, this.session, this.verifier, () => this.connections.delete(connection));
     this.connections.add(connection);
   }
 }
@@ -75,13 +86,22 @@ const RUN_NOW = new Set(['S', 'Q', 'F', 'H']);
 const UNIT_END = new Set(['S', 'Q', 'F']);
 const SYNC = message('S', Buffer.alloc(0));
 const ROLLBACK = message('Q', Buffer.from('ROLLBACK\0'));
+/** The one role PGlite has; its password is the server's. */
+const USER = 'postgres';
+const SCRAM_MECHANISM = 'SCRAM-SHA-256';
+/** PostgreSQL's own limit for a startup packet; SCRAM messages are far smaller. */
+const MAX_SIGN_IN_FRAME_BYTES = 10_000;
 
 class Connection {
   private readonly received: Buffer[] = [];
   private receivedBytes = 0;
   /** Bytes the next frame needs before it can be cut: a header, or a whole message whose header has been read. */
   private needed = 4;
-  private startupDone = false;
+  /** startup: length-prefixed packets; auth: the SCRAM exchange; then PGlite's protocol. */
+  private phase: 'startup' | 'auth' | 'ready' = 'startup';
+  private user = '';
+  private startupPacket: Buffer = Buffer.alloc(0);
+  private scram?: ScramServerExchange;
   /** Messages of the unit being gathered, up to the next message in RUN_NOW. */
   private unit: Buffer[] = [];
   /** The connection's units, run one after another in arrival order. */
@@ -92,6 +112,7 @@ class Connection {
     private readonly socket: Socket,
     private readonly db: PGlite,
     private readonly session: SessionLock,
+    private readonly verifier: ScramVerifier,
     private readonly onDone: () => void,
   ) {
     socket.setNoDelay(true);
@@ -122,14 +143,15 @@ class Connection {
     const data = Buffer.concat(this.received, this.receivedBytes);
     let offset = 0;
     while (!this.closed) {
-      const headerBytes = this.startupDone ? 5 : 4;
+      const typed = this.phase !== 'startup';
+      const headerBytes = typed ? 5 : 4;
       if (data.length - offset < headerBytes) {
         this.needed = headerBytes;
         break;
       }
-      const frameBytes = this.startupDone ? 1 + data.readInt32BE(offset + 1) : data.readInt32BE(offset);
-      if (frameBytes < (this.startupDone ? 5 : 8)) {
-        this.socket.destroy(); // not the PostgreSQL protocol
+      const frameBytes = typed ? 1 + data.readInt32BE(offset + 1) : data.readInt32BE(offset);
+      if (frameBytes < (typed ? 5 : 8) || (this.phase !== 'ready' && frameBytes > MAX_SIGN_IN_FRAME_BYTES)) {
+        this.socket.destroy(); // not the PostgreSQL protocol, or a stranger sending more than signing in takes
         return;
       }
       if (data.length - offset < frameBytes) {
@@ -138,7 +160,8 @@ class Connection {
       }
       const frame = data.subarray(offset, offset + frameBytes);
       offset += frameBytes;
-      if (this.startupDone) this.onMessage(frame);
+      if (this.phase === 'ready') this.onMessage(frame);
+      else if (this.phase === 'auth') this.onAuthMessage(frame);
       else this.onStartupPacket(frame);
     }
     this.received.length = 0;
@@ -153,12 +176,56 @@ class Connection {
     } else if (code === CANCEL_REQUEST) {
       this.socket.end(); // a unit runs synchronously to its end inside PGlite, so there is nothing to cancel
     } else if (code >>> 16 === 3) {
-      // PGlite answers the startup packet itself (AuthenticationOk, ParameterStatus..., ReadyForQuery).
-      this.startupDone = true;
-      this.schedule(packet, true);
+      // Kept for PGlite, which answers it (AuthenticationOk, ParameterStatus..., ReadyForQuery) once the client has
+      // proved it knows the password.
+      this.startupPacket = packet;
+      this.user = startupParameters(packet).get('user') ?? '';
+      this.phase = 'auth';
+      this.socket.write(authentication(10, Buffer.from(`${SCRAM_MECHANISM}\0\0`)));
     } else {
       this.socket.destroy();
     }
+  }
+
+  /** SASLInitialResponse, then SASLResponse ('p' both): the SCRAM-SHA-256 exchange. */
+  private onAuthMessage(frame: Buffer): void {
+    const type = String.fromCharCode(frame[0]);
+    if (type === 'X') {
+      this.socket.end();
+      this.finish();
+      return;
+    }
+    if (type !== 'p') {
+      this.refuse('08P01', `expected a password message, got '${type}'`);
+      return;
+    }
+    try {
+      if (!this.scram) {
+        const body = frame.subarray(5);
+        const nameEnd = body.indexOf(0);
+        if (nameEnd < 0 || body.toString('utf8', 0, nameEnd) !== SCRAM_MECHANISM) throw new ScramError('unsupported SASL mechanism');
+        const length = body.readInt32BE(nameEnd + 1);
+        const clientFirst = length < 0 ? '' : body.toString('utf8', nameEnd + 5, nameEnd + 5 + length);
+        this.scram = new ScramServerExchange(this.verifier);
+        this.socket.write(authentication(11, Buffer.from(this.scram.start(clientFirst))));
+        return;
+      }
+      const serverFinal = this.scram.finish(frame.toString('utf8', 5));
+      // PostgreSQL answers an unknown role with the same error as a wrong password, after the same exchange.
+      if (this.user !== USER) throw new ScramError('unknown user');
+      this.socket.write(authentication(12, Buffer.from(serverFinal)));
+      this.phase = 'ready';
+      this.schedule(this.startupPacket, true);
+    } catch (error) {
+      if (!(error instanceof ScramError) && !(error instanceof RangeError)) throw error;
+      this.refuse('28P01', `password authentication failed for user "${this.user}"`);
+    }
+  }
+
+  /** As PostgreSQL does: a FATAL error, then the connection closes. */
+  private refuse(code: string, text: string): void {
+    this.socket.end(errorResponse(code, text), () => this.socket.destroy());
+    this.finish();
   }
 
   private onMessage(frame: Buffer): void {
@@ -181,7 +248,7 @@ class Connection {
         if (this.closed) return;
         await this.session.acquire(this);
         // Closed while waiting: the clean-up queued behind this step gives the session back.
-        if (this.closed) return;
+        if (!this.open) return;
         const onRawData = (data: Uint8Array) => {
           // PGlite hands out views of its own memory, reused by the next call: copy before queueing the write.
           if (!this.socket.destroyed) this.socket.write(Buffer.from(data));
@@ -242,6 +309,21 @@ class SessionLock {
     this.owner = next?.connection ?? null;
     next?.resume();
   }
+}
+
+/** The startup packet's parameters (user, database, ...): NUL-terminated name/value pairs after length and version. */
+function startupParameters(packet: Buffer): Map<string, string> {
+  const parts = packet.toString('utf8', 8).split('\0');
+  const parameters = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) parameters.set(parts[i], parts[i + 1]);
+  return parameters;
+}
+
+/** An Authentication message: 10 SASL (mechanisms), 11 SASLContinue, 12 SASLFinal. */
+function authentication(kind: number, data: Buffer): Buffer {
+  const code = Buffer.alloc(4);
+  code.writeInt32BE(kind);
+  return message('R', Buffer.concat([code, data]));
 }
 
 function message(type: string, body: Buffer): Buffer {

@@ -14,7 +14,7 @@ export class RateLimitRepository {
 
   /** Counts one hit in the bucket's current fixed window (database clock, so all instances agree) and answers the total. */
   async hit(bucket: string, windowSeconds: number): Promise<WindowCount> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ hits: number; reset_in: number }[]>(
       `WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM now()) / $2) * $2) AS start)
        INSERT INTO rate_limit_hits (bucket, window_start, hits) SELECT $1, w.start, 1 FROM w
        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_hits.hits + 1

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, constants, type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -257,6 +257,12 @@ export class LocalStorage extends ObjectStorage {
     const temp = await this.tempFile();
     await writeNewFile(temp, Buffer.isBuffer(body) ? [body] : (body as AsyncIterable<Buffer>));
     await this.moveIntoPlace(temp, key);
+  }
+
+  /** The objects folder exists (made on first use) and this process may read and write it. */
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, constants.R_OK | constants.W_OK | constants.X_OK);
   }
 
   async delete(key: string): Promise<void> {

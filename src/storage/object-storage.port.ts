@@ -59,6 +59,9 @@ export abstract class ObjectStorage {
 
   /** Deletes the object; deleting a missing object is not an error. */
   abstract delete(key: string): Promise<void>;
+
+  /** A cheap probe for readiness checks: resolves when the store answers and can be used, rejects saying why not. */
+  abstract ping(): Promise<void>;
 }
 
 /** Thrown by adapters for a missing object, so callers can answer 404 / reject a capture without knowing the store. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory.js';
+import { type AppOptions, createApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { DatabaseConnection } from '../../src/database/database-connection.js';
@@ -20,8 +20,11 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** Boots the whole application, as main.ts does, on a fresh database of its own. */
-export async function startTestApp(env: Record<string, string> = {}, shared?: DatabaseConnection): Promise<TestApp> {
+/**
+ * Boots the whole application, as main.ts does, on a fresh database of its own. `options.logDestination` receives
+ * the JSON log lines (set LOG_LEVEL in `env` too; the default here is silent).
+ */
+export async function startTestApp(env: Record<string, string> = {}, shared?: DatabaseConnection, options: AppOptions = {}): Promise<TestApp> {
   // A shared database stands for several instances of the service on one database; its owner closes it.
   const database = shared ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'mkt-test-'));
@@ -33,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Da
     ...env,
     DATABASE_URL: database.kind === 'postgres' ? database.url : '',
   });
-  const app = await createApp(config, database);
+  const app = await createApp(config, database, options);
   const dataSource = app.get(DataSource);
   return {
     app,

@@ -31,7 +31,8 @@ export class ApiKeyResponse {
   revokedAt: Date | null;
 
   static from(key: ApiKeyEntity): ApiKeyResponse {
-    return { id: key.id, name: key.name, prefix: key.prefix, createdAt: key.createdAt, lastUsedAt: key.lastUsedAt, revokedAt: key.revokedAt };
+    const { id, name, prefix, createdAt, lastUsedAt, revokedAt } = key;
+    return Object.assign(new ApiKeyResponse(), { id, name, prefix, createdAt, lastUsedAt, revokedAt });
   }
 }
 

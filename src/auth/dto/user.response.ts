@@ -19,7 +19,8 @@ export class UserResponse {
   createdAt: Date;
 
   static from(user: UserEntity): UserResponse {
-    return { id: user.id, email: user.email, role: user.role, walletAddress: user.walletAddress, createdAt: user.createdAt };
+    const { id, email, role, walletAddress, createdAt } = user;
+    return Object.assign(new UserResponse(), { id, email, role, walletAddress, createdAt });
   }
 }
 

@@ -7,7 +7,8 @@ import type { AuthUser } from '../auth-user.js';
 @Injectable()
 export class AuthenticatedGuard extends AuthGuard(['jwt', 'api-key']) {
   override handleRequest<T = AuthUser>(error: unknown, user: T | false | null): T {
-    if (error) throw error;
+    // Passport hands over what a strategy threw (always an Error here); no user is answered below.
+    if (error instanceof Error) throw error;
     if (!user) {
       throw new AuthException(
         AuthErrorCode.UNAUTHENTICATED,

@@ -11,7 +11,8 @@ import type { AuthUser } from '../auth-user.js';
 @Injectable()
 export class OptionalAuthGuard extends AuthGuard(['jwt', 'api-key']) {
   override handleRequest<T = AuthUser>(error: unknown, user: T | false | null, _info: unknown, context: ExecutionContext): T {
-    if (error) throw error;
+    // Passport hands over what a strategy threw (always an Error here); no user is answered below.
+    if (error instanceof Error) throw error;
     if (user) return user;
     const request = context.switchToHttp().getRequest<Request>();
     if (request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined) {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { ApiKeyCreatedResponse, ApiKeyResponse } from '../dto/api-key.dto.js';
-import type { ApiKeyEntity } from '../entities/api-key.entity.js';
+import { ApiKeyEntity } from '../entities/api-key.entity.js';
 import { ApiKeyRepository } from '../repositories/api-key.repository.js';
 import { AuthService } from './auth.service.js';
 
@@ -23,7 +23,7 @@ export class ApiKeyService {
 
   async create(owner: AuthUser, name: string | undefined): Promise<ApiKeyCreatedResponse> {
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const entity: ApiKeyEntity = {
+    const entity = Object.assign(new ApiKeyEntity(), {
       id: randomUUID(),
       userId: owner.id,
       name: name ?? 'API key',
@@ -32,9 +32,9 @@ export class ApiKeyService {
       lastUsedAt: null,
       revokedAt: null,
       createdAt: new Date(),
-    };
+    });
     await this.keys.insert(entity);
-    return { ...ApiKeyResponse.from(entity), key };
+    return Object.assign(new ApiKeyCreatedResponse(), ApiKeyResponse.from(entity), { key });
   }
 
   async list(owner: AuthUser): Promise<ApiKeyResponse[]> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../common/uuid.js';
 import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { AuthTokenResponse, UserResponse } from '../dto/user.response.js';
@@ -38,8 +39,12 @@ export class AuthService {
     return UserResponse.from(user);
   }
 
-  /** The principal for a verified token's subject, or null when the account is gone. */
-  async principalFor(userId: string, via: AuthUser['via']): Promise<AuthUser | null> {
+  /**
+   * The principal for a verified token's subject, or null when the account is gone. A subject that is not a uuid
+   * (a token signed with our secret by something else) names no account: null, not a failed query.
+   */
+  async principalFor(userId: unknown, via: AuthUser['via']): Promise<AuthUser | null> {
+    if (!isUuid(userId)) return null;
     const user = await this.users.findById(userId);
     return user ? { id: user.id, role: user.role, email: user.email, walletAddress: user.walletAddress, via } : null;
   }
@@ -52,6 +57,6 @@ export class AuthService {
 
   session(user: UserEntity): AuthTokenResponse {
     const { accessToken, expiresIn } = this.tokens.issue(user);
-    return { accessToken, tokenType: 'Bearer', expiresIn, user: UserResponse.from(user) };
+    return Object.assign(new AuthTokenResponse(), { accessToken, tokenType: 'Bearer' as const, expiresIn, user: UserResponse.from(user) });
   }
 }

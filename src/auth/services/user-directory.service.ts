@@ -42,6 +42,6 @@ export class UserDirectoryService {
   async list(query: ListUsersQuery): Promise<UserPageResponse> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.users.listPage(query.limit + 1, after), query.limit);
-    return { items: items.map((user) => UserResponse.from(user)), nextCursor };
+    return Object.assign(new UserPageResponse(), { items: items.map((user) => UserResponse.from(user)), nextCursor });
   }
 }

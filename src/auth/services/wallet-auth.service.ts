@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import type { AuthTokenResponse } from '../dto/user.response.js';
-import type { WalletChallengeResponse, WalletVerifyDto } from '../dto/wallet.dto.js';
+import { WalletChallengeResponse, type WalletVerifyDto } from '../dto/wallet.dto.js';
+import { WalletChallengeEntity } from '../entities/wallet-challenge.entity.js';
 import { WalletChallengeRepository } from '../repositories/wallet-challenge.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import { Role } from '../role.js';
@@ -28,8 +29,9 @@ export class WalletAuthService {
     const nonce = randomBytes(24).toString('base64url');
     const uri = this.config.publicUrl;
     const message = buildSignInMessage({ domain: new URL(uri).host, address, uri, nonce, issuedAt, expiresAt });
-    await this.challenges.insert({ id: randomUUID(), address, nonce, message, expiresAt, consumedAt: null, createdAt: issuedAt });
-    return { message, nonce, expiresAt };
+    const challenge = { id: randomUUID(), address, nonce, message, expiresAt, consumedAt: null, createdAt: issuedAt };
+    await this.challenges.insert(Object.assign(new WalletChallengeEntity(), challenge));
+    return Object.assign(new WalletChallengeResponse(), { message, nonce, expiresAt });
   }
 
   async verify(dto: WalletVerifyDto): Promise<AuthTokenResponse> {

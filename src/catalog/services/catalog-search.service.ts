@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { cursorValues } from '../../common/keyset-cursor.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { summaryOf } from '../dataset-views.js';
 import type { DatasetSearchPage } from '../dto/dataset.response.js';
@@ -73,7 +74,8 @@ export function decodeSearchCursor(cursor: string, sort: SearchSort): { value: s
   }
   if (parsed[0] !== sort) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, `cursor belongs to sort=${String(parsed[0])}, not ${sort}`);
   const value = parsed[1];
-  const valid = sort === 'newest' ? !Number.isNaN(Date.parse(value)) : sort === 'relevance' ? /^-?[\d.e+-]+$/i.test(value) : /^\d+$/.test(value);
+  const valid =
+    sort === 'newest' ? cursorValues.isTimestamp(value) : sort === 'relevance' ? cursorValues.isReal(value) : cursorValues.isBigint(value);
   if (!valid) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'cursor is not one this API handed out');
   return { value, id: parsed[2] };
 }

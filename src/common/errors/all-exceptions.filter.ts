@@ -42,7 +42,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainException) {
-      return errorBody(exception.status, exception.code, exception.message);
+      // instanceof on the generic class gives DomainException<any>
+      const { status, code, message, details } = exception as DomainException;
+      return errorBody(status, code, message, details);
     }
     if (exception instanceof HttpException && isBodyParserError(exception.cause)) {
       return exception.cause.type === 'entity.too.large'

@@ -4,6 +4,7 @@ import { DomainException } from './domain.exception.js';
 export enum CommonErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   MALFORMED_BODY = 'MALFORMED_BODY',
+  BODY_TOO_DEEP = 'BODY_TOO_DEEP',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   NOT_FOUND = 'NOT_FOUND',
   RATE_LIMITED = 'RATE_LIMITED',
@@ -15,6 +16,7 @@ export enum CommonErrorCode {
 const STATUS: Record<CommonErrorCode, HttpStatus> = {
   [CommonErrorCode.VALIDATION_FAILED]: HttpStatus.BAD_REQUEST,
   [CommonErrorCode.MALFORMED_BODY]: HttpStatus.BAD_REQUEST,
+  [CommonErrorCode.BODY_TOO_DEEP]: HttpStatus.BAD_REQUEST,
   [CommonErrorCode.PAYLOAD_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
   [CommonErrorCode.NOT_FOUND]: HttpStatus.NOT_FOUND,
   [CommonErrorCode.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,

@@ -2,13 +2,15 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * Base of every module's typed exception: a stable machine-readable code, a human message and the HTTP status
- * the global filter answers with. Each module subclasses it with its own code enum and status table.
+ * the global filter answers with. Each module subclasses it with its own code enum and status table. `details`, when
+ * given, is added to the error body as it is (e.g. the state of each part a readiness check looked at).
  */
 export abstract class DomainException<Code extends string = string> extends Error {
   protected constructor(
     readonly code: Code,
     message: string,
     readonly status: HttpStatus,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

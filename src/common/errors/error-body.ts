@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The one error shape of the API. */
 export class ErrorBody {
@@ -14,10 +14,19 @@ export class ErrorBody {
 
   @ApiProperty({ example: 'email must be an email' })
   message: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'More about the error, where a route documents it' })
+  details?: Record<string, unknown>;
 }
 
-export function errorBody(statusCode: number, code: string, message: string): ErrorBody {
-  return { statusCode, error: statusText(statusCode), code, message };
+export function errorBody(statusCode: number, code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  const body = new ErrorBody();
+  body.statusCode = statusCode;
+  body.error = statusText(statusCode);
+  body.code = code;
+  body.message = message;
+  if (details !== undefined) body.details = details;
+  return body;
 }
 
 function statusText(status: number): string {

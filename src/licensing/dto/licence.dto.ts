@@ -100,6 +100,7 @@ export class LicenceTemplateResponse {
   text: string;
 
   static from(template: LicenceTemplateEntity): LicenceTemplateResponse {
-    return { id: template.id, slug: template.slug, name: template.name, terms: template.terms, text: template.fullText };
+    const { id, slug, name, terms } = template;
+    return Object.assign(new LicenceTemplateResponse(), { id, slug, name, terms, text: template.fullText });
   }
 }

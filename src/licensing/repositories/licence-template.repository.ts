@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { LicenceTemplateEntity } from '../entities/licence-template.entity.js';
 
 @Injectable()
 export class LicenceTemplateRepository {
   constructor(@InjectRepository(LicenceTemplateEntity) private readonly templates: Repository<LicenceTemplateEntity>) {}
 
-  // TypeORM's deep-partial type does not see through the JSON terms column; the row is complete.
   async insert(template: LicenceTemplateEntity): Promise<void> {
     await this.templates.insert(template);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { type CreateLicenceTemplateDto, LicenceTemplateResponse } from '../dto/licence.dto.js';
+import { LicenceTemplateEntity } from '../entities/licence-template.entity.js';
 import { type LicenceTerms, wideningsOf } from '../licence-terms.js';
 import { LicensingErrorCode, LicensingException } from '../licensing.exception.js';
 import { LicenceTemplateRepository } from '../repositories/licence-template.repository.js';
@@ -26,7 +27,7 @@ export class LicenceTemplateService {
 
   async create(dto: CreateLicenceTemplateDto): Promise<LicenceTemplateResponse> {
     const now = new Date();
-    const template = {
+    const template = Object.assign(new LicenceTemplateEntity(), {
       id: randomUUID(),
       slug: dto.slug,
       name: dto.name,
@@ -35,7 +36,7 @@ export class LicenceTemplateService {
       active: true,
       createdAt: now,
       updatedAt: now,
-    };
+    });
     try {
       await this.templates.insert(template);
     } catch (error) {
