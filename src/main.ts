@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { closeOnSignal, runEntryPoint } from './common/shutdown.js';
+import { loadConfig } from './config/load-config.js';
 import { openDatabase } from './database/database-connection.js';
 
 async function bootstrap(): Promise<void> {
@@ -15,20 +16,13 @@ async function bootstrap(): Promise<void> {
     }),
   );
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(JSON.stringify({ level: 'info', msg: `received ${signal}, shutting down` }));
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  closeOnSignal(
+    (msg) => {
+      console.log(JSON.stringify({ level: 'info', msg }));
+    },
+    app,
+    database,
+  );
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runEntryPoint(bootstrap);

@@ -1,5 +1,5 @@
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
-import { type PublishedDataset, auth, orderWhen, publishDataset, runJobNow, signUp, startStripeTestApp } from './support/checkout.js';
+import { type PublishedDataset, auth, orderWhen, publishDataset, signUp, startStripeTestApp, sweepExpiredOrdersNow } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
 import type { TestApp } from './support/test-app.js';
 
@@ -180,7 +180,7 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     // The order expires, then the payment completes late: honoured.
     const late = await cardOrder(buyer);
     await t.sql(`UPDATE orders SET expires_at = now() WHERE id = $1`, [late.id]);
-    await runJobNow(t, `checkout.expire-order:${late.id}`);
+    await sweepExpiredOrdersNow(t);
     await orderWhen(t, buyer, late.id, (o) => o.status === 'expired');
     expect((await deliver(sessionEvent('checkout.session.completed', late).payload).expect(200)).body.outcome).toBe('paid');
     await t.http().get(`/v1/orders/${late.id}/downloads`).set(auth(buyer)).expect(200);

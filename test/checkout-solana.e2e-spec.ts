@@ -4,7 +4,7 @@ import { encodeURL, parseURL } from '@solana/pay';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
 import { RefundService } from '../src/checkout/services/refund.service.js';
-import { type PublishedDataset, auth, fundOtherMint, logIn, orderWhen, publishDataset, runJobNow, signUp } from './support/checkout.js';
+import { type PublishedDataset, auth, fundOtherMint, logIn, orderWhen, publishDataset, signUp, sweepExpiredOrdersNow } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const PRICE_CENTS = 1999;
@@ -325,7 +325,7 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   it('expires an unpaid order when its time is up, and honours a payment that arrives late', async () => {
     const slow = await order(buyer);
     await t.sql(`UPDATE orders SET expires_at = now() WHERE id = $1`, [slow.id]);
-    await runJobNow(t, `checkout.expire-order:${slow.id}`);
+    await sweepExpiredOrdersNow(t);
     const expired = await orderWhen(t, buyer, slow.id, (o) => o.status === 'expired');
     expect(expired.statusReason).toBe('not paid within 30 minutes');
     await t.http().get(`/v1/orders/${slow.id}/downloads`).set(auth(buyer)).expect(409);

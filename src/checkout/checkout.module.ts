@@ -2,9 +2,11 @@ import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { RevenueModule } from '../revenue/revenue.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { CHECKOUT_QUEUES } from './checkout.jobs.js';
 import { AdminOrderListController } from './controllers/admin-order-list.controller.js';
 import { AdminOrdersController } from './controllers/admin-orders.controller.js';
 import { MyOrdersController } from './controllers/my-orders.controller.js';
@@ -44,7 +46,7 @@ export const CHECKOUT_CONTROLLERS = [
   PlatformKeysController,
 ];
 
-/** Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage, jobs and CatalogSalesService come from outside. */
+/** Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage, JobsService and CatalogSalesService come from outside. */
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
   OrderRepository,
@@ -67,7 +69,15 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
  * money movement is a row of `payments`, which the revenue module builds on.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(CHECKOUT_ENTITIES), AuthModule, CatalogModule, RevenueModule, OrganisationsModule, StripeModule],
+  imports: [
+    TypeOrmModule.forFeature(CHECKOUT_ENTITIES),
+    AuthModule,
+    CatalogModule,
+    RevenueModule,
+    OrganisationsModule,
+    StripeModule,
+    JobsModule.forFeature(CHECKOUT_QUEUES),
+  ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
 })

@@ -10,6 +10,7 @@ import {
 } from '@solana-program/token';
 import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
 import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
+import { CheckoutJobsService } from '../../src/checkout/services/checkout-jobs.service.js';
 import { settled, uploadCapture } from './captures.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
 import type { FakeStripe } from './fake-stripe.js';
@@ -119,13 +120,9 @@ export async function orderWhen(
   }
 }
 
-/** Runs a queued job now instead of at its time (the clock cannot be moved for the worker). */
-export async function runJobNow(t: TestApp, dedupeKey: string): Promise<void> {
-  const rows = await t.sql(
-    `WITH due AS (UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued' RETURNING id) SELECT * FROM due`,
-    [dedupeKey],
-  );
-  if (rows.length !== 1) throw new Error(`no queued job ${dedupeKey}`);
+/** Runs the order expiry sweep now instead of at its next scheduled slot. */
+export async function sweepExpiredOrdersNow(t: TestApp): Promise<void> {
+  await t.app.get(CheckoutJobsService).expireDueOrders();
 }
 
 type Execute = (instructions: readonly Instruction[], feePayer?: TransactionSigner) => Promise<LedgerReceipt>;

@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import { refundQueue } from '../checkout.jobs.js';
 import type { OrderEntity, PaymentCurrency, PaymentMethod } from '../entities/order.entity.js';
 import { type LicenceCertificate, PlatformSigner } from '../licence-certificate.js';
 import { type OrderEvent, nextOrderState } from '../order-state-machine.js';
@@ -55,7 +56,7 @@ export class OrderSettlementService {
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
     private readonly entitlements: EntitlementRepository,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -162,7 +163,7 @@ export class OrderSettlementService {
       return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now } };
     }
     await this.orders.update(order.id, { ...paymentFacts, status: decision.to, statusReason: reason, closedAt: now }, manager);
-    await this.jobs.enqueue('checkout.refund', { orderId: order.id }, { dedupeKey: `checkout.refund:${order.id}`, maxAttempts: 10 }, manager);
+    await this.jobs.send(manager, refundQueue, { orderId: order.id }, { key: `checkout.refund:${order.id}` });
     return { outcome: 'refunding', order: { ...order, status: decision.to, statusReason: reason }, reason };
   }
 
@@ -171,9 +172,9 @@ export class OrderSettlementService {
     return this.move(orderId, 'payment-failed', { statusReason: reason, closedAt: new Date() }, manager);
   }
 
-  /** The order's time is up: a pending order expires. */
-  expire(orderId: string, reason: string): Promise<OrderEntity> {
-    return this.transaction((manager) => this.move(orderId, 'expire', { statusReason: reason, closedAt: new Date() }, manager));
+  /** The order's time is up: a pending order expires, in the caller's transaction (the expiry sweep's). */
+  expire(manager: EntityManager, orderId: string, reason: string): Promise<OrderEntity> {
+    return this.move(orderId, 'expire', { statusReason: reason, closedAt: new Date() }, manager);
   }
 
   /** The buyer was handed the files: paid -> fulfilled. Refuses when the order is not (or no longer) paid. */
@@ -193,7 +194,7 @@ export class OrderSettlementService {
       );
       await this.entitlements.revokeForOrder(orderId, reason, manager);
       await this.revenue.recordRefund(manager, { orderId, reference: `refund-requested:${orderId}` });
-      await this.jobs.enqueue('checkout.refund', { orderId }, { dedupeKey: `checkout.refund:${orderId}`, maxAttempts: 10 }, manager);
+      await this.jobs.send(manager, refundQueue, { orderId }, { key: `checkout.refund:${orderId}` });
       return order;
     });
   }

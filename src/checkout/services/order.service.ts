@@ -7,10 +7,11 @@ import { Role } from '../../auth/role.js';
 import type { SaleableVersion } from '../../catalog/dto/saleable-version.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { canManage } from '../../organisations/organisation-role.js';
 import { type OrganisationRef, OrganisationService } from '../../organisations/services/organisation.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import { watchSolanaQueue } from '../checkout.jobs.js';
 import type { ConfirmSolanaDto, CreateOrderDto } from '../dto/create-order.dto.js';
 import type { OrderResponse } from '../dto/order.response.js';
 import type { OrderEntity } from '../entities/order.entity.js';
@@ -32,7 +33,7 @@ export class OrderService {
     private readonly stripe: StripeGateway,
     private readonly solanaPay: SolanaPayService,
     private readonly presenter: OrderPresenterService,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -73,22 +74,12 @@ export class OrderService {
       order.solanaMint = request.splToken;
       order.solanaUrl = request.url;
     }
+    // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt.
     await this.dataSource.transaction(async (manager) => {
       await this.orders.insert(order, manager);
-      const ttlSeconds = this.config.ORDER_TTL_MINUTES * 60;
-      await this.jobs.enqueue(
-        'checkout.expire-order',
-        { orderId: order.id },
-        { dedupeKey: `checkout.expire-order:${order.id}`, delaySeconds: ttlSeconds },
-        manager,
-      );
       if (order.paymentMethod === 'solana') {
-        await this.jobs.enqueue(
-          'checkout.watch-solana',
-          { orderId: order.id, check: 1 },
-          { dedupeKey: `checkout.watch-solana:${order.id}:1`, delaySeconds: FIRST_WATCH_DELAY_SECONDS },
-          manager,
-        );
+        const key = `checkout.watch-solana:${order.id}:1`;
+        await this.jobs.send(manager, watchSolanaQueue, { orderId: order.id, check: 1 }, { key, delaySeconds: FIRST_WATCH_DELAY_SECONDS });
       }
     });
     return this.presenter.present(order);

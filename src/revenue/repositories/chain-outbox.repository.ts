@@ -30,7 +30,7 @@ export class ChainOutboxRepository {
    * attempt. A worker that dies leaves a lease that simply runs out.
    */
   async lease(table: ChainOutboxTable, id: string, seconds: number): Promise<LeasedOutboxRow | null> {
-    const [row] = await this.dataSource.query(
+    const rows: LeasedOutboxRow[] = await this.dataSource.query(
       `WITH leased AS (
          UPDATE ${table} SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
          WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
@@ -38,7 +38,7 @@ export class ChainOutboxRepository {
        SELECT * FROM leased`,
       [id, seconds],
     );
-    return row ?? null;
+    return rows.at(0) ?? null;
   }
 
   async release(table: ChainOutboxTable, id: string): Promise<void> {
@@ -52,11 +52,11 @@ export class ChainOutboxRepository {
 
   /** Whether a send started less than `seconds` ago, by the database's clock. */
   async sentWithin(table: ChainOutboxTable, id: string, seconds: number): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`, [
-      id,
-      seconds,
-    ]);
-    return row?.recent === true;
+    const rows: { recent: boolean | null }[] = await this.dataSource.query(
+      `SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`,
+      [id, seconds],
+    );
+    return rows.at(0)?.recent === true;
   }
 
   async recordFailure(table: ChainOutboxTable, id: string, error: string): Promise<void> {
@@ -78,7 +78,7 @@ export class ChainOutboxRepository {
   }
 
   async isConfirmed(table: ChainOutboxTable, id: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT status FROM ${table} WHERE id = $1`, [id]);
-    return row?.status === 'confirmed';
+    const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM ${table} WHERE id = $1`, [id]);
+    return rows.at(0)?.status === 'confirmed';
   }
 }
