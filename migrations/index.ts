@@ -15,6 +15,7 @@ import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransfer
 import { OrdersTimeIndex1764806400500 } from './1764806400500-OrdersTimeIndex.js';
 import { MoveJobsToPgBoss1764892800000 } from './1764892800000-MoveJobsToPgBoss.js';
 import { ExpirySweepIndexes1764892800001 } from './1764892800001-ExpirySweepIndexes.js';
+import { OutboxLeaseTokens1764892800002 } from './1764892800002-OutboxLeaseTokens.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   OrdersTimeIndex1764806400500,
   MoveJobsToPgBoss1764892800000,
   ExpirySweepIndexes1764892800001,
+  OutboxLeaseTokens1764892800002,
 ];

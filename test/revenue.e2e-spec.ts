@@ -12,6 +12,7 @@ import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { hashFromHex, proofFromHex, verifyMerkleProof } from '../src/provenance/merkle-tree.js';
 import { parseMemoRecord } from '../src/provenance/memo-record.js';
 import type { PayoutRunResponse } from '../src/revenue/dto/payout-run.response.js';
+import { ChainOutboxRepository } from '../src/revenue/repositories/chain-outbox.repository.js';
 import type { EarningResponse, SplitProofResponse, SplitResponse } from '../src/revenue/dto/split.response.js';
 import { RevenueService, type SaleFacts } from '../src/revenue/services/revenue.service.js';
 import { StripeGateway } from '../src/stripe/stripe-gateway.port.js';
@@ -202,6 +203,33 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
         expect(earning.paidOut).toBe(false);
       }
     }
+  });
+
+  it('lets one sender at a time hold an outbox row, and another take it within seconds of the first one dying', async () => {
+    const outbox = t.app.get(ChainOutboxRepository);
+    const lease = (token: string) => outbox.lease('revenue_splits', splitIds.card, token, 30);
+    await splitWhenRecorded(orders.card);
+    // Pending again for a moment, as if its transaction had not been sent: a row for senders to lease.
+    await t.sql(`UPDATE revenue_splits SET status = 'pending' WHERE id = $1`, [splitIds.card]);
+    const [first, second] = [randomUUID(), randomUUID()];
+    expect(await lease(first)).toMatchObject({ id: splitIds.card });
+    expect(await lease(second)).toBeNull();
+    expect(await outbox.renewLease('revenue_splits', splitIds.card, first, 30)).toBe(true);
+    // The first sender dies: nobody renews its lease, which runs out (the clock moves on), and the second takes the row.
+    await t.sql(`UPDATE revenue_splits SET lease_until = now() - interval '1 second' WHERE id = $1`, [splitIds.card]);
+    expect(await lease(second)).toMatchObject({ id: splitIds.card });
+    // Had the first one only stalled, it could no longer send, renew or release.
+    expect(await outbox.markSending('revenue_splits', splitIds.card, first)).toBe(false);
+    expect(await outbox.renewLease('revenue_splits', splitIds.card, first, 30)).toBe(false);
+    await outbox.release('revenue_splits', splitIds.card, first);
+    expect(await lease(randomUUID())).toBeNull();
+    expect(await outbox.markSending('revenue_splits', splitIds.card, second)).toBe(true);
+    await outbox.release('revenue_splits', splitIds.card, second);
+    const [row] = await t.sql<{ lease_until: Date | null; lease_token: string | null }>(
+      `WITH confirmed AS (UPDATE revenue_splits SET status = 'confirmed' WHERE id = $1 RETURNING lease_until, lease_token) SELECT * FROM confirmed`,
+      [splitIds.card],
+    );
+    expect(row).toEqual({ lease_until: null, lease_token: null });
   });
 
   it('checks a proof with the standalone verifier script against the memo served by the API', async () => {
