@@ -409,12 +409,17 @@ describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () 
     // The app migrates (staging the jobs), starts pg-boss and sends them.
     t = await startTestApp({}, database);
     const app = t;
-    const anchorStates = () =>
-      app.sql<{ dataset_id: string; status: string }>(
-        `SELECT dataset_id, status FROM provenance_anchors WHERE dataset_id = ANY($1) ORDER BY dataset_id`,
+    const done = async () => {
+      const [anchors] = await app.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM provenance_anchors WHERE status = 'confirmed' AND dataset_id = ANY($1)`,
         [[queued, running]],
       );
-    await waitFor(async () => ((await anchorStates()).every((anchor) => anchor.status === 'confirmed') ? true : undefined), 'both anchors');
+      const [jobs] = await app.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'provenance.anchor' AND state = 'completed'`,
+      );
+      return anchors.n === 2 && jobs.n === 2 ? true : undefined;
+    };
+    await waitFor(done, 'both anchors to be recorded and their jobs completed');
 
     expect(await t.sql(`SELECT * FROM jobs_carried_over`)).toEqual([]);
     const jobs = await t.sql<{ name: string; singleton_key: string; state: string; retry_limit: number }>(

@@ -9,12 +9,12 @@ import { type DeclaredQueue, JobRegistry, JobSetupError } from './job-registry.j
 import { poolDatabase, transactionDatabase } from './pg-boss-database.js';
 
 /** pg-boss's schema in the app's database. */
-export const JOBS_SCHEMA = 'pgboss';
+const JOBS_SCHEMA = 'pgboss';
 /**
  * A running job whose worker has not touched it for this long is taken for dead and retried (pg-boss's minimum). With
  * supervision every SUPERVISE_SECONDS, a dead worker's job runs again within about 15 seconds plus its retry delay.
  */
-export const JOB_HEARTBEAT_SECONDS = 10;
+const JOB_HEARTBEAT_SECONDS = 10;
 /** How often a worker touches its running jobs: three tries before JOB_HEARTBEAT_SECONDS runs out. */
 const HEARTBEAT_REFRESH_SECONDS = 3;
 /** How often a working instance fails the jobs of dead workers (and over-long ones) so that they are retried. */
@@ -132,10 +132,9 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    const boss = this.boss;
+    // Running jobs may still send (a next look, a refund) while they finish. The pool is TypeORM's, closed after this.
+    await this.boss?.stop({ graceful: true, timeout: STOP_GRACE_MS, close: false });
     this.boss = undefined;
-    // The pool is TypeORM's, closed with the data source after this.
-    await boss?.stop({ graceful: true, timeout: STOP_GRACE_MS, close: false });
   }
 
   private async sendTo(queue: JobQueue<object>, payload: object, options: SendOptions, db?: Db): Promise<void> {

@@ -109,7 +109,7 @@ export async function orderWhen(
   token: string,
   id: string,
   done: (order: Record<string, any>) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
