@@ -105,6 +105,7 @@ describe('jobs on pg-boss (e2e)', () => {
   let dataDir: string;
   const modules: TestingModule[] = [];
 
+  /** A module on the suite's database (the embedded one has 12 connections: a module that failed to start is closed at once). */
   const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[]) => {
     const config = loadConfig({
       LOG_LEVEL: 'silent',
@@ -117,12 +118,12 @@ describe('jobs on pg-boss (e2e)', () => {
       providers: [{ provide: INSTANCE, useValue: instance }, ...providers],
     }).compile();
     moduleRef.useLogger(false);
-    modules.push(moduleRef);
     return moduleRef;
   };
   /** An instance of a service with the two test queues, sharing the suite's database. */
   const startInstance = async (instance: string) => {
     const moduleRef = await compile(instance, [workQueue, failQueue], [TestJobHandlers]);
+    modules.push(moduleRef);
     await moduleRef.init();
     return moduleRef;
   };
@@ -160,16 +161,19 @@ describe('jobs on pg-boss (e2e)', () => {
     it('fails, naming the queue, when a declared queue has no handler', async () => {
       const moduleRef = await compile('unhandled', [lonely], []);
       await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" is declared but has no handler');
+      await moduleRef.close();
     });
 
     it('fails, naming the queue, when a queue has two handlers', async () => {
       const moduleRef = await compile('handled twice', [lonely], [LonelyHandler, SecondLonelyHandler]);
       await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" has two handlers');
+      await moduleRef.close();
     });
 
     it('fails, naming the queue, when a handler is registered for a queue nobody declared', async () => {
       const moduleRef = await compile('undeclared', [], [LonelyHandler]);
       await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" has a handler but is not declared');
+      await moduleRef.close();
     });
   });
 
@@ -282,7 +286,8 @@ describe('a worker process killed in the middle of a job (e2e, real processes)',
         return worker.output.join('').includes('marketplace worker running') ? true : undefined;
       },
       `worker ${name} to start`,
-      120_000,
+      // Booting the whole app from source takes a while on a busy machine, the more so on the embedded database.
+      240_000,
     );
     return child;
   };
@@ -351,7 +356,7 @@ describe('a worker process killed in the middle of a job (e2e, real processes)',
     // Worker B took the job over only once worker A was dead, not while A still held it.
     const takenOver = proxy.requests.find((seen) => seen.client === 'WORKER-B' && seen.method === 'GET');
     expect(takenOver?.at).toBeGreaterThan(killedAt);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () => {
