@@ -13,6 +13,9 @@ import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTab
 import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
 import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransferParts.js';
 import { OrdersTimeIndex1764806400500 } from './1764806400500-OrdersTimeIndex.js';
+import { MoveJobsToPgBoss1764892800000 } from './1764892800000-MoveJobsToPgBoss.js';
+import { ExpirySweepIndexes1764892800001 } from './1764892800001-ExpirySweepIndexes.js';
+import { OutboxLeaseTokens1764892800002 } from './1764892800002-OutboxLeaseTokens.js';
 import { PaymentMethodRequests1764892801000 } from './1764892801000-PaymentMethodRequests.js';
 import { RefundOutbox1764892801100 } from './1764892801100-RefundOutbox.js';
 import { LicensedFiles1764892801200 } from './1764892801200-LicensedFiles.js';
@@ -34,6 +37,9 @@ export const migrations = [
   CreateDatasetSearchEntries1764806400300,
   PayoutTransferParts1764806400400,
   OrdersTimeIndex1764806400500,
+  MoveJobsToPgBoss1764892800000,
+  ExpirySweepIndexes1764892800001,
+  OutboxLeaseTokens1764892800002,
   PaymentMethodRequests1764892801000,
   RefundOutbox1764892801100,
   LicensedFiles1764892801200,

@@ -70,7 +70,6 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, database: DatabaseConnection, options: AppOptions = {}): Promise<NestExpressApplication> {
   const httpLogger = createHttpLogger(config.LOG_LEVEL, options.logDestination);
   const module = AppModule.forRoot(config, database, httpLogger);
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest declares this options bag as a class and reads it as plain data
   const app = await NestFactory.create<NestExpressApplication>(module, { rawBody: true, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);

@@ -14,7 +14,6 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
-import { JobsModule } from './jobs/jobs.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ProvenanceModule } from './provenance/provenance.module.js';
@@ -33,7 +32,6 @@ export class AppModule {
         StorageModule.forRoot(config),
         AuthModule,
         HealthModule,
-        JobsModule,
         IngestionModule,
         LicensingModule,
         ChainModule.forRoot(chainSettings(config)),

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
+import { closeOnSignal, runEntryPoint } from './common/shutdown.js';
 import { prepareDataDir } from './config/data-dir.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { loadConfig } from './config/load-config.js';
 import { openDatabase } from './database/database-connection.js';
 
 async function bootstrap(): Promise<void> {
@@ -17,21 +18,13 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `marketplace listening on ${config.publicUrl} (Node.js ${process.version}, database: ${database.kind}${where}); API docs at ${config.publicUrl}/docs`,
   );
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`received ${signal}, shutting down`);
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  closeOnSignal(
+    (message) => {
+      logger.log(message);
+    },
+    app,
+    database,
+  );
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+runEntryPoint(bootstrap);

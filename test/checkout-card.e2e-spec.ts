@@ -12,8 +12,8 @@ import {
   deliverStripeEvent,
   orderWhen,
   publishDataset,
-  runJobNow,
   signUp,
+  sweepExpiredOrdersNow,
   startStripeTestApp,
 } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -230,7 +230,7 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     // The order expires, then the payment completes late: honoured.
     const late = await cardOrder(buyer);
     await t.sql(`UPDATE orders SET expires_at = now() WHERE id = $1`, [late.id]);
-    await runJobNow(t, `checkout.expire-order:${late.id}`);
+    await sweepExpiredOrdersNow(t);
     await orderWhen(t, buyer, late.id, (o) => o.status === 'expired');
     expect(outcomeOf(await deliver(sessionEvent('checkout.session.completed', late).payload).expect(200))).toBe('paid');
     await t.http().get(`/v1/orders/${late.id}/downloads`).set(auth(buyer)).expect(200);

@@ -23,8 +23,8 @@ import {
   publishDataset,
   publishEdit,
   readyCaptures,
-  runJobNow,
   signUp,
+  sweepExpiredOrdersNow,
 } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -420,7 +420,7 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   it('expires an unpaid order when its time is up, and honours a payment that arrives late', async () => {
     const slow = await order(buyer);
     await t.sql(`UPDATE orders SET expires_at = now() WHERE id = $1`, [slow.id]);
-    await runJobNow(t, `checkout.expire-order:${slow.id}`);
+    await sweepExpiredOrdersNow(t);
     const expired = await orderWhen(t, buyer, slow.id, (o) => o.status === 'expired');
     expect(expired.statusReason).toBe('not paid within 30 minutes');
     await t.http().get(`/v1/orders/${slow.id}/downloads`).set(auth(buyer)).expect(409);

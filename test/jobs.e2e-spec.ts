@@ -1,68 +1,446 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from '@jest/globals';
+import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getAddressDecoder } from '@solana/kit';
+import { DataSource } from 'typeorm';
+import { migrations } from '../migrations/index.js';
+import { MoveJobsToPgBoss1764892800000 } from '../migrations/1764892800000-MoveJobsToPgBoss.js';
+import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
+import { ConfigModule } from '../src/config/config.module.js';
+import { loadConfig } from '../src/config/load-config.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
-import { JobQueueService } from '../src/jobs/job-queue.service.js';
-import { JobWorkerService } from '../src/jobs/job-worker.service.js';
-import type { ClaimedJob } from '../src/jobs/job.types.js';
-import { createTestDatabase } from './support/test-database.js';
+import { dataSourceOptions } from '../src/database/data-source-options.js';
+import { DatabaseModule } from '../src/database/database.module.js';
+import { captureProcessQueue } from '../src/ingestion/ingestion.jobs.js';
+import { defineQueue, type JobFailure, type JobQueue } from '../src/jobs/job-queue.js';
+import { JobsModule } from '../src/jobs/jobs.module.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { formatMemoRecord } from '../src/provenance/memo-record.js';
+import { anchorJobKey } from '../src/provenance/provenance.jobs.js';
+import { settled, sha256, uploadCapture } from './support/captures.js';
+import { csvTelemetry } from './support/fixtures.js';
+import { startS3Proxy, type S3Proxy } from './support/s3-proxy.js';
+import { startS3rver, type TestS3 } from './support/s3rver.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { createTestDatabase } from './support/test-database.js';
+import { waitFor } from './support/wait-for.js';
 
-describe('job queue shared by several instances (e2e)', () => {
+interface Payload {
+  id: string;
+}
+
+const workQueue = defineQueue<Payload>('test.work', {
+  dedupe: true,
+  attempts: 1,
+  retryDelaySeconds: 1,
+  maxRetryDelaySeconds: 1,
+  expireInSeconds: 60,
+});
+const failQueue = defineQueue<Payload>('test.fail', {
+  dedupe: true,
+  attempts: 3,
+  retryDelaySeconds: 1,
+  maxRetryDelaySeconds: 8,
+  expireInSeconds: 60,
+});
+
+interface Run {
+  instance: string;
+  id: string;
+  attempt: number;
+  at: number;
+}
+const runs: Run[] = [];
+const failures: (JobFailure<Payload> & { instance: string })[] = [];
+
+const INSTANCE = Symbol('instance name');
+
+/** Stand-in handlers: `test.work` jobs take a moment and succeed, `test.fail` jobs always throw. */
+@Injectable()
+class TestJobHandlers implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobsService,
+    @Inject(INSTANCE) private readonly instance: string,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.handle(workQueue, {
+      run: async (job) => {
+        runs.push({ instance: this.instance, id: job.payload.id, attempt: job.attempt, at: Date.now() });
+        // Long enough that one instance cannot drain the queue before the other has asked for jobs.
+        await sleep(200);
+      },
+      onFailed: () => Promise.resolve(),
+    });
+    this.jobs.handle(failQueue, {
+      run: (job) => {
+        runs.push({ instance: this.instance, id: job.payload.id, attempt: job.attempt, at: Date.now() });
+        return Promise.reject(new Error(`boom ${job.attempt}`));
+      },
+      onFailed: (failure) => {
+        failures.push({ instance: this.instance, ...failure });
+        return Promise.resolve();
+      },
+    });
+  }
+}
+
+/** The jobs of one queue in pg-boss, by state. */
+const statesOf = async (dataSource: DataSource, queue: string) => {
+  const rows: { state: string; n: number }[] = await dataSource.query(
+    `SELECT state, count(*)::int AS n FROM pgboss.job WHERE name = $1 GROUP BY state`,
+    [queue],
+  );
+  return Object.fromEntries(rows.map((row) => [row.state, row.n]));
+};
+
+describe('jobs on pg-boss (e2e)', () => {
   let database: DatabaseConnection;
-  let instances: TestApp[];
-  const runs: { instance: number; captureId: string }[] = [];
-  const failures: string[] = [];
+  let dataDir: string;
+  const modules: TestingModule[] = [];
+
+  /** A module on the suite's database (the embedded one has 12 connections: a module that failed to start is closed at once). */
+  const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[]) => {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.kind === 'postgres' ? database.url : '',
+      WORKER_CONCURRENCY: '3',
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), JobsModule.forFeature(queues)],
+      providers: [{ provide: INSTANCE, useValue: instance }, ...providers],
+    }).compile();
+    moduleRef.useLogger(false);
+    return moduleRef;
+  };
+  /** An instance of a service with the two test queues, sharing the suite's database. */
+  const startInstance = async (instance: string) => {
+    const moduleRef = await compile(instance, [workQueue, failQueue], [TestJobHandlers]);
+    modules.push(moduleRef);
+    await moduleRef.init();
+    return moduleRef;
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    instances = [await startTestApp({ WORKER_CONCURRENCY: '3' }, database), await startTestApp({ WORKER_CONCURRENCY: '3' }, database)];
-    // Stand-in handlers record which instance ran each job; ids starting with "fail" always throw.
-    instances.forEach((instance, index) => {
-      instance.app.get(JobWorkerService).register('capture.process', {
-        run: async (job: ClaimedJob<'capture.process'>) => {
-          await sleep(5);
-          if (job.payload.captureId.startsWith('fail')) throw new Error(`boom ${job.attempts}`);
-          runs.push({ instance: index, captureId: job.payload.captureId });
-        },
-        onFailed: async (job: ClaimedJob<'capture.process'>, error: string) => {
-          failures.push(`${job.payload.captureId}: ${error}`);
-        },
-      });
-    });
+    dataDir = mkdtempSync(join(tmpdir(), 'mkt-jobs-'));
   });
   afterAll(async () => {
-    for (const instance of instances) await instance.close();
+    for (const moduleRef of modules) await moduleRef.close();
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  describe('start-up', () => {
+    const lonely = defineQueue<Payload>('test.lonely', {
+      dedupe: false,
+      attempts: 1,
+      retryDelaySeconds: 1,
+      maxRetryDelaySeconds: 1,
+      expireInSeconds: 60,
+    });
+    const handler = { run: () => Promise.resolve(), onFailed: () => Promise.resolve() };
+
+    @Injectable()
+    class LonelyHandler implements OnModuleInit {
+      constructor(private readonly jobs: JobsService) {}
+      onModuleInit(): void {
+        this.jobs.handle(lonely, handler);
+      }
+    }
+    @Injectable()
+    class SecondLonelyHandler extends LonelyHandler {}
+
+    it('fails, naming the queue, when a declared queue has no handler', async () => {
+      const moduleRef = await compile('unhandled', [lonely], []);
+      await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" is declared but has no handler');
+      await moduleRef.close();
+    });
+
+    it('fails, naming the queue, when a queue has two handlers', async () => {
+      const moduleRef = await compile('handled twice', [lonely], [LonelyHandler, SecondLonelyHandler]);
+      await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" has two handlers');
+      await moduleRef.close();
+    });
+
+    it('fails, naming the queue, when a handler is registered for a queue nobody declared', async () => {
+      const moduleRef = await compile('undeclared', [], [LonelyHandler]);
+      await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" has a handler but is not declared');
+      await moduleRef.close();
+    });
+  });
+
+  describe('two instances on one database', () => {
+    let a: TestingModule;
+    let b: TestingModule;
+
+    beforeAll(async () => {
+      [a, b] = await Promise.all([startInstance('a'), startInstance('b')]);
+    });
+
+    it('runs every job exactly once across instances, and keeps one job per key however often it is sent', async () => {
+      // The same 30 keys sent by both instances at once, each in its own transaction.
+      const sendAll = (moduleRef: TestingModule) =>
+        moduleRef.get(DataSource).transaction(async (manager) => {
+          for (let i = 0; i < 30; i += 1) await moduleRef.get(JobsService).send(manager, workQueue, { id: `job-${i}` }, { key: `work:${i}` });
+        });
+      await Promise.all([sendAll(a), sendAll(b)]);
+
+      const dataSource = a.get(DataSource);
+      await waitFor(async () => ((await statesOf(dataSource, workQueue.name)).completed === 30 ? true : undefined), 'every job to complete');
+      expect(await statesOf(dataSource, workQueue.name)).toEqual({ completed: 30 });
+      const ran = runs.filter((run) => run.id.startsWith('job-'));
+      expect(ran.map((run) => run.id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `job-${i}`).sort());
+      expect(new Set(ran.map((run) => run.instance))).toEqual(new Set(['a', 'b']));
+    });
+
+    it('never runs a job sent in a transaction that rolled back', async () => {
+      const jobs = a.get(JobsService);
+      const dataSource = a.get(DataSource);
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await jobs.send(manager, workQueue, { id: 'rolled-back' }, { key: 'work:rolled-back' });
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      await dataSource.transaction((manager) => jobs.send(manager, workQueue, { id: 'committed' }, { key: 'work:committed' }));
+
+      // The committed job was sent after the rolled-back one: once it has run, the other would have run before it.
+      await waitFor(() => (runs.some((run) => run.id === 'committed') ? true : undefined), 'the committed job');
+      expect(runs.filter((run) => run.id === 'rolled-back')).toEqual([]);
+      const [{ n }] = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE singleton_key = 'work:rolled-back'`);
+      expect(n).toBe(0);
+      // A manager outside any transaction is refused rather than sending on its own.
+      await expect(jobs.send(dataSource.manager, workQueue, { id: 'stray' }, { key: 'work:stray' })).rejects.toThrow(
+        'jobs.send needs the manager of an open transaction',
+      );
+    });
+
+    it('retries a failing job with growing delays, then dead-letters it and runs its cleanup once', async () => {
+      await b.get(JobsService).sendOutsideTransaction(failQueue, { id: 'doomed' }, { key: 'fail:doomed' });
+      const dataSource = b.get(DataSource);
+      await waitFor(
+        async () => ((await statesOf(dataSource, `${failQueue.name}.dead-letter`)).completed === 1 ? true : undefined),
+        'the dead letter',
+      );
+
+      expect(failures).toEqual([{ instance: expect.stringMatching(/^[ab]$/), payload: { id: 'doomed' }, attempts: 3, error: 'boom 3' }]);
+      const attempts = runs.filter((run) => run.id === 'doomed');
+      expect(attempts.map((run) => run.attempt)).toEqual([1, 2, 3]);
+      // Backoff: a retry never comes before its delay, 1 s and then 2 s (more with jitter), however busy the machine.
+      expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(1000);
+      expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(2000);
+      const [job] = await dataSource.query<Record<string, unknown>[]>(
+        `SELECT state, retry_count, retry_backoff, retry_delay, retry_delay_max, output->>'message' AS error FROM pgboss.job WHERE name = $1`,
+        [failQueue.name],
+      );
+      expect(job).toEqual({ state: 'failed', retry_count: 2, retry_backoff: true, retry_delay: 1, retry_delay_max: 8, error: 'boom 3' });
+      expect(await statesOf(dataSource, `${failQueue.name}.dead-letter`)).toEqual({ completed: 1 });
+      expect(failures).toHaveLength(1);
+    });
+  });
+});
+
+describe('a worker process killed in the middle of a job (e2e, real processes)', () => {
+  let database: DatabaseConnection;
+  let s3: TestS3;
+  let proxy: S3Proxy;
+  let api: TestApp;
+  const workers: { child: ChildProcess; dataDir: string; output: string[] }[] = [];
+
+  /** `npm run start:worker` as it runs from source: the worker entry point in a process of its own. */
+  const startWorker = async (name: string) => {
+    const endpoint = await proxy.endpointFor(name);
+    const dataDir = mkdtempSync(join(tmpdir(), 'mkt-worker-'));
+    const child = spawn(process.execPath, ['--import', './scripts/typescript-hooks.mjs', 'src/worker.ts'], {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: database.url,
+        DATABASE_POOL_SIZE: '3',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        WORKER_CONCURRENCY: '1',
+        ...s3.env,
+        S3_ENDPOINT: endpoint,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const worker = { child, dataDir, output: [] as string[] };
+    workers.push(worker);
+    const collect = (chunk: Buffer) => {
+      worker.output.push(chunk.toString());
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`worker ${name} exited: ${worker.output.join('')}`);
+        return worker.output.join('').includes('marketplace worker running') ? true : undefined;
+      },
+      `worker ${name} to start`,
+      // Booting the whole app from source takes a while on a busy machine, the more so on the embedded database.
+      240_000,
+    );
+    return child;
+  };
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          child.once('exit', () => {
+            resolve();
+          });
+        });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    s3 = await startS3rver();
+    proxy = startS3Proxy(s3.endpoint);
+    // An API-only instance: it takes the upload and sends the job; only the worker processes run jobs.
+    api = await startTestApp({ ...s3.env, S3_ENDPOINT: await proxy.endpointFor('api'), WORKER_CONCURRENCY: '0' }, database);
+  });
+  afterAll(async () => {
+    for (const { child } of workers) {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+    await api.close();
+    await proxy.close();
+    await s3.close();
+    await database.close();
+    for (const { dataDir } of workers) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('gives its job to another worker once its heartbeat stops, which runs it once to the right end', async () => {
+    const registered = await api
+      .http()
+      .post('/v1/auth/register')
+      .send({ email: 'maker@example.com', password: 'a-long-password', role: 'contributor' })
+      .expect(201);
+    const contributor = (registered.body as AuthTokenResponse).accessToken;
+    const doomed = await startWorker('WORKER-A');
+    const midJob = proxy.holdReads('WORKER-A');
+
+    const bytes = csvTelemetry(20_000);
+    const captureId = await uploadCapture(api, contributor, bytes, { filename: 'can-bus.csv' });
+    // Worker A is reading the object when it dies: its read never gets an answer.
+    await midJob;
+    const [running] = await api.sql<{ state: string }>(`SELECT state FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [
+      captureProcessQueue.name,
+      `capture.process:${captureId}`,
+    ]);
+    expect(running.state).toBe('active');
+    await startWorker('WORKER-B');
+    doomed.kill('SIGKILL');
+    const killedAt = Date.now();
+    await exited(doomed);
+
+    const capture = await settled(api, contributor, captureId, 120_000);
+    expect(capture).toMatchObject({ status: 'ready', format: 'csv', sizeBytes: bytes.length, sha256: sha256(bytes) });
+    // One job, run twice in all: the attempt that died with worker A, then worker B's, which completed it.
+    const jobs = await api.sql<{ state: string; retry_count: number }>(
+      `SELECT state, retry_count FROM pgboss.job WHERE name = $1 AND singleton_key = $2`,
+      [captureProcessQueue.name, `capture.process:${captureId}`],
+    );
+    expect(jobs).toEqual([{ state: 'completed', retry_count: 1 }]);
+    const reads = (client: string) => proxy.requests.filter((seen) => seen.client === client && seen.method === 'GET').length;
+    expect(reads('WORKER-A')).toBeGreaterThan(0);
+    // Worker B took the job over only once worker A was dead, not while A still held it.
+    const takenOver = proxy.requests.find((seen) => seen.client === 'WORKER-B' && seen.method === 'GET');
+    expect(takenOver?.at).toBeGreaterThan(killedAt);
+  }, 600_000);
+});
+
+describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () => {
+  let database: DatabaseConnection;
+  let t: TestApp | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ schema: 'empty' });
+  });
+  afterAll(async () => {
+    await t?.close();
     await database.close();
   });
 
-  const waitFor = async (done: () => boolean, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await sleep(50);
+  it('sends the queued and running jobs over to pg-boss, where they run; superseded and finished ones go', async () => {
+    // The schema as it was before the move, with an anchor waiting for its job and one whose worker died.
+    const before = new DataSource({
+      ...dataSourceOptions(database.url, 2),
+      migrations: migrations.slice(0, migrations.indexOf(MoveJobsToPgBoss1764892800000)),
+    });
+    await before.initialize();
+    await before.runMigrations({ transaction: 'each' });
+    const [queued, running, finished] = [randomUUID(), randomUUID(), randomUUID()];
+    const root = randomBytes(32).toString('hex');
+    for (const datasetId of [queued, running, finished]) {
+      await before.query(
+        `INSERT INTO provenance_anchors (id, dataset_id, version, merkle_root, memo, reference, requested_by) VALUES ($1, $2, 1, $3, $4, $5, 'admin-1')`,
+        [
+          randomUUID(),
+          datasetId,
+          root,
+          formatMemoRecord({ kind: 'anchor', datasetId, version: 1, root }),
+          getAddressDecoder().decode(randomBytes(32)),
+        ],
+      );
     }
-  };
+    await before.query(
+      `INSERT INTO jobs (queue, payload, status, attempts, max_attempts, run_at, locked_until, locked_by, dedupe_key) VALUES
+         ('provenance.anchor', $1, 'queued', 0, 10000, now(), NULL, NULL, $2),
+         ('provenance.anchor', $3, 'running', 1, 10000, now() - interval '1 minute', now() + interval '14 minutes', 'a-dead-worker', $4),
+         ('provenance.anchor', $5, 'done', 1, 10000, now() - interval '1 hour', NULL, NULL, $6),
+         ('checkout.expire-order', $7, 'queued', 0, 5, now(), NULL, NULL, 'checkout.expire-order:gone')`,
+      [
+        { datasetId: queued, version: 1 },
+        anchorJobKey(queued, 1),
+        { datasetId: running, version: 1 },
+        anchorJobKey(running, 1),
+        { datasetId: finished, version: 1 },
+        anchorJobKey(finished, 1),
+        { orderId: randomUUID() },
+      ],
+    );
+    await before.destroy();
 
-  it('runs every job exactly once across instances, and deduplicates enqueues', async () => {
-    const queue = instances[0].app.get(JobQueueService);
-    for (let i = 0; i < 60; i += 1) {
-      await queue.enqueue('capture.process', { captureId: `job-${i}` }, { dedupeKey: `test:${i}` });
-    }
-    await queue.enqueue('capture.process', { captureId: 'job-0' }, { dedupeKey: 'test:0' });
-    await waitFor(() => runs.length >= 60, 30_000);
-    await sleep(300);
-    const ids = runs.map((run) => run.captureId);
-    expect(ids).toHaveLength(60);
-    expect(new Set(ids).size).toBe(60);
-    expect(new Set(runs.map((run) => run.instance)).size).toBe(2);
-    const [row] = await instances[0].sql<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE status = 'done'`);
-    expect(Number(row.n)).toBe(60);
-  });
+    // The app migrates (staging the jobs), starts pg-boss and sends them.
+    t = await startTestApp({}, database);
+    const app = t;
+    const done = async () => {
+      const [anchors] = await app.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM provenance_anchors WHERE status = 'confirmed' AND dataset_id = ANY($1)`,
+        [[queued, running]],
+      );
+      const [jobs] = await app.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'provenance.anchor' AND state = 'completed'`,
+      );
+      return anchors.n === 2 && jobs.n === 2 ? true : undefined;
+    };
+    await waitFor(done, 'both anchors to be recorded and their jobs completed');
 
-  it('retries a failing job with backoff, then marks it failed and runs the cleanup once', async () => {
-    const queue = instances[1].app.get(JobQueueService);
-    await queue.enqueue('capture.process', { captureId: 'fail-1' }, { dedupeKey: 'test:fail-1', maxAttempts: 2 });
-    await waitFor(() => failures.length > 0, 20_000);
-    expect(failures).toEqual(['fail-1: boom 2']);
-    expect(await queue.status('test:fail-1')).toEqual({ status: 'failed', attempts: 2, last_error: 'boom 2' });
-  });
+    expect(await t.sql(`SELECT * FROM jobs_carried_over`)).toEqual([]);
+    const jobs = await t.sql<{ name: string; singleton_key: string; state: string; retry_limit: number }>(
+      `SELECT name, singleton_key, state, retry_limit FROM pgboss.job WHERE name = 'provenance.anchor' ORDER BY retry_limit DESC`,
+    );
+    expect(jobs).toEqual([
+      { name: 'provenance.anchor', singleton_key: anchorJobKey(queued, 1), state: 'completed', retry_limit: 9999 },
+      { name: 'provenance.anchor', singleton_key: anchorJobKey(running, 1), state: 'completed', retry_limit: 9998 },
+    ]);
+    // The expiry job's work is the order expiry sweep's now, scheduled like the upload sweep and the payout runs.
+    expect(await t.sql(`SELECT id FROM pgboss.job WHERE singleton_key = 'checkout.expire-order:gone'`)).toEqual([]);
+    const schedules = await t.sql(`SELECT name, cron FROM pgboss.schedule ORDER BY name`);
+    expect(schedules).toEqual([
+      { name: 'capture.expire-uploads', cron: '*/10 * * * *' },
+      { name: 'checkout.expire-orders', cron: '* * * * *' },
+      { name: 'revenue.payout-run', cron: '0 0 * * *' },
+    ]);
+  }, 180_000);
 });

@@ -46,7 +46,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'datasets',
       'entitlement_seats',
       'entitlements',
-      'jobs',
+      'jobs_carried_over',
       'licence_templates',
       'licensed_files',
       'networks',

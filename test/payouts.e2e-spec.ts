@@ -182,8 +182,9 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
       const sent = stripe.transfers.slice(before);
       expect(sent).toHaveLength(3);
       for (const payee of payees) {
-        const row = rows.find((r) => r.payee_id === payee.id)!;
-        const transfer = sent.find((tr) => tr.destination === payee.account)!;
+        const row = rows.find((r) => r.payee_id === payee.id);
+        const transfer = sent.find((tr) => tr.destination === payee.account);
+        if (!row || !transfer) throw new Error(`no payout or transfer for ${payee.id}`);
         expect(transfer).toMatchObject({
           amount: Number(payee.amount),
           currency: 'usd',
@@ -191,8 +192,8 @@ describe('payout runs: lookup tables and Stripe Connect (e2e, LiteSVM)', () => {
           metadata: { payout_id: row.id },
         });
         expect(row.tx_signature).toBe(transfer.id);
-        const request = stripe.requestsTo('/v1/transfers').find((r) => r.method === 'POST' && r.form.destination === payee.account)!;
-        expect(request.idempotencyKey).toBe(`payout:${row.id}`);
+        const request = stripe.requestsTo('/v1/transfers').find((r) => r.method === 'POST' && r.form.destination === payee.account);
+        expect(request?.idempotencyKey).toBe(`payout:${row.id}`);
       }
       expect(await payableLeft(payees.map((p) => p.id))).toBe('0');
       const again = await payouts.run();

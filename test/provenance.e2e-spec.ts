@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { DynamicModule } from '@nestjs/common';
+import { expect } from '@jest/globals';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type Address, type Signature, type TransactionSigner } from '@solana/kit';
 import { DataSource } from 'typeorm';
@@ -15,15 +15,15 @@ import { loadConfig } from '../src/config/load-config.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { DatabaseModule } from '../src/database/database.module.js';
-import { JobQueueService } from '../src/jobs/job-queue.service.js';
-import { JobsModule } from '../src/jobs/jobs.module.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
 import { CustodyRecordEntity } from '../src/provenance/entities/custody-record.entity.js';
 import { formatMemoRecord } from '../src/provenance/memo-record.js';
 import { ProvenanceModule } from '../src/provenance/provenance.module.js';
-import { anchorJobKey } from '../src/provenance/services/anchor-recorder.service.js';
+import { anchorJobKey, anchorQueue } from '../src/provenance/provenance.jobs.js';
 import { AnchorService } from '../src/provenance/services/anchor.service.js';
 import { CustodyLogService } from '../src/provenance/services/custody-log.service.js';
 import { createTestDatabase } from './support/test-database.js';
+import { waitFor } from './support/wait-for.js';
 
 /**
  * The real embedded ledger behind a switch: `down` fails every send before it reaches the ledger, `crash-after-send`
@@ -76,6 +76,10 @@ class SwitchableLedger extends SolanaLedger {
   }
 }
 
+/** Provides the switchable ledger in place of ChainModule. */
+@Module({})
+class LedgerDoubleModule {}
+
 /** Two sessions interleaving need a PostgreSQL server; the embedded database (DATABASE_URL unset) has one session. */
 const onServer = Boolean(process.env.DATABASE_URL);
 const rootOf = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -88,7 +92,7 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
   let dataSource: DataSource;
   let custody: CustodyLogService;
   let anchors: AnchorService;
-  let queue: JobQueueService;
+  let jobs: JobsService;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -96,20 +100,20 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
     const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: database.url, WORKER_CONCURRENCY: '2' });
     ledger = new SwitchableLedger(await LiteSvmLedger.open({ statePath: join(dataDir, 'chain', 'ledger.bin') }));
     const ledgerModule: DynamicModule = {
-      module: class LedgerDoubleModule {},
+      module: LedgerDoubleModule,
       global: true,
       providers: [{ provide: SolanaLedger, useValue: ledger }],
       exports: [SolanaLedger],
     };
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), JobsModule, ledgerModule, ProvenanceModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), ledgerModule, ProvenanceModule],
     }).compile();
     moduleRef.useLogger(false);
     await moduleRef.init();
     dataSource = moduleRef.get(DataSource);
     custody = moduleRef.get(CustodyLogService);
     anchors = moduleRef.get(AnchorService);
-    queue = moduleRef.get(JobQueueService);
+    jobs = moduleRef.get(JobsService);
   });
   afterAll(async () => {
     await moduleRef.close();
@@ -121,29 +125,34 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
     ledger.landingWindowSeconds = 0;
   });
 
-  const waitFor = async <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(50);
-    }
-  };
   const anchorOf = async (datasetId: string, version = 1) => (await anchors.anchorsOf(datasetId)).find((a) => a.version === version);
   const confirmed = (datasetId: string) =>
     waitFor(async () => {
       const anchor = await anchorOf(datasetId);
       return anchor?.status === 'confirmed' ? anchor : undefined;
     }, 'the anchor to be confirmed');
-  /** Waits until the job's attempt number `attempts` has failed and the job is queued again; answers the anchor then. */
+  /** The anchor job of version 1 in pg-boss: its state, runs made so far and the last run's error. */
+  const anchorJob = async (datasetId: string) => {
+    const rows: { state: string; attempts: number; error: string | null }[] = await dataSource.query(
+      `SELECT state, retry_count + (started_on IS NOT NULL)::int AS attempts, output->>'message' AS error
+       FROM pgboss.job WHERE name = $1 AND singleton_key = $2`,
+      [anchorQueue.name, anchorJobKey(datasetId, 1)],
+    );
+    expect(rows.length).toBeLessThanOrEqual(1);
+    return rows.at(0);
+  };
+  /** Waits until the job's attempt number `attempts` has failed and the job waits for its retry; answers the anchor then. */
   const failedAttempt = (datasetId: string, attempts = 1) =>
     waitFor(async () => {
-      const job = await queue.status(anchorJobKey(datasetId, 1));
-      return job?.status === 'queued' && job.attempts === attempts ? anchorOf(datasetId) : undefined;
+      const job = await anchorJob(datasetId);
+      return job?.state === 'retry' && job.attempts === attempts ? anchorOf(datasetId) : undefined;
     }, `failed attempt ${attempts}`);
+  /** Runs the waiting retry now instead of after its backoff. */
   const runJobNow = (datasetId: string) =>
-    dataSource.query(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued'`, [anchorJobKey(datasetId, 1)]);
+    dataSource.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND singleton_key = $2 AND state = 'retry'`, [
+      anchorQueue.name,
+      anchorJobKey(datasetId, 1),
+    ]);
   /** Memo transactions on the ledger carrying exactly this memo (the treasury pays for every one). */
   const onChain = async (memo: string) => {
     const signatures = await ledger.inner.rpc().getSignaturesForAddress(ledger.treasuryAddress, { limit: 1000 }).send();
@@ -176,8 +185,11 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       expect(await onChain(memo)).toEqual([anchor.signature]);
       await expect(anchors.readBack(datasetId, 1)).resolves.toEqual({ signature: anchor.signature, memo, matches: true });
 
-      const [{ reference }] = await dataSource.query(`SELECT reference FROM provenance_anchors WHERE dataset_id = $1`, [datasetId]);
-      await expect(ledger.inner.findByReference(reference)).resolves.toEqual({ signature: anchor.signature, slot: BigInt(anchor.slot!) });
+      const [{ reference }] = await dataSource.query<{ reference: Address }[]>(`SELECT reference FROM provenance_anchors WHERE dataset_id = $1`, [
+        datasetId,
+      ]);
+      if (anchor.slot === null) throw new Error('a confirmed anchor has a slot');
+      await expect(ledger.inner.findByReference(reference)).resolves.toEqual({ signature: anchor.signature, slot: BigInt(anchor.slot) });
       const log = await custody.list(datasetId);
       expect(log).toEqual([
         expect.objectContaining({
@@ -188,7 +200,7 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
         }),
       ]);
       await expect(custody.verify(datasetId)).resolves.toEqual({ entries: 1, head: log[0].hash, ok: true });
-      await expect(queue.status(anchorJobKey(datasetId, 1))).resolves.toMatchObject({ status: 'done', attempts: 1 });
+      await expect(anchorJob(datasetId)).resolves.toMatchObject({ state: 'completed', attempts: 1 });
     });
 
     it('keeps one outbox row and one job per version, however often and concurrently it is requested', async () => {
@@ -197,9 +209,12 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       ledger.mode = 'down';
       await Promise.all([request(datasetId, merkleRoot), request(datasetId, merkleRoot), request(datasetId, merkleRoot)]);
       await request(datasetId, merkleRoot);
-      const [rows] = await dataSource.query(`SELECT count(*)::int AS n FROM provenance_anchors WHERE dataset_id = $1`, [datasetId]);
-      const [jobs] = await dataSource.query(`SELECT count(*)::int AS n FROM jobs WHERE dedupe_key = $1`, [anchorJobKey(datasetId, 1)]);
-      expect([rows.n, jobs.n]).toEqual([1, 1]);
+      const [rows] = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM provenance_anchors WHERE dataset_id = $1`, [datasetId]);
+      const [queued] = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [
+        anchorQueue.name,
+        anchorJobKey(datasetId, 1),
+      ]);
+      expect([rows.n, queued.n]).toEqual([1, 1]);
       await expect(request(datasetId, rootOf('another manifest'))).rejects.toMatchObject({ code: 'PROVENANCE_ANCHOR_CONFLICT', status: 409 });
       await expect(request(datasetId, 'not-a-root', 2)).rejects.toMatchObject({ code: 'PROVENANCE_INVALID_MEMO', status: 400 });
       await expect(request('not a uuid:1', merkleRoot)).rejects.toMatchObject({ code: 'PROVENANCE_INVALID_MEMO' });
@@ -221,7 +236,7 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
         attempts: 1,
         lastError: 'cluster unreachable',
       });
-      await expect(queue.status(anchorJobKey(datasetId, 1))).resolves.toMatchObject({ status: 'queued', last_error: 'cluster unreachable' });
+      await expect(anchorJob(datasetId)).resolves.toMatchObject({ state: 'retry', error: 'cluster unreachable' });
       expect(sendsOf(failed.memo)).toBe(0);
 
       ledger.mode = 'ok';
@@ -260,9 +275,10 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       ledger.mode = 'down';
       await request(datasetId, merkleRoot);
       await failedAttempt(datasetId);
-      const [job] = await dataSource.query(`SELECT run_at > now() + interval '59 minutes' AS later FROM jobs WHERE dedupe_key = $1`, [
-        anchorJobKey(datasetId, 1),
-      ]);
+      const [job] = await dataSource.query<{ later: boolean }[]>(
+        `SELECT start_after > now() + interval '59 minutes' AS later FROM pgboss.job WHERE name = $1 AND singleton_key = $2`,
+        [anchorQueue.name, anchorJobKey(datasetId, 1)],
+      );
       expect(job.later).toBe(true);
 
       ledger.mode = 'ok';
@@ -296,10 +312,10 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
       const lockKey = [`anchor:${id}`];
       await other.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, lockKey);
       try {
-        await queue.enqueue('provenance.anchor', { datasetId, version: 1 }, { dedupeKey: anchorJobKey(datasetId, 1) });
+        await jobs.sendOutsideTransaction(anchorQueue, { datasetId, version: 1 }, { key: anchorJobKey(datasetId, 1) });
         if (onServer) {
           expect(await failedAttempt(datasetId)).toMatchObject({ status: 'pending', attempts: 0 });
-          await expect(queue.status(anchorJobKey(datasetId, 1))).resolves.toMatchObject({ last_error: 'another worker is recording this anchor' });
+          await expect(anchorJob(datasetId)).resolves.toMatchObject({ error: 'another worker is recording this anchor' });
           expect(sendsOf(memo)).toBe(0);
         } else {
           // One session for every connection: the lock is re-entrant there, and the single instance's job claim suffices.
@@ -378,11 +394,11 @@ describe('provenance services on PostgreSQL and the embedded ledger (e2e)', () =
         );
         const outcome = append(datasetId, { path: 'c.mp4' }).then(
           (record) => `appended ${record.seq}`,
-          (error: { code?: string }) => error.code,
+          (error: unknown) => (error as { code?: string }).code,
         );
         if (onServer) {
           await waitFor(async () => {
-            const [row] = await dataSource.query(
+            const [row] = await dataSource.query<{ n: number }[]>(
               `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
             );
             return row.n > 0 ? true : undefined;

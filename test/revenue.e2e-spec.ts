@@ -2,12 +2,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { jest } from '@jest/globals';
+import { expect, jest } from '@jest/globals';
 import { type Address, getAddressDecoder } from '@solana/kit';
 import { DataSource } from 'typeorm';
+import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ChainMemoResponse } from '../src/chain/dto/chain-memo.dto.js';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { hashFromHex, proofFromHex, verifyMerkleProof } from '../src/provenance/merkle-tree.js';
 import { parseMemoRecord } from '../src/provenance/memo-record.js';
+import type { PayoutRunResponse } from '../src/revenue/dto/payout-run.response.js';
+import { ChainOutboxRepository } from '../src/revenue/repositories/chain-outbox.repository.js';
+import type { EarningResponse, SplitProofResponse, SplitResponse } from '../src/revenue/dto/split.response.js';
 import { RevenueService, type SaleFacts } from '../src/revenue/services/revenue.service.js';
 import { StripeGateway } from '../src/stripe/stripe-gateway.port.js';
 import { StripeSdkGateway } from '../src/stripe/stripe-sdk.gateway.js';
@@ -16,6 +22,7 @@ import { auth, logIn, signUp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 const CARD_GROSS = 10_000n;
 const USDC_GROSS = 25_000_000n;
@@ -45,14 +52,27 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     const sale: SaleFacts = { orderId, datasetId, version, buyerId: randomUUID(), currency, gross, paymentReference: `pay-${orderId}` };
     return (await dataSource.transaction((manager) => revenue.recordSale(manager, sale, prepared))).splitId;
   };
-  const splitWhenRecorded = async (orderId: string) => {
-    for (const deadline = Date.now() + 20_000; ;) {
-      const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
-      if (split.txSignature) return split;
-      if (Date.now() > deadline) throw new Error(`split of ${orderId} not recorded on-chain`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const splitOf = async (orderId: string, token = admin) =>
+    (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(token)).expect(200)).body as SplitResponse;
+  const earningsOf = async (token: string) => (await t.http().get('/v1/me/earnings').set(auth(token)).expect(200)).body as EarningResponse[];
+  const memoOf = async (signature: string | null) =>
+    (
+      (
+        await t
+          .http()
+          .get(`/v1/chain/memos/${String(signature)}`)
+          .expect(200)
+      ).body as ChainMemoResponse
+    ).memo;
+  const runPayouts = async () => (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body as PayoutRunResponse;
+  const orderOf = async (orderId: string, token: string) =>
+    (await t.http().get(`/v1/orders/${orderId}`).set(auth(token)).expect(200)).body as OrderResponse;
+  const sumOf = (rows: { amount: string }[]) => rows.reduce((sum, row) => sum + BigInt(row.amount), 0n);
+  const splitWhenRecorded = (orderId: string) =>
+    waitFor(async () => {
+      const split = await splitOf(orderId);
+      return split.txSignature ? split : undefined;
+    }, `the split of ${orderId} to be recorded on-chain`);
   const payables = async () =>
     t.sql<{ owner_id: string; currency: string; balance: string }>(
       `SELECT owner_id, currency, sum(amount)::text AS balance FROM revenue_ledger_lines WHERE account = 'contributor_payable' GROUP BY 1, 2`,
@@ -104,9 +124,11 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
       })
       .expect(201);
-    datasetId = draft.body.id;
+    datasetId = (draft.body as DatasetResponse).id;
     await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
-    version = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body.latestVersion;
+    const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    if (approved.latestVersion === null) throw new Error('the approval published no version');
+    version = approved.latestVersion;
     // The sales here are recorded without checkout, so no buyer's USDC reached the treasury: fund it for the payouts.
     await ledger.airdropUsdc(ledger.treasuryAddress, 1_000n * 1_000_000n);
     splitIds = { card: await sell(orders.card, 'USD', CARD_GROSS), usdc: await sell(orders.usdc, 'USDC', USDC_GROSS) };
@@ -121,23 +143,16 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       [orders.card, CARD_GROSS, 'USD'],
       [orders.usdc, USDC_GROSS, 'USDC'],
     ] as const) {
-      const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
+      const split = await splitOf(orderId);
       expect(split).toMatchObject({ orderId, currency, gross: gross.toString(), merkleRoot: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(split.rows.map((r: { role: string }) => r.role).sort()).toEqual([
-        'contributor',
-        'contributor',
-        'contributor',
-        'contributor',
-        'contributor',
-        'platform',
-      ]);
-      expect(split.rows.reduce((sum: bigint, r: { amount: string }) => sum + BigInt(r.amount), 0n)).toBe(gross);
-      expect(split.rows.find((r: { role: string }) => r.role === 'platform')).toEqual({
+      expect(split.rows.map((r) => r.role).sort()).toEqual(['contributor', 'contributor', 'contributor', 'contributor', 'contributor', 'platform']);
+      expect(sumOf(split.rows)).toBe(gross);
+      expect(split.rows.find((r) => r.role === 'platform')).toEqual({
         payee: ledger.treasuryAddress,
         role: 'platform',
         amount: ((gross * 1500n) / 10_000n).toString(),
       });
-      expect(split.rows.map((r: { payee: string }) => r.payee)).toEqual(expect.arrayContaining([contributors[0].wallet, contributors[1].id]));
+      expect(split.rows.map((r) => r.payee)).toEqual(expect.arrayContaining([contributors[0].wallet, contributors[1].id]));
     }
     const entries = await t.sql<{ n: string }>(`SELECT count(*) AS n FROM revenue_ledger_entries WHERE kind = 'sale'`);
     expect(entries[0].n).toBe('2');
@@ -150,7 +165,7 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
   });
 
   it('shows a contributor only their own row, and nothing to others', async () => {
-    const mine = (await t.http().get(`/v1/orders/${orders.card}/split`).set(auth(contributors[2].token)).expect(200)).body;
+    const mine = await splitOf(orders.card, contributors[2].token);
     expect(mine.rows).toEqual([{ payee: contributors[2].id, role: 'contributor', amount: expect.any(String) }]);
     await t.http().get(`/v1/orders/${orders.card}/split`).set(auth(outsider)).expect(404);
     await t.http().get(`/v1/orders/${orders.card}/split`).expect(401);
@@ -165,17 +180,15 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       [orders.usdc, splitIds.usdc],
     ]) {
       const split = await splitWhenRecorded(orderId);
-      const memo = (await t.http().get(`/v1/chain/memos/${split.txSignature}`).expect(200)).body.memo;
-      expect(parseMemoRecord(memo)).toEqual({ kind: 'split', splitId, root: split.merkleRoot });
+      expect(parseMemoRecord(await memoOf(split.txSignature))).toEqual({ kind: 'split', splitId, root: split.merkleRoot });
       const signatures = await t.sql(`SELECT 1 FROM revenue_splits WHERE id = $1 AND status = 'confirmed' AND attempts = 1`, [splitId]);
       expect(signatures).toHaveLength(1);
     }
     for (const c of contributors) {
-      const earnings = (await t.http().get('/v1/me/earnings').set(auth(c.token)).expect(200)).body;
+      const earnings = await earningsOf(c.token);
       expect(earnings).toHaveLength(2);
       for (const earning of earnings) {
-        const memo = (await t.http().get(`/v1/chain/memos/${earning.txSignature}`).expect(200)).body.memo;
-        const root = hashFromHex(parseMemoRecord(memo).root);
+        const root = hashFromHex(parseMemoRecord(await memoOf(earning.txSignature)).root);
         expect(verifyMerkleProof(Buffer.from(earning.leaf), proofFromHex(earning.proof), root)).toBe(true);
         expect(
           verifyMerkleProof(
@@ -192,28 +205,56 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     }
   });
 
+  it('lets one sender at a time hold an outbox row, and another take it within seconds of the first one dying', async () => {
+    const outbox = t.app.get(ChainOutboxRepository);
+    const lease = (token: string) => outbox.lease('revenue_splits', splitIds.card, token, 30);
+    await splitWhenRecorded(orders.card);
+    // Pending again for a moment, as if its transaction had not been sent: a row for senders to lease.
+    await t.sql(`UPDATE revenue_splits SET status = 'pending' WHERE id = $1`, [splitIds.card]);
+    const [first, second] = [randomUUID(), randomUUID()];
+    expect(await lease(first)).toMatchObject({ id: splitIds.card });
+    expect(await lease(second)).toBeNull();
+    expect(await outbox.renewLease('revenue_splits', splitIds.card, first, 30)).toBe(true);
+    // The first sender dies: nobody renews its lease, which runs out (the clock moves on), and the second takes the row.
+    await t.sql(`UPDATE revenue_splits SET lease_until = now() - interval '1 second' WHERE id = $1`, [splitIds.card]);
+    expect(await lease(second)).toMatchObject({ id: splitIds.card });
+    // Had the first one only stalled, it could no longer send, renew or release.
+    expect(await outbox.markSending('revenue_splits', splitIds.card, first)).toBe(false);
+    expect(await outbox.renewLease('revenue_splits', splitIds.card, first, 30)).toBe(false);
+    await outbox.release('revenue_splits', splitIds.card, first);
+    expect(await lease(randomUUID())).toBeNull();
+    expect(await outbox.markSending('revenue_splits', splitIds.card, second)).toBe(true);
+    await outbox.release('revenue_splits', splitIds.card, second);
+    const [row] = await t.sql<{ lease_until: Date | null; lease_token: string | null }>(
+      `WITH confirmed AS (UPDATE revenue_splits SET status = 'confirmed' WHERE id = $1 RETURNING lease_until, lease_token) SELECT * FROM confirmed`,
+      [splitIds.card],
+    );
+    expect(row).toEqual({ lease_until: null, lease_token: null });
+  });
+
   it('checks a proof with the standalone verifier script against the memo served by the API', async () => {
     const server = t.app.getHttpServer();
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const proof = (await t.http().get(`/v1/splits/${splitIds.usdc}/proof`).set(auth(contributors[1].token)).expect(200)).body;
+    const proof = (await t.http().get(`/v1/splits/${splitIds.usdc}/proof`).set(auth(contributors[1].token)).expect(200)).body as SplitProofResponse;
     const run = (args: string[]) => promisify(execFile)('node', ['scripts/verify-split.mjs', ...args]);
     const ok = await run([
       `--api=http://127.0.0.1:${port}`,
-      `--signature=${proof.txSignature}`,
+      `--signature=${String(proof.txSignature)}`,
       `--leaf=${proof.leaf}`,
       `--proof=${proof.proof.join(',')}`,
     ]);
     expect(ok.stdout).toContain('OK');
     const forged = proof.leaf.replace(/\|\d+$/, '|999999999');
     await expect(
-      run([`--api=http://127.0.0.1:${port}`, `--signature=${proof.txSignature}`, `--leaf=${forged}`, `--proof=${proof.proof.join(',')}`]),
+      run([`--api=http://127.0.0.1:${port}`, `--signature=${String(proof.txSignature)}`, `--leaf=${forged}`, `--proof=${proof.proof.join(',')}`]),
     ).rejects.toMatchObject({ code: 1 });
   });
 
   it("records the split inside checkout's payment transaction, paid by card and by USDC through HTTP; an admin refund reverses it", async () => {
     const buyer = await signUp(t, 'buyer@example.com', 'buyer');
-    const card = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'card' }).expect(201)).body;
+    const card = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'card' }).expect(201)).body as OrderResponse;
+    if (!card.stripe) throw new Error('a card order has a Checkout Session');
     const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(card.stripe.sessionId));
     await t
       .http()
@@ -222,7 +263,8 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       .set('Stripe-Signature', stripe.sign(payload))
       .send(payload)
       .expect(200);
-    const usdc = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201)).body;
+    const usdc = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201)).body as OrderResponse;
+    if (!usdc.solanaPay) throw new Error('a USDC order has a Solana Pay request');
     await t.http().post('/v1/dev/solana/pay').send({ url: usdc.solanaPay.url }).expect(200);
     await t.http().post(`/v1/orders/${usdc.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
 
@@ -230,16 +272,16 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       [card, 'USD', CARD_GROSS],
       [usdc, 'USDC', CARD_GROSS * 10_000n],
     ] as const) {
-      expect((await t.http().get(`/v1/orders/${order.id}`).set(auth(buyer)).expect(200)).body.status).toBe('paid');
-      const split = (await t.http().get(`/v1/orders/${order.id}/split`).set(auth(admin)).expect(200)).body;
+      expect((await orderOf(order.id, buyer)).status).toBe('paid');
+      const split = await splitOf(order.id);
       expect(split).toMatchObject({ currency, gross: gross.toString(), refunded: false });
       expect(split.rows).toHaveLength(6);
-      expect(split.rows.reduce((sum: bigint, r: { amount: string }) => sum + BigInt(r.amount), 0n)).toBe(gross);
+      expect(sumOf(split.rows)).toBe(gross);
       await t.http().get(`/v1/orders/${order.id}/split`).set(auth(buyer)).expect(404);
       await splitWhenRecorded(order.id);
     }
     await t.http().post(`/v1/admin/orders/${card.id}/refund`).set(auth(admin)).send({ reason: 'buyer changed their mind' }).expect(200);
-    expect((await t.http().get(`/v1/orders/${card.id}/split`).set(auth(admin)).expect(200)).body.refunded).toBe(true);
+    expect((await splitOf(card.id)).refunded).toBe(true);
     const entries = await t.sql<{ kind: string }>(`SELECT kind FROM revenue_ledger_entries WHERE order_id = $1 ORDER BY kind DESC`, [card.id]);
     expect(entries.map((e) => e.kind)).toEqual(['sale', 'refund']);
   });
@@ -376,7 +418,7 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       [sale.id],
     );
     for (const row of rows) {
-      const of = (list: typeof before) => BigInt(list.find((b) => b.owner_id === row.user_id && b.currency === 'USD')!.balance);
+      const of = (list: typeof before) => BigInt(list.find((b) => b.owner_id === row.user_id && b.currency === 'USD')?.balance ?? '0');
       expect(of(before) - of(after)).toBe(BigInt(row.amount));
     }
     const [{ refunds }] = await t.sql<{ refunds: string }>(
@@ -384,7 +426,7 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       [refunded],
     );
     expect(refunds).toBe('777');
-    expect((await t.http().get(`/v1/orders/${refunded}/split`).set(auth(admin)).expect(200)).body.refunded).toBe(true);
+    expect((await splitOf(refunded)).refunded).toBe(true);
   });
 
   it('pays every contributor once in batched transactions; a second run pays nobody', async () => {
@@ -392,18 +434,18 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     const expected = (id: string) => (owed.get(`${id}|USD`) ?? 0n) * 10_000n + (owed.get(`${id}|USDC`) ?? 0n);
     const before = await Promise.all(contributors.map((c) => ledger.usdcBalance(c.wallet)));
 
-    const run = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
-    expect(run.payouts.filter((p: { status: string }) => p.status !== 'paid')).toEqual([]);
+    const run = await runPayouts();
+    expect(run.payouts.filter((p) => p.status !== 'paid')).toEqual([]);
     expect(run.payouts).toHaveLength(10);
     expect(run.transactions).toBe(1);
     for (const [i, c] of contributors.entries()) {
       expect((await ledger.usdcBalance(c.wallet)) - before[i]).toBe(expected(c.id));
     }
     expect((await payables()).filter((b) => BigInt(b.balance) !== 0n)).toEqual([]);
-    const earnings = (await t.http().get('/v1/me/earnings').set(auth(contributors[4].token)).expect(200)).body;
-    expect(earnings.filter((e: { refunded: boolean }) => !e.refunded).every((e: { paidOut: boolean }) => e.paidOut)).toBe(true);
+    const earnings = await earningsOf(contributors[4].token);
+    expect(earnings.filter((e) => !e.refunded).every((e) => e.paidOut)).toBe(true);
 
-    const again = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
+    const again = await runPayouts();
     expect(again).toEqual({ payouts: [], transactions: 0 });
     for (const [i, c] of contributors.entries()) expect((await ledger.usdcBalance(c.wallet)) - before[i]).toBe(expected(c.id));
     await t.http().post('/v1/admin/payouts/run').set(auth(contributors[0].token)).expect(403);
@@ -418,14 +460,14 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       await LiteSvmLedger.prototype.transferUsdcBatch.apply(ledger, args);
       throw new Error('crashed after sending');
     });
-    const crashed = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
+    const crashed = await runPayouts();
     expect(crashed.transactions).toBe(0);
-    expect(crashed.payouts.every((p: { status: string }) => p.status === 'sending')).toBe(true);
+    expect(crashed.payouts.every((p) => p.status === 'sending')).toBe(true);
     for (const [i, c] of contributors.entries()) expect((await ledger.usdcBalance(c.wallet)) - before[i]).toBe(owed.get(c.id));
     expect((await payables()).filter((b) => BigInt(b.balance) > 0n)).toHaveLength(5);
 
     // The next run (or the batch's job) finds the transaction by its reference and books it; nothing is sent again.
-    const recovered = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
+    const recovered = await runPayouts();
     expect(recovered).toEqual({ payouts: [], transactions: 0 });
     expect(send).toHaveBeenCalledTimes(1);
     send.mockRestore();
@@ -444,8 +486,9 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
     for (const orderId of sales) await sell(orderId, 'USD', 7_001n);
     const owed = await Promise.all(
       sales.map(async (orderId) => {
-        const split = (await t.http().get(`/v1/orders/${orderId}/split`).set(auth(admin)).expect(200)).body;
-        return BigInt(split.rows.find((row: { payee: string; amount: string }) => row.payee === payee.id)!.amount);
+        const row = (await splitOf(orderId)).rows.find((r) => r.payee === payee.id);
+        if (!row) throw new Error(`no row of ${payee.id} in the split of ${orderId}`);
+        return BigInt(row.amount);
       }),
     );
     const before = stripe.transfers.length;
@@ -456,8 +499,8 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       await StripeSdkGateway.prototype.createTransfer.call(gateway, request);
       throw new Error('crashed after the first transfer');
     });
-    const crashed = (await t.http().post('/v1/admin/payouts/run').set(auth(admin)).expect(200)).body;
-    expect(crashed.payouts.find((p: { payee: string }) => p.payee === payee.id)).toMatchObject({ status: 'sending', currency: 'USD' });
+    const crashed = await runPayouts();
+    expect(crashed.payouts.find((p) => p.payee === payee.id)).toMatchObject({ status: 'sending', currency: 'USD' });
     expect(stripe.transfers).toHaveLength(before + 1);
     const laterSale = randomUUID();
     await sell(laterSale, 'USD', 5_000n); // a later sale does not move this payout's parts

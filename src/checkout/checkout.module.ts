@@ -2,10 +2,12 @@ import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { RevenueModule } from '../revenue/revenue.module.js';
 import { StripeModule } from '../stripe/stripe.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { CHECKOUT_QUEUES } from './checkout.jobs.js';
 import { AdminOrderListController } from './controllers/admin-order-list.controller.js';
 import { AdminOrdersController } from './controllers/admin-orders.controller.js';
 import { MyOrdersController } from './controllers/my-orders.controller.js';
@@ -58,7 +60,7 @@ export const CHECKOUT_CONTROLLERS = [
 
 /**
  * Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage and
- * DownloadGrants (StorageModule), jobs and CatalogSalesService come from outside.
+ * DownloadGrants (StorageModule), JobsService and CatalogSalesService come from outside.
  */
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
@@ -87,7 +89,15 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
  * `payments`, which the revenue module builds on.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(CHECKOUT_ENTITIES), AuthModule, CatalogModule, RevenueModule, OrganisationsModule, StripeModule],
+  imports: [
+    TypeOrmModule.forFeature(CHECKOUT_ENTITIES),
+    AuthModule,
+    CatalogModule,
+    RevenueModule,
+    OrganisationsModule,
+    StripeModule,
+    JobsModule.forFeature(CHECKOUT_QUEUES),
+  ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
 })

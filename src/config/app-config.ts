@@ -127,7 +127,7 @@ export class AppConfig {
   @Max(24 * 90)
   UPLOAD_EXPIRY_HOURS: number = 168;
 
-  /** Capture-processing jobs this instance runs at once. 0 runs no worker here (an API-only instance). */
+  /** Jobs of each queue this instance runs at once. 0: it only sends jobs and runs none (an API-only instance). */
   @IsInt()
   @Min(0)
   @Max(64)

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { AdminNetworksController } from './controllers/admin-networks.controller.js';
 import { CapturesController } from './controllers/captures.controller.js';
 import { NetworkBatchesController } from './controllers/network-batches.controller.js';
 import { CaptureEntity } from './entities/capture.entity.js';
 import { NetworkEntity } from './entities/network.entity.js';
+import { INGESTION_QUEUES } from './ingestion.jobs.js';
 import { NetworkBatchService } from './networks/network-batch.service.js';
 import { NetworkRegistryService } from './networks/network-registry.service.js';
 import { CaptureRepository } from './repositories/capture.repository.js';
@@ -16,7 +18,7 @@ import { UploadExpiryService } from './services/upload-expiry.service.js';
 
 /** Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule],
+  imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule, JobsModule.forFeature(INGESTION_QUEUES)],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
   providers: [
     CaptureRepository,

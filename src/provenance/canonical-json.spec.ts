@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
 import { canonicalJson } from './canonical-json.js';
@@ -39,8 +40,10 @@ describe('canonicalJson', () => {
   it('rejects values JSON cannot say exactly once', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const sparse = [1, 2, 3];
-    delete sparse[1];
+    // [1, <hole>, 3]
+    const sparse = new Array<number>(3);
+    sparse[0] = 1;
+    sparse[2] = 3;
     const bad: unknown[] = [
       Number.NaN,
       Number.POSITIVE_INFINITY,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
 import { appendCustodyRecord, chainEntry, GENESIS_PREV_HASH, verifyCustodyChain, type CustodyEntry, type CustodyRecord } from './custody-log.js';
@@ -152,7 +153,9 @@ describe('verifyCustodyChain', () => {
       fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(), fc.string({ minLength: 1, maxLength: 10 }), (count, pick, note) => {
         const records = buildLog(count);
         const seq = (pick % count) + 1;
-        const tampered = records.map((r) => (r.seq === seq ? { ...r, details: { ...r.details, note: `${String(r.details.note)}${note}` } } : r));
+        const tampered = records.map((r) =>
+          r.seq === seq ? { ...r, details: { ...r.details, note: `${JSON.stringify(r.details.note)}${note}` } } : r,
+        );
         expect(verifyCustodyChain(records)).toEqual({ ok: true });
         expect(verifyCustodyChain(tampered)).toMatchObject({ ok: false, brokenAt: seq, reason: 'hash-mismatch' });
       }),

@@ -43,9 +43,9 @@ export interface ManifestEntry {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const CANONICAL_NON_NEGATIVE_DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
-// Control characters, the Unicode line/paragraph separators, the field separator, and lone surrogates (a `u`
-// regex only matches \p{Cs} when the surrogate is unpaired).
-const FORBIDDEN_IN_PATH = /[\u0000-\u001f\u007f-\u009f\u2028\u2029|]|\p{Cs}/u;
+// Control characters (\p{Cc}: U+0000-U+001F, U+007F-U+009F), the Unicode line/paragraph separators, the field
+// separator, and lone surrogates (a `u` regex only matches \p{Cs} when the surrogate is unpaired).
+const FORBIDDEN_IN_PATH = /[\p{Cc}\u2028\u2029|]|\p{Cs}/u;
 
 function invalid(message: string): ProvenanceError {
   return new ProvenanceError(ProvenanceErrorCode.INVALID_MANIFEST_ENTRY, message);

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
 import { formatMemoRecord, MAX_MEMO_BYTES, parseMemoRecord, type MemoRecord } from './memo-record.js';

@@ -43,19 +43,24 @@ function invalid(message: string): ProvenanceError {
   return new ProvenanceError(ProvenanceErrorCode.INVALID_MEMO, message);
 }
 
+function memoText(record: MemoRecord): string {
+  switch (record.kind) {
+    case 'anchor':
+      if (!ID_PATTERN.test(record.datasetId)) throw invalid('datasetId must be 1-64 characters of [A-Za-z0-9_-]');
+      if (!isPositiveSafeInteger(record.version)) throw invalid('version must be a positive safe integer');
+      return `${MEMO_PREFIX}anchor:${record.datasetId}:${record.version}:${record.root}`;
+    case 'split':
+      if (!ID_PATTERN.test(record.splitId)) throw invalid('splitId must be 1-64 characters of [A-Za-z0-9_-]');
+      return `${MEMO_PREFIX}split:${record.splitId}:${record.root}`;
+    default:
+      // A record built outside the type system (parsed JSON, a cast).
+      throw invalid('unknown memo kind');
+  }
+}
+
 export function formatMemoRecord(record: MemoRecord): string {
   if (!isHash32Hex(record.root)) throw invalid('root must be 64 lowercase hex characters');
-  let memo: string;
-  if (record.kind === 'anchor') {
-    if (!ID_PATTERN.test(record.datasetId)) throw invalid('datasetId must be 1-64 characters of [A-Za-z0-9_-]');
-    if (!isPositiveSafeInteger(record.version)) throw invalid('version must be a positive safe integer');
-    memo = `${MEMO_PREFIX}anchor:${record.datasetId}:${record.version}:${record.root}`;
-  } else if (record.kind === 'split') {
-    if (!ID_PATTERN.test(record.splitId)) throw invalid('splitId must be 1-64 characters of [A-Za-z0-9_-]');
-    memo = `${MEMO_PREFIX}split:${record.splitId}:${record.root}`;
-  } else {
-    throw invalid('unknown memo kind');
-  }
+  const memo = memoText(record);
   if (Buffer.byteLength(memo, 'utf8') > MAX_MEMO_BYTES) throw invalid(`memo is longer than ${MAX_MEMO_BYTES} bytes`);
   return memo;
 }

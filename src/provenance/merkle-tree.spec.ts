@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
 import {
@@ -153,7 +154,7 @@ describe('Merkle proofs (property-based)', () => {
           const below = tree.levels[level - 1];
           for (let index = 0; 2 * index + 1 < below.length; index++) {
             const node = tree.levels[level][index];
-            const [lo, hi] = [below[2 * index], below[2 * index + 1]].sort(Buffer.compare);
+            const [lo, hi] = [below[2 * index], below[2 * index + 1]].sort((a, b) => Buffer.compare(a, b));
             const tail = proofFromLevel(tree, level, index);
             // Without leaf/node separation, the node hash plus the tail of the path would reach the root:
             expect(tail.reduce<Buffer>((acc, sibling) => hashNode(acc, sibling), node).equals(tree.root)).toBe(true);

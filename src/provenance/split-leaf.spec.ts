@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import fc from 'fast-check';
 
 import { buildMerkleTree, merkleProof, verifyMerkleProof } from './merkle-tree.js';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { StripeModule } from '../stripe/stripe.module.js';
 import { AdminPayoutsController } from './controllers/admin-payouts.controller.js';
 import { EarningsController } from './controllers/earnings.controller.js';
@@ -12,6 +13,7 @@ import { ChainOutboxRepository } from './repositories/chain-outbox.repository.js
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { PayoutRepository } from './repositories/payout.repository.js';
 import { SplitRepository } from './repositories/split.repository.js';
+import { REVENUE_QUEUES } from './revenue.jobs.js';
 import { ExactlyOnceSenderService } from './services/exactly-once-sender.service.js';
 import { PayoutJobsService } from './services/payout-jobs.service.js';
 import { PayoutMethodService } from './services/payout-method.service.js';
@@ -25,7 +27,13 @@ import { SplitViewService } from './services/split-view.service.js';
  * checkout calls in its payment and refund transactions) and PayoutService; SolanaLedger comes from ChainModule, StripeGateway (Connect payouts) from StripeModule.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SplitEntity, PayoutMethodEntity]), AuthModule, CatalogModule, StripeModule],
+  imports: [
+    TypeOrmModule.forFeature([SplitEntity, PayoutMethodEntity]),
+    AuthModule,
+    CatalogModule,
+    StripeModule,
+    JobsModule.forFeature(REVENUE_QUEUES),
+  ],
   controllers: [SplitsController, EarningsController, AdminPayoutsController],
   providers: [
     SplitRepository,

@@ -4,12 +4,16 @@
  * more time than PostgreSQL took to insert the rows.
  */
 const QUOTE_OR_BACKSLASH = /["\\]/;
+const CONTROL = /\p{Cc}/u;
+/** Any UTF-16 surrogate, paired or not (no `u` flag: code units). */
+const SURROGATE_UNIT = /[\ud800-\udfff]/;
 
 /** `{"a","b",NULL}`: every element quoted (so that no value can read as NULL or split in two), `"` and `\` escaped. */
 export function pgTextArray(values: readonly (string | null)[]): string {
   // JSON spells such an array the same way, null as an unquoted null, unless it escapes a control character or a
   // surrogate (which PostgreSQL would read differently): then element by element, below.
-  if (!/[\u0000-\u001f\ud800-\udfff]/.test(values.join(''))) return `{${JSON.stringify(values).slice(1, -1)}}`;
+  const joined = values.join('');
+  if (!CONTROL.test(joined) && !SURROGATE_UNIT.test(joined)) return `{${JSON.stringify(values).slice(1, -1)}}`;
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i += 1) {
     const value = values[i];

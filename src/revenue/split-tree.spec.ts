@@ -24,7 +24,9 @@ describe('split records (spl1 leaves, Merkle root and proofs)', () => {
     const { proofs, merkleRoot: rebuilt } = splitProofs(SPLIT, 'USD', rows, [0, 1, 2]);
     expect(rebuilt).toBe(merkleRoot);
     for (const row of rows) {
-      const { leaf, proof } = proofs.get(row.leafIndex)!;
+      const found = proofs.get(row.leafIndex);
+      if (!found) throw new Error(`no proof for leaf ${row.leafIndex}`);
+      const { leaf, proof } = found;
       expect(leaf).toBe(`spl1|${SPLIT}|${row.payee}|${row.role}|USD|${row.amount}`);
       expect(verifyMerkleProof(Buffer.from(leaf), proofFromHex(proof), hashFromHex(merkleRoot))).toBe(true);
       expect(verifyMerkleProof(Buffer.from(leaf.replace('|USD|', '|USDC|')), proofFromHex(proof), hashFromHex(merkleRoot))).toBe(false);

@@ -13,6 +13,7 @@ import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js'
 import type { ManifestResponse } from '../../src/catalog/dto/manifest.response.js';
 import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
 import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
+import { CheckoutJobsService } from '../../src/checkout/services/checkout-jobs.service.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { settled, uploadCapture } from './captures.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
@@ -141,7 +142,7 @@ export async function orderWhen(
   token: string,
   id: string,
   done: (order: OrderResponse) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ): Promise<OrderResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -152,13 +153,9 @@ export async function orderWhen(
   }
 }
 
-/** Runs a queued job now instead of at its time (the clock cannot be moved for the worker). */
-export async function runJobNow(t: TestApp, dedupeKey: string): Promise<void> {
-  const rows = await t.sql(
-    `WITH due AS (UPDATE jobs SET run_at = now() WHERE dedupe_key = $1 AND status = 'queued' RETURNING id) SELECT * FROM due`,
-    [dedupeKey],
-  );
-  if (rows.length !== 1) throw new Error(`no queued job ${dedupeKey}`);
+/** Runs the order expiry sweep now instead of at its next scheduled slot. */
+export async function sweepExpiredOrdersNow(t: TestApp): Promise<void> {
+  await t.app.get(CheckoutJobsService).expireDueOrders();
 }
 
 type Execute = (instructions: readonly Instruction[], feePayer?: TransactionSigner) => Promise<LedgerReceipt>;

@@ -34,6 +34,31 @@ export class OrderRepository {
     return manager.getRepository(OrderEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
   }
 
+  /** Pending orders past their expiry, oldest first, after the keyset position `after` (for the expiry sweep). */
+  findDueForExpiry(limit: number, after?: { expiresAt: Date; id: string }): Promise<Order[]> {
+    const builder = this.orders
+      .createQueryBuilder('o')
+      .where("o.status = 'pending' AND o.expires_at <= now()")
+      .orderBy('o.expires_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit);
+    if (after) builder.andWhere('(o.expires_at, o.id) > (:expiresAt, :id)', after);
+    return builder.getMany();
+  }
+
+  /**
+   * Locks those of `ids` still pending and past their expiry, skipping rows another transaction holds (a payment
+   * being settled, another instance's sweep): answers the ids this transaction may expire.
+   */
+  async lockDueForExpiry(manager: EntityManager, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM orders WHERE id = ANY($1) AND status = 'pending' AND expires_at <= now() ORDER BY expires_at, id FOR UPDATE SKIP LOCKED`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Every order (optionally filtered), newest first, after the keyset position `before`. */
   listAll(filters: OrderListFilters, limit: number, before?: KeysetPosition): Promise<Order[]> {
     const builder = this.orders.createQueryBuilder('o').orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);

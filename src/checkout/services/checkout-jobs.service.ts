@@ -1,8 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
-import { JobWorkerService } from '../../jobs/job-worker.service.js';
-import type { ClaimedJob } from '../../jobs/job.types.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { everyMinutes } from '../../jobs/recurrence.js';
+import { ORDER_EXPIRY_SWEEP_MINUTES, orderExpirySweepQueue, refundQueue, type WatchSolanaJob, watchSolanaQueue } from '../checkout.jobs.js';
+import type { Order } from '../entities/order.entity.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderSettlementService } from './order-settlement.service.js';
@@ -11,19 +12,22 @@ import { RefundSenderService } from './refund-sender.service.js';
 
 /** The longest pause between two looks for a payment. */
 const MAX_WATCH_DELAY_SECONDS = 30;
+/** Orders one sweep transaction expires at most. */
+const EXPIRY_BATCH = 100;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Checkout's background work: watching for the payments of orders whose method the marketplace polls (until the
- * order's expiry, also once it is paid, so a second payment is recorded and refunded too), expiring unpaid orders,
- * sending refunds from the outbox.
+ * order's expiry, also once it is paid, so a second payment is recorded and refunded too), expiring unpaid orders
+ * (a scheduled sweep), sending refunds from the outbox.
  */
 @Injectable()
 export class CheckoutJobsService implements OnModuleInit {
   private readonly logger = new Logger(CheckoutJobsService.name);
 
   constructor(
-    private readonly worker: JobWorkerService,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly orders: OrderRepository,
     private readonly methods: PaymentMethodRegistry,
     private readonly confirmations: PaymentConfirmationService,
@@ -33,50 +37,71 @@ export class CheckoutJobsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.worker.register('checkout.watch-solana', {
-      run: (job) => this.watch(job),
-      onFailed: (job, error) => {
-        this.logger.error(`watching order ${job.payload.orderId} for its payment failed: ${error}`);
+    this.jobs.handle(watchSolanaQueue, {
+      run: (job) => this.watch(job.payload),
+      onFailed: (failure) => {
+        this.logger.error(`watching order ${failure.payload.orderId} for its payment failed: ${failure.error}`);
         return Promise.resolve();
       },
     });
-    this.worker.register('checkout.expire-order', {
-      run: (job) => this.expire(job),
-      onFailed: (job, error) => {
-        this.logger.error(`expiring order ${job.payload.orderId} failed: ${error}`);
+    this.jobs.handle(orderExpirySweepQueue, {
+      run: () => this.expireDueOrders(),
+      onFailed: (failure) => {
+        this.logger.error(`an order expiry sweep failed ${failure.attempts} times: ${failure.error}; the next one retries`);
         return Promise.resolve();
       },
     });
-    this.worker.register('checkout.refund', {
+    this.jobs.schedule(orderExpirySweepQueue, everyMinutes(ORDER_EXPIRY_SWEEP_MINUTES));
+    this.jobs.handle(refundQueue, {
       run: (job) => this.refunds.sendPendingOf(job.payload.orderId),
-      onFailed: (job, error) => {
-        this.logger.error(`refunds of order ${job.payload.orderId} could not be sent; they stay pending in order_refunds: ${error}`);
+      onFailed: (failure) => {
+        this.logger.error(`refunds of order ${failure.payload.orderId} could not be sent; they stay pending in order_refunds: ${failure.error}`);
         return Promise.resolve();
       },
     });
   }
 
   /** One look for payments; until the order expires, the next look is queued, further apart each time. */
-  private async watch(job: ClaimedJob<'checkout.watch-solana'>): Promise<void> {
-    const { orderId, check } = job.payload;
+  private async watch({ orderId, check }: WatchSolanaJob): Promise<void> {
     const order = await this.orders.findById(orderId);
     if (!order || !this.methods.for(order.paymentMethod).polling) return;
     await this.confirmations.lookFor(order);
     if (Date.now() >= order.expiresAt.getTime()) return;
-    await this.jobs.enqueue(
-      'checkout.watch-solana',
+    // Keyed by the look: a retry of this job after a crash queues the same next look, not a second one.
+    await this.jobs.sendOutsideTransaction(
+      watchSolanaQueue,
       { orderId, check: check + 1 },
-      { dedupeKey: `checkout.watch-solana:${orderId}:${check + 1}`, delaySeconds: Math.min(MAX_WATCH_DELAY_SECONDS, 2 ** Math.min(check, 5)) },
+      { key: `checkout.watch-solana:${orderId}:${check + 1}`, delaySeconds: Math.min(MAX_WATCH_DELAY_SECONDS, 2 ** Math.min(check, 5)) },
     );
   }
 
-  private async expire(job: ClaimedJob<'checkout.expire-order'>): Promise<void> {
-    const order = await this.orders.findById(job.payload.orderId);
-    if (!order) return;
-    // A last look: a payment made just in time may not have been confirmed yet, and a second one is recorded too.
-    if (this.methods.for(order.paymentMethod).polling) await this.confirmations.lookFor(order);
-    const now = await this.orders.findById(order.id);
-    if (now?.status !== 'pending') return;
-    await this.settlement.expire(order.id, `not paid within ${this.config.ORDER_TTL_MINUTES} minutes`);
+  /**
+   * The expiry sweep: every pending order past its expiry expires. An order whose payments the marketplace finds itself
+   * is looked up once more first (a payment made just in time may not have been confirmed yet), outside any
+   * transaction: a network call never holds a row lock. Then the orders still pending are locked with SKIP LOCKED and
+   * expired in one transaction, so an order another instance's sweep (or a payment) holds is left to it, and no order
+   * is expired twice.
+   */
+  async expireDueOrders(): Promise<void> {
+    const reason = `not paid within ${this.config.ORDER_TTL_MINUTES} minutes`;
+    let after: Order | undefined;
+    for (;;) {
+      const due = await this.orders.findDueForExpiry(EXPIRY_BATCH, after);
+      const expirable: string[] = [];
+      for (const order of due) {
+        try {
+          if (this.methods.for(order.paymentMethod).polling) await this.confirmations.lookFor(order);
+          expirable.push(order.id);
+        } catch (error) {
+          // The ledger is unreachable: the order stays pending until a sweep can look.
+          this.logger.warn(`order ${order.id} not expired yet, its payment could not be looked up: ${messageOf(error)}`);
+        }
+      }
+      await this.settlement.transaction(async (manager) => {
+        for (const id of await this.orders.lockDueForExpiry(manager, expirable)) await this.settlement.expire(manager, id, reason);
+      });
+      if (due.length < EXPIRY_BATCH) return;
+      after = due[due.length - 1];
+    }
   }
 }

@@ -4,9 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import { refundQueue } from '../checkout.jobs.js';
 import type { Order } from '../entities/order.entity.js';
 import type { RefundPortion } from '../entities/order-refund.entity.js';
 import type { Payment } from '../entities/payment.entity.js';
@@ -67,7 +68,7 @@ export class OrderSettlementService {
     private readonly licensedFiles: LicensedFileRepository,
     private readonly methods: PaymentMethodRegistry,
     private readonly catalog: CatalogSalesService,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -191,9 +192,9 @@ export class OrderSettlementService {
     return (await this.move(manager, orderId, 'payment-failed', { statusReason: reason, closedAt: new Date() })).order;
   }
 
-  /** The order's time is up: a pending order expires. */
-  async expire(orderId: string, reason: string): Promise<Order> {
-    return (await this.transaction((manager) => this.move(manager, orderId, 'expire', { statusReason: reason, closedAt: new Date() }))).order;
+  /** The order's time is up: a pending order expires, in the caller's transaction (the expiry sweep's). */
+  async expire(manager: EntityManager, orderId: string, reason: string): Promise<Order> {
+    return (await this.move(manager, orderId, 'expire', { statusReason: reason, closedAt: new Date() })).order;
   }
 
   /** The buyer was handed the files: paid -> fulfilled. Refuses when the order is not (or no longer) paid. */
@@ -336,12 +337,7 @@ export class OrderSettlementService {
       updatedAt: now,
     });
     if (heldReason) return;
-    await this.jobs.enqueue(
-      'checkout.refund',
-      { orderId: charge.orderId },
-      { dedupeKey: `checkout.refund:${id}`, maxAttempts: REFUND_SEND_MAX_ATTEMPTS },
-      manager,
-    );
+    await this.jobs.send(manager, refundQueue, { orderId: charge.orderId }, { key: `checkout.refund:${id}`, attempts: REFUND_SEND_MAX_ATTEMPTS });
   }
 
   private async move(

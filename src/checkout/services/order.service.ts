@@ -7,10 +7,11 @@ import { Role } from '../../auth/role.js';
 import type { SaleableVersion } from '../../catalog/dto/saleable-version.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { canManage } from '../../organisations/organisation-role.js';
 import { type OrganisationRef, OrganisationService } from '../../organisations/services/organisation.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
+import { watchSolanaQueue } from '../checkout.jobs.js';
 import type { CreateOrderDto } from '../dto/create-order.dto.js';
 import type { OrderResponse } from '../dto/order.response.js';
 import type { Order } from '../entities/order.entity.js';
@@ -32,7 +33,7 @@ export class OrderService {
     private readonly licensedFiles: LicensedFileRepository,
     private readonly methods: PaymentMethodRegistry,
     private readonly presenter: OrderPresenterService,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -65,21 +66,11 @@ export class OrderService {
     await this.dataSource.transaction(async (manager) => {
       await this.orders.insert(manager, order);
       await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
-      const ttlSeconds = this.config.ORDER_TTL_MINUTES * 60;
-      await this.jobs.enqueue(
-        'checkout.expire-order',
-        { orderId: order.id },
-        { dedupeKey: `checkout.expire-order:${order.id}`, delaySeconds: ttlSeconds },
-        manager,
-      );
-      // Methods whose payments the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
+      // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt. Methods whose payments
+      // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
       if (handler.polling) {
-        await this.jobs.enqueue(
-          'checkout.watch-solana',
-          { orderId: order.id, check: 1 },
-          { dedupeKey: `checkout.watch-solana:${order.id}:1`, delaySeconds: handler.polling.firstLookDelaySeconds },
-          manager,
-        );
+        const key = `checkout.watch-solana:${order.id}:1`;
+        await this.jobs.send(manager, watchSolanaQueue, { orderId: order.id, check: 1 }, { key, delaySeconds: handler.polling.firstLookDelaySeconds });
       }
     });
     return this.presenter.present(order);

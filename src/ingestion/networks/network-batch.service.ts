@@ -5,13 +5,14 @@ import { DataSource } from 'typeorm';
 import { Role } from '../../auth/role.js';
 import { AuthService } from '../../auth/services/auth.service.js';
 import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { BatchItemDto, NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
 import { draftCapture } from '../entities/capture-draft.js';
 import type { NetworkEntity } from '../entities/network.entity.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
 import { NetworkRepository } from '../repositories/network.repository.js';
 import { safeFilename } from '../services/capture.service.js';
@@ -30,7 +31,7 @@ export class NetworkBatchService {
     private readonly captures: CaptureRepository,
     private readonly auth: AuthService,
     private readonly storage: ObjectStorage,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -97,7 +98,7 @@ export class NetworkBatchService {
     });
     const created = await this.dataSource.transaction(async (manager) => {
       if (!(await this.captures.insertUnlessExists(capture, manager))) return false;
-      await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
+      await this.jobs.send(manager, captureProcessQueue, { captureId: capture.id }, { key: `capture.process:${capture.id}` });
       return true;
     });
     if (created) return { kind: 'accepted', captureId: capture.id };

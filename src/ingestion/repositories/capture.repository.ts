@@ -97,15 +97,26 @@ export class CaptureRepository {
       .execute();
   }
 
-  /** uploading -> rejected for an upload never completed; answers false when it was completed meanwhile. */
-  async markAbandoned(id: string, reason: string): Promise<boolean> {
-    const result = await this.captures
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'rejected', rejectionCode: 'upload_abandoned', rejectionReason: reason, processedAt: () => 'now()', updatedAt: () => 'now()' })
-      .where("id = :id AND status = 'uploading'", { id })
-      .execute();
-    return result.affected === 1;
+  /**
+   * Rejects (`upload_abandoned`) up to `limit` uploads started more than `hours` ago and never completed, skipping
+   * rows another transaction holds (a completion, another instance's sweep), so each is expired once; answers them
+   * with their multipart uploads, to abort.
+   */
+  async abandonExpiredUploads(hours: number, reason: string, limit: number): Promise<{ id: string; objectKey: string; uploadId: string | null }[]> {
+    const rows: { id: string; object_key: string; upload_id: string | null }[] = await this.captures.query(
+      `WITH due AS (
+         SELECT id FROM captures
+         WHERE status = 'uploading' AND created_at <= now() - make_interval(hours => $1)
+         ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+       abandoned AS (
+         UPDATE captures c
+         SET status = 'rejected', rejection_code = 'upload_abandoned', rejection_reason = $2, processed_at = now(), updated_at = now()
+         FROM due WHERE c.id = due.id
+         RETURNING c.id, c.object_key, c.upload_id)
+       SELECT * FROM abandoned`,
+      [hours, reason, limit],
+    );
+    return rows.map((row) => ({ id: row.id, objectKey: row.object_key, uploadId: row.upload_id }));
   }
 
   async markRejected(id: string, rejection: CaptureRejection, facts: { sizeBytes?: number; sha256?: string } = {}): Promise<void> {

@@ -1,26 +1,27 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { JobWorkerService } from '../../jobs/job-worker.service.js';
-import type { ClaimedJob, JobHandler } from '../../jobs/job.types.js';
+import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import { verifyStoredObject } from '../capture-verifier.js';
+import { type CaptureProcessJob, captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
 
 /** The `capture.process` job: verify size and SHA-256, probe the format, then mark the capture ready or rejected. */
 @Injectable()
-export class CaptureProcessorService implements JobHandler<'capture.process'>, OnModuleInit {
+export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, OnModuleInit {
   private readonly logger = new Logger(CaptureProcessorService.name);
 
   constructor(
     private readonly captures: CaptureRepository,
     private readonly storage: ObjectStorage,
-    private readonly worker: JobWorkerService,
+    private readonly jobs: JobsService,
   ) {}
 
   onModuleInit(): void {
-    this.worker.register('capture.process', this);
+    this.jobs.handle(captureProcessQueue, this);
   }
 
-  async run(job: ClaimedJob<'capture.process'>): Promise<void> {
+  async run(job: Job<CaptureProcessJob>): Promise<void> {
     const capture = await this.captures.findById(job.payload.captureId);
     // Done already (a retried job after a crash between the update and the job's completion): nothing to redo.
     if (!capture || capture.status !== 'processing') return;
@@ -38,10 +39,10 @@ export class CaptureProcessorService implements JobHandler<'capture.process'>, O
   }
 
   /** Out of retries (the store kept failing): the contributor sees why instead of a capture stuck in processing. */
-  async onFailed(job: ClaimedJob<'capture.process'>, error: string): Promise<void> {
-    await this.captures.markRejected(job.payload.captureId, {
+  async onFailed(failure: JobFailure<CaptureProcessJob>): Promise<void> {
+    await this.captures.markRejected(failure.payload.captureId, {
       code: 'processing_failed',
-      reason: `Processing failed ${job.attempts} times; last error: ${error}`,
+      reason: `Processing failed ${failure.attempts} times; last error: ${failure.error}`,
     });
   }
 }

@@ -7,7 +7,7 @@ import { Role } from '../../auth/role.js';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { planMultipartUpload } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
@@ -18,6 +18,7 @@ import type { CaptureEntity } from '../entities/capture.entity.js';
 import { draftCapture } from '../entities/capture-draft.js';
 import type { BBox } from '../formats/probe.types.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
 
 function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
@@ -62,7 +63,7 @@ export class CaptureService {
   constructor(
     private readonly captures: CaptureRepository,
     private readonly storage: ObjectStorage,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -91,15 +92,8 @@ export class CaptureService {
       partSizeBytes: plan.partSizeBytes,
       partCount: plan.partCount,
     });
-    await this.dataSource.transaction(async (manager) => {
-      await this.captures.insert(capture, manager);
-      await this.jobs.enqueue(
-        'capture.expire-upload',
-        { captureId: id },
-        { dedupeKey: `capture.expire-upload:${id}`, delaySeconds: this.config.UPLOAD_EXPIRY_HOURS * 3600 },
-        manager,
-      );
-    });
+    // The upload expiry sweep (UploadExpiryService) rejects it if it is not completed in time.
+    await this.captures.insert(capture);
     return { ...CaptureResponse.from(capture), upload: await this.uploadUrls(capture) };
   }
 
@@ -134,7 +128,7 @@ export class CaptureService {
     }
     await this.dataSource.transaction(async (manager) => {
       if (await this.captures.markProcessing(capture.id, manager)) {
-        await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
+        await this.jobs.send(manager, captureProcessQueue, { captureId: capture.id }, { key: `capture.process:${capture.id}` });
       }
     });
     return this.get(user, id);

@@ -1,40 +1,57 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { JobWorkerService } from '../../jobs/job-worker.service.js';
-import type { ClaimedJob, JobHandler } from '../../jobs/job.types.js';
+import type { JobFailure, JobHandler } from '../../jobs/job-queue.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { everyMinutes } from '../../jobs/recurrence.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
+import { UPLOAD_EXPIRY_SWEEP_MINUTES, uploadExpirySweepQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
 
+const SWEEP_BATCH = 100;
+
 /**
- * The `capture.expire-upload` job, queued with every new upload to run UPLOAD_EXPIRY_HOURS later: an upload still
- * unfinished then is marked rejected and its multipart upload aborted, so abandoned parts do not pile up in storage.
+ * The `capture.expire-uploads` sweep, every UPLOAD_EXPIRY_SWEEP_MINUTES: an upload still unfinished UPLOAD_EXPIRY_HOURS
+ * after it started is marked rejected and its multipart upload aborted, so abandoned parts do not pile up in storage.
  */
 @Injectable()
-export class UploadExpiryService implements JobHandler<'capture.expire-upload'>, OnModuleInit {
+export class UploadExpiryService implements JobHandler<Record<string, never>>, OnModuleInit {
   private readonly logger = new Logger(UploadExpiryService.name);
 
   constructor(
     private readonly captures: CaptureRepository,
     private readonly storage: ObjectStorage,
-    private readonly worker: JobWorkerService,
+    private readonly jobs: JobsService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.worker.register('capture.expire-upload', this);
+    this.jobs.handle(uploadExpirySweepQueue, this);
+    this.jobs.schedule(uploadExpirySweepQueue, everyMinutes(UPLOAD_EXPIRY_SWEEP_MINUTES));
   }
 
-  async run(job: ClaimedJob<'capture.expire-upload'>): Promise<void> {
-    const capture = await this.captures.findById(job.payload.captureId);
-    if (!capture || capture.status !== 'uploading' || !capture.uploadId) return;
-    // Reject first: a complete racing with this job either wins (and the abort is skipped) or finds it rejected.
+  async run(): Promise<void> {
     const reason = `The upload was not completed within ${this.config.UPLOAD_EXPIRY_HOURS} hours; start a new one`;
-    if (!(await this.captures.markAbandoned(capture.id, reason))) return;
-    await this.storage.abortMultipartUpload(capture.objectKey, capture.uploadId);
-    this.logger.log(`upload of capture ${capture.id} expired and was aborted`);
+    for (;;) {
+      // Rejected first: a completion racing with the sweep either wins (and the upload is not due) or finds it rejected.
+      const expired = await this.captures.abandonExpiredUploads(this.config.UPLOAD_EXPIRY_HOURS, reason, SWEEP_BATCH);
+      for (const capture of expired) {
+        if (capture.uploadId === null) continue;
+        try {
+          await this.storage.abortMultipartUpload(capture.objectKey, capture.uploadId);
+          this.logger.log(`upload of capture ${capture.id} expired and was aborted`);
+        } catch (error) {
+          // The capture is rejected either way; the parts stay until the store's own lifecycle rules remove them.
+          this.logger.warn(
+            `upload of capture ${capture.id} expired, but aborting it failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      }
+      if (expired.length < SWEEP_BATCH) return;
+    }
   }
 
-  async onFailed(job: ClaimedJob<'capture.expire-upload'>, error: string): Promise<void> {
-    this.logger.error(`could not expire the upload of capture ${job.payload.captureId}: ${error}`);
+  onFailed(failure: JobFailure<Record<string, never>>): Promise<void> {
+    this.logger.error(`an upload expiry sweep failed ${failure.attempts} times: ${failure.error}; the next one retries`);
+    return Promise.resolve();
   }
 }

@@ -38,8 +38,13 @@ export class AnchorRepository {
     return rows.length === 1;
   }
 
-  findByVersion(datasetId: string, version: number, manager?: EntityManager): Promise<AnchorEntity | null> {
-    return (manager?.getRepository(AnchorEntity) ?? this.anchors).findOne({ where: { datasetId, version } });
+  findByVersion(datasetId: string, version: number): Promise<AnchorEntity | null> {
+    return this.anchors.findOne({ where: { datasetId, version } });
+  }
+
+  /** The version's anchor as the caller's transaction sees it. */
+  findByVersionInTransaction(manager: EntityManager, datasetId: string, version: number): Promise<AnchorEntity | null> {
+    return manager.getRepository(AnchorEntity).findOne({ where: { datasetId, version } });
   }
 
   listForDataset(datasetId: string): Promise<AnchorEntity[]> {
@@ -59,8 +64,8 @@ export class AnchorRepository {
     await runner.connect();
     const key = `anchor:${anchorId}`;
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [key]);
-      if (!locked) return false;
+      const rows = await runner.manager.query<{ locked: boolean }[]>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [key]);
+      if (!rows[0].locked) return false;
       try {
         await work();
       } finally {
@@ -83,11 +88,11 @@ export class AnchorRepository {
 
   /** Whether a send was started less than `seconds` ago, by the database's clock (the one markSending wrote with). */
   async sentWithin(id: string, seconds: number): Promise<boolean> {
-    const [row] = await this.anchors.query(
+    const rows: { recent: boolean | null }[] = await this.anchors.query(
       `SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM provenance_anchors WHERE id = $1`,
       [id, seconds],
     );
-    return row?.recent === true;
+    return rows.at(0)?.recent === true;
   }
 
   async recordFailure(id: string, error: string): Promise<void> {

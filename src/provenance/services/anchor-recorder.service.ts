@@ -3,19 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Address, address } from '@solana/kit';
 import { DataSource } from 'typeorm';
 import { type LedgerReceipt, SolanaLedger } from '../../chain/solana-ledger.port.js';
-import { JobWorkerService } from '../../jobs/job-worker.service.js';
-import type { ClaimedJob, JobHandler } from '../../jobs/job.types.js';
+import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import type { AnchorEntity } from '../entities/anchor.entity.js';
+import { type AnchorJob, anchorQueue } from '../provenance.jobs.js';
 import { AnchorRepository } from '../repositories/anchor.repository.js';
 import { CustodyLogService } from './custody-log.service.js';
-
-/** Enough attempts to ride out a cluster outage of weeks at the 15-minute cap: an anchor is retried until done. */
-export const ANCHOR_MAX_ATTEMPTS = 10_000;
-const MAX_RETRY_DELAY_SECONDS = 15 * 60;
-
-export function anchorJobKey(datasetId: string, version: number): string {
-  return `provenance.anchor:${datasetId}:${version}`;
-}
 
 /**
  * The `provenance.anchor` job: records a version's memo on-chain AT MOST ONCE, and eventually.
@@ -31,29 +24,30 @@ export function anchorJobKey(datasetId: string, version: number): string {
  *    sends only when the last send started at least `ledger.landingWindowSeconds` ago (a blockhash lifetime on a
  *    cluster, after which that transaction has landed or can never land). The send time is committed before
  *    sending, so a crash right after sending still leaves it behind; retries wait at least that long too.
- * 4. One sender at a time: the job row is claimed with SKIP LOCKED (and only reclaimed 15 minutes after a worker
- *    died), and lookup + send + store run under a session advisory lock on the anchor.
+ * 4. One sender at a time: pg-boss hands the job to one worker (another gets it only once that worker's heartbeat
+ *    has stopped), and lookup + send + store run under a session advisory lock on the anchor, which goes with the
+ *    worker's connection if it dies.
  * Eventually: a failed attempt (cluster down, RPC error) keeps the anchor `pending` with its last error, and the job
- * retries with growing delays up to 15 minutes, ANCHOR_MAX_ATTEMPTS times. Nothing else waits for it: the dataset
- * version stays published meanwhile.
+ * retries with growing delays (never sooner than the landing window) up to 15 minutes, ANCHOR_MAX_ATTEMPTS times.
+ * Nothing else waits for it: the dataset version stays published meanwhile.
  */
 @Injectable()
-export class AnchorRecorderService implements JobHandler<'provenance.anchor'>, OnModuleInit {
+export class AnchorRecorderService implements JobHandler<AnchorJob>, OnModuleInit {
   private readonly logger = new Logger(AnchorRecorderService.name);
 
   constructor(
     private readonly anchors: AnchorRepository,
     private readonly custody: CustodyLogService,
     private readonly ledger: SolanaLedger,
-    private readonly worker: JobWorkerService,
+    private readonly jobs: JobsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.worker.register('provenance.anchor', this);
+    this.jobs.handle(anchorQueue, this);
   }
 
-  async run(job: ClaimedJob<'provenance.anchor'>): Promise<void> {
+  async run(job: Job<AnchorJob>): Promise<void> {
     const anchor = await this.anchors.findByVersion(job.payload.datasetId, job.payload.version);
     if (!anchor || anchor.status === 'confirmed') return;
     if (!(await this.anchors.runLocked(anchor.id, () => this.record(anchor.datasetId, anchor.version)))) {
@@ -61,12 +55,9 @@ export class AnchorRecorderService implements JobHandler<'provenance.anchor'>, O
     }
   }
 
-  async onFailed(job: ClaimedJob<'provenance.anchor'>, error: string): Promise<void> {
-    this.logger.error(`gave up anchoring version ${job.payload.version} of dataset ${job.payload.datasetId}: ${error}`);
-  }
-
-  retryDelaySeconds(attempts: number): number {
-    return Math.max(this.ledger.landingWindowSeconds, Math.min(MAX_RETRY_DELAY_SECONDS, 2 ** attempts));
+  onFailed(failure: JobFailure<AnchorJob>): Promise<void> {
+    this.logger.error(`gave up anchoring version ${failure.payload.version} of dataset ${failure.payload.datasetId}: ${failure.error}`);
+    return Promise.resolve();
   }
 
   private async record(datasetId: string, version: number): Promise<void> {

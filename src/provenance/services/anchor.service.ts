@@ -3,15 +3,15 @@ import { Injectable } from '@nestjs/common';
 import { getAddressDecoder, signature as toSignature } from '@solana/kit';
 import type { EntityManager } from 'typeorm';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import type { AnchorReadBack, AnchorView } from '../dto/anchor-view.js';
 import type { AnchorEntity } from '../entities/anchor.entity.js';
 import { formatMemoRecord } from '../memo-record.js';
 import { ProvenanceErrorCode } from '../provenance-error.js';
 import { ID_PATTERN } from '../provenance-fields.js';
 import { ProvenanceException, ProvenanceServiceErrorCode } from '../provenance.exception.js';
+import { anchorJobKey, anchorQueue } from '../provenance.jobs.js';
 import { AnchorRepository } from '../repositories/anchor.repository.js';
-import { ANCHOR_MAX_ATTEMPTS, anchorJobKey } from './anchor-recorder.service.js';
 
 export interface AnchorRequest {
   datasetId: string;
@@ -42,7 +42,7 @@ function toView(anchor: AnchorEntity): AnchorView {
 export class AnchorService {
   constructor(
     private readonly anchors: AnchorRepository,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly ledger: SolanaLedger,
   ) {}
 
@@ -68,7 +68,7 @@ export class AnchorService {
       requestedBy: actorId,
     });
     if (!inserted) {
-      const existing = await this.anchors.findByVersion(datasetId, version, manager);
+      const existing = await this.anchors.findByVersionInTransaction(manager, datasetId, version);
       if (existing && existing.merkleRoot !== merkleRoot) {
         throw new ProvenanceException(
           ProvenanceServiceErrorCode.ANCHOR_CONFLICT,
@@ -77,12 +77,9 @@ export class AnchorService {
       }
       return;
     }
-    await this.jobs.enqueue(
-      'provenance.anchor',
-      { datasetId, version },
-      { dedupeKey: anchorJobKey(datasetId, version), maxAttempts: ANCHOR_MAX_ATTEMPTS },
-      manager,
-    );
+    // A retry never comes before an earlier send can no longer land (the recorder would only wait again).
+    const minRetryDelaySeconds = this.ledger.landingWindowSeconds;
+    await this.jobs.send(manager, anchorQueue, { datasetId, version }, { key: anchorJobKey(datasetId, version), minRetryDelaySeconds });
   }
 
   /** Every requested anchor of the dataset, by version. */

@@ -19,44 +19,65 @@ export interface OutboxConfirmation {
 
 /**
  * The bookkeeping of "send exactly once" on an outbox row (see ExactlyOnceSenderService): a lease so that one
- * worker on any instance handles a row at a time, the time of the last send, the last error, and the confirmation.
+ * worker on any instance handles a row at a time (held under a token, so only its holder can use, renew or release
+ * it), the time of the last send, the last error, and the confirmation.
  */
 @Injectable()
 export class ChainOutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Takes the row for `seconds` unless it is confirmed or another worker's lease is still running; counts an
-   * attempt. A worker that dies leaves a lease that simply runs out.
+   * Takes the row for `seconds` under `token` unless it is confirmed or another worker's lease is still running;
+   * counts an attempt. A worker that dies leaves a lease that simply runs out.
    */
-  async lease(table: ChainOutboxTable, id: string, seconds: number): Promise<LeasedOutboxRow | null> {
-    const [row] = await this.dataSource.query(
+  async lease(table: ChainOutboxTable, id: string, token: string, seconds: number): Promise<LeasedOutboxRow | null> {
+    const rows: LeasedOutboxRow[] = await this.dataSource.query(
       `WITH leased AS (
-         UPDATE ${table} SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+         UPDATE ${table} SET lease_until = now() + make_interval(secs => $3), lease_token = $2, attempts = attempts + 1, updated_at = now()
          WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
          RETURNING id, memo, reference)
        SELECT * FROM leased`,
-      [id, seconds],
+      [id, token, seconds],
     );
-    return row ?? null;
+    return rows.at(0) ?? null;
   }
 
-  async release(table: ChainOutboxTable, id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${table} SET lease_until = NULL WHERE id = $1`, [id]);
+  /** Extends the lease `token` holds to `seconds` from now; false when it is no longer held (it ran out and was taken). */
+  async renewLease(table: ChainOutboxTable, id: string, token: string, seconds: number): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH renewed AS (
+         UPDATE ${table} SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_token = $2 RETURNING id)
+       SELECT * FROM renewed`,
+      [id, token, seconds],
+    );
+    return rows.length === 1;
   }
 
-  /** Committed before the transaction is sent, so that a crash right after sending still leaves the time behind. */
-  async markSending(table: ChainOutboxTable, id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${table} SET last_sent_at = now(), updated_at = now() WHERE id = $1`, [id]);
+  async release(table: ChainOutboxTable, id: string, token: string): Promise<void> {
+    await this.dataSource.query(`UPDATE ${table} SET lease_until = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2`, [id, token]);
+  }
+
+  /**
+   * Committed before the transaction is sent, so that a crash right after sending still leaves the time behind; only
+   * while `token`'s lease runs (false otherwise: another worker may have the row now, and this one must not send).
+   */
+  async markSending(table: ChainOutboxTable, id: string, token: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH marked AS (
+         UPDATE ${table} SET last_sent_at = now(), updated_at = now() WHERE id = $1 AND lease_token = $2 AND lease_until > now() RETURNING id)
+       SELECT * FROM marked`,
+      [id, token],
+    );
+    return rows.length === 1;
   }
 
   /** Whether a send started less than `seconds` ago, by the database's clock. */
   async sentWithin(table: ChainOutboxTable, id: string, seconds: number): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`, [
-      id,
-      seconds,
-    ]);
-    return row?.recent === true;
+    const rows: { recent: boolean | null }[] = await this.dataSource.query(
+      `SELECT last_sent_at > now() - make_interval(secs => $2) AS recent FROM ${table} WHERE id = $1`,
+      [id, seconds],
+    );
+    return rows.at(0)?.recent === true;
   }
 
   async recordFailure(table: ChainOutboxTable, id: string, error: string): Promise<void> {
@@ -78,7 +99,7 @@ export class ChainOutboxRepository {
   }
 
   async isConfirmed(table: ChainOutboxTable, id: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(`SELECT status FROM ${table} WHERE id = $1`, [id]);
-    return row?.status === 'confirmed';
+    const rows: { status: string }[] = await this.dataSource.query(`SELECT status FROM ${table} WHERE id = $1`, [id]);
+    return rows.at(0)?.status === 'confirmed';
   }
 }

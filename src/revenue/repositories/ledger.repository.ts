@@ -128,11 +128,12 @@ export class LedgerRepository {
     return true;
   }
 
-  /** Positive payable balances, per owner, account and currency, that have no payout open (sending or pending). */
-  async payableWithoutOpenPayout(manager?: EntityManager): Promise<PayableBalance[]> {
-    const rows: { owner_id: string; account: PayableAccount; currency: SplitCurrency; balance: string }[] = await (
-      manager ?? this.dataSource.manager
-    ).query(
+  /**
+   * Positive payable balances, per owner, account and currency, that have no payout open (sending or pending), as
+   * `manager` sees them (a planning transaction, or the data source's own manager for a read outside any).
+   */
+  async payableWithoutOpenPayout(manager: EntityManager): Promise<PayableBalance[]> {
+    const rows: { owner_id: string; account: PayableAccount; currency: SplitCurrency; balance: string }[] = await manager.query(
       `SELECT l.owner_id, l.account, l.currency, sum(l.amount)::text AS balance
        FROM revenue_ledger_lines l
        WHERE l.account IN ('curator_payable', 'contributor_payable')

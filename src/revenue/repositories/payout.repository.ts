@@ -81,7 +81,7 @@ export class PayoutRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async saveMethod(method: PayoutMethodEntity): Promise<void> {
+  async saveMethod(method: Pick<PayoutMethodEntity, 'userId' | 'kind' | 'wallet' | 'account' | 'updatedAt'>): Promise<void> {
     await this.methods.upsert(method, ['userId']);
   }
 

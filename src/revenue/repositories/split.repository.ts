@@ -77,8 +77,13 @@ export class SplitRepository {
     );
   }
 
-  findByOrder(orderId: string, manager?: EntityManager): Promise<SplitEntity | null> {
-    return (manager?.getRepository(SplitEntity) ?? this.splits).findOne({ where: { orderId } });
+  findByOrder(orderId: string): Promise<SplitEntity | null> {
+    return this.splits.findOne({ where: { orderId } });
+  }
+
+  /** The order's split as the caller's transaction sees it (one it wrote itself included). */
+  findByOrderInTransaction(manager: EntityManager, orderId: string): Promise<SplitEntity | null> {
+    return manager.getRepository(SplitEntity).findOne({ where: { orderId } });
   }
 
   findById(id: string): Promise<SplitEntity | null> {

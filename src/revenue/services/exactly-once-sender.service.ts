@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Address, address } from '@solana/kit';
@@ -5,8 +6,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { type LedgerReceipt, SolanaLedger } from '../../chain/solana-ledger.port.js';
 import { type ChainOutboxTable, ChainOutboxRepository, type OutboxConfirmation } from '../repositories/chain-outbox.repository.js';
 
-/** Longer than any send takes (a cluster confirms within a blockhash lifetime); a dead worker's lease runs out after it. */
-const LEASE_SECONDS = 10 * 60;
+/** A sender's lease on a row: renewed every LEASE_RENEW_MS while it lives, so a dead sender's runs out within this. */
+const LEASE_SECONDS = 30;
+const LEASE_RENEW_MS = 10_000;
 
 export type SendOutcome = 'confirmed' | 'already-confirmed' | 'busy';
 
@@ -18,8 +20,9 @@ export type SendOutcome = 'confirmed' | 'already-confirmed' | 'busy';
  *    (after checking that its memo is this row's) instead of sending again;
  * 3. a lookup that finds nothing proves nothing while an earlier send may still land, so a send happens only when
  *    the last one started at least `ledger.landingWindowSeconds` ago; the send time is committed before sending;
- * 4. one sender at a time per row, on any instance: a lease on the row (the job claim alone would not stop the admin
- *    route and a job from overlapping).
+ * 4. one sender at a time per row, on any instance: a short lease on the row, renewed while the sender lives (the job
+ *    claim alone would not stop the admin route and a job from overlapping), which only its holder can use: a sender
+ *    whose lease ran out (and may have been taken) does not mark the row as sending, so it never sends.
  * The row's effects (`onConfirmed`: ledger entries, payout states) commit in one transaction with its confirmation,
  * so a crash between "sent" and "booked" is recovered by step 2 and never books twice.
  */
@@ -39,8 +42,14 @@ export class ExactlyOnceSenderService {
     transmit: (reference: Address, memo: string) => Promise<LedgerReceipt>,
     onConfirmed: (manager: EntityManager, confirmation: OutboxConfirmation) => Promise<void>,
   ): Promise<SendOutcome> {
-    const row = await this.outbox.lease(table, id, LEASE_SECONDS);
+    const token = randomUUID();
+    const row = await this.outbox.lease(table, id, token, LEASE_SECONDS);
     if (!row) return (await this.outbox.isConfirmed(table, id)) ? 'already-confirmed' : 'busy';
+    const renewal = setInterval(() => {
+      this.outbox.renewLease(table, id, token, LEASE_SECONDS).catch((error: unknown) => {
+        this.logger.warn(`renewing the lease on ${table} ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, LEASE_RENEW_MS);
     try {
       const reference = address(row.reference);
       let receipt = await this.ledger.findByReference(reference);
@@ -53,7 +62,9 @@ export class ExactlyOnceSenderService {
         if (await this.outbox.sentWithin(table, id, this.ledger.landingWindowSeconds)) {
           throw new Error('the previous transaction may still land; looking it up again later');
         }
-        await this.outbox.markSending(table, id);
+        if (!(await this.outbox.markSending(table, id, token))) {
+          throw new Error('the lease on this row ran out before sending; another worker may hold it now');
+        }
         receipt = await transmit(reference, row.memo);
       }
       const confirmation = { cluster: this.ledger.cluster, signature: receipt.signature, slot: receipt.slot };
@@ -65,7 +76,8 @@ export class ExactlyOnceSenderService {
       await this.outbox.recordFailure(table, id, error instanceof Error ? error.message : String(error));
       throw error;
     } finally {
-      await this.outbox.release(table, id);
+      clearInterval(renewal);
+      await this.outbox.release(table, id, token);
     }
   }
 }

@@ -1,70 +1,46 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { SolanaLedger } from '../../chain/solana-ledger.port.js';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
-import { JobWorkerService } from '../../jobs/job-worker.service.js';
-import type { ClaimedJob } from '../../jobs/job.types.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { everyMinutes } from '../../jobs/recurrence.js';
+import { payoutRunQueue, sendPayoutBatchQueue } from '../revenue.jobs.js';
 import { PayoutService } from './payout.service.js';
-
-const MAX_RETRY_DELAY_SECONDS = 15 * 60;
 
 /**
  * The payout jobs. `revenue.send-payout-batch` sends a batch a run left unsent (crash, cluster down), retried until
- * confirmed. `revenue.payout-run` is the schedule: one job per PAYOUT_INTERVAL_MINUTES slot of the epoch, keyed by
- * the slot, so any number of instances queue it once; each run queues the next slot.
+ * confirmed. `revenue.payout-run` is the schedule: one run per PAYOUT_INTERVAL_MINUTES slot of the epoch across all
+ * instances (a pg-boss schedule); PAYOUT_INTERVAL_MINUTES=0 removes it.
  */
 @Injectable()
-export class PayoutJobsService implements OnModuleInit, OnApplicationBootstrap {
+export class PayoutJobsService implements OnModuleInit {
   private readonly logger = new Logger(PayoutJobsService.name);
 
   constructor(
     private readonly payouts: PayoutService,
-    private readonly ledger: SolanaLedger,
-    private readonly worker: JobWorkerService,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    const retryDelaySeconds = (attempts: number) => Math.max(this.ledger.landingWindowSeconds, Math.min(MAX_RETRY_DELAY_SECONDS, 2 ** attempts));
-    this.worker.register('revenue.send-payout-batch', {
-      run: async (job: ClaimedJob<'revenue.send-payout-batch'>) => {
+    this.jobs.handle(sendPayoutBatchQueue, {
+      run: async (job) => {
         if ((await this.payouts.sendBatch(job.payload.batchId)) === 'busy') throw new Error('another worker is sending this batch');
       },
-      onFailed: async (job, error) => {
-        this.logger.error(`gave up sending payout batch ${job.payload.batchId}: ${error}`);
+      onFailed: (failure) => {
+        this.logger.error(`gave up sending payout batch ${failure.payload.batchId}: ${failure.error}`);
+        return Promise.resolve();
       },
-      retryDelaySeconds,
     });
-    this.worker.register('revenue.payout-run', {
-      run: async (job: ClaimedJob<'revenue.payout-run'>) => {
+    this.jobs.handle(payoutRunQueue, {
+      run: async () => {
         const result = await this.payouts.run();
-        this.logger.log(`scheduled payout run ${job.payload.slot}: ${result.payouts.length} payouts, ${result.transactions} transactions`);
-        await this.scheduleAfter(job.payload.slot);
+        this.logger.log(`scheduled payout run: ${result.payouts.length} payouts, ${result.transactions} transactions`);
       },
-      onFailed: async (job, error) => {
-        this.logger.error(`scheduled payout run ${job.payload.slot} failed: ${error}`);
-        await this.scheduleAfter(job.payload.slot);
+      onFailed: (failure) => {
+        this.logger.error(`a scheduled payout run failed ${failure.attempts} times: ${failure.error}; the next slot runs again`);
+        return Promise.resolve();
       },
     });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.scheduleAfter(Math.floor(Date.now() / this.intervalMs()));
-  }
-
-  private intervalMs(): number {
-    return this.config.PAYOUT_INTERVAL_MINUTES * 60_000;
-  }
-
-  private async scheduleAfter(slot: number): Promise<void> {
-    if (this.config.PAYOUT_INTERVAL_MINUTES === 0) return;
-    const next = Math.max(slot + 1, Math.floor(Date.now() / this.intervalMs()) + 1);
-    const delaySeconds = Math.max(0, Math.ceil((next * this.intervalMs() - Date.now()) / 1000));
-    await this.jobs.enqueue(
-      'revenue.payout-run',
-      { slot: next },
-      { dedupeKey: `revenue.payout-run:${this.config.PAYOUT_INTERVAL_MINUTES}:${next}`, maxAttempts: 3, delaySeconds },
-    );
+    const interval = this.config.PAYOUT_INTERVAL_MINUTES;
+    this.jobs.schedule(payoutRunQueue, interval === 0 ? null : everyMinutes(interval));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user.js';
-import type { PayoutMethodRequest, PayoutMethodResponse } from '../dto/payout-method.dto.js';
+import { type PayoutMethodRequest, PayoutMethodResponse } from '../dto/payout-method.dto.js';
+import { responseOf } from '../dto/response-of.js';
 import { PayoutRepository } from '../repositories/payout.repository.js';
 import { RevenueErrorCode, RevenueException } from '../revenue.exception.js';
 
@@ -16,6 +17,6 @@ export class PayoutMethodService {
     }
     const method = { userId: caller.id, kind: request.kind, wallet, account: request.account ?? null, updatedAt: new Date() };
     await this.payouts.saveMethod(method);
-    return { kind: method.kind, wallet: method.wallet, account: method.account };
+    return responseOf(PayoutMethodResponse, { kind: method.kind, wallet: method.wallet, account: method.account });
   }
 }

@@ -9,19 +9,20 @@ import { LOOKUP_TABLE_MAX_ADDRESSES } from '../../chain/lookup-table.js';
 import { packInto } from '../../chain/usdc-batch.js';
 import { AppConfig } from '../../config/app-config.js';
 import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import type { SplitCurrency } from '../../provenance/split-leaf.js';
-import type { PayoutRunResponse } from '../dto/payout-run.response.js';
+import { PayoutResponse, PayoutRunResponse } from '../dto/payout-run.response.js';
+import { responseOf } from '../dto/response-of.js';
 import type { PayoutMethodEntity } from '../entities/payout-method.entity.js';
 import { type LedgerEntry, LedgerRepository, type PayableBalance } from '../repositories/ledger.repository.js';
 import { type NewPayoutBatch, PayoutRepository, type PayoutRow } from '../repositories/payout.repository.js';
 import { SplitRepository } from '../repositories/split.repository.js';
 import { allocatePayout, type TransferPart } from '../payout-allocation.js';
+import { sendPayoutBatchQueue } from '../revenue.jobs.js';
 import { ExactlyOnceSenderService, type SendOutcome } from './exactly-once-sender.service.js';
 
 /** USDC is a dollar stablecoin with 6 decimals: a cent is 10,000 base units, exactly. */
 export const USDC_BASE_UNITS_PER_CENT = 10_000n;
-export const PAYOUT_BATCH_MAX_ATTEMPTS = 10_000;
 /** The synchronous run normally sends the batches itself; the job is the safety net when it crashes or fails. */
 const BATCH_JOB_DELAY_SECONDS = 60;
 export const STRIPE_NOT_CONFIGURED =
@@ -78,7 +79,7 @@ export class PayoutService {
     private readonly chain: SolanaLedger,
     private readonly sender: ExactlyOnceSenderService,
     private readonly stripe: StripeGateway,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -86,24 +87,26 @@ export class PayoutService {
   /** The admin route: a run now, answered as the API shows it (amounts as decimal strings). */
   async runNow(): Promise<PayoutRunResponse> {
     const result = await this.run();
-    return {
-      payouts: result.payouts.map((p) => ({
-        payee: p.payeeId,
-        destination: p.destination,
-        amount: p.amount.toString(),
-        currency: p.currency,
-        txSignature: p.txSignature,
-        status: p.status,
-        reason: p.reason,
-      })),
+    return responseOf(PayoutRunResponse, {
+      payouts: result.payouts.map((p) =>
+        responseOf(PayoutResponse, {
+          payee: p.payeeId,
+          destination: p.destination,
+          amount: p.amount.toString(),
+          currency: p.currency,
+          txSignature: p.txSignature,
+          status: p.status,
+          reason: p.reason,
+        }),
+      ),
       transactions: result.transactions,
-    };
+    });
   }
 
   async run(): Promise<PayoutRunResult> {
     const runId = randomUUID();
     // Everything read from other modules and the chain happens before the planning transaction opens.
-    const candidates = await this.ledgerBook.payableWithoutOpenPayout();
+    const candidates = await this.ledgerBook.payableWithoutOpenPayout(this.dataSource.manager);
     const owners = candidates.map((c) => c.ownerId);
     const [methods, wallets] = await Promise.all([this.payouts.methodsOf(owners), this.users.walletsOf(owners)]);
     const known = new Set(owners);
@@ -155,12 +158,15 @@ export class PayoutService {
         }),
       );
       await this.payouts.insertPlan(manager, batches, planned);
+      // A retry never comes before an earlier send can no longer land (the sender would only wait again).
+      const minRetryDelaySeconds = this.chain.landingWindowSeconds;
       for (const batch of batches) {
-        await this.jobs.enqueue(
-          'revenue.send-payout-batch',
-          { batchId: batch.id },
-          { dedupeKey: `revenue.send-payout-batch:${batch.id}`, maxAttempts: PAYOUT_BATCH_MAX_ATTEMPTS, delaySeconds: BATCH_JOB_DELAY_SECONDS },
+        const key = `revenue.send-payout-batch:${batch.id}`;
+        await this.jobs.send(
           manager,
+          sendPayoutBatchQueue,
+          { batchId: batch.id },
+          { key, delaySeconds: BATCH_JOB_DELAY_SECONDS, minRetryDelaySeconds },
         );
       }
     });
@@ -210,9 +216,14 @@ export class PayoutService {
     const recorded = await this.payouts.lookupTablesOf(wallets);
     const contents = new Map<string, Set<string>>();
     for (const table of new Set(recorded.values())) contents.set(table, new Set(await this.chain.lookupTableAddresses(address(table))));
+    const accountFor = (wallet: string) => {
+      const account = accountOf.get(wallet);
+      if (account === undefined) throw new Error(`the token account of ${wallet} was not looked up`);
+      return account;
+    };
     for (const [wallet, table] of recorded) {
-      const held = contents.get(table)!;
-      if (held.has(treasuryAccount) && held.has(accountOf.get(wallet)!)) tableOf.set(wallet, table);
+      const held = contents.get(table);
+      if (held?.has(treasuryAccount) && held.has(accountFor(wallet))) tableOf.set(wallet, table);
     }
 
     let transactions = 0;
@@ -221,7 +232,7 @@ export class PayoutService {
       perTable,
     )) {
       if (group.length <= plain) break; // the last few go in plain batches: a table would cost more than it saves
-      const table = await this.chain.createLookupTable([treasuryAccount, ...group.map((wallet) => accountOf.get(wallet)!)]);
+      const table = await this.chain.createLookupTable([treasuryAccount, ...group.map(accountFor)]);
       transactions += table.transactions;
       await this.payouts.recordLookupTable(table.address, group);
       group.forEach((wallet) => tableOf.set(wallet, table.address));
@@ -334,9 +345,11 @@ export class PayoutService {
       },
     });
     if (balance.balance < this.threshold(balance.currency)) return held(null);
-    if (method?.kind === 'stripe' && balance.currency === 'USD') {
+    // A stripe method always has an account (a check constraint on revenue_payout_methods).
+    const stripeAccount = method?.kind === 'stripe' ? method.account : null;
+    if (stripeAccount !== null && balance.currency === 'USD') {
       const ready = this.stripe.configured;
-      const payout = { ...base, method: 'stripe' as const, destination: method.account!, payCurrency: 'USD' as const, payAmount: balance.balance };
+      const payout = { ...base, method: 'stripe' as const, destination: stripeAccount, payCurrency: 'USD' as const, payAmount: balance.balance };
       return { kind: 'pay', payout: { ...payout, status: ready ? 'sending' : 'pending', reason: ready ? null : STRIPE_NOT_CONFIGURED } };
     }
     const wallet = method?.wallet ?? signInWallet;

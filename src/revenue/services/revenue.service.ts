@@ -6,17 +6,15 @@ import { UserDirectoryService } from '../../auth/services/user-directory.service
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobQueueService } from '../../jobs/job-queue.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
 import { toHex } from '../../provenance/merkle-tree.js';
 import { formatMemoRecord } from '../../provenance/memo-record.js';
 import { LedgerRepository, type LedgerLine } from '../repositories/ledger.repository.js';
 import { SplitRepository } from '../repositories/split.repository.js';
 import { RevenueErrorCode, RevenueException } from '../revenue.exception.js';
+import { recordSplitQueue } from '../revenue.jobs.js';
 import { computeSplit } from '../split-calculator.js';
 import { type SplitParty, orderSplitLeaves, splitMerkleRoot } from '../split-tree.js';
-
-/** Enough attempts to ride out a cluster outage of weeks at the 15-minute retry cap: a split is recorded until done. */
-export const SPLIT_RECORD_MAX_ATTEMPTS = 10_000;
 
 /** Everything a sale's split needs that lives outside the payment transaction, read before it opens. */
 export interface PreparedSale {
@@ -67,7 +65,7 @@ export class RevenueService {
     private readonly users: UserDirectoryService,
     private readonly splits: SplitRepository,
     private readonly ledgerBook: LedgerRepository,
-    private readonly jobs: JobQueueService,
+    private readonly jobs: JobsService,
     private readonly chain: SolanaLedger,
     private readonly config: AppConfig,
   ) {}
@@ -102,7 +100,7 @@ export class RevenueService {
         `Prepared for ${prepared.datasetId} v${prepared.version}, not the sold ${sale.datasetId} v${sale.version}`,
       );
     }
-    const existing = await this.splits.findByOrder(sale.orderId, manager);
+    const existing = await this.splits.findByOrderInTransaction(manager, sale.orderId);
     if (existing) return { splitId: existing.id };
 
     const splitId = randomUUID();
@@ -152,20 +150,21 @@ export class RevenueService {
       memo: formatMemoRecord({ kind: 'split', splitId, root: merkleRoot }),
       reference: getAddressDecoder().decode(randomBytes(32)),
     });
-    if (!inserted) return { splitId: (await this.splits.findByOrder(sale.orderId, manager))!.id };
+    if (!inserted) {
+      const first = await this.splits.findByOrderInTransaction(manager, sale.orderId);
+      if (!first) throw new Error(`the split of order ${sale.orderId} was neither inserted nor found`);
+      return { splitId: first.id };
+    }
     await this.splits.insertRows(manager, splitId, rows);
-    await this.jobs.enqueue(
-      'revenue.record-split',
-      { splitId },
-      { dedupeKey: `revenue.record-split:${splitId}`, maxAttempts: SPLIT_RECORD_MAX_ATTEMPTS },
-      manager,
-    );
+    // A retry never comes before an earlier send can no longer land (the sender would only wait again).
+    const minRetryDelaySeconds = this.chain.landingWindowSeconds;
+    await this.jobs.send(manager, recordSplitQueue, { splitId }, { key: `revenue.record-split:${splitId}`, minRetryDelaySeconds });
     return { splitId };
   }
 
   /** Reverses the order's sale entry (balanced) and marks its split refunded. Idempotent; a no-op for an order never split. */
   async recordRefund(manager: EntityManager, refund: { orderId: string; reference: string }): Promise<void> {
-    const split = await this.splits.findByOrder(refund.orderId, manager);
+    const split = await this.splits.findByOrderInTransaction(manager, refund.orderId);
     if (!split) return;
     await this.ledgerBook.reverseSale(manager, refund.orderId, randomUUID(), `refund ${refund.reference}`);
     await this.splits.markRefunded(manager, split.id);

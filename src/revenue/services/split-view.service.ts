@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
-import type { EarningResponse, SplitProofResponse, SplitResponse } from '../dto/split.response.js';
+import { responseOf } from '../dto/response-of.js';
+import { EarningResponse, SplitProofResponse, SplitResponse, SplitRowResponse } from '../dto/split.response.js';
 import type { SplitEntity } from '../entities/split.entity.js';
 import { PayoutRepository } from '../repositories/payout.repository.js';
 import { type EarningRow, SplitRepository } from '../repositories/split.repository.js';
@@ -12,6 +13,12 @@ import { splitProofs } from '../split-tree.js';
  * What payees and admins read of splits. Object-level rule: an admin sees every row; anyone else sees only the rows
  * naming them (as curator or contributor), and a split with none of their rows answers 404, as if it did not exist.
  */
+/** A value the code above has just put there (a proof asked for, a split read for its earnings). */
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is missing`);
+  return value;
+}
+
 @Injectable()
 export class SplitViewService {
   constructor(
@@ -24,16 +31,16 @@ export class SplitViewService {
     if (!split) throw this.notFound(`order ${orderId}`);
     const rows = (await this.splits.rowsOf(split.id)).filter((row) => caller.role === Role.ADMIN || row.userId === caller.id);
     if (rows.length === 0) throw this.notFound(`order ${orderId}`);
-    return {
+    return responseOf(SplitResponse, {
       id: split.id,
       orderId: split.orderId,
       currency: split.currency,
       gross: split.gross.toString(),
-      rows: rows.map((row) => ({ payee: row.payee, role: row.role, amount: row.amount.toString() })),
+      rows: rows.map((row) => responseOf(SplitRowResponse, { payee: row.payee, role: row.role, amount: row.amount.toString() })),
       merkleRoot: split.merkleRoot,
       txSignature: split.signature,
       refunded: split.refundedAt !== null,
-    };
+    });
   }
 
   /** The contributor row of `contributor` (a user id or payee; default: the caller) with its leaf and proof. */
@@ -52,8 +59,8 @@ export class SplitViewService {
       throw new RevenueException(RevenueErrorCode.NOT_A_PAYEE, 'You may read only your own proof');
     }
     const { proofs } = splitProofs(splitId, split.currency, rows, [row.leafIndex]);
-    const { leaf, proof } = proofs.get(row.leafIndex)!;
-    return {
+    const { leaf, proof } = present(proofs.get(row.leafIndex), `the proof of leaf ${row.leafIndex}`);
+    return responseOf(SplitProofResponse, {
       splitId,
       payee: row.payee,
       role: row.role,
@@ -64,7 +71,7 @@ export class SplitViewService {
       merkleRoot: split.merkleRoot,
       txSignature: split.signature,
       memo: split.memo,
-    };
+    });
   }
 
   /** Every split row naming the caller, oldest sale first, each with its proof. */
@@ -80,9 +87,10 @@ export class SplitViewService {
       proofsBySplit.set(splitId, splitProofs(splitId, split.currency, await this.splits.rowsOf(splitId), wanted).proofs);
     }
     return earnings.map((earning, i) => {
-      const split = splits.get(earning.splitId)!;
-      const { leaf, proof } = proofsBySplit.get(earning.splitId)!.get(earning.leafIndex)!;
-      return {
+      const split = present(splits.get(earning.splitId), `split ${earning.splitId}`);
+      const proofs = present(proofsBySplit.get(earning.splitId), `the proofs of split ${earning.splitId}`);
+      const { leaf, proof } = present(proofs.get(earning.leafIndex), `the proof of leaf ${earning.leafIndex}`);
+      return responseOf(EarningResponse, {
         splitId: earning.splitId,
         orderId: earning.orderId,
         role: earning.role as 'curator' | 'contributor',
@@ -94,7 +102,7 @@ export class SplitViewService {
         txSignature: split.signature,
         paidOut: paidOut[i],
         refunded: earning.refunded,
-      };
+      });
     });
   }
 

@@ -1,0 +1,31 @@
+import { defineQueue } from '../jobs/job-queue.js';
+
+/** Verifies a completed upload or a network's staged object (size, SHA-256, format) and marks the capture ready or rejected. */
+export interface CaptureProcessJob {
+  captureId: string;
+}
+
+export const captureProcessQueue = defineQueue<CaptureProcessJob>('capture.process', {
+  dedupe: true,
+  attempts: 5,
+  retryDelaySeconds: 2,
+  maxRetryDelaySeconds: 600,
+  // Hashing a 50 GiB capture takes a while; a dead worker is noticed by its heartbeat, not by this.
+  expireInSeconds: 6 * 3600,
+  longRunning: true,
+});
+
+/** Rejects uploads not completed within UPLOAD_EXPIRY_HOURS and aborts their multipart uploads; scheduled. */
+export const uploadExpirySweepQueue = defineQueue<Record<string, never>>('capture.expire-uploads', {
+  dedupe: false,
+  attempts: 3,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 300,
+  expireInSeconds: 15 * 60,
+  concurrency: 1,
+});
+
+/** Minutes between upload expiry sweeps: an abandoned upload is rejected at most this long after its time is up. */
+export const UPLOAD_EXPIRY_SWEEP_MINUTES = 10;
+
+export const INGESTION_QUEUES = [captureProcessQueue, uploadExpirySweepQueue];

@@ -1,0 +1,249 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type Db, type Job as BossJob, type JobResult, PgBoss, type Queue, type SendOptions as BossSendOptions } from 'pg-boss';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { CarriedOverJobRepository } from './carried-over-job.repository.js';
+import { deadLetterQueueName, type JobHandler, type JobQueue, type QueueSettings, type SendOptions } from './job-queue.js';
+import { type DeclaredQueue, JobRegistry, JobSetupError } from './job-registry.js';
+import { poolDatabase, transactionDatabase } from './pg-boss-database.js';
+
+/** pg-boss's schema in the app's database. */
+const JOBS_SCHEMA = 'pgboss';
+/**
+ * A running job whose worker has not touched it for this long is taken for dead and retried (pg-boss's minimum). With
+ * supervision every SUPERVISE_SECONDS, a dead worker's job runs again within about 15 seconds plus its retry delay.
+ */
+const JOB_HEARTBEAT_SECONDS = 10;
+/** How often a worker touches its running jobs: three tries before JOB_HEARTBEAT_SECONDS runs out. */
+const HEARTBEAT_REFRESH_SECONDS = 3;
+/** How often a working instance fails the jobs of dead workers (and over-long ones) so that they are retried. */
+const SUPERVISE_SECONDS = 5;
+/** How often an idle worker asks for jobs: the most a new job waits for a free worker. */
+const POLL_SECONDS = 1;
+/** Dead letters are rare and their cleanup is not urgent. */
+const DEAD_LETTER_POLL_SECONDS = 5;
+/** How long a stopping instance lets its running jobs finish before it hands them back to the queue. */
+const STOP_GRACE_MS = 20_000;
+const CARRY_OVER_BATCH = 100;
+const DAY_SECONDS = 24 * 3600;
+
+/** The pg-boss options of a declared queue. */
+function queueOptions(settings: QueueSettings, deadLetter: string): Omit<Queue, 'name'> {
+  return {
+    policy: settings.dedupe ? 'exclusive' : 'standard',
+    retryLimit: settings.attempts - 1,
+    retryDelay: settings.retryDelaySeconds,
+    retryBackoff: true,
+    retryDelayMax: settings.maxRetryDelaySeconds,
+    expireInSeconds: settings.expireInSeconds,
+    heartbeatSeconds: JOB_HEARTBEAT_SECONDS,
+    // pg-boss deletes a job still waiting (created or retry) this long after it was due; it must outlive every retry.
+    retentionSeconds: Math.max(14 * DAY_SECONDS, settings.attempts * (settings.maxRetryDelaySeconds + settings.expireInSeconds)),
+    deadLetter,
+  };
+}
+
+/** The text of a failed run's output: pg-boss stores a thrown error serialised, and its own failures as { value }. */
+function errorText(output: unknown): string {
+  if (typeof output === 'object' && output !== null) {
+    const { message, value } = output as { message?: unknown; value?: unknown };
+    if (typeof message === 'string') return message;
+    if (value !== undefined) return errorText(value);
+  }
+  return typeof output === 'string' ? output : JSON.stringify(output);
+}
+
+/**
+ * The app's job queue: one pg-boss instance on the app's database, started when the app has booted and stopped
+ * (running jobs finish, or go back to the queue after STOP_GRACE_MS) when it shuts down.
+ *
+ * Modules declare their queues (JobsModule.forFeature), register one handler per queue and send jobs, inside the
+ * transaction whose commit they depend on (`send`) or, when that is what they mean, outside any (`sendOutsideTransaction`).
+ * Every declared queue has a dead-letter queue where the handler's `onFailed` runs once a job is out of attempts.
+ * An instance with WORKER_CONCURRENCY=0 only sends: it runs no job, no schedule and no supervision.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Jobs');
+  private readonly registry = new JobRegistry();
+  private boss?: PgBoss;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly carriedOver: CarriedOverJobRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  declare(queues: readonly JobQueue<object>[]): void {
+    this.registry.declare(queues);
+  }
+
+  /** Registers the queue's handler; a second handler for the queue, or one for an undeclared queue, is refused. */
+  handle<P extends object>(queue: JobQueue<P>, handler: JobHandler<P>): void {
+    this.registry.handle(queue, handler);
+  }
+
+  /**
+   * Makes `recurrence` (a cron expression or a recurrence rule, in UTC; see `everyMinutes`) the queue's schedule, or
+   * removes it (null), when this instance starts working. pg-boss sends one job per slot across all instances.
+   */
+  schedule(queue: JobQueue<object>, recurrence: string | null): void {
+    if (queue.settings.dedupe) throw new JobSetupError(`Job queue "${queue.name}" is scheduled, so its jobs cannot carry dedupe keys`);
+    this.registry.schedule(queue, recurrence);
+  }
+
+  /** Sends a job inside the caller's transaction: it exists (and runs) only if that transaction commits. */
+  async send<P extends object>(manager: EntityManager, queue: JobQueue<P>, payload: P, options: SendOptions = {}): Promise<void> {
+    await this.sendTo(queue, payload, options, transactionDatabase(manager));
+  }
+
+  /** Sends a job that belongs to no transaction (a retry chain, a sweep asked for now). */
+  async sendOutsideTransaction<P extends object>(queue: JobQueue<P>, payload: P, options: SendOptions = {}): Promise<void> {
+    await this.sendTo(queue, payload, options);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.registry.assertComplete();
+    const works = this.config.WORKER_CONCURRENCY > 0;
+    const boss = new PgBoss({
+      db: poolDatabase(this.dataSource),
+      schema: JOBS_SCHEMA,
+      migrate: true,
+      supervise: works,
+      schedule: works,
+      superviseIntervalSeconds: SUPERVISE_SECONDS,
+      monitorIntervalSeconds: SUPERVISE_SECONDS,
+      instanceName: works ? 'worker' : 'api',
+    });
+    boss.on('error', (error) => {
+      this.logger.error(`pg-boss: ${error.message}`);
+    });
+    boss.on('warning', (warning) => {
+      this.logger.warn(`pg-boss: ${warning.message}`);
+    });
+    await boss.start();
+    this.boss = boss;
+    for (const declared of this.registry.all()) await this.createQueue(boss, declared.queue);
+    await this.carryOver();
+    if (!works) return;
+    for (const declared of this.registry.all()) await this.work(boss, declared);
+    for (const declared of this.registry.all()) await this.applySchedule(boss, declared);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Running jobs may still send (a next look, a refund) while they finish. The pool is TypeORM's, closed after this.
+    await this.boss?.stop({ graceful: true, timeout: STOP_GRACE_MS, close: false });
+    this.boss = undefined;
+  }
+
+  private async sendTo(queue: JobQueue<object>, payload: object, options: SendOptions, db?: Db): Promise<void> {
+    const boss = this.boss;
+    if (!boss) throw new Error(`job queue "${queue.name}": jobs are sent once the app has started`);
+    if (this.registry.get(queue.name)?.queue !== queue) throw new JobSetupError(`Job queue "${queue.name}" is not declared (JobsModule.forFeature)`);
+    if (queue.settings.dedupe !== (options.key !== undefined)) {
+      throw new JobSetupError(`Jobs of queue "${queue.name}" ${queue.settings.dedupe ? 'need' : 'take no'} dedupe key`);
+    }
+    // pg-boss rejects options present but undefined, so only the given ones are passed.
+    const sendOptions: BossSendOptions = {};
+    if (db) sendOptions.db = db;
+    if (options.key !== undefined) sendOptions.singletonKey = options.key;
+    if (options.delaySeconds !== undefined) sendOptions.startAfter = options.delaySeconds;
+    if (options.minRetryDelaySeconds !== undefined) {
+      sendOptions.retryBackoff = true;
+      sendOptions.retryDelay = Math.max(queue.settings.retryDelaySeconds, options.minRetryDelaySeconds);
+      sendOptions.retryDelayMax = Math.max(queue.settings.maxRetryDelaySeconds, options.minRetryDelaySeconds);
+    }
+    if (options.attempts !== undefined) sendOptions.retryLimit = options.attempts - 1;
+    await boss.send(queue.name, payload, sendOptions);
+  }
+
+  /** Creates the queue and its dead-letter queue, or brings an existing one's options up to its declaration. */
+  private async createQueue(boss: PgBoss, queue: JobQueue<object>): Promise<void> {
+    const deadLetter = deadLetterQueueName(queue.name);
+    await boss.createQueue(deadLetter);
+    const { policy, ...options } = queueOptions(queue.settings, deadLetter);
+    // A no-op when the queue exists (another instance, an earlier start).
+    await boss.createQueue(queue.name, { policy, ...options });
+    const existing = await boss.getQueue(queue.name);
+    if (existing?.policy !== policy) {
+      throw new JobSetupError(`Job queue "${queue.name}" exists with policy ${String(existing?.policy)}, but is declared with ${String(policy)}`);
+    }
+    await boss.updateQueue(queue.name, options);
+  }
+
+  private async work(boss: PgBoss, { queue, handler }: DeclaredQueue): Promise<void> {
+    if (!handler) throw new JobSetupError(`Job queue "${queue.name}" is declared but has no handler`);
+    const concurrency = Math.min(this.config.WORKER_CONCURRENCY, queue.settings.concurrency ?? Number.POSITIVE_INFINITY);
+    const run = async (job: BossJob) => {
+      const attempt = job.retryCount + 1;
+      try {
+        await handler.run({ id: job.id, payload: job.data, attempt });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.warn(`job ${queue.name}#${job.id} attempt ${attempt}/${queue.settings.attempts} failed: ${message}`);
+        throw error;
+      }
+    };
+    const polling = { pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS };
+    if (queue.settings.longRunning) {
+      await boss.work<object>(queue.name, { ...polling, localConcurrency: concurrency }, async (jobs) => {
+        for (const job of jobs) await run(job);
+      });
+    } else {
+      // One fetch for up to `concurrency` jobs, each settled on its own: a failure retries only its job.
+      const batch = { ...polling, batchSize: concurrency, burstWhenBatchFull: concurrency > 1, perJobResults: true } as const;
+      await boss.work<object, JobResult[], typeof batch>(queue.name, batch, (jobs) =>
+        Promise.all(
+          jobs.map(async (job): Promise<JobResult> => {
+            try {
+              await run(job);
+              return { id: job.id, status: 'completed' };
+            } catch (error) {
+              return { id: job.id, status: 'failed', output: error };
+            }
+          }),
+        ),
+      );
+    }
+    const deadLetterOptions = { localConcurrency: 1, pollingIntervalSeconds: DEAD_LETTER_POLL_SECONDS, includeMetadata: true } as const;
+    await boss.work<object, unknown, typeof deadLetterOptions>(deadLetterQueueName(queue.name), deadLetterOptions, async (jobs) => {
+      for (const job of jobs) {
+        const failure = { payload: job.data, attempts: (job.sourceRetryCount ?? 0) + 1, error: errorText(job.sourceOutput) };
+        this.logger.error(`job ${queue.name}#${job.sourceId ?? job.id} gave up after ${failure.attempts} attempts: ${failure.error}`);
+        await handler.onFailed(failure);
+      }
+    });
+  }
+
+  private async applySchedule(boss: PgBoss, { queue, recurrence }: DeclaredQueue): Promise<void> {
+    if (recurrence === undefined) return;
+    if (recurrence === null) await boss.unschedule(queue.name);
+    else await boss.schedule(queue.name, recurrence, {}, { tz: 'UTC' });
+  }
+
+  /** Sends the jobs the migration from our old `jobs` table staged (see CarriedOverJobRepository), each once. */
+  private async carryOver(): Promise<void> {
+    const names = this.registry.all().map((declared) => declared.queue.name);
+    let moved = 0;
+    for (;;) {
+      const taken = await this.dataSource.transaction(async (manager) => {
+        const jobs = await this.carriedOver.take(manager, names, CARRY_OVER_BATCH);
+        for (const job of jobs) {
+          const declared = this.registry.get(job.queue);
+          if (!declared) throw new JobSetupError(`Job queue "${job.queue}" vanished while its jobs were carried over`);
+          const { queue } = declared;
+          const key = queue.settings.dedupe ? (job.dedupeKey ?? `carried-over:${job.id}`) : undefined;
+          await this.sendTo(queue, job.payload, { key, attempts: job.attemptsLeft, delaySeconds: job.delaySeconds }, transactionDatabase(manager));
+        }
+        return jobs.length;
+      });
+      moved += taken;
+      if (taken < CARRY_OVER_BATCH) break;
+    }
+    if (moved > 0) this.logger.log(`sent ${moved} jobs carried over from the old jobs table to pg-boss`);
+    for (const { queue, count } of await this.carriedOver.countOutside(names)) {
+      this.logger.warn(`${count} jobs carried over from the old jobs table wait for queue "${queue}", which no module declares`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import pg from 'pg';
+import type { Db } from 'pg-boss';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * pg-boss's statements on the app's own connection pool (TypeORM's pg pool), so the job queue opens no connections
+ * of its own: an instance uses DATABASE_POOL_SIZE connections in all, which the embedded database (at most 10) needs.
+ */
+export function poolDatabase(dataSource: DataSource): Db {
+  const pool: unknown = (dataSource.driver as { master?: unknown }).master;
+  if (!(pool instanceof pg.Pool)) throw new Error('the job queue needs the data source of a PostgreSQL connection pool');
+  return {
+    executeSql: (text, values) => pool.query(text, values),
+    poolCounts: () => ({ max: pool.options.max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
+}
+
+/**
+ * pg-boss's statements inside the caller's TypeORM transaction (its per-call `db` option): a job sent through it
+ * exists exactly when that transaction commits.
+ */
+export function transactionDatabase(manager: EntityManager): Db {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) {
+    throw new Error('jobs.send needs the manager of an open transaction; call sendOutsideTransaction for a job that belongs to none');
+  }
+  return {
+    executeSql: async (text, values) => {
+      // The structured result keeps the rows whatever the statement (a bare UPDATE would answer [rows, count]).
+      const result = await runner.query(text, values, true);
+      return { rows: result.records };
+    },
+  };
+}
