@@ -20,7 +20,9 @@ async function bootstrap(): Promise<void> {
   if (config.WORKER_CONCURRENCY === 0) throw new ConfigError('WORKER_CONCURRENCY: a worker instance must run at least 1 job at a time');
   prepareDataDir(config.DATA_DIR);
   const database = await openDatabase(config);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database, createHttpLogger(config.LOG_LEVEL)), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, database, createHttpLogger(config.LOG_LEVEL)), {
+    bufferLogs: true,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   await app.init();

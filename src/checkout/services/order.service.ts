@@ -70,7 +70,12 @@ export class OrderService {
       // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
       if (handler.polling) {
         const key = `checkout.watch-solana:${order.id}:1`;
-        await this.jobs.send(manager, watchSolanaQueue, { orderId: order.id, check: 1 }, { key, delaySeconds: handler.polling.firstLookDelaySeconds });
+        await this.jobs.send(
+          manager,
+          watchSolanaQueue,
+          { orderId: order.id, check: 1 },
+          { key, delaySeconds: handler.polling.firstLookDelaySeconds },
+        );
       }
     });
     return this.presenter.present(order);
