@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { testWallet } from './support/wallet.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
 import { csvTelemetry, lyingPly, nmeaLog } from './support/fixtures.js';
@@ -185,6 +189,50 @@ describe('captures on the local object store (e2e)', () => {
     const seen = [...theirs.body.items, ...next.body.items].map((c: { id: string }) => c.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(id);
+  });
+
+  it('refuses a part body larger than the declared capture while it streams (413), and re-PUTs replace: 20 PUTs keep 1 KiB', async () => {
+    const bytes = csvTelemetry(20).subarray(0, 1024);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ filename: 'small.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
+      .expect(201);
+    const upload = (created.body as CreatedCaptureResponse).upload;
+    const path = upload.parts[0].url.slice(t.config.publicUrl.length);
+    for (let i = 0; i < 20; i += 1) {
+      const refused = await t.http().put(path).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(4 * 1024 * 1024, i)).expect(413);
+      expect((refused.body as ErrorBody).code).toBe('STORAGE_PART_TOO_LARGE');
+      await t.http().put(path).set('Content-Type', 'application/octet-stream').send(bytes).expect(200);
+    }
+    const uploads = join(t.config.DATA_DIR, 'objects', '.uploads');
+    const kept = readdirSync(uploads).flatMap((dir) => readdirSync(join(uploads, dir)).map((name) => statSync(join(uploads, dir, name)).size));
+    expect(kept.filter((size) => size === bytes.length)).toHaveLength(1);
+    expect(kept.every((size) => size <= 1024)).toBe(true);
+  });
+
+  it('refuses an impossible capturedAt with 400 naming the field, stores nothing, and keeps the offset of a real one', async () => {
+    const auth = { Authorization: `Bearer ${contributor}` };
+    const count = async () => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM captures`))[0].n);
+    const before = await count();
+    for (const capturedAt of ['2026-02-30', '2026-02-29T10:00:00Z', '2026-11-27T24:00:00Z', '2026-11-27T08:15:00', '2026-13-01']) {
+      const res = await t
+        .http()
+        .post('/v1/captures')
+        .set(auth)
+        .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt })
+        .expect(400);
+      expect(res.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') }));
+    }
+    expect(await count()).toBe(before);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt: '2024-02-29T10:00:00+02:00' })
+      .expect(201);
+    expect((created.body as CaptureResponse).capturedAt).toBe('2024-02-29T08:00:00.000Z');
   });
 
   it('refuses buyers, bad declarations, and wrong device signatures', async () => {

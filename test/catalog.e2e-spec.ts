@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { DatasetSearchPage } from '../src/catalog/dto/dataset.response.js';
 import { parseMemoRecord } from '../src/provenance/memo-record.js';
 import { settled, uploadCapture } from './support/captures.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
@@ -499,6 +500,15 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
       await t.http().get('/v1/datasets').query({ sort: 'relevance' }).expect(400);
       await t.http().get('/v1/datasets').query({ modality: 'smell' }).expect(400);
       await t.http().get('/v1/datasets').query({ limit: 1000 }).expect(400);
+    });
+
+    it('answers 400 VALIDATION_FAILED naming the field for an impossible from or to, and reads a date-only bound', async () => {
+      const from = await t.http().get('/v1/datasets').query({ from: '2026-02-30' }).expect(400);
+      expect(from.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('from must be a real date') }));
+      const to = await t.http().get('/v1/datasets').query({ to: '2026-11-27T08:61:00Z' }).expect(400);
+      expect(to.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('to must be a real date') }));
+      const dayOnly = await t.http().get('/v1/datasets').query({ from: '2026-11-27', to: '2026-11-28' }).expect(200);
+      expect((dayOnly.body as DatasetSearchPage).items.map((item) => item.id)).toContain(datasetId);
     });
   });
 });

@@ -138,6 +138,14 @@ describe('network batches (e2e)', () => {
     expect(res.body.rejected[0].reason).toContain('staging prefix staging/dimo/');
   });
 
+  it('refuses a batch with an impossible capturedAt with 400 naming the item, and stores nothing', async () => {
+    const before = await captureCount();
+    const bad = { ...batch, batchId: 'dimo-dates', items: [{ ...batch.items[1], externalId: 'trip-d', capturedAt: '2026-02-30T08:00:00Z' }] };
+    const res = await push('dimo', bad).expect(400);
+    expect(res.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('items.0.capturedAt must be a real date') }));
+    expect(await captureCount()).toBe(before);
+  });
+
   it('answers 404 for an unknown network, 400 for a malformed batch, and keeps network admin to admins', async () => {
     await push('nope', batch).expect(404);
     const malformed = await push('dimo', { batchId: 'x', items: [{ externalId: 'e' }] }).expect(400);

@@ -173,11 +173,35 @@ describe('LocalStorage', () => {
       });
     });
 
+    it('replaces a part PUT again: the later bytes win and the earlier file is gone, however often it is sent', async () => {
+      const key = 'captures/f/again.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      for (let i = 0; i < 20; i += 1) await storage.writePart(key, uploadId, 1, Readable.from([Buffer.alloc(1000, i)]), unlimited);
+      const last = await storage.writePart(key, uploadId, 1, Readable.from([Buffer.alloc(1000, 99)]), unlimited);
+      const concurrent = await Promise.all(
+        [1, 2, 3].map((n) => storage.writePart(key, uploadId, 2, Readable.from([Buffer.alloc(500, n)]), unlimited)),
+      );
+      const files = readdirSync(uploadFolder(uploadId)).sort();
+      expect(files).toHaveLength(3);
+      expect(files[0]).toBe(`00001-${last.etag.slice(1, -1)}.part`);
+      expect(concurrent.map((part) => `00002-${part.etag.slice(1, -1)}.part`)).toContain(files[1]);
+      await storage.completeMultipartUpload(key, uploadId, [last]);
+      expect((await readAll(await storage.read(key))).equals(Buffer.alloc(1000, 99))).toBe(true);
+    });
+
+    it('refuses a planned part size outside 0..5 GiB', async () => {
+      const key = 'captures/i/sized.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      for (const size of [-1, 5 * 1024 ** 3 + 1, 0.5]) {
+        await expect(storage.presignUploadPart(key, uploadId, 1, size, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+      }
+    });
+
     it('refuses part numbers outside 1..10000', async () => {
       const key = 'captures/i/x.bin';
       const uploadId = await storage.createMultipartUpload(key);
       for (const partNumber of [0, 10_001, 1.5]) {
-        await expect(storage.presignUploadPart(key, uploadId, partNumber, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+        await expect(storage.presignUploadPart(key, uploadId, partNumber, 100, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
       }
     });
   });
@@ -338,10 +362,10 @@ describe('LocalStorage', () => {
     it('hands out part URLs under the public URL whose token names the part', async () => {
       const key = 'captures/j/x.bin';
       const uploadId = await storage.createMultipartUpload(key);
-      const url = await storage.presignUploadPart(key, uploadId, 7, 600);
+      const url = await storage.presignUploadPart(key, uploadId, 7, 8 * 1024 * 1024, 600);
       expect(url.startsWith(`${PUBLIC_URL}/v1/storage/local/parts/`)).toBe(true);
       const claim = urls.verifyPart(url.slice(url.lastIndexOf('/') + 1));
-      expect(claim).toEqual({ key, uploadId, partNumber: 7, exp: expect.any(Number) });
+      expect(claim).toEqual({ key, uploadId, partNumber: 7, size: 8 * 1024 * 1024, exp: expect.any(Number) });
       expect(claim.exp * 1000 - Date.now()).toBeGreaterThan(590_000);
       expect(claim.exp * 1000 - Date.now()).toBeLessThanOrEqual(600_000);
     });

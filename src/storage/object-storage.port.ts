@@ -27,8 +27,12 @@ export abstract class ObjectStorage {
   /** Starts a multipart upload; answers its upload id. */
   abstract createMultipartUpload(key: string, contentType?: string): Promise<string>;
 
-  /** A URL the client PUTs one part's bytes to, valid for `expiresInSeconds`; the response carries the part's ETag header. */
-  abstract presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL the client PUTs one part's bytes to, valid for `expiresInSeconds`; the response carries the part's ETag
+   * header. `sizeBytes` is the part's planned size: a body of another length is refused (local: anything larger, while
+   * it streams; S3: the signed Content-Length). PUTting the same part again replaces it.
+   */
+  abstract presignUploadPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string>;
 
   /** Assembles the object from its parts, in part-number order; rejects unknown parts or wrong ETags. */
   abstract completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;

@@ -43,7 +43,7 @@ describe('S3Storage against s3rver', () => {
       const uploadId = await storage.createMultipartUpload(key, 'application/octet-stream');
       const completed = [];
       for (const [index, bytes] of parts.entries()) {
-        const url = await storage.presignUploadPart(key, uploadId, index + 1, 600);
+        const url = await storage.presignUploadPart(key, uploadId, index + 1, bytes.length, 600);
         const response = await fetch(url, { method: 'PUT', body: bytes });
         expect(response.status).toBe(200);
         const etag = response.headers.get('etag');
@@ -55,10 +55,15 @@ describe('S3Storage against s3rver', () => {
     });
 
     it('presigns part URLs without checksum parameters a browser could not satisfy', async () => {
-      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 1, 60));
+      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 1, 5 * MiB, 60));
       expect(url.searchParams.get('partNumber')).toBe('1');
       expect(url.searchParams.get('uploadId')).toBe('some-upload');
       expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
+    });
+
+    it("signs the part's planned Content-Length into its URL, so S3 refuses a body of any other length", async () => {
+      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 2, 5 * MiB, 60));
+      expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'host']));
     });
 
     it('heads the assembled object with its full size', async () => {

@@ -19,7 +19,7 @@ import { assertByteRange } from './byte-range.js';
 import { MAX_PART_BYTES } from './multipart-plan.js';
 import { assertValidObjectKey, attachmentDisposition, keyBasename } from './object-key.js';
 import { type ByteRange, type CompletedPart, ObjectNotFoundError, ObjectStorage, type ObjectStat } from './object-storage.port.js';
-import { assertExpiry, assertPartNumber, sortedCompletedParts } from './storage-arguments.js';
+import { assertExpiry, assertPartNumber, assertPartSize, sortedCompletedParts } from './storage-arguments.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
 export type S3StorageSettings = Pick<
@@ -76,12 +76,17 @@ export class S3Storage extends ObjectStorage implements OnModuleDestroy {
     return UploadId;
   }
 
-  async presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+  /**
+   * Content-Length is a signed header of the URL, so S3 refuses (403 SignatureDoesNotMatch) a PUT whose body is not
+   * exactly the planned part size; a PUT of the same part number replaces the earlier part, as S3 always does.
+   */
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string> {
     assertValidObjectKey(key);
     assertPartNumber(partNumber);
+    assertPartSize(sizeBytes);
     assertExpiry(expiresInSeconds);
-    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
-    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
+    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: sizeBytes });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) });
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {

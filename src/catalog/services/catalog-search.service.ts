@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { summaryOf } from '../dataset-views.js';
 import type { DatasetSearchPage } from '../dto/dataset.response.js';
@@ -38,8 +39,8 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
     }
     bbox = [minLon, minLat, maxLon, maxLat];
   }
-  const from = query.from ? new Date(query.from) : undefined;
-  const to = query.to ? new Date(query.to) : undefined;
+  const from = parseStrictDate(query.from) ?? undefined;
+  const to = parseStrictDate(query.to) ?? undefined;
   if (from && to && from > to) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'from must not be after to');
   return {
     q,

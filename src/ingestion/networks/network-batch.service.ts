@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '../../auth/role.js';
 import { AuthService } from '../../auth/services/auth.service.js';
 import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
@@ -89,7 +90,7 @@ export class NetworkBatchService {
       declaredSizeBytes: item.sizeBytes,
       declaredSha256: item.sha256,
       declaredModality: item.modality ?? null,
-      capturedAt: item.capturedAt ? new Date(item.capturedAt) : null,
+      capturedAt: parseStrictDate(item.capturedAt),
       deviceId: item.deviceId ?? null,
       objectKey: item.objectKey,
       network: network.slug,

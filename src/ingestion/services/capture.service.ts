@@ -6,9 +6,10 @@ import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
-import { planMultipartUpload } from '../../storage/multipart-plan.js';
+import { planMultipartUpload, plannedPartSize } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
 import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
@@ -81,7 +82,7 @@ export class CaptureService {
       declaredSizeBytes: dto.sizeBytes,
       declaredSha256: dto.sha256,
       declaredModality: dto.modality ?? null,
-      capturedAt: dto.capturedAt ? new Date(dto.capturedAt) : null,
+      capturedAt: parseStrictDate(dto.capturedAt),
       deviceId: dto.deviceId ?? null,
       devicePublicKey: dto.devicePublicKey ?? null,
       deviceSignature: dto.deviceSignature ?? null,
@@ -172,14 +173,21 @@ export class CaptureService {
 
   private async uploadUrls(capture: CaptureEntity): Promise<CaptureUploadResponse> {
     const ttl = this.config.PRESIGN_TTL_SECONDS;
+    const plan = { partSizeBytes: capture.partSizeBytes ?? 0, partCount: capture.partCount ?? 0 };
     const parts = await Promise.all(
-      Array.from({ length: capture.partCount ?? 0 }, async (_, index) => ({
+      Array.from({ length: plan.partCount }, async (_, index) => ({
         partNumber: index + 1,
-        url: await this.storage.presignUploadPart(capture.objectKey, capture.uploadId ?? '', index + 1, ttl),
+        url: await this.storage.presignUploadPart(
+          capture.objectKey,
+          capture.uploadId ?? '',
+          index + 1,
+          plannedPartSize(plan, capture.declaredSizeBytes, index + 1),
+          ttl,
+        ),
       })),
     );
     return {
-      partSizeBytes: capture.partSizeBytes ?? 0,
+      partSizeBytes: plan.partSizeBytes,
       parts,
       completeUrl: `${this.config.publicUrl}/v1/captures/${capture.id}/complete`,
       expiresAt: new Date(Date.now() + ttl * 1000),
