@@ -5,7 +5,7 @@ import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { testWallet } from './support/wallet.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
-import { csvTelemetry, lyingPly, nmeaLog } from './support/fixtures.js';
+import { csvTelemetry, lyingPly, nmeaLog, zstdBombMcap } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('captures on the local object store (e2e)', () => {
@@ -96,6 +96,13 @@ describe('captures on the local object store (e2e)', () => {
     expect(rejected.status).toBe('rejected');
     expect(['truncated', 'corrupt']).toContain(rejected.rejection.code);
     expect((await settled(t, contributor, after)).status).toBe('ready');
+  });
+
+  it('rejects an MCAP whose zstd chunk expands 48 MiB from a few KiB as a decompression bomb, with its reason', async () => {
+    const bomb = await zstdBombMcap();
+    const rejected = await settled(t, contributor, await uploadCapture(t, contributor, bomb, { filename: 'bomb.mcap' }));
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.rejection).toEqual({ code: 'decompression_bomb', reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/) });
   });
 
   it('answers 409 when completing twice, and 400 for missing parts', async () => {

@@ -1,3 +1,6 @@
+import { zstdCompressSync } from 'node:zlib';
+import { McapWriter, TempBuffer } from '@mcap/core';
+
 /** Small capture files made in code, in formats whose facts the tests know exactly. */
 
 function nmeaChecksum(body: string): string {
@@ -68,4 +71,23 @@ export function lasHeader(sizeBytes: number): Buffer {
   const bounds = [14.6, 14.4, 46.1, 45.9, 500, 300]; // max x, min x, max y, min y, max z, min z
   bounds.forEach((value, index) => header.writeDoubleLE(value, 179 + index * 8));
   return header;
+}
+
+/**
+ * A small MCAP (a few KiB) whose one zstd chunk declares, and really expands to, `expandedMiB` MiB: one message of
+ * zeros. The issue's decompression bomb, kept well under the per-block cap so that the ratio check is what refuses it.
+ */
+export async function zstdBombMcap(expandedMiB = 48): Promise<Buffer> {
+  const buffer = new TempBuffer();
+  const writer = new McapWriter({
+    writable: buffer,
+    chunkSize: 1024,
+    compressChunk: (data) => ({ compression: 'zstd', compressedData: zstdCompressSync(data) }),
+  });
+  await writer.start({ profile: '', library: 'bomb' });
+  const channelId = await writer.registerChannel({ topic: '/zeros', messageEncoding: 'raw', schemaId: 0, metadata: new Map() });
+  const t = BigInt(Date.UTC(2026, 10, 27)) * 1_000_000n;
+  await writer.addMessage({ channelId, sequence: 0, logTime: t, publishTime: t, data: new Uint8Array(expandedMiB * 1024 * 1024) });
+  await writer.end();
+  return Buffer.from(buffer.get());
 }

@@ -1,6 +1,7 @@
 import { McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 
+import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES } from './decompression.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-text.util.js';
 
@@ -12,8 +13,8 @@ import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-te
  */
 
 const MAGIC = Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]);
-/** Largest record (and largest decompressed chunk) held in memory; writers use chunks of 1-10 MiB. */
-const MAX_RECORD = 256 * 1024 * 1024;
+/** Largest record held in memory (compressed chunks included); a chunk's decompressed size is bounded by its budget. */
+const MAX_RECORD = MAX_DECOMPRESSED_BLOCK_BYTES;
 /** Bytes queued while the WASM decompressors load (they load at import, in milliseconds): a guard, not a budget. */
 const MAX_QUEUED = 512 * 1024 * 1024;
 const MAX_CHANNELS_LISTED = 1000;
@@ -46,26 +47,19 @@ let handlers: DecompressHandlers | undefined;
 let handlersError: unknown;
 const handlersReady: Promise<void> = loadDecompressHandlers().then(
   (loaded) => {
-    handlers = guardHandlers(loaded);
+    handlers = loaded;
   },
   (error: unknown) => {
     handlersError = error;
   },
 );
 
-/** Refuses absurd decompressed sizes before the WASM decompressor allocates them. */
-function guardHandlers(loaded: DecompressHandlers): DecompressHandlers {
+/** The loaded decompressors, each checked against the file's budget before it allocates anything. */
+function budgeted(loaded: DecompressHandlers, budget: DecompressionBudget): DecompressHandlers {
   const guarded: DecompressHandlers = {};
   for (const [name, decompress] of Object.entries(loaded)) {
-    guarded[name] = (buffer, size) => {
-      if (size > BigInt(MAX_RECORD)) {
-        throw new ProbeError(
-          'unsupported',
-          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_RECORD)} this probe holds`,
-        );
-      }
-      return decompress(buffer, size);
-    };
+    const check = budget.guard(`${name} chunk`, (buffer, size) => decompress(buffer, BigInt(size)));
+    guarded[name] = (buffer, size) => check(buffer, size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size));
   }
   return guarded;
 }
@@ -110,8 +104,11 @@ class McapSession extends GuardedSession {
   private dataEnd = false;
   private summary = false;
 
+  private readonly budget: DecompressionBudget;
+
   constructor(private readonly input: ProbeInput) {
     super();
+    this.budget = new DecompressionBudget(input.size);
   }
 
   protected consume(chunk: Buffer): void {
@@ -132,7 +129,7 @@ class McapSession extends GuardedSession {
   }
 
   private getReader(): McapStreamReader {
-    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: handlers!, validateCrcs: true });
+    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: budgeted(handlers!, this.budget), validateCrcs: true });
     return this.reader;
   }
 

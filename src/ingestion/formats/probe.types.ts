@@ -18,7 +18,7 @@ export interface ProbeResult {
 }
 
 /** Why a file was rejected; shown to the contributor with the message. */
-export type ProbeFailure = 'truncated' | 'unreadable_header' | 'unknown_format' | 'corrupt' | 'unsupported';
+export type ProbeFailure = 'truncated' | 'unreadable_header' | 'unknown_format' | 'corrupt' | 'unsupported' | 'decompression_bomb';
 
 export class ProbeError extends Error {
   constructor(

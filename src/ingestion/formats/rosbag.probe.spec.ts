@@ -1,4 +1,5 @@
-import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { readFileSync } from 'node:fs';
+import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
 
@@ -284,6 +285,34 @@ describe('rosbagProbe', () => {
         md5sum: '863b248d5016ca62ea2e895ae5265cf9',
         messageCount: 1344,
       });
+    });
+  });
+  describeSample('example-bz2.bag', (path) => {
+    /** The sample with its one chunk's declared uncompressed size (the chunk header's `size` field) set to `size`. */
+    const withChunkSize = (size: number) => {
+      const bytes = readFileSync(path);
+      const at = bytes.lastIndexOf('size=', bytes.indexOf('compression=bz2')) + 'size='.length;
+      bytes.writeUInt32LE(size, at);
+      return bytes;
+    };
+
+    it('decompresses its bz2 chunk within the budget (743449 bytes from 135692)', async () => {
+      const result = await runProbe(rosbagProbe, path);
+      expect(result.metadata).toMatchObject({ messageCount: 8647, compression: ['bz2'], messagesVerifiedInFirstChunk: 8647 });
+    });
+
+    it('rejects the chunk as a decompression bomb when it claims 100 MiB, before decompressing anything', async () => {
+      await expectProbeFailure(
+        rosbagProbe,
+        withChunkSize(100 * 1024 * 1024),
+        'decompression_bomb',
+        /a bz2 chunk claims 100\.0 MiB once decompressed, more than the 64\.0 MiB a block may hold/,
+      );
+    });
+
+    it('rejects a chunk whose bytes do not decompress to the size it declares', async () => {
+      const error = await probeFailure(rosbagProbe, withChunkSize(743449 + 1000));
+      expect(error.reason).toBe('corrupt');
     });
   });
 });

@@ -2,6 +2,7 @@ import { Bag } from '@foxglove/rosbag';
 import lz4 from '@foxglove/wasm-lz4';
 import { loadDecompressHandlers } from '@mcap/support';
 
+import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES, type Decompressor } from './decompression.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, plural } from './telemetry-text.util.js';
 
@@ -19,7 +20,7 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** Record headers are a few fields; bigger is not a bag. */
 const MAX_RECORD_HEADER = 1024 * 1024;
 /** Largest index section and largest chunk read into memory (recorders write chunks of 768 KiB by default). */
-const MAX_IN_MEMORY = 256 * 1024 * 1024;
+const MAX_IN_MEMORY = MAX_DECOMPRESSED_BLOCK_BYTES;
 const MAX_CONNECTIONS_LISTED = 1000;
 
 const OP_MESSAGE = 0x02;
@@ -58,29 +59,24 @@ function u32(fields: Map<string, Buffer>, name: string, at: number): number {
 }
 
 type Decompressors = {
-  lz4: (buffer: Uint8Array, size: number) => Uint8Array;
-  bz2: (buffer: Uint8Array, size: number) => Uint8Array;
+  lz4: Decompressor;
+  bz2: Decompressor;
 };
 
 let decompressors: Promise<Decompressors> | undefined;
 
-/** LZ4 from @foxglove/wasm-lz4, BZ2 from the same WASM set @mcap/support loads; both refuse absurd sizes. */
+/** LZ4 from @foxglove/wasm-lz4, BZ2 from the same WASM set @mcap/support loads. */
 function loadDecompressors(): Promise<Decompressors> {
-  decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => {
-    const guard = (name: string, fn: (b: Uint8Array, size: number) => Uint8Array) => (buffer: Uint8Array, size: number) => {
-      if (size > MAX_IN_MEMORY)
-        throw new ProbeError(
-          'unsupported',
-          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_IN_MEMORY)} this probe holds`,
-        );
-      return fn(buffer, size);
-    };
-    return {
-      lz4: guard('lz4', (b, size) => lz4(b, size)),
-      bz2: guard('bz2', (b, size) => handlers.bz2(b, BigInt(size))),
-    };
-  });
+  decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => ({
+    lz4: (buffer, size) => lz4(buffer, size),
+    bz2: (buffer, size) => handlers.bz2(buffer, BigInt(size)),
+  }));
   return decompressors;
+}
+
+/** The decompressors, each checked against the file's budget before it allocates anything. */
+function budgeted(loaded: Decompressors, budget: DecompressionBudget): Decompressors {
+  return { lz4: budget.guard('lz4 chunk', loaded.lz4), bz2: budget.guard('bz2 chunk', loaded.bz2) };
 }
 
 interface BagHeaderFacts {
@@ -262,7 +258,7 @@ class RosbagSession extends GuardedSession {
     if (size - indexPos > MAX_IN_MEMORY)
       throw new ProbeError('unsupported', `the index section is ${mib(size - indexPos)}, more than the ${mib(MAX_IN_MEMORY)} this probe reads`);
 
-    const decompress = await loadDecompressors();
+    const decompress = budgeted(await loadDecompressors(), new DecompressionBudget(size));
     const bag = new Bag({ read: async (offset, length) => this.input.read(offset, length), size: () => size }, { decompress, parse: false });
     try {
       await bag.open();
@@ -323,7 +319,8 @@ class RosbagSession extends GuardedSession {
       throw new ProbeError('corrupt', `the index puts the first chunk at byte ${info.chunkPosition} but it is at byte ${first.offset}`);
     }
     const span = (next?.chunkPosition ?? this.bag!.indexPos) - info.chunkPosition;
-    if (span > MAX_IN_MEMORY || first.size > MAX_IN_MEMORY) return undefined;
+    // A chunk too large to read is left unchecked; its decompressed size is checked by the budget when it is read.
+    if (span > MAX_IN_MEMORY) return undefined;
     if (first.compression !== 'none' && !(first.compression in decompress)) {
       throw new ProbeError('unsupported', `chunks are compressed with '${first.compression}', which this probe cannot read`);
     }
