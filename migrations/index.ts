@@ -13,6 +13,8 @@ import { PayoutLookupTables1764806400200 } from './1764806400200-PayoutLookupTab
 import { CreateDatasetSearchEntries1764806400300 } from './1764806400300-CreateDatasetSearchEntries.js';
 import { PayoutTransferParts1764806400400 } from './1764806400400-PayoutTransferParts.js';
 import { OrdersTimeIndex1764806400500 } from './1764806400500-OrdersTimeIndex.js';
+import { CaptureContentKeys1764892802000 } from './1764892802000-CaptureContentKeys.js';
+import { CaptureTypedCounts1764892802001 } from './1764892802001-CaptureTypedCounts.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -31,4 +33,6 @@ export const migrations = [
   CreateDatasetSearchEntries1764806400300,
   PayoutTransferParts1764806400400,
   OrdersTimeIndex1764806400500,
+  CaptureContentKeys1764892802000,
+  CaptureTypedCounts1764892802001,
 ];

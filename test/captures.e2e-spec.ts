@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
+import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { testWallet } from './support/wallet.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
 import { csvTelemetry, lyingPly, nmeaLog, zstdBombMcap } from './support/fixtures.js';
@@ -43,6 +44,30 @@ describe('captures on the local object store (e2e)', () => {
     expect(capture.bbox[0]).toBeCloseTo(14, 5);
     expect(capture.bbox[1]).toBeCloseTo(46, 5);
     expect(capture.bbox[3]).toBeGreaterThan(46);
+  });
+
+  it('keeps verified bytes at one content-addressed object: the same bytes uploaded twice share it, the upload keys are gone', async () => {
+    const bytes = nmeaLog(33);
+    const first = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'one.nmea' }));
+    const third = await signUp('third@example.com', 'contributor');
+    const second = await settled(t, third, await uploadCapture(t, third, bytes, { filename: 'two.nmea' }));
+    expect([first.status, second.status]).toEqual(['ready', 'ready']);
+    const rows = await t.sql<{ content_key: string; object_key: string }>(`SELECT content_key, object_key FROM captures WHERE id = ANY($1) ORDER BY id`, [
+      [first.id, second.id],
+    ]);
+    expect(rows.map((row) => row.content_key)).toEqual([`objects/sha256/${sha256(bytes)}`, `objects/sha256/${sha256(bytes)}`]);
+    const storage = t.app.get(ObjectStorage);
+    expect(await storage.head(`objects/sha256/${sha256(bytes)}`)).toEqual({ size: bytes.length });
+    for (const row of rows) expect(await storage.head(row.object_key)).toBeNull();
+    expect(readdirSync(join(t.config.DATA_DIR, 'objects', 'objects', 'sha256')).filter((name) => name === sha256(bytes))).toHaveLength(1);
+  });
+
+  it('shows the typed counts of what a capture holds', async () => {
+    const bytes = nmeaLog(12);
+    const capture = (await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'counted.nmea' }))) as CaptureResponse;
+    expect(capture.counts).toEqual({ points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: 12 });
+    const csv = (await settled(t, contributor, await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }))) as CaptureResponse;
+    expect(csv.counts).toMatchObject({ rows: 25, fixes: null, messages: null });
   });
 
   it('uploads a file of several parts and reassembles it exactly', async () => {

@@ -29,6 +29,7 @@ function capture(n: number, fields: Partial<CaptureSnapshot> = {}): CaptureSnaps
     timeEnd: null,
     bbox: null,
     durationSeconds: null,
+    counts: { ...{ points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null }, fixes: n },
     metadata: { points: n },
     deviceId: null,
     devicePublicKey: null,

@@ -50,7 +50,7 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
       leafIndex,
       captureId: capture.id,
       contributorId: capture.ownerId,
-      objectKey: capture.objectKey,
+      objectKey: verifiedKeyOf(capture),
       sizeBytes: entry.sizeBytes,
       sha256: entry.sha256,
       modality: capture.modality ?? 'other',
@@ -98,6 +98,12 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
     approvedBy: input.approvedBy,
   };
   return { version, files };
+}
+
+/** Only verified, content-addressed bytes go into a version (DatasetCapturesService.usable lets no other capture through). */
+function verifiedKeyOf(capture: CaptureSnapshot): string {
+  if (capture.objectKey === null) throw new Error(`Capture ${capture.id} has no verified object to freeze`);
+  return capture.objectKey;
 }
 
 /** The chosen sample captures, or else the first file of each modality (up to three). */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -355,6 +355,34 @@ describe('LocalStorage', () => {
       expect(await storage.head('certs/gone.json')).toBeNull();
       await expect(storage.delete('certs/gone.json')).resolves.toBeUndefined();
       await expect(storage.delete('never/was/here.bin')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('copies and moves', () => {
+    it('copies an object so that later writes to the source never reach the copy', async () => {
+      await storage.put('staging/net/a.bin', Buffer.from('verified bytes'));
+      await storage.copy('staging/net/a.bin', 'objects/incoming/a');
+      await storage.put('staging/net/a.bin', Buffer.from('overwritten'));
+      expect((await readAll(await storage.read('objects/incoming/a'))).toString()).toBe('verified bytes');
+      // Not a hard link either: the copy is its own file.
+      expect(statSync(join(dataDir, 'objects', 'objects', 'incoming', 'a')).nlink).toBe(1);
+    });
+
+    it('moves an object, replacing the target, and leaves no source behind', async () => {
+      await storage.put('captures/m/one.bin', Buffer.from('one'));
+      await storage.put('objects/sha256/target', Buffer.from('old'));
+      await storage.move('captures/m/one.bin', 'objects/sha256/target');
+      expect((await readAll(await storage.read('objects/sha256/target'))).toString()).toBe('one');
+      expect(await storage.head('captures/m/one.bin')).toBeNull();
+    });
+
+    it('rejects a missing source with ObjectNotFoundError, and keeps a source whose move conflicts', async () => {
+      await expect(storage.copy('captures/none/x', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(storage.move('captures/none/x', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await storage.put('captures/c/keep.bin', Buffer.from('keep'));
+      await storage.put('objects/prefix/inner', Buffer.from('x'));
+      await expect(storage.move('captures/c/keep.bin', 'objects/prefix')).rejects.toMatchObject({ code: StorageErrorCode.KEY_CONFLICT });
+      expect((await readAll(await storage.read('captures/c/keep.bin'))).toString()).toBe('keep');
     });
   });
 

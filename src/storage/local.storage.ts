@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -270,6 +270,30 @@ export class LocalStorage extends ObjectStorage {
     await this.moveIntoPlace(temp, key);
   }
 
+  async copy(sourceKey: string, targetKey: string): Promise<void> {
+    assertValidObjectKey(sourceKey);
+    assertValidObjectKey(targetKey);
+    const temp = await this.tempFile();
+    try {
+      // A clone where the file system has them (btrfs, XFS), a full copy elsewhere: never a link to the source's inode.
+      await copyFile(this.objectPath(sourceKey), temp, constants.COPYFILE_FICLONE);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (isMissing(error) || errorCode(error) === 'EISDIR') throw new ObjectNotFoundError(sourceKey);
+      throw error;
+    }
+    await this.moveIntoPlace(temp, targetKey);
+  }
+
+  async move(sourceKey: string, targetKey: string): Promise<void> {
+    assertValidObjectKey(sourceKey);
+    assertValidObjectKey(targetKey);
+    const source = this.objectPath(sourceKey);
+    const info = await stat(source).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+    if (!info?.isFile()) throw new ObjectNotFoundError(sourceKey);
+    await this.moveIntoPlace(source, targetKey, true);
+  }
+
   async delete(key: string): Promise<void> {
     assertValidObjectKey(key);
     try {
@@ -310,13 +334,14 @@ export class LocalStorage extends ObjectStorage {
     return join(dir, randomBytes(12).toString('hex'));
   }
 
-  private async moveIntoPlace(temp: string, key: string): Promise<void> {
+  /** Renames a file to an object's path; the file is removed on failure unless it is an object being moved (`keep`). */
+  private async moveIntoPlace(temp: string, key: string, keep = false): Promise<void> {
     const target = this.objectPath(key);
     try {
       await mkdir(dirname(target), { recursive: true });
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
+      if (!keep) await rm(temp, { force: true });
       if (['ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'].includes(errorCode(error) ?? '')) {
         throw new StorageException(
           StorageErrorCode.KEY_CONFLICT,

@@ -55,6 +55,19 @@ export abstract class ObjectStorage {
    */
   abstract scan(key: string, visit: (chunk: Buffer) => void): Promise<number>;
 
+  /**
+   * Copies an object to another key as it is now: later writes to the source never reach the copy (S3: server-side
+   * CopyObject, or UploadPartCopy for objects over 5 GiB, pinned to the source's ETag; local: a copy of the file).
+   * Rejects with ObjectNotFoundError when the source does not exist.
+   */
+  abstract copy(sourceKey: string, targetKey: string): Promise<void>;
+
+  /**
+   * Moves an object to another key, replacing what is there (local: one rename; S3: copy, then delete the source).
+   * Rejects with ObjectNotFoundError when the source does not exist.
+   */
+  abstract move(sourceKey: string, targetKey: string): Promise<void>;
+
   /** Stores a whole object in one request (small objects: fixtures, certificates, staging). */
   abstract put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
 

@@ -147,6 +147,17 @@ describe('S3Storage against s3rver', () => {
     expect(await storage.head('captures/missing/none.bin')).toBeNull();
   });
 
+  it('copies server-side, so a later write to the source leaves the copy as it was, and moves', async () => {
+    await storage.put('staging/net/a.bin', Buffer.from('verified bytes'));
+    await storage.copy('staging/net/a.bin', 'objects/incoming/a');
+    await storage.put('staging/net/a.bin', Buffer.from('overwritten'));
+    expect((await readAll(await storage.read('objects/incoming/a'))).toString()).toBe('verified bytes');
+    await storage.move('objects/incoming/a', 'objects/sha256/a');
+    expect(await storage.head('objects/incoming/a')).toBeNull();
+    expect((await readAll(await storage.read('objects/sha256/a'))).toString()).toBe('verified bytes');
+    await expect(storage.copy('staging/net/none.bin', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it('deletes a missing key without an error', async () => {
     await expect(storage.delete('captures/missing/none.bin')).resolves.toBeUndefined();
   });

@@ -53,7 +53,7 @@ export async function uploadCapture(
 }
 
 /** Polls the capture until processing has finished (the worker runs in the app under test). */
-export async function settled(t: TestApp, token: string, id: string, timeoutMs = 30_000): Promise<Record<string, any>> {
+export async function settled(t: TestApp, token: string, id: string, timeoutMs = 120_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await t.http().get(`/v1/captures/${id}`).set('Authorization', `Bearer ${token}`).expect(200);

@@ -38,6 +38,13 @@ export interface SearchRow {
 
 const FILE_INSERT_BATCH = 2_000;
 
+/** One file of one frozen version. */
+export interface FileRef {
+  datasetId: string;
+  version: number;
+  path: string;
+}
+
 @Injectable()
 export class DatasetVersionRepository {
   constructor(
@@ -158,6 +165,28 @@ export class DatasetVersionRepository {
   /** The version's files in leaf order. */
   filesOf(datasetId: string, version: number): Promise<DatasetVersionFileEntity[]> {
     return this.files.find({ where: { datasetId, version }, order: { leafIndex: 'ASC' } });
+  }
+
+  /** Files still pointing at an object outside the content-addressed store (versions frozen before it), in key order. */
+  async filesNotContentAddressed(prefix: string, limit: number, after?: FileRef): Promise<(FileRef & { captureId: string; sha256: string })[]> {
+    const rows: { dataset_id: string; version: number; path: string; capture_id: string; sha256: string }[] = await this.dataSource.query(
+      `SELECT dataset_id, version, path, capture_id, sha256 FROM dataset_version_files
+       WHERE left(object_key, length($1)) <> $1 AND ($2::uuid IS NULL OR (dataset_id, version, path) > ($2, $3, $4))
+       ORDER BY dataset_id, version, path LIMIT $5`,
+      [prefix, after?.datasetId ?? null, after?.version ?? null, after?.path ?? null, limit],
+    );
+    return rows.map((row) => ({ datasetId: row.dataset_id, version: row.version, path: row.path, captureId: row.capture_id, sha256: row.sha256 }));
+  }
+
+  /**
+   * Points a frozen file at the verified copy of its bytes. Only the location changes, never the manifest (path, size,
+   * hash): the caller passes the key of bytes verified to have exactly this file's SHA-256.
+   */
+  async moveFileTo(file: FileRef & { sha256: string }, objectKey: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dataset_version_files SET object_key = $5 WHERE dataset_id = $1 AND version = $2 AND path = $3 AND sha256 = $4`,
+      [file.datasetId, file.version, file.path, file.sha256, objectKey],
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaptureEntity, CaptureStatus } from '../entities/capture.entity.js';
 import type { BBox, Modality } from '../formats/probe.types.js';
+import { CaptureCounts } from './capture-counts.js';
 
 export class CaptureRejectionResponse {
   @ApiProperty({ example: 'checksum_mismatch' })
@@ -56,6 +57,9 @@ export class CaptureResponse {
   @ApiProperty({ type: Number, nullable: true })
   durationSeconds: number | null;
 
+  @ApiProperty({ type: CaptureCounts, description: 'What the file holds, counted in its format units (null where the format has none)' })
+  counts: CaptureCounts;
+
   @ApiProperty({ type: Object, nullable: true, description: 'Format-specific facts' })
   metadata: Record<string, unknown> | null;
 
@@ -86,6 +90,7 @@ export class CaptureResponse {
       timeRange: c.timeStart && c.timeEnd ? { start: c.timeStart, end: c.timeEnd } : null,
       bbox: hasBox ? ([c.minLon, c.minLat, c.maxLon, c.maxLat] as BBox) : null,
       durationSeconds: c.durationSeconds,
+      counts: CaptureCounts.from(c),
       metadata: c.metadata,
       rejection: c.rejectionCode ? { code: c.rejectionCode, reason: c.rejectionReason ?? '' } : null,
       createdAt: c.createdAt,

@@ -267,6 +267,7 @@ class CsvSession extends GuardedSession {
     return {
       format: 'csv',
       modality: 'telemetry',
+      counts: { rows: this.rows },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,

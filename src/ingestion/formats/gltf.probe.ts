@@ -42,6 +42,11 @@ function dataUriLength(uri: string): number | undefined {
 }
 
 /** Describes a parsed glTF document; `binLength` is the GLB BIN chunk's length (undefined for .gltf / no chunk). */
+/** The vertex count `describe` put in the metadata. */
+function vertexCountOf(metadata: Record<string, unknown>): number {
+  return typeof metadata.vertexCount === 'number' ? metadata.vertexCount : 0;
+}
+
 function describe(doc: Json, binLength: number | undefined): Record<string, unknown> {
   const asset = obj(doc.asset);
   if (!asset || typeof asset.version !== 'string') throw fail('corrupt', 'glTF JSON has no asset.version');
@@ -223,14 +228,15 @@ async function probeGlb(input: ProbeInput): Promise<ProbeResult> {
   const doc = parseJson(json.toString('utf8'), 'GLB JSON chunk');
   const metadata = { container: 'glb', chunks, ...describe(doc, binLength) } as Record<string, unknown>;
   if (warnings.length) metadata.warnings = warnings;
-  return { format: 'glb', modality: 'mesh', metadata };
+  return { format: 'glb', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
 }
 
 async function probeGltfJson(input: ProbeInput): Promise<ProbeResult> {
   if (input.size > MAX_JSON_BYTES) throw fail('unsupported', `glTF JSON of ${input.size} bytes exceeds the ${MAX_JSON_BYTES / MiB} MiB limit`);
   const text = await readExactly(input, 0, input.size, 'glTF JSON');
   const doc = parseJson(text.toString('utf8').replace(/^\uFEFF/, ''), 'glTF JSON');
-  return { format: 'gltf', modality: 'mesh', metadata: { container: 'json', ...describe(doc, undefined) } };
+  const metadata = { container: 'json', ...describe(doc, undefined) };
+  return { format: 'gltf', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
 }
 
 /** A .gltf starts with '{' and says "asset": { ... "version": "2.x" } early on (exporters write asset first or near it). */

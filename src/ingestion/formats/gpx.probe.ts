@@ -361,6 +361,7 @@ class GpxSession extends GuardedSession {
     const { tracks, segments, routes, waypoints, trackPoints, routePoints } = this.counts;
     return {
       format: 'gpx',
+      counts: { fixes: trackPoints + routePoints },
       modality: 'gnss',
       timeRange: this.time.range,
       bbox: this.bbox.bbox,

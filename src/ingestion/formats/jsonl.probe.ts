@@ -198,6 +198,7 @@ class JsonlSession extends GuardedSession {
     return {
       format: 'jsonl',
       modality: 'telemetry',
+      counts: { rows: this.records },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,

@@ -313,6 +313,7 @@ class McapSession extends GuardedSession {
     return {
       format: 'mcap',
       modality: 'telemetry',
+      counts: { messages: Number(this.messages) },
       timeRange: this.startNs !== undefined && this.endNs !== undefined ? { start: isoFromNs(this.startNs), end: isoFromNs(this.endNs) } : undefined,
       durationSeconds: this.startNs !== undefined && this.endNs !== undefined ? Number(this.endNs - this.startNs) / 1e9 : undefined,
       metadata: {

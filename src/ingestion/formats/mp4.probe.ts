@@ -454,6 +454,7 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
   if (trailingBytes) metadata.trailingBytes = trailingBytes;
 
   const result: ProbeResult = { format: isMov ? 'mov' : 'mp4', modality: 'video', metadata };
+  if (video?.sampleCount !== undefined) result.counts = { frames: video.sampleCount };
   if (durationSeconds !== undefined) result.durationSeconds = Math.round(durationSeconds * 1e6) / 1e6;
 
   const gps = gpmf.summaries();

@@ -202,6 +202,7 @@ class NmeaSession extends GuardedSession {
     return {
       format: 'nmea',
       modality: 'gnss',
+      counts: { fixes: this.fixCount },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,

@@ -526,7 +526,7 @@ class PcdSession implements ProbeSession {
       if (this.ascii.trailingLines) metadata.trailingLines = this.ascii.trailingLines;
       metadata.bounds = this.bounds.toJSON() ?? null;
     }
-    return { format: 'pcd', modality: 'pointcloud', metadata };
+    return { format: 'pcd', modality: 'pointcloud', counts: { points: header.points }, metadata };
   }
 }
 

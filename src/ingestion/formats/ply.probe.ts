@@ -526,7 +526,10 @@ class PlySession implements ProbeSession {
       warnings.push(`${walker.trailingLines} lines follow the last element`);
     }
     if (warnings.length) metadata.warnings = warnings;
-    return { format: 'ply', modality: faces && faces.count > 0 ? 'mesh' : 'pointcloud', metadata };
+    const mesh = faces !== undefined && faces.count > 0;
+    // Without faces the vertices are a point cloud's points.
+    const vertexCount = vertices?.count ?? 0;
+    return { format: 'ply', modality: mesh ? 'mesh' : 'pointcloud', counts: mesh ? { vertices: vertexCount } : { points: vertexCount }, metadata };
   }
 }
 

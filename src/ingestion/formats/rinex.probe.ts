@@ -464,6 +464,7 @@ class RinexSession extends GuardedSession {
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
     return {
       format: 'rinex',
+      counts: { epochs: this.epochs },
       modality: 'gnss',
       timeRange: { start: iso(first), end: iso(last) },
       bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,

@@ -283,6 +283,7 @@ class RosbagSession extends GuardedSession {
     return {
       format: 'rosbag1',
       modality: 'telemetry',
+      counts: { messages: messageCount },
       timeRange: start && end ? { start: timeIso(start), end: timeIso(end) } : undefined,
       durationSeconds: start && end ? (timeMs(end) - timeMs(start)) / 1000 : undefined,
       metadata: {

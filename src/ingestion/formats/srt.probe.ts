@@ -192,6 +192,7 @@ class SrtSession extends GuardedSession {
     return {
       format: 'dji-srt',
       modality: 'telemetry',
+      counts: { frames: this.frames },
       timeRange,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,

@@ -97,7 +97,7 @@ export class NetworkBatchService {
       externalId: item.externalId,
     });
     const created = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.captures.insertUnlessExists(capture, manager))) return false;
+      if (!(await this.captures.insertUnlessExists(manager, capture))) return false;
       await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
       return true;
     });

@@ -13,6 +13,7 @@ import { planMultipartUpload, plannedPartSize } from '../../storage/multipart-pl
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
 import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
+import { CaptureCounts } from '../dto/capture-counts.js';
 import type { CaptureSnapshot } from '../dto/capture-snapshot.js';
 import type { ListCapturesQuery } from '../dto/list-captures.query.js';
 import type { CaptureEntity } from '../entities/capture.entity.js';
@@ -30,7 +31,7 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
     status: capture.status,
     filename: capture.filename,
     network: capture.network,
-    objectKey: capture.objectKey,
+    objectKey: capture.contentKey,
     sizeBytes: capture.sizeBytes,
     sha256: capture.sha256,
     format: capture.format,
@@ -39,6 +40,7 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
     timeEnd: capture.timeEnd,
     bbox,
     durationSeconds: capture.durationSeconds,
+    counts: CaptureCounts.from(capture),
     metadata: capture.metadata ?? {},
     deviceId: capture.deviceId,
     devicePublicKey: capture.devicePublicKey,
@@ -93,7 +95,7 @@ export class CaptureService {
       partCount: plan.partCount,
     });
     await this.dataSource.transaction(async (manager) => {
-      await this.captures.insert(capture, manager);
+      await this.captures.insert(manager, capture);
       await this.jobs.enqueue(
         'capture.expire-upload',
         { captureId: id },
@@ -134,7 +136,7 @@ export class CaptureService {
       );
     }
     await this.dataSource.transaction(async (manager) => {
-      if (await this.captures.markProcessing(capture.id, manager)) {
+      if (await this.captures.markProcessing(manager, capture.id)) {
         await this.jobs.enqueue('capture.process', { captureId: capture.id }, { dedupeKey: `capture.process:${capture.id}` }, manager);
       }
     });
