@@ -74,7 +74,13 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
     const body = JSON.stringify({
       batchId: 'bee-1',
       items: [
-        { externalId: 'trip', contributorWallet: testWallet().address, objectKey: 'staging/bee/trip.nmea', sha256: sha256(trip), sizeBytes: trip.length },
+        {
+          externalId: 'trip',
+          contributorWallet: testWallet().address,
+          objectKey: 'staging/bee/trip.nmea',
+          sha256: sha256(trip),
+          sizeBytes: trip.length,
+        },
       ],
     });
     const pushed = await t

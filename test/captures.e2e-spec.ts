@@ -52,9 +52,10 @@ describe('captures on the local object store (e2e)', () => {
     const third = await signUp('third@example.com', 'contributor');
     const second = await settled(t, third, await uploadCapture(t, third, bytes, { filename: 'two.nmea' }));
     expect([first.status, second.status]).toEqual(['ready', 'ready']);
-    const rows = await t.sql<{ content_key: string; object_key: string }>(`SELECT content_key, object_key FROM captures WHERE id = ANY($1) ORDER BY id`, [
-      [first.id, second.id],
-    ]);
+    const rows = await t.sql<{ content_key: string; object_key: string }>(
+      `SELECT content_key, object_key FROM captures WHERE id = ANY($1) ORDER BY id`,
+      [[first.id, second.id]],
+    );
     expect(rows.map((row) => row.content_key)).toEqual([`objects/sha256/${sha256(bytes)}`, `objects/sha256/${sha256(bytes)}`]);
     const storage = t.app.get(ObjectStorage);
     expect(await storage.head(`objects/sha256/${sha256(bytes)}`)).toEqual({ size: bytes.length });
@@ -66,7 +67,11 @@ describe('captures on the local object store (e2e)', () => {
     const bytes = nmeaLog(12);
     const capture = (await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'counted.nmea' }))) as CaptureResponse;
     expect(capture.counts).toEqual({ points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: 12 });
-    const csv = (await settled(t, contributor, await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }))) as CaptureResponse;
+    const csv = (await settled(
+      t,
+      contributor,
+      await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }),
+    )) as CaptureResponse;
     expect(csv.counts).toMatchObject({ rows: 25, fixes: null, messages: null });
   });
 
@@ -127,7 +132,10 @@ describe('captures on the local object store (e2e)', () => {
     const bomb = await zstdBombMcap();
     const rejected = await settled(t, contributor, await uploadCapture(t, contributor, bomb, { filename: 'bomb.mcap' }));
     expect(rejected.status).toBe('rejected');
-    expect(rejected.rejection).toEqual({ code: 'decompression_bomb', reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/) });
+    expect(rejected.rejection).toEqual({
+      code: 'decompression_bomb',
+      reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/),
+    });
   });
 
   it('answers 409 when completing twice, and 400 for missing parts', async () => {
@@ -234,7 +242,12 @@ describe('captures on the local object store (e2e)', () => {
     const upload = (created.body as CreatedCaptureResponse).upload;
     const path = upload.parts[0].url.slice(t.config.publicUrl.length);
     for (let i = 0; i < 20; i += 1) {
-      const refused = await t.http().put(path).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(4 * 1024 * 1024, i)).expect(413);
+      const refused = await t
+        .http()
+        .put(path)
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.alloc(4 * 1024 * 1024, i))
+        .expect(413);
       expect((refused.body as ErrorBody).code).toBe('STORAGE_PART_TOO_LARGE');
       await t.http().put(path).set('Content-Type', 'application/octet-stream').send(bytes).expect(200);
     }
@@ -255,7 +268,9 @@ describe('captures on the local object store (e2e)', () => {
         .set(auth)
         .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt })
         .expect(400);
-      expect(res.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') }));
+      expect(res.body).toEqual(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') }),
+      );
     }
     expect(await count()).toBe(before);
     const created = await t

@@ -176,9 +176,9 @@ describe('network batches (e2e)', () => {
     };
 
     beforeAll(async () => {
-      const ids = (await t.sql<{ id: string }>(`SELECT id FROM captures WHERE network = 'dimo' AND external_id IN ('trip-a', 'trip-b') ORDER BY external_id`)).map(
-        (row) => row.id,
-      );
+      const ids = (
+        await t.sql<{ id: string }>(`SELECT id FROM captures WHERE network = 'dimo' AND external_id IN ('trip-a', 'trip-b') ORDER BY external_id`)
+      ).map((row) => row.id);
       const licence = ((await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[]).find((l) => l.slug === 'research-only');
       const draft = await t
         .http()
@@ -199,13 +199,10 @@ describe('network batches (e2e)', () => {
       manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
       buyer = (await t.http().post('/v1/auth/register').send({ email: 'buyer@example.com', password: 'a-long-password', role: 'buyer' }).expect(201))
         .body.accessToken as string;
-      const order = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201)).body as OrderResponse;
+      const order = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+        .body as OrderResponse;
       orderId = order.id;
-      await t
-        .http()
-        .post('/v1/dev/solana/pay')
-        .send({ url: order.solanaPay?.url })
-        .expect(200);
+      await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
       await t.http().post(`/v1/orders/${orderId}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
     });
 
@@ -231,10 +228,9 @@ describe('network batches (e2e)', () => {
     it('moves captures verified before content keys existed at start-up, and their version files with them; a changed source stays put', async () => {
       // The state an older release left: the captures served from the staging keys they were verified at.
       await t.sql(`UPDATE captures SET content_key = NULL WHERE network = 'dimo' AND external_id IN ('trip-a', 'trip-b')`);
-      await t.sql(
-        `UPDATE dataset_version_files f SET object_key = c.object_key FROM captures c WHERE c.id = f.capture_id AND f.dataset_id = $1`,
-        [datasetId],
-      );
+      await t.sql(`UPDATE dataset_version_files f SET object_key = c.object_key FROM captures c WHERE c.id = f.capture_id AND f.dataset_id = $1`, [
+        datasetId,
+      ]);
       const storage = t.app.get(ObjectStorage);
       await storage.delete(`objects/sha256/${sha256(tripA)}`);
       await storage.delete(`objects/sha256/${sha256(tripB)}`);
@@ -277,7 +273,9 @@ describe('network batches (e2e)', () => {
     const before = await captureCount();
     const bad = { ...batch, batchId: 'dimo-dates', items: [{ ...batch.items[1], externalId: 'trip-d', capturedAt: '2026-02-30T08:00:00Z' }] };
     const res = await push('dimo', bad).expect(400);
-    expect(res.body).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('items.0.capturedAt must be a real date') }));
+    expect(res.body).toEqual(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('items.0.capturedAt must be a real date') }),
+    );
     expect(await captureCount()).toBe(before);
   });
 

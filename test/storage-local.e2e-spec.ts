@@ -220,7 +220,11 @@ describe('local object storage URLs (e2e)', () => {
 
     it('takes a part of exactly its planned size', async () => {
       const url = await storage.presignUploadPart(key, uploadId, 1, 2 * MiB, 600);
-      const res = await t.http().put(pathOf(url)).send(Buffer.alloc(2 * MiB)).expect(200);
+      const res = await t
+        .http()
+        .put(pathOf(url))
+        .send(Buffer.alloc(2 * MiB))
+        .expect(200);
       expect((res.body as LocalPartUploadResponse).size).toBe(2 * MiB);
       await storage.abortMultipartUpload(key, uploadId);
     });
@@ -229,7 +233,11 @@ describe('local object storage URLs (e2e)', () => {
       const url = await storage.presignUploadPart(key, uploadId, 1, 1024, 600);
       for (let i = 0; i < 20; i += 1) {
         await t.http().put(pathOf(url)).send(Buffer.alloc(1024, i)).expect(200);
-        await t.http().put(pathOf(url)).send(Buffer.alloc(4 * MiB, i)).expect(413);
+        await t
+          .http()
+          .put(pathOf(url))
+          .send(Buffer.alloc(4 * MiB, i))
+          .expect(413);
       }
       const files = readdirSync(uploadFolder(uploadId)).filter((name) => name !== 'upload.json');
       expect(files).toEqual([`00001-${md5Etag(Buffer.alloc(1024, 19)).slice(1, -1)}.part`]);

@@ -201,7 +201,9 @@ describe('LocalStorage', () => {
       const key = 'captures/i/x.bin';
       const uploadId = await storage.createMultipartUpload(key);
       for (const partNumber of [0, 10_001, 1.5]) {
-        await expect(storage.presignUploadPart(key, uploadId, partNumber, 100, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+        await expect(storage.presignUploadPart(key, uploadId, partNumber, 100, 60)).rejects.toMatchObject({
+          code: StorageErrorCode.INVALID_ARGUMENT,
+        });
       }
     });
   });

@@ -99,7 +99,10 @@ export class LocalStorage extends ObjectStorage {
     assertPartNumber(partNumber);
     const dir = await this.uploadDir(key, uploadId);
     const tooLarge = () =>
-      new StorageException(StorageErrorCode.PART_TOO_LARGE, `Part ${partNumber} of this upload is planned at ${limits.maxBytes} bytes; a larger body is refused`);
+      new StorageException(
+        StorageErrorCode.PART_TOO_LARGE,
+        `Part ${partNumber} of this upload is planned at ${limits.maxBytes} bytes; a larger body is refused`,
+      );
     if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) throw tooLarge();
 
     const md5 = createHash('md5');

@@ -245,11 +245,14 @@ export async function fuzzProbe(probe: FormatProbe, seed: Buffer, options: FuzzO
     runs,
   );
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.record({ at: fc.nat({ max: seed.length - 1 }), bit: fc.nat({ max: 7 }) }), { minLength: 1, maxLength: 8 }), async (flips) => {
-      const bytes = Buffer.from(seed);
-      for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
-      await survives(probe, bytes, seed.length, options);
-    }),
+    fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat({ max: seed.length - 1 }), bit: fc.nat({ max: 7 }) }), { minLength: 1, maxLength: 8 }),
+      async (flips) => {
+        const bytes = Buffer.from(seed);
+        for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
+        await survives(probe, bytes, seed.length, options);
+      },
+    ),
     runs,
   );
   await fc.assert(

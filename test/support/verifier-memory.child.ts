@@ -19,7 +19,12 @@ const rssMiB = () => Math.round(process.memoryUsage().rss / (1 << 20));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mkt-memory-'));
 try {
-  const settings: ObjectStorageSettings = { kind: 'local', dataDir, urlSecret: 'memory-spec-secret-memory-spec-secret', publicUrl: 'http://localhost' };
+  const settings: ObjectStorageSettings = {
+    kind: 'local',
+    dataDir,
+    urlSecret: 'memory-spec-secret-memory-spec-secret',
+    publicUrl: 'http://localhost',
+  };
   const bytes = await largeChunkMcap(60);
   await openObjectStorage(settings).put('probe/large.mcap', bytes);
   const declared = { sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -36,7 +41,9 @@ try {
   await sleep(1000);
   const after = rssMiB();
   await pool.close();
-  process.stdout.write(`${JSON.stringify({ started, after, ok: outcome.ok, format: outcome.ok && 'probe' in outcome ? outcome.probe.format : null })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ started, after, ok: outcome.ok, format: outcome.ok && 'probe' in outcome ? outcome.probe.format : null })}\n`,
+  );
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -57,7 +57,7 @@ export class DatasetVersionRepository {
    * Inserts a frozen version and its files. The search columns (box, range, text vector) are computed here by
    * PostgreSQL from the stored fields, so they can never disagree with them.
    */
-  async insert(version: DatasetVersionEntity, files: readonly DatasetVersionFileEntity[], manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, version: DatasetVersionEntity, files: readonly DatasetVersionFileEntity[]): Promise<void> {
     const v = version;
     await manager.query(
       `INSERT INTO dataset_versions (dataset_id, version, owner_id, title, description, tags, modalities, networks,
@@ -142,7 +142,7 @@ export class DatasetVersionRepository {
   }
 
   /** Lists one version of the dataset (or none), unlisting the others: the unique index allows one listed row. */
-  async setListed(datasetId: string, version: number | null, manager: EntityManager): Promise<void> {
+  async setListed(manager: EntityManager, datasetId: string, version: number | null): Promise<void> {
     await manager.query(`UPDATE dataset_versions SET listed = false WHERE dataset_id = $1 AND listed AND version IS DISTINCT FROM $2`, [
       datasetId,
       version,

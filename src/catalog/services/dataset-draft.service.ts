@@ -69,7 +69,7 @@ export class DatasetDraftService {
       updatedAt: now,
     };
     await this.dataSource.transaction(async (manager) => {
-      await this.datasets.insert(dataset, manager);
+      await this.datasets.insert(manager, dataset);
       await this.record(manager, dataset, user, 'created');
       await this.custody.append(manager, {
         datasetId: dataset.id,
@@ -133,7 +133,7 @@ export class DatasetDraftService {
         draftRevision: dataset.draftRevision + 1,
         updatedAt: new Date(),
       });
-      await this.datasets.save(dataset, manager);
+      await this.datasets.save(manager, dataset);
       await this.record(manager, dataset, user, 'updated');
       const changed = changedFields(before, dataset);
       await this.custody.append(manager, { datasetId: id, kind: 'updated', actorId: user.id, details: { revision: dataset.draftRevision, changed } });
@@ -168,7 +168,7 @@ export class DatasetDraftService {
       dataset.draftState = 'in_review';
       dataset.submittedAt = new Date();
       dataset.updatedAt = dataset.submittedAt;
-      await this.datasets.save(dataset, manager);
+      await this.datasets.save(manager, dataset);
       await this.record(manager, dataset, user, 'submitted');
       await this.custody.append(manager, { datasetId: id, kind: 'submitted', actorId: user.id, details: { revision: dataset.draftRevision } });
       return dataset;
@@ -224,7 +224,7 @@ export class DatasetDraftService {
   }
 
   private async lockOwned(manager: EntityManager, user: AuthUser, id: string): Promise<DatasetEntity> {
-    const dataset = await this.datasets.lockForUpdate(id, manager);
+    const dataset = await this.datasets.lockForUpdate(manager, id);
     if (!dataset || dataset.ownerId !== user.id) throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${id} among yours`);
     return dataset;
   }
@@ -243,19 +243,16 @@ export class DatasetDraftService {
   }
 
   private record(manager: EntityManager, dataset: DatasetEntity, user: AuthUser, action: ReviewAction): Promise<void> {
-    return this.events.insert(
-      {
-        id: randomUUID(),
-        datasetId: dataset.id,
-        actorId: user.id,
-        action,
-        draftRevision: dataset.draftRevision,
-        version: null,
-        reason: null,
-        createdAt: new Date(),
-      },
-      manager,
-    );
+    return this.events.insert(manager, {
+      id: randomUUID(),
+      datasetId: dataset.id,
+      actorId: user.id,
+      action,
+      draftRevision: dataset.draftRevision,
+      version: null,
+      reason: null,
+      createdAt: new Date(),
+    });
   }
 }
 

@@ -70,8 +70,8 @@ export class DatasetReviewService {
         publishedAt: new Date(),
         listed: false,
       });
-      await this.versions.insert(version, files, manager);
-      if (!draft.takenDownAt) await this.versions.setListed(draft.id, number, manager);
+      await this.versions.insert(manager, version, files);
+      if (!draft.takenDownAt) await this.versions.setListed(manager, draft.id, number);
       draft.latestVersion = number;
       draft.draftState = null;
       await this.custody.append(manager, {
@@ -116,8 +116,8 @@ export class DatasetReviewService {
       draft.takenDownAt = new Date();
       draft.takedownReason = reason;
       draft.updatedAt = draft.takenDownAt;
-      await this.versions.setListed(id, null, manager);
-      await this.datasets.save(draft, manager);
+      await this.versions.setListed(manager, id, null);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, 'taken-down', reason);
       await this.custody.append(manager, { datasetId: id, kind: 'taken-down', actorId: admin.id, details: { reason, version: draft.latestVersion } });
       return draft;
@@ -133,8 +133,8 @@ export class DatasetReviewService {
       draft.takenDownAt = null;
       draft.takedownReason = null;
       draft.updatedAt = new Date();
-      await this.versions.setListed(id, draft.latestVersion, manager);
-      await this.datasets.save(draft, manager);
+      await this.versions.setListed(manager, id, draft.latestVersion);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, 'reinstated', reason);
       await this.custody.append(manager, { datasetId: id, kind: 'reinstated', actorId: admin.id, details: { reason, version: draft.latestVersion } });
       return draft;
@@ -161,7 +161,7 @@ export class DatasetReviewService {
       if (draft.draftState !== 'in_review') throw notInReview(draft);
       const version = await apply(manager, draft);
       draft.updatedAt = new Date();
-      await this.datasets.save(draft, manager);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, action, reason, typeof version === 'number' ? version : null);
       return draft;
     });
@@ -184,7 +184,7 @@ export class DatasetReviewService {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<DatasetEntity> {
-    const dataset = await this.datasets.lockForUpdate(id, manager);
+    const dataset = await this.datasets.lockForUpdate(manager, id);
     if (!dataset) throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${id}`);
     return dataset;
   }
@@ -197,19 +197,16 @@ export class DatasetReviewService {
     reason: string | null,
     version: number | null = null,
   ): Promise<void> {
-    return this.events.insert(
-      {
-        id: randomUUID(),
-        datasetId: dataset.id,
-        actorId: admin.id,
-        action,
-        draftRevision: dataset.draftRevision,
-        version,
-        reason,
-        createdAt: new Date(),
-      },
-      manager,
-    );
+    return this.events.insert(manager, {
+      id: randomUUID(),
+      datasetId: dataset.id,
+      actorId: admin.id,
+      action,
+      draftRevision: dataset.draftRevision,
+      version,
+      reason,
+      createdAt: new Date(),
+    });
   }
 
   private async present(dataset: DatasetEntity): Promise<DatasetResponse> {

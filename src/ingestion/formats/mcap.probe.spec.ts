@@ -250,7 +250,12 @@ describe('mcapProbe', () => {
         },
       });
       expect(bomb.bytes.length).toBeLessThan(64 * 1024);
-      await expectProbeFailure(mcapProbe, bomb.bytes, 'decompression_bomb', /a zstd chunk of \d+ bytes claims 48\.\d MiB once decompressed: \d+ times its size/);
+      await expectProbeFailure(
+        mcapProbe,
+        bomb.bytes,
+        'decompression_bomb',
+        /a zstd chunk of \d+ bytes claims 48\.\d MiB once decompressed: \d+ times its size/,
+      );
     });
 
     it('reads a chunk that legitimately expands a few hundred times (a constant 2 MiB message)', async () => {

@@ -34,7 +34,11 @@ const SEEDS: Record<string, Seed[]> = {
   mp4: [
     { name: 'fixture testsrc-160x120-1s.mp4', bytes: () => fixture('mp4/testsrc-160x120-1s.mp4') },
     { name: 'fixture testsrc-160x120.mov', bytes: () => fixture('mp4/testsrc-160x120.mov') },
-    { name: 'jcodec_android_keyed.mp4', bytes: () => readFileSync(samplePath('jcodec_android_keyed.mp4')), options: { runs: 25, chunkSize: 64 * 1024 } },
+    {
+      name: 'jcodec_android_keyed.mp4',
+      bytes: () => readFileSync(samplePath('jcodec_android_keyed.mp4')),
+      options: { runs: 25, chunkSize: 64 * 1024 },
+    },
   ],
   gltf: [{ name: 'BoxTextured.glb', bytes: () => readFileSync(samplePath('BoxTextured.glb')) }],
   ply: [{ name: 'bunny.ply', bytes: () => readFileSync(samplePath('bunny.ply')), options: { runs: 20, chunkSize: 64 * 1024 } }],
@@ -45,8 +49,16 @@ const SEEDS: Record<string, Seed[]> = {
     { name: 'made in code: a zstd chunk expanding 8 MiB from a few KiB (a small bomb)', bytes: () => zstdBombMcap(8), options: { runs: 20 } },
   ],
   rosbag1: [
-    { name: 'example-lz4.bag', bytes: () => readFileSync(samplePath('example-lz4.bag')), options: { runs: 15, chunkSize: 64 * 1024, headerBytes: 4200 } },
-    { name: 'example-bz2.bag', bytes: () => readFileSync(samplePath('example-bz2.bag')), options: { runs: 10, chunkSize: 64 * 1024, headerBytes: 4200 } },
+    {
+      name: 'example-lz4.bag',
+      bytes: () => readFileSync(samplePath('example-lz4.bag')),
+      options: { runs: 15, chunkSize: 64 * 1024, headerBytes: 4200 },
+    },
+    {
+      name: 'example-bz2.bag',
+      bytes: () => readFileSync(samplePath('example-bz2.bag')),
+      options: { runs: 10, chunkSize: 64 * 1024, headerBytes: 4200 },
+    },
   ],
   'rosbag2-db3': [{ name: 'rosbag2_cdr_test_0.db3', bytes: () => readFileSync(samplePath('rosbag2_cdr_test_0.db3')) }],
   rinex: [
@@ -106,7 +118,7 @@ describe('probe fuzzing: truncations, bit flips and huge declared sizes end in a
     expect(Object.keys(SEEDS).sort()).toEqual(FORMAT_PROBES.map((probe) => probe.id).sort());
   });
 
-  for (const probe of FORMAT_PROBES as readonly FormatProbe[]) {
+  for (const probe of FORMAT_PROBES) {
     describe(probe.id, () => {
       for (const seed of SEEDS[probe.id] ?? []) {
         if (isSample(seed) && !existsSync(samplePath(seed.name))) {

@@ -27,7 +27,12 @@ port.on('message', (request: WorkerRequest<VerifierTask>) => {
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      const reply: WorkerReply<VerifierResult> = { id: request.id, ok: false, error: message, recycle: takeDecompressionHighWater() > data.recycleAboveBytes };
+      const reply: WorkerReply<VerifierResult> = {
+        id: request.id,
+        ok: false,
+        error: message,
+        recycle: takeDecompressionHighWater() > data.recycleAboveBytes,
+      };
       port.postMessage(reply);
     },
   );

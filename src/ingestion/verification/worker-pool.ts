@@ -11,8 +11,6 @@ export interface WorkerRequest<Task> {
 
 /** What a worker script finds in `workerData`: the pool's data for it under `data`. */
 export interface PoolWorkerData<Data> {
-  /** Set when the pool runs from TypeScript sources: the worker module the loader script imports. */
-  entry?: string;
   data: Data;
 }
 
@@ -93,9 +91,11 @@ export class WorkerPool<Task, Result, Data> {
 
   private spawn(): Slot<Task, Result> {
     const { script, data } = this.options;
-    const fromSources = script.pathname.endsWith('.ts');
-    const workerData: PoolWorkerData<Data> = fromSources ? { entry: script.href, data } : { data };
-    const worker = new Worker(fromSources ? SOURCE_LOADER : script, { workerData });
+    const workerData: PoolWorkerData<Data> = { data };
+    // From TypeScript sources, the loader script starts the worker module named by its argument.
+    const worker = script.pathname.endsWith('.ts')
+      ? new Worker(SOURCE_LOADER, { workerData, argv: [script.href] })
+      : new Worker(script, { workerData });
     // An idle pool must not keep the process alive; the owner closes it on shutdown.
     worker.unref();
     const slot: Slot<Task, Result> = { worker, current: null };
