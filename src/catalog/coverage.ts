@@ -146,7 +146,7 @@ export function manifestPaths(captures: readonly Pick<CaptureSnapshot, 'id' | 'f
 function sanitizeSegment(filename: string): string {
   const cleaned = filename
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029|/\\]/g, '_')
+    .replace(/[\p{Cc}\u2028\u2029|/\\]/gu, '_')
     .replace(/\p{Cs}/gu, '_')
     .trim()
     .slice(0, 200);

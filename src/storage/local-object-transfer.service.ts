@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { resolveRangeHeader } from './byte-range.js';
-import type { LocalPartUploadResponse } from './local-part-upload.response.js';
+import { LocalPartUploadResponse } from './local-part-upload.response.js';
 import { LocalObjectUrlService } from './local-object-url.service.js';
 import { type LocalObjectHandle, LocalStorage } from './local.storage.js';
 import { attachmentDisposition, keyBasename } from './object-key.js';
@@ -29,7 +29,7 @@ export class LocalObjectTransferService {
     const declaredBytes = contentLength === undefined ? undefined : Number(contentLength);
     // The part's planned size is signed into the URL: a larger body is refused while it streams, and nothing is kept.
     const part = await this.storage.writePart(claim.key, claim.uploadId, claim.partNumber, body, { maxBytes: claim.size, declaredBytes });
-    return { partNumber: part.partNumber, etag: part.etag, size: part.size };
+    return Object.assign(new LocalPartUploadResponse(), { partNumber: part.partNumber, etag: part.etag, size: part.size });
   }
 
   async openDownload(token: string, rangeHeader?: string): Promise<LocalDownload> {

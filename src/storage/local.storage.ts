@@ -144,7 +144,7 @@ export class LocalStorage extends ObjectStorage {
     for (const part of sorted) {
       const hex = unquoteEtag(part.etag).toLowerCase();
       const path = join(dir, partFileName(part.partNumber, MD5_HEX.test(hex) ? hex : 'none'));
-      const info = await stat(path).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+      const info = await stat(path).catch(nullWhenMissing);
       if (!info) {
         throw new StorageException(
           StorageErrorCode.INVALID_PART,
@@ -187,7 +187,7 @@ export class LocalStorage extends ObjectStorage {
   async presignDownload(key: string, expiresInSeconds: number, downloadName?: string): Promise<string> {
     assertValidObjectKey(key);
     assertExpiry(expiresInSeconds);
-    return this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key) });
+    return Promise.resolve(this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key) }));
   }
 
   async head(key: string): Promise<ObjectStat | null> {
@@ -292,7 +292,7 @@ export class LocalStorage extends ObjectStorage {
     assertValidObjectKey(sourceKey);
     assertValidObjectKey(targetKey);
     const source = this.objectPath(sourceKey);
-    const info = await stat(source).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+    const info = await stat(source).catch(nullWhenMissing);
     if (!info?.isFile()) throw new ObjectNotFoundError(sourceKey);
     await this.moveIntoPlace(source, targetKey, true);
   }
@@ -317,7 +317,7 @@ export class LocalStorage extends ObjectStorage {
 
   /** The folder of an upload started for this key; S3 also answers NoSuchUpload when the key differs. */
   private async uploadDir(key: string, uploadId: string): Promise<string> {
-    if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw uploadNotFound(String(uploadId));
+    if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw uploadNotFound(uploadId);
     const dir = join(this.root, UPLOADS_DIR, uploadId);
     let manifest: UploadManifest;
     try {
@@ -471,6 +471,12 @@ function uploadNotFound(uploadId: string): StorageException {
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** For `.catch` on a stat: a missing file answers null, any other failure still throws. */
+function nullWhenMissing(error: unknown): null {
+  if (isMissing(error)) return null;
+  throw error;
 }
 
 function isMissing(error: unknown): boolean {

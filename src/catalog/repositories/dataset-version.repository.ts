@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
@@ -196,7 +195,9 @@ export class DatasetVersionRepository {
    */
   async search(filters: SearchFilters): Promise<SearchRow[]> {
     const { sql, params } = buildSearchSql(filters);
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    // The postgres driver keeps its pg pool as `master`.
+    const driver: object = this.dataSource.driver;
+    const pool = (driver as { master: Pool }).master;
     return (await pool.query<SearchRow>(sql, params)).rows;
   }
 }

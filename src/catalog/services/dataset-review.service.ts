@@ -12,9 +12,9 @@ import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { datasetResponse } from '../dataset-views.js';
 import type { AuditQuery, ReviewQueueQuery } from '../dto/audit.query.js';
 import type { DatasetResponse } from '../dto/dataset.response.js';
-import type { AuditEventView, AuditPage, ReviewChangesView, ReviewQueueItem } from '../dto/review.response.js';
+import { AuditEventView, AuditPage, ReviewCaptureView, ReviewChangesView, ReviewQueueItem } from '../dto/review.response.js';
 import type { DatasetEntity } from '../entities/dataset.entity.js';
-import type { DatasetReviewEventEntity, ReviewAction } from '../entities/dataset-review-event.entity.js';
+import { DatasetReviewEventEntity, type ReviewAction } from '../entities/dataset-review-event.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { ReviewEventRepository } from '../repositories/review-event.repository.js';
@@ -145,7 +145,7 @@ export class DatasetReviewService {
   async audit(query: AuditQuery): Promise<AuditPage> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.events.list(query.datasetId, query.limit + 1, before), query.limit);
-    return { items: items.map(auditView), nextCursor };
+    return Object.assign(new AuditPage(), { items: items.map(auditView), nextCursor });
   }
 
   /** Runs a decision on a draft in review: lock, check, apply, audit, all in one transaction. */
@@ -197,16 +197,19 @@ export class DatasetReviewService {
     reason: string | null,
     version: number | null = null,
   ): Promise<void> {
-    return this.events.insert(manager, {
-      id: randomUUID(),
-      datasetId: dataset.id,
-      actorId: admin.id,
-      action,
-      draftRevision: dataset.draftRevision,
-      version,
-      reason,
-      createdAt: new Date(),
-    });
+    return this.events.insert(
+      manager,
+      Object.assign(new DatasetReviewEventEntity(), {
+        id: randomUUID(),
+        datasetId: dataset.id,
+        actorId: admin.id,
+        action,
+        draftRevision: dataset.draftRevision,
+        version,
+        reason,
+        createdAt: new Date(),
+      }),
+    );
   }
 
   private async present(dataset: DatasetEntity): Promise<DatasetResponse> {
@@ -221,7 +224,7 @@ export class DatasetReviewService {
   private async queueItem(dataset: DatasetEntity): Promise<ReviewQueueItem> {
     const snapshots = await this.captureService.snapshots(dataset.captureIds.slice(0, QUEUE_CAPTURES_SHOWN));
     const byId = new Map(snapshots.map((capture) => [capture.id, capture]));
-    return {
+    return Object.assign(new ReviewQueueItem(), {
       dataset: await this.present(dataset),
       submittedAt: dataset.submittedAt ?? dataset.updatedAt,
       changes: await this.changesSinceLastVersion(dataset),
@@ -231,25 +234,33 @@ export class DatasetReviewService {
           const capture = byId.get(id);
           return capture ? [capture] : [];
         })
-        .map((capture) => ({
-          id: capture.id,
-          ownerId: capture.ownerId,
-          filename: capture.filename,
-          network: capture.network,
-          modality: capture.modality,
-          format: capture.format,
-          sizeBytes: capture.sizeBytes,
-          status: capture.status,
-          deviceSignatureValid: capture.deviceSignatureValid,
-          metadata: capture.metadata,
-        })),
+        .map((capture) =>
+          Object.assign(new ReviewCaptureView(), {
+            id: capture.id,
+            ownerId: capture.ownerId,
+            filename: capture.filename,
+            network: capture.network,
+            modality: capture.modality,
+            format: capture.format,
+            sizeBytes: capture.sizeBytes,
+            status: capture.status,
+            deviceSignatureValid: capture.deviceSignatureValid,
+            metadata: capture.metadata,
+          }),
+        ),
       captureCount: dataset.captureIds.length,
-    };
+    });
   }
 
   private async changesSinceLastVersion(dataset: DatasetEntity): Promise<ReviewChangesView> {
     if (dataset.latestVersion === null) {
-      return { firstVersion: true, sinceVersion: null, changedFields: [], addedCaptureIds: dataset.captureIds, removedCaptureIds: [] };
+      return Object.assign(new ReviewChangesView(), {
+        firstVersion: true,
+        sinceVersion: null,
+        changedFields: [],
+        addedCaptureIds: dataset.captureIds,
+        removedCaptureIds: [],
+      });
     }
     const [version, files] = await Promise.all([
       this.versions.find(dataset.id, dataset.latestVersion),
@@ -273,7 +284,13 @@ export class DatasetReviewService {
     const removedCaptureIds = [...published].filter((id) => !draft.has(id));
     const fields = changedFields(frozen, dataset).filter((field) => field !== 'captureIds' && field !== 'sampleCaptureIds');
     if (addedCaptureIds.length > 0 || removedCaptureIds.length > 0) fields.push('captureIds');
-    return { firstVersion: false, sinceVersion: dataset.latestVersion, changedFields: fields, addedCaptureIds, removedCaptureIds };
+    return Object.assign(new ReviewChangesView(), {
+      firstVersion: false,
+      sinceVersion: dataset.latestVersion,
+      changedFields: fields,
+      addedCaptureIds,
+      removedCaptureIds,
+    });
   }
 }
 
@@ -283,7 +300,7 @@ function notInReview(dataset: DatasetEntity): CatalogException {
 }
 
 function auditView(event: DatasetReviewEventEntity): AuditEventView {
-  return {
+  return Object.assign(new AuditEventView(), {
     id: event.id,
     datasetId: event.datasetId,
     actorId: event.actorId,
@@ -292,5 +309,5 @@ function auditView(event: DatasetReviewEventEntity): AuditEventView {
     version: event.version,
     reason: event.reason,
     at: event.createdAt,
-  };
+  });
 }

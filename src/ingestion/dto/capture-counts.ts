@@ -25,7 +25,7 @@ export class CaptureCounts {
   fixes: number | null;
 
   static from(capture: CaptureEntity): CaptureCounts {
-    return {
+    return Object.assign(new CaptureCounts(), {
       points: capture.pointCount,
       vertices: capture.vertexCount,
       messages: capture.messageCount,
@@ -33,6 +33,6 @@ export class CaptureCounts {
       epochs: capture.epochCount,
       frames: capture.frameCount,
       fixes: capture.fixCount,
-    };
+    });
   }
 }

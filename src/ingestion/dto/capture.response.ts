@@ -74,7 +74,7 @@ export class CaptureResponse {
 
   static from(c: CaptureEntity): CaptureResponse {
     const hasBox = c.minLon !== null && c.minLat !== null && c.maxLon !== null && c.maxLat !== null;
-    return {
+    return Object.assign(new CaptureResponse(), {
       id: c.id,
       status: c.status,
       filename: c.filename,
@@ -92,10 +92,10 @@ export class CaptureResponse {
       durationSeconds: c.durationSeconds,
       counts: CaptureCounts.from(c),
       metadata: c.metadata,
-      rejection: c.rejectionCode ? { code: c.rejectionCode, reason: c.rejectionReason ?? '' } : null,
+      rejection: c.rejectionCode ? Object.assign(new CaptureRejectionResponse(), { code: c.rejectionCode, reason: c.rejectionReason ?? '' }) : null,
       createdAt: c.createdAt,
       processedAt: c.processedAt,
-    };
+    });
   }
 }
 

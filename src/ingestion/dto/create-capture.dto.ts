@@ -26,7 +26,7 @@ export class CreateCaptureDto {
   @IsString()
   @MinLength(1)
   @MaxLength(255)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'filename must not contain control characters' })
+  @Matches(/^\P{Cc}+$/u, { message: 'filename must not contain control characters' })
   filename: string;
 
   @ApiProperty({ example: 104857600, maximum: MAX_CAPTURE_BYTES })

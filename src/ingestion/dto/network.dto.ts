@@ -85,7 +85,7 @@ export class NetworkResponse {
 
   static from(network: NetworkEntity): NetworkResponse {
     const { slug, name, publicKey, stagingPrefix, active, createdAt } = network;
-    return { slug, name, publicKey, stagingPrefix, active, createdAt };
+    return Object.assign(new NetworkResponse(), { slug, name, publicKey, stagingPrefix, active, createdAt });
   }
 }
 
@@ -154,6 +154,10 @@ export class RejectedBatchItem {
 
   @ApiProperty()
   reason: string;
+
+  static of(externalId: string, reason: string): RejectedBatchItem {
+    return Object.assign(new RejectedBatchItem(), { externalId, reason });
+  }
 }
 
 export class NetworkBatchResponse {

@@ -1,11 +1,11 @@
-import type { CaptureEntity } from './capture.entity.js';
+import { CaptureEntity } from './capture.entity.js';
 
 type Required = Pick<CaptureEntity, 'id' | 'ownerId' | 'status' | 'filename' | 'declaredSizeBytes' | 'declaredSha256' | 'objectKey'>;
 
 /** A new capture row: what the caller knows, and nothing yet for what processing will find. */
 export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureEntity {
   const now = new Date();
-  return {
+  return Object.assign(new CaptureEntity(), {
     declaredModality: null,
     capturedAt: null,
     deviceId: null,
@@ -43,5 +43,5 @@ export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureE
     createdAt: now,
     updatedAt: now,
     ...known,
-  };
+  });
 }

@@ -9,7 +9,7 @@ import { parseStrictDate } from '../../common/strict-date.js';
 import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
-import type { BatchItemDto, NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
+import { type BatchItemDto, type NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
 import { draftCapture } from '../entities/capture-draft.js';
 import type { NetworkEntity } from '../entities/network.entity.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
@@ -44,11 +44,11 @@ export class NetworkBatchService {
         `X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the ${slug} network key`,
       );
     }
-    const response: NetworkBatchResponse = { accepted: 0, duplicates: 0, rejected: [], captureIds: [] };
+    const response = Object.assign(new NetworkBatchResponse(), { accepted: 0, duplicates: 0, rejected: [], captureIds: [] });
     for (const item of batch.items) {
       const problem = this.problemWith(network, item);
       if (problem) {
-        response.rejected.push({ externalId: item.externalId, reason: problem });
+        response.rejected.push(RejectedBatchItem.of(item.externalId, problem));
         continue;
       }
       const outcome = await this.ingest(network, item);
@@ -58,7 +58,7 @@ export class NetworkBatchService {
       } else if (outcome.kind === 'duplicate') {
         response.duplicates += 1;
       } else {
-        response.rejected.push(outcome.rejected);
+        response.rejected.push(RejectedBatchItem.of(item.externalId, outcome.reason));
       }
     }
     this.logger.log(
@@ -78,9 +78,9 @@ export class NetworkBatchService {
   private async ingest(
     network: NetworkEntity,
     item: BatchItemDto,
-  ): Promise<{ kind: 'accepted'; captureId: string } | { kind: 'duplicate' } | { kind: 'rejected'; rejected: RejectedBatchItem }> {
+  ): Promise<{ kind: 'accepted'; captureId: string } | { kind: 'duplicate' } | { kind: 'rejected'; reason: string }> {
     const stat = await this.storage.head(item.objectKey);
-    if (!stat) return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `No object at ${item.objectKey}` } };
+    if (!stat) return { kind: 'rejected', reason: `No object at ${item.objectKey}` };
     const owner = await this.auth.ensureWalletAccount(item.contributorWallet, Role.CONTRIBUTOR);
     const capture = draftCapture({
       id: randomUUID(),
@@ -103,6 +103,6 @@ export class NetworkBatchService {
     });
     if (created) return { kind: 'accepted', captureId: capture.id };
     if (await this.captures.existsExternal(network.slug, item.externalId)) return { kind: 'duplicate' };
-    return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `${item.objectKey} already belongs to another capture` } };
+    return { kind: 'rejected', reason: `${item.objectKey} already belongs to another capture` };
   }
 }

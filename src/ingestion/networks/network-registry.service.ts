@@ -5,6 +5,7 @@ import type { CreateNetworkDto, UpdateNetworkDto } from '../dto/network.dto.js';
 import { NetworkResponse } from '../dto/network.dto.js';
 import { RESERVED_KEY_PREFIXES } from '../content-keys.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { NetworkEntity } from '../entities/network.entity.js';
 import { NetworkRepository } from '../repositories/network.repository.js';
 
 /** The admin-managed list of networks that may push batches, with the keys that sign them. */
@@ -24,7 +25,7 @@ export class NetworkRegistryService {
       );
     }
     const now = new Date();
-    const network = {
+    const network = Object.assign(new NetworkEntity(), {
       slug: dto.slug,
       name: dto.name,
       publicKey: dto.publicKey,
@@ -32,7 +33,7 @@ export class NetworkRegistryService {
       active: true,
       createdAt: now,
       updatedAt: now,
-    };
+    });
     try {
       await this.networks.insert(network);
     } catch (error) {

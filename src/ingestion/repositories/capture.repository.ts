@@ -97,13 +97,15 @@ export class CaptureRepository {
         maxLon: probe.bbox?.[2] ?? null,
         maxLat: probe.bbox?.[3] ?? null,
         durationSeconds: probe.durationSeconds ?? null,
-        metadata: probe.metadata as QueryDeepPartialEntity<Record<string, unknown>>,
+        // TypeORM's update types cannot see through a JSON column; the value goes as a parameter.
+        metadata: () => 'CAST(:metadata AS jsonb)',
         rejectionCode: null,
         rejectionReason: null,
         processedAt: () => 'now()',
         updatedAt: () => 'now()',
       })
       .where("id = :id AND status = 'processing'", { id })
+      .setParameter('metadata', JSON.stringify(probe.metadata))
       .execute();
     return result.affected === 1;
   }

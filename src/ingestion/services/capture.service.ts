@@ -12,7 +12,7 @@ import { JobQueueService } from '../../jobs/job-queue.service.js';
 import { planMultipartUpload, plannedPartSize } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
-import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
+import { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse, UploadPartUrl } from '../dto/capture.response.js';
 import { CaptureCounts } from '../dto/capture-counts.js';
 import type { CaptureSnapshot } from '../dto/capture-snapshot.js';
 import type { ListCapturesQuery } from '../dto/list-captures.query.js';
@@ -103,7 +103,7 @@ export class CaptureService {
         manager,
       );
     });
-    return { ...CaptureResponse.from(capture), upload: await this.uploadUrls(capture) };
+    return Object.assign(new CreatedCaptureResponse(), CaptureResponse.from(capture), { upload: await this.uploadUrls(capture) });
   }
 
   /** Fresh part URLs for an upload still in progress, so a client can resume after a reload or an expiry. */
@@ -151,7 +151,7 @@ export class CaptureService {
     const ownerId = user.role === Role.ADMIN && !query.mine ? null : user.id;
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.captures.listForOwner(ownerId, query.limit + 1, before), query.limit);
-    return { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor };
+    return Object.assign(new CapturePageResponse(), { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor });
   }
 
   /** Snapshots of the captures with these ids that exist (any status, any owner); the caller decides who may use them. */
@@ -177,23 +177,25 @@ export class CaptureService {
     const ttl = this.config.PRESIGN_TTL_SECONDS;
     const plan = { partSizeBytes: capture.partSizeBytes ?? 0, partCount: capture.partCount ?? 0 };
     const parts = await Promise.all(
-      Array.from({ length: plan.partCount }, async (_, index) => ({
-        partNumber: index + 1,
-        url: await this.storage.presignUploadPart(
-          capture.objectKey,
-          capture.uploadId ?? '',
-          index + 1,
-          plannedPartSize(plan, capture.declaredSizeBytes, index + 1),
-          ttl,
-        ),
-      })),
+      Array.from({ length: plan.partCount }, async (_, index) =>
+        Object.assign(new UploadPartUrl(), {
+          partNumber: index + 1,
+          url: await this.storage.presignUploadPart(
+            capture.objectKey,
+            capture.uploadId ?? '',
+            index + 1,
+            plannedPartSize(plan, capture.declaredSizeBytes, index + 1),
+            ttl,
+          ),
+        }),
+      ),
     );
-    return {
+    return Object.assign(new CaptureUploadResponse(), {
       partSizeBytes: plan.partSizeBytes,
       parts,
       completeUrl: `${this.config.publicUrl}/v1/captures/${capture.id}/complete`,
       expiresAt: new Date(Date.now() + ttl * 1000),
-    };
+    });
   }
 
   private async owned(user: AuthUser, id: string): Promise<CaptureEntity> {

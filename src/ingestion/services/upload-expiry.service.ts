@@ -34,7 +34,8 @@ export class UploadExpiryService implements JobHandler<'capture.expire-upload'>,
     this.logger.log(`upload of capture ${capture.id} expired and was aborted`);
   }
 
-  async onFailed(job: ClaimedJob<'capture.expire-upload'>, error: string): Promise<void> {
+  onFailed(job: ClaimedJob<'capture.expire-upload'>, error: string): Promise<void> {
     this.logger.error(`could not expire the upload of capture ${job.payload.captureId}: ${error}`);
+    return Promise.resolve();
   }
 }
