@@ -86,12 +86,13 @@ export class DatasetProvenanceService {
   async provenance(user: AuthUser | null, datasetId: string): Promise<ProvenanceResponse> {
     await this.visible(user, datasetId);
     const numbers = await this.versions.numbers(datasetId);
-    const [rows, anchors, entries, verification] = await Promise.all([
+    const [rows, anchors] = await Promise.all([
       Promise.all(numbers.map((number) => this.versions.find(datasetId, number))),
       this.anchors.anchorsOf(datasetId),
-      this.custody.list(datasetId),
-      this.custody.verify(datasetId),
     ]);
+    // The custody log is read after the anchors: a confirmed anchor's 'anchored' entry commits with it, so reading
+    // the log second never shows an anchor confirmed without its entry.
+    const [entries, verification] = await Promise.all([this.custody.list(datasetId), this.custody.verify(datasetId)]);
     const anchorOf = new Map(anchors.map((anchor) => [anchor.version, anchor]));
     return Object.assign(new ProvenanceResponse(), {
       datasetId,

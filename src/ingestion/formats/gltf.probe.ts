@@ -95,7 +95,9 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
       throw fail('corrupt', `glTF accessor ${i} has an unknown componentType / type (${String(a.componentType)} ${String(a.type)})`);
     if (a.bufferView === undefined) return; // all zeros (or sparse only): no bytes to check
     if (!isIndex(a.bufferView, bufferViews.length)) throw fail('corrupt', `glTF accessor ${i} refers to a missing bufferView`);
-    const view = bufferViews[a.bufferView]!;
+    const view = bufferViews[a.bufferView];
+    // Checked above: every bufferView is an object with a valid byteLength.
+    if (!view) throw fail('corrupt', `glTF accessor ${i} refers to a missing bufferView`);
     const offset = a.byteOffset ?? 0;
     const stride = view.byteStride ?? size;
     if (!nonNegInt(offset) || !nonNegInt(stride)) throw fail('corrupt', `glTF accessor ${i} has an invalid byteOffset / byteStride`);

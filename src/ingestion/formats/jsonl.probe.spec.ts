@@ -33,6 +33,7 @@ describe('jsonlProbe', () => {
       const result = await runProbe(jsonlProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'jsonl',
+        counts: { rows: 5 },
         modality: 'telemetry',
         // Signal timestamps, or the event's time when its signals have none (the 09:59 event).
         timeRange: { start: '2026-04-02T09:59:00.000Z', end: '2026-04-02T10:02:00.000Z' },

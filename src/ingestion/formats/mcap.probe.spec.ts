@@ -115,6 +115,7 @@ describe('mcapProbe', () => {
       expect(chunkCount).toBeGreaterThan(2);
       expect(result).toEqual({
         format: 'mcap',
+        counts: { messages: 60 },
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.980Z' },
         durationSeconds: 0.98,

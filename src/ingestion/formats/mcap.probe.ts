@@ -54,6 +54,11 @@ const handlersReady: Promise<void> = loadDecompressHandlers().then(
   },
 );
 
+/** An error's message, or the value itself when something else was thrown. */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : JSON.stringify(error);
+}
+
 /** The loaded decompressors, each checked against the file's budget before it allocates anything. */
 function budgeted(loaded: DecompressHandlers, budget: DecompressionBudget): DecompressHandlers {
   const guarded: DecompressHandlers = {};
@@ -113,7 +118,7 @@ class McapSession extends GuardedSession {
 
   protected consume(chunk: Buffer): void {
     if (!handlers) {
-      if (handlersError !== undefined) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+      if (handlersError !== undefined) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${describe(handlersError)}`);
       this.queue.push(chunk);
       this.queued += chunk.length;
       if (this.queued > MAX_QUEUED) throw new ProbeError('unsupported', 'the MCAP decompressors did not load in time');
@@ -124,12 +129,13 @@ class McapSession extends GuardedSession {
   }
 
   private flushQueue(): void {
-    while (this.queue.length > 0) this.frame(this.queue.shift()!);
+    for (let chunk = this.queue.shift(); chunk; chunk = this.queue.shift()) this.frame(chunk);
     this.queued = 0;
   }
 
   private getReader(): McapStreamReader {
-    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: budgeted(handlers!, this.budget), validateCrcs: true });
+    if (!handlers) throw new ProbeError('unsupported', 'the MCAP decompressors are not loaded');
+    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: budgeted(handlers, this.budget), validateCrcs: true });
     return this.reader;
   }
 
@@ -297,7 +303,7 @@ class McapSession extends GuardedSession {
 
   protected async complete(): Promise<ProbeResult> {
     await handlersReady;
-    if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+    if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${describe(handlersError)}`);
     this.flushQueue();
     const reader = this.getReader();
     if (this.forwardedAfterDone > 0) throw new ProbeError('corrupt', `${plural(this.forwardedAfterDone, 'byte')} follow the closing magic`);

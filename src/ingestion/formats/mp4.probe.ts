@@ -224,7 +224,7 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
     const stsd = find('stsd');
     if (stsd && stsd.end - stsd.start >= 16) {
       const entries = children(buf, stsd.start + 8, stsd.end, `${where} stsd`);
-      const entry = entries[0];
+      const entry = entries.at(0);
       if (entry) {
         track.format = fourcc(buf, entry.start - 4);
         const len = entry.end - entry.start;
@@ -459,7 +459,7 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
 
   const gps = gpmf.summaries();
   if (gpmf.samples > 0) {
-    const [primaryKey, primary] = gps.find(([, s]) => s.points > 0) ?? gps[0] ?? [undefined, undefined];
+    const [primaryKey, primary] = gps.find(([, s]) => s.points > 0) ?? gps.at(0) ?? [undefined, undefined];
     metadata.gpmf = {
       samples: gpmfDeclared,
       samplesRead: gpmf.samples,

@@ -139,6 +139,7 @@ describe('rosbagProbe', () => {
       expect(run.error).toBeUndefined();
       expect(run.result).toEqual({
         format: 'rosbag1',
+        counts: { messages: 15 },
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.900Z' },
         durationSeconds: 0.9,

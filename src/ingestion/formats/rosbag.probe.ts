@@ -185,7 +185,7 @@ class RosbagSession extends GuardedSession {
     const fields = parseFields(this.header, at);
     const op = fields.get('op');
     if (!op || op.length !== 1) throw new ProbeError('corrupt', `the record at byte ${at} has no 'op' field`);
-    this.op = op[0]!;
+    this.op = op.readUInt8(0);
     if (!this.bag) {
       if (this.op !== OP_BAG_HEADER) throw new ProbeError('corrupt', 'the first record is not the bag header');
       const indexPos = fields.get('index_pos');
@@ -277,7 +277,7 @@ class RosbagSession extends GuardedSession {
     for (const conn of counts.keys()) {
       if (!bag.connections.has(conn)) throw new ProbeError('corrupt', `the index counts messages on connection ${conn}, which it does not define`);
     }
-    const verified = await this.verifyFirstChunk(bag, decompress);
+    const verified = await this.verifyFirstChunk(bag, decompress, indexPos);
     const messageCount = [...counts.values()].reduce((a, b) => a + b, 0);
     const connections = [...bag.connections.values()].sort((a, b) => a.conn - b.conn);
     return {
@@ -312,14 +312,15 @@ class RosbagSession extends GuardedSession {
    * Decompresses the first chunk and counts its messages against its chunk info: a cheap check that the index and
    * the data agree. Skipped (undefined) when the chunk is too large to hold.
    */
-  private async verifyFirstChunk(bag: Bag, decompress: Decompressors): Promise<number | undefined> {
-    const [info, next] = bag.chunkInfos;
+  private async verifyFirstChunk(bag: Bag, decompress: Decompressors, indexPos: number): Promise<number | undefined> {
+    const info = bag.chunkInfos.at(0);
+    const next = bag.chunkInfos.at(1);
     const first = this.firstChunk;
     if (!info || !first) return undefined;
     if (info.chunkPosition !== first.offset) {
       throw new ProbeError('corrupt', `the index puts the first chunk at byte ${info.chunkPosition} but it is at byte ${first.offset}`);
     }
-    const span = (next?.chunkPosition ?? this.bag!.indexPos) - info.chunkPosition;
+    const span = (next?.chunkPosition ?? indexPos) - info.chunkPosition;
     // A chunk too large to read is left unchecked; its decompressed size is checked by the budget when it is read.
     if (span > MAX_IN_MEMORY) return undefined;
     if (first.compression !== 'none' && !(first.compression in decompress)) {
@@ -361,10 +362,12 @@ class RosbagSession extends GuardedSession {
 /** ROS 2 bags in SQLite: recognised so that the contributor gets a plain answer instead of 'unknown format'. */
 class Ros2SqliteSession implements ProbeSession {
   // No push: nothing is read, the file is refused whole.
-  async finish(): Promise<ProbeResult> {
-    throw new ProbeError(
-      'unsupported',
-      'this is a ROS 2 bag in SQLite (.db3), which is not read here: convert it to MCAP (ros2 bag convert, or record with --storage mcap) and upload the .mcap file',
+  finish(): Promise<ProbeResult> {
+    return Promise.reject(
+      new ProbeError(
+        'unsupported',
+        'this is a ROS 2 bag in SQLite (.db3), which is not read here: convert it to MCAP (ros2 bag convert, or record with --storage mcap) and upload the .mcap file',
+      ),
     );
   }
 }
