@@ -60,10 +60,10 @@ interface Latencies {
 /** Back-to-back GETs until `until` settles; the latency of each, in ms. */
 async function measure(port: number, until: Promise<unknown>): Promise<Latencies> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  let done = false;
-  void until.finally(() => (done = true));
+  const state = { done: false };
+  void until.finally(() => (state.done = true));
   const samples: number[] = [];
-  while (!done || samples.length < 20) {
+  while (!state.done || samples.length < 20) {
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       get({ host: '127.0.0.1', port, path: '/health', agent }, (res) => {

@@ -1,4 +1,4 @@
-import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
+import type { CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import type { NetworkBatchResponse } from '../src/ingestion/dto/network.dto.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
@@ -46,7 +46,7 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
 
     const parts = await putParts(t, upload, bytes);
     await t.http().post(`/v1/captures/${id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
-    const capture = (await settled(t, contributor, id)) as CaptureResponse;
+    const capture = await settled(t, contributor, id);
     expect(capture).toEqual(expect.objectContaining({ status: 'ready', format: 'csv', modality: 'telemetry', sizeBytes: bytes.length }));
     const storage = t.app.get(ObjectStorage);
     expect(await storage.head(`objects/sha256/${sha256(bytes)}`)).toEqual(expect.objectContaining({ size: bytes.length }));
@@ -56,7 +56,7 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
   it('rejects a capture whose bytes do not match the declared checksum', async () => {
     const bytes = nmeaLog(20);
     const id = await uploadCapture(t, contributor, bytes, { sha256: sha256(Buffer.from('something else')) });
-    const capture = (await settled(t, contributor, id)) as CaptureResponse;
+    const capture = await settled(t, contributor, id);
     expect(capture.rejection?.code).toBe('checksum_mismatch');
   });
 
@@ -91,7 +91,7 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
       .send(body)
       .expect(200);
     const [captureId] = (pushed.body as NetworkBatchResponse).captureIds;
-    const ready = (await settled(t, admin, captureId)) as CaptureResponse;
+    const ready = await settled(t, admin, captureId);
     expect(ready.status).toBe('ready');
 
     await storage.put('staging/bee/trip.nmea', nmeaLog(2));

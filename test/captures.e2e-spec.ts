@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
-import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
+import type { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { testWallet } from './support/wallet.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
@@ -15,7 +15,8 @@ describe('captures on the local object store (e2e)', () => {
   let other: string;
 
   const signUp = async (email: string, role: string) =>
-    (await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body.accessToken as string;
+    ((await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body as { accessToken: string })
+      .accessToken;
 
   beforeAll(async () => {
     t = await startTestApp({ AUTH_RATE_LIMIT: '1000' });
@@ -41,9 +42,9 @@ describe('captures on the local object store (e2e)', () => {
       }),
     );
     expect(capture.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:01:59.000Z' });
-    expect(capture.bbox[0]).toBeCloseTo(14, 5);
-    expect(capture.bbox[1]).toBeCloseTo(46, 5);
-    expect(capture.bbox[3]).toBeGreaterThan(46);
+    expect(capture.bbox?.[0]).toBeCloseTo(14, 5);
+    expect(capture.bbox?.[1]).toBeCloseTo(46, 5);
+    expect(capture.bbox?.[3]).toBeGreaterThan(46);
   });
 
   it('keeps verified bytes at one content-addressed object: the same bytes uploaded twice share it, the upload keys are gone', async () => {
@@ -65,13 +66,9 @@ describe('captures on the local object store (e2e)', () => {
 
   it('shows the typed counts of what a capture holds', async () => {
     const bytes = nmeaLog(12);
-    const capture = (await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'counted.nmea' }))) as CaptureResponse;
+    const capture = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'counted.nmea' }));
     expect(capture.counts).toEqual({ points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: 12 });
-    const csv = (await settled(
-      t,
-      contributor,
-      await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }),
-    )) as CaptureResponse;
+    const csv = await settled(t, contributor, await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }));
     expect(csv.counts).toMatchObject({ rows: 25, fixes: null, messages: null });
   });
 
@@ -84,28 +81,39 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ filename: 'can-bus.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
       .expect(201);
-    expect(created.body.upload.parts.length).toBe(Math.ceil(bytes.length / created.body.upload.partSizeBytes));
-    expect(created.body.upload.parts.length).toBeGreaterThan(1);
-    expect(created.body.status).toBe('uploading');
+    expect((created.body as CreatedCaptureResponse).upload.parts.length).toBe(
+      Math.ceil(bytes.length / (created.body as CreatedCaptureResponse).upload.partSizeBytes),
+    );
+    expect((created.body as CreatedCaptureResponse).upload.parts.length).toBeGreaterThan(1);
+    expect((created.body as CreatedCaptureResponse).status).toBe('uploading');
 
-    const resumed = await t.http().get(`/v1/captures/${created.body.id}/upload`).set('Authorization', `Bearer ${contributor}`).expect(200);
-    const parts = await putParts(t, resumed.body, bytes);
-    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
-    const capture = await settled(t, contributor, created.body.id);
+    const resumed = await t
+      .http()
+      .get(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/upload`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .expect(200);
+    const parts = await putParts(t, resumed.body as CaptureUploadResponse, bytes);
+    await t
+      .http()
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts })
+      .expect(200);
+    const capture = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(capture).toEqual(expect.objectContaining({ status: 'ready', format: 'csv', modality: 'telemetry' }));
-    expect(capture.timeRange.start).toBe('2026-11-27T08:00:00.000Z');
+    expect(capture.timeRange?.start).toBe('2026-11-27T08:00:00.000Z');
   });
 
   it('rejects a checksum mismatch, an unknown format and a size mismatch, each with its reason', async () => {
     const nmea = nmeaLog(5);
     const mismatch = await settled(t, contributor, await uploadCapture(t, contributor, nmea, { sha256: sha256(Buffer.from('other')) }));
     expect(mismatch.status).toBe('rejected');
-    expect(mismatch.rejection.code).toBe('checksum_mismatch');
-    expect(mismatch.rejection.reason).toContain(sha256(nmea));
+    expect(mismatch.rejection?.code).toBe('checksum_mismatch');
+    expect(mismatch.rejection?.reason).toContain(sha256(nmea));
 
     const noise = randomBytes(4096);
     const unknown = await settled(t, contributor, await uploadCapture(t, contributor, noise, { filename: 'looks-like.mp4' }));
-    expect(unknown.rejection.code).toBe('unknown_format');
+    expect(unknown.rejection?.code).toBe('unknown_format');
 
     const created = await t
       .http()
@@ -113,9 +121,14 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ filename: 'short.nmea', sizeBytes: nmea.length + 10, sha256: sha256(nmea) })
       .expect(201);
-    const parts = await putParts(t, created.body.upload, nmea);
-    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
-    const short = await settled(t, contributor, created.body.id);
+    const parts = await putParts(t, (created.body as CreatedCaptureResponse).upload, nmea);
+    await t
+      .http()
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts })
+      .expect(200);
+    const short = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(short.rejection).toEqual({ code: 'size_mismatch', reason: `Declared ${nmea.length + 10} bytes but ${nmea.length} bytes were uploaded` });
   });
 
@@ -124,7 +137,7 @@ describe('captures on the local object store (e2e)', () => {
     const after = await uploadCapture(t, contributor, nmeaLog(3), { filename: 'after.nmea' });
     const rejected = await settled(t, contributor, hostile);
     expect(rejected.status).toBe('rejected');
-    expect(['truncated', 'corrupt']).toContain(rejected.rejection.code);
+    expect(['truncated', 'corrupt']).toContain(rejected.rejection?.code);
     expect((await settled(t, contributor, after)).status).toBe('ready');
   });
 
@@ -134,7 +147,7 @@ describe('captures on the local object store (e2e)', () => {
     expect(rejected.status).toBe('rejected');
     expect(rejected.rejection).toEqual({
       code: 'decompression_bomb',
-      reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/),
+      reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/) as unknown,
     });
   });
 
@@ -147,7 +160,7 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
       .expect(409);
-    expect(again.body.code).toBe('CAPTURE_NOT_UPLOADING');
+    expect((again.body as ErrorBody).code).toBe('CAPTURE_NOT_UPLOADING');
 
     const created = await t
       .http()
@@ -157,13 +170,17 @@ describe('captures on the local object store (e2e)', () => {
       .expect(201);
     const wrong = await t
       .http()
-      .post(`/v1/captures/${created.body.id}/complete`)
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
       .set('Authorization', `Bearer ${contributor}`)
       .send({ parts: [{ partNumber: 1, etag: '"not-the-etag"' }] })
       .expect(400);
-    expect(wrong.body.code).toBe('CAPTURE_UPLOAD_INCOMPLETE');
-    const still = await t.http().get(`/v1/captures/${created.body.id}`).set('Authorization', `Bearer ${contributor}`).expect(200);
-    expect(still.body.status).toBe('uploading');
+    expect((wrong.body as ErrorBody).code).toBe('CAPTURE_UPLOAD_INCOMPLETE');
+    const still = await t
+      .http()
+      .get(`/v1/captures/${(created.body as CreatedCaptureResponse).id}`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .expect(200);
+    expect((still.body as CaptureResponse).status).toBe('uploading');
   });
 
   it('expires an upload never completed: rejected, parts freed, completing refused', async () => {
@@ -175,27 +192,33 @@ describe('captures on the local object store (e2e)', () => {
       .set(auth)
       .send({ filename: 'late.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) })
       .expect(201);
-    const [job] = await t.sql<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
+    const [job] = await t.sql<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE dedupe_key = $1`, [
+      `capture.expire-upload:${(created.body as CreatedCaptureResponse).id}`,
+    ]);
     expect(new Date(job.run_at).getTime()).toBeGreaterThan(Date.now() + 167 * 3600 * 1000);
 
     // Let the clock run out for this upload.
-    await t.sql(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
-    const expired = await settled(t, contributor, created.body.id);
+    await t.sql(`UPDATE jobs SET run_at = now() WHERE dedupe_key = $1`, [`capture.expire-upload:${(created.body as CreatedCaptureResponse).id}`]);
+    const expired = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(expired.rejection).toEqual({ code: 'upload_abandoned', reason: 'The upload was not completed within 168 hours; start a new one' });
     // The job marks the capture rejected first and aborts the upload right after: wait for the job to finish.
     for (let i = 0; ; i += 1) {
-      const [row] = await t.sql<{ status: string }>(`SELECT status FROM jobs WHERE dedupe_key = $1`, [`capture.expire-upload:${created.body.id}`]);
+      const row = (
+        await t.sql<{ status: string }>(`SELECT status FROM jobs WHERE dedupe_key = $1`, [
+          `capture.expire-upload:${(created.body as CreatedCaptureResponse).id}`,
+        ])
+      ).at(0);
       if (!row || row.status === 'done') break;
       if (i > 200) throw new Error(`the expiry job is still ${row.status}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
 
-    const partPath = created.body.upload.parts[0].url.slice(t.config.publicUrl.length);
+    const partPath = (created.body as CreatedCaptureResponse).upload.parts[0].url.slice(t.config.publicUrl.length);
     const late = await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404);
-    expect(late.body.code).toBe('STORAGE_UPLOAD_NOT_FOUND');
+    expect((late.body as ErrorBody).code).toBe('STORAGE_UPLOAD_NOT_FOUND');
     await t
       .http()
-      .post(`/v1/captures/${created.body.id}/complete`)
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
       .set(auth)
       .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
       .expect(409);
@@ -214,19 +237,19 @@ describe('captures on the local object store (e2e)', () => {
         .send({ parts: [{ partNumber: 1, etag: '"x"' }] }),
     ]) {
       expect(res.status).toBe(404);
-      expect(res.body.code).toBe('CAPTURE_NOT_FOUND');
+      expect((res.body as ErrorBody).code).toBe('CAPTURE_NOT_FOUND');
     }
     const mine = await t.http().get('/v1/captures?mine=true').set(auth).expect(200);
-    expect(mine.body.items).toEqual([]);
+    expect((mine.body as CapturePageResponse).items).toEqual([]);
     const theirs = await t.http().get('/v1/captures?mine=true&limit=2').set('Authorization', `Bearer ${contributor}`).expect(200);
-    expect(theirs.body.items).toHaveLength(2);
-    expect(theirs.body.nextCursor).toEqual(expect.any(String));
+    expect((theirs.body as CapturePageResponse).items).toHaveLength(2);
+    expect((theirs.body as CapturePageResponse).nextCursor).toEqual(expect.any(String));
     const next = await t
       .http()
-      .get(`/v1/captures?limit=100&cursor=${theirs.body.nextCursor}`)
+      .get(`/v1/captures?limit=100&cursor=${(theirs.body as CapturePageResponse).nextCursor}`)
       .set('Authorization', `Bearer ${contributor}`)
       .expect(200);
-    const seen = [...theirs.body.items, ...next.body.items].map((c: { id: string }) => c.id);
+    const seen = [...(theirs.body as CapturePageResponse).items, ...(next.body as CapturePageResponse).items].map((c: { id: string }) => c.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(id);
   });
@@ -269,7 +292,7 @@ describe('captures on the local object store (e2e)', () => {
         .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt })
         .expect(400);
       expect(res.body).toEqual(
-        expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') }),
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') as unknown }),
       );
     }
     expect(await count()).toBe(before);
@@ -297,14 +320,14 @@ describe('captures on the local object store (e2e)', () => {
       .set(auth)
       .send({ filename: 'x', sizeBytes: 50 * 1024 ** 3 + 1, sha256: 'a'.repeat(64) })
       .expect(400);
-    expect(tooBig.body.message).toContain('sizeBytes must not be greater than');
+    expect((tooBig.body as ErrorBody).message).toContain('sizeBytes must not be greater than');
     const badHash = await t
       .http()
       .post('/v1/captures')
       .set(auth)
       .send({ filename: 'x', sizeBytes: 10, sha256: 'A'.repeat(64) })
       .expect(400);
-    expect(badHash.body.message).toContain('sha256 must be 64 lowercase hex characters');
+    expect((badHash.body as ErrorBody).message).toContain('sha256 must be 64 lowercase hex characters');
 
     const device = testWallet();
     const bytes = nmeaLog(2);
@@ -315,13 +338,13 @@ describe('captures on the local object store (e2e)', () => {
       .set(auth)
       .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: testWallet().sign(hash) })
       .expect(400);
-    expect(forged.body.code).toBe('CAPTURE_DEVICE_SIGNATURE_INVALID');
+    expect((forged.body as ErrorBody).code).toBe('CAPTURE_DEVICE_SIGNATURE_INVALID');
     const signed = await t
       .http()
       .post('/v1/captures')
       .set(auth)
       .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: device.sign(hash) })
       .expect(201);
-    expect(signed.body.deviceSignatureValid).toBe(true);
+    expect((signed.body as CreatedCaptureResponse).deviceSignatureValid).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { VersionFileKeysService } from '../src/catalog/services/version-file-key
 import type { DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { NetworkBatchResponse } from '../src/ingestion/dto/network.dto.js';
 import { VerifiedObjectBackfillService } from '../src/ingestion/services/verified-object-backfill.service.js';
 import type { LicenceTemplateResponse } from '../src/licensing/dto/licence.dto.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
@@ -14,6 +15,10 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { testWallet } from './support/wallet.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+interface Session {
+  accessToken: string;
+}
 
 // superagent leaves unknown bodies unread; collect the raw bytes to hash them.
 function binary(res: Stream, done: (error: Error | null, body: Buffer) => void) {
@@ -62,8 +67,9 @@ describe('network batches (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: 'root@marketplace.test', ADMIN_PASSWORD: 'correct-horse-battery', AUTH_RATE_LIMIT: '1000' });
-    admin = (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body
-      .accessToken;
+    admin = (
+      (await t.http().post('/v1/auth/login').send({ email: 'root@marketplace.test', password: 'correct-horse-battery' }).expect(200)).body as Session
+    ).accessToken;
     await t
       .http()
       .post('/v1/admin/networks')
@@ -81,7 +87,7 @@ describe('network batches (e2e)', () => {
   it('refuses a forged signature with 401 and stores nothing', async () => {
     const mallory = testWallet();
     const res = await push('dimo', batch, mallory.sign).expect(401);
-    expect(res.body.code).toBe('NETWORK_SIGNATURE_INVALID');
+    expect((res.body as ErrorBody).code).toBe('NETWORK_SIGNATURE_INVALID');
     const tampered = JSON.stringify(batch);
     await t
       .http()
@@ -102,15 +108,16 @@ describe('network batches (e2e)', () => {
     expect(owner.role).toBe('contributor');
 
     // The driver signs in with the same wallet and finds the captures, processed.
-    const challenge = (await t.http().post('/v1/auth/wallet/challenge').send({ address: driver.address }).expect(200)).body;
+    const challenge = (await t.http().post('/v1/auth/wallet/challenge').send({ address: driver.address }).expect(200)).body as { message: string };
     const session = await t
       .http()
       .post('/v1/auth/wallet/verify')
       .send({ address: driver.address, message: challenge.message, signature: driver.sign(challenge.message) })
       .expect(200);
-    expect(session.body.user.id).toBe(owner.id);
-    const token = session.body.accessToken;
-    const [a, b] = await Promise.all(res.body.captureIds.map((id: string) => settled(t, token, id)));
+    const signedIn = session.body as Session & { user: { id: string } };
+    expect(signedIn.user.id).toBe(owner.id);
+    const token = signedIn.accessToken;
+    const [a, b] = await Promise.all((res.body as NetworkBatchResponse).captureIds.map((id) => settled(t, token, id)));
     expect(a).toEqual(expect.objectContaining({ status: 'ready', network: 'dimo', externalId: 'trip-a', format: 'nmea', deviceId: 'vin-123' }));
     expect(b).toEqual(expect.objectContaining({ status: 'ready', network: 'dimo', externalId: 'trip-b', format: 'csv' }));
   });
@@ -153,9 +160,10 @@ describe('network batches (e2e)', () => {
         },
       ],
     }).expect(200);
-    expect(res.body.accepted).toBe(1);
-    expect(res.body.rejected.map((r: { externalId: string }) => r.externalId)).toEqual(['steal', 'ghost', 'nowallet', 'reuse']);
-    expect(res.body.rejected[0].reason).toContain('staging prefix staging/dimo/');
+    const answer = res.body as NetworkBatchResponse;
+    expect(answer.accepted).toBe(1);
+    expect(answer.rejected.map((r) => r.externalId)).toEqual(['steal', 'ghost', 'nowallet', 'reuse']);
+    expect(answer.rejected[0].reason).toContain('staging prefix staging/dimo/');
   });
 
   describe('verified bytes are immutable', () => {
@@ -197,8 +205,10 @@ describe('network batches (e2e)', () => {
       await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
       await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
       manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
-      buyer = (await t.http().post('/v1/auth/register').send({ email: 'buyer@example.com', password: 'a-long-password', role: 'buyer' }).expect(201))
-        .body.accessToken as string;
+      buyer = (
+        (await t.http().post('/v1/auth/register').send({ email: 'buyer@example.com', password: 'a-long-password', role: 'buyer' }).expect(201))
+          .body as Session
+      ).accessToken;
       const order = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
         .body as OrderResponse;
       orderId = order.id;
@@ -274,7 +284,7 @@ describe('network batches (e2e)', () => {
     const bad = { ...batch, batchId: 'dimo-dates', items: [{ ...batch.items[1], externalId: 'trip-d', capturedAt: '2026-02-30T08:00:00Z' }] };
     const res = await push('dimo', bad).expect(400);
     expect(res.body).toEqual(
-      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('items.0.capturedAt must be a real date') }),
+      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('items.0.capturedAt must be a real date') as unknown }),
     );
     expect(await captureCount()).toBe(before);
   });
@@ -282,10 +292,11 @@ describe('network batches (e2e)', () => {
   it('answers 404 for an unknown network, 400 for a malformed batch, and keeps network admin to admins', async () => {
     await push('nope', batch).expect(404);
     const malformed = await push('dimo', { batchId: 'x', items: [{ externalId: 'e' }] }).expect(400);
-    expect(malformed.body.message).toContain('items.0.contributorWallet');
+    expect((malformed.body as ErrorBody).message).toContain('items.0.contributorWallet');
     const contributor = (
-      await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201)
-    ).body.accessToken;
+      (await t.http().post('/v1/auth/register').send({ email: 'c@example.com', password: 'a-long-password', role: 'contributor' }).expect(201))
+        .body as Session
+    ).accessToken;
     await t.http().get('/v1/admin/networks').set('Authorization', `Bearer ${contributor}`).expect(403);
     const listed = await t.http().get('/v1/admin/networks').set('Authorization', `Bearer ${admin}`).expect(200);
     expect(listed.body).toEqual([expect.objectContaining({ slug: 'dimo', publicKey: dimo.address, stagingPrefix: 'staging/dimo/', active: true })]);

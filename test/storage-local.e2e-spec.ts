@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Stream } from 'node:stream';
 import type { Response } from 'supertest';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
 import { LocalObjectUrlService } from '../src/storage/local-object-url.service.js';
 import type { LocalPartUploadResponse } from '../src/storage/local-part-upload.response.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
@@ -36,7 +37,7 @@ describe('local object storage URLs (e2e)', () => {
     storage = t.app.get(ObjectStorage);
     urls = t.app.get(LocalObjectUrlService);
   });
-  afterAll(() => t?.close());
+  afterAll(() => t.close());
 
   /** A PUT whose body is streamed with chunked encoding, as supertest cannot send one. */
   async function putChunked(path: string, totalBytes: number): Promise<{ status: number; body: string }> {
@@ -94,7 +95,7 @@ describe('local object storage URLs (e2e)', () => {
       await storage.completeMultipartUpload(
         key,
         uploadId,
-        answers.map((answer, index) => ({ partNumber: index + 1, etag: String(answer.headers.etag) })),
+        answers.map((answer, index) => ({ partNumber: index + 1, etag: (answer.headers as Record<string, string>).etag })),
       );
     });
 
@@ -143,7 +144,7 @@ describe('local object storage URLs (e2e)', () => {
     it('refuses a tampered download token with 403, without a byte of the object', async () => {
       const url = await storage.presignDownload('captures/e2e/other.bin', 600);
       const [payload, signature] = url.slice(url.lastIndexOf('/') + 1).split('.');
-      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const retargeted = Buffer.from(JSON.stringify({ ...claim, key })).toString('base64url');
 
       const res = await t.http().get(`/v1/storage/local/objects/${retargeted}.${signature}`).expect(403);
@@ -160,7 +161,7 @@ describe('local object storage URLs (e2e)', () => {
         .http()
         .get(pathOf(urls.downloadUrl({ key, exp: past() })))
         .expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_EXPIRED');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_EXPIRED');
     });
 
     it('answers 404 once the object is gone', async () => {
@@ -168,7 +169,7 @@ describe('local object storage URLs (e2e)', () => {
       const url = await storage.presignDownload('captures/e2e/short-lived.bin', 600);
       await storage.delete('captures/e2e/short-lived.bin');
       const res = await t.http().get(pathOf(url)).expect(404);
-      expect(res.body.code).toBe('STORAGE_OBJECT_NOT_FOUND');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_OBJECT_NOT_FOUND');
     });
   });
 
@@ -182,17 +183,17 @@ describe('local object storage URLs (e2e)', () => {
     it('refuses a tampered part token with 403 and stores nothing', async () => {
       const url = await storage.presignUploadPart(key, uploadId, 1, 5, 600);
       const [payload, signature] = url.slice(url.lastIndexOf('/') + 1).split('.');
-      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const renumbered = Buffer.from(JSON.stringify({ ...claim, partNumber: 2 })).toString('base64url');
       const res = await t.http().put(`/v1/storage/local/parts/${renumbered}.${signature}`).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_INVALID');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_INVALID');
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
     it('refuses an expired part token with 403 STORAGE_URL_EXPIRED', async () => {
       const url = urls.partUrl({ key, uploadId, partNumber: 1, size: 5, exp: past() });
       const res = await t.http().put(pathOf(url)).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_EXPIRED');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_EXPIRED');
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
@@ -200,7 +201,7 @@ describe('local object storage URLs (e2e)', () => {
       const url = await storage.presignDownload(key, 600);
       const token = url.slice(url.lastIndexOf('/') + 1);
       const res = await t.http().put(`/v1/storage/local/parts/${token}`).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_INVALID');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_INVALID');
     });
 
     it('refuses a part larger than its planned size with 413 and keeps no partial file', async () => {
@@ -262,7 +263,7 @@ describe('local object storage URLs (e2e)', () => {
         const url = await storage.presignUploadPart(key, uploadId, 1, Buffer.byteLength(body), 600);
         const res = await t.http().put(pathOf(url)).set('Content-Type', type).send(body).expect(200);
         expect(res.headers.etag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
-        expect(res.body.size).toBe(Buffer.byteLength(body));
+        expect((res.body as LocalPartUploadResponse).size).toBe(Buffer.byteLength(body));
       }
     });
   });
@@ -281,7 +282,7 @@ describe('local object storage URLs with S3 configured (e2e)', () => {
       S3_FORCE_PATH_STYLE: 'true',
     });
   });
-  afterAll(() => t?.close());
+  afterAll(() => t.close());
 
   it('uses S3 and has no local URL routes', async () => {
     expect(t.app.get(ObjectStorage).kind).toBe('s3');
@@ -290,7 +291,7 @@ describe('local object storage URLs with S3 configured (e2e)', () => {
     const part = urls.partUrl({ key: 'captures/x/y.bin', uploadId: 'x'.repeat(24), partNumber: 1, size: 5, exp: past() + 3600 });
     const object = urls.downloadUrl({ key: 'captures/x/y.bin', exp: past() + 3600 });
     const put = await t.http().put(pathOf(part)).send(Buffer.from('bytes')).expect(404);
-    expect(put.body.code).toBe('NOT_FOUND');
+    expect((put.body as ErrorBody).code).toBe('NOT_FOUND');
     await t.http().get(pathOf(object)).expect(404);
   });
 });

@@ -1,4 +1,5 @@
 import { open as openFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
 
 import fc from 'fast-check';
 
@@ -43,8 +44,8 @@ interface ByteSource {
 function bufferSource(buf: Buffer): ByteSource {
   return {
     size: buf.length,
-    read: async (offset, length) => Buffer.from(buf.subarray(Math.max(0, offset), Math.max(0, Math.min(buf.length, offset + length)))),
-    close: async () => undefined,
+    read: (offset, length) => Promise.resolve(Buffer.from(buf.subarray(Math.max(0, offset), Math.max(0, Math.min(buf.length, offset + length))))),
+    close: () => Promise.resolve(),
   };
 }
 
@@ -108,10 +109,15 @@ export async function driveProbe(probe: FormatProbe, source: Buffer | string, op
   }
 }
 
+/** What a probe threw, as an Error to rethrow. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(`the probe threw ${inspect(error)}`);
+}
+
 /** Runs a probe and returns its result; fails with the probe's error when it rejects. */
 export async function runProbe(probe: FormatProbe, source: Buffer | string, options?: ProbeRunOptions): Promise<ProbeResult> {
   const run = await driveProbe(probe, source, options);
-  if (run.error !== undefined) throw run.error;
+  if (run.error !== undefined) throw asError(run.error);
   return run.result as ProbeResult;
 }
 
@@ -122,7 +128,7 @@ export async function probeFailure(probe: FormatProbe, source: Buffer | string, 
     throw new Error(`expected a ProbeError, got a result: ${JSON.stringify(run.result).slice(0, 500)}`);
   }
   if (!(run.error instanceof ProbeError)) {
-    throw new Error(`expected a ProbeError, got ${String((run.error as Error)?.stack ?? run.error)}`);
+    throw new Error(`expected a ProbeError, got ${inspect(run.error)}`);
   }
   return run.error;
 }
@@ -138,7 +144,7 @@ export async function expectProbeFailure(
   const error = await probeFailure(probe, source, options);
   expect({ reason: error.reason, message: error.message }).toEqual({
     reason,
-    message: message ? expect.stringMatching(message) : expect.any(String),
+    message: (message ? expect.stringMatching(message) : expect.any(String)) as unknown,
   });
   return error;
 }
@@ -179,7 +185,7 @@ export async function assertSurvivesMutations(probe: FormatProbe, seed: Buffer, 
         const prepared = options.prepare ? options.prepare(bytes) : bytes;
         const input = cut === undefined ? prepared : prepared.subarray(0, cut);
         const run = await driveProbe(probe, input, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
-        if (run.error !== undefined && !(run.error instanceof ProbeError)) throw run.error;
+        if (run.error !== undefined && !(run.error instanceof ProbeError)) throw asError(run.error);
         const biggest = Math.max(0, ...run.reads.map((r) => r.length));
         // Reads are capped by what the file could hold; anything larger means a declared size drove the read.
         if (biggest > Math.max(seed.length, 64 * 1024)) throw new Error(`probe asked to read ${biggest} bytes of a ${input.length}-byte file`);
@@ -221,7 +227,7 @@ async function survives(probe: FormatProbe, bytes: Buffer, seedSize: number, opt
   const before = liveBytes();
   const run = await driveProbe(probe, bytes, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
   if (run.error !== undefined) {
-    if (!(run.error instanceof ProbeError)) throw run.error;
+    if (!(run.error instanceof ProbeError)) throw asError(run.error);
     if (INTERNAL_ERROR.test(run.error.message)) throw new TypeError(`an internal error leaked as the reason: ${run.error.message}`);
   }
   const biggest = Math.max(0, ...run.reads.map((r) => r.length));

@@ -7,13 +7,14 @@
  * over before the first figure, so it does not count.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { FORMAT_PROBES } from '../../src/ingestion/formats/probe-registry.js';
 import { ProbeError } from '../../src/ingestion/formats/probe.types.js';
 import { driveProbe } from './probe-harness.js';
 
 const [id, path] = process.argv.slice(2);
 const probe = FORMAT_PROBES.find((candidate) => candidate.id === id);
-if (!probe || !path) throw new Error(`usage: probe-memory.child.ts <probe id> <file>; no probe '${String(id)}'`);
+if (!probe || !path) throw new Error(`usage: probe-memory.child.ts <probe id> <file>; no probe '${id}'`);
 // The decompressors load at import; let them finish before the baseline is taken.
 await sleep(500);
 const rss = () => Math.round(process.memoryUsage().rss / (1 << 20));
@@ -23,5 +24,5 @@ const sampler = setInterval(() => (peak = Math.max(peak, rss())), 5);
 const run = await driveProbe(probe, path, { chunkSize: 4 << 20, skipSniff: true });
 clearInterval(sampler);
 peak = Math.max(peak, rss());
-const outcome = run.error === undefined ? 'ok' : run.error instanceof ProbeError ? run.error.reason : `crash: ${String(run.error)}`;
+const outcome = run.error === undefined ? 'ok' : run.error instanceof ProbeError ? run.error.reason : `crash: ${inspect(run.error)}`;
 process.stdout.write(`${JSON.stringify({ before, peak, outcome })}\n`);
