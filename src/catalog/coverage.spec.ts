@@ -1,9 +1,9 @@
-import type { CaptureCounts } from '../ingestion/dto/capture-counts.js';
+import { CaptureCounts } from '../ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../ingestion/dto/capture-snapshot.js';
 import { contributorShares, coverageOf, manifestPaths, weightBps } from './coverage.js';
 
 const NO_COUNTS = { points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null };
-const counts = (some: Partial<CaptureCounts>): CaptureCounts => ({ ...NO_COUNTS, ...some });
+const counts = (some: Partial<CaptureCounts>): CaptureCounts => Object.assign(new CaptureCounts(), NO_COUNTS, some);
 
 let next = 0;
 function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
@@ -23,7 +23,7 @@ function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
     timeEnd: null,
     bbox: null,
     durationSeconds: null,
-    counts: NO_COUNTS,
+    counts: counts({}),
     metadata: {},
     deviceId: null,
     devicePublicKey: null,

@@ -327,7 +327,7 @@ describe('LocalStorage', () => {
       const key = 'certs/atomic.json';
       await storage.put(key, Buffer.from('version 1'));
       const failing = Readable.from(
-        (async function* () {
+        (function* () {
           yield Buffer.from('version 2, half written');
           throw new Error('the source broke');
         })(),
@@ -395,7 +395,7 @@ describe('LocalStorage', () => {
       const url = await storage.presignUploadPart(key, uploadId, 7, 8 * 1024 * 1024, 600);
       expect(url.startsWith(`${PUBLIC_URL}/v1/storage/local/parts/`)).toBe(true);
       const claim = urls.verifyPart(url.slice(url.lastIndexOf('/') + 1));
-      expect(claim).toEqual({ key, uploadId, partNumber: 7, size: 8 * 1024 * 1024, exp: expect.any(Number) });
+      expect(claim).toEqual({ key, uploadId, partNumber: 7, size: 8 * 1024 * 1024, exp: expect.any(Number) as unknown });
       expect(claim.exp * 1000 - Date.now()).toBeGreaterThan(590_000);
       expect(claim.exp * 1000 - Date.now()).toBeLessThanOrEqual(600_000);
     });
@@ -415,17 +415,17 @@ describe('LocalStorage', () => {
       const forged = Buffer.from(JSON.stringify({ use: 'download', key: 'captures/other/secret.bin', exp: 9999999999 })).toString('base64url');
 
       const invalid = { code: StorageErrorCode.URL_INVALID };
-      expect(() => urls.verifyDownload(`${forged}.${signature}`)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload(`${payload}.${signature.slice(0, -2)}AA`)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload(payload)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload('not a token at all')).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyDownload(`${forged}.${signature}`)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload(`${payload}.${signature.slice(0, -2)}AA`)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload(payload)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload('not a token at all')).toThrow(expect.objectContaining(invalid) as Error);
       expect(() => new LocalObjectUrlService('another-secret-entirely-for-this-test', PUBLIC_URL).verifyDownload(download)).toThrow(
-        expect.objectContaining(invalid),
+        expect.objectContaining(invalid) as Error,
       );
-      expect(() => urls.verifyPart(download)).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyPart(download)).toThrow(expect.objectContaining(invalid) as Error);
 
       const expired = token(urls.downloadUrl({ key: 'captures/k/raw.bin', exp: Math.floor(Date.now() / 1000) - 1 }));
-      expect(() => urls.verifyDownload(expired)).toThrow(expect.objectContaining({ code: StorageErrorCode.URL_EXPIRED }));
+      expect(() => urls.verifyDownload(expired)).toThrow(expect.objectContaining({ code: StorageErrorCode.URL_EXPIRED }) as Error);
     });
   });
 });

@@ -67,7 +67,7 @@ async function buildMcap(
   await writer.addMetadata({ name: 'license', metadata: new Map([['spdx', 'CC-BY-4.0']]) });
   options.lie?.(writer);
   await writer.end();
-  return { bytes: Buffer.from(buffer.get()), chunkCount: writer.statistics!.chunkCount };
+  return { bytes: Buffer.from(buffer.get()), chunkCount: writer.statistics?.chunkCount ?? 0 };
 }
 
 const expectedChannels = [
@@ -131,7 +131,7 @@ describe('mcapProbe', () => {
           chunkCount,
           compression: [compressed ? 'zstd' : 'none'],
           attachmentCount: 1,
-          attachmentBytes: expect.any(Number),
+          attachmentBytes: expect.any(Number) as unknown,
           metadataCount: 2,
           metadataNames: ['device', 'license'],
           unknownRecords: 0,
@@ -179,7 +179,11 @@ describe('mcapProbe', () => {
 
   describe('corrupt and lying files', () => {
     it('rejects a summary whose statistics lie about the message count', async () => {
-      const { bytes } = await buildMcap({ lie: (writer) => (writer.statistics!.messageCount += 5n) });
+      const { bytes } = await buildMcap({
+        lie: (writer) => {
+          if (writer.statistics) writer.statistics.messageCount += 5n;
+        },
+      });
       await expectProbeFailure(mcapProbe, bytes, 'corrupt', /the summary claims 65 messages but the file holds 60/);
     });
 
@@ -219,7 +223,7 @@ describe('mcapProbe', () => {
       const run = await driveProbe(mcapProbe, hostile, { chunkSize: 7 });
       expect(run.error).toMatchObject({
         reason: 'corrupt',
-        message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/),
+        message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/) as unknown,
       });
     });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
+import type { ProbeResult } from './probe.types.js';
 import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
 
 /* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
@@ -149,7 +150,7 @@ describe('rosbagProbe', () => {
           chunkCount: 2,
           connectionCount: 2,
           compression: ['none'],
-          uncompressedBytes: expect.any(Number),
+          uncompressedBytes: expect.any(Number) as unknown,
           startTime: { sec: BASE_SEC, nsec: 0 },
           endTime: { sec: BASE_SEC, nsec: 900_000_000 },
           connections: [
@@ -256,7 +257,7 @@ describe('rosbagProbe', () => {
     it('describes the lz4 turtlesim bag (figures checked by a Python walk of its uncompressed index)', async () => {
       const run = await driveProbe(rosbagProbe, path, { chunkSize: 4096 });
       expect(run.error).toBeUndefined();
-      const result = run.result!;
+      const result = run.result as ProbeResult;
       expect(result.timeRange).toEqual({ start: '2014-03-31T19:24:47.844Z', end: '2014-03-31T19:25:09.544Z' });
       expect(result.durationSeconds).toBeCloseTo(21.700086256, 6);
       expect(result.metadata).toMatchObject({
