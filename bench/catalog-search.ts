@@ -285,6 +285,7 @@ function merkleBench(): void {
     timeEnd: null,
     bbox: [11, 48, 11.1, 48.1],
     durationSeconds: null,
+    counts: { points: 1000, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null },
     metadata: { pointCount: 1000 },
     deviceId: null,
     devicePublicKey: null,

@@ -19,6 +19,8 @@ import { OutboxLeaseTokens1764892800002 } from './1764892800002-OutboxLeaseToken
 import { PaymentMethodRequests1764892801000 } from './1764892801000-PaymentMethodRequests.js';
 import { RefundOutbox1764892801100 } from './1764892801100-RefundOutbox.js';
 import { LicensedFiles1764892801200 } from './1764892801200-LicensedFiles.js';
+import { CaptureContentKeys1764892802000 } from './1764892802000-CaptureContentKeys.js';
+import { CaptureTypedCounts1764892802001 } from './1764892802001-CaptureTypedCounts.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -43,4 +45,6 @@ export const migrations = [
   PaymentMethodRequests1764892801000,
   RefundOutbox1764892801100,
   LicensedFiles1764892801200,
+  CaptureContentKeys1764892802000,
+  CaptureTypedCounts1764892802001,
 ];

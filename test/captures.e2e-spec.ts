@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { UploadExpiryService } from '../src/ingestion/services/upload-expiry.service.js';
+import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { testWallet } from './support/wallet.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
-import { csvTelemetry, lyingPly, nmeaLog } from './support/fixtures.js';
+import { csvTelemetry, lyingPly, nmeaLog, zstdBombMcap } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('captures on the local object store (e2e)', () => {
@@ -11,7 +16,8 @@ describe('captures on the local object store (e2e)', () => {
   let other: string;
 
   const signUp = async (email: string, role: string) =>
-    (await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body.accessToken as string;
+    ((await t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body as { accessToken: string })
+      .accessToken;
 
   beforeAll(async () => {
     t = await startTestApp({ AUTH_RATE_LIMIT: '1000' });
@@ -37,9 +43,34 @@ describe('captures on the local object store (e2e)', () => {
       }),
     );
     expect(capture.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:01:59.000Z' });
-    expect(capture.bbox[0]).toBeCloseTo(14, 5);
-    expect(capture.bbox[1]).toBeCloseTo(46, 5);
-    expect(capture.bbox[3]).toBeGreaterThan(46);
+    expect(capture.bbox?.[0]).toBeCloseTo(14, 5);
+    expect(capture.bbox?.[1]).toBeCloseTo(46, 5);
+    expect(capture.bbox?.[3]).toBeGreaterThan(46);
+  });
+
+  it('keeps verified bytes at one content-addressed object: the same bytes uploaded twice share it, the upload keys are gone', async () => {
+    const bytes = nmeaLog(33);
+    const first = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'one.nmea' }));
+    const third = await signUp('third@example.com', 'contributor');
+    const second = await settled(t, third, await uploadCapture(t, third, bytes, { filename: 'two.nmea' }));
+    expect([first.status, second.status]).toEqual(['ready', 'ready']);
+    const rows = await t.sql<{ content_key: string; object_key: string }>(
+      `SELECT content_key, object_key FROM captures WHERE id = ANY($1) ORDER BY id`,
+      [[first.id, second.id]],
+    );
+    expect(rows.map((row) => row.content_key)).toEqual([`objects/sha256/${sha256(bytes)}`, `objects/sha256/${sha256(bytes)}`]);
+    const storage = t.app.get(ObjectStorage);
+    expect(await storage.head(`objects/sha256/${sha256(bytes)}`)).toEqual({ size: bytes.length });
+    for (const row of rows) expect(await storage.head(row.object_key)).toBeNull();
+    expect(readdirSync(join(t.config.DATA_DIR, 'objects', 'objects', 'sha256')).filter((name) => name === sha256(bytes))).toHaveLength(1);
+  });
+
+  it('shows the typed counts of what a capture holds', async () => {
+    const bytes = nmeaLog(12);
+    const capture = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'counted.nmea' }));
+    expect(capture.counts).toEqual({ points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: 12 });
+    const csv = await settled(t, contributor, await uploadCapture(t, contributor, csvTelemetry(25), { filename: 'counted.csv' }));
+    expect(csv.counts).toMatchObject({ rows: 25, fixes: null, messages: null });
   });
 
   it('uploads a file of several parts and reassembles it exactly', async () => {
@@ -51,28 +82,39 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ filename: 'can-bus.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
       .expect(201);
-    expect(created.body.upload.parts.length).toBe(Math.ceil(bytes.length / created.body.upload.partSizeBytes));
-    expect(created.body.upload.parts.length).toBeGreaterThan(1);
-    expect(created.body.status).toBe('uploading');
+    expect((created.body as CreatedCaptureResponse).upload.parts.length).toBe(
+      Math.ceil(bytes.length / (created.body as CreatedCaptureResponse).upload.partSizeBytes),
+    );
+    expect((created.body as CreatedCaptureResponse).upload.parts.length).toBeGreaterThan(1);
+    expect((created.body as CreatedCaptureResponse).status).toBe('uploading');
 
-    const resumed = await t.http().get(`/v1/captures/${created.body.id}/upload`).set('Authorization', `Bearer ${contributor}`).expect(200);
-    const parts = await putParts(t, resumed.body, bytes);
-    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
-    const capture = await settled(t, contributor, created.body.id);
+    const resumed = await t
+      .http()
+      .get(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/upload`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .expect(200);
+    const parts = await putParts(t, resumed.body as CaptureUploadResponse, bytes);
+    await t
+      .http()
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts })
+      .expect(200);
+    const capture = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(capture).toEqual(expect.objectContaining({ status: 'ready', format: 'csv', modality: 'telemetry' }));
-    expect(capture.timeRange.start).toBe('2026-11-27T08:00:00.000Z');
+    expect(capture.timeRange?.start).toBe('2026-11-27T08:00:00.000Z');
   });
 
   it('rejects a checksum mismatch, an unknown format and a size mismatch, each with its reason', async () => {
     const nmea = nmeaLog(5);
     const mismatch = await settled(t, contributor, await uploadCapture(t, contributor, nmea, { sha256: sha256(Buffer.from('other')) }));
     expect(mismatch.status).toBe('rejected');
-    expect(mismatch.rejection.code).toBe('checksum_mismatch');
-    expect(mismatch.rejection.reason).toContain(sha256(nmea));
+    expect(mismatch.rejection?.code).toBe('checksum_mismatch');
+    expect(mismatch.rejection?.reason).toContain(sha256(nmea));
 
     const noise = randomBytes(4096);
     const unknown = await settled(t, contributor, await uploadCapture(t, contributor, noise, { filename: 'looks-like.mp4' }));
-    expect(unknown.rejection.code).toBe('unknown_format');
+    expect(unknown.rejection?.code).toBe('unknown_format');
 
     const created = await t
       .http()
@@ -80,9 +122,14 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ filename: 'short.nmea', sizeBytes: nmea.length + 10, sha256: sha256(nmea) })
       .expect(201);
-    const parts = await putParts(t, created.body.upload, nmea);
-    await t.http().post(`/v1/captures/${created.body.id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts }).expect(200);
-    const short = await settled(t, contributor, created.body.id);
+    const parts = await putParts(t, (created.body as CreatedCaptureResponse).upload, nmea);
+    await t
+      .http()
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ parts })
+      .expect(200);
+    const short = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(short.rejection).toEqual({ code: 'size_mismatch', reason: `Declared ${nmea.length + 10} bytes but ${nmea.length} bytes were uploaded` });
   });
 
@@ -91,8 +138,18 @@ describe('captures on the local object store (e2e)', () => {
     const after = await uploadCapture(t, contributor, nmeaLog(3), { filename: 'after.nmea' });
     const rejected = await settled(t, contributor, hostile);
     expect(rejected.status).toBe('rejected');
-    expect(['truncated', 'corrupt']).toContain(rejected.rejection.code);
+    expect(['truncated', 'corrupt']).toContain(rejected.rejection?.code);
     expect((await settled(t, contributor, after)).status).toBe('ready');
+  });
+
+  it('rejects an MCAP whose zstd chunk expands 48 MiB from a few KiB as a decompression bomb, with its reason', async () => {
+    const bomb = await zstdBombMcap();
+    const rejected = await settled(t, contributor, await uploadCapture(t, contributor, bomb, { filename: 'bomb.mcap' }));
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.rejection).toEqual({
+      code: 'decompression_bomb',
+      reason: expect.stringMatching(/^mcap: a zstd chunk of \d+ bytes claims 48\.0 MiB/) as unknown,
+    });
   });
 
   it('answers 409 when completing twice, and 400 for missing parts', async () => {
@@ -104,7 +161,7 @@ describe('captures on the local object store (e2e)', () => {
       .set('Authorization', `Bearer ${contributor}`)
       .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
       .expect(409);
-    expect(again.body.code).toBe('CAPTURE_NOT_UPLOADING');
+    expect((again.body as ErrorBody).code).toBe('CAPTURE_NOT_UPLOADING');
 
     const created = await t
       .http()
@@ -114,13 +171,17 @@ describe('captures on the local object store (e2e)', () => {
       .expect(201);
     const wrong = await t
       .http()
-      .post(`/v1/captures/${created.body.id}/complete`)
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
       .set('Authorization', `Bearer ${contributor}`)
       .send({ parts: [{ partNumber: 1, etag: '"not-the-etag"' }] })
       .expect(400);
-    expect(wrong.body.code).toBe('CAPTURE_UPLOAD_INCOMPLETE');
-    const still = await t.http().get(`/v1/captures/${created.body.id}`).set('Authorization', `Bearer ${contributor}`).expect(200);
-    expect(still.body.status).toBe('uploading');
+    expect((wrong.body as ErrorBody).code).toBe('CAPTURE_UPLOAD_INCOMPLETE');
+    const still = await t
+      .http()
+      .get(`/v1/captures/${(created.body as CreatedCaptureResponse).id}`)
+      .set('Authorization', `Bearer ${contributor}`)
+      .expect(200);
+    expect((still.body as CaptureResponse).status).toBe('uploading');
   });
 
   it('expires an upload never completed: rejected, parts freed, completing refused', async () => {
@@ -133,23 +194,24 @@ describe('captures on the local object store (e2e)', () => {
       .send({ filename: 'late.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) })
       .expect(201);
     // The expiry sweep (scheduled; run here at once) leaves an upload alone until its time is up.
+    const createdId = (created.body as CreatedCaptureResponse).id;
     const sweep = t.app.get(UploadExpiryService);
-    await t.sql(`UPDATE captures SET created_at = now() - interval '167 hours' WHERE id = $1`, [created.body.id]);
+    await t.sql(`UPDATE captures SET created_at = now() - interval '167 hours' WHERE id = $1`, [createdId]);
     await sweep.run();
-    expect((await t.http().get(`/v1/captures/${created.body.id}`).set(auth).expect(200)).body.status).toBe('uploading');
+    expect(((await t.http().get(`/v1/captures/${createdId}`).set(auth).expect(200)).body as CaptureResponse).status).toBe('uploading');
 
     // Let the clock run out for this upload.
-    await t.sql(`UPDATE captures SET created_at = now() - interval '168 hours' WHERE id = $1`, [created.body.id]);
+    await t.sql(`UPDATE captures SET created_at = now() - interval '168 hours' WHERE id = $1`, [createdId]);
     await sweep.run();
-    const expired = await settled(t, contributor, created.body.id);
+    const expired = await settled(t, contributor, createdId);
     expect(expired.rejection).toEqual({ code: 'upload_abandoned', reason: 'The upload was not completed within 168 hours; start a new one' });
 
-    const partPath = created.body.upload.parts[0].url.slice(t.config.publicUrl.length);
+    const partPath = (created.body as CreatedCaptureResponse).upload.parts[0].url.slice(t.config.publicUrl.length);
     const late = await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404);
-    expect(late.body.code).toBe('STORAGE_UPLOAD_NOT_FOUND');
+    expect((late.body as ErrorBody).code).toBe('STORAGE_UPLOAD_NOT_FOUND');
     await t
       .http()
-      .post(`/v1/captures/${created.body.id}/complete`)
+      .post(`/v1/captures/${(created.body as CreatedCaptureResponse).id}/complete`)
       .set(auth)
       .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
       .expect(409);
@@ -168,21 +230,72 @@ describe('captures on the local object store (e2e)', () => {
         .send({ parts: [{ partNumber: 1, etag: '"x"' }] }),
     ]) {
       expect(res.status).toBe(404);
-      expect(res.body.code).toBe('CAPTURE_NOT_FOUND');
+      expect((res.body as ErrorBody).code).toBe('CAPTURE_NOT_FOUND');
     }
     const mine = await t.http().get('/v1/captures?mine=true').set(auth).expect(200);
-    expect(mine.body.items).toEqual([]);
+    expect((mine.body as CapturePageResponse).items).toEqual([]);
     const theirs = await t.http().get('/v1/captures?mine=true&limit=2').set('Authorization', `Bearer ${contributor}`).expect(200);
-    expect(theirs.body.items).toHaveLength(2);
-    expect(theirs.body.nextCursor).toEqual(expect.any(String));
+    expect((theirs.body as CapturePageResponse).items).toHaveLength(2);
+    expect((theirs.body as CapturePageResponse).nextCursor).toEqual(expect.any(String));
     const next = await t
       .http()
-      .get(`/v1/captures?limit=100&cursor=${theirs.body.nextCursor}`)
+      .get(`/v1/captures?limit=100&cursor=${(theirs.body as CapturePageResponse).nextCursor}`)
       .set('Authorization', `Bearer ${contributor}`)
       .expect(200);
-    const seen = [...theirs.body.items, ...next.body.items].map((c: { id: string }) => c.id);
+    const seen = [...(theirs.body as CapturePageResponse).items, ...(next.body as CapturePageResponse).items].map((c: { id: string }) => c.id);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toContain(id);
+  });
+
+  it('refuses a part body larger than the declared capture while it streams (413), and re-PUTs replace: 20 PUTs keep 1 KiB', async () => {
+    const bytes = csvTelemetry(20).subarray(0, 1024);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set('Authorization', `Bearer ${contributor}`)
+      .send({ filename: 'small.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
+      .expect(201);
+    const upload = (created.body as CreatedCaptureResponse).upload;
+    const path = upload.parts[0].url.slice(t.config.publicUrl.length);
+    for (let i = 0; i < 20; i += 1) {
+      const refused = await t
+        .http()
+        .put(path)
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.alloc(4 * 1024 * 1024, i))
+        .expect(413);
+      expect((refused.body as ErrorBody).code).toBe('STORAGE_PART_TOO_LARGE');
+      await t.http().put(path).set('Content-Type', 'application/octet-stream').send(bytes).expect(200);
+    }
+    const uploads = join(t.config.DATA_DIR, 'objects', '.uploads');
+    const kept = readdirSync(uploads).flatMap((dir) => readdirSync(join(uploads, dir)).map((name) => statSync(join(uploads, dir, name)).size));
+    expect(kept.filter((size) => size === bytes.length)).toHaveLength(1);
+    expect(kept.every((size) => size <= 1024)).toBe(true);
+  });
+
+  it('refuses an impossible capturedAt with 400 naming the field, stores nothing, and keeps the offset of a real one', async () => {
+    const auth = { Authorization: `Bearer ${contributor}` };
+    const count = async () => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM captures`))[0].n);
+    const before = await count();
+    for (const capturedAt of ['2026-02-30', '2026-02-29T10:00:00Z', '2026-11-27T24:00:00Z', '2026-11-27T08:15:00', '2026-13-01']) {
+      const res = await t
+        .http()
+        .post('/v1/captures')
+        .set(auth)
+        .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt })
+        .expect(400);
+      expect(res.body).toEqual(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('capturedAt must be a real date') as unknown }),
+      );
+    }
+    expect(await count()).toBe(before);
+    const created = await t
+      .http()
+      .post('/v1/captures')
+      .set(auth)
+      .send({ filename: 'd.nmea', sizeBytes: 10, sha256: 'a'.repeat(64), capturedAt: '2024-02-29T10:00:00+02:00' })
+      .expect(201);
+    expect((created.body as CaptureResponse).capturedAt).toBe('2024-02-29T08:00:00.000Z');
   });
 
   it('refuses buyers, bad declarations, and wrong device signatures', async () => {
@@ -200,14 +313,14 @@ describe('captures on the local object store (e2e)', () => {
       .set(auth)
       .send({ filename: 'x', sizeBytes: 50 * 1024 ** 3 + 1, sha256: 'a'.repeat(64) })
       .expect(400);
-    expect(tooBig.body.message).toContain('sizeBytes must not be greater than');
+    expect((tooBig.body as ErrorBody).message).toContain('sizeBytes must not be greater than');
     const badHash = await t
       .http()
       .post('/v1/captures')
       .set(auth)
       .send({ filename: 'x', sizeBytes: 10, sha256: 'A'.repeat(64) })
       .expect(400);
-    expect(badHash.body.message).toContain('sha256 must be 64 lowercase hex characters');
+    expect((badHash.body as ErrorBody).message).toContain('sha256 must be 64 lowercase hex characters');
 
     const device = testWallet();
     const bytes = nmeaLog(2);
@@ -218,13 +331,13 @@ describe('captures on the local object store (e2e)', () => {
       .set(auth)
       .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: testWallet().sign(hash) })
       .expect(400);
-    expect(forged.body.code).toBe('CAPTURE_DEVICE_SIGNATURE_INVALID');
+    expect((forged.body as ErrorBody).code).toBe('CAPTURE_DEVICE_SIGNATURE_INVALID');
     const signed = await t
       .http()
       .post('/v1/captures')
       .set(auth)
       .send({ filename: 'd.nmea', sizeBytes: bytes.length, sha256: hash, devicePublicKey: device.address, deviceSignature: device.sign(hash) })
       .expect(201);
-    expect(signed.body.deviceSignatureValid).toBe(true);
+    expect((signed.body as CreatedCaptureResponse).deviceSignatureValid).toBe(true);
   });
 });

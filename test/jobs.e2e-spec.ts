@@ -259,7 +259,7 @@ describe('a worker process killed in the middle of a job (e2e, real processes)',
   const startWorker = async (name: string) => {
     const endpoint = await proxy.endpointFor(name);
     const dataDir = mkdtempSync(join(tmpdir(), 'mkt-worker-'));
-    const child = spawn(process.execPath, ['--import', './scripts/typescript-hooks.mjs', 'src/worker.ts'], {
+    const child = spawn(process.execPath, ['--import', './scripts/ts-source-register.mjs', 'src/worker.ts'], {
       env: {
         ...process.env,
         NODE_OPTIONS: '',

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Stream } from 'node:stream';
 import type { Response } from 'supertest';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
 import { LocalObjectUrlService } from '../src/storage/local-object-url.service.js';
-import { PART_UPLOAD_LIMIT_BYTES } from '../src/storage/local-object-transfer.service.js';
+import type { LocalPartUploadResponse } from '../src/storage/local-part-upload.response.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -36,7 +37,7 @@ describe('local object storage URLs (e2e)', () => {
     storage = t.app.get(ObjectStorage);
     urls = t.app.get(LocalObjectUrlService);
   });
-  afterAll(() => t?.close());
+  afterAll(() => t.close());
 
   /** A PUT whose body is streamed with chunked encoding, as supertest cannot send one. */
   async function putChunked(path: string, totalBytes: number): Promise<{ status: number; body: string }> {
@@ -85,7 +86,7 @@ describe('local object storage URLs (e2e)', () => {
     beforeAll(async () => {
       const uploadId = await storage.createMultipartUpload(key);
       for (const [index, bytes] of parts.entries()) {
-        const url = await storage.presignUploadPart(key, uploadId, index + 1, 600);
+        const url = await storage.presignUploadPart(key, uploadId, index + 1, bytes.length, 600);
         expect(url.startsWith(`${t.config.publicUrl}/v1/storage/local/parts/`)).toBe(true);
         const put = t.http().put(pathOf(url));
         // The first part goes without a Content-Type, as fetch sends a Blob slice; the others as octet-stream.
@@ -94,7 +95,7 @@ describe('local object storage URLs (e2e)', () => {
       await storage.completeMultipartUpload(
         key,
         uploadId,
-        answers.map((answer, index) => ({ partNumber: index + 1, etag: String(answer.headers.etag) })),
+        answers.map((answer, index) => ({ partNumber: index + 1, etag: (answer.headers as Record<string, string>).etag })),
       );
     });
 
@@ -143,7 +144,7 @@ describe('local object storage URLs (e2e)', () => {
     it('refuses a tampered download token with 403, without a byte of the object', async () => {
       const url = await storage.presignDownload('captures/e2e/other.bin', 600);
       const [payload, signature] = url.slice(url.lastIndexOf('/') + 1).split('.');
-      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const retargeted = Buffer.from(JSON.stringify({ ...claim, key })).toString('base64url');
 
       const res = await t.http().get(`/v1/storage/local/objects/${retargeted}.${signature}`).expect(403);
@@ -160,7 +161,7 @@ describe('local object storage URLs (e2e)', () => {
         .http()
         .get(pathOf(urls.downloadUrl({ key, exp: past() })))
         .expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_EXPIRED');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_EXPIRED');
     });
 
     it('answers 404 once the object is gone', async () => {
@@ -168,7 +169,7 @@ describe('local object storage URLs (e2e)', () => {
       const url = await storage.presignDownload('captures/e2e/short-lived.bin', 600);
       await storage.delete('captures/e2e/short-lived.bin');
       const res = await t.http().get(pathOf(url)).expect(404);
-      expect(res.body.code).toBe('STORAGE_OBJECT_NOT_FOUND');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_OBJECT_NOT_FOUND');
     });
   });
 
@@ -180,19 +181,19 @@ describe('local object storage URLs (e2e)', () => {
     });
 
     it('refuses a tampered part token with 403 and stores nothing', async () => {
-      const url = await storage.presignUploadPart(key, uploadId, 1, 600);
+      const url = await storage.presignUploadPart(key, uploadId, 1, 5, 600);
       const [payload, signature] = url.slice(url.lastIndexOf('/') + 1).split('.');
-      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const claim = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const renumbered = Buffer.from(JSON.stringify({ ...claim, partNumber: 2 })).toString('base64url');
       const res = await t.http().put(`/v1/storage/local/parts/${renumbered}.${signature}`).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_INVALID');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_INVALID');
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
     it('refuses an expired part token with 403 STORAGE_URL_EXPIRED', async () => {
-      const url = urls.partUrl({ key, uploadId, partNumber: 1, exp: past() });
+      const url = urls.partUrl({ key, uploadId, partNumber: 1, size: 5, exp: past() });
       const res = await t.http().put(pathOf(url)).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_EXPIRED');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_EXPIRED');
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
@@ -200,42 +201,56 @@ describe('local object storage URLs (e2e)', () => {
       const url = await storage.presignDownload(key, 600);
       const token = url.slice(url.lastIndexOf('/') + 1);
       const res = await t.http().put(`/v1/storage/local/parts/${token}`).send(Buffer.from('bytes')).expect(403);
-      expect(res.body.code).toBe('STORAGE_URL_INVALID');
+      expect((res.body as ErrorBody).code).toBe('STORAGE_URL_INVALID');
     });
 
-    it('refuses a part over 64 MiB + margin with 413 and keeps no partial file', async () => {
-      const url = await storage.presignUploadPart(key, uploadId, 1, 600);
-      const res = await t
-        .http()
-        .put(pathOf(url))
-        .set('Content-Type', 'application/octet-stream')
-        .send(Buffer.alloc(PART_UPLOAD_LIMIT_BYTES + 1))
-        .expect(413);
+    it('refuses a part larger than its planned size with 413 and keeps no partial file', async () => {
+      const url = await storage.presignUploadPart(key, uploadId, 1, 1024, 600);
+      const res = await t.http().put(pathOf(url)).set('Content-Type', 'application/octet-stream').send(Buffer.alloc(1025)).expect(413);
       expect(res.body).toEqual(expect.objectContaining({ statusCode: 413, code: 'STORAGE_PART_TOO_LARGE' }));
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
-    it('stops a chunked part (no Content-Length) at the limit with 413 and removes the partial file', async () => {
-      const url = await storage.presignUploadPart(key, uploadId, 1, 600);
-      const answer = await putChunked(pathOf(url), PART_UPLOAD_LIMIT_BYTES + MiB);
+    it('stops a chunked part (no Content-Length) once it passes its planned size, with 413, and removes the partial file', async () => {
+      const url = await storage.presignUploadPart(key, uploadId, 1, 3 * MiB, 600);
+      const answer = await putChunked(pathOf(url), 8 * MiB);
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.body)).toEqual(expect.objectContaining({ code: 'STORAGE_PART_TOO_LARGE' }));
       expect(readdirSync(uploadFolder(uploadId))).toEqual(['upload.json']);
     });
 
-    it('takes a part of exactly the limit', async () => {
-      const url = await storage.presignUploadPart(key, uploadId, 1, 600);
-      const res = await t.http().put(pathOf(url)).send(Buffer.alloc(PART_UPLOAD_LIMIT_BYTES)).expect(200);
-      expect(res.body.size).toBe(PART_UPLOAD_LIMIT_BYTES);
+    it('takes a part of exactly its planned size', async () => {
+      const url = await storage.presignUploadPart(key, uploadId, 1, 2 * MiB, 600);
+      const res = await t
+        .http()
+        .put(pathOf(url))
+        .send(Buffer.alloc(2 * MiB))
+        .expect(200);
+      expect((res.body as LocalPartUploadResponse).size).toBe(2 * MiB);
       await storage.abortMultipartUpload(key, uploadId);
     });
 
+    it('keeps one file per part however often a part URL is PUT: 20 PUTs of a 1 KiB part leave 1 KiB', async () => {
+      const url = await storage.presignUploadPart(key, uploadId, 1, 1024, 600);
+      for (let i = 0; i < 20; i += 1) {
+        await t.http().put(pathOf(url)).send(Buffer.alloc(1024, i)).expect(200);
+        await t
+          .http()
+          .put(pathOf(url))
+          .send(Buffer.alloc(4 * MiB, i))
+          .expect(413);
+      }
+      const files = readdirSync(uploadFolder(uploadId)).filter((name) => name !== 'upload.json');
+      expect(files).toEqual([`00001-${md5Etag(Buffer.alloc(1024, 19)).slice(1, -1)}.part`]);
+      expect(statSync(join(uploadFolder(uploadId), files[0])).size).toBe(1024);
+    });
+
     it('answers 404 to a part PUT for an unknown upload, or one already aborted', async () => {
-      const unknown = urls.partUrl({ key, uploadId: 'x'.repeat(24), partNumber: 1, exp: past() + 3600 });
+      const unknown = urls.partUrl({ key, uploadId: 'x'.repeat(24), partNumber: 1, size: 5, exp: past() + 3600 });
       const res = await t.http().put(pathOf(unknown)).send(Buffer.from('bytes')).expect(404);
       expect(res.body).toEqual(expect.objectContaining({ statusCode: 404, code: 'STORAGE_UPLOAD_NOT_FOUND' }));
 
-      const url = await storage.presignUploadPart(key, uploadId, 1, 600);
+      const url = await storage.presignUploadPart(key, uploadId, 1, 5, 600);
       await storage.abortMultipartUpload(key, uploadId);
       await t.http().put(pathOf(url)).send(Buffer.from('bytes')).expect(404);
     });
@@ -245,10 +260,10 @@ describe('local object storage URLs (e2e)', () => {
         ['application/json', '{"a slice of": "a .json capture'],
         ['application/x-www-form-urlencoded', 'looks=like&a=form'],
       ]) {
-        const url = await storage.presignUploadPart(key, uploadId, 1, 600);
+        const url = await storage.presignUploadPart(key, uploadId, 1, Buffer.byteLength(body), 600);
         const res = await t.http().put(pathOf(url)).set('Content-Type', type).send(body).expect(200);
         expect(res.headers.etag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
-        expect(res.body.size).toBe(Buffer.byteLength(body));
+        expect((res.body as LocalPartUploadResponse).size).toBe(Buffer.byteLength(body));
       }
     });
   });
@@ -267,16 +282,16 @@ describe('local object storage URLs with S3 configured (e2e)', () => {
       S3_FORCE_PATH_STYLE: 'true',
     });
   });
-  afterAll(() => t?.close());
+  afterAll(() => t.close());
 
   it('uses S3 and has no local URL routes', async () => {
     expect(t.app.get(ObjectStorage).kind).toBe('s3');
     // Even a correctly signed token finds no route.
     const urls = new LocalObjectUrlService(String(t.config.JWT_SECRET), t.config.publicUrl);
-    const part = urls.partUrl({ key: 'captures/x/y.bin', uploadId: 'x'.repeat(24), partNumber: 1, exp: past() + 3600 });
+    const part = urls.partUrl({ key: 'captures/x/y.bin', uploadId: 'x'.repeat(24), partNumber: 1, size: 5, exp: past() + 3600 });
     const object = urls.downloadUrl({ key: 'captures/x/y.bin', exp: past() + 3600 });
     const put = await t.http().put(pathOf(part)).send(Buffer.from('bytes')).expect(404);
-    expect(put.body.code).toBe('NOT_FOUND');
+    expect((put.body as ErrorBody).code).toBe('NOT_FOUND');
     await t.http().get(pathOf(object)).expect(404);
   });
 });

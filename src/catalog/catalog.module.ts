@@ -19,6 +19,7 @@ import { DatasetCapturesService } from './services/dataset-captures.service.js';
 import { DatasetDraftService } from './services/dataset-draft.service.js';
 import { DatasetProvenanceService } from './services/dataset-provenance.service.js';
 import { DatasetReviewService } from './services/dataset-review.service.js';
+import { VersionFileKeysService } from './services/version-file-keys.service.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
@@ -43,6 +44,7 @@ import { DatasetReviewService } from './services/dataset-review.service.js';
     CatalogSearchService,
     DatasetProvenanceService,
     CatalogSalesService,
+    VersionFileKeysService,
   ],
   exports: [CatalogSalesService],
 })

@@ -1,5 +1,9 @@
+import { CaptureCounts } from '../ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../ingestion/dto/capture-snapshot.js';
 import { contributorShares, coverageOf, manifestPaths, weightBps } from './coverage.js';
+
+const NO_COUNTS = { points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null };
+const counts = (some: Partial<CaptureCounts>): CaptureCounts => Object.assign(new CaptureCounts(), NO_COUNTS, some);
 
 let next = 0;
 function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
@@ -19,6 +23,7 @@ function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
     timeEnd: null,
     bbox: null,
     durationSeconds: null,
+    counts: counts({}),
     metadata: {},
     deviceId: null,
     devicePublicKey: null,
@@ -45,9 +50,9 @@ describe('coverageOf', () => {
         bbox: [9, 50.5, 10.5, 52],
         timeStart: new Date('2026-01-01T00:00:00Z'),
         timeEnd: new Date('2026-01-02T12:00:00Z'),
-        metadata: { pointCount: 5000 },
+        counts: counts({ points: 5000 }),
       }),
-      capture({ modality: 'telemetry', network: 'dimo', metadata: { messageCount: 70, rows: 5 } }),
+      capture({ modality: 'telemetry', network: 'dimo', counts: counts({ messages: 70, rows: 5 }) }),
       capture({ modality: 'video', network: 'bee-maps', durationSeconds: 12.5 }),
     ]);
     expect(coverage).toEqual({
@@ -64,6 +69,17 @@ describe('coverageOf', () => {
     });
   });
 
+  it('adds up the typed counts, never untyped metadata keys: a PCD "points" key is not messages', () => {
+    const coverage = coverageOf([
+      capture({ format: 'pcd', counts: counts({ points: 900 }), metadata: { points: 900 } }),
+      capture({ format: 'glb', modality: 'mesh', counts: counts({ vertices: 24 }), metadata: { vertexCount: 24 } }),
+      capture({ format: 'nmea', modality: 'gnss', counts: counts({ fixes: 120 }) }),
+      capture({ format: 'rinex', modality: 'gnss', counts: counts({ epochs: 9 }) }),
+      capture({ format: 'mp4', modality: 'video', counts: counts({ frames: 337 }), metadata: { messageCount: 5 } }),
+    ]);
+    expect({ totalPoints: coverage.totalPoints, totalMessages: coverage.totalMessages }).toEqual({ totalPoints: 924, totalMessages: 129 });
+  });
+
   it('has no box or time range when no capture has one', () => {
     expect(coverageOf([capture({})])).toMatchObject({ bbox: null, timeStart: null, timeEnd: null });
   });
@@ -71,7 +87,7 @@ describe('coverageOf', () => {
 
 describe('contributorShares', () => {
   const files = [
-    capture({ ownerId: 'bob', sizeBytes: 300, durationSeconds: 1.5, metadata: { messageCount: 10 } }),
+    capture({ ownerId: 'bob', sizeBytes: 300, durationSeconds: 1.5, counts: counts({ messages: 10 }) }),
     capture({ ownerId: 'alice', sizeBytes: 100 }),
     capture({ ownerId: 'bob', sizeBytes: 600 }),
   ];

@@ -1,3 +1,4 @@
+import type { CaptureCounts } from '../ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../ingestion/dto/capture-snapshot.js';
 import { DEFAULT_SPLIT_POLICY, type SplitPolicy } from './split-policy.js';
 
@@ -14,7 +15,7 @@ export interface Coverage {
   totalDurationSeconds: number;
   /** Points of point clouds plus vertices of meshes. */
   totalPoints: number;
-  /** Messages of MCAP / ROS bags plus rows of CSV / JSON Lines telemetry plus fixes of GNSS tracks. */
+  /** Messages of MCAP / ROS bags, rows of CSV / JSON Lines telemetry, fixes of GNSS tracks and RINEX epochs. */
   totalMessages: number;
 }
 
@@ -29,14 +30,14 @@ export interface ContributorShare {
   weight: number;
 }
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0);
-
-export function pointsOf(metadata: Record<string, unknown>): number {
-  return count(metadata.pointCount) + count(metadata.vertexCount);
+/** Points of a point cloud plus vertices of a mesh, from the capture's typed counts. */
+export function pointsOf(counts: CaptureCounts): number {
+  return (counts.points ?? 0) + (counts.vertices ?? 0);
 }
 
-export function messagesOf(metadata: Record<string, unknown>): number {
-  return count(metadata.messageCount) + count(metadata.rows) + count(metadata.points) + count(metadata.epochs);
+/** The records of a log, whatever its format calls them: messages, rows, GNSS fixes, RINEX epochs. */
+export function messagesOf(counts: CaptureCounts): number {
+  return (counts.messages ?? 0) + (counts.rows ?? 0) + (counts.fixes ?? 0) + (counts.epochs ?? 0);
 }
 
 export function coverageOf(captures: readonly CaptureSnapshot[]): Coverage {
@@ -60,8 +61,8 @@ export function coverageOf(captures: readonly CaptureSnapshot[]): Coverage {
     if (capture.timeEnd && (!timeEnd || capture.timeEnd > timeEnd)) timeEnd = capture.timeEnd;
     totalBytes += capture.sizeBytes ?? 0;
     totalDurationSeconds += capture.durationSeconds ?? 0;
-    totalPoints += pointsOf(capture.metadata);
-    totalMessages += messagesOf(capture.metadata);
+    totalPoints += pointsOf(capture.counts);
+    totalMessages += messagesOf(capture.counts);
   }
   return {
     modalities: [...modalities].sort(),
@@ -95,7 +96,7 @@ export function contributorShares(captures: readonly CaptureSnapshot[], policy: 
     share.files += 1;
     share.bytes += capture.sizeBytes ?? 0;
     share.durationSeconds += capture.durationSeconds ?? 0;
-    share.messages += messagesOf(capture.metadata);
+    share.messages += messagesOf(capture.counts);
     byContributor.set(capture.ownerId, share);
   }
   const shares = [...byContributor.values()].sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0));
@@ -145,7 +146,7 @@ export function manifestPaths(captures: readonly Pick<CaptureSnapshot, 'id' | 'f
 function sanitizeSegment(filename: string): string {
   const cleaned = filename
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029|/\\]/g, '_')
+    .replace(/[\p{Cc}\u2028\u2029|/\\]/gu, '_')
     .replace(/\p{Cs}/gu, '_')
     .trim()
     .slice(0, 200);

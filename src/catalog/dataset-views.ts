@@ -1,12 +1,13 @@
 import { type ContributorShare, weightBps } from './coverage.js';
 import { missingDeclarations } from './declarations.js';
-import type {
+import {
   ContributorWeightView,
   CoverageView,
   DatasetDraftView,
   DatasetResponse,
   DatasetSummary,
   DatasetVersionView,
+  LicenceView,
 } from './dto/dataset.response.js';
 import type { DatasetEntity } from './entities/dataset.entity.js';
 import type { DatasetVersionEntity } from './entities/dataset-version.entity.js';
@@ -21,12 +22,14 @@ export function datasetStatus(dataset: DatasetEntity): DatasetResponse['status']
 
 export function contributorWeights(shares: readonly ContributorShare[]): ContributorWeightView[] {
   const bps = weightBps(shares);
-  return shares.map((share) => ({
-    contributorId: share.contributorId,
-    files: share.files,
-    bytes: share.bytes,
-    weightBps: bps.get(share.contributorId) ?? 0,
-  }));
+  return shares.map((share) =>
+    Object.assign(new ContributorWeightView(), {
+      contributorId: share.contributorId,
+      files: share.files,
+      bytes: share.bytes,
+      weightBps: bps.get(share.contributorId) ?? 0,
+    }),
+  );
 }
 
 function bboxOf(row: { minLon: number | null; minLat: number | null; maxLon: number | null; maxLat: number | null }): CoverageView['bbox'] {
@@ -35,12 +38,12 @@ function bboxOf(row: { minLon: number | null; minLat: number | null; maxLon: num
 }
 
 export function versionView(version: DatasetVersionEntity, privileged: boolean): DatasetVersionView {
-  return {
+  const view = Object.assign(new DatasetVersionView(), {
     version: version.version,
     title: version.title,
     description: version.description,
     tags: version.tags,
-    coverage: {
+    coverage: Object.assign(new CoverageView(), {
       modalities: version.modalities,
       networks: version.networks,
       bbox: bboxOf(version),
@@ -51,22 +54,28 @@ export function versionView(version: DatasetVersionEntity, privileged: boolean):
       totalDurationSeconds: version.totalDurationSeconds,
       totalPoints: version.totalPoints,
       totalMessages: version.totalMessages,
-    },
-    licence: { templateId: version.licenceTemplateId, slug: version.licenceSlug, name: version.licenceName, terms: version.licenceTerms },
+    }),
+    licence: Object.assign(new LicenceView(), {
+      templateId: version.licenceTemplateId,
+      slug: version.licenceSlug,
+      name: version.licenceName,
+      terms: version.licenceTerms,
+    }),
     priceUsdCents: version.priceUsdCents,
     declarations: version.declarations,
     sampleFiles: version.sampleFiles,
     contributorCount: version.contributors.length,
-    ...(privileged ? { contributors: contributorWeights(version.contributors) } : {}),
     splitPolicy: version.splitPolicy,
     merkleRoot: version.merkleRoot,
     publishedAt: version.publishedAt,
-  };
+  });
+  if (privileged) view.contributors = contributorWeights(version.contributors);
+  return view;
 }
 
 export function draftView(dataset: DatasetEntity, reviewReason: string | null, shares?: readonly ContributorShare[]): DatasetDraftView | null {
   if (dataset.draftState === null) return null;
-  return {
+  const view = Object.assign(new DatasetDraftView(), {
     state: dataset.draftState,
     revision: dataset.draftRevision,
     title: dataset.title,
@@ -79,11 +88,12 @@ export function draftView(dataset: DatasetEntity, reviewReason: string | null, s
     priceUsdCents: dataset.priceUsdCents,
     declarations: dataset.declarations,
     missingDeclarations: missingDeclarations(dataset.declarations),
-    ...(shares ? { contributors: contributorWeights(shares) } : {}),
     splitPolicy: dataset.splitPolicy,
     submittedAt: dataset.submittedAt,
     reviewReason: dataset.draftState === 'rejected' || dataset.draftState === 'changes_requested' ? reviewReason : null,
-  };
+  });
+  if (shares) view.contributors = contributorWeights(shares);
+  return view;
 }
 
 export function datasetResponse(
@@ -96,7 +106,7 @@ export function datasetResponse(
     shares?: readonly ContributorShare[];
   },
 ): DatasetResponse {
-  const response: DatasetResponse = {
+  const response = Object.assign(new DatasetResponse(), {
     id: dataset.id,
     ownerId: dataset.ownerId,
     status: datasetStatus(dataset),
@@ -105,7 +115,7 @@ export function datasetResponse(
     published: options.published ? versionView(options.published, options.privileged) : null,
     createdAt: dataset.createdAt,
     updatedAt: dataset.updatedAt,
-  };
+  });
   if (options.privileged) {
     response.draft = draftView(dataset, options.reviewReason ?? null, options.shares);
     response.takenDownAt = dataset.takenDownAt;
@@ -115,13 +125,13 @@ export function datasetResponse(
 }
 
 export function summaryOf(row: SearchRow): DatasetSummary {
-  return {
+  return Object.assign(new DatasetSummary(), {
     id: row.dataset_id,
     version: row.version,
     title: row.title,
     summary: row.summary,
     tags: row.tags,
-    coverage: {
+    coverage: Object.assign(new CoverageView(), {
       modalities: row.modalities,
       networks: row.networks,
       bbox: bboxOf({ minLon: row.min_lon, minLat: row.min_lat, maxLon: row.max_lon, maxLat: row.max_lat }),
@@ -132,12 +142,12 @@ export function summaryOf(row: SearchRow): DatasetSummary {
       totalDurationSeconds: row.total_duration_seconds,
       totalPoints: Number(row.total_points),
       totalMessages: Number(row.total_messages),
-    },
+    }),
     licenceSlug: row.licence_slug,
     licenceName: row.licence_name,
     exclusive: row.exclusive,
     priceUsdCents: Number(row.price_usd_cents),
     publishedAt: row.published_at,
     relevance: row.relevance,
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { CaptureCounts } from '../ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../ingestion/dto/capture-snapshot.js';
 import { buildMerkleTree, merkleProof, toHex } from '../provenance/merkle-tree.js';
 import { encodeManifestLeaf } from '../provenance/manifest-leaf.js';
@@ -29,6 +30,7 @@ function capture(n: number, fields: Partial<CaptureSnapshot> = {}): CaptureSnaps
     timeEnd: null,
     bbox: null,
     durationSeconds: null,
+    counts: Object.assign(new CaptureCounts(), { points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: n }),
     metadata: { points: n },
     deviceId: null,
     devicePublicKey: null,
@@ -71,7 +73,18 @@ describe('freezeVersion', () => {
 
   it('computes the root over the dsv1 leaves of the files, so any file proves against it', () => {
     const { version, files } = freeze([capture(1), capture(2), capture(3)]);
-    const tree = buildMerkleTree(files.map((file) => encodeManifestLeaf({ ...file, datasetId: draft.id, version: 3 })));
+    const tree = buildMerkleTree(
+      files.map((file) =>
+        encodeManifestLeaf({
+          captureId: file.captureId,
+          sha256: file.sha256,
+          sizeBytes: file.sizeBytes,
+          path: file.path,
+          datasetId: draft.id,
+          version: 3,
+        }),
+      ),
+    );
     expect(toHex(tree.root)).toBe(version.merkleRoot);
     expect(merkleProof(tree, 1)).toHaveLength(2);
   });

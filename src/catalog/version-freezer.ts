@@ -4,10 +4,10 @@ import { buildMerkleTree, toHex } from '../provenance/merkle-tree.js';
 import { type ManifestEntry, manifestLeaves } from '../provenance/manifest-leaf.js';
 import { contributorShares, coverageOf, manifestPaths } from './coverage.js';
 import type { Declarations } from './declarations.js';
-import type { SampleFile } from './dto/dataset.response.js';
+import { SampleFile } from './dto/dataset.response.js';
 import type { DatasetEntity } from './entities/dataset.entity.js';
-import type { DatasetVersionFileEntity } from './entities/dataset-version-file.entity.js';
-import type { DatasetVersionEntity } from './entities/dataset-version.entity.js';
+import { DatasetVersionFileEntity } from './entities/dataset-version-file.entity.js';
+import { DatasetVersionEntity } from './entities/dataset-version.entity.js';
 
 export interface FreezeInput {
   draft: DatasetEntity;
@@ -41,27 +41,27 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
   }));
   const ordered = manifestLeaves(entries);
   const tree = buildMerkleTree(ordered.leaves);
-  const files: DatasetVersionFileEntity[] = ordered.entries.map((entry, leafIndex) => {
+  const files = ordered.entries.map((entry, leafIndex) => {
     const capture = byId.get(entry.captureId) as CaptureSnapshot;
-    return {
+    return Object.assign(new DatasetVersionFileEntity(), {
       datasetId: draft.id,
       version: input.version,
       path: entry.path,
       leafIndex,
       captureId: capture.id,
       contributorId: capture.ownerId,
-      objectKey: capture.objectKey,
+      objectKey: verifiedKeyOf(capture),
       sizeBytes: entry.sizeBytes,
       sha256: entry.sha256,
       modality: capture.modality ?? 'other',
       format: capture.format ?? 'unknown',
       deviceSignatureValid: capture.deviceSignatureValid,
       metadata: capture.metadata,
-    };
+    });
   });
   const coverage = coverageOf(captures);
   const [minLon, minLat, maxLon, maxLat] = coverage.bbox ?? [null, null, null, null];
-  const version: DatasetVersionEntity = {
+  const version = Object.assign(new DatasetVersionEntity(), {
     datasetId: draft.id,
     version: input.version,
     ownerId: draft.ownerId,
@@ -96,8 +96,14 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
     listed: input.listed,
     publishedAt: input.publishedAt,
     approvedBy: input.approvedBy,
-  };
+  });
   return { version, files };
+}
+
+/** Only verified, content-addressed bytes go into a version (DatasetCapturesService.usable lets no other capture through). */
+function verifiedKeyOf(capture: CaptureSnapshot): string {
+  if (capture.objectKey === null) throw new Error(`Capture ${capture.id} has no verified object to freeze`);
+  return capture.objectKey;
 }
 
 /** The chosen sample captures, or else the first file of each modality (up to three). */
@@ -110,12 +116,14 @@ function sampleFilesOf(draft: DatasetEntity, files: readonly DatasetVersionFileE
     const seen = new Set<string>();
     chosen = files.filter((file) => !seen.has(file.modality) && seen.add(file.modality)).slice(0, DEFAULT_SAMPLES);
   }
-  return chosen.map((file) => ({
-    path: file.path,
-    captureId: file.captureId,
-    modality: file.modality,
-    format: file.format,
-    sizeBytes: file.sizeBytes,
-    metadata: file.metadata,
-  }));
+  return chosen.map((file) =>
+    Object.assign(new SampleFile(), {
+      path: file.path,
+      captureId: file.captureId,
+      modality: file.modality,
+      format: file.format,
+      sizeBytes: file.sizeBytes,
+      metadata: file.metadata,
+    }),
+  );
 }

@@ -99,6 +99,16 @@ export async function verifyStoredObject(storage: ObjectStorage, key: string, de
   }
 }
 
+export type HashOutcome = { ok: true; sizeBytes: number; sha256: string } | { ok: false; code: 'missing_object'; reason: string };
+
+/** Size and SHA-256 of a stored object, read once with lent buffers (no probe). */
+export async function hashStoredObject(storage: ObjectStorage, key: string): Promise<HashOutcome> {
+  if (!(await storage.head(key))) return { ok: false, code: 'missing_object', reason: `No object at ${key}` };
+  const hash = createHash('sha256');
+  const sizeBytes = await storage.scan(key, (chunk) => hash.update(chunk));
+  return { ok: true, sizeBytes, sha256: hash.digest('hex') };
+}
+
 /** Anything a probe throws is the file's fault unless proven otherwise: a library's RangeError on garbage is 'corrupt'. */
 function asProbeError(error: unknown): ProbeError {
   if (error instanceof ProbeError) return error;

@@ -10,6 +10,7 @@ export enum IngestionErrorCode {
   NETWORK_EXISTS = 'NETWORK_EXISTS',
   NETWORK_SIGNATURE_INVALID = 'NETWORK_SIGNATURE_INVALID',
   INVALID_PUBLIC_KEY = 'NETWORK_INVALID_PUBLIC_KEY',
+  STAGING_PREFIX_RESERVED = 'NETWORK_STAGING_PREFIX_RESERVED',
 }
 
 const STATUS: Record<IngestionErrorCode, HttpStatus> = {
@@ -21,6 +22,7 @@ const STATUS: Record<IngestionErrorCode, HttpStatus> = {
   [IngestionErrorCode.NETWORK_EXISTS]: HttpStatus.CONFLICT,
   [IngestionErrorCode.NETWORK_SIGNATURE_INVALID]: HttpStatus.UNAUTHORIZED,
   [IngestionErrorCode.INVALID_PUBLIC_KEY]: HttpStatus.BAD_REQUEST,
+  [IngestionErrorCode.STAGING_PREFIX_RESERVED]: HttpStatus.BAD_REQUEST,
 };
 
 export class IngestionException extends DomainException<IngestionErrorCode> {

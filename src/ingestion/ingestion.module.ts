@@ -14,9 +14,15 @@ import { CaptureRepository } from './repositories/capture.repository.js';
 import { NetworkRepository } from './repositories/network.repository.js';
 import { CaptureProcessorService } from './services/capture-processor.service.js';
 import { CaptureService } from './services/capture.service.js';
+import { CaptureVerificationService } from './services/capture-verification.service.js';
+import { VerifiedObjectBackfillService } from './services/verified-object-backfill.service.js';
+import { VerifiedObjectsService } from './services/verified-objects.service.js';
 import { UploadExpiryService } from './services/upload-expiry.service.js';
 
-/** Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService. */
+/**
+ * Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService, and the start-up
+ * move of verified captures to content keys that the catalog waits for.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule, JobsModule.forFeature(INGESTION_QUEUES)],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
@@ -25,10 +31,13 @@ import { UploadExpiryService } from './services/upload-expiry.service.js';
     NetworkRepository,
     CaptureService,
     CaptureProcessorService,
+    CaptureVerificationService,
+    VerifiedObjectsService,
+    VerifiedObjectBackfillService,
     UploadExpiryService,
     NetworkRegistryService,
     NetworkBatchService,
   ],
-  exports: [CaptureService],
+  exports: [CaptureService, VerifiedObjectBackfillService],
 })
 export class IngestionModule {}

@@ -2,16 +2,12 @@ import type { Readable } from 'node:stream';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { resolveRangeHeader } from './byte-range.js';
 import { DownloadGrants } from './download-grant.port.js';
-import type { LocalPartUploadResponse } from './local-part-upload.response.js';
+import { LocalPartUploadResponse } from './local-part-upload.response.js';
 import { LocalObjectUrlService } from './local-object-url.service.js';
 import { type LocalObjectHandle, LocalStorage } from './local.storage.js';
-import { MAX_PART_BYTES } from './multipart-plan.js';
 import { attachmentDisposition, keyBasename } from './object-key.js';
 import { ObjectNotFoundError } from './object-storage.port.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
-
-/** Largest part body the local part URL takes: the plan's largest part plus a margin for clients that round up. */
-export const PART_UPLOAD_LIMIT_BYTES = MAX_PART_BYTES + 1024 * 1024;
 
 export type LocalDownload =
   | { kind: 'content'; status: HttpStatus.OK | HttpStatus.PARTIAL_CONTENT; headers: Record<string, string>; body: Readable }
@@ -33,11 +29,9 @@ export class LocalObjectTransferService {
   async receivePart(token: string, body: Readable, contentLength?: string): Promise<LocalPartUploadResponse> {
     const claim = this.urls.verifyPart(token);
     const declaredBytes = contentLength === undefined ? undefined : Number(contentLength);
-    const part = await this.storage.writePart(claim.key, claim.uploadId, claim.partNumber, body, {
-      maxBytes: PART_UPLOAD_LIMIT_BYTES,
-      declaredBytes,
-    });
-    return { partNumber: part.partNumber, etag: part.etag, size: part.size };
+    // The part's planned size is signed into the URL: a larger body is refused while it streams, and nothing is kept.
+    const part = await this.storage.writePart(claim.key, claim.uploadId, claim.partNumber, body, { maxBytes: claim.size, declaredBytes });
+    return Object.assign(new LocalPartUploadResponse(), { partNumber: part.partNumber, etag: part.etag, size: part.size });
   }
 
   async openDownload(token: string, rangeHeader?: string): Promise<LocalDownload> {

@@ -1,11 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
-/** What a presigned part URL allows: one PUT of one part of one upload, until `exp` (seconds since the epoch). */
+/** What a presigned part URL allows: PUTs of one part of one upload, of at most `size` bytes, until `exp` (seconds since the epoch). */
 export interface PartUrlClaim {
   key: string;
   uploadId: string;
   partNumber: number;
+  size: number;
   exp: number;
 }
 
@@ -46,8 +47,8 @@ export class LocalObjectUrlService {
   }
 
   partUrl(claim: PartUrlClaim): string {
-    const { key, uploadId, partNumber, exp } = claim;
-    return `${this.publicUrl}/v1/storage/local/parts/${this.sign({ use: 'part', key, uploadId, partNumber, exp })}`;
+    const { key, uploadId, partNumber, size, exp } = claim;
+    return `${this.publicUrl}/v1/storage/local/parts/${this.sign({ use: 'part', key, uploadId, partNumber, size, exp })}`;
   }
 
   downloadUrl(claim: DownloadUrlClaim): string {
@@ -57,8 +58,10 @@ export class LocalObjectUrlService {
 
   verifyPart(token: string): PartUrlClaim {
     const claim = this.verify(token);
-    if (claim.use !== 'part' || typeof claim.uploadId !== 'string' || !Number.isInteger(claim.partNumber)) throw invalid();
-    return { key: claim.key, uploadId: claim.uploadId, partNumber: claim.partNumber, exp: claim.exp };
+    if (claim.use !== 'part' || typeof claim.uploadId !== 'string' || !Number.isInteger(claim.partNumber) || !Number.isSafeInteger(claim.size)) {
+      throw invalid();
+    }
+    return { key: claim.key, uploadId: claim.uploadId, partNumber: claim.partNumber, size: claim.size, exp: claim.exp };
   }
 
   verifyDownload(token: string): DownloadUrlClaim {

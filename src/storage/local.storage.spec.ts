@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -173,11 +173,37 @@ describe('LocalStorage', () => {
       });
     });
 
+    it('replaces a part PUT again: the later bytes win and the earlier file is gone, however often it is sent', async () => {
+      const key = 'captures/f/again.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      for (let i = 0; i < 20; i += 1) await storage.writePart(key, uploadId, 1, Readable.from([Buffer.alloc(1000, i)]), unlimited);
+      const last = await storage.writePart(key, uploadId, 1, Readable.from([Buffer.alloc(1000, 99)]), unlimited);
+      const concurrent = await Promise.all(
+        [1, 2, 3].map((n) => storage.writePart(key, uploadId, 2, Readable.from([Buffer.alloc(500, n)]), unlimited)),
+      );
+      const files = readdirSync(uploadFolder(uploadId)).sort();
+      expect(files).toHaveLength(3);
+      expect(files[0]).toBe(`00001-${last.etag.slice(1, -1)}.part`);
+      expect(concurrent.map((part) => `00002-${part.etag.slice(1, -1)}.part`)).toContain(files[1]);
+      await storage.completeMultipartUpload(key, uploadId, [last]);
+      expect((await readAll(await storage.read(key))).equals(Buffer.alloc(1000, 99))).toBe(true);
+    });
+
+    it('refuses a planned part size outside 0..5 GiB', async () => {
+      const key = 'captures/i/sized.bin';
+      const uploadId = await storage.createMultipartUpload(key);
+      for (const size of [-1, 5 * 1024 ** 3 + 1, 0.5]) {
+        await expect(storage.presignUploadPart(key, uploadId, 1, size, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+      }
+    });
+
     it('refuses part numbers outside 1..10000', async () => {
       const key = 'captures/i/x.bin';
       const uploadId = await storage.createMultipartUpload(key);
       for (const partNumber of [0, 10_001, 1.5]) {
-        await expect(storage.presignUploadPart(key, uploadId, partNumber, 60)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_ARGUMENT });
+        await expect(storage.presignUploadPart(key, uploadId, partNumber, 100, 60)).rejects.toMatchObject({
+          code: StorageErrorCode.INVALID_ARGUMENT,
+        });
       }
     });
   });
@@ -301,7 +327,7 @@ describe('LocalStorage', () => {
       const key = 'certs/atomic.json';
       await storage.put(key, Buffer.from('version 1'));
       const failing = Readable.from(
-        (async function* () {
+        (function* () {
           yield Buffer.from('version 2, half written');
           throw new Error('the source broke');
         })(),
@@ -334,14 +360,42 @@ describe('LocalStorage', () => {
     });
   });
 
+  describe('copies and moves', () => {
+    it('copies an object so that later writes to the source never reach the copy', async () => {
+      await storage.put('staging/net/a.bin', Buffer.from('verified bytes'));
+      await storage.copy('staging/net/a.bin', 'objects/incoming/a');
+      await storage.put('staging/net/a.bin', Buffer.from('overwritten'));
+      expect((await readAll(await storage.read('objects/incoming/a'))).toString()).toBe('verified bytes');
+      // Not a hard link either: the copy is its own file.
+      expect(statSync(join(dataDir, 'objects', 'objects', 'incoming', 'a')).nlink).toBe(1);
+    });
+
+    it('moves an object, replacing the target, and leaves no source behind', async () => {
+      await storage.put('captures/m/one.bin', Buffer.from('one'));
+      await storage.put('objects/sha256/target', Buffer.from('old'));
+      await storage.move('captures/m/one.bin', 'objects/sha256/target');
+      expect((await readAll(await storage.read('objects/sha256/target'))).toString()).toBe('one');
+      expect(await storage.head('captures/m/one.bin')).toBeNull();
+    });
+
+    it('rejects a missing source with ObjectNotFoundError, and keeps a source whose move conflicts', async () => {
+      await expect(storage.copy('captures/none/x', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(storage.move('captures/none/x', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await storage.put('captures/c/keep.bin', Buffer.from('keep'));
+      await storage.put('objects/prefix/inner', Buffer.from('x'));
+      await expect(storage.move('captures/c/keep.bin', 'objects/prefix')).rejects.toMatchObject({ code: StorageErrorCode.KEY_CONFLICT });
+      expect((await readAll(await storage.read('captures/c/keep.bin'))).toString()).toBe('keep');
+    });
+  });
+
   describe('presigned URLs', () => {
     it('hands out part URLs under the public URL whose token names the part', async () => {
       const key = 'captures/j/x.bin';
       const uploadId = await storage.createMultipartUpload(key);
-      const url = await storage.presignUploadPart(key, uploadId, 7, 600);
+      const url = await storage.presignUploadPart(key, uploadId, 7, 8 * 1024 * 1024, 600);
       expect(url.startsWith(`${PUBLIC_URL}/v1/storage/local/parts/`)).toBe(true);
       const claim = urls.verifyPart(url.slice(url.lastIndexOf('/') + 1));
-      expect(claim).toEqual({ key, uploadId, partNumber: 7, exp: expect.any(Number) });
+      expect(claim).toEqual({ key, uploadId, partNumber: 7, size: 8 * 1024 * 1024, exp: expect.any(Number) as unknown });
       expect(claim.exp * 1000 - Date.now()).toBeGreaterThan(590_000);
       expect(claim.exp * 1000 - Date.now()).toBeLessThanOrEqual(600_000);
     });
@@ -361,17 +415,17 @@ describe('LocalStorage', () => {
       const forged = Buffer.from(JSON.stringify({ use: 'download', key: 'captures/other/secret.bin', exp: 9999999999 })).toString('base64url');
 
       const invalid = { code: StorageErrorCode.URL_INVALID };
-      expect(() => urls.verifyDownload(`${forged}.${signature}`)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload(`${payload}.${signature.slice(0, -2)}AA`)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload(payload)).toThrow(expect.objectContaining(invalid));
-      expect(() => urls.verifyDownload('not a token at all')).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyDownload(`${forged}.${signature}`)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload(`${payload}.${signature.slice(0, -2)}AA`)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload(payload)).toThrow(expect.objectContaining(invalid) as Error);
+      expect(() => urls.verifyDownload('not a token at all')).toThrow(expect.objectContaining(invalid) as Error);
       expect(() => new LocalObjectUrlService('another-secret-entirely-for-this-test', PUBLIC_URL).verifyDownload(download)).toThrow(
-        expect.objectContaining(invalid),
+        expect.objectContaining(invalid) as Error,
       );
-      expect(() => urls.verifyPart(download)).toThrow(expect.objectContaining(invalid));
+      expect(() => urls.verifyPart(download)).toThrow(expect.objectContaining(invalid) as Error);
 
       const expired = token(urls.downloadUrl({ key: 'captures/k/raw.bin', exp: Math.floor(Date.now() / 1000) - 1 }));
-      expect(() => urls.verifyDownload(expired)).toThrow(expect.objectContaining({ code: StorageErrorCode.URL_EXPIRED }));
+      expect(() => urls.verifyDownload(expired)).toThrow(expect.objectContaining({ code: StorageErrorCode.URL_EXPIRED }) as Error);
     });
   });
 });

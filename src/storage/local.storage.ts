@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, type FileHandle, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, copyFile, type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,7 @@ import type { LocalObjectUrlService } from './local-object-url.service.js';
 import { S3_MIN_PART_BYTES } from './multipart-plan.js';
 import { assertValidObjectKey, keyBasename } from './object-key.js';
 import { type ByteRange, type CompletedPart, ObjectNotFoundError, ObjectStorage, type ObjectStat } from './object-storage.port.js';
-import { assertExpiry, assertPartNumber, sortedCompletedParts, unquoteEtag } from './storage-arguments.js';
+import { assertExpiry, assertPartNumber, assertPartSize, sortedCompletedParts, unquoteEtag } from './storage-arguments.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
 const UPLOADS_DIR = '.uploads';
@@ -54,6 +54,7 @@ const READ_CHUNK_BYTES = 1 << 20;
 export class LocalStorage extends ObjectStorage {
   readonly kind = 'local' as const;
   readonly root: string;
+  private readonly partLocks = new KeyedSerializer();
 
   constructor(
     dataDir: string,
@@ -74,11 +75,12 @@ export class LocalStorage extends ObjectStorage {
     return uploadId;
   }
 
-  async presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string> {
     assertValidObjectKey(key);
     assertPartNumber(partNumber);
+    assertPartSize(sizeBytes);
     assertExpiry(expiresInSeconds);
-    return this.urls.partUrl({ key, uploadId, partNumber, exp: this.urls.expiresIn(expiresInSeconds) });
+    return Promise.resolve(this.urls.partUrl({ key, uploadId, partNumber, size: sizeBytes, exp: this.urls.expiresIn(expiresInSeconds) }));
   }
 
   /**
@@ -96,7 +98,11 @@ export class LocalStorage extends ObjectStorage {
     assertValidObjectKey(key);
     assertPartNumber(partNumber);
     const dir = await this.uploadDir(key, uploadId);
-    const tooLarge = () => new StorageException(StorageErrorCode.PART_TOO_LARGE, `A part may be at most ${limits.maxBytes} bytes`);
+    const tooLarge = () =>
+      new StorageException(
+        StorageErrorCode.PART_TOO_LARGE,
+        `Part ${partNumber} of this upload is planned at ${limits.maxBytes} bytes; a larger body is refused`,
+      );
     if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) throw tooLarge();
 
     const md5 = createHash('md5');
@@ -112,13 +118,21 @@ export class LocalStorage extends ObjectStorage {
       throw isMissing(error) ? uploadNotFound(uploadId) : error;
     }
     const hex = md5.digest('hex');
-    try {
-      await rename(temp, join(dir, partFileName(partNumber, hex)));
-    } catch (error) {
-      await rm(temp, { force: true });
-      // The upload was completed or aborted while this part was arriving.
-      throw isMissing(error) ? uploadNotFound(uploadId) : error;
-    }
+    const name = partFileName(partNumber, hex);
+    // One rename-and-sweep at a time per part, so two PUTs of the same part leave exactly the later one.
+    await this.partLocks.run(`${uploadId}/${partNumber}`, async () => {
+      try {
+        await rename(temp, join(dir, name));
+        // A part PUT again replaces the earlier bytes, as on S3: the earlier file goes, so PUTs never accumulate.
+        const prefix = partFileName(partNumber, '');
+        const stale = (await readdir(dir)).filter((file) => file.startsWith(prefix) && file !== name);
+        await Promise.all(stale.map((file) => rm(join(dir, file), { force: true })));
+      } catch (error) {
+        await rm(temp, { force: true });
+        // The upload was completed or aborted while this part was arriving.
+        throw isMissing(error) ? uploadNotFound(uploadId) : error;
+      }
+    });
     return { partNumber, etag: `"${hex}"`, size };
   }
 
@@ -130,7 +144,7 @@ export class LocalStorage extends ObjectStorage {
     for (const part of sorted) {
       const hex = unquoteEtag(part.etag).toLowerCase();
       const path = join(dir, partFileName(part.partNumber, MD5_HEX.test(hex) ? hex : 'none'));
-      const info = await stat(path).catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)));
+      const info = await stat(path).catch(nullWhenMissing);
       if (!info) {
         throw new StorageException(
           StorageErrorCode.INVALID_PART,
@@ -265,6 +279,30 @@ export class LocalStorage extends ObjectStorage {
     await access(this.root, constants.R_OK | constants.W_OK | constants.X_OK);
   }
 
+  async copy(sourceKey: string, targetKey: string): Promise<void> {
+    assertValidObjectKey(sourceKey);
+    assertValidObjectKey(targetKey);
+    const temp = await this.tempFile();
+    try {
+      // A clone where the file system has them (btrfs, XFS), a full copy elsewhere: never a link to the source's inode.
+      await copyFile(this.objectPath(sourceKey), temp, constants.COPYFILE_FICLONE);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (isMissing(error) || errorCode(error) === 'EISDIR') throw new ObjectNotFoundError(sourceKey);
+      throw error;
+    }
+    await this.moveIntoPlace(temp, targetKey);
+  }
+
+  async move(sourceKey: string, targetKey: string): Promise<void> {
+    assertValidObjectKey(sourceKey);
+    assertValidObjectKey(targetKey);
+    const source = this.objectPath(sourceKey);
+    const info = await stat(source).catch(nullWhenMissing);
+    if (!info?.isFile()) throw new ObjectNotFoundError(sourceKey);
+    await this.moveIntoPlace(source, targetKey, true);
+  }
+
   async delete(key: string): Promise<void> {
     assertValidObjectKey(key);
     try {
@@ -285,7 +323,7 @@ export class LocalStorage extends ObjectStorage {
 
   /** The folder of an upload started for this key; S3 also answers NoSuchUpload when the key differs. */
   private async uploadDir(key: string, uploadId: string): Promise<string> {
-    if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw uploadNotFound(String(uploadId));
+    if (typeof uploadId !== 'string' || !UPLOAD_ID.test(uploadId)) throw uploadNotFound(uploadId);
     const dir = join(this.root, UPLOADS_DIR, uploadId);
     let manifest: UploadManifest;
     try {
@@ -305,13 +343,14 @@ export class LocalStorage extends ObjectStorage {
     return join(dir, randomBytes(12).toString('hex'));
   }
 
-  private async moveIntoPlace(temp: string, key: string): Promise<void> {
+  /** Renames a file to an object's path; the file is removed on failure unless it is an object being moved (`keep`). */
+  private async moveIntoPlace(temp: string, key: string, keep = false): Promise<void> {
     const target = this.objectPath(key);
     try {
       await mkdir(dirname(target), { recursive: true });
       await rename(temp, target);
     } catch (error) {
-      await rm(temp, { force: true });
+      if (!keep) await rm(temp, { force: true });
       if (['ENOTDIR', 'EEXIST', 'EISDIR', 'ENOTEMPTY'].includes(errorCode(error) ?? '')) {
         throw new StorageException(
           StorageErrorCode.KEY_CONFLICT,
@@ -325,7 +364,24 @@ export class LocalStorage extends ObjectStorage {
 
 function partFileName(partNumber: number, md5Hex: string): string {
   // Naming a part by its MD5 lets completion check ETags with one stat, without reading the part again.
-  return `${String(partNumber).padStart(5, '0')}-${md5Hex}.part`;
+  return md5Hex === '' ? `${String(partNumber).padStart(5, '0')}-` : `${String(partNumber).padStart(5, '0')}-${md5Hex}.part`;
+}
+
+/** Runs tasks one after another per key; keys with nothing queued take no memory. */
+class KeyedSerializer {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
 }
 
 /**
@@ -421,6 +477,12 @@ function uploadNotFound(uploadId: string): StorageException {
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** For `.catch` on a stat: a missing file answers null, any other failure still throws. */
+function nullWhenMissing(error: unknown): null {
+  if (isMissing(error)) return null;
+  throw error;
 }
 
 function isMissing(error: unknown): boolean {

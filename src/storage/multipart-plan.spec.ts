@@ -1,4 +1,4 @@
-import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, planMultipartUpload } from './multipart-plan.js';
+import { MAX_OBJECT_BYTES, MAX_PART_BYTES, MAX_PARTS, MIN_PART_BYTES, planMultipartUpload, plannedPartSize } from './multipart-plan.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
 const MiB = 1024 * 1024;
@@ -60,5 +60,20 @@ describe('planMultipartUpload', () => {
     const sizes = [2, 5 * MiB, 64 * MiB, 64 * MiB + 1, 10 * 1024 * MiB + 12345, 49 * 1024 * MiB - 1, MAX_OBJECT_BYTES - 1];
     for (let size = 1; size < MAX_OBJECT_BYTES; size = Math.floor(size * 1.7) + 13) sizes.push(size);
     sizes.forEach(expectValidPlan);
+  });
+});
+
+describe('plannedPartSize', () => {
+  it('gives every part the plan size but the last, which holds the remainder', () => {
+    const size = 20 * 1024 * 1024 + 5;
+    const plan = planMultipartUpload(size);
+    expect([1, 2, 3].map((n) => plannedPartSize(plan, size, n))).toEqual([8 * 1024 * 1024, 8 * 1024 * 1024, 4 * 1024 * 1024 + 5]);
+    expect(plannedPartSize(planMultipartUpload(1024), 1024, 1)).toBe(1024);
+    expect(plannedPartSize(planMultipartUpload(0), 0, 1)).toBe(0);
+  });
+
+  it('refuses a part number outside the plan', () => {
+    const plan = planMultipartUpload(1024);
+    for (const n of [0, 2, 1.5]) expect(() => plannedPartSize(plan, 1024, n)).toThrow(StorageException);
   });
 });

@@ -4,7 +4,7 @@ const MiB = 1024 * 1024;
 
 /** Smallest part the plan hands out (every part but the last is at least this). */
 export const MIN_PART_BYTES = 8 * MiB;
-/** Largest part the plan hands out; the local part endpoint accepts a little more (PART_UPLOAD_LIMIT_BYTES). */
+/** Largest part the plan hands out. */
 export const MAX_PART_BYTES = 64 * MiB;
 export const MAX_PARTS = 1000;
 export const MAX_OBJECT_BYTES = 50 * 1024 * MiB;
@@ -32,4 +32,12 @@ export function planMultipartUpload(sizeBytes: number): MultipartPlan {
   // A 0-byte file still takes one (empty) part: S3 cannot complete an upload without parts.
   const partCount = Math.max(1, Math.ceil(sizeBytes / partSizeBytes));
   return { partSizeBytes, partCount };
+}
+
+/** The planned size of part `partNumber` (1-based): `partSizeBytes`, except the last, which holds the remainder. */
+export function plannedPartSize(plan: MultipartPlan, sizeBytes: number, partNumber: number): number {
+  if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > plan.partCount) {
+    throw new StorageException(StorageErrorCode.INVALID_ARGUMENT, `Part numbers of this upload run from 1 to ${plan.partCount}, got ${partNumber}`);
+  }
+  return partNumber < plan.partCount ? plan.partSizeBytes : sizeBytes - plan.partSizeBytes * (plan.partCount - 1);
 }

@@ -27,8 +27,12 @@ export abstract class ObjectStorage {
   /** Starts a multipart upload; answers its upload id. */
   abstract createMultipartUpload(key: string, contentType?: string): Promise<string>;
 
-  /** A URL the client PUTs one part's bytes to, valid for `expiresInSeconds`; the response carries the part's ETag header. */
-  abstract presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string>;
+  /**
+   * A URL the client PUTs one part's bytes to, valid for `expiresInSeconds`; the response carries the part's ETag
+   * header. `sizeBytes` is the part's planned size: a body of another length is refused (local: anything larger, while
+   * it streams; S3: the signed Content-Length). PUTting the same part again replaces it.
+   */
+  abstract presignUploadPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string>;
 
   /** Assembles the object from its parts, in part-number order; rejects unknown parts or wrong ETags. */
   abstract completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void>;
@@ -53,6 +57,19 @@ export abstract class ObjectStorage {
    * overwritten once `visit` returns, so a store can reuse its buffers. Answers the number of bytes visited.
    */
   abstract scan(key: string, visit: (chunk: Buffer) => void): Promise<number>;
+
+  /**
+   * Copies an object to another key as it is now: later writes to the source never reach the copy (S3: server-side
+   * CopyObject, or UploadPartCopy for objects over 5 GiB, pinned to the source's ETag; local: a copy of the file).
+   * Rejects with ObjectNotFoundError when the source does not exist.
+   */
+  abstract copy(sourceKey: string, targetKey: string): Promise<void>;
+
+  /**
+   * Moves an object to another key, replacing what is there (local: one rename; S3: copy, then delete the source).
+   * Rejects with ObjectNotFoundError when the source does not exist.
+   */
+  abstract move(sourceKey: string, targetKey: string): Promise<void>;
 
   /** Stores a whole object in one request (small objects: fixtures, certificates, staging). */
   abstract put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;

@@ -30,8 +30,8 @@ describe('S3Storage against s3rver', () => {
   });
 
   afterAll(async () => {
-    storage?.onModuleDestroy();
-    await server?.close();
+    storage.onModuleDestroy();
+    await server.close();
   });
 
   describe('a multipart upload through presigned part URLs, as a browser does it', () => {
@@ -43,7 +43,7 @@ describe('S3Storage against s3rver', () => {
       const uploadId = await storage.createMultipartUpload(key, 'application/octet-stream');
       const completed = [];
       for (const [index, bytes] of parts.entries()) {
-        const url = await storage.presignUploadPart(key, uploadId, index + 1, 600);
+        const url = await storage.presignUploadPart(key, uploadId, index + 1, bytes.length, 600);
         const response = await fetch(url, { method: 'PUT', body: bytes });
         expect(response.status).toBe(200);
         const etag = response.headers.get('etag');
@@ -55,15 +55,20 @@ describe('S3Storage against s3rver', () => {
     });
 
     it('presigns part URLs without checksum parameters a browser could not satisfy', async () => {
-      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 1, 60));
+      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 1, 5 * MiB, 60));
       expect(url.searchParams.get('partNumber')).toBe('1');
       expect(url.searchParams.get('uploadId')).toBe('some-upload');
       expect([...url.searchParams.keys()].filter((name) => /checksum/i.test(name))).toEqual([]);
     });
 
+    it("signs the part's planned Content-Length into its URL, so S3 refuses a body of any other length", async () => {
+      const url = new URL(await storage.presignUploadPart(key, 'some-upload', 2, 5 * MiB, 60));
+      expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'host']));
+    });
+
     it('heads the assembled object with its full size', async () => {
       const stat = await storage.head(key);
-      expect(stat).toEqual({ size: 15 * MiB, etag: expect.any(String) });
+      expect(stat).toEqual({ size: 15 * MiB, etag: expect.any(String) as unknown });
     });
 
     it('reads the whole object back byte for byte', async () => {
@@ -111,7 +116,7 @@ describe('S3Storage against s3rver', () => {
   it('puts, reads and deletes a small object given as a Buffer', async () => {
     const key = 'certificates/order-1.json';
     await storage.put(key, Buffer.from('{"order":1}'), 'application/json');
-    expect(await storage.head(key)).toEqual({ size: 11, etag: expect.any(String) });
+    expect(await storage.head(key)).toEqual({ size: 11, etag: expect.any(String) as unknown });
     expect((await readAll(await storage.read(key))).toString()).toBe('{"order":1}');
     await storage.delete(key);
     expect(await storage.head(key)).toBeNull();
@@ -140,6 +145,17 @@ describe('S3Storage against s3rver', () => {
     await expect(storage.read('captures/missing/none.bin')).rejects.toBeInstanceOf(ObjectNotFoundError);
     await expect(storage.read('captures/missing/none.bin', { start: 0, end: 9 })).rejects.toBeInstanceOf(ObjectNotFoundError);
     expect(await storage.head('captures/missing/none.bin')).toBeNull();
+  });
+
+  it('copies server-side, so a later write to the source leaves the copy as it was, and moves', async () => {
+    await storage.put('staging/net/a.bin', Buffer.from('verified bytes'));
+    await storage.copy('staging/net/a.bin', 'objects/incoming/a');
+    await storage.put('staging/net/a.bin', Buffer.from('overwritten'));
+    expect((await readAll(await storage.read('objects/incoming/a'))).toString()).toBe('verified bytes');
+    await storage.move('objects/incoming/a', 'objects/sha256/a');
+    expect(await storage.head('objects/incoming/a')).toBeNull();
+    expect((await readAll(await storage.read('objects/sha256/a'))).toString()).toBe('verified bytes');
+    await expect(storage.copy('staging/net/none.bin', 'objects/x')).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
   it('deletes a missing key without an error', async () => {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -11,6 +12,7 @@ import {
   S3Client,
   S3ServiceException,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { OnModuleDestroy } from '@nestjs/common';
@@ -20,7 +22,7 @@ import { assertByteRange } from './byte-range.js';
 import { MAX_PART_BYTES } from './multipart-plan.js';
 import { assertValidObjectKey, attachmentDisposition, keyBasename } from './object-key.js';
 import { type ByteRange, type CompletedPart, ObjectNotFoundError, ObjectStorage, type ObjectStat } from './object-storage.port.js';
-import { assertExpiry, assertPartNumber, sortedCompletedParts } from './storage-arguments.js';
+import { assertExpiry, assertPartNumber, assertPartSize, sortedCompletedParts } from './storage-arguments.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
 export type S3StorageSettings = Pick<
@@ -34,6 +36,10 @@ export type S3StorageSettings = Pick<
  * objects, large ones go through the presigned multipart upload.
  */
 export const PUT_STREAM_LIMIT_BYTES = MAX_PART_BYTES;
+
+/** CopyObject's limit; larger objects are copied in parts of COPY_PART_BYTES (50 GiB -> 100 parts). */
+const MAX_SINGLE_COPY_BYTES = 5 * 1024 ** 3;
+const COPY_PART_BYTES = 512 * 1024 * 1024;
 
 /**
  * Any S3-compatible store (AWS, MinIO, R2, s3rver...). Clients upload through presigned part URLs and download
@@ -77,12 +83,17 @@ export class S3Storage extends ObjectStorage implements OnModuleDestroy {
     return UploadId;
   }
 
-  async presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
+  /**
+   * Content-Length is a signed header of the URL, so S3 refuses (403 SignatureDoesNotMatch) a PUT whose body is not
+   * exactly the planned part size; a PUT of the same part number replaces the earlier part, as S3 always does.
+   */
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, sizeBytes: number, expiresInSeconds: number): Promise<string> {
     assertValidObjectKey(key);
     assertPartNumber(partNumber);
+    assertPartSize(sizeBytes);
     assertExpiry(expiresInSeconds);
-    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
-    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
+    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: sizeBytes });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-length']) });
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
@@ -174,6 +185,60 @@ export class S3Storage extends ObjectStorage implements OnModuleDestroy {
       }
       throw error;
     }
+  }
+
+  async copy(sourceKey: string, targetKey: string): Promise<void> {
+    assertValidObjectKey(sourceKey);
+    assertValidObjectKey(targetKey);
+    const source = await this.head(sourceKey);
+    if (!source) throw new ObjectNotFoundError(sourceKey);
+    const copySource = `${this.bucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`;
+    // Every request is pinned to the ETag read above: a source overwritten meanwhile fails the copy (412) rather
+    // than mixing two versions; the caller retries.
+    const pin = source.etag;
+    try {
+      if (source.size <= MAX_SINGLE_COPY_BYTES) {
+        await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: targetKey, CopySource: copySource, CopySourceIfMatch: pin }));
+        return;
+      }
+      await this.copyInParts(copySource, source.size, targetKey, pin);
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(sourceKey);
+      throw error;
+    }
+  }
+
+  /** CopyObject takes at most 5 GiB: larger objects are copied server-side part by part (UploadPartCopy). */
+  private async copyInParts(copySource: string, size: number, targetKey: string, pin: string | undefined): Promise<void> {
+    const uploadId = await this.createMultipartUpload(targetKey);
+    try {
+      const parts: CompletedPart[] = [];
+      for (let start = 0, partNumber = 1; start < size; start += COPY_PART_BYTES, partNumber += 1) {
+        const end = Math.min(size, start + COPY_PART_BYTES) - 1;
+        const { CopyPartResult } = await this.client.send(
+          new UploadPartCopyCommand({
+            Bucket: this.bucket,
+            Key: targetKey,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            CopySource: copySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+            CopySourceIfMatch: pin,
+          }),
+        );
+        if (!CopyPartResult?.ETag) throw new Error(`The object store answered no ETag for part ${partNumber} of the copy to ${targetKey}`);
+        parts.push({ partNumber, etag: CopyPartResult.ETag });
+      }
+      await this.completeMultipartUpload(targetKey, uploadId, parts);
+    } catch (error) {
+      await this.abortMultipartUpload(targetKey, uploadId);
+      throw error;
+    }
+  }
+
+  async move(sourceKey: string, targetKey: string): Promise<void> {
+    await this.copy(sourceKey, targetKey);
+    await this.delete(sourceKey);
   }
 
   async put(key: string, body: Buffer | Readable, contentType?: string): Promise<void> {

@@ -4,10 +4,18 @@ import { StorageErrorCode, StorageException } from './storage.exception.js';
 /** S3's limits, applied by both adapters so that local behaviour predicts S3's. */
 export const MAX_PART_NUMBER = 10_000;
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+export const MAX_PART_SIZE_BYTES = 5 * 1024 ** 3;
 
 export function assertPartNumber(partNumber: number): void {
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
     throw new StorageException(StorageErrorCode.INVALID_ARGUMENT, `Part numbers run from 1 to ${MAX_PART_NUMBER}, got ${partNumber}`);
+  }
+}
+
+/** A part's planned size: whole bytes, at most S3's largest part (5 GiB). */
+export function assertPartSize(sizeBytes: number): void {
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0 || sizeBytes > MAX_PART_SIZE_BYTES) {
+    throw new StorageException(StorageErrorCode.INVALID_ARGUMENT, `A part holds 0 to ${MAX_PART_SIZE_BYTES} bytes, got ${sizeBytes}`);
   }
 }
 

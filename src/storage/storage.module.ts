@@ -7,6 +7,7 @@ import { LocalObjectUrlService } from './local-object-url.service.js';
 import { LocalStorageController } from './local-storage.controller.js';
 import { LocalStorage } from './local.storage.js';
 import { ObjectStorage } from './object-storage.port.js';
+import type { ObjectStorageSettings } from './object-storage.settings.js';
 import { S3Storage } from './s3.storage.js';
 
 /**
@@ -47,4 +48,13 @@ export class StorageModule {
       exports: [ObjectStorage, DownloadGrants],
     };
   }
+}
+
+/** The configured store as plain data, for threads that open their own adapter (see ObjectStorageSettings). */
+export function objectStorageSettings(config: AppConfig): ObjectStorageSettings {
+  if (config.S3_BUCKET) {
+    const { S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE } = config;
+    return { kind: 's3', s3: { S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE } };
+  }
+  return { kind: 'local', dataDir: config.DATA_DIR, urlSecret: resolveJwtSecret(config), publicUrl: config.publicUrl };
 }

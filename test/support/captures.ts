@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
+import type { CaptureResponse, CreatedCaptureResponse } from '../../src/ingestion/dto/capture.response.js';
 import type { TestApp } from './test-app.js';
 
 export const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -21,7 +22,8 @@ export async function putParts(t: TestApp, upload: UploadPlan, bytes: Buffer): P
         .set('Content-Type', 'application/octet-stream')
         .send(body)
         .expect(200);
-      etag = res.headers.etag ?? null;
+      const header: unknown = res.headers.etag;
+      etag = typeof header === 'string' ? header : null;
     } else {
       const res = await fetch(part.url, { method: 'PUT', body });
       if (!res.ok) throw new Error(`part ${part.partNumber} upload failed: ${res.status} ${await res.text()}`);
@@ -47,18 +49,20 @@ export async function uploadCapture(
     .set(auth)
     .send({ filename: 'capture.bin', sizeBytes: bytes.length, sha256: sha256(bytes), ...declared })
     .expect(201);
-  const parts = await putParts(t, created.body.upload, bytes);
-  await t.http().post(`/v1/captures/${created.body.id}/complete`).set(auth).send({ parts }).expect(200);
-  return created.body.id as string;
+  const { id, upload } = created.body as CreatedCaptureResponse;
+  const parts = await putParts(t, upload, bytes);
+  await t.http().post(`/v1/captures/${id}/complete`).set(auth).send({ parts }).expect(200);
+  return id;
 }
 
 /** Polls the capture until processing has finished (the worker runs in the app under test). */
-export async function settled(t: TestApp, token: string, id: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+export async function settled(t: TestApp, token: string, id: string, timeoutMs = 120_000): Promise<CaptureResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await t.http().get(`/v1/captures/${id}`).set('Authorization', `Bearer ${token}`).expect(200);
-    if (res.body.status === 'ready' || res.body.status === 'rejected') return res.body;
-    if (Date.now() > deadline) throw new Error(`capture ${id} still ${res.body.status} after ${timeoutMs} ms`);
+    const capture = res.body as CaptureResponse;
+    if (capture.status === 'ready' || capture.status === 'rejected') return capture;
+    if (Date.now() > deadline) throw new Error(`capture ${id} still ${capture.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { zstdCompressSync } from 'node:zlib';
+import { McapWriter, TempBuffer } from '@mcap/core';
+
 /** Small capture files made in code, in formats whose facts the tests know exactly. */
 
 function nmeaChecksum(body: string): string {
@@ -68,4 +72,39 @@ export function lasHeader(sizeBytes: number): Buffer {
   const bounds = [14.6, 14.4, 46.1, 45.9, 500, 300]; // max x, min x, max y, min y, max z, min z
   bounds.forEach((value, index) => header.writeDoubleLE(value, 179 + index * 8));
   return header;
+}
+
+/** An MCAP whose one message (and so its one zstd chunk) holds `payload`, compressed with Node's own zstd. */
+async function singleChunkMcap(payload: Uint8Array): Promise<Buffer> {
+  const buffer = new TempBuffer();
+  const writer = new McapWriter({
+    writable: buffer,
+    chunkSize: 1024,
+    compressChunk: (data) => ({ compression: 'zstd', compressedData: zstdCompressSync(data) }),
+  });
+  await writer.start({ profile: '', library: 'fixtures' });
+  const channelId = await writer.registerChannel({ topic: '/payload', messageEncoding: 'raw', schemaId: 0, metadata: new Map() });
+  const t = BigInt(Date.UTC(2026, 10, 27)) * 1_000_000n;
+  await writer.addMessage({ channelId, sequence: 0, logTime: t, publishTime: t, data: payload });
+  await writer.end();
+  return Buffer.from(buffer.get());
+}
+
+/**
+ * A small MCAP (a few KiB) whose one zstd chunk declares, and really expands to, `expandedMiB` MiB: one message of
+ * zeros. The issue's decompression bomb, kept well under the per-block cap so that the ratio check is what refuses it.
+ */
+export function zstdBombMcap(expandedMiB = 48): Promise<Buffer> {
+  return singleChunkMcap(new Uint8Array(expandedMiB * 1024 * 1024));
+}
+
+/**
+ * An MCAP with one legitimately large zstd chunk of `expandedMiB` MiB that compresses about a hundred times (a few
+ * random bytes every 4 KiB): within every limit, so a probe decompresses all of it.
+ */
+export function largeChunkMcap(expandedMiB = 60): Promise<Buffer> {
+  const payload = Buffer.alloc(expandedMiB * 1024 * 1024);
+  const noise = randomBytes(payload.length / 128);
+  for (let at = 0, n = 0; at < payload.length; at += 4096, n += 32) noise.copy(payload, at, n, n + 32);
+  return singleChunkMcap(payload);
 }

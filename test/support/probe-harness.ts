@@ -1,4 +1,5 @@
 import { open as openFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
 
 import fc from 'fast-check';
 
@@ -43,8 +44,8 @@ interface ByteSource {
 function bufferSource(buf: Buffer): ByteSource {
   return {
     size: buf.length,
-    read: async (offset, length) => Buffer.from(buf.subarray(Math.max(0, offset), Math.max(0, Math.min(buf.length, offset + length)))),
-    close: async () => undefined,
+    read: (offset, length) => Promise.resolve(Buffer.from(buf.subarray(Math.max(0, offset), Math.max(0, Math.min(buf.length, offset + length))))),
+    close: () => Promise.resolve(),
   };
 }
 
@@ -108,10 +109,15 @@ export async function driveProbe(probe: FormatProbe, source: Buffer | string, op
   }
 }
 
+/** What a probe threw, as an Error to rethrow. */
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(`the probe threw ${inspect(error)}`);
+}
+
 /** Runs a probe and returns its result; fails with the probe's error when it rejects. */
 export async function runProbe(probe: FormatProbe, source: Buffer | string, options?: ProbeRunOptions): Promise<ProbeResult> {
   const run = await driveProbe(probe, source, options);
-  if (run.error !== undefined) throw run.error;
+  if (run.error !== undefined) throw asError(run.error);
   return run.result as ProbeResult;
 }
 
@@ -122,7 +128,7 @@ export async function probeFailure(probe: FormatProbe, source: Buffer | string, 
     throw new Error(`expected a ProbeError, got a result: ${JSON.stringify(run.result).slice(0, 500)}`);
   }
   if (!(run.error instanceof ProbeError)) {
-    throw new Error(`expected a ProbeError, got ${String((run.error as Error)?.stack ?? run.error)}`);
+    throw new Error(`expected a ProbeError, got ${inspect(run.error)}`);
   }
   return run.error;
 }
@@ -138,7 +144,7 @@ export async function expectProbeFailure(
   const error = await probeFailure(probe, source, options);
   expect({ reason: error.reason, message: error.message }).toEqual({
     reason,
-    message: message ? expect.stringMatching(message) : expect.any(String),
+    message: (message ? expect.stringMatching(message) : expect.any(String)) as unknown,
   });
   return error;
 }
@@ -179,12 +185,98 @@ export async function assertSurvivesMutations(probe: FormatProbe, seed: Buffer, 
         const prepared = options.prepare ? options.prepare(bytes) : bytes;
         const input = cut === undefined ? prepared : prepared.subarray(0, cut);
         const run = await driveProbe(probe, input, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
-        if (run.error !== undefined && !(run.error instanceof ProbeError)) throw run.error;
+        if (run.error !== undefined && !(run.error instanceof ProbeError)) throw asError(run.error);
         const biggest = Math.max(0, ...run.reads.map((r) => r.length));
         // Reads are capped by what the file could hold; anything larger means a declared size drove the read.
         if (biggest > Math.max(seed.length, 64 * 1024)) throw new Error(`probe asked to read ${biggest} bytes of a ${input.length}-byte file`);
       },
     ),
     { numRuns: options.runs ?? 150, seed: options.seed ?? 20240506 },
+  );
+}
+
+export interface FuzzOptions {
+  /** Property runs per kind of damage. Default 40. */
+  runs?: number;
+  /** Bytes per push. Default 4 KiB. */
+  chunkSize?: number;
+  /** Declared sizes are planted in the first `headerBytes` bytes. Default 1024. */
+  headerBytes?: number;
+  /** fast-check seed, fixed so a failure reproduces. */
+  seed?: number;
+  /** Heap + array buffers may grow by at most this much over one run. Default 256 MiB. */
+  maxGrowthBytes?: number;
+}
+
+/** Messages of JavaScript's own errors: a probe that lets one through gives the contributor no reason. */
+const INTERNAL_ERROR = /Cannot read propert|is not a function|is not iterable|Maximum call stack|Invalid array length|of undefined|of null/;
+
+/** Values a hostile header puts in its size and count fields. */
+const HUGE = [0xffffffff, 0x7fffffff, 0x80000000, 0xfffffffe, 2 ** 40, 2 ** 53, 2 ** 62] as const;
+
+const liveBytes = () => {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+};
+
+/**
+ * One damaged copy through the probe, as the driver runs it: it must end in a result or a ProbeError with a reason of
+ * its own (not a leaked TypeError), never read more than the file could hold, and not hold much memory once done.
+ */
+async function survives(probe: FormatProbe, bytes: Buffer, seedSize: number, options: FuzzOptions): Promise<void> {
+  const before = liveBytes();
+  const run = await driveProbe(probe, bytes, { skipSniff: true, chunkSize: options.chunkSize ?? 4096 });
+  if (run.error !== undefined) {
+    if (!(run.error instanceof ProbeError)) throw asError(run.error);
+    if (INTERNAL_ERROR.test(run.error.message)) throw new TypeError(`an internal error leaked as the reason: ${run.error.message}`);
+  }
+  const biggest = Math.max(0, ...run.reads.map((r) => r.length));
+  if (biggest > Math.max(seedSize, 64 * 1024)) throw new Error(`probe asked to read ${biggest} bytes of a ${bytes.length}-byte file`);
+  const growth = liveBytes() - before;
+  if (growth > (options.maxGrowthBytes ?? 256 * 1024 * 1024)) throw new Error(`a run left ${Math.round(growth / 1048576)} MiB more in memory`);
+}
+
+/**
+ * Fuzzes a probe from a real file: truncations anywhere, random bit flips anywhere, and huge values (2^32-1, 2^40,
+ * 2^62, ...) planted as 4- or 8-byte little- or big-endian integers where headers keep their sizes and counts. Each
+ * damaged copy must pass `survives`.
+ */
+export async function fuzzProbe(probe: FormatProbe, seed: Buffer, options: FuzzOptions = {}): Promise<void> {
+  const runs = { numRuns: options.runs ?? 40, seed: options.seed ?? 20261202, includeErrorInReport: true };
+  const headerBytes = Math.max(1, Math.min(options.headerBytes ?? 1024, seed.length));
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: seed.length }), async (cut) => {
+      await survives(probe, seed.subarray(0, cut), seed.length, options);
+    }),
+    runs,
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat({ max: seed.length - 1 }), bit: fc.nat({ max: 7 }) }), { minLength: 1, maxLength: 8 }),
+      async (flips) => {
+        const bytes = Buffer.from(seed);
+        for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
+        await survives(probe, bytes, seed.length, options);
+      },
+    ),
+    runs,
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat({ max: headerBytes - 1 }),
+      fc.constantFrom(...HUGE),
+      fc.constantFrom(4, 8),
+      fc.boolean(),
+      async (at, value, width, bigEndian) => {
+        const bytes = Buffer.from(seed);
+        const field = Buffer.alloc(8);
+        if (bigEndian) field.writeBigUInt64BE(BigInt(value));
+        else field.writeBigUInt64LE(BigInt(value));
+        const written = width === 8 ? field : bigEndian ? field.subarray(4) : field.subarray(0, 4);
+        written.copy(bytes, at, 0, Math.min(width, bytes.length - at));
+        await survives(probe, bytes, seed.length, options);
+      },
+    ),
+    runs,
   );
 }

@@ -2,8 +2,21 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** ../shared/samples beside the checkout: real files made by others, present on these machines and in CI. */
-export const SAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/samples');
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * ../shared/samples beside the checkout: real files made by others, present on these machines and in CI. A git
+ * worktree sits deeper than the main checkout (e.g. wt/<name>), so the nearest `shared/samples` above the checkout
+ * counts, the one beside it first.
+ */
+function findSamples(): string {
+  for (let dir = dirname(REPO_ROOT); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'samples');
+    if (existsSync(candidate) || dirname(dir) === dir) return existsSync(candidate) ? candidate : join(dirname(REPO_ROOT), 'shared', 'samples');
+  }
+}
+
+export const SAMPLES_DIR = findSamples();
 
 export const samplePath = (name: string) => join(SAMPLES_DIR, name);
 

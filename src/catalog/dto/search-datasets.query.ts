@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MODALITIES } from '../../ingestion/dto/create-capture.dto.js';
 import { MAX_PRICE_USD_CENTS } from './create-dataset.dto.js';
 import { PageLimit, PageCursor } from '../../common/page-query.js';
+import { IsStrictDate } from '../../common/strict-date.js';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'price', '-price'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -28,14 +29,17 @@ export class SearchDatasetsQuery {
   @Matches(BBOX, { message: 'bbox must be minLon,minLat,maxLon,maxLat' })
   bbox?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Datasets whose time range overlaps [from, to]' })
+  @ApiPropertyOptional({
+    example: '2026-01-01T00:00:00Z',
+    description: 'Datasets whose time range overlaps [from, to]; a real date: YYYY-MM-DD, or date and time with Z or an offset',
+  })
   @IsOptional()
-  @IsDateString()
+  @IsStrictDate()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-03-31T23:59:59Z' })
   @IsOptional()
-  @IsDateString()
+  @IsStrictDate()
   to?: string;
 
   @ApiPropertyOptional({ example: 'bee-maps', description: 'Source network slug' })

@@ -1,8 +1,8 @@
 import { decodeSearchCursor, encodeSearchCursor, searchFilters } from '../services/catalog-search.service.js';
-import type { SearchDatasetsQuery } from '../dto/search-datasets.query.js';
+import { SearchDatasetsQuery } from '../dto/search-datasets.query.js';
 import { buildSearchSql } from './dataset-search.sql.js';
 
-const query = (fields: Partial<SearchDatasetsQuery>) => ({ limit: 20, ...fields });
+const query = (fields: Partial<SearchDatasetsQuery>) => Object.assign(new SearchDatasetsQuery(), { limit: 20 }, fields);
 
 describe('buildSearchSql', () => {
   it('turns only the filters present into predicates on the narrow search table, and pages before joining', () => {

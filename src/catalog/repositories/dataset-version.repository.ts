@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
@@ -38,6 +37,13 @@ export interface SearchRow {
 
 const FILE_INSERT_BATCH = 2_000;
 
+/** One file of one frozen version. */
+export interface FileRef {
+  datasetId: string;
+  version: number;
+  path: string;
+}
+
 @Injectable()
 export class DatasetVersionRepository {
   constructor(
@@ -50,7 +56,7 @@ export class DatasetVersionRepository {
    * Inserts a frozen version and its files. The search columns (box, range, text vector) are computed here by
    * PostgreSQL from the stored fields, so they can never disagree with them.
    */
-  async insert(version: DatasetVersionEntity, files: readonly DatasetVersionFileEntity[], manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, version: DatasetVersionEntity, files: readonly DatasetVersionFileEntity[]): Promise<void> {
     const v = version;
     await manager.query(
       `INSERT INTO dataset_versions (dataset_id, version, owner_id, title, description, tags, modalities, networks,
@@ -135,7 +141,7 @@ export class DatasetVersionRepository {
   }
 
   /** Lists one version of the dataset (or none), unlisting the others: the unique index allows one listed row. */
-  async setListed(datasetId: string, version: number | null, manager: EntityManager): Promise<void> {
+  async setListed(manager: EntityManager, datasetId: string, version: number | null): Promise<void> {
     await manager.query(`UPDATE dataset_versions SET listed = false WHERE dataset_id = $1 AND listed AND version IS DISTINCT FROM $2`, [
       datasetId,
       version,
@@ -160,6 +166,28 @@ export class DatasetVersionRepository {
     return this.files.find({ where: { datasetId, version }, order: { leafIndex: 'ASC' } });
   }
 
+  /** Files still pointing at an object outside the content-addressed store (versions frozen before it), in key order. */
+  async filesNotContentAddressed(prefix: string, limit: number, after?: FileRef): Promise<(FileRef & { captureId: string; sha256: string })[]> {
+    const rows: { dataset_id: string; version: number; path: string; capture_id: string; sha256: string }[] = await this.dataSource.query(
+      `SELECT dataset_id, version, path, capture_id, sha256 FROM dataset_version_files
+       WHERE left(object_key, length($1)) <> $1 AND ($2::uuid IS NULL OR (dataset_id, version, path) > ($2, $3, $4))
+       ORDER BY dataset_id, version, path LIMIT $5`,
+      [prefix, after?.datasetId ?? null, after?.version ?? null, after?.path ?? null, limit],
+    );
+    return rows.map((row) => ({ datasetId: row.dataset_id, version: row.version, path: row.path, captureId: row.capture_id, sha256: row.sha256 }));
+  }
+
+  /**
+   * Points a frozen file at the verified copy of its bytes. Only the location changes, never the manifest (path, size,
+   * hash): the caller passes the key of bytes verified to have exactly this file's SHA-256.
+   */
+  async moveFileTo(file: FileRef & { sha256: string }, objectKey: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dataset_version_files SET object_key = $5 WHERE dataset_id = $1 AND version = $2 AND path = $3 AND sha256 = $4`,
+      [file.datasetId, file.version, file.path, file.sha256, objectKey],
+    );
+  }
+
   /**
    * One statement on a pooled connection, straight through the pg pool under TypeORM: the public hot path has no
    * transaction to join, and TypeORM's query runner (runner object, broadcaster events, logger calls) was a
@@ -167,7 +195,9 @@ export class DatasetVersionRepository {
    */
   async search(filters: SearchFilters): Promise<SearchRow[]> {
     const { sql, params } = buildSearchSql(filters);
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    // The postgres driver keeps its pg pool as `master`.
+    const driver: object = this.dataSource.driver;
+    const pool = (driver as { master: Pool }).master;
     return (await pool.query<SearchRow>(sql, params)).rows;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { KeysetPosition } from '../../common/keyset-cursor.js';
 import { DatasetEntity } from '../entities/dataset.entity.js';
 
@@ -9,11 +8,11 @@ import { DatasetEntity } from '../entities/dataset.entity.js';
 export class DatasetRepository {
   constructor(@InjectRepository(DatasetEntity) private readonly datasets: Repository<DatasetEntity>) {}
 
-  async insert(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, dataset: DatasetEntity): Promise<void> {
     await manager.getRepository(DatasetEntity).insert(dataset);
   }
 
-  async save(dataset: DatasetEntity, manager: EntityManager): Promise<void> {
+  async save(manager: EntityManager, dataset: DatasetEntity): Promise<void> {
     const { id, ...fields } = dataset;
     await manager.getRepository(DatasetEntity).update({ id }, fields);
   }
@@ -23,7 +22,7 @@ export class DatasetRepository {
   }
 
   /** The dataset, locked until the transaction ends, so two workflow actions on it run one after the other. */
-  lockForUpdate(id: string, manager: EntityManager): Promise<DatasetEntity | null> {
+  lockForUpdate(manager: EntityManager, id: string): Promise<DatasetEntity | null> {
     return manager.getRepository(DatasetEntity).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
   }
 

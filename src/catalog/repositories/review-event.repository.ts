@@ -8,7 +8,7 @@ import { DatasetReviewEventEntity } from '../entities/dataset-review-event.entit
 export class ReviewEventRepository {
   constructor(@InjectRepository(DatasetReviewEventEntity) private readonly events: Repository<DatasetReviewEventEntity>) {}
 
-  async insert(event: DatasetReviewEventEntity, manager: EntityManager): Promise<void> {
+  async insert(manager: EntityManager, event: DatasetReviewEventEntity): Promise<void> {
     await manager.getRepository(DatasetReviewEventEntity).insert(event);
   }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { cursorValues } from '../../common/keyset-cursor.js';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { summaryOf } from '../dataset-views.js';
-import type { DatasetSearchPage } from '../dto/dataset.response.js';
+import { DatasetSearchPage } from '../dto/dataset.response.js';
 import type { SearchDatasetsQuery, SearchSort } from '../dto/search-datasets.query.js';
 import type { SearchFilters } from '../repositories/dataset-search.sql.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
@@ -19,7 +20,10 @@ export class CatalogSearchService {
     const rows = await this.versions.search(filters);
     const items = rows.slice(0, filters.limit);
     const last = rows.length > filters.limit ? items.at(-1) : undefined;
-    return { items: items.map(summaryOf), nextCursor: last ? encodeSearchCursor(filters.sort, last.sort_value, last.dataset_id) : null };
+    return Object.assign(new DatasetSearchPage(), {
+      items: items.map(summaryOf),
+      nextCursor: last ? encodeSearchCursor(filters.sort, last.sort_value, last.dataset_id) : null,
+    });
   }
 }
 
@@ -39,8 +43,8 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
     }
     bbox = [minLon, minLat, maxLon, maxLat];
   }
-  const from = query.from ? new Date(query.from) : undefined;
-  const to = query.to ? new Date(query.to) : undefined;
+  const from = parseStrictDate(query.from) ?? undefined;
+  const to = parseStrictDate(query.to) ?? undefined;
   if (from && to && from > to) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'from must not be after to');
   return {
     q,

@@ -27,6 +27,8 @@ export class DatasetCapturesService {
       if (!capture || (owner && owner.role !== Role.ADMIN && capture.ownerId !== owner.id)) problems.push(`${id}: no such capture among yours`);
       else if (capture.status !== 'ready')
         problems.push(`${id}: capture is ${capture.status}${capture.rejectionReason ? ` (${capture.rejectionReason})` : ''}, not ready`);
+      // A capture from before verified copies existed waits for its copy (made at start-up) like one still processing.
+      else if (capture.objectKey === null) problems.push(`${id}: the verified copy of this capture is still being made; try again shortly`);
       else usable.push(capture);
     }
     if (problems.length > 0) {

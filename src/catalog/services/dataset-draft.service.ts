@@ -13,14 +13,14 @@ import { contributorShares } from '../coverage.js';
 import { datasetResponse } from '../dataset-views.js';
 import { missingDeclarations } from '../declarations.js';
 import type { CreateDatasetDto, UpdateDatasetDto } from '../dto/create-dataset.dto.js';
-import type { DatasetListPage, DatasetResponse } from '../dto/dataset.response.js';
+import { DatasetListPage, type DatasetResponse } from '../dto/dataset.response.js';
 import type { ListMyDatasetsQuery } from '../dto/search-datasets.query.js';
-import type { DatasetEntity, DraftState } from '../entities/dataset.entity.js';
-import type { ReviewAction } from '../entities/dataset-review-event.entity.js';
+import { DatasetEntity, type DraftState } from '../entities/dataset.entity.js';
+import { DatasetReviewEventEntity, type ReviewAction } from '../entities/dataset-review-event.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { ReviewEventRepository } from '../repositories/review-event.repository.js';
-import { splitPolicyProblems } from '../split-policy.js';
+import { type SplitPolicy, splitPolicyProblems } from '../split-policy.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
 
 /** Draft states the owner may edit; editing a published dataset with no draft opens one. */
@@ -46,7 +46,7 @@ export class DatasetDraftService {
     const licence = await this.licences.resolveLicence(dto.licenceTemplateId, dto.licenceTerms);
     this.checkSplitPolicy(dto.splitPolicy ?? null, captures);
     const now = new Date();
-    const dataset: DatasetEntity = {
+    const dataset = Object.assign(new DatasetEntity(), {
       id: randomUUID(),
       ownerId: user.id,
       title: dto.title,
@@ -57,7 +57,7 @@ export class DatasetDraftService {
       licenceTemplateId: licence.templateId,
       licenceTerms: licence.terms,
       priceUsdCents: dto.priceUsdCents,
-      declarations: { ...dto.declarations },
+      declarations: Object.assign({}, dto.declarations),
       splitPolicy: dto.splitPolicy ?? null,
       draftState: 'editing',
       draftRevision: 1,
@@ -67,9 +67,9 @@ export class DatasetDraftService {
       takedownReason: null,
       createdAt: now,
       updatedAt: now,
-    };
+    });
     await this.dataSource.transaction(async (manager) => {
-      await this.datasets.insert(dataset, manager);
+      await this.datasets.insert(manager, dataset);
       await this.record(manager, dataset, user, 'created');
       await this.custody.append(manager, {
         datasetId: dataset.id,
@@ -106,7 +106,7 @@ export class DatasetDraftService {
       templateChanged || dto.licenceTerms
         ? await this.licences.resolveLicence(dto.licenceTemplateId ?? current.licenceTemplateId, dto.licenceTerms)
         : null;
-    const splitPolicy = dto.splitPolicy ?? current.splitPolicy;
+    const splitPolicy: SplitPolicy | null = dto.splitPolicy ?? current.splitPolicy;
     if (dto.splitPolicy || dto.captureIds) this.checkSplitPolicy(splitPolicy, captures ?? (await this.captures.usable(null, captureIds)));
 
     const updated = await this.dataSource.transaction(async (manager) => {
@@ -117,7 +117,7 @@ export class DatasetDraftService {
       if (dataset.draftRevision !== current.draftRevision) {
         throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} was edited at the same time; reload it and try again`);
       }
-      const before = { ...dataset };
+      const before = Object.assign(new DatasetEntity(), dataset);
       Object.assign(dataset, {
         title: dto.title ?? dataset.title,
         description: dto.description ?? dataset.description,
@@ -127,13 +127,13 @@ export class DatasetDraftService {
         licenceTemplateId: licence?.templateId ?? dataset.licenceTemplateId,
         licenceTerms: licence?.terms ?? dataset.licenceTerms,
         priceUsdCents: dto.priceUsdCents ?? dataset.priceUsdCents,
-        declarations: dto.declarations ? { ...dto.declarations } : dataset.declarations,
+        declarations: dto.declarations ? Object.assign({}, dto.declarations) : dataset.declarations,
         splitPolicy,
         draftState: 'editing' satisfies DraftState,
         draftRevision: dataset.draftRevision + 1,
         updatedAt: new Date(),
       });
-      await this.datasets.save(dataset, manager);
+      await this.datasets.save(manager, dataset);
       await this.record(manager, dataset, user, 'updated');
       const changed = changedFields(before, dataset);
       await this.custody.append(manager, { datasetId: id, kind: 'updated', actorId: user.id, details: { revision: dataset.draftRevision, changed } });
@@ -168,7 +168,7 @@ export class DatasetDraftService {
       dataset.draftState = 'in_review';
       dataset.submittedAt = new Date();
       dataset.updatedAt = dataset.submittedAt;
-      await this.datasets.save(dataset, manager);
+      await this.datasets.save(manager, dataset);
       await this.record(manager, dataset, user, 'submitted');
       await this.custody.append(manager, { datasetId: id, kind: 'submitted', actorId: user.id, details: { revision: dataset.draftRevision } });
       return dataset;
@@ -200,7 +200,7 @@ export class DatasetDraftService {
         }),
       ),
     );
-    return { items: responses, nextCursor };
+    return Object.assign(new DatasetListPage(), { items: responses, nextCursor });
   }
 
   private async present(dataset: DatasetEntity, privileged: boolean, withShares = false): Promise<DatasetResponse> {
@@ -224,7 +224,7 @@ export class DatasetDraftService {
   }
 
   private async lockOwned(manager: EntityManager, user: AuthUser, id: string): Promise<DatasetEntity> {
-    const dataset = await this.datasets.lockForUpdate(id, manager);
+    const dataset = await this.datasets.lockForUpdate(manager, id);
     if (!dataset || dataset.ownerId !== user.id) throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${id} among yours`);
     return dataset;
   }
@@ -244,7 +244,8 @@ export class DatasetDraftService {
 
   private record(manager: EntityManager, dataset: DatasetEntity, user: AuthUser, action: ReviewAction): Promise<void> {
     return this.events.insert(
-      {
+      manager,
+      Object.assign(new DatasetReviewEventEntity(), {
         id: randomUUID(),
         datasetId: dataset.id,
         actorId: user.id,
@@ -253,8 +254,7 @@ export class DatasetDraftService {
         version: null,
         reason: null,
         createdAt: new Date(),
-      },
-      manager,
+      }),
     );
   }
 }

@@ -6,8 +6,15 @@ import { MANIFEST_LEAF_TAG, encodeManifestLeaf, manifestLeafString } from '../..
 import { AnchorService } from '../../provenance/services/anchor.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
-import type { FileProofResponse, ManifestResponse } from '../dto/manifest.response.js';
-import type { ProvenanceResponse } from '../dto/provenance.response.js';
+import { FileProofResponse, ManifestFileView, ManifestResponse } from '../dto/manifest.response.js';
+import {
+  AnchorInfo,
+  CustodyEntryView,
+  CustodyVerificationView,
+  CustodyView,
+  ProvenanceResponse,
+  VersionProvenance,
+} from '../dto/provenance.response.js';
 import type { DatasetEntity } from '../entities/dataset.entity.js';
 import type { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
@@ -31,22 +38,24 @@ export class DatasetProvenanceService {
     const row = await this.versions.find(datasetId, version);
     if (!row) throw new CatalogException(CatalogErrorCode.VERSION_NOT_FOUND, `Dataset ${datasetId} has no published version ${version}`);
     const files = await this.versions.filesOf(datasetId, version);
-    return {
+    return Object.assign(new ManifestResponse(), {
       datasetId,
       version,
       merkleRoot: row.merkleRoot,
       leafEncoding: MANIFEST_LEAF_TAG,
-      files: files.map((file) => ({
-        path: file.path,
-        captureId: file.captureId,
-        sizeBytes: file.sizeBytes,
-        sha256: file.sha256,
-        modality: file.modality,
-        format: file.format,
-        deviceSignatureValid: file.deviceSignatureValid,
-        metadata: file.metadata,
-      })),
-    };
+      files: files.map((file) =>
+        Object.assign(new ManifestFileView(), {
+          path: file.path,
+          captureId: file.captureId,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          modality: file.modality,
+          format: file.format,
+          deviceSignatureValid: file.deviceSignatureValid,
+          metadata: file.metadata,
+        }),
+      ),
+    });
   }
 
   /** The leaf and sibling path of one file, recomputed from the stored manifest and checked against the frozen root. */
@@ -63,7 +72,7 @@ export class DatasetProvenanceService {
       // The stored manifest no longer hashes to the root frozen at publication: refuse to hand out a proof.
       throw new CatalogException(CatalogErrorCode.INVALID_STATE, `The stored manifest of version ${version} does not match its Merkle root`);
     }
-    return {
+    return Object.assign(new FileProofResponse(), {
       datasetId,
       version,
       path,
@@ -71,48 +80,49 @@ export class DatasetProvenanceService {
       leafHash: toHex(tree.leafHashes[index]),
       proof: merkleProof(tree, index).map(toHex),
       merkleRoot: root,
-    };
+    });
   }
 
   async provenance(user: AuthUser | null, datasetId: string): Promise<ProvenanceResponse> {
     await this.visible(user, datasetId);
     const numbers = await this.versions.numbers(datasetId);
-    const [rows, anchors, entries, verification] = await Promise.all([
+    const [rows, anchors] = await Promise.all([
       Promise.all(numbers.map((number) => this.versions.find(datasetId, number))),
       this.anchors.anchorsOf(datasetId),
-      this.custody.list(datasetId),
-      this.custody.verify(datasetId),
     ]);
+    // The custody log is read after the anchors: a confirmed anchor's 'anchored' entry commits with it, so reading
+    // the log second never shows an anchor confirmed without its entry.
+    const [entries, verification] = await Promise.all([this.custody.list(datasetId), this.custody.verify(datasetId)]);
     const anchorOf = new Map(anchors.map((anchor) => [anchor.version, anchor]));
-    return {
+    return Object.assign(new ProvenanceResponse(), {
       datasetId,
       versions: rows.flatMap((row) => {
         if (!row) return [];
         const anchor = anchorOf.get(row.version);
         return [
-          {
+          Object.assign(new VersionProvenance(), {
             version: row.version,
             merkleRoot: row.merkleRoot,
             fileCount: row.fileCount,
             publishedAt: row.publishedAt,
             anchor: anchor
-              ? {
+              ? Object.assign(new AnchorInfo(), {
                   status: anchor.status,
                   cluster: anchor.cluster,
                   memo: anchor.memo,
                   signature: anchor.signature,
                   slot: anchor.slot,
                   confirmedAt: anchor.confirmedAt,
-                }
+                })
               : null,
-          },
+          }),
         ];
       }),
-      custody: {
-        entries: entries.map((entry) => ({ ...entry })),
-        verification: { ...verification },
-      },
-    };
+      custody: Object.assign(new CustodyView(), {
+        entries: entries.map((entry) => Object.assign(new CustodyEntryView(), entry)),
+        verification: Object.assign(new CustodyVerificationView(), verification),
+      }),
+    });
   }
 
   private async visible(user: AuthUser | null, datasetId: string): Promise<DatasetEntity> {

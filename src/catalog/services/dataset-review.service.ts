@@ -12,9 +12,9 @@ import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { datasetResponse } from '../dataset-views.js';
 import type { AuditQuery, ReviewQueueQuery } from '../dto/audit.query.js';
 import type { DatasetResponse } from '../dto/dataset.response.js';
-import type { AuditEventView, AuditPage, ReviewChangesView, ReviewQueueItem } from '../dto/review.response.js';
+import { AuditEventView, AuditPage, ReviewCaptureView, ReviewChangesView, ReviewQueueItem } from '../dto/review.response.js';
 import type { DatasetEntity } from '../entities/dataset.entity.js';
-import type { DatasetReviewEventEntity, ReviewAction } from '../entities/dataset-review-event.entity.js';
+import { DatasetReviewEventEntity, type ReviewAction } from '../entities/dataset-review-event.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { ReviewEventRepository } from '../repositories/review-event.repository.js';
@@ -70,8 +70,8 @@ export class DatasetReviewService {
         publishedAt: new Date(),
         listed: false,
       });
-      await this.versions.insert(version, files, manager);
-      if (!draft.takenDownAt) await this.versions.setListed(draft.id, number, manager);
+      await this.versions.insert(manager, version, files);
+      if (!draft.takenDownAt) await this.versions.setListed(manager, draft.id, number);
       draft.latestVersion = number;
       draft.draftState = null;
       await this.custody.append(manager, {
@@ -116,8 +116,8 @@ export class DatasetReviewService {
       draft.takenDownAt = new Date();
       draft.takedownReason = reason;
       draft.updatedAt = draft.takenDownAt;
-      await this.versions.setListed(id, null, manager);
-      await this.datasets.save(draft, manager);
+      await this.versions.setListed(manager, id, null);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, 'taken-down', reason);
       await this.custody.append(manager, { datasetId: id, kind: 'taken-down', actorId: admin.id, details: { reason, version: draft.latestVersion } });
       return draft;
@@ -133,8 +133,8 @@ export class DatasetReviewService {
       draft.takenDownAt = null;
       draft.takedownReason = null;
       draft.updatedAt = new Date();
-      await this.versions.setListed(id, draft.latestVersion, manager);
-      await this.datasets.save(draft, manager);
+      await this.versions.setListed(manager, id, draft.latestVersion);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, 'reinstated', reason);
       await this.custody.append(manager, { datasetId: id, kind: 'reinstated', actorId: admin.id, details: { reason, version: draft.latestVersion } });
       return draft;
@@ -145,7 +145,7 @@ export class DatasetReviewService {
   async audit(query: AuditQuery): Promise<AuditPage> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.events.list(query.datasetId, query.limit + 1, before), query.limit);
-    return { items: items.map(auditView), nextCursor };
+    return Object.assign(new AuditPage(), { items: items.map(auditView), nextCursor });
   }
 
   /** Runs a decision on a draft in review: lock, check, apply, audit, all in one transaction. */
@@ -161,7 +161,7 @@ export class DatasetReviewService {
       if (draft.draftState !== 'in_review') throw notInReview(draft);
       const version = await apply(manager, draft);
       draft.updatedAt = new Date();
-      await this.datasets.save(draft, manager);
+      await this.datasets.save(manager, draft);
       await this.record(manager, draft, admin, action, reason, typeof version === 'number' ? version : null);
       return draft;
     });
@@ -184,7 +184,7 @@ export class DatasetReviewService {
   }
 
   private async lock(manager: EntityManager, id: string): Promise<DatasetEntity> {
-    const dataset = await this.datasets.lockForUpdate(id, manager);
+    const dataset = await this.datasets.lockForUpdate(manager, id);
     if (!dataset) throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${id}`);
     return dataset;
   }
@@ -198,7 +198,8 @@ export class DatasetReviewService {
     version: number | null = null,
   ): Promise<void> {
     return this.events.insert(
-      {
+      manager,
+      Object.assign(new DatasetReviewEventEntity(), {
         id: randomUUID(),
         datasetId: dataset.id,
         actorId: admin.id,
@@ -207,8 +208,7 @@ export class DatasetReviewService {
         version,
         reason,
         createdAt: new Date(),
-      },
-      manager,
+      }),
     );
   }
 
@@ -224,7 +224,7 @@ export class DatasetReviewService {
   private async queueItem(dataset: DatasetEntity): Promise<ReviewQueueItem> {
     const snapshots = await this.captureService.snapshots(dataset.captureIds.slice(0, QUEUE_CAPTURES_SHOWN));
     const byId = new Map(snapshots.map((capture) => [capture.id, capture]));
-    return {
+    return Object.assign(new ReviewQueueItem(), {
       dataset: await this.present(dataset),
       submittedAt: dataset.submittedAt ?? dataset.updatedAt,
       changes: await this.changesSinceLastVersion(dataset),
@@ -234,25 +234,33 @@ export class DatasetReviewService {
           const capture = byId.get(id);
           return capture ? [capture] : [];
         })
-        .map((capture) => ({
-          id: capture.id,
-          ownerId: capture.ownerId,
-          filename: capture.filename,
-          network: capture.network,
-          modality: capture.modality,
-          format: capture.format,
-          sizeBytes: capture.sizeBytes,
-          status: capture.status,
-          deviceSignatureValid: capture.deviceSignatureValid,
-          metadata: capture.metadata,
-        })),
+        .map((capture) =>
+          Object.assign(new ReviewCaptureView(), {
+            id: capture.id,
+            ownerId: capture.ownerId,
+            filename: capture.filename,
+            network: capture.network,
+            modality: capture.modality,
+            format: capture.format,
+            sizeBytes: capture.sizeBytes,
+            status: capture.status,
+            deviceSignatureValid: capture.deviceSignatureValid,
+            metadata: capture.metadata,
+          }),
+        ),
       captureCount: dataset.captureIds.length,
-    };
+    });
   }
 
   private async changesSinceLastVersion(dataset: DatasetEntity): Promise<ReviewChangesView> {
     if (dataset.latestVersion === null) {
-      return { firstVersion: true, sinceVersion: null, changedFields: [], addedCaptureIds: dataset.captureIds, removedCaptureIds: [] };
+      return Object.assign(new ReviewChangesView(), {
+        firstVersion: true,
+        sinceVersion: null,
+        changedFields: [],
+        addedCaptureIds: dataset.captureIds,
+        removedCaptureIds: [],
+      });
     }
     const [version, files] = await Promise.all([
       this.versions.find(dataset.id, dataset.latestVersion),
@@ -276,7 +284,13 @@ export class DatasetReviewService {
     const removedCaptureIds = [...published].filter((id) => !draft.has(id));
     const fields = changedFields(frozen, dataset).filter((field) => field !== 'captureIds' && field !== 'sampleCaptureIds');
     if (addedCaptureIds.length > 0 || removedCaptureIds.length > 0) fields.push('captureIds');
-    return { firstVersion: false, sinceVersion: dataset.latestVersion, changedFields: fields, addedCaptureIds, removedCaptureIds };
+    return Object.assign(new ReviewChangesView(), {
+      firstVersion: false,
+      sinceVersion: dataset.latestVersion,
+      changedFields: fields,
+      addedCaptureIds,
+      removedCaptureIds,
+    });
   }
 }
 
@@ -286,7 +300,7 @@ function notInReview(dataset: DatasetEntity): CatalogException {
 }
 
 function auditView(event: DatasetReviewEventEntity): AuditEventView {
-  return {
+  return Object.assign(new AuditEventView(), {
     id: event.id,
     datasetId: event.datasetId,
     actorId: event.actorId,
@@ -295,5 +309,5 @@ function auditView(event: DatasetReviewEventEntity): AuditEventView {
     version: event.version,
     reason: event.reason,
     at: event.createdAt,
-  };
+  });
 }

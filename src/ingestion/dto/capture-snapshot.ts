@@ -1,5 +1,6 @@
 import type { BBox, Modality } from '../formats/probe.types.js';
 import type { CaptureStatus } from '../entities/capture.entity.js';
+import type { CaptureCounts } from './capture-counts.js';
 
 /** A capture as other modules see it (the catalog freezes these into dataset versions); never the entity. */
 export interface CaptureSnapshot {
@@ -8,7 +9,8 @@ export interface CaptureSnapshot {
   status: CaptureStatus;
   filename: string;
   network: string | null;
-  objectKey: string;
+  /** The verified, content-addressed object (objects/sha256/<hex>); null until the capture is ready and copied there. */
+  objectKey: string | null;
   sizeBytes: number | null;
   sha256: string | null;
   format: string | null;
@@ -17,6 +19,7 @@ export interface CaptureSnapshot {
   timeEnd: Date | null;
   bbox: BBox | null;
   durationSeconds: number | null;
+  counts: CaptureCounts;
   metadata: Record<string, unknown>;
   deviceId: string | null;
   devicePublicKey: string | null;

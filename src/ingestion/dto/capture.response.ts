@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaptureEntity, CaptureStatus } from '../entities/capture.entity.js';
 import type { BBox, Modality } from '../formats/probe.types.js';
+import { CaptureCounts } from './capture-counts.js';
 
 export class CaptureRejectionResponse {
   @ApiProperty({ example: 'checksum_mismatch' })
@@ -56,6 +57,9 @@ export class CaptureResponse {
   @ApiProperty({ type: Number, nullable: true })
   durationSeconds: number | null;
 
+  @ApiProperty({ type: CaptureCounts, description: 'What the file holds, counted in its format units (null where the format has none)' })
+  counts: CaptureCounts;
+
   @ApiProperty({ type: Object, nullable: true, description: 'Format-specific facts' })
   metadata: Record<string, unknown> | null;
 
@@ -70,7 +74,7 @@ export class CaptureResponse {
 
   static from(c: CaptureEntity): CaptureResponse {
     const hasBox = c.minLon !== null && c.minLat !== null && c.maxLon !== null && c.maxLat !== null;
-    return {
+    return Object.assign(new CaptureResponse(), {
       id: c.id,
       status: c.status,
       filename: c.filename,
@@ -86,11 +90,12 @@ export class CaptureResponse {
       timeRange: c.timeStart && c.timeEnd ? { start: c.timeStart, end: c.timeEnd } : null,
       bbox: hasBox ? ([c.minLon, c.minLat, c.maxLon, c.maxLat] as BBox) : null,
       durationSeconds: c.durationSeconds,
+      counts: CaptureCounts.from(c),
       metadata: c.metadata,
-      rejection: c.rejectionCode ? { code: c.rejectionCode, reason: c.rejectionReason ?? '' } : null,
+      rejection: c.rejectionCode ? Object.assign(new CaptureRejectionResponse(), { code: c.rejectionCode, reason: c.rejectionReason ?? '' }) : null,
       createdAt: c.createdAt,
       processedAt: c.processedAt,
-    };
+    });
   }
 }
 

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsDateString,
   IsIn,
   IsInt,
   IsOptional,
@@ -15,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsStrictDate } from '../../common/strict-date.js';
 import type { Modality } from '../formats/probe.types.js';
 
 export const MODALITIES: Modality[] = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
@@ -26,7 +26,7 @@ export class CreateCaptureDto {
   @IsString()
   @MinLength(1)
   @MaxLength(255)
-  @Matches(/^[^\u0000-\u001f]+$/, { message: 'filename must not contain control characters' })
+  @Matches(/^\P{Cc}+$/u, { message: 'filename must not contain control characters' })
   filename: string;
 
   @ApiProperty({ example: 104857600, maximum: MAX_CAPTURE_BYTES })
@@ -44,9 +44,9 @@ export class CreateCaptureDto {
   @IsIn(MODALITIES)
   modality?: Modality;
 
-  @ApiPropertyOptional({ example: '2026-11-27T08:15:00Z' })
+  @ApiPropertyOptional({ example: '2026-11-27T08:15:00Z', description: 'A real date: YYYY-MM-DD, or date and time with Z or an offset' })
   @IsOptional()
-  @IsDateString()
+  @IsStrictDate()
   capturedAt?: string;
 
   @ApiPropertyOptional({ example: 'bee-4f2a' })

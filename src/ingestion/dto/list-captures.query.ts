@@ -6,7 +6,7 @@ import { PageLimit, PageCursor } from '../../common/page-query.js';
 export class ListCapturesQuery {
   @ApiPropertyOptional({ description: "Only the caller's captures (always so for non-admins)", default: true })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   mine: boolean = true;
 

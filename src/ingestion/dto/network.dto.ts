@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsBoolean,
-  IsDateString,
   IsIn,
   IsInt,
   IsOptional,
@@ -16,6 +15,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsStrictDate } from '../../common/strict-date.js';
 import type { NetworkEntity } from '../entities/network.entity.js';
 import type { Modality } from '../formats/probe.types.js';
 import { MAX_CAPTURE_BYTES, MODALITIES, SHA256_HEX } from './create-capture.dto.js';
@@ -85,7 +85,7 @@ export class NetworkResponse {
 
   static from(network: NetworkEntity): NetworkResponse {
     const { slug, name, publicKey, stagingPrefix, active, createdAt } = network;
-    return { slug, name, publicKey, stagingPrefix, active, createdAt };
+    return Object.assign(new NetworkResponse(), { slug, name, publicKey, stagingPrefix, active, createdAt });
   }
 }
 
@@ -116,9 +116,9 @@ export class BatchItemDto {
   @Max(MAX_CAPTURE_BYTES)
   sizeBytes: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: '2026-11-27T08:15:00Z', description: 'A real date: YYYY-MM-DD, or date and time with Z or an offset' })
   @IsOptional()
-  @IsDateString()
+  @IsStrictDate()
   capturedAt?: string;
 
   @ApiPropertyOptional()
@@ -154,6 +154,10 @@ export class RejectedBatchItem {
 
   @ApiProperty()
   reason: string;
+
+  static of(externalId: string, reason: string): RejectedBatchItem {
+    return Object.assign(new RejectedBatchItem(), { externalId, reason });
+  }
 }
 
 export class NetworkBatchResponse {

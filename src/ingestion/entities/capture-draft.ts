@@ -1,11 +1,11 @@
-import type { CaptureEntity } from './capture.entity.js';
+import { CaptureEntity } from './capture.entity.js';
 
 type Required = Pick<CaptureEntity, 'id' | 'ownerId' | 'status' | 'filename' | 'declaredSizeBytes' | 'declaredSha256' | 'objectKey'>;
 
 /** A new capture row: what the caller knows, and nothing yet for what processing will find. */
 export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureEntity {
   const now = new Date();
-  return {
+  return Object.assign(new CaptureEntity(), {
     declaredModality: null,
     capturedAt: null,
     deviceId: null,
@@ -28,6 +28,14 @@ export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureE
     maxLon: null,
     maxLat: null,
     durationSeconds: null,
+    contentKey: null,
+    pointCount: null,
+    vertexCount: null,
+    messageCount: null,
+    rowCount: null,
+    epochCount: null,
+    frameCount: null,
+    fixCount: null,
     metadata: null,
     rejectionCode: null,
     rejectionReason: null,
@@ -35,5 +43,5 @@ export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureE
     createdAt: now,
     updatedAt: now,
     ...known,
-  };
+  });
 }

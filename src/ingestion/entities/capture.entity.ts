@@ -42,8 +42,13 @@ export class CaptureEntity {
   @Column({ name: 'device_signature_valid', type: 'boolean', nullable: true })
   deviceSignatureValid: boolean | null;
 
+  /** Where the bytes were uploaded (captures/<id>/...) or staged by a network; never served. */
   @Column({ name: 'object_key', type: 'text' })
   objectKey: string;
+
+  /** The verified bytes, content-addressed (objects/sha256/<hex>) and written only by the marketplace; set once ready. */
+  @Column({ name: 'content_key', type: 'text', nullable: true })
+  contentKey: string | null;
 
   @Column({ name: 'upload_id', type: 'text', nullable: true })
   uploadId: string | null;
@@ -92,6 +97,27 @@ export class CaptureEntity {
 
   @Column({ name: 'duration_seconds', type: 'double precision', nullable: true })
   durationSeconds: number | null;
+
+  @Column({ name: 'point_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  pointCount: number | null;
+
+  @Column({ name: 'vertex_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  vertexCount: number | null;
+
+  @Column({ name: 'message_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  messageCount: number | null;
+
+  @Column({ name: 'row_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  rowCount: number | null;
+
+  @Column({ name: 'epoch_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  epochCount: number | null;
+
+  @Column({ name: 'frame_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  frameCount: number | null;
+
+  @Column({ name: 'fix_count', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  fixCount: number | null;
 
   @Column({ type: 'jsonb', nullable: true })
   metadata: Record<string, unknown> | null;

@@ -46,6 +46,7 @@ describe('csvProbe', () => {
       const result = await runProbe(csvProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'csv',
+        counts: { rows: 11 },
         modality: 'telemetry',
         // ISO with Z, with +01:00, without zone (read as UTC), epoch seconds and epoch milliseconds, all in one column.
         timeRange: { start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:11.000Z' },

@@ -1,4 +1,4 @@
-import { HEAD_BYTES, ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { HEAD_BYTES, ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
   GuardedSession,
@@ -267,6 +267,7 @@ class CsvSession extends GuardedSession {
     return {
       format: 'csv',
       modality: 'telemetry',
+      counts: { rows: this.rows },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
@@ -297,7 +298,8 @@ export const csvProbe: FormatProbe = {
    */
   sniff(head: Buffer): boolean {
     const text = headText(head, 'utf8');
-    if (text === undefined || /[\x01-\x08\x0e-\x1f\x7f]/.test(text)) return false;
+    // Control characters other than tab, line ends and form feed mean binary data, not a table.
+    if (text === undefined || /[^\P{Cc}\t\n\v\f\r\0\x80-\x9f]/u.test(text)) return false;
     const nonEmpty = headLines(text, head.length).filter((l) => l.trim() !== '');
     // Leading # comment lines (logger banners) come before the header.
     const first = nonEmpty.findIndex((l) => !l.startsWith('#'));
@@ -319,7 +321,7 @@ export const csvProbe: FormatProbe = {
     const matching = records.filter((f) => Array.isArray(f) && f.length === names.length).length;
     return matching >= 1 && matching >= records.length * 0.8;
   },
-  open(_input: ProbeInput): ProbeSession {
+  open(): ProbeSession {
     return new CsvSession();
   },
 };

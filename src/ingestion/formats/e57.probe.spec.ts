@@ -146,8 +146,8 @@ describe('e57Probe', () => {
         },
       });
       // No WGS84 bbox: E57 coordinates are local / projected.
-      expect(run.result!.bbox).toBeUndefined();
-      expect(run.result!.metadata.pagesChecked).toBeGreaterThan(1);
+      expect(run.result?.bbox).toBeUndefined();
+      expect(run.result?.metadata.pagesChecked).toBeGreaterThan(1);
     });
   });
 
@@ -175,7 +175,7 @@ describe('e57Probe', () => {
       const run = await driveProbe(e57Probe, buildE57(TWO_SCANS, { xmlLengthOverride: 2n ** 40n }));
       expect(run.error).toMatchObject({
         reason: 'unsupported',
-        message: expect.stringMatching(/XML section of 1099511627776 bytes exceeds the 16 MiB limit/),
+        message: expect.stringMatching(/XML section of 1099511627776 bytes exceeds the 16 MiB limit/) as unknown,
       });
       expect(run.reads.every((r) => r.length <= 48)).toBe(true);
       const file = buildE57(TWO_SCANS);

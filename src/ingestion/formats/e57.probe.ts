@@ -164,11 +164,11 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     const recordCount = Number(points.attrs.recordCount ?? NaN);
     const fileOffset = Number(points.attrs.fileOffset ?? NaN);
     if (!Number.isSafeInteger(recordCount) || recordCount < 0)
-      throw fail('corrupt', `${label} has an unusable recordCount "${String(points.attrs.recordCount).slice(0, 40)}"`);
+      throw fail('corrupt', `${label} has an unusable recordCount "${(points.attrs.recordCount ?? '').slice(0, 40)}"`);
     if (!Number.isSafeInteger(fileOffset) || fileOffset < HEADER_BYTES || fileOffset >= physicalLength) {
       throw fail(
         'corrupt',
-        `${label} points at fileOffset ${String(points.attrs.fileOffset).slice(0, 40)}, outside the file's ${physicalLength} bytes`,
+        `${label} points at fileOffset ${(points.attrs.fileOffset ?? '').slice(0, 40)}, outside the file's ${physicalLength} bytes`,
       );
     }
     // CompressedVector section header: id 1, 7 reserved, logical length, data offset, index offset.
@@ -246,7 +246,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     pointCount: totalPoints,
     scans,
   };
-  const result: ProbeResult = { format: 'e57', modality: 'pointcloud', metadata };
+  const result: ProbeResult = { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata };
   if (start <= end) result.timeRange = { start: iso(start), end: iso(end) };
   return result;
 }

@@ -42,6 +42,11 @@ function dataUriLength(uri: string): number | undefined {
 }
 
 /** Describes a parsed glTF document; `binLength` is the GLB BIN chunk's length (undefined for .gltf / no chunk). */
+/** The vertex count `describe` put in the metadata. */
+function vertexCountOf(metadata: Record<string, unknown>): number {
+  return typeof metadata.vertexCount === 'number' ? metadata.vertexCount : 0;
+}
+
 function describe(doc: Json, binLength: number | undefined): Record<string, unknown> {
   const asset = obj(doc.asset);
   if (!asset || typeof asset.version !== 'string') throw fail('corrupt', 'glTF JSON has no asset.version');
@@ -90,7 +95,9 @@ function describe(doc: Json, binLength: number | undefined): Record<string, unkn
       throw fail('corrupt', `glTF accessor ${i} has an unknown componentType / type (${String(a.componentType)} ${String(a.type)})`);
     if (a.bufferView === undefined) return; // all zeros (or sparse only): no bytes to check
     if (!isIndex(a.bufferView, bufferViews.length)) throw fail('corrupt', `glTF accessor ${i} refers to a missing bufferView`);
-    const view = bufferViews[a.bufferView]!;
+    const view = bufferViews[a.bufferView];
+    // Checked above: every bufferView is an object with a valid byteLength.
+    if (!view) throw fail('corrupt', `glTF accessor ${i} refers to a missing bufferView`);
     const offset = a.byteOffset ?? 0;
     const stride = view.byteStride ?? size;
     if (!nonNegInt(offset) || !nonNegInt(stride)) throw fail('corrupt', `glTF accessor ${i} has an invalid byteOffset / byteStride`);
@@ -223,14 +230,15 @@ async function probeGlb(input: ProbeInput): Promise<ProbeResult> {
   const doc = parseJson(json.toString('utf8'), 'GLB JSON chunk');
   const metadata = { container: 'glb', chunks, ...describe(doc, binLength) } as Record<string, unknown>;
   if (warnings.length) metadata.warnings = warnings;
-  return { format: 'glb', modality: 'mesh', metadata };
+  return { format: 'glb', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
 }
 
 async function probeGltfJson(input: ProbeInput): Promise<ProbeResult> {
   if (input.size > MAX_JSON_BYTES) throw fail('unsupported', `glTF JSON of ${input.size} bytes exceeds the ${MAX_JSON_BYTES / MiB} MiB limit`);
   const text = await readExactly(input, 0, input.size, 'glTF JSON');
   const doc = parseJson(text.toString('utf8').replace(/^\uFEFF/, ''), 'glTF JSON');
-  return { format: 'gltf', modality: 'mesh', metadata: { container: 'json', ...describe(doc, undefined) } };
+  const metadata = { container: 'json', ...describe(doc, undefined) };
+  return { format: 'gltf', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
 }
 
 /** A .gltf starts with '{' and says "asset": { ... "version": "2.x" } early on (exporters write asset first or near it). */

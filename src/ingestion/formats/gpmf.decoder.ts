@@ -8,7 +8,7 @@ import { isSaneTime, wgs84BBox } from './spatial.util.js';
  */
 
 /** Where lat / lon / alt sit in each GPS stream's samples, and which field (if any) is the fix type. */
-const GPS_LAYOUTS: Record<string, { lat: number; lon: number; alt: number; fix?: number }> = {
+const GPS_LAYOUTS: Partial<Record<string, { lat: number; lon: number; alt: number; fix?: number }>> = {
   GPS5: { lat: 0, lon: 1, alt: 2 }, // lat, lon, alt, speed2d, speed3d (older GoPro); fix from the stream's GPSF
   GPS9: { lat: 0, lon: 1, alt: 2, fix: 8 }, // lat, lon, alt, speed2d, speed3d, days since 2000, secs, DOP, fix (HERO11+)
   GPRI: { lat: 1, lon: 2, alt: 3, fix: 8 }, // Karma drone raw GPS: time since boot (us), lat, lon, alt, eph, epv, vel, cog, fix, sats
@@ -263,6 +263,9 @@ export class GpmfGpsCollector {
 
   /** Per GPS stream summaries, in order of preference. */
   summaries(): Array<[string, GpsStreamSummary]> {
-    return GPS_PREFERENCE.filter((k) => this.streams.has(k)).map((k) => [k, this.streams.get(k)!.summary()]);
+    return GPS_PREFERENCE.flatMap((k): Array<[string, GpsStreamSummary]> => {
+      const stream = this.streams.get(k);
+      return stream ? [[k, stream.summary()]] : [];
+    });
   }
 }

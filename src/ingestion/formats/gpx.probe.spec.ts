@@ -29,6 +29,7 @@ describe('gpxProbe', () => {
       const result = await runProbe(gpxProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'gpx',
+        counts: { fixes: 8 },
         modality: 'gnss',
         // 10:05:00+01:00 is 09:05Z; the point whose <time> is not a time is counted apart.
         timeRange: { start: '2026-03-01T08:00:00.000Z', end: '2026-03-01T13:30:00.000Z' },

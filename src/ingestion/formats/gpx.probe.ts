@@ -38,7 +38,7 @@ function decodeEntities(text: string): string {
 }
 
 /** The encoding named by the XML declaration, for decoding; UTF-16 and others are refused. */
-function declaredEncoding(head: Buffer): 'utf8' | 'latin1' | string {
+function declaredEncoding(head: Buffer): string {
   const decl = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(
     head
       .subarray(0, 512)
@@ -204,7 +204,8 @@ class GpxSession extends GuardedSession {
     const attributes = new Map<string, string>();
     ATTRIBUTE.lastIndex = pos;
     for (let m = ATTRIBUTE.exec(token); m; m = ATTRIBUTE.exec(token)) {
-      const value = m[2] ?? m[3] ?? '';
+      // One of the two quoted forms matched: group 2 ("...") or group 3 ('...').
+      const value = m.at(2) ?? m[3];
       if (attributes.has(m[1])) this.fail(`a duplicate attribute '${m[1]}' on <${name}>`);
       if (BAD_AMPERSAND.test(value)) this.fail(`a bare '&' in an attribute of <${name}>`);
       attributes.set(m[1], value);
@@ -298,7 +299,7 @@ class GpxSession extends GuardedSession {
 
   private endTag(token: string): void {
     const m = /^<\/([^\s>]+)\s*>$/.exec(token);
-    const open = this.stack[this.stack.length - 1];
+    const open = this.stack.at(-1);
     if (!m) this.fail(`a malformed end tag '${token.slice(0, 40)}'`);
     if (open === undefined) this.fail(`an end tag </${m[1]}> with no open element`);
     if (m[1] !== open) this.fail(`</${m[1]}> closes <${open}>`);
@@ -355,12 +356,13 @@ class GpxSession extends GuardedSession {
     if (this.pointsOutside > 0) {
       throw new ProbeError(
         'corrupt',
-        `the file declares <bounds> [${this.declaredBounds!.join(', ')}] but ${plural(this.pointsOutside, 'point')} lie outside them`,
+        `the file declares <bounds> [${(this.declaredBounds ?? []).join(', ')}] but ${plural(this.pointsOutside, 'point')} lie outside them`,
       );
     }
     const { tracks, segments, routes, waypoints, trackPoints, routePoints } = this.counts;
     return {
       format: 'gpx',
+      counts: { fixes: trackPoints + routePoints },
       modality: 'gnss',
       timeRange: this.time.range,
       bbox: this.bbox.bbox,

@@ -33,6 +33,7 @@ describe('jsonlProbe', () => {
       const result = await runProbe(jsonlProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'jsonl',
+        counts: { rows: 5 },
         modality: 'telemetry',
         // Signal timestamps, or the event's time when its signals have none (the 09:59 event).
         timeRange: { start: '2026-04-02T09:59:00.000Z', end: '2026-04-02T10:02:00.000Z' },
@@ -82,8 +83,8 @@ describe('jsonlProbe', () => {
     it('uses the keys as signals, a ts key in epoch ms and lat/lon keys', async () => {
       const result = await runProbe(jsonlProbe, flat(120), { chunkSize: 7 });
       expect(result.timeRange).toEqual({ start: '2026-04-02T08:00:00.000Z', end: '2026-04-02T08:01:59.000Z' });
-      expect(result.bbox![0]).toBeCloseTo(11.5, 9);
-      expect(result.bbox![3]).toBeCloseTo(48.219, 9);
+      expect(result.bbox?.[0]).toBeCloseTo(11.5, 9);
+      expect(result.bbox?.[3]).toBeCloseTo(48.219, 9);
       expect(result.metadata).toMatchObject({ records: 120, cloudEvents: 0, keys: { ts: 120, rpm: 120, lat: 120, lon: 120 }, positions: 120 });
     });
 

@@ -1,4 +1,4 @@
-import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
   CappedCounter,
@@ -136,7 +136,8 @@ class JsonlSession extends GuardedSession {
       } else if (signal.timestamp !== undefined) {
         this.invalidTimes += 1;
       }
-      const key = String(signal.timestamp ?? '');
+      // Signals of one fix share a timestamp; any JSON value serves as the key.
+      const key = JSON.stringify(signal.timestamp ?? null);
       if (isObject(signal.value) && 'latitude' in signal.value && 'longitude' in signal.value) {
         // currentLocationCoordinates: { latitude, longitude, ... } in one signal.
         fixes.set(`${key}#coordinates`, { lat: numeric(signal.value.latitude), lon: numeric(signal.value.longitude) });
@@ -198,6 +199,7 @@ class JsonlSession extends GuardedSession {
     return {
       format: 'jsonl',
       modality: 'telemetry',
+      counts: { rows: this.records },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
@@ -237,7 +239,7 @@ export const jsonlProbe: FormatProbe = {
       return false;
     }
   },
-  open(_input: ProbeInput): ProbeSession {
+  open(): ProbeSession {
     return new JsonlSession();
   },
 };

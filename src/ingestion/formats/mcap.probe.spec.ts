@@ -1,3 +1,4 @@
+import { zstdCompressSync } from 'node:zlib';
 import { McapWriter, TempBuffer } from '@mcap/core';
 // Test-only compressor: @mcap/support (a dependency) brings it, the probe itself only decompresses.
 import zstd from '@foxglove/wasm-zstd';
@@ -19,13 +20,22 @@ interface Built {
  * 50 /imu messages every 20 ms from 2026-01-01T00:00:00Z, 10 /gps/fix messages, an /idle channel without messages,
  * a 3000-byte attachment and 2 metadata records; small chunks so that there are several.
  */
-async function buildMcap(options: { zstd?: boolean; chunked?: boolean; lie?: (writer: McapWriter) => void } = {}): Promise<Built> {
+async function buildMcap(
+  options: {
+    zstd?: boolean;
+    compress?: (data: Uint8Array) => Uint8Array;
+    chunked?: boolean;
+    lie?: (writer: McapWriter) => void;
+    extra?: (writer: McapWriter, channelId: number) => Promise<void>;
+  } = {},
+): Promise<Built> {
   const buffer = new TempBuffer();
+  const compress = options.compress ?? (options.zstd ? (data: Uint8Array) => zstd.compress(data) : undefined);
   const writer = new McapWriter({
     writable: buffer,
     useChunks: options.chunked ?? true,
     chunkSize: 1024,
-    compressChunk: options.zstd ? (data) => ({ compression: 'zstd', compressedData: zstd.compress(data) }) : undefined,
+    compressChunk: compress ? (data) => ({ compression: 'zstd', compressedData: compress(data) }) : undefined,
   });
   await writer.start({ profile: 'x-probe-tests', library: 'probe-tests 1.0' });
   const fix = await writer.registerSchema({ name: 'geo.Fix', encoding: 'jsonschema', data: text('{"type":"object"}') });
@@ -52,11 +62,12 @@ async function buildMcap(options: { zstd?: boolean; chunked?: boolean; lie?: (wr
       });
     }
   }
+  await options.extra?.(writer, imu);
   await writer.addMetadata({ name: 'device', metadata: new Map([['serial', 'X1']]) });
   await writer.addMetadata({ name: 'license', metadata: new Map([['spdx', 'CC-BY-4.0']]) });
   options.lie?.(writer);
   await writer.end();
-  return { bytes: Buffer.from(buffer.get()), chunkCount: writer.statistics!.chunkCount };
+  return { bytes: Buffer.from(buffer.get()), chunkCount: writer.statistics?.chunkCount ?? 0 };
 }
 
 const expectedChannels = [
@@ -104,6 +115,7 @@ describe('mcapProbe', () => {
       expect(chunkCount).toBeGreaterThan(2);
       expect(result).toEqual({
         format: 'mcap',
+        counts: { messages: 60 },
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.980Z' },
         durationSeconds: 0.98,
@@ -119,7 +131,7 @@ describe('mcapProbe', () => {
           chunkCount,
           compression: [compressed ? 'zstd' : 'none'],
           attachmentCount: 1,
-          attachmentBytes: expect.any(Number),
+          attachmentBytes: expect.any(Number) as unknown,
           metadataCount: 2,
           metadataNames: ['device', 'license'],
           unknownRecords: 0,
@@ -167,7 +179,11 @@ describe('mcapProbe', () => {
 
   describe('corrupt and lying files', () => {
     it('rejects a summary whose statistics lie about the message count', async () => {
-      const { bytes } = await buildMcap({ lie: (writer) => (writer.statistics!.messageCount += 5n) });
+      const { bytes } = await buildMcap({
+        lie: (writer) => {
+          if (writer.statistics) writer.statistics.messageCount += 5n;
+        },
+      });
       await expectProbeFailure(mcapProbe, bytes, 'corrupt', /the summary claims 65 messages but the file holds 60/);
     });
 
@@ -207,7 +223,7 @@ describe('mcapProbe', () => {
       const run = await driveProbe(mcapProbe, hostile, { chunkSize: 7 });
       expect(run.error).toMatchObject({
         reason: 'corrupt',
-        message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/),
+        message: expect.stringMatching(/Header record at byte 8 claims 1152921504606846976 bytes, more than the whole file/) as unknown,
       });
     });
 
@@ -217,13 +233,47 @@ describe('mcapProbe', () => {
       const chunk = recordOffset(big, 0x06);
       big.writeBigUInt64LE(300n * 1024n * 1024n, chunk + 1);
       // sizeOverride: a 1 GiB file, so that the 300 MiB record fits in it but not in memory.
-      await expectProbeFailure(mcapProbe, big, 'unsupported', /Chunk record at byte \d+ is 300.0 MiB, more than the 256.0 MiB/, {
+      await expectProbeFailure(mcapProbe, big, 'unsupported', /Chunk record at byte \d+ is 300.0 MiB, more than the 64.0 MiB/, {
         sizeOverride: 1 << 30,
       });
       const bomb = Buffer.from(bytes);
       // Chunk body: message_start_time, message_end_time, then uncompressed_size.
       bomb.writeBigUInt64LE(1n << 40n, chunk + 9 + 16);
-      await expectProbeFailure(mcapProbe, bomb, 'unsupported', /a zstd chunk claims 1048576.0 MiB once decompressed/);
+      await expectProbeFailure(
+        mcapProbe,
+        bomb,
+        'decompression_bomb',
+        /a zstd chunk claims 1048576.0 MiB once decompressed, more than the 64.0 MiB a block may hold/,
+      );
+    });
+
+    it('rejects a zstd chunk that declares and really expands to 48 MiB from a few KiB as a decompression bomb', async () => {
+      const bomb = await buildMcap({
+        compress: (data) => zstdCompressSync(data),
+        extra: async (writer, channelId) => {
+          await writer.addMessage({ channelId, sequence: 99, logTime: T0, publishTime: T0, data: new Uint8Array(48 * 1024 * 1024) });
+        },
+      });
+      expect(bomb.bytes.length).toBeLessThan(64 * 1024);
+      await expectProbeFailure(
+        mcapProbe,
+        bomb.bytes,
+        'decompression_bomb',
+        /a zstd chunk of \d+ bytes claims 48\.\d MiB once decompressed: \d+ times its size/,
+      );
+    });
+
+    it('reads a chunk that legitimately expands a few hundred times (a constant 2 MiB message)', async () => {
+      const { bytes } = await buildMcap({
+        compress: (data) => zstdCompressSync(data),
+        extra: async (writer, channelId) => {
+          const data = Buffer.alloc(2 * 1024 * 1024);
+          for (let i = 0; i < data.length; i += 4096) data.write(`row ${i} `, i);
+          await writer.addMessage({ channelId, sequence: 99, logTime: T0, publishTime: T0, data });
+        },
+      });
+      const result = await runProbe(mcapProbe, bytes);
+      expect(result.metadata.messageCount).toBe(61);
     });
 
     it('rejects garbage after a good magic', async () => {

@@ -1,6 +1,7 @@
 import { McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 
+import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES } from './decompression.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-text.util.js';
 
@@ -12,8 +13,8 @@ import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-te
  */
 
 const MAGIC = Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]);
-/** Largest record (and largest decompressed chunk) held in memory; writers use chunks of 1-10 MiB. */
-const MAX_RECORD = 256 * 1024 * 1024;
+/** Largest record held in memory (compressed chunks included); a chunk's decompressed size is bounded by its budget. */
+const MAX_RECORD = MAX_DECOMPRESSED_BLOCK_BYTES;
 /** Bytes queued while the WASM decompressors load (they load at import, in milliseconds): a guard, not a budget. */
 const MAX_QUEUED = 512 * 1024 * 1024;
 const MAX_CHANNELS_LISTED = 1000;
@@ -46,26 +47,24 @@ let handlers: DecompressHandlers | undefined;
 let handlersError: unknown;
 const handlersReady: Promise<void> = loadDecompressHandlers().then(
   (loaded) => {
-    handlers = guardHandlers(loaded);
+    handlers = loaded;
   },
   (error: unknown) => {
     handlersError = error;
   },
 );
 
-/** Refuses absurd decompressed sizes before the WASM decompressor allocates them. */
-function guardHandlers(loaded: DecompressHandlers): DecompressHandlers {
+/** An error's message, or the value itself when something else was thrown. */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : JSON.stringify(error);
+}
+
+/** The loaded decompressors, each checked against the file's budget before it allocates anything. */
+function budgeted(loaded: DecompressHandlers, budget: DecompressionBudget): DecompressHandlers {
   const guarded: DecompressHandlers = {};
   for (const [name, decompress] of Object.entries(loaded)) {
-    guarded[name] = (buffer, size) => {
-      if (size > BigInt(MAX_RECORD)) {
-        throw new ProbeError(
-          'unsupported',
-          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_RECORD)} this probe holds`,
-        );
-      }
-      return decompress(buffer, size);
-    };
+    const check = budget.guard(`${name} chunk`, (buffer, size) => decompress(buffer, BigInt(size)));
+    guarded[name] = (buffer, size) => check(buffer, size > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(size));
   }
   return guarded;
 }
@@ -110,13 +109,16 @@ class McapSession extends GuardedSession {
   private dataEnd = false;
   private summary = false;
 
+  private readonly budget: DecompressionBudget;
+
   constructor(private readonly input: ProbeInput) {
     super();
+    this.budget = new DecompressionBudget(input.size);
   }
 
   protected consume(chunk: Buffer): void {
     if (!handlers) {
-      if (handlersError !== undefined) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+      if (handlersError !== undefined) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${describe(handlersError)}`);
       this.queue.push(chunk);
       this.queued += chunk.length;
       if (this.queued > MAX_QUEUED) throw new ProbeError('unsupported', 'the MCAP decompressors did not load in time');
@@ -127,12 +129,13 @@ class McapSession extends GuardedSession {
   }
 
   private flushQueue(): void {
-    while (this.queue.length > 0) this.frame(this.queue.shift()!);
+    for (let chunk = this.queue.shift(); chunk; chunk = this.queue.shift()) this.frame(chunk);
     this.queued = 0;
   }
 
   private getReader(): McapStreamReader {
-    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: handlers!, validateCrcs: true });
+    if (!handlers) throw new ProbeError('unsupported', 'the MCAP decompressors are not loaded');
+    this.reader ??= new McapStreamReader({ includeChunks: true, decompressHandlers: budgeted(handlers, this.budget), validateCrcs: true });
     return this.reader;
   }
 
@@ -300,7 +303,7 @@ class McapSession extends GuardedSession {
 
   protected async complete(): Promise<ProbeResult> {
     await handlersReady;
-    if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${String(handlersError)}`);
+    if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${describe(handlersError)}`);
     this.flushQueue();
     const reader = this.getReader();
     if (this.forwardedAfterDone > 0) throw new ProbeError('corrupt', `${plural(this.forwardedAfterDone, 'byte')} follow the closing magic`);
@@ -316,6 +319,7 @@ class McapSession extends GuardedSession {
     return {
       format: 'mcap',
       modality: 'telemetry',
+      counts: { messages: Number(this.messages) },
       timeRange: this.startNs !== undefined && this.endNs !== undefined ? { start: isoFromNs(this.startNs), end: isoFromNs(this.endNs) } : undefined,
       durationSeconds: this.startNs !== undefined && this.endNs !== undefined ? Number(this.endNs - this.startNs) / 1e9 : undefined,
       metadata: {

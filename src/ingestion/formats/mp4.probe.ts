@@ -224,7 +224,7 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
     const stsd = find('stsd');
     if (stsd && stsd.end - stsd.start >= 16) {
       const entries = children(buf, stsd.start + 8, stsd.end, `${where} stsd`);
-      const entry = entries[0];
+      const entry = entries.at(0);
       if (entry) {
         track.format = fourcc(buf, entry.start - 4);
         const len = entry.end - entry.start;
@@ -454,11 +454,12 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
   if (trailingBytes) metadata.trailingBytes = trailingBytes;
 
   const result: ProbeResult = { format: isMov ? 'mov' : 'mp4', modality: 'video', metadata };
+  if (video?.sampleCount !== undefined) result.counts = { frames: video.sampleCount };
   if (durationSeconds !== undefined) result.durationSeconds = Math.round(durationSeconds * 1e6) / 1e6;
 
   const gps = gpmf.summaries();
   if (gpmf.samples > 0) {
-    const [primaryKey, primary] = gps.find(([, s]) => s.points > 0) ?? gps[0] ?? [undefined, undefined];
+    const [primaryKey, primary] = gps.find(([, s]) => s.points > 0) ?? gps.at(0) ?? [undefined, undefined];
     metadata.gpmf = {
       samples: gpmfDeclared,
       samplesRead: gpmf.samples,

@@ -1,4 +1,4 @@
-import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
   CappedCounter,
@@ -148,7 +148,8 @@ class NmeaSession extends GuardedSession {
     if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
     this.ggaFixes += 1;
     this.countFix(f[0]);
-    if (f[8] !== undefined && f[8] !== '') this.altitude.add(Number(f[8]));
+    const altitude = f.at(8);
+    if (altitude !== undefined && altitude !== '') this.altitude.add(Number(altitude));
     const tod = timeOfDay(f[0]);
     if (tod === undefined) return;
     if (this.lastDate === undefined) {
@@ -202,6 +203,7 @@ class NmeaSession extends GuardedSession {
     return {
       format: 'nmea',
       modality: 'gnss',
+      counts: { fixes: this.fixCount },
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
@@ -235,7 +237,7 @@ export const nmeaProbe: FormatProbe = {
     const sentences = lines.filter(isSentenceLine).length;
     return sentences >= 3 && sentences >= lines.length * 0.8;
   },
-  open(_input: ProbeInput): ProbeSession {
+  open(): ProbeSession {
     return new NmeaSession();
   },
 };

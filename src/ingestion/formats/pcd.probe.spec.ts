@@ -205,7 +205,7 @@ describe('pcdProbe', () => {
       const run = await driveProbe(pcdProbe, binaryPcd(POINTS.slice(0, 4), { width: 1_000_000_000_000, points: 1_000_000_000_000 }));
       expect(run.error).toMatchObject({
         reason: 'truncated',
-        message: expect.stringMatching(/declares 1000000000000 points of 16 bytes \(16000000000000 bytes\)/),
+        message: expect.stringMatching(/declares 1000000000000 points of 16 bytes \(16000000000000 bytes\)/) as unknown,
       });
     });
 

@@ -151,7 +151,11 @@ class BinaryWalker {
     const expected = this.header.points * this.header.pointSize;
     const before = this.received;
     this.received += buf.length;
-    if (!this.offsets || !this.readers || before >= expected) return;
+    const { offsets, readers } = this;
+    if (!offsets || !readers || before >= expected) return;
+    const point = (at: Buffer, i: number) => {
+      this.bounds.add(readers[0](at, i + offsets[0]), readers[1](at, i + offsets[1]), readers[2](at, i + offsets[2]));
+    };
     // Only the bytes that belong to points; the rest are trailing bytes.
     let data = buf.subarray(0, Math.min(buf.length, expected - before));
     const size = this.header.pointSize;
@@ -160,18 +164,12 @@ class BinaryWalker {
       this.carry = Buffer.concat([this.carry, data.subarray(0, need)]);
       data = data.subarray(need);
       if (this.carry.length < size) return;
-      this.point(this.carry, 0);
+      point(this.carry, 0);
       this.carry = Buffer.alloc(0);
     }
     const whole = Math.floor(data.length / size);
-    for (let i = 0; i < whole; i++) this.point(data, i * size);
+    for (let i = 0; i < whole; i++) point(data, i * size);
     if (data.length > whole * size) this.carry = Buffer.from(data.subarray(whole * size));
-  }
-
-  private point(buf: Buffer, at: number): void {
-    const [ox, oy, oz] = this.offsets!;
-    const [rx, ry, rz] = this.readers!;
-    this.bounds.add(rx(buf, at + ox), ry(buf, at + oy), rz(buf, at + oz));
   }
 }
 
@@ -246,7 +244,7 @@ class CompressedWalker {
   }
 
   private emit(byte: number): boolean {
-    if (this.produced >= this.uncompressedSize!) {
+    if (this.produced >= (this.uncompressedSize ?? 0)) {
       this.error = fail('corrupt', `PCD binary_compressed data decodes to more than the declared ${this.uncompressedSize} bytes`);
       return false;
     }
@@ -364,15 +362,20 @@ class AsciiWalker {
     if (xyz) this.xyzColumns = xyz.map((i) => header.fields.slice(0, i).reduce((s, f) => s + f.count, 0));
   }
 
+  /** A method, not a field read: `line` may set the error between two checks. */
+  private failed(): boolean {
+    return this.error !== undefined;
+  }
+
   feed(buf: Buffer): void {
-    if (this.error) return;
+    if (this.failed()) return;
     const text = this.carry + buf.toString('latin1');
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
       this.line(text.slice(start, nl), false);
-      if (this.error) return;
+      if (this.failed()) return;
       start = nl + 1;
     }
     this.carry = text.slice(start);
@@ -401,9 +404,10 @@ class AsciiWalker {
           );
       return;
     }
-    if (this.xyzColumns) {
-      const [x, y, z] = this.xyzColumns.map((c) => Number(tokens[c]));
-      if ([x, y, z].some((v, k) => Number.isNaN(v) && !/^[-+]?nan$/i.test(tokens[this.xyzColumns![k]]))) {
+    const columns = this.xyzColumns;
+    if (columns) {
+      const [x, y, z] = columns.map((c) => Number(tokens[c]));
+      if ([x, y, z].some((v, k) => Number.isNaN(v) && !/^[-+]?nan$/i.test(tokens[columns[k]]))) {
         this.error = fail('corrupt', `PCD ascii point ${this.rows} has a non-numeric coordinate`);
         return;
       }
@@ -468,7 +472,7 @@ class PcdSession implements ProbeSession {
     return guard('PCD', () => this.conclude());
   }
 
-  private async conclude(): Promise<ProbeResult> {
+  private conclude(): Promise<ProbeResult> {
     if (this.failure) throw this.failure;
     const header = this.header;
     if (!header) {
@@ -526,7 +530,7 @@ class PcdSession implements ProbeSession {
       if (this.ascii.trailingLines) metadata.trailingLines = this.ascii.trailingLines;
       metadata.bounds = this.bounds.toJSON() ?? null;
     }
-    return { format: 'pcd', modality: 'pointcloud', metadata };
+    return Promise.resolve({ format: 'pcd', modality: 'pointcloud', counts: { points: header.points }, metadata });
   }
 }
 

@@ -83,7 +83,7 @@ describe('plyProbe', () => {
                 properties: expect.arrayContaining([
                   { name: 'x', type: 'float' },
                   { name: 'blue', type: 'uchar' },
-                ]),
+                ]) as unknown,
               },
             ],
           },
@@ -191,7 +191,7 @@ describe('plyProbe', () => {
       const run = await driveProbe(plyProbe, file);
       expect(run.error).toMatchObject({
         reason: 'truncated',
-        message: expect.stringMatching(/declares 1000000000000 vertex \(15000000000000 bytes/),
+        message: expect.stringMatching(/declares 1000000000000 vertex \(15000000000000 bytes/) as unknown,
       });
       expect(run.reads).toEqual([]);
       const ascii = Buffer.from(ASCII_MESH.toString().replace('element vertex 4', 'element vertex 1000000000000'));

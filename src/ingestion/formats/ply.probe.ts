@@ -12,7 +12,7 @@ const MAX_ASCII_LINE = 1 * MiB;
 const MAX_ELEMENTS = 64;
 const MAX_PROPERTIES = 1024;
 
-const SCALARS: Record<string, { size: number; kind: 'i' | 'u' | 'f' }> = {
+const SCALARS: Partial<Record<string, { size: number; kind: 'i' | 'u' | 'f' }>> = {
   char: { size: 1, kind: 'i' },
   int8: { size: 1, kind: 'i' },
   uchar: { size: 1, kind: 'u' },
@@ -91,21 +91,24 @@ function parseHeader(lines: string[]): PlyHeader {
         break;
       }
       case 'property': {
-        const el = elements[elements.length - 1];
+        const el = elements.at(-1);
         if (!el) throw bad(n, 'property before any element');
         if (el.properties.length >= MAX_PROPERTIES) throw bad(n, `more than ${MAX_PROPERTIES} properties`);
         if (words[1] === 'list') {
-          if (words.length !== 5 || !SCALARS[words[2]] || !SCALARS[words[3]] || SCALARS[words[2]].kind === 'f')
+          const countType = SCALARS[words[2]];
+          const itemType = SCALARS[words[3]];
+          if (words.length !== 5 || !countType || !itemType || countType.kind === 'f')
             throw bad(n, 'expected "property list <integer type> <type> <name>"');
           el.properties.push({
             name: words[4],
             type: 'list',
             size: 0,
-            list: { countType: words[2], countSize: SCALARS[words[2]].size, itemType: words[3], itemSize: SCALARS[words[3]].size },
+            list: { countType: words[2], countSize: countType.size, itemType: words[3], itemSize: itemType.size },
           });
         } else {
-          if (words.length !== 3 || !SCALARS[words[1]]) throw bad(n, 'expected "property <type> <name>"');
-          el.properties.push({ name: words[2], type: words[1], size: SCALARS[words[1]].size });
+          const type = SCALARS[words[1]];
+          if (words.length !== 3 || !type) throw bad(n, 'expected "property <type> <name>"');
+          el.properties.push({ name: words[2], type: words[1], size: type.size });
         }
         break;
       }
@@ -188,7 +191,7 @@ class BinaryWalker {
   ) {
     this.readers = elements.map((el) => el.properties.map((p) => reader(p.list ? p.list.itemType : p.type, littleEndian)));
     this.countReaders = elements.map((el) => el.properties.map((p) => (p.list ? reader(p.list.countType, littleEndian) : undefined)));
-    const v = elements[vertex];
+    const v = elements.at(vertex);
     if (v?.rowSize !== undefined && xyz) {
       this.vertexXyzOffsets = xyz.map((i) => v.properties.slice(0, i).reduce((s, p) => s + p.size, 0));
     }
@@ -229,9 +232,9 @@ class BinaryWalker {
       if (this.p === 0 && this.pendLen === 0 && el.rowSize !== undefined) {
         const rows = Math.min(el.count - this.row, Math.floor((buf.length - pos) / el.rowSize));
         if (rows > 0) {
-          if (this.e === this.vertex && this.vertexXyzOffsets) {
+          if (this.e === this.vertex && this.vertexXyzOffsets && this.xyz) {
             const [ox, oy, oz] = this.vertexXyzOffsets;
-            const [rx, ry, rz] = this.xyz!.map((i) => this.readers[this.e][i]);
+            const [rx, ry, rz] = this.xyz.map((i) => this.readers[this.e][i]);
             for (let r = 0, at = pos; r < rows; r++, at += el.rowSize) this.bounds.add(rx(buf, at + ox), ry(buf, at + oy), rz(buf, at + oz));
           }
           pos += rows * el.rowSize;
@@ -260,7 +263,9 @@ class BinaryWalker {
         this.pendLen = 0;
       }
       if (prop.list) {
-        const count = this.countReaders[this.e][this.p]!(src, at);
+        const countReader = this.countReaders[this.e][this.p];
+        if (!countReader) throw new Error(`PLY list property ${prop.name} has no count reader`);
+        const count = countReader(src, at);
         if (count < 0) {
           this.error = fail('corrupt', `PLY ${el.name} row ${this.row} has a negative list length (${count})`);
           return;
@@ -298,6 +303,11 @@ class AsciiWalker {
   private carry = '';
   trailingLines = 0;
   error?: ProbeError;
+
+  /** A method, not a field read: `onLine` may set the error between two checks. */
+  failed(): boolean {
+    return this.error !== undefined;
+  }
   private line = 0;
 
   constructor(
@@ -329,7 +339,7 @@ class AsciiWalker {
       if (nl < 0) break;
       this.onLine(text.slice(start, nl));
       start = nl + 1;
-      if (this.error) return;
+      if (this.failed()) return;
     }
     this.carry = text.slice(start);
     if (this.carry.length > MAX_ASCII_LINE) this.error = fail('corrupt', `PLY ascii payload has a line longer than ${MAX_ASCII_LINE} bytes`);
@@ -339,7 +349,7 @@ class AsciiWalker {
   end(): void {
     if (!this.error && this.carry.trim()) {
       this.onLine(this.carry);
-      if (this.error && this.e < this.elements.length) {
+      if (this.failed() && this.e < this.elements.length) {
         const el = this.elements[this.e];
         this.error = fail(
           'truncated',
@@ -440,7 +450,7 @@ class PlySession implements ProbeSession {
         return;
       }
     }
-    if (rest && rest.length) this.walker!.feed(rest);
+    if (rest?.length) this.walker?.feed(rest);
   }
 
   private start(header: PlyHeader): void {
@@ -457,7 +467,7 @@ class PlySession implements ProbeSession {
     return guard('PLY', () => this.conclude());
   }
 
-  private async conclude(): Promise<ProbeResult> {
+  private conclude(): Promise<ProbeResult> {
     if (this.failure) throw this.failure;
     if (!this.header || !this.walker) {
       const invalid = this.collector.invalid;
@@ -476,7 +486,7 @@ class PlySession implements ProbeSession {
     const describe = () => header.elements.map((el) => `${el.count} ${el.name}`).join(', ');
     if (header.format !== 'ascii' && header.elements.every((el) => el.rowSize !== undefined)) {
       // Fixed-size rows: the payload length follows from the counts alone.
-      const expected = header.elements.reduce((s, el) => s + el.count * el.rowSize!, 0);
+      const expected = header.elements.reduce((s, el) => s + el.count * (el.rowSize ?? 0), 0);
       if (headerBytes + expected > this.input.size) {
         throw fail(
           'truncated',
@@ -491,7 +501,7 @@ class PlySession implements ProbeSession {
     }
     if (!walker.done()) {
       const { e, row } = walker.cursor();
-      const el = header.elements[e];
+      const el = header.elements.at(e);
       throw fail(
         'truncated',
         `PLY header declares ${describe()} but the payload ends in ${el ? `${el.name} row ${row} of ${el.count}` : 'the middle of a row'} (file of ${this.input.size} bytes): truncated`,
@@ -526,7 +536,15 @@ class PlySession implements ProbeSession {
       warnings.push(`${walker.trailingLines} lines follow the last element`);
     }
     if (warnings.length) metadata.warnings = warnings;
-    return { format: 'ply', modality: faces && faces.count > 0 ? 'mesh' : 'pointcloud', metadata };
+    const mesh = faces !== undefined && faces.count > 0;
+    // Without faces the vertices are a point cloud's points.
+    const vertexCount = vertices?.count ?? 0;
+    return Promise.resolve({
+      format: 'ply',
+      modality: mesh ? 'mesh' : 'pointcloud',
+      counts: mesh ? { vertices: vertexCount } : { points: vertexCount },
+      metadata,
+    });
   }
 }
 

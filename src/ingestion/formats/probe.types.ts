@@ -13,12 +13,34 @@ export interface ProbeResult {
   timeRange?: { start: string; end: string };
   bbox?: BBox;
   durationSeconds?: number;
+  /** What the file holds, counted in the units its format has (where the format says). */
+  counts?: ProbeCounts;
   /** Format-specific facts (codec, resolution, point count, channels, observation types, ...); JSON only. */
   metadata: Record<string, unknown>;
 }
 
+/** Typed counts of a capture's contents; a format fills the ones it has. */
+export interface ProbeCounts {
+  /** Points of a point cloud (LAS / LAZ, E57, PCD). */
+  points?: number;
+  /** Vertices of a mesh (PLY, glTF / GLB). */
+  vertices?: number;
+  /** Messages of a robotics log (MCAP, ROS bag). */
+  messages?: number;
+  /** Data rows of tabular telemetry (CSV rows, JSON Lines records). */
+  rows?: number;
+  /** Observation epochs of a RINEX file. */
+  epochs?: number;
+  /** Video frames (MP4 / MOV video track) or subtitle frames (DJI SRT). */
+  frames?: number;
+  /** Position fixes of a GNSS track (NMEA fixes, GPX track and route points). */
+  fixes?: number;
+}
+
+export const COUNT_KINDS = ['points', 'vertices', 'messages', 'rows', 'epochs', 'frames', 'fixes'] as const satisfies readonly (keyof ProbeCounts)[];
+
 /** Why a file was rejected; shown to the contributor with the message. */
-export type ProbeFailure = 'truncated' | 'unreadable_header' | 'unknown_format' | 'corrupt' | 'unsupported';
+export type ProbeFailure = 'truncated' | 'unreadable_header' | 'unknown_format' | 'corrupt' | 'unsupported' | 'decompression_bomb';
 
 export class ProbeError extends Error {
   constructor(

@@ -1,4 +1,4 @@
-import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text.util.js';
 
 /**
@@ -91,8 +91,9 @@ function parseEpochV3(line: string): EpochLine | undefined {
     // Event epochs (flags 2-5) may leave the date blank.
     return flag >= 2 && flag <= 5 ? { ms: undefined, flag, count, satellites: [] } : undefined;
   }
-  const [y, mo, d, h, mi, s] = fields.map((f) => num(f.trim()));
-  const ms = utcMs(y!, mo!, d!, h!, mi!, s!);
+  // A blank or non-numeric field reads as NaN, which utcMs refuses.
+  const [y, mo, d, h, mi, s] = fields.map((f) => num(f.trim()) ?? NaN);
+  const ms = utcMs(y, mo, d, h, mi, s);
   if (ms === undefined) return undefined;
   return { ms, flag, count, satellites: [] };
 }
@@ -152,7 +153,7 @@ class RinexSession extends GuardedSession {
   private state: State = { kind: 'header' };
   private version = 0;
   private readonly meta: Record<string, unknown> = {};
-  private readonly observationTypes: Record<string, string[]> = {};
+  private readonly observationTypes: Partial<Record<string, string[]>> = {};
   private v2Types: { declared: number; types: string[] } | undefined;
   private v3System = '';
   private v3Declared = new Map<string, number>();
@@ -208,7 +209,7 @@ class RinexSession extends GuardedSession {
           // An event (flag 4) may redefine the observation types, and with them the lines per satellite.
           this.v2TypesLine(line.slice(0, 60), n);
           const system = (this.meta.satelliteSystem as { code: string }).code;
-          this.observationTypes[system] = this.v2Types!.types;
+          this.observationTypes[system] = this.v2Types?.types ?? [];
         }
         const left = this.state.left - 1;
         this.state = left > 0 ? { ...this.state, left } : { kind: 'epoch' };
@@ -291,13 +292,13 @@ class RinexSession extends GuardedSession {
     if (version === undefined || version < 2 || version >= 5) {
       throw new ProbeError('unsupported', `RINEX version ${col(line, 0, 9) || '(blank)'} is not supported: only versions 2, 3 and 4 are read`);
     }
-    const fileType = line[20] ?? ' ';
+    const fileType = line.at(20) ?? ' ';
     if (fileType !== 'O') {
       const kind = FILE_TYPES[fileType] ?? `type '${fileType}'`;
       throw new ProbeError('unsupported', `this RINEX file holds ${kind} data, not observations: only observation files (type O) are accepted`);
     }
     this.version = version;
-    const system = (line[40] ?? ' ').trim() || 'G';
+    const system = (line.at(40) ?? ' ').trim() || 'G';
     this.meta.version = col(line, 0, 9);
     this.meta.fileType = 'O';
     this.meta.satelliteSystem = { code: system, name: SYSTEMS[system] ?? 'unknown' };
@@ -331,7 +332,7 @@ class RinexSession extends GuardedSession {
 
   /** `SYS / # / OBS TYPES`: A1 system, I3 count at 4-6, then up to 13 types of 4 columns; continuations blank the system. */
   private v3TypesLine(body: string, n: number): void {
-    const system = body[0]?.trim() ?? '';
+    const system = (body.at(0) ?? '').trim();
     if (system !== '') {
       const count = num(col(body, 3, 6));
       if (count === undefined || !Number.isInteger(count) || count < 1 || count > 999) {
@@ -360,7 +361,7 @@ class RinexSession extends GuardedSession {
     } else {
       if (this.v3Declared.size === 0) throw new ProbeError('corrupt', 'the header lists no observation types (SYS / # / OBS TYPES)');
       for (const [system, declared] of this.v3Declared) {
-        const listed = this.observationTypes[system].length;
+        const listed = this.observationTypes[system]?.length ?? 0;
         if (listed !== declared)
           throw new ProbeError('corrupt', `the header declares ${declared} observation types for system ${system} but lists ${listed}`);
       }
@@ -370,7 +371,7 @@ class RinexSession extends GuardedSession {
   }
 
   private v2LinesPerSatellite(): number {
-    return Math.ceil(this.v2Types!.types.length / 5);
+    return Math.ceil((this.v2Types?.types.length ?? 0) / 5);
   }
 
   private epochLine(line: string, n: number): void {
@@ -433,8 +434,9 @@ class RinexSession extends GuardedSession {
       );
     }
     if (this.epochs === 0) throw new ProbeError('truncated', 'the file has a header but no observation epoch');
-    const first = this.firstEpoch!;
-    const last = this.lastEpoch!;
+    const first = this.firstEpoch;
+    const last = this.lastEpoch;
+    if (first === undefined || last === undefined) throw new ProbeError('corrupt', 'no observation epoch of the file has a date');
     const iso = (ms: number) => new Date(ms).toISOString();
     const read = `${plural(this.epochs, 'epoch')} from ${iso(first)} to ${iso(last)}`;
     if (this.firstObs && first < this.firstObs.ms - TIME_TOLERANCE_MS) {
@@ -464,6 +466,7 @@ class RinexSession extends GuardedSession {
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
     return {
       format: 'rinex',
+      counts: { epochs: this.epochs },
       modality: 'gnss',
       timeRange: { start: iso(first), end: iso(last) },
       bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
@@ -497,7 +500,7 @@ export const rinexProbe: FormatProbe = {
     const label = col(first, 60, 80);
     return label === 'RINEX VERSION / TYPE' || label.startsWith('CRINEX VERS');
   },
-  open(_input: ProbeInput): ProbeSession {
+  open(): ProbeSession {
     return new RinexSession();
   },
 };

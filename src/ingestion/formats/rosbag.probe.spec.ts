@@ -1,5 +1,7 @@
-import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { readFileSync } from 'node:fs';
+import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
+import type { ProbeResult } from './probe.types.js';
 import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
 
 /* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
@@ -138,6 +140,7 @@ describe('rosbagProbe', () => {
       expect(run.error).toBeUndefined();
       expect(run.result).toEqual({
         format: 'rosbag1',
+        counts: { messages: 15 },
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.900Z' },
         durationSeconds: 0.9,
@@ -147,7 +150,7 @@ describe('rosbagProbe', () => {
           chunkCount: 2,
           connectionCount: 2,
           compression: ['none'],
-          uncompressedBytes: expect.any(Number),
+          uncompressedBytes: expect.any(Number) as unknown,
           startTime: { sec: BASE_SEC, nsec: 0 },
           endTime: { sec: BASE_SEC, nsec: 900_000_000 },
           connections: [
@@ -254,7 +257,7 @@ describe('rosbagProbe', () => {
     it('describes the lz4 turtlesim bag (figures checked by a Python walk of its uncompressed index)', async () => {
       const run = await driveProbe(rosbagProbe, path, { chunkSize: 4096 });
       expect(run.error).toBeUndefined();
-      const result = run.result!;
+      const result = run.result as ProbeResult;
       expect(result.timeRange).toEqual({ start: '2014-03-31T19:24:47.844Z', end: '2014-03-31T19:25:09.544Z' });
       expect(result.durationSeconds).toBeCloseTo(21.700086256, 6);
       expect(result.metadata).toMatchObject({
@@ -284,6 +287,34 @@ describe('rosbagProbe', () => {
         md5sum: '863b248d5016ca62ea2e895ae5265cf9',
         messageCount: 1344,
       });
+    });
+  });
+  describeSample('example-bz2.bag', (path) => {
+    /** The sample with its one chunk's declared uncompressed size (the chunk header's `size` field) set to `size`. */
+    const withChunkSize = (size: number) => {
+      const bytes = readFileSync(path);
+      const at = bytes.lastIndexOf('size=', bytes.indexOf('compression=bz2')) + 'size='.length;
+      bytes.writeUInt32LE(size, at);
+      return bytes;
+    };
+
+    it('decompresses its bz2 chunk within the budget (743449 bytes from 135692)', async () => {
+      const result = await runProbe(rosbagProbe, path);
+      expect(result.metadata).toMatchObject({ messageCount: 8647, compression: ['bz2'], messagesVerifiedInFirstChunk: 8647 });
+    });
+
+    it('rejects the chunk as a decompression bomb when it claims 100 MiB, before decompressing anything', async () => {
+      await expectProbeFailure(
+        rosbagProbe,
+        withChunkSize(100 * 1024 * 1024),
+        'decompression_bomb',
+        /a bz2 chunk claims 100\.0 MiB once decompressed, more than the 64\.0 MiB a block may hold/,
+      );
+    });
+
+    it('rejects a chunk whose bytes do not decompress to the size it declares', async () => {
+      const error = await probeFailure(rosbagProbe, withChunkSize(743449 + 1000));
+      expect(error.reason).toBe('corrupt');
     });
   });
 });

@@ -2,6 +2,7 @@ import { Bag } from '@foxglove/rosbag';
 import lz4 from '@foxglove/wasm-lz4';
 import { loadDecompressHandlers } from '@mcap/support';
 
+import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES, type Decompressor } from './decompression.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, plural } from './telemetry-text.util.js';
 
@@ -19,7 +20,7 @@ const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** Record headers are a few fields; bigger is not a bag. */
 const MAX_RECORD_HEADER = 1024 * 1024;
 /** Largest index section and largest chunk read into memory (recorders write chunks of 768 KiB by default). */
-const MAX_IN_MEMORY = 256 * 1024 * 1024;
+const MAX_IN_MEMORY = MAX_DECOMPRESSED_BLOCK_BYTES;
 const MAX_CONNECTIONS_LISTED = 1000;
 
 const OP_MESSAGE = 0x02;
@@ -58,29 +59,24 @@ function u32(fields: Map<string, Buffer>, name: string, at: number): number {
 }
 
 type Decompressors = {
-  lz4: (buffer: Uint8Array, size: number) => Uint8Array;
-  bz2: (buffer: Uint8Array, size: number) => Uint8Array;
+  lz4: Decompressor;
+  bz2: Decompressor;
 };
 
 let decompressors: Promise<Decompressors> | undefined;
 
-/** LZ4 from @foxglove/wasm-lz4, BZ2 from the same WASM set @mcap/support loads; both refuse absurd sizes. */
+/** LZ4 from @foxglove/wasm-lz4, BZ2 from the same WASM set @mcap/support loads. */
 function loadDecompressors(): Promise<Decompressors> {
-  decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => {
-    const guard = (name: string, fn: (b: Uint8Array, size: number) => Uint8Array) => (buffer: Uint8Array, size: number) => {
-      if (size > MAX_IN_MEMORY)
-        throw new ProbeError(
-          'unsupported',
-          `a ${name} chunk claims ${mib(size)} once decompressed, more than the ${mib(MAX_IN_MEMORY)} this probe holds`,
-        );
-      return fn(buffer, size);
-    };
-    return {
-      lz4: guard('lz4', (b, size) => lz4(b, size)),
-      bz2: guard('bz2', (b, size) => handlers.bz2(b, BigInt(size))),
-    };
-  });
+  decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => ({
+    lz4: (buffer, size) => lz4(buffer, size),
+    bz2: (buffer, size) => handlers.bz2(buffer, BigInt(size)),
+  }));
   return decompressors;
+}
+
+/** The decompressors, each checked against the file's budget before it allocates anything. */
+function budgeted(loaded: Decompressors, budget: DecompressionBudget): Decompressors {
+  return { lz4: budget.guard('lz4 chunk', loaded.lz4), bz2: budget.guard('bz2 chunk', loaded.bz2) };
 }
 
 interface BagHeaderFacts {
@@ -189,7 +185,7 @@ class RosbagSession extends GuardedSession {
     const fields = parseFields(this.header, at);
     const op = fields.get('op');
     if (!op || op.length !== 1) throw new ProbeError('corrupt', `the record at byte ${at} has no 'op' field`);
-    this.op = op[0]!;
+    this.op = op.readUInt8(0);
     if (!this.bag) {
       if (this.op !== OP_BAG_HEADER) throw new ProbeError('corrupt', 'the first record is not the bag header');
       const indexPos = fields.get('index_pos');
@@ -262,7 +258,7 @@ class RosbagSession extends GuardedSession {
     if (size - indexPos > MAX_IN_MEMORY)
       throw new ProbeError('unsupported', `the index section is ${mib(size - indexPos)}, more than the ${mib(MAX_IN_MEMORY)} this probe reads`);
 
-    const decompress = await loadDecompressors();
+    const decompress = budgeted(await loadDecompressors(), new DecompressionBudget(size));
     const bag = new Bag({ read: async (offset, length) => this.input.read(offset, length), size: () => size }, { decompress, parse: false });
     try {
       await bag.open();
@@ -281,12 +277,13 @@ class RosbagSession extends GuardedSession {
     for (const conn of counts.keys()) {
       if (!bag.connections.has(conn)) throw new ProbeError('corrupt', `the index counts messages on connection ${conn}, which it does not define`);
     }
-    const verified = await this.verifyFirstChunk(bag, decompress);
+    const verified = await this.verifyFirstChunk(bag, decompress, indexPos);
     const messageCount = [...counts.values()].reduce((a, b) => a + b, 0);
     const connections = [...bag.connections.values()].sort((a, b) => a.conn - b.conn);
     return {
       format: 'rosbag1',
       modality: 'telemetry',
+      counts: { messages: messageCount },
       timeRange: start && end ? { start: timeIso(start), end: timeIso(end) } : undefined,
       durationSeconds: start && end ? (timeMs(end) - timeMs(start)) / 1000 : undefined,
       metadata: {
@@ -315,15 +312,17 @@ class RosbagSession extends GuardedSession {
    * Decompresses the first chunk and counts its messages against its chunk info: a cheap check that the index and
    * the data agree. Skipped (undefined) when the chunk is too large to hold.
    */
-  private async verifyFirstChunk(bag: Bag, decompress: Decompressors): Promise<number | undefined> {
-    const [info, next] = bag.chunkInfos;
+  private async verifyFirstChunk(bag: Bag, decompress: Decompressors, indexPos: number): Promise<number | undefined> {
+    const info = bag.chunkInfos.at(0);
+    const next = bag.chunkInfos.at(1);
     const first = this.firstChunk;
     if (!info || !first) return undefined;
     if (info.chunkPosition !== first.offset) {
       throw new ProbeError('corrupt', `the index puts the first chunk at byte ${info.chunkPosition} but it is at byte ${first.offset}`);
     }
-    const span = (next?.chunkPosition ?? this.bag!.indexPos) - info.chunkPosition;
-    if (span > MAX_IN_MEMORY || first.size > MAX_IN_MEMORY) return undefined;
+    const span = (next?.chunkPosition ?? indexPos) - info.chunkPosition;
+    // A chunk too large to read is left unchecked; its decompressed size is checked by the budget when it is read.
+    if (span > MAX_IN_MEMORY) return undefined;
     if (first.compression !== 'none' && !(first.compression in decompress)) {
       throw new ProbeError('unsupported', `chunks are compressed with '${first.compression}', which this probe cannot read`);
     }
@@ -363,10 +362,12 @@ class RosbagSession extends GuardedSession {
 /** ROS 2 bags in SQLite: recognised so that the contributor gets a plain answer instead of 'unknown format'. */
 class Ros2SqliteSession implements ProbeSession {
   // No push: nothing is read, the file is refused whole.
-  async finish(): Promise<ProbeResult> {
-    throw new ProbeError(
-      'unsupported',
-      'this is a ROS 2 bag in SQLite (.db3), which is not read here: convert it to MCAP (ros2 bag convert, or record with --storage mcap) and upload the .mcap file',
+  finish(): Promise<ProbeResult> {
+    return Promise.reject(
+      new ProbeError(
+        'unsupported',
+        'this is a ROS 2 bag in SQLite (.db3), which is not read here: convert it to MCAP (ros2 bag convert, or record with --storage mcap) and upload the .mcap file',
+      ),
     );
   }
 }

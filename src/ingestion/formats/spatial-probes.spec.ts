@@ -23,9 +23,9 @@ describe('spatialProbes', () => {
       sniff: () => true,
       open: (input) => ({
         push: () => undefined,
-        finish: async () => {
-          if (input.head[3] !== 3) throw new TypeError('unexpected byte'); // a crash, not a ProbeError
-          return { format: 'x', modality: 'mesh', metadata: {} };
+        finish: () => {
+          if (input.head[3] !== 3) return Promise.reject(new TypeError('unexpected byte')); // a crash, not a ProbeError
+          return Promise.resolve({ format: 'x', modality: 'mesh', metadata: {} });
         },
       }),
     };

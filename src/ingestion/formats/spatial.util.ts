@@ -33,7 +33,8 @@ export async function guard<T>(what: string, body: () => Promise<T>): Promise<T>
 
 /** A probe's own ProbeError as it is; anything else (a bug, a library choking on hostile bytes) as 'corrupt'. */
 export function toProbeError(what: string, error: unknown): ProbeError {
-  return error instanceof ProbeError ? error : fail('corrupt', `${what}: ${(error as Error)?.message ?? String(error)}`);
+  if (error instanceof ProbeError) return error;
+  return fail('corrupt', `${what}: ${error instanceof Error ? error.message : JSON.stringify(error)}`);
 }
 
 /** Dates outside this window are writer defaults (1904 / 1970 zero dates) or garbage, not when the data was captured. */

@@ -42,6 +42,7 @@ describe('srtProbe', () => {
         const result = await runProbe(srtProbe, fixture, { chunkSize });
         expect(result).toEqual({
           format: 'dji-srt',
+          counts: { frames: 6 },
           modality: 'telemetry',
           // Local time of the aircraft: no zone designator, on purpose.
           timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },

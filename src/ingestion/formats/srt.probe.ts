@@ -1,4 +1,4 @@
-import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
 
 /**
@@ -31,7 +31,7 @@ function localDateTime(text: string): number | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const ms = Number(((m[7] ?? '') + '000').slice(0, 3));
+  const ms = Number(((m.at(7) ?? '') + '000').slice(0, 3));
   const value = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const date = new Date(value);
   if (date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59 || y < 2000 || y > 2100) return undefined;
@@ -139,10 +139,11 @@ class SrtSession extends GuardedSession {
       // DJI writes GPS(longitude, latitude, altitude).
       lon = Number(gps[1]);
       lat = Number(gps[2]);
-      if (gps[3] !== undefined) alt = Number(gps[3]);
+      const altitude = gps.at(3);
+      if (altitude !== undefined) alt = Number(altitude);
     }
     const altM = ALTITUDE.exec(text);
-    if (altM) alt = Number(altM[1] ?? altM[2]);
+    if (altM) alt = Number(altM.at(1) ?? altM[2]);
     const rel = RELATIVE.exec(text);
     const date = localDateTime(text);
     if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
@@ -158,7 +159,7 @@ class SrtSession extends GuardedSession {
       this.framesWithoutPosition += 1;
     }
     if (alt !== undefined) this.altitude.add(alt);
-    if (rel) this.relativeAltitude.add(Number(rel[1] ?? rel[2]));
+    if (rel) this.relativeAltitude.add(Number(rel.at(1) ?? rel[2]));
     if (date !== undefined) {
       if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
       if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
@@ -192,6 +193,7 @@ class SrtSession extends GuardedSession {
     return {
       format: 'dji-srt',
       modality: 'telemetry',
+      counts: { frames: this.frames },
       timeRange,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
@@ -221,7 +223,7 @@ export const srtProbe: FormatProbe = {
     if (first === -1 || lines[first].trim() !== '1' || !TIMING.test(lines[first + 1]?.trim() ?? '')) return false;
     return DJI_MARKERS.test(lines.join('\n'));
   },
-  open(_input: ProbeInput): ProbeSession {
+  open(): ProbeSession {
     return new SrtSession();
   },
 };

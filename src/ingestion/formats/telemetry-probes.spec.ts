@@ -102,7 +102,8 @@ function strict(probe: FormatProbe): FormatProbe {
           try {
             return await session.finish();
           } catch (error) {
-            if (error instanceof ProbeError && internal.test(error.message)) throw new TypeError(`internal error leaked: ${error.message}`);
+            if (error instanceof ProbeError && internal.test(error.message))
+              throw new TypeError(`internal error leaked: ${error.message}`, { cause: error });
             throw error;
           }
         },
@@ -155,9 +156,7 @@ describe('telemetryProbes', () => {
         sniff: () => true,
         open: () => ({
           push: () => undefined,
-          finish: async () => {
-            throw new ProbeError('corrupt', "Cannot read properties of undefined (reading 'length')");
-          },
+          finish: () => Promise.reject(new ProbeError('corrupt', "Cannot read properties of undefined (reading 'length')")),
         }),
       };
       // Without the wrapper the leak passes as a ProbeError; with it, the property fails.
@@ -169,13 +168,13 @@ describe('telemetryProbes', () => {
 
     // Random byte edits (header first) and cuts, driven exactly like the driver; sniffing is skipped on purpose.
     it.each(OWN.filter(([, , id]) => id !== 'rosbag1' && id !== 'rosbag2-db3'))('%s', async (_name, make, id) => {
-      const probe = telemetryProbes.find((p) => p.id === id)!;
+      const probe = telemetryProbes.find((p) => p.id === id) as FormatProbe;
       await assertSurvivesMutations(strict(probe), await make(), { runs: 120, chunkSize: 97 });
     });
 
     describeSample('example-lz4.bag', (path) => {
       it('ROS 1 bag', async () => {
-        const probe = telemetryProbes.find((p) => p.id === 'rosbag1')!;
+        const probe = telemetryProbes.find((p) => p.id === 'rosbag1') as FormatProbe;
         await assertSurvivesMutations(strict(probe), readFileSync(path), { runs: 60, headerBytes: 4200, chunkSize: 64 * 1024 });
       });
     });

@@ -414,7 +414,7 @@ export function parseTimestamp(value: unknown, unit?: EpochUnit): number | undef
 
 /** Unit hint from a column or key name: `time_ms`, `timestamp_us`, `ts_ns`, `epoch_s`. */
 export function unitFromName(name: string): EpochUnit | undefined {
-  const m = /(?:^|[_\-\s(\[])(s|sec|secs|seconds|ms|millis|milliseconds|us|micros|microseconds|ns|nanos|nanoseconds)[)\]]?$/i.exec(name);
+  const m = /(?:^|[_\-\s([])(s|sec|secs|seconds|ms|millis|milliseconds|us|micros|microseconds|ns|nanos|nanoseconds)[)\]]?$/i.exec(name);
   if (!m) return undefined;
   const u = m[1].toLowerCase();
   if (u.startsWith('n')) return 'ns';

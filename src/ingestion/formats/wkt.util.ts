@@ -112,9 +112,15 @@ const KINDS: Array<[RegExp, CrsSummary['kind']]> = [
   [/^(LOCAL_CS|ENGCRS|ENGINEERINGCRS)$/, 'engineering'],
 ];
 
+/** A WKT argument as text: a quoted string or number as written, a nested node by its keyword. */
+function argText(arg: WktNode['args'][number] | undefined): string {
+  if (arg === undefined) return '';
+  return typeof arg === 'object' ? arg.keyword : String(arg);
+}
+
 function ownEpsg(node: WktNode): number | undefined {
   for (const arg of node.args) {
-    if (typeof arg === 'object' && (arg.keyword === 'AUTHORITY' || arg.keyword === 'ID') && String(arg.args[0]).toUpperCase() === 'EPSG') {
+    if (typeof arg === 'object' && (arg.keyword === 'AUTHORITY' || arg.keyword === 'ID') && argText(arg.args[0]).toUpperCase() === 'EPSG') {
       const code = Number(arg.args[1]);
       if (Number.isInteger(code) && code > 0) return code;
     }
@@ -127,7 +133,7 @@ function summarise(node: WktNode): CrsSummary {
   // WKT2 GEODCRS with a Cartesian CS is geocentric, not geographic.
   if (kind === 'geographic' && node.keyword.startsWith('GEOD')) {
     const cs = node.args.find((a): a is WktNode => typeof a === 'object' && a.keyword === 'CS');
-    if (cs && String(cs.args[0]).toLowerCase() === 'cartesian') kind = 'geocentric';
+    if (cs && argText(cs.args[0]).toLowerCase() === 'cartesian') kind = 'geocentric';
   }
   const out: CrsSummary = { kind };
   if (typeof node.args[0] === 'string') out.name = node.args[0];

@@ -5,7 +5,7 @@
 
 export interface XmlElement {
   name: string;
-  attrs: Record<string, string>;
+  attrs: Partial<Record<string, string>>;
   children: XmlElement[];
   text: string;
 }
@@ -91,7 +91,8 @@ export function parseXml(src: string, limits: { maxDepth?: number; maxNodes?: nu
           }
           break;
         }
-        el.attrs[local(a[1])] = decode(a[3] ?? a[4] ?? '');
+        // One of the two quoted forms matched: group 3 ("...") or group 4 ('...').
+        el.attrs[local(a[1])] = decode(a.at(3) ?? a[4]);
       }
     }
   }

@@ -5,10 +5,11 @@ import { DataSource } from 'typeorm';
 import { Role } from '../../auth/role.js';
 import { AuthService } from '../../auth/services/auth.service.js';
 import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
-import type { BatchItemDto, NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
+import { type BatchItemDto, type NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';
 import { draftCapture } from '../entities/capture-draft.js';
 import type { NetworkEntity } from '../entities/network.entity.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
@@ -44,11 +45,11 @@ export class NetworkBatchService {
         `X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the ${slug} network key`,
       );
     }
-    const response: NetworkBatchResponse = { accepted: 0, duplicates: 0, rejected: [], captureIds: [] };
+    const response = Object.assign(new NetworkBatchResponse(), { accepted: 0, duplicates: 0, rejected: [], captureIds: [] });
     for (const item of batch.items) {
       const problem = this.problemWith(network, item);
       if (problem) {
-        response.rejected.push({ externalId: item.externalId, reason: problem });
+        response.rejected.push(RejectedBatchItem.of(item.externalId, problem));
         continue;
       }
       const outcome = await this.ingest(network, item);
@@ -58,7 +59,7 @@ export class NetworkBatchService {
       } else if (outcome.kind === 'duplicate') {
         response.duplicates += 1;
       } else {
-        response.rejected.push(outcome.rejected);
+        response.rejected.push(RejectedBatchItem.of(item.externalId, outcome.reason));
       }
     }
     this.logger.log(
@@ -78,9 +79,9 @@ export class NetworkBatchService {
   private async ingest(
     network: NetworkEntity,
     item: BatchItemDto,
-  ): Promise<{ kind: 'accepted'; captureId: string } | { kind: 'duplicate' } | { kind: 'rejected'; rejected: RejectedBatchItem }> {
+  ): Promise<{ kind: 'accepted'; captureId: string } | { kind: 'duplicate' } | { kind: 'rejected'; reason: string }> {
     const stat = await this.storage.head(item.objectKey);
-    if (!stat) return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `No object at ${item.objectKey}` } };
+    if (!stat) return { kind: 'rejected', reason: `No object at ${item.objectKey}` };
     const owner = await this.auth.ensureWalletAccount(item.contributorWallet, Role.CONTRIBUTOR);
     const capture = draftCapture({
       id: randomUUID(),
@@ -90,19 +91,19 @@ export class NetworkBatchService {
       declaredSizeBytes: item.sizeBytes,
       declaredSha256: item.sha256,
       declaredModality: item.modality ?? null,
-      capturedAt: item.capturedAt ? new Date(item.capturedAt) : null,
+      capturedAt: parseStrictDate(item.capturedAt),
       deviceId: item.deviceId ?? null,
       objectKey: item.objectKey,
       network: network.slug,
       externalId: item.externalId,
     });
     const created = await this.dataSource.transaction(async (manager) => {
-      if (!(await this.captures.insertUnlessExists(capture, manager))) return false;
+      if (!(await this.captures.insertUnlessExists(manager, capture))) return false;
       await this.jobs.send(manager, captureProcessQueue, { captureId: capture.id }, { key: `capture.process:${capture.id}` });
       return true;
     });
     if (created) return { kind: 'accepted', captureId: capture.id };
     if (await this.captures.existsExternal(network.slug, item.externalId)) return { kind: 'duplicate' };
-    return { kind: 'rejected', rejected: { externalId: item.externalId, reason: `${item.objectKey} already belongs to another capture` } };
+    return { kind: 'rejected', reason: `${item.objectKey} already belongs to another capture` };
   }
 }

@@ -3,7 +3,9 @@ import { isSolanaAddress } from '../../auth/wallet-signature.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import type { CreateNetworkDto, UpdateNetworkDto } from '../dto/network.dto.js';
 import { NetworkResponse } from '../dto/network.dto.js';
+import { RESERVED_KEY_PREFIXES } from '../content-keys.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
+import { NetworkEntity } from '../entities/network.entity.js';
 import { NetworkRepository } from '../repositories/network.repository.js';
 
 /** The admin-managed list of networks that may push batches, with the keys that sign them. */
@@ -13,16 +15,25 @@ export class NetworkRegistryService {
 
   async create(dto: CreateNetworkDto): Promise<NetworkResponse> {
     this.assertKey(dto.publicKey);
+    const stagingPrefix = dto.stagingPrefix ?? `staging/${dto.slug}/`;
+    // A network writes its staging area; the keys the marketplace writes (verified objects, uploads) must stay out of it.
+    const reserved = RESERVED_KEY_PREFIXES.find((prefix) => stagingPrefix.startsWith(prefix) || prefix.startsWith(stagingPrefix));
+    if (reserved) {
+      throw new IngestionException(
+        IngestionErrorCode.STAGING_PREFIX_RESERVED,
+        `stagingPrefix may not overlap ${reserved}, where the marketplace keeps its own objects`,
+      );
+    }
     const now = new Date();
-    const network = {
+    const network = Object.assign(new NetworkEntity(), {
       slug: dto.slug,
       name: dto.name,
       publicKey: dto.publicKey,
-      stagingPrefix: dto.stagingPrefix ?? `staging/${dto.slug}/`,
+      stagingPrefix,
       active: true,
       createdAt: now,
       updatedAt: now,
-    };
+    });
     try {
       await this.networks.insert(network);
     } catch (error) {

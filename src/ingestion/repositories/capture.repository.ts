@@ -15,12 +15,12 @@ export class CaptureRepository {
   constructor(@InjectRepository(CaptureEntity) private readonly captures: Repository<CaptureEntity>) {}
 
   // TypeORM's deep-partial type cannot see through a JSON column typed Record<string, unknown>; the rows are complete.
-  async insert(capture: CaptureEntity, manager?: EntityManager): Promise<void> {
-    await (manager?.getRepository(CaptureEntity) ?? this.captures).insert(capture as QueryDeepPartialEntity<CaptureEntity>);
+  async insert(manager: EntityManager, capture: CaptureEntity): Promise<void> {
+    await manager.getRepository(CaptureEntity).insert(capture as QueryDeepPartialEntity<CaptureEntity>);
   }
 
   /** Inserts a capture unless it collides with one already stored (same network + external id, or same object key). */
-  async insertUnlessExists(capture: CaptureEntity, manager: EntityManager): Promise<boolean> {
+  async insertUnlessExists(manager: EntityManager, capture: CaptureEntity): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .insert()
@@ -59,7 +59,7 @@ export class CaptureRepository {
   }
 
   /** uploading -> processing, only from uploading, so two completes cannot both start processing. */
-  async markProcessing(id: string, manager: EntityManager): Promise<boolean> {
+  async markProcessing(manager: EntityManager, id: string): Promise<boolean> {
     const result = await manager
       .createQueryBuilder()
       .update(CaptureEntity)
@@ -69,15 +69,25 @@ export class CaptureRepository {
     return result.affected === 1;
   }
 
-  async markReady(id: string, facts: { sizeBytes: number; sha256: string; probe: ProbeResult }): Promise<void> {
+  /** processing -> ready with what verification found; `contentKey` holds the verified bytes from now on. */
+  async markReady(id: string, facts: { sizeBytes: number; sha256: string; probe: ProbeResult }, contentKey: string): Promise<boolean> {
     const { probe } = facts;
-    await this.captures
+    const counts = probe.counts ?? {};
+    const result = await this.captures
       .createQueryBuilder()
       .update()
       .set({
         status: 'ready',
+        contentKey,
         sizeBytes: facts.sizeBytes,
         sha256: facts.sha256,
+        pointCount: counts.points ?? null,
+        vertexCount: counts.vertices ?? null,
+        messageCount: counts.messages ?? null,
+        rowCount: counts.rows ?? null,
+        epochCount: counts.epochs ?? null,
+        frameCount: counts.frames ?? null,
+        fixCount: counts.fixes ?? null,
         format: probe.format,
         modality: probe.modality,
         timeStart: probe.timeRange ? new Date(probe.timeRange.start) : null,
@@ -87,14 +97,40 @@ export class CaptureRepository {
         maxLon: probe.bbox?.[2] ?? null,
         maxLat: probe.bbox?.[3] ?? null,
         durationSeconds: probe.durationSeconds ?? null,
-        metadata: probe.metadata as QueryDeepPartialEntity<Record<string, unknown>>,
+        // TypeORM's update types cannot see through a JSON column; the value goes as a parameter.
+        metadata: () => 'CAST(:metadata AS jsonb)',
         rejectionCode: null,
         rejectionReason: null,
         processedAt: () => 'now()',
         updatedAt: () => 'now()',
       })
       .where("id = :id AND status = 'processing'", { id })
+      .setParameter('metadata', JSON.stringify(probe.metadata))
       .execute();
+    return result.affected === 1;
+  }
+
+  /** Ready captures whose bytes are not yet at a content-addressed key (from before there were any), oldest first. */
+  findReadyWithoutContentKey(limit: number, after?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
+    const query = this.captures
+      .createQueryBuilder('c')
+      .where("c.status = 'ready' AND c.content_key IS NULL")
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(limit);
+    if (after) query.andWhere('(c.created_at, c.id) > (:createdAt, :id)', after);
+    return query.getMany();
+  }
+
+  /** Records the verified copy of a ready capture; answers false when another instance recorded it first. */
+  async setContentKey(id: string, contentKey: string): Promise<boolean> {
+    const result = await this.captures
+      .createQueryBuilder()
+      .update()
+      .set({ contentKey, updatedAt: () => 'now()' })
+      .where("id = :id AND status = 'ready' AND content_key IS NULL", { id })
+      .execute();
+    return result.affected === 1;
   }
 
   /**

@@ -1,19 +1,24 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
 import { JobsService } from '../../jobs/jobs.service.js';
-import { ObjectStorage } from '../../storage/object-storage.port.js';
-import { verifyStoredObject } from '../capture-verifier.js';
+import type { VerificationOutcome } from '../capture-verifier.js';
 import { type CaptureProcessJob, captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
+import { CaptureVerificationService } from './capture-verification.service.js';
+import { VerifiedObjectsService } from './verified-objects.service.js';
 
-/** The `capture.process` job: verify size and SHA-256, probe the format, then mark the capture ready or rejected. */
+/**
+ * The `capture.process` job: verify size and SHA-256 and probe the format (in a worker thread) on a copy nobody else
+ * can write, then mark the capture ready, its bytes at their content-addressed key, or rejected.
+ */
 @Injectable()
 export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, OnModuleInit {
   private readonly logger = new Logger(CaptureProcessorService.name);
 
   constructor(
     private readonly captures: CaptureRepository,
-    private readonly storage: ObjectStorage,
+    private readonly objects: VerifiedObjectsService,
+    private readonly verification: CaptureVerificationService,
     private readonly jobs: JobsService,
   ) {}
 
@@ -25,17 +30,25 @@ export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, O
     const capture = await this.captures.findById(job.payload.captureId);
     // Done already (a retried job after a crash between the update and the job's completion): nothing to redo.
     if (!capture || capture.status !== 'processing') return;
-    const outcome = await verifyStoredObject(this.storage, capture.objectKey, {
-      sizeBytes: capture.declaredSizeBytes,
-      sha256: capture.declaredSha256,
-    });
-    if (outcome.ok) {
-      await this.captures.markReady(capture.id, outcome);
-      this.logger.log(`capture ${capture.id} ready: ${outcome.probe.format}, ${outcome.sizeBytes} bytes`);
-    } else {
-      await this.captures.markRejected(capture.id, { code: outcome.code, reason: outcome.reason }, outcome);
-      this.logger.log(`capture ${capture.id} rejected: ${outcome.code}`);
+    const candidate = await this.objects.candidateFor(capture);
+    if (!candidate) {
+      await this.reject(capture.id, { ok: false, code: 'missing_object', reason: 'No uploaded bytes were found for this capture' });
+      return;
     }
+    const outcome = await this.verification.verify(candidate, { sizeBytes: capture.declaredSizeBytes, sha256: capture.declaredSha256 });
+    if (!outcome.ok) {
+      await this.objects.discard(candidate);
+      await this.reject(capture.id, outcome);
+      return;
+    }
+    const contentKey = await this.objects.promote(candidate, outcome.sha256, outcome.sizeBytes);
+    await this.captures.markReady(capture.id, outcome, contentKey);
+    this.logger.log(`capture ${capture.id} ready: ${outcome.probe.format}, ${outcome.sizeBytes} bytes at ${contentKey}`);
+  }
+
+  private async reject(id: string, outcome: Extract<VerificationOutcome, { ok: false }>): Promise<void> {
+    await this.captures.markRejected(id, { code: outcome.code, reason: outcome.reason }, outcome);
+    this.logger.log(`capture ${id} rejected: ${outcome.code}`);
   }
 
   /** Out of retries (the store kept failing): the contributor sees why instead of a capture stuck in processing. */

@@ -6,12 +6,14 @@ import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { parseStrictDate } from '../../common/strict-date.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobsService } from '../../jobs/jobs.service.js';
-import { planMultipartUpload } from '../../storage/multipart-plan.js';
+import { planMultipartUpload, plannedPartSize } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
-import { CapturePageResponse, CaptureResponse, type CaptureUploadResponse, type CreatedCaptureResponse } from '../dto/capture.response.js';
+import { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse, UploadPartUrl } from '../dto/capture.response.js';
+import { CaptureCounts } from '../dto/capture-counts.js';
 import type { CaptureSnapshot } from '../dto/capture-snapshot.js';
 import type { ListCapturesQuery } from '../dto/list-captures.query.js';
 import type { CaptureEntity } from '../entities/capture.entity.js';
@@ -30,7 +32,7 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
     status: capture.status,
     filename: capture.filename,
     network: capture.network,
-    objectKey: capture.objectKey,
+    objectKey: capture.contentKey,
     sizeBytes: capture.sizeBytes,
     sha256: capture.sha256,
     format: capture.format,
@@ -39,6 +41,7 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
     timeEnd: capture.timeEnd,
     bbox,
     durationSeconds: capture.durationSeconds,
+    counts: CaptureCounts.from(capture),
     metadata: capture.metadata ?? {},
     deviceId: capture.deviceId,
     devicePublicKey: capture.devicePublicKey,
@@ -82,7 +85,7 @@ export class CaptureService {
       declaredSizeBytes: dto.sizeBytes,
       declaredSha256: dto.sha256,
       declaredModality: dto.modality ?? null,
-      capturedAt: dto.capturedAt ? new Date(dto.capturedAt) : null,
+      capturedAt: parseStrictDate(dto.capturedAt),
       deviceId: dto.deviceId ?? null,
       devicePublicKey: dto.devicePublicKey ?? null,
       deviceSignature: dto.deviceSignature ?? null,
@@ -93,8 +96,8 @@ export class CaptureService {
       partCount: plan.partCount,
     });
     // The upload expiry sweep (UploadExpiryService) rejects it if it is not completed in time.
-    await this.captures.insert(capture);
-    return { ...CaptureResponse.from(capture), upload: await this.uploadUrls(capture) };
+    await this.captures.insert(this.dataSource.manager, capture);
+    return Object.assign(new CreatedCaptureResponse(), CaptureResponse.from(capture), { upload: await this.uploadUrls(capture) });
   }
 
   /** Fresh part URLs for an upload still in progress, so a client can resume after a reload or an expiry. */
@@ -127,7 +130,7 @@ export class CaptureService {
       );
     }
     await this.dataSource.transaction(async (manager) => {
-      if (await this.captures.markProcessing(capture.id, manager)) {
+      if (await this.captures.markProcessing(manager, capture.id)) {
         await this.jobs.send(manager, captureProcessQueue, { captureId: capture.id }, { key: `capture.process:${capture.id}` });
       }
     });
@@ -142,7 +145,7 @@ export class CaptureService {
     const ownerId = user.role === Role.ADMIN && !query.mine ? null : user.id;
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { items, nextCursor } = pageOf(await this.captures.listForOwner(ownerId, query.limit + 1, before), query.limit);
-    return { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor };
+    return Object.assign(new CapturePageResponse(), { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor });
   }
 
   /** Snapshots of the captures with these ids that exist (any status, any owner); the caller decides who may use them. */
@@ -166,18 +169,27 @@ export class CaptureService {
 
   private async uploadUrls(capture: CaptureEntity): Promise<CaptureUploadResponse> {
     const ttl = this.config.PRESIGN_TTL_SECONDS;
+    const plan = { partSizeBytes: capture.partSizeBytes ?? 0, partCount: capture.partCount ?? 0 };
     const parts = await Promise.all(
-      Array.from({ length: capture.partCount ?? 0 }, async (_, index) => ({
-        partNumber: index + 1,
-        url: await this.storage.presignUploadPart(capture.objectKey, capture.uploadId ?? '', index + 1, ttl),
-      })),
+      Array.from({ length: plan.partCount }, async (_, index) =>
+        Object.assign(new UploadPartUrl(), {
+          partNumber: index + 1,
+          url: await this.storage.presignUploadPart(
+            capture.objectKey,
+            capture.uploadId ?? '',
+            index + 1,
+            plannedPartSize(plan, capture.declaredSizeBytes, index + 1),
+            ttl,
+          ),
+        }),
+      ),
     );
-    return {
-      partSizeBytes: capture.partSizeBytes ?? 0,
+    return Object.assign(new CaptureUploadResponse(), {
+      partSizeBytes: plan.partSizeBytes,
       parts,
       completeUrl: `${this.config.publicUrl}/v1/captures/${capture.id}/complete`,
       expiresAt: new Date(Date.now() + ttl * 1000),
-    };
+    });
   }
 
   private async owned(user: AuthUser, id: string): Promise<CaptureEntity> {

@@ -1,0 +1,35 @@
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import type { PoolWorkerData, WorkerReply, WorkerRequest } from '../../src/ingestion/verification/worker-pool.js';
+
+/** A worker for WorkerPool's spec: echoes, fails, dies or asks to be recycled on request; answers with its thread id. */
+export type EchoTask = { kind: 'echo'; value: string; delayMs?: number } | { kind: 'fail' } | { kind: 'die' } | { kind: 'recycle' };
+export interface EchoResult {
+  value: string;
+  threadId: number;
+}
+
+const { data } = workerData as PoolWorkerData<{ prefix: string }>;
+const port = parentPort;
+if (!port) throw new Error('echo.worker runs as a worker thread only');
+
+port.on('message', ({ id, task }: WorkerRequest<EchoTask>) => {
+  const reply = (message: WorkerReply<EchoResult>) => {
+    port.postMessage(message);
+  };
+  switch (task.kind) {
+    case 'echo':
+      setTimeout(() => {
+        reply({ id, ok: true, result: { value: `${data.prefix}${task.value}`, threadId }, recycle: false });
+      }, task.delayMs ?? 0);
+      break;
+    case 'fail':
+      reply({ id, ok: false, error: 'asked to fail', recycle: false });
+      break;
+    case 'die':
+      process.exit(3);
+      break;
+    case 'recycle':
+      reply({ id, ok: true, result: { value: 'recycled', threadId }, recycle: true });
+      break;
+  }
+});
