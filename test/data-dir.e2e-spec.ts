@@ -65,7 +65,9 @@ describe('DATA_DIR is private (e2e)', () => {
         .body as AuthTokenResponse
     ).accessToken;
     const id = await uploadCapture(t, token, nmeaLog(10), { filename: 'drive.nmea' });
-    expect((await settled(t, token, id)).status).toBe('ready');
+    const capture = await settled(t, token, id);
+    expect(capture.status).toBe('ready');
+    const { sha256 } = capture;
 
     const found = modes(dataDir);
     for (const expected of [
@@ -74,7 +76,8 @@ describe('DATA_DIR is private (e2e)', () => {
       'pglite',
       'chain',
       'objects',
-      `objects/captures/${id}/drive.nmea`,
+      // The verified bytes, content-addressed under the local store's root (DATA_DIR/objects).
+      `objects/objects/sha256/${sha256}`,
       'objects/captures/old.bin',
     ]) {
       expect([expected, found.has(expected)]).toEqual([expected, true]);
