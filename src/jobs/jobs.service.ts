@@ -9,7 +9,7 @@ import { type DeclaredQueue, JobRegistry, JobSetupError } from './job-registry.j
 import { poolDatabase, transactionDatabase } from './pg-boss-database.js';
 
 /** pg-boss's schema in the app's database. */
-const JOBS_SCHEMA = 'pgboss';
+export const JOBS_SCHEMA = 'pgboss';
 /**
  * A running job whose worker has not touched it for this long is taken for dead and retried (pg-boss's minimum). With
  * supervision every SUPERVISE_SECONDS, a dead worker's job runs again within about 15 seconds plus its retry delay.

@@ -207,6 +207,8 @@ describe('user text on the pages (browser)', () => {
     await page.goto(`/orders/${orderId}`);
     await page.getByRole('heading', { level: 1, name: `Order for ${TITLE}` }).waitFor();
     const facts = page.getByRole('region', { name: 'Order' });
+    // The heading can come before the facts are filled in: wait for the last of them, then read them all.
+    await facts.locator('dd').filter({ hasText: ORGANISATION }).first().waitFor();
     expect(await facts.locator('dd').allTextContents()).toEqual(expect.arrayContaining([`${TITLE} (version 1)`, ORGANISATION]));
     const certificate = page.getByRole('complementary', { name: 'Licence' });
     await certificate.getByRole('button', { name: 'Verify signature' }).waitFor();

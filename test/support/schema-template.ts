@@ -3,10 +3,12 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { PgBoss } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { runMigrationsLocked } from '../../src/database/run-migrations.js';
+import { JOBS_SCHEMA } from '../../src/jobs/jobs.service.js';
 
 /**
  * The schema every test database starts from, made once instead of once per suite: booting the
@@ -21,6 +23,9 @@ const migrationsDir = join(import.meta.dirname, '..', '..', 'migrations');
 
 function schemaHash(): string {
   const hash = createHash('sha256');
+  // pg-boss's own schema is in the template too, so a new pg-boss version makes a new one.
+  const { version } = JSON.parse(readFileSync(join(migrationsDir, '..', 'node_modules', 'pg-boss', 'package.json'), 'utf8')) as { version: string };
+  hash.update(`pg-boss ${version}\0`);
   for (const name of readdirSync(migrationsDir).sort()) {
     hash
       .update(name)
@@ -32,6 +37,7 @@ function schemaHash(): string {
 }
 
 // Two connections: runMigrationsLocked holds one for its advisory lock while the migrations run on the other.
+// Then pg-boss installs its schema as the app's start-up would (it finds it there and skips that, about a second).
 async function migrate(url: string): Promise<void> {
   const source = await new DataSource(dataSourceOptions(url, 2)).initialize();
   try {
@@ -39,6 +45,9 @@ async function migrate(url: string): Promise<void> {
   } finally {
     await source.destroy();
   }
+  const boss = new PgBoss({ connectionString: url, schema: JOBS_SCHEMA, migrate: true, supervise: false, schedule: false, max: 2 });
+  await boss.start();
+  await boss.stop({ graceful: false, close: true });
 }
 
 /** Runs `fn` on a short-lived client of the server (or database) at `url`. */
