@@ -45,6 +45,10 @@ export interface FakeVersionSpec {
   exclusive: boolean;
   /** The files' SHA-256, hex. */
   files: string[];
+  /** Who shares the net revenue and by what weight (default: the owner alone); the revenue tests name several. */
+  contributors?: { contributorId: string; weight: number }[];
+  /** The owner's curator share of the net, in basis points (default: none). */
+  curatorBps?: number;
 }
 
 /** A fresh SHA-256 (hex) for a file no other version holds. */
@@ -111,13 +115,17 @@ export class FakeCatalog {
 
   splitInputs(datasetId: string, version: number): Promise<VersionSplitInputs | null> {
     const dataset = this.datasets.get(datasetId);
-    if (!dataset || version > dataset.versions.length) return Promise.resolve(null);
+    const spec = dataset?.versions[version - 1];
+    if (!dataset || !spec) return Promise.resolve(null);
+    const weights = spec.contributors ?? [{ contributorId: dataset.ownerId, weight: 1 }];
     return Promise.resolve({
       datasetId,
       version,
       curatorId: dataset.ownerId,
-      splitPolicy: null,
-      contributors: [{ contributorId: dataset.ownerId, files: 1, bytes: 1000, durationSeconds: 0, messages: 0, weight: 1 }],
+      splitPolicy: spec.curatorBps === undefined ? null : { weighting: 'bytes', curatorBps: spec.curatorBps },
+      contributors: weights
+        .map(({ contributorId, weight }) => ({ contributorId, files: 1, bytes: 1000 * weight, durationSeconds: 0, messages: 0, weight }))
+        .sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0)),
     });
   }
 }
@@ -137,9 +145,10 @@ export interface CheckoutServices {
 /**
  * The checkout module and everything it talks to, without HTTP: the real repositories on a fresh database, the
  * embedded ledger, the local object store, Stripe against the fake when given one, and the catalog in memory. No
- * job runs by itself (WORKER_CONCURRENCY=0): a test calls the service a job would call.
+ * job runs by itself (WORKER_CONCURRENCY=0): a test calls the service a job would call. `env` adds configuration
+ * (payout thresholds, for one).
  */
-export async function startCheckoutServices(stripe?: FakeStripe): Promise<CheckoutServices> {
+export async function startCheckoutServices(stripe?: FakeStripe, env: Record<string, string> = {}): Promise<CheckoutServices> {
   const database: DatabaseConnection = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'mkt-checkout-'));
   const stripeEnv = stripe
@@ -152,6 +161,7 @@ export async function startCheckoutServices(stripe?: FakeStripe): Promise<Checko
     PUBLIC_URL: 'http://marketplace.test',
     WORKER_CONCURRENCY: '0',
     ...stripeEnv,
+    ...env,
     DATABASE_URL: database.kind === 'postgres' ? database.url : '',
   });
   const catalog = new FakeCatalog();
