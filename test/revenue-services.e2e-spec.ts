@@ -14,6 +14,7 @@ import { PayoutService, type PayoutRunResult } from '../src/revenue/services/pay
 import { RevenueService } from '../src/revenue/services/revenue.service.js';
 import { SplitViewService } from '../src/revenue/services/split-view.service.js';
 import { type CheckoutServices, newFileHash, orderRequest, startCheckoutServices } from './support/checkout-services.js';
+import { FakeStripe } from './support/fake-stripe.js';
 
 /** 5 USDC and 5 dollars: balances below these wait for the next sale. */
 const USDC_THRESHOLD = 5_000_000n;
@@ -31,6 +32,7 @@ interface Payee {
  * sale and its refund go through checkout itself. The catalog is checkout-services' in-memory one.
  */
 describe('revenue: splits, ledger, refunds and payouts (services on a real database)', () => {
+  const stripe = new FakeStripe();
   let services: CheckoutServices;
   let dataSource: DataSource;
   let admin: AuthUser;
@@ -96,7 +98,7 @@ describe('revenue: splits, ledger, refunds and payouts (services on a real datab
   const paidIn = (run: PayoutRunResult, p: Payee) => run.payouts.filter((o) => o.payeeId === p.user.id);
 
   beforeAll(async () => {
-    services = await startCheckoutServices(undefined, {
+    services = await startCheckoutServices(stripe, {
       PLATFORM_FEE_BPS: '1500',
       PAYOUT_THRESHOLD_USDC_BASE_UNITS: String(USDC_THRESHOLD),
       PAYOUT_THRESHOLD_USD_CENTS: String(USD_THRESHOLD),
@@ -110,6 +112,7 @@ describe('revenue: splits, ledger, refunds and payouts (services on a real datab
   afterAll(() => services.close());
   afterEach(() => {
     jest.restoreAllMocks();
+    stripe.failWith = null;
   });
 
   describe('splits and the ledger', () => {
@@ -366,6 +369,36 @@ describe('revenue: splits, ledger, refunds and payouts (services on a real datab
       expect(await balance('contributor_payable', p.user.id, 'USDC')).toBe(0n);
       expect(await payoutLines(p)).toHaveLength(2);
     });
+  });
+
+  it('keeps a Stripe Connect payout open through an outage; the next run sends one transfer per sale, once', async () => {
+    const user = await services.user(Role.CONTRIBUTOR);
+    const account = `acct_test${randomBytes(6).toString('hex')}`;
+    await services.get(PayoutMethodService).set(user, Object.assign(new PayoutMethodRequest(), { kind: 'stripe', account }));
+    const p = { user, wallet: wallet() };
+    const datasetId = dataset(p, [[p, 1]]);
+    const sales = [await sell(datasetId, 'USD', 1_000n), await sell(datasetId, 'USD', 1_001n)]; // 850 and 851 (150.15 -> 150)
+    const sent = () => stripe.transfers.filter((t) => t.destination === account).map((t) => [t.transfer_group, t.amount]);
+
+    stripe.failWith = 503;
+    expect(paidIn(await payouts().run(), p)).toEqual([expect.objectContaining({ currency: 'USD', amount: 1_701n, status: 'sending' })]);
+    expect(sent()).toEqual([]);
+    expect(await balance('contributor_payable', p.user.id, 'USD')).toBe(1_701n);
+    expect(await payoutLines(p)).toEqual([]);
+
+    stripe.failWith = null;
+    await payouts().run();
+    expect(sent()).toEqual([
+      [sales[0], 850],
+      [sales[1], 851],
+    ]);
+    expect((await payoutRows([p])).map((r) => [r.status, r.amount, r.destination])).toEqual([['paid', '1701', account]]);
+    expect((await payoutLines(p)).map((l) => [l.account, l.currency, l.amount])).toEqual([
+      ['contributor_payable', 'USD', '-1701'],
+      ['payouts', 'USD', '1701'],
+    ]);
+    await payouts().run();
+    expect(sent()).toHaveLength(2);
   });
 
   it('leaves every ledger entry summing to zero in each currency, and each sale entry paying out exactly its gross', async () => {
