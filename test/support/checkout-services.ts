@@ -1,13 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module, type Type } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
-import type { AuthUser } from '../../src/auth/auth-user.js';
+import { Module } from '@nestjs/common';
 import { AuthModule } from '../../src/auth/auth.module.js';
-import { Role } from '../../src/auth/role.js';
 import type { SaleableVersion, VersionFile, VersionSplitInputs } from '../../src/catalog/dto/saleable-version.js';
 import { CatalogModule } from '../../src/catalog/catalog.module.js';
 import { CatalogSalesService } from '../../src/catalog/services/catalog-sales.service.js';
@@ -16,11 +9,6 @@ import { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CheckoutModule } from '../../src/checkout/checkout.module.js';
 import { CreateOrderDto } from '../../src/checkout/dto/create-order.dto.js';
 import type { PaymentMethod } from '../../src/checkout/payment-methods/payment-method.js';
-import type { AppConfig } from '../../src/config/app-config.js';
-import { ConfigModule } from '../../src/config/config.module.js';
-import { loadConfig } from '../../src/config/load-config.js';
-import type { DatabaseConnection } from '../../src/database/database-connection.js';
-import { DatabaseModule } from '../../src/database/database.module.js';
 import { JobsModule } from '../../src/jobs/jobs.module.js';
 import type { LicenceTerms } from '../../src/licensing/licence-terms.js';
 import { OrganisationsModule } from '../../src/organisations/organisations.module.js';
@@ -28,7 +16,7 @@ import { RevenueModule } from '../../src/revenue/revenue.module.js';
 import { StorageModule } from '../../src/storage/storage.module.js';
 import { StripeModule } from '../../src/stripe/stripe.module.js';
 import type { FakeStripe } from './fake-stripe.js';
-import { createTestDatabase } from './test-database.js';
+import { type ModuleServices, startModuleServices } from './module-services.js';
 
 const TERMS: LicenceTerms = {
   permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false },
@@ -45,6 +33,10 @@ export interface FakeVersionSpec {
   exclusive: boolean;
   /** The files' SHA-256, hex. */
   files: string[];
+  /** Who shares the net revenue and by what weight (default: the owner alone); the revenue tests name several. */
+  contributors?: { contributorId: string; weight: number }[];
+  /** The owner's curator share of the net, in basis points (default: none). */
+  curatorBps?: number;
 }
 
 /** A fresh SHA-256 (hex) for a file no other version holds. */
@@ -111,58 +103,44 @@ export class FakeCatalog {
 
   splitInputs(datasetId: string, version: number): Promise<VersionSplitInputs | null> {
     const dataset = this.datasets.get(datasetId);
-    if (!dataset || version > dataset.versions.length) return Promise.resolve(null);
+    const spec = dataset?.versions[version - 1];
+    if (!dataset || !spec) return Promise.resolve(null);
+    const weights = spec.contributors ?? [{ contributorId: dataset.ownerId, weight: 1 }];
     return Promise.resolve({
       datasetId,
       version,
       curatorId: dataset.ownerId,
-      splitPolicy: null,
-      contributors: [{ contributorId: dataset.ownerId, files: 1, bytes: 1000, durationSeconds: 0, messages: 0, weight: 1 }],
+      splitPolicy: spec.curatorBps === undefined ? null : { weighting: 'bytes', curatorBps: spec.curatorBps },
+      contributors: weights
+        .map(({ contributorId, weight }) => ({ contributorId, files: 1, bytes: 1000 * weight, durationSeconds: 0, messages: 0, weight }))
+        .sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0)),
     });
   }
 }
 
-export interface CheckoutServices {
-  moduleRef: TestingModule;
-  config: AppConfig;
+export interface CheckoutServices extends ModuleServices {
   catalog: FakeCatalog;
   ledger: LiteSvmLedger;
-  get: <T>(type: Type<T>) => T;
-  sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
-  /** A user of the role, in the database (orders reference their buyer). */
-  user: (role: Role, email?: string) => Promise<AuthUser>;
-  close: () => Promise<void>;
 }
 
 /**
- * The checkout module and everything it talks to, without HTTP: the real repositories on a fresh database, the
- * embedded ledger, the local object store, Stripe against the fake when given one, and the catalog in memory. No
- * job runs by itself (WORKER_CONCURRENCY=0): a test calls the service a job would call.
+ * The checkout module and everything it talks to, without HTTP (startModuleServices): the real repositories on a
+ * fresh database, the embedded ledger, the local object store, Stripe against the fake when given one, and the
+ * catalog in memory. `env` adds configuration (payout thresholds, for one).
  */
-export async function startCheckoutServices(stripe?: FakeStripe): Promise<CheckoutServices> {
-  const database: DatabaseConnection = await createTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mkt-checkout-'));
-  const stripeEnv = stripe
+export async function startCheckoutServices(stripe?: FakeStripe, env: Record<string, string> = {}): Promise<CheckoutServices> {
+  const stripeEnv: Record<string, string> = stripe
     ? { STRIPE_SECRET_KEY: 'sk_test_marketplace', STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: await stripe.start() }
     : {};
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_URL: 'http://marketplace.test',
-    WORKER_CONCURRENCY: '0',
-    ...stripeEnv,
-    DATABASE_URL: database.kind === 'postgres' ? database.url : '',
-  });
   const catalog = new FakeCatalog();
 
   @Module({ providers: [{ provide: CatalogSalesService, useValue: catalog }], exports: [CatalogSalesService] })
   class FakeCatalogModule {}
 
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule.forRoot(database),
+  const services = await startModuleServices({
+    name: 'checkout',
+    env: { ...stripeEnv, ...env },
+    imports: (config) => [
       StorageModule.forRoot(config),
       AuthModule,
       JobsModule,
@@ -172,35 +150,10 @@ export async function startCheckoutServices(stripe?: FakeStripe): Promise<Checko
       RevenueModule,
       CheckoutModule,
     ],
-  })
-    .overrideModule(CatalogModule)
-    .useModule(FakeCatalogModule)
-    .compile();
-  moduleRef.useLogger(false);
-  await moduleRef.init();
-  const dataSource = moduleRef.get(DataSource);
-  const sql = <T>(query: string, params?: unknown[]) => dataSource.query<T[]>(query, params);
-  return {
-    moduleRef,
-    config,
-    catalog,
-    ledger: moduleRef.get(LiteSvmLedger),
-    get: (type) => moduleRef.get(type),
-    sql,
-    user: async (role, email = `${randomUUID()}@example.com`) => {
-      const [row] = await sql<{ id: string }>(`INSERT INTO users (email, password_hash, role) VALUES ($1, 'not-a-hash', $2) RETURNING id`, [
-        email,
-        role,
-      ]);
-      return { id: row.id, role, email, walletAddress: null, via: 'jwt' };
-    },
-    close: async () => {
-      await moduleRef.close();
-      await database.close();
-      await stripe?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+    overrides: [[CatalogModule, FakeCatalogModule]],
+    onClose: () => stripe?.stop() ?? Promise.resolve(),
+  });
+  return { ...services, catalog, ledger: services.get(LiteSvmLedger) };
 }
 
 /** POST /v1/orders's body, as the validation pipe hands it to OrderService. */
