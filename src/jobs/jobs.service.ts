@@ -7,6 +7,7 @@ import { CarriedOverJobRepository } from './carried-over-job.repository.js';
 import { deadLetterQueueName, type JobHandler, type JobQueue, type QueueSettings, type SendOptions } from './job-queue.js';
 import { type DeclaredQueue, JobRegistry, JobSetupError } from './job-registry.js';
 import { poolDatabase, transactionDatabase } from './pg-boss-database.js';
+import { WakeAfterCommit } from './wake-after-commit.js';
 
 /** pg-boss's schema in the app's database. */
 export const JOBS_SCHEMA = 'pgboss';
@@ -68,12 +69,20 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Jobs');
   private readonly registry = new JobRegistry();
   private boss?: PgBoss;
+  /** This instance's pg-boss workers per queue, woken when a job is sent here (see WakeAfterCommit). */
+  private readonly workers = new Map<string, string>();
+  private readonly wakeAfterCommit: WakeAfterCommit;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly carriedOver: CarriedOverJobRepository,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.wakeAfterCommit = new WakeAfterCommit(dataSource, (queue) => {
+      const id = this.workers.get(queue);
+      if (id !== undefined) this.boss?.notifyWorker(id);
+    });
+  }
 
   declare(queues: readonly JobQueue<object>[]): void {
     this.registry.declare(queues);
@@ -96,11 +105,13 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Sends a job inside the caller's transaction: it exists (and runs) only if that transaction commits. */
   async send<P extends object>(manager: EntityManager, queue: JobQueue<P>, payload: P, options: SendOptions = {}): Promise<void> {
     await this.sendTo(queue, payload, options, transactionDatabase(manager));
+    if (options.delaySeconds === undefined) this.wakeAfterCommit.sent(queue.name, manager);
   }
 
   /** Sends a job that belongs to no transaction (a retry chain, a sweep asked for now). */
   async sendOutsideTransaction<P extends object>(queue: JobQueue<P>, payload: P, options: SendOptions = {}): Promise<void> {
     await this.sendTo(queue, payload, options);
+    if (options.delaySeconds === undefined) this.wakeAfterCommit.sent(queue.name);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -187,13 +198,15 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const polling = { pollingIntervalSeconds: POLL_SECONDS, heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS };
     if (queue.settings.longRunning) {
-      await boss.work<object>(queue.name, { ...polling, localConcurrency: concurrency }, async (jobs) => {
+      const id = await boss.work<object>(queue.name, { ...polling, localConcurrency: concurrency }, async (jobs) => {
         for (const job of jobs) await run(job);
       });
+      // pg-boss answers the first of its `concurrency` workers; waking it is enough to fetch the new job.
+      this.workers.set(queue.name, id);
     } else {
       // One fetch for up to `concurrency` jobs, each settled on its own: a failure retries only its job.
       const batch = { ...polling, batchSize: concurrency, burstWhenBatchFull: concurrency > 1, perJobResults: true } as const;
-      await boss.work<object, JobResult[], typeof batch>(queue.name, batch, (jobs) =>
+      const id = await boss.work<object, JobResult[], typeof batch>(queue.name, batch, (jobs) =>
         Promise.all(
           jobs.map(async (job): Promise<JobResult> => {
             try {
@@ -205,6 +218,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
           }),
         ),
       );
+      this.workers.set(queue.name, id);
     }
     const deadLetterOptions = { localConcurrency: 1, pollingIntervalSeconds: DEAD_LETTER_POLL_SECONDS, includeMetadata: true } as const;
     await boss.work<object, unknown, typeof deadLetterOptions>(deadLetterQueueName(queue.name), deadLetterOptions, async (jobs) => {
