@@ -386,7 +386,7 @@ async function main(): Promise<void> {
     console.log(`\nSearch: bbox (city, 0.2-1.0 degree box) + 90-day time range + modality, newest first, 20 per page:`);
     const base = `http://127.0.0.1:${port}/v1/datasets`;
     const viaHttp: Runner = async (query) =>
-      (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+      (await getJson(`${base}?${new URLSearchParams(query as unknown as Record<string, string>).toString()}`)).items.length;
     // The statement fetches limit + 1 rows to know whether there is a next page; the API shows `limit`.
     const viaSql: Runner = async (query) => {
       const { sql, params } = buildSearchSql(searchFilters(query));
@@ -417,7 +417,7 @@ async function main(): Promise<void> {
       }
       console.log(`\nThe same search behind a bare Node http server (no framework), for scale:`);
       const viaFloor: Runner = async (query) =>
-        (await getJson(`http://127.0.0.1:${floorPort}/?${new URLSearchParams(query as unknown as Record<string, string>)}`)).items.length;
+        (await getJson(`http://127.0.0.1:${floorPort}/?${new URLSearchParams(query as unknown as Record<string, string>).toString()}`)).items.length;
       await compare(items, viaFloor, viaSql, 'bare HTTP');
     } finally {
       floor.kill('SIGTERM');
@@ -448,7 +448,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -10,6 +10,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
+import type { CaptureUploadResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { lasHeader, mb, mib, writeFile } from './bench-files.js';
 
 const sizeBytes = Number(process.argv[2] ?? 1024) * (1 << 20);
@@ -25,13 +27,17 @@ const freePort = () =>
     });
   });
 
-async function json(url: string, init: RequestInit & { token?: string } = {}): Promise<any> {
+/** The parts of a created capture the bench reads (no dates among them, so the DTOs' types hold for the JSON as it is). */
+type CreatedCapture = Pick<CreatedCaptureResponse, 'id'> & { upload: Pick<CaptureUploadResponse, 'partSizeBytes' | 'parts'> };
+
+/** Calls the service; answers the parsed JSON body as `T`, the response DTO (or the part of it) the route answers. */
+async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const res = await fetch(url, {
     ...init,
     headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
   });
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 async function main(): Promise<void> {
@@ -68,16 +74,16 @@ async function main(): Promise<void> {
       if (i > 300) throw new Error('the service did not start');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const { accessToken } = await json(`${base}/v1/auth/register`, {
+    const { accessToken } = await json<Pick<AuthTokenResponse, 'accessToken'>>(`${base}/v1/auth/register`, {
       method: 'POST',
       body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password', role: 'contributor' }),
     });
-    const capture = await json(`${base}/v1/captures`, {
+    const capture = await json<CreatedCapture>(`${base}/v1/captures`, {
       method: 'POST',
       token: accessToken,
       body: JSON.stringify({ filename: 'upload.las', sizeBytes, sha256 }),
     });
-    const { partSizeBytes, parts } = capture.upload as { partSizeBytes: number; parts: { partNumber: number; url: string }[] };
+    const { partSizeBytes, parts } = capture.upload;
     const started = performance.now();
     const done: { partNumber: number; etag: string }[] = [];
     for (const part of parts) {

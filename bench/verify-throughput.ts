@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const bestVerify = Math.min(...rounds.map((round) => round.verify));
 
   console.log(
-    `file: ${mib(sizeBytes).toFixed(0)} MiB LAS (${describe.format}, ${String(describe.metadata.pointCount ?? '?')} points), ${ROUNDS} alternating rounds`,
+    `file: ${mib(sizeBytes).toFixed(0)} MiB LAS (${describe.format}, ${describe.counts?.points ?? '?'} points), ${ROUNDS} alternating rounds`,
   );
   console.log(`openssl dgst -sha256:        best ${bestOpenssl.toFixed(3)} s  ${rate(bestOpenssl).toFixed(0)} MB/s`);
   console.log(`verify (hash+sniff+probe):   best ${bestVerify.toFixed(3)} s  ${rate(bestVerify).toFixed(0)} MB/s`);
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   console.log(`node read+sha256 loop:       best ${bestBare.toFixed(3)} s  ${rate(bestBare).toFixed(0)} MB/s (Node's floor here)`);
   console.log(`ratio of bests: ${((bestOpenssl / bestVerify) * 100).toFixed(1)}% of openssl (target >= 90%)`);
   console.log(
-    `ratio per round: median ${(ratios[Math.floor(ratios.length / 2)] * 100).toFixed(1)}%, min ${(ratios[0] * 100).toFixed(1)}%, max ${(ratios.at(-1)! * 100).toFixed(1)}%`,
+    `ratio per round: median ${(ratios[Math.floor(ratios.length / 2)] * 100).toFixed(1)}%, min ${(ratios[0] * 100).toFixed(1)}%, max ${(ratios[ratios.length - 1] * 100).toFixed(1)}%`,
   );
   console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 }

@@ -77,7 +77,7 @@ function options() {
     if (!values.api || !values.dataset || !values.version || positionals.length === 0 || !/^[1-9][0-9]{0,15}$/.test(values.version)) {
       throw new Error('--api, --dataset, a positive --version and at least one file are required');
     }
-    return { ...values, version: Number(values.version), files: positionals };
+    return { api: values.api, dataset: values.dataset, rpc: values.rpc, version: Number(values.version), files: positionals };
   } catch (error) {
     console.error(`${messageOf(error)}\n${USAGE}`);
     process.exit(1);
@@ -227,14 +227,11 @@ async function main() {
       continue;
     }
     const entry = (manifest.files ?? []).find((candidate) => candidate.sha256 === local.sha256 && candidate.sizeBytes === local.size);
-    if (
-      !report(
-        Boolean(entry),
-        `${file}: sha256 ${local.sha256}, ${local.size} bytes ${entry ? `= manifest entry "${entry.path}"` : 'match no manifest entry'}`,
-      )
-    ) {
+    if (!entry) {
+      report(false, `${file}: sha256 ${local.sha256}, ${local.size} bytes match no manifest entry`);
       continue;
     }
+    report(true, `${file}: sha256 ${local.sha256}, ${local.size} bytes = manifest entry "${entry.path}"`);
     try {
       const proof = /** @type {ProofAnswer} */ (await getJson(`${versionUrl}/proof?path=${encodeURIComponent(entry.path)}`));
       if (!Array.isArray(proof.proof)) throw new Error('the proof response has no proof array');

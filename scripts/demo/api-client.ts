@@ -21,10 +21,17 @@ export interface CallOptions {
   expect?: number;
 }
 
+/**
+ * A response DTO of the service (src/<module>/dto/*.response.ts) as it arrives: parsed JSON, so its dates are ISO
+ * strings. Call with the DTO the route answers, e.g. `api.get<Json<OrderResponse>>(...)`.
+ */
+export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
-  async call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+  /** Answers the parsed JSON body as `T`, which the caller names (nothing checks it); `unknown` when not named. */
+  async call<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<T> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
@@ -39,11 +46,11 @@ export class ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  get<T = any>(path: string, token?: string): Promise<T> {
+  get<T = unknown>(path: string, token?: string): Promise<T> {
     return this.call<T>('GET', path, { token });
   }
 
-  post<T = any>(path: string, body: unknown, token?: string): Promise<T> {
+  post<T = unknown>(path: string, body: unknown, token?: string): Promise<T> {
     return this.call<T>('POST', path, { body, token });
   }
 

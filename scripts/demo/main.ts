@@ -44,12 +44,12 @@ async function main(): Promise<number> {
   });
   const stripe = new FakeStripe('whsec_demo_webhook_secret');
   let service: ChildProcess | undefined;
-  let stripeStarted = false;
+  // Set once the Stripe stand-in listens: from then on it must be stopped.
+  let stripeUrl: string | undefined;
   let code = 0;
   try {
     const api = await steps.run('start the service (node dist/src/main.js) with a local Stripe stand-in', async (say) => {
-      const stripeUrl = await stripe.start();
-      stripeStarted = true;
+      stripeUrl = await stripe.start();
       const port = await freePort();
       const api = `http://127.0.0.1:${port}`;
       // Only what the demo sets: nothing from the caller's environment may point the service elsewhere (DATABASE_URL, S3, a cluster).
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     }
   } finally {
     if (service) await stopService(service);
-    if (stripeStarted) await stripe.stop();
+    if (stripeUrl !== undefined) await stripe.stop();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
     else console.log(`data kept in ${dataDir}`);
   }

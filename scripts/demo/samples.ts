@@ -14,9 +14,15 @@ export interface DemoFile {
 export function repoRoot(): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'depai-data-marketplace') return dir;
+    if (existsSync(manifest) && packageName(manifest) === 'depai-data-marketplace') return dir;
     if (dirname(dir) === dir) throw new Error('cannot find the project root above scripts/demo');
   }
+}
+
+/** The `name` of a package.json, whatever it holds. */
+function packageName(manifest: string): unknown {
+  const parsed: unknown = JSON.parse(readFileSync(manifest, 'utf8'));
+  return typeof parsed === 'object' && parsed !== null && 'name' in parsed ? parsed.name : undefined;
 }
 
 interface Candidate {

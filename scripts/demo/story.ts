@@ -11,9 +11,25 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { getBase58Encoder } from '@solana/kit';
+import type { AuthTokenResponse } from '../../src/auth/dto/user.response.js';
+import type { WalletChallengeResponse } from '../../src/auth/dto/wallet.dto.js';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import type { ManifestResponse } from '../../src/catalog/dto/manifest.response.js';
+import type { ProvenanceResponse } from '../../src/catalog/dto/provenance.response.js';
+import type { ReviewQueueItem } from '../../src/catalog/dto/review.response.js';
+import type { ChainMemoResponse } from '../../src/chain/dto/chain-memo.dto.js';
+import type { DevPaymentResponse } from '../../src/chain/dto/dev-payment.dto.js';
+import type { CertificateResponse, DownloadsResponse, PlatformKeysResponse } from '../../src/checkout/dto/fulfilment.response.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
+import type { LicenceCertificate } from '../../src/checkout/licence-certificate.js';
+import type { CaptureResponse, CreatedCaptureResponse } from '../../src/ingestion/dto/capture.response.js';
+import type { NetworkBatchResponse } from '../../src/ingestion/dto/network.dto.js';
+import type { LicenceTemplateResponse } from '../../src/licensing/dto/licence.dto.js';
+import type { PayoutRunResponse } from '../../src/revenue/dto/payout-run.response.js';
+import type { EarningResponse, SplitResponse } from '../../src/revenue/dto/split.response.js';
 import type { FakeStripe } from '../../test/support/fake-stripe.js';
 import { testWallet } from '../../test/support/wallet.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type Json } from './api-client.js';
 import { type DemoFile, networkFiles, repoRoot, uploadFiles } from './samples.js';
 import type { Steps } from './steps.js';
 
@@ -46,6 +62,12 @@ const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes
 export const money = (amount: string, currency: string) =>
   currency === 'USDC' ? `${(Number(amount) / 1e6).toFixed(6)} USDC` : `$${(Number(amount) / 100).toFixed(2)}`;
 
+/** `value`, or an error saying which part of an answer was missing. */
+function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`the answer has no ${what}`);
+  return value;
+}
+
 export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSummary> {
   const root = repoRoot();
   const api = new ApiClient(target.api);
@@ -53,21 +75,27 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
   const network = testWallet(); // the network's batch-signing key
 
   const tokens = await steps.run('sign in: an admin, a contributor by email, a contributor by Solana wallet, two buyers', async (say) => {
-    const admin = (await api.call('POST', '/v1/auth/login', { body: target.admin, expect: 200 })).accessToken as string;
+    const admin = (await api.call<Json<AuthTokenResponse>>('POST', '/v1/auth/login', { body: target.admin, expect: 200 })).accessToken;
     say(`admin ${target.admin.email} logged in`);
     const register = async (email: string, role: 'buyer' | 'contributor') => {
-      const session = await api.call('POST', '/v1/auth/register', { body: { email, password: PASSWORD, role }, expect: 201 });
+      const session = await api.call<Json<AuthTokenResponse>>('POST', '/v1/auth/register', {
+        body: { email, password: PASSWORD, role },
+        expect: 201,
+      });
       say(`${role} ${email} registered (user ${session.user.id})`);
-      return { token: session.accessToken as string, id: session.user.id as string };
+      return { token: session.accessToken, id: session.user.id };
     };
     const ana = await register('ana@demo.example', 'contributor');
-    const challenge = await api.call('POST', '/v1/auth/wallet/challenge', { body: { address: contributor.address }, expect: 200 });
-    const signedIn = await api.call('POST', '/v1/auth/wallet/verify', {
+    const challenge = await api.call<Json<WalletChallengeResponse>>('POST', '/v1/auth/wallet/challenge', {
+      body: { address: contributor.address },
+      expect: 200,
+    });
+    const signedIn = await api.call<Json<AuthTokenResponse>>('POST', '/v1/auth/wallet/verify', {
       body: { address: contributor.address, message: challenge.message, signature: contributor.sign(challenge.message), role: 'contributor' },
       expect: 200,
     });
     say(`contributor signed in with wallet ${contributor.address}: signed the challenge with its Ed25519 key (user ${signedIn.user.id})`);
-    const bo = { token: signedIn.accessToken as string, id: signedIn.user.id as string };
+    const bo = { token: signedIn.accessToken, id: signedIn.user.id };
     const buyerA = await register('buyer-usdc@demo.example', 'buyer');
     const buyerB = await register('buyer-card@demo.example', 'buyer');
     return { admin, ana, bo, buyerA, buyerB };
@@ -106,17 +134,17 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     });
     const body = JSON.stringify({ batchId: 'demo-batch-1', items });
     const headers = { 'content-type': 'application/json', 'x-network-signature': network.sign(body) };
-    const answer = await api.call('POST', '/v1/networks/dimo/batches', { rawBody: body, headers, expect: 200 });
+    const answer = await api.call<Json<NetworkBatchResponse>>('POST', '/v1/networks/dimo/batches', { rawBody: body, headers, expect: 200 });
     if (answer.accepted !== items.length) throw new Error(`the batch was not fully accepted: ${JSON.stringify(answer)}`);
     say(`batch signed over its exact bytes: accepted ${answer.accepted}, duplicates ${answer.duplicates}, rejected ${answer.rejected.length}`);
-    for (const id of answer.captureIds as string[]) say(describeCapture(await processed(api, tokens.bo.token, id)));
-    return answer.captureIds as string[];
+    for (const id of answer.captureIds) say(describeCapture(await processed(api, tokens.bo.token, id)));
+    return answer.captureIds;
   });
 
   const dataset = await steps.run('an admin curates a dataset of both contributors’ captures, with declarations, and submits it', async (say) => {
-    const licences = await api.get<{ id: string; slug: string; name: string }[]>('/v1/licences');
+    const licences = await api.get<Json<LicenceTemplateResponse>[]>('/v1/licences');
     const licence = licences.find((l) => l.slug === 'commercial-ai-training') ?? licences[0];
-    const draft = await api.call('POST', '/v1/datasets', {
+    const draft = await api.call<Json<DatasetResponse>>('POST', '/v1/datasets', {
       token: tokens.admin,
       expect: 201,
       body: {
@@ -142,80 +170,82 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
       `draft ${draft.id}: ${uploaded.length + batch.length} captures, licence "${licence.name}", $${(PRICE_USD_CENTS / 100).toFixed(2)}, split 60/40 between the contributors`,
     );
     await api.call('POST', `/v1/datasets/${draft.id}/submit`, { token: tokens.admin, expect: 200 });
-    type QueueItem = { dataset: { id: string }; captureCount: number; captures: { ownerId: string; network: string | null }[] };
-    const queue = await api.get<QueueItem[] | { items: QueueItem[] }>('/v1/admin/reviews', tokens.admin);
-    const queued = (Array.isArray(queue) ? queue : queue.items).find((entry) => entry.dataset.id === draft.id);
+    const queue = await api.get<Json<ReviewQueueItem>[]>('/v1/admin/reviews', tokens.admin);
+    const queued = queue.find((entry) => entry.dataset.id === draft.id);
     if (!queued) throw new Error(`dataset ${draft.id} is not in the review queue`);
     const owners = new Set(queued.captures.map((c) => c.ownerId)).size;
     const networked = queued.captures.filter((c) => c.network).length;
     say(
       `submitted: declarations complete; in the review queue with ${queued.captureCount} captures from ${owners} contributors (${networked} via a network)`,
     );
-    return draft.id as string;
+    return draft.id;
   });
 
   const published = await steps.run('the admin approves: version 1 is frozen, published and its Merkle root anchored on-chain', async (say) => {
-    const approved = await api.call('POST', `/v1/admin/datasets/${dataset}/approve`, {
+    const approved = await api.call<Json<DatasetResponse>>('POST', `/v1/admin/datasets/${dataset}/approve`, {
       token: tokens.admin,
       body: { note: 'declarations and licence checked' },
       expect: 200,
     });
-    const version = approved.latestVersion as number;
-    const manifest = await api.get(`/v1/datasets/${dataset}/versions/${version}/manifest`);
+    const version = present(approved.latestVersion, 'latest version after approval');
+    const manifest = await api.get<Json<ManifestResponse>>(`/v1/datasets/${dataset}/versions/${version}/manifest`);
     say(`version ${version}: ${manifest.files.length} files, Merkle root ${manifest.merkleRoot}`);
     const provenance = await api.until(
       'the anchor of version 1',
-      () => api.get(`/v1/datasets/${dataset}/provenance`),
-      (p) => p.versions.some((v: { version: number; anchor: { signature: string | null } | null }) => v.version === version && v.anchor?.signature),
+      () => api.get<Json<ProvenanceResponse>>(`/v1/datasets/${dataset}/provenance`),
+      (p) => p.versions.some((v) => v.version === version && v.anchor?.signature),
     );
-    const anchor = provenance.versions.find((v: { version: number }) => v.version === version).anchor;
-    const memo = (await api.get(`/v1/chain/memos/${anchor.signature}`)).memo as string;
+    const anchor = present(provenance.versions.find((v) => v.version === version)?.anchor, `anchor of version ${version}`);
+    const anchorSignature = present(anchor.signature, 'anchor signature');
+    const memo = (await api.get<Json<ChainMemoResponse>>(`/v1/chain/memos/${anchorSignature}`)).memo;
     if (memo !== `mkt:v1:anchor:${dataset}:${version}:${manifest.merkleRoot}`)
       throw new Error(`the anchor memo ${memo} does not record the root ${manifest.merkleRoot}`);
     if (!provenance.custody.verification.ok) throw new Error(`the custody log does not verify: ${JSON.stringify(provenance.custody.verification)}`);
-    say(`anchored in ${anchor.signature} (${anchor.cluster}, slot ${anchor.slot}); memo read back from the ledger: ${memo}`);
+    say(`anchored in ${anchorSignature} (${anchor.cluster ?? '?'}, slot ${anchor.slot ?? '?'}); memo read back from the ledger: ${memo}`);
     say(`custody log: ${provenance.custody.verification.entries} hash-chained entries, verified`);
     return {
       version,
-      merkleRoot: manifest.merkleRoot as string,
-      anchorSignature: anchor.signature as string,
-      files: manifest.files as { path: string; sha256: string }[],
+      merkleRoot: manifest.merkleRoot,
+      anchorSignature,
+      files: manifest.files,
     };
   });
 
   const usdc = await steps.run('buyer A pays in USDC with Solana Pay on the local ledger', async (say) => {
-    const order = await api.call('POST', '/v1/orders', {
+    const order = await api.call<Json<OrderResponse>>('POST', '/v1/orders', {
       token: tokens.buyerA.token,
       body: { datasetId: dataset, paymentMethod: 'solana' },
       expect: 201,
     });
-    say(`order ${order.id}: ${order.amount.minor / 1e6} USDC to ${order.solanaPay.recipient}`);
-    say(`Solana Pay URL ${order.solanaPay.url}`);
-    const { signature } = await api.call('POST', '/v1/dev/solana/pay', { body: { url: order.solanaPay.url }, expect: 200 });
+    const solanaPay = present(order.solanaPay, 'Solana Pay request for a USDC order');
+    say(`order ${order.id}: ${order.amount.minor / 1e6} USDC to ${solanaPay.recipient}`);
+    say(`Solana Pay URL ${solanaPay.url}`);
+    const { signature } = await api.call<Json<DevPaymentResponse>>('POST', '/v1/dev/solana/pay', { body: { url: solanaPay.url }, expect: 200 });
     say(`paid from the embedded demo wallet: transaction ${signature}`);
     await api.call('POST', `/v1/orders/${order.id}/confirm-solana`, { token: tokens.buyerA.token, body: { signature }, expect: 200 });
     const paid = await api.until(
       'the USDC order paid',
-      () => api.get(`/v1/orders/${order.id}`, tokens.buyerA.token),
+      () => api.get<Json<OrderResponse>>(`/v1/orders/${order.id}`, tokens.buyerA.token),
       (o) => o.status === 'paid' || o.status === 'fulfilled',
     );
     say(`confirmed: recipient, amount, mint, reference and memo validated; order ${paid.status}`);
     return {
-      id: order.id as string,
-      paymentSignature: signature as string,
-      recipient: order.solanaPay.recipient as string,
-      mint: order.solanaPay.splToken as string,
+      id: order.id,
+      paymentSignature: signature,
+      recipient: solanaPay.recipient,
+      mint: solanaPay.splToken,
     };
   });
 
   const card = await steps.run('buyer B pays by card: Stripe Checkout, then Stripe’s signed webhook', async (say) => {
-    const order = await api.call('POST', '/v1/orders', {
+    const order = await api.call<Json<OrderResponse>>('POST', '/v1/orders', {
       token: tokens.buyerB.token,
       body: { datasetId: dataset, paymentMethod: 'card' },
       expect: 201,
     });
-    say(`order ${order.id}: $${(order.amount.minor / 100).toFixed(2)}, Checkout Session ${order.stripe.sessionId} (${order.stripe.checkoutUrl})`);
-    const { payload } = target.stripe.event('checkout.session.completed', target.stripe.sessionObject(order.stripe.sessionId));
+    const checkout = present(order.stripe, 'Stripe Checkout Session for a card order');
+    say(`order ${order.id}: $${(order.amount.minor / 100).toFixed(2)}, Checkout Session ${checkout.sessionId} (${checkout.checkoutUrl})`);
+    const { payload } = target.stripe.event('checkout.session.completed', target.stripe.sessionObject(checkout.sessionId));
     const signature = target.stripe.sign(payload); // stripe.webhooks.generateTestHeaderString, the real stripe library
     const answer = await api.call('POST', '/v1/webhooks/stripe', {
       rawBody: payload,
@@ -225,23 +255,20 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     say(`webhook checkout.session.completed delivered with Stripe-Signature ${signature.slice(0, 24)}...: ${JSON.stringify(answer)}`);
     const paid = await api.until(
       'the card order paid',
-      () => api.get(`/v1/orders/${order.id}`, tokens.buyerB.token),
+      () => api.get<Json<OrderResponse>>(`/v1/orders/${order.id}`, tokens.buyerB.token),
       (o) => o.status === 'paid' || o.status === 'fulfilled',
     );
     say(`order ${paid.status}`);
-    return { id: order.id as string, checkoutSession: order.stripe.sessionId as string };
+    return { id: order.id, checkoutSession: checkout.sessionId };
   });
 
   await steps.run('both buyers download every file and check it; the licence certificates verify offline', async (say) => {
-    const keys = await api.get('/v1/platform/keys');
+    const keys = await api.get<Json<PlatformKeysResponse>>('/v1/platform/keys');
     for (const [label, token, orderId] of [
       ['buyer A', tokens.buyerA.token, usdc.id],
       ['buyer B', tokens.buyerB.token, card.id],
     ] as const) {
-      const { files } = await api.get<{ files: { path: string; sha256: string; sizeBytes: number; url: string }[] }>(
-        `/v1/orders/${orderId}/downloads`,
-        token,
-      );
+      const { files } = await api.get<Json<DownloadsResponse>>(`/v1/orders/${orderId}/downloads`, token);
       const saved: string[] = [];
       for (const file of files) {
         const response = await fetch(file.url);
@@ -257,10 +284,11 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
         saved.push(path);
       }
       say(`${label}: ${files.length} files downloaded, sizes and SHA-256 match the manifest`);
-      const certificate = await api.get(`/v1/orders/${orderId}/certificate`, token);
+      const certificate = await api.get<Json<CertificateResponse>>(`/v1/orders/${orderId}/certificate`, token);
       if (certificate.publicKey !== keys.publicKey || !verifyCertificate(certificate))
         throw new Error(`${label}: the licence certificate does not verify`);
-      const claims = JSON.parse(certificate.payload);
+      // The payload's signature verified just above: these are the platform's own claims, in its certificate format.
+      const claims = JSON.parse(certificate.payload) as LicenceCertificate;
       if (claims.orderId !== orderId || claims.dataset.id !== dataset || claims.dataset.merkleRoot !== published.merkleRoot) {
         throw new Error(`${label}: the certificate names another order or dataset: ${certificate.payload}`);
       }
@@ -287,26 +315,22 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     ] as const) {
       const split = await api.until(
         `the split of ${label}`,
-        () => api.get(`/v1/orders/${orderId}/split`, tokens.admin),
+        () => api.get<Json<SplitResponse>>(`/v1/orders/${orderId}/split`, tokens.admin),
         (s) => !!s.txSignature,
       );
-      const memo = (await api.get(`/v1/chain/memos/${split.txSignature}`)).memo as string;
+      const txSignature = present(split.txSignature, `transaction of the split of ${label}`);
+      const memo = (await api.get<Json<ChainMemoResponse>>(`/v1/chain/memos/${txSignature}`)).memo;
       if (memo !== `mkt:v1:split:${split.id}:${split.merkleRoot}`) throw new Error(`the split memo ${memo} does not record split ${split.id}`);
-      const rows = split.rows
-        .map((r: { role: string; payee: string; amount: string }) => `${r.role} ${r.payee.slice(0, 12)}… ${money(r.amount, split.currency)}`)
-        .join(', ');
+      const rows = split.rows.map((r) => `${r.role} ${r.payee.slice(0, 12)}… ${money(r.amount, split.currency)}`).join(', ');
       say(`${label}: gross ${money(split.gross, split.currency)} -> ${rows}`);
-      say(`${label}: root ${split.merkleRoot} recorded in ${split.txSignature}`);
-      recorded[orderId] = split.txSignature;
+      say(`${label}: root ${split.merkleRoot} recorded in ${txSignature}`);
+      recorded[orderId] = txSignature;
     }
     return recorded;
   });
 
   const verifiedShares = await steps.run('the wallet contributor verifies their share against the memo read back from the chain', async (say) => {
-    const earnings = await api.get<{ splitId: string; amount: string; currency: string; leaf: string; proof: string[]; txSignature: string }[]>(
-      '/v1/me/earnings',
-      tokens.bo.token,
-    );
+    const earnings = await api.get<Json<EarningResponse>[]>('/v1/me/earnings', tokens.bo.token);
     if (earnings.length !== 2) throw new Error(`expected 2 earnings, got ${earnings.length}`);
     const verified: DemoSummary['verifiedShares'] = [];
     for (const earning of earnings) {
@@ -315,7 +339,7 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
       const { stdout } = await promisify(execFile)(process.execPath, [
         join(root, 'scripts/verify-split.mjs'),
         `--api=${target.api}`,
-        `--signature=${earning.txSignature}`,
+        `--signature=${present(earning.txSignature, `transaction of split ${earning.splitId}`)}`,
         `--leaf=${earning.leaf}`,
         `--proof=${earning.proof.join(',')}`,
       ]);
@@ -329,26 +353,26 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
   const payouts = await steps.run('a payout run pays the contributors’ balances in USDC', async (say) => {
     // Card earnings are paid as USDC at par, but card money settles at Stripe in USD: the operator funds the treasury
     // with the card sale's contributor shares first. On the embedded ledger the demo wallet stands in for that transfer.
-    const cardSplit = await api.get(`/v1/orders/${card.id}/split`, tokens.admin);
-    const cardShares = cardSplit.rows
-      .filter((r: { role: string }) => r.role !== 'platform')
-      .reduce((sum: number, r: { amount: string }) => sum + Number(r.amount), 0);
+    const cardSplit = await api.get<Json<SplitResponse>>(`/v1/orders/${card.id}/split`, tokens.admin);
+    const cardShares = cardSplit.rows.filter((r) => r.role !== 'platform').reduce((sum, r) => sum + Number(r.amount), 0);
     const topUp = `solana:${usdc.recipient}?amount=${(cardShares / 100).toFixed(2)}&spl-token=${usdc.mint}&memo=treasury-topup%3Acard-sales`;
-    const funded = await api.call('POST', '/v1/dev/solana/pay', { body: { url: topUp }, expect: 200 });
+    const funded = await api.call<Json<DevPaymentResponse>>('POST', '/v1/dev/solana/pay', { body: { url: topUp }, expect: 200 });
     say(`treasury funded with ${(cardShares / 100).toFixed(2)} USDC for the card sale’s contributor shares (transaction ${funded.signature})`);
     const anaWallet = testWallet().address;
     await api.call('PUT', '/v1/me/payout-method', { token: tokens.ana.token, body: { kind: 'usdc', wallet: anaWallet }, expect: 200 });
     say(`ana chose USDC payouts to ${anaWallet}; the wallet contributor is paid to their sign-in wallet`);
-    const run = await api.call('POST', '/v1/admin/payouts/run', { token: tokens.admin, expect: 200 });
+    const run = await api.call<Json<PayoutRunResponse>>('POST', '/v1/admin/payouts/run', { token: tokens.admin, expect: 200 });
     const names: Record<string, string> = { [tokens.ana.id]: 'ana', [tokens.bo.id]: 'wallet contributor' };
     say('one payout per contributor and payable: the USDC sale’s earnings, and the card sale’s (USD, paid as USDC at par)');
     for (const p of run.payouts) {
       const outcome = `${p.status}${p.txSignature ? ` in ${p.txSignature}` : ''}${p.reason ? ` (${p.reason})` : ''}`;
-      say(`${names[p.payee] ?? p.payee}: ${money(p.amount, p.currency)} -> ${p.destination}, ${outcome}`);
+      say(`${names[p.payee] ?? p.payee}: ${money(p.amount, p.currency)} -> ${p.destination ?? 'no destination'}, ${outcome}`);
     }
     // Payouts are sent by a job, and booked when their transaction is confirmed: then every earning shows paid out.
-    for (const signature of new Set<string>(run.payouts.map((p: { txSignature: string | null }) => p.txSignature).filter(Boolean))) {
-      say(`transaction ${signature.slice(0, 16)}… on the ledger, memo ${(await api.get(`/v1/chain/memos/${signature}`)).memo}`);
+    for (const signature of new Set(run.payouts.map((p) => p.txSignature).filter((s) => s !== null))) {
+      say(
+        `transaction ${signature.slice(0, 16)}… on the ledger, memo ${(await api.get<Json<ChainMemoResponse>>(`/v1/chain/memos/${signature}`)).memo}`,
+      );
     }
     for (const [name, token] of [
       ['ana', tokens.ana.token],
@@ -356,12 +380,12 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     ] as const) {
       const earnings = await api.until(
         `${name}'s payouts confirmed`,
-        () => api.get<{ paidOut: boolean }[]>('/v1/me/earnings', token),
+        () => api.get<Json<EarningResponse>[]>('/v1/me/earnings', token),
         (list) => list.every((e) => e.paidOut),
       );
       say(`${name}: all ${earnings.length} earnings paid out (transfers confirmed on the ledger)`);
     }
-    return run.payouts as DemoSummary['payouts'];
+    return run.payouts;
   });
 
   return {
@@ -378,12 +402,12 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
 }
 
 async function uploadCapture(api: ApiClient, token: string, file: DemoFile): Promise<string> {
-  const created = await api.call('POST', '/v1/captures', {
+  const created = await api.call<Json<CreatedCaptureResponse>>('POST', '/v1/captures', {
     token,
     body: { filename: file.filename, sizeBytes: file.bytes.length, sha256: sha256(file.bytes), modality: file.modality },
     expect: 201,
   });
-  const { partSizeBytes, parts } = created.upload as { partSizeBytes: number; parts: { partNumber: number; url: string }[] };
+  const { partSizeBytes, parts } = created.upload;
   const done: { partNumber: number; etag: string }[] = [];
   for (const part of parts) {
     const body = file.bytes.subarray((part.partNumber - 1) * partSizeBytes, part.partNumber * partSizeBytes);
@@ -393,28 +417,29 @@ async function uploadCapture(api: ApiClient, token: string, file: DemoFile): Pro
     done.push({ partNumber: part.partNumber, etag });
   }
   await api.call('POST', `/v1/captures/${created.id}/complete`, { token, body: { parts: done }, expect: 200 });
-  return created.id as string;
+  return created.id;
 }
 
-async function processed(api: ApiClient, token: string, id: string): Promise<Record<string, any>> {
+async function processed(api: ApiClient, token: string, id: string): Promise<Json<CaptureResponse>> {
   const capture = await api.until(
     `capture ${id} processed`,
-    () => api.get(`/v1/captures/${id}`, token),
+    () => api.get<Json<CaptureResponse>>(`/v1/captures/${id}`, token),
     (c) => c.status === 'ready' || c.status === 'rejected',
   );
   if (capture.status !== 'ready') throw new Error(`capture ${id} was rejected: ${JSON.stringify(capture.rejection)}`);
   return capture;
 }
 
-function describeCapture(c: Record<string, any>): string {
-  const facts = [`${c.format}/${c.modality}`];
-  if (c.durationSeconds) facts.push(`${Number(c.durationSeconds).toFixed(1)} s`);
-  if (typeof c.metadata?.points === 'number') facts.push(`${c.metadata.points.toLocaleString('en')} points`);
-  if (typeof c.metadata?.messageCount === 'number') facts.push(`${c.metadata.messageCount.toLocaleString('en')} messages`);
-  if (c.bbox) facts.push(`bbox ${c.bbox.map((n: number) => n.toFixed(3)).join(',')}`);
-  if (c.timeRange?.start) facts.push(`from ${c.timeRange.start}`);
-  if (c.network) facts.push(`network ${c.network} ${c.externalId}`);
-  return `${c.filename ?? c.id}: ready, ${facts.join(', ')}`;
+function describeCapture(c: Json<CaptureResponse>): string {
+  const facts = [`${c.format ?? '?'}/${c.modality ?? '?'}`];
+  if (c.durationSeconds) facts.push(`${c.durationSeconds.toFixed(1)} s`);
+  const { points, messageCount } = c.metadata ?? {};
+  if (typeof points === 'number') facts.push(`${points.toLocaleString('en')} points`);
+  if (typeof messageCount === 'number') facts.push(`${messageCount.toLocaleString('en')} messages`);
+  if (c.bbox) facts.push(`bbox ${c.bbox.map((n) => n.toFixed(3)).join(',')}`);
+  if (c.timeRange) facts.push(`from ${c.timeRange.start}`);
+  if (c.network) facts.push(`network ${c.network} ${c.externalId ?? '?'}`);
+  return `${c.filename}: ready, ${facts.join(', ')}`;
 }
 
 /** The licence certificate checked as a buyer would, offline (README "Checking a certificate offline"). */

@@ -187,7 +187,7 @@ export class LocalStorage extends ObjectStorage {
   async presignDownload(key: string, expiresInSeconds: number, downloadName?: string, grant?: string): Promise<string> {
     assertValidObjectKey(key);
     assertExpiry(expiresInSeconds);
-    return this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key), grant });
+    return Promise.resolve(this.urls.downloadUrl({ key, exp: this.urls.expiresIn(expiresInSeconds), name: downloadName ?? keyBasename(key), grant }));
   }
 
   async head(key: string): Promise<ObjectStat | null> {

@@ -76,7 +76,7 @@ export async function readyCaptures(t: TestApp, contributor: string, seed: numbe
   ] as const) {
     const id = await uploadCapture(t, contributor, bytes, { filename });
     const capture = await settled(t, contributor, id);
-    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${String(capture.status)}: ${JSON.stringify(capture.rejection)}`);
+    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${capture.status}: ${JSON.stringify(capture.rejection)}`);
     captureIds.push(id);
   }
   return captureIds;
