@@ -302,6 +302,67 @@ describe('checkout settlement and exclusive reservations (services on a real dat
       await expect(confirmations().confirmForHolder(rival, loser.id, 'solana')).rejects.toMatchObject({ code: CheckoutErrorCode.EXCLUSIVE_SOLD });
     });
 
+    it('refuses an exclusive order on files already sold under an ordinary licence, until that sale is refunded', async () => {
+      const files = [newFileHash(), newFileHash()];
+      const id = services.catalog.publish(sellerId, { title: 'Open CAN logs', priceUsdCents: 900, exclusive: false, files });
+      const ordinary = await place(buyer, id);
+      await pay(ordinary);
+      expect((await look(ordinary.id)).settlements.map((s) => s.outcome)).toEqual(['paid']);
+
+      const version = services.catalog.publishVersion(id, {
+        title: 'Now exclusive',
+        priceUsdCents: 50_000,
+        exclusive: true,
+        files: [files[1], newFileHash()],
+      });
+      const rival = await services.user(Role.BUYER);
+      const refused = await place(rival, id).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(CheckoutException);
+      expect(refused).toMatchObject({
+        code: CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE,
+        status: 409,
+        message: expect.stringContaining(`Version ${version} of dataset ${id} holds files already sold under a non-exclusive licence`),
+      });
+      // An ordinary licence on the same bytes is still for sale.
+      services.catalog.publishVersion(id, { title: 'Open again', priceUsdCents: 900, exclusive: false, files });
+      expect(await place(rival, id)).toMatchObject({ status: 'pending', exclusive: false });
+
+      await services.get(RefundService).refund(ordinary.id, 'Bought by mistake');
+      services.catalog.publishVersion(id, { title: 'Exclusive at last', priceUsdCents: 50_000, exclusive: true, files });
+      expect(await place(rival, id)).toMatchObject({ status: 'pending', exclusive: true });
+    });
+
+    it('refunds an exclusive payment when an ordinary sale of the same files was paid first', async () => {
+      const files = [newFileHash(), newFileHash()];
+      const id = services.catalog.publish(sellerId, { title: 'Open lidar sweeps', priceUsdCents: 900, exclusive: false, files });
+      const ordinary = await place(buyer, id);
+      services.catalog.publishVersion(id, { title: 'Exclusive lidar sweeps', priceUsdCents: 50_000, exclusive: true, files });
+      const rival = await services.user(Role.BUYER);
+      const exclusive = await place(rival, id);
+      expect(exclusive).toMatchObject({ status: 'pending', exclusive: true });
+      await pay(ordinary);
+      await pay(exclusive);
+      expect((await look(ordinary.id)).settlements.map((s) => s.outcome)).toEqual(['paid']);
+      const lost = await look(exclusive.id);
+      expect(lost.settlements).toEqual([
+        expect.objectContaining({
+          outcome: 'returned',
+          code: CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE,
+          reason: expect.stringContaining('already sold under a non-exclusive licence'),
+        }),
+      ]);
+      expect(await orders().get(rival, exclusive.id)).toMatchObject({
+        status: 'refunded',
+        statusReason: expect.stringContaining('non-exclusive licence'),
+        refunds: [{ portion: 'rest', amount: { minor: 500_000_000 }, status: 'pending' }],
+      });
+      await expect(confirmations().confirmForHolder(rival, exclusive.id, 'solana')).rejects.toMatchObject({
+        code: CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE,
+      });
+      expect(await count(`SELECT count(*) AS n FROM entitlements WHERE order_id = $1`, [exclusive.id])).toBe(0);
+      expect(await count(`SELECT count(*) AS n FROM licensed_files WHERE sha256 = ANY($1) AND exclusive_order_id IS NOT NULL`, [files])).toBe(0);
+    });
+
     it('sells the same bytes exclusively once when two versions race, and a refund of the sale frees them', async () => {
       const files = [newFileHash(), newFileHash(), newFileHash()];
       const id = exclusiveDataset(files);

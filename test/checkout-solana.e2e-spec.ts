@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { LicensedFiles1764892801200 } from '../migrations/1764892801200-LicensedFiles.js';
+import { LicensedFileSales1764892803000 } from '../migrations/1764892803000-LicensedFileSales.js';
 import { generateKeyPairSigner, signature as toSignature } from '@solana/kit';
 import { parseURL } from '@solana/pay';
 import type { ApiKeyCreatedResponse } from '../src/auth/dto/api-key.dto.js';
@@ -55,6 +56,16 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   const confirm = (token: string, id: string, body: Record<string, string> = {}) =>
     t.http().post(`/v1/orders/${id}/confirm-solana`).set(auth(token)).send(body);
   const errorOf = (res: { body: unknown }) => res.body as ErrorBody;
+  /** Reverts and reapplies a migration on the suite's database, as on a database that had not run it yet. */
+  const rerunMigration = async (migration: MigrationInterface) => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+  };
   const downloadsOf = async (token: string, id: string) =>
     (await t.http().get(`/v1/orders/${id}/downloads`).set(auth(token)).expect(200)).body as DownloadsResponse;
   const fetchBytes = (url: string) =>
@@ -357,14 +368,7 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     const expected = exclusive.files.map((f) => ({ sha256: f.sha256, exclusive_order_id: sale.id }));
     expect(await reserved()).toEqual(expect.arrayContaining(expected));
     // An exclusive sale made before licensed_files existed reserves its files when the migration creates the table.
-    const runner = t.app.get(DataSource).createQueryRunner();
-    try {
-      const migration = new LicensedFiles1764892801200();
-      await migration.down(runner);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    await rerunMigration(new LicensedFiles1764892801200());
     expect((await reserved()).sort((a, b) => a.sha256.localeCompare(b.sha256))).toEqual(expected.sort((a, b) => a.sha256.localeCompare(b.sha256)));
 
     const tokens = { contributor: alice, admin };
@@ -458,5 +462,67 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect(errorOf(await t.http().post('/v1/webhooks/stripe').set('Stripe-Signature', 't=1,v1=00').send({ id: 'evt_1' }).expect(503)).code).toBe(
       'CHECKOUT_CARD_NOT_CONFIGURED',
     );
+  });
+
+  it('refuses an exclusive licence on files already sold under an ordinary one: at ordering, and by a refund at settlement', async () => {
+    const tokens = { contributor: alice, admin };
+    const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+    const exclusiveLicence = licences.find((licence) => licence.slug === 'exclusive-commercial');
+    if (!exclusiveLicence) throw new Error('no exclusive-commercial licence');
+    const shared = await publishDataset(t, tokens, {
+      title: 'Open harbour drives',
+      licenceSlug: 'commercial-ai-training',
+      priceUsdCents: PRICE_CENTS,
+      seed: 8,
+    });
+    const ordinary = await order(buyer, shared.datasetId);
+    const madeExclusive = await publishEdit(t, tokens, shared.datasetId, { licenceTemplateId: exclusiveLicence.id });
+    expect(madeExclusive.files).toEqual(shared.files);
+    // Ordered while nothing was sold yet, paid after the ordinary sale.
+    const latecomer = await signUp(t, 'exclusive-latecomer@example.com', 'buyer');
+    const exclusiveOrder = await order(latecomer, shared.datasetId);
+    expect(exclusiveOrder).toMatchObject({ version: madeExclusive.version, exclusive: true, status: 'pending' });
+
+    await payWithDemoWallet(ordinary.solanaPay.url);
+    await confirm(buyer, ordinary.id).expect(200);
+    const sales = () =>
+      t
+        .sql<{ sha256: string }>(`SELECT sha256 FROM licensed_file_sales WHERE order_id = $1 ORDER BY sha256`, [ordinary.id])
+        .then((rows) => rows.map((row) => row.sha256));
+    const soldHashes = shared.files.map((file) => file.sha256).sort();
+    expect(await sales()).toEqual(soldHashes);
+    // Ordinary sales paid before licensed_file_sales existed are recorded when the migration creates the table.
+    await rerunMigration(new LicensedFileSales1764892803000());
+    expect(await sales()).toEqual(soldHashes);
+
+    const refused = await t.http().post('/v1/orders').set(auth(eve)).send({ datasetId: shared.datasetId, paymentMethod: 'solana' }).expect(409);
+    expect(errorOf(refused)).toMatchObject({
+      statusCode: 409,
+      code: 'CHECKOUT_EXCLUSIVE_UNAVAILABLE',
+      message: expect.stringContaining(
+        `Version ${madeExclusive.version} of dataset ${shared.datasetId} holds files already sold under a non-exclusive licence`,
+      ),
+    });
+
+    const buyerBefore = await ledger.usdcBalance(ledger.demoBuyerAddress);
+    await payWithDemoWallet(exclusiveOrder.solanaPay.url);
+    const lost = await confirm(latecomer, exclusiveOrder.id).expect(409);
+    expect(errorOf(lost)).toMatchObject({ code: 'CHECKOUT_EXCLUSIVE_UNAVAILABLE', message: expect.stringContaining('refunded') });
+    const refunded = await orderWhen(t, latecomer, exclusiveOrder.id, (o) => o.refunds.length === 1 && o.refunds[0].status === 'sent');
+    expect(refunded).toMatchObject({ status: 'refunded', statusReason: expect.stringContaining('non-exclusive licence') });
+    expect(refunded.payments.map((p) => [p.kind, p.amount.minor])).toEqual([
+      ['charge', PRICE_BASE_UNITS],
+      ['refund', PRICE_BASE_UNITS],
+    ]);
+    expect(await ledger.usdcBalance(ledger.demoBuyerAddress)).toBe(buyerBefore);
+    expect(errorOf(await confirm(latecomer, exclusiveOrder.id).expect(409)).code).toBe('CHECKOUT_EXCLUSIVE_UNAVAILABLE');
+    expect(errorOf(await t.http().get(`/v1/orders/${exclusiveOrder.id}/downloads`).set(auth(latecomer)).expect(410)).code).toBe(
+      'CHECKOUT_ENTITLEMENT_REVOKED',
+    );
+    const [reserved] = await t.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM licensed_files WHERE sha256 = ANY($1) AND exclusive_order_id IS NOT NULL`,
+      [soldHashes],
+    );
+    expect(Number(reserved.n)).toBe(0);
   });
 });

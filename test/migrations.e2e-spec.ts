@@ -48,6 +48,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'entitlements',
       'jobs_carried_over',
       'licence_templates',
+      'licensed_file_sales',
       'licensed_files',
       'networks',
       'order_payment_requests',

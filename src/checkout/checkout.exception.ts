@@ -5,6 +5,8 @@ export enum CheckoutErrorCode {
   ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
   DATASET_NOT_FOR_SALE = 'CHECKOUT_DATASET_NOT_FOR_SALE',
   EXCLUSIVE_SOLD = 'CHECKOUT_EXCLUSIVE_SOLD',
+  /** An exclusive licence cannot be granted: some of the version's files were already sold under an ordinary licence. */
+  EXCLUSIVE_UNAVAILABLE = 'CHECKOUT_EXCLUSIVE_UNAVAILABLE',
   CARD_NOT_CONFIGURED = 'CHECKOUT_CARD_NOT_CONFIGURED',
   STRIPE_UNAVAILABLE = 'CHECKOUT_STRIPE_UNAVAILABLE',
   WRONG_PAYMENT_METHOD = 'CHECKOUT_WRONG_PAYMENT_METHOD',
@@ -27,6 +29,7 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.ORDER_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [CheckoutErrorCode.DATASET_NOT_FOR_SALE]: HttpStatus.NOT_FOUND,
   [CheckoutErrorCode.EXCLUSIVE_SOLD]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.CARD_NOT_CONFIGURED]: HttpStatus.SERVICE_UNAVAILABLE,
   [CheckoutErrorCode.STRIPE_UNAVAILABLE]: HttpStatus.BAD_GATEWAY,
   [CheckoutErrorCode.WRONG_PAYMENT_METHOD]: HttpStatus.CONFLICT,

@@ -5,7 +5,8 @@
  *   pending --payment-confirmed--> paid --delivered--> fulfilled
  *   pending --expire--> expired --payment-confirmed--> paid        (a late payment is honoured)
  *   pending --payment-failed--> cancelled --payment-confirmed--> refunded (money that arrives anyway goes back)
- *   pending|expired --payment-conflict--> refunded                  (the exclusive licence went to another buyer)
+ *   pending|expired --payment-conflict--> refunded                  (the exclusive licence went to another buyer, or
+ *                                                                    an exclusive order's files were sold openly first)
  *   paid|fulfilled --refund-requested|refunded-externally--> refunded
  *
  * Every payment event is recorded and then either grants the licence or goes back whole (`returnPayment`), also
@@ -17,7 +18,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export type OrderEvent =
   /** A valid payment for this order arrived. */
   | 'payment-confirmed'
-  /** A valid payment arrived, but the order's files are licensed exclusively to another order. */
+  /**
+   * A valid payment arrived, but the order's files are licensed exclusively to another order (or, for an exclusive
+   * order, another order already bought them under an ordinary licence).
+   */
   | 'payment-conflict'
   /** A payment for the order arrived, but less than its price. */
   | 'payment-short'

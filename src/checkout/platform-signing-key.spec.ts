@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load-config.js';
@@ -23,6 +23,17 @@ describe('checkout configuration', () => {
     expect(again.publicKey).toBe(first.publicKey);
     const file = join(dataDir, 'platform-signing-key');
     expect(fromBase58(readFileSync(file, 'utf8'))).toHaveLength(32);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps the generated key where only the service user reads it: a missing DATA_DIR made 0700, an old key file closed to 0600', () => {
+    const nested = join(dataDir, 'fresh', 'data');
+    const signer = resolvePlatformSigner(loadConfig({ DATA_DIR: nested }));
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    const file = join(nested, 'platform-signing-key');
+    chmodSync(file, 0o644);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n`);
+    expect(resolvePlatformSigner(loadConfig({ DATA_DIR: nested })).publicKey).toBe(signer.publicKey);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/app-config.js';
+import { readOrCreateSecretFile } from '../config/data-dir.js';
 import { PlatformSigner, fromBase58, toBase58 } from './licence-certificate.js';
 
 /** Reads a base58 key: a 32-byte Ed25519 seed, or a 64-byte Solana secret key (seed + public key). */
@@ -28,9 +28,11 @@ function seedOf(base58: string, source: string): Uint8Array {
  */
 export function resolvePlatformSigner(config: AppConfig): PlatformSigner {
   if (config.PLATFORM_SIGNING_KEY) return new PlatformSigner(seedOf(config.PLATFORM_SIGNING_KEY, 'PLATFORM_SIGNING_KEY'));
-  mkdirSync(config.DATA_DIR, { recursive: true });
   const file = join(config.DATA_DIR, 'platform-signing-key');
-  if (!existsSync(file)) writeFileSync(file, toBase58(new Uint8Array(randomBytes(32))), { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return new PlatformSigner(seedOf(readFileSync(file, 'utf8'), file));
+  return new PlatformSigner(
+    seedOf(
+      readOrCreateSecretFile(file, () => toBase58(new Uint8Array(randomBytes(32)))),
+      file,
+    ),
+  );
 }

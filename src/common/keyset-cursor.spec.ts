@@ -5,8 +5,8 @@ const id = '6f1c2a9e-1b7d-4c5e-9a0b-3d2e1f4a5b6c';
 const raw = (text: string) => Buffer.from(text).toString('base64url');
 
 describe('keyset cursors', () => {
-  it('decodes what it encoded', () => {
-    const position = { createdAt: new Date('2026-12-04T10:11:12.345Z'), id };
+  it('decodes what it encoded, to the microsecond', () => {
+    const position = { createdAt: '2026-12-04T10:11:12.345678Z', id };
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
@@ -22,9 +22,12 @@ describe('keyset cursors', () => {
     ['month 13', raw(`2026-13-01T00:00:00.000Z|${id}`)],
     ['30 February', raw(`2026-02-30T00:00:00.000Z|${id}`)],
     ['hour 25', raw(`2026-02-03T25:00:00.000Z|${id}`)],
-    ['a date without milliseconds', raw(`2026-02-03T01:00:00Z|${id}`)],
-    ['an id that is not a uuid', raw(`2026-02-03T01:00:00.000Z|------------------------------------`)],
-    ['a third part', raw(`2026-02-03T01:00:00.000Z|${id}|x`)],
+    ['a date without fraction digits', raw(`2026-02-03T01:00:00Z|${id}`)],
+    ['a date in milliseconds only', raw(`2026-02-03T01:00:00.000Z|${id}`)],
+    ['a date in PostgreSQL text form', raw(`2026-02-03 01:00:00.123456+00|${id}`)],
+    ['30 February to the microsecond', raw(`2026-02-30T00:00:00.000001Z|${id}`)],
+    ['an id that is not a uuid', raw(`2026-02-03T01:00:00.000000Z|------------------------------------`)],
+    ['a third part', raw(`2026-02-03T01:00:00.000000Z|${id}|x`)],
   ])('refuses %s with a 400 VALIDATION_FAILED', (_name, cursor) => {
     let thrown: unknown;
     try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { UserEntity } from '../entities/user.entity.js';
 import { Role } from '../role.js';
@@ -52,11 +53,7 @@ export class UserRepository {
   }
 
   /** A page of users ordered by creation, for the admin console; `after` is the last id of the previous page. */
-  listPage(limit: number, after?: { createdAt: Date; id: string }): Promise<UserEntity[]> {
-    const query = this.users.createQueryBuilder('u').orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(limit);
-    if (after) {
-      query.where('(u.created_at, u.id) > (:createdAt, :id)', after);
-    }
-    return query.getMany();
+  listPage(limit: number, after?: KeysetPosition): Promise<KeysetPage<UserEntity>> {
+    return keysetPage(this.users.createQueryBuilder('u'), 'ASC', limit, after);
   }
 }

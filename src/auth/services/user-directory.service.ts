@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { decodeCursor } from '../../common/keyset-cursor.js';
 import type { ListUsersQuery } from '../dto/list-users.query.js';
 import { UserPageResponse, UserResponse } from '../dto/user.response.js';
 import { UserEntity } from '../entities/user.entity.js';
@@ -41,7 +41,7 @@ export class UserDirectoryService {
 
   async list(query: ListUsersQuery): Promise<UserPageResponse> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { items, nextCursor } = pageOf(await this.users.listPage(query.limit + 1, after), query.limit);
+    const { items, nextCursor } = await this.users.listPage(query.limit, after);
     return Object.assign(new UserPageResponse(), { items: items.map((user) => UserResponse.from(user)), nextCursor });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { KeysetPosition } from '../../common/keyset-cursor.js';
+import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { DatasetEntity } from '../entities/dataset.entity.js';
 
 @Injectable()
@@ -27,15 +27,8 @@ export class DatasetRepository {
   }
 
   /** Newest first, keyset-paged by (created_at, id). */
-  listForOwner(ownerId: string, limit: number, before?: KeysetPosition): Promise<DatasetEntity[]> {
-    const query = this.datasets
-      .createQueryBuilder('d')
-      .where('d.owner_id = :ownerId', { ownerId })
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(limit);
-    if (before) query.andWhere('(d.created_at, d.id) < (:createdAt, :id)', before);
-    return query.getMany();
+  listForOwner(ownerId: string, limit: number, before?: KeysetPosition): Promise<KeysetPage<DatasetEntity>> {
+    return keysetPage(this.datasets.createQueryBuilder('d').where('d.owner_id = :ownerId', { ownerId }), 'DESC', limit, before);
   }
 
   /** Drafts waiting for review, oldest submission first. */

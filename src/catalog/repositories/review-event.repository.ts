@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import type { KeysetPosition } from '../../common/keyset-cursor.js';
+import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { DatasetReviewEventEntity } from '../entities/dataset-review-event.entity.js';
 
 @Injectable()
@@ -13,11 +13,10 @@ export class ReviewEventRepository {
   }
 
   /** Newest first, optionally for one dataset, keyset-paged by (created_at, id). */
-  list(datasetId: string | undefined, limit: number, before?: KeysetPosition): Promise<DatasetReviewEventEntity[]> {
-    const query = this.events.createQueryBuilder('e').orderBy('e.created_at', 'DESC').addOrderBy('e.id', 'DESC').limit(limit);
+  list(datasetId: string | undefined, limit: number, before?: KeysetPosition): Promise<KeysetPage<DatasetReviewEventEntity>> {
+    const query = this.events.createQueryBuilder('e');
     if (datasetId) query.andWhere('e.dataset_id = :datasetId', { datasetId });
-    if (before) query.andWhere('(e.created_at, e.id) < (:createdAt, :id)', before);
-    return query.getMany();
+    return keysetPage(query, 'DESC', limit, before);
   }
 
   /** The latest rejection or change request of each dataset, for showing the reason with the draft. */

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
-import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { decodeCursor } from '../../common/keyset-cursor.js';
 import type { CaptureSnapshot } from '../../ingestion/dto/capture-snapshot.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
@@ -188,7 +188,7 @@ export class DatasetDraftService {
 
   async listMine(user: AuthUser, query: ListMyDatasetsQuery): Promise<DatasetListPage> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { items, nextCursor } = pageOf(await this.datasets.listForOwner(user.id, query.limit + 1, before), query.limit);
+    const { items, nextCursor } = await this.datasets.listForOwner(user.id, query.limit, before);
     const reasons = await this.events.lastReasons(items.map((item) => item.id));
     const responses = await Promise.all(
       items.map(async (dataset) =>

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
-import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { decodeCursor } from '../../common/keyset-cursor.js';
 import { CaptureService } from '../../ingestion/services/capture.service.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { AnchorService } from '../../provenance/services/anchor.service.js';
@@ -144,7 +144,7 @@ export class DatasetReviewService {
 
   async audit(query: AuditQuery): Promise<AuditPage> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { items, nextCursor } = pageOf(await this.events.list(query.datasetId, query.limit + 1, before), query.limit);
+    const { items, nextCursor } = await this.events.list(query.datasetId, query.limit, before);
     return Object.assign(new AuditPage(), { items: items.map(auditView), nextCursor });
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import type { KeysetPosition } from '../../common/keyset-cursor.js';
+import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { OrderEntity, type Order } from '../entities/order.entity.js';
 import type { RefundStatus } from '../entities/order-refund.entity.js';
 import type { OrderStatus } from '../order-state-machine.js';
@@ -60,8 +60,8 @@ export class OrderRepository {
   }
 
   /** Every order (optionally filtered), newest first, after the keyset position `before`. */
-  listAll(filters: OrderListFilters, limit: number, before?: KeysetPosition): Promise<Order[]> {
-    const builder = this.orders.createQueryBuilder('o').orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').limit(limit);
+  listAll(filters: OrderListFilters, limit: number, before?: KeysetPosition): Promise<KeysetPage<Order>> {
+    const builder = this.orders.createQueryBuilder('o');
     if (filters.status) builder.andWhere('o.status = :status', { status: filters.status });
     if (filters.paymentMethod) builder.andWhere('o.payment_method = :paymentMethod', { paymentMethod: filters.paymentMethod });
     if (filters.refundStatus) {
@@ -69,8 +69,7 @@ export class OrderRepository {
         refundStatus: filters.refundStatus,
       });
     }
-    if (before) builder.andWhere('(o.created_at, o.id) < (:createdAt, :id)', before);
-    return builder.getMany();
+    return keysetPage(builder, 'DESC', limit, before);
   }
 
   /** Orders the user placed alone or that one of their organisations holds, newest first. */

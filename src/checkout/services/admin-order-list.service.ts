@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { decodeCursor } from '../../common/keyset-cursor.js';
 import type { AdminOrderListQuery, AdminOrderPage } from '../dto/admin-order-list.dto.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderPresenterService } from './order-presenter.service.js';
@@ -18,7 +18,7 @@ export class AdminOrderListService {
 
   async list(query: AdminOrderListQuery): Promise<Plain<AdminOrderPage>> {
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { items, nextCursor } = pageOf(await this.orders.listAll(query, query.limit + 1, before), query.limit);
+    const { items, nextCursor } = await this.orders.listAll(query, query.limit, before);
     const presented = await this.presenter.presentAll(items);
     return {
       items: presented.map((order, index) => ({ ...order, buyerEmail: items[index].buyerEmail, buyerWallet: items[index].buyerWallet })),

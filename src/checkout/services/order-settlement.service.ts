@@ -16,7 +16,7 @@ import { type OrderDecision, type OrderEvent, nextOrderState } from '../order-st
 import type { IncomingPayment } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { EntitlementRepository } from '../repositories/entitlement.repository.js';
-import { LicensedFileRepository } from '../repositories/licensed-file.repository.js';
+import { type FileConflict, LicensedFileRepository } from '../repositories/licensed-file.repository.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { RefundRepository } from '../repositories/refund.repository.js';
@@ -141,15 +141,13 @@ export class OrderSettlementService {
       return this.returnWhole(manager, order, charge, nextOrderState(order.status, 'payment-short'), CheckoutErrorCode.PAYMENT_INVALID, reason);
     }
 
-    let event: OrderEvent = 'payment-confirmed';
-    let decision = nextOrderState(order.status, event);
+    let decision = nextOrderState(order.status, 'payment-confirmed');
     // Only a payment that would entitle the buyer needs the files: locked for the rest of this transaction.
-    if (decision.allowed && decision.grant && (await this.licensedFiles.lockForSale(manager, inputs.fileHashes, order.exclusive, order.id))) {
-      event = 'payment-conflict';
-      decision = nextOrderState(order.status, event);
-    }
+    const conflict =
+      decision.allowed && decision.grant ? await this.licensedFiles.lockForSale(manager, inputs.fileHashes, order.exclusive, order.id) : null;
+    if (conflict) decision = nextOrderState(order.status, 'payment-conflict');
     if (!decision.allowed || !decision.grant) {
-      const { code, reason } = this.whyReturned(order, event);
+      const { code, reason } = this.whyReturned(order, conflict);
       return this.returnWhole(manager, order, charge, decision, code, reason);
     }
 
@@ -164,6 +162,7 @@ export class OrderSettlementService {
       statusReason: late ? 'paid after the order had expired; the late payment was honoured' : null,
     });
     if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
+    else await this.licensedFiles.recordOrdinarySale(manager, inputs.fileHashes, order.id);
     await this.grant(manager, { ...order, paymentReference: payment.reference }, now);
     const { datasetId, version, buyerId } = order;
     await this.revenue.recordSale(
@@ -273,11 +272,18 @@ export class OrderSettlementService {
   }
 
   /** Why a payment that does not pay the order goes back, and what a buyer confirming it is told. */
-  private whyReturned(order: Order, event: OrderEvent): { code: CheckoutErrorCode | null; reason: string } {
-    if (event === 'payment-conflict') {
+  private whyReturned(order: Order, conflict: FileConflict | null): { code: CheckoutErrorCode | null; reason: string } {
+    if (conflict?.kind === 'exclusive') {
       return {
         code: CheckoutErrorCode.EXCLUSIVE_SOLD,
         reason: 'the exclusive licence for these files was sold to another buyer whose payment arrived first; this payment is being refunded',
+      };
+    }
+    if (conflict?.kind === 'sold') {
+      return {
+        code: CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE,
+        reason:
+          'some of these files were already sold under a non-exclusive licence, so the exclusive licence can no longer be granted; this payment is being refunded',
       };
     }
     if (order.status === 'paid' || order.status === 'fulfilled') {

@@ -49,16 +49,19 @@ export class OrderService {
     }
     // An early answer; the payment's transaction decides for good (OrderSettlementService locks the files' rows).
     const files = await this.catalog.versionFiles(saleable.datasetId, saleable.version);
-    if (
-      await this.licensedFiles.exclusiveHolder(
-        files.map((file) => file.sha256),
-        null,
-      )
-    ) {
-      throw new CheckoutException(
-        CheckoutErrorCode.EXCLUSIVE_SOLD,
-        `Version ${saleable.version} of dataset ${saleable.datasetId} holds files whose exclusive licence is already sold to another buyer`,
-      );
+    const conflict = await this.licensedFiles.conflict(
+      files.map((file) => file.sha256),
+      saleable.exclusive,
+      null,
+    );
+    if (conflict) {
+      const which = `Version ${saleable.version} of dataset ${saleable.datasetId}`;
+      throw conflict.kind === 'exclusive'
+        ? new CheckoutException(CheckoutErrorCode.EXCLUSIVE_SOLD, `${which} holds files whose exclusive licence is already sold to another buyer`)
+        : new CheckoutException(
+            CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE,
+            `${which} holds files already sold under a non-exclusive licence, so its exclusive licence can no longer be sold`,
+          );
     }
     const now = new Date();
     const order = this.draft(user, organisation, saleable, handler, now);

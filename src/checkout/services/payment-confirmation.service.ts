@@ -8,7 +8,7 @@ import type { OrderResponse } from '../dto/order.response.js';
 import type { Order } from '../entities/order.entity.js';
 import type { PaymentMethod } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
-import { LicensedFileRepository } from '../repositories/licensed-file.repository.js';
+import { type FileConflict, LicensedFileRepository } from '../repositories/licensed-file.repository.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
@@ -63,7 +63,12 @@ export class PaymentConfirmationService {
     const returned = settlements.filter((settled) => settled.outcome === 'returned').at(-1);
     if (returned?.code) throw new CheckoutException(returned.code, `Order ${orderId} was not paid: ${returned.reason}`);
     if (now.status === 'refunded' || now.status === 'cancelled') {
-      const code = (await this.lostExclusiveRace(now)) ? CheckoutErrorCode.EXCLUSIVE_SOLD : CheckoutErrorCode.ORDER_NOT_PAYABLE;
+      const conflict = await this.lostToConflict(now);
+      const code = !conflict
+        ? CheckoutErrorCode.ORDER_NOT_PAYABLE
+        : conflict.kind === 'exclusive'
+          ? CheckoutErrorCode.EXCLUSIVE_SOLD
+          : CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE;
       throw new CheckoutException(code, `Order ${orderId} is ${now.status}: ${now.statusReason ?? 'no reason given'}`);
     }
     const last = rejections.at(-1);
@@ -119,15 +124,17 @@ export class PaymentConfirmationService {
     return look;
   }
 
-  /** Whether the order's files are licensed exclusively to another order (so it was refunded for losing that race). */
-  private async lostExclusiveRace(order: Order): Promise<boolean> {
-    if (order.paidAt !== null) return false;
+  /**
+   * Another order's claim on the order's files, when it never paid (so it was refunded for losing to it): an
+   * exclusive licence sold to another buyer, or, for an exclusive order, an ordinary sale of the same files.
+   */
+  private async lostToConflict(order: Order): Promise<FileConflict | null> {
+    if (order.paidAt !== null) return null;
     const files = await this.catalog.versionFiles(order.datasetId, order.version);
-    return (
-      (await this.licensedFiles.exclusiveHolder(
-        files.map((file) => file.sha256),
-        order.id,
-      )) !== null
+    return this.licensedFiles.conflict(
+      files.map((file) => file.sha256),
+      order.exclusive,
+      order.id,
     );
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { CaptureEntity } from '../entities/capture.entity.js';
 import type { ProbeResult } from '../formats/probe.types.js';
 
@@ -51,11 +52,10 @@ export class CaptureRepository {
   }
 
   /** Newest first, keyset-paged by (created_at, id). */
-  listForOwner(ownerId: string | null, limit: number, before?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
-    const query = this.captures.createQueryBuilder('c').orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit);
+  listForOwner(ownerId: string | null, limit: number, before?: KeysetPosition): Promise<KeysetPage<CaptureEntity>> {
+    const query = this.captures.createQueryBuilder('c');
     if (ownerId) query.andWhere('c.owner_id = :ownerId', { ownerId });
-    if (before) query.andWhere('(c.created_at, c.id) < (:createdAt, :id)', before);
-    return query.getMany();
+    return keysetPage(query, 'DESC', limit, before);
   }
 
   /** uploading -> processing, only from uploading, so two completes cannot both start processing. */

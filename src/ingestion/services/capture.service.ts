@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
-import { decodeCursor, pageOf } from '../../common/keyset-cursor.js';
+import { decodeCursor } from '../../common/keyset-cursor.js';
 import { parseStrictDate } from '../../common/strict-date.js';
 import { AppConfig } from '../../config/app-config.js';
 import { JobsService } from '../../jobs/jobs.service.js';
@@ -144,7 +144,7 @@ export class CaptureService {
   async list(user: AuthUser, query: ListCapturesQuery): Promise<CapturePageResponse> {
     const ownerId = user.role === Role.ADMIN && !query.mine ? null : user.id;
     const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { items, nextCursor } = pageOf(await this.captures.listForOwner(ownerId, query.limit + 1, before), query.limit);
+    const { items, nextCursor } = await this.captures.listForOwner(ownerId, query.limit, before);
     return Object.assign(new CapturePageResponse(), { items: items.map((capture) => CaptureResponse.from(capture)), nextCursor });
   }
 
