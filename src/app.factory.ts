@@ -37,19 +37,21 @@ function contentSecurityDirectives(config: AppConfig): Record<string, string[]> 
   return { connectSrc: connect, scriptSrc: pageScriptSources() };
 }
 
+/** The OpenAPI document and /docs, built on the first request for either (scanning every route costs start-up time). */
 function setUpOpenApi(app: INestApplication, config: AppConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Physical-AI data marketplace API')
-      .setDescription('Captures, datasets with provenance and licences, checkout by card or USDC, verifiable revenue splits.')
-      .setVersion('1')
-      .addServer(config.publicUrl)
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const documentFactory = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Physical-AI data marketplace API')
+        .setDescription('Captures, datasets with provenance and licences, checkout by card or USDC, verifiable revenue splits.')
+        .setVersion('1')
+        .addServer(config.publicUrl)
+        .addBearerAuth()
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+        .build(),
+    );
+  SwaggerModule.setup('docs', app, documentFactory, { jsonDocumentUrl: 'docs-json' });
 }
 
 /**
