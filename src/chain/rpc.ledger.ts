@@ -2,10 +2,14 @@ import {
   type Address,
   type Commitment,
   type TransactionSigner,
+  type RpcTransport,
+  SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR,
   assertIsTransactionWithBlockhashLifetime,
-  createSolanaRpc,
+  createDefaultRpcTransport,
+  createSolanaRpcFromTransport,
   createSolanaRpcSubscriptions,
   getSignatureFromTransaction,
+  isSolanaError,
   sendAndConfirmTransactionFactory,
 } from '@solana/kit';
 import { ChainErrorCode, ChainException } from './chain.exception.js';
@@ -45,7 +49,7 @@ export class RpcSolanaLedger extends KitLedger {
     this.usdcMint = options.usdcMint;
     this.treasury = options.treasury;
     this.commitment = options.commitment ?? 'confirmed';
-    this.client = createSolanaRpc(options.rpcUrl);
+    this.client = createSolanaRpcFromTransport(unavailableAsChainException(createDefaultRpcTransport({ url: options.rpcUrl }), this.cluster));
     this.sendAndConfirm = sendAndConfirmTransactionFactory({
       rpc: this.client,
       rpcSubscriptions: createSolanaRpcSubscriptions(options.wsUrl ?? websocketUrlFor(options.rpcUrl)),
@@ -96,6 +100,8 @@ export class RpcSolanaLedger extends KitLedger {
     try {
       await this.sendAndConfirm(transaction, { commitment: this.commitment });
     } catch (error) {
+      // An unreachable cluster stays LEDGER_UNAVAILABLE (503): the transaction may still land, and the caller retries.
+      if (error instanceof ChainException) throw error;
       throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `transaction ${signature} failed: ${(error as Error).message}`);
     }
     const { value } = await this.client.getSignatureStatuses([signature]).send();
@@ -103,6 +109,36 @@ export class RpcSolanaLedger extends KitLedger {
     if (!status) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `transaction ${signature} confirmed but has no status`);
     return { signature, slot: status.slot };
   }
+}
+
+/**
+ * Wraps a JSON-RPC transport so that a cluster that cannot be reached (connection refused or reset, a body cut
+ * off, an HTTP 429 or 5xx from the node or its proxy) surfaces as ChainException LEDGER_UNAVAILABLE, which every
+ * route answers as 503 with Retry-After, instead of an untyped error (undici's "fetch failed") answered as a 500.
+ * Other HTTP errors (a 401 for a wrong API key) stay as they are: they are configuration errors to see, not to retry.
+ */
+export function unavailableAsChainException<T extends RpcTransport>(transport: T, cluster: string): T {
+  const wrapped = async <TResponse>(config: Parameters<RpcTransport>[0]) => {
+    try {
+      return await transport<TResponse>(config);
+    } catch (error) {
+      if (isSolanaError(error, SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR)) {
+        const { statusCode } = error.context;
+        if (statusCode !== 429 && statusCode < 500) throw error;
+      }
+      throw new ChainException(ChainErrorCode.LEDGER_UNAVAILABLE, `the ledger (${cluster}) did not answer: ${failureText(error)}`);
+    }
+  };
+  return Object.assign(wrapped, transport);
+}
+
+/** An error's message and its cause's (undici says "fetch failed", its cause why); read by shape, as fetch's errors may come from another realm. */
+function failureText(error: unknown): string {
+  const message = (value: unknown): string | null =>
+    typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string' ? value.message : null;
+  const text = message(error) ?? String(error);
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? message(error.cause) : null;
+  return cause ? `${text}: ${cause}` : text;
 }
 
 const PUBLIC_CLUSTERS: Record<string, string> = {
