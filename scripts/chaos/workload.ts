@@ -9,6 +9,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getAddressDecoder } from '@solana/kit';
 import type { FakeStripe } from '../../test/support/fake-stripe.js';
+import { alteredUrl } from '../../test/support/solana-pay-url.js';
 import { testWallet } from '../../test/support/wallet.js';
 import { ApiError } from '../demo/api-client.js';
 import type { ChaosClient } from './client.js';
@@ -29,6 +30,8 @@ export interface WorkloadSettings {
   samples: SampleFile[];
 }
 
+export type ExtraPayment = 'twice' | 'over' | 'short';
+
 /** What the actors did: the ids and references the checks look up. */
 export class WorkloadRecord {
   /** Captures whose upload was completed or that a network batch accepted. */
@@ -43,6 +46,8 @@ export class WorkloadRecord {
   /** USDC minted to the treasury by the run (for card earnings paid at par), base units. */
   treasuryFunding = 0n;
   readonly fundingSignatures = new Set<string>();
+  /** USDC payments the buyers made beside the one that pays: `twice` (paid again), `over` (above the price), `short` (below it first). */
+  readonly extraPayments = new Map<ExtraPayment, number>();
   webhooksSent = 0;
   batchesSent = 0;
   payoutRuns = 0;
@@ -217,14 +222,14 @@ export class Workload {
     if (datasets.length === 0) return;
     const buyer = pick(this.buyers);
     const method = Math.random() < 0.5 ? 'solana' : 'card';
-    const order = await this.client.post<{ id: string; solanaPay?: { url: string }; stripe?: { sessionId: string } }>(
+    const order = await this.client.post<{ id: string; solanaPay?: { url: string; amount: string }; stripe?: { sessionId: string } }>(
       '/v1/orders',
       { datasetId: pick(datasets), paymentMethod: method },
       buyer,
     );
     this.record.orders.set(order.id, { method, buyer });
     if (method === 'solana' && order.solanaPay) {
-      const signature = await this.payFromDemoWallet(order.solanaPay.url);
+      const signature = await this.payUsdc(order.solanaPay.url, order.solanaPay.amount);
       this.record.paid.set(order.id, { method, reference: signature });
       // The buyer's page asks to confirm; the watcher job would find it too.
       await this.retryUntilAnswered(() => this.client.call('POST', `/v1/orders/${order.id}/confirm-solana`, { token: buyer, body: {} }), [409, 422]);
@@ -277,6 +282,23 @@ export class Workload {
     );
     const items = Array.isArray(page) ? page : (page.items ?? []);
     return items.filter((c) => c.status === 'ready').map((c) => c.id);
+  }
+
+  /**
+   * Pays a transfer request from the demo wallet and answers the signature of the payment that pays it. One buyer in
+   * three pays more than once: the request again (a second payment, refunded whole; 0.01 USDC more, as the same
+   * transaction twice would be refused as already processed), 0.25 USDC above the price (the excess refunded), or
+   * 0.01 below it first (refunded whole) and then the price.
+   */
+  private async payUsdc(url: string, amount: string): Promise<string> {
+    const extra = Math.random() < 1 / 3 ? pick<ExtraPayment>(['twice', 'over', 'short']) : null;
+    if (extra) this.record.extraPayments.set(extra, (this.record.extraPayments.get(extra) ?? 0) + 1);
+    // Base units, so the changed amounts stay exact decimals of at most 6 places.
+    const price = Math.round(Number(amount) * 1e6);
+    if (extra === 'short') await this.payFromDemoWallet(alteredUrl(url, { amount: (price - 10_000) / 1e6 }));
+    const signature = await this.payFromDemoWallet(extra === 'over' ? alteredUrl(url, { amount: (price + 250_000) / 1e6 }) : url);
+    if (extra === 'twice') await this.payFromDemoWallet(alteredUrl(url, { amount: (price + 10_000) / 1e6 }));
+    return signature;
   }
 
   private async payFromDemoWallet(url: string): Promise<string> {

@@ -16,6 +16,9 @@ import { ChainErrorCode, ChainException } from './chain.exception.js';
 import { type BlockhashLifetime, KitLedger, type SignedTransaction } from './kit.ledger.js';
 import type { LedgerReceipt, SolanaPayRpc } from './solana-ledger.port.js';
 
+/** A blockhash lives 150 blocks (60-90 s at 400-600 ms a slot); kit's fetched blockhash may already be a little old. */
+export const DEFAULT_LANDING_WINDOW_SECONDS = 180;
+
 export interface RpcSolanaLedgerOptions {
   /** SOLANA_RPC_URL. */
   rpcUrl: string;
@@ -23,6 +26,8 @@ export interface RpcSolanaLedgerOptions {
   wsUrl?: string;
   /** SOLANA_USDC_MINT. */
   usdcMint: Address;
+  /** SOLANA_LANDING_WINDOW_SECONDS; DEFAULT_LANDING_WINDOW_SECONDS when absent. */
+  landingWindowSeconds?: number;
   /** From TREASURY_SECRET_KEY or its key file. */
   treasury: TransactionSigner;
   commitment?: Extract<Commitment, 'confirmed' | 'finalized'>;
@@ -35,8 +40,7 @@ export interface RpcSolanaLedgerOptions {
  */
 export class RpcSolanaLedger extends KitLedger {
   readonly cluster: string;
-  /** A blockhash lives 150 blocks (60-90 s at 400-600 ms a slot); kit's fetched blockhash may already be a little old. */
-  readonly landingWindowSeconds = 180;
+  readonly landingWindowSeconds: number;
   readonly usdcMint: Address;
   protected readonly treasury: TransactionSigner;
   private readonly client;
@@ -47,6 +51,7 @@ export class RpcSolanaLedger extends KitLedger {
     super();
     this.cluster = clusterName(options.rpcUrl);
     this.usdcMint = options.usdcMint;
+    this.landingWindowSeconds = options.landingWindowSeconds ?? DEFAULT_LANDING_WINDOW_SECONDS;
     this.treasury = options.treasury;
     this.commitment = options.commitment ?? 'confirmed';
     this.client = createSolanaRpcFromTransport(unavailableAsChainException(createDefaultRpcTransport({ url: options.rpcUrl }), this.cluster));
