@@ -112,6 +112,8 @@ export class Workload {
     await client.call('POST', '/v1/admin/networks', { token: this.admin, body: { slug: 'dimo', name: 'DIMO', publicKey: this.network.address } });
     // Card earnings are paid as USDC at par: the operator funds the treasury with USDC for them.
     await this.fundTreasury(1_000_000n * 1_000_000n);
+    // Two uploads per contributor at once, so the first datasets do not wait on uploads one after another.
+    await Promise.all(this.contributors.flatMap((contributor) => [this.upload(contributor), this.upload(contributor)]));
     for (let i = 0; i < 2; i += 1) await this.publishDataset();
   }
 
@@ -131,8 +133,7 @@ export class Workload {
     }
   }
 
-  async upload(): Promise<void> {
-    const contributor = pick(this.contributors);
+  async upload(contributor = pick(this.contributors)): Promise<void> {
     const sample = pick(this.settings.samples);
     const created = await this.client.call<{ id: string; upload: { partSizeBytes: number; parts: { partNumber: number; url: string }[] } }>(
       'POST',
@@ -188,13 +189,16 @@ export class Workload {
   /** Groups ready captures of one contributor into a dataset, submits and approves it. */
   async publishDataset(): Promise<void> {
     const contributor = pick(this.contributors);
-    let ready = await this.readyCaptures(contributor.token);
+    let { ready, processing } = await this.capturesOf(contributor.token);
     while (ready.length < 2 && !this.stopped) {
-      await this.upload().catch((error: unknown) => {
-        this.record.surprise(error);
-      });
+      // Another upload of this contributor's only when those on their way cannot make up the two.
+      if (ready.length + processing < 2) {
+        await this.upload(contributor).catch((error: unknown) => {
+          this.record.surprise(error);
+        });
+      }
       await sleep(1_000);
-      ready = await this.readyCaptures(contributor.token);
+      ({ ready, processing } = await this.capturesOf(contributor.token));
     }
     if (ready.length < 2) return;
     const licences = await this.client.get<{ id: string; slug: string }[]>('/v1/licences');
@@ -275,13 +279,14 @@ export class Workload {
     await this.client.call('POST', '/v1/admin/payouts/run', { token: this.admin, body: {} });
   }
 
-  private async readyCaptures(token: string): Promise<string[]> {
+  /** The contributor's ready captures (newest first), and how many are still being processed. */
+  private async capturesOf(token: string): Promise<{ ready: string[]; processing: number }> {
     const page = await this.client.get<{ items?: { id: string; status: string }[] } | { id: string; status: string }[]>(
       '/v1/captures?mine=true&limit=100',
       token,
     );
     const items = Array.isArray(page) ? page : (page.items ?? []);
-    return items.filter((c) => c.status === 'ready').map((c) => c.id);
+    return { ready: items.filter((c) => c.status === 'ready').map((c) => c.id), processing: items.filter((c) => c.status === 'processing').length };
   }
 
   /**
