@@ -6,6 +6,7 @@
  * checks can hold the service to it.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getAddressDecoder } from '@solana/kit';
 import type { FakeStripe } from '../../test/support/fake-stripe.js';
@@ -66,6 +67,8 @@ export class WorkloadRecord {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sleep that ends early, without error, once `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 export class Workload {
   readonly record = new WorkloadRecord();
@@ -75,7 +78,8 @@ export class Workload {
   private readonly network = testWallet();
   private readonly networkContributor = getAddressDecoder().decode(randomBytes(32));
   private readonly s3: S3Client;
-  private stopped = false;
+  /** Aborted by stop(): ends the loops' pauses at once, so the load stops when told, not a pause later. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly settings: WorkloadSettings) {
     this.s3 = new S3Client({
@@ -86,6 +90,10 @@ export class Workload {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   private get client(): ChaosClient {
@@ -118,7 +126,7 @@ export class Workload {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.stopping.abort();
   }
 
   /** Runs `action` every `everyMs` (with jitter) until stopped; a failed action is recorded, never fatal. */
@@ -129,7 +137,7 @@ export class Workload {
       } catch (error) {
         this.record.surprise(error);
       }
-      await sleep(everyMs * (0.5 + Math.random()));
+      await pause(everyMs * (0.5 + Math.random()), this.stopping.signal);
     }
   }
 
