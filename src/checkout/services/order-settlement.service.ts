@@ -333,6 +333,7 @@ export class OrderSettlementService {
       lastError: null,
       lastSentAt: null,
       leaseUntil: null,
+      leaseToken: null,
       createdAt: now,
       updatedAt: now,
     });
