@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'data/', 'coverage/', 'test-artifacts/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'dist-chaos/', 'data/', 'coverage/', 'test-artifacts/', 'test/fixtures/'] },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

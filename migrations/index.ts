@@ -21,6 +21,7 @@ import { RefundOutbox1764892801100 } from './1764892801100-RefundOutbox.js';
 import { LicensedFiles1764892801200 } from './1764892801200-LicensedFiles.js';
 import { CaptureContentKeys1764892802000 } from './1764892802000-CaptureContentKeys.js';
 import { CaptureTypedCounts1764892802001 } from './1764892802001-CaptureTypedCounts.js';
+import { RefundLeaseTokens1764892802100 } from './1764892802100-RefundLeaseTokens.js';
 import { LicensedFileSales1764892803000 } from './1764892803000-LicensedFileSales.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
@@ -48,5 +49,6 @@ export const migrations = [
   LicensedFiles1764892801200,
   CaptureContentKeys1764892802000,
   CaptureTypedCounts1764892802001,
+  RefundLeaseTokens1764892802100,
   LicensedFileSales1764892803000,
 ];

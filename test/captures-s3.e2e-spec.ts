@@ -1,4 +1,4 @@
-import type { CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
+import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import type { NetworkBatchResponse } from '../src/ingestion/dto/network.dto.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
@@ -98,6 +98,65 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
     const kept = Buffer.concat(await (await storage.read(`objects/sha256/${sha256(trip)}`)).toArray());
     expect(sha256(kept)).toBe(sha256(trip));
     expect(await storage.head('objects/incoming/' + captureId)).toBeNull();
+  });
+
+  describe('a completion retried after a lost answer (the instance died mid-call)', () => {
+    const open = async (bytes: Buffer) => {
+      const created = await t
+        .http()
+        .post('/v1/captures')
+        .set('Authorization', `Bearer ${contributor}`)
+        .send({ filename: 'retried.csv', sizeBytes: bytes.length, sha256: sha256(bytes) })
+        .expect(201);
+      const { id, upload } = created.body as CreatedCaptureResponse;
+      return { id, parts: await putParts(t, upload, bytes) };
+    };
+    const complete = (id: string, parts: { partNumber: number; etag: string }[]) =>
+      t.http().post(`/v1/captures/${id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts });
+    const processingJobs = async (id: string) =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'capture.process' AND data->>'captureId' = $1`, [id]))[0].n;
+
+    it('answers the capture again, not a 409, once the completion was recorded; one processing job', async () => {
+      const bytes = csvTelemetry(2_000);
+      const { id, parts } = await open(bytes);
+      const first = (await complete(id, parts).expect(200)).body as CaptureResponse;
+      const again = (await complete(id, parts).expect(200)).body as CaptureResponse;
+      expect(first.id).toBe(id);
+      expect(again.id).toBe(id);
+      expect(['processing', 'ready']).toContain(again.status);
+      expect((await settled(t, contributor, id)).status).toBe('ready');
+      expect((await complete(id, parts).expect(200)).body).toMatchObject({ id, status: 'ready' });
+      expect(await processingJobs(id)).toBe(1);
+    });
+
+    it('records an upload the store already assembled (died before recording it) and queues its one job', async () => {
+      const bytes = csvTelemetry(2_500);
+      const { id, parts } = await open(bytes);
+      const [row] = await t.sql<{ object_key: string; upload_id: string }>(`SELECT object_key, upload_id FROM captures WHERE id = $1`, [id]);
+      // What the dead call did before it died: the store assembled the parts, the database never heard of it.
+      await t.app.get(ObjectStorage).completeMultipartUpload(row.object_key, row.upload_id, parts);
+      const answer = (await complete(id, parts).expect(200)).body as CaptureResponse;
+      expect(['processing', 'ready']).toContain(answer.status);
+      expect((await settled(t, contributor, id)).status).toBe('ready');
+      expect(await processingJobs(id)).toBe(1);
+    });
+
+    it('answers two completions racing each other with the capture or a 409, never a 500, and processes it once', async () => {
+      const bytes = csvTelemetry(3_000);
+      const { id, parts } = await open(bytes);
+      const answers = await Promise.all([complete(id, parts), complete(id, parts)]);
+      expect(answers.map((answer) => answer.status).filter((status) => status !== 200 && status !== 409)).toEqual([]);
+      expect(answers.some((answer) => answer.status === 200)).toBe(true);
+      expect((await settled(t, contributor, id)).status).toBe('ready');
+      expect(await processingJobs(id)).toBe(1);
+    });
+
+    it('still refuses with 409 and the state an upload the expiry sweep abandoned', async () => {
+      const { id, parts } = await open(csvTelemetry(1_000));
+      await t.sql(`UPDATE captures SET status = 'rejected', rejection_code = 'upload_abandoned', rejection_reason = 'expired' WHERE id = $1`, [id]);
+      const refused = await complete(id, parts).expect(409);
+      expect(refused.body).toMatchObject({ code: 'CAPTURE_NOT_UPLOADING', message: `Capture ${id} is rejected, not uploading` });
+    });
   });
 
   it('does not serve the local store routes when S3 is configured', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { signature as toSignature } from '@solana/kit';
 import { DataSource } from 'typeorm';
@@ -199,12 +200,31 @@ describe('refunds through the outbox (services on a real database)', () => {
     stripe.failWith = 500;
     const [{ id }] = (await refunds().refund(order.id, 'Held by another instance')).refunds;
     stripe.failWith = null;
-    expect(await services.get(RefundRepository).lease(id, 60)).not.toBeNull();
+    const other = randomUUID();
+    expect(await services.get(RefundRepository).lease(id, other, 60)).not.toBeNull();
     await expect(sendRefunds(order.id)).rejects.toThrow('another sender is on it');
     expect(await services.get(RefundSenderService).send(id)).toBe('busy');
-    await services.get(RefundRepository).release(id);
+    await services.get(RefundRepository).release(id, other);
     await sendRefunds(order.id);
     expect(await services.get(RefundSenderService).send(id)).toBe('already-sent');
+  });
+
+  it('takes over the refund of a sender that died holding it once its short lease ran out; the dead one can no longer send', async () => {
+    const order = await paidCard();
+    stripe.failWith = 500;
+    const [{ id }] = (await refunds().refund(order.id, 'Its sender was killed')).refunds;
+    stripe.failWith = null;
+    const dead = randomUUID();
+    const repository = services.get(RefundRepository);
+    expect(await repository.lease(id, dead, 30)).not.toBeNull();
+    await expect(sendRefunds(order.id)).rejects.toThrow('another sender is on it');
+    // The dead sender renewed nothing: its lease ran out (the clock moved on), not minutes later.
+    await services.sql(`UPDATE order_refunds SET lease_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    await sendRefunds(order.id);
+    expect((await view(order.id)).refunds[0].status).toBe('sent');
+    expect(await repository.markSending(id, dead)).toBe(false);
+    expect(await repository.renewLease(id, dead, 30)).toBe(false);
+    expect(refundPosts(paymentIntentOf(order))).toHaveLength(1);
   });
 
   it('keeps a refund pending through a Stripe outage and sends it on the next attempt', async () => {

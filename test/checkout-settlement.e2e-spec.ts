@@ -14,7 +14,8 @@ import { PaymentConfirmationService } from '../src/checkout/services/payment-con
 import { RefundSenderService } from '../src/checkout/services/refund-sender.service.js';
 import { RefundService } from '../src/checkout/services/refund.service.js';
 import type { Plain } from '../src/common/plain.js';
-import { alteredUrl, fundOtherMint } from './support/checkout.js';
+import { fundOtherMint } from './support/checkout.js';
+import { alteredUrl } from './support/solana-pay-url.js';
 import { type CheckoutServices, newFileHash, orderRequest, startCheckoutServices } from './support/checkout-services.js';
 
 const PRICE_CENTS = 1999;

@@ -16,7 +16,6 @@ import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
 import {
   type PublishedDataset,
-  alteredUrl,
   auth,
   fundOtherMint,
   logIn,
@@ -27,6 +26,7 @@ import {
   signUp,
   sweepExpiredOrdersNow,
 } from './support/checkout.js';
+import { alteredUrl } from './support/solana-pay-url.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const PRICE_CENTS = 1999;

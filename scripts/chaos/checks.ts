@@ -45,40 +45,124 @@ const capturesSettled: Check = async ({ db, record }, counts) => {
   return violations;
 };
 
-/** Every order the run paid is paid exactly once and entitled; a refunded one is refunded once and its licence revoked. */
+/**
+ * Every paid order (those the run paid, and any other the database says is paid) is paid by exactly one charge and
+ * entitled exactly once; a refunded one has its licence revoked; one the run did not refund is paid or fulfilled.
+ */
 const ordersPaidOnce: Check = async ({ db, record }, counts) => {
   const paid = [...record.paid.keys()];
-  const orders = await rows<{ id: string; status: string; charges: string; refunds: string; entitled: boolean; revoked: boolean }>(
+  const orders = await rows<{ id: string; status: string; paying: string; charges: string; entitlements: string; revoked: string }>(
     db,
     `SELECT o.id, o.status,
+            (SELECT count(*) FROM payments p WHERE p.order_id = o.id AND p.kind = 'charge' AND p.external_reference = o.payment_reference) AS paying,
             (SELECT count(*) FROM payments p WHERE p.order_id = o.id AND p.kind = 'charge') AS charges,
-            (SELECT count(*) FROM payments p WHERE p.order_id = o.id AND p.kind = 'refund') AS refunds,
-            e.id IS NOT NULL AS entitled, e.revoked_at IS NOT NULL AS revoked
-       FROM orders o LEFT JOIN entitlements e ON e.order_id = o.id WHERE o.id = ANY($1::uuid[])`,
+            (SELECT count(*) FROM entitlements e WHERE e.order_id = o.id) AS entitlements,
+            (SELECT count(*) FROM entitlements e WHERE e.order_id = o.id AND e.revoked_at IS NOT NULL) AS revoked
+       FROM orders o WHERE o.id = ANY($1::uuid[]) OR o.payment_reference IS NOT NULL OR o.paid_at IS NOT NULL
+          OR EXISTS (SELECT 1 FROM entitlements e WHERE e.order_id = o.id)`,
     [paid],
   );
   counts['orders created'] = record.orders.size;
   counts['orders paid (USDC)'] = [...record.paid.values()].filter((p) => p.method === 'solana').length;
   counts['orders paid (card)'] = [...record.paid.values()].filter((p) => p.method === 'card').length;
+  counts['orders paid, per the database'] = orders.filter((o) => o.paying === '1').length;
   counts['refunds requested'] = record.refunded.size + record.refundsUnanswered.size;
   const violations: string[] = [];
   for (const order of orders) {
     const { method, reference } = record.paid.get(order.id) ?? { method: '?', reference: '?' };
-    const what = `order ${order.id} (${method}, ${reference})`;
-    if (order.charges !== '1') violations.push(`${what} has ${order.charges} charge payments, not 1`);
-    if (!order.entitled) violations.push(`${what} was paid and has no entitlement`);
+    const what = `order ${order.id} (${method}, ${reference}, ${order.charges} charges)`;
+    if (order.paying !== '1') violations.push(`${what} is paid by ${order.paying} charges, not 1`);
+    if (order.entitlements !== '1') violations.push(`${what} was paid and has ${order.entitlements} entitlements, not 1`);
     const refunded = record.refunded.has(order.id) || (record.refundsUnanswered.has(order.id) && order.status === 'refunded');
     if (refunded) {
-      if (order.status !== 'refunded' || order.refunds !== '1' || !order.revoked) {
-        violations.push(
-          `${what} was refunded but is ${order.status} with ${order.refunds} refunds, licence ${order.revoked ? 'revoked' : 'not revoked'}`,
-        );
+      if (order.status !== 'refunded' || order.revoked !== order.entitlements) {
+        violations.push(`${what} was refunded but is ${order.status} with ${order.revoked} of ${order.entitlements} licences revoked`);
       }
     } else if (order.status !== 'paid' && order.status !== 'fulfilled') {
       violations.push(`${what} was paid once and is ${order.status}`);
-    } else if (order.revoked) violations.push(`${what} is ${order.status} but its licence is revoked`);
+    } else if (order.revoked !== '0') violations.push(`${what} is ${order.status} but its licence is revoked`);
   }
-  if (orders.length !== paid.length) violations.push(`${paid.length - orders.length} paid orders are missing from the database`);
+  const found = new Set(orders.map((o) => o.id));
+  const missing = paid.filter((id) => !found.has(id));
+  if (missing.length > 0) violations.push(`${missing.length} paid orders are missing from the database: ${missing.slice(0, 5).join(', ')}`);
+  return violations;
+};
+
+/**
+ * Every payment that reached the marketplace for an order is recorded as a charge, and money goes back exactly once
+ * for each part of it that did not pay the order: a charge that paid nothing (a second payment, a short one) has one
+ * `rest` refund of all of it; the charge that paid has one `excess` refund of what it paid above the price, and one
+ * `rest` refund of the remainder when the order was refunded; nothing else. Every refund decided is sent, and
+ * recorded once as a refund payment of its amount.
+ */
+const refundsOnce: Check = async ({ db }, counts) => {
+  const charges = await rows<{ id: string; order_id: string; method: string; amount: string; price: string; status: string; paying: boolean }>(
+    db,
+    `SELECT p.id, p.order_id, p.method, p.amount_minor::text AS amount, o.amount_minor::text AS price, o.status,
+            coalesce(o.payment_reference = p.external_reference, false) AS paying
+       FROM payments p JOIN orders o ON o.id = p.order_id WHERE p.kind = 'charge'`,
+  );
+  const decided = await rows<{
+    id: string;
+    charge_id: string;
+    portion: string;
+    amount: string;
+    status: string;
+    last_error: string | null;
+    payment_id: string | null;
+  }>(db, `SELECT id, charge_id, portion, amount_minor::text AS amount, status, last_error, refund_payment_id AS payment_id FROM order_refunds`);
+  const sent = await rows<{ id: string; refund_of: string | null; amount: string }>(
+    db,
+    `SELECT id, refund_of, amount_minor::text AS amount FROM payments WHERE kind = 'refund'`,
+  );
+  const sentById = new Map(sent.map((payment) => [payment.id, payment]));
+  const decidedOf = new Map<string, typeof decided>();
+  for (const refund of decided) decidedOf.set(refund.charge_id, [...(decidedOf.get(refund.charge_id) ?? []), refund]);
+  const violations: string[] = [];
+  let extra = 0;
+  let excess = 0;
+  for (const charge of charges) {
+    const amount = BigInt(charge.amount);
+    const expected = new Map<string, bigint>();
+    if (!charge.paying) {
+      extra += 1;
+      expected.set('rest', amount);
+    } else {
+      const above = amount - BigInt(charge.price);
+      if (above > 0n) {
+        excess += 1;
+        expected.set('excess', above);
+      }
+      if (charge.status === 'refunded') expected.set('rest', amount - (above > 0n ? above : 0n));
+    }
+    const actual = decidedOf.get(charge.id) ?? [];
+    const what = `${charge.method} charge ${charge.id} of ${amount} (order ${charge.order_id}, ${charge.status}, ${charge.paying ? 'paid it' : 'did not pay it'})`;
+    const show = (list: Iterable<[string, bigint | string]>) => [...list].map(([portion, value]) => `${portion} ${value}`).join(', ') || 'none';
+    const same = actual.length === expected.size && actual.every((refund) => expected.get(refund.portion) === BigInt(refund.amount));
+    if (!same) {
+      violations.push(`${what} should be refunded ${show(expected)}, and has ${show(actual.map((r) => [r.portion, r.amount]))}`);
+    }
+    for (const refund of actual) {
+      const payment = refund.payment_id === null ? undefined : sentById.get(refund.payment_id);
+      if (refund.status !== 'sent' || !payment) {
+        violations.push(`the ${refund.portion} refund ${refund.id} of ${what} is ${refund.status} (last error: ${refund.last_error ?? 'none'})`);
+      } else if (payment.refund_of !== charge.id || payment.amount !== refund.amount) {
+        violations.push(
+          `the ${refund.portion} refund ${refund.id} of ${what} was recorded as ${payment.amount} of charge ${payment.refund_of ?? 'none'}`,
+        );
+      }
+    }
+  }
+  const decidedPayments = new Set(decided.map((refund) => refund.payment_id));
+  for (const payment of sent) {
+    if (!decidedPayments.has(payment.id))
+      violations.push(`refund payment ${payment.id} (${payment.amount} of charge ${payment.refund_of ?? 'none'}) has no refund decision behind it`);
+  }
+  counts.charges = charges.length;
+  counts['charges that paid nothing (refunded whole)'] = extra;
+  counts['overpayments (excess refunded)'] = excess;
+  counts['refunds decided'] = decided.length;
+  counts['refunds sent'] = decided.filter((refund) => refund.status === 'sent').length;
   return violations;
 };
 
@@ -113,9 +197,11 @@ async function treasuryTransfers({ ledgerUrl, treasury, usdcMint }: CheckContext
 }
 
 /**
- * The treasury's on-chain USDC balance equals what the database says it should be (start + funding + USDC charges
- * - USDC refunds - USDC payouts paid), and every transfer in or out of it is recorded exactly once: a charge or a
- * refund in `payments`, a payout batch in `revenue_payout_batches`, or the run's own funding.
+ * The treasury's on-chain USDC balance equals what the database says it should be: start + funding + every USDC
+ * charge (each payment that reached it for an order, also a second, short or excess one) - every USDC refund sent
+ * (refundsOnce checks each is owed) - USDC payouts paid. And every transfer in or out of it is recorded exactly
+ * once: in, a charge in `payments`; out, a refund in `payments` or a payout batch in `revenue_payout_batches`;
+ * or the run's own funding.
  */
 const treasuryMatchesLedger: Check = async (context, counts) => {
   const { db, record, treasuryStart } = context;
@@ -227,6 +313,7 @@ const splitsAndLedger: Check = async ({ db, ledgerUrl, treasury, record }, count
 export const CHECKS: Record<string, Check> = {
   'captures settled': capturesSettled,
   'orders paid once and entitled': ordersPaidOnce,
+  'extra payments refunded once': refundsOnce,
   'splits recorded once, ledger balanced': splitsAndLedger,
   'treasury matches the ledger': treasuryMatchesLedger,
 };

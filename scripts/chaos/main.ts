@@ -1,5 +1,5 @@
 /**
- * `npm run chaos`: two service instances (`node dist/src/main.js`) on one PostgreSQL database, the S3 test server
+ * `npm run chaos`: two service instances (`src/main`) on one PostgreSQL database, the S3 test server
  * (s3rver), the shared ledger server (`npm run ledger`) and the Stripe stand-in, under a load of uploads, network
  * batches, orders paid by USDC and card (webhooks delivered more than once), refunds and payout runs, while a
  * random instance is killed with SIGKILL every few seconds and restarted. Then a quiet period, and the invariants
@@ -8,13 +8,19 @@
  *
  * Settings (environment): CHAOS_SECONDS (300), CHAOS_KILL_EVERY_SECONDS (5), CHAOS_QUIET_SECONDS (30),
  * CHAOS_SETTLE_SECONDS (300), DATABASE_URL (a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres,
- * where the run creates and drops a database of its own), CHAOS_SAMPLES_DIR (default ../shared/samples, else
- * test/fixtures only), CHAOS_KEEP=1 keeps the database and the work folder (logs, data dirs).
+ * where the run creates and drops a database of its own), CHAOS_SAMPLES_DIR (default ../shared/samples when it
+ * exists; `none`: test/fixtures only), CHAOS_KEEP=1 keeps the database and the work folder (logs, data dirs), CHAOS_REPORT_FILE
+ * (a path: the outcome as JSON, {passed, counts, violations}, for test/chaos.e2e-spec.ts).
+ *
+ * Compiled (`npm run chaos` builds the service and this script into dist-chaos/, never dist/), the processes run
+ * the compiled modules beside it; run from source (`node --import ./scripts/ts-source-register.mjs
+ * scripts/chaos/main.ts`, as the Jest spec does), they run the sources through the same loader, with no build.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Address, createKeyPairSignerFromBytes, createSolanaRpc, getBase58Decoder } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/token';
 import pg from 'pg';
@@ -24,7 +30,7 @@ import { repoRoot } from '../demo/samples.js';
 import { freePort } from '../demo/service.js';
 import { runChecks } from './checks.js';
 import { ChaosClient } from './client.js';
-import { LedgerProcess, ServiceInstance } from './processes.js';
+import { type EntryPoint, LedgerProcess, ServiceInstance } from './processes.js';
 import { type SampleFile, Workload } from './workload.js';
 
 const ADMIN = { email: 'admin@chaos.test', password: 'chaos-admin-password' };
@@ -43,6 +49,18 @@ const say = (line: string) => {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 };
 
+/** How the run's processes start: like this script, compiled (the build folder two levels up) or from source. */
+function entryPoint(root: string): EntryPoint {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return (module) => ['--import', join(root, 'scripts/ts-source-register.mjs'), join(root, `${module}.ts`)];
+  const build = resolve(dirname(here), '../..');
+  return (module) => {
+    const path = join(build, `${module}.js`);
+    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run chaos\`, which builds first`);
+    return [path];
+  };
+}
+
 function sampleFiles(root: string): SampleFile[] {
   const files: SampleFile[] = [];
   const fixtures = join(root, 'test/fixtures');
@@ -52,7 +70,7 @@ function sampleFiles(root: string): SampleFile[] {
     }
   }
   const shared = process.env.CHAOS_SAMPLES_DIR ?? resolve(root, '../shared/samples');
-  if (existsSync(shared)) {
+  if (shared !== 'none' && existsSync(shared)) {
     for (const name of readdirSync(shared)) {
       const path = join(shared, name);
       if (statSync(path).isFile() && statSync(path).size <= MAX_SAMPLE_BYTES && !/\.(txt|yaml)$/.test(name))
@@ -71,9 +89,8 @@ async function main(): Promise<number> {
     settle: seconds('CHAOS_SETTLE_SECONDS', 300),
     keep: process.env.CHAOS_KEEP === '1',
   };
-  for (const entry of ['dist/src/main.js', 'dist/src/chain/ledger-server/main.js']) {
-    if (!existsSync(join(root, entry))) throw new Error(`${entry} is missing: run \`npm run chaos\`, which builds first`);
-  }
+  const entry = entryPoint(root);
+  entry('src/main');
   const workDir = mkdtempSync(join(tmpdir(), 'marketplace-chaos-'));
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const dbName = `mkt_chaos_${randomBytes(5).toString('hex')}`;
@@ -90,7 +107,13 @@ async function main(): Promise<number> {
 
   const stripe = new FakeStripe('whsec_chaos_webhook_secret');
   const s3 = await startS3rver('marketplace-chaos');
-  const ledger = new LedgerProcess(root, join(workDir, 'ledger'), { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir }, workDir);
+  const ledger = new LedgerProcess(
+    root,
+    entry,
+    join(workDir, 'ledger'),
+    { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir },
+    workDir,
+  );
   const instances: ServiceInstance[] = [];
   let code = 1;
   try {
@@ -116,13 +139,20 @@ async function main(): Promise<number> {
       PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1',
       ...s3.env,
       ...chain,
+      // The ledger server lands a transaction as it answers: a send cut off by a kill is adopted (or sent again) within
+      // seconds, not after a cluster's blockhash lifetime (180 s, the default), and the checks count it exactly once.
+      SOLANA_LANDING_WINDOW_SECONDS: '5',
     };
     for (let i = 0; i < 2; i += 1) {
-      const instance = new ServiceInstance(root, i, await freePort(), { ...env, DATA_DIR: join(workDir, `instance-${i}`) }, workDir);
-      await instance.start();
-      instances.push(instance);
-      say(`instance ${i} up on ${instance.url} (pid ${instance.process?.pid})`);
+      instances.push(new ServiceInstance(root, entry, i, await freePort(), { ...env, DATA_DIR: join(workDir, `instance-${i}`) }, workDir));
     }
+    // Started together, as a deployment would: one runs the migrations, the other waits on their lock.
+    await Promise.all(
+      instances.map(async (instance) => {
+        await instance.start();
+        say(`${instance.name} up on ${instance.url} (pid ${instance.process?.pid})`);
+      }),
+    );
     await db.connect();
 
     const treasury = (await createKeyPairSignerFromBytes(new Uint8Array(JSON.parse(readFileSync(chain.TREASURY_KEY_FILE, 'utf8')) as number[])))
@@ -163,10 +193,16 @@ async function main(): Promise<number> {
         await victim.kill9();
         kills += 1;
         say(`kill -9 ${victim.name} (kill ${kills})`);
+        const killedAt = Date.now();
         restarts.push(
-          victim.start().catch((error: unknown) => {
-            say(`${victim.name} did not come back: ${(error as Error).message}`);
-          }),
+          victim.start().then(
+            () => {
+              say(`${victim.name} back up after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+            },
+            (error: unknown) => {
+              say(`${victim.name} did not come back: ${(error as Error).message}`);
+            },
+          ),
         );
       }
     })();
@@ -211,7 +247,14 @@ async function main(): Promise<number> {
       'webhooks delivered': workload.record.webhooksSent,
       'network batches sent': workload.record.batchesSent,
       'payout runs requested': workload.record.payoutRuns,
+      ...Object.fromEntries([...workload.record.extraPayments].map(([kind, count]) => [`USDC buyers who paid ${kind}`, count])),
     };
+    if (process.env.CHAOS_REPORT_FILE) {
+      writeFileSync(
+        process.env.CHAOS_REPORT_FILE,
+        JSON.stringify({ passed: outcome.violations.length === 0, counts, violations: outcome.violations }),
+      );
+    }
     for (const [name, value] of Object.entries(counts)) console.log(`  ${name.padEnd(32)} ${value}`);
     if (workload.record.surprises.size) {
       console.log('\nAnswers the load did not expect (each retried or recorded, not failures by themselves)');

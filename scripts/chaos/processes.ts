@@ -4,6 +4,12 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stopService, waitHealthy } from '../demo/service.js';
 
+/**
+ * Node's arguments to run one of the service's entry points, named without extension (`src/main`): the compiled
+ * module in the run's build folder, or its source through the TypeScript loader (scripts/ts-source-register.mjs).
+ */
+export type EntryPoint = (module: string) => string[];
+
 /** A child process whose output goes to a log file; `kill9` is SIGKILL, as a crash or the OOM killer. */
 class LoggedProcess {
   process: ChildProcess | undefined;
@@ -53,15 +59,15 @@ class LoggedProcess {
   }
 }
 
-/** One service instance: `node dist/src/main.js` on its own port with the shared settings. */
+/** One service instance: `src/main` on its own port with the shared settings. */
 export class ServiceInstance extends LoggedProcess {
   readonly url: string;
 
-  constructor(root: string, index: number, port: number, env: Record<string, string>, workDir: string) {
+  constructor(root: string, entry: EntryPoint, index: number, port: number, env: Record<string, string>, workDir: string) {
     const url = `http://127.0.0.1:${port}`;
     super(
       `instance-${index}`,
-      [join(root, 'dist/src/main.js')],
+      entry('src/main'),
       { ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
       join(workDir, `instance-${index}.log`),
       root,
@@ -87,21 +93,16 @@ export class ServiceInstance extends LoggedProcess {
 /** The settings the ledger server writes to `<data dir>/ledger.env`. */
 export type LedgerSettings = Record<'SOLANA_RPC_URL' | 'SOLANA_WS_URL' | 'SOLANA_USDC_MINT' | 'TREASURY_KEY_FILE', string>;
 
-/** The ledger server (`node dist/src/chain/ledger-server/main.js`) on free ports, state in `dataDir`. */
+/** The ledger server (`src/chain/ledger-server/main`, as `npm run ledger` runs it) on free ports, state in `dataDir`. */
 export class LedgerProcess extends LoggedProcess {
   constructor(
     root: string,
+    entry: EntryPoint,
     private readonly dataDir: string,
     env: Record<string, string>,
     workDir: string,
   ) {
-    super(
-      'ledger',
-      [join(root, 'dist/src/chain/ledger-server/main.js'), '--data-dir', dataDir, '--port', '0'],
-      env,
-      join(workDir, 'ledger.log'),
-      root,
-    );
+    super('ledger', [...entry('src/chain/ledger-server/main'), '--data-dir', dataDir, '--port', '0'], env, join(workDir, 'ledger.log'), root);
   }
 
   /** Starts it and answers the settings it wrote once it serves JSON-RPC. */

@@ -6,9 +6,11 @@
  * checks can hold the service to it.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getAddressDecoder } from '@solana/kit';
 import type { FakeStripe } from '../../test/support/fake-stripe.js';
+import { alteredUrl } from '../../test/support/solana-pay-url.js';
 import { testWallet } from '../../test/support/wallet.js';
 import { ApiError } from '../demo/api-client.js';
 import type { ChaosClient } from './client.js';
@@ -29,6 +31,8 @@ export interface WorkloadSettings {
   samples: SampleFile[];
 }
 
+export type ExtraPayment = 'twice' | 'over' | 'short';
+
 /** What the actors did: the ids and references the checks look up. */
 export class WorkloadRecord {
   /** Captures whose upload was completed or that a network batch accepted. */
@@ -43,6 +47,8 @@ export class WorkloadRecord {
   /** USDC minted to the treasury by the run (for card earnings paid at par), base units. */
   treasuryFunding = 0n;
   readonly fundingSignatures = new Set<string>();
+  /** USDC payments the buyers made beside the one that pays: `twice` (paid again), `over` (above the price), `short` (below it first). */
+  readonly extraPayments = new Map<ExtraPayment, number>();
   webhooksSent = 0;
   batchesSent = 0;
   payoutRuns = 0;
@@ -61,6 +67,8 @@ export class WorkloadRecord {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sleep that ends early, without error, once `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 export class Workload {
   readonly record = new WorkloadRecord();
@@ -70,7 +78,8 @@ export class Workload {
   private readonly network = testWallet();
   private readonly networkContributor = getAddressDecoder().decode(randomBytes(32));
   private readonly s3: S3Client;
-  private stopped = false;
+  /** Aborted by stop(): ends the loops' pauses at once, so the load stops when told, not a pause later. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly settings: WorkloadSettings) {
     this.s3 = new S3Client({
@@ -81,6 +90,10 @@ export class Workload {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
   }
 
   private get client(): ChaosClient {
@@ -107,11 +120,13 @@ export class Workload {
     await client.call('POST', '/v1/admin/networks', { token: this.admin, body: { slug: 'dimo', name: 'DIMO', publicKey: this.network.address } });
     // Card earnings are paid as USDC at par: the operator funds the treasury with USDC for them.
     await this.fundTreasury(1_000_000n * 1_000_000n);
+    // Two uploads per contributor at once, so the first datasets do not wait on uploads one after another.
+    await Promise.all(this.contributors.flatMap((contributor) => [this.upload(contributor), this.upload(contributor)]));
     for (let i = 0; i < 2; i += 1) await this.publishDataset();
   }
 
   stop(): void {
-    this.stopped = true;
+    this.stopping.abort();
   }
 
   /** Runs `action` every `everyMs` (with jitter) until stopped; a failed action is recorded, never fatal. */
@@ -122,12 +137,11 @@ export class Workload {
       } catch (error) {
         this.record.surprise(error);
       }
-      await sleep(everyMs * (0.5 + Math.random()));
+      await pause(everyMs * (0.5 + Math.random()), this.stopping.signal);
     }
   }
 
-  async upload(): Promise<void> {
-    const contributor = pick(this.contributors);
+  async upload(contributor = pick(this.contributors)): Promise<void> {
     const sample = pick(this.settings.samples);
     const created = await this.client.call<{ id: string; upload: { partSizeBytes: number; parts: { partNumber: number; url: string }[] } }>(
       'POST',
@@ -183,13 +197,16 @@ export class Workload {
   /** Groups ready captures of one contributor into a dataset, submits and approves it. */
   async publishDataset(): Promise<void> {
     const contributor = pick(this.contributors);
-    let ready = await this.readyCaptures(contributor.token);
+    let { ready, processing } = await this.capturesOf(contributor.token);
     while (ready.length < 2 && !this.stopped) {
-      await this.upload().catch((error: unknown) => {
-        this.record.surprise(error);
-      });
+      // Another upload of this contributor's only when those on their way cannot make up the two.
+      if (ready.length + processing < 2) {
+        await this.upload(contributor).catch((error: unknown) => {
+          this.record.surprise(error);
+        });
+      }
       await sleep(1_000);
-      ready = await this.readyCaptures(contributor.token);
+      ({ ready, processing } = await this.capturesOf(contributor.token));
     }
     if (ready.length < 2) return;
     const licences = await this.client.get<{ id: string; slug: string }[]>('/v1/licences');
@@ -217,14 +234,14 @@ export class Workload {
     if (datasets.length === 0) return;
     const buyer = pick(this.buyers);
     const method = Math.random() < 0.5 ? 'solana' : 'card';
-    const order = await this.client.post<{ id: string; solanaPay?: { url: string }; stripe?: { sessionId: string } }>(
+    const order = await this.client.post<{ id: string; solanaPay?: { url: string; amount: string }; stripe?: { sessionId: string } }>(
       '/v1/orders',
       { datasetId: pick(datasets), paymentMethod: method },
       buyer,
     );
     this.record.orders.set(order.id, { method, buyer });
     if (method === 'solana' && order.solanaPay) {
-      const signature = await this.payFromDemoWallet(order.solanaPay.url);
+      const signature = await this.payUsdc(order.solanaPay.url, order.solanaPay.amount);
       this.record.paid.set(order.id, { method, reference: signature });
       // The buyer's page asks to confirm; the watcher job would find it too.
       await this.retryUntilAnswered(() => this.client.call('POST', `/v1/orders/${order.id}/confirm-solana`, { token: buyer, body: {} }), [409, 422]);
@@ -270,13 +287,31 @@ export class Workload {
     await this.client.call('POST', '/v1/admin/payouts/run', { token: this.admin, body: {} });
   }
 
-  private async readyCaptures(token: string): Promise<string[]> {
+  /** The contributor's ready captures (newest first), and how many are still being processed. */
+  private async capturesOf(token: string): Promise<{ ready: string[]; processing: number }> {
     const page = await this.client.get<{ items?: { id: string; status: string }[] } | { id: string; status: string }[]>(
       '/v1/captures?mine=true&limit=100',
       token,
     );
     const items = Array.isArray(page) ? page : (page.items ?? []);
-    return items.filter((c) => c.status === 'ready').map((c) => c.id);
+    return { ready: items.filter((c) => c.status === 'ready').map((c) => c.id), processing: items.filter((c) => c.status === 'processing').length };
+  }
+
+  /**
+   * Pays a transfer request from the demo wallet and answers the signature of the payment that pays it. One buyer in
+   * three pays more than once: the request again (a second payment, refunded whole; 0.01 USDC more, as the same
+   * transaction twice would be refused as already processed), 0.25 USDC above the price (the excess refunded), or
+   * 0.01 below it first (refunded whole) and then the price.
+   */
+  private async payUsdc(url: string, amount: string): Promise<string> {
+    const extra = Math.random() < 1 / 3 ? pick<ExtraPayment>(['twice', 'over', 'short']) : null;
+    if (extra) this.record.extraPayments.set(extra, (this.record.extraPayments.get(extra) ?? 0) + 1);
+    // Base units, so the changed amounts stay exact decimals of at most 6 places.
+    const price = Math.round(Number(amount) * 1e6);
+    if (extra === 'short') await this.payFromDemoWallet(alteredUrl(url, { amount: (price - 10_000) / 1e6 }));
+    const signature = await this.payFromDemoWallet(extra === 'over' ? alteredUrl(url, { amount: (price + 250_000) / 1e6 }) : url);
+    if (extra === 'twice') await this.payFromDemoWallet(alteredUrl(url, { amount: (price + 10_000) / 1e6 }));
+    return signature;
   }
 
   private async payFromDemoWallet(url: string): Promise<string> {

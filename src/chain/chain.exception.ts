@@ -21,8 +21,11 @@ const STATUS: Record<ChainErrorCode, HttpStatus> = {
   [ChainErrorCode.DEV_WALLET_UNAVAILABLE]: HttpStatus.NOT_FOUND,
 };
 
+/** How long a client is told to wait (Retry-After) before asking again while the ledger does not answer. */
+export const LEDGER_RETRY_AFTER_SECONDS = 5;
+
 export class ChainException extends DomainException<ChainErrorCode> {
   constructor(code: ChainErrorCode, message: string) {
-    super(code, message, STATUS[code]);
+    super(code, message, STATUS[code], undefined, code === ChainErrorCode.LEDGER_UNAVAILABLE ? LEDGER_RETRY_AFTER_SECONDS : undefined);
   }
 }

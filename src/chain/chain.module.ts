@@ -17,6 +17,8 @@ export interface ChainSettings {
   solanaRpcUrl?: string;
   solanaWsUrl?: string;
   usdcMint?: Address;
+  /** SOLANA_LANDING_WINDOW_SECONDS. */
+  landingWindowSeconds?: number;
   /** The treasury's 64-byte secret key (as in a Solana CLI key file). */
   treasurySecretKey?: Uint8Array;
 }
@@ -28,6 +30,7 @@ export function chainSettings(config: AppConfig): ChainSettings {
     solanaRpcUrl: config.SOLANA_RPC_URL,
     solanaWsUrl: config.SOLANA_WS_URL,
     usdcMint: config.SOLANA_USDC_MINT === undefined ? undefined : address(config.SOLANA_USDC_MINT),
+    landingWindowSeconds: config.SOLANA_LANDING_WINDOW_SECONDS,
     treasurySecretKey: resolveTreasurySecretKey(config),
   };
 }
@@ -44,7 +47,7 @@ export class ChainModule {
     const shared = { module: ChainModule, global: true, controllers: [ChainMemosController, DevSolanaController] };
     const services: Provider[] = [ChainMemoService, DevWalletService];
     if (settings.solanaRpcUrl) {
-      const { solanaRpcUrl, solanaWsUrl, usdcMint, treasurySecretKey } = settings;
+      const { solanaRpcUrl, solanaWsUrl, usdcMint, treasurySecretKey, landingWindowSeconds } = settings;
       if (!usdcMint || !treasurySecretKey) throw new Error('SOLANA_RPC_URL needs SOLANA_USDC_MINT and the treasury secret key');
       return {
         ...shared,
@@ -56,6 +59,7 @@ export class ChainModule {
                 rpcUrl: solanaRpcUrl,
                 wsUrl: solanaWsUrl,
                 usdcMint,
+                landingWindowSeconds,
                 treasury: await createKeyPairSignerFromBytes(treasurySecretKey),
               }),
           },

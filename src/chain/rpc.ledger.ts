@@ -2,15 +2,22 @@ import {
   type Address,
   type Commitment,
   type TransactionSigner,
+  type RpcTransport,
+  SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR,
   assertIsTransactionWithBlockhashLifetime,
-  createSolanaRpc,
+  createDefaultRpcTransport,
+  createSolanaRpcFromTransport,
   createSolanaRpcSubscriptions,
   getSignatureFromTransaction,
+  isSolanaError,
   sendAndConfirmTransactionFactory,
 } from '@solana/kit';
 import { ChainErrorCode, ChainException } from './chain.exception.js';
 import { type BlockhashLifetime, KitLedger, type SignedTransaction } from './kit.ledger.js';
 import type { LedgerReceipt, SolanaPayRpc } from './solana-ledger.port.js';
+
+/** A blockhash lives 150 blocks (60-90 s at 400-600 ms a slot); kit's fetched blockhash may already be a little old. */
+export const DEFAULT_LANDING_WINDOW_SECONDS = 180;
 
 export interface RpcSolanaLedgerOptions {
   /** SOLANA_RPC_URL. */
@@ -19,6 +26,8 @@ export interface RpcSolanaLedgerOptions {
   wsUrl?: string;
   /** SOLANA_USDC_MINT. */
   usdcMint: Address;
+  /** SOLANA_LANDING_WINDOW_SECONDS; DEFAULT_LANDING_WINDOW_SECONDS when absent. */
+  landingWindowSeconds?: number;
   /** From TREASURY_SECRET_KEY or its key file. */
   treasury: TransactionSigner;
   commitment?: Extract<Commitment, 'confirmed' | 'finalized'>;
@@ -31,8 +40,7 @@ export interface RpcSolanaLedgerOptions {
  */
 export class RpcSolanaLedger extends KitLedger {
   readonly cluster: string;
-  /** A blockhash lives 150 blocks (60-90 s at 400-600 ms a slot); kit's fetched blockhash may already be a little old. */
-  readonly landingWindowSeconds = 180;
+  readonly landingWindowSeconds: number;
   readonly usdcMint: Address;
   protected readonly treasury: TransactionSigner;
   private readonly client;
@@ -43,9 +51,10 @@ export class RpcSolanaLedger extends KitLedger {
     super();
     this.cluster = clusterName(options.rpcUrl);
     this.usdcMint = options.usdcMint;
+    this.landingWindowSeconds = options.landingWindowSeconds ?? DEFAULT_LANDING_WINDOW_SECONDS;
     this.treasury = options.treasury;
     this.commitment = options.commitment ?? 'confirmed';
-    this.client = createSolanaRpc(options.rpcUrl);
+    this.client = createSolanaRpcFromTransport(unavailableAsChainException(createDefaultRpcTransport({ url: options.rpcUrl }), this.cluster));
     this.sendAndConfirm = sendAndConfirmTransactionFactory({
       rpc: this.client,
       rpcSubscriptions: createSolanaRpcSubscriptions(options.wsUrl ?? websocketUrlFor(options.rpcUrl)),
@@ -96,6 +105,8 @@ export class RpcSolanaLedger extends KitLedger {
     try {
       await this.sendAndConfirm(transaction, { commitment: this.commitment });
     } catch (error) {
+      // An unreachable cluster stays LEDGER_UNAVAILABLE (503): the transaction may still land, and the caller retries.
+      if (error instanceof ChainException) throw error;
       throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `transaction ${signature} failed: ${(error as Error).message}`);
     }
     const { value } = await this.client.getSignatureStatuses([signature]).send();
@@ -103,6 +114,36 @@ export class RpcSolanaLedger extends KitLedger {
     if (!status) throw new ChainException(ChainErrorCode.TRANSACTION_FAILED, `transaction ${signature} confirmed but has no status`);
     return { signature, slot: status.slot };
   }
+}
+
+/**
+ * Wraps a JSON-RPC transport so that a cluster that cannot be reached (connection refused or reset, a body cut
+ * off, an HTTP 429 or 5xx from the node or its proxy) surfaces as ChainException LEDGER_UNAVAILABLE, which every
+ * route answers as 503 with Retry-After, instead of an untyped error (undici's "fetch failed") answered as a 500.
+ * Other HTTP errors (a 401 for a wrong API key) stay as they are: they are configuration errors to see, not to retry.
+ */
+export function unavailableAsChainException<T extends RpcTransport>(transport: T, cluster: string): T {
+  const wrapped = async <TResponse>(config: Parameters<RpcTransport>[0]) => {
+    try {
+      return await transport<TResponse>(config);
+    } catch (error) {
+      if (isSolanaError(error, SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR)) {
+        const { statusCode } = error.context;
+        if (statusCode !== 429 && statusCode < 500) throw error;
+      }
+      throw new ChainException(ChainErrorCode.LEDGER_UNAVAILABLE, `the ledger (${cluster}) did not answer: ${failureText(error)}`);
+    }
+  };
+  return Object.assign(wrapped, transport);
+}
+
+/** An error's message and its cause's (undici says "fetch failed", its cause why); read by shape, as fetch's errors may come from another realm. */
+function failureText(error: unknown): string {
+  const message = (value: unknown): string | null =>
+    typeof value === 'object' && value !== null && 'message' in value && typeof value.message === 'string' ? value.message : null;
+  const text = message(error) ?? String(error);
+  const cause = typeof error === 'object' && error !== null && 'cause' in error ? message(error.cause) : null;
+  return cause ? `${text}: ${cause}` : text;
 }
 
 const PUBLIC_CLUSTERS: Record<string, string> = {

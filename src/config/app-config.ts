@@ -144,6 +144,17 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['ws', 'wss'], require_protocol: true })
   SOLANA_WS_URL?: string;
 
+  /**
+   * How long a transaction sent to SOLANA_RPC_URL may still land after its send failed or was cut off (the instance
+   * died): no on-chain record is sent again, nor its job retried, before it. Unset: 180 s, a blockhash lifetime on a
+   * cluster. A ledger that lands a transaction as it answers (`npm run ledger`) needs only seconds.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SOLANA_LANDING_WINDOW_SECONDS?: number;
+
   @IsOptional()
   @Matches(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, { message: 'SOLANA_USDC_MINT must be a base58 address' })
   SOLANA_USDC_MINT?: string;

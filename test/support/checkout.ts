@@ -1,5 +1,4 @@
 import { type Address, type Instruction, type TransactionSigner, generateKeyPairSigner } from '@solana/kit';
-import { encodeURL, parseURL } from '@solana/pay';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
   TOKEN_PROGRAM_ADDRESS,
@@ -186,18 +185,4 @@ export async function fundOtherMint(ledger: LiteSvmLedger, amount: bigint): Prom
     authority,
   );
   return mint.address;
-}
-
-/** A Solana Pay request with some fields changed, as a wallet that pays the wrong thing (or the wrong amount) would send it. */
-export function alteredUrl(url: string, change: Partial<{ amount: number; recipient: Address; splToken: Address }>): string {
-  const fields = parseURL(url);
-  if (!('recipient' in fields) || fields.amount === undefined) throw new Error('not a transfer request');
-  return encodeURL({
-    recipient: fields.recipient,
-    amount: fields.amount,
-    splToken: fields.splToken,
-    reference: fields.reference,
-    memo: fields.memo,
-    ...change,
-  }).toString();
 }

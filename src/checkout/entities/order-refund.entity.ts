@@ -71,9 +71,13 @@ export class OrderRefundEntity {
   @Column({ name: 'last_sent_at', type: 'timestamptz', nullable: true })
   lastSentAt: Date | null;
 
-  /** One sender at a time, on any instance; a dead sender's lease runs out. */
+  /** One sender at a time, on any instance: renewed while the sender lives; a dead sender's lease runs out. */
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil: Date | null;
+
+  /** Whose lease it is: only that sender marks the row as sending, renews or releases it. */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -46,26 +46,47 @@ export class RefundRepository {
     return this.refunds.find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** Takes a pending row for `seconds` unless another sender's lease still runs; counts an attempt. */
-  async lease(id: string, seconds: number): Promise<OrderRefund | null> {
+  /** Takes a pending row for `seconds` under `token` unless another sender's lease still runs; counts an attempt. */
+  async lease(id: string, token: string, seconds: number): Promise<OrderRefund | null> {
     const rows = await this.refunds.query<{ id: string }[]>(
       `WITH leased AS (
-         UPDATE order_refunds SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1, updated_at = now()
+         UPDATE order_refunds SET lease_until = now() + make_interval(secs => $3), lease_token = $2, attempts = attempts + 1, updated_at = now()
          WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until < now())
          RETURNING id)
        SELECT id FROM leased`,
-      [id, seconds],
+      [id, token, seconds],
     );
     return rows.length === 1 ? this.findById(id) : null;
   }
 
-  async release(id: string): Promise<void> {
-    await this.refunds.update({ id }, { leaseUntil: null });
+  /** Extends the lease `token` holds to `seconds` from now; false when it is no longer held (it ran out and was taken). */
+  async renewLease(id: string, token: string, seconds: number): Promise<boolean> {
+    const rows = await this.refunds.query<{ id: string }[]>(
+      `WITH renewed AS (
+         UPDATE order_refunds SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_token = $2 RETURNING id)
+       SELECT id FROM renewed`,
+      [id, token, seconds],
+    );
+    return rows.length === 1;
   }
 
-  /** Committed before the refund is sent, so that a crash right after sending still leaves the time behind. */
-  async markSending(id: string): Promise<void> {
-    await this.refunds.update({ id }, { lastSentAt: () => 'now()', updatedAt: () => 'now()' });
+  /** Gives the lease up, if `token` still holds it. */
+  async release(id: string, token: string): Promise<void> {
+    await this.refunds.query(`UPDATE order_refunds SET lease_until = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2`, [id, token]);
+  }
+
+  /**
+   * Committed before the refund is sent, so that a crash right after sending still leaves the time behind; only while
+   * `token`'s lease runs (false otherwise: another sender may have the row now, and this one must not send).
+   */
+  async markSending(id: string, token: string): Promise<boolean> {
+    const rows = await this.refunds.query<{ id: string }[]>(
+      `WITH marked AS (
+         UPDATE order_refunds SET last_sent_at = now(), updated_at = now() WHERE id = $1 AND lease_token = $2 AND lease_until > now() RETURNING id)
+       SELECT id FROM marked`,
+      [id, token],
+    );
+    return rows.length === 1;
   }
 
   /** Whether a send started less than `seconds` ago, by the database's clock. */
@@ -95,6 +116,6 @@ export class RefundRepository {
   async markSent(manager: EntityManager, id: string, refundPaymentId: string): Promise<void> {
     await manager
       .getRepository(OrderRefundEntity)
-      .update({ id }, { status: 'sent', refundPaymentId, lastError: null, leaseUntil: null, updatedAt: () => 'now()' });
+      .update({ id }, { status: 'sent', refundPaymentId, lastError: null, leaseUntil: null, leaseToken: null, updatedAt: () => 'now()' });
   }
 }

@@ -339,6 +339,7 @@ export class OrderSettlementService {
       lastError: null,
       lastSentAt: null,
       leaseUntil: null,
+      leaseToken: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -8,15 +8,17 @@ import { PaymentMethodRegistry } from '../payment-methods/payment-method.registr
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { RefundRepository } from '../repositories/refund.repository.js';
 
-/** Longer than any provider takes to answer; a dead sender's lease runs out after it. */
-const LEASE_SECONDS = 5 * 60;
+/** A sender's lease on a refund: renewed every LEASE_RENEW_MS while it lives, so a dead sender's runs out within this. */
+const LEASE_SECONDS = 30;
+const LEASE_RENEW_MS = 10_000;
 
 export type RefundSendOutcome = 'sent' | 'already-sent' | 'held' | 'busy';
 
 /**
  * Sends refunds from the outbox (`order_refunds`) EXACTLY ONCE, and never while a database transaction or row
  * lock is held (the decision committed before; the network call runs on its own):
- * 1. one sender at a time per refund, on any instance: a lease on its row;
+ * 1. one sender at a time per refund, on any instance: a short lease on its row, renewed while the sender lives, held
+ *    under a token, so a sender whose lease ran out (and may have been taken) never marks the row as sending;
  * 2. before every send, the method's handler looks the refund up by its idempotency key or reference
  *    (findRefund); one found was made by an earlier attempt and is adopted, not sent again;
  * 3. a lookup that finds nothing proves nothing while an earlier send may still land, so a send happens only when
@@ -52,11 +54,17 @@ export class RefundSenderService {
   }
 
   async send(refundId: string): Promise<RefundSendOutcome> {
-    const row = await this.refunds.lease(refundId, LEASE_SECONDS);
+    const token = randomUUID();
+    const row = await this.refunds.lease(refundId, token, LEASE_SECONDS);
     if (!row) {
       const status = (await this.refunds.findById(refundId))?.status;
       return status === 'sent' ? 'already-sent' : status === 'held' ? 'held' : 'busy';
     }
+    const renewal = setInterval(() => {
+      this.refunds.renewLease(refundId, token, LEASE_SECONDS).catch((error: unknown) => {
+        this.logger.warn(`renewing the lease on refund ${refundId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }, LEASE_RENEW_MS);
     try {
       const refund = await this.toSend(row);
       const handler = this.methods.for(row.method);
@@ -67,7 +75,9 @@ export class RefundSenderService {
         if (await this.refunds.sentWithin(row.id, handler.refundLandingSeconds)) {
           throw new Error('the previous send may still land; looking it up again later');
         }
-        await this.refunds.markSending(row.id);
+        if (!(await this.refunds.markSending(row.id, token))) {
+          throw new Error('the lease on this refund ran out before sending; another sender may hold it now');
+        }
         reference = await handler.sendRefund(refund);
       }
       await this.record(row, reference);
@@ -76,7 +86,8 @@ export class RefundSenderService {
       await this.refunds.recordFailure(row.id, error instanceof Error ? error.message : String(error));
       throw error;
     } finally {
-      await this.refunds.release(row.id);
+      clearInterval(renewal);
+      await this.refunds.release(row.id, token);
     }
   }
 

@@ -3,7 +3,8 @@ import { HttpStatus } from '@nestjs/common';
 /**
  * Base of every module's typed exception: a stable machine-readable code, a human message and the HTTP status
  * the global filter answers with. Each module subclasses it with its own code enum and status table. `details`, when
- * given, is added to the error body as it is (e.g. the state of each part a readiness check looked at).
+ * given, is added to the error body as it is (e.g. the state of each part a readiness check looked at);
+ * `retryAfterSeconds`, when given, is sent as the Retry-After header (an upstream that does not answer: come back later).
  */
 export abstract class DomainException<Code extends string = string> extends Error {
   protected constructor(
@@ -11,6 +12,7 @@ export abstract class DomainException<Code extends string = string> extends Erro
     message: string,
     readonly status: HttpStatus,
     readonly details?: Record<string, unknown>,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = new.target.name;

@@ -24,8 +24,8 @@ export class CapturesController {
 
   @Post(':id/complete')
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: CaptureResponse, description: 'The capture, now processing' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more' })
+  @ApiOkResponse({ type: CaptureResponse, description: 'The capture, now processing; a retried completion answers it as it is now' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more: the upload was abandoned (expired), or never was one' })
   complete(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CompleteCaptureDto): Promise<CaptureResponse> {
     return this.captures.complete(user, id, dto);
   }

@@ -50,6 +50,17 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
   };
 }
 
+/**
+ * Whether the capture's upload was completed (it is processing, or was processed, since), so a retried completion
+ * answers it as it is: not an upload the expiry sweep abandoned, nor a network capture, which was never uploaded here.
+ */
+function completedUpload(capture: CaptureEntity): boolean {
+  if (capture.partCount === null || capture.network !== null) return false;
+  return (
+    capture.status === 'processing' || capture.status === 'ready' || (capture.status === 'rejected' && capture.rejectionCode !== 'upload_abandoned')
+  );
+}
+
 /** Keeps a safe base name: no directories, no characters that break object keys or headers. */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
@@ -109,9 +120,16 @@ export class CaptureService {
     return this.uploadUrls(capture);
   }
 
+  /**
+   * Assembles the uploaded parts and queues the processing job, once. Idempotent for a client retrying after a lost
+   * answer (the instance died mid-call): a capture already completed answers as it is now, and an upload the store
+   * already assembled (the instance died between assembling and recording it) is recorded without assembling again.
+   * One processing job either way: only the call that moves the capture out of `uploading` queues it.
+   */
   async complete(user: AuthUser, id: string, dto: CompleteCaptureDto): Promise<CaptureResponse> {
     const capture = await this.owned(user, id);
     if (capture.status !== 'uploading' || !capture.uploadId) {
+      if (completedUpload(capture)) return CaptureResponse.from(capture);
       throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${capture.status}, not uploading`);
     }
     const numbers = dto.parts.map((part) => part.partNumber).sort((a, b) => a - b);
@@ -124,17 +142,25 @@ export class CaptureService {
     try {
       await this.storage.completeMultipartUpload(capture.objectKey, capture.uploadId, dto.parts);
     } catch (error) {
-      throw new IngestionException(
-        IngestionErrorCode.UPLOAD_INCOMPLETE,
-        `The store refused to assemble the parts: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // Only this upload writes its key: an object there means an earlier call assembled it and died before recording it.
+      if ((await this.storage.head(capture.objectKey)) === null) {
+        throw new IngestionException(
+          IngestionErrorCode.UPLOAD_INCOMPLETE,
+          `The store refused to assemble the parts: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
     }
     await this.dataSource.transaction(async (manager) => {
       if (await this.captures.markProcessing(manager, capture.id)) {
         await this.jobs.send(manager, captureProcessQueue, { captureId: capture.id }, { key: `capture.process:${capture.id}` });
       }
     });
-    return this.get(user, id);
+    const now = await this.owned(user, id);
+    // A concurrent sweep that found the upload expired first wins: this call did not complete it.
+    if (!completedUpload(now)) {
+      throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${now.status}, not uploading`);
+    }
+    return CaptureResponse.from(now);
   }
 
   async get(user: AuthUser, id: string): Promise<CaptureResponse> {
