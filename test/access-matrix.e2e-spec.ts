@@ -88,7 +88,7 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/captures':                                 [401, 403, 200, 200, 403, 403, 200],
   'GET /v1/captures/{id}':                            [401, 403, 404, 200, 403, 403, 200],
   'GET /v1/captures/{id}/upload':                     [401, 403, 404, 409, 403, 403, 404],
-  'POST /v1/captures/{id}/complete':                  [401, 403, 404, 409, 403, 403, 404],
+  'POST /v1/captures/{id}/complete':                  [401, 403, 404, 200, 403, 403, 404],
 
   'POST /v1/admin/networks':                          [401, 403, 403, 403, 403, 403, 201],
   'GET /v1/admin/networks':                           [401, 403, 403, 403, 403, 403, 200],
