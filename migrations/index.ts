@@ -22,6 +22,7 @@ import { LicensedFiles1764892801200 } from './1764892801200-LicensedFiles.js';
 import { CaptureContentKeys1764892802000 } from './1764892802000-CaptureContentKeys.js';
 import { CaptureTypedCounts1764892802001 } from './1764892802001-CaptureTypedCounts.js';
 import { LicensedFileSales1764892803000 } from './1764892803000-LicensedFileSales.js';
+import { CaptureWarnings1764892804100 } from './1764892804100-CaptureWarnings.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   CaptureContentKeys1764892802000,
   CaptureTypedCounts1764892802001,
   LicensedFileSales1764892803000,
+  CaptureWarnings1764892804100,
 ];

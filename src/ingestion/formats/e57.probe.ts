@@ -246,7 +246,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     pointCount: totalPoints,
     scans,
   };
-  const result: ProbeResult = { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata };
+  const result: ProbeResult = { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata, warnings: [] };
   if (start <= end) result.timeRange = { start: iso(start), end: iso(end) };
   return result;
 }

@@ -322,6 +322,7 @@ class McapSession extends GuardedSession {
       counts: { messages: Number(this.messages) },
       timeRange: this.startNs !== undefined && this.endNs !== undefined ? { start: isoFromNs(this.startNs), end: isoFromNs(this.endNs) } : undefined,
       durationSeconds: this.startNs !== undefined && this.endNs !== undefined ? Number(this.endNs - this.startNs) / 1e9 : undefined,
+      warnings: [],
       metadata: {
         profile: this.profile,
         library: this.library,

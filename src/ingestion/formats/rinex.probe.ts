@@ -471,6 +471,7 @@ class RinexSession extends GuardedSession {
       timeRange: { start: iso(first), end: iso(last) },
       bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
       durationSeconds: (last - first) / 1000,
+      warnings: [],
       metadata: {
         ...this.meta,
         intervalSeconds: this.interval,

@@ -197,6 +197,7 @@ class SrtSession extends GuardedSession {
       timeRange,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
+      warnings: [],
       metadata: {
         frames: this.frames,
         framesWithPosition: this.bbox.count,
