@@ -27,7 +27,7 @@ export class CaptureResponse {
   @ApiProperty({ description: 'Declared SHA-256, verified once ready' })
   sha256: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Detected from the bytes: video, pointcloud, mesh, telemetry or gnss' })
+  @ApiProperty({ type: String, nullable: true, description: 'Detected from the bytes: video, pointcloud, mesh, telemetry, gnss or imagery' })
   modality: Modality | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'mp4' })

@@ -1,5 +1,5 @@
 /** What a capture is, whatever its format. */
-export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss';
+export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss' | 'imagery';
 
 /** [minLon, minLat, maxLon, maxLat] in WGS84 degrees. */
 export type BBox = [number, number, number, number];
