@@ -66,17 +66,14 @@ describe('srtProbe', () => {
 
     it('reads GPS(lon,lat,n) as longitude first (Phantom style) with its dotted date, and BAROMETER as the height', async () => {
       const result = await runProbe(srtProbe, Buffer.from(phantom), { chunkSize: 7 });
-      expect(result.bbox).toEqual([149.0251, -20.2535, 149.0253, -20.2533]);
-      expect(result.timeRange).toEqual({ start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' });
-      expect(result.warnings).toEqual([]);
       // The unitless third GPS value is not an altitude.
-      expect(result.metadata).toMatchObject({
-        frames: 2,
-        gpsOrder: 'lon,lat',
-        gpsThirdValueRange: { min: 16, max: 17 },
-        relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 },
-      });
       expect(result.metadata.altitudeRangeMeters).toBeUndefined();
+      expect(result).toMatchObject({
+        bbox: [149.0251, -20.2535, 149.0253, -20.2533],
+        timeRange: { start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' },
+        warnings: [],
+        metadata: { frames: 2, gpsOrder: 'lon,lat', gpsThirdValueRange: { min: 16, max: 17 }, relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 } },
+      });
     });
 
     it('reads the enterprise GPS(lat,lon,altM) latitude first (Matrice 300 style), with BAROMETER:hM as the height', async () => {
@@ -84,15 +81,16 @@ describe('srtProbe', () => {
       const enterprise =
         '1\n00:00:00,000 --> 00:00:01,000\n2022.06.21 16:06:17\nGPS(36.6146,-6.1120,52.5M) BAROMETER:0.3M\n\n' +
         '2\n00:00:01,000 --> 00:00:02,000\n2022.06.21 16:06:18\nGPS(36.6150,-6.1126,60.1M) BAROMETER:8.4M\n';
-      const result = await runProbe(srtProbe, Buffer.from(enterprise), { chunkSize: 7 });
-      expect(result.bbox).toEqual([-6.1126, 36.6146, -6.112, 36.615]);
-      expect(result.timeRange).toEqual({ start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' });
-      expect(result.warnings).toEqual([]);
-      expect(result.metadata).toMatchObject({
-        frames: 2,
-        gpsOrder: 'lat,lon',
-        altitudeRangeMeters: { min: 52.5, max: 60.1 },
-        relativeAltitudeRangeMeters: { min: 0.3, max: 8.4 },
+      expect(await runProbe(srtProbe, Buffer.from(enterprise), { chunkSize: 7 })).toMatchObject({
+        bbox: [-6.1126, 36.6146, -6.112, 36.615],
+        timeRange: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+        warnings: [],
+        metadata: {
+          frames: 2,
+          gpsOrder: 'lat,lon',
+          altitudeRangeMeters: { min: 52.5, max: 60.1 },
+          relativeAltitudeRangeMeters: { min: 0.3, max: 8.4 },
+        },
       });
     });
 
