@@ -287,6 +287,7 @@ function merkleBench(): void {
     durationSeconds: null,
     counts: { points: 1000, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null },
     metadata: { pointCount: 1000 },
+    warnings: [],
     deviceId: null,
     devicePublicKey: null,
     deviceSignatureValid: null,

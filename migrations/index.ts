@@ -23,6 +23,8 @@ import { CaptureContentKeys1764892802000 } from './1764892802000-CaptureContentK
 import { CaptureTypedCounts1764892802001 } from './1764892802001-CaptureTypedCounts.js';
 import { RefundLeaseTokens1764892802100 } from './1764892802100-RefundLeaseTokens.js';
 import { LicensedFileSales1764892803000 } from './1764892803000-LicensedFileSales.js';
+import { CaptureWarnings1764892804100 } from './1764892804100-CaptureWarnings.js';
+import { ImageryModality1764892804200 } from './1764892804200-ImageryModality.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -51,4 +53,6 @@ export const migrations = [
   CaptureTypedCounts1764892802001,
   RefundLeaseTokens1764892802100,
   LicensedFileSales1764892803000,
+  CaptureWarnings1764892804100,
+  ImageryModality1764892804200,
 ];

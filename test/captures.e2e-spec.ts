@@ -40,6 +40,7 @@ describe('captures on the local object store (e2e)', () => {
         format: 'nmea',
         deviceId: 'bee-4f2a',
         rejection: null,
+        warnings: [],
       }),
     );
     expect(capture.timeRange).toEqual({ start: '2026-11-27T08:00:00.000Z', end: '2026-11-27T08:01:59.000Z' });
@@ -131,6 +132,15 @@ describe('captures on the local object store (e2e)', () => {
       .expect(200);
     const short = await settled(t, contributor, (created.body as CreatedCaptureResponse).id);
     expect(short.rejection).toEqual({ code: 'size_mismatch', reason: `Declared ${nmea.length + 10} bytes but ${nmea.length} bytes were uploaded` });
+  });
+
+  it('accepts a readable file with an inconsistency as ready, with the warning on GET /v1/captures/:id', async () => {
+    const header = 'ply\nformat binary_little_endian 1.0\nelement vertex 2\nproperty float x\nproperty float y\nproperty float z\nend_header\n';
+    const points = Buffer.from(new Float32Array([0, 0, 0, 1, 2, 3]).buffer);
+    const bytes = Buffer.concat([Buffer.from(header, 'latin1'), points, Buffer.from('\n\n')]);
+    const capture = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'padded.ply' }));
+    expect(capture).toEqual(expect.objectContaining({ status: 'ready', format: 'ply', warnings: ['2 bytes follow the last element'] }));
+    expect(capture.metadata).not.toHaveProperty('warnings');
   });
 
   it('survives a hostile file and keeps processing the next ones', async () => {

@@ -25,6 +25,7 @@ function capture(fields: Partial<CaptureSnapshot>): CaptureSnapshot {
     durationSeconds: null,
     counts: counts({}),
     metadata: {},
+    warnings: [],
     deviceId: null,
     devicePublicKey: null,
     deviceSignatureValid: null,

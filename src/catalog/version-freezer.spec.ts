@@ -32,6 +32,7 @@ function capture(n: number, fields: Partial<CaptureSnapshot> = {}): CaptureSnaps
     durationSeconds: null,
     counts: Object.assign(new CaptureCounts(), { points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: n }),
     metadata: { points: n },
+    warnings: [],
     deviceId: null,
     devicePublicKey: null,
     deviceSignatureValid: null,

@@ -53,6 +53,7 @@ export class FakeCaptures {
         fixes: 3_600,
       }),
       metadata: {},
+      warnings: [],
       deviceId: null,
       devicePublicKey: null,
       deviceSignatureValid: null,

@@ -12,6 +12,7 @@ export class ReviewCaptureView {
   @ApiProperty() status: string;
   @ApiPropertyOptional({ type: Boolean, nullable: true }) deviceSignatureValid: boolean | null;
   @ApiProperty() metadata: Record<string, unknown>;
+  @ApiProperty({ type: [String], description: 'Inconsistencies the probe found inside the readable file' }) warnings: string[];
 }
 
 export class ReviewChangesView {

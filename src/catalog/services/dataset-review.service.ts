@@ -246,6 +246,7 @@ export class DatasetReviewService {
             status: capture.status,
             deviceSignatureValid: capture.deviceSignatureValid,
             metadata: capture.metadata,
+            warnings: capture.warnings,
           }),
         ),
       captureCount: dataset.captureIds.length,

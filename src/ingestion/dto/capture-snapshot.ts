@@ -21,6 +21,8 @@ export interface CaptureSnapshot {
   durationSeconds: number | null;
   counts: CaptureCounts;
   metadata: Record<string, unknown>;
+  /** Inconsistencies the probe found inside the readable file, one sentence each. */
+  warnings: string[];
   deviceId: string | null;
   devicePublicKey: string | null;
   deviceSignatureValid: boolean | null;

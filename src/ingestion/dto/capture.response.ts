@@ -27,7 +27,7 @@ export class CaptureResponse {
   @ApiProperty({ description: 'Declared SHA-256, verified once ready' })
   sha256: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Detected from the bytes: video, pointcloud, mesh, telemetry or gnss' })
+  @ApiProperty({ type: String, nullable: true, description: 'Detected from the bytes: video, pointcloud, mesh, telemetry, gnss or imagery' })
   modality: Modality | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'mp4' })
@@ -63,6 +63,12 @@ export class CaptureResponse {
   @ApiProperty({ type: Object, nullable: true, description: 'Format-specific facts' })
   metadata: Record<string, unknown> | null;
 
+  @ApiProperty({
+    type: [String],
+    description: 'Inconsistencies found inside the readable file (a header claim the body contradicts, ...), one sentence each; they never reject it',
+  })
+  warnings: string[];
+
   @ApiProperty({ type: CaptureRejectionResponse, nullable: true })
   rejection: CaptureRejectionResponse | null;
 
@@ -92,6 +98,7 @@ export class CaptureResponse {
       durationSeconds: c.durationSeconds,
       counts: CaptureCounts.from(c),
       metadata: c.metadata,
+      warnings: c.warnings,
       rejection: c.rejectionCode ? Object.assign(new CaptureRejectionResponse(), { code: c.rejectionCode, reason: c.rejectionReason ?? '' }) : null,
       createdAt: c.createdAt,
       processedAt: c.processedAt,

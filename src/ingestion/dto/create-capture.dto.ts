@@ -17,7 +17,7 @@ import {
 import { IsStrictDate } from '../../common/strict-date.js';
 import type { Modality } from '../formats/probe.types.js';
 
-export const MODALITIES: Modality[] = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
+export const MODALITIES: Modality[] = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss', 'imagery'];
 export const MAX_CAPTURE_BYTES = 50 * 1024 ** 3;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 

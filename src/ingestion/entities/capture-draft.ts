@@ -37,6 +37,7 @@ export function draftCapture(known: Required & Partial<CaptureEntity>): CaptureE
     frameCount: null,
     fixCount: null,
     metadata: null,
+    warnings: [],
     rejectionCode: null,
     rejectionReason: null,
     processedAt: null,

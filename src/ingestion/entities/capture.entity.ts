@@ -122,6 +122,10 @@ export class CaptureEntity {
   @Column({ type: 'jsonb', nullable: true })
   metadata: Record<string, unknown> | null;
 
+  /** What the probe found inconsistent inside the readable file, one sentence each; never a reason to reject. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  warnings: string[];
+
   @Column({ name: 'rejection_code', type: 'text', nullable: true })
   rejectionCode: string | null;
 

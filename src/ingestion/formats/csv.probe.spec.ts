@@ -46,6 +46,7 @@ describe('csvProbe', () => {
       const result = await runProbe(csvProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'csv',
+        warnings: [],
         counts: { rows: 11 },
         modality: 'telemetry',
         // ISO with Z, with +01:00, without zone (read as UTC), epoch seconds and epoch milliseconds, all in one column.

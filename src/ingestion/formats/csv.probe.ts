@@ -271,6 +271,7 @@ class CsvSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
+      warnings: [],
       metadata: {
         delimiter: this.delimiter,
         columns: this.columns.slice(0, MAX_COLUMNS_LISTED),

@@ -151,6 +151,18 @@ describe('e57Probe', () => {
     });
   });
 
+  describe('images without points', () => {
+    it('labels a file with images2D and no scan as imagery, not a point cloud', async () => {
+      const result = await runProbe(e57Probe, buildE57([]));
+      expect(result).toMatchObject({ format: 'e57', modality: 'imagery', counts: {}, metadata: { scanCount: 0, imageCount: 1, pointCount: 0 } });
+    });
+
+    it('labels a file with images and only empty scans as imagery too', async () => {
+      const result = await runProbe(e57Probe, buildE57([{ ...TWO_SCANS[0], records: 0 }]));
+      expect(result).toMatchObject({ modality: 'imagery', metadata: { scanCount: 1, imageCount: 1, pointCount: 0 } });
+    });
+  });
+
   describe('truncated files', () => {
     it('rejects a file shorter than its declared physical length', async () => {
       const file = buildE57(TWO_SCANS);

@@ -228,6 +228,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
   }
 
   const created = dateTime(childNamed(root, 'creationDateTime'));
+  const imageCount = childNamed(root, 'images2D')?.children.length ?? 0;
   const metadata: Record<string, unknown> = {
     version: `${major}.${minor}`,
     pageSize,
@@ -242,11 +243,15 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     coordinateMetadata: str(childNamed(root, 'coordinateMetadata'))?.slice(0, 8192) ?? null,
     creationTime: created !== undefined ? iso(created) : null,
     scanCount: data3D.length,
-    imageCount: childNamed(root, 'images2D')?.children.length ?? 0,
+    imageCount,
     pointCount: totalPoints,
     scans,
   };
-  const result: ProbeResult = { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata };
+  // A file of images (images2D) without any point is imagery, not a point cloud.
+  const imagery = totalPoints === 0 && imageCount > 0;
+  const result: ProbeResult = imagery
+    ? { format: 'e57', modality: 'imagery', counts: {}, metadata, warnings: [] }
+    : { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata, warnings: [] };
   if (start <= end) result.timeRange = { start: iso(start), end: iso(end) };
   return result;
 }

@@ -229,8 +229,7 @@ async function probeGlb(input: ProbeInput): Promise<ProbeResult> {
   }
   const doc = parseJson(json.toString('utf8'), 'GLB JSON chunk');
   const metadata = { container: 'glb', chunks, ...describe(doc, binLength) } as Record<string, unknown>;
-  if (warnings.length) metadata.warnings = warnings;
-  return { format: 'glb', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
+  return { format: 'glb', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata, warnings };
 }
 
 async function probeGltfJson(input: ProbeInput): Promise<ProbeResult> {
@@ -238,7 +237,7 @@ async function probeGltfJson(input: ProbeInput): Promise<ProbeResult> {
   const text = await readExactly(input, 0, input.size, 'glTF JSON');
   const doc = parseJson(text.toString('utf8').replace(/^\uFEFF/, ''), 'glTF JSON');
   const metadata = { container: 'json', ...describe(doc, undefined) };
-  return { format: 'gltf', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata };
+  return { format: 'gltf', modality: 'mesh', counts: { vertices: vertexCountOf(metadata) }, metadata, warnings: [] };
 }
 
 /** A .gltf starts with '{' and says "asset": { ... "version": "2.x" } early on (exporters write asset first or near it). */

@@ -29,6 +29,7 @@ describe('gpxProbe', () => {
       const result = await runProbe(gpxProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'gpx',
+        warnings: [],
         counts: { fixes: 8 },
         modality: 'gnss',
         // 10:05:00+01:00 is 09:05Z; the point whose <time> is not a time is counted apart.

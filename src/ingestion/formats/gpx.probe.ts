@@ -367,6 +367,7 @@ class GpxSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
+      warnings: [],
       metadata: {
         ...this.meta,
         tracks,

@@ -33,6 +33,7 @@ describe('jsonlProbe', () => {
       const result = await runProbe(jsonlProbe, fixture, { chunkSize });
       expect(result).toEqual({
         format: 'jsonl',
+        warnings: [],
         counts: { rows: 5 },
         modality: 'telemetry',
         // Signal timestamps, or the event's time when its signals have none (the 09:59 event).

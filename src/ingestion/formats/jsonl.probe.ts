@@ -203,6 +203,7 @@ class JsonlSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
+      warnings: [],
       metadata: {
         records: this.records,
         malformedRecords: this.malformed,

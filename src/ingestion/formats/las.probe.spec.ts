@@ -172,6 +172,14 @@ describe('lasProbe', () => {
       });
     });
 
+    it('accepts a LAS 1.4 file whose legacy point count disagrees with the 64-bit one, with a warning', async () => {
+      const file = buildLas({ minor: 4, pointFormat: 1, points: 5, legacyCount: 4, min: [0, 0, 0], max: [1, 1, 1] });
+      const result = await runProbe(lasProbe, file);
+      expect(result.counts).toEqual({ points: 5 });
+      expect(result.warnings).toEqual(['legacy point count 4 differs from the 64-bit count 5']);
+      expect(result.metadata).not.toHaveProperty('warnings');
+    });
+
     it('assumes lon/lat only when there is no CRS and the scale is degree-sized', async () => {
       const lonLat = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
       expect(lonLat.bbox).toEqual([-122.5, 37.7, -122.4, 37.8]);

@@ -314,7 +314,7 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
     if (bbox) metadata.bboxSource = 'assumed lon/lat (no CRS; degree-sized scale and bounds)';
   }
 
-  const result: ProbeResult = { format: compressed ? 'laz' : 'las', modality: 'pointcloud', counts: { points: pointCount }, metadata };
+  const result: ProbeResult = { format: compressed ? 'laz' : 'las', modality: 'pointcloud', counts: { points: pointCount }, metadata, warnings };
   if (bbox) result.bbox = bbox;
   // COPC records the GPS time span of its points; as adjusted standard GPS time it is an absolute time range.
   const copcMeta = metadata.copc as { gpsTimeRange: number[] } | undefined;
@@ -322,7 +322,6 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
     const [a, b] = copcMeta.gpsTimeRange.map((t) => gpsSecondsToUtcMs(t + 1e9));
     if (isSaneTime(a) && isSaneTime(b) && a <= b) result.timeRange = { start: iso(a), end: iso(b) };
   }
-  if (warnings.length) metadata.warnings = warnings;
   return result;
 }
 

@@ -119,6 +119,7 @@ describe('mcapProbe', () => {
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.980Z' },
         durationSeconds: 0.98,
+        warnings: [],
         metadata: {
           profile: 'x-probe-tests',
           library: 'probe-tests 1.0',
@@ -126,6 +127,10 @@ describe('mcapProbe', () => {
           startTimeNs: T0.toString(),
           endTimeNs: (T0 + 980n * MS).toString(),
           channelCount: 3,
+          // @mcap/core writes a channel without messages only in the summary section, and counts it in Statistics.
+          messagelessChannelCount: 1,
+          messagelessChannels: ['/idle'],
+          summaryOnlyChannelCount: 1,
           schemaCount: 1,
           channels: expectedChannels,
           chunkCount,
@@ -178,13 +183,39 @@ describe('mcapProbe', () => {
   });
 
   describe('corrupt and lying files', () => {
-    it('rejects a summary whose statistics lie about the message count', async () => {
+    it('accepts a summary whose statistics count otherwise than the records, with warnings and the counts of the records', async () => {
       const { bytes } = await buildMcap({
         lie: (writer) => {
-          if (writer.statistics) writer.statistics.messageCount += 5n;
+          if (!writer.statistics) return;
+          writer.statistics.messageCount += 5n;
+          writer.statistics.channelCount = 5;
         },
       });
-      await expectProbeFailure(mcapProbe, bytes, 'corrupt', /the summary claims 65 messages but the file holds 60/);
+      const result = await runProbe(mcapProbe, bytes);
+      expect(result.counts).toEqual({ messages: 60 });
+      expect(result.metadata).toMatchObject({ messageCount: 60, channelCount: 3 });
+      expect(result.warnings).toEqual([
+        "the summary's Statistics record claims 65 messages but the file holds 60",
+        "the summary's Statistics record claims 5 channels but the file holds 3",
+      ]);
+    });
+
+    it('accepts, without a warning, rosbag2-style statistics that count only the channels in the data section', async () => {
+      // libmcap (rosbag2) leaves summary-only channels (no messages) out of Statistics.channelCount: here 2 of 3.
+      const { bytes } = await buildMcap({
+        lie: (writer) => {
+          if (writer.statistics) writer.statistics.channelCount = 2;
+        },
+      });
+      const result = await runProbe(mcapProbe, bytes, { chunkSize: 97 });
+      expect(result.warnings).toEqual([]);
+      expect(result.metadata).toMatchObject({
+        channelCount: 3,
+        messagelessChannelCount: 1,
+        messagelessChannels: ['/idle'],
+        summaryOnlyChannelCount: 1,
+        channels: expectedChannels,
+      });
     });
 
     it('rejects a damaged chunk through its CRC', async () => {
@@ -295,6 +326,8 @@ describe('mcapProbe', () => {
           startTimeNs: '1585866235112411371',
           endTimeNs: '1585866239643508139',
           channelCount: 3,
+          messagelessChannelCount: 1,
+          messagelessChannels: ['/parameter_events'],
           schemaCount: 3,
           chunkCount: 1,
           compression: ['zstd'],
@@ -315,6 +348,43 @@ describe('mcapProbe', () => {
         },
       });
       expect(result.durationSeconds).toBeCloseTo(4.531096768, 9);
+    });
+  });
+
+  describeSample('rosbag2_only_topics.mcap', (path) => {
+    // Figures from SOURCES.txt: python mcap 1.4.0 raw record walk, @mcap/core 2.2.2 indexed reader agrees. Its
+    // Statistics record says 1 channel and 1 schema; /rosout and /events/write_split exist only in the summary.
+    it('accepts the rosbag2 bag whose summary-only channels the Statistics record leaves out, listing them as message-less', async () => {
+      const result = await runProbe(mcapProbe, path, { chunkSize: 4096 });
+      expect(result.warnings).toEqual([]);
+      expect(result.counts).toEqual({ messages: 7 });
+      expect(result.timeRange).toEqual({ start: '2023-10-17T05:47:00.031Z', end: '2023-10-17T05:47:00.038Z' });
+      expect(result.metadata).toMatchObject({
+        profile: 'ros2',
+        library: 'libmcap 1.1.0',
+        messageCount: 7,
+        startTimeNs: '1697521620031724098',
+        endTimeNs: '1697521620038262023',
+        channelCount: 3,
+        messagelessChannelCount: 2,
+        summaryOnlyChannelCount: 2,
+        schemaCount: 3,
+        chunkCount: 1,
+        compression: ['none'],
+        attachmentCount: 0,
+        metadataCount: 2,
+        metadataNames: ['rosbag2'],
+      });
+      const channels = result.metadata.channels as { topic: string; schemaName: string; messageCount: number }[];
+      expect(channels.map(({ topic, schemaName, messageCount }) => [topic, schemaName, messageCount])).toEqual(
+        expect.arrayContaining([
+          ['/parameter_events', 'rcl_interfaces/msg/ParameterEvent', 7],
+          ['/rosout', 'rcl_interfaces/msg/Log', 0],
+          ['/events/write_split', 'rosbag2_interfaces/msg/WriteSplitEvent', 0],
+        ]),
+      );
+      expect(channels).toHaveLength(3);
+      expect([...(result.metadata.messagelessChannels as string[])].sort()).toEqual(['/events/write_split', '/rosout']);
     });
   });
 });

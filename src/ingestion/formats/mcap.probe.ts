@@ -10,6 +10,9 @@ import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-te
  * schemas, channels, messages (inside chunks, decompressed with @mcap/support's zstd / lz4 / bz2), attachments,
  * metadata and the summary. A thin framer in front of the reader reads each record's opcode and length first, so a
  * hostile length is refused before anything is buffered, and attachments (possibly gigabytes) are counted and skipped.
+ * Channels may have no messages; rosbag2 (libmcap) writes those (`/rosout`, `/events/write_split`) only in the summary
+ * section and leaves them out of the Statistics record's channel count, which is valid. A Statistics record that counts
+ * otherwise than the records is a warning: the records are what the file holds.
  */
 
 const MAGIC = Buffer.from([0x89, 0x4d, 0x43, 0x41, 0x50, 0x30, 0x0d, 0x0a]);
@@ -74,6 +77,8 @@ interface ChannelFacts {
   messageEncoding: string;
   schemaId: number;
   messageCount: bigint;
+  /** False for a channel whose Channel record appears only in the summary section (after DataEnd). */
+  inDataSection: boolean;
 }
 
 class McapSession extends GuardedSession {
@@ -262,7 +267,13 @@ class McapSession extends GuardedSession {
         break;
       case 'Channel':
         if (!this.channels.has(record.id)) {
-          this.channels.set(record.id, { topic: record.topic, messageEncoding: record.messageEncoding, schemaId: record.schemaId, messageCount: 0n });
+          this.channels.set(record.id, {
+            topic: record.topic,
+            messageEncoding: record.messageEncoding,
+            schemaId: record.schemaId,
+            messageCount: 0n,
+            inDataSection: !this.dataEnd,
+          });
         }
         break;
       case 'Message': {
@@ -314,14 +325,16 @@ class McapSession extends GuardedSession {
         `the MCAP file ends ${where} (no footer and closing magic): ${plural(this.messages, 'message')} on ${plural(this.channels.size, 'channel')} were readable`,
       );
     }
-    this.checkStatistics();
+    const warnings = this.checkStatistics();
     const channels = [...this.channels.entries()].sort(([a], [b]) => a - b);
+    const messageless = channels.filter(([, c]) => c.messageCount === 0n);
     return {
       format: 'mcap',
       modality: 'telemetry',
       counts: { messages: Number(this.messages) },
       timeRange: this.startNs !== undefined && this.endNs !== undefined ? { start: isoFromNs(this.startNs), end: isoFromNs(this.endNs) } : undefined,
       durationSeconds: this.startNs !== undefined && this.endNs !== undefined ? Number(this.endNs - this.startNs) / 1e9 : undefined,
+      warnings,
       metadata: {
         profile: this.profile,
         library: this.library,
@@ -329,6 +342,9 @@ class McapSession extends GuardedSession {
         startTimeNs: this.startNs?.toString(),
         endTimeNs: this.endNs?.toString(),
         channelCount: this.channels.size,
+        messagelessChannelCount: messageless.length,
+        messagelessChannels: messageless.slice(0, MAX_CHANNELS_LISTED).map(([, c]) => c.topic),
+        summaryOnlyChannelCount: channels.filter(([, c]) => !c.inDataSection).length,
         schemaCount: this.schemas.size,
         channels: channels.slice(0, MAX_CHANNELS_LISTED).map(([id, c]) => ({
           id,
@@ -351,28 +367,30 @@ class McapSession extends GuardedSession {
     };
   }
 
-  /** The summary's Statistics record is a claim about the file: it must match what the records hold. */
-  private checkStatistics(): void {
+  /** The summary's Statistics record is a claim about the file: where it counts otherwise than the records, a warning. */
+  private checkStatistics(): string[] {
     const s = this.statistics;
-    if (!s) return;
-    const lie = (what: string, claimed: bigint | number, found: bigint | number) => {
-      throw new ProbeError('corrupt', `the summary claims ${claimed} ${what} but the file holds ${found}`);
+    const warnings: string[] = [];
+    if (!s) return warnings;
+    const check = (what: string, claimed: bigint | number, found: bigint | number) => {
+      if (BigInt(claimed) !== BigInt(found)) warnings.push(`the summary's Statistics record claims ${claimed} ${what} but the file holds ${found}`);
     };
-    if (s.messageCount !== this.messages) lie('messages', s.messageCount, this.messages);
-    if (s.chunkCount !== this.chunks) lie('chunks', s.chunkCount, this.chunks);
-    if (s.attachmentCount !== this.attachments) lie('attachments', s.attachmentCount, this.attachments);
-    if (s.metadataCount !== this.metadataRecords) lie('metadata records', s.metadataCount, this.metadataRecords);
-    if (s.channelCount !== this.channels.size) lie('channels', s.channelCount, this.channels.size);
+    check('messages', s.messageCount, this.messages);
+    check('chunks', s.chunkCount, this.chunks);
+    check('attachments', s.attachmentCount, this.attachments);
+    check('metadata records', s.metadataCount, this.metadataRecords);
+    // Counting every channel, or (as libmcap does for rosbag2) only those in the data section, are both right.
+    const inData = [...this.channels.values()].filter((c) => c.inDataSection).length;
+    if (s.channelCount !== inData) check('channels', s.channelCount, this.channels.size);
     for (const [id, claimed] of s.channelMessageCounts) {
-      const found = this.channels.get(id)?.messageCount ?? 0n;
-      if (claimed !== found) lie(`messages on channel ${id}`, claimed, found);
+      check(`messages on channel ${id}`, claimed, this.channels.get(id)?.messageCount ?? 0n);
     }
     if (this.messages > 0n && (s.messageStartTime !== this.startNs || s.messageEndTime !== this.endNs)) {
-      throw new ProbeError(
-        'corrupt',
-        `the summary claims messages from ${s.messageStartTime} to ${s.messageEndTime} ns but the file's run from ${this.startNs} to ${this.endNs} ns`,
+      warnings.push(
+        `the summary's Statistics record claims messages from ${s.messageStartTime} to ${s.messageEndTime} ns but the file's run from ${this.startNs} to ${this.endNs} ns`,
       );
     }
+    return warnings;
   }
 }
 

@@ -453,7 +453,7 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
   if (video) Object.assign(metadata, { width: video.width, height: video.height, frameRate: video.frameRate, videoCodec: video.codec });
   if (trailingBytes) metadata.trailingBytes = trailingBytes;
 
-  const result: ProbeResult = { format: isMov ? 'mov' : 'mp4', modality: 'video', metadata };
+  const result: ProbeResult = { format: isMov ? 'mov' : 'mp4', modality: 'video', metadata, warnings: [] };
   if (video?.sampleCount !== undefined) result.counts = { frames: video.sampleCount };
   if (durationSeconds !== undefined) result.durationSeconds = Math.round(durationSeconds * 1e6) / 1e6;
 

@@ -207,6 +207,7 @@ class NmeaSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
+      warnings: [],
       metadata: {
         sentences: this.sentences,
         validSentences: this.valid,

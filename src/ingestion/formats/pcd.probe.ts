@@ -530,7 +530,7 @@ class PcdSession implements ProbeSession {
       if (this.ascii.trailingLines) metadata.trailingLines = this.ascii.trailingLines;
       metadata.bounds = this.bounds.toJSON() ?? null;
     }
-    return Promise.resolve({ format: 'pcd', modality: 'pointcloud', counts: { points: header.points }, metadata });
+    return Promise.resolve({ format: 'pcd', modality: 'pointcloud', counts: { points: header.points }, metadata, warnings: [] });
   }
 }
 

@@ -535,7 +535,6 @@ class PlySession implements ProbeSession {
       metadata.trailingLines = walker.trailingLines;
       warnings.push(`${walker.trailingLines} lines follow the last element`);
     }
-    if (warnings.length) metadata.warnings = warnings;
     const mesh = faces !== undefined && faces.count > 0;
     // Without faces the vertices are a point cloud's points.
     const vertexCount = vertices?.count ?? 0;
@@ -544,6 +543,7 @@ class PlySession implements ProbeSession {
       modality: mesh ? 'mesh' : 'pointcloud',
       counts: mesh ? { vertices: vertexCount } : { points: vertexCount },
       metadata,
+      warnings,
     });
   }
 }

@@ -99,7 +99,7 @@ describe('probe fuzzing: truncations, bit flips and huge declared sizes end in a
         finish: async () => {
           const declared = input.head.length >= 4 ? input.head.readUInt32LE(0) : 0;
           await input.read(0, declared);
-          return { format: 'x', modality: 'telemetry', metadata: {} };
+          return { format: 'x', modality: 'telemetry', metadata: {}, warnings: [] };
         },
       }),
     };

@@ -1,5 +1,5 @@
 /** What a capture is, whatever its format. */
-export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss';
+export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss' | 'imagery';
 
 /** [minLon, minLat, maxLon, maxLat] in WGS84 degrees. */
 export type BBox = [number, number, number, number];
@@ -17,6 +17,12 @@ export interface ProbeResult {
   counts?: ProbeCounts;
   /** Format-specific facts (codec, resolution, point count, channels, observation types, ...); JSON only. */
   metadata: Record<string, unknown>;
+  /**
+   * Inconsistencies inside a readable file (a header count or time that disagrees with the body, a statistics record
+   * that counts differently, a missing optional field), one sentence each; shown to the contributor and the reviewer.
+   * A warning never rejects the file: only what cannot be read does. Empty when the file is consistent.
+   */
+  warnings: string[];
 }
 
 /** Typed counts of a capture's contents; a format fills the ones it has. */

@@ -1,10 +1,13 @@
+import { defaultRinexTimeSystem, gpsMinusUtcAtUtc, isRinexTimeSystem, rinexTimeToUtcMs, type RinexTimeSystem } from './gnss-time.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text.util.js';
 
 /**
  * RINEX 2.xx / 3.xx / 4.xx observation files. The header is column-based (label in columns 61-80); the body is a
  * sequence of epochs whose line counts are fixed by the header (v2: satellites x ceil(types / 5) lines, v3: one line
- * per satellite), so every line is accounted for and a cut or padded file shows.
+ * per satellite), so every line is accounted for and a cut or padded file shows. Epochs and TIME OF FIRST / LAST OBS
+ * are in the file's time system (GPS, GLONASS = UTC, Galileo, BeiDou, ...) and are stored converted to UTC. Header
+ * claims the body contradicts (TIME OF FIRST / LAST OBS, # OF SATELLITES) are warnings: the body is what was observed.
  */
 
 const MAX_HEADER_LINES = 5000;
@@ -160,6 +163,8 @@ class RinexSession extends GuardedSession {
   private firstObs: { ms: number; system: string } | undefined;
   private lastObs: { ms: number; system: string } | undefined;
   private interval: number | undefined;
+  /** LEAP SECONDS: GPS - UTC, or BDT - UTC when the line says BDS (RINEX 3.02+, columns 25-27). */
+  private leapSeconds: { seconds: number; system: string } | undefined;
   private satellitesClaimed: number | undefined;
   private headerDone = false;
   private epochs = 0;
@@ -262,6 +267,9 @@ class RinexSession extends GuardedSession {
       case 'TIME OF LAST OBS':
         this.lastObs = headerTime(body);
         break;
+      case 'LEAP SECONDS':
+        this.leapHeader(body);
+        break;
       case '# OF SATELLITES':
         this.satellitesClaimed = num(col(body, 0, 6));
         break;
@@ -302,6 +310,11 @@ class RinexSession extends GuardedSession {
     this.meta.version = col(line, 0, 9);
     this.meta.fileType = 'O';
     this.meta.satelliteSystem = { code: system, name: SYSTEMS[system] ?? 'unknown' };
+  }
+
+  private leapHeader(body: string): void {
+    const seconds = num(col(body, 0, 6));
+    if (seconds !== undefined) this.leapSeconds ??= { seconds, system: col(body, 24, 27) || 'GPS' };
   }
 
   private approxPosition(body: string): void {
@@ -437,31 +450,32 @@ class RinexSession extends GuardedSession {
     const first = this.firstEpoch;
     const last = this.lastEpoch;
     if (first === undefined || last === undefined) throw new ProbeError('corrupt', 'no observation epoch of the file has a date');
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const read = `${plural(this.epochs, 'epoch')} from ${iso(first)} to ${iso(last)}`;
-    if (this.firstObs && first < this.firstObs.ms - TIME_TOLERANCE_MS) {
-      throw new ProbeError('corrupt', `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the file has ${read}`);
-    }
-    if (this.firstObs && first > this.firstObs.ms + TIME_TOLERANCE_MS) {
-      throw new ProbeError(
-        'corrupt',
-        `the header says observations start at ${iso(this.firstObs.ms)} (TIME OF FIRST OBS) but the first of the file's ${read} is later`,
-      );
-    }
-    if (this.lastObs && last > this.lastObs.ms + TIME_TOLERANCE_MS) {
-      throw new ProbeError('corrupt', `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file has ${read}`);
-    }
-    if (this.lastObs && last < this.lastObs.ms - TIME_TOLERANCE_MS) {
-      throw new ProbeError(
-        'truncated',
-        `the header says observations end at ${iso(this.lastObs.ms)} (TIME OF LAST OBS) but the file stops after ${read}`,
-      );
-    }
+    const warnings: string[] = [];
+    const system = this.timeSystem(warnings);
+    const utc = (ms: number) => rinexTimeToUtcMs(system, ms);
+    const iso = (ms: number) => new Date(utc(ms)).toISOString();
+    /** As the file writes it: the calendar reading in its own time system. */
+    const inSystem = (ms: number) => `${new Date(ms).toISOString().slice(0, -1)} ${system}`;
+    const read = `${plural(this.epochs, 'epoch')} from ${inSystem(first)} to ${inSystem(last)}`;
+    const header = (claim: { ms: number } | undefined, label: string, said: string, body: number) => {
+      if (claim && Math.abs(body - claim.ms) > TIME_TOLERANCE_MS) {
+        warnings.push(`the header says observations ${said} at ${inSystem(claim.ms)} (${label}) but the file holds ${read}`);
+      }
+    };
+    header(this.firstObs, 'TIME OF FIRST OBS', 'start', first);
+    header(this.lastObs, 'TIME OF LAST OBS', 'end', last);
     if (this.satellitesClaimed !== undefined && this.satellites.size > this.satellitesClaimed) {
-      throw new ProbeError(
-        'corrupt',
-        `the header claims ${plural(this.satellitesClaimed, 'satellite')} (# OF SATELLITES) but the epochs list ${this.satellites.size}`,
-      );
+      warnings.push(`the header claims ${plural(this.satellitesClaimed, 'satellite')} (# OF SATELLITES) but the epochs list ${this.satellites.size}`);
+    }
+    const leap = this.leapSeconds;
+    if (leap) {
+      const gpsLeap = gpsMinusUtcAtUtc(utc(first));
+      const [scale, expected] = leap.system === 'BDS' ? ['BDT', gpsLeap - 14] : ['GPS', gpsLeap];
+      if (leap.seconds !== expected) {
+        warnings.push(
+          `the header says ${leap.seconds} leap seconds (LEAP SECONDS) but ${scale} - UTC was ${expected} s at the first epoch; the leap-second table is used`,
+        );
+      }
     }
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
     return {
@@ -471,10 +485,16 @@ class RinexSession extends GuardedSession {
       timeRange: { start: iso(first), end: iso(last) },
       bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
       durationSeconds: (last - first) / 1000,
+      warnings,
       metadata: {
         ...this.meta,
         intervalSeconds: this.interval,
-        timeSystem: this.firstObs?.system || undefined,
+        timeSystem: system,
+        /** Seconds the file's time system ran ahead of UTC at the first epoch (0 for GLONASS, which RINEX writes in UTC). */
+        timeSystemMinusUtcSeconds: (first - utc(first)) / 1000,
+        firstEpoch: inSystem(first),
+        lastEpoch: inSystem(last),
+        leapSeconds: leap?.seconds,
         timeOfFirstObs: this.firstObs ? iso(this.firstObs.ms) : undefined,
         timeOfLastObs: this.lastObs ? iso(this.lastObs.ms) : undefined,
         observationTypes: this.observationTypes,
@@ -485,6 +505,23 @@ class RinexSession extends GuardedSession {
         satellitesClaimed: this.satellitesClaimed,
       },
     };
+  }
+
+  /**
+   * The file's time system: TIME OF FIRST OBS columns 49-51, else the one its satellite system implies (RINEX 2.11
+   * and 3: GPS for GPS files, GLO for GLONASS files, ...); mixed files must say, and GPS is assumed when they do not.
+   */
+  private timeSystem(warnings: string[]): RinexTimeSystem {
+    const declared = this.firstObs?.system ?? '';
+    if (isRinexTimeSystem(declared)) return declared;
+    const satelliteSystem = (this.meta.satelliteSystem as { code: string }).code;
+    const implied = defaultRinexTimeSystem(satelliteSystem);
+    if (declared !== '') {
+      warnings.push(`unknown time system '${declared}' in TIME OF FIRST OBS: taken as ${implied ?? 'GPS'}`);
+    } else if (!implied) {
+      warnings.push('the header does not say which time system a mixed file uses (TIME OF FIRST OBS): GPS assumed');
+    }
+    return implied ?? 'GPS';
   }
 }
 

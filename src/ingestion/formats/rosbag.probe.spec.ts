@@ -140,6 +140,7 @@ describe('rosbagProbe', () => {
       expect(run.error).toBeUndefined();
       expect(run.result).toEqual({
         format: 'rosbag1',
+        warnings: [],
         counts: { messages: 15 },
         modality: 'telemetry',
         timeRange: { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:00.900Z' },

@@ -286,6 +286,7 @@ class RosbagSession extends GuardedSession {
       counts: { messages: messageCount },
       timeRange: start && end ? { start: timeIso(start), end: timeIso(end) } : undefined,
       durationSeconds: start && end ? (timeMs(end) - timeMs(start)) / 1000 : undefined,
+      warnings: [],
       metadata: {
         version: '2.0',
         messageCount,

@@ -25,7 +25,7 @@ describe('spatialProbes', () => {
         push: () => undefined,
         finish: () => {
           if (input.head[3] !== 3) return Promise.reject(new TypeError('unexpected byte')); // a crash, not a ProbeError
-          return Promise.resolve({ format: 'x', modality: 'mesh', metadata: {} });
+          return Promise.resolve({ format: 'x', modality: 'mesh', metadata: {}, warnings: [] });
         },
       }),
     };

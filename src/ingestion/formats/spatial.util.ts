@@ -42,30 +42,7 @@ export function isSaneTime(ms: number): boolean {
   return Number.isFinite(ms) && ms >= Date.UTC(1990, 0, 1) && ms <= Date.now() + 2 * 86_400_000;
 }
 
-/** UTC minus GPS offsets (leap seconds) with the UTC instant they took effect. */
-const LEAP_SECONDS: Array<[number, number]> = [
-  [Date.UTC(2017, 0, 1), 18],
-  [Date.UTC(2015, 6, 1), 17],
-  [Date.UTC(2012, 6, 1), 16],
-  [Date.UTC(2009, 0, 1), 15],
-  [Date.UTC(2006, 0, 1), 14],
-  [Date.UTC(1999, 0, 1), 13],
-  [Date.UTC(1997, 6, 1), 12],
-  [Date.UTC(1996, 0, 1), 11],
-  [Date.UTC(1994, 6, 1), 10],
-  [Date.UTC(1993, 6, 1), 9],
-  [Date.UTC(1992, 6, 1), 8],
-  [Date.UTC(1991, 0, 1), 7],
-  [Date.UTC(1990, 0, 1), 6],
-];
-const GPS_EPOCH_MS = Date.UTC(1980, 0, 6);
-
-/** GPS seconds since 1980-01-06 to UTC milliseconds (GPS time runs ahead of UTC by the leap seconds). */
-export function gpsSecondsToUtcMs(gpsSeconds: number): number {
-  const naive = GPS_EPOCH_MS + gpsSeconds * 1000;
-  const leap = LEAP_SECONDS.find(([since, secs]) => naive - secs * 1000 >= since)?.[1] ?? 5;
-  return naive - leap * 1000;
-}
+export { gpsSecondsToUtcMs } from './gnss-time.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

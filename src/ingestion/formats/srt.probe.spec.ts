@@ -48,6 +48,7 @@ describe('srtProbe', () => {
           timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
           bbox: [14.4994, 46.05, 14.5, 46.0503],
           durationSeconds: 0.198,
+          warnings: [],
           metadata: {
             frames: 6,
             framesWithPosition: 4,
@@ -63,11 +64,44 @@ describe('srtProbe', () => {
       },
     );
 
-    it('reads GPS(lon,lat,alt) as longitude first (Phantom style) with its dotted date', async () => {
+    it('reads GPS(lon,lat,n) as longitude first (Phantom style) with its dotted date, and BAROMETER as the height', async () => {
       const result = await runProbe(srtProbe, Buffer.from(phantom), { chunkSize: 7 });
-      expect(result.bbox).toEqual([149.0251, -20.2535, 149.0253, -20.2533]);
-      expect(result.timeRange).toEqual({ start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' });
-      expect(result.metadata).toMatchObject({ frames: 2, altitudeRangeMeters: { min: 16, max: 17 } });
+      // The unitless third GPS value is not an altitude.
+      expect(result.metadata.altitudeRangeMeters).toBeUndefined();
+      expect(result).toMatchObject({
+        bbox: [149.0251, -20.2535, 149.0253, -20.2533],
+        timeRange: { start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' },
+        warnings: [],
+        metadata: { frames: 2, gpsOrder: 'lon,lat', gpsThirdValueRange: { min: 16, max: 17 }, relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 } },
+      });
+    });
+
+    it('reads the enterprise GPS(lat,lon,altM) latitude first (Matrice 300 style), with BAROMETER:hM as the height', async () => {
+      // The layout of DJI_SRT_Parser's samples/matrice_300.srt (a Matrice 300 near Cadiz), values of our own.
+      const enterprise =
+        '1\n00:00:00,000 --> 00:00:01,000\n2022.06.21 16:06:17\nGPS(36.6146,-6.1120,52.5M) BAROMETER:0.3M\n\n' +
+        '2\n00:00:01,000 --> 00:00:02,000\n2022.06.21 16:06:18\nGPS(36.6150,-6.1126,60.1M) BAROMETER:8.4M\n';
+      expect(await runProbe(srtProbe, Buffer.from(enterprise), { chunkSize: 7 })).toMatchObject({
+        bbox: [-6.1126, 36.6146, -6.112, 36.615],
+        timeRange: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+        warnings: [],
+        metadata: {
+          frames: 2,
+          gpsOrder: 'lat,lon',
+          altitudeRangeMeters: { min: 52.5, max: 60.1 },
+          relativeAltitudeRangeMeters: { min: 0.3, max: 8.4 },
+        },
+      });
+    });
+
+    it('takes a first GPS value beyond 90 as the longitude, and warns when frames disagree on the order', async () => {
+      const mixed =
+        '1\n00:00:00,000 --> 00:00:01,000\nGPS(36.6146,-6.1120,0.0M) BAROMETER:0.3M\n\n' +
+        '2\n00:00:01,000 --> 00:00:02,000\nGPS(149.0251,-20.2533,16) BAROMETER:1.9\n';
+      const result = await runProbe(srtProbe, Buffer.from(mixed));
+      expect(result.bbox).toEqual([-6.112, -20.2533, 149.0251, 36.6146]);
+      expect(result.metadata).toMatchObject({ gpsOrder: 'mixed' });
+      expect(result.warnings).toEqual(['1 frame give GPS(...) latitude first (enterprise) and 1 longitude first (consumer)']);
     });
 
     it('reads GPS (lon, lat, alt) and the height above home (Mavic 2 style), without a date', async () => {
@@ -77,9 +111,11 @@ describe('srtProbe', () => {
       expect(result.durationSeconds).toBe(0.08);
       expect(result.metadata).toMatchObject({
         frames: 2,
-        altitudeRangeMeters: { min: 18, max: 19 },
+        gpsOrder: 'lon,lat',
+        gpsThirdValueRange: { min: 18, max: 19 },
         relativeAltitudeRangeMeters: { min: 6.1, max: 6.5 },
       });
+      expect(result.metadata.altitudeRangeMeters).toBeUndefined();
     });
   });
 
@@ -143,6 +179,40 @@ describe('srtProbe', () => {
         framesOutOfSequence: 0,
         altitudeRangeMeters: { min: 27.3, max: 29.2 },
         fields: ['iso', 'shutter', 'fnum', 'ev', 'ct', 'color_md', 'focal_len', 'latitude', 'longitude', 'altitude'],
+      });
+    });
+  });
+
+  describeSample('dji_mavic_mini.SRT', (path) => {
+    // Figures from SOURCES.txt: dji_srt_parser 1.2.4 (smoothing 0) and a regex parse: 117 packets, longitude first.
+    it('reads the consumer GPS (lon, lat, n) longitude first, H as the height, and no altitude from the third value', async () => {
+      const result = await runProbe(srtProbe, path);
+      expect(result.counts).toEqual({ frames: 117 });
+      expect(result.timeRange).toBeUndefined();
+      expect(result.warnings).toEqual([]);
+      const [minLon, minLat, maxLon, maxLat] = result.bbox ?? [];
+      expect([minLat, maxLat]).toEqual([48.0771, 48.0776]);
+      expect([minLon, maxLon]).toEqual([-121.7476, -121.7454]);
+      expect(result.metadata).toMatchObject({
+        gpsOrder: 'lon,lat',
+        gpsThirdValueRange: { min: 16, max: 17 },
+        relativeAltitudeRangeMeters: { min: 200.5, max: 201 },
+      });
+      expect(result.metadata.altitudeRangeMeters).toBeUndefined();
+    });
+  });
+
+  describeSample('dji_mavic3.srt', (path) => {
+    // Figures from SOURCES.txt: dji_srt_parser 1.2.4 (smoothing 0): 12318 packets, the bracket layout Mavic 3
+    // Enterprise also writes, with rel_alt and abs_alt.
+    it('reads the bracket layout with rel_alt as the height and abs_alt as the altitude', async () => {
+      const result = await runProbe(srtProbe, path, { chunkSize: 1 << 16 });
+      expect(result.counts).toEqual({ frames: 12318 });
+      expect(result.timeRange).toEqual({ start: '2021-12-25T12:27:52.373', end: '2021-12-25T12:31:58.710' });
+      expect(result.bbox).toEqual([-3.37937, 3.4109, -3.37242, 3.41601]);
+      expect(result.metadata).toMatchObject({
+        relativeAltitudeRangeMeters: { min: -5.3, max: 11.2 },
+        altitudeRangeMeters: { min: -2.499, max: 14.001 },
       });
     });
   });

@@ -4,17 +4,22 @@ import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLi
 /**
  * DJI SRT sidecars: SubRip blocks (number, `hh:mm:ss,mmm --> hh:mm:ss,mmm`, text) whose text carries the drone's
  * telemetry. Firmwares differ: `[latitude: 41.42] [longitude: 2.16] [altitude: 27.3]` (Mini / Air 2, sometimes
- * spelt `longtitude`, with `rel_alt` / `abs_alt`), `GPS(lon,lat,alt)` with `HOME(...)` (Phantom), `GPS (lon, lat, alt)`
- * with `H 6.10m` (Mavic 2). The date is the aircraft's local time: the file names no zone.
+ * spelt `longtitude`, with `rel_alt` / `abs_alt`), `GPS(lon,lat,n)` with `HOME(...)` and `BAROMETER:1.9` (Phantom),
+ * `GPS (lon, lat, n)` with `H 6.10m` (Mavic 2, Mini). Consumer firmwares give the longitude first, and a third value
+ * without a unit that is not an altitude (16-19 on real files: not read as one). Enterprise aircraft (Matrice 300 /
+ * 30, Mavic 3 Enterprise) write `GPS(lat,lon,altM) BAROMETER:hM`: latitude first, metres marked; the unit tells the
+ * variants apart, and a first value beyond 90 can only be a longitude. BAROMETER, `rel_alt` and `H` are heights above
+ * the take-off point; `abs_alt`, `[altitude: ]` and the enterprise GPS altitude are altitudes. The date is the
+ * aircraft's local time: the file names no zone.
  */
 
 const TIMING = /^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})/;
 const NUMBER = String.raw`[-+]?\d+(?:\.\d+)?`;
 const LATITUDE = new RegExp(String.raw`\[\s*latitude\s*:\s*(${NUMBER})\s*\]`, 'i');
 const LONGITUDE = new RegExp(String.raw`\[\s*longt?itude\s*:\s*(${NUMBER})\s*\]`, 'i');
-const GPS = new RegExp(String.raw`\bGPS\s*\(\s*(${NUMBER})\s*,\s*(${NUMBER})(?:\s*,\s*(${NUMBER}))?`);
+const GPS = new RegExp(String.raw`\bGPS\s*\(\s*(${NUMBER})\s*,\s*(${NUMBER})(?:\s*,\s*(${NUMBER})\s*([mM])?)?`);
 const ALTITUDE = new RegExp(String.raw`\[\s*altitude\s*:\s*(${NUMBER})|\babs_alt\s*:\s*(${NUMBER})`, 'i');
-const RELATIVE = new RegExp(String.raw`\brel_alt\s*:\s*(${NUMBER})|\bH\s+(${NUMBER})\s*m\b`, 'i');
+const RELATIVE = new RegExp(String.raw`\brel_alt\s*:\s*(${NUMBER})|\bH\s+(${NUMBER})\s*m\b|\bBAROMETER\s*:\s*(${NUMBER})`, 'i');
 const DATE_TIME = /(\d{4})[-./](\d{1,2})[-./](\d{1,2})[ T]+(\d{1,2}):(\d{2}):(\d{2})(?:[,.](\d{1,3})\d*)?/;
 /** Telemetry words that tell a DJI sidecar from a film's subtitles. */
 const DJI_MARKERS = /SrtCnt|\[\s*latitude\s*:|\[\s*longt?itude\s*:|\bGPS\s*\(|\bHOME\s*\(|\[\s*iso\s*:|\bF\/\d[\d.]*,\s*SS\s/i;
@@ -60,6 +65,10 @@ class SrtSession extends GuardedSession {
   private readonly bbox = new BBoxAccumulator();
   private readonly altitude = new RangeAccumulator();
   private readonly relativeAltitude = new RangeAccumulator();
+  private readonly gpsThirdValue = new RangeAccumulator();
+  /** Frames whose GPS(...) gave latitude first (enterprise) or longitude first (consumer). */
+  private gpsLatFirst = 0;
+  private gpsLonFirst = 0;
   private firstDate: number | undefined;
   private lastDate: number | undefined;
   private framesWithoutPosition = 0;
@@ -136,11 +145,16 @@ class SrtSession extends GuardedSession {
       lat = Number(latM[1]);
       lon = Number(lonM[1]);
     } else if (gps) {
-      // DJI writes GPS(longitude, latitude, altitude).
-      lon = Number(gps[1]);
-      lat = Number(gps[2]);
-      const altitude = gps.at(3);
-      if (altitude !== undefined) alt = Number(altitude);
+      const [first, second] = [Number(gps[1]), Number(gps[2])];
+      const third = gps.at(3);
+      const metres = gps.at(4) !== undefined;
+      // Enterprise: GPS(lat, lon, altM), metres marked; consumer: GPS(lon, lat, n). Past 90 it is a longitude.
+      const latFirst = Math.abs(first) <= 90 && (metres || Math.abs(second) > 90);
+      [lat, lon] = latFirst ? [first, second] : [second, first];
+      if (latFirst) this.gpsLatFirst += 1;
+      else this.gpsLonFirst += 1;
+      if (third !== undefined && metres) alt = Number(third);
+      else if (third !== undefined) this.gpsThirdValue.add(Number(third));
     }
     const altM = ALTITUDE.exec(text);
     if (altM) alt = Number(altM.at(1) ?? altM[2]);
@@ -159,11 +173,18 @@ class SrtSession extends GuardedSession {
       this.framesWithoutPosition += 1;
     }
     if (alt !== undefined) this.altitude.add(alt);
-    if (rel) this.relativeAltitude.add(Number(rel.at(1) ?? rel[2]));
+    if (rel) this.relativeAltitude.add(Number(rel.at(1) ?? rel.at(2) ?? rel[3]));
     if (date !== undefined) {
       if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
       if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
     }
+  }
+
+  /** How GPS(...) was read: `lat,lon` (enterprise), `lon,lat` (consumer), or both when frames differ. */
+  private gpsOrder(): string | undefined {
+    if (this.gpsLatFirst > 0 && this.gpsLonFirst > 0) return 'mixed';
+    if (this.gpsLatFirst > 0) return 'lat,lon';
+    return this.gpsLonFirst > 0 ? 'lon,lat' : undefined;
   }
 
   protected complete(): ProbeResult {
@@ -197,6 +218,10 @@ class SrtSession extends GuardedSession {
       timeRange,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
+      warnings:
+        this.gpsOrder() === 'mixed'
+          ? [`${plural(this.gpsLatFirst, 'frame')} give GPS(...) latitude first (enterprise) and ${this.gpsLonFirst} longitude first (consumer)`]
+          : [],
       metadata: {
         frames: this.frames,
         framesWithPosition: this.bbox.count,
@@ -205,6 +230,8 @@ class SrtSession extends GuardedSession {
         timelineSeconds: { start: (this.timelineStart ?? 0) / 1000, end: this.timelineEnd / 1000 },
         altitudeRangeMeters: this.altitude.range,
         relativeAltitudeRangeMeters: this.relativeAltitude.range,
+        gpsOrder: this.gpsOrder(),
+        gpsThirdValueRange: this.gpsThirdValue.range,
         fields: [...this.fields],
         clock: timeRange ? 'aircraft local time; the file names no time zone' : undefined,
       },

@@ -99,6 +99,7 @@ export class CaptureRepository {
         durationSeconds: probe.durationSeconds ?? null,
         // TypeORM's update types cannot see through a JSON column; the value goes as a parameter.
         metadata: () => 'CAST(:metadata AS jsonb)',
+        warnings: probe.warnings,
         rejectionCode: null,
         rejectionReason: null,
         processedAt: () => 'now()',

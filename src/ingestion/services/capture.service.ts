@@ -43,6 +43,7 @@ function toSnapshot(capture: CaptureEntity): CaptureSnapshot {
     durationSeconds: capture.durationSeconds,
     counts: CaptureCounts.from(capture),
     metadata: capture.metadata ?? {},
+    warnings: capture.warnings,
     deviceId: capture.deviceId,
     devicePublicKey: capture.devicePublicKey,
     deviceSignatureValid: capture.deviceSignatureValid,

@@ -51,6 +51,8 @@ export interface Capture {
   bbox: BBox | null;
   durationSeconds: number | null;
   metadata: Record<string, unknown> | null;
+  /** What the probe found inconsistent inside the readable file; never a rejection. */
+  warnings: string[];
   rejection: { code: string; reason: string } | null;
   createdAt: string;
   processedAt: string | null;
@@ -207,6 +209,7 @@ export interface ReviewCapture {
   status: string;
   deviceSignatureValid: boolean | null;
   metadata: Record<string, unknown>;
+  warnings: string[];
 }
 
 export interface ReviewQueueItem {

@@ -1,6 +1,6 @@
 // Admin console, page-private: plain-words views of what a reviewer must check (licence, declarations, captures).
 import { permittedUseWords } from './licence-words.js';
-import { h, formatBytes, formatDate, formatDuration, shorten, tableRow } from './ui.js';
+import { h, formatBytes, formatDate, formatDuration, shorten, tableRow, warningList } from './ui.js';
 /** @import { Capture, ContributorWeight, Declarations, LicenceTerms, ReviewCapture, SplitPolicy } from '../../types/api' */
 
 /**
@@ -99,6 +99,7 @@ export function captureRow(capture) {
     detail.bbox,
     detail.sha256,
     h('small', {}, metadataSummary(capture.metadata)),
+    warningList(capture.warnings) ?? '—',
   ];
   const row = tableRow(CAPTURE_HEADERS, cells, { 'data-capture-id': capture.id });
   /** @param {Capture} full */
@@ -122,4 +123,5 @@ export const CAPTURE_HEADERS = [
   'Bounding box',
   'SHA-256',
   'Metadata',
+  'Warnings',
 ];

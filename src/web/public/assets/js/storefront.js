@@ -6,7 +6,7 @@ import { errorBox, field, formatDate, formatUsd, h, mount, navigate, on, startPa
 
 const { app } = startPage();
 
-const MODALITIES = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss'];
+const MODALITIES = ['video', 'pointcloud', 'mesh', 'telemetry', 'gnss', 'imagery'];
 const SORTS = [
   ['', 'Default (relevance with text, else newest)'],
   ['relevance', 'Relevance'],

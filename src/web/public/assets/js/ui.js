@@ -87,6 +87,15 @@ export function on(node, type, handler) {
 }
 
 /**
+ * A probe's warnings (what it found inconsistent inside a readable file) as a list of text; null when there are none.
+ * @param {readonly string[] | undefined} warnings
+ */
+export function warningList(warnings) {
+  if (!warnings || warnings.length === 0) return null;
+  return h('ul', { className: 'probe-warnings' }, ...warnings.map((warning) => h('li', {}, `Warning: ${warning}`)));
+}
+
+/**
  * @param {Node} node
  * @param {readonly Children[]} children
  */

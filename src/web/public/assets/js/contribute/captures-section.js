@@ -1,6 +1,6 @@
 // The contributor's captures: one table, refreshed while anything is still processing or being followed.
 import { api } from '../api.js';
-import { errorBox, formatBytes, formatDate, formatDuration, h, mount, shorten, statusLine, dataTable, tableRow } from '../ui.js';
+import { errorBox, formatBytes, formatDate, formatDuration, h, mount, shorten, statusLine, dataTable, tableRow, warningList } from '../ui.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Capture, PageOf } from '../../../types/api' */
 
@@ -18,7 +18,7 @@ function count(metadata, keys) {
 }
 
 /**
- * What the probe found, in one line; the rejection reason for a rejected capture.
+ * What the probe found, in one line, then its warnings; the rejection reason for a rejected capture.
  * @param {Capture} c
  */
 function details(c) {
@@ -40,7 +40,7 @@ function details(c) {
   if (Array.isArray(m.channels)) facts.push(`channels: ${m.channels.slice(0, 6).map(String).join(', ')}${m.channels.length > 6 ? '…' : ''}`);
   if (c.timeRange) facts.push(`${formatDate(c.timeRange.start)} – ${formatDate(c.timeRange.end)}`);
   if (c.bbox) facts.push(`area ${c.bbox.map((v) => v.toFixed(3)).join(', ')}`);
-  return facts.join(' · ') || '—';
+  return [facts.join(' · ') || '—', warningList(c.warnings)];
 }
 
 export class CapturesSection {
