@@ -1,9 +1,10 @@
 import { Writable } from 'node:stream';
 import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
-import { sha256 } from './support/captures.js';
+import { settled, sha256 } from './support/captures.js';
 import { csvTelemetry } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 interface LogLine {
   level: number;
@@ -85,7 +86,10 @@ describe('logging (e2e)', () => {
       .set(auth)
       .send({ parts: [{ partNumber: 1, etag: put.headers.etag }] })
       .expect(200);
-    const downloadUrl = new URL(await t.app.get(ObjectStorage).presignDownload(`captures/${created.id}/log.csv`, 60));
+    // The verified object (the staged upload is gone once the capture is processed).
+    expect((await settled(t, contributor.accessToken, created.id)).status).toBe('ready');
+    const [{ content_key: contentKey }] = await t.sql<{ content_key: string }>('SELECT content_key FROM captures WHERE id = $1', [created.id]);
+    const downloadUrl = new URL(await t.app.get(ObjectStorage).presignDownload(contentKey, 60));
     const download = await t.http().get(downloadUrl.pathname).expect(200);
     expect(Buffer.from(download.body as Buffer).equals(bytes)).toBe(true);
 
@@ -101,7 +105,11 @@ describe('logging (e2e)', () => {
     })) {
       expect([name, text.includes(secret)]).toEqual([name, false]);
     }
-    const storageLines = requestLines().filter((line) => line.req?.url.startsWith('/v1/storage/local/'));
+    // A request's line is written when its response has finished, which can be just after the client has it all.
+    const storageLines = await waitFor(() => {
+      const lines = requestLines().filter((line) => line.req?.url.startsWith('/v1/storage/local/'));
+      return lines.length >= 2 ? lines : undefined;
+    }, 'the storage request log lines');
     expect(storageLines.map((line) => [line.req?.method, line.req?.url, line.res?.statusCode])).toEqual([
       ['PUT', '/v1/storage/local/parts/[REDACTED]', 200],
       ['GET', '/v1/storage/local/objects/[REDACTED]', 200],

@@ -40,9 +40,10 @@ const splitInput: fc.Arbitrary<SplitInput> = fc
     gross,
     platformFeeBps,
     curatorBps,
-    // Ids in shuffled order, so the tie-break cannot lean on the input order.
+    // Ids in shuffled order, so the tie-break cannot lean on the input order: i -> i * 10007 mod count is a permutation
+    // because 10007 is a prime above every count (7919 was not: at count 7919 every id was c00000).
     contributors: Array.from({ length: count }, (_, i) => ({
-      id: `c${((i * 7919) % count).toString().padStart(5, '0')}`,
+      id: `c${((i * 10007) % count).toString().padStart(5, '0')}`,
       weight: weights[i % weights.length],
     })),
   }));

@@ -14,6 +14,9 @@ const LEASE_RENEW_MS = 10_000;
 
 export type RefundSendOutcome = 'sent' | 'already-sent' | 'held' | 'busy';
 
+/** Every refund left unsent is being sent by another sender right now (the job, another instance). */
+export class RefundsBusyError extends Error {}
+
 /**
  * Sends refunds from the outbox (`order_refunds`) EXACTLY ONCE, and never while a database transaction or row
  * lock is held (the decision committed before; the network call runs on its own):
@@ -43,14 +46,18 @@ export class RefundSenderService {
    */
   async sendPendingOf(orderId: string): Promise<void> {
     const failures: string[] = [];
+    let busy = 0;
     for (const id of await this.refunds.pendingOf(orderId)) {
       try {
-        if ((await this.send(id)) === 'busy') failures.push(`refund ${id}: another sender is on it`);
+        if ((await this.send(id)) === 'busy') {
+          busy += 1;
+          failures.push(`refund ${id}: another sender is on it`);
+        }
       } catch (error) {
         failures.push(`refund ${id}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    if (failures.length > 0) throw new Error(failures.join('; '));
+    if (failures.length > 0) throw busy === failures.length ? new RefundsBusyError(failures.join('; ')) : new Error(failures.join('; '));
   }
 
   async send(refundId: string): Promise<RefundSendOutcome> {

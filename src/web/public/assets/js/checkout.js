@@ -50,6 +50,9 @@ function solanaPanel(out, order, pay) {
   let stopped = false;
   /** @param {Order} current */
   const settle = (current) => {
+    // A poll still in flight when the demo wallet's confirmation settled the order answers too: opening the order page a
+    // second time would abort the first navigation.
+    if (stopped) return;
     status.textContent = `Order ${current.status}${current.statusReason ? `: ${current.statusReason}` : ''}${current.lastPaymentError ? ` (${current.lastPaymentError})` : ''}`;
     if (PAID.has(current.status)) {
       stopped = true;
