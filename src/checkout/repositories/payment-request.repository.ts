@@ -16,8 +16,8 @@ export class PaymentRequestRepository {
     return this.requests.findOne({ where: { orderId } });
   }
 
-  listForOrders(orderIds: readonly string[]): Promise<OrderPaymentRequest[]> {
+  listForOrders(manager: EntityManager, orderIds: readonly string[]): Promise<OrderPaymentRequest[]> {
     if (orderIds.length === 0) return Promise.resolve([]);
-    return this.requests.find({ where: { orderId: In([...orderIds]) } });
+    return manager.getRepository(OrderPaymentRequestEntity).find({ where: { orderId: In([...orderIds]) } });
   }
 }

@@ -31,8 +31,8 @@ export class PaymentRepository {
   }
 
   /** The payments of these orders, oldest first. */
-  listForOrders(orderIds: readonly string[]): Promise<Payment[]> {
+  listForOrders(manager: EntityManager, orderIds: readonly string[]): Promise<Payment[]> {
     if (orderIds.length === 0) return Promise.resolve([]);
-    return this.payments.find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return manager.getRepository(PaymentEntity).find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 }

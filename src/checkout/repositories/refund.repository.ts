@@ -41,9 +41,9 @@ export class RefundRepository {
     return rows.map((row) => row.id);
   }
 
-  listForOrders(orderIds: readonly string[]): Promise<OrderRefund[]> {
+  listForOrders(manager: EntityManager, orderIds: readonly string[]): Promise<OrderRefund[]> {
     if (orderIds.length === 0) return Promise.resolve([]);
-    return this.refunds.find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return manager.getRepository(OrderRefundEntity).find({ where: { orderId: In([...orderIds]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** Takes a pending row for `seconds` under `token` unless another sender's lease still runs; counts an attempt. */

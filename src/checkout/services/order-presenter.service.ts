@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { OrderResponse } from '../dto/order.response.js';
 import type { Order } from '../entities/order.entity.js';
 import type { OrderPaymentRequest } from '../entities/order-payment-request.entity.js';
@@ -24,6 +26,7 @@ export class OrderPresenterService {
     private readonly refunds: RefundRepository,
     private readonly requests: PaymentRequestRepository,
     private readonly methods: PaymentMethodRegistry,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async present(order: Order): Promise<Plain<OrderResponse>> {
@@ -34,11 +37,16 @@ export class OrderPresenterService {
   /** Several orders with one query per table, in the given order. */
   async presentAll(orders: readonly Order[]): Promise<Plain<OrderResponse>[]> {
     const ids = orders.map((order) => order.id);
-    const [payments, refunds, requests] = await Promise.all([
-      this.payments.listForOrders(ids),
-      this.refunds.listForOrders(ids),
-      this.requests.listForOrders(ids),
-    ]);
+    // One snapshot: read apart, a refund recorded in between could show as sent with its refund payment missing.
+    const [payments, refunds, requests] = await this.dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) =>
+        [
+          await this.payments.listForOrders(manager, ids),
+          await this.refunds.listForOrders(manager, ids),
+          await this.requests.listForOrders(manager, ids),
+        ] as const,
+    );
     const paymentsOf = byOrder(payments);
     const refundsOf = byOrder(refunds);
     const requestOf = new Map(requests.map((request) => [request.orderId, request]));
