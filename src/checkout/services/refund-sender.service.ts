@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { LEASE_SECONDS, whileLeased } from '../../common/renewed-lease.js';
 import type { OrderRefund } from '../entities/order-refund.entity.js';
 import type { RefundToSend } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { RefundRepository } from '../repositories/refund.repository.js';
-
-/** A sender's lease on a refund: renewed every LEASE_RENEW_MS while it lives, so a dead sender's runs out within this. */
-const LEASE_SECONDS = 30;
-const LEASE_RENEW_MS = 10_000;
 
 export type RefundSendOutcome = 'sent' | 'already-sent' | 'held' | 'busy';
 
@@ -67,35 +64,34 @@ export class RefundSenderService {
       const status = (await this.refunds.findById(refundId))?.status;
       return status === 'sent' ? 'already-sent' : status === 'held' ? 'held' : 'busy';
     }
-    const renewal = setInterval(() => {
-      this.refunds.renewLease(refundId, token, LEASE_SECONDS).catch((error: unknown) => {
-        this.logger.warn(`renewing the lease on refund ${refundId} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    }, LEASE_RENEW_MS);
-    try {
-      const refund = await this.toSend(row);
-      const handler = this.methods.for(row.method);
-      let reference = await handler.findRefund(refund);
-      if (reference) {
-        this.logger.log(`adopting ${reference}, sent by an earlier attempt, for refund ${row.id} of order ${row.orderId}`);
-      } else {
-        if (await this.refunds.sentWithin(row.id, handler.refundLandingSeconds)) {
-          throw new Error('the previous send may still land; looking it up again later');
+    const lease = {
+      what: `refund ${refundId}`,
+      renew: () => this.refunds.renewLease(refundId, token, LEASE_SECONDS),
+      release: () => this.refunds.release(row.id, token),
+    };
+    return whileLeased(lease, this.logger, async (): Promise<RefundSendOutcome> => {
+      try {
+        const refund = await this.toSend(row);
+        const handler = this.methods.for(row.method);
+        let reference = await handler.findRefund(refund);
+        if (reference) {
+          this.logger.log(`adopting ${reference}, sent by an earlier attempt, for refund ${row.id} of order ${row.orderId}`);
+        } else {
+          if (await this.refunds.sentWithin(row.id, handler.refundLandingSeconds)) {
+            throw new Error('the previous send may still land; looking it up again later');
+          }
+          if (!(await this.refunds.markSending(row.id, token))) {
+            throw new Error('the lease on this refund ran out before sending; another sender may hold it now');
+          }
+          reference = await handler.sendRefund(refund);
         }
-        if (!(await this.refunds.markSending(row.id, token))) {
-          throw new Error('the lease on this refund ran out before sending; another sender may hold it now');
-        }
-        reference = await handler.sendRefund(refund);
+        await this.record(row, reference);
+        return 'sent';
+      } catch (error) {
+        await this.refunds.recordFailure(row.id, error instanceof Error ? error.message : String(error));
+        throw error;
       }
-      await this.record(row, reference);
-      return 'sent';
-    } catch (error) {
-      await this.refunds.recordFailure(row.id, error instanceof Error ? error.message : String(error));
-      throw error;
-    } finally {
-      clearInterval(renewal);
-      await this.refunds.release(row.id, token);
-    }
+    });
   }
 
   private async toSend(row: OrderRefund): Promise<RefundToSend> {

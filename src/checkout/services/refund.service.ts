@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import type { OrderResponse } from '../dto/order.response.js';
@@ -36,7 +37,7 @@ export class RefundService {
         break;
       } catch (error) {
         if (error instanceof RefundsBusyError && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, BUSY_LOOK_MS));
+          await sleep(BUSY_LOOK_MS);
           continue;
         }
         // The checkout.refund job queued with the decision retries it.

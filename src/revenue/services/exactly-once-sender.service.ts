@@ -4,11 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type Address, address } from '@solana/kit';
 import { DataSource, EntityManager } from 'typeorm';
 import { type LedgerReceipt, SolanaLedger } from '../../chain/solana-ledger.port.js';
+import { LEASE_SECONDS, whileLeased } from '../../common/renewed-lease.js';
 import { type ChainOutboxTable, ChainOutboxRepository, type OutboxConfirmation } from '../repositories/chain-outbox.repository.js';
-
-/** A sender's lease on a row: renewed every LEASE_RENEW_MS while it lives, so a dead sender's runs out within this. */
-const LEASE_SECONDS = 30;
-const LEASE_RENEW_MS = 10_000;
 
 export type SendOutcome = 'confirmed' | 'already-confirmed' | 'busy';
 
@@ -45,39 +42,38 @@ export class ExactlyOnceSenderService {
     const token = randomUUID();
     const row = await this.outbox.lease(table, id, token, LEASE_SECONDS);
     if (!row) return (await this.outbox.isConfirmed(table, id)) ? 'already-confirmed' : 'busy';
-    const renewal = setInterval(() => {
-      this.outbox.renewLease(table, id, token, LEASE_SECONDS).catch((error: unknown) => {
-        this.logger.warn(`renewing the lease on ${table} ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    }, LEASE_RENEW_MS);
-    try {
-      const reference = address(row.reference);
-      let receipt = await this.ledger.findByReference(reference);
-      if (receipt) {
-        const memo = await this.ledger.findMemo(receipt.signature);
-        if (memo !== row.memo)
-          throw new Error(`transaction ${receipt.signature} carries the reference of ${table} ${id} but records ${JSON.stringify(memo)}`);
-        this.logger.log(`adopting ${receipt.signature}, landed by an earlier attempt, for ${table} ${id}`);
-      } else {
-        if (await this.outbox.sentWithin(table, id, this.ledger.landingWindowSeconds)) {
-          throw new Error('the previous transaction may still land; looking it up again later');
+    const lease = {
+      what: `${table} ${id}`,
+      renew: () => this.outbox.renewLease(table, id, token, LEASE_SECONDS),
+      release: () => this.outbox.release(table, id, token),
+    };
+    return whileLeased(lease, this.logger, async (): Promise<SendOutcome> => {
+      try {
+        const reference = address(row.reference);
+        let receipt = await this.ledger.findByReference(reference);
+        if (receipt) {
+          const memo = await this.ledger.findMemo(receipt.signature);
+          if (memo !== row.memo)
+            throw new Error(`transaction ${receipt.signature} carries the reference of ${table} ${id} but records ${JSON.stringify(memo)}`);
+          this.logger.log(`adopting ${receipt.signature}, landed by an earlier attempt, for ${table} ${id}`);
+        } else {
+          if (await this.outbox.sentWithin(table, id, this.ledger.landingWindowSeconds)) {
+            throw new Error('the previous transaction may still land; looking it up again later');
+          }
+          if (!(await this.outbox.markSending(table, id, token))) {
+            throw new Error('the lease on this row ran out before sending; another worker may hold it now');
+          }
+          receipt = await transmit(reference, row.memo);
         }
-        if (!(await this.outbox.markSending(table, id, token))) {
-          throw new Error('the lease on this row ran out before sending; another worker may hold it now');
-        }
-        receipt = await transmit(reference, row.memo);
+        const confirmation = { cluster: this.ledger.cluster, signature: receipt.signature, slot: receipt.slot };
+        await this.dataSource.transaction(async (manager) => {
+          if (await this.outbox.markConfirmed(manager, table, id, confirmation)) await onConfirmed(manager, confirmation);
+        });
+        return 'confirmed';
+      } catch (error) {
+        await this.outbox.recordFailure(table, id, error instanceof Error ? error.message : String(error));
+        throw error;
       }
-      const confirmation = { cluster: this.ledger.cluster, signature: receipt.signature, slot: receipt.slot };
-      await this.dataSource.transaction(async (manager) => {
-        if (await this.outbox.markConfirmed(manager, table, id, confirmation)) await onConfirmed(manager, confirmation);
-      });
-      return 'confirmed';
-    } catch (error) {
-      await this.outbox.recordFailure(table, id, error instanceof Error ? error.message : String(error));
-      throw error;
-    } finally {
-      clearInterval(renewal);
-      await this.outbox.release(table, id, token);
-    }
+    });
   }
 }
