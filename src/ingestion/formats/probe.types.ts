@@ -1,3 +1,5 @@
+import type { CaptureFootprint, GnssQuality } from '../footprints/footprint.types.js';
+
 /** What a capture is, whatever its format. */
 export type Modality = 'video' | 'pointcloud' | 'mesh' | 'telemetry' | 'gnss' | 'imagery';
 
@@ -12,6 +14,15 @@ export interface ProbeResult {
   /** ISO-8601 start and end of the data, when the file says. */
   timeRange?: { start: string; end: string };
   bbox?: BBox;
+  /**
+   * Where and when the capture was (issue 12): set by every format that can carry a position - a footprint, or null
+   * with footprintReason when this file has none. Formats that never carry a position leave it undefined.
+   */
+  footprint?: CaptureFootprint | null;
+  /** Why footprint is null, one sentence. */
+  footprintReason?: string;
+  /** GNSS fix quality over the capture's epochs, where the format carries it. */
+  gnssQuality?: GnssQuality;
   durationSeconds?: number;
   /** What the file holds, counted in the units its format has (where the format says). */
   counts?: ProbeCounts;
