@@ -1,7 +1,10 @@
 import { zstdCompressSync } from 'node:zlib';
 import { McapWriter, TempBuffer } from '@mcap/core';
-// Test-only compressor: @mcap/support (a dependency) brings it, the probe itself only decompresses.
+// Test-only compressors: @mcap/support (a dependency) brings wasm-zstd; lz4js writes LZ4 frames as MCAP's lz4 wants
+// (its frames checked by hand with the lz4 1.9.4 CLI: lz4 -d gives the input back).
+// The probe itself only decompresses.
 import zstd from '@foxglove/wasm-zstd';
+import { compress as lz4Compress } from 'lz4js';
 
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
@@ -23,6 +26,7 @@ interface Built {
 async function buildMcap(
   options: {
     zstd?: boolean;
+    lz4?: boolean;
     compress?: (data: Uint8Array) => Uint8Array;
     chunked?: boolean;
     lie?: (writer: McapWriter) => void;
@@ -30,12 +34,15 @@ async function buildMcap(
   } = {},
 ): Promise<Built> {
   const buffer = new TempBuffer();
-  const compress = options.compress ?? (options.zstd ? (data: Uint8Array) => zstd.compress(data) : undefined);
+  const compression = options.lz4 ? 'lz4' : 'zstd';
+  const compress =
+    options.compress ??
+    (options.lz4 ? (data: Uint8Array) => lz4Compress(data) : options.zstd ? (data: Uint8Array) => zstd.compress(data) : undefined);
   const writer = new McapWriter({
     writable: buffer,
     useChunks: options.chunked ?? true,
     chunkSize: 1024,
-    compressChunk: compress ? (data) => ({ compression: 'zstd', compressedData: compress(data) }) : undefined,
+    compressChunk: compress ? (data) => ({ compression, compressedData: compress(data) }) : undefined,
   });
   await writer.start({ profile: 'x-probe-tests', library: 'probe-tests 1.0' });
   const fix = await writer.registerSchema({ name: 'geo.Fix', encoding: 'jsonschema', data: text('{"type":"object"}') });
@@ -104,13 +111,15 @@ describe('mcapProbe', () => {
 
   describe('good files', () => {
     it.each([
-      ['uncompressed chunks', false, 7],
-      ['uncompressed chunks', false, 1 << 20],
-      ['zstd chunks', true, 7],
-      ['zstd chunks', true, 333],
-      ['zstd chunks', true, 1 << 20],
-    ])('describes a file with %s (compressed: %s), pushed in %i-byte chunks', async (_what, compressed, chunkSize) => {
-      const { bytes, chunkCount } = await buildMcap({ zstd: compressed });
+      ['none', 7],
+      ['none', 1 << 20],
+      ['zstd', 7],
+      ['zstd', 333],
+      ['zstd', 1 << 20],
+      ['lz4', 7],
+      ['lz4', 1 << 20],
+    ] as const)('describes a file with chunks compressed with %s, pushed in %i-byte chunks', async (compression, chunkSize) => {
+      const { bytes, chunkCount } = await buildMcap({ zstd: compression === 'zstd', lz4: compression === 'lz4' });
       const result = await runProbe(mcapProbe, bytes, { chunkSize });
       expect(chunkCount).toBeGreaterThan(2);
       expect(result).toEqual({
@@ -134,7 +143,7 @@ describe('mcapProbe', () => {
           schemaCount: 1,
           channels: expectedChannels,
           chunkCount,
-          compression: [compressed ? 'zstd' : 'none'],
+          compression: [compression],
           attachmentCount: 1,
           attachmentBytes: expect.any(Number) as unknown,
           metadataCount: 2,
