@@ -178,7 +178,7 @@ describe('e57Probe', () => {
       expected.forEach((v, i) => {
         expect(result.bbox?.[i]).toBeCloseTo(v, 8);
       });
-      expect(result.metadata.footprintSource).toBe("E57 scans' cartesianBounds (posed) in EPSG:25832 (ETRS89 / UTM zone 32N)");
+      expect(result.footprint?.source).toBe("E57 scans' cartesianBounds (posed) in EPSG:25832 (ETRS89 / UTM zone 32N)");
       expect(result.warnings).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
-import { boundsRing, ringBBox } from './crs.js';
+import { applyPolygonFootprint, boundsRing } from './crs.js';
 import { MiB, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
 import { describeWkt } from './wkt.util.js';
 import { childNamed, parseXml, XmlElement, XmlError } from './xml.util.js';
@@ -257,17 +257,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     ? { format: 'e57', modality: 'imagery', counts: {}, metadata, warnings: [] }
     : { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata, warnings: [] };
   if (start <= end) result.timeRange = { start: iso(start), end: iso(end) };
-  if (!imagery) {
-    const footprint = e57FootprintRing(metadata.coordinateMetadata as string | null, extent);
-    if (footprint.ring) {
-      result.bbox = ringBBox(footprint.ring);
-      metadata.footprintSource = footprint.source;
-      result.warnings.push(...footprint.warnings);
-    } else {
-      result.footprint = null;
-      result.footprintReason = footprint.reason;
-    }
-  }
+  if (!imagery) applyPolygonFootprint(result, e57FootprintRing(metadata.coordinateMetadata as string | null, extent));
   return result;
 }
 

@@ -137,6 +137,7 @@ describe('lasProbe', () => {
         format: 'las',
         modality: 'pointcloud',
         bbox: [2.29, 48.85, 2.3, 48.86],
+        footprint: { kind: 'polygon', source: 'LAS header bounds in EPSG:4326 (WGS 84)', bbox: [2.29, 48.85, 2.3, 48.86], start: null, end: null },
         metadata: {
           version: '1.2',
           pointFormat: 1,
@@ -146,7 +147,6 @@ describe('lasProbe', () => {
           scale: [1e-7, 1e-7, 0.001],
           bounds: { min: [2.29, 48.85, 30], max: [2.3, 48.86, 70] },
           crs: { source: 'geotiff', kind: 'geographic', epsg: 4326 },
-          footprintSource: 'LAS header bounds in EPSG:4326 (WGS 84)',
           creationDate: '2024-04-09',
           systemIdentifier: 'TEST',
         },
@@ -169,8 +169,8 @@ describe('lasProbe', () => {
       expected.forEach((v, i) => {
         expect(result.bbox?.[i]).toBeCloseTo(v, 8);
       });
+      expect(result.footprint?.source).toBe('LAS header bounds in EPSG:32633 (WGS 84 / UTM zone 33N)');
       expect(result.metadata).toMatchObject({
-        footprintSource: 'LAS header bounds in EPSG:32633 (WGS 84 / UTM zone 33N)',
         version: '1.4',
         pointFormat: 6,
         pointCount: 5,
@@ -191,7 +191,7 @@ describe('lasProbe', () => {
     it('assumes lon/lat only when there is no CRS and the scale is degree-sized', async () => {
       const lonLat = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
       expect(lonLat.bbox).toEqual([-122.5, 37.7, -122.4, 37.8]);
-      expect(lonLat.metadata.footprintSource).toMatch(/assumed lon\/lat/);
+      expect(lonLat.footprint?.source).toMatch(/assumed lon\/lat/);
       // Same numbers at centimetre scale are a local metric frame, not degrees.
       const local = await runProbe(lasProbe, buildLas({ scale: [0.01, 0.01, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
       expect(local.bbox).toBeUndefined();
@@ -308,7 +308,17 @@ describe('lasProbe', () => {
       expected.forEach((v, i) => {
         expect(result.bbox?.[i]).toBeCloseTo(v, 8);
       });
-      expect(result.metadata.footprintSource).toBe('LAS header bounds in EPSG:2286 (NAD83 / Washington South (ftUS))');
+      expect(result.footprint?.source).toBe('LAS header bounds in EPSG:2286 (NAD83 / Washington South (ftUS))');
+    });
+
+    it('has no footprint when the reprojected bounds are larger than a point cloud can be (a wrong CRS or header)', async () => {
+      const keys = geoKeysVlr([1024, 0, 1, 2], [2048, 0, 1, 4326]);
+      const result = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [0, 40, 0], max: [10, 50, 1], vlrs: [keys] }));
+      expect(result.footprint).toBeNull();
+      expect(result.footprintReason).toMatch(
+        /^the footprint covers [\d,]+ km2, more than a point cloud can: the CRS or the header bounds are wrong$/,
+      );
+      expect(result.bbox).toBeUndefined();
     });
 
     it('has no footprint, with the reason, for a CRS the registry does not know or a user-defined projection without WKT', async () => {
@@ -475,7 +485,11 @@ describe('lasProbe', () => {
       expected.forEach((v, i) => {
         expect(result.bbox?.[i]).toBeCloseTo(v, 8);
       });
-      expect(result.metadata.footprintSource).toBe('LAS header bounds in WKT "NAD_1983_HARN_Lambert_Conformal_Conic"');
+      expect(result.footprint).toMatchObject({ kind: 'polygon', source: 'LAS header bounds in WKT "NAD_1983_HARN_Lambert_Conformal_Conic"' });
+      expect(result.footprint?.geometry.type).toBe('Polygon');
+      // About 360 m x 170 m of stadium and streets: a handful of res-8 cells (0.74 km2 each).
+      expect(result.footprint?.cells.length).toBeGreaterThan(0);
+      expect(result.footprint?.cells.length).toBeLessThan(6);
       // Its GPS time is GPS week seconds (global encoding 0): no absolute time range.
       expect(result.timeRange).toBeUndefined();
     });
@@ -507,7 +521,14 @@ describe('lasProbe', () => {
       expected.forEach((v, i) => {
         expect(result.bbox?.[i]).toBeCloseTo(v, 8);
       });
-      expect(result.metadata.footprintSource).toBe('LAS header bounds in EPSG:26919 (NAD83 / UTM zone 19N)');
+      expect(result.footprint).toMatchObject({
+        kind: 'polygon',
+        source: 'LAS header bounds in EPSG:26919 (NAD83 / UTM zone 19N)',
+        start: '2016-03-19T15:19:43.197Z',
+        end: '2016-03-19T15:19:44.090Z',
+        positions: 65,
+        cells: [{ h3: expect.any(String) as unknown, start: '2016-03-19T15:19:43.197Z', end: '2016-03-19T15:19:44.090Z' }],
+      });
       expect(result.warnings).toEqual([]);
     });
   });

@@ -1,6 +1,6 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly, wgs84BBox } from './spatial.util.js';
-import { boundsRing, ringBBox } from './crs.js';
+import { applyPolygonFootprint, boundsRing } from './crs.js';
 import { CrsSummary, describeWkt } from './wkt.util.js';
 
 /**
@@ -404,17 +404,7 @@ async function probeLas(input: ProbeInput, times: GpsTimeScanner | undefined): P
   }
   metadata.crs = crs ?? null;
 
-  // Footprint (issue 12): the header bounds' rectangle, reprojected from the file's CRS to WGS84.
   const result: ProbeResult = { format: compressed ? 'laz' : 'las', modality: 'pointcloud', counts: { points: pointCount }, metadata, warnings };
-  const footprint = lasFootprintRing(crs, fullWkt, geoKeys, min, max, scale, pointCount);
-  if (footprint.ring) {
-    result.bbox = ringBBox(footprint.ring);
-    metadata.footprintSource = footprint.source;
-    warnings.push(...footprint.warnings);
-  } else {
-    result.footprint = null;
-    result.footprintReason = footprint.reason;
-  }
 
   // Adjusted standard GPS time is absolute: COPC records its points' span; plain LAS points were read as they passed.
   const copcMeta = metadata.copc as { gpsTimeRange: number[] } | undefined;
@@ -440,6 +430,8 @@ async function probeLas(input: ProbeInput, times: GpsTimeScanner | undefined): P
       warnings.push(`the adjusted GPS times ${gpsRange[0]}..${gpsRange[1]} s do not make a plausible capture time`);
     }
   }
+  // Footprint (issue 12): the header bounds' rectangle, reprojected from the file's CRS to WGS84, over the time range.
+  applyPolygonFootprint(result, lasFootprintRing(crs, fullWkt, geoKeys, min, max, scale, pointCount));
   return result;
 }
 
