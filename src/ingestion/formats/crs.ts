@@ -4,9 +4,6 @@ import { dirname, join } from 'node:path';
 
 import proj4 from 'proj4';
 
-import { polygonFootprint } from '../footprints/footprint-builder.js';
-import type { ProbeResult } from './probe.types.js';
-
 import { parseWkt, type WktNode } from './wkt.util.js';
 
 /**
@@ -244,28 +241,4 @@ export function boundsRing(source: CrsSource, min: [number, number], max: [numbe
     }
   }
   return { ring: projected.ring, crsLabel: transformer.label, warnings };
-}
-
-/**
- * Puts a point cloud's footprint on its probe result: the reprojected ring as a polygon footprint over the result's
- * time range (bbox = the footprint's), or footprint null with the reason (no CRS, an unknown one, a ring too large).
- */
-export function applyPolygonFootprint(
-  result: ProbeResult,
-  outcome: { ring: [number, number][]; source: string; warnings: string[] } | { ring: null; reason: string },
-): void {
-  if (!outcome.ring) {
-    result.footprint = null;
-    result.footprintReason = outcome.reason;
-    return;
-  }
-  result.warnings.push(...outcome.warnings);
-  const polygon = polygonFootprint(outcome.ring, result.timeRange?.start ?? null, result.timeRange?.end ?? null, outcome.source);
-  if (!polygon.footprint) {
-    result.footprint = null;
-    result.footprintReason = polygon.reason;
-    return;
-  }
-  result.footprint = polygon.footprint;
-  result.bbox = polygon.footprint.bbox;
 }

@@ -1,5 +1,6 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
-import { applyPolygonFootprint, boundsRing } from './crs.js';
+import { boundsRing } from './crs.js';
+import { applyPolygonFootprint } from './footprint-result.js';
 import { MiB, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
 import { describeWkt } from './wkt.util.js';
 import { childNamed, parseXml, XmlElement, XmlError } from './xml.util.js';

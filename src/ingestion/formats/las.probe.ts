@@ -1,6 +1,7 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly, wgs84BBox } from './spatial.util.js';
-import { applyPolygonFootprint, boundsRing } from './crs.js';
+import { boundsRing } from './crs.js';
+import { applyPolygonFootprint } from './footprint-result.js';
 import { CrsSummary, describeWkt } from './wkt.util.js';
 
 /**

@@ -1,3 +1,4 @@
+import { applyTrackFootprint } from './footprint-result.js';
 import { GpmfGpsCollector } from './gpmf.decoder.js';
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
@@ -478,6 +479,10 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
       if (primary.bbox) result.bbox = primary.bbox;
       if (primary.timeRange) result.timeRange = primary.timeRange;
     }
+    // Footprint (issue 12): the preferred GPS stream's fixes as a track, GPSF / GPSP (GPS9: fix, DOP) as its quality.
+    const track = gpmf.footprint();
+    if (track) applyTrackFootprint(result, track.outcome);
+    else Object.assign(result, { footprint: null, footprintReason: 'the GoPro telemetry holds no GPS stream' });
   }
   if (!result.timeRange && typeof metadata.creationTime === 'string') {
     const start = Date.parse(metadata.creationTime);
