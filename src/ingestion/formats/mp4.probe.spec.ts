@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describeSample } from '../../../test/support/samples.js';
 import { assertSurvivesMutations, driveProbe, expectProbeFailure, headOf, runProbe } from '../../../test/support/probe-harness.js';
 import { GpmfGpsCollector } from './gpmf.decoder.js';
+import { parseIso6709 } from './mp4-location.js';
 import { mp4Probe } from './mp4.probe.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/mp4');
@@ -115,7 +116,7 @@ interface TrackSpec {
 }
 
 /** ftyp + mdat (all samples, one chunk per sample) + moov (mvhd + one trak per spec). */
-function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number; stszOverride?: Buffer } = {}): Buffer {
+function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number; stszOverride?: Buffer; moovExtra?: Buffer[] } = {}): Buffer {
   const ftyp = box('ftyp', Buffer.from(opts.brand ?? 'mp41', 'latin1'), u32(0), Buffer.from('mp41isom', 'latin1'));
   const mdatPayload = Buffer.concat(tracks.flatMap((t) => t.samples));
   const mdat = box('mdat', mdatPayload);
@@ -175,7 +176,21 @@ function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number
     Buffer.alloc(24),
     u32(tracks.length + 1),
   );
-  return Buffer.concat([ftyp, mdat, box('moov', mvhd, ...traks)]);
+  return Buffer.concat([ftyp, mdat, box('moov', mvhd, ...traks, ...(opts.moovExtra ?? []))]);
+}
+
+/** An iPhone's QuickTime metadata: moov/meta with an mdta handler, keys, and the ilst entry of each key (1-based). */
+function appleMeta(entries: Array<[string, string]>): Buffer {
+  const keys = entries.map(([key]) => box('mdta', Buffer.from(key, 'utf8')));
+  const items = entries.map(([, value], i) =>
+    Buffer.concat([u32(Buffer.from(value).length + 24), u32(i + 1), box('data', u32(1), u32(0), Buffer.from(value))]),
+  );
+  return box(
+    'meta',
+    full('hdlr', 0, 0, u32(0), Buffer.from('mdta', 'latin1'), Buffer.alloc(12), u8(0)),
+    full('keys', 0, 0, u32(entries.length), ...keys),
+    box('ilst', ...items),
+  );
 }
 
 const macSeconds = (iso: string) => Date.parse(iso) / 1000 + 2_082_844_800;
@@ -489,6 +504,71 @@ describe('mp4Probe', () => {
       const dop = track?.outcome.quality?.medianHdop ?? NaN;
       expect(dop).toBeGreaterThanOrEqual(1.43);
       expect(dop).toBeLessThanOrEqual(2.74);
+    });
+  });
+
+  describe('phone recording locations (ISO 6709)', () => {
+    it('parses decimal degrees, degrees and minutes, degrees minutes seconds, altitude and a CRS suffix', () => {
+      expect(parseIso6709('+33.9951-118.4762/')).toEqual({ lat: 33.9951, lon: -118.4762 });
+      expect(parseIso6709('+48.8584+002.2945+035.000/')).toEqual({ lat: 48.8584, lon: 2.2945, altitude: 35 });
+      expect(parseIso6709('+4851.504+00217.670CRSWGS_84/')).toEqual({ lat: 48 + 51.504 / 60, lon: 2 + 17.67 / 60 });
+      expect(parseIso6709('-335424.5+1511231/')).toEqual({ lat: -(33 + 54 / 60 + 24.5 / 3600), lon: 151 + 12 / 60 + 31 / 3600 });
+      expect(parseIso6709('+91.0000+000.0000/')).toBeUndefined();
+      expect(parseIso6709('somewhere')).toBeUndefined();
+    });
+
+    it("places an iPhone video at its 'com.apple.quicktime.location.ISO6709' key, over its creation time", async () => {
+      const meta = appleMeta([
+        ['com.apple.quicktime.make', 'Apple'],
+        ['com.apple.quicktime.location.ISO6709', '+48.8584+002.2945+035.000/'],
+      ]);
+      const file = buildMp4([{ handler: 'vide', format: 'avc1', samples: [Buffer.alloc(10), Buffer.alloc(10)] }], {
+        brand: 'qt  ',
+        creation: macSeconds('2024-07-01T10:00:00Z'),
+        moovExtra: [meta],
+      });
+      const result = await runProbe(mp4Probe, file);
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        geometry: { type: 'Point', coordinates: [2.2945, 48.8584] },
+        start: '2024-07-01T10:00:00.000Z',
+        end: '2024-07-01T10:00:02.000Z',
+        source: 'MP4 mdta com.apple.quicktime.location.ISO6709 (ISO 6709 "+48.8584+002.2945+035.000/")',
+      });
+      expect(result.bbox).toEqual([2.2945, 48.8584, 2.2945, 48.8584]);
+      expect(result.metadata.location).toMatchObject({ lat: 48.8584, lon: 2.2945, altitude: 35 });
+    });
+
+    it('leaves a plain video without telemetry or location without a footprint', async () => {
+      const result = await runProbe(mp4Probe, buildMp4([{ handler: 'vide', format: 'avc1', samples: [Buffer.alloc(10)] }]));
+      expect(result.footprint).toBeUndefined();
+      expect(result.footprintReason).toBeUndefined();
+    });
+  });
+
+  describeSample('jcodec_android_keyed.mp4', (path) => {
+    // SOURCES.txt: ffprobe 5.1.9 tag location "+33.9951-118.4762/", exiftool GPSCoordinates 33.9951 -118.4762; the
+    // jcodec test stripped the media (sample offsets run past the end; ffprobe: "partial file").
+    it('rejects the stripped file as truncated, as ffprobe finds it partial', async () => {
+      await expectProbeFailure(mp4Probe, path, 'truncated', /chunk 1 of 11 starts at offset 417902 but the file has only 405249 bytes/);
+    });
+
+    it("places the Android video at its udta '©xyz' location once its media bytes are back (zeros in a grown mdat)", async () => {
+      const bytes = readFileSync(path);
+      // The 12-byte mdat is the last box: grow it with zeros past the last chunk offset (31044817, from its stco).
+      const pad = 32 * 1024 * 1024 - bytes.length;
+      const grown = Buffer.concat([bytes, Buffer.alloc(pad)]);
+      grown.writeUInt32BE(12 + pad, bytes.length - 12);
+      const result = await runProbe(mp4Probe, grown);
+      expect(result.metadata.location).toEqual({ lat: 33.9951, lon: -118.4762, iso6709: '+33.9951-118.4762/', source: 'udta ©xyz' });
+      // creation_time 2017-07-13T19:16:41Z and duration 11.371 s (ffprobe) are the point's time span.
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        geometry: { type: 'Point', coordinates: [-118.4762, 33.9951] },
+        start: '2017-07-13T19:16:41.000Z',
+        source: 'MP4 udta ©xyz (ISO 6709 "+33.9951-118.4762/")',
+      });
+      expect(result.bbox).toEqual([-118.4762, 33.9951, -118.4762, 33.9951]);
     });
   });
 });

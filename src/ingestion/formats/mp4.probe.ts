@@ -1,5 +1,7 @@
+import { pointFootprint } from '../footprints/footprint-builder.js';
 import { applyTrackFootprint } from './footprint-result.js';
 import { GpmfGpsCollector } from './gpmf.decoder.js';
+import { phoneLocation } from './mp4-location.js';
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
 
@@ -490,6 +492,15 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     metadata.timeRangeSource = 'creation_time';
   } else if (result.timeRange) {
     metadata.timeRangeSource = 'gps';
+  }
+  // A phone's recording location (ISO 6709) places a video without GPS telemetry at one point.
+  const location = result.footprint === undefined ? phoneLocation(buf, moovKids, children) : undefined;
+  if (location) {
+    metadata.location = location;
+    const source = `MP4 ${location.source} (ISO 6709 "${location.iso6709}")`;
+    result.footprint = pointFootprint(location.lon, location.lat, result.timeRange?.start ?? null, result.timeRange?.end ?? null, source);
+    if (result.footprint) result.bbox = result.footprint.bbox;
+    else result.footprintReason = `the recording location "${location.iso6709}" is not a usable position`;
   }
   return result;
 }
