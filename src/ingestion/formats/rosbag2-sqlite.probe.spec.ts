@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import { CdrWriter } from '@foxglove/cdr';
+
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { parseRosbag2Metadata } from './rosbag2-metadata.js';
@@ -20,6 +22,20 @@ const SCHEMA = [
 
 const T0 = 1_700_000_000_123_456_789n;
 
+/** sensor_msgs/msg/NavSatFix in ROS 2 CDR (@foxglove/cdr's writer): a fix 0.0001 degrees north per message. */
+function navSatFix(ns: bigint, i: number): Uint8Array {
+  const w = new CdrWriter();
+  w.int32(Number(ns / 1_000_000_000n))
+    .uint32(Number(ns % 1_000_000_000n))
+    .string('gps');
+  w.int8(0)
+    .uint16(1)
+    .float64(52.52 + i / 1e4)
+    .float64(13.405)
+    .float64(34);
+  return w.float64Array(new Array<number>(9).fill(0), false).uint8(0).data;
+}
+
 /** A bag written with SQLite itself: /fix 5 messages and /imu 20, 10 ms apart from T0; `metadata` rows as given. */
 function buildDb3(options: { wal?: boolean; metadataRows?: string[]; orphan?: boolean } = {}): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'db3-spec-'));
@@ -33,7 +49,10 @@ function buildDb3(options: { wal?: boolean; metadataRows?: string[]; orphan?: bo
     topic.run(1, '/fix', 'sensor_msgs/msg/NavSatFix');
     topic.run(2, '/imu', 'sensor_msgs/msg/Imu');
     const message = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
-    for (let i = 0; i < 25; i++) message.run(i % 5 === 0 ? 1 : 2, T0 + BigInt(i) * 10_000_000n, Buffer.alloc(40, i));
+    for (let i = 0; i < 25; i++) {
+      const t = T0 + BigInt(i) * 10_000_000n;
+      message.run(i % 5 === 0 ? 1 : 2, t, i % 5 === 0 ? navSatFix(t, i / 5) : Buffer.alloc(40, i));
+    }
     if (options.orphan) message.run(9, T0, Buffer.alloc(4));
     for (const [i, row] of (options.metadataRows ?? []).entries()) db.prepare('INSERT INTO metadata VALUES (?, 9, ?)').run(i + 1, row);
     db.close();
@@ -118,6 +137,16 @@ describe('ros2SqliteProbe', () => {
           messageDefinitionCount: 0,
           metadataTableVersion: 9,
         },
+        footprint: expect.objectContaining({
+          kind: 'track',
+          source: 'rosbag2 sensor_msgs/msg/NavSatFix on /fix',
+          positions: 5,
+          start: '2023-11-14T22:13:20.123Z',
+          end: '2023-11-14T22:13:20.323Z',
+          bbox: [13.405, 52.52, 13.405, 52.5204],
+        }) as unknown,
+        bbox: [13.405, 52.52, 13.405, 52.5204],
+        gnssQuality: expect.objectContaining({ epochs: 5, fix3d: 1 }) as unknown,
       });
     }
     expect(probeDirs()).toBe(before);
@@ -169,6 +198,8 @@ describe('ros2SqliteProbe', () => {
         timeRange: { start: '2020-04-09T04:27:36.763Z', end: '2020-04-09T04:27:36.914Z' },
         // Its first metadata row is stale (0 messages); the newest, written at close, agrees with the messages.
         warnings: [],
+        footprint: null,
+        footprintReason: 'the log has no sensor_msgs/NavSatFix or foxglove LocationFix messages',
         metadata: {
           schemaVersion: 4,
           rosDistro: 'rolling',

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import type { FootprintOutcome } from '../footprints/footprint-builder.js';
+import { applyTrackFootprint } from './footprint-result.js';
+import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult } from './probe.types.js';
 import { parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
 import { GuardedSession, plural } from './telemetry-text.util.js';
@@ -161,7 +164,7 @@ class Rosbag2SqliteSession extends GuardedSession {
         endTimeNs: c?.last.toString() ?? null,
       };
     });
-    return {
+    const result: ProbeResult = {
       format: 'rosbag2-db3',
       modality: 'telemetry',
       counts: { messages: Number(messageCount) },
@@ -181,7 +184,30 @@ class Rosbag2SqliteSession extends GuardedSession {
         metadataTableVersion: stored?.version ?? null,
       },
     };
+    applyTrackFootprint(result, positions(db, topics));
+    return result;
   }
+}
+
+/** NavSatFix / LocationFix messages, read row by row in time order (SQLite streams them; nothing is collected). */
+function positions(db: DatabaseSync, topics: readonly TopicRow[]): FootprintOutcome {
+  const tracks = new NavFixTracks('rosbag2');
+  const decoders = new Map<number, { topic: TopicRow; decode: NavFixDecoder }>();
+  for (const topic of topics) {
+    const decode = navFixDecoder(topic.type, topic.serialization_format);
+    if (decode) decoders.set(topic.id, { topic, decode });
+  }
+  if (decoders.size > 0) {
+    const rows = db.prepare(
+      `SELECT topic_id, timestamp, data FROM messages WHERE topic_id IN (${[...decoders.keys()].join(',')}) ORDER BY timestamp`,
+    );
+    rows.setReadBigInts(true);
+    for (const row of rows.iterate() as Iterable<{ topic_id: bigint; timestamp: bigint; data: Uint8Array }>) {
+      const found = decoders.get(Number(row.topic_id));
+      if (found) tracks.add(found.topic.name, found.topic.type, found.decode, row.data, Number(row.timestamp / 1_000_000n));
+    }
+  }
+  return tracks.finish();
 }
 
 /**
