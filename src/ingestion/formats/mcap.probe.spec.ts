@@ -1,5 +1,4 @@
 import { zstdCompressSync } from 'node:zlib';
-import { CdrWriter } from '@foxglove/cdr';
 import { McapWriter, TempBuffer } from '@mcap/core';
 // Test-only compressors: @mcap/support (a dependency) brings wasm-zstd; lz4js writes LZ4 frames as MCAP's lz4 wants
 // (its frames checked by hand with the lz4 1.9.4 CLI: lz4 -d gives the input back).
@@ -8,6 +7,7 @@ import zstd from '@foxglove/wasm-zstd';
 import { compress as lz4Compress } from 'lz4js';
 
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { mcapProbe } from './mcap.probe.js';
 
@@ -342,18 +342,6 @@ describe('mcapProbe', () => {
   });
 
   describe('positions', () => {
-    /** sensor_msgs/msg/NavSatFix in ROS 2 CDR, written with @foxglove/cdr's CdrWriter (the encoder ROS 2 tools in JS use). */
-    function navSatFix(ns: bigint, status: number, lat: number, lon: number): Uint8Array {
-      const w = new CdrWriter();
-      w.int32(Number(ns / 1_000_000_000n))
-        .uint32(Number(ns % 1_000_000_000n))
-        .string('gps');
-      w.int8(status).uint16(1);
-      w.float64(lat).float64(lon).float64(250);
-      w.float64Array([0.5, 0, 0, 0, 0.5, 0, 0, 0, 2], false).uint8(2);
-      return w.data;
-    }
-
     async function navSatMcap(fixes: Array<[number, number, number]>, extra?: (writer: McapWriter) => Promise<void>): Promise<Buffer> {
       const buffer = new TempBuffer();
       const writer = new McapWriter({ writable: buffer, chunkSize: 512 });
@@ -362,7 +350,7 @@ describe('mcapProbe', () => {
       const channel = await writer.registerChannel({ topic: '/gnss/fix', messageEncoding: 'cdr', schemaId: schema, metadata: new Map() });
       for (const [i, [status, lat, lon]] of fixes.entries()) {
         const t = T0 + BigInt(i) * 1000n * MS;
-        await writer.addMessage({ channelId: channel, sequence: i, logTime: t, publishTime: t, data: navSatFix(t, status, lat, lon) });
+        await writer.addMessage({ channelId: channel, sequence: i, logTime: t, publishTime: t, data: navSatFixCdr(t, status, lat, lon) });
       }
       await extra?.(writer);
       await writer.end();

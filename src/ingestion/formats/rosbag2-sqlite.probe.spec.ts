@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { CdrWriter } from '@foxglove/cdr';
-
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { parseRosbag2Metadata } from './rosbag2-metadata.js';
 import { ros2SqliteProbe } from './rosbag2-sqlite.probe.js';
@@ -22,20 +21,6 @@ const SCHEMA = [
 
 const T0 = 1_700_000_000_123_456_789n;
 
-/** sensor_msgs/msg/NavSatFix in ROS 2 CDR (@foxglove/cdr's writer): a fix 0.0001 degrees north per message. */
-function navSatFix(ns: bigint, i: number): Uint8Array {
-  const w = new CdrWriter();
-  w.int32(Number(ns / 1_000_000_000n))
-    .uint32(Number(ns % 1_000_000_000n))
-    .string('gps');
-  w.int8(0)
-    .uint16(1)
-    .float64(52.52 + i / 1e4)
-    .float64(13.405)
-    .float64(34);
-  return w.float64Array(new Array<number>(9).fill(0), false).uint8(0).data;
-}
-
 /** A bag written with SQLite itself: /fix 5 messages and /imu 20, 10 ms apart from T0; `metadata` rows as given. */
 function buildDb3(options: { wal?: boolean; metadataRows?: string[]; orphan?: boolean } = {}): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'db3-spec-'));
@@ -51,7 +36,7 @@ function buildDb3(options: { wal?: boolean; metadataRows?: string[]; orphan?: bo
     const message = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
     for (let i = 0; i < 25; i++) {
       const t = T0 + BigInt(i) * 10_000_000n;
-      message.run(i % 5 === 0 ? 1 : 2, t, i % 5 === 0 ? navSatFix(t, i / 5) : Buffer.alloc(40, i));
+      message.run(i % 5 === 0 ? 1 : 2, t, i % 5 === 0 ? navSatFixCdr(t, 0, 52.52 + i / 5e4, 13.405, 34) : Buffer.alloc(40, i));
     }
     if (options.orphan) message.run(9, T0, Buffer.alloc(4));
     for (const [i, row] of (options.metadataRows ?? []).entries()) db.prepare('INSERT INTO metadata VALUES (?, 9, ?)').run(i + 1, row);
