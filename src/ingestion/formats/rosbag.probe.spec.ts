@@ -3,6 +3,8 @@ import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../..
 import { describeSample } from '../../../test/support/samples.js';
 import type { ProbeResult } from './probe.types.js';
 import { rosbagProbe } from './rosbag.probe.js';
+import { parse } from '@foxglove/rosmsg';
+import { MessageWriter } from '@foxglove/rosmsg-serialization';
 
 /* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
 
@@ -58,6 +60,41 @@ const CHUNKS: Array<Array<[number, number]>> = [
   ],
 ];
 
+/** sensor_msgs/NavSatFix as ROS 1 serializes it, from its full definition (what rosbag stores as message_definition). */
+const NAVSATFIX_DEFINITION = `Header header
+NavSatStatus status
+float64 latitude
+float64 longitude
+float64 altitude
+float64[9] position_covariance
+uint8 position_covariance_type
+================================================================================
+MSG: std_msgs/Header
+uint32 seq
+time stamp
+string frame_id
+================================================================================
+MSG: sensor_msgs/NavSatStatus
+int8 status
+uint16 service
+`;
+const navSatFixWriter = new MessageWriter(parse(NAVSATFIX_DEFINITION));
+
+/** The /gps/fix message at `ms`: a fix 1 m further north each 200 ms, written with @foxglove/rosmsg-serialization. */
+function navSatFix(ms: number): Buffer {
+  const stamp = { sec: BASE_SEC + Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
+  const message = {
+    header: { seq: ms, stamp, frame_id: 'gps' },
+    status: { status: ms < 100 ? -1 : 0, service: 1 },
+    latitude: 46.05 + ms / 2e7,
+    longitude: 14.5,
+    altitude: 300,
+    position_covariance: new Array<number>(9).fill(0),
+    position_covariance_type: 0,
+  };
+  return Buffer.from(navSatFixWriter.writeMessage(message));
+}
+
 const connectionRecord = (c: (typeof CONNECTIONS)[number]) =>
   record(
     [op(7), field('conn', u32(c.conn)), field('topic', c.topic)],
@@ -81,7 +118,8 @@ function buildBag(lies: BagLies = {}): Buffer {
     const index = new Map<number, Buffer[]>();
     for (const [conn, ms] of messages) {
       index.set(conn, [...(index.get(conn) ?? []), Buffer.concat([time(ms), u32(innerLength)])]);
-      const message = record([op(2), field('conn', u32(conn)), field('time', time(ms))], Buffer.from(JSON.stringify({ conn, ms })));
+      const body = conn === 0 ? navSatFix(ms) : Buffer.from(JSON.stringify({ conn, ms }));
+      const message = record([op(2), field('conn', u32(conn)), field('time', time(ms))], body);
       inner.push(message);
       innerLength += message.length;
     }
@@ -161,9 +199,19 @@ describe('rosbagProbe', () => {
           messagesVerifiedInFirstChunk: 8,
           topLevelMessages: 0,
         },
+        // /gps/fix: a no-fix epoch at 50 ms, then four fixes 1 m apart.
+        footprint: expect.objectContaining({
+          kind: 'track',
+          source: 'ROS bag sensor_msgs/NavSatFix on /gps/fix',
+          positions: 4,
+          start: '2026-01-01T00:00:00.250Z',
+          end: '2026-01-01T00:00:00.850Z',
+        }) as unknown,
+        bbox: [14.5, expect.closeTo(46.0500125, 9) as unknown, 14.5, expect.closeTo(46.0500425, 9) as unknown],
+        gnssQuality: expect.objectContaining({ epochs: 5, fix3d: 0.8, noFix: 0.2 }) as unknown,
       });
-      // By range: the header, the index section and the first chunk; never chunk 2, so less than the whole file.
-      expect(run.reads.reduce((a, r) => a + r.returned, 0)).toBeLessThan(bag.length);
+      // By range: the header, the index section, the first chunk to verify it and the chunks holding /gps/fix.
+      expect(run.reads.reduce((a, r) => a + r.returned, 0)).toBeLessThan(2 * bag.length);
     });
   });
 
@@ -239,6 +287,8 @@ describe('rosbagProbe', () => {
       const result = run.result as ProbeResult;
       expect(result.timeRange).toEqual({ start: '2014-03-31T19:24:47.844Z', end: '2014-03-31T19:25:09.544Z' });
       expect(result.durationSeconds).toBeCloseTo(21.700086256, 6);
+      // turtlesim has poses, not GNSS fixes (python3-rosbag: no sensor_msgs/NavSatFix connection).
+      expect(result).toMatchObject({ footprint: null, footprintReason: 'the log has no sensor_msgs/NavSatFix or foxglove LocationFix messages' });
       expect(result.metadata).toMatchObject({
         messageCount: 8647,
         chunkCount: 1,

@@ -2,7 +2,10 @@ import { Bag } from '@foxglove/rosbag';
 import lz4 from '@foxglove/wasm-lz4';
 import { loadDecompressHandlers } from '@mcap/support';
 
+import type { FootprintOutcome } from '../footprints/footprint-builder.js';
 import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES, type Decompressor } from './decompression.js';
+import { applyTrackFootprint } from './footprint-result.js';
+import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, plural } from './telemetry-text.util.js';
 
@@ -279,7 +282,7 @@ class RosbagSession extends GuardedSession {
     const verified = await this.verifyFirstChunk(bag, decompress, indexPos);
     const messageCount = [...counts.values()].reduce((a, b) => a + b, 0);
     const connections = [...bag.connections.values()].sort((a, b) => a.conn - b.conn);
-    return {
+    const result: ProbeResult = {
       format: 'rosbag1',
       modality: 'telemetry',
       counts: { messages: messageCount },
@@ -306,6 +309,8 @@ class RosbagSession extends GuardedSession {
         topLevelMessages: this.topLevelMessages,
       },
     };
+    applyTrackFootprint(result, await positions(bag));
+    return result;
   }
 
   /**
@@ -369,6 +374,31 @@ export const rosbagProbe: FormatProbe = {
     return new RosbagSession(input);
   },
 };
+
+/**
+ * NavSatFix / LocationFix messages of the bag, chunk by chunk in time order (only chunks holding those connections are
+ * read; each is decompressed within the file's budget), into the topic's footprint builder.
+ */
+async function positions(bag: Bag): Promise<FootprintOutcome> {
+  const tracks = new NavFixTracks('ROS bag');
+  const decoders = new Map<number, { type: string; decode: NavFixDecoder }>();
+  for (const c of bag.connections.values()) {
+    const decode = navFixDecoder(c.type ?? '', 'ros1');
+    if (decode) decoders.set(c.conn, { type: c.type ?? '', decode });
+  }
+  if (decoders.size === 0) return tracks.finish();
+  const topics = [...new Set([...decoders.keys()].map((conn) => bag.connections.get(conn)?.topic ?? ''))];
+  try {
+    for await (const event of bag.messageIterator({ topics })) {
+      const found = decoders.get(event.connectionId);
+      if (found) tracks.add(event.topic, found.type, found.decode, event.data, timeMs(event.timestamp));
+    }
+  } catch (error) {
+    if (error instanceof ProbeError) throw error;
+    throw new ProbeError('corrupt', `the bag's position messages cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return tracks.finish();
+}
 
 /** ROS 2 SQLite bags have their own probe; exported here too, where the registry has always taken it from. */
 export { ros2SqliteProbe } from './rosbag2-sqlite.probe.js';
