@@ -130,7 +130,7 @@ export class GpsTimeScanner {
       const field = this.pointOffset + this.next * this.recordLength + this.fieldOffset;
       if (field >= end) return;
       if (field >= start && field + 8 <= end) {
-        this.take(chunk.readDoubleLE(field - start));
+        this.scanWhole(chunk, field - start);
         continue;
       }
       // The field is cut by a chunk boundary: gather its bytes.
@@ -140,6 +140,27 @@ export class GpsTimeScanner {
       if (until < field + 8) return;
       this.take(this.carry.readDoubleLE(0));
     }
+  }
+
+  /** The tight loop over every field that lies wholly in this chunk, from the one at `at` on. */
+  private scanWhole(chunk: Buffer, at: number): void {
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const step = this.recordLength;
+    const records = Math.min(this.count - this.next, Math.floor((chunk.length - 8 - at) / step) + 1);
+    let { min, max } = this;
+    let read = 0;
+    for (let i = 0, p = at; i < records; i++, p += step) {
+      const value = view.getFloat64(p, true);
+      // NaN / infinite times (a damaged record) count as records but not as times.
+      if (value - value !== 0) continue;
+      read++;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    this.min = min;
+    this.max = max;
+    this.read += read;
+    this.next += records;
   }
 
   private take(value: number): void {
