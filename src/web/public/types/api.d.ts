@@ -236,7 +236,11 @@ export interface CatalogCoverage {
   type: 'FeatureCollection';
   res: number;
   truncated: boolean;
-  features: { type: 'Feature'; geometry: { type: 'Polygon'; coordinates: number[][][] }; properties: { h3: string; datasets: number; modalities: string[] } }[];
+  features: {
+    type: 'Feature';
+    geometry: { type: 'Polygon'; coordinates: number[][][] };
+    properties: { h3: string; datasets: number; modalities: string[] };
+  }[];
 }
 
 export interface Manifest {

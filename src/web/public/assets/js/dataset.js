@@ -131,11 +131,7 @@ function footprintFacts(coverage) {
         )
       : null,
     coverage.withoutFootprint.length
-      ? h(
-          'p',
-          { className: 'status' },
-          `Not on the map: ${coverage.withoutFootprint.map((c) => `${c.path} (${c.reason})`).join('; ')}.`,
-        )
+      ? h('p', { className: 'status' }, `Not on the map: ${coverage.withoutFootprint.map((c) => `${c.path} (${c.reason})`).join('; ')}.`)
       : null,
   );
 }

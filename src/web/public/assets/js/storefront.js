@@ -222,7 +222,9 @@ async function load(state, append) {
     results.append(...page.items.map(card));
     map.show(
       shown.flatMap((item, i) =>
-        item.footprint ? [{ id: item.id, label: item.title, geojson: /** @type {GeoJsonObject} */ (item.footprint), color: PALETTE[i % PALETTE.length] }] : [],
+        item.footprint
+          ? [{ id: item.id, label: item.title, geojson: /** @type {GeoJsonObject} */ (item.footprint), color: PALETTE[i % PALETTE.length] }]
+          : [],
       ),
       { fit: !keepView },
     );
@@ -269,6 +271,8 @@ on(areaButton, 'click', () => {
   search();
 });
 
+const layerOn = () => layerToggle.checked;
+
 /** The catalogue's coverage cells for the view, at the resolution for its zoom (and the modality chosen). */
 async function refreshCatalogLayer() {
   if (!layerToggle.checked) {
@@ -280,7 +284,8 @@ async function refreshCatalogLayer() {
     const coverage = await api(
       `/v1/coverage${query({ bbox: map.viewportBbox(), zoom: Math.round(map.map.getZoom()), modality: inputs.modality.value || undefined })}`,
     );
-    if (layerToggle.checked) map.showCatalog(coverage);
+    // The box may have been unticked while the cells were on their way.
+    if (layerOn()) map.showCatalog(coverage);
   } catch {
     map.showCatalog(null);
   }

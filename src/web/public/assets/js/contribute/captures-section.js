@@ -1,6 +1,19 @@
 // The contributor's captures: one table, refreshed while anything is still processing or being followed.
 import { api } from '../api.js';
-import { errorBox, formatBytes, formatDate, formatDuration, h, mount, shorten, statusLine, dataTable, tableRow, warningList, footprintSummary } from '../ui.js';
+import {
+  errorBox,
+  formatBytes,
+  formatDate,
+  formatDuration,
+  h,
+  mount,
+  shorten,
+  statusLine,
+  dataTable,
+  tableRow,
+  warningList,
+  footprintSummary,
+} from '../ui.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Capture, PageOf } from '../../../types/api' */
 
