@@ -21,7 +21,7 @@ const land = () =>
 
 /**
  * Draws a map in `container`. Answers the Leaflet map, `show(shapes, { fit })` to redraw the shapes (and fit the view
- * to them unless fit is false: a search of the map's own area keeps the view), `showCatalog(coverage)` for the
+ * to them unless fit is false: a search of the map's own area keeps the view), `showArea(bbox)` to show an area, `showCatalog(coverage)` for the
  * catalogue's coverage cells underneath, and `viewportBbox()` for the view as a search area.
  * @param {HTMLElement} container
  * @param {readonly CoverageShape[]} shapes
@@ -83,6 +83,16 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
     }
   };
   show(shapes);
+  /** @param {[number, number, number, number]} bbox minLon, minLat, maxLon, maxLat */
+  const showArea = ([w, s, e, n]) => {
+    map.fitBounds(
+      [
+        [s, w],
+        [n, e],
+      ],
+      { padding: [8, 8] },
+    );
+  };
   /**
    * The visible area as minLon,minLat,maxLon,maxLat for "search this area": longitudes unwrapped from Leaflet's world
    * copies to -180..180 (a view across the antimeridian searches the side with more of the view).
@@ -110,5 +120,5 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
     }
     return [west, south, east, north].map((v) => v.toFixed(4)).join(',');
   };
-  return { map, show, showCatalog, viewportBbox };
+  return { map, show, showArea, showCatalog, viewportBbox };
 }

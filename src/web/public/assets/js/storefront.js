@@ -164,6 +164,16 @@ function apiQuery(state) {
   };
 }
 
+/**
+ * The bbox filter as numbers, when it is one.
+ * @param {string | undefined} text
+ * @returns {[number, number, number, number] | null}
+ */
+function parseArea(text) {
+  const parts = (text ?? '').split(',').map(Number);
+  return parts.length === 4 && parts.every(Number.isFinite) ? /** @type {[number, number, number, number]} */ (parts) : null;
+}
+
 /** @param {Coverage} coverage */
 function coverageSummary(coverage) {
   const parts = [];
@@ -212,6 +222,7 @@ async function load(state, append) {
   status.textContent = 'Searching…';
   more.hidden = true;
   clearError();
+  const area = parseArea(state.bbox);
   try {
     /** @type {PageOf<DatasetSummary>} */
     const page = await api(`/v1/datasets${query({ ...apiQuery(state), cursor: append ? cursor : undefined })}`);
@@ -226,8 +237,10 @@ async function load(state, append) {
           ? [{ id: item.id, label: item.title, geojson: /** @type {GeoJsonObject} */ (item.footprint), color: PALETTE[i % PALETTE.length] }]
           : [],
       ),
-      { fit: !keepView },
+      { fit: !keepView && !area },
     );
+    // A typed or linked area is what the buyer asked to see: the map shows it (the area button's own view stays).
+    if (area && !keepView) map.showArea(area);
     keepView = false;
     more.hidden = !cursor;
     status.textContent = shown.length
