@@ -401,16 +401,27 @@ export function parseTimestamp(value: unknown, unit?: EpochUnit): number | undef
   } else if (typeof value === 'string') {
     const text = value.trim();
     if (text === '') return undefined;
-    if (!/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return parseIsoTime(text);
+    if (!isEpochNumber(text)) return parseIsoTime(text);
     n = Number(text);
   } else {
     return undefined;
   }
   if (!Number.isFinite(n) || n <= 0) return undefined;
-  const guessed: EpochUnit = unit ?? (n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns');
+  const guessed: EpochUnit = unit ?? epochUnitOf(n);
   const ms = guessed === 's' ? n * 1000 : guessed === 'ms' ? n : guessed === 'us' ? n / 1000 : n / 1e6;
   return ms >= MIN_MS && ms <= MAX_MS ? ms : undefined;
 }
+
+/**
+ * The unit of a positive epoch number, from its magnitude: seconds ~1e9, ms ~1e12, µs ~1e15, ns ~1e18. Between 1980
+ * and 2100 the four ranges lie three orders of magnitude apart, so the guess cannot confuse two units.
+ */
+export function epochUnitOf(n: number): EpochUnit {
+  return n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns';
+}
+
+/** True when a cell or value is a plain decimal number (an epoch count, not a date). */
+export const isEpochNumber = (text: string): boolean => /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text);
 
 /** Unit hint from a column or key name: `time_ms`, `timestamp_us`, `ts_ns`, `epoch_s`. */
 export function unitFromName(name: string): EpochUnit | undefined {
