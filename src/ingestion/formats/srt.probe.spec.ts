@@ -44,8 +44,8 @@ describe('srtProbe', () => {
           format: 'dji-srt',
           counts: { frames: 6 },
           modality: 'telemetry',
-          // Local time of the aircraft: no zone designator, on purpose.
-          timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+          // Local time 09:15:10 at 46.05 N 14.5 E (Ljubljana): Europe/Ljubljana, CET (+01:00) on 1 March, by hand.
+          timeRange: { start: '2026-03-01T08:15:10.000Z', end: '2026-03-01T08:15:11.666Z' },
           bbox: [14.4994, 46.05, 14.5, 46.0503],
           durationSeconds: 0.198,
           warnings: [],
@@ -58,7 +58,11 @@ describe('srtProbe', () => {
             altitudeRangeMeters: { min: 301.25, max: 306.25 },
             relativeAltitudeRangeMeters: { min: 1.5, max: 6.5 },
             fields: ['iso', 'shutter', 'fnum', 'ev', 'color_md', 'focal_len', 'latitude', 'longitude', 'rel_alt', 'ct', 'longtitude'],
-            clock: 'aircraft local time; the file names no time zone',
+            clock:
+              'aircraft local time, no zone in the file: Europe/Ljubljana from the first position (time-zone boundaries of @photostructure/tz-lookup)',
+            localTime: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+            timeZone: 'Europe/Ljubljana',
+            utcOffset: { start: '+01:00', end: '+01:00' },
           },
         });
       },
@@ -70,9 +74,16 @@ describe('srtProbe', () => {
       expect(result.metadata.altitudeRangeMeters).toBeUndefined();
       expect(result).toMatchObject({
         bbox: [149.0251, -20.2535, 149.0253, -20.2533],
-        timeRange: { start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' },
+        // Queensland coast: Australia/Brisbane, +10:00 all year (no daylight saving), by hand.
+        timeRange: { start: '2017-08-05T04:11:51.000Z', end: '2017-08-05T04:11:52.000Z' },
         warnings: [],
-        metadata: { frames: 2, gpsOrder: 'lon,lat', gpsThirdValueRange: { min: 16, max: 17 }, relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 } },
+        metadata: {
+          frames: 2,
+          gpsOrder: 'lon,lat',
+          timeZone: 'Australia/Brisbane',
+          gpsThirdValueRange: { min: 16, max: 17 },
+          relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 },
+        },
       });
     });
 
@@ -83,10 +94,13 @@ describe('srtProbe', () => {
         '2\n00:00:01,000 --> 00:00:02,000\n2022.06.21 16:06:18\nGPS(36.6150,-6.1126,60.1M) BAROMETER:8.4M\n';
       expect(await runProbe(srtProbe, Buffer.from(enterprise), { chunkSize: 7 })).toMatchObject({
         bbox: [-6.1126, 36.6146, -6.112, 36.615],
-        timeRange: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+        // Cadiz: Europe/Madrid, CEST (+02:00) in June, by hand.
+        timeRange: { start: '2022-06-21T14:06:17.000Z', end: '2022-06-21T14:06:18.000Z' },
         warnings: [],
         metadata: {
           frames: 2,
+          localTime: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+          timeZone: 'Europe/Madrid',
           gpsOrder: 'lat,lon',
           altitudeRangeMeters: { min: 52.5, max: 60.1 },
           relativeAltitudeRangeMeters: { min: 0.3, max: 8.4 },
@@ -102,6 +116,15 @@ describe('srtProbe', () => {
       expect(result.bbox).toEqual([-6.112, -20.2533, 149.0251, 36.6146]);
       expect(result.metadata).toMatchObject({ gpsOrder: 'mixed' });
       expect(result.warnings).toEqual(['1 frame give GPS(...) latitude first (enterprise) and 1 longitude first (consumer)']);
+    });
+
+    it('keeps local times without a position in the metadata, with a warning, and stores no UTC range', async () => {
+      const unplaced = '1\n00:00:00,000 --> 00:00:01,000\n2022-05-01 15:01:58,531\n[iso : 100] [latitude: 0.0] [longitude: 0.0]\n';
+      const result = await runProbe(srtProbe, Buffer.from(unplaced));
+      expect(result.timeRange).toBeUndefined();
+      expect(result.metadata).toMatchObject({ localTime: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.531' } });
+      expect(result.metadata.timeZone).toBeUndefined();
+      expect(result.warnings).toEqual(['the frames carry local times but no position to find their time zone: no UTC time range is stored']);
     });
 
     it('reads GPS (lon, lat, alt) and the height above home (Mavic 2 style), without a date', async () => {
@@ -169,7 +192,8 @@ describe('srtProbe', () => {
     it('describes the Mavic Air 2 sidecar (figures checked with a separate Python regex count)', async () => {
       const result = await runProbe(srtProbe, path, { chunkSize: 7 });
       expect(result).toMatchObject({
-        timeRange: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.931' },
+        // Barcelona: Europe/Madrid, CEST (+02:00) on 1 May 2022, by hand: local 15:01:58.531 = 13:01:58.531 UTC.
+        timeRange: { start: '2022-05-01T13:01:58.531Z', end: '2022-05-01T13:01:58.931Z' },
         bbox: [2.162162, 41.420684, 2.162162, 41.420686],
         durationSeconds: 0.416,
       });
@@ -208,7 +232,13 @@ describe('srtProbe', () => {
     it('reads the bracket layout with rel_alt as the height and abs_alt as the altitude', async () => {
       const result = await runProbe(srtProbe, path, { chunkSize: 1 << 16 });
       expect(result.counts).toEqual({ frames: 12318 });
-      expect(result.timeRange).toEqual({ start: '2021-12-25T12:27:52.373', end: '2021-12-25T12:31:58.710' });
+      // At sea in the Gulf of Guinea: the nautical zone Etc/GMT (+00:00), so UTC reads as the clock (SOURCES.txt dates).
+      expect(result.timeRange).toEqual({ start: '2021-12-25T12:27:52.373Z', end: '2021-12-25T12:31:58.710Z' });
+      expect(result.metadata).toMatchObject({
+        localTime: { start: '2021-12-25T12:27:52.373', end: '2021-12-25T12:31:58.710' },
+        timeZone: 'Etc/GMT',
+        utcOffset: { start: '+00:00', end: '+00:00' },
+      });
       expect(result.bbox).toEqual([-3.37937, 3.4109, -3.37242, 3.41601]);
       expect(result.metadata).toMatchObject({
         relativeAltitudeRangeMeters: { min: -5.3, max: 11.2 },

@@ -1,5 +1,6 @@
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
+import { formatOffset, timeZoneAt, zoneOffsetMinutes, zonedToUtcMs } from './time-zone.util.js';
 
 /**
  * DJI SRT sidecars: SubRip blocks (number, `hh:mm:ss,mmm --> hh:mm:ss,mmm`, text) whose text carries the drone's
@@ -10,7 +11,8 @@ import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLi
  * 30, Mavic 3 Enterprise) write `GPS(lat,lon,altM) BAROMETER:hM`: latitude first, metres marked; the unit tells the
  * variants apart, and a first value beyond 90 can only be a longitude. BAROMETER, `rel_alt` and `H` are heights above
  * the take-off point; `abs_alt`, `[altitude: ]` and the enterprise GPS altitude are altitudes. The date is the
- * aircraft's local time: the file names no zone.
+ * aircraft's local time and the file names no zone: the zone is looked up at the first position (IANA name, from
+ * time-zone boundaries), the time range is stored in UTC, and the local times and zone stay in the metadata.
  */
 
 const TIMING = /^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})/;
@@ -69,6 +71,7 @@ class SrtSession extends GuardedSession {
   /** Frames whose GPS(...) gave latitude first (enterprise) or longitude first (consumer). */
   private gpsLatFirst = 0;
   private gpsLonFirst = 0;
+  private firstPosition: { lat: number; lon: number } | undefined;
   private firstDate: number | undefined;
   private lastDate: number | undefined;
   private framesWithoutPosition = 0;
@@ -168,6 +171,7 @@ class SrtSession extends GuardedSession {
           `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`,
         );
       }
+      this.firstPosition ??= { lat, lon };
     } else {
       // 0,0 is what the aircraft writes before it has a fix.
       this.framesWithoutPosition += 1;
@@ -178,6 +182,33 @@ class SrtSession extends GuardedSession {
       if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
       if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
     }
+  }
+
+  /**
+   * The frames' clock: local readings (zone-less ISO), and when a position gives the zone, the UTC range and the
+   * zone's offsets at the first and last frame (they differ when the flight spans a daylight-saving change).
+   */
+  private clock():
+    | {
+        local: { start: string; end: string };
+        utc?: { start: string; end: string };
+        zone?: string;
+        offsets?: { start: string; end: string };
+        description: string;
+      }
+    | undefined {
+    if (this.firstDate === undefined || this.lastDate === undefined) return undefined;
+    const local = { start: localIso(this.firstDate), end: localIso(this.lastDate) };
+    const zone = this.firstPosition && timeZoneAt(this.firstPosition.lat, this.firstPosition.lon);
+    if (!zone) return { local, description: 'aircraft local time; the file names no time zone and has no position to find it' };
+    const [start, end] = [zonedToUtcMs(this.firstDate, zone), zonedToUtcMs(this.lastDate, zone)];
+    return {
+      local,
+      utc: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      zone,
+      offsets: { start: formatOffset(zoneOffsetMinutes(zone, start)), end: formatOffset(zoneOffsetMinutes(zone, end)) },
+      description: `aircraft local time, no zone in the file: ${zone} from the first position (time-zone boundaries of @photostructure/tz-lookup)`,
+    };
   }
 
   /** How GPS(...) was read: `lat,lon` (enterprise), `lon,lat` (consumer), or both when frames differ. */
@@ -209,19 +240,20 @@ class SrtSession extends GuardedSession {
     if (this.frames === 0) throw new ProbeError('corrupt', 'the file holds no subtitle block');
     if (this.framesWithTelemetry === 0)
       throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
-    const timeRange =
-      this.firstDate !== undefined && this.lastDate !== undefined ? { start: localIso(this.firstDate), end: localIso(this.lastDate) } : undefined;
+    const clock = this.clock();
     return {
       format: 'dji-srt',
       modality: 'telemetry',
       counts: { frames: this.frames },
-      timeRange,
+      timeRange: clock?.utc,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
-      warnings:
-        this.gpsOrder() === 'mixed'
+      warnings: [
+        ...(this.gpsOrder() === 'mixed'
           ? [`${plural(this.gpsLatFirst, 'frame')} give GPS(...) latitude first (enterprise) and ${this.gpsLonFirst} longitude first (consumer)`]
-          : [],
+          : []),
+        ...(clock && !clock.utc ? ['the frames carry local times but no position to find their time zone: no UTC time range is stored'] : []),
+      ],
       metadata: {
         frames: this.frames,
         framesWithPosition: this.bbox.count,
@@ -233,7 +265,10 @@ class SrtSession extends GuardedSession {
         gpsOrder: this.gpsOrder(),
         gpsThirdValueRange: this.gpsThirdValue.range,
         fields: [...this.fields],
-        clock: timeRange ? 'aircraft local time; the file names no time zone' : undefined,
+        clock: clock?.description,
+        localTime: clock?.local,
+        timeZone: clock?.zone,
+        utcOffset: clock?.offsets,
       },
     };
   }
