@@ -398,7 +398,7 @@ class GpxSession extends GuardedSession {
         `the file declares <bounds> [${(this.declaredBounds ?? []).join(', ')}] but ${plural(this.pointsOutside, 'point')} lie outside them`,
       );
     }
-    const { tracks, segments, routes, waypoints, trackPoints, routePoints } = this.counts;
+    const { waypoints, trackPoints, routePoints } = this.counts;
     const footprint = trackPoints + routePoints > 0 || waypoints === 0 ? this.trackFootprint : this.waypointFootprint;
     return withFootprint(this.result(), footprint.finish());
   }
