@@ -39,7 +39,16 @@ describe('srtProbe', () => {
     it.each([7, 100, 1 << 20])(
       'describes a Mini-style sidecar (no fix in the first frames, a "longtitude" typo) with %i-byte chunks',
       async (chunkSize) => {
-        const result = await runProbe(srtProbe, fixture, { chunkSize });
+        const { footprint, ...result } = await runProbe(srtProbe, fixture, { chunkSize });
+        // The 4 frames with a fix, timed in UTC; the 2 frames at (0, 0) before the fix are not positions.
+        expect(footprint).toMatchObject({
+          kind: 'track',
+          positions: 4,
+          bbox: [14.4994, 46.05, 14.5, 46.0503],
+          start: '2026-03-01T08:15:10.666Z',
+          end: '2026-03-01T08:15:11.666Z',
+          source: 'DJI SRT frames',
+        });
         expect(result).toEqual({
           format: 'dji-srt',
           counts: { frames: 6 },
@@ -217,6 +226,8 @@ describe('srtProbe', () => {
       const [minLon, minLat, maxLon, maxLat] = result.bbox ?? [];
       expect([minLat, maxLat]).toEqual([48.0771, 48.0776]);
       expect([minLon, maxLon]).toEqual([-121.7476, -121.7454]);
+      // No clock in the file: the track has positions but no times.
+      expect(result.footprint).toMatchObject({ kind: 'track', positions: 117, start: null, end: null });
       expect(result.metadata).toMatchObject({
         gpsOrder: 'lon,lat',
         gpsThirdValueRange: { min: 16, max: 17 },
@@ -240,6 +251,14 @@ describe('srtProbe', () => {
         utcOffset: { start: '+00:00', end: '+00:00' },
       });
       expect(result.bbox).toEqual([-3.37937, 3.4109, -3.37242, 3.41601]);
+      // Every one of the 12318 frames has a position and a clock reading (dji_srt_parser: 12318 packets).
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        positions: 12318,
+        start: '2021-12-25T12:27:52.373Z',
+        end: '2021-12-25T12:31:58.710Z',
+        dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+      });
       expect(result.metadata).toMatchObject({
         relativeAltitudeRangeMeters: { min: -5.3, max: 11.2 },
         altitudeRangeMeters: { min: -2.499, max: 14.001 },

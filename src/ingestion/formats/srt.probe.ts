@@ -1,3 +1,5 @@
+import { FootprintBuilder } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
 import { formatOffset, timeZoneAt, zoneOffsetMinutes, zonedToUtcMs } from './time-zone.util.js';
@@ -72,6 +74,11 @@ class SrtSession extends GuardedSession {
   private gpsLatFirst = 0;
   private gpsLonFirst = 0;
   private firstPosition: { lat: number; lon: number } | undefined;
+  /** The zone at the first position (undefined before it, or where the lookup finds none). */
+  private zone: string | undefined;
+  /** The last UTC offset computed, per quarter hour of local time: zone changes happen on quarter hours. */
+  private offsetCache: { quarter: number; offsetMs: number } | undefined;
+  private readonly footprint = new FootprintBuilder('DJI SRT frames');
   private firstDate: number | undefined;
   private lastDate: number | undefined;
   private framesWithoutPosition = 0;
@@ -171,7 +178,11 @@ class SrtSession extends GuardedSession {
           `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`,
         );
       }
-      this.firstPosition ??= { lat, lon };
+      if (!this.firstPosition) {
+        this.firstPosition = { lat, lon };
+        this.zone = timeZoneAt(lat, lon);
+      }
+      this.footprint.add(lon, lat, date === undefined ? null : this.utcOf(date));
     } else {
       // 0,0 is what the aircraft writes before it has a fix.
       this.framesWithoutPosition += 1;
@@ -199,7 +210,7 @@ class SrtSession extends GuardedSession {
     | undefined {
     if (this.firstDate === undefined || this.lastDate === undefined) return undefined;
     const local = { start: localIso(this.firstDate), end: localIso(this.lastDate) };
-    const zone = this.firstPosition && timeZoneAt(this.firstPosition.lat, this.firstPosition.lon);
+    const zone = this.zone;
     if (!zone) return { local, description: 'aircraft local time; the file names no time zone and has no position to find it' };
     const [start, end] = [zonedToUtcMs(this.firstDate, zone), zonedToUtcMs(this.lastDate, zone)];
     return {
@@ -209,6 +220,14 @@ class SrtSession extends GuardedSession {
       offsets: { start: formatOffset(zoneOffsetMinutes(zone, start)), end: formatOffset(zoneOffsetMinutes(zone, end)) },
       description: `aircraft local time, no zone in the file: ${zone} from the first position (time-zone boundaries of @photostructure/tz-lookup)`,
     };
+  }
+
+  /** A frame's local reading to UTC in the zone of the first position; null when no zone is known. */
+  private utcOf(localMs: number): number | null {
+    if (!this.zone) return null;
+    const quarter = Math.floor(localMs / 900_000);
+    if (this.offsetCache?.quarter !== quarter) this.offsetCache = { quarter, offsetMs: localMs - zonedToUtcMs(localMs, this.zone) };
+    return localMs - this.offsetCache.offsetMs;
   }
 
   /** How GPS(...) was read: `lat,lon` (enterprise), `lon,lat` (consumer), or both when frames differ. */
@@ -240,6 +259,10 @@ class SrtSession extends GuardedSession {
     if (this.frames === 0) throw new ProbeError('corrupt', 'the file holds no subtitle block');
     if (this.framesWithTelemetry === 0)
       throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
+    return withFootprint(this.result(), this.footprint.finish());
+  }
+
+  private result(): ProbeResult {
     const clock = this.clock();
     return {
       format: 'dji-srt',
