@@ -1,3 +1,5 @@
+import { FootprintBuilder } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { HEAD_BYTES, ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
@@ -189,6 +191,9 @@ const LONGITUDE_HEMISPHERE = /^(e\/w|ew|e_w|e-w|(lon|lng|long|longitude)[ _-]?(r
 /** Separate date and time columns (loggers: `DATE` `yyyy/mm/dd` beside `TIME` `hh:mm:ss`). */
 const DATE_NAMES = ['date', 'utc date', 'utc_date', 'gps date', 'gps_date', 'date_utc', 'date (utc)'];
 const TIME_OF_DAY_NAMES = ['time', 'utc time', 'utc_time', 'gps time', 'gps_time', 'time_utc', 'time (utc)', 'utc'];
+/** Quality columns beside positions: HDOP and satellites used. */
+const HDOP = /^(hdop|h_dop|horizontal dilution|dop_h)$/i;
+const SATELLITES = /^(sats|satellites|num_?sats|numsv|nsat|sats_used|satellites_used|sv)$/i;
 const DATE_CELL = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$|^(\d{4})(\d{2})(\d{2})$/;
 const TIME_CELL = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?$/;
 
@@ -241,6 +246,9 @@ class CsvSession extends GuardedSession {
   private timeMode: 'single' | 'date+time' | undefined;
   private latIndex = -1;
   private lonIndex = -1;
+  private hdopIndex = -1;
+  private satellitesIndex = -1;
+  private readonly footprint = new FootprintBuilder('CSV latitude / longitude columns');
   private latHemisphereIndex = -1;
   private lonHemisphereIndex = -1;
   private readonly time = new TimeRangeAccumulator();
@@ -324,6 +332,8 @@ class CsvSession extends GuardedSession {
       this.lonIndex = lon;
       this.latHemisphereIndex = this.columns.findIndex((c) => LATITUDE_HEMISPHERE.test(c));
       this.lonHemisphereIndex = this.columns.findIndex((c) => LONGITUDE_HEMISPHERE.test(c));
+      this.hdopIndex = this.columns.findIndex((c) => HDOP.test(c));
+      this.satellitesIndex = this.columns.findIndex((c) => SATELLITES.test(c));
     }
     return consumed;
   }
@@ -345,10 +355,14 @@ class CsvSession extends GuardedSession {
   }
 
   private row(fields: string[]): void {
+    let rowMs: number | null = null;
     if (this.timeIndex !== -1) {
       const ms = this.rowTime(fields);
       if (ms === undefined) this.invalidTimes += 1;
-      else if (ms !== 'empty') this.time.add(ms);
+      else if (ms !== 'empty') {
+        this.time.add(ms);
+        rowMs = ms;
+      }
     }
     if (this.latIndex !== -1 && this.delimiter) {
       const latCell = fields[this.latIndex];
@@ -360,7 +374,13 @@ class CsvSession extends GuardedSession {
       const lon =
         coordinate(lonCell, this.delimiter) *
         hemisphereSign(fields.at(this.lonHemisphereIndex === -1 ? fields.length : this.lonHemisphereIndex), 'E', 'W');
-      // 0,0 is what loggers write without a fix: not a position.
+      const quality = (i: number) => (i === -1 ? undefined : coordinate(fields[i], this.delimiter ?? ','));
+      const [hdop, satellites] = [quality(this.hdopIndex), quality(this.satellitesIndex)];
+      this.footprint.add(lon, lat, rowMs, {
+        hdop: hdop !== undefined && Number.isFinite(hdop) ? hdop : undefined,
+        satellites: satellites !== undefined && Number.isInteger(satellites) ? satellites : undefined,
+      });
+      // 0,0 is what loggers write without a fix: not a position (the footprint counts it as dropped).
       if (lat === 0 && lon === 0) return;
       if (!this.bbox.add(lon, lat)) this.invalidPositions += 1;
     }
@@ -395,6 +415,12 @@ class CsvSession extends GuardedSession {
         `${this.malformed} of ${plural(this.rows + this.malformed, 'row')} do not have the header's ${this.columns.length} fields (first at line ${this.firstMalformedLine})`,
       );
     }
+    const outcome = this.footprint.finish();
+    if (this.latIndex === -1) outcome.reason = 'the table has no latitude and longitude columns';
+    return withFootprint(this.result(), outcome);
+  }
+
+  private result(): ProbeResult {
     const name = (i: number) => (i === -1 ? undefined : this.columns[i]);
     const dated = this.timeMode === 'date+time';
     return {
