@@ -120,6 +120,9 @@ describe('compressedTextProbe', () => {
       expect(lat).toBeCloseTo(51.37813, 6);
       expect(lon).toBeCloseTo(179.301326, 6);
       expect(height).toBeCloseTo(106.8, 1);
+      expect(result.footprint).toMatchObject({ kind: 'point', start: '2018-01-27T00:17:57.000Z', end: '2018-01-27T01:35:57.000Z' });
+      // Satellites per epoch from the uncompressed epoch lines (a separate Python pass): 16..20, lower median 19.
+      expect(result.gnssQuality).toMatchObject({ epochs: 23, medianSatellites: 19, systems: ['G', 'R'] });
     });
   });
 

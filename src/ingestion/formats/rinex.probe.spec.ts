@@ -257,6 +257,21 @@ describe('rinexProbe', () => {
     });
   });
 
+  describe('footprint', () => {
+    it('says why a file has no footprint: no position, an unknown (0, 0, 0) one, or one off the Earth', async () => {
+      const cases: [string, RegExp][] = [
+        ['        0.0000        0.0000        0.0000', /0, 0, 0 \(unknown\)/],
+        ['     1000.0000     1000.0000     1000.0000', /lies 2 km from the Earth's centre/],
+      ];
+      for (const [xyz, reason] of cases) {
+        const result = await runProbe(rinexProbe, bytes(withHeader(v3, 'APPROX POSITION XYZ', xyz)));
+        expect(result.footprint).toBeNull();
+        expect(result.footprintReason).toMatch(reason);
+        expect(result.bbox).toBeUndefined();
+      }
+    });
+  });
+
   describe('Compact RINEX (Hatanaka)', () => {
     it('repairs a differenced epoch line: blank keeps, & blanks, anything else replaces, the old tail stays', () => {
       expect(repairCrxLine('> 2019 01 01 20 56 45.0000000  0 27', '                 7 &0')).toBe('> 2019 01 01 20 57  0.0000000  0 27');
@@ -396,6 +411,9 @@ describe('rinexProbe', () => {
       const { lat, lon } = result.metadata.approxPosition as { lat: number; lon: number };
       expect(lat).toBeCloseTo(58.198842, 5);
       expect(lon).toBeCloseTo(-136.640808, 5);
+      expect(result.footprint).toMatchObject({ kind: 'point', start: '2018-01-13T23:59:42.000Z', end: '2018-01-14T00:01:42.000Z' });
+      // SOURCES.txt: 24 satellites, G10 E6 R8.
+      expect(result.gnssQuality?.systems).toEqual(['E', 'G', 'R']);
     });
   });
 
@@ -432,6 +450,31 @@ describe('rinexProbe', () => {
       expect(lat).toBeCloseTo(44.532535, 6);
       expect(lon).toBeCloseTo(-119.872009, 6);
       expect(height).toBeCloseTo(1158.9, 1);
+      // A static receiver: a point footprint at the header position, over the observation span (UTC).
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        start: '2019-01-01T20:56:27.000Z',
+        end: '2019-01-01T21:13:42.000Z',
+        positions: 1,
+        source: 'RINEX APPROX POSITION XYZ',
+      });
+      const [pointLon, pointLat] = (result.footprint?.geometry.coordinates ?? []) as number[];
+      expect(pointLat).toBeCloseTo(44.532535, 6);
+      expect(pointLon).toBeCloseTo(-119.872009, 6);
+      // Satellites per epoch (a separate Python pass over the repaired epoch lines: 70 epochs, 2447 in all, lower
+      // median 35); systems from the observation types. RINEX carries no fix type or HDOP.
+      expect(result.gnssQuality).toEqual({
+        epochs: 70,
+        rtkFixed: 0,
+        rtkFloat: 0,
+        dgps: 0,
+        fix3d: 0,
+        fix2d: 0,
+        noFix: 0,
+        medianHdop: null,
+        medianSatellites: 35,
+        systems: ['C', 'E', 'G', 'R', 'S'],
+      });
     });
   });
 });

@@ -1,4 +1,5 @@
 import { defaultRinexTimeSystem, gpsMinusUtcAtUtc, isRinexTimeSystem, rinexTimeToUtcMs, type RinexTimeSystem } from './gnss-time.js';
+import { GnssQualityAccumulator, pointFootprint } from '../footprints/footprint-builder.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text.util.js';
 
@@ -178,6 +179,10 @@ class RinexSession extends GuardedSession {
   /** Compact RINEX: its version (1 or 3) and the last full epoch line, which the next one is a difference of. */
   private crx: { version: number; epochLine: string; mustInitialise: boolean } | undefined;
   private satelliteRecords = 0;
+  /** Satellites per observation epoch: the median goes to the GNSS quality. */
+  private readonly quality = new GnssQualityAccumulator();
+  /** Why the header gives no usable position, when it does not. */
+  private positionProblem = 'the header has no APPROX POSITION XYZ';
   private readonly meta: Record<string, unknown> = {};
   private readonly observationTypes: Partial<Record<string, string[]>> = {};
   private v2Types: { declared: number; types: string[] } | undefined;
@@ -390,11 +395,20 @@ class RinexSession extends GuardedSession {
   private approxPosition(body: string): void {
     // The spec says 3F14.4, but some writers (gLAB) use 15 columns; values never fill 14, so split on blanks.
     const [x, y, z] = body.trim().split(/\s+/).map(num);
-    if (x === undefined || y === undefined || z === undefined) return;
+    if (x === undefined || y === undefined || z === undefined) {
+      this.positionProblem = 'APPROX POSITION XYZ is not three numbers';
+      return;
+    }
     this.meta.approxPositionXyz = [x, y, z];
     const r = Math.hypot(x, y, z);
     // 0,0,0 means unknown; anything far from the Earth's surface is not a receiver position.
-    if (r < 6.2e6 || r > 6.6e6) return;
+    if (r < 6.2e6 || r > 6.6e6) {
+      this.positionProblem =
+        r === 0
+          ? 'APPROX POSITION XYZ is 0, 0, 0 (unknown)'
+          : `APPROX POSITION XYZ lies ${Math.round(r / 1000)} km from the Earth's centre, not on its surface`;
+      return;
+    }
     this.meta.approxPosition = ecefToWgs84(x, y, z);
   }
 
@@ -530,6 +544,7 @@ class RinexSession extends GuardedSession {
     }
     this.epochs += 1;
     this.satelliteRecords += satellites;
+    this.quality.add({ satellites });
     this.lastEpochLine = n;
     this.firstEpoch ??= ms;
     this.lastEpoch = ms;
@@ -591,12 +606,18 @@ class RinexSession extends GuardedSession {
       }
     }
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
+    const timeRange = { start: iso(first), end: iso(last) };
+    const footprint = position ? pointFootprint(position.lon, position.lat, timeRange.start, timeRange.end, 'RINEX APPROX POSITION XYZ') : null;
+    const quality = this.quality.result(this.systems());
     return {
       format: 'rinex',
       counts: { epochs: this.epochs },
       modality: 'gnss',
-      timeRange: { start: iso(first), end: iso(last) },
-      bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
+      timeRange,
+      bbox: footprint?.bbox,
+      footprint,
+      footprintReason: footprint ? undefined : this.positionProblem,
+      gnssQuality: quality ?? undefined,
       durationSeconds: (last - first) / 1000,
       warnings,
       metadata: {
@@ -619,6 +640,13 @@ class RinexSession extends GuardedSession {
         satellitesClaimed: this.satellitesClaimed,
       },
     };
+  }
+
+  /** GNSS systems observed: those with observation types (RINEX 3/4), and those of the satellites seen (any version). */
+  private systems(): string[] {
+    const systems = new Set(Object.keys(this.observationTypes).filter((s) => s !== 'M'));
+    for (const sat of this.satellites) systems.add(sat[0]);
+    return [...systems].filter((s) => /^[GRECJIS]$/.test(s));
   }
 
   /**
