@@ -137,12 +137,6 @@ describe('gpxProbe', () => {
       ['an unquoted attribute', gpx('<wpt lat=46 lon=14/>'), /malformed tag <wpt>/],
       ['a duplicate attribute', gpx('<wpt lat="46" lat="47" lon="14"/>'), /duplicate attribute 'lat'/],
       ['a bare ampersand', gpx('<wpt lat="46" lon="14"><name>fish & chips</name></wpt>'), /bare '&' in text/],
-      [
-        'a latitude off the globe',
-        gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/></trkseg></trk>'),
-        /<trkpt> with lat="123.4" lon="14", which is not a WGS84 position/,
-      ],
-      ['a point without lon', gpx('<wpt lat="46"/>'), /<wpt> with lat="46" lon=""/],
       ['text after the root', Buffer.concat([gpx(''), Buffer.from('trailing words')]), /text after the end of the <gpx> element/],
       ['a second root', Buffer.concat([gpx(''), Buffer.from('<gpx></gpx>')]), /a second root element <gpx>/],
       ['an end tag with nothing open', Buffer.from('<gpx></gpx></gpx>'), /end tag <\/gpx> with no open element/],
@@ -151,9 +145,21 @@ describe('gpxProbe', () => {
       await expectProbeFailure(gpxProbe, file, 'corrupt', message, { chunkSize: 4 });
     });
 
-    it('rejects points outside the bounds the file declares', async () => {
-      const lying = Buffer.from(text.replace('maxlat="46.0700"', 'maxlat="46.0600"'));
-      await expectProbeFailure(gpxProbe, lying, 'corrupt', /declares <bounds> \[14.49, 46.04, 14.53, 46.06\] but 3 points lie outside them/);
+    it('warns about points outside the bounds the file declares, and reads them (issue 15)', async () => {
+      const lying = await runProbe(gpxProbe, Buffer.from(text.replace('maxlat="46.0700"', 'maxlat="46.0600"')));
+      expect(lying.warnings).toEqual(['the file declares <bounds> [14.49, 46.04, 14.53, 46.06] but 3 points lie outside them']);
+      expect(lying.metadata).toMatchObject({ points: 8 });
+    });
+
+    it('drops points off the globe or without a coordinate from the footprint, with a warning (issue 12)', async () => {
+      const result = await runProbe(
+        gpxProbe,
+        gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/><trkpt lat="46"/><trkpt lat="46.05" lon="14.5"/></trkseg></trk>'),
+      );
+      expect(result.metadata).toMatchObject({ trackPoints: 3, invalidPoints: 2 });
+      expect(result.footprint).toMatchObject({ positions: 1, dropped: { invalid: 2, nullIsland: 0, jumps: 0 } });
+      expect(result.warnings).toEqual(['2 position(s) dropped from the footprint: 2 not a valid latitude / longitude.']);
+      expect(result.bbox).toEqual([14.5, 46.05, 14.5, 46.05]);
     });
 
     it('rejects a document whose root is not <gpx>, binary data and invalid UTF-8', async () => {

@@ -85,6 +85,7 @@ class GpxSession extends GuardedSession {
   private invalidTimes = 0;
   private declaredBounds: BBox | undefined;
   private pointsOutside = 0;
+  private invalidPoints = 0;
   /** Depth of the open point element, if any: its <time> and <ele> children are read. */
   private pointDepth = -1;
   /** Text being collected for a <time> or <ele> element, and what it belongs to. */
@@ -280,14 +281,17 @@ class GpxSession extends GuardedSession {
     if (!POINTS.has(local)) return;
     const lat = Number(attributes.get('lat'));
     const lon = Number(attributes.get('lon'));
-    if (!attributes.has('lat') || !attributes.has('lon') || !isValidLatLon(lat, lon)) {
-      this.fail(`a <${local}> with lat="${attributes.get('lat') ?? ''}" lon="${attributes.get('lon') ?? ''}", which is not a WGS84 position`);
-    }
     if (local === 'wpt') this.counts.waypoints += 1;
     else if (local === 'trkpt') this.counts.trackPoints += 1;
     else this.counts.routePoints += 1;
-    this.bbox.add(lon, lat);
+    // A point that is not a WGS84 position (missing, not a number, off the globe) is read and counted, never placed:
+    // the footprint drops it and says so in the warnings (issue 12).
     this.point = { local, depth: this.stack.length + 1, lon, lat, ms: null };
+    if (!isValidLatLon(lat, lon)) {
+      this.invalidPoints += 1;
+      return;
+    }
+    this.bbox.add(lon, lat);
     const b = this.declaredBounds;
     if (b && (lon < b[0] - BOUNDS_TOLERANCE || lat < b[1] - BOUNDS_TOLERANCE || lon > b[2] + BOUNDS_TOLERANCE || lat > b[3] + BOUNDS_TOLERANCE)) {
       this.pointsOutside += 1;
@@ -392,15 +396,16 @@ class GpxSession extends GuardedSession {
       const open = this.stack[this.stack.length - 1];
       throw new ProbeError('truncated', `the file ends inside <${open}> (${plural(this.stack.length, 'element')} still open)${this.progress()}`);
     }
+    const { waypoints, trackPoints, routePoints } = this.counts;
+    const footprint = trackPoints + routePoints > 0 || waypoints === 0 ? this.trackFootprint : this.waypointFootprint;
+    const result = this.result();
     if (this.pointsOutside > 0) {
-      throw new ProbeError(
-        'corrupt',
+      // A header claim the body contradicts: the points are what was recorded (issue 15).
+      result.warnings.push(
         `the file declares <bounds> [${(this.declaredBounds ?? []).join(', ')}] but ${plural(this.pointsOutside, 'point')} lie outside them`,
       );
     }
-    const { waypoints, trackPoints, routePoints } = this.counts;
-    const footprint = trackPoints + routePoints > 0 || waypoints === 0 ? this.trackFootprint : this.waypointFootprint;
-    return withFootprint(this.result(), footprint.finish());
+    return withFootprint(result, footprint.finish());
   }
 
   private result(): ProbeResult {
@@ -426,6 +431,7 @@ class GpxSession extends GuardedSession {
         invalidTimes: this.invalidTimes,
         elevationRangeMeters: this.elevation.range,
         declaredBounds: this.declaredBounds,
+        invalidPoints: this.invalidPoints || undefined,
       },
     };
   }

@@ -175,6 +175,18 @@ describe('nmeaProbe', () => {
       expect(result.footprint).toMatchObject({ kind: 'track', positions: 6, start: '2026-03-14T08:00:00.000Z', end: '2026-03-14T08:00:05.000Z' });
     });
 
+    it('drops an off-globe fix and a (0, 0) fix from the footprint with a warning, and keeps the rest', async () => {
+      const log =
+        epoch('080000.00', 1, 8, '1.0', 3) +
+        epoch('080001.00', 1, 8, '1.0', 3, '9503.4140') +
+        epoch('080002.00', 1, 8, '1.0', 3, '4603.4142') +
+        sentence('GPGGA,080003.00,0000.0000,N,00000.0000,E,1,08,1.0,0.0,M,0.0,M,,');
+      const result = await runProbe(nmeaProbe, Buffer.from(log));
+      expect(result.footprint).toMatchObject({ positions: 2, dropped: { invalid: 1, nullIsland: 1, jumps: 0 } });
+      expect(result.warnings).toEqual(['2 position(s) dropped from the footprint: 1 not a valid latitude / longitude, 1 at (0, 0).']);
+      expect(result.bbox).toEqual(result.footprint?.bbox);
+    });
+
     it('says why a log without fixes has no footprint, and keeps its quality', async () => {
       const log = sentence('GPGGA,080006.00,,,,,0,03,9.9,,M,,M,,').repeat(3);
       const result = await runProbe(nmeaProbe, Buffer.from(log));

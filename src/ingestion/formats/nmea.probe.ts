@@ -202,11 +202,13 @@ class NmeaSession extends GuardedSession {
     if (f[1] !== 'A') return;
     const lat = nmeaCoordinate(f[2], f[3], 2);
     const lon = nmeaCoordinate(f[4], f[5], 3);
-    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    if (lat === undefined || lon === undefined) return;
+    const epoch = this.epochAt(f[0]);
+    // Off the globe (a 95° latitude): the footprint drops and counts it.
+    if (epoch.lon === undefined) [epoch.lon, epoch.lat] = [lon, lat];
+    if (!this.bbox.add(lon, lat)) return;
     this.rmcFixes += 1;
     this.countFix(f[0]);
-    const epoch = this.epochAt(f[0]);
-    if (epoch.lon === undefined) [epoch.lon, epoch.lat] = [lon, lat];
     const tod = timeOfDay(f[0]);
     const date = dateOfRmc(f[8]);
     if (tod === undefined || date === undefined) return;
@@ -229,8 +231,9 @@ class NmeaSession extends GuardedSession {
     if (quality < 1 || quality > 5) return;
     const lat = nmeaCoordinate(f[1], f[2], 2);
     const lon = nmeaCoordinate(f[3], f[4], 3);
-    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    if (lat === undefined || lon === undefined) return;
     [epoch.lon, epoch.lat] = [lon, lat];
+    if (!this.bbox.add(lon, lat)) return;
     this.ggaFixes += 1;
     this.countFix(f[0]);
     const altitude = f.at(8);

@@ -57,7 +57,8 @@ describe('srtProbe', () => {
           timeRange: { start: '2026-03-01T08:15:10.000Z', end: '2026-03-01T08:15:11.666Z' },
           bbox: [14.4994, 46.05, 14.5, 46.0503],
           durationSeconds: 0.198,
-          warnings: [],
+          // The frames before the fix write (0, 0): dropped from the footprint and counted, as issue 12 asks.
+          warnings: ['2 position(s) dropped from the footprint: 2 at (0, 0).'],
           metadata: {
             frames: 6,
             framesWithPosition: 4,
@@ -133,7 +134,11 @@ describe('srtProbe', () => {
       expect(result.timeRange).toBeUndefined();
       expect(result.metadata).toMatchObject({ localTime: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.531' } });
       expect(result.metadata.timeZone).toBeUndefined();
-      expect(result.warnings).toEqual(['the frames carry local times but no position to find their time zone: no UTC time range is stored']);
+      expect(result.warnings).toEqual([
+        'the frames carry local times but no position to find their time zone: no UTC time range is stored',
+        '1 position(s) dropped from the footprint: 1 at (0, 0).',
+      ]);
+      expect(result.footprint).toBeNull();
     });
 
     it('reads GPS (lon, lat, alt) and the height above home (Mavic 2 style), without a date', async () => {
@@ -171,14 +176,11 @@ describe('srtProbe', () => {
       await expectProbeFailure(srtProbe, Buffer.from(backwards), 'corrupt', /block 4 .* the timeline goes backwards/);
     });
 
-    it('rejects a position off the globe and a file of plain subtitles', async () => {
-      const offGlobe = text.replace('[latitude: 46.050300]', '[latitude: 146.050300]');
-      await expectProbeFailure(
-        srtProbe,
-        Buffer.from(offGlobe),
-        'corrupt',
-        /block 6 \(line 31\) gives latitude 146.0503, longitude 14.4994: not a position on Earth/,
-      );
+    it('drops a position off the globe with a warning (issue 12), and rejects a file of plain subtitles', async () => {
+      const offGlobe = await runProbe(srtProbe, Buffer.from(text.replace('[latitude: 46.050300]', '[latitude: 146.050300]')));
+      expect(offGlobe.footprint).toMatchObject({ positions: 3, dropped: { invalid: 1, nullIsland: 2, jumps: 0 } });
+      expect(offGlobe.warnings).toEqual(['3 position(s) dropped from the footprint: 1 not a valid latitude / longitude, 2 at (0, 0).']);
+      expect(offGlobe.metadata).toMatchObject({ framesWithPosition: 3, framesWithoutPosition: 3 });
       // skipSniff: the sniffer would already refuse it; the session must not describe it either.
       const film = Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n');
       await expectProbeFailure(srtProbe, film, 'corrupt', /none of the 1 block carries DJI telemetry/, { skipSniff: true });

@@ -1,7 +1,16 @@
 import { FootprintBuilder } from '../footprints/footprint-builder.js';
 import { withFootprint } from './footprint-result.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
-import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
+import {
+  BBoxAccumulator,
+  GuardedSession,
+  LineSplitter,
+  RangeAccumulator,
+  headLines,
+  headText,
+  isValidLatLon,
+  plural,
+} from './telemetry-text.util.js';
 import { formatOffset, timeZoneAt, zoneOffsetMinutes, zonedToUtcMs } from './time-zone.util.js';
 
 /**
@@ -171,20 +180,17 @@ class SrtSession extends GuardedSession {
     const rel = RELATIVE.exec(text);
     const date = localDateTime(text);
     if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
-    if (lat !== undefined && lon !== undefined && !(lat === 0 && lon === 0)) {
-      if (!this.bbox.add(lon, lat)) {
-        throw new ProbeError(
-          'corrupt',
-          `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`,
-        );
-      }
-      if (!this.firstPosition) {
+    if (lat !== undefined && lon !== undefined) {
+      const placed = !(lat === 0 && lon === 0) && isValidLatLon(lat, lon);
+      if (placed && !this.firstPosition) {
         this.firstPosition = { lat, lon };
         this.zone = timeZoneAt(lat, lon);
       }
+      // (0, 0) before the fix and positions off the globe are dropped and counted by the footprint, never placed.
       this.footprint.add(lon, lat, date === undefined ? null : this.utcOf(date));
+      if (placed) this.bbox.add(lon, lat);
+      else this.framesWithoutPosition += 1;
     } else {
-      // 0,0 is what the aircraft writes before it has a fix.
       this.framesWithoutPosition += 1;
     }
     if (alt !== undefined) this.altitude.add(alt);
