@@ -25,6 +25,7 @@ import { RefundLeaseTokens1764892802100 } from './1764892802100-RefundLeaseToken
 import { LicensedFileSales1764892803000 } from './1764892803000-LicensedFileSales.js';
 import { CaptureWarnings1764892804100 } from './1764892804100-CaptureWarnings.js';
 import { ImageryModality1764892804200 } from './1764892804200-ImageryModality.js';
+import { CaptureFootprints1764892805000 } from './1764892805000-CaptureFootprints.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   LicensedFileSales1764892803000,
   CaptureWarnings1764892804100,
   ImageryModality1764892804200,
+  CaptureFootprints1764892805000,
 ];

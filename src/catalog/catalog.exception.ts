@@ -10,6 +10,7 @@ export enum CatalogErrorCode {
   DECLARATIONS_INCOMPLETE = 'DATASET_DECLARATIONS_INCOMPLETE',
   INVALID_STATE = 'DATASET_INVALID_STATE',
   INVALID_SEARCH = 'DATASET_INVALID_SEARCH',
+  INVALID_AREA = 'DATASET_INVALID_AREA',
 }
 
 const STATUS: Record<CatalogErrorCode, HttpStatus> = {
@@ -21,6 +22,7 @@ const STATUS: Record<CatalogErrorCode, HttpStatus> = {
   [CatalogErrorCode.DECLARATIONS_INCOMPLETE]: HttpStatus.UNPROCESSABLE_ENTITY,
   [CatalogErrorCode.INVALID_STATE]: HttpStatus.CONFLICT,
   [CatalogErrorCode.INVALID_SEARCH]: HttpStatus.BAD_REQUEST,
+  [CatalogErrorCode.INVALID_AREA]: HttpStatus.BAD_REQUEST,
 };
 
 export class CatalogException extends DomainException<CatalogErrorCode> {

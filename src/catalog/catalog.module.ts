@@ -18,8 +18,12 @@ import { CatalogSearchService } from './services/catalog-search.service.js';
 import { DatasetCapturesService } from './services/dataset-captures.service.js';
 import { DatasetDraftService } from './services/dataset-draft.service.js';
 import { DatasetProvenanceService } from './services/dataset-provenance.service.js';
+import { DatasetCoverageService } from './services/dataset-coverage.service.js';
 import { DatasetReviewService } from './services/dataset-review.service.js';
 import { VersionFileKeysService } from './services/version-file-keys.service.js';
+import { VersionFootprintsService } from './services/version-footprints.service.js';
+import { CATALOG_QUEUES } from './catalog.jobs.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
@@ -32,6 +36,7 @@ import { VersionFileKeysService } from './services/version-file-keys.service.js'
     IngestionModule,
     LicensingModule,
     ProvenanceModule,
+    JobsModule.forFeature(CATALOG_QUEUES),
   ],
   controllers: [DatasetsController, AdminReviewsController],
   providers: [
@@ -43,8 +48,10 @@ import { VersionFileKeysService } from './services/version-file-keys.service.js'
     DatasetReviewService,
     CatalogSearchService,
     DatasetProvenanceService,
+    DatasetCoverageService,
     CatalogSalesService,
     VersionFileKeysService,
+    VersionFootprintsService,
   ],
   exports: [CatalogSalesService],
 })

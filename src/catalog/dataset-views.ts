@@ -1,4 +1,6 @@
+import { cellToParent, cellsToMultiPolygon, getResolution } from 'h3-js';
 import { type ContributorShare, weightBps } from './coverage.js';
+import { bigintToH3 } from './search-area.js';
 import { missingDeclarations } from './declarations.js';
 import {
   ContributorWeightView,
@@ -143,6 +145,7 @@ export function summaryOf(row: SearchRow): DatasetSummary {
       totalPoints: Number(row.total_points),
       totalMessages: Number(row.total_messages),
     }),
+    footprint: coverageOutline(row.coverage_cells),
     licenceSlug: row.licence_slug,
     licenceName: row.licence_name,
     exclusive: row.exclusive,
@@ -150,4 +153,17 @@ export function summaryOf(row: SearchRow): DatasetSummary {
     publishedAt: row.published_at,
     relevance: row.relevance,
   });
+}
+
+/** Cells a search hit draws at most; wider coverage is drawn at coarser resolutions. */
+const MAX_OUTLINE_CELLS = 300;
+
+/** The outline of a hit's coverage cells (decimal H3 ids) as a GeoJSON MultiPolygon, coarsened to stay small. */
+export function coverageOutline(cells: readonly string[]): { type: 'MultiPolygon'; coordinates: number[][][][] } | null {
+  if (cells.length === 0) return null;
+  let hexes = [...new Set(cells.map(bigintToH3))];
+  for (let res = getResolution(hexes[0]) - 1; hexes.length > MAX_OUTLINE_CELLS && res >= 0; res--) {
+    hexes = [...new Set(hexes.map((h) => cellToParent(h, res)))];
+  }
+  return { type: 'MultiPolygon', coordinates: cellsToMultiPolygon(hexes, true) };
 }

@@ -57,6 +57,11 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
       format: capture.format ?? 'unknown',
       deviceSignatureValid: capture.deviceSignatureValid,
       metadata: capture.metadata,
+      footprint: capture.footprint,
+      footprintReason: capture.footprintReason,
+      gnssQuality: capture.gnssQuality,
+      timeStart: capture.timeStart,
+      timeEnd: capture.timeEnd,
     });
   });
   const coverage = coverageOf(captures);

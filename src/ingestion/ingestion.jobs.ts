@@ -28,4 +28,29 @@ export const uploadExpirySweepQueue = defineQueue<Record<string, never>>('captur
 /** Minutes between upload expiry sweeps: an abandoned upload is rejected at most this long after its time is up. */
 export const UPLOAD_EXPIRY_SWEEP_MINUTES = 10;
 
-export const INGESTION_QUEUES = [captureProcessQueue, uploadExpirySweepQueue];
+
+/** Re-reads a ready capture's verified object to extract its footprint (captures made before footprints existed). */
+export interface CaptureFootprintJob {
+  captureId: string;
+}
+
+export const captureFootprintQueue = defineQueue<CaptureFootprintJob>('capture.footprint', {
+  dedupe: true,
+  attempts: 5,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 3600,
+  expireInSeconds: 6 * 3600,
+  longRunning: true,
+});
+
+/** Finds ready captures with an older footprint extraction and queues a `capture.footprint` job for each; scheduled. */
+export const footprintBackfillSweepQueue = defineQueue<Record<string, never>>('capture.footprint-sweep', {
+  dedupe: false,
+  attempts: 3,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 300,
+  expireInSeconds: 15 * 60,
+  concurrency: 1,
+});
+
+export const INGESTION_QUEUES = [captureProcessQueue, uploadExpirySweepQueue, captureFootprintQueue, footprintBackfillSweepQueue];

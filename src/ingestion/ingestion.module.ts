@@ -18,6 +18,7 @@ import { CaptureVerificationService } from './services/capture-verification.serv
 import { VerifiedObjectBackfillService } from './services/verified-object-backfill.service.js';
 import { VerifiedObjectsService } from './services/verified-objects.service.js';
 import { UploadExpiryService } from './services/upload-expiry.service.js';
+import { FootprintBackfillService } from './services/footprint-backfill.service.js';
 
 /**
  * Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService, and the start-up
@@ -34,6 +35,7 @@ import { UploadExpiryService } from './services/upload-expiry.service.js';
     CaptureVerificationService,
     VerifiedObjectsService,
     VerifiedObjectBackfillService,
+    FootprintBackfillService,
     UploadExpiryService,
     NetworkRegistryService,
     NetworkBatchService,

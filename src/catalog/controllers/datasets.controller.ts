@@ -16,8 +16,17 @@ import { CreateDatasetDto, UpdateDatasetDto } from '../dto/create-dataset.dto.js
 import { DatasetListPage, DatasetResponse, DatasetSearchPage } from '../dto/dataset.response.js';
 import { FileProofResponse, ManifestResponse } from '../dto/manifest.response.js';
 import { ProvenanceResponse } from '../dto/provenance.response.js';
-import { ListMyDatasetsQuery, SearchDatasetsQuery } from '../dto/search-datasets.query.js';
-import { CatalogSearchService } from '../services/catalog-search.service.js';
+import {
+  CatalogCoverageQuery,
+  DatasetCoverageQuery,
+  ListMyDatasetsQuery,
+  SearchDatasetsBody,
+  SearchDatasetsQuery,
+} from '../dto/search-datasets.query.js';
+import { CatalogCoverageResponse, DatasetCoverageResponse } from '../dto/coverage.response.js';
+import { DatasetCoverageService } from '../services/dataset-coverage.service.js';
+import { CatalogSearchService, searchArea } from '../services/catalog-search.service.js';
+import { parseBBox } from '../search-area.js';
 import { DatasetDraftService } from '../services/dataset-draft.service.js';
 import { DatasetProvenanceService } from '../services/dataset-provenance.service.js';
 
@@ -31,6 +40,7 @@ export class DatasetsController {
     private readonly drafts: DatasetDraftService,
     private readonly search: CatalogSearchService,
     private readonly provenance: DatasetProvenanceService,
+    private readonly coverage: DatasetCoverageService,
   ) {}
 
   @Post('datasets')
@@ -45,6 +55,32 @@ export class DatasetsController {
   @ApiOkResponse({ type: DatasetSearchPage, description: 'Listed datasets (latest published version, not taken down)' })
   searchDatasets(@Query() query: SearchDatasetsQuery): Promise<DatasetSearchPage> {
     return this.search.search(query);
+  }
+
+  @Post('datasets/search')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: DatasetSearchPage, description: 'As GET /v1/datasets, with the polygon as a GeoJSON object in the body' })
+  searchDatasetsByBody(@Body() body: SearchDatasetsBody): Promise<DatasetSearchPage> {
+    const query = Object.assign(new SearchDatasetsQuery(), body, { polygon: body.polygon === undefined ? undefined : JSON.stringify(body.polygon) });
+    return this.search.search(query);
+  }
+
+  @Get('coverage')
+  @ApiOkResponse({ type: CatalogCoverageResponse, description: 'Where the catalogue has listed data: H3 cells for the map view' })
+  catalogCoverage(@Query() query: CatalogCoverageQuery): Promise<CatalogCoverageResponse> {
+    const bbox = query.bbox;
+    return this.coverage.catalogCoverage(bbox === undefined ? null : searchArea(() => parseBBox(bbox)), query.zoom, query.modality);
+  }
+
+  @Get('datasets/:id/coverage')
+  @OptionalAuth()
+  @ApiOkResponse({ type: DatasetCoverageResponse, description: "A version's captures as GeoJSON: tracks, points and areas, with totals" })
+  datasetCoverage(
+    @OptionalUser() user: AuthUser | null,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: DatasetCoverageQuery,
+  ): Promise<DatasetCoverageResponse> {
+    return this.coverage.datasetCoverage(user, id, query.version, query.cells === 'true');
   }
 
   @Get('me/datasets')

@@ -115,6 +115,13 @@ export class DatasetSummary {
   @ApiProperty({ description: 'The first 300 characters of the description' }) summary: string;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: CoverageView }) coverage: CoverageView;
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description:
+      'Where the captures are: a GeoJSON MultiPolygon outlining the H3 cells (res 6, ~36 km2; coarser for wide datasets) their footprints touch. Null when no capture has a position.',
+  })
+  footprint: { type: 'MultiPolygon'; coordinates: number[][][][] } | null;
   @ApiProperty() licenceSlug: string;
   @ApiProperty() licenceName: string;
   @ApiProperty() exclusive: boolean;

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../../database/bigint-column.js';
+import type { CaptureFootprint, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
 
 /** One file of a frozen version's manifest; leaf_index is its position in the Merkle tree's leaf order. */
 @Entity({ name: 'dataset_version_files' })
@@ -42,4 +43,20 @@ export class DatasetVersionFileEntity {
 
   @Column({ type: 'jsonb' })
   metadata: Record<string, unknown>;
+
+  /** The capture's footprint when the version was frozen (or backfilled since): derived facts, not the verified bytes. */
+  @Column({ type: 'jsonb', nullable: true })
+  footprint: CaptureFootprint | null;
+
+  @Column({ name: 'footprint_reason', type: 'text', nullable: true })
+  footprintReason: string | null;
+
+  @Column({ name: 'gnss_quality', type: 'jsonb', nullable: true })
+  gnssQuality: GnssQuality | null;
+
+  @Column({ name: 'time_start', type: 'timestamptz', nullable: true })
+  timeStart: Date | null;
+
+  @Column({ name: 'time_end', type: 'timestamptz', nullable: true })
+  timeEnd: Date | null;
 }

@@ -8,19 +8,43 @@ describe('buildSearchSql', () => {
   it('turns only the filters present into predicates on the narrow search table, and pages before joining', () => {
     const { sql, params } = buildSearchSql(searchFilters(query({ bbox: '11,48,12,49', from: '2026-01-01T00:00:00Z', modality: 'video' })));
     expect(sql).toContain('FROM dataset_search_entries s');
-    expect(sql).toContain('s.bbox && box(point($2, $3), point($4, $5))');
-    expect(sql).toContain("s.time_range && tstzrange($6::timestamptz, $7::timestamptz, '[]')");
+    // Area, window and modality are one capture's: the same cell row carries the time spent there and its modality.
+    expect(sql).toContain(
+      "s.dataset_id IN (SELECT c.dataset_id FROM unnest($4::bigint[], $5::bigint[]) AS q(lo, hi) JOIN dataset_search_cells c ON c.cell BETWEEN q.lo AND q.hi WHERE c.span && tstzrange($2::timestamptz, $3::timestamptz, '[]') AND c.modality = $1)",
+    );
     expect(sql).toContain('s.modalities @> ARRAY[$1]::text[]');
     expect(sql).not.toContain('search_vector');
-    expect(sql).toContain('ORDER BY s.published_at DESC, s.dataset_id DESC\n  LIMIT $8\n) p\nJOIN dataset_versions v');
+    expect(sql).not.toContain('s.bbox');
+    expect(sql).toContain('ORDER BY s.published_at DESC, s.dataset_id DESC\n  LIMIT $6\n) p\nJOIN dataset_versions v');
     expect(sql).toMatch(/ORDER BY p\.sort_key DESC, p\.dataset_id DESC$/);
-    expect(params).toEqual(['video', 11, 48, 12, 49, new Date('2026-01-01T00:00:00Z'), null, 21]);
+    expect(params.slice(0, 3)).toEqual(['video', new Date('2026-01-01T00:00:00Z'), null]);
+    // A 1 x 1 degree box is covered at a coarser resolution than 8, as a handful of merged ranges.
+    const [lo, hi] = params.slice(3, 5) as string[][];
+    expect(lo.length).toBe(hi.length);
+    expect(lo.length).toBeGreaterThan(0);
+    expect(lo.every((l, i) => BigInt(l) <= BigInt(hi[i]))).toBe(true);
+    expect(params[5]).toBe(21);
+  });
+
+  it('answers a window without an area from the captures table, with the GNSS quality of the same capture', () => {
+    const { sql, params } = buildSearchSql(searchFilters(query({ from: '2026-01-01', minRtkFixed: 0.9, maxHdop: 1.5 })));
+    expect(sql).toContain(
+      "s.dataset_id IN (SELECT k.dataset_id FROM dataset_search_captures k WHERE k.time_range && tstzrange($1::timestamptz, $2::timestamptz, '[]') AND k.rtk_fixed >= $3 AND k.median_hdop <= $4)",
+    );
+    expect(params.slice(0, 4)).toEqual([new Date('2026-01-01T00:00:00Z'), null, 0.9, 1.5]);
+  });
+
+  it('refuses two areas at once, and areas that are not places', () => {
+    expect(() => searchFilters(query({ bbox: '11,48,12,49', cells: '881e15b2b1fffff' }))).toThrow('give one area: bbox, polygon or cells');
+    expect(() => searchFilters(query({ polygon: '{"type":"Point","coordinates":[1,2]}' }))).toThrow(/Polygon or MultiPolygon/);
+    expect(() => searchFilters(query({ polygon: '[[[[' }))).toThrow('polygon is not valid JSON');
+    expect(() => searchFilters(query({ polygon: '['.repeat(100) + ']'.repeat(100) }))).toThrow(/nested too deeply/);
   });
 
   it('has no WHERE without filters, and ranks only the page when q comes with another sort order', () => {
     expect(buildSearchSql(searchFilters(query({}))).sql).not.toContain('WHERE');
     const { sql } = buildSearchSql(searchFilters(query({ q: 'winter', sort: 'newest' })));
-    expect(sql).toContain('SELECT s.dataset_id, s.version, s.published_at AS sort_key');
+    expect(sql).toContain('SELECT s.dataset_id, s.version, s.coverage_cells, s.published_at AS sort_key');
     expect(sql).toContain("ts_rank(v.search_vector, websearch_to_tsquery('english', $1)) AS relevance");
   });
 

@@ -1,10 +1,14 @@
 import type { SearchSort } from '../dto/search-datasets.query.js';
+import type { SearchArea } from '../search-area.js';
 
 /** Validated search filters, in the units the SQL takes. */
 export interface SearchFilters {
   q?: string;
   modality?: string;
-  bbox?: [number, number, number, number];
+  /** An area as ranges of res-8 H3 ids (see search-area.ts). */
+  area?: SearchArea;
+  minRtkFixed?: number;
+  maxHdop?: number;
   from?: Date;
   to?: Date;
   network?: string;
@@ -26,7 +30,9 @@ export const SUMMARY_COLUMNS = `v.dataset_id, v.version, v.title, left(v.descrip
  * raw SQL. It filters, sorts and pages over dataset_search_entries (a narrow copy of every listed version, kept in
  * sync by a trigger: see migration 1764806400300), then joins the page's rows - at most limit + 1 - back to
  * dataset_versions for what the hits show. Only the filters present become predicates (no `$n IS NULL OR ...`):
- * - bbox and time overlap: `bbox && box` and `time_range && tstzrange` -> GiST (bbox, time_range)
+ * - area (bbox / polygon / H3 cells as ranges of res-8 ids) with the window, modality and GNSS quality of the same
+ *   capture: B-tree range scans of dataset_search_cells (cell), each row carrying the time spent in that cell
+ * - window or GNSS quality without an area: dataset_search_captures, GiST (time_range)
  * - q: `search_vector @@ websearch_to_tsquery` -> GIN; relevance = ts_rank (weights A title, B tags, C description),
  *   about three times cheaper per hit than ts_rank_cd, which matters when a common word matches thousands of rows
  * - modality / network: array containment -> GIN
@@ -49,14 +55,29 @@ export function buildSearchSql(filters: SearchFilters): { sql: string; params: u
     rank = `ts_rank(s.search_vector, ${query})`;
     pageRank = `ts_rank(v.search_vector, ${query})`;
   }
-  if (filters.modality !== undefined) where.push(`s.modalities @> ARRAY[${param(filters.modality)}]::text[]`);
+  const modality = filters.modality === undefined ? undefined : param(filters.modality);
+  if (modality !== undefined) where.push(`s.modalities @> ARRAY[${modality}]::text[]`);
   if (filters.network !== undefined) where.push(`s.networks @> ARRAY[${param(filters.network)}]::text[]`);
-  if (filters.bbox !== undefined) {
-    const [minLon, minLat, maxLon, maxLat] = filters.bbox;
-    where.push(`s.bbox && box(point(${param(minLon)}, ${param(minLat)}), point(${param(maxLon)}, ${param(maxLat)}))`);
-  }
-  if (filters.from !== undefined || filters.to !== undefined) {
-    where.push(`s.time_range && tstzrange(${param(filters.from ?? null)}::timestamptz, ${param(filters.to ?? null)}::timestamptz, '[]')`);
+  // Area, window, and GNSS quality are facts of one capture each: a dataset matches only if one capture meets all of
+  // them (the same capture in the area, in the window, of the modality, of the quality).
+  const window = filters.from !== undefined || filters.to !== undefined;
+  const quality = filters.minRtkFixed !== undefined || filters.maxHdop !== undefined;
+  if (filters.area !== undefined || window || quality) {
+    const alias = filters.area !== undefined ? 'c' : 'k';
+    const per: string[] = [];
+    if (window) {
+      const column = alias === 'c' ? 'c.span' : 'k.time_range';
+      per.push(`${column} && tstzrange(${param(filters.from ?? null)}::timestamptz, ${param(filters.to ?? null)}::timestamptz, '[]')`);
+    }
+    if (modality !== undefined) per.push(`${alias}.modality = ${modality}`);
+    if (filters.minRtkFixed !== undefined) per.push(`${alias}.rtk_fixed >= ${param(filters.minRtkFixed)}`);
+    if (filters.maxHdop !== undefined) per.push(`${alias}.median_hdop <= ${param(filters.maxHdop)}`);
+    const and = per.length ? ` WHERE ${per.join(' AND ')}` : '';
+    where.push(
+      filters.area !== undefined
+        ? `s.dataset_id IN (SELECT c.dataset_id FROM unnest(${param(filters.area.lo)}::bigint[], ${param(filters.area.hi)}::bigint[]) AS q(lo, hi) JOIN dataset_search_cells c ON c.cell BETWEEN q.lo AND q.hi${and})`
+        : `s.dataset_id IN (SELECT k.dataset_id FROM dataset_search_captures k${and})`,
+    );
   }
   if (filters.licence !== undefined) where.push(`s.licence_slug = ${param(filters.licence)}`);
   if (filters.maxPriceUsdCents !== undefined) where.push(`s.price_usd_cents <= ${param(filters.maxPriceUsdCents)}`);
@@ -69,9 +90,9 @@ export function buildSearchSql(filters: SearchFilters): { sql: string; params: u
     where.push(`(${sortExpression}, s.dataset_id) ${op} (${param(filters.after.value)}::${cast}, ${param(filters.after.id)}::uuid)`);
   }
   const relevance = key === 'rank' ? 'p.sort_key' : pageRank;
-  const sql = `SELECT ${SUMMARY_COLUMNS}, ${relevance} AS relevance, p.sort_key::text AS sort_value
+  const sql = `SELECT ${SUMMARY_COLUMNS}, ${relevance} AS relevance, p.sort_key::text AS sort_value, p.coverage_cells::text[] AS coverage_cells
 FROM (
-  SELECT s.dataset_id, s.version, ${sortExpression} AS sort_key
+  SELECT s.dataset_id, s.version, s.coverage_cells, ${sortExpression} AS sort_key
   FROM dataset_search_entries s${where.length ? `\n  WHERE ${where.join('\n    AND ')}` : ''}
   ORDER BY ${sortExpression} ${direction}, s.dataset_id ${direction}
   LIMIT ${param(filters.limit + 1)}

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
+import type { CaptureFootprint, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
 
 /** A search hit as the SQL answers it (snake_case, bigints as strings). */
 export interface SearchRow {
@@ -33,6 +34,8 @@ export interface SearchRow {
   published_at: Date;
   relevance: number | null;
   sort_value: string;
+  /** Res-6 H3 parents of the captures' cells, as decimal bigint strings. */
+  coverage_cells: string[];
 }
 
 const FILE_INSERT_BATCH = 2_000;
@@ -114,13 +117,16 @@ export class DatasetVersionRepository {
       const batch = files.slice(start, start + FILE_INSERT_BATCH);
       await manager.query(
         `INSERT INTO dataset_version_files (dataset_id, version, path, leaf_index, capture_id, contributor_id, object_key,
-           size_bytes, sha256, modality, format, device_signature_valid, metadata)
+           size_bytes, sha256, modality, format, device_signature_valid, metadata, footprint, footprint_reason, gnss_quality,
+           time_start, time_end)
          SELECT $1, $2, f.path, f.leaf_index, f.capture_id, f.contributor_id, f.object_key, f.size_bytes, f.sha256,
-           f.modality, f.format, f.device_signature_valid, f.metadata
+           f.modality, f.format, f.device_signature_valid, f.metadata, f.footprint, f.footprint_reason, f.gnss_quality,
+           f.time_start, f.time_end
          FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[], $9::text[], $10::text[],
-           $11::text[], $12::boolean[], $13::jsonb[])
+           $11::text[], $12::boolean[], $13::jsonb[], $14::jsonb[], $15::text[], $16::jsonb[], $17::timestamptz[],
+           $18::timestamptz[])
            AS f(path, leaf_index, capture_id, contributor_id, object_key, size_bytes, sha256, modality, format,
-             device_signature_valid, metadata)`,
+             device_signature_valid, metadata, footprint, footprint_reason, gnss_quality, time_start, time_end)`,
         [
           v.datasetId,
           v.version,
@@ -135,6 +141,11 @@ export class DatasetVersionRepository {
           batch.map((f) => f.format),
           batch.map((f) => f.deviceSignatureValid),
           batch.map((f) => JSON.stringify(f.metadata)),
+          batch.map((f) => (f.footprint ? JSON.stringify(f.footprint) : null)),
+          batch.map((f) => f.footprintReason),
+          batch.map((f) => (f.gnssQuality ? JSON.stringify(f.gnssQuality) : null)),
+          batch.map((f) => f.timeStart),
+          batch.map((f) => f.timeEnd),
         ],
       );
     }
@@ -164,6 +175,65 @@ export class DatasetVersionRepository {
   /** The version's files in leaf order. */
   filesOf(datasetId: string, version: number): Promise<DatasetVersionFileEntity[]> {
     return this.files.find({ where: { datasetId, version }, order: { leafIndex: 'ASC' } });
+  }
+
+  /**
+   * Catalogue coverage at resolution `res` (3, 5 or 7): per cell, the listed datasets with data there and their
+   * modalities; only the cells given when `cells` is set (decimal H3 ids), at most `limit` + 1 rows.
+   */
+  async catalogCoverage(
+    res: number,
+    cells: string[] | null,
+    modality: string | undefined,
+    limit: number,
+  ): Promise<{ cell: string; datasets: number; modalities: string[] }[]> {
+    const rows: { cell: string; datasets: number; modalities: string[] }[] = await this.dataSource.query(
+      `SELECT cell::text AS cell,
+         COALESCE(sum(datasets) FILTER (WHERE modality = COALESCE($3::text, '*')), 0)::int AS datasets,
+         COALESCE(array_agg(modality ORDER BY modality) FILTER (WHERE modality <> '*'), '{}') AS modalities
+       FROM catalog_coverage
+       WHERE res = $1 AND ($2::bigint[] IS NULL OR cell = ANY($2::bigint[]))
+       GROUP BY cell HAVING COALESCE(sum(datasets) FILTER (WHERE modality = COALESCE($3::text, '*')), 0) > 0
+       ORDER BY cell LIMIT $4`,
+      [res, cells, modality ?? null, limit + 1],
+    );
+    return rows;
+  }
+
+  /** Files with neither a footprint nor a reason for none (frozen before footprints), in key order. */
+  async filesWithoutFootprint(limit: number, after?: FileRef): Promise<(FileRef & { captureId: string })[]> {
+    const rows: { dataset_id: string; version: number; path: string; capture_id: string }[] = await this.dataSource.query(
+      `SELECT dataset_id, version, path, capture_id FROM dataset_version_files
+       WHERE footprint IS NULL AND footprint_reason IS NULL AND ($1::uuid IS NULL OR (dataset_id, version, path) > ($1, $2, $3))
+       ORDER BY dataset_id, version, path LIMIT $4`,
+      [after?.datasetId ?? null, after?.version ?? null, after?.path ?? null, limit],
+    );
+    return rows.map((row) => ({ datasetId: row.dataset_id, version: row.version, path: row.path, captureId: row.capture_id }));
+  }
+
+  /** Fills a file's footprint facts once (only while both are null); answers whether this call filled them. */
+  async fillFootprint(file: FileRef, footprint: CaptureFootprint | null, reason: string | null, quality: GnssQuality | null): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      // In a CTE so the answer is the rows whatever the driver does with a bare UPDATE ([rows, count] on pg).
+      `WITH filled AS (
+         UPDATE dataset_version_files SET footprint = $4::jsonb, footprint_reason = $5, gnss_quality = $6::jsonb
+         WHERE dataset_id = $1 AND version = $2 AND path = $3 AND footprint IS NULL AND footprint_reason IS NULL
+         RETURNING 1)
+       SELECT 1 FROM filled`,
+      [file.datasetId, file.version, file.path, footprint ? JSON.stringify(footprint) : null, reason, quality ? JSON.stringify(quality) : null],
+    );
+    return rows.length === 1;
+  }
+
+  /** Rebuilds a version's search rows (cells, captures, catalogue coverage) from its files, if it is listed. */
+  async reindex(datasetId: string, version: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const rows: { listed: boolean }[] = await manager.query(
+        `SELECT listed FROM dataset_versions WHERE dataset_id = $1 AND version = $2 FOR UPDATE`,
+        [datasetId, version],
+      );
+      if (rows[0]?.listed) await manager.query(`SELECT dataset_search_index_version($1, $2, true)`, [datasetId, version]);
+    });
   }
 
   /** Files still pointing at an object outside the content-addressed store (versions frozen before it), in key order. */

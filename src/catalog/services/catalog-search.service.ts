@@ -6,6 +6,7 @@ import { summaryOf } from '../dataset-views.js';
 import { DatasetSearchPage } from '../dto/dataset.response.js';
 import type { SearchDatasetsQuery, SearchSort } from '../dto/search-datasets.query.js';
 import type { SearchFilters } from '../repositories/dataset-search.sql.js';
+import { AreaError, areaFromBBox, parseBBox, areaFromCells, areaFromGeoJson, type SearchArea } from '../search-area.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,16 +33,18 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
   const q = query.q?.trim() || undefined;
   const sort: SearchSort = query.sort ?? (q ? 'relevance' : 'newest');
   if (sort === 'relevance' && !q) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'sort=relevance needs q');
-  let bbox: SearchFilters['bbox'];
+  const areas = [query.bbox, query.polygon, query.cells].filter((a) => a !== undefined);
+  if (areas.length > 1) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'give one area: bbox, polygon or cells');
+  let area: SearchArea | undefined;
   if (query.bbox) {
-    const [minLon, minLat, maxLon, maxLat] = query.bbox.split(',').map(Number);
-    if (minLon < -180 || maxLon > 180 || minLat < -90 || maxLat > 90 || minLon > maxLon || minLat > maxLat) {
-      throw new CatalogException(
-        CatalogErrorCode.INVALID_SEARCH,
-        'bbox must be minLon,minLat,maxLon,maxLat within -180..180 and -90..90, min before max',
-      );
-    }
-    bbox = [minLon, minLat, maxLon, maxLat];
+    const text = query.bbox;
+    area = searchArea(() => areaFromBBox(parseBBox(text)));
+  } else if (query.polygon !== undefined) {
+    const text = query.polygon;
+    area = searchArea(() => areaFromGeoJson(parseGeoJson(text)));
+  } else if (query.cells !== undefined) {
+    const cells = query.cells.toLowerCase().split(',');
+    area = searchArea(() => areaFromCells(cells));
   }
   const from = parseStrictDate(query.from) ?? undefined;
   const to = parseStrictDate(query.to) ?? undefined;
@@ -49,7 +52,9 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
   return {
     q,
     modality: query.modality,
-    bbox,
+    area,
+    minRtkFixed: query.minRtkFixed,
+    maxHdop: query.maxHdop,
     from,
     to,
     network: query.network,
@@ -59,6 +64,31 @@ export function searchFilters(query: SearchDatasetsQuery): SearchFilters {
     after: query.cursor === undefined ? undefined : decodeSearchCursor(query.cursor, sort),
     limit: query.limit,
   };
+}
+
+export function searchArea<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof AreaError) throw new CatalogException(CatalogErrorCode.INVALID_AREA, error.message);
+    throw error;
+  }
+}
+
+/** The polygon parameter's JSON, at most 64 levels deep (a GeoJSON polygon needs 4). */
+function parseGeoJson(text: string): unknown {
+  let depth = 0;
+  let max = 0;
+  for (const ch of text) {
+    if (ch === '[' || ch === '{') max = Math.max(max, ++depth);
+    else if (ch === ']' || ch === '}') depth--;
+  }
+  if (max > 64) throw new CatalogException(CatalogErrorCode.INVALID_AREA, 'polygon is nested too deeply to be GeoJSON');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CatalogException(CatalogErrorCode.INVALID_AREA, 'polygon is not valid JSON');
+  }
 }
 
 export function encodeSearchCursor(sort: SearchSort, value: string, id: string): string {

@@ -125,7 +125,8 @@ export class DatasetProvenanceService {
     });
   }
 
-  private async visible(user: AuthUser | null, datasetId: string): Promise<DatasetEntity> {
+  /** The dataset when the caller may see it: listed and not taken down, or theirs, or the caller is an admin. */
+  async visible(user: AuthUser | null, datasetId: string): Promise<DatasetEntity> {
     const dataset = await this.datasets.findById(datasetId);
     const privileged = !!dataset && !!user && (user.role === Role.ADMIN || dataset.ownerId === user.id);
     if (!dataset || (!privileged && (dataset.latestVersion === null || dataset.takenDownAt))) {

@@ -1,6 +1,7 @@
 import type { BBox, Modality } from '../formats/probe.types.js';
 import type { CaptureStatus } from '../entities/capture.entity.js';
 import type { CaptureCounts } from './capture-counts.js';
+import type { CaptureFootprint, GnssQuality } from '../footprints/footprint.types.js';
 
 /** A capture as other modules see it (the catalog freezes these into dataset versions); never the entity. */
 export interface CaptureSnapshot {
@@ -23,6 +24,10 @@ export interface CaptureSnapshot {
   metadata: Record<string, unknown>;
   /** Inconsistencies the probe found inside the readable file, one sentence each. */
   warnings: string[];
+  /** Where and when the capture was; null with footprintReason when it has no position. */
+  footprint: CaptureFootprint | null;
+  footprintReason: string | null;
+  gnssQuality: GnssQuality | null;
   deviceId: string | null;
   devicePublicKey: string | null;
   deviceSignatureValid: boolean | null;

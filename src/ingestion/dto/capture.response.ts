@@ -2,6 +2,28 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CaptureEntity, CaptureStatus } from '../entities/capture.entity.js';
 import type { BBox, Modality } from '../formats/probe.types.js';
 import { CaptureCounts } from './capture-counts.js';
+import type { CaptureFootprint, FootprintGeometry, GnssQuality } from '../footprints/footprint.types.js';
+
+/** A capture's footprint as the API shows it: the map geometry and its facts, with the cell count (the cells are in the dataset coverage). */
+export class FootprintView {
+  @ApiProperty({ enum: ['track', 'point', 'polygon'] }) kind: CaptureFootprint['kind'];
+  @ApiProperty({ type: Object, description: 'GeoJSON geometry for maps (WGS84, at most 500 vertices)' }) geometry: FootprintGeometry;
+  @ApiProperty({ type: [Number] }) bbox: [number, number, number, number];
+  @ApiProperty({ description: 'Geodesic length of the track, km' }) lengthKm: number;
+  @ApiProperty({ description: 'Area of the H3 cells touched, km2' }) areaKm2: number;
+  @ApiPropertyOptional({ nullable: true }) start: string | null;
+  @ApiPropertyOptional({ nullable: true }) end: string | null;
+  @ApiProperty({ description: 'Positions kept' }) positions: number;
+  @ApiProperty({ type: Object, description: 'Positions dropped: invalid, at (0, 0), impossible jumps' }) dropped: CaptureFootprint['dropped'];
+  @ApiProperty() h3Resolution: number;
+  @ApiProperty({ description: 'H3 cells touched' }) cells: number;
+  @ApiProperty() source: string;
+
+  static from(fp: CaptureFootprint): FootprintView {
+    const { cells, ...rest } = fp;
+    return Object.assign(new FootprintView(), { ...rest, cells: cells.length });
+  }
+}
 
 export class CaptureRejectionResponse {
   @ApiProperty({ example: 'checksum_mismatch' })
@@ -69,6 +91,22 @@ export class CaptureResponse {
   })
   warnings: string[];
 
+  @ApiPropertyOptional({
+    type: FootprintView,
+    nullable: true,
+    description: 'Where and when the capture was; null with footprintReason when it has no position',
+  })
+  footprint: FootprintView | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true }) footprintReason: string | null;
+
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description: 'GNSS fix quality (shares of RTK fixed / float / DGPS / 3D / 2D, median HDOP and satellites)',
+  })
+  gnssQuality: GnssQuality | null;
+
   @ApiProperty({ type: CaptureRejectionResponse, nullable: true })
   rejection: CaptureRejectionResponse | null;
 
@@ -99,6 +137,9 @@ export class CaptureResponse {
       counts: CaptureCounts.from(c),
       metadata: c.metadata,
       warnings: c.warnings,
+      footprint: c.footprint ? FootprintView.from(c.footprint) : null,
+      footprintReason: c.footprintReason,
+      gnssQuality: c.gnssQuality,
       rejection: c.rejectionCode ? Object.assign(new CaptureRejectionResponse(), { code: c.rejectionCode, reason: c.rejectionReason ?? '' }) : null,
       createdAt: c.createdAt,
       processedAt: c.processedAt,

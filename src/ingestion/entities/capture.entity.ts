@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintAsNumber } from '../../database/bigint-column.js';
 import type { Modality } from '../formats/probe.types.js';
+import type { CaptureFootprint, GnssQuality } from '../footprints/footprint.types.js';
 
 export type CaptureStatus = 'uploading' | 'processing' | 'ready' | 'rejected';
 
@@ -125,6 +126,20 @@ export class CaptureEntity {
   /** What the probe found inconsistent inside the readable file, one sentence each; never a reason to reject. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   warnings: string[];
+
+  /** Where and when the capture was (issue 12); null when the file has no position (footprintReason says why). */
+  @Column({ type: 'jsonb', nullable: true })
+  footprint: CaptureFootprint | null;
+
+  @Column({ name: 'footprint_reason', type: 'text', nullable: true })
+  footprintReason: string | null;
+
+  @Column({ name: 'gnss_quality', type: 'jsonb', nullable: true })
+  gnssQuality: GnssQuality | null;
+
+  /** Which footprint extraction produced the columns above: 0 before footprints existed (the backfill re-reads those). */
+  @Column({ name: 'footprint_version', type: 'smallint', default: 0 })
+  footprintVersion: number;
 
   @Column({ name: 'rejection_code', type: 'text', nullable: true })
   rejectionCode: string | null;

@@ -68,3 +68,6 @@ export interface GnssQuality {
   /** GNSS systems seen (RINEX: G, R, E, C, J, I, S), when the format says. */
   systems?: string[];
 }
+
+/** The footprint extraction captures are processed with now; captures with an older one are re-read by the backfill. */
+export const FOOTPRINT_VERSION = 1;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import { csvTelemetry } from '../../../test/support/fixtures.js';
 import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
-import { csvProbe, splitRecord } from './csv.probe.js';
+import { describeSample } from '../../../test/support/samples.js';
+import { csvProbe, parseDateAndTime, splitRecord } from './csv.probe.js';
 
 const fixture = readFileSync(new URL('../../../test/fixtures/csv/obd.csv', import.meta.url));
 const text = fixture.toString('utf8');
@@ -43,10 +44,18 @@ describe('csvProbe', () => {
   describe('a good CSV', () => {
     // 7-byte chunks split rows, the BOM, the quoted line break and the doubled quotes.
     it.each([1, 7, 64, 1 << 20])('counts rows, finds time and lat/lon columns with %i-byte chunks', async (chunkSize) => {
-      const result = await runProbe(csvProbe, fixture, { chunkSize });
+      const { footprint, ...result } = await runProbe(csvProbe, fixture, { chunkSize });
+      // The 9 positions, timed by their rows; the (0, 0) row is a logger without a fix, dropped and counted.
+      expect(footprint).toMatchObject({
+        kind: 'track',
+        positions: 9,
+        bbox: [13.405, 52.52, 13.4081, 52.5218],
+        dropped: { invalid: 0, nullIsland: 1, jumps: 0 },
+        source: 'CSV latitude / longitude columns',
+      });
       expect(result).toEqual({
         format: 'csv',
-        warnings: [],
+        warnings: ['1 position(s) dropped from the footprint: 1 at (0, 0).'],
         counts: { rows: 11 },
         modality: 'telemetry',
         // ISO with Z, with +01:00, without zone (read as UTC), epoch seconds and epoch milliseconds, all in one column.
@@ -62,6 +71,8 @@ describe('csvProbe', () => {
           firstMalformedLine: 12,
           commentLines: 1,
           timeColumn: 'Timestamp',
+          // One epoch-seconds and one epoch-milliseconds cell: each value's magnitude says its unit.
+          epochUnit: { unit: 'mixed', from: 'magnitude', values: { s: 1, ms: 1 } },
           invalidTimes: 1,
           latitudeColumn: 'GPS Latitude (deg)',
           longitudeColumn: 'GPS Longitude (deg)',
@@ -86,9 +97,135 @@ describe('csvProbe', () => {
       const millis = await runProbe(csvProbe, csv('time (ms);lng;latitude\n1770705000;13.4;52.5\n1770705001;13.5;52.6\n'));
       expect(millis.timeRange).toBeUndefined();
       expect(millis.metadata).toMatchObject({ delimiter: ';', timeColumn: 'time (ms)', invalidTimes: 2 });
-      const micros = await runProbe(csvProbe, csv('timestamp_us;lng;latitude\n1770705000000000;13.4;52.5\n1770705001500000;13.5;52.6\n'));
+      const micros = await runProbe(csvProbe, csv('timestamp_us;lng;latitude\n1770705000000000;13.4;52.5\n1770705001500000;13.4001;52.5001\n'));
       expect(micros.timeRange).toEqual({ start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:01.500Z' });
-      expect(micros.bbox).toEqual([13.4, 52.5, 13.5, 52.6]);
+      expect(micros.bbox).toEqual([13.4, 52.5, 13.4001, 52.5001]);
+      expect(micros.footprint).toMatchObject({ positions: 2, start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:01.500Z' });
+    });
+  });
+
+  describe('variants real loggers and datasets write (issue 15)', () => {
+    it('takes the column names from a # line when the first uncommented line is data (EuRoC / ASL)', async () => {
+      const body = csv('# recorded by rig 3\n#timestamp [ns], p_x [m], p_y [m]\n1520531124177875537,0.8,-0.2\n1520531124186208537,0.9,-0.3\n');
+      expect(csvProbe.sniff(body)).toBe(true);
+      const result = await runProbe(csvProbe, body, { chunkSize: 5 });
+      expect(result.counts).toEqual({ rows: 2 });
+      expect(result.timeRange).toEqual({ start: '2018-03-08T17:45:24.177Z', end: '2018-03-08T17:45:24.186Z' });
+      expect(result.metadata).toMatchObject({
+        columns: ['timestamp [ns]', 'p_x [m]', 'p_y [m]'],
+        headerLine: 'a # comment line',
+        commentLines: 1,
+        timeColumn: 'timestamp [ns]',
+        epochUnit: { unit: 'ns', from: 'column name', values: { ns: 2 } },
+      });
+      // A # line of names followed by rows of another width is a comment, and the data line is no header.
+      expect(csvProbe.sniff(csv('#a,b,c\n1,2\n3,4\n'))).toBe(false);
+    });
+
+    it('decides the epoch unit from the magnitude when the column name does not say it, and reports it', async () => {
+      const cases: [string, string][] = [
+        ['1770705000', 's'],
+        ['1770705000000', 'ms'],
+        ['1770705000000000', 'us'],
+        ['1770705000000000000', 'ns'],
+      ];
+      for (const [value, unit] of cases) {
+        const result = await runProbe(csvProbe, csv(`time,value\n${value},1\n`));
+        expect(result.timeRange).toEqual({ start: '2026-02-10T06:30:00.000Z', end: '2026-02-10T06:30:00.000Z' });
+        expect(result.metadata.epochUnit).toEqual({ unit, from: 'magnitude', values: { [unit]: 1 } });
+      }
+    });
+
+    it('joins separate DATE and TIME columns, signs unsigned coordinates by N/S and E/W columns, drops a trailing delimiter', async () => {
+      expect(parseDateAndTime('2005/05/01', '10:12:47')).toBe(Date.UTC(2005, 4, 1, 10, 12, 47));
+      expect(parseDateAndTime('20050501', '10:12:47.5')).toBe(Date.UTC(2005, 4, 1, 10, 12, 47, 500));
+      expect(parseDateAndTime('2005/13/01', '10:12:47')).toBeUndefined();
+      // A day apart: 11,500 km between the two rows is no glitch at that pace.
+      const body = csv('DATE;TIME;LAT;N/S;LON;E/W;\n2005/05/01;23:59:59;51,5;S;12,25;W;\n2005/05/03;00:00:01;51,25;N;12,5;E;\n');
+      expect(csvProbe.sniff(body)).toBe(true);
+      const result = await runProbe(csvProbe, body);
+      expect(result.timeRange).toEqual({ start: '2005-05-01T23:59:59.000Z', end: '2005-05-03T00:00:01.000Z' });
+      // Decimal commas are read when the delimiter is not a comma.
+      expect(result.bbox).toEqual([-12.25, -51.5, 12.5, 51.25]);
+      expect(result.metadata).toMatchObject({
+        delimiter: ';',
+        trailingDelimiter: true,
+        columnCount: 6,
+        timeColumn: 'TIME',
+        dateColumn: 'DATE',
+        timeZone: 'none in the file: date and time read as UTC',
+        latitudeHemisphereColumn: 'N/S',
+        longitudeHemisphereColumn: 'E/W',
+        positions: 2,
+        malformedRows: 0,
+      });
+      // A hemisphere cell that is not a letter of its axis makes the position invalid, not a guess.
+      const bad = await runProbe(csvProbe, csv('lat\tns\tlon\tew\n51.5\tX\t12.2\tE\n51.5\tN\t12.2\tE\n'));
+      expect(bad.metadata).toMatchObject({ delimiter: '\t', positions: 1, invalidPositions: 1 });
+    });
+
+    it('reads HDOP and satellites columns beside the positions into the GNSS quality', async () => {
+      const body = csv(
+        'time,lat,lon,hdop,sats\n2026-02-10T06:30:00Z,52.5,13.4,0.8,12\n2026-02-10T06:30:01Z,52.50001,13.40001,1.4,9\n2026-02-10T06:30:02Z,52.50002,13.40002,,\n',
+      );
+      const result = await runProbe(csvProbe, body);
+      expect(result.gnssQuality).toMatchObject({ epochs: 2, medianHdop: 0.8, medianSatellites: 9 });
+      expect(result.footprint).toMatchObject({ positions: 3 });
+    });
+
+    it('reads quoted fields holding the delimiter and quoted numbers', async () => {
+      const result = await runProbe(csvProbe, csv('"time","lat","lon","note"\n"2026-02-10T06:30:00Z","52.5","13.4","a, b"\n'));
+      expect(result.bbox).toEqual([13.4, 52.5, 13.4, 52.5]);
+      expect(result.timeRange?.start).toBe('2026-02-10T06:30:00.000Z');
+    });
+  });
+
+  describeSample('openvins_tumvi_room4_groundtruth.csv', (path) => {
+    it('reads the EuRoC/ASL # header, ns timestamps and all rows (figures from SOURCES.txt, python3 csv)', async () => {
+      const result = await runProbe(csvProbe, path, { chunkSize: 64 * 1024 });
+      expect(result.counts).toEqual({ rows: 13075 });
+      expect(result.timeRange).toEqual({ start: '2018-03-08T17:45:24.177Z', end: '2018-03-08T17:47:15.544Z' });
+      // A local mocap frame in metres: no latitude / longitude columns, so no bbox and no footprint.
+      expect(result.bbox).toBeUndefined();
+      expect(result.footprint).toBeNull();
+      expect(result.footprintReason).toBe('the table has no latitude and longitude columns');
+      expect(result.metadata).toMatchObject({
+        columnCount: 8,
+        headerLine: 'a # comment line',
+        commentLines: 0,
+        malformedRows: 0,
+        timeColumn: 'timestamp [ns]',
+        epochUnit: { unit: 'ns', from: 'column name', values: { ns: 13075 } },
+        invalidTimes: 0,
+      });
+    });
+  });
+
+  describeSample('gpsbabel_iblue747.csv', (path) => {
+    it('reads DATE + TIME, hemispheres and the trailing delimiter (figures from gpsbabel 1.8.0 -i iblue747, SOURCES.txt)', async () => {
+      const result = await runProbe(csvProbe, path, { chunkSize: 4096 });
+      expect(result.counts).toEqual({ rows: 747 });
+      expect(result.timeRange).toEqual({ start: '2005-05-01T10:12:47.000Z', end: '2005-05-01T14:54:00.000Z' });
+      expect(result.bbox).toEqual([12.371504, 50.857472, 12.510077, 51.315169]);
+      expect(result.metadata).toMatchObject({
+        columnCount: 12,
+        trailingDelimiter: true,
+        malformedRows: 0,
+        dateColumn: 'DATE',
+        timeColumn: 'TIME',
+        invalidTimes: 0,
+        latitudeColumn: 'LATITUDE',
+        longitudeColumn: 'LONGITUDE',
+        positions: 747,
+        invalidPositions: 0,
+      });
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        positions: 747,
+        start: '2005-05-01T10:12:47.000Z',
+        end: '2005-05-01T14:54:00.000Z',
+        dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+      });
     });
   });
 

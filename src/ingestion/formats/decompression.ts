@@ -54,6 +54,18 @@ export class DecompressionBudget {
     };
   }
 
+  /**
+   * Counts bytes a streamed decompressor (gzip, Unix compress) has just produced against the file's total, and refuses
+   * the file once they exceed it. A stream declares no sizes up front, so it is checked as it runs, in pieces of at
+   * most 64 KiB handed on at once (no piece is held beyond its turn).
+   */
+  spendStreamed(what: string, bytes: number): void {
+    this.spent += bytes;
+    if (this.spent > this.total) {
+      throw bomb(`the ${what} decompresses to more than ${mib(this.total)}, ${MAX_EXPANSION_RATIO} times the file's size`);
+    }
+  }
+
   /** Refuses a block before it is decompressed; counts it against the file's total otherwise. */
   admit(what: string, compressedBytes: number, declaredSize: number): void {
     if (!Number.isSafeInteger(declaredSize) || declaredSize < 0) {

@@ -2,7 +2,8 @@ import { polygonFootprint, type FootprintOutcome } from '../footprints/footprint
 import type { ProbeResult } from './probe.types.js';
 
 /**
- * How a probe puts a footprint (issue 12) on its result: the footprint or null with the reason, its bbox, its warnings.
+ * How a probe puts a footprint (issue 12) on its result: the footprint or null with the reason, its bbox (the
+ * footprint's, so dropped glitches never stretch it; none when no position was valid), its warnings, GNSS quality.
  */
 
 /**
@@ -35,5 +36,15 @@ export function applyTrackFootprint(result: ProbeResult, outcome: FootprintOutco
   if (outcome.quality) result.gnssQuality = outcome.quality;
   result.footprint = outcome.footprint;
   if (outcome.footprint) result.bbox = outcome.footprint.bbox;
-  else result.footprintReason = outcome.reason ?? 'the file holds no position fixes';
+  else {
+    result.footprintReason = outcome.reason ?? 'the file holds no position fixes';
+    delete result.bbox;
+  }
+}
+
+/** applyTrackFootprint on a copy of the result (its warnings copied too). */
+export function withFootprint(result: ProbeResult, outcome: FootprintOutcome): ProbeResult {
+  const out: ProbeResult = { ...result, warnings: [...result.warnings] };
+  applyTrackFootprint(out, outcome);
+  return out;
 }

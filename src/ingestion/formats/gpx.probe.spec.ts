@@ -26,7 +26,16 @@ describe('gpxProbe', () => {
   describe('a good GPX 1.1 file', () => {
     // 1-byte chunks split every tag, entity and the UTF-8 en dash in a waypoint name.
     it.each([1, 7, 64, 1 << 20])('counts tracks, segments, routes, waypoints and points with %i-byte chunks', async (chunkSize) => {
-      const result = await runProbe(gpxProbe, fixture, { chunkSize });
+      const { footprint, ...result } = await runProbe(gpxProbe, fixture, { chunkSize });
+      // The footprint is the route and track points in file order (the waypoints are not travelled).
+      expect(footprint).toMatchObject({
+        kind: 'track',
+        positions: 8,
+        bbox: [14.49, 46.04, 14.525, 46.07],
+        start: '2026-03-01T08:00:00.000Z',
+        end: '2026-03-01T13:30:00.000Z',
+        source: 'GPX trkpt/rtept',
+      });
       expect(result).toEqual({
         format: 'gpx',
         warnings: [],
@@ -34,7 +43,8 @@ describe('gpxProbe', () => {
         modality: 'gnss',
         // 10:05:00+01:00 is 09:05Z; the point whose <time> is not a time is counted apart.
         timeRange: { start: '2026-03-01T08:00:00.000Z', end: '2026-03-01T13:30:00.000Z' },
-        bbox: [14.49, 46.04, 14.53, 46.07],
+        // The footprint's bbox: the castle waypoint at 14.53 E is not on the track.
+        bbox: [14.49, 46.04, 14.525, 46.07],
         durationSeconds: 5.5 * 3600,
         metadata: {
           version: '1.1',
@@ -53,6 +63,41 @@ describe('gpxProbe', () => {
           declaredBounds: [14.49, 46.04, 14.53, 46.07],
         },
       });
+    });
+
+    it('reads <fix>, <hdop> and <sat> of track points into the GNSS quality', async () => {
+      const point = (lat: string, time: string, fix: string, hdop: string, sat: string) =>
+        `<trkpt lat="${lat}" lon="14.5"><time>2026-03-01T08:00:${time}Z</time><fix>${fix}</fix><sat>${sat}</sat><hdop>${hdop}</hdop></trkpt>`;
+      const body = `<trk><trkseg>${[
+        point('46.0500', '00', 'dgps', '0.9', '9'),
+        point('46.0501', '01', '3d', '1.2', '8'),
+        point('46.0502', '02', '2d', '2.5', '4'),
+        point('46.0503', '03', 'pps', '1.0', '10'),
+        // Not a fix type of the schema: left out of the shares, its HDOP and satellites still count.
+        point('46.0504', '04', 'rtk', '0.7', '12'),
+      ].join('')}</trkseg></trk>`;
+      const result = await runProbe(gpxProbe, gpx(body), { chunkSize: 5 });
+      expect(result.gnssQuality).toEqual({
+        epochs: 4,
+        rtkFixed: 0,
+        rtkFloat: 0,
+        dgps: 1 / 4,
+        fix3d: 2 / 4,
+        fix2d: 1 / 4,
+        noFix: 0,
+        medianHdop: 1,
+        medianSatellites: 9,
+      });
+      expect(result.footprint).toMatchObject({ positions: 5, start: '2026-03-01T08:00:00.000Z', end: '2026-03-01T08:00:04.000Z' });
+    });
+
+    it('makes the footprint of waypoints only when the file has no track or route, and says when there is none', async () => {
+      const waypoints = await runProbe(gpxProbe, gpx('<wpt lat="46.05" lon="14.50"/><wpt lat="46.0502" lon="14.5003"/>'));
+      expect(waypoints.footprint).toMatchObject({ positions: 2, source: 'GPX wpt (the file has no track or route)' });
+      const empty = await runProbe(gpxProbe, gpx('<metadata><name>nothing</name></metadata>'));
+      expect(empty.footprint).toBeNull();
+      expect(empty.footprintReason).toBe('the file holds no position fixes');
+      expect(empty.bbox).toBeUndefined();
     });
 
     it('reads ISO-8859-1 files as declared', async () => {
@@ -92,12 +137,6 @@ describe('gpxProbe', () => {
       ['an unquoted attribute', gpx('<wpt lat=46 lon=14/>'), /malformed tag <wpt>/],
       ['a duplicate attribute', gpx('<wpt lat="46" lat="47" lon="14"/>'), /duplicate attribute 'lat'/],
       ['a bare ampersand', gpx('<wpt lat="46" lon="14"><name>fish & chips</name></wpt>'), /bare '&' in text/],
-      [
-        'a latitude off the globe',
-        gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/></trkseg></trk>'),
-        /<trkpt> with lat="123.4" lon="14", which is not a WGS84 position/,
-      ],
-      ['a point without lon', gpx('<wpt lat="46"/>'), /<wpt> with lat="46" lon=""/],
       ['text after the root', Buffer.concat([gpx(''), Buffer.from('trailing words')]), /text after the end of the <gpx> element/],
       ['a second root', Buffer.concat([gpx(''), Buffer.from('<gpx></gpx>')]), /a second root element <gpx>/],
       ['an end tag with nothing open', Buffer.from('<gpx></gpx></gpx>'), /end tag <\/gpx> with no open element/],
@@ -106,9 +145,21 @@ describe('gpxProbe', () => {
       await expectProbeFailure(gpxProbe, file, 'corrupt', message, { chunkSize: 4 });
     });
 
-    it('rejects points outside the bounds the file declares', async () => {
-      const lying = Buffer.from(text.replace('maxlat="46.0700"', 'maxlat="46.0600"'));
-      await expectProbeFailure(gpxProbe, lying, 'corrupt', /declares <bounds> \[14.49, 46.04, 14.53, 46.06\] but 3 points lie outside them/);
+    it('warns about points outside the bounds the file declares, and reads them (issue 15)', async () => {
+      const lying = await runProbe(gpxProbe, Buffer.from(text.replace('maxlat="46.0700"', 'maxlat="46.0600"')));
+      expect(lying.warnings).toEqual(['the file declares <bounds> [14.49, 46.04, 14.53, 46.06] but 3 points lie outside them']);
+      expect(lying.metadata).toMatchObject({ points: 8 });
+    });
+
+    it('drops points off the globe or without a coordinate from the footprint, with a warning (issue 12)', async () => {
+      const result = await runProbe(
+        gpxProbe,
+        gpx('<trk><trkseg><trkpt lat="123.4" lon="14"/><trkpt lat="46"/><trkpt lat="46.05" lon="14.5"/></trkseg></trk>'),
+      );
+      expect(result.metadata).toMatchObject({ trackPoints: 3, invalidPoints: 2 });
+      expect(result.footprint).toMatchObject({ positions: 1, dropped: { invalid: 2, nullIsland: 0, jumps: 0 } });
+      expect(result.warnings).toEqual(['2 position(s) dropped from the footprint: 2 not a valid latitude / longitude.']);
+      expect(result.bbox).toEqual([14.5, 46.05, 14.5, 46.05]);
     });
 
     it('rejects a document whose root is not <gpx>, binary data and invalid UTF-8', async () => {
@@ -131,8 +182,19 @@ describe('gpxProbe', () => {
       const result = await runProbe(gpxProbe, path, { chunkSize: 1000 });
       expect(result).toMatchObject({
         timeRange: { start: '2010-08-05T14:23:59.000Z', end: '2010-08-05T16:23:49.000Z' },
-        bbox: [14.28863327, 45.735199945, 14.377516648, 45.795349991],
+        // The track's bbox (the 7 waypoints lie around it): gpsbabel 1.8.0 `-t -i gpx -o unicsv` gives 296 track
+        // points within 45.744161..45.791723 N, 14.304351..14.367124 E, 14:23:59..16:23:49 UTC.
+        bbox: [14.304350847, 45.744161373, 14.367124261, 45.791722974],
       });
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        positions: 296,
+        start: '2010-08-05T14:23:59.000Z',
+        end: '2010-08-05T16:23:49.000Z',
+        dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+      });
+      // GPSBabel wrote no <fix>, <hdop> or <sat>: no quality to report.
+      expect(result.gnssQuality).toBeUndefined();
       expect(result.metadata).toEqual({
         version: '1.0',
         creator: 'GPSBabel - http://www.gpsbabel.org',

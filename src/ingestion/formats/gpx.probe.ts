@@ -1,5 +1,7 @@
 import { TextDecoder } from 'node:util';
 
+import { FootprintBuilder, type FixType } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { ProbeError, type BBox, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
@@ -28,6 +30,20 @@ const NAME = /^[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?/;
 const ATTRIBUTE = /\s+([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
 const BAD_AMPERSAND = /&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9A-Fa-f]+);)/;
 const POINTS = new Set(['wpt', 'trkpt', 'rtept']);
+/** GPX <fix>: none, 2d, 3d, dgps, pps (military precise positioning: a 3D fix). */
+const FIX_TYPES: Record<string, FixType> = { none: 'none', '2d': '2d', '3d': '3d', dgps: 'dgps', pps: '3d' };
+
+/** A point being read: its position, and what its children say, until its end tag hands it to a footprint. */
+interface PendingPoint {
+  local: string;
+  depth: number;
+  lon: number;
+  lat: number;
+  ms: number | null;
+  fix?: FixType;
+  hdop?: number;
+  satellites?: number;
+}
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);/g, (_, ref: string) => {
@@ -69,10 +85,15 @@ class GpxSession extends GuardedSession {
   private invalidTimes = 0;
   private declaredBounds: BBox | undefined;
   private pointsOutside = 0;
+  private invalidPoints = 0;
   /** Depth of the open point element, if any: its <time> and <ele> children are read. */
   private pointDepth = -1;
   /** Text being collected for a <time> or <ele> element, and what it belongs to. */
-  private collecting: { what: 'pointTime' | 'ele' | 'fileTime'; depth: number; text: string } | undefined;
+  private collecting: { what: 'pointTime' | 'ele' | 'fix' | 'hdop' | 'sat' | 'fileTime'; depth: number; text: string } | undefined;
+  private point: PendingPoint | undefined;
+  /** Track and route points make the footprint; waypoints only when the file has no track or route point. */
+  private readonly trackFootprint = new FootprintBuilder('GPX trkpt/rtept');
+  private readonly waypointFootprint = new FootprintBuilder('GPX wpt (the file has no track or route)');
   private readonly encodingName: string;
 
   constructor(input: ProbeInput) {
@@ -260,12 +281,16 @@ class GpxSession extends GuardedSession {
     if (!POINTS.has(local)) return;
     const lat = Number(attributes.get('lat'));
     const lon = Number(attributes.get('lon'));
-    if (!attributes.has('lat') || !attributes.has('lon') || !isValidLatLon(lat, lon)) {
-      this.fail(`a <${local}> with lat="${attributes.get('lat') ?? ''}" lon="${attributes.get('lon') ?? ''}", which is not a WGS84 position`);
-    }
     if (local === 'wpt') this.counts.waypoints += 1;
     else if (local === 'trkpt') this.counts.trackPoints += 1;
     else this.counts.routePoints += 1;
+    // A point that is not a WGS84 position (missing, not a number, off the globe) is read and counted, never placed:
+    // the footprint drops it and says so in the warnings (issue 12).
+    this.point = { local, depth: this.stack.length + 1, lon, lat, ms: null };
+    if (!isValidLatLon(lat, lon)) {
+      this.invalidPoints += 1;
+      return;
+    }
     this.bbox.add(lon, lat);
     const b = this.declaredBounds;
     if (b && (lon < b[0] - BOUNDS_TOLERANCE || lat < b[1] - BOUNDS_TOLERANCE || lon > b[2] + BOUNDS_TOLERANCE || lat > b[3] + BOUNDS_TOLERANCE)) {
@@ -290,8 +315,8 @@ class GpxSession extends GuardedSession {
       this.pointDepth = depth;
       return;
     }
-    if (depth === this.pointDepth + 1 && (local === 'time' || local === 'ele')) {
-      this.collecting = { what: local === 'time' ? 'pointTime' : 'ele', depth, text: '' };
+    if (depth === this.pointDepth + 1 && (local === 'time' || local === 'ele' || local === 'fix' || local === 'hdop' || local === 'sat')) {
+      this.collecting = { what: local === 'time' ? 'pointTime' : local, depth, text: '' };
     } else if (local === 'time' && (depth === 2 || (depth === 3 && this.stack[1] === this.q('metadata')))) {
       this.collecting = { what: 'fileTime', depth, text: '' };
     }
@@ -321,15 +346,33 @@ class GpxSession extends GuardedSession {
         else {
           this.timedPoints += 1;
           this.time.add(ms);
+          if (this.point) this.point.ms = ms;
         }
       } else if (c.what === 'ele') {
         if (text !== '') this.elevation.add(Number(text));
+      } else if (c.what === 'fix' || c.what === 'hdop' || c.what === 'sat') {
+        this.pointQuality(c.what, text);
       } else {
         const ms = parseIsoTime(text);
         if (ms !== undefined) this.meta.createdAt = new Date(ms).toISOString();
       }
     }
     if (depth === this.pointDepth && POINTS.has(local)) this.pointDepth = -1;
+    const point = this.point;
+    if (point && depth === point.depth && local === point.local) {
+      this.point = undefined;
+      const sample = { fix: point.fix, hdop: point.hdop, satellites: point.satellites };
+      (local === 'wpt' ? this.waypointFootprint : this.trackFootprint).add(point.lon, point.lat, point.ms, sample);
+    }
+  }
+
+  /** A point's <fix>, <hdop> or <sat>; values the schema does not allow are left out, not guessed. */
+  private pointQuality(what: 'fix' | 'hdop' | 'sat', text: string): void {
+    const point = this.point;
+    if (!point || text === '') return;
+    if (what === 'fix') point.fix = FIX_TYPES[text.toLowerCase()];
+    else if (what === 'hdop') point.hdop = Number.isFinite(Number(text)) ? Number(text) : undefined;
+    else point.satellites = /^\d+$/.test(text) ? Number(text) : undefined;
   }
 
   private progress(): string {
@@ -353,12 +396,19 @@ class GpxSession extends GuardedSession {
       const open = this.stack[this.stack.length - 1];
       throw new ProbeError('truncated', `the file ends inside <${open}> (${plural(this.stack.length, 'element')} still open)${this.progress()}`);
     }
+    const { waypoints, trackPoints, routePoints } = this.counts;
+    const footprint = trackPoints + routePoints > 0 || waypoints === 0 ? this.trackFootprint : this.waypointFootprint;
+    const result = this.result();
     if (this.pointsOutside > 0) {
-      throw new ProbeError(
-        'corrupt',
+      // A header claim the body contradicts: the points are what was recorded (issue 15).
+      result.warnings.push(
         `the file declares <bounds> [${(this.declaredBounds ?? []).join(', ')}] but ${plural(this.pointsOutside, 'point')} lie outside them`,
       );
     }
+    return withFootprint(result, footprint.finish());
+  }
+
+  private result(): ProbeResult {
     const { tracks, segments, routes, waypoints, trackPoints, routePoints } = this.counts;
     return {
       format: 'gpx',
@@ -381,6 +431,7 @@ class GpxSession extends GuardedSession {
         invalidTimes: this.invalidTimes,
         elevationRangeMeters: this.elevation.range,
         declaredBounds: this.declaredBounds,
+        invalidPoints: this.invalidPoints || undefined,
       },
     };
   }

@@ -30,10 +30,19 @@ describe('jsonlProbe', () => {
 
   describe('DIMO CloudEvents', () => {
     it.each([1, 7, 1 << 20])('counts events and signals, pairs location signals, with %i-byte chunks', async (chunkSize) => {
-      const result = await runProbe(jsonlProbe, fixture, { chunkSize });
+      const { footprint, ...result } = await runProbe(jsonlProbe, fixture, { chunkSize });
+      // Location signals paired by timestamp; the (0, 0) fix is dropped and counted.
+      expect(footprint).toMatchObject({
+        kind: 'track',
+        positions: 3,
+        bbox: [-3.7038, 40.4168, -3.7, 40.418],
+        start: '2026-04-02T10:00:00.000Z',
+        end: '2026-04-02T10:00:30.250Z',
+        dropped: { invalid: 0, nullIsland: 1, jumps: 0 },
+      });
       expect(result).toEqual({
         format: 'jsonl',
-        warnings: [],
+        warnings: ['1 position(s) dropped from the footprint: 1 at (0, 0).'],
         counts: { rows: 5 },
         modality: 'telemetry',
         // Signal timestamps, or the event's time when its signals have none (the 09:59 event).

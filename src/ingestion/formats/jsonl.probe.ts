@@ -1,3 +1,5 @@
+import { FootprintBuilder } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
@@ -79,6 +81,7 @@ class JsonlSession extends GuardedSession {
   private readonly sources = new BoundedSet();
   private readonly time = new TimeRangeAccumulator();
   private readonly bbox = new BBoxAccumulator();
+  private readonly footprint = new FootprintBuilder('JSON Lines latitude / longitude');
   private signalValues = 0;
   private malformedSignals = 0;
   private invalidTimes = 0;
@@ -120,7 +123,7 @@ class JsonlSession extends GuardedSession {
     if (typeof event.type === 'string') this.eventTypes.add(event.type);
     const eventTime = parseTimestamp(event.time);
     /** Latitude and longitude signals of this event, paired by their timestamp. */
-    const fixes = new Map<string, { lat?: number; lon?: number }>();
+    const fixes = new Map<string, { lat?: number; lon?: number; ms?: number }>();
     let timed = false;
     for (const signal of event.data.signals) {
       if (!isObject(signal) || typeof signal.name !== 'string' || !('value' in signal)) {
@@ -140,13 +143,13 @@ class JsonlSession extends GuardedSession {
       const key = JSON.stringify(signal.timestamp ?? null);
       if (isObject(signal.value) && 'latitude' in signal.value && 'longitude' in signal.value) {
         // currentLocationCoordinates: { latitude, longitude, ... } in one signal.
-        fixes.set(`${key}#coordinates`, { lat: numeric(signal.value.latitude), lon: numeric(signal.value.longitude) });
+        fixes.set(`${key}#coordinates`, { lat: numeric(signal.value.latitude), lon: numeric(signal.value.longitude), ms });
       } else if (isLatitudeSignal(signal.name)) {
-        const fix = fixes.get(key) ?? {};
+        const fix = fixes.get(key) ?? { ms };
         fix.lat = numeric(signal.value);
         fixes.set(key, fix);
       } else if (isLongitudeSignal(signal.name)) {
-        const fix = fixes.get(key) ?? {};
+        const fix = fixes.get(key) ?? { ms };
         fix.lon = numeric(signal.value);
         fixes.set(key, fix);
       }
@@ -155,7 +158,7 @@ class JsonlSession extends GuardedSession {
       if (eventTime !== undefined) this.time.add(eventTime);
       else this.invalidTimes += 1;
     }
-    for (const { lat, lon } of fixes.values()) this.position(lat, lon);
+    for (const { lat, lon, ms } of fixes.values()) this.position(lat, lon, ms ?? eventTime);
   }
 
   private flat(record: Json): void {
@@ -164,18 +167,20 @@ class JsonlSession extends GuardedSession {
     // A record that is one signal: { name, value, timestamp }.
     if (typeof record.name === 'string' && 'value' in record) this.signals.add(record.name);
     const t = pickTimeField(names);
+    let ms: number | undefined;
     if (t !== -1) {
-      const ms = parseTimestamp(record[names[t]], unitFromName(names[t]));
+      ms = parseTimestamp(record[names[t]], unitFromName(names[t]));
       if (ms === undefined) this.invalidTimes += 1;
       else this.time.add(ms);
     }
     const { lat, lon } = pickLatLonFields(names);
-    if (lat !== -1 && lon !== -1) this.position(numeric(record[names[lat]]), numeric(record[names[lon]]));
+    if (lat !== -1 && lon !== -1) this.position(numeric(record[names[lat]]), numeric(record[names[lon]]), ms);
   }
 
-  private position(lat: number | undefined, lon: number | undefined): void {
+  private position(lat: number | undefined, lon: number | undefined, ms: number | undefined): void {
     if (lat === undefined || lon === undefined) return;
-    // 0,0 is what loggers write without a fix: not a position.
+    // 0,0 is what loggers write without a fix: not a position (the footprint counts it as dropped).
+    this.footprint.add(lon, lat, ms ?? null);
     if (lat === 0 && lon === 0) return;
     if (!this.bbox.add(lon, lat)) this.invalidPositions += 1;
   }
@@ -195,6 +200,10 @@ class JsonlSession extends GuardedSession {
         `${this.malformed} of ${plural(this.records + this.malformed, 'line')} are not JSON objects (first at line ${this.firstMalformedLine})`,
       );
     }
+    return withFootprint(this.result(), this.footprint.finish());
+  }
+
+  private result(): ProbeResult {
     const signals = this.signals.toJSON();
     return {
       format: 'jsonl',

@@ -111,5 +111,89 @@ describe('nmeaProbe', () => {
       expect(maxLon).toBeCloseTo(175.314903333, 8);
       expect(maxLat).toBeCloseTo(-37.784788333, 8);
     });
+
+    it('gives the track footprint and GNSS quality gpsbabel 1.8.0 reads (`-t -i nmea -o unicsv`: 25 points, all "3d", HDOP 1.10)', async () => {
+      const result = await runProbe(nmeaProbe, path, { chunkSize: 100 });
+      const footprint = result.footprint;
+      expect(footprint).toMatchObject({
+        kind: 'track',
+        positions: 25,
+        start: '2014-12-31T03:07:19.000Z',
+        end: '2014-12-31T03:07:43.000Z',
+        dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+        source: 'NMEA GGA/RMC',
+      });
+      expect(result.bbox).toEqual(footprint?.bbox);
+      // GGA satellites: 14 epochs with 7, 11 with 8 (the lower median is 7).
+      expect(result.gnssQuality).toEqual({
+        epochs: 25,
+        rtkFixed: 0,
+        rtkFloat: 0,
+        dgps: 0,
+        fix3d: 1,
+        fix2d: 0,
+        noFix: 0,
+        medianHdop: 1.1,
+        medianSatellites: 7,
+      });
+    });
+  });
+
+  describe('footprint and GNSS quality', () => {
+    const epoch = (time: string, quality: number, satellites: number, hdop: string, gsaMode: number, lat = '4603.4140') =>
+      sentence(`GPGGA,${time},${lat},N,01430.3480,E,${quality},${String(satellites).padStart(2, '0')},${hdop},295.0,M,44.0,M,,`) +
+      sentence(`GPGSA,A,${gsaMode},01,02,03,04,,,,,,,,,2.0,${hdop},1.5`) +
+      sentence(`GPRMC,${time},A,${lat},N,01430.3480,E,0.0,0.0,140326,,,A`);
+
+    it('maps GGA fix quality 0..8 and GSA 2D / 3D to fix types, one sample per epoch, with HDOP and satellites', async () => {
+      const log =
+        epoch('080000.00', 4, 12, '0.6', 3) +
+        epoch('080001.00', 4, 12, '0.6', 3, '4603.4141') +
+        epoch('080002.00', 5, 11, '0.8', 3, '4603.4142') +
+        epoch('080003.00', 2, 9, '1.0', 3, '4603.4143') +
+        epoch('080004.00', 1, 6, '1.9', 3, '4603.4144') +
+        epoch('080005.00', 1, 4, '3.5', 2, '4603.4145') +
+        // Quality 0: no fix and no position, but the epoch counts (its RMC is void here).
+        sentence('GPGGA,080006.00,,,,,0,03,9.9,,M,,M,,') +
+        sentence('GPGSA,A,1,,,,,,,,,,,,,9.9,9.9,9.9') +
+        sentence('GPRMC,080006.00,V,,,,,,,140326,,,N') +
+        // Quality 6 (dead reckoning) places nothing.
+        sentence('GPGGA,080007.00,4603.4146,N,01430.3480,E,6,00,,295.0,M,44.0,M,,');
+      const result = await runProbe(nmeaProbe, Buffer.from(log), { chunkSize: 13 });
+      expect(result.gnssQuality).toEqual({
+        epochs: 8,
+        rtkFixed: 2 / 8,
+        rtkFloat: 1 / 8,
+        dgps: 1 / 8,
+        fix3d: 1 / 8,
+        fix2d: 1 / 8,
+        noFix: 2 / 8,
+        // HDOPs 0.6 0.6 0.8 1.0 1.9 3.5 9.9: the lower median is 1.0; satellites 12 12 11 9 6 4 3 0: 6.
+        medianHdop: 1,
+        medianSatellites: 6,
+      });
+      expect(result.footprint).toMatchObject({ kind: 'track', positions: 6, start: '2026-03-14T08:00:00.000Z', end: '2026-03-14T08:00:05.000Z' });
+    });
+
+    it('drops an off-globe fix and a (0, 0) fix from the footprint with a warning, and keeps the rest', async () => {
+      const log =
+        epoch('080000.00', 1, 8, '1.0', 3) +
+        epoch('080001.00', 1, 8, '1.0', 3, '9503.4140') +
+        epoch('080002.00', 1, 8, '1.0', 3, '4603.4142') +
+        sentence('GPGGA,080003.00,0000.0000,N,00000.0000,E,1,08,1.0,0.0,M,0.0,M,,');
+      const result = await runProbe(nmeaProbe, Buffer.from(log));
+      expect(result.footprint).toMatchObject({ positions: 2, dropped: { invalid: 1, nullIsland: 1, jumps: 0 } });
+      expect(result.warnings).toEqual(['2 position(s) dropped from the footprint: 1 not a valid latitude / longitude, 1 at (0, 0).']);
+      expect(result.bbox).toEqual(result.footprint?.bbox);
+    });
+
+    it('says why a log without fixes has no footprint, and keeps its quality', async () => {
+      const log = sentence('GPGGA,080006.00,,,,,0,03,9.9,,M,,M,,').repeat(3);
+      const result = await runProbe(nmeaProbe, Buffer.from(log));
+      expect(result.footprint).toBeNull();
+      expect(result.footprintReason).toBe('the file holds no position fixes');
+      expect(result.bbox).toBeUndefined();
+      expect(result.gnssQuality).toMatchObject({ epochs: 1, noFix: 1, medianSatellites: 3 });
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { FootprintBuilder, type FixType } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
@@ -59,6 +61,46 @@ function dateOfRmc(value: string | undefined): number | undefined {
   return date.getUTCDate() === day && date.getUTCMonth() === month - 1 ? ms : undefined;
 }
 
+/**
+ * GGA fix quality (NMEA 0183 4.x) to a fix type: 1 GPS (SPS) and 3 PPS are autonomous fixes (3D unless a GSA of the
+ * epoch says 2D), 2 differential, 4 RTK fixed, 5 RTK float; 0 invalid, 6 dead reckoning, 7 manual input and
+ * 8 simulation are no GNSS fix.
+ */
+export function ggaFixType(quality: number): FixType | undefined {
+  const types: Partial<Record<number, FixType>> = {
+    0: 'none',
+    1: '3d',
+    2: 'dgps',
+    3: '3d',
+    4: 'rtk-fixed',
+    5: 'rtk-float',
+    6: 'none',
+    7: 'none',
+    8: 'none',
+  };
+  return Number.isInteger(quality) ? types[quality] : undefined;
+}
+
+/** One epoch's GGA / RMC / GSA facts, gathered until a sentence with another time field starts the next epoch. */
+interface Epoch {
+  time: string;
+  lon?: number;
+  lat?: number;
+  /** Epoch ms (UTC) when a date is known for it. */
+  ms?: number;
+  ggaQuality?: number;
+  /** GSA mode: 1 no fix, 2 2D, 3 3D. */
+  gsaMode?: number;
+  hdop?: number;
+  satellites?: number;
+}
+
+const numberOrUndefined = (text: string | undefined): number | undefined => {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+};
+
 function isSentenceLine(line: string): boolean {
   return SENTENCE.test(line);
 }
@@ -88,6 +130,8 @@ class NmeaSession extends GuardedSession {
   private undatedFirstTod: number | undefined;
   private undatedLastTod: number | undefined;
   private cutLastLine: number | undefined;
+  private readonly footprint = new FootprintBuilder('NMEA GGA/RMC');
+  private epoch: Epoch | undefined;
 
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
@@ -120,6 +164,37 @@ class NmeaSession extends GuardedSession {
     this.talkers.add(proprietary ? 'P' : address.slice(0, address.length - 3));
     if (type === 'RMC') this.rmc(body.split(','));
     else if (type === 'GGA') this.gga(body.split(','));
+    else if (type === 'GSA') this.gsa(body.split(','));
+  }
+
+  /** The epoch a sentence with this time field belongs to: the open one, or a new one after handing that on. */
+  private epochAt(time: string): Epoch {
+    if (this.epoch?.time !== time) {
+      this.flushEpoch();
+      this.epoch = { time };
+    }
+    return this.epoch;
+  }
+
+  /** GSA has no time: it belongs to the epoch being read. Mode (field 2) and HDOP (field 16). */
+  private gsa(f: string[]): void {
+    if (!this.epoch) return;
+    const mode = numberOrUndefined(f[1]);
+    if (mode !== undefined && Number.isInteger(mode) && mode >= 1 && mode <= 3) this.epoch.gsaMode = mode;
+    this.epoch.hdop ??= numberOrUndefined(f.at(15));
+  }
+
+  /** Hands an epoch to the footprint: its position (GGA's, else RMC's), UTC time when dated, and fix quality. */
+  private flushEpoch(): void {
+    const e = this.epoch;
+    this.epoch = undefined;
+    if (!e) return;
+    let fix = e.ggaQuality === undefined ? undefined : ggaFixType(e.ggaQuality);
+    if (fix === '3d' && e.gsaMode === 2) fix = '2d';
+    if (fix === undefined && e.gsaMode !== undefined) fix = e.gsaMode === 3 ? '3d' : e.gsaMode === 2 ? '2d' : 'none';
+    const sample = { fix, hdop: e.hdop, satellites: e.satellites };
+    if (e.lon !== undefined && e.lat !== undefined) this.footprint.add(e.lon, e.lat, e.ms ?? null, sample);
+    else if (fix !== undefined || e.hdop !== undefined || e.satellites !== undefined) this.footprint.addQuality(sample);
   }
 
   private rmc(f: string[]): void {
@@ -127,7 +202,11 @@ class NmeaSession extends GuardedSession {
     if (f[1] !== 'A') return;
     const lat = nmeaCoordinate(f[2], f[3], 2);
     const lon = nmeaCoordinate(f[4], f[5], 3);
-    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    if (lat === undefined || lon === undefined) return;
+    const epoch = this.epochAt(f[0]);
+    // Off the globe (a 95° latitude): the footprint drops and counts it.
+    if (epoch.lon === undefined) [epoch.lon, epoch.lat] = [lon, lat];
+    if (!this.bbox.add(lon, lat)) return;
     this.rmcFixes += 1;
     this.countFix(f[0]);
     const tod = timeOfDay(f[0]);
@@ -137,15 +216,24 @@ class NmeaSession extends GuardedSession {
     this.lastDate = date;
     this.lastRmcTod = tod;
     this.time.add(date + tod);
+    epoch.ms = date + tod;
   }
 
   private gga(f: string[]): void {
     // time, lat, N/S, lon, E/W, quality, satellites, hdop, altitude, M, ...
     const quality = Number(f[5]);
-    if (!Number.isInteger(quality) || quality < 1) return;
+    if (!Number.isInteger(quality)) return;
+    const epoch = this.epochAt(f[0]);
+    epoch.ggaQuality = quality;
+    epoch.satellites = numberOrUndefined(f[6]);
+    epoch.hdop = numberOrUndefined(f[7]) ?? epoch.hdop;
+    // Only real GNSS fixes place the capture: not 0 (invalid), 6 (dead reckoning), 7 (manual) or 8 (simulation).
+    if (quality < 1 || quality > 5) return;
     const lat = nmeaCoordinate(f[1], f[2], 2);
     const lon = nmeaCoordinate(f[3], f[4], 3);
-    if (lat === undefined || lon === undefined || !this.bbox.add(lon, lat)) return;
+    if (lat === undefined || lon === undefined) return;
+    [epoch.lon, epoch.lat] = [lon, lat];
+    if (!this.bbox.add(lon, lat)) return;
     this.ggaFixes += 1;
     this.countFix(f[0]);
     const altitude = f.at(8);
@@ -160,6 +248,7 @@ class NmeaSession extends GuardedSession {
     // A GGA just after midnight still carries the previous RMC's date: roll it over.
     const rollover = tod < this.lastRmcTod - DAY_MS / 2 ? DAY_MS : 0;
     this.time.add(this.lastDate + tod + rollover);
+    epoch.ms = this.lastDate + tod + rollover;
   }
 
   /** Dates the GGA fixes that came before the first RMC with that RMC's date (a day earlier across midnight). */
@@ -200,6 +289,11 @@ class NmeaSession extends GuardedSession {
     if (this.otherLines > lines * MAX_BAD_SHARE) {
       throw new ProbeError('corrupt', `${this.otherLines} of ${lines} lines are not NMEA sentences`);
     }
+    this.flushEpoch();
+    return withFootprint(this.result(), this.footprint.finish());
+  }
+
+  private result(): ProbeResult {
     return {
       format: 'nmea',
       modality: 'gnss',

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { fuzzProbe, type FuzzOptions } from '../../../test/support/probe-harness.js';
 import { samplePath } from '../../../test/support/samples.js';
 import { csvTelemetry, lasHeader, nmeaLog, zstdBombMcap } from '../../../test/support/fixtures.js';
@@ -65,6 +66,16 @@ const SEEDS: Record<string, Seed[]> = {
     { name: 'fixture ljub-v3.26o', bytes: () => fixture('rinex/ljub-v3.26o') },
     { name: 'fixture probe-v2.26o', bytes: () => fixture('rinex/probe-v2.26o') },
     { name: 'demo3.10o', bytes: () => readFileSync(samplePath('demo3.10o')) },
+    {
+      name: 'georinex_P43300USA_R_20190012056_17M_15S_MO.crx',
+      bytes: () => readFileSync(samplePath('georinex_P43300USA_R_20190012056_17M_15S_MO.crx')),
+      options: { runs: 25, chunkSize: 16 * 1024 },
+    },
+  ],
+  compressed: [
+    { name: 'fixture compress/gptxt-b10.nmea.Z', bytes: () => fixture('compress/gptxt-b10.nmea.Z') },
+    { name: 'made in code: gzip of fixture probe-v2.26o', bytes: () => gzipSync(fixture('rinex/probe-v2.26o')) },
+    { name: 'georinex_ac660270.18o.Z', bytes: () => readFileSync(samplePath('georinex_ac660270.18o.Z')), options: { runs: 25 } },
   ],
   'dji-srt': [
     { name: 'fixture mini3.srt', bytes: () => fixture('srt/mini3.srt') },

@@ -65,6 +65,12 @@ describe('probe memory on hostile files (child process, peak RSS)', () => {
     expect(figures.peak - figures.before).toBeLessThan(32);
   });
 
+  it('refuses a .Z bomb (43 KB of Unix compress, 300 MB of text) at the budget, streaming it in constant memory', async () => {
+    const figures = await measure('compressed', readFileSync(new URL('../../../test/fixtures/compress/nmea-bomb.Z', import.meta.url)));
+    expect(figures.outcome).toBe('decompression_bomb');
+    expect(figures.peak - figures.before).toBeLessThan(32);
+  });
+
   describeSample('example-bz2.bag', (bag) => {
     it('refuses its bz2 chunk when it claims 100 MiB', async () => {
       const bytes = readFileSync(bag);

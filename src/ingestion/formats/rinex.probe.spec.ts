@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
-import { ecefToWgs84, rinexProbe } from './rinex.probe.js';
+import { ecefToWgs84, repairCrxLine, rinexProbe } from './rinex.probe.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../test/fixtures/rinex/${name}`, import.meta.url)).toString('latin1');
 const v3 = fixture('ljub-v3.26o');
@@ -11,6 +11,54 @@ const bytes = (text: string) => Buffer.from(text, 'latin1');
 /** Replaces one header line, found by its label, keeping the label in columns 61-80. */
 const withHeader = (text: string, label: string, content: string) =>
   text.replace(new RegExp(`^.*${label.replace(/[/#]/g, '\\$&')}\\s*$`, 'm'), `${content.padEnd(60)}${label.padEnd(20)}`);
+
+/** Compact RINEX text difference of `next` against `previous` (RNX2CRX's rule): same = blank, blank = '&', else new. */
+function crxDiff(previous: string, next: string): string {
+  let out = '';
+  for (let i = 0; i < Math.max(previous.length, next.length); i += 1) {
+    const [p, n] = [previous[i] ?? ' ', next[i] ?? ' '];
+    out += p === n ? ' ' : n === ' ' ? '&' : n;
+  }
+  return out.trimEnd();
+}
+
+/**
+ * RINEX 2 to CRINEX 1.0 for the epoch structure only: header verbatim after the two CRINEX lines, epoch lines with all
+ * satellites on one line and text-differenced, a blank clock line, one line of (made-up) differenced values per
+ * satellite, events in full with their records verbatim. The probe never reconstructs values, so the values are not real.
+ */
+function toCrx1(rinex: string): string {
+  const lines = rinex.split('\n');
+  const end = lines.findIndex((l) => l.includes('END OF HEADER'));
+  const out = [
+    `${'1.0'.padEnd(20)}${'COMPACT RINEX FORMAT'.padEnd(40)}CRINEX VERS   / TYPE`,
+    `${'RNX2CRX ver.4.0.7'.padEnd(40)}${'15-Jan-26 12:00'.padEnd(20)}CRINEX PROG / DATE`,
+    ...lines.slice(0, end + 1),
+  ];
+  let previous = '';
+  for (let i = end + 1; i < lines.length;) {
+    const line = lines[i];
+    if (line.trim() === '') {
+      i += 1;
+      continue;
+    }
+    const [flag, count] = [Number(line[28]), Number(line.slice(29, 32))];
+    if (flag >= 2) {
+      out.push(`&${line.slice(1)}`, ...lines.slice(i + 1, i + 1 + count));
+      i += 1 + count;
+      previous = '';
+      continue;
+    }
+    const continuation = Math.ceil(count / 12) - 1;
+    const satellites = lines.slice(i, i + 1 + continuation).map((l) => l.slice(32, 68).trimEnd());
+    const full = line.slice(0, 32) + satellites.join('');
+    out.push(previous === '' ? `&${full.slice(1)}` : crxDiff(previous, full), '');
+    for (let k = 0; k < count; k += 1) out.push(`3&${21000000000 + k} 3&${110000000 + k}  3&4${k}000 -123 4`);
+    previous = full;
+    i += 1 + continuation + count * 2;
+  }
+  return out.join('\n');
+}
 
 describe('rinexProbe', () => {
   describe('sniff', () => {
@@ -184,13 +232,89 @@ describe('rinexProbe', () => {
     });
   });
 
+  describe('RINEX 4', () => {
+    it('reads a 4.01 observation header with DOI, LICENSE OF USE and STATION INFORMATION, and its epochs as in 3', async () => {
+      const v4 = withHeader(v3, 'RINEX VERSION / TYPE', '     4.01           OBSERVATION DATA    M').replace(
+        /^(.*END OF HEADER.*)$/m,
+        [
+          `${'10.5281/zenodo.1234567'.padEnd(60)}DOI`,
+          `${'CC BY 4.0 https://creativecommons.org/licenses/by/4.0/'.padEnd(60)}LICENSE OF USE`,
+          `${'https://network.example.org/stations/LJUB00SVN'.padEnd(60)}STATION INFORMATION`,
+          '$1',
+        ].join('\n'),
+      );
+      const plain = await runProbe(rinexProbe, bytes(v3));
+      const result = await runProbe(rinexProbe, bytes(v4));
+      expect(result.metadata).toMatchObject({
+        version: '4.01',
+        doi: '10.5281/zenodo.1234567',
+        license: 'CC BY 4.0 https://creativecommons.org/licenses/by/4.0/',
+        stationInformation: 'https://network.example.org/stations/LJUB00SVN',
+        epochs: plain.metadata.epochs,
+      });
+      expect(result.timeRange).toEqual(plain.timeRange);
+      expect(result.warnings).toEqual([]);
+    });
+  });
+
+  describe('footprint', () => {
+    it('says why a file has no footprint: no position, an unknown (0, 0, 0) one, or one off the Earth', async () => {
+      const cases: [string, RegExp][] = [
+        ['        0.0000        0.0000        0.0000', /0, 0, 0 \(unknown\)/],
+        ['     1000.0000     1000.0000     1000.0000', /lies 2 km from the Earth's centre/],
+      ];
+      for (const [xyz, reason] of cases) {
+        const result = await runProbe(rinexProbe, bytes(withHeader(v3, 'APPROX POSITION XYZ', xyz)));
+        expect(result.footprint).toBeNull();
+        expect(result.footprintReason).toMatch(reason);
+        expect(result.bbox).toBeUndefined();
+      }
+    });
+  });
+
+  describe('Compact RINEX (Hatanaka)', () => {
+    it('repairs a differenced epoch line: blank keeps, & blanks, anything else replaces, the old tail stays', () => {
+      expect(repairCrxLine('> 2019 01 01 20 56 45.0000000  0 27', '                 7 &0')).toBe('> 2019 01 01 20 57  0.0000000  0 27');
+      expect(repairCrxLine(' 26 01 15 23 59 30.0000000  0  4G02G05G07G09', '        6 &0 &0 &             13            G12')).toBe(
+        ' 26 01 16  0  0  0.0000000  0 13G02G05G07G09G12',
+      );
+      // A shorter difference leaves the old tail in place.
+      expect(repairCrxLine(' 26 01 16  0  0  0.0000000  0  2G02G05', '                3')).toBe(' 26 01 16  0  0 30.0000000  0  2G02G05');
+    });
+
+    it.each([7, 1 << 20])('reads CRINEX 1.0 epochs, events and satellites as the RINEX 2 it encodes, with %i-byte chunks', async (chunkSize) => {
+      const plain = await runProbe(rinexProbe, bytes(v2));
+      const compact = await runProbe(rinexProbe, bytes(toCrx1(v2)), { chunkSize });
+      const { compactRinex, ...metadata } = compact.metadata;
+      expect({ ...compact, metadata }).toEqual(plain);
+      expect(compactRinex).toEqual({ version: '1.0', program: 'RNX2CRX ver.4.0.7', createdAt: '15-Jan-26 12:00' });
+      // 4 + 13 + 2 satellites in the three observation epochs.
+      expect(plain.metadata).toMatchObject({ epochs: 3, eventEpochs: 1, satellites: 13, satelliteRecords: 19 });
+    });
+
+    it('rejects a differenced epoch with nothing to difference, a cut epoch and an epoch that lists too few data lines', async () => {
+      const crx = toCrx1(v2);
+      const lines = crx.split('\n');
+      const firstEpoch = lines.findIndex((l) => l.startsWith('&26'));
+      const unanchored = [...lines.slice(0, firstEpoch), lines[firstEpoch].replace('&', ' '), ...lines.slice(firstEpoch + 1)].join('\n');
+      await expectProbeFailure(rinexProbe, bytes(unanchored), 'corrupt', /should start an epoch written in full \('&' in column 1\)/);
+      await expectProbeFailure(rinexProbe, bytes(lines.slice(0, firstEpoch + 3).join('\n')), 'truncated', /ends inside the epoch at line/);
+      const short = [...lines.slice(0, firstEpoch + 4), ...lines.slice(firstEpoch + 6)].join('\n');
+      // The next epoch's difference line is taken as a data line, so a later data line fails as an epoch line.
+      await expectProbeFailure(rinexProbe, bytes(short), 'corrupt', /line \d+ should start an epoch but is not a valid Compact RINEX 1.0 epoch line/);
+      // A full epoch line where a data line belongs shows the count was wrong at once.
+      const early = [...lines.slice(0, firstEpoch + 4), lines[firstEpoch], ...lines.slice(firstEpoch + 4)].join('\n');
+      await expectProbeFailure(rinexProbe, bytes(early), 'corrupt', /lists 4 satellites but line \d+ starts a new epoch/);
+    });
+  });
+
   describe('files this probe must not accept', () => {
-    it('says plainly that Hatanaka-compressed files are not readable here', async () => {
-      const crinex =
-        '1.0                 COMPACT RINEX FORMAT                    CRINEX VERS   / TYPE\n' +
-        'RNX2CRX ver.4.0.7                       15-Jan-26 12:00     CRINEX PROG / DATE\n' +
-        v3;
-      await expectProbeFailure(rinexProbe, bytes(crinex), 'unsupported', /Hatanaka-compressed .*CRX2RNX/);
+    it('refuses a Compact RINEX version other than 1.0 and 3.0, and a CRINEX 1.0 holding RINEX 3', async () => {
+      const crx = (version: string, body: string) =>
+        `${version.padEnd(20)}${'COMPACT RINEX FORMAT'.padEnd(40)}CRINEX VERS   / TYPE\n` +
+        `${'RNX2CRX ver.4.0.7'.padEnd(40)}${'15-Jan-26 12:00'.padEnd(20)}CRINEX PROG / DATE\n${body}`;
+      await expectProbeFailure(rinexProbe, bytes(crx('2.0', v3)), 'unsupported', /Compact RINEX version '2.0' is not supported/);
+      await expectProbeFailure(rinexProbe, bytes(crx('1.0', v3)), 'corrupt', /CRINEX 1.0 cannot hold RINEX 3.04/);
     });
 
     it('refuses navigation files as not observation data', async () => {
@@ -287,6 +411,70 @@ describe('rinexProbe', () => {
       const { lat, lon } = result.metadata.approxPosition as { lat: number; lon: number };
       expect(lat).toBeCloseTo(58.198842, 5);
       expect(lon).toBeCloseTo(-136.640808, 5);
+      expect(result.footprint).toMatchObject({ kind: 'point', start: '2018-01-13T23:59:42.000Z', end: '2018-01-14T00:01:42.000Z' });
+      // SOURCES.txt: 24 satellites, G10 E6 R8.
+      expect(result.gnssQuality?.systems).toEqual(['E', 'G', 'R']);
+    });
+  });
+
+  describeSample('georinex_P43300USA_R_20190012056_17M_15S_MO.crx', (path) => {
+    // Figures from SOURCES.txt: CRX2RNX 4.1.0 then RTKLIB 2.4.3 convbin (20:56:45-21:14:00 GPS, O=70), an epoch reader
+    // on the decompressed RINEX (37 satellites: G11 R8 E7 C7 S4, 2447 satellite records), gdaltransform for lat/lon.
+    it('reads the CRINEX 3.0 file of RINEX 3.03: 70 epochs, GPS time to UTC, satellites and records as CRX2RNX gives', async () => {
+      const result = await runProbe(rinexProbe, path, { chunkSize: 4096 });
+      expect(result).toMatchObject({
+        format: 'rinex',
+        counts: { epochs: 70 },
+        timeRange: { start: '2019-01-01T20:56:27.000Z', end: '2019-01-01T21:13:42.000Z' },
+        warnings: [],
+      });
+      expect(result.metadata).toMatchObject({
+        compactRinex: { version: '3.0', program: 'RNX2CRX ver.4.0.6' },
+        version: '3.03',
+        markerName: 'p433',
+        receiver: { type: 'SEPT POLARX5', version: '5.1.1' },
+        antenna: { type: 'TRM59800.80     SCIT' },
+        intervalSeconds: 15,
+        timeSystem: 'GPS',
+        firstEpoch: '2019-01-01T20:56:45.000 GPS',
+        lastEpoch: '2019-01-01T21:14:00.000 GPS',
+        timeOfFirstObs: '2019-01-01T20:56:27.000Z',
+        timeOfLastObs: '2019-01-01T21:13:42.000Z',
+        epochs: 70,
+        satellites: 37,
+        satelliteRecords: 2447,
+      });
+      const types = result.metadata.observationTypes as Record<string, string[]>;
+      expect(Object.fromEntries(Object.entries(types).map(([system, list]) => [system, list.length]))).toEqual({ G: 14, E: 15, S: 6, R: 6, C: 9 });
+      const { lat, lon, height } = result.metadata.approxPosition as { lat: number; lon: number; height: number };
+      expect(lat).toBeCloseTo(44.532535, 6);
+      expect(lon).toBeCloseTo(-119.872009, 6);
+      expect(height).toBeCloseTo(1158.9, 1);
+      // A static receiver: a point footprint at the header position, over the observation span (UTC).
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        start: '2019-01-01T20:56:27.000Z',
+        end: '2019-01-01T21:13:42.000Z',
+        positions: 1,
+        source: 'RINEX APPROX POSITION XYZ',
+      });
+      const [pointLon, pointLat] = (result.footprint?.geometry.coordinates ?? []) as number[];
+      expect(pointLat).toBeCloseTo(44.532535, 6);
+      expect(pointLon).toBeCloseTo(-119.872009, 6);
+      // Satellites per epoch (a separate Python pass over the repaired epoch lines: 70 epochs, 2447 in all, lower
+      // median 35); systems from the observation types. RINEX carries no fix type or HDOP.
+      expect(result.gnssQuality).toEqual({
+        epochs: 70,
+        rtkFixed: 0,
+        rtkFloat: 0,
+        dgps: 0,
+        fix3d: 0,
+        fix2d: 0,
+        noFix: 0,
+        medianHdop: null,
+        medianSatellites: 35,
+        systems: ['C', 'E', 'G', 'R', 'S'],
+      });
     });
   });
 });

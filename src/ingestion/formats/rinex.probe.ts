@@ -1,4 +1,5 @@
 import { defaultRinexTimeSystem, gpsMinusUtcAtUtc, isRinexTimeSystem, rinexTimeToUtcMs, type RinexTimeSystem } from './gnss-time.js';
+import { GnssQualityAccumulator, pointFootprint } from '../footprints/footprint-builder.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text.util.js';
 
@@ -8,6 +9,13 @@ import { GuardedSession, LineSplitter, headText, plural } from './telemetry-text
  * per satellite), so every line is accounted for and a cut or padded file shows. Epochs and TIME OF FIRST / LAST OBS
  * are in the file's time system (GPS, GLONASS = UTC, Galileo, BeiDou, ...) and are stored converted to UTC. Header
  * claims the body contradicts (TIME OF FIRST / LAST OBS, # OF SATELLITES) are warnings: the body is what was observed.
+ *
+ * Compact RINEX (Hatanaka, CRINEX 1.0 for RINEX 2 and 3.0 for RINEX 3; `.crx`, `.YYd`) is read too: two CRINEX lines,
+ * then the RINEX header verbatim; each epoch line is a text difference of the previous one (a blank keeps the previous
+ * character, `&` writes a blank, anything else replaces it; a line starting with `&` (1.0) or `>` (3.0) is written in
+ * full), followed by one receiver-clock line and one line of differenced observations per satellite listed on the
+ * epoch line. Epochs, times and satellites come from the epoch lines; observation values are not needed and are not
+ * reconstructed. Events (flags 2-6) are written in full, followed by their special records verbatim.
  */
 
 const MAX_HEADER_LINES = 5000;
@@ -141,8 +149,21 @@ function normaliseSatellite(raw: string): string {
   return `${system}${raw.slice(1).trim().padStart(2, '0')}`;
 }
 
+/** Compact RINEX text repair: blank = keep the previous character, `&` = a blank, else the new character. */
+export function repairCrxLine(previous: string, diff: string): string {
+  let out = '';
+  for (let i = 0; i < diff.length; i += 1) {
+    const c = diff[i];
+    out += c === ' ' ? (previous[i] ?? ' ') : c === '&' ? ' ' : c;
+  }
+  return out + previous.slice(diff.length);
+}
+
 type State =
   | { kind: 'header' }
+  /** Compact RINEX: the receiver-clock line after an epoch line, then one data line per satellite. */
+  | { kind: 'crxClock'; satellites: number; epochLine: number }
+  | { kind: 'crxData'; left: number; epochLine: number; declared: number }
   | { kind: 'epoch' }
   /** Satellite-list continuation lines still to read (v2). */
   | { kind: 'satellites'; left: number; after: number; epochLine: number; declared: number }
@@ -155,6 +176,13 @@ class RinexSession extends GuardedSession {
   });
   private state: State = { kind: 'header' };
   private version = 0;
+  /** Compact RINEX: its version (1 or 3) and the last full epoch line, which the next one is a difference of. */
+  private crx: { version: number; epochLine: string; mustInitialise: boolean } | undefined;
+  private satelliteRecords = 0;
+  /** Satellites per observation epoch: the median goes to the GNSS quality. */
+  private readonly quality = new GnssQualityAccumulator();
+  /** Why the header gives no usable position, when it does not. */
+  private positionProblem = 'the header has no APPROX POSITION XYZ';
   private readonly meta: Record<string, unknown> = {};
   private readonly observationTypes: Partial<Record<string, string[]>> = {};
   private v2Types: { declared: number; types: string[] } | undefined;
@@ -186,7 +214,25 @@ class RinexSession extends GuardedSession {
         return;
       }
       case 'epoch': {
-        this.epochLine(line, n);
+        if (this.crx) this.crxEpochLine(line, n);
+        else this.epochLine(line, n);
+        return;
+      }
+      case 'crxClock': {
+        const { satellites, epochLine } = this.state;
+        this.state = satellites > 0 ? { kind: 'crxData', left: satellites, epochLine, declared: satellites } : { kind: 'epoch' };
+        return;
+      }
+      case 'crxData': {
+        // Differenced values and flags: digits, signs, '&' and blanks; an epoch line here means the count lied.
+        if (this.crx && line.startsWith(this.crx.version >= 3 ? '>' : '&') && line.length > 29) {
+          throw new ProbeError(
+            'corrupt',
+            `the epoch at line ${this.state.epochLine} lists ${plural(this.state.declared, 'satellite')} but line ${n} starts a new epoch`,
+          );
+        }
+        const left = this.state.left - 1;
+        this.state = left > 0 ? { ...this.state, left } : { kind: 'epoch' };
         return;
       }
       case 'satellites': {
@@ -224,7 +270,17 @@ class RinexSession extends GuardedSession {
   }
 
   private headerLine(line: string, n: number): void {
-    if (n === 1) {
+    if (n === 1 && col(line, 60, 80) === 'CRINEX VERS   / TYPE') {
+      this.crinexLine(line);
+      return;
+    }
+    if (this.crx && n === 2) {
+      if (col(line, 60, 80) !== 'CRINEX PROG / DATE')
+        throw new ProbeError('unreadable_header', 'line 2 of a Compact RINEX file is not CRINEX PROG / DATE');
+      this.meta.compactRinex = { version: this.crx.version.toFixed(1), program: col(line, 0, 20), createdAt: col(line, 40, 60) };
+      return;
+    }
+    if (n === (this.crx ? 3 : 1)) {
       this.firstLine(line);
       return;
     }
@@ -279,6 +335,16 @@ class RinexSession extends GuardedSession {
       case 'SYS / # / OBS TYPES':
         this.v3TypesLine(body, n);
         break;
+      // RINEX 4: a DOI for the data set, its licence (one or more lines) and a link to station information.
+      case 'DOI':
+        this.meta.doi = col(body, 0, 60);
+        break;
+      case 'LICENSE OF USE':
+        this.meta.license = [this.meta.license, col(body, 0, 60)].filter(Boolean).join(' ');
+        break;
+      case 'STATION INFORMATION':
+        this.meta.stationInformation = col(body, 0, 60);
+        break;
       case 'END OF HEADER':
         this.endOfHeader();
         break;
@@ -287,14 +353,17 @@ class RinexSession extends GuardedSession {
     }
   }
 
+  /** `CRINEX VERS   / TYPE`: 1.0 (RINEX 2) or 3.0 (RINEX 3 and 4). */
+  private crinexLine(line: string): void {
+    const version = col(line, 0, 20);
+    if (version !== '1.0' && version !== '3.0') {
+      throw new ProbeError('unsupported', `Compact RINEX version '${version}' is not supported: only CRINEX 1.0 and 3.0 are read`);
+    }
+    this.crx = { version: Number(version), epochLine: '', mustInitialise: true };
+  }
+
   private firstLine(line: string): void {
     const label = col(line, 60, 80);
-    if (label.startsWith('CRINEX VERS')) {
-      throw new ProbeError(
-        'unsupported',
-        'this is a Hatanaka-compressed (Compact RINEX, CRINEX) file; it cannot be read here: decompress it with CRX2RNX and upload the RINEX observation file',
-      );
-    }
     if (label !== 'RINEX VERSION / TYPE') throw new ProbeError('unreadable_header', 'line 1 has no RINEX VERSION / TYPE label in columns 61-80');
     const version = num(col(line, 0, 9));
     if (version === undefined || version < 2 || version >= 5) {
@@ -304,6 +373,12 @@ class RinexSession extends GuardedSession {
     if (fileType !== 'O') {
       const kind = FILE_TYPES[fileType] ?? `type '${fileType}'`;
       throw new ProbeError('unsupported', `this RINEX file holds ${kind} data, not observations: only observation files (type O) are accepted`);
+    }
+    if (this.crx && this.crx.version >= 3 !== version >= 3) {
+      throw new ProbeError(
+        'corrupt',
+        `CRINEX ${this.crx.version.toFixed(1)} cannot hold RINEX ${col(line, 0, 9)}: 1.0 holds RINEX 2, 3.0 holds RINEX 3 and 4`,
+      );
     }
     this.version = version;
     const system = (line.at(40) ?? ' ').trim() || 'G';
@@ -320,11 +395,20 @@ class RinexSession extends GuardedSession {
   private approxPosition(body: string): void {
     // The spec says 3F14.4, but some writers (gLAB) use 15 columns; values never fill 14, so split on blanks.
     const [x, y, z] = body.trim().split(/\s+/).map(num);
-    if (x === undefined || y === undefined || z === undefined) return;
+    if (x === undefined || y === undefined || z === undefined) {
+      this.positionProblem = 'APPROX POSITION XYZ is not three numbers';
+      return;
+    }
     this.meta.approxPositionXyz = [x, y, z];
     const r = Math.hypot(x, y, z);
     // 0,0,0 means unknown; anything far from the Earth's surface is not a receiver position.
-    if (r < 6.2e6 || r > 6.6e6) return;
+    if (r < 6.2e6 || r > 6.6e6) {
+      this.positionProblem =
+        r === 0
+          ? 'APPROX POSITION XYZ is 0, 0, 0 (unknown)'
+          : `APPROX POSITION XYZ lies ${Math.round(r / 1000)} km from the Earth's centre, not on its surface`;
+      return;
+    }
     this.meta.approxPosition = ecefToWgs84(x, y, z);
   }
 
@@ -393,7 +477,7 @@ class RinexSession extends GuardedSession {
     const epoch = this.version >= 3 ? parseEpochV3(line) : parseEpochV2(line);
     if (!epoch) throw new ProbeError('corrupt', `line ${n} should start an epoch but is not a valid RINEX ${Math.floor(this.version)} epoch line`);
     const observations = epoch.flag <= 1 || epoch.flag === 6;
-    if (epoch.flag <= 1) this.countEpoch(epoch.ms, n);
+    if (epoch.flag <= 1) this.countEpoch(epoch.ms, n, epoch.count);
     else if (epoch.flag !== 6) this.eventEpochs += 1;
     if (epoch.count === 0) return;
     if (this.version >= 3) {
@@ -414,7 +498,43 @@ class RinexSession extends GuardedSession {
         : { kind: 'records', left: dataLines, epochLine: n, declared: epoch.count, observations: true };
   }
 
-  private countEpoch(ms: number | undefined, n: number): void {
+  /** A Compact RINEX epoch line: repaired against the previous one, then read as the RINEX epoch line it stands for. */
+  private crxEpochLine(line: string, n: number): void {
+    const crx = this.crx;
+    if (!crx || line.trim() === '') return;
+    const v3 = crx.version >= 3;
+    // CRINEX 3 escape lines (comments of the compressor) start with '&' between epochs.
+    if (v3 && line.startsWith('&')) return;
+    const top = v3 ? '>' : '&';
+    const full = line.startsWith(top);
+    if (!full && crx.mustInitialise) {
+      throw new ProbeError('corrupt', `line ${n} should start an epoch written in full ('${top}' in column 1) but is a difference of a previous one`);
+    }
+    const repaired = (full ? (v3 ? line : ` ${line.slice(1)}`) : repairCrxLine(crx.epochLine, line)).trimEnd();
+    const epoch = v3 ? parseEpochV3(repaired) : parseEpochV2(repaired);
+    if (!epoch)
+      throw new ProbeError('corrupt', `line ${n} should start an epoch but is not a valid Compact RINEX ${crx.version.toFixed(1)} epoch line`);
+    if (epoch.flag >= 2) {
+      // Events (and flag 6) are written in full with their special records verbatim; the next epoch starts afresh.
+      if (!full) throw new ProbeError('corrupt', `line ${n}: an event epoch (flag ${epoch.flag}) must be written in full`);
+      crx.mustInitialise = true;
+      if (epoch.flag !== 6) this.eventEpochs += 1;
+      if (epoch.count > 0) this.state = { kind: 'records', left: epoch.count, epochLine: n, declared: epoch.count, observations: false };
+      return;
+    }
+    crx.epochLine = repaired;
+    crx.mustInitialise = false;
+    const from = v3 ? 41 : 32;
+    const list = repaired.slice(from, from + epoch.count * 3);
+    if (list.length < epoch.count * 3) {
+      throw new ProbeError('corrupt', `line ${n}: the epoch declares ${plural(epoch.count, 'satellite')} but lists ${Math.floor(list.length / 3)}`);
+    }
+    for (let i = 0; i < list.length; i += 3) this.seeSatellite(normaliseSatellite(list.slice(i, i + 3)));
+    this.countEpoch(epoch.ms, n, epoch.count);
+    this.state = { kind: 'crxClock', satellites: epoch.count, epochLine: n };
+  }
+
+  private countEpoch(ms: number | undefined, n: number, satellites: number): void {
     if (ms === undefined) throw new ProbeError('corrupt', `line ${n}: observation epoch without a date`);
     if (this.lastEpoch !== undefined && ms < this.lastEpoch) {
       throw new ProbeError(
@@ -423,6 +543,8 @@ class RinexSession extends GuardedSession {
       );
     }
     this.epochs += 1;
+    this.satelliteRecords += satellites;
+    this.quality.add({ satellites });
     this.lastEpochLine = n;
     this.firstEpoch ??= ms;
     this.lastEpoch = ms;
@@ -437,6 +559,12 @@ class RinexSession extends GuardedSession {
     this.lines.end();
     if (this.lines.lines === 0) throw new ProbeError('unreadable_header', 'the file is empty');
     if (!this.headerDone) throw new ProbeError('truncated', 'the file ends inside its header (no END OF HEADER)');
+    if (this.state.kind === 'crxClock' || this.state.kind === 'crxData') {
+      throw new ProbeError(
+        'truncated',
+        `the file ends inside the epoch at line ${this.state.epochLine}; ${plural(this.epochs - 1, 'complete epoch')} before it`,
+      );
+    }
     if (this.state.kind === 'records' || this.state.kind === 'satellites') {
       const observations = this.state.kind === 'satellites' || this.state.observations;
       // The cut epoch was already counted when its line was read.
@@ -478,12 +606,18 @@ class RinexSession extends GuardedSession {
       }
     }
     const position = this.meta.approxPosition as { lat: number; lon: number } | undefined;
+    const timeRange = { start: iso(first), end: iso(last) };
+    const footprint = position ? pointFootprint(position.lon, position.lat, timeRange.start, timeRange.end, 'RINEX APPROX POSITION XYZ') : null;
+    const quality = this.quality.result(this.systems());
     return {
       format: 'rinex',
       counts: { epochs: this.epochs },
       modality: 'gnss',
-      timeRange: { start: iso(first), end: iso(last) },
-      bbox: position ? [position.lon, position.lat, position.lon, position.lat] : undefined,
+      timeRange,
+      bbox: footprint?.bbox,
+      footprint,
+      footprintReason: footprint ? undefined : this.positionProblem,
+      gnssQuality: quality ?? undefined,
       durationSeconds: (last - first) / 1000,
       warnings,
       metadata: {
@@ -501,10 +635,18 @@ class RinexSession extends GuardedSession {
         epochs: this.epochs,
         eventEpochs: this.eventEpochs,
         satellites: this.satellites.size,
+        satelliteRecords: this.satelliteRecords,
         satellitesOverflow: this.satellitesOverflow || undefined,
         satellitesClaimed: this.satellitesClaimed,
       },
     };
+  }
+
+  /** GNSS systems observed: those with observation types (RINEX 3/4), and those of the satellites seen (any version). */
+  private systems(): string[] {
+    const systems = new Set(Object.keys(this.observationTypes).filter((s) => s !== 'M'));
+    for (const sat of this.satellites) systems.add(sat[0]);
+    return [...systems].filter((s) => /^[GRECJIS]$/.test(s));
   }
 
   /**

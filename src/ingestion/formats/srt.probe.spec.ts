@@ -39,16 +39,26 @@ describe('srtProbe', () => {
     it.each([7, 100, 1 << 20])(
       'describes a Mini-style sidecar (no fix in the first frames, a "longtitude" typo) with %i-byte chunks',
       async (chunkSize) => {
-        const result = await runProbe(srtProbe, fixture, { chunkSize });
+        const { footprint, ...result } = await runProbe(srtProbe, fixture, { chunkSize });
+        // The 4 frames with a fix, timed in UTC; the 2 frames at (0, 0) before the fix are not positions.
+        expect(footprint).toMatchObject({
+          kind: 'track',
+          positions: 4,
+          bbox: [14.4994, 46.05, 14.5, 46.0503],
+          start: '2026-03-01T08:15:10.666Z',
+          end: '2026-03-01T08:15:11.666Z',
+          source: 'DJI SRT frames',
+        });
         expect(result).toEqual({
           format: 'dji-srt',
           counts: { frames: 6 },
           modality: 'telemetry',
-          // Local time of the aircraft: no zone designator, on purpose.
-          timeRange: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+          // Local time 09:15:10 at 46.05 N 14.5 E (Ljubljana): Europe/Ljubljana, CET (+01:00) on 1 March, by hand.
+          timeRange: { start: '2026-03-01T08:15:10.000Z', end: '2026-03-01T08:15:11.666Z' },
           bbox: [14.4994, 46.05, 14.5, 46.0503],
           durationSeconds: 0.198,
-          warnings: [],
+          // The frames before the fix write (0, 0): dropped from the footprint and counted, as issue 12 asks.
+          warnings: ['2 position(s) dropped from the footprint: 2 at (0, 0).'],
           metadata: {
             frames: 6,
             framesWithPosition: 4,
@@ -58,7 +68,11 @@ describe('srtProbe', () => {
             altitudeRangeMeters: { min: 301.25, max: 306.25 },
             relativeAltitudeRangeMeters: { min: 1.5, max: 6.5 },
             fields: ['iso', 'shutter', 'fnum', 'ev', 'color_md', 'focal_len', 'latitude', 'longitude', 'rel_alt', 'ct', 'longtitude'],
-            clock: 'aircraft local time; the file names no time zone',
+            clock:
+              'aircraft local time, no zone in the file: Europe/Ljubljana from the first position (time-zone boundaries of @photostructure/tz-lookup)',
+            localTime: { start: '2026-03-01T09:15:10.000', end: '2026-03-01T09:15:11.666' },
+            timeZone: 'Europe/Ljubljana',
+            utcOffset: { start: '+01:00', end: '+01:00' },
           },
         });
       },
@@ -70,9 +84,16 @@ describe('srtProbe', () => {
       expect(result.metadata.altitudeRangeMeters).toBeUndefined();
       expect(result).toMatchObject({
         bbox: [149.0251, -20.2535, 149.0253, -20.2533],
-        timeRange: { start: '2017-08-05T14:11:51.000', end: '2017-08-05T14:11:52.000' },
+        // Queensland coast: Australia/Brisbane, +10:00 all year (no daylight saving), by hand.
+        timeRange: { start: '2017-08-05T04:11:51.000Z', end: '2017-08-05T04:11:52.000Z' },
         warnings: [],
-        metadata: { frames: 2, gpsOrder: 'lon,lat', gpsThirdValueRange: { min: 16, max: 17 }, relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 } },
+        metadata: {
+          frames: 2,
+          gpsOrder: 'lon,lat',
+          timeZone: 'Australia/Brisbane',
+          gpsThirdValueRange: { min: 16, max: 17 },
+          relativeAltitudeRangeMeters: { min: 1.9, max: 2.5 },
+        },
       });
     });
 
@@ -83,10 +104,13 @@ describe('srtProbe', () => {
         '2\n00:00:01,000 --> 00:00:02,000\n2022.06.21 16:06:18\nGPS(36.6150,-6.1126,60.1M) BAROMETER:8.4M\n';
       expect(await runProbe(srtProbe, Buffer.from(enterprise), { chunkSize: 7 })).toMatchObject({
         bbox: [-6.1126, 36.6146, -6.112, 36.615],
-        timeRange: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+        // Cadiz: Europe/Madrid, CEST (+02:00) in June, by hand.
+        timeRange: { start: '2022-06-21T14:06:17.000Z', end: '2022-06-21T14:06:18.000Z' },
         warnings: [],
         metadata: {
           frames: 2,
+          localTime: { start: '2022-06-21T16:06:17.000', end: '2022-06-21T16:06:18.000' },
+          timeZone: 'Europe/Madrid',
           gpsOrder: 'lat,lon',
           altitudeRangeMeters: { min: 52.5, max: 60.1 },
           relativeAltitudeRangeMeters: { min: 0.3, max: 8.4 },
@@ -102,6 +126,19 @@ describe('srtProbe', () => {
       expect(result.bbox).toEqual([-6.112, -20.2533, 149.0251, 36.6146]);
       expect(result.metadata).toMatchObject({ gpsOrder: 'mixed' });
       expect(result.warnings).toEqual(['1 frame give GPS(...) latitude first (enterprise) and 1 longitude first (consumer)']);
+    });
+
+    it('keeps local times without a position in the metadata, with a warning, and stores no UTC range', async () => {
+      const unplaced = '1\n00:00:00,000 --> 00:00:01,000\n2022-05-01 15:01:58,531\n[iso : 100] [latitude: 0.0] [longitude: 0.0]\n';
+      const result = await runProbe(srtProbe, Buffer.from(unplaced));
+      expect(result.timeRange).toBeUndefined();
+      expect(result.metadata).toMatchObject({ localTime: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.531' } });
+      expect(result.metadata.timeZone).toBeUndefined();
+      expect(result.warnings).toEqual([
+        'the frames carry local times but no position to find their time zone: no UTC time range is stored',
+        '1 position(s) dropped from the footprint: 1 at (0, 0).',
+      ]);
+      expect(result.footprint).toBeNull();
     });
 
     it('reads GPS (lon, lat, alt) and the height above home (Mavic 2 style), without a date', async () => {
@@ -139,14 +176,11 @@ describe('srtProbe', () => {
       await expectProbeFailure(srtProbe, Buffer.from(backwards), 'corrupt', /block 4 .* the timeline goes backwards/);
     });
 
-    it('rejects a position off the globe and a file of plain subtitles', async () => {
-      const offGlobe = text.replace('[latitude: 46.050300]', '[latitude: 146.050300]');
-      await expectProbeFailure(
-        srtProbe,
-        Buffer.from(offGlobe),
-        'corrupt',
-        /block 6 \(line 31\) gives latitude 146.0503, longitude 14.4994: not a position on Earth/,
-      );
+    it('drops a position off the globe with a warning (issue 12), and rejects a file of plain subtitles', async () => {
+      const offGlobe = await runProbe(srtProbe, Buffer.from(text.replace('[latitude: 46.050300]', '[latitude: 146.050300]')));
+      expect(offGlobe.footprint).toMatchObject({ positions: 3, dropped: { invalid: 1, nullIsland: 2, jumps: 0 } });
+      expect(offGlobe.warnings).toEqual(['3 position(s) dropped from the footprint: 1 not a valid latitude / longitude, 2 at (0, 0).']);
+      expect(offGlobe.metadata).toMatchObject({ framesWithPosition: 3, framesWithoutPosition: 3 });
       // skipSniff: the sniffer would already refuse it; the session must not describe it either.
       const film = Buffer.from('1\n00:00:01,000 --> 00:00:04,000\nWhere are we going?\n');
       await expectProbeFailure(srtProbe, film, 'corrupt', /none of the 1 block carries DJI telemetry/, { skipSniff: true });
@@ -169,7 +203,8 @@ describe('srtProbe', () => {
     it('describes the Mavic Air 2 sidecar (figures checked with a separate Python regex count)', async () => {
       const result = await runProbe(srtProbe, path, { chunkSize: 7 });
       expect(result).toMatchObject({
-        timeRange: { start: '2022-05-01T15:01:58.531', end: '2022-05-01T15:01:58.931' },
+        // Barcelona: Europe/Madrid, CEST (+02:00) on 1 May 2022, by hand: local 15:01:58.531 = 13:01:58.531 UTC.
+        timeRange: { start: '2022-05-01T13:01:58.531Z', end: '2022-05-01T13:01:58.931Z' },
         bbox: [2.162162, 41.420684, 2.162162, 41.420686],
         durationSeconds: 0.416,
       });
@@ -193,6 +228,8 @@ describe('srtProbe', () => {
       const [minLon, minLat, maxLon, maxLat] = result.bbox ?? [];
       expect([minLat, maxLat]).toEqual([48.0771, 48.0776]);
       expect([minLon, maxLon]).toEqual([-121.7476, -121.7454]);
+      // No clock in the file: the track has positions but no times.
+      expect(result.footprint).toMatchObject({ kind: 'track', positions: 117, start: null, end: null });
       expect(result.metadata).toMatchObject({
         gpsOrder: 'lon,lat',
         gpsThirdValueRange: { min: 16, max: 17 },
@@ -208,8 +245,22 @@ describe('srtProbe', () => {
     it('reads the bracket layout with rel_alt as the height and abs_alt as the altitude', async () => {
       const result = await runProbe(srtProbe, path, { chunkSize: 1 << 16 });
       expect(result.counts).toEqual({ frames: 12318 });
-      expect(result.timeRange).toEqual({ start: '2021-12-25T12:27:52.373', end: '2021-12-25T12:31:58.710' });
+      // At sea in the Gulf of Guinea: the nautical zone Etc/GMT (+00:00), so UTC reads as the clock (SOURCES.txt dates).
+      expect(result.timeRange).toEqual({ start: '2021-12-25T12:27:52.373Z', end: '2021-12-25T12:31:58.710Z' });
+      expect(result.metadata).toMatchObject({
+        localTime: { start: '2021-12-25T12:27:52.373', end: '2021-12-25T12:31:58.710' },
+        timeZone: 'Etc/GMT',
+        utcOffset: { start: '+00:00', end: '+00:00' },
+      });
       expect(result.bbox).toEqual([-3.37937, 3.4109, -3.37242, 3.41601]);
+      // Every one of the 12318 frames has a position and a clock reading (dji_srt_parser: 12318 packets).
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        positions: 12318,
+        start: '2021-12-25T12:27:52.373Z',
+        end: '2021-12-25T12:31:58.710Z',
+        dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+      });
       expect(result.metadata).toMatchObject({
         relativeAltitudeRangeMeters: { min: -5.3, max: 11.2 },
         altitudeRangeMeters: { min: -2.499, max: 14.001 },

@@ -1,5 +1,17 @@
+import { FootprintBuilder } from '../footprints/footprint-builder.js';
+import { withFootprint } from './footprint-result.js';
 import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
-import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLines, headText, plural } from './telemetry-text.util.js';
+import {
+  BBoxAccumulator,
+  GuardedSession,
+  LineSplitter,
+  RangeAccumulator,
+  headLines,
+  headText,
+  isValidLatLon,
+  plural,
+} from './telemetry-text.util.js';
+import { formatOffset, timeZoneAt, zoneOffsetMinutes, zonedToUtcMs } from './time-zone.util.js';
 
 /**
  * DJI SRT sidecars: SubRip blocks (number, `hh:mm:ss,mmm --> hh:mm:ss,mmm`, text) whose text carries the drone's
@@ -10,7 +22,8 @@ import { BBoxAccumulator, GuardedSession, LineSplitter, RangeAccumulator, headLi
  * 30, Mavic 3 Enterprise) write `GPS(lat,lon,altM) BAROMETER:hM`: latitude first, metres marked; the unit tells the
  * variants apart, and a first value beyond 90 can only be a longitude. BAROMETER, `rel_alt` and `H` are heights above
  * the take-off point; `abs_alt`, `[altitude: ]` and the enterprise GPS altitude are altitudes. The date is the
- * aircraft's local time: the file names no zone.
+ * aircraft's local time and the file names no zone: the zone is looked up at the first position (IANA name, from
+ * time-zone boundaries), the time range is stored in UTC, and the local times and zone stay in the metadata.
  */
 
 const TIMING = /^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})/;
@@ -69,6 +82,12 @@ class SrtSession extends GuardedSession {
   /** Frames whose GPS(...) gave latitude first (enterprise) or longitude first (consumer). */
   private gpsLatFirst = 0;
   private gpsLonFirst = 0;
+  private firstPosition: { lat: number; lon: number } | undefined;
+  /** The zone at the first position (undefined before it, or where the lookup finds none). */
+  private zone: string | undefined;
+  /** The last UTC offset computed, per quarter hour of local time: zone changes happen on quarter hours. */
+  private offsetCache: { quarter: number; offsetMs: number } | undefined;
+  private readonly footprint = new FootprintBuilder('DJI SRT frames');
   private firstDate: number | undefined;
   private lastDate: number | undefined;
   private framesWithoutPosition = 0;
@@ -161,15 +180,17 @@ class SrtSession extends GuardedSession {
     const rel = RELATIVE.exec(text);
     const date = localDateTime(text);
     if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
-    if (lat !== undefined && lon !== undefined && !(lat === 0 && lon === 0)) {
-      if (!this.bbox.add(lon, lat)) {
-        throw new ProbeError(
-          'corrupt',
-          `block ${this.blockNumber} (line ${this.blockLine}) gives latitude ${lat}, longitude ${lon}: not a position on Earth`,
-        );
+    if (lat !== undefined && lon !== undefined) {
+      const placed = !(lat === 0 && lon === 0) && isValidLatLon(lat, lon);
+      if (placed && !this.firstPosition) {
+        this.firstPosition = { lat, lon };
+        this.zone = timeZoneAt(lat, lon);
       }
+      // (0, 0) before the fix and positions off the globe are dropped and counted by the footprint, never placed.
+      this.footprint.add(lon, lat, date === undefined ? null : this.utcOf(date));
+      if (placed) this.bbox.add(lon, lat);
+      else this.framesWithoutPosition += 1;
     } else {
-      // 0,0 is what the aircraft writes before it has a fix.
       this.framesWithoutPosition += 1;
     }
     if (alt !== undefined) this.altitude.add(alt);
@@ -178,6 +199,41 @@ class SrtSession extends GuardedSession {
       if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
       if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
     }
+  }
+
+  /**
+   * The frames' clock: local readings (zone-less ISO), and when a position gives the zone, the UTC range and the
+   * zone's offsets at the first and last frame (they differ when the flight spans a daylight-saving change).
+   */
+  private clock():
+    | {
+        local: { start: string; end: string };
+        utc?: { start: string; end: string };
+        zone?: string;
+        offsets?: { start: string; end: string };
+        description: string;
+      }
+    | undefined {
+    if (this.firstDate === undefined || this.lastDate === undefined) return undefined;
+    const local = { start: localIso(this.firstDate), end: localIso(this.lastDate) };
+    const zone = this.zone;
+    if (!zone) return { local, description: 'aircraft local time; the file names no time zone and has no position to find it' };
+    const [start, end] = [zonedToUtcMs(this.firstDate, zone), zonedToUtcMs(this.lastDate, zone)];
+    return {
+      local,
+      utc: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      zone,
+      offsets: { start: formatOffset(zoneOffsetMinutes(zone, start)), end: formatOffset(zoneOffsetMinutes(zone, end)) },
+      description: `aircraft local time, no zone in the file: ${zone} from the first position (time-zone boundaries of @photostructure/tz-lookup)`,
+    };
+  }
+
+  /** A frame's local reading to UTC in the zone of the first position; null when no zone is known. */
+  private utcOf(localMs: number): number | null {
+    if (!this.zone) return null;
+    const quarter = Math.floor(localMs / 900_000);
+    if (this.offsetCache?.quarter !== quarter) this.offsetCache = { quarter, offsetMs: localMs - zonedToUtcMs(localMs, this.zone) };
+    return localMs - this.offsetCache.offsetMs;
   }
 
   /** How GPS(...) was read: `lat,lon` (enterprise), `lon,lat` (consumer), or both when frames differ. */
@@ -209,19 +265,24 @@ class SrtSession extends GuardedSession {
     if (this.frames === 0) throw new ProbeError('corrupt', 'the file holds no subtitle block');
     if (this.framesWithTelemetry === 0)
       throw new ProbeError('corrupt', `none of the ${plural(this.frames, 'block')} carries DJI telemetry: this is an ordinary subtitle file`);
-    const timeRange =
-      this.firstDate !== undefined && this.lastDate !== undefined ? { start: localIso(this.firstDate), end: localIso(this.lastDate) } : undefined;
+    return withFootprint(this.result(), this.footprint.finish());
+  }
+
+  private result(): ProbeResult {
+    const clock = this.clock();
     return {
       format: 'dji-srt',
       modality: 'telemetry',
       counts: { frames: this.frames },
-      timeRange,
+      timeRange: clock?.utc,
       bbox: this.bbox.bbox,
       durationSeconds: (this.timelineEnd - (this.timelineStart ?? 0)) / 1000,
-      warnings:
-        this.gpsOrder() === 'mixed'
+      warnings: [
+        ...(this.gpsOrder() === 'mixed'
           ? [`${plural(this.gpsLatFirst, 'frame')} give GPS(...) latitude first (enterprise) and ${this.gpsLonFirst} longitude first (consumer)`]
-          : [],
+          : []),
+        ...(clock && !clock.utc ? ['the frames carry local times but no position to find their time zone: no UTC time range is stored'] : []),
+      ],
       metadata: {
         frames: this.frames,
         framesWithPosition: this.bbox.count,
@@ -233,7 +294,10 @@ class SrtSession extends GuardedSession {
         gpsOrder: this.gpsOrder(),
         gpsThirdValueRange: this.gpsThirdValue.range,
         fields: [...this.fields],
-        clock: timeRange ? 'aircraft local time; the file names no time zone' : undefined,
+        clock: clock?.description,
+        localTime: clock?.local,
+        timeZone: clock?.zone,
+        utcOffset: clock?.offsets,
       },
     };
   }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 
 import { McapWriter, TempBuffer } from '@mcap/core';
@@ -39,6 +40,8 @@ const OWN: Array<[string, () => Buffer | Promise<Buffer>, string]> = [
   ['MCAP', smallMcap, 'mcap'],
   ['ROS 1 bag head', () => Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), Buffer.from([0x45, 0, 0, 0, 0x10, 0, 0, 0])]), 'rosbag1'],
   ['ROS 2 SQLite bag head', () => DB3_HEAD, 'rosbag2-db3'],
+  ['gzip-wrapped RINEX 2', () => gzipSync(fixture('rinex/probe-v2.26o')), 'compressed'],
+  ['Unix-compressed NMEA', () => fixture('compress/gptxt-b10.nmea.Z'), 'compressed'],
   ['RINEX 3', () => fixture('rinex/ljub-v3.26o'), 'rinex'],
   ['RINEX 2', () => fixture('rinex/probe-v2.26o'), 'rinex'],
   ['DJI SRT', () => fixture('srt/mini3.srt'), 'dji-srt'],
@@ -68,6 +71,8 @@ const FOREIGN: Array<[string, Buffer]> = [
   ['ZIP', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), noise(200, 4)])],
   ['PDF', Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1')],
   ['gzip', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(200, 5)])],
+  ['gzip of plain text', gzipSync(Buffer.from('a plain text file, gzipped\n'.repeat(50)))],
+  ['Unix compress of noise', Buffer.concat([Buffer.from([0x1f, 0x9d, 0x90]), noise(200, 9)])],
   ['LAS', Buffer.concat([Buffer.from('LASF'), noise(400, 6)])],
   ['PLY', Buffer.from('ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nend_header\n1\n2\n')],
   [
@@ -114,7 +119,18 @@ function strict(probe: FormatProbe): FormatProbe {
 
 describe('telemetryProbes', () => {
   it('lists binary magics first and the generic text formats last, CSV at the very end', () => {
-    expect(telemetryProbes.map((p) => p.id)).toEqual(['mcap', 'rosbag1', 'rosbag2-db3', 'rinex', 'dji-srt', 'gpx', 'nmea', 'jsonl', 'csv']);
+    expect(telemetryProbes.map((p) => p.id)).toEqual([
+      'mcap',
+      'rosbag1',
+      'rosbag2-db3',
+      'compressed',
+      'rinex',
+      'dji-srt',
+      'gpx',
+      'nmea',
+      'jsonl',
+      'csv',
+    ]);
   });
 
   it.each(OWN)('%s is claimed by exactly one telemetry probe, and by the registry as a whole', async (_name, make, id) => {

@@ -60,7 +60,11 @@ export interface LineSplitterOptions {
  * CR is dropped and a UTF-8 BOM on the first line is skipped. Each chunk's complete lines are decoded in one call.
  */
 export class LineSplitter {
-  private carry: Buffer[] = [];
+  /**
+   * The unfinished line, in one buffer reused from line to line (it grows to the longest line seen, at most
+   * maxLineBytes): long lines cost no fresh buffer per chunk, so a stream of long lines makes little garbage.
+   */
+  private carry = Buffer.alloc(0);
   private carryBytes = 0;
   private offset = 0;
   private lineNo = 0;
@@ -89,34 +93,49 @@ export class LineSplitter {
     const lastNewline = chunk.lastIndexOf(0x0a);
     if (lastNewline === -1) {
       this.checkLength(this.carryBytes + chunk.length);
-      // Copy: keeping a view would pin the whole chunk (megabytes) for a few bytes of carry-over.
-      this.carry.push(Buffer.from(chunk));
-      this.carryBytes += chunk.length;
+      this.append(chunk);
       return;
     }
     const firstNewline = chunk.indexOf(0x0a);
     this.checkLength(this.carryBytes + firstNewline);
-    const complete = this.carryBytes > 0 ? Buffer.concat([...this.carry, chunk.subarray(0, lastNewline)]) : chunk.subarray(0, lastNewline);
-    this.carry = [];
-    this.carryBytes = 0;
-    const lines = this.decode(complete).split('\n');
-    for (const line of lines) this.emit(line, true);
+    let from = 0;
+    if (this.carryBytes > 0) {
+      // The carried start of a line and its end in this chunk, decoded on their own.
+      this.append(chunk.subarray(0, firstNewline));
+      const first = this.decode(this.carry.subarray(0, this.carryBytes));
+      this.carryBytes = 0;
+      this.emit(first, true);
+      from = firstNewline + 1;
+    }
+    if (from <= lastNewline) {
+      for (const line of this.decode(chunk.subarray(from, lastNewline)).split('\n')) this.emit(line, true);
+    }
     if (lastNewline + 1 < chunk.length) {
       const rest = chunk.subarray(lastNewline + 1);
       this.checkLength(rest.length);
-      this.carry.push(Buffer.from(rest));
-      this.carryBytes = rest.length;
+      this.append(rest);
     }
   }
 
   /** Hands out the last line when the file does not end with a newline. */
   end(): void {
     if (this.carryBytes > 0) {
-      const line = Buffer.concat(this.carry);
-      this.carry = [];
+      const line = this.decode(this.carry.subarray(0, this.carryBytes));
       this.carryBytes = 0;
-      this.emit(this.decode(line), false);
+      this.emit(line, false);
     }
+  }
+
+  /** Copies bytes after the carried ones (the caller has checked the total against maxLineBytes). */
+  private append(bytes: Buffer): void {
+    const needed = this.carryBytes + bytes.length;
+    if (needed > this.carry.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.maxLineBytes, Math.max(needed, this.carry.length * 2, 4096)));
+      this.carry.copy(grown, 0, 0, this.carryBytes);
+      this.carry = grown;
+    }
+    bytes.copy(this.carry, this.carryBytes);
+    this.carryBytes = needed;
   }
 
   private checkLength(bytes: number, line = this.lineNo + 1): void {
@@ -401,16 +420,27 @@ export function parseTimestamp(value: unknown, unit?: EpochUnit): number | undef
   } else if (typeof value === 'string') {
     const text = value.trim();
     if (text === '') return undefined;
-    if (!/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return parseIsoTime(text);
+    if (!isEpochNumber(text)) return parseIsoTime(text);
     n = Number(text);
   } else {
     return undefined;
   }
   if (!Number.isFinite(n) || n <= 0) return undefined;
-  const guessed: EpochUnit = unit ?? (n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns');
+  const guessed: EpochUnit = unit ?? epochUnitOf(n);
   const ms = guessed === 's' ? n * 1000 : guessed === 'ms' ? n : guessed === 'us' ? n / 1000 : n / 1e6;
   return ms >= MIN_MS && ms <= MAX_MS ? ms : undefined;
 }
+
+/**
+ * The unit of a positive epoch number, from its magnitude: seconds ~1e9, ms ~1e12, µs ~1e15, ns ~1e18. Between 1980
+ * and 2100 the four ranges lie three orders of magnitude apart, so the guess cannot confuse two units.
+ */
+export function epochUnitOf(n: number): EpochUnit {
+  return n < 1e11 ? 's' : n < 1e14 ? 'ms' : n < 1e17 ? 'us' : 'ns';
+}
+
+/** True when a cell or value is a plain decimal number (an epoch count, not a date). */
+export const isEpochNumber = (text: string): boolean => /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text);
 
 /** Unit hint from a column or key name: `time_ms`, `timestamp_us`, `ts_ns`, `epoch_s`. */
 export function unitFromName(name: string): EpochUnit | undefined {

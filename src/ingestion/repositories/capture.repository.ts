@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { CaptureEntity } from '../entities/capture.entity.js';
 import type { ProbeResult } from '../formats/probe.types.js';
+import { FOOTPRINT_VERSION, type CaptureFootprint, type GnssQuality } from '../footprints/footprint.types.js';
 
 export interface CaptureRejection {
   code: string;
@@ -100,6 +101,12 @@ export class CaptureRepository {
         // TypeORM's update types cannot see through a JSON column; the value goes as a parameter.
         metadata: () => 'CAST(:metadata AS jsonb)',
         warnings: probe.warnings,
+        footprint: () => 'CAST(:footprint AS jsonb)',
+        footprintReason: probe.footprint
+          ? null
+          : (probe.footprintReason ?? (probe.footprint === null ? 'the file holds no position' : 'the format carries no position')),
+        gnssQuality: () => 'CAST(:gnssQuality AS jsonb)',
+        footprintVersion: FOOTPRINT_VERSION,
         rejectionCode: null,
         rejectionReason: null,
         processedAt: () => 'now()',
@@ -107,6 +114,49 @@ export class CaptureRepository {
       })
       .where("id = :id AND status = 'processing'", { id })
       .setParameter('metadata', JSON.stringify(probe.metadata))
+      .setParameter('footprint', probe.footprint ? JSON.stringify(probe.footprint) : null)
+      .setParameter('gnssQuality', probe.gnssQuality ? JSON.stringify(probe.gnssQuality) : null)
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Ready captures whose footprint comes from an extraction older than `version`, oldest first. */
+  findReadyWithOlderFootprint(version: number, limit: number, after?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
+    const query = this.captures
+      .createQueryBuilder('c')
+      .where("c.status = 'ready' AND c.footprint_version < :version AND c.content_key IS NOT NULL", { version })
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(limit);
+    if (after) query.andWhere('(c.created_at, c.id) > (:createdAt, :id)', after);
+    return query.getMany();
+  }
+
+  /**
+   * Stores a re-extracted footprint of a ready capture (derived facts only: never its bytes, size or hash), once: a
+   * capture already at FOOTPRINT_VERSION is left alone. `warnings` null keeps the capture's warnings.
+   */
+  async setFootprint(
+    id: string,
+    footprint: CaptureFootprint | null,
+    reason: string | null,
+    gnssQuality: GnssQuality | null,
+    warnings: string[] | null,
+  ): Promise<boolean> {
+    const result = await this.captures
+      .createQueryBuilder()
+      .update()
+      .set({
+        footprint: () => 'CAST(:footprint AS jsonb)',
+        footprintReason: reason,
+        gnssQuality: () => 'CAST(:gnssQuality AS jsonb)',
+        footprintVersion: FOOTPRINT_VERSION,
+        ...(warnings === null ? {} : { warnings }),
+        updatedAt: () => 'now()',
+      })
+      .where("id = :id AND status = 'ready' AND footprint_version < :version", { id, version: FOOTPRINT_VERSION })
+      .setParameter('footprint', footprint ? JSON.stringify(footprint) : null)
+      .setParameter('gnssQuality', gnssQuality ? JSON.stringify(gnssQuality) : null)
       .execute();
     return result.affected === 1;
   }

@@ -53,9 +53,26 @@ export interface Capture {
   metadata: Record<string, unknown> | null;
   /** What the probe found inconsistent inside the readable file; never a rejection. */
   warnings: string[];
+  /** Where and when the capture was; null with footprintReason when it has no position. */
+  footprint: CaptureFootprintView | null;
+  footprintReason: string | null;
+  gnssQuality: GnssQuality | null;
   rejection: { code: string; reason: string } | null;
   createdAt: string;
   processedAt: string | null;
+}
+
+export interface CaptureFootprintView {
+  kind: 'track' | 'point' | 'polygon';
+  bbox: BBox;
+  lengthKm: number;
+  areaKm2: number;
+  start: string | null;
+  end: string | null;
+  positions: number;
+  dropped: { invalid: number; nullIsland: number; jumps: number };
+  cells: number;
+  source: string;
 }
 
 export interface CaptureUpload {
@@ -170,6 +187,60 @@ export interface DatasetSummary {
   priceUsdCents: number;
   publishedAt: string;
   relevance: number | null;
+  /** Outline of the H3 cells the captures' footprints touch (GeoJSON MultiPolygon), or null without positions. */
+  footprint: { type: 'MultiPolygon'; coordinates: number[][][][] } | null;
+}
+
+export interface GnssQuality {
+  epochs: number;
+  rtkFixed: number;
+  rtkFloat: number;
+  dgps: number;
+  fix3d: number;
+  fix2d: number;
+  noFix: number;
+  medianHdop: number | null;
+  medianSatellites: number | null;
+  systems?: string[];
+}
+
+export interface CaptureCoverageFeature {
+  type: 'Feature';
+  geometry: { type: 'Point' | 'LineString' | 'MultiLineString' | 'Polygon'; coordinates: unknown };
+  properties: {
+    captureId: string;
+    path: string;
+    modality: string;
+    format: string;
+    kind: 'track' | 'point' | 'polygon';
+    start: string | null;
+    end: string | null;
+    lengthKm: number;
+    areaKm2: number;
+    cells: number;
+    source: string;
+    gnssQuality: GnssQuality | null;
+  };
+}
+
+export interface DatasetCoverage {
+  type: 'FeatureCollection';
+  datasetId: string;
+  version: number;
+  totals: { captures: number; withFootprint: number; km: number; hours: number; km2: number; cells: number };
+  features: CaptureCoverageFeature[];
+  withoutFootprint: { captureId: string; path: string; modality: string; reason: string }[];
+}
+
+export interface CatalogCoverage {
+  type: 'FeatureCollection';
+  res: number;
+  truncated: boolean;
+  features: {
+    type: 'Feature';
+    geometry: { type: 'Polygon'; coordinates: number[][][] };
+    properties: { h3: string; datasets: number; modalities: string[] };
+  }[];
 }
 
 export interface Manifest {

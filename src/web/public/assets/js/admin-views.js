@@ -1,6 +1,6 @@
 // Admin console, page-private: plain-words views of what a reviewer must check (licence, declarations, captures).
 import { permittedUseWords } from './licence-words.js';
-import { h, formatBytes, formatDate, formatDuration, shorten, tableRow, warningList } from './ui.js';
+import { h, formatBytes, formatDate, formatDuration, shorten, tableRow, warningList, footprintSummary } from './ui.js';
 /** @import { Capture, ContributorWeight, Declarations, LicenceTerms, ReviewCapture, SplitPolicy } from '../../types/api' */
 
 /**
@@ -107,7 +107,7 @@ export function captureRow(capture) {
     detail.sha256.replaceChildren(h('code', { title: full.sha256 }, shorten(full.sha256, 8)));
     detail.duration.textContent = formatDuration(full.durationSeconds);
     detail.time.textContent = full.timeRange ? `${formatDate(full.timeRange.start)} – ${formatDate(full.timeRange.end)}` : '—';
-    detail.bbox.textContent = full.bbox ? full.bbox.map((n) => n.toFixed(4)).join(', ') : '—';
+    detail.bbox.textContent = footprintSummary(full) || '—';
   };
   return { id: capture.id, row, fill };
 }
@@ -120,7 +120,7 @@ export const CAPTURE_HEADERS = [
   'Status',
   'Duration',
   'Time range',
-  'Bounding box',
+  'Footprint',
   'SHA-256',
   'Metadata',
   'Warnings',

@@ -2,7 +2,7 @@
 import { api, ApiError, session } from './api.js';
 import { startCheckout } from './checkout.js';
 import { licenceTerms } from './licence-words.js';
-import { coverageMap } from './map.js';
+import { PALETTE, coverageMap } from './map.js';
 import {
   errorBox,
   formatBytes,
@@ -18,7 +18,8 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetVersion, Manifest, Provenance, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Provenance, SampleFile } from '../../types/api' */
+/** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
 const datasetId = location.pathname.split('/').filter(Boolean)[1];
@@ -89,13 +90,58 @@ function sampleFile(file) {
   );
 }
 
+const CAPTURE_COLUMNS = ['', 'File', 'Kind', 'When', 'Length', 'Cells'];
+
+/**
+ * Where the captures are: totals from their footprints, and one row per capture in its map colour.
+ * @param {DatasetCoverage} coverage
+ */
+function footprintFacts(coverage) {
+  const t = coverage.totals;
+  /** @type {[string, string][]} */
+  const rows = [
+    ['On the map', `${t.withFootprint} of ${t.captures} capture${t.captures === 1 ? '' : 's'}`],
+    ['Track length', `${t.km.toLocaleString('en-US', { maximumFractionDigits: 1 })} km`],
+    ['Time on track', formatDuration(Math.round(t.hours * 3600))],
+    ['Area covered', `${t.km2.toLocaleString('en-US', { maximumFractionDigits: 1 })} km² in ${t.cells.toLocaleString('en-US')} H3 cells`],
+  ];
+  return h(
+    'div',
+    {},
+    h(
+      'dl',
+      { className: 'facts' },
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+    coverage.features.length
+      ? dataTable(
+          'Captures on the map',
+          CAPTURE_COLUMNS,
+          coverage.features.map((f, i) =>
+            tableRow(CAPTURE_COLUMNS, [
+              h('span', { className: `swatch c${i % PALETTE.length}`, 'aria-hidden': 'true' }),
+              h('code', {}, f.properties.path),
+              f.properties.kind,
+              f.properties.start ? `${formatDate(f.properties.start)} – ${formatDate(f.properties.end)}` : 'no time',
+              f.properties.kind === 'track' ? `${f.properties.lengthKm.toFixed(2)} km` : `${f.properties.areaKm2.toFixed(2)} km²`,
+              String(f.properties.cells),
+            ]),
+          ),
+          'captures',
+        )
+      : null,
+    coverage.withoutFootprint.length
+      ? h('p', { className: 'status' }, `Not on the map: ${coverage.withoutFootprint.map((c) => `${c.path} (${c.reason})`).join('; ')}.`)
+      : null,
+  );
+}
+
 /** @param {Coverage} c */
 function coverageFacts(c) {
   /** @type {[string, string][]} */
   const rows = [
     ['Modalities', c.modalities.join(', ') || '—'],
     ['Networks', c.networks.join(', ') || 'Direct uploads'],
-    ['Area', c.bbox ? c.bbox.map((v) => v.toFixed(4)).join(', ') : 'No location'],
     ['Time range', c.timeStart ? `${formatDate(c.timeStart)} – ${formatDate(c.timeEnd)}` : '—'],
     ['Files', `${c.fileCount} (${formatBytes(c.totalBytes)})`],
   ];
@@ -231,10 +277,12 @@ async function render() {
   }
   heading.textContent = version.title;
   document.title = `${version.title} · DePAI data marketplace`;
-  const [provenance, manifest] = await Promise.all([
+  const [provenance, manifest, coverage] = await Promise.all([
     settled(/** @type {Promise<Provenance>} */ (api(`/v1/datasets/${datasetId}/provenance`))),
     settled(/** @type {Promise<Manifest>} */ (api(`/v1/datasets/${datasetId}/versions/${version.version}/manifest`))),
+    settled(/** @type {Promise<DatasetCoverage>} */ (api(`/v1/datasets/${datasetId}/coverage?version=${version.version}`))),
   ]);
+  const onMap = coverage instanceof Error ? [] : coverage.features;
   const mapNode = h('div', { className: 'map small', role: 'region', 'aria-label': 'Coverage map' });
   const samples = version.sampleFiles.length ? version.sampleFiles : manifest instanceof Error ? [] : manifest.files.slice(0, 6);
   const main = h(
@@ -264,7 +312,8 @@ async function render() {
       { className: 'card', 'aria-labelledby': 'coverage-heading' },
       h('h2', { id: 'coverage-heading' }, 'Coverage'),
       coverageFacts(version.coverage),
-      version.coverage.bbox ? mapNode : null,
+      onMap.length ? mapNode : null,
+      coverage instanceof Error ? errorBox(coverage) : footprintFacts(coverage),
     ),
     h(
       'section',
@@ -288,7 +337,16 @@ async function render() {
     provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
   );
   mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
-  if (version.coverage.bbox) coverageMap(mapNode, [{ id: dataset.id, label: version.title, bbox: version.coverage.bbox }]);
+  if (onMap.length)
+    coverageMap(
+      mapNode,
+      onMap.map((f, i) => ({
+        id: f.properties.captureId,
+        label: `${f.properties.path}${f.properties.start ? ` · ${formatDate(f.properties.start)}` : ''}`,
+        geojson: /** @type {GeoJsonObject} */ (/** @type {unknown} */ (f)),
+        color: PALETTE[i % PALETTE.length],
+      })),
+    );
 }
 
 render().catch((/** @type {unknown} */ error) => {

@@ -1,10 +1,16 @@
-// Coverage maps: Leaflet over the world's land outlines (served by this app; no tile server), one box per dataset.
+// Coverage maps: Leaflet over the world's land outlines (served by this app; no tile server). Datasets are drawn by
+// their real footprints (tracks, points, areas, or the outline of the H3 cells they touch), never by one box.
 import * as L from 'leaflet';
 import { h } from './ui.js';
 /** @import { GeoJsonObject } from 'geojson' */
-/** @import { BBox } from '../../types/api' */
+/** @import { CatalogCoverage } from '../../types/api' */
 
-/** @typedef {{ id: string, label: string, bbox: BBox }} CoverageBox */
+/**
+ * @typedef {{ id: string, label: string | Node, geojson: GeoJsonObject, color?: string }} CoverageShape
+ */
+
+/** Colours for captures on one map, told apart by hue and lightness (readable on the pale land fill). */
+export const PALETTE = ['#0b5cad', '#c2410c', '#15803d', '#7e22ce', '#be123c', '#0e7490', '#a16207', '#4338ca'];
 
 /** @type {Promise<GeoJsonObject | null> | undefined} */
 let landPromise;
@@ -14,13 +20,14 @@ const land = () =>
     .catch(() => null));
 
 /**
- * Draws a map in `container`. Answers the Leaflet map, `show(boxes)` to redraw the boxes and fit them, and
- * `viewportBbox()` for reading the viewport as a bbox.
+ * Draws a map in `container`. Answers the Leaflet map, `show(shapes, { fit })` to redraw the shapes (and fit the view
+ * to them unless fit is false: a search of the map's own area keeps the view), `showArea(bbox)` to show an area, `showCatalog(coverage)` for the
+ * catalogue's coverage cells underneath, and `viewportBbox()` for the view as a search area.
  * @param {HTMLElement} container
- * @param {readonly CoverageBox[]} boxes
- * @param {{ onSelect?: (box: CoverageBox) => void }} [options]
+ * @param {readonly CoverageShape[]} shapes
+ * @param {{ onSelect?: (shape: CoverageShape) => void }} [options]
  */
-export function coverageMap(container, boxes, { onSelect } = {}) {
+export function coverageMap(container, shapes, { onSelect } = {}) {
   const map = L.map(container, { worldCopyJump: true, attributionControl: true, zoomSnap: 0.25 }).setView([30, 0], 1);
   map.attributionControl.setPrefix(false).addAttribution('Land outlines: Natural Earth');
   void land().then((geojson) => {
@@ -29,41 +36,89 @@ export function coverageMap(container, boxes, { onSelect } = {}) {
         .addTo(map)
         .bringToBack();
   });
+  const catalogLayer = L.featureGroup().addTo(map);
   const layer = L.featureGroup().addTo(map);
-  /** @param {readonly CoverageBox[]} items */
-  const show = (items) => {
+  /**
+   * @param {readonly CoverageShape[]} items
+   * @param {{ fit?: boolean }} [how]
+   */
+  const show = (items, { fit = true } = {}) => {
     layer.clearLayers();
     for (const item of items) {
-      const [minLon, minLat, maxLon, maxLat] = item.bbox;
-      // A capture at one point has a zero-size box: pad it so it stays visible and clickable.
-      const pad = maxLon - minLon < 0.01 && maxLat - minLat < 0.01 ? 0.02 : 0;
-      const rect = L.rectangle(
-        [
-          [minLat - pad, minLon - pad],
-          [maxLat + pad, maxLon + pad],
-        ],
-        { color: '#0b5cad', weight: 2, fillOpacity: 0.15 },
-      );
+      const color = item.color ?? PALETTE[0];
+      const shape = L.geoJSON(item.geojson, {
+        style: { color, weight: 3, opacity: 0.9, fillColor: color, fillOpacity: 0.2 },
+        pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 6, color, weight: 2, fillOpacity: 0.6 }),
+      });
       // Leaflet puts a string tooltip in as HTML: the label (a dataset title anyone may write) goes in as a text node.
-      rect.bindTooltip(h('span', {}, item.label));
+      shape.bindTooltip(typeof item.label === 'string' ? h('span', {}, item.label) : /** @type {HTMLElement} */ (item.label), { sticky: true });
       if (onSelect)
-        rect.on('click', () => {
+        shape.on('click', () => {
           onSelect(item);
         });
-      rect.addTo(layer);
+      shape.addTo(layer);
     }
     const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
+    if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
   };
-  show(boxes);
-  /** The visible area as minLon,minLat,maxLon,maxLat (clamped to the world), for "search this area". */
+  /** @param {CatalogCoverage | null} coverage */
+  const showCatalog = (coverage) => {
+    catalogLayer.clearLayers();
+    if (!coverage) return;
+    const most = Math.max(1, ...coverage.features.map((f) => f.properties.datasets));
+    for (const feature of coverage.features) {
+      const weight = Math.log1p(feature.properties.datasets) / Math.log1p(most);
+      L.geoJSON(/** @type {GeoJsonObject} */ (/** @type {unknown} */ (feature)), {
+        interactive: true,
+        style: { color: '#b45309', weight: 0.5, fillColor: '#f59e0b', fillOpacity: 0.15 + 0.45 * weight },
+      })
+        .bindTooltip(
+          h(
+            'span',
+            {},
+            `${feature.properties.datasets} dataset${feature.properties.datasets === 1 ? '' : 's'}: ${feature.properties.modalities.join(', ')}`,
+          ),
+        )
+        .addTo(catalogLayer);
+    }
+  };
+  show(shapes);
+  /** @param {[number, number, number, number]} bbox minLon, minLat, maxLon, maxLat */
+  const showArea = ([w, s, e, n]) => {
+    map.fitBounds(
+      [
+        [s, w],
+        [n, e],
+      ],
+      { padding: [8, 8] },
+    );
+  };
+  /**
+   * The visible area as minLon,minLat,maxLon,maxLat for "search this area": longitudes unwrapped from Leaflet's world
+   * copies to -180..180 (a view across the antimeridian searches the side with more of the view).
+   */
   const viewportBbox = () => {
     const b = map.getBounds();
-    /** @type {(v: number, lo: number, hi: number) => number} */
-    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
-      .map((v) => v.toFixed(4))
-      .join(',');
+    const south = Math.max(-90, b.getSouth());
+    const north = Math.min(90, b.getNorth());
+    let west = b.getWest();
+    let east = b.getEast();
+    if (east - west >= 360) {
+      west = -180;
+      east = 180;
+    } else {
+      const shift = Math.floor((west + 180) / 360) * 360;
+      west -= shift;
+      east -= shift;
+      if (east > 180) {
+        if (180 - west >= east - 180) east = 180;
+        else {
+          west = -180;
+          east -= 360;
+        }
+      }
+    }
+    return [west, south, east, north].map((v) => v.toFixed(4)).join(',');
   };
-  return { map, show, viewportBbox };
+  return { map, show, showArea, showCatalog, viewportBbox };
 }

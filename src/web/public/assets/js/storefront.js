@@ -1,8 +1,9 @@
 // Storefront: the search form mirrors GET /v1/datasets; the URL's query string is the search (linkable, back button).
 import { api, query } from './api.js';
-import { coverageMap } from './map.js';
+import { PALETTE, coverageMap } from './map.js';
 import { errorBox, field, formatDate, formatUsd, h, mount, navigate, on, startPage, statusLine } from './ui.js';
-/** @import { Coverage, DatasetSummary, LicenceTemplate, PageOf } from '../../types/api' */
+/** @import { CatalogCoverage, Coverage, DatasetSummary, LicenceTemplate, PageOf } from '../../types/api' */
+/** @import { GeoJsonObject } from 'geojson' */
 
 const { app } = startPage();
 
@@ -14,9 +15,9 @@ const SORTS = [
   ['price', 'Price, low to high'],
   ['-price', 'Price, high to low'],
 ];
-/** @typedef {'q' | 'modality' | 'bbox' | 'from' | 'to' | 'network' | 'licence' | 'maxPrice' | 'sort'} Filter */
+/** @typedef {'q' | 'modality' | 'bbox' | 'from' | 'to' | 'network' | 'licence' | 'maxPrice' | 'rtk' | 'hdop' | 'sort'} Filter */
 /** @type {readonly Filter[]} */
-const FILTERS = ['q', 'modality', 'bbox', 'from', 'to', 'network', 'licence', 'maxPrice', 'sort'];
+const FILTERS = ['q', 'modality', 'bbox', 'from', 'to', 'network', 'licence', 'maxPrice', 'rtk', 'hdop', 'sort'];
 /** @typedef {Partial<Record<Filter, string>>} SearchState */
 
 /** @type {Record<Filter, HTMLInputElement | HTMLSelectElement>} */
@@ -34,6 +35,8 @@ const inputs = {
   network: h('input', { type: 'text', name: 'network', placeholder: 'e.g. bee-maps' }),
   licence: h('select', { name: 'licence' }, h('option', { value: '' }, 'Any')),
   maxPrice: h('input', { type: 'number', name: 'maxPrice', min: 0, step: '0.01', inputmode: 'decimal' }),
+  rtk: h('input', { type: 'number', name: 'rtk', min: 0, max: 100, step: 1, inputmode: 'numeric', placeholder: 'e.g. 90' }),
+  hdop: h('input', { type: 'number', name: 'hdop', min: 0, max: 99, step: '0.1', inputmode: 'decimal', placeholder: 'e.g. 1.5' }),
   sort: h(
     'select',
     { name: 'sort' },
@@ -45,6 +48,9 @@ const results = h('ul', { className: 'grid results plain', 'aria-label': 'Search
 const more = h('button', { type: 'button', className: 'secondary', hidden: true }, 'Load more');
 const mapNode = h('div', { className: 'map', role: 'region', 'aria-label': 'Coverage map of the results' });
 const areaButton = h('button', { type: 'button', className: 'secondary' }, 'Search this map area');
+const layerToggle = h('input', { type: 'checkbox', name: 'coverageLayer' });
+/** Set by "Search this map area": the next results are drawn without moving the map. */
+let keepView = false;
 
 const form = h(
   'form',
@@ -54,12 +60,14 @@ const form = h(
     { className: 'filters' },
     field('Search text', inputs.q, 'Title, tags and description'),
     field('Modality', inputs.modality),
-    field('Area (bbox)', inputs.bbox, 'WGS84 degrees'),
+    field('Area (bbox)', inputs.bbox, 'WGS84 degrees; a dataset matches where one of its captures was'),
     field('Captured from', inputs.from),
     field('Captured to', inputs.to),
     field('Network', inputs.network),
     field('Licence', inputs.licence),
     field('Max price (USD)', inputs.maxPrice),
+    field('RTK fixed at least (%)', inputs.rtk, 'GNSS epochs with an RTK fixed solution, in one capture'),
+    field('Median HDOP at most', inputs.hdop, 'Horizontal dilution of precision, in one capture'),
     field('Sort by', inputs.sort),
   ),
   h('div', { className: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('button', { type: 'reset', className: 'secondary' }, 'Clear')),
@@ -84,7 +92,7 @@ mount(
       { 'aria-labelledby': 'map-heading' },
       h('h2', { id: 'map-heading' }, 'Coverage'),
       mapNode,
-      h('div', { className: 'actions' }, areaButton),
+      h('div', { className: 'actions' }, areaButton, h('label', { className: 'inline' }, layerToggle, ' Show where the catalogue has data')),
     ),
   ),
 );
@@ -151,7 +159,19 @@ function apiQuery(state) {
     from: state.from ? `${state.from}T00:00:00Z` : undefined,
     to: state.to ? `${state.to}T23:59:59Z` : undefined,
     maxPriceUsdCents: state.maxPrice ? Math.round(Number(state.maxPrice) * 100) : undefined,
+    minRtkFixed: state.rtk ? Math.min(100, Math.max(0, Number(state.rtk))) / 100 : undefined,
+    maxHdop: state.hdop || undefined,
   };
+}
+
+/**
+ * The bbox filter as numbers, when it is one.
+ * @param {string | undefined} text
+ * @returns {[number, number, number, number] | null}
+ */
+function parseArea(text) {
+  const parts = (text ?? '').split(',').map(Number);
+  return parts.length === 4 && parts.every(Number.isFinite) ? /** @type {[number, number, number, number]} */ (parts) : null;
 }
 
 /** @param {Coverage} coverage */
@@ -202,6 +222,7 @@ async function load(state, append) {
   status.textContent = 'Searching…';
   more.hidden = true;
   clearError();
+  const area = parseArea(state.bbox);
   try {
     /** @type {PageOf<DatasetSummary>} */
     const page = await api(`/v1/datasets${query({ ...apiQuery(state), cursor: append ? cursor : undefined })}`);
@@ -210,7 +231,17 @@ async function load(state, append) {
     cursor = page.nextCursor;
     if (!append) results.replaceChildren();
     results.append(...page.items.map(card));
-    map.show(shown.flatMap((item) => (item.coverage.bbox ? [{ id: item.id, label: item.title, bbox: item.coverage.bbox }] : [])));
+    map.show(
+      shown.flatMap((item, i) =>
+        item.footprint
+          ? [{ id: item.id, label: item.title, geojson: /** @type {GeoJsonObject} */ (item.footprint), color: PALETTE[i % PALETTE.length] }]
+          : [],
+      ),
+      { fit: !keepView && !area },
+    );
+    // A typed or linked area is what the buyer asked to see: the map shows it (the area button's own view stays).
+    if (area && !keepView) map.showArea(area);
+    keepView = false;
     more.hidden = !cursor;
     status.textContent = shown.length
       ? `${shown.length} dataset${shown.length === 1 ? '' : 's'} shown${cursor ? ', more available' : ''}.`
@@ -249,7 +280,34 @@ on(more, 'click', () => {
 });
 on(areaButton, 'click', () => {
   inputs.bbox.value = map.viewportBbox();
+  keepView = true;
   search();
+});
+
+const layerOn = () => layerToggle.checked;
+
+/** The catalogue's coverage cells for the view, at the resolution for its zoom (and the modality chosen). */
+async function refreshCatalogLayer() {
+  if (!layerToggle.checked) {
+    map.showCatalog(null);
+    return;
+  }
+  try {
+    /** @type {CatalogCoverage} */
+    const coverage = await api(
+      `/v1/coverage${query({ bbox: map.viewportBbox(), zoom: Math.round(map.map.getZoom()), modality: inputs.modality.value || undefined })}`,
+    );
+    // The box may have been unticked while the cells were on their way.
+    if (layerOn()) map.showCatalog(coverage);
+  } catch {
+    map.showCatalog(null);
+  }
+}
+on(layerToggle, 'change', () => {
+  void refreshCatalogLayer();
+});
+map.map.on('moveend', () => {
+  if (layerToggle.checked) void refreshCatalogLayer();
 });
 window.addEventListener('popstate', () => {
   fillForm(new URLSearchParams(location.search));

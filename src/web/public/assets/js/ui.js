@@ -415,3 +415,15 @@ export function startPage() {
   }
   return { heading: required('main h1'), app: required('#app') };
 }
+
+/**
+ * Where a capture is, in words: its footprint's kind, size and cells, or why it has none.
+ * @param {import('../../types/api').Capture} c
+ */
+export function footprintSummary(c) {
+  const f = c.footprint;
+  if (!f) return c.footprintReason ? `not on the map: ${c.footprintReason}` : '';
+  const size = f.kind === 'track' ? `${f.lengthKm.toFixed(2)} km track` : f.kind === 'polygon' ? `${f.areaKm2.toFixed(2)} km² area` : 'one place';
+  const gnss = c.gnssQuality?.medianHdop != null ? ` · median HDOP ${c.gnssQuality.medianHdop}` : '';
+  return `${size} in ${f.cells} H3 cell${f.cells === 1 ? '' : 's'}${gnss}`;
+}

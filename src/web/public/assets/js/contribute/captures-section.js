@@ -1,6 +1,19 @@
 // The contributor's captures: one table, refreshed while anything is still processing or being followed.
 import { api } from '../api.js';
-import { errorBox, formatBytes, formatDate, formatDuration, h, mount, shorten, statusLine, dataTable, tableRow, warningList } from '../ui.js';
+import {
+  errorBox,
+  formatBytes,
+  formatDate,
+  formatDuration,
+  h,
+  mount,
+  shorten,
+  statusLine,
+  dataTable,
+  tableRow,
+  warningList,
+  footprintSummary,
+} from '../ui.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Capture, PageOf } from '../../../types/api' */
 
@@ -39,7 +52,8 @@ function details(c) {
   }
   if (Array.isArray(m.channels)) facts.push(`channels: ${m.channels.slice(0, 6).map(String).join(', ')}${m.channels.length > 6 ? '…' : ''}`);
   if (c.timeRange) facts.push(`${formatDate(c.timeRange.start)} – ${formatDate(c.timeRange.end)}`);
-  if (c.bbox) facts.push(`area ${c.bbox.map((v) => v.toFixed(3)).join(', ')}`);
+  const where = footprintSummary(c);
+  if (where) facts.push(where);
   return [facts.join(' · ') || '—', warningList(c.warnings)];
 }
 

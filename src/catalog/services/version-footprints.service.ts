@@ -1,0 +1,63 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+
+import type { JobFailure } from '../../jobs/job-queue.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { everyMinutes } from '../../jobs/recurrence.js';
+import { CaptureService } from '../../ingestion/services/capture.service.js';
+import { versionFootprintSyncQueue } from '../catalog.jobs.js';
+import { type FileRef, DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
+
+const BATCH = 500;
+export const FOOTPRINT_SYNC_MINUTES = 1;
+
+/**
+ * Versions frozen before footprints existed have files without one. Once ingestion's backfill has extracted a
+ * capture's footprint (or said why it has none), this scheduled job copies it into every file of that capture and
+ * re-indexes the listed versions it touched, so search and maps follow. Idempotent and safe on several instances at
+ * once: a file is only ever filled from null, and re-indexing a version replaces its rows in one statement.
+ */
+@Injectable()
+export class VersionFootprintsService implements OnModuleInit {
+  private readonly logger = new Logger(VersionFootprintsService.name);
+
+  constructor(
+    private readonly versions: DatasetVersionRepository,
+    private readonly captures: CaptureService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.handle(versionFootprintSyncQueue, {
+      run: async () => {
+        await this.run();
+      },
+      onFailed: (failure: JobFailure<Record<string, never>>) => {
+        this.logger.error(`a footprint sync failed ${failure.attempts} times: ${failure.error}; the next one retries`);
+        return Promise.resolve();
+      },
+    });
+    this.jobs.schedule(versionFootprintSyncQueue, everyMinutes(FOOTPRINT_SYNC_MINUTES));
+  }
+
+  /** One pass over the files still without footprint facts; answers how many it filled. */
+  async run(): Promise<number> {
+    let filled = 0;
+    let after: FileRef | undefined;
+    for (;;) {
+      const files = await this.versions.filesWithoutFootprint(BATCH, after);
+      if (files.length === 0) return filled;
+      const snapshots = new Map((await this.captures.snapshots([...new Set(files.map((f) => f.captureId))])).map((c) => [c.id, c]));
+      const touched = new Map<string, { datasetId: string; version: number }>();
+      for (const file of files) {
+        const capture = snapshots.get(file.captureId);
+        if (!capture || (capture.footprint === null && capture.footprintReason === null)) continue;
+        if (await this.versions.fillFootprint(file, capture.footprint, capture.footprintReason, capture.gnssQuality)) {
+          filled += 1;
+          touched.set(`${file.datasetId}/${file.version}`, { datasetId: file.datasetId, version: file.version });
+        }
+      }
+      for (const { datasetId, version } of touched.values()) await this.versions.reindex(datasetId, version);
+      after = files[files.length - 1];
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import { settled, uploadCapture } from '../support/captures.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { samplePath } from '../support/samples.js';
+
+async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await locator.count();
+    if (count === n) return;
+    if (Date.now() > deadline) throw new Error(`expected ${n} matches, found ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Issue 12 as a buyer sees it, on real files: a dataset of a Slovenian lake walk (GPX) and a New Zealand drive (NMEA),
+ * one of an Oregon LiDAR tile (LAZ, State Plane feet). The storefront draws where each dataset's captures really are,
+ * searches the map's own view without jumping away, filters by GNSS quality; the dataset page draws every track.
+ */
+describe('footprints on the pages (browser)', () => {
+  let b: BrowserApp;
+  let mixed: string;
+  let survey: string;
+
+  beforeAll(async () => {
+    b = await startBrowserApp('footprints', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
+    const admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
+    const alice = await signUp(b.t, 'alice@example.com', 'contributor');
+    const ready = async (name: string) => {
+      const id = await uploadCapture(b.t, alice, readFileSync(samplePath(name)), { filename: name });
+      const capture = await settled(b.t, alice, id);
+      if (capture.status !== 'ready') throw new Error(`${name}: ${JSON.stringify(capture.rejection)}`);
+      return id;
+    };
+    const licences = (await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+    const licence = licences.find((l) => l.slug === 'commercial-ai-training');
+    if (!licence) throw new Error('no licence');
+    const publish = async (title: string, captureIds: string[]) => {
+      const draft = await b.t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(alice))
+        .send({
+          title,
+          description: 'Real tracks from real files.',
+          tags: ['gnss'],
+          captureIds,
+          licenceTemplateId: licence.id,
+          priceUsdCents: 25_000,
+          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+        })
+        .expect(201);
+      const id = (draft.body as DatasetResponse).id;
+      await b.t.http().post(`/v1/datasets/${id}/submit`).set(auth(alice)).expect(200);
+      await b.t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+      return id;
+    };
+    mixed = await publish('Lake Cerknica walk and a Waikato drive', [await ready('cerknicko-jezero.gpx'), await ready('bu353s4.log')]);
+    survey = await publish('Autzen stadium LiDAR', [await ready('autzen_trim.laz')]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await b.close();
+  });
+
+  it('draws real coverage on the storefront, searches the map as it is, and filters by GNSS quality', async () => {
+    const page = await b.newPage();
+    await page.goto('/');
+    const results = page.getByRole('list', { name: 'Search results' });
+    await countIs(results.getByRole('listitem'), 2);
+    // Each result is drawn by the outline of its cells: two datasets, three places (Slovenia, New Zealand, Oregon).
+    await page.locator('.map path.leaflet-interactive').first().waitFor();
+    expect(await page.locator('.map path.leaflet-interactive').count()).toBe(2);
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'storefront-footprints');
+
+    // Between Slovenia and New Zealand: inside one box around the mixed dataset, but nothing was captured there.
+    await page.getByLabel('Area (bbox)').fill('70,-10,80,0');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No datasets match this search').waitFor();
+
+    // A link to an area around Eugene, Oregon: the map shows that area, and only the LiDAR tile is there.
+    await page.goto('/?bbox=-123.1,44.03,-123.03,44.08');
+    await countIs(results.getByRole('listitem'), 1);
+    expect(await results.getByRole('listitem').first().textContent()).toContain('Autzen');
+    // "Search this map area" searches the view as it is and keeps it: a second click searches the very same area.
+    await page.getByRole('button', { name: 'Search this map area' }).click();
+    await page.waitForURL((url) => url.searchParams.get('bbox') !== '-123.1,44.03,-123.03,44.08');
+    await countIs(results.getByRole('listitem'), 1);
+    const view = await page.getByLabel('Area (bbox)').inputValue();
+    const [w, s, e, n] = view.split(',').map(Number);
+    expect(w).toBeGreaterThan(-123.3);
+    expect(e).toBeLessThan(-122.8);
+    expect(s).toBeGreaterThan(43.9);
+    expect(n).toBeLessThan(44.2);
+    await page.locator('.map path.leaflet-interactive').first().waitFor();
+    await page.getByRole('button', { name: 'Search this map area' }).click();
+    await countIs(results.getByRole('listitem'), 1);
+    expect(await page.getByLabel('Area (bbox)').inputValue()).toBe(view);
+    await b.screenshot(page, 'storefront-map-area');
+
+    // GNSS quality: the NZ drive's median HDOP is 1.1; nothing is RTK fixed.
+    await page.getByLabel('Area (bbox)').fill('');
+    await page.getByLabel('Median HDOP at most').fill('1.5');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await countIs(results.getByRole('listitem'), 1);
+    expect(await results.getByRole('listitem').first().textContent()).toContain('Lake Cerknica');
+    await page.getByLabel('Median HDOP at most').fill('');
+    await page.getByLabel('RTK fixed at least (%)').fill('90');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No datasets match this search').waitFor();
+
+    // The catalogue coverage layer: cells where data exists.
+    await page.getByLabel('RTK fixed at least (%)').fill('');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await countIs(results.getByRole('listitem'), 2);
+    await page.getByLabel('Show where the catalogue has data').check();
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction(`document.querySelectorAll('.map path.leaflet-interactive').length > 2`);
+    await b.screenshot(page, 'storefront-coverage-layer');
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('draws every capture of a dataset on its page, with totals and a row per capture', async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${mixed}`);
+    const table = page.getByRole('table', { name: 'Captures on the map' });
+    await countIs(table.locator('tbody tr'), 2);
+    expect(await table.textContent()).toContain('cerknicko-jezero.gpx');
+    expect(await table.textContent()).toContain('km');
+    await page.locator('.map path.leaflet-interactive').first().waitFor();
+    expect(await page.locator('.map path.leaflet-interactive').count()).toBe(2);
+    expect(await page.getByText('Track length').count()).toBe(1);
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'dataset-tracks');
+
+    await page.goto(`/datasets/${survey}`);
+    await countIs(page.getByRole('table', { name: 'Captures on the map' }).locator('tbody tr'), 1);
+    expect(await page.getByRole('table', { name: 'Captures on the map' }).textContent()).toContain('polygon');
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'dataset-lidar-area');
+    expect(b.pageErrors).toEqual([]);
+  });
+});
