@@ -51,6 +51,9 @@ export function epsgEntry(code: number): EpsgEntry | null {
 export interface CrsSource {
   epsg?: number;
   wkt?: string;
+  /** A PROJ string the file spells out (GeoTIFF keys of a user-defined projection), with how to name it. */
+  proj4?: string;
+  label?: string;
 }
 
 export type Transformer = {
@@ -136,6 +139,7 @@ export function wgs84Transformer(source: CrsSource): TransformerResult {
     }
     return result;
   }
+  if (source.proj4) return converter(source.proj4, source.label ?? source.proj4);
   if (source.wkt) {
     const root = parseWkt(source.wkt);
     if (!root) return { transformer: null, reason: 'the CRS WKT cannot be parsed' };

@@ -329,10 +329,15 @@ describe('lasProbe', () => {
         footprintReason: 'EPSG:9999 is not in the EPSG registry this service ships (epsg-index)',
         metadata: { crs: { kind: 'projected', epsg: 9999 } },
       });
-      const userDefined = buildLas({ vlrs: [geoKeysVlr([1024, 0, 1, 1], [3072, 0, 1, 32767], [3075, 0, 1, 8])] });
+      const userDefined = buildLas({ vlrs: [geoKeysVlr([1024, 0, 1, 1], [2048, 0, 1, 4269], [3072, 0, 1, 32767], [3075, 0, 1, 27])] });
       expect(await runProbe(lasProbe, userDefined)).toMatchObject({
         footprint: null,
-        footprintReason: 'the GeoTIFF keys define a user-defined projection (no EPSG code) and the file has no WKT record',
+        footprintReason: 'the GeoTIFF keys define projection method 27, which is not read here (no EPSG code and no WKT either)',
+      });
+      const noEllipsoid = buildLas({ vlrs: [geoKeysVlr([1024, 0, 1, 1], [3072, 0, 1, 32767], [3075, 0, 1, 8])] });
+      expect(await runProbe(lasProbe, noEllipsoid)).toMatchObject({
+        footprint: null,
+        footprintReason: 'the GeoTIFF keys define a projection without its ellipsoid',
       });
     });
   });
@@ -503,6 +508,36 @@ describe('lasProbe', () => {
         'truncated',
         /LAZ chunk table should be at offset 603333 but the file has only 603333 bytes/,
       );
+    });
+  });
+
+  describeSample('autzen_trim.laz', (path) => {
+    /** The sample's VLRs with this user id and record id, as they are in the file (header + body). */
+    function sampleVlrs(bytes: Buffer, keep: (userId: string, recordId: number) => boolean): Buffer[] {
+      const out: Buffer[] = [];
+      let at = bytes.readUInt16LE(94);
+      for (let i = 0; i < bytes.readUInt32LE(100); i++) {
+        const length = bytes.readUInt16LE(at + 20);
+        const userId = bytes.toString('latin1', at + 2, at + 18).replace(/\0+$/, '');
+        if (keep(userId, bytes.readUInt16LE(at + 18))) out.push(bytes.subarray(at, at + 54 + length));
+        at += 54 + length;
+      }
+      return out;
+    }
+
+    it('reprojects its user-defined GeoTIFF keys alone (no WKT) to the same place as its WKT', async () => {
+      const bytes = readFileSync(path);
+      const vlrs = sampleVlrs(bytes, (userId, recordId) => userId === 'LASF_Projection' && recordId !== 2112);
+      expect(vlrs).toHaveLength(3);
+      const file = buildLas({ points: 3, min: [636001.76, 848935.2000000001, 406.26], max: [637179.2200000001, 849497.9, 520.51], vlrs });
+      const result = await runProbe(lasProbe, file);
+      // The keys: LCC 2SP (3075 = 8), parallels 43 / 45.5, origin 41.75 N 120.5 W, false easting 1312335.958 ft,
+      // foot (9002), GRS 1980 axes; gdaltransform (GDAL 3.6.2) of the corners with EPSG:2994's PROJ string.
+      const expected = [-123.073448053447, 44.0499007710565, -123.068903781333, 44.0515450961584];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 7);
+      });
+      expect(result.footprint?.source).toMatch(/^LAS header bounds in GeoTIFF keys "NAD_1983_HARN_Lambert_Conformal_Conic" \(\+proj=lcc /);
     });
   });
 

@@ -1,6 +1,7 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly, wgs84BBox } from './spatial.util.js';
-import { boundsRing } from './crs.js';
+import { boundsRing, type CrsSource } from './crs.js';
+import { GEOKEY_PARAMS, geoKeysProj4 } from './geotiff-proj.js';
 import { applyPolygonFootprint } from './footprint-result.js';
 import { CrsSummary, describeWkt } from './wkt.util.js';
 
@@ -36,6 +37,10 @@ interface Vlr {
 
 interface GeoKeys {
   modelType?: number;
+  /** ProjCoordTransGeoKey: the method of a user-defined projection. */
+  projection?: number;
+  /** Parameters from the GeoDoubleParams record, by name (see GEOKEY_PARAMS). */
+  params?: Record<string, number>;
   projectedEpsg?: number;
   geographicEpsg?: number;
   verticalEpsg?: number;
@@ -44,7 +49,7 @@ interface GeoKeys {
 }
 
 /** GeoTIFF keys of a LASF_Projection 34735 record (+ 34737 ASCII params for the citation). */
-function parseGeoKeys(dir: Buffer, ascii: Buffer | undefined): GeoKeys | undefined {
+function parseGeoKeys(dir: Buffer, ascii: Buffer | undefined, doubles: Buffer | undefined): GeoKeys | undefined {
   if (dir.length < 8) return undefined;
   const numKeys = dir.readUInt16LE(6);
   if (8 + numKeys * 8 > dir.length) throw fail('corrupt', `GeoKeyDirectory declares ${numKeys} keys but holds ${Math.floor((dir.length - 8) / 8)}`);
@@ -62,6 +67,9 @@ function parseGeoKeys(dir: Buffer, ascii: Buffer | undefined): GeoKeys | undefin
       else if (id === 3072) out.projectedEpsg = code(value);
       else if (id === 4096) out.verticalEpsg = code(value);
       else if (id === 3076) out.linearUnits = value;
+      else if (id === 3075) out.projection = value;
+    } else if (location === 34736 && id in GEOKEY_PARAMS && doubles && (value + 1) * 8 <= doubles.length) {
+      (out.params ??= {})[GEOKEY_PARAMS[id]] = doubles.readDoubleLE(value * 8);
     } else if (location === 34737 && (id === 1026 || id === 3073) && ascii && !out.citation) {
       const text = ascii
         .toString('latin1', value, Math.min(ascii.length, value + count))
@@ -195,10 +203,19 @@ function lasFootprintRing(
     return { ring: null, reason: 'the LAS file names no CRS (no WKT or GeoTIFF keys record)' };
   }
   const epsg = crs.kind === 'compound' ? crs.horizontalEpsg : crs.kind === 'projected' || crs.kind === 'geographic' ? crs.epsg : undefined;
+  let source: CrsSource = epsg !== undefined ? { epsg } : { wkt };
   if (epsg === undefined && !wkt && geoKeys?.modelType === 1) {
-    return { ring: null, reason: 'the GeoTIFF keys define a user-defined projection (no EPSG code) and the file has no WKT record' };
+    // A user-defined projection spelled out in the keys.
+    const spelled = geoKeysProj4({
+      method: geoKeys.projection,
+      linearUnits: geoKeys.linearUnits,
+      geographicEpsg: geoKeys.geographicEpsg,
+      params: geoKeys.params ?? {},
+    });
+    if (spelled.proj4 === null) return { ring: null, reason: spelled.reason };
+    source = { proj4: spelled.proj4, label: `GeoTIFF keys "${geoKeys.citation ?? 'user-defined projection'}" (${spelled.proj4})` };
   }
-  const ring = boundsRing(epsg !== undefined ? { epsg } : { wkt }, lo, hi);
+  const ring = boundsRing(source, lo, hi);
   if (!ring.ring) return ring;
   return { ring: ring.ring, source: `LAS header bounds in ${ring.crsLabel}`, warnings: ring.warnings };
 }
@@ -419,7 +436,7 @@ async function probeLas(input: ProbeInput, times: GpsTimeScanner | undefined): P
     if (!parsed) warnings.push('the WKT CRS record could not be parsed');
   }
   const geoKeysBuf = payloads.get('LASF_Projection/34735');
-  const geoKeys = geoKeysBuf ? parseGeoKeys(geoKeysBuf, payloads.get('LASF_Projection/34737')) : undefined;
+  const geoKeys = geoKeysBuf ? parseGeoKeys(geoKeysBuf, payloads.get('LASF_Projection/34737'), payloads.get('LASF_Projection/34736')) : undefined;
   if (geoKeys) {
     metadata.geoKeys = geoKeys;
     if (!crs) crs = crsFromGeoKeys(geoKeys);
