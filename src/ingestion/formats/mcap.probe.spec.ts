@@ -341,6 +341,37 @@ describe('mcapProbe', () => {
     });
   });
 
+  describe('rosbag2 metadata records', () => {
+    it("warns where the bag's last rosbag2 metadata record counts otherwise than its messages", async () => {
+      const yaml = [
+        'version: 8',
+        'storage_identifier: mcap',
+        'duration:',
+        '  nanoseconds: 980000000',
+        'starting_time:',
+        `  nanoseconds_since_epoch: ${T0}`,
+        'message_count: 61',
+        'topics_with_message_count:',
+        '  - topic_metadata:',
+        '      name: /imu',
+        '      type: sensor_msgs/msg/Imu',
+        '      serialization_format: cdr',
+        '    message_count: 51',
+      ].join('\n');
+      const { bytes } = await buildMcap({
+        extra: async (writer) => {
+          await writer.addMetadata({ name: 'rosbag2', metadata: new Map([['serialized_metadata', yaml]]) });
+        },
+      });
+      const result = await runProbe(mcapProbe, bytes);
+      expect(result.metadata.rosbag2).toMatchObject({ version: 8, messageCount: 61, topics: [{ topic: '/imu', messageCount: 51 }] });
+      expect(result.warnings).toEqual([
+        "the bag's rosbag2 metadata record says 61 messages but the bag holds 60",
+        "the bag's rosbag2 metadata record counts 51 messages on /imu but the bag holds 50",
+      ]);
+    });
+  });
+
   describe('positions', () => {
     async function navSatMcap(fixes: Array<[number, number, number]>, extra?: (writer: McapWriter) => Promise<void>): Promise<Buffer> {
       const buffer = new TempBuffer();
@@ -485,6 +516,20 @@ describe('mcapProbe', () => {
         attachmentCount: 0,
         metadataCount: 2,
         metadataNames: ['rosbag2'],
+        // SOURCES.txt: 2 metadata records named "rosbag2" (serialized_metadata version 8); the second, written at
+        // close, agrees with the messages (the first, written at open, says 0): no warning.
+        rosbag2: {
+          version: 8,
+          storageIdentifier: 'mcap',
+          messageCount: 7,
+          startTimeNs: '1697521620031724098',
+          durationNs: '6537925',
+          topics: [
+            { topic: '/events/write_split', type: 'rosbag2_interfaces/msg/WriteSplitEvent', messageCount: 0 },
+            { topic: '/parameter_events', type: 'rcl_interfaces/msg/ParameterEvent', messageCount: 7 },
+            { topic: '/rosout', type: 'rcl_interfaces/msg/Log', messageCount: 0 },
+          ],
+        },
       });
       const channels = result.metadata.channels as { topic: string; schemaName: string; messageCount: number }[];
       expect(channels.map(({ topic, schemaName, messageCount }) => [topic, schemaName, messageCount])).toEqual(

@@ -4,6 +4,7 @@ import { loadDecompressHandlers } from '@mcap/support';
 import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES } from './decompression.js';
 import { applyTrackFootprint } from './footprint-result.js';
 import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
+import { compareRosbag2Metadata, parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-text.util.js';
 
@@ -23,6 +24,8 @@ const MAX_RECORD = MAX_DECOMPRESSED_BLOCK_BYTES;
 /** Bytes queued while the WASM decompressors load (they load at import, in milliseconds): a guard, not a budget. */
 const MAX_QUEUED = 512 * 1024 * 1024;
 const MAX_CHANNELS_LISTED = 1000;
+/** Largest rosbag2 metadata document parsed (a few KiB per topic). */
+const MAX_ROSBAG2_METADATA = 4 * 1024 * 1024;
 
 const OP_FOOTER = 0x02;
 const OP_ATTACHMENT = 0x09;
@@ -118,6 +121,7 @@ class McapSession extends GuardedSession {
   private dataEnd = false;
   private summary = false;
   private readonly tracks = new NavFixTracks('MCAP');
+  private rosbag2: Rosbag2Metadata | undefined;
 
   private readonly budget: DecompressionBudget;
 
@@ -296,10 +300,14 @@ class McapSession extends GuardedSession {
         this.chunks += 1;
         this.compression.add(record.compression === '' ? 'none' : record.compression);
         break;
-      case 'Metadata':
+      case 'Metadata': {
         this.metadataRecords += 1;
         if (this.metadataNames.size < 100) this.metadataNames.add(record.name.slice(0, 256));
+        // rosbag2 writes its bag metadata here (at open, and again at close): the last one is its final word.
+        const serialized = record.name === 'rosbag2' ? record.metadata.get('serialized_metadata') : undefined;
+        if (serialized !== undefined && serialized.length <= MAX_ROSBAG2_METADATA) this.rosbag2 = parseRosbag2Metadata(serialized) ?? this.rosbag2;
         break;
+      }
       case 'Statistics':
         this.statistics = record;
         break;
@@ -380,6 +388,21 @@ class McapSession extends GuardedSession {
         hasStatistics: this.statistics !== undefined,
       },
     };
+    if (this.rosbag2) {
+      const stored = this.rosbag2;
+      result.metadata.rosbag2 = {
+        version: stored.version,
+        storageIdentifier: stored.storageIdentifier,
+        messageCount: Number(stored.messageCount),
+        startTimeNs: stored.startNs.toString(),
+        durationNs: stored.durationNs.toString(),
+        topics: stored.topics.slice(0, MAX_CHANNELS_LISTED).map((t) => ({ topic: t.name, type: t.type, messageCount: Number(t.messageCount) })),
+      };
+      const byTopic = new Map<string, bigint>();
+      for (const c of this.channels.values()) byTopic.set(c.topic, (byTopic.get(c.topic) ?? 0n) + c.messageCount);
+      const held = { messageCount: this.messages, first: this.startNs, last: this.endNs, held: (topic: string) => byTopic.get(topic) ?? 0n };
+      result.warnings.push(...compareRosbag2Metadata('rosbag2 metadata record', stored, held));
+    }
     applyTrackFootprint(result, this.tracks.finish());
     return result;
   }

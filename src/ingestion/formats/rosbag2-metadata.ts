@@ -134,3 +134,32 @@ export function parseRosbag2Metadata(text: string): Rosbag2Metadata | undefined 
     compressionFormat: get('compression_format')?.value ?? '',
   };
 }
+
+/** What the bag itself holds, to hold its stored metadata against. */
+export interface Rosbag2Held {
+  messageCount: bigint;
+  first: bigint | undefined;
+  last: bigint | undefined;
+  /** Messages held on a topic (0 for a topic the bag does not have). */
+  held: (topic: string) => bigint;
+}
+
+/**
+ * Where a bag's stored metadata (its metadata table, its MCAP 'rosbag2' metadata record, or a metadata.yaml) disagrees
+ * with the messages themselves: one warning per fact, never a rejection.
+ */
+export function compareRosbag2Metadata(what: string, stored: Rosbag2Metadata, bag: Rosbag2Held): string[] {
+  const warnings: string[] = [];
+  const count = (n: bigint) => `${n} message${n === 1n ? '' : 's'}`;
+  if (stored.messageCount !== bag.messageCount)
+    warnings.push(`the bag's ${what} says ${count(stored.messageCount)} but the bag holds ${bag.messageCount}`);
+  const { first, last } = bag;
+  if (first !== undefined && last !== undefined && (stored.startNs !== first || stored.startNs + stored.durationNs !== last)) {
+    warnings.push(`the bag's ${what} gives ${stored.startNs} ns + ${stored.durationNs} ns but the messages run from ${first} to ${last} ns`);
+  }
+  for (const t of stored.topics) {
+    const held = bag.held(t.name);
+    if (held !== t.messageCount) warnings.push(`the bag's ${what} counts ${count(t.messageCount)} on ${t.name} but the bag holds ${held}`);
+  }
+  return warnings;
+}

@@ -7,7 +7,7 @@ import type { FootprintOutcome } from '../footprints/footprint-builder.js';
 import { applyTrackFootprint } from './footprint-result.js';
 import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult } from './probe.types.js';
-import { parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
+import { compareRosbag2Metadata, parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
 import { GuardedSession, plural } from './telemetry-text.util.js';
 
 /**
@@ -147,7 +147,13 @@ class Rosbag2SqliteSession extends GuardedSession {
       stored = row ? parseRosbag2Metadata(row.metadata) : undefined;
       if (row && !stored) warnings.push("the bag's metadata table holds text that is not rosbag2 metadata");
     }
-    if (stored) warnings.push(...compareMetadata('metadata table', stored, messageCount, first, last, topics, byTopic));
+    if (stored) {
+      const held = (name: string) => {
+        const row = topics.find((r) => r.name === name);
+        return row ? (byTopic.get(BigInt(row.id))?.n ?? 0n) : 0n;
+      };
+      warnings.push(...compareRosbag2Metadata('metadata table', stored, { messageCount, first, last, held }));
+    }
     const definitions = tables.has('message_definitions')
       ? (db.prepare('SELECT COUNT(*) AS n FROM message_definitions').get() as { n: number }).n
       : 0;
@@ -208,34 +214,6 @@ function positions(db: DatabaseSync, topics: readonly TopicRow[]): FootprintOutc
     }
   }
   return tracks.finish();
-}
-
-/**
- * Where a bag's stored metadata (its metadata table, or a metadata.yaml) disagrees with the messages themselves: one
- * warning per fact, never a rejection.
- */
-export function compareMetadata(
-  what: string,
-  stored: Rosbag2Metadata,
-  messageCount: bigint,
-  first: bigint | undefined,
-  last: bigint | undefined,
-  topics: readonly TopicRow[],
-  byTopic: ReadonlyMap<bigint, CountRow>,
-): string[] {
-  const warnings: string[] = [];
-  if (stored.messageCount !== messageCount)
-    warnings.push(`the bag's ${what} says ${plural(stored.messageCount, 'message')} but the bag holds ${messageCount}`);
-  if (first !== undefined && last !== undefined && (stored.startNs !== first || stored.startNs + stored.durationNs !== last)) {
-    warnings.push(`the bag's ${what} gives ${stored.startNs} ns + ${stored.durationNs} ns but the messages run from ${first} to ${last} ns`);
-  }
-  for (const t of stored.topics) {
-    const row = topics.find((r) => r.name === t.name);
-    const held = row ? (byTopic.get(BigInt(row.id))?.n ?? 0n) : 0n;
-    if (held !== t.messageCount)
-      warnings.push(`the bag's ${what} counts ${plural(t.messageCount, 'message')} on ${t.name} but the bag holds ${held}`);
-  }
-  return warnings;
 }
 
 export const ros2SqliteProbe: FormatProbe = {
