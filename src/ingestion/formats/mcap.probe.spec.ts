@@ -6,7 +6,7 @@ import { McapWriter, TempBuffer } from '@mcap/core';
 import zstd from '@foxglove/wasm-zstd';
 import { compress as lz4Compress } from 'lz4js';
 
-import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { assertSurvivesMutations, driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { mcapProbe } from './mcap.probe.js';
@@ -418,6 +418,11 @@ describe('mcapProbe', () => {
         medianSatellites: null,
       });
       expect(result.warnings).toEqual([]);
+    });
+
+    it('survives random edits and cuts of a NavSatFix log with a result or a ProbeError', async () => {
+      const fixes: Array<[number, number, number]> = Array.from({ length: 30 }, (_, i) => [i % 7 === 0 ? -1 : 0, 46.05 + i / 1e5, 14.5]);
+      await assertSurvivesMutations(mcapProbe, await navSatMcap(fixes), { headerBytes: 4096, runs: 100 });
     });
 
     it('reads foxglove LocationFix in protobuf (field numbers of foxglove/schemas LocationFix.proto)', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { assertSurvivesMutations, driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import type { ProbeResult } from './probe.types.js';
 import { rosbagProbe } from './rosbag.probe.js';
@@ -212,6 +212,12 @@ describe('rosbagProbe', () => {
       });
       // By range: the header, the index section, the first chunk to verify it and the chunks holding /gps/fix.
       expect(run.reads.reduce((a, r) => a + r.returned, 0)).toBeLessThan(2 * bag.length);
+    });
+  });
+
+  describe('hostile bags', () => {
+    it('survives random edits and cuts of a bag with NavSatFix messages (no checksums in ROS bags) with a result or a ProbeError', async () => {
+      await assertSurvivesMutations(rosbagProbe, buildBag(), { headerBytes: 8192, runs: 150 });
     });
   });
 
