@@ -1,3 +1,6 @@
+import { ProbeError, type FormatProbe, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { GuardedSession, isoFromNs } from './telemetry-text.util.js';
+
 /**
  * rosbag2's bag metadata (`metadata.yaml` beside the bag files, and the `metadata` table of a .db3 since schema 3),
  * as rosbag2 writes it with yaml-cpp: block mappings and `- ` sequences, plain or double-quoted scalars. Times are
@@ -163,3 +166,71 @@ export function compareRosbag2Metadata(what: string, stored: Rosbag2Metadata, ba
   }
   return warnings;
 }
+
+/** A metadata.yaml is a few KiB per topic; past this it is not one. */
+const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A rosbag2 bag folder's metadata.yaml, uploaded beside its .db3 / .mcap files: the bag's message count, topics and
+ * time span as rosbag2 recorded them (it holds no positions: the bag files do).
+ */
+class Rosbag2MetadataSession extends GuardedSession {
+  private readonly parts: Buffer[] = [];
+  private length = 0;
+
+  protected consume(chunk: Buffer): void {
+    this.length += chunk.length;
+    if (this.length > MAX_METADATA_BYTES) {
+      throw new ProbeError('unsupported', `a rosbag2 metadata.yaml of more than ${MAX_METADATA_BYTES} bytes is not one this probe reads`);
+    }
+    this.parts.push(Buffer.from(chunk));
+  }
+
+  protected complete(): ProbeResult {
+    const text = Buffer.concat(this.parts).toString('utf8');
+    const parsed = parseRosbag2Metadata(text);
+    if (!parsed) throw new ProbeError('corrupt', 'the rosbag2 metadata lacks its version, storage identifier or message count');
+    const end = parsed.startNs + parsed.durationNs;
+    const timed = parsed.messageCount > 0n && parsed.startNs > 0n && parsed.startNs < 9_223_372_036_854_775_807n;
+    const warnings: string[] = [];
+    const perTopic = parsed.topics.reduce((a, t) => a + t.messageCount, 0n);
+    if (parsed.topics.length > 0 && perTopic !== parsed.messageCount) {
+      warnings.push(`the metadata counts ${parsed.messageCount} messages in all but ${perTopic} over its topics`);
+    }
+    return {
+      format: 'rosbag2-metadata',
+      modality: 'telemetry',
+      counts: { messages: Number(parsed.messageCount) },
+      timeRange: timed ? { start: isoFromNs(parsed.startNs), end: isoFromNs(end) } : undefined,
+      durationSeconds: timed ? Number(parsed.durationNs) / 1e9 : undefined,
+      warnings,
+      metadata: {
+        version: parsed.version,
+        storageIdentifier: parsed.storageIdentifier,
+        compressionFormat: parsed.compressionFormat || null,
+        messageCount: Number(parsed.messageCount),
+        startTimeNs: parsed.startNs.toString(),
+        durationNs: parsed.durationNs.toString(),
+        files: parsed.files,
+        topics: parsed.topics.map((t) => ({
+          topic: t.name,
+          type: t.type,
+          serializationFormat: t.serializationFormat,
+          messageCount: Number(t.messageCount),
+        })),
+      },
+    };
+  }
+}
+
+export const rosbag2MetadataProbe: FormatProbe = {
+  id: 'rosbag2-metadata',
+  /** YAML whose first key (after comments and a document marker) is `rosbag2_bagfile_information:`. */
+  sniff(head: Buffer): boolean {
+    const text = head.toString('utf8', 0, Math.min(head.length, 4096)).replace(/^\uFEFF/, '');
+    return /^(?:\s*#[^\n]*\n|\s*---\s*\n|\s*\n)*rosbag2_bagfile_information:\s*\n/.test(text);
+  },
+  open(): ProbeSession {
+    return new Rosbag2MetadataSession();
+  },
+};

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
-import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { assertSurvivesMutations, driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
 import { describeSample } from '../../../test/support/samples.js';
-import { parseRosbag2Metadata } from './rosbag2-metadata.js';
+import { parseRosbag2Metadata, rosbag2MetadataProbe } from './rosbag2-metadata.js';
 import { ros2SqliteProbe } from './rosbag2-sqlite.probe.js';
 import { rosbagProbe } from './rosbag.probe.js';
 
@@ -174,6 +174,30 @@ describe('ros2SqliteProbe', () => {
     expect(run.error).toMatchObject({ reason: 'corrupt' });
   });
 
+  describe('metadata.yaml', () => {
+    it('recognises rosbag2 metadata and no other YAML', () => {
+      expect(rosbag2MetadataProbe.sniff(Buffer.from('# bag\n---\nrosbag2_bagfile_information:\n  version: 5\n'))).toBe(true);
+      expect(rosbag2MetadataProbe.sniff(Buffer.from('image_width: 640\nrosbag2_bagfile_information:\n'))).toBe(false);
+      expect(rosbag2MetadataProbe.sniff(db3)).toBe(false);
+    });
+
+    it('warns when the topics count otherwise than the total, and refuses a document without the required facts', async () => {
+      const yaml = `rosbag2_bagfile_information:\n${metadataYaml(25, T0, 240_000_000n, 4)
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`;
+      const result = await runProbe(rosbag2MetadataProbe, Buffer.from(yaml));
+      expect(result.counts).toEqual({ messages: 25 });
+      expect(result.warnings).toEqual(['the metadata counts 25 messages in all but 4 over its topics']);
+      await expectProbeFailure(rosbag2MetadataProbe, Buffer.from('rosbag2_bagfile_information:\n  version: 5\n'), 'corrupt', /lacks its version/);
+    });
+
+    it('survives random edits and cuts with a result or a ProbeError', async () => {
+      const yaml = Buffer.from(`rosbag2_bagfile_information:\n${metadataYaml(25, T0, 240_000_000n, 5).replace(/^/gm, '  ')}\n`);
+      await assertSurvivesMutations(rosbag2MetadataProbe, yaml, { headerBytes: yaml.length, runs: 150 });
+    });
+  });
+
   describeSample('rosbag2_cdr_test_0.db3', (path) => {
     it('describes the rosbag2 cdr_test bag as SOURCES.txt gives it (sqlite3 CLI 3.40.1)', async () => {
       const result = await runProbe(ros2SqliteProbe, path, { chunkSize: 1000 });
@@ -215,6 +239,33 @@ describe('ros2SqliteProbe', () => {
         ],
         files: ['cdr_test_0.db3'],
         compressionFormat: '',
+      });
+    });
+
+    it('describes the bag from its metadata.yaml alone, as SOURCES.txt gives it (python3-yaml)', async () => {
+      const bytes = readFileSync(path);
+      expect(rosbag2MetadataProbe.sniff(bytes)).toBe(true);
+      const result = await runProbe(rosbag2MetadataProbe, bytes, { chunkSize: 100 });
+      expect(result).toEqual({
+        format: 'rosbag2-metadata',
+        modality: 'telemetry',
+        counts: { messages: 7 },
+        timeRange: { start: '2020-04-09T04:27:36.763Z', end: '2020-04-09T04:27:36.914Z' },
+        durationSeconds: 0.151137181,
+        warnings: [],
+        metadata: {
+          version: 7,
+          storageIdentifier: 'sqlite3',
+          compressionFormat: null,
+          messageCount: 7,
+          startTimeNs: '1586406456763032325',
+          durationNs: '151137181',
+          files: ['cdr_test_0.db3'],
+          topics: [
+            { topic: '/array_topic', type: 'test_msgs/msg/Arrays', serializationFormat: 'cdr', messageCount: 4 },
+            { topic: '/test_topic', type: 'test_msgs/msg/BasicTypes', serializationFormat: 'cdr', messageCount: 3 },
+          ],
+        },
       });
     });
   });
