@@ -73,8 +73,10 @@ describe('footprints on the pages (browser)', () => {
     const results = page.getByRole('list', { name: 'Search results' });
     await countIs(results.getByRole('listitem'), 2);
     // Each result is drawn by the outline of its cells: two datasets, three places (Slovenia, New Zealand, Oregon).
-    await page.locator('.map path.leaflet-interactive').first().waitFor();
-    expect(await page.locator('.map path.leaflet-interactive').count()).toBe(2);
+    // One dot per place, visible at any zoom.
+    await countIs(page.locator('.map path.footprint'), 2);
+    await countIs(page.locator('.map path.footprint-dot'), 3);
+    await page.locator('.map path.footprint-dot').first().waitFor();
     await page.waitForLoadState('networkidle');
     await b.screenshot(page, 'storefront-footprints');
 
@@ -97,7 +99,7 @@ describe('footprints on the pages (browser)', () => {
     expect(e).toBeLessThan(-122.8);
     expect(s).toBeGreaterThan(43.9);
     expect(n).toBeLessThan(44.2);
-    await page.locator('.map path.leaflet-interactive').first().waitFor();
+    await page.locator('.map path.footprint').first().waitFor();
     await page.getByRole('button', { name: 'Search this map area' }).click();
     await countIs(results.getByRole('listitem'), 1);
     expect(await page.getByLabel('Area (bbox)').inputValue()).toBe(view);
@@ -107,8 +109,10 @@ describe('footprints on the pages (browser)', () => {
     await page.getByLabel('Area (bbox)').fill('');
     await page.getByLabel('Median HDOP at most').fill('1.5');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
+    // The previous search also showed one result: wait for this one's.
+    await page.waitForURL(/[?&]hdop=1\.5/);
+    await results.getByRole('listitem').filter({ hasText: 'Lake Cerknica' }).waitFor();
     await countIs(results.getByRole('listitem'), 1);
-    expect(await results.getByRole('listitem').first().textContent()).toContain('Lake Cerknica');
     await page.getByLabel('Median HDOP at most').fill('');
     await page.getByLabel('RTK fixed at least (%)').fill('90');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -120,7 +124,7 @@ describe('footprints on the pages (browser)', () => {
     await countIs(results.getByRole('listitem'), 2);
     await page.getByLabel('Show where the catalogue has data').check();
     await page.waitForLoadState('networkidle');
-    await page.waitForFunction(`document.querySelectorAll('.map path.leaflet-interactive').length > 2`);
+    await page.waitForFunction(`document.querySelectorAll('.map path.coverage-cell').length > 0`);
     await b.screenshot(page, 'storefront-coverage-layer');
     expect(b.pageErrors).toEqual([]);
   });
@@ -132,8 +136,10 @@ describe('footprints on the pages (browser)', () => {
     await countIs(table.locator('tbody tr'), 2);
     expect(await table.textContent()).toContain('cerknicko-jezero.gpx');
     expect(await table.textContent()).toContain('km');
-    await page.locator('.map path.leaflet-interactive').first().waitFor();
-    expect(await page.locator('.map path.leaflet-interactive').count()).toBe(2);
+    // Two tracks (Slovenia, New Zealand), with a dot on each part of each (the walk pauses, so it has several).
+    await countIs(page.locator('.map path.footprint'), 2);
+    await page.locator('.map path.footprint-dot').first().waitFor();
+    expect(await page.locator('.map path.footprint-dot').count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByText('Track length').count()).toBe(1);
     await page.waitForLoadState('networkidle');
     await b.screenshot(page, 'dataset-tracks');
