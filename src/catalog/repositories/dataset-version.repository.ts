@@ -214,9 +214,12 @@ export class DatasetVersionRepository {
   /** Fills a file's footprint facts once (only while both are null); answers whether this call filled them. */
   async fillFootprint(file: FileRef, footprint: CaptureFootprint | null, reason: string | null, quality: GnssQuality | null): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `UPDATE dataset_version_files SET footprint = $4::jsonb, footprint_reason = $5, gnss_quality = $6::jsonb
-       WHERE dataset_id = $1 AND version = $2 AND path = $3 AND footprint IS NULL AND footprint_reason IS NULL
-       RETURNING 1`,
+      // In a CTE so the answer is the rows whatever the driver does with a bare UPDATE ([rows, count] on pg).
+      `WITH filled AS (
+         UPDATE dataset_version_files SET footprint = $4::jsonb, footprint_reason = $5, gnss_quality = $6::jsonb
+         WHERE dataset_id = $1 AND version = $2 AND path = $3 AND footprint IS NULL AND footprint_reason IS NULL
+         RETURNING 1)
+       SELECT 1 FROM filled`,
       [file.datasetId, file.version, file.path, footprint ? JSON.stringify(footprint) : null, reason, quality ? JSON.stringify(quality) : null],
     );
     return rows.length === 1;

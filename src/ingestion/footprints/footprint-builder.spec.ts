@@ -1,7 +1,7 @@
 import { cellToLatLng, gridDistance, isValidCell, latLngToCell } from 'h3-js';
 
 import { FootprintBuilder, GnssQualityAccumulator, pointFootprint, polygonFootprint } from './footprint-builder.js';
-import { douglasPeucker, ecefToWgs84, geodesicMetres } from './geodesy.js';
+import { douglasPeucker, ecefToWgs84, geodesicMetres, localMetres } from './geodesy.js';
 import { FOOTPRINT_H3_RES, MAX_MAP_VERTICES } from './footprint.types.js';
 
 /** The footprint of an outcome that must have one. */
@@ -21,6 +21,19 @@ describe('geodesy', () => {
 
   it('gives one degree of latitude at the equator as 110,574.389 m (WGS84 meridian arc)', () => {
     expect(geodesicMetres(0, 0, 0, 1)).toBeCloseTo(110574.389, 2);
+  });
+
+  it('measures steps up to 2 km within a millimetre of Vincenty, from the equator to the Arctic', () => {
+    for (const lat of [0, 23.4, 45.75, 60.2, 78.2]) {
+      for (const [dLon, dLat] of [
+        [0.0001, 0],
+        [0, 0.01],
+        [0.012, -0.009],
+        [-0.02, 0.005],
+      ]) {
+        expect(Math.abs(localMetres(14, lat, 14 + dLon, lat + dLat) - geodesicMetres(14, lat, 14 + dLon, lat + dLat))).toBeLessThan(0.001);
+      }
+    }
   });
 
   it('turns ECEF X / Y / Z into WGS84 lon / lat / height and back', () => {

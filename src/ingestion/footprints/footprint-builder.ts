@@ -1,6 +1,15 @@
-import { cellArea, gridDistance, gridPathCells, latLngToCell, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
+import {
+  cellArea,
+  cellToBoundary,
+  cellToLatLng,
+  gridDistance,
+  gridPathCells,
+  latLngToCell,
+  polygonToCellsExperimental,
+  POLYGON_TO_CELLS_FLAGS,
+} from 'h3-js';
 
-import { geodesicMetres, haversineMetres, simplifyTo } from './geodesy.js';
+import { geodesicMetres, LOCAL_LIMIT_METRES, localMetres, simplifyTo } from './geodesy.js';
 import {
   FOOTPRINT_H3_RES,
   MAX_MAP_VERTICES,
@@ -20,13 +29,11 @@ const UNTIMED_GAP_METRES = 5000;
 /** Consecutive rejected fixes that agree with each other mean the reference was wrong: the track restarts there. */
 const RESTART_AFTER = 3;
 /** The buffer of vertices kept for the map is thinned (radial distance, doubling) whenever it passes this. */
-const BUFFER_LIMIT = 20_000;
+const BUFFER_LIMIT = 5_000;
 /** Cells walked between two consecutive fixes at most (a longer straight hop is drawn, not walked). */
 const MAX_WALK = 200;
 /** Cells per capture at most: 250,000 res-8 cells are ~184,000 km^2 of track. */
 const MAX_CELLS = 250_000;
-/** Distance the track moves before its H3 cell is looked up again (res-8 cells have ~460 m edges). */
-const LOOKUP_METRES = 25;
 /** A polygon footprint larger than this is a wrong CRS or a wrong header, not a point cloud. */
 export const MAX_POLYGON_KM2 = 50_000;
 
@@ -48,8 +55,9 @@ interface Fix {
 /** GNSS quality over epochs, with bounded memory (medians from histograms: HDOP to 0.01, satellites to 1). */
 export class GnssQualityAccumulator {
   private readonly fixes: Record<FixType, number> = { 'rtk-fixed': 0, 'rtk-float': 0, dgps: 0, '3d': 0, '2d': 0, none: 0 };
-  private readonly hdop = new Map<number, number>();
-  private readonly satellites = new Map<number, number>();
+  /** HDOP in hundredths (0..99.99) and satellites (0..999): counts per value. */
+  private readonly hdop = new Uint32Array(10_000);
+  private readonly satellites = new Uint32Array(1_000);
   private hdopCount = 0;
   private satelliteCount = 0;
   private samples = 0;
@@ -61,13 +69,12 @@ export class GnssQualityAccumulator {
       used = true;
     }
     if (sample.hdop !== undefined && Number.isFinite(sample.hdop) && sample.hdop >= 0 && sample.hdop < 100) {
-      const key = Math.round(sample.hdop * 100);
-      this.hdop.set(key, (this.hdop.get(key) ?? 0) + 1);
+      this.hdop[Math.min(9_999, Math.round(sample.hdop * 100))]++;
       this.hdopCount++;
       used = true;
     }
     if (sample.satellites !== undefined && Number.isInteger(sample.satellites) && sample.satellites >= 0 && sample.satellites < 1000) {
-      this.satellites.set(sample.satellites, (this.satellites.get(sample.satellites) ?? 0) + 1);
+      this.satellites[sample.satellites]++;
       this.satelliteCount++;
       used = true;
     }
@@ -95,16 +102,15 @@ export class GnssQualityAccumulator {
   }
 }
 
-/** The lower median of a histogram (value -> count) holding `count` samples. */
-function median(histogram: Map<number, number>, count: number): number {
-  const keys = [...histogram.keys()].sort((a, b) => a - b);
+/** The lower median of a histogram (index = value, entry = count) holding `count` samples. */
+function median(histogram: Uint32Array, count: number): number {
   let seen = 0;
   const target = Math.floor((count - 1) / 2);
-  for (const key of keys) {
-    seen += histogram.get(key) ?? 0;
-    if (seen > target) return key;
+  for (let value = 0; value < histogram.length; value++) {
+    seen += histogram[value];
+    if (seen > target) return value;
   }
-  return keys[keys.length - 1];
+  return histogram.length - 1;
 }
 
 export interface FootprintOutcome {
@@ -135,8 +141,8 @@ export class FootprintBuilder {
   private ref: Fix | null = null;
   private refCell: string | null = null;
   private probation: Fix | null = null;
-  /** Where the cell was last looked up. */
-  private lookup: Fix | null = null;
+  /** The current cell's polygon, for telling without H3 that a fix is still in it. */
+  private shape: CellShape | null = null;
   private streak: Fix[] = [];
   private positions = 0;
   private lengthMetres = 0;
@@ -175,9 +181,10 @@ export class FootprintBuilder {
       }
       return;
     }
-    if (plausible(this.ref, fix)) {
+    const distance = localMetres(this.ref.lon, this.ref.lat, fix.lon, fix.lat);
+    if (plausibleAt(this.ref, fix, distance)) {
       this.streak = [];
-      this.commit(fix, false);
+      this.commit(fix, false, distance);
       return;
     }
     this.dropped.jumps++;
@@ -243,14 +250,14 @@ export class FootprintBuilder {
     };
   }
 
-  private commit(fix: Fix, restart: boolean): void {
+  /** Keeps a fix; `distance` is its local distance from the fix kept before it, when the caller has it. */
+  private commit(fix: Fix, restart: boolean, distance?: number): void {
     const previous = this.ref;
+    const step = previous === null ? 0 : (distance ?? localMetres(previous.lon, previous.lat, fix.lon, fix.lat));
     const gap =
       restart ||
       previous === null ||
-      (fix.t !== null && previous.t !== null
-        ? Math.abs(fix.t - previous.t) > GAP_SECONDS * 1000
-        : haversineMetres(previous.lon, previous.lat, fix.lon, fix.lat) > UNTIMED_GAP_METRES);
+      (fix.t !== null && previous.t !== null ? Math.abs(fix.t - previous.t) > GAP_SECONDS * 1000 : step > UNTIMED_GAP_METRES);
     if (gap && previous !== null) this.segment++;
     this.positions++;
     this.minLon = Math.min(this.minLon, fix.lon);
@@ -263,12 +270,11 @@ export class FootprintBuilder {
     }
     /** The fix this one continues from, when the line is not broken here. */
     const from = gap ? null : previous;
-    if (from) this.lengthMetres += geodesicMetres(from.lon, from.lat, fix.lon, fix.lat);
-    // The cell is looked up again only once the track has moved LOOKUP_METRES from the last lookup (a parked vehicle
-    // logging at 10 Hz costs nothing); a corner of a cell clipped by less than that may be missed.
-    const moved = this.lookup === null || gap || haversineMetres(this.lookup.lon, this.lookup.lat, fix.lon, fix.lat) >= LOOKUP_METRES;
-    const cell = moved || this.refCell === null ? latLngToCell(fix.lat, fix.lon, FOOTPRINT_H3_RES) : this.refCell;
-    if (moved) this.lookup = fix;
+    if (from) this.lengthMetres += step < LOCAL_LIMIT_METRES ? step : geodesicMetres(from.lon, from.lat, fix.lon, fix.lat);
+    // A fix well inside the current cell's polygon is in that cell: no lookup (most fixes of a track).
+    const shape = this.shape;
+    const cell = shape !== null && shape.contains(fix.lon, fix.lat) ? shape.cell : latLngToCell(fix.lat, fix.lon, FOOTPRINT_H3_RES);
+    if (shape?.cell !== cell) this.shape = new CellShape(cell);
     if (from && this.refCell !== null && cell !== this.refCell) this.walk(this.refCell, from.t, cell, fix.t);
     this.touch(cell, fix.t);
     this.ref = fix;
@@ -315,7 +321,7 @@ export class FootprintBuilder {
   private keepVertex(fix: Fix, gap: boolean): void {
     if (gap) this.flushTail();
     const last = this.buffer.at(-1);
-    if (!gap && last !== undefined && this.radius > 0 && haversineMetres(last[0], last[1], fix.lon, fix.lat) < this.radius) {
+    if (!gap && last !== undefined && this.radius > 0 && localMetres(last[0], last[1], fix.lon, fix.lat) < this.radius) {
       // Within the current radius of the last vertex kept: skipped, but remembered, so a segment's last fix survives.
       this.tail = [fix.lon, fix.lat, this.segment];
       return;
@@ -339,7 +345,7 @@ export class FootprintBuilder {
       const prev = kept.at(-1);
       const next = this.buffer[i + 1] as [number, number, number] | undefined;
       const boundary = prev === undefined || prev[2] !== v[2] || next === undefined || next[2] !== v[2];
-      if (boundary || haversineMetres(prev[0], prev[1], v[0], v[1]) >= this.radius) kept.push(v);
+      if (boundary || localMetres(prev[0], prev[1], v[0], v[1]) >= this.radius) kept.push(v);
     }
     this.buffer = kept;
   }
@@ -382,10 +388,66 @@ function limitVertices(lines: [number, number][][], max: number): [number, numbe
   return lines.filter((_, i) => !dropped.has(i));
 }
 
+/**
+ * An H3 cell as a convex polygon on the local plane around its centre (metres), to tell cheaply and exactly whether
+ * a fix is inside it: a fix more than 1 m inside every edge is in the cell without asking H3 (which costs ~1.5 us);
+ * one nearer an edge, or outside, is looked up. Most fixes of a track are well inside their cell.
+ */
+class CellShape {
+  private readonly kx: number;
+  private readonly ky: number;
+  private readonly lon: number;
+  private readonly lat: number;
+  /** Per edge: start x, y, direction x, y, and 1 / length. */
+  private readonly edges: Float64Array;
+  private readonly sign: number;
+
+  constructor(readonly cell: string) {
+    const [lat, lon] = cellToLatLng(cell);
+    this.lon = lon;
+    this.lat = lat;
+    this.kx = localMetres(lon, lat, lon + 0.001, lat) / 0.001;
+    this.ky = localMetres(lon, lat, lon, lat + 0.001) / 0.001;
+    const ring = cellToBoundary(cell);
+    this.edges = new Float64Array(ring.length * 5);
+    for (let i = 0; i < ring.length; i++) {
+      const [aLat, aLon] = ring[i];
+      const [bLat, bLon] = ring[(i + 1) % ring.length];
+      const ax = (aLon - lon) * this.kx;
+      const ay = (aLat - lat) * this.ky;
+      const dx = (bLon - aLon) * this.kx;
+      const dy = (bLat - aLat) * this.ky;
+      this.edges.set([ax, ay, dx, dy, 1 / Math.hypot(dx, dy)], i * 5);
+    }
+    // The centre's side of the first edge is the inside.
+    const [ax, ay, dx, dy] = this.edges;
+    this.sign = Math.sign(dx * (0 - ay) - dy * (0 - ax));
+  }
+
+  /** True only when the fix is certainly inside (more than 1 m from every edge). */
+  contains(lon: number, lat: number): boolean {
+    const dLon = lon - this.lon;
+    if (dLon > 180 || dLon < -180) return false;
+    const px = dLon * this.kx;
+    const py = (lat - this.lat) * this.ky;
+    if (Math.abs(px) > 5_000 || Math.abs(py) > 5_000) return false;
+    const e = this.edges;
+    for (let i = 0; i < e.length; i += 5) {
+      const cross = (e[i + 2] * (py - e[i + 1]) - e[i + 3] * (px - e[i])) * this.sign;
+      if (cross * e[i + 4] < 1) return false;
+    }
+    return true;
+  }
+}
+
 function plausible(a: Fix, b: Fix): boolean {
+  return plausibleAt(a, b, localMetres(a.lon, a.lat, b.lon, b.lat));
+}
+
+/** Whether b can follow a at `metres` apart: no faster than MAX_SPEED_MPS (plus GPS noise); untimed fixes always can. */
+function plausibleAt(a: Fix, b: Fix, metres: number): boolean {
   if (a.t === null || b.t === null) return true;
-  const seconds = Math.abs(b.t - a.t) / 1000;
-  return haversineMetres(a.lon, a.lat, b.lon, b.lat) <= MAX_SPEED_MPS * seconds + NOISE_METRES;
+  return metres <= (MAX_SPEED_MPS * Math.abs(b.t - a.t)) / 1000 + NOISE_METRES;
 }
 
 function iso(ms: number | null): string | null {

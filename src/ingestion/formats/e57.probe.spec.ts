@@ -18,12 +18,24 @@ interface ScanSpec {
   acquisition?: [number, number];
   fileOffsetOverride?: string;
   sectionLengthOverride?: bigint;
+  /** Translation (x, y, z) and rotation quaternion (w, x, y, z) of the scan; default a shift of (10, 20, 0). */
+  pose?: { translation: [number, number, number]; rotation?: [number, number, number, number] };
+}
+
+/** The pose element of a scan. */
+function poseXml(pose: ScanSpec['pose'] = { translation: [10, 20, 0] }): string {
+  const floats = (keys: string[], values: number[]) => keys.map((k, j) => `<${k} type="Float">${values[j]}</${k}>`).join('');
+  const rotation = pose.rotation ? `<rotation type="Structure">${floats(['w', 'x', 'y', 'z'], pose.rotation)}</rotation>` : '';
+  return `<pose type="Structure">${rotation}<translation type="Structure">${floats(['x', 'y', 'z'], pose.translation)}</translation></pose>`;
 }
 
 /** GPS seconds for a UTC instant (18 leap seconds since 2017). */
 const gps = (isoTime: string) => (Date.parse(isoTime) - Date.UTC(1980, 0, 6)) / 1000 + 18;
 
-function buildE57(scans: ScanSpec[], opts: { xmlOverride?: string; xmlLengthOverride?: bigint; physicalOverride?: bigint } = {}): Buffer {
+function buildE57(
+  scans: ScanSpec[],
+  opts: { xmlOverride?: string; xmlLengthOverride?: bigint; physicalOverride?: bigint; coordinateMetadata?: string } = {},
+): Buffer {
   // Binary sections first (after the 48-byte header), then the XML.
   const sections: Buffer[] = [];
   const offsets: number[] = [];
@@ -45,7 +57,7 @@ function buildE57(scans: ScanSpec[], opts: { xmlOverride?: string; xmlLengthOver
     `<?xml version="1.0" encoding="UTF-8"?>\n<e57Root type="Structure" xmlns="http://www.astm.org/COMMIT/E57/2010-e57-v1.0">` +
       `<formatName type="String"><![CDATA[ASTM E57 3D Imaging Data File]]></formatName><guid type="String">{FILE&#45;GUID} &lt;1&gt;</guid>` +
       `<versionMajor type="Integer">1</versionMajor><versionMinor type="Integer"/><e57LibraryVersion type="String"><![CDATA[probe spec & builder]]></e57LibraryVersion>` +
-      `<coordinateMetadata type="String"><![CDATA[EPSG:25832]]></coordinateMetadata>${dt('creationDateTime', gps('2024-02-03T04:05:06Z'))}` +
+      `<coordinateMetadata type="String"><![CDATA[${opts.coordinateMetadata ?? 'EPSG:25832'}]]></coordinateMetadata>${dt('creationDateTime', gps('2024-02-03T04:05:06Z'))}` +
       `<data3D type="Vector" allowHeterogeneousChildren="1">` +
       scans
         .map((s, i) => {
@@ -53,7 +65,7 @@ function buildE57(scans: ScanSpec[], opts: { xmlOverride?: string; xmlLengthOver
           return (
             `<vectorChild type="Structure"><guid type="String"><![CDATA[{SCAN-${i}}]]></guid><name type="String"><![CDATA[${s.name}]]></name>` +
             `<cartesianBounds type="Structure">${['xMinimum', 'xMaximum', 'yMinimum', 'yMaximum', 'zMinimum', 'zMaximum'].map((k, j) => `<${k} type="Float">${b[j]}</${k}>`).join('')}</cartesianBounds>` +
-            `<pose type="Structure"><translation type="Structure"><x type="Float">10</x><y type="Float">20</y><z type="Float">0</z></translation></pose>` +
+            poseXml(s.pose) +
             (s.acquisition ? dt('acquisitionStart', s.acquisition[0]) + dt('acquisitionEnd', s.acquisition[1]) : '') +
             `<points type="CompressedVector" fileOffset="${s.fileOffsetOverride ?? offsets[i]}" recordCount="${s.records}"><prototype type="Structure">` +
             `<cartesianX type="Float"/><cartesianY type="Float"/><cartesianZ type="Float"/></prototype><codecs type="Vector"/></points></vectorChild>`
@@ -145,9 +157,49 @@ describe('e57Probe', () => {
           ],
         },
       });
-      // No WGS84 bbox: E57 coordinates are local / projected.
-      expect(run.result?.bbox).toBeUndefined();
+      // Scans posed at (10, 20) m in ETRS89 / UTM 32N lie on the equator, far from the CRS's area of use: a warning.
+      expect(run.result?.warnings).toEqual([expect.stringMatching(/outside the area of use of EPSG:25832 \(ETRS89 \/ UTM zone 32N\)$/)]);
       expect(run.result?.metadata.pagesChecked).toBeGreaterThan(1);
+    });
+  });
+
+  describe('footprints', () => {
+    const munich: ScanSpec[] = [
+      { ...TWO_SCANS[0], pose: { translation: [691000, 5335000, 500] } },
+      // Turned 90 degrees about z: its x 1..9, y 2..8 become x -8..-2, y 1..9 before the shift.
+      { ...TWO_SCANS[1], pose: { translation: [691100, 5335100, 500], rotation: [Math.SQRT1_2, 0, 0, Math.SQRT1_2] } },
+    ];
+
+    it('poses every scan box into the file frame and reprojects the extent from coordinateMetadata', async () => {
+      const result = await runProbe(e57Probe, buildE57(munich));
+      // File-frame extent x 690995..691098, y 5334994..5335109; gdaltransform (GDAL 3.6.2) -s_srs EPSG:25832
+      // -t_srs EPSG:4326 of its corners: central Munich.
+      const expected = [11.56743139644, 48.1394749984807, 11.5688661218603, 48.1405395343418];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 8);
+      });
+      expect(result.footprint?.source).toBe("E57 scans' cartesianBounds (posed) in EPSG:25832 (ETRS89 / UTM zone 32N)");
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('reads WKT and URN forms of coordinateMetadata', async () => {
+      const wkt =
+        'PROJCS["ETRS89 / UTM zone 32N",GEOGCS["ETRS89",DATUM["European_Terrestrial_Reference_System_1989",SPHEROID["GRS 1980",6378137,298.257222101]]],PROJECTION["Transverse_Mercator"],PARAMETER["central_meridian",9],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],UNIT["metre",1],AUTHORITY["EPSG","25832"]]';
+      for (const coordinateMetadata of [wkt, 'urn:ogc:def:crs:EPSG::25832']) {
+        const result = await runProbe(e57Probe, buildE57(munich, { coordinateMetadata }));
+        expect(result.bbox?.[0]).toBeCloseTo(11.56743139644, 8);
+      }
+    });
+
+    it('has no footprint, with the reason, without coordinateMetadata or with one it cannot read', async () => {
+      expect(await runProbe(e57Probe, buildE57(munich, { coordinateMetadata: '' }))).toMatchObject({
+        footprint: null,
+        footprintReason: 'the E57 file names no coordinate reference system (coordinateMetadata is empty): its coordinates are local',
+      });
+      expect(await runProbe(e57Probe, buildE57(munich, { coordinateMetadata: 'site grid B' }))).toMatchObject({
+        footprint: null,
+        footprintReason: 'the E57 coordinateMetadata "site grid B" is neither an EPSG code nor WKT',
+      });
     });
   });
 
@@ -265,6 +317,9 @@ describe('e57Probe', () => {
     it('gives the header, the single scan and its bounds', async () => {
       const result = await runProbe(e57Probe, path);
       expect(result).toMatchObject({
+        // Its coordinateMetadata is absent: local coordinates, never placed on the map.
+        footprint: null,
+        footprintReason: 'the E57 file names no coordinate reference system (coordinateMetadata is empty): its coordinates are local',
         format: 'e57',
         modality: 'pointcloud',
         metadata: {

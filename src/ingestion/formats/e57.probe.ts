@@ -1,5 +1,8 @@
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
+import { boundsRing } from './crs.js';
+import { applyPolygonFootprint } from './footprint-result.js';
 import { MiB, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
+import { describeWkt } from './wkt.util.js';
 import { childNamed, parseXml, XmlElement, XmlError } from './xml.util.js';
 
 /**
@@ -155,6 +158,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
   let totalPoints = 0;
   let start = Infinity;
   let end = -Infinity;
+  const extent = new FileFrameExtent();
   const data3D = childNamed(root, 'data3D')?.children ?? [];
   for (const [i, scan] of data3D.entries()) {
     const points = childNamed(scan, 'points');
@@ -183,6 +187,8 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
       );
     }
     totalPoints += recordCount;
+    const box = bounds(childNamed(scan, 'cartesianBounds'), ['xMinimum', 'xMaximum', 'yMinimum', 'yMaximum', 'zMinimum', 'zMaximum']);
+    if (box && recordCount > 0) extent.addScan(box, childNamed(scan, 'pose'));
     const acquired = [dateTime(childNamed(scan, 'acquisitionStart')), dateTime(childNamed(scan, 'acquisitionEnd'))];
     for (const t of acquired) {
       if (t !== undefined) {
@@ -200,8 +206,7 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
         fileOffset,
         sectionLength,
         fields: childNamed(points, 'prototype')?.children.map((c) => c.name) ?? [],
-        cartesianBounds:
-          bounds(childNamed(scan, 'cartesianBounds'), ['xMinimum', 'xMaximum', 'yMinimum', 'yMaximum', 'zMinimum', 'zMaximum']) ?? null,
+        cartesianBounds: box ?? null,
         sphericalBounds:
           bounds(childNamed(scan, 'sphericalBounds'), [
             'rangeMinimum',
@@ -253,7 +258,57 @@ async function probeE57(input: ProbeInput): Promise<ProbeResult> {
     ? { format: 'e57', modality: 'imagery', counts: {}, metadata, warnings: [] }
     : { format: 'e57', modality: 'pointcloud', counts: { points: totalPoints }, metadata, warnings: [] };
   if (start <= end) result.timeRange = { start: iso(start), end: iso(end) };
+  if (!imagery) applyPolygonFootprint(result, e57FootprintRing(metadata.coordinateMetadata as string | null, extent));
   return result;
+}
+
+/**
+ * XY extent of every scan's cartesianBounds in the file's frame: each scan's box (in its own frame) is turned by its
+ * pose (unit quaternion w, x, y, z, then translation), corner by corner, as E57 defines the pose.
+ */
+class FileFrameExtent {
+  min: [number, number] = [Infinity, Infinity];
+  max: [number, number] = [-Infinity, -Infinity];
+  scans = 0;
+
+  addScan(box: Record<string, number>, pose: XmlElement | undefined): void {
+    const t = bounds(childNamed(pose, 'translation'), ['x', 'y', 'z']) ?? { x: 0, y: 0, z: 0 };
+    const q = bounds(childNamed(pose, 'rotation'), ['w', 'x', 'y', 'z']) ?? { w: 1, x: 0, y: 0, z: 0 };
+    const norm = Math.hypot(q.w, q.x, q.y, q.z);
+    if (![box.xMinimum, box.xMaximum, box.yMinimum, box.yMaximum, box.zMinimum, box.zMaximum, t.x, t.y, t.z].every(Number.isFinite) || !(norm > 0)) {
+      return;
+    }
+    const [w, x, y, z] = [q.w / norm, q.x / norm, q.y / norm, q.z / norm];
+    this.scans += 1;
+    for (const cx of [box.xMinimum, box.xMaximum]) {
+      for (const cy of [box.yMinimum, box.yMaximum]) {
+        for (const cz of [box.zMinimum, box.zMaximum]) {
+          const fx = (1 - 2 * (y * y + z * z)) * cx + 2 * (x * y - w * z) * cy + 2 * (x * z + w * y) * cz + t.x;
+          const fy = 2 * (x * y + w * z) * cx + (1 - 2 * (x * x + z * z)) * cy + 2 * (y * z - w * x) * cz + t.y;
+          this.min = [Math.min(this.min[0], fx), Math.min(this.min[1], fy)];
+          this.max = [Math.max(this.max[0], fx), Math.max(this.max[1], fy)];
+        }
+      }
+    }
+  }
+}
+
+/** The file's CRS from coordinateMetadata ("EPSG:25832", or WKT), and its scans' extent reprojected to WGS84. */
+function e57FootprintRing(
+  coordinateMetadata: string | null,
+  extent: FileFrameExtent,
+): { ring: [number, number][]; source: string; warnings: string[] } | { ring: null; reason: string } {
+  const text = coordinateMetadata?.trim() ?? '';
+  if (!text)
+    return { ring: null, reason: 'the E57 file names no coordinate reference system (coordinateMetadata is empty): its coordinates are local' };
+  if (extent.scans === 0) return { ring: null, reason: 'no scan of the E57 file gives cartesianBounds' };
+  const code = /^(?:EPSG|urn:ogc:def:crs:EPSG:[\d.]*):(\d+)$/i.exec(text);
+  const wkt = code ? undefined : describeWkt(text);
+  if (!code && !wkt) return { ring: null, reason: `the E57 coordinateMetadata "${text.slice(0, 80)}" is neither an EPSG code nor WKT` };
+  const epsg = code ? Number(code[1]) : wkt?.kind === 'compound' ? wkt.horizontalEpsg : wkt?.epsg;
+  const ring = boundsRing(epsg !== undefined ? { epsg } : { wkt: text }, extent.min, extent.max);
+  if (!ring.ring) return ring;
+  return { ring: ring.ring, source: `E57 scans' cartesianBounds (posed) in ${ring.crsLabel}`, warnings: ring.warnings };
 }
 
 export const e57Probe: FormatProbe = {

@@ -1,18 +1,50 @@
-import type { FootprintOutcome } from '../footprints/footprint-builder.js';
+import { polygonFootprint, type FootprintOutcome } from '../footprints/footprint-builder.js';
 import type { ProbeResult } from './probe.types.js';
 
 /**
- * Puts a footprint builder's outcome on a probe's result (issue 12): the footprint, or null and why; the GNSS quality
- * when the format carried any; the builder's warnings (dropped positions, capped cells) after the probe's own; and the
- * footprint's bbox as the result's bbox, so dropped glitches do not stretch it.
+ * How a probe puts a footprint (issue 12) on its result: the footprint or null with the reason, its bbox (the
+ * footprint's, so dropped glitches never stretch it; none when no position was valid), its warnings, GNSS quality.
  */
-export function withFootprint(result: ProbeResult, outcome: FootprintOutcome): ProbeResult {
-  const out: ProbeResult = { ...result, footprint: outcome.footprint, warnings: [...result.warnings, ...outcome.warnings] };
-  if (outcome.footprint) out.bbox = outcome.footprint.bbox;
-  else {
-    out.footprintReason = outcome.reason ?? 'the file holds no position fixes';
-    delete out.bbox;
+
+/**
+ * Puts a point cloud's footprint on its probe result: the reprojected ring as a polygon footprint over the result's
+ * time range (bbox = the footprint's), or footprint null with the reason (no CRS, an unknown one, a ring too large).
+ */
+export function applyPolygonFootprint(
+  result: ProbeResult,
+  outcome: { ring: [number, number][]; source: string; warnings: string[] } | { ring: null; reason: string },
+): void {
+  if (!outcome.ring) {
+    result.footprint = null;
+    result.footprintReason = outcome.reason;
+    return;
   }
-  if (outcome.quality) out.gnssQuality = outcome.quality;
+  result.warnings.push(...outcome.warnings);
+  const polygon = polygonFootprint(outcome.ring, result.timeRange?.start ?? null, result.timeRange?.end ?? null, outcome.source);
+  if (!polygon.footprint) {
+    result.footprint = null;
+    result.footprintReason = polygon.reason;
+    return;
+  }
+  result.footprint = polygon.footprint;
+  result.bbox = polygon.footprint.bbox;
+}
+
+/** A track builder's outcome on a probe result: footprint (or null and why), bbox, GNSS quality, dropped-fix warnings. */
+export function applyTrackFootprint(result: ProbeResult, outcome: FootprintOutcome): void {
+  result.warnings.push(...outcome.warnings);
+  if (outcome.quality) result.gnssQuality = outcome.quality;
+  result.footprint = outcome.footprint;
+  if (outcome.footprint) result.bbox = outcome.footprint.bbox;
+  else {
+    result.footprintReason = outcome.reason ?? 'the file holds no position fixes';
+    delete result.bbox;
+  }
+}
+
+/** applyTrackFootprint on a copy of the result (its warnings copied too). */
+export function withFootprint(result: ProbeResult, outcome: FootprintOutcome): ProbeResult {
+  const out: ProbeResult = { ...result, warnings: [...result.warnings] };
+  applyTrackFootprint(out, outcome);
   return out;
 }

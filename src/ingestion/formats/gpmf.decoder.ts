@@ -1,17 +1,19 @@
+import { FootprintBuilder, type FixSample, type FixType, type FootprintOutcome } from '../footprints/footprint-builder.js';
 import { BBox } from './probe.types.js';
 import { isSaneTime, wgs84BBox } from './spatial.util.js';
 
 /**
  * GoPro GPMF (the payload of an MP4 'gpmd' track): KLV items of 8-byte headers (4-char key, 1-char type,
  * 1-byte struct size, 2-byte big-endian repeat), payloads padded to 4 bytes, type 0 = nested items.
- * Only positions are kept: per GPS stream a running bbox / altitude range / time range, never the points.
+ * Per GPS stream a running bbox / altitude range / time range, and a footprint builder fed every fix in file order
+ * (bounded memory: the builder keeps a thinned track, never the points).
  */
 
 /** Where lat / lon / alt sit in each GPS stream's samples, and which field (if any) is the fix type. */
-const GPS_LAYOUTS: Partial<Record<string, { lat: number; lon: number; alt: number; fix?: number }>> = {
-  GPS5: { lat: 0, lon: 1, alt: 2 }, // lat, lon, alt, speed2d, speed3d (older GoPro); fix from the stream's GPSF
-  GPS9: { lat: 0, lon: 1, alt: 2, fix: 8 }, // lat, lon, alt, speed2d, speed3d, days since 2000, secs, DOP, fix (HERO11+)
-  GPRI: { lat: 1, lon: 2, alt: 3, fix: 8 }, // Karma drone raw GPS: time since boot (us), lat, lon, alt, eph, epv, vel, cog, fix, sats
+const GPS_LAYOUTS: Partial<Record<string, { lat: number; lon: number; alt: number; fix?: number; dop?: number; satellites?: number }>> = {
+  GPS5: { lat: 0, lon: 1, alt: 2 }, // lat, lon, alt, speed2d, speed3d (older GoPro); fix from GPSF, DOP x 100 from GPSP
+  GPS9: { lat: 0, lon: 1, alt: 2, fix: 8, dop: 7 }, // lat, lon, alt, speed2d, speed3d, days since 2000, secs, DOP, fix (HERO11+)
+  GPRI: { lat: 1, lon: 2, alt: 3, fix: 8, satellites: 9 }, // Karma drone raw GPS: time since boot (us), lat, lon, alt, eph, epv, vel, cog, fix, sats
   GLPI: { lat: 1, lon: 2, alt: 3 }, // Karma drone fused position: time since boot (ms), lat, lon, alt, rel. alt, vx, vy, vz, heading
 };
 /** Preferred stream when a file has several: real GNSS fixes first, the drone's fused estimate last. */
@@ -48,7 +50,14 @@ export interface GpsStreamSummary {
   timeRange?: { start: string; end: string };
 }
 
+/** GoPro fix codes (GPSF, GPS9 / GPRI fix field): 0 no lock, 2 2D, 3 3D. */
+function fixType(code: number | undefined): FixType | undefined {
+  if (code === undefined || !Number.isFinite(code)) return undefined;
+  return code >= 3 ? '3d' : code >= 2 ? '2d' : 'none';
+}
+
 class GpsAccumulator {
+  readonly footprint: FootprintBuilder;
   points = 0;
   rejected = 0;
   minLat = Infinity;
@@ -60,7 +69,12 @@ class GpsAccumulator {
   firstMs = Infinity;
   lastMs = -Infinity;
 
-  add(lat: number, lon: number, alt: number, timeMs?: number): void {
+  constructor(key: string) {
+    this.footprint = new FootprintBuilder(`GoPro GPMF ${key}`);
+  }
+
+  add(lat: number, lon: number, alt: number, timeMs: number | undefined, quality: FixSample): void {
+    this.footprint.add(lon, lat, timeMs !== undefined && isSaneTime(timeMs) ? timeMs : null, quality);
     // 0/0 is what receivers report before a fix; anything outside WGS84 ranges is garbage.
     const valid = Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && !(lat === 0 && lon === 0);
     if (!valid) {
@@ -156,6 +170,8 @@ interface StreamState {
   scal: number[];
   type?: string[];
   fix?: number;
+  /** GPSP: dilution of precision x 100, per payload of GPS5. */
+  precision?: number;
   gpsuMs?: number;
 }
 
@@ -223,6 +239,9 @@ export class GpmfGpsCollector {
       case 'GPSF':
         if (elemSize && type !== 'U' && type !== 'c') state.fix = readScalar(buf, body, type);
         return;
+      case 'GPSP':
+        if (elemSize && type !== 'U' && type !== 'c') state.precision = readScalar(buf, body, type);
+        return;
       case 'GPSU':
         state.gpsuMs = parseGpsu(buf.toString('latin1', body, body + Math.min(size, 16)));
         return;
@@ -247,18 +266,34 @@ export class GpmfGpsCollector {
       return scale ? raw / scale : raw;
     };
     let acc = this.streams.get(key);
-    if (!acc) this.streams.set(key, (acc = new GpsAccumulator()));
+    if (!acc) this.streams.set(key, (acc = new GpsAccumulator(key)));
+    const field = (i: number, at: number | undefined) => (at !== undefined && at < fields.length ? value(i, at) : undefined);
     for (let i = 0; i < repeat; i++) {
-      const fix = layout.fix !== undefined && layout.fix < fields.length ? value(i, layout.fix) : state.fix;
+      const fix = field(i, layout.fix) ?? state.fix;
+      const dop =
+        layout.dop !== undefined ? field(i, layout.dop) : key === 'GPS5' && state.precision !== undefined ? state.precision / 100 : undefined;
+      const quality: FixSample = { fix: fixType(fix), hdop: dop, satellites: field(i, layout.satellites) };
       if (fix !== undefined && fix < 2) {
-        acc.rejected += 1; // no 2D/3D lock: the position is the receiver's guess
+        acc.rejected += 1; // no 2D/3D lock: the position is the receiver's guess; the epoch still counts for quality
+        acc.footprint.addQuality(quality);
         continue;
       }
       let timeMs: number | undefined;
       if (key === 'GPS9' && fields.length >= 7) timeMs = Date.UTC(2000, 0, 1) + (value(i, 5) * 86400 + value(i, 6)) * 1000;
-      else if (key === 'GPS5') timeMs = state.gpsuMs;
-      acc.add(value(i, layout.lat), value(i, layout.lon), value(i, layout.alt), timeMs);
+      // GPS5 payloads carry one GPSU time for about a second of samples: spread them over it.
+      else if (key === 'GPS5' && state.gpsuMs !== undefined) timeMs = state.gpsuMs + Math.round((i * 1000) / repeat);
+      acc.add(value(i, layout.lat), value(i, layout.lon), value(i, layout.alt), timeMs, quality);
     }
+  }
+
+  /** The footprint of the preferred GPS stream that has fixes (or of the first stream, to say why there is none). */
+  footprint(): { stream: string; outcome: FootprintOutcome } | undefined {
+    const ranked = GPS_PREFERENCE.flatMap((k) => {
+      const stream = this.streams.get(k);
+      return stream ? [{ key: k, stream }] : [];
+    });
+    const chosen = ranked.find((r) => r.stream.points > 0) ?? ranked.at(0);
+    return chosen ? { stream: chosen.key, outcome: chosen.stream.footprint.finish() } : undefined;
   }
 
   /** Per GPS stream summaries, in order of preference. */

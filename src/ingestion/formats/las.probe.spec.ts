@@ -44,6 +44,9 @@ function geoKeys(keys: Array<[number, number, number, number]>): Buffer {
   return out;
 }
 
+/** A LASF_Projection GeoKeyDirectory VLR with these keys. */
+const geoKeysVlr = (...keys: Array<[number, number, number, number]>): Buffer => vlr('LASF_Projection', 34735, geoKeys(keys));
+
 function buildLas(spec: LasSpec = {}): Buffer {
   const minor = spec.minor ?? 2;
   const headerSize = minor >= 4 ? 375 : minor === 3 ? 235 : 227;
@@ -134,6 +137,7 @@ describe('lasProbe', () => {
         format: 'las',
         modality: 'pointcloud',
         bbox: [2.29, 48.85, 2.3, 48.86],
+        footprint: { kind: 'polygon', source: 'LAS header bounds in EPSG:4326 (WGS 84)', bbox: [2.29, 48.85, 2.3, 48.86], start: null, end: null },
         metadata: {
           version: '1.2',
           pointFormat: 1,
@@ -143,14 +147,13 @@ describe('lasProbe', () => {
           scale: [1e-7, 1e-7, 0.001],
           bounds: { min: [2.29, 48.85, 30], max: [2.3, 48.86, 70] },
           crs: { source: 'geotiff', kind: 'geographic', epsg: 4326 },
-          bboxSource: 'EPSG:4326',
           creationDate: '2024-04-09',
           systemIdentifier: 'TEST',
         },
       });
     });
 
-    it('keeps native bounds and the CRS of a projected LAS 1.4 (64-bit count, WKT), without a WGS84 bbox', async () => {
+    it('keeps native bounds and the CRS of a projected LAS 1.4 (64-bit count, WKT), with the bounds reprojected to WGS84', async () => {
       const file = buildLas({
         minor: 4,
         pointFormat: 6,
@@ -161,7 +164,12 @@ describe('lasProbe', () => {
         globalEncoding: 0x11,
       });
       const result = await runProbe(lasProbe, file);
-      expect(result.bbox).toBeUndefined();
+      // gdaltransform (GDAL 3.6.2) -s_srs EPSG:32633 -t_srs EPSG:4326 of the corners: 15 E at the central meridian.
+      const expected = [15, 45.1534771762706, 15.0012722102072, 45.1543773517013];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 8);
+      });
+      expect(result.footprint?.source).toBe('LAS header bounds in EPSG:32633 (WGS 84 / UTM zone 33N)');
       expect(result.metadata).toMatchObject({
         version: '1.4',
         pointFormat: 6,
@@ -183,10 +191,11 @@ describe('lasProbe', () => {
     it('assumes lon/lat only when there is no CRS and the scale is degree-sized', async () => {
       const lonLat = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
       expect(lonLat.bbox).toEqual([-122.5, 37.7, -122.4, 37.8]);
-      expect(lonLat.metadata.bboxSource).toMatch(/assumed lon\/lat/);
+      expect(lonLat.footprint?.source).toMatch(/assumed lon\/lat/);
       // Same numbers at centimetre scale are a local metric frame, not degrees.
       const local = await runProbe(lasProbe, buildLas({ scale: [0.01, 0.01, 0.01], min: [-122.5, 37.7, 0], max: [-122.4, 37.8, 5] }));
       expect(local.bbox).toBeUndefined();
+      expect(local).toMatchObject({ footprint: null, footprintReason: 'the LAS file names no CRS (no WKT or GeoTIFF keys record)' });
     });
 
     it('describes a COPC file: LAZ, chunk table checked, hierarchy position and GPS time range', async () => {
@@ -222,12 +231,108 @@ describe('lasProbe', () => {
       });
     });
 
-    it('ignores pushed chunks (header-only) and reads only the header and VLRs', async () => {
+    it('without adjusted GPS time ignores pushed chunks and reads only the header and VLRs', async () => {
       const file = buildLas({ points: 50_000 });
       const run = await driveProbe(lasProbe, file, { chunkSize: 64 * 1024 });
       expect(run.error).toBeUndefined();
       expect(run.pushes).toBeGreaterThan(10);
       expect(run.reads.reduce((n, r) => n + r.returned, 0)).toBeLessThan(1024);
+    });
+  });
+
+  describe('GPS time from the point records', () => {
+    /** Point records with their GPS time field set (offset 20 in formats 1 / 3, 22 in formats 6-10). */
+    function timedPoints(pointFormat: number, times: number[]): Buffer {
+      const recordLength = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67][pointFormat];
+      const at = pointFormat >= 6 ? 22 : 20;
+      const out = Buffer.alloc(times.length * recordLength);
+      times.forEach((t, i) => out.writeDoubleLE(t, i * recordLength + at));
+      return out;
+    }
+    /** Adjusted standard GPS time (GPS seconds - 1e9) of a UTC instant after 2017 (GPS - UTC = 18 s). */
+    const adjusted = (utcMs: number) => (utcMs - Date.UTC(1980, 0, 6)) / 1000 + 18 - 1e9;
+    const t0 = adjusted(Date.UTC(2024, 5, 1, 12, 0, 0));
+
+    it('reads min / max of every record as the file streams past, fields cut by chunk boundaries included', async () => {
+      const times = Array.from({ length: 500 }, (_, i) => t0 + ((i * 37) % 500) * 0.5);
+      const file = buildLas({ minor: 4, pointFormat: 6, points: 500, globalEncoding: 0x11, pointData: timedPoints(6, times) });
+      for (const chunkSize of [7, 4096, 1 << 20]) {
+        const result = await runProbe(lasProbe, file, { chunkSize });
+        expect(result.timeRange).toEqual({ start: '2024-06-01T12:00:00.000Z', end: '2024-06-01T12:04:09.500Z' });
+        expect(result.durationSeconds).toBe(249.5);
+        expect(result.metadata).toMatchObject({ gpsTimeRange: [t0, t0 + 249.5], gpsTimeSource: 'point records (500 read)' });
+      }
+    });
+
+    it('reads format 1 records (GPS time at byte 20) and converts across a leap second', async () => {
+      // 2016-12-31T23:59:50Z..2017-01-01T00:00:10Z: GPS - UTC is 17 s before the leap second and 18 s after.
+      const a = (Date.UTC(2016, 11, 31, 23, 59, 50) - Date.UTC(1980, 0, 6)) / 1000 + 17 - 1e9;
+      const b = (Date.UTC(2017, 0, 1, 0, 0, 10) - Date.UTC(1980, 0, 6)) / 1000 + 18 - 1e9;
+      const file = buildLas({ pointFormat: 1, points: 3, globalEncoding: 1, pointData: timedPoints(1, [b, a, (a + b) / 2]) });
+      const result = await runProbe(lasProbe, file, { chunkSize: 100 });
+      expect(result.timeRange).toEqual({ start: '2016-12-31T23:59:50.000Z', end: '2017-01-01T00:00:10.000Z' });
+    });
+
+    it('takes no time range from GPS week seconds, and warns about adjusted times that make no plausible date', async () => {
+      const week = await runProbe(lasProbe, buildLas({ pointFormat: 1, points: 2, pointData: timedPoints(1, [100, 200]) }));
+      expect(week.timeRange).toBeUndefined();
+      expect(week.metadata.gpsTimeRange).toBeUndefined();
+      const bogus = await runProbe(lasProbe, buildLas({ pointFormat: 1, points: 2, globalEncoding: 1, pointData: timedPoints(1, [-1e9, -1e9 + 5]) }));
+      expect(bogus.timeRange).toBeUndefined();
+      expect(bogus.warnings).toEqual(['the adjusted GPS times -1000000000..-999999995 s do not make a plausible capture time']);
+    });
+
+    it('says that a LAZ time range was not read (the records are compressed and the header has no time bounds)', async () => {
+      const headerAndVlrs = 227 + 54 + 40;
+      const file = buildLas({
+        pointFormat: 1,
+        compressed: true,
+        points: 10,
+        globalEncoding: 1,
+        vlrs: [laszipVlr(50_000)],
+        pointData: lazData(1, headerAndVlrs),
+      });
+      const result = await runProbe(lasProbe, file);
+      expect(result.timeRange).toBeUndefined();
+      expect(result.metadata.gpsTimeSource).toBe('not read: LAZ point records are compressed and LAS headers carry no time bounds');
+    });
+  });
+
+  describe('footprints', () => {
+    it('reprojects US survey feet from the GeoTIFF keys (EPSG:2286, NAD83 / Washington South (ftUS))', async () => {
+      const keys = geoKeysVlr([1024, 0, 1, 1], [3072, 0, 1, 2286]);
+      const file = buildLas({ points: 3, min: [1640416.67, 400000, 0], max: [1650416.67, 410000, 10], vlrs: [keys] });
+      const result = await runProbe(lasProbe, file);
+      // gdaltransform (GDAL 3.6.2) -s_srs EPSG:2286 -t_srs EPSG:4326 of the four corners.
+      const expected = [-120.499999988102, 46.4302296860642, -120.460320569076, 46.4576588315799];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 8);
+      });
+      expect(result.footprint?.source).toBe('LAS header bounds in EPSG:2286 (NAD83 / Washington South (ftUS))');
+    });
+
+    it('has no footprint when the reprojected bounds are larger than a point cloud can be (a wrong CRS or header)', async () => {
+      const keys = geoKeysVlr([1024, 0, 1, 2], [2048, 0, 1, 4326]);
+      const result = await runProbe(lasProbe, buildLas({ scale: [1e-7, 1e-7, 0.01], min: [0, 40, 0], max: [10, 50, 1], vlrs: [keys] }));
+      expect(result.footprint).toBeNull();
+      expect(result.footprintReason).toMatch(
+        /^the footprint covers [\d,]+ km2, more than a point cloud can: the CRS or the header bounds are wrong$/,
+      );
+      expect(result.bbox).toBeUndefined();
+    });
+
+    it('has no footprint, with the reason, for a CRS the registry does not know or a user-defined projection without WKT', async () => {
+      const unknown = buildLas({ vlrs: [geoKeysVlr([1024, 0, 1, 1], [3072, 0, 1, 9999])] });
+      expect(await runProbe(lasProbe, unknown)).toMatchObject({
+        footprint: null,
+        footprintReason: 'EPSG:9999 is not in the EPSG registry this service ships (epsg-index)',
+        metadata: { crs: { kind: 'projected', epsg: 9999 } },
+      });
+      const userDefined = buildLas({ vlrs: [geoKeysVlr([1024, 0, 1, 1], [3072, 0, 1, 32767], [3075, 0, 1, 8])] });
+      expect(await runProbe(lasProbe, userDefined)).toMatchObject({
+        footprint: null,
+        footprintReason: 'the GeoTIFF keys define a user-defined projection (no EPSG code) and the file has no WKT record',
+      });
     });
   });
 
@@ -350,7 +455,7 @@ describe('lasProbe', () => {
 
   describeSample('autzen_trim.laz', (path) => {
     // Facts checked with a Python struct dump of the header and VLRs (see the report), independent of this probe.
-    it('gives the LAZ header facts, the LASzip chunk table and the projected CRS (no WGS84 bbox)', async () => {
+    it('gives the LAZ header facts, the LASzip chunk table and the projected CRS, reprojected to Eugene, Oregon', async () => {
       const result = await runProbe(lasProbe, path);
       expect(result).toMatchObject({
         format: 'laz',
@@ -373,7 +478,20 @@ describe('lasProbe', () => {
       });
       // Its WKT carries no EPSG code of its own (the last AUTHORITY in the text is the foot unit's, 9002).
       expect((result.metadata.crs as { epsg?: number }).epsg).toBeUndefined();
-      expect(result.bbox).toBeUndefined();
+      // So the WKT itself is reprojected. gdaltransform (GDAL 3.6.2) of the header's corners with EPSG:2994's PROJ
+      // string (the same CRS, in international feet): lon -123.073448053447..-123.068903781333, lat
+      // 44.0499007710565..44.0515450961584 - the Autzen stadium in Eugene, Oregon.
+      const expected = [-123.073448053447, 44.0499007710565, -123.068903781333, 44.0515450961584];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 8);
+      });
+      expect(result.footprint).toMatchObject({ kind: 'polygon', source: 'LAS header bounds in WKT "NAD_1983_HARN_Lambert_Conformal_Conic"' });
+      expect(result.footprint?.geometry.type).toBe('Polygon');
+      // About 360 m x 170 m of stadium and streets: a handful of res-8 cells (0.74 km2 each).
+      expect(result.footprint?.cells.length).toBeGreaterThan(0);
+      expect(result.footprint?.cells.length).toBeLessThan(6);
+      // Its GPS time is GPS week seconds (global encoding 0): no absolute time range.
+      expect(result.timeRange).toBeUndefined();
     });
 
     it('rejects the same file without its last 20 bytes (the chunk table)', async () => {
@@ -384,6 +502,34 @@ describe('lasProbe', () => {
         'truncated',
         /LAZ chunk table should be at offset 603333 but the file has only 603333 bytes/,
       );
+    });
+  });
+
+  describeSample('pdal_wontcompress3.las', (path) => {
+    it('reprojects UTM 19N to Puerto Rico and reads the adjusted GPS time of its 1000 points', async () => {
+      const result = await runProbe(lasProbe, path);
+      // SOURCES.txt (own point reader, python3 + numpy): GPS time 142436000.196574..142436001.090078 (adjusted) =
+      // 2016-03-19T15:19:43.197Z..15:19:44.090Z UTC (GPS - UTC 17 s).
+      expect(result.timeRange).toEqual({ start: '2016-03-19T15:19:43.197Z', end: '2016-03-19T15:19:44.090Z' });
+      const [lo, hi] = result.metadata.gpsTimeRange as number[];
+      expect(lo).toBeCloseTo(142436000.196574, 6);
+      expect(hi).toBeCloseTo(142436001.090078, 6);
+      expect(result.metadata.gpsTimeSource).toBe('point records (1000 read)');
+      // gdaltransform (GDAL 3.6.2) EPSG:26919 -> EPSG:4326 of the header's corners; the header bounds equal the
+      // points' (SOURCES.txt), whose WGS84 bbox lon -66.4612679..-66.4607391, lat 18.3315170..18.3318203 lies inside.
+      const expected = [-66.4612679412071, 18.331510774935, -66.4607352168481, 18.3318207030287];
+      expected.forEach((v, i) => {
+        expect(result.bbox?.[i]).toBeCloseTo(v, 8);
+      });
+      expect(result.footprint).toMatchObject({
+        kind: 'polygon',
+        source: 'LAS header bounds in EPSG:26919 (NAD83 / UTM zone 19N)',
+        start: '2016-03-19T15:19:43.197Z',
+        end: '2016-03-19T15:19:44.090Z',
+        positions: 65,
+        cells: [{ h3: expect.any(String) as unknown, start: '2016-03-19T15:19:43.197Z', end: '2016-03-19T15:19:44.090Z' }],
+      });
+      expect(result.warnings).toEqual([]);
     });
   });
 });

@@ -1,10 +1,13 @@
-import { BBox, FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
+import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, gpsSecondsToUtcMs, guard, isSaneTime, iso, readExactly, wgs84BBox } from './spatial.util.js';
+import { boundsRing } from './crs.js';
+import { applyPolygonFootprint } from './footprint-result.js';
 import { CrsSummary, describeWkt } from './wkt.util.js';
 
 /**
  * LAS 1.0-1.4, LAZ (LASzip) and COPC, from the public header block, the VLRs / EVLRs and (LAZ) the chunk table
- * position. Header-only: pushed chunks are ignored; the point records are never decoded.
+ * position. Of the point records only the GPS time field is read, as the records stream past (uncompressed LAS with
+ * adjusted standard GPS time); LAZ point records are never decoded.
  */
 
 const VLR_HEADER = 54;
@@ -81,7 +84,105 @@ function crsFromGeoKeys(keys: GeoKeys): CrsSummary & { source: string } {
   return out;
 }
 
-async function probeLas(input: ProbeInput): Promise<ProbeResult> {
+/** GPS time's offset inside a point record, per point format (none in formats 0 and 2). */
+const GPS_TIME_OFFSET = [-1, 20, -1, 20, 20, 20, 22, 22, 22, 22, 22];
+
+/**
+ * Min / max of the GPS time field of every point record of an uncompressed LAS with adjusted standard GPS time, read
+ * from the pushed chunks in O(1) memory: 8 bytes of a field cut by a chunk boundary are all it keeps.
+ */
+export class GpsTimeScanner {
+  min = Infinity;
+  max = -Infinity;
+  read = 0;
+  private position = 0;
+  private next = 0;
+  private readonly carry = Buffer.alloc(8);
+
+  private constructor(
+    private readonly pointOffset: number,
+    private readonly recordLength: number,
+    private readonly fieldOffset: number,
+    private readonly count: number,
+  ) {}
+
+  /** A scanner when the head says the file is an uncompressed LAS whose points carry adjusted GPS time. */
+  static fromHead(head: Buffer): GpsTimeScanner | undefined {
+    if (head.length < 227 || head.toString('latin1', 0, 4) !== 'LASF' || head[24] !== 1) return undefined;
+    const adjusted = (head.readUInt16LE(6) & 1) === 1;
+    const formatByte = head[104];
+    const fieldOffset = GPS_TIME_OFFSET[formatByte & 0x3f] ?? -1;
+    const recordLength = head.readUInt16LE(105);
+    if (!adjusted || formatByte & 0x80 || fieldOffset < 0 || recordLength < fieldOffset + 8) return undefined;
+    let count = head.readUInt32LE(107);
+    if (head[25] >= 4 && head.length >= 255) {
+      const count64 = head.readBigUInt64LE(247);
+      if (count64 > 0n && count64 <= BigInt(Number.MAX_SAFE_INTEGER)) count = Number(count64);
+    }
+    return new GpsTimeScanner(head.readUInt32LE(96), recordLength, fieldOffset, count);
+  }
+
+  push(chunk: Buffer): void {
+    const start = this.position;
+    const end = start + chunk.length;
+    this.position = end;
+    while (this.next < this.count) {
+      const field = this.pointOffset + this.next * this.recordLength + this.fieldOffset;
+      if (field >= end) return;
+      if (field >= start && field + 8 <= end) {
+        this.take(chunk.readDoubleLE(field - start));
+        continue;
+      }
+      // The field is cut by a chunk boundary: gather its bytes.
+      const from = Math.max(field, start);
+      const until = Math.min(field + 8, end);
+      chunk.copy(this.carry, from - field, from - start, until - start);
+      if (until < field + 8) return;
+      this.take(this.carry.readDoubleLE(0));
+    }
+  }
+
+  private take(value: number): void {
+    this.next += 1;
+    if (!Number.isFinite(value)) return;
+    this.read += 1;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+}
+
+/** Ring of the header bounds in WGS84, from the WKT, the GeoTIFF keys' EPSG code, or evidently lon/lat bounds. */
+function lasFootprintRing(
+  crs: (CrsSummary & { source: string }) | undefined,
+  wkt: string | undefined,
+  geoKeys: GeoKeys | undefined,
+  min: number[],
+  max: number[],
+  scale: number[],
+  pointCount: number,
+): { ring: [number, number][]; source: string; warnings: string[] } | { ring: null; reason: string } {
+  if (pointCount === 0) return { ring: null, reason: 'the LAS file holds no points' };
+  if (min[0] > max[0] || min[1] > max[1]) return { ring: null, reason: 'the LAS header bounds are inverted' };
+  const lo: [number, number] = [min[0], min[1]];
+  const hi: [number, number] = [max[0], max[1]];
+  if (!crs) {
+    // No CRS, but degree-sized scale factors and bounds inside lon/lat ranges: evidently lon/lat.
+    if (scale[0] <= 1e-5 && scale[1] <= 1e-5 && wgs84BBox(lo[0], lo[1], hi[0], hi[1])) {
+      const ring = boundsRing({ epsg: 4326 }, lo, hi);
+      if (ring.ring) return { ring: ring.ring, source: 'LAS header bounds, assumed lon/lat (no CRS; degree-sized scale and bounds)', warnings: [] };
+    }
+    return { ring: null, reason: 'the LAS file names no CRS (no WKT or GeoTIFF keys record)' };
+  }
+  const epsg = crs.kind === 'compound' ? crs.horizontalEpsg : crs.kind === 'projected' || crs.kind === 'geographic' ? crs.epsg : undefined;
+  if (epsg === undefined && !wkt && geoKeys?.modelType === 1) {
+    return { ring: null, reason: 'the GeoTIFF keys define a user-defined projection (no EPSG code) and the file has no WKT record' };
+  }
+  const ring = boundsRing(epsg !== undefined ? { epsg } : { wkt }, lo, hi);
+  if (!ring.ring) return ring;
+  return { ring: ring.ring, source: `LAS header bounds in ${ring.crsLabel}`, warnings: ring.warnings };
+}
+
+async function probeLas(input: ProbeInput, times: GpsTimeScanner | undefined): Promise<ProbeResult> {
   const size = input.size;
   if (size < 227) throw fail('truncated', `LAS header needs at least 227 bytes but the file has only ${size}: truncated`);
   const first = await readExactly(input, 0, Math.min(size, 375), 'LAS header');
@@ -284,6 +385,7 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
 
   // CRS: the WKT record wins (mandatory for 1.4 point formats 6-10), GeoTIFF keys otherwise.
   let crs: (CrsSummary & { source: string; wkt?: string }) | undefined;
+  let fullWkt: string | undefined;
   const wktBuf = payloads.get('LASF_Projection/2112');
   if (wktBuf) {
     const wkt = wktBuf
@@ -291,6 +393,7 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
       .replace(/\0[\s\S]*$/, '')
       .trim();
     const parsed = describeWkt(wkt);
+    fullWkt = wkt;
     crs = { source: 'wkt', ...(parsed ?? { kind: 'unknown' }), wkt: wkt.slice(0, 8192) };
     if (!parsed) warnings.push('the WKT CRS record could not be parsed');
   }
@@ -302,26 +405,34 @@ async function probeLas(input: ProbeInput): Promise<ProbeResult> {
   }
   metadata.crs = crs ?? null;
 
-  // A WGS84 bbox only when X/Y are WGS84 lon/lat: never reproject here.
-  let bbox: BBox | undefined;
-  const horizontal = crs?.kind === 'compound' ? crs.horizontalEpsg : crs?.epsg;
-  if (pointCount > 0 && (horizontal === 4326 || horizontal === 4979)) {
-    bbox = wgs84BBox(min[0], min[1], max[0], max[1]);
-    if (bbox) metadata.bboxSource = `EPSG:${horizontal}`;
-  } else if (pointCount > 0 && !crs && scale[0] <= 1e-5 && scale[1] <= 1e-5) {
-    // No CRS, but degree-sized scale factors and bounds inside lon/lat ranges: obviously lon/lat.
-    bbox = wgs84BBox(min[0], min[1], max[0], max[1]);
-    if (bbox) metadata.bboxSource = 'assumed lon/lat (no CRS; degree-sized scale and bounds)';
-  }
-
   const result: ProbeResult = { format: compressed ? 'laz' : 'las', modality: 'pointcloud', counts: { points: pointCount }, metadata, warnings };
-  if (bbox) result.bbox = bbox;
-  // COPC records the GPS time span of its points; as adjusted standard GPS time it is an absolute time range.
+
+  // Adjusted standard GPS time is absolute: COPC records its points' span; plain LAS points were read as they passed.
   const copcMeta = metadata.copc as { gpsTimeRange: number[] } | undefined;
-  if (copcMeta && metadata.gpsTime === 'adjusted-standard') {
-    const [a, b] = copcMeta.gpsTimeRange.map((t) => gpsSecondsToUtcMs(t + 1e9));
-    if (isSaneTime(a) && isSaneTime(b) && a <= b) result.timeRange = { start: iso(a), end: iso(b) };
+  let gpsRange: [number, number] | undefined;
+  if (metadata.gpsTime === 'adjusted-standard') {
+    if (copcMeta) {
+      gpsRange = [copcMeta.gpsTimeRange[0], copcMeta.gpsTimeRange[1]];
+      metadata.gpsTimeSource = 'COPC info VLR';
+    } else if (times && times.read > 0) {
+      gpsRange = [times.min, times.max];
+      metadata.gpsTimeSource = `point records (${big(times.read)} read)`;
+    } else if (compressed) {
+      metadata.gpsTimeSource = 'not read: LAZ point records are compressed and LAS headers carry no time bounds';
+    }
   }
+  if (gpsRange) {
+    metadata.gpsTimeRange = gpsRange;
+    const [a, b] = gpsRange.map((t) => gpsSecondsToUtcMs(t + 1e9));
+    if (isSaneTime(a) && isSaneTime(b) && a <= b) {
+      result.timeRange = { start: iso(a), end: iso(b) };
+      result.durationSeconds = (b - a) / 1000;
+    } else {
+      warnings.push(`the adjusted GPS times ${gpsRange[0]}..${gpsRange[1]} s do not make a plausible capture time`);
+    }
+  }
+  // Footprint (issue 12): the header bounds' rectangle, reprojected from the file's CRS to WGS84, over the time range.
+  applyPolygonFootprint(result, lasFootprintRing(crs, fullWkt, geoKeys, min, max, scale, pointCount));
   return result;
 }
 
@@ -329,9 +440,17 @@ export const lasProbe: FormatProbe = {
   id: 'las',
   sniff: (head: Buffer): boolean => head.length >= 4 && head.toString('latin1', 0, 4) === 'LASF',
   open(input: ProbeInput): ProbeSession {
+    // Everything but the GPS times is read by offset; the times come from the point records as they stream past.
+    const times = GpsTimeScanner.fromHead(input.head);
     return {
-      // Header-only, so no push: everything needed is read by offset.
-      finish: () => guard('LAS', () => probeLas(input)),
+      ...(times
+        ? {
+            push: (chunk: Buffer) => {
+              times.push(chunk);
+            },
+          }
+        : {}),
+      finish: () => guard('LAS', () => probeLas(input, times)),
     };
   },
 };

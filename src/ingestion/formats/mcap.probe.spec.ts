@@ -1,9 +1,13 @@
 import { zstdCompressSync } from 'node:zlib';
 import { McapWriter, TempBuffer } from '@mcap/core';
-// Test-only compressor: @mcap/support (a dependency) brings it, the probe itself only decompresses.
+// Test-only compressors: @mcap/support (a dependency) brings wasm-zstd; lz4js writes LZ4 frames as MCAP's lz4 wants
+// (its frames checked by hand with the lz4 1.9.4 CLI: lz4 -d gives the input back).
+// The probe itself only decompresses.
 import zstd from '@foxglove/wasm-zstd';
+import { compress as lz4Compress } from 'lz4js';
 
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { mcapProbe } from './mcap.probe.js';
 
@@ -23,6 +27,7 @@ interface Built {
 async function buildMcap(
   options: {
     zstd?: boolean;
+    lz4?: boolean;
     compress?: (data: Uint8Array) => Uint8Array;
     chunked?: boolean;
     lie?: (writer: McapWriter) => void;
@@ -30,15 +35,18 @@ async function buildMcap(
   } = {},
 ): Promise<Built> {
   const buffer = new TempBuffer();
-  const compress = options.compress ?? (options.zstd ? (data: Uint8Array) => zstd.compress(data) : undefined);
+  const compression = options.lz4 ? 'lz4' : 'zstd';
+  const compress =
+    options.compress ??
+    (options.lz4 ? (data: Uint8Array) => lz4Compress(data) : options.zstd ? (data: Uint8Array) => zstd.compress(data) : undefined);
   const writer = new McapWriter({
     writable: buffer,
     useChunks: options.chunked ?? true,
     chunkSize: 1024,
-    compressChunk: compress ? (data) => ({ compression: 'zstd', compressedData: compress(data) }) : undefined,
+    compressChunk: compress ? (data) => ({ compression, compressedData: compress(data) }) : undefined,
   });
   await writer.start({ profile: 'x-probe-tests', library: 'probe-tests 1.0' });
-  const fix = await writer.registerSchema({ name: 'geo.Fix', encoding: 'jsonschema', data: text('{"type":"object"}') });
+  const fix = await writer.registerSchema({ name: 'foxglove.LocationFix', encoding: 'jsonschema', data: text('{"type":"object"}') });
   const gps = await writer.registerChannel({ topic: '/gps/fix', messageEncoding: 'json', schemaId: fix, metadata: new Map() });
   const imu = await writer.registerChannel({ topic: '/imu', messageEncoding: 'json', schemaId: 0, metadata: new Map([['frame', 'base_link']]) });
   await writer.registerChannel({ topic: '/idle', messageEncoding: 'json', schemaId: fix, metadata: new Map() });
@@ -58,7 +66,15 @@ async function buildMcap(
         sequence: i / 5,
         logTime: t + MS,
         publishTime: t + MS,
-        data: text(JSON.stringify({ lat: 46 + i / 1e4, lon: 14 })),
+        // foxglove LocationFix in JSON: 10 fixes walking north at 5.5 m/s.
+        data: text(
+          JSON.stringify({
+            timestamp: { sec: Number((t + MS) / 1_000_000_000n), nsec: Number((t + MS) % 1_000_000_000n) },
+            latitude: 46 + i / 1e6,
+            longitude: 14,
+            altitude: 300,
+          }),
+        ),
       });
     }
   }
@@ -71,9 +87,9 @@ async function buildMcap(
 }
 
 const expectedChannels = [
-  { id: 0, topic: '/gps/fix', messageEncoding: 'json', schemaName: 'geo.Fix', schemaEncoding: 'jsonschema', messageCount: 10 },
+  { id: 0, topic: '/gps/fix', messageEncoding: 'json', schemaName: 'foxglove.LocationFix', schemaEncoding: 'jsonschema', messageCount: 10 },
   { id: 1, topic: '/imu', messageEncoding: 'json', schemaName: null, schemaEncoding: null, messageCount: 50 },
-  { id: 2, topic: '/idle', messageEncoding: 'json', schemaName: 'geo.Fix', schemaEncoding: 'jsonschema', messageCount: 0 },
+  { id: 2, topic: '/idle', messageEncoding: 'json', schemaName: 'foxglove.LocationFix', schemaEncoding: 'jsonschema', messageCount: 0 },
 ];
 
 /** Byte offset of the first record with this opcode, walking the records after the magic. */
@@ -104,13 +120,15 @@ describe('mcapProbe', () => {
 
   describe('good files', () => {
     it.each([
-      ['uncompressed chunks', false, 7],
-      ['uncompressed chunks', false, 1 << 20],
-      ['zstd chunks', true, 7],
-      ['zstd chunks', true, 333],
-      ['zstd chunks', true, 1 << 20],
-    ])('describes a file with %s (compressed: %s), pushed in %i-byte chunks', async (_what, compressed, chunkSize) => {
-      const { bytes, chunkCount } = await buildMcap({ zstd: compressed });
+      ['none', 7],
+      ['none', 1 << 20],
+      ['zstd', 7],
+      ['zstd', 333],
+      ['zstd', 1 << 20],
+      ['lz4', 7],
+      ['lz4', 1 << 20],
+    ] as const)('describes a file with chunks compressed with %s, pushed in %i-byte chunks', async (compression, chunkSize) => {
+      const { bytes, chunkCount } = await buildMcap({ zstd: compression === 'zstd', lz4: compression === 'lz4' });
       const result = await runProbe(mcapProbe, bytes, { chunkSize });
       expect(chunkCount).toBeGreaterThan(2);
       expect(result).toEqual({
@@ -134,7 +152,7 @@ describe('mcapProbe', () => {
           schemaCount: 1,
           channels: expectedChannels,
           chunkCount,
-          compression: [compressed ? 'zstd' : 'none'],
+          compression: [compression],
           attachmentCount: 1,
           attachmentBytes: expect.any(Number) as unknown,
           metadataCount: 2,
@@ -143,6 +161,15 @@ describe('mcapProbe', () => {
           indexed: true,
           hasStatistics: true,
         },
+        footprint: expect.objectContaining({
+          kind: 'track',
+          source: 'MCAP foxglove.LocationFix on /gps/fix',
+          positions: 10,
+          start: '2026-01-01T00:00:00.001Z',
+          end: '2026-01-01T00:00:00.901Z',
+          bbox: [14, 46, 14, 46.000045],
+        }) as unknown,
+        bbox: [14, 46, 14, 46.000045],
       });
       // The attachment's 3000 bytes were skipped, not handed to the reader.
       expect(result.metadata.attachmentBytes).toBeGreaterThan(3000);
@@ -311,6 +338,90 @@ describe('mcapProbe', () => {
       const garbage = Buffer.concat([Buffer.from('\x89MCAP0\r\n', 'latin1'), Buffer.from('this is not an mcap record stream at all, just text')]);
       const error = await expectProbeFailure(mcapProbe, garbage, 'corrupt');
       expect(error.message).toMatch(/claims \d+ bytes, more than the whole file/);
+    });
+  });
+
+  describe('positions', () => {
+    async function navSatMcap(fixes: Array<[number, number, number]>, extra?: (writer: McapWriter) => Promise<void>): Promise<Buffer> {
+      const buffer = new TempBuffer();
+      const writer = new McapWriter({ writable: buffer, chunkSize: 512 });
+      await writer.start({ profile: 'ros2', library: 'probe-tests' });
+      const schema = await writer.registerSchema({ name: 'sensor_msgs/msg/NavSatFix', encoding: 'ros2msg', data: text('# NavSatFix') });
+      const channel = await writer.registerChannel({ topic: '/gnss/fix', messageEncoding: 'cdr', schemaId: schema, metadata: new Map() });
+      for (const [i, [status, lat, lon]] of fixes.entries()) {
+        const t = T0 + BigInt(i) * 1000n * MS;
+        await writer.addMessage({ channelId: channel, sequence: i, logTime: t, publishTime: t, data: navSatFixCdr(t, status, lat, lon) });
+      }
+      await extra?.(writer);
+      await writer.end();
+      return Buffer.from(buffer.get());
+    }
+
+    it('draws sensor_msgs/NavSatFix (CDR) as a track, with the status as fix type', async () => {
+      // One no-fix epoch, then 1 Hz fixes: unaugmented, SBAS, and GBAS (RTK, counted as float).
+      const bytes = await navSatMcap([
+        [-1, 0, 0],
+        [0, 46.05, 14.5],
+        [0, 46.0501, 14.5001],
+        [1, 46.0502, 14.5002],
+        [2, 46.0503, 14.5003],
+      ]);
+      const result = await runProbe(mcapProbe, bytes, { chunkSize: 100 });
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        source: 'MCAP sensor_msgs/msg/NavSatFix on /gnss/fix',
+        positions: 4,
+        start: '2026-01-01T00:00:01.000Z',
+        end: '2026-01-01T00:00:04.000Z',
+        bbox: [14.5, 46.05, 14.5003, 46.0503],
+      });
+      expect(result.gnssQuality).toEqual({
+        epochs: 5,
+        rtkFixed: 0,
+        rtkFloat: 0.2,
+        dgps: 0.2,
+        fix3d: 0.4,
+        fix2d: 0,
+        noFix: 0.2,
+        medianHdop: null,
+        medianSatellites: null,
+      });
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('reads foxglove LocationFix in protobuf (field numbers of foxglove/schemas LocationFix.proto)', async () => {
+      /** A protobuf message: tag bytes then values, as protoc would write them. */
+      const double = (field: number, value: number) => {
+        const b = Buffer.alloc(9);
+        b[0] = (field << 3) | 1;
+        b.writeDoubleLE(value, 1);
+        return b;
+      };
+      // timestamp = 6 { seconds = 1: 1767225600 (2026-01-01T00:00:00Z), nanos = 2: 0 }, as varints.
+      const seconds = [0x80, 0xf2, 0xd6, 0xca, 0x06];
+      const timestamp = Buffer.from([(6 << 3) | 2, 1 + seconds.length, 1 << 3, ...seconds]);
+      const message = Buffer.concat([timestamp, double(1, 48.1), double(2, 11.5), double(3, 520)]);
+      const buffer = new TempBuffer();
+      const writer = new McapWriter({ writable: buffer });
+      await writer.start({ profile: '', library: 'probe-tests' });
+      const schema = await writer.registerSchema({ name: 'foxglove.LocationFix', encoding: 'protobuf', data: new Uint8Array(0) });
+      const channel = await writer.registerChannel({ topic: '/location', messageEncoding: 'protobuf', schemaId: schema, metadata: new Map() });
+      await writer.addMessage({ channelId: channel, sequence: 0, logTime: T0 + 5n * MS, publishTime: T0, data: message });
+      await writer.end();
+      const result = await runProbe(mcapProbe, Buffer.from(buffer.get()));
+      expect(result.footprint).toMatchObject({ kind: 'point', start: '2026-01-01T00:00:00.000Z', bbox: [11.5, 48.1, 11.5, 48.1] });
+    });
+
+    it('says why there is no footprint, and warns about undecodable position messages', async () => {
+      // A NavSatFix channel without messages.
+      const none = await runProbe(mcapProbe, await navSatMcap([]));
+      expect(none).toMatchObject({ footprint: null, footprintReason: 'the log has no sensor_msgs/NavSatFix or foxglove LocationFix messages' });
+      const broken = await navSatMcap([[0, 46.05, 14.5]], async (writer) => {
+        await writer.addMessage({ channelId: 0, sequence: 9, logTime: T0 + 5000n * MS, publishTime: T0, data: new Uint8Array([0, 1, 0, 0, 7]) });
+      });
+      const result = await runProbe(mcapProbe, broken);
+      expect(result.footprint).toMatchObject({ kind: 'point', positions: 1 });
+      expect(result.warnings).toEqual(['1 of 2 position messages on /gnss/fix could not be decoded']);
     });
   });
 

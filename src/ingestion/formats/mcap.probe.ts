@@ -2,6 +2,8 @@ import { McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from 
 import { loadDecompressHandlers } from '@mcap/support';
 
 import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES } from './decompression.js';
+import { applyTrackFootprint } from './footprint-result.js';
+import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { CappedCounter, GuardedSession, isoFromNs, plural } from './telemetry-text.util.js';
 
@@ -79,6 +81,8 @@ interface ChannelFacts {
   messageCount: bigint;
   /** False for a channel whose Channel record appears only in the summary section (after DataEnd). */
   inDataSection: boolean;
+  /** The position decoder of its schema and encoding (NavSatFix, LocationFix); null when it carries none. */
+  decoder?: NavFixDecoder | null;
 }
 
 class McapSession extends GuardedSession {
@@ -113,6 +117,7 @@ class McapSession extends GuardedSession {
   private statistics: Extract<TypedMcapRecord, { type: 'Statistics' }> | undefined;
   private dataEnd = false;
   private summary = false;
+  private readonly tracks = new NavFixTracks('MCAP');
 
   private readonly budget: DecompressionBudget;
 
@@ -279,7 +284,10 @@ class McapSession extends GuardedSession {
       case 'Message': {
         this.messages += 1n;
         const channel = this.channels.get(record.channelId);
-        if (channel) channel.messageCount += 1n;
+        if (channel) {
+          channel.messageCount += 1n;
+          this.position(channel, record.data, record.logTime);
+        }
         if (this.startNs === undefined || record.logTime < this.startNs) this.startNs = record.logTime;
         if (this.endNs === undefined || record.logTime > this.endNs) this.endNs = record.logTime;
         break;
@@ -312,6 +320,13 @@ class McapSession extends GuardedSession {
     }
   }
 
+  /** A message on a NavSatFix / LocationFix channel feeds that topic's track. */
+  private position(channel: ChannelFacts, data: Uint8Array, logTime: bigint): void {
+    const schemaName = this.schemas.get(channel.schemaId)?.name ?? '';
+    channel.decoder ??= navFixDecoder(schemaName, channel.messageEncoding) ?? null;
+    if (channel.decoder) this.tracks.add(channel.topic, schemaName, channel.decoder, data, Number(logTime / 1_000_000n));
+  }
+
   protected async complete(): Promise<ProbeResult> {
     await handlersReady;
     if (!handlers) throw new ProbeError('unsupported', `the MCAP decompressors could not be loaded: ${describe(handlersError)}`);
@@ -328,7 +343,7 @@ class McapSession extends GuardedSession {
     const warnings = this.checkStatistics();
     const channels = [...this.channels.entries()].sort(([a], [b]) => a - b);
     const messageless = channels.filter(([, c]) => c.messageCount === 0n);
-    return {
+    const result: ProbeResult = {
       format: 'mcap',
       modality: 'telemetry',
       counts: { messages: Number(this.messages) },
@@ -365,6 +380,8 @@ class McapSession extends GuardedSession {
         hasStatistics: this.statistics !== undefined,
       },
     };
+    applyTrackFootprint(result, this.tracks.finish());
+    return result;
   }
 
   /** The summary's Statistics record is a claim about the file: where it counts otherwise than the records, a warning. */

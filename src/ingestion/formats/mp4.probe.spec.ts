@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 import { describeSample } from '../../../test/support/samples.js';
 import { assertSurvivesMutations, driveProbe, expectProbeFailure, headOf, runProbe } from '../../../test/support/probe-harness.js';
+import { GpmfGpsCollector } from './gpmf.decoder.js';
+import { parseIso6709 } from './mp4-location.js';
 import { mp4Probe } from './mp4.probe.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/mp4');
@@ -53,7 +55,7 @@ const nest = (key: string, ...items: Buffer[]) => {
 };
 
 /** One GoPro GPS5 payload (1 s): fix, UTC time of the first sample, scale, and [lat, lon, alt, s2d, s3d] samples. */
-function gps5Payload(gpsu: string, fix: number, points: Array<[number, number, number]>): Buffer {
+function gps5Payload(gpsu: string, fix: number, points: Array<[number, number, number]>, precision = 150): Buffer {
   const scal = [10_000_000, 10_000_000, 1000, 1000, 100];
   const data = Buffer.concat(
     points.flatMap(([lat, lon, alt]) => [
@@ -72,6 +74,7 @@ function gps5Payload(gpsu: string, fix: number, points: Array<[number, number, n
       'STRM',
       klv('STNM', 'c', 1, 20, Buffer.from('GPS (Lat., Long., Alt'.slice(0, 20))),
       klv('GPSF', 'L', 4, 1, u32(fix)),
+      klv('GPSP', 'S', 2, 1, u16(precision)),
       klv('GPSU', 'U', 16, 1, Buffer.from(gpsu, 'latin1')),
       klv('SCAL', 'l', 4, 5, Buffer.concat(scal.map(i32))),
       klv('GPS5', 'l', 20, points.length, data),
@@ -113,7 +116,7 @@ interface TrackSpec {
 }
 
 /** ftyp + mdat (all samples, one chunk per sample) + moov (mvhd + one trak per spec). */
-function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number; stszOverride?: Buffer } = {}): Buffer {
+function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number; stszOverride?: Buffer; moovExtra?: Buffer[] } = {}): Buffer {
   const ftyp = box('ftyp', Buffer.from(opts.brand ?? 'mp41', 'latin1'), u32(0), Buffer.from('mp41isom', 'latin1'));
   const mdatPayload = Buffer.concat(tracks.flatMap((t) => t.samples));
   const mdat = box('mdat', mdatPayload);
@@ -173,7 +176,21 @@ function buildMp4(tracks: TrackSpec[], opts: { brand?: string; creation?: number
     Buffer.alloc(24),
     u32(tracks.length + 1),
   );
-  return Buffer.concat([ftyp, mdat, box('moov', mvhd, ...traks)]);
+  return Buffer.concat([ftyp, mdat, box('moov', mvhd, ...traks, ...(opts.moovExtra ?? []))]);
+}
+
+/** An iPhone's QuickTime metadata: moov/meta with an mdta handler, keys, and the ilst entry of each key (1-based). */
+function appleMeta(entries: Array<[string, string]>): Buffer {
+  const keys = entries.map(([key]) => box('mdta', Buffer.from(key, 'utf8')));
+  const items = entries.map(([, value], i) =>
+    Buffer.concat([u32(Buffer.from(value).length + 24), u32(i + 1), box('data', u32(1), u32(0), Buffer.from(value))]),
+  );
+  return box(
+    'meta',
+    full('hdlr', 0, 0, u32(0), Buffer.from('mdta', 'latin1'), Buffer.alloc(12), u8(0)),
+    full('keys', 0, 0, u32(entries.length), ...keys),
+    box('ilst', ...items),
+  );
 }
 
 const macSeconds = (iso: string) => Date.parse(iso) / 1000 + 2_082_844_800;
@@ -249,7 +266,7 @@ describe('mp4Probe', () => {
                 [45.5, 6.25, 1000.5],
                 [45.5001, 6.2502, 1001],
               ]),
-              gps5Payload('240506070811.000', 3, [[45.4999, 6.2499, 999]]),
+              gps5Payload('240506070811.000', 3, [[45.4999, 6.2499, 999]], 230),
             ],
           },
         ],
@@ -264,6 +281,27 @@ describe('mp4Probe', () => {
         gpmf: { samples: 3, samplesRead: 3, malformedSamples: 0, devices: ['HERO7 Black'] },
         gps: { source: 'GPS5', points: 3, rejected: 1, altitude: { min: 999, max: 1001 } },
       });
+      // The track: a payload's samples spread over its second; GPSF 3 = 3D, GPSP = DOP x 100; the no-lock epoch counts.
+      expect(result.footprint).toMatchObject({
+        kind: 'track',
+        source: 'GoPro GPMF GPS5',
+        positions: 3,
+        start: '2024-05-06T07:08:10.000Z',
+        end: '2024-05-06T07:08:11.000Z',
+        bbox: [6.2499, 45.4999, 6.2502, 45.5001],
+      });
+      expect(result.footprint?.geometry.type).toBe('LineString');
+      expect(result.gnssQuality).toEqual({
+        epochs: 4,
+        rtkFixed: 0,
+        rtkFloat: 0,
+        dgps: 0,
+        fix3d: 0.75,
+        fix2d: 0,
+        noFix: 0.25,
+        medianHdop: 1.5,
+        medianSatellites: null,
+      });
     });
 
     it('decodes HERO11 GPS9 samples with their own per-sample UTC times', async () => {
@@ -275,13 +313,20 @@ describe('mp4Probe', () => {
           samples: [
             gps9Payload(days, 3600, [
               [-33.9, 151.2, 5],
-              [-33.8, 151.3, 6],
+              [-33.8999, 151.2001, 6],
             ]),
           ],
         },
       ]);
       const result = await runProbe(mp4Probe, file);
-      expect(result.bbox).toEqual([151.2, -33.9, 151.3, -33.8]);
+      expect(result.bbox).toEqual([151.2, -33.9, 151.2001, -33.8999]);
+      expect(result.footprint).toMatchObject({
+        source: 'GoPro GPMF GPS9',
+        positions: 2,
+        start: '2023-07-14T01:00:00.000Z',
+        end: '2023-07-14T01:00:00.100Z',
+      });
+      expect(result.gnssQuality).toMatchObject({ epochs: 2, fix3d: 1, medianHdop: 1.5 });
       expect(result.timeRange).toEqual({ start: '2023-07-14T01:00:00.000Z', end: '2023-07-14T01:00:00.100Z' });
       expect(result.metadata.gps).toMatchObject({ source: 'GPS9', points: 2 });
     });
@@ -293,6 +338,7 @@ describe('mp4Probe', () => {
       const result = await runProbe(mp4Probe, undated);
       expect(result.timeRange).toBeUndefined();
       expect(result.metadata.creationTime).toBeNull();
+      expect(result).toMatchObject({ footprint: null, footprintReason: 'the GoPro telemetry holds no GPS stream' });
     });
   });
 
@@ -410,6 +456,9 @@ describe('mp4Probe', () => {
         rejected: 0,
         streams: { GLPI: expect.objectContaining({ points: 47 }) as unknown },
       });
+      // GPRI carries time since boot only: an untimed track, all 3D fixes.
+      expect(result.footprint).toMatchObject({ kind: 'track', source: 'GoPro GPMF GPRI', positions: 47, start: null, end: null });
+      expect(result.gnssQuality).toMatchObject({ epochs: 47, fix3d: 1 });
       const [minLon, minLat, maxLon, maxLat] = result.bbox ?? [NaN, NaN, NaN, NaN];
       expect(minLon).toBeCloseTo(-117.3314762, 7);
       expect(minLat).toBeCloseTo(33.125368, 7);
@@ -420,6 +469,106 @@ describe('mp4Probe', () => {
     it('rejects the same file with its last kilobyte (inside moov) cut off', async () => {
       const bytes = readFileSync(path);
       await expectProbeFailure(mp4Probe, bytes.subarray(0, bytes.length - 1024), 'truncated', /box 'moov' at offset 4115984 declares 18663 bytes/);
+    });
+  });
+
+  describeSample('gopro_hero11_gpmf.raw', (path) => {
+    // A HERO11 Black's raw GPMF (what a gpmd track's samples hold), decoded as the probe decodes each gpmd sample.
+    it('prefers GPS9 over GPS5 and gives its track, per-sample UTC times, fix and DOP', () => {
+      const gpmf = new GpmfGpsCollector();
+      gpmf.addSample(readFileSync(path));
+      expect(gpmf.malformed).toBe(0);
+      const summaries = Object.fromEntries(gpmf.summaries());
+      // SOURCES.txt (gopro-telemetry 1.2.11): GPS9 and GPS5 110 samples each, lat 42.4261373..42.4261529,
+      // lon -8.6499984..-8.6499795, alt 33.982..34.778 m, fix 3, DOP 1.43..2.74.
+      expect(summaries.GPS9).toMatchObject({
+        points: 110,
+        rejected: 0,
+        bbox: [-8.6499984, 42.4261373, -8.6499795, 42.4261529],
+        altitude: { min: 33.982, max: 34.778 },
+      });
+      expect(summaries.GPS5).toMatchObject({ points: 110, rejected: 0 });
+      const track = gpmf.footprint();
+      expect(track?.stream).toBe('GPS9');
+      // gopro-telemetry prints 13:29:36.898Z..13:29:47.798Z; the first sample's raw seconds field is 48576899 ms
+      // (python3 struct dump of the GPS9 record), so the exact times are 1 ms later: that tool truncates a float.
+      expect(track?.outcome.footprint).toMatchObject({
+        kind: 'track',
+        source: 'GoPro GPMF GPS9',
+        positions: 110,
+        start: '2022-09-20T13:29:36.899Z',
+        end: '2022-09-20T13:29:47.799Z',
+        bbox: [-8.6499984, 42.4261373, -8.6499795, 42.4261529],
+      });
+      expect(track?.outcome.quality).toMatchObject({ epochs: 110, fix3d: 1, noFix: 0 });
+      const dop = track?.outcome.quality?.medianHdop ?? NaN;
+      expect(dop).toBeGreaterThanOrEqual(1.43);
+      expect(dop).toBeLessThanOrEqual(2.74);
+    });
+  });
+
+  describe('phone recording locations (ISO 6709)', () => {
+    it('parses decimal degrees, degrees and minutes, degrees minutes seconds, altitude and a CRS suffix', () => {
+      expect(parseIso6709('+33.9951-118.4762/')).toEqual({ lat: 33.9951, lon: -118.4762 });
+      expect(parseIso6709('+48.8584+002.2945+035.000/')).toEqual({ lat: 48.8584, lon: 2.2945, altitude: 35 });
+      expect(parseIso6709('+4851.504+00217.670CRSWGS_84/')).toEqual({ lat: 48 + 51.504 / 60, lon: 2 + 17.67 / 60 });
+      expect(parseIso6709('-335424.5+1511231/')).toEqual({ lat: -(33 + 54 / 60 + 24.5 / 3600), lon: 151 + 12 / 60 + 31 / 3600 });
+      expect(parseIso6709('+91.0000+000.0000/')).toBeUndefined();
+      expect(parseIso6709('somewhere')).toBeUndefined();
+    });
+
+    it("places an iPhone video at its 'com.apple.quicktime.location.ISO6709' key, over its creation time", async () => {
+      const meta = appleMeta([
+        ['com.apple.quicktime.make', 'Apple'],
+        ['com.apple.quicktime.location.ISO6709', '+48.8584+002.2945+035.000/'],
+      ]);
+      const file = buildMp4([{ handler: 'vide', format: 'avc1', samples: [Buffer.alloc(10), Buffer.alloc(10)] }], {
+        brand: 'qt  ',
+        creation: macSeconds('2024-07-01T10:00:00Z'),
+        moovExtra: [meta],
+      });
+      const result = await runProbe(mp4Probe, file);
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        geometry: { type: 'Point', coordinates: [2.2945, 48.8584] },
+        start: '2024-07-01T10:00:00.000Z',
+        end: '2024-07-01T10:00:02.000Z',
+        source: 'MP4 mdta com.apple.quicktime.location.ISO6709 (ISO 6709 "+48.8584+002.2945+035.000/")',
+      });
+      expect(result.bbox).toEqual([2.2945, 48.8584, 2.2945, 48.8584]);
+      expect(result.metadata.location).toMatchObject({ lat: 48.8584, lon: 2.2945, altitude: 35 });
+    });
+
+    it('leaves a plain video without telemetry or location without a footprint', async () => {
+      const result = await runProbe(mp4Probe, buildMp4([{ handler: 'vide', format: 'avc1', samples: [Buffer.alloc(10)] }]));
+      expect(result.footprint).toBeUndefined();
+      expect(result.footprintReason).toBeUndefined();
+    });
+  });
+
+  describeSample('jcodec_android_keyed.mp4', (path) => {
+    // SOURCES.txt: ffprobe 5.1.9 tag location "+33.9951-118.4762/", exiftool GPSCoordinates 33.9951 -118.4762; the
+    // jcodec test stripped the media (sample offsets run past the end; ffprobe: "partial file").
+    it('rejects the stripped file as truncated, as ffprobe finds it partial', async () => {
+      await expectProbeFailure(mp4Probe, path, 'truncated', /chunk 1 of 11 starts at offset 417902 but the file has only 405249 bytes/);
+    });
+
+    it("places the Android video at its udta '©xyz' location once its media bytes are back (zeros in a grown mdat)", async () => {
+      const bytes = readFileSync(path);
+      // The 12-byte mdat is the last box: grow it with zeros past the last chunk offset (31044817, from its stco).
+      const pad = 32 * 1024 * 1024 - bytes.length;
+      const grown = Buffer.concat([bytes, Buffer.alloc(pad)]);
+      grown.writeUInt32BE(12 + pad, bytes.length - 12);
+      const result = await runProbe(mp4Probe, grown);
+      expect(result.metadata.location).toEqual({ lat: 33.9951, lon: -118.4762, iso6709: '+33.9951-118.4762/', source: 'udta ©xyz' });
+      // creation_time 2017-07-13T19:16:41Z and duration 11.371 s (ffprobe) are the point's time span.
+      expect(result.footprint).toMatchObject({
+        kind: 'point',
+        geometry: { type: 'Point', coordinates: [-118.4762, 33.9951] },
+        start: '2017-07-13T19:16:41.000Z',
+        source: 'MP4 udta ©xyz (ISO 6709 "+33.9951-118.4762/")',
+      });
+      expect(result.bbox).toEqual([-118.4762, 33.9951, -118.4762, 33.9951]);
     });
   });
 });

@@ -1,4 +1,7 @@
+import { pointFootprint } from '../footprints/footprint-builder.js';
+import { applyTrackFootprint } from './footprint-result.js';
 import { GpmfGpsCollector } from './gpmf.decoder.js';
+import { phoneLocation } from './mp4-location.js';
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
 
@@ -478,6 +481,10 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
       if (primary.bbox) result.bbox = primary.bbox;
       if (primary.timeRange) result.timeRange = primary.timeRange;
     }
+    // Footprint (issue 12): the preferred GPS stream's fixes as a track, GPSF / GPSP (GPS9: fix, DOP) as its quality.
+    const track = gpmf.footprint();
+    if (track) applyTrackFootprint(result, track.outcome);
+    else Object.assign(result, { footprint: null, footprintReason: 'the GoPro telemetry holds no GPS stream' });
   }
   if (!result.timeRange && typeof metadata.creationTime === 'string') {
     const start = Date.parse(metadata.creationTime);
@@ -485,6 +492,15 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     metadata.timeRangeSource = 'creation_time';
   } else if (result.timeRange) {
     metadata.timeRangeSource = 'gps';
+  }
+  // A phone's recording location (ISO 6709) places a video without GPS telemetry at one point.
+  const location = result.footprint === undefined ? phoneLocation(buf, moovKids, children) : undefined;
+  if (location) {
+    metadata.location = location;
+    const source = `MP4 ${location.source} (ISO 6709 "${location.iso6709}")`;
+    result.footprint = pointFootprint(location.lon, location.lat, result.timeRange?.start ?? null, result.timeRange?.end ?? null, source);
+    if (result.footprint) result.bbox = result.footprint.bbox;
+    else result.footprintReason = `the recording location "${location.iso6709}" is not a usable position`;
   }
   return result;
 }

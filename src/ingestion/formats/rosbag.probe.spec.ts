@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import type { ProbeResult } from './probe.types.js';
-import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
+import { rosbagProbe } from './rosbag.probe.js';
 
 /* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
 
@@ -229,28 +229,6 @@ describe('rosbagProbe', () => {
         'unsupported',
         /only ROS bag format 2.0 is read; this file starts with '#ROSBAG V1/,
       );
-    });
-  });
-
-  describe('ROS 2 SQLite bags', () => {
-    // The first page of a rosbag2 .db3: the SQLite magic, then the schema SQL in sqlite_master.
-    const db3 = Buffer.concat([
-      Buffer.from('SQLite format 3\0', 'latin1'),
-      Buffer.alloc(200),
-      Buffer.from('CREATE TABLE topics(id INTEGER PRIMARY KEY,name TEXT NOT NULL,type TEXT NOT NULL,serialization_format TEXT NOT NULL)'),
-      Buffer.from('CREATE TABLE messages(id INTEGER PRIMARY KEY,topic_id INTEGER NOT NULL,timestamp INTEGER NOT NULL, data BLOB NOT NULL)'),
-    ]);
-
-    it('recognises a rosbag2 database but not any SQLite file', () => {
-      expect(ros2SqliteProbe.sniff(db3)).toBe(true);
-      expect(ros2SqliteProbe.sniff(Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.from('CREATE TABLE gpkg_contents(')]))).toBe(
-        false,
-      );
-      expect(ros2SqliteProbe.sniff(buildBag())).toBe(false);
-    });
-
-    it('refuses it as unsupported, saying how to convert it', async () => {
-      await expectProbeFailure(ros2SqliteProbe, db3, 'unsupported', /ROS 2 bag in SQLite \(\.db3\).*ros2 bag convert/);
     });
   });
 

@@ -16,7 +16,6 @@ import { CappedCounter, GuardedSession, plural } from './telemetry-text.util.js'
 
 const MAGIC = '#ROSBAG V2.0\n';
 const MAGIC_BYTES = Buffer.from(MAGIC);
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 /** Record headers are a few fields; bigger is not a bag. */
 const MAX_RECORD_HEADER = 1024 * 1024;
 /** Largest index section and largest chunk read into memory (recorders write chunks of 768 KiB by default). */
@@ -360,19 +359,6 @@ class RosbagSession extends GuardedSession {
   }
 }
 
-/** ROS 2 bags in SQLite: recognised so that the contributor gets a plain answer instead of 'unknown format'. */
-class Ros2SqliteSession implements ProbeSession {
-  // No push: nothing is read, the file is refused whole.
-  finish(): Promise<ProbeResult> {
-    return Promise.reject(
-      new ProbeError(
-        'unsupported',
-        'this is a ROS 2 bag in SQLite (.db3), which is not read here: convert it to MCAP (ros2 bag convert, or record with --storage mcap) and upload the .mcap file',
-      ),
-    );
-  }
-}
-
 export const rosbagProbe: FormatProbe = {
   id: 'rosbag1',
   /** `#ROSBAG V` (format 2.0 is read; older formats are refused with a message). */
@@ -384,15 +370,5 @@ export const rosbagProbe: FormatProbe = {
   },
 };
 
-export const ros2SqliteProbe: FormatProbe = {
-  id: 'rosbag2-db3',
-  /** An SQLite database whose schema (on its first page) creates rosbag2's `topics` and `messages` tables. */
-  sniff(head: Buffer): boolean {
-    if (head.length < SQLITE_MAGIC.length || !head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) return false;
-    const text = head.toString('latin1');
-    return /CREATE TABLE\s+"?topics"?\s*\(/i.test(text) && /CREATE TABLE\s+"?messages"?\s*\(/i.test(text);
-  },
-  open(): ProbeSession {
-    return new Ros2SqliteSession();
-  },
-};
+/** ROS 2 SQLite bags have their own probe; exported here too, where the registry has always taken it from. */
+export { ros2SqliteProbe } from './rosbag2-sqlite.probe.js';
