@@ -49,6 +49,10 @@ describe('geodesy', () => {
     expect(back.lon).toBeCloseTo(lon, 10);
     expect(back.lat).toBeCloseTo(lat, 10);
     expect(back.height).toBeCloseTo(h, 4);
+    // At the North Pole (x = y = 0): latitude 90, height above the ellipsoid's polar radius.
+    const pole = ecefToWgs84(0, 0, 6356752.314245 + 100);
+    expect(pole.lat).toBeCloseTo(90, 10);
+    expect(pole.height).toBeCloseTo(100, 4);
   });
 
   it('keeps the corner of an L and drops the points on its straight legs', () => {
