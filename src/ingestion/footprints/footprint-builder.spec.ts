@@ -182,6 +182,28 @@ describe('FootprintBuilder', () => {
   });
 });
 
+describe('separate places', () => {
+  it('keeps waypoints apart: no line, no length, no cells walked between them', () => {
+    const builder = new FootprintBuilder('test', { points: true });
+    builder.add(14.5, 46.05, T0);
+    builder.add(14.6, 46.1, T0 + 1000);
+    builder.add(11.58, 48.14, T0 + 2000);
+    const fp = present(builder.finish().footprint);
+    expect(fp.kind).toBe('point');
+    expect(fp.geometry).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [14.5, 46.05],
+        [14.6, 46.1],
+        [11.58, 48.14],
+      ],
+    });
+    expect(fp.lengthKm).toBe(0);
+    expect(fp.cells).toHaveLength(3);
+    expect(fp.dropped.jumps).toBe(0);
+  });
+});
+
 describe('GNSS quality', () => {
   it('gives shares by fix type, and median HDOP and satellites', () => {
     const q = new GnssQualityAccumulator();
