@@ -60,6 +60,8 @@ describe('footprints on the pages (browser)', () => {
       return id;
     };
     mixed = await publish('Lake Cerknica walk and a Waikato drive', [await ready('cerknicko-jezero.gpx'), await ready('bu353s4.log')]);
+    // A RINEX file whose header's TIME OF LAST OBS lies beyond its last epoch: read, with a warning (issue 15).
+    await ready('demo3.10o');
     survey = await publish('Autzen stadium LiDAR', [await ready('autzen_trim.laz')]);
   }, 240_000);
 
@@ -149,6 +151,28 @@ describe('footprints on the pages (browser)', () => {
     expect(await page.getByRole('table', { name: 'Captures on the map' }).textContent()).toContain('polygon');
     await page.waitForLoadState('networkidle');
     await b.screenshot(page, 'dataset-lidar-area');
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('shows the contributor where each capture is, and the warnings of a readable but inconsistent file', async () => {
+    const page = await b.newPage();
+    await page.goto('/contribute');
+    await page.getByLabel('Email').fill('alice@example.com');
+    await page.getByLabel('Password').fill('a-long-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Upload captures' }).waitFor();
+    const row = (name: string) => page.getByRole('row').filter({ hasText: name });
+    await row('cerknicko-jezero.gpx')
+      .getByText(/km track in \d+ H3 cells/)
+      .waitFor();
+    expect(await row('bu353s4.log').textContent()).toMatch(/median HDOP 1\.1/);
+    expect(await row('autzen_trim.laz').textContent()).toMatch(/km² area in \d+ H3 cells/);
+    await row('demo3.10o')
+      .getByText(/^Warning: /)
+      .first()
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'contributor-footprints-and-warnings');
     expect(b.pageErrors).toEqual([]);
   });
 });
