@@ -330,6 +330,8 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
           summary: listed.description.slice(0, 300),
           tags: listed.tags,
           coverage: listed.coverage,
+          // The outline of the H3 cells the captures' tracks touch (the GNSS fixtures drive around 46N 14E).
+          footprint: { type: 'MultiPolygon', coordinates: expect.any(Array) as unknown },
           licenceSlug: listed.licence.slug,
           licenceName: listed.licence.name,
           exclusive: false,

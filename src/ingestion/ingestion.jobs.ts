@@ -28,7 +28,6 @@ export const uploadExpirySweepQueue = defineQueue<Record<string, never>>('captur
 /** Minutes between upload expiry sweeps: an abandoned upload is rejected at most this long after its time is up. */
 export const UPLOAD_EXPIRY_SWEEP_MINUTES = 10;
 
-
 /** Re-reads a ready capture's verified object to extract its footprint (captures made before footprints existed). */
 export interface CaptureFootprintJob {
   captureId: string;

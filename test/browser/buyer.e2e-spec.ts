@@ -93,9 +93,9 @@ describe('buyer journey (browser)', () => {
     const card = results.getByRole('listitem').first();
     expect(await card.textContent()).toContain('$42.50');
     expect(await card.textContent()).toContain('gnss');
-    // One coverage box on the map for the one result.
-    await page.locator('.map path.leaflet-interactive').first().waitFor();
-    expect(await page.locator('.map path.leaflet-interactive').count()).toBe(1);
+    // One footprint on the map for the one result, and its dot.
+    await page.locator('.map path.footprint-dot').first().waitFor();
+    expect(await page.locator('.map path.footprint').count()).toBe(1);
     await page.waitForLoadState('networkidle');
     await b.screenshot(page, 'storefront-search');
 
@@ -131,7 +131,7 @@ describe('buyer journey (browser)', () => {
     await countIs(results.getByRole('listitem'), 1);
 
     // Clicking the box on the map opens the dataset.
-    await page.locator('.map path.leaflet-interactive').first().click({ force: true });
+    await page.locator('.map path.footprint-dot').first().click({ force: true });
     await page.waitForURL(`**/datasets/${dataset.datasetId}`);
     await page.getByRole('heading', { level: 1, name: 'Munich dashcam telemetry' }).waitFor();
 

@@ -54,7 +54,7 @@ const injection = (page: Page) =>
 
 /** The tooltip of the map's first coverage box, as hovering shows it. */
 async function mapTooltip(page: Page) {
-  await page.locator('.map path.leaflet-interactive').first().hover({ force: true });
+  await page.locator('.map path.footprint-dot').first().hover({ force: true });
   const tooltip = page.locator('.leaflet-tooltip');
   await tooltip.waitFor();
   return tooltip.textContent();

@@ -49,6 +49,10 @@ describe('geodesy', () => {
     expect(back.lon).toBeCloseTo(lon, 10);
     expect(back.lat).toBeCloseTo(lat, 10);
     expect(back.height).toBeCloseTo(h, 4);
+    // At the North Pole (x = y = 0): latitude 90, height above the ellipsoid's polar radius.
+    const pole = ecefToWgs84(0, 0, 6356752.314245 + 100);
+    expect(pole.lat).toBeCloseTo(90, 10);
+    expect(pole.height).toBeCloseTo(100, 4);
   });
 
   it('keeps the corner of an L and drops the points on its straight legs', () => {
@@ -175,6 +179,28 @@ describe('FootprintBuilder', () => {
     expect(fp.kind).toBe('point');
     expect(fp.geometry).toEqual({ type: 'Point', coordinates: [14.5, 46.05] });
     expect(fp.cells).toEqual([{ h3: latLngToCell(46.05, 14.5, FOOTPRINT_H3_RES), start: null, end: null }]);
+  });
+});
+
+describe('separate places', () => {
+  it('keeps waypoints apart: no line, no length, no cells walked between them', () => {
+    const builder = new FootprintBuilder('test', { points: true });
+    builder.add(14.5, 46.05, T0);
+    builder.add(14.6, 46.1, T0 + 1000);
+    builder.add(11.58, 48.14, T0 + 2000);
+    const fp = present(builder.finish().footprint);
+    expect(fp.kind).toBe('point');
+    expect(fp.geometry).toEqual({
+      type: 'MultiPoint',
+      coordinates: [
+        [14.5, 46.05],
+        [14.6, 46.1],
+        [11.58, 48.14],
+      ],
+    });
+    expect(fp.lengthKm).toBe(0);
+    expect(fp.cells).toHaveLength(3);
+    expect(fp.dropped.jumps).toBe(0);
   });
 });
 

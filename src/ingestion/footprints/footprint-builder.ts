@@ -153,7 +153,14 @@ export class FootprintBuilder {
   private start: number | null = null;
   private end: number | null = null;
 
-  constructor(private readonly source: string) {}
+  /**
+   * `points`: the positions are separate places (GPX waypoints, photo locations), never one journey: no line joins
+   * them, no cells are walked between them, no length; the geometry is a MultiPoint.
+   */
+  constructor(
+    private readonly source: string,
+    private readonly options: { points?: boolean } = {},
+  ) {}
 
   /** One position (WGS84 degrees) and its time in ms since the epoch (UTC), with the fix quality where known. */
   add(lon: number, lat: number, timeMs?: number | null, sample?: FixSample): void {
@@ -167,6 +174,11 @@ export class FootprintBuilder {
       return;
     }
     const fix: Fix = { lon, lat, t: timeMs !== undefined && timeMs !== null && Number.isFinite(timeMs) ? timeMs : null };
+    if (this.options.points) {
+      // Separate places have no speed between them to judge.
+      this.commit(fix, true);
+      return;
+    }
     if (this.ref === null) {
       if (this.probation === null) {
         this.probation = fix;
@@ -232,7 +244,7 @@ export class FootprintBuilder {
       .map(([h3, [s, e]]) => ({ h3, start: iso(s), end: iso(e) }));
     return {
       footprint: {
-        kind: this.positions === 1 ? 'point' : 'track',
+        kind: this.positions === 1 || this.options.points ? 'point' : 'track',
         geometry: this.geometry(),
         bbox: [this.minLon, this.minLat, this.maxLon, this.maxLat],
         lengthKm: this.lengthMetres / 1000,
@@ -257,6 +269,7 @@ export class FootprintBuilder {
     const gap =
       restart ||
       previous === null ||
+      this.options.points === true ||
       (fix.t !== null && previous.t !== null ? Math.abs(fix.t - previous.t) > GAP_SECONDS * 1000 : step > UNTIMED_GAP_METRES);
     if (gap && previous !== null) this.segment++;
     this.positions++;
@@ -353,6 +366,11 @@ export class FootprintBuilder {
   private geometry(): FootprintGeometry {
     this.flushTail();
     if (this.positions === 1 || this.buffer.length === 1) return { type: 'Point', coordinates: [this.buffer[0][0], this.buffer[0][1]] };
+    if (this.options.points) {
+      const places = this.buffer.map(([lon, lat]) => [lon, lat] as [number, number]);
+      const kept = places.length > MAX_MAP_VERTICES ? places.filter((_, i) => i % Math.ceil(places.length / MAX_MAP_VERTICES) === 0) : places;
+      return { type: 'MultiPoint', coordinates: kept };
+    }
     const segments: [number, number][][] = [];
     let current = -1;
     for (const [lon, lat, segment] of this.buffer) {

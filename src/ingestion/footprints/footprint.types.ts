@@ -13,6 +13,7 @@ export const MAX_MAP_VERTICES = 500;
 /** A GeoJSON geometry in WGS84 [lon, lat] (RFC 7946), as drawn on maps. */
 export type FootprintGeometry =
   | { type: 'Point'; coordinates: [number, number] }
+  | { type: 'MultiPoint'; coordinates: [number, number][] }
   | { type: 'LineString'; coordinates: [number, number][] }
   | { type: 'MultiLineString'; coordinates: [number, number][][] }
   | { type: 'Polygon'; coordinates: [number, number][][] };
@@ -27,6 +28,7 @@ export interface FootprintCell {
 }
 
 export interface CaptureFootprint {
+  /** 'point': one place, or separate places (a MultiPoint of waypoints). */
   kind: 'track' | 'point' | 'polygon';
   /** Simplified geometry for maps (at most MAX_MAP_VERTICES vertices); a track split where it has gaps > 1 km / 5 min. */
   geometry: FootprintGeometry;

@@ -88,7 +88,8 @@ export function ecefToWgs84(x: number, y: number, z: number): { lon: number; lat
   for (let i = 0; i < 10; i++) {
     const sinLat = Math.sin(lat);
     const n = A / Math.sqrt(1 - E2 * sinLat * sinLat);
-    height = p / Math.cos(lat) - n;
+    // p cos(lat) + z sin(lat) - a sqrt(1 - e^2 sin^2 lat): the height without dividing by cos(lat), so the poles work.
+    height = p * Math.cos(lat) + z * sinLat - A * Math.sqrt(1 - E2 * sinLat * sinLat);
     const next = Math.atan2(z, p * (1 - (E2 * n) / (n + height)));
     if (Math.abs(next - lat) < 1e-14) {
       lat = next;

@@ -44,7 +44,7 @@ describe('compressedTextProbe', () => {
   });
 
   describe('sniff', () => {
-    it('claims gzip and .Z around RINEX or NMEA, and nothing else compressed', () => {
+    it('claims gzip and .Z around RINEX, NMEA and the other text formats, and nothing else compressed', () => {
       expect(compressedTextProbe.sniff(gzipSync(nmea))).toBe(true);
       expect(compressedTextProbe.sniff(gzipSync(rinexV2))).toBe(true);
       expect(compressedTextProbe.sniff(fixture('gptxt-b10.nmea.Z'))).toBe(true);
@@ -68,6 +68,15 @@ describe('compressedTextProbe', () => {
       const { compression, ...metadata } = wrapped.metadata;
       expect({ ...wrapped, metadata }).toEqual(plain);
       expect(compression).toEqual({ method: 'gzip', compressedBytes: gzipSync(nmea).length, decompressedBytes: nmea.length });
+    });
+
+    it.each(['gpx/ride.gpx', 'csv/obd.csv', 'srt/mini3.srt', 'jsonl/dimo.jsonl'])('reads gzip-wrapped %s as the plain file', async (name) => {
+      const plain = readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url));
+      const expected = await runProbe(probeFor(plain) ?? compressedTextProbe, plain);
+      const wrapped = await runProbe(compressedTextProbe, gzipSync(plain), { chunkSize: 100 });
+      const { compression, ...metadata } = wrapped.metadata;
+      expect({ ...wrapped, metadata }).toEqual(expected);
+      expect(compression).toMatchObject({ method: 'gzip', decompressedBytes: plain.length });
     });
 
     it('reads several gzip members one after the other (as `cat a.gz b.gz` makes)', async () => {

@@ -2,14 +2,18 @@ import { Gunzip } from 'minizlib';
 
 import { DecompressionBudget } from './decompression.js';
 import { LzwDecoder, isUnixCompress } from './lzw.js';
+import { csvProbe } from './csv.probe.js';
+import { gpxProbe } from './gpx.probe.js';
+import { jsonlProbe } from './jsonl.probe.js';
 import { nmeaProbe } from './nmea.probe.js';
 import { HEAD_BYTES, ProbeError, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import { rinexProbe } from './rinex.probe.js';
+import { srtProbe } from './srt.probe.js';
 import { GuardedSession, toProbeError } from './telemetry-text.util.js';
 
 /**
  * gzip (`.gz`, magic 1F 8B) and Unix compress (`.Z`, magic 1F 9D) around a RINEX (also Compact RINEX) or NMEA file,
- * as GNSS archives distribute them (`.crx.gz`, `.YYd.Z`, `.YYo.Z`, `.nmea.gz`). The wrapper is decompressed as the file
+ * as GNSS archives distribute them (`.crx.gz`, `.YYd.Z`, `.YYo.Z`, `.nmea.gz`), or around the other text formats. The wrapper is decompressed as the file
  * streams past, synchronously and in small pieces, and the text goes to the inner format's own probe; nothing is held
  * beyond the decoders' state (zlib's window, the LZW table) and one piece. The decompressed total is checked against
  * the file's DecompressionBudget, so a bomb stops early. gzip runs on node:zlib through minizlib (its synchronous
@@ -18,8 +22,11 @@ import { GuardedSession, toProbeError } from './telemetry-text.util.js';
 
 export type Compression = 'gzip' | 'compress';
 
-/** Formats that may arrive wrapped, in sniffing order. */
-const INNER_PROBES: readonly FormatProbe[] = [rinexProbe, nmeaProbe];
+/**
+ * Formats that may arrive wrapped, in the text probes' own sniffing order: RINEX and NMEA as GNSS archives serve them,
+ * and the other text formats, which people gzip just as often (`.gpx.gz`, `.csv.gz`).
+ */
+const INNER_PROBES: readonly FormatProbe[] = [rinexProbe, srtProbe, gpxProbe, nmeaProbe, jsonlProbe, csvProbe];
 /** Compressed bytes handed to the decoder at once: at deflate's 1032:1 worst case, 1 MiB of output per call. */
 const SLICE_BYTES = 1024;
 const HEAD_SLICE_BYTES = 64;
@@ -174,7 +181,7 @@ export const compressedTextProbe: FormatProbe = {
     const probe = INNER_PROBES.find((p) => p.sniff(innerHead));
     if (!compression || !probe) {
       return {
-        finish: () => Promise.reject(new ProbeError('unknown_format', 'not a gzip or Unix compress stream around a RINEX or NMEA file')),
+        finish: () => Promise.reject(new ProbeError('unknown_format', 'not a gzip or Unix compress stream around a text format read here')),
       };
     }
     return new CompressedSession(compression, probe, input, innerHead);

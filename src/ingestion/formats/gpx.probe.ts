@@ -93,7 +93,7 @@ class GpxSession extends GuardedSession {
   private point: PendingPoint | undefined;
   /** Track and route points make the footprint; waypoints only when the file has no track or route point. */
   private readonly trackFootprint = new FootprintBuilder('GPX trkpt/rtept');
-  private readonly waypointFootprint = new FootprintBuilder('GPX wpt (the file has no track or route)');
+  private readonly waypointFootprint = new FootprintBuilder('GPX wpt (the file has no track or route)', { points: true });
   private readonly encodingName: string;
 
   constructor(input: ProbeInput) {

@@ -187,6 +187,23 @@ describe('nmeaProbe', () => {
       expect(result.bbox).toEqual(result.footprint?.bbox);
     });
 
+    it('reads GNS (multi-constellation) fixes and RMC mode indicators when there is no GGA', async () => {
+      const log =
+        // GNS modes per constellation (GPS, GLONASS, Galileo, BeiDou): the best one counts.
+        sentence('GPRMC,080000.00,A,4603.4140,N,01430.3480,E,0.0,0.0,140326,,,R') +
+        sentence('GNGNS,080000.00,4603.4140,N,01430.3480,E,RRNN,18,0.6,295.0,44.0,1.0,0000,V') +
+        sentence('GNGNS,080001.00,4603.4141,N,01430.3480,E,FANN,16,0.7,295.0,44.0,1.0,0000,V') +
+        sentence('GNRMC,080001.00,A,4603.4141,N,01430.3480,E,0.0,0.0,140326,,,F') +
+        // RMC alone, differential.
+        sentence('GNRMC,080002.00,A,4603.4142,N,01430.3480,E,0.0,0.0,140326,,,D') +
+        // GNS with no fix in any constellation: an epoch without position.
+        sentence('GNGNS,080003.00,,,,,NNNN,03,9.9,,,,,V');
+      const result = await runProbe(nmeaProbe, Buffer.from(log), { chunkSize: 9 });
+      expect(result.gnssQuality).toMatchObject({ epochs: 4, rtkFixed: 1 / 4, rtkFloat: 1 / 4, dgps: 1 / 4, noFix: 1 / 4, medianSatellites: 16 });
+      expect(result.footprint).toMatchObject({ positions: 3, start: '2026-03-14T08:00:00.000Z', end: '2026-03-14T08:00:02.000Z' });
+      expect(result.metadata).toMatchObject({ gnsFixes: 2, rmcFixes: 3 });
+    });
+
     it('says why a log without fixes has no footprint, and keeps its quality', async () => {
       const log = sentence('GPGGA,080006.00,,,,,0,03,9.9,,M,,M,,').repeat(3);
       const result = await runProbe(nmeaProbe, Buffer.from(log));

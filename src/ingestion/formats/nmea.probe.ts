@@ -81,7 +81,24 @@ export function ggaFixType(quality: number): FixType | undefined {
   return Number.isInteger(quality) ? types[quality] : undefined;
 }
 
-/** One epoch's GGA / RMC / GSA facts, gathered until a sentence with another time field starts the next epoch. */
+/**
+ * NMEA 2.3+ mode indicators (RMC field 12, one per constellation in GNS): R RTK fixed, F RTK float, D differential,
+ * A autonomous and P precise (3D fixes); E estimated, N none, M manual and S simulator are no GNSS fix.
+ */
+const MODE_FIX: Record<string, FixType> = { R: 'rtk-fixed', F: 'rtk-float', D: 'dgps', A: '3d', P: '3d', E: 'none', N: 'none', M: 'none', S: 'none' };
+const FIX_RANK: FixType[] = ['none', '2d', '3d', 'dgps', 'rtk-float', 'rtk-fixed'];
+
+/** The best fix among a mode string's indicators (GNS gives one per constellation, e.g. `RRNN`). */
+export function modeFixType(modes: string | undefined): FixType | undefined {
+  let best: FixType | undefined;
+  for (const c of modes ?? '') {
+    const fix = MODE_FIX[c] as FixType | undefined;
+    if (fix && (best === undefined || FIX_RANK.indexOf(fix) > FIX_RANK.indexOf(best))) best = fix;
+  }
+  return best;
+}
+
+/** One epoch's GGA / GNS / RMC / GSA facts, gathered until a sentence with another time field starts the next epoch. */
 interface Epoch {
   time: string;
   lon?: number;
@@ -89,6 +106,8 @@ interface Epoch {
   /** Epoch ms (UTC) when a date is known for it. */
   ms?: number;
   ggaQuality?: number;
+  /** From GNS or RMC mode indicators, when the epoch has them. */
+  modeFix?: FixType;
   /** GSA mode: 1 no fix, 2 2D, 3 3D. */
   gsaMode?: number;
   hdop?: number;
@@ -121,6 +140,7 @@ class NmeaSession extends GuardedSession {
   private readonly altitude = new RangeAccumulator();
   private rmcFixes = 0;
   private ggaFixes = 0;
+  private gnsFixes = 0;
   private fixCount = 0;
   private lastFixTime: string | undefined;
   /** Date (midnight, epoch ms) and time of day of the last valid RMC: GGA has no date of its own. */
@@ -165,6 +185,7 @@ class NmeaSession extends GuardedSession {
     if (type === 'RMC') this.rmc(body.split(','));
     else if (type === 'GGA') this.gga(body.split(','));
     else if (type === 'GSA') this.gsa(body.split(','));
+    else if (type === 'GNS') this.gns(body.split(','));
   }
 
   /** The epoch a sentence with this time field belongs to: the open one, or a new one after handing that on. */
@@ -189,7 +210,7 @@ class NmeaSession extends GuardedSession {
     const e = this.epoch;
     this.epoch = undefined;
     if (!e) return;
-    let fix = e.ggaQuality === undefined ? undefined : ggaFixType(e.ggaQuality);
+    let fix = e.ggaQuality === undefined ? e.modeFix : ggaFixType(e.ggaQuality);
     if (fix === '3d' && e.gsaMode === 2) fix = '2d';
     if (fix === undefined && e.gsaMode !== undefined) fix = e.gsaMode === 3 ? '3d' : e.gsaMode === 2 ? '2d' : 'none';
     const sample = { fix, hdop: e.hdop, satellites: e.satellites };
@@ -206,6 +227,7 @@ class NmeaSession extends GuardedSession {
     const epoch = this.epochAt(f[0]);
     // Off the globe (a 95° latitude): the footprint drops and counts it.
     if (epoch.lon === undefined) [epoch.lon, epoch.lat] = [lon, lat];
+    epoch.modeFix ??= modeFixType(f.at(11));
     if (!this.bbox.add(lon, lat)) return;
     this.rmcFixes += 1;
     this.countFix(f[0]);
@@ -217,6 +239,24 @@ class NmeaSession extends GuardedSession {
     this.lastRmcTod = tod;
     this.time.add(date + tod);
     epoch.ms = date + tod;
+  }
+
+  /** GNS (multi-constellation fix): time, lat, N/S, lon, E/W, mode per constellation, satellites, HDOP, altitude, ... */
+  private gns(f: string[]): void {
+    const fix = modeFixType(f[5]);
+    if (fix === undefined) return;
+    const epoch = this.epochAt(f[0]);
+    epoch.modeFix = fix;
+    epoch.satellites ??= numberOrUndefined(f[6]);
+    epoch.hdop ??= numberOrUndefined(f[7]);
+    if (fix === 'none') return;
+    const lat = nmeaCoordinate(f[1], f[2], 2);
+    const lon = nmeaCoordinate(f[3], f[4], 3);
+    if (lat === undefined || lon === undefined) return;
+    if (epoch.lon === undefined || epoch.ggaQuality === undefined) [epoch.lon, epoch.lat] = [lon, lat];
+    if (!this.bbox.add(lon, lat)) return;
+    this.gnsFixes += 1;
+    this.datedFix(epoch, f[0], f.at(8));
   }
 
   private gga(f: string[]): void {
@@ -235,17 +275,24 @@ class NmeaSession extends GuardedSession {
     [epoch.lon, epoch.lat] = [lon, lat];
     if (!this.bbox.add(lon, lat)) return;
     this.ggaFixes += 1;
-    this.countFix(f[0]);
-    const altitude = f.at(8);
+    this.datedFix(epoch, f[0], f.at(8));
+  }
+
+  /**
+   * A GGA or GNS fix (no date of its own): counted, its altitude kept, and dated by the last RMC - or, before any RMC,
+   * remembered to be dated by the first one.
+   */
+  private datedFix(epoch: Epoch, time: string, altitude: string | undefined): void {
+    this.countFix(time);
     if (altitude !== undefined && altitude !== '') this.altitude.add(Number(altitude));
-    const tod = timeOfDay(f[0]);
+    const tod = timeOfDay(time);
     if (tod === undefined) return;
     if (this.lastDate === undefined) {
       this.undatedFirstTod ??= tod;
       this.undatedLastTod = tod;
       return;
     }
-    // A GGA just after midnight still carries the previous RMC's date: roll it over.
+    // A fix just after midnight still carries the previous RMC's date: roll it over.
     const rollover = tod < this.lastRmcTod - DAY_MS / 2 ? DAY_MS : 0;
     this.time.add(this.lastDate + tod + rollover);
     epoch.ms = this.lastDate + tod + rollover;
@@ -313,6 +360,7 @@ class NmeaSession extends GuardedSession {
         fixCount: this.fixCount,
         rmcFixes: this.rmcFixes,
         ggaFixes: this.ggaFixes,
+        gnsFixes: this.gnsFixes || undefined,
         altitudeRangeMeters: this.altitude.range,
       },
     };

@@ -71,7 +71,7 @@ const FOREIGN: Array<[string, Buffer]> = [
   ['ZIP', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), noise(200, 4)])],
   ['PDF', Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1')],
   ['gzip', Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), noise(200, 5)])],
-  ['gzip of plain text', gzipSync(Buffer.from('a plain text file, gzipped\n'.repeat(50)))],
+  ['gzip of plain text', gzipSync(Buffer.from('a plain text file that is gzipped\n'.repeat(50)))],
   ['Unix compress of noise', Buffer.concat([Buffer.from([0x1f, 0x9d, 0x90]), noise(200, 9)])],
   ['LAS', Buffer.concat([Buffer.from('LASF'), noise(400, 6)])],
   ['PLY', Buffer.from('ply\nformat ascii 1.0\nelement vertex 2\nproperty float x\nend_header\n1\n2\n')],

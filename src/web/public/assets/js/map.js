@@ -12,6 +12,45 @@ import { h } from './ui.js';
 /** Colours for captures on one map, told apart by hue and lightness (readable on the pale land fill). */
 export const PALETTE = ['#0b5cad', '#c2410c', '#15803d', '#7e22ce', '#be123c', '#0e7490', '#a16207', '#4338ca'];
 
+/**
+ * One point per part of a GeoJSON geometry or feature (each polygon of a MultiPolygon, each line of a MultiLineString,
+ * a point itself): the centre of a polygon's outer ring's bounds, a line's middle vertex.
+ * @param {GeoJsonObject} geojson
+ * @returns {[number, number][]} [lat, lon] pairs
+ */
+export function partCentres(geojson) {
+  /** @type {{ type: string, coordinates?: unknown, geometry?: { type: string, coordinates: unknown } }} */
+  const object = /** @type {never} */ (geojson);
+  const geometry = object.type === 'Feature' ? object.geometry : object;
+  if (!geometry) return [];
+  /** @param {number[][]} ring @returns {[number, number]} */
+  const ringCentre = (ring) => {
+    const lons = ring.map((p) => p[0]);
+    const lats = ring.map((p) => p[1]);
+    return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lons) + Math.max(...lons)) / 2];
+  };
+  /** @param {number[][]} line @returns {[number, number]} */
+  const lineMiddle = (line) => {
+    const p = line[Math.floor(line.length / 2)];
+    return [p[1], p[0]];
+  };
+  const c = /** @type {never} */ (geometry.coordinates);
+  switch (geometry.type) {
+    case 'Point':
+      return [[/** @type {number[]} */ (c)[1], /** @type {number[]} */ (c)[0]]];
+    case 'LineString':
+      return [lineMiddle(c)];
+    case 'MultiLineString':
+      return /** @type {number[][][]} */ (c).map(lineMiddle);
+    case 'Polygon':
+      return [ringCentre(/** @type {number[][][]} */ (c)[0])];
+    case 'MultiPolygon':
+      return /** @type {number[][][][]} */ (c).map((polygon) => ringCentre(polygon[0]));
+    default:
+      return [];
+  }
+}
+
 /** @type {Promise<GeoJsonObject | null> | undefined} */
 let landPromise;
 const land = () =>
@@ -47,16 +86,22 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
     for (const item of items) {
       const color = item.color ?? PALETTE[0];
       const shape = L.geoJSON(item.geojson, {
-        style: { color, weight: 3, opacity: 0.9, fillColor: color, fillOpacity: 0.2 },
-        pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 6, color, weight: 2, fillOpacity: 0.6 }),
+        style: { color, weight: 3, opacity: 0.9, fillColor: color, fillOpacity: 0.2, className: 'footprint' },
+        pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { radius: 6, color, weight: 2, fillOpacity: 0.6, className: 'footprint' }),
       });
-      // Leaflet puts a string tooltip in as HTML: the label (a dataset title anyone may write) goes in as a text node.
-      shape.bindTooltip(typeof item.label === 'string' ? h('span', {}, item.label) : /** @type {HTMLElement} */ (item.label), { sticky: true });
-      if (onSelect)
-        shape.on('click', () => {
-          onSelect(item);
-        });
-      shape.addTo(layer);
+      // A track or a few cells are smaller than a pixel on a world map: each part also gets a dot of fixed size.
+      const dots = partCentres(item.geojson).map((latlng) =>
+        L.circleMarker(latlng, { radius: 5, color, weight: 2, fillColor: color, fillOpacity: 0.7, className: 'footprint-dot' }),
+      );
+      for (const part of [shape, ...dots]) {
+        // Leaflet puts a string tooltip in as HTML: the label (a dataset title anyone may write) goes in as a text node.
+        part.bindTooltip(typeof item.label === 'string' ? h('span', {}, item.label) : /** @type {HTMLElement} */ (item.label), { sticky: true });
+        if (onSelect)
+          part.on('click', () => {
+            onSelect(item);
+          });
+        part.addTo(layer);
+      }
     }
     const bounds = layer.getBounds();
     if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 });
@@ -70,7 +115,7 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
       const weight = Math.log1p(feature.properties.datasets) / Math.log1p(most);
       L.geoJSON(/** @type {GeoJsonObject} */ (/** @type {unknown} */ (feature)), {
         interactive: true,
-        style: { color: '#b45309', weight: 0.5, fillColor: '#f59e0b', fillOpacity: 0.15 + 0.45 * weight },
+        style: { color: '#b45309', weight: 0.5, fillColor: '#f59e0b', fillOpacity: 0.15 + 0.45 * weight, className: 'coverage-cell' },
       })
         .bindTooltip(
           h(
