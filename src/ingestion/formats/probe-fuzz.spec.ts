@@ -62,6 +62,7 @@ const SEEDS: Record<string, Seed[]> = {
     },
   ],
   'rosbag2-db3': [{ name: 'rosbag2_cdr_test_0.db3', bytes: () => readFileSync(samplePath('rosbag2_cdr_test_0.db3')) }],
+  'rosbag2-metadata': [{ name: 'rosbag2_cdr_test_metadata.yaml', bytes: () => readFileSync(samplePath('rosbag2_cdr_test_metadata.yaml')) }],
   rinex: [
     { name: 'fixture ljub-v3.26o', bytes: () => fixture('rinex/ljub-v3.26o') },
     { name: 'fixture probe-v2.26o', bytes: () => fixture('rinex/probe-v2.26o') },

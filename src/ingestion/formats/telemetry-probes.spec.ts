@@ -123,6 +123,7 @@ describe('telemetryProbes', () => {
       'mcap',
       'rosbag1',
       'rosbag2-db3',
+      'rosbag2-metadata',
       'compressed',
       'rinex',
       'dji-srt',

@@ -7,6 +7,7 @@ import { nmeaProbe } from './nmea.probe.js';
 import type { FormatProbe } from './probe.types.js';
 import { rinexProbe } from './rinex.probe.js';
 import { ros2SqliteProbe, rosbagProbe } from './rosbag.probe.js';
+import { rosbag2MetadataProbe } from './rosbag2-metadata.js';
 import { srtProbe } from './srt.probe.js';
 
 /**
@@ -20,6 +21,8 @@ export const telemetryProbes: FormatProbe[] = [
   mcapProbe,
   rosbagProbe,
   ros2SqliteProbe,
+  // A rosbag2 metadata.yaml: before the text formats, which would not take it anyway.
+  rosbag2MetadataProbe,
   compressedTextProbe,
   rinexProbe,
   srtProbe,
