@@ -4,7 +4,7 @@ import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js'
 import { settled, uploadCapture } from '../support/captures.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
-import { samplePath } from '../support/samples.js';
+import { describeWithSamples, samplePath } from '../support/samples.js';
 
 async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +21,7 @@ async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise
  * one of an Oregon LiDAR tile (LAZ, State Plane feet). The storefront draws where each dataset's captures really are,
  * searches the map's own view without jumping away, filters by GNSS quality; the dataset page draws every track.
  */
-describe('footprints on the pages (browser)', () => {
+describeWithSamples('footprints on the pages (browser)', ['cerknicko-jezero.gpx', 'bu353s4.log', 'autzen_trim.laz', 'demo3.10o'], () => {
   let b: BrowserApp;
   let mixed: string;
   let survey: string;

@@ -36,3 +36,18 @@ export function describeSample(name: string, fn: (path: string) => void): void {
     });
   }
 }
+
+/**
+ * A describe block that needs several files from ../shared/samples: run when all are there; on a clone without them,
+ * one test names the missing files instead (as describeSample does for one file).
+ */
+export function describeWithSamples(title: string, names: readonly string[], fn: () => void): void {
+  const missing = names.filter((name) => !existsSync(samplePath(name)));
+  if (missing.length === 0) {
+    describe(title, fn);
+  } else {
+    it(`${title}: ../shared/samples lacks ${missing.join(', ')} on this machine, not run`, () => {
+      process.stdout.write(`skipped: ${title} (../shared/samples lacks ${missing.join(', ')})\n`);
+    });
+  }
+}
