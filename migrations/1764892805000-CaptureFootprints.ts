@@ -27,7 +27,7 @@ export class CaptureFootprints1764892805000 implements MigrationInterface {
         ADD COLUMN gnss_quality jsonb,
         ADD COLUMN footprint_version smallint NOT NULL DEFAULT 0`);
     // Captures not yet ready get their footprint when they are processed; only ready ones need the backfill.
-    await db.query(`CREATE INDEX captures_footprint_backfill_idx ON captures (created_at, id) WHERE status = 'ready' AND footprint_version = 0`);
+    await db.query(`CREATE INDEX captures_footprint_backfill_idx ON captures (id) WHERE status = 'ready' AND footprint_version = 0`);
     await db.query(`
       ALTER TABLE dataset_version_files
         ADD COLUMN footprint jsonb,

@@ -1,6 +1,6 @@
 import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 
-import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, h3ToBigint, res8Range, sphericalAreaKm2 } from './search-area.js';
+import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, descendantRange, h3ToBigint, res8Range, sphericalAreaKm2 } from './search-area.js';
 
 /** Whether a res-8 cell falls in one of the area's ranges (what the SQL's BETWEEN does). */
 const inArea = (area: { lo: string[]; hi: string[] }, cell: string) => {
@@ -123,5 +123,19 @@ describe('search areas', () => {
   it('measures areas on the sphere', () => {
     // One degree square at the equator: ~12,364 km2 on the authalic sphere.
     expect(sphericalAreaKm2(square(0, 0, 1, 1).coordinates[0] as [number, number][])).toBeCloseTo(12364, -1);
+  });
+});
+
+describe('descendant ranges at any resolution', () => {
+  it('holds exactly the res-7 descendants of a res-4 cell', () => {
+    const res4 = latLngToCell(44.05, -123.07, 4);
+    const [lo, hi] = descendantRange(res4, 7);
+    for (const child of cellToChildren(res4, 7)) {
+      const id = BigInt(h3ToBigint(child));
+      expect(lo <= id && id <= hi).toBe(true);
+    }
+    const neighbour = latLngToCell(44.05, -121.5, 7);
+    const id = BigInt(h3ToBigint(neighbour));
+    expect(cellToParent(neighbour, 4) === res4 || !(lo <= id && id <= hi)).toBe(true);
   });
 });

@@ -152,13 +152,21 @@ const RES_MASK = 15n << RES_SHIFT;
 
 /** The res-8 ids below a cell of resolution <= 8, as an inclusive range. */
 export function res8Range(cell: string): [bigint, bigint] {
+  return descendantRange(cell, FOOTPRINT_H3_RES);
+}
+
+/**
+ * The ids at resolution `res` below a cell of resolution <= res, as an inclusive range: the cell's digits down to its
+ * own resolution are fixed, the next ones vary (0 to 6; 7 is never a digit of a cell at res), the rest stay 7.
+ */
+export function descendantRange(cell: string, res: number): [bigint, bigint] {
   const id = BigInt(`0x${cell}`);
-  const res = Number((id & RES_MASK) >> RES_SHIFT);
-  const at8 = (id & ~RES_MASK) | (BigInt(FOOTPRINT_H3_RES) << RES_SHIFT);
-  const free = BigInt((FOOTPRINT_H3_RES - res) * 3);
-  const below = BigInt((15 - FOOTPRINT_H3_RES) * 3);
-  const lo = at8 & ~(((1n << free) - 1n) << below);
-  return [lo, at8];
+  const own = Number((id & RES_MASK) >> RES_SHIFT);
+  const atRes = (id & ~RES_MASK) | (BigInt(res) << RES_SHIFT);
+  const free = BigInt((res - own) * 3);
+  const below = BigInt((15 - res) * 3);
+  const lo = atRes & ~(((1n << free) - 1n) << below);
+  return [lo, atRes];
 }
 
 /** The H3 id as the database stores it (a signed bigint; H3 ids never set the top bit). */

@@ -10,7 +10,7 @@ describe('buildSearchSql', () => {
     expect(sql).toContain('FROM dataset_search_entries s');
     // Area, window and modality are one capture's: the same cell row carries the time spent there and its modality.
     expect(sql).toContain(
-      "s.dataset_id IN (SELECT c.dataset_id FROM unnest($4::bigint[], $5::bigint[]) AS q(lo, hi) JOIN dataset_search_cells c ON c.cell BETWEEN q.lo AND q.hi WHERE c.span && tstzrange($2::timestamptz, $3::timestamptz, '[]') AND c.modality = $1)",
+      "s.dataset_id IN (SELECT c.dataset_id FROM unnest($4::bigint[], $5::bigint[]) AS q(lo, hi) CROSS JOIN LATERAL (SELECT c.dataset_id FROM dataset_search_cells c WHERE c.cell BETWEEN q.lo AND q.hi AND c.span && tstzrange($2::timestamptz, $3::timestamptz, '[]') AND c.modality = $1 OFFSET 0) c)",
     );
     expect(sql).toContain('s.modalities @> ARRAY[$1]::text[]');
     expect(sql).not.toContain('search_vector');

@@ -75,7 +75,9 @@ export function buildSearchSql(filters: SearchFilters): { sql: string; params: u
     const and = per.length ? ` WHERE ${per.join(' AND ')}` : '';
     where.push(
       filters.area !== undefined
-        ? `s.dataset_id IN (SELECT c.dataset_id FROM unnest(${param(filters.area.lo)}::bigint[], ${param(filters.area.hi)}::bigint[]) AS q(lo, hi) JOIN dataset_search_cells c ON c.cell BETWEEN q.lo AND q.hi${and})`
+        ? // LATERAL ... OFFSET 0: one index range scan per range. As a plain join the planner cannot estimate the ranges
+          // and either walks every listed dataset newest first checking its cells, or scans the whole cell table.
+          `s.dataset_id IN (SELECT c.dataset_id FROM unnest(${param(filters.area.lo)}::bigint[], ${param(filters.area.hi)}::bigint[]) AS q(lo, hi) CROSS JOIN LATERAL (SELECT c.dataset_id FROM dataset_search_cells c WHERE c.cell BETWEEN q.lo AND q.hi${per.length ? ` AND ${per.join(' AND ')}` : ''} OFFSET 0) c)`
         : `s.dataset_id IN (SELECT k.dataset_id FROM dataset_search_captures k${and})`,
     );
   }

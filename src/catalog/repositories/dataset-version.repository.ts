@@ -179,23 +179,28 @@ export class DatasetVersionRepository {
 
   /**
    * Catalogue coverage at resolution `res` (3, 5 or 7): per cell, the listed datasets with data there and their
-   * modalities; only the cells given when `cells` is set (decimal H3 ids), at most `limit` + 1 rows.
+   * modalities; only the cells inside `ranges` (inclusive ranges of ids at `res`) when given, at most `limit` + 1 rows.
    */
   async catalogCoverage(
     res: number,
-    cells: string[] | null,
+    ranges: { lo: string[]; hi: string[] } | null,
     modality: string | undefined,
     limit: number,
   ): Promise<{ cell: string; datasets: number; modalities: string[] }[]> {
     const rows: { cell: string; datasets: number; modalities: string[] }[] = await this.dataSource.query(
-      `SELECT cell::text AS cell,
-         COALESCE(sum(datasets) FILTER (WHERE modality = COALESCE($3::text, '*')), 0)::int AS datasets,
-         COALESCE(array_agg(modality ORDER BY modality) FILTER (WHERE modality <> '*'), '{}') AS modalities
-       FROM catalog_coverage
-       WHERE res = $1 AND ($2::bigint[] IS NULL OR cell = ANY($2::bigint[]))
-       GROUP BY cell HAVING COALESCE(sum(datasets) FILTER (WHERE modality = COALESCE($3::text, '*')), 0) > 0
-       ORDER BY cell LIMIT $4`,
-      [res, cells, modality ?? null, limit + 1],
+      `SELECT k.cell::text AS cell,
+         COALESCE(sum(k.datasets) FILTER (WHERE k.modality = COALESCE($4::text, '*')), 0)::int AS datasets,
+         COALESCE(array_agg(k.modality ORDER BY k.modality) FILTER (WHERE k.modality <> '*'), '{}') AS modalities
+       FROM (
+         SELECT c.cell, c.modality, c.datasets FROM catalog_coverage c WHERE $2::bigint[] IS NULL AND c.res = $1
+         UNION ALL
+         SELECT c.cell, c.modality, c.datasets FROM unnest($2::bigint[], $3::bigint[]) AS q(lo, hi)
+           CROSS JOIN LATERAL (SELECT c.cell, c.modality, c.datasets FROM catalog_coverage c
+                               WHERE c.res = $1 AND c.cell BETWEEN q.lo AND q.hi OFFSET 0) c
+       ) k
+       GROUP BY k.cell HAVING COALESCE(sum(k.datasets) FILTER (WHERE k.modality = COALESCE($4::text, '*')), 0) > 0
+       ORDER BY k.cell LIMIT $5`,
+      [res, ranges?.lo ?? null, ranges?.hi ?? null, modality ?? null, limit + 1],
     );
     return rows;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { cellArea, cellToBoundary, getHexagonAreaAvg, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
+import { cellArea, cellToBoundary, compactCells, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 
 import type { AuthUser } from '../../auth/auth-user.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
@@ -14,7 +14,7 @@ import {
   DatasetCoverageResponse,
 } from '../dto/coverage.response.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
-import { bigintToH3, h3ToBigint } from '../search-area.js';
+import { bigintToH3, descendantRange } from '../search-area.js';
 import { DatasetProvenanceService } from './dataset-provenance.service.js';
 
 /** Resolutions catalog_coverage keeps, and the map zoom each is drawn from. */
@@ -118,12 +118,14 @@ export class DatasetCoverageService {
   /** Cells with listed data in the map view, at the resolution for its zoom. */
   async catalogCoverage(bbox: [number, number, number, number] | null, zoom: number, modality: string | undefined): Promise<CatalogCoverageResponse> {
     const res = (COVERAGE_LEVELS.find((level) => zoom <= level.maxZoom) ?? COVERAGE_LEVELS[2]).res;
-    let cells: string[] | null = null;
+    // The view as ranges of cell ids at `res`: covered a few resolutions coarser and compacted, each coarse cell being
+    // the contiguous range of its descendants, so a world view is a few dozen index range scans, not 8,000 ids.
+    let ranges: { lo: string[]; hi: string[] } | null = null;
     if (bbox) {
       const [w, s, e, n] = bbox;
-      const approxKm2 = (e - w) * (n - s) * 111 * 111;
-      if (approxKm2 / getHexagonAreaAvg(res, 'km2') <= 20_000) {
-        cells = polygonToCellsExperimental(
+      const coarse = Math.max(0, res - 3);
+      const cover = compactCells(
+        polygonToCellsExperimental(
           [
             [
               [w, s],
@@ -133,13 +135,15 @@ export class DatasetCoverageService {
               [w, s],
             ],
           ],
-          res,
+          coarse,
           POLYGON_TO_CELLS_FLAGS.containmentOverlapping,
           true,
-        ).map(h3ToBigint);
-      }
+        ),
+      );
+      const pairs = cover.map((cell) => descendantRange(cell, res));
+      ranges = { lo: pairs.map(([lo]) => lo.toString()), hi: pairs.map(([, hi]) => hi.toString()) };
     }
-    const rows = await this.versions.catalogCoverage(res, cells, modality, MAX_COVERAGE_CELLS);
+    const rows = await this.versions.catalogCoverage(res, ranges, modality, MAX_COVERAGE_CELLS);
     const truncated = rows.length > MAX_COVERAGE_CELLS;
     return Object.assign(new CatalogCoverageResponse(), {
       type: 'FeatureCollection' as const,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config.js';
 import { CONTENT_KEY_PREFIX } from '../../ingestion/content-keys.js';
 import { CaptureService } from '../../ingestion/services/capture.service.js';
 import { VerifiedObjectBackfillService } from '../../ingestion/services/verified-object-backfill.service.js';
@@ -19,9 +20,12 @@ export class VersionFileKeysService implements OnApplicationBootstrap {
     private readonly versions: DatasetVersionRepository,
     private readonly captures: CaptureService,
     private readonly backfill: VerifiedObjectBackfillService,
+    private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Like the capture backfill it follows: only on instances that do background work (API-only instances never).
+    if (this.config.WORKER_CONCURRENCY === 0) return;
     void this.backfill
       .finished()
       .then(() => this.run())

@@ -120,15 +120,17 @@ export class CaptureRepository {
     return result.affected === 1;
   }
 
-  /** Ready captures whose footprint comes from an extraction older than `version`, oldest first. */
-  findReadyWithOlderFootprint(version: number, limit: number, after?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
+  /**
+   * Ready captures whose footprint comes from an extraction older than `version`, in id order (a sweep needs a total
+   * order, not age: a cursor on created_at as a JS Date is only exact to the millisecond).
+   */
+  findReadyWithOlderFootprint(version: number, limit: number, afterId?: string): Promise<CaptureEntity[]> {
     const query = this.captures
       .createQueryBuilder('c')
       .where("c.status = 'ready' AND c.footprint_version < :version AND c.content_key IS NOT NULL", { version })
-      .orderBy('c.created_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
+      .orderBy('c.id', 'ASC')
       .limit(limit);
-    if (after) query.andWhere('(c.created_at, c.id) > (:createdAt, :id)', after);
+    if (afterId !== undefined) query.andWhere('c.id > :afterId', { afterId });
     return query.getMany();
   }
 
@@ -161,15 +163,14 @@ export class CaptureRepository {
     return result.affected === 1;
   }
 
-  /** Ready captures whose bytes are not yet at a content-addressed key (from before there were any), oldest first. */
-  findReadyWithoutContentKey(limit: number, after?: { createdAt: Date; id: string }): Promise<CaptureEntity[]> {
-    const query = this.captures
-      .createQueryBuilder('c')
-      .where("c.status = 'ready' AND c.content_key IS NULL")
-      .orderBy('c.created_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .limit(limit);
-    if (after) query.andWhere('(c.created_at, c.id) > (:createdAt, :id)', after);
+  /**
+   * Ready captures whose bytes are not yet at a content-addressed key (from before there were any), in id order: a
+   * created_at cursor from a JS Date is exact to the millisecond only, and a batch inside one millisecond came back for
+   * ever when none of it could be moved.
+   */
+  findReadyWithoutContentKey(limit: number, afterId?: string): Promise<CaptureEntity[]> {
+    const query = this.captures.createQueryBuilder('c').where("c.status = 'ready' AND c.content_key IS NULL").orderBy('c.id', 'ASC').limit(limit);
+    if (afterId !== undefined) query.andWhere('c.id > :afterId', { afterId });
     return query.getMany();
   }
 

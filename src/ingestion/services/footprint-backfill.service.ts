@@ -54,7 +54,7 @@ export class FootprintBackfillService implements JobHandler<CaptureFootprintJob>
   /** Queues a footprint job for every ready capture with an older extraction; answers how many it queued. */
   async sweep(): Promise<number> {
     let queued = 0;
-    let after: { createdAt: Date; id: string } | undefined;
+    let after: string | undefined;
     for (;;) {
       const batch = await this.captures.findReadyWithOlderFootprint(FOOTPRINT_VERSION, SWEEP_BATCH, after);
       for (const capture of batch) {
@@ -62,8 +62,7 @@ export class FootprintBackfillService implements JobHandler<CaptureFootprintJob>
         queued += 1;
       }
       if (batch.length < SWEEP_BATCH) return queued;
-      const last = batch[batch.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
+      after = batch[batch.length - 1].id;
     }
   }
 

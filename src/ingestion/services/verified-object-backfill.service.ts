@@ -44,13 +44,12 @@ export class VerifiedObjectBackfillService implements OnApplicationBootstrap {
   /** One pass over every ready capture without a content key; answers how many it moved. */
   async run(): Promise<number> {
     let moved = 0;
-    let after: { createdAt: Date; id: string } | undefined;
+    let after: string | undefined;
     for (;;) {
       const batch = await this.captures.findReadyWithoutContentKey(BATCH, after);
       if (batch.length === 0) return moved;
       for (const capture of batch) if (await this.adopt(capture)) moved += 1;
-      const last = batch[batch.length - 1];
-      after = { createdAt: last.createdAt, id: last.id };
+      after = batch[batch.length - 1].id;
     }
   }
 
