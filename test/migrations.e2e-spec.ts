@@ -38,8 +38,11 @@ describe('migrations (e2e, on the real database engine)', () => {
     expect(await tables(a)).toEqual([
       'api_keys',
       'captures',
+      'catalog_coverage',
       'custody_records',
       'dataset_review_events',
+      'dataset_search_captures',
+      'dataset_search_cells',
       'dataset_search_entries',
       'dataset_version_files',
       'dataset_versions',
