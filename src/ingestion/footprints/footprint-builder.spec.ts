@@ -202,6 +202,17 @@ describe('separate places', () => {
     expect(fp.cells).toHaveLength(3);
     expect(fp.dropped.jumps).toBe(0);
   });
+
+  it('keeps tens of thousands of places within the map budget', () => {
+    const builder = new FootprintBuilder('test', { points: true });
+    for (let i = 0; i < 30_000; i++) builder.add(14 + (i % 200) * 0.001, 46 + Math.floor(i / 200) * 0.001, T0 + i * 1000);
+    const fp = present(builder.finish().footprint);
+    expect(fp.positions).toBe(30_000);
+    expect(fp.geometry.type).toBe('MultiPoint');
+    const n = fp.geometry.type === 'MultiPoint' ? fp.geometry.coordinates.length : 0;
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThanOrEqual(MAX_MAP_VERTICES);
+  });
 });
 
 describe('GNSS quality', () => {

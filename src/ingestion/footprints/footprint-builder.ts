@@ -9,7 +9,7 @@ import {
   POLYGON_TO_CELLS_FLAGS,
 } from 'h3-js';
 
-import { geodesicMetres, LOCAL_LIMIT_METRES, localMetres, simplifyTo } from './geodesy.js';
+import { geodesicMetres, LOCAL_LIMIT_METRES, localMetres, simplifyTo, sphericalAreaKm2 } from './geodesy.js';
 import {
   FOOTPRINT_H3_RES,
   MAX_MAP_VERTICES,
@@ -139,9 +139,8 @@ export class FootprintBuilder {
   private tail: [number, number, number] | null = null;
   private segment = 0;
   private ref: Fix | null = null;
-  private refCell: string | null = null;
   private probation: Fix | null = null;
-  /** The current cell's polygon, for telling without H3 that a fix is still in it. */
+  /** The cell of the last fix kept, as a polygon for telling without H3 that a fix is still in it. */
   private shape: CellShape | null = null;
   private streak: Fix[] = [];
   private positions = 0;
@@ -287,11 +286,12 @@ export class FootprintBuilder {
     // A fix well inside the current cell's polygon is in that cell: no lookup (most fixes of a track).
     const shape = this.shape;
     const cell = shape !== null && shape.contains(fix.lon, fix.lat) ? shape.cell : latLngToCell(fix.lat, fix.lon, FOOTPRINT_H3_RES);
-    if (shape?.cell !== cell) this.shape = new CellShape(cell);
-    if (from && this.refCell !== null && cell !== this.refCell) this.walk(this.refCell, from.t, cell, fix.t);
+    if (shape?.cell !== cell) {
+      if (from && shape !== null) this.walk(shape.cell, from.t, cell, fix.t);
+      this.shape = new CellShape(cell);
+    }
     this.touch(cell, fix.t);
     this.ref = fix;
-    this.refCell = cell;
     this.keepVertex(fix, gap);
   }
 
@@ -349,10 +349,14 @@ export class FootprintBuilder {
     this.tail = null;
   }
 
-  /** Doubles the radius and re-filters the buffer; segment ends and starts stay. */
+  /**
+   * Doubles the radius and re-filters the buffer; segment ends and starts stay. When segment ends are most of the
+   * buffer (separate places, or a track broken at almost every fix) the radius cannot shrink it: then every other
+   * vertex goes, so the buffer stays bounded and thinning stays rare (each pass frees at least a quarter of it).
+   */
   private thin(): void {
     this.radius = this.radius === 0 ? 5 : this.radius * 2;
-    const kept: [number, number, number][] = [];
+    let kept: [number, number, number][] = [];
     for (let i = 0; i < this.buffer.length; i++) {
       const v = this.buffer[i];
       const prev = kept.at(-1);
@@ -360,6 +364,7 @@ export class FootprintBuilder {
       const boundary = prev === undefined || prev[2] !== v[2] || next === undefined || next[2] !== v[2];
       if (boundary || localMetres(prev[0], prev[1], v[0], v[1]) >= this.radius) kept.push(v);
     }
+    if (kept.length > (BUFFER_LIMIT * 3) / 4) kept = kept.filter((_, i) => i % 2 === 0);
     this.buffer = kept;
   }
 
@@ -519,7 +524,7 @@ export function polygonFootprint(
   const bbox: [number, number, number, number] = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
   if (bbox[2] - bbox[0] > 180) return { footprint: null, reason: 'the footprint polygon crosses the antimeridian' };
   const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1] ? [...ring] : [...ring, ring[0]];
-  const approxKm2 = ringAreaKm2(closed);
+  const approxKm2 = sphericalAreaKm2(closed);
   if (approxKm2 > MAX_POLYGON_KM2) {
     return {
       footprint: null,
@@ -550,16 +555,4 @@ export function polygonFootprint(
       source,
     },
   };
-}
-
-/** Area of a small lon / lat ring in km^2 (shoelace on an equirectangular projection at its mean latitude). */
-export function ringAreaKm2(ring: readonly (readonly [number, number])[]): number {
-  const meanLat = ring.reduce((s, [, lat]) => s + lat, 0) / ring.length;
-  const kx = 111.32 * Math.cos((meanLat * Math.PI) / 180);
-  const ky = 110.574;
-  let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) {
-    sum += ring[i][0] * kx * (ring[i + 1][1] * ky) - ring[i + 1][0] * kx * (ring[i][1] * ky);
-  }
-  return Math.abs(sum) / 2;
 }

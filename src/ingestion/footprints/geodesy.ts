@@ -213,3 +213,15 @@ export function simplifyTo(points: readonly (readonly [number, number])[], max: 
   for (let i = 0; i < n; i++) if (keep[i]) indices.push(i);
   return indices;
 }
+
+/** Area of a lon / lat ring on the sphere (km^2), by the spherical excess formula d3 and turf use. */
+export function sphericalAreaKm2(ring: readonly (readonly [number, number])[]): number {
+  const rad = Math.PI / 180;
+  let sum = 0;
+  for (let i = 0; i < ring.length - 1; i++) {
+    const [lon1, lat1] = ring[i];
+    const [lon2, lat2] = ring[i + 1];
+    sum += (lon2 - lon1) * rad * (2 + Math.sin(lat1 * rad) + Math.sin(lat2 * rad));
+  }
+  return Math.abs((sum * 6371.0088 * 6371.0088) / 2);
+}
