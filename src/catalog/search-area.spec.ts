@@ -1,6 +1,7 @@
 import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 
-import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, descendantRange, h3ToBigint, res8Range, sphericalAreaKm2 } from './search-area.js';
+import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, descendantRange, h3ToBigint, res8Range } from './search-area.js';
+import { sphericalAreaKm2 } from '../ingestion/footprints/geodesy.js';
 
 /** Whether a res-8 cell falls in one of the area's ranges (what the SQL's BETWEEN does). */
 const inArea = (area: { lo: string[]; hi: string[] }, cell: string) => {

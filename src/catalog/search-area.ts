@@ -1,6 +1,7 @@
 import { compactCells, getHexagonAreaAvg, getResolution, isValidCell, cellToParent, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 
 import { FOOTPRINT_H3_RES } from '../ingestion/footprints/footprint.types.js';
+import { sphericalAreaKm2 } from '../ingestion/footprints/geodesy.js';
 
 /**
  * A search area (bbox, GeoJSON polygon or H3 cells) as what the cell index answers: ranges of res-8 H3 ids. A cell
@@ -206,16 +207,4 @@ function orient(p: Position, q: Position, r: Position): number {
 
 function onSegment(p: Position, q: Position, r: Position): boolean {
   return q[0] <= Math.max(p[0], r[0]) && q[0] >= Math.min(p[0], r[0]) && q[1] <= Math.max(p[1], r[1]) && q[1] >= Math.min(p[1], r[1]);
-}
-
-/** Area of a lon / lat ring on the sphere (km^2), by the spherical excess formula d3 and turf use. */
-export function sphericalAreaKm2(ring: readonly Position[]): number {
-  const rad = Math.PI / 180;
-  let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) {
-    const [lon1, lat1] = ring[i];
-    const [lon2, lat2] = ring[i + 1];
-    sum += (lon2 - lon1) * rad * (2 + Math.sin(lat1 * rad) + Math.sin(lat2 * rad));
-  }
-  return Math.abs((sum * 6371.0088 * 6371.0088) / 2);
 }
