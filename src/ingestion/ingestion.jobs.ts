@@ -1,4 +1,4 @@
-import { defineQueue } from '../jobs/job-queue.js';
+import { defineQueue, SCHEDULED_SWEEP } from '../jobs/job-queue.js';
 
 /** Verifies a completed upload or a network's staged object (size, SHA-256, format) and marks the capture ready or rejected. */
 export interface CaptureProcessJob {
@@ -16,14 +16,7 @@ export const captureProcessQueue = defineQueue<CaptureProcessJob>('capture.proce
 });
 
 /** Rejects uploads not completed within UPLOAD_EXPIRY_HOURS and aborts their multipart uploads; scheduled. */
-export const uploadExpirySweepQueue = defineQueue<Record<string, never>>('capture.expire-uploads', {
-  dedupe: false,
-  attempts: 3,
-  retryDelaySeconds: 30,
-  maxRetryDelaySeconds: 300,
-  expireInSeconds: 15 * 60,
-  concurrency: 1,
-});
+export const uploadExpirySweepQueue = defineQueue<Record<string, never>>('capture.expire-uploads', SCHEDULED_SWEEP);
 
 /** Minutes between upload expiry sweeps: an abandoned upload is rejected at most this long after its time is up. */
 export const UPLOAD_EXPIRY_SWEEP_MINUTES = 10;
@@ -43,13 +36,6 @@ export const captureFootprintQueue = defineQueue<CaptureFootprintJob>('capture.f
 });
 
 /** Finds ready captures with an older footprint extraction and queues a `capture.footprint` job for each; scheduled. */
-export const footprintBackfillSweepQueue = defineQueue<Record<string, never>>('capture.footprint-sweep', {
-  dedupe: false,
-  attempts: 3,
-  retryDelaySeconds: 30,
-  maxRetryDelaySeconds: 300,
-  expireInSeconds: 15 * 60,
-  concurrency: 1,
-});
+export const footprintBackfillSweepQueue = defineQueue<Record<string, never>>('capture.footprint-sweep', SCHEDULED_SWEEP);
 
 export const INGESTION_QUEUES = [captureProcessQueue, uploadExpirySweepQueue, captureFootprintQueue, footprintBackfillSweepQueue];

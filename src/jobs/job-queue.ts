@@ -34,6 +34,19 @@ export interface JobQueue<P extends object> {
   readonly payloadType?: P;
 }
 
+/**
+ * The settings of a scheduled sweep (a job without payload that pages through rows due for some work): no dedupe key,
+ * 3 attempts from 30 s apart up to 5 minutes, 15 minutes a run, one run at a time on an instance.
+ */
+export const SCHEDULED_SWEEP: QueueSettings = {
+  dedupe: false,
+  attempts: 3,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 300,
+  expireInSeconds: 15 * 60,
+  concurrency: 1,
+};
+
 /** Declares a queue; a module passes its queues to JobsModule.forFeature. */
 export function defineQueue<P extends object>(name: string, settings: QueueSettings): JobQueue<P> {
   return { name, settings };
