@@ -48,3 +48,13 @@ export function withFootprint(result: ProbeResult, outcome: FootprintOutcome): P
   applyTrackFootprint(out, outcome);
   return out;
 }
+
+/**
+ * Why a probe result has no footprint, as stored on the capture: the probe's reason, or what its silence means (null
+ * from a format that can carry positions: none in this file; undefined: the format never carries one). Null when
+ * there is a footprint.
+ */
+export function footprintReasonOf(probe: ProbeResult): string | null {
+  if (probe.footprint) return null;
+  return probe.footprintReason ?? (probe.footprint === null ? 'the file holds no position' : 'the format carries no position');
+}

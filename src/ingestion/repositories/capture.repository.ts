@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { type KeysetPage, type KeysetPosition, keysetPage } from '../../common/keyset-cursor.js';
 import { CaptureEntity } from '../entities/capture.entity.js';
 import type { ProbeResult } from '../formats/probe.types.js';
+import { footprintReasonOf } from '../formats/footprint-result.js';
 import { FOOTPRINT_VERSION, type CaptureFootprint, type GnssQuality } from '../footprints/footprint.types.js';
 
 export interface CaptureRejection {
@@ -102,9 +103,7 @@ export class CaptureRepository {
         metadata: () => 'CAST(:metadata AS jsonb)',
         warnings: probe.warnings,
         footprint: () => 'CAST(:footprint AS jsonb)',
-        footprintReason: probe.footprint
-          ? null
-          : (probe.footprintReason ?? (probe.footprint === null ? 'the file holds no position' : 'the format carries no position')),
+        footprintReason: footprintReasonOf(probe),
         gnssQuality: () => 'CAST(:gnssQuality AS jsonb)',
         footprintVersion: FOOTPRINT_VERSION,
         rejectionCode: null,

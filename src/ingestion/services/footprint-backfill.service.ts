@@ -6,6 +6,7 @@ import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { everyMinutes } from '../../jobs/recurrence.js';
 import { FOOTPRINT_VERSION } from '../footprints/footprint.types.js';
+import { footprintReasonOf } from '../formats/footprint-result.js';
 import { type CaptureFootprintJob, captureFootprintQueue, footprintBackfillSweepQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
 import { CaptureVerificationService } from './capture-verification.service.js';
@@ -85,8 +86,7 @@ export class FootprintBackfillService implements JobHandler<CaptureFootprintJob>
       return;
     }
     const probe = outcome.probe;
-    const reason = probe.footprint ? null : (probe.footprintReason ?? 'the format carries no position');
-    await this.captures.setFootprint(capture.id, probe.footprint ?? null, reason, probe.gnssQuality ?? null, probe.warnings);
+    await this.captures.setFootprint(capture.id, probe.footprint ?? null, footprintReasonOf(probe), probe.gnssQuality ?? null, probe.warnings);
   }
 
   async onFailed(failure: JobFailure<CaptureFootprintJob>): Promise<void> {
