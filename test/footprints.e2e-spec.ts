@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 
 import { cellToParent, latLngToCell } from 'h3-js';
 
-import type { DatasetResponse, DatasetSearchPage } from '../src/catalog/dto/dataset.response.js';
+import type { DatasetSearchPage } from '../src/catalog/dto/dataset.response.js';
 import type { CatalogCoverageResponse, DatasetCoverageResponse } from '../src/catalog/dto/coverage.response.js';
 import { VersionFootprintsService } from '../src/catalog/services/version-footprints.service.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { CaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { FootprintBackfillService } from '../src/ingestion/services/footprint-backfill.service.js';
-import { settled, uploadCapture } from './support/captures.js';
-import { auth, logIn, TEST_ADMIN } from './support/checkout.js';
+import { readyCapture } from './support/captures.js';
+import { auth, logIn, publishCaptures, TEST_ADMIN } from './support/checkout.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -29,36 +29,16 @@ describeWithSamples(
     let mixed: string;
     let survey: string;
 
-    const ready = async (name: string): Promise<CaptureResponse> => {
-      const id = await uploadCapture(t, alice, readFileSync(samplePath(name)), { filename: name });
-      const capture = await settled(t, alice, id);
-      expect(capture.status).toBe('ready');
-      return capture;
-    };
+    const ready = (name: string): Promise<CaptureResponse> => readyCapture(t, alice, readFileSync(samplePath(name)), name);
 
-    const publish = async (title: string, captureIds: string[]): Promise<string> => {
-      const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
-      const licence = licences.find((l) => l.slug === 'commercial-ai-training');
-      if (!licence) throw new Error('no commercial-ai-training licence');
-      const draft = await t
-        .http()
-        .post('/v1/datasets')
-        .set(auth(alice))
-        .send({
-          title,
-          description: 'Real footprints from real files.',
-          tags: ['gnss'],
-          captureIds,
-          licenceTemplateId: licence.id,
-          priceUsdCents: 10_000,
-          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-        })
-        .expect(201);
-      const id = (draft.body as DatasetResponse).id;
-      await t.http().post(`/v1/datasets/${id}/submit`).set(auth(alice)).expect(200);
-      await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
-      return id;
-    };
+    const publish = async (title: string, captureIds: string[]): Promise<string> =>
+      (
+        await publishCaptures(
+          t,
+          { contributor: alice, admin },
+          { title, description: 'Real footprints from real files.', licenceSlug: 'commercial-ai-training', priceUsdCents: 10_000, captureIds },
+        )
+      ).datasetId;
 
     const search = async (query: Record<string, string | number>): Promise<string[]> =>
       ((await t.http().get('/v1/datasets').query(query).expect(200)).body as DatasetSearchPage).items.map((item) => item.id).sort();

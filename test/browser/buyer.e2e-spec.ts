@@ -1,28 +1,17 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ProvenanceResponse } from '../../src/catalog/dto/provenance.response.js';
 import type { CertificateResponse } from '../../src/checkout/dto/fulfilment.response.js';
 import type { StripeWebhookResponse } from '../../src/checkout/payment-methods/stripe/stripe-webhook.response.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
-import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { type PublishedDataset, auth, logIn, orderWhen, publishDataset, signUp } from '../support/checkout.js';
 import { FakeStripe } from '../support/fake-stripe.js';
 
 const ADMIN = { email: 'root@marketplace.test', password: 'correct-horse-battery' };
 const PRICE_CENTS = 4_250;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** Waits until `locator` matches exactly `n` elements (the pages render after their API calls answer). */
-async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await locator.count();
-    if (count === n) return;
-    if (Date.now() > deadline) throw new Error(`expected ${n} matches, found ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The page's bearer token (evaluated as text: the test project has no DOM typings). */
 const sessionToken = async (page: Page) =>

@@ -1,20 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Locator } from 'playwright-core';
-import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
-import { settled, uploadCapture } from '../support/captures.js';
-import { startBrowserApp, type BrowserApp } from '../support/browser.js';
-import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { readyCapture } from '../support/captures.js';
+import { countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { logIn, publishCaptures, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { describeWithSamples, samplePath } from '../support/samples.js';
-
-async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const count = await locator.count();
-    if (count === n) return;
-    if (Date.now() > deadline) throw new Error(`expected ${n} matches, found ${count}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * Issue 12 as a buyer sees it, on real files: a dataset of a Slovenian lake walk (GPX) and a New Zealand drive (NMEA),
@@ -30,35 +18,15 @@ describeWithSamples('footprints on the pages (browser)', ['cerknicko-jezero.gpx'
     b = await startBrowserApp('footprints', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     const admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
     const alice = await signUp(b.t, 'alice@example.com', 'contributor');
-    const ready = async (name: string) => {
-      const id = await uploadCapture(b.t, alice, readFileSync(samplePath(name)), { filename: name });
-      const capture = await settled(b.t, alice, id);
-      if (capture.status !== 'ready') throw new Error(`${name}: ${JSON.stringify(capture.rejection)}`);
-      return id;
-    };
-    const licences = (await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
-    const licence = licences.find((l) => l.slug === 'commercial-ai-training');
-    if (!licence) throw new Error('no licence');
-    const publish = async (title: string, captureIds: string[]) => {
-      const draft = await b.t
-        .http()
-        .post('/v1/datasets')
-        .set(auth(alice))
-        .send({
-          title,
-          description: 'Real tracks from real files.',
-          tags: ['gnss'],
-          captureIds,
-          licenceTemplateId: licence.id,
-          priceUsdCents: 25_000,
-          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-        })
-        .expect(201);
-      const id = (draft.body as DatasetResponse).id;
-      await b.t.http().post(`/v1/datasets/${id}/submit`).set(auth(alice)).expect(200);
-      await b.t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
-      return id;
-    };
+    const ready = async (name: string) => (await readyCapture(b.t, alice, readFileSync(samplePath(name)), name)).id;
+    const publish = async (title: string, captureIds: string[]) =>
+      (
+        await publishCaptures(
+          b.t,
+          { contributor: alice, admin },
+          { title, description: 'Real tracks from real files.', licenceSlug: 'commercial-ai-training', priceUsdCents: 25_000, captureIds },
+        )
+      ).datasetId;
     mixed = await publish('Lake Cerknica walk and a Waikato drive', [await ready('cerknicko-jezero.gpx'), await ready('bu353s4.log')]);
     // A RINEX file whose header's TIME OF LAST OBS lies beyond its last epoch: read, with a warning (issue 15).
     await ready('demo3.10o');

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { freePort } from '../../scripts/demo/service.js';
 import { startTestApp, type TestApp } from './test-app.js';
 import { testWallet } from './wallet.js';
@@ -117,4 +117,15 @@ async function installWallet(context: BrowserContext, wallet: ReturnType<typeof 
       }),
     };
   }, wallet.address);
+}
+
+/** Waits until `locator` matches exactly `n` elements (the pages render after their API calls answer). */
+export async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = await locator.count();
+    if (count === n) return;
+    if (Date.now() > deadline) throw new Error(`expected ${n} matches, found ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

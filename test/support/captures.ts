@@ -66,3 +66,10 @@ export async function settled(t: TestApp, token: string, id: string, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Uploads `bytes` as `filename` and waits until it is ready; a rejection fails with its reason. */
+export async function readyCapture(t: TestApp, token: string, bytes: Buffer, filename: string): Promise<CaptureResponse> {
+  const capture = await settled(t, token, await uploadCapture(t, token, bytes, { filename }));
+  if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${capture.status}: ${JSON.stringify(capture.rejection)}`);
+  return capture;
+}

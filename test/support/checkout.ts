@@ -14,7 +14,7 @@ import type { LedgerReceipt } from '../../src/chain/solana-ledger.port.js';
 import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CheckoutJobsService } from '../../src/checkout/services/checkout-jobs.service.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
-import { settled, uploadCapture } from './captures.js';
+import { readyCapture } from './captures.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
 import type { FakeStripe } from './fake-stripe.js';
 import { startTestApp, type TestApp } from './test-app.js';
@@ -73,10 +73,7 @@ export async function readyCaptures(t: TestApp, contributor: string, seed: numbe
     [nmeaLog(20 + seed), `drive-${seed}.nmea`],
     [csvTelemetry(40 + seed), `can-${seed}.csv`],
   ] as const) {
-    const id = await uploadCapture(t, contributor, bytes, { filename });
-    const capture = await settled(t, contributor, id);
-    if (capture.status !== 'ready') throw new Error(`capture ${filename} was ${capture.status}: ${JSON.stringify(capture.rejection)}`);
-    captureIds.push(id);
+    captureIds.push((await readyCapture(t, contributor, bytes, filename)).id);
   }
   return captureIds;
 }
@@ -88,6 +85,15 @@ export async function publishDataset(
   options: { title: string; licenceSlug: string; priceUsdCents: number; seed: number },
 ): Promise<PublishedDataset> {
   const captureIds = await readyCaptures(t, tokens.contributor, options.seed);
+  return publishCaptures(t, tokens, { ...options, description: 'GNSS fixes and CAN telemetry for checkout tests.', captureIds });
+}
+
+/** Makes a dataset of ready captures under the licence (all declarations made), submits it and has the admin approve it. */
+export async function publishCaptures(
+  t: TestApp,
+  tokens: { contributor: string; admin: string },
+  options: { title: string; description: string; licenceSlug: string; priceUsdCents: number; captureIds: string[] },
+): Promise<PublishedDataset> {
   const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
   const licence = licences.find((l) => l.slug === options.licenceSlug);
   if (!licence) throw new Error(`no licence ${options.licenceSlug}`);
@@ -97,9 +103,9 @@ export async function publishDataset(
     .set(auth(tokens.contributor))
     .send({
       title: options.title,
-      description: 'GNSS fixes and CAN telemetry for checkout tests.',
+      description: options.description,
       tags: ['gnss'],
-      captureIds,
+      captureIds: options.captureIds,
       licenceTemplateId: licence.id,
       priceUsdCents: options.priceUsdCents,
       declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
