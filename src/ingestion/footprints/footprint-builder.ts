@@ -138,6 +138,8 @@ export class FootprintBuilder {
   /** The last fix skipped by the radial filter, pushed when its segment ends. */
   private tail: [number, number, number] | null = null;
   private segment = 0;
+  /** Set by breakLine: the next fix kept starts a new line. */
+  private lineBroken = false;
   private ref: Fix | null = null;
   private probation: Fix | null = null;
   /** The cell of the last fix kept, as a polygon for telling without H3 that a fix is still in it. */
@@ -210,6 +212,11 @@ export class FootprintBuilder {
     }
   }
 
+  /** The file starts a new line here (a GPX track segment or route): the next fix is not joined to the last one. */
+  breakLine(): void {
+    this.lineBroken = true;
+  }
+
   /** An epoch's fix quality without a position (e.g. an NMEA GGA with fix quality 0). */
   addQuality(sample: FixSample): void {
     this.quality.add(sample);
@@ -267,9 +274,11 @@ export class FootprintBuilder {
     const step = previous === null ? 0 : (distance ?? localMetres(previous.lon, previous.lat, fix.lon, fix.lat));
     const gap =
       restart ||
+      this.lineBroken ||
       previous === null ||
       this.options.points === true ||
       (fix.t !== null && previous.t !== null ? Math.abs(fix.t - previous.t) > GAP_SECONDS * 1000 : step > UNTIMED_GAP_METRES);
+    this.lineBroken = false;
     if (gap && previous !== null) this.segment++;
     this.positions++;
     this.minLon = Math.min(this.minLon, fix.lon);

@@ -192,7 +192,11 @@ describe('gpxProbe', () => {
         start: '2010-08-05T14:23:59.000Z',
         end: '2010-08-05T16:23:49.000Z',
         dropped: { invalid: 0, nullIsland: 0, jumps: 0 },
+        geometry: { type: 'MultiLineString' },
       });
+      // Each of the 8 track segments is its own line, never joined to the next: GDAL 3.6.2 / SpatiaLite
+      // `SELECT sum(ST_Length(geometry, 1)) FROM tracks` (geodesic, WGS84) gives 4,576.907 m.
+      expect(result.footprint?.lengthKm).toBeCloseTo(4.576907, 4);
       // GPSBabel wrote no <fix>, <hdop> or <sat>: no quality to report.
       expect(result.gnssQuality).toBeUndefined();
       expect(result.metadata).toEqual({

@@ -268,9 +268,11 @@ class GpxSession extends GuardedSession {
         break;
       case 'trkseg':
         this.counts.segments += 1;
+        this.trackFootprint.breakLine();
         break;
       case 'rte':
         this.counts.routes += 1;
+        this.trackFootprint.breakLine();
         break;
       case 'bounds':
         if (parent === this.q('gpx') || parent === this.q('metadata')) this.bounds(attributes);
