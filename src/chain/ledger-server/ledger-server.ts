@@ -88,11 +88,12 @@ export class LedgerServer {
     // the server closes one fails with "fetch failed" (seen in a chaos run); validators keep them open a minute too.
     http.keepAliveTimeout = 60_000;
     http.headersTimeout = 65_000;
-    const port = await listen(http, host, options.port ?? DEFAULT_PORT);
+    const requested = options.port ?? DEFAULT_PORT;
+    const port = await listen(http, host, requested);
     const subscriptions = new LedgerSubscriptions(chain);
     let websocket: WebSocketServer;
     try {
-      websocket = await openWebsocket(host, options.wsPort ?? (port === 0 ? 0 : port + 1), subscriptions);
+      websocket = await openWebsocket(host, options.wsPort ?? (requested === 0 ? 0 : port + 1), subscriptions);
     } catch (error) {
       http.close();
       subscriptions.close();
