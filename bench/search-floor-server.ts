@@ -7,7 +7,7 @@
 import http from 'node:http';
 import pg from 'pg';
 import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.query.js';
-import { buildSearchSql } from '../src/catalog/repositories/dataset-search.sql.js';
+import { runSearch } from '../src/catalog/repositories/dataset-search.sql.js';
 import { searchFilters } from '../src/catalog/services/catalog-search.service.js';
 
 const pool = new pg.Pool({ connectionString: process.argv[3], max: 10 });
@@ -18,9 +18,8 @@ http
     // No validation pipe here: the bench's own query strings go in as they are, only the page size made a number.
     const query = { ...Object.fromEntries(searchParams), limit: Number(searchParams.get('limit') ?? 20) } as unknown as SearchDatasetsQuery;
     const filters = searchFilters(query);
-    const { sql, params } = buildSearchSql(filters);
-    pool.query(sql, params).then(
-      ({ rows }) => {
+    runSearch<{ sort_value: string }>(filters, async (sql, params) => (await pool.query<{ sort_value: string }>(sql, params)).rows).then(
+      (rows) => {
         const body = JSON.stringify({ items: rows.slice(0, filters.limit), nextCursor: null });
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);

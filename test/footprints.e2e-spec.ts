@@ -139,6 +139,29 @@ describeWithSamples(
       expect(await search({ cells: latLngToCell(0, -30, 5) })).toEqual([]);
     });
 
+    it("stores each hit's outline once, from its cells, and drops it when the cells change", async () => {
+      const hitOutline = async () =>
+        ((await t.http().get('/v1/datasets').query({ bbox: '14.3,45.7,14.5,45.8' }).expect(200)).body as DatasetSearchPage).items[0].footprint;
+      const outline = async () =>
+        (await t.sql<{ outline: unknown }>(`SELECT coverage_outline AS outline FROM dataset_search_entries WHERE dataset_id = $1`, [mixed]))[0]
+          .outline;
+      // Until the footprint-sync job has run, a hit's outline is drawn from its cells on each request.
+      await t.sql(`UPDATE dataset_search_entries SET coverage_outline = NULL WHERE dataset_id = $1`, [mixed]);
+      const drawn = await hitOutline();
+      expect(drawn).toMatchObject({ type: 'MultiPolygon' });
+      expect(await t.app.get(VersionFootprintsService).fillOutlines()).toBeGreaterThanOrEqual(1);
+      expect(await outline()).toEqual(drawn);
+      expect(await hitOutline()).toEqual(drawn);
+      // A stored outline is served as stored; nothing pending is left.
+      expect(await t.app.get(VersionFootprintsService).fillOutlines()).toBe(0);
+      // New cells clear it (the trigger), so a stale outline is never served.
+      await t.sql(`UPDATE dataset_search_entries SET coverage_cells = coverage_cells[1:1] WHERE dataset_id = $1`, [mixed]);
+      expect(await outline()).toBeNull();
+      await t.sql(`SELECT dataset_search_index_version($1, 1, true)`, [mixed]);
+      expect(await t.app.get(VersionFootprintsService).fillOutlines()).toBeGreaterThanOrEqual(1);
+      expect(await outline()).toEqual(drawn);
+    });
+
     it('refuses areas that are not places with a 400 and the reason', async () => {
       const bad = async (query: Record<string, string>, message: RegExp) => {
         const res = await t.http().get('/v1/datasets').query(query).expect(400);

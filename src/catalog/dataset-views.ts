@@ -14,6 +14,7 @@ import {
 import type { DatasetEntity } from './entities/dataset.entity.js';
 import type { DatasetVersionEntity } from './entities/dataset-version.entity.js';
 import type { SearchRow } from './repositories/dataset-version.repository.js';
+import type { CoverageOutline } from './repositories/dataset-search.sql.js';
 
 /** The status a reader sees: takedown wins, then publication, then the draft's state. */
 export function datasetStatus(dataset: DatasetEntity): DatasetResponse['status'] {
@@ -145,7 +146,7 @@ export function summaryOf(row: SearchRow): DatasetSummary {
       totalPoints: Number(row.total_points),
       totalMessages: Number(row.total_messages),
     }),
-    footprint: coverageOutline(row.coverage_cells),
+    footprint: row.coverage_outline ?? coverageOutline(row.coverage_cells ?? []),
     licenceSlug: row.licence_slug,
     licenceName: row.licence_name,
     exclusive: row.exclusive,
@@ -159,7 +160,7 @@ export function summaryOf(row: SearchRow): DatasetSummary {
 const MAX_OUTLINE_CELLS = 300;
 
 /** The outline of a hit's coverage cells (decimal H3 ids) as a GeoJSON MultiPolygon, coarsened to stay small. */
-export function coverageOutline(cells: readonly string[]): { type: 'MultiPolygon'; coordinates: number[][][][] } | null {
+export function coverageOutline(cells: readonly string[]): CoverageOutline | null {
   if (cells.length === 0) return null;
   let hexes = [...new Set(cells.map(bigintToH3))];
   for (let res = getResolution(hexes[0]) - 1; hexes.length > MAX_OUTLINE_CELLS && res >= 0; res--) {

@@ -127,7 +127,13 @@ export class DatasetSummary {
   @ApiProperty() exclusive: boolean;
   @ApiProperty() priceUsdCents: number;
   @ApiProperty() publishedAt: Date;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Text relevance, when searching with q' }) relevance: number | null;
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    enum: [3, 2, 1],
+    description: 'When searching with q, where the text matched: 3 the title alone, 2 title and tags, 1 the description too',
+  })
+  relevance: number | null;
 }
 
 export class DatasetSearchPage {

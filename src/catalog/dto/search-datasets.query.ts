@@ -95,7 +95,11 @@ export class SearchDatasetsQuery {
   @Max(99)
   maxHdop?: number;
 
-  @ApiPropertyOptional({ enum: SEARCH_SORTS, description: 'Default: relevance with q, newest without' })
+  @ApiPropertyOptional({
+    enum: SEARCH_SORTS,
+    description:
+      'Default: relevance with q, newest without. Relevance: datasets whose title alone matches q first, then title and tags, then the description; newest first within each',
+  })
   @IsOptional()
   @IsIn(SEARCH_SORTS)
   sort?: SearchSort;

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
-import { buildSearchSql, type SearchFilters } from './dataset-search.sql.js';
+import { runSearch, type CoverageOutline, type SearchFilters } from './dataset-search.sql.js';
 import type { CaptureFootprint, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
 
 /** A search hit as the SQL answers it (snake_case, bigints as strings). */
@@ -34,8 +34,10 @@ export interface SearchRow {
   published_at: Date;
   relevance: number | null;
   sort_value: string;
-  /** Res-6 H3 parents of the captures' cells, as decimal bigint strings. */
-  coverage_cells: string[];
+  /** The stored outline of the coverage cells (GeoJSON MultiPolygon); null until the footprint-sync job has made it. */
+  coverage_outline: CoverageOutline | null;
+  /** Res-6 H3 parents of the captures' cells, as decimal bigint strings: only while the outline is not stored. */
+  coverage_cells: string[] | null;
 }
 
 const FILE_INSERT_BATCH = 2_000;
@@ -264,15 +266,38 @@ export class DatasetVersionRepository {
   }
 
   /**
-   * One statement on a pooled connection, straight through the pg pool under TypeORM: the public hot path has no
-   * transaction to join, and TypeORM's query runner (runner object, broadcaster events, logger calls) was a
-   * measurable share of a ~2 ms search.
+   * Straight through the pg pool under TypeORM: the public hot path has no transaction to join, and TypeORM's query
+   * runner (runner object, broadcaster events, logger calls) was a measurable share of a ~2 ms search.
    */
   async search(filters: SearchFilters): Promise<SearchRow[]> {
-    const { sql, params } = buildSearchSql(filters);
     // The postgres driver keeps its pg pool as `master`.
     const driver: object = this.dataSource.driver;
     const pool = (driver as { master: Pool }).master;
-    return (await pool.query<SearchRow>(sql, params)).rows;
+    return runSearch(filters, async (sql, params) => (await pool.query<SearchRow>(sql, params)).rows);
+  }
+
+  /** Listed entries whose coverage outline is not stored yet, with their cells (decimal strings). */
+  async outlinesPending(
+    limit: number,
+    after?: { datasetId: string; version: number },
+  ): Promise<{ datasetId: string; version: number; cells: string[] }[]> {
+    return this.dataSource.query(
+      `SELECT dataset_id AS "datasetId", version, coverage_cells::text[] AS cells FROM dataset_search_entries
+       WHERE coverage_outline IS NULL AND coverage_cells <> '{}' AND (dataset_id, version) > ($2::uuid, $3::int)
+       ORDER BY dataset_id, version LIMIT $1`,
+      [limit, after?.datasetId ?? '00000000-0000-0000-0000-000000000000', after?.version ?? 0],
+    );
+  }
+
+  /**
+   * Stores an entry's outline, made from exactly these cells: if the cells changed meanwhile (a re-index), the row is
+   * left for the next pass, and the trigger has cleared any outline of the old cells.
+   */
+  async storeOutline(entry: { datasetId: string; version: number; cells: string[] }, outline: CoverageOutline): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE dataset_search_entries SET coverage_outline = $4::jsonb
+       WHERE dataset_id = $1 AND version = $2 AND coverage_cells = $3::bigint[] AND coverage_outline IS NULL`,
+      [entry.datasetId, entry.version, entry.cells, JSON.stringify(outline)],
+    );
   }
 }

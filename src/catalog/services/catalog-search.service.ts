@@ -91,6 +91,12 @@ function parseGeoJson(text: string): unknown {
   }
 }
 
+/** A relevance cursor's value is `tier|published_at` (see RELEVANCE_TIERS). */
+function isRelevancePosition(value: string): boolean {
+  const bar = value.indexOf('|');
+  return bar === 1 && /^[123]$/.test(value[0]) && cursorValues.isTimestamp(value.slice(2));
+}
+
 export function encodeSearchCursor(sort: SearchSort, value: string, id: string): string {
   return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url');
 }
@@ -109,7 +115,7 @@ export function decodeSearchCursor(cursor: string, sort: SearchSort): { value: s
   if (parsed[0] !== sort) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, `cursor belongs to sort=${String(parsed[0])}, not ${sort}`);
   const value = parsed[1];
   const valid =
-    sort === 'newest' ? cursorValues.isTimestamp(value) : sort === 'relevance' ? cursorValues.isReal(value) : cursorValues.isBigint(value);
+    sort === 'newest' ? cursorValues.isTimestamp(value) : sort === 'relevance' ? isRelevancePosition(value) : cursorValues.isBigint(value);
   if (!valid) throw new CatalogException(CatalogErrorCode.INVALID_SEARCH, 'cursor is not one this API handed out');
   return { value, id: parsed[2] };
 }

@@ -6,6 +6,7 @@ import { everyMinutes } from '../../jobs/recurrence.js';
 import { CaptureService } from '../../ingestion/services/capture.service.js';
 import { versionFootprintSyncQueue } from '../catalog.jobs.js';
 import { type FileRef, DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
+import { coverageOutline } from '../dataset-views.js';
 
 const BATCH = 500;
 export const FOOTPRINT_SYNC_MINUTES = 1;
@@ -30,6 +31,7 @@ export class VersionFootprintsService implements OnModuleInit {
     this.jobs.handle(versionFootprintSyncQueue, {
       run: async () => {
         await this.run();
+        await this.fillOutlines();
       },
       onFailed: (failure: JobFailure<Record<string, never>>) => {
         this.logger.error(`a footprint sync failed ${failure.attempts} times: ${failure.error}; the next one retries`);
@@ -37,6 +39,26 @@ export class VersionFootprintsService implements OnModuleInit {
       },
     });
     this.jobs.schedule(versionFootprintSyncQueue, everyMinutes(FOOTPRINT_SYNC_MINUTES));
+  }
+
+  /**
+   * Stores the map outline of every listed entry whose coverage cells changed (or are new) since: made here once, so a
+   * search hit only reads it. Safe on several instances at once: the outline is a function of the cells, and it is
+   * stored only while the cells are the ones it was made from. Answers how many entries it looked at.
+   */
+  async fillOutlines(): Promise<number> {
+    let seen = 0;
+    // Paged by key: an entry whose cells changed while this pass ran stays pending for the next pass.
+    for (let after: { datasetId: string; version: number } | undefined; ;) {
+      const entries = await this.versions.outlinesPending(BATCH, after);
+      for (const entry of entries) {
+        const outline = coverageOutline(entry.cells);
+        if (outline) await this.versions.storeOutline(entry, outline);
+      }
+      seen += entries.length;
+      if (entries.length < BATCH) return seen;
+      after = entries[entries.length - 1];
+    }
   }
 
   /** One pass over the files still without footprint facts; answers how many it filled. */
