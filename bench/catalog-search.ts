@@ -33,6 +33,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { buildSearchSql, buildTierSql, runSearch } from '../src/catalog/repositories/dataset-search.sql.js';
 import { coverageOutline } from '../src/catalog/dataset-views.js';
+import { SERVER_OPTIONS } from '../src/database/data-source-options.js';
 import { searchFilters } from '../src/catalog/services/catalog-search.service.js';
 import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.query.js';
 import type { DatasetEntity } from '../src/catalog/entities/dataset.entity.js';
@@ -601,7 +602,8 @@ async function main(): Promise<void> {
   const floor = spawn(process.execPath, [join(here, 'search-floor-server.js'), String(floorPort), url.toString()], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const client = new pg.Client({ connectionString: url.toString() });
+  // The service's own connection settings (JIT off), so raw SQL is measured as the service runs it.
+  const client = new pg.Client({ connectionString: url.toString(), options: SERVER_OPTIONS });
   try {
     await waitFor(`http://127.0.0.1:${port}/health`, 'the service', 300);
     await waitFor(`http://127.0.0.1:${floorPort}/?limit=1`, 'the floor server', 100);

@@ -8,9 +8,10 @@ import http from 'node:http';
 import pg from 'pg';
 import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.query.js';
 import { runSearch } from '../src/catalog/repositories/dataset-search.sql.js';
+import { SERVER_OPTIONS } from '../src/database/data-source-options.js';
 import { searchFilters } from '../src/catalog/services/catalog-search.service.js';
 
-const pool = new pg.Pool({ connectionString: process.argv[3], max: 10 });
+const pool = new pg.Pool({ connectionString: process.argv[3], max: 10, options: SERVER_OPTIONS });
 
 http
   .createServer((req, res) => {
