@@ -16,6 +16,7 @@ import { CreateQuoteDto } from '../src/quotes/dto/create-quote.dto.js';
 import { QuoteErrorCode } from '../src/quotes/quote.exception.js';
 import { QuotesModule } from '../src/quotes/quotes.module.js';
 import { QUOTE_TTL_MS, QuotesService } from '../src/quotes/services/quotes.service.js';
+import { boxPolygon } from './support/geo.js';
 import { type ReviewServices, startReviewServices } from './support/review-services.js';
 
 /** A straight track east from (lat, lon) over `km`, timed from `start` to `end`, with the res-8 cells of its two ends. */
@@ -193,19 +194,7 @@ describe('unit prices and quotes (services on a real database)', () => {
     it('slices by H3 cells and by polygon the same way', async () => {
       const cell = latLngToCell(46.05, 14.5, 6);
       expect((await quote({ area: { cells: [cell] } })).files.map((f) => f.captureId)).toEqual([captures.ljubljana]);
-      const [w, s, e, n] = LJUBLJANA_BBOX;
-      const polygon = {
-        type: 'Polygon',
-        coordinates: [
-          [
-            [w, s],
-            [e, s],
-            [e, n],
-            [w, n],
-            [w, s],
-          ],
-        ],
-      };
+      const polygon = boxPolygon(LJUBLJANA_BBOX);
       expect((await quote({ area: { polygon } })).files.map((f) => f.captureId)).toEqual([captures.ljubljana]);
     });
 
