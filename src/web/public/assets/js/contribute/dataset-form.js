@@ -152,10 +152,10 @@ export function datasetForm({ dataset, ready, licences, onSaved, onCancel }) {
   });
   /** @type {[keyof UnitPrices, string][]} */
   const unitFields = [
-    ['perKmUsdCents', 'per km of track'],
-    ['perHourUsdCents', 'per hour of recording'],
-    ['perGbUsdCents', 'per GB'],
-    ['minimumUsdCents', 'minimum per slice'],
+    ['perKmUsdCents', 'Per km of track'],
+    ['perHourUsdCents', 'Per hour of recording'],
+    ['perGbUsdCents', 'Per GB'],
+    ['minimumUsdCents', 'Minimum per slice'],
   ];
   const unitInputs = unitFields.map(([key, label]) => {
     const cents = draft?.unitPrices?.[key];
@@ -166,7 +166,7 @@ export function datasetForm({ dataset, ready, licences, onSaved, onCancel }) {
       pattern: '\\d+(\\.\\d{1,2})?',
       value: cents === undefined ? '' : (cents / 100).toFixed(2),
     });
-    return { key, input, node: field(`Slice price (USD) ${label}`, input) };
+    return { key, input, node: field(`${label} (USD)`, input) };
   });
   const weighting = h(
     'select',
