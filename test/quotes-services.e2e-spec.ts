@@ -238,7 +238,10 @@ describe('unit prices and quotes (services on a real database)', () => {
         refused(QuoteErrorCode.EMPTY_SLICE, HttpStatus.UNPROCESSABLE_ENTITY, /no capture of this dataset was recorded in the window/),
       );
       await expect(quote({ area: { bbox: LJUBLJANA_BBOX }, modalities: ['video', 'pointcloud'] })).rejects.toEqual(
-        refused(QuoteErrorCode.EMPTY_SLICE, HttpStatus.UNPROCESSABLE_ENTITY, /of the modalities video, pointcloud/),
+        refused(QuoteErrorCode.EMPTY_SLICE, HttpStatus.UNPROCESSABLE_ENTITY, /no capture in the area is of the modalities video, pointcloud/),
+      );
+      await expect(quote({ modalities: ['pointcloud'] })).rejects.toEqual(
+        refused(QuoteErrorCode.EMPTY_SLICE, HttpStatus.UNPROCESSABLE_ENTITY, /no capture of this dataset is of the modalities pointcloud/),
       );
       expect(await services.sql<{ n: number }>(`SELECT count(*)::int AS n FROM quotes`)).toEqual(before);
     });

@@ -85,6 +85,8 @@ export interface SliceFile {
   lengthM: number;
   /** The footprint's map geometry, for drawing the slice; null without a footprint. */
   geometry: FootprintGeometry | null;
+  /** The footprint's [minLon, minLat, maxLon, maxLat]; null without a footprint. */
+  bbox: [number, number, number, number] | null;
 }
 
 /**

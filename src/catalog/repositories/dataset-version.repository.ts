@@ -52,6 +52,7 @@ export interface SliceCandidateRow {
   time_end: Date | null;
   length_km: number | null;
   geometry: FootprintGeometry | null;
+  bbox: [number, number, number, number] | null;
   in_area: boolean;
   in_window: boolean;
 }
@@ -231,7 +232,7 @@ export class DatasetVersionRepository {
     return this.dataSource.query(
       `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
        SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
-         (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'geometry' AS geometry,
+         (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'geometry' AS geometry, f.footprint->'bbox' AS bbox,
          ${inArea} AS in_area, ${inWindow} AS in_window
        FROM files f ${join}
        ORDER BY f.leaf_index`,

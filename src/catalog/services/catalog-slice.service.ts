@@ -70,5 +70,6 @@ function sliceFile(row: SliceCandidateRow): SliceFile {
     durationMs,
     lengthM: row.length_km === null ? 0 : Math.round(row.length_km * 1000),
     geometry: row.geometry,
+    bbox: row.bbox,
   };
 }

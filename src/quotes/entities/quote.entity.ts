@@ -4,9 +4,13 @@ import type { PriceUnit, UnitPrices } from '../../catalog/unit-prices.js';
 import type { SliceAreaInput, SliceAreaRanges } from '../../catalog/dto/saleable-version.js';
 import { bigintAsNumber } from '../../database/bigint-column.js';
 
-/** The slice drawn on a map: each matched capture's footprint geometry, named by its capture and leaf. */
+/**
+ * The slice drawn on a map: each matched capture's footprint, named by its capture and leaf; as its map geometry, or
+ * as its bounding box when all the geometries together would be too large to store and send (`drawnAs` says which).
+ */
 export interface QuoteOutline {
   type: 'FeatureCollection';
+  drawnAs: 'geometries' | 'bounding boxes';
   features: { type: 'Feature'; geometry: FootprintGeometry; properties: { captureId: string; leafIndex: number } }[];
 }
 

@@ -11,7 +11,8 @@ import { parseStrictDate } from '../../common/strict-date.js';
 import type { CreateQuoteDto } from '../dto/create-quote.dto.js';
 import type { QuoteResponse } from '../dto/quote.response.js';
 import type { QuoteSnapshot } from '../dto/quote-snapshot.js';
-import { QuoteEntity, type QuoteOutline } from '../entities/quote.entity.js';
+import { QuoteEntity } from '../entities/quote.entity.js';
+import { outlineOf } from '../quote-outline.js';
 import { QuoteErrorCode, QuoteException } from '../quote.exception.js';
 import { ROUNDING_RULE, slicePrice, type SliceQuantities } from '../quote-price.js';
 import { QuoteRepository } from '../repositories/quote.repository.js';
@@ -55,7 +56,8 @@ export class QuotesService {
           `Dataset ${listing.datasetId} is not priced per ${unit}; it is per ${pricedUnits(prices).join(', ')}`,
         );
       }
-      if (slice.emptyBecause) throw new QuoteException(QuoteErrorCode.EMPTY_SLICE, emptyReason(slice, dto.modalities ?? []));
+      if (slice.emptyBecause)
+        throw new QuoteException(QuoteErrorCode.EMPTY_SLICE, emptyReason(slice, from !== undefined || to !== undefined, dto.modalities ?? []));
       priceUsdCents = slicePrice({
         unit,
         rateUsdCents: rate,
@@ -148,7 +150,7 @@ function quantitiesOf(files: readonly SliceFile[]): SliceQuantities {
 }
 
 /** Which filter left nothing, in words the buyer can act on. */
-function emptyReason(slice: Slice, modalities: readonly string[]): string {
+function emptyReason(slice: Slice, windowGiven: boolean, modalities: readonly string[]): string {
   switch (slice.emptyBecause) {
     case 'area':
       return 'The slice is empty: no capture of this dataset is in the area';
@@ -156,20 +158,11 @@ function emptyReason(slice: Slice, modalities: readonly string[]): string {
       return slice.area
         ? 'The slice is empty: captures are in the area, but none was there in the window'
         : 'The slice is empty: no capture of this dataset was recorded in the window';
-    default:
-      return `The slice is empty: no capture ${slice.area ? 'in the area ' : ''}in the window is of the modalities ${modalities.join(', ')}`;
+    default: {
+      const where = [slice.area ? 'in the area' : '', windowGiven ? 'in the window' : ''].filter(Boolean).join(' and ');
+      return `The slice is empty: no capture ${where ? `${where} ` : 'of this dataset '}is of the modalities ${modalities.join(', ')}`;
+    }
   }
-}
-
-function outlineOf(files: readonly SliceFile[]): QuoteOutline {
-  return {
-    type: 'FeatureCollection',
-    features: files.flatMap((file) =>
-      file.geometry
-        ? [{ type: 'Feature' as const, geometry: file.geometry, properties: { captureId: file.captureId, leafIndex: file.leafIndex } }]
-        : [],
-    ),
-  };
 }
 
 function quoteResponse(quote: QuoteEntity): Plain<QuoteResponse> {
