@@ -4,6 +4,7 @@ import { latLngToCell } from 'h3-js';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../src/auth/auth-user.js';
 import { Role } from '../src/auth/role.js';
+import { bboxPolygon } from '../src/common/bbox-polygon.js';
 import { CatalogErrorCode } from '../src/catalog/catalog.exception.js';
 import { CreateDatasetDto, UpdateDatasetDto } from '../src/catalog/dto/create-dataset.dto.js';
 import { CatalogSalesService } from '../src/catalog/services/catalog-sales.service.js';
@@ -16,7 +17,6 @@ import { CreateQuoteDto } from '../src/quotes/dto/create-quote.dto.js';
 import { QuoteErrorCode } from '../src/quotes/quote.exception.js';
 import { QuotesModule } from '../src/quotes/quotes.module.js';
 import { QUOTE_TTL_MS, QuotesService } from '../src/quotes/services/quotes.service.js';
-import { boxPolygon } from './support/geo.js';
 import { type ReviewServices, startReviewServices } from './support/review-services.js';
 
 /** A straight track east from (lat, lon) over `km`, timed from `start` to `end`, with the res-8 cells of its two ends. */
@@ -45,7 +45,7 @@ function track(lat: number, lon: number, km: number, start: string, end: string)
   };
 }
 
-const LJUBLJANA_BBOX = [14.45, 46.0, 14.6, 46.1];
+const LJUBLJANA_BBOX: [number, number, number, number] = [14.45, 46.0, 14.6, 46.1];
 
 /**
  * Per-unit prices and quotes, service by service on a real database (no HTTP): drafts with unit prices through the
@@ -194,7 +194,7 @@ describe('unit prices and quotes (services on a real database)', () => {
     it('slices by H3 cells and by polygon the same way', async () => {
       const cell = latLngToCell(46.05, 14.5, 6);
       expect((await quote({ area: { cells: [cell] } })).files.map((f) => f.captureId)).toEqual([captures.ljubljana]);
-      const polygon = boxPolygon(LJUBLJANA_BBOX);
+      const polygon = bboxPolygon(LJUBLJANA_BBOX);
       expect((await quote({ area: { polygon } })).files.map((f) => f.captureId)).toEqual([captures.ljubljana]);
     });
 

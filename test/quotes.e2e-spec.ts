@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import type { DatasetResponse, DatasetSearchPage } from '../src/catalog/dto/dataset.response.js';
 import type { ReviewQueueItem } from '../src/catalog/dto/review.response.js';
+import { bboxPolygon } from '../src/common/bbox-polygon.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { CaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import type { QuoteResponse } from '../src/quotes/dto/quote.response.js';
 import { QuotesService } from '../src/quotes/services/quotes.service.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
-import { boxPolygon } from './support/geo.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -157,7 +157,7 @@ describeWithSamples('quotes: slices of a listed dataset priced per km / hour (e2
   });
 
   it("quotes the drive in New Zealand by polygon: only the other contributor's capture", async () => {
-    const polygon = boxPolygon([175.2, -37.9, 175.4, -37.7]);
+    const polygon = bboxPolygon([175.2, -37.9, 175.4, -37.7]);
     const q = (await quote({ area: { polygon }, from: '2014-12-31', to: '2014-12-31T23:59:59Z' }).expect(201)).body as QuoteResponse;
     expect(q.files.map((f) => f.captureId)).toEqual([nmea.id]);
     expect(q.totals.bytes).toBe(6_214);

@@ -1,4 +1,5 @@
 import type { SliceFile } from '../catalog/dto/saleable-version.js';
+import { bboxPolygon } from '../common/bbox-polygon.js';
 import type { FootprintGeometry } from '../ingestion/footprints/footprint.types.js';
 import type { QuoteOutline } from './entities/quote.entity.js';
 
@@ -36,18 +37,6 @@ function vertexCount(geometry: FootprintGeometry): number {
   }
 }
 
-function boxOf([w, s, e, n]: [number, number, number, number]): FootprintGeometry {
-  if (w === e && s === n) return { type: 'Point', coordinates: [w, s] };
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  };
+function boxOf(bbox: [number, number, number, number]): FootprintGeometry {
+  return bbox[0] === bbox[2] && bbox[1] === bbox[3] ? { type: 'Point', coordinates: [bbox[0], bbox[1]] } : bboxPolygon(bbox);
 }
