@@ -40,7 +40,7 @@ export interface SearchRow {
 
 const FILE_INSERT_BATCH = 2_000;
 
-/** One file of a listed version with whether it meets a slice's area and window (see sliceCandidates). */
+/** One file of a listed version with whether it meets a slice's area, window and modalities (see sliceCandidates). */
 export interface SliceCandidateRow {
   leaf_index: number;
   path: string;
@@ -51,10 +51,12 @@ export interface SliceCandidateRow {
   time_start: Date | null;
   time_end: Date | null;
   length_km: number | null;
+  /** Only for the files the slice selects (the others are not drawn). */
   geometry: FootprintGeometry | null;
   bbox: [number, number, number, number] | null;
   in_area: boolean;
   in_window: boolean;
+  selected: boolean;
 }
 
 /** One file of one frozen version. */
@@ -189,7 +191,8 @@ export class DatasetVersionRepository {
   }
 
   /**
-   * Every file of a listed version in leaf order, each with whether it meets the area and the window. With an area,
+   * Every file of a listed version in leaf order, each with whether it meets the area and the window, and whether it
+   * is selected (meets both and is of one of the modalities; null modalities: any). With an area,
    * a file meets it when one of its res-8 cells falls in a range, and meets the window when the time it spent in such
    * a cell overlaps it (the same cell row: in the area during the window). Without an area, the window is met by the
    * capture's own time range (dataset_search_captures), so captures without a position count. A missing filter is met
@@ -201,6 +204,7 @@ export class DatasetVersionRepository {
     version: number,
     area: { lo: string[]; hi: string[] } | null,
     window: { from: Date | null; to: Date | null } | null,
+    modalities: readonly string[] | null,
   ): Promise<SliceCandidateRow[]> {
     const params: unknown[] = [datasetId, version];
     const windowRange = () => {
@@ -229,13 +233,16 @@ export class DatasetVersionRepository {
       inWindow = 'h.capture_id IS NOT NULL';
     }
     const join = hits ? 'LEFT JOIN hits h ON h.capture_id = f.capture_id' : '';
+    params.push(modalities);
+    const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
     return this.dataSource.query(
       `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
-       SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
-         (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'geometry' AS geometry, f.footprint->'bbox' AS bbox,
-         ${inArea} AS in_area, ${inWindow} AS in_window
-       FROM files f ${join}
-       ORDER BY f.leaf_index`,
+       SELECT m.*, CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
+       FROM files f ${join} CROSS JOIN LATERAL (
+         SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
+           (f.footprint->>'lengthKm')::float8 AS length_km, ${inArea} AS in_area, ${inWindow} AS in_window,
+           ${inArea} AND ${inWindow} AND ${ofModality} AS selected) m
+       ORDER BY m.leaf_index`,
       params,
     );
   }

@@ -31,12 +31,15 @@ export class CatalogSliceService {
     const listing = await this.listed(datasetId);
     if (!listing) return null;
     const window = query.from !== undefined || query.to !== undefined ? { from: query.from ?? null, to: query.to ?? null } : null;
-    const rows = await this.versions.sliceCandidates(datasetId, listing.version, area, window);
-    const wanted = query.modalities ? new Set(query.modalities) : null;
-    const inArea = rows.filter((row) => row.in_area);
-    const inWindow = inArea.filter((row) => row.in_window);
-    const files = inWindow.filter((row) => !wanted || wanted.has(row.modality)).map(sliceFile);
-    const emptyBecause = inArea.length === 0 ? 'area' : inWindow.length === 0 ? 'window' : files.length === 0 ? 'modalities' : null;
+    const rows = await this.versions.sliceCandidates(datasetId, listing.version, area, window, query.modalities ?? null);
+    const files = rows.filter((row) => row.selected).map(sliceFile);
+    const emptyBecause = !rows.some((row) => row.in_area)
+      ? 'area'
+      : !rows.some((row) => row.in_area && row.in_window)
+        ? 'window'
+        : files.length === 0
+          ? 'modalities'
+          : null;
     return { listing, area, files, emptyBecause };
   }
 }
