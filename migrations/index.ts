@@ -27,6 +27,8 @@ import { CaptureWarnings1764892804100 } from './1764892804100-CaptureWarnings.js
 import { ImageryModality1764892804200 } from './1764892804200-ImageryModality.js';
 import { CaptureFootprints1764892805000 } from './1764892805000-CaptureFootprints.js';
 import { SearchTiersAndOutlines1764892805100 } from './1764892805100-SearchTiersAndOutlines.js';
+import { ListingUnitPrices1764892806000 } from './1764892806000-ListingUnitPrices.js';
+import { CreateQuotes1764892806100 } from './1764892806100-CreateQuotes.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -59,4 +61,6 @@ export const migrations = [
   ImageryModality1764892804200,
   CaptureFootprints1764892805000,
   SearchTiersAndOutlines1764892805100,
+  ListingUnitPrices1764892806000,
+  CreateQuotes1764892806100,
 ];

@@ -17,6 +17,7 @@ import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ProvenanceModule } from './provenance/provenance.module.js';
+import { QuotesModule } from './quotes/quotes.module.js';
 import { RevenueModule } from './revenue/revenue.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -37,6 +38,7 @@ export class AppModule {
         ChainModule.forRoot(chainSettings(config)),
         ProvenanceModule,
         CatalogModule,
+        QuotesModule,
         OrganisationsModule,
         CheckoutModule,
         RevenueModule,

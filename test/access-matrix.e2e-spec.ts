@@ -38,6 +38,7 @@ interface Fixtures {
   licenceTemplateId: string;
   orderId: string;
   pendingOrderId: string;
+  quoteId: string;
   splitId: string;
   contributorId: string;
   organisationId: string;
@@ -130,6 +131,8 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/admin/orders':                             [401, 403, 403, 403, 403, 403, 200],
   'POST /v1/admin/orders/{id}/refund':                [401, 403, 403, 403, 403, 403, 409],
   'GET /v1/orders/{id}/split':                        [401, 404, 404, 200, 404, 404, 200],
+  'POST /v1/quotes':                                  [401, 201, 403, 403, 201, 201, 201],
+  'GET /v1/quotes/{id}':                              [401, 404, 404, 404, 404, 200, 200],
   'GET /v1/splits/{splitId}/proof':                   [401, 404, 404, 200, 404, 404, 200],
   'GET /v1/me/earnings':                              [401, 200, 200, 200, 200, 200, 200],
   'PUT /v1/me/payout-method':                         [401, 200, 200, 200, 200, 200, 200],
@@ -260,6 +263,8 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/admin/orders': () => ({ path: '/v1/admin/orders' }),
   'POST /v1/admin/orders/{id}/refund': (f) => ({ path: `/v1/admin/orders/${f.pendingOrderId}/refund`, body: { reason: 'Asked for it.' } }),
   'GET /v1/orders/{id}/split': (f) => ({ path: `/v1/orders/${f.orderId}/split` }),
+  'POST /v1/quotes': (f) => ({ path: '/v1/quotes', body: { datasetId: f.datasetId } }),
+  'GET /v1/quotes/{id}': (f) => ({ path: `/v1/quotes/${f.quoteId}` }),
   'GET /v1/splits/{splitId}/proof': (f) => ({ path: `/v1/splits/${f.splitId}/proof`, query: { contributor: f.contributorId } }),
   'GET /v1/me/earnings': () => ({ path: '/v1/me/earnings' }),
   'PUT /v1/me/payout-method': (f) => ({ path: '/v1/me/payout-method', body: { kind: 'usdc', wallet: f.wallet } }),
@@ -351,6 +356,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       await t.http().post('/v1/orders').set(auth(tokens.buyer)).send({ datasetId: published.datasetId, paymentMethod: 'solana' }).expect(201)
     ).body as OrderResponse;
     const split = (await t.http().get(`/v1/orders/${order.id}/split`).set(auth(admin)).expect(200)).body as SplitResponse;
+    const quote = await t.http().post('/v1/quotes').set(auth(tokens.buyer)).send({ datasetId: published.datasetId }).expect(201);
     const apiKey = await t.http().post('/v1/api-keys').set(auth(tokens.buyer)).send({ name: 'pipeline' }).expect(201);
     const network = `net-${unique()}`;
     await t.http().post('/v1/admin/networks').set(auth(admin)).send({ slug: network, name: 'Matrix', publicKey: testWallet().address }).expect(201);
@@ -367,6 +373,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       licenceTemplateId,
       orderId: order.id,
       pendingOrderId: pending.id,
+      quoteId: (quote.body as { id: string }).id,
       splitId: split.id,
       contributorId: await idOf(tokens.contrib),
       organisationId,
@@ -424,6 +431,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       draftId: randomUUID(),
       orderId: randomUUID(),
       pendingOrderId: randomUUID(),
+      quoteId: randomUUID(),
       splitId: randomUUID(),
       organisationId: randomUUID(),
       extraMemberId: randomUUID(),

@@ -62,6 +62,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'payment_methods',
       'payments',
       'provenance_anchors',
+      'quotes',
       'rate_limit_hits',
       'revenue_ledger_entries',
       'revenue_ledger_lines',

@@ -82,6 +82,8 @@ describe('platform behaviour (e2e)', () => {
         '/v1/organisations/{id}/members/{userId}',
         '/v1/organisations/{id}/leave',
         '/v1/platform/keys',
+        '/v1/quotes',
+        '/v1/quotes/{id}',
         '/v1/orders/{id}/split',
         '/v1/splits/{splitId}/proof',
         '/v1/me/earnings',

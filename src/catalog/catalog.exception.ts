@@ -11,6 +11,7 @@ export enum CatalogErrorCode {
   INVALID_STATE = 'DATASET_INVALID_STATE',
   INVALID_SEARCH = 'DATASET_INVALID_SEARCH',
   INVALID_AREA = 'DATASET_INVALID_AREA',
+  UNIT_PRICES_EXCLUSIVE = 'DATASET_UNIT_PRICES_EXCLUSIVE',
 }
 
 const STATUS: Record<CatalogErrorCode, HttpStatus> = {
@@ -23,6 +24,7 @@ const STATUS: Record<CatalogErrorCode, HttpStatus> = {
   [CatalogErrorCode.INVALID_STATE]: HttpStatus.CONFLICT,
   [CatalogErrorCode.INVALID_SEARCH]: HttpStatus.BAD_REQUEST,
   [CatalogErrorCode.INVALID_AREA]: HttpStatus.BAD_REQUEST,
+  [CatalogErrorCode.UNIT_PRICES_EXCLUSIVE]: HttpStatus.BAD_REQUEST,
 };
 
 export class CatalogException extends DomainException<CatalogErrorCode> {

@@ -14,6 +14,7 @@ import { DatasetVersionRepository } from './repositories/dataset-version.reposit
 import { DatasetRepository } from './repositories/dataset.repository.js';
 import { ReviewEventRepository } from './repositories/review-event.repository.js';
 import { CatalogSalesService } from './services/catalog-sales.service.js';
+import { CatalogSliceService } from './services/catalog-slice.service.js';
 import { CatalogSearchService } from './services/catalog-search.service.js';
 import { DatasetCapturesService } from './services/dataset-captures.service.js';
 import { DatasetDraftService } from './services/dataset-draft.service.js';
@@ -27,7 +28,7 @@ import { JobsModule } from '../jobs/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
- * (published versions and their files, for checkout).
+ * (published versions and their files, for checkout) and CatalogSliceService (listed versions and their slices, for quotes).
  */
 @Module({
   imports: [
@@ -50,9 +51,10 @@ import { JobsModule } from '../jobs/jobs.module.js';
     DatasetProvenanceService,
     DatasetCoverageService,
     CatalogSalesService,
+    CatalogSliceService,
     VersionFileKeysService,
     VersionFootprintsService,
   ],
-  exports: [CatalogSalesService],
+  exports: [CatalogSalesService, CatalogSliceService],
 })
 export class CatalogModule {}

@@ -2,6 +2,7 @@ import { cellToChildren, cellToParent, latLngToCell } from 'h3-js';
 
 import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, descendantRange, h3ToBigint, res8Range } from './search-area.js';
 import { sphericalAreaKm2 } from '../ingestion/footprints/geodesy.js';
+import { bboxPolygon } from '../common/bbox-polygon.js';
 
 /** Whether a res-8 cell falls in one of the area's ranges (what the SQL's BETWEEN does). */
 const inArea = (area: { lo: string[]; hi: string[] }, cell: string) => {
@@ -9,18 +10,7 @@ const inArea = (area: { lo: string[]; hi: string[] }, cell: string) => {
   return area.lo.some((lo, i) => BigInt(lo) <= id && id <= BigInt(area.hi[i]));
 };
 
-const square = (w: number, s: number, e: number, n: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [w, s],
-      [e, s],
-      [e, n],
-      [w, n],
-      [w, s],
-    ],
-  ],
-});
+const square = (w: number, s: number, e: number, n: number) => bboxPolygon([w, s, e, n]);
 
 describe('search areas', () => {
   it("turns a coarse cell into exactly its res-8 descendants' range", () => {
@@ -123,7 +113,7 @@ describe('search areas', () => {
 
   it('measures areas on the sphere', () => {
     // One degree square at the equator: ~12,364 km2 on the authalic sphere.
-    expect(sphericalAreaKm2(square(0, 0, 1, 1).coordinates[0] as [number, number][])).toBeCloseTo(12364, -1);
+    expect(sphericalAreaKm2(square(0, 0, 1, 1).coordinates[0])).toBeCloseTo(12364, -1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { compactCells, getHexagonAreaAvg, getResolution, isValidCell, cellToParent, polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS } from 'h3-js';
 
+import { bboxPolygon } from '../common/bbox-polygon.js';
 import { FOOTPRINT_H3_RES } from '../ingestion/footprints/footprint.types.js';
 import { sphericalAreaKm2 } from '../ingestion/footprints/geodesy.js';
 
@@ -39,18 +40,7 @@ export function parseBBox(text: string): [number, number, number, number] {
 }
 
 export function areaFromBBox(bbox: readonly [number, number, number, number]): SearchArea {
-  const [w, s, e, n] = bbox;
-  return areaFromPolygons([
-    [
-      [
-        [w, s],
-        [e, s],
-        [e, n],
-        [w, n],
-        [w, s],
-      ],
-    ],
-  ]);
+  return areaFromPolygons([bboxPolygon(bbox).coordinates]);
 }
 
 /** A GeoJSON Polygon or MultiPolygon geometry (WGS84 lon / lat), validated. */

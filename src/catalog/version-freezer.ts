@@ -4,6 +4,7 @@ import { buildMerkleTree, toHex } from '../provenance/merkle-tree.js';
 import { type ManifestEntry, manifestLeaves } from '../provenance/manifest-leaf.js';
 import { contributorShares, coverageOf, manifestPaths } from './coverage.js';
 import type { Declarations } from './declarations.js';
+import { normalisedUnitPrices } from './unit-prices.js';
 import { SampleFile } from './dto/dataset.response.js';
 import type { DatasetEntity } from './entities/dataset.entity.js';
 import { DatasetVersionFileEntity } from './entities/dataset-version-file.entity.js';
@@ -82,6 +83,7 @@ export function freezeVersion(input: FreezeInput): { version: DatasetVersionEnti
     licenceText: licence.text,
     exclusive: licence.terms.exclusive,
     priceUsdCents: draft.priceUsdCents,
+    unitPrices: normalisedUnitPrices(draft.unitPrices),
     declarations: draft.declarations as Declarations,
     splitPolicy: draft.splitPolicy,
     contributors: contributorShares(captures, draft.splitPolicy ?? undefined),

@@ -215,6 +215,8 @@ describe('contributor journey (browser)', () => {
     expect(await form.getByLabel('Include broken.mp4').count()).toBe(0);
     await form.getByLabel('Licence').selectOption({ label: licence?.name });
     await form.getByLabel('Price (USD)').fill('25.50');
+    await form.getByLabel('Per km of track (USD)').fill('1.50');
+    await form.getByLabel('Minimum per slice (USD)').fill('5');
     await form
       .getByRole('group', { name: /faces and licence plates blurred/ })
       .getByLabel('Yes')
@@ -236,6 +238,9 @@ describe('contributor journey (browser)', () => {
     await card.getByRole('button', { name: `Edit ${datasetTitle}` }).click();
     const edit = page.getByRole('form', { name: `Edit ${datasetTitle}` });
     expect(await edit.getByLabel('Price (USD)').inputValue()).toBe('25.50');
+    expect(await edit.getByLabel('Per km of track (USD)').inputValue()).toBe('1.50');
+    expect(await edit.getByLabel('Per hour of recording (USD)').inputValue()).toBe('');
+    expect(await edit.getByLabel('Minimum per slice (USD)').inputValue()).toBe('5.00');
     await edit.getByLabel('I own this data or may license it').check();
     await edit
       .getByRole('group', { name: /Can people be identified/ })
@@ -255,7 +260,13 @@ describe('contributor journey (browser)', () => {
 
     const mine = await myDatasets(page);
     expect(mine).toHaveLength(1);
-    expect(mine[0].draft).toMatchObject({ state: 'in_review', priceUsdCents: 2550, tags: ['gnss', 'video'], missingDeclarations: [] });
+    expect(mine[0].draft).toMatchObject({
+      state: 'in_review',
+      priceUsdCents: 2550,
+      unitPrices: { perKmUsdCents: 150, minimumUsdCents: 500 },
+      tags: ['gnss', 'video'],
+      missingDeclarations: [],
+    });
     expect(mine[0].draft?.sampleCaptureIds).toHaveLength(1);
   }, 60_000);
 
@@ -263,6 +274,11 @@ describe('contributor journey (browser)', () => {
     const admin = await logIn(b.t, ADMIN.email, ADMIN.password);
     const datasetId = (await myDatasets(page))[0].id;
     await b.t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+    // The listing shows the slice prices under the whole price.
+    const listing = await page.context().newPage();
+    await listing.goto(`/datasets/${datasetId}`);
+    await listing.getByText('or $1.50 per km, minimum $5.00 for a slice (area, time window, sensors)').waitFor();
+    await listing.close();
     const buyer = await signUp(b.t, 'buyer@example.com', 'buyer');
     const order = (await b.t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
       .body as OrderResponse;

@@ -75,6 +75,7 @@ export class FakeCatalog {
       title: spec.title,
       ownerId: dataset.ownerId,
       priceUsdCents: spec.priceUsdCents,
+      unitPrices: null,
       licence: {
         templateId: randomUUID(),
         slug: spec.exclusive ? 'exclusive-commercial' : 'commercial-ai-training',

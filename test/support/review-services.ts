@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
 import { AuthModule } from '../../src/auth/auth.module.js';
 import { CatalogModule } from '../../src/catalog/catalog.module.js';
 import { ChainModule, chainSettings } from '../../src/chain/chain.module.js';
@@ -81,8 +81,9 @@ export interface ReviewServices extends ModuleServices {
 /**
  * The catalog's review workflow and everything it talks to, without HTTP (startModuleServices): the real catalog,
  * licensing and provenance (custody log, anchors) on a fresh database, the embedded ledger, and ingestion in memory.
+ * `more` adds modules built on the catalog (e.g. quotes).
  */
-export async function startReviewServices(): Promise<ReviewServices> {
+export async function startReviewServices(more: Type[] = []): Promise<ReviewServices> {
   const started: { sql?: ModuleServices['sql'] } = {};
   // The row a version's files point at. A raw insert: no ingestion service makes a ready capture without an upload
   // over HTTP and its probe; only the columns the table requires, since the catalog reads the snapshot above.
@@ -114,7 +115,15 @@ export async function startReviewServices(): Promise<ReviewServices> {
 
   const services = await startModuleServices({
     name: 'review',
-    imports: (config) => [AuthModule, JobsModule, ChainModule.forRoot(chainSettings(config)), LicensingModule, ProvenanceModule, CatalogModule],
+    imports: (config) => [
+      AuthModule,
+      JobsModule,
+      ChainModule.forRoot(chainSettings(config)),
+      LicensingModule,
+      ProvenanceModule,
+      CatalogModule,
+      ...more,
+    ],
     overrides: [[IngestionModule, FakeIngestionModule]],
   });
   started.sql = services.sql;

@@ -20,6 +20,7 @@ import {
 import { LicenceTermsDto } from '../../licensing/dto/licence.dto.js';
 import type { Declarations } from '../declarations.js';
 import type { SplitPolicy } from '../split-policy.js';
+import type { UnitPrices } from '../unit-prices.js';
 
 /** A version holds at most this many files: enough for large drives, small enough to publish in one transaction. */
 export const MAX_DATASET_FILES = 10_000;
@@ -91,6 +92,40 @@ export class SplitPolicyDto implements SplitPolicy {
   explicitBps?: ExplicitShareDto[];
 }
 
+/** $100,000 per km, hour or GB: a typo guard, like MAX_PRICE_USD_CENTS. */
+export const MAX_UNIT_PRICE_USD_CENTS = 10_000_000;
+
+/** Per-unit prices in USD cents; at least one rate when given, the minimum only with a rate (checked by the draft service). */
+export class UnitPricesDto implements UnitPrices {
+  @ApiPropertyOptional({ example: 150, minimum: 0, maximum: MAX_UNIT_PRICE_USD_CENTS, description: 'Per km of track (geodesic length)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_UNIT_PRICE_USD_CENTS)
+  perKmUsdCents?: number;
+
+  @ApiPropertyOptional({ example: 2000, minimum: 0, maximum: MAX_UNIT_PRICE_USD_CENTS, description: 'Per hour of recording' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_UNIT_PRICE_USD_CENTS)
+  perHourUsdCents?: number;
+
+  @ApiPropertyOptional({ example: 500, minimum: 0, maximum: MAX_UNIT_PRICE_USD_CENTS, description: 'Per GB (10^9 bytes)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_UNIT_PRICE_USD_CENTS)
+  perGbUsdCents?: number;
+
+  @ApiPropertyOptional({ example: 1000, minimum: 0, maximum: MAX_PRICE_USD_CENTS, description: 'The least a slice costs' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE_USD_CENTS)
+  minimumUsdCents?: number;
+}
+
 export class CreateDatasetDto {
   @ApiProperty({ example: 'Munich ring road, dashcam + LiDAR, winter 2026' })
   @IsString()
@@ -139,6 +174,17 @@ export class CreateDatasetDto {
   @Min(100)
   @Max(MAX_PRICE_USD_CENTS)
   priceUsdCents: number;
+
+  @ApiPropertyOptional({
+    type: UnitPricesDto,
+    nullable: true,
+    description:
+      'Beside the whole price: what a slice (area x window x sensors) costs per km / hour / GB, with a minimum. Not with an exclusive licence. null removes them.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => UnitPricesDto)
+  unitPrices?: UnitPricesDto | null;
 
   @ApiProperty({ type: DeclarationsDto, description: 'May be partial in a draft; complete to submit' })
   @ValidateNested()

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LicenceTermsDto } from '../../licensing/dto/licence.dto.js';
 import type { LicenceTerms } from '../../licensing/licence-terms.js';
-import { DeclarationsDto, SplitPolicyDto } from './create-dataset.dto.js';
+import { DeclarationsDto, SplitPolicyDto, UnitPricesDto } from './create-dataset.dto.js';
 import type { Declarations } from '../declarations.js';
 import type { SplitPolicy } from '../split-policy.js';
+import type { UnitPrices } from '../unit-prices.js';
 
 /** A preview file of a published version: what it is, never where it is stored. */
 export class SampleFile {
@@ -52,6 +53,8 @@ export class DatasetVersionView {
   @ApiProperty({ type: CoverageView }) coverage: CoverageView;
   @ApiProperty({ type: LicenceView }) licence: LicenceView;
   @ApiProperty() priceUsdCents: number;
+  @ApiPropertyOptional({ type: UnitPricesDto, nullable: true, description: 'Per-unit prices of slices (USD cents); null: sold whole only' })
+  unitPrices: UnitPrices | null;
   @ApiProperty({ type: DeclarationsDto }) declarations: Declarations;
   @ApiProperty({ type: [SampleFile] }) sampleFiles: SampleFile[];
   @ApiProperty({ description: 'How many contributors share the revenue' }) contributorCount: number;
@@ -74,6 +77,8 @@ export class DatasetDraftView {
   @ApiProperty({ format: 'uuid' }) licenceTemplateId: string;
   @ApiProperty({ type: LicenceTermsDto }) licenceTerms: LicenceTerms;
   @ApiProperty() priceUsdCents: number;
+  @ApiPropertyOptional({ type: UnitPricesDto, nullable: true, description: 'Per-unit prices of slices (USD cents); null: sold whole only' })
+  unitPrices: UnitPrices | null;
   @ApiProperty({ type: DeclarationsDto }) declarations: Partial<Declarations>;
   @ApiProperty({ type: [String], description: 'What still blocks submission (empty when it can be submitted)' }) missingDeclarations: string[];
   @ApiPropertyOptional({

@@ -1,4 +1,6 @@
+import type { FootprintGeometry } from '../../ingestion/footprints/footprint.types.js';
 import type { LicenceTerms } from '../../licensing/licence-terms.js';
+import type { UnitPrices } from '../unit-prices.js';
 
 /** What checkout needs to sell one published dataset version: a snapshot, never an entity. */
 export interface SaleableVersion {
@@ -8,6 +10,8 @@ export interface SaleableVersion {
   /** The dataset's creator (contributor or curator). */
   ownerId: string;
   priceUsdCents: number;
+  /** Per-unit prices of slices, frozen with the version; null: sold whole only. */
+  unitPrices: UnitPrices | null;
   licence: { templateId: string; slug: string; name: string; terms: LicenceTerms; text: string };
   /** Sold to one buyer only (licence.terms.exclusive). */
   exclusive: boolean;
@@ -40,4 +44,58 @@ export interface VersionSplitInputs {
   } | null;
   /** One row per contributor (user id), sorted by id, with the integer weight the policy divides by. */
   contributors: { contributorId: string; files: number; bytes: number; durationSeconds: number; messages: number; weight: number }[];
+}
+
+/**
+ * A slice area as the buyer gave it: one of a bbox [minLon, minLat, maxLon, maxLat], a GeoJSON Polygon / MultiPolygon
+ * geometry, or H3 cells of any resolution.
+ */
+export interface SliceAreaInput {
+  bbox?: number[];
+  polygon?: object;
+  cells?: string[];
+}
+
+/** What a slice selects: captures in the area (any of its cells) during the window, of these modalities. */
+export interface SliceQuery {
+  area?: SliceAreaInput;
+  from?: Date;
+  to?: Date;
+  modalities?: string[];
+}
+
+/** The area normalised as the cell index answers it: inclusive ranges of res-8 H3 ids (decimal strings). */
+export interface SliceAreaRanges {
+  res: number;
+  lo: string[];
+  hi: string[];
+}
+
+/** One file of a slice, with the quantities it is priced by. */
+export interface SliceFile {
+  leafIndex: number;
+  path: string;
+  captureId: string;
+  contributorId: string;
+  modality: string;
+  sizeBytes: number;
+  /** time_end - time_start in whole milliseconds; 0 when the capture has no times. */
+  durationMs: number;
+  /** The footprint's track length in whole metres; 0 without a track. */
+  lengthM: number;
+  /** The footprint's map geometry, for drawing the slice; null without a footprint. */
+  geometry: FootprintGeometry | null;
+  /** The footprint's [minLon, minLat, maxLon, maxLat]; null without a footprint. */
+  bbox: [number, number, number, number] | null;
+}
+
+/**
+ * The files of a listed version a slice query selects, in leaf order. `emptyBecause` says which filter left nothing,
+ * in the order they apply: no capture in the area, none of those in the window, none of those of the modalities.
+ */
+export interface Slice {
+  listing: SaleableVersion;
+  area: SliceAreaRanges | null;
+  files: SliceFile[];
+  emptyBecause: 'area' | 'window' | 'modalities' | null;
 }

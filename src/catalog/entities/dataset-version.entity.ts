@@ -4,6 +4,7 @@ import type { ContributorShare } from '../coverage.js';
 import type { Declarations } from '../declarations.js';
 import type { SampleFile } from '../dto/dataset.response.js';
 import type { SplitPolicy } from '../split-policy.js';
+import type { UnitPrices } from '../unit-prices.js';
 import { bigintAsNumber } from '../../database/bigint-column.js';
 
 /** A published, frozen version of a dataset. Rows are inserted once and only `listed` ever changes. */
@@ -53,6 +54,10 @@ export class DatasetVersionEntity {
 
   @Column({ name: 'price_usd_cents', type: 'bigint', transformer: bigintAsNumber })
   priceUsdCents: number;
+
+  /** Per-unit prices for slices (issue 13); null: sold whole only. */
+  @Column({ name: 'unit_prices', type: 'jsonb', nullable: true })
+  unitPrices: UnitPrices | null;
 
   @Column({ type: 'jsonb' })
   declarations: Declarations;

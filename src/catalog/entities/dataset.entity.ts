@@ -3,6 +3,7 @@ import type { LicenceTerms } from '../../licensing/licence-terms.js';
 import { bigintAsNumber } from '../../database/bigint-column.js';
 import type { Declarations } from '../declarations.js';
 import type { SplitPolicy } from '../split-policy.js';
+import type { UnitPrices } from '../unit-prices.js';
 
 /** Where the editable draft of a dataset stands; null once the draft has been published and not edited since. */
 export type DraftState = 'editing' | 'in_review' | 'changes_requested' | 'rejected';
@@ -39,6 +40,10 @@ export class DatasetEntity {
 
   @Column({ name: 'price_usd_cents', type: 'bigint', transformer: bigintAsNumber })
   priceUsdCents: number;
+
+  /** Per-unit prices for slices (issue 13); null: sold whole only. */
+  @Column({ name: 'unit_prices', type: 'jsonb', nullable: true })
+  unitPrices: UnitPrices | null;
 
   @Column({ type: 'jsonb' })
   declarations: Partial<Declarations>;

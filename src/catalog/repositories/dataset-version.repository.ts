@@ -5,7 +5,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { runSearch, type CoverageOutline, type SearchFilters } from './dataset-search.sql.js';
-import type { CaptureFootprint, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
+import type { CaptureFootprint, FootprintGeometry, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
 
 /** A search hit as the SQL answers it (snake_case, bigints as strings). */
 export interface SearchRow {
@@ -42,6 +42,25 @@ export interface SearchRow {
 
 const FILE_INSERT_BATCH = 2_000;
 
+/** One file of a listed version with whether it meets a slice's area, window and modalities (see sliceCandidates). */
+export interface SliceCandidateRow {
+  leaf_index: number;
+  path: string;
+  capture_id: string;
+  contributor_id: string;
+  modality: string;
+  size_bytes: string;
+  time_start: Date | null;
+  time_end: Date | null;
+  length_km: number | null;
+  /** Only for the files the slice selects (the others are not drawn). */
+  geometry: FootprintGeometry | null;
+  bbox: [number, number, number, number] | null;
+  in_area: boolean;
+  in_window: boolean;
+  selected: boolean;
+}
+
 /** One file of one frozen version. */
 export interface FileRef {
   datasetId: string;
@@ -68,7 +87,7 @@ export class DatasetVersionRepository {
          licence_template_id, licence_slug, licence_name, licence_terms, licence_text, exclusive, price_usd_cents,
          declarations, split_policy, contributors, sample_files, min_lon, min_lat, max_lon, max_lat, bbox,
          time_start, time_end, time_range, file_count, total_bytes, total_duration_seconds, total_points,
-         total_messages, merkle_root, search_vector, listed, published_at, approved_by)
+         total_messages, merkle_root, search_vector, listed, published_at, approved_by, unit_prices)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
          CASE WHEN $20::float8 IS NULL THEN NULL ELSE box(point($20, $21), point($22, $23)) END,
          $24, $25,
@@ -76,7 +95,7 @@ export class DatasetVersionRepository {
          $26, $27, $28, $29, $30, $31,
          setweight(to_tsvector('english', $4), 'A') || setweight(to_tsvector('english', array_to_string($6::text[], ' ')), 'B')
            || setweight(to_tsvector('english', $5), 'C'),
-         $32, $33, $34)`,
+         $32, $33, $34, $35)`,
       [
         v.datasetId,
         v.version,
@@ -112,6 +131,7 @@ export class DatasetVersionRepository {
         v.listed,
         v.publishedAt,
         v.approvedBy,
+        v.unitPrices === null ? null : JSON.stringify(v.unitPrices),
       ],
     );
     // unnest keeps a 10,000-file manifest to a handful of statements instead of one per row.
@@ -165,6 +185,68 @@ export class DatasetVersionRepository {
 
   find(datasetId: string, version: number): Promise<DatasetVersionEntity | null> {
     return this.versions.findOne({ where: { datasetId, version } });
+  }
+
+  /** The dataset's listed version (at most one: a unique index), read in the caller's transaction when given one. */
+  findListed(datasetId: string, manager?: EntityManager): Promise<DatasetVersionEntity | null> {
+    return (manager ?? this.dataSource.manager).findOne(DatasetVersionEntity, { where: { datasetId, listed: true } });
+  }
+
+  /**
+   * Every file of a listed version in leaf order, each with whether it meets the area and the window, and whether it
+   * is selected (meets both and is of one of the modalities; null modalities: any). With an area,
+   * a file meets it when one of its res-8 cells falls in a range, and meets the window when the time it spent in such
+   * a cell overlaps it (the same cell row: in the area during the window). Without an area, the window is met by the
+   * capture's own time range (dataset_search_captures), so captures without a position count. A missing filter is met
+   * by every file; a capture without times never meets a window. The search rows exist only while the version is
+   * listed, so an unlisted version meets no area and no window.
+   */
+  async sliceCandidates(
+    datasetId: string,
+    version: number,
+    area: { lo: string[]; hi: string[] } | null,
+    window: { from: Date | null; to: Date | null } | null,
+    modalities: readonly string[] | null,
+  ): Promise<SliceCandidateRow[]> {
+    const params: unknown[] = [datasetId, version];
+    const windowRange = () => {
+      params.push(window?.from ?? null, window?.to ?? null);
+      return `tstzrange($${params.length - 1}::timestamptz, $${params.length}::timestamptz, '[]')`;
+    };
+    let hits = '';
+    let inArea = 'true';
+    let inWindow = 'true';
+    if (area) {
+      params.push(area.lo, area.hi);
+      const overlaps = window ? `c.span && ${windowRange()}` : 'true';
+      // The version's cells (B-tree on dataset_id, version), kept when one of the ranges holds them.
+      hits = `, hits AS (
+           SELECT c.capture_id, bool_or(${overlaps}) AS in_window
+           FROM dataset_search_cells c
+           WHERE c.dataset_id = $1 AND c.version = $2
+             AND EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) AS q(lo, hi) WHERE c.cell BETWEEN q.lo AND q.hi)
+           GROUP BY c.capture_id)`;
+      inArea = 'h.capture_id IS NOT NULL';
+      inWindow = 'COALESCE(h.in_window, false)';
+    } else if (window) {
+      hits = `, hits AS (
+           SELECT k.capture_id, true AS in_window FROM dataset_search_captures k
+           WHERE k.dataset_id = $1 AND k.version = $2 AND k.time_range && ${windowRange()})`;
+      inWindow = 'h.capture_id IS NOT NULL';
+    }
+    const join = hits ? 'LEFT JOIN hits h ON h.capture_id = f.capture_id' : '';
+    params.push(modalities);
+    const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
+    return this.dataSource.query(
+      `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
+       SELECT m.*, CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
+       FROM files f ${join} CROSS JOIN LATERAL (
+         SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
+           (f.footprint->>'lengthKm')::float8 AS length_km, ${inArea} AS in_area, ${inWindow} AS in_window,
+           ${inArea} AND ${inWindow} AND ${ofModality} AS selected) m
+       ORDER BY m.leaf_index`,
+      params,
+    );
   }
 
   async numbers(datasetId: string): Promise<number[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SaleableVersion, VersionFile, VersionSplitInputs } from '../dto/saleable-version.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
+import type { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 
 /** What checkout reads from the catalog: published versions as snapshots, and their files. */
 @Injectable()
@@ -18,17 +19,7 @@ export class CatalogSalesService {
     if (!dataset || number === null || number === undefined) return null;
     const row = await this.versions.find(datasetId, number);
     if (!row) return null;
-    return {
-      datasetId,
-      version: row.version,
-      title: row.title,
-      ownerId: row.ownerId,
-      priceUsdCents: row.priceUsdCents,
-      licence: { templateId: row.licenceTemplateId, slug: row.licenceSlug, name: row.licenceName, terms: row.licenceTerms, text: row.licenceText },
-      exclusive: row.exclusive,
-      merkleRoot: row.merkleRoot,
-      listed: row.listed,
-    };
+    return saleableOf(row);
   }
 
   async versionFiles(datasetId: string, version: number): Promise<VersionFile[]> {
@@ -47,4 +38,20 @@ export class CatalogSalesService {
     if (!row) return null;
     return { datasetId, version, curatorId: row.ownerId, splitPolicy: row.splitPolicy, contributors: row.contributors };
   }
+}
+
+/** A frozen version as the modules that sell it see it. */
+export function saleableOf(row: DatasetVersionEntity): SaleableVersion {
+  return {
+    datasetId: row.datasetId,
+    version: row.version,
+    title: row.title,
+    ownerId: row.ownerId,
+    priceUsdCents: row.priceUsdCents,
+    unitPrices: row.unitPrices,
+    licence: { templateId: row.licenceTemplateId, slug: row.licenceSlug, name: row.licenceName, terms: row.licenceTerms, text: row.licenceText },
+    exclusive: row.exclusive,
+    merkleRoot: row.merkleRoot,
+    listed: row.listed,
+  };
 }

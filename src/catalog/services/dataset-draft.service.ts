@@ -21,6 +21,7 @@ import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { ReviewEventRepository } from '../repositories/review-event.repository.js';
 import { type SplitPolicy, splitPolicyProblems } from '../split-policy.js';
+import { normalisedUnitPrices, type UnitPrices, unitPricesProblems } from '../unit-prices.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
 
 /** Draft states the owner may edit; editing a published dataset with no draft opens one. */
@@ -45,6 +46,7 @@ export class DatasetDraftService {
     this.checkSamples(dto.captureIds, dto.sampleCaptureIds ?? []);
     const licence = await this.licences.resolveLicence(dto.licenceTemplateId, dto.licenceTerms);
     this.checkSplitPolicy(dto.splitPolicy ?? null, captures);
+    const unitPrices = checkedUnitPrices(dto.unitPrices, licence.terms.exclusive);
     const now = new Date();
     const dataset = Object.assign(new DatasetEntity(), {
       id: randomUUID(),
@@ -57,6 +59,7 @@ export class DatasetDraftService {
       licenceTemplateId: licence.templateId,
       licenceTerms: licence.terms,
       priceUsdCents: dto.priceUsdCents,
+      unitPrices,
       declarations: Object.assign({}, dto.declarations),
       splitPolicy: dto.splitPolicy ?? null,
       draftState: 'editing',
@@ -75,7 +78,12 @@ export class DatasetDraftService {
         datasetId: dataset.id,
         kind: 'created',
         actorId: user.id,
-        details: { title: dataset.title, licence: licence.slug, priceUsdCents: dataset.priceUsdCents },
+        details: {
+          title: dataset.title,
+          licence: licence.slug,
+          priceUsdCents: dataset.priceUsdCents,
+          unitPrices: dataset.unitPrices && { ...dataset.unitPrices },
+        },
       });
       await this.custody.append(manager, {
         datasetId: dataset.id,
@@ -106,6 +114,11 @@ export class DatasetDraftService {
       templateChanged || dto.licenceTerms
         ? await this.licences.resolveLicence(dto.licenceTemplateId ?? current.licenceTemplateId, dto.licenceTerms)
         : null;
+    // null removes the unit prices; absent keeps them. A licence that became exclusive cannot keep them either.
+    const unitPrices = checkedUnitPrices(
+      dto.unitPrices === undefined ? current.unitPrices : dto.unitPrices,
+      (licence?.terms ?? current.licenceTerms).exclusive,
+    );
     const splitPolicy: SplitPolicy | null = dto.splitPolicy ?? current.splitPolicy;
     if (dto.splitPolicy || dto.captureIds) this.checkSplitPolicy(splitPolicy, captures ?? (await this.captures.usable(null, captureIds)));
 
@@ -127,6 +140,7 @@ export class DatasetDraftService {
         licenceTemplateId: licence?.templateId ?? dataset.licenceTemplateId,
         licenceTerms: licence?.terms ?? dataset.licenceTerms,
         priceUsdCents: dto.priceUsdCents ?? dataset.priceUsdCents,
+        unitPrices,
         declarations: dto.declarations ? Object.assign({}, dto.declarations) : dataset.declarations,
         splitPolicy,
         draftState: 'editing' satisfies DraftState,
@@ -259,6 +273,21 @@ export class DatasetDraftService {
   }
 }
 
+/** The draft's unit prices as stored, refused when they price nothing or the licence is exclusive (sold whole only). */
+function checkedUnitPrices(prices: UnitPrices | null | undefined, exclusive: boolean): UnitPrices | null {
+  const normalised = normalisedUnitPrices(prices);
+  if (normalised === null) return null;
+  if (exclusive) {
+    throw new CatalogException(
+      CatalogErrorCode.UNIT_PRICES_EXCLUSIVE,
+      'An exclusive licence is only sold whole: remove unitPrices (unitPrices: null) or choose a non-exclusive licence',
+    );
+  }
+  const problems = unitPricesProblems(normalised);
+  if (problems.length > 0) throw new CatalogException(CatalogErrorCode.INVALID_DATASET, problems.join('; '));
+  return normalised;
+}
+
 const TRACKED: readonly (keyof DatasetEntity)[] = [
   'title',
   'description',
@@ -268,6 +297,7 @@ const TRACKED: readonly (keyof DatasetEntity)[] = [
   'licenceTemplateId',
   'licenceTerms',
   'priceUsdCents',
+  'unitPrices',
   'declarations',
   'splitPolicy',
 ];

@@ -277,6 +277,7 @@ export class DatasetReviewService {
           licenceTemplateId: version.licenceTemplateId,
           licenceTerms: version.licenceTerms,
           priceUsdCents: version.priceUsdCents,
+          unitPrices: version.unitPrices,
           declarations: version.declarations,
           splitPolicy: version.splitPolicy,
         }

@@ -123,6 +123,14 @@ export interface SampleFile {
   metadata: Record<string, unknown>;
 }
 
+/** Per-unit prices of slices, USD cents (issue 13); only the fields the seller set. */
+export interface UnitPrices {
+  perKmUsdCents?: number;
+  perHourUsdCents?: number;
+  perGbUsdCents?: number;
+  minimumUsdCents?: number;
+}
+
 export interface DatasetVersion {
   version: number;
   title: string;
@@ -131,6 +139,7 @@ export interface DatasetVersion {
   coverage: Coverage;
   licence: { templateId: string; slug: string; name: string; terms: LicenceTerms };
   priceUsdCents: number;
+  unitPrices: UnitPrices | null;
   declarations: Declarations;
   sampleFiles: SampleFile[];
   contributorCount: number;
@@ -151,6 +160,7 @@ export interface DatasetDraft {
   licenceTemplateId: string;
   licenceTerms: LicenceTerms;
   priceUsdCents: number;
+  unitPrices: UnitPrices | null;
   declarations: Partial<Declarations>;
   missingDeclarations: string[];
   contributors?: ContributorWeight[];

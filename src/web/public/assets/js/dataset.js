@@ -9,6 +9,7 @@ import {
   formatDate,
   formatDuration,
   formatUsd,
+  unitPricesText,
   h,
   mount,
   on,
@@ -254,6 +255,7 @@ function buySection(dataset, version) {
     { className: 'card', 'aria-labelledby': 'buy-heading' },
     h('h2', { id: 'buy-heading' }, 'Price and purchase'),
     h('p', { className: 'price big' }, formatUsd(version.priceUsdCents)),
+    unitPricesLine(version.unitPrices),
     h('p', { className: 'status' }, `Version ${version.version} · ${version.licence.name}`),
     slot,
   );
@@ -352,3 +354,12 @@ async function render() {
 render().catch((/** @type {unknown} */ error) => {
   mount(app, errorBox(error instanceof ApiError && error.status === 404 ? 'No such dataset.' : error));
 });
+
+/**
+ * The per-unit prices of slices under the whole price, when the listing has them.
+ * @param {import('../../types/api').UnitPrices | null} prices
+ */
+function unitPricesLine(prices) {
+  const text = unitPricesText(prices);
+  return text ? h('p', { className: 'price unit-prices' }, `${text} for a slice (area, time window, sensors)`) : null;
+}

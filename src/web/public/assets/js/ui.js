@@ -175,6 +175,24 @@ export const tableRow = (columns, cells, attributes = {}) =>
 export const formatUsd = (cents) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
+ * A listing's per-unit prices in words: "or $1.50 per km / $20.00 per hour, minimum $10.00"; null without any.
+ * @param {import('../../types/api').UnitPrices | null | undefined} prices
+ */
+export function unitPricesText(prices) {
+  if (!prices) return null;
+  /** @type {[number | undefined, string][]} */
+  const rates = [
+    [prices.perKmUsdCents, 'per km'],
+    [prices.perHourUsdCents, 'per hour'],
+    [prices.perGbUsdCents, 'per GB'],
+  ];
+  const priced = rates.flatMap(([cents, unit]) => (cents === undefined ? [] : [`${formatUsd(cents)} ${unit}`]));
+  if (priced.length === 0) return null;
+  const minimum = prices.minimumUsdCents === undefined ? '' : `, minimum ${formatUsd(prices.minimumUsdCents)}`;
+  return `or ${priced.join(' / ')}${minimum}`;
+}
+
+/**
  * USDC base units (6 decimals) as a decimal string, exactly (no floating point).
  * @param {string | number | bigint} baseUnits
  */

@@ -3,12 +3,12 @@
 import { api, ApiError } from '../api.js';
 import { licenceTerms, USES } from '../licence-words.js';
 import { busy, field, formatBytes, h, on, statusLine } from '../ui.js';
-/** @import { Capture, Dataset, DatasetDraft, DatasetVersion, Declarations, LicenceTemplate, PermittedUses } from '../../../types/api' */
+/** @import { Capture, Dataset, DatasetDraft, DatasetVersion, Declarations, LicenceTemplate, PermittedUses, UnitPrices } from '../../../types/api' */
 
 /**
  * The editable fields of a published version, to start the next version from.
  * @param {DatasetVersion} published
- * @returns {Pick<DatasetDraft, 'title' | 'description' | 'tags' | 'captureIds' | 'sampleCaptureIds' | 'licenceTemplateId' | 'licenceTerms' | 'priceUsdCents' | 'declarations' | 'splitPolicy'>}
+ * @returns {Pick<DatasetDraft, 'title' | 'description' | 'tags' | 'captureIds' | 'sampleCaptureIds' | 'licenceTemplateId' | 'licenceTerms' | 'priceUsdCents' | 'unitPrices' | 'declarations' | 'splitPolicy'>}
  */
 function draftOfPublished(published) {
   return {
@@ -20,6 +20,7 @@ function draftOfPublished(published) {
     licenceTemplateId: published.licence.templateId,
     licenceTerms: published.licence.terms,
     priceUsdCents: published.priceUsdCents,
+    unitPrices: published.unitPrices,
     declarations: published.declarations,
     splitPolicy: published.splitPolicy,
   };
@@ -56,6 +57,18 @@ function usdToCents(text) {
   if (!/^\d{1,9}(\.\d{1,2})?$/.test(price)) throw new ApiError(400, 'Price must be a number of dollars with at most two decimals, e.g. 249.99');
   const [dollars, cents] = (price.includes('.') ? price : `${price}.`).split('.');
   return Number(dollars) * 100 + Number(cents.padEnd(2, '0'));
+}
+
+/**
+ * The slice prices as the API takes them: only the filled fields, or null when none is.
+ * @param {{ key: keyof UnitPrices, input: HTMLInputElement }[]} inputs
+ * @returns {UnitPrices | null}
+ */
+function unitPricesOf(inputs) {
+  /** @type {UnitPrices} */
+  const prices = {};
+  for (const { key, input } of inputs) if (input.value.trim()) prices[key] = usdToCents(input.value);
+  return Object.keys(prices).length > 0 ? prices : null;
 }
 
 /**
@@ -137,6 +150,24 @@ export function datasetForm({ dataset, ready, licences, onSaved, onCancel }) {
     pattern: '\\d+(\\.\\d{1,2})?',
     value: draft ? (draft.priceUsdCents / 100).toFixed(2) : '',
   });
+  /** @type {[keyof UnitPrices, string][]} */
+  const unitFields = [
+    ['perKmUsdCents', 'Per km of track'],
+    ['perHourUsdCents', 'Per hour of recording'],
+    ['perGbUsdCents', 'Per GB'],
+    ['minimumUsdCents', 'Minimum per slice'],
+  ];
+  const unitInputs = unitFields.map(([key, label]) => {
+    const cents = draft?.unitPrices?.[key];
+    const input = h('input', {
+      type: 'text',
+      name: key,
+      inputmode: 'decimal',
+      pattern: '\\d+(\\.\\d{1,2})?',
+      value: cents === undefined ? '' : (cents / 100).toFixed(2),
+    });
+    return { key, input, node: field(`${label} (USD)`, input) };
+  });
   const weighting = h(
     'select',
     { name: 'weighting' },
@@ -181,6 +212,17 @@ export function datasetForm({ dataset, ready, licences, onSaved, onCancel }) {
     field('Licence', licence),
     termsSlot,
     field('Price (USD)', price, 'For example 250 or 249.99'),
+    h(
+      'fieldset',
+      { className: 'unit-prices' },
+      h('legend', {}, 'Slice prices (optional; not with an exclusive licence)'),
+      h(
+        'p',
+        { className: 'hint' },
+        'Buyers may also buy the captures of an area, time window and sensors, priced by these rates; leave empty to sell whole only.',
+      ),
+      unitInputs.map((u) => u.node),
+    ),
     field("Split the contributors' share by", weighting),
     h(
       'fieldset',
@@ -230,6 +272,7 @@ export function datasetForm({ dataset, ready, licences, onSaved, onCancel }) {
         licenceTemplateId: chosenTemplate.id,
         ...(narrowed ? { licenceTerms: { ...chosenTemplate.terms, permittedUses } } : {}),
         priceUsdCents: usdToCents(price.value),
+        unitPrices: unitPricesOf(unitInputs),
         declarations,
         splitPolicy: { weighting: weighting.value, curatorBps: draft?.splitPolicy?.curatorBps ?? 0 },
       };

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
+import type { SaleableVersion, Slice, SliceAreaInput, SliceAreaRanges, SliceFile, SliceQuery } from '../dto/saleable-version.js';
+import { DatasetVersionRepository, type SliceCandidateRow } from '../repositories/dataset-version.repository.js';
+import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, parseBBox, type SearchArea } from '../search-area.js';
+import { saleableOf } from './catalog-sales.service.js';
+import { searchArea } from './catalog-search.service.js';
+
+/**
+ * What quotes read from the catalog (issue 13): the listed version of a dataset, and the files of it that a slice
+ * (area x window x modalities) selects, with the quantities they are priced by. The area is normalised here, with the
+ * search's own rules (search-area.ts), so a slice and a search agree on what "in the area" means.
+ */
+@Injectable()
+export class CatalogSliceService {
+  constructor(private readonly versions: DatasetVersionRepository) {}
+
+  /** The dataset's listed version (the latest published, not taken down), or null; in the caller's transaction when given. */
+  async listed(datasetId: string, manager?: EntityManager): Promise<SaleableVersion | null> {
+    const row = await this.versions.findListed(datasetId, manager);
+    return row ? saleableOf(row) : null;
+  }
+
+  /**
+   * The files of the dataset's listed version that the query selects, or null when nothing is listed. An invalid
+   * area is a 400 (DATASET_INVALID_AREA) with the reason. No filter at all selects every file.
+   */
+  async sliceOf(datasetId: string, query: SliceQuery): Promise<Slice | null> {
+    const area = query.area ? normaliseArea(query.area) : null;
+    const listing = await this.listed(datasetId);
+    if (!listing) return null;
+    const window = query.from !== undefined || query.to !== undefined ? { from: query.from ?? null, to: query.to ?? null } : null;
+    const rows = await this.versions.sliceCandidates(datasetId, listing.version, area, window, query.modalities ?? null);
+    const files = rows.filter((row) => row.selected).map(sliceFile);
+    const emptyBecause = !rows.some((row) => row.in_area)
+      ? 'area'
+      : !rows.some((row) => row.in_area && row.in_window)
+        ? 'window'
+        : files.length === 0
+          ? 'modalities'
+          : null;
+    return { listing, area, files, emptyBecause };
+  }
+}
+
+/** One of bbox, polygon or cells as ranges of res-8 H3 ids; anything else is a 400. */
+function normaliseArea(input: SliceAreaInput): SliceAreaRanges {
+  const given = [input.bbox, input.polygon, input.cells].filter((part) => part !== undefined);
+  if (given.length !== 1) throw new CatalogException(CatalogErrorCode.INVALID_AREA, 'area must give exactly one of bbox, polygon or cells');
+  const { bbox, polygon, cells } = input;
+  const area: SearchArea = searchArea(() =>
+    bbox ? areaFromBBox(bboxOf(bbox)) : polygon ? areaFromGeoJson(polygon) : areaFromCells((cells ?? []).map((c) => c.toLowerCase())),
+  );
+  return { res: area.res, lo: area.lo, hi: area.hi };
+}
+
+/** [minLon, minLat, maxLon, maxLat] checked as the search checks its bbox parameter. */
+function bboxOf(bbox: readonly number[]): [number, number, number, number] {
+  if (bbox.length !== 4 || !bbox.every(Number.isFinite)) throw new AreaError('bbox must be four numbers: minLon, minLat, maxLon, maxLat');
+  return parseBBox(bbox.join(','));
+}
+
+function sliceFile(row: SliceCandidateRow): SliceFile {
+  const durationMs = row.time_start && row.time_end ? Math.max(0, row.time_end.getTime() - row.time_start.getTime()) : 0;
+  return {
+    leafIndex: row.leaf_index,
+    path: row.path,
+    captureId: row.capture_id,
+    contributorId: row.contributor_id,
+    modality: row.modality,
+    sizeBytes: Number(row.size_bytes),
+    durationMs,
+    lengthM: row.length_km === null ? 0 : Math.round(row.length_km * 1000),
+    geometry: row.geometry,
+    bbox: row.bbox,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Per-unit prices of a listing (issue 13), in USD cents: what a slice of the dataset costs per km of track, per hour
+ * of recording or per GB (10^9 bytes), with a minimum per quote. They sit beside the whole price, which stays
+ * required: a quote on the whole dataset is the whole price, and an exclusive licence is only sold whole.
+ */
+export interface UnitPrices {
+  perKmUsdCents?: number;
+  perHourUsdCents?: number;
+  perGbUsdCents?: number;
+  minimumUsdCents?: number;
+}
+
+/** The units a slice can be priced by, in the order the default unit is chosen. */
+export const PRICE_UNITS = ['km', 'hour', 'gb'] as const;
+export type PriceUnit = (typeof PRICE_UNITS)[number];
+
+const RATE_FIELD: Record<PriceUnit, 'perKmUsdCents' | 'perHourUsdCents' | 'perGbUsdCents'> = {
+  km: 'perKmUsdCents',
+  hour: 'perHourUsdCents',
+  gb: 'perGbUsdCents',
+};
+
+/** The rate for a unit, or undefined when the listing does not price by it. */
+export function rateOf(prices: UnitPrices, unit: PriceUnit): number | undefined {
+  return prices[RATE_FIELD[unit]];
+}
+
+/** The units the listing prices, in PRICE_UNITS order. */
+export function pricedUnits(prices: UnitPrices): PriceUnit[] {
+  return PRICE_UNITS.filter((unit) => rateOf(prices, unit) !== undefined);
+}
+
+/** Why a draft's unit prices cannot be sold (empty when they can). */
+export function unitPricesProblems(prices: UnitPrices): string[] {
+  return pricedUnits(prices).length === 0
+    ? ['unitPrices needs at least one of perKmUsdCents, perHourUsdCents, perGbUsdCents (minimumUsdCents only goes with a rate)']
+    : [];
+}
+
+/** The prices as stored: only the fields that are set, in a fixed order (so two equal price lists compare equal as JSON). */
+export function normalisedUnitPrices(prices: { [K in keyof UnitPrices]?: number | null } | null | undefined): UnitPrices | null {
+  if (!prices) return null;
+  const out: UnitPrices = {};
+  for (const field of ['perKmUsdCents', 'perHourUsdCents', 'perGbUsdCents', 'minimumUsdCents'] as const) {
+    // A JSON null passes @IsOptional(): it means the same as absent.
+    const value = prices[field];
+    if (typeof value === 'number') out[field] = value;
+  }
+  return out;
+}
+
+/** Whether two price lists are the same (a quote's prices against the listing's now). */
+export function sameUnitPrices(a: UnitPrices | null, b: UnitPrices | null): boolean {
+  return JSON.stringify(normalisedUnitPrices(a)) === JSON.stringify(normalisedUnitPrices(b));
+}

@@ -1,0 +1,20 @@
+import type { PriceUnit, UnitPrices } from '../../catalog/unit-prices.js';
+
+/** A redeemed quote as checkout will take it: the version, the exact files and what they cost. */
+export interface QuoteSnapshot {
+  id: string;
+  buyerId: string;
+  datasetId: string;
+  version: number;
+  kind: 'whole' | 'slice';
+  unit: PriceUnit | null;
+  unitPrices: UnitPrices | null;
+  leafIndexes: number[];
+  captureIds: string[];
+  lengthM: number;
+  durationMs: number;
+  sizeBytes: number;
+  priceUsdCents: number;
+  wholePriceUsdCents: number;
+  expiresAt: Date;
+}
