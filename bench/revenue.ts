@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       contributors,
       payees: { ...payees, [curatorId]: curatorId },
       platformPayee: app.get(SolanaLedger).treasuryAddress,
+      basis: null,
     };
 
     console.log(`\n1. split + ledger + outbox for one sale with ${CONTRIBUTORS.toLocaleString()} contributors (target < 500 ms)`);

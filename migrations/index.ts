@@ -29,6 +29,8 @@ import { CaptureFootprints1764892805000 } from './1764892805000-CaptureFootprint
 import { SearchTiersAndOutlines1764892805100 } from './1764892805100-SearchTiersAndOutlines.js';
 import { ListingUnitPrices1764892806000 } from './1764892806000-ListingUnitPrices.js';
 import { CreateQuotes1764892806100 } from './1764892806100-CreateQuotes.js';
+import { OrderSlices1764892806200 } from './1764892806200-OrderSlices.js';
+import { SplitBasis1764892806300 } from './1764892806300-SplitBasis.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -63,4 +65,6 @@ export const migrations = [
   SearchTiersAndOutlines1764892805100,
   ListingUnitPrices1764892806000,
   CreateQuotes1764892806100,
+  OrderSlices1764892806200,
+  SplitBasis1764892806300,
 ];

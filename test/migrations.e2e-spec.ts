@@ -56,6 +56,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'networks',
       'order_payment_requests',
       'order_refunds',
+      'order_slices',
       'orders',
       'organisation_members',
       'organisations',

@@ -23,6 +23,10 @@ export enum CheckoutErrorCode {
   ORGANISATION_NOT_FOUND = 'CHECKOUT_ORGANISATION_NOT_FOUND',
   ORGANISATION_CANNOT_BUY = 'CHECKOUT_ORGANISATION_CANNOT_BUY',
   SEATS_TAKEN = 'CHECKOUT_SEATS_TAKEN',
+  /** The quote is of another dataset or version than the order names. */
+  QUOTE_MISMATCH = 'CHECKOUT_QUOTE_MISMATCH',
+  /** The quote already placed an order (a quote buys once). */
+  QUOTE_USED = 'CHECKOUT_QUOTE_USED',
 }
 
 const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
@@ -43,6 +47,8 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.NOT_REFUNDABLE]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.REFUND_FAILED]: HttpStatus.BAD_GATEWAY,
   [CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID]: HttpStatus.BAD_REQUEST,
+  [CheckoutErrorCode.QUOTE_MISMATCH]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [CheckoutErrorCode.QUOTE_USED]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.ORGANISATION_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [CheckoutErrorCode.ORGANISATION_CANNOT_BUY]: HttpStatus.FORBIDDEN,
   [CheckoutErrorCode.SEATS_TAKEN]: HttpStatus.CONFLICT,

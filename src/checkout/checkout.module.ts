@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { QuotesModule } from '../quotes/quotes.module.js';
 import { RevenueModule } from '../revenue/revenue.module.js';
 import { StripeModule } from '../stripe/stripe.module.js';
 import { AppConfig } from '../config/app-config.js';
@@ -18,6 +19,7 @@ import { EntitlementEntity } from './entities/entitlement.entity.js';
 import { OrderPaymentRequestEntity } from './entities/order-payment-request.entity.js';
 import { OrderRefundEntity } from './entities/order-refund.entity.js';
 import { OrderEntity } from './entities/order.entity.js';
+import { OrderSliceEntity } from './entities/order-slice.entity.js';
 import { PaymentEntity } from './entities/payment.entity.js';
 import { PlatformSigner } from './licence-certificate.js';
 import { PAYMENT_METHOD_CONTROLLERS, PAYMENT_METHOD_ENTITIES, PAYMENT_METHOD_PROVIDERS } from './payment-methods/payment-methods.js';
@@ -25,6 +27,7 @@ import { resolvePlatformSigner } from './platform-signing-key.js';
 import { EntitlementRepository } from './repositories/entitlement.repository.js';
 import { LicensedFileRepository } from './repositories/licensed-file.repository.js';
 import { OrderRepository } from './repositories/order.repository.js';
+import { OrderSliceRepository } from './repositories/order-slice.repository.js';
 import { PaymentRequestRepository } from './repositories/payment-request.repository.js';
 import { PaymentRepository } from './repositories/payment.repository.js';
 import { RefundRepository } from './repositories/refund.repository.js';
@@ -32,6 +35,7 @@ import { AdminOrderListService } from './services/admin-order-list.service.js';
 import { CheckoutJobsService } from './services/checkout-jobs.service.js';
 import { DownloadGrantService } from './services/download-grant.service.js';
 import { FulfilmentService } from './services/fulfilment.service.js';
+import { OrderFilesService } from './services/order-files.service.js';
 import { OrderPresenterService } from './services/order-presenter.service.js';
 import { OrderSettlementService } from './services/order-settlement.service.js';
 import { OrderService } from './services/order.service.js';
@@ -42,6 +46,7 @@ import { RefundService } from './services/refund.service.js';
 export const CHECKOUT_ENTITIES = [
   OrderEntity,
   OrderPaymentRequestEntity,
+  OrderSliceEntity,
   PaymentEntity,
   OrderRefundEntity,
   EntitlementEntity,
@@ -67,10 +72,12 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ...PAYMENT_METHOD_PROVIDERS,
   OrderRepository,
   PaymentRequestRepository,
+  OrderSliceRepository,
   PaymentRepository,
   RefundRepository,
   EntitlementRepository,
   LicensedFileRepository,
+  OrderFilesService,
   OrderSettlementService,
   OrderPresenterService,
   OrderService,
@@ -95,6 +102,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
     CatalogModule,
     RevenueModule,
     OrganisationsModule,
+    QuotesModule,
     StripeModule,
     JobsModule.forFeature(CHECKOUT_QUEUES),
   ],

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { getBase58Decoder, getBase58Encoder } from '@solana/kit';
 import type { LicenceTerms } from '../licensing/licence-terms.js';
 import { canonicalJson } from '../provenance/canonical-json.js';
@@ -19,6 +19,36 @@ export interface LicenceCertificate {
   /** `amount` in minor units as a decimal string: USD cents or USDC base units (10^-6). */
   price: { amount: string; currency: PaymentCurrency; priceUsdCents: number };
   payment: { method: PaymentMethod; reference: string };
+  /** Present when the order bought a slice of the version (issue 13): exactly these files, and what they measure. */
+  slice?: CertificateSlice;
+}
+
+/**
+ * The slice a certificate licenses: the area as the buyer gave it, the window, the sensors, the unit it was priced by,
+ * and its files as leaf indexes of the version's Merkle tree (each file verifies against dataset.merkleRoot with its
+ * own proof). `filesSha256` pins the files themselves: SHA-256 (hex) of the UTF-8 lines
+ * `<leafIndex>|<sha256>|<sizeBytes>|<path>`, one per file in leaf order, each ending in a newline.
+ */
+export interface CertificateSlice {
+  quoteId: string;
+  area: object | null;
+  window: { from: string | null; to: string | null } | null;
+  modalities: string[] | null;
+  unit: 'km' | 'hour' | 'gb';
+  captures: number;
+  lengthM: number;
+  durationMs: number;
+  sizeBytes: number;
+  leaves: number[];
+  filesSha256: string;
+}
+
+/** The lines `filesSha256` hashes, in leaf order (see CertificateSlice). */
+export function sliceFilesDigest(files: readonly { leafIndex: number; sha256: string; sizeBytes: number; path: string }[]): string {
+  const sorted = [...files].sort((a, b) => a.leafIndex - b.leafIndex);
+  return createHash('sha256')
+    .update(sorted.map((file) => `${file.leafIndex}|${file.sha256}|${file.sizeBytes}|${file.path}\n`).join(''), 'utf8')
+    .digest('hex');
 }
 
 export interface SignedCertificate {

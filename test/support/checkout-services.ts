@@ -12,6 +12,9 @@ import type { PaymentMethod } from '../../src/checkout/payment-methods/payment-m
 import { JobsModule } from '../../src/jobs/jobs.module.js';
 import type { LicenceTerms } from '../../src/licensing/licence-terms.js';
 import { OrganisationsModule } from '../../src/organisations/organisations.module.js';
+import { QuoteErrorCode, QuoteException } from '../../src/quotes/quote.exception.js';
+import { QuotesModule } from '../../src/quotes/quotes.module.js';
+import { QuotesService } from '../../src/quotes/services/quotes.service.js';
 import { RevenueModule } from '../../src/revenue/revenue.module.js';
 import { StorageModule } from '../../src/storage/storage.module.js';
 import { StripeModule } from '../../src/stripe/stripe.module.js';
@@ -94,9 +97,13 @@ export class FakeCatalog {
     return Promise.resolve(
       (spec?.files ?? []).map((sha256, index) => ({
         path: `logs/file-${index}.csv`,
+        leafIndex: index,
         captureId: randomUUID(),
+        contributorId: spec?.contributors?.[index % spec.contributors.length]?.contributorId ?? randomUUID(),
         sizeBytes: 1000 + index,
         sha256,
+        durationMs: 60_000,
+        lengthM: 1_000,
         objectKey: `captures/${sha256}`,
       })),
     );
@@ -138,6 +145,14 @@ export async function startCheckoutServices(stripe?: FakeStripe, env: Record<str
   @Module({ providers: [{ provide: CatalogSalesService, useValue: catalog }], exports: [CatalogSalesService] })
   class FakeCatalogModule {}
 
+  // Quotes read the catalog's search tables, which the in-memory catalog does not have: the service tests order whole
+  // versions, and slice orders are tested end to end (test/slice-orders.e2e-spec.ts).
+  const noQuotes: Pick<QuotesService, 'redeem'> = {
+    redeem: (quoteId) => Promise.reject(new QuoteException(QuoteErrorCode.QUOTE_NOT_FOUND, `No quote ${quoteId} among yours`)),
+  };
+  @Module({ providers: [{ provide: QuotesService, useValue: noQuotes }], exports: [QuotesService] })
+  class FakeQuotesModule {}
+
   const services = await startModuleServices({
     name: 'checkout',
     env: { ...stripeEnv, ...env },
@@ -151,7 +166,10 @@ export async function startCheckoutServices(stripe?: FakeStripe, env: Record<str
       RevenueModule,
       CheckoutModule,
     ],
-    overrides: [[CatalogModule, FakeCatalogModule]],
+    overrides: [
+      [CatalogModule, FakeCatalogModule],
+      [QuotesModule, FakeQuotesModule],
+    ],
     onClose: () => stripe?.stop() ?? Promise.resolve(),
   });
   return { ...services, catalog, ledger: services.get(LiteSvmLedger) };

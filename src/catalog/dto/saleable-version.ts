@@ -23,9 +23,16 @@ export interface SaleableVersion {
 /** One file of a frozen version, as checkout hands it to an entitled buyer. */
 export interface VersionFile {
   path: string;
+  /** Its position in the version's Merkle tree (the manifest's leaf order). */
+  leafIndex: number;
   captureId: string;
+  contributorId: string;
   sizeBytes: number;
   sha256: string;
+  /** Recording time (time_end - time_start), 0 when the file has no times. */
+  durationMs: number;
+  /** Geodesic length of its track in metres, 0 without one. */
+  lengthM: number;
   /** Internal: where the bytes are in object storage. Never returned to clients. */
   objectKey: string;
 }

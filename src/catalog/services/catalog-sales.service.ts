@@ -25,9 +25,13 @@ export class CatalogSalesService {
   async versionFiles(datasetId: string, version: number): Promise<VersionFile[]> {
     return (await this.versions.filesOf(datasetId, version)).map((file) => ({
       path: file.path,
+      leafIndex: file.leafIndex,
       captureId: file.captureId,
+      contributorId: file.contributorId,
       sizeBytes: file.sizeBytes,
       sha256: file.sha256,
+      durationMs: file.timeStart && file.timeEnd ? Math.max(0, file.timeEnd.getTime() - file.timeStart.getTime()) : 0,
+      lengthM: file.footprint ? Math.round(file.footprint.lengthKm * 1000) : 0,
       objectKey: file.objectKey,
     }));
   }

@@ -14,6 +14,15 @@ export class CreateOrderDto {
   @Max(1_000_000)
   version?: number;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Buy what this quote (POST /v1/quotes) priced: a slice buys exactly its files at the quoted price. The quote must be yours, unexpired, of this dataset, and its version still the listed one at the same prices',
+  })
+  @IsOptional()
+  @IsUUID()
+  quoteId?: string;
+
   @ApiProperty({ enum: PAYMENT_METHODS, description: 'card: Stripe Checkout; solana: USDC by Solana Pay' })
   @IsIn(PAYMENT_METHODS)
   paymentMethod: PaymentMethod;

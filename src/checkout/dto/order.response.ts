@@ -68,6 +68,42 @@ export class RefundResponse {
   createdAt: Date;
 }
 
+/** What a slice order buys (issue 13): the quote's area, window and sensors, and what its files measure. */
+export class OrderSliceResponse {
+  @ApiProperty({ format: 'uuid' })
+  quoteId: string;
+
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'The area as given: { bbox } | { polygon } | { cells }' })
+  area: object | null;
+
+  @ApiPropertyOptional({ type: Date, nullable: true })
+  windowFrom: Date | null;
+
+  @ApiPropertyOptional({ type: Date, nullable: true })
+  windowTo: Date | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true })
+  modalities: string[] | null;
+
+  @ApiProperty({ enum: ['km', 'hour', 'gb'], description: 'The unit the slice was priced by, and its contributors are paid by' })
+  unit: 'km' | 'hour' | 'gb';
+
+  @ApiProperty({ description: 'Files (captures) in the slice' })
+  captures: number;
+
+  @ApiProperty({ description: 'Leaf indexes of the files in the version Merkle tree, ascending' })
+  leaves: number[];
+
+  @ApiProperty({ description: 'Geodesic track length in metres' })
+  lengthM: number;
+
+  @ApiProperty({ description: 'Recording time in milliseconds' })
+  durationMs: number;
+
+  @ApiProperty()
+  sizeBytes: number;
+}
+
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -131,6 +167,9 @@ export class OrderResponse {
 
   @ApiProperty({ type: [RefundResponse], description: 'Refunds decided for this order (being sent, sent, or held for an admin), oldest first' })
   refunds: RefundResponse[];
+
+  @ApiPropertyOptional({ type: OrderSliceResponse, nullable: true, description: 'Present for a slice order: exactly what it buys' })
+  slice: OrderSliceResponse | null;
 
   @ApiPropertyOptional({ type: StripeCheckoutResponse })
   stripe?: StripeCheckoutResponse;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
-import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { OrganisationService } from '../../organisations/services/organisation.service.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
@@ -12,6 +11,7 @@ import type { Entitlement } from '../entities/entitlement.entity.js';
 import type { Order } from '../entities/order.entity.js';
 import { EntitlementRepository } from '../repositories/entitlement.repository.js';
 import { DownloadGrantService } from './download-grant.service.js';
+import { OrderFilesService } from './order-files.service.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
 import type { Plain } from '../../common/plain.js';
@@ -22,7 +22,7 @@ export class FulfilmentService {
   constructor(
     private readonly orders: OrderService,
     private readonly entitlements: EntitlementRepository,
-    private readonly catalog: CatalogSalesService,
+    private readonly orderFiles: OrderFilesService,
     private readonly storage: ObjectStorage,
     private readonly settlement: OrderSettlementService,
     private readonly organisations: OrganisationService,
@@ -32,7 +32,7 @@ export class FulfilmentService {
   ) {}
 
   /**
-   * One signed, expiring URL per file of the version; only the holder of a paid order whose licence is in force gets
+   * One signed, expiring URL per file the order bought (the version's, or exactly a slice's); only the holder of a paid order whose licence is in force gets
    * them. A URL lives DOWNLOAD_URL_TTL_SECONDS at most (never past the licence term) and carries the grant it was
    * handed out under, which the local store checks again whenever it is used.
    */
@@ -53,7 +53,7 @@ export class FulfilmentService {
     const ttlSeconds = Math.max(1, Math.min(this.config.DOWNLOAD_URL_TTL_SECONDS, untilLicenceEnds));
     const expiresAt = new Date(now + ttlSeconds * 1000);
     await this.takeSeat(user, order, entitlement);
-    const files = await this.catalog.versionFiles(order.datasetId, order.version);
+    const { files } = await this.orderFiles.filesOf(order);
     const grant = this.grants.grantFor(entitlement.id, user.id);
     const urls = await Promise.all(
       files.map(async (file) => ({

@@ -10,6 +10,8 @@ import { PaymentMethodRegistry } from '../payment-methods/payment-method.registr
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
 import { RefundRepository } from '../repositories/refund.repository.js';
+import { OrderSliceRepository } from '../repositories/order-slice.repository.js';
+import type { OrderSlice } from '../entities/order-slice.entity.js';
 import type { Plain } from '../../common/plain.js';
 
 function byOrder<T extends { orderId: string }>(rows: readonly T[]): Map<string, T[]> {
@@ -26,6 +28,7 @@ export class OrderPresenterService {
     private readonly refunds: RefundRepository,
     private readonly requests: PaymentRequestRepository,
     private readonly methods: PaymentMethodRegistry,
+    private readonly slices: OrderSliceRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -38,6 +41,8 @@ export class OrderPresenterService {
   async presentAll(orders: readonly Order[]): Promise<Plain<OrderResponse>[]> {
     const ids = orders.map((order) => order.id);
     // One snapshot: read apart, a refund recorded in between could show as sent with its refund payment missing.
+    // Slices never change and are inserted with their order: read apart, outside the snapshot's connection.
+    const slices = await this.slices.byOrder(ids);
     const [payments, refunds, requests] = await this.dataSource.transaction(
       'REPEATABLE READ',
       async (manager) =>
@@ -51,7 +56,9 @@ export class OrderPresenterService {
     const refundsOf = byOrder(refunds);
     const requestOf = new Map(requests.map((request) => [request.orderId, request]));
     return Promise.all(
-      orders.map((order) => this.build(order, paymentsOf.get(order.id) ?? [], refundsOf.get(order.id) ?? [], requestOf.get(order.id))),
+      orders.map((order) =>
+        this.build(order, paymentsOf.get(order.id) ?? [], refundsOf.get(order.id) ?? [], requestOf.get(order.id), slices.get(order.id) ?? null),
+      ),
     );
   }
 
@@ -60,6 +67,7 @@ export class OrderPresenterService {
     payments: readonly Payment[],
     refunds: readonly OrderRefund[],
     request: OrderPaymentRequest | undefined,
+    slice: OrderSlice | null,
   ): Promise<Plain<OrderResponse>> {
     const instructions = request ? await this.methods.for(order.paymentMethod).describe(order, request) : {};
     return {
@@ -102,6 +110,19 @@ export class OrderPresenterService {
         paymentId: refund.refundPaymentId,
         createdAt: refund.createdAt,
       })),
+      slice: slice && {
+        quoteId: slice.quoteId,
+        area: slice.area,
+        windowFrom: slice.windowFrom,
+        windowTo: slice.windowTo,
+        modalities: slice.modalities,
+        unit: slice.unit,
+        captures: slice.captureCount,
+        leaves: slice.leafIndexes,
+        lengthM: slice.lengthM,
+        durationMs: slice.durationMs,
+        sizeBytes: slice.sizeBytes,
+      },
       ...instructions,
     };
   }

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { refundQueue } from '../checkout.jobs.js';
 import type { Order } from '../entities/order.entity.js';
+import type { OrderSlice } from '../entities/order-slice.entity.js';
+import { deliveredWeights } from '../order-slice.js';
+import { OrderFilesService } from './order-files.service.js';
 import type { RefundPortion } from '../entities/order-refund.entity.js';
 import type { Payment } from '../entities/payment.entity.js';
-import { type LicenceCertificate, PlatformSigner } from '../licence-certificate.js';
+import { type CertificateSlice, type LicenceCertificate, PlatformSigner, sliceFilesDigest } from '../licence-certificate.js';
 import { type OrderDecision, type OrderEvent, nextOrderState } from '../order-state-machine.js';
 import type { IncomingPayment } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
@@ -24,8 +26,20 @@ import { RefundRepository } from '../repositories/refund.repository.js';
 /** What settling a payment of an order needs from other modules, read before its transaction opens (it must not wait on a second connection). */
 export interface SaleInputs {
   revenue: PreparedSale;
-  /** Content hashes of the version's files: what an exclusive sale reserves, and what any sale checks is not reserved. */
+  /**
+   * Content hashes of the files the order buys (the version's, or a slice's): what an exclusive sale reserves, and
+   * what any sale checks is not reserved.
+   */
   fileHashes: string[];
+  /** What a slice order buys, named on its certificate; null for the whole version. */
+  slice: SoldSlice | null;
+}
+
+/** A slice as its certificate names it (issue 13). */
+export interface SoldSlice {
+  slice: OrderSlice;
+  /** The slice's files in leaf order: the leaves they verify against the version's Merkle root with. */
+  files: { leafIndex: number; path: string; sha256: string; sizeBytes: number }[];
 }
 
 export type Settlement =
@@ -67,7 +81,7 @@ export class OrderSettlementService {
     private readonly entitlements: EntitlementRepository,
     private readonly licensedFiles: LicensedFileRepository,
     private readonly methods: PaymentMethodRegistry,
-    private readonly catalog: CatalogSalesService,
+    private readonly orderFiles: OrderFilesService,
     private readonly jobs: JobsService,
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
@@ -95,13 +109,25 @@ export class OrderSettlementService {
     return order;
   }
 
-  /** Reads what settling a payment of the order needs (the revenue split's inputs, the files' hashes), before the transaction. */
-  async prepare(order: Pick<Order, 'datasetId' | 'version'>): Promise<SaleInputs> {
-    const [revenue, files] = await Promise.all([
-      this.revenue.prepareSale(order.datasetId, order.version),
-      this.catalog.versionFiles(order.datasetId, order.version),
-    ]);
-    return { revenue, fileHashes: files.map((file) => file.sha256) };
+  /**
+   * Reads what settling a payment of the order needs (the revenue split's inputs, the files' hashes), before the
+   * transaction. A slice's split goes to the contributors of its files only, by what they delivered in its unit.
+   */
+  async prepare(order: Pick<Order, 'id' | 'datasetId' | 'version'>): Promise<SaleInputs> {
+    const { files, slice } = await this.orderFiles.filesOf(order);
+    const revenue = await this.revenue.prepareSale(
+      order.datasetId,
+      order.version,
+      slice ? { unit: slice.unit, delivered: deliveredWeights(files, slice.unit) } : undefined,
+    );
+    return {
+      revenue,
+      fileHashes: files.map((file) => file.sha256),
+      slice: slice && {
+        slice,
+        files: files.map(({ leafIndex, path, sha256, sizeBytes }) => ({ leafIndex, path, sha256, sizeBytes })),
+      },
+    };
   }
 
   /**
@@ -163,7 +189,7 @@ export class OrderSettlementService {
     });
     if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
     else await this.licensedFiles.recordOrdinarySale(manager, inputs.fileHashes, order.id);
-    await this.grant(manager, { ...order, paymentReference: payment.reference }, now);
+    await this.grant(manager, { ...order, paymentReference: payment.reference }, now, inputs.slice);
     const { datasetId, version, buyerId } = order;
     await this.revenue.recordSale(
       manager,
@@ -362,7 +388,7 @@ export class OrderSettlementService {
     return { order: { ...order, ...patch, status: decision.to }, changed: true };
   }
 
-  private async grant(manager: EntityManager, order: Order, now: Date): Promise<void> {
+  private async grant(manager: EntityManager, order: Order, now: Date, sold: SoldSlice | null): Promise<void> {
     const termMonths = order.licence.terms.termMonths;
     const validUntil = termMonths === null ? null : addMonths(now, termMonths);
     const certificate: LicenceCertificate = {
@@ -377,6 +403,8 @@ export class OrderSettlementService {
       licence: { slug: order.licence.slug, name: order.licence.name, terms: order.licence.terms, validUntil: validUntil?.toISOString() ?? null },
       price: { amount: String(order.amountMinor), currency: order.currency, priceUsdCents: order.priceUsdCents },
       payment: { method: order.paymentMethod, reference: order.paymentReference ?? '' },
+      // Only slice orders carry the key, so a whole version's certificate keeps its exact earlier form.
+      ...(sold && { slice: certificateSlice(sold) }),
     };
     const signed = this.signer.signCertificate(certificate);
     await this.entitlements.insert(manager, {
@@ -395,4 +423,23 @@ export class OrderSettlementService {
       certificatePublicKey: signed.publicKey,
     });
   }
+}
+
+/** A slice as its certificate names it: the quote's area, window and sensors, and exactly its files. */
+function certificateSlice({ slice, files }: SoldSlice): CertificateSlice {
+  const window =
+    slice.windowFrom || slice.windowTo ? { from: slice.windowFrom?.toISOString() ?? null, to: slice.windowTo?.toISOString() ?? null } : null;
+  return {
+    quoteId: slice.quoteId,
+    area: slice.area,
+    window,
+    modalities: slice.modalities,
+    unit: slice.unit,
+    captures: slice.captureCount,
+    lengthM: slice.lengthM,
+    durationMs: slice.durationMs,
+    sizeBytes: slice.sizeBytes,
+    leaves: files.map((file) => file.leafIndex),
+    filesSha256: sliceFilesDigest(files),
+  };
 }

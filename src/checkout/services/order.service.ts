@@ -22,6 +22,11 @@ import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import type { Plain } from '../../common/plain.js';
+import { isUniqueViolation } from '../../database/pg-errors.js';
+import { QuotesService } from '../../quotes/services/quotes.service.js';
+import type { OrderSlice } from '../entities/order-slice.entity.js';
+import { filesOfSlice } from '../order-slice.js';
+import { OrderSliceRepository } from '../repositories/order-slice.repository.js';
 
 /** Placing orders and reading them: price and licence snapshot, expiry, and the payment method's request. */
 @Injectable()
@@ -36,19 +41,34 @@ export class OrderService {
     private readonly jobs: JobsService,
     private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
+    private readonly quotes: QuotesService,
+    private readonly slices: OrderSliceRepository,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async create(user: AuthUser, dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
     const handler = this.methods.for(dto.paymentMethod);
     const organisation = dto.organisationId === undefined ? null : await this.purchasingFor(user, dto.organisationId);
-    const saleable = await this.catalog.findSaleable(dto.datasetId, dto.version);
+    // A quote fixes the version, the files and the price; redeem refuses one that is not the buyer's, has expired, or
+    // whose version is no longer the listed one at the same prices.
+    const quote = dto.quoteId === undefined ? null : await this.quotes.redeem(dto.quoteId, user.id, this.dataSource.manager);
+    if (quote && (quote.datasetId !== dto.datasetId || (dto.version !== undefined && dto.version !== quote.version))) {
+      throw new CheckoutException(
+        CheckoutErrorCode.QUOTE_MISMATCH,
+        `Quote ${quote.id} is for version ${quote.version} of dataset ${quote.datasetId}, not the dataset and version this order names`,
+      );
+    }
+    const saleable = await this.catalog.findSaleable(dto.datasetId, quote?.version ?? dto.version);
     if (!saleable?.listed) {
       const which = dto.version === undefined ? 'its latest version' : `version ${dto.version}`;
       throw new CheckoutException(CheckoutErrorCode.DATASET_NOT_FOR_SALE, `Dataset ${dto.datasetId} (${which}) is not for sale`);
     }
     // An early answer; the payment's transaction decides for good (OrderSettlementService locks the files' rows).
-    const files = await this.catalog.versionFiles(saleable.datasetId, saleable.version);
+    const versionFiles = await this.catalog.versionFiles(saleable.datasetId, saleable.version);
+    const files = quote?.kind === 'slice' ? filesOfSlice(versionFiles, quote.leafIndexes) : versionFiles;
+    if (!files) {
+      throw new CheckoutException(CheckoutErrorCode.DATASET_NOT_FOR_SALE, `Quote ${quote?.id ?? ''} names files the listed version does not hold`);
+    }
     const conflict = await this.licensedFiles.conflict(
       files.map((file) => file.sha256),
       saleable.exclusive,
@@ -64,23 +84,53 @@ export class OrderService {
           );
     }
     const now = new Date();
-    const order = this.draft(user, organisation, saleable, handler, now);
+    const order = this.draft(user, organisation, saleable, quote?.priceUsdCents ?? saleable.priceUsdCents, handler, now);
+    const slice: OrderSlice | null =
+      quote?.kind === 'slice' && quote.unit
+        ? {
+            orderId: order.id,
+            quoteId: quote.id,
+            area: quote.area,
+            windowFrom: quote.windowFrom,
+            windowTo: quote.windowTo,
+            modalities: quote.modalities,
+            unit: quote.unit,
+            leafIndexes: [...quote.leafIndexes].sort((a, b) => a - b),
+            captureCount: quote.captureCount,
+            lengthM: quote.lengthM,
+            durationMs: quote.durationMs,
+            sizeBytes: quote.sizeBytes,
+            createdAt: now,
+          }
+        : null;
+    if (quote && (await this.slices.quoteUsed(quote.id))) {
+      throw new CheckoutException(CheckoutErrorCode.QUOTE_USED, `Quote ${quote.id} already placed an order: ask for a new quote`);
+    }
     const request = await handler.createRequest({ ...order, licenceName: saleable.licence.name });
-    await this.dataSource.transaction(async (manager) => {
-      await this.orders.insert(manager, order);
-      await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
-      // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt. Methods whose payments
-      // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
-      if (handler.polling) {
-        const key = `checkout.watch-solana:${order.id}:1`;
-        await this.jobs.send(
-          manager,
-          watchSolanaQueue,
-          { orderId: order.id, check: 1 },
-          { key, delaySeconds: handler.polling.firstLookDelaySeconds },
-        );
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.orders.insert(manager, order);
+        if (slice) await this.slices.insert(manager, slice);
+        await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
+        // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt. Methods whose payments
+        // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
+        if (handler.polling) {
+          const key = `checkout.watch-solana:${order.id}:1`;
+          await this.jobs.send(
+            manager,
+            watchSolanaQueue,
+            { orderId: order.id, check: 1 },
+            { key, delaySeconds: handler.polling.firstLookDelaySeconds },
+          );
+        }
+      });
+    } catch (error) {
+      // Two orders from one quote at once: the second loses on the quote's unique key, and nothing of it is stored.
+      if (slice && isUniqueViolation(error)) {
+        throw new CheckoutException(CheckoutErrorCode.QUOTE_USED, `Quote ${slice.quoteId} already placed an order: ask for a new quote`);
       }
-    });
+      throw error;
+    }
     return this.presenter.present(order);
   }
 
@@ -126,7 +176,14 @@ export class OrderService {
     return organisation;
   }
 
-  private draft(user: AuthUser, organisation: OrganisationRef | null, saleable: SaleableVersion, handler: PaymentMethodHandler, now: Date): Order {
+  private draft(
+    user: AuthUser,
+    organisation: OrganisationRef | null,
+    saleable: SaleableVersion,
+    priceUsdCents: number,
+    handler: PaymentMethodHandler,
+    now: Date,
+  ): Order {
     return {
       id: randomUUID(),
       buyerId: user.id,
@@ -141,9 +198,9 @@ export class OrderService {
       merkleRoot: saleable.merkleRoot,
       licence: saleable.licence,
       exclusive: saleable.exclusive,
-      priceUsdCents: saleable.priceUsdCents,
+      priceUsdCents,
       paymentMethod: handler.method,
-      amountMinor: handler.amountFor(saleable.priceUsdCents),
+      amountMinor: handler.amountFor(priceUsdCents),
       currency: handler.currency,
       status: 'pending',
       statusReason: null,

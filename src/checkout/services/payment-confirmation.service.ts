@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
-import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import type { OrderResponse } from '../dto/order.response.js';
 import type { Order } from '../entities/order.entity.js';
@@ -12,6 +11,7 @@ import { type FileConflict, LicensedFileRepository } from '../repositories/licen
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
+import { OrderFilesService } from './order-files.service.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import { type SaleInputs, type Settlement, OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
@@ -41,7 +41,7 @@ export class PaymentConfirmationService {
     private readonly requests: PaymentRequestRepository,
     private readonly payments: PaymentRepository,
     private readonly licensedFiles: LicensedFileRepository,
-    private readonly catalog: CatalogSalesService,
+    private readonly orderFiles: OrderFilesService,
     private readonly methods: PaymentMethodRegistry,
     private readonly settlement: OrderSettlementService,
     private readonly presenter: OrderPresenterService,
@@ -130,7 +130,7 @@ export class PaymentConfirmationService {
    */
   private async lostToConflict(order: Order): Promise<FileConflict | null> {
     if (order.paidAt !== null) return null;
-    const files = await this.catalog.versionFiles(order.datasetId, order.version);
+    const { files } = await this.orderFiles.filesOf(order);
     return this.licensedFiles.conflict(
       files.map((file) => file.sha256),
       order.exclusive,

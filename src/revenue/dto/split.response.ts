@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 const AMOUNT = 'Integer minor units as a decimal string (USD cents or USDC base units of 10^-6): sums can pass 2^53';
 
@@ -71,6 +71,18 @@ export class SplitProofResponse {
   memo: string;
 }
 
+/** A slice sale's share: what this contributor's files in the slice delivered, in the unit it was priced by. */
+export class EarningSliceResponse {
+  @ApiProperty({ enum: ['km', 'hour', 'gb'] })
+  unit: 'km' | 'hour' | 'gb';
+
+  @ApiProperty({ description: 'Your delivered metres of track, milliseconds of recording or bytes, as a decimal string' })
+  delivered: string;
+
+  @ApiProperty({ description: 'What every contributor of the slice delivered together, the same way' })
+  total: string;
+}
+
 export class EarningResponse {
   @ApiProperty()
   splitId: string;
@@ -104,4 +116,11 @@ export class EarningResponse {
 
   @ApiProperty()
   refunded: boolean;
+
+  @ApiPropertyOptional({
+    type: EarningSliceResponse,
+    nullable: true,
+    description: 'A sale of a slice: you were paid for what your captures in it delivered; null for a sale of the whole version',
+  })
+  slice: EarningSliceResponse | null;
 }

@@ -3,6 +3,16 @@ import type { SplitCurrency } from '../../provenance/split-leaf.js';
 import { bigintColumn } from './bigint.transformer.js';
 
 /**
+ * A slice sale (issue 13): only the contributors of its files share, by what each delivered in the unit it was priced
+ * by (metres of track, milliseconds of recording, bytes), as decimal strings.
+ */
+export interface SaleBasis {
+  kind: 'slice';
+  unit: 'km' | 'hour' | 'gb';
+  delivered: Record<string, string>;
+}
+
+/**
  * One sale's split, and the outbox row of its on-chain memo (`mkt:v1:split:<id>:<root>`); the outbox columns are
  * ChainOutboxRepository's.
  */
@@ -47,6 +57,10 @@ export class SplitEntity {
 
   @Column({ type: 'text', nullable: true })
   signature: string | null;
+
+  /** What the contributors' part was weighted by when not the version's frozen weights: a slice's delivered units. */
+  @Column({ type: 'jsonb', nullable: true })
+  basis: SaleBasis | null;
 
   @Column({ name: 'refunded_at', type: 'timestamptz', nullable: true })
   refundedAt: Date | null;

@@ -30,8 +30,8 @@ export class SplitRepository {
   async insertIfAbsent(manager: EntityManager, split: NewSplit): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO revenue_splits (id, order_id, dataset_id, version, buyer_id, currency, gross, payment_reference, platform_fee_bps,
-                                   curator_bps, merkle_root, memo, reference)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                   curator_bps, merkle_root, memo, reference, basis)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
        ON CONFLICT (order_id) DO NOTHING
        RETURNING id`,
       [
@@ -48,6 +48,7 @@ export class SplitRepository {
         split.merkleRoot,
         split.memo,
         split.reference,
+        split.basis === null ? null : JSON.stringify(split.basis),
       ],
     );
     return rows.length === 1;

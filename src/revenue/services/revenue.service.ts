@@ -9,6 +9,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { toHex } from '../../provenance/merkle-tree.js';
 import { formatMemoRecord } from '../../provenance/memo-record.js';
+import type { SaleBasis } from '../entities/split.entity.js';
 import { LedgerRepository, type LedgerLine } from '../repositories/ledger.repository.js';
 import { SplitRepository } from '../repositories/split.repository.js';
 import { RevenueErrorCode, RevenueException } from '../revenue.exception.js';
@@ -28,6 +29,8 @@ export interface PreparedSale {
   payees: Record<string, string>;
   /** The platform row's payee: the treasury wallet. */
   platformPayee: string;
+  /** A slice sale's weights (null: the version's frozen ones), recorded with the split. */
+  basis: SaleBasis | null;
 }
 
 export interface SaleFacts {
@@ -70,12 +73,25 @@ export class RevenueService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Reads the version's frozen split inputs and the payees' wallets. REVENUE_SALE_NOT_SPLITTABLE when the version does not exist. */
-  async prepareSale(datasetId: string, version: number): Promise<PreparedSale> {
+  /**
+   * Reads the version's frozen split inputs and the payees' wallets. REVENUE_SALE_NOT_SPLITTABLE when the version does
+   * not exist. A slice sale (issue 13) passes `delivered`: what each contributor's files in the slice measure in the
+   * unit the slice was priced by (metres, milliseconds or bytes); only they share the contributors' part, in those
+   * proportions, and the version's curator share still applies.
+   */
+  async prepareSale(
+    datasetId: string,
+    version: number,
+    slice?: { unit: SaleBasis['unit']; delivered: readonly { contributorId: string; weight: bigint }[] },
+  ): Promise<PreparedSale> {
+    const delivered = slice?.delivered;
     const inputs = await this.catalog.splitInputs(datasetId, version);
     if (!inputs)
       throw new RevenueException(RevenueErrorCode.SALE_NOT_SPLITTABLE, `No published version ${version} of dataset ${datasetId} to split a sale of`);
-    const ids = [inputs.curatorId, ...inputs.contributors.map((c) => c.contributorId)];
+    const contributors = delivered
+      ? [...delivered].sort((a, b) => (a.contributorId < b.contributorId ? -1 : a.contributorId > b.contributorId ? 1 : 0))
+      : inputs.contributors.map((c) => ({ contributorId: c.contributorId, weight: BigInt(c.weight) }));
+    const ids = [inputs.curatorId, ...contributors.map((c) => c.contributorId)];
     const wallets = await this.users.walletsOf(ids);
     return {
       datasetId,
@@ -83,9 +99,12 @@ export class RevenueService {
       platformFeeBps: this.config.PLATFORM_FEE_BPS,
       curatorId: inputs.curatorId,
       curatorBps: inputs.splitPolicy?.curatorBps ?? 0,
-      contributors: inputs.contributors.map((c) => ({ userId: c.contributorId, weight: BigInt(c.weight) })),
+      contributors: contributors.map((c) => ({ userId: c.contributorId, weight: c.weight })),
       payees: Object.fromEntries(ids.map((id) => [id, wallets.get(id) ?? id])),
       platformPayee: this.chain.treasuryAddress,
+      basis: slice
+        ? { kind: 'slice', unit: slice.unit, delivered: Object.fromEntries(contributors.map((c) => [c.contributorId, c.weight.toString()])) }
+        : null,
     };
   }
 
@@ -149,6 +168,7 @@ export class RevenueService {
       merkleRoot,
       memo: formatMemoRecord({ kind: 'split', splitId, root: merkleRoot }),
       reference: getAddressDecoder().decode(randomBytes(32)),
+      basis: prepared.basis,
     });
     if (!inserted) {
       const first = await this.splits.findByOrderInTransaction(manager, sale.orderId);

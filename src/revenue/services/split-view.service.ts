@@ -102,6 +102,7 @@ export class SplitViewService {
         txSignature: split.signature,
         paidOut: paidOut[i],
         refunded: earning.refunded,
+        slice: sliceShare(split, caller.id),
       });
     });
   }
@@ -121,4 +122,11 @@ export function paidOutFlags(earnings: readonly EarningRow[], paidTotals: Readon
     covered.set(key, cumulative);
     return cumulative <= (paidTotals.get(key) ?? 0n);
   });
+}
+
+/** The caller's part of a slice sale: what their files delivered of the slice, beside the slice's total. */
+function sliceShare(split: SplitEntity, userId: string): { unit: 'km' | 'hour' | 'gb'; delivered: string; total: string } | null {
+  if (!split.basis) return null;
+  const total = Object.values(split.basis.delivered).reduce((sum, value) => sum + BigInt(value), 0n);
+  return { unit: split.basis.unit, delivered: split.basis.delivered[userId] ?? '0', total: total.toString() };
 }
