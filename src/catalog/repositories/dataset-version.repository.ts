@@ -205,6 +205,7 @@ export class DatasetVersionRepository {
     area: { lo: string[]; hi: string[] } | null,
     window: { from: Date | null; to: Date | null } | null,
     modalities: readonly string[] | null,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<SliceCandidateRow[]> {
     const params: unknown[] = [datasetId, version];
     const windowRange = () => {
@@ -235,7 +236,7 @@ export class DatasetVersionRepository {
     const join = hits ? 'LEFT JOIN hits h ON h.capture_id = f.capture_id' : '';
     params.push(modalities);
     const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
-    return this.dataSource.query(
+    return manager.query(
       `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
        SELECT m.*, CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
        FROM files f ${join} CROSS JOIN LATERAL (
