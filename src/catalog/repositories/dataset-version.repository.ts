@@ -50,8 +50,8 @@ export interface SliceCandidateRow {
   size_bytes: string;
   time_start: Date | null;
   time_end: Date | null;
+  /** These three only for the files the slice selects: a footprint is kilobytes of JSON, decompressed only where needed. */
   length_km: number | null;
-  /** Only for the files the slice selects (the others are not drawn). */
   geometry: FootprintGeometry | null;
   bbox: [number, number, number, number] | null;
   in_area: boolean;
@@ -238,10 +238,11 @@ export class DatasetVersionRepository {
     const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
     return manager.query(
       `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
-       SELECT m.*, CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
+       SELECT m.*, CASE WHEN m.selected THEN (f.footprint->>'lengthKm')::float8 END AS length_km,
+         CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
        FROM files f ${join} CROSS JOIN LATERAL (
          SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
-           (f.footprint->>'lengthKm')::float8 AS length_km, ${inArea} AS in_area, ${inWindow} AS in_window,
+           ${inArea} AS in_area, ${inWindow} AS in_window,
            ${inArea} AND ${inWindow} AND ${ofModality} AS selected) m
        ORDER BY m.leaf_index`,
       params,
