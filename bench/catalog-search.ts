@@ -39,7 +39,8 @@ import type { SearchDatasetsQuery } from '../src/catalog/dto/search-datasets.que
 import type { DatasetEntity } from '../src/catalog/entities/dataset.entity.js';
 import { freezeVersion } from '../src/catalog/version-freezer.js';
 import type { CaptureSnapshot } from '../src/ingestion/dto/capture-snapshot.js';
-import { driveFootprint, pooledDrive, random } from './street-drives.js';
+import { dropDatabase, spawnService, waitFor } from './bench-database.js';
+import { districtRing, driveFootprint, pooledDrive, random } from './street-drives.js';
 
 const DATASETS = Number(process.argv[2] ?? 100_000);
 const CAPTURES_PER_DATASET = 10;
@@ -386,19 +387,7 @@ function windowAndModality(next: () => number): Pick<SearchDatasetsQuery, 'from'
 function polygonQueries(count: number): SearchDatasetsQuery[] {
   const next = random(7);
   return Array.from({ length: count }, () => {
-    const [lon, lat] = CITIES[Math.floor(next() * CITIES.length)];
-    const metresPerLon = 111_320 * Math.cos((lat * Math.PI) / 180);
-    const cx = lon + ((next() - 0.5) * 6000) / metresPerLon;
-    const cy = lat + ((next() - 0.5) * 6000) / 111_320;
-    const radius = 1000 + next() * 1000;
-    const vertices = 6 + Math.floor(next() * 3);
-    // Angles increase around the centre, so the ring is simple (star-shaped) however irregular the radii.
-    const ring = Array.from({ length: vertices }, (_, k): [number, number] => {
-      const angle = (2 * Math.PI * (k + 0.1 + next() * 0.8)) / vertices;
-      const r = radius * (0.6 + next() * 0.4);
-      return [Number((cx + (r * Math.cos(angle)) / metresPerLon).toFixed(6)), Number((cy + (r * Math.sin(angle)) / 111_320).toFixed(6))];
-    });
-    ring.push(ring[0]);
+    const ring = districtRing(next, CITIES[Math.floor(next() * CITIES.length)]);
     return { polygon: JSON.stringify({ type: 'Polygon', coordinates: [ring] }), ...windowAndModality(next), limit: 20 };
   });
 }
@@ -544,20 +533,6 @@ function merkleBench(): void {
   );
 }
 
-async function waitFor(url: string, what: string, tries: number): Promise<void> {
-  for (
-    let i = 0;
-    !(await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i += 1
-  ) {
-    if (i > tries) throw new Error(`${what} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function main(): Promise<void> {
   merkleBench();
   const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -579,24 +554,7 @@ async function main(): Promise<void> {
   // The service runs as its own process, as in production, so the API and this client do not share one event loop.
   const port = 30_000 + Math.floor(Math.random() * 20_000);
   // The compiled service beside this compiled bench (npm run bench:build puts both under dist-bench/).
-  const api = spawn(
-    process.execPath,
-    [...(process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), join(here, '..', 'src', 'main.js')],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: url.toString(),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        WORKER_CONCURRENCY: '0',
-        ADMIN_EMAIL: 'admin@bench.test',
-        ADMIN_PASSWORD: 'bench-admin-password',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const api = spawnService(here, port, url.toString(), dataDir, process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []);
   // The floor any HTTP service pays over raw SQL on this machine: one more process hop, HTTP, JSON, no framework.
   const floorPort = port + 1;
   const floor = spawn(process.execPath, [join(here, 'search-floor-server.js'), String(floorPort), url.toString()], {
@@ -671,10 +629,7 @@ async function main(): Promise<void> {
     api.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
     if (!process.env.BENCH_KEEP) {
-      const cleanup = new pg.Client({ connectionString: server });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await dropDatabase(server, name);
     }
   }
 }

@@ -27,6 +27,7 @@ import { buildSplitRecord } from '../src/revenue/split-tree.js';
 import { LedgerRepository } from '../src/revenue/repositories/ledger.repository.js';
 import { PayoutService, payoutMemo } from '../src/revenue/services/payout.service.js';
 import { type PreparedSale, RevenueService } from '../src/revenue/services/revenue.service.js';
+import { dropDatabase } from './bench-database.js';
 
 const ARGS = process.argv.slice(2);
 const SPLIT_ONLY = ARGS.includes('split');
@@ -232,10 +233,7 @@ async function main(): Promise<void> {
     await app.close();
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
-    const cleanup = new pg.Client({ connectionString: server });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
+    await dropDatabase(server, name);
   }
 }
 

@@ -142,3 +142,23 @@ export function pooledDrive(city: number, centre: [number, number], drive: numbe
     bbox: footprint.bbox,
   };
 }
+
+/**
+ * A city district as a buyer draws it: an irregular 6-8 vertex ring 2-4 km across, a few km from the city's centre
+ * (where the drives are), closed on its first vertex.
+ */
+export function districtRing(next: () => number, [lon, lat]: [number, number]): [number, number][] {
+  const metresPerLon = METRES_PER_DEGREE * Math.cos((lat * Math.PI) / 180);
+  const cx = lon + ((next() - 0.5) * 6000) / metresPerLon;
+  const cy = lat + ((next() - 0.5) * 6000) / METRES_PER_DEGREE;
+  const radius = 1000 + next() * 1000;
+  const vertices = 6 + Math.floor(next() * 3);
+  // Angles increase around the centre, so the ring is simple (star-shaped) however irregular the radii.
+  const ring = Array.from({ length: vertices }, (_, k): [number, number] => {
+    const angle = (2 * Math.PI * (k + 0.1 + next() * 0.8)) / vertices;
+    const r = radius * (0.6 + next() * 0.4);
+    return [Number((cx + (r * Math.cos(angle)) / metresPerLon).toFixed(6)), Number((cy + (r * Math.sin(angle)) / METRES_PER_DEGREE).toFixed(6))];
+  });
+  ring.push(ring[0]);
+  return ring;
+}

@@ -52,8 +52,8 @@ export interface SliceCandidateRow {
   size_bytes: string;
   time_start: Date | null;
   time_end: Date | null;
+  /** These three only for the files the slice selects: a footprint is kilobytes of JSON, decompressed only where needed. */
   length_km: number | null;
-  /** Only for the files the slice selects (the others are not drawn). */
   geometry: FootprintGeometry | null;
   bbox: [number, number, number, number] | null;
   in_area: boolean;
@@ -207,6 +207,7 @@ export class DatasetVersionRepository {
     area: { lo: string[]; hi: string[] } | null,
     window: { from: Date | null; to: Date | null } | null,
     modalities: readonly string[] | null,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<SliceCandidateRow[]> {
     const params: unknown[] = [datasetId, version];
     const windowRange = () => {
@@ -237,12 +238,13 @@ export class DatasetVersionRepository {
     const join = hits ? 'LEFT JOIN hits h ON h.capture_id = f.capture_id' : '';
     params.push(modalities);
     const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
-    return this.dataSource.query(
+    return manager.query(
       `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
-       SELECT m.*, CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
+       SELECT m.*, CASE WHEN m.selected THEN (f.footprint->>'lengthKm')::float8 END AS length_km,
+         CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
        FROM files f ${join} CROSS JOIN LATERAL (
          SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
-           (f.footprint->>'lengthKm')::float8 AS length_km, ${inArea} AS in_area, ${inWindow} AS in_window,
+           ${inArea} AS in_area, ${inWindow} AS in_window,
            ${inArea} AND ${inWindow} AND ${ofModality} AS selected) m
        ORDER BY m.leaf_index`,
       params,

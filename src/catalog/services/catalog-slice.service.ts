@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import type { SaleableVersion, Slice, SliceAreaInput, SliceAreaRanges, SliceFile, SliceQuery } from '../dto/saleable-version.js';
 import { DatasetVersionRepository, type SliceCandidateRow } from '../repositories/dataset-version.repository.js';
@@ -14,7 +15,10 @@ import { searchArea } from './catalog-search.service.js';
  */
 @Injectable()
 export class CatalogSliceService {
-  constructor(private readonly versions: DatasetVersionRepository) {}
+  constructor(
+    private readonly versions: DatasetVersionRepository,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /** The dataset's listed version (the latest published, not taken down), or null; in the caller's transaction when given. */
   async listed(datasetId: string, manager?: EntityManager): Promise<SaleableVersion | null> {
@@ -28,10 +32,16 @@ export class CatalogSliceService {
    */
   async sliceOf(datasetId: string, query: SliceQuery): Promise<Slice | null> {
     const area = query.area ? normaliseArea(query.area) : null;
-    const listing = await this.listed(datasetId);
-    if (!listing) return null;
     const window = query.from !== undefined || query.to !== undefined ? { from: query.from ?? null, to: query.to ?? null } : null;
-    const rows = await this.versions.sliceCandidates(datasetId, listing.version, area, window, query.modalities ?? null);
+    // One snapshot: the listed version and its search rows as they were together (a publish in between would
+    // otherwise unlist the version and empty its cells under the query).
+    const read = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const listing = await this.listed(datasetId, manager);
+      if (!listing) return null;
+      return { listing, rows: await this.versions.sliceCandidates(datasetId, listing.version, area, window, query.modalities ?? null, manager) };
+    });
+    if (!read) return null;
+    const { listing, rows } = read;
     const files = rows.filter((row) => row.selected).map(sliceFile);
     const emptyBecause = !rows.some((row) => row.in_area)
       ? 'area'

@@ -1,0 +1,287 @@
+/**
+ * npm run bench:quote [-- captures]
+ *
+ * Times POST /v1/quotes where a quote is dearest: one listed dataset of 10,000 captures (a version's maximum, see
+ * MAX_DATASET_FILES), all real street drives in one city (bench/street-drives.ts, through the FootprintBuilder) spread
+ * over a year, five modalities, with per-km / per-hour prices. A quote reads only its own dataset's rows (the cell
+ * index by dataset and version), so the size of the rest of the catalogue does not enter; the version's size does.
+ * The version is frozen by the real freezeVersion and inserted by the real repository SQL in one transaction, so the
+ * listing trigger indexes it exactly as a publication would.
+ * Series, through the HTTP API of the service in its own process, on a fresh database of the PostgreSQL server named
+ * by BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres):
+ *   - a city district (an irregular 6-8 vertex polygon 2-4 km across) x a 90-day window: the slice, priced per km;
+ *   - the whole dataset (every file listed in the quote).
+ * Prints p50 / p95 / p99, the slice sizes, and the target from issue 13 (district x 90 days p95 < 200 ms).
+ * BENCH_QUERIES sets the quotes timed per series (default 200).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { DatasetEntity } from '../src/catalog/entities/dataset.entity.js';
+import { DatasetVersionRepository } from '../src/catalog/repositories/dataset-version.repository.js';
+import { freezeVersion } from '../src/catalog/version-freezer.js';
+import type { CaptureSnapshot } from '../src/ingestion/dto/capture-snapshot.js';
+import type { Modality } from '../src/ingestion/formats/probe.types.js';
+import type { CaptureFootprint } from '../src/ingestion/footprints/footprint.types.js';
+import type { LicenceTerms } from '../src/licensing/licence-terms.js';
+import { dropDatabase, onServer, spawnService, waitFor } from './bench-database.js';
+import { districtRing, driveFootprint, random } from './street-drives.js';
+
+const CAPTURES = Number(process.argv[2] ?? 10_000);
+const DRIVES = 200;
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
+const WARMUP = 20;
+const TARGET_P95_MS = 200;
+const MUNICH: [number, number] = [11.58, 48.14];
+const YEAR_START = Date.UTC(2026, 0, 1);
+const DAY_MS = 86_400_000;
+const MODALITIES: Modality[] = ['video', 'pointcloud', 'telemetry', 'gnss', 'mesh'];
+
+/** What a bench capture does not have: GNSS quality, a device and its signature, a rejection. */
+const UNSIGNED = {
+  footprintReason: null,
+  gnssQuality: null,
+  deviceId: null,
+  devicePublicKey: null,
+  deviceSignatureValid: null,
+  rejectionReason: null,
+};
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function postJson(url: string, token: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** A pooled drive's footprint moved to start at t0 (the pool is built once at t0 = 0). */
+function startingAt(footprint: CaptureFootprint, t0: number): CaptureFootprint {
+  const shift = (iso: string | null) => (iso === null ? null : new Date(Date.parse(iso) + t0).toISOString());
+  return {
+    ...footprint,
+    start: shift(footprint.start),
+    end: shift(footprint.end),
+    cells: footprint.cells.map((c) => ({ ...c, start: shift(c.start), end: shift(c.end) })),
+  };
+}
+
+async function seed(client: pg.Client, adminId: string): Promise<string> {
+  const started = performance.now();
+  const ownerId = randomUUID();
+  await client.query(`INSERT INTO users (id, email, password_hash, role) VALUES ($1, 'curator@bench.test', 'x', 'contributor')`, [ownerId]);
+  const pool = Array.from({ length: DRIVES }, (_, drive) => driveFootprint(0, MUNICH, drive, 0));
+  const next = random(13);
+  const captures: CaptureSnapshot[] = Array.from({ length: CAPTURES }, (_, i) => {
+    const t0 = YEAR_START + Math.floor(next() * 365 * DAY_MS);
+    const footprint = startingAt(pool[i % DRIVES], t0);
+    const sha256 = createHash('sha256').update(`capture ${i}`).digest('hex');
+    return {
+      id: randomUUID(),
+      ownerId,
+      status: 'ready',
+      filename: `drive-${String(i).padStart(5, '0')}.bin`,
+      network: null,
+      objectKey: `objects/sha256/${sha256}`,
+      sizeBytes: 50_000_000 + Math.floor(next() * 450_000_000),
+      sha256,
+      format: 'bin',
+      modality: MODALITIES[i % MODALITIES.length],
+      timeStart: new Date(footprint.start ?? t0),
+      timeEnd: new Date(footprint.end ?? t0),
+      bbox: footprint.bbox,
+      durationSeconds: null,
+      counts: { points: null, vertices: null, messages: null, rows: null, epochs: null, frames: null, fixes: null },
+      metadata: {},
+      warnings: [],
+      footprint,
+      ...UNSIGNED,
+    };
+  });
+  console.log(`  ${CAPTURES.toLocaleString()} drives: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const [licence] = (
+    await client.query<{ id: string; slug: string; name: string; full_text: string; terms: LicenceTerms }>(
+      `SELECT id, slug, name, full_text, terms FROM licence_templates WHERE slug = 'commercial-ai-training'`,
+    )
+  ).rows;
+  const now = new Date();
+  const draft = {
+    id: randomUUID(),
+    ownerId,
+    title: 'Munich street drives, 2026',
+    description: 'Bench',
+    tags: [],
+    captureIds: captures.map((c) => c.id),
+    sampleCaptureIds: [],
+    licenceTemplateId: licence.id,
+    licenceTerms: licence.terms,
+    priceUsdCents: 5_000_000,
+    unitPrices: { perKmUsdCents: 150, perHourUsdCents: 2_000, minimumUsdCents: 1_000 },
+    declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+    splitPolicy: null,
+    draftState: null,
+    draftRevision: 1,
+    submittedAt: now,
+    latestVersion: 1,
+    takenDownAt: null,
+    takedownReason: null,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies DatasetEntity;
+  const { version, files } = freezeVersion({
+    draft,
+    version: 1,
+    captures,
+    licence: { templateId: licence.id, slug: licence.slug, name: licence.name, text: licence.full_text, terms: licence.terms },
+    approvedBy: adminId,
+    publishedAt: now,
+    listed: true,
+  });
+  await client.query('BEGIN');
+  for (let start = 0; start < captures.length; start += 2_000) {
+    const batch = captures.slice(start, start + 2_000);
+    await client.query(
+      `INSERT INTO captures (id, owner_id, status, filename, declared_size_bytes, declared_sha256, object_key)
+       SELECT id, $1, 'ready', filename, size, sha256, key FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS c(id, filename, size, sha256, key)`,
+      [
+        ownerId,
+        batch.map((c) => c.id),
+        batch.map((c) => c.filename),
+        batch.map((c) => c.sizeBytes),
+        batch.map((c) => c.sha256),
+        batch.map((c) => c.objectKey),
+      ],
+    );
+  }
+  await client.query(
+    `INSERT INTO datasets (id, owner_id, title, description, tags, capture_ids, licence_template_id, licence_terms, price_usd_cents, unit_prices,
+       declarations, draft_state, draft_revision, latest_version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, '{}', $5, $6, $7, $8, $9, $10, NULL, 1, 1, now(), now())`,
+    [
+      draft.id,
+      ownerId,
+      draft.title,
+      draft.description,
+      draft.captureIds,
+      licence.id,
+      JSON.stringify(licence.terms),
+      draft.priceUsdCents,
+      JSON.stringify(draft.unitPrices),
+      JSON.stringify(draft.declarations),
+    ],
+  );
+  // The repository's own insert, on this client's transaction: the listing trigger indexes the version at COMMIT.
+  const manager = {
+    query: async (sql: string, params: unknown[]): Promise<unknown[]> => (await client.query<Record<string, unknown>>(sql, params)).rows,
+  } as unknown as EntityManager;
+  await new DatasetVersionRepository(null as never, null as never, null as never).insert(manager, version, files);
+  await client.query('COMMIT');
+  await client.query('ANALYZE');
+  const [{ cells }] = (
+    await client.query<{ cells: number }>(`SELECT count(*)::int AS cells FROM dataset_search_cells WHERE dataset_id = $1`, [draft.id])
+  ).rows;
+  console.log(`  frozen, listed and indexed (${cells.toLocaleString()} cell rows): ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return draft.id;
+}
+
+async function series(label: string, bodies: object[], base: string, token: string, warmup = WARMUP): Promise<void> {
+  const times: number[] = [];
+  const sizes: number[] = [];
+  let empty = 0;
+  for (const [i, body] of bodies.entries()) {
+    const start = performance.now();
+    const res = await postJson(`${base}/v1/quotes`, token, body);
+    const elapsed = performance.now() - start;
+    if (res.status !== 201 && res.status !== 422) throw new Error(`quote answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (i < warmup) continue;
+    times.push(elapsed);
+    if (res.status === 422) empty += 1;
+    else sizes.push((res.body as { totals: { captures: number } }).totals.captures);
+  }
+  times.sort((a, b) => a - b);
+  sizes.sort((a, b) => a - b);
+  console.log(`\n${label} (${times.length} quotes after ${warmup} untimed):`);
+  console.log(`  p50 ${ms(quantile(times, 0.5))}, p95 ${ms(quantile(times, 0.95))}, p99 ${ms(quantile(times, 0.99))}, max ${ms(times.at(-1) ?? 0)}`);
+  if (sizes.length > 0) console.log(`  captures per slice: median ${quantile(sizes, 0.5)}, max ${sizes.at(-1) ?? 0}; empty slices (422): ${empty}`);
+  if (label.startsWith('District')) {
+    const p95 = quantile(times, 0.95);
+    console.log(`  target p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'NOT met'}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = 'mkt_bench_quote';
+  await dropDatabase(server, name);
+  await onServer(server, `CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'mkt-bench-quote-'));
+  const here = dirname(fileURLToPath(import.meta.url));
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const api = spawnService(here, port, url.toString(), dataDir);
+  const client = new pg.Client({ connectionString: url.toString() });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${base}/health`, 'the service', 300);
+    await client.connect();
+    const [{ id: adminId }] = (await client.query<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' LIMIT 1`)).rows;
+    console.log(`Seeding one listed dataset of ${CAPTURES.toLocaleString()} captures in Munich:`);
+    const datasetId = await seed(client, adminId);
+    const registered = await fetch(`${base}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'buyer@bench.test', password: 'a-long-password', role: 'buyer' }),
+    });
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    const next = random(99);
+    const districts = Array.from({ length: QUERIES + WARMUP }, () => {
+      const from = YEAR_START + Math.floor(next() * 275) * DAY_MS;
+      return {
+        datasetId,
+        area: { polygon: { type: 'Polygon', coordinates: [districtRing(next, MUNICH)] } },
+        from: new Date(from).toISOString(),
+        to: new Date(from + 90 * DAY_MS).toISOString(),
+      };
+    });
+    await series('District polygon (6-8 vertices, 2-4 km) x 90-day window, priced per km', districts, base, accessToken);
+    const wholes = Array.from({ length: Math.ceil(QUERIES / 20) + 2 }, () => ({ datasetId }));
+    await series(`The whole dataset (${CAPTURES.toLocaleString()} files in the quote)`, wholes, base, accessToken, 2);
+  } finally {
+    agent.destroy();
+    await client.end().catch(() => undefined);
+    api.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDatabase(server, name);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
