@@ -22,6 +22,8 @@ describe('newcomer journey (browser)', () => {
   let admin: string;
   let contributor: string;
   let dataset: PublishedDataset;
+  /** The paid order of the USDC test, whose page (with its downloads table) is also checked at 390 px. */
+  let paidOrderId = '';
 
   /** A page whose browser already holds the session of `email` (as after signing in through the page). */
   const signedInPage = async (email: string, password: string) => {
@@ -109,6 +111,7 @@ describe('newcomer journey (browser)', () => {
     await buy.getByRole('button', { name: 'Pay with the demo wallet' }).click();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
     const orderId = new URL(page.url()).pathname.split('/').pop() as string;
+    paidOrderId = orderId;
 
     await page.goto(`/datasets/${dataset.datasetId}`);
     await buy.getByText('You already own this version.').waitFor();
@@ -171,13 +174,14 @@ describe('newcomer journey (browser)', () => {
   it.each([
     ['contribute', '/contribute', 'newcomer-contributor@example.com', 'a-long-password', 'Your captures'],
     ['admin', '/admin', ADMIN.email, ADMIN.password, 'Audit log'],
-    ['dataset', '', 'newcomer-buyer@example.com', 'a-long-password', 'Custody log'],
+    ['dataset', 'dataset', 'newcomer-buyer@example.com', 'a-long-password', 'Custody log'],
+    ['order', 'order', 'newcomer-buyer@example.com', 'a-long-password', 'Downloads'],
   ])(
     'fits the %s page and its tables into 390 px',
     async (name, path, email, password, heading) => {
       const page = await signedInPage(email, password);
       await page.setViewportSize(PHONE);
-      await page.goto(path || `/datasets/${dataset.datasetId}`);
+      await page.goto(({ dataset: `/datasets/${dataset.datasetId}`, order: `/orders/${paidOrderId}` } as Record<string, string>)[path] ?? path);
       await page.getByRole('heading', { name: heading, exact: true }).first().waitFor();
       await page.waitForLoadState('networkidle');
       await page.getByRole('table').first().waitFor();
