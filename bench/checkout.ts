@@ -80,7 +80,9 @@ async function main(): Promise<void> {
     };
     const roundTrip = async () => {
       const started = performance.now();
-      const order = await timed(steps.create, () => json<OrderAnswer>(base, '/v1/orders', buyer, { datasetId, paymentMethod: 'solana' }));
+      const order = await timed(steps.create, () =>
+        json<OrderAnswer>(base, '/v1/orders', buyer, { datasetId, paymentMethod: 'solana', allowRepeat: true }),
+      );
       if (!order.solanaPay) throw new Error(`order ${order.id} came without a Solana Pay request`);
       const { url } = order.solanaPay;
       await timed(steps.pay, () => json(base, '/v1/dev/solana/pay', null, { url }));
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
 
     const cardOrders: { id: string; sessionId: string }[] = [];
     await pool(ORDERS, CONCURRENCY, async () => {
-      const order = await json<OrderAnswer>(base, '/v1/orders', buyer, { datasetId, paymentMethod: 'card' });
+      const order = await json<OrderAnswer>(base, '/v1/orders', buyer, { datasetId, paymentMethod: 'card', allowRepeat: true });
       if (!order.stripe) throw new Error(`order ${order.id} came without a Checkout Session`);
       cardOrders.push({ id: order.id, sessionId: order.stripe.sessionId });
     });

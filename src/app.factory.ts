@@ -27,11 +27,13 @@ function parsedUnlessObjectBytes(mediaType: string) {
 }
 
 /**
- * Helmet's default policy (scripts and connections to this origin only) plus the pages' inline import map (by hash) and,
- * when objects live in S3, the store's origin: the contributor page PUTs upload parts straight to presigned S3 URLs.
+ * Helmet's default policy (scripts and connections to this origin only) plus the pages' inline import map (by hash),
+ * PUBLIC_URL's origin (the API's links name it even when the page was opened at another host name; the pages map them
+ * onto their own origin, see sameOriginUrl in api.js) and, when objects live in S3, the store's origin: the contributor
+ * page PUTs upload parts straight to presigned S3 URLs.
  */
 function contentSecurityDirectives(config: AppConfig): Record<string, string[]> {
-  const connect = ["'self'"];
+  const connect = ["'self'", new URL(config.publicUrl).origin];
   if (config.S3_ENDPOINT) connect.push(new URL(config.S3_ENDPOINT).origin);
   else if (config.S3_BUCKET) connect.push('https://*.amazonaws.com');
   return { connectSrc: connect, scriptSrc: pageScriptSources() };
@@ -46,7 +48,10 @@ function setUpOpenApi(app: INestApplication, config: AppConfig): void {
         .setTitle('Physical-AI data marketplace API')
         .setDescription('Captures, datasets with provenance and licences, checkout by card or USDC, verifiable revenue splits.')
         .setVersion('1')
-        .addServer(config.publicUrl)
+        // Relative first: "Try it out" calls the host /docs was opened at (any host name that reaches the app, allowed
+        // by the page's connect-src 'self'); PUBLIC_URL second, for clients generated from /docs-json elsewhere.
+        .addServer('/', 'The host this document was fetched from')
+        .addServer(config.publicUrl, 'PUBLIC_URL')
         .addBearerAuth()
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
         .build(),

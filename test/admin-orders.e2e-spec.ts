@@ -21,8 +21,10 @@ describe('admin order list (e2e)', () => {
   let paidId: string;
 
   const order = async (token: string, paymentMethod: 'card' | 'solana', buyer: string) => {
-    const created = (await t.http().post('/v1/orders').set(auth(token)).send({ datasetId: dataset.datasetId, paymentMethod }).expect(201))
-      .body as OrderResponse;
+    // Buyers here order the same version several times, on purpose (the list pages through them).
+    const created = (
+      await t.http().post('/v1/orders').set(auth(token)).send({ datasetId: dataset.datasetId, paymentMethod, allowRepeat: true }).expect(201)
+    ).body as OrderResponse;
     placed.push({ id: created.id, method: paymentMethod, buyer });
     return created;
   };

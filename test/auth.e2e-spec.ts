@@ -67,7 +67,7 @@ describe('accounts and sign-in (e2e)', () => {
       expect(failure(res).message).toContain('email must be an email');
 
       const short = await t.http().post('/v1/auth/register').send({ email: 'x@example.com', password: 'short', role: 'buyer' }).expect(400);
-      expect(failure(short).message).toContain('password must be longer than or equal to 10 characters');
+      expect(failure(short).message).toContain('password must be at least 12 characters');
     });
 
     it('answers 400 for an unknown property, and refuses to self-register as admin', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CertificateResponse, DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import type { PaymentMethodResponse } from '../src/checkout/dto/payment-method.response.js';
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
 import type { StripeCheckoutResponse } from '../src/checkout/payment-methods/stripe/stripe-checkout.response.js';
 import type { StripeWebhookResponse } from '../src/checkout/payment-methods/stripe/stripe-webhook.response.js';
@@ -34,7 +35,8 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
   let exclusive: PublishedDataset;
 
   const cardOrder = async (token: string, datasetId = open.datasetId): Promise<CardOrder> => {
-    const order = (await t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'card' }).expect(201))
+    // This suite's buyers order the same version again and again, on purpose.
+    const order = (await t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'card', allowRepeat: true }).expect(201))
       .body as Plain<OrderResponse>;
     if (!order.stripe) throw new Error(`order ${order.id} has no Checkout Session`);
     return { ...order, stripe: order.stripe };
@@ -69,6 +71,14 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
   afterAll(async () => {
     await t.close();
     await stripe.stop();
+  });
+
+  it('says it takes cards once Stripe is configured', async () => {
+    const methods = (await t.http().get('/v1/payment-methods').expect(200)).body as PaymentMethodResponse[];
+    expect(methods.map(({ method, available }) => [method, available])).toEqual([
+      ['card', true],
+      ['solana', true],
+    ]);
   });
 
   it('opens a Checkout Session for the order amount, then pays and fulfils the order on the signed webhook', async () => {
@@ -317,7 +327,12 @@ describe('checkout by card through Stripe (e2e, the real stripe SDK against a lo
     const before = await count(`SELECT count(*) AS n FROM orders`, []);
     stripe.failWith = 500;
     try {
-      const res = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'card' }).expect(502);
+      const res = await t
+        .http()
+        .post('/v1/orders')
+        .set(auth(buyer))
+        .send({ datasetId: open.datasetId, paymentMethod: 'card', allowRepeat: true })
+        .expect(502);
       expect(errorOf(res)).toMatchObject({
         code: 'CHECKOUT_STRIPE_UNAVAILABLE',
         message: expect.stringContaining('Stripe could not open a Checkout Session'),

@@ -10,6 +10,7 @@ import type { DevPaymentResponse } from '../src/chain/dto/dev-payment.dto.js';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
 import type { CertificateResponse, DownloadsResponse, PlatformKeysResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import type { PaymentMethodResponse } from '../src/checkout/dto/payment-method.response.js';
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
 import type { SolanaPayResponse } from '../src/checkout/payment-methods/solana-pay/solana-pay.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
@@ -44,7 +45,8 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
   let exclusive: PublishedDataset;
 
   const order = async (token: string, datasetId = open.datasetId): Promise<Plain<OrderResponse> & { solanaPay: SolanaPayResponse }> => {
-    const res = await t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'solana' });
+    // This suite's buyers order the same version again and again, on purpose.
+    const res = await t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'solana', allowRepeat: true });
     if (res.status !== 201) throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
     const created = res.body as Plain<OrderResponse>;
     if (!created.solanaPay) throw new Error(`order ${created.id} has no Solana Pay request`);
@@ -440,10 +442,52 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     expect((await orderWhen(t, buyer, watched.id, (o) => o.status === 'paid')).payments).toHaveLength(1);
   });
 
+  it('says which payment methods it takes: USDC, and no card while Stripe is not configured', async () => {
+    const methods = (await t.http().get('/v1/payment-methods').expect(200)).body as PaymentMethodResponse[];
+    expect(methods).toEqual([
+      { method: 'card', label: 'Card (Stripe Checkout)', currency: 'USD', available: false },
+      { method: 'solana', label: 'USDC (Solana Pay)', currency: 'USDC', available: true },
+    ]);
+  });
+
+  it('refuses a second live order of the same version by the same buyer (409, naming the order) unless allowRepeat says it is meant', async () => {
+    const newcomer = await signUp(t, 'twice@example.com', 'buyer');
+    const place = (body: Record<string, unknown> = {}) =>
+      t
+        .http()
+        .post('/v1/orders')
+        .set(auth(newcomer))
+        .send({ datasetId: open.datasetId, paymentMethod: 'solana', ...body });
+    const first = (await place().expect(201)).body as OrderResponse;
+    const again = await place().expect(409);
+    expect(errorOf(again)).toMatchObject({ code: 'CHECKOUT_ALREADY_ORDERED', details: { orderId: first.id, status: 'pending' } });
+    expect(errorOf(again).message).toContain(first.id);
+    // Paid: still refused; with allowRepeat a second order is placed.
+    await payWithDemoWallet((first as OrderResponse & { solanaPay: SolanaPayResponse }).solanaPay.url);
+    await confirm(newcomer, first.id).expect(200);
+    expect(errorOf(await place().expect(409)).details).toEqual({ orderId: first.id, status: 'paid' });
+    const second = (await place({ allowRepeat: true }).expect(201)).body as OrderResponse;
+    expect(second.id).not.toBe(first.id);
+    await place({ allowRepeat: 'yes' }).expect(400);
+    // Another buyer is not held back by this one's orders.
+    await t
+      .http()
+      .post('/v1/orders')
+      .set(auth(await signUp(t, 'other-twice@example.com', 'buyer')))
+      .send({ datasetId: open.datasetId, paymentMethod: 'solana' })
+      .expect(201);
+  });
+
   it('takes orders from API keys, refuses contributors, unknown datasets and card payments when Stripe is not configured', async () => {
     const key = ((await t.http().post('/v1/api-keys').set(auth(buyer)).send({ name: 'pipeline' }).expect(201)).body as ApiKeyCreatedResponse).key;
-    const viaKey = (await t.http().post('/v1/orders').set('X-API-Key', key).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(201))
-      .body as OrderResponse;
+    const viaKey = (
+      await t
+        .http()
+        .post('/v1/orders')
+        .set('X-API-Key', key)
+        .send({ datasetId: open.datasetId, paymentMethod: 'solana', allowRepeat: true })
+        .expect(201)
+    ).body as OrderResponse;
     expect((await get(buyer, viaKey.id)).id).toBe(viaKey.id);
 
     await t.http().post('/v1/orders').set(auth(alice)).send({ datasetId: open.datasetId, paymentMethod: 'solana' }).expect(403);
@@ -457,8 +501,12 @@ describe('checkout with USDC on the embedded ledger (e2e)', () => {
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'bitcoin' }).expect(400);
     await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, version: 2, paymentMethod: 'solana' }).expect(404);
 
-    const card = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'card' }).expect(503);
-    expect(errorOf(card)).toMatchObject({ code: 'CHECKOUT_CARD_NOT_CONFIGURED', message: expect.stringContaining('not configured') });
+    const card = await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: open.datasetId, paymentMethod: 'card' }).expect(422);
+    expect(errorOf(card)).toMatchObject({
+      code: 'CHECKOUT_PAYMENT_METHOD_UNAVAILABLE',
+      message: 'Card (Stripe Checkout) is not available on this marketplace; pay with solana (USDC (Solana Pay)) instead',
+    });
+    expect(errorOf(card).message).not.toMatch(/STRIPE|_KEY|_SECRET/);
     expect(errorOf(await t.http().post('/v1/webhooks/stripe').set('Stripe-Signature', 't=1,v1=00').send({ id: 'evt_1' }).expect(503)).code).toBe(
       'CHECKOUT_CARD_NOT_CONFIGURED',
     );

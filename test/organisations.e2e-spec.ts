@@ -45,7 +45,9 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
 
   /** An organisation USDC order placed by `buyer`, paid from the demo wallet and confirmed. */
   const buyWithUsdc = async (buyer: string, organisationId: string, datasetId: string) => {
-    const created = (await placeOrder(buyer, { datasetId, paymentMethod: 'solana', organisationId }).expect(201)).body as OrderResponse;
+    // The organisation buys the same version again across these tests, on purpose.
+    const created = (await placeOrder(buyer, { datasetId, paymentMethod: 'solana', organisationId, allowRepeat: true }).expect(201))
+      .body as OrderResponse;
     if (!created.solanaPay) throw new Error(`order ${created.id} has no Solana Pay request`);
     const signature = await payWithDemoWallet(created.solanaPay.url);
     const paid = (await t.http().post(`/v1/orders/${created.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as Plain<OrderResponse>;
@@ -255,8 +257,9 @@ describe('organisations: buying as a team (e2e, real PostgreSQL, LiteSVM and the
   });
 
   it('sells to the organisation by card, and a refund revokes the licence for every member', async () => {
-    const created = (await placeOrder(owner, { datasetId: open.datasetId, paymentMethod: 'card', organisationId: acme }).expect(201))
-      .body as OrderResponse;
+    const created = (
+      await placeOrder(owner, { datasetId: open.datasetId, paymentMethod: 'card', organisationId: acme, allowRepeat: true }).expect(201)
+    ).body as OrderResponse;
     expect(created).toMatchObject({ organisationId: acme, status: 'pending' });
     if (!created.stripe) throw new Error(`order ${created.id} has no Checkout Session`);
     const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(created.stripe.sessionId));

@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 interface OpenApiDocument {
   paths: Record<string, unknown>;
   components: { securitySchemes: Record<string, unknown> };
+  servers: { url: string; description?: string }[];
 }
 
 describe('platform behaviour (e2e)', () => {
@@ -84,6 +85,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/platform/keys',
         '/v1/quotes',
         '/v1/quotes/{id}',
+        '/v1/payment-methods',
         '/v1/orders/{id}/split',
         '/v1/splits/{splitId}/proof',
         '/v1/me/earnings',
@@ -93,6 +95,8 @@ describe('platform behaviour (e2e)', () => {
       ].sort(),
     );
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
+    // "Try it out" calls the host /docs was opened at (relative first), whatever PUBLIC_URL names.
+    expect(document.servers.map((server) => server.url)).toEqual(['/', t.config.publicUrl]);
     const page = await t.http().get('/docs').expect(200);
     expect(page.text).toContain('swagger-ui');
   });
@@ -125,6 +129,7 @@ describe('platform behaviour (e2e)', () => {
     const res = await t.http().get('/health').expect(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ${new URL(t.config.publicUrl).origin}`);
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
   });

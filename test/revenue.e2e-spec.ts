@@ -263,7 +263,9 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       .set('Stripe-Signature', stripe.sign(payload))
       .send(payload)
       .expect(200);
-    const usdc = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201)).body as OrderResponse;
+    // The same buyer buys the same version a second time, on purpose: one sale of each method.
+    const usdc = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana', allowRepeat: true }).expect(201))
+      .body as OrderResponse;
     if (!usdc.solanaPay) throw new Error('a USDC order has a Solana Pay request');
     await t.http().post('/v1/dev/solana/pay').send({ url: usdc.solanaPay.url }).expect(200);
     await t.http().post(`/v1/orders/${usdc.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);

@@ -236,7 +236,8 @@ export class Workload {
     const method = Math.random() < 0.5 ? 'solana' : 'card';
     const order = await this.client.post<{ id: string; solanaPay?: { url: string; amount: string }; stripe?: { sessionId: string } }>(
       '/v1/orders',
-      { datasetId: pick(datasets), paymentMethod: method },
+      // Buyers buy the same datasets again and again here, on purpose.
+      { datasetId: pick(datasets), paymentMethod: method, allowRepeat: true },
       buyer,
     );
     this.record.orders.set(order.id, { method, buyer });

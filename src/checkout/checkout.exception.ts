@@ -8,6 +8,10 @@ export enum CheckoutErrorCode {
   /** An exclusive licence cannot be granted: some of the version's files were already sold under an ordinary licence. */
   EXCLUSIVE_UNAVAILABLE = 'CHECKOUT_EXCLUSIVE_UNAVAILABLE',
   CARD_NOT_CONFIGURED = 'CHECKOUT_CARD_NOT_CONFIGURED',
+  /** The marketplace does not take this payment method now (GET /v1/payment-methods lists what it takes). */
+  PAYMENT_METHOD_UNAVAILABLE = 'CHECKOUT_PAYMENT_METHOD_UNAVAILABLE',
+  /** The buyer (or organisation) already holds a pending or paid order of this version; allowRepeat says it is meant. */
+  ALREADY_ORDERED = 'CHECKOUT_ALREADY_ORDERED',
   STRIPE_UNAVAILABLE = 'CHECKOUT_STRIPE_UNAVAILABLE',
   WRONG_PAYMENT_METHOD = 'CHECKOUT_WRONG_PAYMENT_METHOD',
   ORDER_NOT_PAYABLE = 'CHECKOUT_ORDER_NOT_PAYABLE',
@@ -35,6 +39,8 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.EXCLUSIVE_SOLD]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.EXCLUSIVE_UNAVAILABLE]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.CARD_NOT_CONFIGURED]: HttpStatus.SERVICE_UNAVAILABLE,
+  [CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [CheckoutErrorCode.ALREADY_ORDERED]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.STRIPE_UNAVAILABLE]: HttpStatus.BAD_GATEWAY,
   [CheckoutErrorCode.WRONG_PAYMENT_METHOD]: HttpStatus.CONFLICT,
   [CheckoutErrorCode.ORDER_NOT_PAYABLE]: HttpStatus.CONFLICT,
@@ -55,7 +61,7 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
 };
 
 export class CheckoutException extends DomainException<CheckoutErrorCode> {
-  constructor(code: CheckoutErrorCode, message: string) {
-    super(code, message, STATUS[code]);
+  constructor(code: CheckoutErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, STATUS[code], details);
   }
 }

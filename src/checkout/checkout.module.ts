@@ -13,6 +13,7 @@ import { AdminOrderListController } from './controllers/admin-order-list.control
 import { AdminOrdersController } from './controllers/admin-orders.controller.js';
 import { MyOrdersController } from './controllers/my-orders.controller.js';
 import { OrdersController } from './controllers/orders.controller.js';
+import { PaymentMethodsController } from './controllers/payment-methods.controller.js';
 import { PlatformKeysController } from './controllers/platform-keys.controller.js';
 import { EntitlementSeatEntity } from './entities/entitlement-seat.entity.js';
 import { EntitlementEntity } from './entities/entitlement.entity.js';
@@ -60,6 +61,7 @@ export const CHECKOUT_CONTROLLERS = [
   AdminOrdersController,
   AdminOrderListController,
   PlatformKeysController,
+  PaymentMethodsController,
   ...PAYMENT_METHOD_CONTROLLERS,
 ];
 

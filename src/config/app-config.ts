@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../common/password-rule.js';
 import { parseTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,8 +52,8 @@ export class AppConfig {
 
   @IsOptional()
   @IsString()
-  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters long' })
-  @MaxLength(128)
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `ADMIN_PASSWORD must be ${PASSWORD_RULE} long` })
+  @MaxLength(PASSWORD_MAX_LENGTH)
   ADMIN_PASSWORD?: string;
 
   @IsOptional()

@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PAGES, pageScriptSources, renderPage } from './page-layout.js';
 import { vendorLibraries, webPublicDir } from './web-assets.js';
+import { PASSWORD_MIN_LENGTH } from '../common/password-rule.js';
+
+const ORIGIN = 'https://market.example';
 
 const importMapOf = (html: string) => {
   const match = /<script type="importmap">(.*?)<\/script>/s.exec(html);
@@ -13,7 +16,7 @@ const importMapOf = (html: string) => {
 describe('page layout', () => {
   it('renders every page from one layout: one head, one site header, its heading and its own script', () => {
     for (const page of Object.values(PAGES)) {
-      const html = renderPage(page);
+      const html = renderPage(page, ORIGIN);
       expect(html.match(/<head>/g)).toHaveLength(1);
       expect(html.match(/<header class="site-header">/g)).toHaveLength(1);
       expect(html).toContain(`<title>${page.heading} · DePAI data marketplace</title>`);
@@ -24,14 +27,20 @@ describe('page layout', () => {
     }
   });
 
+  it("hands the scripts the API's public origin and the one password rule in meta tags", () => {
+    const html = renderPage(PAGES.contribute, 'http://localhost:3000');
+    expect(html).toContain('<meta name="marketplace:public-origin" content="http://localhost:3000" />');
+    expect(html).toContain(`<meta name="marketplace:password-min-length" content="${PASSWORD_MIN_LENGTH}" />`);
+  });
+
   it('escapes the heading', () => {
-    const html = renderPage({ heading: 'A <b>"bold"</b> & bare', script: 'x.js' });
+    const html = renderPage({ heading: 'A <b>"bold"</b> & bare', script: 'x.js' }, ORIGIN);
     expect(html).toContain('<h1>A &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; bare</h1>');
     expect(html).not.toContain('<b>');
   });
 
   it('maps the libraries the page scripts import by name to files this app serves', () => {
-    const { map } = importMapOf(renderPage(PAGES.storefront));
+    const { map } = importMapOf(renderPage(PAGES.storefront, ORIGIN));
     expect(map.imports).toEqual({
       leaflet: '/vendor/leaflet/leaflet-src.esm.js',
       '@noble/hashes/': '/vendor/noble-hashes/',
@@ -53,7 +62,7 @@ describe('page layout', () => {
   });
 
   it('admits the import map in the Content-Security-Policy by its hash, and no other inline script', () => {
-    const { text } = importMapOf(renderPage(PAGES.dataset));
+    const { text } = importMapOf(renderPage(PAGES.dataset, ORIGIN));
     expect(pageScriptSources()).toEqual(["'self'", `'sha256-${createHash('sha256').update(text).digest('base64')}'`]);
   });
 });

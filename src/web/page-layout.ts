@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PASSWORD_MIN_LENGTH } from '../common/password-rule.js';
 import { vendorLibraries } from './web-assets.js';
 
 /** One page: its heading (also the document title until the script knows a better one), its script and whether it draws maps. */
@@ -42,19 +43,25 @@ export function pageScriptSources(): string[] {
   return ["'self'", `'sha256-${createHash('sha256').update(importMapText()).digest('base64')}'`];
 }
 
-/** The whole HTML document of a page: one head and one site header for every page; the page's script fills #app. */
-export function renderPage(page: PageSpec): string {
-  const heading = escapeHtml(page.heading);
-  const stylesheets = [...(page.map ? ['/vendor/leaflet/leaflet.css'] : []), '/assets/css/app.css'];
+/**
+ * What the pages' scripts read from their own document (api.js's pageSetting) rather than repeat: the origin the API
+ * builds its links on (PUBLIC_URL: the page maps such links onto the origin it was opened at, so an upload works from
+ * any host name that reaches the app), and the password rule.
+ */
+function pageSettings(publicOrigin: string): Record<string, string> {
+  return { 'public-origin': publicOrigin, 'password-min-length': String(PASSWORD_MIN_LENGTH) };
+}
+
+/** The document every page and error page shares: one head, one site header and footer; `head` and `main` are HTML. */
+function layout(heading: string, head: string[], main: string): string {
+  const title = escapeHtml(heading);
   return `<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${heading} · ${SITE}</title>
-${stylesheets.map((href) => `    <link rel="stylesheet" href="${href}" />`).join('\n')}
-    <script type="importmap">${importMapText()}</script>
-    <script type="module" src="/assets/js/${escapeHtml(page.script)}"></script>
+    <title>${title} · ${SITE}</title>
+${head.map((line) => `    ${line}`).join('\n')}
   </head>
   <body>
     <a class="skip-link" href="#main">Skip to content</a>
@@ -68,8 +75,8 @@ ${stylesheets.map((href) => `    <link rel="stylesheet" href="${href}" />`).join
       <div id="session-status" class="session-status" aria-live="polite"></div>
     </header>
     <main id="main" tabindex="-1">
-      <h1>${heading}</h1>
-      <div id="app"><p class="status" role="status">Loading…</p></div>
+      <h1>${title}</h1>
+      ${main}
     </main>
     <footer class="site-footer">
       <p>
@@ -79,4 +86,31 @@ ${stylesheets.map((href) => `    <link rel="stylesheet" href="${href}" />`).join
   </body>
 </html>
 `;
+}
+
+/** The whole HTML document of a page: the shared layout, the page's settings, styles and script; the script fills #app. */
+export function renderPage(page: PageSpec, publicOrigin: string): string {
+  const settings = Object.entries(pageSettings(publicOrigin)).map(
+    ([name, value]) => `<meta name="marketplace:${name}" content="${escapeHtml(value)}" />`,
+  );
+  const stylesheets = [...(page.map ? ['/vendor/leaflet/leaflet.css'] : []), '/assets/css/app.css'];
+  return layout(
+    page.heading,
+    [
+      ...settings,
+      ...stylesheets.map((href) => `<link rel="stylesheet" href="${href}" />`),
+      `<script type="importmap">${importMapText()}</script>`,
+      `<script type="module" src="/assets/js/${escapeHtml(page.script)}"></script>`,
+    ],
+    '<div id="app"><p class="status" role="status">Loading…</p></div>',
+  );
+}
+
+/** An error answered to a browser asking for a page (see AllExceptionsFilter): the status and why, in the site's layout, no script. */
+export function renderErrorPage(error: { statusCode: number; error: string; message: string }): string {
+  const main = `<div class="card error-page">
+        <p class="error" role="alert">${escapeHtml(error.message)}</p>
+        <p class="hint">HTTP ${String(error.statusCode)} ${escapeHtml(error.error)}. <a href="/">Back to the datasets</a></p>
+      </div>`;
+  return layout(error.statusCode === 404 ? 'Page not found' : error.error, ['<link rel="stylesheet" href="/assets/css/app.css" />'], main);
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config.js';
 import { PAGES, type PageName, renderPage } from './page-layout.js';
 import { worldLandGeoJson } from './web-assets.js';
 
@@ -14,7 +15,12 @@ const HTML = 'text/html; charset=utf-8';
 @Controller()
 export class WebController {
   /** Rendered once: the pages differ only in what their scripts fetch. */
-  private readonly html = Object.fromEntries(Object.entries(PAGES).map(([name, page]) => [name, renderPage(page)])) as Record<PageName, string>;
+  private readonly html: Record<PageName, string>;
+
+  constructor(config: AppConfig) {
+    const origin = new URL(config.publicUrl).origin;
+    this.html = Object.fromEntries(Object.entries(PAGES).map(([name, page]) => [name, renderPage(page, origin)])) as Record<PageName, string>;
+  }
 
   private page(name: PageName): string {
     return this.html[name];

@@ -90,8 +90,15 @@ describe('admin console journey (browser)', () => {
     );
     const orderIds: string[] = [];
     for (let i = 0; i < 2; i += 1) {
-      const order = (await b.t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: sold.datasetId, paymentMethod: 'solana' }).expect(201))
-        .body as OrderResponse;
+      // Two orders of the same version by the same buyer, on purpose: one to refund, one to keep.
+      const order = (
+        await b.t
+          .http()
+          .post('/v1/orders')
+          .set(auth(buyer))
+          .send({ datasetId: sold.datasetId, paymentMethod: 'solana', allowRepeat: true })
+          .expect(201)
+      ).body as OrderResponse;
       await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
       const confirmed = (await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as OrderResponse;
       expect(confirmed.status).toBe('paid');

@@ -255,7 +255,7 @@ describe('buyer journey (browser)', () => {
     await buy.getByLabel('Email').fill('card-buyer@example.com');
     await buy.getByLabel('Password').fill('a-long-password');
     await buy.getByRole('button', { name: 'Create account' }).click();
-    await buy.getByLabel('Card (Stripe)').check();
+    await buy.getByLabel('Card (Stripe Checkout)').check();
     await buy.getByRole('button', { name: 'Buy for $42.50' }).click();
     await page.waitForURL('https://checkout.stripe.test/**');
     await page.getByRole('heading', { name: 'Stripe Checkout (test)' }).waitFor();
@@ -336,19 +336,20 @@ describe('buyer checkout without Stripe configured (browser)', () => {
     await b.close();
   });
 
-  it('shows why card checkout is unavailable and stays on the page', async () => {
+  it('offers no card checkout, only USDC, and the API refuses a card order with a reason that names no setting', async () => {
     const page = await b.newPage();
     await page.goto(`/datasets/${dataset.datasetId}`);
     const buy = page.getByRole('complementary', { name: 'Purchase' });
     await buy.getByLabel('Email').fill('buyer@example.com');
     await buy.getByLabel('Password').fill('a-long-password');
     await buy.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await buy.getByLabel('Card (Stripe)').check();
-    await buy.getByRole('button', { name: 'Buy for $10.00' }).click();
-    const alert = buy.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/card|stripe/i);
-    expect(new URL(page.url()).pathname).toBe(`/datasets/${dataset.datasetId}`);
+    await buy.getByRole('button', { name: 'Buy for $10.00' }).waitFor();
+    expect(await buy.getByRole('radio').count()).toBe(1);
+    expect(await buy.getByLabel('USDC (Solana Pay)').isChecked()).toBe(true);
+    expect(await buy.getByText(/card|stripe/i).count()).toBe(0);
+    const token = await logIn(b.t, 'buyer@example.com', 'a-long-password');
+    const refused = await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: dataset.datasetId, paymentMethod: 'card' }).expect(422);
+    expect((refused.body as { message: string }).message).not.toMatch(/STRIPE|_KEY|_SECRET/);
     await b.screenshot(page, 'dataset-card-unavailable');
     expect(b.pageErrors).toEqual([]);
   }, 60_000);

@@ -39,12 +39,13 @@ export interface BrowserApp {
 
 /**
  * The whole application listening on a real port (PUBLIC_URL = that address, so the URLs the API hands out work in the
- * browser) on a fresh database, and a headless Chromium.
+ * browser) on a fresh database, and a headless Chromium. `publicHost`: PUBLIC_URL names this host name instead (e.g.
+ * localhost) while the pages are opened at 127.0.0.1, as a person who types the other name does.
  */
-export async function startBrowserApp(journey: string, env: Record<string, string> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(journey: string, env: Record<string, string> = {}, options: { publicHost?: string } = {}): Promise<BrowserApp> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await startTestApp({ PUBLIC_URL: baseUrl, ...env });
+  const t = await startTestApp({ PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${port}`, ...env });
   await t.app.listen(port, '127.0.0.1');
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -175,7 +175,10 @@ export async function startCheckoutServices(stripe?: FakeStripe, env: Record<str
   return { ...services, catalog, ledger: services.get(LiteSvmLedger) };
 }
 
-/** POST /v1/orders's body, as the validation pipe hands it to OrderService. */
+/**
+ * POST /v1/orders's body, as the validation pipe hands it to OrderService. allowRepeat: these suites' buyers order the
+ * same version many times on purpose (the refusal of a repeat is tested in checkout-solana.e2e-spec.ts).
+ */
 export function orderRequest(datasetId: string, paymentMethod: PaymentMethod): CreateOrderDto {
-  return Object.assign(new CreateOrderDto(), { datasetId, paymentMethod });
+  return Object.assign(new CreateOrderDto(), { datasetId, paymentMethod, allowRepeat: true });
 }

@@ -5,7 +5,7 @@ import {
   ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
-  ApiServiceUnavailableResponse,
+  ApiUnprocessableEntityResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
@@ -31,8 +31,15 @@ export class OrdersController {
   @Post()
   @Auth(Role.BUYER, Role.ADMIN)
   @ApiCreatedResponse({ type: OrderResponse, description: 'Pay at stripe.checkoutUrl, or pay solanaPay.url with a wallet' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'The exclusive licence is already sold' })
-  @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'Card payments are not configured' })
+  @ApiConflictResponse({
+    type: ErrorBody,
+    description:
+      'The exclusive licence is already sold, or you already hold a pending or paid order of this version (send allowRepeat: true to buy it again)',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'This marketplace does not take that payment method now (see GET /v1/payment-methods)',
+  })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
     return this.orders.create(user, dto);
   }

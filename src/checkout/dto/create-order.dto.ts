@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment-methods/payment-method.js';
 
 export class CreateOrderDto {
@@ -34,6 +34,15 @@ export class CreateOrderDto {
   @IsOptional()
   @IsUUID()
   organisationId?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Place the order even though you (or the organisation) already hold a pending or paid order of the same version; without it such an order is refused (409 CHECKOUT_ALREADY_ORDERED, naming the order)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowRepeat?: boolean;
 }
 
 export class RefundOrderDto {

@@ -13,6 +13,11 @@ export class PaymentMethodRegistry {
     this.handlers = new Map(handlers.map((handler) => [handler.method, handler]));
   }
 
+  /** Every method, in PAYMENT_METHODS order. */
+  all(): PaymentMethodHandler[] {
+    return [...this.handlers.values()];
+  }
+
   for(method: PaymentMethod): PaymentMethodHandler {
     const handler = this.handlers.get(method);
     if (!handler) throw new Error(`no handler is registered for payment method ${method}`);

@@ -102,6 +102,15 @@ export abstract class PaymentMethodHandler {
    */
   abstract readonly refundLandingSeconds: number;
 
+  /**
+   * Whether this marketplace takes the method now (card: Stripe is configured). Orders with an unavailable method are
+   * refused before anything is stored, and GET /v1/payment-methods tells the pages which methods to offer.
+   */
+  abstract get available(): boolean;
+
+  /** The method as a buyer reads it, e.g. "Card (Stripe Checkout)". */
+  abstract readonly label: string;
+
   /** The price in this method's minor units, exactly. */
   abstract amountFor(priceUsdCents: number): number;
 

@@ -72,6 +72,22 @@ export class OrderRepository {
     return keysetPage(builder, 'DESC', limit, before);
   }
 
+  /**
+   * The newest order of this dataset version the holder (the organisation, or the user buying alone) still has going:
+   * paid, fulfilled, or pending and not yet past its expiry. What a repeat order is checked against.
+   */
+  findLiveOfVersion(holder: { buyerId: string; organisationId: string | null }, datasetId: string, version: number): Promise<Order | null> {
+    const builder = this.orders
+      .createQueryBuilder('o')
+      .where('o.dataset_id = :datasetId AND o.version = :version', { datasetId, version })
+      .andWhere("(o.status IN ('paid', 'fulfilled') OR (o.status = 'pending' AND o.expires_at > now()))")
+      // Whole-version orders only: holding a slice of the version is not holding the version.
+      .andWhere('NOT EXISTS (SELECT 1 FROM order_slices s WHERE s.order_id = o.id)');
+    if (holder.organisationId) builder.andWhere('o.organisation_id = :organisationId', { organisationId: holder.organisationId });
+    else builder.andWhere('o.buyer_id = :buyerId AND o.organisation_id IS NULL', { buyerId: holder.buyerId });
+    return builder.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').getOne();
+  }
+
   /** Orders the user placed alone or that one of their organisations holds, newest first. */
   listHeldBy(userId: string, organisationIds: readonly string[], limit: number): Promise<Order[]> {
     const query = this.orders.createQueryBuilder('o').where('(o.buyer_id = :userId AND o.organisation_id IS NULL)', { userId });

@@ -14,6 +14,7 @@ import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { watchSolanaQueue } from '../checkout.jobs.js';
 import type { CreateOrderDto } from '../dto/create-order.dto.js';
 import type { OrderResponse } from '../dto/order.response.js';
+import type { PaymentMethodResponse } from '../dto/payment-method.response.js';
 import type { Order } from '../entities/order.entity.js';
 import type { PaymentMethodHandler } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
@@ -48,6 +49,16 @@ export class OrderService {
 
   async create(user: AuthUser, dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
     const handler = this.methods.for(dto.paymentMethod);
+    if (!handler.available) {
+      const others = this.methods
+        .all()
+        .filter((other) => other.available)
+        .map((other) => `${other.method} (${other.label})`);
+      throw new CheckoutException(
+        CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+        `${handler.label} is not available on this marketplace${others.length > 0 ? `; pay with ${others.join(' or ')} instead` : ''}`,
+      );
+    }
     const organisation = dto.organisationId === undefined ? null : await this.purchasingFor(user, dto.organisationId);
     // A quote fixes the version, the files and the price; redeem refuses one that is not the buyer's, has expired, or
     // whose version is no longer the listed one at the same prices.
@@ -63,6 +74,8 @@ export class OrderService {
       const which = dto.version === undefined ? 'its latest version' : `version ${dto.version}`;
       throw new CheckoutException(CheckoutErrorCode.DATASET_NOT_FOR_SALE, `Dataset ${dto.datasetId} (${which}) is not for sale`);
     }
+    // A slice order is never a repeat: the buyer drew and quoted it, and a quote buys once (QUOTE_USED below).
+    if (!dto.allowRepeat && quote?.kind !== 'slice') await this.refuseRepeat(user, organisation, saleable);
     // An early answer; the payment's transaction decides for good (OrderSettlementService locks the files' rows).
     const versionFiles = await this.catalog.versionFiles(saleable.datasetId, saleable.version);
     const files = quote?.kind === 'slice' ? filesOfSlice(versionFiles, quote.leafIndexes) : versionFiles;
@@ -132,6 +145,33 @@ export class OrderService {
       throw error;
     }
     return this.presenter.present(order);
+  }
+
+  /** Every payment method and whether it is taken now. */
+  paymentMethods(): Plain<PaymentMethodResponse>[] {
+    return this.methods
+      .all()
+      .map((handler) => ({ method: handler.method, label: handler.label, currency: handler.currency, available: handler.available }));
+  }
+
+  /**
+   * A second order of a version the buyer (or their organisation) already holds or is paying for is most often a
+   * mistake (a second tab, a double click): refused unless the request says it is meant (allowRepeat). An early
+   * answer, like the licence check below: two requests at the same instant may both pass.
+   */
+  private async refuseRepeat(user: AuthUser, organisation: OrganisationRef | null, saleable: SaleableVersion): Promise<void> {
+    const live = await this.orders.findLiveOfVersion(
+      { buyerId: user.id, organisationId: organisation?.id ?? null },
+      saleable.datasetId,
+      saleable.version,
+    );
+    if (!live) return;
+    const who = organisation ? `Organisation ${organisation.name} already holds` : 'You already hold';
+    throw new CheckoutException(
+      CheckoutErrorCode.ALREADY_ORDERED,
+      `${who} order ${live.id} (${live.status}) of version ${saleable.version} of this dataset; send allowRepeat: true to order it again`,
+      { orderId: live.id, status: live.status },
+    );
   }
 
   async get(user: AuthUser, id: string): Promise<Plain<OrderResponse>> {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { renderErrorPage } from '../../web/page-layout.js';
 import { CommonErrorCode } from './common.exception.js';
 import { DomainException } from './domain.exception.js';
 import { ErrorBody, errorBody } from './error-body.js';
@@ -26,7 +27,20 @@ function httpExceptionMessage(exception: HttpException): string {
   return typeof message === 'string' ? message : exception.message;
 }
 
-/** Maps every error to `{ statusCode, error, code, message }`; unexpected errors are logged, never leaked. */
+/**
+ * A browser opening a page address (a GET outside the API that prefers HTML, as a navigation's Accept header does) gets
+ * the error as a page; API clients, and every /v1 route, get JSON.
+ */
+function wantsPage(request: Request): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (request.path.startsWith('/v1/') || request.path === '/health' || request.path.startsWith('/docs')) return false;
+  return request.accepts(['json', 'html']) === 'html';
+}
+
+/**
+ * Maps every error to `{ statusCode, error, code, message }` (or, for a browser asking for a page, that in the site's
+ * layout); unexpected errors are logged, never leaked.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -40,7 +54,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     }
-    response.status(body.statusCode).json(body);
+    if (wantsPage(host.switchToHttp().getRequest<Request>())) {
+      response.status(body.statusCode).type('html').setHeader('Cache-Control', 'no-store');
+      response.send(renderErrorPage(body));
+      return;
+    }
+    // Explicitly: a page route's @Header('Content-Type', text/html) is already set when its pipe refuses the request.
+    response.status(body.statusCode).type('application/json').json(body);
   }
 
   private toBody(exception: unknown): ErrorBody {

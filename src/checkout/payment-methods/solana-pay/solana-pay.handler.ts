@@ -84,6 +84,9 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
   readonly currency = 'USDC';
   readonly polling: PaymentPolling = this;
   readonly firstLookDelaySeconds = FIRST_WATCH_DELAY_SECONDS;
+  readonly label = 'USDC (Solana Pay)';
+  /** The ledger is always there (the embedded one when SOLANA_RPC_URL is unset). */
+  readonly available = true;
 
   constructor(private readonly ledger: SolanaLedger) {
     super();

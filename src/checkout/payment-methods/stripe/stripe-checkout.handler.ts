@@ -56,12 +56,17 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
   readonly polling = null;
   /** The idempotency key answers a resend with the first refund; listRefunds finds it after Stripe forgets the key. */
   readonly refundLandingSeconds = 0;
+  readonly label = 'Card (Stripe Checkout)';
 
   constructor(
     private readonly stripe: StripeGateway,
     private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  get available(): boolean {
+    return this.stripe.configured;
   }
 
   amountFor(priceUsdCents: number): number {

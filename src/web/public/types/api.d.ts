@@ -328,6 +328,27 @@ export interface SolanaPay {
   qrCode: string;
 }
 
+/** A refund decided for an order: being sent (pending), sent (paymentId names the refund payment) or held for an admin. */
+export interface OrderRefund {
+  id: string;
+  chargeId: string;
+  portion: 'excess' | 'rest';
+  amount: Money;
+  status: 'pending' | 'sent' | 'held';
+  reason: string;
+  heldReason: string | null;
+  paymentId: string | null;
+  createdAt: string;
+}
+
+/** GET /v1/payment-methods: each method and whether the marketplace takes it now. */
+export interface PaymentMethodInfo {
+  method: 'card' | 'solana';
+  label: string;
+  currency: Currency;
+  available: boolean;
+}
+
 export interface Order {
   id: string;
   status: OrderStatus;
@@ -348,7 +369,8 @@ export interface Order {
   paidAt: string | null;
   fulfilledAt: string | null;
   lastPaymentError: string | null;
-  payments: { kind: 'charge' | 'refund'; amount: Money; reference: string; createdAt: string }[];
+  payments: { id: string; kind: 'charge' | 'refund'; amount: Money; reference: string; refundOf: string | null; createdAt: string }[];
+  refunds: OrderRefund[];
   stripe?: { checkoutUrl: string; sessionId: string };
   solanaPay?: SolanaPay;
 }

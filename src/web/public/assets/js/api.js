@@ -124,3 +124,28 @@ export function query(params) {
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/**
+ * A setting the page's layout hands its scripts (a `marketplace:<name>` meta tag; see src/web/page-layout.ts).
+ * @param {'public-origin' | 'password-min-length'} name
+ * @returns {string}
+ */
+export function pageSetting(name) {
+  const meta = document.querySelector(`meta[name="marketplace:${name}"]`);
+  const value = meta?.getAttribute('content');
+  if (!value) throw new Error(`the page has no ${name} setting`);
+  return value;
+}
+
+/**
+ * A URL the API handed out, as this page should call it. The API builds its own links (local upload parts, downloads)
+ * on PUBLIC_URL, which may name another host than the one this page was opened at (localhost vs 127.0.0.1): the
+ * Content-Security-Policy, and the same-origin rule, would then refuse the request. Such links are mapped onto this
+ * page's origin (path and query unchanged: their signatures cover neither host); links elsewhere (S3, Stripe) stay.
+ * @param {string} url
+ */
+export function sameOriginUrl(url) {
+  const parsed = new URL(url, location.href);
+  if (parsed.origin !== pageSetting('public-origin') || parsed.origin === location.origin) return url;
+  return `${parsed.pathname}${parsed.search}`;
+}

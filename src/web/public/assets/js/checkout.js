@@ -1,6 +1,6 @@
-// Checkout: card → Stripe's hosted page; USDC → Solana Pay QR and URL, watched until the payment lands.
+// Checkout: card → Stripe's hosted page; USDC → Solana Pay QR and URL, watched until the payment lands or the order expires.
 import { api, ApiError } from './api.js';
-import { actionButton, busy, errorBox, formatUsdc, h, mount, navigate, on, statusLine } from './ui.js';
+import { actionButton, busy, errorBox, formatDate, formatUsdc, h, mount, navigate, on, statusLine } from './ui.js';
 /** @import { DevPayment, Order, SolanaPay } from '../../types/api' */
 
 const PAID = new Set(['paid', 'fulfilled']);
@@ -8,13 +8,17 @@ const FINAL = new Set(['paid', 'fulfilled', 'cancelled', 'refunded']);
 const POLL_MS = 1500;
 
 /**
- * Orders the dataset and takes the buyer to the payment: Stripe's page, or the Solana Pay panel in `out`.
- * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, method: 'card' | 'solana' }} options
+ * Orders the dataset and takes the buyer to the payment: Stripe's page, or the Solana Pay panel in `out`. `allowRepeat`:
+ * the buyer confirmed buying a version they already hold an order of (the API refuses it otherwise).
+ * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, method: 'card' | 'solana', allowRepeat?: boolean }} options
  */
-export async function startCheckout({ button, out, datasetId, version, method }) {
+export async function startCheckout({ button, out, datasetId, version, method, allowRepeat = false }) {
   await busy(button, async () => {
     /** @type {Order} */
-    const order = await api('/v1/orders', { method: 'POST', body: { datasetId, version, paymentMethod: method } });
+    const order = await api('/v1/orders', {
+      method: 'POST',
+      body: { datasetId, version, paymentMethod: method, ...(allowRepeat ? { allowRepeat } : {}) },
+    });
     if (order.stripe) {
       mount(out, statusLine('Opening Stripe Checkout…'));
       navigate(order.stripe.checkoutUrl);
@@ -48,17 +52,45 @@ function solanaPanel(out, order, pay) {
     );
   });
   let stopped = false;
+  const expiresAt = Date.parse(order.expiresAt);
+  // Not a live region: a screen reader would read it every second. The status line announces what changes.
+  const countdown = h('p', { className: 'countdown' });
+  /** Stops waiting: the order's time is up without a payment (the server expires it at expiresAt too). */
+  const expire = () => {
+    stopped = true;
+    countdown.textContent = '';
+    demo.hidden = true;
+    out.querySelector(':scope .qr')?.setAttribute('hidden', '');
+    status.textContent = `This payment request expired at ${formatDate(order.expiresAt)} without a payment. A payment sent later is still found and then honoured or refunded: see the order page. To buy now, order again.`;
+    // The buy form (hidden while this request was open) comes back for that.
+    out.parentElement?.querySelector(':scope > form[hidden]')?.removeAttribute('hidden');
+  };
+  const tick = () => {
+    if (stopped || !out.isConnected) return;
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      expire();
+      return;
+    }
+    countdown.textContent = `Waiting for your payment: ${clock(left)} left to pay.`;
+    setTimeout(tick, 1000);
+  };
   /** @param {Order} current */
   const settle = (current) => {
     // A poll still in flight when the demo wallet's confirmation settled the order answers too: opening the order page a
     // second time would abort the first navigation.
     if (stopped) return;
     status.textContent = `Order ${current.status}${current.statusReason ? `: ${current.statusReason}` : ''}${current.lastPaymentError ? ` (${current.lastPaymentError})` : ''}`;
+    if (current.status === 'pending') return;
     if (PAID.has(current.status)) {
       stopped = true;
       status.textContent = 'Paid. Opening your order…';
       navigate(`/orders/${current.id}`);
-    } else if (FINAL.has(current.status)) stopped = true;
+    } else if (current.status === 'expired') expire();
+    else if (FINAL.has(current.status)) {
+      stopped = true;
+      countdown.textContent = '';
+    }
   };
   const demo = actionButton('Pay with the demo wallet', async () => {
     try {
@@ -82,21 +114,32 @@ function solanaPanel(out, order, pay) {
       h('div', { className: 'qr' }, h('img', { src: pay.qrCode, alt: 'Solana Pay QR code for this order' })),
       h('div', { className: 'field' }, url),
       h('div', { className: 'actions' }, copy, demo, h('a', { href: `/orders/${order.id}` }, 'Order page')),
+      countdown,
       status,
     ),
   );
+  // Polls the order itself (200 whatever its state): the server's watcher finds the transfer by its reference. The
+  // confirm-solana route answers 409 until a payment exists, which would log an error every round.
   const poll = async () => {
     if (stopped || !out.isConnected) return;
     try {
-      settle(await api(`/v1/orders/${order.id}/confirm-solana`, { method: 'POST', body: {} }));
+      settle(await api(`/v1/orders/${order.id}`));
+      out.querySelector(':scope .poll-error')?.remove();
     } catch (error) {
       out.querySelector(':scope .poll-error')?.remove();
-      // "No payment yet" is the normal answer while the buyer pays: only other failures are shown.
-      if (!(error instanceof ApiError && error.code === 'CHECKOUT_PAYMENT_NOT_FOUND'))
-        out.append(h('div', { className: 'poll-error' }, errorBox(error)));
+      out.append(h('div', { className: 'poll-error' }, errorBox(error)));
     }
     // The next round stops at once when this one settled the order.
     setTimeout(() => void poll(), POLL_MS);
   };
   setTimeout(() => void poll(), POLL_MS);
+  tick();
+}
+
+/** @param {number} ms time left, as m:ss (or h:mm:ss) */
+function clock(ms) {
+  const seconds = Math.ceil(ms / 1000);
+  const [h_, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  const pad = (/** @type {number} */ n) => n.toString().padStart(2, '0');
+  return h_ > 0 ? `${h_.toString()}:${pad(m)}:${pad(s)}` : `${m.toString()}:${pad(s)}`;
 }

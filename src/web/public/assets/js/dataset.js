@@ -19,7 +19,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Provenance, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PaymentMethodInfo, Provenance, SampleFile } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
@@ -221,35 +221,129 @@ function provenanceSection(provenance) {
   );
 }
 
+const LIVE = new Set(['pending', 'paid', 'fulfilled']);
+const OWNED = new Set(['paid', 'fulfilled']);
+
+/**
+ * The signed-in buyer's (and their organisations') orders of this version that still count: paid, or pending and not
+ * yet expired. Newest first, as GET /v1/me/orders answers.
+ * @param {string} datasetId
+ * @param {number} version
+ * @returns {Promise<Order[]>}
+ */
+async function liveOrdersOf(datasetId, version) {
+  /** @type {Order[]} */
+  const orders = await api('/v1/me/orders?limit=100');
+  const now = Date.now();
+  return orders.filter(
+    (o) => o.datasetId === datasetId && o.version === version && LIVE.has(o.status) && (o.status !== 'pending' || Date.parse(o.expiresAt) > now),
+  );
+}
+
+/**
+ * "You own this" (or "you have a payment open"), with a link to each such order.
+ * @param {Order[]} held
+ */
+function heldNotice(held) {
+  const owned = held.filter((o) => OWNED.has(o.status));
+  const pending = held.filter((o) => o.status === 'pending');
+  const link = (/** @type {Order} */ o) =>
+    h('li', {}, h('a', { href: `/orders/${o.id}` }, `Order of ${formatDate(o.createdAt)}`), o.organisationName ? ` (for ${o.organisationName})` : '');
+  return h(
+    'div',
+    { className: 'owned', role: 'status' },
+    owned.length > 0
+      ? [h('p', {}, h('span', { className: 'badge ok' }, 'Owned'), ' You already own this version.'), h('ul', {}, owned.map(link))]
+      : null,
+    pending.length > 0
+      ? [
+          h('p', {}, h('span', { className: 'badge warn' }, 'Pending'), ' You have an order of this version waiting for payment.'),
+          h('ul', {}, pending.map(link)),
+        ]
+      : null,
+  );
+}
+
 /**
  * @param {Dataset} dataset
  * @param {DatasetVersion} version
  */
 function buySection(dataset, version) {
   const slot = h('div', { className: 'checkout' });
-  const draw = () => {
+  const draw = async () => {
     if (!session.user) {
-      mount(slot, h('p', {}, 'Sign in as a buyer to purchase.'), signInPanel({ roles: ['buyer'], title: 'Sign in to buy', onSignedIn: draw }));
+      mount(
+        slot,
+        h('p', {}, 'Sign in as a buyer to purchase.'),
+        signInPanel({ roles: ['buyer'], title: 'Sign in to buy', onSignedIn: () => void draw().catch(shown) }),
+      );
       return;
     }
-    const solana = h('input', { type: 'radio', name: 'method', value: 'solana', checked: true });
-    const methods = h(
+    const [methods, held] = await Promise.all([
+      /** @type {Promise<PaymentMethodInfo[]>} */ (api('/v1/payment-methods')),
+      liveOrdersOf(dataset.id, version.version),
+    ]);
+    const offered = methods.filter((m) => m.available);
+    if (offered.length === 0) {
+      mount(
+        slot,
+        held.length > 0 ? heldNotice(held) : null,
+        h('p', { className: 'status' }, 'No payment method is available on this marketplace right now.'),
+      );
+      return;
+    }
+    const radios = offered.map((m, i) => h('input', { type: 'radio', name: 'method', value: m.method, checked: i === 0 }));
+    const choice = h(
       'fieldset',
       {},
       h('legend', {}, 'Pay with'),
-      h('label', { className: 'checkbox' }, solana, 'USDC (Solana Pay)'),
-      h('label', { className: 'checkbox' }, h('input', { type: 'radio', name: 'method', value: 'card' }), 'Card (Stripe)'),
+      offered.map((m, i) => h('label', { className: 'checkbox' }, radios[i], m.label)),
     );
     const out = h('div', { className: 'checkout-progress' });
-    const buy = h('button', { type: 'submit' }, `Buy for ${formatUsd(version.priceUsdCents)}`);
-    const form = on(h('form', { 'aria-label': 'Buy this dataset' }, methods, h('div', { className: 'actions' }, buy)), 'submit', (event) => {
-      event.preventDefault();
-      void startCheckout({ button: buy, out, datasetId: dataset.id, version: version.version, method: solana.checked ? 'solana' : 'card' });
-    });
-    mount(slot, form, out);
+    const price = formatUsd(version.priceUsdCents);
+    const buy = h('button', { type: 'submit' }, held.length > 0 ? `Buy again for ${price}` : `Buy for ${price}`);
+    const method = () => /** @type {'card' | 'solana'} */ (radios.find((r) => r.checked)?.value ?? offered[0].method);
+    const checkout = (/** @type {HTMLButtonElement} */ button, allowRepeat = false) =>
+      startCheckout({ button, out, datasetId: dataset.id, version: version.version, method: method(), allowRepeat });
+    // Buying a version again asks first: most repeats are a second tab or a double click.
+    const confirmRepeat = h(
+      'div',
+      { className: 'confirm-repeat', role: 'group', 'aria-label': 'Confirm buying again', hidden: true },
+      h('p', {}, 'You already hold an order of this version (see above). Buy it again, as a separate licence?'),
+      h(
+        'div',
+        { className: 'actions' },
+        on(h('button', { type: 'button' }, `Yes, buy again for ${price}`), 'click', () => {
+          // Progress and errors show under the buy button, which stays in view.
+          confirmRepeat.hidden = true;
+          void checkout(buy, true);
+        }),
+        on(h('button', { type: 'button', className: 'secondary' }, 'Cancel'), 'click', () => {
+          confirmRepeat.hidden = true;
+          buy.focus();
+        }),
+      ),
+    );
+    const form = on(
+      h('form', { 'aria-label': 'Buy this dataset' }, choice, h('div', { className: 'actions' }, buy), confirmRepeat),
+      'submit',
+      (event) => {
+        event.preventDefault();
+        if (held.length > 0) {
+          confirmRepeat.hidden = false;
+          return;
+        }
+        void checkout(buy);
+      },
+    );
+    mount(slot, held.length > 0 ? heldNotice(held) : null, form, out);
   };
-  window.addEventListener('session-changed', draw);
-  draw();
+  /** @param {unknown} error */
+  const shown = (error) => {
+    mount(slot, errorBox(error));
+  };
+  window.addEventListener('session-changed', () => void draw().catch(shown));
+  void draw().catch(shown);
   return h(
     'section',
     { className: 'card', 'aria-labelledby': 'buy-heading' },

@@ -1,6 +1,6 @@
 // Order page: status, payment, downloads and the signed licence certificate (checked in the browser with WebCrypto).
 import { base58 } from '@scure/base';
-import { api, ApiError, session } from './api.js';
+import { api, ApiError, sameOriginUrl, session } from './api.js';
 import { licenceTerms } from './licence-words.js';
 import {
   actionButton,
@@ -66,6 +66,41 @@ function orderFacts(order) {
       order.organisationName ? [h('dt', {}, 'Licensee'), h('dd', {}, order.organisationName)] : null,
     ),
     order.lastPaymentError ? h('p', { className: 'error', role: 'alert' }, `Last payment problem: ${order.lastPaymentError}`) : null,
+    refundFacts(order),
+  );
+}
+
+const REFUND_STATE = { pending: 'being sent', sent: 'sent', held: 'held for review by an admin' };
+
+/**
+ * What went back and how: each refund's amount, where the money goes (the card, or the wallet that paid), its state,
+ * when, why, and the provider's reference once sent. Null when nothing was refunded.
+ * @param {Order} order
+ */
+function refundFacts(order) {
+  if (order.refunds.length === 0) return null;
+  const route = order.paymentMethod === 'card' ? 'to the card that paid (Stripe)' : 'to the wallet that paid (Solana)';
+  return h(
+    'div',
+    { className: 'refunds', role: 'region', 'aria-label': 'Refunds' },
+    h('h3', {}, order.status === 'refunded' ? 'Refunded' : 'Refunds'),
+    h(
+      'ul',
+      {},
+      order.refunds.map((refund) => {
+        const sent = order.payments.find((p) => p.id === refund.paymentId);
+        return h(
+          'li',
+          {},
+          h('strong', {}, formatMoney(refund.amount.minor, refund.amount.currency)),
+          ` ${route}: ${REFUND_STATE[refund.status]}`,
+          sent ? ` on ${formatDate(sent.createdAt)}` : ` (decided ${formatDate(refund.createdAt)})`,
+          `. Reason: ${refund.reason}.`,
+          refund.heldReason ? ` ${refund.heldReason}.` : '',
+          sent ? [' Reference: ', h('code', {}, sent.reference)] : null,
+        );
+      }),
+    ),
   );
 }
 
@@ -94,7 +129,7 @@ function downloadsSection(order, downloads) {
       DOWNLOAD_COLUMNS,
       downloads.files.map((f) =>
         tableRow(DOWNLOAD_COLUMNS, [
-          h('a', { href: f.url, download: f.path.split('/').pop() }, f.path),
+          h('a', { href: sameOriginUrl(f.url), download: f.path.split('/').pop() }, f.path),
           formatBytes(f.sizeBytes),
           h('code', { className: 'sha256' }, f.sha256),
           formatDate(f.expiresAt),

@@ -2,7 +2,7 @@
 // Everything the API or a user wrote reaches the page as text (text nodes, attribute values) through h() and mount():
 // no page script sets innerHTML, and URLs are only ever http(s), blob or relative (images may also be data:image).
 import { base58 } from '@scure/base';
-import { api, session } from './api.js';
+import { api, pageSetting, session } from './api.js';
 /** @import { AuthToken, WalletChallenge } from '../../types/api' */
 
 /** @typedef {string | number | boolean | null | undefined} AttributeValue */
@@ -355,7 +355,8 @@ export function field(label, input, hint) {
  */
 export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in', onSignedIn = () => undefined } = {}) {
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
-  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true, minlength: 8 });
+  // No minlength on the input: accounts made under an older, shorter rule still sign in here; the API checks new ones.
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const role = h(
     'select',
     { name: 'role' },
@@ -373,7 +374,7 @@ export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in
     { className: 'card sign-in', 'aria-label': title },
     h('h2', {}, title),
     field('Email', email),
-    field('Password', password, 'At least 8 characters.'),
+    field('Password', password, `New accounts: at least ${pageSetting('password-min-length')} characters.`),
     actions,
     h(
       'details',

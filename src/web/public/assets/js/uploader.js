@@ -4,7 +4,7 @@
 // continue with the parts still missing instead of starting again.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, sameOriginUrl } from './api.js';
 /** @import { Capture, CaptureUpload, CreatedCapture } from '../../types/api' */
 
 const RECORDS_KEY = 'marketplace.uploads';
@@ -341,7 +341,7 @@ export async function runUpload(record, file, onProgress) {
   for (const part of plan.parts) {
     if (part.partNumber in record.etags) continue;
     const body = file.slice((part.partNumber - 1) * partSize, part.partNumber * partSize);
-    let url = part.url;
+    let url = sameOriginUrl(part.url);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const before = sentBytes(record);
@@ -360,7 +360,8 @@ export async function runUpload(record, file, onProgress) {
         if (error.status === 403) {
           /** @type {CaptureUpload} */
           const fresh = await api(`/v1/captures/${captureId}/upload`);
-          url = fresh.parts.find((p) => p.partNumber === part.partNumber)?.url ?? url;
+          const renewed = fresh.parts.find((p) => p.partNumber === part.partNumber)?.url;
+          if (renewed) url = sameOriginUrl(renewed);
         } else await pause(500 * 2 ** attempt);
       }
     }
