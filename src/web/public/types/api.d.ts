@@ -373,6 +373,44 @@ export interface Order {
   refunds: OrderRefund[];
   stripe?: { checkoutUrl: string; sessionId: string };
   solanaPay?: SolanaPay;
+  /** Present for a slice order (issue 13): exactly what it buys. */
+  slice: OrderSlice | null;
+}
+
+export interface OrderSlice {
+  quoteId: string;
+  area: { bbox?: number[]; polygon?: object; cells?: string[] } | null;
+  windowFrom: string | null;
+  windowTo: string | null;
+  modalities: string[] | null;
+  unit: 'km' | 'hour' | 'gb';
+  captures: number;
+  leaves: number[];
+  lengthM: number;
+  durationMs: number;
+  sizeBytes: number;
+}
+
+/** POST /v1/quotes: a stored price for a whole dataset or a slice of its listed version (10 minutes). */
+export interface Quote {
+  id: string;
+  datasetId: string;
+  version: number;
+  kind: 'whole' | 'slice';
+  totals: { captures: number; km: number; hours: number; bytes: number; lengthM: number; durationMs: number };
+  priceUsdCents: number;
+  wholePriceUsdCents: number;
+  pricing: {
+    unit: 'km' | 'hour' | 'gb';
+    rateUsdCents: number;
+    ratedUsdCents: number;
+    minimumUsdCents: number | null;
+    minimumApplied: boolean;
+    cappedAtWholePrice: boolean;
+  } | null;
+  files: { leafIndex: number; captureId: string }[];
+  outline: import('geojson').FeatureCollection;
+  expiresAt: string;
 }
 
 export interface AdminOrder extends Order {

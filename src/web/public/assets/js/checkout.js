@@ -9,15 +9,16 @@ const POLL_MS = 1500;
 
 /**
  * Orders the dataset and takes the buyer to the payment: Stripe's page, or the Solana Pay panel in `out`. `allowRepeat`:
- * the buyer confirmed buying a version they already hold an order of (the API refuses it otherwise).
- * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, method: 'card' | 'solana', allowRepeat?: boolean }} options
+ * the buyer confirmed buying a version they already hold an order of (the API refuses it otherwise). `quoteId`: buy
+ * exactly what that quote priced (a slice), at its price.
+ * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, method: 'card' | 'solana', allowRepeat?: boolean, quoteId?: string }} options
  */
-export async function startCheckout({ button, out, datasetId, version, method, allowRepeat = false }) {
+export async function startCheckout({ button, out, datasetId, version, method, allowRepeat = false, quoteId }) {
   await busy(button, async () => {
     /** @type {Order} */
     const order = await api('/v1/orders', {
       method: 'POST',
-      body: { datasetId, version, paymentMethod: method, ...(allowRepeat ? { allowRepeat } : {}) },
+      body: { datasetId, version, paymentMethod: method, ...(allowRepeat ? { allowRepeat } : {}), ...(quoteId ? { quoteId } : {}) },
     });
     if (order.stripe) {
       mount(out, statusLine('Opening Stripe Checkout…'));

@@ -2,9 +2,11 @@
 import { api, ApiError, session } from './api.js';
 import { startCheckout } from './checkout.js';
 import { licenceTerms } from './licence-words.js';
-import { PALETTE, coverageMap } from './map.js';
+import { PALETTE, areaDrawer, coverageMap } from './map.js';
 import {
+  busy,
   errorBox,
+  field,
   formatBytes,
   formatDate,
   formatDuration,
@@ -19,7 +21,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PaymentMethodInfo, Provenance, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
@@ -355,6 +357,161 @@ function buySection(dataset, version) {
   );
 }
 
+const UNIT_WORDS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
+
+/**
+ * Buying a slice (issue 13): draw an area on the coverage map, pick a window, sensors and the unit, get a quote (the
+ * exact captures, their km / hours / GB and the price, valid 10 minutes, drawn on the map), and buy exactly that.
+ * @param {Dataset} dataset
+ * @param {DatasetVersion} version
+ * @param {() => ReturnType<typeof areaDrawer> | null} drawer
+ */
+function slicePanel(dataset, version, drawer) {
+  const prices = version.unitPrices ?? {};
+  /** @type {('km' | 'hour' | 'gb')[]} */
+  const units = [];
+  if (prices.perKmUsdCents !== undefined) units.push('km');
+  if (prices.perHourUsdCents !== undefined) units.push('hour');
+  if (prices.perGbUsdCents !== undefined) units.push('gb');
+  /** @type {[number, number, number, number] | null} */
+  let area = null;
+  const areaText = h('p', { className: 'status', role: 'status' }, 'No area drawn: the whole map.');
+  const from = h('input', { type: 'date', name: 'from' });
+  const to = h('input', { type: 'date', name: 'to' });
+  const sensors = version.coverage.modalities.map((m) => h('input', { type: 'checkbox', name: 'modality', value: m }));
+  const unit = h(
+    'select',
+    { name: 'unit' },
+    units.map((u) => h('option', { value: u }, UNIT_WORDS[u])),
+  );
+  const result = h('div', { className: 'quote', 'aria-live': 'polite' });
+  const draw = h('button', { type: 'button', className: 'secondary' }, 'Draw an area on the map');
+  on(draw, 'click', () => {
+    const d = drawer();
+    if (!d) return;
+    areaText.textContent = 'Press on the map and drag to draw a rectangle (Escape cancels).';
+    d.start((bbox) => {
+      area = bbox;
+      areaText.textContent = `Area: ${bbox.map((v) => v.toFixed(4)).join(', ')} (west, south, east, north)`;
+      void getQuote();
+    });
+  });
+  const quoteButton = h('button', { type: 'submit' }, 'Get a quote');
+  const getQuote = async () => {
+    if (!session.user) {
+      mount(
+        result,
+        h('p', {}, 'Sign in as a buyer to get a quote.'),
+        signInPanel({ roles: ['buyer'], title: 'Sign in to buy a slice', onSignedIn: () => void getQuote() }),
+      );
+      return;
+    }
+    const modalities = sensors.filter((c) => c.checked).map((c) => c.value);
+    /** @type {Record<string, unknown>} */
+    const body = { datasetId: dataset.id, unit: unit.value };
+    if (area) body.area = { bbox: area };
+    if (from.value) body.from = `${from.value}T00:00:00Z`;
+    if (to.value) body.to = `${to.value}T23:59:59Z`;
+    if (modalities.length) body.modalities = modalities;
+    try {
+      /** @type {Quote} */
+      const quote = await api('/v1/quotes', { method: 'POST', body });
+      drawer()?.showSlice(quote.outline);
+      await showQuote(quote);
+    } catch (error) {
+      drawer()?.showSlice(null);
+      mount(result, errorBox(error));
+    }
+  };
+  /** @param {Quote} quote */
+  const showQuote = async (quote) => {
+    /** @type {PaymentMethodInfo[]} */
+    const all = await api('/v1/payment-methods');
+    const methods = all.filter((m) => m.available);
+    const t = quote.totals;
+    /** @type {[string, string][]} */
+    const rows = [
+      ['Captures', `${t.captures}`],
+      ['Track', `${t.km.toLocaleString('en-US', { maximumFractionDigits: 3 })} km`],
+      ['Recording', formatDuration(Math.round(t.durationMs / 1000))],
+      ['Size', formatBytes(t.bytes)],
+    ];
+    const p = quote.pricing;
+    const how = p
+      ? `${formatUsd(p.rateUsdCents)} ${UNIT_WORDS[p.unit]} = ${formatUsd(p.ratedUsdCents)}${p.minimumApplied ? `, raised to the minimum ${formatUsd(p.minimumUsdCents ?? 0)}` : ''}${p.cappedAtWholePrice ? ', capped at the whole price' : ''} (rounded half up once, on the total)`
+      : 'The whole dataset at its price.';
+    const radios = methods.map((m, i) => h('input', { type: 'radio', name: 'slice-method', value: m.method, checked: i === 0 }));
+    const out = h('div', { className: 'checkout-progress' });
+    const buy = h('button', { type: 'submit' }, `Buy this slice for ${formatUsd(quote.priceUsdCents)}`);
+    const form = on(
+      h(
+        'form',
+        { 'aria-label': 'Buy this slice' },
+        methods.length
+          ? h(
+              'fieldset',
+              {},
+              h('legend', {}, 'Pay with'),
+              methods.map((m, i) => h('label', { className: 'checkbox' }, radios[i], m.label)),
+            )
+          : h('p', { className: 'status' }, 'No payment method is available on this marketplace right now.'),
+        h('div', { className: 'actions' }, methods.length ? buy : null),
+      ),
+      'submit',
+      (event) => {
+        event.preventDefault();
+        const method = /** @type {'card' | 'solana'} */ (radios.find((r) => r.checked)?.value ?? methods[0].method);
+        void startCheckout({ button: buy, out, datasetId: dataset.id, version: quote.version, method, quoteId: quote.id });
+      },
+    );
+    mount(
+      result,
+      h('h3', {}, `Quote: ${formatUsd(quote.priceUsdCents)}`),
+      h(
+        'dl',
+        { className: 'facts' },
+        rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+      ),
+      h('p', { className: 'status' }, how),
+      h('p', { className: 'status' }, `Valid until ${formatDate(quote.expiresAt)}. The slice is drawn on the map in black.`),
+      form,
+      out,
+    );
+  };
+  const form = on(
+    h(
+      'form',
+      { 'aria-label': 'Quote a slice' },
+      h('div', { className: 'actions' }, draw),
+      areaText,
+      h('div', { className: 'row' }, field('From', from), field('To', to)),
+      sensors.length > 1
+        ? h(
+            'fieldset',
+            {},
+            h('legend', {}, 'Sensors (none: all)'),
+            sensors.map((c) => h('label', { className: 'checkbox' }, c, c.value)),
+          )
+        : null,
+      units.length > 1 ? field('Priced', unit) : null,
+      h('div', { className: 'actions' }, quoteButton),
+    ),
+    'submit',
+    (event) => {
+      event.preventDefault();
+      void busy(quoteButton, getQuote);
+    },
+  );
+  return h(
+    'section',
+    { className: 'card slice', 'aria-labelledby': 'slice-heading' },
+    h('h2', { id: 'slice-heading' }, 'Buy a slice'),
+    h('p', {}, `${unitPricesText(version.unitPrices) ?? ''}: draw an area, pick a window and sensors, and buy exactly the captures in it.`),
+    form,
+    result,
+  );
+}
+
 /**
  * A request that may fail without failing the page: its answer, or the error to show in its place.
  * @template T
@@ -380,6 +537,9 @@ async function render() {
   ]);
   const onMap = coverage instanceof Error ? [] : coverage.features;
   const mapNode = h('div', { className: 'map small', role: 'region', 'aria-label': 'Coverage map' });
+  /** @type {ReturnType<typeof areaDrawer> | null} */
+  let drawer = null;
+  const sliceable = version.unitPrices !== null && !version.licence.terms.exclusive && onMap.length > 0;
   const samples = version.sampleFiles.length ? version.sampleFiles : manifest instanceof Error ? [] : manifest.files.slice(0, 6);
   const main = h(
     'div',
@@ -411,6 +571,7 @@ async function render() {
       onMap.length ? mapNode : null,
       coverage instanceof Error ? errorBox(coverage) : footprintFacts(coverage),
     ),
+    sliceable ? slicePanel(dataset, version, () => drawer) : null,
     h(
       'section',
       { className: 'card', 'aria-labelledby': 'samples-heading' },
@@ -434,14 +595,16 @@ async function render() {
   );
   mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
   if (onMap.length)
-    coverageMap(
-      mapNode,
-      onMap.map((f, i) => ({
-        id: f.properties.captureId,
-        label: `${f.properties.path}${f.properties.start ? ` · ${formatDate(f.properties.start)}` : ''}`,
-        geojson: /** @type {GeoJsonObject} */ (/** @type {unknown} */ (f)),
-        color: PALETTE[i % PALETTE.length],
-      })),
+    drawer = areaDrawer(
+      coverageMap(
+        mapNode,
+        onMap.map((f, i) => ({
+          id: f.properties.captureId,
+          label: `${f.properties.path}${f.properties.start ? ` · ${formatDate(f.properties.start)}` : ''}`,
+          geojson: /** @type {GeoJsonObject} */ (/** @type {unknown} */ (f)),
+          color: PALETTE[i % PALETTE.length],
+        })),
+      ).map,
     );
 }
 

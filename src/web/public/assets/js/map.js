@@ -167,3 +167,83 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
   };
   return { map, show, showArea, showCatalog, viewportBbox };
 }
+
+/**
+ * Drawing a rectangle on a map, for a slice (issue 13): `start(onDrawn)` turns the next press-drag-release on the map
+ * into a rectangle (map dragging is off meanwhile; Escape cancels), answered as minLon, minLat, maxLon, maxLat with the
+ * longitudes unwrapped from Leaflet's world copies; `showSlice(geojson)` draws a quote's captures over it; `clear()`.
+ * @param {import('leaflet').Map} map
+ */
+export function areaDrawer(map) {
+  const layer = L.featureGroup().addTo(map);
+  /** @type {import('leaflet').Rectangle | null} */
+  let rectangle = null;
+  /** @type {import('leaflet').FeatureGroup | null} */
+  let slice = null;
+  const container = map.getContainer();
+  /** @param {(bbox: [number, number, number, number]) => void} onDrawn */
+  const start = (onDrawn) => {
+    map.dragging.disable();
+    container.classList.add('drawing');
+    /** @type {import('leaflet').LatLng | null} */
+    let from = null;
+    /** @param {import('leaflet').LeafletMouseEvent} event */
+    const down = (event) => {
+      from = event.latlng;
+      rectangle?.remove();
+      rectangle = L.rectangle(L.latLngBounds(from, from), {
+        color: '#111827',
+        weight: 2,
+        dashArray: '6 4',
+        fillOpacity: 0.05,
+        className: 'slice-area',
+      }).addTo(layer);
+    };
+    /** @param {import('leaflet').LeafletMouseEvent} event */
+    const move = (event) => {
+      if (from && rectangle) rectangle.setBounds(L.latLngBounds(from, event.latlng));
+    };
+    const stop = () => {
+      map.off('mousedown', down).off('mousemove', move).off('mouseup', up);
+      document.removeEventListener('keydown', escape);
+      map.dragging.enable();
+      container.classList.remove('drawing');
+    };
+    /** @param {import('leaflet').LeafletMouseEvent} event */
+    const up = (event) => {
+      if (!from) return;
+      const bounds = L.latLngBounds(from, event.latlng);
+      stop();
+      const west = bounds.getWest();
+      const shift = Math.floor((west + 180) / 360) * 360;
+      const clamp = (/** @type {number} */ v, /** @type {number} */ limit) => Math.max(-limit, Math.min(limit, v));
+      onDrawn([clamp(west - shift, 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast() - shift, 180), clamp(bounds.getNorth(), 90)]);
+    };
+    /** @param {KeyboardEvent} event */
+    const escape = (event) => {
+      if (event.key === 'Escape') {
+        rectangle?.remove();
+        rectangle = null;
+        stop();
+      }
+    };
+    map.on('mousedown', down).on('mousemove', move).on('mouseup', up);
+    document.addEventListener('keydown', escape);
+  };
+  /** @param {GeoJsonObject | null} geojson */
+  const showSlice = (geojson) => {
+    slice?.remove();
+    slice = geojson
+      ? L.geoJSON(geojson, { style: { color: '#111827', weight: 5, opacity: 0.9, className: 'slice-capture' }, interactive: false }).addTo(layer)
+      : null;
+    // Show what the quote buys: the view moves to its captures (a slice is often a few km inside a world-wide view).
+    const bounds = slice?.getBounds();
+    if (bounds?.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+  };
+  const clear = () => {
+    layer.clearLayers();
+    rectangle = null;
+    slice = null;
+  };
+  return { start, showSlice, clear };
+}

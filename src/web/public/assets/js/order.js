@@ -7,6 +7,7 @@ import {
   errorBox,
   formatBytes,
   formatDate,
+  formatDuration,
   formatMoney,
   formatUsd,
   h,
@@ -48,6 +49,7 @@ function orderFacts(order) {
       ),
       h('dt', {}, 'Dataset'),
       h('dd', {}, h('a', { href: `/datasets/${order.datasetId}` }, order.datasetTitle), ` (version ${order.version})`),
+      order.slice ? sliceFacts(order.slice) : null,
       h('dt', {}, 'Price'),
       h(
         'dd',
@@ -68,6 +70,32 @@ function orderFacts(order) {
     order.lastPaymentError ? h('p', { className: 'error', role: 'alert' }, `Last payment problem: ${order.lastPaymentError}`) : null,
     refundFacts(order),
   );
+}
+
+const SLICE_UNITS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
+
+/**
+ * What a slice order bought: its area, window and sensors, and what its captures measure.
+ * @param {import('../../types/api').OrderSlice} slice
+ */
+function sliceFacts(slice) {
+  const area = slice.area?.bbox
+    ? `box ${slice.area.bbox.map((v) => v.toFixed(4)).join(', ')}`
+    : slice.area?.cells
+      ? `${slice.area.cells.length} H3 cell${slice.area.cells.length === 1 ? '' : 's'}`
+      : slice.area?.polygon
+        ? 'a drawn polygon'
+        : 'anywhere';
+  const window = slice.windowFrom || slice.windowTo ? `${formatDate(slice.windowFrom)} – ${formatDate(slice.windowTo)}` : 'any time';
+  return [
+    h('dt', {}, 'Slice'),
+    h(
+      'dd',
+      { className: 'order-slice' },
+      `${slice.captures} capture${slice.captures === 1 ? '' : 's'} in ${area}, ${window}${slice.modalities ? `, ${slice.modalities.join(', ')}` : ''}: `,
+      `${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}; priced ${SLICE_UNITS[slice.unit]}`,
+    ),
+  ];
 }
 
 const REFUND_STATE = { pending: 'being sent', sent: 'sent', held: 'held for review by an admin' };

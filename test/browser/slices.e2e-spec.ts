@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import { readyCapture } from '../support/captures.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { describeWithSamples, samplePath } from '../support/samples.js';
+
+/**
+ * Issue 13 as a buyer sees it, on real files: a dataset of Alice's GPX walk round Lake Cerknica (Slovenia) and Bob's
+ * NMEA drive in New Zealand, sold whole or by the km. On the dataset page the buyer draws a rectangle round Slovenia,
+ * sees the quote (one capture, its km, hours and size, the price and how it was computed) and the slice drawn, buys it
+ * with the demo USDC wallet, and the order page shows the slice and exactly one download.
+ */
+describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-jezero.gpx', 'bu353s4.log'], () => {
+  let b: BrowserApp;
+  let datasetId: string;
+  let gpxPath: string;
+
+  beforeAll(async () => {
+    b = await startBrowserApp('slices', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
+    const admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
+    const alice = await signUp(b.t, 'alice@example.com', 'contributor');
+    const bob = await signUp(b.t, 'bob@example.com', 'contributor');
+    await signUp(b.t, 'buyer@example.com', 'buyer');
+    const gpx = await readyCapture(b.t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
+    const nmea = await readyCapture(b.t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
+    const licences = (await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+    const draft = (
+      await b.t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(admin))
+        .send({
+          title: 'Lake Cerknica and a Waikato drive',
+          description: 'A walk round Lake Cerknica and a drive in New Zealand, sold whole or by the km.',
+          captureIds: [gpx.id, nmea.id],
+          licenceTemplateId: licences.find((l) => l.slug === 'commercial-ai-training')?.id,
+          priceUsdCents: 10_000,
+          unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+        })
+        .expect(201)
+    ).body as DatasetResponse;
+    datasetId = draft.id;
+    await b.t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
+    await b.t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+    const [file] = await b.t.sql<{ path: string }>(`SELECT path FROM dataset_version_files WHERE dataset_id = $1 AND capture_id = $2`, [
+      datasetId,
+      gpx.id,
+    ]);
+    gpxPath = file.path;
+  }, 240_000);
+
+  afterAll(async () => {
+    await b.close();
+  });
+
+  it('draws an area, quotes it, buys exactly its capture with USDC, and the order shows the slice', async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${datasetId}`);
+    const slice = page.getByRole('region', { name: 'Buy a slice' });
+    await slice.getByText('$1.50 per km').waitFor();
+    // Both captures on the map, a dot per part: the lake's track segments (northern hemisphere, the higher dots) and the drive.
+    await page.locator('.map path.footprint-dot').nth(1).waitFor();
+    await page.waitForLoadState('networkidle');
+
+    // Sign in first (the quote needs a buyer), then draw a rectangle round the lake's dot.
+    await slice.getByRole('button', { name: 'Get a quote' }).click();
+    await slice.getByLabel('Email').fill('buyer@example.com');
+    await slice.getByLabel('Password').fill('a-long-password');
+    await slice.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await slice.getByRole('heading', { name: /^Quote: / }).waitFor();
+    // Without an area the quote is the whole dataset at its whole price.
+    expect(await slice.getByRole('heading', { name: /^Quote: / }).textContent()).toBe('Quote: $100.00');
+
+    await slice.getByRole('button', { name: 'Draw an area on the map' }).click();
+    await page.locator('.map').scrollIntoViewIfNeeded();
+    const dots = await Promise.all((await page.locator('.map path.footprint-dot').all()).map((dot) => dot.boundingBox()));
+    const lake = dots.filter((box) => box !== null).sort((a, c) => a.y - c.y)[0];
+    const x = lake.x + lake.width / 2;
+    const y = lake.y + lake.height / 2;
+    await page.mouse.move(x - 12, y - 12);
+    await page.mouse.down();
+    await page.mouse.move(x, y, { steps: 4 });
+    await page.mouse.move(x + 12, y + 12, { steps: 4 });
+    await page.mouse.up();
+    await slice.getByText(/^Area: /).waitFor();
+    await page.locator('.map path.slice-area').waitFor();
+    await slice.getByRole('heading', { name: /^Quote: \$(?!100\.00)/ }).waitFor();
+    const quote = await slice.locator('.quote').textContent();
+    expect(quote).toContain('Captures1');
+    // 4,577 m at $1.50 per km: $6.87 (686.55 cents, rounded half up once).
+    expect(quote).toContain('4.577 km');
+    expect(await slice.getByRole('heading', { name: /^Quote: / }).textContent()).toBe('Quote: $6.87');
+    expect(quote).toContain('$1.50 per km of track = $6.87');
+    await page.locator('.map path.slice-capture').first().waitFor();
+    await b.screenshot(page, 'dataset-slice-quote');
+
+    await slice.getByLabel('USDC (Solana Pay)').check();
+    await slice.getByRole('button', { name: 'Buy this slice for $6.87' }).click();
+    await slice.getByRole('button', { name: 'Pay with the demo wallet' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    expect(await page.locator('.order-status .badge').textContent()).toMatch(/^(paid|fulfilled)$/);
+    expect(await page.locator('.order-slice').textContent()).toContain('1 capture in box');
+    expect(await page.locator('.order-slice').textContent()).toContain('priced per km of track');
+    const downloads = page.getByRole('region', { name: 'Downloads' });
+    await downloads.getByRole('link').first().waitFor();
+    expect((await downloads.getByRole('link').all()).length).toBe(1);
+    expect(await downloads.getByRole('link').first().textContent()).toBe(gpxPath);
+    await b.screenshot(page, 'order-slice');
+    expect(b.pageErrors).toEqual([]);
+  }, 120_000);
+});
