@@ -345,11 +345,17 @@ describe('a worker process killed in the middle of a job (e2e, real processes)',
 
     const capture = await settled(api, contributor, captureId, 120_000);
     expect(capture).toMatchObject({ status: 'ready', format: 'csv', sizeBytes: bytes.length, sha256: sha256(bytes) });
-    // One job, run twice in all: the attempt that died with worker A, then worker B's, which completed it.
-    const jobs = await api.sql<{ state: string; retry_count: number }>(
-      `SELECT state, retry_count FROM pgboss.job WHERE name = $1 AND singleton_key = $2`,
-      [captureProcessQueue.name, `capture.process:${captureId}`],
-    );
+    // One job, run twice in all: the attempt that died with worker A, then worker B's, which completed it. pg-boss marks
+    // it completed after the handler's transaction commits the capture, so on a busy machine that can come a moment later.
+    const jobsNow = () =>
+      api.sql<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM pgboss.job WHERE name = $1 AND singleton_key = $2`, [
+        captureProcessQueue.name,
+        `capture.process:${captureId}`,
+      ]);
+    const jobs = await waitFor(async () => {
+      const rows = await jobsNow();
+      return rows.some((row) => row.state === 'active') ? undefined : rows;
+    }, 'the job to leave the active state');
     expect(jobs).toEqual([{ state: 'completed', retry_count: 1 }]);
     const reads = (client: string) => proxy.requests.filter((seen) => seen.client === client && seen.method === 'GET').length;
     expect(reads('WORKER-A')).toBeGreaterThan(0);

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
 import type { CertificateResponse, DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
@@ -15,7 +14,7 @@ import type { CaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import type { QuoteResponse } from '../src/quotes/dto/quote.response.js';
 import type { EarningResponse, SplitResponse } from '../src/revenue/dto/split.response.js';
 import { readyCapture } from './support/captures.js';
-import { auth, deliverStripeEvent, signUp, startStripeTestApp } from './support/checkout.js';
+import { auth, deliverStripeEvent, listCurated, signUp, startStripeTestApp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
 import type { TestApp } from './support/test-app.js';
@@ -82,26 +81,11 @@ describeWithSamples('slice orders: buy exactly the captures of an area (e2e)', [
     buyer = await signUp(t, 'buyer@slices.test', 'buyer');
     gpx = await readyCapture(t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
     const nmea = await readyCapture(t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
-    const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
-    const draft = (
-      await t
-        .http()
-        .post('/v1/datasets')
-        .set(auth(admin))
-        .send({
-          title: 'Lake Cerknica and a New Zealand drive',
-          description: 'A walk round Lake Cerknica and a drive in New Zealand, sold whole or by the km.',
-          captureIds: [gpx.id, nmea.id],
-          licenceTemplateId: licences.find((l) => l.slug === 'commercial-ai-training')?.id,
-          priceUsdCents: 10_000,
-          unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
-          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-        })
-        .expect(201)
-    ).body as DatasetResponse;
-    datasetId = draft.id;
-    await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
-    await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+    datasetId = await listCurated(t, admin, {
+      title: 'Lake Cerknica and a New Zealand drive',
+      captureIds: [gpx.id, nmea.id],
+      unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+    });
     await waitFor(async () => {
       const { versions } = (await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200)).body as ProvenanceResponse;
       return versions[0]?.anchor?.status === 'confirmed' ? true : undefined;

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
 import { readyCapture } from '../support/captures.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
-import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { listCurated, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { describeWithSamples, samplePath } from '../support/samples.js';
 
 /**
@@ -24,26 +23,11 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     await signUp(b.t, 'buyer@example.com', 'buyer');
     const gpx = await readyCapture(b.t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
     const nmea = await readyCapture(b.t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
-    const licences = (await b.t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
-    const draft = (
-      await b.t
-        .http()
-        .post('/v1/datasets')
-        .set(auth(admin))
-        .send({
-          title: 'Lake Cerknica and a Waikato drive',
-          description: 'A walk round Lake Cerknica and a drive in New Zealand, sold whole or by the km.',
-          captureIds: [gpx.id, nmea.id],
-          licenceTemplateId: licences.find((l) => l.slug === 'commercial-ai-training')?.id,
-          priceUsdCents: 10_000,
-          unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
-          declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-        })
-        .expect(201)
-    ).body as DatasetResponse;
-    datasetId = draft.id;
-    await b.t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
-    await b.t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+    datasetId = await listCurated(b.t, admin, {
+      title: 'Lake Cerknica and a Waikato drive',
+      captureIds: [gpx.id, nmea.id],
+      unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+    });
     const [file] = await b.t.sql<{ path: string }>(`SELECT path FROM dataset_version_files WHERE dataset_id = $1 AND capture_id = $2`, [
       datasetId,
       gpx.id,

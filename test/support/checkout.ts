@@ -192,3 +192,34 @@ export async function fundOtherMint(ledger: LiteSvmLedger, amount: bigint): Prom
   );
   return mint.address;
 }
+
+/**
+ * An admin curates a dataset of other contributors' captures, sold whole ($100) or by unit prices (issue 13), under the
+ * commercial AI training licence, and lists it through the real review; answers its id.
+ */
+export async function listCurated(
+  t: TestApp,
+  admin: string,
+  options: { title: string; captureIds: string[]; unitPrices: Record<string, number> },
+): Promise<string> {
+  const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+  const draft = (
+    await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(admin))
+      .send({
+        title: options.title,
+        description: 'Real tracks from real files, sold whole or in slices.',
+        captureIds: options.captureIds,
+        licenceTemplateId: licences.find((l) => l.slug === 'commercial-ai-training')?.id,
+        priceUsdCents: 10_000,
+        unitPrices: options.unitPrices,
+        declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
+      })
+      .expect(201)
+  ).body as DatasetResponse;
+  await t.http().post(`/v1/datasets/${draft.id}/submit`).set(auth(admin)).expect(200);
+  await t.http().post(`/v1/admin/datasets/${draft.id}/approve`).set(auth(admin)).send({}).expect(200);
+  return draft.id;
+}
