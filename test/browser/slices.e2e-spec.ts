@@ -91,7 +91,33 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     await downloads.getByRole('link').first().waitFor();
     expect((await downloads.getByRole('link').all()).length).toBe(1);
     expect(await downloads.getByRole('link').first().textContent()).toBe(gpxPath);
+    // The certificate names the slice: one file, by its leaf in the version's Merkle tree.
+    expect(await page.locator('.certificate-slice').textContent()).toMatch(/^1 file \(leaves \d+\); files SHA-256 [0-9a-f]{64}$/);
     await b.screenshot(page, 'order-slice');
+
+    // Alice's earnings say the sale was a slice and what her capture delivered of it; Bob, whose drive was not in it,
+    // has no sale at all.
+    for (const [email, expected] of [
+      ['alice@example.com', 'a slice: yours 4.577 km of its 4.577 km of track'],
+      ['bob@example.com', 'No sales yet.'],
+    ] as const) {
+      const contributor = await b.newPage();
+      await contributor.goto('/contribute');
+      await contributor.getByLabel('Email').fill(email);
+      await contributor.getByLabel('Password').fill('a-long-password');
+      await contributor.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await contributor.getByRole('button', { name: 'Refresh earnings' }).waitFor();
+      for (const deadline = Date.now() + 30_000; ;) {
+        await contributor.getByRole('button', { name: 'Refresh earnings' }).click();
+        await contributor.waitForLoadState('networkidle');
+        const text = (await contributor.locator('.earnings, #earnings, section').filter({ hasText: /sale/i }).allTextContents()).join(' ');
+        if (text.includes(expected)) break;
+        if (Date.now() > deadline) throw new Error(`${email}'s earnings do not say "${expected}": ${text.slice(0, 500)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      if (email === 'alice@example.com') await b.screenshot(contributor, 'earnings-slice');
+      await contributor.close();
+    }
     expect(b.pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

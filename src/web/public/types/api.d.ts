@@ -442,6 +442,8 @@ export interface LicenceCertificate {
   licence: { slug: string; name: string; terms: LicenceTerms; validUntil: string | null };
   price: { amount: string; currency: Currency; priceUsdCents: number };
   payment: { method: 'card' | 'solana'; reference: string };
+  /** A slice order's certificate names exactly its files (leaf indexes) and pins them (filesSha256). */
+  slice?: { quoteId: string; unit: 'km' | 'hour' | 'gb'; captures: number; leaves: number[]; filesSha256: string };
 }
 
 export interface PlatformKeys {
@@ -463,6 +465,8 @@ export interface Earning {
   txSignature: string | null;
   paidOut: boolean;
   refunded: boolean;
+  /** A slice sale: what your captures delivered of it, in the unit it was priced by (metres, ms or bytes). */
+  slice: { unit: 'km' | 'hour' | 'gb'; delivered: string; total: string } | null;
 }
 
 export interface ChainMemo {

@@ -237,6 +237,17 @@ function certificateSection(order, certificate) {
       h('dd', {}, `${c.dataset.title}, version ${c.dataset.version}`),
       h('dt', {}, 'Merkle root'),
       h('dd', {}, h('code', {}, c.dataset.merkleRoot)),
+      c.slice
+        ? [
+            h('dt', {}, 'Slice'),
+            h(
+              'dd',
+              { className: 'certificate-slice' },
+              `${c.slice.leaves.length} file${c.slice.leaves.length === 1 ? '' : 's'} (leaves ${c.slice.leaves.join(', ')}); files SHA-256 `,
+              h('code', {}, c.slice.filesSha256),
+            ),
+          ]
+        : null,
       h('dt', {}, 'Licence'),
       h('dd', {}, c.licence.name),
       h('dt', {}, 'Valid until'),

@@ -5,7 +5,27 @@ import { verifyEarning } from '../verify-proof.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Earning, User } from '../../../types/api' */
 
-const COLUMNS = ['Sale', 'Order', 'Role', 'Amount', 'Paid out', 'On-chain record'];
+const COLUMNS = ['Sale', 'Order', 'Role', 'Sold', 'Amount', 'Paid out', 'On-chain record'];
+
+const SLICE_UNITS = { km: ' of track', hour: ' of recording', gb: '' };
+
+/**
+ * What the sale was: the whole version, or a slice paid by what your captures in it delivered (issue 13).
+ * @param {Earning} e
+ */
+function soldAs(e) {
+  if (!e.slice) return 'whole version';
+  const { unit, delivered, total } = e.slice;
+  const amount = (/** @type {string} */ value) =>
+    unit === 'km'
+      ? `${(Number(value) / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km`
+      : unit === 'hour'
+        ? `${(Number(value) / 3_600_000).toLocaleString('en-US', { maximumFractionDigits: 2 })} h`
+        : `${Number(value).toLocaleString('en-US')} bytes`;
+  return e.role === 'curator'
+    ? `a slice (${amount(total)}${SLICE_UNITS[unit]}); your curator share`
+    : `a slice: yours ${amount(delivered)} of its ${amount(total)}${SLICE_UNITS[unit]}`;
+}
 
 export class EarningsSection {
   /** @param {User} user */
@@ -76,6 +96,7 @@ export class EarningsSection {
         h('code', { title: e.splitId }, shorten(e.splitId)),
         h('code', { title: e.orderId }, shorten(e.orderId)),
         e.role,
+        soldAs(e),
         [formatMoney(e.amount, e.currency), e.refunded ? [' ', statusBadge('rejected', 'refunded')] : null],
         e.paidOut ? 'yes' : 'not yet',
         [e.txSignature ? h('code', { title: e.txSignature }, shorten(e.txSignature)) : 'pending', h('div', { className: 'actions' }, verify), result],
