@@ -12,7 +12,7 @@
  *   - a city district (an irregular 6-8 vertex polygon 2-4 km across) x a 90-day window: the slice, priced per km;
  *   - the whole dataset (every file listed in the quote).
  * Prints p50 / p95 / p99, the slice sizes, and the target from issue 13 (district x 90 days p95 < 200 ms).
- * BENCH_QUERIES sets the quotes timed per series (default 200).
+ * BENCH_QUERIES sets the quotes timed per series (default 200); BENCH_KEEP=1 keeps the database.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -277,7 +277,8 @@ async function main(): Promise<void> {
     await client.end().catch(() => undefined);
     api.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabase(server, name);
+    // BENCH_KEEP=1 keeps the database, to study the statements with EXPLAIN.
+    if (!process.env.BENCH_KEEP) await dropDatabase(server, name);
   }
 }
 

@@ -11,6 +11,7 @@ const file = (leafIndex: number, coordinates: [number, number][] | null): SliceF
   durationMs: 0,
   lengthM: 0,
   geometry: coordinates ? { type: 'LineString', coordinates } : null,
+  vertices: coordinates?.length ?? 0,
   bbox: coordinates ? [coordinates[0][0], coordinates[0][1], coordinates[coordinates.length - 1][0], coordinates[coordinates.length - 1][1]] : null,
 });
 
@@ -43,5 +44,12 @@ describe('quote outline', () => {
     ]);
     // Exactly at the budget: still the geometries.
     expect(outlineOf([file(0, line(OUTLINE_VERTEX_BUDGET))]).drawnAs).toBe('geometries');
+  });
+
+  it('draws bounding boxes when the catalog left the geometries out (past its budget), from the vertex counts alone', () => {
+    const sent = { ...file(0, line(4)), geometry: null, vertices: OUTLINE_VERTEX_BUDGET + 1 };
+    const outline = outlineOf([sent]);
+    expect(outline.drawnAs).toBe('bounding boxes');
+    expect(outline.features.map((f) => f.geometry.type)).toEqual(['Polygon']);
   });
 });

@@ -6,19 +6,20 @@ import type { QuoteOutline } from './entities/quote.entity.js';
 /** Vertices an outline may hold (a footprint's map geometry has at most 500): past it, captures are drawn as boxes. */
 export const OUTLINE_VERTEX_BUDGET = 50_000;
 
-/** The slice's captures for the map (captures without a footprint are not drawn). */
+/**
+ * The slice's captures for the map (captures without a footprint are not drawn): their geometries when together they
+ * have at most OUTLINE_VERTEX_BUDGET vertices (the catalog then sends them), else their bounding boxes.
+ */
 export function outlineOf(files: readonly SliceFile[]): QuoteOutline {
-  const drawn = files.flatMap(({ geometry, bbox, captureId, leafIndex }) =>
-    geometry && bbox ? [{ geometry, bbox, properties: { captureId, leafIndex } }] : [],
-  );
-  const vertices = drawn.reduce((n, { geometry }) => n + vertexCount(geometry), 0);
-  const drawnAs = vertices > OUTLINE_VERTEX_BUDGET ? 'bounding boxes' : 'geometries';
+  const drawn = files.flatMap(({ geometry, bbox, captureId, leafIndex }) => (bbox ? [{ geometry, bbox, properties: { captureId, leafIndex } }] : []));
+  const vertices = files.reduce((n, file) => n + (file.geometry ? vertexCount(file.geometry) : file.vertices), 0);
+  const asGeometries = vertices <= OUTLINE_VERTEX_BUDGET && drawn.every(({ geometry }) => geometry !== null);
   return {
     type: 'FeatureCollection',
-    drawnAs,
+    drawnAs: asGeometries ? 'geometries' : 'bounding boxes',
     features: drawn.map(({ geometry, bbox, properties }) => ({
       type: 'Feature' as const,
-      geometry: drawnAs === 'geometries' ? geometry : boxOf(bbox),
+      geometry: asGeometries && geometry ? geometry : boxOf(bbox),
       properties,
     })),
   };

@@ -90,8 +90,10 @@ export interface SliceFile {
   durationMs: number;
   /** The footprint's track length in whole metres; 0 without a track. */
   lengthM: number;
-  /** The footprint's map geometry, for drawing the slice; null without a footprint. */
+  /** The footprint's map geometry, for drawing the slice; null without a footprint, or past the caller's vertex budget. */
   geometry: FootprintGeometry | null;
+  /** Vertices of that geometry (0 without a footprint). */
+  vertices: number;
   /** The footprint's [minLon, minLat, maxLon, maxLat]; null without a footprint. */
   bbox: [number, number, number, number] | null;
 }

@@ -52,14 +52,24 @@ export interface SliceCandidateRow {
   size_bytes: string;
   time_start: Date | null;
   time_end: Date | null;
-  /** These three only for the files the slice selects: a footprint is kilobytes of JSON, decompressed only where needed. */
+  /** Only the selected files come back: a footprint is kilobytes of JSON, decompressed only where needed. */
   length_km: number | null;
+  /** Only while all the selected files' geometries fit the caller's vertex budget. */
   geometry: FootprintGeometry | null;
   bbox: [number, number, number, number] | null;
+  /** Vertices of the file's map geometry (null without a footprint). */
+  vertices: number | null;
   in_area: boolean;
   in_window: boolean;
   selected: boolean;
 }
+
+/** What sliceCandidates answers: the selected files (none: one row of nulls) with the flags that say why a slice is empty. */
+export type SliceCandidateRows = (SliceCandidateRow | { [K in keyof SliceCandidateRow]: null }) & {
+  /** Over all the version's files: did any meet the area, and any the area in the window. */
+  any_in_area: boolean;
+  any_in_window: boolean;
+};
 
 /** One file of one frozen version. */
 export interface FileRef {
@@ -208,7 +218,8 @@ export class DatasetVersionRepository {
     window: { from: Date | null; to: Date | null } | null,
     modalities: readonly string[] | null,
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<SliceCandidateRow[]> {
+    geometryVertices = 0,
+  ): Promise<SliceCandidateRows[]> {
     const params: unknown[] = [datasetId, version];
     const windowRange = () => {
       params.push(window?.from ?? null, window?.to ?? null);
@@ -220,17 +231,18 @@ export class DatasetVersionRepository {
     if (area) {
       params.push(area.lo, area.hi);
       const overlaps = window ? `c.span && ${windowRange()}` : 'true';
-      // The version's cells (B-tree on dataset_id, version), kept when one of the ranges holds them.
-      hits = `, hits AS (
+      // One range scan of the cell index per range (LATERAL ... OFFSET 0, as search does), kept for this version:
+      // scanning all of a 10,000-file version's cells against every range cost 40 ms of a district quote.
+      hits = `hits AS (
            SELECT c.capture_id, bool_or(${overlaps}) AS in_window
-           FROM dataset_search_cells c
-           WHERE c.dataset_id = $1 AND c.version = $2
-             AND EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) AS q(lo, hi) WHERE c.cell BETWEEN q.lo AND q.hi)
+           FROM unnest($3::bigint[], $4::bigint[]) AS q(lo, hi) CROSS JOIN LATERAL (
+             SELECT c.capture_id, c.span FROM dataset_search_cells c
+             WHERE c.cell BETWEEN q.lo AND q.hi AND c.dataset_id = $1 AND c.version = $2 OFFSET 0) c
            GROUP BY c.capture_id)`;
       inArea = 'h.capture_id IS NOT NULL';
       inWindow = 'COALESCE(h.in_window, false)';
     } else if (window) {
-      hits = `, hits AS (
+      hits = `hits AS (
            SELECT k.capture_id, true AS in_window FROM dataset_search_captures k
            WHERE k.dataset_id = $1 AND k.version = $2 AND k.time_range && ${windowRange()})`;
       inWindow = 'h.capture_id IS NOT NULL';
@@ -238,15 +250,36 @@ export class DatasetVersionRepository {
     const join = hits ? 'LEFT JOIN hits h ON h.capture_id = f.capture_id' : '';
     params.push(modalities);
     const ofModality = `($${params.length}::text[] IS NULL OR f.modality = ANY($${params.length}::text[]))`;
+    params.push(geometryVertices);
+    const budget = `$${params.length}::int`;
+    // Only the selected files come back (with one row of flags that says why a slice is empty), and their map
+    // geometry only when all of it fits the caller's vertex budget: a district of a city-wide version selects hundreds
+    // of tracks, whose geometries (6.6 MB) were fetched to be drawn as boxes anyway.
     return manager.query(
-      `WITH files AS (SELECT * FROM dataset_version_files WHERE dataset_id = $1 AND version = $2)${hits}
-       SELECT m.*, CASE WHEN m.selected THEN (f.footprint->>'lengthKm')::float8 END AS length_km,
-         CASE WHEN m.selected THEN f.footprint->'geometry' END AS geometry, CASE WHEN m.selected THEN f.footprint->'bbox' END AS bbox
-       FROM files f ${join} CROSS JOIN LATERAL (
+      `WITH ${hits ? `${hits},\n       ` : ''}m AS MATERIALIZED (
          SELECT f.leaf_index, f.path, f.capture_id, f.contributor_id, f.modality, f.size_bytes::text AS size_bytes, f.time_start, f.time_end,
-           ${inArea} AS in_area, ${inWindow} AS in_window,
-           ${inArea} AND ${inWindow} AND ${ofModality} AS selected) m
-       ORDER BY m.leaf_index`,
+           ${inArea} AS in_area, ${inWindow} AS in_window, ${inArea} AND ${inWindow} AND ${ofModality} AS selected
+         FROM dataset_version_files f ${join}
+         WHERE f.dataset_id = $1 AND f.version = $2),
+       flags AS (SELECT COALESCE(bool_or(in_area), false) AS any_in_area, COALESCE(bool_or(in_area AND in_window), false) AS any_in_window FROM m),
+       picked AS MATERIALIZED (
+         SELECT m.*, (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'bbox' AS bbox,
+           CASE f.footprint->'geometry'->>'type'
+             WHEN 'Point' THEN 1
+             WHEN 'LineString' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
+             WHEN 'MultiPoint' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
+             ELSE COALESCE((SELECT sum(jsonb_array_length(p))::int FROM jsonb_array_elements(f.footprint->'geometry'->'coordinates') p), 0)
+           END AS vertices
+         FROM m JOIN dataset_version_files f ON f.dataset_id = $1 AND f.version = $2 AND f.path = m.path
+         WHERE m.selected),
+       drawn AS (SELECT COALESCE(sum(vertices), 0) <= ${budget} AS fits FROM picked)
+       SELECT x.*, flags.any_in_area, flags.any_in_window
+       FROM flags CROSS JOIN drawn LEFT JOIN LATERAL (
+         SELECT picked.*, CASE WHEN drawn.fits THEN (
+             SELECT g.footprint->'geometry' FROM dataset_version_files g WHERE g.dataset_id = $1 AND g.version = $2 AND g.path = picked.path)
+           END AS geometry
+         FROM picked) x ON true
+       ORDER BY x.leaf_index`,
       params,
     );
   }

@@ -28,9 +28,11 @@ export class CatalogSliceService {
 
   /**
    * The files of the dataset's listed version that the query selects, or null when nothing is listed. An invalid
-   * area is a 400 (DATASET_INVALID_AREA) with the reason. No filter at all selects every file.
+   * area is a 400 (DATASET_INVALID_AREA) with the reason. No filter at all selects every file. Their map geometries
+   * come along only when all of them together have at most `geometryVertices` vertices (default none); every
+   * selected file has its bbox and vertex count.
    */
-  async sliceOf(datasetId: string, query: SliceQuery): Promise<Slice | null> {
+  async sliceOf(datasetId: string, query: SliceQuery, options: { geometryVertices?: number } = {}): Promise<Slice | null> {
     const area = query.area ? normaliseArea(query.area) : null;
     const window = query.from !== undefined || query.to !== undefined ? { from: query.from ?? null, to: query.to ?? null } : null;
     // One snapshot: the listed version and its search rows as they were together (a publish in between would
@@ -38,18 +40,22 @@ export class CatalogSliceService {
     const read = await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const listing = await this.listed(datasetId, manager);
       if (!listing) return null;
-      return { listing, rows: await this.versions.sliceCandidates(datasetId, listing.version, area, window, query.modalities ?? null, manager) };
+      const rows = await this.versions.sliceCandidates(
+        datasetId,
+        listing.version,
+        area,
+        window,
+        query.modalities ?? null,
+        manager,
+        options.geometryVertices ?? 0,
+      );
+      return { listing, rows };
     });
     if (!read) return null;
     const { listing, rows } = read;
-    const files = rows.filter((row) => row.selected).map(sliceFile);
-    const emptyBecause = !rows.some((row) => row.in_area)
-      ? 'area'
-      : !rows.some((row) => row.in_area && row.in_window)
-        ? 'window'
-        : files.length === 0
-          ? 'modalities'
-          : null;
+    const files = rows.filter((row): row is SliceCandidateRow & { any_in_area: boolean; any_in_window: boolean } => row.selected === true).map(sliceFile);
+    const flags = rows[0] ?? { any_in_area: false, any_in_window: false };
+    const emptyBecause = !flags.any_in_area ? 'area' : !flags.any_in_window ? 'window' : files.length === 0 ? 'modalities' : null;
     return { listing, area, files, emptyBecause };
   }
 }
@@ -84,5 +90,6 @@ function sliceFile(row: SliceCandidateRow): SliceFile {
     lengthM: row.length_km === null ? 0 : Math.round(row.length_km * 1000),
     geometry: row.geometry,
     bbox: row.bbox,
+    vertices: row.vertices ?? 0,
   };
 }

@@ -12,7 +12,7 @@ import type { CreateQuoteDto } from '../dto/create-quote.dto.js';
 import type { QuoteResponse } from '../dto/quote.response.js';
 import type { QuoteSnapshot } from '../dto/quote-snapshot.js';
 import { QuoteEntity } from '../entities/quote.entity.js';
-import { outlineOf } from '../quote-outline.js';
+import { OUTLINE_VERTEX_BUDGET, outlineOf } from '../quote-outline.js';
 import { QuoteErrorCode, QuoteException } from '../quote.exception.js';
 import { ROUNDING_RULE, slicePrice, type SliceQuantities } from '../quote-price.js';
 import { QuoteRepository } from '../repositories/quote.repository.js';
@@ -36,7 +36,11 @@ export class QuotesService {
     const to = dto.to === undefined ? undefined : (parseStrictDate(dto.to) ?? undefined);
     if (from && to && from > to) throw new QuoteException(QuoteErrorCode.INVALID_WINDOW, 'from must not be after to');
     const kind = dto.area !== undefined || from !== undefined || to !== undefined || dto.modalities !== undefined ? 'slice' : 'whole';
-    const slice = await this.catalog.sliceOf(dto.datasetId, { area: dto.area, from, to, modalities: dto.modalities });
+    const slice = await this.catalog.sliceOf(
+      dto.datasetId,
+      { area: dto.area, from, to, modalities: dto.modalities },
+      { geometryVertices: OUTLINE_VERTEX_BUDGET },
+    );
     if (!slice) throw new QuoteException(QuoteErrorCode.DATASET_NOT_LISTED, `No dataset ${dto.datasetId} is for sale`);
     const { listing } = slice;
     const quantities = quantitiesOf(slice.files);
