@@ -53,7 +53,9 @@ export class CatalogSliceService {
     });
     if (!read) return null;
     const { listing, rows } = read;
-    const files = rows.filter((row): row is SliceCandidateRow & { any_in_area: boolean; any_in_window: boolean } => row.selected === true).map(sliceFile);
+    const files = rows
+      .filter((row): row is SliceCandidateRow & { any_in_area: boolean; any_in_window: boolean } => row.selected === true)
+      .map(sliceFile);
     const flags = rows[0] ?? { any_in_area: false, any_in_window: false };
     const emptyBecause = !flags.any_in_area ? 'area' : !flags.any_in_window ? 'window' : files.length === 0 ? 'modalities' : null;
     return { listing, area, files, emptyBecause };
