@@ -336,6 +336,7 @@ describe('catalog: datasets, review, provenance and search (e2e)', () => {
           licenceName: listed.licence.name,
           exclusive: false,
           priceUsdCents: listed.priceUsdCents,
+          unitPrices: null,
           publishedAt: listed.publishedAt,
           relevance: expect.any(Number) as unknown,
         },

@@ -153,6 +153,7 @@ export function summaryOf(row: SearchRow): DatasetSummary {
     licenceName: row.licence_name,
     exclusive: row.exclusive,
     priceUsdCents: Number(row.price_usd_cents),
+    unitPrices: row.unit_prices,
     publishedAt: row.published_at,
     relevance: row.relevance,
   });

@@ -41,6 +41,9 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
 
   it('draws an area, quotes it, buys exactly its capture with USDC, and the order shows the slice', async () => {
     const page = await b.newPage();
+    // The storefront says the dataset is also sold in slices.
+    await page.goto('/');
+    await page.getByText('or $1.50 per km, minimum $0.50 for a slice').waitFor();
     await page.goto(`/datasets/${datasetId}`);
     const slice = page.getByRole('region', { name: 'Buy a slice' });
     await slice.getByText('$1.50 per km').waitFor();

@@ -131,6 +131,8 @@ export class DatasetSummary {
   @ApiProperty() licenceName: string;
   @ApiProperty() exclusive: boolean;
   @ApiProperty() priceUsdCents: number;
+  @ApiPropertyOptional({ type: UnitPricesDto, nullable: true, description: 'Per-unit prices of slices (USD cents); null: sold whole only' })
+  unitPrices: UnitPrices | null;
   @ApiProperty() publishedAt: Date;
   @ApiPropertyOptional({
     type: Number,

@@ -29,7 +29,7 @@ export interface SearchFilters {
 export const SUMMARY_COLUMNS = `v.dataset_id, v.version, v.title, left(v.description, 300) AS summary, v.tags, v.modalities, v.networks,
   v.min_lon, v.min_lat, v.max_lon, v.max_lat, v.time_start, v.time_end, v.file_count, v.total_bytes,
   v.total_duration_seconds, v.total_points, v.total_messages, v.licence_slug, v.licence_name, v.exclusive,
-  v.price_usd_cents, v.published_at`;
+  v.price_usd_cents, v.unit_prices, v.published_at`;
 
 /**
  * Text relevance is by field: 3 when the title alone satisfies the query, 2 when title and tags do, 1 when it takes

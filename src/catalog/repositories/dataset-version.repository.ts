@@ -6,6 +6,7 @@ import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entit
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { runSearch, type CoverageOutline, type SearchFilters } from './dataset-search.sql.js';
 import type { CaptureFootprint, FootprintGeometry, GnssQuality } from '../../ingestion/footprints/footprint.types.js';
+import type { UnitPrices } from '../unit-prices.js';
 
 /** A search hit as the SQL answers it (snake_case, bigints as strings). */
 export interface SearchRow {
@@ -31,6 +32,7 @@ export interface SearchRow {
   licence_name: string;
   exclusive: boolean;
   price_usd_cents: string;
+  unit_prices: UnitPrices | null;
   published_at: Date;
   relevance: number | null;
   sort_value: string;

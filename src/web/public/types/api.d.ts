@@ -195,6 +195,7 @@ export interface DatasetSummary {
   licenceName: string;
   exclusive: boolean;
   priceUsdCents: number;
+  unitPrices: UnitPrices | null;
   publishedAt: string;
   relevance: number | null;
   /** Outline of the H3 cells the captures' footprints touch (GeoJSON MultiPolygon), or null without positions. */

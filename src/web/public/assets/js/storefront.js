@@ -1,7 +1,7 @@
 // Storefront: the search form mirrors GET /v1/datasets; the URL's query string is the search (linkable, back button).
 import { api, query } from './api.js';
 import { PALETTE, coverageMap } from './map.js';
-import { errorBox, field, formatDate, formatUsd, h, mount, navigate, on, startPage, statusLine } from './ui.js';
+import { errorBox, field, formatDate, formatUsd, h, mount, navigate, on, startPage, statusLine, unitPricesText } from './ui.js';
 /** @import { CatalogCoverage, Coverage, DatasetSummary, LicenceTemplate, PageOf } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
@@ -208,7 +208,12 @@ function card(item) {
       h('dt', {}, 'Licence'),
       h('dd', {}, item.licenceName, item.exclusive ? [' ', h('span', { className: 'badge warn' }, 'exclusive')] : null),
       h('dt', {}, 'Price'),
-      h('dd', { className: 'price' }, formatUsd(item.priceUsdCents)),
+      h(
+        'dd',
+        { className: 'price' },
+        formatUsd(item.priceUsdCents),
+        item.unitPrices ? h('small', { className: 'unit-prices' }, ` ${unitPricesText(item.unitPrices) ?? ''} for a slice`) : null,
+      ),
     ),
   );
 }
