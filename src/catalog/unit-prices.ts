@@ -53,3 +53,21 @@ export function normalisedUnitPrices(prices: { [K in keyof UnitPrices]?: number 
 export function sameUnitPrices(a: UnitPrices | null, b: UnitPrices | null): boolean {
   return JSON.stringify(normalisedUnitPrices(a)) === JSON.stringify(normalisedUnitPrices(b));
 }
+
+/** What files measure in exact integer units: metres of track, milliseconds of recording, bytes. */
+export interface SliceQuantities {
+  lengthM: bigint;
+  durationMs: bigint;
+  bytes: bigint;
+}
+
+/** The files' quantities summed exactly (a quote's totals; a contributor's delivered share of a slice). */
+export function quantitiesOf(files: readonly { lengthM: number; durationMs: number; sizeBytes: number }[]): SliceQuantities {
+  const sum = (pick: (file: (typeof files)[number]) => number) => files.reduce((total, file) => total + BigInt(pick(file)), 0n);
+  return { lengthM: sum((f) => f.lengthM), durationMs: sum((f) => f.durationMs), bytes: sum((f) => f.sizeBytes) };
+}
+
+/** The quantity a unit prices: metres for km, milliseconds for hours, bytes for GB. */
+export function quantityIn(unit: PriceUnit, quantities: SliceQuantities): bigint {
+  return unit === 'km' ? quantities.lengthM : unit === 'hour' ? quantities.durationMs : quantities.bytes;
+}

@@ -1,5 +1,5 @@
 import type { VersionFile } from '../catalog/dto/saleable-version.js';
-import type { PriceUnit } from '../catalog/unit-prices.js';
+import { type PriceUnit, quantitiesOf, quantityIn } from '../catalog/unit-prices.js';
 
 /**
  * The files a slice order bought, in leaf order: exactly the slice's leaves of the version. Null when one of them is
@@ -17,22 +17,22 @@ export function filesOfSlice<F extends Pick<VersionFile, 'leafIndex'>>(files: re
   return picked;
 }
 
-const MEASURE: Record<PriceUnit, (file: Pick<VersionFile, 'lengthM' | 'durationMs' | 'sizeBytes'>) => number> = {
-  km: (file) => file.lengthM,
-  hour: (file) => file.durationMs,
-  gb: (file) => file.sizeBytes,
-};
-
 /**
  * What each contributor delivered in a slice, in the unit it was priced by (metres of track, milliseconds of
- * recording, bytes), summed exactly: the weights its revenue is split by. A contributor with no file in the slice is
- * not in the list, so earns nothing from it.
+ * recording, bytes), summed exactly as the quote summed them: the weights its revenue is split by. A contributor with
+ * no file in the slice is not in the list, so earns nothing from it.
  */
 export function deliveredWeights(
   files: readonly Pick<VersionFile, 'contributorId' | 'lengthM' | 'durationMs' | 'sizeBytes'>[],
   unit: PriceUnit,
 ): { contributorId: string; weight: bigint }[] {
-  const weights = new Map<string, bigint>();
-  for (const file of files) weights.set(file.contributorId, (weights.get(file.contributorId) ?? 0n) + BigInt(MEASURE[unit](file)));
-  return [...weights].map(([contributorId, weight]) => ({ contributorId, weight })).sort((a, b) => (a.contributorId < b.contributorId ? -1 : 1));
+  const byContributor = new Map<string, (typeof files)[number][]>();
+  for (const file of files) {
+    const theirs = byContributor.get(file.contributorId);
+    if (theirs) theirs.push(file);
+    else byContributor.set(file.contributorId, [file]);
+  }
+  return [...byContributor]
+    .map(([contributorId, theirs]) => ({ contributorId, weight: quantityIn(unit, quantitiesOf(theirs)) }))
+    .sort((a, b) => (a.contributorId < b.contributorId ? -1 : 1));
 }

@@ -1,4 +1,5 @@
-import { divideRoundingHalfUp, slicePrice, type SliceQuantities } from './quote-price.js';
+import type { SliceQuantities } from '../catalog/unit-prices.js';
+import { divideRoundingHalfUp, slicePrice } from './quote-price.js';
 
 const quantities = (q: Partial<Record<keyof SliceQuantities, bigint>>): SliceQuantities => ({ lengthM: 0n, durationMs: 0n, bytes: 0n, ...q });
 

@@ -1,21 +1,10 @@
-import type { PriceUnit } from '../catalog/unit-prices.js';
+import { type PriceUnit, quantityIn, type SliceQuantities } from '../catalog/unit-prices.js';
 
 /** The rounding rule, as the quote response and the README state it. */
 export const ROUNDING_RULE = 'half-up, once, on the total' as const;
 
-/** A slice's quantities in exact integer units: metres of track, milliseconds of recording, bytes. */
-export interface SliceQuantities {
-  lengthM: bigint;
-  durationMs: bigint;
-  bytes: bigint;
-}
-
 /** How many of the integer quantity make one priced unit: 1 km = 1,000 m, 1 hour = 3,600,000 ms, 1 GB = 10^9 bytes. */
 const PER_UNIT: Record<PriceUnit, bigint> = { km: 1_000n, hour: 3_600_000n, gb: 1_000_000_000n };
-
-export function quantityIn(unit: PriceUnit, quantities: SliceQuantities): bigint {
-  return unit === 'km' ? quantities.lengthM : unit === 'hour' ? quantities.durationMs : quantities.bytes;
-}
 
 /** n / d rounded half up (n, d >= 0, d > 0): exact on integers of any size. */
 export function divideRoundingHalfUp(n: bigint, d: bigint): bigint {

@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
-import type { Slice, SliceFile } from '../../catalog/dto/saleable-version.js';
+import type { Slice } from '../../catalog/dto/saleable-version.js';
 import { CatalogSliceService } from '../../catalog/services/catalog-slice.service.js';
-import { pricedUnits, rateOf, sameUnitPrices, type PriceUnit } from '../../catalog/unit-prices.js';
+import { pricedUnits, quantitiesOf, rateOf, sameUnitPrices, type PriceUnit, type SliceQuantities } from '../../catalog/unit-prices.js';
 import type { Plain } from '../../common/plain.js';
 import { parseStrictDate } from '../../common/strict-date.js';
 import type { CreateQuoteDto } from '../dto/create-quote.dto.js';
@@ -14,7 +14,7 @@ import type { QuoteSnapshot } from '../dto/quote-snapshot.js';
 import { QuoteEntity } from '../entities/quote.entity.js';
 import { OUTLINE_VERTEX_BUDGET, outlineOf } from '../quote-outline.js';
 import { QuoteErrorCode, QuoteException } from '../quote.exception.js';
-import { ROUNDING_RULE, slicePrice, type SliceQuantities } from '../quote-price.js';
+import { ROUNDING_RULE, slicePrice } from '../quote-price.js';
 import { QuoteRepository } from '../repositories/quote.repository.js';
 
 /** How long a quote holds: long enough to pay, short enough that the listing rarely changes under it. */
@@ -151,11 +151,6 @@ export class QuotesService {
       expiresAt: quote.expiresAt,
     };
   }
-}
-
-function quantitiesOf(files: readonly SliceFile[]): SliceQuantities {
-  const sum = (pick: (file: SliceFile) => number) => files.reduce((total, file) => total + BigInt(pick(file)), 0n);
-  return { lengthM: sum((f) => f.lengthM), durationMs: sum((f) => f.durationMs), bytes: sum((f) => f.sizeBytes) };
 }
 
 /** Which filter left nothing, in words the buyer can act on. */
