@@ -4,6 +4,7 @@ import { startCheckout } from './checkout.js';
 import { licenceTerms } from './licence-words.js';
 import { PALETTE, areaDrawer, coverageMap } from './map.js';
 import {
+  PRICE_UNIT_WORDS,
   busy,
   errorBox,
   field,
@@ -357,8 +358,6 @@ function buySection(dataset, version) {
   );
 }
 
-const UNIT_WORDS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
-
 /**
  * Buying a slice (issue 13): draw an area on the coverage map, pick a window, sensors and the unit, get a quote (the
  * exact captures, their km / hours / GB and the price, valid 10 minutes, drawn on the map), and buy exactly that.
@@ -382,7 +381,7 @@ function slicePanel(dataset, version, drawer) {
   const unit = h(
     'select',
     { name: 'unit' },
-    units.map((u) => h('option', { value: u }, UNIT_WORDS[u])),
+    units.map((u) => h('option', { value: u }, PRICE_UNIT_WORDS[u])),
   );
   const result = h('div', { className: 'quote', 'aria-live': 'polite' });
   const draw = h('button', { type: 'button', className: 'secondary' }, 'Draw an area on the map');
@@ -438,7 +437,7 @@ function slicePanel(dataset, version, drawer) {
     ];
     const p = quote.pricing;
     const how = p
-      ? `${formatUsd(p.rateUsdCents)} ${UNIT_WORDS[p.unit]} = ${formatUsd(p.ratedUsdCents)}${p.minimumApplied ? `, raised to the minimum ${formatUsd(p.minimumUsdCents ?? 0)}` : ''}${p.cappedAtWholePrice ? ', capped at the whole price' : ''} (rounded half up once, on the total)`
+      ? `${formatUsd(p.rateUsdCents)} ${PRICE_UNIT_WORDS[p.unit]} = ${formatUsd(p.ratedUsdCents)}${p.minimumApplied ? `, raised to the minimum ${formatUsd(p.minimumUsdCents ?? 0)}` : ''}${p.cappedAtWholePrice ? ', capped at the whole price' : ''} (rounded half up once, on the total)`
       : 'The whole dataset at its price.';
     const radios = methods.map((m, i) => h('input', { type: 'radio', name: 'slice-method', value: m.method, checked: i === 0 }));
     const out = h('div', { className: 'checkout-progress' });

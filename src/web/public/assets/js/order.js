@@ -3,6 +3,7 @@ import { base58 } from '@scure/base';
 import { api, ApiError, sameOriginUrl, session } from './api.js';
 import { licenceTerms } from './licence-words.js';
 import {
+  PRICE_UNIT_WORDS,
   actionButton,
   errorBox,
   formatBytes,
@@ -72,8 +73,6 @@ function orderFacts(order) {
   );
 }
 
-const SLICE_UNITS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
-
 /**
  * What a slice order bought: its area, window and sensors, and what its captures measure.
  * @param {import('../../types/api').OrderSlice} slice
@@ -93,7 +92,7 @@ function sliceFacts(slice) {
       'dd',
       { className: 'order-slice' },
       `${slice.captures} capture${slice.captures === 1 ? '' : 's'} in ${area}, ${window}${slice.modalities ? `, ${slice.modalities.join(', ')}` : ''}: `,
-      `${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}; priced ${SLICE_UNITS[slice.unit]}`,
+      `${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}; priced ${PRICE_UNIT_WORDS[slice.unit]}`,
     ),
   ];
 }

@@ -174,6 +174,9 @@ export const tableRow = (columns, cells, attributes = {}) =>
 /** @param {number} cents */
 export const formatUsd = (cents) => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+/** A slice's price unit in words, as the pages say it ("$1.50 per km of track"). */
+export const PRICE_UNIT_WORDS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
+
 /**
  * A listing's per-unit prices in words: "or $1.50 per km / $20.00 per hour, minimum $10.00"; null without any.
  * @param {import('../../types/api').UnitPrices | null | undefined} prices
