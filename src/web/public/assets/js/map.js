@@ -138,40 +138,47 @@ export function coverageMap(container, shapes, { onSelect } = {}) {
       { padding: [8, 8] },
     );
   };
-  /**
-   * The visible area as minLon,minLat,maxLon,maxLat for "search this area": longitudes unwrapped from Leaflet's world
-   * copies to -180..180 (a view across the antimeridian searches the side with more of the view).
-   */
-  const viewportBbox = () => {
-    const b = map.getBounds();
-    const south = Math.max(-90, b.getSouth());
-    const north = Math.min(90, b.getNorth());
-    let west = b.getWest();
-    let east = b.getEast();
-    if (east - west >= 360) {
-      west = -180;
-      east = 180;
-    } else {
-      const shift = Math.floor((west + 180) / 360) * 360;
-      west -= shift;
-      east -= shift;
-      if (east > 180) {
-        if (180 - west >= east - 180) east = 180;
-        else {
-          west = -180;
-          east -= 360;
-        }
-      }
-    }
-    return [west, south, east, north].map((v) => v.toFixed(4)).join(',');
-  };
+  /** The visible area as minLon,minLat,maxLon,maxLat for "search this area" (see unwrappedBbox). */
+  const viewportBbox = () =>
+    unwrappedBbox(map.getBounds())
+      .map((v) => v.toFixed(4))
+      .join(',');
   return { map, show, showArea, showCatalog, viewportBbox };
 }
 
 /**
+ * Leaflet bounds as minLon, minLat, maxLon, maxLat within -180..180 and -90..90: longitudes unwrapped from Leaflet's
+ * world copies (a box across the antimeridian keeps the side with more of it; one wider than the world is all of it).
+ * @param {import('leaflet').LatLngBounds} b
+ * @returns {[number, number, number, number]}
+ */
+function unwrappedBbox(b) {
+  const south = Math.max(-90, b.getSouth());
+  const north = Math.min(90, b.getNorth());
+  let west = b.getWest();
+  let east = b.getEast();
+  if (east - west >= 360) {
+    west = -180;
+    east = 180;
+  } else {
+    const shift = Math.floor((west + 180) / 360) * 360;
+    west -= shift;
+    east -= shift;
+    if (east > 180) {
+      if (180 - west >= east - 180) east = 180;
+      else {
+        west = -180;
+        east -= 360;
+      }
+    }
+  }
+  return [west, south, east, north];
+}
+
+/**
  * Drawing a rectangle on a map, for a slice (issue 13): `start(onDrawn)` turns the next press-drag-release on the map
- * into a rectangle (map dragging is off meanwhile; Escape cancels), answered as minLon, minLat, maxLon, maxLat with the
- * longitudes unwrapped from Leaflet's world copies; `showSlice(geojson)` draws a quote's captures over it; `clear()`.
+ * into a rectangle (map dragging is off meanwhile; Escape cancels), answered as unwrappedBbox gives it;
+ * `showSlice(geojson)` draws a quote's captures over it; `clear()`.
  * @param {import('leaflet').Map} map
  */
 export function areaDrawer(map) {
@@ -214,10 +221,7 @@ export function areaDrawer(map) {
       if (!from) return;
       const bounds = L.latLngBounds(from, event.latlng);
       stop();
-      const west = bounds.getWest();
-      const shift = Math.floor((west + 180) / 360) * 360;
-      const clamp = (/** @type {number} */ v, /** @type {number} */ limit) => Math.max(-limit, Math.min(limit, v));
-      onDrawn([clamp(west - shift, 180), clamp(bounds.getSouth(), 90), clamp(bounds.getEast() - shift, 180), clamp(bounds.getNorth(), 90)]);
+      onDrawn(unwrappedBbox(bounds));
     };
     /** @param {KeyboardEvent} event */
     const escape = (event) => {
