@@ -5,7 +5,7 @@ import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import { summaryOf } from '../dataset-views.js';
 import { DatasetSearchPage } from '../dto/dataset.response.js';
 import type { SearchDatasetsQuery, SearchSort } from '../dto/search-datasets.query.js';
-import type { SearchFilters } from '../repositories/dataset-search.sql.js';
+import { RELEVANCE_TIERS, relevancePosition, type SearchFilters } from '../repositories/dataset-search.sql.js';
 import { AreaError, areaFromBBox, parseBBox, areaFromCells, areaFromGeoJson, type SearchArea } from '../search-area.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 
@@ -93,8 +93,8 @@ function parseGeoJson(text: string): unknown {
 
 /** A relevance cursor's value is `tier|published_at` (see RELEVANCE_TIERS). */
 function isRelevancePosition(value: string): boolean {
-  const bar = value.indexOf('|');
-  return bar === 1 && /^[123]$/.test(value[0]) && cursorValues.isTimestamp(value.slice(2));
+  const { tier, publishedAt } = relevancePosition(value);
+  return value[1] === '|' && RELEVANCE_TIERS.includes(tier) && cursorValues.isTimestamp(publishedAt);
 }
 
 export function encodeSearchCursor(sort: SearchSort, value: string, id: string): string {
