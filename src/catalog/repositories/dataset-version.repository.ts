@@ -54,7 +54,7 @@ export interface SliceCandidateRow {
   size_bytes: string;
   time_start: Date | null;
   time_end: Date | null;
-  /** Only the selected files come back: a footprint is kilobytes of JSON, decompressed only where needed. */
+  /** From the footprint's stored facts (migration FileFootprintFacts): the footprint itself is read only to be drawn. */
   length_km: number | null;
   /** Only while all the selected files' geometries fit the caller's vertex budget. */
   geometry: FootprintGeometry | null;
@@ -265,13 +265,7 @@ export class DatasetVersionRepository {
          WHERE f.dataset_id = $1 AND f.version = $2),
        flags AS (SELECT COALESCE(bool_or(in_area), false) AS any_in_area, COALESCE(bool_or(in_area AND in_window), false) AS any_in_window FROM m),
        picked AS MATERIALIZED (
-         SELECT m.*, (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'bbox' AS bbox,
-           CASE f.footprint->'geometry'->>'type'
-             WHEN 'Point' THEN 1
-             WHEN 'LineString' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
-             WHEN 'MultiPoint' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
-             ELSE COALESCE((SELECT sum(jsonb_array_length(p))::int FROM jsonb_array_elements(f.footprint->'geometry'->'coordinates') p), 0)
-           END AS vertices
+         SELECT m.*, f.footprint_length_km AS length_km, f.footprint_bbox AS bbox, f.footprint_vertices AS vertices
          FROM m JOIN dataset_version_files f ON f.dataset_id = $1 AND f.version = $2 AND f.path = m.path
          WHERE m.selected),
        drawn AS (SELECT COALESCE(sum(vertices), 0) <= ${budget} AS fits FROM picked)
