@@ -42,6 +42,7 @@ export class OrdersController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Orders a dataset version (or a quoted slice) and answers how to pay it: a Stripe Checkout URL or a Solana Pay request' })
   @Auth(Role.BUYER, Role.ADMIN)
   @ApiCreatedResponse({ type: OrderResponse, description: 'Pay at stripe.checkoutUrl, or pay solanaPay.url with a wallet' })
   @ApiConflictResponse({
@@ -58,6 +59,7 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of your orders: status, amounts, payments, refunds and how to pay it while pending' })
   @Auth()
   @ApiOkResponse({ type: OrderResponse })
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<OrderResponse>> {
@@ -65,6 +67,7 @@ export class OrdersController {
   }
 
   @Get(':id/downloads')
+  @ApiOperation({ summary: "A paid order's files, each with a signed, expiring download URL" })
   @Auth()
   @ApiOkResponse({ type: DownloadsResponse, description: 'One signed, expiring URL per file' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
@@ -83,6 +86,7 @@ export class OrdersController {
   }
 
   @Get(':id/certificate')
+  @ApiOperation({ summary: "A paid order's licence certificate, signed by the platform key" })
   @Auth()
   @ApiOkResponse({ type: CertificateResponse, description: 'The licence certificate, signed by the platform key' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
