@@ -129,6 +129,8 @@ const EXPECTED: Record<string, Statuses> = {
   'POST /v1/orders/{id}/confirm-solana':              [401, 404, 404, 404, 200, 200, 200],
   'GET /v1/orders/{id}/downloads':                    [401, 404, 404, 404, 200, 200, 404],
   'GET /v1/orders/{id}/certificate':                  [401, 404, 404, 404, 200, 200, 200],
+  'GET /v1/orders/{id}/receipt':                      [401, 404, 404, 404, 200, 200, 200],
+  'GET /v1/orders':                                   [401, 404, 404, 404, 200, 200, 404],
   'GET /v1/admin/orders':                             [401, 403, 403, 403, 403, 403, 200],
   'POST /v1/admin/orders/{id}/refund':                [401, 403, 403, 403, 403, 403, 409],
   'GET /v1/orders/{id}/split':                        [401, 404, 404, 200, 404, 404, 200],
@@ -265,6 +267,9 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'POST /v1/orders/{id}/confirm-solana': (f) => ({ path: `/v1/orders/${f.orderId}/confirm-solana`, body: {} }),
   'GET /v1/orders/{id}/downloads': (f) => ({ path: `/v1/orders/${f.orderId}/downloads` }),
   'GET /v1/orders/{id}/certificate': (f) => ({ path: `/v1/orders/${f.orderId}/certificate` }),
+  'GET /v1/orders/{id}/receipt': (f) => ({ path: `/v1/orders/${f.orderId}/receipt` }),
+  // One organisation's orders: its members only (a platform admin who is not a member too).
+  'GET /v1/orders': (f) => ({ path: '/v1/orders', query: { organisationId: f.organisationId } }),
   'GET /v1/admin/orders': () => ({ path: '/v1/admin/orders' }),
   'POST /v1/admin/orders/{id}/refund': (f) => ({ path: `/v1/admin/orders/${f.pendingOrderId}/refund`, body: { reason: 'Asked for it.' } }),
   'GET /v1/orders/{id}/split': (f) => ({ path: `/v1/orders/${f.orderId}/split` }),

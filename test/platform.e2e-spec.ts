@@ -74,6 +74,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/orders',
         '/v1/orders/{id}',
         '/v1/orders/{id}/certificate',
+        '/v1/orders/{id}/receipt',
         '/v1/orders/{id}/confirm-solana',
         '/v1/orders/{id}/downloads',
         '/v1/me/orders',

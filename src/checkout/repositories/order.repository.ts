@@ -95,6 +95,23 @@ export class OrderRepository {
     return query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(limit).getMany();
   }
 
+  /**
+   * One page of the orders the user placed alone or that one of `organisationIds` holds (only those organisations'
+   * when `organisationsOnly`), newest first, after the keyset position `before`.
+   */
+  pageHeldBy(
+    holder: { userId: string; organisationIds: readonly string[]; organisationsOnly: boolean },
+    limit: number,
+    before?: KeysetPosition,
+  ): Promise<KeysetPage<Order>> {
+    const { userId, organisationIds, organisationsOnly } = holder;
+    const alone = organisationsOnly ? 'false' : '(o.buyer_id = :userId AND o.organisation_id IS NULL)';
+    const held = organisationIds.length > 0 ? 'o.organisation_id = ANY(:organisationIds)' : 'false';
+    // One bracketed condition: keysetPage adds its position with AND.
+    const builder = this.orders.createQueryBuilder('o').where(`(${alone} OR ${held})`, { userId, organisationIds: [...organisationIds] });
+    return keysetPage(builder, 'DESC', limit, before);
+  }
+
   async update(manager: EntityManager, id: string, patch: OrderPatch): Promise<void> {
     await manager.getRepository(OrderEntity).update({ id }, { ...patch, updatedAt: () => 'now()' });
   }

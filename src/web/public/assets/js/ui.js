@@ -178,6 +178,19 @@ export const formatUsd = (cents) => `$${(cents / 100).toLocaleString('en-US', { 
 export const PRICE_UNIT_WORDS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
 
 /**
+ * How an order's status shows: the badge class of each.
+ * @type {Record<import('../../types/api').OrderStatus, 'ok' | 'warn' | 'bad'>}
+ */
+export const ORDER_STATUS_BADGE = { paid: 'ok', fulfilled: 'ok', pending: 'warn', expired: 'bad', cancelled: 'bad', refunded: 'bad' };
+
+/**
+ * What a slice order buys, in a few words: "3 captures, 1.204 km, 12 min 5 s, 4.0 MiB".
+ * @param {import('../../types/api').OrderSlice} slice
+ */
+export const sliceSummary = (slice) =>
+  `${slice.captures} capture${slice.captures === 1 ? '' : 's'}, ${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}`;
+
+/**
  * A listing's per-unit prices in words: "or $1.50 per km / $20.00 per hour, minimum $10.00"; null without any.
  * @param {import('../../types/api').UnitPrices | null | undefined} prices
  */
