@@ -4,6 +4,8 @@ import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { VersionFilePage } from '../src/catalog/dto/version-files.dto.js';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import type { TrainingContentEntryResponse } from '../src/checkout/dto/training-content.response.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, publishCaptures, TEST_ADMIN, type PublishedDataset } from './support/checkout.js';
 import { validateCroissant } from './support/croissant-validator.js';
@@ -255,5 +257,57 @@ describeWithSamples('Croissant 1.1, SPDX 3 and the file list of a real dataset (
     // The owner sees it, but a draft has no published version to describe yet.
     const own = (await t.http().get(`/v1/datasets/${draft.id}/croissant`).set(auth(alice)).expect(404)).body as ErrorBody;
     expect(own.code).toBe('DATASET_VERSION_NOT_FOUND');
+  });
+
+  it("gives the buyer of a paid order its EU AI Act 'licensed private dataset' entry, and nobody else", async () => {
+    const buyer = (
+      (await t.http().post('/v1/auth/register').send({ email: 'bob@croissant.test', password: 'a-long-password', role: 'buyer' }).expect(201))
+        .body as {
+        accessToken: string;
+      }
+    ).accessToken;
+    const order = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId: published.datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as OrderResponse;
+    const unpaid = (await t.http().get(`/v1/orders/${order.id}/training-content`).set(auth(buyer)).expect(409)).body as ErrorBody;
+    expect(unpaid.code).toBe('CHECKOUT_ORDER_NOT_PAID');
+    await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
+    const entry = (await t.http().get(`/v1/orders/${order.id}/training-content`).set(auth(buyer)).expect(200)).body as TrainingContentEntryResponse;
+    const dataset = (await t.http().get(`/v1/datasets/${published.datasetId}`).expect(200)).body as DatasetResponse;
+    const coverage = present(dataset.published, 'the published version').coverage;
+    expect(entry).toMatchObject({
+      orderId: order.id,
+      category: 'licensed_private_dataset',
+      datasetTitle: 'Ljubljana drives & <lab> runs',
+      version: published.version,
+      merkleRoot: published.merkleRoot,
+      licensor: { name: 'DePAI data marketplace', contributorCount: 1 },
+      files: SAMPLES.length,
+      sizeBytes: published.files.reduce((sum, f) => sum + f.sizeBytes, 0),
+      collectionPeriod: {
+        start: new Date(present(coverage.timeStart, 'timeStart')).toISOString(),
+        end: new Date(present(coverage.timeEnd, 'timeEnd')).toISOString(),
+      },
+    });
+    // GNSS tracks, CSV logs and an MCAP log are all sensor data: the template's "other" modality.
+    expect(entry.modalities).toEqual([
+      {
+        modality: 'other',
+        sources: ['gnss', 'telemetry'],
+        sizeRange: 'Less than 1 GB of sensor data',
+        amount: expect.stringContaining('5 files') as unknown,
+      },
+    ]);
+    expect(entry.text).toContain('licensed from the DePAI data marketplace');
+    expect(entry.text).toContain(`Collected between ${new Date(present(coverage.timeStart, 'timeStart')).toISOString().slice(0, 10)}`);
+    // Another buyer, and the contributor, do not see it.
+    const other = (
+      (await t.http().post('/v1/auth/register').send({ email: 'eve@croissant.test', password: 'a-long-password', role: 'buyer' }).expect(201))
+        .body as {
+        accessToken: string;
+      }
+    ).accessToken;
+    await t.http().get(`/v1/orders/${order.id}/training-content`).set(auth(other)).expect(404);
+    await t.http().get(`/v1/orders/${order.id}/training-content`).set(auth(alice)).expect(404);
   });
 });

@@ -79,6 +79,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/orders/{id}/certificate',
         '/v1/orders/{id}/confirm-solana',
         '/v1/orders/{id}/downloads',
+        '/v1/orders/{id}/training-content',
         '/v1/me/orders',
         '/v1/organisations',
         '/v1/organisations/{id}',
