@@ -19,6 +19,7 @@ import { CatalogSearchService } from './services/catalog-search.service.js';
 import { DatasetCapturesService } from './services/dataset-captures.service.js';
 import { DatasetDraftService } from './services/dataset-draft.service.js';
 import { DatasetProvenanceService } from './services/dataset-provenance.service.js';
+import { DatasetMetadataService } from './services/dataset-metadata.service.js';
 import { DatasetCoverageService } from './services/dataset-coverage.service.js';
 import { DatasetReviewService } from './services/dataset-review.service.js';
 import { VersionFileKeysService } from './services/version-file-keys.service.js';
@@ -49,6 +50,7 @@ import { JobsModule } from '../jobs/jobs.module.js';
     DatasetReviewService,
     CatalogSearchService,
     DatasetProvenanceService,
+    DatasetMetadataService,
     DatasetCoverageService,
     CatalogSalesService,
     CatalogSliceService,

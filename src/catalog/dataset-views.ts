@@ -2,6 +2,7 @@ import { cellToParent, cellsToMultiPolygon, getResolution } from 'h3-js';
 import { type ContributorShare, weightBps } from './coverage.js';
 import { bigintToH3 } from './search-area.js';
 import { missingDeclarations } from './declarations.js';
+import { declarationSentences } from './metadata/declaration-words.js';
 import {
   ContributorWeightView,
   CoverageView,
@@ -63,10 +64,12 @@ export function versionView(version: DatasetVersionEntity, privileged: boolean):
       slug: version.licenceSlug,
       name: version.licenceName,
       terms: version.licenceTerms,
+      text: version.licenceText,
     }),
     priceUsdCents: version.priceUsdCents,
     unitPrices: version.unitPrices,
     declarations: version.declarations,
+    declarationStatements: declarationSentences(version.declarations),
     sampleFiles: version.sampleFiles,
     contributorCount: version.contributors.length,
     splitPolicy: version.splitPolicy,

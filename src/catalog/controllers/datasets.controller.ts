@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -31,6 +31,9 @@ import { CatalogSearchService, searchArea } from '../services/catalog-search.ser
 import { parseBBox } from '../search-area.js';
 import { DatasetDraftService } from '../services/dataset-draft.service.js';
 import { DatasetProvenanceService } from '../services/dataset-provenance.service.js';
+import { DatasetMetadataService } from '../services/dataset-metadata.service.js';
+import { CroissantQuery, VersionFilePage, VersionFilesQuery } from '../dto/version-files.dto.js';
+import { CROISSANT_MEDIA_TYPE, type JsonLd } from '../metadata/croissant-document.js';
 
 const version = new ParseIntPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
@@ -43,6 +46,7 @@ export class DatasetsController {
     private readonly search: CatalogSearchService,
     private readonly provenance: DatasetProvenanceService,
     private readonly coverage: DatasetCoverageService,
+    private readonly metadata: DatasetMetadataService,
   ) {}
 
   @Post('datasets')
@@ -180,5 +184,47 @@ export class DatasetsController {
   @ApiOkResponse({ type: ProvenanceResponse, description: 'Merkle roots, on-chain anchors and the verified custody log' })
   getProvenance(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string): Promise<ProvenanceResponse> {
     return this.provenance.provenance(user, id);
+  }
+
+  @Get('datasets/:id/croissant')
+  @OptionalAuth()
+  @Header('Content-Type', CROISSANT_MEDIA_TYPE)
+  @ApiOkResponse({
+    description:
+      'Croissant 1.1 JSON-LD of the listed version (or ?version=n): files with SHA-256, record sets, provenance, licence, RAI and GeoCroissant fields',
+    schema: { type: 'object' },
+  })
+  croissant(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: CroissantQuery): Promise<JsonLd> {
+    return this.metadata.croissant(user, id, query.version);
+  }
+
+  @Get('datasets/:id/versions/:version/spdx')
+  @OptionalAuth()
+  @Header('Content-Type', 'application/ld+json')
+  @ApiOkResponse({
+    description: 'SPDX 3 JSON-LD document: a dataset_DatasetPackage containing each file with its SHA-256',
+    schema: { type: 'object' },
+  })
+  spdx(
+    @OptionalUser() user: AuthUser | null,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('version', version) number: number,
+  ): Promise<JsonLd> {
+    return this.metadata.spdx(user, id, number);
+  }
+
+  @Get('datasets/:id/versions/:version/files')
+  @OptionalAuth()
+  @ApiOkResponse({
+    type: VersionFilePage,
+    description: "A page of the version's files in leaf order: size, format, media type, footprint, GNSS quality",
+  })
+  files(
+    @OptionalUser() user: AuthUser | null,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('version', version) number: number,
+    @Query() query: VersionFilesQuery,
+  ): Promise<VersionFilePage> {
+    return this.metadata.files(user, id, number, query.limit, query.cursor);
   }
 }

@@ -35,6 +35,7 @@ export class LicenceView {
   @ApiProperty() slug: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: LicenceTermsDto }) terms: LicenceTerms;
+  @ApiPropertyOptional({ description: "The licence's full legal text, as frozen with the version (published versions only)" }) text?: string;
 }
 
 export class ContributorWeightView {
@@ -56,6 +57,7 @@ export class DatasetVersionView {
   @ApiPropertyOptional({ type: UnitPricesDto, nullable: true, description: 'Per-unit prices of slices (USD cents); null: sold whole only' })
   unitPrices: UnitPrices | null;
   @ApiProperty({ type: DeclarationsDto }) declarations: Declarations;
+  @ApiProperty({ type: [String], description: 'The declarations in plain sentences' }) declarationStatements: string[];
   @ApiProperty({ type: [SampleFile] }) sampleFiles: SampleFile[];
   @ApiProperty({ description: 'How many contributors share the revenue' }) contributorCount: number;
   @ApiPropertyOptional({ type: [ContributorWeightView], description: 'Owner and admins only: who shares the revenue, and how' })

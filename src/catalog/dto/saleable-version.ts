@@ -108,3 +108,30 @@ export interface Slice {
   files: SliceFile[];
   emptyBecause: 'area' | 'window' | 'modalities' | null;
 }
+
+/** What one modality of an order's files amounts to. */
+export interface ModalityTotals {
+  modality: string;
+  files: number;
+  bytes: number;
+  /** Recorded time of its files with times, in seconds. */
+  durationSeconds: number;
+}
+
+/** The facts of an order's files a training-content summary needs (EU AI Act): frozen with the version, never recomputed. */
+export interface TrainingContentFacts {
+  datasetId: string;
+  version: number;
+  title: string;
+  merkleRoot: string;
+  licenceName: string;
+  licenceSlug: string;
+  /** Contributors whose files are among these. */
+  contributorCount: number;
+  files: number;
+  bytes: number;
+  modalities: ModalityTotals[];
+  /** The earliest start and latest end of the files' recordings; null when none has times. */
+  collectedFrom: Date | null;
+  collectedTo: Date | null;
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, MoreThan, Repository } from 'typeorm';
 import { DatasetVersionFileEntity } from '../entities/dataset-version-file.entity.js';
 import { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
 import { runSearch, type CoverageOutline, type SearchFilters } from './dataset-search.sql.js';
@@ -285,6 +285,11 @@ export class DatasetVersionRepository {
       datasetId,
     ]);
     return rows.map((row) => row.version);
+  }
+
+  /** One page of the version's files in leaf order: those after leaf `afterLeaf` (-1: from the start), at most `limit`. */
+  filePage(datasetId: string, version: number, afterLeaf: number, limit: number): Promise<DatasetVersionFileEntity[]> {
+    return this.files.find({ where: { datasetId, version, leafIndex: MoreThan(afterLeaf) }, order: { leafIndex: 'ASC' }, take: limit });
   }
 
   /** The version's files in leaf order. */

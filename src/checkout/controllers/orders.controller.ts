@@ -12,6 +12,7 @@ import {
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
+import { TrainingContentEntryResponse } from '../dto/training-content.response.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { CreateOrderDto } from '../dto/create-order.dto.js';
 import { CertificateResponse, DownloadsResponse } from '../dto/fulfilment.response.js';
@@ -93,5 +94,18 @@ export class OrdersController {
   @ApiGoneResponse({ type: ErrorBody, description: 'Refunded: the licence is revoked' })
   certificate(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<CertificateResponse>> {
     return this.fulfilment.certificate(user, id);
+  }
+
+  @Get(':id/training-content')
+  @Auth()
+  @ApiOkResponse({
+    type: TrainingContentEntryResponse,
+    description:
+      "The order's 'licensed private dataset' entry for an EU AI Act training-content summary: licensor, modalities, size range, collection period",
+  })
+  @ApiConflictResponse({ type: ErrorBody, description: 'The order is not paid' })
+  @ApiGoneResponse({ type: ErrorBody, description: 'Refunded: the licence is revoked' })
+  trainingContent(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<TrainingContentEntryResponse>> {
+    return this.fulfilment.trainingContent(user, id);
   }
 }

@@ -15,6 +15,9 @@ import { OrderFilesService } from './order-files.service.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
 import type { Plain } from '../../common/plain.js';
+import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
+import type { TrainingContentEntryResponse } from '../dto/training-content.response.js';
+import { trainingContentEntry } from '../training-content.js';
 
 /** What a paid order yields: signed download URLs for the entitled buyer, and the signed licence certificate. */
 @Injectable()
@@ -28,6 +31,7 @@ export class FulfilmentService {
     private readonly organisations: OrganisationService,
     private readonly grants: DownloadGrantService,
     private readonly config: AppConfig,
+    private readonly catalog: CatalogSalesService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -67,6 +71,19 @@ export class FulfilmentService {
     // Refuses when a refund revoked the licence meanwhile, so no URL leaves after a refund commits.
     await this.settlement.delivered(order.id);
     return { files: urls };
+  }
+
+  /**
+   * The order's entry for an EU AI Act training-content summary ("licensed private dataset"): for the holder of a paid
+   * order (or an admin), about exactly the files it bought.
+   */
+  async trainingContent(user: AuthUser, orderId: string): Promise<Plain<TrainingContentEntryResponse>> {
+    const order = await this.orders.visible(user, orderId);
+    await this.entitlement(order);
+    const { files, slice } = await this.orderFiles.filesOf(order);
+    const facts = await this.catalog.trainingContent(order.datasetId, order.version, slice ? files.map((file) => file.leafIndex) : null);
+    if (!facts) throw new CheckoutException(CheckoutErrorCode.DATASET_NOT_FOR_SALE, `Version ${order.version} of dataset ${order.datasetId} is gone`);
+    return trainingContentEntry(facts, { id: order.id, paidAt: order.paidAt, slice: slice !== null }, new URL(this.config.publicUrl).origin);
   }
 
   /** The certificate issued when the order was paid (the same bytes every time); the buyer's or any admin's to read. */
