@@ -32,6 +32,7 @@ import { CreateQuotes1764892806100 } from './1764892806100-CreateQuotes.js';
 import { OrderSlices1764892806200 } from './1764892806200-OrderSlices.js';
 import { SplitBasis1764892806300 } from './1764892806300-SplitBasis.js';
 import { FileFootprintFacts1764892806400 } from './1764892806400-FileFootprintFacts.js';
+import { CapturePreviews1764892806900 } from './1764892806900-CapturePreviews.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   OrderSlices1764892806200,
   SplitBasis1764892806300,
   FileFootprintFacts1764892806400,
+  CapturePreviews1764892806900,
 ];

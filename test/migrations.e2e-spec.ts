@@ -37,6 +37,7 @@ describe('migrations (e2e, on the real database engine)', () => {
     expect(applied.map((row) => row.name)).toEqual(migrations.map((m) => m.name));
     expect(await tables(a)).toEqual([
       'api_keys',
+      'capture_previews',
       'captures',
       'catalog_coverage',
       'custody_records',

@@ -4,7 +4,9 @@ import { AuthModule } from '../auth/auth.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { LicensingModule } from '../licensing/licensing.module.js';
 import { ProvenanceModule } from '../provenance/provenance.module.js';
+import { SamplePreviewsService } from './services/sample-previews.service.js';
 import { AdminReviewsController } from './controllers/admin-reviews.controller.js';
+import { CapturePreviewsController } from './controllers/capture-previews.controller.js';
 import { DatasetsController } from './controllers/datasets.controller.js';
 import { DatasetReviewEventEntity } from './entities/dataset-review-event.entity.js';
 import { DatasetVersionFileEntity } from './entities/dataset-version-file.entity.js';
@@ -40,8 +42,9 @@ import { JobsModule } from '../jobs/jobs.module.js';
     ProvenanceModule,
     JobsModule.forFeature(CATALOG_QUEUES),
   ],
-  controllers: [DatasetsController, AdminReviewsController],
+  controllers: [DatasetsController, AdminReviewsController, CapturePreviewsController],
   providers: [
+    SamplePreviewsService,
     DatasetRepository,
     DatasetVersionRepository,
     ReviewEventRepository,

@@ -199,6 +199,17 @@ export class DatasetVersionRepository {
     return this.versions.findOne({ where: { datasetId, version } });
   }
 
+  /** True when the capture is a sample file of a listed version of a dataset that is not taken down: its preview is public. */
+  async isListedSample(captureId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
+       WHERE v.listed AND d.taken_down_at IS NULL AND v.sample_files @> jsonb_build_array(jsonb_build_object('captureId', $1::text))
+       LIMIT 1`,
+      [captureId],
+    );
+    return rows.length > 0;
+  }
+
   /** The dataset's listed version (at most one: a unique index), read in the caller's transaction when given one. */
   findListed(datasetId: string, manager?: EntityManager): Promise<DatasetVersionEntity | null> {
     return (manager ?? this.dataSource.manager).findOne(DatasetVersionEntity, { where: { datasetId, listed: true } });
