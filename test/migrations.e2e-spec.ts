@@ -39,6 +39,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'api_keys',
       'captures',
       'catalog_coverage',
+      'consent_records',
       'custody_records',
       'dataset_review_events',
       'dataset_search_captures',
