@@ -7,6 +7,7 @@ import { grantSetHash } from '../src/consent/consent-record-walk.js';
 import type { CustodyRecord } from '../src/provenance/custody-log.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
+import { walletSignIn } from './support/consent.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testWallet } from './support/wallet.js';
@@ -26,16 +27,6 @@ describe('consent: grants, declines and the public record (e2e)', () => {
   let carolCapture: string;
   let licences: Record<string, string>;
   let datasetId: string;
-
-  const walletSignIn = async (wallet: ReturnType<typeof testWallet>) => {
-    const { message } = (await t.http().post('/v1/auth/wallet/challenge').send({ address: wallet.address }).expect(200)).body as { message: string };
-    const res = await t
-      .http()
-      .post('/v1/auth/wallet/verify')
-      .send({ address: wallet.address, message, signature: wallet.sign(message) })
-      .expect(200);
-    return (res.body as { accessToken: string }).accessToken;
-  };
 
   const curate = async (captureIds: string[], licence = 'commercial-ai-training') =>
     (
@@ -65,7 +56,7 @@ describe('consent: grants, declines and the public record (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
-    alice = await walletSignIn(aliceWallet);
+    alice = await walletSignIn(t, aliceWallet);
     bob = await signUp(t, 'bob@example.com', 'contributor');
     carol = await signUp(t, 'carol@example.com', 'contributor');
     aliceCaptures = [(await readyCapture(t, alice, nmeaLog(40), 'alice.nmea')).id, (await readyCapture(t, alice, csvTelemetry(80), 'alice.csv')).id];
@@ -249,5 +240,16 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // Either the submit came first (and the decline pulled the draft back to editing) or it saw the new revision.
     expect([200, 409]).toContain(submit.status);
     expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
+  });
+
+  it('two declines at once: one takes the captures out, the other finds nothing left; one decline is recorded', async () => {
+    const id = await curate([...aliceCaptures, carolCapture]);
+    const answers = await Promise.all(
+      ['First thoughts.', 'Second thoughts.'].map((reason) => t.http().post(`/v1/datasets/${id}/consent/declines`).set(auth(carol)).send({ reason })),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 404]);
+    expect(await t.sql(`SELECT kind FROM consent_records WHERE dataset_id = $1`, [id])).toEqual([{ kind: 'decline' }]);
+    const custody = await t.sql<{ kind: string }>(`SELECT kind FROM custody_records WHERE dataset_id = $1 ORDER BY seq`, [id]);
+    expect(custody.map((row) => row.kind)).toEqual(['created', 'files-changed', 'files-changed', 'consent-declined']);
   });
 });

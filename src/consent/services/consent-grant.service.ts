@@ -141,6 +141,8 @@ export class ConsentGrantService {
     const removed = await this.dataSource.transaction(async (manager) => {
       // The draft row is locked first, so a submit or another decline of the same draft waits for this one.
       const gone = await this.drafts.removeContributor(manager, datasetId, user.id, mine.captureIds);
+      // A decline that raced another one (or the curator dropping the captures) finds nothing left to take out.
+      if (gone.length === 0) throw requestNotFound(datasetId);
       const entry = await this.custody.append(manager, {
         datasetId,
         kind: 'consent-declined',
