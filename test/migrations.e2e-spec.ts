@@ -40,6 +40,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'capture_previews',
       'captures',
       'catalog_coverage',
+      'consent_records',
       'custody_records',
       'dataset_review_events',
       'dataset_search_captures',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
+import { ConsentRecordsModule } from '../consent/consent-records.module.js';
 import { IngestionModule } from '../ingestion/ingestion.module.js';
 import { LicensingModule } from '../licensing/licensing.module.js';
 import { ProvenanceModule } from '../provenance/provenance.module.js';
@@ -23,6 +24,7 @@ import { DatasetDraftService } from './services/dataset-draft.service.js';
 import { DatasetProvenanceService } from './services/dataset-provenance.service.js';
 import { DatasetMetadataService } from './services/dataset-metadata.service.js';
 import { DatasetCoverageService } from './services/dataset-coverage.service.js';
+import { DraftConsentService } from './services/draft-consent.service.js';
 import { DatasetReviewService } from './services/dataset-review.service.js';
 import { VersionFileKeysService } from './services/version-file-keys.service.js';
 import { VersionFootprintsService } from './services/version-footprints.service.js';
@@ -31,7 +33,8 @@ import { JobsModule } from '../jobs/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
- * (published versions and their files, for checkout) and CatalogSliceService (listed versions and their slices, for quotes).
+ * (published versions and their files, for checkout), CatalogSliceService (listed versions and their slices, for quotes)
+ * and DraftConsentService (what a draft asks of its contributors, for consent).
  */
 @Module({
   imports: [
@@ -40,6 +43,7 @@ import { JobsModule } from '../jobs/jobs.module.js';
     IngestionModule,
     LicensingModule,
     ProvenanceModule,
+    ConsentRecordsModule,
     JobsModule.forFeature(CATALOG_QUEUES),
   ],
   controllers: [DatasetsController, AdminReviewsController, CapturePreviewsController],
@@ -59,7 +63,8 @@ import { JobsModule } from '../jobs/jobs.module.js';
     CatalogSliceService,
     VersionFileKeysService,
     VersionFootprintsService,
+    DraftConsentService,
   ],
-  exports: [CatalogSalesService, CatalogSliceService],
+  exports: [CatalogSalesService, CatalogSliceService, DraftConsentService],
 })
 export class CatalogModule {}

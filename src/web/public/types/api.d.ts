@@ -556,3 +556,48 @@ export interface OrganisationSummary {
 export interface Organisation extends OrganisationSummary {
   members: { userId: string; email: string | null; role: OrganisationRole; addedAt: string }[];
 }
+
+/** Consent (issue 16): what a draft asks of a contributor, and the grant fields they sign. */
+export interface ConsentGrantFields {
+  datasetId: string;
+  contributorId: string;
+  captureIds: string[];
+  licence: string;
+  scope: { permittedUses: PermittedUses; territory: string[] };
+  priceUsdCents: number;
+  shareBps: number;
+  issuedAt: string;
+  expiresAt: string;
+  nonce: string;
+}
+
+export interface ConsentRequest {
+  datasetId: string;
+  title: string;
+  draftState: string;
+  licence: string;
+  licenceName: string;
+  plainTerms: string[];
+  priceUsdCents: number;
+  shareBps: number;
+  captureIds: string[];
+  status: 'waiting' | 'granted' | 'declined';
+  waitingReason: string | null;
+  grant: ConsentGrantFields;
+  walletMessage: string | null;
+  sessionMessage: string;
+}
+
+export interface ConsentRecord {
+  id: string;
+  datasetId: string;
+  kind: 'grant' | 'decline';
+  captureIds: string[];
+  method: 'wallet' | 'session' | null;
+  hash: string;
+  custodySeq: number;
+  expiresAt: string | null;
+  reason: string | null;
+  createdAt: string;
+  removedCaptureIds?: string[];
+}

@@ -343,8 +343,8 @@ function renderSessionBar() {
  * @property {(message: Uint8Array, encoding: 'utf8') => Promise<{ signature: Uint8Array } | Uint8Array>} signMessage
  */
 
-/** @returns {SolanaWallet | null} */
-function walletProvider() {
+/** The browser wallet (Phantom or compatible), or null when none is installed. @returns {SolanaWallet | null} */
+export function walletProvider() {
   const injected = /** @type {{ solana?: SolanaWallet, phantom?: { solana?: SolanaWallet } }} */ (/** @type {unknown} */ (window));
   return injected.phantom?.solana ?? injected.solana ?? null;
 }
