@@ -90,6 +90,7 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/captures':                                 [401, 403, 200, 200, 403, 403, 200],
   'GET /v1/captures/{id}':                            [401, 403, 404, 200, 403, 403, 200],
   'GET /v1/captures/{id}/upload':                     [401, 403, 404, 409, 403, 403, 404],
+  'DELETE /v1/captures/{id}/upload':                  [401, 403, 404, 409, 403, 403, 404],
   'POST /v1/captures/{id}/complete':                  [401, 403, 404, 200, 403, 403, 404],
 
   'POST /v1/admin/networks':                          [401, 403, 403, 403, 403, 403, 201],
@@ -196,6 +197,7 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/captures': () => ({ path: '/v1/captures', query: { mine: 'true' } }),
   'GET /v1/captures/{id}': (f) => ({ path: `/v1/captures/${f.captureId}` }),
   'GET /v1/captures/{id}/upload': (f) => ({ path: `/v1/captures/${f.captureId}/upload` }),
+  'DELETE /v1/captures/{id}/upload': (f) => ({ path: `/v1/captures/${f.captureId}/upload` }),
   'POST /v1/captures/{id}/complete': (f) => ({
     path: `/v1/captures/${f.captureId}/complete`,
     body: { parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }] },

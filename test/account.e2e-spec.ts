@@ -106,6 +106,13 @@ describe('buyer account: order pages and receipts (e2e, real PostgreSQL, LiteSVM
     expect((await page(outsider, { mine: 'false' })).items).toEqual([]);
   });
 
+  it('narrows to the orders of one dataset', async () => {
+    expect((await page(buyer, { datasetId: dataset.datasetId })).items.map((o) => o.id)).toEqual(placed.map((o) => o.id).reverse());
+    expect((await page(buyer, { datasetId: acme })).items).toEqual([]);
+    expect((await page(colleague, { datasetId: dataset.datasetId, organisationId: acme })).items.map((o) => o.id)).toEqual([placed[1].id]);
+    await get(buyer, '/v1/orders', { datasetId: 'harbour' }).expect(400);
+  });
+
   it('refuses a made-up cursor and bad paging input with a 400', async () => {
     expect(codeOf(await get(buyer, '/v1/orders', { cursor: 'bm90LWEtY3Vyc29y' }).expect(400))).toBe('VALIDATION_FAILED');
     await get(buyer, '/v1/orders', { limit: '0' }).expect(400);

@@ -173,8 +173,15 @@ describe('buyer account (browser)', () => {
     expect(await keys.locator('tbody tr').textContent()).toContain('active');
     const listed = (await b.t.http().get('/v1/orders').set('X-API-Key', secret).expect(200)).body as { items: OrderResponse[] };
     expect(listed.items.map((o) => o.id)).toEqual([refunded.id, owned.id]);
-    page.once('dialog', (dialog) => void dialog.accept());
+    // Revoking asks first, in the page; Cancel leaves the key alone.
     await keys.getByRole('button', { name: 'Revoke training-pipeline' }).click();
+    await keys.getByRole('button', { name: 'Cancel' }).click();
+    expect(await keys.locator('tbody tr .badge').textContent()).toBe('active');
+    await keys.getByRole('button', { name: 'Revoke training-pipeline' }).click();
+    await keys
+      .getByRole('group', { name: /^Revoke the key "training-pipeline"\?/ })
+      .getByRole('button', { name: 'Yes, revoke' })
+      .click();
     await keys.locator('tbody tr .badge').filter({ hasText: 'revoked' }).waitFor();
     await b.t.http().get('/v1/orders').set('X-API-Key', secret).expect(401);
     expect(b.pageErrors).toEqual([]);
@@ -196,8 +203,8 @@ describe('buyer account (browser)', () => {
     await acmeGroup.getByRole('button', { name: 'Add member' }).click();
     await acmeGroup.getByRole('alert').waitFor();
     await b.screenshot(page, 'account-organisation');
-    page.once('dialog', (dialog) => void dialog.accept());
     await acmeGroup.getByRole('button', { name: 'Remove colleague@acme.test' }).click();
+    await acmeGroup.getByRole('button', { name: 'Yes, remove' }).click();
     await countIs(acmeGroup.locator('tbody tr'), 1);
     await b.t.http().get(`/v1/orders/${refunded.id}`).set(auth(colleague)).expect(404);
     expect(b.pageErrors).toEqual([]);

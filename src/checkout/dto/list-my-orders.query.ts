@@ -28,6 +28,15 @@ export class ListOrdersQuery {
   @IsUUID()
   organisationId?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only the orders of this dataset (any version)',
+    example: '5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93',
+  })
+  @IsOptional()
+  @IsUUID()
+  datasetId?: string;
+
   @PageLimit(100, 20, 'At most this many, newest first')
   limit: number = 20;
 

@@ -197,12 +197,17 @@ export class OrderService {
       if (!(await this.organisations.roleOf(query.organisationId, user.id))) {
         throw new CheckoutException(CheckoutErrorCode.ORGANISATION_NOT_FOUND, `No organisation ${query.organisationId} among yours`);
       }
-      page = await this.orders.pageHeldBy({ userId: user.id, organisationIds: [query.organisationId], organisationsOnly: true }, query.limit, before);
+      page = await this.orders.pageHeldBy(
+        { userId: user.id, organisationIds: [query.organisationId], organisationsOnly: true },
+        query.datasetId,
+        query.limit,
+        before,
+      );
     } else if (user.role === Role.ADMIN && !query.mine) {
-      page = await this.orders.listAll({}, query.limit, before);
+      page = await this.orders.listAll({ datasetId: query.datasetId }, query.limit, before);
     } else {
       const organisationIds = await this.organisations.organisationIdsOf(user.id);
-      page = await this.orders.pageHeldBy({ userId: user.id, organisationIds, organisationsOnly: false }, query.limit, before);
+      page = await this.orders.pageHeldBy({ userId: user.id, organisationIds, organisationsOnly: false }, query.datasetId, query.limit, before);
     }
     return { items: await this.presenter.presentAll(page.items), nextCursor: page.nextCursor };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
@@ -33,10 +33,18 @@ export class CapturesController {
   }
 
   @Get(':id/upload')
-  @ApiOperation({ summary: 'Fresh part URLs and the parts already received, to resume an upload' })
+  @ApiOperation({ summary: 'Fresh part URLs for every part, to resume an unfinished upload' })
   @ApiOkResponse({ type: CaptureUploadResponse, description: 'Fresh part URLs to resume an unfinished upload' })
   resume(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureUploadResponse> {
     return this.captures.resumeUpload(user, id);
+  }
+
+  @Delete(':id/upload')
+  @ApiOperation({ summary: 'Discards an unfinished upload now: the capture is rejected and its parts are removed from storage' })
+  @ApiOkResponse({ type: CaptureResponse, description: 'The capture, rejected as upload_abandoned' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more: completed, discarded or expired' })
+  discard(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureResponse> {
+    return this.captures.discardUpload(user, id);
   }
 
   @Get(':id')

@@ -5,8 +5,8 @@
 import { api, query, session } from './api.js';
 import {
   ORDER_STATUS_BADGE,
-  actionButton,
   busy,
+  confirmButton,
   dataTable,
   errorBox,
   field,
@@ -158,10 +158,11 @@ function keysSection() {
                 key.revokedAt ? h('span', { className: 'badge bad' }, 'revoked') : h('span', { className: 'badge ok' }, 'active'),
                 key.revokedAt
                   ? ''
-                  : actionButton(
+                  : confirmButton(
                       'Revoke',
+                      `Revoke the key "${key.name}"? Anything using it stops working at once.`,
+                      'Yes, revoke',
                       async () => {
-                        if (!window.confirm(`Revoke the key "${key.name}"? Anything using it stops working at once.`)) return;
                         await api(`/v1/api-keys/${key.id}`, { method: 'DELETE' });
                         created.replaceChildren();
                         await draw();
@@ -248,10 +249,11 @@ function organisationCard(summary, user, redraw) {
             m.role,
             formatDate(m.addedAt),
             manages && m.userId !== user.id
-              ? actionButton(
+              ? confirmButton(
                   'Remove',
+                  `Remove ${m.email ?? m.userId} from ${organisation.name}? They lose access to its orders at once.`,
+                  'Yes, remove',
                   async () => {
-                    if (!window.confirm(`Remove ${m.email ?? m.userId} from ${organisation.name}? They lose access to its orders at once.`)) return;
                     await api(`/v1/organisations/${summary.id}/members/${m.userId}`, { method: 'DELETE' });
                     await draw();
                   },
@@ -263,10 +265,11 @@ function organisationCard(summary, user, redraw) {
         'members',
       ),
       manages ? add : null,
-      actionButton(
+      confirmButton(
         `Leave ${organisation.name}`,
+        `Leave ${organisation.name}? You lose access to its orders.`,
+        'Yes, leave',
         async () => {
-          if (!window.confirm(`Leave ${organisation.name}? You lose access to its orders.`)) return;
           await api(`/v1/organisations/${summary.id}/leave`, { method: 'POST' });
           await redraw();
         },

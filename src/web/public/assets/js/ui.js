@@ -309,6 +309,39 @@ export function actionButton(label, action, attributes = {}) {
   return on(button, 'click', () => void busy(button, action));
 }
 
+/**
+ * A button whose action asks first, in the page rather than in a browser dialog: a click shows `question` with a
+ * confirming button (which runs `action` through busy()) and Cancel.
+ * @param {string} label
+ * @param {string} question
+ * @param {string} confirmLabel
+ * @param {() => Promise<unknown>} action
+ * @param {Record<string, AttributeValue>} [attributes] of the first button
+ */
+export function confirmButton(label, question, confirmLabel, action, attributes = {}) {
+  const open = h('button', { type: 'button', ...attributes }, label);
+  const ask = h('div', { className: 'confirm', role: 'group', 'aria-label': question, hidden: true }, h('p', {}, question));
+  const close = () => {
+    ask.hidden = true;
+    open.hidden = false;
+  };
+  const yes = actionButton(confirmLabel, async () => {
+    await action();
+    close();
+  });
+  const cancel = on(h('button', { type: 'button', className: 'secondary' }, 'Cancel'), 'click', () => {
+    close();
+    open.focus();
+  });
+  ask.append(h('div', { className: 'actions' }, yes, cancel));
+  on(open, 'click', () => {
+    ask.hidden = false;
+    open.hidden = true;
+    yes.focus();
+  });
+  return h('span', { className: 'confirmable' }, open, ask);
+}
+
 /** The header's "signed in as … / sign out" part; kept current on every page. */
 function renderSessionBar() {
   const slot = document.getElementById('session-status');
