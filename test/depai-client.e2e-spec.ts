@@ -149,16 +149,25 @@ describe('npx depai pull (e2e: the download client against the real service, a p
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is interrupted mid-file (the process killed), resumes with a Range request, and verifies every file', async () => {
-    const out = join(dir, 'pull');
+  /**
+   * Starts a pull (one file at a time) whose first download the proxy holds at half its body, and waits until the
+   * client has written that half to the file's .part.
+   */
+  const pullHeldAtHalf = async (out: string) => {
+    proxy.stalled = null;
     proxy.stallNext = true;
-    const first = startClient(['pull', orderId, '--out', out, '--api', api, '--parallel', '1'], { DEPAI_TOKEN: buyer });
+    const client = startClient(['pull', orderId, '--out', out, '--api', api, '--parallel', '1'], { DEPAI_TOKEN: buyer });
     const stalled = await waitFor(() => proxy.stalled ?? undefined, 'the proxy to hold a download at half its body');
     const stalledFile = dataset.files.find((file) => file.sizeBytes === stalled.size);
     if (!stalledFile) throw new Error(`no file of ${stalled.size} bytes in the order`);
     const part = join(out, 'data', ...stalledFile.path.split('/')) + '.part';
-    // The client has written what it received before it dies.
     await waitFor(() => (existsSync(part) && statSync(part).size === stalled.sent ? true : undefined), 'the .part file to hold the first half');
+    return { client, stalled, stalledFile };
+  };
+
+  it('is interrupted mid-file (the process killed), resumes with a Range request, and verifies every file', async () => {
+    const out = join(dir, 'pull');
+    const { client: first, stalled, stalledFile } = await pullHeldAtHalf(out);
     first.child.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.code).toBeNull();
@@ -202,15 +211,8 @@ describe('npx depai pull (e2e: the download client against the real service, a p
 
   it('recovers from a connection dropped mid-file within the same run, continuing with a Range request', async () => {
     const out = join(dir, 'dropped');
-    proxy.stalled = null;
-    proxy.stallNext = true;
     proxy.objectRequests.length = 0;
-    const client = startClient(['pull', orderId, '--out', out, '--api', api, '--parallel', '1'], { DEPAI_TOKEN: buyer });
-    const stalled = await waitFor(() => proxy.stalled ?? undefined, 'the proxy to hold a download at half its body');
-    const stalledFile = dataset.files.find((file) => file.sizeBytes === stalled.size);
-    if (!stalledFile) throw new Error(`no file of ${stalled.size} bytes in the order`);
-    const part = join(out, 'data', ...stalledFile.path.split('/')) + '.part';
-    await waitFor(() => (existsSync(part) && statSync(part).size === stalled.sent ? true : undefined), 'the .part file to hold the first half');
+    const { client, stalled, stalledFile } = await pullHeldAtHalf(out);
     proxy.dropHeld();
     const run = await client.done;
     expect(run.stdout).not.toContain('FAIL');
