@@ -1,31 +1,25 @@
 /**
  * npm run bench:upload [-- sizeMiB]
- * Uploads one file (default 1 GiB) in parts through the local object store's presigned part URLs to a real
- * service process (embedded database, no worker), as a client would; reports MB/s and the API's peak RSS.
+ * Uploads one file (default 1 GiB) in parts, 4 at a time, through the local object store's presigned part URLs to a
+ * real service process (no worker), as the contributor page does; and, in the same run with the same client, to a
+ * bare Node HTTP server that only streams each part to a file: the floor. Prints the parts' MB/s beside the floor's,
+ * the completion (assembly) time, and the API's peak RSS, once on the embedded database (PGlite) and once on
+ * PostgreSQL (a fresh database on BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_API_NODE_OPTIONS passes options to the API's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
 import type { CaptureUploadResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
+import { spawnService, waitFor } from './bench-database.js';
 import { lasHeader, mb, mib, writeFile } from './bench-files.js';
+import { PARALLEL, freePort, onBothDatabases, peakRssMiB, putParts, runBench, sha256Of, startBarePartServer } from './bench-transfer.js';
 
 const sizeBytes = Number(process.argv[2] ?? 1024) * (1 << 20);
 const dir = mkdtempSync(join(tmpdir(), 'mkt-bench-'));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
+const here = dirname(fileURLToPath(import.meta.url));
 
 /** The parts of a created capture the bench reads (no dates among them, so the DTOs' types hold for the JSON as it is). */
 type CreatedCapture = Pick<CreatedCaptureResponse, 'id'> & { upload: Pick<CaptureUploadResponse, 'partSizeBytes' | 'parts'> };
@@ -40,43 +34,42 @@ async function json<T>(url: string, init: RequestInit & { token?: string } = {})
   return (await res.json()) as T;
 }
 
-async function main(): Promise<void> {
-  const file = join(dir, 'upload.las');
-  await writeFile(file, sizeBytes, lasHeader(sizeBytes));
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  const sha256 = hash.digest('hex');
+const rate = (bytes: number, ms: number) => mb(bytes) / (ms / 1000);
 
+/** The same parts to the bare server; answers MB/s. */
+async function floor(file: string, partSizeBytes: number, partCount: number): Promise<number> {
+  const partsDir = join(dir, 'floor');
+  mkdirSync(partsDir);
+  const server = await startBarePartServer(partsDir);
+  try {
+    const parts = Array.from({ length: partCount }, (_, i) => ({ partNumber: i + 1, url: `${server.url}/parts/${i + 1}` }));
+    const started = performance.now();
+    await putParts(file, sizeBytes, partSizeBytes, parts);
+    return rate(sizeBytes, performance.now() - started);
+  } finally {
+    await server.close();
+    rmSync(partsDir, { recursive: true, force: true });
+  }
+}
+
+interface ServiceRun {
+  partSizeBytes: number;
+  partCount: number;
+  partsMBps: number;
+  completeMs: number;
+  peakRssMiB: number;
+}
+
+async function throughService(file: string, sha256: string, databaseUrl: string, label: string): Promise<ServiceRun> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const api = spawn(process.execPath, ['dist-bench/src/main.js'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: base,
-      DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'warn',
-      WORKER_CONCURRENCY: '0',
-      DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const dataDir = join(dir, `data-${label}`);
+  const api = spawnService(here, port, databaseUrl, dataDir, process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []);
   try {
-    for (let i = 0; ; i += 1) {
-      if (
-        await fetch(`${base}/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 300) throw new Error('the service did not start');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor(`${base}/health`, 'the service', 600);
     const { accessToken } = await json<Pick<AuthTokenResponse, 'accessToken'>>(`${base}/v1/auth/register`, {
       method: 'POST',
-      body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password', role: 'contributor' }),
+      body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-long', role: 'contributor' }),
     });
     const capture = await json<CreatedCapture>(`${base}/v1/captures`, {
       method: 'POST',
@@ -85,32 +78,35 @@ async function main(): Promise<void> {
     });
     const { partSizeBytes, parts } = capture.upload;
     const started = performance.now();
-    const done: { partNumber: number; etag: string }[] = [];
-    for (const part of parts) {
-      const start = (part.partNumber - 1) * partSizeBytes;
-      const end = Math.min(sizeBytes, start + partSizeBytes) - 1;
-      const body = Readable.toWeb(createReadStream(file, { start, end, highWaterMark: 1 << 20 })) as ReadableStream;
-      const res = await fetch(part.url, { method: 'PUT', body, duplex: 'half', headers: { 'content-length': String(end - start + 1) } });
-      if (!res.ok) throw new Error(`part ${part.partNumber}: ${res.status} ${await res.text()}`);
-      done.push({ partNumber: part.partNumber, etag: res.headers.get('etag') ?? '' });
-    }
+    const done = await putParts(file, sizeBytes, partSizeBytes, parts);
+    const partsMs = performance.now() - started;
     await json(`${base}/v1/captures/${capture.id}/complete`, { method: 'POST', token: accessToken, body: JSON.stringify({ parts: done }) });
-    const seconds = (performance.now() - started) / 1000;
-    const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
-    const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-    console.log(`uploaded ${mib(sizeBytes).toFixed(0)} MiB in ${parts.length} parts of ${mib(partSizeBytes).toFixed(0)} MiB, then completed`);
-    console.log(`throughput: ${(mb(sizeBytes) / seconds).toFixed(0)} MB/s (${seconds.toFixed(2)} s, parts + assembly)`);
-    console.log(`API peak RSS: ${(peakKiB / 1024).toFixed(0)} MiB`);
+    const completeMs = performance.now() - started - partsMs;
+    return { partSizeBytes, partCount: parts.length, partsMBps: rate(sizeBytes, partsMs), completeMs, peakRssMiB: peakRssMiB(api.pid ?? 0) };
   } finally {
     api.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-main()
-  .catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    rmSync(dir, { recursive: true, force: true });
+async function main(): Promise<void> {
+  const file = join(dir, 'upload.las');
+  await writeFile(file, sizeBytes, lasHeader(sizeBytes));
+  const sha256 = await sha256Of(file);
+
+  // The floor right after each service run, so both see the same machine load.
+  const runs = await onBothDatabases('bench_upload', async (label, url) => {
+    const run = await throughService(file, sha256, url, label);
+    return { run, floorMBps: await floor(file, run.partSizeBytes, run.partCount) };
   });
+  const [, { run: first }] = runs[0];
+  console.log(`\n${mib(sizeBytes).toFixed(0)} MiB in ${first.partCount} parts of ${mib(first.partSizeBytes).toFixed(0)} MiB, ${PARALLEL} at a time`);
+  for (const [label, { run, floorMBps }] of runs) {
+    console.log(
+      `${label.padEnd(10)}  parts: ${run.partsMBps.toFixed(0)} MB/s, bare Node server ${floorMBps.toFixed(0)} MB/s -> ${((run.partsMBps / floorMBps) * 100).toFixed(0)}% of the floor; ` +
+        `complete (assembly): ${(run.completeMs / 1000).toFixed(2)} s; API peak RSS ${run.peakRssMiB.toFixed(0)} MiB`,
+    );
+  }
+}
+
+runBench(main, dir);

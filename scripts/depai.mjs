@@ -227,6 +227,8 @@ async function download(file, target, renewUrl) {
       await rm(part, { force: true });
       have = 0;
     }
+    // An empty file has nothing to fetch (a Range request could not name a byte of it): it is written here.
+    if (file.sizeBytes === 0) await writeFile(part, '');
     const resumedFrom = have;
     let hash = createHash('sha256');
     if (have > 0) await hashInto(part, hash);

@@ -22,11 +22,13 @@ interface RunResult {
 /**
  * A pass-through HTTP proxy in front of the app; it stands for the network between buyer and marketplace. When
  * `stallNext` is set, the next object download stops forwarding after half its body and holds the connection open:
- * the client is then killed mid-file, as a dropped laptop lid or Ctrl-C would.
+ * the client is then killed mid-file, as a dropped laptop lid or Ctrl-C would, or `dropHeld` cuts that connection (a
+ * network failure the running client recovers from).
  */
 class Proxy {
   target = 0;
   stallNext = false;
+  private held: ServerResponse | null = null;
   stalled: { path: string; sent: number; size: number } | null = null;
   readonly objectRequests: { range: string | undefined }[] = [];
   private readonly server: Server = createServer((req, res) => {
@@ -41,6 +43,12 @@ class Proxy {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  /** Drops the connection of the download held at half its body. */
+  dropHeld(): void {
+    this.held?.socket?.destroy();
+    this.held = null;
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
@@ -62,7 +70,9 @@ class Proxy {
         if (room <= 0) return;
         res.write(chunk.subarray(0, room));
         sent += Math.min(room, chunk.length);
-        if (sent === half) this.stalled = { path: req.url ?? '', sent, size };
+        if (sent < half) return;
+        this.held = res;
+        this.stalled = { path: req.url ?? '', sent, size };
       });
     });
     upstream.on('error', () => res.destroy());
@@ -139,16 +149,25 @@ describe('npx depai pull (e2e: the download client against the real service, a p
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is interrupted mid-file (the process killed), resumes with a Range request, and verifies every file', async () => {
-    const out = join(dir, 'pull');
+  /**
+   * Starts a pull (one file at a time) whose first download the proxy holds at half its body, and waits until the
+   * client has written that half to the file's .part.
+   */
+  const pullHeldAtHalf = async (out: string) => {
+    proxy.stalled = null;
     proxy.stallNext = true;
-    const first = startClient(['pull', orderId, '--out', out, '--api', api, '--parallel', '1'], { DEPAI_TOKEN: buyer });
+    const client = startClient(['pull', orderId, '--out', out, '--api', api, '--parallel', '1'], { DEPAI_TOKEN: buyer });
     const stalled = await waitFor(() => proxy.stalled ?? undefined, 'the proxy to hold a download at half its body');
     const stalledFile = dataset.files.find((file) => file.sizeBytes === stalled.size);
     if (!stalledFile) throw new Error(`no file of ${stalled.size} bytes in the order`);
     const part = join(out, 'data', ...stalledFile.path.split('/')) + '.part';
-    // The client has written what it received before it dies.
     await waitFor(() => (existsSync(part) && statSync(part).size === stalled.sent ? true : undefined), 'the .part file to hold the first half');
+    return { client, stalled, stalledFile };
+  };
+
+  it('is interrupted mid-file (the process killed), resumes with a Range request, and verifies every file', async () => {
+    const out = join(dir, 'pull');
+    const { client: first, stalled, stalledFile } = await pullHeldAtHalf(out);
     first.child.kill('SIGKILL');
     const killed = await first.done;
     expect(killed.code).toBeNull();
@@ -189,6 +208,23 @@ describe('npx depai pull (e2e: the download client against the real service, a p
     expect(proxy.objectRequests).toEqual([]);
     expect(third.stdout.match(/: already here, sha256 /g)).toHaveLength(dataset.files.length);
   }, 120_000);
+
+  it('recovers from a connection dropped mid-file within the same run, continuing with a Range request', async () => {
+    const out = join(dir, 'dropped');
+    proxy.objectRequests.length = 0;
+    const { client, stalled, stalledFile } = await pullHeldAtHalf(out);
+    proxy.dropHeld();
+    const run = await client.done;
+    expect(run.stdout).not.toContain('FAIL');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`${stalledFile.path}: `);
+    expect(run.stderr).toMatch(/; resuming \(attempt 2 of 4\)/);
+    expect(proxy.objectRequests.map((request) => request.range)).toEqual([undefined, `bytes=${stalled.sent}-`, undefined]);
+    expect(run.stdout).toContain(`OK   ${stalledFile.path}: resumed at byte ${stalled.sent}, sha256 ${stalledFile.sha256}`);
+    for (const file of dataset.files) {
+      expect(sha256(readFileSync(join(out, 'data', ...file.path.split('/'))))).toBe(file.sha256);
+    }
+  }, 60_000);
 
   it('exits non-zero when a stored file was tampered with, and keeps none of its bytes', async () => {
     const victim = dataset.files[0];

@@ -109,11 +109,18 @@ export class LocalStorage extends ObjectStorage {
     let size = 0;
     const temp = join(dir, `.part-${randomBytes(8).toString('hex')}`);
     try {
-      await writeNewFile(temp, body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, (chunk) => {
-        size += chunk.length;
-        if (size > limits.maxBytes) throw tooLarge();
-        md5.update(chunk);
-      });
+      // Not synced to disk: a part is only a step towards an object, and completion syncs the object it assembles.
+      // A part lost to a crash before then fails its upload's SHA-256 check, and the client sends it again.
+      await writeNewFile(
+        temp,
+        body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>,
+        (chunk) => {
+          size += chunk.length;
+          if (size > limits.maxBytes) throw tooLarge();
+          md5.update(chunk);
+        },
+        { durable: false },
+      );
     } catch (error) {
       throw isMissing(error) ? uploadNotFound(uploadId) : error;
     }
@@ -385,17 +392,18 @@ class KeyedSerializer {
 }
 
 /**
- * Streams `source` into a new file and syncs it to disk, calling `inspect` on each chunk first (it may throw to stop).
- * On any failure the file is removed.
+ * Streams `source` into a new file and, unless `durable` is false, syncs it to disk, calling `inspect` on each chunk
+ * first (it may throw to stop). On any failure the file is removed.
  */
 async function writeNewFile(
   path: string,
   source: AsyncIterable<Buffer | Uint8Array> | Iterable<Buffer>,
   inspect?: (chunk: Buffer) => void,
+  { durable = true } = {},
 ): Promise<void> {
   // A write stream batches the many small socket chunks into few writes; `flush` fsyncs before close, so an
-  // acknowledged part or object survives a crash.
-  const out = createWriteStream(path, { flags: 'wx', flush: true, highWaterMark: READ_CHUNK_BYTES });
+  // acknowledged object survives a crash.
+  const out = createWriteStream(path, { flags: 'wx', flush: durable, highWaterMark: READ_CHUNK_BYTES });
   try {
     const inspected = async function* () {
       for await (const piece of source) {

@@ -150,17 +150,18 @@ describe('contributor journey (browser)', () => {
     expect(await other.locator('#session-status').textContent()).toContain('driver@example.com (contributor)');
     const big = csvOfAtLeast(17 * MiB);
     const name = 'long-drive.csv';
-    // Part PUTs that reached the server, by part number. Before the reload, part 2 is held until the page goes away.
+    // Part PUTs that reached the server, by part number. Before the reload, parts 2 and 3 are held until the page goes
+    // away: the page sends parts in parallel, so both are in flight at once.
     const forwarded = new Map<number, number>();
     let holding = true;
-    let held: Route | undefined;
-    let part2Arrived!: () => void;
-    const part2 = new Promise<void>((resolve) => (part2Arrived = resolve));
+    const held: Route[] = [];
+    let bothHeld!: () => void;
+    const bothInFlight = new Promise<void>((resolve) => (bothHeld = resolve));
     await other.route('**/v1/storage/local/parts/**', async (route) => {
       const partNumber = partNumberOf(route.request().url());
       if (holding && partNumber >= 2) {
-        held = route;
-        part2Arrived();
+        held.push(route);
+        if (held.length === 2) bothHeld();
         return;
       }
       forwarded.set(partNumber, (forwarded.get(partNumber) ?? 0) + 1);
@@ -169,16 +170,16 @@ describe('contributor journey (browser)', () => {
     const bigPath = join(files, name);
     writeFileSync(bigPath, big);
     await other.getByLabel('Choose capture files').setInputFiles(bigPath);
-    await part2;
+    await bothInFlight;
     const item = uploadItem(other, name);
-    await item.getByText(/Uploading: .* of 17\.\d MiB \(\d+%\), part 2 of 3/).waitFor();
+    await item.getByText(/Uploading: .* of 17\.\d MiB \(\d+%\), 1 of 3 parts sent/).waitFor();
     const saved = Object.values(await stored<Record<string, { etags: Record<string, string>; partCount: number }>>(other, 'marketplace.uploads'));
     expect(saved).toEqual([expect.objectContaining({ partCount: 3, etags: { 1: expect.stringMatching(/^"[0-9a-f]{32}"$/) as unknown } })]);
     expect(await keptFiles(other)).toBe(1);
     await b.screenshot(other, 'upload-part-1-sent');
 
     await other.reload();
-    await held?.abort().catch(() => undefined);
+    await Promise.all(held.map((route) => route.abort().catch(() => undefined)));
     holding = false;
     await item.getByText(/Interrupted: 1 of 3 parts sent \(4\d%\)\. Resume to send the rest\./).waitFor();
     expect(await item.getByRole('progressbar').getAttribute('value')).toBe(String(8 * MiB));

@@ -1,5 +1,5 @@
 // Capture uploads from the contributor page: hash the file, open a capture, PUT its parts to the presigned URLs the API
-// answers (XMLHttpRequest, for upload progress events), complete it. Every step is written down as it happens
+// answers (XMLHttpRequest, for upload progress events; four parts at a time), complete it. Every step is written down as it happens
 // (localStorage: the plan and each finished part's ETag; IndexedDB: the File itself), so after a reload the page can
 // continue with the parts still missing instead of starting again.
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -13,6 +13,8 @@ const STORE = 'files';
 /** Slices hashed at a time: big enough to be quick, small enough that memory stays flat for any file size. */
 const HASH_SLICE_BYTES = 4 * 1024 * 1024;
 const PART_ATTEMPTS = 4;
+/** Parts sent at once. */
+const PARALLEL_PARTS = 4;
 
 /**
  * What the page remembers of an unfinished upload.
@@ -342,6 +344,41 @@ export async function startUpload(userId, file) {
 }
 
 /**
+ * PUTs one part, retrying as its failure allows: a 403 (the signed URL expired while waiting) with a fresh URL, the
+ * network or a 5xx after a pause. Answers the part's ETag.
+ * @param {{ partNumber: number, url: string }} part
+ * @param {number} partCount
+ * @param {string} captureId
+ * @param {number} partSize
+ * @param {File} file
+ * @param {(sent: number) => void} onSent bytes of this part sent so far
+ */
+async function sendPart(part, partCount, captureId, partSize, file, onSent) {
+  const body = file.slice((part.partNumber - 1) * partSize, part.partNumber * partSize);
+  let url = sameOriginUrl(part.url);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await putPart(url, body, (sent) => {
+        onSent(Math.min(sent, body.size));
+      });
+    } catch (error) {
+      if (!(error instanceof PartError) || attempt >= PART_ATTEMPTS || (error.status !== 0 && error.status !== 403 && error.status < 500)) {
+        throw new Error(`Part ${part.partNumber} of ${partCount} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+      onSent(0);
+      if (error.status === 403) {
+        /** @type {CaptureUpload} */
+        const fresh = await api(`/v1/captures/${captureId}/upload`);
+        const renewed = fresh.parts.find((p) => p.partNumber === part.partNumber)?.url;
+        if (renewed) url = sameOriginUrl(renewed);
+      } else await pause(500 * 2 ** attempt);
+    }
+  }
+}
+
+/**
  * Runs (or resumes) an upload to the end: hashing unless already hashed, a capture unless already opened, then only the
  * parts without an ETag, then completion. Answers the capture as POST complete answers it. Throws on failure; the
  * record stays for a later resume.
@@ -383,36 +420,36 @@ export async function runUpload(record, file, onProgress) {
   }
   const partSize = plan.partSizeBytes;
   const partCount = plan.parts.length;
-  onProgress({ phase: 'uploading', done: sentBytes(record), total: file.size });
-  for (const part of plan.parts) {
-    if (part.partNumber in record.etags) continue;
-    const body = file.slice((part.partNumber - 1) * partSize, part.partNumber * partSize);
-    let url = sameOriginUrl(part.url);
-    for (let attempt = 1; ; attempt += 1) {
+  /** @type {Map<number, number>} bytes sent so far of each part in flight, for one progress figure across the parallel PUTs */
+  const inFlight = new Map();
+  const report = () => {
+    onProgress({ phase: 'uploading', done: sentBytes(record) + [...inFlight.values()].reduce((sum, sent) => sum + sent, 0), total: file.size });
+  };
+  report();
+  const missing = plan.parts.filter((part) => !(part.partNumber in record.etags));
+  let next = 0;
+  let failed = false;
+  // PARALLEL_PARTS PUTs at once: one connection rarely fills the link or the store's disk on its own.
+  const sender = async () => {
+    while (next < missing.length && !failed) {
+      const part = missing[next++];
       try {
-        const before = sentBytes(record);
-        record.etags[part.partNumber] = await putPart(url, body, (sent) => {
-          onProgress({ phase: 'uploading', done: before + Math.min(sent, body.size), total: file.size });
+        record.etags[part.partNumber] = await sendPart(part, partCount, captureId, partSize, file, (sent) => {
+          inFlight.set(part.partNumber, sent);
+          report();
         });
         saveRecord(record);
-        break;
       } catch (error) {
-        if (!(error instanceof PartError) || attempt >= PART_ATTEMPTS || (error.status !== 0 && error.status !== 403 && error.status < 500)) {
-          throw new Error(`Part ${part.partNumber} of ${partCount} failed: ${error instanceof Error ? error.message : String(error)}`, {
-            cause: error,
-          });
-        }
-        // 403: the signed URL expired while waiting; any other failure: the network or the store, worth another try.
-        if (error.status === 403) {
-          /** @type {CaptureUpload} */
-          const fresh = await api(`/v1/captures/${captureId}/upload`);
-          const renewed = fresh.parts.find((p) => p.partNumber === part.partNumber)?.url;
-          if (renewed) url = sameOriginUrl(renewed);
-        } else await pause(500 * 2 ** attempt);
+        // The other senders stop after their current part; the record keeps every part that made it.
+        failed = true;
+        throw error;
+      } finally {
+        inFlight.delete(part.partNumber);
       }
+      report();
     }
-    onProgress({ phase: 'uploading', done: sentBytes(record), total: file.size });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_PARTS, missing.length) }, sender));
   onProgress({ phase: 'completing', done: file.size, total: file.size });
   const parts = Object.entries(record.etags)
     .map(([partNumber, etag]) => ({ partNumber: Number(partNumber), etag }))

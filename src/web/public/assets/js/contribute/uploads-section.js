@@ -167,7 +167,7 @@ export class UploadsSection {
       const amount = `${formatBytes(done)} of ${formatBytes(total)} (${percent(done, total)}%)`;
       if (phase === 'hashing') status.textContent = `Computing SHA-256: ${amount}`;
       else if (phase === 'uploading')
-        status.textContent = `Uploading: ${amount}${partCount() > 1 ? `, part ${Math.min(doneParts() + 1, partCount())} of ${partCount()}` : ''}`;
+        status.textContent = `Uploading: ${amount}${partCount() > 1 ? `, ${doneParts()} of ${partCount()} parts sent` : ''}`;
       else status.textContent = `Uploaded ${formatBytes(total)} (100%). Finishing…`;
     };
     /**
