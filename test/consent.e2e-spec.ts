@@ -1,4 +1,6 @@
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse, DatasetConsentResponse } from '../src/consent/dto/consent.response.js';
@@ -10,6 +12,7 @@ import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
 import { walletSignIn } from './support/consent.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 import { testWallet } from './support/wallet.js';
 
 const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
@@ -223,6 +226,64 @@ describe('consent: grants, declines and the public record (e2e)', () => {
       'reviewed',
       'published',
     ]);
+  });
+
+  it('a withdrawal stops the sale at once; the next version without the capture is reviewed, published and anchored', async () => {
+    const buyer = await signUp(t, 'buyer@example.com', 'buyer');
+    await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
+    const [withdrawn, kept] = aliceCaptures;
+    const withdraw = (token: string, body: Record<string, unknown>) =>
+      t.http().post(`/v1/datasets/${datasetId}/consent/withdrawals`).set(auth(token)).send(body);
+    expect(((await withdraw(bob, { reason: 'Not mine.' }).expect(404)).body as ErrorBody).code).toBe('CONSENT_NOTHING_TO_WITHDRAW');
+    expect(((await withdraw(alice, { captureIds: [bobCapture], reason: 'Not mine.' }).expect(422)).body as ErrorBody).code).toBe(
+      'CONSENT_CAPTURE_NOT_OWNED',
+    );
+
+    // The same withdrawal twice at once: one takes the capture out, the other finds it gone.
+    const answers = await Promise.all([1, 2].map(() => withdraw(alice, { captureIds: [withdrawn], reason: 'A face in frame 120 is not blurred.' })));
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 404]);
+    const record = answers.find((res) => res.status === 201)?.body as Plain<ConsentRecordResponse>;
+    expect(record).toMatchObject({ kind: 'withdrawal', captureIds: [withdrawn], removedCaptureIds: [withdrawn] });
+    expect(await t.sql(`SELECT count(*)::int AS n FROM consent_records WHERE kind = 'withdrawal'`)).toEqual([{ n: 1 }]);
+
+    // Version 1 is no longer sold; the next version waits in review without the capture.
+    expect(
+      ((await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(404)).body as ErrorBody).code,
+    ).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
+    const inReview = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    expect(inReview.draft).toMatchObject({ state: 'in_review', captureIds: [kept] });
+
+    const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    expect(approved.latestVersion).toBe(2);
+    const manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+    expect(manifest.files.map((file) => file.captureId)).toEqual([kept]);
+    await waitFor(async () => {
+      const { versions } = (await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200)).body as ProvenanceResponse;
+      return versions.find((v) => v.version === 2)?.anchor?.status === 'confirmed' ? true : undefined;
+    }, 'version 2 to be anchored');
+    await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
+
+    const consent = (await t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(consent).toMatchObject({ verified: true, withdrawals: [expect.objectContaining({ hash: record.hash, captureCount: 1 })] });
+    expect(consent.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(consent.versions[1].grantHashes).toEqual(consent.versions[0].grantHashes);
+    expect(JSON.stringify(consent)).not.toContain('frame 120');
+
+    // The grant no longer covers the withdrawn capture: a curator who puts it back must ask again.
+    await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(admin))
+      .send({ captureIds: [kept, withdrawn] })
+      .expect(200);
+    const refused = await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(409);
+    expect((refused.body as ErrorBody).message).toContain('the draft now holds captures their grant does not name');
+    await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(admin))
+      .send({ captureIds: [kept] })
+      .expect(200);
   });
 
   it('a session grant clears too, and a decline racing a submit ends in one consistent state', async () => {

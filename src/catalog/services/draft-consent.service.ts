@@ -7,16 +7,18 @@ import { contributorShares, weightBps } from '../coverage.js';
 import type { DraftConsentTerms } from '../dto/draft-consent.js';
 import type { DatasetEntity } from '../entities/dataset.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
+import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
 
 /**
  * The catalog's side of consent (issue 16): what a draft asks of each contributor whose captures it holds, and the
- * removal of a contributor's captures when they decline.
+ * removal of a contributor's captures when they decline or withdraw.
  */
 @Injectable()
 export class DraftConsentService {
   constructor(
     private readonly datasets: DatasetRepository,
+    private readonly versions: DatasetVersionRepository,
     private readonly captures: DatasetCapturesService,
     private readonly licences: LicenceTemplateService,
     private readonly custody: CustodyLogService,
@@ -26,6 +28,13 @@ export class DraftConsentService {
   async termsOf(datasetId: string): Promise<DraftConsentTerms | null> {
     const dataset = await this.datasets.findById(datasetId);
     if (!dataset || dataset.draftState === null) return null;
+    return this.termsOfDraft(dataset);
+  }
+
+  /** The terms of a published dataset's working set (its open draft, or what it sells now); null when never published. */
+  async termsOfPublished(datasetId: string): Promise<DraftConsentTerms | null> {
+    const dataset = await this.datasets.findById(datasetId);
+    if (!dataset || dataset.latestVersion === null) return null;
     return this.termsOfDraft(dataset);
   }
 
@@ -57,6 +66,44 @@ export class DraftConsentService {
     } satisfies Partial<DatasetEntity>);
     await this.datasets.save(manager, dataset);
     await this.custody.append(manager, { datasetId, kind: 'files-changed', actorId: contributorId, details: { added: [], removed } });
+    return removed;
+  }
+
+  /**
+   * Takes withdrawn captures out of a published dataset, inside the caller's transaction (the row stays locked until it
+   * ends): the listed version stops being sold at once, and the dataset goes to review as its next version without
+   * them (an open draft keeps its state and loses them too). When nothing is left the dataset is taken down. Answers
+   * the captures removed (none when they were gone already).
+   */
+  async withdrawCaptures(manager: EntityManager, datasetId: string, contributorId: string, captureIds: readonly string[]): Promise<string[]> {
+    const dataset = await this.datasets.lockForUpdate(manager, datasetId);
+    if (!dataset || dataset.latestVersion === null)
+      throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No published dataset ${datasetId}`);
+    const leaving = new Set(captureIds);
+    const removed = dataset.captureIds.filter((id) => leaving.has(id));
+    if (removed.length === 0) return [];
+    const now = new Date();
+    const remaining = dataset.captureIds.filter((id) => !leaving.has(id));
+    Object.assign(dataset, {
+      captureIds: remaining,
+      sampleCaptureIds: dataset.sampleCaptureIds.filter((id) => !leaving.has(id)),
+      draftRevision: dataset.draftRevision + 1,
+      updatedAt: now,
+    } satisfies Partial<DatasetEntity>);
+    if (remaining.length === 0) {
+      Object.assign(dataset, { draftState: null, takenDownAt: now, takedownReason: 'Every capture was withdrawn by its contributor' });
+    } else if (dataset.draftState === null) {
+      Object.assign(dataset, { draftState: 'in_review', submittedAt: now } satisfies Partial<DatasetEntity>);
+    }
+    await this.versions.setListed(manager, datasetId, null);
+    await this.datasets.save(manager, dataset);
+    await this.custody.append(manager, { datasetId, kind: 'files-changed', actorId: contributorId, details: { added: [], removed } });
+    await this.custody.append(manager, {
+      datasetId,
+      kind: 'withdrawn-from-sale',
+      actorId: contributorId,
+      details: { version: dataset.latestVersion, nextVersionInReview: dataset.draftState === 'in_review' },
+    });
     return removed;
   }
 
