@@ -1,5 +1,6 @@
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
@@ -230,7 +231,9 @@ describe('consent: grants, declines and the public record (e2e)', () => {
 
   it('a withdrawal stops the sale at once; the next version without the capture is reviewed, published and anchored', async () => {
     const buyer = await signUp(t, 'buyer@example.com', 'buyer');
-    await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
+    // An order of version 1 placed before the withdrawal, and paid after it (below).
+    const placed = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
     const [withdrawn, kept] = aliceCaptures;
     const withdraw = (token: string, body: Record<string, unknown>) =>
       t.http().post(`/v1/datasets/${datasetId}/consent/withdrawals`).set(auth(token)).send(body);
@@ -252,6 +255,15 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     ).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
     const inReview = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
     expect(inReview.draft).toMatchObject({ state: 'in_review', captureIds: [kept] });
+
+    // A withdrawal while an order is being paid: the order was placed for version 1 under its terms, so its payment
+    // still settles it for version 1 with the files it named; only new orders are refused.
+    await t.http().post('/v1/dev/solana/pay').send({ url: placed.solanaPay?.url }).expect(200);
+    const paid = (await t.http().post(`/v1/orders/${placed.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as Plain<OrderResponse>;
+    expect(paid).toMatchObject({ version: 1 });
+    expect(['paid', 'fulfilled']).toContain(paid.status);
+    const delivered = (await t.http().get(`/v1/orders/${placed.id}/downloads`).set(auth(buyer)).expect(200)).body as { files: { path: string }[] };
+    expect(delivered.files).toHaveLength(2);
 
     const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
     expect(approved.latestVersion).toBe(2);
