@@ -315,6 +315,16 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
   });
 
+  it("one draft with a capture that cannot be used does not hide a contributor's other requests", async () => {
+    const spare = (await readyCapture(t, carol, nmeaLog(27), 'carol-spare.nmea')).id;
+    const broken = await curate([carolCapture, spare]);
+    const fine = await curate([carolCapture, aliceCaptures[0]]);
+    await t.sql(`UPDATE captures SET status = 'rejected' WHERE id = $1`, [spare]);
+    const requests = (await t.http().get('/v1/me/consent-requests').set(auth(carol)).expect(200)).body as Plain<ConsentRequestResponse>[];
+    expect(requests.map((r) => r.datasetId)).toContain(fine);
+    expect(requests.map((r) => r.datasetId)).not.toContain(broken);
+  });
+
   it('two declines at once: one takes the captures out, the other finds nothing left; one decline is recorded', async () => {
     const id = await curate([...aliceCaptures, carolCapture]);
     const answers = await Promise.all(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { CaptureSnapshot } from '../../ingestion/dto/capture-snapshot.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
@@ -41,8 +42,12 @@ export class DraftConsentService {
   /** Terms of every open draft of someone else that holds captures of `contributorId`, newest first. */
   async draftsHolding(contributorId: string): Promise<DraftConsentTerms[]> {
     const drafts = await this.datasets.findOpenDraftsNotOwnedBy(contributorId);
-    const terms = await Promise.all(drafts.map((dataset) => this.termsOfDraft(dataset)));
-    return terms.filter((draft) => draft.contributors.some((row) => row.contributorId === contributorId));
+    const owners = await this.captures.ownersOf(drafts.flatMap((dataset) => dataset.captureIds));
+    const holding = drafts.filter((dataset) => dataset.captureIds.some((id) => owners.get(id) === contributorId));
+    // A draft with a capture that cannot be used (rejected, not yet copied) cannot be submitted either: it asks
+    // again once its curator has fixed it, and meanwhile does not hide the other requests.
+    const terms = await Promise.all(holding.map((dataset) => this.termsOfDraft(dataset).catch(() => null)));
+    return terms.filter((draft): draft is DraftConsentTerms => draft !== null);
   }
 
   /**
@@ -107,10 +112,19 @@ export class DraftConsentService {
     return removed;
   }
 
-  /** As termsOf, for a dataset row already read (its draft fields). */
-  async termsOfDraft(dataset: DatasetEntity): Promise<DraftConsentTerms> {
+  /**
+   * The terms when the draft holds captures of contributors other than its owner, else null (nobody to ask): what
+   * submit and approval check consent against.
+   */
+  async termsIfShared(dataset: DatasetEntity): Promise<DraftConsentTerms | null> {
+    const snapshots = await this.captures.usable(null, dataset.captureIds);
+    return snapshots.every((capture) => capture.ownerId === dataset.ownerId) ? null : this.termsOfDraft(dataset, snapshots);
+  }
+
+  /** As termsOf, for a dataset row already read (its draft fields); `snapshots` when its captures were read already. */
+  async termsOfDraft(dataset: DatasetEntity, known?: readonly CaptureSnapshot[]): Promise<DraftConsentTerms> {
     const [snapshots, licence] = await Promise.all([
-      this.captures.usable(null, dataset.captureIds),
+      known ?? this.captures.usable(null, dataset.captureIds),
       this.licences.resolveLicence(dataset.licenceTemplateId, dataset.licenceTerms),
     ]);
     const shares = contributorShares(snapshots, dataset.splitPolicy ?? undefined);
