@@ -10,7 +10,7 @@ import { grantSetHash } from '../src/consent/consent-record-walk.js';
 import type { CustodyRecord } from '../src/provenance/custody-log.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
-import { walletSignIn } from './support/consent.js';
+import { grantAll, walletSignIn } from './support/consent.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
@@ -313,6 +313,31 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // Either the submit came first (and the decline pulled the draft back to editing) or it saw the new revision.
     expect([200, 409]).toContain(submit.status);
     expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
+  });
+
+  it('a withdrawal from an exclusively sold dataset: the next version keeps the other files reserved to that buyer', async () => {
+    const mine = (await readyCapture(t, alice, nmeaLog(51), 'alice-exclusive.nmea')).id;
+    const theirs = (await readyCapture(t, carol, nmeaLog(53), 'carol-exclusive.nmea')).id;
+    const id = await curate([mine, theirs], 'exclusive-commercial');
+    await grantAll(t, [alice, carol], id);
+    await t.http().post(`/v1/datasets/${id}/submit`).set(auth(admin)).expect(200);
+    await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+    const first = await signUp(t, 'exclusive-buyer@example.com', 'buyer');
+    const order = (await t.http().post('/v1/orders').set(auth(first)).send({ datasetId: id, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(first)).send({}).expect(200);
+
+    await t.http().post(`/v1/datasets/${id}/consent/withdrawals`).set(auth(alice)).send({ reason: 'Wrong drive.' }).expect(201);
+    const v2 = (await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    expect(v2.latestVersion).toBe(2);
+    // Version 2 holds only the other contributor's file, whose exclusive licence the first buyer holds: not sold again.
+    const second = await signUp(t, 'second-buyer@example.com', 'buyer');
+    const refused = await t.http().post('/v1/orders').set(auth(second)).send({ datasetId: id, paymentMethod: 'solana' }).expect(409);
+    expect((refused.body as ErrorBody).code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
+    // The first buyer's order stays paid for version 1, with both files.
+    const delivered = (await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(first)).expect(200)).body as { files: unknown[] };
+    expect(delivered.files).toHaveLength(2);
   });
 
   it("one draft with a capture that cannot be used does not hide a contributor's other requests", async () => {
