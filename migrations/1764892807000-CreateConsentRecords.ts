@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Consent of contributors to the datasets that hold their captures (issue 16): grants (signed by the contributor's
- * wallet, or by their session) and declines with a reason. Append-only, like the custody log each row is chained
+ * wallet, or by their session), declines with a reason, and withdrawals of captures after publication. Append-only, like the custody log each row is chained
  * into (custody_seq names the entry that carries its hash); a later record of the same contributor supersedes an
  * earlier one. `hash` is the grant hash of consent-grant.ts (a decline's is the hash of its fields).
  */
@@ -15,7 +15,7 @@ export class CreateConsentRecords1764892807000 implements MigrationInterface {
         id uuid PRIMARY KEY,
         dataset_id uuid NOT NULL REFERENCES datasets (id),
         contributor_id uuid NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('grant', 'decline')),
+        kind text NOT NULL CHECK (kind IN ('grant', 'decline', 'withdrawal')),
         capture_ids uuid[] NOT NULL,
         fields jsonb NOT NULL,
         method text CHECK (method IN ('wallet', 'session')),
@@ -29,7 +29,7 @@ export class CreateConsentRecords1764892807000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         CHECK ((kind = 'grant') = (method IS NOT NULL AND signer IS NOT NULL AND message IS NOT NULL AND expires_at IS NOT NULL)),
         CHECK ((method = 'wallet') = (signature IS NOT NULL)),
-        CHECK ((kind = 'decline') = (reason IS NOT NULL))
+        CHECK ((kind IN ('decline', 'withdrawal')) = (reason IS NOT NULL))
       )`);
     await db.query(`CREATE INDEX consent_records_dataset_idx ON consent_records (dataset_id, contributor_id, created_at)`);
     await db.query(`CREATE INDEX consent_records_contributor_idx ON consent_records (contributor_id, created_at)`);

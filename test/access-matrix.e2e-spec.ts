@@ -125,6 +125,7 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/datasets/{id}/consent-request':            [401, 403, 404, 404, 403, 403, 404],
   'POST /v1/datasets/{id}/consent/grants':            [401, 403, 404, 404, 403, 403, 404],
   'POST /v1/datasets/{id}/consent/declines':          [401, 403, 404, 404, 403, 403, 404],
+  'POST /v1/datasets/{id}/consent/withdrawals':       [401, 403, 404, 404, 403, 403, 404],
   'GET /v1/datasets/{id}/consent':                    [200, 200, 200, 200, 200, 200, 200],
 
   'POST /v1/organisations':                           [401, 201, 403, 403, 201, 201, 201],
@@ -288,6 +289,11 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
     },
   }),
   'POST /v1/datasets/{id}/consent/declines': (f) => ({ path: `/v1/datasets/${f.draftId}/consent/declines`, body: { reason: 'Not mine to give.' } }),
+  // The published dataset holds only its owner's captures, which they change by editing: nobody has any to withdraw.
+  'POST /v1/datasets/{id}/consent/withdrawals': (f) => ({
+    path: `/v1/datasets/${f.datasetId}/consent/withdrawals`,
+    body: { reason: 'Changed my mind.' },
+  }),
   'GET /v1/datasets/{id}/consent': (f) => ({ path: `/v1/datasets/${f.datasetId}/consent` }),
   'POST /v1/organisations': () => ({ path: '/v1/organisations', body: { name: 'Matrix org' } }),
   'GET /v1/organisations': () => ({ path: '/v1/organisations' }),

@@ -1,4 +1,7 @@
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse, DatasetConsentResponse } from '../src/consent/dto/consent.response.js';
@@ -7,9 +10,10 @@ import { grantSetHash } from '../src/consent/consent-record-walk.js';
 import type { CustodyRecord } from '../src/provenance/custody-log.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
-import { walletSignIn } from './support/consent.js';
+import { grantAll, walletSignIn } from './support/consent.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 import { testWallet } from './support/wallet.js';
 
 const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
@@ -225,6 +229,75 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     ]);
   });
 
+  it('a withdrawal stops the sale at once; the next version without the capture is reviewed, published and anchored', async () => {
+    const buyer = await signUp(t, 'buyer@example.com', 'buyer');
+    // An order of version 1 placed before the withdrawal, and paid after it (below).
+    const placed = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    const [withdrawn, kept] = aliceCaptures;
+    const withdraw = (token: string, body: Record<string, unknown>) =>
+      t.http().post(`/v1/datasets/${datasetId}/consent/withdrawals`).set(auth(token)).send(body);
+    expect(((await withdraw(bob, { reason: 'Not mine.' }).expect(404)).body as ErrorBody).code).toBe('CONSENT_NOTHING_TO_WITHDRAW');
+    expect(((await withdraw(alice, { captureIds: [bobCapture], reason: 'Not mine.' }).expect(422)).body as ErrorBody).code).toBe(
+      'CONSENT_CAPTURE_NOT_OWNED',
+    );
+
+    // The same withdrawal twice at once: one takes the capture out, the other finds it gone.
+    const answers = await Promise.all([1, 2].map(() => withdraw(alice, { captureIds: [withdrawn], reason: 'A face in frame 120 is not blurred.' })));
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 404]);
+    const record = answers.find((res) => res.status === 201)?.body as Plain<ConsentRecordResponse>;
+    expect(record).toMatchObject({ kind: 'withdrawal', captureIds: [withdrawn], removedCaptureIds: [withdrawn] });
+    expect(await t.sql(`SELECT count(*)::int AS n FROM consent_records WHERE kind = 'withdrawal'`)).toEqual([{ n: 1 }]);
+
+    // Version 1 is no longer sold; the next version waits in review without the capture.
+    expect(
+      ((await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(404)).body as ErrorBody).code,
+    ).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
+    const inReview = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    expect(inReview.draft).toMatchObject({ state: 'in_review', captureIds: [kept] });
+
+    // A withdrawal while an order is being paid: the order was placed for version 1 under its terms, so its payment
+    // still settles it for version 1 with the files it named; only new orders are refused.
+    await t.http().post('/v1/dev/solana/pay').send({ url: placed.solanaPay?.url }).expect(200);
+    const paid = (await t.http().post(`/v1/orders/${placed.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as Plain<OrderResponse>;
+    expect(paid).toMatchObject({ version: 1 });
+    expect(['paid', 'fulfilled']).toContain(paid.status);
+    const delivered = (await t.http().get(`/v1/orders/${placed.id}/downloads`).set(auth(buyer)).expect(200)).body as { files: { path: string }[] };
+    expect(delivered.files).toHaveLength(2);
+
+    const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    expect(approved.latestVersion).toBe(2);
+    const manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+    expect(manifest.files.map((file) => file.captureId)).toEqual([kept]);
+    await waitFor(async () => {
+      const { versions } = (await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200)).body as ProvenanceResponse;
+      return versions.find((v) => v.version === 2)?.anchor?.status === 'confirmed' ? true : undefined;
+    }, 'version 2 to be anchored');
+    await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
+
+    const consent = (await t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(consent).toMatchObject({ verified: true, withdrawals: [expect.objectContaining({ hash: record.hash, captureCount: 1 })] });
+    expect(consent.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(consent.versions[1].grantHashes).toEqual(consent.versions[0].grantHashes);
+    expect(JSON.stringify(consent)).not.toContain('frame 120');
+
+    // The grant no longer covers the withdrawn capture: a curator who puts it back must ask again.
+    await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(admin))
+      .send({ captureIds: [kept, withdrawn] })
+      .expect(200);
+    const refused = await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(409);
+    expect((refused.body as ErrorBody).message).toContain('the draft now holds captures their grant does not name');
+    await t
+      .http()
+      .patch(`/v1/datasets/${datasetId}`)
+      .set(auth(admin))
+      .send({ captureIds: [kept] })
+      .expect(200);
+  });
+
   it('a session grant clears too, and a decline racing a submit ends in one consistent state', async () => {
     const id = await curate([...aliceCaptures, carolCapture]);
     const aliceRequest = await requestOf(alice, id);
@@ -240,6 +313,41 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // Either the submit came first (and the decline pulled the draft back to editing) or it saw the new revision.
     expect([200, 409]).toContain(submit.status);
     expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
+  });
+
+  it('a withdrawal from an exclusively sold dataset: the next version keeps the other files reserved to that buyer', async () => {
+    const mine = (await readyCapture(t, alice, nmeaLog(51), 'alice-exclusive.nmea')).id;
+    const theirs = (await readyCapture(t, carol, nmeaLog(53), 'carol-exclusive.nmea')).id;
+    const id = await curate([mine, theirs], 'exclusive-commercial');
+    await grantAll(t, [alice, carol], id);
+    await t.http().post(`/v1/datasets/${id}/submit`).set(auth(admin)).expect(200);
+    await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+    const first = await signUp(t, 'exclusive-buyer@example.com', 'buyer');
+    const order = (await t.http().post('/v1/orders').set(auth(first)).send({ datasetId: id, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(first)).send({}).expect(200);
+
+    await t.http().post(`/v1/datasets/${id}/consent/withdrawals`).set(auth(alice)).send({ reason: 'Wrong drive.' }).expect(201);
+    const v2 = (await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    expect(v2.latestVersion).toBe(2);
+    // Version 2 holds only the other contributor's file, whose exclusive licence the first buyer holds: not sold again.
+    const second = await signUp(t, 'second-buyer@example.com', 'buyer');
+    const refused = await t.http().post('/v1/orders').set(auth(second)).send({ datasetId: id, paymentMethod: 'solana' }).expect(409);
+    expect((refused.body as ErrorBody).code).toBe('CHECKOUT_EXCLUSIVE_SOLD');
+    // The first buyer's order stays paid for version 1, with both files.
+    const delivered = (await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(first)).expect(200)).body as { files: unknown[] };
+    expect(delivered.files).toHaveLength(2);
+  });
+
+  it("one draft with a capture that cannot be used does not hide a contributor's other requests", async () => {
+    const spare = (await readyCapture(t, carol, nmeaLog(27), 'carol-spare.nmea')).id;
+    const broken = await curate([carolCapture, spare]);
+    const fine = await curate([carolCapture, aliceCaptures[0]]);
+    await t.sql(`UPDATE captures SET status = 'rejected' WHERE id = $1`, [spare]);
+    const requests = (await t.http().get('/v1/me/consent-requests').set(auth(carol)).expect(200)).body as Plain<ConsentRequestResponse>[];
+    expect(requests.map((r) => r.datasetId)).toContain(fine);
+    expect(requests.map((r) => r.datasetId)).not.toContain(broken);
   });
 
   it('two declines at once: one takes the captures out, the other finds nothing left; one decline is recorded', async () => {

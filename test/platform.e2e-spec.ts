@@ -69,6 +69,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/datasets/{id}/consent-request',
         '/v1/datasets/{id}/consent/grants',
         '/v1/datasets/{id}/consent/declines',
+        '/v1/datasets/{id}/consent/withdrawals',
         '/v1/me/consent-requests',
         '/v1/me/consents',
         '/v1/datasets/{id}/versions/{version}/manifest',

@@ -5,7 +5,7 @@ import type { DraftConsentTerms } from '../catalog/dto/draft-consent.js';
 import type { LicenceTerms } from '../licensing/licence-terms.js';
 import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDifferences, scopeOfLicence } from './consent-grant.js';
 import { grantSetHash, grantsPerVersion } from './consent-record-walk.js';
-import { unclearedReason } from './grant-match.js';
+import { standingPerContributor, unclearedReason } from './grant-match.js';
 import { appendCustodyRecord, type CustodyRecord } from '../provenance/custody-log.js';
 
 const licence: LicenceTerms = {
@@ -107,6 +107,28 @@ describe('consent grants', () => {
       licence: { ...terms.licence, terms: { ...licence, permittedUses: { ...licence.permittedUses, commercialUse: false } } },
     };
     expect(unclearedReason(grant, me, research, now)).toBe('the licence changed since they granted');
+  });
+
+  it('a withdrawal takes captures out of the standing grant; a later grant or decline replaces it', () => {
+    const now = new Date('2027-01-01T00:00:00.000Z');
+    const [me] = terms.contributors;
+    const [first, second] = fields.captureIds;
+    const grant = {
+      contributorId: me.contributorId,
+      kind: 'grant' as const,
+      fields,
+      captureIds: fields.captureIds,
+      expiresAt: new Date(fields.expiresAt),
+    };
+    const withdrawal = { contributorId: me.contributorId, kind: 'withdrawal' as const, fields: {}, captureIds: [first], expiresAt: null };
+    const standing = standingPerContributor([grant, withdrawal]).get(me.contributorId);
+    expect(standing).toMatchObject({ kind: 'grant', withdrawn: [first] });
+    // The rest stays cleared; the withdrawn capture, put back, is not.
+    expect(unclearedReason(standing, { ...me, captureIds: [second] }, terms, now)).toBeNull();
+    expect(unclearedReason(standing, me, terms, now)).toBe('the draft now holds captures their grant does not name');
+    expect(standingPerContributor([grant, withdrawal, grant]).get(me.contributorId)).toMatchObject({ kind: 'grant', withdrawn: [] });
+    // A withdrawal with no grant before it leaves nothing standing.
+    expect(standingPerContributor([withdrawal]).size).toBe(0);
   });
 
   it('reads the grants that cleared each version from the custody log alone', () => {

@@ -18,6 +18,7 @@ export enum ConsentErrorCode {
   TERMS_CHANGED = 'CONSENT_TERMS_CHANGED',
   ALREADY_RECORDED = 'CONSENT_ALREADY_RECORDED',
   MISSING = 'CONSENT_MISSING',
+  NOTHING_TO_WITHDRAW = 'CONSENT_NOTHING_TO_WITHDRAW',
 }
 
 const STATUS: Record<ConsentErrorCode, HttpStatus> = {
@@ -37,6 +38,7 @@ const STATUS: Record<ConsentErrorCode, HttpStatus> = {
   [ConsentErrorCode.TERMS_CHANGED]: HttpStatus.CONFLICT,
   [ConsentErrorCode.ALREADY_RECORDED]: HttpStatus.CONFLICT,
   [ConsentErrorCode.MISSING]: HttpStatus.CONFLICT,
+  [ConsentErrorCode.NOTHING_TO_WITHDRAW]: HttpStatus.NOT_FOUND,
 };
 
 export class ConsentException extends DomainException<ConsentErrorCode> {

@@ -7,6 +7,32 @@ export interface StandingRecord {
   kind: 'grant' | 'decline';
   fields: ConsentGrantFields | Record<string, unknown>;
   expiresAt: Date | null;
+  /** Captures of a grant withdrawn since: they are no longer covered, even if a curator puts them back. */
+  withdrawn?: readonly string[];
+}
+
+/** A record as the standing walk reads it. */
+export interface ConsentRecordLike {
+  contributorId: string;
+  kind: 'grant' | 'decline' | 'withdrawal';
+  fields: ConsentGrantFields | Record<string, unknown>;
+  captureIds: string[];
+  expiresAt: Date | null;
+}
+
+/**
+ * Each contributor's standing answer from their records in order: the newest grant or decline, less the captures
+ * withdrawn after it.
+ */
+export function standingPerContributor(records: readonly ConsentRecordLike[]): Map<string, StandingRecord> {
+  const standing = new Map<string, StandingRecord>();
+  for (const record of records) {
+    if (record.kind === 'withdrawal') {
+      const current = standing.get(record.contributorId);
+      if (current) standing.set(record.contributorId, { ...current, withdrawn: [...(current.withdrawn ?? []), ...record.captureIds] });
+    } else standing.set(record.contributorId, { kind: record.kind, fields: record.fields, expiresAt: record.expiresAt, withdrawn: [] });
+  }
+  return standing;
 }
 
 /**
@@ -24,7 +50,8 @@ export function unclearedReason(
   if (record.kind === 'decline') return 'declined';
   const fields = record.fields as ConsentGrantFields;
   if (!record.expiresAt || record.expiresAt <= now) return 'their grant has expired';
-  const granted = new Set(fields.captureIds);
+  const withdrawn = new Set(record.withdrawn ?? []);
+  const granted = new Set(fields.captureIds.filter((id) => !withdrawn.has(id)));
   if (contributor.captureIds.some((id) => !granted.has(id))) return 'the draft now holds captures their grant does not name';
   if (fields.licence !== terms.licence.slug || canonicalJson(fields.scope) !== canonicalJson(scopeOfLicence(terms.licence.terms)))
     return 'the licence changed since they granted';

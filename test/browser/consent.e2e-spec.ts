@@ -12,7 +12,8 @@ import { testWallet } from '../support/wallet.js';
 /**
  * Consent requests in the contributor dashboard (issue 16), in Chromium: an admin curates a draft of two contributors'
  * captures; the wallet contributor grants by signing with the wallet in the page, the e-mail contributor declines with
- * a reason; the draft then submits and, once published, its public consent record verifies.
+ * a reason; the draft then submits and, once published, its public consent record verifies; then the wallet contributor
+ * withdraws from the page.
  */
 describe('consent requests (browser)', () => {
   let b: BrowserApp;
@@ -101,6 +102,27 @@ describe('consent requests (browser)', () => {
     await b.t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
     const record = (await b.t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
     expect(record).toMatchObject({ verified: true, declines: 1, grants: [expect.objectContaining({ method: 'wallet', signer: wallet.address })] });
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('after publication the wallet contributor withdraws all their captures: nothing is left, so the dataset is taken down', async () => {
+    const page = await b.newPage({ wallet });
+    await page.goto('/contribute');
+    await page.getByRole('button', { name: 'Sign in with Solana wallet' }).click();
+    const form = page.getByRole('form', { name: 'Withdraw consent' });
+    await form.waitFor();
+    await form.getByLabel('Reason for withdrawing').fill('A face in the second minute is not blurred.');
+    await b.screenshot(page, 'withdrawing');
+    await form.getByRole('button', { name: 'Withdraw my captures' }).click();
+    await page.getByRole('status').filter({ hasText: 'Withdrew 2 capture(s)' }).waitFor();
+    await page.getByRole('table', { name: 'Your consent answers' }).getByText('withdrew: A face in the second minute is not blurred.').waitFor();
+    await b.screenshot(page, 'withdrawn');
+
+    // Both of the wallet contributor's captures were all the dataset held: nothing is left to sell.
+    const dataset = (await b.t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    expect(dataset.takedownReason).toBe('Every capture was withdrawn by its contributor');
+    const record = (await b.t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(record).toMatchObject({ verified: true, withdrawals: [expect.objectContaining({ captureCount: 2 })] });
     expect(b.pageErrors).toEqual([]);
   });
 });

@@ -13,6 +13,12 @@ import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 export class DatasetCapturesService {
   constructor(private readonly captures: CaptureService) {}
 
+  /** Who owns each of the captures (missing ones are left out). */
+  async ownersOf(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.captures.snapshots([...new Set(ids)])).map((capture) => [capture.id, capture.ownerId]));
+  }
+
   /**
    * The snapshots in the order of `ids`, or a 422 naming every capture that cannot be used and why. `owner` null
    * skips the ownership check (at approval, where it was checked when the captures were chosen).

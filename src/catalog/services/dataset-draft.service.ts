@@ -170,7 +170,7 @@ export class DatasetDraftService {
     // The captures may have changed since they were chosen (an upload expiry, an admin action): check them first.
     const current = await this.owned(user, id);
     this.checkSplitPolicy(current.splitPolicy, await this.captures.usable(null, current.captureIds));
-    const consentTerms = await this.draftConsent.termsOfDraft(current);
+    const consentTerms = await this.draftConsent.termsIfShared(current);
     const submitted = await this.dataSource.transaction(async (manager) => {
       const dataset = await this.lockOwned(manager, user, id);
       if (!SUBMITTABLE.includes(dataset.draftState)) {
@@ -186,7 +186,7 @@ export class DatasetDraftService {
       }
       // Every other contributor whose captures the draft holds must have granted (issue 16); a decline bumps the
       // revision under this row lock, so the terms read above are still the draft's.
-      await this.consent.assertCleared(consentTerms, manager);
+      if (consentTerms) await this.consent.assertCleared(consentTerms, manager);
       dataset.draftState = 'in_review';
       dataset.submittedAt = new Date();
       dataset.updatedAt = dataset.submittedAt;

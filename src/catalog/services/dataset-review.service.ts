@@ -60,13 +60,13 @@ export class DatasetReviewService {
     if (current.draftState !== 'in_review') throw notInReview(current);
     const captures = await this.captures.usable(null, current.captureIds);
     const licence = await this.licences.resolveLicence(current.licenceTemplateId, current.licenceTerms);
-    const consentTerms = await this.draftConsent.termsOfDraft(current);
+    const consentTerms = await this.draftConsent.termsIfShared(current);
     const dataset = await this.decide(admin, id, 'approved', note ?? null, async (manager, draft) => {
       if (draft.draftRevision !== current.draftRevision) {
         throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} changed while it was being approved; review it again`);
       }
       // A grant may have expired while the draft waited in review.
-      await this.consent.assertCleared(consentTerms, manager);
+      if (consentTerms) await this.consent.assertCleared(consentTerms, manager);
       const number = (draft.latestVersion ?? 0) + 1;
       const { version, files } = freezeVersion({
         draft,

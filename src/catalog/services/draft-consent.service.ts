@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { CaptureSnapshot } from '../../ingestion/dto/capture-snapshot.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
@@ -7,16 +8,18 @@ import { contributorShares, weightBps } from '../coverage.js';
 import type { DraftConsentTerms } from '../dto/draft-consent.js';
 import type { DatasetEntity } from '../entities/dataset.entity.js';
 import { DatasetRepository } from '../repositories/dataset.repository.js';
+import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
 
 /**
  * The catalog's side of consent (issue 16): what a draft asks of each contributor whose captures it holds, and the
- * removal of a contributor's captures when they decline.
+ * removal of a contributor's captures when they decline or withdraw.
  */
 @Injectable()
 export class DraftConsentService {
   constructor(
     private readonly datasets: DatasetRepository,
+    private readonly versions: DatasetVersionRepository,
     private readonly captures: DatasetCapturesService,
     private readonly licences: LicenceTemplateService,
     private readonly custody: CustodyLogService,
@@ -29,11 +32,22 @@ export class DraftConsentService {
     return this.termsOfDraft(dataset);
   }
 
+  /** The terms of a published dataset's working set (its open draft, or what it sells now); null when never published. */
+  async termsOfPublished(datasetId: string): Promise<DraftConsentTerms | null> {
+    const dataset = await this.datasets.findById(datasetId);
+    if (!dataset || dataset.latestVersion === null) return null;
+    return this.termsOfDraft(dataset);
+  }
+
   /** Terms of every open draft of someone else that holds captures of `contributorId`, newest first. */
   async draftsHolding(contributorId: string): Promise<DraftConsentTerms[]> {
     const drafts = await this.datasets.findOpenDraftsNotOwnedBy(contributorId);
-    const terms = await Promise.all(drafts.map((dataset) => this.termsOfDraft(dataset)));
-    return terms.filter((draft) => draft.contributors.some((row) => row.contributorId === contributorId));
+    const owners = await this.captures.ownersOf(drafts.flatMap((dataset) => dataset.captureIds));
+    const holding = drafts.filter((dataset) => dataset.captureIds.some((id) => owners.get(id) === contributorId));
+    // A draft with a capture that cannot be used (rejected, not yet copied) cannot be submitted either: it asks
+    // again once its curator has fixed it, and meanwhile does not hide the other requests.
+    const terms = await Promise.all(holding.map((dataset) => this.termsOfDraft(dataset).catch(() => null)));
+    return terms.filter((draft): draft is DraftConsentTerms => draft !== null);
   }
 
   /**
@@ -60,10 +74,57 @@ export class DraftConsentService {
     return removed;
   }
 
-  /** As termsOf, for a dataset row already read (its draft fields). */
-  async termsOfDraft(dataset: DatasetEntity): Promise<DraftConsentTerms> {
+  /**
+   * Takes withdrawn captures out of a published dataset, inside the caller's transaction (the row stays locked until it
+   * ends): the listed version stops being sold at once, and the dataset goes to review as its next version without
+   * them (an open draft keeps its state and loses them too). When nothing is left the dataset is taken down. Answers
+   * the captures removed (none when they were gone already).
+   */
+  async withdrawCaptures(manager: EntityManager, datasetId: string, contributorId: string, captureIds: readonly string[]): Promise<string[]> {
+    const dataset = await this.datasets.lockForUpdate(manager, datasetId);
+    if (!dataset || dataset.latestVersion === null)
+      throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No published dataset ${datasetId}`);
+    const leaving = new Set(captureIds);
+    const removed = dataset.captureIds.filter((id) => leaving.has(id));
+    if (removed.length === 0) return [];
+    const now = new Date();
+    const remaining = dataset.captureIds.filter((id) => !leaving.has(id));
+    Object.assign(dataset, {
+      captureIds: remaining,
+      sampleCaptureIds: dataset.sampleCaptureIds.filter((id) => !leaving.has(id)),
+      draftRevision: dataset.draftRevision + 1,
+      updatedAt: now,
+    } satisfies Partial<DatasetEntity>);
+    if (remaining.length === 0) {
+      Object.assign(dataset, { draftState: null, takenDownAt: now, takedownReason: 'Every capture was withdrawn by its contributor' });
+    } else if (dataset.draftState === null) {
+      Object.assign(dataset, { draftState: 'in_review', submittedAt: now } satisfies Partial<DatasetEntity>);
+    }
+    await this.versions.setListed(manager, datasetId, null);
+    await this.datasets.save(manager, dataset);
+    await this.custody.append(manager, { datasetId, kind: 'files-changed', actorId: contributorId, details: { added: [], removed } });
+    await this.custody.append(manager, {
+      datasetId,
+      kind: 'withdrawn-from-sale',
+      actorId: contributorId,
+      details: { version: dataset.latestVersion, nextVersionInReview: dataset.draftState === 'in_review' },
+    });
+    return removed;
+  }
+
+  /**
+   * The terms when the draft holds captures of contributors other than its owner, else null (nobody to ask): what
+   * submit and approval check consent against.
+   */
+  async termsIfShared(dataset: DatasetEntity): Promise<DraftConsentTerms | null> {
+    const snapshots = await this.captures.usable(null, dataset.captureIds);
+    return snapshots.every((capture) => capture.ownerId === dataset.ownerId) ? null : this.termsOfDraft(dataset, snapshots);
+  }
+
+  /** As termsOf, for a dataset row already read (its draft fields); `snapshots` when its captures were read already. */
+  async termsOfDraft(dataset: DatasetEntity, known?: readonly CaptureSnapshot[]): Promise<DraftConsentTerms> {
     const [snapshots, licence] = await Promise.all([
-      this.captures.usable(null, dataset.captureIds),
+      known ?? this.captures.usable(null, dataset.captureIds),
       this.licences.resolveLicence(dataset.licenceTemplateId, dataset.licenceTerms),
     ]);
     const shares = contributorShares(snapshots, dataset.splitPolicy ?? undefined);

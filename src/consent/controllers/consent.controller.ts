@@ -15,7 +15,7 @@ import { ErrorBody } from '../../common/errors/error-body.js';
 import type { Plain } from '../../common/plain.js';
 import { parseStrictDate } from '../../common/strict-date.js';
 import { ConsentRecordResponse, ConsentRequestResponse, DatasetConsentResponse } from '../dto/consent.response.js';
-import { ConsentRequestQuery, DeclineConsentDto, GrantConsentDto } from '../dto/grant-consent.dto.js';
+import { ConsentRequestQuery, DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
 import { ConsentGrantService } from '../services/consent-grant.service.js';
 import { ConsentRecordService } from '../services/consent-record.service.js';
 
@@ -89,6 +89,24 @@ export class ConsentController {
     @Body() dto: DeclineConsentDto,
   ): Promise<Plain<ConsentRecordResponse>> {
     return this.grants.decline(user, id, dto);
+  }
+
+  @Post('datasets/:id/consent/withdrawals')
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiOperation({
+    summary: 'Withdraw your captures (all of them, or those named) from a published dataset, with a reason',
+    description:
+      'The listed version stops being sold at once; the next version without the captures goes to review. Withdrawn captures are not covered by your grant any more, even if put back.',
+  })
+  @ApiCreatedResponse({ type: ConsentRecordResponse })
+  @ApiNotFoundResponse({ type: ErrorBody, description: 'CONSENT_NOTHING_TO_WITHDRAW' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'CONSENT_CAPTURE_NOT_OWNED' })
+  withdraw(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: WithdrawConsentDto,
+  ): Promise<Plain<ConsentRecordResponse>> {
+    return this.grants.withdraw(user, id, dto);
   }
 
   @Get('datasets/:id/consent')

@@ -23,7 +23,7 @@ export class ConsentRequestResponse {
 export class ConsentRecordResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) datasetId: string;
-  @ApiProperty({ enum: ['grant', 'decline'] }) kind: 'grant' | 'decline';
+  @ApiProperty({ enum: ['grant', 'decline', 'withdrawal'] }) kind: 'grant' | 'decline' | 'withdrawal';
   @ApiProperty({ type: [String] }) captureIds: string[];
   @ApiPropertyOptional({ enum: ['wallet', 'session'], nullable: true }) method: 'wallet' | 'session' | null;
   @ApiProperty({ description: 'Grant hash (consent-grant.ts), also in the custody log' }) hash: string;
@@ -31,7 +31,7 @@ export class ConsentRecordResponse {
   @ApiPropertyOptional({ type: String, nullable: true }) expiresAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
   @ApiProperty() createdAt: string;
-  @ApiPropertyOptional({ type: [String], description: 'Captures a decline took out of the draft' }) removedCaptureIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Captures a decline or withdrawal took out of the dataset' }) removedCaptureIds?: string[];
 }
 
 /** A grant in the public record: no names, no e-mail, no user id. */
@@ -58,11 +58,21 @@ export class VersionConsentView {
   @ApiProperty({ description: "SHA-256 hex of 'cgs1|' + the sorted grant hashes joined by ','" }) grantSetHash: string;
 }
 
+/** A withdrawal in the public record: when, how many captures, its hash; no reason, no contributor. */
+export class PublicWithdrawalView {
+  @ApiProperty() hash: string;
+  @ApiProperty() captureCount: number;
+  @ApiProperty() recordedAt: string;
+  @ApiProperty() custodySeq: number;
+}
+
 export class DatasetConsentResponse {
   @ApiProperty({ format: 'uuid' }) datasetId: string;
   @ApiProperty({ type: [VersionConsentView] }) versions: VersionConsentView[];
   @ApiProperty({ type: [PublicGrantView] }) grants: PublicGrantView[];
   @ApiProperty({ description: 'Declines recorded (their reasons stay private)' }) declines: number;
+  @ApiProperty({ type: [PublicWithdrawalView], description: 'Captures withdrawn after publication, oldest first' })
+  withdrawals: PublicWithdrawalView[];
   @ApiProperty({ description: 'Every grant verifies, each is carried by its custody entry, and the custody chain is intact' }) verified: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) problem: string | null;
 }

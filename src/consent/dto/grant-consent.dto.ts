@@ -104,6 +104,22 @@ export class DeclineConsentDto {
   reason: string;
 }
 
+export class WithdrawConsentDto {
+  @ApiPropertyOptional({ type: [String], description: 'The captures to withdraw; all of yours in the dataset when omitted' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  captureIds?: string[];
+
+  @ApiProperty({ example: 'A face in frame 1200 is not blurred.' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
+}
+
 export class ConsentRequestQuery {
   @ApiPropertyOptional({ example: '2027-12-03', description: 'When the grant should end (default: one year from now)' })
   @IsOptional()

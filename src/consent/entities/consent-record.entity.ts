@@ -14,12 +14,12 @@ export class ConsentRecordEntity {
   contributorId: string;
 
   @Column({ type: 'text' })
-  kind: 'grant' | 'decline';
+  kind: 'grant' | 'decline' | 'withdrawal';
 
   @Column({ name: 'capture_ids', type: 'uuid', array: true })
   captureIds: string[];
 
-  /** A grant's signed fields; a decline's `{ datasetId, contributorId, captureIds, reason, at }`. */
+  /** A grant's signed fields; a decline's or withdrawal's `{ datasetId, contributorId, captureIds, reason, at }`. */
   @Column({ type: 'jsonb' })
   fields: ConsentGrantFields | Record<string, unknown>;
 

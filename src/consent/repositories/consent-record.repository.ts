@@ -11,19 +11,12 @@ export class ConsentRecordRepository {
     await manager.getRepository(ConsentRecordEntity).insert(record);
   }
 
-  /** The newest record of each contributor for a dataset (what stands now), read in the caller's transaction when given. */
-  async latestPerContributor(datasetId: string, manager?: EntityManager): Promise<Map<string, ConsentRecordEntity>> {
-    const rows = await (manager?.getRepository(ConsentRecordEntity) ?? this.records).find({
-      where: { datasetId },
-      order: { custodySeq: 'ASC' },
-    });
-    // custody_seq orders a dataset's records exactly (appends to its log are serialized), unlike two equal clocks.
-    return new Map(rows.map((row) => [row.contributorId, row]));
-  }
-
-  /** Every record of a dataset, oldest first. */
-  listForDataset(datasetId: string): Promise<ConsentRecordEntity[]> {
-    return this.records.find({ where: { datasetId }, order: { custodySeq: 'ASC' } });
+  /**
+   * Every record of a dataset in custody order, read in the caller's transaction when given. custody_seq orders a
+   * dataset's records exactly (appends to its log are serialized), unlike two equal clocks.
+   */
+  inOrder(datasetId: string, manager?: EntityManager): Promise<ConsentRecordEntity[]> {
+    return (manager?.getRepository(ConsentRecordEntity) ?? this.records).find({ where: { datasetId }, order: { custodySeq: 'ASC' } });
   }
 
   /** A contributor's records, newest first. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { DraftConsentTerms } from '../../catalog/dto/draft-consent.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
-import { unclearedReason } from '../grant-match.js';
+import { standingPerContributor, unclearedReason } from '../grant-match.js';
 import { ConsentRecordRepository } from '../repositories/consent-record.repository.js';
 
 export interface WaitingContributor {
@@ -18,7 +18,7 @@ export class ConsentClearanceService {
   /** The contributors the draft still waits for, with why; empty when it is cleared. */
   async waitingFor(terms: DraftConsentTerms, manager?: EntityManager, now = new Date()): Promise<WaitingContributor[]> {
     if (terms.contributors.length === 0) return [];
-    const standing = await this.records.latestPerContributor(terms.datasetId, manager);
+    const standing = standingPerContributor(await this.records.inOrder(terms.datasetId, manager));
     return terms.contributors.flatMap((contributor) => {
       const reason = unclearedReason(standing.get(contributor.contributorId), contributor, terms, now);
       return reason === null ? [] : [{ contributorId: contributor.contributorId, reason }];

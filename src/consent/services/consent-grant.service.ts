@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import type { DraftConsentTerms, DraftContributor } from '../../catalog/dto/draft-consent.js';
@@ -14,16 +14,16 @@ import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDiffere
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
 import type { Plain } from '../../common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse } from '../dto/consent.response.js';
-import type { DeclineConsentDto, GrantConsentDto } from '../dto/grant-consent.dto.js';
+import type { DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
 import { ConsentRecordEntity } from '../entities/consent-record.entity.js';
-import { unclearedReason } from '../grant-match.js';
+import { standingPerContributor, unclearedReason } from '../grant-match.js';
 import { ConsentRecordRepository } from '../repositories/consent-record.repository.js';
 
 const DEFAULT_GRANT_DAYS = 365;
 /** Clocks of wallets and servers differ a little; a grant issued further ahead than this is refused. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-/** Contributors' side of consent: the requests drafts make of them, grants (wallet or session) and declines. */
+/** Contributors' side of consent: the requests drafts make of them, grants (wallet or session), declines and withdrawals. */
 @Injectable()
 export class ConsentGrantService {
   constructor(
@@ -120,34 +120,74 @@ export class ConsentGrantService {
     const terms = await this.drafts.termsOf(datasetId);
     const mine = terms?.contributors.find((row) => row.contributorId === user.id);
     if (!terms || !mine) throw requestNotFound(datasetId);
+    return this.takeOut(user, datasetId, 'decline', mine.captureIds, dto.reason, async (manager) => {
+      // The draft row is locked first, so a submit or another decline of the same draft waits for this one.
+      const gone = await this.drafts.removeContributor(manager, datasetId, user.id, mine.captureIds);
+      // A decline that raced another one (or the curator dropping the captures) finds nothing left to take out.
+      if (gone.length === 0) throw requestNotFound(datasetId);
+      return gone;
+    });
+  }
+
+  /**
+   * Withdraws captures (all of the caller's when none are named) from a published dataset, with a reason: the listed
+   * version stops being sold, and the next version without them goes to review. Recorded and chained like a grant.
+   */
+  async withdraw(user: AuthUser, datasetId: string, dto: WithdrawConsentDto): Promise<Plain<ConsentRecordResponse>> {
+    const terms = await this.drafts.termsOfPublished(datasetId);
+    const mine = terms?.contributors.find((row) => row.contributorId === user.id);
+    if (!terms || !mine) throw nothingToWithdraw(datasetId);
+    const captureIds = [...(dto.captureIds ?? mine.captureIds)].sort();
+    const foreign = captureIds.filter((id) => !mine.captureIds.includes(id));
+    if (foreign.length > 0) {
+      throw new ConsentException(
+        ConsentErrorCode.CAPTURE_NOT_OWNED,
+        `You can only withdraw your own captures in this dataset; not yours: ${foreign.join(', ')}`,
+      );
+    }
+    return this.takeOut(user, datasetId, 'withdrawal', captureIds, dto.reason, async (manager) => {
+      const gone = await this.drafts.withdrawCaptures(manager, datasetId, user.id, captureIds);
+      // Two withdrawals at once: the second finds the captures gone and records nothing.
+      if (gone.length === 0) throw nothingToWithdraw(datasetId);
+      return gone;
+    });
+  }
+
+  /** Records a decline or a withdrawal, chained into the custody log, in the transaction that takes the captures out. */
+  private async takeOut(
+    user: AuthUser,
+    datasetId: string,
+    kind: 'decline' | 'withdrawal',
+    captureIds: string[],
+    reason: string,
+    remove: (manager: EntityManager) => Promise<string[]>,
+  ): Promise<Plain<ConsentRecordResponse>> {
     const at = new Date();
-    const fields = { datasetId, contributorId: user.id, captureIds: mine.captureIds, reason: dto.reason, at: at.toISOString() };
+    const fields = { datasetId, contributorId: user.id, captureIds, reason, at: at.toISOString() };
     const record = Object.assign(new ConsentRecordEntity(), {
       id: randomUUID(),
       datasetId,
       contributorId: user.id,
-      kind: 'decline',
-      captureIds: mine.captureIds,
+      kind,
+      captureIds,
       fields,
       method: null,
       signer: null,
       message: null,
       signature: null,
-      reason: dto.reason,
+      reason,
       expiresAt: null,
-      hash: toHex(sha256(Buffer.from(`cdc1|${canonicalJson(fields)}`, 'utf8'))),
+      hash: toHex(sha256(Buffer.from(`${kind === 'decline' ? 'cdc1' : 'cwd1'}|${canonicalJson(fields)}`, 'utf8'))),
       createdAt: at,
     } satisfies Partial<ConsentRecordEntity>);
     const removed = await this.dataSource.transaction(async (manager) => {
-      // The draft row is locked first, so a submit or another decline of the same draft waits for this one.
-      const gone = await this.drafts.removeContributor(manager, datasetId, user.id, mine.captureIds);
-      // A decline that raced another one (or the curator dropping the captures) finds nothing left to take out.
-      if (gone.length === 0) throw requestNotFound(datasetId);
+      const gone = await remove(manager);
+      record.captureIds = gone;
       const entry = await this.custody.append(manager, {
         datasetId,
-        kind: 'consent-declined',
+        kind: kind === 'decline' ? 'consent-declined' : 'consent-withdrawn',
         actorId: user.id,
-        details: { declineHash: record.hash, captureIds: mine.captureIds },
+        details: { [kind === 'decline' ? 'declineHash' : 'withdrawalHash']: record.hash, captureIds: gone },
       });
       record.custodySeq = entry.seq;
       await this.records.insert(manager, record);
@@ -189,7 +229,7 @@ export class ConsentGrantService {
 
   private async requestView(user: AuthUser, terms: DraftConsentTerms, expiresAt: Date): Promise<ConsentRequestResponse> {
     const mine = terms.contributors.find((row) => row.contributorId === user.id) as DraftContributor;
-    const standing = (await this.records.latestPerContributor(terms.datasetId)).get(user.id);
+    const standing = standingPerContributor(await this.records.inOrder(terms.datasetId)).get(user.id);
     const reason = unclearedReason(standing, mine, terms, new Date());
     const grant: ConsentGrantFields = {
       datasetId: terms.datasetId,
@@ -231,6 +271,10 @@ export class ConsentGrantService {
 
 function defaultExpiry(): Date {
   return new Date(Date.now() + DEFAULT_GRANT_DAYS * 86_400_000);
+}
+
+function nothingToWithdraw(datasetId: string): ConsentException {
+  return new ConsentException(ConsentErrorCode.NOTHING_TO_WITHDRAW, `No published dataset ${datasetId} holds captures of yours (any more)`);
 }
 
 function requestNotFound(datasetId: string): ConsentException {

@@ -21,11 +21,7 @@ export class ConsentRecordService {
   async publicRecord(datasetId: string): Promise<DatasetConsentResponse> {
     if (!(await this.sales.findSaleable(datasetId)))
       throw new ConsentException(ConsentErrorCode.DATASET_NOT_FOUND, `No published dataset ${datasetId}`);
-    const [records, log, chain] = await Promise.all([
-      this.records.listForDataset(datasetId),
-      this.custody.list(datasetId),
-      this.custody.verify(datasetId),
-    ]);
+    const [records, log, chain] = await Promise.all([this.records.inOrder(datasetId), this.custody.list(datasetId), this.custody.verify(datasetId)]);
     const carried = new Map(log.filter((entry) => entry.kind === 'consent-granted').map((entry) => [textOf(entry.details.grantHash), entry.seq]));
     const grants = records
       .filter((record) => record.kind === 'grant')
@@ -39,6 +35,14 @@ export class ConsentRecordService {
       versions: grantsPerVersion(log).map(({ version, grantHashes }) => ({ version, grantHashes, grantSetHash: grantSetHash(grantHashes) })),
       grants,
       declines: records.filter((record) => record.kind === 'decline').length,
+      withdrawals: records
+        .filter((record) => record.kind === 'withdrawal')
+        .map((record) => ({
+          hash: record.hash,
+          captureCount: record.captureIds.length,
+          recordedAt: record.createdAt.toISOString(),
+          custodySeq: record.custodySeq,
+        })),
       verified: problems.length === 0,
       problem: problems.length === 0 ? null : problems.join('; '),
     };

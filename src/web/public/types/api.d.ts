@@ -591,7 +591,7 @@ export interface ConsentRequest {
 export interface ConsentRecord {
   id: string;
   datasetId: string;
-  kind: 'grant' | 'decline';
+  kind: 'grant' | 'decline' | 'withdrawal';
   captureIds: string[];
   method: 'wallet' | 'session' | null;
   hash: string;

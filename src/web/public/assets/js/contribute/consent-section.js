@@ -15,6 +15,7 @@ export class ConsentSection {
     this.user = user;
     this.requests = h('div', { className: 'consent-requests' }, statusLine('Loading consent requests…'));
     this.records = h('div', {});
+    this.withdrawal = h('div', {});
     this.status = statusLine();
     this.element = h(
       'div',
@@ -28,6 +29,7 @@ export class ConsentSection {
       this.requests,
       h('h3', {}, 'Your answers'),
       this.records,
+      this.withdrawal,
     );
   }
 
@@ -47,6 +49,7 @@ export class ConsentSection {
           ? h('p', { className: 'empty' }, 'You have not granted or declined anything yet.')
           : dataTable('Your consent answers', RECORD_COLUMNS, records.map(recordRow), 'consent-records'),
       );
+      mount(this.withdrawal, this.withdrawForm(records));
     } catch (error) {
       mount(this.requests, errorBox(error));
     }
@@ -122,6 +125,44 @@ export class ConsentSection {
   }
 
   /**
+   * Withdraw your captures from a dataset you granted: its listed version stops being sold and the next version
+   * without them goes to review.
+   * @param {ConsentRecord[]} records
+   */
+  withdrawForm(records) {
+    const datasets = [...new Set(records.filter((c) => c.kind === 'grant').map((c) => c.datasetId))];
+    if (datasets.length === 0) return null;
+    const select = h(
+      'select',
+      {},
+      datasets.map((id) => h('option', { value: id }, `Dataset ${shorten(id, 4)}`)),
+    );
+    const reason = h('textarea', {
+      rows: 2,
+      maxLength: 2000,
+      placeholder: 'What is wrong? Admins and buyers see that captures were withdrawn, not why.',
+    });
+    return h(
+      'form',
+      { className: 'card withdraw', 'aria-label': 'Withdraw consent' },
+      h('h3', {}, 'Withdraw'),
+      h('p', {}, 'Withdrawing stops the sale of the dataset at once; its next version, without your captures, goes to review.'),
+      field('Dataset', select),
+      field('Reason for withdrawing', reason),
+      actionButton(
+        'Withdraw my captures',
+        async () => {
+          /** @type {ConsentRecord} */
+          const done = await api(`/v1/datasets/${select.value}/consent/withdrawals`, { method: 'POST', body: { reason: reason.value.trim() } });
+          await this.load();
+          this.status.textContent = `Withdrew ${done.captureIds.length} capture(s): the dataset is no longer sold until its next version is reviewed.`;
+        },
+        { className: 'danger' },
+      ),
+    );
+  }
+
+  /**
    * @param {'grants' | 'declines'} kind
    * @param {ConsentRequest} r
    * @param {Record<string, unknown>} body
@@ -146,7 +187,7 @@ function recordRow(c) {
   return tableRow(RECORD_COLUMNS, [
     formatDate(c.createdAt),
     shorten(c.datasetId, 4),
-    c.kind === 'grant' ? 'granted' : `declined: ${c.reason ?? ''}`,
+    c.kind === 'grant' ? 'granted' : `${c.kind === 'decline' ? 'declined' : 'withdrew'}: ${c.reason ?? ''}`,
     String(c.captureIds.length),
     c.method === 'wallet' ? 'wallet' : c.method === 'session' ? 'session' : '–',
     c.expiresAt ? formatDate(c.expiresAt) : '–',
