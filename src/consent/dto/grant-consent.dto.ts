@@ -37,10 +37,10 @@ export class ConsentScopeDto implements ConsentScope {
 
 /** The signed fields, exactly as GET /v1/datasets/:id/consent-request hands them out (change expiresAt if you like). */
 export class ConsentGrantFieldsDto implements ConsentGrantFields {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() datasetId: string;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() contributorId: string;
+  @ApiProperty({ format: 'uuid', example: '3f1c2a9e-8b7d-4c55-9a0e-2d6f1b7c9e41' }) @IsUUID() datasetId: string;
+  @ApiProperty({ format: 'uuid', example: 'a7d4e2b1-5c3f-4e8a-b9d0-6f2e1c4b8a73' }) @IsUUID() contributorId: string;
 
-  @ApiProperty({ type: [String], description: 'Your captures in the draft, sorted' })
+  @ApiProperty({ type: [String], description: 'Your captures in the draft, sorted', example: ['0b9e4f7a-2c1d-4e6b-8a3f-5d7c9e1b2a40'] })
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
   @ArrayUnique()
@@ -56,8 +56,12 @@ export class ConsentGrantFieldsDto implements ConsentGrantFields {
   @Type(() => ConsentScopeDto)
   scope: ConsentScopeDto;
 
-  @ApiProperty() @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) priceUsdCents: number;
-  @ApiProperty() @IsInt() @Min(0) @Max(10_000) shareBps: number;
+  @ApiProperty({ example: 49_900 }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) priceUsdCents: number;
+  @ApiProperty({ example: 2_500, description: 'Your share of each sale in basis points' })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  shareBps: number;
 
   @ApiProperty({ example: '2026-12-03T01:00:00.000Z' })
   @Matches(ISO_UTC, { message: 'issuedAt must be UTC as toISOString writes it' })
@@ -67,7 +71,9 @@ export class ConsentGrantFieldsDto implements ConsentGrantFields {
   @Matches(ISO_UTC, { message: 'expiresAt must be UTC as toISOString writes it' })
   expiresAt: string;
 
-  @ApiProperty() @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 characters of [A-Za-z0-9_-]' }) nonce: string;
+  @ApiProperty({ example: 'k3Jd9sQw0pLx7Vb2Rt5Ymn' })
+  @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 characters of [A-Za-z0-9_-]' })
+  nonce: string;
 }
 
 export class GrantConsentDto {
@@ -83,13 +89,16 @@ export class GrantConsentDto {
   @IsIn(['wallet', 'session'])
   method: ConsentMethod;
 
-  @ApiPropertyOptional({ description: 'wallet: the base58 address that signed' })
+  @ApiPropertyOptional({ description: 'wallet: the base58 address that signed', example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   address?: string;
 
-  @ApiPropertyOptional({ description: 'wallet: base58 Ed25519 signature over the UTF-8 bytes of the message' })
+  @ApiPropertyOptional({
+    description: 'wallet: base58 Ed25519 signature over the UTF-8 bytes of the message',
+    example: '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)
@@ -105,7 +114,11 @@ export class DeclineConsentDto {
 }
 
 export class WithdrawConsentDto {
-  @ApiPropertyOptional({ type: [String], description: 'The captures to withdraw; all of yours in the dataset when omitted' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The captures to withdraw; all of yours in the dataset when omitted',
+    example: ['0b9e4f7a-2c1d-4e6b-8a3f-5d7c9e1b2a40'],
+  })
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
