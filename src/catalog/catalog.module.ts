@@ -29,7 +29,8 @@ import { JobsModule } from '../jobs/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
- * (published versions and their files, for checkout) and CatalogSliceService (listed versions and their slices, for quotes).
+ * (published versions and their files, for checkout), CatalogSliceService (listed versions and their slices, for quotes)
+ * and DatasetMetadataService (Croissant for the dataset page).
  */
 @Module({
   imports: [
@@ -57,6 +58,6 @@ import { JobsModule } from '../jobs/jobs.module.js';
     VersionFileKeysService,
     VersionFootprintsService,
   ],
-  exports: [CatalogSalesService, CatalogSliceService],
+  exports: [CatalogSalesService, CatalogSliceService, DatasetMetadataService],
 })
 export class CatalogModule {}
