@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProvenanceResponse } from '../../src/catalog/dto/provenance.response.js';
-import { countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { SCREENSHOT_DIR, countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { readyCapture } from '../support/captures.js';
 import { logIn, publishCaptures, publishEdit, signUp, type PublishedDataset } from '../support/checkout.js';
 import { validateCroissant } from '../support/croissant-validator.js';
@@ -147,6 +148,12 @@ describeWithSamples('dataset card (browser)', SAMPLES, () => {
     await b.screenshot(page, 'dataset-card');
     await page.setViewportSize({ width: 390, height: 900 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Close-ups of the card's parts on a phone, beside the full-page shots.
+    for (const name of ['About this dataset', 'What the contributor declares', 'Files', 'Versions', 'Cite / load this dataset']) {
+      await page
+        .getByRole('region', { name })
+        .screenshot({ path: join(SCREENSHOT_DIR, 'dataset-card', `390-${name.replace(/\W+/g, '-').toLowerCase()}.png`) });
+    }
   });
 
   it("carries the listed version's Croissant in the page head, as the API serves it", async () => {

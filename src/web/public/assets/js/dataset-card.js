@@ -319,11 +319,12 @@ function embeddedCroissant() {
 }
 
 /**
- * A copyable block of text.
+ * A copyable block of text; `wrap` for prose-like lines (a citation) that may wrap instead of scrolling.
  * @param {string} label
  * @param {string} text
+ * @param {boolean} [wrap]
  */
-function snippet(label, text) {
+function snippet(label, text, wrap = false) {
   const status = h('span', { className: 'status', role: 'status' });
   const copy = on(h('button', { type: 'button', className: 'secondary small' }, 'Copy'), 'click', () => {
     void navigator.clipboard.writeText(text).then(
@@ -335,7 +336,7 @@ function snippet(label, text) {
     'div',
     { className: 'snippet' },
     h('div', { className: 'snippet-head' }, h('h3', {}, label), copy, status),
-    h('pre', { className: 'code' }, h('code', {}, text)),
+    h('pre', { className: wrap ? 'code wrap' : 'code' }, h('code', {}, text)),
   );
 }
 
@@ -409,7 +410,7 @@ export function citeBox(dataset, version) {
         ': every file with its Merkle leaf',
       ),
     ),
-    citeAs ? snippet('BibTeX', citeAs) : null,
+    citeAs ? snippet('BibTeX', citeAs, true) : null,
     snippet('Download an order and verify it', `npx depai-data-marketplace pull <orderId>`),
     snippet('curl', curl),
     snippet('Python', python),
