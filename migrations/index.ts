@@ -31,6 +31,9 @@ import { ListingUnitPrices1764892806000 } from './1764892806000-ListingUnitPrice
 import { CreateQuotes1764892806100 } from './1764892806100-CreateQuotes.js';
 import { OrderSlices1764892806200 } from './1764892806200-OrderSlices.js';
 import { SplitBasis1764892806300 } from './1764892806300-SplitBasis.js';
+import { FileFootprintFacts1764892806400 } from './1764892806400-FileFootprintFacts.js';
+import { CapturePreviews1764892806900 } from './1764892806900-CapturePreviews.js';
+import { CreateConsentRecords1764892807000 } from './1764892807000-CreateConsentRecords.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -67,4 +70,7 @@ export const migrations = [
   CreateQuotes1764892806100,
   OrderSlices1764892806200,
   SplitBasis1764892806300,
+  FileFootprintFacts1764892806400,
+  CapturePreviews1764892806900,
+  CreateConsentRecords1764892807000,
 ];

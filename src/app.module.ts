@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsentModule } from './consent/consent.module.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         ChainModule.forRoot(chainSettings(config)),
         ProvenanceModule,
         CatalogModule,
+        ConsentModule,
         QuotesModule,
         OrganisationsModule,
         CheckoutModule,

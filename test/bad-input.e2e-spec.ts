@@ -312,6 +312,7 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
         '/v1/captures',
         '/v1/datasets',
         '/v1/me/datasets',
+        '/v1/orders',
       ]);
       for (const operation of paged) {
         const cases: [string, string][] = common.map((cursor) => ['', cursor]);

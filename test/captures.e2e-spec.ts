@@ -227,6 +227,44 @@ describe('captures on the local object store (e2e)', () => {
       .expect(409);
   });
 
+  it('discards an unfinished upload at once: rejected, its parts freed, completing and resuming refused; others get 404', async () => {
+    const bytes = nmeaLog(3);
+    const auth = { Authorization: `Bearer ${contributor}` };
+    const created = (
+      await t
+        .http()
+        .post('/v1/captures')
+        .set(auth)
+        .send({ filename: 'orphan.nmea', sizeBytes: bytes.length, sha256: sha256(bytes) })
+        .expect(201)
+    ).body as CreatedCaptureResponse;
+    const partPath = created.upload.parts[0].url.slice(t.config.publicUrl.length);
+    await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(200);
+
+    const foreign = await t.http().delete(`/v1/captures/${created.id}/upload`).set('Authorization', `Bearer ${other}`).expect(404);
+    expect((foreign.body as ErrorBody).code).toBe('CAPTURE_NOT_FOUND');
+    const discarded = (await t.http().delete(`/v1/captures/${created.id}/upload`).set(auth).expect(200)).body as CaptureResponse;
+    expect(discarded.status).toBe('rejected');
+    expect(discarded.rejection).toEqual({ code: 'upload_abandoned', reason: 'The upload was discarded by its contributor before it was completed' });
+
+    // The multipart upload is gone: no part is taken or assembled any more.
+    expect(((await t.http().put(partPath).set('Content-Type', 'application/octet-stream').send(bytes).expect(404)).body as ErrorBody).code).toBe(
+      'STORAGE_UPLOAD_NOT_FOUND',
+    );
+    await t
+      .http()
+      .post(`/v1/captures/${created.id}/complete`)
+      .set(auth)
+      .send({ parts: [{ partNumber: 1, etag: '"x"' }] })
+      .expect(409);
+    expect(((await t.http().get(`/v1/captures/${created.id}/upload`).set(auth).expect(409)).body as ErrorBody).code).toBe('CAPTURE_NOT_UPLOADING');
+    expect(((await t.http().delete(`/v1/captures/${created.id}/upload`).set(auth).expect(409)).body as ErrorBody).code).toBe('CAPTURE_NOT_UPLOADING');
+
+    // A completed upload cannot be discarded.
+    const done = await uploadCapture(t, contributor, nmeaLog(2));
+    await t.http().delete(`/v1/captures/${done}/upload`).set(auth).expect(409);
+  });
+
   it("shows a contributor only their own captures; another user's id answers 404 on every route", async () => {
     const id = await uploadCapture(t, contributor, nmeaLog(2));
     const auth = { Authorization: `Bearer ${other}` };

@@ -20,6 +20,7 @@ describe('keyset paging over microsecond timestamps (e2e)', () => {
   let admin: string;
   let alice: string;
   let datasetId: string;
+  let firstBuyer: string;
 
   /** Pairs of equal values, 333 µs apart, so most fall inside a millisecond and some cross into the next. */
   const stampRows = (table: string) =>
@@ -95,6 +96,11 @@ describe('keyset paging over microsecond timestamps (e2e)', () => {
     for (const buyer of buyers) {
       await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
     }
+    // One buyer with several orders of their own, so that their own list has pages too.
+    for (let i = 0; i < 4; i += 1) {
+      await t.http().post('/v1/orders').set(auth(buyers[0])).send({ datasetId, paymentMethod: 'solana', allowRepeat: true }).expect(201);
+    }
+    firstBuyer = buyers[0];
     for (const table of ['users', 'captures', 'datasets', 'dataset_review_events', 'orders']) await stampRows(table);
   }, 300_000);
   afterAll(async () => {
@@ -134,6 +140,15 @@ describe('keyset paging over microsecond timestamps (e2e)', () => {
     expect(await walk('/v1/admin/audit', admin, limit)).toEqual(
       await idsIn(`SELECT id FROM dataset_review_events ORDER BY created_at DESC, id DESC`),
     );
+  });
+
+  it.each([1, 2, 3])("GET /v1/orders, %i a page: the buyer's orders once, newest first; every order for an admin asking for all", async (limit) => {
+    expect(await walk('/v1/orders', firstBuyer, limit)).toEqual(
+      await idsIn(
+        `SELECT o.id FROM orders o JOIN users u ON u.id = o.buyer_id WHERE u.email = 'buyer-0@example.com' ORDER BY o.created_at DESC, o.id DESC`,
+      ),
+    );
+    expect(await walk('/v1/orders', admin, limit, { mine: 'false' })).toEqual(await idsIn(`SELECT id FROM orders ORDER BY created_at DESC, id DESC`));
   });
 
   it.each([1, 2, 3])('GET /v1/admin/orders, %i a page: every order once, newest first', async (limit) => {

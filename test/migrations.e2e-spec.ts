@@ -37,8 +37,10 @@ describe('migrations (e2e, on the real database engine)', () => {
     expect(applied.map((row) => row.name)).toEqual(migrations.map((m) => m.name));
     expect(await tables(a)).toEqual([
       'api_keys',
+      'capture_previews',
       'captures',
       'catalog_coverage',
+      'consent_records',
       'custody_records',
       'dataset_review_events',
       'dataset_search_captures',

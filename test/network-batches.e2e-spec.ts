@@ -12,6 +12,7 @@ import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { settled, sha256 } from './support/captures.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { grantWithWallet, walletSignIn } from './support/consent.js';
 import { testWallet } from './support/wallet.js';
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -202,6 +203,8 @@ describe('network batches (e2e)', () => {
         })
         .expect(201);
       datasetId = (draft.body as DatasetResponse).id;
+      // The driver signs in with the wallet the network named and grants consent with it.
+      await grantWithWallet(t, await walletSignIn(t, driver), driver, datasetId);
       await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
       await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
       manifest = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse;

@@ -17,7 +17,10 @@ import { CreateQuoteDto } from '../src/quotes/dto/create-quote.dto.js';
 import { QuoteErrorCode } from '../src/quotes/quote.exception.js';
 import { QuotesModule } from '../src/quotes/quotes.module.js';
 import { QUOTE_TTL_MS, QuotesService } from '../src/quotes/services/quotes.service.js';
+import { ConsentModule } from '../src/consent/consent.module.js';
+import { ConsentGrantService } from '../src/consent/services/consent-grant.service.js';
 import { type ReviewServices, startReviewServices } from './support/review-services.js';
+import { grantAllByService } from './support/consent.js';
 
 /** A straight track east from (lat, lon) over `km`, timed from `start` to `end`, with the res-8 cells of its two ends. */
 function track(lat: number, lon: number, km: number, start: string, end: string): CaptureFootprint {
@@ -83,6 +86,7 @@ describe('unit prices and quotes (services on a real database)', () => {
     );
   const publish = async (fields: Partial<CreateDatasetDto>): Promise<string> => {
     const created = await draftOf(fields);
+    await grantAllByService(services.get(ConsentGrantService), [owner, second], created.id);
     await drafts().submit(curator, created.id);
     await services.get(DatasetReviewService).approve(admin, created.id, 'Checked');
     return created.id;
@@ -95,7 +99,7 @@ describe('unit prices and quotes (services on a real database)', () => {
     services.get(DataSource).transaction((manager) => quotes().redeem(id, buyerId, manager, now));
 
   beforeAll(async () => {
-    services = await startReviewServices([QuotesModule]);
+    services = await startReviewServices([QuotesModule, ConsentModule]);
     admin = await services.user(Role.ADMIN);
     curator = await services.user(Role.ADMIN);
     owner = await services.user(Role.CONTRIBUTOR);

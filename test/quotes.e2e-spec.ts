@@ -10,6 +10,7 @@ import { QuotesService } from '../src/quotes/services/quotes.service.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
+import { grantAll } from './support/consent.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -42,7 +43,10 @@ describeWithSamples('quotes: slices of a listed dataset priced per km / hour (e2
     if (message) expect(error.message).toMatch(message);
   };
 
-  /** The admin curates a dataset of both contributors' captures, submits it and approves it in the review. */
+  /** Tokens of the contributors whose captures the admin curates. */
+  let contributors: string[] = [];
+
+  /** The admin curates a dataset of both contributors' captures; both grant consent; the admin submits it. */
   const curate = async (title: string, licenceSlug: string, unitPrices: Record<string, number> | null): Promise<string> => {
     const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
     const licence = licences.find((l) => l.slug === licenceSlug);
@@ -63,6 +67,7 @@ describeWithSamples('quotes: slices of a listed dataset priced per km / hour (e2
         })
         .expect(201)
     ).body as DatasetResponse;
+    await grantAll(t, contributors, draft.id);
     await t.http().post(`/v1/datasets/${draft.id}/submit`).set(auth(admin)).expect(200);
     return draft.id;
   };
@@ -72,6 +77,7 @@ describeWithSamples('quotes: slices of a listed dataset priced per km / hour (e2
     admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
     const alice = await signUp(t, 'alice@quotes.test', 'contributor');
     const bob = await signUp(t, 'bob@quotes.test', 'contributor');
+    contributors = [alice, bob];
     buyer = await signUp(t, 'buyer@quotes.test', 'buyer');
     otherBuyer = await signUp(t, 'other-buyer@quotes.test', 'buyer');
     gpx = await readyCapture(t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');

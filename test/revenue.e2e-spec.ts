@@ -23,6 +23,7 @@ import { FakeStripe } from './support/fake-stripe.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
+import { grantAll } from './support/consent.js';
 
 const CARD_GROSS = 10_000n;
 const USDC_GROSS = 25_000_000n;
@@ -125,6 +126,11 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
       })
       .expect(201);
     datasetId = (draft.body as DatasetResponse).id;
+    await grantAll(
+      t,
+      contributors.map((c) => c.token),
+      datasetId,
+    );
     await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
     const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
     if (approved.latestVersion === null) throw new Error('the approval published no version');

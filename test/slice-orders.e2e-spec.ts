@@ -85,6 +85,7 @@ describeWithSamples('slice orders: buy exactly the captures of an area (e2e)', [
       title: 'Lake Cerknica and a New Zealand drive',
       captureIds: [gpx.id, nmea.id],
       unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+      contributors: [alice, bob],
     });
     await waitFor(async () => {
       const { versions } = (await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200)).body as ProvenanceResponse;

@@ -24,6 +24,7 @@ import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import type { LicenceCertificate } from '../../src/checkout/licence-certificate.js';
 import type { CaptureResponse, CreatedCaptureResponse } from '../../src/ingestion/dto/capture.response.js';
 import type { NetworkBatchResponse } from '../../src/ingestion/dto/network.dto.js';
+import type { ConsentRecordResponse, ConsentRequestResponse } from '../../src/consent/dto/consent.response.js';
 import type { LicenceTemplateResponse } from '../../src/licensing/dto/licence.dto.js';
 import type { PayoutRunResponse } from '../../src/revenue/dto/payout-run.response.js';
 import type { EarningResponse, SplitResponse } from '../../src/revenue/dto/split.response.js';
@@ -141,7 +142,7 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     return answer.captureIds;
   });
 
-  const dataset = await steps.run('an admin curates a dataset of both contributors’ captures, with declarations, and submits it', async (say) => {
+  const dataset = await steps.run('an admin curates a dataset of both contributors’ captures; both consent; the admin submits it', async (say) => {
     const licences = await api.get<Json<LicenceTemplateResponse>[]>('/v1/licences');
     const licence = licences.find((l) => l.slug === 'commercial-ai-training') ?? licences[0];
     const draft = await api.call<Json<DatasetResponse>>('POST', '/v1/datasets', {
@@ -169,6 +170,25 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     say(
       `draft ${draft.id}: ${uploaded.length + batch.length} captures, licence "${licence.name}", $${(PRICE_USD_CENTS / 100).toFixed(2)}, split 60/40 between the contributors`,
     );
+    // The draft waits for both contributors: Ana grants with her session, Bo signs the consent message with his wallet.
+    for (const [name, who, wallet] of [
+      ['Ana', tokens.ana, null],
+      ['Bo', tokens.bo, contributor],
+    ] as const) {
+      const request = await api.get<Json<ConsentRequestResponse>>(`/v1/datasets/${draft.id}/consent-request`, who.token);
+      const signed =
+        wallet && request.walletMessage
+          ? { method: 'wallet', address: wallet.address, signature: wallet.sign(request.walletMessage) }
+          : { method: 'session' };
+      const grant = await api.call<Json<ConsentRecordResponse>>('POST', `/v1/datasets/${draft.id}/consent/grants`, {
+        token: who.token,
+        expect: 201,
+        body: { grant: request.grant, ...signed },
+      });
+      say(
+        `${name} granted (${grant.method}) for ${request.captureIds.length} captures at ${request.shareBps / 100}% of the pool: grant ${grant.hash.slice(0, 16)}…, custody entry ${grant.custodySeq}`,
+      );
+    }
     await api.call('POST', `/v1/datasets/${draft.id}/submit`, { token: tokens.admin, expect: 200 });
     const queue = await api.get<Json<ReviewQueueItem>[]>('/v1/admin/reviews', tokens.admin);
     const queued = queue.find((entry) => entry.dataset.id === draft.id);

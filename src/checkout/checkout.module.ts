@@ -40,6 +40,7 @@ import { OrderFilesService } from './services/order-files.service.js';
 import { OrderPresenterService } from './services/order-presenter.service.js';
 import { OrderSettlementService } from './services/order-settlement.service.js';
 import { OrderService } from './services/order.service.js';
+import { OrderReceiptService } from './services/order-receipt.service.js';
 import { PaymentConfirmationService } from './services/payment-confirmation.service.js';
 import { RefundSenderService } from './services/refund-sender.service.js';
 import { RefundService } from './services/refund.service.js';
@@ -83,6 +84,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   OrderSettlementService,
   OrderPresenterService,
   OrderService,
+  OrderReceiptService,
   PaymentConfirmationService,
   FulfilmentService,
   DownloadGrantService,

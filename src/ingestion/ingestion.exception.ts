@@ -4,6 +4,7 @@ import { DomainException } from '../common/errors/domain.exception.js';
 export enum IngestionErrorCode {
   CAPTURE_NOT_FOUND = 'CAPTURE_NOT_FOUND',
   CAPTURE_NOT_UPLOADING = 'CAPTURE_NOT_UPLOADING',
+  PREVIEW_NOT_FOUND = 'CAPTURE_PREVIEW_NOT_FOUND',
   UPLOAD_INCOMPLETE = 'CAPTURE_UPLOAD_INCOMPLETE',
   DEVICE_SIGNATURE_INVALID = 'CAPTURE_DEVICE_SIGNATURE_INVALID',
   NETWORK_NOT_FOUND = 'NETWORK_NOT_FOUND',
@@ -16,6 +17,7 @@ export enum IngestionErrorCode {
 const STATUS: Record<IngestionErrorCode, HttpStatus> = {
   [IngestionErrorCode.CAPTURE_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [IngestionErrorCode.CAPTURE_NOT_UPLOADING]: HttpStatus.CONFLICT,
+  [IngestionErrorCode.PREVIEW_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [IngestionErrorCode.UPLOAD_INCOMPLETE]: HttpStatus.BAD_REQUEST,
   [IngestionErrorCode.DEVICE_SIGNATURE_INVALID]: HttpStatus.BAD_REQUEST,
   [IngestionErrorCode.NETWORK_NOT_FOUND]: HttpStatus.NOT_FOUND,

@@ -38,4 +38,28 @@ export const captureFootprintQueue = defineQueue<CaptureFootprintJob>('capture.f
 /** Finds ready captures with an older footprint extraction and queues a `capture.footprint` job for each; scheduled. */
 export const footprintBackfillSweepQueue = defineQueue<Record<string, never>>('capture.footprint-sweep', SCHEDULED_SWEEP);
 
-export const INGESTION_QUEUES = [captureProcessQueue, uploadExpirySweepQueue, captureFootprintQueue, footprintBackfillSweepQueue];
+/** Makes a ready capture's previews (thumbnails, clip, renderings, tables, plots) and stores them; queued after processing. */
+export interface CapturePreviewJob {
+  captureId: string;
+}
+
+export const capturePreviewQueue = defineQueue<CapturePreviewJob>('capture.preview', {
+  dedupe: true,
+  attempts: 3,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 1800,
+  expireInSeconds: 3600,
+  longRunning: true,
+});
+
+/** Queues a `capture.preview` job for ready captures whose preview is missing or older than PREVIEW_VERSION; scheduled. */
+export const previewSweepQueue = defineQueue<Record<string, never>>('capture.preview-sweep', SCHEDULED_SWEEP);
+
+export const INGESTION_QUEUES = [
+  captureProcessQueue,
+  uploadExpirySweepQueue,
+  captureFootprintQueue,
+  footprintBackfillSweepQueue,
+  capturePreviewQueue,
+  previewSweepQueue,
+];

@@ -5,6 +5,7 @@ import { JobsModule } from '../jobs/jobs.module.js';
 import { AdminNetworksController } from './controllers/admin-networks.controller.js';
 import { CapturesController } from './controllers/captures.controller.js';
 import { NetworkBatchesController } from './controllers/network-batches.controller.js';
+import { CapturePreviewEntity } from './entities/capture-preview.entity.js';
 import { CaptureEntity } from './entities/capture.entity.js';
 import { NetworkEntity } from './entities/network.entity.js';
 import { INGESTION_QUEUES } from './ingestion.jobs.js';
@@ -19,13 +20,15 @@ import { VerifiedObjectBackfillService } from './services/verified-object-backfi
 import { VerifiedObjectsService } from './services/verified-objects.service.js';
 import { UploadExpiryService } from './services/upload-expiry.service.js';
 import { FootprintBackfillService } from './services/footprint-backfill.service.js';
+import { CapturePreviewRepository } from './repositories/capture-preview.repository.js';
+import { CapturePreviewService } from './services/capture-preview.service.js';
 
 /**
- * Captures from contributors and networks: upload, verify, probe, describe. Exposes CaptureService, and the start-up
- * move of verified captures to content keys that the catalog waits for.
+ * Captures from contributors and networks: upload, verify, probe, describe, preview. Exposes CaptureService,
+ * CapturePreviewService, and the start-up move of verified captures to content keys that the catalog waits for.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CaptureEntity, NetworkEntity]), AuthModule, JobsModule.forFeature(INGESTION_QUEUES)],
+  imports: [TypeOrmModule.forFeature([CaptureEntity, CapturePreviewEntity, NetworkEntity]), AuthModule, JobsModule.forFeature(INGESTION_QUEUES)],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
   providers: [
     CaptureRepository,
@@ -36,10 +39,12 @@ import { FootprintBackfillService } from './services/footprint-backfill.service.
     VerifiedObjectsService,
     VerifiedObjectBackfillService,
     FootprintBackfillService,
+    CapturePreviewRepository,
+    CapturePreviewService,
     UploadExpiryService,
     NetworkRegistryService,
     NetworkBatchService,
   ],
-  exports: [CaptureService, VerifiedObjectBackfillService],
+  exports: [CaptureService, CapturePreviewService, VerifiedObjectBackfillService],
 })
 export class IngestionModule {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Put, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LocalObjectTransferService } from './local-object-transfer.service.js';
 import { LocalPartUploadResponse } from './local-part-upload.response.js';
@@ -15,6 +15,7 @@ export class LocalStorageController {
   constructor(private readonly transfers: LocalObjectTransferService) {}
 
   @Put('parts/:token')
+  @ApiOperation({ summary: 'Receives one upload part for the local object store (the URL POST /v1/captures hands out)' })
   @HttpCode(HttpStatus.OK)
   async uploadPart(
     @Param('token') token: string,
@@ -28,6 +29,7 @@ export class LocalStorageController {
   }
 
   @Get('objects/:token')
+  @ApiOperation({ summary: 'Serves a stored object by a signed, expiring token (Range requests supported)' })
   async download(
     @Param('token') token: string,
     @Headers('range') range: string | undefined,

@@ -15,6 +15,8 @@ export const PAGES = {
   storefront: { heading: 'Datasets for physical AI', script: 'storefront.js', map: true },
   dataset: { heading: 'Dataset', script: 'dataset.js', map: true },
   order: { heading: 'Order', script: 'order.js' },
+  receipt: { heading: 'Receipt', script: 'receipt.js' },
+  account: { heading: 'Your account', script: 'account.js' },
   contribute: { heading: 'Contributor dashboard', script: 'contribute.js' },
   admin: { heading: 'Admin console', script: 'admin.js' },
 } as const satisfies Record<string, PageSpec>;
@@ -70,6 +72,7 @@ ${head.map((line) => `    ${line}`).join('\n')}
       <nav class="site-nav" aria-label="Main">
         <a href="/">Datasets</a>
         <a href="/contribute">Contribute</a>
+        <a href="/account">Account</a>
         <a href="/admin">Admin</a>
       </nav>
       <div id="session-status" class="session-status" aria-live="polite"></div>

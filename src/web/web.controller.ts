@@ -54,6 +54,20 @@ export class WebController {
     return this.page('order');
   }
 
+  @Get('orders/:id/receipt')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-cache')
+  receipt(@Param('id', ParseUUIDPipe) _id: string): string {
+    return this.page('receipt');
+  }
+
+  @Get('account')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-cache')
+  account(): string {
+    return this.page('account');
+  }
+
   /** The map's base layer (see worldLandGeoJson). */
   @Get('maps/land.geojson')
   @Header('Content-Type', 'application/geo+json')

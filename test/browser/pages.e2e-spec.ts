@@ -20,6 +20,7 @@ describe('pages (browser)', () => {
     ['/', 'Datasets for physical AI'],
     ['/contribute', 'Contributor dashboard'],
     ['/admin', 'Admin console'],
+    ['/account', 'Your account'],
   ])('%s renders its heading, navigation and session bar without errors', async (path, heading) => {
     const page = await b.newPage();
     const external: string[] = [];

@@ -27,6 +27,7 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
       title: 'Lake Cerknica and a Waikato drive',
       captureIds: [gpx.id, nmea.id],
       unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+      contributors: [alice, bob],
     });
     const [file] = await b.t.sql<{ path: string }>(`SELECT path FROM dataset_version_files WHERE dataset_id = $1 AND capture_id = $2`, [
       datasetId,

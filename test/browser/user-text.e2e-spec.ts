@@ -227,6 +227,24 @@ describe('user text on the pages (browser)', () => {
     await b.screenshot(page, 'order');
   });
 
+  it('the account page and the receipt show titles and organisation names as text', async () => {
+    const page = await signedIn(buyer, '/account');
+    const row = page.locator(`tr[data-order-id="${orderId}"]`);
+    await row.waitFor();
+    expect(await row.getByRole('link', { name: TITLE, exact: true }).count()).toBe(1);
+    expect(await row.textContent()).toContain(ORGANISATION);
+    await page.getByRole('group', { name: ORGANISATION }).getByRole('heading', { level: 3 }).waitFor();
+    expect(await injection(page)).toEqual(NONE);
+    await b.screenshot(page, 'account');
+    await row.getByRole('link', { name: 'Receipt' }).click();
+    const receipt = page.getByRole('article', { name: /^Receipt R-/ });
+    await receipt.waitFor();
+    expect(await receipt.textContent()).toContain(`${TITLE}, version 1`);
+    expect(await receipt.textContent()).toContain(ORGANISATION);
+    expect(await injection(page)).toEqual(NONE);
+    await b.screenshot(page, 'receipt');
+  });
+
   it('a checkout URL that is not a web address is refused, not opened', async () => {
     const page = await signedIn(buyer, `/datasets/${publishedId}`);
     await page.route('**/v1/orders', async (route) => {

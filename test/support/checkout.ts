@@ -15,6 +15,7 @@ import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CheckoutJobsService } from '../../src/checkout/services/checkout-jobs.service.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { readyCapture } from './captures.js';
+import { grantAll } from './consent.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
 import type { FakeStripe } from './fake-stripe.js';
 import { startTestApp, type TestApp } from './test-app.js';
@@ -195,12 +196,13 @@ export async function fundOtherMint(ledger: LiteSvmLedger, amount: bigint): Prom
 
 /**
  * An admin curates a dataset of other contributors' captures, sold whole ($100) or by unit prices (issue 13), under the
- * commercial AI training licence, and lists it through the real review; answers its id.
+ * commercial AI training licence; each contributor (by token) grants consent, and it is listed through the real review;
+ * answers its id.
  */
 export async function listCurated(
   t: TestApp,
   admin: string,
-  options: { title: string; captureIds: string[]; unitPrices: Record<string, number> },
+  options: { title: string; captureIds: string[]; unitPrices: Record<string, number>; contributors: string[] },
 ): Promise<string> {
   const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
   const draft = (
@@ -219,6 +221,7 @@ export async function listCurated(
       })
       .expect(201)
   ).body as DatasetResponse;
+  await grantAll(t, options.contributors, draft.id);
   await t.http().post(`/v1/datasets/${draft.id}/submit`).set(auth(admin)).expect(200);
   await t.http().post(`/v1/admin/datasets/${draft.id}/approve`).set(auth(admin)).send({}).expect(200);
   return draft.id;

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Auth } from '../decorators/auth.decorator.js';
 import { ListUsersQuery } from '../dto/list-users.query.js';
 import { UserPageResponse } from '../dto/user.response.js';
@@ -13,6 +13,7 @@ export class AdminUsersController {
   constructor(private readonly directory: UserDirectoryService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Every account, a page at a time (admins)' })
   @ApiOkResponse({ type: UserPageResponse })
   list(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
     return this.directory.list(query);

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import type { AuthUser } from '../auth-user.js';
 import { Auth, CurrentUser } from '../decorators/auth.decorator.js';
@@ -14,18 +14,21 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeyService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Creates an API key (the key is shown in this answer only); send it as X-API-Key' })
   @ApiCreatedResponse({ type: ApiKeyCreatedResponse })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateApiKeyDto): Promise<ApiKeyCreatedResponse> {
     return this.apiKeys.create(user, dto.name);
   }
 
   @Get()
+  @ApiOperation({ summary: 'Your API keys, live and revoked (never the keys themselves)' })
   @ApiOkResponse({ type: [ApiKeyResponse] })
   list(@CurrentUser() user: AuthUser): Promise<ApiKeyResponse[]> {
     return this.apiKeys.list(user);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Revokes one of your API keys at once' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiNotFoundResponse({ type: ErrorBody })

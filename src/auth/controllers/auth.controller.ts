@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { SignInRateLimited } from '../../rate-limit/rate-limited.decorator.js';
 import type { AuthUser } from '../auth-user.js';
@@ -20,13 +28,16 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @ApiOperation({ summary: 'Creates a buyer or contributor account and signs it in' })
   @SignInRateLimited()
+  @ApiCreatedResponse({ type: AuthTokenResponse, description: 'Signed in as the new account' })
   @ApiConflictResponse({ type: ErrorBody, description: 'Email already registered' })
   register(@Body() dto: RegisterDto): Promise<AuthTokenResponse> {
     return this.auth.register(dto);
   }
 
   @Post('login')
+  @ApiOperation({ summary: 'Signs in with email and password' })
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AuthTokenResponse })
@@ -36,6 +47,7 @@ export class AuthController {
   }
 
   @Post('wallet/challenge')
+  @ApiOperation({ summary: 'A one-time message for a Solana wallet to sign' })
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: WalletChallengeResponse })
@@ -44,6 +56,7 @@ export class AuthController {
   }
 
   @Post('wallet/verify')
+  @ApiOperation({ summary: "Signs in with a wallet's signature of the challenge (creates the account on first use)" })
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AuthTokenResponse })
@@ -53,6 +66,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who you are signed in as' })
   @Auth()
   @ApiOkResponse({ type: UserResponse })
   me(@CurrentUser() user: AuthUser): Promise<UserResponse> {

@@ -13,7 +13,12 @@ export class RegisterDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, description: `${PASSWORD_RULE} (at most ${PASSWORD_MAX_LENGTH})` })
+  @ApiProperty({
+    example: 'a-long-password',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: `${PASSWORD_RULE} (at most ${PASSWORD_MAX_LENGTH})`,
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be ${PASSWORD_RULE}` })
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -31,7 +36,7 @@ export class LoginDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'a-long-password' })
   @IsString()
   @MinLength(1)
   @MaxLength(128)

@@ -22,18 +22,24 @@ export class WalletChallengeResponse {
 }
 
 export class WalletVerifyDto {
-  @ApiProperty()
+  @ApiProperty({ example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU' })
   @IsString()
   @MinLength(32)
   @MaxLength(44)
   address: string;
 
-  @ApiProperty({ description: 'The challenge message, unchanged' })
+  @ApiProperty({
+    example: 'Sign in to the DePAI data marketplace\n\nWallet: 7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU\nNonce: 3f9a1c7e',
+    description: 'The challenge message, unchanged',
+  })
   @IsString()
   @MaxLength(2000)
   message: string;
 
-  @ApiProperty({ description: 'Ed25519 signature of the message, base58' })
+  @ApiProperty({
+    example: '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW',
+    description: 'Ed25519 signature of the message, base58',
+  })
   @IsString()
   @MaxLength(100)
   signature: string;

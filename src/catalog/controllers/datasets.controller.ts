@@ -7,6 +7,8 @@ import {
   ApiQuery,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  ApiBody,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser, OptionalAuth, OptionalUser } from '../../auth/decorators/auth.decorator.js';
@@ -48,6 +50,7 @@ export class DatasetsController {
   ) {}
 
   @Post('datasets')
+  @ApiOperation({ summary: 'Creates a draft dataset from your ready captures, with its licence, declarations, price and split policy' })
   @Auth(Role.CONTRIBUTOR, Role.ADMIN)
   @ApiCreatedResponse({ type: DatasetResponse, description: 'A draft; submit it when its declarations are complete' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'Some captures are not yours or not ready' })
@@ -56,12 +59,37 @@ export class DatasetsController {
   }
 
   @Get('datasets')
+  @ApiOperation({ summary: 'Searches listed datasets by text, modality, area, time, network, licence and price, a page at a time' })
   @ApiOkResponse({ type: DatasetSearchPage, description: 'Listed datasets (latest published version, not taken down)' })
   searchDatasets(@Query() query: SearchDatasetsQuery): Promise<DatasetSearchPage> {
     return this.search.search(query);
   }
 
   @Post('datasets/search')
+  @ApiBody({
+    type: SearchDatasetsBody,
+    examples: {
+      text: { summary: 'Dashcam video under $500', value: { q: 'dashcam', modality: 'video', maxPriceUsdCents: 50000, limit: 20 } },
+      polygon: {
+        summary: 'Anything recorded inside a polygon',
+        value: {
+          polygon: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [11.5, 48.1],
+                [11.6, 48.1],
+                [11.6, 48.2],
+                [11.5, 48.2],
+                [11.5, 48.1],
+              ],
+            ],
+          },
+        },
+      },
+    },
+  })
+  @ApiOperation({ summary: 'The same search with the filters in the body (for polygons and long filters)' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: DatasetSearchPage, description: 'As GET /v1/datasets, with the polygon as a GeoJSON object in the body' })
   searchDatasetsByBody(@Body() body: SearchDatasetsBody): Promise<DatasetSearchPage> {
@@ -70,6 +98,7 @@ export class DatasetsController {
   }
 
   @Get('coverage')
+  @ApiOperation({ summary: 'Where the catalogue has listed data: H3 cells for the map view' })
   @ApiOkResponse({ type: CatalogCoverageResponse, description: 'Where the catalogue has listed data: H3 cells for the map view' })
   catalogCoverage(@Query() query: CatalogCoverageQuery): Promise<CatalogCoverageResponse> {
     const bbox = query.bbox;
@@ -77,6 +106,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/coverage')
+  @ApiOperation({ summary: "A version's captures on the map: tracks, points and areas as GeoJSON, with totals" })
   @OptionalAuth()
   @ApiOkResponse({ type: DatasetCoverageResponse, description: "A version's captures as GeoJSON: tracks, points and areas, with totals" })
   datasetCoverage(
@@ -88,6 +118,7 @@ export class DatasetsController {
   }
 
   @Get('me/datasets')
+  @ApiOperation({ summary: 'Your datasets (drafts, in review, listed), newest first' })
   @Auth(Role.CONTRIBUTOR, Role.ADMIN)
   @ApiOkResponse({ type: DatasetListPage, description: "The caller's datasets, drafts included, newest first" })
   listMine(@CurrentUser() user: AuthUser, @Query() query: ListMyDatasetsQuery): Promise<DatasetListPage> {
@@ -95,6 +126,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id')
+  @ApiOperation({ summary: 'One dataset: its listing, versions, licence, declarations and samples' })
   @OptionalAuth()
   @ApiOkResponse({ type: DatasetResponse })
   get(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string): Promise<DatasetResponse> {
@@ -102,6 +134,7 @@ export class DatasetsController {
   }
 
   @Patch('datasets/:id')
+  @ApiOperation({ summary: 'Edits a draft; editing a published dataset opens the draft of its next version' })
   @Auth(Role.CONTRIBUTOR, Role.ADMIN)
   @ApiOkResponse({ type: DatasetResponse, description: 'The edited draft (editing a published dataset opens the draft of its next version)' })
   @ApiConflictResponse({ type: ErrorBody, description: 'In review' })
@@ -110,6 +143,7 @@ export class DatasetsController {
   }
 
   @Post('datasets/:id/submit')
+  @ApiOperation({ summary: 'Submits a draft for review by an admin' })
   @HttpCode(HttpStatus.OK)
   @Auth(Role.CONTRIBUTOR, Role.ADMIN)
   @ApiOkResponse({ type: DatasetResponse, description: 'Now in review' })
@@ -119,6 +153,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/manifest')
+  @ApiOperation({ summary: "A frozen version's manifest: every file with its SHA-256 and size, and the Merkle root" })
   @OptionalAuth()
   @ApiOkResponse({ type: ManifestResponse })
   manifest(
@@ -130,6 +165,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/proof')
+  @ApiOperation({ summary: "A file's Merkle proof against its version's anchored root" })
   @OptionalAuth()
   @ApiQuery({ name: 'path', description: 'The file path as in the manifest' })
   @ApiOkResponse({ type: FileProofResponse, description: 'The dsv1 leaf of the file and its Merkle proof' })
@@ -143,6 +179,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/provenance')
+  @ApiOperation({ summary: "A dataset's provenance: versions, on-chain anchors and the custody log" })
   @OptionalAuth()
   @ApiOkResponse({ type: ProvenanceResponse, description: 'Merkle roots, on-chain anchors and the verified custody log' })
   getProvenance(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string): Promise<ProvenanceResponse> {
@@ -150,6 +187,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/croissant')
+  @ApiOperation({ summary: 'Croissant 1.1 JSON-LD of a version: files, record sets, provenance, licence, RAI and coverage' })
   @OptionalAuth()
   @Header('Content-Type', CROISSANT_MEDIA_TYPE)
   @ApiOkResponse({
@@ -162,6 +200,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/spdx')
+  @ApiOperation({ summary: 'SPDX 3 JSON-LD of a version: a DatasetPackage of its files with their SHA-256' })
   @OptionalAuth()
   @Header('Content-Type', 'application/ld+json')
   @ApiOkResponse({
@@ -177,6 +216,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/files')
+  @ApiOperation({ summary: "A version's files a page at a time: size, format, position and GNSS quality" })
   @OptionalAuth()
   @ApiOkResponse({
     type: VersionFilePage,

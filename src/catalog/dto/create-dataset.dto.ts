@@ -54,7 +54,10 @@ export class DeclarationsDto implements Partial<Declarations> {
   @IsBoolean()
   restrictedLocations?: boolean;
 
-  @ApiPropertyOptional({ description: 'Which restricted locations and why they may be shown (required when restrictedLocations)' })
+  @ApiPropertyOptional({
+    example: 'No military sites or airports; faces and plates are blurred.',
+    description: 'Which restricted locations and why they may be shown (required when restrictedLocations)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -62,11 +65,11 @@ export class DeclarationsDto implements Partial<Declarations> {
 }
 
 export class ExplicitShareDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '0b7a8f52-3c1e-4d6f-9a21-5e8c7d4b2f10', format: 'uuid' })
   @IsUUID()
   contributorId: string;
 
-  @ApiProperty({ minimum: 1, maximum: 10_000 })
+  @ApiProperty({ example: 2500, minimum: 1, maximum: 10_000 })
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -78,7 +81,7 @@ export class SplitPolicyDto implements SplitPolicy {
   @IsIn(['bytes', 'duration', 'messages', 'explicit'])
   weighting: SplitPolicy['weighting'];
 
-  @ApiProperty({ minimum: 0, maximum: 10_000, description: "The dataset owner's curator share of the net revenue, in basis points" })
+  @ApiProperty({ example: 1000, minimum: 0, maximum: 10_000, description: "The dataset owner's curator share of the net revenue, in basis points" })
   @IsInt()
   @Min(0)
   @Max(10_000)
@@ -133,7 +136,7 @@ export class CreateDatasetDto {
   @MaxLength(200)
   title: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Forty hours of dashcam video with GNSS from Munich ring roads, recorded in May 2026.' })
   @IsString()
   @MaxLength(20_000)
   description: string;
@@ -145,21 +148,31 @@ export class CreateDatasetDto {
   @Matches(/^[a-z0-9][a-z0-9 _-]{0,39}$/, { each: true, message: 'tags are 1-40 lowercase letters, digits, spaces, dashes or underscores' })
   tags?: string[];
 
-  @ApiProperty({ type: [String], format: 'uuid', description: `Ready captures, 1-${MAX_DATASET_FILES}` })
+  @ApiProperty({
+    example: ['5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93'],
+    type: [String],
+    format: 'uuid',
+    description: `Ready captures, 1-${MAX_DATASET_FILES}`,
+  })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_DATASET_FILES)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   captureIds: string[];
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: `Up to ${MAX_SAMPLE_FILES} of captureIds shown as previews` })
+  @ApiPropertyOptional({
+    example: ['5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93'],
+    type: [String],
+    format: 'uuid',
+    description: `Up to ${MAX_SAMPLE_FILES} of captureIds shown as previews`,
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_SAMPLE_FILES)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   sampleCaptureIds?: string[];
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '0b7a8f52-3c1e-4d6f-9a21-5e8c7d4b2f10', format: 'uuid' })
   @IsUUID()
   licenceTemplateId: string;
 
@@ -209,7 +222,7 @@ export class ReasonDto {
 }
 
 export class ApproveDto {
-  @ApiPropertyOptional({ description: 'Recorded in the audit log' })
+  @ApiPropertyOptional({ example: 'Declarations checked against the samples.', description: 'Recorded in the audit log' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

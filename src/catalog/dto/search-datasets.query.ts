@@ -13,7 +13,10 @@ const NUMBER = '-?\\d{1,3}(\\.\\d{1,12})?';
 const BBOX = new RegExp(`^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`);
 
 export class SearchDatasetsQuery {
-  @ApiPropertyOptional({ description: 'Full text over title, tags and description (web-search syntax: "quoted phrase", -exclude, or)' })
+  @ApiPropertyOptional({
+    example: 'dashcam',
+    description: 'Full text over title, tags and description (web-search syntax: "quoted phrase", -exclude, or)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -71,7 +74,7 @@ export class SearchDatasetsQuery {
   @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'licence must be a licence slug' })
   licence?: string;
 
-  @ApiPropertyOptional({ minimum: 0 })
+  @ApiPropertyOptional({ example: 50000, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -54,7 +54,7 @@ export interface SliceCandidateRow {
   size_bytes: string;
   time_start: Date | null;
   time_end: Date | null;
-  /** Only the selected files come back: a footprint is kilobytes of JSON, decompressed only where needed. */
+  /** From the footprint's stored facts (migration FileFootprintFacts): the footprint itself is read only to be drawn. */
   length_km: number | null;
   /** Only while all the selected files' geometries fit the caller's vertex budget. */
   geometry: FootprintGeometry | null;
@@ -199,6 +199,17 @@ export class DatasetVersionRepository {
     return this.versions.findOne({ where: { datasetId, version } });
   }
 
+  /** True when the capture is a sample file of a listed version of a dataset that is not taken down: its preview is public. */
+  async isListedSample(captureId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM dataset_versions v JOIN datasets d ON d.id = v.dataset_id
+       WHERE v.listed AND d.taken_down_at IS NULL AND v.sample_files @> jsonb_build_array(jsonb_build_object('captureId', $1::text))
+       LIMIT 1`,
+      [captureId],
+    );
+    return rows.length > 0;
+  }
+
   /** The dataset's listed version (at most one: a unique index), read in the caller's transaction when given one. */
   findListed(datasetId: string, manager?: EntityManager): Promise<DatasetVersionEntity | null> {
     return (manager ?? this.dataSource.manager).findOne(DatasetVersionEntity, { where: { datasetId, listed: true } });
@@ -265,13 +276,7 @@ export class DatasetVersionRepository {
          WHERE f.dataset_id = $1 AND f.version = $2),
        flags AS (SELECT COALESCE(bool_or(in_area), false) AS any_in_area, COALESCE(bool_or(in_area AND in_window), false) AS any_in_window FROM m),
        picked AS MATERIALIZED (
-         SELECT m.*, (f.footprint->>'lengthKm')::float8 AS length_km, f.footprint->'bbox' AS bbox,
-           CASE f.footprint->'geometry'->>'type'
-             WHEN 'Point' THEN 1
-             WHEN 'LineString' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
-             WHEN 'MultiPoint' THEN jsonb_array_length(f.footprint->'geometry'->'coordinates')
-             ELSE COALESCE((SELECT sum(jsonb_array_length(p))::int FROM jsonb_array_elements(f.footprint->'geometry'->'coordinates') p), 0)
-           END AS vertices
+         SELECT m.*, f.footprint_length_km AS length_km, f.footprint_bbox AS bbox, f.footprint_vertices AS vertices
          FROM m JOIN dataset_version_files f ON f.dataset_id = $1 AND f.version = $2 AND f.path = m.path
          WHERE m.selected),
        drawn AS (SELECT COALESCE(sum(vertices), 0) <= ${budget} AS fits FROM picked)

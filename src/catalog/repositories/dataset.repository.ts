@@ -31,6 +31,16 @@ export class DatasetRepository {
     return keysetPage(this.datasets.createQueryBuilder('d').where('d.owner_id = :ownerId', { ownerId }), 'DESC', limit, before);
   }
 
+  /** Open drafts (editing, in review, sent back) of owners other than `ownerId`, newest first. */
+  findOpenDraftsNotOwnedBy(ownerId: string): Promise<DatasetEntity[]> {
+    return this.datasets
+      .createQueryBuilder('d')
+      .where('d.draft_state IS NOT NULL AND d.owner_id <> :ownerId', { ownerId })
+      .orderBy('d.updated_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .getMany();
+  }
+
   /** Drafts waiting for review, oldest submission first. */
   findInReview(limit: number): Promise<DatasetEntity[]> {
     return this.datasets

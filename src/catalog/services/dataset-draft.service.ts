@@ -6,6 +6,7 @@ import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { decodeCursor } from '../../common/keyset-cursor.js';
 import type { CaptureSnapshot } from '../../ingestion/dto/capture-snapshot.js';
+import { ConsentClearanceService } from '../../consent/services/consent-clearance.service.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
@@ -23,6 +24,7 @@ import { ReviewEventRepository } from '../repositories/review-event.repository.j
 import { type SplitPolicy, splitPolicyProblems } from '../split-policy.js';
 import { normalisedUnitPrices, type UnitPrices, unitPricesProblems } from '../unit-prices.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
+import { DraftConsentService } from './draft-consent.service.js';
 
 /** Draft states the owner may edit; editing a published dataset with no draft opens one. */
 const EDITABLE: readonly (DraftState | null)[] = ['editing', 'changes_requested', 'rejected', null];
@@ -38,6 +40,8 @@ export class DatasetDraftService {
     private readonly captures: DatasetCapturesService,
     private readonly licences: LicenceTemplateService,
     private readonly custody: CustodyLogService,
+    private readonly draftConsent: DraftConsentService,
+    private readonly consent: ConsentClearanceService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -166,6 +170,7 @@ export class DatasetDraftService {
     // The captures may have changed since they were chosen (an upload expiry, an admin action): check them first.
     const current = await this.owned(user, id);
     this.checkSplitPolicy(current.splitPolicy, await this.captures.usable(null, current.captureIds));
+    const consentTerms = await this.draftConsent.termsOfDraft(current);
     const submitted = await this.dataSource.transaction(async (manager) => {
       const dataset = await this.lockOwned(manager, user, id);
       if (!SUBMITTABLE.includes(dataset.draftState)) {
@@ -179,6 +184,9 @@ export class DatasetDraftService {
       if (missing.length > 0) {
         throw new CatalogException(CatalogErrorCode.DECLARATIONS_INCOMPLETE, `Declarations are incomplete: ${missing.join('; ')}`);
       }
+      // Every other contributor whose captures the draft holds must have granted (issue 16); a decline bumps the
+      // revision under this row lock, so the terms read above are still the draft's.
+      await this.consent.assertCleared(consentTerms, manager);
       dataset.draftState = 'in_review';
       dataset.submittedAt = new Date();
       dataset.updatedAt = dataset.submittedAt;

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { decodeCursor } from '../../common/keyset-cursor.js';
 import { CaptureService } from '../../ingestion/services/capture.service.js';
+import { ConsentClearanceService } from '../../consent/services/consent-clearance.service.js';
 import { LicenceTemplateService } from '../../licensing/services/licence-template.service.js';
 import { AnchorService } from '../../provenance/services/anchor.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
@@ -21,6 +22,7 @@ import { ReviewEventRepository } from '../repositories/review-event.repository.j
 import { freezeVersion } from '../version-freezer.js';
 import { changedFields } from './dataset-draft.service.js';
 import { DatasetCapturesService } from './dataset-captures.service.js';
+import { DraftConsentService } from './draft-consent.service.js';
 
 const QUEUE_CAPTURES_SHOWN = 100;
 
@@ -40,6 +42,8 @@ export class DatasetReviewService {
     private readonly licences: LicenceTemplateService,
     private readonly custody: CustodyLogService,
     private readonly anchors: AnchorService,
+    private readonly draftConsent: DraftConsentService,
+    private readonly consent: ConsentClearanceService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -56,10 +60,13 @@ export class DatasetReviewService {
     if (current.draftState !== 'in_review') throw notInReview(current);
     const captures = await this.captures.usable(null, current.captureIds);
     const licence = await this.licences.resolveLicence(current.licenceTemplateId, current.licenceTerms);
+    const consentTerms = await this.draftConsent.termsOfDraft(current);
     const dataset = await this.decide(admin, id, 'approved', note ?? null, async (manager, draft) => {
       if (draft.draftRevision !== current.draftRevision) {
         throw new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${id} changed while it was being approved; review it again`);
       }
+      // A grant may have expired while the draft waited in review.
+      await this.consent.assertCleared(consentTerms, manager);
       const number = (draft.latestVersion ?? 0) + 1;
       const { version, files } = freezeVersion({
         draft,

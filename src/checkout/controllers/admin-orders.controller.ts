@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
@@ -15,6 +15,7 @@ export class AdminOrdersController {
   constructor(private readonly refunds: RefundService) {}
 
   @Post(':id/refund')
+  @ApiOperation({ summary: 'Refunds a paid order in full and revokes its licence (admins)' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: OrderResponse, description: 'Refunded: licence revoked, money sent back (payments lists the refund once sent)' })
   @ApiNotFoundResponse({ type: ErrorBody })

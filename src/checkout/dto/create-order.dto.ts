@@ -3,11 +3,11 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, M
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment-methods/payment-method.js';
 
 export class CreateOrderDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93', format: 'uuid' })
   @IsUUID()
   datasetId: string;
 
-  @ApiPropertyOptional({ description: 'A published version; the latest when omitted. Only the listed version is for sale.' })
+  @ApiPropertyOptional({ example: 1, description: 'A published version; the latest when omitted. Only the listed version is for sale.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -15,6 +15,7 @@ export class CreateOrderDto {
   version?: number;
 
   @ApiPropertyOptional({
+    example: '0b7a8f52-3c1e-4d6f-9a21-5e8c7d4b2f10',
     format: 'uuid',
     description:
       'Buy what this quote (POST /v1/quotes) priced: a slice buys exactly its files at the quoted price. The quote must be yours, unexpired, of this dataset, and its version still the listed one at the same prices',
@@ -28,6 +29,7 @@ export class CreateOrderDto {
   paymentMethod: PaymentMethod;
 
   @ApiPropertyOptional({
+    example: '0b7a8f52-3c1e-4d6f-9a21-5e8c7d4b2f10',
     format: 'uuid',
     description: 'Buy for this organisation (you must be its owner or admin): the order and licence are held by it, and every member can use them',
   })

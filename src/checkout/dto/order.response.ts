@@ -180,3 +180,11 @@ export class OrderResponse {
   })
   solanaPay?: SolanaPayResponse;
 }
+
+export class OrderPageResponse {
+  @ApiProperty({ type: [OrderResponse], description: 'Newest first' })
+  items: OrderResponse[];
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  nextCursor: string | null;
+}

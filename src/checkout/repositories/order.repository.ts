@@ -15,6 +15,7 @@ export interface OrderListFilters {
   paymentMethod?: PaymentMethod;
   /** Only orders with at least one refund in this state (e.g. held for an admin). */
   refundStatus?: Exclude<RefundStatus, 'sent'>;
+  datasetId?: string;
 }
 
 @Injectable()
@@ -62,6 +63,7 @@ export class OrderRepository {
   /** Every order (optionally filtered), newest first, after the keyset position `before`. */
   listAll(filters: OrderListFilters, limit: number, before?: KeysetPosition): Promise<KeysetPage<Order>> {
     const builder = this.orders.createQueryBuilder('o');
+    if (filters.datasetId) builder.andWhere('o.dataset_id = :datasetId', { datasetId: filters.datasetId });
     if (filters.status) builder.andWhere('o.status = :status', { status: filters.status });
     if (filters.paymentMethod) builder.andWhere('o.payment_method = :paymentMethod', { paymentMethod: filters.paymentMethod });
     if (filters.refundStatus) {
@@ -93,6 +95,25 @@ export class OrderRepository {
     const query = this.orders.createQueryBuilder('o').where('(o.buyer_id = :userId AND o.organisation_id IS NULL)', { userId });
     if (organisationIds.length > 0) query.orWhere('o.organisation_id IN (:...organisationIds)', { organisationIds });
     return query.orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC').take(limit).getMany();
+  }
+
+  /**
+   * One page of the orders the user placed alone or that one of `organisationIds` holds (only those organisations'
+   * when `organisationsOnly`), of one dataset when `datasetId` is given, newest first, after the keyset position `before`.
+   */
+  pageHeldBy(
+    holder: { userId: string; organisationIds: readonly string[]; organisationsOnly: boolean },
+    datasetId: string | undefined,
+    limit: number,
+    before?: KeysetPosition,
+  ): Promise<KeysetPage<Order>> {
+    const { userId, organisationIds, organisationsOnly } = holder;
+    const alone = organisationsOnly ? 'false' : '(o.buyer_id = :userId AND o.organisation_id IS NULL)';
+    const held = organisationIds.length > 0 ? 'o.organisation_id = ANY(:organisationIds)' : 'false';
+    // One bracketed condition: keysetPage adds its position with AND.
+    const builder = this.orders.createQueryBuilder('o').where(`(${alone} OR ${held})`, { userId, organisationIds: [...organisationIds] });
+    if (datasetId !== undefined) builder.andWhere('o.dataset_id = :datasetId', { datasetId });
+    return keysetPage(builder, 'DESC', limit, before);
   }
 
   async update(manager: EntityManager, id: string, patch: OrderPatch): Promise<void> {

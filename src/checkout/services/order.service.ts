@@ -13,7 +13,9 @@ import { type OrganisationRef, OrganisationService } from '../../organisations/s
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { watchSolanaQueue } from '../checkout.jobs.js';
 import type { CreateOrderDto } from '../dto/create-order.dto.js';
-import type { OrderResponse } from '../dto/order.response.js';
+import type { OrderPageResponse, OrderResponse } from '../dto/order.response.js';
+import type { ListOrdersQuery } from '../dto/list-my-orders.query.js';
+import { type KeysetPage, decodeCursor } from '../../common/keyset-cursor.js';
 import type { PaymentMethodResponse } from '../dto/payment-method.response.js';
 import type { Order } from '../entities/order.entity.js';
 import type { PaymentMethodHandler } from '../payment-methods/payment-method.js';
@@ -182,6 +184,32 @@ export class OrderService {
   async listMine(user: AuthUser, limit: number): Promise<Plain<OrderResponse>[]> {
     const organisationIds = await this.organisations.organisationIdsOf(user.id);
     return this.presenter.presentAll(await this.orders.listHeldBy(user.id, organisationIds, limit));
+  }
+
+  /**
+   * A page of the orders the user holds (their own and their organisations'), or of one organisation's orders for a
+   * member of it; an admin asking for mine=false pages through every order.
+   */
+  async page(user: AuthUser, query: ListOrdersQuery): Promise<Plain<OrderPageResponse>> {
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    let page: KeysetPage<Order>;
+    if (query.organisationId !== undefined) {
+      if (!(await this.organisations.roleOf(query.organisationId, user.id))) {
+        throw new CheckoutException(CheckoutErrorCode.ORGANISATION_NOT_FOUND, `No organisation ${query.organisationId} among yours`);
+      }
+      page = await this.orders.pageHeldBy(
+        { userId: user.id, organisationIds: [query.organisationId], organisationsOnly: true },
+        query.datasetId,
+        query.limit,
+        before,
+      );
+    } else if (user.role === Role.ADMIN && !query.mine) {
+      page = await this.orders.listAll({ datasetId: query.datasetId }, query.limit, before);
+    } else {
+      const organisationIds = await this.organisations.organisationIdsOf(user.id);
+      page = await this.orders.pageHeldBy({ userId: user.id, organisationIds, organisationsOnly: false }, query.datasetId, query.limit, before);
+    }
+    return { items: await this.presenter.presentAll(page.items), nextCursor: page.nextCursor };
   }
 
   /** Admins see every order; anyone else gets the same 404 as for a missing id unless they hold it. */

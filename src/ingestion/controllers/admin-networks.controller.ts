@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
@@ -13,6 +13,7 @@ export class AdminNetworksController {
   constructor(private readonly registry: NetworkRegistryService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Registers a network connector with its signing key (admins)' })
   @ApiCreatedResponse({ type: NetworkResponse })
   @ApiConflictResponse({ type: ErrorBody })
   create(@Body() dto: CreateNetworkDto): Promise<NetworkResponse> {
@@ -20,12 +21,14 @@ export class AdminNetworksController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The registered networks (admins)' })
   @ApiOkResponse({ type: [NetworkResponse] })
   list(): Promise<NetworkResponse[]> {
     return this.registry.list();
   }
 
   @Patch(':slug')
+  @ApiOperation({ summary: 'Renames a network, rotates its signing key, or turns it on or off (admins)' })
   @ApiOkResponse({ type: NetworkResponse })
   update(@Param('slug') slug: string, @Body() dto: UpdateNetworkDto): Promise<NetworkResponse> {
     return this.registry.update(slug, dto);

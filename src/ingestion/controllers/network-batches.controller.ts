@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import { RawBody } from '../../common/raw-body.decorator.js';
 import { NetworkBatchDto, NetworkBatchResponse } from '../dto/network.dto.js';
@@ -11,6 +11,7 @@ export class NetworkBatchesController {
   constructor(private readonly batches: NetworkBatchService) {}
 
   @Post(':network/batches')
+  @ApiOperation({ summary: 'A network pushes a signed batch of captures (DIMO, Bee Maps, Geodnet, ROVR, ...)' })
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: 'X-Network-Signature', required: true, description: 'Ed25519 signature (base58) of the exact request body by the network key' })
   @ApiOkResponse({ type: NetworkBatchResponse })

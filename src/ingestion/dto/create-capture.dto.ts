@@ -35,7 +35,10 @@ export class CreateCaptureDto {
   @Max(MAX_CAPTURE_BYTES)
   sizeBytes: number;
 
-  @ApiProperty({ description: 'SHA-256 of the whole file, lowercase hex' })
+  @ApiProperty({
+    example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    description: 'SHA-256 of the whole file, lowercase hex',
+  })
   @Matches(SHA256_HEX, { message: 'sha256 must be 64 lowercase hex characters' })
   sha256: string;
 
@@ -55,13 +58,19 @@ export class CreateCaptureDto {
   @MaxLength(200)
   deviceId?: string;
 
-  @ApiPropertyOptional({ description: 'Ed25519 public key (base58) of the device or wallet that signed the hash' })
+  @ApiPropertyOptional({
+    example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU',
+    description: 'Ed25519 public key (base58) of the device or wallet that signed the hash',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(44)
   devicePublicKey?: string;
 
-  @ApiPropertyOptional({ description: 'Ed25519 signature (base58) by devicePublicKey over the UTF-8 bytes of the sha256 hex string' })
+  @ApiPropertyOptional({
+    example: '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW',
+    description: 'Ed25519 signature (base58) by devicePublicKey over the UTF-8 bytes of the sha256 hex string',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -69,13 +78,13 @@ export class CreateCaptureDto {
 }
 
 export class CompletedPartDto {
-  @ApiProperty({ minimum: 1, maximum: 1000 })
+  @ApiProperty({ example: 1, minimum: 1, maximum: 1000 })
   @IsInt()
   @Min(1)
   @Max(1000)
   partNumber: number;
 
-  @ApiProperty({ description: 'ETag header answered by the part upload' })
+  @ApiProperty({ example: '"5d41402abc4b2a76b9719d911017c592"', description: 'ETag header answered by the part upload' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)

@@ -33,26 +33,26 @@ export class CreateNetworkDto {
   @MaxLength(100)
   name: string;
 
-  @ApiProperty({ description: 'Ed25519 public key (base58) that signs the network batches' })
+  @ApiProperty({ example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU', description: 'Ed25519 public key (base58) that signs the network batches' })
   @IsString()
   @MaxLength(44)
   publicKey: string;
 
-  @ApiPropertyOptional({ description: 'Object-key prefix of the network staging area; default staging/<slug>/' })
+  @ApiPropertyOptional({ example: 'staging/dimo/', description: 'Object-key prefix of the network staging area; default staging/<slug>/' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/$/, { message: 'stagingPrefix must be a relative path ending in /' })
   stagingPrefix?: string;
 }
 
 export class UpdateNetworkDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'DIMO' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'Rotate the signing key' })
+  @ApiPropertyOptional({ example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU', description: 'Rotate the signing key' })
   @IsOptional()
   @IsString()
   @MaxLength(44)
@@ -90,13 +90,13 @@ export class NetworkResponse {
 }
 
 export class BatchItemDto {
-  @ApiProperty({ description: "The network's own id for this capture; the same id twice is the same capture" })
+  @ApiProperty({ example: 'dimo-trip-0001', description: "The network's own id for this capture; the same id twice is the same capture" })
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   externalId: string;
 
-  @ApiProperty({ description: 'Solana address (base58) of the contributor to credit' })
+  @ApiProperty({ example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU', description: 'Solana address (base58) of the contributor to credit' })
   @IsString()
   @MaxLength(44)
   contributorWallet: string;
@@ -106,11 +106,11 @@ export class BatchItemDto {
   @MaxLength(1000)
   objectKey: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
   @Matches(SHA256_HEX, { message: 'sha256 must be 64 lowercase hex characters' })
   sha256: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1048576 })
   @IsInt()
   @Min(1)
   @Max(MAX_CAPTURE_BYTES)
@@ -121,7 +121,7 @@ export class BatchItemDto {
   @IsStrictDate()
   capturedAt?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'vehicle-4711' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -134,7 +134,7 @@ export class BatchItemDto {
 }
 
 export class NetworkBatchDto {
-  @ApiProperty({ description: 'Id of this batch in the network; for logs and support' })
+  @ApiProperty({ example: 'batch-2026-12-03-001', description: 'Id of this batch in the network; for logs and support' })
   @IsString()
   @MinLength(1)
   @MaxLength(200)

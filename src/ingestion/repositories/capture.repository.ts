@@ -206,6 +206,25 @@ export class CaptureRepository {
     return rows.map((row) => ({ id: row.id, objectKey: row.object_key, uploadId: row.upload_id }));
   }
 
+  /**
+   * Rejects (`upload_abandoned`, with `reason`) the owner's upload if it is still unfinished, in one statement, so a
+   * completion racing with it either wins or finds it rejected; answers its multipart upload, to abort, or null when
+   * it was not uploading any more.
+   */
+  async abandonUpload(id: string, ownerId: string, reason: string): Promise<{ objectKey: string; uploadId: string | null } | null> {
+    const rows: { object_key: string; upload_id: string | null }[] = await this.captures.query(
+      // As a SELECT over the update: the driver answers a bare UPDATE ... RETURNING as [rows, count].
+      `WITH abandoned AS (
+         UPDATE captures
+         SET status = 'rejected', rejection_code = 'upload_abandoned', rejection_reason = $3, processed_at = now(), updated_at = now()
+         WHERE id = $1 AND owner_id = $2 AND status = 'uploading'
+         RETURNING object_key, upload_id)
+       SELECT * FROM abandoned`,
+      [id, ownerId, reason],
+    );
+    return rows.length === 0 ? null : { objectKey: rows[0].object_key, uploadId: rows[0].upload_id };
+  }
+
   async markRejected(id: string, rejection: CaptureRejection, facts: { sizeBytes?: number; sha256?: string } = {}): Promise<void> {
     await this.captures
       .createQueryBuilder()

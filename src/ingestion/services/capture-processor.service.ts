@@ -4,12 +4,14 @@ import { JobsService } from '../../jobs/jobs.service.js';
 import type { VerificationOutcome } from '../capture-verifier.js';
 import { type CaptureProcessJob, captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
+import { CapturePreviewService } from './capture-preview.service.js';
 import { CaptureVerificationService } from './capture-verification.service.js';
 import { VerifiedObjectsService } from './verified-objects.service.js';
 
 /**
  * The `capture.process` job: verify size and SHA-256 and probe the format (in a worker thread) on a copy nobody else
- * can write, then mark the capture ready, its bytes at their content-addressed key, or rejected.
+ * can write, then mark the capture ready, its bytes at their content-addressed key, or rejected; a ready capture's
+ * previews are queued as a `capture.preview` job.
  */
 @Injectable()
 export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, OnModuleInit {
@@ -20,6 +22,7 @@ export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, O
     private readonly objects: VerifiedObjectsService,
     private readonly verification: CaptureVerificationService,
     private readonly jobs: JobsService,
+    private readonly previews: CapturePreviewService,
   ) {}
 
   onModuleInit(): void {
@@ -43,6 +46,9 @@ export class CaptureProcessorService implements JobHandler<CaptureProcessJob>, O
     }
     const contentKey = await this.objects.promote(candidate, outcome.sha256, outcome.sizeBytes);
     await this.captures.markReady(capture.id, outcome, contentKey);
+    // Previews are their own job, so a capture is ready without waiting for ffmpeg or a renderer; a crash before this
+    // line leaves it to the preview sweep.
+    await this.previews.queue(capture.id);
     this.logger.log(`capture ${capture.id} ready: ${outcome.probe.format}, ${outcome.sizeBytes} bytes at ${contentKey}`);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
@@ -78,6 +78,8 @@ export function safeFilename(name: string): string {
 /** Contributor uploads: open a multipart upload, hand out part URLs, complete it and queue the processing job. */
 @Injectable()
 export class CaptureService {
+  private readonly logger = new Logger(CaptureService.name);
+
   constructor(
     private readonly captures: CaptureRepository,
     private readonly storage: ObjectStorage,
@@ -122,6 +124,28 @@ export class CaptureService {
       throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${capture.status}, not uploading`);
     }
     return this.uploadUrls(capture);
+  }
+
+  /**
+   * Discards an unfinished upload now instead of at its expiry: the capture is rejected (upload_abandoned) and its
+   * multipart upload aborted, so its parts leave storage. 409 once completed (or already discarded or expired).
+   */
+  async discardUpload(user: AuthUser, id: string): Promise<CaptureResponse> {
+    await this.owned(user, id);
+    const abandoned = await this.captures.abandonUpload(id, user.id, 'The upload was discarded by its contributor before it was completed');
+    if (!abandoned) {
+      const capture = await this.owned(user, id);
+      throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${id} is ${capture.status}, not uploading`);
+    }
+    if (abandoned.uploadId !== null) {
+      try {
+        await this.storage.abortMultipartUpload(abandoned.objectKey, abandoned.uploadId);
+      } catch (error) {
+        // The capture is rejected either way; the parts stay until the store's own lifecycle rules remove them.
+        this.logger.warn(`upload of capture ${id} was discarded, but aborting it failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return CaptureResponse.from(await this.owned(user, id));
   }
 
   /**

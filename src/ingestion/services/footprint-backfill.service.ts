@@ -9,6 +9,7 @@ import { FOOTPRINT_VERSION } from '../footprints/footprint.types.js';
 import { footprintReasonOf } from '../formats/footprint-result.js';
 import { type CaptureFootprintJob, captureFootprintQueue, footprintBackfillSweepQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
+import { CapturePreviewService } from './capture-preview.service.js';
 import { CaptureVerificationService } from './capture-verification.service.js';
 
 const SWEEP_BATCH = 500;
@@ -31,6 +32,7 @@ export class FootprintBackfillService implements JobHandler<CaptureFootprintJob>
     private readonly verification: CaptureVerificationService,
     private readonly jobs: JobsService,
     private readonly config: AppConfig,
+    private readonly previews: CapturePreviewService,
   ) {}
 
   /** A sweep at start-up on instances that run jobs, so existing captures get footprints without waiting for the schedule. */
@@ -87,6 +89,8 @@ export class FootprintBackfillService implements JobHandler<CaptureFootprintJob>
     }
     const probe = outcome.probe;
     await this.captures.setFootprint(capture.id, probe.footprint ?? null, footprintReasonOf(probe), probe.gnssQuality ?? null, probe.warnings);
+    // Reprocessed: the preview's track and facts come from what was just extracted, so it is made again.
+    await this.previews.queue(capture.id);
   }
 
   async onFailed(failure: JobFailure<CaptureFootprintJob>): Promise<void> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
@@ -12,12 +12,14 @@ export class LicencesController {
   constructor(private readonly templates: LicenceTemplateService) {}
 
   @Get('licences')
+  @ApiOperation({ summary: 'The licence templates datasets are sold under, with their terms' })
   @ApiOkResponse({ type: [LicenceTemplateResponse], description: 'The licences datasets are sold under' })
   list(): Promise<LicenceTemplateResponse[]> {
     return this.templates.list();
   }
 
   @Post('admin/licences')
+  @ApiOperation({ summary: 'Adds a licence template (admins)' })
   @Auth(Role.ADMIN)
   @ApiCreatedResponse({ type: LicenceTemplateResponse })
   @ApiConflictResponse({ type: ErrorBody, description: 'Slug taken' })

@@ -41,7 +41,7 @@ export class LicenceTermsDto implements LicenceTerms {
   @Matches(/^([A-Z]{2}|WORLD)$/, { each: true, message: 'territory must hold ISO 3166-1 alpha-2 codes or WORLD' })
   territory: string[];
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null is perpetual' })
+  @ApiPropertyOptional({ example: 12, type: Number, nullable: true, description: 'null is perpetual' })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
@@ -52,7 +52,7 @@ export class LicenceTermsDto implements LicenceTerms {
   @IsBoolean()
   exclusive: boolean;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null is unlimited' })
+  @ApiPropertyOptional({ example: 10, type: Number, nullable: true, description: 'null is unlimited' })
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
@@ -76,7 +76,10 @@ export class CreateLicenceTemplateDto {
   @Type(() => LicenceTermsDto)
   terms: LicenceTermsDto;
 
-  @ApiProperty({ description: 'The full legal text buyers accept' })
+  @ApiProperty({
+    example: 'The licensor grants the licensee a non-exclusive licence to use the dataset to train and evaluate AI models...',
+    description: 'The full legal text buyers accept',
+  })
   @IsString()
   @MinLength(20)
   @MaxLength(100_000)

@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
@@ -25,6 +26,7 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Creates an organisation; you are its owner' })
   @Auth(Role.BUYER, Role.ADMIN)
   @ApiCreatedResponse({ type: OrganisationResponse, description: 'The organisation; you are its owner' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrganisationDto): Promise<Plain<OrganisationResponse>> {
@@ -32,18 +34,21 @@ export class OrganisationsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The organisations you belong to, with your role' })
   @ApiOkResponse({ type: [OrganisationSummaryResponse], description: 'The organisations you belong to' })
   listMine(@CurrentUser() user: AuthUser): Promise<Plain<OrganisationSummaryResponse>[]> {
     return this.organisations.listMine(user);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One of your organisations with its members' })
   @ApiOkResponse({ type: OrganisationResponse })
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<OrganisationResponse>> {
     return this.organisations.get(user, id);
   }
 
   @Post(':id/members')
+  @ApiOperation({ summary: 'Adds an existing account to the organisation' })
   @ApiCreatedResponse({ type: OrganisationResponse })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Only owners and admins add members; only owners add owners' })
   @ApiConflictResponse({ type: ErrorBody, description: 'Already a member' })
@@ -56,6 +61,7 @@ export class OrganisationsController {
   }
 
   @Patch(':id/members/:userId')
+  @ApiOperation({ summary: "Changes a member's role" })
   @ApiOkResponse({ type: OrganisationResponse })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Only owners and admins change roles; only owners grant or take the owner role' })
   @ApiConflictResponse({ type: ErrorBody, description: 'The organisation would have no owner left' })
@@ -69,6 +75,7 @@ export class OrganisationsController {
   }
 
   @Delete(':id/members/:userId')
+  @ApiOperation({ summary: 'Removes a member; their access to the organisation and its orders ends now' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Removed; their access to the organisation and its orders ends now' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Only owners and admins remove members; only owners remove owners' })
@@ -82,6 +89,7 @@ export class OrganisationsController {
   }
 
   @Post(':id/leave')
+  @ApiOperation({ summary: 'Leaves the organisation' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'You are no longer a member' })
   @ApiConflictResponse({ type: ErrorBody, description: 'You are the last owner' })

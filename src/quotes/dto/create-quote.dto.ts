@@ -46,7 +46,7 @@ export class QuoteAreaDto implements SliceAreaInput {
 }
 
 export class CreateQuoteDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93', format: 'uuid' })
   @IsUUID()
   datasetId: string;
 

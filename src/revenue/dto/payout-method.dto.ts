@@ -6,7 +6,10 @@ export class PayoutMethodRequest {
   @IsIn(['usdc', 'stripe'])
   kind: 'usdc' | 'stripe';
 
-  @ApiPropertyOptional({ description: 'Solana wallet (base58) for kind usdc; defaults to your sign-in wallet' })
+  @ApiPropertyOptional({
+    example: '7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU',
+    description: 'Solana wallet (base58) for kind usdc; defaults to your sign-in wallet',
+  })
   @IsOptional()
   @Matches(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, { message: 'wallet must be a base58 Solana address' })
   wallet?: string;

@@ -3,6 +3,7 @@ import { IsOptional, Matches } from 'class-validator';
 
 export class ConfirmSolanaDto {
   @ApiPropertyOptional({
+    example: '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW',
     description: 'The payment transaction signature the wallet returned (base58); without it the API searches by the order reference',
   })
   @IsOptional()

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../../auth/decorators/auth.decorator.js';
 import { ErrorBody } from '../../../common/errors/error-body.js';
@@ -15,6 +15,7 @@ export class SolanaPayController {
   constructor(private readonly confirmations: PaymentConfirmationService) {}
 
   @Post(':id/confirm-solana')
+  @ApiOperation({ summary: 'Looks for the USDC payment of an order on-chain now and confirms it (a watcher does the same)' })
   @Auth()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({

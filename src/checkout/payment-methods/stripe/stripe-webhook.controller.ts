@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { ErrorBody } from '../../../common/errors/error-body.js';
 import { RawBody } from '../../../common/raw-body.decorator.js';
 import { StripeWebhookResponse } from './stripe-webhook.response.js';
@@ -11,6 +11,7 @@ export class StripeWebhookController {
   constructor(private readonly webhooks: StripeWebhookService) {}
 
   @Post()
+  @ApiOperation({ summary: "Stripe's signed webhook (checkout completed, expired, refunds); verified on the raw body" })
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the exact body bytes" })
   @ApiOkResponse({ type: StripeWebhookResponse })

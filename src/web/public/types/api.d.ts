@@ -522,3 +522,106 @@ export interface VersionFilePage {
   items: VersionFile[];
   nextCursor: string | null;
 }
+
+/** GET /v1/orders/:id/receipt: a paid order's receipt. */
+export interface Receipt {
+  number: string;
+  orderId: string;
+  status: OrderStatus;
+  paidAt: string;
+  orderedAt: string;
+  buyer: { email: string | null; wallet: string | null; organisationName: string | null };
+  lines: {
+    description: string;
+    datasetId: string;
+    version: number;
+    licenceName: string;
+    exclusive: boolean;
+    slice: OrderSlice | null;
+    amount: Money;
+  }[];
+  tax: Money;
+  taxNote: string;
+  total: Money;
+  priceUsdCents: number;
+  paymentMethod: 'card' | 'solana';
+  paymentMethodLabel: string;
+  paymentReference: string;
+  payments: { kind: 'charge' | 'refund'; amount: Money; reference: string; paidOrder: boolean; at: string }[];
+  refunds: { amount: Money; status: 'pending' | 'sent' | 'held'; reason: string; reference: string | null; at: string }[];
+  refunded: Money;
+  netPaid: Money;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** POST /v1/api-keys: the key itself is in this answer only. */
+export interface ApiKeyCreated extends ApiKey {
+  key: string;
+}
+
+export type OrganisationRole = 'owner' | 'admin' | 'member';
+
+export interface OrganisationSummary {
+  id: string;
+  name: string;
+  /** Your role in it. */
+  role: OrganisationRole;
+  createdAt: string;
+}
+
+export interface Organisation extends OrganisationSummary {
+  members: { userId: string; email: string | null; role: OrganisationRole; addedAt: string }[];
+}
+
+/** Consent (issue 16): what a draft asks of a contributor, and the grant fields they sign. */
+export interface ConsentGrantFields {
+  datasetId: string;
+  contributorId: string;
+  captureIds: string[];
+  licence: string;
+  scope: { permittedUses: PermittedUses; territory: string[] };
+  priceUsdCents: number;
+  shareBps: number;
+  issuedAt: string;
+  expiresAt: string;
+  nonce: string;
+}
+
+export interface ConsentRequest {
+  datasetId: string;
+  title: string;
+  draftState: string;
+  licence: string;
+  licenceName: string;
+  plainTerms: string[];
+  priceUsdCents: number;
+  shareBps: number;
+  captureIds: string[];
+  status: 'waiting' | 'granted' | 'declined';
+  waitingReason: string | null;
+  grant: ConsentGrantFields;
+  walletMessage: string | null;
+  sessionMessage: string;
+}
+
+export interface ConsentRecord {
+  id: string;
+  datasetId: string;
+  kind: 'grant' | 'decline';
+  captureIds: string[];
+  method: 'wallet' | 'session' | null;
+  hash: string;
+  custodySeq: number;
+  expiresAt: string | null;
+  reason: string | null;
+  createdAt: string;
+  removedCaptureIds?: string[];
+}

@@ -3,6 +3,7 @@
 // section is its own module under contribute/; this one signs in and puts them together.
 import { session } from './api.js';
 import { CapturesSection } from './contribute/captures-section.js';
+import { ConsentSection } from './contribute/consent-section.js';
 import { DatasetsSection } from './contribute/datasets-section.js';
 import { EarningsSection } from './contribute/earnings-section.js';
 import { payoutForm } from './contribute/payout-form.js';
@@ -29,18 +30,21 @@ function dashboard(user) {
   const uploads = new UploadsSection(user, captures);
   const datasets = new DatasetsSection(user, captures);
   const earnings = new EarningsSection(user);
+  const consent = new ConsentSection(user);
   mount(
     app,
     h('p', { className: 'who' }, `Signed in as ${user.email ?? shorten(user.walletAddress ?? user.id)}.`),
     section('uploads-heading', 'Upload captures', uploads.element),
     section('captures-heading', 'Your captures', captures.element),
     section('datasets-heading', 'Your datasets', datasets.element),
+    section('consent-heading', 'Consent requests', consent.element),
     section('earnings-heading', 'Earnings', earnings.element, payoutForm(user)),
   );
   uploads.showPending();
   void captures.refresh();
   void datasets.load();
   void earnings.load();
+  void consent.load();
   return () => {
     captures.stop();
     uploads.stop();

@@ -1,5 +1,5 @@
 // Dataset page: what is for sale (description, coverage, sample preview, licence, provenance, price) and the checkout.
-import { api, ApiError, session } from './api.js';
+import { api, ApiError, query, session } from './api.js';
 import { startCheckout } from './checkout.js';
 import { citeBox, declarationsSection, filesSection, licenceSection, markdown, probeFacts, versionsSection } from './dataset-card.js';
 import { PALETTE, areaDrawer, coverageMap } from './map.js';
@@ -22,7 +22,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PageOf, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
@@ -174,14 +174,14 @@ const OWNED = new Set(['paid', 'fulfilled']);
 
 /**
  * The signed-in buyer's (and their organisations') orders of this version that still count: paid, or pending and not
- * yet expired. Newest first, as GET /v1/me/orders answers.
+ * yet expired. Newest first, as GET /v1/orders answers (the newest 100 orders of this dataset).
  * @param {string} datasetId
  * @param {number} version
  * @returns {Promise<Order[]>}
  */
 async function liveOrdersOf(datasetId, version) {
-  /** @type {Order[]} */
-  const orders = await api('/v1/me/orders?limit=100');
+  /** @type {PageOf<Order>} */
+  const { items: orders } = await api(`/v1/orders${query({ datasetId, limit: 100 })}`);
   const now = Date.now();
   return orders.filter(
     (o) => o.datasetId === datasetId && o.version === version && LIVE.has(o.status) && (o.status !== 'pending' || Date.parse(o.expiresAt) > now),

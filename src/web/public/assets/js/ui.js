@@ -178,6 +178,19 @@ export const formatUsd = (cents) => `$${(cents / 100).toLocaleString('en-US', { 
 export const PRICE_UNIT_WORDS = { km: 'per km of track', hour: 'per hour of recording', gb: 'per GB' };
 
 /**
+ * How an order's status shows: the badge class of each.
+ * @type {Record<import('../../types/api').OrderStatus, 'ok' | 'warn' | 'bad'>}
+ */
+export const ORDER_STATUS_BADGE = { paid: 'ok', fulfilled: 'ok', pending: 'warn', expired: 'bad', cancelled: 'bad', refunded: 'bad' };
+
+/**
+ * What a slice order buys, in a few words: "3 captures, 1.204 km, 12 min 5 s, 4.0 MiB".
+ * @param {import('../../types/api').OrderSlice} slice
+ */
+export const sliceSummary = (slice) =>
+  `${slice.captures} capture${slice.captures === 1 ? '' : 's'}, ${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}`;
+
+/**
  * A listing's per-unit prices in words: "or $1.50 per km / $20.00 per hour, minimum $10.00"; null without any.
  * @param {import('../../types/api').UnitPrices | null | undefined} prices
  */
@@ -296,6 +309,39 @@ export function actionButton(label, action, attributes = {}) {
   return on(button, 'click', () => void busy(button, action));
 }
 
+/**
+ * A button whose action asks first, in the page rather than in a browser dialog: a click shows `question` with a
+ * confirming button (which runs `action` through busy()) and Cancel.
+ * @param {string} label
+ * @param {string} question
+ * @param {string} confirmLabel
+ * @param {() => Promise<unknown>} action
+ * @param {Record<string, AttributeValue>} [attributes] of the first button
+ */
+export function confirmButton(label, question, confirmLabel, action, attributes = {}) {
+  const open = h('button', { type: 'button', ...attributes }, label);
+  const ask = h('div', { className: 'confirm', role: 'group', 'aria-label': question, hidden: true }, h('p', {}, question));
+  const close = () => {
+    ask.hidden = true;
+    open.hidden = false;
+  };
+  const yes = actionButton(confirmLabel, async () => {
+    await action();
+    close();
+  });
+  const cancel = on(h('button', { type: 'button', className: 'secondary' }, 'Cancel'), 'click', () => {
+    close();
+    open.focus();
+  });
+  ask.append(h('div', { className: 'actions' }, yes, cancel));
+  on(open, 'click', () => {
+    ask.hidden = false;
+    open.hidden = true;
+    yes.focus();
+  });
+  return h('span', { className: 'confirmable' }, open, ask);
+}
+
 /** The header's "signed in as … / sign out" part; kept current on every page. */
 function renderSessionBar() {
   const slot = document.getElementById('session-status');
@@ -330,8 +376,8 @@ function renderSessionBar() {
  * @property {(message: Uint8Array, encoding: 'utf8') => Promise<{ signature: Uint8Array } | Uint8Array>} signMessage
  */
 
-/** @returns {SolanaWallet | null} */
-function walletProvider() {
+/** The browser wallet (Phantom or compatible), or null when none is installed. @returns {SolanaWallet | null} */
+export function walletProvider() {
   const injected = /** @type {{ solana?: SolanaWallet, phantom?: { solana?: SolanaWallet } }} */ (/** @type {unknown} */ (window));
   return injected.phantom?.solana ?? injected.solana ?? null;
 }

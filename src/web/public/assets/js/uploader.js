@@ -72,11 +72,13 @@ function dropRecord(key) {
 }
 
 /**
- * Name, size and modification time: how a file picked again is recognised as the same file.
+ * Name, size and modification time: how a file picked again is recognised as the same file. An adopted upload (see
+ * adoptUpload) does not know the time (0): name and size, and the server checks the SHA-256 on completion.
  * @param {UploadRecord} record
  * @param {File} file
  */
-export const sameFile = (record, file) => file.name === record.name && file.size === record.size && file.lastModified === record.lastModified;
+export const sameFile = (record, file) =>
+  file.name === record.name && file.size === record.size && (record.lastModified === 0 || file.lastModified === record.lastModified);
 
 /**
  * Bytes of the parts already sent.
@@ -164,6 +166,50 @@ async function forgetFile(key) {
   } catch {
     // Nothing kept, nothing to free.
   }
+}
+
+/**
+ * Takes over an unfinished upload this browser has no record of (started in another browser, or its storage was
+ * cleared), so it can be resumed here: the same file picked again sends every part anew. Answers its record.
+ * @param {string} userId
+ * @param {Capture} capture an uploading capture of the user
+ * @returns {Promise<UploadRecord>}
+ */
+export async function adoptUpload(userId, capture) {
+  /** @type {CaptureUpload} */
+  const plan = await api(`/v1/captures/${capture.id}/upload`);
+  /** @type {UploadRecord} */
+  const record = {
+    key: bytesToHex(randomBytes(16)),
+    userId,
+    name: capture.filename,
+    size: capture.sizeBytes,
+    lastModified: 0,
+    startedAt: Date.now(),
+    sha256: capture.sha256,
+    captureId: capture.id,
+    partSizeBytes: plan.partSizeBytes,
+    partCount: plan.parts.length,
+    etags: {},
+  };
+  saveRecord(record);
+  return record;
+}
+
+/**
+ * Discards an unfinished upload on the server at once (its parts leave storage), then forgets it here. An upload that
+ * is not uploading any more (completed, expired, discarded elsewhere) is only forgotten.
+ * @param {{ key?: string, captureId: string | null }} upload
+ */
+export async function discardOnServer(upload) {
+  if (upload.captureId) {
+    try {
+      await api(`/v1/captures/${upload.captureId}/upload`, { method: 'DELETE' });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+    }
+  }
+  if (upload.key) await discardUpload(upload.key);
 }
 
 /**

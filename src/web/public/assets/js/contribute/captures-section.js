@@ -66,6 +66,9 @@ export class CapturesSection {
     /** @type {Map<string, (capture: Capture) => boolean>} */
     this.followers = new Map();
     this.stopped = false;
+    /** What to offer beside an unfinished upload (set by the uploads section): Resume here / Discard, or null. */
+    /** @type {(capture: Capture) => HTMLElement | null} */
+    this.uploadActions = () => null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.pollTimer = undefined;
   }
@@ -128,7 +131,7 @@ export class CapturesSection {
               statusBadge(c.status),
               [c.modality, c.format].filter(Boolean).join(' / ') || '—',
               formatBytes(c.sizeBytes),
-              details(c),
+              [details(c), this.uploadActions(c)],
               formatDate(c.createdAt),
             ],
             { 'data-capture-id': c.id },

@@ -1,7 +1,7 @@
 // Uploading captures: a drop zone, a queue (two files at a time), and one item per upload with its progress bar, status
 // and Resume / Discard when it is not running. Unfinished uploads of earlier visits come back as items to resume.
 import { actionButton, errorBox, field, formatBytes, h, mount, on, statusLine } from '../ui.js';
-import { discardUpload, pendingUploads, runUpload, sameFile, sentBytes, startUpload, storedFile } from '../uploader.js';
+import { adoptUpload, discardOnServer, pendingUploads, runUpload, sameFile, sentBytes, startUpload, storedFile } from '../uploader.js';
 /** @import { Capture, User } from '../../../types/api' */
 /** @import { CapturesSection } from './captures-section.js' */
 /** @import { UploadProgress, UploadRecord } from '../uploader.js' */
@@ -30,6 +30,36 @@ export class UploadsSection {
     this.stopped = false;
     this.list = h('ul', { className: 'uploads', 'aria-label': 'Uploads' });
     this.element = h('div', {}, this.dropZone(), this.list);
+    captures.uploadActions = (capture) => this.orphanActions(capture);
+  }
+
+  /**
+   * Resume here / Discard for an unfinished upload this browser has no record of (started in another browser, or its
+   * storage was cleared); null for any other capture.
+   * @param {Capture} capture
+   */
+  orphanActions(capture) {
+    if (capture.status !== 'uploading' || pendingUploads(this.user.id).some((record) => record.captureId === capture.id)) return null;
+    return h(
+      'div',
+      { className: 'actions' },
+      actionButton(
+        'Resume here',
+        async () => {
+          this.addItem(await adoptUpload(this.user.id, capture), null);
+          this.captures.render();
+        },
+        { className: 'secondary', 'aria-label': `Resume ${capture.filename} here` },
+      ),
+      actionButton(
+        'Discard',
+        async () => {
+          await discardOnServer({ captureId: capture.id });
+          await this.captures.refresh();
+        },
+        { className: 'secondary', 'aria-label': `Discard the upload of ${capture.filename}` },
+      ),
+    );
   }
 
   /** Items for the uploads an earlier visit left unfinished, each waiting for Resume. */
@@ -158,8 +188,9 @@ export class UploadsSection {
       const discard = actionButton(
         'Discard',
         async () => {
-          await discardUpload(record.key);
+          await discardOnServer(record);
           li.remove();
+          await this.captures.refresh();
         },
         { className: 'secondary' },
       );

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
+import { ProvenanceModule } from '../provenance/provenance.module.js';
+import { ConsentRecordsModule } from './consent-records.module.js';
+import { ConsentController } from './controllers/consent.controller.js';
+import { ConsentGrantService } from './services/consent-grant.service.js';
+import { ConsentRecordService } from './services/consent-record.service.js';
+
+/**
+ * Contributors' consent to the datasets that hold their captures (issue 16): requests, grants, declines and the
+ * public record. Exposes ConsentGrantService; the records and the clearance check live in ConsentRecordsModule,
+ * which the catalog imports to refuse submitting a draft that still waits for consent.
+ */
+@Module({
+  imports: [AuthModule, CatalogModule, ProvenanceModule, ConsentRecordsModule],
+  controllers: [ConsentController],
+  providers: [ConsentGrantService, ConsentRecordService],
+  exports: [ConsentGrantService],
+})
+export class ConsentModule {}

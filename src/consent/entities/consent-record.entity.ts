@@ -1,0 +1,53 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ConsentGrantFields, ConsentMethod } from '../consent-grant.js';
+
+/** A grant or a decline of one contributor for one dataset; never changed (a later record supersedes it). */
+@Entity({ name: 'consent_records' })
+export class ConsentRecordEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ name: 'dataset_id', type: 'uuid' })
+  datasetId: string;
+
+  @Column({ name: 'contributor_id', type: 'uuid' })
+  contributorId: string;
+
+  @Column({ type: 'text' })
+  kind: 'grant' | 'decline';
+
+  @Column({ name: 'capture_ids', type: 'uuid', array: true })
+  captureIds: string[];
+
+  /** A grant's signed fields; a decline's `{ datasetId, contributorId, captureIds, reason, at }`. */
+  @Column({ type: 'jsonb' })
+  fields: ConsentGrantFields | Record<string, unknown>;
+
+  @Column({ type: 'text', nullable: true })
+  method: ConsentMethod | null;
+
+  /** Wallet address, or the contributor's user id for a session grant. */
+  @Column({ type: 'text', nullable: true })
+  signer: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  message: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  signature: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  @Column({ type: 'text' })
+  hash: string;
+
+  @Column({ name: 'custody_seq', type: 'integer' })
+  custodySeq: number;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,133 @@
+import type { RgbaImage } from './png-encoder.js';
+
+/** Points to draw: x, y, z triples and a colour per point (r, g, b). */
+export interface PointSet {
+  count: number;
+  xyz: Float64Array;
+  rgb: Uint8Array;
+}
+
+export type Bounds6 = [number, number, number, number, number, number];
+
+export function boundsOf(points: PointSet): Bounds6 {
+  const b: Bounds6 = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < points.count; i += 1) {
+    for (let a = 0; a < 3; a += 1) {
+      const v = points.xyz[i * 3 + a];
+      if (v < b[a]) b[a] = v;
+      if (v > b[a + 3]) b[a + 3] = v;
+    }
+  }
+  return b;
+}
+
+const BACKGROUND = [20, 24, 31, 255] as const;
+
+function blank(width: number, height: number): { image: RgbaImage; depth: Float32Array } {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i += 1) data.set(BACKGROUND, i * 4);
+  return { image: { width, height, data }, depth: new Float32Array(width * height).fill(Infinity) };
+}
+
+/** Square splats of `size` pixels, the nearest point (smallest depth) winning each pixel. */
+function splat(
+  target: { image: RgbaImage; depth: Float32Array },
+  px: number,
+  py: number,
+  depth: number,
+  rgb: Uint8Array,
+  at: number,
+  size: number,
+): void {
+  const { width, height, data } = target.image;
+  const x0 = Math.round(px - (size - 1) / 2);
+  const y0 = Math.round(py - (size - 1) / 2);
+  for (let y = Math.max(0, y0); y < Math.min(height, y0 + size); y += 1) {
+    for (let x = Math.max(0, x0); x < Math.min(width, x0 + size); x += 1) {
+      const p = y * width + x;
+      if (depth >= target.depth[p]) continue;
+      target.depth[p] = depth;
+      data[p * 4] = rgb[at];
+      data[p * 4 + 1] = rgb[at + 1];
+      data[p * 4 + 2] = rgb[at + 2];
+      data[p * 4 + 3] = 255;
+    }
+  }
+}
+
+/** A splat size that fills the picture for sparse clouds and keeps detail for dense ones. */
+function splatSize(count: number, width: number, height: number): number {
+  const perPoint = (width * height) / Math.max(1, count);
+  return Math.max(1, Math.min(6, Math.round(Math.sqrt(perPoint) / 2)));
+}
+
+/** Looking straight down the z axis (x to the right, y up), the highest point winning each pixel; aspect kept. */
+export function renderTopDown(points: PointSet, width: number, height: number): RgbaImage {
+  const target = blank(width, height);
+  const [minX, minY, minZ, maxX, maxY] = boundsOf(points);
+  const margin = 12;
+  const scale = Math.min((width - 2 * margin) / Math.max(maxX - minX, 1e-9), (height - 2 * margin) / Math.max(maxY - minY, 1e-9));
+  const offX = (width - (maxX - minX) * scale) / 2;
+  const offY = (height - (maxY - minY) * scale) / 2;
+  const size = splatSize(points.count, width, height);
+  for (let i = 0; i < points.count; i += 1) {
+    const x = points.xyz[i * 3];
+    const y = points.xyz[i * 3 + 1];
+    const z = points.xyz[i * 3 + 2];
+    splat(target, offX + (x - minX) * scale, height - (offY + (y - minY) * scale), -(z - minZ), points.rgb, i * 3, size);
+  }
+  return target.image;
+}
+
+/**
+ * From above and to the side (azimuth 225°, 35° above the horizon), with perspective: the cloud is centred, scaled to
+ * a unit sphere and seen from 2.6 radii away, so its shape reads as in a 3-D viewer.
+ */
+export function renderPerspective(points: PointSet, width: number, height: number): RgbaImage {
+  const target = blank(width, height);
+  const [minX, minY, minZ, maxX, maxY, maxZ] = boundsOf(points);
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  const cz = (minZ + maxZ) / 2;
+  const radius = Math.max(Math.hypot(maxX - minX, maxY - minY, maxZ - minZ) / 2, 1e-9);
+  const azimuth = (225 * Math.PI) / 180;
+  const elevation = (35 * Math.PI) / 180;
+  const [ca, sa, ce, se] = [Math.cos(azimuth), Math.sin(azimuth), Math.cos(elevation), Math.sin(elevation)];
+  const distance = 2.6;
+  const focal = Math.min(width, height) * 1.5;
+  const size = splatSize(points.count, width, height);
+  const shaded = new Uint8Array(3);
+  for (let i = 0; i < points.count; i += 1) {
+    const x = (points.xyz[i * 3] - cx) / radius;
+    const y = (points.xyz[i * 3 + 1] - cy) / radius;
+    const z = (points.xyz[i * 3 + 2] - cz) / radius;
+    // Turn about z by the azimuth, then tilt about the camera's x axis by the elevation.
+    const rx = x * ca - y * sa;
+    const ry = x * sa + y * ca;
+    const up = z * ce - ry * se;
+    const toward = ry * ce + z * se;
+    const depth = distance + toward;
+    if (depth <= 0.05) continue;
+    // Farther points are drawn darker, so depth reads without lighting.
+    const shade = Math.max(0.35, Math.min(1, 1.2 - (depth - distance + 1) * 0.4));
+    for (let c = 0; c < 3; c += 1) shaded[c] = points.rgb[i * 3 + c] * shade;
+    splat(target, width / 2 + (rx * focal) / depth, height / 2 - (up * focal) / depth, depth, shaded, 0, size);
+  }
+  return target.image;
+}
+
+/** A perceptual-ish ramp (dark blue, teal, yellow) for heights or intensities in 0..1. */
+export function ramp(value: number): [number, number, number] {
+  const v = Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
+  const stops: [number, number, number][] = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const at = v * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(at));
+  const f = at - i;
+  return [0, 1, 2].map((c) => Math.round(stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f)) as [number, number, number];
+}

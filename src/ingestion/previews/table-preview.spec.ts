@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeSample } from '../../../test/support/samples.js';
+import type { TablePreview } from './preview.types.js';
+import { csvRecords, seriesOf, tablePreview } from './table-preview.js';
+
+const table = (format: string, path: string) => {
+  const preview = tablePreview(format, readFileSync(path, 'latin1'), null);
+  expect(preview.content.kind).toBe('table');
+  return preview.content as TablePreview;
+};
+const names = (content: TablePreview) => content.series.map((s) => s.name);
+
+describe('csvRecords and seriesOf', () => {
+  it('handles quotes, picks the time column and plots only changing numbers', () => {
+    const records = csvRecords('time,speed,label,const\n2024-01-01T00:00:00Z,1,"a, b",5\n2024-01-01T00:00:02Z,3,c,5\n');
+    expect(records.rows[0]).toEqual(['2024-01-01T00:00:00Z', '1', 'a, b', '5']);
+    expect(seriesOf(records)).toEqual({ series: [{ name: 'speed', unit: undefined, t: [0, 2], v: [1, 3] }], timeAxis: 'seconds' });
+  });
+
+  it('falls back to row numbers when rows carry no time', () => {
+    expect(seriesOf(csvRecords('a,b\n1,2\n2,4\n3,8\n'))).toMatchObject({ timeAxis: 'row', series: [{ name: 'a', t: [1, 2, 3] }, { name: 'b' }] });
+  });
+});
+
+describeSample('gpsbabel_iblue747.csv', (path) => {
+  it('joins DATE and TIME, and plots height, speed and distance', () => {
+    const content = table('csv', path);
+    expect(content.columns.slice(0, 4)).toEqual(['INDEX', 'RCR', 'DATE', 'TIME']);
+    expect(content.rows[0].slice(0, 6)).toEqual(['1', 'T', '2005/05/01', '10:12:47', 'Unknown', '51.311770']);
+    expect(content.rows).toHaveLength(20);
+    expect(content.timeAxis).toBe('seconds');
+    expect(names(content)).toEqual(['HEIGHT', 'SPEED', 'DISTANCE']);
+    expect(content.series[0].t.slice(0, 3)).toEqual([0, 17, 26]);
+  });
+});
+
+describeSample('openvins_tumvi_room4_groundtruth.csv', (path) => {
+  it('reads a nanosecond timestamp column and keeps units apart from names', () => {
+    const content = table('csv', path);
+    expect(content.columns[0]).toBe('timestamp [ns]');
+    expect(content.timeAxis).toBe('seconds');
+    expect(content.series[0]).toMatchObject({ name: 'p_RS_R_x', unit: 'm' });
+    expect(content.series[0].t[1]).toBeGreaterThan(0);
+    expect(content.series[0].t.length).toBeLessThanOrEqual(600);
+  });
+});
+
+describeSample('cerknicko-jezero.gpx', (path) => {
+  it('lists track points with time and elevation', () => {
+    const content = table('gpx', path);
+    expect(content.rows[0][1]).toMatch(/^45\./);
+    expect(names(content)).toContain('elevation');
+  });
+});
+
+describeSample('bu353s4.log', (path) => {
+  it('lists GGA fixes in decimal degrees and plots satellites and altitude', () => {
+    const content = table('nmea', path);
+    expect(content.rows.length).toBeGreaterThan(0);
+    expect(Number(content.rows[0][1])).not.toBeNaN();
+    expect(content.timeAxis).toBe('seconds');
+  });
+});
+
+describeSample('georinex_ab430140.18o', (path) => {
+  it('lists RINEX 2 epochs with their satellite counts', () => {
+    const content = table('rinex', path);
+    expect(content.rows.length).toBeGreaterThan(0);
+    expect(content.rows[0][0]).toMatch(/^2018-/);
+    expect(Number(content.rows[0][2])).toBeGreaterThan(0);
+  });
+});
+
+describeSample('dji_mavic3.srt', (path) => {
+  it('reads the bracketed telemetry of each subtitle, timed by the subtitle', () => {
+    const content = table('dji-srt', path);
+    expect(content.columns).toEqual(expect.arrayContaining(['iso', 'latitude', 'longitude', 'rel_alt', 'abs_alt']));
+    expect(content.series.find((s) => s.name === 'rel_alt')).toBeDefined();
+    expect(content.timeAxis).toBe('seconds');
+  });
+});
+
+describeSample('dji_mavic_mini.SRT', (path) => {
+  it('reads GPS (lon, lat, alt) and the D / H distances', () => {
+    const content = table('dji-srt', path);
+    expect(content.columns).toEqual(expect.arrayContaining(['longitude', 'latitude', 'D', 'H']));
+    expect(content.rows[0][content.columns.indexOf('longitude')]).toBe('-121.7458');
+  });
+});
+
+describeSample('mavic_air2.srt', (path) => {
+  it('reads "[key : value]" pairs spaced either way, and the date-time line', () => {
+    const content = table('dji-srt', path);
+    expect(content.rows[0].slice(0, 2)).toEqual(['2022-05-01 15:01:58.531', '100']);
+    expect(content.rows[0][content.columns.indexOf('latitude')]).toBe('41.420684');
+  });
+});
+
+describe('JSON Lines fixture', () => {
+  it('flattens records into dotted columns', () => {
+    const content = table('jsonl', join(process.cwd(), 'test/fixtures/jsonl/dimo.jsonl'));
+    expect(content.columns.length).toBeGreaterThan(1);
+    expect(content.rows.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,272 @@
+import { MAX_CELL, MAX_ROWS, MAX_SERIES, MAX_SERIES_POINTS, type GeneratedPreview, type Series, type TablePreview, type TrackPoint, thin } from './preview.types.js';
+
+/** How much of a text capture is read for its table and plots. */
+export const TABLE_HEAD_BYTES = 8 * 1024 * 1024;
+
+/** Rows as a format yields them: text cells under named columns, and each row's time in seconds when it has one. */
+export interface Records {
+  source: string;
+  columns: string[];
+  rows: string[][];
+  times: (number | null)[];
+}
+
+const MAX_COLUMNS = 24;
+
+/** Seconds from a number that may be in s, ms, µs or ns since the epoch (or any other origin). */
+function secondsOf(value: number): number {
+  const magnitude = Math.abs(value);
+  if (magnitude > 1e17) return value / 1e9;
+  if (magnitude > 1e14) return value / 1e6;
+  if (magnitude > 1e11) return value / 1e3;
+  return value;
+}
+
+/** Seconds since the epoch of a date-time text ('2005/05/01 10:12:47', ISO 8601, with or without zone: UTC assumed). */
+function parseDateTime(text: string): number | null {
+  const cleaned = text.trim().replace(/^(\d{4})\/(\d\d)\/(\d\d)/, '$1-$2-$3').replace(' ', 'T');
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cleaned) ? cleaned : `${cleaned}Z`);
+  return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+function timeOf(text: string | undefined): number | null {
+  if (text === undefined || text.trim() === '') return null;
+  const number = Number(text);
+  if (Number.isFinite(number)) return secondsOf(number);
+  return parseDateTime(text);
+}
+
+function splitCsvLine(line: string, delimiter: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i += 1) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell.trim());
+  return cells;
+}
+
+/** CSV with a header row (a leading '#' on it is dropped); time from a column named like time / timestamp / date. */
+export function csvRecords(text: string): Records {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const headerLine = (lines.shift() ?? '').replace(/^#\s*/, '');
+  const delimiter = [',', ';', '\t'].reduce((best, d) => (headerLine.split(d).length > headerLine.split(best).length ? d : best), ',');
+  const columns = splitCsvLine(headerLine, delimiter).filter((c, i, all) => c !== '' || i < all.length - 1);
+  const rows = lines.filter((l) => !l.startsWith('#')).map((l) => splitCsvLine(l, delimiter).slice(0, columns.length));
+  const lower = columns.map((c) => c.toLowerCase());
+  const dateAt = lower.findIndex((c) => c === 'date');
+  const timeAt = lower.findIndex((c) => /time|stamp/.test(c));
+  const times = rows.map((row) => {
+    if (dateAt >= 0 && timeAt >= 0 && dateAt !== timeAt) return parseDateTime(`${row[dateAt]} ${row[timeAt]}`);
+    return timeOf(row[timeAt >= 0 ? timeAt : dateAt]);
+  });
+  return { source: 'CSV', columns, rows, times };
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, out);
+  } else if (out.size < MAX_COLUMNS * 4) {
+    out.set(prefix, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+}
+
+/** JSON Lines: each record flattened to dotted keys; time from the first key named like time / timestamp. */
+export function jsonlRecords(text: string): Records {
+  const flat: Map<string, string>[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    try {
+      const fields = new Map<string, string>();
+      flatten(JSON.parse(line), '', fields);
+      flat.push(fields);
+    } catch {
+      // The head may end inside a record; the probe judged the file, this only shows it.
+    }
+  }
+  const columns: string[] = [];
+  for (const record of flat.slice(0, 200)) for (const key of record.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
+  const timeKey = columns.find((c) => /(^|\.)(time|timestamp|ts|t)$/i.test(c)) ?? columns.find((c) => /time|stamp/i.test(c));
+  return {
+    source: 'JSON Lines',
+    columns,
+    rows: flat.map((record) => columns.map((c) => record.get(c) ?? '')),
+    times: flat.map((record) => (timeKey ? timeOf(record.get(timeKey)) : null)),
+  };
+}
+
+function nmeaDegrees(value: string, hemisphere: string): string {
+  const n = Number(value);
+  if (!value || !Number.isFinite(n)) return '';
+  const degrees = Math.trunc(n / 100);
+  const decimal = degrees + (n - degrees * 100) / 60;
+  return String(Number((hemisphere === 'S' || hemisphere === 'W' ? -decimal : decimal).toFixed(7)));
+}
+
+/** NMEA 0183: one row per GGA fix (time, position, fix quality, satellites, HDOP, altitude); time of day, across midnight. */
+export function nmeaRecords(text: string): Records {
+  const rows: string[][] = [];
+  const times: (number | null)[] = [];
+  let dayOffset = 0;
+  let last = -1;
+  for (const line of text.split(/\r?\n/)) {
+    const at = line.indexOf('$');
+    if (at < 0) continue;
+    const fields = line.slice(at + 1).split('*')[0].split(',');
+    if (!/^..GGA$/.test(fields[0] ?? '')) continue;
+    const hhmmss = fields[1] ?? '';
+    let t: number | null = null;
+    if (/^\d{6}/.test(hhmmss)) {
+      const seconds = Number(hhmmss.slice(0, 2)) * 3600 + Number(hhmmss.slice(2, 4)) * 60 + Number(hhmmss.slice(4));
+      if (last >= 0 && seconds + dayOffset < last - 43200) dayOffset += 86400;
+      t = seconds + dayOffset;
+      last = t;
+    }
+    const time = /^\d{6}/.test(hhmmss) ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
+    rows.push([time, nmeaDegrees(fields[2], fields[3]), nmeaDegrees(fields[4], fields[5]), fields[6] ?? '', fields[7] ?? '', fields[8] ?? '', fields[9] ?? '']);
+    times.push(t);
+  }
+  return { source: 'NMEA', columns: ['time (UTC)', 'latitude', 'longitude', 'fix quality', 'satellites', 'HDOP', 'altitude (m)'], rows, times };
+}
+
+/** GPX: one row per track, route or way point (time, latitude, longitude, elevation, and HDOP / speed when present). */
+export function gpxRecords(text: string): Records {
+  const rows: string[][] = [];
+  const times: (number | null)[] = [];
+  const point = /<(trkpt|rtept|wpt)\b([^>]*)>([\s\S]*?)<\/\1>/g;
+  const tag = (body: string, name: string) => new RegExp(`<(?:\\w+:)?${name}>\\s*([^<]*?)\\s*</(?:\\w+:)?${name}>`).exec(body)?.[1] ?? '';
+  for (let m = point.exec(text); m; m = point.exec(text)) {
+    const attrs = m[2];
+    const lat = /lat="([^"]+)"/.exec(attrs)?.[1] ?? '';
+    const lon = /lon="([^"]+)"/.exec(attrs)?.[1] ?? '';
+    const time = tag(m[3], 'time');
+    rows.push([time, lat, lon, tag(m[3], 'ele'), tag(m[3], 'hdop'), tag(m[3], 'speed')]);
+    times.push(time ? parseDateTime(time) : null);
+  }
+  return { source: 'GPX', columns: ['time', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'speed (m/s)'], rows, times };
+}
+
+/** RINEX observations: one row per epoch (time, flag, satellites and which), from RINEX 2 and 3 epoch lines. */
+export function rinexRecords(text: string): Records {
+  const rows: string[][] = [];
+  const times: (number | null)[] = [];
+  const body = text.slice(Math.max(0, text.indexOf('END OF HEADER')));
+  const v3 = /^> (\d{4}) +(\d\d?) +(\d\d?) +(\d\d?) +(\d\d?) +(\d+\.\d+) +(\d) *(\d+)(.*)$/;
+  const v2 = /^ (\d\d) +(\d\d?) +(\d\d?) +(\d\d?) +(\d\d?) +(\d+\.\d+) +(\d) *(\d+)((?:[A-Z ]\d\d)*)\s*$/;
+  for (const line of body.split(/\r?\n/)) {
+    const m = v3.exec(line) ?? v2.exec(line);
+    if (!m) continue;
+    const year = m[1].length === 2 ? (Number(m[1]) < 80 ? 2000 : 1900) + Number(m[1]) : Number(m[1]);
+    const iso = `${year}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}T${m[4].padStart(2, '0')}:${m[5].padStart(2, '0')}:${m[6].padStart(10, '0')}Z`;
+    rows.push([iso.replace('T', ' ').replace(/0+Z$/, '').replace(/\.$/, ''), m[7], m[8], m[9].replace(/\s+/g, ' ').trim().slice(0, MAX_CELL)]);
+    times.push(Date.parse(iso) / 1000);
+  }
+  return { source: 'RINEX', columns: ['epoch (GPS time)', 'flag', 'satellites', 'satellite list (first ones)'], rows, times };
+}
+
+/** DJI subtitle telemetry (SRT): one row per subtitle, with the `[key: value]` pairs, GPS (lon, lat, alt), D / H / ISO / EV. */
+export function srtRecords(text: string): Records {
+  const blocks = text.split(/\r?\n\s*\r?\n/);
+  const records: { t: number | null; fields: Map<string, string> }[] = [];
+  for (const block of blocks) {
+    const timing = /(\d\d):(\d\d):(\d\d)[,.](\d{3}) -->/.exec(block);
+    if (!timing) continue;
+    const fields = new Map<string, string>();
+    const stamp = /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[.,](\d{3})/.exec(block);
+    if (stamp) fields.set('time', `${stamp[1]}.${stamp[2]}`);
+    for (const bracket of block.matchAll(/\[([^\]]+)\]/g))
+      for (const pair of bracket[1].matchAll(/([A-Za-z_][\w ]*?)\s*:\s*(-?[\w./]+)/g)) fields.set(pair[1].trim(), pair[2]);
+    const gps = /GPS \((-?[\d.]+), (-?[\d.]+), (-?[\d.]+)\)/.exec(block);
+    if (gps) {
+      fields.set('longitude', gps[1]);
+      fields.set('latitude', gps[2]);
+      fields.set('altitude', gps[3]);
+    }
+    for (const token of block.matchAll(/\b(ISO|EV|SS|D|H)\s+(-?[\d.]+)/g)) fields.set(token[1], token[2]);
+    const t = Number(timing[1]) * 3600 + Number(timing[2]) * 60 + Number(timing[3]) + Number(timing[4]) / 1000;
+    records.push({ t, fields });
+  }
+  const columns: string[] = [];
+  for (const r of records.slice(0, 50)) for (const key of r.fields.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
+  return { source: 'DJI SRT', columns, rows: records.map((r) => columns.map((c) => r.fields.get(c) ?? '')), times: records.map((r) => r.t) };
+}
+
+const NOT_PLOTTED = /^(index|id|#|lat|latitude|lon|lng|longitude|time|timestamp|date|.*\btime\b.*|.*stamp.*|framecnt|srtcnt|flag|fix quality)$/i;
+
+/** Numeric columns that change, as series over time (or row number), evenly thinned. */
+export function seriesOf(records: Records): { series: Series[]; timeAxis: 'seconds' | 'row' } {
+  const timed = records.times.filter((t) => t !== null).length >= records.rows.length * 0.9 && records.rows.length > 0;
+  const origin = timed ? Math.min(...records.times.filter((t): t is number => t !== null).slice(0, 1000)) : 0;
+  const series: Series[] = [];
+  records.columns.forEach((name, c) => {
+    if (series.length >= MAX_SERIES || NOT_PLOTTED.test(name.trim())) return;
+    const t: number[] = [];
+    const v: number[] = [];
+    let numeric = 0;
+    let filled = 0;
+    records.rows.forEach((row, r) => {
+      const cell = row[c];
+      if (cell === undefined || cell === '') return;
+      filled += 1;
+      const value = Number(cell);
+      if (!Number.isFinite(value)) return;
+      numeric += 1;
+      const time = timed ? records.times[r] : r + 1;
+      if (time === null) return;
+      t.push(Number((timed ? time - origin : time).toFixed(3)));
+      v.push(value);
+    });
+    if (filled === 0 || numeric < filled * 0.9 || v.length < 2 || v.every((x) => x === v[0])) return;
+    const kept = thin(
+      t.map((time, i) => [time, v[i]] as const),
+      MAX_SERIES_POINTS,
+    );
+    const unit = /\[([^\]]+)\]|\(([^)]+)\)/.exec(name);
+    series.push({ name: name.replace(/\s*(\[[^\]]*\]|\([^)]*\))\s*$/, '').trim(), unit: unit?.[1] || unit?.[2] || undefined, t: kept.map((p) => p[0]), v: kept.map((p) => p[1]) });
+  });
+  return { series, timeAxis: timed ? 'seconds' : 'row' };
+}
+
+const READERS: Partial<Record<string, (text: string) => Records>> = {
+  csv: csvRecords,
+  jsonl: jsonlRecords,
+  nmea: nmeaRecords,
+  gpx: gpxRecords,
+  rinex: rinexRecords,
+  'dji-srt': srtRecords,
+};
+
+export function hasTablePreview(format: string): boolean {
+  return READERS[format] !== undefined;
+}
+
+/** The first rows, the numeric channels over time and the track of a text capture, from its first bytes. */
+export function tablePreview(format: string, head: string, track: TrackPoint[] | null): GeneratedPreview {
+  const reader = READERS[format];
+  if (!reader) return { content: { kind: 'none' }, files: [], reason: `no table preview for ${format}` };
+  const records = reader(head);
+  const { series, timeAxis } = seriesOf(records);
+  const content: TablePreview = {
+    kind: 'table',
+    source: records.source,
+    columns: records.columns.map((c) => c.slice(0, MAX_CELL)),
+    rows: records.rows.slice(0, MAX_ROWS).map((row) => row.map((cell) => (cell.length > MAX_CELL ? `${cell.slice(0, MAX_CELL - 1)}…` : cell))),
+    series,
+    timeAxis,
+    rowsRead: records.rows.length,
+    track,
+  };
+  return { content, files: [], reason: records.rows.length === 0 ? `no ${records.source} rows were found in the first bytes of the file` : null };
+}

@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { GeneratedPreview, VideoPreview } from './preview.types.js';
+
+export const THUMBNAILS = 8;
+export const THUMBNAIL_WIDTH = 320;
+export const CLIP_SECONDS = 6;
+export const CLIP_WIDTH = 480;
+/** The longest one ffmpeg run may take before it is stopped (a damaged file can make it spin). */
+const FFMPEG_TIMEOUT_MS = 120_000;
+
+/**
+ * The ffmpeg binary shipped inside the `@ffmpeg-installer/linux-x64` npm package (an optional dependency: other
+ * platforms install without it and videos there get no preview, saying why). FFMPEG_PATH overrides it.
+ */
+export function ffmpegPath(): string | null {
+  if (process.env.FFMPEG_PATH) return process.env.FFMPEG_PATH;
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@ffmpeg-installer/linux-x64/package.json');
+    const binary = join(dirname(manifest), 'ffmpeg');
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(binary: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4000) stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), FFMPEG_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`ffmpeg ${signal ? `was stopped (${signal})` : `exited with ${code}`}: ${stderr.trim().slice(0, 500)}`));
+    });
+  });
+}
+
+/** Evenly spread frame times: the middle of each of `count` equal parts of the video. */
+export function thumbnailTimes(durationSeconds: number, count = THUMBNAILS): number[] {
+  return Array.from({ length: count }, (_, i) => Number(((durationSeconds * (i + 0.5)) / count).toFixed(3)));
+}
+
+export interface VideoFacts {
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * A strip of THUMBNAILS JPEG frames and a CLIP_SECONDS low-resolution H.264 clip (no audio) of the video file at
+ * `path`, made with ffmpeg in a temporary folder that is removed afterwards.
+ */
+export async function videoPreview(path: string, facts: VideoFacts): Promise<GeneratedPreview> {
+  const binary = ffmpegPath();
+  if (!binary) return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
+  const work = await mkdtemp(join(tmpdir(), 'preview-'));
+  try {
+    const duration = facts.durationSeconds && facts.durationSeconds > 0 ? facts.durationSeconds : 1;
+    const times = thumbnailTimes(duration);
+    const thumbnails: VideoPreview['thumbnails'] = [];
+    const failures: string[] = [];
+    for (const [i, t] of times.entries()) {
+      const file = `thumb-${i + 1}.jpg`;
+      try {
+        // -ss before -i seeks by keyframe then decodes to the exact time: fast on long files.
+        await run(binary, ['-ss', String(t), '-i', path, '-an', '-frames:v', '1', '-vf', `scale=${THUMBNAIL_WIDTH}:-2`, '-q:v', '5', join(work, file)]);
+        if (existsSync(join(work, file))) thumbnails.push({ file, t });
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    const clipSeconds = Math.min(CLIP_SECONDS, duration);
+    let clip: string | null = 'clip.mp4';
+    let reason: string | null = null;
+    try {
+      await run(binary, [
+        '-i',
+        path,
+        '-t',
+        String(clipSeconds),
+        '-an',
+        '-vf',
+        `scale=${CLIP_WIDTH}:-2,fps=15`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '32',
+        '-pix_fmt',
+        'yuv420p',
+        '-movflags',
+        '+faststart',
+        join(work, clip),
+      ]);
+    } catch (error) {
+      clip = null;
+      reason = `the preview clip could not be made: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (thumbnails.length === 0 && clip === null)
+      return { content: { kind: 'none' }, files: [], reason: `no frame of the video could be decoded: ${failures[0] ?? reason}` };
+    const names = new Set(await readdir(work));
+    const files = await Promise.all(
+      [...thumbnails.map((th) => th.file), ...(clip ? [clip] : [])]
+        .filter((name) => names.has(name))
+        .map(async (name) => ({ name, contentType: name.endsWith('.mp4') ? 'video/mp4' : 'image/jpeg', body: await readFile(join(work, name)) })),
+    );
+    const content: VideoPreview = {
+      kind: 'video',
+      thumbnails,
+      clip,
+      clipSeconds: clip ? clipSeconds : null,
+      durationSeconds: facts.durationSeconds,
+      width: facts.width,
+      height: facts.height,
+      track: null,
+    };
+    return { content, files, reason };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,155 @@
+// Consent requests: drafts of others (curators, admins) that hold your captures wait for you. Each shows what it is,
+// who may buy it and for what, its price and your share; you grant (signed by your wallet when you have one, or by your
+// session) or decline with a reason, which takes your captures out of the draft. Below, the grants you gave.
+import { base58 } from '@scure/base';
+import { api } from '../api.js';
+import { actionButton, dataTable, errorBox, field, formatDate, formatUsd, h, mount, shorten, statusLine, tableRow, walletProvider } from '../ui.js';
+import { statusBadge } from './status-badge.js';
+/** @import { ConsentRecord, ConsentRequest, User } from '../../../types/api' */
+
+const RECORD_COLUMNS = ['When', 'Dataset', 'Answer', 'Captures', 'Signed by', 'Expires', 'Grant hash'];
+
+export class ConsentSection {
+  /** @param {User} user */
+  constructor(user) {
+    this.user = user;
+    this.requests = h('div', { className: 'consent-requests' }, statusLine('Loading consent requests…'));
+    this.records = h('div', {});
+    this.status = statusLine();
+    this.element = h(
+      'div',
+      {},
+      h(
+        'div',
+        { className: 'actions' },
+        actionButton('Refresh requests', () => this.load(), { className: 'secondary' }),
+      ),
+      this.status,
+      this.requests,
+      h('h3', {}, 'Your answers'),
+      this.records,
+    );
+  }
+
+  async load() {
+    try {
+      /** @type {ConsentRequest[]} */
+      const requests = await api('/v1/me/consent-requests');
+      /** @type {ConsentRecord[]} */
+      const records = await api('/v1/me/consents');
+      mount(
+        this.requests,
+        requests.length === 0 ? h('p', { className: 'empty' }, 'No draft of anyone else holds your captures.') : requests.map((r) => this.card(r)),
+      );
+      mount(
+        this.records,
+        records.length === 0
+          ? h('p', { className: 'empty' }, 'You have not granted or declined anything yet.')
+          : dataTable('Your consent answers', RECORD_COLUMNS, records.map(recordRow), 'consent-records'),
+      );
+    } catch (error) {
+      mount(this.requests, errorBox(error));
+    }
+  }
+
+  /** @param {ConsentRequest} r */
+  card(r) {
+    const reason = h('textarea', { rows: 2, maxLength: 2000, placeholder: 'Why not? The curator sees this.' });
+    const wallet = this.user.walletAddress && r.walletMessage ? walletProvider() : null;
+    const answered = r.status !== 'waiting';
+    return h(
+      'article',
+      { className: 'card consent-request', 'aria-label': `Consent request: ${r.title}` },
+      h('h3', {}, r.title),
+      h('p', {}, statusBadge(r.status === 'granted' ? 'ready' : r.status === 'declined' ? 'rejected' : 'processing', statusWords(r))),
+      h(
+        'dl',
+        { className: 'facts' },
+        h('dt', {}, 'Licence'),
+        h('dd', {}, r.licenceName),
+        h('dt', {}, 'Price'),
+        h('dd', {}, formatUsd(r.priceUsdCents)),
+        h('dt', {}, 'Your share'),
+        h('dd', {}, `${(r.shareBps / 100).toFixed(2)}% of the contributors' pool`),
+        h('dt', {}, 'Your captures'),
+        h('dd', {}, String(r.captureIds.length)),
+      ),
+      h(
+        'ul',
+        { className: 'plain-terms' },
+        r.plainTerms.map((line) => h('li', {}, line)),
+      ),
+      h('details', {}, h('summary', {}, 'What you sign'), h('pre', { className: 'consent-message' }, r.walletMessage ?? r.sessionMessage)),
+      answered && r.status === 'granted'
+        ? null
+        : h(
+            'div',
+            { className: 'actions' },
+            wallet
+              ? actionButton(
+                  'Grant with my wallet',
+                  async () => {
+                    const signed = await wallet.signMessage(new TextEncoder().encode(r.walletMessage ?? ''), 'utf8');
+                    const signature = base58.encode(signed instanceof Uint8Array ? signed : signed.signature);
+                    await this.answer(
+                      'grants',
+                      r,
+                      { grant: r.grant, method: 'wallet', address: this.user.walletAddress, signature },
+                      'Granted, signed by your wallet.',
+                    );
+                  },
+                  { 'aria-label': `Grant ${r.title} with my wallet` },
+                )
+              : null,
+            actionButton(
+              wallet ? 'Grant without the wallet' : 'Grant',
+              () => this.answer('grants', r, { grant: r.grant, method: 'session' }, 'Granted.'),
+              { className: wallet ? 'secondary' : '', 'aria-label': `Grant ${r.title}` },
+            ),
+          ),
+      r.status === 'waiting'
+        ? h(
+            'div',
+            { className: 'decline' },
+            field('Reason for declining', reason),
+            actionButton('Decline', () => this.answer('declines', r, { reason: reason.value.trim() }, 'Declined: your captures left the draft.'), {
+              className: 'danger',
+              'aria-label': `Decline ${r.title}`,
+            }),
+          )
+        : null,
+    );
+  }
+
+  /**
+   * @param {'grants' | 'declines'} kind
+   * @param {ConsentRequest} r
+   * @param {Record<string, unknown>} body
+   * @param {string} done
+   */
+  async answer(kind, r, body, done) {
+    await api(`/v1/datasets/${r.datasetId}/consent/${kind}`, { method: 'POST', body });
+    await this.load();
+    this.status.textContent = `${r.title}: ${done}`;
+  }
+}
+
+/** @param {ConsentRequest} r */
+function statusWords(r) {
+  if (r.status === 'granted') return 'you granted';
+  if (r.status === 'declined') return 'you declined';
+  return r.waitingReason === 'has not answered yet' ? 'waiting for you' : `waiting for you: ${r.waitingReason ?? ''}`;
+}
+
+/** @param {ConsentRecord} c */
+function recordRow(c) {
+  return tableRow(RECORD_COLUMNS, [
+    formatDate(c.createdAt),
+    shorten(c.datasetId, 4),
+    c.kind === 'grant' ? 'granted' : `declined: ${c.reason ?? ''}`,
+    String(c.captureIds.length),
+    c.method === 'wallet' ? 'wallet' : c.method === 'session' ? 'session' : '–',
+    c.expiresAt ? formatDate(c.expiresAt) : '–',
+    h('code', { title: c.hash }, shorten(c.hash, 8)),
+  ]);
+}

@@ -1,0 +1,255 @@
+import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { Plain } from '../src/common/plain.js';
+import type { ConsentRecordResponse, ConsentRequestResponse, DatasetConsentResponse } from '../src/consent/dto/consent.response.js';
+import { verifyWalletSignature } from '../src/auth/wallet-signature.js';
+import { grantSetHash } from '../src/consent/consent-record-walk.js';
+import type { CustodyRecord } from '../src/provenance/custody-log.js';
+import { readyCapture } from './support/captures.js';
+import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
+import { walletSignIn } from './support/consent.js';
+import { csvTelemetry, nmeaLog } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { testWallet } from './support/wallet.js';
+
+const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
+
+describe('consent: grants, declines and the public record (e2e)', () => {
+  let t: TestApp;
+  let admin: string;
+  let alice: string;
+  let bob: string;
+  let carol: string;
+  const aliceWallet = testWallet();
+  const thief = testWallet();
+  let aliceCaptures: string[];
+  let bobCapture: string;
+  let carolCapture: string;
+  let licences: Record<string, string>;
+  let datasetId: string;
+
+  const curate = async (captureIds: string[], licence = 'commercial-ai-training') =>
+    (
+      (
+        await t
+          .http()
+          .post('/v1/datasets')
+          .set(auth(admin))
+          .send({
+            title: 'Three drivers around Ljubljana',
+            description: 'Curated by the platform from three contributors.',
+            captureIds,
+            licenceTemplateId: licences[licence],
+            priceUsdCents: 90_000,
+            declarations,
+          })
+          .expect(201)
+      ).body as DatasetResponse
+    ).id;
+
+  const requestOf = async (token: string, id: string) =>
+    (await t.http().get(`/v1/datasets/${id}/consent-request`).set(auth(token)).expect(200)).body as Plain<ConsentRequestResponse>;
+
+  const postGrant = (token: string, id: string, body: Record<string, unknown>) =>
+    t.http().post(`/v1/datasets/${id}/consent/grants`).set(auth(token)).send(body);
+
+  beforeAll(async () => {
+    t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
+    admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
+    alice = await walletSignIn(t, aliceWallet);
+    bob = await signUp(t, 'bob@example.com', 'contributor');
+    carol = await signUp(t, 'carol@example.com', 'contributor');
+    aliceCaptures = [(await readyCapture(t, alice, nmeaLog(40), 'alice.nmea')).id, (await readyCapture(t, alice, csvTelemetry(80), 'alice.csv')).id];
+    bobCapture = (await readyCapture(t, bob, nmeaLog(25), 'bob.nmea')).id;
+    carolCapture = (await readyCapture(t, carol, nmeaLog(33), 'carol.nmea')).id;
+    const list = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
+    licences = Object.fromEntries(list.map((l) => [l.slug, l.id]));
+  }, 120_000);
+  afterAll(() => t.close());
+
+  it('a curated draft cannot be submitted until every other contributor has granted', async () => {
+    datasetId = await curate([...aliceCaptures, bobCapture]);
+    const refused = await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(409);
+    expect((refused.body as ErrorBody).code).toBe('CONSENT_MISSING');
+    expect((refused.body as ErrorBody).message).toContain('2 contributor(s)');
+
+    const [request] = (await t.http().get('/v1/me/consent-requests').set(auth(alice)).expect(200)).body as Plain<ConsentRequestResponse>[];
+    expect(request).toMatchObject({
+      datasetId,
+      status: 'waiting',
+      waitingReason: 'has not answered yet',
+      licence: 'commercial-ai-training',
+      priceUsdCents: 90_000,
+      captureIds: [...aliceCaptures].sort(),
+    });
+    expect(request.shareBps).toBeGreaterThan(0);
+    expect(request.plainTerms[0]).toMatch(/^Buyers may use it for: /);
+    expect(request.walletMessage).toContain(`Signer: ${aliceWallet.address}`);
+    expect((await t.http().get('/v1/me/consent-requests').set(auth(carol)).expect(200)).body).toEqual([]);
+    expect((await t.http().get(`/v1/datasets/${datasetId}/consent-request`).set(auth(carol)).expect(404)).body).toMatchObject({
+      code: 'CONSENT_REQUEST_NOT_FOUND',
+    });
+  });
+
+  it('refuses a grant signed by another wallet, a bad signature, foreign captures, a replay, an expired or a wider grant', async () => {
+    const request = await requestOf(alice, datasetId);
+    const walletMessage = request.walletMessage ?? '';
+    // What an attacker would sign: the server's text with their own signer line and the captures they chose.
+    const signedBy = (wallet: ReturnType<typeof testWallet>, grant: Plain<ConsentRequestResponse>['grant']) =>
+      wallet.sign(
+        walletMessage.replace(/^Signer: .*$/m, `Signer: ${wallet.address}`).replace(/^Captures: .*$/m, `Captures: ${grant.captureIds.join(', ')}`),
+      );
+    const code = async (body: Record<string, unknown>, status = 422, id = datasetId) =>
+      ((await postGrant(alice, id, body).expect(status)).body as ErrorBody).code;
+
+    expect(await code({ grant: request.grant, method: 'wallet', address: thief.address, signature: signedBy(thief, request.grant) })).toBe(
+      'CONSENT_OTHER_WALLET',
+    );
+    expect(await code({ grant: request.grant, method: 'wallet', address: aliceWallet.address, signature: thief.sign(walletMessage) })).toBe(
+      'CONSENT_BAD_SIGNATURE',
+    );
+    const foreign = { ...request.grant, captureIds: [...request.grant.captureIds, bobCapture].sort() };
+    expect(await code({ grant: foreign, method: 'wallet', address: aliceWallet.address, signature: signedBy(aliceWallet, foreign) })).toBe(
+      'CONSENT_CAPTURE_NOT_OWNED',
+    );
+    const partial = { ...request.grant, captureIds: [request.grant.captureIds[0]] };
+    expect(await code({ grant: partial, method: 'session' })).toBe('CONSENT_CAPTURES_INCOMPLETE');
+    expect(await code({ grant: { ...request.grant, contributorId: (await requestOf(bob, datasetId)).grant.contributorId }, method: 'session' })).toBe(
+      'CONSENT_OTHER_CONTRIBUTOR',
+    );
+
+    // A valid grant for this dataset, replayed against another draft holding the same captures.
+    const other = await curate([...aliceCaptures, carolCapture]);
+    const valid = { grant: request.grant, method: 'wallet', address: aliceWallet.address, signature: aliceWallet.sign(walletMessage) };
+    expect(await code(valid, 422, other)).toBe('CONSENT_REPLAYED_FOR_OTHER_DATASET');
+
+    const expired = { ...request.grant, issuedAt: '2025-01-01T00:00:00.000Z', expiresAt: '2025-06-01T00:00:00.000Z' };
+    expect(await code({ grant: expired, method: 'session' })).toBe('CONSENT_EXPIRED');
+    expect(
+      (await t.http().get(`/v1/datasets/${datasetId}/consent-request`).query({ expiresAt: '2020-01-01' }).set(auth(alice)).expect(422)).body,
+    ).toMatchObject({
+      code: 'CONSENT_EXPIRED',
+    });
+    const wider = {
+      ...request.grant,
+      scope: { ...request.grant.scope, permittedUses: { ...request.grant.scope.permittedUses, redistribution: true } },
+    };
+    expect(await code({ grant: wider, method: 'session' })).toBe('CONSENT_SCOPE_WIDER_THAN_LICENCE');
+    const narrower = { ...request.grant, scope: { ...request.grant.scope, territory: ['SI'] } };
+    expect(await code({ grant: narrower, method: 'session' })).toBe('CONSENT_SCOPE_NARROWER_THAN_LICENCE');
+    expect(await code({ grant: { ...request.grant, priceUsdCents: 1 }, method: 'session' }, 409)).toBe('CONSENT_TERMS_CHANGED');
+    expect(await code({ grant: request.grant, method: 'session', signature: 'x' }, 400)).toBe('CONSENT_INVALID_GRANT');
+    expect(await code({ grant: request.grant, method: 'wallet', address: aliceWallet.address, signature: 'x' })).toBe('CONSENT_BAD_SIGNATURE');
+    // Bob signed in with e-mail: he has no wallet to sign with.
+    const bobRequest = await requestOf(bob, datasetId);
+    expect(bobRequest.walletMessage).toBeNull();
+    expect(
+      (
+        (await postGrant(bob, datasetId, { grant: bobRequest.grant, method: 'wallet', address: thief.address, signature: 'x' }).expect(422))
+          .body as ErrorBody
+      ).code,
+    ).toBe('CONSENT_NO_WALLET');
+    expect(await t.sql(`SELECT count(*)::int AS n FROM consent_records`)).toEqual([{ n: 0 }]);
+  });
+
+  it('records a wallet grant append-only, chained into the custody log; the same grant twice is refused', async () => {
+    const request = await requestOf(alice, datasetId);
+    const walletMessage = request.walletMessage ?? '';
+    const body = { grant: request.grant, method: 'wallet', address: aliceWallet.address, signature: aliceWallet.sign(walletMessage) };
+    const granted = (await postGrant(alice, datasetId, body).expect(201)).body as Plain<ConsentRecordResponse>;
+    expect(granted).toMatchObject({ datasetId, kind: 'grant', method: 'wallet', captureIds: request.grant.captureIds });
+    expect(((await postGrant(alice, datasetId, body).expect(409)).body as ErrorBody).code).toBe('CONSENT_ALREADY_RECORDED');
+
+    const [entry] = await t.sql<{ kind: string; details: Record<string, unknown> }>(
+      `SELECT kind, details FROM custody_records WHERE dataset_id = $1 AND seq = $2`,
+      [datasetId, granted.custodySeq],
+    );
+    expect(entry).toMatchObject({ kind: 'consent-granted', details: { grantHash: granted.hash, method: 'wallet', signer: aliceWallet.address } });
+    await expect(t.sql(`UPDATE consent_records SET reason = 'edited' WHERE id = $1`, [granted.id])).rejects.toThrow(/append-only/);
+    await expect(t.sql(`DELETE FROM consent_records WHERE id = $1`, [granted.id])).rejects.toThrow(/append-only/);
+
+    expect((await requestOf(alice, datasetId)).status).toBe('granted');
+    expect((await t.http().get('/v1/me/consents').set(auth(alice)).expect(200)).body).toEqual([expect.objectContaining({ id: granted.id })]);
+    const refused = await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(409);
+    expect((refused.body as ErrorBody).message).toContain('1 contributor(s)');
+  });
+
+  it('a decline with a reason takes the contributor’s captures out of the draft; then it submits and publishes', async () => {
+    await t.http().post(`/v1/datasets/${datasetId}/consent/declines`).set(auth(bob)).send({ reason: 'x' }).expect(400);
+    const declined = (
+      await t.http().post(`/v1/datasets/${datasetId}/consent/declines`).set(auth(bob)).send({ reason: 'My street is in it.' }).expect(201)
+    ).body as Plain<ConsentRecordResponse>;
+    expect(declined).toMatchObject({ kind: 'decline', reason: 'My street is in it.', removedCaptureIds: [bobCapture] });
+    const draft = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    expect(draft.draft?.captureIds).toEqual(aliceCaptures);
+    // Bob's request is gone with his captures; Alice's grant still clears (her share only grew).
+    expect((await t.http().get('/v1/me/consent-requests').set(auth(bob)).expect(200)).body).toEqual([]);
+
+    await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(200);
+    const approved = (await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
+    expect(approved.latestVersion).toBe(1);
+  });
+
+  it('publishes a consent record per version without personal data, which anyone can verify', async () => {
+    const other = await curate([...aliceCaptures, carolCapture]);
+    expect(((await t.http().get(`/v1/datasets/${other}/consent`).expect(404)).body as ErrorBody).code).toBe('CONSENT_DATASET_NOT_FOUND');
+
+    const record = (await t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(record).toMatchObject({ datasetId, declines: 1, verified: true, problem: null });
+    expect(record.grants).toHaveLength(1);
+    const [grant] = record.grants;
+    expect(grant).toMatchObject({
+      method: 'wallet',
+      signer: aliceWallet.address,
+      licence: 'commercial-ai-training',
+      captureCount: 2,
+      verified: true,
+    });
+    expect(record.versions).toEqual([{ version: 1, grantHashes: [grant.hash], grantSetHash: grantSetHash([grant.hash]) }]);
+    // Anyone checks the signature with the public key alone.
+    expect(verifyWalletSignature(grant.signer ?? '', grant.message, grant.signature ?? '')).toBe(true);
+    const text = JSON.stringify(record);
+    for (const secret of ['bob@example.com', 'carol@example.com', 'My street is in it.']) expect(text).not.toContain(secret);
+
+    // The anchor's entry follows when the job has recorded it.
+    const custody = await t.sql<CustodyRecord>(`SELECT kind FROM custody_records WHERE dataset_id = $1 AND seq <= 8 ORDER BY seq`, [datasetId]);
+    expect(custody.map((row) => row.kind)).toEqual([
+      'created',
+      'files-changed',
+      'consent-granted',
+      'files-changed',
+      'consent-declined',
+      'submitted',
+      'reviewed',
+      'published',
+    ]);
+  });
+
+  it('a session grant clears too, and a decline racing a submit ends in one consistent state', async () => {
+    const id = await curate([...aliceCaptures, carolCapture]);
+    const aliceRequest = await requestOf(alice, id);
+    await postGrant(alice, id, { grant: aliceRequest.grant, method: 'session' }).expect(201);
+    const carolRequest = await requestOf(carol, id);
+    await postGrant(carol, id, { grant: carolRequest.grant, method: 'session' }).expect(201);
+    const [submit, decline] = await Promise.all([
+      t.http().post(`/v1/datasets/${id}/submit`).set(auth(admin)),
+      t.http().post(`/v1/datasets/${id}/consent/declines`).set(auth(carol)).send({ reason: 'Changed my mind.' }),
+    ]);
+    expect(decline.status).toBe(201);
+    const draft = (await t.http().get(`/v1/datasets/${id}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    // Either the submit came first (and the decline pulled the draft back to editing) or it saw the new revision.
+    expect([200, 409]).toContain(submit.status);
+    expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
+  });
+
+  it('two declines at once: one takes the captures out, the other finds nothing left; one decline is recorded', async () => {
+    const id = await curate([...aliceCaptures, carolCapture]);
+    const answers = await Promise.all(
+      ['First thoughts.', 'Second thoughts.'].map((reason) => t.http().post(`/v1/datasets/${id}/consent/declines`).set(auth(carol)).send({ reason })),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 404]);
+    expect(await t.sql(`SELECT kind FROM consent_records WHERE dataset_id = $1`, [id])).toEqual([{ kind: 'decline' }]);
+    const custody = await t.sql<{ kind: string }>(`SELECT kind FROM custody_records WHERE dataset_id = $1 ORDER BY seq`, [id]);
+    expect(custody.map((row) => row.kind)).toEqual(['created', 'files-changed', 'files-changed', 'consent-declined']);
+  });
+});
