@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { VersionFilePage } from '../src/catalog/dto/version-files.dto.js';
@@ -13,6 +14,8 @@ import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 type Json = Record<string, unknown>;
+
+const ARTIFACTS = resolve('test-artifacts', 'metadata');
 
 /** The value, or a failed test naming what was missing. */
 function present<T>(value: T | null | undefined, what: string): T {
@@ -58,6 +61,9 @@ describeWithSamples('Croissant 1.1, SPDX 3 and the file list of a real dataset (
     const response = await t.http().get(`/v1/datasets/${published.datasetId}/croissant`).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/ld\+json; profile="http:\/\/mlcommons\.org\/croissant\/1\.1"(; charset=utf-8)?$/);
     croissant = JSON.parse(response.text) as Json;
+    // Kept as an artifact, for reading and for other validators (mlcroissant validate --jsonld ...).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'samples-croissant.json'), JSON.stringify(croissant, null, 2));
   }, 300_000);
 
   afterAll(async () => {
@@ -155,6 +161,7 @@ describeWithSamples('Croissant 1.1, SPDX 3 and the file list of a real dataset (
   it('serves an SPDX 3 DatasetPackage whose files, hashes, licences and relationships hold together', async () => {
     const response = await t.http().get(`/v1/datasets/${published.datasetId}/versions/${published.version}/spdx`).expect(200);
     const doc = JSON.parse(response.text) as { '@context': string; '@graph': Json[] };
+    writeFileSync(join(ARTIFACTS, 'samples-spdx.json'), JSON.stringify(doc, null, 2));
     expect(doc['@context']).toBe('https://spdx.org/rdf/3.0.1/spdx-context.jsonld');
     const graph = doc['@graph'];
     const byId = new Map(graph.filter((e) => typeof e.spdxId === 'string').map((e) => [String(e.spdxId), e]));

@@ -33,8 +33,9 @@ import { JobsModule } from '../jobs/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService
- * (published versions and their files, for checkout), CatalogSliceService (listed versions and their slices, for quotes)
- * and DraftConsentService (what a draft asks of its contributors, for consent).
+ * (published versions and their files, for checkout), CatalogSliceService (listed versions and their slices, for quotes),
+ * DraftConsentService (what a draft asks of its contributors, for consent) and DatasetMetadataService (Croissant for
+ * the dataset page).
  */
 @Module({
   imports: [
@@ -65,6 +66,6 @@ import { JobsModule } from '../jobs/jobs.module.js';
     VersionFootprintsService,
     DraftConsentService,
   ],
-  exports: [CatalogSalesService, CatalogSliceService, DraftConsentService],
+  exports: [CatalogSalesService, CatalogSliceService, DraftConsentService, DatasetMetadataService],
 })
 export class CatalogModule {}

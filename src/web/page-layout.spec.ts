@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAGES, pageScriptSources, renderPage } from './page-layout.js';
+import { PAGES, jsonLdScript, pageScriptSources, renderPage } from './page-layout.js';
 import { vendorLibraries, webPublicDir } from './web-assets.js';
 import { PASSWORD_MIN_LENGTH } from '../common/password-rule.js';
 
@@ -31,6 +31,16 @@ describe('page layout', () => {
     const html = renderPage(PAGES.contribute, 'http://localhost:3000');
     expect(html).toContain('<meta name="marketplace:public-origin" content="http://localhost:3000" />');
     expect(html).toContain(`<meta name="marketplace:password-min-length" content="${PASSWORD_MIN_LENGTH}" />`);
+  });
+
+  it('embeds JSON-LD as a data block that no text inside can close', () => {
+    const doc = { name: 'Drives </script><script>alert(1)</script> & <!-- more', n: 1 };
+    const html = renderPage(PAGES.dataset, ORIGIN, [jsonLdScript(doc)]);
+    const blocks = [...html.matchAll(/<script type="application\/ld\+json">(.*?)<\/script>/gs)];
+    expect(blocks).toHaveLength(1);
+    expect(JSON.parse(blocks[0][1])).toEqual(doc);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<!--');
   });
 
   it('escapes the heading', () => {

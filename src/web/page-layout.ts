@@ -91,8 +91,20 @@ ${head.map((line) => `    ${line}`).join('\n')}
 `;
 }
 
-/** The whole HTML document of a page: the shared layout, the page's settings, styles and script; the script fills #app. */
-export function renderPage(page: PageSpec, publicOrigin: string): string {
+/**
+ * A JSON-LD data block for the head (as dataset pages carry their Croissant description for search engines). `<` is
+ * escaped inside the JSON, so no text in it can close the script element; browsers never run a data block, so the
+ * Content-Security-Policy needs nothing for it.
+ */
+export function jsonLdScript(document: object): string {
+  return `<script type="application/ld+json">${JSON.stringify(document).replace(/</g, '\\u003c')}</script>`;
+}
+
+/**
+ * The whole HTML document of a page: the shared layout, the page's settings, styles and script; the script fills #app.
+ * `extraHead` lines (already HTML) go at the end of the head.
+ */
+export function renderPage(page: PageSpec, publicOrigin: string, extraHead: string[] = []): string {
   const settings = Object.entries(pageSettings(publicOrigin)).map(
     ([name, value]) => `<meta name="marketplace:${name}" content="${escapeHtml(value)}" />`,
   );
@@ -104,6 +116,7 @@ export function renderPage(page: PageSpec, publicOrigin: string): string {
       ...stylesheets.map((href) => `<link rel="stylesheet" href="${href}" />`),
       `<script type="importmap">${importMapText()}</script>`,
       `<script type="module" src="/assets/js/${escapeHtml(page.script)}"></script>`,
+      ...extraHead,
     ],
     '<div id="app"><p class="status" role="status">Loading…</p></div>',
   );

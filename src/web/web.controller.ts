@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config.js';
-import { PAGES, type PageName, renderPage } from './page-layout.js';
+import { DatasetMetadataService } from '../catalog/services/dataset-metadata.service.js';
+import { PAGES, type PageName, jsonLdScript, renderPage } from './page-layout.js';
 import { worldLandGeoJson } from './web-assets.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -16,10 +17,14 @@ const HTML = 'text/html; charset=utf-8';
 export class WebController {
   /** Rendered once: the pages differ only in what their scripts fetch. */
   private readonly html: Record<PageName, string>;
+  private readonly origin: string;
 
-  constructor(config: AppConfig) {
-    const origin = new URL(config.publicUrl).origin;
-    this.html = Object.fromEntries(Object.entries(PAGES).map(([name, page]) => [name, renderPage(page, origin)])) as Record<PageName, string>;
+  constructor(
+    config: AppConfig,
+    private readonly metadata: DatasetMetadataService,
+  ) {
+    this.origin = new URL(config.publicUrl).origin;
+    this.html = Object.fromEntries(Object.entries(PAGES).map(([name, page]) => [name, renderPage(page, this.origin)])) as Record<PageName, string>;
   }
 
   private page(name: PageName): string {
@@ -33,11 +38,13 @@ export class WebController {
     return this.page('storefront');
   }
 
+  /** A listed dataset's page carries its Croissant description in the head, as Hugging Face's dataset pages do. */
   @Get('datasets/:id')
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')
-  dataset(@Param('id', ParseUUIDPipe) _id: string): string {
-    return this.page('dataset');
+  async dataset(@Param('id', ParseUUIDPipe) id: string): Promise<string> {
+    const croissant = await this.metadata.publicCroissant(id);
+    return croissant === null ? this.page('dataset') : renderPage(PAGES.dataset, this.origin, [jsonLdScript(croissant)]);
   }
 
   @Get('orders/:id')

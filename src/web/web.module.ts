@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { WebController } from './web.controller.js';
 
 /**
@@ -7,5 +8,5 @@ import { WebController } from './web.controller.js';
  * Static files (/assets, and the libraries under /vendor listed in web-assets.ts) are mounted in app.factory.ts
  * (express.static), beside this controller's page routes.
  */
-@Module({ controllers: [WebController] })
+@Module({ imports: [CatalogModule], controllers: [WebController] })
 export class WebModule {}

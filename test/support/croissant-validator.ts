@@ -161,6 +161,8 @@ export function validateCroissant(doc: unknown): string[] {
     }
     if (!isObject(node)) return;
     const id = node['@id'];
+    // An IRI reference: no spaces or control characters, at most one fragment.
+    if (typeof id === 'string' && (/[\s<>"{}|\\^`]/.test(id) || id.split('#').length > 2)) problem(`@id ${id} is not an IRI`);
     if (typeof id === 'string' && refOf(node) === null) {
       if (ids.has(id)) problem(`@id ${id} is not unique`);
       ids.set(id, node);

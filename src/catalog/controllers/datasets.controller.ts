@@ -187,6 +187,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/croissant')
+  @ApiOperation({ summary: 'Croissant 1.1 JSON-LD of a version: files, record sets, provenance, licence, RAI and coverage' })
   @OptionalAuth()
   @Header('Content-Type', CROISSANT_MEDIA_TYPE)
   @ApiOkResponse({
@@ -199,6 +200,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/spdx')
+  @ApiOperation({ summary: 'SPDX 3 JSON-LD of a version: a DatasetPackage of its files with their SHA-256' })
   @OptionalAuth()
   @Header('Content-Type', 'application/ld+json')
   @ApiOkResponse({
@@ -214,6 +216,7 @@ export class DatasetsController {
   }
 
   @Get('datasets/:id/versions/:version/files')
+  @ApiOperation({ summary: "A version's files a page at a time: size, format, position and GNSS quality" })
   @OptionalAuth()
   @ApiOkResponse({
     type: VersionFilePage,

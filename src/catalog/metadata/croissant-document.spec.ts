@@ -160,6 +160,8 @@ describe('the Croissant validator catches', () => {
     ['no url', (d) => delete d.url, 'url is required'],
     ['no creator', (d) => delete d.creator, 'creator'],
     ['a bad publication date', (d) => (d.datePublished = 'yesterday'), 'datePublished'],
+    ['an id that is no IRI', (d) => (list(d, 'distribution')[0]['@id'] = 'gnss/a b.nmea'), 'is not an IRI'],
+    ['an id with two fragments', (d) => ((d.usageInfo as JsonLd)['@id'] = 'https://m.test/x#a#b'), 'is not an IRI'],
     ['a duplicate id', (d) => (list(d, 'distribution')[1]['@id'] = list(d, 'distribution')[0]['@id']), 'is not unique'],
     ['a short sha256', (d) => (list(d, 'distribution')[0].sha256 = 'abc'), 'sha256'],
     ['a size without unit', (d) => (list(d, 'distribution')[0].contentSize = '100'), 'contentSize'],

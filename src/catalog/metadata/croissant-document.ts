@@ -79,6 +79,13 @@ const USE_WORDS: Record<(typeof PERMITTED_USES)[number], string> = {
   derivativeMaps: 'making derivative maps',
 };
 
+/** The ODRL 2.2 actions of the uses ODRL names; AI training and evaluation are the marketplace's own (under /v1/licences). */
+const ODRL_ACTIONS: Partial<Record<(typeof PERMITTED_USES)[number], string>> = {
+  commercialUse: 'odrl:commercialize',
+  redistribution: 'odrl:distribute',
+  derivativeMaps: 'odrl:derive',
+};
+
 /** One id per file: its manifest path (unique in a version, and where the download client writes it). */
 const fileId = (file: DatasetVersionFileEntity) => encodeURI(file.path);
 
@@ -249,7 +256,7 @@ function fileSets(files: readonly DatasetVersionFileEntity[]): JsonLd[] {
 }
 
 /** The licence as an ODRL offer: each permitted use a permission, the others prohibitions, territory and term as constraints. */
-function usageInfo(version: DatasetVersionEntity, licenceUrl: string): JsonLd {
+function usageInfo(version: DatasetVersionEntity, licenceUrl: string, usesUrl: string): JsonLd {
   const terms: LicenceTerms = version.licenceTerms;
   const constraints: JsonLd[] = [
     {
@@ -275,7 +282,10 @@ function usageInfo(version: DatasetVersionEntity, licenceUrl: string): JsonLd {
       'odrl:rightOperand': terms.maxSeats,
     });
   }
-  const rule = (use: (typeof PERMITTED_USES)[number]) => ({ 'odrl:action': { '@id': `${licenceUrl}#${use}` }, name: USE_WORDS[use] });
+  const rule = (use: (typeof PERMITTED_USES)[number]) => ({
+    'odrl:action': { '@id': ODRL_ACTIONS[use] ?? `${usesUrl}#${use}` },
+    name: USE_WORDS[use],
+  });
   return {
     '@type': ['CreativeWork', 'odrl:Offer'],
     name: `${version.licenceName}: terms of this version`,
@@ -373,7 +383,7 @@ export function croissantDocument(input: CroissantInput): JsonLd {
     url: datasetUrl,
     version: `${version.version}.0.0`,
     datePublished: iso(version.publishedAt),
-    keywords: [...version.tags, ...version.modalities],
+    keywords: [...new Set([...version.tags, ...version.modalities])],
     creator: {
       '@type': 'Organization',
       name: `${version.contributors.length} contributor${version.contributors.length === 1 ? '' : 's'} of the DePAI data marketplace`,
@@ -381,7 +391,7 @@ export function croissantDocument(input: CroissantInput): JsonLd {
     },
     publisher: { '@type': 'Organization', name: 'DePAI data marketplace', url: origin },
     license: { '@type': 'CreativeWork', name: version.licenceName, url: licenceUrl, text: version.licenceText },
-    usageInfo: usageInfo(version, licenceUrl),
+    usageInfo: usageInfo(version, licenceUrl, `${origin}/v1/licences`),
     isAccessibleForFree: false,
     offers: { '@type': 'Offer', price: (version.priceUsdCents / 100).toFixed(2), priceCurrency: 'USD', url: datasetUrl },
     citeAs: citation(version, datasetUrl),

@@ -53,6 +53,16 @@ export class DatasetMetadataService {
     return croissantDocument({ origin: this.origin, version, files, anchor });
   }
 
+  /** The Croissant description of a listed dataset as anyone sees it; null when there is none to show (for the page's head). */
+  async publicCroissant(datasetId: string): Promise<JsonLd | null> {
+    try {
+      return await this.croissant(null, datasetId);
+    } catch (error) {
+      if (error instanceof CatalogException) return null;
+      throw error;
+    }
+  }
+
   async spdx(user: AuthUser | null, datasetId: string, number: number): Promise<JsonLd> {
     const version = await this.version(user, datasetId, number);
     const files = await this.versions.filesOf(datasetId, version.version);

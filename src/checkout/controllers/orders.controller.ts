@@ -97,6 +97,7 @@ export class OrdersController {
   }
 
   @Get(':id/training-content')
+  @ApiOperation({ summary: "The order's 'licensed private dataset' entry for an EU AI Act training-content summary" })
   @Auth()
   @ApiOkResponse({
     type: TrainingContentEntryResponse,

@@ -137,10 +137,12 @@ export interface DatasetVersion {
   description: string;
   tags: string[];
   coverage: Coverage;
-  licence: { templateId: string; slug: string; name: string; terms: LicenceTerms };
+  licence: { templateId: string; slug: string; name: string; terms: LicenceTerms; text?: string };
   priceUsdCents: number;
   unitPrices: UnitPrices | null;
   declarations: Declarations;
+  /** The declarations in plain sentences. */
+  declarationStatements: string[];
   sampleFiles: SampleFile[];
   contributorCount: number;
   contributors?: ContributorWeight[];
@@ -497,6 +499,28 @@ export interface PayoutRun {
 
 export interface DevPayment {
   signature: string;
+}
+
+/** GET /v1/datasets/:id/versions/:version/files */
+export interface VersionFile {
+  path: string;
+  sizeBytes: number;
+  sha256: string;
+  modality: string;
+  format: string;
+  mediaType: string;
+  timeStart: string | null;
+  timeEnd: string | null;
+  footprint: { kind: string; lengthKm: number; areaKm2: number; positions: number; source: string } | null;
+  footprintReason: string | null;
+  gnssQuality: GnssQuality | null;
+}
+
+export interface VersionFilePage {
+  version: number;
+  total: number;
+  items: VersionFile[];
+  nextCursor: string | null;
 }
 
 /** GET /v1/orders/:id/receipt: a paid order's receipt. */

@@ -1,7 +1,7 @@
 // Dataset page: what is for sale (description, coverage, sample preview, licence, provenance, price) and the checkout.
 import { api, ApiError, query, session } from './api.js';
 import { startCheckout } from './checkout.js';
-import { licenceTerms } from './licence-words.js';
+import { citeBox, declarationsSection, filesSection, licenceSection, markdown, probeFacts, versionsSection } from './dataset-card.js';
 import { PALETTE, areaDrawer, coverageMap } from './map.js';
 import {
   PRICE_UNIT_WORDS,
@@ -28,69 +28,14 @@ import {
 const { app, heading } = startPage();
 const datasetId = location.pathname.split('/').filter(Boolean)[1];
 
-/**
- * A probe's metadata value, readable: lists joined, objects as key=value, long lists cut.
- * @param {unknown} value
- * @returns {string}
- */
-function metaValue(value) {
-  if (Array.isArray(value)) {
-    const shown = value.slice(0, 12).map((v) => (isRecord(v) && typeof (v.name ?? v.topic) === 'string' ? String(v.name ?? v.topic) : metaValue(v)));
-    return shown.join(', ') + (value.length > 12 ? `, … (${value.length} in all)` : '');
-  }
-  if (isRecord(value))
-    return Object.entries(value)
-      .map(([k, v]) => (isRecord(v) ? `${k} (${metaValue(v)})` : `${k}=${metaValue(v)}`))
-      .join(', ');
-  return String(value);
-}
-
-/**
- * @param {unknown} value
- * @returns {value is Record<string, unknown>}
- */
-const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** @type {Record<string, string | undefined>} */
-const META_LABELS = {
-  durationSeconds: 'Duration',
-  pointCount: 'Point count',
-  width: 'Width (px)',
-  height: 'Height (px)',
-  codec: 'Codec',
-  channels: 'Channels',
-  topics: 'Topics',
-  fixCount: 'GNSS fixes',
-  messageCount: 'Messages',
-};
-
-/**
- * camelCase probe keys as words: "ggaFixes" → "Gga fixes".
- * @param {string} key
- */
-const humanize = (key) => {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-};
-
 /** @param {SampleFile} file */
 function sampleFile(file) {
-  const entries = Object.entries(file.metadata).filter(([, v]) => v !== null && v !== undefined && v !== '');
   return h(
     'li',
     { className: 'card sample' },
     h('h3', { className: 'file-name' }, h('code', {}, file.path)),
     h('p', { className: 'file-kind' }, h('span', { className: 'badge' }, file.modality), ' ', file.format, ' · ', formatBytes(file.sizeBytes)),
-    entries.length
-      ? h(
-          'dl',
-          { className: 'facts' },
-          entries.map(([key, value]) => [
-            h('dt', {}, META_LABELS[key] ?? humanize(key)),
-            h('dd', {}, key === 'durationSeconds' && typeof value === 'number' ? formatDuration(value) : metaValue(value)),
-          ]),
-        )
-      : h('p', { className: 'status' }, 'No probe details for this file.'),
+    probeFacts(file.metadata, formatDuration),
   );
 }
 
@@ -550,7 +495,7 @@ async function render() {
       'section',
       { className: 'card', 'aria-labelledby': 'about-heading' },
       h('h2', { id: 'about-heading' }, 'About this dataset'),
-      version.description.split(/\n{2,}/).map((p) => h('p', { className: 'prose' }, p)),
+      markdown(version.description),
       h(
         'p',
         { className: 'tags', 'aria-label': 'Tags' },
@@ -584,12 +529,11 @@ async function render() {
       ),
       samples.length ? h('ul', { className: 'grid plain' }, samples.map(sampleFile)) : h('p', {}, 'No sample details available.'),
     ),
-    h(
-      'section',
-      { className: 'card', 'aria-labelledby': 'licence-heading' },
-      h('h2', { id: 'licence-heading' }, `Licence: ${version.licence.name}`),
-      licenceTerms(version.licence.terms),
-    ),
+    declarationsSection(version),
+    licenceSection(version),
+    filesSection(dataset.id, version),
+    provenance instanceof Error ? null : versionsSection(dataset.id, provenance),
+    citeBox(dataset, version),
     provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
   );
   mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
