@@ -99,15 +99,17 @@ export function readLas(bytes: Buffer, maxPoints: number): ReadPoints {
   const origin = [bytes.readDoubleLE(155), bytes.readDoubleLE(163), bytes.readDoubleLE(171)];
   total = Math.min(total, Math.floor((bytes.length - offset) / Math.max(recordLength, 1)));
   const keep = new Keeper(total, maxPoints);
-  const rgbAt = LAS_RGB_OFFSET[format & 0x3f];
-  keep.hasRgb = rgbAt !== undefined && rgbAt + 6 <= recordLength;
+  const listedRgbAt = LAS_RGB_OFFSET[format & 0x3f];
+  const rgbAt = listedRgbAt !== undefined && listedRgbAt + 6 <= recordLength ? listedRgbAt : null;
+  keep.hasRgb = rgbAt !== null;
   keep.hasIntensity = true;
   for (let i = 0; i < total; i += 1) {
     if (!keep.wants(i)) continue;
     const at = offset + i * recordLength;
-    const rgb: [number, number, number] | undefined = keep.hasRgb
-      ? [bytes.readUInt16LE(at + rgbAt!) >> 8, bytes.readUInt16LE(at + rgbAt! + 2) >> 8, bytes.readUInt16LE(at + rgbAt! + 4) >> 8]
-      : undefined;
+    const rgb: [number, number, number] | undefined =
+      rgbAt === null
+        ? undefined
+        : [bytes.readUInt16LE(at + rgbAt) >> 8, bytes.readUInt16LE(at + rgbAt + 2) >> 8, bytes.readUInt16LE(at + rgbAt + 4) >> 8];
     keep.add(
       bytes.readInt32LE(at) * scale[0] + origin[0],
       bytes.readInt32LE(at + 4) * scale[1] + origin[1],
@@ -139,9 +141,11 @@ const PLY_SIZES: Partial<Record<string, [number, 'i' | 'u' | 'f']>> = {
 };
 
 function readScalar(bytes: Buffer, at: number, size: number, kind: 'i' | 'u' | 'f', little: boolean): number {
-  if (kind === 'f') return size === 4 ? (little ? bytes.readFloatLE(at) : bytes.readFloatBE(at)) : little ? bytes.readDoubleLE(at) : bytes.readDoubleBE(at);
+  if (kind === 'f')
+    return size === 4 ? (little ? bytes.readFloatLE(at) : bytes.readFloatBE(at)) : little ? bytes.readDoubleLE(at) : bytes.readDoubleBE(at);
   if (size === 1) return kind === 'i' ? bytes.readInt8(at) : bytes[at];
-  if (size === 2) return kind === 'i' ? (little ? bytes.readInt16LE(at) : bytes.readInt16BE(at)) : little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at);
+  if (size === 2)
+    return kind === 'i' ? (little ? bytes.readInt16LE(at) : bytes.readInt16BE(at)) : little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at);
   return kind === 'i' ? (little ? bytes.readInt32LE(at) : bytes.readInt32BE(at)) : little ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
 }
 
@@ -240,7 +244,7 @@ export function lzfDecompress(input: Buffer, outputLength: number): Buffer {
 }
 
 export function readPcd(bytes: Buffer, maxPoints: number): ReadPoints {
-  const header: Record<string, string[]> = {};
+  const header: Partial<Record<string, string[]>> = {};
   let at = 0;
   while (at < bytes.length) {
     let next = bytes.indexOf(0x0a, at);
@@ -336,9 +340,17 @@ export function readPcd(bytes: Buffer, maxPoints: number): ReadPoints {
   throw new PointsUnreadable(`unknown PCD DATA kind ${data}`);
 }
 
+interface GltfAccessor {
+  bufferView?: number;
+  byteOffset?: number;
+  componentType: number;
+  count: number;
+  type: string;
+}
+
 interface GltfJson {
   meshes?: { primitives?: { attributes?: Record<string, number> }[] }[];
-  accessors?: { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string }[];
+  accessors?: GltfAccessor[];
   bufferViews?: { buffer: number; byteOffset?: number; byteLength: number; byteStride?: number }[];
 }
 
@@ -357,16 +369,16 @@ export function readGlb(bytes: Buffer, maxPoints: number): ReadPoints {
     .map((p) => p.attributes?.POSITION)
     .filter((a): a is number => a !== undefined)
     .map((a) => gltf.accessors?.[a])
-    .filter((a) => a !== undefined && a.componentType === 5126 && a.type === 'VEC3' && a.bufferView !== undefined);
-  const total = accessors.reduce((sum, a) => sum + a!.count, 0);
+    .filter((a): a is GltfAccessor & { bufferView: number } => a?.componentType === 5126 && a.type === 'VEC3' && a.bufferView !== undefined);
+  const total = accessors.reduce((sum, a) => sum + a.count, 0);
   const keep = new Keeper(total, maxPoints);
   let index = 0;
   for (const accessor of accessors) {
-    const view = gltf.bufferViews?.[accessor!.bufferView!];
+    const view = gltf.bufferViews?.[accessor.bufferView];
     if (!view) continue;
     const stride = view.byteStride ?? 12;
-    const start = (view.byteOffset ?? 0) + (accessor!.byteOffset ?? 0);
-    for (let i = 0; i < accessor!.count; i += 1, index += 1) {
+    const start = (view.byteOffset ?? 0) + (accessor.byteOffset ?? 0);
+    for (let i = 0; i < accessor.count; i += 1, index += 1) {
       const at = start + i * stride;
       if (at + 12 > bin.length) throw new PointsUnreadable('a glTF position accessor runs past its buffer');
       // glTF is y-up; previews are z-up.

@@ -81,7 +81,9 @@ describeSample('bunny.ply', (path) => {
     const points = readPly(bytes, 1e6);
     expect(points.total).toBe(8171);
     expect(points.count).toBe(8171);
-    [-0.036872, 0.127727, 0.00440925].forEach((v, a) => expect(points.xyz[a]).toBeCloseTo(v, 6));
+    [-0.036872, 0.127727, 0.00440925].forEach((v, a) => {
+      expect(points.xyz[a]).toBeCloseTo(v, 6);
+    });
     const preview = pointCloudPreview('ply', bytes);
     expect(preview.content).toMatchObject({ kind: 'pointcloud', sampled: 8171, pointsRead: 8171, colouredBy: 'height' });
     const [top, perspective, viewer] = preview.files;

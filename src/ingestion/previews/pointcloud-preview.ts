@@ -1,7 +1,8 @@
+import type { GeneratedPreview } from './generated-preview.js';
 import { encodePng } from './png-encoder.js';
 import { type PointSet, boundsOf, ramp, renderPerspective, renderTopDown } from './point-raster.js';
 import { pointReaderFor, PointsUnreadable, type ReadPoints } from './point-readers.js';
-import type { GeneratedPreview, PointCloudPreview } from './preview.types.js';
+import type { PointCloudPreview } from './preview.types.js';
 
 /** Points kept for the renderings and the in-page viewer. */
 export const MAX_PREVIEW_POINTS = 150_000;
