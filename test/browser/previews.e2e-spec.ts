@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait-for.js';
 
 /** One file of each preview kind, from ../shared/samples, in the order the pages show them. */
 const LISTED = ['karma.mp4', 'bunny.ply', 'talker.mcap', 'gpsbabel_iblue747.csv', 'cerknicko-jezero.gpx'] as const;
-const REVIEWED = ['car6.pcd', 'bu353s4.log', 'demo3.10o'] as const;
+const REVIEWED = ['car6.pcd', 'autzen_trim.laz', 'bu353s4.log', 'demo3.10o'] as const;
 
 /**
  * Issue 14 item 1 as a buyer and a reviewer see it: a listed dataset's sample files previewed on its page (video
@@ -169,9 +169,11 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     await signIn.getByRole('button', { name: 'Sign in', exact: true }).click();
     const review = page.locator('article.review').filter({ hasText: 'Lidar car, a GPS mouse and a RINEX file' });
     await review.getByRole('button', { name: 'Show previews of the captures' }).click();
-    await countIs(review.locator('section.card.preview[data-ready="true"]'), 3, 60_000);
+    await countIs(review.locator('section.card.preview[data-ready="true"]'), 4, 60_000);
     const cloud = review.locator(`section.card.preview[data-capture="${ids.get('car6.pcd')}"]`);
     await countIs(cloud.locator('img'), 2);
+    const lidar = review.locator(`section.card.preview[data-capture="${ids.get('autzen_trim.laz') ?? ''}"]`);
+    await lidar.getByText('110,000 of 110,000 points drawn, coloured by its own colours').waitFor();
     const rinex = review.locator(`section.card.preview[data-capture="${ids.get('demo3.10o')}"]`);
     await rinex.getByRole('columnheader', { name: 'satellites' }).waitFor();
     const nmea = review.locator(`section.card.preview[data-capture="${ids.get('bu353s4.log')}"]`);
