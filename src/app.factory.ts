@@ -36,7 +36,8 @@ function contentSecurityDirectives(config: AppConfig): Record<string, string[]> 
   const connect = ["'self'", new URL(config.publicUrl).origin];
   if (config.S3_ENDPOINT) connect.push(new URL(config.S3_ENDPOINT).origin);
   else if (config.S3_BUCKET) connect.push('https://*.amazonaws.com');
-  return { connectSrc: connect, scriptSrc: pageScriptSources() };
+  // blob: for previews the page fetched with the caller's credentials (an <img> or <video> cannot send them).
+  return { connectSrc: connect, scriptSrc: pageScriptSources(), imgSrc: ["'self'", 'data:', 'blob:'], mediaSrc: ["'self'", 'blob:'] };
 }
 
 /** The OpenAPI document and /docs, built on the first request for either (scanning every route costs start-up time). */

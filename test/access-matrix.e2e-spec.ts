@@ -92,6 +92,10 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/captures/{id}/upload':                     [401, 403, 404, 409, 403, 403, 404],
   'DELETE /v1/captures/{id}/upload':                  [401, 403, 404, 409, 403, 403, 404],
   'POST /v1/captures/{id}/complete':                  [401, 403, 404, 200, 403, 403, 404],
+  // The capture is in a draft only, not a listed sample: its preview is its owner's and the admins'. It has no file of
+  // that name (a CSV's preview is all content), so even they get 404 (CAPTURE_PREVIEW_NOT_FOUND, not CAPTURE_NOT_FOUND).
+  'GET /v1/captures/{id}/preview':                    [404, 404, 404, 200, 404, 404, 200],
+  'GET /v1/captures/{id}/preview/files/{name}':       [404, 404, 404, 404, 404, 404, 404],
 
   'POST /v1/admin/networks':                          [401, 403, 403, 403, 403, 403, 201],
   'GET /v1/admin/networks':                           [401, 403, 403, 403, 403, 403, 200],
@@ -199,6 +203,8 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/captures/{id}': (f) => ({ path: `/v1/captures/${f.captureId}` }),
   'GET /v1/captures/{id}/upload': (f) => ({ path: `/v1/captures/${f.captureId}/upload` }),
   'DELETE /v1/captures/{id}/upload': (f) => ({ path: `/v1/captures/${f.captureId}/upload` }),
+  'GET /v1/captures/{id}/preview': (f) => ({ path: `/v1/captures/${f.captureId}/preview` }),
+  'GET /v1/captures/{id}/preview/files/{name}': (f) => ({ path: `/v1/captures/${f.captureId}/preview/files/top-down.png` }),
   'POST /v1/captures/{id}/complete': (f) => ({
     path: `/v1/captures/${f.captureId}/complete`,
     body: { parts: [{ partNumber: 1, etag: '"0123456789abcdef0123456789abcdef"' }] },

@@ -8,6 +8,7 @@ import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { auth, publishDataset, signUp } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 /** These tests make hundreds of requests each: seconds on a quiet machine, minutes beside other suites. */
 const MANY_REQUESTS_MS = 600_000;
@@ -171,6 +172,13 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
         body: operation.requestBody?.content['application/json']?.schema,
       })),
     );
+    // Each ready capture's preview is made by a job of its own: wait for them, so the snapshot holds all that setup made.
+    await waitFor(async () => {
+      const [pending] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM captures c WHERE c.status = 'ready' AND NOT EXISTS (SELECT 1 FROM capture_previews p WHERE p.capture_id = c.id)`,
+      );
+      return pending.n === 0 ? true : undefined;
+    }, 'the previews of the captures made in setup');
     countsBefore = await tableCounts();
   }, 300_000);
   afterAll(() => t.close());

@@ -54,6 +54,8 @@ describe('platform behaviour (e2e)', () => {
         '/v1/captures',
         '/v1/captures/{id}',
         '/v1/captures/{id}/complete',
+        '/v1/captures/{id}/preview',
+        '/v1/captures/{id}/preview/files/{name}',
         '/v1/captures/{id}/upload',
         '/v1/chain/memos/{signature}',
         '/v1/coverage',

@@ -55,6 +55,8 @@ describe('page layout', () => {
       leaflet: '/vendor/leaflet/leaflet-src.esm.js',
       '@noble/hashes/': '/vendor/noble-hashes/',
       '@scure/base': '/vendor/scure-base/index.js',
+      three: '/vendor/three/build/three.module.js',
+      'three/addons/': '/vendor/three/examples/jsm/',
     });
     const served = (url: string) => {
       const library = vendorLibraries().find((l) => url.startsWith(l.urlPrefix));
@@ -65,6 +67,9 @@ describe('page layout', () => {
       '/vendor/noble-hashes/sha2.js',
       '/vendor/noble-hashes/utils.js',
       '/vendor/scure-base/index.js',
+      '/vendor/three/build/three.module.js',
+      '/vendor/three/build/three.core.js',
+      '/vendor/three/examples/jsm/controls/OrbitControls.js',
     ]) {
       const path = served(file);
       expect(path && existsSync(path)).toBe(true);

@@ -28,7 +28,7 @@ export interface VendorLibrary {
 }
 
 /**
- * Leaflet, SHA-256 (@noble/hashes) and base58 (@scure/base), served by this app straight from their installed packages:
+ * Leaflet, SHA-256 (@noble/hashes), base58 (@scure/base) and three.js, served by this app straight from their installed packages:
  * no CDN is reachable (or wanted) from the pages, and nothing is copied into the repository. Each package's files are
  * ES modules that import only each other by relative paths, so the browser loads them as they are. The page scripts
  * import them by their package names, which the import map in every page's head resolves to these folders.
@@ -43,6 +43,13 @@ export function vendorLibraries(): VendorLibrary[] {
     // @noble/hashes exports only its modules (no package.json), so its folder is found from one of them.
     { urlPrefix: '/vendor/noble-hashes/', dir: dirname(require.resolve('@noble/hashes/sha2.js')), imports: { '@noble/hashes/': '' } },
     { urlPrefix: '/vendor/scure-base/', dir: dirname(require.resolve('@scure/base')), imports: { '@scure/base': 'index.js' } },
+    // three.js for the point cloud viewer of previews: its build and addons are ES modules (the addons import 'three').
+    // Its exports hide package.json: the package folder is the one above its build.
+    {
+      urlPrefix: '/vendor/three/',
+      dir: dirname(dirname(require.resolve('three'))),
+      imports: { three: 'build/three.module.js', 'three/addons/': 'examples/jsm/' },
+    },
   ];
 }
 

@@ -7,6 +7,7 @@ import { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CaptureCounts } from '../../src/ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../../src/ingestion/dto/capture-snapshot.js';
 import { IngestionModule } from '../../src/ingestion/ingestion.module.js';
+import { CapturePreviewService } from '../../src/ingestion/services/capture-preview.service.js';
 import { CaptureService } from '../../src/ingestion/services/capture.service.js';
 import { VerifiedObjectBackfillService } from '../../src/ingestion/services/verified-object-backfill.service.js';
 import { JobsModule } from '../../src/jobs/jobs.module.js';
@@ -108,8 +109,10 @@ export async function startReviewServices(more: Type[] = []): Promise<ReviewServ
       { provide: CaptureService, useValue: captures },
       // Nothing to move to content keys: every fake capture already has its verified key.
       { provide: VerifiedObjectBackfillService, useValue: { finished: () => Promise.resolve(0) } },
+      // The catalog serves sample previews through it; review decisions never read one.
+      { provide: CapturePreviewService, useValue: {} },
     ],
-    exports: [CaptureService, VerifiedObjectBackfillService],
+    exports: [CaptureService, VerifiedObjectBackfillService, CapturePreviewService],
   })
   class FakeIngestionModule {}
 

@@ -32,7 +32,7 @@ export class CapturePreviewsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const file = await this.previews.file(user, id, name);
-    response.set({ 'Content-Type': file.contentType, 'Content-Length': String(file.sizeBytes), 'Cache-Control': 'private, max-age=300' });
+    response.set({ 'Content-Type': file.contentType, 'Content-Length': String(file.sizeBytes) });
     return new StreamableFile(file.stream);
   }
 }

@@ -18,7 +18,8 @@ export class CapturePreviewResponse {
   @ApiPropertyOptional({
     type: Object,
     nullable: true,
-    description: 'What to draw: thumbnails and clip (video), renderings and viewer points (pointcloud), topics and plots (robotics), rows, plots and track (table)',
+    description:
+      'What to draw: thumbnails and clip (video), renderings and viewer points (pointcloud), topics and plots (robotics), rows, plots and track (table)',
   })
   content: PreviewContent | null;
   @ApiProperty({ type: [String], description: 'Names of the preview files' }) files: string[];

@@ -1,7 +1,9 @@
+import { createLazPerf } from 'laz-perf';
+
 /**
- * Point readers for previews: the positions (and colours or intensities where the file has them) of LAS, PLY, PCD and
- * glTF binary files, read from the bytes in memory. At most `maxPoints` points are kept, evenly spread over the file's.
- * LAZ and E57 keep their points compressed (LASzip, E57 bitpacking): `PointsUnreadable` says so, and the preview says why.
+ * Point readers for previews: the positions (and colours or intensities where the file has them) of LAS, LAZ, PLY, PCD
+ * and glTF binary files, read from the bytes in memory. At most `maxPoints` points are kept, evenly spread over the
+ * file's. E57 keeps its points bit-packed: `PointsUnreadable` says so, and the preview says why.
  */
 
 export interface ReadPoints {
@@ -26,7 +28,8 @@ export class PointsUnreadable extends Error {
 /** Collects every `step`-th point into fixed arrays. */
 class Keeper {
   readonly xyz: Float64Array;
-  readonly rgb: Uint8Array;
+  /** As the file gives them: 0-255, or 0-65535 (LAS), scaled down in result(). */
+  readonly rgb: Uint16Array;
   readonly intensity: Float32Array;
   count = 0;
   hasRgb = false;
@@ -40,7 +43,7 @@ class Keeper {
     this.step = Math.max(1, Math.ceil(total / maxPoints));
     const kept = Math.ceil(total / this.step);
     this.xyz = new Float64Array(kept * 3);
-    this.rgb = new Uint8Array(kept * 3);
+    this.rgb = new Uint16Array(kept * 3);
     this.intensity = new Float32Array(kept);
   }
 
@@ -65,10 +68,21 @@ class Keeper {
       count: this.count,
       total: this.total,
       xyz: this.xyz.subarray(0, this.count * 3),
-      rgb: this.hasRgb ? this.rgb.subarray(0, this.count * 3) : null,
+      rgb: this.hasRgb ? to8Bit(this.rgb.subarray(0, this.count * 3)) : null,
       intensity: this.hasIntensity && !this.hasRgb ? normalise(this.intensity.subarray(0, this.count)) : null,
     };
   }
+}
+
+/**
+ * Colours to 0-255. LAS colours are 16-bit by the specification, but many writers store 8-bit values in them (autzen's
+ * are all below 256): only colours that use the high byte are shifted down.
+ */
+function to8Bit(values: Uint16Array): Uint8Array {
+  let max = 0;
+  for (const v of values) if (v > max) max = v;
+  const shift = max > 255 ? 8 : 0;
+  return Uint8Array.from(values, (v) => v >> shift);
 }
 
 function normalise(values: Float32Array): Float32Array {
@@ -85,38 +99,97 @@ function need(bytes: Buffer, end: number, what: string): void {
 /** Byte offset of the RGB fields in a LAS point record, by point data format. */
 const LAS_RGB_OFFSET: Partial<Record<number, number>> = { 2: 20, 3: 28, 5: 28, 7: 30, 8: 30, 10: 30 };
 
-export function readLas(bytes: Buffer, maxPoints: number): ReadPoints {
+interface LasHeader {
+  compressed: boolean;
+  offset: number;
+  recordLength: number;
+  total: number;
+  scale: number[];
+  origin: number[];
+  /** Offset of the RGB fields in a record, null when the point format has none. */
+  rgbAt: number | null;
+}
+
+function lasHeader(bytes: Buffer): LasHeader {
   need(bytes, 227, 'the LAS header');
   if (bytes.toString('latin1', 0, 4) !== 'LASF') throw new PointsUnreadable('not a LAS file');
   const format = bytes[104];
-  if (format & 0x80 || format & 0x40) throw new PointsUnreadable('LAZ point records are compressed (LASzip) and are not decoded for previews');
-  const versionMinor = bytes[25];
-  const offset = bytes.readUInt32LE(96);
   const recordLength = bytes.readUInt16LE(105);
   let total = bytes.readUInt32LE(107);
-  if (versionMinor >= 4 && bytes.length >= 255) total = Number(bytes.readBigUInt64LE(247)) || total;
-  const scale = [bytes.readDoubleLE(131), bytes.readDoubleLE(139), bytes.readDoubleLE(147)];
-  const origin = [bytes.readDoubleLE(155), bytes.readDoubleLE(163), bytes.readDoubleLE(171)];
-  total = Math.min(total, Math.floor((bytes.length - offset) / Math.max(recordLength, 1)));
-  const keep = new Keeper(total, maxPoints);
+  if (bytes[25] >= 4 && bytes.length >= 255) total = Number(bytes.readBigUInt64LE(247)) || total;
   const rgbAt = LAS_RGB_OFFSET[format & 0x3f];
-  keep.hasRgb = rgbAt !== undefined && rgbAt + 6 <= recordLength;
+  return {
+    // LASzip marks compressed point formats with bit 7 (or 6, in old writers).
+    compressed: (format & 0xc0) !== 0,
+    offset: bytes.readUInt32LE(96),
+    recordLength,
+    total,
+    scale: [bytes.readDoubleLE(131), bytes.readDoubleLE(139), bytes.readDoubleLE(147)],
+    origin: [bytes.readDoubleLE(155), bytes.readDoubleLE(163), bytes.readDoubleLE(171)],
+    rgbAt: rgbAt !== undefined && rgbAt + 6 <= recordLength ? rgbAt : null,
+  };
+}
+
+/** One LAS point record at `at` in `bytes`, scaled and offset, into `keep`. */
+function keepLasRecord(keep: Keeper, header: LasHeader, bytes: Buffer, at: number): void {
+  const { scale, origin, rgbAt } = header;
+  const rgb: [number, number, number] | undefined =
+    rgbAt === null ? undefined : [bytes.readUInt16LE(at + rgbAt), bytes.readUInt16LE(at + rgbAt + 2), bytes.readUInt16LE(at + rgbAt + 4)];
+  keep.add(
+    bytes.readInt32LE(at) * scale[0] + origin[0],
+    bytes.readInt32LE(at + 4) * scale[1] + origin[1],
+    bytes.readInt32LE(at + 8) * scale[2] + origin[2],
+    rgb,
+    bytes.readUInt16LE(at + 12),
+  );
+}
+
+export function readLas(bytes: Buffer, maxPoints: number): ReadPoints {
+  const header = lasHeader(bytes);
+  if (header.compressed) throw new PointsUnreadable('the point records are LASzip-compressed: a LAZ file');
+  const total = Math.min(header.total, Math.floor((bytes.length - header.offset) / Math.max(header.recordLength, 1)));
+  const keep = new Keeper(total, maxPoints);
+  keep.hasRgb = header.rgbAt !== null;
   keep.hasIntensity = true;
-  for (let i = 0; i < total; i += 1) {
-    if (!keep.wants(i)) continue;
-    const at = offset + i * recordLength;
-    const rgb: [number, number, number] | undefined = keep.hasRgb
-      ? [bytes.readUInt16LE(at + rgbAt!) >> 8, bytes.readUInt16LE(at + rgbAt! + 2) >> 8, bytes.readUInt16LE(at + rgbAt! + 4) >> 8]
-      : undefined;
-    keep.add(
-      bytes.readInt32LE(at) * scale[0] + origin[0],
-      bytes.readInt32LE(at + 4) * scale[1] + origin[1],
-      bytes.readInt32LE(at + 8) * scale[2] + origin[2],
-      rgb,
-      bytes.readUInt16LE(at + 12),
-    );
-  }
+  for (let i = 0; i < total; i += 1) if (keep.wants(i)) keepLasRecord(keep, header, bytes, header.offset + i * header.recordLength);
   return keep.result();
+}
+
+/**
+ * LAZ points decompressed in order by laz-perf (LASzip compiled to WebAssembly), at most MAX_LAZ_DECODED of them (a
+ * LASzip chunk is read from its start, so a subsample still decodes every point before it; `total` says how many the
+ * file holds).
+ */
+export const MAX_LAZ_DECODED = 1_000_000;
+let lazPerf: ReturnType<typeof createLazPerf> | undefined;
+
+export async function readLaz(bytes: Buffer, maxPoints: number): Promise<ReadPoints> {
+  const header = lasHeader(bytes);
+  const module = await (lazPerf ??= createLazPerf());
+  const file = module._malloc(bytes.length);
+  const zip = new module.LASZip();
+  let record = 0;
+  try {
+    module.HEAPU8.set(bytes, file);
+    zip.open(file, bytes.length);
+    const total = zip.getCount();
+    const length = zip.getPointLength();
+    record = module._malloc(length);
+    const decoded = Math.min(total, MAX_LAZ_DECODED);
+    const keep = new Keeper(decoded, maxPoints);
+    keep.hasRgb = header.rgbAt !== null;
+    keep.hasIntensity = true;
+    for (let i = 0; i < decoded; i += 1) {
+      zip.getPoint(record);
+      // The heap may have grown (and moved) since the last point: view it afresh.
+      if (keep.wants(i)) keepLasRecord(keep, header, Buffer.from(module.HEAPU8.buffer, record, length), 0);
+    }
+    return { ...keep.result(), total };
+  } finally {
+    zip.delete();
+    module._free(file);
+    if (record) module._free(record);
+  }
 }
 
 const PLY_SIZES: Partial<Record<string, [number, 'i' | 'u' | 'f']>> = {
@@ -139,9 +212,11 @@ const PLY_SIZES: Partial<Record<string, [number, 'i' | 'u' | 'f']>> = {
 };
 
 function readScalar(bytes: Buffer, at: number, size: number, kind: 'i' | 'u' | 'f', little: boolean): number {
-  if (kind === 'f') return size === 4 ? (little ? bytes.readFloatLE(at) : bytes.readFloatBE(at)) : little ? bytes.readDoubleLE(at) : bytes.readDoubleBE(at);
+  if (kind === 'f')
+    return size === 4 ? (little ? bytes.readFloatLE(at) : bytes.readFloatBE(at)) : little ? bytes.readDoubleLE(at) : bytes.readDoubleBE(at);
   if (size === 1) return kind === 'i' ? bytes.readInt8(at) : bytes[at];
-  if (size === 2) return kind === 'i' ? (little ? bytes.readInt16LE(at) : bytes.readInt16BE(at)) : little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at);
+  if (size === 2)
+    return kind === 'i' ? (little ? bytes.readInt16LE(at) : bytes.readInt16BE(at)) : little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at);
   return kind === 'i' ? (little ? bytes.readInt32LE(at) : bytes.readInt32BE(at)) : little ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at);
 }
 
@@ -240,7 +315,7 @@ export function lzfDecompress(input: Buffer, outputLength: number): Buffer {
 }
 
 export function readPcd(bytes: Buffer, maxPoints: number): ReadPoints {
-  const header: Record<string, string[]> = {};
+  const header: Partial<Record<string, string[]>> = {};
   let at = 0;
   while (at < bytes.length) {
     let next = bytes.indexOf(0x0a, at);
@@ -336,9 +411,17 @@ export function readPcd(bytes: Buffer, maxPoints: number): ReadPoints {
   throw new PointsUnreadable(`unknown PCD DATA kind ${data}`);
 }
 
+interface GltfAccessor {
+  bufferView?: number;
+  byteOffset?: number;
+  componentType: number;
+  count: number;
+  type: string;
+}
+
 interface GltfJson {
   meshes?: { primitives?: { attributes?: Record<string, number> }[] }[];
-  accessors?: { bufferView?: number; byteOffset?: number; componentType: number; count: number; type: string }[];
+  accessors?: GltfAccessor[];
   bufferViews?: { buffer: number; byteOffset?: number; byteLength: number; byteStride?: number }[];
 }
 
@@ -357,16 +440,16 @@ export function readGlb(bytes: Buffer, maxPoints: number): ReadPoints {
     .map((p) => p.attributes?.POSITION)
     .filter((a): a is number => a !== undefined)
     .map((a) => gltf.accessors?.[a])
-    .filter((a) => a !== undefined && a.componentType === 5126 && a.type === 'VEC3' && a.bufferView !== undefined);
-  const total = accessors.reduce((sum, a) => sum + a!.count, 0);
+    .filter((a): a is GltfAccessor & { bufferView: number } => a?.componentType === 5126 && a.type === 'VEC3' && a.bufferView !== undefined);
+  const total = accessors.reduce((sum, a) => sum + a.count, 0);
   const keep = new Keeper(total, maxPoints);
   let index = 0;
   for (const accessor of accessors) {
-    const view = gltf.bufferViews?.[accessor!.bufferView!];
+    const view = gltf.bufferViews?.[accessor.bufferView];
     if (!view) continue;
     const stride = view.byteStride ?? 12;
-    const start = (view.byteOffset ?? 0) + (accessor!.byteOffset ?? 0);
-    for (let i = 0; i < accessor!.count; i += 1, index += 1) {
+    const start = (view.byteOffset ?? 0) + (accessor.byteOffset ?? 0);
+    for (let i = 0; i < accessor.count; i += 1, index += 1) {
       const at = start + i * stride;
       if (at + 12 > bin.length) throw new PointsUnreadable('a glTF position accessor runs past its buffer');
       // glTF is y-up; previews are z-up.
@@ -377,11 +460,12 @@ export function readGlb(bytes: Buffer, maxPoints: number): ReadPoints {
 }
 
 /** The reader for a capture format, or null when there is none. */
-export function pointReaderFor(format: string): ((bytes: Buffer, maxPoints: number) => ReadPoints) | null {
+export function pointReaderFor(format: string): ((bytes: Buffer, maxPoints: number) => ReadPoints | Promise<ReadPoints>) | null {
   switch (format) {
     case 'las':
-    case 'laz':
       return readLas;
+    case 'laz':
+      return readLaz;
     case 'ply':
       return readPly;
     case 'pcd':

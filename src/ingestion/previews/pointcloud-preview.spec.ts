@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { describeSample } from '../../../test/support/samples.js';
 import { renderPerspective, renderTopDown } from './point-raster.js';
-import { lzfDecompress, readGlb, readLas, readPcd, readPly } from './point-readers.js';
+import { lzfDecompress, readGlb, readLas, readLaz, readPcd, readPly } from './point-readers.js';
 import { pointCloudPreview } from './pointcloud-preview.js';
 
 /** Pixels of a rendering that are not the background. */
@@ -68,21 +68,40 @@ describeSample('pdal_wontcompress3.las', (path) => {
 });
 
 describeSample('autzen_trim.laz', (path) => {
-  it('says LAZ points are compressed instead of drawing garbage', () => {
-    const preview = pointCloudPreview('laz', readFileSync(path));
-    expect(preview.content.kind).toBe('none');
-    expect(preview.reason).toContain('LASzip');
+  it('decompresses the LASzip points with laz-perf, inside the header bounds, coloured by their own RGB', async () => {
+    const bytes = readFileSync(path);
+    const points = await readLaz(bytes, 1e6);
+    expect(points.total).toBe(110_000);
+    expect(points.count).toBe(110_000);
+    // Its colours are 8-bit values in 16-bit fields: kept as they are, not shifted to black.
+    expect(Math.max(...(points.rgb?.subarray(0, 3000) ?? []))).toBeGreaterThan(100);
+    const [maxX, minX, maxY, minY] = [179, 187, 195, 203].map((at) => bytes.readDoubleLE(at));
+    for (let i = 0; i < points.count; i += 997) {
+      expect(points.xyz[i * 3]).toBeGreaterThanOrEqual(minX - 0.01);
+      expect(points.xyz[i * 3]).toBeLessThanOrEqual(maxX + 0.01);
+      expect(points.xyz[i * 3 + 1]).toBeGreaterThanOrEqual(minY - 0.01);
+      expect(points.xyz[i * 3 + 1]).toBeLessThanOrEqual(maxY + 0.01);
+    }
+    const preview = await pointCloudPreview('laz', bytes);
+    expect(preview.content).toMatchObject({ kind: 'pointcloud', pointsRead: 110_000, colouredBy: 'rgb' });
+    expect(preview.reason).toBeNull();
+  });
+
+  it('tells a LAZ file from a LAS one instead of reading compressed records as points', () => {
+    expect(() => readLas(readFileSync(path), 10)).toThrow('LASzip-compressed');
   });
 });
 
 describeSample('bunny.ply', (path) => {
-  it('reads the 8,171 ascii vertices and renders both views as PNGs with the bunny on them', () => {
+  it('reads the 8,171 ascii vertices and renders both views as PNGs with the bunny on them', async () => {
     const bytes = readFileSync(path);
     const points = readPly(bytes, 1e6);
     expect(points.total).toBe(8171);
     expect(points.count).toBe(8171);
-    [-0.036872, 0.127727, 0.00440925].forEach((v, a) => expect(points.xyz[a]).toBeCloseTo(v, 6));
-    const preview = pointCloudPreview('ply', bytes);
+    [-0.036872, 0.127727, 0.00440925].forEach((v, a) => {
+      expect(points.xyz[a]).toBeCloseTo(v, 6);
+    });
+    const preview = await pointCloudPreview('ply', bytes);
     expect(preview.content).toMatchObject({ kind: 'pointcloud', sampled: 8171, pointsRead: 8171, colouredBy: 'height' });
     const [top, perspective, viewer] = preview.files;
     for (const png of [top, perspective]) {

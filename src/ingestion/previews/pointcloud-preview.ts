@@ -1,7 +1,8 @@
+import type { GeneratedPreview } from './generated-preview.js';
 import { encodePng } from './png-encoder.js';
 import { type PointSet, boundsOf, ramp, renderPerspective, renderTopDown } from './point-raster.js';
-import { pointReaderFor, PointsUnreadable, type ReadPoints } from './point-readers.js';
-import type { GeneratedPreview, PointCloudPreview } from './preview.types.js';
+import { MAX_LAZ_DECODED, pointReaderFor, PointsUnreadable, type ReadPoints } from './point-readers.js';
+import type { PointCloudPreview } from './preview.types.js';
 
 /** Points kept for the renderings and the in-page viewer. */
 export const MAX_PREVIEW_POINTS = 150_000;
@@ -49,12 +50,12 @@ export function viewerPoints(set: PointSet): Buffer {
 }
 
 /** Renderings and viewer points of a point cloud or mesh; null content with a reason when its points cannot be read. */
-export function pointCloudPreview(format: string, bytes: Buffer): GeneratedPreview {
+export async function pointCloudPreview(format: string, bytes: Buffer): Promise<GeneratedPreview> {
   const reader = pointReaderFor(format);
   if (!reader) return { content: { kind: 'none' }, files: [], reason: `${format.toUpperCase()} points are not read for previews` };
   let points: ReadPoints;
   try {
-    points = reader(bytes, MAX_PREVIEW_POINTS);
+    points = await reader(bytes, MAX_PREVIEW_POINTS);
   } catch (error) {
     if (error instanceof PointsUnreadable) return { content: { kind: 'none' }, files: [], reason: error.message };
     throw error;
@@ -77,6 +78,10 @@ export function pointCloudPreview(format: string, bytes: Buffer): GeneratedPrevi
       { name: content.perspective, contentType: 'image/png', body: encodePng(renderPerspective(set, RENDER_WIDTH, RENDER_HEIGHT)) },
       { name: content.points, contentType: 'application/octet-stream', body: viewerPoints(set) },
     ],
-    reason: null,
+    // A LAZ file past MAX_LAZ_DECODED points: its first points only (LASzip decodes in order).
+    reason:
+      format === 'laz' && points.total > MAX_LAZ_DECODED
+        ? `the first ${MAX_LAZ_DECODED.toLocaleString('en-US')} of ${points.total.toLocaleString('en-US')} points were decoded for the preview`
+        : null,
   };
 }

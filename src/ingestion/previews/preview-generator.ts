@@ -1,8 +1,9 @@
 import type { CaptureFootprint } from '../footprints/footprint.types.js';
 import { compressionOf, decompressHead } from '../formats/compressed-text.probe.js';
 import type { Modality } from '../formats/probe.types.js';
+import type { GeneratedPreview } from './generated-preview.js';
 import { pointCloudPreview } from './pointcloud-preview.js';
-import { MAX_TRACK_POINTS, type GeneratedPreview, type TrackPoint, thin } from './preview.types.js';
+import { MAX_TRACK_POINTS, type TrackPoint, thin } from './preview.types.js';
 import { roboticsPreview } from './robotics-preview.js';
 import { hasTablePreview, TABLE_HEAD_BYTES, tablePreview } from './table-preview.js';
 import { videoPreview } from './video-preview.js';

@@ -93,13 +93,6 @@ export interface NoPreview {
 
 export type PreviewContent = VideoPreview | PointCloudPreview | RoboticsPreview | TablePreview | NoPreview;
 
-/** What a generator hands back: the content, the files to store beside it, and why it is partial if it is. */
-export interface GeneratedPreview {
-  content: PreviewContent;
-  files: { name: string; contentType: string; body: Buffer }[];
-  reason: string | null;
-}
-
 export const MAX_ROWS = 20;
 export const MAX_CELL = 80;
 export const MAX_SERIES_POINTS = 600;

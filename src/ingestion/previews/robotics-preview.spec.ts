@@ -39,7 +39,11 @@ async function sensorMcap(png: Buffer): Promise<Buffer> {
     const schemaId = await writer.registerSchema({ name, encoding: 'ros2msg', data: new Uint8Array() });
     return writer.registerChannel({ topic, messageEncoding: 'cdr', schemaId, metadata: new Map() });
   };
-  const [gps, imu, camera] = [await channel('/gps/fix', 'sensor_msgs/msg/NavSatFix'), await channel('/imu', 'sensor_msgs/msg/Imu'), await channel('/camera/compressed', 'sensor_msgs/msg/CompressedImage')];
+  const [gps, imu, camera] = [
+    await channel('/gps/fix', 'sensor_msgs/msg/NavSatFix'),
+    await channel('/imu', 'sensor_msgs/msg/Imu'),
+    await channel('/camera/compressed', 'sensor_msgs/msg/CompressedImage'),
+  ];
   const start = 1_764_000_000;
   for (let i = 0; i < 10; i += 1) {
     const ns = BigInt(start + i) * 1_000_000_000n;
@@ -64,12 +68,12 @@ describe('roboticsPreview of an MCAP with sensor topics', () => {
       { topic: '/imu', type: 'sensor_msgs/msg/Imu', messageCount: 10, frequencyHz: 1.111 },
       { topic: '/camera/compressed', type: 'sensor_msgs/msg/CompressedImage', messageCount: 10, frequencyHz: 1.111 },
     ]);
-    const altitude = content.series.find((s) => s.name === '/gps/fix altitude')!;
-    expect(altitude.t).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(altitude.v[9]).toBe(309);
-    expect(content.series.find((s) => s.name === '/imu acceleration z')!.v[0]).toBeCloseTo(9.8);
-    expect(content.series.find((s) => s.name === '/imu angular velocity y')!.v[0]).toBeCloseTo(0.2);
-    expect(content.track![9]).toEqual([14.5, 46.059, 9]);
+    const altitude = content.series.find((s) => s.name === '/gps/fix altitude');
+    expect(altitude?.t).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(altitude?.v[9]).toBe(309);
+    expect(content.series.find((s) => s.name === '/imu acceleration z')?.v[0]).toBeCloseTo(9.8);
+    expect(content.series.find((s) => s.name === '/imu angular velocity y')?.v[0]).toBeCloseTo(0.2);
+    expect(content.track?.[9]).toEqual([14.5, 46.059, 9]);
     expect(content.frames).toEqual([{ file: 'frame-1.png', topic: '/camera/compressed', contentType: 'image/png' }]);
     expect(preview.files[0].body.equals(png)).toBe(true);
   });
@@ -82,7 +86,7 @@ describeSample('talker.mcap', (path) => {
     const content = (await roboticsPreview('mcap', probe.metadata, probe.durationSeconds ?? null, bytes)).content as RoboticsPreview;
     const chatter = content.topics.find((t) => t.topic === '/topic');
     expect(chatter).toMatchObject({ type: 'std_msgs/msg/String' });
-    expect(chatter!.messageCount).toBeGreaterThan(0);
+    expect(chatter?.messageCount).toBeGreaterThan(0);
     expect(content.series).toEqual([]);
   });
 });

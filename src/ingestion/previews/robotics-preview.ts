@@ -2,7 +2,8 @@ import { CdrReader } from '@foxglove/cdr';
 import { McapStreamReader, type DecompressHandlers } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import { navFixDecoder } from '../formats/navsat.js';
-import { MAX_SERIES_POINTS, MAX_TRACK_POINTS, type GeneratedPreview, type RoboticsPreview, type Series, type TopicRow, type TrackPoint, thin } from './preview.types.js';
+import type { GeneratedPreview } from './generated-preview.js';
+import { MAX_SERIES_POINTS, MAX_TRACK_POINTS, type RoboticsPreview, type Series, type TopicRow, type TrackPoint, thin } from './preview.types.js';
 
 /** Frames of CompressedImage topics saved, at most, per log. */
 const MAX_FRAMES = 4;
@@ -20,8 +21,7 @@ interface ListedTopic {
 /** The topics the probe listed (MCAP channels, ROS 1 connections, rosbag2 topics), with their rate over the log. */
 export function topicsOf(metadata: Record<string, unknown>, durationSeconds: number | null): TopicRow[] {
   const listed = (metadata.channels ?? metadata.connections ?? metadata.topics ?? (metadata.rosbag2 as { topics?: unknown } | undefined)?.topics) as
-    | ListedTopic[]
-    | undefined;
+    ListedTopic[] | undefined;
   if (!Array.isArray(listed)) return [];
   const byTopic = new Map<string, TopicRow>();
   for (const entry of listed) {
@@ -104,7 +104,14 @@ export async function roboticsPreview(
   durationSeconds: number | null,
   bytes: Buffer | null,
 ): Promise<GeneratedPreview> {
-  const content: RoboticsPreview = { kind: 'robotics', durationSeconds, topics: topicsOf(metadata, durationSeconds), series: [], track: null, frames: [] };
+  const content: RoboticsPreview = {
+    kind: 'robotics',
+    durationSeconds,
+    topics: topicsOf(metadata, durationSeconds),
+    series: [],
+    track: null,
+    frames: [],
+  };
   const files: GeneratedPreview['files'] = [];
   if (format !== 'mcap' || bytes === null) return { content, files, reason: null };
   const reader = new McapStreamReader({ decompressHandlers: await (handlers ??= loadDecompressHandlers()), validateCrcs: false });
@@ -112,7 +119,7 @@ export async function roboticsPreview(
   const schemas = new Map<number, string>();
   const channels = new Map<number, { topic: string; schema: string; encoding: string }>();
   const series = new SeriesSet();
-  const track: TrackPoint[] = [];
+  const track: [lon: number, lat: number, t: number][] = [];
   let origin: number | null = null;
   for (let record = reader.nextRecord(); record; record = reader.nextRecord()) {
     if (record.type === 'Schema') schemas.set(record.id, record.name);
@@ -132,8 +139,10 @@ export async function roboticsPreview(
           if (track.length < MAX_DECODED_PER_TOPIC) track.push([fix.lon, fix.lat, t]);
         } else if (IMU.has(channel.schema) && channel.encoding === 'cdr') {
           const { gyro, accel } = decodeImuCdr(record.data);
-          ['x', 'y', 'z'].forEach((axis, i) => series.add(`${channel.topic} acceleration ${axis}`, 'm/s²', t, accel[i]));
-          ['x', 'y', 'z'].forEach((axis, i) => series.add(`${channel.topic} angular velocity ${axis}`, 'rad/s', t, gyro[i]));
+          ['x', 'y', 'z'].forEach((axis, i) => {
+            series.add(`${channel.topic} acceleration ${axis}`, 'm/s²', t, accel[i]);
+            series.add(`${channel.topic} angular velocity ${axis}`, 'rad/s', t, gyro[i]);
+          });
         } else if (COMPRESSED_IMAGE.has(channel.schema) && channel.encoding === 'cdr' && content.frames.length < MAX_FRAMES) {
           if (content.frames.some((f) => f.topic === channel.topic)) continue;
           const image = decodeCompressedImageCdr(record.data);
@@ -148,6 +157,8 @@ export async function roboticsPreview(
     }
   }
   content.series = series.done(origin ?? 0);
-  content.track = track.length ? thin(track, MAX_TRACK_POINTS).map(([lon, lat, t]) => [lon, lat, Number((t! - (origin ?? 0)).toFixed(3))]) : null;
+  content.track = track.length
+    ? thin(track, MAX_TRACK_POINTS).map(([lon, lat, t]): TrackPoint => [lon, lat, Number((t - (origin ?? 0)).toFixed(3))])
+    : null;
   return { content, files, reason: null };
 }

@@ -1,4 +1,5 @@
-import { MAX_CELL, MAX_ROWS, MAX_SERIES, MAX_SERIES_POINTS, type GeneratedPreview, type Series, type TablePreview, type TrackPoint, thin } from './preview.types.js';
+import type { GeneratedPreview } from './generated-preview.js';
+import { MAX_CELL, MAX_ROWS, MAX_SERIES, MAX_SERIES_POINTS, type Series, type TablePreview, type TrackPoint, thin } from './preview.types.js';
 
 /** How much of a text capture is read for its table and plots. */
 export const TABLE_HEAD_BYTES = 8 * 1024 * 1024;
@@ -24,7 +25,10 @@ function secondsOf(value: number): number {
 
 /** Seconds since the epoch of a date-time text ('2005/05/01 10:12:47', ISO 8601, with or without zone: UTC assumed). */
 function parseDateTime(text: string): number | null {
-  const cleaned = text.trim().replace(/^(\d{4})\/(\d\d)\/(\d\d)/, '$1-$2-$3').replace(' ', 'T');
+  const cleaned = text
+    .trim()
+    .replace(/^(\d{4})\/(\d\d)\/(\d\d)/, '$1-$2-$3')
+    .replace(' ', 'T');
   const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cleaned) ? cleaned : `${cleaned}Z`);
   return Number.isFinite(ms) ? ms / 1000 : null;
 }
@@ -97,7 +101,8 @@ export function jsonlRecords(text: string): Records {
     }
   }
   const columns: string[] = [];
-  for (const record of flat.slice(0, 200)) for (const key of record.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
+  for (const record of flat.slice(0, 200))
+    for (const key of record.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
   const timeKey = columns.find((c) => /(^|\.)(time|timestamp|ts|t)$/i.test(c)) ?? columns.find((c) => /time|stamp/i.test(c));
   return {
     source: 'JSON Lines',
@@ -124,7 +129,10 @@ export function nmeaRecords(text: string): Records {
   for (const line of text.split(/\r?\n/)) {
     const at = line.indexOf('$');
     if (at < 0) continue;
-    const fields = line.slice(at + 1).split('*')[0].split(',');
+    const fields = line
+      .slice(at + 1)
+      .split('*')[0]
+      .split(',');
     if (!/^..GGA$/.test(fields[0] ?? '')) continue;
     const hhmmss = fields[1] ?? '';
     let t: number | null = null;
@@ -135,7 +143,15 @@ export function nmeaRecords(text: string): Records {
       last = t;
     }
     const time = /^\d{6}/.test(hhmmss) ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
-    rows.push([time, nmeaDegrees(fields[2], fields[3]), nmeaDegrees(fields[4], fields[5]), fields[6] ?? '', fields[7] ?? '', fields[8] ?? '', fields[9] ?? '']);
+    rows.push([
+      time,
+      nmeaDegrees(fields[2], fields[3]),
+      nmeaDegrees(fields[4], fields[5]),
+      fields[6] ?? '',
+      fields[7] ?? '',
+      fields[8] ?? '',
+      fields[9] ?? '',
+    ]);
     times.push(t);
   }
   return { source: 'NMEA', columns: ['time (UTC)', 'latitude', 'longitude', 'fix quality', 'satellites', 'HDOP', 'altitude (m)'], rows, times };
@@ -199,7 +215,8 @@ export function srtRecords(text: string): Records {
     records.push({ t, fields });
   }
   const columns: string[] = [];
-  for (const r of records.slice(0, 50)) for (const key of r.fields.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
+  for (const r of records.slice(0, 50))
+    for (const key of r.fields.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
   return { source: 'DJI SRT', columns, rows: records.map((r) => columns.map((c) => r.fields.get(c) ?? '')), times: records.map((r) => r.t) };
 }
 
@@ -217,8 +234,8 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
     let numeric = 0;
     let filled = 0;
     records.rows.forEach((row, r) => {
-      const cell = row[c];
-      if (cell === undefined || cell === '') return;
+      const cell = row.at(c) ?? '';
+      if (cell === '') return;
       filled += 1;
       const value = Number(cell);
       if (!Number.isFinite(value)) return;
@@ -234,7 +251,12 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
       MAX_SERIES_POINTS,
     );
     const unit = /\[([^\]]+)\]|\(([^)]+)\)/.exec(name);
-    series.push({ name: name.replace(/\s*(\[[^\]]*\]|\([^)]*\))\s*$/, '').trim(), unit: unit?.[1] || unit?.[2] || undefined, t: kept.map((p) => p[0]), v: kept.map((p) => p[1]) });
+    series.push({
+      name: name.replace(/\s*(\[[^\]]*\]|\([^)]*\))\s*$/, '').trim(),
+      unit: unit?.[1] || unit?.[2] || undefined,
+      t: kept.map((p) => p[0]),
+      v: kept.map((p) => p[1]),
+    });
   });
   return { series, timeAxis: timed ? 'seconds' : 'row' };
 }

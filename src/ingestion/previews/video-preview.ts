@@ -4,7 +4,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { GeneratedPreview, VideoPreview } from './preview.types.js';
+import type { GeneratedPreview } from './generated-preview.js';
+import type { VideoPreview } from './preview.types.js';
 
 export const THUMBNAILS = 8;
 export const THUMBNAIL_WIDTH = 320;
@@ -65,7 +66,8 @@ export interface VideoFacts {
  */
 export async function videoPreview(path: string, facts: VideoFacts): Promise<GeneratedPreview> {
   const binary = ffmpegPath();
-  if (!binary) return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
+  if (!binary)
+    return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
   const work = await mkdtemp(join(tmpdir(), 'preview-'));
   try {
     const duration = facts.durationSeconds && facts.durationSeconds > 0 ? facts.durationSeconds : 1;
@@ -76,7 +78,20 @@ export async function videoPreview(path: string, facts: VideoFacts): Promise<Gen
       const file = `thumb-${i + 1}.jpg`;
       try {
         // -ss before -i seeks by keyframe then decodes to the exact time: fast on long files.
-        await run(binary, ['-ss', String(t), '-i', path, '-an', '-frames:v', '1', '-vf', `scale=${THUMBNAIL_WIDTH}:-2`, '-q:v', '5', join(work, file)]);
+        await run(binary, [
+          '-ss',
+          String(t),
+          '-i',
+          path,
+          '-an',
+          '-frames:v',
+          '1',
+          '-vf',
+          `scale=${THUMBNAIL_WIDTH}:-2`,
+          '-q:v',
+          '5',
+          join(work, file),
+        ]);
         if (existsSync(join(work, file))) thumbnails.push({ file, t });
       } catch (error) {
         failures.push(error instanceof Error ? error.message : String(error));

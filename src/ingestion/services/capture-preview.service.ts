@@ -1,9 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Injectable, Logger, type OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
@@ -16,7 +11,10 @@ import { CapturePreviewResponse } from '../dto/capture-preview.response.js';
 import type { CaptureEntity } from '../entities/capture.entity.js';
 import { type CapturePreviewJob, capturePreviewQueue, previewSweepQueue } from '../ingestion.jobs.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
-import { generatePreview, type PreviewSource } from '../previews/preview-generator.js';
+import type { GeneratedPreview } from '../previews/generated-preview.js';
+import type { PreviewData, PreviewTask } from '../previews/preview-task.js';
+import { WorkerPool } from '../verification/worker-pool.js';
+import { objectStorageSettings } from '../../storage/storage.module.js';
 import { PREVIEW_VERSION, previewContentType } from '../previews/preview.types.js';
 import { CapturePreviewRepository } from '../repositories/capture-preview.repository.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';
@@ -28,31 +26,19 @@ export const PREVIEW_SWEEP_MINUTES = 10;
 /** Where a capture's preview files live in object storage. */
 export const previewKey = (captureId: string, name: string) => `previews/${captureId}/${name}`;
 
-async function readUpTo(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream) {
-    const piece = chunk as Buffer;
-    chunks.push(piece.subarray(0, maxBytes - length));
-    length += Math.min(piece.length, maxBytes - length);
-    if (length >= maxBytes) {
-      stream.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * Previews of captures (issue 14): the `capture.preview` job, queued once a capture is ready (and again by a sweep
  * for captures whose preview is missing or was made by an older generator, and when a capture is reprocessed), reads
- * the verified object, makes the preview for its format, stores the derived files under `previews/<id>/` and the
- * drawable content in capture_previews. Runs apart from the probe, so ingestion never waits for ffmpeg or a renderer.
+ * the verified object and makes the preview for its format in a thread of its own (off the API's event loop), stores the
+ * derived files under `previews/<id>/` and the drawable content in capture_previews. Runs apart from the probe, so
+ * ingestion never waits for ffmpeg or a renderer.
  * Reading is for the capture's owner and admins here; the catalog serves listed datasets' samples to anyone.
  */
 @Injectable()
-export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnModuleInit, OnApplicationBootstrap {
+export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CapturePreviewService.name);
+  /** One preview thread per instance, started on the first preview it makes. */
+  private pool: WorkerPool<PreviewTask, GeneratedPreview, PreviewData> | undefined;
 
   constructor(
     private readonly captures: CaptureRepository,
@@ -105,18 +91,24 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     const capture = await this.captures.findById(job.payload.captureId);
     if (!capture || capture.status !== 'ready' || capture.contentKey === null || capture.format === null || capture.modality === null) return;
     const started = Date.now();
-    const generated = await generatePreview(
-      {
+    this.pool ??= new WorkerPool({
+      size: 1,
+      script: new URL(`../previews/capture-preview.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      data: { storage: objectStorageSettings(this.config) },
+    });
+    const generated = await this.pool.run({
+      key: capture.contentKey,
+      subject: {
         format: capture.format,
         modality: capture.modality,
         metadata: capture.metadata ?? {},
         durationSeconds: capture.durationSeconds,
         footprint: capture.footprint,
       },
-      this.sourceOf(capture.contentKey),
-    );
+    });
     const before = await this.previews.find(capture.id);
-    for (const file of generated.files) await this.storage.put(previewKey(capture.id, file.name), file.body, file.contentType);
+    // A thread's Buffers arrive as plain Uint8Arrays.
+    for (const file of generated.files) await this.storage.put(previewKey(capture.id, file.name), Buffer.from(file.body), file.contentType);
     const names = generated.files.map((f) => f.name);
     await this.previews.save(capture.id, {
       status: 'ready',
@@ -129,6 +121,10 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     // Files of an older preview that this one no longer has (deleted after the row names the new set).
     for (const stale of (before?.files ?? []).filter((name) => !names.includes(name))) await this.storage.delete(previewKey(capture.id, stale));
     this.logger.log(`capture ${capture.id}: ${generated.content.kind} preview, ${names.length} files, in ${Date.now() - started} ms`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.close();
   }
 
   async onFailed(failure: JobFailure<CapturePreviewJob>): Promise<void> {
@@ -190,28 +186,6 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     const capture = user === null ? null : user.role === Role.ADMIN ? await this.captures.findById(id) : await this.captures.findOwned(id, user.id);
     if (!capture) throw new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, `No capture ${id} among yours`);
     return capture;
-  }
-
-  private sourceOf(key: string): PreviewSource {
-    const storage = this.storage;
-    return {
-      async head(maxBytes) {
-        const stat = await storage.head(key);
-        if (!stat) throw new Error(`the verified object ${key} is missing`);
-        if (stat.size === 0) return Buffer.alloc(0);
-        return readUpTo(await storage.read(key, { start: 0, end: Math.min(stat.size, maxBytes) - 1 }), maxBytes);
-      },
-      async withFile(use) {
-        const dir = await mkdtemp(join(tmpdir(), 'preview-source-'));
-        try {
-          const path = join(dir, 'capture');
-          await pipeline(await storage.read(key), createWriteStream(path));
-          return await use(path);
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
-      },
-    };
   }
 }
 

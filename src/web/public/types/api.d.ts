@@ -4,6 +4,16 @@
 import type { Declarations } from '../../../catalog/declarations.js';
 import type { SplitPolicy } from '../../../catalog/split-policy.js';
 import type { LicenceTerms } from '../../../licensing/licence-terms.js';
+import type { PreviewContent } from '../../../ingestion/previews/preview.types.js';
+export type {
+  PointCloudPreview as PointCloudPreviewContent,
+  PreviewContent,
+  RoboticsPreview as RoboticsPreviewContent,
+  Series as PreviewSeries,
+  TablePreview as TablePreviewContent,
+  TrackPoint,
+  VideoPreview as VideoPreviewContent,
+} from '../../../ingestion/previews/preview.types.js';
 
 export type { Declarations, LicenceTerms, SplitPolicy };
 export type PermittedUses = LicenceTerms['permittedUses'];
@@ -624,4 +634,18 @@ export interface ConsentRecord {
   reason: string | null;
   createdAt: string;
   removedCaptureIds?: string[];
+}
+
+/** GET /v1/captures/:id/preview */
+export interface CapturePreview {
+  captureId: string;
+  filename: string;
+  format: string | null;
+  modality: string | null;
+  status: 'pending' | 'ready' | 'failed';
+  kind: PreviewContent['kind'];
+  content: PreviewContent | null;
+  files: string[];
+  reason: string | null;
+  generatedAt: string | null;
 }

@@ -1,6 +1,7 @@
 // Admin console: review queue, published datasets (takedown / reinstate), orders and refunds, payout runs, audit log.
 import { api, query, session } from './api.js';
 import { CAPTURE_HEADERS, captureRow, declarationList, licenceComparison, splitPolicyText } from './admin-views.js';
+import { capturePreview } from './previews.js';
 import {
   actionButton,
   errorBox,
@@ -173,6 +174,20 @@ function reviewCard(item, templates, refresh) {
     },
     { className: 'secondary' },
   );
+  const previews = h('div', { className: 'review-previews' });
+  // What the files hold, as a buyer will see it: frames, renderings, topics, rows and plots of each capture.
+  const showPreviews = actionButton(
+    'Show previews of the captures',
+    () => {
+      mount(
+        previews,
+        item.captures.map((c) => capturePreview(c.id, c.filename)),
+      );
+      showPreviews.remove();
+      return Promise.resolve();
+    },
+    { className: 'secondary' },
+  );
   /**
    * @param {'approve' | 'request-changes' | 'reject'} action
    * @param {string} label
@@ -236,7 +251,8 @@ function reviewCard(item, templates, refresh) {
         rows.map((r) => r.row),
       ),
     ),
-    h('div', { className: 'actions' }, loadDetails),
+    h('div', { className: 'actions' }, loadDetails, showPreviews),
+    previews,
     h('h4', {}, 'Decision'),
     field(`Reason for ${title}`, reason, 'Required to reject or request changes; an optional note when approving.'),
     h(

@@ -3,6 +3,7 @@ import { api, ApiError, query, session } from './api.js';
 import { startCheckout } from './checkout.js';
 import { citeBox, declarationsSection, filesSection, licenceSection, markdown, probeFacts, versionsSection } from './dataset-card.js';
 import { PALETTE, areaDrawer, coverageMap } from './map.js';
+import { capturePreview } from './previews.js';
 import {
   PRICE_UNIT_WORDS,
   busy,
@@ -524,10 +525,14 @@ async function render() {
         'p',
         { className: 'status' },
         version.sampleFiles.length
-          ? 'Sample files chosen by the contributor, as the probe read them.'
+          ? 'Previews of the sample files, made from the files themselves.'
           : 'Files of this version, as the probe read them.',
       ),
-      samples.length ? h('ul', { className: 'grid plain' }, samples.map(sampleFile)) : h('p', {}, 'No sample details available.'),
+      version.sampleFiles.length
+        ? version.sampleFiles.map((file) => capturePreview(file.captureId, file.path))
+        : samples.length
+          ? h('ul', { className: 'grid plain' }, samples.map(sampleFile))
+          : h('p', {}, 'No sample details available.'),
     ),
     declarationsSection(version),
     licenceSection(version),
