@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { FakeStripe } from '../../test/support/fake-stripe.js';
 import { repoRoot } from './samples.js';
 import { freePort, stopService, waitHealthy } from './service.js';
+import { browseInstructions } from './browse.js';
 import { StepFailed, Steps } from './steps.js';
 import { money, runStory } from './story.js';
 
@@ -47,13 +48,15 @@ async function main(): Promise<number> {
   // Set once the Stripe stand-in listens: from then on it must be stopped.
   let stripeUrl: string | undefined;
   let code = 0;
+  // The service's environment, kept to tell how to start it again on the kept data.
+  let serviceEnv: Record<string, string> = {};
   try {
     const api = await steps.run('start the service (node dist/src/main.js) with a local Stripe stand-in', async (say) => {
       stripeUrl = await stripe.start();
       const port = await freePort();
       const api = `http://127.0.0.1:${port}`;
       // Only what the demo sets: nothing from the caller's environment may point the service elsewhere (DATABASE_URL, S3, a cluster).
-      const env = {
+      serviceEnv = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? dataDir,
         PORT: String(port),
@@ -68,7 +71,7 @@ async function main(): Promise<number> {
         STRIPE_API_URL: stripeUrl,
       };
       const log = createWriteStream(logPath);
-      service = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      service = spawn(process.execPath, [entry], { cwd: root, env: serviceEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       service.stdout?.pipe(log);
       service.stderr?.pipe(log);
       await waitHealthy(api, service, 90_000);
@@ -91,6 +94,7 @@ async function main(): Promise<number> {
     const sums = [...paid].map(([key, amount]) => `${money(amount.toString(), key.split('|')[1])} to ${key.split('|')[0]}`);
     console.log(`  payouts: ${sums.join(', ')}`);
     console.log(`  total ${steps.totalSeconds.toFixed(1)} s`);
+    if (keep) for (const line of browseInstructions({ dataDir, serviceEnv, summary }).lines) console.log(line);
   } catch (error) {
     code = 1;
     const cause = error instanceof StepFailed ? error.cause : error;

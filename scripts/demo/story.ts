@@ -55,10 +55,15 @@ export interface DemoSummary {
   cardOrder: { id: string; checkoutSession: string; splitSignature: string };
   verifiedShares: { currency: string; amount: string; leaf: string }[];
   payouts: { payee: string; destination: string | null; currency: string; amount: string; status: string; txSignature: string | null }[];
+  /** The password sign-ins the story used (the wallet contributor signs in with its key only). */
+  accounts: { role: 'admin' | 'contributor' | 'buyer'; email: string; password: string }[];
+  /** Both paid orders with the email of the buyer who owns each. */
+  orders: { id: string; buyer: string }[];
 }
 
 const PRICE_USD_CENTS = 12_000;
 const PASSWORD = 'demo-password-123';
+const ACCOUNTS = { ana: 'ana@demo.example', buyerA: 'buyer-usdc@demo.example', buyerB: 'buyer-card@demo.example' };
 const sha256 = (bytes: Buffer | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 export const money = (amount: string, currency: string) =>
   currency === 'USDC' ? `${(Number(amount) / 1e6).toFixed(6)} USDC` : `$${(Number(amount) / 100).toFixed(2)}`;
@@ -86,7 +91,7 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
       say(`${role} ${email} registered (user ${session.user.id})`);
       return { token: session.accessToken, id: session.user.id };
     };
-    const ana = await register('ana@demo.example', 'contributor');
+    const ana = await register(ACCOUNTS.ana, 'contributor');
     const challenge = await api.call<Json<WalletChallengeResponse>>('POST', '/v1/auth/wallet/challenge', {
       body: { address: contributor.address },
       expect: 200,
@@ -97,8 +102,8 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     });
     say(`contributor signed in with wallet ${contributor.address}: signed the challenge with its Ed25519 key (user ${signedIn.user.id})`);
     const bo = { token: signedIn.accessToken, id: signedIn.user.id };
-    const buyerA = await register('buyer-usdc@demo.example', 'buyer');
-    const buyerB = await register('buyer-card@demo.example', 'buyer');
+    const buyerA = await register(ACCOUNTS.buyerA, 'buyer');
+    const buyerB = await register(ACCOUNTS.buyerB, 'buyer');
     return { admin, ana, bo, buyerA, buyerB };
   });
 
@@ -418,6 +423,16 @@ export async function runStory(target: DemoTarget, steps: Steps): Promise<DemoSu
     cardOrder: { ...card, splitSignature: splits[card.id] },
     verifiedShares,
     payouts,
+    accounts: [
+      { role: 'admin', ...target.admin },
+      { role: 'contributor', email: ACCOUNTS.ana, password: PASSWORD },
+      { role: 'buyer', email: ACCOUNTS.buyerA, password: PASSWORD },
+      { role: 'buyer', email: ACCOUNTS.buyerB, password: PASSWORD },
+    ],
+    orders: [
+      { id: usdc.id, buyer: ACCOUNTS.buyerA },
+      { id: card.id, buyer: ACCOUNTS.buyerB },
+    ],
   };
 }
 

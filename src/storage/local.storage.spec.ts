@@ -273,6 +273,17 @@ describe('LocalStorage', () => {
       expect((await readAll(await storage.read('fixtures/data.bin', { start: 990, end: 5000 }))).equals(bytes.subarray(990))).toBe(true);
     });
 
+    it('reads an empty object as no bytes, and ranges of a larger one across its read chunks', async () => {
+      await storage.put('fixtures/empty.bin', Buffer.alloc(0));
+      expect((await readAll(await storage.read('fixtures/empty.bin'))).length).toBe(0);
+      const big = randomBytes(300_000);
+      await storage.put('fixtures/big.bin', big);
+      expect((await readAll(await storage.read('fixtures/big.bin'))).equals(big)).toBe(true);
+      expect((await readAll(await storage.read('fixtures/big.bin', { start: 65_000, end: 200_000 }))).equals(big.subarray(65_000, 200_001))).toBe(
+        true,
+      );
+    });
+
     it('refuses a range starting past the end, and a malformed one', async () => {
       await expect(storage.read('fixtures/data.bin', { start: 1000, end: 1005 })).rejects.toMatchObject({
         code: StorageErrorCode.RANGE_NOT_SATISFIABLE,

@@ -160,6 +160,7 @@ describe('buyer journey (browser)', () => {
     const orderId = new URL(page.url()).pathname.split('/').pop() as string;
     await page.getByRole('heading', { level: 1, name: 'Order for Munich dashcam telemetry' }).waitFor();
     expect(await page.locator('.order-status .badge').textContent()).toMatch(/^(paid|fulfilled)$/);
+    expect(await page.getByRole('link', { name: 'Receipt' }).getAttribute('href')).toBe(`/orders/${orderId}/receipt`);
 
     // Downloads: one link per manifest file; fetching one gives the bytes the manifest promises.
     const downloads = page.getByRole('region', { name: 'Downloads' });
@@ -307,6 +308,7 @@ describe('buyer journey (browser)', () => {
     const downloads = page.getByRole('region', { name: 'Downloads' });
     await downloads.getByText('Downloads open once the payment is confirmed').waitFor();
     expect(await downloads.getByRole('link').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Receipt' }).count()).toBe(0);
     expect(await page.getByRole('complementary', { name: 'Licence' }).textContent()).toContain('The certificate is issued when the order is paid');
     await b.screenshot(page, 'order-unpaid');
     await page.goto(`/orders/${other.datasetId}`);

@@ -70,6 +70,7 @@ function orderFacts(order) {
     ),
     order.lastPaymentError ? h('p', { className: 'error', role: 'alert' }, `Last payment problem: ${order.lastPaymentError}`) : null,
     refundFacts(order),
+    PAID.has(order.status) ? h('p', { className: 'receipt-link' }, h('a', { href: `/orders/${order.id}/receipt` }, 'Receipt')) : null,
   );
 }
 
