@@ -1,6 +1,8 @@
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { CertificateResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import { type LicenceCertificate, verifyCertificate } from '../src/checkout/licence-certificate.js';
 import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
@@ -56,6 +58,13 @@ describe('consent: grants, declines and the public record (e2e)', () => {
 
   const postGrant = (token: string, id: string, body: Record<string, unknown>) =>
     t.http().post(`/v1/datasets/${id}/consent/grants`).set(auth(token)).send(body);
+
+  /** The consent an order's licence certificate names, once its signature verifies. */
+  const certifiedConsent = async (token: string, orderId: string) => {
+    const certificate = (await t.http().get(`/v1/orders/${orderId}/certificate`).set(auth(token)).expect(200)).body as CertificateResponse;
+    expect(verifyCertificate(certificate)).toBe(true);
+    return (JSON.parse(certificate.payload) as LicenceCertificate).consent;
+  };
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
@@ -280,6 +289,8 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     expect(consent.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(consent.versions[1].grantHashes).toEqual(consent.versions[0].grantHashes);
     expect(JSON.stringify(consent)).not.toContain('frame 120');
+    // The order of version 1, paid after the withdrawal, carries the grant set that cleared version 1.
+    expect(await certifiedConsent(buyer, placed.id)).toEqual({ grantSetHash: consent.versions[0].grantSetHash, grants: 1 });
 
     // The grant no longer covers the withdrawn capture: a curator who puts it back must ask again.
     await t
@@ -327,6 +338,10 @@ describe('consent: grants, declines and the public record (e2e)', () => {
       .body as Plain<OrderResponse>;
     await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
     await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(first)).send({}).expect(200);
+    const cleared = (await t.http().get(`/v1/datasets/${id}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(cleared.versions).toEqual([{ version: 1, grantHashes: expect.any(Array) as unknown, grantSetHash: expect.any(String) as unknown }]);
+    expect(cleared.versions[0].grantHashes).toHaveLength(2);
+    expect(await certifiedConsent(first, order.id)).toEqual({ grantSetHash: cleared.versions[0].grantSetHash, grants: 2 });
 
     await t.http().post(`/v1/datasets/${id}/consent/withdrawals`).set(auth(alice)).send({ reason: 'Wrong drive.' }).expect(201);
     const v2 = (await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;

@@ -445,6 +445,8 @@ export interface LicenceCertificate {
   payment: { method: 'card' | 'solana'; reference: string };
   /** A slice order's certificate names exactly its files (leaf indexes) and pins them (filesSha256). */
   slice?: { quoteId: string; unit: 'km' | 'hour' | 'gb'; captures: number; leaves: number[]; filesSha256: string };
+  /** The grant set that cleared the version: the hash GET /v1/datasets/:id/consent lists for it. */
+  consent?: { grantSetHash: string; grants: number };
 }
 
 export interface PlatformKeys {
