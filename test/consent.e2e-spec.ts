@@ -292,6 +292,24 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // The order of version 1, paid after the withdrawal, carries the grant set that cleared version 1.
     expect(await certifiedConsent(buyer, placed.id)).toEqual({ grantSetHash: consent.versions[0].grantSetHash, grants: 1 });
 
+    // Its buyer is told on the order: which of the files bought were withdrawn, when, in words without the reason.
+    const told = (await t.http().get(`/v1/orders/${placed.id}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
+    const v1 = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
+    expect(told.notices).toEqual([
+      {
+        kind: 'withdrawal',
+        captureIds: [withdrawn],
+        paths: v1.files.filter((file) => file.captureId === withdrawn).map((file) => file.path),
+        reason: 'The contributor withdrew their consent to the use of these captures.',
+        at: record.createdAt,
+      },
+    ]);
+    expect(told.notices[0].paths).toHaveLength(1);
+    expect(JSON.stringify(told)).not.toContain('frame 120');
+    // An unpaid order of version 2 (without the capture) and the listing of the buyer's orders tell nothing more.
+    const orders = (await t.http().get('/v1/me/orders').set(auth(buyer)).expect(200)).body as Plain<OrderResponse>[];
+    expect(orders.map((order) => order.notices.length).sort()).toEqual([0, 1]);
+
     // The grant no longer covers the withdrawn capture: a curator who puts it back must ask again.
     await t
       .http()
@@ -353,6 +371,9 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // The first buyer's order stays paid for version 1, with both files.
     const delivered = (await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(first)).expect(200)).body as { files: unknown[] };
     expect(delivered.files).toHaveLength(2);
+    // It is told that one of its captures was withdrawn.
+    const told = (await t.http().get(`/v1/orders/${order.id}`).set(auth(first)).expect(200)).body as Plain<OrderResponse>;
+    expect(told.notices).toEqual([expect.objectContaining({ kind: 'withdrawal', captureIds: [mine], paths: [expect.any(String)] })]);
   });
 
   it("one draft with a capture that cannot be used does not hide a contributor's other requests", async () => {

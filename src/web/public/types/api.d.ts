@@ -376,6 +376,16 @@ export interface Order {
   solanaPay?: SolanaPay;
   /** Present for a slice order (issue 13): exactly what it buys. */
   slice: OrderSlice | null;
+  /** For a paid order: withdrawals of captures in what it bought (issue 16), oldest first. */
+  notices: OrderNotice[];
+}
+
+export interface OrderNotice {
+  kind: 'withdrawal';
+  captureIds: string[];
+  paths: string[];
+  reason: string;
+  at: string;
 }
 
 export interface OrderSlice {
