@@ -293,8 +293,9 @@ async function download(file, target, renewUrl) {
 // ---- the order's extras: certificate and Croissant ----
 
 /**
- * Checks the certificate's Ed25519 signature with the key the marketplace publishes, and that it names this version's
- * root; writes it beside the data.
+ * Checks the certificate's Ed25519 signature with the key the marketplace publishes, that it names this version's
+ * root, and (when it names one) the grant set the public consent record lists for the version; writes it beside the
+ * data.
  * @param {string} api
  * @param {Record<string, string>} headers
  * @param {string} orderId
@@ -314,8 +315,19 @@ async function keepCertificate(api, headers, orderId, merkleRoot, out) {
     );
     /** @type {unknown} */
     const parsed = JSON.parse(certificate.payload);
-    const payload = /** @type {{ dataset?: { merkleRoot?: string } }} */ (parsed);
+    const payload = /** @type {{ dataset?: { id?: string, version?: number, merkleRoot?: string }, consent?: { grantSetHash?: string } }} */ (parsed);
     report(payload.dataset?.merkleRoot === merkleRoot, `licence certificate names the root ${payload.dataset?.merkleRoot ?? 'none'}`);
+    // Certificates issued since issue 16 name the grant set that cleared the version: the public consent record lists it.
+    if (payload.consent) {
+      const record = /** @type {{ versions?: { version: number, grantSetHash: string }[] }} */ (
+        await getJson(`${api}/v1/datasets/${encodeURIComponent(payload.dataset?.id ?? '')}/consent`)
+      );
+      const listed = record.versions?.find((entry) => entry.version === payload.dataset?.version)?.grantSetHash;
+      report(
+        listed !== undefined && listed === payload.consent.grantSetHash,
+        `licence certificate names the consent grant set ${payload.consent.grantSetHash ?? 'none'}${listed === payload.consent.grantSetHash ? ', as the public consent record lists it' : `, the public consent record lists ${listed ?? 'none'}`}`,
+      );
+    }
   } catch (error) {
     report(false, `licence certificate: ${messageOf(error)}`);
   }

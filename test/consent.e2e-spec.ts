@@ -1,6 +1,8 @@
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { CertificateResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import { type LicenceCertificate, verifyCertificate } from '../src/checkout/licence-certificate.js';
 import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
@@ -56,6 +58,13 @@ describe('consent: grants, declines and the public record (e2e)', () => {
 
   const postGrant = (token: string, id: string, body: Record<string, unknown>) =>
     t.http().post(`/v1/datasets/${id}/consent/grants`).set(auth(token)).send(body);
+
+  /** The consent an order's licence certificate names, once its signature verifies. */
+  const certifiedConsent = async (token: string, orderId: string) => {
+    const certificate = (await t.http().get(`/v1/orders/${orderId}/certificate`).set(auth(token)).expect(200)).body as CertificateResponse;
+    expect(verifyCertificate(certificate)).toBe(true);
+    return (JSON.parse(certificate.payload) as LicenceCertificate).consent;
+  };
 
   beforeAll(async () => {
     t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
@@ -280,6 +289,26 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     expect(consent.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(consent.versions[1].grantHashes).toEqual(consent.versions[0].grantHashes);
     expect(JSON.stringify(consent)).not.toContain('frame 120');
+    // The order of version 1, paid after the withdrawal, carries the grant set that cleared version 1.
+    expect(await certifiedConsent(buyer, placed.id)).toEqual({ grantSetHash: consent.versions[0].grantSetHash, grants: 1 });
+
+    // Its buyer is told on the order: which of the files bought were withdrawn, when, in words without the reason.
+    const told = (await t.http().get(`/v1/orders/${placed.id}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
+    const v1 = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
+    expect(told.notices).toEqual([
+      {
+        kind: 'withdrawal',
+        captureIds: [withdrawn],
+        paths: v1.files.filter((file) => file.captureId === withdrawn).map((file) => file.path),
+        reason: 'The contributor withdrew their consent to the use of these captures.',
+        at: record.createdAt,
+      },
+    ]);
+    expect(told.notices[0].paths).toHaveLength(1);
+    expect(JSON.stringify(told)).not.toContain('frame 120');
+    // An unpaid order of version 2 (without the capture) and the listing of the buyer's orders tell nothing more.
+    const orders = (await t.http().get('/v1/me/orders').set(auth(buyer)).expect(200)).body as Plain<OrderResponse>[];
+    expect(orders.map((order) => order.notices.length).sort()).toEqual([0, 1]);
 
     // The grant no longer covers the withdrawn capture: a curator who puts it back must ask again.
     await t
@@ -327,6 +356,10 @@ describe('consent: grants, declines and the public record (e2e)', () => {
       .body as Plain<OrderResponse>;
     await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
     await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(first)).send({}).expect(200);
+    const cleared = (await t.http().get(`/v1/datasets/${id}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(cleared.versions).toEqual([{ version: 1, grantHashes: expect.any(Array) as unknown, grantSetHash: expect.any(String) as unknown }]);
+    expect(cleared.versions[0].grantHashes).toHaveLength(2);
+    expect(await certifiedConsent(first, order.id)).toEqual({ grantSetHash: cleared.versions[0].grantSetHash, grants: 2 });
 
     await t.http().post(`/v1/datasets/${id}/consent/withdrawals`).set(auth(alice)).send({ reason: 'Wrong drive.' }).expect(201);
     const v2 = (await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200)).body as DatasetResponse;
@@ -338,6 +371,9 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     // The first buyer's order stays paid for version 1, with both files.
     const delivered = (await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(first)).expect(200)).body as { files: unknown[] };
     expect(delivered.files).toHaveLength(2);
+    // It is told that one of its captures was withdrawn.
+    const told = (await t.http().get(`/v1/orders/${order.id}`).set(auth(first)).expect(200)).body as Plain<OrderResponse>;
+    expect(told.notices).toEqual([expect.objectContaining({ kind: 'withdrawal', captureIds: [mine], paths: [expect.any(String)] })]);
   });
 
   it("one draft with a capture that cannot be used does not hide a contributor's other requests", async () => {

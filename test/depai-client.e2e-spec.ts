@@ -185,6 +185,7 @@ describe('npx depai pull (e2e: the download client against the real service, a p
     expect(second.stdout.match(/: Merkle proof \(\d+ siblings\) folds to [0-9a-f]{64}, the anchored root/g)).toHaveLength(dataset.files.length);
     expect(second.stdout).toContain(`OK   memo read from the marketplace API: mkt:v1:anchor:${dataset.datasetId}:1:${dataset.merkleRoot}`);
     expect(second.stdout).toContain('OK   licence certificate: Ed25519 signature valid, by the published platform key');
+    expect(second.stdout).toMatch(/OK {3}licence certificate names the consent grant set [0-9a-f]{64}, as the public consent record lists it/);
     expect(second.stdout.trim().split('\n').at(-1)).toMatch(/^RESULT: OK \(\d+ checks passed\)$/);
     // Progress went to stderr, and ended at every byte.
     expect(second.stderr).toMatch(/\[#{30}\] 100% .* \d+\/\d+ files/);

@@ -2,6 +2,7 @@ import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentRecordsModule } from '../consent/consent-records.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { QuotesModule } from '../quotes/quotes.module.js';
@@ -68,7 +69,7 @@ export const CHECKOUT_CONTROLLERS = [
 
 /**
  * Everything the module provides; SolanaLedger (ChainModule), StripeGateway (StripeModule), ObjectStorage and
- * DownloadGrants (StorageModule), JobsService and CatalogSalesService come from outside.
+ * DownloadGrants (StorageModule), JobsService, CatalogSalesService and ConsentGrantSetService come from outside.
  */
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
@@ -104,6 +105,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
     TypeOrmModule.forFeature(CHECKOUT_ENTITIES),
     AuthModule,
     CatalogModule,
+    ConsentRecordsModule,
     RevenueModule,
     OrganisationsModule,
     QuotesModule,

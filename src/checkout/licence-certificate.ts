@@ -21,6 +21,12 @@ export interface LicenceCertificate {
   payment: { method: PaymentMethod; reference: string };
   /** Present when the order bought a slice of the version (issue 13): exactly these files, and what they measure. */
   slice?: CertificateSlice;
+  /**
+   * The contributors' consent that cleared the version (issue 16): `grantSetHash` is the hash GET
+   * /v1/datasets/:id/consent lists for the version (SHA-256 hex of `cgs1|` + its sorted grant hashes joined by `,`),
+   * `grants` how many signed grants it holds. Absent on certificates issued before consent was recorded.
+   */
+  consent?: { grantSetHash: string; grants: number };
 }
 
 /**

@@ -1,16 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProvenanceModule } from '../provenance/provenance.module.js';
 import { ConsentRecordEntity } from './entities/consent-record.entity.js';
 import { ConsentRecordRepository } from './repositories/consent-record.repository.js';
 import { ConsentClearanceService } from './services/consent-clearance.service.js';
+import { ConsentGrantSetService } from './services/consent-grant-set.service.js';
+import { ConsentNoticeService } from './services/consent-notice.service.js';
 
 /**
- * The stored consent records and the clearance check on them. Split from ConsentModule so the catalog can ask
- * whether a draft is cleared without importing the module that reads the catalog's drafts.
+ * The stored consent records, the clearance check on them, the grant set of a published version and the withdrawal
+ * notices for buyers. Split from ConsentModule so the catalog can ask whether a draft is cleared, and the checkout
+ * which grant set its certificate names and what its buyers are told, without importing the module that reads the
+ * catalog's drafts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsentRecordEntity])],
-  providers: [ConsentRecordRepository, ConsentClearanceService],
-  exports: [ConsentRecordRepository, ConsentClearanceService],
+  imports: [TypeOrmModule.forFeature([ConsentRecordEntity]), ProvenanceModule],
+  providers: [ConsentRecordRepository, ConsentClearanceService, ConsentGrantSetService, ConsentNoticeService],
+  exports: [ConsentRecordRepository, ConsentClearanceService, ConsentGrantSetService, ConsentNoticeService],
 })
 export class ConsentRecordsModule {}

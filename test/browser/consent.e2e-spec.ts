@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import type { DatasetConsentResponse } from '../../src/consent/dto/consent.response.js';
 import type { Plain } from '../../src/common/plain.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
@@ -21,6 +22,7 @@ describe('consent requests (browser)', () => {
   const wallet = testWallet();
   let datasetId: string;
   let bobCapture: string;
+  let buyer: { token: string; order: Plain<OrderResponse> };
 
   const request = (page: Page) => page.getByRole('article', { name: 'Consent request: Ljubljana ring road, curated' });
 
@@ -103,6 +105,14 @@ describe('consent requests (browser)', () => {
     const record = (await b.t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
     expect(record).toMatchObject({ verified: true, declines: 1, grants: [expect.objectContaining({ method: 'wallet', signer: wallet.address })] });
     expect(b.pageErrors).toEqual([]);
+
+    // A buyer pays for version 1 in USDC: told of the withdrawal below.
+    const token = await signUp(b.t, 'consent-buyer@example.com', 'buyer');
+    const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(token)).send({}).expect(200);
+    buyer = { token, order };
   });
 
   it('after publication the wallet contributor withdraws all their captures: nothing is left, so the dataset is taken down', async () => {
@@ -123,6 +133,28 @@ describe('consent requests (browser)', () => {
     expect(dataset.takedownReason).toBe('Every capture was withdrawn by its contributor');
     const record = (await b.t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
     expect(record).toMatchObject({ verified: true, withdrawals: [expect.objectContaining({ captureCount: 2 })] });
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it("the buyer's order page shows the withdrawal notice, and the certificate's consent", async () => {
+    const page = await b.newPage();
+    await page.goto('/');
+    const session = { accessToken: buyer.token, user: { id: buyer.order.buyerId, email: 'consent-buyer@example.com', role: 'buyer' } };
+    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify(session))})`);
+    await page.goto(`/orders/${buyer.order.id}`);
+    const notices = page.getByRole('region', { name: 'Notices' });
+    await notices.waitFor();
+    expect(await notices.getByRole('listitem').count()).toBe(1);
+    const text = (await notices.textContent()) ?? '';
+    expect(text).toContain('withdrawn');
+    expect(text).toContain('The contributor withdrew their consent to the use of these captures.');
+    expect(text).toContain('2 files');
+    expect(text).not.toContain('A face in the second minute');
+    const licence = page.getByRole('complementary', { name: 'Licence' });
+    await licence.getByText("Cleared by 1 contributor's signed grant; grant set").waitFor();
+    const record = (await b.t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+    expect(await licence.textContent()).toContain(record.versions[0].grantSetHash);
+    await b.screenshot(page, 'order-withdrawal-notice');
     expect(b.pageErrors).toEqual([]);
   });
 });

@@ -104,6 +104,24 @@ export class OrderSliceResponse {
   sizeBytes: number;
 }
 
+/** A capture in what the order bought was withdrawn from the dataset (issue 16). */
+export class OrderNoticeResponse {
+  @ApiProperty({ enum: ['withdrawal'] })
+  kind: 'withdrawal';
+
+  @ApiProperty({ type: [String], description: 'The withdrawn captures among the files the order bought' })
+  captureIds: string[];
+
+  @ApiProperty({ type: [String], description: "Their files' paths in the version the order bought" })
+  paths: string[];
+
+  @ApiProperty({ description: 'Why, in words without personal data' })
+  reason: string;
+
+  @ApiProperty()
+  at: Date;
+}
+
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -170,6 +188,12 @@ export class OrderResponse {
 
   @ApiPropertyOptional({ type: OrderSliceResponse, nullable: true, description: 'Present for a slice order: exactly what it buys' })
   slice: OrderSliceResponse | null;
+
+  @ApiProperty({
+    type: [OrderNoticeResponse],
+    description: 'For a paid order: withdrawals of captures in the files it bought, oldest first (empty otherwise)',
+  })
+  notices: OrderNoticeResponse[];
 
   @ApiPropertyOptional({ type: StripeCheckoutResponse })
   stripe?: StripeCheckoutResponse;

@@ -13,6 +13,8 @@ import { RefundRepository } from '../repositories/refund.repository.js';
 import { OrderSliceRepository } from '../repositories/order-slice.repository.js';
 import type { OrderSlice } from '../entities/order-slice.entity.js';
 import type { Plain } from '../../common/plain.js';
+import { type CaptureWithdrawalNotice, ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
+import { OrderFilesService } from './order-files.service.js';
 
 function byOrder<T extends { orderId: string }>(rows: readonly T[]): Map<string, T[]> {
   const grouped = new Map<string, T[]>();
@@ -29,6 +31,8 @@ export class OrderPresenterService {
     private readonly requests: PaymentRequestRepository,
     private readonly methods: PaymentMethodRegistry,
     private readonly slices: OrderSliceRepository,
+    private readonly consentNotices: ConsentNoticeService,
+    private readonly orderFiles: OrderFilesService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -43,6 +47,7 @@ export class OrderPresenterService {
     // One snapshot: read apart, a refund recorded in between could show as sent with its refund payment missing.
     // Slices never change and are inserted with their order: read apart, outside the snapshot's connection.
     const slices = await this.slices.byOrder(ids);
+    const withdrawals = await this.consentNotices.withdrawalsOf(orders.filter((order) => order.paidAt !== null).map((order) => order.datasetId));
     const [payments, refunds, requests] = await this.dataSource.transaction(
       'REPEATABLE READ',
       async (manager) =>
@@ -57,9 +62,23 @@ export class OrderPresenterService {
     const requestOf = new Map(requests.map((request) => [request.orderId, request]));
     return Promise.all(
       orders.map((order) =>
-        this.build(order, paymentsOf.get(order.id) ?? [], refundsOf.get(order.id) ?? [], requestOf.get(order.id), slices.get(order.id) ?? null),
+        this.build(order, paymentsOf.get(order.id) ?? [], refundsOf.get(order.id) ?? [], requestOf.get(order.id), slices.get(order.id) ?? null, {
+          withdrawals: order.paidAt === null ? [] : (withdrawals.get(order.datasetId) ?? []),
+        }),
       ),
     );
+  }
+
+  /** The withdrawals that took captures out of what a paid order bought, each with those captures' paths in it. */
+  private async noticesOf(order: Order, withdrawals: readonly CaptureWithdrawalNotice[]): Promise<Plain<OrderResponse>['notices']> {
+    if (withdrawals.length === 0) return [];
+    const { files } = await this.orderFiles.filesOf(order);
+    return withdrawals.flatMap((withdrawal) => {
+      const hit = files.filter((file) => withdrawal.captureIds.includes(file.captureId));
+      if (hit.length === 0) return [];
+      const captureIds = [...new Set(hit.map((file) => file.captureId))];
+      return [{ kind: withdrawal.kind, captureIds, paths: hit.map((file) => file.path), reason: withdrawal.reason, at: withdrawal.at }];
+    });
   }
 
   private async build(
@@ -68,8 +87,10 @@ export class OrderPresenterService {
     refunds: readonly OrderRefund[],
     request: OrderPaymentRequest | undefined,
     slice: OrderSlice | null,
+    { withdrawals }: { withdrawals: readonly CaptureWithdrawalNotice[] },
   ): Promise<Plain<OrderResponse>> {
     const instructions = request ? await this.methods.for(order.paymentMethod).describe(order, request) : {};
+    const notices = await this.noticesOf(order, withdrawals);
     return {
       id: order.id,
       status: order.status,
@@ -123,6 +144,7 @@ export class OrderPresenterService {
         durationMs: slice.durationMs,
         sizeBytes: slice.sizeBytes,
       },
+      notices,
       ...instructions,
     };
   }

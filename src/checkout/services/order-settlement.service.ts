@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ConsentGrantSetService, type VersionGrantSet } from '../../consent/services/consent-grant-set.service.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
@@ -33,6 +34,8 @@ export interface SaleInputs {
   fileHashes: string[];
   /** What a slice order buys, named on its certificate; null for the whole version. */
   slice: SoldSlice | null;
+  /** The grant set that cleared the version, which its certificate carries; null when the log holds no publication of it. */
+  consent: VersionGrantSet | null;
 }
 
 /** A slice as its certificate names it (issue 13). */
@@ -85,6 +88,7 @@ export class OrderSettlementService {
     private readonly jobs: JobsService,
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
+    private readonly grantSets: ConsentGrantSetService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -120,6 +124,7 @@ export class OrderSettlementService {
       order.version,
       slice ? { unit: slice.unit, delivered: deliveredWeights(files, slice.unit) } : undefined,
     );
+    const consent = await this.grantSets.ofVersion(order.datasetId, order.version);
     return {
       revenue,
       fileHashes: files.map((file) => file.sha256),
@@ -127,6 +132,7 @@ export class OrderSettlementService {
         slice,
         files: files.map(({ leafIndex, path, sha256, sizeBytes }) => ({ leafIndex, path, sha256, sizeBytes })),
       },
+      consent,
     };
   }
 
@@ -189,7 +195,7 @@ export class OrderSettlementService {
     });
     if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
     else await this.licensedFiles.recordOrdinarySale(manager, inputs.fileHashes, order.id);
-    await this.grant(manager, { ...order, paymentReference: payment.reference }, now, inputs.slice);
+    await this.grant(manager, { ...order, paymentReference: payment.reference }, now, inputs);
     const { datasetId, version, buyerId } = order;
     await this.revenue.recordSale(
       manager,
@@ -388,7 +394,7 @@ export class OrderSettlementService {
     return { order: { ...order, ...patch, status: decision.to }, changed: true };
   }
 
-  private async grant(manager: EntityManager, order: Order, now: Date, sold: SoldSlice | null): Promise<void> {
+  private async grant(manager: EntityManager, order: Order, now: Date, { slice: sold, consent }: SaleInputs): Promise<void> {
     const termMonths = order.licence.terms.termMonths;
     const validUntil = termMonths === null ? null : addMonths(now, termMonths);
     const certificate: LicenceCertificate = {
@@ -405,6 +411,7 @@ export class OrderSettlementService {
       payment: { method: order.paymentMethod, reference: order.paymentReference ?? '' },
       // Only slice orders carry the key, so a whole version's certificate keeps its exact earlier form.
       ...(sold && { slice: certificateSlice(sold) }),
+      ...(consent && { consent }),
     };
     const signed = this.signer.signCertificate(certificate);
     await this.entitlements.insert(manager, {

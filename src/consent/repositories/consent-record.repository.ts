@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ConsentRecordEntity } from '../entities/consent-record.entity.js';
 
 @Injectable()
@@ -17,6 +17,12 @@ export class ConsentRecordRepository {
    */
   inOrder(datasetId: string, manager?: EntityManager): Promise<ConsentRecordEntity[]> {
     return (manager?.getRepository(ConsentRecordEntity) ?? this.records).find({ where: { datasetId }, order: { custodySeq: 'ASC' } });
+  }
+
+  /** The withdrawals from any of the datasets, in custody order. */
+  withdrawalsOf(datasetIds: readonly string[]): Promise<ConsentRecordEntity[]> {
+    if (datasetIds.length === 0) return Promise.resolve([]);
+    return this.records.find({ where: { datasetId: In([...new Set(datasetIds)]), kind: 'withdrawal' }, order: { custodySeq: 'ASC' } });
   }
 
   /** A contributor's records, newest first. */

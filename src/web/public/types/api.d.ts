@@ -388,6 +388,16 @@ export interface Order {
   solanaPay?: SolanaPay;
   /** Present for a slice order (issue 13): exactly what it buys. */
   slice: OrderSlice | null;
+  /** For a paid order: withdrawals of captures in what it bought (issue 16), oldest first. */
+  notices: OrderNotice[];
+}
+
+export interface OrderNotice {
+  kind: 'withdrawal';
+  captureIds: string[];
+  paths: string[];
+  reason: string;
+  at: string;
 }
 
 export interface OrderSlice {
@@ -457,6 +467,8 @@ export interface LicenceCertificate {
   payment: { method: 'card' | 'solana'; reference: string };
   /** A slice order's certificate names exactly its files (leaf indexes) and pins them (filesSha256). */
   slice?: { quoteId: string; unit: 'km' | 'hour' | 'gb'; captures: number; leaves: number[]; filesSha256: string };
+  /** The grant set that cleared the version: the hash GET /v1/datasets/:id/consent lists for it. */
+  consent?: { grantSetHash: string; grants: number };
 }
 
 export interface PlatformKeys {

@@ -75,6 +75,33 @@ function orderFacts(order) {
 }
 
 /**
+ * Withdrawals of captures in what the order bought (issue 16): which files, when and why.
+ * @param {Order} order
+ */
+function noticesSection(order) {
+  if (order.notices.length === 0) return null;
+  return h(
+    'section',
+    { className: 'card order-notices', 'aria-labelledby': 'notices-heading' },
+    h('h2', { id: 'notices-heading' }, 'Notices'),
+    h(
+      'ul',
+      {},
+      order.notices.map((notice) =>
+        h(
+          'li',
+          { className: 'order-notice' },
+          h('span', { className: 'badge warn' }, 'withdrawn'),
+          ` ${formatDate(notice.at)}: ${notice.reason} `,
+          `${notice.paths.length} file${notice.paths.length === 1 ? '' : 's'}: `,
+          notice.paths.map((path, i) => [i > 0 ? ', ' : '', h('code', {}, path)]),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
  * What a slice order bought: its area, window and sensors, and what its captures measure.
  * @param {import('../../types/api').OrderSlice} slice
  */
@@ -237,6 +264,17 @@ function certificateSection(order, certificate) {
       h('dd', {}, `${c.dataset.title}, version ${c.dataset.version}`),
       h('dt', {}, 'Merkle root'),
       h('dd', {}, h('code', {}, c.dataset.merkleRoot)),
+      c.consent
+        ? [
+            h('dt', {}, 'Consent'),
+            h(
+              'dd',
+              { className: 'certificate-consent' },
+              `Cleared by ${c.consent.grants} contributor${c.consent.grants === 1 ? "'s" : "s'"} signed grant${c.consent.grants === 1 ? '' : 's'}; grant set `,
+              h('code', {}, c.consent.grantSetHash),
+            ),
+          ]
+        : null,
       c.slice
         ? [
             h('dt', {}, 'Slice'),
@@ -315,7 +353,7 @@ async function render() {
     h(
       'div',
       { className: 'columns' },
-      h('div', {}, orderFacts(order), downloadsSection(order, downloads)),
+      h('div', {}, orderFacts(order), noticesSection(order), downloadsSection(order, downloads)),
       h('aside', { 'aria-label': 'Licence' }, certificateSection(order, certificate)),
     ),
   );
