@@ -446,6 +446,7 @@ describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () 
     expect(schedules).toEqual([
       { name: 'capture.expire-uploads', cron: '*/10 * * * *' },
       { name: 'capture.footprint-sweep', cron: '*/10 * * * *' },
+      { name: 'capture.preview-sweep', cron: '*/10 * * * *' },
       { name: 'catalog.footprint-sync', cron: '* * * * *' },
       { name: 'checkout.expire-orders', cron: '* * * * *' },
       { name: 'revenue.payout-run', cron: '0 0 * * *' },
