@@ -12,6 +12,7 @@ import {
   generateKeyPairSigner,
   getBase58Decoder,
   getBase64Encoder,
+  getSignatureFromTransaction,
   getTransactionEncoder,
   signTransactionMessageWithSigners,
 } from '@solana/kit';
@@ -69,6 +70,14 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
     const answer = await call(method, ...params);
     if (answer.result === undefined) throw new Error(`${method} failed: ${JSON.stringify(answer.error)}`);
     return answer.result as T;
+  };
+
+  /** A memo transaction from the treasury, signed and not sent: its signature and its base64 wire form. */
+  const signed = async (blockhash: string, memo = `replay ${randomBytes(4).toString('hex')}`) => {
+    const transaction = await signTransactionMessageWithSigners(
+      v0TransactionMessage(treasury, { blockhash: blockhash as never, lastValidBlockHeight: 0n }, [getAddMemoInstruction({ memo })]),
+    );
+    return { signature: getSignatureFromTransaction(transaction), wire: Buffer.from(getTransactionEncoder().encode(transaction)).toString('base64') };
   };
 
   const startLedger = () => LedgerServer.start({ dataDir: dir, port: 0, slotMs: 50 });
@@ -266,18 +275,8 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
     await expect(ledger.transferUsdc(treasury, payer, 10n ** 15n)).rejects.toMatchObject({ code: ChainErrorCode.TRANSACTION_FAILED });
     expect((await createSolanaRpc(server.connection.SOLANA_RPC_URL).getBalance(ledger.treasuryAddress).send()).value).toBe(before);
 
-    const signed = async (blockhash: string) =>
-      Buffer.from(
-        getTransactionEncoder().encode(
-          await signTransactionMessageWithSigners(
-            v0TransactionMessage(treasury, { blockhash: blockhash as never, lastValidBlockHeight: 0n }, [
-              getAddMemoInstruction({ memo: `replay ${randomBytes(4).toString('hex')}` }),
-            ]),
-          ),
-        ),
-      ).toString('base64');
     const { value } = await createSolanaRpc(server.connection.SOLANA_RPC_URL).getLatestBlockhash().send();
-    const wire = await signed(value.blockhash);
+    const { wire } = await signed(value.blockhash);
     const sent = await call('sendTransaction', wire, { encoding: 'base64' });
     expect(sent.result).toEqual(expect.any(String) as unknown);
     const replay = await call('sendTransaction', wire, { encoding: 'base64' });
@@ -286,7 +285,7 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
       message: 'Transaction simulation failed: This transaction has already been processed',
       data: { err: 'AlreadyProcessed' },
     });
-    const unknown = await call('sendTransaction', await signed(getBase58Decoder().decode(randomBytes(32))), { encoding: 'base64' });
+    const unknown = await call('sendTransaction', (await signed(getBase58Decoder().decode(randomBytes(32)))).wire, { encoding: 'base64' });
     expect(unknown.error).toMatchObject({ code: -32002, data: { err: 'BlockhashNotFound' } });
     expect((await call('sendTransaction', 'AAAA', { encoding: 'base64' })).error).toMatchObject({ code: -32602 });
   });
@@ -313,22 +312,69 @@ describe('ledger server: Solana JSON-RPC over HTTP and websockets (e2e)', () => 
   it('notifies slots and signatures over the websocket', async () => {
     const subscriptions = createSolanaRpcSubscriptions(server.connection.SOLANA_WS_URL);
     const abort = new AbortController();
-    const slots = await subscriptions.slotNotifications().subscribe({ abortSignal: abort.signal });
-    const seen: bigint[] = [];
-    for await (const notification of slots) {
-      seen.push(notification.slot);
-      expect(notification.root).toBe(notification.slot);
-      if (seen.length === 3) break;
-    }
-    expect(seen[1] - seen[0]).toBe(1n);
+    try {
+      const slots = await subscriptions.slotNotifications().subscribe({ abortSignal: abort.signal });
+      const seen: bigint[] = [];
+      for await (const notification of slots) {
+        seen.push(notification.slot);
+        expect(notification.root).toBe(notification.slot);
+        if (seen.length === 3) break;
+      }
+      expect(seen[1] - seen[0]).toBe(1n);
 
-    const { signature } = await ledger.recordMemo('already landed');
-    const statuses = await subscriptions.signatureNotifications(signature, { commitment: 'finalized' }).subscribe({ abortSignal: abort.signal });
-    for await (const notification of statuses) {
-      expect(notification.value).toEqual({ err: null });
-      break;
+      // A signature subscribed to before it lands is notified when it lands. @solana/kit's iterator only keeps the
+      // notifications that arrive once it has been polled, so it is polled before the transaction is sent.
+      const { value } = await createSolanaRpc(server.connection.SOLANA_RPC_URL).getLatestBlockhash().send();
+      const pending = await signed(value.blockhash, 'notified when it lands');
+      const statuses = await subscriptions
+        .signatureNotifications(pending.signature, { commitment: 'finalized' })
+        .subscribe({ abortSignal: abort.signal });
+      const landed = statuses[Symbol.asyncIterator]().next();
+      expect((await call('sendTransaction', pending.wire, { encoding: 'base64' })).result).toBe(pending.signature);
+      const notification = await landed;
+      expect(notification.done).toBe(false);
+      expect(notification.value).toEqual({ context: { slot: expect.any(BigInt) as unknown }, value: { err: null } });
+    } finally {
+      abort.abort();
     }
-    abort.abort();
+  });
+
+  it('notifies a signature that had already landed when it was subscribed to, at the next slot', async () => {
+    const { signature, slot } = await ledger.recordMemo('already landed');
+    // A plain websocket that keeps every message from the start: @solana/kit's client drops a notification that comes
+    // in the same read as the answer to its subscribe (as a slow client on a busy machine sees it), which is why its
+    // sendAndConfirm also asks getSignatureStatuses; the server's side is checked here message by message.
+    const socket = new WebSocket(server.connection.SOLANA_WS_URL);
+    const messages: { id?: number; result?: unknown; method?: string; params?: { subscription: number; result: unknown } }[] = [];
+    const next = async () => {
+      while (messages.length === 0)
+        await new Promise((resolve) => {
+          socket.addEventListener('message', resolve, { once: true });
+        });
+      return messages.shift();
+    };
+    socket.addEventListener('message', (event) => {
+      messages.push(JSON.parse(String(event.data)) as (typeof messages)[number]);
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        socket.addEventListener('open', resolve, { once: true });
+        socket.addEventListener('error', reject, { once: true });
+      });
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'signatureSubscribe', params: [signature, { commitment: 'finalized' }] }));
+      const answer = await next();
+      expect(answer).toEqual({ jsonrpc: '2.0', id: 1, result: expect.any(Number) as unknown });
+      expect(await next()).toEqual({
+        jsonrpc: '2.0',
+        method: 'signatureNotification',
+        params: { subscription: answer?.result, result: { context: { slot: Number(slot) }, value: { err: null } } },
+      });
+      // Notified once: the subscription is gone, as on a validator.
+      socket.send(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'signatureUnsubscribe', params: [answer?.result] }));
+      expect(await next()).toMatchObject({ id: 2, error: { code: -32602, message: 'Invalid subscription id.' } });
+    } finally {
+      socket.close();
+    }
   });
 
   it('keeps its state across a restart: same mint and treasury, every transaction, slots only move forward', async () => {
