@@ -59,6 +59,8 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
   let schemas: Record<string, Schema>;
   const tokens = {} as Record<'admin' | 'contributor' | 'buyer', string>;
   let unpayableUrl: string;
+  /** The listed dataset, whose version's file list is paged (a cursor on an unknown dataset is a 404 first). */
+  let listedDatasetId: string;
   let countsBefore: Map<string, number>;
 
   const resolve = (schema: Schema): Schema => {
@@ -148,6 +150,7 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
       { contributor: tokens.contributor, admin: tokens.admin },
       { title: 'Bad input', licenceSlug: 'commercial-ai-training', priceUsdCents: 1_000, seed: 1 },
     );
+    listedDatasetId = published.datasetId;
     const order = (
       await t.http().post('/v1/orders').set(auth(tokens.buyer)).send({ datasetId: published.datasetId, paymentMethod: 'solana' }).expect(201)
     ).body as OrderResponse;
@@ -319,15 +322,20 @@ describe('bad input (e2e, every route from the OpenAPI document)', () => {
         '/v1/admin/users',
         '/v1/captures',
         '/v1/datasets',
+        '/v1/datasets/{id}/versions/{version}/files',
         '/v1/me/datasets',
         '/v1/orders',
       ]);
       for (const operation of paged) {
-        const cases: [string, string][] = common.map((cursor) => ['', cursor]);
+        // A frozen version's file list pages by leaf index (its cursor is the last leaf index sent): '0' and '1' are
+        // positions there, and a negative, fractional or oversized index is what it refuses.
+        const fileList = operation.path.endsWith('/files');
+        const cursors = fileList ? [...common.filter((cursor) => !/^\d+$/.test(cursor)), '-1', '1.5', '1234567890'] : common;
+        const cases: [string, string][] = cursors.map((cursor) => ['', cursor]);
         if (operation.path === '/v1/datasets') cases.push(...searchCursors, ...common.map((cursor): [string, string] => ['price', cursor]));
         for (const [sort, cursor] of cases) {
           const query = new URLSearchParams({ cursor, ...(sort ? { sort } : {}), ...(sort === 'relevance' ? { q: 'gnss' } : {}) });
-          const res = await sendAsAllowed(operation, { query: `?${query.toString()}` });
+          const res = await sendAsAllowed(operation, { path: pathOf(operation, { id: listedDatasetId }), query: `?${query.toString()}` });
           const body = res.body as ErrorBody;
           if (res.status !== 400 || body.statusCode !== 400 || !/^[A-Z_]+$/.test(body.code)) {
             problems.push(`${operation.path}?${query.toString()}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);

@@ -148,8 +148,13 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     await gpx.locator('figure.plot').first().waitFor();
     await gpx.locator('.preview-map path.footprint').first().waitFor();
 
-    // Nothing raw: no JSON on the page, and no card wider than the page.
-    expect(await page.locator('main').innerText()).not.toMatch(/[{[]\s*"/);
+    // Nothing raw: no JSON on the page (outside the code snippets of the cite / load box), and no card wider than the page.
+    const text = await page.evaluate(`(() => {
+      const main = document.querySelector('main').cloneNode(true);
+      for (const code of main.querySelectorAll('pre')) code.remove();
+      return main.textContent;
+    })()`);
+    expect(text).not.toMatch(/[{[]\s*"/);
     const overflow = await page.evaluate(
       '[...document.querySelectorAll("section.card.preview")].filter((c) => c.scrollWidth > c.clientWidth + 1).length',
     );

@@ -49,7 +49,7 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     const slice = page.getByRole('region', { name: 'Buy a slice' });
     await slice.getByText('$1.50 per km').waitFor();
     // Both captures on the map, a dot per part: the lake's track segments (northern hemisphere, the higher dots) and the drive.
-    await page.locator('.map path.footprint-dot').nth(1).waitFor();
+    await page.getByRole('region', { name: 'Coverage map' }).locator('path.footprint-dot').nth(1).waitFor();
     await page.waitForLoadState('networkidle');
 
     // Sign in first (the quote needs a buyer), then draw a rectangle round the lake's dot.
@@ -62,8 +62,10 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     expect(await slice.getByRole('heading', { name: /^Quote: / }).textContent()).toBe('Quote: $100.00');
 
     await slice.getByRole('button', { name: 'Draw an area on the map' }).click();
-    await page.locator('.map').scrollIntoViewIfNeeded();
-    const dots = await Promise.all((await page.locator('.map path.footprint-dot').all()).map((dot) => dot.boundingBox()));
+    await page.getByRole('region', { name: 'Coverage map' }).scrollIntoViewIfNeeded();
+    const dots = await Promise.all(
+      (await page.getByRole('region', { name: 'Coverage map' }).locator('path.footprint-dot').all()).map((dot) => dot.boundingBox()),
+    );
     const lake = dots.filter((box) => box !== null).sort((a, c) => a.y - c.y)[0];
     const x = lake.x + lake.width / 2;
     const y = lake.y + lake.height / 2;
@@ -73,7 +75,7 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     await page.mouse.move(x + 12, y + 12, { steps: 4 });
     await page.mouse.up();
     await slice.getByText(/^Area: /).waitFor();
-    await page.locator('.map path.slice-area').waitFor();
+    await page.getByRole('region', { name: 'Coverage map' }).locator('path.slice-area').waitFor();
     await slice.getByRole('heading', { name: /^Quote: \$(?!100\.00)/ }).waitFor();
     const quote = await slice.locator('.quote').textContent();
     expect(quote).toContain('Captures1');
@@ -81,7 +83,7 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     expect(quote).toContain('4.577 km');
     expect(await slice.getByRole('heading', { name: /^Quote: / }).textContent()).toBe('Quote: $6.87');
     expect(quote).toContain('$1.50 per km of track = $6.87');
-    await page.locator('.map path.slice-capture').first().waitFor();
+    await page.getByRole('region', { name: 'Coverage map' }).locator('path.slice-capture').first().waitFor();
     await b.screenshot(page, 'dataset-slice-quote');
 
     await slice.getByLabel('USDC (Solana Pay)').check();

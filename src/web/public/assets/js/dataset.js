@@ -525,14 +525,11 @@ async function render() {
         'p',
         { className: 'status' },
         version.sampleFiles.length
-          ? 'Previews of the sample files, made from the files themselves.'
+          ? 'The sample files as the probe read them, and previews made from the files themselves.'
           : 'Files of this version, as the probe read them.',
       ),
-      version.sampleFiles.length
-        ? version.sampleFiles.map((file) => capturePreview(file.captureId, file.path))
-        : samples.length
-          ? h('ul', { className: 'grid plain' }, samples.map(sampleFile))
-          : h('p', {}, 'No sample details available.'),
+      samples.length ? h('ul', { className: 'grid plain' }, samples.map(sampleFile)) : h('p', {}, 'No sample details available.'),
+      version.sampleFiles.map((file) => capturePreview(file.captureId, file.path)),
     ),
     declarationsSection(version),
     licenceSection(version),
