@@ -177,7 +177,7 @@ describe('user text on the pages (browser)', () => {
     expect(await about.locator('.prose').allTextContents()).toEqual(DESCRIPTION.split('\n\n'));
     // The manifest's paths are the file names made into path segments (a / becomes _): shown exactly so.
     const manifest = (await b.t.http().get(`/v1/datasets/${publishedId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
-    const samples = await page.getByRole('region', { name: 'Sample preview' }).locator('.file-name').allTextContents();
+    const samples = await page.getByRole('region', { name: 'Sample preview' }).locator('li.sample .file-name').allTextContents();
     expect(samples.sort()).toEqual(manifest.files.map((f) => f.path).sort());
     expect(samples.some((path) => path.includes('<img class="injected"'))).toBe(true);
     // Each capture's track is labelled with its file's path (and when it starts): a name full of HTML, as text.
