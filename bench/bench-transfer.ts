@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { dropDatabase, onServer } from './bench-database.js';
 
 /** Parts (or ranges) in flight at once, as the contributor page and the download client send them. */
@@ -129,10 +131,79 @@ export async function startBareFileServer(file: string, sizeBytes: number) {
   );
 }
 
+/** A floor server (bare-server.ts) in its own process: its URL, its pid for cpuSeconds, and a way to stop it. */
+export async function spawnBareServer(args: string[]): Promise<{ url: string; pid: number; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`the bare server exited (${String(code)}) before listening`));
+    });
+  });
+  return {
+    url,
+    pid: child.pid ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 /** The peak resident set (VmHWM) of a process so far, in MiB. */
 export function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc: what a transfer cost it, whatever the load. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * How many times each bench runs the service and the floor, alternately (BENCH_ROUNDS, default 5). On a shared,
+ * busy machine one pair of runs can differ by 2x either way; the median of the rounds' ratios is the figure.
+ */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** One round: the service and the floor one after the other, the floor first in every other round, so neither is always second. */
+export async function alternate<A, F>(round: number, service: () => Promise<A>, floor: () => Promise<F>): Promise<[A, F]> {
+  if (round % 2 === 0) {
+    const a = await service();
+    return [a, await floor()];
+  }
+  const f = await floor();
+  return [await service(), f];
+}
+
+/** The size to move, from the first argument in MiB (default 512), in bytes. */
+export const benchSizeBytes = (): number => Number(process.argv[2] ?? 512) * (1 << 20);
+
+/** CPU seconds spent moving `bytes`, per GiB, as printed. */
+export const perGiB = (seconds: number, bytes: number): string => (seconds / (bytes / 2 ** 30)).toFixed(2);
+
+/** The rounds' ratios as a line: median, and the spread. */
+export function ratioLine(ratios: readonly number[]): string {
+  const pct = (value: number) => `${(value * 100).toFixed(0)}%`;
+  return `${pct(median(ratios))} of the floor (median of ${ratios.length} rounds; ${pct(Math.min(...ratios))}-${pct(Math.max(...ratios))})`;
 }
 
 /** SHA-256 (hex) of a file, streamed. */

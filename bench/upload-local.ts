@@ -1,9 +1,10 @@
 /**
  * npm run bench:upload [-- sizeMiB]
- * Uploads one file (default 1 GiB) in parts, 4 at a time, through the local object store's presigned part URLs to a
+ * Uploads one file (default 512 MiB) in parts, 4 at a time, through the local object store's presigned part URLs to a
  * real service process (no worker), as the contributor page does; and, in the same run with the same client, to a
  * bare Node HTTP server that only streams each part to a file: the floor. Prints the parts' MB/s beside the floor's,
- * the completion (assembly) time, and the API's peak RSS, once on the embedded database (PGlite) and once on
+ * the completion (assembly) time, the API's CPU seconds per GiB of parts and its peak RSS, in BENCH_ROUNDS rounds
+ * (default 5) that alternate the service and the floor (medians are printed), once on the embedded database (PGlite) and once on
  * PostgreSQL (a fresh database on BENCH_DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/postgres).
  * BENCH_API_NODE_OPTIONS passes options to the API's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
@@ -15,9 +16,25 @@ import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
 import type { CaptureUploadResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import { spawnService, waitFor } from './bench-database.js';
 import { lasHeader, mb, mib, writeFile } from './bench-files.js';
-import { PARALLEL, freePort, onBothDatabases, peakRssMiB, putParts, runBench, sha256Of, startBarePartServer } from './bench-transfer.js';
+import {
+  PARALLEL,
+  ROUNDS,
+  alternate,
+  cpuSeconds,
+  freePort,
+  median,
+  onBothDatabases,
+  peakRssMiB,
+  putParts,
+  ratioLine,
+  runBench,
+  sha256Of,
+  spawnBareServer,
+  benchSizeBytes,
+  perGiB,
+} from './bench-transfer.js';
 
-const sizeBytes = Number(process.argv[2] ?? 1024) * (1 << 20);
+const sizeBytes = benchSizeBytes();
 const dir = mkdtempSync(join(tmpdir(), 'mkt-bench-'));
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -36,53 +53,78 @@ async function json<T>(url: string, init: RequestInit & { token?: string } = {})
 
 const rate = (bytes: number, ms: number) => mb(bytes) / (ms / 1000);
 
-/** The same parts to the bare server; answers MB/s. */
-async function floor(file: string, partSizeBytes: number, partCount: number): Promise<number> {
+/** The same parts to the bare server, in a process of its own; answers MB/s and the CPU seconds it spent. */
+async function floor(file: string, partSizeBytes: number, partCount: number): Promise<{ MBps: number; cpuSeconds: number }> {
   const partsDir = join(dir, 'floor');
   mkdirSync(partsDir);
-  const server = await startBarePartServer(partsDir);
+  const server = await spawnBareServer(['parts', partsDir]);
   try {
     const parts = Array.from({ length: partCount }, (_, i) => ({ partNumber: i + 1, url: `${server.url}/parts/${i + 1}` }));
+    const cpuBefore = cpuSeconds(server.pid);
     const started = performance.now();
     await putParts(file, sizeBytes, partSizeBytes, parts);
-    return rate(sizeBytes, performance.now() - started);
+    return { MBps: rate(sizeBytes, performance.now() - started), cpuSeconds: cpuSeconds(server.pid) - cpuBefore };
   } finally {
     await server.close();
     rmSync(partsDir, { recursive: true, force: true });
   }
 }
 
+interface Round {
+  partsMBps: number;
+  floorMBps: number;
+  floorCpuSeconds: number;
+  completeMs: number;
+  /** CPU seconds the API spent receiving the parts. */
+  partsCpuSeconds: number;
+}
+
 interface ServiceRun {
   partSizeBytes: number;
   partCount: number;
-  partsMBps: number;
-  completeMs: number;
+  rounds: Round[];
   peakRssMiB: number;
 }
 
+/** ROUNDS uploads of the file through one service process, each beside an upload of the same parts to the floor. */
 async function throughService(file: string, sha256: string, databaseUrl: string, label: string): Promise<ServiceRun> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = join(dir, `data-${label}`);
   const api = spawnService(here, port, databaseUrl, dataDir, process.env.BENCH_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []);
+  const pid = api.pid ?? 0;
   try {
     await waitFor(`${base}/health`, 'the service', 600);
     const { accessToken } = await json<Pick<AuthTokenResponse, 'accessToken'>>(`${base}/v1/auth/register`, {
       method: 'POST',
       body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password-long', role: 'contributor' }),
     });
-    const capture = await json<CreatedCapture>(`${base}/v1/captures`, {
-      method: 'POST',
-      token: accessToken,
-      body: JSON.stringify({ filename: 'upload.las', sizeBytes, sha256 }),
-    });
-    const { partSizeBytes, parts } = capture.upload;
-    const started = performance.now();
-    const done = await putParts(file, sizeBytes, partSizeBytes, parts);
-    const partsMs = performance.now() - started;
-    await json(`${base}/v1/captures/${capture.id}/complete`, { method: 'POST', token: accessToken, body: JSON.stringify({ parts: done }) });
-    const completeMs = performance.now() - started - partsMs;
-    return { partSizeBytes, partCount: parts.length, partsMBps: rate(sizeBytes, partsMs), completeMs, peakRssMiB: peakRssMiB(api.pid ?? 0) };
+    const rounds: Round[] = [];
+    let plan = { partSizeBytes: 0, partCount: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const capture = await json<CreatedCapture>(`${base}/v1/captures`, {
+        method: 'POST',
+        token: accessToken,
+        body: JSON.stringify({ filename: `upload-${round}.las`, sizeBytes, sha256 }),
+      });
+      const { partSizeBytes, parts } = capture.upload;
+      plan = { partSizeBytes, partCount: parts.length };
+      const [service, bare] = await alternate(
+        round,
+        async () => {
+          const cpuBefore = cpuSeconds(pid);
+          const started = performance.now();
+          const done = await putParts(file, sizeBytes, partSizeBytes, parts);
+          const partsMs = performance.now() - started;
+          const partsCpuSeconds = cpuSeconds(pid) - cpuBefore;
+          await json(`${base}/v1/captures/${capture.id}/complete`, { method: 'POST', token: accessToken, body: JSON.stringify({ parts: done }) });
+          return { partsMBps: rate(sizeBytes, partsMs), completeMs: performance.now() - started - partsMs, partsCpuSeconds };
+        },
+        () => floor(file, partSizeBytes, parts.length),
+      );
+      rounds.push({ ...service, floorMBps: bare.MBps, floorCpuSeconds: bare.cpuSeconds });
+    }
+    return { ...plan, rounds, peakRssMiB: peakRssMiB(pid) };
   } finally {
     api.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
@@ -94,17 +136,21 @@ async function main(): Promise<void> {
   await writeFile(file, sizeBytes, lasHeader(sizeBytes));
   const sha256 = await sha256Of(file);
 
-  // The floor right after each service run, so both see the same machine load.
-  const runs = await onBothDatabases('bench_upload', async (label, url) => {
-    const run = await throughService(file, sha256, url, label);
-    return { run, floorMBps: await floor(file, run.partSizeBytes, run.partCount) };
-  });
-  const [, { run: first }] = runs[0];
+  const runs = await onBothDatabases('bench_upload', (label, url) => throughService(file, sha256, url, label));
+  const [, first] = runs[0];
   console.log(`\n${mib(sizeBytes).toFixed(0)} MiB in ${first.partCount} parts of ${mib(first.partSizeBytes).toFixed(0)} MiB, ${PARALLEL} at a time`);
-  for (const [label, { run, floorMBps }] of runs) {
+  for (const [label, run] of runs) {
+    const of = (pick: (round: Round) => number) => median(run.rounds.map(pick));
     console.log(
-      `${label.padEnd(10)}  parts: ${run.partsMBps.toFixed(0)} MB/s, bare Node server ${floorMBps.toFixed(0)} MB/s -> ${((run.partsMBps / floorMBps) * 100).toFixed(0)}% of the floor; ` +
-        `complete (assembly): ${(run.completeMs / 1000).toFixed(2)} s; API peak RSS ${run.peakRssMiB.toFixed(0)} MiB`,
+      `${label.padEnd(10)}  parts: ${of((r) => r.partsMBps).toFixed(0)} MB/s, bare Node server ${of((r) => r.floorMBps).toFixed(0)} MB/s -> ` +
+        `${ratioLine(run.rounds.map((r) => r.partsMBps / r.floorMBps))}; CPU per GiB of parts: API ${perGiB(
+          of((r) => r.partsCpuSeconds),
+          sizeBytes,
+        )} s, floor ${perGiB(
+          of((r) => r.floorCpuSeconds),
+          sizeBytes,
+        )} s; ` +
+        `complete (assembly): ${(of((r) => r.completeMs) / 1000).toFixed(2)} s; API peak RSS ${run.peakRssMiB.toFixed(0)} MiB`,
     );
   }
 }

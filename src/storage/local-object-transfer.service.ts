@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { resolveRangeHeader } from './byte-range.js';
 import { DownloadGrants } from './download-grant.port.js';
@@ -10,7 +10,13 @@ import { ObjectNotFoundError } from './object-storage.port.js';
 import { StorageErrorCode, StorageException } from './storage.exception.js';
 
 export type LocalDownload =
-  | { kind: 'content'; status: HttpStatus.OK | HttpStatus.PARTIAL_CONTENT; headers: Record<string, string>; body: Readable }
+  | {
+      kind: 'content';
+      status: HttpStatus.OK | HttpStatus.PARTIAL_CONTENT;
+      headers: Record<string, string>;
+      /** Writes the bytes to the response and ends it; the file is closed either way. */
+      send: (out: Writable) => Promise<void>;
+    }
   /** Headers still go out with the error: a 416 names the object's size in Content-Range (RFC 9110, 15.5.17). */
   | { kind: 'unsatisfiable'; headers: Record<string, string>; error: StorageException };
 
@@ -55,14 +61,14 @@ export class LocalObjectTransferService {
       'Cache-Control': 'private, no-store',
     };
     if (range.kind === 'full') {
-      return { kind: 'content', status: HttpStatus.OK, headers: { ...headers, 'Content-Length': String(file.size) }, body: file.stream() };
+      return { kind: 'content', status: HttpStatus.OK, headers: { ...headers, 'Content-Length': String(file.size) }, send: (out) => file.send(out) };
     }
     const { start, end } = range.range;
     return {
       kind: 'content',
       status: HttpStatus.PARTIAL_CONTENT,
       headers: { ...headers, 'Content-Length': String(end - start + 1), 'Content-Range': `bytes ${start}-${end}/${file.size}` },
-      body: file.stream(range.range),
+      send: (out) => file.send(out, range.range),
     };
   }
 

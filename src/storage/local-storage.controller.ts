@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Put, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiExcludeController, ApiOperation } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LocalObjectTransferService } from './local-object-transfer.service.js';
@@ -30,15 +30,11 @@ export class LocalStorageController {
 
   @Get('objects/:token')
   @ApiOperation({ summary: 'Serves a stored object by a signed, expiring token (Range requests supported)' })
-  async download(
-    @Param('token') token: string,
-    @Headers('range') range: string | undefined,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<StreamableFile> {
+  async download(@Param('token') token: string, @Headers('range') range: string | undefined, @Res() response: Response): Promise<void> {
     const download = await this.transfers.openDownload(token, range);
     response.set(download.headers);
     if (download.kind === 'unsatisfiable') throw download.error;
     response.status(download.status);
-    return new StreamableFile(download.body);
+    await download.send(response);
   }
 }

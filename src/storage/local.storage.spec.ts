@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ const PUBLIC_URL = 'http://marketplace.test';
 const SECRET = 'a-test-secret-that-is-long-enough-for-hmac';
 
 const readAll = async (stream: Readable) => Buffer.concat(await stream.toArray());
-const md5Etag = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+const randomEtag = () => `"${randomBytes(16).toString('hex')}"`;
 const unlimited = { maxBytes: 100 * MiB };
 
 describe('LocalStorage', () => {
@@ -47,10 +47,24 @@ describe('LocalStorage', () => {
       return { uploadId, stored };
     }
 
-    it('answers the quoted MD5 of each part as its ETag, like S3', async () => {
+    it('answers a new quoted ETag of 32 hex digits for every part PUT, as S3 shapes them', async () => {
       const { stored } = await uploadParts('captures/a/video.mp4');
-      expect(stored.map((part) => part.etag)).toEqual(parts.map(md5Etag));
+      for (const part of stored) expect(part.etag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(new Set(stored.map((part) => part.etag)).size).toBe(stored.length);
       expect(stored.map((part) => part.size)).toEqual(parts.map((bytes) => bytes.length));
+    });
+
+    it('gives a part PUT again a new ETag, even with the same bytes: completion with the replaced ETag is refused', async () => {
+      const key = 'captures/a2/video.mp4';
+      const { uploadId, stored } = await uploadParts(key);
+      const again = await storage.writePart(key, uploadId, 2, Readable.from([parts[1]]), unlimited);
+      expect(again.etag).not.toBe(stored[1].etag);
+
+      const listed = stored.map(({ partNumber, etag }) => ({ partNumber, etag }));
+      await expect(storage.completeMultipartUpload(key, uploadId, listed)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_PART });
+      listed[1] = { partNumber: 2, etag: again.etag };
+      await storage.completeMultipartUpload(key, uploadId, listed);
+      expect((await readAll(await storage.read(key))).equals(whole)).toBe(true);
     });
 
     it('assembles the parts in part-number order with the right ETags, then removes the upload folder', async () => {
@@ -76,7 +90,7 @@ describe('LocalStorage', () => {
     it('refuses a wrong ETag and stores nothing, leaving the upload to be completed correctly', async () => {
       const key = 'captures/c/video.mp4';
       const { uploadId, stored } = await uploadParts(key);
-      const wrong = stored.map(({ partNumber, etag }) => ({ partNumber, etag: partNumber === 2 ? md5Etag(Buffer.from('other bytes')) : etag }));
+      const wrong = stored.map(({ partNumber, etag }) => ({ partNumber, etag: partNumber === 2 ? randomEtag() : etag }));
 
       await expect(storage.completeMultipartUpload(key, uploadId, wrong)).rejects.toMatchObject({ code: StorageErrorCode.INVALID_PART });
       expect(await storage.head(key)).toBeNull();
@@ -151,9 +165,7 @@ describe('LocalStorage', () => {
       await expect(storage.writePart('captures/g/one.bin', '../../../etc', 1, body(), unlimited)).rejects.toMatchObject({
         code: StorageErrorCode.UPLOAD_NOT_FOUND,
       });
-      await expect(
-        storage.completeMultipartUpload('captures/g/other.bin', uploadId, [{ partNumber: 1, etag: md5Etag(Buffer.from('x')) }]),
-      ).rejects.toMatchObject({
+      await expect(storage.completeMultipartUpload('captures/g/other.bin', uploadId, [{ partNumber: 1, etag: randomEtag() }])).rejects.toMatchObject({
         code: StorageErrorCode.UPLOAD_NOT_FOUND,
       });
     });

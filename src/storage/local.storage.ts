@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access, copyFile, type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { clampRange } from './byte-range.js';
+import { sendFileRange } from './file-sender.js';
 import type { LocalObjectUrlService } from './local-object-url.service.js';
 import { S3_MIN_PART_BYTES } from './multipart-plan.js';
 import { assertValidObjectKey, keyBasename } from './object-key.js';
@@ -16,7 +17,8 @@ const UPLOADS_DIR = '.uploads';
 const TEMP_DIR = '.tmp';
 const MANIFEST = 'upload.json';
 const UPLOAD_ID = /^[A-Za-z0-9_-]{24}$/;
-const MD5_HEX = /^[0-9a-f]{32}$/;
+/** A part's ETag: 128 random bits in hex, the same shape as S3's MD5 ETags. */
+const PART_ETAG = /^[0-9a-f]{32}$/;
 
 interface UploadManifest {
   key: string;
@@ -24,7 +26,12 @@ interface UploadManifest {
   createdAt: string;
 }
 
-/** A part as stored: its ETag is the quoted hex MD5 of its bytes, as S3 answers. */
+/**
+ * A part as stored. Its ETag is an opaque version token (quoted, 32 hex digits like S3's), new for every PUT: it names
+ * exactly the bytes of that PUT, so completion refuses a part list naming bytes that were replaced since. It is not the
+ * MD5 of the bytes (S3 does not promise that either, e.g. with SSE-KMS): hashing every part on the API's event loop cost
+ * a third of a core at disk speed, and the object's SHA-256, checked once at completion, is what guards the bytes.
+ */
 export interface StoredPart {
   partNumber: number;
   etag: string;
@@ -36,6 +43,8 @@ export interface LocalObjectHandle {
   size: number;
   /** Streams the object or a range of it (already checked against `size`); the stream closes the file. */
   stream(range?: ByteRange): Readable;
+  /** Writes the object or a range of it to `out` from reused buffers (sendFileRange), ends `out` and closes the file. */
+  send(out: Writable, range?: ByteRange): Promise<void>;
   /** Closes the file when no stream will be made. */
   close(): Promise<void>;
 }
@@ -84,7 +93,7 @@ export class LocalStorage extends ObjectStorage {
   }
 
   /**
-   * Stores one part from a stream, computing its MD5 on the way, and refuses it once it passes `maxBytes` (before
+   * Stores one part from a stream under a new ETag, and refuses it once it passes `maxBytes` (before
    * reading anything when `declaredBytes`, the Content-Length, already says so). The source is not destroyed on
    * refusal, so an HTTP caller can still answer on the same connection.
    */
@@ -105,7 +114,6 @@ export class LocalStorage extends ObjectStorage {
       );
     if (limits.declaredBytes !== undefined && limits.declaredBytes > limits.maxBytes) throw tooLarge();
 
-    const md5 = createHash('md5');
     let size = 0;
     const temp = join(dir, `.part-${randomBytes(8).toString('hex')}`);
     try {
@@ -117,14 +125,13 @@ export class LocalStorage extends ObjectStorage {
         (chunk) => {
           size += chunk.length;
           if (size > limits.maxBytes) throw tooLarge();
-          md5.update(chunk);
         },
         { durable: false },
       );
     } catch (error) {
       throw isMissing(error) ? uploadNotFound(uploadId) : error;
     }
-    const hex = md5.digest('hex');
+    const hex = randomBytes(16).toString('hex');
     const name = partFileName(partNumber, hex);
     // One rename-and-sweep at a time per part, so two PUTs of the same part leave exactly the later one.
     await this.partLocks.run(`${uploadId}/${partNumber}`, async () => {
@@ -150,7 +157,7 @@ export class LocalStorage extends ObjectStorage {
     const files: { partNumber: number; path: string; size: number }[] = [];
     for (const part of sorted) {
       const hex = unquoteEtag(part.etag).toLowerCase();
-      const path = join(dir, partFileName(part.partNumber, MD5_HEX.test(hex) ? hex : 'none'));
+      const path = join(dir, partFileName(part.partNumber, PART_ETAG.test(hex) ? hex : 'none'));
       const info = await stat(path).catch(nullWhenMissing);
       if (!info) {
         throw new StorageException(
@@ -249,6 +256,7 @@ export class LocalStorage extends ObjectStorage {
       // fs's own stream over the open file, as a bare static file server sends one: chunks of 64 KiB (a fresh 4 MiB
       // buffer per chunk cost the download route GC time). An empty file ends at once: end 0 reads nothing past EOF.
       stream: (range) => handle.createReadStream({ start: range?.start ?? 0, end: range ? range.end : Math.max(size - 1, 0) }),
+      send: (out, range) => sendFileRange(handle, out, range?.start ?? 0, range ? range.end : size - 1),
       close: () => handle.close(),
     };
   }
@@ -371,9 +379,9 @@ export class LocalStorage extends ObjectStorage {
   }
 }
 
-function partFileName(partNumber: number, md5Hex: string): string {
-  // Naming a part by its MD5 lets completion check ETags with one stat, without reading the part again.
-  return md5Hex === '' ? `${String(partNumber).padStart(5, '0')}-` : `${String(partNumber).padStart(5, '0')}-${md5Hex}.part`;
+function partFileName(partNumber: number, etagHex: string): string {
+  // Naming a part by its ETag lets completion check ETags with one stat, without reading the part again.
+  return etagHex === '' ? `${String(partNumber).padStart(5, '0')}-` : `${String(partNumber).padStart(5, '0')}-${etagHex}.part`;
 }
 
 /** Runs tasks one after another per key; keys with nothing queued take no memory. */
