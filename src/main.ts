@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './common/gc-tuning.js';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { closeOnSignal, runEntryPoint } from './common/shutdown.js';

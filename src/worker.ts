@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './common/gc-tuning.js';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
