@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { CdrWriter } from '@foxglove/cdr';
 import { McapWriter, TempBuffer } from '@mcap/core';
 import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
+import { assertPreviewSurvives } from '../../../test/support/preview-fuzz.js';
+import { buildBag } from '../../../test/support/ros1-bag.js';
 import { runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { FORMAT_PROBES, probeFor } from '../formats/probe-registry.js';
@@ -101,3 +103,113 @@ describeSample('example-bz2.bag', (path) => {
     expect(new Set(topics.map((t) => t.topic)).size).toBe(topics.length);
   });
 });
+
+/* ROS 1 serialization written by hand (little-endian, packed), as roscpp lays the messages out. */
+const f64s = (values: number[]) => {
+  const b = Buffer.alloc(values.length * 8);
+  values.forEach((v, i) => b.writeDoubleLE(v, i * 8));
+  return b;
+};
+const u32le = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const ros1String = (text: string) => Buffer.concat([u32le(Buffer.byteLength(text)), Buffer.from(text)]);
+const ros1Header = (sec: number, frame: string) => Buffer.concat([u32le(0), u32le(sec), u32le(0), ros1String(frame)]);
+const zeros9 = new Array<number>(9).fill(0);
+
+/** A ROS 1 bag with NavSatFix, Imu and CompressedImage topics, 10 s at 1 Hz in two chunks. */
+function sensorBag(png: Buffer): Buffer {
+  const start = 1_764_000_000;
+  const body = (conn: number, ms: number): Buffer => {
+    const i = ms / 1000;
+    if (conn === 0) {
+      const status = Buffer.from([0, 1, 0]); // int8 status 0 (fix), uint16 service 1 (GPS)
+      return Buffer.concat([ros1Header(start + i, 'gps'), status, f64s([46.05 + i * 0.001, 14.5, 300 + i]), f64s(zeros9), Buffer.from([2])]);
+    }
+    if (conn === 1)
+      return Buffer.concat([
+        ros1Header(start + i, 'imu'),
+        f64s([0, 0, 0, 1]),
+        f64s(zeros9),
+        f64s([0.1, 0.2, 0.3]),
+        f64s(zeros9),
+        f64s([0, 0, 9.8 + i / 10]),
+        f64s(zeros9),
+      ]);
+    return Buffer.concat([ros1Header(start + i, 'camera'), ros1String('png'), u32le(png.length), png]);
+  };
+  const messages = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => [0, 1, 2].map((conn): [number, number] => [conn, (from + k) * 1000])).flat();
+  return buildBag({
+    baseSec: start,
+    connections: [
+      { conn: 0, topic: '/gps/fix', type: 'sensor_msgs/NavSatFix', md5sum: '2d3a8cd499b9b4a0249fb98fd05cfa48' },
+      { conn: 1, topic: '/imu', type: 'sensor_msgs/Imu', md5sum: '6a62c6daae103f4ff57a132d6f95cec2' },
+      { conn: 2, topic: '/camera/compressed', type: 'sensor_msgs/CompressedImage', md5sum: '8f7a12909da2c9d3332d540a0977563f' },
+    ],
+    chunks: [messages(0, 5), messages(5, 10)],
+    body,
+  });
+}
+
+describe('roboticsPreview of a ROS 1 bag with sensor topics', () => {
+  const png = encodePng({ width: 1, height: 1, data: new Uint8Array([0, 128, 255, 255]) });
+
+  it('plots NavSatFix and Imu, keeps the track and the first camera frame, as for MCAP', async () => {
+    const bytes = sensorBag(png);
+    const probe = await probed(bytes);
+    expect(probe.format).toBe('rosbag1');
+    const preview = await roboticsPreview('rosbag1', probe.metadata, probe.durationSeconds ?? null, bytes);
+    expect(preview.reason).toBeNull();
+    const content = preview.content as RoboticsPreview;
+    expect(content.topics.map((t) => [t.topic, t.messageCount])).toEqual([
+      ['/gps/fix', 10],
+      ['/imu', 10],
+      ['/camera/compressed', 10],
+    ]);
+    const altitude = content.series.find((s) => s.name === '/gps/fix altitude');
+    expect(altitude?.t).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(altitude?.v).toEqual([300, 301, 302, 303, 304, 305, 306, 307, 308, 309]);
+    expect(content.series.find((s) => s.name === '/imu acceleration z')?.v[9]).toBeCloseTo(10.7);
+    expect(content.series.find((s) => s.name === '/imu angular velocity x')?.v[0]).toBeCloseTo(0.1);
+    expect(content.track?.[9]).toEqual([14.5, 46.059, 9]);
+    expect(content.frames).toEqual([{ file: 'frame-1.png', topic: '/camera/compressed', contentType: 'image/png' }]);
+    expect(preview.files[0].body.equals(png)).toBe(true);
+  });
+
+  it('never throws on truncated or damaged copies', async () => {
+    const bytes = sensorBag(png);
+    const probe = await probed(bytes);
+    await assertPreviewSurvives((b) => roboticsPreview('rosbag1', probe.metadata, 9, b), bytes, { runs: 80, headerBytes: 8192 });
+  });
+});
+
+for (const name of ['example-bz2.bag', 'example-lz4.bag'])
+  describeSample(name, (path) => {
+    // The turtlesim recording (21.7 s): /turtle1/pose and /turtle2/pose at about 62 Hz, in one compressed chunk.
+    it('decompresses the chunk and plots both turtles over the recording', async () => {
+      const bytes = readFileSync(path);
+      const probe = await probed(bytes);
+      const preview = await roboticsPreview('rosbag1', probe.metadata, probe.durationSeconds ?? null, bytes);
+      expect(preview.reason).toBeNull();
+      const content = preview.content as RoboticsPreview;
+      expect(content.series.map((s) => s.name).sort()).toEqual(
+        ['/turtle1/pose', '/turtle2/pose'].flatMap((topic) => [`${topic} heading`, `${topic} x`, `${topic} y`]).sort(),
+      );
+      for (const s of content.series) {
+        expect(s.t.length).toBe(600); // 1,344 poses thinned
+        expect(s.t[0]).toBeGreaterThanOrEqual(0);
+        expect(s.t.at(-1)).toBeLessThanOrEqual(21.8);
+        // turtlesim's world is 11 m square; its headings of 2014 wrap at +-2 pi (fmod), not at pi.
+        for (const v of s.v) expect(Math.abs(v)).toBeLessThanOrEqual(s.name.endsWith('heading') ? 2 * Math.PI : 11.1);
+      }
+    });
+
+    it('never throws on truncated or damaged copies', async () => {
+      const bytes = readFileSync(path);
+      const probe = await probed(bytes);
+      await assertPreviewSurvives((b) => roboticsPreview('rosbag1', probe.metadata, 21.7, b), bytes, { runs: 30, headerBytes: 8192 });
+    });
+  });
