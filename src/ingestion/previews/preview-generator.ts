@@ -58,12 +58,17 @@ export async function generatePreview(subject: PreviewSubject, source: PreviewSo
         height: typeof metadata.height === 'number' ? metadata.height : null,
       }),
     );
-    if (preview.content.kind === 'video') preview.content.track = track;
+    if (preview.content.kind === 'video') preview.content.track ??= track;
     return preview;
   }
   if (POINT_FORMATS.has(format)) return pointCloudPreview(format, await source.head(MAX_PREVIEW_READ_BYTES));
   if (ROBOTICS_FORMATS.has(format))
-    return roboticsPreview(format, metadata, subject.durationSeconds, format === 'mcap' ? await source.head(MAX_PREVIEW_READ_BYTES) : null);
+    return roboticsPreview(
+      format,
+      metadata,
+      subject.durationSeconds,
+      format === 'mcap' || format === 'rosbag1' ? await source.head(MAX_PREVIEW_READ_BYTES) : null,
+    );
   if (hasTablePreview(format)) {
     let head = await source.head(TABLE_HEAD_BYTES);
     const compression = compressionOf(head);
