@@ -101,7 +101,10 @@ export function writeE57(scans: E57ScanSpec[]): Buffer {
     const writers = scan.fields.map(() => new BitWriter());
     const packets: Buffer[] = [];
     for (let start = 0; start < records; start += perPacket) {
-      for (let r = start; r < Math.min(records, start + perPacket); r += 1) scan.fields.forEach((f, i) => encode(f, f.values[r], writers[i]));
+      for (let r = start; r < Math.min(records, start + perPacket); r += 1)
+        scan.fields.forEach((f, i) => {
+          encode(f, f.values[r], writers[i]);
+        });
       const last = start + perPacket >= records;
       packets.push(dataPacket(writers.map((w) => w.take(last))));
       if (start === 0) {

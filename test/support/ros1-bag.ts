@@ -112,3 +112,53 @@ export function buildBag({ baseSec, connections, chunks, body, lies = {} }: BagS
   const header = record([headerFields], Buffer.alloc(4096 - 8 - headerFields.length, 0x20));
   return Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), header, ...parts, ...connections.map(connectionRecord), ...infos]);
 }
+
+/* ROS 1 serialization written by hand (little-endian, packed), as roscpp lays the messages out. */
+const f64s = (values: number[]) => {
+  const b = Buffer.alloc(values.length * 8);
+  values.forEach((v, i) => b.writeDoubleLE(v, i * 8));
+  return b;
+};
+const u32le = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
+const ros1String = (text: string) => Buffer.concat([u32le(Buffer.byteLength(text)), Buffer.from(text)]);
+const ros1Header = (sec: number, frame: string) => Buffer.concat([u32le(0), u32le(sec), u32le(0), ros1String(frame)]);
+const zeros9 = new Array<number>(9).fill(0);
+
+/** A ROS 1 bag with NavSatFix, Imu and CompressedImage topics, 10 s at 1 Hz in two chunks. */
+export function sensorBag(png: Buffer): Buffer {
+  const start = 1_764_000_000;
+  const body = (conn: number, ms: number): Buffer => {
+    const i = ms / 1000;
+    if (conn === 0) {
+      const status = Buffer.from([0, 1, 0]); // int8 status 0 (fix), uint16 service 1 (GPS)
+      return Buffer.concat([ros1Header(start + i, 'gps'), status, f64s([46.05 + i * 0.001, 14.5, 300 + i]), f64s(zeros9), Buffer.from([2])]);
+    }
+    if (conn === 1)
+      return Buffer.concat([
+        ros1Header(start + i, 'imu'),
+        f64s([0, 0, 0, 1]),
+        f64s(zeros9),
+        f64s([0.1, 0.2, 0.3]),
+        f64s(zeros9),
+        f64s([0, 0, 9.8 + i / 10]),
+        f64s(zeros9),
+      ]);
+    return Buffer.concat([ros1Header(start + i, 'camera'), ros1String('png'), u32le(png.length), png]);
+  };
+  const messages = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => [0, 1, 2].map((conn): [number, number] => [conn, (from + k) * 1000])).flat();
+  return buildBag({
+    baseSec: start,
+    connections: [
+      { conn: 0, topic: '/gps/fix', type: 'sensor_msgs/NavSatFix', md5sum: '2d3a8cd499b9b4a0249fb98fd05cfa48' },
+      { conn: 1, topic: '/imu', type: 'sensor_msgs/Imu', md5sum: '6a62c6daae103f4ff57a132d6f95cec2' },
+      { conn: 2, topic: '/camera/compressed', type: 'sensor_msgs/CompressedImage', md5sum: '8f7a12909da2c9d3332d540a0977563f' },
+    ],
+    chunks: [messages(0, 5), messages(5, 10)],
+    body,
+  });
+}

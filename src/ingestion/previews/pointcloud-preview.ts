@@ -59,7 +59,11 @@ export async function pointCloudPreview(format: string, bytes: Buffer): Promise<
   } catch (error) {
     if (error instanceof PointsUnreadable) return { content: { kind: 'none' }, files: [], reason: error.message };
     // A damaged file trips a reader's bounds (a RangeError reading past its bytes, XML that does not parse): no preview, and why.
-    return { content: { kind: 'none' }, files: [], reason: `the points could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      content: { kind: 'none' },
+      files: [],
+      reason: `the points could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const { set, by } = coloured(points);
   const content: PointCloudPreview = {

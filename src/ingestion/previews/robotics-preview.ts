@@ -206,7 +206,7 @@ const PLOTTED = (type: string) => IMU.has(type) || COMPRESSED_IMAGE.has(type) ||
 /** A ROS 1 bag's messages on the plotted topics, in time order (only the chunks holding them are decompressed). */
 async function bagMessages(bytes: Buffer, plots: MessagePlots): Promise<void> {
   const bag = new Bag(
-    { read: async (offset, length) => bytes.subarray(offset, offset + length), size: () => bytes.length },
+    { read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)), size: () => bytes.length },
     { decompress: await bagDecompressors(bytes.length), parse: false },
   );
   await bag.open();
