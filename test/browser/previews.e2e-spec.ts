@@ -9,6 +9,7 @@ import { readyCapture } from '../support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { encodePng } from '../../src/ingestion/previews/png-encoder.js';
 import { sensorBag } from '../support/ros1-bag.js';
+import { testPatternVideo } from '../support/test-video.js';
 import { describeWithSamples, samplePath } from '../support/samples.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -18,6 +19,9 @@ const REVIEWED = ['car6.pcd', 'autzen_trim.laz', 'bu353s4.log', 'demo3.10o'] as 
 /** E57 and ROS 1 bags (real files, and a written bag with GPS, IMU and camera topics), in a third listed dataset. */
 const MORE = ['bunnyInt32.e57', 'example-lz4.bag'] as const;
 const SENSOR_BAG = 'sensors.bag';
+/** A DJI-style pair: a video (ffmpeg's test pattern, 8 s) and a real Mavic Mini SRT (117 s of GPS) under its name. */
+const DJI_VIDEO = 'DJI_0001.MP4';
+const DJI_SRT = 'DJI_0001.SRT';
 
 /** A 64 x 48 colour gradient: the camera frame of the written bag. */
 function gradientPng(): Buffer {
@@ -31,7 +35,7 @@ function gradientPng(): Buffer {
  * frames and clip, point cloud renderings, a log's topics, a CSV's and a GPX track's rows, plots and map), and a
  * submitted dataset's captures previewed in the admin's review queue. Each preview is screenshotted on its own.
  */
-describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...REVIEWED, ...MORE], () => {
+describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...REVIEWED, ...MORE, 'dji_mavic_mini.SRT'], () => {
   let b: BrowserApp;
   let admin: string;
   let alice: string;
@@ -88,6 +92,8 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     alice = await signUp(b.t, 'alice@previews.test', 'contributor');
     for (const name of [...LISTED, ...REVIEWED, ...MORE]) ids.set(name, (await readyCapture(b.t, alice, readFileSync(samplePath(name)), name)).id);
     ids.set(SENSOR_BAG, (await readyCapture(b.t, alice, sensorBag(gradientPng()), SENSOR_BAG)).id);
+    ids.set(DJI_VIDEO, (await readyCapture(b.t, alice, testPatternVideo(8), DJI_VIDEO)).id);
+    ids.set(DJI_SRT, (await readyCapture(b.t, alice, readFileSync(samplePath('dji_mavic_mini.SRT')), DJI_SRT)).id);
     for (const id of ids.values())
       await waitFor(
         async () =>
@@ -100,7 +106,23 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     listedId = await dataset('Previews of every kind', LISTED);
     await b.t.http().post(`/v1/admin/datasets/${listedId}/approve`).set(auth(admin)).send({}).expect(200);
     await dataset('Lidar car, a GPS mouse and a RINEX file', REVIEWED);
-    moreId = await dataset('A scanned bunny and robot logs', [...MORE, SENSOR_BAG]);
+    // The video's preview is made again once its SRT is ready: wait for the one with the track.
+    const djiPreview = async () =>
+      (
+        (
+          await b.t
+            .http()
+            .get(`/v1/captures/${ids.get(DJI_VIDEO)}/preview`)
+            .set(auth(alice))
+            .expect(200)
+        ).body as CapturePreviewResponse
+      ).content;
+    await waitFor(
+      async () => ((await djiPreview()) as { track?: unknown } | null)?.track ?? undefined,
+      'the DJI video preview with its SRT track',
+      120_000,
+    );
+    moreId = await dataset('A scanned bunny, robot logs and a drone flight', [...MORE, SENSOR_BAG, DJI_VIDEO, DJI_SRT]);
     await b.t.http().post(`/v1/admin/datasets/${moreId}/approve`).set(auth(admin)).send({}).expect(200);
   }, 400_000);
 
@@ -122,7 +144,7 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     // The GoPro's GPS beside the clip: the flight's track close up, a dot that follows the playhead, clicks that seek.
     const track = video.locator('.preview-map path.preview-track');
     await track.waitFor();
-    await video.getByText(/GPS track from the camera's telemetry \(GoPro GPMF GPRI\)/).waitFor();
+    await video.getByText(/^GPS track from GoPro GPMF GPRI: the yellow dot follows the clip/).waitFor();
     const marker = video.locator('.preview-map path.track-marker');
     const startAt = await marker.getAttribute('d');
     await video.locator('video').evaluate((v) => {
@@ -215,7 +237,7 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
   it('shows an E57 scan as renderings and ROS 1 bags as topics, plots, a GPS track and a camera frame', async () => {
     const page = await b.newPage();
     await page.goto(`/datasets/${moreId}`);
-    await countIs(page.locator('section.card.preview[data-ready="true"]'), 3, 60_000);
+    await countIs(page.locator('section.card.preview[data-ready="true"]'), 5, 60_000);
     const card = (file: string) => page.locator(`section.card.preview[data-capture="${ids.get(file)}"]`);
 
     const scan = card('bunnyInt32.e57');
@@ -239,6 +261,47 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
 
     await page.waitForLoadState('networkidle');
     await b.screenshot(page, 'dataset-previews-e57-rosbag');
+  });
+
+  it("follows a DJI video's playhead on the track of the SRT beside it, and scrubs the SRT's own track with a slider", async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${moreId}`);
+    await countIs(page.locator('section.card.preview[data-ready="true"]'), 5, 60_000);
+    const card = (file: string) => page.locator(`section.card.preview[data-capture="${ids.get(file)}"]`);
+
+    const video = card(DJI_VIDEO);
+    await video.getByText(`GPS track from DJI SRT (${DJI_SRT}): the yellow dot follows the clip`).waitFor();
+    await video.getByText('clip of the whole video, low resolution', { exact: false }).waitFor();
+    const track = video.locator('.preview-map path.preview-track');
+    await track.scrollIntoViewIfNeeded();
+    // Near the end of the 117 s track, past the 8 s clip: the page says so instead of seeking.
+    const near = (share: number) =>
+      track.evaluate((path, at) => {
+        const line = path as unknown as {
+          getTotalLength(): number;
+          getPointAtLength(l: number): { matrixTransform(m: unknown): { x: number; y: number } };
+          getScreenCTM(): unknown;
+        };
+        const p = line.getPointAtLength(line.getTotalLength() * at).matrixTransform(line.getScreenCTM());
+        return { x: p.x, y: p.y };
+      }, share);
+    const late = await near(0.95);
+    await page.mouse.click(late.x, late.y);
+    await video.getByText(/^That point is 1 min \d+ s into the video, after the end of the 8 s preview clip\.$/).waitFor();
+    const early = await near(0.01);
+    await page.mouse.click(early.x, early.y);
+    await video.getByText(/^Playing from [0-7] s, where you clicked on the track\.$/).waitFor();
+
+    const srt = card(DJI_SRT);
+    const slider = srt.getByLabel('Time along the track');
+    const marker = srt.locator('.preview-map path.track-marker');
+    await marker.waitFor();
+    const before = await marker.getAttribute('d');
+    await slider.fill('60');
+    await srt.getByText('1 min 0 s of 1 min 56 s').waitFor();
+    expect(await marker.getAttribute('d')).not.toBe(before);
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'dataset-previews-dji');
     await shootCards(page, 'dataset');
     expect(b.pageErrors).toEqual([]);
   });

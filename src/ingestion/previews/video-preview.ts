@@ -92,13 +92,20 @@ export async function videoTrack(path: string): Promise<{ track: TrackPoint[]; s
 
 /**
  * A strip of THUMBNAILS JPEG frames and a CLIP_SECONDS low-resolution H.264 clip (no audio) of the video file at
- * `path`, made with ffmpeg in a temporary folder that is removed afterwards.
+ * `path`, made with ffmpeg in a temporary folder that is removed afterwards, and the GPS track timed from the video's
+ * start (GoPro GPMF inside the file, else a DJI SRT `sidecar`'s), which lengthens the clip to TRACKED_CLIP_SECONDS.
  */
-export async function videoPreview(path: string, facts: VideoFacts): Promise<GeneratedPreview> {
+export async function videoPreview(
+  path: string,
+  facts: VideoFacts,
+  sidecar: { track: TrackPoint[]; source: string } | null = null,
+): Promise<GeneratedPreview> {
   const binary = ffmpegPath();
   if (!binary)
     return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
-  const gps = await videoTrack(path);
+  // The camera's own telemetry first (GoPro); else the DJI SRT uploaded beside the video.
+  const own = await videoTrack(path);
+  const gps = own.track === null && sidecar ? sidecar : own;
   const work = await mkdtemp(join(tmpdir(), 'preview-'));
   try {
     const duration = facts.durationSeconds && facts.durationSeconds > 0 ? facts.durationSeconds : 1;
@@ -130,7 +137,7 @@ export async function videoPreview(path: string, facts: VideoFacts): Promise<Gen
     }
     const clipSeconds = Math.min(gps.track ? TRACKED_CLIP_SECONDS : CLIP_SECONDS, duration);
     let clip: string | null = 'clip.mp4';
-    let reason: string | null = gps.track ? null : gps.reason;
+    let reason: string | null = gps.track || own.track ? null : own.reason;
     try {
       await run(binary, [
         '-i',

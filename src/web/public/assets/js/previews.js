@@ -231,7 +231,7 @@ async function videoView(captureId, content, label) {
       ? h(
           'p',
           { className: 'status' },
-          `GPS track from the camera's telemetry (${content.trackSource ?? 'GPS'}): the yellow dot follows the clip as it plays; click the track to play from there.`,
+          `GPS track from ${content.trackSource ?? 'the video'}: the yellow dot follows the clip as it plays; click the track to play from there.`,
         )
       : null,
     timed ? note : null,
@@ -421,8 +421,32 @@ function tableView(content, label) {
       ),
     ),
     plots(content.series, content.timeAxis),
-    trackMap(content.track, label).node,
+    timedTrack(content.track, label),
   );
+}
+
+/**
+ * A track on its own (no video to follow): untimed, the map; timed, the map with a time slider that moves the dot
+ * along it (a click on the track moves the slider there).
+ * @param {readonly TrackPoint[] | null} track
+ * @param {string} label
+ */
+function timedTrack(track, label) {
+  const times = (track ?? []).map((p) => p[2]).filter((t) => t !== null);
+  if (!track || times.length < 2) return trackMap(track, label).node;
+  const end = Math.max(...times);
+  const slider = h('input', { type: 'range', min: '0', max: String(end), step: 'any', value: '0', className: 'track-time' });
+  const said = h('output', {}, formatDuration(0));
+  const { node, follow } = trackMap(track, label, (t) => {
+    slider.value = String(t);
+    move();
+  });
+  const move = () => {
+    follow(Number(slider.value));
+    said.textContent = `${formatDuration(Number(slider.value))} of ${formatDuration(end)}`;
+  };
+  on(slider, 'input', move);
+  return h('div', { className: 'track-with-time' }, node, h('label', { className: 'track-slider' }, 'Time along the track ', slider, ' ', said));
 }
 
 /**
