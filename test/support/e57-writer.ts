@@ -27,6 +27,8 @@ export interface E57ScanSpec {
   codecs?: string;
   /** Records per data packet (an index packet and an empty packet are put after the first). */
   perPacket?: number;
+  /** The recordCount the XML claims, when it should not be the number of values written. */
+  claimedRecords?: number;
 }
 
 const PAGE = 1024;
@@ -129,7 +131,7 @@ export function writeE57(scans: E57ScanSpec[]): Buffer {
         ? `<pose type="Structure"><rotation type="Structure">${['w', 'x', 'y', 'z'].map((k, i) => `<${k} type="Float">${(scan.rotation ?? [1, 0, 0, 0])[i]}</${k}>`).join('')}</rotation><translation type="Structure">${['x', 'y', 'z'].map((k, i) => `<${k} type="Float">${(scan.translation ?? [0, 0, 0])[i]}</${k}>`).join('')}</translation></pose>`
         : '';
     scanXml.push(
-      `<vectorChild type="Structure"><name type="String"><![CDATA[scan]]></name>${pose}<points type="CompressedVector" fileOffset="${toPhysical(sectionAt)}" recordCount="${records}"><prototype type="Structure">${scan.fields.map(fieldXml).join('')}</prototype><codecs type="Vector" allowHeterogeneousChildren="1">${scan.codecs ?? ''}</codecs></points></vectorChild>`,
+      `<vectorChild type="Structure"><name type="String"><![CDATA[scan]]></name>${pose}<points type="CompressedVector" fileOffset="${toPhysical(sectionAt)}" recordCount="${scan.claimedRecords ?? records}"><prototype type="Structure">${scan.fields.map(fieldXml).join('')}</prototype><codecs type="Vector" allowHeterogeneousChildren="1">${scan.codecs ?? ''}</codecs></points></vectorChild>`,
     );
   }
   const xml = Buffer.from(

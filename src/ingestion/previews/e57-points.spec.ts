@@ -110,6 +110,17 @@ describe('readE57 on written files', () => {
     expect(wide.reason).toMatch(/rowIndex takes 61 bits a value, more than previews read/);
   });
 
+  it('draws the points there are when the section holds fewer than the XML claims, and says so', async () => {
+    const fields = ['cartesianX', 'cartesianY', 'cartesianZ'].map((name, a) => ({
+      name,
+      type: 'Float' as const,
+      values: range(100).map((i) => i * (a + 1)),
+    }));
+    const preview = await pointCloudPreview('e57', writeE57([{ fields, claimedRecords: 150 }]));
+    expect(preview.content).toMatchObject({ kind: 'pointcloud', sampled: 100, pointsRead: 150 });
+    expect(preview.reason).toMatch(/end before the file's last point/);
+  });
+
   it('never throws on truncated or damaged copies of a written file', async () => {
     const n = 300;
     const file = writeE57([

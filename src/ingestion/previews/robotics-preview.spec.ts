@@ -81,6 +81,16 @@ describe('roboticsPreview of an MCAP with sensor topics', () => {
   });
 });
 
+describe('roboticsPreview of damaged MCAP files', () => {
+  it('never throws on truncated or damaged copies: the topics table stays, the plots say why they are missing', async () => {
+    const bytes = await sensorMcap(encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) }));
+    const probe = await probed(bytes);
+    await assertPreviewSurvives((b) => roboticsPreview('mcap', probe.metadata, 9, b), bytes, { runs: 80 });
+    const cut = await roboticsPreview('mcap', probe.metadata, 9, bytes.subarray(0, 700));
+    expect((cut.content as RoboticsPreview).topics).toHaveLength(3);
+  });
+});
+
 describeSample('talker.mcap', (path) => {
   it('lists the talker topic with its type, count and rate', async () => {
     const bytes = readFileSync(path);
