@@ -64,7 +64,11 @@ async function sidecarTrack(sidecar: PreviewSidecar | null): Promise<{ track: Tr
 }
 
 /** The preview of one capture, by its format (a video's DJI SRT sidecar, when it has one, gives its timed track). */
-export async function generatePreview(subject: PreviewSubject, source: PreviewSource, sidecar: PreviewSidecar | null = null): Promise<GeneratedPreview> {
+export async function generatePreview(
+  subject: PreviewSubject,
+  source: PreviewSource,
+  sidecar: PreviewSidecar | null = null,
+): Promise<GeneratedPreview> {
   const { format, metadata } = subject;
   const track = trackOfFootprint(subject.footprint);
   if (subject.modality === 'video' && (format === 'mp4' || format === 'mov')) {

@@ -1,5 +1,15 @@
 import type { GeneratedPreview } from './generated-preview.js';
-import { MAX_CELL, MAX_ROWS, MAX_SERIES, MAX_SERIES_POINTS, MAX_TRACK_POINTS, type Series, type TablePreview, type TrackPoint, thin } from './preview.types.js';
+import {
+  MAX_CELL,
+  MAX_ROWS,
+  MAX_SERIES,
+  MAX_SERIES_POINTS,
+  MAX_TRACK_POINTS,
+  type Series,
+  type TablePreview,
+  type TrackPoint,
+  thin,
+} from './preview.types.js';
 
 /** How much of a text capture is read for its table and plots. */
 export const TABLE_HEAD_BYTES = 8 * 1024 * 1024;

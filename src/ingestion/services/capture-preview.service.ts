@@ -98,7 +98,8 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
       data: { storage: objectStorageSettings(this.config) },
     });
     // A DJI video's telemetry comes as an SRT file of the same name beside it.
-    const sidecar = capture.modality === 'video' ? (await this.captures.findSiblings(capture.ownerId, capture.filename, ['dji-srt'])).at(0) : undefined;
+    const sidecar =
+      capture.modality === 'video' ? (await this.captures.findSiblings(capture.ownerId, capture.filename, ['dji-srt'])).at(0) : undefined;
     const generated = await this.pool.run({
       ...(sidecar?.contentKey ? { sidecar: { key: sidecar.contentKey, filename: sidecar.filename } } : {}),
       key: capture.contentKey,
