@@ -145,6 +145,8 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     const track = video.locator('.preview-map path.preview-track');
     await track.waitFor();
     await video.getByText(/^GPS track from GoPro GPMF GPRI: the yellow dot follows the clip/).waitFor();
+    // One dot on the close-up map: the one that follows the time (the coverage map's middle dot is hidden).
+    expect(await video.locator('.preview-map path.footprint-dot').isVisible()).toBe(false);
     const marker = video.locator('.preview-map path.track-marker');
     const startAt = await marker.getAttribute('d');
     await video.locator('video').evaluate((v) => {

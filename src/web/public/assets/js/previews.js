@@ -118,8 +118,9 @@ function plots(series, axis) {
  */
 function trackMap(track, label, onPick) {
   if (!track || track.length === 0) return { node: null, follow: /** @param {number} _t */ (_t) => undefined };
-  const node = h('div', { className: 'map small preview-map', role: 'region', 'aria-label': `Track of ${label}` });
   const timed = track.some((p) => p[2] !== null);
+  // A timed track is drawn close up with its own dot for the time: the coverage map's dot at its middle would be a second one.
+  const node = h('div', { className: `map small preview-map${timed ? ' timed' : ''}`, role: 'region', 'aria-label': `Track of ${label}` });
   const geojson =
     track.length === 1
       ? { type: 'Point', coordinates: [track[0][0], track[0][1]] }
