@@ -27,20 +27,16 @@ interface Field {
 /** Reads the bits of one byte stream, least significant first, across the buffers of every packet. */
 class BitStream {
   private buffer = Buffer.alloc(0);
-  private readonly parts: Buffer[] = [];
   private position = 0;
   private readonly scratch = new DataView(new ArrayBuffer(8));
 
+  /** Adds a packet's buffer, dropping the bytes already read (so a stream holds about a packet, not the section). */
   append(part: Buffer): void {
-    this.parts.push(part);
+    this.buffer = Buffer.concat([this.buffer.subarray(this.position >> 3), part]);
+    this.position &= 7;
   }
 
-  /** Bits left once every appended part is joined (joined lazily, once). */
   get available(): number {
-    if (this.parts.length) {
-      this.buffer = Buffer.concat([this.buffer, ...this.parts]);
-      this.parts.length = 0;
-    }
     return this.buffer.length * 8 - this.position;
   }
 
@@ -155,14 +151,17 @@ function poseOf(scan: XmlElement): (x: number, y: number, z: number) => [number,
   ];
 }
 
-/** A scan's data packets, their buffers appended to one bit stream per field; answers whether the section was whole. */
-function readPackets(data: Buffer, start: number, end: number, streams: BitStream[]): boolean {
+/**
+ * A scan's data packets, one at a time: each data packet's buffers are appended to the bit stream of their field, then
+ * it yields. Ends early where the bytes read end (the records left undecoded say the points are partial).
+ */
+function* readPackets(data: Buffer, start: number, end: number, streams: BitStream[]): Generator<void, void> {
   let at = start;
   while (at < end) {
-    if (at + 4 > data.length) return false;
+    if (at + 4 > data.length) return;
     const type = data[at];
     const length = data.readUInt16LE(at + 2) + 1;
-    if (at + length > data.length) return false;
+    if (at + length > data.length) return;
     if (type === DATA_PACKET) {
       const count = data.readUInt16LE(at + 4);
       if (count !== streams.length)
@@ -174,12 +173,12 @@ function readPackets(data: Buffer, start: number, end: number, streams: BitStrea
         streams[i].append(data.subarray(buffer, buffer + size));
         buffer += size;
       }
+      yield;
     } else if (type !== INDEX_PACKET && type !== EMPTY_PACKET) {
       throw new PointsUnreadable(`an E57 packet of unknown type ${type} at logical offset ${at}`);
     }
     at += length;
   }
-  return true;
 }
 
 /** Points of every scan of an E57 file (posed into the file's frame), at most `maxPoints`, evenly spread. */
@@ -225,11 +224,14 @@ export function readE57(bytes: Buffer, maxPoints: number): ReadPoints {
     if (!(dataStart >= section + SECTION_HEADER_BYTES && dataStart <= sectionEnd))
       throw new PointsUnreadable(`the E57 binary section at offset ${sectionAt} puts its data outside itself`);
     const streams = fields.map(() => new BitStream());
-    cut = !readPackets(file.data, dataStart, sectionEnd, streams) || cut;
+    const packets = readPackets(file.data, dataStart, sectionEnd, streams);
+    const ready = () => fields.every((f, i) => f.bits === 0 || streams[i].available >= f.bits);
     const place = poseOf(scan);
     const values = new Array<number>(fields.length).fill(0);
     for (let r = 0; r < records; r += 1, index += 1) {
-      if (fields.some((f, i) => f.bits > 0 && streams[i].available < f.bits)) {
+      // Packets are read as the records need them: a record's fields may start in one packet and end in the next.
+      while (!ready()) if (packets.next().done) break;
+      if (!ready()) {
         cut = true;
         break;
       }
