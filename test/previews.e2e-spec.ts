@@ -8,9 +8,12 @@ import { readyCapture } from './support/captures.js';
 import { auth, logIn, publishCaptures, signUp, TEST_ADMIN } from './support/checkout.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { testPatternVideo } from './support/test-video.js';
 import { waitFor } from './support/wait-for.js';
 
 const SAMPLES = ['karma.mp4', 'bunny.ply', 'talker.mcap', 'gpsbabel_iblue747.csv'] as const;
+/** A DJI Mavic Mini's SRT (117 one-second subtitles, GPS as lon, lat): the sidecar of a video named like it. */
+const SRT = 'dji_mavic_mini.SRT';
 
 /** Reads a binary response body whole. */
 const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
@@ -28,7 +31,7 @@ const binary = (res: request.Response, done: (error: Error | null, body: Buffer)
  * the capture is ready, stored as files in object storage, served to anyone for a listed dataset's sample files and
  * to the owner and admins for any capture; everyone else gets the 404 of a missing capture.
  */
-describeWithSamples('previews made at ingestion (e2e)', SAMPLES, () => {
+describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () => {
   let t: TestApp;
   let admin: string;
   let alice: string;
@@ -154,6 +157,38 @@ describeWithSamples('previews made at ingestion (e2e)', SAMPLES, () => {
     const missing = (await t.http().get(`/v1/captures/${ids['karma.mp4']}/preview/files/..%2F..%2Fsecret`).expect(404)).body as { code: string };
     expect(missing.code).toBe('CAPTURE_PREVIEW_NOT_FOUND');
   });
+
+  it("gives a DJI video the timed track of the SRT beside it, even when the SRT arrives later; another owner's SRT is not its sidecar", async () => {
+    const video = (await readyCapture(t, alice, testPatternVideo(8), 'flights/DJI_0001.MP4')).id;
+    const alone = await made(video);
+    expect(alone.content).toMatchObject({ kind: 'video', track: null, clipSeconds: 6 });
+    // Bob's SRT of the same name is no sidecar of Alice's video.
+    const foreign = (await readyCapture(t, bob, readFileSync(samplePath('mavic_air2.srt')), 'flights/DJI_0001.SRT')).id;
+    await waitFor(async () => ((await previewOf(foreign, bob)).status === 'ready' ? true : undefined), 'the preview of Bob SRT', 120_000);
+    const srt = (await readyCapture(t, alice, readFileSync(samplePath(SRT)), 'flights/DJI_0001.SRT')).id;
+    // The SRT's own preview: its rows, and its track timed by the subtitles.
+    const table = (await made(srt)).content as TablePreview;
+    expect(table).toMatchObject({ kind: 'table', source: 'DJI SRT' });
+    expect(table.track?.map((p) => p[2])).toEqual(Array.from({ length: 117 }, (_, i) => i));
+    const paired = await waitFor(
+      async () => {
+        const now = await previewOf(video);
+        return (now.content as VideoPreview | null)?.track ? now : undefined;
+      },
+      'the video preview made again with the SRT track',
+      120_000,
+    );
+    const content = paired.content as VideoPreview;
+    expect(content).toMatchObject({ kind: 'video', trackSource: 'DJI SRT (flights/DJI_0001.SRT)', clipSeconds: 8 });
+    expect(content.track).toHaveLength(117);
+    for (const [lon, lat, time] of content.track ?? []) {
+      expect(lat).toBeGreaterThanOrEqual(48.0771);
+      expect(lat).toBeLessThanOrEqual(48.0776);
+      expect(lon).toBeGreaterThanOrEqual(-121.7476);
+      expect(lon).toBeLessThanOrEqual(-121.7454);
+      expect(time).toBeGreaterThanOrEqual(0);
+    }
+  }, 300_000);
 
   it('makes the preview again when the generator is newer than the one that made it', async () => {
     const id = ids['gpsbabel_iblue747.csv'];

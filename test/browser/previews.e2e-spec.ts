@@ -7,23 +7,40 @@ import type { LicenceTemplateResponse } from '../../src/licensing/dto/licence.dt
 import { countIs, SCREENSHOT_DIR, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { readyCapture } from '../support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { encodePng } from '../../src/ingestion/previews/png-encoder.js';
+import { sensorBag } from '../support/ros1-bag.js';
+import { testPatternVideo } from '../support/test-video.js';
 import { describeWithSamples, samplePath } from '../support/samples.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** One file of each preview kind, from ../shared/samples, in the order the pages show them. */
 const LISTED = ['karma.mp4', 'bunny.ply', 'talker.mcap', 'gpsbabel_iblue747.csv', 'cerknicko-jezero.gpx'] as const;
 const REVIEWED = ['car6.pcd', 'autzen_trim.laz', 'bu353s4.log', 'demo3.10o'] as const;
+/** E57 and ROS 1 bags (real files, and a written bag with GPS, IMU and camera topics), in a third listed dataset. */
+const MORE = ['bunnyInt32.e57', 'example-lz4.bag'] as const;
+const SENSOR_BAG = 'sensors.bag';
+/** A DJI-style pair: a video (ffmpeg's test pattern, 8 s) and a real Mavic Mini SRT (117 s of GPS) under its name. */
+const DJI_VIDEO = 'DJI_0001.MP4';
+const DJI_SRT = 'DJI_0001.SRT';
+
+/** A 64 x 48 colour gradient: the camera frame of the written bag. */
+function gradientPng(): Buffer {
+  const data = new Uint8Array(64 * 48 * 4);
+  for (let y = 0; y < 48; y += 1) for (let x = 0; x < 64; x += 1) data.set([x * 4, y * 5, 160, 255], (y * 64 + x) * 4);
+  return encodePng({ width: 64, height: 48, data });
+}
 
 /**
  * Issue 14 item 1 as a buyer and a reviewer see it: a listed dataset's sample files previewed on its page (video
  * frames and clip, point cloud renderings, a log's topics, a CSV's and a GPX track's rows, plots and map), and a
  * submitted dataset's captures previewed in the admin's review queue. Each preview is screenshotted on its own.
  */
-describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...REVIEWED], () => {
+describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...REVIEWED, ...MORE, 'dji_mavic_mini.SRT'], () => {
   let b: BrowserApp;
   let admin: string;
   let alice: string;
   let listedId: string;
+  let moreId: string;
   const ids = new Map<string, string>();
 
   const dataset = async (title: string, files: readonly string[]) => {
@@ -73,7 +90,10 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     b = await startBrowserApp('previews', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
     alice = await signUp(b.t, 'alice@previews.test', 'contributor');
-    for (const name of [...LISTED, ...REVIEWED]) ids.set(name, (await readyCapture(b.t, alice, readFileSync(samplePath(name)), name)).id);
+    for (const name of [...LISTED, ...REVIEWED, ...MORE]) ids.set(name, (await readyCapture(b.t, alice, readFileSync(samplePath(name)), name)).id);
+    ids.set(SENSOR_BAG, (await readyCapture(b.t, alice, sensorBag(gradientPng()), SENSOR_BAG)).id);
+    ids.set(DJI_VIDEO, (await readyCapture(b.t, alice, testPatternVideo(8), DJI_VIDEO)).id);
+    ids.set(DJI_SRT, (await readyCapture(b.t, alice, readFileSync(samplePath('dji_mavic_mini.SRT')), DJI_SRT)).id);
     for (const id of ids.values())
       await waitFor(
         async () =>
@@ -86,6 +106,24 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     listedId = await dataset('Previews of every kind', LISTED);
     await b.t.http().post(`/v1/admin/datasets/${listedId}/approve`).set(auth(admin)).send({}).expect(200);
     await dataset('Lidar car, a GPS mouse and a RINEX file', REVIEWED);
+    // The video's preview is made again once its SRT is ready: wait for the one with the track.
+    const djiPreview = async () =>
+      (
+        (
+          await b.t
+            .http()
+            .get(`/v1/captures/${ids.get(DJI_VIDEO)}/preview`)
+            .set(auth(alice))
+            .expect(200)
+        ).body as CapturePreviewResponse
+      ).content;
+    await waitFor(
+      async () => ((await djiPreview()) as { track?: unknown } | null)?.track ?? undefined,
+      'the DJI video preview with its SRT track',
+      120_000,
+    );
+    moreId = await dataset('A scanned bunny, robot logs and a drone flight', [...MORE, SENSOR_BAG, DJI_VIDEO, DJI_SRT]);
+    await b.t.http().post(`/v1/admin/datasets/${moreId}/approve`).set(auth(admin)).send({}).expect(200);
   }, 400_000);
 
   afterAll(async () => {
@@ -103,6 +141,35 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     await video.locator('video').waitFor();
     expect(await video.locator('video').evaluate((v) => (v as unknown as { readyState: number }).readyState)).toBeGreaterThan(0);
     for (const img of await video.locator('.thumb-strip img').all()) expect(await widthOf(img)).toBe(320);
+    // The GoPro's GPS beside the clip: the flight's track close up, a dot that follows the playhead, clicks that seek.
+    const track = video.locator('.preview-map path.preview-track');
+    await track.waitFor();
+    await video.getByText(/^GPS track from GoPro GPMF GPRI: the yellow dot follows the clip/).waitFor();
+    // One dot on the close-up map: the one that follows the time (the coverage map's middle dot is hidden).
+    expect(await video.locator('.preview-map path.footprint-dot').isVisible()).toBe(false);
+    const marker = video.locator('.preview-map path.track-marker');
+    const startAt = await marker.getAttribute('d');
+    await video.locator('video').evaluate((v) => {
+      const player = v as unknown as { currentTime: number };
+      player.currentTime = 11;
+    });
+    await waitFor(async () => ((await marker.getAttribute('d')) !== startAt ? true : undefined), 'the dot to follow the playhead');
+    // A click on the track, a third of the way along it, plays the clip from the fix there.
+    await track.scrollIntoViewIfNeeded();
+    const point = await track.evaluate((path) => {
+      const line = path as unknown as {
+        getTotalLength(): number;
+        getPointAtLength(l: number): { x: number; y: number; matrixTransform(m: unknown): { x: number; y: number } };
+        getScreenCTM(): unknown;
+      };
+      const at = line.getPointAtLength(line.getTotalLength() / 3).matrixTransform(line.getScreenCTM());
+      return { x: at.x, y: at.y };
+    });
+    await page.mouse.click(point.x, point.y);
+    await video.getByText(/^Playing from \d+ s, where you clicked on the track\.$/).waitFor();
+    const seeked = await video.locator('video').evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
+    expect(seeked).toBeGreaterThan(1);
+    expect(seeked).toBeLessThan(11);
 
     const cloud = card('bunny.ply');
     await countIs(cloud.locator('img'), 2);
@@ -165,6 +232,78 @@ describeWithSamples('capture previews on the pages (browser)', [...LISTED, ...RE
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
+    await shootCards(page, 'dataset');
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('shows an E57 scan as renderings and ROS 1 bags as topics, plots, a GPS track and a camera frame', async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${moreId}`);
+    await countIs(page.locator('section.card.preview[data-ready="true"]'), 5, 60_000);
+    const card = (file: string) => page.locator(`section.card.preview[data-capture="${ids.get(file)}"]`);
+
+    const scan = card('bunnyInt32.e57');
+    await countIs(scan.locator('img'), 2);
+    for (const img of await scan.locator('img').all()) expect(await widthOf(img)).toBe(640);
+    await scan.getByText('30,571 of 30,571 points drawn, coloured by height').waitFor();
+
+    const turtles = card('example-lz4.bag');
+    await turtles.getByRole('cell', { name: '/turtle1/pose' }).waitFor();
+    await turtles.getByRole('cell', { name: 'turtlesim/Pose' }).first().waitFor();
+    await countIs(turtles.locator('figure.plot'), 6);
+    await turtles.getByRole('img', { name: /^\/turtle1\/pose x \(m\) over 2\d s/ }).waitFor();
+
+    const sensors = card(SENSOR_BAG);
+    await sensors.getByRole('cell', { name: 'sensor_msgs/NavSatFix' }).waitFor();
+    await sensors.getByRole('img', { name: /^\/imu acceleration z \(m\/s²\) over 9 s: from 9\.8 to 10\.7$/ }).waitFor();
+    const frame = sensors.getByRole('img', { name: 'First frame of /camera/compressed' });
+    expect(await widthOf(frame)).toBe(64);
+    // The written fixes run due north: a line of no width, attached but not "visible" to Playwright.
+    await sensors.locator('.preview-map path.preview-track').waitFor({ state: 'attached' });
+
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'dataset-previews-e57-rosbag');
+  });
+
+  it("follows a DJI video's playhead on the track of the SRT beside it, and scrubs the SRT's own track with a slider", async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${moreId}`);
+    await countIs(page.locator('section.card.preview[data-ready="true"]'), 5, 60_000);
+    const card = (file: string) => page.locator(`section.card.preview[data-capture="${ids.get(file)}"]`);
+
+    const video = card(DJI_VIDEO);
+    await video.getByText(`GPS track from DJI SRT (${DJI_SRT}): the yellow dot follows the clip`).waitFor();
+    await video.getByText('clip of the whole video, low resolution', { exact: false }).waitFor();
+    const track = video.locator('.preview-map path.preview-track');
+    await track.scrollIntoViewIfNeeded();
+    // Near the end of the 117 s track, past the 8 s clip: the page says so instead of seeking.
+    const near = (share: number) =>
+      track.evaluate((path, at) => {
+        const line = path as unknown as {
+          getTotalLength(): number;
+          getPointAtLength(l: number): { matrixTransform(m: unknown): { x: number; y: number } };
+          getScreenCTM(): unknown;
+        };
+        const p = line.getPointAtLength(line.getTotalLength() * at).matrixTransform(line.getScreenCTM());
+        return { x: p.x, y: p.y };
+      }, share);
+    const late = await near(0.95);
+    await page.mouse.click(late.x, late.y);
+    await video.getByText(/^That point is 1 min \d+ s into the video, after the end of the 8 s preview clip\.$/).waitFor();
+    const early = await near(0.01);
+    await page.mouse.click(early.x, early.y);
+    await video.getByText(/^Playing from [0-7] s, where you clicked on the track\.$/).waitFor();
+
+    const srt = card(DJI_SRT);
+    const slider = srt.getByLabel('Time along the track');
+    const marker = srt.locator('.preview-map path.track-marker');
+    await marker.waitFor();
+    const before = await marker.getAttribute('d');
+    await slider.fill('60');
+    await srt.getByText('1 min 0 s of 1 min 56 s').waitFor();
+    expect(await marker.getAttribute('d')).not.toBe(before);
+    await page.waitForLoadState('networkidle');
+    await b.screenshot(page, 'dataset-previews-dji');
     await shootCards(page, 'dataset');
     expect(b.pageErrors).toEqual([]);
   });

@@ -183,6 +183,11 @@ export class GpmfGpsCollector {
   /** Stream keys seen (GPS or not), so metadata can say what the telemetry holds. */
   readonly keys = new Set<string>();
   readonly devices = new Set<string>();
+  /**
+   * Called with every accepted fix (2D / 3D lock, or no fix field), its stream and its place in the payload: sample
+   * `index` of `repeat`. Previews use it to time the fixes from the video's start.
+   */
+  onFix: ((stream: string, lon: number, lat: number, index: number, repeat: number) => void) | undefined;
 
   addSample(buf: Buffer): void {
     this.samples += 1;
@@ -282,7 +287,9 @@ export class GpmfGpsCollector {
       if (key === 'GPS9' && fields.length >= 7) timeMs = Date.UTC(2000, 0, 1) + (value(i, 5) * 86400 + value(i, 6)) * 1000;
       // GPS5 payloads carry one GPSU time for about a second of samples: spread them over it.
       else if (key === 'GPS5' && state.gpsuMs !== undefined) timeMs = state.gpsuMs + Math.round((i * 1000) / repeat);
-      acc.add(value(i, layout.lat), value(i, layout.lon), value(i, layout.alt), timeMs, quality);
+      const [lat, lon] = [value(i, layout.lat), value(i, layout.lon)];
+      acc.add(lat, lon, value(i, layout.alt), timeMs, quality);
+      this.onFix?.(key, lon, lat, i, repeat);
     }
   }
 

@@ -1,6 +1,6 @@
 import { pointFootprint } from '../footprints/footprint-builder.js';
 import { applyTrackFootprint } from './footprint-result.js';
-import { GpmfGpsCollector } from './gpmf.decoder.js';
+import { GPS_PREFERENCE, GpmfGpsCollector } from './gpmf.decoder.js';
 import { phoneLocation } from './mp4-location.js';
 import { FormatProbe, ProbeInput, ProbeResult, ProbeSession } from './probe.types.js';
 import { MiB, big, fail, guard, isSaneTime, iso, readExactly } from './spatial.util.js';
@@ -116,6 +116,9 @@ interface SampleTables {
   stsz: Box | undefined;
   chunkOffsets: Box | undefined;
   co64: boolean;
+  stts: Box | undefined;
+  /** Ticks per second of the track's sample times (mdhd). */
+  timescale: number;
 }
 
 /** 'avc1.64001f' style codec strings from the decoder configuration, where it is cheap to read. */
@@ -218,7 +221,7 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
       if (name) track.handlerName = name.slice(0, 128);
     }
   }
-  const tables: SampleTables = { stsc: undefined, stsz: undefined, chunkOffsets: undefined, co64: false };
+  const tables: SampleTables = { stsc: undefined, stsz: undefined, chunkOffsets: undefined, co64: false, stts: undefined, timescale };
   const minf = child(buf, mdia, 'minf', where);
   const stbl = minf && child(buf, minf, 'stbl', `${where} minf`);
   if (stbl) {
@@ -274,6 +277,7 @@ function parseTrack(buf: Buffer, trak: Box, index: number): { track: Mp4Track; t
     tables.stsz = find('stsz') ?? find('stz2');
     tables.chunkOffsets = find('stco') ?? find('co64');
     tables.co64 = tables.chunkOffsets?.type === 'co64';
+    tables.stts = stts;
   }
   return { track, tables };
 }
@@ -503,6 +507,78 @@ async function probeMp4(input: ProbeInput): Promise<ProbeResult> {
     else result.footprintReason = `the recording location "${location.iso6709}" is not a usable position`;
   }
   return result;
+}
+
+/** Start time and duration (in ticks) of each sample, from the stts table, at most `limit` of them. */
+function* sampleTimes(buf: Buffer, tables: SampleTables, where: string, limit: number): Generator<{ start: number; duration: number }> {
+  const stts = tables.stts;
+  if (!stts || stts.end - stts.start < 8) return;
+  const entries = buf.readUInt32BE(stts.start + 4);
+  if (8 + entries * 8 > stts.end - stts.start) throw fail('corrupt', `${where} stts declares ${entries} entries but holds fewer`);
+  let start = 0;
+  let yielded = 0;
+  for (let e = 0; e < entries; e++) {
+    const count = buf.readUInt32BE(stts.start + 8 + e * 8);
+    const duration = buf.readUInt32BE(stts.start + 12 + e * 8);
+    for (let k = 0; k < count && yielded < limit; k++, yielded++) {
+      yield { start, duration };
+      start += duration;
+    }
+  }
+}
+
+/** A GoPro GPS track timed from the video's start: [lon, lat, seconds] per fix, of the preferred stream that has fixes. */
+export interface GpmfTrack {
+  stream: string;
+  points: [lon: number, lat: number, t: number][];
+}
+
+/**
+ * The GPS fixes of an MP4's GoPro 'gpmd' track, each timed from the start of the video: a payload's fixes are spread
+ * evenly over the payload sample's duration (stts), as GoPro's own tools place them. Null when the file has no GPMF GPS.
+ */
+export async function gpmfTrack(input: ProbeInput): Promise<GpmfTrack | null> {
+  let offset = 0;
+  let moov: { offset: number; size: number; header: number } | undefined;
+  for (let boxes = 0; offset + 8 <= input.size && boxes < MAX_TOP_LEVEL_BOXES && !moov; boxes++) {
+    const head = await readExactly(input, offset, Math.min(16, input.size - offset), 'MP4 box header');
+    let boxSize = head.readUInt32BE(0);
+    let header = 8;
+    if (boxSize === 1 && head.length >= 16) {
+      boxSize = Number(head.readBigUInt64BE(8));
+      header = 16;
+    } else if (boxSize === 0) boxSize = input.size - offset;
+    if (boxSize < header || offset + boxSize > input.size) throw fail('corrupt', `box at offset ${offset} declares an impossible ${boxSize} bytes`);
+    if (fourcc(head, 4) === 'moov') moov = { offset, size: boxSize, header };
+    else offset += boxSize;
+  }
+  if (!moov) return null;
+  if (moov.size > MAX_MOOV_BYTES) throw fail('unsupported', `moov box of ${moov.size} bytes exceeds the ${MAX_MOOV_BYTES / MiB} MiB limit`);
+  const buf = await readExactly(input, moov.offset, moov.size, 'moov box');
+  const traks = children(buf, moov.header, moov.size, 'moov').filter((b) => b.type === 'trak');
+  const byStream = new Map<string, [number, number, number][]>();
+  const gpmf = new GpmfGpsCollector();
+  for (const [i, trak] of traks.slice(0, MAX_TRACKS).entries()) {
+    const { track, tables } = parseTrack(buf, trak, i);
+    if (track.format !== 'gpmd' || !(tables.timescale > 0)) continue;
+    const where = `gpmd track ${track.id}`;
+    const times = sampleTimes(buf, tables, where, MAX_GPMF_SAMPLES);
+    for (const { offset: at, size: len } of samplePositions(buf, tables, where, MAX_GPMF_SAMPLES)) {
+      const time = times.next();
+      if (time.done) break;
+      if (len > MAX_GPMF_SAMPLE_BYTES || at + len > input.size) throw fail('corrupt', `${where} has a sample past the end of the file`);
+      const { start, duration } = time.value;
+      gpmf.onFix = (stream, lon, lat, index, repeat) => {
+        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180 || (lat === 0 && lon === 0)) return;
+        let points = byStream.get(stream);
+        if (!points) byStream.set(stream, (points = []));
+        points.push([lon, lat, (start + (duration * index) / Math.max(repeat, 1)) / tables.timescale]);
+      };
+      gpmf.addSample(await readExactly(input, at, len, `${where} sample`));
+    }
+  }
+  const stream = GPS_PREFERENCE.find((key) => (byStream.get(key)?.length ?? 0) > 0);
+  return stream ? { stream, points: byStream.get(stream) ?? [] } : null;
 }
 
 export const mp4Probe: FormatProbe = {

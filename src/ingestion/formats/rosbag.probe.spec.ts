@@ -1,33 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { assertSurvivesMutations, driveProbe, expectProbeFailure, probeFailure, runProbe } from '../../../test/support/probe-harness.js';
+import { buildBag as writeBag, type BagLies } from '../../../test/support/ros1-bag.js';
 import { describeSample } from '../../../test/support/samples.js';
 import type { ProbeResult } from './probe.types.js';
 import { rosbagProbe } from './rosbag.probe.js';
 import { parse } from '@foxglove/rosmsg';
 import { MessageWriter } from '@foxglove/rosmsg-serialization';
-
-/* A minimal ROS bag 2.0 writer (uncompressed chunks), following the format description at wiki.ros.org/Bags/Format/2.0. */
-
-const u32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(n);
-  return b;
-};
-const u64 = (n: number) => {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64LE(BigInt(n));
-  return b;
-};
-const time = (ms: number) => Buffer.concat([u32(BASE_SEC + Math.floor(ms / 1000)), u32((ms % 1000) * 1_000_000)]);
-const field = (name: string, value: Buffer | string) => {
-  const body = Buffer.concat([Buffer.from(`${name}=`), typeof value === 'string' ? Buffer.from(value) : value]);
-  return Buffer.concat([u32(body.length), body]);
-};
-const record = (fields: Buffer[], data: Buffer) => {
-  const header = Buffer.concat(fields);
-  return Buffer.concat([u32(header.length), header, u32(data.length), data]);
-};
-const op = (n: number) => field('op', Buffer.from([n]));
 
 /** 2026-01-01T00:00:00Z */
 const BASE_SEC = Date.UTC(2026, 0, 1) / 1000;
@@ -95,70 +73,15 @@ function navSatFix(ms: number): Buffer {
   return Buffer.from(navSatFixWriter.writeMessage(message));
 }
 
-const connectionRecord = (c: (typeof CONNECTIONS)[number]) =>
-  record(
-    [op(7), field('conn', u32(c.conn)), field('topic', c.topic)],
-    Buffer.concat([field('topic', c.topic), field('type', c.type), field('md5sum', c.md5sum), field('message_definition', 'float64 x\n')]),
-  );
-
-interface BagLies {
-  chunkCount?: number;
-  /** Added to the chunk info's count for connection 1 in the first chunk. */
-  extraInfoCount?: number;
-  indexPos?: (real: number) => number;
-}
-
-function buildBag(lies: BagLies = {}): Buffer {
-  const parts: Buffer[] = [];
-  const infos: Buffer[] = [];
-  let offset = 13 + 4096;
-  CHUNKS.forEach((messages, i) => {
-    const inner: Buffer[] = i === 0 ? CONNECTIONS.map(connectionRecord) : [];
-    let innerLength = inner.reduce((a, b) => a + b.length, 0);
-    const index = new Map<number, Buffer[]>();
-    for (const [conn, ms] of messages) {
-      index.set(conn, [...(index.get(conn) ?? []), Buffer.concat([time(ms), u32(innerLength)])]);
-      const body = conn === 0 ? navSatFix(ms) : Buffer.from(JSON.stringify({ conn, ms }));
-      const message = record([op(2), field('conn', u32(conn)), field('time', time(ms))], body);
-      inner.push(message);
-      innerLength += message.length;
-    }
-    const data = Buffer.concat(inner);
-    const chunk = record([op(5), field('compression', 'none'), field('size', u32(data.length))], data);
-    const indexRecords = [...index].map(([conn, entries]) =>
-      record([op(4), field('ver', u32(1)), field('conn', u32(conn)), field('count', u32(entries.length))], Buffer.concat(entries)),
-    );
-    const counts = [...index].map(([conn, entries]) =>
-      Buffer.concat([u32(conn), u32(entries.length + (i === 0 && conn === 1 ? (lies.extraInfoCount ?? 0) : 0))]),
-    );
-    const times = messages.map(([, ms]) => ms);
-    infos.push(
-      record(
-        [
-          op(6),
-          field('ver', u32(1)),
-          field('chunk_pos', u64(offset)),
-          field('start_time', time(Math.min(...times))),
-          field('end_time', time(Math.max(...times))),
-          field('count', u32(index.size)),
-        ],
-        Buffer.concat(counts),
-      ),
-    );
-    parts.push(chunk, ...indexRecords);
-    offset += chunk.length + indexRecords.reduce((a, b) => a + b.length, 0);
+/** The test bag: /gps/fix NavSatFix messages and /imu messages (JSON stand-ins) in two chunks. */
+const buildBag = (lies: BagLies = {}): Buffer =>
+  writeBag({
+    baseSec: BASE_SEC,
+    connections: CONNECTIONS,
+    chunks: CHUNKS,
+    body: (conn, ms) => (conn === 0 ? navSatFix(ms) : Buffer.from(JSON.stringify({ conn, ms }))),
+    lies,
   });
-  const indexPos = lies.indexPos ? lies.indexPos(offset) : offset;
-  const headerFields = Buffer.concat([
-    op(3),
-    field('index_pos', u64(indexPos)),
-    field('conn_count', u32(CONNECTIONS.length)),
-    field('chunk_count', u32(lies.chunkCount ?? CHUNKS.length)),
-  ]);
-  // The bag header record is padded with spaces to 4096 bytes.
-  const header = record([headerFields], Buffer.alloc(4096 - 8 - headerFields.length, 0x20));
-  return Buffer.concat([Buffer.from('#ROSBAG V2.0\n'), header, ...parts, ...CONNECTIONS.map(connectionRecord), ...infos]);
-}
 
 describe('rosbagProbe', () => {
   describe('sniff', () => {

@@ -81,6 +81,11 @@ function budgeted(loaded: Decompressors, budget: DecompressionBudget): Decompres
   return { lz4: budget.guard('lz4 chunk', loaded.lz4), bz2: budget.guard('bz2 chunk', loaded.bz2) };
 }
 
+/** Chunk decompressors (lz4, bz2) for a bag of `fileBytes`, within that file's decompression budget (previews read chunks too). */
+export async function bagDecompressors(fileBytes: number): Promise<Decompressors> {
+  return budgeted(await loadDecompressors(), new DecompressionBudget(fileBytes));
+}
+
 interface BagHeaderFacts {
   indexPos: number;
   connCount: number;

@@ -18,7 +18,12 @@ if (!port) throw new Error('capture-preview.worker runs as a worker thread only'
 
 port.on('message', (request: WorkerRequest<PreviewTask>) => {
   const recycle = request.task.subject.format === 'laz';
-  generatePreview(request.task.subject, storedPreviewSource(storage, request.task.key)).then(
+  const { sidecar } = request.task;
+  generatePreview(
+    request.task.subject,
+    storedPreviewSource(storage, request.task.key),
+    sidecar ? { filename: sidecar.filename, source: storedPreviewSource(storage, sidecar.key) } : null,
+  ).then(
     (result) => {
       const reply: WorkerReply<GeneratedPreview> = { id: request.id, ok: true, result, recycle };
       port.postMessage(reply);

@@ -1,9 +1,10 @@
 import { createLazPerf } from 'laz-perf';
+import { readE57 } from './e57-points.js';
 
 /**
  * Point readers for previews: the positions (and colours or intensities where the file has them) of LAS, LAZ, PLY, PCD
- * and glTF binary files, read from the bytes in memory. At most `maxPoints` points are kept, evenly spread over the
- * file's. E57 keeps its points bit-packed: `PointsUnreadable` says so, and the preview says why.
+ * and glTF binary files, read from the bytes in memory (E57 in e57-points.ts). At most `maxPoints` points are kept, evenly
+ * spread over the file's. A file whose points cannot be read throws `PointsUnreadable`, and the preview says why.
  */
 
 export interface ReadPoints {
@@ -16,6 +17,8 @@ export interface ReadPoints {
   rgb: Uint8Array | null;
   /** 0..1 per point, when the file has intensities and no colours. */
   intensity: Float32Array | null;
+  /** True when the bytes read end before the file's last point (the points are the first ones). */
+  partial?: boolean;
 }
 
 export class PointsUnreadable extends Error {
@@ -26,7 +29,7 @@ export class PointsUnreadable extends Error {
 }
 
 /** Collects every `step`-th point into fixed arrays. */
-class Keeper {
+export class Keeper {
   readonly xyz: Float64Array;
   /** As the file gives them: 0-255, or 0-65535 (LAS), scaled down in result(). */
   readonly rgb: Uint16Array;
@@ -472,6 +475,8 @@ export function pointReaderFor(format: string): ((bytes: Buffer, maxPoints: numb
       return readPcd;
     case 'glb':
       return readGlb;
+    case 'e57':
+      return readE57;
     default:
       return null;
   }

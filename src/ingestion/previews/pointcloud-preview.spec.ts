@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
+import { assertPreviewSurvives } from '../../../test/support/preview-fuzz.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { renderPerspective, renderTopDown } from './point-raster.js';
 import { lzfDecompress, readGlb, readLas, readLaz, readPcd, readPly } from './point-readers.js';
@@ -142,4 +143,19 @@ describeSample('BoxTextured.glb', (path) => {
     expect(points.count).toBe(24);
     for (const v of points.xyz) expect(Math.abs(v)).toBeCloseTo(0.5, 5);
   });
+});
+
+describe('point cloud previews of damaged files', () => {
+  for (const [name, format] of [
+    ['pdal_wontcompress3.las', 'las'],
+    ['autzen_trim.laz', 'laz'],
+    ['bunny.ply', 'ply'],
+    ['car6.pcd', 'pcd'],
+    ['BoxTextured.glb', 'glb'],
+  ] as const)
+    describeSample(name, (path) => {
+      it('never throws on truncated or damaged copies: a preview, or none and why', async () => {
+        await assertPreviewSurvives((bytes) => pointCloudPreview(format, bytes), readFileSync(path), { runs: 30 });
+      }, 120_000);
+    });
 });

@@ -58,7 +58,12 @@ export async function pointCloudPreview(format: string, bytes: Buffer): Promise<
     points = await reader(bytes, MAX_PREVIEW_POINTS);
   } catch (error) {
     if (error instanceof PointsUnreadable) return { content: { kind: 'none' }, files: [], reason: error.message };
-    throw error;
+    // A damaged file trips a reader's bounds (a RangeError reading past its bytes, XML that does not parse): no preview, and why.
+    return {
+      content: { kind: 'none' },
+      files: [],
+      reason: `the points could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const { set, by } = coloured(points);
   const content: PointCloudPreview = {
@@ -82,6 +87,8 @@ export async function pointCloudPreview(format: string, bytes: Buffer): Promise<
     reason:
       format === 'laz' && points.total > MAX_LAZ_DECODED
         ? `the first ${MAX_LAZ_DECODED.toLocaleString('en-US')} of ${points.total.toLocaleString('en-US')} points were decoded for the preview`
-        : null,
+        : points.partial
+          ? `the bytes read for the preview end before the file's last point: the points drawn are spread over the first ones`
+          : null,
   };
 }

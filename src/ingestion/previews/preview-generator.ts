@@ -5,7 +5,7 @@ import type { GeneratedPreview } from './generated-preview.js';
 import { pointCloudPreview } from './pointcloud-preview.js';
 import { MAX_TRACK_POINTS, type TrackPoint, thin } from './preview.types.js';
 import { roboticsPreview } from './robotics-preview.js';
-import { hasTablePreview, TABLE_HEAD_BYTES, tablePreview } from './table-preview.js';
+import { hasTablePreview, srtTrack, TABLE_HEAD_BYTES, tablePreview } from './table-preview.js';
 import { videoPreview } from './video-preview.js';
 
 /** Most bytes of a point cloud or log read for its preview: the points and messages in them are what is shown. */
@@ -46,24 +46,55 @@ export function trackOfFootprint(footprint: CaptureFootprint | null): TrackPoint
 const POINT_FORMATS = new Set(['las', 'laz', 'ply', 'pcd', 'e57', 'gltf', 'glb']);
 const ROBOTICS_FORMATS = new Set(['mcap', 'rosbag1', 'rosbag2-db3']);
 
-/** The preview of one capture, by its format. */
-export async function generatePreview(subject: PreviewSubject, source: PreviewSource): Promise<GeneratedPreview> {
+/** A video's DJI SRT sidecar: the file it was uploaded as, and its bytes. */
+export interface PreviewSidecar {
+  filename: string;
+  source: PreviewSource;
+}
+
+/** The timed track of a video's DJI SRT sidecar, or null (with the video's preview made all the same). */
+async function sidecarTrack(sidecar: PreviewSidecar | null): Promise<{ track: TrackPoint[]; source: string } | null> {
+  if (!sidecar) return null;
+  try {
+    const track = srtTrack((await sidecar.source.head(TABLE_HEAD_BYTES)).toString('utf8'));
+    return track ? { track, source: `DJI SRT (${sidecar.filename})` } : null;
+  } catch {
+    return null; // the sidecar vanished or cannot be read: the video keeps its footprint's track
+  }
+}
+
+/** The preview of one capture, by its format (a video's DJI SRT sidecar, when it has one, gives its timed track). */
+export async function generatePreview(
+  subject: PreviewSubject,
+  source: PreviewSource,
+  sidecar: PreviewSidecar | null = null,
+): Promise<GeneratedPreview> {
   const { format, metadata } = subject;
   const track = trackOfFootprint(subject.footprint);
   if (subject.modality === 'video' && (format === 'mp4' || format === 'mov')) {
+    const srt = await sidecarTrack(sidecar);
     const preview = await source.withFile((path) =>
-      videoPreview(path, {
-        durationSeconds: subject.durationSeconds,
-        width: typeof metadata.width === 'number' ? metadata.width : null,
-        height: typeof metadata.height === 'number' ? metadata.height : null,
-      }),
+      videoPreview(
+        path,
+        {
+          durationSeconds: subject.durationSeconds,
+          width: typeof metadata.width === 'number' ? metadata.width : null,
+          height: typeof metadata.height === 'number' ? metadata.height : null,
+        },
+        srt,
+      ),
     );
-    if (preview.content.kind === 'video') preview.content.track = track;
+    if (preview.content.kind === 'video') preview.content.track ??= track;
     return preview;
   }
   if (POINT_FORMATS.has(format)) return pointCloudPreview(format, await source.head(MAX_PREVIEW_READ_BYTES));
   if (ROBOTICS_FORMATS.has(format))
-    return roboticsPreview(format, metadata, subject.durationSeconds, format === 'mcap' ? await source.head(MAX_PREVIEW_READ_BYTES) : null);
+    return roboticsPreview(
+      format,
+      metadata,
+      subject.durationSeconds,
+      format === 'mcap' || format === 'rosbag1' ? await source.head(MAX_PREVIEW_READ_BYTES) : null,
+    );
   if (hasTablePreview(format)) {
     let head = await source.head(TABLE_HEAD_BYTES);
     const compression = compressionOf(head);

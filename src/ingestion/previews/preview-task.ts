@@ -5,6 +5,8 @@ import type { PreviewSubject } from './preview-generator.js';
 export interface PreviewTask {
   key: string;
   subject: PreviewSubject;
+  /** A video's DJI SRT sidecar (same owner, same name but the extension): its verified object and file name. */
+  sidecar?: { key: string; filename: string };
 }
 
 /** What every preview thread starts with. */

@@ -5,7 +5,7 @@
  */
 
 /** Bump when a generator changes what it makes: the sweep remakes every older preview. */
-export const PREVIEW_VERSION = 1;
+export const PREVIEW_VERSION = 2;
 
 export type PreviewKind = 'video' | 'pointcloud' | 'robotics' | 'table' | 'none';
 
@@ -30,8 +30,10 @@ export interface VideoPreview {
   durationSeconds: number | null;
   width: number | null;
   height: number | null;
-  /** GPS track (GoPro GPMF, DJI), timed from the video's start so the page can follow the playhead. */
+  /** GPS track (GoPro GPMF), timed from the video's start so the page can follow the playhead; else the footprint's. */
   track: TrackPoint[] | null;
+  /** Where the track comes from ('GoPro GPMF GPRI', ...); absent for an untimed footprint track. */
+  trackSource?: string;
 }
 
 export interface PointCloudPreview {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { CdrWriter } from '@foxglove/cdr';
 import { McapWriter, TempBuffer } from '@mcap/core';
 import { navSatFixCdr } from '../../../test/support/navsat-fixtures.js';
+import { assertPreviewSurvives } from '../../../test/support/preview-fuzz.js';
+import { sensorBag } from '../../../test/support/ros1-bag.js';
 import { runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { FORMAT_PROBES, probeFor } from '../formats/probe-registry.js';
@@ -79,6 +81,16 @@ describe('roboticsPreview of an MCAP with sensor topics', () => {
   });
 });
 
+describe('roboticsPreview of damaged MCAP files', () => {
+  it('never throws on truncated or damaged copies: the topics table stays, the plots say why they are missing', async () => {
+    const bytes = await sensorMcap(encodePng({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) }));
+    const probe = await probed(bytes);
+    await assertPreviewSurvives((b) => roboticsPreview('mcap', probe.metadata, 9, b), bytes, { runs: 80 });
+    const cut = await roboticsPreview('mcap', probe.metadata, 9, bytes.subarray(0, 700));
+    expect((cut.content as RoboticsPreview).topics).toHaveLength(3);
+  });
+});
+
 describeSample('talker.mcap', (path) => {
   it('lists the talker topic with its type, count and rate', async () => {
     const bytes = readFileSync(path);
@@ -101,3 +113,63 @@ describeSample('example-bz2.bag', (path) => {
     expect(new Set(topics.map((t) => t.topic)).size).toBe(topics.length);
   });
 });
+
+describe('roboticsPreview of a ROS 1 bag with sensor topics', () => {
+  const png = encodePng({ width: 1, height: 1, data: new Uint8Array([0, 128, 255, 255]) });
+
+  it('plots NavSatFix and Imu, keeps the track and the first camera frame, as for MCAP', async () => {
+    const bytes = sensorBag(png);
+    const probe = await probed(bytes);
+    expect(probe.format).toBe('rosbag1');
+    const preview = await roboticsPreview('rosbag1', probe.metadata, probe.durationSeconds ?? null, bytes);
+    expect(preview.reason).toBeNull();
+    const content = preview.content as RoboticsPreview;
+    expect(content.topics.map((t) => [t.topic, t.messageCount])).toEqual([
+      ['/gps/fix', 10],
+      ['/imu', 10],
+      ['/camera/compressed', 10],
+    ]);
+    const altitude = content.series.find((s) => s.name === '/gps/fix altitude');
+    expect(altitude?.t).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(altitude?.v).toEqual([300, 301, 302, 303, 304, 305, 306, 307, 308, 309]);
+    expect(content.series.find((s) => s.name === '/imu acceleration z')?.v[9]).toBeCloseTo(10.7);
+    expect(content.series.find((s) => s.name === '/imu angular velocity x')?.v[0]).toBeCloseTo(0.1);
+    expect(content.track?.[9]).toEqual([14.5, 46.059, 9]);
+    expect(content.frames).toEqual([{ file: 'frame-1.png', topic: '/camera/compressed', contentType: 'image/png' }]);
+    expect(preview.files[0].body.equals(png)).toBe(true);
+  });
+
+  it('never throws on truncated or damaged copies', async () => {
+    const bytes = sensorBag(png);
+    const probe = await probed(bytes);
+    await assertPreviewSurvives((b) => roboticsPreview('rosbag1', probe.metadata, 9, b), bytes, { runs: 80, headerBytes: 8192 });
+  });
+});
+
+for (const name of ['example-bz2.bag', 'example-lz4.bag'])
+  describeSample(name, (path) => {
+    // The turtlesim recording (21.7 s): /turtle1/pose and /turtle2/pose at about 62 Hz, in one compressed chunk.
+    it('decompresses the chunk and plots both turtles over the recording', async () => {
+      const bytes = readFileSync(path);
+      const probe = await probed(bytes);
+      const preview = await roboticsPreview('rosbag1', probe.metadata, probe.durationSeconds ?? null, bytes);
+      expect(preview.reason).toBeNull();
+      const content = preview.content as RoboticsPreview;
+      expect(content.series.map((s) => s.name).sort()).toEqual(
+        ['/turtle1/pose', '/turtle2/pose'].flatMap((topic) => [`${topic} heading`, `${topic} x`, `${topic} y`]).sort(),
+      );
+      for (const s of content.series) {
+        expect(s.t.length).toBe(600); // 1,344 poses thinned
+        expect(s.t[0]).toBeGreaterThanOrEqual(0);
+        expect(s.t.at(-1)).toBeLessThanOrEqual(21.8);
+        // turtlesim's world is 11 m square; its headings of 2014 wrap at +-2 pi (fmod), not at pi.
+        for (const v of s.v) expect(Math.abs(v)).toBeLessThanOrEqual(s.name.endsWith('heading') ? 2 * Math.PI : 11.1);
+      }
+    });
+
+    it('never throws on truncated or damaged copies', async () => {
+      const bytes = readFileSync(path);
+      const probe = await probed(bytes);
+      await assertPreviewSurvives((b) => roboticsPreview('rosbag1', probe.metadata, 21.7, b), bytes, { runs: 30, headerBytes: 8192 });
+    });
+  });

@@ -79,6 +79,21 @@ describeSample('dji_mavic3.srt', (path) => {
     expect(content.series.find((s) => s.name === 'rel_alt')).toBeDefined();
     expect(content.timeAxis).toBe('seconds');
   });
+
+  it("gives its own track, timed from its video's start by the subtitles and thinned to 1,000 fixes", () => {
+    // 12,318 subtitles 20 ms apart (00:00:00,000..00:04:06,360); lat 3.41090..3.41601, lon -3.37937..-3.37242.
+    const track = table('dji-srt', path).track ?? [];
+    expect(track).toHaveLength(1000);
+    expect(track[0][2]).toBe(0);
+    // The last subtitle runs 00:04:06,340 --> 00:04:06,360: a fix is timed by its subtitle's start.
+    expect(track.at(-1)?.[2]).toBeCloseTo(246.34, 3);
+    for (const [lon, lat] of track) {
+      expect(lat).toBeGreaterThanOrEqual(3.4109);
+      expect(lat).toBeLessThanOrEqual(3.41601);
+      expect(lon).toBeGreaterThanOrEqual(-3.37937);
+      expect(lon).toBeLessThanOrEqual(-3.37242);
+    }
+  });
 });
 
 describeSample('dji_mavic_mini.SRT', (path) => {
@@ -86,6 +101,11 @@ describeSample('dji_mavic_mini.SRT', (path) => {
     const content = table('dji-srt', path);
     expect(content.columns).toEqual(expect.arrayContaining(['longitude', 'latitude', 'D', 'H']));
     expect(content.rows[0][content.columns.indexOf('longitude')]).toBe('-121.7458');
+    // GPS gives longitude first: the track is (lon, lat), one fix a second.
+    expect(content.track?.slice(0, 2)).toEqual([
+      [-121.7458, 48.0771, 0],
+      [-121.7458, 48.0771, 1],
+    ]);
   });
 });
 
@@ -94,6 +114,13 @@ describeSample('mavic_air2.srt', (path) => {
     const content = table('dji-srt', path);
     expect(content.rows[0].slice(0, 2)).toEqual(['2022-05-01 15:01:58.531', '100']);
     expect(content.rows[0][content.columns.indexOf('latitude')]).toBe('41.420684');
+    expect(content.track?.[1]).toEqual([2.162162, 41.420685, 0.016]);
+  });
+
+  it('keeps the footprint track when the subtitles hold no position', () => {
+    const footprint: [number, number, null][] = [[2.16, 41.42, null]];
+    const preview = tablePreview('dji-srt', '1\n00:00:00,000 --> 00:00:00,016\n[iso : 100]\n', footprint);
+    expect((preview.content as TablePreview).track).toEqual(footprint);
   });
 });
 

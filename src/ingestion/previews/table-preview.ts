@@ -1,5 +1,15 @@
 import type { GeneratedPreview } from './generated-preview.js';
-import { MAX_CELL, MAX_ROWS, MAX_SERIES, MAX_SERIES_POINTS, type Series, type TablePreview, type TrackPoint, thin } from './preview.types.js';
+import {
+  MAX_CELL,
+  MAX_ROWS,
+  MAX_SERIES,
+  MAX_SERIES_POINTS,
+  MAX_TRACK_POINTS,
+  type Series,
+  type TablePreview,
+  type TrackPoint,
+  thin,
+} from './preview.types.js';
 
 /** How much of a text capture is read for its table and plots. */
 export const TABLE_HEAD_BYTES = 8 * 1024 * 1024;
@@ -220,6 +230,26 @@ export function srtRecords(text: string): Records {
   return { source: 'DJI SRT', columns, rows: records.map((r) => columns.map((c) => r.fields.get(c) ?? '')), times: records.map((r) => r.t) };
 }
 
+/**
+ * The GPS track of a DJI SRT, each fix timed by its subtitle's start: seconds from the start of the video the SRT
+ * belongs to (so it follows that video's playhead). Null when no subtitle holds a usable position.
+ */
+export function srtTrack(text: string): TrackPoint[] | null {
+  return srtRecordsTrack(srtRecords(text));
+}
+
+function srtRecordsTrack(records: Records): TrackPoint[] | null {
+  const [lat, lon] = [records.columns.indexOf('latitude'), records.columns.indexOf('longitude')];
+  if (lat < 0 || lon < 0) return null;
+  const points: TrackPoint[] = [];
+  records.rows.forEach((row, i) => {
+    const [y, x, t] = [Number(row[lat]), Number(row[lon]), records.times[i]];
+    // 0/0 is what the drone writes before its GPS has a fix.
+    if (row[lat] && row[lon] && Math.abs(y) <= 90 && Math.abs(x) <= 180 && !(x === 0 && y === 0) && t !== null) points.push([x, y, t]);
+  });
+  return points.length ? thin(points, MAX_TRACK_POINTS) : null;
+}
+
 const NOT_PLOTTED = /^(index|id|#|lat|latitude|lon|lng|longitude|time|timestamp|date|.*\btime\b.*|.*stamp.*|framecnt|srtcnt|flag|fix quality)$/i;
 
 /** Numeric columns that change, as series over time (or row number), evenly thinned. */
@@ -288,7 +318,8 @@ export function tablePreview(format: string, head: string, track: TrackPoint[] |
     series,
     timeAxis,
     rowsRead: records.rows.length,
-    track,
+    // A DJI SRT's own fixes are timed from its video's start; other formats show the footprint's track.
+    track: (format === 'dji-srt' ? srtRecordsTrack(records) : null) ?? track,
   };
   return { content, files: [], reason: records.rows.length === 0 ? `no ${records.source} rows were found in the first bytes of the file` : null };
 }

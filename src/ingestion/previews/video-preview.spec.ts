@@ -1,5 +1,10 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describeSample } from '../../../test/support/samples.js';
-import { ffmpegPath, thumbnailTimes, videoPreview } from './video-preview.js';
+import type { VideoPreview } from './preview.types.js';
+import { ffmpegPath, thumbnailTimes, videoPreview, videoTrack } from './video-preview.js';
 
 describe('thumbnailTimes', () => {
   it('spreads frames over the middle of equal parts', () => {
@@ -16,16 +21,86 @@ describe('ffmpegPath', () => {
 const isJpeg = (b: Buffer) => b[0] === 0xff && b[1] === 0xd8 && b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9;
 
 describeSample('karma.mp4', (path) => {
-  it('makes eight JPEG thumbnails and a short MP4 clip', async () => {
-    const preview = await videoPreview(path, { durationSeconds: 10, width: null, height: null });
+  // 12.08 s of a GoPro Karma flight; its gpmd track holds 13 one-second payloads with 47 GPRI fixes (see the mp4 probe spec).
+  it('makes eight JPEG thumbnails, a clip of the whole flight and the GPS track timed from the video start', async () => {
+    const preview = await videoPreview(path, { durationSeconds: 12.078733, width: 854, height: 480 });
     expect(preview.reason).toBeNull();
-    expect(preview.content).toMatchObject({ kind: 'video', clip: 'clip.mp4', clipSeconds: 6 });
+    const content = preview.content as VideoPreview;
+    // With a GPS track, the clip runs up to 30 s: here the whole video, so the playhead can follow the whole track.
+    expect(content).toMatchObject({ kind: 'video', clip: 'clip.mp4', clipSeconds: 12.078733, trackSource: 'GoPro GPMF GPRI' });
     const thumbs = preview.files.filter((f) => f.name.endsWith('.jpg'));
     expect(thumbs).toHaveLength(8);
     for (const t of thumbs) expect(isJpeg(t.body)).toBe(true);
     const clip = preview.files.find((f) => f.name === 'clip.mp4');
     expect(clip?.body.toString('latin1', 4, 8)).toBe('ftyp');
     expect(clip?.body.length).toBeLessThan(2 * 1024 * 1024);
+    const track = content.track ?? [];
+    expect(track).toHaveLength(47);
+    // Timed within the video, in order, and inside the bbox the probe gives for GPRI.
+    const times = track.map((p) => p[2] ?? NaN);
+    expect(times[0]).toBeGreaterThanOrEqual(0);
+    expect(times.at(-1)).toBeLessThanOrEqual(12.08);
+    expect(times.at(-1)).toBeGreaterThan(10);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    for (const [lon, lat] of track) {
+      expect(lon).toBeGreaterThanOrEqual(-117.3314763);
+      expect(lon).toBeLessThanOrEqual(-117.331064);
+      expect(lat).toBeGreaterThanOrEqual(33.125368);
+      expect(lat).toBeLessThanOrEqual(33.126004);
+    }
+  }, 60_000);
+
+  it('reads the track of damaged copies or says why, never throwing', async () => {
+    const seed = readFileSync(path);
+    const dir = mkdtempSync(join(tmpdir(), 'video-track-'));
+    try {
+      // moov (with the sample tables) is the last 18,663 bytes: edits go there and anywhere, cuts anywhere.
+      const moovAt = seed.length - 18_663;
+      const edit = fc.record({
+        at: fc.oneof(fc.integer({ min: moovAt, max: seed.length - 1 }), fc.nat({ max: seed.length - 1 })),
+        value: fc.integer({ min: 0, max: 255 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(edit, { maxLength: 6 }), fc.option(fc.nat({ max: seed.length }), { nil: undefined }), async (edits, cut) => {
+          const bytes = Buffer.from(seed);
+          for (const e of edits) bytes[e.at] = e.value;
+          const file = join(dir, 'damaged.mp4');
+          writeFileSync(file, cut === undefined ? bytes : bytes.subarray(0, cut));
+          const found = await videoTrack(file);
+          if (found.track === null && found.reason !== null) expect(found.reason).toMatch(/^the GoPro GPS track could not be read: /);
+          for (const [lon, lat, t] of found.track ?? []) {
+            expect(Math.abs(lon)).toBeLessThanOrEqual(180);
+            expect(Math.abs(lat)).toBeLessThanOrEqual(90);
+            expect(Number.isFinite(t)).toBe(true);
+          }
+        }),
+        { numRuns: 80, seed: 20261203 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still makes the frames of a copy whose telemetry track is damaged, saying why the map is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'video-track-'));
+    try {
+      const file = join(dir, 'karma.mp4');
+      copyFileSync(path, file);
+      const bytes = readFileSync(file);
+      // The gpmd track's last chunk offset (stco) moved past the end of the file; ffmpeg only reads the video stream.
+      const moov = bytes.lastIndexOf('moov');
+      const gpmd = bytes.indexOf('gpmd', moov);
+      const stco = bytes.indexOf('stco', gpmd);
+      const chunks = bytes.readUInt32BE(stco + 8);
+      bytes.writeUInt32BE(0x7fffff00, stco + 12 + (chunks - 1) * 4);
+      writeFileSync(file, bytes);
+      const preview = await videoPreview(file, { durationSeconds: 12.078733, width: 854, height: 480 });
+      expect(preview.content).toMatchObject({ kind: 'video', track: null, clipSeconds: 6 });
+      expect(preview.reason).toMatch(/^the GoPro GPS track could not be read: gpmd track \d+ has a sample past the end of the file/);
+      expect(preview.files.filter((f) => f.name.endsWith('.jpg'))).toHaveLength(8);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gpmfTrack } from '../formats/mp4.probe.js';
 import type { GeneratedPreview } from './generated-preview.js';
-import type { VideoPreview } from './preview.types.js';
+import { MAX_TRACK_POINTS, thin, type TrackPoint, type VideoPreview } from './preview.types.js';
 
 export const THUMBNAILS = 8;
 export const THUMBNAIL_WIDTH = 320;
 export const CLIP_SECONDS = 6;
 export const CLIP_WIDTH = 480;
+/** A video with a timed GPS track gets a longer clip (up to this), so the playhead can follow more of its track. */
+export const TRACKED_CLIP_SECONDS = 30;
 /** The longest one ffmpeg run may take before it is stopped (a damaged file can make it spin). */
 const FFMPEG_TIMEOUT_MS = 120_000;
 
@@ -61,13 +64,48 @@ export interface VideoFacts {
 }
 
 /**
- * A strip of THUMBNAILS JPEG frames and a CLIP_SECONDS low-resolution H.264 clip (no audio) of the video file at
- * `path`, made with ffmpeg in a temporary folder that is removed afterwards.
+ * The GoPro GPS track of the video file at `path`, each fix timed in seconds from the video's start (GPMF 'gpmd' track).
+ * A damaged telemetry track is no reason to drop the video's preview: it answers the reason instead.
  */
-export async function videoPreview(path: string, facts: VideoFacts): Promise<GeneratedPreview> {
+export async function videoTrack(path: string): Promise<{ track: TrackPoint[]; source: string } | { track: null; reason: string | null }> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const found = await gpmfTrack({
+      size,
+      head: Buffer.alloc(0),
+      read: async (offset, length) => {
+        const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+        return buffer.subarray(0, bytesRead);
+      },
+    });
+    if (!found) return { track: null, reason: null };
+    const track = thin(found.points, MAX_TRACK_POINTS).map(([lon, lat, t]): TrackPoint => [lon, lat, Number(t.toFixed(3))]);
+    return { track, source: `GoPro GPMF ${found.stream}` };
+  } catch (error) {
+    return { track: null, reason: `the GoPro GPS track could not be read: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * A strip of THUMBNAILS JPEG frames and a CLIP_SECONDS low-resolution H.264 clip (no audio) of the video file at
+ * `path`, made with ffmpeg in a temporary folder that is removed afterwards, and the GPS track timed from the video's
+ * start (GoPro GPMF inside the file, else a DJI SRT `sidecar`'s), which lengthens the clip to TRACKED_CLIP_SECONDS.
+ */
+export async function videoPreview(
+  path: string,
+  facts: VideoFacts,
+  sidecar: { track: TrackPoint[]; source: string } | null = null,
+): Promise<GeneratedPreview> {
   const binary = ffmpegPath();
   if (!binary)
     return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
+  // The camera's own telemetry first (GoPro); else the DJI SRT uploaded beside the video.
+  const own = await videoTrack(path);
+  const gps = own.track === null && sidecar ? sidecar : own;
   const work = await mkdtemp(join(tmpdir(), 'preview-'));
   try {
     const duration = facts.durationSeconds && facts.durationSeconds > 0 ? facts.durationSeconds : 1;
@@ -97,9 +135,9 @@ export async function videoPreview(path: string, facts: VideoFacts): Promise<Gen
         failures.push(error instanceof Error ? error.message : String(error));
       }
     }
-    const clipSeconds = Math.min(CLIP_SECONDS, duration);
+    const clipSeconds = Math.min(gps.track ? TRACKED_CLIP_SECONDS : CLIP_SECONDS, duration);
     let clip: string | null = 'clip.mp4';
-    let reason: string | null = null;
+    let reason: string | null = gps.track || own.track ? null : own.reason;
     try {
       await run(binary, [
         '-i',
@@ -141,7 +179,8 @@ export async function videoPreview(path: string, facts: VideoFacts): Promise<Gen
       durationSeconds: facts.durationSeconds,
       width: facts.width,
       height: facts.height,
-      track: null,
+      track: gps.track,
+      ...(gps.track ? { trackSource: gps.source } : {}),
     };
     return { content, files, reason };
   } finally {

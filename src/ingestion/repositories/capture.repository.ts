@@ -53,6 +53,20 @@ export class CaptureRepository {
     return this.captures.findOne({ where: { id, ownerId } });
   }
 
+  /**
+   * Ready captures of `ownerId` in one of `formats` whose file name without its extension is that of `filename`
+   * (case-insensitive: DJI_0001.MP4 and DJI_0001.SRT), newest first: a video's sidecars, or a sidecar's video.
+   */
+  findSiblings(ownerId: string, filename: string, formats: readonly string[]): Promise<CaptureEntity[]> {
+    return this.captures
+      .createQueryBuilder('c')
+      .where("c.owner_id = :ownerId AND c.status = 'ready' AND c.format = ANY(:formats)", { ownerId, formats })
+      .andWhere("lower(regexp_replace(c.filename, '\\.[^./]*$', '')) = lower(:stem)", { stem: filename.replace(/\.[^./]*$/, '') })
+      .orderBy('c.created_at', 'DESC')
+      .limit(10)
+      .getMany();
+  }
+
   /** Newest first, keyset-paged by (created_at, id). */
   listForOwner(ownerId: string | null, limit: number, before?: KeysetPosition): Promise<KeysetPage<CaptureEntity>> {
     const query = this.captures.createQueryBuilder('c');

@@ -28,7 +28,8 @@ export const previewKey = (captureId: string, name: string) => `previews/${captu
 
 /**
  * Previews of captures (issue 14): the `capture.preview` job, queued once a capture is ready (and again by a sweep
- * for captures whose preview is missing or was made by an older generator, and when a capture is reprocessed), reads
+ * for captures whose preview is missing or was made by an older generator, when a capture is reprocessed, and for a
+ * video when its DJI SRT sidecar, a capture of the same owner and name but the extension, is ready), reads
  * the verified object and makes the preview for its format in a thread of its own (off the API's event loop), stores the
  * derived files under `previews/<id>/` and the drawable content in capture_previews. Runs apart from the probe, so
  * ingestion never waits for ffmpeg or a renderer.
@@ -96,7 +97,11 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
       script: new URL(`../previews/capture-preview.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
       data: { storage: objectStorageSettings(this.config) },
     });
+    // A DJI video's telemetry comes as an SRT file of the same name beside it.
+    const sidecar =
+      capture.modality === 'video' ? (await this.captures.findSiblings(capture.ownerId, capture.filename, ['dji-srt'])).at(0) : undefined;
     const generated = await this.pool.run({
+      ...(sidecar?.contentKey ? { sidecar: { key: sidecar.contentKey, filename: sidecar.filename } } : {}),
       key: capture.contentKey,
       subject: {
         format: capture.format,
@@ -121,6 +126,9 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     // Files of an older preview that this one no longer has (deleted after the row names the new set).
     for (const stale of (before?.files ?? []).filter((name) => !names.includes(name))) await this.storage.delete(previewKey(capture.id, stale));
     this.logger.log(`capture ${capture.id}: ${generated.content.kind} preview, ${names.length} files, in ${Date.now() - started} ms`);
+    // An SRT that arrives after its video gives the video its track: the video's preview is made again.
+    if (capture.format === 'dji-srt')
+      for (const video of await this.captures.findSiblings(capture.ownerId, capture.filename, ['mp4', 'mov'])) await this.queue(video.id);
   }
 
   async onModuleDestroy(): Promise<void> {

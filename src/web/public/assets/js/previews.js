@@ -110,13 +110,17 @@ function plots(series, axis) {
 
 /**
  * The track on a map once the node is in the page (Leaflet measures its container); answers the node and, for a timed
- * track, a function that moves a marker to the position at a time.
+ * track, a function that moves a marker to the position at a time. A timed track is drawn close up (with a scale),
+ * and clicking on it calls `onPick` with the time of the nearest fix.
  * @param {readonly TrackPoint[] | null} track
  * @param {string} label
+ * @param {(t: number) => void} [onPick]
  */
-function trackMap(track, label) {
+function trackMap(track, label, onPick) {
   if (!track || track.length === 0) return { node: null, follow: /** @param {number} _t */ (_t) => undefined };
-  const node = h('div', { className: 'map small preview-map', role: 'region', 'aria-label': `Track of ${label}` });
+  const timed = track.some((p) => p[2] !== null);
+  // A timed track is drawn close up with its own dot for the time: the coverage map's dot at its middle would be a second one.
+  const node = h('div', { className: `map small preview-map${timed ? ' timed' : ''}`, role: 'region', 'aria-label': `Track of ${label}` });
   const geojson =
     track.length === 1
       ? { type: 'Point', coordinates: [track[0][0], track[0][1]] }
@@ -129,8 +133,34 @@ function trackMap(track, label) {
       return;
     }
     const { map } = coverageMap(node, [{ id: label, label, geojson: /** @type {never} */ (geojson), color: PALETTE[1] }]);
-    if (track.some((p) => p[2] !== null))
-      marker = L.circleMarker([track[0][1], track[0][0]], { radius: 7, color: '#111', weight: 2, fillColor: '#fde047', fillOpacity: 1 }).addTo(map);
+    if (!timed) return;
+    const line = L.polyline(
+      track.map(([lon, lat]) => L.latLng(lat, lon)),
+      { color: PALETTE[1], weight: 5, opacity: 0.9, className: 'preview-track' },
+    ).addTo(map);
+    // A drone's or a walk's track spans metres, not countries: close up, with a scale, so its shape shows.
+    map.fitBounds(line.getBounds(), { padding: [24, 24], maxZoom: 19 });
+    L.control.scale({ imperial: false }).addTo(map);
+    marker = L.circleMarker([track[0][1], track[0][0]], {
+      radius: 7,
+      color: '#111',
+      weight: 2,
+      fillColor: '#fde047',
+      fillOpacity: 1,
+      className: 'track-marker',
+      interactive: false,
+    }).addTo(map);
+    if (onPick)
+      map.on('click', (event) => {
+        const at = map.latLngToLayerPoint(event.latlng);
+        let best = track[0];
+        let distance = Infinity;
+        for (const p of track) {
+          const d = map.latLngToLayerPoint([p[1], p[0]]).distanceTo(at);
+          if (p[2] !== null && d < distance) [best, distance] = [p, d];
+        }
+        if (distance <= 24 && best[2] !== null) onPick(best[2]);
+      });
   };
   requestAnimationFrame(draw);
   /** @param {number} t seconds from the start */
@@ -150,9 +180,22 @@ function trackMap(track, label) {
  */
 async function videoView(captureId, content, label) {
   const thumbs = await Promise.all(content.thumbnails.map(async (th) => ({ ...th, url: await fileUrl(captureId, th.file) })));
-  const { node: map, follow } = trackMap(content.track, label);
   /** @type {HTMLVideoElement | null} */
   let video = null;
+  const note = h('p', { className: 'status track-note', role: 'status' });
+  const clipEnd = content.clipSeconds ?? 0;
+  const { node: map, follow } = trackMap(content.track, label, (t) => {
+    if (!video) return;
+    // The track covers the whole video; the clip its first clipSeconds.
+    if (t > clipEnd + 0.05) {
+      note.textContent = `That point is ${formatDuration(t)} into the video, after the end of the ${formatDuration(clipEnd)} preview clip.`;
+      follow(t);
+      return;
+    }
+    note.textContent = `Playing from ${formatDuration(t)}, where you clicked on the track.`;
+    video.currentTime = t;
+    follow(t);
+  });
   if (content.clip) {
     video = h('video', {
       className: 'preview-clip',
@@ -164,20 +207,35 @@ async function videoView(captureId, content, label) {
       src: await fileUrl(captureId, content.clip),
     });
     const player = video;
-    on(player, 'timeupdate', () => {
+    const followPlayer = () => {
       follow(player.currentTime);
-    });
+    };
+    on(player, 'timeupdate', followPlayer);
+    on(player, 'seeked', followPlayer);
   }
+  const timed = content.track?.some((p) => p[2] !== null) ?? false;
   const facts = [
     content.width && content.height ? `${content.width}×${content.height}` : null,
     content.durationSeconds ? formatDuration(content.durationSeconds) : null,
-    content.clipSeconds ? `clip of the first ${content.clipSeconds} s, low resolution` : null,
+    content.clipSeconds
+      ? content.durationSeconds && content.clipSeconds >= content.durationSeconds - 0.05
+        ? 'clip of the whole video, low resolution'
+        : `clip of the first ${formatDuration(content.clipSeconds)}, low resolution`
+      : null,
   ].filter(Boolean);
   return h(
     'div',
     { className: 'preview-video' },
     h('div', { className: map ? 'preview-pair' : '' }, video, map),
     h('p', { className: 'status' }, facts.join(' · ')),
+    timed
+      ? h(
+          'p',
+          { className: 'status' },
+          `GPS track from ${content.trackSource ?? 'the video'}: the yellow dot follows the clip as it plays; click the track to play from there.`,
+        )
+      : null,
+    timed ? note : null,
     h(
       'ol',
       { className: 'thumb-strip', 'aria-label': 'Frames across the whole video' },
@@ -364,8 +422,32 @@ function tableView(content, label) {
       ),
     ),
     plots(content.series, content.timeAxis),
-    trackMap(content.track, label).node,
+    timedTrack(content.track, label),
   );
+}
+
+/**
+ * A track on its own (no video to follow): untimed, the map; timed, the map with a time slider that moves the dot
+ * along it (a click on the track moves the slider there).
+ * @param {readonly TrackPoint[] | null} track
+ * @param {string} label
+ */
+function timedTrack(track, label) {
+  const times = (track ?? []).map((p) => p[2]).filter((t) => t !== null);
+  if (!track || times.length < 2) return trackMap(track, label).node;
+  const end = Math.max(...times);
+  const slider = h('input', { type: 'range', min: '0', max: String(end), step: 'any', value: '0', className: 'track-time' });
+  const said = h('output', {}, formatDuration(0));
+  const { node, follow } = trackMap(track, label, (t) => {
+    slider.value = String(t);
+    move();
+  });
+  const move = () => {
+    follow(Number(slider.value));
+    said.textContent = `${formatDuration(Number(slider.value))} of ${formatDuration(end)}`;
+  };
+  on(slider, 'input', move);
+  return h('div', { className: 'track-with-time' }, node, h('label', { className: 'track-slider' }, 'Time along the track ', slider, ' ', said));
 }
 
 /**

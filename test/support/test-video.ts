@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ffmpegPath } from '../../src/ingestion/previews/video-preview.js';
+
+/**
+ * An H.264 MP4 of ffmpeg's test pattern (with a running clock), made by the ffmpeg the app ships: a stand-in for a
+ * drone's video where no small public one exists (a DJI video keeps its GPS in an SRT file beside it).
+ */
+export function testPatternVideo(seconds: number): Buffer {
+  const binary = ffmpegPath();
+  if (!binary) throw new Error('no ffmpeg: @ffmpeg-installer/linux-x64 is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'test-video-'));
+  try {
+    const out = join(dir, 'pattern.mp4');
+    execFileSync(binary, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=duration=${seconds}:size=640x360:rate=25`,
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      out,
+    ]);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
