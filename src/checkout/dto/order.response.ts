@@ -189,6 +189,15 @@ export class OrderResponse {
   @ApiPropertyOptional({ type: OrderSliceResponse, nullable: true, description: 'Present for a slice order: exactly what it buys' })
   slice: OrderSliceResponse | null;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The cart checkout this order was paid with, together with its other lines (GET /v1/checkouts/:id); null for an order paid on its own',
+  })
+  checkoutId: string | null;
+
   @ApiProperty({
     type: [OrderNoticeResponse],
     description: 'For a paid order: withdrawals of captures in the files it bought, oldest first (empty otherwise)',

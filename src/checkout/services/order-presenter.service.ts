@@ -144,6 +144,7 @@ export class OrderPresenterService {
         durationMs: slice.durationMs,
         sizeBytes: slice.sizeBytes,
       },
+      checkoutId: order.checkoutId,
       notices,
       ...instructions,
     };

@@ -79,14 +79,19 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
 
   async createRequest(order: PayableOrder): Promise<PaymentRequest> {
     try {
+      // A cart checkout's buyer comes back to the cart page, which shows the checkout; an order's to its page.
+      const page = order.checkoutId ? `${this.config.publicUrl}/cart?checkout=${order.checkoutId}&` : `${this.config.publicUrl}/orders/${order.id}?`;
       const session = await this.stripe.createCheckoutSession({
-        orderId: order.id,
-        amountCents: order.amountMinor,
-        productName: `${order.datasetTitle} (version ${order.version})`,
-        description: `Dataset licence: ${order.licenceName}`,
+        orderId: order.checkoutId ? null : order.id,
+        checkoutId: order.checkoutId,
+        lineItems: order.lines.map((line) => ({
+          amountCents: line.amountMinor,
+          productName: `${line.datasetTitle} (version ${line.version})`,
+          description: `Dataset licence: ${line.licenceName}`,
+        })),
         customerEmail: order.buyerEmail,
-        successUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=success`,
-        cancelUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=cancelled`,
+        successUrl: `${page}checkout=success`,
+        cancelUrl: `${page}checkout=cancelled`,
         expiresAt: order.expiresAt,
       });
       return { providerReference: session.id, details: { checkoutUrl: session.url } satisfies StripeCheckoutDetails };
