@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { CartResponse, CheckoutResponse } from '../src/checkout/dto/cart.dto.js';
 import type { CertificateResponse, DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';

@@ -53,7 +53,13 @@ export class CartService {
       throw new CheckoutException(CheckoutErrorCode.CART_FULL, `A cart holds at most ${MAX_CART_LINES} lines: check out or remove some first`);
     }
     // The same checks as an order, nothing stored: the line is for sale now and would be taken at checkout.
-    const { order } = await this.orderService.draftLine(user, null, { ...dto, allowRepeat: false }, this.methods.all()[0], new Date());
+    const { order } = await this.orderService.draftLine(
+      user,
+      null,
+      { datasetId: dto.datasetId, version: dto.version, quoteId: dto.quoteId, allowRepeat: false },
+      this.methods.all()[0],
+      new Date(),
+    );
     try {
       await this.lines.insert({
         id: randomUUID(),
