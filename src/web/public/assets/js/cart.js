@@ -130,24 +130,33 @@ async function render() {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const method = /** @type {'card' | 'solana'} */ (radios.find((r) => r.checked)?.value ?? offered[0].method);
-    void startCartCheckout({ button: pay, out, method });
+    // The lines are orders now: the cart's table gives way to the checkout's, each order with its status.
+    void startCartCheckout({
+      button: pay,
+      out,
+      method,
+      onPlaced: (checkout) => {
+        linesSection.replaceWith(checkoutSection(checkout));
+      },
+    });
   });
   const lines = cart.lines.length;
+  const linesSection = h(
+    'section',
+    { className: 'card', 'aria-labelledby': 'lines-heading' },
+    h('h2', { id: 'lines-heading' }, `${lines} line${lines === 1 ? '' : 's'}`),
+    dataTable(
+      'The lines of your cart',
+      COLUMNS,
+      cart.lines.map((line) => lineRow(line, render)),
+    ),
+    h('p', { className: 'price big' }, `Total ${formatUsd(cart.totalUsdCents)}`),
+    h('p', { className: 'hint' }, 'One payment for every line; each line becomes its own order, with its own licence, files and certificate.'),
+  );
   mount(
     app,
     back,
-    h(
-      'section',
-      { className: 'card', 'aria-labelledby': 'lines-heading' },
-      h('h2', { id: 'lines-heading' }, `${lines} line${lines === 1 ? '' : 's'}`),
-      dataTable(
-        'The lines of your cart',
-        COLUMNS,
-        cart.lines.map((line) => lineRow(line, render)),
-      ),
-      h('p', { className: 'price big' }, `Total ${formatUsd(cart.totalUsdCents)}`),
-      h('p', { className: 'hint' }, 'One payment for every line; each line becomes its own order, with its own licence, files and certificate.'),
-    ),
+    linesSection,
     h('section', { className: 'card', 'aria-labelledby': 'pay-heading' }, h('h2', { id: 'pay-heading' }, 'Pay'), form, out),
   );
 }

@@ -74,13 +74,15 @@ export function checkoutState(checkout) {
 /**
  * Checks the cart out: one order per line and one payment for the sum; card goes to Stripe's page, USDC shows the
  * Solana Pay panel for the checkout in `out`.
- * @param {{ button: HTMLButtonElement, out: HTMLElement, method: 'card' | 'solana' }} options
+ * `onPlaced` sees the checkout once its orders exist (the cart is empty from then on).
+ * @param {{ button: HTMLButtonElement, out: HTMLElement, method: 'card' | 'solana', onPlaced: (checkout: Checkout) => void }} options
  */
-export async function startCartCheckout({ button, out, method }) {
+export async function startCartCheckout({ button, out, method, onPlaced }) {
   await busy(button, async () => {
     /** @type {Checkout} */
     const checkout = await api('/v1/cart/checkout', { method: 'POST', body: { paymentMethod: method } });
     cartChanged();
+    onPlaced(checkout);
     if (checkout.stripe) {
       mount(out, statusLine('Opening Stripe Checkout…'));
       navigate(checkout.stripe.checkoutUrl);
