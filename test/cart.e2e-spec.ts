@@ -171,6 +171,49 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
     expect(await t.sql(`SELECT id FROM payments WHERE provider_reference = $1`, [`pi_${placed.stripe.sessionId.slice(3)}`])).toHaveLength(2);
   });
 
+  it('by card, refunds each share against the one payment intent: a line taken down before payment, then another by an admin', async () => {
+    const buyer = await signUp(t, 'card-refunds@cart.test', 'buyer');
+    const extra = await publishDataset(
+      t,
+      { contributor: alice, admin },
+      { title: 'Taken down before the card payment', licenceSlug: 'commercial-ai-training', priceUsdCents: 3_000, seed: 25 },
+    );
+    await addLine(buyer, { datasetId: wholeA.datasetId }).expect(201);
+    await addLine(buyer, { datasetId: extra.datasetId }).expect(201);
+    const placed = (await checkout(buyer, 'card').expect(201)).body as CheckoutResponse;
+    if (!placed.stripe) throw new Error('a card checkout has a Checkout Session');
+    const paymentIntent = `pi_${placed.stripe.sessionId.slice(3)}`;
+    await t.http().post(`/v1/admin/datasets/${extra.datasetId}/takedown`).set(auth(admin)).send({ reason: 'Rights dispute' }).expect(200);
+    const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(placed.stripe.sessionId));
+    await deliverStripeEvent(t, stripe, payload).expect(200);
+    const orderOf = async (datasetId: string) => {
+      const current = (await t.http().get(`/v1/checkouts/${placed.id}`).set(auth(buyer)).expect(200)).body as CheckoutResponse;
+      const found = current.orders.find((order) => order.datasetId === datasetId);
+      if (!found) throw new Error(`no order of ${datasetId}`);
+      return found;
+    };
+    const sent = async (datasetId: string) => {
+      for (let i = 0; i < 100; i += 1) {
+        const order = await orderOf(datasetId);
+        if (order.refunds.length > 0 && order.refunds.every((refund) => refund.status === 'sent')) return order;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`the refunds of the order of ${datasetId} were not sent`);
+    };
+    expect((await orderOf(wholeA.datasetId)).status).toBe('paid');
+    expect((await sent(extra.datasetId)).status).toBe('refunded');
+    await t
+      .http()
+      .post(`/v1/admin/orders/${(await orderOf(wholeA.datasetId)).id}/refund`)
+      .set(auth(admin))
+      .send({ reason: 'Asked for it' })
+      .expect(200);
+    expect((await sent(wholeA.datasetId)).status).toBe('refunded');
+    // Two refunds of the one payment intent, each exactly its line's share (the first, larger one is not taken for the second).
+    const refunds = stripe.requests.filter((request) => request.path === '/v1/refunds' && request.form.payment_intent === paymentIntent);
+    expect(refunds.map((request) => request.form.amount).sort()).toEqual(['1999', '3000']);
+  });
+
   it('refunds by USDC exactly the share of a line taken down between checkout and payment; the other line is paid', async () => {
     const buyer = await signUp(t, 'takedown@cart.test', 'buyer');
     const extra = await publishDataset(

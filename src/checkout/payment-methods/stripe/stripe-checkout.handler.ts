@@ -114,8 +114,8 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
 
   /**
    * The refund sent with this key (metadata.refund_key), or, when the payment intent is already refunded in full
-   * by others (e.g. from Stripe's dashboard while this refund waited), the latest of those: sending would fail or
-   * refund twice.
+   * outside the marketplace (e.g. from Stripe's dashboard while this refund waited), the latest of those: sending
+   * would fail or refund twice.
    */
   async findRefund(refund: RefundToSend): Promise<string | null> {
     let refunds;
@@ -126,8 +126,11 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
     }
     const ours = refunds.find((found) => found.refundKey === refund.idempotencyKey);
     if (ours) return ours.id;
-    const returned = refunds.reduce((sum, found) => sum + found.amountCents, 0);
-    return returned >= refund.charge.amountMinor && refunds.length > 0 ? refunds[0].id : null;
+    // Only refunds made outside the marketplace count here: one payment intent pays every order of a cart checkout, so
+    // the marketplace's own refunds of its other orders' shares (each with its key) are not this charge's.
+    const outside = refunds.filter((found) => found.refundKey === null);
+    const returned = outside.reduce((sum, found) => sum + found.amountCents, 0);
+    return returned >= refund.charge.amountMinor && outside.length > 0 ? outside[0].id : null;
   }
 
   async sendRefund(refund: RefundToSend): Promise<string> {
