@@ -45,6 +45,20 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
   const count = async (table: string) => Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0].n);
   const codeOf = (body: unknown) => (body as ErrorBody).code;
 
+  /**
+   * A new buyer's checkout of Alice's dataset and a new one of Bob's, which an admin takes down after checkout, before
+   * the payment.
+   */
+  const checkoutTakenDown = async (email: string, method: 'solana' | 'card', line: { title: string; priceUsdCents: number; seed: number }) => {
+    const buyer = await signUp(t, email, 'buyer');
+    const extra = await publishDataset(t, { contributor: bob, admin }, { ...line, licenceSlug: 'commercial-ai-training' });
+    await addLine(buyer, { datasetId: wholeA.datasetId }).expect(201);
+    await addLine(buyer, { datasetId: extra.datasetId }).expect(201);
+    const placed = (await checkout(buyer, method).expect(201)).body as CheckoutResponse;
+    await t.http().post(`/v1/admin/datasets/${extra.datasetId}/takedown`).set(auth(admin)).send({ reason: 'Rights dispute' }).expect(200);
+    return { buyer, extra, placed };
+  };
+
   beforeAll(async () => {
     ({ t, admin } = await startStripeTestApp(stripe));
     alice = await signUp(t, 'alice@cart.test', 'contributor');
@@ -172,18 +186,13 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
   });
 
   it('by card, refunds each share against the one payment intent: a line taken down before payment, then another by an admin', async () => {
-    const buyer = await signUp(t, 'card-refunds@cart.test', 'buyer');
-    const extra = await publishDataset(
-      t,
-      { contributor: alice, admin },
-      { title: 'Taken down before the card payment', licenceSlug: 'commercial-ai-training', priceUsdCents: 3_000, seed: 25 },
-    );
-    await addLine(buyer, { datasetId: wholeA.datasetId }).expect(201);
-    await addLine(buyer, { datasetId: extra.datasetId }).expect(201);
-    const placed = (await checkout(buyer, 'card').expect(201)).body as CheckoutResponse;
+    const { buyer, extra, placed } = await checkoutTakenDown('card-refunds@cart.test', 'card', {
+      title: 'Taken down before the card payment',
+      priceUsdCents: 3_000,
+      seed: 25,
+    });
     if (!placed.stripe) throw new Error('a card checkout has a Checkout Session');
     const paymentIntent = `pi_${placed.stripe.sessionId.slice(3)}`;
-    await t.http().post(`/v1/admin/datasets/${extra.datasetId}/takedown`).set(auth(admin)).send({ reason: 'Rights dispute' }).expect(200);
     const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(placed.stripe.sessionId));
     await deliverStripeEvent(t, stripe, payload).expect(200);
     const orderOf = async (datasetId: string) => {
@@ -215,16 +224,11 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
   });
 
   it('refunds by USDC exactly the share of a line taken down between checkout and payment; the other line is paid', async () => {
-    const buyer = await signUp(t, 'takedown@cart.test', 'buyer');
-    const extra = await publishDataset(
-      t,
-      { contributor: bob, admin },
-      { title: 'Soon taken down', licenceSlug: 'commercial-ai-training', priceUsdCents: 700, seed: 23 },
-    );
-    await addLine(buyer, { datasetId: wholeA.datasetId }).expect(201);
-    await addLine(buyer, { datasetId: extra.datasetId }).expect(201);
-    const placed = (await checkout(buyer, 'solana').expect(201)).body as CheckoutResponse;
-    await t.http().post(`/v1/admin/datasets/${extra.datasetId}/takedown`).set(auth(admin)).send({ reason: 'Rights dispute' }).expect(200);
+    const { buyer, extra, placed } = await checkoutTakenDown('takedown@cart.test', 'solana', {
+      title: 'Soon taken down',
+      priceUsdCents: 700,
+      seed: 23,
+    });
     await t.http().post('/v1/dev/solana/pay').send({ url: placed.solanaPay?.url }).expect(200);
     const after = (await t.http().post(`/v1/checkouts/${placed.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as CheckoutResponse;
     const gone = after.orders.find((order) => order.datasetId === extra.datasetId);

@@ -80,7 +80,9 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
   async createRequest(order: PayableOrder): Promise<PaymentRequest> {
     try {
       // A cart checkout's buyer comes back to the cart page, which shows the checkout; an order's to its page.
-      const page = order.checkoutId ? `${this.config.publicUrl}/cart?checkoutId=${order.checkoutId}&` : `${this.config.publicUrl}/orders/${order.id}?`;
+      const page = order.checkoutId
+        ? `${this.config.publicUrl}/cart?checkoutId=${order.checkoutId}&`
+        : `${this.config.publicUrl}/orders/${order.id}?`;
       const session = await this.stripe.createCheckoutSession({
         orderId: order.checkoutId ? null : order.id,
         checkoutId: order.checkoutId,
