@@ -26,7 +26,10 @@ export class PaymentResponse {
   @ApiProperty({ type: MoneyResponse })
   amount: MoneyResponse;
 
-  @ApiProperty({ description: 'Stripe payment intent / refund id, or Solana transaction signature' })
+  @ApiProperty({
+    description:
+      "Stripe payment intent / refund id, or Solana transaction signature (for an order of a cart checkout, the one payment its charge is this order's share of)",
+  })
   reference: string;
 
   @ApiProperty({ description: 'A charge: true when it is the one that paid the order (every other charge is refunded)' })

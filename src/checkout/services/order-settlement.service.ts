@@ -192,7 +192,8 @@ export class OrderSettlementService {
     });
     if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
     else await this.licensedFiles.recordOrdinarySale(manager, inputs.fileHashes, order.id);
-    await this.grant(manager, { ...order, paymentReference: payment.reference }, now, inputs);
+    // The certificate names the provider's payment (a cart checkout's one transfer or payment intent), which anyone can look up.
+    await this.grant(manager, { ...order, paymentReference: payment.providerReference ?? payment.reference }, now, inputs);
     const { datasetId, version, buyerId } = order;
     await this.revenue.recordSale(
       manager,
