@@ -187,6 +187,26 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
     // The certificate names the payment intent that paid the line.
     const certificate = (await t.http().get(`/v1/orders/${paid.orders[0].id}/certificate`).set(auth(buyer)).expect(200)).body as CertificateResponse;
     expect((JSON.parse(certificate.payload) as LicenceCertificate).payment).toEqual({ method: 'card', reference: paymentIntent });
+    // Refunded in full from Stripe's dashboard: every line's share is refunded with it, and its licence revoked.
+    const dashboard = stripe.event('charge.refunded', {
+      id: 'ch_cart_dashboard',
+      object: 'charge',
+      payment_intent: paymentIntent,
+      refunded: true,
+      amount_refunded: 1_999 + 2_500,
+      currency: 'usd',
+      refunds: { object: 'list', data: [{ id: 're_cart_dashboard', object: 'refund' }] },
+    });
+    await deliverStripeEvent(t, stripe, dashboard.payload).expect(200);
+    const refunded = (await t.http().get(`/v1/checkouts/${placed.id}`).set(auth(buyer)).expect(200)).body as CheckoutResponse;
+    for (const order of refunded.orders) {
+      expect(order.status).toBe('refunded');
+      expect(order.payments.map((payment) => [payment.kind, payment.amount.minor])).toEqual([
+        ['charge', order.amount.minor],
+        ['refund', order.amount.minor],
+      ]);
+      await t.http().get(`/v1/orders/${order.id}/downloads`).set(auth(buyer)).expect(410);
+    }
   });
 
   it('by card, refunds each share against the one payment intent: a line taken down before payment, then another by an admin', async () => {

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CartCheckoutRepository } from '../../repositories/cart-checkout.repository.js';
 import { type CheckoutSaleInputs, CartPaymentService } from '../../services/cart-payment.service.js';
 import { StripeGateway, type StripeSessionFacts, type StripeWebhookEvent } from '../../../stripe/stripe-gateway.port.js';
+import type { Payment } from '../../entities/payment.entity.js';
 import { OrderRepository } from '../../repositories/order.repository.js';
 import { PaymentRepository } from '../../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../../repositories/payment-request.repository.js';
@@ -140,6 +141,10 @@ export class StripeWebhookService {
         const { charge } = event;
         if (!charge.refunded) return { orderId: null, outcome: `ignored: partial refund of ${charge.amountRefunded}` };
         const paid = charge.paymentIntent ? await this.payments.findByReference(manager, charge.paymentIntent) : null;
+        if (paid?.kind !== 'charge' && charge.paymentIntent) {
+          const shares = await this.payments.findShares(manager, charge.paymentIntent);
+          if (shares.length > 0) return this.sharesRefundedExternally(manager, shares, charge.refundId ?? `refund-of:${charge.id}`);
+        }
         if (paid?.kind !== 'charge') return { orderId: null, outcome: `ignored: no order paid by ${charge.paymentIntent ?? charge.id}` };
         const result = await this.settlement.refundedExternally(manager, paid, charge.refundId ?? `refund-of:${charge.id}`);
         const outcomes = {
@@ -152,6 +157,19 @@ export class StripeWebhookService {
       case 'ignored':
         return { orderId: null, outcome: `ignored ${event.stripeType}` };
     }
+  }
+
+  /**
+   * A cart checkout's payment intent refunded in full at Stripe: every order's share of it is refunded with it (each
+   * recorded as `<refund id>#<line>`, as its charge is `<payment intent>#<line>`).
+   */
+  private async sharesRefundedExternally(manager: EntityManager, shares: readonly Payment[], refundReference: string): Promise<Applied> {
+    const outcomes: string[] = [];
+    for (const share of shares) {
+      const line = share.externalReference.slice(share.externalReference.lastIndexOf('#'));
+      outcomes.push(await this.settlement.refundedExternally(manager, share, `${refundReference}${line}`));
+    }
+    return { orderId: shares[0].orderId, outcome: `checkout shares: ${outcomes.join(', ')}` };
   }
 
   /** A cart checkout's session: paid, every order of it is settled by its share; failed, every pending order is cancelled. */
