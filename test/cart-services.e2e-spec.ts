@@ -43,6 +43,17 @@ describe('cart checkouts (services on a real database)', () => {
     (await services.sql<{ gross: string }>(`SELECT gross::text FROM revenue_splits WHERE order_id = $1`, [orderId])).map((row) => Number(row.gross));
   const buyerBalance = () => services.ledger.usdcBalance(services.ledger.demoBuyerAddress);
 
+  /** The buyer checks out a new dataset of each seller; `change` then happens to the second one, before the payment. */
+  const checkoutThenChange = async (keptCents: number, changedCents: number, change: (datasetId: string) => void) => {
+    const kept = publish(sellerA, 'Kept', keptCents);
+    const changed = publish(sellerB, 'Changed', changedCents);
+    await add(buyer, kept);
+    await add(buyer, changed);
+    const placed = await checkout(buyer);
+    change(changed);
+    return { placed, kept, changed };
+  };
+
   beforeAll(async () => {
     services = await startCheckoutServices();
     sellerA = (await services.user(Role.CONTRIBUTOR)).id;
@@ -107,12 +118,13 @@ describe('cart checkouts (services on a real database)', () => {
   });
 
   it('refunds exactly the share of a line taken down between checkout and payment, and fulfils and splits the others', async () => {
-    const kept = publish(sellerA, 'Kept', 700);
-    const gone = publish(sellerB, 'Taken down', 450);
-    await add(buyer, kept);
-    await add(buyer, gone);
-    const placed = await checkout(buyer);
-    services.catalog.takeDown(gone);
+    const {
+      placed,
+      kept,
+      changed: gone,
+    } = await checkoutThenChange(700, 450, (id) => {
+      services.catalog.takeDown(id);
+    });
     const before = await buyerBalance();
     await pay(placed);
     const after = await cart().confirm(buyer, placed.id);
@@ -135,6 +147,24 @@ describe('cart checkouts (services on a real database)', () => {
       ['charge', 450 * BASE_UNITS_PER_CENT],
       ['refund', 450 * BASE_UNITS_PER_CENT],
     ]);
+  });
+
+  it('refunds the share of a line whose version another replaced between checkout and payment', async () => {
+    const {
+      placed,
+      kept: stays,
+      changed: replaced,
+    } = await checkoutThenChange(250, 350, (id) => {
+      services.catalog.publishVersion(id, { title: 'Replaced', priceUsdCents: 350, exclusive: false, files: [newFileHash()] });
+    });
+    await pay(placed);
+    const after = await cart().confirm(buyer, placed.id);
+    expect(after.orders.find((order) => order.datasetId === stays)?.status).toBe('paid');
+    expect(after.orders.find((order) => order.datasetId === replaced)).toMatchObject({
+      status: 'refunded',
+      statusReason: expect.stringContaining('replaced by version 2 after checkout'),
+      refunds: [{ portion: 'rest', amount: { minor: 350 * BASE_UNITS_PER_CENT, currency: 'USDC' }, status: 'pending' }],
+    });
   });
 
   it('settles once when two confirmations of the same payment race', async () => {
