@@ -187,6 +187,18 @@ describe('cart checkouts (services on a real database)', () => {
     expect(await services.get(PaymentConfirmationService).lookFor(entity)).toEqual({ settlements: [], rejections: [] });
   });
 
+  it('places one checkout when the same cart is checked out twice at once; the other stores nothing', async () => {
+    const buyerOnce = await services.user(Role.BUYER, 'twice@example.com');
+    await add(buyerOnce, publish(sellerA, 'Twice A', 120));
+    await add(buyerOnce, publish(sellerB, 'Twice B', 130));
+    const orders = await count(`SELECT count(*) AS n FROM orders`);
+    const outcomes = await Promise.allSettled([checkout(buyerOnce), checkout(buyerOnce)]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { code: CheckoutErrorCode.CART_EMPTY } });
+    expect(await count(`SELECT count(*) AS n FROM orders`)).toBe(orders + 2);
+    expect(await count(`SELECT count(*) AS n FROM cart_checkouts WHERE buyer_id = $1`, [buyerOnce.id])).toBe(1);
+  });
+
   it('sends a payment short of the sum back whole and pays nothing; an overpayment pays every line and returns the excess', async () => {
     await add(buyer, publish(sellerA, 'Short A', 1000));
     await add(buyer, publish(sellerB, 'Short B', 1000));
