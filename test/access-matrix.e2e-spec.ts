@@ -3,6 +3,7 @@ import { getAddressDecoder } from '@solana/kit';
 import type { AuthTokenResponse } from '../src/auth/dto/user.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { CartResponse, CheckoutResponse } from '../src/checkout/dto/cart.dto.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { SplitResponse } from '../src/revenue/dto/split.response.js';
 import { settled, uploadCapture } from './support/captures.js';
@@ -39,6 +40,10 @@ interface Fixtures {
   orderId: string;
   pendingOrderId: string;
   quoteId: string;
+  /** The buyer's organisation's cart checkout (paid), of a second dataset. */
+  checkoutId: string;
+  /** A line of the buyer's own cart. */
+  cartLineId: string;
   splitId: string;
   contributorId: string;
   organisationId: string;
@@ -152,6 +157,15 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/orders/{id}/split':                        [401, 404, 404, 200, 404, 404, 200],
   'POST /v1/quotes':                                  [401, 201, 403, 403, 201, 201, 201],
   'GET /v1/quotes/{id}':                              [401, 404, 404, 404, 404, 200, 200],
+  // The buyer holds a pending order of the version, so cannot add it again; the others can (their carts, not the buyer's).
+  'GET /v1/cart':                                     [401, 200, 403, 403, 200, 200, 200],
+  'GET /v1/cart/count':                               [401, 200, 403, 403, 200, 200, 200],
+  'POST /v1/cart/lines':                              [401, 201, 403, 403, 201, 409, 201],
+  'DELETE /v1/cart/lines/{id}':                       [401, 404, 403, 403, 404, 200, 404],
+  // For the buyer's organisation: only its owners and admins buy for it; the buyer's cart is empty by then (row above).
+  'POST /v1/cart/checkout':                           [401, 404, 403, 403, 403, 422, 404],
+  'GET /v1/checkouts/{id}':                           [401, 404, 404, 404, 200, 200, 200],
+  'POST /v1/checkouts/{id}/confirm-solana':           [401, 404, 404, 404, 200, 200, 200],
   'GET /v1/splits/{splitId}/proof':                   [401, 404, 404, 200, 404, 404, 200],
   'GET /v1/me/earnings':                              [401, 200, 200, 200, 200, 200, 200],
   'PUT /v1/me/payout-method':                         [401, 200, 200, 200, 200, 200, 200],
@@ -330,6 +344,13 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/orders/{id}/split': (f) => ({ path: `/v1/orders/${f.orderId}/split` }),
   'POST /v1/quotes': (f) => ({ path: '/v1/quotes', body: { datasetId: f.datasetId } }),
   'GET /v1/quotes/{id}': (f) => ({ path: `/v1/quotes/${f.quoteId}` }),
+  'GET /v1/cart': () => ({ path: '/v1/cart' }),
+  'GET /v1/cart/count': () => ({ path: '/v1/cart/count' }),
+  'POST /v1/cart/lines': (f) => ({ path: '/v1/cart/lines', body: { datasetId: f.datasetId } }),
+  'DELETE /v1/cart/lines/{id}': (f) => ({ path: `/v1/cart/lines/${f.cartLineId}` }),
+  'POST /v1/cart/checkout': (f) => ({ path: '/v1/cart/checkout', body: { paymentMethod: 'solana', organisationId: f.organisationId } }),
+  'GET /v1/checkouts/{id}': (f) => ({ path: `/v1/checkouts/${f.checkoutId}` }),
+  'POST /v1/checkouts/{id}/confirm-solana': (f) => ({ path: `/v1/checkouts/${f.checkoutId}/confirm-solana`, body: {} }),
   'GET /v1/splits/{splitId}/proof': (f) => ({ path: `/v1/splits/${f.splitId}/proof`, query: { contributor: f.contributorId } }),
   'GET /v1/me/earnings': () => ({ path: '/v1/me/earnings' }),
   'PUT /v1/me/payout-method': (f) => ({ path: '/v1/me/payout-method', body: { kind: 'usdc', wallet: f.wallet } }),
@@ -422,6 +443,19 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
     ).body as OrderResponse;
     const split = (await t.http().get(`/v1/orders/${order.id}/split`).set(auth(admin)).expect(200)).body as SplitResponse;
     const quote = await t.http().post('/v1/quotes').set(auth(tokens.buyer)).send({ datasetId: published.datasetId }).expect(201);
+    // A second dataset, bought through the cart for the organisation (paid), then put in the buyer's own cart again.
+    const carted = await publishDataset(
+      t,
+      { contributor: tokens.contrib, admin },
+      { title: 'Matrix cart drives', licenceSlug: 'commercial-ai-training', priceUsdCents: 900, seed: 4 },
+    );
+    await t.http().post('/v1/cart/lines').set(auth(tokens.buyer)).send({ datasetId: carted.datasetId }).expect(201);
+    const checkout = (await t.http().post('/v1/cart/checkout').set(auth(tokens.buyer)).send({ paymentMethod: 'solana', organisationId }).expect(201))
+      .body as CheckoutResponse;
+    await t.http().post('/v1/dev/solana/pay').send({ url: checkout.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/checkouts/${checkout.id}/confirm-solana`).set(auth(tokens.buyer)).send({}).expect(200);
+    const cart = (await t.http().post('/v1/cart/lines').set(auth(tokens.buyer)).send({ datasetId: carted.datasetId }).expect(201))
+      .body as CartResponse;
     const apiKey = await t.http().post('/v1/api-keys').set(auth(tokens.buyer)).send({ name: 'pipeline' }).expect(201);
     const network = `net-${unique()}`;
     await t.http().post('/v1/admin/networks').set(auth(admin)).send({ slug: network, name: 'Matrix', publicKey: testWallet().address }).expect(201);
@@ -439,6 +473,8 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       orderId: order.id,
       pendingOrderId: pending.id,
       quoteId: (quote.body as { id: string }).id,
+      checkoutId: checkout.id,
+      cartLineId: cart.lines[0].id,
       splitId: split.id,
       contributorId: await idOf(tokens.contrib),
       organisationId,
@@ -497,6 +533,8 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       orderId: randomUUID(),
       pendingOrderId: randomUUID(),
       quoteId: randomUUID(),
+      checkoutId: randomUUID(),
+      cartLineId: randomUUID(),
       splitId: randomUUID(),
       organisationId: randomUUID(),
       extraMemberId: randomUUID(),

@@ -4,6 +4,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { PaymentMethodRequests1764892801000 } from '../migrations/1764892801000-PaymentMethodRequests.js';
 import { RefundOutbox1764892801100 } from '../migrations/1764892801100-RefundOutbox.js';
 import { LicensedFiles1764892801200 } from '../migrations/1764892801200-LicensedFiles.js';
+import { CreateCarts1764892807500 } from '../migrations/1764892807500-CreateCarts.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { runMigrationsLocked } from '../src/database/run-migrations.js';
@@ -33,7 +34,9 @@ describe('checkout migrations keep every order datum (e2e, on the real database 
     source = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
     await runMigrationsLocked(source);
     runner = source.createQueryRunner();
-    // Back to the schema before these migrations (whatever came after them leaves these tables alone).
+    // Back to the schema before these migrations: the cart's checkouts name a payment method, so they go first; whatever
+    // else came after them leaves these tables alone.
+    await new CreateCarts1764892807500().down(runner);
     await licensedFiles.down(runner);
     await refundOutbox.down(runner);
     await paymentMethods.down(runner);

@@ -39,6 +39,8 @@ describe('migrations (e2e, on the real database engine)', () => {
       'api_keys',
       'capture_previews',
       'captures',
+      'cart_checkouts',
+      'cart_lines',
       'catalog_coverage',
       'consent_records',
       'custody_records',

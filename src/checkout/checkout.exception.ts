@@ -31,6 +31,18 @@ export enum CheckoutErrorCode {
   QUOTE_MISMATCH = 'CHECKOUT_QUOTE_MISMATCH',
   /** The quote already placed an order (a quote buys once). */
   QUOTE_USED = 'CHECKOUT_QUOTE_USED',
+  /** No cart checkout of that id among yours. */
+  CHECKOUT_NOT_FOUND = 'CHECKOUT_NOT_FOUND',
+  /** No line of that id in your cart. */
+  CART_LINE_NOT_FOUND = 'CHECKOUT_CART_LINE_NOT_FOUND',
+  /** The cart already holds that version (whole) or that quote. */
+  CART_LINE_EXISTS = 'CHECKOUT_CART_LINE_EXISTS',
+  /** Checkout of an empty cart. */
+  CART_EMPTY = 'CHECKOUT_CART_EMPTY',
+  /** The cart holds as many lines as one payment can carry. */
+  CART_FULL = 'CHECKOUT_CART_FULL',
+  /** A cart line's dataset was taken down, unlisted or replaced between checkout and payment: its share is refunded. */
+  LINE_UNAVAILABLE = 'CHECKOUT_LINE_UNAVAILABLE',
 }
 
 const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
@@ -58,6 +70,12 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.ORGANISATION_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [CheckoutErrorCode.ORGANISATION_CANNOT_BUY]: HttpStatus.FORBIDDEN,
   [CheckoutErrorCode.SEATS_TAKEN]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.CHECKOUT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [CheckoutErrorCode.CART_LINE_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [CheckoutErrorCode.CART_LINE_EXISTS]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.CART_EMPTY]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [CheckoutErrorCode.CART_FULL]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [CheckoutErrorCode.LINE_UNAVAILABLE]: HttpStatus.GONE,
 };
 
 export class CheckoutException extends DomainException<CheckoutErrorCode> {

@@ -44,11 +44,20 @@ import { OrderService } from './services/order.service.js';
 import { OrderReceiptService } from './services/order-receipt.service.js';
 import { PaymentConfirmationService } from './services/payment-confirmation.service.js';
 import { RefundSenderService } from './services/refund-sender.service.js';
+import { CartController, CheckoutsController } from './controllers/cart.controller.js';
+import { CartCheckoutEntity } from './entities/cart-checkout.entity.js';
+import { CartLineEntity } from './entities/cart-line.entity.js';
+import { CartCheckoutRepository } from './repositories/cart-checkout.repository.js';
+import { CartLineRepository } from './repositories/cart-line.repository.js';
+import { CartPaymentService } from './services/cart-payment.service.js';
+import { CartService } from './services/cart.service.js';
 import { RefundService } from './services/refund.service.js';
 
 export const CHECKOUT_ENTITIES = [
   OrderEntity,
   OrderPaymentRequestEntity,
+  CartLineEntity,
+  CartCheckoutEntity,
   OrderSliceEntity,
   PaymentEntity,
   OrderRefundEntity,
@@ -64,6 +73,8 @@ export const CHECKOUT_CONTROLLERS = [
   AdminOrderListController,
   PlatformKeysController,
   PaymentMethodsController,
+  CartController,
+  CheckoutsController,
   ...PAYMENT_METHOD_CONTROLLERS,
 ];
 
@@ -76,6 +87,8 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ...PAYMENT_METHOD_PROVIDERS,
   OrderRepository,
   PaymentRequestRepository,
+  CartLineRepository,
+  CartCheckoutRepository,
   OrderSliceRepository,
   PaymentRepository,
   RefundRepository,
@@ -87,6 +100,8 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   OrderService,
   OrderReceiptService,
   PaymentConfirmationService,
+  CartPaymentService,
+  CartService,
   FulfilmentService,
   DownloadGrantService,
   RefundSenderService,

@@ -1,8 +1,15 @@
-export interface CheckoutSessionRequest {
-  orderId: string;
+/** One line item of a Checkout Session: an order's dataset version and licence at its price. */
+export interface CheckoutSessionLineItem {
   amountCents: number;
   productName: string;
   description: string;
+}
+
+/** A session pays one order (`orderId`) or a cart checkout's orders together (`checkoutId`, a line item each). */
+export interface CheckoutSessionRequest {
+  orderId: string | null;
+  checkoutId: string | null;
+  lineItems: CheckoutSessionLineItem[];
   customerEmail: string | null;
   successUrl: string;
   cancelUrl: string;
@@ -52,6 +59,8 @@ export interface StripeTransferRequest {
 export interface StripeSessionFacts {
   id: string;
   orderId: string | null;
+  /** metadata.checkout_id: the cart checkout the session pays (its orders together). */
+  checkoutId: string | null;
   paymentStatus: string;
   amountTotal: number | null;
   currency: string | null;

@@ -25,7 +25,9 @@ function sessionFacts(session: Stripe.Checkout.Session): StripeSessionFacts {
   const paymentIntent = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
   return {
     id: session.id,
-    orderId: session.metadata?.order_id ?? session.client_reference_id ?? null,
+    checkoutId: session.metadata?.checkout_id ?? null,
+    // A cart checkout's session names the checkout as its client reference, not an order.
+    orderId: session.metadata?.order_id ?? (session.metadata?.checkout_id ? null : session.client_reference_id) ?? null,
     paymentStatus: session.payment_status,
     amountTotal: session.amount_total,
     currency: session.currency,
@@ -60,31 +62,32 @@ export class StripeSdkGateway extends StripeGateway {
   async createCheckoutSession(request: CheckoutSessionRequest): Promise<CreatedCheckoutSession> {
     const now = Math.floor(Date.now() / 1000);
     const expiresAt = Math.min(Math.max(Math.floor(request.expiresAt.getTime() / 1000), now + MIN_SESSION_SECONDS), now + MAX_SESSION_SECONDS);
-    const metadata = { order_id: request.orderId };
+    // One order keeps the session it always had; a cart checkout names itself instead and lists a line item per order.
+    const { orderId, checkoutId } = request;
+    const key = checkoutId ?? orderId ?? '';
+    const metadata: Record<string, string> = checkoutId ? { checkout_id: checkoutId } : { order_id: orderId ?? '' };
     try {
       const session = await this.stripe.checkout.sessions.create(
         {
           mode: 'payment',
-          line_items: [
-            {
-              quantity: 1,
-              price_data: {
-                currency: 'usd',
-                unit_amount: request.amountCents,
-                product_data: { name: request.productName, description: request.description },
-              },
+          line_items: request.lineItems.map((item) => ({
+            quantity: 1,
+            price_data: {
+              currency: 'usd',
+              unit_amount: item.amountCents,
+              product_data: { name: item.productName, description: item.description },
             },
-          ],
+          })),
           metadata,
-          client_reference_id: request.orderId,
+          client_reference_id: key,
           // Connect transfers that pay this sale's contributors carry the same group (PayoutService.sendStripePayout).
-          payment_intent_data: { metadata, transfer_group: request.orderId },
+          payment_intent_data: { metadata, transfer_group: key },
           ...(request.customerEmail && { customer_email: request.customerEmail }),
           success_url: request.successUrl,
           cancel_url: request.cancelUrl,
           expires_at: expiresAt,
         },
-        { idempotencyKey: `checkout-session:${request.orderId}` },
+        { idempotencyKey: `checkout-session:${key}` },
       );
       if (!session.url) throw new Error(`session ${session.id} has no URL`);
       return { id: session.id, url: session.url };

@@ -17,6 +17,7 @@ export const PAGES = {
   order: { heading: 'Order', script: 'order.js' },
   receipt: { heading: 'Receipt', script: 'receipt.js' },
   account: { heading: 'Your account', script: 'account.js' },
+  cart: { heading: 'Your cart', script: 'cart.js' },
   contribute: { heading: 'Contributor dashboard', script: 'contribute.js' },
   admin: { heading: 'Admin console', script: 'admin.js' },
 } as const satisfies Record<string, PageSpec>;
@@ -72,6 +73,7 @@ ${head.map((line) => `    ${line}`).join('\n')}
       <nav class="site-nav" aria-label="Main">
         <a href="/">Datasets</a>
         <a href="/contribute">Contribute</a>
+        <a href="/cart" id="cart-link">Cart</a>
         <a href="/account">Account</a>
         <a href="/admin">Admin</a>
       </nav>

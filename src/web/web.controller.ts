@@ -61,6 +61,13 @@ export class WebController {
     return this.page('receipt');
   }
 
+  @Get('cart')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-cache')
+  cart(): string {
+    return this.page('cart');
+  }
+
   @Get('account')
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-cache')

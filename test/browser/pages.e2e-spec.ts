@@ -21,6 +21,7 @@ describe('pages (browser)', () => {
     ['/contribute', 'Contributor dashboard'],
     ['/admin', 'Admin console'],
     ['/account', 'Your account'],
+    ['/cart', 'Your cart'],
   ])('%s renders its heading, navigation and session bar without errors', async (path, heading) => {
     const page = await b.newPage();
     const external: string[] = [];

@@ -245,6 +245,17 @@ describe('user text on the pages (browser)', () => {
     await b.screenshot(page, 'receipt');
   });
 
+  it('the cart page shows titles as text', async () => {
+    await b.t.http().post('/v1/cart/lines').set(auth(buyer.accessToken)).send({ datasetId: publishedId }).expect(201);
+    const page = await signedIn(buyer, '/cart');
+    const lines = page.getByRole('table', { name: 'The lines of your cart' });
+    await lines.getByRole('link', { name: TITLE, exact: true }).waitFor();
+    expect(await injection(page)).toEqual(NONE);
+    await b.screenshot(page, 'cart');
+    await lines.getByRole('button', { name: `Remove ${TITLE} from the cart` }).click();
+    await page.getByText('Your cart is empty.').waitFor();
+  });
+
   it('a checkout URL that is not a web address is refused, not opened', async () => {
     const page = await signedIn(buyer, `/datasets/${publishedId}`);
     await page.route('**/v1/orders', async (route) => {

@@ -51,6 +51,13 @@ export const newFileHash = () => randomBytes(32).toString('hex');
  */
 export class FakeCatalog {
   private readonly datasets = new Map<string, { ownerId: string; versions: FakeVersionSpec[] }>();
+  /** Datasets an admin took down: nothing of them is listed. */
+  private readonly takenDown = new Set<string>();
+
+  /** Takes the dataset down: no version of it is listed from now on. */
+  takeDown(datasetId: string): void {
+    this.takenDown.add(datasetId);
+  }
 
   /** Publishes version 1 of a new dataset; answers its id. */
   publish(ownerId: string, spec: FakeVersionSpec): string {
@@ -88,7 +95,7 @@ export class FakeCatalog {
       },
       exclusive: spec.exclusive,
       merkleRoot: '0'.repeat(64),
-      listed: number === dataset.versions.length,
+      listed: number === dataset.versions.length && !this.takenDown.has(datasetId),
     });
   }
 

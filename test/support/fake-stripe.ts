@@ -174,7 +174,11 @@ export class FakeStripe {
       const session: FakeSession = {
         id,
         url: `https://checkout.stripe.test/c/pay/${id}`,
-        amount_total: Number(form['line_items[0][price_data][unit_amount]']),
+        // Stripe's amount_total is the sum of the line items (a cart checkout has one per order).
+        amount_total: Object.entries(form).reduce(
+          (sum, [key, value]) => (/^line_items\[\d+\]\[price_data\]\[unit_amount\]$/.test(key) ? sum + Number(value) : sum),
+          0,
+        ),
         currency: form['line_items[0][price_data][currency]'] ?? 'usd',
         metadata: metadataOf(form),
         client_reference_id: form.client_reference_id ?? null,

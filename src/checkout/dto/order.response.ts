@@ -26,7 +26,10 @@ export class PaymentResponse {
   @ApiProperty({ type: MoneyResponse })
   amount: MoneyResponse;
 
-  @ApiProperty({ description: 'Stripe payment intent / refund id, or Solana transaction signature' })
+  @ApiProperty({
+    description:
+      "Stripe payment intent / refund id, or Solana transaction signature (for an order of a cart checkout, the one payment its charge is this order's share of)",
+  })
   reference: string;
 
   @ApiProperty({ description: 'A charge: true when it is the one that paid the order (every other charge is refunded)' })
@@ -188,6 +191,15 @@ export class OrderResponse {
 
   @ApiPropertyOptional({ type: OrderSliceResponse, nullable: true, description: 'Present for a slice order: exactly what it buys' })
   slice: OrderSliceResponse | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'The cart checkout this order was paid with, together with its other lines (GET /v1/checkouts/:id); null for an order paid on its own',
+  })
+  checkoutId: string | null;
 
   @ApiProperty({
     type: [OrderNoticeResponse],

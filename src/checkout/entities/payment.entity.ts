@@ -33,6 +33,13 @@ export class PaymentEntity {
   @Column({ name: 'external_reference', type: 'text' })
   externalReference: string;
 
+  /**
+   * A charge that is one order's share of a cart checkout's one payment: the provider's reference of that payment,
+   * which refunds of the share go against (external_reference is then `<provider reference>#<line>`). Null otherwise.
+   */
+  @Column({ name: 'provider_reference', type: 'text', nullable: true })
+  providerReference: string | null;
+
   /** A charge: who paid, as the method names them (the wallet a USDC payment came from), where its refunds go. */
   @Column({ type: 'text', nullable: true })
   payer: string | null;
@@ -47,3 +54,7 @@ export class PaymentEntity {
 
 /** The row as plain data, what services pass around. */
 export type Payment = Plain<PaymentEntity>;
+
+/** The provider's reference of the money a charge is: what its refunds go against (a checkout share's whole payment). */
+export const chargeReference = (charge: Pick<Payment, 'externalReference' | 'providerReference'>): string =>
+  charge.providerReference ?? charge.externalReference;

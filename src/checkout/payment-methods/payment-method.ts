@@ -12,12 +12,24 @@ export const PAYMENT_METHODS = ['card', 'solana'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type PaymentCurrency = 'USD' | 'USDC';
 
-/** What a handler reads of a new order to open its payment request (the order is not stored yet). */
-export interface PayableOrder {
-  id: string;
+/** One order as the provider's request names it (a Stripe line item, a part of the Solana Pay message). */
+export interface PayableLine {
   datasetTitle: string;
   version: number;
   licenceName: string;
+  amountMinor: number;
+}
+
+/**
+ * What a handler reads of a new order to open its payment request (the order is not stored yet): one line. A cart
+ * checkout's one request for several orders is opened the same way: `id` and `checkoutId` are then the checkout's,
+ * the amounts its sums, and `lines` its orders.
+ */
+export interface PayableOrder {
+  id: string;
+  /** Set (to `id`) when this is a cart checkout's request; null for one order. */
+  checkoutId: string | null;
+  lines: PayableLine[];
   priceUsdCents: number;
   /** In the method's minor units (amountFor). */
   amountMinor: number;
@@ -46,6 +58,11 @@ export interface IncomingPayment {
   currency: PaymentCurrency;
   /** Who paid, as the method names them (the wallet a USDC payment came from): where a refund of it goes; null when unknown. */
   payer: string | null;
+  /**
+   * Set on one order's share of a cart checkout's one payment (`reference` is then `<provider reference>#<line>`):
+   * the provider's reference of the whole payment, which refunds of the share go against.
+   */
+  providerReference?: string;
 }
 
 /** One look at a candidate: a payment of the order (whatever its amount), or why it is not one. */

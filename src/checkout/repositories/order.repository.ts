@@ -30,6 +30,11 @@ export class OrderRepository {
     return this.orders.findOne({ where: { id } });
   }
 
+  /** A cart checkout's orders, its lines in a fixed order (by id): a share's reference names its position. */
+  listOfCheckout(manager: EntityManager, checkoutId: string): Promise<Order[]> {
+    return manager.getRepository(OrderEntity).find({ where: { checkoutId }, order: { id: 'ASC' } });
+  }
+
   /** The order, row-locked until the transaction ends: every state change goes through here. */
   lockForUpdate(manager: EntityManager, id: string): Promise<Order | null> {
     return manager.getRepository(OrderEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();

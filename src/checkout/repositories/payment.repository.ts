@@ -17,6 +17,11 @@ export class PaymentRepository {
     return manager.getRepository(PaymentEntity).findOne({ where: { externalReference } });
   }
 
+  /** The shares a cart checkout's orders recorded of one provider payment (payments.provider_reference). */
+  findShares(manager: EntityManager, providerReference: string): Promise<Payment[]> {
+    return manager.getRepository(PaymentEntity).find({ where: { providerReference } });
+  }
+
   findById(id: string): Promise<Payment | null> {
     return this.payments.findOne({ where: { id } });
   }

@@ -5,7 +5,7 @@ import type { OrderResponse } from '../dto/order.response.js';
 import type { Order } from '../entities/order.entity.js';
 import type { OrderPaymentRequest } from '../entities/order-payment-request.entity.js';
 import type { OrderRefund } from '../entities/order-refund.entity.js';
-import type { Payment } from '../entities/payment.entity.js';
+import { type Payment, chargeReference } from '../entities/payment.entity.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
@@ -115,7 +115,8 @@ export class OrderPresenterService {
         id: payment.id,
         kind: payment.kind,
         amount: { minor: payment.amountMinor, currency: payment.currency },
-        reference: payment.externalReference,
+        // A cart checkout's share names the provider's whole payment: what a wallet or Stripe's dashboard shows.
+        reference: chargeReference(payment),
         paidOrder: payment.kind === 'charge' && payment.externalReference === order.paymentReference,
         refundOf: payment.refundOf,
         createdAt: payment.createdAt,
@@ -144,6 +145,7 @@ export class OrderPresenterService {
         durationMs: slice.durationMs,
         sizeBytes: slice.sizeBytes,
       },
+      checkoutId: order.checkoutId,
       notices,
       ...instructions,
     };

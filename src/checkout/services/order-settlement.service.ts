@@ -13,7 +13,7 @@ import type { OrderSlice } from '../entities/order-slice.entity.js';
 import { deliveredWeights } from '../order-slice.js';
 import { OrderFilesService } from './order-files.service.js';
 import type { RefundPortion } from '../entities/order-refund.entity.js';
-import type { Payment } from '../entities/payment.entity.js';
+import { type Payment, chargeReference } from '../entities/payment.entity.js';
 import { type CertificateSlice, type LicenceCertificate, PlatformSigner, sliceFilesDigest } from '../licence-certificate.js';
 import { type OrderDecision, type OrderEvent, nextOrderState } from '../order-state-machine.js';
 import type { IncomingPayment } from '../payment-methods/payment-method.js';
@@ -36,6 +36,11 @@ export interface SaleInputs {
   slice: SoldSlice | null;
   /** The grant set that cleared the version, which its certificate carries; null when the log holds no publication of it. */
   consent: VersionGrantSet | null;
+  /**
+   * Why a cart checkout's line can no longer be delivered (its dataset was taken down or unlisted, or another version
+   * replaced it since checkout): its share of the payment is then refunded instead of paying it. Absent otherwise.
+   */
+  unavailable?: string;
 }
 
 /** A slice as its certificate names it (issue 13). */
@@ -154,23 +159,15 @@ export class OrderSettlementService {
       return { outcome: 'rejected', order, code: CheckoutErrorCode.PAYMENT_ALREADY_USED, reason };
     }
 
-    const charge: Payment = {
-      id: randomUUID(),
-      orderId: order.id,
-      kind: 'charge',
-      method: payment.method,
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      externalReference: payment.reference,
-      payer: payment.payer,
-      refundOf: null,
-      createdAt: new Date(),
-    };
-    await this.payments.insert(manager, charge);
+    const charge = await this.recordCharge(manager, order.id, payment);
     const amount = (minor: number) => this.methods.for(order.paymentMethod).formatAmount(minor);
     if (payment.amountMinor < order.amountMinor) {
       const reason = `short payment: ${amount(payment.amountMinor)} arrived, less than the ${amount(order.amountMinor)} this order costs; it is being refunded`;
       return this.returnWhole(manager, order, charge, nextOrderState(order.status, 'payment-short'), CheckoutErrorCode.PAYMENT_INVALID, reason);
+    }
+    if (inputs.unavailable !== undefined) {
+      const reason = `${inputs.unavailable}; its ${amount(payment.amountMinor)} share of the payment is being refunded`;
+      return this.returnWhole(manager, order, charge, nextOrderState(order.status, 'payment-conflict'), CheckoutErrorCode.LINE_UNAVAILABLE, reason);
     }
 
     let decision = nextOrderState(order.status, 'payment-confirmed');
@@ -195,7 +192,8 @@ export class OrderSettlementService {
     });
     if (order.exclusive) await this.licensedFiles.reserve(manager, inputs.fileHashes, order.id);
     else await this.licensedFiles.recordOrdinarySale(manager, inputs.fileHashes, order.id);
-    await this.grant(manager, { ...order, paymentReference: payment.reference }, now, inputs);
+    // The certificate names the provider's payment (a cart checkout's one transfer or payment intent), which anyone can look up.
+    await this.grant(manager, { ...order, paymentReference: payment.providerReference ?? payment.reference }, now, inputs);
     const { datasetId, version, buyerId } = order;
     await this.revenue.recordSale(
       manager,
@@ -216,6 +214,16 @@ export class OrderSettlementService {
       await this.queueRefund(manager, charge, 'excess', excess, reason);
     }
     return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now, paymentReference: payment.reference } };
+  }
+
+  /**
+   * A payment that cannot pay what it was meant for (a cart checkout's payment short of the sum): recorded on the
+   * order, in the caller's transaction, and sent back whole; the order stays payable as after any short payment.
+   */
+  async returnShort(manager: EntityManager, orderId: string, payment: IncomingPayment, reason: string): Promise<Settlement> {
+    const order = await this.lock(manager, orderId);
+    const charge = await this.recordCharge(manager, order.id, payment);
+    return this.returnWhole(manager, order, charge, nextOrderState(order.status, 'payment-short'), CheckoutErrorCode.PAYMENT_INVALID, reason);
   }
 
   /** Stripe's async payment failed for good: a pending order is cancelled. */
@@ -286,6 +294,7 @@ export class OrderSettlementService {
       amountMinor: left,
       currency: charge.currency,
       externalReference: refundReference,
+      providerReference: null,
       payer: null,
       refundOf: charge.id,
       createdAt: new Date(),
@@ -301,6 +310,25 @@ export class OrderSettlementService {
   /** notePaymentError in a transaction of its own. */
   async notePaymentErrorNow(orderId: string, reason: string): Promise<void> {
     await this.dataSource.transaction((manager) => this.notePaymentError(manager, orderId, reason));
+  }
+
+  /** Records a charge of the order: every payment that reached the marketplace for it, once (its reference is unique). */
+  private async recordCharge(manager: EntityManager, orderId: string, payment: IncomingPayment): Promise<Payment> {
+    const charge: Payment = {
+      id: randomUUID(),
+      orderId,
+      kind: 'charge',
+      method: payment.method,
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      externalReference: payment.reference,
+      providerReference: payment.providerReference ?? null,
+      payer: payment.payer,
+      refundOf: null,
+      createdAt: new Date(),
+    };
+    await this.payments.insert(manager, charge);
+    return charge;
   }
 
   /** Why a payment that does not pay the order goes back, and what a buyer confirming it is told. */
@@ -352,7 +380,7 @@ export class OrderSettlementService {
   private async queueRefund(manager: EntityManager, charge: Payment, portion: RefundPortion, amountMinor: number, reason: string): Promise<void> {
     const handler = this.methods.for(charge.method);
     const id = randomUUID();
-    const heldReason = handler.refundBlocker({ reference: charge.externalReference, payer: charge.payer, amountMinor: charge.amountMinor });
+    const heldReason = handler.refundBlocker({ reference: chargeReference(charge), payer: charge.payer, amountMinor: charge.amountMinor });
     const now = new Date();
     await this.refunds.insert(manager, {
       id,

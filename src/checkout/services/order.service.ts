@@ -18,7 +18,7 @@ import type { ListOrdersQuery } from '../dto/list-my-orders.query.js';
 import { type KeysetPage, decodeCursor } from '../../common/keyset-cursor.js';
 import type { PaymentMethodResponse } from '../dto/payment-method.response.js';
 import type { Order } from '../entities/order.entity.js';
-import type { PaymentMethodHandler } from '../payment-methods/payment-method.js';
+import type { PayableOrder, PaymentMethod, PaymentMethodHandler } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { LicensedFileRepository } from '../repositories/licensed-file.repository.js';
 import { OrderRepository } from '../repositories/order.repository.js';
@@ -30,6 +30,35 @@ import { QuotesService } from '../../quotes/services/quotes.service.js';
 import type { OrderSlice } from '../entities/order-slice.entity.js';
 import { filesOfSlice } from '../order-slice.js';
 import { OrderSliceRepository } from '../repositories/order-slice.repository.js';
+
+/** One line of a purchase, checked and drafted (OrderService.draftLine): its order, its slice, and its licence's name for the provider. */
+export interface DraftedLine {
+  order: Order;
+  slice: OrderSlice | null;
+  licenceName: string;
+}
+
+/**
+ * What the payment method's request is opened for: one order, or a cart checkout's orders (`checkoutId`), paid
+ * together for the sum of their amounts.
+ */
+export function payableOf(drafted: readonly DraftedLine[], checkoutId: string | null): PayableOrder {
+  const first = drafted[0].order;
+  return {
+    id: checkoutId ?? first.id,
+    checkoutId,
+    lines: drafted.map(({ order, licenceName }) => ({
+      datasetTitle: order.datasetTitle,
+      version: order.version,
+      licenceName,
+      amountMinor: order.amountMinor,
+    })),
+    priceUsdCents: drafted.reduce((sum, { order }) => sum + order.priceUsdCents, 0),
+    amountMinor: drafted.reduce((sum, { order }) => sum + order.amountMinor, 0),
+    buyerEmail: first.buyerEmail,
+    expiresAt: first.expiresAt,
+  };
+}
 
 /** Placing orders and reading them: price and licence snapshot, expiry, and the payment method's request. */
 @Injectable()
@@ -50,18 +79,53 @@ export class OrderService {
   ) {}
 
   async create(user: AuthUser, dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
-    const handler = this.methods.for(dto.paymentMethod);
-    if (!handler.available) {
-      const others = this.methods
-        .all()
-        .filter((other) => other.available)
-        .map((other) => `${other.method} (${other.label})`);
-      throw new CheckoutException(
-        CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
-        `${handler.label} is not available on this marketplace${others.length > 0 ? `; pay with ${others.join(' or ')} instead` : ''}`,
-      );
-    }
+    const handler = this.availableMethod(dto.paymentMethod);
     const organisation = dto.organisationId === undefined ? null : await this.purchasingFor(user, dto.organisationId);
+    const drafted = await this.draftLine(user, organisation, dto, handler, new Date());
+    const { order, slice } = drafted;
+    const now = order.createdAt;
+    const request = await handler.createRequest(payableOf([drafted], null));
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.orders.insert(manager, order);
+        if (slice) await this.slices.insert(manager, slice);
+        await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
+        // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt. Methods whose payments
+        // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
+        if (handler.polling) {
+          const key = `checkout.watch-solana:${order.id}:1`;
+          await this.jobs.send(
+            manager,
+            watchSolanaQueue,
+            { orderId: order.id, check: 1 },
+            { key, delaySeconds: handler.polling.firstLookDelaySeconds },
+          );
+        }
+      });
+    } catch (error) {
+      // Two orders from one quote at once: the second loses on the quote's unique key, and nothing of it is stored.
+      if (slice && isUniqueViolation(error)) {
+        throw new CheckoutException(CheckoutErrorCode.QUOTE_USED, `Quote ${slice.quoteId} already placed an order: ask for a new quote`);
+      }
+      throw error;
+    }
+    return this.presenter.present(order);
+  }
+
+  /**
+   * Checks one line of a purchase (a whole version or a quoted slice) and drafts its order, nothing stored: the
+   * quote redeemed (the buyer's, unexpired, its version still listed at the same prices), the version for sale, not
+   * a repeat (unless allowed), no exclusive licence in the way. A single order and each line of a cart checkout go
+   * through here, so a line is exactly the order it would be on its own.
+   */
+  async draftLine(
+    user: AuthUser,
+    organisation: OrganisationRef | null,
+    dto: Pick<CreateOrderDto, 'datasetId' | 'version' | 'quoteId' | 'allowRepeat'>,
+    handler: PaymentMethodHandler,
+    now: Date,
+    checkoutId: string | null = null,
+  ): Promise<DraftedLine> {
     // A quote fixes the version, the files and the price; redeem refuses one that is not the buyer's, has expired, or
     // whose version is no longer the listed one at the same prices.
     const quote = dto.quoteId === undefined ? null : await this.quotes.redeem(dto.quoteId, user.id, this.dataSource.manager);
@@ -98,8 +162,7 @@ export class OrderService {
             `${which} holds files already sold under a non-exclusive licence, so its exclusive licence can no longer be sold`,
           );
     }
-    const now = new Date();
-    const order = this.draft(user, organisation, saleable, quote?.priceUsdCents ?? saleable.priceUsdCents, handler, now);
+    const order = this.draft(user, organisation, saleable, quote?.priceUsdCents ?? saleable.priceUsdCents, handler, now, checkoutId);
     const slice: OrderSlice | null =
       quote?.kind === 'slice' && quote.unit
         ? {
@@ -121,32 +184,23 @@ export class OrderService {
     if (quote && (await this.slices.quoteUsed(quote.id))) {
       throw new CheckoutException(CheckoutErrorCode.QUOTE_USED, `Quote ${quote.id} already placed an order: ask for a new quote`);
     }
-    const request = await handler.createRequest({ ...order, licenceName: saleable.licence.name });
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.orders.insert(manager, order);
-        if (slice) await this.slices.insert(manager, slice);
-        await this.requests.insert(manager, { orderId: order.id, method: order.paymentMethod, ...request, createdAt: now });
-        // The order expiry sweep (CheckoutJobsService) expires it if it is not paid by expiresAt. Methods whose payments
-        // the marketplace finds itself are watched; the queue keeps the name it had when Solana Pay was the only one.
-        if (handler.polling) {
-          const key = `checkout.watch-solana:${order.id}:1`;
-          await this.jobs.send(
-            manager,
-            watchSolanaQueue,
-            { orderId: order.id, check: 1 },
-            { key, delaySeconds: handler.polling.firstLookDelaySeconds },
-          );
-        }
-      });
-    } catch (error) {
-      // Two orders from one quote at once: the second loses on the quote's unique key, and nothing of it is stored.
-      if (slice && isUniqueViolation(error)) {
-        throw new CheckoutException(CheckoutErrorCode.QUOTE_USED, `Quote ${slice.quoteId} already placed an order: ask for a new quote`);
-      }
-      throw error;
+    return { order, slice, licenceName: saleable.licence.name };
+  }
+
+  /** The method's handler, or PAYMENT_METHOD_UNAVAILABLE naming the methods taken instead. */
+  availableMethod(method: PaymentMethod): PaymentMethodHandler {
+    const handler = this.methods.for(method);
+    if (!handler.available) {
+      const others = this.methods
+        .all()
+        .filter((other) => other.available)
+        .map((other) => `${other.method} (${other.label})`);
+      throw new CheckoutException(
+        CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
+        `${handler.label} is not available on this marketplace${others.length > 0 ? `; pay with ${others.join(' or ')} instead` : ''}`,
+      );
     }
-    return this.presenter.present(order);
+    return handler;
   }
 
   /** Every payment method and whether it is taken now. */
@@ -232,7 +286,7 @@ export class OrderService {
   }
 
   /** Owners and admins buy for the organisation (they spend its money); plain members only use what it bought. */
-  private async purchasingFor(user: AuthUser, organisationId: string): Promise<OrganisationRef> {
+  async purchasingFor(user: AuthUser, organisationId: string): Promise<OrganisationRef> {
     const organisation = await this.organisations.findForMember(organisationId, user.id);
     if (!organisation) throw new CheckoutException(CheckoutErrorCode.ORGANISATION_NOT_FOUND, `No organisation ${organisationId} among yours`);
     if (!canManage(organisation.role)) {
@@ -251,6 +305,7 @@ export class OrderService {
     priceUsdCents: number,
     handler: PaymentMethodHandler,
     now: Date,
+    checkoutId: string | null,
   ): Order {
     return {
       id: randomUUID(),
@@ -278,6 +333,7 @@ export class OrderService {
       paidAt: null,
       fulfilledAt: null,
       closedAt: null,
+      checkoutId,
       createdAt: now,
       updatedAt: now,
     };

@@ -11,6 +11,7 @@ import { type FileConflict, LicensedFileRepository } from '../repositories/licen
 import { OrderRepository } from '../repositories/order.repository.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
 import { PaymentRequestRepository } from '../repositories/payment-request.repository.js';
+import { CartPaymentService } from './cart-payment.service.js';
 import { OrderFilesService } from './order-files.service.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import { type SaleInputs, type Settlement, OrderSettlementService } from './order-settlement.service.js';
@@ -45,6 +46,7 @@ export class PaymentConfirmationService {
     private readonly methods: PaymentMethodRegistry,
     private readonly settlement: OrderSettlementService,
     private readonly presenter: OrderPresenterService,
+    private readonly cartPayments: CartPaymentService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -84,6 +86,8 @@ export class PaymentConfirmationService {
    * (what a wallet returned) narrows the search to that one candidate.
    */
   async lookFor(order: Order, hint?: string): Promise<PaymentLook> {
+    // An order of a cart checkout is paid by the checkout's one payment: looking for it looks for that.
+    if (order.checkoutId) return this.cartPayments.lookFor(order.checkoutId, hint);
     const { polling } = this.methods.for(order.paymentMethod);
     if (!polling) {
       throw new CheckoutException(

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LEASE_SECONDS, whileLeased } from '../../common/renewed-lease.js';
 import type { OrderRefund } from '../entities/order-refund.entity.js';
+import { chargeReference } from '../entities/payment.entity.js';
 import type { RefundToSend } from '../payment-methods/payment-method.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { PaymentRepository } from '../repositories/payment.repository.js';
@@ -102,7 +103,7 @@ export class RefundSenderService {
       orderId: row.orderId,
       amountMinor: row.amountMinor,
       idempotencyKey: row.idempotencyKey,
-      charge: { reference: charge.externalReference, payer: charge.payer, amountMinor: charge.amountMinor },
+      charge: { reference: chargeReference(charge), payer: charge.payer, amountMinor: charge.amountMinor },
     };
   }
 
@@ -119,6 +120,7 @@ export class RefundSenderService {
         amountMinor: row.amountMinor,
         currency: row.currency,
         externalReference: reference,
+        providerReference: null,
         payer: null,
         refundOf: row.chargeId,
         createdAt: new Date(),

@@ -28,6 +28,9 @@ export const FIRST_WATCH_DELAY_SECONDS = 2;
 /** The memo every payment of the order carries, so the transfer names the order on-chain. */
 export const memoFor = (orderId: string) => `order:${orderId}`;
 
+/** The memo of what is being paid: `order:<id>`, or `checkout:<id>` for a cart checkout's one payment of several orders. */
+const memoOf = (order: { id: string; checkoutId?: string | null }) => (order.checkoutId ? `checkout:${order.checkoutId}` : memoFor(order.id));
+
 /** What a USDC order keeps beside its reference: the transfer request's recipient, mint and URL. */
 interface SolanaPayDetails {
   recipient: Address;
@@ -116,8 +119,12 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
       splToken,
       reference,
       label: LABEL,
-      message: `Order ${order.id}: ${order.datasetTitle} v${order.version}`.slice(0, 200),
-      memo: memoFor(order.id),
+      message:
+        `${order.checkoutId ? 'Checkout' : 'Order'} ${order.id}: ${order.lines.map((line) => `${line.datasetTitle} v${line.version}`).join(', ')}`.slice(
+          0,
+          200,
+        ),
+      memo: memoOf(order),
     }).toString();
     return Promise.resolve({ providerReference: reference, details: { recipient, splToken, url } satisfies SolanaPayDetails });
   }
@@ -171,7 +178,7 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
           amount: 0,
           splToken: details.splToken,
           reference: address(request.providerReference),
-          memo: memoFor(order.id),
+          memo: memoOf(order),
         },
         { commitment: 'confirmed' },
       );
@@ -237,7 +244,7 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
       case 'invalid memo':
       case 'missing memo instruction':
       case 'invalid memo program':
-        return `the memo does not name this order (expected "${memoFor(order.id)}")`;
+        return `the memo does not name this ${order.checkoutId ? 'checkout' : 'order'} (expected "${memoOf(order)}")`;
       case 'invalid transfer':
       case 'invalid transfer instruction':
       case 'recipient not found':

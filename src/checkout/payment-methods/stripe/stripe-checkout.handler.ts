@@ -79,14 +79,21 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
 
   async createRequest(order: PayableOrder): Promise<PaymentRequest> {
     try {
+      // A cart checkout's buyer comes back to the cart page, which shows the checkout; an order's to its page.
+      const page = order.checkoutId
+        ? `${this.config.publicUrl}/cart?checkoutId=${order.checkoutId}&`
+        : `${this.config.publicUrl}/orders/${order.id}?`;
       const session = await this.stripe.createCheckoutSession({
-        orderId: order.id,
-        amountCents: order.amountMinor,
-        productName: `${order.datasetTitle} (version ${order.version})`,
-        description: `Dataset licence: ${order.licenceName}`,
+        orderId: order.checkoutId ? null : order.id,
+        checkoutId: order.checkoutId,
+        lineItems: order.lines.map((line) => ({
+          amountCents: line.amountMinor,
+          productName: `${line.datasetTitle} (version ${line.version})`,
+          description: `Dataset licence: ${line.licenceName}`,
+        })),
         customerEmail: order.buyerEmail,
-        successUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=success`,
-        cancelUrl: `${this.config.publicUrl}/orders/${order.id}?checkout=cancelled`,
+        successUrl: `${page}checkout=success`,
+        cancelUrl: `${page}checkout=cancelled`,
         expiresAt: order.expiresAt,
       });
       return { providerReference: session.id, details: { checkoutUrl: session.url } satisfies StripeCheckoutDetails };
@@ -109,8 +116,8 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
 
   /**
    * The refund sent with this key (metadata.refund_key), or, when the payment intent is already refunded in full
-   * by others (e.g. from Stripe's dashboard while this refund waited), the latest of those: sending would fail or
-   * refund twice.
+   * outside the marketplace (e.g. from Stripe's dashboard while this refund waited), the latest of those: sending
+   * would fail or refund twice.
    */
   async findRefund(refund: RefundToSend): Promise<string | null> {
     let refunds;
@@ -121,8 +128,11 @@ export class StripeCheckoutHandler extends PaymentMethodHandler {
     }
     const ours = refunds.find((found) => found.refundKey === refund.idempotencyKey);
     if (ours) return ours.id;
-    const returned = refunds.reduce((sum, found) => sum + found.amountCents, 0);
-    return returned >= refund.charge.amountMinor && refunds.length > 0 ? refunds[0].id : null;
+    // Only refunds made outside the marketplace count here: one payment intent pays every order of a cart checkout, so
+    // the marketplace's own refunds of its other orders' shares (each with its key) are not this charge's.
+    const outside = refunds.filter((found) => found.refundKey === null);
+    const returned = outside.reduce((sum, found) => sum + found.amountCents, 0);
+    return returned >= refund.charge.amountMinor && outside.length > 0 ? outside[0].id : null;
   }
 
   async sendRefund(refund: RefundToSend): Promise<string> {

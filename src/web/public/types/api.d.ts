@@ -390,6 +390,51 @@ export interface Order {
   slice: OrderSlice | null;
   /** For a paid order: withdrawals of captures in what it bought (issue 16), oldest first. */
   notices: OrderNotice[];
+  /** The cart checkout this order was paid with, together with its other lines; null for an order paid on its own. */
+  checkoutId: string | null;
+}
+
+/** One line of the buyer's cart (GET /v1/cart). */
+export interface CartLine {
+  id: string;
+  datasetId: string;
+  datasetTitle: string;
+  version: number;
+  licence: { slug: string; name: string; terms: LicenceTerms } | null;
+  exclusive: boolean;
+  priceUsdCents: number;
+  quote: {
+    id: string;
+    expiresAt: string;
+    expired: boolean;
+    captures: number;
+    lengthM: number;
+    durationMs: number;
+    sizeBytes: number;
+    unit: 'km' | 'hour' | 'gb' | null;
+  } | null;
+  /** Why checkout would refuse this line now; null when it can be bought. */
+  problem: string | null;
+  addedAt: string;
+}
+
+export interface Cart {
+  lines: CartLine[];
+  totalUsdCents: number;
+  payable: boolean;
+}
+
+/** A cart checkout (POST /v1/cart/checkout, GET /v1/checkouts/:id): one payment for several orders. */
+export interface Checkout {
+  id: string;
+  paymentMethod: 'card' | 'solana';
+  amount: Money;
+  priceUsdCents: number;
+  expiresAt: string;
+  createdAt: string;
+  orders: Order[];
+  stripe?: { checkoutUrl: string; sessionId: string };
+  solanaPay?: SolanaPay;
 }
 
 export interface OrderNotice {

@@ -1,6 +1,6 @@
 // Dataset page: what is for sale (description, coverage, sample preview, licence, provenance, price) and the checkout.
 import { api, ApiError, query, session } from './api.js';
-import { startCheckout } from './checkout.js';
+import { addToCart, startCheckout } from './checkout.js';
 import { citeBox, declarationsSection, filesSection, licenceSection, markdown, probeFacts, versionsSection } from './dataset-card.js';
 import { PALETTE, areaDrawer, coverageMap } from './map.js';
 import { capturePreview } from './previews.js';
@@ -273,8 +273,11 @@ function buySection(dataset, version) {
         }),
       ),
     );
+    // A version already held is not added to the cart (the API refuses it); buying it again is a separate order.
+    const add = h('button', { type: 'button', className: 'secondary' }, 'Add to cart');
+    on(add, 'click', () => void addToCart({ button: add, out, datasetId: dataset.id, version: version.version }));
     const form = on(
-      h('form', { 'aria-label': 'Buy this dataset' }, choice, h('div', { className: 'actions' }, buy), confirmRepeat),
+      h('form', { 'aria-label': 'Buy this dataset' }, choice, h('div', { className: 'actions' }, buy, held.length > 0 ? null : add), confirmRepeat),
       'submit',
       (event) => {
         event.preventDefault();
@@ -388,6 +391,9 @@ function slicePanel(dataset, version, drawer) {
     const radios = methods.map((m, i) => h('input', { type: 'radio', name: 'slice-method', value: m.method, checked: i === 0 }));
     const out = h('div', { className: 'checkout-progress' });
     const buy = h('button', { type: 'submit' }, `Buy this slice for ${formatUsd(quote.priceUsdCents)}`);
+    // The cart keeps the quote: checkout refuses it once it has expired (quote again then).
+    const add = h('button', { type: 'button', className: 'secondary' }, 'Add slice to cart');
+    on(add, 'click', () => void addToCart({ button: add, out, datasetId: dataset.id, version: quote.version, quoteId: quote.id }));
     const form = on(
       h(
         'form',
@@ -400,7 +406,7 @@ function slicePanel(dataset, version, drawer) {
               methods.map((m, i) => h('label', { className: 'checkbox' }, radios[i], m.label)),
             )
           : h('p', { className: 'status' }, 'No payment method is available on this marketplace right now.'),
-        h('div', { className: 'actions' }, methods.length ? buy : null),
+        h('div', { className: 'actions' }, methods.length ? buy : null, add),
       ),
       'submit',
       (event) => {

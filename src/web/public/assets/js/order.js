@@ -14,12 +14,13 @@ import {
   h,
   mount,
   signInPanel,
+  sliceSummary,
   startPage,
   statusLine,
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Downloads, LicenceCertificate, Order, OrderStatus, PlatformKeys, SignedCertificate } from '../../types/api' */
+/** @import { Checkout, Downloads, LicenceCertificate, Order, OrderStatus, PlatformKeys, SignedCertificate } from '../../types/api' */
 
 const { app, heading } = startPage();
 const orderId = location.pathname.split('/').filter(Boolean)[1];
@@ -71,6 +72,47 @@ function orderFacts(order) {
     order.lastPaymentError ? h('p', { className: 'error', role: 'alert' }, `Last payment problem: ${order.lastPaymentError}`) : null,
     refundFacts(order),
     PAID.has(order.status) ? h('p', { className: 'receipt-link' }, h('a', { href: `/orders/${order.id}/receipt` }, 'Receipt')) : null,
+  );
+}
+
+const LINE_COLUMNS = ['Dataset', 'Version', 'Licence', 'What', 'Amount', 'Status'];
+
+/**
+ * The lines paid together with this order (a cart checkout): each its own order, this one marked.
+ * @param {Order} order
+ * @param {Checkout | Error | null} checkout
+ */
+function checkoutLinesSection(order, checkout) {
+  if (checkout === null) return null;
+  const body =
+    checkout instanceof Error
+      ? errorBox(checkout)
+      : [
+          dataTable(
+            'The orders paid together',
+            LINE_COLUMNS,
+            checkout.orders.map((line) =>
+              tableRow(
+                LINE_COLUMNS,
+                [
+                  line.id === order.id ? [line.datasetTitle, ' (this order)'] : h('a', { href: `/orders/${line.id}` }, line.datasetTitle),
+                  `v${line.version}`,
+                  line.licence.name,
+                  line.slice ? `Slice: ${sliceSummary(line.slice)}` : 'Whole dataset',
+                  formatMoney(line.amount.minor, line.amount.currency),
+                  h('span', { className: `badge ${BADGE[line.status]}` }, line.status),
+                ],
+                line.id === order.id ? { 'aria-current': 'true' } : {},
+              ),
+            ),
+          ),
+          h('p', {}, `One payment of ${formatMoney(checkout.amount.minor, checkout.amount.currency)} for ${checkout.orders.length} orders.`),
+        ];
+  return h(
+    'section',
+    { className: 'card checkout-lines', 'aria-labelledby': 'lines-heading' },
+    h('h2', { id: 'lines-heading' }, 'Paid together'),
+    body,
   );
 }
 
@@ -340,6 +382,7 @@ async function render() {
         settled(/** @type {Promise<SignedCertificate>} */ (api(`/v1/orders/${orderId}/certificate`))),
       ])
     : [null, null];
+  const lines = order.checkoutId ? await settled(/** @type {Promise<Checkout>} */ (api(`/v1/checkouts/${order.checkoutId}`))) : null;
   const checkout = new URLSearchParams(location.search).get('checkout');
   const notice =
     checkout === 'cancelled' && !paid
@@ -353,7 +396,7 @@ async function render() {
     h(
       'div',
       { className: 'columns' },
-      h('div', {}, orderFacts(order), noticesSection(order), downloadsSection(order, downloads)),
+      h('div', {}, orderFacts(order), checkoutLinesSection(order, lines), noticesSection(order), downloadsSection(order, downloads)),
       h('aside', { 'aria-label': 'Licence' }, certificateSection(order, certificate)),
     ),
   );

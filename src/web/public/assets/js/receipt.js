@@ -17,7 +17,7 @@ import {
   startPage,
   tableRow,
 } from './ui.js';
-/** @import { Receipt } from '../../types/api' */
+/** @import { Checkout, Order, Receipt } from '../../types/api' */
 
 const { app, heading } = startPage();
 const orderId = location.pathname.split('/').filter(Boolean)[1];
@@ -116,6 +116,39 @@ function receiptView(receipt) {
   );
 }
 
+const TOGETHER_COLUMNS = ['Item', 'Licence', 'Amount', 'Receipt'];
+
+/**
+ * Every line of the payment this order was part of (a cart checkout), each with its own receipt; null for an order
+ * paid on its own.
+ * @param {string} orderId
+ */
+async function paidTogether(orderId) {
+  /** @type {Order} */
+  const order = await api(`/v1/orders/${orderId}`);
+  if (!order.checkoutId) return null;
+  /** @type {Checkout} */
+  const checkout = await api(`/v1/checkouts/${order.checkoutId}`);
+  return h(
+    'section',
+    { className: 'receipt-together', 'aria-labelledby': 'together-heading' },
+    h('h2', { id: 'together-heading' }, `Paid in one payment of ${formatMoney(checkout.amount.minor, checkout.amount.currency)}`),
+    dataTable(
+      'Every line of the payment',
+      TOGETHER_COLUMNS,
+      checkout.orders.map((line) =>
+        tableRow(TOGETHER_COLUMNS, [
+          `${line.datasetTitle} (version ${line.version})${line.slice ? `, slice: ${sliceSummary(line.slice)}` : ''}`,
+          line.licence.name,
+          [formatMoney(line.amount.minor, line.amount.currency), line.status === 'refunded' ? ' (refunded)' : ''],
+          line.id === orderId ? 'This receipt' : h('a', { href: `/orders/${line.id}/receipt` }, 'Receipt'),
+        ]),
+      ),
+      'receipt-lines',
+    ),
+  );
+}
+
 async function show() {
   if (!session.user) {
     mount(app, signInPanel({ roles: ['buyer'], title: 'Sign in to see this receipt', onSignedIn: () => void show() }));
@@ -129,7 +162,12 @@ async function show() {
     const print = on(h('button', { type: 'button', className: 'no-print' }, 'Print or save as PDF'), 'click', () => {
       window.print();
     });
-    mount(app, h('p', { className: 'no-print' }, print, ' ', h('a', { href: '/account' }, 'Back to your account')), receiptView(receipt));
+    mount(
+      app,
+      h('p', { className: 'no-print' }, print, ' ', h('a', { href: '/account' }, 'Back to your account')),
+      receiptView(receipt),
+      await paidTogether(orderId).catch((/** @type {unknown} */ error) => errorBox(error)),
+    );
   } catch (error) {
     mount(
       app,

@@ -184,8 +184,8 @@ export const PRICE_UNIT_WORDS = { km: 'per km of track', hour: 'per hour of reco
 export const ORDER_STATUS_BADGE = { paid: 'ok', fulfilled: 'ok', pending: 'warn', expired: 'bad', cancelled: 'bad', refunded: 'bad' };
 
 /**
- * What a slice order buys, in a few words: "3 captures, 1.204 km, 12 min 5 s, 4.0 MiB".
- * @param {import('../../types/api').OrderSlice} slice
+ * What a slice order (or a cart line's quote) buys, in a few words: "3 captures, 1.204 km, 12 min 5 s, 4.0 MiB".
+ * @param {Pick<import('../../types/api').OrderSlice, 'captures' | 'lengthM' | 'durationMs' | 'sizeBytes'>} slice
  */
 export const sliceSummary = (slice) =>
   `${slice.captures} capture${slice.captures === 1 ? '' : 's'}, ${(slice.lengthM / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} km, ${formatDuration(Math.round(slice.durationMs / 1000))}, ${formatBytes(slice.sizeBytes)}`;
@@ -364,6 +364,29 @@ function renderSessionBar() {
   window.addEventListener('session-changed', draw);
   window.addEventListener('storage', draw);
   draw();
+  renderCartCount();
+}
+
+/** The header's cart link counts the lines of a signed-in buyer's cart; kept current as the cart and session change. */
+function renderCartCount() {
+  const link = document.getElementById('cart-link');
+  if (!link) return;
+  const draw = async () => {
+    const role = session.user?.role;
+    if (role !== 'buyer' && role !== 'admin') {
+      link.textContent = 'Cart';
+      return;
+    }
+    /** @type {{ count: number }} */
+    const { count } = await api('/v1/cart/count');
+    link.textContent = count > 0 ? `Cart (${count})` : 'Cart';
+  };
+  const redraw = () => {
+    // The count is a convenience: the cart page says what went wrong when the API cannot be reached.
+    draw().catch(() => undefined);
+  };
+  for (const event of ['session-changed', 'storage', 'cart-changed']) window.addEventListener(event, redraw);
+  redraw();
 }
 
 /**
