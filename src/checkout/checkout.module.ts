@@ -34,6 +34,7 @@ import { PaymentRequestRepository } from './repositories/payment-request.reposit
 import { PaymentRepository } from './repositories/payment.repository.js';
 import { RefundRepository } from './repositories/refund.repository.js';
 import { AdminOrderListService } from './services/admin-order-list.service.js';
+import { AffectedOrdersService } from './services/affected-orders.service.js';
 import { CheckoutJobsService } from './services/checkout-jobs.service.js';
 import { DownloadGrantService } from './services/download-grant.service.js';
 import { FulfilmentService } from './services/fulfilment.service.js';
@@ -93,6 +94,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   RefundService,
   CheckoutJobsService,
   AdminOrderListService,
+  AffectedOrdersService,
 ];
 
 /**
@@ -114,5 +116,6 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
+  exports: [AffectedOrdersService],
 })
 export class CheckoutModule {}

@@ -10,7 +10,7 @@ export interface CaptureWithdrawalNotice {
   at: Date;
 }
 
-const CONTRIBUTOR_WITHDREW = 'The contributor withdrew their consent to the use of these captures.';
+export const CONTRIBUTOR_WITHDREW = 'The contributor withdrew their consent to the use of these captures.';
 
 /** What buyers are told about withdrawals from the datasets they bought (issue 16): the checkout asks per order. */
 @Injectable()

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { OrderRepository } from '../repositories/order.repository.js';
+import { OrderFilesService } from './order-files.service.js';
+
+/** A licensed order that bought files of withdrawn captures: whom to tell, and what of their order is affected. */
+export interface AffectedOrder {
+  orderId: string;
+  buyerId: string;
+  organisationId: string | null;
+  datasetId: string;
+  datasetTitle: string;
+  version: number;
+  /** The withdrawn captures among those the order bought, and their files' paths in the order. */
+  captureIds: string[];
+  paths: string[];
+}
+
+/** For other modules (buyer notifications): which licensed orders a withdrawal of captures touches. */
+@Injectable()
+export class AffectedOrdersService {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly orderFiles: OrderFilesService,
+  ) {}
+
+  /** The dataset's paid or fulfilled orders whose files (the slice's, for a slice order) include any of the captures. */
+  async licensedOrdersHolding(datasetId: string, captureIds: readonly string[]): Promise<AffectedOrder[]> {
+    const withdrawn = new Set(captureIds);
+    const affected: AffectedOrder[] = [];
+    for (const order of await this.orders.findLicensedOfDataset(datasetId)) {
+      const hit = (await this.orderFiles.filesOf(order)).files.filter((file) => withdrawn.has(file.captureId));
+      if (hit.length === 0) continue;
+      affected.push({
+        orderId: order.id,
+        buyerId: order.buyerId,
+        organisationId: order.organisationId,
+        datasetId: order.datasetId,
+        datasetTitle: order.datasetTitle,
+        version: order.version,
+        captureIds: [...new Set(hit.map((file) => file.captureId))].sort(),
+        paths: hit.map((file) => file.path),
+      });
+    }
+    return affected;
+  }
+}

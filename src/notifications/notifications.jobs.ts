@@ -1,0 +1,24 @@
+import { defineQueue, SCHEDULED_SWEEP } from '../jobs/job-queue.js';
+
+/** Writes the notices of one committed withdrawal: a webhook delivery per endpoint and order, an e-mail per order. */
+export interface WithdrawalNoticeJob {
+  recordId: string;
+  datasetId: string;
+  captureIds: string[];
+  at: string;
+}
+
+export const withdrawalNoticeQueue = defineQueue<WithdrawalNoticeJob>('notifications.consent-withdrawn', {
+  dedupe: true,
+  attempts: 10,
+  retryDelaySeconds: 5,
+  maxRetryDelaySeconds: 600,
+  expireInSeconds: 15 * 60,
+});
+
+/** Sends the due webhook deliveries and e-mails of the outboxes; scheduled every minute, and sent when notices are written. */
+export const notificationDispatchQueue = defineQueue<Record<string, never>>('notifications.dispatch', SCHEDULED_SWEEP);
+
+export const NOTIFICATION_DISPATCH_MINUTES = 1;
+
+export const NOTIFICATIONS_QUEUES = [withdrawalNoticeQueue, notificationDispatchQueue];

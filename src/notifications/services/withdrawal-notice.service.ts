@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { UserDirectoryService } from '../../auth/services/user-directory.service.js';
+import { AffectedOrdersService } from '../../checkout/services/affected-orders.service.js';
+import { AppConfig } from '../../config/app-config.js';
+import { type CaptureWithdrawal, ConsentWithdrawalHooks } from '../../consent/consent-withdrawal-hooks.js';
+import { CONTRIBUTOR_WITHDREW } from '../../consent/services/consent-notice.service.js';
+import { JobsService } from '../../jobs/jobs.service.js';
+import { canManage } from '../../organisations/organisation-role.js';
+import { OrganisationService } from '../../organisations/services/organisation.service.js';
+import { EmailMessageEntity } from '../entities/email-message.entity.js';
+import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity.js';
+import { consentWithdrawnEmail, consentWithdrawnEvent } from '../notification-events.js';
+import { notificationDispatchQueue, type WithdrawalNoticeJob, withdrawalNoticeQueue } from '../notifications.jobs.js';
+import { EmailOutboxRepository } from '../repositories/email-outbox.repository.js';
+import { WebhookDeliveryRepository } from '../repositories/webhook-delivery.repository.js';
+import { WebhookEndpointRepository } from '../repositories/webhook-endpoint.repository.js';
+
+/**
+ * Buyers of the orders a withdrawal touches are told (issue 16): the withdrawal's transaction queues a job (so the
+ * notices exist exactly when the withdrawal commits), and the job writes one webhook delivery per subscribed endpoint
+ * and one e-mail per order into the outboxes, in one transaction, each keyed so that a rerun adds nothing.
+ */
+@Injectable()
+export class WithdrawalNoticeService implements OnModuleInit {
+  constructor(
+    private readonly hooks: ConsentWithdrawalHooks,
+    private readonly jobs: JobsService,
+    private readonly affectedOrders: AffectedOrdersService,
+    private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly emails: EmailOutboxRepository,
+    private readonly users: UserDirectoryService,
+    private readonly organisations: OrganisationService,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.hooks.listen((manager, withdrawal) => this.queue(manager, withdrawal));
+    this.jobs.handle(withdrawalNoticeQueue, {
+      run: (job) => this.writeNotices(job.payload),
+      onFailed: () => Promise.resolve(),
+    });
+  }
+
+  private async queue(manager: EntityManager, withdrawal: CaptureWithdrawal): Promise<void> {
+    const payload = {
+      recordId: withdrawal.recordId,
+      datasetId: withdrawal.datasetId,
+      captureIds: withdrawal.captureIds,
+      at: withdrawal.at.toISOString(),
+    };
+    await this.jobs.send(manager, withdrawalNoticeQueue, payload, { key: `notifications.consent-withdrawn:${withdrawal.recordId}` });
+  }
+
+  /** The notices of one withdrawal; idempotent (deliveries and e-mails are keyed by event). */
+  async writeNotices(job: WithdrawalNoticeJob): Promise<void> {
+    const affected = await this.affectedOrders.licensedOrdersHolding(job.datasetId, job.captureIds);
+    if (affected.length === 0) return;
+    const emails = await this.users.emailsOf(affected.map((order) => order.buyerId));
+    await this.dataSource.transaction(async (manager) => {
+      for (const order of affected) {
+        const event = consentWithdrawnEvent(job.recordId, {
+          orderId: order.orderId,
+          organisationId: order.organisationId,
+          datasetId: order.datasetId,
+          datasetTitle: order.datasetTitle,
+          version: order.version,
+          captureIds: order.captureIds,
+          paths: order.paths,
+          withdrawnAt: job.at,
+          reason: CONTRIBUTOR_WITHDREW,
+        });
+        const body = JSON.stringify(event);
+        for (const endpoint of await this.endpoints.findSubscribed(manager, event.type, order.buyerId, order.organisationId)) {
+          if (endpoint.userId !== order.buyerId && !(await this.managesOrganisation(endpoint.organisationId, endpoint.userId))) continue;
+          await this.deliveries.enqueue(
+            manager,
+            Object.assign(new WebhookDeliveryEntity(), {
+              id: randomUUID(),
+              endpointId: endpoint.id,
+              eventId: event.id,
+              eventType: event.type,
+              body,
+              status: 'pending',
+              attempts: 0,
+              nextAttemptAt: new Date(),
+              deliveredAt: null,
+              createdAt: new Date(),
+            } satisfies WebhookDeliveryEntity),
+          );
+        }
+        const to = emails.get(order.buyerId);
+        if (to) {
+          const mail = consentWithdrawnEmail(event, `${this.config.publicUrl}/orders/${order.orderId}`);
+          await this.emails.enqueue(
+            manager,
+            Object.assign(new EmailMessageEntity(), {
+              id: randomUUID(),
+              dedupeKey: `${event.id}:${order.buyerId}`,
+              toAddress: to,
+              subject: mail.subject,
+              textBody: mail.text,
+              status: 'pending',
+              attempts: 0,
+              nextAttemptAt: new Date(),
+              lastError: null,
+              sentAt: null,
+              createdAt: new Date(),
+            } satisfies EmailMessageEntity),
+          );
+        }
+      }
+      await this.jobs.send(manager, notificationDispatchQueue, {});
+    });
+  }
+
+  /** An organisation's endpoint hears of its orders only while its owner still manages the organisation. */
+  private async managesOrganisation(organisationId: string | null, userId: string): Promise<boolean> {
+    if (organisationId === null) return false;
+    const role = await this.organisations.roleOf(organisationId, userId);
+    return role !== null && canManage(role);
+  }
+}
