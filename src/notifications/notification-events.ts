@@ -1,22 +1,15 @@
 import { createHash } from 'node:crypto';
+import type { AffectedOrder } from '../checkout/services/affected-orders.service.js';
 
 /** The events a buyer webhook can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = ['order.consent_withdrawn'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/** What a buyer learns of a withdrawal touching their order: never the contributor's own reason. */
-export interface ConsentWithdrawnData {
-  orderId: string;
-  organisationId: string | null;
-  datasetId: string;
-  datasetTitle: string;
-  version: number;
-  /** The withdrawn captures among those the order bought, and their files' paths in the order. */
-  captureIds: string[];
-  paths: string[];
-  withdrawnAt: string;
-  reason: string;
-}
+/**
+ * What a buyer learns of a withdrawal touching their order (which order, dataset, version, the withdrawn captures it
+ * bought and their files' paths, when), with the fixed buyer-facing reason: never the contributor's own.
+ */
+export type ConsentWithdrawnData = Omit<AffectedOrder, 'buyerId'> & { withdrawnAt: string; reason: string };
 
 /** The JSON body every endpoint subscribed to the event receives; `id` is the same for all and across retries. */
 export interface WebhookEvent<T = ConsentWithdrawnData> {

@@ -63,20 +63,11 @@ export class WithdrawalNoticeService implements OnModuleInit {
     const emails = await this.users.emailsOf(affected.map((order) => order.buyerId));
     await this.dataSource.transaction(async (manager) => {
       for (const order of affected) {
-        const event = consentWithdrawnEvent(job.recordId, {
-          orderId: order.orderId,
-          organisationId: order.organisationId,
-          datasetId: order.datasetId,
-          datasetTitle: order.datasetTitle,
-          version: order.version,
-          captureIds: order.captureIds,
-          paths: order.paths,
-          withdrawnAt: job.at,
-          reason: CONTRIBUTOR_WITHDREW,
-        });
+        const { buyerId, ...bought } = order;
+        const event = consentWithdrawnEvent(job.recordId, { ...bought, withdrawnAt: job.at, reason: CONTRIBUTOR_WITHDREW });
         const body = JSON.stringify(event);
-        for (const endpoint of await this.endpoints.findSubscribed(manager, event.type, order.buyerId, order.organisationId)) {
-          if (endpoint.userId !== order.buyerId && !(await this.managesOrganisation(endpoint.organisationId, endpoint.userId))) continue;
+        for (const endpoint of await this.endpoints.findSubscribed(manager, event.type, buyerId, order.organisationId)) {
+          if (endpoint.userId !== buyerId && !(await this.managesOrganisation(endpoint.organisationId, endpoint.userId))) continue;
           await this.deliveries.enqueue(
             manager,
             Object.assign(new WebhookDeliveryEntity(), {
@@ -93,14 +84,14 @@ export class WithdrawalNoticeService implements OnModuleInit {
             } satisfies WebhookDeliveryEntity),
           );
         }
-        const to = emails.get(order.buyerId);
+        const to = emails.get(buyerId);
         if (to) {
           const mail = consentWithdrawnEmail(event, `${this.config.publicUrl}/orders/${order.orderId}`);
           await this.emails.enqueue(
             manager,
             Object.assign(new EmailMessageEntity(), {
               id: randomUUID(),
-              dedupeKey: `${event.id}:${order.buyerId}`,
+              dedupeKey: `${event.id}:${buyerId}`,
               toAddress: to,
               subject: mail.subject,
               textBody: mail.text,
