@@ -27,6 +27,7 @@ export async function sendSignedEvent(
   target: { url: string; secret: string },
   event: { id: string; type: string; body: string },
   allowLoopback: boolean,
+  timeoutMs = WEBHOOK_TIMEOUT_MS,
   now = () => Date.now(),
 ): Promise<AttemptResult> {
   const started = now();
@@ -58,7 +59,7 @@ export async function sendSignedEvent(
   };
   return new Promise<AttemptResult>((resolve) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers, lookup: pinned, timeout: WEBHOOK_TIMEOUT_MS }, (res: IncomingMessage) => {
+    const req = send(url, { method: 'POST', headers, lookup: pinned, timeout: timeoutMs }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const finish = () => {
@@ -84,9 +85,11 @@ export async function sendSignedEvent(
       });
     });
     const deadline = setTimeout(() => {
-      req.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`));
-    }, WEBHOOK_TIMEOUT_MS);
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS} ms`)));
+      req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    req.on('timeout', () => {
+      req.destroy(new Error(`no answer within ${timeoutMs} ms`));
+    });
     req.on('error', (error) => {
       resolve(failed(error.message));
     });
