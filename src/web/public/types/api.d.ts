@@ -589,6 +589,36 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
+/** GET /v1/me/webhooks: a buyer's endpoint for signed events about their orders (issue 16). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: 'order.consent_withdrawn'[];
+  description: string | null;
+  organisationId: string | null;
+  status: 'enabled' | 'disabled';
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+}
+
+/** POST /v1/me/webhooks: the signing secret is in this answer only. */
+export interface WebhookEndpointCreated extends WebhookEndpoint {
+  secret: string;
+}
+
+/** GET /v1/me/webhooks/:id/deliveries: one event for the endpoint, with every attempt. */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: 'order.consent_withdrawn';
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  attempts: { attempt: number; at: string; statusCode: number | null; error: string | null; responseExcerpt: string | null; durationMs: number }[];
+}
+
 export type OrganisationRole = 'owner' | 'admin' | 'member';
 
 export interface OrganisationSummary {
