@@ -108,7 +108,12 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
 
   it('registers endpoints: the whsec_ secret shown once, never listed', async () => {
     good = (await register(buyer, { url: `${receiver.base}/good`, description: 'pipeline' }).expect(201)).body as Plain<WebhookCreatedResponse>;
-    expect(good).toMatchObject({ url: `${receiver.base}/good`, events: ['order.consent_withdrawn'], status: 'enabled', description: 'pipeline' });
+    expect(good).toMatchObject({
+      url: `${receiver.base}/good`,
+      events: ['order.consent_withdrawn', 'order.paid', 'order.fulfilled'],
+      status: 'enabled',
+      description: 'pipeline',
+    });
     expect(good.secret).toMatch(/^whsec_/);
     failing = (await register(buyer, { url: `${receiver.base}/failing`, events: ['order.consent_withdrawn'] }).expect(201))
       .body as Plain<WebhookCreatedResponse>;
@@ -150,6 +155,15 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     orderId = order.id;
     await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
     await t.http().post(`/v1/orders/${orderId}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
+    // Subscribed to every event, /good hears of the payment (the endpoint only to withdrawals does not).
+    const paid = await waitFor(() => receiver.received.find((request) => request.headers['depai-event-type'] === 'order.paid'), 'order.paid');
+    expect(paid.path).toBe('/good');
+    expect(verifyWebhookSignature(paid.body, paid.headers['depai-signature'] as string, good.secret)).toBe(true);
+    expect(JSON.parse(paid.body)).toMatchObject({
+      type: 'order.paid',
+      data: { orderId, datasetId, version: 1, status: 'paid', amount: { minor: 500_000_000, currency: 'USDC' } },
+    });
+    expect(paid.body).not.toContain('buyerId');
 
     await t
       .http()
@@ -158,7 +172,10 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
       .send({ captureIds: [withdrawn], reason: CONTRIBUTOR_REASON })
       .expect(201);
 
-    const hit = await waitFor(() => receiver.received.find((request) => request.path === '/good'), 'the signed event');
+    const hit = await waitFor(
+      () => receiver.received.find((request) => request.path === '/good' && request.headers['depai-event-type'] === 'order.consent_withdrawn'),
+      'the signed event',
+    );
     expect(verifyWebhookSignature(hit.body, hit.headers['depai-signature'] as string, good.secret)).toBe(true);
     expect(verifyWebhookSignature(hit.body, hit.headers['depai-signature'] as string, failing.secret)).toBe(false);
     const event = JSON.parse(hit.body) as WebhookEvent;
@@ -193,9 +210,9 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     expect(mail).toContain(`http://marketplace.test/orders/${orderId}`);
     expect(mail).not.toContain('Jana');
 
-    const [delivered] = await waitFor(async () => {
-      const rows = await deliveriesOf(buyer, good.id);
-      return rows[0]?.status === 'delivered' ? rows : undefined;
+    const delivered = await waitFor(async () => {
+      const row = (await deliveriesOf(buyer, good.id)).find((delivery) => delivery.eventId === event.id);
+      return row?.status === 'delivered' ? row : undefined;
     }, 'the delivery log');
     expect(delivered).toMatchObject({
       eventId: event.id,
@@ -207,6 +224,16 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     const told = (await t.http().get(`/v1/orders/${orderId}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
     expect(told.notices).toEqual([expect.objectContaining({ kind: 'withdrawal', captureIds: [withdrawn] })]);
     expect(receiver.received.filter((request) => /^\/o\d/.test(request.path))).toEqual([]);
+
+    // The first download fulfils the order: order.fulfilled, once.
+    await t.http().get(`/v1/orders/${orderId}/downloads`).set(auth(buyer)).expect(200);
+    await t.http().get(`/v1/orders/${orderId}/downloads`).set(auth(buyer)).expect(200);
+    const fulfilled = await waitFor(
+      () => receiver.received.find((request) => request.headers['depai-event-type'] === 'order.fulfilled'),
+      'order.fulfilled',
+    );
+    expect(JSON.parse(fulfilled.body)).toMatchObject({ type: 'order.fulfilled', data: { orderId, status: 'fulfilled' } });
+    expect(await deliveriesOf(buyer, good.id)).toHaveLength(3);
   });
 
   it('a failing endpoint is retried with growing delays, each attempt logged, and one event is never queued twice', async () => {
@@ -248,7 +275,11 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     // The notice job again (a retry after a crash) queues nothing new.
     const [record] = await t.sql<{ id: string; created_at: Date }>(`SELECT id, created_at FROM consent_records WHERE kind = 'withdrawal'`);
     await t.app.get(WithdrawalNoticeService).writeNotices({ recordId: record.id, datasetId, captureIds: [withdrawn], at: new Date().toISOString() });
-    expect(await t.sql(`SELECT count(*)::int AS n FROM webhook_deliveries`)).toEqual([{ n: 2 }]);
+    expect(await t.sql(`SELECT event_type, count(*)::int AS n FROM webhook_deliveries GROUP BY 1 ORDER BY 1`)).toEqual([
+      { event_type: 'order.consent_withdrawn', n: 2 },
+      { event_type: 'order.fulfilled', n: 1 },
+      { event_type: 'order.paid', n: 1 },
+    ]);
     expect(await t.sql(`SELECT count(*)::int AS n FROM email_messages`)).toEqual([{ n: 1 }]);
   });
 

@@ -24,6 +24,7 @@ import { OrderEntity } from './entities/order.entity.js';
 import { OrderSliceEntity } from './entities/order-slice.entity.js';
 import { PaymentEntity } from './entities/payment.entity.js';
 import { PlatformSigner } from './licence-certificate.js';
+import { OrderEventHooks } from './order-event-hooks.js';
 import { PAYMENT_METHOD_CONTROLLERS, PAYMENT_METHOD_ENTITIES, PAYMENT_METHOD_PROVIDERS } from './payment-methods/payment-methods.js';
 import { resolvePlatformSigner } from './platform-signing-key.js';
 import { EntitlementRepository } from './repositories/entitlement.repository.js';
@@ -75,6 +76,7 @@ export const CHECKOUT_CONTROLLERS = [
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
   ...PAYMENT_METHOD_PROVIDERS,
+  OrderEventHooks,
   OrderRepository,
   PaymentRequestRepository,
   OrderSliceRepository,
@@ -116,6 +118,6 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
-  exports: [AffectedOrdersService],
+  exports: [AffectedOrdersService, OrderEventHooks],
 })
 export class CheckoutModule {}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { OrderEventSubject } from '../checkout/order-event-hooks.js';
 import type { AffectedOrder } from '../checkout/services/affected-orders.service.js';
 
 /** The events a buyer webhook can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = ['order.consent_withdrawn'] as const;
+export const WEBHOOK_EVENT_TYPES = ['order.consent_withdrawn', 'order.paid', 'order.fulfilled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
@@ -19,6 +20,13 @@ export interface WebhookEvent<T = ConsentWithdrawnData> {
   /** Unix seconds. */
   created: number;
   data: T;
+}
+
+/** `order.paid` (the payment settled the order; the licence is granted) and `order.fulfilled` (files first handed out). */
+export type OrderEventData = Omit<OrderEventSubject, 'buyerId'>;
+
+export function orderEvent(type: 'order.paid' | 'order.fulfilled', { buyerId: _buyer, ...data }: OrderEventSubject): WebhookEvent<OrderEventData> {
+  return { id: eventId(type, data.orderId), object: 'event', type, created: Math.floor(new Date(data.at).getTime() / 1000), data };
 }
 
 /** A stable event id for one fact (e.g. one withdrawal x one order): a job run twice makes the same event. */

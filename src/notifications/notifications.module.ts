@@ -16,13 +16,16 @@ import { EmailOutboxRepository } from './repositories/email-outbox.repository.js
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { WebhookEndpointRepository } from './repositories/webhook-endpoint.repository.js';
 import { MAIL_TRANSPORT, NotificationDispatchService } from './services/notification-dispatch.service.js';
+import { OrderEventNoticeService } from './services/order-event-notice.service.js';
 import { WebhookEndpointService } from './services/webhook-endpoint.service.js';
+import { WebhookOutboxService } from './services/webhook-outbox.service.js';
 import { WithdrawalNoticeService } from './services/withdrawal-notice.service.js';
 
 /**
  * What buyers are told beyond their order page (issue 16): signed webhooks to the endpoints they register and
- * e-mail, both through outboxes sent by a job. Hears of withdrawals through consent's ConsentWithdrawalHooks and
- * asks the checkout which orders they touch; no other module imports this one.
+ * e-mail, both through outboxes sent by a job. Hears of withdrawals through consent's ConsentWithdrawalHooks (and
+ * asks the checkout which orders they touch), and of paid and fulfilled orders through the checkout's OrderEventHooks;
+ * no other module imports this one.
  */
 @Module({
   imports: [
@@ -40,7 +43,9 @@ import { WithdrawalNoticeService } from './services/withdrawal-notice.service.js
     WebhookDeliveryRepository,
     EmailOutboxRepository,
     WebhookEndpointService,
+    WebhookOutboxService,
     WithdrawalNoticeService,
+    OrderEventNoticeService,
     NotificationDispatchService,
   ],
 })

@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { type OrderSubject, orderSubject } from '../order-subject.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderFilesService } from './order-files.service.js';
 
 /** A licensed order that bought files of withdrawn captures: whom to tell, and what of their order is affected. */
-export interface AffectedOrder {
-  orderId: string;
-  buyerId: string;
-  organisationId: string | null;
-  datasetId: string;
-  datasetTitle: string;
-  version: number;
+export interface AffectedOrder extends OrderSubject {
   /** The withdrawn captures among those the order bought, and their files' paths in the order. */
   captureIds: string[];
   paths: string[];
@@ -31,12 +26,7 @@ export class AffectedOrdersService {
       const hit = (await this.orderFiles.filesOf(order)).files.filter((file) => withdrawn.has(file.captureId));
       if (hit.length === 0) continue;
       affected.push({
-        orderId: order.id,
-        buyerId: order.buyerId,
-        organisationId: order.organisationId,
-        datasetId: order.datasetId,
-        datasetTitle: order.datasetTitle,
-        version: order.version,
+        ...orderSubject(order),
         captureIds: [...new Set(hit.map((file) => file.captureId))].sort(),
         paths: hit.map((file) => file.path),
       });

@@ -31,9 +31,8 @@ export class WebhookEndpointRepository {
   }
 
   /** Enabled endpoints subscribed to the event that belong to the buyer, or name the organisation. */
-  findSubscribed(manager: EntityManager, eventType: string, buyerId: string, organisationId: string | null): Promise<WebhookEndpointEntity[]> {
-    const builder = manager
-      .getRepository(WebhookEndpointEntity)
+  findSubscribed(eventType: string, buyerId: string, organisationId: string | null): Promise<WebhookEndpointEntity[]> {
+    const builder = this.endpoints
       .createQueryBuilder('e')
       .where(`e.status = 'enabled' AND :eventType = ANY (e.events)`, { eventType })
       .andWhere(organisationId === null ? 'e.user_id = :buyerId' : '(e.user_id = :buyerId OR e.organisation_id = :organisationId)', {

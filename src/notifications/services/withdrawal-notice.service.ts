@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UserDirectoryService } from '../../auth/services/user-directory.service.js';
@@ -8,15 +8,11 @@ import { AppConfig } from '../../config/app-config.js';
 import { type CaptureWithdrawal, ConsentWithdrawalHooks } from '../../consent/consent-withdrawal-hooks.js';
 import { CONTRIBUTOR_WITHDREW } from '../../consent/services/consent-notice.service.js';
 import { JobsService } from '../../jobs/jobs.service.js';
-import { canManage } from '../../organisations/organisation-role.js';
-import { OrganisationService } from '../../organisations/services/organisation.service.js';
 import { EmailMessageEntity } from '../entities/email-message.entity.js';
-import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity.js';
 import { consentWithdrawnEmail, consentWithdrawnEvent } from '../notification-events.js';
-import { notificationDispatchQueue, type WithdrawalNoticeJob, withdrawalNoticeQueue } from '../notifications.jobs.js';
+import { type WithdrawalNoticeJob, withdrawalNoticeQueue } from '../notifications.jobs.js';
 import { EmailOutboxRepository } from '../repositories/email-outbox.repository.js';
-import { WebhookDeliveryRepository } from '../repositories/webhook-delivery.repository.js';
-import { WebhookEndpointRepository } from '../repositories/webhook-endpoint.repository.js';
+import { WebhookOutboxService } from './webhook-outbox.service.js';
 
 /**
  * Buyers of the orders a withdrawal touches are told (issue 16): the withdrawal's transaction queues a job (so the
@@ -25,15 +21,15 @@ import { WebhookEndpointRepository } from '../repositories/webhook-endpoint.repo
  */
 @Injectable()
 export class WithdrawalNoticeService implements OnModuleInit {
+  private readonly logger = new Logger('Notifications');
+
   constructor(
     private readonly hooks: ConsentWithdrawalHooks,
     private readonly jobs: JobsService,
     private readonly affectedOrders: AffectedOrdersService,
-    private readonly endpoints: WebhookEndpointRepository,
-    private readonly deliveries: WebhookDeliveryRepository,
+    private readonly outbox: WebhookOutboxService,
     private readonly emails: EmailOutboxRepository,
     private readonly users: UserDirectoryService,
-    private readonly organisations: OrganisationService,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -42,7 +38,10 @@ export class WithdrawalNoticeService implements OnModuleInit {
     this.hooks.listen((manager, withdrawal) => this.queue(manager, withdrawal));
     this.jobs.handle(withdrawalNoticeQueue, {
       run: (job) => this.writeNotices(job.payload),
-      onFailed: () => Promise.resolve(),
+      onFailed: (failure) => {
+        this.logger.error(`the buyer notices of withdrawal ${failure.payload.recordId} could not be written: ${failure.error}`);
+        return Promise.resolve();
+      },
     });
   }
 
@@ -61,58 +60,37 @@ export class WithdrawalNoticeService implements OnModuleInit {
     const affected = await this.affectedOrders.licensedOrdersHolding(job.datasetId, job.captureIds);
     if (affected.length === 0) return;
     const emails = await this.users.emailsOf(affected.map((order) => order.buyerId));
+    const notices = await Promise.all(
+      affected.map(async ({ buyerId, ...bought }) => ({
+        buyerId,
+        event: consentWithdrawnEvent(job.recordId, { ...bought, withdrawnAt: job.at, reason: CONTRIBUTOR_WITHDREW }),
+        recipients: await this.outbox.recipientsOf('order.consent_withdrawn', buyerId, bought.organisationId),
+      })),
+    );
     await this.dataSource.transaction(async (manager) => {
-      for (const order of affected) {
-        const { buyerId, ...bought } = order;
-        const event = consentWithdrawnEvent(job.recordId, { ...bought, withdrawnAt: job.at, reason: CONTRIBUTOR_WITHDREW });
-        const body = JSON.stringify(event);
-        for (const endpoint of await this.endpoints.findSubscribed(manager, event.type, buyerId, order.organisationId)) {
-          if (endpoint.userId !== buyerId && !(await this.managesOrganisation(endpoint.organisationId, endpoint.userId))) continue;
-          await this.deliveries.enqueue(
-            manager,
-            Object.assign(new WebhookDeliveryEntity(), {
-              id: randomUUID(),
-              endpointId: endpoint.id,
-              eventId: event.id,
-              eventType: event.type,
-              body,
-              status: 'pending',
-              attempts: 0,
-              nextAttemptAt: new Date(),
-              deliveredAt: null,
-              createdAt: new Date(),
-            } satisfies WebhookDeliveryEntity),
-          );
-        }
+      for (const { buyerId, event, recipients } of notices) {
+        await this.outbox.queue(manager, event, recipients);
         const to = emails.get(buyerId);
-        if (to) {
-          const mail = consentWithdrawnEmail(event, `${this.config.publicUrl}/orders/${order.orderId}`);
-          await this.emails.enqueue(
-            manager,
-            Object.assign(new EmailMessageEntity(), {
-              id: randomUUID(),
-              dedupeKey: `${event.id}:${buyerId}`,
-              toAddress: to,
-              subject: mail.subject,
-              textBody: mail.text,
-              status: 'pending',
-              attempts: 0,
-              nextAttemptAt: new Date(),
-              lastError: null,
-              sentAt: null,
-              createdAt: new Date(),
-            } satisfies EmailMessageEntity),
-          );
-        }
+        if (!to) continue;
+        const mail = consentWithdrawnEmail(event, `${this.config.publicUrl}/orders/${event.data.orderId}`);
+        await this.emails.enqueue(
+          manager,
+          Object.assign(new EmailMessageEntity(), {
+            id: randomUUID(),
+            dedupeKey: `${event.id}:${buyerId}`,
+            toAddress: to,
+            subject: mail.subject,
+            textBody: mail.text,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: new Date(),
+            lastError: null,
+            sentAt: null,
+            createdAt: new Date(),
+          } satisfies EmailMessageEntity),
+        );
       }
-      await this.jobs.send(manager, notificationDispatchQueue, {});
+      await this.outbox.dispatchAfterCommit(manager);
     });
-  }
-
-  /** An organisation's endpoint hears of its orders only while its owner still manages the organisation. */
-  private async managesOrganisation(organisationId: string | null, userId: string): Promise<boolean> {
-    if (organisationId === null) return false;
-    const role = await this.organisations.roleOf(organisationId, userId);
-    return role !== null && canManage(role);
   }
 }

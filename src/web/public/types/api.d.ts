@@ -589,11 +589,13 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
+export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled';
+
 /** GET /v1/me/webhooks: a buyer's endpoint for signed events about their orders (issue 16). */
 export interface WebhookEndpoint {
   id: string;
   url: string;
-  events: 'order.consent_withdrawn'[];
+  events: WebhookEventType[];
   description: string | null;
   organisationId: string | null;
   status: 'enabled' | 'disabled';
@@ -611,7 +613,7 @@ export interface WebhookEndpointCreated extends WebhookEndpoint {
 export interface WebhookDelivery {
   id: string;
   eventId: string;
-  eventType: 'order.consent_withdrawn';
+  eventType: WebhookEventType;
   status: 'pending' | 'delivered' | 'failed';
   nextAttemptAt: string | null;
   deliveredAt: string | null;

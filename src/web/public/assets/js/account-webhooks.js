@@ -8,7 +8,11 @@ import { busy, confirmButton, dataTable, errorBox, field, formatDate, h, mount, 
 const ENDPOINT_COLUMNS = ['Endpoint', 'Events', 'Description', 'State', 'Created', ''];
 const DELIVERY_COLUMNS = ['Sent', 'Event', 'Status', 'Attempts', 'Last answer', 'Next attempt'];
 const DELIVERY_BADGE = { delivered: 'ok', pending: 'warn', failed: 'bad' };
-const EVENT_WORDS = { 'order.consent_withdrawn': 'Consent withdrawn from files you bought' };
+const EVENT_WORDS = {
+  'order.consent_withdrawn': 'Consent withdrawn from files you bought',
+  'order.paid': 'Order paid',
+  'order.fulfilled': 'Order first downloaded',
+};
 
 /**
  * What the endpoint answered the last time, in a few words.
@@ -175,7 +179,7 @@ export function webhooksSection() {
     h(
       'p',
       { className: 'hint' },
-      'Signed events about your orders, sent to your HTTPS endpoint: today, when a contributor withdraws consent to files you bought. ',
+      'Signed events about your orders, sent to your HTTPS endpoint: when one is paid, when it is first downloaded, and when a contributor withdraws consent to files you bought. ',
       'Each carries a Depai-Signature header (HMAC-SHA256 with the endpoint’s secret); failed deliveries are retried for about three days.',
     ),
     slot,
