@@ -6,9 +6,11 @@ import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
+import type { UserResponse } from '../src/auth/dto/user.response.js';
 import type { WebhookCreatedResponse, WebhookDeliveryResponse, WebhookResponse } from '../src/notifications/dto/webhook.dto.js';
 import type { WebhookEvent } from '../src/notifications/notification-events.js';
 import { NotificationDispatchService } from '../src/notifications/services/notification-dispatch.service.js';
+import { WebhookOutboxService } from '../src/notifications/services/webhook-outbox.service.js';
 import { WithdrawalNoticeService } from '../src/notifications/services/withdrawal-notice.service.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { readyCapture } from './support/captures.js';
@@ -310,5 +312,30 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     await t.http().delete(`/v1/me/webhooks/${failing.id}`).set(auth(buyer)).expect(204);
     await t.http().get(`/v1/me/webhooks/${failing.id}/deliveries`).set(auth(buyer)).expect(404);
     expect(await t.sql(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1`, [failing.id])).toEqual([{ n: 0 }]);
+  });
+
+  it("an organisation's owners and admins may register for its orders, and hear of them only while they manage it", async () => {
+    const manager = await signUp(t, 'manager@acme.test', 'buyer');
+    const colleague = await signUp(t, 'colleague@acme.test', 'buyer');
+    const idOf = async (token: string) => ((await t.http().get('/v1/auth/me').set(auth(token)).expect(200)).body as UserResponse).id;
+    const acme = ((await t.http().post('/v1/organisations').set(auth(manager)).send({ name: 'Acme' }).expect(201)).body as { id: string }).id;
+    await t.http().post(`/v1/organisations/${acme}/members`).set(auth(manager)).send({ email: 'colleague@acme.test', role: 'admin' }).expect(201);
+    const colleagueId = await idOf(colleague);
+    const forAcme = (await register(colleague, { url: `${receiver.base}/acme`, organisationId: acme }).expect(201)).body as Plain<WebhookResponse>;
+    expect(forAcme.organisationId).toBe(acme);
+    // A plain member may not; nor may someone outside it.
+    await t.http().patch(`/v1/organisations/${acme}/members/${colleagueId}`).set(auth(manager)).send({ role: 'member' }).expect(200);
+    expect(((await register(colleague, { url: `${receiver.base}/acme`, organisationId: acme }).expect(404)).body as ErrorBody).code).toBe(
+      'NOTIFICATIONS_ORGANISATION_NOT_MANAGED',
+    );
+    // Who hears of an order Acme holds (placed by the manager): the manager's own endpoints, and the colleague's Acme
+    // endpoint only while the colleague manages Acme.
+    const outbox = t.app.get(WebhookOutboxService);
+    const managerId = await idOf(manager);
+    expect(await outbox.recipientsOf('order.paid', managerId, acme)).toEqual([]);
+    await t.http().patch(`/v1/organisations/${acme}/members/${colleagueId}`).set(auth(manager)).send({ role: 'admin' }).expect(200);
+    expect((await outbox.recipientsOf('order.paid', managerId, acme)).map((endpoint) => endpoint.id)).toEqual([forAcme.id]);
+    // Not for another organisation's orders, nor the colleague's endpoint for orders of no organisation.
+    expect(await outbox.recipientsOf('order.paid', managerId, null)).toEqual([]);
   });
 });
