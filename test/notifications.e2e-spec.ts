@@ -60,6 +60,8 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
   let datasetId: string;
   let orderId: string;
   let withdrawn: string;
+  let late: string;
+  let lateOrder: Plain<OrderResponse>;
 
   const register = (token: string, body: Record<string, unknown>) => t.http().post('/v1/me/webhooks').set(auth(token)).send(body);
   const deliveriesOf = async (token: string, id: string) =>
@@ -166,6 +168,10 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
       data: { orderId, datasetId, version: 1, status: 'paid', amount: { minor: 500_000_000, currency: 'USDC' } },
     });
     expect(paid.body).not.toContain('buyerId');
+    // Another buyer's order, placed now and paid only after the withdrawal (the last test).
+    late = await signUp(t, 'late@example.com', 'buyer');
+    lateOrder = (await t.http().post('/v1/orders').set(auth(late)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
 
     await t
       .http()
@@ -337,5 +343,32 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     expect((await outbox.recipientsOf('order.paid', managerId, acme)).map((endpoint) => endpoint.id)).toEqual([forAcme.id]);
     // Not for another organisation's orders, nor the colleague's endpoint for orders of no organisation.
     expect(await outbox.recipientsOf('order.paid', managerId, null)).toEqual([]);
+  });
+
+  it('an order paid after the withdrawal (placed before it) is told too, once', async () => {
+    const endpoint = (await register(late, { url: `${receiver.base}/late` }).expect(201)).body as Plain<WebhookCreatedResponse>;
+    await t.http().post('/v1/dev/solana/pay').send({ url: lateOrder.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/orders/${lateOrder.id}/confirm-solana`).set(auth(late)).send({}).expect(200);
+    const told = await waitFor(
+      () => receiver.received.find((request) => request.path === '/late' && request.headers['depai-event-type'] === 'order.consent_withdrawn'),
+      'the late buyer told of the withdrawal',
+    );
+    expect(verifyWebhookSignature(told.body, told.headers['depai-signature'] as string, endpoint.secret)).toBe(true);
+    expect(JSON.parse(told.body)).toMatchObject({ data: { orderId: lateOrder.id, version: 1, captureIds: [withdrawn] } });
+    await waitFor(
+      async () =>
+        (await t.sql(`SELECT 1 FROM email_messages WHERE to_address = 'late@example.com' AND status = 'sent'`)).length === 1 ? true : undefined,
+      'the late buyer e-mailed',
+    );
+    // The withdrawal's own job again (as if it had run late) adds nothing for that order.
+    const [record] = await t.sql<{ id: string; created_at: Date }>(`SELECT id, created_at FROM consent_records WHERE kind = 'withdrawal'`);
+    await t.app
+      .get(WithdrawalNoticeService)
+      .writeNotices({ recordId: record.id, datasetId, captureIds: [withdrawn], at: record.created_at.toISOString() });
+    expect(await deliveriesOf(late, endpoint.id)).toEqual([
+      expect.objectContaining({ eventType: 'order.consent_withdrawn' }),
+      expect.objectContaining({ eventType: 'order.paid' }),
+    ]);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM email_messages WHERE to_address = 'late@example.com'`)).toEqual([{ n: 1 }]);
   });
 });

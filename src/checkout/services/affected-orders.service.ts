@@ -18,11 +18,15 @@ export class AffectedOrdersService {
     private readonly orderFiles: OrderFilesService,
   ) {}
 
-  /** The dataset's paid or fulfilled orders whose files (the slice's, for a slice order) include any of the captures. */
-  async licensedOrdersHolding(datasetId: string, captureIds: readonly string[]): Promise<AffectedOrder[]> {
+  /**
+   * The dataset's paid or fulfilled orders (only `onlyOrderId`, when given) whose files (the slice's, for a slice
+   * order) include any of the captures.
+   */
+  async licensedOrdersHolding(datasetId: string, captureIds: readonly string[], onlyOrderId?: string): Promise<AffectedOrder[]> {
     const withdrawn = new Set(captureIds);
     const affected: AffectedOrder[] = [];
-    for (const order of await this.orders.findLicensedOfDataset(datasetId)) {
+    const orders = (await this.orders.findLicensedOfDataset(datasetId)).filter((order) => onlyOrderId === undefined || order.id === onlyOrderId);
+    for (const order of orders) {
       const hit = (await this.orderFiles.filesOf(order)).files.filter((file) => withdrawn.has(file.captureId));
       if (hit.length === 0) continue;
       affected.push({

@@ -4,6 +4,8 @@ import { ConsentRecordRepository } from '../repositories/consent-record.reposito
 /** A withdrawal as buyers of the dataset learn of it: which captures, when, and why in words without personal data. */
 export interface CaptureWithdrawalNotice {
   kind: 'withdrawal';
+  /** The withdrawal's consent record: buyer notifications name their events after it. */
+  recordId: string;
   captureIds: string[];
   /** Fixed wording: the contributor's own reason may name people or places and is never shown to buyers. */
   reason: string;
@@ -23,6 +25,7 @@ export class ConsentNoticeService {
     for (const record of await this.records.withdrawalsOf(datasetIds)) {
       const notice: CaptureWithdrawalNotice = {
         kind: 'withdrawal',
+        recordId: record.id,
         captureIds: record.captureIds,
         reason: CONTRIBUTOR_WITHDREW,
         at: record.createdAt,

@@ -6,7 +6,8 @@ import { UserDirectoryService } from '../../auth/services/user-directory.service
 import { AffectedOrdersService } from '../../checkout/services/affected-orders.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { type CaptureWithdrawal, ConsentWithdrawalHooks } from '../../consent/consent-withdrawal-hooks.js';
-import { CONTRIBUTOR_WITHDREW } from '../../consent/services/consent-notice.service.js';
+import { CONTRIBUTOR_WITHDREW, ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
+import type { OrderEventSubject } from '../../checkout/order-event-hooks.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { EmailMessageEntity } from '../entities/email-message.entity.js';
 import { consentWithdrawnEmail, consentWithdrawnEvent } from '../notification-events.js';
@@ -27,6 +28,7 @@ export class WithdrawalNoticeService implements OnModuleInit {
     private readonly hooks: ConsentWithdrawalHooks,
     private readonly jobs: JobsService,
     private readonly affectedOrders: AffectedOrdersService,
+    private readonly consentNotices: ConsentNoticeService,
     private readonly outbox: WebhookOutboxService,
     private readonly emails: EmailOutboxRepository,
     private readonly users: UserDirectoryService,
@@ -55,9 +57,20 @@ export class WithdrawalNoticeService implements OnModuleInit {
     await this.jobs.send(manager, withdrawalNoticeQueue, payload, { key: `notifications.consent-withdrawn:${withdrawal.recordId}` });
   }
 
-  /** The notices of one withdrawal; idempotent (deliveries and e-mails are keyed by event). */
-  async writeNotices(job: WithdrawalNoticeJob): Promise<void> {
-    const affected = await this.affectedOrders.licensedOrdersHolding(job.datasetId, job.captureIds);
+  /**
+   * An order paid after withdrawals from its dataset (placed before them, paid while or after they were made): the
+   * withdrawals' notices for it, as their own job would have written them had the order been paid then.
+   */
+  async catchUp(order: Pick<OrderEventSubject, 'orderId' | 'datasetId'>): Promise<void> {
+    for (const withdrawal of (await this.consentNotices.withdrawalsOf([order.datasetId])).get(order.datasetId) ?? []) {
+      const job = { recordId: withdrawal.recordId, datasetId: order.datasetId, captureIds: withdrawal.captureIds, at: withdrawal.at.toISOString() };
+      await this.writeNotices(job, order.orderId);
+    }
+  }
+
+  /** The notices of one withdrawal (for one order only, when named); idempotent (deliveries and e-mails are keyed by event). */
+  async writeNotices(job: WithdrawalNoticeJob, onlyOrderId?: string): Promise<void> {
+    const affected = await this.affectedOrders.licensedOrdersHolding(job.datasetId, job.captureIds, onlyOrderId);
     if (affected.length === 0) return;
     const emails = await this.users.emailsOf(affected.map((order) => order.buyerId));
     const notices = await Promise.all(
