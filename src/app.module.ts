@@ -13,6 +13,7 @@ import { ConsentModule } from './consent/consent.module.js';
 import type { DatabaseConnection } from './database/database-connection.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import { LicensingModule } from './licensing/licensing.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         OrganisationsModule,
         CheckoutModule,
         RevenueModule,
+        NotificationsModule,
         WebModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

@@ -49,6 +49,7 @@ interface Fixtures {
   organisationId: string;
   extraMemberId: string;
   apiKeyId: string;
+  webhookId: string;
   paymentSignature: string;
   unpayableUrl: string;
   network: string;
@@ -90,6 +91,9 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/admin/users':                              [401, 403, 403, 403, 403, 403, 200],
   'POST /v1/api-keys':                                [401, 201, 403, 403, 201, 201, 201],
   'GET /v1/api-keys':                                 [401, 200, 403, 403, 200, 200, 200],
+  'POST /v1/me/webhooks':                             [401, 201, 403, 403, 201, 201, 201],
+  'GET /v1/me/webhooks':                              [401, 200, 403, 403, 200, 200, 200],
+  'GET /v1/me/webhooks/{id}/deliveries':              [401, 404, 403, 403, 404, 200, 404],
 
   'POST /v1/captures':                                [401, 403, 201, 201, 403, 403, 201],
   'GET /v1/captures':                                 [401, 403, 200, 200, 403, 403, 200],
@@ -172,6 +176,7 @@ const EXPECTED: Record<string, Statuses> = {
   'POST /v1/admin/payouts/run':                       [401, 403, 403, 403, 403, 403, 200],
 
   'DELETE /v1/api-keys/{id}':                         [401, 404, 403, 403, 404, 204, 404],
+  'DELETE /v1/me/webhooks/{id}':                      [401, 404, 403, 403, 404, 204, 404],
   'DELETE /v1/organisations/{id}/members/{userId}':   [401, 404, 404, 404, 403, 204, 404],
   'POST /v1/organisations/{id}/leave':                [401, 404, 404, 404, 204, 409, 404],
 };
@@ -212,6 +217,10 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/admin/users': () => ({ path: '/v1/admin/users' }),
   'POST /v1/api-keys': () => ({ path: '/v1/api-keys', body: { name: 'matrix' } }),
   'GET /v1/api-keys': () => ({ path: '/v1/api-keys' }),
+  // A public address literal: registering it resolves no name.
+  'POST /v1/me/webhooks': () => ({ path: '/v1/me/webhooks', body: { url: 'https://93.184.216.34/depai' } }),
+  'GET /v1/me/webhooks': () => ({ path: '/v1/me/webhooks' }),
+  'GET /v1/me/webhooks/{id}/deliveries': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}/deliveries` }),
   'POST /v1/captures': () => ({ path: '/v1/captures', body: { filename: 'x.csv', sizeBytes: 10, sha256: 'a'.repeat(64) } }),
   'GET /v1/captures': () => ({ path: '/v1/captures', query: { mine: 'true' } }),
   'GET /v1/captures/{id}': (f) => ({ path: `/v1/captures/${f.captureId}` }),
@@ -356,6 +365,7 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'PUT /v1/me/payout-method': (f) => ({ path: '/v1/me/payout-method', body: { kind: 'usdc', wallet: f.wallet } }),
   'POST /v1/admin/payouts/run': () => ({ path: '/v1/admin/payouts/run' }),
   'DELETE /v1/api-keys/{id}': (f) => ({ path: `/v1/api-keys/${f.apiKeyId}` }),
+  'DELETE /v1/me/webhooks/{id}': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}` }),
   'DELETE /v1/organisations/{id}/members/{userId}': (f) => ({ path: `/v1/organisations/${f.organisationId}/members/${f.extraMemberId}` }),
   'POST /v1/organisations/{id}/leave': (f) => ({ path: `/v1/organisations/${f.organisationId}/leave` }),
 };
@@ -457,6 +467,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
     const cart = (await t.http().post('/v1/cart/lines').set(auth(tokens.buyer)).send({ datasetId: carted.datasetId }).expect(201))
       .body as CartResponse;
     const apiKey = await t.http().post('/v1/api-keys').set(auth(tokens.buyer)).send({ name: 'pipeline' }).expect(201);
+    const webhook = await t.http().post('/v1/me/webhooks').set(auth(tokens.buyer)).send({ url: 'https://93.184.216.34/pipeline' }).expect(201);
     const network = `net-${unique()}`;
     await t.http().post('/v1/admin/networks').set(auth(admin)).send({ slug: network, name: 'Matrix', publicKey: testWallet().address }).expect(201);
     const manifest = (await t.http().get(`/v1/datasets/${published.datasetId}/versions/${published.version}/manifest`).expect(200))
@@ -480,6 +491,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       organisationId,
       extraMemberId: '',
       apiKeyId: (apiKey.body as { id: string }).id,
+      webhookId: (webhook.body as { id: string }).id,
       paymentSignature: (paid.body as { signature: string }).signature,
       // A transfer request to a wallet that has no token account for the mint: nothing can pay it.
       unpayableUrl: `solana:${stranger}?amount=1&spl-token=${order.solanaPay?.splToken ?? ''}&reference=${getAddressDecoder().decode(randomBytes(32))}`,
@@ -539,6 +551,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       organisationId: randomUUID(),
       extraMemberId: randomUUID(),
       apiKeyId: randomUUID(),
+      webhookId: randomUUID(),
     };
     const codeOf = (outcome: Outcome) => (outcome.body as ErrorBody).code;
     for (const [operation, expected] of Object.entries(EXPECTED)) {

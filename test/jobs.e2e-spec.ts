@@ -449,6 +449,7 @@ describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () 
       { name: 'capture.preview-sweep', cron: '*/10 * * * *' },
       { name: 'catalog.footprint-sync', cron: '* * * * *' },
       { name: 'checkout.expire-orders', cron: '* * * * *' },
+      { name: 'notifications.dispatch', cron: '* * * * *' },
       { name: 'revenue.payout-run', cron: '0 0 * * *' },
     ]);
   }, 180_000);

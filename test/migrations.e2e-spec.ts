@@ -51,6 +51,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'dataset_version_files',
       'dataset_versions',
       'datasets',
+      'email_messages',
       'entitlement_seats',
       'entitlements',
       'jobs_carried_over',
@@ -81,6 +82,9 @@ describe('migrations (e2e, on the real database engine)', () => {
       'stripe_events',
       'users',
       'wallet_challenges',
+      'webhook_deliveries',
+      'webhook_delivery_attempts',
+      'webhook_endpoints',
     ]);
   });
 

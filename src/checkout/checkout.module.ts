@@ -24,6 +24,7 @@ import { OrderEntity } from './entities/order.entity.js';
 import { OrderSliceEntity } from './entities/order-slice.entity.js';
 import { PaymentEntity } from './entities/payment.entity.js';
 import { PlatformSigner } from './licence-certificate.js';
+import { OrderEventHooks } from './order-event-hooks.js';
 import { PAYMENT_METHOD_CONTROLLERS, PAYMENT_METHOD_ENTITIES, PAYMENT_METHOD_PROVIDERS } from './payment-methods/payment-methods.js';
 import { resolvePlatformSigner } from './platform-signing-key.js';
 import { EntitlementRepository } from './repositories/entitlement.repository.js';
@@ -34,6 +35,7 @@ import { PaymentRequestRepository } from './repositories/payment-request.reposit
 import { PaymentRepository } from './repositories/payment.repository.js';
 import { RefundRepository } from './repositories/refund.repository.js';
 import { AdminOrderListService } from './services/admin-order-list.service.js';
+import { AffectedOrdersService } from './services/affected-orders.service.js';
 import { CheckoutJobsService } from './services/checkout-jobs.service.js';
 import { DownloadGrantService } from './services/download-grant.service.js';
 import { FulfilmentService } from './services/fulfilment.service.js';
@@ -85,6 +87,7 @@ export const CHECKOUT_CONTROLLERS = [
 export const CHECKOUT_PROVIDERS: Provider[] = [
   { provide: PlatformSigner, inject: [AppConfig], useFactory: resolvePlatformSigner },
   ...PAYMENT_METHOD_PROVIDERS,
+  OrderEventHooks,
   OrderRepository,
   PaymentRequestRepository,
   CartLineRepository,
@@ -108,6 +111,7 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   RefundService,
   CheckoutJobsService,
   AdminOrderListService,
+  AffectedOrdersService,
 ];
 
 /**
@@ -129,5 +133,6 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
+  exports: [AffectedOrdersService, OrderEventHooks],
 })
 export class CheckoutModule {}

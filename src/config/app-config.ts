@@ -215,6 +215,32 @@ export class AppConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   STRIPE_API_URL?: string;
 
+  /**
+   * Buyer e-mail (withdrawal notices): `smtp://user:pass@host:587` or `smtps://...:465` sends through that server; unset,
+   * each message is written as a .eml file into MAIL_DIR.
+   */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** Sender of the marketplace's e-mail; default `no-reply@<PUBLIC_URL's host>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(320)
+  MAIL_FROM?: string;
+
+  /** Folder the embedded mail transport writes messages to when SMTP_URL is unset; default DATA_DIR/mail. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MAIL_DIR?: string;
+
+  /** Buyer webhooks may go to loopback addresses (http://127.0.0.1, localhost): for local development and tests only. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ALLOW_LOOPBACK: boolean = false;
+
   /** Ed25519 key signing licence certificates, base58 (32-byte seed or 64-byte secret key); generated into DATA_DIR when unset. */
   @IsOptional()
   @Matches(/^[1-9A-HJ-NP-Za-km-z]{40,90}$/, { message: 'PLATFORM_SIGNING_KEY must be a base58 Ed25519 seed or secret key' })

@@ -227,8 +227,15 @@ describe('user text on the pages (browser)', () => {
     await b.screenshot(page, 'order');
   });
 
-  it('the account page and the receipt show titles and organisation names as text', async () => {
+  it('the account page and the receipt show titles, organisation names and webhook descriptions as text', async () => {
+    await b.t
+      .http()
+      .post('/v1/me/webhooks')
+      .set(auth(buyer.accessToken))
+      .send({ url: 'https://93.184.216.34/hook', description: hostile('webhook') })
+      .expect(201);
     const page = await signedIn(buyer, '/account');
+    await page.locator('table.webhooks').getByText(hostile('webhook'), { exact: true }).waitFor();
     const row = page.locator(`tr[data-order-id="${orderId}"]`);
     await row.waitFor();
     expect(await row.getByRole('link', { name: TITLE, exact: true }).count()).toBe(1);

@@ -40,6 +40,16 @@ export class OrderRepository {
     return manager.getRepository(OrderEntity).createQueryBuilder('o').setLock('pessimistic_write').where('o.id = :id', { id }).getOne();
   }
 
+  /** The dataset's orders that hold a live licence (paid or fulfilled, not refunded), oldest first. */
+  findLicensedOfDataset(datasetId: string): Promise<Order[]> {
+    return this.orders
+      .createQueryBuilder('o')
+      .where("o.dataset_id = :datasetId AND o.status IN ('paid', 'fulfilled')", { datasetId })
+      .orderBy('o.created_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .getMany();
+  }
+
   /** Pending orders past their expiry, oldest first, after the keyset position `after` (for the expiry sweep). */
   findDueForExpiry(limit: number, after?: { expiresAt: Date; id: string }): Promise<Order[]> {
     const builder = this.orders

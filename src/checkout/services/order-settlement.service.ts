@@ -10,6 +10,7 @@ import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { refundQueue } from '../checkout.jobs.js';
 import type { Order } from '../entities/order.entity.js';
 import type { OrderSlice } from '../entities/order-slice.entity.js';
+import { OrderEventHooks } from '../order-event-hooks.js';
 import { deliveredWeights } from '../order-slice.js';
 import { OrderFilesService } from './order-files.service.js';
 import type { RefundPortion } from '../entities/order-refund.entity.js';
@@ -94,6 +95,7 @@ export class OrderSettlementService {
     private readonly signer: PlatformSigner,
     private readonly revenue: RevenueService,
     private readonly grantSets: ConsentGrantSetService,
+    private readonly orderHooks: OrderEventHooks,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -213,7 +215,9 @@ export class OrderSettlementService {
       const reason = `overpayment: ${amount(payment.amountMinor)} arrived for an order of ${amount(order.amountMinor)}; the ${amount(excess)} above the price is being refunded`;
       await this.queueRefund(manager, charge, 'excess', excess, reason);
     }
-    return { outcome: 'paid', order: { ...order, status: decision.to, paidAt: now, paymentReference: payment.reference } };
+    const paid: Order = { ...order, status: decision.to, paidAt: now, paymentReference: payment.reference };
+    await this.orderHooks.emit(manager, 'order.paid', paid, now);
+    return { outcome: 'paid', order: paid };
   }
 
   /**
@@ -238,7 +242,12 @@ export class OrderSettlementService {
 
   /** The buyer was handed the files: paid -> fulfilled. Refuses when the order is not (or no longer) paid. */
   async delivered(orderId: string): Promise<Order> {
-    return (await this.transaction((manager) => this.move(manager, orderId, 'delivered', { fulfilledAt: new Date() }))).order;
+    return this.transaction(async (manager) => {
+      const fulfilledAt = new Date();
+      const moved = await this.move(manager, orderId, 'delivered', { fulfilledAt });
+      if (moved.changed) await this.orderHooks.emit(manager, 'order.fulfilled', moved.order, fulfilledAt);
+      return moved.order;
+    });
   }
 
   /**

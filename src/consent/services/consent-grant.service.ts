@@ -12,6 +12,7 @@ import { sha256, toHex } from '../../provenance/merkle-tree.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDifferences, scopeOfLicence, useWords } from '../consent-grant.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
+import { ConsentWithdrawalHooks } from '../consent-withdrawal-hooks.js';
 import type { Plain } from '../../common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse } from '../dto/consent.response.js';
 import type { DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
@@ -30,6 +31,7 @@ export class ConsentGrantService {
     private readonly drafts: DraftConsentService,
     private readonly records: ConsentRecordRepository,
     private readonly custody: CustodyLogService,
+    private readonly withdrawalHooks: ConsentWithdrawalHooks,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -191,6 +193,8 @@ export class ConsentGrantService {
       });
       record.custodySeq = entry.seq;
       await this.records.insert(manager, record);
+      // Buyers are told of exactly the withdrawals that commit: the listeners write in this transaction.
+      if (kind === 'withdrawal') await this.withdrawalHooks.withdrawn(manager, { recordId: record.id, datasetId, captureIds: gone, at });
       return gone;
     });
     return { ...recordView(record), removedCaptureIds: removed };

@@ -634,6 +634,38 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
+export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled';
+
+/** GET /v1/me/webhooks: a buyer's endpoint for signed events about their orders (issue 16). */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  organisationId: string | null;
+  status: 'enabled' | 'disabled';
+  disabledReason: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+}
+
+/** POST /v1/me/webhooks: the signing secret is in this answer only. */
+export interface WebhookEndpointCreated extends WebhookEndpoint {
+  secret: string;
+}
+
+/** GET /v1/me/webhooks/:id/deliveries: one event for the endpoint, with every attempt. */
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  eventType: WebhookEventType;
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+  attempts: { attempt: number; at: string; statusCode: number | null; error: string | null; responseExcerpt: string | null; durationMs: number }[];
+}
+
 export type OrganisationRole = 'owner' | 'admin' | 'member';
 
 export interface OrganisationSummary {

@@ -1,7 +1,9 @@
 // @ts-check
 // A buyer's account: their orders and their organisations' orders (status, method, amount, slice, refunds, links to the
-// order, its receipt and the dataset), their API keys (create, revoke) and their organisations (create, members, leave).
+// order, its receipt and the dataset), their API keys (create, revoke), their webhook endpoints (account-webhooks.js)
+// and their organisations (create, members, leave).
 // Everything goes through the same /v1 API as any other client.
+import { webhooksSection } from './account-webhooks.js';
 import { api, query, session } from './api.js';
 import {
   ORDER_STATUS_BADGE,
@@ -345,6 +347,7 @@ async function account(user) {
     h('p', { className: 'who' }, `Signed in as ${user.email ?? shorten(user.walletAddress ?? user.id)}.`),
     orders,
     user.role === 'buyer' || user.role === 'admin' ? keysSection() : null,
+    user.role === 'buyer' || user.role === 'admin' ? webhooksSection() : null,
     organisationsSection(user, refreshOrders, user.role === 'buyer' || user.role === 'admin'),
   );
 }
@@ -352,7 +355,11 @@ async function account(user) {
 function render() {
   const user = session.user;
   if (!user) {
-    mount(app, h('p', {}, 'Your orders, receipts, API keys and organisations.'), signInPanel({ roles: ['buyer'], title: 'Sign in to your account' }));
+    mount(
+      app,
+      h('p', {}, 'Your orders, receipts, API keys, webhooks and organisations.'),
+      signInPanel({ roles: ['buyer'], title: 'Sign in to your account' }),
+    );
     return;
   }
   void account(user).catch((/** @type {unknown} */ error) => {
