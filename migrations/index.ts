@@ -34,6 +34,7 @@ import { SplitBasis1764892806300 } from './1764892806300-SplitBasis.js';
 import { FileFootprintFacts1764892806400 } from './1764892806400-FileFootprintFacts.js';
 import { CapturePreviews1764892806900 } from './1764892806900-CapturePreviews.js';
 import { CreateConsentRecords1764892807000 } from './1764892807000-CreateConsentRecords.js';
+import { RevocableOnWithdrawal1764892807100 } from './1764892807100-RevocableOnWithdrawal.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -73,4 +74,5 @@ export const migrations = [
   FileFootprintFacts1764892806400,
   CapturePreviews1764892806900,
   CreateConsentRecords1764892807000,
+  RevocableOnWithdrawal1764892807100,
 ];

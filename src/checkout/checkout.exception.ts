@@ -31,6 +31,8 @@ export enum CheckoutErrorCode {
   QUOTE_MISMATCH = 'CHECKOUT_QUOTE_MISMATCH',
   /** The quote already placed an order (a quote buys once). */
   QUOTE_USED = 'CHECKOUT_QUOTE_USED',
+  /** Every file the order bought was withdrawn by its contributor, and the licence ends the right to withdrawn files. */
+  FILES_WITHDRAWN = 'CHECKOUT_FILES_WITHDRAWN',
 }
 
 const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
@@ -58,6 +60,7 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.ORGANISATION_NOT_FOUND]: HttpStatus.NOT_FOUND,
   [CheckoutErrorCode.ORGANISATION_CANNOT_BUY]: HttpStatus.FORBIDDEN,
   [CheckoutErrorCode.SEATS_TAKEN]: HttpStatus.CONFLICT,
+  [CheckoutErrorCode.FILES_WITHDRAWN]: HttpStatus.GONE,
 };
 
 export class CheckoutException extends DomainException<CheckoutErrorCode> {

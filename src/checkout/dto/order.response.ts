@@ -120,6 +120,16 @@ export class OrderNoticeResponse {
 
   @ApiProperty()
   at: Date;
+
+  @ApiProperty({
+    enum: ['stop-using', 'may-keep'],
+    description:
+      "What the order's licence snapshot says: revocable on withdrawal (stop using the files; downloads stop, the certificate is reissued without them), or keep using them",
+  })
+  effect: 'stop-using' | 'may-keep';
+
+  @ApiProperty({ description: 'That effect in plain words' })
+  effectWords: string;
 }
 
 export class OrderResponse {

@@ -398,6 +398,9 @@ export interface OrderNotice {
   paths: string[];
   reason: string;
   at: string;
+  /** What the order's licence snapshot says about withdrawn files. */
+  effect: 'stop-using' | 'may-keep';
+  effectWords: string;
 }
 
 export interface OrderSlice {
@@ -443,6 +446,8 @@ export interface AdminOrder extends Order {
 
 export interface Downloads {
   files: { path: string; sizeBytes: number; sha256: string; url: string; expiresAt: string }[];
+  /** Files withdrawn under a licence revocable on withdrawal: no longer delivered. */
+  withdrawn: { path: string; sizeBytes: number; sha256: string; code: 'CHECKOUT_FILE_WITHDRAWN'; reason: string; withdrawnAt: string }[];
 }
 
 /** A licence certificate as signed: `payload` is the certificate's JSON text. */
@@ -450,6 +455,11 @@ export interface SignedCertificate {
   payload: string;
   signature: string;
   publicKey: string;
+}
+
+/** GET /v1/orders/:id/certificate: the current certificate and those it superseded (oldest first). */
+export interface OrderCertificate extends SignedCertificate {
+  superseded: (SignedCertificate & { reason: string; supersededAt: string })[];
 }
 
 /** The certificate itself (the parsed payload): LicenceCertificate of src/checkout/licence-certificate.ts, which lives
@@ -469,6 +479,9 @@ export interface LicenceCertificate {
   slice?: { quoteId: string; unit: 'km' | 'hour' | 'gb'; captures: number; leaves: number[]; filesSha256: string };
   /** The grant set that cleared the version: the hash GET /v1/datasets/:id/consent lists for it. */
   consent?: { grantSetHash: string; grants: number };
+  /** A certificate reissued after withdrawals (revocable licence): the files it no longer covers. */
+  withdrawn?: { leaves: number[]; paths: string[]; remainingFilesSha256: string };
+  supersedes?: { payloadSha256: string; signature: string };
 }
 
 export interface PlatformKeys {

@@ -1,0 +1,309 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
+import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
+import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
+import type { CertificateResponse, DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
+import type { OrderResponse } from '../src/checkout/dto/order.response.js';
+import { type LicenceCertificate, sliceFilesDigest, verifyCertificate } from '../src/checkout/licence-certificate.js';
+import type { ErrorBody } from '../src/common/errors/error-body.js';
+import type { Plain } from '../src/common/plain.js';
+import type { LicenceTemplateResponse } from '../src/licensing/dto/licence.dto.js';
+import { readyCapture } from './support/captures.js';
+import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
+import { grantAll } from './support/consent.js';
+import { csvTelemetry, nmeaLog } from './support/fixtures.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
+
+const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
+const CLIENT = join(process.cwd(), 'scripts', 'depai.mjs');
+
+/** Runs `npx depai pull` as a buyer would, without the test runner's NODE_OPTIONS. */
+function depai(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child: ChildProcess = spawn(process.execPath, [CLIENT, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  const collect = (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, stdout });
+    });
+  });
+}
+
+/** A loopback port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downloads, reissued certificates (e2e)', () => {
+  let t: TestApp;
+  let api: string;
+  let dir: string;
+  let admin: string;
+  let alice: string;
+  let carol: string;
+  let licences: Record<string, string>;
+
+  /** The admin curates the captures under the licence; every contributor grants; it is approved and anchored. */
+  const publishCurated = async (captureIds: string[], licence: string, contributors: string[]) => {
+    const created = await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(admin))
+      .send({
+        title: `Curated ${licence}`,
+        description: 'Curated drives.',
+        captureIds,
+        licenceTemplateId: licences[licence],
+        priceUsdCents: 5_000,
+        declarations,
+      })
+      .expect(201);
+    const id = (created.body as DatasetResponse).id;
+    await grantAll(t, contributors, id);
+    await t.http().post(`/v1/datasets/${id}/submit`).set(auth(admin)).expect(200);
+    await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+    await waitFor(async () => {
+      const { versions } = (await t.http().get(`/v1/datasets/${id}/provenance`).expect(200)).body as ProvenanceResponse;
+      return versions.at(-1)?.anchor?.status === 'confirmed' ? true : undefined;
+    }, 'the version to be anchored');
+    return id;
+  };
+
+  const buy = async (buyer: string, datasetId: string) => {
+    const order = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    await t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200);
+    return order.id;
+  };
+
+  const downloads = async (buyer: string, orderId: string) =>
+    (await t.http().get(`/v1/orders/${orderId}/downloads`).set(auth(buyer)).expect(200)).body as Plain<DownloadsResponse>;
+  const certificate = async (buyer: string, orderId: string) =>
+    (await t.http().get(`/v1/orders/${orderId}/certificate`).set(auth(buyer)).expect(200)).body as Plain<CertificateResponse>;
+  const withdraw = (token: string, datasetId: string, captureIds: string[]) =>
+    t
+      .http()
+      .post(`/v1/datasets/${datasetId}/consent/withdrawals`)
+      .set(auth(token))
+      .send({ captureIds, reason: 'Someone is recognisable.' })
+      .expect(201);
+  const relative = (url: string) => url.slice(t.config.publicUrl.length);
+
+  beforeAll(async () => {
+    // Download URLs are signed for PUBLIC_URL: the port the app then listens on, so `depai pull` can fetch them.
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000', PUBLIC_URL: api });
+    await t.app.listen(port, '127.0.0.1');
+    dir = mkdtempSync(join(tmpdir(), 'withdrawal-rights-'));
+    admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
+    alice = await signUp(t, 'alice@withdraw.test', 'contributor');
+    carol = await signUp(t, 'carol@withdraw.test', 'contributor');
+    const list = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
+    licences = Object.fromEntries(list.map((l) => [l.slug, l.id]));
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('each seeded template says whether withdrawal ends the right; a narrowing may switch it on, never off', async () => {
+    const list = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
+    expect(Object.fromEntries(list.map((l) => [l.slug, l.terms.revocableOnWithdrawal]))).toEqual({
+      'research-only': true,
+      'commercial-ai-training': false,
+      'commercial-no-resale': true,
+      'exclusive-commercial': false,
+    });
+    const capture = (await readyCapture(t, alice, nmeaLog(11), 'narrowing.nmea')).id;
+    const research = list.find((l) => l.slug === 'research-only') as LicenceTemplateResponse;
+    const body = { title: 'Narrowed', description: 'Narrowed terms.', captureIds: [capture], priceUsdCents: 100, declarations };
+    const refused = await t
+      .http()
+      .post('/v1/datasets')
+      .set(auth(alice))
+      .send({ ...body, licenceTemplateId: research.id, licenceTerms: { ...research.terms, revocableOnWithdrawal: false } })
+      .expect(400);
+    expect((refused.body as ErrorBody).message).toContain('revocableOnWithdrawal cannot be dropped');
+    // A narrowing written before the term existed takes the template's; switching it on narrows a commercial licence.
+    const older: Partial<LicenceTemplateResponse['terms']> = { ...research.terms };
+    delete older.revocableOnWithdrawal;
+    const kept = (
+      await t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(alice))
+        .send({ ...body, licenceTemplateId: research.id, licenceTerms: older })
+        .expect(201)
+    ).body as DatasetResponse;
+    expect(kept.draft?.licenceTerms.revocableOnWithdrawal).toBe(true);
+    const commercial = list.find((l) => l.slug === 'commercial-ai-training') as LicenceTemplateResponse;
+    const narrowed = (
+      await t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(alice))
+        .send({ ...body, licenceTemplateId: commercial.id, licenceTerms: { ...commercial.terms, revocableOnWithdrawal: true } })
+        .expect(201)
+    ).body as DatasetResponse;
+    expect(narrowed.draft?.licenceTerms.revocableOnWithdrawal).toBe(true);
+  });
+
+  it('revocable licence: the withdrawn file stops downloading, its old URL is refused, the certificate is reissued and pull verifies the rest', async () => {
+    const [kept, gone] = [
+      (await readyCapture(t, alice, nmeaLog(61), 'alice-kept.nmea')).id,
+      (await readyCapture(t, alice, csvTelemetry(62), 'alice-gone.csv')).id,
+    ];
+    const carols = (await readyCapture(t, carol, nmeaLog(63), 'carol.nmea')).id;
+    const datasetId = await publishCurated([kept, gone, carols], 'research-only', [alice, carol]);
+    const buyer = await signUp(t, 'ria@withdraw.test', 'buyer');
+    const orderId = await buy(buyer, datasetId);
+    const before = await downloads(buyer, orderId);
+    expect(before).toMatchObject({ withdrawn: [] });
+    expect(before.files).toHaveLength(3);
+    const original = await certificate(buyer, orderId);
+    expect(original.superseded).toEqual([]);
+    const originalPayload = JSON.parse(original.payload) as LicenceCertificate;
+    expect(originalPayload.licence.terms.revocableOnWithdrawal).toBe(true);
+    expect(originalPayload.withdrawn).toBeUndefined();
+
+    // Manifest entries come in leaf order.
+    const manifest = {
+      files: ((await t.http().get(`/v1/datasets/${datasetId}/versions/1/manifest`).expect(200)).body as ManifestResponse).files.map(
+        (file, leafIndex) => Object.assign({ leafIndex }, file),
+      ),
+    };
+    const goneFile = manifest.files.find((file) => file.captureId === gone) as (typeof manifest.files)[number];
+    const oldUrlOf = (path: string) => relative(before.files.find((file) => file.path === path)?.url ?? '');
+    await t.http().get(oldUrlOf(goneFile.path)).expect(200);
+    await withdraw(alice, datasetId, [gone]);
+
+    // The file list: the withdrawn file is marked, with a code and a reason, and no longer handed a URL.
+    const after = await downloads(buyer, orderId);
+    expect(after.files.map((file) => file.path).sort()).toEqual(
+      manifest.files
+        .filter((file) => file.captureId !== gone)
+        .map((file) => file.path)
+        .sort(),
+    );
+    expect(after.withdrawn).toEqual([
+      {
+        path: goneFile.path,
+        sizeBytes: goneFile.sizeBytes,
+        sha256: goneFile.sha256,
+        code: 'CHECKOUT_FILE_WITHDRAWN',
+        reason: expect.stringContaining('your licence ends the right to withdrawn files') as unknown,
+        withdrawnAt: expect.any(String) as unknown,
+      },
+    ]);
+    // A URL handed out before the withdrawal stops working for that file only.
+    const refused = await t.http().get(oldUrlOf(goneFile.path)).expect(403);
+    expect(refused.body as ErrorBody).toMatchObject({
+      code: 'STORAGE_URL_REVOKED',
+      message: expect.stringContaining('withdrew this file') as unknown,
+    });
+    const other = before.files.find((file) => file.path !== goneFile.path) as Plain<DownloadsResponse>['files'][number];
+    await t.http().get(relative(other.url)).expect(200);
+
+    // The certificate is reissued without it, chained to the original; both verify; asking again signs nothing new.
+    const reissued = await certificate(buyer, orderId);
+    expect(verifyCertificate(reissued)).toBe(true);
+    expect(reissued.superseded).toEqual([
+      {
+        payload: original.payload,
+        signature: original.signature,
+        publicKey: original.publicKey,
+        reason: expect.stringContaining('withdrawn file') as unknown,
+        supersededAt: expect.any(String) as unknown,
+      },
+    ]);
+    expect(verifyCertificate(reissued.superseded[0])).toBe(true);
+    const payload = JSON.parse(reissued.payload) as LicenceCertificate;
+    const remaining = manifest.files.filter((file) => file.captureId !== gone);
+    expect(payload).toMatchObject({
+      orderId,
+      dataset: originalPayload.dataset,
+      licence: originalPayload.licence,
+      consent: originalPayload.consent,
+      withdrawn: { leaves: [goneFile.leafIndex], paths: [goneFile.path], remainingFilesSha256: sliceFilesDigest(remaining) },
+    });
+    expect(payload.supersedes?.signature).toBe(original.signature);
+    expect(await certificate(buyer, orderId)).toEqual(reissued);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM superseded_certificates WHERE order_id = $1`, [orderId])).toEqual([{ n: 1 }]);
+    await expect(t.sql(`DELETE FROM superseded_certificates WHERE order_id = $1`, [orderId])).rejects.toThrow(/append-only/);
+
+    // The order page's notice says what the licence means for the files.
+    const told = (await t.http().get(`/v1/orders/${orderId}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
+    expect(told.notices).toEqual([
+      expect.objectContaining({ captureIds: [gone], effect: 'stop-using', effectWords: expect.stringContaining('stop using') as unknown }),
+    ]);
+
+    // `depai pull` fetches and verifies the remaining files against the anchored root and checks the new certificate.
+    const pulled = await depai(['pull', orderId, '--out', join(dir, 'pull'), '--api', api, '--token', buyer]);
+    expect(pulled.stdout).toContain(`${goneFile.path}: not fetched`);
+    expect(pulled.stdout).not.toContain('FAIL');
+    expect(pulled.stdout.match(/the anchored root/g)).toHaveLength(remaining.length);
+    expect(pulled.stdout).toContain('licence certificate: Ed25519 signature valid');
+    expect(pulled.code).toBe(0);
+
+    // A second withdrawal supersedes the reissued certificate in turn.
+    await withdraw(carol, datasetId, [carols]);
+    const third = await certificate(buyer, orderId);
+    expect(third.superseded.map((old) => old.signature)).toEqual([original.signature, reissued.signature]);
+    expect((JSON.parse(third.payload) as LicenceCertificate).withdrawn?.leaves.sort()).toEqual(
+      manifest.files
+        .filter((file) => file.captureId !== kept)
+        .map((file) => file.leafIndex)
+        .sort(),
+    );
+    expect((await downloads(buyer, orderId)).files.map((file) => file.path)).toEqual([manifest.files.find((file) => file.captureId === kept)?.path]);
+
+    // When every file is withdrawn, the download grant itself answers 410 with a code and reason.
+    await withdraw(alice, datasetId, [kept]);
+    const goneAll = await t.http().get(`/v1/orders/${orderId}/downloads`).set(auth(buyer)).expect(410);
+    expect(goneAll.body as ErrorBody).toMatchObject({ code: 'CHECKOUT_FILES_WITHDRAWN' });
+  });
+
+  it('licence not revocable: the buyer keeps every file and the certificate, and the order page says they may keep using them', async () => {
+    const mine = (await readyCapture(t, alice, nmeaLog(71), 'alice-keep.nmea')).id;
+    const theirs = (await readyCapture(t, carol, nmeaLog(72), 'carol-keep.nmea')).id;
+    const datasetId = await publishCurated([mine, theirs], 'commercial-ai-training', [alice, carol]);
+    const buyer = await signUp(t, 'kim@withdraw.test', 'buyer');
+    const orderId = await buy(buyer, datasetId);
+    const before = await downloads(buyer, orderId);
+    const original = await certificate(buyer, orderId);
+    await withdraw(alice, datasetId, [mine]);
+
+    const after = await downloads(buyer, orderId);
+    expect(after.withdrawn).toEqual([]);
+    expect(after.files.map((file) => file.path)).toEqual(before.files.map((file) => file.path));
+    for (const file of before.files) await t.http().get(relative(file.url)).expect(200);
+    expect(await certificate(buyer, orderId)).toEqual(original);
+    expect((JSON.parse(original.payload) as LicenceCertificate).licence.terms.revocableOnWithdrawal).toBe(false);
+    const told = (await t.http().get(`/v1/orders/${orderId}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
+    expect(told.notices).toEqual([
+      expect.objectContaining({ captureIds: [mine], effect: 'may-keep', effectWords: expect.stringContaining('keep using') as unknown }),
+    ]);
+  });
+});
