@@ -35,6 +35,7 @@ import { FileFootprintFacts1764892806400 } from './1764892806400-FileFootprintFa
 import { CapturePreviews1764892806900 } from './1764892806900-CapturePreviews.js';
 import { CreateConsentRecords1764892807000 } from './1764892807000-CreateConsentRecords.js';
 import { RevocableOnWithdrawal1764892807100 } from './1764892807100-RevocableOnWithdrawal.js';
+import { ConsentTakedowns1764892807200 } from './1764892807200-ConsentTakedowns.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -75,4 +76,5 @@ export const migrations = [
   CapturePreviews1764892806900,
   CreateConsentRecords1764892807000,
   RevocableOnWithdrawal1764892807100,
+  ConsentTakedowns1764892807200,
 ];

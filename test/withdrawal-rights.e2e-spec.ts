@@ -12,9 +12,10 @@ import { type LicenceCertificate, sliceFilesDigest, verifyCertificate } from '..
 import type { ErrorBody } from '../src/common/errors/error-body.js';
 import type { Plain } from '../src/common/plain.js';
 import type { LicenceTemplateResponse } from '../src/licensing/dto/licence.dto.js';
+import type { DatasetConsentResponse } from '../src/consent/dto/consent.response.js';
+import type { TakedownResponse, TakeOutResponse } from '../src/consent/dto/takedown.dto.js';
 import { readyCapture } from './support/captures.js';
-import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
-import { grantAll } from './support/consent.js';
+import { auth, logIn, publishCurated as publishCuratedDataset, signUp, TEST_ADMIN } from './support/checkout.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
@@ -61,27 +62,17 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
   let admin: string;
   let alice: string;
   let carol: string;
-  let licences: Record<string, string>;
 
   /** The admin curates the captures under the licence; every contributor grants; it is approved and anchored. */
   const publishCurated = async (captureIds: string[], licence: string, contributors: string[]) => {
-    const created = await t
-      .http()
-      .post('/v1/datasets')
-      .set(auth(admin))
-      .send({
-        title: `Curated ${licence}`,
-        description: 'Curated drives.',
-        captureIds,
-        licenceTemplateId: licences[licence],
-        priceUsdCents: 5_000,
-        declarations,
-      })
-      .expect(201);
-    const id = (created.body as DatasetResponse).id;
-    await grantAll(t, contributors, id);
-    await t.http().post(`/v1/datasets/${id}/submit`).set(auth(admin)).expect(200);
-    await t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+    const id = await publishCuratedDataset(t, admin, {
+      title: `Curated ${licence}`,
+      description: 'Curated drives.',
+      captureIds,
+      licenceSlug: licence,
+      priceUsdCents: 5_000,
+      contributors,
+    });
     await waitFor(async () => {
       const { versions } = (await t.http().get(`/v1/datasets/${id}/provenance`).expect(200)).body as ProvenanceResponse;
       return versions.at(-1)?.anchor?.status === 'confirmed' ? true : undefined;
@@ -120,8 +111,6 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
     admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
     alice = await signUp(t, 'alice@withdraw.test', 'contributor');
     carol = await signUp(t, 'carol@withdraw.test', 'contributor');
-    const list = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
-    licences = Object.fromEntries(list.map((l) => [l.slug, l.id]));
   }, 120_000);
   afterAll(async () => {
     await t.close();
@@ -221,7 +210,7 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
     const refused = await t.http().get(oldUrlOf(goneFile.path)).expect(403);
     expect(refused.body as ErrorBody).toMatchObject({
       code: 'STORAGE_URL_REVOKED',
-      message: expect.stringContaining('withdrew this file') as unknown,
+      message: expect.stringContaining('this file was withdrawn') as unknown,
     });
     const other = before.files.find((file) => file.path !== goneFile.path) as Plain<DownloadsResponse>['files'][number];
     await t.http().get(relative(other.url)).expect(200);
@@ -305,5 +294,127 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
     expect(told.notices).toEqual([
       expect.objectContaining({ captureIds: [mine], effect: 'may-keep', effectWords: expect.stringContaining('keep using') as unknown }),
     ]);
+  });
+
+  describe('admin takedown', () => {
+    const takeDown = (datasetId: string, body: Record<string, unknown>) =>
+      t.http().post(`/v1/admin/datasets/${datasetId}/capture-takedowns`).set(auth(admin)).send(body);
+
+    it('a privacy takedown publishes the version without the capture at once; buyers are told and lose the file', async () => {
+      const face = (await readyCapture(t, alice, nmeaLog(81), 'alice-face.nmea')).id;
+      const fine = (await readyCapture(t, carol, nmeaLog(82), 'carol-fine.nmea')).id;
+      const datasetId = await publishCurated([face, fine], 'research-only', [alice, carol]);
+      const buyer = await signUp(t, 'tao@withdraw.test', 'buyer');
+      const orderId = await buy(buyer, datasetId);
+
+      expect(((await takeDown(datasetId, { captureIds: [face], kind: 'gossip', reason: 'No.' }).expect(400)).body as ErrorBody).message).toContain(
+        'kind',
+      );
+      await t
+        .http()
+        .post(`/v1/admin/datasets/${datasetId}/capture-takedowns`)
+        .set(auth(alice))
+        .send({ captureIds: [face], kind: 'privacy', reason: 'Mine.' })
+        .expect(403);
+
+      // The same takedown twice at once: one takes the capture down, the other finds it gone.
+      const answers = await Promise.all(
+        [1, 2].map(() => takeDown(datasetId, { captureIds: [face], kind: 'privacy', reason: 'Request #4411: an unblurred face at 00:41.' })),
+      );
+      expect(answers.map((res) => res.status).sort()).toEqual([201, 404]);
+      const done = answers.find((res) => res.status === 201)?.body as Plain<TakedownResponse>;
+      expect(done).toMatchObject({
+        kind: 'takedown',
+        takedownKind: 'privacy',
+        datasetId,
+        removedCaptureIds: [face],
+        fromVersion: 1,
+        state: 'published',
+        publishedVersion: 2,
+        publishProblem: null,
+      });
+      expect((answers.find((res) => res.status === 404)?.body as ErrorBody).code).toBe('CONSENT_NOTHING_TO_WITHDRAW');
+
+      // Version 2 is listed without the capture and anchored; it is for sale again.
+      const dataset = (await t.http().get(`/v1/datasets/${datasetId}`).expect(200)).body as DatasetResponse;
+      expect(dataset.latestVersion).toBe(2);
+      const v2 = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+      expect(v2.files.map((file) => file.captureId)).toEqual([fine]);
+      await waitFor(async () => {
+        const { versions } = (await t.http().get(`/v1/datasets/${datasetId}/provenance`).expect(200)).body as ProvenanceResponse;
+        return versions.find((v) => v.version === 2)?.anchor?.status === 'confirmed' ? true : undefined;
+      }, 'version 2 to be anchored');
+      await t
+        .http()
+        .post('/v1/orders')
+        .set(auth(await signUp(t, 'next@withdraw.test', 'buyer')))
+        .send({ datasetId, paymentMethod: 'solana' })
+        .expect(201);
+
+      // Recorded as an admin takedown in the consent record and the custody log; the request's words stay private.
+      const record = (await t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+      expect(record.verified).toBe(true);
+      expect(record.withdrawals).toEqual([expect.objectContaining({ kind: 'takedown', hash: done.hash, captureCount: 1 })]);
+      expect(record.versions.map((v) => v.version)).toEqual([1, 2]);
+      expect(JSON.stringify(record)).not.toContain('00:41');
+      const custody = await t.sql<{ kind: string; details: { takedownKind?: string } }>(
+        `SELECT kind, details FROM custody_records WHERE dataset_id = $1 AND kind = 'captures-taken-down'`,
+        [datasetId],
+      );
+      expect(custody).toEqual([
+        { kind: 'captures-taken-down', details: expect.objectContaining({ takedownKind: 'privacy', takedownHash: done.hash }) as unknown },
+      ]);
+
+      // The buyer of version 1 is told, in fixed words, and under this revocable licence loses the file.
+      const told = (await t.http().get(`/v1/orders/${orderId}`).set(auth(buyer)).expect(200)).body as Plain<OrderResponse>;
+      expect(told.notices).toEqual([
+        expect.objectContaining({
+          kind: 'takedown',
+          captureIds: [face],
+          reason: expect.stringContaining('privacy request') as unknown,
+          effect: 'stop-using',
+        }),
+      ]);
+      expect(JSON.stringify(told)).not.toContain('00:41');
+      expect((await downloads(buyer, orderId)).withdrawn.map((file) => file.path)).toEqual([expect.stringContaining('alice-face')]);
+    });
+
+    it('a legal takedown waits for review; the queue lists withdrawals and takedowns with their state', async () => {
+      const mine = (await readyCapture(t, alice, nmeaLog(91), 'alice-legal.nmea')).id;
+      const theirs = (await readyCapture(t, carol, nmeaLog(92), 'carol-legal.nmea')).id;
+      const other = (await readyCapture(t, carol, nmeaLog(93), 'carol-other.nmea')).id;
+      const datasetId = await publishCurated([mine, theirs, other], 'commercial-ai-training', [alice, carol]);
+      const legal = (await takeDown(datasetId, { captureIds: [theirs], kind: 'legal', reason: 'Court order 12/2026.' }).expect(201))
+        .body as Plain<TakedownResponse>;
+      expect(legal).toMatchObject({ state: 'in_review', publishedVersion: null, fromVersion: 1 });
+      await withdraw(alice, datasetId, [mine]);
+      const queue = async () =>
+        ((await t.http().get('/v1/admin/withdrawals').set(auth(admin)).expect(200)).body as Plain<TakeOutResponse>[]).filter(
+          (item) => item.datasetId === datasetId,
+        );
+      expect(await queue()).toEqual([
+        expect.objectContaining({
+          kind: 'withdrawal',
+          takedownKind: null,
+          captureIds: [mine],
+          reason: 'Someone is recognisable.',
+          state: 'in_review',
+        }),
+        expect.objectContaining({
+          kind: 'takedown',
+          takedownKind: 'legal',
+          captureIds: [theirs],
+          datasetTitle: 'Curated commercial-ai-training',
+          state: 'in_review',
+        }),
+      ]);
+      await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+      expect((await queue()).map((item) => [item.kind, item.state, item.publishedVersion])).toEqual([
+        ['withdrawal', 'published', 2],
+        ['takedown', 'published', 2],
+      ]);
+      const v2 = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+      expect(v2.files.map((file) => file.captureId)).toEqual([other]);
+    });
   });
 });

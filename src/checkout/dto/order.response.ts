@@ -106,8 +106,8 @@ export class OrderSliceResponse {
 
 /** A capture in what the order bought was withdrawn from the dataset (issue 16). */
 export class OrderNoticeResponse {
-  @ApiProperty({ enum: ['withdrawal'] })
-  kind: 'withdrawal';
+  @ApiProperty({ enum: ['withdrawal', 'takedown'], description: "A contributor's withdrawal, or an admin's takedown" })
+  kind: 'withdrawal' | 'takedown';
 
   @ApiProperty({ type: [String], description: 'The withdrawn captures among the files the order bought' })
   captureIds: string[];

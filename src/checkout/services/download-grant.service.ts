@@ -48,7 +48,7 @@ export class DownloadGrantService extends DownloadGrantChecker implements OnModu
     if (!order || !ENTITLED_STATUSES.includes(order.status)) return `the order is ${order?.status ?? 'gone'}`;
     const withdrawnAt = captureId === undefined ? null : await this.withdrawals.revokedCapture(order, captureId);
     if (withdrawnAt) {
-      return `its contributor withdrew this file on ${withdrawnAt.toISOString()}, and the licence ends the right to withdrawn files`;
+      return `this file was withdrawn on ${withdrawnAt.toISOString()}, and the licence ends the right to withdrawn files`;
     }
     if (entitlement.organisationId === null) return entitlement.buyerId === userId ? null : 'it was handed to someone else';
     const role = await this.organisations.roleOf(entitlement.organisationId, userId);

@@ -16,8 +16,10 @@ import { OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
 import { OrderWithdrawalsService } from './order-withdrawals.service.js';
 
-const WITHDRAWN_FILE_REASON =
-  'The contributor withdrew their consent to this file, and your licence ends the right to withdrawn files: delete your copies';
+const WITHDRAWN_FILE_REASON = {
+  withdrawal: 'The contributor withdrew their consent to this file, and your licence ends the right to withdrawn files: delete your copies',
+  takedown: 'The platform took this file down on a request, and your licence ends the right to withdrawn files: delete your copies',
+};
 import type { Plain } from '../../common/plain.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import type { TrainingContentEntryResponse } from '../dto/training-content.response.js';
@@ -97,7 +99,7 @@ export class FulfilmentService {
           sizeBytes: file.sizeBytes,
           sha256: file.sha256,
           code: 'CHECKOUT_FILE_WITHDRAWN' as const,
-          reason: WITHDRAWN_FILE_REASON,
+          reason: WITHDRAWN_FILE_REASON[file.by],
           withdrawnAt: file.withdrawnAt,
         })),
     };

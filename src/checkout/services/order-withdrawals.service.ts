@@ -12,8 +12,8 @@ import { EntitlementRepository } from '../repositories/entitlement.repository.js
 import { SupersededCertificateRepository } from '../repositories/superseded-certificate.repository.js';
 import { OrderFilesService } from './order-files.service.js';
 
-/** A file of an order whose capture its contributor withdrew, and when. */
-export type WithdrawnFile = VersionFile & { withdrawnAt: Date };
+/** A file of an order whose capture its contributor withdrew (or an admin took down), and when. */
+export type WithdrawnFile = VersionFile & { withdrawnAt: Date; by: 'withdrawal' | 'takedown' };
 
 /** What withdrawals did to an order's files: all of them, those withdrawn, and whether the licence ends the right to those. */
 export interface OrderWithdrawals {
@@ -46,13 +46,13 @@ export class OrderWithdrawalsService {
 
   async of(order: Pick<Order, 'id' | 'datasetId' | 'version' | 'licence'>): Promise<OrderWithdrawals> {
     const [{ files }, withdrawals] = await Promise.all([this.orderFiles.filesOf(order), this.notices.withdrawalsOf([order.datasetId])]);
-    const since = new Map<string, Date>();
+    const since = new Map<string, { at: Date; by: 'withdrawal' | 'takedown' }>();
     for (const withdrawal of withdrawals.get(order.datasetId) ?? []) {
-      for (const captureId of withdrawal.captureIds) if (!since.has(captureId)) since.set(captureId, withdrawal.at);
+      for (const captureId of withdrawal.captureIds) if (!since.has(captureId)) since.set(captureId, { at: withdrawal.at, by: withdrawal.kind });
     }
     const withdrawn = files.flatMap((file) => {
-      const at = since.get(file.captureId);
-      return at ? [{ ...file, withdrawnAt: at }] : [];
+      const first = since.get(file.captureId);
+      return first ? [{ ...file, withdrawnAt: first.at, by: first.by }] : [];
     });
     return { files, withdrawn, revocable: revocableOnWithdrawal(order.licence.terms) };
   }

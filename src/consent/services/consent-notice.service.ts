@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ConsentRecordRepository } from '../repositories/consent-record.repository.js';
+import { CONTRIBUTOR_WITHDREW, isTakedownKind, TAKEDOWN_WORDS } from '../takedown-kind.js';
 
 /** A withdrawal as buyers of the dataset learn of it: which captures, when, and why in words without personal data. */
 export interface CaptureWithdrawalNotice {
-  kind: 'withdrawal';
+  /** A contributor's withdrawal, or an admin's takedown. */
+  kind: 'withdrawal' | 'takedown';
   captureIds: string[];
   /** Fixed wording: the contributor's own reason may name people or places and is never shown to buyers. */
   reason: string;
   at: Date;
 }
-
-const CONTRIBUTOR_WITHDREW = 'The contributor withdrew their consent to the use of these captures.';
 
 /** What buyers are told about withdrawals from the datasets they bought (issue 16): the checkout asks per order. */
 @Injectable()
@@ -21,10 +21,11 @@ export class ConsentNoticeService {
   async withdrawalsOf(datasetIds: readonly string[]): Promise<Map<string, CaptureWithdrawalNotice[]>> {
     const notices = new Map<string, CaptureWithdrawalNotice[]>();
     for (const record of await this.records.withdrawalsOf(datasetIds)) {
+      const { takedownKind } = record.fields as { takedownKind?: unknown };
       const notice: CaptureWithdrawalNotice = {
-        kind: 'withdrawal',
+        kind: record.kind === 'takedown' ? 'takedown' : 'withdrawal',
         captureIds: record.captureIds,
-        reason: CONTRIBUTOR_WITHDREW,
+        reason: record.kind === 'takedown' ? TAKEDOWN_WORDS[isTakedownKind(takedownKind) ? takedownKind : 'other'] : CONTRIBUTOR_WITHDREW,
         at: record.createdAt,
       };
       notices.set(record.datasetId, [...(notices.get(record.datasetId) ?? []), notice]);

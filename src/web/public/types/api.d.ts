@@ -393,7 +393,7 @@ export interface Order {
 }
 
 export interface OrderNotice {
-  kind: 'withdrawal';
+  kind: 'withdrawal' | 'takedown';
   captureIds: string[];
   paths: string[];
   reason: string;
@@ -482,6 +482,30 @@ export interface LicenceCertificate {
   /** A certificate reissued after withdrawals (revocable licence): the files it no longer covers. */
   withdrawn?: { leaves: number[]; paths: string[]; remainingFilesSha256: string };
   supersedes?: { payloadSha256: string; signature: string };
+}
+
+/** GET /v1/admin/withdrawals: a contributor's withdrawal or an admin's takedown, and where it stands (issue 16). */
+export interface TakeOut {
+  id: string;
+  kind: 'withdrawal' | 'takedown';
+  takedownKind: 'privacy' | 'legal' | 'other' | null;
+  datasetId: string;
+  datasetTitle: string;
+  captureIds: string[];
+  reason: string;
+  actorId: string;
+  hash: string;
+  custodySeq: number;
+  createdAt: string;
+  fromVersion: number | null;
+  state: 'published' | 'in_review' | 'draft_open' | 'taken_down';
+  publishedVersion: number | null;
+}
+
+/** POST /v1/admin/datasets/:id/capture-takedowns */
+export interface Takedown extends TakeOut {
+  removedCaptureIds: string[];
+  publishProblem: string | null;
 }
 
 export interface PlatformKeys {

@@ -28,8 +28,8 @@ const seatWords = (seats) =>
  */
 export const withdrawalWords = (terms) =>
   terms.revocableOnWithdrawal === true
-    ? 'You must stop using files whose contributor withdraws consent: their downloads stop and your certificate is reissued without them'
-    : 'You keep every file you bought, even if its contributor withdraws consent';
+    ? 'Stop using withdrawn files: their downloads stop, the certificate is reissued without them'
+    : 'You keep every file you bought, even if consent is withdrawn later';
 
 /**
  * The uses a licence permits, in words.

@@ -91,7 +91,7 @@ function noticesSection(order) {
         h(
           'li',
           { className: 'order-notice' },
-          h('span', { className: 'badge warn' }, 'withdrawn'),
+          h('span', { className: 'badge warn' }, notice.kind === 'takedown' ? 'taken down' : 'withdrawn'),
           ` ${formatDate(notice.at)}: ${notice.reason} `,
           `${notice.paths.length} file${notice.paths.length === 1 ? '' : 's'}: `,
           notice.paths.map((path, i) => [i > 0 ? ', ' : '', h('code', {}, path)]),

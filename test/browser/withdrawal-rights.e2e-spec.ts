@@ -1,0 +1,117 @@
+import type { Page } from 'playwright-core';
+import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
+import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
+import type { Plain } from '../../src/common/plain.js';
+import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { readyCapture } from '../support/captures.js';
+import { auth, logIn, publishCurated, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { csvTelemetry, nmeaLog } from '../support/fixtures.js';
+
+/**
+ * Issue 16 in Chromium: an admin takes a capture down on a privacy request from the admin console (published at once
+ * without it, listed in the queue of takedowns and withdrawals); the buyer of the earlier version, whose licence is
+ * revocable on withdrawal, sees the notice, the file marked as no longer licensed, and the reissued certificate.
+ */
+describe('admin takedown and what the buyer sees (browser)', () => {
+  let b: BrowserApp;
+  let admin: string;
+  let datasetId: string;
+  let buyer: { token: string; order: Plain<OrderResponse> };
+
+  const signedIn = async (token: string, email: string, role: string) => {
+    const me = (await b.t.http().get('/v1/auth/me').set(auth(token)).expect(200)).body as { id: string };
+    const page = await b.newPage();
+    await page.goto('/');
+    const session = { accessToken: token, user: { id: me.id, email, role } };
+    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify(session))})`);
+    return page;
+  };
+
+  beforeAll(async () => {
+    b = await startBrowserApp('withdrawal-rights', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
+    admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
+    const alice = await signUp(b.t, 'alice@takedown.test', 'contributor');
+    const carol = await signUp(b.t, 'carol@takedown.test', 'contributor');
+    const captureIds = [
+      (await readyCapture(b.t, alice, nmeaLog(44), 'crossing-face.nmea')).id,
+      (await readyCapture(b.t, alice, csvTelemetry(45), 'crossing-can.csv')).id,
+      (await readyCapture(b.t, carol, nmeaLog(46), 'harbour.nmea')).id,
+    ];
+    datasetId = await publishCurated(b.t, admin, {
+      title: 'Koper crossings, research',
+      description: 'Pedestrian crossings around Koper, for research.',
+      captureIds,
+      licenceSlug: 'research-only',
+      priceUsdCents: 12_000,
+      contributors: [alice, carol],
+    });
+    const token = await signUp(b.t, 'researcher@takedown.test', 'buyer');
+    const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+      .body as Plain<OrderResponse>;
+    await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+    await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(token)).send({}).expect(200);
+    buyer = { token, order };
+  }, 180_000);
+
+  afterAll(async () => {
+    await b.close();
+  });
+
+  it('an admin takes a capture down on a privacy request: version 2 is published at once, and the queue says so', async () => {
+    const page: Page = await signedIn(admin, TEST_ADMIN.email, 'admin');
+    await page.goto('/admin');
+    const section = page.getByRole('region', { name: 'Takedowns and withdrawals' });
+    await section.getByText('No captures were withdrawn or taken down yet.').waitFor();
+    const dataset = section.getByLabel('Dataset');
+    await dataset.locator('option', { hasText: 'Koper crossings, research' }).waitFor({ state: 'attached' });
+    await dataset.selectOption({ label: 'Koper crossings, research (version 1)' });
+    await section.getByRole('checkbox', { name: 'gnss/crossing-face.nmea' }).check();
+    await section.getByLabel('Kind of request').selectOption('privacy');
+    await section.getByLabel('Request and reason').fill('Request #88: a pedestrian’s face is recognisable at 00:12.');
+    await b.screenshot(page, 'takedown-form');
+    await section.getByRole('button', { name: 'Take down the chosen captures' }).click();
+    await section.getByText('Koper crossings, research: 1 capture(s) taken down; published as version 2 without them.').waitFor();
+    const row = section.getByRole('table', { name: 'Withdrawals and takedowns, newest first' }).getByRole('row').nth(1);
+    await row.getByText('published as version 2').waitFor();
+    expect(await row.textContent()).toContain('Takedown: privacy (from version 1)');
+    await b.screenshot(page, 'takedown-queue');
+
+    const published = (await b.t.http().get(`/v1/datasets/${datasetId}`).expect(200)).body as DatasetResponse;
+    expect(published.latestVersion).toBe(2);
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it("the buyer's order page: the notice, the file no longer licensed, and the reissued certificate", async () => {
+    const page = await signedIn(buyer.token, 'researcher@takedown.test', 'buyer');
+    await page.goto(`/orders/${buyer.order.id}`);
+    const notices = page.getByRole('region', { name: 'Notices' });
+    await notices.waitFor();
+    const notice = (await notices.textContent()) ?? '';
+    expect(notice).toContain('taken down');
+    expect(notice).toContain('The platform took these captures down on a privacy request');
+    expect(notice).toContain('Your licence ends the right to withdrawn files');
+    expect(notice).not.toContain('00:12');
+    const withdrawn = page.getByRole('region', { name: 'Withdrawn files' });
+    await withdrawn.waitFor();
+    expect(await withdrawn.textContent()).toContain('gnss/crossing-face.nmea');
+    expect(await withdrawn.textContent()).toContain('The platform took this file down on a request');
+    const files = page.getByRole('table', { name: 'Files to download' });
+    expect(await files.getByRole('row').count()).toBe(3);
+    const licence = page.getByRole('complementary', { name: 'Licence' });
+    await licence.getByText('Reissued without 1 withdrawn file').waitFor();
+    expect(await licence.textContent()).toContain('it replaces 1 earlier certificate, which still verifies');
+    expect(await licence.textContent()).toContain('Stop using withdrawn files');
+    await licence.getByRole('button', { name: 'Verify signature' }).click();
+    await licence.getByText('Signature is valid').waitFor();
+    await b.screenshot(page, 'order-after-takedown');
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('the dataset page says what a withdrawal does under its licence', async () => {
+    const page = await b.newPage();
+    await page.goto(`/datasets/${datasetId}`);
+    await page.getByText('Stop using withdrawn files').first().waitFor();
+    await b.screenshot(page, 'dataset-licence-withdrawal-term');
+    expect(b.pageErrors).toEqual([]);
+  });
+});
