@@ -7,6 +7,7 @@ import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { ManifestResponse } from '../src/catalog/dto/manifest.response.js';
 import type { ProvenanceResponse } from '../src/catalog/dto/provenance.response.js';
 import type { CertificateResponse, DownloadsResponse } from '../src/checkout/dto/fulfilment.response.js';
+import type { EarningResponse, SplitResponse } from '../src/revenue/dto/split.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import { type LicenceCertificate, sliceFilesDigest, verifyCertificate } from '../src/checkout/licence-certificate.js';
 import type { ErrorBody } from '../src/common/errors/error-body.js';
@@ -415,6 +416,116 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
       ]);
       const v2 = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
       expect(v2.files.map((file) => file.captureId)).toEqual([other]);
+    });
+  });
+
+  describe('payouts and races', () => {
+    const splitOf = async (orderId: string, token = admin) =>
+      waitFor(async () => {
+        const res = await t.http().get(`/v1/orders/${orderId}/split`).set(auth(token));
+        // Recorded on-chain by a job after payment: wait for its signature, so nothing about it changes later.
+        return res.status === 200 && (res.body as SplitResponse).txSignature ? (res.body as SplitResponse) : undefined;
+      }, `the split of ${orderId} to be recorded on-chain`);
+    const earningsOf = async (token: string) => (await t.http().get('/v1/me/earnings').set(auth(token)).expect(200)).body as EarningResponse[];
+
+    it('later sales pay the withdrawn capture nothing, earlier ones stay as they were, and the earnings say which came before and after', async () => {
+      const [gone, stays] = [
+        (await readyCapture(t, alice, nmeaLog(101), 'alice-early.nmea')).id,
+        (await readyCapture(t, alice, csvTelemetry(102), 'alice-late.csv')).id,
+      ];
+      const carols = (await readyCapture(t, carol, nmeaLog(103), 'carol-pay.nmea')).id;
+      const datasetId = await publishCurated([gone, stays, carols], 'commercial-ai-training', [alice, carol]);
+      const first = await buy(await signUp(t, 'first@withdraw.test', 'buyer'), datasetId);
+      const before = await splitOf(first);
+      const ledgerBefore = await t.sql(`SELECT * FROM revenue_split_rows WHERE split_id = $1 ORDER BY leaf_index`, [before.id]);
+
+      await withdraw(alice, datasetId, [gone]);
+      await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+      const second = await buy(await signUp(t, 'second@withdraw.test', 'buyer'), datasetId);
+      const after = await splitOf(second);
+      expect(after.gross).toBe(before.gross);
+
+      // The earlier sale's split and ledger rows are exactly as they were.
+      expect(await splitOf(first)).toEqual(before);
+      expect(await t.sql(`SELECT * FROM revenue_split_rows WHERE split_id = $1 ORDER BY leaf_index`, [before.id])).toEqual(ledgerBefore);
+
+      // The later sale weighs alice by her remaining capture only: the contributors' pool splits by bytes of version 2.
+      const v2 = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+      expect(v2.files.map((file) => file.captureId).sort()).toEqual([stays, carols].sort());
+      const bytes = (id: string) => v2.files.find((file) => file.captureId === id)?.sizeBytes ?? 0;
+      const contributorRows = after.rows.filter((row) => row.role === 'contributor');
+      const pool = contributorRows.reduce((sum, row) => sum + Number(row.amount), 0);
+      const [aliceRow] = (await splitOf(second, alice)).rows;
+      expect(Math.abs(Number(aliceRow.amount) - (pool * bytes(stays)) / (bytes(stays) + bytes(carols)))).toBeLessThan(1);
+      const [aliceBefore] = (await splitOf(first, alice)).rows;
+      expect(Number(aliceRow.amount)).toBeLessThan(Number(aliceBefore.amount));
+
+      const mine = (await earningsOf(alice)).filter((earning) => [first, second].includes(earning.orderId));
+      expect(mine.map((earning) => [earning.orderId, earning.withdrawals.map((w) => [w.sale, w.captureCount])])).toEqual([
+        [first, [['before', 1]]],
+        [second, [['after', 1]]],
+      ]);
+      expect((await earningsOf(carol)).filter((earning) => [first, second].includes(earning.orderId)).map((earning) => earning.withdrawals)).toEqual([
+        [],
+        [],
+      ]);
+    });
+
+    it('two contributors withdrawing at once both record, in one consistent next version', async () => {
+      const a = (await readyCapture(t, alice, nmeaLog(111), 'alice-race.nmea')).id;
+      const [c1, c2] = [
+        (await readyCapture(t, carol, nmeaLog(112), 'carol-race-1.nmea')).id,
+        (await readyCapture(t, carol, nmeaLog(113), 'carol-race-2.nmea')).id,
+      ];
+      const datasetId = await publishCurated([a, c1, c2], 'research-only', [alice, carol]);
+      const answers = await Promise.all([
+        t
+          .http()
+          .post(`/v1/datasets/${datasetId}/consent/withdrawals`)
+          .set(auth(alice))
+          .send({ captureIds: [a], reason: 'Mine, changed my mind.' }),
+        t
+          .http()
+          .post(`/v1/datasets/${datasetId}/consent/withdrawals`)
+          .set(auth(carol))
+          .send({ captureIds: [c1], reason: 'A plate is readable.' }),
+      ]);
+      expect(answers.map((res) => res.status)).toEqual([201, 201]);
+      const draft = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+      expect(draft.draft).toMatchObject({ state: 'in_review', captureIds: [c2] });
+      const record = (await t.http().get(`/v1/datasets/${datasetId}/consent`).expect(200)).body as Plain<DatasetConsentResponse>;
+      expect(record.verified).toBe(true);
+      expect(record.withdrawals).toHaveLength(2);
+      await t.http().post(`/v1/admin/datasets/${datasetId}/approve`).set(auth(admin)).send({}).expect(200);
+      const v2 = (await t.http().get(`/v1/datasets/${datasetId}/versions/2/manifest`).expect(200)).body as ManifestResponse;
+      expect(v2.files.map((file) => file.captureId)).toEqual([c2]);
+    });
+
+    it('a withdrawal while an order is being paid: it settles for the version it was placed for; under a revocable licence the buyer loses the withdrawn file', async () => {
+      const [a, c] = [
+        (await readyCapture(t, alice, nmeaLog(121), 'alice-paying.nmea')).id,
+        (await readyCapture(t, carol, nmeaLog(122), 'carol-paying.nmea')).id,
+      ];
+      const datasetId = await publishCurated([a, c], 'research-only', [alice, carol]);
+      const buyer = await signUp(t, 'paying@withdraw.test', 'buyer');
+      const placed = (await t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201))
+        .body as Plain<OrderResponse>;
+      await t.http().post('/v1/dev/solana/pay').send({ url: placed.solanaPay?.url }).expect(200);
+      // The withdrawal commits between the transfer and its confirmation.
+      await withdraw(alice, datasetId, [a]);
+      const paid = (await t.http().post(`/v1/orders/${placed.id}/confirm-solana`).set(auth(buyer)).send({}).expect(200)).body as Plain<OrderResponse>;
+      expect(paid).toMatchObject({ version: 1 });
+      expect(['paid', 'fulfilled']).toContain(paid.status);
+      const files = await downloads(buyer, placed.id);
+      expect(files.files.map((file) => file.path)).toEqual([expect.stringContaining('carol-paying')]);
+      expect(files.withdrawn.map((file) => file.path)).toEqual([expect.stringContaining('alice-paying')]);
+      const issued = await certificate(buyer, placed.id);
+      expect(verifyCertificate(issued)).toBe(true);
+      expect((JSON.parse(issued.payload) as LicenceCertificate).withdrawn?.paths).toEqual([expect.stringContaining('alice-paying')]);
+      expect(issued.superseded).toHaveLength(1);
+      // The sale was placed for version 1, before the withdrawal: it pays for the capture and says so.
+      const [earning] = (await earningsOf(alice)).filter((e) => e.orderId === placed.id);
+      expect(earning.withdrawals.map((w) => w.sale)).toEqual(['before']);
     });
   });
 });

@@ -114,4 +114,61 @@ describe('admin takedown and what the buyer sees (browser)', () => {
     await b.screenshot(page, 'dataset-licence-withdrawal-term');
     expect(b.pageErrors).toEqual([]);
   });
+
+  it("the contributor's earnings say which sales came before and after their withdrawal", async () => {
+    const alice = await logIn(b.t, 'alice@takedown.test', 'a-long-password');
+    const carol = await logIn(b.t, 'carol@takedown.test', 'a-long-password');
+    const [early, late] = [
+      (await readyCapture(b.t, alice, nmeaLog(51), 'bridge-early.nmea')).id,
+      (await readyCapture(b.t, alice, csvTelemetry(52), 'bridge-late.csv')).id,
+    ];
+    const carols = (await readyCapture(b.t, carol, nmeaLog(53), 'bridge-carol.nmea')).id;
+    const id = await publishCurated(b.t, admin, {
+      title: 'Bridges, commercial',
+      description: 'Bridges around Koper.',
+      captureIds: [early, late, carols],
+      licenceSlug: 'commercial-ai-training',
+      priceUsdCents: 9_000,
+      contributors: [alice, carol],
+    });
+    const buyOnce = async (email: string) => {
+      const token = await signUp(b.t, email, 'buyer');
+      const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: id, paymentMethod: 'solana' }).expect(201))
+        .body as Plain<OrderResponse>;
+      await b.t.http().post('/v1/dev/solana/pay').send({ url: order.solanaPay?.url }).expect(200);
+      await b.t.http().post(`/v1/orders/${order.id}/confirm-solana`).set(auth(token)).send({}).expect(200);
+    };
+    await buyOnce('bridge-first@takedown.test');
+    await b.t
+      .http()
+      .post(`/v1/datasets/${id}/consent/withdrawals`)
+      .set(auth(alice))
+      .send({ captureIds: [early], reason: 'Wrong day.' })
+      .expect(201);
+    await b.t.http().post(`/v1/admin/datasets/${id}/approve`).set(auth(admin)).send({}).expect(200);
+    await buyOnce('bridge-second@takedown.test');
+
+    const page = await b.newPage();
+    await page.goto('/contribute');
+    await page.getByLabel('Email').fill('alice@takedown.test');
+    await page.getByLabel('Password').fill('a-long-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Your share of every sale' });
+    for (const deadline = Date.now() + 30_000; ;) {
+      await page.getByRole('button', { name: 'Refresh earnings' }).click();
+      await page.waitForLoadState('networkidle');
+      const text = (await table.allTextContents()).join(' ');
+      if (text.includes('after withdrawal')) break;
+      if (Date.now() > deadline) throw new Error(`the earnings do not show the sale after the withdrawal: ${text.slice(0, 500)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain('Sold before you withdrew 1 capture on');
+    expect(text).toContain('it paid for them, and stays paid.');
+    expect(text).toContain('Sold after you withdrew 1 capture on');
+    expect(text).toContain('it paid only your remaining captures.');
+    await table.scrollIntoViewIfNeeded();
+    await b.screenshot(page, 'earnings-before-after-withdrawal');
+    expect(b.pageErrors).toEqual([]);
+  });
 });

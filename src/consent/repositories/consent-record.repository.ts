@@ -28,6 +28,11 @@ export class ConsentRecordRepository {
     return this.records.find({ where: { datasetId: In([...new Set(datasetIds)]), kind: In(TAKE_OUTS) }, order: { custodySeq: 'ASC' } });
   }
 
+  /** A contributor's own withdrawals, oldest first. */
+  withdrawalsBy(contributorId: string): Promise<ConsentRecordEntity[]> {
+    return this.records.find({ where: { contributorId, kind: 'withdrawal' }, order: { createdAt: 'ASC', custodySeq: 'ASC' } });
+  }
+
   /** The newest withdrawals and takedowns of every dataset, for the admins' queue. */
   latestTakeOuts(limit: number): Promise<ConsentRecordEntity[]> {
     return this.records.find({ where: { kind: In(TAKE_OUTS) }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });

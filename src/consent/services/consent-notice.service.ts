@@ -17,6 +17,15 @@ export interface CaptureWithdrawalNotice {
 export class ConsentNoticeService {
   constructor(private readonly records: ConsentRecordRepository) {}
 
+  /** The contributor's own withdrawals, oldest first: their earnings say which sales came before and after each. */
+  async withdrawalsBy(contributorId: string): Promise<{ datasetId: string; captureIds: string[]; at: Date }[]> {
+    return (await this.records.withdrawalsBy(contributorId)).map((record) => ({
+      datasetId: record.datasetId,
+      captureIds: record.captureIds,
+      at: record.createdAt,
+    }));
+  }
+
   /** Per dataset, its withdrawals oldest first; a dataset without any is absent. */
   async withdrawalsOf(datasetIds: readonly string[]): Promise<Map<string, CaptureWithdrawalNotice[]>> {
     const notices = new Map<string, CaptureWithdrawalNotice[]>();
