@@ -107,11 +107,24 @@ describe('admin takedown and what the buyer sees (browser)', () => {
     expect(b.pageErrors).toEqual([]);
   });
 
-  it('the dataset page says what a withdrawal does under its licence', async () => {
+  it("the dataset page: cleared by N contributors' signed grants, the consent record, and what a withdrawal does under its licence", async () => {
     const page = await b.newPage();
     await page.goto(`/datasets/${datasetId}`);
     await page.getByText('Stop using withdrawn files').first().waitFor();
+    const cleared = page.locator('.consent-cleared');
+    await cleared.waitFor();
+    expect(await cleared.textContent()).toBe("consent verified Cleared by 2 contributors' signed grants (see the consent record).");
     await b.screenshot(page, 'dataset-licence-withdrawal-term');
+    const record = page.getByRole('heading', { name: 'Consent record' });
+    await record.scrollIntoViewIfNeeded();
+    const provenance = page.getByRole('region', { name: 'Provenance' });
+    const text = (await provenance.textContent()) ?? '';
+    expect(text).toContain('Every grant re-hashes, every wallet signature checks out');
+    expect(text).toContain('Version 1: cleared by 2 signed grants');
+    expect(text).toContain('Version 2: cleared by 2 signed grants');
+    expect(text).toContain('1 capture taken down by the platform');
+    expect(await provenance.getByRole('table', { name: 'Signed consent grants' }).getByRole('row').count()).toBe(3);
+    await b.screenshot(page, 'dataset-consent-record');
     expect(b.pageErrors).toEqual([]);
   });
 

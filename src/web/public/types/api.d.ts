@@ -484,6 +484,30 @@ export interface LicenceCertificate {
   supersedes?: { payloadSha256: string; signature: string };
 }
 
+/** GET /v1/datasets/:id/consent: the public consent record (issue 16). */
+export interface DatasetConsent {
+  datasetId: string;
+  versions: { version: number; grantHashes: string[]; grantSetHash: string }[];
+  grants: {
+    hash: string;
+    method: 'wallet' | 'session';
+    signer: string | null;
+    signature: string | null;
+    message: string;
+    licence: string;
+    captureCount: number;
+    issuedAt: string;
+    expiresAt: string;
+    recordedAt: string;
+    custodySeq: number;
+    verified: boolean;
+  }[];
+  declines: number;
+  withdrawals: { kind: 'withdrawal' | 'takedown'; hash: string; captureCount: number; recordedAt: string; custodySeq: number }[];
+  verified: boolean;
+  problem: string | null;
+}
+
 /** GET /v1/admin/withdrawals: a contributor's withdrawal or an admin's takedown, and where it stands (issue 16). */
 export interface TakeOut {
   id: string;
