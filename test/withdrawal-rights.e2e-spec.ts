@@ -158,6 +158,20 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
         .expect(201)
     ).body as DatasetResponse;
     expect(narrowed.draft?.licenceTerms.revocableOnWithdrawal).toBe(true);
+
+    // A contributor asked for consent reads what a withdrawal would do to buyers, in plain words.
+    const curated = (
+      await t
+        .http()
+        .post('/v1/datasets')
+        .set(auth(admin))
+        .send({ ...body, licenceTemplateId: research.id })
+        .expect(201)
+    ).body as DatasetResponse;
+    const request = (await t.http().get(`/v1/datasets/${curated.id}/consent-request`).set(auth(alice)).expect(200)).body as { plainTerms: string[] };
+    expect(request.plainTerms).toContain(
+      'If a contributor withdraws consent, buyers must stop using the withdrawn files: their downloads stop and the certificate is reissued without them',
+    );
   });
 
   it('revocable licence: the withdrawn file stops downloading, its old URL is refused, the certificate is reissued and pull verifies the rest', async () => {

@@ -12,6 +12,7 @@ import { sha256, toHex } from '../../provenance/merkle-tree.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
 import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDifferences, scopeOfLicence, useWords } from '../consent-grant.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
+import { withdrawalWords } from '../../licensing/licence-terms.js';
 import type { Plain } from '../../common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse } from '../dto/consent.response.js';
 import type { DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
@@ -256,6 +257,7 @@ export class ConsentGrantService {
         t.termMonths === null ? 'Licence without end date' : `Licence lasts ${t.termMonths} months from purchase`,
         t.exclusive ? 'Sold to one buyer only' : 'Sold to any number of buyers',
         t.attributionRequired ? 'Buyers must credit the dataset' : 'No credit required',
+        withdrawalWords(t),
       ],
       priceUsdCents: terms.priceUsdCents,
       shareBps: mine.shareBps,
