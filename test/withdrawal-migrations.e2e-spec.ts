@@ -1,28 +1,16 @@
-import { DataSource } from 'typeorm';
 import { ConsentTakedowns1764892807200 } from '../migrations/1764892807200-ConsentTakedowns.js';
 import { RevocableOnWithdrawal1764892807100 } from '../migrations/1764892807100-RevocableOnWithdrawal.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import type { DatabaseConnection } from '../src/database/database-connection.js';
-import { createTestDatabase } from './support/test-database.js';
+import { migratedSourcePerSuite } from './support/migrated-source.js';
 
 /**
  * Issue 16's migrations on data made before them: templates and open datasets get `revocableOnWithdrawal` (a dataset
  * takes its template's), and consent records admit takedowns; their downs put things back.
  */
 describe('RevocableOnWithdrawal and ConsentTakedowns migrations (e2e, on the real database engine)', () => {
-  let database: DatabaseConnection;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    source = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
-  });
-  afterAll(async () => {
-    await source.destroy();
-    await database.close();
-  });
+  const sourceOf = migratedSourcePerSuite();
 
   it('gives templates and the datasets made before it the term, and lets consent records hold takedowns', async () => {
+    const source = sourceOf();
     const takedowns = new ConsentTakedowns1764892807200();
     const revocable = new RevocableOnWithdrawal1764892807100();
     const runner = source.createQueryRunner();
