@@ -34,6 +34,8 @@ import { SplitBasis1764892806300 } from './1764892806300-SplitBasis.js';
 import { FileFootprintFacts1764892806400 } from './1764892806400-FileFootprintFacts.js';
 import { CapturePreviews1764892806900 } from './1764892806900-CapturePreviews.js';
 import { CreateConsentRecords1764892807000 } from './1764892807000-CreateConsentRecords.js';
+import { RevocableOnWithdrawal1764892807100 } from './1764892807100-RevocableOnWithdrawal.js';
+import { ConsentTakedowns1764892807200 } from './1764892807200-ConsentTakedowns.js';
 import { CreateCarts1764892807500 } from './1764892807500-CreateCarts.js';
 import { CreateBuyerNotifications1764892807700 } from './1764892807700-CreateBuyerNotifications.js';
 
@@ -75,6 +77,8 @@ export const migrations = [
   FileFootprintFacts1764892806400,
   CapturePreviews1764892806900,
   CreateConsentRecords1764892807000,
+  RevocableOnWithdrawal1764892807100,
+  ConsentTakedowns1764892807200,
   CreateCarts1764892807500,
   CreateBuyerNotifications1764892807700,
 ];

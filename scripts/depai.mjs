@@ -377,7 +377,12 @@ async function main() {
   let files;
   try {
     order = /** @type {Order} */ (await getJson(`${api}/v1/orders/${orderId}`, { headers }));
-    files = /** @type {{ files: DownloadFile[] }} */ (await getJson(`${api}/v1/orders/${orderId}/downloads`, { headers })).files;
+    const listed = /** @type {{ files: DownloadFile[], withdrawn?: { path: string, reason: string }[] }} */ (
+      await getJson(`${api}/v1/orders/${orderId}/downloads`, { headers })
+    );
+    files = listed.files;
+    // Files withdrawn under a licence revocable on withdrawal are no longer delivered (issue 16): say so, fetch the rest.
+    for (const gone of listed.withdrawn ?? []) note(`${gone.path}: not fetched: ${gone.reason}`);
   } catch (error) {
     report(false, `order ${orderId}: ${messageOf(error)}`);
     finish();

@@ -140,6 +140,8 @@ const EXPECTED: Record<string, Statuses> = {
   'POST /v1/datasets/{id}/consent/declines':          [401, 403, 404, 404, 403, 403, 404],
   'POST /v1/datasets/{id}/consent/withdrawals':       [401, 403, 404, 404, 403, 403, 404],
   'GET /v1/datasets/{id}/consent':                    [200, 200, 200, 200, 200, 200, 200],
+  'POST /v1/admin/datasets/{id}/capture-takedowns':   [401, 403, 403, 403, 403, 403, 404],
+  'GET /v1/admin/withdrawals':                        [401, 403, 403, 403, 403, 403, 200],
 
   'POST /v1/organisations':                           [401, 201, 403, 403, 201, 201, 201],
   'GET /v1/organisations':                            [401, 200, 200, 200, 200, 200, 200],
@@ -324,6 +326,12 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
     body: { reason: 'Changed my mind.' },
   }),
   'GET /v1/datasets/{id}/consent': (f) => ({ path: `/v1/datasets/${f.datasetId}/consent` }),
+  // A capture the dataset does not hold: the admin gets through to 404 and the listed dataset stays as it is.
+  'POST /v1/admin/datasets/{id}/capture-takedowns': (f) => ({
+    path: `/v1/admin/datasets/${f.datasetId}/capture-takedowns`,
+    body: { captureIds: ['0b9e4f7a-2c1d-4e6b-8a3f-5d7c9e1b2a40'], kind: 'privacy', reason: 'A face is not blurred.' },
+  }),
+  'GET /v1/admin/withdrawals': () => ({ path: '/v1/admin/withdrawals' }),
   'POST /v1/organisations': () => ({ path: '/v1/organisations', body: { name: 'Matrix org' } }),
   'GET /v1/organisations': () => ({ path: '/v1/organisations' }),
   'GET /v1/organisations/{id}': (f) => ({ path: `/v1/organisations/${f.organisationId}` }),

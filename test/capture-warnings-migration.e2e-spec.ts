@@ -1,27 +1,15 @@
-import { DataSource } from 'typeorm';
 import { CaptureWarnings1764892804100 } from '../migrations/1764892804100-CaptureWarnings.js';
-import { dataSourceOptions } from '../src/database/data-source-options.js';
-import type { DatabaseConnection } from '../src/database/database-connection.js';
-import { createTestDatabase } from './support/test-database.js';
+import { migratedSourcePerSuite } from './support/migrated-source.js';
 
 /**
  * Captures made before warnings had a column kept them in `metadata.warnings` (LAS, glTF, PLY probes): the migration
  * moves them into the column and takes the key out of the metadata, and its down puts them back.
  */
 describe('CaptureWarnings migration (e2e, on the real database engine)', () => {
-  let database: DatabaseConnection;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    source = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
-  });
-  afterAll(async () => {
-    await source.destroy();
-    await database.close();
-  });
+  const sourceOf = migratedSourcePerSuite();
 
   it('moves metadata.warnings of existing captures into the column and back, leaving the other metadata alone', async () => {
+    const source = sourceOf();
     const [user] = await source.query<{ id: string }[]>(`INSERT INTO users (role, wallet_address) VALUES ('contributor', 'w-1') RETURNING id`);
     const insert = (name: string, metadata: unknown) =>
       source.query<{ id: string }[]>(

@@ -302,6 +302,9 @@ describe('consent: grants, declines and the public record (e2e)', () => {
         paths: v1.files.filter((file) => file.captureId === withdrawn).map((file) => file.path),
         reason: 'The contributor withdrew their consent to the use of these captures.',
         at: record.createdAt,
+        // commercial-ai-training is not revocable on withdrawal: the buyer keeps the file.
+        effect: 'may-keep',
+        effectWords: expect.stringContaining('keep using these files') as unknown,
       },
     ]);
     expect(told.notices[0].paths).toHaveLength(1);

@@ -52,7 +52,14 @@ describe('licence templates (e2e)', () => {
 
   it('lets an admin add a template, once', async () => {
     const created = await t.http().post('/v1/admin/licences').set('Authorization', `Bearer ${admin}`).send(mappingOnly).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String) as string, slug: 'mapping-dach', name: 'Mapping in DACH', terms, text: mappingOnly.text });
+    // A template that does not say whether withdrawal ends the buyer's right keeps the buyers' files.
+    expect(created.body).toEqual({
+      id: expect.any(String) as string,
+      slug: 'mapping-dach',
+      name: 'Mapping in DACH',
+      terms: { ...terms, revocableOnWithdrawal: false },
+      text: mappingOnly.text,
+    });
     const listed = (await t.http().get('/v1/licences').expect(200)).body as LicenceTemplateResponse[];
     expect(listed.map((template) => template.slug)).toContain('mapping-dach');
     const again = await t.http().post('/v1/admin/licences').set('Authorization', `Bearer ${admin}`).send(mappingOnly).expect(409);

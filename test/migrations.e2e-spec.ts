@@ -80,6 +80,7 @@ describe('migrations (e2e, on the real database engine)', () => {
       'revenue_splits',
       'schema_migrations',
       'stripe_events',
+      'superseded_certificates',
       'users',
       'wallet_challenges',
       'webhook_deliveries',

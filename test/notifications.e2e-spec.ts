@@ -12,6 +12,7 @@ import type { WebhookEvent } from '../src/notifications/notification-events.js';
 import { NotificationDispatchService } from '../src/notifications/services/notification-dispatch.service.js';
 import { WebhookOutboxService } from '../src/notifications/services/webhook-outbox.service.js';
 import { WithdrawalNoticeService } from '../src/notifications/services/withdrawal-notice.service.js';
+import { TAKEDOWN_WORDS } from '../src/consent/takedown-kind.js';
 import { verifyWebhookSignature } from '../src/notifications/webhook-signature.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from './support/checkout.js';
@@ -60,6 +61,7 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
   let datasetId: string;
   let orderId: string;
   let withdrawn: string;
+  let carolsCapture: string;
   let late: string;
   let lateOrder: Plain<OrderResponse>;
 
@@ -83,6 +85,7 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     const mine = (await readyCapture(t, alice, nmeaLog(41), 'alice.nmea')).id;
     const theirs = (await readyCapture(t, carol, nmeaLog(43), 'carol.nmea')).id;
     withdrawn = mine;
+    carolsCapture = theirs;
     const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
     datasetId = (
       (
@@ -370,5 +373,33 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
       expect.objectContaining({ eventType: 'order.paid' }),
     ]);
     expect(await t.sql(`SELECT count(*)::int AS n FROM email_messages WHERE to_address = 'late@example.com'`)).toEqual([{ n: 1 }]);
+  });
+
+  it("an admin's takedown reaches buyers the same way, in its kind's fixed words, never the request's text", async () => {
+    const request = 'Email from a neighbour: my house at 12 Example Road is visible';
+    await t
+      .http()
+      .post(`/v1/admin/datasets/${datasetId}/capture-takedowns`)
+      .set(auth(admin))
+      .send({ captureIds: [carolsCapture], kind: 'legal', reason: request })
+      .expect(201);
+    const told = await waitFor(
+      () =>
+        receiver.received.find(
+          (request) =>
+            request.path === '/good' && request.headers['depai-event-type'] === 'order.consent_withdrawn' && request.body.includes(carolsCapture),
+        ),
+      'the buyer told of the takedown',
+    );
+    expect(verifyWebhookSignature(told.body, told.headers['depai-signature'] as string, good.secret)).toBe(true);
+    expect(JSON.parse(told.body)).toMatchObject({ data: { orderId, captureIds: [carolsCapture], reason: TAKEDOWN_WORDS.legal } });
+    expect(told.body).not.toContain('Example Road');
+    await waitFor(
+      async () =>
+        (await t.sql(`SELECT 1 FROM email_messages WHERE to_address = 'buyer@example.com' AND subject LIKE 'Consent withdrawn%'`)).length === 2
+          ? true
+          : undefined,
+      'the buyer e-mailed of the takedown',
+    );
   });
 });

@@ -72,6 +72,8 @@ describe('platform behaviour (e2e)', () => {
         '/v1/datasets/{id}/consent/grants',
         '/v1/datasets/{id}/consent/declines',
         '/v1/datasets/{id}/consent/withdrawals',
+        '/v1/admin/datasets/{id}/capture-takedowns',
+        '/v1/admin/withdrawals',
         '/v1/me/consent-requests',
         '/v1/me/consents',
         '/v1/datasets/{id}/versions/{version}/manifest',

@@ -66,6 +66,6 @@ import { JobsModule } from '../jobs/jobs.module.js';
     VersionFootprintsService,
     DraftConsentService,
   ],
-  exports: [CatalogSalesService, CatalogSliceService, DraftConsentService, DatasetMetadataService],
+  exports: [CatalogSalesService, CatalogSliceService, DraftConsentService, DatasetMetadataService, DatasetReviewService],
 })
 export class CatalogModule {}

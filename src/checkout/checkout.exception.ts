@@ -43,6 +43,8 @@ export enum CheckoutErrorCode {
   CART_FULL = 'CHECKOUT_CART_FULL',
   /** A cart line's dataset was taken down, unlisted or replaced between checkout and payment: its share is refunded. */
   LINE_UNAVAILABLE = 'CHECKOUT_LINE_UNAVAILABLE',
+  /** Every file the order bought was withdrawn by its contributor, and the licence ends the right to withdrawn files. */
+  FILES_WITHDRAWN = 'CHECKOUT_FILES_WITHDRAWN',
 }
 
 const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
@@ -76,6 +78,7 @@ const STATUS: Record<CheckoutErrorCode, HttpStatus> = {
   [CheckoutErrorCode.CART_EMPTY]: HttpStatus.UNPROCESSABLE_ENTITY,
   [CheckoutErrorCode.CART_FULL]: HttpStatus.UNPROCESSABLE_ENTITY,
   [CheckoutErrorCode.LINE_UNAVAILABLE]: HttpStatus.GONE,
+  [CheckoutErrorCode.FILES_WITHDRAWN]: HttpStatus.GONE,
 };
 
 export class CheckoutException extends DomainException<CheckoutErrorCode> {

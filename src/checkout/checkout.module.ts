@@ -23,6 +23,7 @@ import { OrderRefundEntity } from './entities/order-refund.entity.js';
 import { OrderEntity } from './entities/order.entity.js';
 import { OrderSliceEntity } from './entities/order-slice.entity.js';
 import { PaymentEntity } from './entities/payment.entity.js';
+import { SupersededCertificateEntity } from './entities/superseded-certificate.entity.js';
 import { PlatformSigner } from './licence-certificate.js';
 import { OrderEventHooks } from './order-event-hooks.js';
 import { PAYMENT_METHOD_CONTROLLERS, PAYMENT_METHOD_ENTITIES, PAYMENT_METHOD_PROVIDERS } from './payment-methods/payment-methods.js';
@@ -34,6 +35,7 @@ import { OrderSliceRepository } from './repositories/order-slice.repository.js';
 import { PaymentRequestRepository } from './repositories/payment-request.repository.js';
 import { PaymentRepository } from './repositories/payment.repository.js';
 import { RefundRepository } from './repositories/refund.repository.js';
+import { SupersededCertificateRepository } from './repositories/superseded-certificate.repository.js';
 import { AdminOrderListService } from './services/admin-order-list.service.js';
 import { AffectedOrdersService } from './services/affected-orders.service.js';
 import { CheckoutJobsService } from './services/checkout-jobs.service.js';
@@ -43,6 +45,7 @@ import { OrderFilesService } from './services/order-files.service.js';
 import { OrderPresenterService } from './services/order-presenter.service.js';
 import { OrderSettlementService } from './services/order-settlement.service.js';
 import { OrderService } from './services/order.service.js';
+import { OrderWithdrawalsService } from './services/order-withdrawals.service.js';
 import { OrderReceiptService } from './services/order-receipt.service.js';
 import { PaymentConfirmationService } from './services/payment-confirmation.service.js';
 import { RefundSenderService } from './services/refund-sender.service.js';
@@ -65,6 +68,7 @@ export const CHECKOUT_ENTITIES = [
   OrderRefundEntity,
   EntitlementEntity,
   EntitlementSeatEntity,
+  SupersededCertificateEntity,
   ...PAYMENT_METHOD_ENTITIES,
 ];
 
@@ -96,8 +100,10 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   PaymentRepository,
   RefundRepository,
   EntitlementRepository,
+  SupersededCertificateRepository,
   LicensedFileRepository,
   OrderFilesService,
+  OrderWithdrawalsService,
   OrderSettlementService,
   OrderPresenterService,
   OrderService,

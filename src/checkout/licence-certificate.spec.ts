@@ -1,5 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { type LicenceCertificate, PlatformSigner, fromBase58, toBase58, verifyCertificate } from './licence-certificate.js';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type LicenceCertificate,
+  PlatformSigner,
+  fromBase58,
+  reissuedCertificate,
+  sliceFilesDigest,
+  toBase58,
+  verifyCertificate,
+  withdrawnLeavesOf,
+} from './licence-certificate.js';
 
 const certificate: LicenceCertificate = {
   type: 'dataset-licence-certificate',
@@ -52,5 +61,32 @@ describe('licence certificates', () => {
     const seed = new Uint8Array(randomBytes(32));
     expect(new PlatformSigner(seed).publicKey).toBe(new PlatformSigner(seed).publicKey);
     expect(() => new PlatformSigner(new Uint8Array(64))).toThrow(RangeError);
+  });
+
+  it('reissues a certificate without withdrawn files: same terms, chained to the one it supersedes, both verify', () => {
+    const original = signer.signCertificate(certificate);
+    const files = [0, 1, 2].map((leafIndex) => ({
+      leafIndex,
+      sha256: String(leafIndex).repeat(64),
+      sizeBytes: 100 + leafIndex,
+      path: `gnss/f${leafIndex}.nmea`,
+    }));
+    const now = new Date('2026-12-01T09:00:00.000Z');
+    const reissued = reissuedCertificate(original, files, [files[1]], now);
+    expect(reissued).toEqual({
+      ...certificate,
+      issuedAt: now.toISOString(),
+      withdrawn: { leaves: [1], paths: ['gnss/f1.nmea'], remainingFilesSha256: sliceFilesDigest([files[0], files[2]]) },
+      supersedes: { payloadSha256: createHash('sha256').update(original.payload, 'utf8').digest('hex'), signature: original.signature },
+    });
+    const signed = signer.signCertificate(reissued);
+    expect(verifyCertificate(signed)).toBe(true);
+    expect(verifyCertificate(original)).toBe(true);
+    expect(withdrawnLeavesOf(original.payload)).toEqual([]);
+    expect(withdrawnLeavesOf(signed.payload)).toEqual([1]);
+    // A second withdrawal supersedes the reissued one: the list grows, the chain moves on.
+    const again = reissuedCertificate(signed, files, [files[2], files[1]], now);
+    expect(again.withdrawn?.leaves).toEqual([1, 2]);
+    expect(again.supersedes?.signature).toBe(signed.signature);
   });
 });

@@ -27,6 +27,20 @@ export interface LicenceCertificate {
    * `grants` how many signed grants it holds. Absent on certificates issued before consent was recorded.
    */
   consent?: { grantSetHash: string; grants: number };
+  /**
+   * Present on a certificate reissued after contributors withdrew captures under a licence that is revocable on
+   * withdrawal (issue 16): the files the licence no longer covers (leaf indexes and paths in the version), and
+   * `remainingFilesSha256`, the digest of the files it still covers (the lines of CertificateSlice.filesSha256).
+   */
+  withdrawn?: CertificateWithdrawn;
+  /** On a reissued certificate: the one it replaces (SHA-256 hex of its payload's UTF-8 bytes, and its signature). */
+  supersedes?: { payloadSha256: string; signature: string };
+}
+
+export interface CertificateWithdrawn {
+  leaves: number[];
+  paths: string[];
+  remainingFilesSha256: string;
 }
 
 /**
@@ -107,4 +121,37 @@ export function verifyCertificate({ payload, signature, publicKey }: SignedCerti
   } catch {
     return false;
   }
+}
+
+/** A file a certificate covers, as sliceFilesDigest reads it. */
+type CertifiedFile = { leafIndex: number; sha256: string; sizeBytes: number; path: string };
+
+/**
+ * The certificate that replaces `previous` once `withdrawn` (a subset of `files`, the order's files) no longer are
+ * licensed: every other term as it was, issued now, naming the withdrawn files and pinning the remaining ones, and
+ * chained to the certificate it supersedes.
+ */
+export function reissuedCertificate(
+  previous: SignedCertificate,
+  files: readonly CertifiedFile[],
+  withdrawn: readonly CertifiedFile[],
+  now: Date,
+): LicenceCertificate {
+  const leaves = new Set(withdrawn.map((file) => file.leafIndex));
+  const gone = [...withdrawn].sort((a, b) => a.leafIndex - b.leafIndex);
+  return {
+    ...(JSON.parse(previous.payload) as LicenceCertificate),
+    issuedAt: now.toISOString(),
+    withdrawn: {
+      leaves: gone.map((file) => file.leafIndex),
+      paths: gone.map((file) => file.path),
+      remainingFilesSha256: sliceFilesDigest(files.filter((file) => !leaves.has(file.leafIndex))),
+    },
+    supersedes: { payloadSha256: createHash('sha256').update(previous.payload, 'utf8').digest('hex'), signature: previous.signature },
+  };
+}
+
+/** The leaf indexes a certificate no longer covers (none on an original certificate). */
+export function withdrawnLeavesOf(payload: string): number[] {
+  return (JSON.parse(payload) as LicenceCertificate).withdrawn?.leaves ?? [];
 }

@@ -102,6 +102,10 @@ describe('consent grants', () => {
     expect(unclearedReason(grant, me, { ...terms, priceUsdCents: 150_000 }, now)).toBeNull();
     expect(unclearedReason(grant, { ...me, shareBps: 5_000 }, terms, now)).toBe('their share shrank since they granted');
     expect(unclearedReason(grant, { ...me, shareBps: 10_000 }, terms, now)).toBeNull();
+    // A smaller share that only follows some of their own captures leaving (withdrawn, taken down) still clears.
+    const fewer = { ...me, captureIds: me.captureIds.slice(1), shareBps: 5_000 };
+    expect(unclearedReason(grant, fewer, terms, now)).toBeNull();
+    expect(unclearedReason({ ...grant, withdrawn: [me.captureIds[0]] }, fewer, terms, now)).toBeNull();
     const research = {
       ...terms,
       licence: { ...terms.licence, terms: { ...licence, permittedUses: { ...licence.permittedUses, commercialUse: false } } },

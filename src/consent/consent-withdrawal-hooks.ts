@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-/** A withdrawal as it commits: the record, the dataset and the captures it took out. */
+/** A withdrawal (or an admin's takedown) as it commits: the record, the dataset and the captures it took out. */
 export interface CaptureWithdrawal {
   recordId: string;
   datasetId: string;
   captureIds: string[];
   at: Date;
+  /** What buyers are told, in fixed words (CONTRIBUTOR_WITHDREW or TAKEDOWN_WORDS): never the request's own text. */
+  buyerReason: string;
 }
 
 /** Runs inside the withdrawal's transaction: what it writes (a job, a row) commits with the withdrawal or not at all. */

@@ -3,7 +3,9 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { ProvenanceModule } from '../provenance/provenance.module.js';
 import { ConsentRecordsModule } from './consent-records.module.js';
+import { AdminTakedownsController } from './controllers/admin-takedowns.controller.js';
 import { ConsentController } from './controllers/consent.controller.js';
+import { AdminTakedownService } from './services/admin-takedown.service.js';
 import { ConsentGrantService } from './services/consent-grant.service.js';
 import { ConsentRecordService } from './services/consent-record.service.js';
 
@@ -14,8 +16,8 @@ import { ConsentRecordService } from './services/consent-record.service.js';
  */
 @Module({
   imports: [AuthModule, CatalogModule, ProvenanceModule, ConsentRecordsModule],
-  controllers: [ConsentController],
-  providers: [ConsentGrantService, ConsentRecordService],
+  controllers: [ConsentController, AdminTakedownsController],
+  providers: [ConsentGrantService, ConsentRecordService, AdminTakedownService],
   exports: [ConsentGrantService],
 })
 export class ConsentModule {}

@@ -14,7 +14,7 @@ export interface StandingRecord {
 /** A record as the standing walk reads it. */
 export interface ConsentRecordLike {
   contributorId: string;
-  kind: 'grant' | 'decline' | 'withdrawal';
+  kind: 'grant' | 'decline' | 'withdrawal' | 'takedown';
   fields: ConsentGrantFields | Record<string, unknown>;
   captureIds: string[];
   expiresAt: Date | null;
@@ -27,6 +27,8 @@ export interface ConsentRecordLike {
 export function standingPerContributor(records: readonly ConsentRecordLike[]): Map<string, StandingRecord> {
   const standing = new Map<string, StandingRecord>();
   for (const record of records) {
+    // An admin's takedown is nobody's answer: the captures left the dataset, and a curator putting them back asks again.
+    if (record.kind === 'takedown') continue;
     if (record.kind === 'withdrawal') {
       const current = standing.get(record.contributorId);
       if (current) standing.set(record.contributorId, { ...current, withdrawn: [...(current.withdrawn ?? []), ...record.captureIds] });
@@ -55,8 +57,10 @@ export function unclearedReason(
   if (contributor.captureIds.some((id) => !granted.has(id))) return 'the draft now holds captures their grant does not name';
   if (fields.licence !== terms.licence.slug || canonicalJson(fields.scope) !== canonicalJson(scopeOfLicence(terms.licence.terms)))
     return 'the licence changed since they granted';
-  // A higher price or a larger share (another contributor left) is no worse for them than what they agreed to.
+  // A higher price or a larger share (another contributor left) is no worse for them than what they agreed to; nor is a
+  // smaller share that only follows some of their own captures leaving (withdrawn, taken down): the rest earn as before.
   if (terms.priceUsdCents < fields.priceUsdCents) return 'the price was lowered since they granted';
-  if (contributor.shareBps < fields.shareBps) return 'their share shrank since they granted';
+  const fewerOfTheirs = contributor.captureIds.length < fields.captureIds.length;
+  if (contributor.shareBps < fields.shareBps && !fewerOfTheirs) return 'their share shrank since they granted';
   return null;
 }

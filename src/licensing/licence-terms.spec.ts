@@ -1,4 +1,4 @@
-import { type LicenceTerms, wideningsOf } from './licence-terms.js';
+import { type LicenceTerms, revocableOnWithdrawal, wideningsOf, withdrawalWords, withTemplateRevocation } from './licence-terms.js';
 
 const commercial: LicenceTerms = {
   permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: true },
@@ -48,5 +48,25 @@ describe('wideningsOf', () => {
     expect(wideningsOf(europe, { ...europe, territory: ['DE', 'US'] })).toEqual(['territory must lie within DE, FR, NL']);
     expect(wideningsOf(europe, { ...europe, territory: ['WORLD'] })).toEqual(['territory must lie within DE, FR, NL']);
     expect(wideningsOf(europe, { ...europe, termMonths: 600, maxSeats: 10_000 })).toEqual([]);
+  });
+
+  it('revocableOnWithdrawal: a narrowing may switch it on, never off; left out it takes the template', () => {
+    const revocable: LicenceTerms = { ...commercial, revocableOnWithdrawal: true };
+    expect(wideningsOf(commercial, revocable)).toEqual([]);
+    expect(wideningsOf(revocable, { ...commercial, revocableOnWithdrawal: false })).toEqual(['revocableOnWithdrawal cannot be dropped']);
+    expect(wideningsOf(revocable, commercial)).toEqual([]);
+    expect(withTemplateRevocation(revocable, { ...commercial, termMonths: 12 })).toEqual({
+      ...commercial,
+      termMonths: 12,
+      revocableOnWithdrawal: true,
+    });
+    expect(withTemplateRevocation(commercial, { ...commercial, revocableOnWithdrawal: true }).revocableOnWithdrawal).toBe(true);
+    expect(withTemplateRevocation(commercial, commercial).revocableOnWithdrawal).toBe(false);
+  });
+
+  it('terms frozen before the term existed keep the files, and say so in plain words', () => {
+    expect(revocableOnWithdrawal(commercial)).toBe(false);
+    expect(withdrawalWords(commercial)).toMatch(/may keep using the files they bought/);
+    expect(withdrawalWords({ revocableOnWithdrawal: true })).toMatch(/must stop using the withdrawn files/);
   });
 });

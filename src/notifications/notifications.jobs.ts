@@ -7,6 +7,8 @@ export interface WithdrawalNoticeJob {
   datasetId: string;
   captureIds: string[];
   at: string;
+  /** The fixed words buyers are told (a withdrawal's or a takedown's); absent in jobs queued before takedowns told buyers. */
+  buyerReason?: string;
 }
 
 export const withdrawalNoticeQueue = defineQueue<WithdrawalNoticeJob>('notifications.consent-withdrawn', {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
+import { ConsentRecordsModule } from '../consent/consent-records.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { StripeModule } from '../stripe/stripe.module.js';
 import { AdminPayoutsController } from './controllers/admin-payouts.controller.js';
@@ -31,6 +32,7 @@ import { SplitViewService } from './services/split-view.service.js';
     TypeOrmModule.forFeature([SplitEntity, PayoutMethodEntity]),
     AuthModule,
     CatalogModule,
+    ConsentRecordsModule,
     StripeModule,
     JobsModule.forFeature(REVENUE_QUEUES),
   ],

@@ -227,6 +227,7 @@ describe('buyer journey (browser)', () => {
           signature: body.signature,
           publicKey: body.publicKey,
           payload: body.payload.replace('"commercialUse":true', '"commercialUse":false'),
+          superseded: body.superseded,
         },
       });
     });

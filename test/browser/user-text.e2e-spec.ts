@@ -204,6 +204,7 @@ describe('user text on the pages (browser)', () => {
             expiresAt: f.expiresAt,
             url: i === 0 ? JS_URL : f.url,
           })),
+          withdrawn: body.withdrawn,
         },
       });
     });

@@ -204,6 +204,31 @@ export async function listCurated(
   admin: string,
   options: { title: string; captureIds: string[]; unitPrices: Record<string, number>; contributors: string[] },
 ): Promise<string> {
+  return publishCurated(t, admin, {
+    ...options,
+    description: 'Real tracks from real files, sold whole or in slices.',
+    licenceSlug: 'commercial-ai-training',
+    priceUsdCents: 10_000,
+  });
+}
+
+/**
+ * An admin curates a dataset of other contributors' captures under the licence; each contributor (by token) grants
+ * consent with their session, and it is submitted and approved: listed. Answers its id.
+ */
+export async function publishCurated(
+  t: TestApp,
+  admin: string,
+  options: {
+    title: string;
+    description: string;
+    captureIds: string[];
+    licenceSlug: string;
+    priceUsdCents: number;
+    unitPrices?: Record<string, number>;
+    contributors: string[];
+  },
+): Promise<string> {
   const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
   const draft = (
     await t
@@ -212,10 +237,10 @@ export async function listCurated(
       .set(auth(admin))
       .send({
         title: options.title,
-        description: 'Real tracks from real files, sold whole or in slices.',
+        description: options.description,
         captureIds: options.captureIds,
-        licenceTemplateId: licences.find((l) => l.slug === 'commercial-ai-training')?.id,
-        priceUsdCents: 10_000,
+        licenceTemplateId: licences.find((l) => l.slug === options.licenceSlug)?.id,
+        priceUsdCents: options.priceUsdCents,
         unitPrices: options.unitPrices,
         declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
       })

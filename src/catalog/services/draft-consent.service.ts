@@ -81,14 +81,39 @@ export class DraftConsentService {
    * the captures removed (none when they were gone already).
    */
   async withdrawCaptures(manager: EntityManager, datasetId: string, contributorId: string, captureIds: readonly string[]): Promise<string[]> {
+    return (await this.removeFromPublished(manager, datasetId, contributorId, captureIds, 'Every capture was withdrawn by its contributor')).removed;
+  }
+
+  /**
+   * As withdrawCaptures, for an admin's takedown of captures (issue 16); also answers whether the version now in review
+   * is exactly the published one less those captures (no edits of the owner's waiting in it), which a privacy takedown
+   * may publish at once.
+   */
+  async takeDownCaptures(
+    manager: EntityManager,
+    datasetId: string,
+    adminId: string,
+    captureIds: readonly string[],
+  ): Promise<{ removed: string[]; onlyTakenDown: boolean }> {
+    return this.removeFromPublished(manager, datasetId, adminId, captureIds, 'Every capture was taken down by an admin');
+  }
+
+  private async removeFromPublished(
+    manager: EntityManager,
+    datasetId: string,
+    actorId: string,
+    captureIds: readonly string[],
+    emptyReason: string,
+  ): Promise<{ removed: string[]; onlyTakenDown: boolean }> {
     const dataset = await this.datasets.lockForUpdate(manager, datasetId);
     if (!dataset || dataset.latestVersion === null)
       throw new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No published dataset ${datasetId}`);
     const leaving = new Set(captureIds);
     const removed = dataset.captureIds.filter((id) => leaving.has(id));
-    if (removed.length === 0) return [];
+    if (removed.length === 0) return { removed: [], onlyTakenDown: false };
     const now = new Date();
     const remaining = dataset.captureIds.filter((id) => !leaving.has(id));
+    const onlyTakenDown = dataset.draftState === null && remaining.length > 0;
     Object.assign(dataset, {
       captureIds: remaining,
       sampleCaptureIds: dataset.sampleCaptureIds.filter((id) => !leaving.has(id)),
@@ -96,20 +121,44 @@ export class DraftConsentService {
       updatedAt: now,
     } satisfies Partial<DatasetEntity>);
     if (remaining.length === 0) {
-      Object.assign(dataset, { draftState: null, takenDownAt: now, takedownReason: 'Every capture was withdrawn by its contributor' });
+      Object.assign(dataset, { draftState: null, takenDownAt: now, takedownReason: emptyReason });
     } else if (dataset.draftState === null) {
       Object.assign(dataset, { draftState: 'in_review', submittedAt: now } satisfies Partial<DatasetEntity>);
     }
     await this.versions.setListed(manager, datasetId, null);
     await this.datasets.save(manager, dataset);
-    await this.custody.append(manager, { datasetId, kind: 'files-changed', actorId: contributorId, details: { added: [], removed } });
+    await this.custody.append(manager, { datasetId, kind: 'files-changed', actorId, details: { added: [], removed } });
     await this.custody.append(manager, {
       datasetId,
       kind: 'withdrawn-from-sale',
-      actorId: contributorId,
+      actorId,
       details: { version: dataset.latestVersion, nextVersionInReview: dataset.draftState === 'in_review' },
     });
-    return removed;
+    return { removed, onlyTakenDown };
+  }
+
+  /** Title and state of datasets that had captures withdrawn or taken down, for the admins' queue. */
+  async withdrawalStates(
+    datasetIds: readonly string[],
+  ): Promise<Map<string, { title: string; draftState: string | null; latestVersion: number | null; takenDown: boolean }>> {
+    const rows = await Promise.all([...new Set(datasetIds)].map((id) => this.datasets.findById(id)));
+    return new Map(
+      rows.flatMap((dataset) =>
+        dataset
+          ? [
+              [
+                dataset.id,
+                {
+                  title: dataset.title,
+                  draftState: dataset.draftState,
+                  latestVersion: dataset.latestVersion,
+                  takenDown: dataset.takenDownAt !== null,
+                },
+              ] as const,
+            ]
+          : [],
+      ),
+    );
   }
 
   /**

@@ -109,8 +109,8 @@ export class OrderSliceResponse {
 
 /** A capture in what the order bought was withdrawn from the dataset (issue 16). */
 export class OrderNoticeResponse {
-  @ApiProperty({ enum: ['withdrawal'] })
-  kind: 'withdrawal';
+  @ApiProperty({ enum: ['withdrawal', 'takedown'], description: "A contributor's withdrawal, or an admin's takedown" })
+  kind: 'withdrawal' | 'takedown';
 
   @ApiProperty({ type: [String], description: 'The withdrawn captures among the files the order bought' })
   captureIds: string[];
@@ -123,6 +123,16 @@ export class OrderNoticeResponse {
 
   @ApiProperty()
   at: Date;
+
+  @ApiProperty({
+    enum: ['stop-using', 'may-keep'],
+    description:
+      "What the order's licence snapshot says: revocable on withdrawal (stop using the files; downloads stop, the certificate is reissued without them), or keep using them",
+  })
+  effect: 'stop-using' | 'may-keep';
+
+  @ApiProperty({ description: 'That effect in plain words' })
+  effectWords: string;
 }
 
 export class OrderResponse {

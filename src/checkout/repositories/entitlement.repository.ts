@@ -25,6 +25,17 @@ export class EntitlementRepository {
     await manager.getRepository(EntitlementEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id }).getOne();
   }
 
+  /** Row-locks and re-reads the entitlement: a reissued certificate replaces the one read under this lock, once. */
+  lockForCertificate(manager: EntityManager, id: string): Promise<Entitlement | null> {
+    return manager.getRepository(EntitlementEntity).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id }).getOne();
+  }
+
+  async replaceCertificate(manager: EntityManager, id: string, signed: { payload: string; signature: string; publicKey: string }): Promise<void> {
+    await manager
+      .getRepository(EntitlementEntity)
+      .update({ id }, { certificate: signed.payload, certificateSignature: signed.signature, certificatePublicKey: signed.publicKey });
+  }
+
   async seatHolders(manager: EntityManager, entitlementId: string): Promise<string[]> {
     const seats = await manager.getRepository(EntitlementSeatEntity).find({ select: { userId: true }, where: { entitlementId } });
     return seats.map((seat) => seat.userId);

@@ -14,6 +14,12 @@ import { DownloadGrantService } from './download-grant.service.js';
 import { OrderFilesService } from './order-files.service.js';
 import { OrderSettlementService } from './order-settlement.service.js';
 import { OrderService } from './order.service.js';
+import { OrderWithdrawalsService } from './order-withdrawals.service.js';
+
+const WITHDRAWN_FILE_REASON = {
+  withdrawal: 'The contributor withdrew their consent to this file, and your licence ends the right to withdrawn files: delete your copies',
+  takedown: 'The platform took this file down on a request, and your licence ends the right to withdrawn files: delete your copies',
+};
 import type { Plain } from '../../common/plain.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import type { TrainingContentEntryResponse } from '../dto/training-content.response.js';
@@ -26,6 +32,7 @@ export class FulfilmentService {
     private readonly orders: OrderService,
     private readonly entitlements: EntitlementRepository,
     private readonly orderFiles: OrderFilesService,
+    private readonly withdrawals: OrderWithdrawalsService,
     private readonly storage: ObjectStorage,
     private readonly settlement: OrderSettlementService,
     private readonly organisations: OrganisationService,
@@ -57,20 +64,45 @@ export class FulfilmentService {
     const ttlSeconds = Math.max(1, Math.min(this.config.DOWNLOAD_URL_TTL_SECONDS, untilLicenceEnds));
     const expiresAt = new Date(now + ttlSeconds * 1000);
     await this.takeSeat(user, order, entitlement);
-    const { files } = await this.orderFiles.filesOf(order);
-    const grant = this.grants.grantFor(entitlement.id, user.id);
+    const { files, withdrawn, revocable } = await this.withdrawals.of(order);
+    const revoked = new Set(revocable ? withdrawn.map((file) => file.leafIndex) : []);
+    if (files.length > 0 && files.every((file) => revoked.has(file.leafIndex))) {
+      throw new CheckoutException(
+        CheckoutErrorCode.FILES_WITHDRAWN,
+        `Every file of order ${orderId} was withdrawn by its contributor, and its licence (${order.licence.name}) ends the right to withdrawn files`,
+      );
+    }
     const urls = await Promise.all(
-      files.map(async (file) => ({
-        path: file.path,
-        sizeBytes: file.sizeBytes,
-        sha256: file.sha256,
-        url: await this.storage.presignDownload(file.objectKey, ttlSeconds, file.path.split('/').pop(), grant),
-        expiresAt,
-      })),
+      files
+        .filter((file) => !revoked.has(file.leafIndex))
+        .map(async (file) => ({
+          path: file.path,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          url: await this.storage.presignDownload(
+            file.objectKey,
+            ttlSeconds,
+            file.path.split('/').pop(),
+            this.grants.grantFor(entitlement.id, user.id, file.captureId),
+          ),
+          expiresAt,
+        })),
     );
     // Refuses when a refund revoked the licence meanwhile, so no URL leaves after a refund commits.
     await this.settlement.delivered(order.id);
-    return { files: urls };
+    return {
+      files: urls,
+      withdrawn: withdrawn
+        .filter((file) => revoked.has(file.leafIndex))
+        .map((file) => ({
+          path: file.path,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          code: 'CHECKOUT_FILE_WITHDRAWN' as const,
+          reason: WITHDRAWN_FILE_REASON[file.by],
+          withdrawnAt: file.withdrawnAt,
+        })),
+    };
   }
 
   /**
@@ -86,10 +118,14 @@ export class FulfilmentService {
     return trainingContentEntry(facts, { id: order.id, paidAt: order.paidAt, slice: slice !== null }, new URL(this.config.publicUrl).origin);
   }
 
-  /** The certificate issued when the order was paid (the same bytes every time); the buyer's or any admin's to read. */
+  /**
+   * The certificate issued when the order was paid (the same bytes every time), or the one reissued without files
+   * withdrawn under a licence revocable on withdrawal, with those it superseded; the buyer's or any admin's to read.
+   */
   async certificate(user: AuthUser, orderId: string): Promise<Plain<CertificateResponse>> {
-    const entitlement = await this.entitlement(await this.orders.visible(user, orderId));
-    return { payload: entitlement.certificate, signature: entitlement.certificateSignature, publicKey: entitlement.certificatePublicKey };
+    const order = await this.orders.visible(user, orderId);
+    const { current, superseded } = await this.withdrawals.certificate(order, await this.entitlement(order));
+    return { ...current, superseded };
   }
 
   /**

@@ -15,6 +15,11 @@ import type { OrderSlice } from '../entities/order-slice.entity.js';
 import type { Plain } from '../../common/plain.js';
 import { type CaptureWithdrawalNotice, ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
 import { OrderFilesService } from './order-files.service.js';
+import { revocableOnWithdrawal } from '../../licensing/licence-terms.js';
+
+const STOP_USING =
+  'Your licence ends the right to withdrawn files: stop using them and delete your copies. Their downloads have stopped and your certificate is reissued without them.';
+const MAY_KEEP = 'Your licence lets you keep using these files under the terms you bought them with; later versions of the dataset leave them out.';
 
 function byOrder<T extends { orderId: string }>(rows: readonly T[]): Map<string, T[]> {
   const grouped = new Map<string, T[]>();
@@ -77,7 +82,18 @@ export class OrderPresenterService {
       const hit = files.filter((file) => withdrawal.captureIds.includes(file.captureId));
       if (hit.length === 0) return [];
       const captureIds = [...new Set(hit.map((file) => file.captureId))];
-      return [{ kind: withdrawal.kind, captureIds, paths: hit.map((file) => file.path), reason: withdrawal.reason, at: withdrawal.at }];
+      const revocable = revocableOnWithdrawal(order.licence.terms);
+      return [
+        {
+          kind: withdrawal.kind,
+          captureIds,
+          paths: hit.map((file) => file.path),
+          reason: withdrawal.reason,
+          at: withdrawal.at,
+          effect: revocable ? ('stop-using' as const) : ('may-keep' as const),
+          effectWords: revocable ? STOP_USING : MAY_KEEP,
+        },
+      ];
     });
   }
 

@@ -23,7 +23,7 @@ export class ConsentRequestResponse {
 export class ConsentRecordResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) datasetId: string;
-  @ApiProperty({ enum: ['grant', 'decline', 'withdrawal'] }) kind: 'grant' | 'decline' | 'withdrawal';
+  @ApiProperty({ enum: ['grant', 'decline', 'withdrawal', 'takedown'] }) kind: 'grant' | 'decline' | 'withdrawal' | 'takedown';
   @ApiProperty({ type: [String] }) captureIds: string[];
   @ApiPropertyOptional({ enum: ['wallet', 'session'], nullable: true }) method: 'wallet' | 'session' | null;
   @ApiProperty({ description: 'Grant hash (consent-grant.ts), also in the custody log' }) hash: string;
@@ -58,8 +58,10 @@ export class VersionConsentView {
   @ApiProperty({ description: "SHA-256 hex of 'cgs1|' + the sorted grant hashes joined by ','" }) grantSetHash: string;
 }
 
-/** A withdrawal in the public record: when, how many captures, its hash; no reason, no contributor. */
+/** A withdrawal (or an admin's takedown) in the public record: when, how many captures, its hash; no reason, no contributor. */
 export class PublicWithdrawalView {
+  @ApiProperty({ enum: ['withdrawal', 'takedown'], description: "A contributor's withdrawal, or an admin's takedown" }) kind:
+    'withdrawal' | 'takedown';
   @ApiProperty() hash: string;
   @ApiProperty() captureCount: number;
   @ApiProperty() recordedAt: string;
@@ -71,7 +73,7 @@ export class DatasetConsentResponse {
   @ApiProperty({ type: [VersionConsentView] }) versions: VersionConsentView[];
   @ApiProperty({ type: [PublicGrantView] }) grants: PublicGrantView[];
   @ApiProperty({ description: 'Declines recorded (their reasons stay private)' }) declines: number;
-  @ApiProperty({ type: [PublicWithdrawalView], description: 'Captures withdrawn after publication, oldest first' })
+  @ApiProperty({ type: [PublicWithdrawalView], description: 'Captures withdrawn or taken down after publication, oldest first' })
   withdrawals: PublicWithdrawalView[];
   @ApiProperty({ description: 'Every grant verifies, each is carried by its custody entry, and the custody chain is intact' }) verified: boolean;
   @ApiPropertyOptional({ type: String, nullable: true }) problem: string | null;

@@ -1,7 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ConsentGrantFields, ConsentMethod } from '../consent-grant.js';
 
-/** A grant or a decline of one contributor for one dataset; never changed (a later record supersedes it). */
+export type ConsentRecordKind = 'grant' | 'decline' | 'withdrawal' | 'takedown';
+
+/**
+ * A grant, decline or withdrawal of one contributor for one dataset, or an admin's takedown of captures (issue 16;
+ * `contributorId` is then the admin); never changed (a later record supersedes it).
+ */
 @Entity({ name: 'consent_records' })
 export class ConsentRecordEntity {
   @PrimaryColumn('uuid')
@@ -14,12 +19,15 @@ export class ConsentRecordEntity {
   contributorId: string;
 
   @Column({ type: 'text' })
-  kind: 'grant' | 'decline' | 'withdrawal';
+  kind: ConsentRecordKind;
 
   @Column({ name: 'capture_ids', type: 'uuid', array: true })
   captureIds: string[];
 
-  /** A grant's signed fields; a decline's or withdrawal's `{ datasetId, contributorId, captureIds, reason, at }`. */
+  /**
+   * A grant's signed fields; a decline's or withdrawal's `{ datasetId, contributorId, captureIds, reason, at }`; a
+   * takedown's `{ datasetId, adminId, captureIds, takedownKind, reason, at }`.
+   */
   @Column({ type: 'jsonb' })
   fields: ConsentGrantFields | Record<string, unknown>;
 

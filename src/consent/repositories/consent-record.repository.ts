@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { ConsentRecordEntity } from '../entities/consent-record.entity.js';
+import { ConsentRecordEntity, type ConsentRecordKind } from '../entities/consent-record.entity.js';
+
+/** Records that take captures out of a published dataset. */
+const TAKE_OUTS: ConsentRecordKind[] = ['withdrawal', 'takedown'];
 
 @Injectable()
 export class ConsentRecordRepository {
@@ -19,10 +22,20 @@ export class ConsentRecordRepository {
     return (manager?.getRepository(ConsentRecordEntity) ?? this.records).find({ where: { datasetId }, order: { custodySeq: 'ASC' } });
   }
 
-  /** The withdrawals from any of the datasets, in custody order. */
+  /** The withdrawals and admin takedowns from any of the datasets, in custody order. */
   withdrawalsOf(datasetIds: readonly string[]): Promise<ConsentRecordEntity[]> {
     if (datasetIds.length === 0) return Promise.resolve([]);
-    return this.records.find({ where: { datasetId: In([...new Set(datasetIds)]), kind: 'withdrawal' }, order: { custodySeq: 'ASC' } });
+    return this.records.find({ where: { datasetId: In([...new Set(datasetIds)]), kind: In(TAKE_OUTS) }, order: { custodySeq: 'ASC' } });
+  }
+
+  /** A contributor's own withdrawals, oldest first. */
+  withdrawalsBy(contributorId: string): Promise<ConsentRecordEntity[]> {
+    return this.records.find({ where: { contributorId, kind: 'withdrawal' }, order: { createdAt: 'ASC', custodySeq: 'ASC' } });
+  }
+
+  /** The newest withdrawals and takedowns of every dataset, for the admins' queue. */
+  latestTakeOuts(limit: number): Promise<ConsentRecordEntity[]> {
+    return this.records.find({ where: { kind: In(TAKE_OUTS) }, order: { createdAt: 'DESC', id: 'ASC' }, take: limit });
   }
 
   /** A contributor's records, newest first. */

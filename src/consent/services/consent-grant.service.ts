@@ -13,6 +13,8 @@ import { CustodyLogService } from '../../provenance/services/custody-log.service
 import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDifferences, scopeOfLicence, useWords } from '../consent-grant.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
 import { ConsentWithdrawalHooks } from '../consent-withdrawal-hooks.js';
+import { CONTRIBUTOR_WITHDREW } from '../takedown-kind.js';
+import { withdrawalWords } from '../../licensing/licence-terms.js';
 import type { Plain } from '../../common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse } from '../dto/consent.response.js';
 import type { DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
@@ -194,7 +196,8 @@ export class ConsentGrantService {
       record.custodySeq = entry.seq;
       await this.records.insert(manager, record);
       // Buyers are told of exactly the withdrawals that commit: the listeners write in this transaction.
-      if (kind === 'withdrawal') await this.withdrawalHooks.withdrawn(manager, { recordId: record.id, datasetId, captureIds: gone, at });
+      if (kind === 'withdrawal')
+        await this.withdrawalHooks.withdrawn(manager, { recordId: record.id, datasetId, captureIds: gone, at, buyerReason: CONTRIBUTOR_WITHDREW });
       return gone;
     });
     return { ...recordView(record), removedCaptureIds: removed };
@@ -260,6 +263,7 @@ export class ConsentGrantService {
         t.termMonths === null ? 'Licence without end date' : `Licence lasts ${t.termMonths} months from purchase`,
         t.exclusive ? 'Sold to one buyer only' : 'Sold to any number of buyers',
         t.attributionRequired ? 'Buyers must credit the dataset' : 'No credit required',
+        withdrawalWords(t),
       ],
       priceUsdCents: terms.priceUsdCents,
       shareBps: mine.shareBps,

@@ -36,8 +36,9 @@ export class ConsentRecordService {
       grants,
       declines: records.filter((record) => record.kind === 'decline').length,
       withdrawals: records
-        .filter((record) => record.kind === 'withdrawal')
+        .filter((record) => record.kind === 'withdrawal' || record.kind === 'takedown')
         .map((record) => ({
+          kind: record.kind === 'takedown' ? ('takedown' as const) : ('withdrawal' as const),
           hash: record.hash,
           captureCount: record.captureIds.length,
           recordedAt: record.createdAt.toISOString(),

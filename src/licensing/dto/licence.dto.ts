@@ -5,6 +5,7 @@ import {
   ArrayMinSize,
   IsBoolean,
   IsInt,
+  IsOptional,
   IsString,
   Matches,
   Max,
@@ -58,6 +59,15 @@ export class LicenceTermsDto implements LicenceTerms {
   @Min(1)
   @Max(1_000_000)
   maxSeats: number | null;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      "Whether a contributor's withdrawal of consent ends the buyer's right to the withdrawn files (downloads stop, the certificate is reissued without them). A new template without it: false. A dataset's narrowing without it: the template's; a narrowing may switch it on, never off",
+  })
+  @IsOptional()
+  @IsBoolean()
+  revocableOnWithdrawal?: boolean;
 }
 
 export class CreateLicenceTemplateDto {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { type CreateLicenceTemplateDto, LicenceTemplateResponse } from '../dto/licence.dto.js';
 import { LicenceTemplateEntity } from '../entities/licence-template.entity.js';
-import { type LicenceTerms, wideningsOf } from '../licence-terms.js';
+import { type LicenceTerms, wideningsOf, withRevocationStated, withTemplateRevocation } from '../licence-terms.js';
 import { LicensingErrorCode, LicensingException } from '../licensing.exception.js';
 import { LicenceTemplateRepository } from '../repositories/licence-template.repository.js';
 
@@ -31,7 +31,7 @@ export class LicenceTemplateService {
       id: randomUUID(),
       slug: dto.slug,
       name: dto.name,
-      terms: dto.terms,
+      terms: withRevocationStated(dto.terms),
       fullText: dto.text,
       active: true,
       createdAt: now,
@@ -62,6 +62,12 @@ export class LicenceTemplateService {
         );
       }
     }
-    return { templateId: template.id, slug: template.slug, name: template.name, text: template.fullText, terms: narrowed ?? template.terms };
+    return {
+      templateId: template.id,
+      slug: template.slug,
+      name: template.name,
+      text: template.fullText,
+      terms: narrowed ? withTemplateRevocation(template.terms, narrowed) : template.terms,
+    };
   }
 }

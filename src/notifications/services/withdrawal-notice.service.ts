@@ -6,7 +6,8 @@ import { UserDirectoryService } from '../../auth/services/user-directory.service
 import { AffectedOrdersService } from '../../checkout/services/affected-orders.service.js';
 import { AppConfig } from '../../config/app-config.js';
 import { type CaptureWithdrawal, ConsentWithdrawalHooks } from '../../consent/consent-withdrawal-hooks.js';
-import { CONTRIBUTOR_WITHDREW, ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
+import { ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
+import { CONTRIBUTOR_WITHDREW } from '../../consent/takedown-kind.js';
 import type { OrderEventSubject } from '../../checkout/order-event-hooks.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { EmailMessageEntity } from '../entities/email-message.entity.js';
@@ -53,6 +54,7 @@ export class WithdrawalNoticeService implements OnModuleInit {
       datasetId: withdrawal.datasetId,
       captureIds: withdrawal.captureIds,
       at: withdrawal.at.toISOString(),
+      buyerReason: withdrawal.buyerReason,
     };
     await this.jobs.send(manager, withdrawalNoticeQueue, payload, { key: `notifications.consent-withdrawn:${withdrawal.recordId}` });
   }
@@ -63,7 +65,13 @@ export class WithdrawalNoticeService implements OnModuleInit {
    */
   async catchUp(order: Pick<OrderEventSubject, 'orderId' | 'datasetId'>): Promise<void> {
     for (const withdrawal of (await this.consentNotices.withdrawalsOf([order.datasetId])).get(order.datasetId) ?? []) {
-      const job = { recordId: withdrawal.recordId, datasetId: order.datasetId, captureIds: withdrawal.captureIds, at: withdrawal.at.toISOString() };
+      const job = {
+        recordId: withdrawal.recordId,
+        datasetId: order.datasetId,
+        captureIds: withdrawal.captureIds,
+        at: withdrawal.at.toISOString(),
+        buyerReason: withdrawal.reason,
+      };
       await this.writeNotices(job, order.orderId);
     }
   }
@@ -76,7 +84,7 @@ export class WithdrawalNoticeService implements OnModuleInit {
     const notices = await Promise.all(
       affected.map(async ({ buyerId, ...bought }) => ({
         buyerId,
-        event: consentWithdrawnEvent(job.recordId, { ...bought, withdrawnAt: job.at, reason: CONTRIBUTOR_WITHDREW }),
+        event: consentWithdrawnEvent(job.recordId, { ...bought, withdrawnAt: job.at, reason: job.buyerReason ?? CONTRIBUTOR_WITHDREW }),
         recipients: await this.outbox.recipientsOf('order.consent_withdrawn', buyerId, bought.organisationId),
       })),
     );

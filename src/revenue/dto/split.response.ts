@@ -83,6 +83,22 @@ export class EarningSliceResponse {
   total: string;
 }
 
+/** One of your withdrawals from the dataset a sale was of, and whether the sale came before or after it (issue 16). */
+export class EarningWithdrawalResponse {
+  @ApiProperty({ description: 'When you withdrew the captures' })
+  at: string;
+
+  @ApiProperty()
+  captureCount: number;
+
+  @ApiProperty({
+    enum: ['before', 'after'],
+    description:
+      'before: the sale was of a version that held the captures (placed before the withdrawal) and paid for them, as it stays; after: of a version without them, which paid only your remaining captures',
+  })
+  sale: 'before' | 'after';
+}
+
 export class EarningResponse {
   @ApiProperty()
   splitId: string;
@@ -123,4 +139,11 @@ export class EarningResponse {
     description: 'A sale of a slice: you were paid for what your captures in it delivered; null for a sale of the whole version',
   })
   slice: EarningSliceResponse | null;
+
+  @ApiProperty({
+    type: [EarningWithdrawalResponse],
+    description:
+      'Your withdrawals from the dataset sold, oldest first, each saying whether this sale came before or after it; empty when you withdrew none',
+  })
+  withdrawals: EarningWithdrawalResponse[];
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { responseOf } from '../dto/response-of.js';
-import { EarningResponse, SplitProofResponse, SplitResponse, SplitRowResponse } from '../dto/split.response.js';
+import { EarningResponse, type EarningWithdrawalResponse, SplitProofResponse, SplitResponse, SplitRowResponse } from '../dto/split.response.js';
+import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
+import { ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
 import type { SplitEntity } from '../entities/split.entity.js';
 import { PayoutRepository } from '../repositories/payout.repository.js';
 import { type EarningRow, SplitRepository } from '../repositories/split.repository.js';
@@ -24,6 +26,8 @@ export class SplitViewService {
   constructor(
     private readonly splits: SplitRepository,
     private readonly payouts: PayoutRepository,
+    private readonly consentNotices: ConsentNoticeService,
+    private readonly catalog: CatalogSalesService,
   ) {}
 
   async forOrder(orderId: string, caller: AuthUser): Promise<SplitResponse> {
@@ -81,6 +85,7 @@ export class SplitViewService {
     const splits = new Map(
       (await this.splits.findByIds([...new Set(earnings.map((e) => e.splitId))])).map((s) => [s.id, s] as [string, SplitEntity]),
     );
+    const withdrawalsOf = await this.withdrawalsAround([...splits.values()], caller.id);
     const proofsBySplit = new Map<string, Map<number, { leaf: string; proof: string[] }>>();
     for (const [splitId, split] of splits) {
       const wanted = earnings.filter((e) => e.splitId === splitId).map((e) => e.leafIndex);
@@ -103,8 +108,41 @@ export class SplitViewService {
         paidOut: paidOut[i],
         refunded: earning.refunded,
         slice: sliceShare(split, caller.id),
+        withdrawals: withdrawalsOf.get(split.id) ?? [],
       });
     });
+  }
+
+  /**
+   * Per split, the caller's withdrawals from its dataset and whether the sale came before or after each: a sale of a
+   * version that still held the withdrawn captures was placed before the withdrawal and paid for them (the ledger keeps
+   * it so); a sale of a later version paid only the captures that remained.
+   */
+  private async withdrawalsAround(splits: readonly SplitEntity[], userId: string): Promise<Map<string, EarningWithdrawalResponse[]>> {
+    const mine = await this.consentNotices.withdrawalsBy(userId);
+    const around = new Map<string, EarningWithdrawalResponse[]>();
+    if (mine.length === 0) return around;
+    const captures = new Map<string, Promise<Set<string>>>();
+    const capturesOf = (datasetId: string, version: number) => {
+      const key = `${datasetId}|${version}`;
+      const known = captures.get(key) ?? this.catalog.versionFiles(datasetId, version).then((files) => new Set(files.map((file) => file.captureId)));
+      captures.set(key, known);
+      return known;
+    };
+    for (const split of splits) {
+      const withdrawals = mine.filter((withdrawal) => withdrawal.datasetId === split.datasetId);
+      if (withdrawals.length === 0) continue;
+      const held = await capturesOf(split.datasetId, split.version);
+      around.set(
+        split.id,
+        withdrawals.map((withdrawal) => ({
+          at: withdrawal.at.toISOString(),
+          captureCount: withdrawal.captureIds.length,
+          sale: withdrawal.captureIds.some((id) => held.has(id)) ? ('before' as const) : ('after' as const),
+        })),
+      );
+    }
+    return around;
   }
 
   private notFound(what: string): RevenueException {

@@ -438,11 +438,14 @@ export interface Checkout {
 }
 
 export interface OrderNotice {
-  kind: 'withdrawal';
+  kind: 'withdrawal' | 'takedown';
   captureIds: string[];
   paths: string[];
   reason: string;
   at: string;
+  /** What the order's licence snapshot says about withdrawn files. */
+  effect: 'stop-using' | 'may-keep';
+  effectWords: string;
 }
 
 export interface OrderSlice {
@@ -488,6 +491,8 @@ export interface AdminOrder extends Order {
 
 export interface Downloads {
   files: { path: string; sizeBytes: number; sha256: string; url: string; expiresAt: string }[];
+  /** Files withdrawn under a licence revocable on withdrawal: no longer delivered. */
+  withdrawn: { path: string; sizeBytes: number; sha256: string; code: 'CHECKOUT_FILE_WITHDRAWN'; reason: string; withdrawnAt: string }[];
 }
 
 /** A licence certificate as signed: `payload` is the certificate's JSON text. */
@@ -495,6 +500,11 @@ export interface SignedCertificate {
   payload: string;
   signature: string;
   publicKey: string;
+}
+
+/** GET /v1/orders/:id/certificate: the current certificate and those it superseded (oldest first). */
+export interface OrderCertificate extends SignedCertificate {
+  superseded: (SignedCertificate & { reason: string; supersededAt: string })[];
 }
 
 /** The certificate itself (the parsed payload): LicenceCertificate of src/checkout/licence-certificate.ts, which lives
@@ -514,6 +524,57 @@ export interface LicenceCertificate {
   slice?: { quoteId: string; unit: 'km' | 'hour' | 'gb'; captures: number; leaves: number[]; filesSha256: string };
   /** The grant set that cleared the version: the hash GET /v1/datasets/:id/consent lists for it. */
   consent?: { grantSetHash: string; grants: number };
+  /** A certificate reissued after withdrawals (revocable licence): the files it no longer covers. */
+  withdrawn?: { leaves: number[]; paths: string[]; remainingFilesSha256: string };
+  supersedes?: { payloadSha256: string; signature: string };
+}
+
+/** GET /v1/datasets/:id/consent: the public consent record (issue 16). */
+export interface DatasetConsent {
+  datasetId: string;
+  versions: { version: number; grantHashes: string[]; grantSetHash: string }[];
+  grants: {
+    hash: string;
+    method: 'wallet' | 'session';
+    signer: string | null;
+    signature: string | null;
+    message: string;
+    licence: string;
+    captureCount: number;
+    issuedAt: string;
+    expiresAt: string;
+    recordedAt: string;
+    custodySeq: number;
+    verified: boolean;
+  }[];
+  declines: number;
+  withdrawals: { kind: 'withdrawal' | 'takedown'; hash: string; captureCount: number; recordedAt: string; custodySeq: number }[];
+  verified: boolean;
+  problem: string | null;
+}
+
+/** GET /v1/admin/withdrawals: a contributor's withdrawal or an admin's takedown, and where it stands (issue 16). */
+export interface TakeOut {
+  id: string;
+  kind: 'withdrawal' | 'takedown';
+  takedownKind: 'privacy' | 'legal' | 'other' | null;
+  datasetId: string;
+  datasetTitle: string;
+  captureIds: string[];
+  reason: string;
+  actorId: string;
+  hash: string;
+  custodySeq: number;
+  createdAt: string;
+  fromVersion: number | null;
+  state: 'published' | 'in_review' | 'draft_open' | 'taken_down';
+  publishedVersion: number | null;
+}
+
+/** POST /v1/admin/datasets/:id/capture-takedowns */
+export interface Takedown extends TakeOut {
+  removedCaptureIds: string[];
+  publishProblem: string | null;
 }
 
 export interface PlatformKeys {
@@ -537,6 +598,8 @@ export interface Earning {
   refunded: boolean;
   /** A slice sale: what your captures delivered of it, in the unit it was priced by (metres, ms or bytes). */
   slice: { unit: 'km' | 'hour' | 'gb'; delivered: string; total: string } | null;
+  /** Your withdrawals from the dataset sold (issue 16), and whether this sale came before or after each. */
+  withdrawals: { at: string; captureCount: number; sale: 'before' | 'after' }[];
 }
 
 export interface ChainMemo {

@@ -1,7 +1,9 @@
-// Admin console: review queue, published datasets (takedown / reinstate), orders and refunds, payout runs, audit log.
+// Admin console: review queue, published datasets (takedown / reinstate), takedowns and withdrawals of captures, orders and
+// refunds, payout runs, audit log.
 import { api, query, session } from './api.js';
 import { CAPTURE_HEADERS, captureRow, declarationList, licenceComparison, splitPolicyText } from './admin-views.js';
 import { capturePreview } from './previews.js';
+import { takedownsSection } from './admin-takedowns.js';
 import {
   actionButton,
   errorBox,
@@ -40,7 +42,7 @@ const announce = (text) => {
   announcer.textContent = text;
 };
 
-/** @typedef {{ queue: () => Promise<void>, published: () => Promise<void>, audit: () => Promise<void> }} Refresh */
+/** @typedef {{ queue: () => Promise<void>, published: () => Promise<void>, takedowns: () => Promise<void>, audit: () => Promise<void> }} Refresh */
 
 function render() {
   const user = session.user;
@@ -79,6 +81,7 @@ function render() {
   const sections = {
     queue: h('section', { 'aria-labelledby': 'queue-h' }),
     published: h('section', { 'aria-labelledby': 'published-h' }),
+    takedowns: h('section', { 'aria-labelledby': 'takedowns-h' }),
     orders: h('section', { 'aria-labelledby': 'orders-h' }),
     payouts: h('section', { 'aria-labelledby': 'payouts-h' }),
     audit: h('section', { 'aria-labelledby': 'audit-h' }),
@@ -91,6 +94,7 @@ function render() {
       { 'aria-label': 'Console sections', className: 'actions' },
       h('a', { href: '#queue-h' }, 'Review queue'),
       h('a', { href: '#published-h' }, 'Published datasets'),
+      h('a', { href: '#takedowns-h' }, 'Takedowns and withdrawals'),
       h('a', { href: '#orders-h' }, 'Orders and refunds'),
       h('a', { href: '#payouts-h' }, 'Payouts'),
       h('a', { href: '#audit-h' }, 'Audit log'),
@@ -101,6 +105,7 @@ function render() {
   const refresh = {
     queue: () => reviewQueue(sections.queue, refresh),
     published: () => publishedDatasets(sections.published, refresh),
+    takedowns: () => takedownsSection(sections.takedowns, refresh, announce, who),
     audit: () => auditLog(sections.audit),
   };
   /** @type {Promise<PageOf<User>>} */ (api('/v1/admin/users?limit=100'))
@@ -112,7 +117,7 @@ function render() {
       orders(sections.orders);
       payouts(sections.payouts);
       // The audit log names datasets by the titles the other two sections learn, so it loads after them.
-      void Promise.all([refresh.queue(), refresh.published()]).finally(refresh.audit);
+      void Promise.all([refresh.queue(), refresh.published(), refresh.takedowns()]).finally(refresh.audit);
     });
 }
 

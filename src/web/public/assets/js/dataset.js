@@ -23,7 +23,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetCoverage, DatasetVersion, Manifest, Order, PageOf, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetConsent, DatasetCoverage, DatasetVersion, Manifest, Order, PageOf, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
@@ -127,8 +127,88 @@ function anchorFacts(anchor) {
 
 const CUSTODY_COLUMNS = ['#', 'Event', 'When', 'Hash'];
 
-/** @param {Provenance} provenance */
-function provenanceSection(provenance) {
+/**
+ * "Cleared by N contributors' signed grants" for the version on sale, from the public consent record (issue 16).
+ * @param {DatasetConsent} consent
+ * @param {number} version
+ */
+function clearedLine(consent, version) {
+  const grants = consent.versions.find((v) => v.version === version)?.grantHashes.length ?? 0;
+  return h(
+    'p',
+    { className: 'consent-cleared' },
+    h('span', { className: `badge ${consent.verified ? 'ok' : 'bad'}` }, consent.verified ? 'consent verified' : 'consent record broken'),
+    ' ',
+    grants === 0
+      ? "Every capture is its publisher's own: no other contributor's consent was needed."
+      : `Cleared by ${grants} contributor${grants === 1 ? "'s" : "s'"} signed grant${grants === 1 ? '' : 's'}`,
+    grants === 0 ? null : [' (', h('a', { href: '#consent-heading' }, 'see the consent record'), ').'],
+  );
+}
+
+const CONSENT_COLUMNS = ['Grant', 'Signed by', 'Captures', 'Recorded', 'Verified'];
+
+/**
+ * The public consent record: per version the grant set that cleared it, each grant (no personal data), and the
+ * withdrawals and takedowns since.
+ * @param {DatasetConsent} consent
+ */
+function consentRecord(consent) {
+  return [
+    h('h3', { id: 'consent-heading' }, 'Consent record'),
+    h(
+      'p',
+      { className: 'consent-verification' },
+      consent.verified ? h('span', { className: 'badge ok' }, 'verified') : h('span', { className: 'badge bad' }, 'not verified'),
+      ' ',
+      consent.verified
+        ? 'Every grant re-hashes, every wallet signature checks out, and each is carried by its custody entry.'
+        : (consent.problem ?? 'The record does not verify.'),
+    ),
+    h(
+      'ul',
+      { className: 'plain' },
+      consent.versions.map((v) =>
+        h(
+          'li',
+          {},
+          `Version ${v.version}: cleared by ${v.grantHashes.length} signed grant${v.grantHashes.length === 1 ? '' : 's'} · grant set `,
+          h('code', { title: v.grantSetHash }, shorten(v.grantSetHash, 8)),
+        ),
+      ),
+      consent.withdrawals.map((w) =>
+        h(
+          'li',
+          {},
+          h('span', { className: 'badge warn' }, w.kind === 'takedown' ? 'taken down' : 'withdrawn'),
+          ` ${formatDate(w.recordedAt)}: ${w.captureCount} capture${w.captureCount === 1 ? '' : 's'} `,
+          w.kind === 'takedown' ? 'taken down by the platform' : 'withdrawn by their contributor',
+        ),
+      ),
+    ),
+    consent.grants.length === 0
+      ? null
+      : dataTable(
+          'Signed consent grants',
+          CONSENT_COLUMNS,
+          consent.grants.map((g) =>
+            tableRow(CONSENT_COLUMNS, [
+              h('code', { title: g.hash }, shorten(g.hash, 8)),
+              g.signer ? ['wallet ', h('code', { title: g.signer }, shorten(g.signer, 6))] : 'session',
+              String(g.captureCount),
+              formatDate(g.recordedAt),
+              g.verified ? 'yes' : 'no',
+            ]),
+          ),
+        ),
+  ];
+}
+
+/**
+ * @param {Provenance} provenance
+ * @param {DatasetConsent | null} consent
+ */
+function provenanceSection(provenance, consent) {
   const v = provenance.custody.verification;
   return h(
     'section',
@@ -167,6 +247,7 @@ function provenanceSection(provenance) {
         tableRow(CUSTODY_COLUMNS, [e.seq, e.kind.replaceAll('_', ' '), formatDate(e.at), h('code', { title: e.hash }, shorten(e.hash, 8))]),
       ),
     ),
+    consent ? consentRecord(consent) : null,
   );
 }
 
@@ -481,10 +562,11 @@ async function render() {
   }
   heading.textContent = version.title;
   document.title = `${version.title} · DePAI data marketplace`;
-  const [provenance, manifest, coverage] = await Promise.all([
+  const [provenance, manifest, coverage, consent] = await Promise.all([
     settled(/** @type {Promise<Provenance>} */ (api(`/v1/datasets/${datasetId}/provenance`))),
     settled(/** @type {Promise<Manifest>} */ (api(`/v1/datasets/${datasetId}/versions/${version.version}/manifest`))),
     settled(/** @type {Promise<DatasetCoverage>} */ (api(`/v1/datasets/${datasetId}/coverage?version=${version.version}`))),
+    settled(/** @type {Promise<DatasetConsent>} */ (api(`/v1/datasets/${datasetId}/consent`))),
   ]);
   const onMap = coverage instanceof Error ? [] : coverage.features;
   const mapNode = h('div', { className: 'map small', role: 'region', 'aria-label': 'Coverage map' });
@@ -513,6 +595,7 @@ async function render() {
         { className: 'status' },
         `Published ${formatDate(version.publishedAt)} · ${version.contributorCount} contributor${version.contributorCount === 1 ? ' shares' : 's share'} the revenue`,
       ),
+      consent instanceof Error ? null : clearedLine(consent, version.version),
     ),
     h(
       'section',
@@ -542,7 +625,7 @@ async function render() {
     filesSection(dataset.id, version),
     provenance instanceof Error ? null : versionsSection(dataset.id, provenance),
     citeBox(dataset, version),
-    provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance),
+    provenance instanceof Error ? errorBox(provenance) : provenanceSection(provenance, consent instanceof Error ? null : consent),
   );
   mount(app, h('div', { className: 'columns' }, main, h('aside', { className: 'purchase', 'aria-label': 'Purchase' }, buySection(dataset, version))));
   if (onMap.length)

@@ -23,6 +23,15 @@ const seatWords = (seats) =>
     : `Up to ${seats} ${seats === 1 ? 'person or system' : 'people or systems'} at the buyer`;
 
 /**
+ * What a contributor's withdrawal does to the buyer's files (issue 16); terms frozen before the term existed keep them.
+ * @param {LicenceTerms} terms
+ */
+export const withdrawalWords = (terms) =>
+  terms.revocableOnWithdrawal === true
+    ? 'Stop using withdrawn files: their downloads stop, the certificate is reissued without them'
+    : 'You keep every file you bought, even if consent is withdrawn later';
+
+/**
  * The uses a licence permits, in words.
  * @param {PermittedUses} uses
  */
@@ -55,6 +64,8 @@ export function licenceTerms(terms) {
       h('dd', {}, terms.exclusive ? 'Exclusive: sold to one buyer only' : 'Non-exclusive: others may buy it too'),
       h('dt', {}, 'Seats'),
       h('dd', {}, seatWords(terms.maxSeats)),
+      h('dt', {}, 'If consent is withdrawn'),
+      h('dd', { className: 'withdrawal-term' }, withdrawalWords(terms)),
     ),
   );
 }

@@ -20,7 +20,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Checkout, Downloads, LicenceCertificate, Order, OrderStatus, PlatformKeys, SignedCertificate } from '../../types/api' */
+/** @import { Checkout, Downloads, LicenceCertificate, Order, OrderCertificate, OrderStatus, PlatformKeys, SignedCertificate } from '../../types/api' */
 
 const { app, heading } = startPage();
 const orderId = location.pathname.split('/').filter(Boolean)[1];
@@ -133,10 +133,11 @@ function noticesSection(order) {
         h(
           'li',
           { className: 'order-notice' },
-          h('span', { className: 'badge warn' }, 'withdrawn'),
+          h('span', { className: 'badge warn' }, notice.kind === 'takedown' ? 'taken down' : 'withdrawn'),
           ` ${formatDate(notice.at)}: ${notice.reason} `,
           `${notice.paths.length} file${notice.paths.length === 1 ? '' : 's'}: `,
           notice.paths.map((path, i) => [i > 0 ? ', ' : '', h('code', {}, path)]),
+          h('p', { className: `notice-effect ${notice.effect}` }, notice.effectWords),
         ),
       ),
     ),
@@ -219,8 +220,30 @@ function downloadsSection(order, downloads) {
     section.append(errorBox(downloads ?? 'The downloads could not be loaded.'));
     return section;
   }
+  section.append(h('p', { className: 'status' }, 'Links expire; reload this page for fresh ones.'));
+  if (downloads.withdrawn.length > 0)
+    section.append(
+      h(
+        'div',
+        { className: 'withdrawn-files', role: 'region', 'aria-label': 'Withdrawn files' },
+        h('h3', {}, 'Withdrawn: no longer licensed'),
+        h(
+          'ul',
+          {},
+          downloads.withdrawn.map((f) =>
+            h(
+              'li',
+              {},
+              h('span', { className: 'badge bad' }, 'withdrawn'),
+              ' ',
+              h('code', {}, f.path),
+              ` (${formatDate(f.withdrawnAt)}): ${f.reason}`,
+            ),
+          ),
+        ),
+      ),
+    );
   section.append(
-    h('p', { className: 'status' }, 'Links expire; reload this page for fresh ones.'),
     dataTable(
       'Files to download',
       DOWNLOAD_COLUMNS,
@@ -258,7 +281,7 @@ async function verifyCertificate(certificate) {
 
 /**
  * @param {Order} order
- * @param {SignedCertificate | Error | null} certificate
+ * @param {OrderCertificate | Error | null} certificate
  */
 function certificateSection(order, certificate) {
   const section = h(
@@ -314,6 +337,18 @@ function certificateSection(order, certificate) {
               { className: 'certificate-consent' },
               `Cleared by ${c.consent.grants} contributor${c.consent.grants === 1 ? "'s" : "s'"} signed grant${c.consent.grants === 1 ? '' : 's'}; grant set `,
               h('code', {}, c.consent.grantSetHash),
+            ),
+          ]
+        : null,
+      c.withdrawn
+        ? [
+            h('dt', {}, 'Withdrawn'),
+            h(
+              'dd',
+              { className: 'certificate-withdrawn' },
+              `Reissued without ${c.withdrawn.paths.length} withdrawn file${c.withdrawn.paths.length === 1 ? '' : 's'}: `,
+              c.withdrawn.paths.map((path, i) => [i > 0 ? ', ' : '', h('code', {}, path)]),
+              `; it replaces ${certificate.superseded.length} earlier certificate${certificate.superseded.length === 1 ? '' : 's'}, which still verif${certificate.superseded.length === 1 ? 'ies' : 'y'}`,
             ),
           ]
         : null,
@@ -379,7 +414,7 @@ async function render() {
   const [downloads, certificate] = paid
     ? await Promise.all([
         settled(/** @type {Promise<Downloads>} */ (api(`/v1/orders/${orderId}/downloads`))),
-        settled(/** @type {Promise<SignedCertificate>} */ (api(`/v1/orders/${orderId}/certificate`))),
+        settled(/** @type {Promise<OrderCertificate>} */ (api(`/v1/orders/${orderId}/certificate`))),
       ])
     : [null, null];
   const lines = order.checkoutId ? await settled(/** @type {Promise<Checkout>} */ (api(`/v1/checkouts/${order.checkoutId}`))) : null;

@@ -1,6 +1,6 @@
 // Earnings: the contributor's share of every sale, each checked against the split root recorded on-chain in the page.
 import { api } from '../api.js';
-import { actionButton, errorBox, formatMoney, h, mount, shorten, statusLine, dataTable, tableRow } from '../ui.js';
+import { actionButton, errorBox, formatDate, formatMoney, h, mount, shorten, statusLine, dataTable, tableRow } from '../ui.js';
 import { verifyEarning } from '../verify-proof.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Earning, User } from '../../../types/api' */
@@ -25,6 +25,24 @@ function soldAs(e) {
   return e.role === 'curator'
     ? `a slice (${amount(total)}${SLICE_UNITS[unit]}); your curator share`
     : `a slice: yours ${amount(delivered)} of its ${amount(total)}${SLICE_UNITS[unit]}`;
+}
+
+/**
+ * Whether the sale came before or after each of your withdrawals from its dataset (issue 16): earlier sales paid for
+ * the withdrawn captures and stay as they were; later ones paid only what remained.
+ * @param {Earning} e
+ */
+function withdrawalWords(e) {
+  return e.withdrawals.map((w) =>
+    h(
+      'div',
+      { className: `earning-withdrawal ${w.sale}` },
+      h('span', { className: `badge ${w.sale === 'before' ? 'ok' : 'warn'}` }, `${w.sale} withdrawal`),
+      w.sale === 'before'
+        ? ` Sold before you withdrew ${w.captureCount} capture${w.captureCount === 1 ? '' : 's'} on ${formatDate(w.at)}: it paid for them, and stays paid.`
+        : ` Sold after you withdrew ${w.captureCount} capture${w.captureCount === 1 ? '' : 's'} on ${formatDate(w.at)}: it paid only your remaining captures.`,
+    ),
+  );
 }
 
 export class EarningsSection {
@@ -96,7 +114,7 @@ export class EarningsSection {
         h('code', { title: e.splitId }, shorten(e.splitId)),
         h('code', { title: e.orderId }, shorten(e.orderId)),
         e.role,
-        soldAs(e),
+        [soldAs(e), withdrawalWords(e)],
         [formatMoney(e.amount, e.currency), e.refunded ? [' ', statusBadge('rejected', 'refunded')] : null],
         e.paidOut ? 'yes' : 'not yet',
         [e.txSignature ? h('code', { title: e.txSignature }, shorten(e.txSignature)) : 'pending', h('div', { className: 'actions' }, verify), result],
