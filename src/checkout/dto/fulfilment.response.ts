@@ -32,23 +32,23 @@ export class DownloadsResponse {
 export class CertificateResponse {
   @ApiProperty({
     example:
-      '{"buyerId":"ddf8cd96-491c-43df-b3f5-999d0230acf8","datasetId":"067e188a-4264-41b0-97a8-ecc3623f344f","issuedAt":"2026-12-02T14:31:40.877Z","licence":"commercial-ai-training","merkleRoot":"5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9","orderId":"847b3022-058b-4ffa-8af2-845aacb2f649","version":2}',
+      '{"buyer":{"email":"ada@example.com","id":"ddf8cd96-491c-43df-b3f5-999d0230acf8","walletAddress":null},"consent":{"grantSetHash":"4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce","grants":3},"dataset":{"id":"067e188a-4264-41b0-97a8-ecc3623f344f","merkleRoot":"5feceb66ffc86f38d952786c6d696c79c2dbc239dd4e91b46729d73a27fb57e9","title":"Munich dashcam drives, winter 2026","version":2},"formatVersion":1,"issuedAt":"2026-12-02T14:31:40.877Z","licence":{"name":"Commercial AI training","slug":"commercial-ai-training","terms":{"attributionRequired":false,"exclusive":false,"maxSeats":null,"permittedUses":{"aiTraining":true,"commercialUse":true,"derivativeMaps":true,"evaluation":true,"redistribution":false},"termMonths":null,"territory":["WORLD"]},"validUntil":null},"orderId":"847b3022-058b-4ffa-8af2-845aacb2f649","organisation":{"id":"5c9e9f1f-061b-4dd1-b044-98b316cbfa00","name":"Acme Robotics"},"payment":{"method":"card","reference":"pi_3QHf8K2eZvKYlo2C1a7b9XyZ"},"price":{"amount":"49900","currency":"USD","priceUsdCents":49900},"type":"dataset-licence-certificate"}',
     description: 'The certificate as canonical JSON; the signature covers its UTF-8 bytes',
   })
   payload: string;
 
   @ApiProperty({
-    example: 'xPR6rv6fYUfEWy8JzuXpgHYJWJmBhXzFzSigymXKxqXQe9MuseQ1sAc5yFog7scPmAjUUDdGnvqEMSYCsXvkB7d',
+    example: '58WHiZSjM9GAgoiLXfjNvq7kqKEwCjE1peh364tnyNsQoYhB82KxA7WRVzQbcTkyTnrBx8LMr7cwwxaYfrbNK3AJ',
     description: 'Ed25519 signature, base58',
   })
   signature: string;
 
-  @ApiProperty({ example: 'EvMQkp1VQWqZ9JKtpgzPN3ZRexjtMuxNMQ9Fb4WwehAZ', description: "The platform's Ed25519 public key, base58" })
+  @ApiProperty({ example: '56aQEJV5KVRgTed4FobUMs8mFjCaD582SXd9Qv2hhqis', description: "The platform's Ed25519 public key, base58" })
   publicKey: string;
 }
 
 export class PlatformKeysResponse {
-  @ApiProperty({ example: 'EvMQkp1VQWqZ9JKtpgzPN3ZRexjtMuxNMQ9Fb4WwehAZ', description: 'Ed25519 public key that signs licence certificates, base58' })
+  @ApiProperty({ example: '56aQEJV5KVRgTed4FobUMs8mFjCaD582SXd9Qv2hhqis', description: 'Ed25519 public key that signs licence certificates, base58' })
   publicKey: string;
 
   @ApiProperty({ example: 'Ed25519' })

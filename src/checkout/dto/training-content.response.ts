@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export class TrainingContentLicensor {
   @ApiProperty({ example: 'DePAI data marketplace' }) name: string;
   @ApiProperty({
-    example: '3 contributors of the files bought',
+    example: '3 contributors holding the rights in the files, as they declared',
     description: 'The marketplace licenses on behalf of the rightholders: the contributors of the files bought',
   })
   onBehalfOf: string;
@@ -12,7 +12,7 @@ export class TrainingContentLicensor {
 
 export class TrainingContentModality {
   @ApiProperty({ enum: ['text', 'image', 'video', 'audio', 'other'], description: "The template's modality" }) modality: string;
-  @ApiProperty({ example: ['video', 'gnss'], type: [String], description: 'The capture modalities it covers (e.g. gnss, telemetry, pointcloud)' })
+  @ApiProperty({ example: ['video'], type: [String], description: 'The capture modalities it covers (e.g. gnss, telemetry, pointcloud)' })
   sources: string[];
   @ApiProperty({ example: 'Less than 1,000 hours', description: 'The size range the template asks for' }) sizeRange: string;
   @ApiProperty({ example: '2.5 hours of video in 3 files, 1.2 GB', description: 'The exact amount behind the range' }) amount: string;
@@ -34,7 +34,7 @@ export class TrainingContentEntryResponse {
   @ApiProperty({ example: 'Munich dashcam drives, winter 2026' }) datasetTitle: string;
   @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' }) datasetId: string;
   @ApiProperty({ example: 2 }) version: number;
-  @ApiProperty({ example: 'Whole version', description: 'Whole version or a slice of it' }) scope: string;
+  @ApiProperty({ example: 'version 2 (all 42 files)', description: 'Whole version or a slice of it' }) scope: string;
   @ApiProperty({ example: 'https://marketplace.example.com/datasets/067e188a-4264-41b0-97a8-ecc3623f344f' }) datasetUrl: string;
   @ApiProperty({ example: 'https://marketplace.example.com/v1/datasets/067e188a-4264-41b0-97a8-ecc3623f344f/croissant?version=2' })
   croissantUrl: string;
@@ -49,7 +49,7 @@ export class TrainingContentEntryResponse {
   collectionPeriod: TrainingContentPeriod | null;
   @ApiProperty({
     example:
-      'Munich dashcam drives, winter 2026 (version 2): 9.75 hours of video and GNSS tracks in 42 files, 12.9 GB, recorded 27-30 November 2026, licensed from the DePAI data marketplace on behalf of 3 contributors under Commercial AI training on 2 December 2026.',
+      '"Munich dashcam drives, winter 2026", version 2 (all 42 files), licensed from the DePAI data marketplace on behalf of 3 contributors holding the rights in the files, as they declared, under the licence "Commercial AI training" on 2026-12-02. Modalities: video: Less than 1,000 hours. Collected between 2026-11-27 and 2026-11-30.',
     description: 'The entry in one paragraph, ready to paste into the summary',
   })
   text: string;

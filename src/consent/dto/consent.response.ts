@@ -8,14 +8,20 @@ export class ConsentRequestResponse {
   @ApiProperty({ example: 'commercial-ai-training' }) licence: string;
   @ApiProperty({ example: 'Commercial AI training' }) licenceName: string;
   @ApiProperty({
-    example: ['Train, evaluate and fine-tune AI models', 'Commercial use', 'No redistribution of the raw files'],
+    example: [
+      'Buyers may use it for: AI training, evaluation, commercial use',
+      'Territory: WORLD',
+      'Licence without end date',
+      'Sold to any number of buyers',
+      'No credit required',
+    ],
     type: [String],
     description: 'What buyers may do, in plain words',
   })
   plainTerms: string[];
   @ApiProperty({ example: 49900 }) priceUsdCents: number;
   @ApiProperty({ example: 3750, description: "Your share of the contributors' pool, basis points" }) shareBps: number;
-  @ApiProperty({ example: ['52209f96-02f8-4c32-811b-d4fab64fcceb', '3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04'], type: [String] }) captureIds: string[];
+  @ApiProperty({ example: ['3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04', '52209f96-02f8-4c32-811b-d4fab64fcceb'], type: [String] }) captureIds: string[];
   @ApiProperty({ enum: ['waiting', 'granted', 'declined'] }) status: 'waiting' | 'granted' | 'declined';
   @ApiPropertyOptional({
     example: 'Your captures are in the draft and no grant is recorded yet',
@@ -28,7 +34,7 @@ export class ConsentRequestResponse {
   grant: ConsentGrantFieldsDto;
   @ApiPropertyOptional({
     example:
-      'I consent to the use of 2 captures in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence commercial-ai-training until 2027-12-02T09:00:00.000Z.\nWallet: 26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow',
+      "Physical-AI data marketplace: consent to use my captures\n\nI let the captures below be sold in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence and scope below, at the price and share shown, until the expiration time. I can withdraw this consent later.\n\nSigner: 26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow\nDataset: 067e188a-4264-41b0-97a8-ecc3623f344f\nContributor: ddf8cd96-491c-43df-b3f5-999d0230acf8\nCaptures: 3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04, 52209f96-02f8-4c32-811b-d4fab64fcceb\nLicence: commercial-ai-training\nUses: AI training, evaluation, commercial use\nTerritory: WORLD\nPrice: USD 499.00\nShare: 37.50% of the contributors' pool\nIssued At: 2026-12-02T09:00:00.000Z\nExpiration Time: 2027-12-02T09:00:00.000Z\nNonce: k3Jd9sQw0pLx7Vb2Rt5Ymn0a",
     type: String,
     nullable: true,
     description: 'The text your linked wallet signs; null without a linked wallet',
@@ -36,7 +42,7 @@ export class ConsentRequestResponse {
   walletMessage: string | null;
   @ApiProperty({
     example:
-      'I consent to the use of 2 captures in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence commercial-ai-training until 2027-12-02T09:00:00.000Z.',
+      "Physical-AI data marketplace: consent to use my captures\n\nI let the captures below be sold in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence and scope below, at the price and share shown, until the expiration time. I can withdraw this consent later.\n\nSigner: ddf8cd96-491c-43df-b3f5-999d0230acf8\nDataset: 067e188a-4264-41b0-97a8-ecc3623f344f\nContributor: ddf8cd96-491c-43df-b3f5-999d0230acf8\nCaptures: 3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04, 52209f96-02f8-4c32-811b-d4fab64fcceb\nLicence: commercial-ai-training\nUses: AI training, evaluation, commercial use\nTerritory: WORLD\nPrice: USD 499.00\nShare: 37.50% of the contributors' pool\nIssued At: 2026-12-02T09:00:00.000Z\nExpiration Time: 2027-12-02T09:00:00.000Z\nNonce: k3Jd9sQw0pLx7Vb2Rt5Ymn0a",
     description: 'The text a session grant records',
   })
   sessionMessage: string;
@@ -46,7 +52,7 @@ export class ConsentRecordResponse {
   @ApiProperty({ example: 'cf528884-b6c9-4a74-ade5-6456d910d86d', format: 'uuid' }) id: string;
   @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' }) datasetId: string;
   @ApiProperty({ enum: ['grant', 'decline', 'withdrawal'] }) kind: 'grant' | 'decline' | 'withdrawal';
-  @ApiProperty({ example: ['52209f96-02f8-4c32-811b-d4fab64fcceb', '3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04'], type: [String] }) captureIds: string[];
+  @ApiProperty({ example: ['3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04', '52209f96-02f8-4c32-811b-d4fab64fcceb'], type: [String] }) captureIds: string[];
   @ApiPropertyOptional({ enum: ['wallet', 'session'], nullable: true }) method: 'wallet' | 'session' | null;
   @ApiProperty({
     example: 'ef2d127de37b942baad06145e54b0c619a1f22327b2ebbcfbec78f5564afe39d',
@@ -81,7 +87,7 @@ export class PublicGrantView {
   signature: string | null;
   @ApiProperty({
     example:
-      'I consent to the use of 2 captures in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence commercial-ai-training until 2027-12-02T09:00:00.000Z.\nWallet: 26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow',
+      "Physical-AI data marketplace: consent to use my captures\n\nI let the captures below be sold in dataset 067e188a-4264-41b0-97a8-ecc3623f344f under the licence and scope below, at the price and share shown, until the expiration time. I can withdraw this consent later.\n\nSigner: 26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow\nDataset: 067e188a-4264-41b0-97a8-ecc3623f344f\nContributor: ddf8cd96-491c-43df-b3f5-999d0230acf8\nCaptures: 3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04, 52209f96-02f8-4c32-811b-d4fab64fcceb\nLicence: commercial-ai-training\nUses: AI training, evaluation, commercial use\nTerritory: WORLD\nPrice: USD 499.00\nShare: 37.50% of the contributors' pool\nIssued At: 2026-12-02T09:00:00.000Z\nExpiration Time: 2027-12-02T09:00:00.000Z\nNonce: k3Jd9sQw0pLx7Vb2Rt5Ymn0a",
     description: 'The signed text; with signer and signature anyone can check it',
   })
   message: string;
