@@ -1,5 +1,8 @@
 import { auth, publishDataset, signUp, TEST_ADMIN, logIn } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { getBase58Encoder } from '@solana/kit';
+import { verifyCertificate } from '../src/checkout/licence-certificate.js';
+import { isUuid } from '../src/common/uuid.js';
 
 interface Schema {
   $ref?: string;
@@ -15,6 +18,7 @@ interface Schema {
   anyOf?: Schema[];
   required?: string[];
   additionalProperties?: unknown;
+  format?: string;
 }
 
 interface Operation {
@@ -181,6 +185,57 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
 
     const ready = (await t.http().get('/health/ready').expect(200)).body as unknown;
     expect(differences('/health/ready', 'get', ready)).toEqual([]);
+  });
+
+  it('gives examples in the forms the API answers: uuids, ISO dates, sha256 hex, base58 keys and signatures', () => {
+    const names = new Set<string>();
+    const collect = (schema: Schema | undefined): void => {
+      if (!schema) return;
+      const name = schema.$ref?.split('/').pop();
+      if (name !== undefined) {
+        if (names.has(name)) return;
+        names.add(name);
+        collect(document.components.schemas[name]);
+        return;
+      }
+      [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), schema.items, ...Object.values(schema.properties ?? {})].forEach(
+        collect,
+      );
+    };
+    for (const [, operation] of operations)
+      for (const [status, response] of Object.entries(operation.responses ?? {}))
+        if (status.startsWith('2')) collect(response.content?.['application/json']?.schema);
+    const bytes = (text: unknown) => getBase58Encoder().encode(text as string).length;
+    const checks: [RegExp, (example: unknown) => boolean][] = [
+      [/^(sha256|merkleRoot|leafHash|prevHash|hash|grantSetHash)$/, (example) => /^[0-9a-f]{64}$/.test(example as string)],
+      [/^(signature|txSignature)$/, (example) => example === null || bytes(example) === 64],
+      [/^(walletAddress|wallet|buyerWallet|signer|recipient|splToken|publicKey)$/, (example) => example === null || bytes(example) === 32],
+    ];
+    const wrong = [...names].flatMap((name) =>
+      Object.entries(document.components.schemas[name].properties ?? {}).flatMap(([property, schema]) => {
+        const { example, format } = schema;
+        if (example === undefined || example === null) return [];
+        const ok =
+          (format !== 'uuid' || isUuid(example)) &&
+          (format !== 'date-time' || typeof example !== 'string' || !Number.isNaN(Date.parse(example))) &&
+          checks.every(([pattern, check]) => !pattern.test(property) || check(example));
+        return ok ? [] : [`${name}.${property}: ${JSON.stringify(example)}`];
+      }),
+    );
+    expect(names.size).toBeGreaterThan(90);
+    expect(wrong).toEqual([]);
+  });
+
+  it('documents a licence certificate that verifies with the documented platform key', () => {
+    const example = (schema: string, property: string) => document.components.schemas[schema].properties?.[property].example as string;
+    const certificate = {
+      payload: example('CertificateResponse', 'payload'),
+      signature: example('CertificateResponse', 'signature'),
+      publicKey: example('PlatformKeysResponse', 'publicKey'),
+    };
+    expect(certificate.publicKey).toBe(example('CertificateResponse', 'publicKey'));
+    expect(verifyCertificate(certificate)).toBe(true);
+    expect(verifyCertificate({ ...certificate, payload: certificate.payload.replace('49900', '4990') })).toBe(false);
   });
 
   it('sends the examples as "Try it out" would, and they work', async () => {
