@@ -25,7 +25,7 @@ export class CaptureCoverageProperties {
   @ApiProperty({ example: 5 }) cells: number;
   @ApiProperty({ example: 'GoPro GPMF GPS5', description: 'Where the positions came from' }) source: string;
   @ApiPropertyOptional({
-    example: { epochs: 1800, rtkFixed: 0, rtkFloat: 0, dgps: 0.91, fix3d: 0.09, fix2d: 0, noFix: 0, medianHdop: 0.9, medianSatellites: 11 },
+    example: { epochs: 1800, rtkFixed: 0, rtkFloat: 0, dgps: 0, fix3d: 0.98, fix2d: 0.02, noFix: 0, medianHdop: 0.9, medianSatellites: 11 },
     type: Object,
     nullable: true,
   })

@@ -75,9 +75,10 @@ export class DatasetVersionView {
   @ApiProperty({ type: DeclarationsDto }) declarations: Declarations;
   @ApiProperty({
     example: [
-      'The contributor owns the rights to every file.',
-      'No identifiable people appear in the data.',
-      'Faces and licence plates are blurred.',
+      'The contributor declares that they own this data or may license it.',
+      'No identifiable people are in the data, as declared by the contributor.',
+      'Faces and licence plates are blurred, or there are none.',
+      'No restricted locations (military sites, critical infrastructure, private premises) are shown.',
     ],
     type: [String],
     description: 'The declarations in plain sentences',
@@ -110,7 +111,11 @@ export class DatasetDraftView {
   @ApiPropertyOptional({ type: UnitPricesDto, nullable: true, description: 'Per-unit prices of slices (USD cents); null: sold whole only' })
   unitPrices: UnitPrices | null;
   @ApiProperty({ type: DeclarationsDto }) declarations: Partial<Declarations>;
-  @ApiProperty({ example: ['consentObtained'], type: [String], description: 'What still blocks submission (empty when it can be submitted)' })
+  @ApiProperty({
+    example: ['identifiablePeople: declare whether people can be identified in the data'],
+    type: [String],
+    description: 'What still blocks submission (empty when it can be submitted)',
+  })
   missingDeclarations: string[];
   @ApiPropertyOptional({
     type: [ContributorWeightView],

@@ -24,7 +24,7 @@ export class VersionProvenance {
 
 export class CustodyEntryView {
   @ApiProperty({ example: 7 }) seq: number;
-  @ApiProperty({ example: 'version.published' }) kind: string;
+  @ApiProperty({ example: 'published' }) kind: string;
   @ApiProperty({ example: 'ddf8cd96-491c-43df-b3f5-999d0230acf8' }) actorId: string;
   @ApiProperty({ example: '2026-12-02T09:14:27.512Z' }) at: string;
   @ApiProperty({

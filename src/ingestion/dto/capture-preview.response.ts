@@ -31,7 +31,7 @@ export class CapturePreviewResponse {
         [11.5201, 48.1102, 0],
         [11.5209, 48.1108, 1],
       ],
-      trackSource: 'GoPro GPMF GPRI',
+      trackSource: 'GoPro GPMF GPS5',
     },
     type: Object,
     nullable: true,

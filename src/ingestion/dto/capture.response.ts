@@ -117,7 +117,7 @@ export class CaptureResponse {
       height: 2160,
       frameRate: 29.97,
       videoCodec: 'hvc1.1.6.L150',
-      gps: { source: 'GPS9', points: 1800, rejected: 0, altitude: 'ellipsoid' },
+      gps: { source: 'GPS5', points: 1800, rejected: 0, altitude: 'ellipsoid' },
     },
     type: Object,
     nullable: true,
@@ -142,7 +142,7 @@ export class CaptureResponse {
   @ApiPropertyOptional({ example: null, type: String, nullable: true }) footprintReason: string | null;
 
   @ApiPropertyOptional({
-    example: { epochs: 1800, rtkFixed: 0, rtkFloat: 0, dgps: 0.91, fix3d: 0.09, fix2d: 0, noFix: 0, medianHdop: 0.9, medianSatellites: 11 },
+    example: { epochs: 1800, rtkFixed: 0, rtkFloat: 0, dgps: 0, fix3d: 0.98, fix2d: 0.02, noFix: 0, medianHdop: 0.9, medianSatellites: 11 },
     type: Object,
     nullable: true,
     description: 'GNSS fix quality (shares of RTK fixed / float / DGPS / 3D / 2D, median HDOP and satellites)',
