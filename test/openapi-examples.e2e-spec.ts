@@ -165,7 +165,7 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     expect(missing).toEqual([]);
   });
 
-  it('documents responses with the keys the API really answers', async () => {
+  it('documents responses with the keys the API really answers: search, a dataset, its files and coverage, readiness', async () => {
     const differences = (path: string, method: string, real: unknown) =>
       keyDifferences(document, document.paths[path][method].responses?.['200']?.content?.['application/json']?.schema as Schema, real, path);
     const admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
@@ -180,8 +180,18 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     expect(search.items.map((item) => item.id)).toEqual([datasetId]);
     expect(differences('/v1/datasets/search', 'post', search)).toEqual([]);
 
+    const listed = (await t.http().get('/v1/datasets').query({ q: 'Munich' }).expect(200)).body as { items: unknown[] };
+    expect(listed.items).toHaveLength(1);
+    expect(differences('/v1/datasets', 'get', listed)).toEqual([]);
+
     const dataset = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(contributor)).expect(200)).body as unknown;
     expect(differences('/v1/datasets/{id}', 'get', dataset)).toEqual([]);
+    const files = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/files`).expect(200)).body as { items: unknown[] };
+    expect(files.items).toHaveLength(2);
+    expect(differences('/v1/datasets/{id}/versions/{version}/files', 'get', files)).toEqual([]);
+    const coverage = (await t.http().get(`/v1/datasets/${datasetId}/coverage`).expect(200)).body as { features: unknown[] };
+    expect(coverage.features.length).toBeGreaterThan(0);
+    expect(differences('/v1/datasets/{id}/coverage', 'get', coverage)).toEqual([]);
 
     const ready = (await t.http().get('/health/ready').expect(200)).body as unknown;
     expect(differences('/health/ready', 'get', ready)).toEqual([]);
