@@ -1,4 +1,8 @@
+import { auth, publishDataset, signUp, TEST_ADMIN, logIn } from './support/checkout.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { getBase58Encoder } from '@solana/kit';
+import { verifyCertificate } from '../src/checkout/licence-certificate.js';
+import { isUuid } from '../src/common/uuid.js';
 
 interface Schema {
   $ref?: string;
@@ -12,12 +16,15 @@ interface Schema {
   allOf?: Schema[];
   oneOf?: Schema[];
   anyOf?: Schema[];
+  required?: string[];
+  additionalProperties?: unknown;
+  format?: string;
 }
 
 interface Operation {
   summary?: string;
   requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown; examples?: unknown }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema; example?: unknown }> }>;
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema; example?: unknown; examples?: unknown }> }>;
 }
 
 interface OpenApiDocument {
@@ -29,24 +36,74 @@ const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 /**
  * Where a schema lacks a value "Try it out" can send or show: every string or number property needs an example (or an
- * enum or a default, which Swagger UI uses instead); booleans show as true; objects and arrays are walked into.
+ * enum or a default, which Swagger UI uses instead); booleans show as true; objects and arrays are walked into. With
+ * `freeForm`, an object Swagger knows nothing of (no properties: a GeoJSON geometry, format-specific metadata) needs a
+ * whole example too, as Swagger UI would show it as `{}`.
  */
-function missingExamples(document: OpenApiDocument, schema: Schema, at: string, seen: Set<string>): string[] {
+function missingExamples(document: OpenApiDocument, schema: Schema, at: string, seen: Set<string>, freeForm = false): string[] {
   if (schema.example !== undefined || schema.examples !== undefined) return [];
   if (schema.$ref) {
     const name = schema.$ref.split('/').pop() as string;
     if (seen.has(name)) return [];
-    return missingExamples(document, document.components.schemas[name], at, new Set([...seen, name]));
+    return missingExamples(document, document.components.schemas[name], at, new Set([...seen, name]), freeForm);
   }
   const parts = [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
-  if (parts.length > 0) return parts.flatMap((part) => missingExamples(document, part, at, seen));
-  if (schema.items) return missingExamples(document, schema.items, `${at}[]`, seen);
+  if (parts.length > 0) return parts.flatMap((part) => missingExamples(document, part, at, seen, freeForm));
+  if (schema.items) return missingExamples(document, schema.items, `${at}[]`, seen, freeForm);
   if (schema.properties) {
-    return Object.entries(schema.properties).flatMap(([name, property]) => missingExamples(document, property, `${at}.${name}`, seen));
+    return Object.entries(schema.properties).flatMap(([name, property]) => missingExamples(document, property, `${at}.${name}`, seen, freeForm));
   }
+  if (freeForm && schema.type === 'object' && schema.additionalProperties === undefined) return [at];
   if (schema.enum !== undefined || schema.default !== undefined || schema.type === 'boolean' || schema.type === 'object') return [];
   if (schema.type === 'string' || schema.type === 'number' || schema.type === 'integer') return [at];
   return [];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Free-form values whose keys depend on the data (a probe's facts differ by file format): their example is one case. */
+const DATA_DEPENDENT = new Set(['metadata', 'content']);
+
+/**
+ * Where a real answer's keys differ from the documented example's: the properties the schema lists (each with its
+ * example), or the keys of a whole example where the schema gives one. An optional property may be left out.
+ */
+function keyDifferences(document: OpenApiDocument, schema: Schema, real: unknown, at: string): string[] {
+  if (schema.$ref) return keyDifferences(document, document.components.schemas[schema.$ref.split('/').pop() as string], real, at);
+  if (schema.allOf) {
+    const properties = schema.allOf.reduce<Record<string, Schema>>((all, part) => ({ ...all, ...resolved(document, part).properties }), {});
+    const required = schema.allOf.flatMap((part) => resolved(document, part).required ?? []);
+    return keyDifferences(document, { type: 'object', properties, required }, real, at);
+  }
+  if (schema.example !== undefined) return DATA_DEPENDENT.has(at.split('.').pop() as string) ? [] : exampleKeyDifferences(schema.example, real, at);
+  if (schema.items) return Array.isArray(real) && real.length > 0 ? keyDifferences(document, schema.items, real[0], `${at}[]`) : [];
+  if (!schema.properties || !isRecord(real)) return [];
+  const properties = schema.properties;
+  return [
+    ...Object.keys(real)
+      .filter((key) => !(key in properties))
+      .map((key) => `${at}.${key} answered but not documented`),
+    ...Object.entries(properties).flatMap(([key, property]) => {
+      if (key in real) return keyDifferences(document, property, real[key], `${at}.${key}`);
+      return schema.required?.includes(key) ? [`${at}.${key} documented but not answered`] : [];
+    }),
+  ];
+}
+
+const resolved = (document: OpenApiDocument, schema: Schema): Schema =>
+  schema.$ref ? resolved(document, document.components.schemas[schema.$ref.split('/').pop() as string]) : schema;
+
+/** The same for a whole example (a free-form object): the same keys, arrays compared by their first items. */
+function exampleKeyDifferences(example: unknown, real: unknown, at: string): string[] {
+  if (Array.isArray(example) && Array.isArray(real)) {
+    return example.length > 0 && real.length > 0 ? exampleKeyDifferences(example[0], real[0], `${at}[]`) : [];
+  }
+  if (!isRecord(example) || !isRecord(real)) return [];
+  return [...new Set([...Object.keys(example), ...Object.keys(real)])].flatMap((key) => {
+    if (!(key in example)) return [`${at}.${key} answered but not documented`];
+    if (!(key in real)) return [`${at}.${key} documented but not answered`];
+    return exampleKeyDifferences(example[key], real[key], `${at}.${key}`);
+  });
 }
 
 /**
@@ -59,7 +116,7 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
   let operations: [string, Operation][];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     document = (await t.http().get('/docs-json').expect(200)).body as OpenApiDocument;
     operations = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
@@ -93,6 +150,104 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     expect(bare.map(([name]) => name)).toEqual([]);
   });
 
+  it('has an example for every value of every JSON success response', () => {
+    const missing = operations.flatMap(([name, operation]) =>
+      Object.entries(operation.responses ?? {})
+        .filter(([status]) => status.startsWith('2'))
+        .flatMap(([status, response]) => {
+          const body = response.content?.['application/json'];
+          if (!body?.schema || body.example !== undefined || body.examples !== undefined) return [];
+          // A whole document in a standard's own format (Croissant, SPDX JSON-LD) is described by its standard.
+          if (body.schema.type === 'object' && !body.schema.properties) return [];
+          return missingExamples(document, body.schema, `${name} ${status}`, new Set(), true);
+        }),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('documents responses with the keys the API really answers: search, a dataset, its files and coverage, readiness', async () => {
+    const differences = (path: string, method: string, real: unknown) =>
+      keyDifferences(document, document.paths[path][method].responses?.['200']?.content?.['application/json']?.schema as Schema, real, path);
+    const admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
+    const contributor = await signUp(t, 'docs-contributor@example.com', 'contributor');
+    const { datasetId } = await publishDataset(
+      t,
+      { contributor, admin },
+      { title: 'Munich dashcam drives', licenceSlug: 'commercial-ai-training', priceUsdCents: 25000, seed: 7 },
+    );
+
+    const search = (await t.http().post('/v1/datasets/search').send({ q: 'Munich' }).expect(200)).body as { items: { id: string }[] };
+    expect(search.items.map((item) => item.id)).toEqual([datasetId]);
+    expect(differences('/v1/datasets/search', 'post', search)).toEqual([]);
+
+    const listed = (await t.http().get('/v1/datasets').query({ q: 'Munich' }).expect(200)).body as { items: unknown[] };
+    expect(listed.items).toHaveLength(1);
+    expect(differences('/v1/datasets', 'get', listed)).toEqual([]);
+
+    const dataset = (await t.http().get(`/v1/datasets/${datasetId}`).set(auth(contributor)).expect(200)).body as unknown;
+    expect(differences('/v1/datasets/{id}', 'get', dataset)).toEqual([]);
+    const files = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/files`).expect(200)).body as { items: unknown[] };
+    expect(files.items).toHaveLength(2);
+    expect(differences('/v1/datasets/{id}/versions/{version}/files', 'get', files)).toEqual([]);
+    const coverage = (await t.http().get(`/v1/datasets/${datasetId}/coverage`).expect(200)).body as { features: unknown[] };
+    expect(coverage.features.length).toBeGreaterThan(0);
+    expect(differences('/v1/datasets/{id}/coverage', 'get', coverage)).toEqual([]);
+
+    const ready = (await t.http().get('/health/ready').expect(200)).body as unknown;
+    expect(differences('/health/ready', 'get', ready)).toEqual([]);
+  });
+
+  it('gives examples in the forms the API answers: uuids, ISO dates, sha256 hex, base58 keys and signatures', () => {
+    const names = new Set<string>();
+    const collect = (schema: Schema | undefined): void => {
+      if (!schema) return;
+      const name = schema.$ref?.split('/').pop();
+      if (name !== undefined) {
+        if (names.has(name)) return;
+        names.add(name);
+        collect(document.components.schemas[name]);
+        return;
+      }
+      [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? []), schema.items, ...Object.values(schema.properties ?? {})].forEach(
+        collect,
+      );
+    };
+    for (const [, operation] of operations)
+      for (const [status, response] of Object.entries(operation.responses ?? {}))
+        if (status.startsWith('2')) collect(response.content?.['application/json']?.schema);
+    const bytes = (text: unknown) => getBase58Encoder().encode(text as string).length;
+    const checks: [RegExp, (example: unknown) => boolean][] = [
+      [/^(sha256|merkleRoot|leafHash|prevHash|hash|grantSetHash)$/, (example) => /^[0-9a-f]{64}$/.test(example as string)],
+      [/^(signature|txSignature)$/, (example) => example === null || bytes(example) === 64],
+      [/^(walletAddress|wallet|buyerWallet|signer|recipient|splToken|publicKey)$/, (example) => example === null || bytes(example) === 32],
+    ];
+    const wrong = [...names].flatMap((name) =>
+      Object.entries(document.components.schemas[name].properties ?? {}).flatMap(([property, schema]) => {
+        const { example, format } = schema;
+        if (example === undefined || example === null) return [];
+        const ok =
+          (format !== 'uuid' || isUuid(example)) &&
+          (format !== 'date-time' || typeof example !== 'string' || !Number.isNaN(Date.parse(example))) &&
+          checks.every(([pattern, check]) => !pattern.test(property) || check(example));
+        return ok ? [] : [`${name}.${property}: ${JSON.stringify(example)}`];
+      }),
+    );
+    expect(names.size).toBeGreaterThan(90);
+    expect(wrong).toEqual([]);
+  });
+
+  it('documents a licence certificate that verifies with the documented platform key', () => {
+    const example = (schema: string, property: string) => document.components.schemas[schema].properties?.[property].example as string;
+    const certificate = {
+      payload: example('CertificateResponse', 'payload'),
+      signature: example('CertificateResponse', 'signature'),
+      publicKey: example('PlatformKeysResponse', 'publicKey'),
+    };
+    expect(certificate.publicKey).toBe(example('CertificateResponse', 'publicKey'));
+    expect(verifyCertificate(certificate)).toBe(true);
+    expect(verifyCertificate({ ...certificate, payload: certificate.payload.replace('49900', '4990') })).toBe(false);
+  });
+
   it('sends the examples as "Try it out" would, and they work', async () => {
     const bodyOf = (operation: string) => {
       const [method, path] = operation.split(' ');
@@ -121,5 +276,40 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     };
     const schema: Schema = { type: 'object', properties: { inner: { $ref: '#/components/schemas/Inner' }, n: { type: 'integer', example: 1 } } };
     expect(missingExamples(made, schema, 'body', new Set())).toEqual(['body.inner.id']);
+    const withGeometry: Schema = {
+      type: 'object',
+      properties: { geometry: { type: 'object' }, tags: { type: 'object', additionalProperties: { type: 'string' } } },
+    };
+    expect(missingExamples(made, withGeometry, 'body', new Set())).toEqual([]);
+    expect(missingExamples(made, withGeometry, 'body', new Set(), true)).toEqual(['body.geometry']);
+  });
+
+  it('finds keys that differ between a documented example and a real answer', () => {
+    const made: OpenApiDocument = {
+      paths: {},
+      components: {
+        schemas: {
+          Item: {
+            type: 'object',
+            required: ['id'],
+            properties: {
+              id: { type: 'string', example: 'a' },
+              size: { type: 'integer', example: 1 },
+              meta: { type: 'object', example: { fps: 30 } },
+            },
+          },
+        },
+      },
+    };
+    const page: Schema = { type: 'object', properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Item' } } } };
+    expect(keyDifferences(made, page, { items: [{ id: 'b', meta: { fps: 25 } }] }, 'page')).toEqual([]);
+    const file: Schema = { type: 'object', properties: { metadata: { type: 'object', example: { width: 3840 } } } };
+    expect(keyDifferences(made, file, { metadata: { fixCount: 20 } }, 'file')).toEqual([]);
+    expect(keyDifferences(made, page, { items: [{ size: 2, extra: true, meta: { hz: 10 } }] }, 'page')).toEqual([
+      'page.items[].extra answered but not documented',
+      'page.items[].id documented but not answered',
+      'page.items[].meta.fps documented but not answered',
+      'page.items[].meta.hz answered but not documented',
+    ]);
   });
 });

@@ -8,7 +8,7 @@ export class HealthResponse {
   @ApiProperty({ example: { status: 'up', kind: 'postgres', latencyMs: 0.8 } })
   database: { status: 'up'; kind: 'postgres' | 'embedded'; latencyMs: number };
 
-  @ApiProperty({ description: 'Seconds since this instance started' })
+  @ApiProperty({ example: 86400, description: 'Seconds since this instance started' })
   uptimeSeconds: number;
 }
 

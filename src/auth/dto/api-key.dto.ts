@@ -12,22 +12,22 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'cf528884-b6c9-4a74-ade5-6456d910d86d', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'training-pipeline' })
   name: string;
 
-  @ApiProperty({ description: 'First characters of the key, to tell keys apart' })
+  @ApiProperty({ example: 'mk_-DET6b5j', description: 'First characters of the key, to tell keys apart' })
   prefix: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-01T10:02:13.418Z' })
   createdAt: Date;
 
-  @ApiProperty({ type: Date, nullable: true })
+  @ApiProperty({ example: '2026-12-02T09:14:27.512Z', type: Date, nullable: true })
   lastUsedAt: Date | null;
 
-  @ApiProperty({ type: Date, nullable: true })
+  @ApiProperty({ example: null, type: Date, nullable: true })
   revokedAt: Date | null;
 
   static from(key: ApiKeyEntity): ApiKeyResponse {
@@ -37,6 +37,9 @@ export class ApiKeyResponse {
 }
 
 export class ApiKeyCreatedResponse extends ApiKeyResponse {
-  @ApiProperty({ description: 'The key itself, shown only in this response; send it as X-API-Key' })
+  @ApiProperty({
+    example: 'mk_-DET6b5jUS5lbt-jZlYzaHUTMRPIL4Lr-VG0XCSyHgo',
+    description: 'The key itself, shown only in this response; send it as X-API-Key',
+  })
   key: string;
 }

@@ -11,13 +11,17 @@ export class WalletChallengeDto {
 }
 
 export class WalletChallengeResponse {
-  @ApiProperty({ description: 'The exact text to sign with the wallet (UTF-8 bytes, Ed25519)' })
+  @ApiProperty({
+    example:
+      'marketplace.example.com wants you to sign in with your Solana account:\n26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow\n\nSign in to the physical-AI data marketplace. Signing proves you own this wallet; it costs nothing and moves no funds.\n\nURI: https://marketplace.example.com\nVersion: 1\nNonce: 6KJ-RRJlkONofYKhCudn3foiMQZMibK7\nIssued At: 2026-12-02T09:14:27.512Z\nExpiration Time: 2026-12-02T09:19:27.512Z',
+    description: 'The exact text to sign with the wallet (UTF-8 bytes, Ed25519)',
+  })
   message: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '6KJ-RRJlkONofYKhCudn3foiMQZMibK7' })
   nonce: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-02T09:19:27.512Z' })
   expiresAt: Date;
 }
 

@@ -14,6 +14,9 @@ export class DevPaymentDto {
 }
 
 export class DevPaymentResponse {
-  @ApiProperty({ description: 'Signature (base58) of the payment transaction on the embedded ledger' })
+  @ApiProperty({
+    example: '5YxfPgPkXycMV36efQAfpqQPwExNgM2Q5EE6uNWb6f1gMWTbsjWELkcJUipUKFSMVM6pmJ8x9pmTK9m3Sh5seLWv',
+    description: 'Signature (base58) of the payment transaction on the embedded ledger',
+  })
   signature: string;
 }

@@ -33,10 +33,15 @@ export class AdminOrderListQuery {
 
 /** An order as its buyer sees it, plus who the buyer is (admins refund and answer buyers). */
 export class AdminOrderResponse extends OrderResponse {
-  @ApiPropertyOptional({ type: String, nullable: true, description: "The buyer's email when the order was placed" })
+  @ApiPropertyOptional({ example: 'buyer@example.com', type: String, nullable: true, description: "The buyer's email when the order was placed" })
   buyerEmail: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: "The buyer's sign-in wallet when the order was placed" })
+  @ApiPropertyOptional({
+    example: 'HekJRGYWjSm3Y5N7aAncLcY8na7R8pF7ni3DegrRsdbs',
+    type: String,
+    nullable: true,
+    description: "The buyer's sign-in wallet when the order was placed",
+  })
   buyerWallet: string | null;
 }
 
@@ -44,6 +49,11 @@ export class AdminOrderPage {
   @ApiProperty({ type: [AdminOrderResponse], description: 'Newest first' })
   items: AdminOrderResponse[];
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  @ApiPropertyOptional({
+    example: 'MjAyNi0xMi0wMlQwOToxNDoyNy41MTIzODRafDA2N2UxODhhLTQyNjQtNDFiMC05N2E4LWVjYzM2MjNmMzQ0Zg',
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+  })
   nextCursor: string | null;
 }

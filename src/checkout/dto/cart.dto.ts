@@ -47,52 +47,53 @@ export class CartCheckoutDto {
 }
 
 export class CartQuoteView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Checkout refuses the line after this (ask for a new quote)' }) expiresAt: Date;
-  @ApiProperty() expired: boolean;
-  @ApiProperty() captures: number;
-  @ApiProperty({ description: 'Whole metres of track' }) lengthM: number;
-  @ApiProperty({ description: 'Whole milliseconds of recording' }) durationMs: number;
-  @ApiProperty() sizeBytes: number;
+  @ApiProperty({ example: 'a3c5e7f9-2b4d-4e6f-8a1c-3e5f7a9b1d2c', format: 'uuid' }) id: string;
+  @ApiProperty({ example: '2026-12-05T11:35:00.000Z', description: 'Checkout refuses the line after this (ask for a new quote)' }) expiresAt: Date;
+  @ApiProperty({ example: false }) expired: boolean;
+  @ApiProperty({ example: 12 }) captures: number;
+  @ApiProperty({ example: 48210, description: 'Whole metres of track' }) lengthM: number;
+  @ApiProperty({ example: 5412000, description: 'Whole milliseconds of recording' }) durationMs: number;
+  @ApiProperty({ example: 1873412096 }) sizeBytes: number;
   @ApiPropertyOptional({ enum: PRICE_UNITS, nullable: true, description: 'The unit the slice was priced by' }) unit: PriceUnit | null;
 }
 
 export class CartLineView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) datasetId: string;
-  @ApiProperty({ description: 'Empty when the dataset is no longer found' }) datasetTitle: string;
-  @ApiProperty() version: number;
+  @ApiProperty({ example: '6f1d3b5a-7c9e-4b2d-8f0a-1c3e5a7b9d2f', format: 'uuid' }) id: string;
+  @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' }) datasetId: string;
+  @ApiProperty({ example: 'Munich dashcam drives, winter 2026', description: 'Empty when the dataset is no longer found' }) datasetTitle: string;
+  @ApiProperty({ example: 2 }) version: number;
   @ApiPropertyOptional({ type: OrderLicenceResponse, nullable: true }) licence: OrderLicenceResponse | null;
-  @ApiProperty() exclusive: boolean;
-  @ApiProperty({ description: 'USD cents: the quote for a slice, the whole price otherwise' }) priceUsdCents: number;
+  @ApiProperty({ example: false }) exclusive: boolean;
+  @ApiProperty({ example: 49900, description: 'USD cents: the quote for a slice, the whole price otherwise' }) priceUsdCents: number;
   @ApiPropertyOptional({ type: CartQuoteView, nullable: true, description: 'The slice a quote priced; null for the whole version' })
   quote: CartQuoteView | null;
   @ApiPropertyOptional({
+    example: null,
     type: String,
     nullable: true,
     description: 'Why checkout would refuse this line now (remove it, or re-quote); null when it can be bought',
   })
   problem: string | null;
-  @ApiProperty() addedAt: Date;
+  @ApiProperty({ example: '2026-12-05T11:02:13.000Z' }) addedAt: Date;
 }
 
 export class CartResponse {
   @ApiProperty({ type: [CartLineView], description: 'In the order they were added' }) lines: CartLineView[];
-  @ApiProperty({ description: 'The sum of the lines, USD cents' }) totalUsdCents: number;
-  @ApiProperty({ description: 'Whether checkout would take every line now' }) payable: boolean;
+  @ApiProperty({ example: 56770, description: 'The sum of the lines, USD cents' }) totalUsdCents: number;
+  @ApiProperty({ example: true, description: 'Whether checkout would take every line now' }) payable: boolean;
 }
 
 export class CartCountResponse {
-  @ApiProperty() count: number;
+  @ApiProperty({ example: 2 }) count: number;
 }
 
 export class CheckoutResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '2e4f6a8c-1b3d-4f5a-9c7e-0d2b4f6a8c1e', format: 'uuid' }) id: string;
   @ApiProperty({ enum: PAYMENT_METHODS }) paymentMethod: PaymentMethod;
   @ApiProperty({ type: MoneyResponse, description: 'The sum of the orders: what the one payment brings' }) amount: MoneyResponse;
-  @ApiProperty() priceUsdCents: number;
-  @ApiProperty() expiresAt: Date;
-  @ApiProperty() createdAt: Date;
+  @ApiProperty({ example: 56770 }) priceUsdCents: number;
+  @ApiProperty({ example: '2026-12-05T11:35:00.000Z' }) expiresAt: Date;
+  @ApiProperty({ example: '2026-12-05T11:05:00.000Z' }) createdAt: Date;
   @ApiProperty({ type: [OrderResponse], description: 'One order per line, each with its own licence, version, slice, status and refunds' })
   orders: OrderResponse[];
   @ApiPropertyOptional({ type: StripeCheckoutResponse }) stripe?: StripeCheckoutResponse;

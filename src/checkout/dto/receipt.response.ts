@@ -7,7 +7,12 @@ export class ReceiptPartyResponse {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'buyer@example.com', description: "The buyer's email when the order was placed" })
   email: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: "The buyer's sign-in wallet when the order was placed" })
+  @ApiPropertyOptional({
+    example: 'HekJRGYWjSm3Y5N7aAncLcY8na7R8pF7ni3DegrRsdbs',
+    type: String,
+    nullable: true,
+    description: "The buyer's sign-in wallet when the order was placed",
+  })
   wallet: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Acme Robotics', description: 'The organisation that holds the licence' })
@@ -18,7 +23,7 @@ export class ReceiptLineResponse {
   @ApiProperty({ example: 'Munich dashcam telemetry, version 1' })
   description: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' })
   datasetId: string;
 
   @ApiProperty({ example: 1 })
@@ -50,7 +55,7 @@ export class ReceiptPaymentResponse {
   @ApiProperty({ description: 'A charge: the one that paid the order' })
   paidOrder: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-02T14:31:38.112Z' })
   at: Date;
 }
 
@@ -64,10 +69,15 @@ export class ReceiptRefundResponse {
   @ApiProperty({ example: 'Refunded by an admin: duplicate purchase' })
   reason: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'The refund transaction (Stripe refund id or Solana signature), once sent' })
+  @ApiPropertyOptional({
+    example: 're_3QHf8K2eZvKYlo2C0bQ4n1Tx',
+    type: String,
+    nullable: true,
+    description: 'The refund transaction (Stripe refund id or Solana signature), once sent',
+  })
   reference: string | null;
 
-  @ApiProperty({ description: 'When it was sent, or decided while not sent yet' })
+  @ApiProperty({ example: '2026-12-02T14:40:00.000Z', description: 'When it was sent, or decided while not sent yet' })
   at: Date;
 }
 
@@ -76,16 +86,16 @@ export class ReceiptResponse {
   @ApiProperty({ example: 'R-5F2C9A1B', description: 'The receipt number: R- and the first 8 hex digits of the order id' })
   number: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '847b3022-058b-4ffa-8af2-845aacb2f649', format: 'uuid' })
   orderId: string;
 
   @ApiProperty({ enum: ORDER_STATUSES })
   status: OrderStatus;
 
-  @ApiProperty({ description: 'When the order was paid' })
+  @ApiProperty({ example: '2026-12-02T14:31:38.112Z', description: 'When the order was paid' })
   paidAt: Date;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-02T14:30:05.201Z' })
   orderedAt: Date;
 
   @ApiProperty({ type: ReceiptPartyResponse })

@@ -9,22 +9,40 @@ import type { PreviewContent } from '../previews/preview.types.js';
  * Files are fetched from `/v1/captures/{id}/preview/files/{name}` with the same rights as this.
  */
 export class CapturePreviewResponse {
-  @ApiProperty({ format: 'uuid' }) captureId: string;
-  @ApiProperty() filename: string;
-  @ApiPropertyOptional({ nullable: true }) format: string | null;
-  @ApiPropertyOptional({ nullable: true }) modality: string | null;
+  @ApiProperty({ example: '52209f96-02f8-4c32-811b-d4fab64fcceb', format: 'uuid' }) captureId: string;
+  @ApiProperty({ example: 'front-dashcam.mp4' }) filename: string;
+  @ApiPropertyOptional({ example: 'mp4', nullable: true }) format: string | null;
+  @ApiPropertyOptional({ example: 'video', nullable: true }) modality: string | null;
   @ApiProperty({ enum: ['pending', 'ready', 'failed'] }) status: 'pending' | 'ready' | 'failed';
   @ApiProperty({ enum: ['video', 'pointcloud', 'robotics', 'table', 'none'] }) kind: PreviewContent['kind'];
   @ApiPropertyOptional({
+    example: {
+      kind: 'video',
+      thumbnails: [
+        { file: 'thumb-1.jpg', t: 0 },
+        { file: 'thumb-2.jpg', t: 257.1 },
+      ],
+      clip: 'clip.mp4',
+      clipSeconds: 30,
+      durationSeconds: 1800,
+      width: 3840,
+      height: 2160,
+      track: [
+        [11.5201, 48.1102, 0],
+        [11.5209, 48.1108, 1],
+      ],
+      trackSource: 'GoPro GPMF GPS5',
+    },
     type: Object,
     nullable: true,
     description:
       'What to draw: thumbnails and clip (video), renderings and viewer points (pointcloud), topics and plots (robotics), rows, plots and track (table)',
   })
   content: PreviewContent | null;
-  @ApiProperty({ type: [String], description: 'Names of the preview files' }) files: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'Why there is no preview, or why it is partial' }) reason: string | null;
-  @ApiPropertyOptional({ nullable: true }) generatedAt: Date | null;
+  @ApiProperty({ example: ['thumbnails.jpg', 'preview.mp4', 'track.geojson'], type: [String], description: 'Names of the preview files' })
+  files: string[];
+  @ApiPropertyOptional({ example: null, nullable: true, description: 'Why there is no preview, or why it is partial' }) reason: string | null;
+  @ApiPropertyOptional({ example: '2026-12-01T10:05:30.000Z', nullable: true }) generatedAt: Date | null;
 
   static of(capture: CaptureEntity, preview: CapturePreviewEntity | null): CapturePreviewResponse {
     return Object.assign(new CapturePreviewResponse(), {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXAMPLE_TRACK } from '../../common/openapi-examples.js';
 import type { CaptureEntity, CaptureStatus } from '../entities/capture.entity.js';
 import type { BBox, Modality } from '../formats/probe.types.js';
 import { CaptureCounts } from './capture-counts.js';
@@ -7,17 +8,27 @@ import type { CaptureFootprint, FootprintGeometry, GnssQuality } from '../footpr
 /** A capture's footprint as the API shows it: the map geometry and its facts, with the cell count (the cells are in the dataset coverage). */
 export class FootprintView {
   @ApiProperty({ enum: ['track', 'point', 'polygon'] }) kind: CaptureFootprint['kind'];
-  @ApiProperty({ type: Object, description: 'GeoJSON geometry for maps (WGS84, at most 500 vertices)' }) geometry: FootprintGeometry;
-  @ApiProperty({ type: [Number] }) bbox: [number, number, number, number];
-  @ApiProperty({ description: 'Geodesic length of the track, km' }) lengthKm: number;
-  @ApiProperty({ description: 'Area of the H3 cells touched, km2' }) areaKm2: number;
-  @ApiPropertyOptional({ nullable: true }) start: string | null;
-  @ApiPropertyOptional({ nullable: true }) end: string | null;
-  @ApiProperty({ description: 'Positions kept' }) positions: number;
-  @ApiProperty({ type: Object, description: 'Positions dropped: invalid, at (0, 0), impossible jumps' }) dropped: CaptureFootprint['dropped'];
-  @ApiProperty() h3Resolution: number;
-  @ApiProperty({ description: 'H3 cells touched' }) cells: number;
-  @ApiProperty() source: string;
+  @ApiProperty({
+    example: EXAMPLE_TRACK,
+    type: Object,
+    description: 'GeoJSON geometry for maps (WGS84, at most 500 vertices)',
+  })
+  geometry: FootprintGeometry;
+  @ApiProperty({ example: [11.52, 48.11, 11.61, 48.16], type: [Number] }) bbox: [number, number, number, number];
+  @ApiProperty({ example: 12.7, description: 'Geodesic length of the track, km' }) lengthKm: number;
+  @ApiProperty({ example: 3.4, description: 'Area of the H3 cells touched, km2' }) areaKm2: number;
+  @ApiPropertyOptional({ example: '2026-11-27T08:15:00.000Z', nullable: true }) start: string | null;
+  @ApiPropertyOptional({ example: '2026-11-27T08:45:00.000Z', nullable: true }) end: string | null;
+  @ApiProperty({ example: 1800, description: 'Positions kept' }) positions: number;
+  @ApiProperty({
+    example: { invalid: 0, nullIsland: 2, jumps: 1 },
+    type: Object,
+    description: 'Positions dropped: invalid, at (0, 0), impossible jumps',
+  })
+  dropped: CaptureFootprint['dropped'];
+  @ApiProperty({ example: 8 }) h3Resolution: number;
+  @ApiProperty({ example: 5, description: 'H3 cells touched' }) cells: number;
+  @ApiProperty({ example: 'GoPro GPMF GPS5' }) source: string;
 
   static from(fp: CaptureFootprint): FootprintView {
     const { cells, ...rest } = fp;
@@ -29,63 +40,93 @@ export class CaptureRejectionResponse {
   @ApiProperty({ example: 'checksum_mismatch' })
   code: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'the uploaded bytes do not hash to the declared sha256' })
   reason: string;
 }
 
 export class CaptureResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '52209f96-02f8-4c32-811b-d4fab64fcceb', format: 'uuid' })
   id: string;
 
   @ApiProperty({ enum: ['uploading', 'processing', 'ready', 'rejected'] })
   status: CaptureStatus;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'front-dashcam.mp4' })
   filename: string;
 
-  @ApiProperty({ description: 'Declared size, verified once ready' })
+  @ApiProperty({ example: 734003200, description: 'Declared size, verified once ready' })
   sizeBytes: number;
 
-  @ApiProperty({ description: 'Declared SHA-256, verified once ready' })
+  @ApiProperty({ example: '6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b', description: 'Declared SHA-256, verified once ready' })
   sha256: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Detected from the bytes: video, pointcloud, mesh, telemetry, gnss or imagery' })
+  @ApiProperty({
+    example: 'video',
+    type: String,
+    nullable: true,
+    description: 'Detected from the bytes: video, pointcloud, mesh, telemetry, gnss or imagery',
+  })
   modality: Modality | null;
 
   @ApiProperty({ type: String, nullable: true, example: 'mp4' })
   format: string | null;
 
-  @ApiProperty({ type: Date, nullable: true })
+  @ApiProperty({ example: '2026-11-27T08:15:00.000Z', type: Date, nullable: true })
   capturedAt: Date | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: 'gopro-hero12-c3441324', type: String, nullable: true })
   deviceId: string | null;
 
   @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the device signature over sha256 verified; null when none was given' })
   deviceSignatureValid: boolean | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Network that pushed it, if any' })
+  @ApiProperty({ example: 'dimo', type: String, nullable: true, description: 'Network that pushed it, if any' })
   network: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: 'dimo-trip-0001', type: String, nullable: true })
   externalId: string | null;
 
   @ApiPropertyOptional({ type: Object, nullable: true, example: { start: '2026-11-27T08:15:00.000Z', end: '2026-11-27T08:45:00.000Z' } })
   timeRange: { start: Date; end: Date } | null;
 
-  @ApiPropertyOptional({ type: [Number], nullable: true, description: '[minLon, minLat, maxLon, maxLat], WGS84' })
+  @ApiPropertyOptional({
+    example: [11.52, 48.11, 11.61, 48.16],
+    type: [Number],
+    nullable: true,
+    description: '[minLon, minLat, maxLon, maxLat], WGS84',
+  })
   bbox: BBox | null;
 
-  @ApiProperty({ type: Number, nullable: true })
+  @ApiProperty({ example: 1800, type: Number, nullable: true })
   durationSeconds: number | null;
 
   @ApiProperty({ type: CaptureCounts, description: 'What the file holds, counted in its format units (null where the format has none)' })
   counts: CaptureCounts;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'Format-specific facts' })
+  @ApiProperty({
+    example: {
+      brand: 'mp41',
+      compatibleBrands: ['mp41'],
+      topLevelBoxes: ['ftyp', 'mdat', 'moov'],
+      mdatBoxes: 1,
+      fragmented: false,
+      hasVideo: true,
+      creationTime: '2026-11-27T08:15:00.000Z',
+      tracks: [{ handler: 'vide', codec: 'hvc1.1.6.L150', width: 3840, height: 2160, frameRate: 29.97, sampleCount: 53946 }],
+      width: 3840,
+      height: 2160,
+      frameRate: 29.97,
+      videoCodec: 'hvc1.1.6.L150',
+      gps: { source: 'GPS5', points: 1800, rejected: 0, altitude: 'ellipsoid' },
+    },
+    type: Object,
+    nullable: true,
+    description: 'Format-specific facts',
+  })
   metadata: Record<string, unknown> | null;
 
   @ApiProperty({
+    example: ['the GPS track stops 40 s before the video ends'],
     type: [String],
     description: 'Inconsistencies found inside the readable file (a header claim the body contradicts, ...), one sentence each; they never reject it',
   })
@@ -98,9 +139,10 @@ export class CaptureResponse {
   })
   footprint: FootprintView | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true }) footprintReason: string | null;
+  @ApiPropertyOptional({ example: null, type: String, nullable: true }) footprintReason: string | null;
 
   @ApiPropertyOptional({
+    example: { epochs: 1800, rtkFixed: 0, rtkFloat: 0, dgps: 0, fix3d: 0.98, fix2d: 0.02, noFix: 0, medianHdop: 0.9, medianSatellites: 11 },
     type: Object,
     nullable: true,
     description: 'GNSS fix quality (shares of RTK fixed / float / DGPS / 3D / 2D, median HDOP and satellites)',
@@ -110,10 +152,10 @@ export class CaptureResponse {
   @ApiProperty({ type: CaptureRejectionResponse, nullable: true })
   rejection: CaptureRejectionResponse | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-01T10:02:13.418Z' })
   createdAt: Date;
 
-  @ApiProperty({ type: Date, nullable: true })
+  @ApiProperty({ example: '2026-12-01T10:04:51.090Z', type: Date, nullable: true })
   processedAt: Date | null;
 
   static from(c: CaptureEntity): CaptureResponse {
@@ -148,24 +190,31 @@ export class CaptureResponse {
 }
 
 export class UploadPartUrl {
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   partNumber: number;
 
-  @ApiProperty({ description: 'PUT the part bytes here; keep the ETag response header' })
+  @ApiProperty({
+    example:
+      'https://storage.example.com/uploads/52209f96-02f8-4c32-811b-d4fab64fcceb?partNumber=1&uploadId=2~aX9f&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=8b2e1f',
+    description: 'PUT the part bytes here; keep the ETag response header',
+  })
   url: string;
 }
 
 export class CaptureUploadResponse {
-  @ApiProperty({ description: 'Every part but the last has exactly this size' })
+  @ApiProperty({ example: 67108864, description: 'Every part but the last has exactly this size' })
   partSizeBytes: number;
 
   @ApiProperty({ type: [UploadPartUrl] })
   parts: UploadPartUrl[];
 
-  @ApiProperty({ description: 'POST {parts: [{partNumber, etag}]} here when every part is uploaded' })
+  @ApiProperty({
+    example: 'https://marketplace.example.com/v1/captures/52209f96-02f8-4c32-811b-d4fab64fcceb/complete',
+    description: 'POST {parts: [{partNumber, etag}]} here when every part is uploaded',
+  })
   completeUrl: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-02T10:01:13.418Z' })
   expiresAt: Date;
 }
 
@@ -178,6 +227,6 @@ export class CapturePageResponse {
   @ApiProperty({ type: [CaptureResponse] })
   items: CaptureResponse[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: 'MjAyNi0xMi0wMlQwOToxNDoyNy41MTIzODRafDA2N2UxODhhLTQyNjQtNDFiMC05N2E4LWVjYzM2MjNmMzQ0Zg', type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -65,22 +65,22 @@ export class UpdateNetworkDto {
 }
 
 export class NetworkResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 'dimo' })
   slug: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'DIMO' })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '3FxZdMLyVLM91Vrgmj2h5T5bvLCXZiJv3z3NWKgPBnHu' })
   publicKey: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'staging/dimo/' })
   stagingPrefix: string;
 
   @ApiProperty()
   active: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-01T10:02:13.418Z' })
   createdAt: Date;
 
   static from(network: NetworkEntity): NetworkResponse {
@@ -149,10 +149,10 @@ export class NetworkBatchDto {
 }
 
 export class RejectedBatchItem {
-  @ApiProperty()
+  @ApiProperty({ example: 'dimo-trip-0002' })
   externalId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'the object staging/dimo/2026/11/27/trip-82.jsonl does not exist' })
   reason: string;
 
   static of(externalId: string, reason: string): RejectedBatchItem {
@@ -161,15 +161,19 @@ export class RejectedBatchItem {
 }
 
 export class NetworkBatchResponse {
-  @ApiProperty({ description: 'Captures created by this batch (queued for processing)' })
+  @ApiProperty({ example: 24, description: 'Captures created by this batch (queued for processing)' })
   accepted: number;
 
-  @ApiProperty({ description: 'Items already received earlier; unchanged' })
+  @ApiProperty({ example: 1, description: 'Items already received earlier; unchanged' })
   duplicates: number;
 
   @ApiProperty({ type: [RejectedBatchItem] })
   rejected: RejectedBatchItem[];
 
-  @ApiProperty({ type: [String], description: 'Ids of the captures created' })
+  @ApiProperty({
+    example: ['52209f96-02f8-4c32-811b-d4fab64fcceb', '3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04'],
+    type: [String],
+    description: 'Ids of the captures created',
+  })
   captureIds: string[];
 }

@@ -97,19 +97,22 @@ export class CreateLicenceTemplateDto {
 }
 
 export class LicenceTemplateResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c2eb103c-1a90-4d0c-90b1-a1c7367c5505', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'commercial-ai-training' })
   slug: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Commercial AI training' })
   name: string;
 
   @ApiProperty({ type: LicenceTermsDto })
   terms: LicenceTerms;
 
-  @ApiProperty()
+  @ApiProperty({
+    example:
+      '1. Grant. The licensor grants the licensee a worldwide, non-transferable licence to use the dataset to train, evaluate and fine-tune machine-learning models ...',
+  })
   text: string;
 
   static from(template: LicenceTemplateEntity): LicenceTemplateResponse {

@@ -45,61 +45,64 @@ export class ListDeliveriesQuery {
 }
 
 export class WebhookResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '4b6d8f0a-2c4e-4a6b-8d0f-1a3c5e7b9d11', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'https://hooks.acme-robotics.example/depai' })
   url: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
   events: WebhookEventType[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: 'Data platform: re-sync licensed files', type: String, nullable: true })
   description: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: null, type: String, format: 'uuid', nullable: true })
   organisationId: string | null;
 
   @ApiProperty({ enum: ['enabled', 'disabled'] })
   status: 'enabled' | 'disabled';
 
-  @ApiProperty({ type: String, nullable: true, description: 'Why it was disabled (failed deliveries in a row)' })
+  @ApiProperty({ example: null, type: String, nullable: true, description: 'Why it was disabled (failed deliveries in a row)' })
   disabledReason: string | null;
 
-  @ApiProperty({ description: 'Failed attempts since the last successful one' })
+  @ApiProperty({ example: 0, description: 'Failed attempts since the last successful one' })
   consecutiveFailures: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-05T10:58:00.000Z' })
   createdAt: Date;
 }
 
 export class WebhookCreatedResponse extends WebhookResponse {
-  @ApiProperty({ description: 'The signing secret (whsec_...), shown in this answer only: verify Depai-Signature with it' })
+  @ApiProperty({
+    example: 'whsec_5nY0qJ3mZr8xVb2Kp7TgW1dLc9HsF4aE6uN0oR3iQy8',
+    description: 'The signing secret (whsec_...), shown in this answer only: verify Depai-Signature with it',
+  })
   secret: string;
 }
 
 export class WebhookAttemptResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 2 })
   attempt: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-05T11:21:02.114Z' })
   at: Date;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The HTTP status the endpoint answered; null when none came' })
+  @ApiProperty({ example: 200, type: Number, nullable: true, description: 'The HTTP status the endpoint answered; null when none came' })
   statusCode: number | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: null, type: String, nullable: true })
   error: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The first 1 KiB of the answer' })
+  @ApiProperty({ example: '{"received":true}', type: String, nullable: true, description: 'The first 1 KiB of the answer' })
   responseExcerpt: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 143 })
   durationMs: number;
 }
 
 export class WebhookDeliveryResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c7e9a1b3-5d7f-4b9d-a1c3-e5f7b9d1f3a5', format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'evt_3f1c0d9a8b7e6f5a4b3c2d1e0f9a8b7c', description: 'The event id (the body carries it too): dedupe on it' })
@@ -111,13 +114,13 @@ export class WebhookDeliveryResponse {
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'], description: 'failed: given up after the last retry' })
   status: 'pending' | 'delivered' | 'failed';
 
-  @ApiProperty({ type: Date, nullable: true, description: 'When the next attempt is due (pending only)' })
+  @ApiProperty({ example: null, type: Date, nullable: true, description: 'When the next attempt is due (pending only)' })
   nextAttemptAt: Date | null;
 
-  @ApiProperty({ type: Date, nullable: true })
+  @ApiProperty({ example: '2026-12-05T11:21:02.257Z', type: Date, nullable: true })
   deliveredAt: Date | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-05T11:20:01.000Z' })
   createdAt: Date;
 
   @ApiProperty({ type: [WebhookAttemptResponse] })

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { PRICE_UNITS, type PriceUnit } from '../../catalog/unit-prices.js';
 import type { SliceAreaInput } from '../../catalog/dto/saleable-version.js';
+import { EXAMPLE_AREA } from '../../common/openapi-examples.js';
 import { IsStrictDate } from '../../common/strict-date.js';
 import { MODALITIES } from '../../ingestion/dto/create-capture.dto.js';
 
@@ -29,6 +30,7 @@ export class QuoteAreaDto implements SliceAreaInput {
   bbox?: number[];
 
   @ApiPropertyOptional({
+    example: EXAMPLE_AREA,
     type: Object,
     description: 'A GeoJSON Polygon or MultiPolygon geometry (WGS84, at most 1,000 vertices, no self-intersection, smaller than a continent)',
   })

@@ -24,9 +24,9 @@ export class PayoutMethodResponse {
   @ApiProperty({ enum: ['usdc', 'stripe'] })
   kind: 'usdc' | 'stripe';
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow', type: String, nullable: true })
   wallet: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: null, type: String, nullable: true })
   account: string | null;
 }

@@ -1,19 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class PayoutResponse {
-  @ApiProperty({ description: "The payee's user id" })
+  @ApiProperty({ example: 'ddf8cd96-491c-43df-b3f5-999d0230acf8', description: "The payee's user id" })
   payee: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Wallet or Stripe account paid; null when held' })
+  @ApiProperty({
+    example: '26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow',
+    type: String,
+    nullable: true,
+    description: 'Wallet or Stripe account paid; null when held',
+  })
   destination: string | null;
 
-  @ApiProperty({ description: 'Integer minor units of `currency`, decimal string' })
+  @ApiProperty({ example: '4995', description: 'Integer minor units of `currency`, decimal string' })
   amount: string;
 
   @ApiProperty({ enum: ['USD', 'USDC'] })
   currency: 'USD' | 'USDC';
 
   @ApiProperty({
+    example: '5YxfPgPkXycMV36efQAfpqQPwExNgM2Q5EE6uNWb6f1gMWTbsjWELkcJUipUKFSMVM6pmJ8x9pmTK9m3Sh5seLWv',
     type: String,
     nullable: true,
     description: 'The Solana transaction signature (USDC), or the Stripe transfer ids, comma-separated, one per sale paid (Stripe)',
@@ -27,7 +33,7 @@ export class PayoutResponse {
   })
   status: 'paid' | 'sending' | 'pending' | 'held';
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: null, type: String, nullable: true })
   reason: string | null;
 }
 
@@ -35,6 +41,6 @@ export class PayoutRunResponse {
   @ApiProperty({ type: [PayoutResponse] })
   payouts: PayoutResponse[];
 
-  @ApiProperty({ description: 'USDC payout transactions this run confirmed (lookup-table setup not counted)' })
+  @ApiProperty({ example: 1, description: 'USDC payout transactions this run confirmed (lookup-table setup not counted)' })
   transactions: number;
 }

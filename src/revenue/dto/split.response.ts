@@ -3,7 +3,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 const AMOUNT = 'Integer minor units as a decimal string (USD cents or USDC base units of 10^-6): sums can pass 2^53';
 
 export class SplitRowResponse {
-  @ApiProperty({ description: 'Base58 wallet when the payee has one, else their user id; the platform row names the treasury wallet' })
+  @ApiProperty({
+    example: '26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow',
+    description: 'Base58 wallet when the payee has one, else their user id; the platform row names the treasury wallet',
+  })
   payee: string;
 
   @ApiProperty({ enum: ['platform', 'curator', 'contributor'] })
@@ -14,10 +17,10 @@ export class SplitRowResponse {
 }
 
 export class SplitResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 'ee7481b9-4c2c-49e8-aea7-52ddb5ccb6c6' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '847b3022-058b-4ffa-8af2-845aacb2f649' })
   orderId: string;
 
   @ApiProperty({ enum: ['USD', 'USDC'] })
@@ -29,10 +32,18 @@ export class SplitResponse {
   @ApiProperty({ type: [SplitRowResponse], description: 'Every row for admins; a payee sees only their own rows' })
   rows: SplitRowResponse[];
 
-  @ApiProperty({ description: 'Merkle root of the spl1 leaves, 64 lowercase hex' })
+  @ApiProperty({
+    example: 'd4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35',
+    description: 'Merkle root of the spl1 leaves, 64 lowercase hex',
+  })
   merkleRoot: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The memo transaction recording the root; null until confirmed' })
+  @ApiProperty({
+    example: '2GQrvhVfHhSVZ9z166MyQqwvFZ4ncGqPwmq3K5VSBhBnbkykZgca6ify4CZ33pvQz1ZJ7QuxYB6MRFkiCqRR5oFz',
+    type: String,
+    nullable: true,
+    description: 'The memo transaction recording the root; null until confirmed',
+  })
   txSignature: string | null;
 
   @ApiProperty({ description: 'The sale was refunded: its ledger entry is reversed (the on-chain record of the sale stays)' })
@@ -40,16 +51,16 @@ export class SplitResponse {
 }
 
 export class SplitProofResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 'ee7481b9-4c2c-49e8-aea7-52ddb5ccb6c6' })
   splitId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow' })
   payee: string;
 
   @ApiProperty({ enum: ['platform', 'curator', 'contributor'] })
   role: 'platform' | 'curator' | 'contributor';
 
-  @ApiProperty({ description: AMOUNT })
+  @ApiProperty({ example: '2550', description: AMOUNT })
   amount: string;
 
   @ApiProperty({ enum: ['USD', 'USDC'] })
@@ -58,16 +69,23 @@ export class SplitProofResponse {
   @ApiProperty({ example: 'spl1|<splitId>|<payee>|contributor|USD|2550', description: 'The exact leaf string (src/provenance/split-leaf.ts)' })
   leaf: string;
 
-  @ApiProperty({ type: [String], description: 'Sibling hashes from the leaf up, 64 lowercase hex each' })
+  @ApiProperty({
+    example: ['4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce', '4b227777d4dd1fc61c6f884f48641d02b4d121d3fd328cb08b5531fcacdabf8a'],
+    type: [String],
+    description: 'Sibling hashes from the leaf up, 64 lowercase hex each',
+  })
   proof: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 'd4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35' })
   merkleRoot: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '2GQrvhVfHhSVZ9z166MyQqwvFZ4ncGqPwmq3K5VSBhBnbkykZgca6ify4CZ33pvQz1ZJ7QuxYB6MRFkiCqRR5oFz', type: String, nullable: true })
   txSignature: string | null;
 
-  @ApiProperty({ description: 'The memo the transaction records: mkt:v1:split:<splitId>:<merkleRoot>' })
+  @ApiProperty({
+    example: 'mkt:v1:split:ee7481b9-4c2c-49e8-aea7-52ddb5ccb6c6:d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35',
+    description: 'The memo the transaction records: mkt:v1:split:<splitId>:<merkleRoot>',
+  })
   memo: string;
 }
 
@@ -76,19 +94,19 @@ export class EarningSliceResponse {
   @ApiProperty({ enum: ['km', 'hour', 'gb'] })
   unit: 'km' | 'hour' | 'gb';
 
-  @ApiProperty({ description: 'Your delivered metres of track, milliseconds of recording or bytes, as a decimal string' })
+  @ApiProperty({ example: '12700', description: 'Your delivered metres of track, milliseconds of recording or bytes, as a decimal string' })
   delivered: string;
 
-  @ApiProperty({ description: 'What every contributor of the slice delivered together, the same way' })
+  @ApiProperty({ example: '48210', description: 'What every contributor of the slice delivered together, the same way' })
   total: string;
 }
 
 /** One of your withdrawals from the dataset a sale was of, and whether the sale came before or after it (issue 16). */
 export class EarningWithdrawalResponse {
-  @ApiProperty({ description: 'When you withdrew the captures' })
+  @ApiProperty({ example: '2026-12-05T11:20:00.000Z', description: 'When you withdrew the captures' })
   at: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   captureCount: number;
 
   @ApiProperty({
@@ -100,31 +118,34 @@ export class EarningWithdrawalResponse {
 }
 
 export class EarningResponse {
-  @ApiProperty()
+  @ApiProperty({ example: 'ee7481b9-4c2c-49e8-aea7-52ddb5ccb6c6' })
   splitId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '847b3022-058b-4ffa-8af2-845aacb2f649' })
   orderId: string;
 
   @ApiProperty({ enum: ['curator', 'contributor'] })
   role: 'curator' | 'contributor';
 
-  @ApiProperty({ description: AMOUNT })
+  @ApiProperty({ example: '2550', description: AMOUNT })
   amount: string;
 
   @ApiProperty({ enum: ['USD', 'USDC'] })
   currency: 'USD' | 'USDC';
 
-  @ApiProperty()
+  @ApiProperty({ example: 'spl1|ee7481b9-4c2c-49e8-aea7-52ddb5ccb6c6|26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow|contributor|USD|2550' })
   leaf: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({
+    example: ['4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce', '4b227777d4dd1fc61c6f884f48641d02b4d121d3fd328cb08b5531fcacdabf8a'],
+    type: [String],
+  })
   proof: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 'd4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35' })
   merkleRoot: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: '2GQrvhVfHhSVZ9z166MyQqwvFZ4ncGqPwmq3K5VSBhBnbkykZgca6ify4CZ33pvQz1ZJ7QuxYB6MRFkiCqRR5oFz', type: String, nullable: true })
   txSignature: string | null;
 
   @ApiProperty({ description: 'Covered by confirmed payouts (earnings are paid oldest first, per account and currency)' })
