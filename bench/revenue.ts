@@ -10,24 +10,17 @@
  *      against the theoretical minimum ceil(N / per-transaction capacity), and the total time.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getAddressDecoder } from '@solana/kit';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app.factory.js';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
 import { SolanaLedger } from '../src/chain/solana-ledger.port.js';
-import { loadConfig } from '../src/config/load-config.js';
-import { openDatabase } from '../src/database/database-connection.js';
 import { computeSplit } from '../src/revenue/split-calculator.js';
 import { buildSplitRecord } from '../src/revenue/split-tree.js';
 import { LedgerRepository } from '../src/revenue/repositories/ledger.repository.js';
 import { PayoutService, payoutMemo } from '../src/revenue/services/payout.service.js';
 import { type PreparedSale, RevenueService } from '../src/revenue/services/revenue.service.js';
-import { dropDatabase } from './bench-database.js';
+import { startBenchApp } from './bench-app.js';
 
 const ARGS = process.argv.slice(2);
 const SPLIT_ONLY = ARGS.includes('split');
@@ -49,26 +42,7 @@ function statementLabel(sql: string): string {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `mkt_bench_revenue_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'mkt-bench-revenue-'));
-  const config = loadConfig({
-    DATABASE_URL: url.toString(),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    WORKER_CONCURRENCY: '0',
-    JWT_SECRET: 'b'.repeat(64),
-    PAYOUT_INTERVAL_MINUTES: '0',
-    PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1',
-  });
-  const database = await openDatabase(config);
-  const app = await createApp(config, database);
+  const { app, close } = await startBenchApp('revenue', { PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1' });
   try {
     const revenue = app.get(RevenueService);
     const payouts = app.get(PayoutService);
@@ -230,10 +204,7 @@ async function main(): Promise<void> {
         `${later.lookupTableTransactions} lookup-table setup transactions (tables reused), ${ms(start)}`,
     );
   } finally {
-    await app.close();
-    await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabase(server, name);
+    await close();
   }
 }
 
