@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { QueryRunner } from 'typeorm';
 import { createApp } from '../src/app.factory.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { loadConfig } from '../src/config/load-config.js';
@@ -51,4 +53,26 @@ export async function startBenchApp(bench: string, env: Record<string, string> =
       await dropDatabase(server, name);
     },
   };
+}
+
+/** A short name for a statement in a breakdown: its verb and first table. */
+function statementLabel(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  const verb = text.split(' ')[0].toUpperCase();
+  const table = /\b(?:INTO|FROM|UPDATE)\s+"?([a-z_]+)"?/i.exec(text)?.[1];
+  return table ? `${verb} ${table}` : verb;
+}
+
+/** Times every statement `runner` sends from now on, adding the milliseconds to `into` under the statement's label. */
+export function timeStatements(runner: QueryRunner, into: Map<string, number>): void {
+  const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+  runner.query = (async (...args: unknown[]) => {
+    const t = performance.now();
+    try {
+      return await query(...args);
+    } finally {
+      const label = statementLabel(String(args[0]));
+      into.set(label, (into.get(label) ?? 0) + performance.now() - t);
+    }
+  }) as typeof runner.query;
 }

@@ -20,7 +20,7 @@ import { buildSplitRecord } from '../src/revenue/split-tree.js';
 import { LedgerRepository } from '../src/revenue/repositories/ledger.repository.js';
 import { PayoutService, payoutMemo } from '../src/revenue/services/payout.service.js';
 import { type PreparedSale, RevenueService } from '../src/revenue/services/revenue.service.js';
-import { startBenchApp } from './bench-app.js';
+import { startBenchApp, timeStatements } from './bench-app.js';
 
 const ARGS = process.argv.slice(2);
 const SPLIT_ONLY = ARGS.includes('split');
@@ -32,14 +32,6 @@ const ms = (start: number) => `${(performance.now() - start).toFixed(0)} ms`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
-
-/** A short name for a statement in the breakdown: its verb and first table. */
-function statementLabel(sql: string): string {
-  const text = sql.replace(/\s+/g, ' ').trim();
-  const verb = text.split(' ')[0].toUpperCase();
-  const table = /\b(?:INTO|FROM|UPDATE)\s+"?([a-z_]+)"?/i.exec(text)?.[1];
-  return table ? `${verb} ${table}` : verb;
-}
 
 async function main(): Promise<void> {
   const { app, close } = await startBenchApp('revenue', { PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1' });
@@ -103,16 +95,7 @@ async function main(): Promise<void> {
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       const statements = new Map<string, number>();
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      runner.query = (async (...args: unknown[]) => {
-        const t = performance.now();
-        try {
-          return await query(...args);
-        } finally {
-          const label = statementLabel(String(args[0]));
-          statements.set(label, (statements.get(label) ?? 0) + performance.now() - t);
-        }
-      }) as typeof runner.query;
+      timeStatements(runner, statements);
       const cpu = process.cpuUsage();
       start = performance.now();
       try {
