@@ -10,24 +10,17 @@
  *      against the theoretical minimum ceil(N / per-transaction capacity), and the total time.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getAddressDecoder } from '@solana/kit';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app.factory.js';
 import { LiteSvmLedger } from '../src/chain/litesvm.ledger.js';
 import { SolanaLedger } from '../src/chain/solana-ledger.port.js';
-import { loadConfig } from '../src/config/load-config.js';
-import { openDatabase } from '../src/database/database-connection.js';
 import { computeSplit } from '../src/revenue/split-calculator.js';
 import { buildSplitRecord } from '../src/revenue/split-tree.js';
 import { LedgerRepository } from '../src/revenue/repositories/ledger.repository.js';
 import { PayoutService, payoutMemo } from '../src/revenue/services/payout.service.js';
 import { type PreparedSale, RevenueService } from '../src/revenue/services/revenue.service.js';
-import { dropDatabase } from './bench-database.js';
+import { startBenchApp, timeStatements } from './bench-app.js';
 
 const ARGS = process.argv.slice(2);
 const SPLIT_ONLY = ARGS.includes('split');
@@ -40,35 +33,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
-/** A short name for a statement in the breakdown: its verb and first table. */
-function statementLabel(sql: string): string {
-  const text = sql.replace(/\s+/g, ' ').trim();
-  const verb = text.split(' ')[0].toUpperCase();
-  const table = /\b(?:INTO|FROM|UPDATE)\s+"?([a-z_]+)"?/i.exec(text)?.[1];
-  return table ? `${verb} ${table}` : verb;
-}
-
 async function main(): Promise<void> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `mkt_bench_revenue_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'mkt-bench-revenue-'));
-  const config = loadConfig({
-    DATABASE_URL: url.toString(),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    WORKER_CONCURRENCY: '0',
-    JWT_SECRET: 'b'.repeat(64),
-    PAYOUT_INTERVAL_MINUTES: '0',
-    PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1',
-  });
-  const database = await openDatabase(config);
-  const app = await createApp(config, database);
+  const { app, close } = await startBenchApp('revenue', { PAYOUT_THRESHOLD_USDC_BASE_UNITS: '1' });
   try {
     const revenue = app.get(RevenueService);
     const payouts = app.get(PayoutService);
@@ -129,16 +95,7 @@ async function main(): Promise<void> {
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       const statements = new Map<string, number>();
-      const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
-      runner.query = (async (...args: unknown[]) => {
-        const t = performance.now();
-        try {
-          return await query(...args);
-        } finally {
-          const label = statementLabel(String(args[0]));
-          statements.set(label, (statements.get(label) ?? 0) + performance.now() - t);
-        }
-      }) as typeof runner.query;
+      timeStatements(runner, statements);
       const cpu = process.cpuUsage();
       start = performance.now();
       try {
@@ -230,10 +187,7 @@ async function main(): Promise<void> {
         `${later.lookupTableTransactions} lookup-table setup transactions (tables reused), ${ms(start)}`,
     );
   } finally {
-    await app.close();
-    await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    await dropDatabase(server, name);
+    await close();
   }
 }
 

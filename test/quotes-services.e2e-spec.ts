@@ -294,6 +294,29 @@ describe('unit prices and quotes (services on a real database)', () => {
     });
   });
 
+  describe('version files (for checkout)', () => {
+    it('hands each file in leaf order measured as the quote measured it: metres of track, ms of recording, bytes', async () => {
+      const files = await services.get(CatalogSalesService).versionFiles(sliceable, 1);
+      const stored = await services.sql<{ path: string; sha256: string; object_key: string; capture_id: string }>(
+        `SELECT path, sha256, object_key, capture_id FROM dataset_version_files WHERE dataset_id = $1 AND version = 1 ORDER BY leaf_index`,
+        [sliceable],
+      );
+      expect(files.map((f) => f.leafIndex)).toEqual([0, 1, 2]);
+      expect(files.map(({ path, sha256, objectKey, captureId }) => ({ path, sha256, object_key: objectKey, capture_id: captureId }))).toEqual(stored);
+      const byCapture = new Map(files.map((f) => [f.captureId, f]));
+      expect(byCapture.get(captures.ljubljana)).toMatchObject({ contributorId: owner.id, lengthM: 2_500, durationMs: 1_800_000, sizeBytes: 4_096 });
+      expect(byCapture.get(captures.munich)).toMatchObject({ contributorId: second.id, lengthM: 10_000, durationMs: 3_600_000, sizeBytes: 8_192 });
+      // No position: no track, so 0 m, but its recording time counts.
+      expect(byCapture.get(captures.telemetry)).toMatchObject({ contributorId: owner.id, lengthM: 0, durationMs: 900_000, sizeBytes: 1_000 });
+      const whole = await quote({ from: '2026-01-01', to: '2026-12-31' });
+      expect(whole.totals).toMatchObject({
+        lengthM: files.reduce((sum, f) => sum + f.lengthM, 0),
+        durationMs: files.reduce((sum, f) => sum + f.durationMs, 0),
+        bytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
+      });
+    });
+  });
+
   describe('redeem (for checkout)', () => {
     it("answers the buyer's live quote with its exact files and price", async () => {
       const q = await quote({ area: { bbox: LJUBLJANA_BBOX } });

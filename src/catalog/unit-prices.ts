@@ -61,6 +61,20 @@ export interface SliceQuantities {
   bytes: bigint;
 }
 
+/**
+ * A version file's measures as a quote and a sale count them: its recording time (0 without both times) and its
+ * track's length rounded to whole metres (0 without a footprint), from the stored footprint length.
+ */
+export function fileMeasures(file: { time_start: Date | null; time_end: Date | null; length_km: number | null }): {
+  durationMs: number;
+  lengthM: number;
+} {
+  return {
+    durationMs: file.time_start && file.time_end ? Math.max(0, file.time_end.getTime() - file.time_start.getTime()) : 0,
+    lengthM: file.length_km === null ? 0 : Math.round(file.length_km * 1000),
+  };
+}
+
 /** The files' quantities summed exactly (a quote's totals; a contributor's delivered share of a slice). */
 export function quantitiesOf(files: readonly { lengthM: number; durationMs: number; sizeBytes: number }[]): SliceQuantities {
   const sum = (pick: (file: (typeof files)[number]) => number) => files.reduce((total, file) => total + BigInt(pick(file)), 0n);

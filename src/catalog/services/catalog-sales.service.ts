@@ -3,6 +3,7 @@ import type { ModalityTotals, SaleableVersion, TrainingContentFacts, VersionFile
 import { DatasetRepository } from '../repositories/dataset.repository.js';
 import { DatasetVersionRepository } from '../repositories/dataset-version.repository.js';
 import type { DatasetVersionEntity } from '../entities/dataset-version.entity.js';
+import { fileMeasures } from '../unit-prices.js';
 
 /** What checkout reads from the catalog: published versions as snapshots, and their files. */
 @Injectable()
@@ -23,16 +24,15 @@ export class CatalogSalesService {
   }
 
   async versionFiles(datasetId: string, version: number): Promise<VersionFile[]> {
-    return (await this.versions.filesOf(datasetId, version)).map((file) => ({
+    return (await this.versions.saleFilesOf(datasetId, version)).map((file) => ({
       path: file.path,
-      leafIndex: file.leafIndex,
-      captureId: file.captureId,
-      contributorId: file.contributorId,
-      sizeBytes: file.sizeBytes,
+      leafIndex: file.leaf_index,
+      captureId: file.capture_id,
+      contributorId: file.contributor_id,
+      sizeBytes: Number(file.size_bytes),
       sha256: file.sha256,
-      durationMs: file.timeStart && file.timeEnd ? Math.max(0, file.timeEnd.getTime() - file.timeStart.getTime()) : 0,
-      lengthM: file.footprint ? Math.round(file.footprint.lengthKm * 1000) : 0,
-      objectKey: file.objectKey,
+      ...fileMeasures(file),
+      objectKey: file.object_key,
     }));
   }
 

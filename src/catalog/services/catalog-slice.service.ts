@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogErrorCode, CatalogException } from '../catalog.exception.js';
 import type { SaleableVersion, Slice, SliceAreaInput, SliceAreaRanges, SliceFile, SliceQuery } from '../dto/saleable-version.js';
 import { DatasetVersionRepository, type SliceCandidateRow } from '../repositories/dataset-version.repository.js';
+import { fileMeasures } from '../unit-prices.js';
 import { AreaError, areaFromBBox, areaFromCells, areaFromGeoJson, parseBBox, type SearchArea } from '../search-area.js';
 import { saleableOf } from './catalog-sales.service.js';
 import { searchArea } from './catalog-search.service.js';
@@ -80,7 +81,6 @@ function bboxOf(bbox: readonly number[]): [number, number, number, number] {
 }
 
 function sliceFile(row: SliceCandidateRow): SliceFile {
-  const durationMs = row.time_start && row.time_end ? Math.max(0, row.time_end.getTime() - row.time_start.getTime()) : 0;
   return {
     leafIndex: row.leaf_index,
     path: row.path,
@@ -88,8 +88,7 @@ function sliceFile(row: SliceCandidateRow): SliceFile {
     contributorId: row.contributor_id,
     modality: row.modality,
     sizeBytes: Number(row.size_bytes),
-    durationMs,
-    lengthM: row.length_km === null ? 0 : Math.round(row.length_km * 1000),
+    ...fileMeasures(row),
     geometry: row.geometry,
     bbox: row.bbox,
     vertices: row.vertices ?? 0,

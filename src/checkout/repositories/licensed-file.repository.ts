@@ -33,7 +33,14 @@ export class LicensedFileRepository {
   async lockForSale(manager: EntityManager, hashes: readonly string[], exclusive: boolean, orderId: string): Promise<FileConflict | null> {
     const sorted = normalised(hashes);
     if (sorted.length === 0) return null;
-    await manager.query(`INSERT INTO licensed_files (sha256) SELECT unnest($1::text[]) ON CONFLICT (sha256) DO NOTHING`, [sorted]);
+    // Only the missing rows are inserted (a conflicting insert costs a speculative insertion per row, a lookup does
+    // not); ON CONFLICT still settles two first sales of the same new files at once.
+    await manager.query(
+      `INSERT INTO licensed_files (sha256)
+       SELECT h FROM unnest($1::text[]) AS h WHERE NOT EXISTS (SELECT 1 FROM licensed_files f WHERE f.sha256 = h)
+       ON CONFLICT (sha256) DO NOTHING`,
+      [sorted],
+    );
     const rows = await manager.query<{ exclusive_order_id: string | null }[]>(
       `SELECT exclusive_order_id FROM licensed_files WHERE sha256 = ANY($1::text[]) ORDER BY sha256 ${exclusive ? 'FOR UPDATE' : 'FOR SHARE'}`,
       [sorted],
