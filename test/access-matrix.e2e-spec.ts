@@ -94,6 +94,8 @@ const EXPECTED: Record<string, Statuses> = {
   'POST /v1/me/webhooks':                             [401, 201, 403, 403, 201, 201, 201],
   'GET /v1/me/webhooks':                              [401, 200, 403, 403, 200, 200, 200],
   'GET /v1/me/webhooks/{id}/deliveries':              [401, 404, 403, 403, 404, 200, 404],
+  'POST /v1/me/webhooks/{id}/enable':                 [401, 404, 403, 403, 404, 200, 404],
+  'POST /v1/me/webhooks/{id}/rotate-secret':          [401, 404, 403, 403, 404, 200, 404],
 
   'POST /v1/captures':                                [401, 403, 201, 201, 403, 403, 201],
   'GET /v1/captures':                                 [401, 403, 200, 200, 403, 403, 200],
@@ -223,6 +225,8 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'POST /v1/me/webhooks': () => ({ path: '/v1/me/webhooks', body: { url: 'https://93.184.216.34/depai' } }),
   'GET /v1/me/webhooks': () => ({ path: '/v1/me/webhooks' }),
   'GET /v1/me/webhooks/{id}/deliveries': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}/deliveries` }),
+  'POST /v1/me/webhooks/{id}/enable': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}/enable` }),
+  'POST /v1/me/webhooks/{id}/rotate-secret': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}/rotate-secret` }),
   'POST /v1/captures': () => ({ path: '/v1/captures', body: { filename: 'x.csv', sizeBytes: 10, sha256: 'a'.repeat(64) } }),
   'GET /v1/captures': () => ({ path: '/v1/captures', query: { mine: 'true' } }),
   'GET /v1/captures/{id}': (f) => ({ path: `/v1/captures/${f.captureId}` }),

@@ -294,7 +294,7 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     expect(await t.sql(`SELECT count(*)::int AS n FROM email_messages`)).toEqual([{ n: 1 }]);
   });
 
-  it('disables an endpoint after 20 failed attempts in a row; deleting it removes its log', async () => {
+  it('disables an endpoint after 20 failed attempts in a row, holds its deliveries until it is enabled again (with a rotated secret); deleting it removes its log', async () => {
     receiver.answer.set('/failing', 503);
     await t.sql(`UPDATE webhook_endpoints SET consecutive_failures = 19 WHERE id = $1`, [failing.id]);
     await t.sql(
@@ -318,6 +318,34 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
       consecutiveFailures: 20,
       disabledReason: 'disabled after 20 failed deliveries in a row',
     });
+    // Held while disabled: a sweep sends nothing.
+    const sentToFailing = () => receiver.received.filter((request) => request.path === '/failing');
+    const before = sentToFailing().length;
+    receiver.answer.set('/failing', 200);
+    await t.sql(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1`, [failing.id]);
+    await t.app.get(NotificationDispatchService).dispatchDue();
+    expect(sentToFailing()).toHaveLength(before);
+
+    // The owner mends the receiver, rotates the secret and enables the endpoint again; nobody else can.
+    await t.http().post(`/v1/me/webhooks/${failing.id}/enable`).set(auth(other)).expect(404);
+    await t.http().post(`/v1/me/webhooks/${failing.id}/rotate-secret`).set(auth(other)).expect(404);
+    const rotated = (await t.http().post(`/v1/me/webhooks/${failing.id}/rotate-secret`).set(auth(buyer)).expect(200))
+      .body as Plain<WebhookCreatedResponse>;
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(failing.secret);
+    expect(rotated.status).toBe('disabled');
+    const listed = (await t.http().get('/v1/me/webhooks').set(auth(buyer)).expect(200)).body as Record<string, unknown>[];
+    expect(JSON.stringify(listed)).not.toContain(rotated.secret);
+    const enabled = (await t.http().post(`/v1/me/webhooks/${failing.id}/enable`).set(auth(buyer)).expect(200)).body as Plain<WebhookResponse>;
+    expect(enabled).toMatchObject({ status: 'enabled', consecutiveFailures: 0, disabledReason: null });
+    // The held delivery goes out at once (this sweep or the scheduled one), signed with the new secret only.
+    await t.app.get(NotificationDispatchService).dispatchDue();
+    const resent = await waitFor(() => sentToFailing()[before], 'the held delivery sent');
+    const signature = resent.headers['depai-signature'] as string;
+    expect(verifyWebhookSignature(resent.body, signature, rotated.secret)).toBe(true);
+    expect(verifyWebhookSignature(resent.body, signature, failing.secret)).toBe(false);
+    await waitFor(async () => ((await deliveriesOf(buyer, failing.id))[0]?.status === 'delivered' ? true : undefined), 'delivered');
+
     await t.http().delete(`/v1/me/webhooks/${failing.id}`).set(auth(buyer)).expect(204);
     await t.http().get(`/v1/me/webhooks/${failing.id}/deliveries`).set(auth(buyer)).expect(404);
     expect(await t.sql(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1`, [failing.id])).toEqual([{ n: 0 }]);

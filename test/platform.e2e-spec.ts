@@ -116,6 +116,8 @@ describe('platform behaviour (e2e)', () => {
         '/v1/me/webhooks',
         '/v1/me/webhooks/{id}',
         '/v1/me/webhooks/{id}/deliveries',
+        '/v1/me/webhooks/{id}/enable',
+        '/v1/me/webhooks/{id}/rotate-secret',
         '/v1/admin/payouts/run',
         '/v1/webhooks/stripe',
       ].sort(),

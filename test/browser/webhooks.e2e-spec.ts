@@ -152,6 +152,32 @@ describe('buyer webhooks on the account page (browser)', () => {
     expect(await overflow(page)).toBe(0);
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    // An endpoint disabled for failing (as after 20 failures in a row) is enabled again from the page; a new secret is
+    // shown once, like the first.
+    await b.t.sql(
+      `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = 'disabled after 20 failed deliveries in a row' WHERE url = $1`,
+      [`${base}/down`],
+    );
+    await page.reload();
+    const downRowOf = () => hooks.locator(`tr:has(code:text-is("${base}/down"))`);
+    expect(await downRowOf().textContent()).toContain('disabled after 20 failed deliveries in a row');
+    await b.screenshot(page, 'webhooks-disabled');
+    await hooks.getByRole('button', { name: `Enable ${base}/down again` }).click();
+    await waitFor(async () => ((await downRowOf().textContent())?.includes('enabled') ? true : undefined), 'enabled again');
+    expect(await hooks.getByRole('button', { name: `Enable ${base}/down again` }).count()).toBe(0);
+    await hooks.getByRole('button', { name: `New signing secret for ${base}/down` }).click();
+    await hooks.getByRole('button', { name: 'Yes, replace it' }).click();
+    const rotated = await waitFor(async () => {
+      const value = await page
+        .getByRole('textbox', { name: 'New webhook signing secret' })
+        .inputValue()
+        .catch(() => '');
+      return value.startsWith('whsec_') && value !== secret ? value : undefined;
+    }, 'the new secret shown');
+    expect(await b.t.sql(`SELECT secret FROM webhook_endpoints WHERE url = $1`, [`${base}/down`])).toEqual([{ secret: rotated }]);
+    expect(await hooks.textContent()).toContain(`The new signing secret of ${base}/down`);
+    await b.screenshot(page, 'webhooks-new-secret');
+
     // Deleting asks first; then the endpoint and its log are gone.
     await hooks.getByRole('button', { name: `Delete ${base}/down` }).click();
     await hooks.getByRole('button', { name: 'Yes, delete' }).click();

@@ -39,6 +39,28 @@ export class WebhooksController {
     return this.webhooks.list(user);
   }
 
+  @Post(':id/enable')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Enables one of your endpoints again after it was disabled for failing: the deliveries it held go out now',
+  })
+  @ApiOkResponse({ type: WebhookResponse })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  enable(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<WebhookResponse>> {
+    return this.webhooks.enable(user, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Replaces an endpoint's signing secret (shown in this answer only); every delivery from now on is signed with it",
+  })
+  @ApiOkResponse({ type: WebhookCreatedResponse })
+  @ApiNotFoundResponse({ type: ErrorBody })
+  rotateSecret(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<WebhookCreatedResponse>> {
+    return this.webhooks.rotateSecret(user, id);
+  }
+
   @Delete(':id')
   @ApiOperation({ summary: 'Deletes one of your webhook endpoints and its delivery log' })
   @HttpCode(HttpStatus.NO_CONTENT)

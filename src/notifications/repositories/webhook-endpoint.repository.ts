@@ -17,6 +17,25 @@ export class WebhookEndpointRepository {
     return rows.length;
   }
 
+  /**
+   * Enables the user's endpoint again (after it was disabled for failing): failures count from zero, and its pending
+   * deliveries, held while it was disabled, are due now. Answers the endpoint, or null when it is not the user's.
+   */
+  async enableOfUser(manager: EntityManager, userId: string, id: string): Promise<WebhookEndpointEntity | null> {
+    const result = await manager
+      .getRepository(WebhookEndpointEntity)
+      .update({ id, userId }, { status: 'enabled', disabledReason: null, consecutiveFailures: 0 });
+    if ((result.affected ?? 0) === 0) return null;
+    await manager.query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'pending'`, [id]);
+    return manager.getRepository(WebhookEndpointEntity).findOne({ where: { id, userId } });
+  }
+
+  /** Replaces the user's endpoint's signing secret; answers the endpoint, or null when it is not the user's. */
+  async replaceSecretOfUser(userId: string, id: string, secret: string): Promise<WebhookEndpointEntity | null> {
+    const result = await this.endpoints.update({ id, userId }, { secret });
+    return (result.affected ?? 0) === 0 ? null : this.endpoints.findOne({ where: { id, userId } });
+  }
+
   listOfUser(userId: string): Promise<WebhookEndpointEntity[]> {
     return this.endpoints.find({ where: { userId }, order: { createdAt: 'DESC', id: 'ASC' } });
   }

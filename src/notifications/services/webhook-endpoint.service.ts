@@ -73,6 +73,23 @@ export class WebhookEndpointService {
     return (await this.endpoints.listOfUser(user.id)).map(view);
   }
 
+  /** Enables an endpoint disabled for failing: its held deliveries go out now, with their remaining retries. */
+  async enable(user: AuthUser, id: string): Promise<Plain<WebhookResponse>> {
+    const endpoint = await this.dataSource.transaction((manager) => this.endpoints.enableOfUser(manager, user.id, id));
+    if (!endpoint) throw notFound(id);
+    return view(endpoint);
+  }
+
+  /**
+   * A new signing secret, shown in this answer only; the old one stops at once (every delivery from now on, retries
+   * included, is signed with the new one), so update the receiver before or right after.
+   */
+  async rotateSecret(user: AuthUser, id: string): Promise<Plain<WebhookCreatedResponse>> {
+    const endpoint = await this.endpoints.replaceSecretOfUser(user.id, id, newWebhookSecret());
+    if (!endpoint) throw notFound(id);
+    return { ...view(endpoint), secret: endpoint.secret };
+  }
+
   async remove(user: AuthUser, id: string): Promise<void> {
     if (!(await this.endpoints.deleteOfUser(user.id, id))) throw notFound(id);
   }

@@ -1,6 +1,7 @@
 // @ts-check
 // The account page's "Webhooks" section: a buyer's endpoints for signed events about their orders (issue 16). Add one
-// (its signing secret shown once), list them, see each one's recent deliveries with every attempt, delete one.
+// (its signing secret shown once), list them, see each one's recent deliveries with every attempt, enable one that was
+// disabled for failing, replace a signing secret, delete one.
 import { api, query } from './api.js';
 import { busy, confirmButton, dataTable, errorBox, field, formatDate, h, mount, on, tableRow } from './ui.js';
 /** @import { OrganisationSummary, WebhookDelivery, WebhookEndpoint, WebhookEndpointCreated } from '../../types/api' */
@@ -67,6 +68,18 @@ export function webhooksSection() {
   const url = h('input', { type: 'url', required: true, maxLength: 2048, placeholder: 'https://hooks.example.com/depai' });
   const description = h('input', { type: 'text', maxLength: 500, placeholder: 'Training pipeline' });
   const organisation = h('select', {}, h('option', { value: '' }, 'Only my own orders'));
+  /**
+   * A secret as it is shown: once, to copy.
+   * @param {WebhookEndpointCreated} endpoint
+   * @param {string} words
+   */
+  const showSecret = (endpoint, words) => {
+    mount(
+      created,
+      h('p', {}, `${words} ${endpoint.url}. Copy it now: it is shown only once. Check each event's Depai-Signature header with it.`),
+      h('input', { type: 'text', readonly: true, value: endpoint.secret, 'aria-label': 'New webhook signing secret', className: 'secret' }),
+    );
+  };
   const draw = async () => {
     /** @type {WebhookEndpoint[]} */
     const endpoints = await api('/v1/me/webhooks');
@@ -84,6 +97,28 @@ export function webhooksSection() {
                   mount(log, await deliveriesPanel(endpoint));
                 });
               });
+              // A disabled endpoint can be enabled again once its receiver is mended: its held deliveries go out then.
+              const enable =
+                endpoint.status === 'disabled' ? h('button', { type: 'button', 'aria-label': `Enable ${endpoint.url} again` }, 'Enable again') : null;
+              if (enable)
+                on(enable, 'click', () => {
+                  void busy(enable, async () => {
+                    await api(`/v1/me/webhooks/${endpoint.id}/enable`, { method: 'POST' });
+                    await draw();
+                  });
+                });
+              const rotate = confirmButton(
+                'New secret',
+                `Replace the signing secret of ${endpoint.url}? Every event from now on is signed with the new one only.`,
+                'Yes, replace it',
+                async () => {
+                  /** @type {WebhookEndpointCreated} */
+                  const rotated = await api(`/v1/me/webhooks/${endpoint.id}/rotate-secret`, { method: 'POST' });
+                  showSecret(rotated, 'The new signing secret of');
+                  await draw();
+                },
+                { className: 'secondary', 'aria-label': `New signing secret for ${endpoint.url}` },
+              );
               return tableRow(
                 ENDPOINT_COLUMNS,
                 [
@@ -101,7 +136,11 @@ export function webhooksSection() {
                   h(
                     'span',
                     { className: 'links' },
+                    enable,
+                    enable ? ' ' : null,
                     show,
+                    ' ',
+                    rotate,
                     ' ',
                     confirmButton(
                       'Delete',
@@ -148,11 +187,7 @@ export function webhooksSection() {
       });
       url.value = '';
       description.value = '';
-      mount(
-        created,
-        h('p', {}, `The signing secret of ${endpoint.url}. Copy it now: it is shown only once. Check each event's Depai-Signature header with it.`),
-        h('input', { type: 'text', readonly: true, value: endpoint.secret, 'aria-label': 'New webhook signing secret', className: 'secret' }),
-      );
+      showSecret(endpoint, 'The signing secret of');
       await draw();
     });
   });
