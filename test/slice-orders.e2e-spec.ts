@@ -124,6 +124,11 @@ describeWithSamples('slice orders: buy exactly the captures of an area (e2e)', [
       // Downloads: exactly the lake's capture, whose bytes are the GPX the contributor uploaded.
       const downloads = (await t.http().get(`/v1/orders/${placed.id}/downloads`).set(auth(buyer)).expect(200)).body as DownloadsResponse;
       expect(downloads.files.map((file) => file.path)).toEqual([gpxEntry.path]);
+      // The training-content summary states the slice's one file, not the version's.
+      const content = (await t.http().get(`/v1/orders/${placed.id}/training-content`).set(auth(buyer)).expect(200)).body as {
+        modalities: { modality: string; amount: string }[];
+      };
+      expect(content.modalities).toEqual([expect.objectContaining({ amount: expect.stringContaining('1 file') as unknown })]);
       // Signed for PUBLIC_URL's host; fetched from the listening app.
       const signed = new URL(downloads.files[0].url);
       const response = await fetch(`${api}${signed.pathname}${signed.search}`);

@@ -43,22 +43,15 @@ export class CatalogSalesService {
   async trainingContent(datasetId: string, version: number, leafIndexes: readonly number[] | null): Promise<TrainingContentFacts | null> {
     const row = await this.versions.find(datasetId, version);
     if (!row) return null;
-    const chosen = leafIndexes === null ? null : new Set(leafIndexes);
-    const files = (await this.versions.filesOf(datasetId, version)).filter((file) => chosen === null || chosen.has(file.leafIndex));
-    const modalities = new Map<string, ModalityTotals>();
-    let from: number | null = null;
-    let to: number | null = null;
-    for (const file of files) {
-      const totals = modalities.get(file.modality) ?? { modality: file.modality, files: 0, bytes: 0, durationSeconds: 0 };
-      totals.files += 1;
-      totals.bytes += file.sizeBytes;
-      if (file.timeStart && file.timeEnd) {
-        totals.durationSeconds += Math.max(0, file.timeEnd.getTime() - file.timeStart.getTime()) / 1000;
-        from = Math.min(from ?? Infinity, file.timeStart.getTime());
-        to = Math.max(to ?? -Infinity, file.timeEnd.getTime());
-      }
-      modalities.set(file.modality, totals);
-    }
+    const totals = await this.versions.contentTotals(datasetId, version, leafIndexes);
+    const modalities: ModalityTotals[] = totals.modalities.map((row) => ({
+      modality: row.modality,
+      files: row.files,
+      bytes: Number(row.bytes),
+      durationSeconds: row.duration_seconds,
+    }));
+    const starts = totals.modalities.flatMap((row) => (row.first ? [new Date(row.first).getTime()] : []));
+    const ends = totals.modalities.flatMap((row) => (row.last ? [new Date(row.last).getTime()] : []));
     return {
       datasetId,
       version,
@@ -66,12 +59,12 @@ export class CatalogSalesService {
       merkleRoot: row.merkleRoot,
       licenceName: row.licenceName,
       licenceSlug: row.licenceSlug,
-      contributorCount: new Set(files.map((file) => file.contributorId)).size,
-      files: files.length,
-      bytes: files.reduce((sum, file) => sum + file.sizeBytes, 0),
-      modalities: [...modalities.values()].sort((a, b) => a.modality.localeCompare(b.modality)),
-      collectedFrom: from === null ? null : new Date(from),
-      collectedTo: to === null ? null : new Date(to),
+      contributorCount: totals.contributors,
+      files: modalities.reduce((sum, totals) => sum + totals.files, 0),
+      bytes: modalities.reduce((sum, totals) => sum + totals.bytes, 0),
+      modalities: modalities.sort((a, b) => a.modality.localeCompare(b.modality)),
+      collectedFrom: starts.length === 0 ? null : new Date(Math.min(...starts)),
+      collectedTo: ends.length === 0 ? null : new Date(Math.max(...ends)),
     };
   }
 
