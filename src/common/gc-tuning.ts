@@ -8,4 +8,5 @@ import { setFlagsFromString } from 'node:v8';
  * With external memory counted in V8's global heap limit instead, those collections happen as the heap's own growth
  * asks: half the CPU per GiB, for about 40 MB more peak RSS. The flag only changes when V8 collects, never what.
  */
-setFlagsFromString('--external-memory-accounted-in-global-limit');
+// The V8 of Node 24 (the runtime this package pins) has the flag; an older one would only warn that it does not know it.
+if (Number(process.versions.node.split('.')[0]) >= 24) setFlagsFromString('--external-memory-accounted-in-global-limit');
