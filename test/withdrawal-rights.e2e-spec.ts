@@ -399,6 +399,11 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
       const theirs = (await readyCapture(t, carol, nmeaLog(92), 'carol-legal.nmea')).id;
       const other = (await readyCapture(t, carol, nmeaLog(93), 'carol-other.nmea')).id;
       const datasetId = await publishCurated([mine, theirs, other], 'commercial-ai-training', [alice, carol]);
+      // A capture the published version does not sell is not taken down (it would stop that version's sale for nothing).
+      const stray = (await readyCapture(t, carol, nmeaLog(94), 'carol-stray.nmea')).id;
+      const refused = (await takeDown(datasetId, { captureIds: [theirs, stray], kind: 'legal', reason: 'Wrong id.' }).expect(422)).body as ErrorBody;
+      expect(refused.code).toBe('CONSENT_CAPTURE_NOT_PUBLISHED');
+      expect(refused.message).toContain(stray);
       const legal = (await takeDown(datasetId, { captureIds: [theirs], kind: 'legal', reason: 'Court order 12/2026.' }).expect(201))
         .body as Plain<TakedownResponse>;
       expect(legal).toMatchObject({ state: 'in_review', publishedVersion: null, fromVersion: 1 });

@@ -19,6 +19,8 @@ export enum ConsentErrorCode {
   ALREADY_RECORDED = 'CONSENT_ALREADY_RECORDED',
   MISSING = 'CONSENT_MISSING',
   NOTHING_TO_WITHDRAW = 'CONSENT_NOTHING_TO_WITHDRAW',
+  /** A takedown names captures the published version does not hold (only an open draft does, or none). */
+  CAPTURE_NOT_PUBLISHED = 'CONSENT_CAPTURE_NOT_PUBLISHED',
 }
 
 const STATUS: Record<ConsentErrorCode, HttpStatus> = {
@@ -39,6 +41,7 @@ const STATUS: Record<ConsentErrorCode, HttpStatus> = {
   [ConsentErrorCode.ALREADY_RECORDED]: HttpStatus.CONFLICT,
   [ConsentErrorCode.MISSING]: HttpStatus.CONFLICT,
   [ConsentErrorCode.NOTHING_TO_WITHDRAW]: HttpStatus.NOT_FOUND,
+  [ConsentErrorCode.CAPTURE_NOT_PUBLISHED]: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 export class ConsentException extends DomainException<ConsentErrorCode> {

@@ -40,6 +40,16 @@ export class AdminTakedownService {
   async takeDown(admin: AuthUser, datasetId: string, dto: TakeDownCapturesDto): Promise<Plain<TakedownResponse>> {
     const at = new Date();
     const captureIds = [...dto.captureIds].sort();
+    // A takedown is of what is sold: a capture only in the open draft is the owner's to drop, and taking it "down" would
+    // stop the sale of a version that does not hold it.
+    const published = new Set((await this.drafts.termsOfPublished(datasetId))?.contributors.flatMap((row) => row.captureIds) ?? []);
+    const unpublished = captureIds.filter((id) => !published.has(id));
+    if (published.size > 0 && unpublished.length > 0) {
+      throw new ConsentException(
+        ConsentErrorCode.CAPTURE_NOT_PUBLISHED,
+        `The published version of dataset ${datasetId} does not hold ${unpublished.join(', ')}; take down only captures it sells`,
+      );
+    }
     const record = Object.assign(new ConsentRecordEntity(), {
       id: randomUUID(),
       datasetId,
