@@ -392,6 +392,14 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
       ]);
       expect(JSON.stringify(told)).not.toContain('00:41');
       expect((await downloads(buyer, orderId)).withdrawn.map((file) => file.path)).toEqual([expect.stringContaining('alice-face')]);
+
+      // Alice's earnings say this sale came before the takedown of her capture; Carol's, whose captures stay, say nothing.
+      const earningOf = async (token: string) =>
+        ((await t.http().get('/v1/me/earnings').set(auth(token)).expect(200)).body as EarningResponse[]).find((row) => row.orderId === orderId);
+      expect((await earningOf(alice))?.withdrawals).toEqual([
+        { kind: 'takedown', at: expect.any(String) as unknown, captureCount: 1, sale: 'before' },
+      ]);
+      expect((await earningOf(carol))?.withdrawals).toEqual([]);
     });
 
     it('a legal takedown waits for review; the queue lists withdrawals and takedowns with their state', async () => {

@@ -28,6 +28,14 @@ export class ConsentNoticeService {
     }));
   }
 
+  /** Admins' takedowns from these datasets, oldest first: the earnings of the contributors whose captures they took. */
+  async takedownsOf(datasetIds: readonly string[]): Promise<{ datasetId: string; captureIds: string[]; at: Date }[]> {
+    if (datasetIds.length === 0) return [];
+    return (await this.records.withdrawalsOf(datasetIds))
+      .filter((record) => record.kind === 'takedown')
+      .map((record) => ({ datasetId: record.datasetId, captureIds: record.captureIds, at: record.createdAt }));
+  }
+
   /** Per dataset, its withdrawals oldest first; a dataset without any is absent. */
   async withdrawalsOf(datasetIds: readonly string[]): Promise<Map<string, CaptureWithdrawalNotice[]>> {
     const notices = new Map<string, CaptureWithdrawalNotice[]>();

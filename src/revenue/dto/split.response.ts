@@ -101,12 +101,22 @@ export class EarningSliceResponse {
   total: string;
 }
 
-/** One of your withdrawals from the dataset a sale was of, and whether the sale came before or after it (issue 16). */
+/**
+ * One of your withdrawals from the dataset a sale was of, or an admin's takedown of your captures in it, and whether
+ * the sale came before or after it (issue 16).
+ */
 export class EarningWithdrawalResponse {
-  @ApiProperty({ example: '2026-12-05T11:20:00.000Z', description: 'When you withdrew the captures' })
+  @ApiProperty({
+    enum: ['withdrawal', 'takedown'],
+    example: 'withdrawal',
+    description: 'withdrawal: you withdrew the captures; takedown: an admin took them down on a request',
+  })
+  kind: 'withdrawal' | 'takedown';
+
+  @ApiProperty({ example: '2026-12-05T11:20:00.000Z', description: 'When the captures were withdrawn or taken down' })
   at: string;
 
-  @ApiProperty({ example: 1 })
+  @ApiProperty({ example: 1, description: 'Your captures among them' })
   captureCount: number;
 
   @ApiProperty({

@@ -4,6 +4,7 @@ import { Role } from '../../auth/role.js';
 import { responseOf } from '../dto/response-of.js';
 import { EarningResponse, type EarningWithdrawalResponse, SplitProofResponse, SplitResponse, SplitRowResponse } from '../dto/split.response.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
+import type { VersionFile } from '../../catalog/dto/saleable-version.js';
 import { ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
 import type { SplitEntity } from '../entities/split.entity.js';
 import { PayoutRepository } from '../repositories/payout.repository.js';
@@ -119,26 +120,42 @@ export class SplitViewService {
    * it so); a sale of a later version paid only the captures that remained.
    */
   private async withdrawalsAround(splits: readonly SplitEntity[], userId: string): Promise<Map<string, EarningWithdrawalResponse[]>> {
-    const mine = await this.consentNotices.withdrawalsBy(userId);
+    const datasetIds = [...new Set(splits.map((split) => split.datasetId))];
+    const [mine, takedowns] = await Promise.all([this.consentNotices.withdrawalsBy(userId), this.consentNotices.takedownsOf(datasetIds)]);
     const around = new Map<string, EarningWithdrawalResponse[]>();
-    if (mine.length === 0) return around;
-    const captures = new Map<string, Promise<Set<string>>>();
-    const capturesOf = (datasetId: string, version: number) => {
+    if (mine.length === 0 && takedowns.length === 0) return around;
+    const files = new Map<string, Promise<VersionFile[]>>();
+    const filesOf = (datasetId: string, version: number) => {
       const key = `${datasetId}|${version}`;
-      const known = captures.get(key) ?? this.catalog.versionFiles(datasetId, version).then((files) => new Set(files.map((file) => file.captureId)));
-      captures.set(key, known);
+      const known = files.get(key) ?? this.catalog.versionFiles(datasetId, version);
+      files.set(key, known);
       return known;
     };
+    // A takedown is the caller's when it took captures of theirs: known from the versions of theirs that were sold.
+    const ownCaptures = new Map<string, Set<string>>();
     for (const split of splits) {
-      const withdrawals = mine.filter((withdrawal) => withdrawal.datasetId === split.datasetId);
-      if (withdrawals.length === 0) continue;
-      const held = await capturesOf(split.datasetId, split.version);
+      const own = ownCaptures.get(split.datasetId) ?? new Set<string>();
+      for (const file of await filesOf(split.datasetId, split.version)) if (file.contributorId === userId) own.add(file.captureId);
+      ownCaptures.set(split.datasetId, own);
+    }
+    for (const split of splits) {
+      const takeOuts = [
+        ...mine.filter((withdrawal) => withdrawal.datasetId === split.datasetId).map((w) => ({ ...w, kind: 'withdrawal' as const })),
+        ...takedowns
+          .filter((takedown) => takedown.datasetId === split.datasetId)
+          .map((takedown) => ({ ...takedown, captureIds: takedown.captureIds.filter((id) => ownCaptures.get(split.datasetId)?.has(id)) }))
+          .filter((takedown) => takedown.captureIds.length > 0)
+          .map((takedown) => ({ ...takedown, kind: 'takedown' as const })),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      if (takeOuts.length === 0) continue;
+      const held = new Set((await filesOf(split.datasetId, split.version)).map((file) => file.captureId));
       around.set(
         split.id,
-        withdrawals.map((withdrawal) => ({
-          at: withdrawal.at.toISOString(),
-          captureCount: withdrawal.captureIds.length,
-          sale: withdrawal.captureIds.some((id) => held.has(id)) ? ('before' as const) : ('after' as const),
+        takeOuts.map((takeOut) => ({
+          kind: takeOut.kind,
+          at: takeOut.at.toISOString(),
+          captureCount: takeOut.captureIds.length,
+          sale: takeOut.captureIds.some((id) => held.has(id)) ? ('before' as const) : ('after' as const),
         })),
       );
     }

@@ -598,8 +598,11 @@ export interface Earning {
   refunded: boolean;
   /** A slice sale: what your captures delivered of it, in the unit it was priced by (metres, ms or bytes). */
   slice: { unit: 'km' | 'hour' | 'gb'; delivered: string; total: string } | null;
-  /** Your withdrawals from the dataset sold (issue 16), and whether this sale came before or after each. */
-  withdrawals: { at: string; captureCount: number; sale: 'before' | 'after' }[];
+  /**
+   * Your withdrawals from the dataset sold, and admins' takedowns of your captures in it (issue 16), and whether this
+   * sale came before or after each.
+   */
+  withdrawals: { kind: 'withdrawal' | 'takedown'; at: string; captureCount: number; sale: 'before' | 'after' }[];
 }
 
 export interface ChainMemo {

@@ -28,7 +28,8 @@ function soldAs(e) {
 }
 
 /**
- * Whether the sale came before or after each of your withdrawals from its dataset (issue 16): earlier sales paid for
+ * Whether the sale came before or after each of your withdrawals from its dataset, or an admin's takedown of your
+ * captures in it (issue 16): earlier sales paid for
  * the withdrawn captures and stay as they were; later ones paid only what remained.
  * @param {Earning} e
  */
@@ -37,10 +38,10 @@ function withdrawalWords(e) {
     h(
       'div',
       { className: `earning-withdrawal ${w.sale}` },
-      h('span', { className: `badge ${w.sale === 'before' ? 'ok' : 'warn'}` }, `${w.sale} withdrawal`),
-      w.sale === 'before'
-        ? ` Sold before you withdrew ${w.captureCount} capture${w.captureCount === 1 ? '' : 's'} on ${formatDate(w.at)}: it paid for them, and stays paid.`
-        : ` Sold after you withdrew ${w.captureCount} capture${w.captureCount === 1 ? '' : 's'} on ${formatDate(w.at)}: it paid only your remaining captures.`,
+      h('span', { className: `badge ${w.sale === 'before' ? 'ok' : 'warn'}` }, `${w.sale} ${w.kind}`),
+      ` Sold ${w.sale} ${w.kind === 'takedown' ? 'an admin took down' : 'you withdrew'} ${w.captureCount} ${
+        w.kind === 'takedown' ? 'of your captures' : `capture${w.captureCount === 1 ? '' : 's'}`
+      } on ${formatDate(w.at)}: ${w.sale === 'before' ? 'it paid for them, and stays paid.' : 'it paid only your remaining captures.'}`,
     ),
   );
 }
