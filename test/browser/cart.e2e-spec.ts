@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { readyCapture } from '../support/captures.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
-import { listCurated, logIn, publishDataset, signUp, TEST_ADMIN } from '../support/checkout.js';
-import { describeWithSamples, samplePath } from '../support/samples.js';
+import { listLakeAndWaikato, logIn, publishDataset, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { describeWithSamples } from '../support/samples.js';
 
 /**
  * Issue 13, part 3, as a buyer sees it: two whole datasets of two sellers and a slice drawn round Lake Cerknica go into
@@ -20,17 +18,9 @@ describeWithSamples('a cart of two datasets and a slice, paid once (browser)', [
   beforeAll(async () => {
     b = await startBrowserApp('cart', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     const admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
-    const alice = await signUp(b.t, 'alice@example.com', 'contributor');
-    const bob = await signUp(b.t, 'bob@example.com', 'contributor');
+    const { datasetId, alice, bob } = await listLakeAndWaikato(b.t, admin);
+    sliced = datasetId;
     await signUp(b.t, 'buyer@example.com', 'buyer');
-    const gpx = await readyCapture(b.t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
-    const nmea = await readyCapture(b.t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
-    sliced = await listCurated(b.t, admin, {
-      title: 'Lake Cerknica and a Waikato drive',
-      captureIds: [gpx.id, nmea.id],
-      unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
-      contributors: [alice, bob],
-    });
     wholeA = (
       await publishDataset(
         b.t,

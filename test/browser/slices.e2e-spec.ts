@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { readyCapture } from '../support/captures.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
-import { listCurated, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
-import { describeWithSamples, samplePath } from '../support/samples.js';
+import { listLakeAndWaikato, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { describeWithSamples } from '../support/samples.js';
 
 /**
  * Issue 13 as a buyer sees it, on real files: a dataset of Alice's GPX walk round Lake Cerknica (Slovenia) and Bob's
@@ -18,20 +16,12 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
   beforeAll(async () => {
     b = await startBrowserApp('slices', { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000' });
     const admin = await logIn(b.t, TEST_ADMIN.email, TEST_ADMIN.password);
-    const alice = await signUp(b.t, 'alice@example.com', 'contributor');
-    const bob = await signUp(b.t, 'bob@example.com', 'contributor');
+    const lake = await listLakeAndWaikato(b.t, admin);
+    datasetId = lake.datasetId;
     await signUp(b.t, 'buyer@example.com', 'buyer');
-    const gpx = await readyCapture(b.t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
-    const nmea = await readyCapture(b.t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
-    datasetId = await listCurated(b.t, admin, {
-      title: 'Lake Cerknica and a Waikato drive',
-      captureIds: [gpx.id, nmea.id],
-      unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
-      contributors: [alice, bob],
-    });
     const [file] = await b.t.sql<{ path: string }>(`SELECT path FROM dataset_version_files WHERE dataset_id = $1 AND capture_id = $2`, [
       datasetId,
-      gpx.id,
+      lake.gpxId,
     ]);
     gpxPath = file.path;
   }, 240_000);

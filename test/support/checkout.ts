@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Address, type Instruction, type TransactionSigner, generateKeyPairSigner } from '@solana/kit';
 import { getCreateAccountInstruction } from '@solana-program/system';
 import {
@@ -15,6 +16,7 @@ import type { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CheckoutJobsService } from '../../src/checkout/services/checkout-jobs.service.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { readyCapture } from './captures.js';
+import { samplePath } from './samples.js';
 import { grantAll } from './consent.js';
 import { csvTelemetry, nmeaLog } from './fixtures.js';
 import type { FakeStripe } from './fake-stripe.js';
@@ -210,6 +212,28 @@ export async function listCurated(
     licenceSlug: 'commercial-ai-training',
     priceUsdCents: 10_000,
   });
+}
+
+/**
+ * The slice journeys' dataset, from the real samples: Alice's GPX around Lake Cerknica and Bob's NMEA drive near
+ * Waikato, curated by the admin with per-km prices (listCurated). Signs both contributors up; answers the dataset and
+ * the captures with their owners' tokens.
+ */
+export async function listLakeAndWaikato(
+  t: TestApp,
+  admin: string,
+): Promise<{ datasetId: string; alice: string; bob: string; gpxId: string; nmeaId: string }> {
+  const alice = await signUp(t, 'alice@example.com', 'contributor');
+  const bob = await signUp(t, 'bob@example.com', 'contributor');
+  const gpx = await readyCapture(t, alice, readFileSync(samplePath('cerknicko-jezero.gpx')), 'cerknicko-jezero.gpx');
+  const nmea = await readyCapture(t, bob, readFileSync(samplePath('bu353s4.log')), 'bu353s4.log');
+  const datasetId = await listCurated(t, admin, {
+    title: 'Lake Cerknica and a Waikato drive',
+    captureIds: [gpx.id, nmea.id],
+    unitPrices: { perKmUsdCents: 150, minimumUsdCents: 50 },
+    contributors: [alice, bob],
+  });
+  return { datasetId, alice, bob, gpxId: gpx.id, nmeaId: nmea.id };
 }
 
 /**
