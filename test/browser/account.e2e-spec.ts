@@ -42,13 +42,7 @@ describe('buyer account (browser)', () => {
   };
 
   /** A page signed in as the buyer (the session the sign-in panel stores). */
-  const signedIn = async (path: string) => {
-    const page = await b.newPage();
-    await page.goto('/');
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: buyer, user }))})`);
-    await page.goto(path);
-    return page;
-  };
+  const signedIn = (path: string) => b.signedInPage({ accessToken: buyer, user }, path);
 
   beforeAll(async () => {
     b = await startBrowserApp('account', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, AUTH_RATE_LIMIT: '1000' });

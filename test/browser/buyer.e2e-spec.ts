@@ -300,12 +300,10 @@ describe('buyer journey (browser)', () => {
     const order = (await b.t.http().post('/v1/orders').set(auth(token)).send({ datasetId: other.datasetId, paymentMethod: 'solana' }).expect(201))
       .body as OrderResponse;
     await orderWhen(b.t, token, order.id, (o) => o.status === 'pending');
-    const page = await b.newPage();
-    await page.goto('/');
-    await page.evaluate(
-      `localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: token, user: { id: order.buyerId, email: 'waiting@example.com', role: 'buyer' } }))})`,
+    const page = await b.signedInPage(
+      { accessToken: token, user: { id: order.buyerId, email: 'waiting@example.com', role: 'buyer' } },
+      `/orders/${order.id}`,
     );
-    await page.goto(`/orders/${order.id}`);
     const downloads = page.getByRole('region', { name: 'Downloads' });
     await downloads.getByText('Downloads open once the payment is confirmed').waitFor();
     expect(await downloads.getByRole('link').count()).toBe(0);

@@ -137,11 +137,8 @@ describe('consent requests (browser)', () => {
   });
 
   it("the buyer's order page shows the withdrawal notice, and the certificate's consent", async () => {
-    const page = await b.newPage();
-    await page.goto('/');
     const session = { accessToken: buyer.token, user: { id: buyer.order.buyerId, email: 'consent-buyer@example.com', role: 'buyer' } };
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify(session))})`);
-    await page.goto(`/orders/${buyer.order.id}`);
+    const page = await b.signedInPage(session, `/orders/${buyer.order.id}`);
     const notices = page.getByRole('region', { name: 'Notices' });
     await notices.waitFor();
     expect(await notices.getByRole('listitem').count()).toBe(1);

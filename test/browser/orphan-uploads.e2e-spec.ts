@@ -45,10 +45,7 @@ describe('orphaned uploads on the contributor page (browser)', () => {
     const resumed = await open('left-at-work.csv', kept);
     const discarded = await open('not-needed.csv', dropped);
 
-    const page = await b.newPage();
-    await page.goto('/');
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: token, user }))})`);
-    await page.goto('/contribute');
+    const page = await b.signedInPage({ accessToken: token, user }, '/contribute');
     const row = (name: string) => page.getByRole('row').filter({ hasText: name });
     await row('left-at-work.csv').getByRole('button', { name: 'Resume left-at-work.csv here' }).waitFor();
     await row('not-needed.csv').getByRole('button', { name: 'Discard the upload of not-needed.csv' }).waitFor();

@@ -79,15 +79,7 @@ describe('user text on the pages (browser)', () => {
     (await b.t.http().post('/v1/auth/register').send({ email, password: 'a-long-password', role }).expect(201)).body as AuthTokenResponse;
 
   /** A page signed in as `who` (the session the sign-in form would store). */
-  const signedIn = async (who: AuthTokenResponse, path: string) => {
-    const page = await b.newPage();
-    await page.goto('/');
-    await page.evaluate(
-      `localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: who.accessToken, user: who.user }))})`,
-    );
-    await page.goto(path);
-    return page;
-  };
+  const signedIn = (who: AuthTokenResponse, path: string) => b.signedInPage({ accessToken: who.accessToken, user: who.user }, path);
 
   /** A draft of the contributor's hostile captures, submitted for review. */
   const submitted = async (title: string, captureIds: string[]) => {

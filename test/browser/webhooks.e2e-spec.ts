@@ -30,13 +30,7 @@ describe('buyer webhooks on the account page (browser)', () => {
   let datasetId: string;
   let capture: string;
 
-  const signedIn = async (path: string) => {
-    const page = await b.newPage();
-    await page.goto('/');
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify({ accessToken: buyer, user }))})`);
-    await page.goto(path);
-    return page;
-  };
+  const signedIn = (path: string) => b.signedInPage({ accessToken: buyer, user }, path);
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {

@@ -20,11 +20,7 @@ describe('admin takedown and what the buyer sees (browser)', () => {
 
   const signedIn = async (token: string, email: string, role: string) => {
     const me = (await b.t.http().get('/v1/auth/me').set(auth(token)).expect(200)).body as { id: string };
-    const page = await b.newPage();
-    await page.goto('/');
-    const session = { accessToken: token, user: { id: me.id, email, role } };
-    await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify(session))})`);
-    return page;
+    return b.signedInPage({ accessToken: token, user: { id: me.id, email, role } });
   };
 
   beforeAll(async () => {

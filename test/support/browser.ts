@@ -28,6 +28,11 @@ export interface BrowserApp {
   /** A fresh browser context (its own storage) whose pages fail the test on any page error or console error. */
   newPage(options?: { wallet?: ReturnType<typeof testWallet> }): Promise<Page>;
   /**
+   * A fresh page signed in as the sign-in panel would leave it (the session in localStorage), opened at `path` when
+   * given (else left on the storefront).
+   */
+  signedInPage(session: { accessToken: string; user: unknown }, path?: string): Promise<Page>;
+  /**
    * Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and the same page 390 px wide (a phone)
    * as <nn>-<name>-390.png; answers the first path.
    */
@@ -65,21 +70,29 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
   const dir = join(SCREENSHOT_DIR, journey);
   mkdirSync(dir, { recursive: true });
   let shots = 0;
+  const newPage = async (options: { wallet?: ReturnType<typeof testWallet> } = {}): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
+    contexts.push(context);
+    if (options.wallet) await installWallet(context, options.wallet);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      // A failed request (a 4xx the page shows to the user) is logged by Chromium as a console error too: those are expected.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
+    return page;
+  };
   return {
     t,
     baseUrl,
     browser,
     pageErrors,
-    async newPage(options = {}) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
-      contexts.push(context);
-      if (options.wallet) await installWallet(context, options.wallet);
-      const page = await context.newPage();
-      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-      page.on('console', (message) => {
-        // A failed request (a 4xx the page shows to the user) is logged by Chromium as a console error too: those are expected.
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
-      });
+    newPage,
+    async signedInPage(session, path) {
+      const page = await newPage();
+      await page.goto('/');
+      await page.evaluate(`localStorage.setItem('marketplace.session', ${JSON.stringify(JSON.stringify(session))})`);
+      if (path !== undefined) await page.goto(path);
       return page;
     },
     async screenshot(page, name) {
