@@ -166,6 +166,8 @@ describe('user text on the pages (browser)', () => {
     await page.getByRole('heading', { level: 1, name: TITLE }).waitFor();
     expect(await page.title()).toBe(`${TITLE} · DePAI data marketplace`);
     const about = page.getByRole('region', { name: 'About this dataset' });
+    // The card renders after the heading (it waits for its own request): read its paragraphs once they are there.
+    await about.locator('.prose').first().waitFor();
     expect(await about.locator('.prose').allTextContents()).toEqual(DESCRIPTION.split('\n\n'));
     // The manifest's paths are the file names made into path segments (a / becomes _): shown exactly so.
     const manifest = (await b.t.http().get(`/v1/datasets/${publishedId}/versions/1/manifest`).expect(200)).body as ManifestResponse;
