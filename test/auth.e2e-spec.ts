@@ -1,3 +1,4 @@
+import * as argon2 from 'argon2';
 import type { Response } from 'supertest';
 import type { ApiKeyCreatedResponse, ApiKeyResponse } from '../src/auth/dto/api-key.dto.js';
 import type { AuthTokenResponse, UserPageResponse, UserResponse } from '../src/auth/dto/user.response.js';
@@ -21,6 +22,25 @@ describe('accounts and sign-in (e2e)', () => {
     t.http().post('/v1/auth/register').send({ email, password, role });
 
   describe('email and password', () => {
+    it('re-hashes a password made with other argon2 costs at its next sign-in, once', async () => {
+      const created = await register('old-hash@example.com').expect(201);
+      const id = session(created).user.id;
+      // As a hash stored before PASSWORD_HASH_* changed: the same password at other costs.
+      const older = await argon2.hash('a-long-password', { type: argon2.argon2id, memoryCost: 2048, timeCost: 2 });
+      await t.sql(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, older]);
+
+      await t.http().post('/v1/auth/login').send({ email: 'old-hash@example.com', password: 'a-long-password' }).expect(200);
+      const [{ password_hash: renewed }] = await t.sql<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+      expect(renewed).toMatch(/^\$argon2id\$v=19\$m=1024,p=4,t=1\$/);
+      expect(await argon2.verify(renewed, 'a-long-password')).toBe(true);
+
+      // A wrong password changes nothing; the renewed hash is kept at the next sign-in.
+      await t.http().post('/v1/auth/login').send({ email: 'old-hash@example.com', password: 'a-wrong-password' }).expect(401);
+      await t.http().post('/v1/auth/login').send({ email: 'old-hash@example.com', password: 'a-long-password' }).expect(200);
+      const [{ password_hash: kept }] = await t.sql<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [id]);
+      expect(kept).toBe(renewed);
+    });
+
     it('registers, then logs in with the same credentials', async () => {
       const created = await register('Ada@Example.com', 'contributor').expect(201);
       expect(session(created).user).toEqual(expect.objectContaining({ email: 'ada@example.com', role: 'contributor', walletAddress: null }));

@@ -74,6 +74,21 @@ export class AppConfig {
   @Min(1)
   AUTH_RATE_WINDOW_SECONDS: number = 60;
 
+  /**
+   * Argon2id cost of a password hash: memory in KiB and passes. Defaults are the argon2 library's (64 MiB, 3 passes),
+   * above OWASP's floor (19 MiB, 2 passes), below which start-up warns. Raising them re-hashes each password at its next
+   * sign-in. The test suite lowers them: it signs up hundreds of accounts and tests the flows, not the hash's strength.
+   */
+  @IsInt()
+  @Min(1024)
+  @Max(4_194_304)
+  PASSWORD_HASH_MEMORY_KIB: number = 65_536;
+
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PASSWORD_HASH_TIME_COST: number = 3;
+
   @IsInt()
   @Min(30)
   @Max(3600)

@@ -33,6 +33,11 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Da
     DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('hex'),
     PUBLIC_URL: 'http://marketplace.test',
+    // Argon2id at its lowest cost: suites sign up hundreds of accounts, and at the production cost (64 MiB x 3 passes)
+    // those hashes alone were a tenth of the suite's CPU. src/auth/services/password-hasher.service.spec.ts checks the
+    // production default and the re-hash at sign-in.
+    PASSWORD_HASH_MEMORY_KIB: '1024',
+    PASSWORD_HASH_TIME_COST: '1',
     ...env,
     DATABASE_URL: database.kind === 'postgres' ? database.url : '',
   });

@@ -42,6 +42,11 @@ export class UserRepository {
     return this.users.findOneOrFail({ where: { walletAddress: address } });
   }
 
+  /** Replaces a password hash, unless it changed since it was read (a concurrent sign-in re-hashed it already). */
+  async replacePasswordHash(id: string, previous: string, next: string): Promise<void> {
+    await this.users.query(`UPDATE users SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2`, [id, previous, next]);
+  }
+
   /** Creates the admin account unless the email is taken; answers whether it created one. */
   async insertAdminIfAbsent(email: string, passwordHash: string): Promise<boolean> {
     const rows: unknown[] = await this.users.query(

@@ -30,6 +30,10 @@ export class AuthService {
     const user = await this.users.findByEmail(dto.email);
     const valid = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
     if (!user || !valid) throw new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password');
+    // The password is at hand only now: a hash made with older costs is replaced by one with the configured costs.
+    if (user.passwordHash !== null && this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.replacePasswordHash(user.id, user.passwordHash, await this.hasher.hash(dto.password));
+    }
     return this.session(user);
   }
 
