@@ -15,7 +15,7 @@ export default defineConfig(
     languageOptions: {
       parserOptions: {
         // scripts/*.mjs are typed by scripts/tsconfig.json; the few config files left share the default project.
-        projectService: { allowDefaultProject: ['*.js', 'test/support/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'test/support/*.cjs', 'test/support/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -38,7 +38,7 @@ export default defineConfig(
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['scripts/**/*.mjs', '**/*.cjs', 'eslint.config.js', 'jest.config.js'],
+    files: ['scripts/**/*.mjs', 'test/support/*.mjs', '**/*.cjs', 'eslint.config.js', 'jest.config.js'],
     languageOptions: { globals: globals.node },
   },
   prettier,

@@ -2,8 +2,15 @@
  * One run covers the unit specs beside the code (src/**\/*.spec.ts) and the end-to-end specs (test/**\/*.e2e-spec.ts).
  * NestJS 12 ships ES modules only, so Jest runs in its ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by
  * the npm test script), which PGlite needs as well.
+ *
+ * `npm test` sets JEST_GROUPS=1: the end-to-end specs then run in the groups of test/groups (each *.group.ts imports a
+ * few specs), not one by one. Jest gives every test file a module registry of its own, and loading the application's
+ * modules (NestJS, TypeORM, the AWS SDK, Solana's kit...) took about 3 CPU seconds per file, a third of what an e2e
+ * file costs; a group loads them once for all its specs. `npx jest test/auth.e2e-spec.ts` still runs one spec alone.
+ * Every e2e spec must be in exactly one group: this file refuses to start a grouped run otherwise.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 
 // Browser tests (test/browser) drive Debian's Chromium; .ci/run installs it. Where none can be installed they are left
 // out, and the run says so.
@@ -11,14 +18,49 @@ const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const browserTests = existsSync(chromium);
 if (!browserTests) console.log(`browser tests (test/browser) skipped: no Chromium at ${chromium} (install it: apt-get install -y chromium)`);
 
+const grouped = process.env.JEST_GROUPS === '1';
+const root = import.meta.dirname;
+const groupsDir = join(root, 'test', 'groups');
+
+/** Each e2e spec (path relative to the repository) and the groups that import it. */
+function groupMembership() {
+  /** @type {Map<string, string[]>} */
+  const specs = new Map();
+  /** @param {string} dir */
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'groups' && entry.name !== 'support' && entry.name !== 'fixtures') walk(path);
+      else if (entry.name.endsWith('.e2e-spec.ts')) specs.set(relative(root, path), []);
+    }
+  };
+  walk(join(root, 'test'));
+  for (const name of readdirSync(groupsDir).filter((file) => file.endsWith('.group.ts'))) {
+    for (const [, spec] of readFileSync(join(groupsDir, name), 'utf8').matchAll(/^import '(\.\.\/[^']+)\.js';$/gm)) {
+      const path = relative(root, resolve(groupsDir, `${spec}.ts`));
+      const groups = specs.get(path);
+      if (!groups) throw new Error(`test/groups/${name} imports ${path}, which is not an e2e spec`);
+      groups.push(name);
+    }
+  }
+  const wrong = [...specs]
+    .filter(([, groups]) => groups.length !== 1)
+    .map(([spec, groups]) => `${spec}: ${groups.length === 0 ? 'in no group' : `in ${groups.join(', ')}`}`);
+  if (wrong.length > 0) throw new Error(`every e2e spec belongs to exactly one group of test/groups:\n  ${wrong.join('\n  ')}`);
+}
+if (grouped) groupMembership();
+
 export default {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: grouped
+    ? ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/groups/*.group.ts']
+    : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testPathIgnorePatterns: browserTests ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/browser/'],
+  testPathIgnorePatterns: browserTests ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/groups/browser-'],
+  testSequencer: '<rootDir>/test/support/group-sequencer.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],

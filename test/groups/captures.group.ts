@@ -1,0 +1,9 @@
+import '../captures.e2e-spec.js';
+import '../captures-s3.e2e-spec.js';
+import '../storage-local.e2e-spec.js';
+import '../previews.e2e-spec.js';
+import '../footprints.e2e-spec.js';
+import '../network-batches.e2e-spec.js';
+import '../capture-warnings-migration.e2e-spec.js';
+import '../catalog.e2e-spec.js';
+import '../croissant.e2e-spec.js';

@@ -1,0 +1,9 @@
+import '../quotes.e2e-spec.js';
+import '../quotes-services.e2e-spec.js';
+import '../slice-orders.e2e-spec.js';
+import '../cart.e2e-spec.js';
+import '../cart-services.e2e-spec.js';
+import '../keyset-paging.e2e-spec.js';
+import '../revenue.e2e-spec.js';
+import '../revenue-services.e2e-spec.js';
+import '../payouts.e2e-spec.js';
