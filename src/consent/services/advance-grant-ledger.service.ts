@@ -43,7 +43,13 @@ export class AdvanceGrantLedgerService {
    * Checks the fields (one target, known licences, at least one use, real and unexpired times, no longer than the
    * longest allowed) and the signature, which must be the signer's over advanceGrantMessage(fields, signer).
    */
-  async check(dto: AdvanceGrantFieldsDto, method: ConsentMethod, signer: string, signature: string | null): Promise<CheckedAdvanceGrant> {
+  async check(
+    dto: AdvanceGrantFieldsDto,
+    method: ConsentMethod,
+    signer: string,
+    signature: string | null,
+    knownLicences?: ReadonlySet<string>,
+  ): Promise<CheckedAdvanceGrant> {
     const fields = normalisedAdvanceFields(dto);
     if ((fields.network === null) === (fields.curatorId === null))
       throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'An advance grant names exactly one of network and curatorId');
@@ -52,7 +58,7 @@ export class AdvanceGrantLedgerService {
     if (wrong) throw new ConsentException(wrong.expired ? ConsentErrorCode.EXPIRED : ConsentErrorCode.INVALID_GRANT, wrong.problem);
     if (new Date(fields.expiresAt).getTime() - new Date(fields.issuedAt).getTime() > ADVANCE_GRANT_MAX_DAYS * 86_400_000)
       throw new ConsentException(ConsentErrorCode.INVALID_GRANT, `An advance grant lasts at most ${ADVANCE_GRANT_MAX_DAYS} days`);
-    const known = new Set((await this.licences.list()).map((template) => template.slug));
+    const known = knownLicences ?? (await this.licenceSlugs());
     const unknown = fields.licences.filter((slug) => !known.has(slug));
     if (unknown.length > 0) throw new ConsentException(ConsentErrorCode.UNKNOWN_LICENCE, `No licence template ${unknown.join(', ')}`);
     if (fields.curatorId !== null && !(await this.users.walletsOf([fields.curatorId])).has(fields.curatorId))
@@ -86,6 +92,7 @@ export class AdvanceGrantLedgerService {
     creditedWallets: ReadonlySet<string>,
   ): Promise<CheckedAdvanceGrant[]> {
     const checked: CheckedAdvanceGrant[] = [];
+    const known = items.length === 0 ? new Set<string>() : await this.licenceSlugs();
     for (const [index, item] of items.entries()) {
       try {
         if (!isSolanaAddress(item.wallet)) throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'wallet is not a base58 Solana address');
@@ -93,7 +100,7 @@ export class AdvanceGrantLedgerService {
           throw new ConsentException(ConsentErrorCode.OTHER_NETWORK, `A member grant in a ${network} batch must be for network ${network} alone`);
         if (!creditedWallets.has(item.wallet) && (await this.users.idForWallet(item.wallet)) === null)
           throw new ConsentException(ConsentErrorCode.UNKNOWN_MEMBER, 'No item of the batch credits this wallet and no account has it');
-        checked.push(await this.check(item.grant, 'wallet', item.wallet, item.signature));
+        checked.push(await this.check(item.grant, 'wallet', item.wallet, item.signature, known));
       } catch (error) {
         if (!(error instanceof ConsentException)) throw error;
         throw new ConsentException(error.code, `memberGrants[${index}] (wallet ${item.wallet}): ${error.message}`, {
@@ -103,6 +110,10 @@ export class AdvanceGrantLedgerService {
       }
     }
     return checked;
+  }
+
+  private async licenceSlugs(): Promise<Set<string>> {
+    return new Set((await this.licences.list()).map((template) => template.slug));
   }
 
   /** Stores checked member grants for their wallets' accounts (created as contributors when new); answers how many were new. */

@@ -535,8 +535,10 @@ export interface DatasetConsent {
   versions: { version: number; grantHashes: string[]; grantSetHash: string }[];
   grants: {
     hash: string;
-    method: 'wallet' | 'session';
+    /** advance: derived at submission from the contributor's advance grant (advanceGrantHash); signer and signature are its own. */
+    method: 'wallet' | 'session' | 'advance';
     signer: string | null;
+    advanceGrantHash: string | null;
     signature: string | null;
     message: string;
     licence: string;
