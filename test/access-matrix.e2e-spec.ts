@@ -54,6 +54,23 @@ interface Fixtures {
   unpayableUrl: string;
   network: string;
   wallet: string;
+  /** The contributor's advance grant (for the network). */
+  advanceGrantId: string;
+}
+
+/** A session advance grant for the network, issued now for a year. */
+function advanceGrantFields(network: string) {
+  return {
+    network,
+    licences: ['commercial-ai-training'],
+    scope: {
+      permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false },
+      territory: ['WORLD'],
+    },
+    issuedAt: new Date(Date.now() - 1_000).toISOString(),
+    expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+    nonce: randomBytes(18).toString('base64url'),
+  };
 }
 
 interface Call {
@@ -144,6 +161,9 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/datasets/{id}/consent':                    [200, 200, 200, 200, 200, 200, 200],
   'POST /v1/admin/datasets/{id}/capture-takedowns':   [401, 403, 403, 403, 403, 403, 404],
   'GET /v1/admin/withdrawals':                        [401, 403, 403, 403, 403, 403, 200],
+  'GET /v1/me/advance-grants':                        [401, 403, 200, 200, 403, 403, 200],
+  'POST /v1/me/advance-grants':                       [401, 403, 201, 201, 403, 403, 201],
+  'POST /v1/me/advance-grants/{id}/revoke':           [401, 403, 404, 200, 403, 403, 404],
 
   'POST /v1/organisations':                           [401, 201, 403, 403, 201, 201, 201],
   'GET /v1/organisations':                            [401, 200, 200, 200, 200, 200, 200],
@@ -336,6 +356,10 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
     body: { captureIds: ['0b9e4f7a-2c1d-4e6b-8a3f-5d7c9e1b2a40'], kind: 'privacy', reason: 'A face is not blurred.' },
   }),
   'GET /v1/admin/withdrawals': () => ({ path: '/v1/admin/withdrawals' }),
+  'GET /v1/me/advance-grants': () => ({ path: '/v1/me/advance-grants' }),
+  // Each caller that may gives their own session grant (a fresh nonce each time); only the owner revokes theirs.
+  'POST /v1/me/advance-grants': (f) => ({ path: '/v1/me/advance-grants', body: { method: 'session', grant: advanceGrantFields(f.network) } }),
+  'POST /v1/me/advance-grants/{id}/revoke': (f) => ({ path: `/v1/me/advance-grants/${f.advanceGrantId}/revoke`, body: {} }),
   'POST /v1/organisations': () => ({ path: '/v1/organisations', body: { name: 'Matrix org' } }),
   'GET /v1/organisations': () => ({ path: '/v1/organisations' }),
   'GET /v1/organisations/{id}': (f) => ({ path: `/v1/organisations/${f.organisationId}` }),
@@ -482,6 +506,12 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
     const webhook = await t.http().post('/v1/me/webhooks').set(auth(tokens.buyer)).send({ url: 'https://93.184.216.34/pipeline' }).expect(201);
     const network = `net-${unique()}`;
     await t.http().post('/v1/admin/networks').set(auth(admin)).send({ slug: network, name: 'Matrix', publicKey: testWallet().address }).expect(201);
+    const advanceGrant = await t
+      .http()
+      .post('/v1/me/advance-grants')
+      .set(auth(tokens.contrib))
+      .send({ method: 'session', grant: advanceGrantFields(network) })
+      .expect(201);
     const manifest = (await t.http().get(`/v1/datasets/${published.datasetId}/versions/${published.version}/manifest`).expect(200))
       .body as ManifestResponse;
     const stranger = getAddressDecoder().decode(randomBytes(32));
@@ -509,6 +539,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       unpayableUrl: `solana:${stranger}?amount=1&spl-token=${order.solanaPay?.splToken ?? ''}&reference=${getAddressDecoder().decode(randomBytes(32))}`,
       network,
       wallet: testWallet().address,
+      advanceGrantId: (advanceGrant.body as { id: string }).id,
     };
     const extra = await t.http().post('/v1/auth/login').send({ email: 'extra@matrix.test', password: 'a-long-password' }).expect(200);
     fixtures.extraMemberId = (extra.body as AuthTokenResponse).user.id;

@@ -36,6 +36,8 @@ describe('migrations (e2e, on the real database engine)', () => {
     const applied = await a.query<{ name: string }[]>(`SELECT name FROM schema_migrations ORDER BY id`);
     expect(applied.map((row) => row.name)).toEqual(migrations.map((m) => m.name));
     expect(await tables(a)).toEqual([
+      'advance_grant_revocations',
+      'advance_grants',
       'api_keys',
       'capture_previews',
       'captures',

@@ -103,7 +103,7 @@ describe('network batches (e2e)', () => {
 
   it('accepts a signed batch, credits the contributor wallet, and processes the captures', async () => {
     const res = await push('dimo', batch).expect(200);
-    expect(res.body).toEqual({ accepted: 2, duplicates: 0, rejected: [], captureIds: [expect.any(String), expect.any(String)] });
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0, rejected: [], captureIds: [expect.any(String), expect.any(String)], memberGrants: 0 });
 
     const [owner] = await t.sql<{ role: string; id: string }>(`SELECT id, role FROM users WHERE wallet_address = $1`, [driver.address]);
     expect(owner.role).toBe('contributor');
@@ -126,7 +126,7 @@ describe('network batches (e2e)', () => {
   it('changes nothing when the same batch is replayed', async () => {
     const before = await t.sql(`SELECT id, status, updated_at FROM captures ORDER BY id`);
     const res = await push('dimo', batch).expect(200);
-    expect(res.body).toEqual({ accepted: 0, duplicates: 2, rejected: [], captureIds: [] });
+    expect(res.body).toEqual({ accepted: 0, duplicates: 2, rejected: [], captureIds: [], memberGrants: 0 });
     expect(await t.sql(`SELECT id, status, updated_at FROM captures ORDER BY id`)).toEqual(before);
   });
 

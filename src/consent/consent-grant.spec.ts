@@ -38,7 +38,14 @@ const terms: DraftConsentTerms = {
   draftRevision: 1,
   licence: { slug: 'commercial-ai-training', name: 'Commercial AI training', terms: licence },
   priceUsdCents: 125_000,
-  contributors: [{ contributorId: fields.contributorId, captureIds: fields.captureIds, shareBps: 6_000 }],
+  contributors: [
+    {
+      contributorId: fields.contributorId,
+      captureIds: fields.captureIds,
+      networkOf: Object.fromEntries(fields.captureIds.map((id) => [id, 'dimo'])),
+      shareBps: 6_000,
+    },
+  ],
 };
 
 describe('consent grants', () => {

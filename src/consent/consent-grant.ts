@@ -34,6 +34,11 @@ export interface ConsentGrantFields {
 
 export type ConsentMethod = 'wallet' | 'session';
 
+/** Clocks of wallets and servers differ a little; a grant issued further ahead than this is refused. */
+export const GRANT_CLOCK_SKEW_MS = 5 * 60_000;
+/** How a per-dataset grant was given: signed for the dataset, or derived at clearance from an advance grant. */
+export type ConsentRecordMethod = ConsentMethod | 'advance';
+
 const USE_WORDS: Record<PermittedUse, string> = {
   aiTraining: 'AI training',
   evaluation: 'evaluation',
@@ -47,7 +52,7 @@ export function useWords(scope: Pick<ConsentScope, 'permittedUses'>): string[] {
   return PERMITTED_USES.filter((use) => scope.permittedUses[use]).map((use) => USE_WORDS[use]);
 }
 
-function dollars(cents: number): string {
+export function dollars(cents: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }
 
@@ -57,13 +62,20 @@ function dollars(cents: number): string {
  * rebuilds it from the submitted fields, so a signature covers exactly these fields and this signer.
  */
 export function consentMessage(fields: ConsentGrantFields, signer: string): string {
-  const uses = useWords(fields.scope);
   return [
     'Physical-AI data marketplace: consent to use my captures',
     '',
     `I let the captures below be sold in dataset ${fields.datasetId} under the licence and scope below, at the price and share shown, until the expiration time. I can withdraw this consent later.`,
     '',
     `Signer: ${signer}`,
+    ...grantFieldLines(fields),
+  ].join('\n');
+}
+
+/** The lines of a per-dataset grant's fields, from `Dataset:` to `Nonce:`, as consent messages state them. */
+export function grantFieldLines(fields: ConsentGrantFields): string[] {
+  const uses = useWords(fields.scope);
+  return [
     `Dataset: ${fields.datasetId}`,
     `Contributor: ${fields.contributorId}`,
     `Captures: ${fields.captureIds.join(', ')}`,
@@ -75,7 +87,7 @@ export function consentMessage(fields: ConsentGrantFields, signer: string): stri
     `Issued At: ${fields.issuedAt}`,
     `Expiration Time: ${fields.expiresAt}`,
     `Nonce: ${fields.nonce}`,
-  ].join('\n');
+  ];
 }
 
 /**
@@ -83,7 +95,7 @@ export function consentMessage(fields: ConsentGrantFields, signer: string): stri
  * SHA-256 of the UTF-8 bytes of `cgr1|` followed by canonicalJson({ fields, method, signer, signature }), 64 hex.
  * For a session grant `signer` is the contributor's user id and `signature` null.
  */
-export function consentGrantHash(fields: ConsentGrantFields, method: ConsentMethod, signer: string, signature: string | null): string {
+export function consentGrantHash(fields: ConsentGrantFields, method: ConsentRecordMethod, signer: string, signature: string | null): string {
   return toHex(sha256(Buffer.from(`cgr1|${canonicalJson({ fields: { ...fields }, method, signer, signature })}`, 'utf8')));
 }
 
@@ -112,4 +124,34 @@ export function scopeDifferences(
 /** The scope a licence sells, as a grant states it. */
 export function scopeOfLicence(terms: Pick<LicenceTerms, 'permittedUses' | 'territory'>): ConsentScope {
   return { permittedUses: { ...terms.permittedUses }, territory: [...terms.territory] };
+}
+
+/**
+ * What is wrong with a grant's issue and expiry times, or null: both must be instants as toISOString writes them, the
+ * issue no further ahead than the clock skew allowed, the expiry after the issue and after now.
+ */
+export function grantTimesProblem(issuedAt: string, expiresAt: string, now: number): { expired: boolean; problem: string } | null {
+  const issued = new Date(issuedAt);
+  const expires = new Date(expiresAt);
+  if (Number.isNaN(issued.getTime()) || issued.toISOString() !== issuedAt || Number.isNaN(expires.getTime()) || expires.toISOString() !== expiresAt)
+    return { expired: false, problem: 'issuedAt and expiresAt must be real instants as toISOString writes them' };
+  if (issued.getTime() > now + GRANT_CLOCK_SKEW_MS) return { expired: false, problem: 'issuedAt lies in the future' };
+  if (expires.getTime() <= issued.getTime()) return { expired: false, problem: 'expiresAt must come after issuedAt' };
+  if (expires.getTime() <= now) return { expired: true, problem: `This grant expired at ${expiresAt}` };
+  return null;
+}
+
+/** A plain copy of a validated scope with exactly its keys, as hashes and messages cover them. */
+export function copyOfScope(scope: ConsentScope): ConsentScope {
+  const uses = scope.permittedUses;
+  return {
+    permittedUses: {
+      aiTraining: uses.aiTraining,
+      evaluation: uses.evaluation,
+      commercialUse: uses.commercialUse,
+      redistribution: uses.redistribution,
+      derivativeMaps: uses.derivativeMaps,
+    },
+    territory: [...scope.territory],
+  };
 }

@@ -21,6 +21,17 @@ export enum ConsentErrorCode {
   NOTHING_TO_WITHDRAW = 'CONSENT_NOTHING_TO_WITHDRAW',
   /** A takedown names captures the published version does not hold (only an open draft does, or none). */
   CAPTURE_NOT_PUBLISHED = 'CONSENT_CAPTURE_NOT_PUBLISHED',
+  ADVANCE_GRANT_NOT_FOUND = 'CONSENT_ADVANCE_GRANT_NOT_FOUND',
+  ADVANCE_GRANT_REVOKED = 'CONSENT_ADVANCE_GRANT_REVOKED',
+  /** A licence slug no active template has. */
+  UNKNOWN_LICENCE = 'CONSENT_UNKNOWN_LICENCE',
+  /** An advance grant for a network or curator that does not exist. */
+  UNKNOWN_TARGET = 'CONSENT_UNKNOWN_TARGET',
+  /** A member grant in a network's batch for another network, or for a curator. */
+  OTHER_NETWORK = 'CONSENT_OTHER_NETWORK',
+  /** A member grant in a network's batch signed by a wallet that no item of the batch credits and no account has. */
+  UNKNOWN_MEMBER = 'CONSENT_UNKNOWN_MEMBER',
+  TOO_MANY_ADVANCE_GRANTS = 'CONSENT_TOO_MANY_ADVANCE_GRANTS',
 }
 
 const STATUS: Record<ConsentErrorCode, HttpStatus> = {
@@ -42,10 +53,17 @@ const STATUS: Record<ConsentErrorCode, HttpStatus> = {
   [ConsentErrorCode.MISSING]: HttpStatus.CONFLICT,
   [ConsentErrorCode.NOTHING_TO_WITHDRAW]: HttpStatus.NOT_FOUND,
   [ConsentErrorCode.CAPTURE_NOT_PUBLISHED]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ConsentErrorCode.ADVANCE_GRANT_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ConsentErrorCode.ADVANCE_GRANT_REVOKED]: HttpStatus.CONFLICT,
+  [ConsentErrorCode.UNKNOWN_LICENCE]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ConsentErrorCode.UNKNOWN_TARGET]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ConsentErrorCode.OTHER_NETWORK]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ConsentErrorCode.UNKNOWN_MEMBER]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ConsentErrorCode.TOO_MANY_ADVANCE_GRANTS]: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 export class ConsentException extends DomainException<ConsentErrorCode> {
-  constructor(code: ConsentErrorCode, message: string) {
-    super(code, message, STATUS[code]);
+  constructor(code: ConsentErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, STATUS[code], details);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
+import { AdvanceGrantsModule } from '../consent/advance-grants.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { AdminNetworksController } from './controllers/admin-networks.controller.js';
 import { CapturesController } from './controllers/captures.controller.js';
@@ -25,10 +26,15 @@ import { CapturePreviewService } from './services/capture-preview.service.js';
 
 /**
  * Captures from contributors and networks: upload, verify, probe, describe, preview. Exposes CaptureService,
- * CapturePreviewService, and the start-up move of verified captures to content keys that the catalog waits for.
+ * CapturePreviewService, NetworkRegistryService (whether a network exists, for advance consent grants), and the start-up move of verified captures to content keys that the catalog waits for.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([CaptureEntity, CapturePreviewEntity, NetworkEntity]), AuthModule, JobsModule.forFeature(INGESTION_QUEUES)],
+  imports: [
+    TypeOrmModule.forFeature([CaptureEntity, CapturePreviewEntity, NetworkEntity]),
+    AuthModule,
+    AdvanceGrantsModule,
+    JobsModule.forFeature(INGESTION_QUEUES),
+  ],
   controllers: [CapturesController, NetworkBatchesController, AdminNetworksController],
   providers: [
     CaptureRepository,
@@ -45,6 +51,6 @@ import { CapturePreviewService } from './services/capture-preview.service.js';
     NetworkRegistryService,
     NetworkBatchService,
   ],
-  exports: [CaptureService, CapturePreviewService, VerifiedObjectBackfillService],
+  exports: [CaptureService, CapturePreviewService, VerifiedObjectBackfillService, NetworkRegistryService],
 })
 export class IngestionModule {}

@@ -6,6 +6,7 @@ import { ChainModule, chainSettings } from '../../src/chain/chain.module.js';
 import { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CaptureCounts } from '../../src/ingestion/dto/capture-counts.js';
 import type { CaptureSnapshot } from '../../src/ingestion/dto/capture-snapshot.js';
+import { NetworkRegistryService } from '../../src/ingestion/networks/network-registry.service.js';
 import { IngestionModule } from '../../src/ingestion/ingestion.module.js';
 import { CapturePreviewService } from '../../src/ingestion/services/capture-preview.service.js';
 import { CaptureService } from '../../src/ingestion/services/capture.service.js';
@@ -111,8 +112,10 @@ export async function startReviewServices(more: Type[] = []): Promise<ReviewServ
       { provide: VerifiedObjectBackfillService, useValue: { finished: () => Promise.resolve(0) } },
       // The catalog serves sample previews through it; review decisions never read one.
       { provide: CapturePreviewService, useValue: {} },
+      // The consent module names networks in advance grants; no network is registered here.
+      { provide: NetworkRegistryService, useValue: { exists: () => Promise.resolve(false) } },
     ],
-    exports: [CaptureService, VerifiedObjectBackfillService, CapturePreviewService],
+    exports: [CaptureService, VerifiedObjectBackfillService, CapturePreviewService, NetworkRegistryService],
   })
   class FakeIngestionModule {}
 

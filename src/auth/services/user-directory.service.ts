@@ -29,6 +29,12 @@ export class UserDirectoryService {
     return new Map(rows.map((row) => [row.id, row.email]));
   }
 
+  /** The account id of a sign-in wallet (base58); null when no account has it. */
+  async idForWallet(address: string): Promise<string | null> {
+    const row = await this.accounts.findOne({ select: { id: true }, where: { walletAddress: address } });
+    return row?.id ?? null;
+  }
+
   /** The account id for an email, matched case-insensitively as sign-in does; null when nobody has it. */
   async idForEmail(email: string): Promise<string | null> {
     const row = await this.accounts

@@ -5,6 +5,8 @@ export interface DraftContributor {
   contributorId: string;
   /** Their captures in the draft, sorted. */
   captureIds: string[];
+  /** The network each of those captures came in through; null for a direct upload. */
+  networkOf: Record<string, string | null>;
   /** Their weight in basis points of the contributors' pool, rounded down (as the draft shows it). */
   shareBps: number;
 }

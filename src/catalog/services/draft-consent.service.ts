@@ -180,14 +180,15 @@ export class DraftConsentService {
     const bps = weightBps(shares);
     const contributors = shares
       .filter((share) => share.contributorId !== dataset.ownerId)
-      .map((share) => ({
-        contributorId: share.contributorId,
-        captureIds: snapshots
-          .filter((capture) => capture.ownerId === share.contributorId)
-          .map((capture) => capture.id)
-          .sort(),
-        shareBps: bps.get(share.contributorId) ?? 0,
-      }));
+      .map((share) => {
+        const theirs = snapshots.filter((capture) => capture.ownerId === share.contributorId);
+        return {
+          contributorId: share.contributorId,
+          captureIds: theirs.map((capture) => capture.id).sort(),
+          networkOf: Object.fromEntries(theirs.map((capture) => [capture.id, capture.network])),
+          shareBps: bps.get(share.contributorId) ?? 0,
+        };
+      });
     return {
       datasetId: dataset.id,
       ownerId: dataset.ownerId,

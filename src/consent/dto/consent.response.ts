@@ -30,6 +30,13 @@ export class ConsentRequestResponse {
     description: 'Why the draft still waits for you',
   })
   waitingReason: string | null;
+  @ApiPropertyOptional({
+    example: null,
+    type: String,
+    nullable: true,
+    description: 'Hash of your advance grant that covers this draft: it counts as your grant when the draft is submitted',
+  })
+  advanceGrantHash: string | null;
   @ApiProperty({ type: ConsentGrantFieldsDto, description: 'The fields to grant: sign walletMessage, or send them with method session' })
   grant: ConsentGrantFieldsDto;
   @ApiPropertyOptional({
@@ -53,7 +60,12 @@ export class ConsentRecordResponse {
   @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' }) datasetId: string;
   @ApiProperty({ enum: ['grant', 'decline', 'withdrawal', 'takedown'] }) kind: 'grant' | 'decline' | 'withdrawal' | 'takedown';
   @ApiProperty({ example: ['3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04', '52209f96-02f8-4c32-811b-d4fab64fcceb'], type: [String] }) captureIds: string[];
-  @ApiPropertyOptional({ enum: ['wallet', 'session'], nullable: true }) method: 'wallet' | 'session' | null;
+  @ApiPropertyOptional({
+    enum: ['wallet', 'session', 'advance'],
+    nullable: true,
+    description: 'advance: derived from your advance grant when the draft was submitted',
+  })
+  method: 'wallet' | 'session' | 'advance' | null;
   @ApiProperty({
     example: 'ef2d127de37b942baad06145e54b0c619a1f22327b2ebbcfbec78f5564afe39d',
     description: 'Grant hash (consent-grant.ts), also in the custody log',
@@ -70,14 +82,22 @@ export class ConsentRecordResponse {
 /** A grant in the public record: no names, no e-mail, no user id. */
 export class PublicGrantView {
   @ApiProperty({ example: 'ef2d127de37b942baad06145e54b0c619a1f22327b2ebbcfbec78f5564afe39d' }) hash: string;
-  @ApiProperty({ enum: ['wallet', 'session'] }) method: 'wallet' | 'session';
+  @ApiProperty({ enum: ['wallet', 'session', 'advance'], description: 'advance: derived at submission from an advance grant' })
+  method: 'wallet' | 'session' | 'advance';
   @ApiPropertyOptional({
     example: '26PCYsdr1QN6jp54AvRaytMfNJujgn3PGLNz7xGYCuow',
     type: String,
     nullable: true,
-    description: 'The signing wallet (base58); null for a session grant',
+    description: 'The signing wallet (base58; of the advance grant for method advance); null for a session grant',
   })
   signer: string | null;
+  @ApiPropertyOptional({
+    example: null,
+    type: String,
+    nullable: true,
+    description: 'For method advance: hash of the advance grant that covered the dataset (signer, signature and message are its own)',
+  })
+  advanceGrantHash: string | null;
   @ApiPropertyOptional({
     example: '22dLXbfLJ5KYUc77zhqtEzNR2SYdEroKTAjriNb8nfkwnXp6NdWFA4MTgDRWYZXjAMswGB425Wy9K9xYFCQthxjt',
     type: String,

@@ -35,8 +35,23 @@ export class ConsentScopeDto implements ConsentScope {
   territory: string[];
 }
 
+/** When a signed grant was issued and ends, and its nonce: the last fields of every grant (per dataset or in advance). */
+export abstract class GrantTimesDto {
+  @ApiProperty({ example: '2026-12-03T01:00:00.000Z' })
+  @Matches(ISO_UTC, { message: 'issuedAt must be UTC as toISOString writes it' })
+  issuedAt: string;
+
+  @ApiProperty({ example: '2027-12-03T01:00:00.000Z' })
+  @Matches(ISO_UTC, { message: 'expiresAt must be UTC as toISOString writes it' })
+  expiresAt: string;
+
+  @ApiProperty({ example: 'k3Jd9sQw0pLx7Vb2Rt5Ymn' })
+  @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 characters of [A-Za-z0-9_-]' })
+  nonce: string;
+}
+
 /** The signed fields, exactly as GET /v1/datasets/:id/consent-request hands them out (change expiresAt if you like). */
-export class ConsentGrantFieldsDto implements ConsentGrantFields {
+export class ConsentGrantFieldsDto extends GrantTimesDto implements ConsentGrantFields {
   @ApiProperty({ format: 'uuid', example: '3f1c2a9e-8b7d-4c55-9a0e-2d6f1b7c9e41' }) @IsUUID() datasetId: string;
   @ApiProperty({ format: 'uuid', example: 'a7d4e2b1-5c3f-4e8a-b9d0-6f2e1c4b8a73' }) @IsUUID() contributorId: string;
 
@@ -62,26 +77,10 @@ export class ConsentGrantFieldsDto implements ConsentGrantFields {
   @Min(0)
   @Max(10_000)
   shareBps: number;
-
-  @ApiProperty({ example: '2026-12-03T01:00:00.000Z' })
-  @Matches(ISO_UTC, { message: 'issuedAt must be UTC as toISOString writes it' })
-  issuedAt: string;
-
-  @ApiProperty({ example: '2027-12-03T01:00:00.000Z' })
-  @Matches(ISO_UTC, { message: 'expiresAt must be UTC as toISOString writes it' })
-  expiresAt: string;
-
-  @ApiProperty({ example: 'k3Jd9sQw0pLx7Vb2Rt5Ymn' })
-  @Matches(/^[A-Za-z0-9_-]{16,128}$/, { message: 'nonce must be 16-128 characters of [A-Za-z0-9_-]' })
-  nonce: string;
 }
 
-export class GrantConsentDto {
-  @ApiProperty({ type: ConsentGrantFieldsDto })
-  @ValidateNested()
-  @Type(() => ConsentGrantFieldsDto)
-  grant: ConsentGrantFieldsDto;
-
+/** How a grant is signed: by the caller's linked wallet (address and signature) or by their session (neither). */
+export abstract class GrantSignatureDto {
   @ApiProperty({
     enum: ['wallet', 'session'],
     description: 'wallet: Ed25519 signature of your linked wallet over the message; session: you, signed in',
@@ -103,6 +102,13 @@ export class GrantConsentDto {
   @IsString()
   @MaxLength(128)
   signature?: string;
+}
+
+export class GrantConsentDto extends GrantSignatureDto {
+  @ApiProperty({ type: ConsentGrantFieldsDto })
+  @ValidateNested()
+  @Type(() => ConsentGrantFieldsDto)
+  grant: ConsentGrantFieldsDto;
 }
 
 export class DeclineConsentDto {

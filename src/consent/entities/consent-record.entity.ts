@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ConsentGrantFields, ConsentMethod } from '../consent-grant.js';
+import type { ConsentGrantFields, ConsentRecordMethod } from '../consent-grant.js';
 
 export type ConsentRecordKind = 'grant' | 'decline' | 'withdrawal' | 'takedown';
 
@@ -31,10 +31,11 @@ export class ConsentRecordEntity {
   @Column({ type: 'jsonb' })
   fields: ConsentGrantFields | Record<string, unknown>;
 
+  /** `advance`: derived at clearance from an advance grant, whose hash the fields name. */
   @Column({ type: 'text', nullable: true })
-  method: ConsentMethod | null;
+  method: ConsentRecordMethod | null;
 
-  /** Wallet address, or the contributor's user id for a session grant. */
+  /** Wallet address, or the contributor's user id for a session grant (of the advance grant, for a derived one). */
   @Column({ type: 'text', nullable: true })
   signer: string | null;
 

@@ -10,21 +10,30 @@ import { isUniqueViolation } from '../../database/pg-errors.js';
 import { canonicalJson } from '../../provenance/canonical-json.js';
 import { sha256, toHex } from '../../provenance/merkle-tree.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
-import { type ConsentGrantFields, consentGrantHash, consentMessage, scopeDifferences, scopeOfLicence, useWords } from '../consent-grant.js';
+import {
+  type ConsentGrantFields,
+  consentGrantHash,
+  consentMessage,
+  copyOfScope,
+  grantTimesProblem,
+  scopeDifferences,
+  scopeOfLicence,
+  useWords,
+} from '../consent-grant.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
 import { ConsentWithdrawalHooks } from '../consent-withdrawal-hooks.js';
+import { grantSignerOf } from '../grant-signer.js';
 import { CONTRIBUTOR_WITHDREW } from '../takedown-kind.js';
 import { withdrawalWords } from '../../licensing/licence-terms.js';
 import type { Plain } from '../../common/plain.js';
 import type { ConsentRecordResponse, ConsentRequestResponse } from '../dto/consent.response.js';
 import type { DeclineConsentDto, GrantConsentDto, WithdrawConsentDto } from '../dto/grant-consent.dto.js';
 import { ConsentRecordEntity } from '../entities/consent-record.entity.js';
-import { standingPerContributor, unclearedReason } from '../grant-match.js';
+import { standingPerContributor } from '../grant-match.js';
 import { ConsentRecordRepository } from '../repositories/consent-record.repository.js';
+import { ConsentClearanceService } from './consent-clearance.service.js';
 
 const DEFAULT_GRANT_DAYS = 365;
-/** Clocks of wallets and servers differ a little; a grant issued further ahead than this is refused. */
-const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Contributors' side of consent: the requests drafts make of them, grants (wallet or session), declines and withdrawals. */
 @Injectable()
@@ -34,6 +43,7 @@ export class ConsentGrantService {
     private readonly records: ConsentRecordRepository,
     private readonly custody: CustodyLogService,
     private readonly withdrawalHooks: ConsentWithdrawalHooks,
+    private readonly clearance: ConsentClearanceService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -209,35 +219,23 @@ export class ConsentGrantService {
   }
 
   private signed(user: AuthUser, fields: ConsentGrantFields, dto: GrantConsentDto): { signer: string; signature: string | null; message: string } {
-    if (dto.method === 'session') {
-      if (dto.signature !== undefined || dto.address !== undefined)
-        throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'A session grant carries no address or signature');
-      return { signer: user.id, signature: null, message: consentMessage(fields, user.id) };
-    }
-    if (!user.walletAddress) {
-      throw new ConsentException(
-        ConsentErrorCode.NO_WALLET,
-        'Link a wallet to your account (wallet sign-in) before granting with it, or grant with your session',
-      );
-    }
-    if (!dto.address || !dto.signature) throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'A wallet grant needs address and signature');
-    if (dto.address !== user.walletAddress) {
-      throw new ConsentException(ConsentErrorCode.OTHER_WALLET, `The grant was signed by ${dto.address}, not by the wallet linked to your account`);
-    }
-    const message = consentMessage(fields, user.walletAddress);
-    if (!verifyWalletSignature(user.walletAddress, message, dto.signature)) {
+    const { signer, signature } = grantSignerOf(user, dto);
+    const message = consentMessage(fields, signer);
+    if (signature !== null && !verifyWalletSignature(signer, message, signature)) {
       throw new ConsentException(
         ConsentErrorCode.BAD_SIGNATURE,
         'The signature does not verify against your wallet over the consent message of these fields',
       );
     }
-    return { signer: user.walletAddress, signature: dto.signature, message };
+    return { signer, signature, message };
   }
 
   private async requestView(user: AuthUser, terms: DraftConsentTerms, expiresAt: Date): Promise<ConsentRequestResponse> {
     const mine = terms.contributors.find((row) => row.contributorId === user.id) as DraftContributor;
     const standing = standingPerContributor(await this.records.inOrder(terms.datasetId)).get(user.id);
-    const reason = unclearedReason(standing, mine, terms, new Date());
+    // Where they stand with their advance grants counted: one that covers the draft grants it when it is submitted.
+    const clearance = (await this.clearance.standing({ ...terms, contributors: [mine] })).at(0);
+    const reason = clearance?.reason ?? null;
     const grant: ConsentGrantFields = {
       datasetId: terms.datasetId,
       contributorId: user.id,
@@ -270,6 +268,7 @@ export class ConsentGrantService {
       captureIds: mine.captureIds,
       status: reason === null ? 'granted' : standing?.kind === 'decline' ? 'declined' : 'waiting',
       waitingReason: reason,
+      advanceGrantHash: clearance?.advance?.hash ?? null,
       grant,
       walletMessage: user.walletAddress ? consentMessage(grant, user.walletAddress) : null,
       sessionMessage: consentMessage(grant, user.id),
@@ -296,16 +295,7 @@ function normalisedFields(grant: ConsentGrantFields): ConsentGrantFields {
     contributorId: grant.contributorId,
     captureIds: [...grant.captureIds].sort(),
     licence: grant.licence,
-    scope: {
-      permittedUses: {
-        aiTraining: grant.scope.permittedUses.aiTraining,
-        evaluation: grant.scope.permittedUses.evaluation,
-        commercialUse: grant.scope.permittedUses.commercialUse,
-        redistribution: grant.scope.permittedUses.redistribution,
-        derivativeMaps: grant.scope.permittedUses.derivativeMaps,
-      },
-      territory: [...grant.scope.territory],
-    },
+    scope: copyOfScope(grant.scope),
     priceUsdCents: grant.priceUsdCents,
     shareBps: grant.shareBps,
     issuedAt: grant.issuedAt,
@@ -334,20 +324,8 @@ function checkCaptures(fields: ConsentGrantFields, mine: DraftContributor): void
 }
 
 function checkTimes(fields: ConsentGrantFields): void {
-  const issued = new Date(fields.issuedAt);
-  const expires = new Date(fields.expiresAt);
-  if (
-    Number.isNaN(issued.getTime()) ||
-    issued.toISOString() !== fields.issuedAt ||
-    Number.isNaN(expires.getTime()) ||
-    expires.toISOString() !== fields.expiresAt
-  ) {
-    throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'issuedAt and expiresAt must be real instants as toISOString writes them');
-  }
-  const now = Date.now();
-  if (issued.getTime() > now + CLOCK_SKEW_MS) throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'issuedAt lies in the future');
-  if (expires.getTime() <= issued.getTime()) throw new ConsentException(ConsentErrorCode.INVALID_GRANT, 'expiresAt must come after issuedAt');
-  if (expires.getTime() <= now) throw new ConsentException(ConsentErrorCode.EXPIRED, `This grant expired at ${fields.expiresAt}`);
+  const wrong = grantTimesProblem(fields.issuedAt, fields.expiresAt, Date.now());
+  if (wrong) throw new ConsentException(wrong.expired ? ConsentErrorCode.EXPIRED : ConsentErrorCode.INVALID_GRANT, wrong.problem);
 }
 
 function checkScope(fields: ConsentGrantFields, terms: DraftConsentTerms): void {

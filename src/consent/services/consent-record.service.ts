@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { CustodyLogService } from '../../provenance/services/custody-log.service.js';
+import { advanceGrantHash, advanceGrantMessage, type DerivedGrantFields, derivedGrantMessage } from '../advance-grant.js';
 import { type ConsentGrantFields, consentGrantHash, consentMessage } from '../consent-grant.js';
 import { grantSetHash, grantsPerVersion, textOf } from '../consent-record-walk.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
 import type { DatasetConsentResponse, PublicGrantView } from '../dto/consent.response.js';
+import type { AdvanceGrantEntity } from '../entities/advance-grant.entity.js';
 import type { ConsentRecordEntity } from '../entities/consent-record.entity.js';
+import { AdvanceGrantRepository } from '../repositories/advance-grant.repository.js';
 import { ConsentRecordRepository } from '../repositories/consent-record.repository.js';
 
 /** The public consent record of a published dataset: per version, the grants that cleared it; no personal data. */
@@ -16,6 +19,7 @@ export class ConsentRecordService {
     private readonly records: ConsentRecordRepository,
     private readonly custody: CustodyLogService,
     private readonly sales: CatalogSalesService,
+    private readonly advanceGrants: AdvanceGrantRepository,
   ) {}
 
   async publicRecord(datasetId: string): Promise<DatasetConsentResponse> {
@@ -23,9 +27,13 @@ export class ConsentRecordService {
       throw new ConsentException(ConsentErrorCode.DATASET_NOT_FOUND, `No published dataset ${datasetId}`);
     const [records, log, chain] = await Promise.all([this.records.inOrder(datasetId), this.custody.list(datasetId), this.custody.verify(datasetId)]);
     const carried = new Map(log.filter((entry) => entry.kind === 'consent-granted').map((entry) => [textOf(entry.details.grantHash), entry.seq]));
-    const grants = records
-      .filter((record) => record.kind === 'grant')
-      .map((record) => grantView(record, carried.get(record.hash) === record.custodySeq));
+    const granted = records.filter((record) => record.kind === 'grant');
+    const advance = await this.advanceGrants.findByHashes(granted.flatMap((record) => (record.method === 'advance' ? [advanceHashOf(record)] : [])));
+    const grants = granted.map((record) =>
+      record.method === 'advance'
+        ? derivedGrantView(record, carried.get(record.hash) === record.custodySeq, advance.get(advanceHashOf(record)) ?? null)
+        : grantView(record, carried.get(record.hash) === record.custodySeq),
+    );
     const problems: string[] = [];
     if (!chain.ok) problems.push(`custody log broken at entry ${chain.brokenAt}: ${chain.message}`);
     for (const grant of grants)
@@ -53,7 +61,7 @@ export class ConsentRecordService {
 /** A grant as the public sees it; `verified` recomputes its hash and message and checks a wallet signature. */
 function grantView(record: ConsentRecordEntity, inCustody: boolean): PublicGrantView {
   const fields = record.fields as ConsentGrantFields;
-  const method = record.method ?? 'session';
+  const method = record.method === 'wallet' ? 'wallet' : 'session';
   const signer = record.signer ?? '';
   const message = consentMessage(fields, signer);
   const verified =
@@ -69,6 +77,19 @@ function grantView(record: ConsentRecordEntity, inCustody: boolean): PublicGrant
     signature: wallet ? record.signature : null,
     // A session grant's message names the contributor's user id: the public sees it with the id left out.
     message: wallet ? message : consentMessage({ ...fields, contributorId: 'withheld' }, 'session'),
+    advanceGrantHash: null,
+    ...publicTerms(record, fields),
+    verified,
+  };
+}
+
+function advanceHashOf(record: ConsentRecordEntity): string {
+  return (record.fields as DerivedGrantFields).advanceGrantHash;
+}
+
+/** The fields every grant shows the public, whatever signed it. */
+function publicTerms(record: ConsentRecordEntity, fields: ConsentGrantFields) {
+  return {
     licence: fields.licence,
     scope: fields.scope,
     captureCount: fields.captureIds.length,
@@ -76,6 +97,39 @@ function grantView(record: ConsentRecordEntity, inCustody: boolean): PublicGrant
     expiresAt: fields.expiresAt,
     recordedAt: record.createdAt.toISOString(),
     custodySeq: record.custodySeq,
+  };
+}
+
+/**
+ * A grant derived from an advance grant: it verifies when its own hash and text recompute, and the advance grant it
+ * names is on record, recomputes, allows its licence and (wallet) carries a valid signature of the same signer. The
+ * public sees the advance grant's signed text and signature; a session advance grant shows the derived text with the
+ * contributor left out.
+ */
+function derivedGrantView(record: ConsentRecordEntity, inCustody: boolean, advance: AdvanceGrantEntity | null): PublicGrantView {
+  const fields = record.fields as DerivedGrantFields;
+  const signer = record.signer ?? '';
+  const advanceVerifies =
+    advance !== null &&
+    advance.signer === signer &&
+    advance.fields.licences.includes(fields.licence) &&
+    advanceGrantHash(advance.fields, advance.method, advance.signer, advance.signature) === advance.hash &&
+    advanceGrantMessage(advance.fields, advance.signer) === advance.message &&
+    (advance.method === 'session' || (advance.signature !== null && verifyWalletSignature(advance.signer, advance.message, advance.signature)));
+  const verified =
+    inCustody &&
+    advanceVerifies &&
+    consentGrantHash(fields, 'advance', signer, null) === record.hash &&
+    derivedGrantMessage(fields, signer) === record.message;
+  const wallet = advance?.method === 'wallet';
+  return {
+    hash: record.hash,
+    method: 'advance',
+    signer: wallet ? signer : null,
+    signature: wallet ? advance.signature : null,
+    message: wallet ? advance.message : derivedGrantMessage({ ...fields, contributorId: 'withheld' }, 'session'),
+    advanceGrantHash: fields.advanceGrantHash,
+    ...publicTerms(record, fields),
     verified,
   };
 }

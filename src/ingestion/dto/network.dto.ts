@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsStrictDate } from '../../common/strict-date.js';
+import { MemberAdvanceGrantDto } from '../../consent/dto/advance-grant.dto.js';
 import type { NetworkEntity } from '../entities/network.entity.js';
 import type { Modality } from '../formats/probe.types.js';
 import { MAX_CAPTURE_BYTES, MODALITIES, SHA256_HEX } from './create-capture.dto.js';
@@ -146,6 +147,17 @@ export class NetworkBatchDto {
   @ValidateNested({ each: true })
   @Type(() => BatchItemDto)
   items: BatchItemDto[];
+
+  @ApiPropertyOptional({
+    type: [MemberAdvanceGrantDto],
+    description:
+      "Members' advance consent grants for this network, each signed by the member's wallet. One bad grant refuses the whole batch (nothing is stored), with a code and a message naming memberGrants[i].",
+  })
+  @IsOptional()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => MemberAdvanceGrantDto)
+  memberGrants?: MemberAdvanceGrantDto[];
 }
 
 export class RejectedBatchItem {
@@ -176,4 +188,7 @@ export class NetworkBatchResponse {
     description: 'Ids of the captures created',
   })
   captureIds: string[];
+
+  @ApiProperty({ example: 3, description: 'Member advance grants recorded by this batch (a grant received before is not counted)' })
+  memberGrants: number;
 }

@@ -6,6 +6,7 @@ import { Role } from '../../auth/role.js';
 import { AuthService } from '../../auth/services/auth.service.js';
 import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { parseStrictDate } from '../../common/strict-date.js';
+import { AdvanceGrantLedgerService } from '../../consent/services/advance-grant-ledger.service.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
@@ -21,7 +22,9 @@ import { safeFilename } from '../services/capture.service.js';
 /**
  * Batches pushed by a network: the body must be signed by the network's key (Ed25519 over the exact request
  * bytes, base58 in X-Network-Signature). Captures are created once per (network, external id), credited to the
- * contributor's wallet, and processed like uploads. A replayed batch creates nothing.
+ * contributor's wallet, and processed like uploads. A replayed batch creates nothing. Members' advance consent grants
+ * may ride along (memberGrants), each signed by the member's wallet: all are checked first and one bad grant refuses
+ * the whole batch with nothing stored; the good ones are stored after the items, for the members' accounts.
  */
 @Injectable()
 export class NetworkBatchService {
@@ -33,6 +36,7 @@ export class NetworkBatchService {
     private readonly auth: AuthService,
     private readonly storage: ObjectStorage,
     private readonly jobs: JobsService,
+    private readonly advanceGrants: AdvanceGrantLedgerService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -45,7 +49,13 @@ export class NetworkBatchService {
         `X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the ${slug} network key`,
       );
     }
-    const response = Object.assign(new NetworkBatchResponse(), { accepted: 0, duplicates: 0, rejected: [], captureIds: [] });
+    // Every member grant is checked before anything of the batch is stored: one bad grant refuses the whole batch.
+    const memberGrants = await this.advanceGrants.checkMemberGrants(
+      network.slug,
+      batch.memberGrants ?? [],
+      new Set(batch.items.map((item) => item.contributorWallet)),
+    );
+    const response = Object.assign(new NetworkBatchResponse(), { accepted: 0, duplicates: 0, rejected: [], captureIds: [], memberGrants: 0 });
     for (const item of batch.items) {
       const problem = this.problemWith(network, item);
       if (problem) {
@@ -62,8 +72,9 @@ export class NetworkBatchService {
         response.rejected.push(RejectedBatchItem.of(item.externalId, outcome.reason));
       }
     }
+    response.memberGrants = await this.advanceGrants.recordMemberGrants(memberGrants);
     this.logger.log(
-      `network ${slug} batch ${batch.batchId}: ${response.accepted} accepted, ${response.duplicates} duplicates, ${response.rejected.length} rejected`,
+      `network ${slug} batch ${batch.batchId}: ${response.accepted} accepted, ${response.duplicates} duplicates, ${response.rejected.length} rejected, ${response.memberGrants} member grants`,
     );
     return response;
   }

@@ -47,6 +47,11 @@ export class NetworkRegistryService {
     return (await this.networks.list()).map((network) => NetworkResponse.from(network));
   }
 
+  /** Whether a network with this slug is registered (active or not): what a contributor's advance grant may name. */
+  async exists(slug: string): Promise<boolean> {
+    return (await this.networks.findBySlug(slug)) !== null;
+  }
+
   async update(slug: string, dto: UpdateNetworkDto): Promise<NetworkResponse> {
     if (dto.publicKey !== undefined) this.assertKey(dto.publicKey);
     await this.require(slug);

@@ -535,8 +535,10 @@ export interface DatasetConsent {
   versions: { version: number; grantHashes: string[]; grantSetHash: string }[];
   grants: {
     hash: string;
-    method: 'wallet' | 'session';
+    /** advance: derived at submission from the contributor's advance grant (advanceGrantHash); signer and signature are its own. */
+    method: 'wallet' | 'session' | 'advance';
     signer: string | null;
+    advanceGrantHash: string | null;
     signature: string | null;
     message: string;
     licence: string;
@@ -772,6 +774,8 @@ export interface ConsentRequest {
   captureIds: string[];
   status: 'waiting' | 'granted' | 'declined';
   waitingReason: string | null;
+  /** Your advance grant that covers this draft (it counts as your grant when the draft is submitted). */
+  advanceGrantHash: string | null;
   grant: ConsentGrantFields;
   walletMessage: string | null;
   sessionMessage: string;
@@ -782,13 +786,35 @@ export interface ConsentRecord {
   datasetId: string;
   kind: 'grant' | 'decline' | 'withdrawal';
   captureIds: string[];
-  method: 'wallet' | 'session' | null;
+  method: 'wallet' | 'session' | 'advance' | null;
   hash: string;
   custodySeq: number;
   expiresAt: string | null;
   reason: string | null;
   createdAt: string;
   removedCaptureIds?: string[];
+}
+
+/** GET /v1/me/advance-grants: consent given in advance for a network's or a curator's datasets. */
+export interface AdvanceGrant {
+  id: string;
+  hash: string;
+  network: string | null;
+  curatorId: string | null;
+  licences: string[];
+  scope: { permittedUses: PermittedUses; territory: string[] };
+  minShareBps: number | null;
+  minPriceUsdCents: number | null;
+  method: 'wallet' | 'session';
+  signer: string | null;
+  source: 'contributor' | 'network-batch';
+  message: string;
+  status: 'live' | 'expired' | 'revoked';
+  issuedAt: string;
+  expiresAt: string;
+  createdAt: string;
+  revokedAt: string | null;
+  revocationHash: string | null;
 }
 
 /** GET /v1/captures/:id/preview */

@@ -194,7 +194,10 @@ function consentRecord(consent) {
           consent.grants.map((g) =>
             tableRow(CONSENT_COLUMNS, [
               h('code', { title: g.hash }, shorten(g.hash, 8)),
-              g.signer ? ['wallet ', h('code', { title: g.signer }, shorten(g.signer, 6))] : 'session',
+              [
+                g.signer ? ['wallet ', h('code', { title: g.signer }, shorten(g.signer, 6))] : 'session',
+                g.advanceGrantHash ? [' (in advance, ', h('code', { title: g.advanceGrantHash }, shorten(g.advanceGrantHash, 6)), ')'] : null,
+              ],
               String(g.captureCount),
               formatDate(g.recordedAt),
               g.verified ? 'yes' : 'no',

@@ -4,6 +4,7 @@
 import { base58 } from '@scure/base';
 import { api } from '../api.js';
 import { actionButton, dataTable, errorBox, field, formatDate, formatUsd, h, mount, shorten, statusLine, tableRow, walletProvider } from '../ui.js';
+import { AdvanceGrantsSection } from './advance-grants-section.js';
 import { statusBadge } from './status-badge.js';
 /** @import { ConsentRecord, ConsentRequest, User } from '../../../types/api' */
 
@@ -17,6 +18,7 @@ export class ConsentSection {
     this.records = h('div', {});
     this.withdrawal = h('div', {});
     this.status = statusLine();
+    this.advance = new AdvanceGrantsSection(() => this.load());
     this.element = h(
       'div',
       {},
@@ -30,6 +32,7 @@ export class ConsentSection {
       h('h3', {}, 'Your answers'),
       this.records,
       this.withdrawal,
+      this.advance.element,
     );
   }
 
@@ -50,6 +53,7 @@ export class ConsentSection {
           : dataTable('Your consent answers', RECORD_COLUMNS, records.map(recordRow), 'consent-records'),
       );
       mount(this.withdrawal, this.withdrawForm(records));
+      await this.advance.load();
     } catch (error) {
       mount(this.requests, errorBox(error));
     }
@@ -110,7 +114,8 @@ export class ConsentSection {
               { className: wallet ? 'secondary' : '', 'aria-label': `Grant ${r.title}` },
             ),
           ),
-      r.status === 'waiting'
+      // An advance grant covers the draft until it is submitted: declining it still wins.
+      r.status === 'waiting' || r.advanceGrantHash
         ? h(
             'div',
             { className: 'decline' },
@@ -177,6 +182,7 @@ export class ConsentSection {
 
 /** @param {ConsentRequest} r */
 function statusWords(r) {
+  if (r.status === 'granted' && r.advanceGrantHash) return `covered by your advance grant ${r.advanceGrantHash.slice(0, 8)}`;
   if (r.status === 'granted') return 'you granted';
   if (r.status === 'declined') return 'you declined';
   return r.waitingReason === 'has not answered yet' ? 'waiting for you' : `waiting for you: ${r.waitingReason ?? ''}`;
@@ -189,7 +195,7 @@ function recordRow(c) {
     shorten(c.datasetId, 4),
     c.kind === 'grant' ? 'granted' : `${c.kind === 'decline' ? 'declined' : 'withdrew'}: ${c.reason ?? ''}`,
     String(c.captureIds.length),
-    c.method === 'wallet' ? 'wallet' : c.method === 'session' ? 'session' : '–',
+    c.method === 'wallet' ? 'wallet' : c.method === 'session' ? 'session' : c.method === 'advance' ? 'advance grant' : '–',
     c.expiresAt ? formatDate(c.expiresAt) : '–',
     h('code', { title: c.hash }, shorten(c.hash, 8)),
   ]);
