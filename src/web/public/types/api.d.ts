@@ -700,7 +700,7 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
-export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled';
+export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled' | 'subscription.invoice';
 
 /** GET /v1/me/webhooks: a buyer's endpoint for signed events about their orders (issue 16). */
 export interface WebhookEndpoint {
