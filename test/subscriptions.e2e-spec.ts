@@ -8,7 +8,7 @@ import type { SubscriptionResponse } from '../src/subscriptions/dto/subscription
 import { type SubscriptionInvoiceEventData, SubscriptionBillingService } from '../src/subscriptions/services/subscription-billing.service.js';
 import { periodOf } from '../src/subscriptions/subscription-period.js';
 import { sha256 } from './support/captures.js';
-import { auth, publishEdit, readyCaptures, signUp, startStripeTestApp } from './support/checkout.js';
+import { auth, deliverStripeEvent, publishEdit, readyCaptures, signUp, startStripeTestApp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
 import { nmeaLog } from './support/fixtures.js';
 import { NMEA_DISTRICT, listOwnDataset, subscribe, subscriptionOf } from './support/subscriptions.js';
@@ -31,6 +31,8 @@ describe('area subscriptions: monthly invoices of new captures (e2e)', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let datasetId: string;
   let first: string[];
+  /** Version 2's new drive and telemetry (the first test lists them). */
+  let second: string[] = [];
 
   const codeOf = (body: unknown) => (body as ErrorBody).code;
   const run = (period: string) => t.app.get(SubscriptionBillingService).runPeriod(period);
@@ -64,7 +66,8 @@ describe('area subscriptions: monthly invoices of new captures (e2e)', () => {
 
     // Seed 2: a new drive in the district and new telemetry in Munich, in version 2.
     const [newDrive, newTelemetry] = await readyCaptures(t, seller, 2);
-    await publishEdit(t, { contributor: seller, admin }, datasetId, { captureIds: [...first, newDrive, newTelemetry] });
+    second = [newDrive, newTelemetry];
+    await publishEdit(t, { contributor: seller, admin }, datasetId, { captureIds: [...first, ...second] });
 
     const period = periodOf(new Date());
     expect(await run(period)).toMatchObject({ invoiced: 1, already: 0 });
@@ -127,6 +130,37 @@ describe('area subscriptions: monthly invoices of new captures (e2e)', () => {
       [next, 'empty', null],
       [period, 'invoiced', invoice.checkoutId],
     ]);
+  }, 180_000);
+
+  it('invoices a card subscription as one Stripe Checkout Session; the signed webhook pays it and it delivers the new drive', async () => {
+    const cardBuyer = await signUp(t, 'card@subscriptions.test', 'buyer');
+    const subscription = await subscribe(t, cardBuyer, { area: NMEA_DISTRICT, datasetId, paymentMethod: 'card', monthlyCapUsdCents: 5_000 });
+    expect(subscription.baselineCaptures).toBe(2);
+    const [drive, telemetry] = await readyCaptures(t, seller, 3);
+    await publishEdit(t, { contributor: seller, admin }, datasetId, { captureIds: [...first, ...second, drive, telemetry] });
+    await run('2031-01');
+    const [invoice] = (await subscriptionOf(t, cardBuyer, subscription.id)).invoices;
+    expect(invoice).toMatchObject({ period: '2031-01', outcome: 'invoiced', captures: 1, lines: [{ datasetId, version: 3, captures: 1 }] });
+    const checkout = (
+      await t
+        .http()
+        .get(`/v1/checkouts/${invoice.checkoutId ?? ''}`)
+        .set(auth(cardBuyer))
+        .expect(200)
+    ).body as CheckoutResponse;
+    if (!checkout.stripe) throw new Error('a card invoice has a Checkout Session');
+    const session = stripe.requests.filter((request) => request.path === '/v1/checkout/sessions').at(-1);
+    expect(session?.form).toMatchObject({
+      'line_items[0][price_data][unit_amount]': String(invoice.priceUsdCents),
+      'metadata[checkout_id]': checkout.id,
+    });
+    expect(session?.form['line_items[1][price_data][unit_amount]']).toBeUndefined();
+    const { payload } = stripe.event('checkout.session.completed', stripe.sessionObject(checkout.stripe.sessionId));
+    await deliverStripeEvent(t, stripe, payload).expect(200);
+    const paid = (await t.http().get(`/v1/checkouts/${checkout.id}`).set(auth(cardBuyer)).expect(200)).body as CheckoutResponse;
+    expect(paid.orders.map((order) => order.status)).toEqual(['paid']);
+    const downloads = (await t.http().get(`/v1/orders/${paid.orders[0].id}/downloads`).set(auth(cardBuyer)).expect(200)).body as DownloadsResponse;
+    expect(downloads.files.map((file) => file.sha256)).toEqual([sha256(nmeaLog(23))]);
   }, 180_000);
 
   it('answers a foreign or unknown id as not found, a malformed area with a 400 code, and cancels idempotently', async () => {
