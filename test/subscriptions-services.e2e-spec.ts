@@ -134,7 +134,9 @@ describe('subscription billing (services on a real database, two instances)', ()
   it('bills nothing over the monthly cap, tells the buyer why, and keeps the captures new for the next month', async () => {
     const { token, subscription } = await subscribeAnywhere('cap@billing.test', 1);
     await listNewDrive();
-    await billing(a).runPeriod('2031-02');
+    // Both instances at once: one notice.
+    const [onA, onB] = await Promise.all([billing(a).runPeriod('2031-02'), billing(b).runPeriod('2031-02')]);
+    expect([onA.over_cap + onB.over_cap, onA.already + onB.already]).toEqual([1, 1]);
     await billing(a).runPeriod('2031-03');
     const rows = await periodsOf(subscription.id);
     expect(rows.map((row) => [row.period, row.outcome, row.checkout_id, row.captures])).toEqual([

@@ -153,15 +153,23 @@ export class SubscriptionBillingService implements OnModuleInit {
     const priceUsdCents = quoted.reduce((sum, quote) => sum + quote.priceUsdCents, 0);
     const captures = quoted.reduce((sum, quote) => sum + quote.captureCount, 0);
     if (quoted.length === 0) {
-      await this.subscriptions.recordOnce({ ...base, outcome: 'empty', checkoutId: null, priceUsdCents: 0, captures: 0, reason: null });
-      return 'empty';
+      const recorded = await this.subscriptions.recordOnce({
+        ...base,
+        outcome: 'empty',
+        checkoutId: null,
+        priceUsdCents: 0,
+        captures: 0,
+        reason: null,
+      });
+      return recorded ? 'empty' : 'already';
     }
     if (priceUsdCents > subscription.monthlyCapUsdCents) {
       const reason =
         `The new captures in your area (${captures}) cost ${formatUsd(priceUsdCents)}, above your monthly cap of ` +
         `${formatUsd(subscription.monthlyCapUsdCents)}: nothing was billed for ${period}. They stay new: raise the cap and next month bills them.`;
       const record = { ...base, outcome: 'over_cap', checkoutId: null, priceUsdCents, captures, reason } as const;
-      if (await this.subscriptions.recordOnce(record)) await this.tell(subscription, period, record, null);
+      if (!(await this.subscriptions.recordOnce(record))) return 'already';
+      await this.tell(subscription, period, record, null);
       return 'over_cap';
     }
     let placed: Plain<CheckoutResponse>;
@@ -201,7 +209,8 @@ export class SubscriptionBillingService implements OnModuleInit {
       if (!(error instanceof DomainException) || error.status >= HttpStatus.INTERNAL_SERVER_ERROR) throw error;
       const reason = `The invoice for ${period} could not be placed: ${error.message}`;
       const record = { ...base, outcome: 'failed', checkoutId: null, priceUsdCents, captures, reason } as const;
-      if (await this.subscriptions.recordOnce(record)) await this.tell(subscription, period, record, null);
+      if (!(await this.subscriptions.recordOnce(record))) return 'already';
+      await this.tell(subscription, period, record, null);
       return 'failed';
     }
     await this.tell(subscription, period, { ...base, outcome: 'invoiced', checkoutId: placed.id, priceUsdCents, captures, reason: null }, placed);
