@@ -7,6 +7,7 @@ const now = new Date('2026-12-01T12:00:00Z');
 const order = (status: OrderStatus, expiresAt = '2026-12-02T00:00:00Z'): CheckoutOrderState => ({
   orderId: 'o',
   datasetId: 'd',
+  datasetTitle: 'Drives',
   status,
   expiresAt: new Date(expiresAt),
 });

@@ -71,7 +71,7 @@ describeWithSamples(
       expect((await lakeCard.getByRole('row').nth(1).textContent())?.replace(/\s+/g, ' ')).toBe(`${period}Nothing new0`);
       const invoiceRow = districtCard.getByRole('row').nth(1);
       expect((await invoiceRow.textContent())?.replace(/\s+/g, ' ')).toMatch(
-        new RegExp(`^${period}Invoiced1\\$\\d+\\.\\d\\dpending Pay by .+v1 · 1 capture · \\$`),
+        new RegExp(`^${period}Invoiced1\\$\\d+\\.\\d\\dpending Pay by .+A new district drive v1 · 1 capture · \\$`),
       );
       await b.screenshot(page, 'account-subscriptions');
 

@@ -29,6 +29,7 @@ import { type DraftedLine, OrderService, payableOf } from './order.service.js';
 export interface CheckoutOrderState {
   orderId: string;
   datasetId: string;
+  datasetTitle: string;
   status: OrderStatus;
   expiresAt: Date;
 }
@@ -169,6 +170,7 @@ export class CartService {
     return (await this.orders.listOfCheckout(this.dataSource.manager, checkoutId)).map((order) => ({
       orderId: order.id,
       datasetId: order.datasetId,
+      datasetTitle: order.datasetTitle,
       status: order.status,
       expiresAt: order.expiresAt,
     }));

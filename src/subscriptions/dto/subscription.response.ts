@@ -14,6 +14,8 @@ export class SkippedDatasetView {
 
 export class InvoiceLineView {
   @ApiProperty({ example: '5f2c9a1b-8d3e-4f60-9b7a-2c1d0e4f8a93', format: 'uuid' }) datasetId: string;
+  @ApiPropertyOptional({ example: 'Munich dashcam drives, winter 2026', type: String, nullable: true, description: 'As the order names it' })
+  datasetTitle: string | null;
   @ApiProperty({ example: 3 }) version: number;
   @ApiPropertyOptional({ example: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', format: 'uuid', nullable: true, description: "The line's order" })
   orderId: string | null;

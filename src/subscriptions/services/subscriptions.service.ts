@@ -141,6 +141,7 @@ function invoiceView(
       const order = orders.find((each) => each.datasetId === line.datasetId);
       return {
         datasetId: line.datasetId,
+        datasetTitle: order?.datasetTitle ?? null,
         version: line.version,
         orderId: order?.orderId ?? null,
         status: order?.status ?? null,

@@ -811,6 +811,7 @@ export interface CapturePreview {
 /** One dataset's line of an area subscription's monthly invoice (GET /v1/me/subscriptions). */
 export interface SubscriptionInvoiceLine {
   datasetId: string;
+  datasetTitle: string | null;
   version: number;
   orderId: string | null;
   status: OrderStatus | null;

@@ -51,7 +51,8 @@ function invoiceRow(invoice) {
         h(
           'div',
           {},
-          line.orderId ? h('a', { href: `/orders/${line.orderId}` }, `v${line.version}`) : `v${line.version}`,
+          line.orderId ? h('a', { href: `/orders/${line.orderId}` }, line.datasetTitle ?? 'Order') : null,
+          ` v${line.version}`,
           ` · ${line.captures} capture${line.captures === 1 ? '' : 's'} · ${formatUsd(line.priceUsdCents)}`,
         ),
       ),
