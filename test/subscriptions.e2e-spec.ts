@@ -7,6 +7,8 @@ import { verifyWebhookSignature } from '../src/notifications/webhook-signature.j
 import type { SubscriptionResponse } from '../src/subscriptions/dto/subscription.response.js';
 import { type SubscriptionInvoiceEventData, SubscriptionBillingService } from '../src/subscriptions/services/subscription-billing.service.js';
 import { periodOf } from '../src/subscriptions/subscription-period.js';
+import { subscriptionBillingQueue } from '../src/subscriptions/subscriptions.jobs.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
 import { sha256 } from './support/captures.js';
 import { auth, deliverStripeEvent, publishEdit, readyCaptures, signUp, startStripeTestApp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -123,10 +125,15 @@ describe('area subscriptions: monthly invoices of new captures (e2e)', () => {
     expect(downloads.files.map((file) => file.sha256)).toEqual([sha256(nmeaLog(22))]);
     expect((await subscriptionOf(t, buyer, created.id)).invoices[0]).toMatchObject({ paymentStatus: 'paid', lines: [{ status: 'fulfilled' }] });
 
-    // The month after: nothing new in the district (the paid drive is delivered, the old one was there before).
+    // The month after, billed by the job as the schedule sends it: nothing new in the district (the paid drive is
+    // delivered, the old one was there before).
     const next = periodOf(new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1)));
-    expect(await run(next)).toMatchObject({ invoiced: 0, empty: 1 });
-    expect((await subscriptionOf(t, buyer, created.id)).invoices.map((each) => [each.period, each.outcome, each.checkoutId])).toEqual([
+    await t.app.get(JobsService).sendOutsideTransaction(subscriptionBillingQueue, { period: next });
+    const after = await waitFor(async () => {
+      const current = await subscriptionOf(t, buyer, created.id);
+      return current.invoices.length === 2 ? current : undefined;
+    }, 'the billing job to record the next month');
+    expect(after.invoices.map((each) => [each.period, each.outcome, each.checkoutId])).toEqual([
       [next, 'empty', null],
       [period, 'invoiced', invoice.checkoutId],
     ]);
