@@ -39,6 +39,7 @@ import { ConsentTakedowns1764892807200 } from './1764892807200-ConsentTakedowns.
 import { CreateCarts1764892807500 } from './1764892807500-CreateCarts.js';
 import { CreateBuyerNotifications1764892807700 } from './1764892807700-CreateBuyerNotifications.js';
 import { CreateAdvanceGrants1764892807800 } from './1764892807800-CreateAdvanceGrants.js';
+import { CreateSubscriptions1764892808000 } from './1764892808000-CreateSubscriptions.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -83,4 +84,5 @@ export const migrations = [
   CreateCarts1764892807500,
   CreateBuyerNotifications1764892807700,
   CreateAdvanceGrants1764892807800,
+  CreateSubscriptions1764892808000,
 ];

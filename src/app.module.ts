@@ -21,6 +21,7 @@ import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ProvenanceModule } from './provenance/provenance.module.js';
 import { QuotesModule } from './quotes/quotes.module.js';
 import { RevenueModule } from './revenue/revenue.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { WebModule } from './web/web.module.js';
 
 @Module({})
@@ -46,6 +47,7 @@ export class AppModule {
         CheckoutModule,
         RevenueModule,
         NotificationsModule,
+        SubscriptionsModule,
         WebModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

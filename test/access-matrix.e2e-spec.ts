@@ -50,6 +50,8 @@ interface Fixtures {
   extraMemberId: string;
   apiKeyId: string;
   webhookId: string;
+  /** The buyer's area subscription. */
+  subscriptionId: string;
   paymentSignature: string;
   unpayableUrl: string;
   network: string;
@@ -198,6 +200,11 @@ const EXPECTED: Record<string, Statuses> = {
   'GET /v1/me/earnings':                              [401, 200, 200, 200, 200, 200, 200],
   'PUT /v1/me/payout-method':                         [401, 200, 200, 200, 200, 200, 200],
   'POST /v1/admin/payouts/run':                       [401, 403, 403, 403, 403, 403, 200],
+  // Area subscriptions are their buyer's own: nobody else's, not even an admin's, to read or cancel.
+  'POST /v1/me/subscriptions':                        [401, 201, 403, 403, 201, 201, 201],
+  'GET /v1/me/subscriptions':                         [401, 200, 403, 403, 200, 200, 200],
+  'GET /v1/me/subscriptions/{id}':                    [401, 404, 403, 403, 404, 200, 404],
+  'POST /v1/me/subscriptions/{id}/cancel':            [401, 404, 403, 403, 404, 200, 404],
 
   'DELETE /v1/api-keys/{id}':                         [401, 404, 403, 403, 404, 204, 404],
   'DELETE /v1/me/webhooks/{id}':                      [401, 404, 403, 403, 404, 204, 404],
@@ -402,6 +409,13 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'POST /v1/admin/payouts/run': () => ({ path: '/v1/admin/payouts/run' }),
   'DELETE /v1/api-keys/{id}': (f) => ({ path: `/v1/api-keys/${f.apiKeyId}` }),
   'DELETE /v1/me/webhooks/{id}': (f) => ({ path: `/v1/me/webhooks/${f.webhookId}` }),
+  'POST /v1/me/subscriptions': () => ({
+    path: '/v1/me/subscriptions',
+    body: { area: { bbox: [10.9, 47.9, 11.1, 48.1] }, modalities: ['telemetry'], paymentMethod: 'solana', monthlyCapUsdCents: 5_000 },
+  }),
+  'GET /v1/me/subscriptions': () => ({ path: '/v1/me/subscriptions' }),
+  'GET /v1/me/subscriptions/{id}': (f) => ({ path: `/v1/me/subscriptions/${f.subscriptionId}` }),
+  'POST /v1/me/subscriptions/{id}/cancel': (f) => ({ path: `/v1/me/subscriptions/${f.subscriptionId}/cancel` }),
   'DELETE /v1/organisations/{id}/members/{userId}': (f) => ({ path: `/v1/organisations/${f.organisationId}/members/${f.extraMemberId}` }),
   'POST /v1/organisations/{id}/leave': (f) => ({ path: `/v1/organisations/${f.organisationId}/leave` }),
 };
@@ -504,6 +518,12 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       .body as CartResponse;
     const apiKey = await t.http().post('/v1/api-keys').set(auth(tokens.buyer)).send({ name: 'pipeline' }).expect(201);
     const webhook = await t.http().post('/v1/me/webhooks').set(auth(tokens.buyer)).send({ url: 'https://93.184.216.34/pipeline' }).expect(201);
+    const subscription = await t
+      .http()
+      .post('/v1/me/subscriptions')
+      .set(auth(tokens.buyer))
+      .send({ area: { bbox: [10.9, 47.9, 11.1, 48.1] }, paymentMethod: 'solana', monthlyCapUsdCents: 5_000 })
+      .expect(201);
     const network = `net-${unique()}`;
     await t.http().post('/v1/admin/networks').set(auth(admin)).send({ slug: network, name: 'Matrix', publicKey: testWallet().address }).expect(201);
     const advanceGrant = await t
@@ -534,6 +554,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       extraMemberId: '',
       apiKeyId: (apiKey.body as { id: string }).id,
       webhookId: (webhook.body as { id: string }).id,
+      subscriptionId: (subscription.body as { id: string }).id,
       paymentSignature: (paid.body as { signature: string }).signature,
       // A transfer request to a wallet that has no token account for the mint: nothing can pay it.
       unpayableUrl: `solana:${stranger}?amount=1&spl-token=${order.solanaPay?.splToken ?? ''}&reference=${getAddressDecoder().decode(randomBytes(32))}`,
@@ -595,6 +616,7 @@ describe('route x role x foreign object (e2e, from the OpenAPI document)', () =>
       extraMemberId: randomUUID(),
       apiKeyId: randomUUID(),
       webhookId: randomUUID(),
+      subscriptionId: randomUUID(),
     };
     const codeOf = (outcome: Outcome) => (outcome.body as ErrorBody).code;
     for (const [operation, expected] of Object.entries(EXPECTED)) {

@@ -451,6 +451,7 @@ describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () 
       { name: 'checkout.expire-orders', cron: '* * * * *' },
       { name: 'notifications.dispatch', cron: '* * * * *' },
       { name: 'revenue.payout-run', cron: '0 0 * * *' },
+      { name: 'subscriptions.bill-period', cron: '0 0 1 * *' },
     ]);
   }, 180_000);
 });

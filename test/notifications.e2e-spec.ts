@@ -1,6 +1,4 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { OrderResponse } from '../src/checkout/dto/order.response.js';
@@ -20,30 +18,7 @@ import { grantAll } from './support/consent.js';
 import { nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** A buyer's receiver: records every request; answers each path with the status set for it (200 unless told). */
-async function startReceiver(): Promise<{ server: Server; base: string; received: Received[]; answer: Map<string, number> }> {
-  const received: Received[] = [];
-  const answer = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.statusCode = answer.get(path) ?? 200;
-      res.end(res.statusCode === 200 ? 'ok' : 'receiver is down');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, answer };
-}
+import { startReceiver } from './support/webhook-receiver.js';
 
 const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
 const CONTRIBUTOR_REASON = 'My neighbour Jana Novak is visible at Trubarjeva 12.';
@@ -117,7 +92,7 @@ describe('buyer notifications: signed webhooks and e-mail on withdrawal (e2e)', 
     good = (await register(buyer, { url: `${receiver.base}/good`, description: 'pipeline' }).expect(201)).body as Plain<WebhookCreatedResponse>;
     expect(good).toMatchObject({
       url: `${receiver.base}/good`,
-      events: ['order.consent_withdrawn', 'order.paid', 'order.fulfilled'],
+      events: ['order.consent_withdrawn', 'order.paid', 'order.fulfilled', 'subscription.invoice'],
       status: 'enabled',
       description: 'pipeline',
     });

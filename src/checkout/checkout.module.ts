@@ -139,6 +139,6 @@ export const CHECKOUT_PROVIDERS: Provider[] = [
   ],
   controllers: CHECKOUT_CONTROLLERS,
   providers: CHECKOUT_PROVIDERS,
-  exports: [AffectedOrdersService, OrderEventHooks],
+  exports: [AffectedOrdersService, OrderEventHooks, CartService],
 })
 export class CheckoutModule {}

@@ -3,7 +3,7 @@ import type { OrderEventSubject } from '../checkout/order-event-hooks.js';
 import type { AffectedOrder } from '../checkout/services/affected-orders.service.js';
 
 /** The events a buyer webhook can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = ['order.consent_withdrawn', 'order.paid', 'order.fulfilled'] as const;
+export const WEBHOOK_EVENT_TYPES = ['order.consent_withdrawn', 'order.paid', 'order.fulfilled', 'subscription.invoice'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**

@@ -15,6 +15,7 @@ import { NOTIFICATIONS_QUEUES } from './notifications.jobs.js';
 import { EmailOutboxRepository } from './repositories/email-outbox.repository.js';
 import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository.js';
 import { WebhookEndpointRepository } from './repositories/webhook-endpoint.repository.js';
+import { BuyerNoticeService } from './services/buyer-notice.service.js';
 import { MAIL_TRANSPORT, NotificationDispatchService } from './services/notification-dispatch.service.js';
 import { OrderEventNoticeService } from './services/order-event-notice.service.js';
 import { WebhookEndpointService } from './services/webhook-endpoint.service.js';
@@ -24,8 +25,8 @@ import { WithdrawalNoticeService } from './services/withdrawal-notice.service.js
 /**
  * What buyers are told beyond their order page (issue 16): signed webhooks to the endpoints they register and
  * e-mail, both through outboxes sent by a job. Hears of withdrawals through consent's ConsentWithdrawalHooks (and
- * asks the checkout which orders they touch), and of paid and fulfilled orders through the checkout's OrderEventHooks;
- * no other module imports this one.
+ * asks the checkout which orders they touch), and of paid and fulfilled orders through the checkout's OrderEventHooks.
+ * Exports BuyerNoticeService, through which the subscriptions module tells buyers of their invoices.
  */
 @Module({
   imports: [
@@ -47,6 +48,8 @@ import { WithdrawalNoticeService } from './services/withdrawal-notice.service.js
     WithdrawalNoticeService,
     OrderEventNoticeService,
     NotificationDispatchService,
+    BuyerNoticeService,
   ],
+  exports: [BuyerNoticeService],
 })
 export class NotificationsModule {}

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { drawRoundNorthernmostDot, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { listLakeAndWaikato, logIn, publishDataset, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { describeWithSamples } from '../support/samples.js';
 
@@ -70,18 +70,7 @@ describeWithSamples('a cart of two datasets and a slice, paid once (browser)', [
     await slice.getByRole('button', { name: 'Get a quote' }).click();
     await slice.getByRole('heading', { name: 'Quote: $100.00' }).waitFor();
     await slice.getByRole('button', { name: 'Draw an area on the map' }).click();
-    await page.getByRole('region', { name: 'Coverage map' }).scrollIntoViewIfNeeded();
-    const dots = await Promise.all(
-      (await page.getByRole('region', { name: 'Coverage map' }).locator('path.footprint-dot').all()).map((dot) => dot.boundingBox()),
-    );
-    const lake = dots.filter((box) => box !== null).sort((a, c) => a.y - c.y)[0];
-    const x = lake.x + lake.width / 2;
-    const y = lake.y + lake.height / 2;
-    await page.mouse.move(x - 12, y - 12);
-    await page.mouse.down();
-    await page.mouse.move(x, y, { steps: 4 });
-    await page.mouse.move(x + 12, y + 12, { steps: 4 });
-    await page.mouse.up();
+    await drawRoundNorthernmostDot(page);
     await slice.getByRole('heading', { name: 'Quote: $6.87' }).waitFor();
     await slice.getByRole('button', { name: 'Add slice to cart' }).click();
     await slice.getByText('Added to your cart (3 lines). View cart').waitFor();

@@ -1,4 +1,4 @@
-import { startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { drawRoundNorthernmostDot, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { listLakeAndWaikato, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { describeWithSamples } from '../support/samples.js';
 
@@ -52,18 +52,7 @@ describeWithSamples('buying a slice on the dataset page (browser)', ['cerknicko-
     expect(await slice.getByRole('heading', { name: /^Quote: / }).textContent()).toBe('Quote: $100.00');
 
     await slice.getByRole('button', { name: 'Draw an area on the map' }).click();
-    await page.getByRole('region', { name: 'Coverage map' }).scrollIntoViewIfNeeded();
-    const dots = await Promise.all(
-      (await page.getByRole('region', { name: 'Coverage map' }).locator('path.footprint-dot').all()).map((dot) => dot.boundingBox()),
-    );
-    const lake = dots.filter((box) => box !== null).sort((a, c) => a.y - c.y)[0];
-    const x = lake.x + lake.width / 2;
-    const y = lake.y + lake.height / 2;
-    await page.mouse.move(x - 12, y - 12);
-    await page.mouse.down();
-    await page.mouse.move(x, y, { steps: 4 });
-    await page.mouse.move(x + 12, y + 12, { steps: 4 });
-    await page.mouse.up();
+    await drawRoundNorthernmostDot(page);
     await slice.getByText(/^Area: /).waitFor();
     await page.getByRole('region', { name: 'Coverage map' }).locator('path.slice-area').waitFor();
     await slice.getByRole('heading', { name: /^Quote: \$(?!100\.00)/ }).waitFor();

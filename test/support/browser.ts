@@ -143,3 +143,21 @@ export async function countIs(locator: Locator, n: number, timeoutMs = 10_000): 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * On a dataset page whose slice panel is waiting for a rectangle ("Draw an area on the map" clicked), drags one 24 px
+ * wide round the northernmost capture dot of the coverage map (Lake Cerknica in listLakeAndWaikato's dataset).
+ */
+export async function drawRoundNorthernmostDot(page: Page): Promise<void> {
+  const map = page.getByRole('region', { name: 'Coverage map' });
+  await map.scrollIntoViewIfNeeded();
+  const dots = await Promise.all((await map.locator('path.footprint-dot').all()).map((dot) => dot.boundingBox()));
+  const north = dots.filter((box) => box !== null).sort((a, c) => a.y - c.y)[0];
+  const x = north.x + north.width / 2;
+  const y = north.y + north.height / 2;
+  await page.mouse.move(x - 12, y - 12);
+  await page.mouse.down();
+  await page.mouse.move(x, y, { steps: 4 });
+  await page.mouse.move(x + 12, y + 12, { steps: 4 });
+  await page.mouse.up();
+}

@@ -312,6 +312,19 @@ export class DatasetVersionRepository {
     );
   }
 
+  /** The datasets with a capture of their listed version in one of the ranges of res-8 cells (of the modalities; null: any). */
+  async listedMeetingArea(area: { lo: string[]; hi: string[] }, modalities: readonly string[] | null): Promise<string[]> {
+    // The search rows exist only for listed versions; one range scan of the cell index per range, as sliceCandidates.
+    const rows: { dataset_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT c.dataset_id FROM unnest($1::bigint[], $2::bigint[]) AS q(lo, hi) CROSS JOIN LATERAL (
+         SELECT c.dataset_id FROM dataset_search_cells c
+         WHERE c.cell BETWEEN q.lo AND q.hi AND ($3::text[] IS NULL OR c.modality = ANY($3::text[])) OFFSET 0) c
+       ORDER BY c.dataset_id`,
+      [area.lo, area.hi, modalities],
+    );
+    return rows.map((row) => row.dataset_id);
+  }
+
   async numbers(datasetId: string): Promise<number[]> {
     const rows: { version: number }[] = await this.dataSource.query(`SELECT version FROM dataset_versions WHERE dataset_id = $1 ORDER BY version`, [
       datasetId,

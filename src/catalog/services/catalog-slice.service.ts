@@ -27,6 +27,19 @@ export class CatalogSliceService {
     return row ? saleableOf(row) : null;
   }
 
+  /** Checks an area as a slice takes it (exactly one of bbox, polygon or cells, each valid): a 400 DATASET_INVALID_AREA when not. */
+  checkArea(input: SliceAreaInput): void {
+    normaliseArea(input);
+  }
+
+  /**
+   * The datasets whose listed version holds a capture meeting the area (of one of the modalities; null: any), by id:
+   * where a slice of the area would not be empty for want of captures in it.
+   */
+  listedMeeting(input: SliceAreaInput, modalities: readonly string[] | null): Promise<string[]> {
+    return this.versions.listedMeetingArea(normaliseArea(input), modalities);
+  }
+
   /**
    * The files of the dataset's listed version that the query selects, or null when nothing is listed. An invalid
    * area is a 400 (DATASET_INVALID_AREA) with the reason. No filter at all selects every file. Their map geometries

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
@@ -13,6 +13,9 @@ import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { watchSolanaQueue } from '../checkout.jobs.js';
 import type { AddCartLineDto, CartCheckoutDto, CartCountResponse, CartLineView, CartResponse, CheckoutResponse } from '../dto/cart.dto.js';
 import type { CartLine } from '../entities/cart-line.entity.js';
+import type { OrderStatus } from '../order-state-machine.js';
+import type { PaymentMethod, PaymentMethodHandler } from '../payment-methods/payment-method.js';
+import type { OrganisationRef } from '../../organisations/services/organisation.service.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';
 import { CartCheckoutRepository } from '../repositories/cart-checkout.repository.js';
 import { CartLineRepository } from '../repositories/cart-line.repository.js';
@@ -21,6 +24,15 @@ import { OrderSliceRepository } from '../repositories/order-slice.repository.js'
 import { CartPaymentService, payableCheckout } from './cart-payment.service.js';
 import { OrderPresenterService } from './order-presenter.service.js';
 import { type DraftedLine, OrderService, payableOf } from './order.service.js';
+
+/** One order of a checkout as other modules see it (CartService.ordersOf). */
+export interface CheckoutOrderState {
+  orderId: string;
+  datasetId: string;
+  datasetTitle: string;
+  status: OrderStatus;
+  expiresAt: Date;
+}
 
 /** Lines one checkout pays at most (a Stripe Checkout Session takes up to 100 line items). */
 export const MAX_CART_LINES = 20;
@@ -108,6 +120,75 @@ export class CartService {
     const organisation = dto.organisationId === undefined ? null : await this.orderService.purchasingFor(user, dto.organisationId);
     const lines = await this.lines.listOf(user.id);
     if (lines.length === 0) throw new CheckoutException(CheckoutErrorCode.CART_EMPTY, 'Your cart is empty: add datasets or slices first');
+    const checkoutId = await this.place(
+      user,
+      organisation,
+      lines.map((line) => ({ datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined })),
+      handler,
+      async (manager) => {
+        // Another checkout of the same cart got there first: it took the lines, and this one stores nothing.
+        const taken = await this.lines.removeCheckedOut(
+          manager,
+          user.id,
+          lines.map((line) => line.id),
+        );
+        if (taken !== lines.length) {
+          throw new CheckoutException(
+            CheckoutErrorCode.CART_EMPTY,
+            'Your cart changed while checking out (another checkout took its lines): look at it again',
+          );
+        }
+      },
+    );
+    return this.get(user, checkoutId);
+  }
+
+  /**
+   * One checkout of quoted slices for the buyer, without a cart (an area subscription's monthly invoice): each quote
+   * a line, placed exactly as a cart checkout places its lines, paid once by the method, payable for `ttlMinutes`.
+   * `within` runs in the checkout's transaction (its error, e.g. a unique violation, stores nothing of it).
+   */
+  async placeQuoted(
+    user: AuthUser,
+    quotes: readonly { datasetId: string; quoteId: string }[],
+    paymentMethod: PaymentMethod,
+    options: { ttlMinutes: number; within: (manager: EntityManager, checkoutId: string) => Promise<void> },
+  ): Promise<Plain<CheckoutResponse>> {
+    const handler = this.orderService.availableMethod(paymentMethod);
+    if (quotes.length === 0) throw new CheckoutException(CheckoutErrorCode.CART_EMPTY, 'A checkout needs at least one line');
+    const checkoutId = await this.place(user, null, quotes, handler, options.within, options.ttlMinutes);
+    return this.get(user, checkoutId);
+  }
+
+  /** Refuses a payment method the marketplace does not take now (PAYMENT_METHOD_UNAVAILABLE, naming those it takes). */
+  checkMethod(method: PaymentMethod): void {
+    this.orderService.availableMethod(method);
+  }
+
+  /** Each order of a checkout with its dataset, state and expiry (what an invoice's lines became). */
+  async ordersOf(checkoutId: string): Promise<CheckoutOrderState[]> {
+    return (await this.orders.listOfCheckout(this.dataSource.manager, checkoutId)).map((order) => ({
+      orderId: order.id,
+      datasetId: order.datasetId,
+      datasetTitle: order.datasetTitle,
+      status: order.status,
+      expiresAt: order.expiresAt,
+    }));
+  }
+
+  /**
+   * Places one order per line and one payment request for the sum, in one transaction (with `within`). A line refused
+   * (not for sale, expired quote, exclusive licence taken, already held...) refuses the whole checkout with its error,
+   * naming the line; nothing is stored then. Answers the checkout's id.
+   */
+  private async place(
+    user: AuthUser,
+    organisation: OrganisationRef | null,
+    lines: readonly { datasetId: string; version?: number; quoteId?: string }[],
+    handler: PaymentMethodHandler,
+    within: (manager: EntityManager, checkoutId: string) => Promise<void>,
+    ttlMinutes?: number,
+  ): Promise<string> {
     const checkoutId = randomUUID();
     const now = new Date();
     const drafted: DraftedLine[] = [];
@@ -116,10 +197,11 @@ export class CartService {
         await this.orderService.draftLine(
           user,
           organisation,
-          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined, allowRepeat: false },
+          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId, allowRepeat: false },
           handler,
           now,
           checkoutId,
+          ttlMinutes,
         ),
       );
     }
@@ -143,19 +225,7 @@ export class CartService {
           await this.orders.insert(manager, order);
           if (slice) await this.slices.insert(manager, slice);
         }
-        // Another checkout of the same cart got there first: it took the lines, and this one stores nothing.
-        if (
-          (await this.lines.removeCheckedOut(
-            manager,
-            user.id,
-            lines.map((line) => line.id),
-          )) !== lines.length
-        ) {
-          throw new CheckoutException(
-            CheckoutErrorCode.CART_EMPTY,
-            'Your cart changed while checking out (another checkout took its lines): look at it again',
-          );
-        }
+        await within(manager, checkoutId);
         // One watcher per checkout: a look at any of its orders looks for the checkout's payment.
         if (handler.polling) {
           const [first] = drafted;
@@ -174,7 +244,7 @@ export class CartService {
       }
       throw error;
     }
-    return this.get(user, checkoutId);
+    return checkoutId;
   }
 
   /** A checkout the user placed (or, for an organisation's, any member of it); admins see any. */

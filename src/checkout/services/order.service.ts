@@ -125,6 +125,7 @@ export class OrderService {
     handler: PaymentMethodHandler,
     now: Date,
     checkoutId: string | null = null,
+    ttlMinutes = this.config.ORDER_TTL_MINUTES,
   ): Promise<DraftedLine> {
     // A quote fixes the version, the files and the price; redeem refuses one that is not the buyer's, has expired, or
     // whose version is no longer the listed one at the same prices.
@@ -162,7 +163,7 @@ export class OrderService {
             `${which} holds files already sold under a non-exclusive licence, so its exclusive licence can no longer be sold`,
           );
     }
-    const order = this.draft(user, organisation, saleable, quote?.priceUsdCents ?? saleable.priceUsdCents, handler, now, checkoutId);
+    const order = this.draft(user, organisation, saleable, quote?.priceUsdCents ?? saleable.priceUsdCents, handler, now, checkoutId, ttlMinutes);
     const slice: OrderSlice | null =
       quote?.kind === 'slice' && quote.unit
         ? {
@@ -306,6 +307,7 @@ export class OrderService {
     handler: PaymentMethodHandler,
     now: Date,
     checkoutId: string | null,
+    ttlMinutes: number,
   ): Order {
     return {
       id: randomUUID(),
@@ -327,7 +329,7 @@ export class OrderService {
       currency: handler.currency,
       status: 'pending',
       statusReason: null,
-      expiresAt: new Date(now.getTime() + this.config.ORDER_TTL_MINUTES * 60_000),
+      expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
       paymentReference: null,
       lastPaymentError: null,
       paidAt: null,

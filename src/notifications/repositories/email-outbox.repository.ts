@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { EmailMessageEntity } from '../entities/email-message.entity.js';
@@ -7,6 +8,26 @@ export class EmailOutboxRepository {
   /** Queues the message; one with the same dedupe key already queued is left as it is. */
   async enqueue(manager: EntityManager, message: EmailMessageEntity): Promise<void> {
     await manager.getRepository(EmailMessageEntity).createQueryBuilder().insert().values(message).orIgnore().execute();
+  }
+
+  /** Queues a new message to send now, keyed by `dedupeKey` (one already queued under it is left as it is). */
+  async enqueueNew(manager: EntityManager, message: { dedupeKey: string; to: string; subject: string; text: string }): Promise<void> {
+    await this.enqueue(
+      manager,
+      Object.assign(new EmailMessageEntity(), {
+        id: randomUUID(),
+        dedupeKey: message.dedupeKey,
+        toAddress: message.to,
+        subject: message.subject,
+        textBody: message.text,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        lastError: null,
+        sentAt: null,
+        createdAt: new Date(),
+      } satisfies EmailMessageEntity),
+    );
   }
 
   /** As WebhookDeliveryRepository.claimDue: due messages, skipping those another instance holds, leased ahead. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -10,7 +9,6 @@ import { ConsentNoticeService } from '../../consent/services/consent-notice.serv
 import { CONTRIBUTOR_WITHDREW } from '../../consent/takedown-kind.js';
 import type { OrderEventSubject } from '../../checkout/order-event-hooks.js';
 import { JobsService } from '../../jobs/jobs.service.js';
-import { EmailMessageEntity } from '../entities/email-message.entity.js';
 import { consentWithdrawnEmail, consentWithdrawnEvent } from '../notification-events.js';
 import { type WithdrawalNoticeJob, withdrawalNoticeQueue } from '../notifications.jobs.js';
 import { EmailOutboxRepository } from '../repositories/email-outbox.repository.js';
@@ -94,22 +92,7 @@ export class WithdrawalNoticeService implements OnModuleInit {
         const to = emails.get(buyerId);
         if (!to) continue;
         const mail = consentWithdrawnEmail(event, `${this.config.publicUrl}/orders/${event.data.orderId}`);
-        await this.emails.enqueue(
-          manager,
-          Object.assign(new EmailMessageEntity(), {
-            id: randomUUID(),
-            dedupeKey: `${event.id}:${buyerId}`,
-            toAddress: to,
-            subject: mail.subject,
-            textBody: mail.text,
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: new Date(),
-            lastError: null,
-            sentAt: null,
-            createdAt: new Date(),
-          } satisfies EmailMessageEntity),
-        );
+        await this.emails.enqueueNew(manager, { dedupeKey: `${event.id}:${buyerId}`, to, subject: mail.subject, text: mail.text });
       }
       await this.outbox.dispatchAfterCommit(manager);
     });

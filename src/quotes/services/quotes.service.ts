@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
-import type { Slice } from '../../catalog/dto/saleable-version.js';
+import type { Slice, SliceAreaInput } from '../../catalog/dto/saleable-version.js';
 import { CatalogSliceService } from '../../catalog/services/catalog-slice.service.js';
 import { pricedUnits, quantitiesOf, rateOf, sameUnitPrices, type PriceUnit, type SliceQuantities } from '../../catalog/unit-prices.js';
 import type { Plain } from '../../common/plain.js';
@@ -32,16 +32,42 @@ export class QuotesService {
   ) {}
 
   async create(user: AuthUser, dto: CreateQuoteDto): Promise<Plain<QuoteResponse>> {
+    return quoteResponse(await this.price(user.id, dto));
+  }
+
+  /**
+   * A slice quote for a buyer as POST /v1/quotes makes it (same selection, prices and rounding, stored the same way),
+   * of the listed version's captures in the area of the modalities, less the captures `excludeCaptureIds` names (an
+   * area subscription's captures already delivered or being billed). Nothing left is QUOTE_EMPTY_SLICE, before any
+   * other refusal: nothing new is not the listing's fault.
+   */
+  async quoteNew(
+    buyerId: string,
+    request: { datasetId: string; area: SliceAreaInput; modalities?: string[] },
+    excludeCaptureIds: ReadonlySet<string>,
+  ): Promise<QuoteSnapshot> {
+    return snapshotOf(await this.price(buyerId, request, excludeCaptureIds));
+  }
+
+  private async price(
+    buyerId: string,
+    dto: Pick<CreateQuoteDto, 'datasetId' | 'from' | 'to' | 'modalities' | 'unit'> & { area?: SliceAreaInput },
+    exclude?: ReadonlySet<string>,
+  ): Promise<QuoteEntity> {
     const from = dto.from === undefined ? undefined : (parseStrictDate(dto.from) ?? undefined);
     const to = dto.to === undefined ? undefined : (parseStrictDate(dto.to) ?? undefined);
     if (from && to && from > to) throw new QuoteException(QuoteErrorCode.INVALID_WINDOW, 'from must not be after to');
     const kind = dto.area !== undefined || from !== undefined || to !== undefined || dto.modalities !== undefined ? 'slice' : 'whole';
-    const slice = await this.catalog.sliceOf(
+    const selected = await this.catalog.sliceOf(
       dto.datasetId,
       { area: dto.area, from, to, modalities: dto.modalities },
       { geometryVertices: OUTLINE_VERTEX_BUDGET },
     );
-    if (!slice) throw new QuoteException(QuoteErrorCode.DATASET_NOT_LISTED, `No dataset ${dto.datasetId} is for sale`);
+    if (!selected) throw new QuoteException(QuoteErrorCode.DATASET_NOT_LISTED, `No dataset ${dto.datasetId} is for sale`);
+    const slice = exclude ? { ...selected, files: selected.files.filter((file) => !exclude.has(file.captureId)) } : selected;
+    if (exclude && slice.files.length === 0) {
+      throw new QuoteException(QuoteErrorCode.EMPTY_SLICE, 'The slice is empty: every capture of it in the area was delivered or billed already');
+    }
     const { listing } = slice;
     const quantities = quantitiesOf(slice.files);
     let unit: PriceUnit | null = null;
@@ -73,7 +99,7 @@ export class QuotesService {
     const createdAt = new Date();
     const quote = Object.assign(new QuoteEntity(), {
       id: randomUUID(),
-      buyerId: user.id,
+      buyerId,
       datasetId: listing.datasetId,
       version: listing.version,
       kind,
@@ -97,7 +123,7 @@ export class QuotesService {
       expiresAt: new Date(createdAt.getTime() + QUOTE_TTL_MS),
     });
     await this.quotes.insert(quote);
-    return quoteResponse(quote);
+    return quote;
   }
 
   /** The caller's own quote (admins see any); another user's is as unknown as one that does not exist. */
@@ -128,29 +154,33 @@ export class QuotesService {
     if (listing.priceUsdCents !== quote.wholePriceUsdCents || !sameUnitPrices(listing.unitPrices, quote.unitPrices)) {
       throw new QuoteException(QuoteErrorCode.STALE, `The prices of dataset ${quote.datasetId} changed since quote ${quoteId}: ask for a new one`);
     }
-    return {
-      id: quote.id,
-      buyerId: quote.buyerId,
-      datasetId: quote.datasetId,
-      version: quote.version,
-      kind: quote.kind,
-      unit: quote.unit,
-      unitPrices: quote.unitPrices,
-      area: quote.area,
-      windowFrom: quote.windowFrom,
-      windowTo: quote.windowTo,
-      modalities: quote.modalities,
-      leafIndexes: quote.leafIndexes,
-      captureIds: quote.captureIds,
-      captureCount: quote.captureCount,
-      lengthM: quote.lengthM,
-      durationMs: quote.durationMs,
-      sizeBytes: quote.sizeBytes,
-      priceUsdCents: quote.priceUsdCents,
-      wholePriceUsdCents: quote.wholePriceUsdCents,
-      expiresAt: quote.expiresAt,
-    };
+    return snapshotOf(quote);
   }
+}
+
+function snapshotOf(quote: QuoteEntity): QuoteSnapshot {
+  return {
+    id: quote.id,
+    buyerId: quote.buyerId,
+    datasetId: quote.datasetId,
+    version: quote.version,
+    kind: quote.kind,
+    unit: quote.unit,
+    unitPrices: quote.unitPrices,
+    area: quote.area,
+    windowFrom: quote.windowFrom,
+    windowTo: quote.windowTo,
+    modalities: quote.modalities,
+    leafIndexes: quote.leafIndexes,
+    captureIds: quote.captureIds,
+    captureCount: quote.captureCount,
+    lengthM: quote.lengthM,
+    durationMs: quote.durationMs,
+    sizeBytes: quote.sizeBytes,
+    priceUsdCents: quote.priceUsdCents,
+    wholePriceUsdCents: quote.wholePriceUsdCents,
+    expiresAt: quote.expiresAt,
+  };
 }
 
 /** Which filter left nothing, in words the buyer can act on. */

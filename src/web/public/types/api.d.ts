@@ -468,6 +468,9 @@ export interface Quote {
   datasetId: string;
   version: number;
   kind: 'whole' | 'slice';
+  /** The area as given; null for a whole dataset or a window / sensors only. */
+  area: { bbox?: number[]; polygon?: object; cells?: string[] } | null;
+  modalities: string[] | null;
   totals: { captures: number; km: number; hours: number; bytes: number; lengthM: number; durationMs: number };
   priceUsdCents: number;
   wholePriceUsdCents: number;
@@ -702,7 +705,7 @@ export interface ApiKeyCreated extends ApiKey {
   key: string;
 }
 
-export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled';
+export type WebhookEventType = 'order.consent_withdrawn' | 'order.paid' | 'order.fulfilled' | 'subscription.invoice';
 
 /** GET /v1/me/webhooks: a buyer's endpoint for signed events about their orders (issue 16). */
 export interface WebhookEndpoint {
@@ -829,4 +832,45 @@ export interface CapturePreview {
   files: string[];
   reason: string | null;
   generatedAt: string | null;
+}
+
+/** One dataset's line of an area subscription's monthly invoice (GET /v1/me/subscriptions). */
+export interface SubscriptionInvoiceLine {
+  datasetId: string;
+  datasetTitle: string | null;
+  version: number;
+  orderId: string | null;
+  status: OrderStatus | null;
+  captures: number;
+  priceUsdCents: number;
+}
+
+export interface SubscriptionInvoice {
+  /** YYYY-MM, UTC. */
+  period: string;
+  outcome: 'invoiced' | 'empty' | 'over_cap' | 'failed';
+  checkoutId: string | null;
+  paymentStatus: 'pending' | 'paid' | 'expired' | null;
+  expiresAt: string | null;
+  priceUsdCents: number;
+  captures: number;
+  lines: SubscriptionInvoiceLine[];
+  skipped: { datasetId: string; code: string; reason: string }[];
+  reason: string | null;
+  createdAt: string;
+}
+
+/** An area subscription: the new captures of an area, invoiced monthly up to a cap (issue 13, part 7). */
+export interface Subscription {
+  id: string;
+  area: { bbox?: number[]; polygon?: object; cells?: string[] };
+  modalities: string[] | null;
+  datasetId: string | null;
+  paymentMethod: 'card' | 'solana';
+  monthlyCapUsdCents: number;
+  status: 'active' | 'cancelled';
+  baselineCaptures: number;
+  createdAt: string;
+  cancelledAt: string | null;
+  invoices: SubscriptionInvoice[];
 }

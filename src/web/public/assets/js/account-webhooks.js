@@ -13,6 +13,7 @@ const EVENT_WORDS = {
   'order.consent_withdrawn': 'Consent withdrawn from files you bought',
   'order.paid': 'Order paid',
   'order.fulfilled': 'Order first downloaded',
+  'subscription.invoice': 'Area subscription invoiced (or skipped over its cap)',
 };
 
 /**

@@ -1,8 +1,9 @@
 // @ts-check
 // A buyer's account: their orders and their organisations' orders (status, method, amount, slice, refunds, links to the
-// order, its receipt and the dataset), their API keys (create, revoke), their webhook endpoints (account-webhooks.js)
-// and their organisations (create, members, leave).
+// order, its receipt and the dataset), their API keys (create, revoke), their area subscriptions with their invoices
+// (account-subscriptions.js), their webhook endpoints (account-webhooks.js) and their organisations (create, members, leave).
 // Everything goes through the same /v1 API as any other client.
+import { subscriptionsSection } from './account-subscriptions.js';
 import { webhooksSection } from './account-webhooks.js';
 import { api, query, session } from './api.js';
 import {
@@ -347,6 +348,7 @@ async function account(user) {
     h('p', { className: 'who' }, `Signed in as ${user.email ?? shorten(user.walletAddress ?? user.id)}.`),
     orders,
     user.role === 'buyer' || user.role === 'admin' ? keysSection() : null,
+    user.role === 'buyer' || user.role === 'admin' ? subscriptionsSection() : null,
     user.role === 'buyer' || user.role === 'admin' ? webhooksSection() : null,
     organisationsSection(user, refreshOrders, user.role === 'buyer' || user.role === 'admin'),
   );

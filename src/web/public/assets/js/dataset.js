@@ -23,7 +23,7 @@ import {
   dataTable,
   tableRow,
 } from './ui.js';
-/** @import { Anchor, Coverage, Dataset, DatasetConsent, DatasetCoverage, DatasetVersion, Manifest, Order, PageOf, PaymentMethodInfo, Provenance, Quote, SampleFile } from '../../types/api' */
+/** @import { Anchor, Coverage, Dataset, DatasetConsent, DatasetCoverage, DatasetVersion, Manifest, Order, PageOf, PaymentMethodInfo, Provenance, Quote, SampleFile, Subscription } from '../../types/api' */
 /** @import { GeoJsonObject } from 'geojson' */
 
 const { app, heading } = startPage();
@@ -392,6 +392,74 @@ function buySection(dataset, version) {
 }
 
 /**
+ * "Subscribe to this area" under a slice quote (issue 13, part 7): the quote's area and sensors, of this dataset or any,
+ * invoiced monthly up to a cap the buyer sets, paid by the method picked for the slice.
+ * @param {Dataset} dataset
+ * @param {Quote} quote
+ * @param {() => string} method
+ */
+function subscribeForm(dataset, quote, method) {
+  const onlyThis = h('input', { type: 'checkbox', name: 'only-this-dataset', checked: true });
+  const cap = h('input', {
+    type: 'number',
+    name: 'monthly-cap',
+    min: '0.01',
+    step: '0.01',
+    required: true,
+    value: (Math.max(quote.priceUsdCents * 2, 1_000) / 100).toFixed(2),
+  });
+  const out = h('div', { 'aria-live': 'polite' });
+  const submit = h('button', { type: 'submit', className: 'secondary' }, 'Subscribe to this area');
+  const form = on(
+    h(
+      'form',
+      { className: 'subscribe', 'aria-label': 'Subscribe to this area' },
+      h('h3', {}, 'Subscribe to this area'),
+      h(
+        'p',
+        { className: 'hint' },
+        'New captures in this area (of these sensors) are quoted at these prices and invoiced on the 1st of each month, one line per dataset, paid the way picked above. ',
+        'Captures already for sale here now are not billed; a month that would cost more than your cap is not billed, and you are told.',
+      ),
+      h('label', { className: 'checkbox' }, onlyThis, 'Only this dataset (otherwise any listed dataset)'),
+      field('Monthly cap (USD)', cap),
+      h('div', { className: 'actions' }, submit),
+    ),
+    'submit',
+    (event) => {
+      event.preventDefault();
+      void busy(submit, async () => {
+        try {
+          /** @type {Subscription} */
+          const subscription = await api('/v1/me/subscriptions', {
+            method: 'POST',
+            body: {
+              area: quote.area,
+              ...(quote.modalities ? { modalities: quote.modalities } : {}),
+              ...(onlyThis.checked ? { datasetId: dataset.id } : {}),
+              paymentMethod: method(),
+              monthlyCapUsdCents: Math.round(Number(cap.value) * 100),
+            },
+          });
+          mount(
+            out,
+            h(
+              'p',
+              { className: 'ok', role: 'status' },
+              `Subscribed: new captures here are invoiced monthly, up to ${formatUsd(subscription.monthlyCapUsdCents)}. `,
+              h('a', { href: '/account#subscriptions' }, 'Your subscriptions'),
+            ),
+          );
+        } catch (error) {
+          mount(out, errorBox(error));
+        }
+      });
+    },
+  );
+  return h('div', {}, form, out);
+}
+
+/**
  * Buying a slice (issue 13): draw an area on the coverage map, pick a window, sensors and the unit, get a quote (the
  * exact captures, their km / hours / GB and the price, valid 10 minutes, drawn on the map), and buy exactly that.
  * @param {Dataset} dataset
@@ -499,6 +567,8 @@ function slicePanel(dataset, version, drawer) {
         void startCheckout({ button: buy, out, datasetId: dataset.id, version: quote.version, method, quoteId: quote.id });
       },
     );
+    const subscribe =
+      quote.area && methods.length ? subscribeForm(dataset, quote, () => radios.find((r) => r.checked)?.value ?? methods[0].method) : null;
     mount(
       result,
       h('h3', {}, `Quote: ${formatUsd(quote.priceUsdCents)}`),
@@ -511,6 +581,7 @@ function slicePanel(dataset, version, drawer) {
       h('p', { className: 'status' }, `Valid until ${formatDate(quote.expiresAt)}. The slice is drawn on the map in black.`),
       form,
       out,
+      subscribe,
     );
   };
   const form = on(
