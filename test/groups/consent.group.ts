@@ -5,3 +5,6 @@ import '../licences.e2e-spec.js';
 import '../provenance.e2e-spec.js';
 import '../review-services.e2e-spec.js';
 import '../openapi-examples.e2e-spec.js';
+import '../consent-advance.e2e-spec.js';
+import '../consent-advance-services.e2e-spec.js';
+import '../keyset-paging.e2e-spec.js';
