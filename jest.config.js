@@ -3,11 +3,12 @@
  * NestJS 12 ships ES modules only, so Jest runs in its ESM mode (NODE_OPTIONS=--experimental-vm-modules, set by
  * the npm test script), which PGlite needs as well.
  *
- * `npm test` sets JEST_GROUPS=1: the end-to-end specs then run in the groups of test/groups (each *.group.ts imports a
- * few specs), not one by one. Jest gives every test file a module registry of its own, and loading the application's
- * modules (NestJS, TypeORM, the AWS SDK, Solana's kit...) took about 3 CPU seconds per file, a third of what an e2e
- * file costs; a group loads them once for all its specs. `npx jest test/auth.e2e-spec.ts` still runs one spec alone.
- * Every e2e spec must be in exactly one group: this file refuses to start a grouped run otherwise.
+ * `npm test` sets JEST_GROUPS=1: the specs then run in the groups of test/groups, not one by one. Jest gives every test
+ * file a module registry of its own, and loading the application's modules (NestJS, TypeORM, the AWS SDK, Solana's
+ * kit...) took about 3 CPU seconds per e2e file, a third of what one costs; a group loads them once for all its specs.
+ * The unit specs run in three groups found by walking src (test/groups/unit-specs.ts); each e2e spec is listed in one
+ * group, balanced by hand, and this file refuses to start a grouped run when one is in no group or in two.
+ * `npx jest test/auth.e2e-spec.ts src/revenue` still runs specs one by one.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -53,9 +54,7 @@ if (grouped) groupMembership();
 export default {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: grouped
-    ? ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/groups/*.group.ts']
-    : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: grouped ? ['<rootDir>/test/groups/*.group.ts'] : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },

@@ -1,7 +1,7 @@
 import { McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
-import { loadDecompressHandlers } from '@mcap/support';
 
 import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES } from './decompression.js';
+import { mcapDecompressHandlers } from './lz4-frame.js';
 import { applyTrackFootprint } from './footprint-result.js';
 import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { compareRosbag2Metadata, parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
@@ -53,7 +53,7 @@ const mib = (n: number | bigint) => `${(Number(n) / 1024 / 1024).toFixed(1)} MiB
 /** Decompressors, loading from import time so that they are ready before the first file arrives. */
 let handlers: DecompressHandlers | undefined;
 let handlersError: unknown;
-const handlersReady: Promise<void> = loadDecompressHandlers().then(
+const handlersReady: Promise<void> = mcapDecompressHandlers().then(
   (loaded) => {
     handlers = loaded;
   },

@@ -1,8 +1,8 @@
 import { Bag } from '@foxglove/rosbag';
-import lz4 from '@foxglove/wasm-lz4';
 import { loadDecompressHandlers } from '@mcap/support';
 
 import type { FootprintOutcome } from '../footprints/footprint-builder.js';
+import { decompressLz4Frame } from './lz4-frame.js';
 import { DecompressionBudget, MAX_DECOMPRESSED_BLOCK_BYTES, type Decompressor } from './decompression.js';
 import { applyTrackFootprint } from './footprint-result.js';
 import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
@@ -67,10 +67,10 @@ type Decompressors = {
 
 let decompressors: Promise<Decompressors> | undefined;
 
-/** LZ4 from @foxglove/wasm-lz4, BZ2 from the same WASM set @mcap/support loads. */
+/** LZ4 through decompressLz4Frame (@foxglove/wasm-lz4's build), BZ2 from the WASM set @mcap/support loads. */
 function loadDecompressors(): Promise<Decompressors> {
-  decompressors ??= Promise.all([lz4.isLoaded, loadDecompressHandlers()]).then(([, handlers]) => ({
-    lz4: (buffer, size) => lz4(buffer, size),
+  decompressors ??= loadDecompressHandlers().then((handlers) => ({
+    lz4: decompressLz4Frame,
     bz2: (buffer, size) => handlers.bz2(buffer, BigInt(size)),
   }));
   return decompressors;

@@ -1,7 +1,7 @@
 import { CdrReader } from '@foxglove/cdr';
 import { McapStreamReader, type DecompressHandlers } from '@mcap/core';
-import { loadDecompressHandlers } from '@mcap/support';
 import { Bag } from '@foxglove/rosbag';
+import { mcapDecompressHandlers } from '../formats/lz4-frame.js';
 import { navFixDecoder } from '../formats/navsat.js';
 import { bagDecompressors } from '../formats/rosbag.probe.js';
 import type { GeneratedPreview } from './generated-preview.js';
@@ -186,7 +186,7 @@ class MessagePlots {
 
 /** An MCAP file's messages, in file order. */
 async function mcapMessages(bytes: Buffer, plots: MessagePlots): Promise<void> {
-  const reader = new McapStreamReader({ decompressHandlers: await (handlers ??= loadDecompressHandlers()), validateCrcs: false });
+  const reader = new McapStreamReader({ decompressHandlers: await (handlers ??= mcapDecompressHandlers()), validateCrcs: false });
   reader.append(bytes);
   const schemas = new Map<number, string>();
   const channels = new Map<number, { topic: string; schema: string; encoding: string }>();

@@ -1,0 +1,3 @@
+import { importUnitSpecs } from './unit-specs.js';
+
+await importUnitSpecs('rest');
