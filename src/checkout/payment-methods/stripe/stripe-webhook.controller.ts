@@ -1,6 +1,7 @@
 import { Controller, Headers, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { ErrorBody } from '../../../common/errors/error-body.js';
+import { ApiHeader, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../../common/errors/api-error-response.decorator.js';
+import { CheckoutErrorCode, CheckoutException } from '../../checkout.exception.js';
 import { RawBody } from '../../../common/raw-body.decorator.js';
 import { StripeWebhookResponse } from './stripe-webhook.response.js';
 import { StripeWebhookService } from './stripe-webhook.service.js';
@@ -15,7 +16,10 @@ export class StripeWebhookController {
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: 'Stripe-Signature', required: true, description: "Stripe's signature of the exact body bytes" })
   @ApiOkResponse({ type: StripeWebhookResponse })
-  @ApiBadRequestResponse({ type: ErrorBody, description: 'Missing or wrong signature; nothing processed' })
+  @ApiErrorResponse(
+    'Missing or wrong signature; nothing processed',
+    new CheckoutException(CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID, 'No signatures found matching the expected signature for payload'),
+  )
   receive(@RawBody() rawBody: Buffer | undefined, @Headers('stripe-signature') signature: string | undefined): Promise<StripeWebhookResponse> {
     return this.webhooks.handle(rawBody, signature);
   }
