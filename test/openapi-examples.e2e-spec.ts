@@ -229,15 +229,13 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
         .flatMap(([status, response]) => {
           const body = response.content?.['application/json'];
           if (!body?.schema || body.example !== undefined || body.examples !== undefined) return [];
-          // A whole document in a standard's own format (Croissant, SPDX JSON-LD) is described by its standard.
-          if (body.schema.type === 'object' && !body.schema.properties) return [];
           return missingExamples(document, body.schema, `${name} ${status}`, new Set(), true);
         }),
     );
     expect(missing).toEqual([]);
   });
 
-  it('documents responses with the keys the API really answers: search, a dataset, its files and coverage, readiness', async () => {
+  it('documents responses with the keys the API really answers: search, a dataset, its files, coverage, Croissant and SPDX, readiness', async () => {
     const differences = (path: string, method: string, real: unknown) =>
       keyDifferences(document, document.paths[path][method].responses?.['200']?.content?.['application/json']?.schema as Schema, real, path);
     const admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
@@ -264,6 +262,15 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     const coverage = (await t.http().get(`/v1/datasets/${datasetId}/coverage`).expect(200)).body as { features: unknown[] };
     expect(coverage.features.length).toBeGreaterThan(0);
     expect(differences('/v1/datasets/{id}/coverage', 'get', coverage)).toEqual([]);
+
+    // Croissant and SPDX are whole JSON-LD documents: their example is one, with every key a real one has, at every level.
+    const jsonLdExample = (path: string) => document.paths[path].get.responses?.['200']?.content?.['application/ld+json']?.example;
+    const croissant = (await t.http().get(`/v1/datasets/${datasetId}/croissant`).expect(200)).body as Record<string, unknown>;
+    expect(Object.keys(jsonLdExample('/v1/datasets/{id}/croissant') as object).sort()).toEqual(Object.keys(croissant).sort());
+    expect(exampleKeyDifferences(jsonLdExample('/v1/datasets/{id}/croissant'), croissant, 'croissant')).toEqual([]);
+    const spdx = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/spdx`).expect(200)).body as Record<string, unknown>;
+    expect(Object.keys(jsonLdExample('/v1/datasets/{id}/versions/{version}/spdx') as object).sort()).toEqual(Object.keys(spdx).sort());
+    expect(exampleKeyDifferences(jsonLdExample('/v1/datasets/{id}/versions/{version}/spdx'), spdx, 'spdx')).toEqual([]);
 
     const ready = (await t.http().get('/health/ready').expect(200)).body as unknown;
     expect(differences('/health/ready', 'get', ready)).toEqual([]);

@@ -28,6 +28,7 @@ import { DatasetProvenanceService } from '../services/dataset-provenance.service
 import { DatasetMetadataService } from '../services/dataset-metadata.service.js';
 import { CroissantQuery, VersionFilePage, VersionFilesQuery } from '../dto/version-files.dto.js';
 import { CROISSANT_MEDIA_TYPE, type JsonLd } from '../metadata/croissant-document.js';
+import { CROISSANT_EXAMPLE, SPDX_EXAMPLE } from '../dto/metadata-document.examples.js';
 
 const version = new ParseIntPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
@@ -260,7 +261,7 @@ export class DatasetsController {
   @ApiOkResponse({
     description:
       'Croissant 1.1 JSON-LD of the listed version (or ?version=n): files with SHA-256, record sets, provenance, licence, RAI and GeoCroissant fields',
-    schema: { type: 'object' },
+    content: { 'application/ld+json': { schema: { type: 'object' }, example: CROISSANT_EXAMPLE } },
   })
   @NoVersion()
   croissant(@OptionalUser() user: AuthUser | null, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: CroissantQuery): Promise<JsonLd> {
@@ -273,7 +274,7 @@ export class DatasetsController {
   @Header('Content-Type', 'application/ld+json')
   @ApiOkResponse({
     description: 'SPDX 3 JSON-LD document: a dataset_DatasetPackage containing each file with its SHA-256',
-    schema: { type: 'object' },
+    content: { 'application/ld+json': { schema: { type: 'object' }, example: SPDX_EXAMPLE } },
   })
   @NoVersion()
   spdx(
