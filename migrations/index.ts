@@ -38,6 +38,7 @@ import { RevocableOnWithdrawal1764892807100 } from './1764892807100-RevocableOnW
 import { ConsentTakedowns1764892807200 } from './1764892807200-ConsentTakedowns.js';
 import { CreateCarts1764892807500 } from './1764892807500-CreateCarts.js';
 import { CreateBuyerNotifications1764892807700 } from './1764892807700-CreateBuyerNotifications.js';
+import { CartLineAllowRepeat1764892807800 } from './1764892807800-CartLineAllowRepeat.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -81,4 +82,5 @@ export const migrations = [
   ConsentTakedowns1764892807200,
   CreateCarts1764892807500,
   CreateBuyerNotifications1764892807700,
+  CartLineAllowRepeat1764892807800,
 ];

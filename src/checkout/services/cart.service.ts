@@ -47,8 +47,12 @@ export class CartService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Adds a line after checking it is for sale now (a quote: the buyer's, unexpired, still at the listed prices). */
+  /**
+   * Adds a line after checking it is for sale now (a quote: the buyer's, unexpired, still at the listed prices) and, as
+   * an order would be, not a version the buyer already holds unless the line says it is meant (allowRepeat).
+   */
   async add(user: AuthUser, dto: AddCartLineDto): Promise<Plain<CartResponse>> {
+    const allowRepeat = dto.allowRepeat ?? false;
     if ((await this.lines.countOf(user.id)) >= MAX_CART_LINES) {
       throw new CheckoutException(CheckoutErrorCode.CART_FULL, `A cart holds at most ${MAX_CART_LINES} lines: check out or remove some first`);
     }
@@ -56,7 +60,7 @@ export class CartService {
     const { order } = await this.orderService.draftLine(
       user,
       null,
-      { datasetId: dto.datasetId, version: dto.version, quoteId: dto.quoteId, allowRepeat: false },
+      { datasetId: dto.datasetId, version: dto.version, quoteId: dto.quoteId, allowRepeat },
       this.methods.all()[0],
       new Date(),
     );
@@ -67,6 +71,7 @@ export class CartService {
         datasetId: order.datasetId,
         version: order.version,
         quoteId: dto.quoteId ?? null,
+        allowRepeat,
         addedAt: new Date(),
       });
     } catch (error) {
@@ -100,8 +105,8 @@ export class CartService {
 
   /**
    * Places one order per line and one payment request for the sum, in one transaction, and empties the cart. A line
-   * refused (not for sale, expired quote, exclusive licence taken, already held...) refuses the whole checkout with
-   * its error, naming the line; nothing is stored then.
+   * refused (not for sale, expired quote, exclusive licence taken, already held and not added with allowRepeat...)
+   * refuses the whole checkout with its error, naming the line; nothing is stored then.
    */
   async checkout(user: AuthUser, dto: CartCheckoutDto): Promise<Plain<CheckoutResponse>> {
     const handler = this.orderService.availableMethod(dto.paymentMethod);
@@ -116,7 +121,7 @@ export class CartService {
         await this.orderService.draftLine(
           user,
           organisation,
-          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined, allowRepeat: false },
+          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined, allowRepeat: line.allowRepeat },
           handler,
           now,
           checkoutId,
@@ -240,6 +245,7 @@ export class CartService {
         unit: quote.pricing?.unit ?? null,
       },
       problem,
+      allowRepeat: line.allowRepeat,
       addedAt: line.addedAt,
     };
   }

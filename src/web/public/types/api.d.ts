@@ -415,6 +415,8 @@ export interface CartLine {
   } | null;
   /** Why checkout would refuse this line now; null when it can be bought. */
   problem: string | null;
+  /** Added to buy again a version the buyer already held an order of. */
+  allowRepeat: boolean;
   addedAt: string;
 }
 
