@@ -588,6 +588,10 @@ export interface PlatformKeys {
 export interface Earning {
   splitId: string;
   orderId: string;
+  datasetId: string;
+  /** The dataset's title in the version sold. */
+  datasetTitle: string;
+  version: number;
   role: 'curator' | 'contributor';
   /** Integer minor units as a decimal string. */
   amount: string;
@@ -782,6 +786,8 @@ export interface ConsentRequest {
 export interface ConsentRecord {
   id: string;
   datasetId: string;
+  /** The dataset's title as its owner last set it ('' when it is gone). */
+  datasetTitle: string;
   kind: 'grant' | 'decline' | 'withdrawal';
   captureIds: string[];
   method: 'wallet' | 'session' | null;
