@@ -36,4 +36,30 @@ describe('API explorer (browser)', () => {
     expect(readyText).toContain('"cluster": "litesvm"');
     expect(b.pageErrors).toEqual([]);
   });
+
+  it('shows each error answer with its own status and code, and Croissant as a whole JSON-LD document', async () => {
+    const page = await b.newPage();
+    await page.goto('/docs');
+    const dataset = page.locator('#operations-datasets-DatasetsController_get');
+    await dataset.locator('.opblock-summary').click();
+    const notFound = dataset.locator('.responses-wrapper tr.response[data-code="404"] .microlight').first();
+    await notFound.waitFor();
+    const notFoundText = (await notFound.textContent()) ?? '';
+    expect(notFoundText).toContain('"statusCode": 404');
+    expect(notFoundText).toContain('"code": "DATASET_NOT_FOUND"');
+    const unauthorized = (await dataset.locator('.responses-wrapper tr.response[data-code="401"] .microlight').first().textContent()) ?? '';
+    expect(unauthorized).toContain('"statusCode": 401');
+    expect(unauthorized).toContain('"code": "AUTH_UNAUTHENTICATED"');
+    await dataset.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'dataset-error-examples.png') });
+
+    const croissant = page.locator('#operations-datasets-DatasetsController_croissant');
+    await croissant.locator('.opblock-summary').click();
+    const document = croissant.locator('.responses-wrapper tr.response[data-code="200"] .microlight').first();
+    await document.waitFor();
+    const documentText = (await document.textContent()) ?? '';
+    expect(documentText).toContain('"conformsTo": "http://mlcommons.org/croissant/1.1"');
+    expect(documentText).toContain('"@type": "cr:FileObject"');
+    await croissant.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'croissant-example.png') });
+    expect(b.pageErrors).toEqual([]);
+  });
 });

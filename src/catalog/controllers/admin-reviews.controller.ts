@@ -12,7 +12,7 @@ import { DatasetResponse } from '../dto/dataset.response.js';
 import { AuditPage, ReviewQueueItem } from '../dto/review.response.js';
 import { DatasetReviewService } from '../services/dataset-review.service.js';
 
-const DATASET_ID = '7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d';
+const DATASET_ID = '067e188a-4264-41b0-97a8-ecc3623f344f';
 const NoDataset = () => ApiErrorResponse('No such dataset', new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${DATASET_ID}`));
 const NotInReview = (action: string) =>
   ApiErrorResponse(

@@ -12,7 +12,7 @@ import { SamplePreviewsService } from '../services/sample-previews.service.js';
 @OptionalAuth()
 @ApiErrorResponse(
   'No such capture visible to the caller (not a listed sample, not yours)',
-  new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15'),
+  new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 52209f96-02f8-4c32-811b-d4fab64fcceb'),
 )
 @Controller('v1/captures/:id/preview')
 export class CapturePreviewsController {
@@ -36,8 +36,8 @@ export class CapturePreviewsController {
   })
   @ApiErrorResponse(
     'No such capture visible to the caller, or no such preview file of it',
-    new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15'),
-    new IngestionException(IngestionErrorCode.PREVIEW_NOT_FOUND, 'Capture 5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15 has no preview file clip.mp4'),
+    new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 52209f96-02f8-4c32-811b-d4fab64fcceb'),
+    new IngestionException(IngestionErrorCode.PREVIEW_NOT_FOUND, 'Capture 52209f96-02f8-4c32-811b-d4fab64fcceb has no preview file clip.mp4'),
   )
   async file(
     @OptionalUser() user: AuthUser | null,

@@ -32,8 +32,8 @@ import { CROISSANT_EXAMPLE, SPDX_EXAMPLE } from '../dto/metadata-document.exampl
 
 const version = new ParseIntPipe({ errorHttpStatusCode: HttpStatus.BAD_REQUEST });
 
-const DATASET_ID = '7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d';
-const CAPTURE_ID = '5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15';
+const DATASET_ID = '067e188a-4264-41b0-97a8-ecc3623f344f';
+const CAPTURE_ID = '52209f96-02f8-4c32-811b-d4fab64fcceb';
 const noDataset = new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${DATASET_ID}`);
 const noneOfYours = new CatalogException(CatalogErrorCode.DATASET_NOT_FOUND, `No dataset ${DATASET_ID} among yours`);
 const noVersion = new CatalogException(CatalogErrorCode.VERSION_NOT_FOUND, `Dataset ${DATASET_ID} has no published version 3`);

@@ -19,10 +19,10 @@ export class AdminOrdersController {
   @ApiOperation({ summary: 'Refunds a paid order in full and revokes its licence (admins)' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: OrderResponse, description: 'Refunded: licence revoked, money sent back (payments lists the refund once sent)' })
-  @ApiErrorResponse('No such order', new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, 'No order 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d'))
+  @ApiErrorResponse('No such order', new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, 'No order 847b3022-058b-4ffa-8af2-845aacb2f649'))
   @ApiErrorResponse(
     'Never paid: nothing to refund',
-    new CheckoutException(CheckoutErrorCode.NOT_REFUNDABLE, 'Order 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d has no recorded charge to refund'),
+    new CheckoutException(CheckoutErrorCode.NOT_REFUNDABLE, 'Order 847b3022-058b-4ffa-8af2-845aacb2f649 has no recorded charge to refund'),
   )
   refund(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RefundOrderDto): Promise<Plain<OrderResponse>> {
     return this.refunds.refund(id, dto.reason);

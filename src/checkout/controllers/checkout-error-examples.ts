@@ -3,10 +3,10 @@ import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 
 /** The errors /docs shows for both ways to buy (POST /v1/orders and the cart), worded as the checkout services word them. */
 export const EXAMPLE_IDS = {
-  dataset: '7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d',
-  order: '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d',
-  organisation: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f',
-  quote: '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  dataset: '067e188a-4264-41b0-97a8-ecc3623f344f',
+  order: '847b3022-058b-4ffa-8af2-845aacb2f649',
+  organisation: '5c9e9f1f-061b-4dd1-b044-98b316cbfa00',
+  quote: 'e97843fd-b2c6-4928-af8c-cb10f97868ff',
   checkout: '2e4f6a8c-1b3d-4f5a-9c7e-0d2b4f6a8c1e',
   transaction: '5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW',
 };

@@ -26,14 +26,14 @@ export class AdminTakedownsController {
     'No published dataset holds these captures',
     new ConsentException(
       ConsentErrorCode.NOTHING_TO_WITHDRAW,
-      'Published dataset 7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d holds none of these captures (any more)',
+      'Published dataset 067e188a-4264-41b0-97a8-ecc3623f344f holds none of these captures (any more)',
     ),
   )
   @ApiErrorResponse(
     'Some captures are only in the open draft, not in the version sold',
     new ConsentException(
       ConsentErrorCode.CAPTURE_NOT_PUBLISHED,
-      'The published version of dataset 7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d does not hold 5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15; take down only captures it sells',
+      'The published version of dataset 067e188a-4264-41b0-97a8-ecc3623f344f does not hold 52209f96-02f8-4c32-811b-d4fab64fcceb; take down only captures it sells',
     ),
   )
   takeDown(

@@ -12,8 +12,8 @@ import { ConsentRequestQuery, DeclineConsentDto, GrantConsentDto, WithdrawConsen
 import { ConsentGrantService } from '../services/consent-grant.service.js';
 import { ConsentRecordService } from '../services/consent-record.service.js';
 
-const DATASET_ID = '7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d';
-const CAPTURE_ID = '5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15';
+const DATASET_ID = '067e188a-4264-41b0-97a8-ecc3623f344f';
+const CAPTURE_ID = '52209f96-02f8-4c32-811b-d4fab64fcceb';
 const NoRequest = (description: string) =>
   ApiErrorResponse(description, new ConsentException(ConsentErrorCode.REQUEST_NOT_FOUND, `No open draft ${DATASET_ID} holds captures of yours`));
 

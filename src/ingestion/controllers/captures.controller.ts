@@ -10,7 +10,7 @@ import { ListCapturesQuery } from '../dto/list-captures.query.js';
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
 import { CaptureService } from '../services/capture.service.js';
 
-const CAPTURE_ID = '5b0e7c1d-9f2a-4c3e-8a61-2d7f0b9e4c15';
+const CAPTURE_ID = '52209f96-02f8-4c32-811b-d4fab64fcceb';
 const NotYours = () =>
   ApiErrorResponse(
     'No such capture among yours',

@@ -30,7 +30,7 @@ export class WebhooksController {
     'You are not an owner or admin of the organisation named',
     new NotificationsException(
       NotificationsErrorCode.ORGANISATION_NOT_MANAGED,
-      'You are not an owner or admin of organisation 3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f',
+      'You are not an owner or admin of organisation 5c9e9f1f-061b-4dd1-b044-98b316cbfa00',
     ),
   )
   @ApiErrorResponse(

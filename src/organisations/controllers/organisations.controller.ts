@@ -10,7 +10,7 @@ import { OrganisationErrorCode, OrganisationException } from '../organisations.e
 import { OrganisationService } from '../services/organisation.service.js';
 import type { Plain } from '../../common/plain.js';
 
-const ORGANISATION_ID = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a9f';
+const ORGANISATION_ID = '5c9e9f1f-061b-4dd1-b044-98b316cbfa00';
 const MEMBER_ID = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 const notYours = new OrganisationException(OrganisationErrorCode.NOT_FOUND, `No organisation ${ORGANISATION_ID} among yours`);
 const notAMember = new OrganisationException(

@@ -12,7 +12,7 @@ import { QuoteResponse } from '../dto/quote.response.js';
 import { QuoteErrorCode, QuoteException } from '../quote.exception.js';
 import { QuotesService } from '../services/quotes.service.js';
 
-const DATASET_ID = '7d4e2a1c-3b5f-4e8a-9c6d-1f2e3a4b5c6d';
+const DATASET_ID = '067e188a-4264-41b0-97a8-ecc3623f344f';
 
 @ApiTags('quotes')
 @Controller('v1/quotes')
@@ -54,7 +54,7 @@ export class QuotesController {
   @ApiOkResponse({ type: QuoteResponse })
   @ApiErrorResponse(
     'No such quote among yours',
-    new QuoteException(QuoteErrorCode.QUOTE_NOT_FOUND, 'No quote 9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d among yours'),
+    new QuoteException(QuoteErrorCode.QUOTE_NOT_FOUND, 'No quote e97843fd-b2c6-4928-af8c-cb10f97868ff among yours'),
   )
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<QuoteResponse>> {
     return this.quotes.get(user, id);

@@ -19,7 +19,7 @@ export class SplitsController {
   @ApiOkResponse({ type: SplitResponse })
   @ApiErrorResponse(
     'No split, or none of its rows is yours',
-    new RevenueException(RevenueErrorCode.SPLIT_NOT_FOUND, 'No split for order 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d that you may see'),
+    new RevenueException(RevenueErrorCode.SPLIT_NOT_FOUND, 'No split for order 847b3022-058b-4ffa-8af2-845aacb2f649 that you may see'),
   )
   forOrder(@Param('id', new ParseUUIDPipe()) id: string, @CurrentUser() caller: AuthUser): Promise<SplitResponse> {
     return this.splits.forOrder(id, caller);

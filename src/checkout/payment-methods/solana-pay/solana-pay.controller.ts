@@ -9,7 +9,7 @@ import { PaymentConfirmationService } from '../../services/payment-confirmation.
 import { ConfirmSolanaDto } from './confirm-solana.dto.js';
 import type { Plain } from '../../../common/plain.js';
 
-const ORDER_ID = '6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d';
+const ORDER_ID = '847b3022-058b-4ffa-8af2-845aacb2f649';
 
 @ApiTags('orders')
 @ApiErrorResponse('No such order among yours', new CheckoutException(CheckoutErrorCode.ORDER_NOT_FOUND, `No order ${ORDER_ID} among yours`))
