@@ -40,26 +40,26 @@ describe('API explorer (browser)', () => {
   it('shows each error answer with its own status and code, and Croissant as a whole JSON-LD document', async () => {
     const page = await b.newPage();
     await page.goto('/docs');
-    const dataset = page.locator('#operations-datasets-DatasetsController_get');
-    await dataset.locator('.opblock-summary').click();
-    const notFound = dataset.locator('.responses-wrapper tr.response[data-code="404"] .microlight').first();
-    await notFound.waitFor();
-    const notFoundText = (await notFound.textContent()) ?? '';
-    expect(notFoundText).toContain('"statusCode": 404');
-    expect(notFoundText).toContain('"code": "DATASET_NOT_FOUND"');
-    const unauthorized = (await dataset.locator('.responses-wrapper tr.response[data-code="401"] .microlight').first().textContent()) ?? '';
-    expect(unauthorized).toContain('"statusCode": 401');
-    expect(unauthorized).toContain('"code": "AUTH_UNAUTHENTICATED"');
-    await dataset.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'dataset-error-examples.png') });
+    /** Opens the operation and answers the example Swagger UI shows for one of its responses. */
+    const exampleOf = async (operation: string, status: number) => {
+      const block = page.locator(`#operations-datasets-DatasetsController_${operation}`);
+      if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').click();
+      const example = block.locator(`.responses-wrapper tr.response[data-code="${status}"] .microlight`).first();
+      await example.waitFor();
+      return { block, text: (await example.textContent()) ?? '' };
+    };
+    const notFound = await exampleOf('get', 404);
+    expect(notFound.text).toContain('"statusCode": 404');
+    expect(notFound.text).toContain('"code": "DATASET_NOT_FOUND"');
+    const unauthorized = await exampleOf('get', 401);
+    expect(unauthorized.text).toContain('"statusCode": 401');
+    expect(unauthorized.text).toContain('"code": "AUTH_UNAUTHENTICATED"');
+    await notFound.block.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'dataset-error-examples.png') });
 
-    const croissant = page.locator('#operations-datasets-DatasetsController_croissant');
-    await croissant.locator('.opblock-summary').click();
-    const document = croissant.locator('.responses-wrapper tr.response[data-code="200"] .microlight').first();
-    await document.waitFor();
-    const documentText = (await document.textContent()) ?? '';
-    expect(documentText).toContain('"conformsTo": "http://mlcommons.org/croissant/1.1"');
-    expect(documentText).toContain('"@type": "cr:FileObject"');
-    await croissant.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'croissant-example.png') });
+    const croissant = await exampleOf('croissant', 200);
+    expect(croissant.text).toContain('"conformsTo": "http://mlcommons.org/croissant/1.1"');
+    expect(croissant.text).toContain('"@type": "cr:FileObject"');
+    await croissant.block.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'croissant-example.png') });
     expect(b.pageErrors).toEqual([]);
   });
 });
