@@ -91,6 +91,7 @@ export class CartController {
     CHECKOUT_ERRORS.methodUnavailable,
   )
   @ApiErrorResponse("A line's quote expired: ask for a new one", quoteExpired)
+  @ApiErrorResponse('Card: Stripe did not open the Checkout Session; nothing is stored, try again', CHECKOUT_ERRORS.stripeUnavailable)
   checkout(@CurrentUser() user: AuthUser, @Body() dto: CartCheckoutDto): Promise<Plain<CheckoutResponse>> {
     return this.cart.checkout(user, dto);
   }

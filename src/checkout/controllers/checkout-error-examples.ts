@@ -34,6 +34,10 @@ export const CHECKOUT_ERRORS = {
     CheckoutErrorCode.QUOTE_MISMATCH,
     `Quote ${quote} is for version 1 of dataset ${dataset}, not the dataset and version this order names`,
   ),
+  stripeUnavailable: new CheckoutException(
+    CheckoutErrorCode.STRIPE_UNAVAILABLE,
+    'Stripe could not open a Checkout Session: An error occurred with our connection to Stripe. Request was retried 2 times.',
+  ),
   methodUnavailable: new CheckoutException(
     CheckoutErrorCode.PAYMENT_METHOD_UNAVAILABLE,
     'Card (Stripe Checkout) is not available on this marketplace; pay with solana (USDC (Solana Pay)) instead',

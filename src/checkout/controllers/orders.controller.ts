@@ -78,6 +78,7 @@ export class OrdersController {
     CHECKOUT_ERRORS.methodUnavailable,
     CHECKOUT_ERRORS.quoteMismatch,
   )
+  @ApiErrorResponse('Card: Stripe did not open the Checkout Session; nothing is stored, try again', CHECKOUT_ERRORS.stripeUnavailable)
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateOrderDto): Promise<Plain<OrderResponse>> {
     return this.orders.create(user, dto);
   }

@@ -18,7 +18,17 @@ export class StripeWebhookController {
   @ApiOkResponse({ type: StripeWebhookResponse })
   @ApiErrorResponse(
     'Missing or wrong signature; nothing processed',
-    new CheckoutException(CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID, 'No signatures found matching the expected signature for payload'),
+    new CheckoutException(
+      CheckoutErrorCode.WEBHOOK_SIGNATURE_INVALID,
+      'Stripe signature rejected: No signatures found matching the expected signature for payload. Are you passing the raw request body you received from Stripe?',
+    ),
+  )
+  @ApiErrorResponse(
+    'Card payments are not configured here (STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET unset)',
+    new CheckoutException(
+      CheckoutErrorCode.CARD_NOT_CONFIGURED,
+      'Card payments are not configured on this marketplace (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are unset); pay with USDC instead',
+    ),
   )
   receive(@RawBody() rawBody: Buffer | undefined, @Headers('stripe-signature') signature: string | undefined): Promise<StripeWebhookResponse> {
     return this.webhooks.handle(rawBody, signature);
