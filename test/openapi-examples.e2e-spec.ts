@@ -48,6 +48,7 @@ interface MediaType {
 
 interface Operation {
   summary?: string;
+  parameters?: { name: string; in: string }[];
   requestBody?: { content?: Record<string, MediaType> };
   responses?: Record<string, { description?: string; content?: Record<string, MediaType> }>;
 }
@@ -286,6 +287,19 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     );
     expect(errors.length).toBeGreaterThan(100);
     expect(errors.flatMap(([name, status, response]) => errorExampleProblems(name, status, response.content, statuses))).toEqual([]);
+  });
+
+  it('documents 400 VALIDATION_FAILED wherever the validation pipe reads input: a path or query parameter, or a body', () => {
+    const takingInput = operations.filter(
+      ([, operation]) =>
+        operation.requestBody !== undefined || (operation.parameters ?? []).some((parameter) => ['path', 'query'].includes(parameter.in)),
+    );
+    expect(takingInput.length).toBeGreaterThan(60);
+    const without = takingInput.filter(([, operation]) => {
+      const examples = operation.responses?.['400']?.content?.['application/json']?.examples ?? {};
+      return !Object.values(examples).some((example) => (example.value as { code?: string }).code === 'VALIDATION_FAILED');
+    });
+    expect(without.map(([name]) => name)).toEqual([]);
   });
 
   it('finds an error example of another status, an unknown code or none', () => {
