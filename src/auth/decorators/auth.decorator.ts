@@ -27,7 +27,10 @@ export function Auth(...roles: Role[]) {
       ? [
           ApiErrorResponse(
             `Needs role ${roles.join(' or ')}`,
-            new AuthException(AuthErrorCode.FORBIDDEN_ROLE, `This route is for ${roles.join(' or ')} accounts; you are signed in as buyer`),
+            new AuthException(
+              AuthErrorCode.FORBIDDEN_ROLE,
+              `This route is for ${roles.join(' or ')} accounts; you are signed in as ${Object.values(Role).find((role) => !roles.includes(role)) ?? 'nobody'}`,
+            ),
           ),
         ]
       : []),

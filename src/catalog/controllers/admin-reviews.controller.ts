@@ -17,7 +17,7 @@ const NoDataset = () => ApiErrorResponse('No such dataset', new CatalogException
 const NotInReview = (action: string) =>
   ApiErrorResponse(
     `The dataset is not in a state ${action} applies to`,
-    new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${DATASET_ID} is not waiting for review (it is a draft)`),
+    new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${DATASET_ID} is not waiting for review (it is editing)`),
   );
 
 @ApiTags('review')
@@ -40,7 +40,7 @@ export class AdminReviewsController {
   @NoDataset()
   @ApiErrorResponse(
     'Not in review, edited while being approved, or a contributor has not consented (yet)',
-    new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${DATASET_ID} is not waiting for review (it is a draft)`),
+    new CatalogException(CatalogErrorCode.INVALID_STATE, `Dataset ${DATASET_ID} is not waiting for review (it is editing)`),
     new ConsentException(
       ConsentErrorCode.MISSING,
       `Dataset ${DATASET_ID} waits for the consent of 1 contributor(s): 0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 has not answered. Ask them again, or drop their captures from the draft`,

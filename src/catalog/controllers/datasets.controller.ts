@@ -75,7 +75,7 @@ export class DatasetsController {
     invalidDataset,
     new LicensingException(
       LicensingErrorCode.TERMS_WIDEN_TEMPLATE,
-      'licenceTerms may only narrow commercial-ai-training: attribution cannot be dropped',
+      'licenceTerms may only narrow commercial-ai-training: attributionRequired cannot be dropped',
     ),
     new CommonException(CommonErrorCode.VALIDATION_FAILED, 'title must be shorter than or equal to 200 characters'),
   )
@@ -204,7 +204,7 @@ export class DatasetsController {
     'Declarations incomplete, or captures no longer usable',
     new CatalogException(
       CatalogErrorCode.DECLARATIONS_INCOMPLETE,
-      'Declarations are incomplete: consentObtained is required when identifiablePeople is true',
+      'Declarations are incomplete: consentObtained: people are identifiable, so consent must have been obtained',
     ),
     capturesUnusable,
   )

@@ -94,16 +94,19 @@ export class ConsentController {
     new ConsentException(ConsentErrorCode.EXPIRED, 'This grant expired at 2026-11-30T12:00:00.000Z'),
     new ConsentException(
       ConsentErrorCode.SCOPE_WIDER_THAN_LICENCE,
-      "The grant's scope is wider than the dataset's licence research-only: commercial use",
+      "The grant's scope is wider than the dataset's licence research-only: commercial use is not sold under this licence",
     ),
     new ConsentException(
       ConsentErrorCode.SCOPE_NARROWER_THAN_LICENCE,
-      'The grant does not cover what the licence commercial-ai-training sells: commercial use; decline instead if you do not agree',
+      'The grant does not cover what the licence commercial-ai-training sells: the licence sells commercial use; decline instead if you do not agree',
     ),
   )
   @ApiErrorResponse(
     'The draft changed since the grant was prepared (fetch the request again), or this very grant is already recorded',
-    new ConsentException(ConsentErrorCode.TERMS_CHANGED, 'The draft changed since this grant was prepared: priceUsdCents; fetch the request again'),
+    new ConsentException(
+      ConsentErrorCode.TERMS_CHANGED,
+      'The draft changed since this grant was prepared: price is now 52000 cents; fetch the request again',
+    ),
     new ConsentException(
       ConsentErrorCode.ALREADY_RECORDED,
       'Grant 3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a is already recorded',
