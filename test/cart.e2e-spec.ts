@@ -362,6 +362,9 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
 
     // Bob's dataset is ordered on its own meanwhile: its line did not say to buy it again, so checkout refuses the cart.
     const heldB = (await order(wholeB.datasetId)).body as OrderResponse;
+    const stale = await cartOf(buyer);
+    expect(stale.payable).toBe(false);
+    expect(stale.lines.map((line) => line.problem)).toEqual([null, expect.stringContaining(`You already hold order ${heldB.id} (pending)`)]);
     const [orders, checkouts] = [await count('orders'), await count('cart_checkouts')];
     const repeat = await checkout(buyer, 'solana').expect(409);
     expect(repeat.body).toMatchObject({ code: 'CHECKOUT_ALREADY_ORDERED', details: { orderId: heldB.id } });

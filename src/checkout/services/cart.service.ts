@@ -221,11 +221,18 @@ export class CartService {
     const saleable = await this.catalog.findSaleable(line.datasetId, line.version);
     const quote = line.quoteId ? await this.quotes.get(user, line.quoteId) : null;
     const expired = quote !== null && quote.expiresAt.getTime() <= Date.now();
+    // A whole version the buyer came to hold after adding it (bought on its own meanwhile): checkout refuses the line.
+    const held =
+      line.quoteId === null && !line.allowRepeat
+        ? await this.orders.findLiveOfVersion({ buyerId: user.id, organisationId: null }, line.datasetId, line.version)
+        : null;
     const problem = !saleable?.listed
       ? `Version ${line.version} is no longer for sale: remove this line${saleable ? ' and add the listed version' : ''}`
       : expired
         ? 'The quote expired: remove this line and quote the slice again'
-        : null;
+        : held
+          ? `You already hold order ${held.id} (${held.status}) of this version: remove this line, or remove it and add it again to buy it again`
+          : null;
     return {
       id: line.id,
       datasetId: line.datasetId,
