@@ -40,6 +40,7 @@ import { CreateCarts1764892807500 } from './1764892807500-CreateCarts.js';
 import { CreateBuyerNotifications1764892807700 } from './1764892807700-CreateBuyerNotifications.js';
 import { CreateAdvanceGrants1764892807800 } from './1764892807800-CreateAdvanceGrants.js';
 import { CreateSubscriptions1764892808000 } from './1764892808000-CreateSubscriptions.js';
+import { CartLineAllowRepeat1764892808100 } from './1764892808100-CartLineAllowRepeat.js';
 
 /** Every migration, oldest first. Listed explicitly so the same set runs from TypeScript (tests) and from dist/. */
 export const migrations = [
@@ -85,4 +86,5 @@ export const migrations = [
   CreateBuyerNotifications1764892807700,
   CreateAdvanceGrants1764892807800,
   CreateSubscriptions1764892808000,
+  CartLineAllowRepeat1764892808100,
 ];

@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type pino from 'pino';
 import { AppModule } from './app.module.js';
+import { documentValidationErrors } from './common/errors/validation-error-docs.js';
 import { rejectDeepJsonBodies } from './common/input-limits.js';
 import { createHttpLogger } from './common/logging/logger.js';
 import { createValidationPipe } from './common/validation.pipe.js';
@@ -43,19 +44,21 @@ function contentSecurityDirectives(config: AppConfig): Record<string, string[]> 
 /** The OpenAPI document and /docs, built on the first request for either (scanning every route costs start-up time). */
 function setUpOpenApi(app: INestApplication, config: AppConfig): void {
   const documentFactory = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Physical-AI data marketplace API')
-        .setDescription('Captures, datasets with provenance and licences, checkout by card or USDC, verifiable revenue splits.')
-        .setVersion('1')
-        // Relative first: "Try it out" calls the host /docs was opened at (any host name that reaches the app, allowed
-        // by the page's connect-src 'self'); PUBLIC_URL second, for clients generated from /docs-json elsewhere.
-        .addServer('/', 'The host this document was fetched from')
-        .addServer(config.publicUrl, 'PUBLIC_URL')
-        .addBearerAuth()
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-        .build(),
+    documentValidationErrors(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Physical-AI data marketplace API')
+          .setDescription('Captures, datasets with provenance and licences, checkout by card or USDC, verifiable revenue splits.')
+          .setVersion('1')
+          // Relative first: "Try it out" calls the host /docs was opened at (any host name that reaches the app, allowed
+          // by the page's connect-src 'self'); PUBLIC_URL second, for clients generated from /docs-json elsewhere.
+          .addServer('/', 'The host this document was fetched from')
+          .addServer(config.publicUrl, 'PUBLIC_URL')
+          .addBearerAuth()
+          .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+          .build(),
+      ),
     );
   SwaggerModule.setup('docs', app, documentFactory, { jsonDocumentUrl: 'docs-json' });
 }

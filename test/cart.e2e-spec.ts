@@ -20,7 +20,8 @@ import type { TestApp } from './support/test-app.js';
  * in the cart and pays once by USDC (embedded ledger); another pays a cart by card (one Stripe Checkout Session, a line
  * item per order). Each line is its own order with its licence, version, files, certificate and split; a line taken
  * down between checkout and payment is refunded exactly its share; expired quotes, foreign lines, exclusive slices and
- * removed datasets are refused with a code and nothing stored.
+ * removed datasets are refused with a code and nothing stored; a version the buyer already holds goes in (and is bought
+ * again) only when the line says so (allowRepeat), as a single order.
  */
 describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', ['cerknicko-jezero.gpx', 'bu353s4.log'], () => {
   const stripe = new FakeStripe();
@@ -338,5 +339,43 @@ describeWithSamples('cart: several sellers, whole and sliced, paid once (e2e)', 
     expect([await count('orders'), await count('cart_checkouts')]).toEqual([orders, checkouts]);
     expect(codeOf((await addLine(stranger, { datasetId: wholeB.datasetId }).expect(404)).body)).toBe('CHECKOUT_DATASET_NOT_FOR_SALE');
     await t.http().post(`/v1/admin/datasets/${wholeB.datasetId}/reinstate`).set(auth(admin)).send({ reason: 'Resolved' }).expect(200);
+  });
+
+  it("adds a version the buyer already holds only with allowRepeat, and checkout honours each line's answer", async () => {
+    const buyer = await signUp(t, 'again@cart.test', 'buyer');
+    const order = (datasetId: string) => t.http().post('/v1/orders').set(auth(buyer)).send({ datasetId, paymentMethod: 'solana' }).expect(201);
+    const heldA = (await order(wholeA.datasetId)).body as OrderResponse;
+
+    // Without allowRepeat the line is refused, naming the order held, and nothing is stored.
+    const refused = await addLine(buyer, { datasetId: wholeA.datasetId }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'CHECKOUT_ALREADY_ORDERED', details: { orderId: heldA.id, status: 'pending' } });
+    expect((await cartOf(buyer)).lines).toEqual([]);
+
+    // With it, the line goes in and says so; a version not held goes in without it.
+    const again = (await addLine(buyer, { datasetId: wholeA.datasetId, allowRepeat: true }).expect(201)).body as CartResponse;
+    expect(again.lines.map((line) => [line.datasetId, line.allowRepeat])).toEqual([[wholeA.datasetId, true]]);
+    const both = (await addLine(buyer, { datasetId: wholeB.datasetId }).expect(201)).body as CartResponse;
+    expect(both.lines.map((line) => [line.datasetId, line.allowRepeat, line.problem])).toEqual([
+      [wholeA.datasetId, true, null],
+      [wholeB.datasetId, false, null],
+    ]);
+
+    // Bob's dataset is ordered on its own meanwhile: its line did not say to buy it again, so checkout refuses the cart.
+    const heldB = (await order(wholeB.datasetId)).body as OrderResponse;
+    const stale = await cartOf(buyer);
+    expect(stale.payable).toBe(false);
+    expect(stale.lines.map((line) => line.problem)).toEqual([null, expect.stringContaining(`You already hold order ${heldB.id} (pending)`)]);
+    const [orders, checkouts] = [await count('orders'), await count('cart_checkouts')];
+    const repeat = await checkout(buyer, 'solana').expect(409);
+    expect(repeat.body).toMatchObject({ code: 'CHECKOUT_ALREADY_ORDERED', details: { orderId: heldB.id } });
+    expect([await count('orders'), await count('cart_checkouts')]).toEqual([orders, checkouts]);
+
+    // Without that line, the line that said so is bought again: a second order of Alice's version.
+    await t.http().delete(`/v1/cart/lines/${both.lines[1].id}`).set(auth(buyer)).expect(200);
+    const placed = (await checkout(buyer, 'solana').expect(201)).body as CheckoutResponse;
+    expect(placed.orders.map((placedOrder) => [placedOrder.datasetId, placedOrder.version, placedOrder.status])).toEqual([
+      [wholeA.datasetId, heldA.version, 'pending'],
+    ]);
+    expect(placed.orders[0].id).not.toBe(heldA.id);
   });
 });

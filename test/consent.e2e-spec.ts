@@ -170,7 +170,13 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     const walletMessage = request.walletMessage ?? '';
     const body = { grant: request.grant, method: 'wallet', address: aliceWallet.address, signature: aliceWallet.sign(walletMessage) };
     const granted = (await postGrant(alice, datasetId, body).expect(201)).body as Plain<ConsentRecordResponse>;
-    expect(granted).toMatchObject({ datasetId, kind: 'grant', method: 'wallet', captureIds: request.grant.captureIds });
+    expect(granted).toMatchObject({
+      datasetId,
+      datasetTitle: 'Three drivers around Ljubljana',
+      kind: 'grant',
+      method: 'wallet',
+      captureIds: request.grant.captureIds,
+    });
     expect(((await postGrant(alice, datasetId, body).expect(409)).body as ErrorBody).code).toBe('CONSENT_ALREADY_RECORDED');
 
     const [entry] = await t.sql<{ kind: string; details: Record<string, unknown> }>(
@@ -182,7 +188,9 @@ describe('consent: grants, declines and the public record (e2e)', () => {
     await expect(t.sql(`DELETE FROM consent_records WHERE id = $1`, [granted.id])).rejects.toThrow(/append-only/);
 
     expect((await requestOf(alice, datasetId)).status).toBe('granted');
-    expect((await t.http().get('/v1/me/consents').set(auth(alice)).expect(200)).body).toEqual([expect.objectContaining({ id: granted.id })]);
+    expect((await t.http().get('/v1/me/consents').set(auth(alice)).expect(200)).body).toEqual([
+      expect.objectContaining({ id: granted.id, datasetId, datasetTitle: 'Three drivers around Ljubljana' }),
+    ]);
     const refused = await t.http().post(`/v1/datasets/${datasetId}/submit`).set(auth(admin)).expect(409);
     expect((refused.body as ErrorBody).message).toContain('1 contributor(s)');
   });

@@ -3,6 +3,25 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 import { getBase58Encoder } from '@solana/kit';
 import { verifyCertificate } from '../src/checkout/licence-certificate.js';
 import { isUuid } from '../src/common/uuid.js';
+import { AuthErrorCode, AuthException } from '../src/auth/auth.exception.js';
+import { CatalogErrorCode, CatalogException } from '../src/catalog/catalog.exception.js';
+import { ChainErrorCode, ChainException } from '../src/chain/chain.exception.js';
+import { CheckoutErrorCode, CheckoutException } from '../src/checkout/checkout.exception.js';
+import { CommonErrorCode, CommonException } from '../src/common/errors/common.exception.js';
+import type { DomainException } from '../src/common/errors/domain.exception.js';
+import { ConsentErrorCode, ConsentException } from '../src/consent/consent.exception.js';
+import { HealthErrorCode, HealthException } from '../src/health/health.exception.js';
+import { IngestionErrorCode, IngestionException } from '../src/ingestion/ingestion.exception.js';
+import { LicensingErrorCode, LicensingException } from '../src/licensing/licensing.exception.js';
+import { NotificationsErrorCode, NotificationsException } from '../src/notifications/notifications.exception.js';
+import { OrganisationErrorCode, OrganisationException } from '../src/organisations/organisations.exception.js';
+import { ProvenanceErrorCode } from '../src/provenance/provenance-error.js';
+import { ProvenanceException, ProvenanceServiceErrorCode } from '../src/provenance/provenance.exception.js';
+import { QuoteErrorCode, QuoteException } from '../src/quotes/quote.exception.js';
+import { RateLimitException } from '../src/rate-limit/rate-limit.guard.js';
+import { RevenueErrorCode, RevenueException } from '../src/revenue/revenue.exception.js';
+import { StorageErrorCode, StorageException } from '../src/storage/storage.exception.js';
+import { StripeErrorCode, StripeException } from '../src/stripe/stripe.exception.js';
 
 interface Schema {
   $ref?: string;
@@ -21,10 +40,17 @@ interface Schema {
   format?: string;
 }
 
+interface MediaType {
+  schema?: Schema;
+  example?: unknown;
+  examples?: Record<string, { summary?: string; value: unknown }>;
+}
+
 interface Operation {
   summary?: string;
-  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown; examples?: unknown }> };
-  responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema; example?: unknown; examples?: unknown }> }>;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content?: Record<string, MediaType> };
+  responses?: Record<string, { description?: string; content?: Record<string, MediaType> }>;
 }
 
 interface OpenApiDocument {
@@ -33,6 +59,53 @@ interface OpenApiDocument {
 }
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+
+/** The status every error code of the API is answered with, read from the modules' own exception classes. */
+function statusByCode(): Map<string, number> {
+  const family = <Code extends string>(codes: Record<string, Code>, make: (code: Code) => DomainException) => Object.values(codes).map(make);
+  const exceptions = [
+    ...family(AuthErrorCode, (code) => new AuthException(code, '')),
+    ...family(CatalogErrorCode, (code) => new CatalogException(code, '')),
+    ...family(ChainErrorCode, (code) => new ChainException(code, '')),
+    ...family(CheckoutErrorCode, (code) => new CheckoutException(code, '')),
+    ...family(CommonErrorCode, (code) => new CommonException(code, '')),
+    ...family(ConsentErrorCode, (code) => new ConsentException(code, '')),
+    ...family(HealthErrorCode, (code) => new HealthException(code, '')),
+    ...family(IngestionErrorCode, (code) => new IngestionException(code, '')),
+    ...family(LicensingErrorCode, (code) => new LicensingException(code, '')),
+    ...family(NotificationsErrorCode, (code) => new NotificationsException(code, '')),
+    ...family(OrganisationErrorCode, (code) => new OrganisationException(code, '')),
+    ...family(ProvenanceErrorCode, (code) => new ProvenanceException(code, '')),
+    ...family(ProvenanceServiceErrorCode, (code) => new ProvenanceException(code, '')),
+    ...family(QuoteErrorCode, (code) => new QuoteException(code, '')),
+    ...family(RevenueErrorCode, (code) => new RevenueException(code, '')),
+    ...family(StorageErrorCode, (code) => new StorageException(code, '')),
+    ...family(StripeErrorCode, (code) => new StripeException(code, '')),
+    new RateLimitException(1),
+  ];
+  return new Map(exceptions.map((exception) => [exception.code, exception.status]));
+}
+
+/** Where a documented error answer is not one the API can send: no example, or an example of another status or code. */
+function errorExampleProblems(
+  operation: string,
+  status: string,
+  content: Record<string, MediaType> | undefined,
+  statuses: Map<string, number>,
+): string[] {
+  const body = content?.['application/json'];
+  const values = body?.examples ? Object.values(body.examples).map((example) => example.value) : body?.example !== undefined ? [body.example] : [];
+  if (values.length === 0) return [`${operation} ${status}: no example`];
+  return values.flatMap((value) => {
+    const example = value as { statusCode?: unknown; error?: unknown; code?: unknown; message?: unknown };
+    const problems: string[] = [];
+    if (example.statusCode !== Number(status)) problems.push(`statusCode ${String(example.statusCode)}`);
+    if (typeof example.code !== 'string' || statuses.get(example.code) !== Number(status)) problems.push(`code ${String(example.code)}`);
+    if (typeof example.error !== 'string' || example.error === '') problems.push('no error text');
+    if (typeof example.message !== 'string' || example.message === '') problems.push('no message');
+    return problems.map((problem) => `${operation} ${status}: ${problem}`);
+  });
+}
 
 /**
  * Where a schema lacks a value "Try it out" can send or show: every string or number property needs an example (or an
@@ -157,15 +230,13 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
         .flatMap(([status, response]) => {
           const body = response.content?.['application/json'];
           if (!body?.schema || body.example !== undefined || body.examples !== undefined) return [];
-          // A whole document in a standard's own format (Croissant, SPDX JSON-LD) is described by its standard.
-          if (body.schema.type === 'object' && !body.schema.properties) return [];
           return missingExamples(document, body.schema, `${name} ${status}`, new Set(), true);
         }),
     );
     expect(missing).toEqual([]);
   });
 
-  it('documents responses with the keys the API really answers: search, a dataset, its files and coverage, readiness', async () => {
+  it('documents responses with the keys the API really answers: search, a dataset, its files, coverage, Croissant and SPDX, readiness', async () => {
     const differences = (path: string, method: string, real: unknown) =>
       keyDifferences(document, document.paths[path][method].responses?.['200']?.content?.['application/json']?.schema as Schema, real, path);
     const admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
@@ -193,8 +264,60 @@ describe('OpenAPI document: summaries and examples (e2e)', () => {
     expect(coverage.features.length).toBeGreaterThan(0);
     expect(differences('/v1/datasets/{id}/coverage', 'get', coverage)).toEqual([]);
 
+    // Croissant and SPDX are whole JSON-LD documents: their example is one, with every key a real one has, at every level.
+    const jsonLdExample = (path: string) => document.paths[path].get.responses?.['200']?.content?.['application/ld+json']?.example;
+    const croissant = (await t.http().get(`/v1/datasets/${datasetId}/croissant`).expect(200)).body as Record<string, unknown>;
+    expect(Object.keys(jsonLdExample('/v1/datasets/{id}/croissant') as object).sort()).toEqual(Object.keys(croissant).sort());
+    expect(exampleKeyDifferences(jsonLdExample('/v1/datasets/{id}/croissant'), croissant, 'croissant')).toEqual([]);
+    const spdx = (await t.http().get(`/v1/datasets/${datasetId}/versions/1/spdx`).expect(200)).body as Record<string, unknown>;
+    expect(Object.keys(jsonLdExample('/v1/datasets/{id}/versions/{version}/spdx') as object).sort()).toEqual(Object.keys(spdx).sort());
+    expect(exampleKeyDifferences(jsonLdExample('/v1/datasets/{id}/versions/{version}/spdx'), spdx, 'spdx')).toEqual([]);
+
     const ready = (await t.http().get('/health/ready').expect(200)).body as unknown;
     expect(differences('/health/ready', 'get', ready)).toEqual([]);
+  });
+
+  it('shows every error answer with an example of its own status and a code that answers with that status', () => {
+    const statuses = statusByCode();
+    expect(statuses.get('DATASET_NOT_FOUND')).toBe(404);
+    const errors = operations.flatMap(([name, operation]) =>
+      Object.entries(operation.responses ?? {})
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, response]): [string, string, typeof response] => [name, status, response]),
+    );
+    expect(errors.length).toBeGreaterThan(100);
+    expect(errors.flatMap(([name, status, response]) => errorExampleProblems(name, status, response.content, statuses))).toEqual([]);
+  });
+
+  it('documents 400 VALIDATION_FAILED wherever the validation pipe reads input: a path or query parameter, or a body', () => {
+    const takingInput = operations.filter(
+      ([, operation]) =>
+        operation.requestBody !== undefined || (operation.parameters ?? []).some((parameter) => ['path', 'query'].includes(parameter.in)),
+    );
+    expect(takingInput.length).toBeGreaterThan(60);
+    const without = takingInput.filter(([, operation]) => {
+      const examples = operation.responses?.['400']?.content?.['application/json']?.examples ?? {};
+      return !Object.values(examples).some((example) => (example.value as { code?: string }).code === 'VALIDATION_FAILED');
+    });
+    expect(without.map(([name]) => name)).toEqual([]);
+  });
+
+  it('finds an error example of another status, an unknown code or none', () => {
+    const statuses = new Map([
+      ['DATASET_NOT_FOUND', 404],
+      ['VALIDATION_FAILED', 400],
+    ]);
+    const example = (statusCode: number, code: string) => ({ statusCode, error: 'Not Found', code, message: 'No dataset' });
+    expect(errorExampleProblems('GET /x', '404', { 'application/json': { example: example(404, 'DATASET_NOT_FOUND') } }, statuses)).toEqual([]);
+    expect(
+      errorExampleProblems('GET /x', '404', { 'application/json': { examples: { a: { value: example(400, 'VALIDATION_FAILED') } } } }, statuses),
+    ).toEqual(['GET /x 404: statusCode 400', 'GET /x 404: code VALIDATION_FAILED']);
+    expect(errorExampleProblems('GET /x', '404', { 'application/json': { example: example(404, 'NO_SUCH_CODE') } }, statuses)).toEqual([
+      'GET /x 404: code NO_SUCH_CODE',
+    ]);
+    expect(errorExampleProblems('GET /x', '404', { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } }, statuses)).toEqual([
+      'GET /x 404: no example',
+    ]);
   });
 
   it('gives examples in the forms the API answers: uuids, ISO dates, sha256 hex, base58 keys and signatures', () => {

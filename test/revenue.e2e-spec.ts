@@ -207,6 +207,8 @@ describe('revenue splits, ledger, on-chain records and payouts (e2e, LiteSVM)', 
           `spl1|${earning.splitId}|${c === contributors[0] ? c.wallet : c.id}|contributor|${earning.currency}|${earning.amount}`,
         );
         expect(earning.paidOut).toBe(false);
+        // The sale names its dataset by the title of the version sold, as the dashboard shows it.
+        expect(earning).toMatchObject({ datasetId, datasetTitle: 'Five drivers', version: 1 });
       }
     }
   });

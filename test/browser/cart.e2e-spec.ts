@@ -7,7 +7,7 @@ import { describeWithSamples } from '../support/samples.js';
  * Issue 13, part 3, as a buyer sees it: two whole datasets of two sellers and a slice drawn round Lake Cerknica go into
  * the cart from their dataset pages (the header counts them), the cart page lists each line with its version, licence,
  * slice and price, one USDC payment with the demo wallet pays them all, and the order page and the receipt list every
- * line paid together.
+ * line paid together; adding a version bought already asks first ("You already own this version... Buy it again?").
  */
 describeWithSamples('a cart of two datasets and a slice, paid once (browser)', ['cerknicko-jezero.gpx', 'bu353s4.log'], () => {
   let b: BrowserApp;
@@ -122,6 +122,30 @@ describeWithSamples('a cart of two datasets and a slice, paid once (browser)', [
     await receiptLines.getByRole('row').nth(3).waitFor();
     expect(await receiptLines.getByRole('row').count()).toBe(4);
     await b.screenshot(page, 'receipt-paid-together');
+
+    // A version bought already goes into the cart again only once the buyer says so.
+    await page.goto(`/datasets/${wholeA}`);
+    await purchase.getByText('You already own this version.').waitFor();
+    await purchase.getByRole('button', { name: 'Add to cart' }).click();
+    const question = purchase.getByRole('group', { name: 'Confirm adding to the cart again' });
+    await question.getByText('You already own this version (see the order). Buy it again, as a separate licence?').waitFor();
+    await b.screenshot(page, 'dataset-owned-add-to-cart-asks');
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    await purchase.getByRole('button', { name: 'Add to cart' }).click();
+    await purchase
+      .getByRole('group', { name: 'Confirm adding to the cart again' })
+      .getByRole('button', { name: 'Yes, add it to the cart again' })
+      .click();
+    await purchase.getByText('Added to your cart (1 line). View cart').waitFor();
+    await page.getByRole('link', { name: 'View cart' }).click();
+    await page.waitForURL(/\/cart$/);
+    const again = page.getByRole('table', { name: 'The lines of your cart' });
+    await again.getByRole('row').nth(1).waitFor();
+    expect((await again.getByRole('row').allTextContents()).slice(1)).toEqual([
+      expect.stringMatching(/^Ljubljana CAN telemetryBought again: you already held an order of this versionv1.*Whole dataset\$19\.99Remove$/),
+    ]);
+    await b.screenshot(page, 'cart-bought-again');
     expect(b.pageErrors).toEqual([]);
   }, 240_000);
 });

@@ -76,6 +76,9 @@ describe('consent requests (browser)', () => {
     await page.getByRole('status').filter({ hasText: 'Granted, signed by your wallet.' }).waitFor();
     const row = page.getByRole('table', { name: 'Your consent answers' }).getByRole('row').nth(1);
     expect(await row.getByText('wallet', { exact: true }).count()).toBe(1);
+    // The dataset by its title, its short id beneath.
+    expect(await row.getByText('Ljubljana ring road, curated', { exact: true }).count()).toBe(1);
+    expect(await row.locator('code.hint').getAttribute('title')).toBe(datasetId);
     await b.screenshot(page, 'granted-with-wallet');
     expect(b.pageErrors).toEqual([]);
   });
@@ -122,6 +125,9 @@ describe('consent requests (browser)', () => {
     const form = page.getByRole('form', { name: 'Withdraw consent' });
     await form.waitFor();
     await form.getByLabel('Reason for withdrawing').fill('A face in the second minute is not blurred.');
+    expect(await form.getByLabel('Dataset').locator('option:checked').textContent()).toBe(
+      `Ljubljana ring road, curated (${datasetId.slice(0, 4)}…${datasetId.slice(-4)})`,
+    );
     await b.screenshot(page, 'withdrawing');
     await form.getByRole('button', { name: 'Withdraw my captures' }).click();
     await page.getByRole('status').filter({ hasText: 'Withdrew 2 capture(s)' }).waitFor();

@@ -302,6 +302,9 @@ describe('contributor journey (browser)', () => {
     const usdc = BigInt(share?.amount ?? '0');
     const amount = `${usdc / 1_000_000n}${usdc % 1_000_000n ? `.${(usdc % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '')}` : ''} USDC`;
     expect(await row.textContent()).toContain(amount);
+    // The sale names the dataset by its title (and version); the sale's id is the secondary detail.
+    expect(await row.getByText(`${datasetTitle} (v1)`, { exact: true }).count()).toBe(1);
+    expect(await row.locator('code.hint').getAttribute('title')).toBe(split.id);
     await row.getByRole('button', { name: /Verify on-chain/ }).click();
     await row.getByText(/^verified$/).waitFor();
     expect(await row.getByRole('status').textContent()).toContain(`transaction ${split.txSignature} records`);

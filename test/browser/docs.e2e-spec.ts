@@ -36,4 +36,30 @@ describe('API explorer (browser)', () => {
     expect(readyText).toContain('"cluster": "litesvm"');
     expect(b.pageErrors).toEqual([]);
   });
+
+  it('shows each error answer with its own status and code, and Croissant as a whole JSON-LD document', async () => {
+    const page = await b.newPage();
+    await page.goto('/docs');
+    /** Opens the operation and answers the example Swagger UI shows for one of its responses. */
+    const exampleOf = async (operation: string, status: number) => {
+      const block = page.locator(`#operations-datasets-DatasetsController_${operation}`);
+      if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').click();
+      const example = block.locator(`.responses-wrapper tr.response[data-code="${status}"] .microlight`).first();
+      await example.waitFor();
+      return { block, text: (await example.textContent()) ?? '' };
+    };
+    const notFound = await exampleOf('get', 404);
+    expect(notFound.text).toContain('"statusCode": 404');
+    expect(notFound.text).toContain('"code": "DATASET_NOT_FOUND"');
+    const unauthorized = await exampleOf('get', 401);
+    expect(unauthorized.text).toContain('"statusCode": 401');
+    expect(unauthorized.text).toContain('"code": "AUTH_UNAUTHENTICATED"');
+    await notFound.block.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'dataset-error-examples.png') });
+
+    const croissant = await exampleOf('croissant', 200);
+    expect(croissant.text).toContain('"conformsTo": "http://mlcommons.org/croissant/1.1"');
+    expect(croissant.text).toContain('"@type": "cr:FileObject"');
+    await croissant.block.screenshot({ path: join(SCREENSHOT_DIR, 'docs', 'croissant-example.png') });
+    expect(b.pageErrors).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
+import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { Auth, CurrentUser } from '../decorators/auth.decorator.js';
 import { ApiKeyCreatedResponse, ApiKeyResponse, CreateApiKeyDto } from '../dto/api-key.dto.js';
@@ -31,7 +32,10 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revokes one of your API keys at once' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @ApiErrorResponse(
+    'No such key among yours',
+    new AuthException(AuthErrorCode.API_KEY_NOT_FOUND, 'No API key 0c6f2a8e-4a3b-4f51-9d7e-2b8c1e5a7f90 among yours'),
+  )
   revoke(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.apiKeys.revoke(user, id);
   }

@@ -1,16 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiOperation,
-} from '@nestjs/swagger';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
+import { CommonErrorCode, CommonException } from '../../common/errors/common.exception.js';
 import { SignInRateLimited } from '../../rate-limit/rate-limited.decorator.js';
 import type { AuthUser } from '../auth-user.js';
+import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import { Auth, CurrentUser } from '../decorators/auth.decorator.js';
 import { LoginDto, RegisterDto } from '../dto/register.dto.js';
 import { AuthTokenResponse, UserResponse } from '../dto/user.response.js';
@@ -18,8 +12,10 @@ import { WalletChallengeDto, WalletChallengeResponse, WalletVerifyDto } from '..
 import { AuthService } from '../services/auth.service.js';
 import { WalletAuthService } from '../services/wallet-auth.service.js';
 
+const invalidInput = (message: string) => new CommonException(CommonErrorCode.VALIDATION_FAILED, message);
+const invalidAddress = new AuthException(AuthErrorCode.INVALID_WALLET_ADDRESS, 'address must be a base58 Solana public key (32 bytes)');
+
 @ApiTags('auth')
-@ApiBadRequestResponse({ type: ErrorBody })
 @Controller('v1/auth')
 export class AuthController {
   constructor(
@@ -31,7 +27,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Creates a buyer or contributor account and signs it in' })
   @SignInRateLimited()
   @ApiCreatedResponse({ type: AuthTokenResponse, description: 'Signed in as the new account' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Email already registered' })
+  @ApiErrorResponse('Invalid input', invalidInput('email must be an email'))
+  @ApiErrorResponse('Email already registered', new AuthException(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists'))
   register(@Body() dto: RegisterDto): Promise<AuthTokenResponse> {
     return this.auth.register(dto);
   }
@@ -41,7 +38,8 @@ export class AuthController {
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AuthTokenResponse })
-  @ApiUnauthorizedResponse({ type: ErrorBody })
+  @ApiErrorResponse('Invalid input', invalidInput('password must be a string'))
+  @ApiErrorResponse('Wrong email or password', new AuthException(AuthErrorCode.INVALID_CREDENTIALS, 'Wrong email or password'))
   login(@Body() dto: LoginDto): Promise<AuthTokenResponse> {
     return this.auth.login(dto);
   }
@@ -51,6 +49,7 @@ export class AuthController {
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: WalletChallengeResponse })
+  @ApiErrorResponse('Not a Solana address', invalidAddress, invalidInput('address must be longer than or equal to 32 characters'))
   walletChallenge(@Body() dto: WalletChallengeDto): Promise<WalletChallengeResponse> {
     return this.wallet.challenge(dto.address);
   }
@@ -60,7 +59,14 @@ export class AuthController {
   @SignInRateLimited()
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AuthTokenResponse })
-  @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Wrong signature, or an unknown, used or expired challenge' })
+  @ApiErrorResponse('Not a Solana address, or invalid input', invalidAddress, invalidInput('signature must be a string'))
+  @ApiErrorResponse(
+    'Wrong signature, or an unknown, used or expired challenge',
+    new AuthException(AuthErrorCode.INVALID_WALLET_SIGNATURE, 'The signature does not match this address and message'),
+    new AuthException(AuthErrorCode.CHALLENGE_INVALID, 'This message is not a challenge issued to this address; request a new one'),
+    new AuthException(AuthErrorCode.CHALLENGE_USED, 'This challenge was already used; request a new one'),
+    new AuthException(AuthErrorCode.CHALLENGE_EXPIRED, 'This challenge has expired; request a new one'),
+  )
   walletVerify(@Body() dto: WalletVerifyDto): Promise<AuthTokenResponse> {
     return this.wallet.verify(dto);
   }

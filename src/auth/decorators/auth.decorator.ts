@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
+import { AuthErrorCode, AuthException } from '../auth.exception.js';
 import type { AuthUser } from '../auth-user.js';
 import { AuthenticatedGuard } from '../guards/authenticated.guard.js';
 import { OptionalAuthGuard } from '../guards/optional-auth.guard.js';
@@ -15,8 +16,24 @@ export function Auth(...roles: Role[]) {
     UseGuards(AuthenticatedGuard, RolesGuard),
     ApiBearerAuth(),
     ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ type: ErrorBody, description: 'Not signed in' }),
-    ...(roles.length ? [ApiForbiddenResponse({ type: ErrorBody, description: `Needs role ${roles.join(' or ')}` })] : []),
+    ApiErrorResponse(
+      'Not signed in',
+      new AuthException(
+        AuthErrorCode.UNAUTHENTICATED,
+        'Missing, invalid or expired credentials: send Authorization: Bearer <token> or X-API-Key: <key>',
+      ),
+    ),
+    ...(roles.length
+      ? [
+          ApiErrorResponse(
+            `Needs role ${roles.join(' or ')}`,
+            new AuthException(
+              AuthErrorCode.FORBIDDEN_ROLE,
+              `This route is for ${roles.join(' or ')} accounts; you are signed in as ${Object.values(Role).find((role) => !roles.includes(role)) ?? 'nobody'}`,
+            ),
+          ),
+        ]
+      : []),
   );
 }
 
@@ -31,7 +48,10 @@ export function OptionalAuth() {
     UseGuards(OptionalAuthGuard),
     ApiBearerAuth(),
     ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ type: ErrorBody, description: 'Credentials were sent and are invalid' }),
+    ApiErrorResponse(
+      'Credentials were sent and are invalid',
+      new AuthException(AuthErrorCode.UNAUTHENTICATED, 'Invalid or expired credentials: send valid ones, or none for the public view'),
+    ),
   );
 }
 

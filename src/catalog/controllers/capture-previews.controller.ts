@@ -1,15 +1,19 @@
 import { Controller, Get, Param, ParseUUIDPipe, Res, StreamableFile } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { OptionalAuth, OptionalUser } from '../../auth/decorators/auth.decorator.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
+import { IngestionErrorCode, IngestionException } from '../../ingestion/ingestion.exception.js';
 import { CapturePreviewResponse } from '../../ingestion/dto/capture-preview.response.js';
 import { SamplePreviewsService } from '../services/sample-previews.service.js';
 
 @ApiTags('previews')
 @OptionalAuth()
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such capture visible to the caller (not a listed sample, not yours)' })
+@ApiErrorResponse(
+  'No such capture visible to the caller (not a listed sample, not yours)',
+  new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 52209f96-02f8-4c32-811b-d4fab64fcceb'),
+)
 @Controller('v1/captures/:id/preview')
 export class CapturePreviewsController {
   constructor(private readonly previews: SamplePreviewsService) {}
@@ -23,8 +27,18 @@ export class CapturePreviewsController {
 
   @Get('files/:name')
   @ApiOperation({ summary: 'One preview file (thumbnail, clip, rendering, viewer points, frame), with the same rights as the preview' })
-  @ApiProduces('image/png', 'image/jpeg', 'video/mp4', 'application/octet-stream')
-  @ApiOkResponse({ description: 'The file' })
+  @ApiOkResponse({
+    description: 'The file',
+    // Listed here rather than with @ApiProduces, which would put the JSON error answers under these types too.
+    content: Object.fromEntries(
+      ['image/png', 'image/jpeg', 'video/mp4', 'application/octet-stream'].map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @ApiErrorResponse(
+    'No such capture visible to the caller, or no such preview file of it',
+    new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, 'No capture 52209f96-02f8-4c32-811b-d4fab64fcceb'),
+    new IngestionException(IngestionErrorCode.PREVIEW_NOT_FOUND, 'Capture 52209f96-02f8-4c32-811b-d4fab64fcceb has no preview file clip.mp4'),
+  )
   async file(
     @OptionalUser() user: AuthUser | null,
     @Param('id', new ParseUUIDPipe()) id: string,

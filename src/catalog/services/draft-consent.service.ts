@@ -137,6 +137,11 @@ export class DraftConsentService {
     return { removed, onlyTakenDown };
   }
 
+  /** The datasets' titles (as their owners last set them), for lists that name the datasets; unknown ids are left out. */
+  async titlesOf(datasetIds: readonly string[]): Promise<Map<string, string>> {
+    return new Map([...(await this.withdrawalStates(datasetIds))].map(([id, state]) => [id, state.title]));
+  }
+
   /** Title and state of datasets that had captures withdrawn or taken down, for the admins' queue. */
   async withdrawalStates(
     datasetIds: readonly string[],

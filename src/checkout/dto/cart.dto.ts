@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { PRICE_UNITS, type PriceUnit } from '../../catalog/unit-prices.js';
 import { PAYMENT_METHODS, type PaymentMethod } from '../payment-methods/payment-method.js';
 import { SolanaPayResponse } from '../payment-methods/solana-pay/solana-pay.response.js';
@@ -26,6 +26,16 @@ export class AddCartLineDto {
   @IsOptional()
   @IsUUID()
   quoteId?: string;
+
+  @ApiPropertyOptional({
+    example: false,
+    default: false,
+    description:
+      'Add the version even though you already hold a pending or paid order of it (checkout then places the order again); without it such a line is refused (409 CHECKOUT_ALREADY_ORDERED, naming the order), as POST /v1/orders does',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowRepeat?: boolean;
 }
 
 export class CartCheckoutDto {
@@ -74,6 +84,8 @@ export class CartLineView {
     description: 'Why checkout would refuse this line now (remove it, or re-quote); null when it can be bought',
   })
   problem: string | null;
+  @ApiProperty({ example: false, description: 'Added to buy again a version you already held an order of (checkout does not refuse it for that)' })
+  allowRepeat: boolean;
   @ApiProperty({ example: '2026-12-05T11:02:13.000Z' }) addedAt: Date;
 }
 

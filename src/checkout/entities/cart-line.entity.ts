@@ -21,6 +21,10 @@ export class CartLineEntity {
   @Column({ name: 'quote_id', type: 'uuid', nullable: true })
   quoteId: string | null;
 
+  /** The buyer said to buy the version even though they already hold a pending or paid order of it (asked first). */
+  @Column({ name: 'allow_repeat', type: 'boolean', default: false })
+  allowRepeat: boolean;
+
   @Column({ name: 'added_at', type: 'timestamptz' })
   addedAt: Date;
 }

@@ -59,8 +59,12 @@ export class CartService {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Adds a line after checking it is for sale now (a quote: the buyer's, unexpired, still at the listed prices). */
+  /**
+   * Adds a line after checking it is for sale now (a quote: the buyer's, unexpired, still at the listed prices) and, as
+   * an order would be, not a version the buyer already holds unless the line says it is meant (allowRepeat).
+   */
   async add(user: AuthUser, dto: AddCartLineDto): Promise<Plain<CartResponse>> {
+    const allowRepeat = dto.allowRepeat ?? false;
     if ((await this.lines.countOf(user.id)) >= MAX_CART_LINES) {
       throw new CheckoutException(CheckoutErrorCode.CART_FULL, `A cart holds at most ${MAX_CART_LINES} lines: check out or remove some first`);
     }
@@ -68,7 +72,7 @@ export class CartService {
     const { order } = await this.orderService.draftLine(
       user,
       null,
-      { datasetId: dto.datasetId, version: dto.version, quoteId: dto.quoteId, allowRepeat: false },
+      { datasetId: dto.datasetId, version: dto.version, quoteId: dto.quoteId, allowRepeat },
       this.methods.all()[0],
       new Date(),
     );
@@ -79,6 +83,7 @@ export class CartService {
         datasetId: order.datasetId,
         version: order.version,
         quoteId: dto.quoteId ?? null,
+        allowRepeat,
         addedAt: new Date(),
       });
     } catch (error) {
@@ -112,8 +117,8 @@ export class CartService {
 
   /**
    * Places one order per line and one payment request for the sum, in one transaction, and empties the cart. A line
-   * refused (not for sale, expired quote, exclusive licence taken, already held...) refuses the whole checkout with
-   * its error, naming the line; nothing is stored then.
+   * refused (not for sale, expired quote, exclusive licence taken, already held and not added with allowRepeat...)
+   * refuses the whole checkout with its error, naming the line; nothing is stored then.
    */
   async checkout(user: AuthUser, dto: CartCheckoutDto): Promise<Plain<CheckoutResponse>> {
     const handler = this.orderService.availableMethod(dto.paymentMethod);
@@ -123,7 +128,7 @@ export class CartService {
     const checkoutId = await this.place(
       user,
       organisation,
-      lines.map((line) => ({ datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined })),
+      lines.map((line) => ({ datasetId: line.datasetId, version: line.version, quoteId: line.quoteId ?? undefined, allowRepeat: line.allowRepeat })),
       handler,
       async (manager) => {
         // Another checkout of the same cart got there first: it took the lines, and this one stores nothing.
@@ -184,7 +189,7 @@ export class CartService {
   private async place(
     user: AuthUser,
     organisation: OrganisationRef | null,
-    lines: readonly { datasetId: string; version?: number; quoteId?: string }[],
+    lines: readonly { datasetId: string; version?: number; quoteId?: string; allowRepeat?: boolean }[],
     handler: PaymentMethodHandler,
     within: (manager: EntityManager, checkoutId: string) => Promise<void>,
     ttlMinutes?: number,
@@ -197,7 +202,7 @@ export class CartService {
         await this.orderService.draftLine(
           user,
           organisation,
-          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId, allowRepeat: false },
+          { datasetId: line.datasetId, version: line.version, quoteId: line.quoteId, allowRepeat: line.allowRepeat ?? false },
           handler,
           now,
           checkoutId,
@@ -286,11 +291,18 @@ export class CartService {
     const saleable = await this.catalog.findSaleable(line.datasetId, line.version);
     const quote = line.quoteId ? await this.quotes.get(user, line.quoteId) : null;
     const expired = quote !== null && quote.expiresAt.getTime() <= Date.now();
+    // A whole version the buyer came to hold after adding it (bought on its own meanwhile): checkout refuses the line.
+    const held =
+      line.quoteId === null && !line.allowRepeat
+        ? await this.orders.findLiveOfVersion({ buyerId: user.id, organisationId: null }, line.datasetId, line.version)
+        : null;
     const problem = !saleable?.listed
       ? `Version ${line.version} is no longer for sale: remove this line${saleable ? ' and add the listed version' : ''}`
       : expired
         ? 'The quote expired: remove this line and quote the slice again'
-        : null;
+        : held
+          ? `You already hold order ${held.id} (${held.status}) of this version: remove this line, or remove it and add it again to buy it again`
+          : null;
     return {
       id: line.id,
       datasetId: line.datasetId,
@@ -310,6 +322,7 @@ export class CartService {
         unit: quote.pricing?.unit ?? null,
       },
       problem,
+      allowRepeat: line.allowRepeat,
       addedAt: line.addedAt,
     };
   }

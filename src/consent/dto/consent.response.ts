@@ -58,6 +58,8 @@ export class ConsentRequestResponse {
 export class ConsentRecordResponse {
   @ApiProperty({ example: 'cf528884-b6c9-4a74-ade5-6456d910d86d', format: 'uuid' }) id: string;
   @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid' }) datasetId: string;
+  @ApiProperty({ example: 'Munich dashcam drives, winter 2026', description: "The dataset's title as its owner last set it" })
+  datasetTitle: string;
   @ApiProperty({ enum: ['grant', 'decline', 'withdrawal', 'takedown'] }) kind: 'grant' | 'decline' | 'withdrawal' | 'takedown';
   @ApiProperty({ example: ['3b1f7c52-9e0d-4a8b-b6f3-2d7e5a9c1f04', '52209f96-02f8-4c32-811b-d4fab64fcceb'], type: [String] }) captureIds: string[];
   @ApiPropertyOptional({

@@ -126,7 +126,7 @@ export class ConsentGrantService {
       if (isUniqueViolation(error)) throw new ConsentException(ConsentErrorCode.ALREADY_RECORDED, `Grant ${hash} is already recorded`);
       throw error;
     }
-    return recordView(record);
+    return recordView(record, terms.title);
   }
 
   /** Declines with a reason: the decline is recorded and the caller's captures leave the draft, in one transaction. */
@@ -134,7 +134,7 @@ export class ConsentGrantService {
     const terms = await this.drafts.termsOf(datasetId);
     const mine = terms?.contributors.find((row) => row.contributorId === user.id);
     if (!terms || !mine) throw requestNotFound(datasetId);
-    return this.takeOut(user, datasetId, 'decline', mine.captureIds, dto.reason, async (manager) => {
+    return this.takeOut(user, terms, 'decline', mine.captureIds, dto.reason, async (manager) => {
       // The draft row is locked first, so a submit or another decline of the same draft waits for this one.
       const gone = await this.drafts.removeContributor(manager, datasetId, user.id, mine.captureIds);
       // A decline that raced another one (or the curator dropping the captures) finds nothing left to take out.
@@ -159,7 +159,7 @@ export class ConsentGrantService {
         `You can only withdraw your own captures in this dataset; not yours: ${foreign.join(', ')}`,
       );
     }
-    return this.takeOut(user, datasetId, 'withdrawal', captureIds, dto.reason, async (manager) => {
+    return this.takeOut(user, terms, 'withdrawal', captureIds, dto.reason, async (manager) => {
       const gone = await this.drafts.withdrawCaptures(manager, datasetId, user.id, captureIds);
       // Two withdrawals at once: the second finds the captures gone and records nothing.
       if (gone.length === 0) throw nothingToWithdraw(datasetId);
@@ -170,7 +170,7 @@ export class ConsentGrantService {
   /** Records a decline or a withdrawal, chained into the custody log, in the transaction that takes the captures out. */
   private async takeOut(
     user: AuthUser,
-    datasetId: string,
+    { datasetId, title }: Pick<DraftConsentTerms, 'datasetId' | 'title'>,
     kind: 'decline' | 'withdrawal',
     captureIds: string[],
     reason: string,
@@ -210,12 +210,15 @@ export class ConsentGrantService {
         await this.withdrawalHooks.withdrawn(manager, { recordId: record.id, datasetId, captureIds: gone, at, buyerReason: CONTRIBUTOR_WITHDREW });
       return gone;
     });
-    return { ...recordView(record), removedCaptureIds: removed };
+    return { ...recordView(record, title), removedCaptureIds: removed };
   }
 
   /** The caller's grants and declines, newest first. */
+  /** The caller's grants, declines and withdrawals, each naming its dataset by title. */
   async mine(user: AuthUser): Promise<Plain<ConsentRecordResponse>[]> {
-    return (await this.records.listForContributor(user.id, 200)).map(recordView);
+    const records = await this.records.listForContributor(user.id, 200);
+    const titles = await this.drafts.titlesOf(records.map((record) => record.datasetId));
+    return records.map((record) => recordView(record, titles.get(record.datasetId) ?? ''));
   }
 
   private signed(user: AuthUser, fields: ConsentGrantFields, dto: GrantConsentDto): { signer: string; signature: string | null; message: string } {
@@ -357,10 +360,11 @@ function checkTerms(fields: ConsentGrantFields, terms: DraftConsentTerms, mine: 
   }
 }
 
-function recordView(record: ConsentRecordEntity): Plain<ConsentRecordResponse> {
+function recordView(record: ConsentRecordEntity, datasetTitle: string): Plain<ConsentRecordResponse> {
   return {
     id: record.id,
     datasetId: record.datasetId,
+    datasetTitle,
     kind: record.kind,
     captureIds: record.captureIds,
     method: record.method,

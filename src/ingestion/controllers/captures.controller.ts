@@ -1,17 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
 import { CapturePageResponse, CaptureResponse, CaptureUploadResponse, CreatedCaptureResponse } from '../dto/capture.response.js';
 import { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';
 import { ListCapturesQuery } from '../dto/list-captures.query.js';
+import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
 import { CaptureService } from '../services/capture.service.js';
+
+const CAPTURE_ID = '52209f96-02f8-4c32-811b-d4fab64fcceb';
+const NotYours = () =>
+  ApiErrorResponse(
+    'No such capture among yours',
+    new IngestionException(IngestionErrorCode.CAPTURE_NOT_FOUND, `No capture ${CAPTURE_ID} among yours`),
+  );
+const NotUploading = (description: string) =>
+  ApiErrorResponse(description, new IngestionException(IngestionErrorCode.CAPTURE_NOT_UPLOADING, `Capture ${CAPTURE_ID} is rejected, not uploading`));
 
 @ApiTags('captures')
 @Auth(Role.CONTRIBUTOR, Role.ADMIN)
-@ApiNotFoundResponse({ type: ErrorBody, description: 'No such capture among yours' })
 @Controller('v1/captures')
 export class CapturesController {
   constructor(private readonly captures: CaptureService) {}
@@ -19,6 +28,10 @@ export class CapturesController {
   @Post()
   @ApiOperation({ summary: 'Opens a capture upload: answers presigned part URLs to send the bytes to' })
   @ApiCreatedResponse({ type: CreatedCaptureResponse, description: 'PUT each part to its URL, then POST the ETags to completeUrl' })
+  @ApiErrorResponse(
+    'A device signature that does not check out (or half of one)',
+    new IngestionException(IngestionErrorCode.DEVICE_SIGNATURE_INVALID, 'devicePublicKey and deviceSignature go together'),
+  )
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateCaptureDto): Promise<CreatedCaptureResponse> {
     return this.captures.create(user, dto);
   }
@@ -27,7 +40,12 @@ export class CapturesController {
   @ApiOperation({ summary: 'Completes an upload with the parts sent; the capture is verified and probed next' })
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: CaptureResponse, description: 'The capture, now processing; a retried completion answers it as it is now' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more: the upload was abandoned (expired), or never was one' })
+  @NotYours()
+  @ApiErrorResponse(
+    'Not every part, each once, or the store refused to assemble them',
+    new IngestionException(IngestionErrorCode.UPLOAD_INCOMPLETE, 'Expected parts 1..3, each once; got 1, 3'),
+  )
+  @NotUploading('Not uploading any more: the upload was abandoned (expired), or never was one')
   complete(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CompleteCaptureDto): Promise<CaptureResponse> {
     return this.captures.complete(user, id, dto);
   }
@@ -35,6 +53,8 @@ export class CapturesController {
   @Get(':id/upload')
   @ApiOperation({ summary: 'Fresh part URLs for every part, to resume an unfinished upload' })
   @ApiOkResponse({ type: CaptureUploadResponse, description: 'Fresh part URLs to resume an unfinished upload' })
+  @NotYours()
+  @NotUploading('Not uploading any more: completed, discarded or expired')
   resume(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureUploadResponse> {
     return this.captures.resumeUpload(user, id);
   }
@@ -42,7 +62,8 @@ export class CapturesController {
   @Delete(':id/upload')
   @ApiOperation({ summary: 'Discards an unfinished upload now: the capture is rejected and its parts are removed from storage' })
   @ApiOkResponse({ type: CaptureResponse, description: 'The capture, rejected as upload_abandoned' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Not uploading any more: completed, discarded or expired' })
+  @NotYours()
+  @NotUploading('Not uploading any more: completed, discarded or expired')
   discard(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureResponse> {
     return this.captures.discardUpload(user, id);
   }
@@ -50,6 +71,7 @@ export class CapturesController {
   @Get(':id')
   @ApiOperation({ summary: 'One of your captures: status, metadata, footprint, or why it was rejected' })
   @ApiOkResponse({ type: CaptureResponse })
+  @NotYours()
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<CaptureResponse> {
     return this.captures.get(user, id);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Headers, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse, ApiOperation } from '@nestjs/swagger';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiHeader, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
 import { RawBody } from '../../common/raw-body.decorator.js';
 import { NetworkBatchDto, NetworkBatchResponse } from '../dto/network.dto.js';
+import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
 import { NetworkBatchService } from '../networks/network-batch.service.js';
 
 @ApiTags('networks')
@@ -15,8 +16,14 @@ export class NetworkBatchesController {
   @HttpCode(HttpStatus.OK)
   @ApiHeader({ name: 'X-Network-Signature', required: true, description: 'Ed25519 signature (base58) of the exact request body by the network key' })
   @ApiOkResponse({ type: NetworkBatchResponse })
-  @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Missing or wrong signature; nothing stored' })
-  @ApiNotFoundResponse({ type: ErrorBody, description: 'Unknown or inactive network' })
+  @ApiErrorResponse(
+    'Missing or wrong signature; nothing stored',
+    new IngestionException(
+      IngestionErrorCode.NETWORK_SIGNATURE_INVALID,
+      'X-Network-Signature must be the Ed25519 signature (base58) of the exact request body by the dimo network key',
+    ),
+  )
+  @ApiErrorResponse('Unknown or inactive network', new IngestionException(IngestionErrorCode.NETWORK_NOT_FOUND, 'No active network dimo'))
   receive(
     @Param('network') network: string,
     @RawBody() rawBody: Buffer | undefined,

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { Auth } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
 import { CreateLicenceTemplateDto, LicenceTemplateResponse } from '../dto/licence.dto.js';
+import { LicensingErrorCode, LicensingException } from '../licensing.exception.js';
 import { LicenceTemplateService } from '../services/licence-template.service.js';
 
 @ApiTags('licences')
@@ -22,7 +23,7 @@ export class LicencesController {
   @ApiOperation({ summary: 'Adds a licence template (admins)' })
   @Auth(Role.ADMIN)
   @ApiCreatedResponse({ type: LicenceTemplateResponse })
-  @ApiConflictResponse({ type: ErrorBody, description: 'Slug taken' })
+  @ApiErrorResponse('Slug taken', new LicensingException(LicensingErrorCode.TEMPLATE_EXISTS, 'A licence template research-only already exists'))
   create(@Body() dto: CreateLicenceTemplateDto): Promise<LicenceTemplateResponse> {
     return this.templates.create(dto);
   }

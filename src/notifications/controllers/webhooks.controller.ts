@@ -1,20 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
-import { ErrorBody } from '../../common/errors/error-body.js';
+import { ApiErrorResponse } from '../../common/errors/api-error-response.decorator.js';
+import { NotificationsErrorCode, NotificationsException } from '../notifications.exception.js';
 import type { Plain } from '../../common/plain.js';
 import { CreateWebhookDto, ListDeliveriesQuery, WebhookCreatedResponse, WebhookDeliveryResponse, WebhookResponse } from '../dto/webhook.dto.js';
-import { WebhookEndpointService } from '../services/webhook-endpoint.service.js';
+import { MAX_WEBHOOKS_PER_USER, WebhookEndpointService } from '../services/webhook-endpoint.service.js';
+
+const NoEndpoint = () =>
+  ApiErrorResponse(
+    'No such endpoint of yours',
+    new NotificationsException(NotificationsErrorCode.WEBHOOK_NOT_FOUND, 'No webhook endpoint 4d3c2b1a-0f9e-4d8c-b7a6-5e4d3c2b1a0f of yours'),
+  );
 
 @ApiTags('webhooks')
 @Auth(Role.BUYER, Role.ADMIN)
@@ -27,7 +26,24 @@ export class WebhooksController {
     summary: 'Registers a webhook endpoint for signed events about your orders (the signing secret is shown in this answer only)',
   })
   @ApiCreatedResponse({ type: WebhookCreatedResponse })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'Not https, or a private or reserved network address' })
+  @ApiErrorResponse(
+    'You are not an owner or admin of the organisation named',
+    new NotificationsException(
+      NotificationsErrorCode.ORGANISATION_NOT_MANAGED,
+      'You are not an owner or admin of organisation 5c9e9f1f-061b-4dd1-b044-98b316cbfa00',
+    ),
+  )
+  @ApiErrorResponse(
+    'You have as many endpoints as one account may have',
+    new NotificationsException(
+      NotificationsErrorCode.WEBHOOK_LIMIT_REACHED,
+      `You have ${MAX_WEBHOOKS_PER_USER} webhook endpoints, the most one account may have; delete one first`,
+    ),
+  )
+  @ApiErrorResponse(
+    'Not https, or a private or reserved network address',
+    new NotificationsException(NotificationsErrorCode.WEBHOOK_URL_REFUSED, 'The webhook URL must use https'),
+  )
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateWebhookDto): Promise<Plain<WebhookCreatedResponse>> {
     return this.webhooks.create(user, dto);
   }
@@ -45,7 +61,7 @@ export class WebhooksController {
     summary: 'Enables one of your endpoints again after it was disabled for failing: the deliveries it held go out now',
   })
   @ApiOkResponse({ type: WebhookResponse })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @NoEndpoint()
   enable(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<WebhookResponse>> {
     return this.webhooks.enable(user, id);
   }
@@ -56,7 +72,7 @@ export class WebhooksController {
     summary: "Replaces an endpoint's signing secret (shown in this answer only); every delivery from now on is signed with it",
   })
   @ApiOkResponse({ type: WebhookCreatedResponse })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @NoEndpoint()
   rotateSecret(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<Plain<WebhookCreatedResponse>> {
     return this.webhooks.rotateSecret(user, id);
   }
@@ -65,7 +81,7 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Deletes one of your webhook endpoints and its delivery log' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @NoEndpoint()
   remove(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     return this.webhooks.remove(user, id);
   }
@@ -73,7 +89,7 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @ApiOperation({ summary: "An endpoint's recent deliveries, newest first, with every attempt and the next one due" })
   @ApiOkResponse({ type: [WebhookDeliveryResponse] })
-  @ApiNotFoundResponse({ type: ErrorBody })
+  @NoEndpoint()
   deliveries(
     @CurrentUser() user: AuthUser,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -134,6 +134,15 @@ export class EarningResponse {
   @ApiProperty({ example: '847b3022-058b-4ffa-8af2-845aacb2f649' })
   orderId: string;
 
+  @ApiProperty({ example: '067e188a-4264-41b0-97a8-ecc3623f344f', format: 'uuid', description: 'The dataset sold' })
+  datasetId: string;
+
+  @ApiProperty({ example: 'Munich dashcam drives, winter 2026', description: 'Its title in the version sold' })
+  datasetTitle: string;
+
+  @ApiProperty({ example: 2, description: 'The version sold' })
+  version: number;
+
   @ApiProperty({ enum: ['curator', 'contributor'] })
   role: 'curator' | 'contributor';
 

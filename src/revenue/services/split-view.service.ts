@@ -87,6 +87,7 @@ export class SplitViewService {
       (await this.splits.findByIds([...new Set(earnings.map((e) => e.splitId))])).map((s) => [s.id, s] as [string, SplitEntity]),
     );
     const withdrawalsOf = await this.withdrawalsAround([...splits.values()], caller.id);
+    const titles = await this.titlesSold([...splits.values()]);
     const proofsBySplit = new Map<string, Map<number, { leaf: string; proof: string[] }>>();
     for (const [splitId, split] of splits) {
       const wanted = earnings.filter((e) => e.splitId === splitId).map((e) => e.leafIndex);
@@ -99,6 +100,9 @@ export class SplitViewService {
       return responseOf(EarningResponse, {
         splitId: earning.splitId,
         orderId: earning.orderId,
+        datasetId: split.datasetId,
+        datasetTitle: titles.get(`${split.datasetId}|${split.version}`) ?? '',
+        version: split.version,
         role: earning.role as 'curator' | 'contributor',
         amount: earning.amount.toString(),
         currency: earning.currency,
@@ -112,6 +116,18 @@ export class SplitViewService {
         withdrawals: withdrawalsOf.get(split.id) ?? [],
       });
     });
+  }
+
+  /** The title of each dataset version sold, keyed `<datasetId>|<version>` (the version's own, frozen with it). */
+  private async titlesSold(splits: readonly SplitEntity[]): Promise<Map<string, string>> {
+    const keys = [...new Set(splits.map((split) => `${split.datasetId}|${split.version}`))];
+    const versions = await Promise.all(
+      keys.map((key) => {
+        const [datasetId, version] = key.split('|');
+        return this.catalog.findSaleable(datasetId, Number(version));
+      }),
+    );
+    return new Map(keys.flatMap((key, i) => (versions[i] ? [[key, versions[i].title] as const] : [])));
   }
 
   /**

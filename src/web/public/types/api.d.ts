@@ -415,6 +415,8 @@ export interface CartLine {
   } | null;
   /** Why checkout would refuse this line now; null when it can be bought. */
   problem: string | null;
+  /** Added to buy again a version the buyer already held an order of. */
+  allowRepeat: boolean;
   addedAt: string;
 }
 
@@ -591,6 +593,10 @@ export interface PlatformKeys {
 export interface Earning {
   splitId: string;
   orderId: string;
+  datasetId: string;
+  /** The dataset's title in the version sold. */
+  datasetTitle: string;
+  version: number;
   role: 'curator' | 'contributor';
   /** Integer minor units as a decimal string. */
   amount: string;
@@ -787,6 +793,8 @@ export interface ConsentRequest {
 export interface ConsentRecord {
   id: string;
   datasetId: string;
+  /** The dataset's title as its owner last set it ('' when it is gone). */
+  datasetTitle: string;
   kind: 'grant' | 'decline' | 'withdrawal';
   captureIds: string[];
   method: 'wallet' | 'session' | 'advance' | null;

@@ -41,6 +41,7 @@ function lineRow(line, redraw) {
     [
       [
         h('a', { href: `/datasets/${line.datasetId}` }, line.datasetTitle || 'Dataset no longer listed'),
+        line.allowRepeat ? h('p', { className: 'hint' }, 'Bought again: you already held an order of this version') : null,
         line.problem ? h('p', { className: 'error' }, line.problem) : null,
       ],
       `v${line.version}`,

@@ -113,13 +113,26 @@ export function cartChanged() {
 }
 
 /**
- * Puts the dataset version (or the slice a quote priced) in the cart and says so in `out`, with a link to the cart.
- * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, quoteId?: string }} options
+ * Puts the dataset version (or the slice a quote priced) in the cart and says so in `out`, with a link to the cart. A
+ * version the buyer already holds an order of is refused (CHECKOUT_ALREADY_ORDERED) unless `allowRepeat`: then `out`
+ * asks first, as buying it on its own does, and adds it again only on "Yes".
+ * @param {{ button: HTMLButtonElement, out: HTMLElement, datasetId: string, version: number, quoteId?: string, allowRepeat?: boolean }} options
  */
-export async function addToCart({ button, out, datasetId, version, quoteId }) {
+export async function addToCart(options) {
+  const { button, out, datasetId, version, quoteId, allowRepeat = false } = options;
   await busy(button, async () => {
     /** @type {Cart} */
-    const cart = await api('/v1/cart/lines', { method: 'POST', body: { datasetId, version, ...(quoteId ? { quoteId } : {}) } });
+    let cart;
+    try {
+      cart = await api('/v1/cart/lines', {
+        method: 'POST',
+        body: { datasetId, version, ...(quoteId ? { quoteId } : {}), ...(allowRepeat ? { allowRepeat } : {}) },
+      });
+    } catch (error) {
+      if (allowRepeat || !(error instanceof ApiError) || error.code !== 'CHECKOUT_ALREADY_ORDERED') throw error;
+      mount(out, repeatQuestion(error, options));
+      return;
+    }
     cartChanged();
     const lines = cart.lines.length;
     mount(
@@ -132,6 +145,38 @@ export async function addToCart({ button, out, datasetId, version, quoteId }) {
       ),
     );
   });
+}
+
+/**
+ * "You already own this version. Buy it again?" (or "... an order waiting for payment"), naming the order the API found;
+ * "Yes" adds the line again with allowRepeat, "Cancel" leaves the cart as it is.
+ * @param {ApiError} refusal
+ * @param {Parameters<typeof addToCart>[0]} options
+ */
+function repeatQuestion(refusal, options) {
+  const details = /** @type {{ details?: { orderId?: string, status?: string } }} */ (refusal.body).details ?? {};
+  const owned = details.status !== 'pending';
+  const yes = h('button', { type: 'button' }, 'Yes, add it to the cart again');
+  return h(
+    'div',
+    { className: 'confirm-repeat', role: 'group', 'aria-label': 'Confirm adding to the cart again' },
+    h(
+      'p',
+      {},
+      owned ? 'You already own this version' : 'You already have an order of this version waiting for payment',
+      details.orderId ? [' (', h('a', { href: `/orders/${details.orderId}` }, 'see the order'), ')'] : null,
+      '. Buy it again, as a separate licence?',
+    ),
+    h(
+      'div',
+      { className: 'actions' },
+      on(yes, 'click', () => void addToCart({ ...options, button: yes, allowRepeat: true })),
+      on(h('button', { type: 'button', className: 'secondary' }, 'Cancel'), 'click', () => {
+        mount(options.out);
+        options.button.focus();
+      }),
+    ),
+  );
 }
 
 /**

@@ -357,11 +357,11 @@ function buySection(dataset, version) {
         }),
       ),
     );
-    // A version already held is not added to the cart (the API refuses it); buying it again is a separate order.
+    // A version already held goes into the cart only once the buyer says to buy it again (addToCart asks).
     const add = h('button', { type: 'button', className: 'secondary' }, 'Add to cart');
     on(add, 'click', () => void addToCart({ button: add, out, datasetId: dataset.id, version: version.version }));
     const form = on(
-      h('form', { 'aria-label': 'Buy this dataset' }, choice, h('div', { className: 'actions' }, buy, held.length > 0 ? null : add), confirmRepeat),
+      h('form', { 'aria-label': 'Buy this dataset' }, choice, h('div', { className: 'actions' }, buy, add), confirmRepeat),
       'submit',
       (event) => {
         event.preventDefault();

@@ -135,12 +135,12 @@ export class ConsentSection {
    * @param {ConsentRecord[]} records
    */
   withdrawForm(records) {
-    const datasets = [...new Set(records.filter((c) => c.kind === 'grant').map((c) => c.datasetId))];
-    if (datasets.length === 0) return null;
+    const datasets = new Map(records.filter((c) => c.kind === 'grant').map((c) => [c.datasetId, c.datasetTitle]));
+    if (datasets.size === 0) return null;
     const select = h(
       'select',
       {},
-      datasets.map((id) => h('option', { value: id }, `Dataset ${shorten(id, 4)}`)),
+      [...datasets].map(([id, title]) => h('option', { value: id }, `${title || 'Untitled dataset'} (${shorten(id, 4)})`)),
     );
     const reason = h('textarea', {
       rows: 2,
@@ -188,11 +188,24 @@ function statusWords(r) {
   return r.waitingReason === 'has not answered yet' ? 'waiting for you' : `waiting for you: ${r.waitingReason ?? ''}`;
 }
 
+/**
+ * The dataset by its title, with its short id beneath (titles may repeat; the id is what the custody log names).
+ * @param {ConsentRecord} c
+ */
+function datasetName(c) {
+  return [
+    // Not a link: a draft of another contributor has no page you can open.
+    h('span', {}, c.datasetTitle || 'Untitled dataset'),
+    h('br', {}),
+    h('code', { className: 'hint', title: c.datasetId }, shorten(c.datasetId, 4)),
+  ];
+}
+
 /** @param {ConsentRecord} c */
 function recordRow(c) {
   return tableRow(RECORD_COLUMNS, [
     formatDate(c.createdAt),
-    shorten(c.datasetId, 4),
+    datasetName(c),
     c.kind === 'grant' ? 'granted' : `${c.kind === 'decline' ? 'declined' : 'withdrew'}: ${c.reason ?? ''}`,
     String(c.captureIds.length),
     c.method === 'wallet' ? 'wallet' : c.method === 'session' ? 'session' : c.method === 'advance' ? 'advance grant' : '–',

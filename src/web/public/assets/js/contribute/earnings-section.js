@@ -5,7 +5,7 @@ import { verifyEarning } from '../verify-proof.js';
 import { statusBadge } from './status-badge.js';
 /** @import { Earning, User } from '../../../types/api' */
 
-const COLUMNS = ['Sale', 'Order', 'Role', 'Sold', 'Amount', 'Paid out', 'On-chain record'];
+const COLUMNS = ['Dataset sold', 'Order', 'Role', 'Sold', 'Amount', 'Paid out', 'On-chain record'];
 
 const SLICE_UNITS = { km: ' of track', hour: ' of recording', gb: '' };
 
@@ -96,6 +96,7 @@ export class EarningsSection {
 
   /** @param {Earning} e */
   row(e) {
+    const sold = `${e.datasetTitle || 'a dataset no longer found'} (v${e.version})`;
     const result = statusLine();
     const verify = actionButton(
       'Verify on-chain',
@@ -107,12 +108,13 @@ export class EarningsSection {
           outcome.ok ? [statusBadge('ready', 'verified'), ' ', outcome.message] : [statusBadge('rejected', 'not verified'), ' ', outcome.reason],
         );
       },
-      { className: 'secondary', 'aria-label': `Verify on-chain: sale ${shorten(e.splitId)}` },
+      { className: 'secondary', 'aria-label': `Verify on-chain: sale ${shorten(e.splitId)} of ${sold}` },
     );
     return tableRow(
       COLUMNS,
       [
-        h('code', { title: e.splitId }, shorten(e.splitId)),
+        // The dataset by its title; the sale's id (what the split's leaf and memo name) beneath it.
+        [h('span', {}, sold), h('br', {}), h('code', { className: 'hint', title: e.splitId }, shorten(e.splitId))],
         h('code', { title: e.orderId }, shorten(e.orderId)),
         e.role,
         [soldAs(e), withdrawalWords(e)],
