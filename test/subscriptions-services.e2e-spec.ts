@@ -184,6 +184,12 @@ describe('subscription billing (services on a real database, two instances)', ()
     await a.sql(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE checkout_id = $1`, [invoiced.checkout_id]);
     await sweepExpiredOrdersNow(a);
     expect((await subscriptionOf(a, token, subscription.id)).invoices[1]).toMatchObject({ paymentStatus: 'expired', lines: [{ status: 'expired' }] });
+    // The reason names the invoice's own deadline, not the cart's ORDER_TTL_MINUTES.
+    const [expired] = await a.sql<{ status_reason: string; expires_at: Date }>(
+      `SELECT status_reason, expires_at FROM orders WHERE checkout_id = $1`,
+      [invoiced.checkout_id],
+    );
+    expect(expired.status_reason).toBe(`not paid by ${expired.expires_at.toISOString()}`);
     await billing(a).runPeriod('2031-07');
     const again = (await periodsOf(subscription.id))[2];
     expect(again).toMatchObject({ period: '2031-07', outcome: 'invoiced', captures: 1 });
