@@ -61,7 +61,7 @@ interface Fixtures {
 }
 
 /** A session advance grant for the network, issued now for a year. */
-function advanceGrantFields(network: string) {
+function advanceGrantTerms(network: string) {
   return {
     network,
     licences: ['commercial-ai-training'],
@@ -69,10 +69,12 @@ function advanceGrantFields(network: string) {
       permittedUses: { aiTraining: true, evaluation: true, commercialUse: true, redistribution: false, derivativeMaps: false },
       territory: ['WORLD'],
     },
-    issuedAt: new Date(Date.now() - 1_000).toISOString(),
     expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
-    nonce: randomBytes(18).toString('base64url'),
   };
+}
+
+function advanceGrantFields(network: string) {
+  return { ...advanceGrantTerms(network), issuedAt: new Date(Date.now() - 1_000).toISOString(), nonce: randomBytes(18).toString('base64url') };
 }
 
 interface Call {
@@ -164,6 +166,7 @@ const EXPECTED: Record<string, Statuses> = {
   'POST /v1/admin/datasets/{id}/capture-takedowns':   [401, 403, 403, 403, 403, 403, 404],
   'GET /v1/admin/withdrawals':                        [401, 403, 403, 403, 403, 403, 200],
   'GET /v1/me/advance-grants':                        [401, 403, 200, 200, 403, 403, 200],
+  'POST /v1/me/advance-grants/message':               [401, 403, 200, 200, 403, 403, 200],
   'POST /v1/me/advance-grants':                       [401, 403, 201, 201, 403, 403, 201],
   'POST /v1/me/advance-grants/{id}/revoke':           [401, 403, 404, 200, 403, 403, 404],
 
@@ -365,6 +368,7 @@ const REQUESTS: Record<string, (f: Fixtures) => Call> = {
   'GET /v1/admin/withdrawals': () => ({ path: '/v1/admin/withdrawals' }),
   'GET /v1/me/advance-grants': () => ({ path: '/v1/me/advance-grants' }),
   // Each caller that may gives their own session grant (a fresh nonce each time); only the owner revokes theirs.
+  'POST /v1/me/advance-grants/message': (f) => ({ path: '/v1/me/advance-grants/message', body: advanceGrantTerms(f.network) }),
   'POST /v1/me/advance-grants': (f) => ({ path: '/v1/me/advance-grants', body: { method: 'session', grant: advanceGrantFields(f.network) } }),
   'POST /v1/me/advance-grants/{id}/revoke': (f) => ({ path: `/v1/me/advance-grants/${f.advanceGrantId}/revoke`, body: {} }),
   'POST /v1/organisations': () => ({ path: '/v1/organisations', body: { name: 'Matrix org' } }),

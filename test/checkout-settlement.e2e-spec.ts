@@ -84,7 +84,10 @@ describe('checkout settlement and exclusive reservations (services on a real dat
       const order = await place(buyer);
       await expect(services.get(OrderSettlementService).delivered(order.id)).rejects.toMatchObject({ code: CheckoutErrorCode.ORDER_NOT_PAID });
       const settlement = services.get(OrderSettlementService);
-      expect((await settlement.transaction((manager) => settlement.expire(manager, order.id, 'not paid within 30 minutes'))).status).toBe('expired');
+      expect(
+        (await settlement.transaction((manager) => settlement.expire(manager, order.id, `not paid by ${new Date(order.expiresAt).toISOString()}`)))
+          .status,
+      ).toBe('expired');
       await pay(order);
       expect((await look(order.id)).settlements.map((s) => s.outcome)).toEqual(['paid']);
       expect(await view(order.id)).toMatchObject({ status: 'paid', statusReason: expect.stringContaining('late payment was honoured') });

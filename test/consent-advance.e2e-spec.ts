@@ -317,4 +317,59 @@ describe('consent: advance grants per network and per curator (e2e)', () => {
     const [mine] = (await t.http().get('/v1/me/advance-grants').set(auth(alice)).expect(200)).body as Plain<AdvanceGrantResponse>[];
     expect(mine).toMatchObject({ id: aliceGrant.id, status: 'revoked' });
   });
+
+  it('hands out the exact grant and message to give on your terms; the wallet signs that message and the grant is recorded', async () => {
+    const bobId = ((await t.http().get('/v1/auth/me').set(auth(bob)).expect(200)).body as { id: string }).id;
+    // The terms as the page's form holds them: no issuedAt or nonce, the server picks those.
+    const { network, licences: allowed, scope, minShareBps, expiresAt } = advanceFields();
+    const terms = { network, licences: allowed, scope, minShareBps, minPriceUsdCents: 20_000, expiresAt };
+    const ask = (token: string, body: object) => t.http().post('/v1/me/advance-grants/message').set(auth(token)).send(body);
+    const before = await count('advance_grants');
+    const started = Date.now();
+    const offered = (await ask(bob, terms).expect(200)).body as { grant: AdvanceGrantFields; walletMessage: string | null; sessionMessage: string };
+    expect(offered.grant).toMatchObject({ ...terms, curatorId: null });
+    expect(Object.keys(offered.grant).sort()).toEqual([...Object.keys(terms), 'curatorId', 'issuedAt', 'nonce'].sort());
+    expect(offered.grant.nonce).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(Date.parse(offered.grant.issuedAt)).toBeGreaterThanOrEqual(started - 1_000);
+    expect(Date.parse(offered.grant.issuedAt)).toBeLessThanOrEqual(Date.now());
+    expect(offered.walletMessage).toBe(advanceGrantMessage(offered.grant, bobWallet.address));
+    expect(offered.sessionMessage).toBe(advanceGrantMessage(offered.grant, bobId));
+    // Each ask is a new grant (its own nonce); asking stores nothing.
+    const again = (await ask(bob, terms).expect(200)).body as { grant: AdvanceGrantFields };
+    expect(again.grant.nonce).not.toBe(offered.grant.nonce);
+    expect(await count('advance_grants')).toBe(before);
+
+    // The terms are checked as a grant is: unknown targets, the caller as curator, the server's own fields sent.
+    const code = async (body: object, status: number) => ((await ask(bob, body).expect(status)).body as ErrorBody).code;
+    expect(await code({ ...terms, network: 'nowhere' }, 422)).toBe('CONSENT_UNKNOWN_TARGET');
+    expect(await code({ ...terms, licences: ['no-such-licence'] }, 422)).toBe('CONSENT_UNKNOWN_LICENCE');
+    expect(await code({ ...terms, network: null, curatorId: bobId }, 400)).toBe('CONSENT_INVALID_GRANT');
+    expect(await code({ ...terms, expiresAt: '2025-06-01T00:00:00.000Z' }, 400)).toBe('CONSENT_INVALID_GRANT');
+    expect(await code({ ...terms, expiresAt: new Date(Date.now() + 3_000 * 86_400_000).toISOString() }, 400)).toBe('CONSENT_INVALID_GRANT');
+    await ask(bob, { ...terms, nonce: 'k3Jd9sQw0pLx7Vb2Rt5Ymn' }).expect(400);
+    await ask(bob, { ...terms, issuedAt: new Date().toISOString() }).expect(400);
+
+    const signature = bobWallet.sign(offered.walletMessage ?? '');
+    // Signed for these fields alone: a lower minimum sent with the signature does not verify.
+    const tampered = { grant: { ...offered.grant, minPriceUsdCents: 100 }, method: 'wallet', address: bobWallet.address, signature };
+    expect(((await postAdvance(bob, tampered).expect(422)).body as ErrorBody).code).toBe('CONSENT_BAD_SIGNATURE');
+    const made = (await postAdvance(bob, { grant: offered.grant, method: 'wallet', address: bobWallet.address, signature }).expect(201))
+      .body as Plain<AdvanceGrantResponse>;
+    expect(made).toMatchObject({
+      method: 'wallet',
+      signer: bobWallet.address,
+      message: offered.walletMessage,
+      minPriceUsdCents: 20_000,
+      status: 'live',
+    });
+    expect(verifyWalletSignature(bobWallet.address, made.message, signature)).toBe(true);
+
+    // Without a linked wallet there is no wallet message; the session gives the grant as handed out.
+    const dora = await signUp(t, 'dora@example.com', 'contributor');
+    const forDora = (await ask(dora, terms).expect(200)).body as { grant: AdvanceGrantFields; walletMessage: string | null; sessionMessage: string };
+    expect(forDora.walletMessage).toBeNull();
+    const session = (await postAdvance(dora, { grant: forDora.grant, method: 'session' }).expect(201)).body as Plain<AdvanceGrantResponse>;
+    expect(session).toMatchObject({ method: 'session', signer: null, message: forDora.sessionMessage });
+    expect(await count('advance_grants')).toBe(before + 2);
+  });
 });

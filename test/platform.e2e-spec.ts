@@ -77,6 +77,7 @@ describe('platform behaviour (e2e)', () => {
         '/v1/me/consent-requests',
         '/v1/me/consents',
         '/v1/me/advance-grants',
+        '/v1/me/advance-grants/message',
         '/v1/me/advance-grants/{id}/revoke',
         '/v1/datasets/{id}/versions/{version}/manifest',
         '/v1/datasets/{id}/versions/{version}/proof',

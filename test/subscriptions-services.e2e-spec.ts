@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
+import { BuyerNoticeService } from '../src/notifications/services/buyer-notice.service.js';
 import type { QuoteResponse } from '../src/quotes/dto/quote.response.js';
 import type { SubscriptionResponse } from '../src/subscriptions/dto/subscription.response.js';
 import { SubscriptionBillingService } from '../src/subscriptions/services/subscription-billing.service.js';
@@ -76,6 +77,8 @@ describe('subscription billing (services on a real database, two instances)', ()
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       AUTH_RATE_LIMIT: '1000',
+      // A buyer's webhook endpoint on this host: its deliveries are queued (and fail to send, which no test waits for).
+      WEBHOOKS_ALLOW_LOOPBACK: 'true',
     };
     a = await startTestApp(env, database);
     b = await startTestApp({ ...env, WORKER_CONCURRENCY: '0' }, database);
@@ -161,6 +164,76 @@ describe('subscription billing (services on a real database, two instances)', ()
     await cancel(token, subscription.id);
   }, 120_000);
 
+  /** Fails the next notice right after it is queued: the last write of the month's transaction, after the period's own. */
+  const failNextNoticeAfterQueueing = () => {
+    const notices = a.app.get(BuyerNoticeService);
+    const queue = notices.queue.bind(notices);
+    return jest.spyOn(notices, 'queue').mockImplementationOnce(async (...args) => {
+      await queue(...args);
+      throw new Error('injected: the transaction failed after the invoice and its notice were written');
+    });
+  };
+  const countOf = async (query: string, params: unknown[]) => (await a.sql<{ n: number }>(query, params))[0].n;
+
+  it('stores an invoice and its notice in one transaction: a failure after both stores neither, and the next run tells once', async () => {
+    const { token, subscription } = await subscribeAnywhere('notice@billing.test');
+    const endpoint = (
+      await a
+        .http()
+        .post('/v1/me/webhooks')
+        .set(auth(token))
+        .send({ url: 'http://127.0.0.1:9/invoices', events: ['subscription.invoice'] })
+        .expect(201)
+    ).body as { id: string };
+    const fresh = await listNewDrive();
+    const stored = async () => ({
+      periods: (await periodsOf(subscription.id)).length,
+      checkouts: await countOf(`SELECT count(*)::int AS n FROM cart_checkouts WHERE buyer_id = (SELECT buyer_id FROM subscriptions WHERE id = $1)`, [
+        subscription.id,
+      ]),
+      deliveries: await countOf(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1`, [endpoint.id]),
+      emails: await countOf(`SELECT count(*)::int AS n FROM email_messages WHERE to_address = $1`, ['notice@billing.test']),
+    });
+
+    const spy = failNextNoticeAfterQueueing();
+    await expect(billing(a).runPeriod('2031-09')).rejects.toThrow(/injected/);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(await stored()).toEqual({ periods: 0, checkouts: 0, deliveries: 0, emails: 0 });
+
+    expect(await billing(a).runPeriod('2031-09')).toMatchObject({ invoiced: 1 });
+    expect(await billing(a).runPeriod('2031-09')).toMatchObject({ invoiced: 0, already: 1 });
+    expect(await stored()).toEqual({ periods: 1, checkouts: 1, deliveries: 1, emails: 1 });
+    // Written before the checkout was committed, the notice still names what was stored: its order, expiry and payment request.
+    const [invoice] = await periodsOf(subscription.id);
+    const [order] = await a.sql<{ id: string; expires_at: Date }>(`SELECT id, expires_at FROM orders WHERE checkout_id = $1`, [invoice.checkout_id]);
+    const [delivery] = await a.sql<{ body: string }>(`SELECT body FROM webhook_deliveries WHERE endpoint_id = $1`, [endpoint.id]);
+    const event = JSON.parse(delivery.body) as {
+      data: { checkoutId: string; paymentUrl: string; expiresAt: string; lines: { orderId: string; datasetId: string; captures: number }[] };
+    };
+    expect(event.data).toMatchObject({
+      checkoutId: invoice.checkout_id,
+      expiresAt: order.expires_at.toISOString(),
+      lines: [{ orderId: order.id, datasetId: fresh.datasetId, captures: 1 }],
+    });
+    expect(event.data.paymentUrl).toMatch(/^solana:/);
+    const [mail] = await a.sql<{ text_body: string }>(`SELECT text_body FROM email_messages WHERE to_address = $1`, ['notice@billing.test']);
+    expect(mail.text_body).toContain(`Pay it here: ${event.data.paymentUrl}`);
+    await cancel(token, subscription.id);
+  }, 120_000);
+
+  it('stores an over-cap month and its notice in one transaction: a failure after both stores neither', async () => {
+    const { token, subscription } = await subscribeAnywhere('cap-notice@billing.test', 1);
+    await listNewDrive();
+    const mails = () => countOf(`SELECT count(*)::int AS n FROM email_messages WHERE to_address = $1`, ['cap-notice@billing.test']);
+    failNextNoticeAfterQueueing();
+    await expect(billing(a).runPeriod('2031-10')).rejects.toThrow(/injected/);
+    expect([(await periodsOf(subscription.id)).length, await mails()]).toEqual([0, 0]);
+    expect(await billing(a).runPeriod('2031-10')).toMatchObject({ over_cap: 1 });
+    expect((await periodsOf(subscription.id)).map((row) => row.outcome)).toEqual(['over_cap']);
+    expect(await mails()).toBe(1);
+    await cancel(token, subscription.id);
+  }, 120_000);
+
   it('bills a cancelled subscription no more; cancelling again changes nothing', async () => {
     const { token, subscription } = await subscribeAnywhere('cancel@billing.test');
     const first = (await cancel(token, subscription.id)).body as SubscriptionResponse;
@@ -184,6 +257,12 @@ describe('subscription billing (services on a real database, two instances)', ()
     await a.sql(`UPDATE orders SET expires_at = now() - interval '1 minute' WHERE checkout_id = $1`, [invoiced.checkout_id]);
     await sweepExpiredOrdersNow(a);
     expect((await subscriptionOf(a, token, subscription.id)).invoices[1]).toMatchObject({ paymentStatus: 'expired', lines: [{ status: 'expired' }] });
+    // The reason names the invoice's own deadline, not the cart's ORDER_TTL_MINUTES.
+    const [expired] = await a.sql<{ status_reason: string; expires_at: Date }>(
+      `SELECT status_reason, expires_at FROM orders WHERE checkout_id = $1`,
+      [invoiced.checkout_id],
+    );
+    expect(expired.status_reason).toBe(`not paid by ${expired.expires_at.toISOString()}`);
     await billing(a).runPeriod('2031-07');
     const again = (await periodsOf(subscription.id))[2];
     expect(again).toMatchObject({ period: '2031-07', outcome: 'invoiced', captures: 1 });

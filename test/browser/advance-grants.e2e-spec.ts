@@ -1,15 +1,18 @@
 import type { Plain } from '../../src/common/plain.js';
 import type { AdvanceGrantResponse } from '../../src/consent/dto/advance-grant.dto.js';
+import { verifyWalletSignature } from '../../src/auth/wallet-signature.js';
 import { startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { readyCapture } from '../support/captures.js';
 import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
+import { walletSignIn } from '../support/consent.js';
 import { nmeaLog } from '../support/fixtures.js';
 import { testWallet } from '../support/wallet.js';
 
 /**
  * Advance grants on the contributor's consent page (issue 16), in Chromium: an e-mail contributor gives an advance grant
  * for a network and one for a curator with their session; the curator's draft of their capture then shows as covered,
- * without a request to answer; revoking the curator grant puts the draft back to waiting for them.
+ * without a request to answer; revoking the curator grant puts the draft back to waiting for them. A wallet contributor
+ * gives one signed by the wallet in the page, over the exact message the server handed out.
  */
 describe('advance grants (browser)', () => {
   let b: BrowserApp;
@@ -102,6 +105,35 @@ describe('advance grants (browser)', () => {
       redistribution: false,
       derivativeMaps: true,
     });
+    expect(b.pageErrors).toEqual([]);
+  });
+
+  it('a wallet contributor signs an advance grant with the wallet in the page', async () => {
+    const wallet = testWallet();
+    const dan = await walletSignIn(b.t, wallet);
+    const page = await b.newPage({ wallet });
+    await page.goto('/contribute');
+    await page.getByRole('button', { name: 'Sign in with Solana wallet' }).click();
+    await page.getByText('You have given no advance grants.').waitFor();
+    const form = page.getByRole('form', { name: 'Give an advance grant' });
+    // With a linked wallet in the browser the wallet signs; the session remains the other way.
+    expect(await form.getByRole('button', { name: 'Grant without the wallet' }).count()).toBe(1);
+    await form.getByLabel('For', { exact: true }).selectOption('network');
+    await form.getByLabel('Network slug or curator id').fill('dimo');
+    await form.getByLabel('Commercial AI training', { exact: true }).check();
+    await form.getByLabel('Least price (USD)').fill('150');
+    await form.getByRole('button', { name: 'Sign with wallet' }).click();
+    await page.getByRole('status').filter({ hasText: 'Granted in advance for network dimo' }).filter({ hasText: 'signed by your wallet' }).waitFor();
+    const table = page.getByRole('table', { name: 'Your advance grants' });
+    await table.getByText('price ≥ $150.00').waitFor();
+    expect(await table.getByText('wallet', { exact: true }).count()).toBe(1);
+    await b.screenshot(page, 'wallet-grant');
+
+    const [grant] = (await b.t.http().get('/v1/me/advance-grants').set(auth(dan)).expect(200)).body as Plain<AdvanceGrantResponse>[];
+    expect(grant).toMatchObject({ network: 'dimo', method: 'wallet', signer: wallet.address, minPriceUsdCents: 15_000, status: 'live' });
+    const [row] = await b.t.sql<{ signature: string; message: string }>(`SELECT signature, message FROM advance_grants WHERE id = $1`, [grant.id]);
+    expect(row.message).toBe(grant.message);
+    expect(verifyWalletSignature(wallet.address, row.message, row.signature)).toBe(true);
     expect(b.pageErrors).toEqual([]);
   });
 });

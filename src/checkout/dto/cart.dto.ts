@@ -112,3 +112,18 @@ export class CheckoutResponse {
   @ApiPropertyOptional({ type: SolanaPayResponse, description: 'How to pay the sum by USDC, while the lines are unpaid' })
   solanaPay?: SolanaPayResponse;
 }
+
+/**
+ * A checkout as placed, known inside its own transaction (what CartService.placeQuoted's `within` is given), so that
+ * a caller can record what it says (an invoice's notice) in that same transaction.
+ */
+export interface PlacedCheckout {
+  id: string;
+  amount: { minor: number; currency: string };
+  priceUsdCents: number;
+  expiresAt: Date;
+  /** Where to pay: the Stripe Checkout page, or the Solana Pay transfer request; null when the method gives none. */
+  paymentUrl: string | null;
+  /** One per order, in the checkout's order (by order id). */
+  lines: { orderId: string; datasetId: string; captures: number; priceUsdCents: number }[];
+}

@@ -64,15 +64,15 @@ export class OrderRepository {
 
   /**
    * Locks those of `ids` still pending and past their expiry, skipping rows another transaction holds (a payment
-   * being settled, another instance's sweep): answers the ids this transaction may expire.
+   * being settled, another instance's sweep): answers the ids (with their deadlines) this transaction may expire.
    */
-  async lockDueForExpiry(manager: EntityManager, ids: readonly string[]): Promise<string[]> {
+  async lockDueForExpiry(manager: EntityManager, ids: readonly string[]): Promise<{ id: string; expiresAt: Date }[]> {
     if (ids.length === 0) return [];
-    const rows: { id: string }[] = await manager.query(
-      `SELECT id FROM orders WHERE id = ANY($1) AND status = 'pending' AND expires_at <= now() ORDER BY expires_at, id FOR UPDATE SKIP LOCKED`,
+    const rows: { id: string; expires_at: Date }[] = await manager.query(
+      `SELECT id, expires_at FROM orders WHERE id = ANY($1) AND status = 'pending' AND expires_at <= now() ORDER BY expires_at, id FOR UPDATE SKIP LOCKED`,
       [ids],
     );
-    return rows.map((row) => row.id);
+    return rows.map((row) => ({ id: row.id, expiresAt: new Date(row.expires_at) }));
   }
 
   /** Every order (optionally filtered), newest first, after the keyset position `before`. */

@@ -11,7 +11,16 @@ import { JobsService } from '../../jobs/jobs.service.js';
 import { QuotesService } from '../../quotes/services/quotes.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { watchSolanaQueue } from '../checkout.jobs.js';
-import type { AddCartLineDto, CartCheckoutDto, CartCountResponse, CartLineView, CartResponse, CheckoutResponse } from '../dto/cart.dto.js';
+import type {
+  AddCartLineDto,
+  CartCheckoutDto,
+  CartCountResponse,
+  CartLineView,
+  CartResponse,
+  CheckoutResponse,
+  PlacedCheckout,
+} from '../dto/cart.dto.js';
+import type { CartCheckout } from '../entities/cart-checkout.entity.js';
 import type { CartLine } from '../entities/cart-line.entity.js';
 import type { OrderStatus } from '../order-state-machine.js';
 import type { PaymentMethod, PaymentMethodHandler } from '../payment-methods/payment-method.js';
@@ -151,13 +160,14 @@ export class CartService {
   /**
    * One checkout of quoted slices for the buyer, without a cart (an area subscription's monthly invoice): each quote
    * a line, placed exactly as a cart checkout places its lines, paid once by the method, payable for `ttlMinutes`.
-   * `within` runs in the checkout's transaction (its error, e.g. a unique violation, stores nothing of it).
+   * `within` runs in the checkout's transaction, given the checkout as placed (its error, e.g. a unique violation,
+   * stores nothing of it; what it writes with the manager is committed with the checkout).
    */
   async placeQuoted(
     user: AuthUser,
     quotes: readonly { datasetId: string; quoteId: string }[],
     paymentMethod: PaymentMethod,
-    options: { ttlMinutes: number; within: (manager: EntityManager, checkoutId: string) => Promise<void> },
+    options: { ttlMinutes: number; within: (manager: EntityManager, placed: PlacedCheckout) => Promise<void> },
   ): Promise<Plain<CheckoutResponse>> {
     const handler = this.orderService.availableMethod(paymentMethod);
     if (quotes.length === 0) throw new CheckoutException(CheckoutErrorCode.CART_EMPTY, 'A checkout needs at least one line');
@@ -191,7 +201,7 @@ export class CartService {
     organisation: OrganisationRef | null,
     lines: readonly { datasetId: string; version?: number; quoteId?: string; allowRepeat?: boolean }[],
     handler: PaymentMethodHandler,
-    within: (manager: EntityManager, checkoutId: string) => Promise<void>,
+    within: (manager: EntityManager, placed: PlacedCheckout) => Promise<void>,
     ttlMinutes?: number,
   ): Promise<string> {
     const checkoutId = randomUUID();
@@ -212,25 +222,27 @@ export class CartService {
     }
     const payable = payableOf(drafted, checkoutId);
     const request = await handler.createRequest(payable);
+    const checkout: CartCheckout = {
+      id: checkoutId,
+      buyerId: user.id,
+      organisationId: organisation?.id ?? null,
+      paymentMethod: handler.method,
+      currency: handler.currency,
+      amountMinor: payable.amountMinor,
+      priceUsdCents: payable.priceUsdCents,
+      ...request,
+      expiresAt: payable.expiresAt,
+      createdAt: now,
+    };
+    const placed = await placedCheckout(checkout, drafted, handler);
     try {
       await this.dataSource.transaction(async (manager) => {
-        await this.checkouts.insert(manager, {
-          id: checkoutId,
-          buyerId: user.id,
-          organisationId: organisation?.id ?? null,
-          paymentMethod: handler.method,
-          currency: handler.currency,
-          amountMinor: payable.amountMinor,
-          priceUsdCents: payable.priceUsdCents,
-          ...request,
-          expiresAt: payable.expiresAt,
-          createdAt: now,
-        });
+        await this.checkouts.insert(manager, checkout);
         for (const { order, slice } of drafted) {
           await this.orders.insert(manager, order);
           if (slice) await this.slices.insert(manager, slice);
         }
-        await within(manager, checkoutId);
+        await within(manager, placed);
         // One watcher per checkout: a look at any of its orders looks for the checkout's payment.
         if (handler.polling) {
           const [first] = drafted;
@@ -326,4 +338,24 @@ export class CartService {
       addedAt: line.addedAt,
     };
   }
+}
+
+/** The checkout as placed, from what is about to be stored: its sum, expiry, where to pay it and its orders. */
+async function placedCheckout(checkout: CartCheckout, drafted: readonly DraftedLine[], handler: PaymentMethodHandler): Promise<PlacedCheckout> {
+  const orders = drafted.map((line) => line.order).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const { order, request } = payableCheckout(checkout, orders);
+  const instructions = await handler.describe(order, request);
+  return {
+    id: checkout.id,
+    amount: { minor: checkout.amountMinor, currency: checkout.currency },
+    priceUsdCents: checkout.priceUsdCents,
+    expiresAt: checkout.expiresAt,
+    paymentUrl: instructions.stripe?.checkoutUrl ?? instructions.solanaPay?.url ?? null,
+    lines: orders.map((each) => ({
+      orderId: each.id,
+      datasetId: each.datasetId,
+      captures: drafted.find((line) => line.order === each)?.slice?.captureCount ?? 0,
+      priceUsdCents: each.priceUsdCents,
+    })),
+  };
 }

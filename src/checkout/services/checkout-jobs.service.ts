@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/app-config.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { everyMinutes } from '../../jobs/recurrence.js';
 import { ORDER_EXPIRY_SWEEP_MINUTES, orderExpirySweepQueue, refundQueue, type WatchSolanaJob, watchSolanaQueue } from '../checkout.jobs.js';
@@ -33,7 +32,6 @@ export class CheckoutJobsService implements OnModuleInit {
     private readonly confirmations: PaymentConfirmationService,
     private readonly settlement: OrderSettlementService,
     private readonly refunds: RefundSenderService,
-    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -83,7 +81,6 @@ export class CheckoutJobsService implements OnModuleInit {
    * is expired twice.
    */
   async expireDueOrders(): Promise<void> {
-    const reason = `not paid within ${this.config.ORDER_TTL_MINUTES} minutes`;
     let after: Order | undefined;
     for (;;) {
       const due = await this.orders.findDueForExpiry(EXPIRY_BATCH, after);
@@ -98,7 +95,9 @@ export class CheckoutJobsService implements OnModuleInit {
         }
       }
       await this.settlement.transaction(async (manager) => {
-        for (const id of await this.orders.lockDueForExpiry(manager, expirable)) await this.settlement.expire(manager, id, reason);
+        // The reason names the order's own deadline: a cart order's lasts ORDER_TTL_MINUTES, an invoice's a day.
+        for (const { id, expiresAt } of await this.orders.lockDueForExpiry(manager, expirable))
+          await this.settlement.expire(manager, id, `not paid by ${expiresAt.toISOString()}`);
       });
       if (due.length < EXPIRY_BATCH) return;
       after = due[due.length - 1];

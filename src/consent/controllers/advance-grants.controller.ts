@@ -14,7 +14,13 @@ import { Auth, CurrentUser } from '../../auth/decorators/auth.decorator.js';
 import { Role } from '../../auth/role.js';
 import { ErrorBody } from '../../common/errors/error-body.js';
 import type { Plain } from '../../common/plain.js';
-import { AdvanceGrantResponse, CreateAdvanceGrantDto, RevokeAdvanceGrantDto } from '../dto/advance-grant.dto.js';
+import {
+  AdvanceGrantMessageResponse,
+  AdvanceGrantResponse,
+  AdvanceGrantTermsDto,
+  CreateAdvanceGrantDto,
+  RevokeAdvanceGrantDto,
+} from '../dto/advance-grant.dto.js';
 import { AdvanceGrantService } from '../services/advance-grant.service.js';
 
 @ApiTags('consent')
@@ -28,6 +34,24 @@ export class AdvanceGrantsController {
   @ApiOkResponse({ type: [AdvanceGrantResponse] })
   mine(@CurrentUser() user: AuthUser): Promise<Plain<AdvanceGrantResponse>[]> {
     return this.grants.mine(user);
+  }
+
+  @Post('message')
+  @HttpCode(HttpStatus.OK)
+  @Auth(Role.CONTRIBUTOR, Role.ADMIN)
+  @ApiOperation({
+    summary: 'The exact advance grant to give on your terms: its fields (issuedAt and nonce chosen now) and the message to sign',
+    description:
+      'Checked as POST /v1/me/advance-grants checks it; stores nothing. Sign walletMessage with your linked wallet and send the grant unchanged with method wallet, address and signature, or send it with method session.',
+  })
+  @ApiOkResponse({ type: AdvanceGrantMessageResponse })
+  @ApiBadRequestResponse({ type: ErrorBody, description: 'Validation, CONSENT_INVALID_GRANT (e.g. expiresAt not after now, or too far)' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBody,
+    description: 'CONSENT_UNKNOWN_LICENCE, CONSENT_UNKNOWN_TARGET, CONSENT_TOO_MANY_ADVANCE_GRANTS',
+  })
+  message(@CurrentUser() user: AuthUser, @Body() dto: AdvanceGrantTermsDto): Promise<Plain<AdvanceGrantMessageResponse>> {
+    return this.grants.message(user, dto);
   }
 
   @Post()

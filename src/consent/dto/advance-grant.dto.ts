@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -72,6 +72,31 @@ export class CreateAdvanceGrantDto extends GrantSignatureDto {
   @ValidateNested()
   @Type(() => AdvanceGrantFieldsDto)
   grant: AdvanceGrantFieldsDto;
+}
+
+/** The terms of an advance grant to be given: the server picks issuedAt and the nonce (POST /v1/me/advance-grants/message). */
+export class AdvanceGrantTermsDto extends OmitType(AdvanceGrantFieldsDto, ['issuedAt', 'nonce'] as const) {}
+
+/** The fields to give exactly as they are (sign walletMessage, or send them with method session) and the texts. */
+export class AdvanceGrantMessageResponse {
+  @ApiProperty({ type: AdvanceGrantFieldsDto, description: 'Send these unchanged as `grant` to POST /v1/me/advance-grants' })
+  grant: AdvanceGrantFieldsDto;
+
+  @ApiPropertyOptional({
+    example:
+      "Physical-AI data marketplace: advance consent to use my captures\n\nI let my captures that came in through network dimo be sold in any dataset under the licences and scope below, at no less than the share and price below, until the expiration time, without being asked for each dataset. I can revoke this for datasets not yet cleared, and withdraw from each cleared dataset.\n\nSigner: 7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU\nNetwork: dimo\nLicences: commercial-ai-training\nUses: AI training, evaluation\nTerritory: WORLD\nMinimum share: 10.00% of the contributors' pool\nMinimum price: none\nIssued At: 2026-12-03T01:00:00.000Z\nExpiration Time: 2027-12-03T01:00:00.000Z\nNonce: k3Jd9sQw0pLx7Vb2Rt5Ymn",
+    type: String,
+    nullable: true,
+    description: 'The text your linked wallet signs (Ed25519 over its UTF-8 bytes); null without a linked wallet',
+  })
+  walletMessage: string | null;
+
+  @ApiProperty({
+    example:
+      "Physical-AI data marketplace: advance consent to use my captures\n\nI let my captures that came in through network dimo be sold in any dataset under the licences and scope below, at no less than the share and price below, until the expiration time, without being asked for each dataset. I can revoke this for datasets not yet cleared, and withdraw from each cleared dataset.\n\nSigner: ddf8cd96-491c-43df-b3f5-999d0230acf8\nNetwork: dimo\nLicences: commercial-ai-training\nUses: AI training, evaluation\nTerritory: WORLD\nMinimum share: 10.00% of the contributors' pool\nMinimum price: none\nIssued At: 2026-12-03T01:00:00.000Z\nExpiration Time: 2027-12-03T01:00:00.000Z\nNonce: k3Jd9sQw0pLx7Vb2Rt5Ymn",
+    description: 'The text a session grant records',
+  })
+  sessionMessage: string;
 }
 
 export class RevokeAdvanceGrantDto {

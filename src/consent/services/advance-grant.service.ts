@@ -1,18 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import type { Plain } from '../../common/plain.js';
 import { NetworkRegistryService } from '../../ingestion/networks/network-registry.service.js';
-import { advanceRevocationHash } from '../advance-grant.js';
+import { advanceGrantMessage, advanceRevocationHash } from '../advance-grant.js';
+import type { ConsentMethod } from '../consent-grant.js';
 import { ConsentErrorCode, ConsentException } from '../consent.exception.js';
 import { grantSignerOf } from '../grant-signer.js';
-import type { AdvanceGrantResponse, CreateAdvanceGrantDto, RevokeAdvanceGrantDto } from '../dto/advance-grant.dto.js';
+import type {
+  AdvanceGrantFieldsDto,
+  AdvanceGrantMessageResponse,
+  AdvanceGrantResponse,
+  AdvanceGrantTermsDto,
+  CreateAdvanceGrantDto,
+  RevokeAdvanceGrantDto,
+} from '../dto/advance-grant.dto.js';
 import type { AdvanceGrantEntity } from '../entities/advance-grant.entity.js';
 import { AdvanceGrantRevocationEntity } from '../entities/advance-grant-revocation.entity.js';
 import { AdvanceGrantRepository } from '../repositories/advance-grant.repository.js';
-import { AdvanceGrantLedgerService } from './advance-grant-ledger.service.js';
+import { AdvanceGrantLedgerService, type CheckedAdvanceGrant } from './advance-grant-ledger.service.js';
 
 /** How many unexpired advance grants one contributor may hold: enough for every network and curator they work with. */
 const MAX_UNEXPIRED_PER_CONTRIBUTOR = 100;
@@ -34,13 +42,50 @@ export class AdvanceGrantService {
   }
 
   /**
+   * The fields of an advance grant on the caller's terms, issued now with a fresh nonce, checked as create checks them,
+   * and the exact texts to give it with: walletMessage for their linked wallet to sign, sessionMessage for a session
+   * grant. Sending these fields unchanged to create (with the wallet's signature over walletMessage) records the grant.
+   */
+  async message(user: AuthUser, dto: AdvanceGrantTermsDto): Promise<Plain<AdvanceGrantMessageResponse>> {
+    const grant: AdvanceGrantFieldsDto = {
+      network: dto.network,
+      curatorId: dto.curatorId,
+      licences: dto.licences,
+      scope: dto.scope,
+      minShareBps: dto.minShareBps,
+      minPriceUsdCents: dto.minPriceUsdCents,
+      issuedAt: new Date().toISOString(),
+      expiresAt: dto.expiresAt,
+      nonce: randomBytes(18).toString('base64url'),
+    };
+    const { fields, message } = await this.checked(user, grant, 'session', user.id, null);
+    return {
+      grant: fields,
+      walletMessage: user.walletAddress ? advanceGrantMessage(fields, user.walletAddress) : null,
+      sessionMessage: message,
+    };
+  }
+
+  /**
    * Records an advance grant after checking it is signed by the caller's own linked wallet (the server rebuilds the
    * message with that wallet as signer, so a grant signed for someone else does not verify) or given by their session,
    * for a network or curator that exists, within the checks of AdvanceGrantLedgerService.
    */
   async create(user: AuthUser, dto: CreateAdvanceGrantDto): Promise<Plain<AdvanceGrantResponse>> {
     const { signer, signature } = grantSignerOf(user, dto);
-    const checked = await this.ledger.check(dto.grant, dto.method, signer, signature);
+    const checked = await this.checked(user, dto.grant, dto.method, signer, signature);
+    return grantView(await this.ledger.record(user.id, checked, 'contributor'), null, new Date());
+  }
+
+  /** The ledger's checks, then the caller's: a network that exists, a curator other than themselves, room for one more. */
+  private async checked(
+    user: AuthUser,
+    grant: AdvanceGrantFieldsDto,
+    method: ConsentMethod,
+    signer: string,
+    signature: string | null,
+  ): Promise<CheckedAdvanceGrant> {
+    const checked = await this.ledger.check(grant, method, signer, signature);
     if (checked.fields.network !== null && !(await this.networks.exists(checked.fields.network)))
       throw new ConsentException(ConsentErrorCode.UNKNOWN_TARGET, `No network ${checked.fields.network}`);
     if (checked.fields.curatorId === user.id)
@@ -51,7 +96,7 @@ export class AdvanceGrantService {
         `You hold ${MAX_UNEXPIRED_PER_CONTRIBUTOR} unexpired advance grants; let some expire before giving more`,
       );
     }
-    return grantView(await this.ledger.record(user.id, checked, 'contributor'), null, new Date());
+    return checked;
   }
 
   /**

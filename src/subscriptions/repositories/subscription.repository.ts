@@ -85,25 +85,32 @@ export class SubscriptionRepository {
     return this.dataSource.getRepository(SubscriptionInvoiceLineEntity).find({ where: { periodId: In([...periodIds]) } });
   }
 
-  /** Records a period without an invoice, unless one is recorded already; answers whether this call recorded it. */
-  async recordOnce(period: SubscriptionPeriod): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `INSERT INTO subscription_periods (id, subscription_id, period, outcome, checkout_id, price_usd_cents, captures, skipped, reason, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (subscription_id, period) DO NOTHING RETURNING id`,
-      [
-        period.id,
-        period.subscriptionId,
-        period.period,
-        period.outcome,
-        period.checkoutId,
-        period.priceUsdCents,
-        period.captures,
-        JSON.stringify(period.skipped),
-        period.reason,
-        period.createdAt,
-      ],
-    );
-    return rows.length > 0;
+  /**
+   * Records a period without an invoice, unless one is recorded already, and then runs `within` in the same
+   * transaction (the notice of it: stored with the period or not at all); answers whether this call recorded it.
+   */
+  async recordOnce(period: SubscriptionPeriod, within?: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: unknown[] = await manager.query(
+        `INSERT INTO subscription_periods (id, subscription_id, period, outcome, checkout_id, price_usd_cents, captures, skipped, reason, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (subscription_id, period) DO NOTHING RETURNING id`,
+        [
+          period.id,
+          period.subscriptionId,
+          period.period,
+          period.outcome,
+          period.checkoutId,
+          period.priceUsdCents,
+          period.captures,
+          JSON.stringify(period.skipped),
+          period.reason,
+          period.createdAt,
+        ],
+      );
+      if (rows.length === 0) return false;
+      if (within) await within(manager);
+      return true;
+    });
   }
 
   /** Records an invoiced period and its lines in the checkout's transaction; a period recorded already is a unique violation. */

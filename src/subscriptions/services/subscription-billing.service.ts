@@ -4,15 +4,14 @@ import type { AuthUser } from '../../auth/auth-user.js';
 import { Role } from '../../auth/role.js';
 import { UserDirectoryService } from '../../auth/services/user-directory.service.js';
 import { CatalogSliceService } from '../../catalog/services/catalog-slice.service.js';
-import type { CheckoutResponse } from '../../checkout/dto/cart.dto.js';
+import type { PlacedCheckout } from '../../checkout/dto/cart.dto.js';
 import { CartService } from '../../checkout/services/cart.service.js';
 import { DomainException } from '../../common/errors/domain.exception.js';
-import type { Plain } from '../../common/plain.js';
 import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
 import { JobsService } from '../../jobs/jobs.service.js';
 import { eventId } from '../../notifications/notification-events.js';
-import { BuyerNoticeService } from '../../notifications/services/buyer-notice.service.js';
+import { type BuyerNotice, BuyerNoticeService } from '../../notifications/services/buyer-notice.service.js';
 import type { QuoteSnapshot } from '../../quotes/dto/quote-snapshot.js';
 import { QuoteErrorCode, QuoteException } from '../../quotes/quote.exception.js';
 import { QuotesService } from '../../quotes/services/quotes.service.js';
@@ -168,19 +167,18 @@ export class SubscriptionBillingService implements OnModuleInit {
         `The new captures in your area (${captures}) cost ${formatUsd(priceUsdCents)}, above your monthly cap of ` +
         `${formatUsd(subscription.monthlyCapUsdCents)}: nothing was billed for ${period}. They stay new: raise the cap and next month bills them.`;
       const record = { ...base, outcome: 'over_cap', checkoutId: null, priceUsdCents, captures, reason } as const;
-      if (!(await this.subscriptions.recordOnce(record))) return 'already';
-      await this.tell(subscription, period, record, null);
-      return 'over_cap';
+      return (await this.recordTold(subscription, period, record)) ? 'over_cap' : 'already';
     }
-    let placed: Plain<CheckoutResponse>;
+    // Read before the invoice's transaction, the notice is queued in it: the invoice and its notice are stored together.
+    const recipients = await this.notices.recipientsOf(subscription.buyerId, 'subscription.invoice');
     try {
-      placed = await this.cart.placeQuoted(
+      await this.cart.placeQuoted(
         await this.buyerOf(subscription.buyerId),
         quoted.map((quote) => ({ datasetId: quote.datasetId, quoteId: quote.id })),
         subscription.paymentMethod,
         {
           ttlMinutes: INVOICE_TTL_MINUTES,
-          within: async (manager, checkoutId) => {
+          within: async (manager, placed) => {
             const lines = quoted.map((quote) => ({
               periodId: base.id,
               datasetId: quote.datasetId,
@@ -189,16 +187,14 @@ export class SubscriptionBillingService implements OnModuleInit {
               captureIds: quote.captureIds,
               priceUsdCents: quote.priceUsdCents,
             }));
+            const record = { ...base, outcome: 'invoiced', checkoutId: placed.id, priceUsdCents, captures, reason: null } as const;
             try {
-              await this.subscriptions.insertInvoiced(
-                manager,
-                { ...base, outcome: 'invoiced', checkoutId, priceUsdCents, captures, reason: null },
-                lines,
-              );
+              await this.subscriptions.insertInvoiced(manager, record, lines);
             } catch (error) {
               if (!isUniqueViolation(error)) throw error;
               throw new SubscriptionException(SubscriptionErrorCode.PERIOD_BILLED, `Subscription ${subscription.id} is billed for ${period} already`);
             }
+            await this.notices.queue(manager, this.notice(subscription, period, record, placed), recipients);
           },
         },
       );
@@ -209,12 +205,21 @@ export class SubscriptionBillingService implements OnModuleInit {
       if (!(error instanceof DomainException) || error.status >= HttpStatus.INTERNAL_SERVER_ERROR) throw error;
       const reason = `The invoice for ${period} could not be placed: ${error.message}`;
       const record = { ...base, outcome: 'failed', checkoutId: null, priceUsdCents, captures, reason } as const;
-      if (!(await this.subscriptions.recordOnce(record))) return 'already';
-      await this.tell(subscription, period, record, null);
-      return 'failed';
+      return (await this.recordTold(subscription, period, record)) ? 'failed' : 'already';
     }
-    await this.tell(subscription, period, { ...base, outcome: 'invoiced', checkoutId: placed.id, priceUsdCents, captures, reason: null }, placed);
     return 'invoiced';
+  }
+
+  /** Records a month without an invoice (over the cap, failed) and its notice in one transaction, unless recorded already. */
+  private async recordTold(
+    subscription: Subscription,
+    period: string,
+    record: SubscriptionPeriod & { outcome: 'over_cap' | 'failed' },
+  ): Promise<boolean> {
+    const recipients = await this.notices.recipientsOf(subscription.buyerId, 'subscription.invoice');
+    return this.subscriptions.recordOnce(record, (manager) =>
+      this.notices.queue(manager, this.notice(subscription, period, record, null), recipients),
+    );
   }
 
   /** The captures of the subscription's invoices whose lines are delivered or still payable. */
@@ -244,13 +249,13 @@ export class SubscriptionBillingService implements OnModuleInit {
   }
 
   /** The `subscription.invoice` webhook and e-mail for the month (keyed by subscription and month: told once). */
-  private async tell(
+  private notice(
     subscription: Subscription,
     period: string,
     record: Omit<SubscriptionPeriod, 'outcome'> & { outcome: SubscriptionInvoiceEventData['outcome'] },
-    placed: Plain<CheckoutResponse> | null,
-  ): Promise<void> {
-    const paymentUrl = placed?.stripe?.checkoutUrl ?? placed?.solanaPay?.url ?? null;
+    placed: PlacedCheckout | null,
+  ): BuyerNotice<SubscriptionInvoiceEventData> {
+    const paymentUrl = placed?.paymentUrl ?? null;
     const invoiceUrl = placed ? `${this.config.publicUrl}/cart?checkoutId=${placed.id}` : null;
     const data: SubscriptionInvoiceEventData = {
       subscriptionId: subscription.id,
@@ -263,12 +268,12 @@ export class SubscriptionBillingService implements OnModuleInit {
       amount: placed ? { minor: placed.amount.minor, currency: placed.amount.currency } : null,
       paymentUrl,
       invoiceUrl,
-      expiresAt: placed ? new Date(placed.expiresAt).toISOString() : null,
-      lines: (placed?.orders ?? []).map((order) => ({
-        datasetId: order.datasetId,
-        orderId: order.id,
-        captures: order.slice?.captures ?? 0,
-        priceUsdCents: order.priceUsdCents,
+      expiresAt: placed ? placed.expiresAt.toISOString() : null,
+      lines: (placed?.lines ?? []).map((line) => ({
+        datasetId: line.datasetId,
+        orderId: line.orderId,
+        captures: line.captures,
+        priceUsdCents: line.priceUsdCents,
       })),
       skipped: record.skipped,
       reason: record.reason,
@@ -301,6 +306,6 @@ export class SubscriptionBillingService implements OnModuleInit {
       `Your subscriptions: ${this.config.publicUrl}/account#subscriptions`,
       `Event id: ${event.id}`,
     ].join('\n');
-    await this.notices.notify({ buyerId: subscription.buyerId, event, email: { subject, text } });
+    return { buyerId: subscription.buyerId, event, email: { subject, text } };
   }
 }

@@ -806,23 +806,34 @@ export interface ConsentRecord {
   removedCaptureIds?: string[];
 }
 
-/** GET /v1/me/advance-grants: consent given in advance for a network's or a curator's datasets. */
-export interface AdvanceGrant {
-  id: string;
-  hash: string;
+/** The terms of an advance grant, as given and as listed. */
+export interface AdvanceGrantTerms {
   network: string | null;
   curatorId: string | null;
   licences: string[];
   scope: { permittedUses: PermittedUses; territory: string[] };
   minShareBps: number | null;
   minPriceUsdCents: number | null;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/** POST /v1/me/advance-grants/message: the exact advance grant to give (issuedAt and nonce chosen by the server) and its texts. */
+export interface AdvanceGrantMessage {
+  grant: AdvanceGrantTerms & { nonce: string };
+  walletMessage: string | null;
+  sessionMessage: string;
+}
+
+/** GET /v1/me/advance-grants: consent given in advance for a network's or a curator's datasets. */
+export interface AdvanceGrant extends AdvanceGrantTerms {
+  id: string;
+  hash: string;
   method: 'wallet' | 'session';
   signer: string | null;
   source: 'contributor' | 'network-batch';
   message: string;
   status: 'live' | 'expired' | 'revoked';
-  issuedAt: string;
-  expiresAt: string;
   createdAt: string;
   revokedAt: string | null;
   revocationHash: string | null;

@@ -405,6 +405,16 @@ export function walletProvider() {
   return injected.phantom?.solana ?? injected.solana ?? null;
 }
 
+/**
+ * The wallet's Ed25519 signature over the UTF-8 bytes of the message, base58 as the API takes it.
+ * @param {SolanaWallet} wallet
+ * @param {string} message
+ */
+export async function walletSignature(wallet, message) {
+  const signed = await wallet.signMessage(new TextEncoder().encode(message), 'utf8');
+  return base58.encode(signed instanceof Uint8Array ? signed : signed.signature);
+}
+
 let fieldIds = 0;
 /**
  * A labelled input (for/id pairing keeps the label clickable and announced), with an optional hint.
@@ -477,8 +487,7 @@ export function signInPanel({ roles = ['buyer', 'contributor'], title = 'Sign in
           const address = key.toString();
           /** @type {WalletChallenge} */
           const { message } = await api('/v1/auth/wallet/challenge', { method: 'POST', body: { address } });
-          const signed = await wallet.signMessage(new TextEncoder().encode(message), 'utf8');
-          const signature = base58.encode(signed instanceof Uint8Array ? signed : signed.signature);
+          const signature = await walletSignature(wallet, message);
           finish(
             await api('/v1/auth/wallet/verify', {
               method: 'POST',

@@ -1,10 +1,27 @@
 // Advance grants: consent given once for every dataset that takes your captures from one network, or that one curator
 // makes, within the licences, uses and territory you allow, at no less than the share and price you set, until a date.
 // A curator's draft within those terms needs no request of you: it counts as your grant when submitted. Revoking stops
-// it for drafts not yet cleared; datasets it already cleared keep it (withdraw from those above).
+// it for drafts not yet cleared; datasets it already cleared keep it (withdraw from those above). The server hands out the
+// exact grant to give (issuedAt and nonce chosen by it) and the message to sign: with a linked wallet in the browser, the
+// wallet signs it; otherwise the session gives it.
 import { api } from '../api.js';
-import { actionButton, confirmButton, dataTable, errorBox, field, formatDate, formatUsd, h, mount, shorten, statusLine, tableRow } from '../ui.js';
-/** @import { AdvanceGrant, LicenceTemplate, PermittedUses } from '../../../types/api' */
+import {
+  actionButton,
+  confirmButton,
+  dataTable,
+  errorBox,
+  field,
+  formatDate,
+  formatUsd,
+  h,
+  mount,
+  shorten,
+  statusLine,
+  tableRow,
+  walletProvider,
+  walletSignature,
+} from '../ui.js';
+/** @import { AdvanceGrant, AdvanceGrantMessage, LicenceTemplate, PermittedUses, User } from '../../../types/api' */
 
 const COLUMNS = ['For', 'Licences', 'Uses', 'Minimums', 'Signed by', 'Expires', 'Status', 'Hash', ''];
 /** @type {[keyof PermittedUses, string][]} */
@@ -17,8 +34,12 @@ const USES = [
 ];
 
 export class AdvanceGrantsSection {
-  /** @param {() => Promise<void>} changed reloads what an advance grant changes (the consent requests and this list) */
-  constructor(changed) {
+  /**
+   * @param {User} user the signed-in contributor (their linked wallet, if any, may sign)
+   * @param {() => Promise<void>} changed reloads what an advance grant changes (the consent requests and this list)
+   */
+  constructor(user, changed) {
+    this.user = user;
     this.changed = changed;
     this.list = h('div', {}, statusLine('Loading advance grants…'));
     this.form = h('div', {});
@@ -118,6 +139,23 @@ export class AdvanceGrantsSection {
         h('legend', {}, legend),
         boxes.map(({ box, words }) => h('label', { className: 'check' }, box, ` ${words}`)),
       );
+    const wallet = this.user.walletAddress ? walletProvider() : null;
+    // The terms as the form holds them; the server adds issuedAt and the nonce.
+    const terms = () => ({
+      network: kind.value === 'network' ? target.value.trim() : null,
+      curatorId: kind.value === 'curator' ? target.value.trim() : null,
+      licences: licenceBoxes.filter(({ box }) => box.checked).map(({ slug }) => slug),
+      scope: {
+        permittedUses: Object.fromEntries(useBoxes.map(({ key, box }) => [key, box.checked])),
+        territory: territory.value
+          .split(',')
+          .map((code) => code.trim().toUpperCase())
+          .filter(Boolean),
+      },
+      minShareBps: minShare.value === '' ? null : Math.round(Number(minShare.value) * 100),
+      minPriceUsdCents: minPrice.value === '' ? null : Math.round(Number(minPrice.value) * 100),
+      expiresAt: new Date(Date.now() + Number(days.value) * 86_400_000).toISOString(),
+    });
     return h(
       'form',
       { className: 'card advance-grant-form', 'aria-label': 'Give an advance grant' },
@@ -133,30 +171,45 @@ export class AdvanceGrantsSection {
       field('Least share (%)', minShare, 'Of the contributors’ pool; empty for none'),
       field('Least price (USD)', minPrice, 'Empty for none'),
       field('Days it lasts', days),
-      actionButton('Grant in advance', async () => {
-        const now = Date.now();
-        const grant = {
-          network: kind.value === 'network' ? target.value.trim() : null,
-          curatorId: kind.value === 'curator' ? target.value.trim() : null,
-          licences: licenceBoxes.filter(({ box }) => box.checked).map(({ slug }) => slug),
-          scope: {
-            permittedUses: Object.fromEntries(useBoxes.map(({ key, box }) => [key, box.checked])),
-            territory: territory.value
-              .split(',')
-              .map((code) => code.trim().toUpperCase())
-              .filter(Boolean),
+      h(
+        'div',
+        { className: 'actions' },
+        wallet
+          ? actionButton('Sign with wallet', async () => {
+              const { grant, walletMessage } = await this.prepare(terms());
+              const signature = await walletSignature(wallet, walletMessage ?? '');
+              await this.give({ grant, method: 'wallet', address: this.user.walletAddress, signature }, 'signed by your wallet');
+            })
+          : null,
+        actionButton(
+          wallet ? 'Grant without the wallet' : 'Grant in advance',
+          async () => {
+            const { grant } = await this.prepare(terms());
+            await this.give({ grant, method: 'session' }, 'by your session');
           },
-          minShareBps: minShare.value === '' ? null : Math.round(Number(minShare.value) * 100),
-          minPriceUsdCents: minPrice.value === '' ? null : Math.round(Number(minPrice.value) * 100),
-          issuedAt: new Date(now).toISOString(),
-          expiresAt: new Date(now + Number(days.value) * 86_400_000).toISOString(),
-          nonce: Array.from(crypto.getRandomValues(new Uint8Array(18)), (byte) => byte.toString(16).padStart(2, '0')).join(''),
-        };
-        /** @type {AdvanceGrant} */
-        const made = await api('/v1/me/advance-grants', { method: 'POST', body: { grant, method: 'session' } });
-        await this.changed();
-        this.status.textContent = `Granted in advance for ${made.network ? `network ${made.network}` : 'the curator'} until ${formatDate(made.expiresAt)}.`;
-      }),
+          { className: wallet ? 'secondary' : '' },
+        ),
+      ),
     );
+  }
+
+  /**
+   * The exact grant to give on these terms, checked by the server, and the message the wallet signs.
+   * @param {object} terms
+   * @returns {Promise<AdvanceGrantMessage>}
+   */
+  prepare(terms) {
+    return api('/v1/me/advance-grants/message', { method: 'POST', body: terms });
+  }
+
+  /**
+   * @param {object} body the grant and how it is signed
+   * @param {string} how
+   */
+  async give(body, how) {
+    /** @type {AdvanceGrant} */
+    const made = await api('/v1/me/advance-grants', { method: 'POST', body });
+    await this.changed();
+    this.status.textContent = `Granted in advance for ${made.network ? `network ${made.network}` : 'the curator'} until ${formatDate(made.expiresAt)}, ${how}.`;
   }
 }

@@ -1,9 +1,22 @@
 // Consent requests: drafts of others (curators, admins) that hold your captures wait for you. Each shows what it is,
 // who may buy it and for what, its price and your share; you grant (signed by your wallet when you have one, or by your
 // session) or decline with a reason, which takes your captures out of the draft. Below, the grants you gave.
-import { base58 } from '@scure/base';
 import { api } from '../api.js';
-import { actionButton, dataTable, errorBox, field, formatDate, formatUsd, h, mount, shorten, statusLine, tableRow, walletProvider } from '../ui.js';
+import {
+  actionButton,
+  dataTable,
+  errorBox,
+  field,
+  formatDate,
+  formatUsd,
+  h,
+  mount,
+  shorten,
+  statusLine,
+  tableRow,
+  walletProvider,
+  walletSignature,
+} from '../ui.js';
 import { AdvanceGrantsSection } from './advance-grants-section.js';
 import { statusBadge } from './status-badge.js';
 /** @import { ConsentRecord, ConsentRequest, User } from '../../../types/api' */
@@ -18,7 +31,7 @@ export class ConsentSection {
     this.records = h('div', {});
     this.withdrawal = h('div', {});
     this.status = statusLine();
-    this.advance = new AdvanceGrantsSection(() => this.load());
+    this.advance = new AdvanceGrantsSection(user, () => this.load());
     this.element = h(
       'div',
       {},
@@ -96,8 +109,7 @@ export class ConsentSection {
               ? actionButton(
                   'Grant with my wallet',
                   async () => {
-                    const signed = await wallet.signMessage(new TextEncoder().encode(r.walletMessage ?? ''), 'utf8');
-                    const signature = base58.encode(signed instanceof Uint8Array ? signed : signed.signature);
+                    const signature = await walletSignature(wallet, r.walletMessage ?? '');
                     await this.answer(
                       'grants',
                       r,
