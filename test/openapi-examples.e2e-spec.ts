@@ -22,6 +22,7 @@ import { RateLimitException } from '../src/rate-limit/rate-limit.guard.js';
 import { RevenueErrorCode, RevenueException } from '../src/revenue/revenue.exception.js';
 import { StorageErrorCode, StorageException } from '../src/storage/storage.exception.js';
 import { StripeErrorCode, StripeException } from '../src/stripe/stripe.exception.js';
+import { SubscriptionErrorCode, SubscriptionException } from '../src/subscriptions/subscription.exception.js';
 
 interface Schema {
   $ref?: string;
@@ -81,6 +82,7 @@ function statusByCode(): Map<string, number> {
     ...family(RevenueErrorCode, (code) => new RevenueException(code, '')),
     ...family(StorageErrorCode, (code) => new StorageException(code, '')),
     ...family(StripeErrorCode, (code) => new StripeException(code, '')),
+    ...family(SubscriptionErrorCode, (code) => new SubscriptionException(code, '')),
     new RateLimitException(1),
   ];
   return new Map(exceptions.map((exception) => [exception.code, exception.status]));
