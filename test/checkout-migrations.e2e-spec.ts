@@ -5,6 +5,7 @@ import { PaymentMethodRequests1764892801000 } from '../migrations/1764892801000-
 import { RefundOutbox1764892801100 } from '../migrations/1764892801100-RefundOutbox.js';
 import { LicensedFiles1764892801200 } from '../migrations/1764892801200-LicensedFiles.js';
 import { CreateCarts1764892807500 } from '../migrations/1764892807500-CreateCarts.js';
+import { CreateSubscriptions1764892808000 } from '../migrations/1764892808000-CreateSubscriptions.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { runMigrationsLocked } from '../src/database/run-migrations.js';
@@ -34,8 +35,9 @@ describe('checkout migrations keep every order datum (e2e, on the real database 
     source = await new DataSource(dataSourceOptions(database.url, 2)).initialize();
     await runMigrationsLocked(source);
     runner = source.createQueryRunner();
-    // Back to the schema before these migrations: the cart's checkouts name a payment method, so they go first; whatever
-    // else came after them leaves these tables alone.
+    // Back to the schema before these migrations: the cart's checkouts name a payment method, so they go first, after the
+    // area subscriptions whose invoices are checkouts; whatever else came after them leaves these tables alone.
+    await new CreateSubscriptions1764892808000().down(runner);
     await new CreateCarts1764892807500().down(runner);
     await licensedFiles.down(runner);
     await refundOutbox.down(runner);
