@@ -6,9 +6,10 @@ import { ffmpegPath } from '../../src/ingestion/previews/video-preview.js';
 
 /**
  * An H.264 MP4 of ffmpeg's test pattern (with a running clock), made by the ffmpeg the app ships: a stand-in for a
- * drone's video where no small public one exists (a DJI video keeps its GPS in an SRT file beside it).
+ * drone's video where no small public one exists (a DJI video keeps its GPS in an SRT file beside it). `subtitles`: an
+ * SRT file muxed in as a subtitle stream (mov_text), as DJI models that record their telemetry inside the video do.
  */
-export function testPatternVideo(seconds: number): Buffer {
+export function testPatternVideo(seconds: number, options: { subtitles?: string } = {}): Buffer {
   const binary = ffmpegPath();
   if (!binary) throw new Error('no ffmpeg: @ffmpeg-installer/linux-x64 is not installed');
   const dir = mkdtempSync(join(tmpdir(), 'test-video-'));
@@ -22,6 +23,7 @@ export function testPatternVideo(seconds: number): Buffer {
       'lavfi',
       '-i',
       `testsrc=duration=${seconds}:size=640x360:rate=25`,
+      ...(options.subtitles ? ['-i', options.subtitles, '-map', '0:v', '-map', '1:s', '-c:s', 'mov_text'] : []),
       '-c:v',
       'libx264',
       '-pix_fmt',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describeSample } from '../../../test/support/samples.js';
+import { testPatternVideo } from '../../../test/support/test-video.js';
 import type { VideoPreview } from './preview.types.js';
 import { ffmpegPath, thumbnailTimes, videoPreview, videoTrack } from './video-preview.js';
 
@@ -112,4 +113,35 @@ describeSample('jcodec_android_keyed.mp4', (path) => {
     expect(preview.files).toEqual([]);
     expect(preview.reason).toMatch(/^no frame of the video could be decoded: ffmpeg exited with 1: .*partial file/s);
   }, 60_000);
+});
+
+describeSample('dji_mavic_mini.SRT', (srt) => {
+  it('takes the GPS track of a DJI video from the SRT text inside it (a subtitle stream), before a sidecar', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dji-video-'));
+    try {
+      const path = join(dir, 'DJI_0001.MP4');
+      writeFileSync(path, testPatternVideo(4, { subtitles: srt }));
+      const sidecar = { track: [[0, 0, 0] as [number, number, number]], source: 'DJI SRT (DJI_0001.SRT)' };
+      const preview = await videoPreview(path, { durationSeconds: 4, width: 640, height: 360 }, sidecar);
+      const content = preview.content as VideoPreview;
+      expect(content.trackSource).toBe('DJI SRT (the subtitle track inside the video)');
+      // 117 one-second blocks; GPS (lon, lat, n) in this model's layout (SOURCES.txt: lat 48.0771..48.0776, lon -121.7476..-121.7454).
+      expect(content.track).toHaveLength(117);
+      expect(content.track?.[0]).toEqual([-121.7458, 48.0771, 0]);
+      for (const [lon, lat] of content.track ?? []) {
+        expect(lon).toBeGreaterThanOrEqual(-121.7476);
+        expect(lon).toBeLessThanOrEqual(-121.7454);
+        expect(lat).toBeGreaterThanOrEqual(48.0771);
+        expect(lat).toBeLessThanOrEqual(48.0776);
+      }
+      expect(content.track?.at(-1)?.[2]).toBe(116);
+
+      // Without a subtitle stream, the sidecar's track is the one shown.
+      writeFileSync(path, testPatternVideo(2));
+      const plain = (await videoPreview(path, { durationSeconds: 2, width: 640, height: 360 }, sidecar)).content as VideoPreview;
+      expect(plain.trackSource).toBe('DJI SRT (DJI_0001.SRT)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gpmfTrack } from '../formats/mp4.probe.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import { MAX_TRACK_POINTS, thin, type TrackPoint, type VideoPreview } from './preview.types.js';
+import { srtTrack } from './table-preview.js';
 
 export const THUMBNAILS = 8;
 export const THUMBNAIL_WIDTH = 320;
@@ -14,6 +15,8 @@ export const CLIP_SECONDS = 6;
 export const CLIP_WIDTH = 480;
 /** A video with a timed GPS track gets a longer clip (up to this), so the playhead can follow more of its track. */
 export const TRACKED_CLIP_SECONDS = 30;
+/** Subtitle text read from inside a video at most: a DJI drone writes a block per frame, about 1 MB a minute. */
+const MAX_SUBTITLE_BYTES = 64 * 1024 * 1024;
 /** The longest one ffmpeg run may take before it is stopped (a damaged file can make it spin). */
 const FFMPEG_TIMEOUT_MS = 120_000;
 
@@ -91,9 +94,27 @@ export async function videoTrack(path: string): Promise<{ track: TrackPoint[]; s
 }
 
 /**
+ * The GPS track a DJI drone writes into the video itself: a subtitle stream carrying the same text as its SRT sidecar
+ * (models that record both), extracted by ffmpeg into `work` and read as DJI SRT. Null when the video has no subtitle
+ * stream, or its text holds no positions.
+ */
+export async function embeddedSubtitleTrack(binary: string, path: string, work: string): Promise<{ track: TrackPoint[]; source: string } | null> {
+  const out = join(work, 'subtitles.srt');
+  try {
+    await run(binary, ['-i', path, '-map', '0:s:0', '-c:s', 'srt', '-f', 'srt', out]);
+  } catch {
+    return null; // no subtitle stream (or one ffmpeg cannot turn into text): no track from it
+  }
+  if (!existsSync(out) || (await stat(out)).size > MAX_SUBTITLE_BYTES) return null;
+  const track = srtTrack(await readFile(out, 'utf8'));
+  return track ? { track, source: 'DJI SRT (the subtitle track inside the video)' } : null;
+}
+
+/**
  * A strip of THUMBNAILS JPEG frames and a CLIP_SECONDS low-resolution H.264 clip (no audio) of the video file at
  * `path`, made with ffmpeg in a temporary folder that is removed afterwards, and the GPS track timed from the video's
- * start (GoPro GPMF inside the file, else a DJI SRT `sidecar`'s), which lengthens the clip to TRACKED_CLIP_SECONDS.
+ * start (GoPro GPMF inside the file, else DJI SRT text in a subtitle stream inside it, else a DJI SRT `sidecar`'s), which
+ * lengthens the clip to TRACKED_CLIP_SECONDS.
  */
 export async function videoPreview(
   path: string,
@@ -103,11 +124,12 @@ export async function videoPreview(
   const binary = ffmpegPath();
   if (!binary)
     return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
-  // The camera's own telemetry first (GoPro); else the DJI SRT uploaded beside the video.
-  const own = await videoTrack(path);
-  const gps = own.track === null && sidecar ? sidecar : own;
   const work = await mkdtemp(join(tmpdir(), 'preview-'));
   try {
+    // The camera's own telemetry first (GoPro GPMF, a DJI subtitle stream); else the DJI SRT uploaded beside the video.
+    const own = await videoTrack(path);
+    const embedded = own.track === null ? await embeddedSubtitleTrack(binary, path, work) : null;
+    const gps = own.track === null ? (embedded ?? sidecar ?? own) : own;
     const duration = facts.durationSeconds && facts.durationSeconds > 0 ? facts.durationSeconds : 1;
     const times = thumbnailTimes(duration);
     const thumbnails: VideoPreview['thumbnails'] = [];
