@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { loadConfig } from '../../config/load-config.js';
 import { PasswordHasherService } from './password-hasher.service.js';
@@ -6,6 +7,24 @@ import { PasswordHasherService } from './password-hasher.service.js';
 const hasher = (env: Record<string, string> = {}) => new PasswordHasherService(loadConfig({ LOG_LEVEL: 'silent', ...env }));
 
 describe('PasswordHasherService', () => {
+  // Start-up warns below OWASP's floor; caught here, where the test hashes cheaply on purpose.
+  let warn: jest.SpiedFunction<Logger['warn']>;
+  beforeEach(() => {
+    warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    warn.mockRestore();
+  });
+
+  it('warns at start-up when the costs are below OWASP floor, and only then', () => {
+    hasher();
+    hasher({ PASSWORD_HASH_MEMORY_KIB: '19456', PASSWORD_HASH_TIME_COST: '2' });
+    expect(warn).not.toHaveBeenCalled();
+    hasher({ PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_TIME_COST: '1' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[0]).toMatch(/1024 KiB x 1 passes, below OWASP's floor of 19456 KiB x 2/);
+  });
+
   it('hashes with argon2id at 64 MiB x 3 passes unless configured otherwise', async () => {
     const hash = await hasher().hash('a-long-password');
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
