@@ -95,7 +95,15 @@ export async function publishDataset(
 export async function publishCaptures(
   t: TestApp,
   tokens: { contributor: string; admin: string },
-  options: { title: string; description: string; licenceSlug: string; priceUsdCents: number; captureIds: string[] },
+  options: {
+    title: string;
+    description: string;
+    licenceSlug: string;
+    priceUsdCents: number;
+    captureIds: string[];
+    /** Per-unit prices for slices; null or left out: sold whole only. */
+    unitPrices?: Record<string, number> | null;
+  },
 ): Promise<PublishedDataset> {
   const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
   const licence = licences.find((l) => l.slug === options.licenceSlug);
@@ -111,6 +119,7 @@ export async function publishCaptures(
       captureIds: options.captureIds,
       licenceTemplateId: licence.id,
       priceUsdCents: options.priceUsdCents,
+      unitPrices: options.unitPrices,
       declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
     })
     .expect(201);

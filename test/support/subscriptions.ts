@@ -1,6 +1,5 @@
-import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js';
 import type { SubscriptionResponse } from '../../src/subscriptions/dto/subscription.response.js';
-import { auth } from './checkout.js';
+import { auth, publishCaptures } from './checkout.js';
 import type { TestApp } from './test-app.js';
 
 /** Around 46.0N 14.0E, where every nmeaLog fixture walks (csvTelemetry's rows are in Munich, far outside it). */
@@ -18,26 +17,15 @@ export async function listOwnDataset(
   tokens: { contributor: string; admin: string },
   options: { title: string; captureIds: string[]; licenceSlug?: string; unitPrices?: Record<string, number> | null },
 ): Promise<string> {
-  const licences = (await t.http().get('/v1/licences').expect(200)).body as { id: string; slug: string }[];
-  const draft = (
-    await t
-      .http()
-      .post('/v1/datasets')
-      .set(auth(tokens.contributor))
-      .send({
-        title: options.title,
-        description: 'New drives, month by month.',
-        captureIds: options.captureIds,
-        licenceTemplateId: licences.find((l) => l.slug === (options.licenceSlug ?? 'commercial-ai-training'))?.id,
-        priceUsdCents: 10_000,
-        unitPrices: options.unitPrices === undefined ? PER_KM : options.unitPrices,
-        declarations: { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false },
-      })
-      .expect(201)
-  ).body as DatasetResponse;
-  await t.http().post(`/v1/datasets/${draft.id}/submit`).set(auth(tokens.contributor)).expect(200);
-  await t.http().post(`/v1/admin/datasets/${draft.id}/approve`).set(auth(tokens.admin)).send({}).expect(200);
-  return draft.id;
+  const published = await publishCaptures(t, tokens, {
+    title: options.title,
+    description: 'New drives, month by month.',
+    captureIds: options.captureIds,
+    licenceSlug: options.licenceSlug ?? 'commercial-ai-training',
+    priceUsdCents: 10_000,
+    unitPrices: options.unitPrices === undefined ? PER_KM : options.unitPrices,
+  });
+  return published.datasetId;
 }
 
 /** POST /v1/me/subscriptions, expecting it to be created. */
