@@ -161,18 +161,18 @@ export class CartService {
    * One checkout of quoted slices for the buyer, without a cart (an area subscription's monthly invoice): each quote
    * a line, placed exactly as a cart checkout places its lines, paid once by the method, payable for `ttlMinutes`.
    * `within` runs in the checkout's transaction, given the checkout as placed (its error, e.g. a unique violation,
-   * stores nothing of it; what it writes with the manager is committed with the checkout).
+   * stores nothing of it; what it writes with the manager is committed with the checkout). Answers the checkout's id.
    */
   async placeQuoted(
     user: AuthUser,
     quotes: readonly { datasetId: string; quoteId: string }[],
     paymentMethod: PaymentMethod,
     options: { ttlMinutes: number; within: (manager: EntityManager, placed: PlacedCheckout) => Promise<void> },
-  ): Promise<Plain<CheckoutResponse>> {
+  ): Promise<string> {
     const handler = this.orderService.availableMethod(paymentMethod);
     if (quotes.length === 0) throw new CheckoutException(CheckoutErrorCode.CART_EMPTY, 'A checkout needs at least one line');
-    const checkoutId = await this.place(user, null, quotes, handler, options.within, options.ttlMinutes);
-    return this.get(user, checkoutId);
+    // The caller has the checkout as placed from `within`: no read of it again afterwards.
+    return this.place(user, null, quotes, handler, options.within, options.ttlMinutes);
   }
 
   /** Refuses a payment method the marketplace does not take now (PAYMENT_METHOD_UNAVAILABLE, naming those it takes). */
