@@ -8,6 +8,9 @@ import { PALETTE, coverageMap } from './map.js';
 import { dataTable, errorBox, formatDuration, h, mount, on, tableRow } from './ui.js';
 /** @import { CapturePreview, PointCloudPreviewContent, PreviewSeries, RoboticsPreviewContent, TablePreviewContent, TrackPoint, VideoPreviewContent } from '../../types/api' */
 
+/** How many frames (about ten seconds) a track's map waits for its node to be in the page before giving up. */
+const MAP_WAIT_FRAMES = 600;
+
 const SVG = 'http://www.w3.org/2000/svg';
 /** Seconds between two looks at a preview still being made, and how many looks at most. */
 const POLL_SECONDS = 3;
@@ -127,9 +130,14 @@ function trackMap(track, label, onPick) {
       : { type: 'LineString', coordinates: track.map(([lon, lat]) => [lon, lat]) };
   /** @type {L.CircleMarker | null} */
   let marker = null;
+  // Leaflet needs the node in the page to size the map: wait for it, frame by frame, but not for ever. A node that a
+  // re-render dropped before it was shown is never connected, and a frame loop per such node would spin while the page
+  // stays open.
+  let framesLeft = MAP_WAIT_FRAMES;
   const draw = () => {
     if (!node.isConnected) {
-      requestAnimationFrame(draw);
+      framesLeft -= 1;
+      if (framesLeft > 0) requestAnimationFrame(draw);
       return;
     }
     const { map } = coverageMap(node, [{ id: label, label, geojson: /** @type {never} */ (geojson), color: PALETTE[1] }]);
