@@ -37,14 +37,14 @@ async function runChaos(settings: Record<string, string>): Promise<{ code: numbe
 
 /**
  * The short chaos run (README: `npm run chaos`): two instances, the ledger server, s3rver and the Stripe stand-in
- * under load for 20 s with an instance killed (SIGKILL) every ~4 s; then the checks must hold, with real work counted.
+ * under load for 12 s with an instance killed (SIGKILL) every ~3 s; then the checks must hold, with real work counted.
  */
 describe('a short chaos run: instances killed under load, nothing lost and nothing twice (e2e)', () => {
   it('passes every check, having uploaded, sold, refunded and killed', async () => {
     const { code, output, report } = await runChaos({
-      CHAOS_SECONDS: '20',
-      CHAOS_KILL_EVERY_SECONDS: '4',
-      CHAOS_QUIET_SECONDS: '5',
+      CHAOS_SECONDS: '12',
+      CHAOS_KILL_EVERY_SECONDS: '3',
+      CHAOS_QUIET_SECONDS: '4',
       CHAOS_SETTLE_SECONDS: '120',
       // The repository's small fixtures only: the point is the kills, not the probes.
       CHAOS_SAMPLES_DIR: 'none',

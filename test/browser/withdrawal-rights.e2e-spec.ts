@@ -176,7 +176,6 @@ describe('admin takedown and what the buyer sees (browser)', () => {
     expect(text).toContain('it paid for them, and stays paid.');
     expect(text).toContain('Sold after you withdrew 1 capture on');
     expect(text).toContain('it paid only your remaining captures.');
-    await table.scrollIntoViewIfNeeded();
     await b.screenshot(page, 'earnings-before-after-withdrawal');
     expect(b.pageErrors).toEqual([]);
   });

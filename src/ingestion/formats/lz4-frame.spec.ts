@@ -33,8 +33,8 @@ describe('decompressLz4Frame', () => {
     expect(Buffer.from(decompressLz4Frame(frame, raw.length)).equals(raw)).toBe(true);
   });
 
-  it('keeps going across many failures without growing', () => {
-    for (let i = 0; i < 500; i++) {
+  it('keeps going across many failures in a row, each retiring its instance', () => {
+    for (let i = 0; i < 60; i++) {
       expect(() => decompressLz4Frame(damaged(frame), raw.length)).toThrow();
       expect(decompressLz4Frame(frame, raw.length).byteLength).toBe(raw.length);
     }
