@@ -17,9 +17,47 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of every page a journey visits, kept as test artifacts. */
 export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
 
-/** The desktop viewport the journeys run in, and the phone width every screenshot is taken at too. */
+/** The desktop viewport the journeys run in, and the phone width screenshots are taken at too with SCREENSHOT_PHONE=1. */
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE_WIDTH = 390;
+/**
+ * Phone-width screenshots cost a quarter of a browser group's CPU (two re-layouts of the page, its maps redrawn, and a
+ * tall full-page capture), so `npm test` takes them only when asked: `SCREENSHOT_PHONE=1 npx jest test/browser/x`.
+ * The journeys that must fit a phone assert it at 390 px themselves.
+ */
+const PHONE_SHOTS = process.env.SCREENSHOT_PHONE === '1';
+
+/**
+ * One headless Chromium for every journey of this module registry (a group of test/groups, or a spec run alone),
+ * launched by the first and closed after the last: each journey has its own contexts (own storage) in it, and a launch
+ * cost about a CPU second.
+ */
+let browserLaunch: Promise<Browser> | undefined;
+function sharedBrowser(): Promise<Browser> {
+  if (browserLaunch) return browserLaunch;
+  const launched = chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  browserLaunch = launched;
+  return launched;
+}
+// Registered when this module is first imported, at the top level of the file being collected (the group, or the spec
+// run alone), so it runs after all of that file's journeys.
+afterAll(async () => {
+  const launched = browserLaunch;
+  browserLaunch = undefined;
+  if (launched) await (await launched).close();
+});
 
 export interface BrowserApp {
   t: TestApp;
@@ -33,8 +71,8 @@ export interface BrowserApp {
    */
   signedInPage(session: { accessToken: string; user: unknown }, path?: string): Promise<Page>;
   /**
-   * Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and the same page 390 px wide (a phone)
-   * as <nn>-<name>-390.png; answers the first path.
+   * Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and with SCREENSHOT_PHONE=1 the same page
+   * 390 px wide (a phone) as <nn>-<name>-390.png; answers the first path.
    */
   screenshot(page: Page, name: string): Promise<string>;
   /** Errors the pages reported (uncaught exceptions, console.error); a journey asserts this stays empty. */
@@ -52,19 +90,7 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
   const baseUrl = `http://127.0.0.1:${port}`;
   const t = await startTestApp({ PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${port}`, ...env });
   await t.app.listen(port, '127.0.0.1');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await sharedBrowser();
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   const dir = join(SCREENSHOT_DIR, journey);
@@ -99,6 +125,7 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
       shots += 1;
       const path = join(dir, `${String(shots).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path, fullPage: true });
+      if (!PHONE_SHOTS) return path;
       const viewport = page.viewportSize() ?? DESKTOP;
       await page.setViewportSize({ width: PHONE_WIDTH, height: viewport.height });
       await page.screenshot({ path: path.replace(/\.png$/, `-${PHONE_WIDTH}.png`), fullPage: true });
@@ -107,7 +134,6 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
-      await browser.close();
       await t.close();
     },
   };
