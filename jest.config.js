@@ -11,6 +11,7 @@
  * `npx jest test/auth.e2e-spec.ts src/revenue` still runs specs one by one.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
 // Browser tests (test/browser) drive Debian's Chromium; .ci/run installs it. Where none can be installed they are left
@@ -61,6 +62,9 @@ export default {
   testPathIgnorePatterns: browserTests ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/groups/browser-'],
   testSequencer: '<rootDir>/test/support/group-sequencer.mjs',
   testTimeout: 60_000,
-  maxWorkers: 2,
+  // Two workers per CPU (at most 8): a group spends much of its time waiting (on Chromium, on processes it started, on
+  // the database), and a second worker's tests run in those waits. With one per CPU, a quiet 2-core machine sat a
+  // quarter idle.
+  maxWorkers: Math.min(8, 2 * availableParallelism()),
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };
