@@ -4,6 +4,7 @@ import { type Address, type Signature, address, getAddressDecoder, isAddress } f
 import { FindReferenceError, ValidateTransferError, encodeURL, findReference, validateTransfer } from '@solana/pay';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/token';
 import QRCode from 'qrcode';
+import { BoundedCache } from '../../../common/bounded-cache.js';
 import { SolanaLedger } from '../../../chain/solana-ledger.port.js';
 import { CheckoutErrorCode } from '../../checkout.exception.js';
 import type { OrderPaymentRequest } from '../../entities/order-payment-request.entity.js';
@@ -19,6 +20,9 @@ import {
   type RefundableCharge,
   type RefundToSend,
 } from '../payment-method.js';
+
+/** How many QR codes of recent transfer requests are kept (a few KB each). */
+const QR_CODES_KEPT = 1_000;
 
 const LABEL = 'Physical-AI data marketplace';
 
@@ -90,6 +94,12 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
   readonly label = 'USDC (Solana Pay)';
   /** The ledger is always there (the embedded one when SOLANA_RPC_URL is unset). */
   readonly available = true;
+  /**
+   * QR codes of transfer requests, by URL: a pending order's page asks for its order every few seconds while the buyer
+   * pays, and drawing the code was most of such a request's CPU. A URL names its order's reference, so a code never
+   * goes stale; the cache only bounds the memory.
+   */
+  private readonly qrCodes = new BoundedCache<string, string>(QR_CODES_KEPT);
 
   constructor(private readonly ledger: SolanaLedger) {
     super();
@@ -133,7 +143,12 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
   async describe(order: Order, request: OrderPaymentRequest): Promise<PaymentInstructions> {
     if (order.status !== 'pending' && order.status !== 'expired') return {};
     const { recipient, splToken, url } = parseDetails(request);
-    const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    let qrCode = this.qrCodes.get(url);
+    if (qrCode === undefined) {
+      const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      qrCode = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+      this.qrCodes.set(url, qrCode);
+    }
     return {
       solanaPay: {
         url,
@@ -141,7 +156,7 @@ export class SolanaPayHandler extends PaymentMethodHandler implements PaymentPol
         recipient,
         amount: usdcBaseUnitsToDecimal(BigInt(order.amountMinor)),
         splToken,
-        qrCode: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+        qrCode,
       },
     };
   }
