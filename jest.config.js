@@ -63,8 +63,7 @@ export default {
   testSequencer: '<rootDir>/test/support/group-sequencer.mjs',
   testTimeout: 60_000,
   // Two workers per CPU (at most 8): a group spends much of its time waiting (on Chromium, on processes it started, on
-  // the database), and a second worker's tests run in those waits. With one per CPU, a quiet 2-core machine sat a
-  // quarter idle.
+  // the database), and a second worker's tests run in those waits.
   maxWorkers: Math.min(8, 2 * availableParallelism()),
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

@@ -21,7 +21,7 @@ export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE_WIDTH = 390;
 /**
- * Phone-width screenshots cost a quarter of a browser group's CPU (two re-layouts of the page, its maps redrawn, and a
+ * Phone-width screenshots cost about a fifth of a browser group's CPU (two re-layouts of the page, its maps redrawn, and a
  * tall full-page capture), so `npm test` takes them only when asked: `SCREENSHOT_PHONE=1 npx jest test/browser/x`.
  * The journeys that must fit a phone assert it at 390 px themselves.
  */
