@@ -9,10 +9,11 @@ import { testWallet } from './wallet.js';
 declare const window: unknown;
 
 /**
- * Browser tests drive Debian's Chromium (npm's browser download cannot work on these machines) through playwright-core.
- * jest.config.js leaves test/browser out, saying why, when this executable is missing.
+ * Browser tests drive Debian's Chromium (npm's browser download cannot work on these machines) through playwright-core:
+ * its headless shell where installed, else the full browser (jest.config.js picks one, or leaves test/browser out
+ * saying why, and passes its choice on in CHROMIUM_PATH).
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 
 /** Screenshots of every page a journey visits, kept as test artifacts. */
 export const SCREENSHOT_DIR = resolve('test-artifacts', 'screenshots');
