@@ -19,13 +19,15 @@ describeSample('bunnyInt32.e57', (path) => {
     expect(points.partial).toBe(false);
     const axes = [bounds.x, bounds.y, bounds.z];
     const seen = axes.map(() => [Infinity, -Infinity]);
+    // Checked in a plain loop and asserted once: an expect call per value (183,000) made this test 5.6 s, now 0.2 s.
+    const outside: string[] = [];
     for (let i = 0; i < points.count; i += 1)
       axes.forEach(([lo, hi], a) => {
         const v = points.xyz[i * 3 + a];
-        expect(v).toBeGreaterThanOrEqual(lo - 1e-6);
-        expect(v).toBeLessThanOrEqual(hi + 1e-6);
+        if (!(v >= lo - 1e-6 && v <= hi + 1e-6)) outside.push(`point ${String(i)} axis ${String(a)}: ${String(v)}`);
         seen[a] = [Math.min(seen[a][0], v), Math.max(seen[a][1], v)];
       });
+    expect(outside).toEqual([]);
     // The declared bounds are the points' own: the decoded extremes reach them.
     axes.forEach(([lo, hi], a) => {
       expect(seen[a][0]).toBeCloseTo(lo, 5);
