@@ -42,6 +42,12 @@ class BitStream {
 
   /** An unsigned integer of `bits` bits (at most 53). */
   uint(bits: number): number {
+    // Whole bytes on a byte boundary (most files: 8, 16 or 32-bit fields, no bit packing) are read as they are.
+    const at = this.position >> 3;
+    if ((this.position & 7) === 0 && (bits & 7) === 0 && bits > 0 && bits <= 48 && at + (bits >> 3) <= this.buffer.length) {
+      this.position += bits;
+      return this.buffer.readUIntLE(at, bits >> 3);
+    }
     let value = 0;
     let got = 0;
     while (got < bits) {

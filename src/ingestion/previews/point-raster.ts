@@ -42,16 +42,21 @@ function splat(
   size: number,
 ): void {
   const { width, height, data } = target.image;
+  const depths = target.depth;
   const x0 = Math.round(px - (size - 1) / 2);
   const y0 = Math.round(py - (size - 1) / 2);
-  for (let y = Math.max(0, y0); y < Math.min(height, y0 + size); y += 1) {
-    for (let x = Math.max(0, x0); x < Math.min(width, x0 + size); x += 1) {
-      const p = y * width + x;
-      if (depth >= target.depth[p]) continue;
-      target.depth[p] = depth;
-      data[p * 4] = rgb[at];
-      data[p * 4 + 1] = rgb[at + 1];
-      data[p * 4 + 2] = rgb[at + 2];
+  // The square clipped to the picture once (a point off the picture, or NaN, leaves it empty).
+  const xStart = Math.max(0, x0);
+  const xEnd = Math.min(width, x0 + size);
+  const yEnd = Math.min(height, y0 + size);
+  const [r, g, b] = [rgb[at], rgb[at + 1], rgb[at + 2]];
+  for (let y = Math.max(0, y0); y < yEnd; y += 1) {
+    for (let x = xStart, p = y * width + xStart; x < xEnd; x += 1, p += 1) {
+      if (depth >= depths[p]) continue;
+      depths[p] = depth;
+      data[p * 4] = r;
+      data[p * 4 + 1] = g;
+      data[p * 4 + 2] = b;
       data[p * 4 + 3] = 255;
     }
   }
@@ -118,18 +123,21 @@ export function renderPerspective(points: PointSet, width: number, height: numbe
   return target.image;
 }
 
+/** The ramp's stops: dark blue, teal, yellow. */
+const RAMP_STOPS: readonly (readonly [number, number, number])[] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
 /** A perceptual-ish ramp (dark blue, teal, yellow) for heights or intensities in 0..1. */
 export function ramp(value: number): [number, number, number] {
   const v = Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
-  const stops: [number, number, number][] = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const at = v * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(at));
+  const at = v * (RAMP_STOPS.length - 1);
+  const i = Math.min(RAMP_STOPS.length - 2, Math.floor(at));
   const f = at - i;
-  return [0, 1, 2].map((c) => Math.round(stops[i][c] + (stops[i + 1][c] - stops[i][c]) * f)) as [number, number, number];
+  const [lo, hi] = [RAMP_STOPS[i], RAMP_STOPS[i + 1]];
+  return [Math.round(lo[0] + (hi[0] - lo[0]) * f), Math.round(lo[1] + (hi[1] - lo[1]) * f), Math.round(lo[2] + (hi[2] - lo[2]) * f)];
 }
