@@ -7,31 +7,31 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /**
- * How long each group takes alone, in seconds (two groups at a time on 2 cores, 2026-12-03): the browser journeys and
- * the real-process specs mostly wait (on Chromium, on a worker's heartbeat running out), so they start first and the
- * CPU-bound groups fill in around them. A group missing here is ranked by the size of its specs instead.
+ * How long each group took in a whole run (four at a time on 2 cores, 2026-12-03, Chromium's headless shell). The
+ * browser journeys and the real-process specs mostly wait (on Chromium, on a worker's heartbeat running out), so they
+ * start first and the CPU-bound groups fill in around them. A group missing here is ranked by the size of its specs.
  */
 const SECONDS = {
-  'browser-pages': 105,
-  'browser-account': 102,
-  'browser-contributor': 88,
-  'browser-buyer': 81,
-  chain: 65,
-  captures: 62,
-  processes: 54,
-  market: 54,
-  delivery: 49,
-  consent: 49,
-  'unit-previews': 42,
-  checkout: 38,
-  accounts: 32,
-  'unit-rest': 27,
-  platform: 23,
-  'unit-formats': 22,
-  database: 14,
+  'browser-account': 188,
+  'browser-contributor': 151,
+  'browser-pages': 150,
+  'browser-buyer': 149,
+  market: 146,
+  captures: 135,
+  consent: 123,
+  processes: 102,
+  chain: 95,
+  delivery: 89,
+  checkout: 88,
+  'unit-previews': 70,
+  accounts: 65,
+  'unit-rest': 65,
+  'unit-formats': 63,
+  platform: 56,
+  database: 25,
 };
 /** Roughly how many bytes of spec a second of a group stands for, to rank a group that SECONDS does not list. */
-const BYTES_PER_SECOND = 2_000;
+const BYTES_PER_SECOND = 1_200;
 
 /**
  * A group's expected seconds (SECONDS, or its specs' summed size in bytes / BYTES_PER_SECOND), or a file's own size
