@@ -8,7 +8,7 @@ import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { browseInstructions } from '../scripts/demo/browse.js';
 import { repoRoot } from '../scripts/demo/samples.js';
-import { freePort, stopService, waitHealthy } from '../scripts/demo/service.js';
+import { freePort, reservePort, stopService, waitHealthy } from '../scripts/demo/service.js';
 import { Steps } from '../scripts/demo/steps.js';
 import { type DemoSummary, runStory } from '../scripts/demo/story.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -30,8 +30,8 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
 
   beforeAll(async () => {
     const stripeUrl = await stripe.start();
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
+    const reserved = await reservePort();
+    api = `http://127.0.0.1:${String(reserved.port)}`;
     database = await createTestDatabase();
     // The story follows the links the service hands out (part uploads, downloads), so PUBLIC_URL must reach it.
     serviceEnv = {
@@ -45,8 +45,7 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
       DATABASE_URL: database.url,
     };
     t = await startTestApp(serviceEnv, database);
-    const server = t.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    await reserved.handTo(t.app.getHttpServer());
   });
   afterAll(async () => {
     await t?.close();

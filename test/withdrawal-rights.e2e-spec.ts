@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
@@ -20,6 +19,7 @@ import { auth, logIn, publishCurated as publishCuratedDataset, signUp, TEST_ADMI
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
+import { reservePort } from '../scripts/demo/service.js';
 
 const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
 const CLIENT = join(process.cwd(), 'scripts', 'depai.mjs');
@@ -38,20 +38,6 @@ function depai(args: string[]): Promise<{ code: number | null; stdout: string }>
   return new Promise((resolve) => {
     child.on('close', (code) => {
       resolve({ code, stdout });
-    });
-  });
-}
-
-/** A loopback port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => {
-        resolve(port);
-      });
     });
   });
 }
@@ -104,10 +90,10 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
 
   beforeAll(async () => {
     // Download URLs are signed for PUBLIC_URL: the port the app then listens on, so `depai pull` can fetch them.
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
+    const reserved = await reservePort();
+    api = `http://127.0.0.1:${String(reserved.port)}`;
     t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000', PUBLIC_URL: api });
-    await t.app.listen(port, '127.0.0.1');
+    await reserved.handTo(t.app.getHttpServer());
     dir = mkdtempSync(join(tmpdir(), 'withdrawal-rights-'));
     admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
     alice = await signUp(t, 'alice@withdraw.test', 'contributor');

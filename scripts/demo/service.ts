@@ -1,6 +1,6 @@
 /** Starting and stopping the marketplace as a child process, for the demo. */
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /** A loopback port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -14,6 +14,35 @@ export function freePort(): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * A loopback port held open until `handTo` gives it to a server of this process, so that nothing can take it in
+ * between. A port from freePort is free only when it is looked at: under load an outgoing connection was given the same
+ * port as its local one while the service was still starting, and the service's listen failed with EADDRINUSE.
+ */
+export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void> }> {
+  const holder = createServer();
+  await new Promise<void>((resolveListen, reject) => {
+    holder.once('error', reject);
+    holder.listen(0, '127.0.0.1', () => {
+      holder.off('error', reject);
+      resolveListen();
+    });
+  });
+  const { port } = holder.address() as { port: number };
+  return {
+    port,
+    // The server takes over the holder's listening socket (net.Server#listen(handle)); it closes it when it closes.
+    handTo: (server) =>
+      new Promise<void>((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(holder, () => {
+          server.off('error', reject);
+          resolveListen();
+        });
+      }),
+  };
 }
 
 export async function waitHealthy(api: string, service: ChildProcess, timeoutMs: number): Promise<void> {
