@@ -16,7 +16,7 @@ import { join, relative, resolve } from 'node:path';
 
 // Browser tests (test/browser) drive Debian's Chromium; .ci/run installs it. Its headless shell
 // (chromium-headless-shell: the same engine without the browser's own interface) is preferred: the full browser loads
-// its toolbar and omnibox pages (WebUI, about 2,900 requests for a group's 97 of ours) into every new context, which
+// its toolbar and omnibox pages (WebUI: in a trace of one browser spec, 2,928 of its 3,025 requests) into every new context, which
 // cost about 1 CPU second per context against 0.15 s in the shell. The chosen path reaches the workers through
 // CHROMIUM_PATH. Where neither is installed the browser tests are left out, and the run says so.
 const chromium = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path));
