@@ -2,18 +2,33 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
+/**
+ * Resolves once `server` listens on `target`: a port of 127.0.0.1 (0: any free one), or the listening socket of another
+ * server, which it then takes over (net.Server#listen(handle)) and closes when it closes. Rejects on a listen error.
+ */
+function listenOn(server: Server, target: number | Server): Promise<void> {
+  return new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolvePort(port);
-      });
+    const listening = () => {
+      server.off('error', reject);
+      resolveListen();
+    };
+    if (typeof target === 'number') server.listen(target, '127.0.0.1', listening);
+    else server.listen(target, listening);
+  });
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await listenOn(server, 0);
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolveClose) => {
+    server.close(() => {
+      resolveClose();
     });
   });
+  return port;
 }
 
 /**
@@ -23,26 +38,9 @@ export function freePort(): Promise<number> {
  */
 export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void> }> {
   const holder = createServer();
-  await new Promise<void>((resolveListen, reject) => {
-    holder.once('error', reject);
-    holder.listen(0, '127.0.0.1', () => {
-      holder.off('error', reject);
-      resolveListen();
-    });
-  });
+  await listenOn(holder, 0);
   const { port } = holder.address() as { port: number };
-  return {
-    port,
-    // The server takes over the holder's listening socket (net.Server#listen(handle)); it closes it when it closes.
-    handTo: (server) =>
-      new Promise<void>((resolveListen, reject) => {
-        server.once('error', reject);
-        server.listen(holder, () => {
-          server.off('error', reject);
-          resolveListen();
-        });
-      }),
-  };
+  return { port, handTo: (server) => listenOn(server, holder) };
 }
 
 export async function waitHealthy(api: string, service: ChildProcess, timeoutMs: number): Promise<void> {
