@@ -3,6 +3,18 @@
 // suites and the slowest tests with their wall time, so a run that grows slow says where.
 const SLOWEST = 12;
 
+/**
+ * The SLOWEST longest of `rows`, a line each: seconds, then the name.
+ * @param {{ name: string, ms: number }[]} rows
+ */
+function slowestLines(rows) {
+  return rows
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, SLOWEST)
+    .map(({ name, ms }) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`)
+    .join('\n');
+}
+
 class SummaryReporter {
   /**
    * @param {unknown} _contexts
@@ -10,20 +22,14 @@ class SummaryReporter {
    */
   onRunComplete(_contexts, results) {
     const root = process.cwd() + '/';
-    const slowest = results.testResults
-      .map((suite) => ({ path: suite.testFilePath.replace(root, ''), ms: suite.perfStats.runtime }))
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, SLOWEST);
-    const lines = slowest.map(({ path, ms }) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${path}`);
-    const slowestTests = results.testResults
-      .flatMap((suite) => suite.testResults.map((test) => ({ name: test.fullName, ms: test.duration ?? 0 })))
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, SLOWEST);
-    const testLines = slowestTests.map(({ name, ms }) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`);
+    const suites = slowestLines(results.testResults.map((suite) => ({ name: suite.testFilePath.replace(root, ''), ms: suite.perfStats.runtime })));
+    const tests = slowestLines(
+      results.testResults.flatMap((suite) => suite.testResults.map((test) => ({ name: test.fullName, ms: test.duration ?? 0 }))),
+    );
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stdout.write(`\nslowest suites:\n${lines.join('\n')}\n`);
-    process.stdout.write(`\nslowest tests:\n${testLines.join('\n')}\n`);
+    process.stdout.write(`\nslowest suites:\n${suites}\n`);
+    process.stdout.write(`\nslowest tests:\n${tests}\n`);
     process.stdout.write(`\ntests: ${String(results.numPassedTests)} passed, ${String(failed)} failed, ${String(skipped)} skipped\n`);
   }
 }
