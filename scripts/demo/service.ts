@@ -1,5 +1,7 @@
 /** Starting and stopping the marketplace as a child process, for the demo. */
 import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 
 /**
@@ -18,16 +20,56 @@ function listenOn(server: Server, target: number | Server): Promise<void> {
   });
 }
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await listenOn(server, 0);
-  const { port } = server.address() as { port: number };
+/**
+ * The range the kernel takes the local ports of outgoing connections from (Linux's ip_local_port_range; elsewhere
+ * IANA's dynamic range, which BSD, macOS and Windows use).
+ */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 1024 && high >= low) return { low, high };
+  } catch {
+    // Not Linux.
+  }
+  return { low: 49152, high: 65535 };
+}
+
+/** The lowest port freePort picks: above the well-known ports and the ones services are usually configured on. */
+const FREE_PORT_FLOOR = 20_000;
+
+async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolveClose) => {
     server.close(() => {
       resolveClose();
     });
   });
+}
+
+/**
+ * A loopback port nobody listens on right now, for a server in another process (the demo's service, a chaos instance),
+ * which binds it a while later. It is picked at random below the kernel's range for outgoing connections: a port from
+ * that range (listen(0)) could be handed to an outgoing connection as its local port while the other process was
+ * still starting, and its listen then failed with EADDRINUSE. Another process may still bind a port picked here in that
+ * window, but only by asking for it by number. A server of this process should use reservePort instead.
+ */
+export async function freePort(): Promise<number> {
+  const { low } = ephemeralPorts();
+  for (let attempt = 0; low - 1 > FREE_PORT_FLOOR && attempt < 100; attempt += 1) {
+    const server = createServer();
+    const port = randomInt(FREE_PORT_FLOOR, low);
+    const free = await listenOn(server, port).then(
+      () => true,
+      () => false, // EADDRINUSE (someone listens there, on 127.0.0.1 or on every address), EACCES
+    );
+    if (!free) continue;
+    await closeServer(server);
+    return port;
+  }
+  // No room below the range (or all of it taken): the kernel's choice.
+  const server = createServer();
+  await listenOn(server, 0);
+  const { port } = server.address() as { port: number };
+  await closeServer(server);
   return port;
 }
 
