@@ -72,5 +72,10 @@ export default {
   // Two workers per CPU (at most 8): a group spends much of its time waiting (on Chromium, on processes it started, on
   // the database), and a second worker's tests run in those waits.
   maxWorkers: Math.min(8, 2 * availableParallelism()),
+  // How long a worker may take to exit once the run is over before Jest kills it and says it "failed to exit
+  // gracefully" (default 500 ms). None holds a handle then (each group's teardown was checked with
+  // process.getActiveResourcesInfo()), but exiting means writing V8's compile cache (NODE_COMPILE_CACHE, set by
+  // scripts/test.mjs) for a worker's thousands of modules, with four workers doing so at once on a loaded 2-core machine.
+  workerGracefulExitTimeout: 10_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };
