@@ -21,21 +21,28 @@ function listenOn(server: Server, target: number | Server): Promise<void> {
 }
 
 /**
- * The range the kernel takes the local ports of outgoing connections from (Linux's ip_local_port_range; elsewhere
- * IANA's dynamic range, which BSD, macOS and Windows use).
+ * The lowest port of the range the kernel takes the local ports of outgoing connections from (Linux's
+ * ip_local_port_range; elsewhere IANA's dynamic range, which BSD, macOS and Windows use).
  */
-function ephemeralPorts(): { low: number; high: number } {
+function outgoingPortsLow(): number {
   try {
     const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isInteger(low) && Number.isInteger(high) && low > 1024 && high >= low) return { low, high };
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 1024 && high >= low) return low;
   } catch {
     // Not Linux.
   }
-  return { low: 49152, high: 65535 };
+  return 49152;
 }
 
 /** The lowest port freePort picks: above the well-known ports and the ones services are usually configured on. */
 const FREE_PORT_FLOOR = 20_000;
+
+/** A new server listening on a loopback port the kernel chose, and that port. */
+async function listenOnAnyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await listenOn(server, 0);
+  return { server, port: (server.address() as { port: number }).port };
+}
 
 async function closeServer(server: Server): Promise<void> {
   await new Promise<void>((resolveClose) => {
@@ -53,8 +60,9 @@ async function closeServer(server: Server): Promise<void> {
  * window, but only by asking for it by number. A server of this process should use reservePort instead.
  */
 export async function freePort(): Promise<number> {
-  const { low } = ephemeralPorts();
-  for (let attempt = 0; low - 1 > FREE_PORT_FLOOR && attempt < 100; attempt += 1) {
+  const low = outgoingPortsLow();
+  const attempts = low - 1 > FREE_PORT_FLOOR ? 100 : 0;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
     const server = createServer();
     const port = randomInt(FREE_PORT_FLOOR, low);
     const free = await listenOn(server, port).then(
@@ -66,9 +74,7 @@ export async function freePort(): Promise<number> {
     return port;
   }
   // No room below the range (or all of it taken): the kernel's choice.
-  const server = createServer();
-  await listenOn(server, 0);
-  const { port } = server.address() as { port: number };
+  const { server, port } = await listenOnAnyPort();
   await closeServer(server);
   return port;
 }
@@ -79,9 +85,7 @@ export async function freePort(): Promise<number> {
  * port as its local one while the service was still starting, and the service's listen failed with EADDRINUSE.
  */
 export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void> }> {
-  const holder = createServer();
-  await listenOn(holder, 0);
-  const { port } = holder.address() as { port: number };
+  const { server: holder, port } = await listenOnAnyPort();
   return { port, handTo: (server) => listenOn(server, holder) };
 }
 
