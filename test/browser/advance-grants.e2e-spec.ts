@@ -116,8 +116,10 @@ describe('advance grants (browser)', () => {
     await page.getByRole('button', { name: 'Sign in with Solana wallet' }).click();
     await page.getByText('You have given no advance grants.').waitFor();
     const form = page.getByRole('form', { name: 'Give an advance grant' });
-    // With a linked wallet in the browser the wallet signs; the session remains the other way.
-    expect(await form.getByRole('button', { name: 'Grant without the wallet' }).count()).toBe(1);
+    // With a linked wallet in the browser the wallet signs; the session remains the other way. The form mounts after
+    // the list (it waits for the licences), so wait for it rather than count at once.
+    await form.getByRole('button', { name: 'Grant without the wallet' }).waitFor();
+    expect(await form.getByRole('button', { name: 'Grant in advance' }).count()).toBe(0);
     await form.getByLabel('For', { exact: true }).selectOption('network');
     await form.getByLabel('Network slug or curator id').fill('dimo');
     await form.getByLabel('Commercial AI training', { exact: true }).check();
