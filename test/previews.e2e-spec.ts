@@ -3,7 +3,12 @@ import request from 'supertest';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { CapturePreviewResponse } from '../src/ingestion/dto/capture-preview.response.js';
 import type { PointCloudPreview, RoboticsPreview, TablePreview, VideoPreview } from '../src/ingestion/previews/preview.types.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { CapturePreviewRepository } from '../src/ingestion/repositories/capture-preview.repository.js';
+import { CaptureRepository } from '../src/ingestion/repositories/capture.repository.js';
 import { CapturePreviewService } from '../src/ingestion/services/capture-preview.service.js';
+import { JobsService } from '../src/jobs/jobs.service.js';
+import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { readyCapture } from './support/captures.js';
 import { auth, logIn, publishCaptures, signUp, TEST_ADMIN } from './support/checkout.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
@@ -202,5 +207,23 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     expect(after.content).toEqual(before.content);
     const [row] = await t.sql<{ version: number }>(`SELECT version FROM capture_previews WHERE capture_id = $1`, [id]);
     expect(row.version).toBeGreaterThan(0);
+  });
+
+  it('a preview job still running when its module shuts down starts no thread: it fails, for the queue to retry', async () => {
+    // A service of its own on the app's parts, so the app's preview thread stays up for the other tests.
+    const service = new CapturePreviewService(
+      t.app.get(CaptureRepository),
+      t.app.get(CapturePreviewRepository),
+      t.app.get(ObjectStorage),
+      t.app.get(JobsService),
+      t.app.get(AppConfig),
+    );
+    await service.onModuleDestroy();
+    const id = ids['gpsbabel_iblue747.csv'];
+    const before = await previewOf(id);
+    // Before, the first job made the pool: one after shutdown started a thread (compiling the worker's sources here)
+    // that nothing ever closed.
+    await expect(service.run({ id: 'late', payload: { captureId: id }, attempt: 1 })).rejects.toThrow('The worker pool is closed');
+    expect((await previewOf(id)).generatedAt).toBe(before.generatedAt);
   });
 });

@@ -38,8 +38,12 @@ export const previewKey = (captureId: string, name: string) => `previews/${captu
 @Injectable()
 export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CapturePreviewService.name);
-  /** One preview thread per instance, started on the first preview it makes. */
-  private pool: WorkerPool<PreviewTask, GeneratedPreview, PreviewData> | undefined;
+  /**
+   * One preview thread per instance, started on the first preview it makes. Built here, not on the first job: a job
+   * still running when the module is destroyed then finds the pool closed, instead of starting a new thread that
+   * nothing closes.
+   */
+  private readonly pool: WorkerPool<PreviewTask, GeneratedPreview, PreviewData>;
 
   constructor(
     private readonly captures: CaptureRepository,
@@ -47,7 +51,13 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     private readonly storage: ObjectStorage,
     private readonly jobs: JobsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.pool = new WorkerPool({
+      size: 1,
+      script: new URL(`../previews/capture-preview.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      data: { storage: objectStorageSettings(this.config) },
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.WORKER_CONCURRENCY === 0) return;
@@ -92,11 +102,6 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
     const capture = await this.captures.findById(job.payload.captureId);
     if (!capture || capture.status !== 'ready' || capture.contentKey === null || capture.format === null || capture.modality === null) return;
     const started = Date.now();
-    this.pool ??= new WorkerPool({
-      size: 1,
-      script: new URL(`../previews/capture-preview.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-      data: { storage: objectStorageSettings(this.config) },
-    });
     // A DJI video's telemetry comes as an SRT file of the same name beside it.
     const sidecar =
       capture.modality === 'video' ? (await this.captures.findSiblings(capture.ownerId, capture.filename, ['dji-srt'])).at(0) : undefined;
@@ -132,7 +137,7 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.pool?.close();
+    await this.pool.close();
   }
 
   async onFailed(failure: JobFailure<CapturePreviewJob>): Promise<void> {

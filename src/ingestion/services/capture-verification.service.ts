@@ -14,9 +14,16 @@ export const RECYCLE_ABOVE_BYTES = 16 * 1024 * 1024;
  */
 @Injectable()
 export class CaptureVerificationService implements OnModuleDestroy {
-  private pool: WorkerPool<VerifierTask, VerifierResult, VerifierData> | undefined;
+  /** Built here (it starts no thread until a task), so that once closed on shutdown no late task starts a thread. */
+  private readonly pool: WorkerPool<VerifierTask, VerifierResult, VerifierData>;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(config: AppConfig) {
+    this.pool = new WorkerPool({
+      size: Math.max(1, config.WORKER_CONCURRENCY),
+      script: new URL(`../verification/capture-verifier.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      data: { storage: objectStorageSettings(config), recycleAboveBytes: RECYCLE_ABOVE_BYTES },
+    });
+  }
 
   /** Size, SHA-256 and the probe's description of the object at `key`, checked against what was declared. */
   async verify(key: string, declared: Declared): Promise<VerificationOutcome> {
@@ -29,15 +36,10 @@ export class CaptureVerificationService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.pool?.close();
+    await this.pool.close();
   }
 
   private run(task: VerifierTask): Promise<VerifierResult> {
-    this.pool ??= new WorkerPool({
-      size: Math.max(1, this.config.WORKER_CONCURRENCY),
-      script: new URL(`../verification/capture-verifier.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-      data: { storage: objectStorageSettings(this.config), recycleAboveBytes: RECYCLE_ABOVE_BYTES },
-    });
     return this.pool.run(task);
   }
 }
