@@ -75,8 +75,10 @@ export default {
   // How long a worker may take to exit once the run is over before Jest kills it and says it "failed to exit
   // gracefully" (default 500 ms). Exiting writes V8's compile cache (NODE_COMPILE_CACHE, set by scripts/test.mjs) for a
   // worker's thousands of modules, four workers at once on a loaded 2-core machine: with 500 ms the line printed in
-  // every whole run, with 10 s in one run of three. That one is not explained yet: a worker was once seen still holding
-  // a capture-preview thread and a MessagePort at the end (the groups' own teardowns leave only the worker's pipes).
+  // every whole run, with 10 s in two runs of five. The likely cause of those two, found since: a preview job still in
+  // flight when its app shut down made a new worker pool after the old one was closed, whose thread nothing closed (a
+  // spec doing that, run alone, had not exited five minutes after its summary). The services now build their pools up
+  // front, and a closed pool starts nothing.
   workerGracefulExitTimeout: 10_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };
