@@ -13,7 +13,7 @@ import { type CapturePreviewJob, capturePreviewQueue, previewSweepQueue } from '
 import { IngestionErrorCode, IngestionException } from '../ingestion.exception.js';
 import type { GeneratedPreview } from '../previews/generated-preview.js';
 import type { PreviewData, PreviewTask } from '../previews/preview-task.js';
-import { WorkerPool } from '../verification/worker-pool.js';
+import { WorkerPool, workerModule } from '../verification/worker-pool.js';
 import { objectStorageSettings } from '../../storage/storage.module.js';
 import { PREVIEW_VERSION, previewContentType } from '../previews/preview.types.js';
 import { CapturePreviewRepository } from '../repositories/capture-preview.repository.js';
@@ -54,7 +54,7 @@ export class CapturePreviewService implements JobHandler<CapturePreviewJob>, OnM
   ) {
     this.pool = new WorkerPool({
       size: 1,
-      script: new URL(`../previews/capture-preview.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      script: workerModule('../previews/capture-preview.worker', import.meta.url),
       data: { storage: objectStorageSettings(this.config) },
     });
   }

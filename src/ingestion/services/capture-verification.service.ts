@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { objectStorageSettings } from '../../storage/storage.module.js';
 import type { Declared, HashOutcome, VerificationOutcome } from '../capture-verifier.js';
 import type { VerifierData, VerifierResult, VerifierTask } from '../verification/verifier-task.js';
-import { WorkerPool } from '../verification/worker-pool.js';
+import { WorkerPool, workerModule } from '../verification/worker-pool.js';
 
 /** A verification thread is replaced after decompressing a block larger than this (its WebAssembly memory stays that big). */
 export const RECYCLE_ABOVE_BYTES = 16 * 1024 * 1024;
@@ -20,7 +20,7 @@ export class CaptureVerificationService implements OnModuleDestroy {
   constructor(config: AppConfig) {
     this.pool = new WorkerPool({
       size: Math.max(1, config.WORKER_CONCURRENCY),
-      script: new URL(`../verification/capture-verifier.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+      script: workerModule('../verification/capture-verifier.worker', import.meta.url),
       data: { storage: objectStorageSettings(config), recycleAboveBytes: RECYCLE_ABOVE_BYTES },
     });
   }

@@ -41,6 +41,15 @@ interface Slot<Task, Result> {
 const SOURCE_LOADER = new URL('../../../scripts/ts-source-worker.mjs', import.meta.url);
 
 /**
+ * The worker module at `path` (relative, without its extension) from the calling module `caller` (its
+ * import.meta.url): the .ts source when the caller runs from its sources (Jest), which the pool then starts through the
+ * source loader, else the compiled .js.
+ */
+export function workerModule(path: string, caller: string): URL {
+  return new URL(`${path}${caller.endsWith('.ts') ? '.ts' : '.js'}`, caller);
+}
+
+/**
  * A few long-lived worker threads for CPU-heavy tasks (hashing and probing captures), so the API's event loop never
  * waits for them. Threads start on first use, one task each at a time; a worker that asks to be recycled (its memory
  * grew) is replaced, and a worker that dies fails its task, which the caller may retry.
