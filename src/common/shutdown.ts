@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
 
 /**
  * On the first SIGTERM or SIGINT: logs it, closes `closables` in order (the app first: running requests and jobs

@@ -6,13 +6,12 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { scrubSecrets } from '../common/logging/secret-scrubber.js';
 import { AppConfig } from './app-config.js';
+import { ConfigError } from './config-error.js';
 import { readOrCreateSecretFile } from './data-dir.js';
 import { decodeSolanaSecretKey } from './solana-key.js';
 import { parseTrustProxy } from './trust-proxy.js';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Variables whose values are secrets: a message about them never repeats the value (it may end up in a log). */
 const SECRET_VARIABLES = new Set([

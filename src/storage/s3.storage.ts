@@ -17,7 +17,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
-import { ConfigError } from '../config/load-config.js';
+import { ConfigError } from '../config/config-error.js';
 import { assertByteRange } from './byte-range.js';
 import { MAX_PART_BYTES } from './multipart-plan.js';
 import { assertValidObjectKey, attachmentDisposition, keyBasename } from './object-key.js';

@@ -26,7 +26,7 @@ try {
     publicUrl: 'http://localhost',
   };
   const bytes = await largeChunkMcap(60);
-  await openObjectStorage(settings).put('probe/large.mcap', bytes);
+  await (await openObjectStorage(settings)).put('probe/large.mcap', bytes);
   const declared = { sizeBytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   const pool = new WorkerPool<VerifierTask, VerifierResult, VerifierData>({
     size: 1,

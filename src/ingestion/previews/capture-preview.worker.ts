@@ -12,7 +12,7 @@ import { storedPreviewSource } from './stored-preview-source.js';
  * After a LAZ file it asks to be replaced: laz-perf's WebAssembly memory keeps the size the file made it grow to.
  */
 const { data } = workerData as PoolWorkerData<PreviewData>;
-const storage = openObjectStorage(data.storage);
+const storage = await openObjectStorage(data.storage);
 const port = parentPort;
 if (!port) throw new Error('capture-preview.worker runs as a worker thread only');
 

@@ -11,7 +11,7 @@ import type { PoolWorkerData, WorkerReply, WorkerRequest } from './worker-pool.j
  * the size they grew to.
  */
 const { data } = workerData as PoolWorkerData<VerifierData>;
-const storage = openObjectStorage(data.storage);
+const storage = await openObjectStorage(data.storage);
 const port = parentPort;
 if (!port) throw new Error('capture-verifier.worker runs as a worker thread only');
 
