@@ -6,7 +6,8 @@ import { AppModule } from './app.module.js';
 import { createHttpLogger } from './common/logging/logger.js';
 import { closeOnSignal, runEntryPoint } from './common/shutdown.js';
 import { prepareDataDir } from './config/data-dir.js';
-import { ConfigError, loadConfig } from './config/load-config.js';
+import { ConfigError } from './config/config-error.js';
+import { loadConfig } from './config/load-config.js';
 import { openDatabase } from './database/database-connection.js';
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBase58Decoder } from '@solana/kit';
 import { testSolanaSecretKey } from '../../test/support/wallet.js';
-import { ConfigError, loadConfig, resolveJwtSecret, resolveTreasurySecretKey } from './load-config.js';
+import { ConfigError } from './config-error.js';
+import { loadConfig, resolveJwtSecret, resolveTreasurySecretKey } from './load-config.js';
 
 describe('loadConfig', () => {
   it('applies defaults and converts types', () => {

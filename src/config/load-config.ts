@@ -11,8 +11,6 @@ import { readOrCreateSecretFile } from './data-dir.js';
 import { decodeSolanaSecretKey } from './solana-key.js';
 import { parseTrustProxy } from './trust-proxy.js';
 
-export { ConfigError };
-
 /** Variables whose values are secrets: a message about them never repeats the value (it may end up in a log). */
 const SECRET_VARIABLES = new Set([
   'JWT_SECRET',

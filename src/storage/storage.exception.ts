@@ -1,5 +1,4 @@
-// The enum's own module, not the package index: this module reaches the verification and preview threads (through the
-// storage adapters), which then start without loading NestJS (about 0.1-0.2 CPU s a thread).
+// From the enum's own module, as in domain.exception.ts: the storage adapters reach the worker threads.
 import { HttpStatus } from '@nestjs/common/enums/http-status.enum.js';
 import { DomainException } from '../common/errors/domain.exception.js';
 
