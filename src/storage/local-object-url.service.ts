@@ -79,8 +79,10 @@ export class LocalObjectUrlService {
   private verify(token: string): SignedClaim {
     const [payload, signature, ...rest] = typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? token.split('.') : [];
     if (!payload || !signature || rest.length > 0 || !BASE64URL.test(payload) || !BASE64URL.test(signature)) throw invalid();
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.mac(payload);
+    // Compared as text, not as decoded bytes: base64url's last character of a 32-byte MAC carries 2 unused bits, so
+    // decoding would take four spellings of each signature (and a URL altered in those bits) as the one we issued.
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(this.mac(payload).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
     // The signature is good, so the payload is ours; still check its shape rather than trust a future format.
     const claim = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<SignedClaim>;
