@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import request from 'supertest';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { CapturePreviewResponse } from '../src/ingestion/dto/capture-preview.response.js';
@@ -15,6 +16,21 @@ import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testPatternVideo } from './support/test-video.js';
 import { waitFor } from './support/wait-for.js';
+
+/** The ffmpeg processes this process started (its preview threads' included) that still run: not exited, not zombies. */
+function ffmpegChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return stat.includes('(ffmpeg)') && Number(ppid) === process.pid && state !== 'Z' ? [Number(pid)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
 
 const SAMPLES = ['karma.mp4', 'bunny.ply', 'talker.mcap', 'gpsbabel_iblue747.csv'] as const;
 /** A DJI Mavic Mini's SRT (117 one-second subtitles, GPS as lon, lat): the sidecar of a video named like it. */
@@ -84,6 +100,16 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
   afterAll(async () => {
     await t.close();
   });
+
+  /** A preview service of its own on the app's parts, so that closing it leaves the app's preview thread up for the other tests. */
+  const ownPreviewService = () =>
+    new CapturePreviewService(
+      t.app.get(CaptureRepository),
+      t.app.get(CapturePreviewRepository),
+      t.app.get(ObjectStorage),
+      t.app.get(JobsService),
+      t.app.get(AppConfig),
+    );
 
   it('makes eight thumbnails and a short clip of a video, served as JPEG and MP4', async () => {
     const preview = await previewOf(ids['karma.mp4']);
@@ -209,15 +235,24 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     expect(row.version).toBeGreaterThan(0);
   });
 
+  it('a preview stopped mid-way by its module shutting down leaves no ffmpeg running and no temporary folder', async () => {
+    const service = ownPreviewService();
+    const scratchBefore = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('preview-')));
+    const running = service.run({ id: 'stopped', payload: { captureId: ids['karma.mp4'] }, attempt: 1 }).catch((error: unknown) => error);
+    await waitFor(() => {
+      const found = ffmpegChildren();
+      return found.length > 0 ? found : undefined;
+    }, 'ffmpeg started by the preview thread');
+    await service.onModuleDestroy();
+    expect(String(await running)).toMatch(/The worker pool was closed/);
+    // Killed (gone, or a zombie until this process reaps it), and the thread's folders (the capture's copy, ffmpeg's
+    // output) removed: before, both outlived the thread, ffmpeg for up to its 120 s limit.
+    expect(ffmpegChildren()).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('preview-') && !scratchBefore.has(name))).toEqual([]);
+  });
+
   it('a preview job still running when its module shuts down starts no thread: it fails, for the queue to retry', async () => {
-    // A service of its own on the app's parts, so the app's preview thread stays up for the other tests.
-    const service = new CapturePreviewService(
-      t.app.get(CaptureRepository),
-      t.app.get(CapturePreviewRepository),
-      t.app.get(ObjectStorage),
-      t.app.get(JobsService),
-      t.app.get(AppConfig),
-    );
+    const service = ownPreviewService();
     await service.onModuleDestroy();
     const id = ids['gpsbabel_iblue747.csv'];
     const before = await previewOf(id);

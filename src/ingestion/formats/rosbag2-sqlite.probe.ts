@@ -1,5 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -9,6 +8,7 @@ import { navFixDecoder, NavFixTracks, type NavFixDecoder } from './navsat.js';
 import { ProbeError, type FormatProbe, type ProbeInput, type ProbeResult } from './probe.types.js';
 import { compareRosbag2Metadata, parseRosbag2Metadata, type Rosbag2Metadata } from './rosbag2-metadata.js';
 import { GuardedSession, plural } from './telemetry-text.util.js';
+import { removeScratchDirSync, scratchDirSync } from '../scratch.js';
 
 /**
  * ROS 2 bags in SQLite (.db3, rosbag2's default storage before MCAP). SQLite needs a file to open, so the bytes are
@@ -52,7 +52,7 @@ class Rosbag2SqliteSession extends GuardedSession {
     if (this.input.size > MAX_BYTES) {
       throw new ProbeError('unsupported', `the SQLite bag is ${this.input.size} bytes, more than the ${MAX_BYTES} this probe copies to read it`);
     }
-    this.dir = mkdtempSync(join(tmpdir(), 'rosbag2-probe-'));
+    this.dir = scratchDirSync('rosbag2-probe-');
     this.fd = openSync(join(this.dir, 'bag.db3'), 'wx', 0o600);
     return this.fd;
   }
@@ -79,7 +79,7 @@ class Rosbag2SqliteSession extends GuardedSession {
       return this.describe(join(this.dir ?? '', 'bag.db3'));
     } finally {
       if (this.fd !== undefined) closeSync(this.fd);
-      if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+      if (this.dir) removeScratchDirSync(this.dir);
     }
   }
 

@@ -1,11 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { PreviewSource } from './preview-generator.js';
+import { removeScratchDir, scratchDir } from '../scratch.js';
 
 async function readUpTo(stream: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -32,13 +31,14 @@ export function storedPreviewSource(storage: ObjectStorage, key: string): Previe
       return readUpTo(await storage.read(key, { start: 0, end: Math.min(stat.size, maxBytes) - 1 }), maxBytes);
     },
     async withFile(use) {
-      const dir = await mkdtemp(join(tmpdir(), 'preview-source-'));
+      // A copy of the whole capture (videos run to gigabytes): a scratch folder, removed even if the thread is stopped.
+      const dir = await scratchDir('preview-source-');
       try {
         const path = join(dir, 'capture');
         await pipeline(await storage.read(key), createWriteStream(path));
         return await use(path);
       } finally {
-        await rm(dir, { recursive: true, force: true });
+        await removeScratchDir(dir);
       }
     },
   };

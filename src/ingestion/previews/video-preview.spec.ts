@@ -1,9 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describeSample } from '../../../test/support/samples.js';
 import { testPatternVideo } from '../../../test/support/test-video.js';
+import { abandonScratch, scratchInFlight } from '../scratch.js';
 import type { VideoPreview } from './preview.types.js';
 import { ffmpegPath, thumbnailTimes, videoPreview, videoTrack } from './video-preview.js';
 
@@ -49,6 +50,24 @@ describeSample('karma.mp4', (path) => {
       expect(lat).toBeGreaterThanOrEqual(33.125368);
       expect(lat).toBeLessThanOrEqual(33.126004);
     }
+  }, 60_000);
+
+  it('leaves no ffmpeg running and no folder behind when its thread abandons the work mid-way (a stopped preview thread)', async () => {
+    const making = videoPreview(path, { durationSeconds: 12.078733, width: 854, height: 480 });
+    let inFlight = scratchInFlight();
+    while (inFlight.children.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight = scratchInFlight();
+    }
+    const [ffmpeg] = inFlight.children;
+    expect(inFlight.folders).toHaveLength(1);
+    expect(existsSync(inFlight.folders[0])).toBe(true);
+    abandonScratch();
+    // The run goes on without its ffmpeg and its folder (a stopped thread is terminated next; here it ends on its own).
+    await making.catch(() => undefined);
+    expect(() => process.kill(ffmpeg, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }) as Error);
+    expect(existsSync(inFlight.folders[0])).toBe(false);
+    abandonScratch(); // what the rest of the run started
   }, 60_000);
 
   it('reads the track of damaged copies or says why, never throwing', async () => {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gpmfTrack } from '../formats/mp4.probe.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import { MAX_TRACK_POINTS, thin, type TrackPoint, type VideoPreview } from './preview.types.js';
+import { removeScratchDir, scratchDir, trackChild } from '../scratch.js';
 import { srtTrack } from './table-preview.js';
 
 export const THUMBNAILS = 8;
@@ -38,6 +38,7 @@ export function ffmpegPath(): string | null {
 function run(binary: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    trackChild(child);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4000) stderr += chunk.toString();
@@ -124,7 +125,7 @@ export async function videoPreview(
   const binary = ffmpegPath();
   if (!binary)
     return { content: { kind: 'none' }, files: [], reason: 'no ffmpeg on this platform (@ffmpeg-installer/linux-x64 ships it for Linux x64)' };
-  const work = await mkdtemp(join(tmpdir(), 'preview-'));
+  const work = await scratchDir('preview-');
   try {
     // The camera's own telemetry first (GoPro GPMF, a DJI subtitle stream); else the DJI SRT uploaded beside the video.
     const own = await videoTrack(path);
@@ -206,6 +207,6 @@ export async function videoPreview(
     };
     return { content, files, reason };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await removeScratchDir(work);
   }
 }

@@ -1,10 +1,13 @@
-import type { EchoResult, EchoTask } from '../../../test/support/echo.worker.js';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EchoData, EchoResult, EchoTask } from '../../../test/support/echo.worker.js';
 import { WorkerPool } from './worker-pool.js';
 
 const script = new URL('../../../test/support/echo.worker.ts', import.meta.url);
 
 describe('WorkerPool', () => {
-  let pool: WorkerPool<EchoTask, EchoResult, { prefix: string }>;
+  let pool: WorkerPool<EchoTask, EchoResult, EchoData>;
 
   beforeEach(() => {
     pool = new WorkerPool({ size: 2, script, data: { prefix: '>' } });
@@ -50,5 +53,41 @@ describe('WorkerPool', () => {
     ]);
     await expect(pool.run({ kind: 'echo', value: 'late' })).rejects.toThrow('The worker pool is closed');
     expect(pool.threads).toBe(0);
+  });
+
+  describe('stopping a worker in the middle of a task', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'pool-stop-'));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('asks a busy worker to abandon its work (POOL_STOP) and waits for its answer before terminating it', async () => {
+      const stopMarker = join(dir, 'stopped');
+      const stopping = new WorkerPool<EchoTask, EchoResult, EchoData>({ size: 1, script, data: { prefix: '>', stopMarker } });
+      const { threadId } = await stopping.run({ kind: 'echo', value: 'started' });
+      const long = expect(stopping.run({ kind: 'echo', value: 'long', delayMs: 60_000 })).rejects.toThrow('The worker pool was closed');
+      await stopping.close();
+      await long;
+      expect(readFileSync(stopMarker, 'utf8')).toBe(String(threadId));
+      expect(stopping.threads).toBe(0);
+    });
+
+    it('does not ask an idle worker, and terminates a busy one that never answers', async () => {
+      const stopMarker = join(dir, 'stopped');
+      const idle = new WorkerPool<EchoTask, EchoResult, EchoData>({ size: 1, script, data: { prefix: '>', stopMarker } });
+      await idle.run({ kind: 'echo', value: 'done' });
+      await idle.close();
+      expect(existsSync(stopMarker)).toBe(false);
+
+      const deaf = new WorkerPool<EchoTask, EchoResult, EchoData>({ size: 1, script, data: { prefix: '>', ignoreStop: true } });
+      await deaf.run({ kind: 'echo', value: 'started' });
+      const long = expect(deaf.run({ kind: 'echo', value: 'long', delayMs: 60_000 })).rejects.toThrow('The worker pool was closed');
+      await deaf.close();
+      await long;
+      expect(deaf.threads).toBe(0);
+    });
   });
 });

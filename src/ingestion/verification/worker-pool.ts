@@ -9,6 +9,16 @@ export interface WorkerRequest<Task> {
   task: Task;
 }
 
+/**
+ * Posted to a busy worker that is being retired (the pool closing, or recycling it): the worker abandons its work in
+ * flight (kills its child processes, removes its temporary folders: see ingestion/scratch.ts) and answers
+ * POOL_STOPPED. The pool terminates it once answered, or after STOP_WAIT_MS.
+ */
+export const POOL_STOP = { stop: true } as const;
+export const POOL_STOPPED = { stopped: true } as const;
+/** How long a retired busy worker has to answer POOL_STOP before it is terminated all the same. */
+const STOP_WAIT_MS = 2_000;
+
 /** What a worker script finds in `workerData`: the pool's data for it under `data`. */
 export interface PoolWorkerData<Data> {
   data: Data;
@@ -81,7 +91,7 @@ export class WorkerPool<Task, Result, Data> {
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.reject(new Error('The worker pool was closed'));
-    await Promise.all([...this.slots].map((slot) => this.retire(slot, new Error('The worker pool was closed'))));
+    await Promise.all([...this.slots].map((slot) => this.retire(slot, new Error('The worker pool was closed'), true)));
   }
 
   private dispatch(): void {
@@ -109,14 +119,14 @@ export class WorkerPool<Task, Result, Data> {
     worker.unref();
     const slot: Slot<Task, Result> = { worker, current: null };
     this.slots.add(slot);
-    worker.on('message', (reply: WorkerReply<Result>) => {
-      this.settle(slot, reply);
+    worker.on('message', (reply: WorkerReply<Result> | typeof POOL_STOPPED) => {
+      if (!('stopped' in reply)) this.settle(slot, reply);
     });
     worker.on('error', (error: Error) => {
-      void this.retire(slot, error);
+      void this.retire(slot, error, false);
     });
     worker.on('exit', (code) => {
-      void this.retire(slot, new Error(`The worker thread stopped (exit code ${code})`));
+      void this.retire(slot, new Error(`The worker thread stopped (exit code ${code})`), false);
     });
     return slot;
   }
@@ -127,17 +137,40 @@ export class WorkerPool<Task, Result, Data> {
     slot.current = null;
     if (reply.ok) pending.resolve(reply.result);
     else pending.reject(new Error(reply.error));
-    if (reply.recycle) void this.retire(slot, null);
+    if (reply.recycle) void this.retire(slot, null, true);
     this.dispatch();
   }
 
-  /** Removes a worker (terminating it if it still runs); its task, if any, fails with `error`. */
-  private async retire(slot: Slot<Task, Result>, error: Error | null): Promise<void> {
+  /**
+   * Removes a worker (terminating it if it still runs); its task, if any, fails with `error`. A worker still running
+   * (`alive`) in the middle of a task is first asked to abandon its work in flight (POOL_STOP).
+   */
+  private async retire(slot: Slot<Task, Result>, error: Error | null, alive: boolean): Promise<void> {
     if (!this.slots.delete(slot)) return;
     const pending = slot.current;
     slot.current = null;
     if (pending) pending.reject(error ?? new Error('The worker thread was retired during a task'));
+    if (pending && alive) await askToStop(slot.worker);
     await slot.worker.terminate();
     if (!this.closed) this.dispatch();
   }
+}
+
+/** Posts POOL_STOP to `worker`; resolves when it answers POOL_STOPPED, exits, or STOP_WAIT_MS have passed. */
+function askToStop(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      resolve();
+    };
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'stopped' in message) done();
+    };
+    const timer = setTimeout(done, STOP_WAIT_MS);
+    worker.on('message', onMessage);
+    worker.once('exit', done);
+    worker.postMessage(POOL_STOP);
+  });
 }
