@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
+import { POOL_STOPPED, type POOL_STOP } from './verification/worker-pool.js';
 
 /**
  * The temporary folders (a capture copied for ffmpeg or SQLite, ffmpeg's output) and child processes (ffmpeg) of this
@@ -55,4 +57,15 @@ export function abandonScratch(): void {
   children.clear();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   folders.clear();
+}
+
+/**
+ * A pool thread's answer to POOL_STOP (its pool retiring it mid-task): abandons the work in flight and says so. True
+ * when `message` was that request; a task otherwise. No `finally` of the task runs once the pool terminates the thread.
+ */
+export function stoppedOnRequest(message: object, port: MessagePort): message is typeof POOL_STOP {
+  if (!('stop' in message)) return false;
+  abandonScratch();
+  port.postMessage(POOL_STOPPED);
+  return true;
 }

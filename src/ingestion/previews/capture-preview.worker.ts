@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openObjectStorage } from '../../storage/object-storage.settings.js';
-import { abandonScratch } from '../scratch.js';
-import { POOL_STOP, POOL_STOPPED, type PoolWorkerData, type WorkerReply, type WorkerRequest } from '../verification/worker-pool.js';
+import { stoppedOnRequest } from '../scratch.js';
+import { type POOL_STOP, type PoolWorkerData, type WorkerReply, type WorkerRequest } from '../verification/worker-pool.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import { generatePreview } from './preview-generator.js';
 import type { PreviewData, PreviewTask } from './preview-task.js';
@@ -18,12 +18,7 @@ const port = parentPort;
 if (!port) throw new Error('capture-preview.worker runs as a worker thread only');
 
 port.on('message', (request: WorkerRequest<PreviewTask> | typeof POOL_STOP) => {
-  if ('stop' in request) {
-    // Retired mid-task: no `finally` of the task runs once the pool terminates this thread.
-    abandonScratch();
-    port.postMessage(POOL_STOPPED);
-    return;
-  }
+  if (stoppedOnRequest(request, port)) return;
   const recycle = request.task.subject.format === 'laz';
   const { sidecar } = request.task;
   generatePreview(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describeSample } from '../../../test/support/samples.js';
 import { testPatternVideo } from '../../../test/support/test-video.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import { abandonScratch, scratchInFlight } from '../scratch.js';
 import type { VideoPreview } from './preview.types.js';
 import { ffmpegPath, thumbnailTimes, videoPreview, videoTrack } from './video-preview.js';
@@ -54,11 +55,10 @@ describeSample('karma.mp4', (path) => {
 
   it('leaves no ffmpeg running and no folder behind when its thread abandons the work mid-way (a stopped preview thread)', async () => {
     const making = videoPreview(path, { durationSeconds: 12.078733, width: 854, height: 480 });
-    let inFlight = scratchInFlight();
-    while (inFlight.children.length === 0) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      inFlight = scratchInFlight();
-    }
+    const inFlight = await waitFor(() => {
+      const now = scratchInFlight();
+      return now.children.length > 0 ? now : undefined;
+    }, 'an ffmpeg of the preview running');
     const [ffmpeg] = inFlight.children;
     expect(inFlight.folders).toHaveLength(1);
     expect(existsSync(inFlight.folders[0])).toBe(true);

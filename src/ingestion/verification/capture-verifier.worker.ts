@@ -3,8 +3,8 @@ import { openObjectStorage } from '../../storage/object-storage.settings.js';
 import { hashStoredObject, verifyStoredObject } from '../capture-verifier.js';
 import { takeDecompressionHighWater } from '../formats/decompression.js';
 import type { VerifierData, VerifierResult, VerifierTask } from './verifier-task.js';
-import { abandonScratch } from '../scratch.js';
-import { POOL_STOP, POOL_STOPPED, type PoolWorkerData, type WorkerReply, type WorkerRequest } from './worker-pool.js';
+import { stoppedOnRequest } from '../scratch.js';
+import { type POOL_STOP, type PoolWorkerData, type WorkerReply, type WorkerRequest } from './worker-pool.js';
 
 /**
  * A verification thread: opens its own object store and answers one task at a time (hash and probe a capture, or only
@@ -21,12 +21,7 @@ async function perform(task: VerifierTask): Promise<VerifierResult> {
 }
 
 port.on('message', (request: WorkerRequest<VerifierTask> | typeof POOL_STOP) => {
-  if ('stop' in request) {
-    // Retired mid-task: no `finally` of the task runs once the pool terminates this thread.
-    abandonScratch();
-    port.postMessage(POOL_STOPPED);
-    return;
-  }
+  if (stoppedOnRequest(request, port)) return;
   void perform(request.task).then(
     (result) => {
       const reply: WorkerReply<VerifierResult> = { id: request.id, ok: true, result, recycle: takeDecompressionHighWater() > data.recycleAboveBytes };
