@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { DatasetResponse } from '../src/catalog/dto/dataset.response.js';
 import type { CapturePreviewResponse } from '../src/ingestion/dto/capture-preview.response.js';
@@ -7,6 +9,7 @@ import type { PointCloudPreview, RoboticsPreview, TablePreview, VideoPreview } f
 import { AppConfig } from '../src/config/app-config.js';
 import { CapturePreviewRepository } from '../src/ingestion/repositories/capture-preview.repository.js';
 import { CaptureRepository } from '../src/ingestion/repositories/capture.repository.js';
+import { processScratchDir, SCRATCH_ROOT } from '../src/ingestion/scratch.js';
 import { CapturePreviewService } from '../src/ingestion/services/capture-preview.service.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
@@ -237,7 +240,9 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
 
   it('a preview stopped mid-way by its module shutting down leaves no ffmpeg running and no temporary folder', async () => {
     const service = ownPreviewService();
-    const scratchBefore = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('preview-')));
+    const previewFolders = () =>
+      existsSync(processScratchDir()) ? readdirSync(processScratchDir()).filter((name) => name.startsWith('preview-')) : [];
+    const scratchBefore = new Set(previewFolders());
     const running = service.run({ id: 'stopped', payload: { captureId: ids['karma.mp4'] }, attempt: 1 }).catch((error: unknown) => error);
     await waitFor(() => {
       const found = ffmpegChildren();
@@ -248,7 +253,7 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     // Killed (gone, or a zombie until this process reaps it), and the thread's folders (the capture's copy, ffmpeg's
     // output) removed: before, both outlived the thread, ffmpeg for up to its 120 s limit.
     expect(ffmpegChildren()).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('preview-') && !scratchBefore.has(name))).toEqual([]);
+    expect(previewFolders().filter((name) => !scratchBefore.has(name))).toEqual([]);
   });
 
   it('a preview job still running when its module shuts down starts no thread: it fails, for the queue to retry', async () => {
@@ -260,5 +265,44 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     // that nothing ever closed.
     await expect(service.run({ id: 'late', payload: { captureId: id }, attempt: 1 })).rejects.toThrow('The worker pool is closed');
     expect((await previewOf(id)).generatedAt).toBe(before.generatedAt);
+  });
+});
+
+/**
+ * A process killed outright (SIGKILL, as the OOM killer does) runs no clean-up of its own: its scratch folders (a
+ * capture's whole copy for ffmpeg or SQLite) stay until the next instance on the host starts (src/ingestion/scratch.ts).
+ */
+describe('scratch folders of killed processes (e2e)', () => {
+  let t: TestApp;
+  let left: string;
+  const mine = processScratchDir();
+
+  beforeAll(async () => {
+    // A process of this host that made its scratch folder, wrote a capture's copy in it, and was killed mid-way.
+    const killed = spawn('sh', [
+      '-c',
+      'mkdir -p "$1/$2.$$/preview-abc123" && head -c 1048576 /dev/zero > "$1/$2.$$/preview-abc123/capture" && kill -9 $$',
+      'sh',
+      SCRATCH_ROOT,
+      hostname(),
+    ]);
+    const end = await new Promise<NodeJS.Signals | null>((resolve) => {
+      killed.once('exit', (_code, signal) => {
+        resolve(signal);
+      });
+    });
+    expect(end).toBe('SIGKILL');
+    left = join(SCRATCH_ROOT, `${hostname()}.${String(killed.pid)}`);
+    expect(existsSync(join(left, 'preview-abc123', 'capture'))).toBe(true);
+    mkdirSync(mine, { recursive: true });
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('an instance starting up removes them, and leaves the folder of a process still running', async () => {
+    await waitFor(() => (existsSync(left) ? undefined : true), `the killed process's scratch folder removed at start-up`);
+    expect(existsSync(mine)).toBe(true);
   });
 });

@@ -23,6 +23,7 @@ import { UploadExpiryService } from './services/upload-expiry.service.js';
 import { FootprintBackfillService } from './services/footprint-backfill.service.js';
 import { CapturePreviewRepository } from './repositories/capture-preview.repository.js';
 import { CapturePreviewService } from './services/capture-preview.service.js';
+import { ScratchSweepService } from './services/scratch-sweep.service.js';
 
 /**
  * Captures from contributors and networks: upload, verify, probe, describe, preview. Exposes CaptureService,
@@ -50,6 +51,7 @@ import { CapturePreviewService } from './services/capture-preview.service.js';
     UploadExpiryService,
     NetworkRegistryService,
     NetworkBatchService,
+    ScratchSweepService,
   ],
   exports: [CaptureService, CapturePreviewService, VerifiedObjectBackfillService, NetworkRegistryService],
 })

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { POOL_STOPPED, type POOL_STOP } from './verification/worker-pool.js';
@@ -15,18 +15,72 @@ import { POOL_STOPPED, type POOL_STOP } from './verification/worker-pool.js';
 const folders = new Set<string>();
 const children = new Set<ChildProcess>();
 
-/** A new temporary folder (`<tmpdir>/<prefix>XXXXXX`), removed by `removeScratchDir` or `abandonScratch`. */
+/**
+ * Where every process keeps its scratch folders: `<tmpdir>/depai-scratch/<host>.<pid>/`. A process killed outright
+ * (SIGKILL, the OOM killer) runs nothing on its way out, so its folders (a whole capture copied for ffmpeg, videos run
+ * to gigabytes) stay; the next process to start on this host removes those of processes that are gone
+ * (`sweepDeadScratch`). The host name keeps apart hosts (containers) that share one temporary folder: a process id
+ * means something only on its own host.
+ */
+export const SCRATCH_ROOT = join(tmpdir(), 'depai-scratch');
+const ownName = (): string => `${hostname()}.${String(process.pid)}`;
+
+/** This process's own folder under `root`, where its scratch folders are made. */
+export function processScratchDir(root = SCRATCH_ROOT): string {
+  return join(root, ownName());
+}
+
+/** A new temporary folder (`<process scratch dir>/<prefix>XXXXXX`), removed by `removeScratchDir` or `abandonScratch`. */
 export async function scratchDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const parent = processScratchDir();
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, prefix));
   folders.add(dir);
   return dir;
 }
 
 /** `scratchDir`, for code that cannot wait. */
 export function scratchDirSync(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const parent = processScratchDir();
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, prefix));
   folders.add(dir);
   return dir;
+}
+
+/** Whether process `pid` exists on this host (one of another user counts: signalling it is refused, not unknown). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the scratch folders of processes of this host that no longer exist (killed before they could clean up), and
+ * answers the process folders removed. Folders of live processes, of this process, and of other hosts are left alone;
+ * so is anything under `root` not named `<host>.<pid>`. Safe to run from any number of processes at once.
+ */
+export async function sweepDeadScratch(root = SCRATCH_ROOT): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(root);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const prefix = `${hostname()}.`;
+  const removed: string[] = [];
+  for (const name of entries) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = name.slice(prefix.length);
+    if (!/^[1-9][0-9]{0,9}$/.test(pid) || Number(pid) === process.pid || alive(Number(pid))) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    removed.push(join(root, name));
+  }
+  return removed;
 }
 
 export function removeScratchDirSync(dir: string): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -9,6 +9,7 @@ import { describeSample } from '../../../test/support/samples.js';
 import { parseRosbag2Metadata, rosbag2MetadataProbe } from './rosbag2-metadata.js';
 import { ros2SqliteProbe } from './rosbag2-sqlite.probe.js';
 import { rosbagProbe } from './rosbag.probe.js';
+import { processScratchDir } from '../scratch.js';
 
 /** rosbag2's schema 4 tables, as rosbag2_storage_sqlite3 creates them (copied from the sample's sqlite_master). */
 const SCHEMA = [
@@ -67,7 +68,8 @@ const metadataYaml = (count: number, start: bigint, duration: bigint, fixCount: 
     '  - bag_0.db3',
   ].join('\n');
 
-const probeDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('rosbag2-probe-')).length;
+const probeDirs = () =>
+  existsSync(processScratchDir()) ? readdirSync(processScratchDir()).filter((name) => name.startsWith('rosbag2-probe-')).length : 0;
 
 describe('ros2SqliteProbe', () => {
   const db3 = buildDb3({ metadataRows: [metadataYaml(25, T0, 240_000_000n, 5)] });
