@@ -349,10 +349,30 @@ describe('consent: grants, declines and the public record (e2e)', () => {
       t.http().post(`/v1/datasets/${id}/consent/declines`).set(auth(carol)).send({ reason: 'Changed my mind.' }),
     ]);
     expect(decline.status).toBe(201);
-    const draft = (await t.http().get(`/v1/datasets/${id}`).set(auth(admin)).expect(200)).body as DatasetResponse;
-    // Either the submit came first (and the decline pulled the draft back to editing) or it saw the new revision.
     expect([200, 409]).toContain(submit.status);
-    expect(draft.draft).toMatchObject({ state: 'editing', captureIds: aliceCaptures });
+    const draft = (await t.http().get(`/v1/datasets/${id}`).set(auth(admin)).expect(200)).body as DatasetResponse;
+    // Carol's capture left the draft, whichever came first.
+    expect(draft.draft?.captureIds).toEqual(aliceCaptures);
+    const custody = await t.sql<{ kind: string; details: { revision?: number } }>(
+      `SELECT kind, details FROM custody_records WHERE dataset_id = $1 AND kind IN ('submitted', 'consent-declined') ORDER BY seq`,
+      [id],
+    );
+    const kinds = custody.map((row) => row.kind);
+    if (submit.status === 409) {
+      // The decline changed the draft between the submit's read and its lock: nothing was submitted.
+      expect(kinds).toEqual(['consent-declined']);
+      expect(draft.draft?.state).toBe('editing');
+    } else if (kinds[0] === 'submitted') {
+      // The submit came first: the decline pulled what was in review back to editing.
+      expect(kinds).toEqual(['submitted', 'consent-declined']);
+      expect(draft.draft?.state).toBe('editing');
+    } else {
+      // The decline came first and the submit read the draft without Carol's capture: Alice's grant still clears it (a
+      // larger share is no worse for her), so exactly that revision is in review.
+      expect(kinds).toEqual(['consent-declined', 'submitted']);
+      expect(draft.draft?.state).toBe('in_review');
+      expect(custody[1].details.revision).toBe(draft.draft?.revision);
+    }
   });
 
   it('a withdrawal from an exclusively sold dataset: the next version keeps the other files reserved to that buyer', async () => {
