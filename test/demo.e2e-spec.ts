@@ -8,7 +8,7 @@ import type { OrderResponse } from '../src/checkout/dto/order.response.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { browseInstructions } from '../scripts/demo/browse.js';
 import { repoRoot } from '../scripts/demo/samples.js';
-import { freePort, reservePort, stopService, waitHealthy } from '../scripts/demo/service.js';
+import { freePort, startOnReservedPort, stopService, waitHealthy } from '../scripts/demo/service.js';
 import { Steps } from '../scripts/demo/steps.js';
 import { type DemoSummary, runStory } from '../scripts/demo/story.js';
 import { FakeStripe } from './support/fake-stripe.js';
@@ -30,22 +30,26 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
 
   beforeAll(async () => {
     const stripeUrl = await stripe.start();
-    const reserved = await reservePort();
-    api = `http://127.0.0.1:${String(reserved.port)}`;
     database = await createTestDatabase();
-    // The story follows the links the service hands out (part uploads, downloads), so PUBLIC_URL must reach it.
-    serviceEnv = {
-      DATA_DIR: dataDir,
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      PUBLIC_URL: api,
-      STRIPE_SECRET_KEY: 'sk_test_marketplace_demo',
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_URL: stripeUrl,
-      DATABASE_URL: database.url,
-    };
-    t = await startTestApp(serviceEnv, database);
-    await reserved.handTo(t.app.getHttpServer());
+    const { port, started } = await startOnReservedPort(
+      (reserved) => {
+        // The story follows the links the service hands out (part uploads, downloads), so PUBLIC_URL must reach it.
+        serviceEnv = {
+          DATA_DIR: dataDir,
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          PUBLIC_URL: `http://127.0.0.1:${String(reserved)}`,
+          STRIPE_SECRET_KEY: 'sk_test_marketplace_demo',
+          STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+          STRIPE_API_URL: stripeUrl,
+          DATABASE_URL: database.url,
+        };
+        return startTestApp(serviceEnv, database);
+      },
+      (app) => app.app.getHttpServer(),
+    );
+    t = started;
+    api = `http://127.0.0.1:${String(port)}`;
   });
   afterAll(async () => {
     await t?.close();

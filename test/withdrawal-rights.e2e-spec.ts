@@ -19,7 +19,7 @@ import { auth, logIn, publishCurated as publishCuratedDataset, signUp, TEST_ADMI
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
-import { reservePort } from '../scripts/demo/service.js';
+import { startOnReservedPort } from '../scripts/demo/service.js';
 
 const declarations = { ownsRights: true, identifiablePeople: false, piiRedacted: true, restrictedLocations: false };
 const CLIENT = join(process.cwd(), 'scripts', 'depai.mjs');
@@ -90,10 +90,18 @@ describe('what a withdrawal does to buyers: revocableOnWithdrawal, stopped downl
 
   beforeAll(async () => {
     // Download URLs are signed for PUBLIC_URL: the port the app then listens on, so `depai pull` can fetch them.
-    const reserved = await reservePort();
-    api = `http://127.0.0.1:${String(reserved.port)}`;
-    t = await startTestApp({ ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, AUTH_RATE_LIMIT: '1000', PUBLIC_URL: api });
-    await reserved.handTo(t.app.getHttpServer());
+    const { port, started } = await startOnReservedPort(
+      (reserved) =>
+        startTestApp({
+          ADMIN_EMAIL: TEST_ADMIN.email,
+          ADMIN_PASSWORD: TEST_ADMIN.password,
+          AUTH_RATE_LIMIT: '1000',
+          PUBLIC_URL: `http://127.0.0.1:${String(reserved)}`,
+        }),
+      (app) => app.app.getHttpServer(),
+    );
+    t = started;
+    api = `http://127.0.0.1:${String(port)}`;
     dir = mkdtempSync(join(tmpdir(), 'withdrawal-rights-'));
     admin = await logIn(t, TEST_ADMIN.email, TEST_ADMIN.password);
     alice = await signUp(t, 'alice@withdraw.test', 'contributor');

@@ -84,9 +84,29 @@ export async function freePort(): Promise<number> {
  * between. A port from freePort is free only when it is looked at: under load an outgoing connection was given the same
  * port as its local one while the service was still starting, and the service's listen failed with EADDRINUSE.
  */
-export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void> }> {
+export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void>; release: () => Promise<void> }> {
   const { server: holder, port } = await listenOnAnyPort();
-  return { port, handTo: (server) => listenOn(server, holder) };
+  return { port, handTo: (server) => listenOn(server, holder), release: () => closeServer(holder) };
+}
+
+/**
+ * Reserves a port (reservePort), runs `start` with it (what it starts may need to know its own address), and hands the
+ * port to the server `serverOf` finds in what started. When `start` or the hand-over fails, the port is given back, so no
+ * listening holder is left behind to keep the process alive.
+ */
+export async function startOnReservedPort<T>(
+  start: (port: number) => Promise<T>,
+  serverOf: (started: T) => Server,
+): Promise<{ port: number; started: T }> {
+  const reserved = await reservePort();
+  try {
+    const started = await start(reserved.port);
+    await reserved.handTo(serverOf(started));
+    return { port: reserved.port, started };
+  } catch (error) {
+    await reserved.release();
+    throw error;
+  }
 }
 
 export async function waitHealthy(api: string, service: ChildProcess, timeoutMs: number): Promise<void> {

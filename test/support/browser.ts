@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { reservePort } from '../../scripts/demo/service.js';
+import { startOnReservedPort } from '../../scripts/demo/service.js';
 import { startTestApp, type TestApp } from './test-app.js';
 import { testWallet } from './wallet.js';
 
@@ -87,10 +87,11 @@ export interface BrowserApp {
  * localhost) while the pages are opened at 127.0.0.1, as a person who types the other name does.
  */
 export async function startBrowserApp(journey: string, env: Record<string, string> = {}, options: { publicHost?: string } = {}): Promise<BrowserApp> {
-  const reserved = await reservePort();
-  const baseUrl = `http://127.0.0.1:${String(reserved.port)}`;
-  const t = await startTestApp({ PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${String(reserved.port)}`, ...env });
-  await reserved.handTo(t.app.getHttpServer());
+  const { port, started: t } = await startOnReservedPort(
+    (reserved) => startTestApp({ PUBLIC_URL: `http://${options.publicHost ?? '127.0.0.1'}:${String(reserved)}`, ...env }),
+    (app) => app.app.getHttpServer(),
+  );
+  const baseUrl = `http://127.0.0.1:${String(port)}`;
   const browser = await sharedBrowser();
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
