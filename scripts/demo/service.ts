@@ -57,7 +57,7 @@ async function closeServer(server: Server): Promise<void> {
  * which binds it a while later. It is picked at random below the kernel's range for outgoing connections: a port from
  * that range (listen(0)) could be handed to an outgoing connection as its local port while the other process was
  * still starting, and its listen then failed with EADDRINUSE. Another process may still bind a port picked here in that
- * window, but only by asking for it by number. A server of this process should use reservePort instead.
+ * window, but only by asking for it by number. A server of this process should use startOnReservedPort instead.
  */
 export async function freePort(): Promise<number> {
   const low = outgoingPortsLow();
@@ -80,31 +80,23 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A loopback port held open until `handTo` gives it to a server of this process, so that nothing can take it in
- * between. A port from freePort is free only when it is looked at: under load an outgoing connection was given the same
- * port as its local one while the service was still starting, and the service's listen failed with EADDRINUSE.
- */
-export async function reservePort(): Promise<{ port: number; handTo: (server: Server) => Promise<void>; release: () => Promise<void> }> {
-  const { server: holder, port } = await listenOnAnyPort();
-  return { port, handTo: (server) => listenOn(server, holder), release: () => closeServer(holder) };
-}
-
-/**
- * Reserves a port (reservePort), runs `start` with it (what it starts may need to know its own address), and hands the
- * port to the server `serverOf` finds in what started. When `start` or the hand-over fails, the port is given back, so no
- * listening holder is left behind to keep the process alive.
+ * Runs `start` with a loopback port held open meanwhile (what it starts may need to know its own address), then hands
+ * that port to the server `serverOf` finds in what started, so that nothing can take the port in between. A port from
+ * freePort is free only when it is looked at: under load an outgoing connection was given the same port as its local
+ * one while the service was still starting, and the service's listen failed with EADDRINUSE. When `start` or the
+ * hand-over fails, the port is given back, so no listening holder is left behind to keep the process alive.
  */
 export async function startOnReservedPort<T>(
   start: (port: number) => Promise<T>,
   serverOf: (started: T) => Server,
 ): Promise<{ port: number; started: T }> {
-  const reserved = await reservePort();
+  const { server: holder, port } = await listenOnAnyPort();
   try {
-    const started = await start(reserved.port);
-    await reserved.handTo(serverOf(started));
-    return { port: reserved.port, started };
+    const started = await start(port);
+    await listenOn(serverOf(started), holder);
+    return { port, started };
   } catch (error) {
-    await reserved.release();
+    await closeServer(holder);
     throw error;
   }
 }

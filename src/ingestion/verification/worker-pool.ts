@@ -16,6 +16,9 @@ export interface WorkerRequest<Task> {
  */
 export const POOL_STOP = { stop: true } as const;
 export const POOL_STOPPED = { stopped: true } as const;
+/** Whether a worker's message is its POOL_STOPPED answer (else a task's reply). */
+export const isPoolStopped = (message: unknown): message is typeof POOL_STOPPED =>
+  typeof message === 'object' && message !== null && 'stopped' in message;
 /** How long a retired busy worker has to answer POOL_STOP before it is terminated all the same. */
 const STOP_WAIT_MS = 2_000;
 
@@ -120,7 +123,7 @@ export class WorkerPool<Task, Result, Data> {
     const slot: Slot<Task, Result> = { worker, current: null };
     this.slots.add(slot);
     worker.on('message', (reply: WorkerReply<Result> | typeof POOL_STOPPED) => {
-      if (!('stopped' in reply)) this.settle(slot, reply);
+      if (!isPoolStopped(reply)) this.settle(slot, reply);
     });
     worker.on('error', (error: Error) => {
       void this.retire(slot, error, false);
@@ -166,7 +169,7 @@ function askToStop(worker: Worker): Promise<void> {
       resolve();
     };
     const onMessage = (message: unknown) => {
-      if (typeof message === 'object' && message !== null && 'stopped' in message) done();
+      if (isPoolStopped(message)) done();
     };
     const timer = setTimeout(done, STOP_WAIT_MS);
     worker.on('message', onMessage);
