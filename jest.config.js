@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { swcOptions } from './scripts/swc-options.mjs';
 
 // Browser tests (test/browser) drive Debian's Chromium; .ci/run installs it. Its headless shell
 // (chromium-headless-shell: the same engine without the browser's own interface) is preferred: the full browser loads
@@ -65,7 +66,8 @@ export default {
   testMatch: grouped ? ['<rootDir>/test/groups/*.group.ts'] : ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  // swc strips the types (scripts/swc-options.mjs); `npm test` type-checks beside Jest.
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions({ sourceMaps: 'inline' })] },
   testPathIgnorePatterns: browserTests ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/browser/', '<rootDir>/test/groups/browser-'],
   testSequencer: '<rootDir>/test/support/group-sequencer.mjs',
   testTimeout: 60_000,

@@ -1,5 +1,5 @@
 // `npm test`: the type check (`npm run typecheck`: the service, the tests and benches, and the page scripts) and Jest, at
-// once. Jest does not type-check (ts-jest only transpiles), so the run fails when either fails; the type check runs at a
+// once. Jest does not type-check (swc only strips the types), so the run fails when either fails; the type check runs at a
 // lower priority (nice 10), so that the tests, which start Chromium and processes with timeouts, go first; its output is
 // printed after Jest's. Arguments go to Jest: `npm test -- test/groups/checkout.group.ts` runs a group,
 // `npm test -- test/auth.e2e-spec.ts` a spec on its own.

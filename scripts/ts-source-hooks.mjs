@@ -1,17 +1,22 @@
 // Module hooks (module.registerHooks, in the loading thread itself) for running the service's TypeScript sources
 // outside Jest, in a worker thread or a test's child process: a relative `./x.js` import from a
 // .ts file resolves to `./x.ts` (the sources import their compiled names), and .ts files are compiled one at a time
-// by the TypeScript compiler (a devDependency), as ts-jest does for the tests. Compiled files are kept in
-// node_modules/.cache, keyed by their source, so the next thread (or test run) skips the compiler.
+// by swc with the options Jest uses (swc-options.mjs). Compiled files are kept in node_modules/.cache, keyed by their
+// source, so the next thread (or test run) skips even that.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { swcOptions } from './swc-options.mjs';
 
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'ts-source-worker');
-/** @type {typeof import('typescript') | undefined} */
-let typescript;
+/** @type {typeof import('@swc/core') | undefined} */
+let swc;
+const OPTIONS = swcOptions({ sourceMaps: 'inline' });
+const swcPackage = readFileSync(createRequire(import.meta.url).resolve('@swc/core/package.json'), 'utf8');
+/** Part of every cache key: a new swc, or new options, compiles again. */
+const COMPILER = JSON.stringify([/"version":\s*"([^"]+)"/.exec(swcPackage)?.[1], OPTIONS]);
 
 /**
  * @param {string} code
@@ -19,17 +24,9 @@ let typescript;
  * @returns {string}
  */
 function compile(code, fileName) {
-  /** @type {typeof import('typescript')} */
-  const ts = (typescript ??= /** @type {typeof import('typescript')} */ (createRequire(import.meta.url)('typescript')));
-  const compilerOptions = {
-    module: ts.ModuleKind.ESNext,
-    target: ts.ScriptTarget.ES2022,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    esModuleInterop: true,
-    inlineSourceMap: true,
-  };
-  return ts.transpileModule(code, { fileName, compilerOptions }).outputText;
+  /** @type {typeof import('@swc/core')} */
+  const compiler = (swc ??= /** @type {typeof import('@swc/core')} */ (createRequire(import.meta.url)('@swc/core')));
+  return compiler.transformSync(code, { ...OPTIONS, filename: fileName }).code;
 }
 
 /**
@@ -38,7 +35,7 @@ function compile(code, fileName) {
  */
 function compiled(fileName) {
   const code = readFileSync(fileName, 'utf8');
-  const cached = join(CACHE, `${createHash('sha256').update(fileName).update('\0').update(code).digest('hex')}.js`);
+  const cached = join(CACHE, `${createHash('sha256').update(COMPILER).update('\0').update(fileName).update('\0').update(code).digest('hex')}.js`);
   if (existsSync(cached)) return readFileSync(cached, 'utf8');
   const output = compile(code, fileName);
   mkdirSync(CACHE, { recursive: true });

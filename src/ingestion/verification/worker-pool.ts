@@ -49,7 +49,7 @@ interface Slot<Task, Result> {
 
 /**
  * Loads TypeScript worker modules when the service runs from its sources (Jest): worker threads do not go through
- * Jest's transform, so this script registers a loader built on the TypeScript compiler and imports the module.
+ * Jest's transform, so this script registers a loader built on swc (scripts/ts-source-hooks.mjs) and imports the module.
  */
 const SOURCE_LOADER = new URL('../../../scripts/ts-source-worker.mjs', import.meta.url);
 
