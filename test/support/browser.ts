@@ -27,6 +27,14 @@ const PHONE_WIDTH = 390;
  * The journeys that must fit a phone assert it at 390 px themselves.
  */
 const PHONE_SHOTS = process.env.SCREENSHOT_PHONE === '1';
+/**
+ * A screenshot shows the viewport where the step left it (the top of a page just opened, or the part a click or a
+ * scroll brought into view), as the person at that step sees it. With SCREENSHOT_FULL=1 it shows the whole page: taking
+ * one lays the whole page out again at its full height (the dataset page is about 7,200 px), its maps redrawn, and
+ * rasters it, which was about 45% of Chromium's CPU in a browser group (browser-buyer: 35 CPU seconds with whole pages,
+ * 22 with the viewport, 21 with none).
+ */
+const FULL_PAGE_SHOTS = process.env.SCREENSHOT_FULL === '1';
 
 /**
  * One headless Chromium for every journey of this module registry (a group of test/groups, or a spec run alone),
@@ -72,7 +80,7 @@ export interface BrowserApp {
    */
   signedInPage(session: { accessToken: string; user: unknown }, path?: string): Promise<Page>;
   /**
-   * Saves a full-page screenshot as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and with SCREENSHOT_PHONE=1 the same page
+   * Saves a screenshot (the viewport; the whole page with SCREENSHOT_FULL=1) as <SCREENSHOT_DIR>/<journey>/<nn>-<name>.png, and with SCREENSHOT_PHONE=1 the same page
    * 390 px wide (a phone) as <nn>-<name>-390.png; answers the first path.
    */
   screenshot(page: Page, name: string): Promise<string>;
@@ -126,11 +134,11 @@ export async function startBrowserApp(journey: string, env: Record<string, strin
     async screenshot(page, name) {
       shots += 1;
       const path = join(dir, `${String(shots).padStart(2, '0')}-${name}.png`);
-      await page.screenshot({ path, fullPage: true });
+      await page.screenshot({ path, fullPage: FULL_PAGE_SHOTS });
       if (!PHONE_SHOTS) return path;
       const viewport = page.viewportSize() ?? DESKTOP;
       await page.setViewportSize({ width: PHONE_WIDTH, height: viewport.height });
-      await page.screenshot({ path: path.replace(/\.png$/, `-${PHONE_WIDTH}.png`), fullPage: true });
+      await page.screenshot({ path: path.replace(/\.png$/, `-${PHONE_WIDTH}.png`), fullPage: FULL_PAGE_SHOTS });
       await page.setViewportSize(viewport);
       return path;
     },
