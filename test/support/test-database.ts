@@ -35,7 +35,14 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   }
   const name = `mkt_test_${randomBytes(6).toString('hex')}`;
   const template = migrated ? await (templateDatabase ??= ensureTemplateDatabase(serverUrl)) : undefined;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withClient(serverUrl, async (client) => {
+    // A clone copies the template's files (FILE_COPY) instead of writing every page of it through the WAL (WAL_LOG,
+    // PostgreSQL 15's default): measured here, 0.10 against 0.19 CPU seconds per database of the server's, and its
+    // DROP 0.05 against 0.10; a run makes about 85. FILE_COPY checkpoints first, which on a test server is cheap.
+    const fileCopy =
+      template !== undefined && (await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)).rows[0].v >= 150_000;
+    await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}${fileCopy ? ' STRATEGY FILE_COPY' : ''}`);
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
