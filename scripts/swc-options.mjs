@@ -7,7 +7,7 @@
 //
 // Before, both used TypeScript's own transpileModule: on a fresh clone (CI) transpiling took about 100 of a run's
 // 1,250 profiled CPU seconds (ts-jest 62, the source hooks 35), several workers and threads compiling the same files
-// at once before any cache held them; swc does a file in a fraction of a millisecond.
+// at once before any cache held them; swc compiles the service's 551 files in about a second (`npm run build`).
 
 /**
  * @param {{ sourceMaps: 'inline' | boolean }} options

@@ -10,11 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { swcOptions } from './swc-options.mjs';
 
+const require = createRequire(import.meta.url);
 const CACHE = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'ts-source-worker');
 /** @type {typeof import('@swc/core') | undefined} */
 let swc;
 const OPTIONS = swcOptions({ sourceMaps: 'inline' });
-const swcPackage = readFileSync(createRequire(import.meta.url).resolve('@swc/core/package.json'), 'utf8');
+const swcPackage = readFileSync(require.resolve('@swc/core/package.json'), 'utf8');
 /** Part of every cache key: a new swc, or new options, compiles again. */
 const COMPILER = JSON.stringify([/"version":\s*"([^"]+)"/.exec(swcPackage)?.[1], OPTIONS]);
 
@@ -25,7 +26,7 @@ const COMPILER = JSON.stringify([/"version":\s*"([^"]+)"/.exec(swcPackage)?.[1],
  */
 function compile(code, fileName) {
   /** @type {typeof import('@swc/core')} */
-  const compiler = (swc ??= /** @type {typeof import('@swc/core')} */ (createRequire(import.meta.url)('@swc/core')));
+  const compiler = (swc ??= /** @type {typeof import('@swc/core')} */ (require('@swc/core')));
   return compiler.transformSync(code, { ...OPTIONS, filename: fileName }).code;
 }
 
