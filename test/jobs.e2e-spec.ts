@@ -21,6 +21,7 @@ import { captureProcessQueue } from '../src/ingestion/ingestion.jobs.js';
 import { defineQueue, type JobFailure, type JobQueue } from '../src/jobs/job-queue.js';
 import { JobsModule } from '../src/jobs/jobs.module.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
+import { poolDatabase } from '../src/jobs/pg-boss-database.js';
 import { formatMemoRecord } from '../src/provenance/memo-record.js';
 import { anchorJobKey } from '../src/provenance/provenance.jobs.js';
 import { settled, sha256, uploadCapture } from './support/captures.js';
@@ -454,4 +455,46 @@ describe('jobs of the old jobs table, after the migration to pg-boss (e2e)', () 
       { name: 'subscriptions.bill-period', cron: '0 0 1 * *' },
     ]);
   }, 180_000);
+});
+
+describe("pg-boss's statements on the app's pool (e2e)", () => {
+  let database: DatabaseConnection;
+  let source: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // One connection, so that pg_prepared_statements (a session's own) shows what the adapter's statements left there.
+    source = await new DataSource(dataSourceOptions(database.url, 1)).initialize();
+  });
+  afterAll(async () => {
+    await source.destroy();
+    await database.close();
+  });
+
+  const preparedNames = async () =>
+    (await source.query<{ name: string }[]>(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'pgboss\\_%'`)).map((row) => row.name);
+
+  it('runs a repeated statement prepared on a PostgreSQL server (never on the embedded one), with the same results', async () => {
+    const db = poolDatabase(source, { prepare: database.kind === 'postgres' });
+    const text = `SELECT count(*)::int AS n FROM pgboss.queue WHERE name LIKE 'no-such-queue%'`;
+    for (let i = 0; i < 6; i += 1) expect((await db.executeSql(text)).rows).toEqual([{ n: 0 }]);
+    // A statement with parameters, and one of several statements (run as one simple query, never prepared).
+    for (let i = 0; i < 4; i += 1) expect((await db.executeSql('SELECT $1::int + 1 AS n', [i])).rows).toEqual([{ n: i + 1 }]);
+    await db.executeSql('SELECT 1; SELECT 2');
+    await db.executeSql('SELECT 1; SELECT 2');
+    await db.executeSql('SELECT 1; SELECT 2');
+    expect(await preparedNames()).toHaveLength(database.kind === 'postgres' ? 2 : 0);
+  });
+
+  it('falls back to running a statement unnamed when the table it reads changed shape under its plan', async () => {
+    const db = poolDatabase(source, { prepare: database.kind === 'postgres' });
+    await source.query('CREATE TABLE prepared_shape (a int)');
+    await source.query('INSERT INTO prepared_shape VALUES (1)');
+    const text = 'SELECT * FROM prepared_shape';
+    for (let i = 0; i < 4; i += 1) expect((await db.executeSql(text)).rows).toEqual([{ a: 1 }]);
+    // Another instance's migration adds a column: the prepared plan's result type no longer matches (SQLSTATE 0A000).
+    await source.query('ALTER TABLE prepared_shape ADD COLUMN b int DEFAULT 2');
+    expect((await db.executeSql(text)).rows).toEqual([{ a: 1, b: 2 }]);
+    expect((await db.executeSql(text)).rows).toEqual([{ a: 1, b: 2 }]);
+  });
 });

@@ -1,8 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type Db, type Job as BossJob, type JobResult, PgBoss, type Queue, type SendOptions as BossSendOptions } from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import type { DatabaseConnection } from '../database/database-connection.js';
+import { DATABASE_CONNECTION } from '../database/database.tokens.js';
 import { CarriedOverJobRepository } from './carried-over-job.repository.js';
 import { deadLetterQueueName, type JobHandler, type JobQueue, type QueueSettings, type SendOptions } from './job-queue.js';
 import { type DeclaredQueue, JobRegistry, JobSetupError } from './job-registry.js';
@@ -77,6 +79,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly carriedOver: CarriedOverJobRepository,
     private readonly config: AppConfig,
+    @Inject(DATABASE_CONNECTION) private readonly database: DatabaseConnection,
   ) {
     this.wakeAfterCommit = new WakeAfterCommit(dataSource, (queue) => {
       const id = this.workers.get(queue);
@@ -118,7 +121,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     this.registry.assertComplete();
     const works = this.config.WORKER_CONCURRENCY > 0;
     const boss = new PgBoss({
-      db: poolDatabase(this.dataSource),
+      db: poolDatabase(this.dataSource, { prepare: this.database.kind === 'postgres' }),
       schema: JOBS_SCHEMA,
       migrate: true,
       supervise: works,

@@ -1,16 +1,33 @@
 import pg from 'pg';
 import type { Db } from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PreparedStatements, STALE_PREPARED_STATEMENT_CODES } from './prepared-statements.js';
 
 /**
  * pg-boss's statements on the app's own connection pool (TypeORM's pg pool), so the job queue opens no connections
  * of its own: an instance uses DATABASE_POOL_SIZE connections in all, which the embedded database (at most 10) needs.
+ *
+ * With `prepare` (a PostgreSQL server), its repeated statements run as named prepared statements (see
+ * PreparedStatements): the polls of idle workers were mostly planning. Not on the embedded database, whose one session
+ * every connection shares, so that names prepared by one connection would collide on the next.
  */
-export function poolDatabase(dataSource: DataSource): Db {
+export function poolDatabase(dataSource: DataSource, options: { prepare: boolean }): Db {
   const pool: unknown = (dataSource.driver as { master?: unknown }).master;
   if (!(pool instanceof pg.Pool)) throw new Error('the job queue needs the data source of a PostgreSQL connection pool');
+  const prepared = options.prepare ? new PreparedStatements() : undefined;
   return {
-    executeSql: (text, values) => pool.query(text, values),
+    executeSql: async (text, values) => {
+      const name = prepared?.nameFor(text);
+      if (name === undefined) return pool.query(text, values);
+      try {
+        return await pool.query({ name, text, values });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code !== 'string' || !STALE_PREPARED_STATEMENT_CODES.has(code)) throw error;
+        prepared?.refuse(text);
+        return pool.query(text, values);
+      }
+    },
     poolCounts: () => ({ max: pool.options.max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
