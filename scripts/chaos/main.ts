@@ -12,15 +12,13 @@
  * exists; `none`: test/fixtures only), CHAOS_KEEP=1 keeps the database and the work folder (logs, data dirs), CHAOS_REPORT_FILE
  * (a path: the outcome as JSON, {passed, counts, violations}, for test/chaos.e2e-spec.ts).
  *
- * Compiled (`npm run chaos` builds the service and this script into dist-chaos/, never dist/), the processes run
- * the compiled modules beside it; run from source (`node --import ./scripts/ts-source-register.mjs
- * scripts/chaos/main.ts`, as the Jest spec does), they run the sources through the same loader, with no build.
+ * It runs from the TypeScript sources through the loader the tests use (scripts/ts-source-register.mjs), as do the
+ * processes it starts: no build, and dist/ untouched.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
 import { type Address, createKeyPairSignerFromBytes, createSolanaRpc, getBase58Decoder } from '@solana/kit';
 import { TOKEN_PROGRAM_ADDRESS, findAssociatedTokenPda } from '@solana-program/token';
 import pg from 'pg';
@@ -49,16 +47,9 @@ const say = (line: string) => {
   console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 };
 
-/** How the run's processes start: like this script, compiled (the build folder two levels up) or from source. */
+/** How the run's processes start: from their TypeScript sources, through the same loader as this script. */
 function entryPoint(root: string): EntryPoint {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return (module) => ['--import', join(root, 'scripts/ts-source-register.mjs'), join(root, `${module}.ts`)];
-  const build = resolve(dirname(here), '../..');
-  return (module) => {
-    const path = join(build, `${module}.js`);
-    if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run chaos\`, which builds first`);
-    return [path];
-  };
+  return (module) => ['--import', join(root, 'scripts/ts-source-register.mjs'), join(root, `${module}.ts`)];
 }
 
 function sampleFiles(root: string): SampleFile[] {

@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: compiles the service and this demo in one tsc run (scripts/demo/tsconfig.json extends the build's),
- * starts dist/src/main.js on the embedded defaults (PGlite, local storage, the LiteSVM ledger) in a fresh DATA_DIR
+ * `npm run demo`: builds the service (`npm run build`), runs this demo from its TypeScript sources through the tests'
+ * loader (scripts/ts-source-register.mjs), starts dist/src/main.js on the embedded defaults (PGlite, local storage, the LiteSVM ledger) in a fresh DATA_DIR
  * with a local Stripe stand-in, tells the whole story over HTTP (story.ts) and always stops the service.
  *
  *   npm run demo [-- --keep]        keep the temporary DATA_DIR afterwards
