@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: builds the service (`npm run build`), runs this demo from its TypeScript sources through the tests'
- * loader (scripts/ts-source-register.mjs), starts dist/src/main.js on the embedded defaults (PGlite, local storage, the LiteSVM ledger) in a fresh DATA_DIR
- * with a local Stripe stand-in, tells the whole story over HTTP (story.ts) and always stops the service.
+ * loader (scripts/ts-source-register.mjs), starts dist/src/main.js on the embedded defaults (PGlite, local storage, the
+ * LiteSVM ledger) in a fresh DATA_DIR with a local Stripe stand-in, tells the whole story over HTTP (story.ts) and always stops the service.
  *
  *   npm run demo [-- --keep]        keep the temporary DATA_DIR afterwards
  *   DEMO_DATA_DIR=<dir> npm run demo  use (and keep) that new or empty folder instead

@@ -54,4 +54,12 @@ describe('PreparedStatements', () => {
     for (let i = 0; i < 5; i += 1) expect(prepared.nameFor(fetch)).toBeUndefined();
     expect(prepared.size).toBe(0);
   });
+
+  it('counts refused texts against maxPrepared, so that refusals cannot prepare more texts than the bound', () => {
+    const prepared = new PreparedStatements({ repeatsBeforePrepare: 1, maxPrepared: 2, maxTracked: 100 });
+    expect(prepared.nameFor('SELECT 1')).toBeDefined();
+    prepared.refuse('SELECT 1');
+    expect(prepared.nameFor('SELECT 2')).toBeDefined();
+    expect(prepared.nameFor('SELECT 3')).toBeUndefined();
+  });
 });

@@ -5,15 +5,16 @@ import { createHash } from 'node:crypto';
  *
  * An unnamed statement is planned afresh on every run. pg-boss's fetch (the statement every idle worker sends once per
  * polling interval, for every queue) cost about 1.5 ms of planning against well under 0.1 ms of execution, measured with
- * pg_stat_statements on PostgreSQL 15. Prepared once per connection, PostgreSQL plans it a few times and then keeps a
- * generic plan.
+ * pg_stat_statements on PostgreSQL 15. Prepared, a statement without parameters (most of pg-boss's) is planned once per
+ * connection and its plan kept; one with parameters is planned a few times, then PostgreSQL may keep a generic plan.
  *
- * pg-boss writes a queue's name and states into its statements as literals, so each queue has its own texts, and most
- * have no parameters. A text is prepared once it has been seen `repeatsBeforePrepare` times, so that one carrying a
- * literal that changes from run to run (an id) does not take a name; never one with a semicolon in it (several statements
- * in one text cannot be prepared). At most `maxPrepared` texts are ever prepared (each connection keeps their plans for its life); later hot texts
- * run unnamed, as before. A text the server refused to run prepared (its plan went stale after a schema change made by
- * another instance's pg-boss migration: "cached plan must not change result type") is never prepared again.
+ * pg-boss writes a queue's name and states into its statements as literals, so each queue has its own texts. A text is
+ * prepared once it has been seen `repeatsBeforePrepare` times, so that one carrying a literal that changes from run to
+ * run (an id) does not take a name; never one with a semicolon in it (several statements in one text cannot be
+ * prepared). At most `maxPrepared` texts are ever prepared, the refused ones below included (each connection keeps
+ * their plans for its life); later hot texts run unnamed, as before. A text the server refused to run prepared (its
+ * plan went stale after a schema change made by another instance's pg-boss migration: "cached plan must not change
+ * result type") is never prepared again.
  */
 export class PreparedStatements {
   private readonly seen = new Map<string, number>();
@@ -32,7 +33,7 @@ export class PreparedStatements {
   nameFor(text: string): string | undefined {
     const known = this.names.get(text);
     if (known !== undefined) return known;
-    if (this.refused.has(text) || this.names.size >= this.options.maxPrepared || text.includes(';')) return undefined;
+    if (this.refused.has(text) || this.names.size + this.refused.size >= this.options.maxPrepared || text.includes(';')) return undefined;
     const count = (this.seen.get(text) ?? 0) + 1;
     if (count < this.options.repeatsBeforePrepare) {
       // The tally stays bounded: texts that never repeat would otherwise pile up for the process's life.
