@@ -10,10 +10,15 @@ const root = join(import.meta.dirname, '..');
 const assets = join(root, 'src', 'web', 'public', 'assets');
 const servedAssets = join(root, 'dist', 'src', 'web', 'public', 'assets');
 
-const tsc = spawn(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+// TypeScript 5.9 emits (node_modules/.bin/tsc may be TypeScript 7's, which `npm run typecheck` uses; see the README).
+const tsc = spawn(
+  process.execPath,
+  [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 const service = spawn(process.execPath, ['--watch', 'dist/src/main.js'], { cwd: root, stdio: 'inherit' });
 const watcher = watch(assets, { recursive: true }, (_event, file) => {
   if (file === null) return;
