@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import type { Response } from 'supertest';
 import type { ApiKeyCreatedResponse, ApiKeyResponse } from '../src/auth/dto/api-key.dto.js';
@@ -10,6 +11,18 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const session = (res: Response) => res.body as AuthTokenResponse;
 const failure = (res: Response) => res.body as ErrorBody;
 
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A JWT signed by hand as RFC 7515 says (HMAC-SHA256 keyed by the secret's bytes), valid for ten minutes. */
+function hs256(claims: object, secret: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const signed = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url({ ...claims, iat: now, exp: now + 600 })}`;
+  return `${signed}.${createHmac('sha256', secret).update(signed).digest('base64url')}`;
+}
+/** The same claims with `alg: none` and no signature. */
+function unsigned(claims: object): string {
+  const now = Math.floor(Date.now() / 1000);
+  return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, iat: now, exp: now + 600 })}.`;
+}
 describe('accounts and sign-in (e2e)', () => {
   let t: TestApp;
 
@@ -112,6 +125,25 @@ describe('accounts and sign-in (e2e)', () => {
       );
       const res = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${header}.${forgedPayload}.${signature}`).expect(401);
       expect(failure(res).code).toBe('AUTH_UNAUTHENTICATED');
+      // Signed with another secret, or not signed at all (alg none): refused.
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sub: string; role: string };
+      for (const token of [
+        hs256({ sub: claims.sub, role: 'admin' }, randomBytes(32).toString('hex')),
+        unsigned({ sub: claims.sub, role: 'admin' }),
+      ]) {
+        const refused = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+        expect(failure(refused).code).toBe('AUTH_UNAUTHENTICATED');
+      }
+    });
+
+    it('accepts a token signed with JWT_SECRET as a string, as tokens issued before the secret became a KeyObject were', async () => {
+      const body = session(await register('mallory@example.com').expect(201));
+      const claims = JSON.parse(Buffer.from(body.accessToken.split('.')[1], 'base64url').toString()) as { sub: string; role: string };
+      const secret = t.config.JWT_SECRET;
+      if (secret === undefined) throw new Error('the test app sets JWT_SECRET');
+      const token = hs256({ sub: claims.sub, role: claims.role }, secret);
+      const me = await t.http().get('/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect((me.body as { email: string }).email).toBe('mallory@example.com');
     });
   });
 

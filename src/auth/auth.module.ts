@@ -1,9 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { resolveJwtSecret } from '../config/load-config.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { AdminUsersController } from './controllers/admin-users.controller.js';
 import { ApiKeysController } from './controllers/api-keys.controller.js';
@@ -26,7 +26,7 @@ import { UserDirectoryService } from './services/user-directory.service.js';
 import { WalletAuthService } from './services/wallet-auth.service.js';
 import { ApiKeyStrategy } from './strategies/api-key.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
-import { JWT_SECRET } from './tokens.js';
+import { JWT_SECRET, jwtSigningKey } from './tokens.js';
 
 /**
  * Accounts, roles, tokens, API keys and wallet sign-in. Other modules use the `Auth()` and `CurrentUser`
@@ -38,18 +38,18 @@ import { JWT_SECRET } from './tokens.js';
     PassportModule,
     JwtModule.registerAsync({
       inject: [JWT_SECRET, AppConfig],
-      useFactory: (secret: string, config: AppConfig) => ({
+      useFactory: (secret: KeyObject, config: AppConfig) => ({
         secret,
         signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS },
         verifyOptions: { algorithms: ['HS256'] },
       }),
-      extraProviders: [{ provide: JWT_SECRET, inject: [AppConfig], useFactory: resolveJwtSecret }],
+      extraProviders: [{ provide: JWT_SECRET, inject: [AppConfig], useFactory: jwtSigningKey }],
     }),
     RateLimitModule,
   ],
   controllers: [AuthController, ApiKeysController, AdminUsersController],
   providers: [
-    { provide: JWT_SECRET, inject: [AppConfig], useFactory: resolveJwtSecret },
+    { provide: JWT_SECRET, inject: [AppConfig], useFactory: jwtSigningKey },
     UserRepository,
     ApiKeyRepository,
     WalletChallengeRepository,

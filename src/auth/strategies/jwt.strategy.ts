@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -10,9 +11,11 @@ import { JWT_SECRET } from '../tokens.js';
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     private readonly auth: AuthService,
-    @Inject(JWT_SECRET) secret: string,
+    @Inject(JWT_SECRET) secret: KeyObject,
   ) {
-    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: secret, algorithms: ['HS256'] });
+    // passport-jwt hands secretOrKey to jsonwebtoken's verify as it is, which takes a KeyObject (see jwtSigningKey);
+    // passport-jwt's types name only a string or a Buffer.
+    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: secret as unknown as Buffer, algorithms: ['HS256'] });
   }
 
   /** The account is read on every request, so a deleted account or a changed role takes effect at once. */
