@@ -7,28 +7,29 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /**
- * How long each group took in a whole run (four at a time on 2 cores, 2026-12-03, Chromium's headless shell). The
- * browser journeys and the real-process specs mostly wait (on Chromium, on a worker's heartbeat running out), so they
- * start first and the CPU-bound groups fill in around them. A group missing here is ranked by the size of its specs.
+ * How long each group took in a whole run (`npm test`: four at a time on 2 cores, a fresh worker for each, 2026-12-04,
+ * Chromium's headless shell). The browser journeys and the real-process specs mostly wait (on Chromium, on a worker's
+ * heartbeat running out, on the chaos run's fixed seconds), so they start first and the CPU-bound groups fill in around
+ * them. A group missing here is ranked by the size of its specs.
  */
 const SECONDS = {
-  'browser-account': 188,
-  'browser-contributor': 151,
-  'browser-pages': 150,
-  'browser-buyer': 149,
-  market: 146,
-  captures: 135,
-  consent: 123,
-  processes: 102,
-  chain: 95,
-  delivery: 89,
-  checkout: 88,
-  'unit-previews': 70,
-  accounts: 65,
-  'unit-rest': 65,
-  'unit-formats': 63,
-  platform: 56,
-  database: 25,
+  chain: 109,
+  'browser-account': 105,
+  'browser-pages': 98,
+  'browser-contributor': 88,
+  'browser-buyer': 84,
+  processes: 72,
+  market: 67,
+  consent: 67,
+  captures: 67,
+  checkout: 57,
+  delivery: 46,
+  'unit-rest': 34,
+  'unit-previews': 33,
+  accounts: 31,
+  platform: 29,
+  'unit-formats': 25,
+  database: 13,
 };
 /** Roughly how many bytes of spec a second of a group stands for, to rank a group that SECONDS does not list. */
 const BYTES_PER_SECOND = 1_200;
