@@ -87,7 +87,9 @@ export default {
   // collections walk and every child process it starts (ffmpeg for a preview, Chromium, a service instance) copies the
   // page tables of: a spawn from a 1.5 GB process cost 42 ms of CPU here, from a fresh one 2 ms. With the workers
   // recycled (above 600 MB of heap, in that trial), the run took 267 s and 520 busy CPU s on 2 cores, against 292 to
-  // 307 s and 569 to 598 with the workers kept; a new worker costs well under a CPU second.
+  // 307 s and 569 to 598 with the workers kept; a new worker costs well under a CPU second. Jest stops a worker it
+  // recycles with SIGTERM, so only the run's last workers write the compile cache above; a worker started without it
+  // cost about 0.3 CPU s more here.
   workerIdleMemoryLimit: 0,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

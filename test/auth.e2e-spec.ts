@@ -23,6 +23,7 @@ function unsigned(claims: object): string {
   const now = Math.floor(Date.now() / 1000);
   return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, iat: now, exp: now + 600 })}.`;
 }
+
 describe('accounts and sign-in (e2e)', () => {
   let t: TestApp;
 
