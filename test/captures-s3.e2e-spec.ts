@@ -1,6 +1,7 @@
 import type { CaptureResponse, CreatedCaptureResponse } from '../src/ingestion/dto/capture.response.js';
 import type { NetworkBatchResponse } from '../src/ingestion/dto/network.dto.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
+import { StorageErrorCode } from '../src/storage/storage.exception.js';
 import { putParts, settled, sha256, uploadCapture } from './support/captures.js';
 import { csvTelemetry, nmeaLog } from './support/fixtures.js';
 import { startS3rver, type TestS3 } from './support/s3rver.js';
@@ -149,6 +150,21 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
       expect(answers.some((answer) => answer.status === 200)).toBe(true);
       expect((await settled(t, contributor, id)).status).toBe('ready');
       expect(await processingJobs(id)).toBe(1);
+    });
+
+    it('the store assembles an upload once when two completions reach it together; the other hears NoSuchUpload', async () => {
+      const bytes = csvTelemetry(1_500);
+      const { id, parts } = await open(bytes);
+      const [row] = await t.sql<{ object_key: string; upload_id: string }>(`SELECT object_key, upload_id FROM captures WHERE id = $1`, [id]);
+      const storage = t.app.get(ObjectStorage);
+      const results = await Promise.allSettled([0, 1].map(() => storage.completeMultipartUpload(row.object_key, row.upload_id, parts)));
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((result) => result.status === 'rejected')?.reason).toMatchObject({ code: StorageErrorCode.UPLOAD_NOT_FOUND });
+      const kept = Buffer.concat(await (await storage.read(row.object_key)).toArray());
+      expect(sha256(kept)).toBe(sha256(bytes));
+      // The client's completion after both: recorded as an upload the store already assembled.
+      expect((await complete(id, parts).expect(200)).body).toMatchObject({ id });
+      expect((await settled(t, contributor, id)).status).toBe('ready');
     });
 
     it('still refuses with 409 and the state an upload the expiry sweep abandoned', async () => {
