@@ -18,7 +18,7 @@ import type { DatabaseConnection } from '../src/database/database-connection.js'
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { DatabaseModule } from '../src/database/database.module.js';
 import { captureProcessQueue } from '../src/ingestion/ingestion.jobs.js';
-import { defineQueue, type JobFailure, type JobQueue } from '../src/jobs/job-queue.js';
+import { deadLetterQueueName, defineQueue, type JobFailure, type JobQueue } from '../src/jobs/job-queue.js';
 import { JobsModule } from '../src/jobs/jobs.module.js';
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { poolDatabase } from '../src/jobs/pg-boss-database.js';
@@ -175,6 +175,56 @@ describe('jobs on pg-boss (e2e)', () => {
       const moduleRef = await compile('undeclared', [], [LonelyHandler]);
       await expect(moduleRef.init()).rejects.toThrow('Job queue "test.lonely" has a handler but is not declared');
       await moduleRef.close();
+    });
+
+    describe('its queues', () => {
+      const sql = async <T>(query: string, params: unknown[] = []): Promise<T[]> => {
+        const source = await new DataSource(dataSourceOptions(database.url, 1)).initialize();
+        try {
+          return await source.query<T[]>(query, params);
+        } finally {
+          await source.destroy();
+        }
+      };
+      const stored = () =>
+        sql<{ name: string; policy: string; retry_limit: number; retention_seconds: number; dead_letter: string | null; updated_on: Date }>(
+          `SELECT name, policy, retry_limit, retention_seconds, dead_letter, updated_on FROM pgboss.queue WHERE name LIKE 'test.lonely%' ORDER BY name`,
+        );
+      const startAndStop = async (instance: string) => {
+        const moduleRef = await compile(instance, [lonely], [LonelyHandler]);
+        try {
+          await moduleRef.init();
+        } finally {
+          await moduleRef.close();
+        }
+      };
+
+      it('creates a queue and its dead-letter queue once; a later start on unchanged queues writes nothing', async () => {
+        await startAndStop('first');
+        const first = await stored();
+        expect(first.map(({ name, policy, retry_limit, dead_letter }) => ({ name, policy, retry_limit, dead_letter }))).toEqual([
+          { name: 'test.lonely', policy: 'standard', retry_limit: 0, dead_letter: deadLetterQueueName('test.lonely') },
+          { name: deadLetterQueueName('test.lonely'), policy: 'standard', retry_limit: 2, dead_letter: null },
+        ]);
+        await startAndStop('second');
+        expect(await stored()).toEqual(first);
+      });
+
+      it("brings a queue's changed options back to its declaration, and refuses a queue stored with another policy", async () => {
+        await startAndStop('first');
+        await sql(`UPDATE pgboss.queue SET retry_limit = 7, retention_seconds = 60 WHERE name = 'test.lonely'`);
+        await startAndStop('again');
+        const [queue] = await stored();
+        expect(queue).toMatchObject({ name: 'test.lonely', retry_limit: 0, retention_seconds: 14 * 24 * 3600 });
+        await sql(`UPDATE pgboss.queue SET policy = 'exclusive' WHERE name = 'test.lonely'`);
+        try {
+          await expect(startAndStop('other policy')).rejects.toThrow(
+            'Job queue "test.lonely" exists with policy exclusive, but is declared with standard',
+          );
+        } finally {
+          await sql(`UPDATE pgboss.queue SET policy = 'standard' WHERE name = 'test.lonely'`);
+        }
+      });
     });
   });
 

@@ -47,6 +47,11 @@ function queueOptions(settings: QueueSettings, deadLetter: string): Omit<Queue, 
   };
 }
 
+/** Whether a queue as stored has any option other than `options` says. */
+function differsFrom(stored: Queue, options: Omit<Queue, 'name' | 'policy'>): boolean {
+  return Object.entries(options).some(([key, value]) => stored[key as keyof Queue] !== value);
+}
+
 /** The text of a failed run's output: pg-boss stores a thrown error serialised, and its own failures as { value }. */
 function errorText(output: unknown): string {
   if (typeof output === 'object' && output !== null) {
@@ -138,7 +143,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     });
     await boss.start();
     this.boss = boss;
-    for (const declared of this.registry.all()) await this.createQueue(boss, declared.queue);
+    await this.createQueues(boss);
     await this.carryOver();
     if (!works) return;
     for (const declared of this.registry.all()) await this.work(boss, declared);
@@ -172,18 +177,30 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     await boss.send(queue.name, payload, sendOptions);
   }
 
-  /** Creates the queue and its dead-letter queue, or brings an existing one's options up to its declaration. */
-  private async createQueue(boss: PgBoss, queue: JobQueue<object>): Promise<void> {
-    const deadLetter = deadLetterQueueName(queue.name);
-    await boss.createQueue(deadLetter);
-    const { policy, ...options } = queueOptions(queue.settings, deadLetter);
-    // A no-op when the queue exists (another instance, an earlier start).
-    await boss.createQueue(queue.name, { policy, ...options });
-    const existing = await boss.getQueue(queue.name);
-    if (existing?.policy !== policy) {
-      throw new JobSetupError(`Job queue "${queue.name}" exists with policy ${String(existing?.policy)}, but is declared with ${String(policy)}`);
+  /**
+   * Creates each declared queue and its dead-letter queue where missing, and brings an existing queue's options up to
+   * its declaration. One query reads them all first, so a restart on unchanged queues writes nothing (it took four
+   * statements per queue, about 160 per start).
+   */
+  private async createQueues(boss: PgBoss): Promise<void> {
+    const queues = this.registry.all().map((declared) => declared.queue);
+    const found = await boss.getQueues(queues.flatMap((queue) => [queue.name, deadLetterQueueName(queue.name)]));
+    const existing = new Map(found.map((queue) => [queue.name, queue]));
+    for (const queue of queues) {
+      const deadLetter = deadLetterQueueName(queue.name);
+      if (!existing.has(deadLetter)) await boss.createQueue(deadLetter);
+      const { policy, ...options } = queueOptions(queue.settings, deadLetter);
+      let current: Queue | null | undefined = existing.get(queue.name);
+      if (!current) {
+        // A no-op when another instance has made it since: what is there is read back and checked like any other.
+        await boss.createQueue(queue.name, { policy, ...options });
+        current = await boss.getQueue(queue.name);
+      }
+      if (!current || current.policy !== policy) {
+        throw new JobSetupError(`Job queue "${queue.name}" exists with policy ${String(current?.policy)}, but is declared with ${String(policy)}`);
+      }
+      if (differsFrom(current, options)) await boss.updateQueue(queue.name, options);
     }
-    await boss.updateQueue(queue.name, options);
   }
 
   private async work(boss: PgBoss, { queue, handler }: DeclaredQueue): Promise<void> {
