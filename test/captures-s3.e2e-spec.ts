@@ -114,6 +114,9 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
     };
     const complete = (id: string, parts: { partNumber: number; etag: string }[]) =>
       t.http().post(`/v1/captures/${id}/complete`).set('Authorization', `Bearer ${contributor}`).send({ parts });
+    /** Where the capture's parts are assembled: its object key and the store's upload id. */
+    const multipartUpload = async (id: string) =>
+      (await t.sql<{ object_key: string; upload_id: string }>(`SELECT object_key, upload_id FROM captures WHERE id = $1`, [id]))[0];
     const processingJobs = async (id: string) =>
       (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'capture.process' AND data->>'captureId' = $1`, [id]))[0].n;
 
@@ -133,7 +136,7 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
     it('records an upload the store already assembled (died before recording it) and queues its one job', async () => {
       const bytes = csvTelemetry(2_500);
       const { id, parts } = await open(bytes);
-      const [row] = await t.sql<{ object_key: string; upload_id: string }>(`SELECT object_key, upload_id FROM captures WHERE id = $1`, [id]);
+      const row = await multipartUpload(id);
       // What the dead call did before it died: the store assembled the parts, the database never heard of it.
       await t.app.get(ObjectStorage).completeMultipartUpload(row.object_key, row.upload_id, parts);
       const answer = (await complete(id, parts).expect(200)).body as CaptureResponse;
@@ -155,7 +158,7 @@ describe('captures on an S3-compatible store (e2e, s3rver over HTTP)', () => {
     it('the store assembles an upload once when two completions reach it together; the other hears NoSuchUpload', async () => {
       const bytes = csvTelemetry(1_500);
       const { id, parts } = await open(bytes);
-      const [row] = await t.sql<{ object_key: string; upload_id: string }>(`SELECT object_key, upload_id FROM captures WHERE id = $1`, [id]);
+      const row = await multipartUpload(id);
       const storage = t.app.get(ObjectStorage);
       const results = await Promise.allSettled([0, 1].map(() => storage.completeMultipartUpload(row.object_key, row.upload_id, parts)));
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);

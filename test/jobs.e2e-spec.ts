@@ -8,6 +8,7 @@ import { expect } from '@jest/globals';
 import { Inject, Injectable, type OnModuleInit, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getAddressDecoder } from '@solana/kit';
+import type { QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations/index.js';
 import { MoveJobsToPgBoss1764892800000 } from '../migrations/1764892800000-MoveJobsToPgBoss.js';
@@ -27,6 +28,7 @@ import { anchorJobKey } from '../src/provenance/provenance.jobs.js';
 import { settled, sha256, uploadCapture } from './support/captures.js';
 import { csvTelemetry } from './support/fixtures.js';
 import { startS3Proxy, type S3Proxy } from './support/s3-proxy.js';
+import { withClient } from './support/schema-template.js';
 import { startS3rver, type TestS3 } from './support/s3rver.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createTestDatabase } from './support/test-database.js';
@@ -178,14 +180,8 @@ describe('jobs on pg-boss (e2e)', () => {
     });
 
     describe('its queues', () => {
-      const sql = async <T>(query: string, params: unknown[] = []): Promise<T[]> => {
-        const source = await new DataSource(dataSourceOptions(database.url, 1)).initialize();
-        try {
-          return await source.query<T[]>(query, params);
-        } finally {
-          await source.destroy();
-        }
-      };
+      const sql = <T extends QueryResultRow>(query: string, params: unknown[] = []): Promise<T[]> =>
+        withClient(database.url, async (client) => (await client.query<T>(query, params)).rows);
       const stored = () =>
         sql<{ name: string; policy: string; retry_limit: number; retention_seconds: number; dead_letter: string | null; updated_on: Date }>(
           `SELECT name, policy, retry_limit, retention_seconds, dead_letter, updated_on FROM pgboss.queue WHERE name LIKE 'test.lonely%' ORDER BY name`,
