@@ -14,26 +14,12 @@ import { CapturePreviewService } from '../src/ingestion/services/capture-preview
 import { JobsService } from '../src/jobs/jobs.service.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { readyCapture } from './support/captures.js';
+import { runningChildren } from './support/child-processes.js';
 import { auth, logIn, publishCaptures, signUp, TEST_ADMIN } from './support/checkout.js';
 import { describeWithSamples, samplePath } from './support/samples.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { testPatternVideo } from './support/test-video.js';
 import { waitFor } from './support/wait-for.js';
-
-/** The ffmpeg processes this process started (its preview threads' included) that still run: not exited, not zombies. */
-function ffmpegChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return stat.includes('(ffmpeg)') && Number(ppid) === process.pid && state !== 'Z' ? [Number(pid)] : [];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
-}
 
 const SAMPLES = ['karma.mp4', 'bunny.ply', 'talker.mcap', 'gpsbabel_iblue747.csv'] as const;
 /** A DJI Mavic Mini's SRT (117 one-second subtitles, GPS as lon, lat): the sidecar of a video named like it. */
@@ -245,14 +231,15 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     const scratchBefore = new Set(previewFolders());
     const running = service.run({ id: 'stopped', payload: { captureId: ids['karma.mp4'] }, attempt: 1 }).catch((error: unknown) => error);
     await waitFor(() => {
-      const found = ffmpegChildren();
+      const found = runningChildren('ffmpeg');
       return found.length > 0 ? found : undefined;
     }, 'ffmpeg started by the preview thread');
     await service.onModuleDestroy();
     expect(String(await running)).toMatch(/The worker pool was closed/);
-    // Killed (gone, or a zombie until this process reaps it), and the thread's folders (the capture's copy, ffmpeg's
-    // output) removed: before, both outlived the thread, ffmpeg for up to its 120 s limit.
-    expect(ffmpegChildren()).toEqual([]);
+    // Killed (gone, a zombie until this process reaps it, or dying), none started after the stop request, and the
+    // thread's folders (the capture's copy, ffmpeg's output) removed: before, both outlived the thread, ffmpeg for up
+    // to its 120 s limit.
+    expect(runningChildren('ffmpeg')).toEqual([]);
     expect(previewFolders().filter((name) => !scratchBefore.has(name))).toEqual([]);
   });
 

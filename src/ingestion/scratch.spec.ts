@@ -7,7 +7,9 @@ import {
   processScratchDir,
   removeScratchDir,
   removeScratchDirSync,
+  resumeScratch,
   SCRATCH_ROOT,
+  ScratchAbandonedError,
   scratchDir,
   scratchDirSync,
   scratchInFlight,
@@ -26,6 +28,7 @@ const ended = (child: ReturnType<typeof spawn>) =>
 describe('scratch: temporary folders and child processes of work in flight', () => {
   afterEach(() => {
     abandonScratch();
+    resumeScratch();
   });
 
   it('kills the tracked children and removes the folders when the work is abandoned', async () => {
@@ -41,6 +44,25 @@ describe('scratch: temporary folders and child processes of work in flight', () 
     expect(await end).toEqual({ code: null, signal: 'SIGKILL' });
     expect([existsSync(folder), existsSync(syncFolder)]).toEqual([false, false]);
     expect(scratchInFlight()).toEqual({ folders: [], children: [] });
+  });
+
+  it('once the work is abandoned, kills a child as it is tracked and refuses new folders, until resumed', async () => {
+    abandonScratch();
+    // What a task does between its thread's stop request and the thread's end: its next step starts another ffmpeg.
+    const late = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const end = ended(late);
+    trackChild(late);
+    expect(await end).toEqual({ code: null, signal: 'SIGKILL' });
+    await expect(scratchDir('scratch-spec-')).rejects.toBeInstanceOf(ScratchAbandonedError);
+    expect(() => scratchDirSync('scratch-spec-')).toThrow(ScratchAbandonedError);
+    expect(scratchInFlight()).toEqual({ folders: [], children: [] });
+
+    resumeScratch();
+    const folder = await scratchDir('scratch-spec-');
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    trackChild(child);
+    expect(scratchInFlight()).toEqual({ folders: [folder], children: [child.pid] });
+    expect(child.killed).toBe(false);
   });
 
   it('forgets a folder once removed and a child once it has exited', async () => {

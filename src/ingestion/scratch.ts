@@ -14,6 +14,19 @@ import { POOL_STOPPED, type POOL_STOP } from './verification/worker-pool.js';
  */
 const folders = new Set<string>();
 const children = new Set<ChildProcess>();
+/**
+ * Set by `abandonScratch`: the work was abandoned, and what it does next is refused. A task goes on running between its
+ * thread's stop request and the thread's termination: a step that fails because its ffmpeg was killed is caught, and
+ * the next step starts another ffmpeg (the video preview's next thumbnail) that nobody would kill.
+ */
+let abandoned = false;
+
+/** The error of a scratch folder asked for after the work was abandoned. */
+export class ScratchAbandonedError extends Error {
+  constructor() {
+    super('The work in flight was abandoned (its thread is stopping): no new scratch folder');
+  }
+}
 
 /**
  * Where every process keeps its scratch folders: `<tmpdir>/depai-scratch/<host>.<pid>/`. A process killed outright
@@ -32,6 +45,7 @@ export function processScratchDir(root = SCRATCH_ROOT): string {
 
 /** A new temporary folder (`<process scratch dir>/<prefix>XXXXXX`), removed by `removeScratchDir` or `abandonScratch`. */
 export async function scratchDir(prefix: string): Promise<string> {
+  if (abandoned) throw new ScratchAbandonedError();
   const parent = processScratchDir();
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, prefix));
@@ -41,6 +55,7 @@ export async function scratchDir(prefix: string): Promise<string> {
 
 /** `scratchDir`, for code that cannot wait. */
 export function scratchDirSync(prefix: string): string {
+  if (abandoned) throw new ScratchAbandonedError();
   const parent = processScratchDir();
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, prefix));
@@ -93,9 +108,13 @@ export async function removeScratchDir(dir: string): Promise<void> {
   folders.delete(dir);
 }
 
-/** Keeps `child` until it exits, so that `abandonScratch` can kill it. */
+/** Keeps `child` until it exits, so that `abandonScratch` can kill it; once the work was abandoned, kills it at once. */
 export function trackChild(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  if (abandoned) {
+    child.kill('SIGKILL');
+    return;
+  }
   children.add(child);
   child.once('exit', () => children.delete(child));
 }
@@ -105,12 +124,22 @@ export function scratchInFlight(): { folders: string[]; children: number[] } {
   return { folders: [...folders], children: [...children].flatMap((child) => (child.pid === undefined ? [] : [child.pid])) };
 }
 
-/** Kills every tracked child process and removes every scratch folder, at once (synchronously). */
+/**
+ * Kills every tracked child process and removes every scratch folder, at once (synchronously); from then on, a child
+ * process tracked is killed as it is tracked and a scratch folder is refused (ScratchAbandonedError), until
+ * `resumeScratch`. A pool thread never resumes: it is terminated next.
+ */
 export function abandonScratch(): void {
+  abandoned = true;
   for (const child of children) child.kill('SIGKILL');
   children.clear();
   for (const dir of folders) rmSync(dir, { recursive: true, force: true });
   folders.clear();
+}
+
+/** Takes new work again after `abandonScratch` (a process that goes on: the tests of this module). */
+export function resumeScratch(): void {
+  abandoned = false;
 }
 
 /**

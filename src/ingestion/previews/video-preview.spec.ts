@@ -1,11 +1,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
+import { runningChildren } from '../../../test/support/child-processes.js';
 import { describeSample } from '../../../test/support/samples.js';
 import { testPatternVideo } from '../../../test/support/test-video.js';
 import { waitFor } from '../../../test/support/wait-for.js';
-import { abandonScratch, scratchInFlight } from '../scratch.js';
+import { abandonScratch, resumeScratch, scratchInFlight } from '../scratch.js';
 import type { VideoPreview } from './preview.types.js';
 import { ffmpegPath, thumbnailTimes, videoPreview, videoTrack } from './video-preview.js';
 
@@ -63,11 +65,25 @@ describeSample('karma.mp4', (path) => {
     expect(inFlight.folders).toHaveLength(1);
     expect(existsSync(inFlight.folders[0])).toBe(true);
     abandonScratch();
-    // The run goes on without its ffmpeg and its folder (a stopped thread is terminated next; here it ends on its own).
-    await making.catch(() => undefined);
-    expect(() => process.kill(ffmpeg, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }) as Error);
-    expect(existsSync(inFlight.folders[0])).toBe(false);
-    abandonScratch(); // what the rest of the run started
+    try {
+      // The run goes on (a stopped thread is terminated next; here it ends on its own): each step whose ffmpeg was
+      // killed is caught and the next starts another, killed as it starts. Watched until the run ends, no ffmpeg of
+      // this process runs unkilled (before, the next thumbnail's ran to its end).
+      const ended = making.then(
+        (preview) => preview.content.kind,
+        () => 'failed',
+      );
+      const seen = new Set<number>();
+      for (let done = false; !done; done = await Promise.race([ended.then(() => true), sleep(2).then(() => false)]))
+        for (const pid of runningChildren('ffmpeg')) seen.add(pid);
+      expect([...seen]).toEqual([]);
+      expect(['none', 'failed']).toContain(await ended); // no preview from what was left
+      expect(() => process.kill(ffmpeg, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }) as Error);
+      expect(existsSync(inFlight.folders[0])).toBe(false);
+      expect(scratchInFlight()).toEqual({ folders: [], children: [] });
+    } finally {
+      resumeScratch();
+    }
   }, 60_000);
 
   it('reads the track of damaged copies or says why, never throwing', async () => {
