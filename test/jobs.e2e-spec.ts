@@ -53,6 +53,15 @@ const failQueue = defineQueue<Payload>('test.fail', {
   expireInSeconds: 60,
 });
 
+/** A queue whose workers poll only every 30 s (backstopPollSeconds) where NOTIFY tells them of new jobs. */
+const announcedQueue = defineQueue<Payload>('test.announced', {
+  dedupe: false,
+  attempts: 1,
+  retryDelaySeconds: 30,
+  maxRetryDelaySeconds: 30,
+  expireInSeconds: 60,
+});
+
 interface Run {
   instance: string;
   id: string;
@@ -94,6 +103,25 @@ class TestJobHandlers implements OnModuleInit {
   }
 }
 
+/** Runs of `test.announced` jobs. */
+@Injectable()
+class AnnouncedHandler implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobsService,
+    @Inject(INSTANCE) private readonly instance: string,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.handle(announcedQueue, {
+      run: (job) => {
+        runs.push({ instance: this.instance, id: job.payload.id, attempt: job.attempt, at: Date.now() });
+        return Promise.resolve();
+      },
+      onFailed: () => Promise.resolve(),
+    });
+  }
+}
+
 /** The jobs of one queue in pg-boss, by state. */
 const statesOf = async (dataSource: DataSource, queue: string) => {
   const rows: { state: string; n: number }[] = await dataSource.query(
@@ -109,12 +137,12 @@ describe('jobs on pg-boss (e2e)', () => {
   const modules: TestingModule[] = [];
 
   /** A module on the suite's database (the embedded one has 12 connections: a module that failed to start is closed at once). */
-  const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[]) => {
+  const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[], workers = 3) => {
     const config = loadConfig({
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
       DATABASE_URL: database.kind === 'postgres' ? database.url : '',
-      WORKER_CONCURRENCY: '3',
+      WORKER_CONCURRENCY: String(workers),
     });
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), JobsModule.forFeature(queues)],
@@ -231,6 +259,13 @@ describe('jobs on pg-boss (e2e)', () => {
     beforeAll(async () => {
       [a, b] = await Promise.all([startInstance('a'), startInstance('b')]);
     });
+    afterAll(async () => {
+      // Their connections back for the next instances (the embedded database takes 12 in all).
+      for (const done of [a, b]) {
+        modules.splice(modules.indexOf(done), 1);
+        await done.close();
+      }
+    });
 
     it('runs every job exactly once across instances, and keeps one job per key however often it is sent', async () => {
       // The same 30 keys sent by both instances at once, each in its own transaction.
@@ -291,6 +326,77 @@ describe('jobs on pg-boss (e2e)', () => {
       expect(job).toEqual({ state: 'failed', retry_count: 2, retry_backoff: true, retry_delay: 1, retry_delay_max: 8, error: 'boom 3' });
       expect(await statesOf(dataSource, `${failQueue.name}.dead-letter`)).toEqual({ completed: 1 });
       expect(failures).toHaveLength(1);
+    });
+  });
+
+  describe('new jobs announced to the instances that work (LISTEN/NOTIFY on a PostgreSQL server)', () => {
+    let sender: TestingModule;
+    let worker: TestingModule;
+    /** The LISTEN connections on the suite's database (other instances of this suite's have theirs) before and after each start. */
+    const listening: { before: number[]; sender: number[]; worker: number[] } = { before: [], sender: [], worker: [] };
+    /** Runs the job `id` had, once it has run (within 15 s: half the queue's 30 s backstop poll). */
+    const ranWithin15s = (id: string) => waitFor(() => runs.find((run) => run.id === id), `job ${id} to run`, 15_000);
+    const listeners = async () => {
+      if (database.kind !== 'postgres') return [];
+      const rows = await withClient(database.url, (client) =>
+        client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`),
+      );
+      return rows.rows.map((row) => row.pid).sort((x, y) => x - y);
+    };
+    const added = (after: number[], before: number[]) => after.filter((pid) => !before.includes(pid));
+
+    beforeAll(async () => {
+      // One instance only sends (as an API instance does), the other only works: a job reaches the worker by NOTIFY.
+      listening.before = await listeners();
+      sender = await compile('sender', [announcedQueue], [AnnouncedHandler], 0);
+      modules.push(sender);
+      await sender.init();
+      listening.sender = await listeners();
+      worker = await compile('worker', [announcedQueue], [AnnouncedHandler]);
+      modules.push(worker);
+      await worker.init();
+      listening.worker = await listeners();
+    });
+
+    it('runs a job another instance sent at once, not at its next poll; the sending-only instance holds no LISTEN connection', async () => {
+      const jobs = sender.get(JobsService);
+      // The first may be fetched by the worker's first poll; once it has run, the worker waits out its 30 s backstop.
+      await sender.get(DataSource).transaction((manager) => jobs.send(manager, announcedQueue, { id: 'announced-1' }));
+      expect((await ranWithin15s('announced-1')).instance).toBe('worker');
+      await sender.get(DataSource).transaction((manager) => jobs.send(manager, announcedQueue, { id: 'announced-2' }));
+      expect((await ranWithin15s('announced-2')).instance).toBe('worker');
+      expect(listening.sender).toEqual(listening.before);
+      expect(added(listening.worker, listening.sender)).toHaveLength(database.kind === 'postgres' ? 1 : 0);
+    });
+
+    it('listens again after its LISTEN connection is cut, and runs what was sent meanwhile', async () => {
+      // On the embedded database the workers poll every second (no LISTEN): the job runs all the same.
+      const cut = added(listening.worker, listening.sender).at(0);
+      if (cut !== undefined) await withClient(database.url, (client) => client.query('SELECT pg_terminate_backend($1)', [cut]));
+      await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'while-cut' });
+      // Reconnected (after 1 s), the listener has every worker fetch once: what no NOTIFY reached is found.
+      expect((await ranWithin15s('while-cut')).instance).toBe('worker');
+      if (cut === undefined) return;
+      const others = listening.sender;
+      const again = await waitFor(async () => {
+        const now = added(await listeners(), others);
+        return now.length === 1 && now[0] !== cut ? now[0] : undefined;
+      }, 'a new LISTEN connection');
+      expect(again).not.toBe(cut);
+      await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'after-cut' });
+      expect((await ranWithin15s('after-cut')).instance).toBe('worker');
+    });
+
+    it('runs a job sent to start later when it is due, woken by the instance that sent it', async () => {
+      // Just after a run the worker waits out its 30 s backstop: no NOTIFY comes for a job due later, no poll before then.
+      await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'before-later' });
+      await ranWithin15s('before-later');
+      const sentAt = Date.now();
+      await worker
+        .get(DataSource)
+        .transaction((manager) => worker.get(JobsService).send(manager, announcedQueue, { id: 'later' }, { delaySeconds: 2 }));
+      const run = await waitFor(() => runs.find((r) => r.id === 'later'), 'job later to run', 12_000);
+      expect(run.at - sentAt).toBeGreaterThanOrEqual(2000);
     });
   });
 });
@@ -521,7 +627,7 @@ describe("pg-boss's statements on the app's pool (e2e)", () => {
     (await source.query<{ name: string }[]>(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'pgboss\\_%'`)).map((row) => row.name);
 
   it('runs a repeated statement prepared on a PostgreSQL server (never on the embedded one), with the same results', async () => {
-    const db = poolDatabase(source, { prepare: database.kind === 'postgres' });
+    const db = poolDatabase(source, { prepare: database.kind === 'postgres', listen: false });
     const text = `SELECT count(*)::int AS n FROM pgboss.queue WHERE name LIKE 'no-such-queue%'`;
     for (let i = 0; i < 6; i += 1) expect((await db.executeSql(text)).rows).toEqual([{ n: 0 }]);
     // A statement with parameters, and one of several statements (run as one simple query, never prepared).
@@ -531,7 +637,7 @@ describe("pg-boss's statements on the app's pool (e2e)", () => {
   });
 
   it('falls back to running a statement unnamed when the table it reads changed shape under its plan', async () => {
-    const db = poolDatabase(source, { prepare: database.kind === 'postgres' });
+    const db = poolDatabase(source, { prepare: database.kind === 'postgres', listen: false });
     await source.query('CREATE TABLE prepared_shape (a int)');
     await source.query('INSERT INTO prepared_shape VALUES (1)');
     const text = 'SELECT * FROM prepared_shape';

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Db } from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
+import { listen } from './listener.js';
 import { PreparedStatements, STALE_PREPARED_STATEMENT_CODES } from './prepared-statements.js';
 
 /**
@@ -10,8 +11,11 @@ import { PreparedStatements, STALE_PREPARED_STATEMENT_CODES } from './prepared-s
  * With `prepare` (a PostgreSQL server), its repeated statements run as named prepared statements (see
  * PreparedStatements): the polls of idle workers were mostly planning. Not on the embedded database, whose one session
  * every connection shares, so that names prepared by one connection would collide on the next.
+ *
+ * With `listen` (a PostgreSQL server), it can LISTEN for pg-boss's NOTIFY of a new job (`useListenNotify`) over one
+ * connection of its own beside the pool (see listen). Not on the embedded database, whose connections share one session.
  */
-export function poolDatabase(dataSource: DataSource, options: { prepare: boolean }): Db {
+export function poolDatabase(dataSource: DataSource, options: { prepare: boolean; listen: boolean }): Db {
   const pool: unknown = (dataSource.driver as { master?: unknown }).master;
   if (!(pool instanceof pg.Pool)) throw new Error('the job queue needs the data source of a PostgreSQL connection pool');
   const prepared = options.prepare ? new PreparedStatements() : undefined;
@@ -29,7 +33,18 @@ export function poolDatabase(dataSource: DataSource, options: { prepare: boolean
       }
     },
     poolCounts: () => ({ max: pool.options.max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    ...(options.listen ? { listen: (channel, onNotification, onReconnect) => listen(pool.options, channel, onNotification, onReconnect) } : {}),
   };
+}
+
+/**
+ * Whether every connection of `dataSource` is a session of its own, as on a PostgreSQL server: not so on the embedded
+ * database, whose one PGlite session every connection shares, whether this process runs it or reaches it by URL (a
+ * worker process started against the wire server of another, which looks like any server). Asked once, at start-up.
+ */
+export async function ownSessionPerConnection(dataSource: DataSource): Promise<boolean> {
+  const [row] = await dataSource.query<{ version: string }[]>('SELECT version() AS version');
+  return !/\(PGlite\b/.test(row.version);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { DataSource, EntityManager, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { WakeAfterCommit } from './wake-after-commit.js';
 
@@ -76,5 +77,51 @@ describe('WakeAfterCommit', () => {
     two.depth(0);
     wake.afterTransactionCommit(commit(two.queryRunner));
     expect(woken).toEqual(['b']);
+  });
+
+  describe('a job due later', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+    });
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('wakes when it is due: from the send outside a transaction, from the commit inside one', () => {
+      const { woken, wake } = setup();
+      wake.sent('now', undefined, 0);
+      wake.sent('later', undefined, 2000);
+      const { queryRunner, manager, depth } = runner();
+      depth(1);
+      wake.sent('committed', manager, 5000);
+      wake.sent('committed', manager, 3000);
+      expect(woken).toEqual(['now']);
+      jest.advanceTimersByTime(1999);
+      expect(woken).toEqual(['now']);
+      jest.advanceTimersByTime(1);
+      expect(woken).toEqual(['now', 'later']);
+      // The transaction commits 2 s after its sends: its shortest delay counts from then.
+      depth(0);
+      wake.afterTransactionCommit(commit(queryRunner));
+      jest.advanceTimersByTime(2999);
+      expect(woken).toEqual(['now', 'later']);
+      jest.advanceTimersByTime(1);
+      expect(woken).toEqual(['now', 'later', 'committed']);
+      jest.advanceTimersByTime(10_000);
+      expect(woken).toEqual(['now', 'later', 'committed']);
+    });
+
+    it('wakes nobody once closed, nor for a rolled-back transaction', () => {
+      const { woken, wake } = setup();
+      wake.sent('a', undefined, 1000);
+      const { queryRunner, manager, depth } = runner();
+      depth(1);
+      wake.sent('b', manager, 1000);
+      depth(0);
+      wake.afterTransactionRollback(rollback(queryRunner));
+      wake.close();
+      jest.advanceTimersByTime(5000);
+      expect(woken).toEqual([]);
+    });
   });
 });
