@@ -137,12 +137,13 @@ describe('jobs on pg-boss (e2e)', () => {
   const modules: TestingModule[] = [];
 
   /** A module on the suite's database (the embedded one has 12 connections: a module that failed to start is closed at once). */
-  const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[], workers = 3) => {
+  const compile = async (instance: string, queues: readonly JobQueue<object>[], providers: Provider[], env: Record<string, string> = {}) => {
     const config = loadConfig({
       LOG_LEVEL: 'silent',
       DATA_DIR: dataDir,
       DATABASE_URL: database.kind === 'postgres' ? database.url : '',
-      WORKER_CONCURRENCY: String(workers),
+      WORKER_CONCURRENCY: '3',
+      ...env,
     });
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(database), JobsModule.forFeature(queues)],
@@ -348,7 +349,7 @@ describe('jobs on pg-boss (e2e)', () => {
     beforeAll(async () => {
       // One instance only sends (as an API instance does), the other only works: a job reaches the worker by NOTIFY.
       listening.before = await listeners();
-      sender = await compile('sender', [announcedQueue], [AnnouncedHandler], 0);
+      sender = await compile('sender', [announcedQueue], [AnnouncedHandler], { WORKER_CONCURRENCY: '0' });
       modules.push(sender);
       await sender.init();
       listening.sender = await listeners();
@@ -397,6 +398,19 @@ describe('jobs on pg-boss (e2e)', () => {
         .transaction((manager) => worker.get(JobsService).send(manager, announcedQueue, { id: 'later' }, { delaySeconds: 2 }));
       const run = await waitFor(() => runs.find((r) => r.id === 'later'), 'job later to run', 12_000);
       expect(run.at - sentAt).toBeGreaterThanOrEqual(2000);
+    });
+
+    it('with JOBS_LISTEN=false a working instance holds no LISTEN connection and polls every second instead', async () => {
+      // Its own handler takes the job: the listening worker stops first, so only the poller can run what comes next.
+      await worker.close();
+      modules.splice(modules.indexOf(worker), 1);
+      const before = await listeners();
+      const poller = await compile('poller', [announcedQueue], [AnnouncedHandler], { JOBS_LISTEN: 'false' });
+      modules.push(poller);
+      await poller.init();
+      expect(await listeners()).toEqual(before);
+      await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'polled' });
+      expect((await ranWithin15s('polled')).instance).toBe('poller');
     });
   });
 });

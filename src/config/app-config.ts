@@ -7,8 +7,19 @@ import { parseTrustProxy, type TrustProxySetting } from './trust-proxy.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+/**
+ * A yes/no variable from its text as given: `obj[key]`, since loadConfig's implicit conversion has already turned any
+ * non-empty string into true by the time `value` arrives ("false" and "0" read as true). Any other text is left as it
+ * is, for IsBoolean to name the variable.
+ */
+const toBoolean = ({ key, obj }: { key: string; obj: Record<string, unknown> }): unknown => {
+  const raw = obj[key];
+  if (typeof raw !== 'string') return raw;
+  const word = raw.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : raw;
+};
 
 /**
  * The service's configuration, read from environment variables of the same names.
@@ -148,6 +159,15 @@ export class AppConfig {
   @Min(0)
   @Max(64)
   WORKER_CONCURRENCY: number = 2;
+
+  /**
+   * On a PostgreSQL server, a working instance LISTENs for new jobs (one connection of its own) and polls only as a
+   * backstop. false: it polls every second instead, for a connection pooler in transaction mode (PgBouncer), through
+   * which LISTEN hears nothing.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  JOBS_LISTEN: boolean = true;
 
   // Solana: SOLANA_RPC_URL set -> that cluster (then the mint and a treasury key are required); unset -> the
   // embedded LiteSVM ledger under DATA_DIR/chain. Cross-field rules are in loadConfig.

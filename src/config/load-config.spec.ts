@@ -16,6 +16,22 @@ describe('loadConfig', () => {
     expect(config.AUTH_RATE_LIMIT).toBe(20);
   });
 
+  it('reads a yes/no variable as written: false, 0, no and off are false; other words are refused, naming the variable', () => {
+    for (const word of ['false', '0', 'no', 'off', ' FALSE ']) {
+      const config = loadConfig({ JOBS_LISTEN: word, S3_FORCE_PATH_STYLE: word, WEBHOOKS_ALLOW_LOOPBACK: word });
+      expect([config.JOBS_LISTEN, config.S3_FORCE_PATH_STYLE, config.WEBHOOKS_ALLOW_LOOPBACK]).toEqual([false, false, false]);
+    }
+    for (const word of ['true', '1', 'yes', 'On']) {
+      const config = loadConfig({ JOBS_LISTEN: word, S3_FORCE_PATH_STYLE: word, WEBHOOKS_ALLOW_LOOPBACK: word });
+      expect([config.JOBS_LISTEN, config.S3_FORCE_PATH_STYLE, config.WEBHOOKS_ALLOW_LOOPBACK]).toEqual([true, true, true]);
+    }
+    const defaults = loadConfig({});
+    expect([defaults.JOBS_LISTEN, defaults.S3_FORCE_PATH_STYLE, defaults.WEBHOOKS_ALLOW_LOOPBACK]).toEqual([true, false, false]);
+    expect(() => loadConfig({ WEBHOOKS_ALLOW_LOOPBACK: 'maybe' })).toThrow(
+      /WEBHOOKS_ALLOW_LOOPBACK: WEBHOOKS_ALLOW_LOOPBACK must be a boolean value \(got "maybe"\)/,
+    );
+  });
+
   it('names every wrong variable', () => {
     const load = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     expect(load).toThrow(ConfigError);

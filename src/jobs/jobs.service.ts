@@ -142,10 +142,11 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     const works = this.config.WORKER_CONCURRENCY > 0;
     // Prepared statements and LISTEN need a session per connection (not the embedded database's one, however reached).
     const server = await ownSessionPerConnection(this.dataSource);
+    // A sending-only instance has no worker to wake, so it holds no LISTEN connection.
+    const listens = server && works && this.config.JOBS_LISTEN;
     const boss = new PgBoss({
-      db: poolDatabase(this.dataSource, { prepare: server, listen: server && works }),
-      // A sending-only instance has no worker to wake, so it holds no LISTEN connection.
-      useListenNotify: server && works,
+      db: poolDatabase(this.dataSource, { prepare: server, listen: listens }),
+      useListenNotify: listens,
       schema: JOBS_SCHEMA,
       migrate: true,
       supervise: works,
