@@ -152,6 +152,11 @@ describe('jobs on pg-boss (e2e)', () => {
     moduleRef.useLogger(false);
     return moduleRef;
   };
+  /** Stops an instance before the suite ends (its connections back for the next: the embedded database takes 12 in all). */
+  const stopInstance = async (moduleRef: TestingModule) => {
+    modules.splice(modules.indexOf(moduleRef), 1);
+    await moduleRef.close();
+  };
   /** An instance of a service with the two test queues, sharing the suite's database. */
   const startInstance = async (instance: string) => {
     const moduleRef = await compile(instance, [workQueue, failQueue], [TestJobHandlers]);
@@ -261,11 +266,7 @@ describe('jobs on pg-boss (e2e)', () => {
       [a, b] = await Promise.all([startInstance('a'), startInstance('b')]);
     });
     afterAll(async () => {
-      // Their connections back for the next instances (the embedded database takes 12 in all).
-      for (const done of [a, b]) {
-        modules.splice(modules.indexOf(done), 1);
-        await done.close();
-      }
+      for (const done of [a, b]) await stopInstance(done);
     });
 
     it('runs every job exactly once across instances, and keeps one job per key however often it is sent', async () => {
@@ -335,8 +336,8 @@ describe('jobs on pg-boss (e2e)', () => {
     let worker: TestingModule;
     /** The LISTEN connections on the suite's database (other instances of this suite's have theirs) before and after each start. */
     const listening: { before: number[]; sender: number[]; worker: number[] } = { before: [], sender: [], worker: [] };
-    /** Runs the job `id` had, once it has run (within 15 s: half the queue's 30 s backstop poll). */
-    const ranWithin15s = (id: string) => waitFor(() => runs.find((run) => run.id === id), `job ${id} to run`, 15_000);
+    /** The run of job `id`, once it has run within `ms` (15 s by default: half the queue's 30 s backstop poll). */
+    const ranWithin = (id: string, ms = 15_000) => waitFor(() => runs.find((run) => run.id === id), `job ${id} to run`, ms);
     const listeners = async () => {
       if (database.kind !== 'postgres') return [];
       const rows = await withClient(database.url, (client) =>
@@ -363,9 +364,9 @@ describe('jobs on pg-boss (e2e)', () => {
       const jobs = sender.get(JobsService);
       // The first may be fetched by the worker's first poll; once it has run, the worker waits out its 30 s backstop.
       await sender.get(DataSource).transaction((manager) => jobs.send(manager, announcedQueue, { id: 'announced-1' }));
-      expect((await ranWithin15s('announced-1')).instance).toBe('worker');
+      expect((await ranWithin('announced-1')).instance).toBe('worker');
       await sender.get(DataSource).transaction((manager) => jobs.send(manager, announcedQueue, { id: 'announced-2' }));
-      expect((await ranWithin15s('announced-2')).instance).toBe('worker');
+      expect((await ranWithin('announced-2')).instance).toBe('worker');
       expect(listening.sender).toEqual(listening.before);
       expect(added(listening.worker, listening.sender)).toHaveLength(database.kind === 'postgres' ? 1 : 0);
     });
@@ -376,41 +377,39 @@ describe('jobs on pg-boss (e2e)', () => {
       if (cut !== undefined) await withClient(database.url, (client) => client.query('SELECT pg_terminate_backend($1)', [cut]));
       await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'while-cut' });
       // Reconnected (after 1 s), the listener has every worker fetch once: what no NOTIFY reached is found.
-      expect((await ranWithin15s('while-cut')).instance).toBe('worker');
+      expect((await ranWithin('while-cut')).instance).toBe('worker');
       if (cut === undefined) return;
-      const others = listening.sender;
       const again = await waitFor(async () => {
-        const now = added(await listeners(), others);
+        const now = added(await listeners(), listening.sender);
         return now.length === 1 && now[0] !== cut ? now[0] : undefined;
       }, 'a new LISTEN connection');
       expect(again).not.toBe(cut);
       await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'after-cut' });
-      expect((await ranWithin15s('after-cut')).instance).toBe('worker');
+      expect((await ranWithin('after-cut')).instance).toBe('worker');
     });
 
     it('runs a job sent to start later when it is due, woken by the instance that sent it', async () => {
       // Just after a run the worker waits out its 30 s backstop: no NOTIFY comes for a job due later, no poll before then.
       await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'before-later' });
-      await ranWithin15s('before-later');
+      await ranWithin('before-later');
       const sentAt = Date.now();
       await worker
         .get(DataSource)
         .transaction((manager) => worker.get(JobsService).send(manager, announcedQueue, { id: 'later' }, { delaySeconds: 2 }));
-      const run = await waitFor(() => runs.find((r) => r.id === 'later'), 'job later to run', 12_000);
+      const run = await ranWithin('later', 12_000);
       expect(run.at - sentAt).toBeGreaterThanOrEqual(2000);
     });
 
     it('with JOBS_LISTEN=false a working instance holds no LISTEN connection and polls every second instead', async () => {
       // Its own handler takes the job: the listening worker stops first, so only the poller can run what comes next.
-      await worker.close();
-      modules.splice(modules.indexOf(worker), 1);
+      await stopInstance(worker);
       const before = await listeners();
       const poller = await compile('poller', [announcedQueue], [AnnouncedHandler], { JOBS_LISTEN: 'false' });
       modules.push(poller);
       await poller.init();
       expect(await listeners()).toEqual(before);
       await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'polled' });
-      expect((await ranWithin15s('polled')).instance).toBe('poller');
+      expect((await ranWithin('polled')).instance).toBe('poller');
     });
   });
 });

@@ -29,8 +29,8 @@ const POLL_SECONDS = 1;
  * On a PostgreSQL server, a new job is announced by pg-boss's NOTIFY (LISTENed for by every instance), and polling is only
  * the backstop for what no NOTIFY announces: a retry coming due, a job sent to start later by another instance (the
  * sending instance wakes its own workers when it is due), a lost notification. Each queue's backstop follows its first
- * retry delay (a retry comes at most that much later again), between POLL_SECONDS and this. An idle instance made about
- * 28 queries a second polling its 18 queues every second (1.1 ms of CPU each on a 2-core machine).
+ * retry delay (a retry comes at most that much later again), between POLL_SECONDS and this. An idle instance's queries
+ * went from about 29 a second to 12; its CPU stayed within the noise (0.64 and 0.71 CPU s in 30).
  */
 const MAX_BACKSTOP_POLL_SECONDS = 30;
 /** Dead letters are rare and their cleanup is not urgent. */

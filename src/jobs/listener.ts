@@ -28,11 +28,12 @@ export async function listen(
   /** Set once LISTEN has succeeded: only then does a lost connection come back (a first failure is the caller's). */
   let established = false;
 
-  const drop = (target: pg.Client) => {
+  /** Ends `target` for good: none of its events reaches the listener any more. */
+  const drop = (target: pg.Client): Promise<void> => {
     target.removeAllListeners();
     // An error the ended connection still emits must find a listener, or it would end the process.
     target.on('error', () => undefined);
-    target.end().catch(() => undefined);
+    return target.end().catch(() => undefined);
   };
   const connect = async () => {
     const next = new pg.Client({ ...config, keepAlive: true });
@@ -51,11 +52,11 @@ export async function listen(
       await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
     } catch (error) {
       if (client === next) client = null;
-      drop(next);
+      void drop(next);
       throw error;
     }
     if (closed) {
-      drop(next);
+      void drop(next);
       return;
     }
     failures = 0;
@@ -75,7 +76,7 @@ export async function listen(
   const lost = (target: pg.Client) => {
     if (closed || client !== target) return;
     client = null;
-    drop(target);
+    void drop(target);
     if (established) reconnectLater();
   };
 
@@ -86,10 +87,7 @@ export async function listen(
       clearTimeout(retry);
       const last = client;
       client = null;
-      if (!last) return;
-      last.removeAllListeners();
-      last.on('error', () => undefined);
-      await last.end().catch(() => undefined);
+      if (last) await drop(last);
     },
   };
 }
