@@ -412,6 +412,128 @@ describe('jobs on pg-boss (e2e)', () => {
       expect((await ranWithin('polled')).instance).toBe('poller');
     });
   });
+
+  describe('long-running queues: a backlog, and a job sent again while the one with its key runs', () => {
+    // Long-running: each worker takes one job at a time. Their first retry delay of 30 s makes the workers' backstop
+    // poll 30 s on a PostgreSQL server: a job that NOTIFY does not announce would wait that long.
+    const long = { dedupe: true, attempts: 1, retryDelaySeconds: 30, maxRetryDelaySeconds: 30, expireInSeconds: 60, longRunning: true } as const;
+    const dropQueue = defineQueue<Payload>('test.drop', long);
+    const againQueue = defineQueue<Payload>('test.again', { ...long, whileRunning: 'queue' });
+    const backlogQueue = defineQueue<Payload>('test.backlog', { ...long, dedupe: false });
+    const HELD_QUEUES = Symbol('queues held');
+    /** The runs in progress, by `<queue>/<id>`: each holds its job until released. */
+    const held = new Map<string, () => void>();
+    const release = (key: string) => {
+      held.get(key)?.();
+      held.delete(key);
+    };
+    /** Waits for a run, 15 s at most: half the workers' backstop poll. */
+    const running = (key: string) => waitFor(() => (held.has(key) ? true : undefined), `${key} to run`, 15_000);
+    const ranIds = (queue: JobQueue<Payload>) => runs.filter((run) => run.instance === queue.name).map((run) => run.id);
+
+    /** Handlers that record each run under the queue's name and hold it until the test releases it. */
+    @Injectable()
+    class HeldHandlers implements OnModuleInit {
+      constructor(
+        private readonly jobs: JobsService,
+        @Inject(HELD_QUEUES) private readonly queues: JobQueue<Payload>[],
+      ) {}
+
+      onModuleInit(): void {
+        for (const queue of this.queues)
+          this.jobs.handle(queue, {
+            run: async (job) => {
+              runs.push({ instance: queue.name, id: job.payload.id, attempt: job.attempt, at: Date.now() });
+              await new Promise<void>((done) => held.set(`${queue.name}/${job.payload.id}`, done));
+            },
+            onFailed: () => Promise.resolve(),
+          });
+      }
+    }
+    const startHeld = async (name: string, queues: JobQueue<Payload>[], env: Record<string, string> = {}) => {
+      const moduleRef = await compile(name, queues, [HeldHandlers, { provide: HELD_QUEUES, useValue: queues }], env);
+      modules.push(moduleRef);
+      await moduleRef.init();
+      return moduleRef;
+    };
+    afterAll(() => {
+      for (const key of [...held.keys()]) release(key);
+    });
+
+    it('works a backlog one job after another, each worker asking again as soon as it has run one', async () => {
+      const sender = await startHeld('backlog sender', [backlogQueue], { WORKER_CONCURRENCY: '0' });
+      const worker = await startHeld('backlog worker', [backlogQueue], { WORKER_CONCURRENCY: '1' });
+      // Sent at once: their NOTIFYs reach the worker before it has fetched the first, and none comes after.
+      await sender.get(DataSource).transaction(async (manager) => {
+        for (const id of ['b1', 'b2', 'b3', 'b4']) await sender.get(JobsService).send(manager, backlogQueue, { id });
+      });
+      for (const id of ['b1', 'b2', 'b3', 'b4']) {
+        await running(`test.backlog/${id}`);
+        release(`test.backlog/${id}`);
+      }
+      expect(ranIds(backlogQueue)).toEqual(['b1', 'b2', 'b3', 'b4']);
+      await stopInstance(worker);
+      await stopInstance(sender);
+    });
+
+    it("queues it behind the running job when declared so (whileRunning 'queue'), where the default drops it", async () => {
+      const instance = await startHeld('held', [dropQueue, againQueue]);
+      const jobs = instance.get(JobsService);
+      const dataSource = instance.get(DataSource);
+
+      await jobs.sendOutsideTransaction(againQueue, { id: 'first' }, { key: 'k' });
+      await running('test.again/first');
+      await jobs.sendOutsideTransaction(againQueue, { id: 'second' }, { key: 'k' });
+      // One waits at most: a third send while the second waits is dropped.
+      await jobs.sendOutsideTransaction(againQueue, { id: 'third' }, { key: 'k' });
+      // A job of another key, sent after them, runs at once: the waiting one was passed over, not missed.
+      await jobs.sendOutsideTransaction(againQueue, { id: 'other' }, { key: 'other' });
+      await running('test.again/other');
+      expect(ranIds(againQueue)).toEqual(['first', 'other']);
+      expect(await statesOf(dataSource, againQueue.name)).toEqual({ active: 2, created: 1 });
+      release('test.again/first');
+      await running('test.again/second');
+      release('test.again/second');
+      release('test.again/other');
+      await waitFor(async () => ((await statesOf(dataSource, againQueue.name)).completed === 3 ? true : undefined), 'the three runs');
+      expect(ranIds(againQueue)).toEqual(['first', 'other', 'second']);
+
+      await jobs.sendOutsideTransaction(dropQueue, { id: 'first' }, { key: 'k' });
+      await running('test.drop/first');
+      await jobs.sendOutsideTransaction(dropQueue, { id: 'second' }, { key: 'k' });
+      expect(await statesOf(dataSource, dropQueue.name)).toEqual({ active: 1 });
+      release('test.drop/first');
+      await waitFor(async () => ((await statesOf(dataSource, dropQueue.name)).completed === 1 ? true : undefined), 'the run');
+      expect(ranIds(dropQueue)).toEqual(['first']);
+      await stopInstance(instance);
+    });
+
+    it('turns a queue stored with the default into one that queues behind, keeping the jobs it holds', async () => {
+      const before = defineQueue<Payload>('test.converted', dropQueue.settings);
+      const after = defineQueue<Payload>('test.converted', againQueue.settings);
+      // Declared with the default, by an instance that only sends: its job waits.
+      const sender = await startHeld('sender', [before], { WORKER_CONCURRENCY: '0' });
+      await sender.get(JobsService).sendOutsideTransaction(before, { id: 'waiting' }, { key: 'k' });
+      await stopInstance(sender);
+
+      const worker = await startHeld('worker', [after]);
+      await running('test.converted/waiting');
+      const dataSource = worker.get(DataSource);
+      const [queue] = await dataSource.query<{ policy: string }[]>(`SELECT policy FROM pgboss.queue WHERE name = $1`, [after.name]);
+      expect(queue.policy).toBe('stately');
+      await worker.get(JobsService).sendOutsideTransaction(after, { id: 'again' }, { key: 'k' });
+      expect(await statesOf(dataSource, after.name)).toEqual({ active: 1, created: 1 });
+      release('test.converted/waiting');
+      await running('test.converted/again');
+      release('test.converted/again');
+      await waitFor(async () => ((await statesOf(dataSource, after.name)).completed === 2 ? true : undefined), 'both runs');
+      const policies = await dataSource.query<{ policy: string }[]>(`SELECT DISTINCT policy FROM pgboss.job WHERE name = $1`, [after.name]);
+      expect(policies).toEqual([{ policy: 'stately' }]);
+      // A later start finds it as declared and changes nothing.
+      await stopInstance(worker);
+      await stopInstance(await startHeld('restarted', [after]));
+    });
+  });
 });
 
 describe('a worker process killed in the middle of a job (e2e, real processes)', () => {

@@ -45,6 +45,9 @@ export interface CapturePreviewJob {
 
 export const capturePreviewQueue = defineQueue<CapturePreviewJob>('capture.preview', {
   dedupe: true,
+  // A preview asked for again while one runs (a video's DJI SRT became ready, the capture was reprocessed) must be made
+  // again once the running one ends: the running one may have read the capture before the change.
+  whileRunning: 'queue',
   attempts: 3,
   retryDelaySeconds: 30,
   maxRetryDelaySeconds: 1800,

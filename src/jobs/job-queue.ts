@@ -4,10 +4,18 @@
  */
 export interface QueueSettings {
   /**
-   * `true`: every job carries a key (`SendOptions.key`) and a send whose key is already queued, retrying or running is
-   * dropped (pg-boss's `exclusive` policy). `false`: jobs carry no key and never collide (pg-boss's `standard` policy).
+   * `true`: every job carries a key (`SendOptions.key`) and a send whose key is already queued or retrying is dropped,
+   * as is one whose key is running unless `whileRunning` says otherwise (pg-boss's `exclusive` policy). `false`: jobs
+   * carry no key and never collide (pg-boss's `standard` policy).
    */
   readonly dedupe: boolean;
+  /**
+   * With `dedupe`, what a send does while the job with its key is running. `'drop'` (the default): it is dropped, for
+   * work the running job does anyway. `'queue'` (pg-boss's `stately` policy): it waits, one at most, and runs once the
+   * running job has ended, for work that must see what changed after the running job began (a preview made again
+   * because a file it draws on arrived meanwhile).
+   */
+  readonly whileRunning?: 'drop' | 'queue';
   /** Runs in all, the first one included; after the last failed one the job goes to the dead-letter queue. */
   readonly attempts: number;
   /** Seconds before the first retry; each further retry waits twice as long (with up to 100% jitter). */

@@ -40,10 +40,16 @@ const STOP_GRACE_MS = 20_000;
 const CARRY_OVER_BATCH = 100;
 const DAY_SECONDS = 24 * 3600;
 
+/** The pg-boss policy of a declared queue (see QueueSettings.dedupe and whileRunning). */
+function policyOf(settings: QueueSettings): 'standard' | 'exclusive' | 'stately' {
+  if (!settings.dedupe) return 'standard';
+  return settings.whileRunning === 'queue' ? 'stately' : 'exclusive';
+}
+
 /** The pg-boss options of a declared queue. */
 function queueOptions(settings: QueueSettings, deadLetter: string): Omit<Queue, 'name'> {
   return {
-    policy: settings.dedupe ? 'exclusive' : 'standard',
+    policy: policyOf(settings),
     retryLimit: settings.attempts - 1,
     retryDelay: settings.retryDelaySeconds,
     retryBackoff: true,
@@ -93,7 +99,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly registry = new JobRegistry();
   private boss?: PgBoss;
   /** This instance's pg-boss workers per queue, woken when a job is sent here (see WakeAfterCommit). */
-  private readonly workers = new Map<string, string>();
+  private readonly workers = new Map<string, string[]>();
   private readonly wakeAfterCommit: WakeAfterCommit;
 
   constructor(
@@ -102,8 +108,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
   ) {
     this.wakeAfterCommit = new WakeAfterCommit(dataSource, (queue) => {
-      const id = this.workers.get(queue);
-      if (id !== undefined) this.boss?.notifyWorker(id);
+      for (const id of this.workers.get(queue) ?? []) this.boss?.notifyWorker(id);
     });
   }
 
@@ -217,11 +222,38 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
         await boss.createQueue(queue.name, { policy, ...options });
         current = await boss.getQueue(queue.name);
       }
+      if (current?.policy === 'exclusive' && policy === 'stately') current = await this.letQueueBehindRunning(boss, current);
       if (!current || current.policy !== policy) {
         throw new JobSetupError(`Job queue "${queue.name}" exists with policy ${String(current?.policy)}, but is declared with ${String(policy)}`);
       }
       if (differsFrom(current, options)) await boss.updateQueue(queue.name, options);
     }
+  }
+
+  /**
+   * Turns a stored `exclusive` queue into the `stately` one it is now declared as (QueueSettings.whileRunning 'queue'),
+   * keeping its jobs. pg-boss cannot change a queue's policy, so this writes its tables: the queue's policy, and each of
+   * its jobs' (the unique indexes that enforce a policy read the job's own copy). Safe to run from several starting
+   * instances at once, and loses nothing: `exclusive` allows one job per key among those waiting, retrying or running,
+   * which `stately` (one waiting, one retrying and one running per key) allows too. Only this direction is taken; the
+   * other could find two jobs where one may be.
+   */
+  private async letQueueBehindRunning(boss: PgBoss, queue: Queue): Promise<Queue | null> {
+    await this.dataSource.transaction(async (manager) => {
+      const rows: { table_name: string }[] = await manager.query(
+        `WITH changed AS (UPDATE ${JOBS_SCHEMA}.queue SET policy = 'stately', updated_on = now() WHERE name = $1 AND policy = 'exclusive' RETURNING table_name)
+         SELECT table_name FROM changed`,
+        [queue.name],
+      );
+      const table = rows.at(0)?.table_name;
+      if (table === undefined) return;
+      if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new JobSetupError(`Job queue "${queue.name}" is stored in an unexpected table ${table}`);
+      await manager.query(`UPDATE ${JOBS_SCHEMA}.${table} SET policy = 'stately' WHERE name = $1 AND policy = 'exclusive'`, [queue.name]);
+    });
+    this.logger.log(`job queue "${queue.name}" now queues a job sent while the one with its key runs (policy exclusive -> stately)`);
+    // pg-boss caches each queue's policy; updating the queue reads it again.
+    await boss.updateQueue(queue.name, { retryLimit: queue.retryLimit });
+    return boss.getQueue(queue.name);
   }
 
   private async work(boss: PgBoss, { queue, handler }: DeclaredQueue): Promise<void> {
@@ -243,11 +275,19 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       heartbeatRefreshSeconds: HEARTBEAT_REFRESH_SECONDS,
     };
     if (queue.settings.longRunning) {
-      const id = await boss.work<object>(queue.name, { ...polling, localConcurrency: concurrency }, async (jobs) => {
-        for (const job of jobs) await run(job);
-      });
-      // pg-boss answers the first of its `concurrency` workers; waking it is enough to fetch the new job.
-      this.workers.set(queue.name, id);
+      // `concurrency` workers, each taking one job at a time and asking again as soon as it has run one. pg-boss waits
+      // out a worker's poll after every fetch unless something wakes it, and a NOTIFY comes only for a job just sent:
+      // without the wake, a queue with a backlog was worked one job per worker per backstop poll (30 s for previews).
+      const ids: string[] = [];
+      for (let i = 0; i < concurrency; i += 1) {
+        let id = '';
+        id = await boss.work<object>(queue.name, polling, async (jobs) => {
+          for (const job of jobs) await run(job);
+          boss.notifyWorker(id);
+        });
+        ids.push(id);
+      }
+      this.workers.set(queue.name, ids);
     } else {
       // One fetch for up to `concurrency` jobs, each settled on its own: a failure retries only its job.
       const batch = { ...polling, batchSize: concurrency, burstWhenBatchFull: concurrency > 1, perJobResults: true } as const;
@@ -263,7 +303,7 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
           }),
         ),
       );
-      this.workers.set(queue.name, id);
+      this.workers.set(queue.name, [id]);
     }
     const deadLetterOptions = { localConcurrency: 1, pollingIntervalSeconds: DEAD_LETTER_POLL_SECONDS, includeMetadata: true } as const;
     await boss.work<object, unknown, typeof deadLetterOptions>(deadLetterQueueName(queue.name), deadLetterOptions, async (jobs) => {
