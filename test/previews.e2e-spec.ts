@@ -229,6 +229,15 @@ describeWithSamples('previews made at ingestion (e2e)', [...SAMPLES, SRT], () =>
     const previewFolders = () =>
       existsSync(processScratchDir()) ? readdirSync(processScratchDir()).filter((name) => name.startsWith('preview-')) : [];
     const scratchBefore = new Set(previewFolders());
+    // The app's own preview jobs run their ffmpeg in this process too (the video's preview, made again behind the one
+    // running when its SRT became ready, may still be due): once they are done, every ffmpeg here is the stopped one's.
+    await waitFor(async () => {
+      const [{ n }] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'capture.preview' AND state IN ('created', 'retry', 'active')`,
+      );
+      return n === 0 ? true : undefined;
+    }, "the app's preview jobs to end");
+    expect(runningChildren('ffmpeg')).toEqual([]);
     const running = service.run({ id: 'stopped', payload: { captureId: ids['karma.mp4'] }, attempt: 1 }).catch((error: unknown) => error);
     await waitFor(() => {
       const found = runningChildren('ffmpeg');

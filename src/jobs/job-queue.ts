@@ -13,7 +13,8 @@ export interface QueueSettings {
    * With `dedupe`, what a send does while the job with its key is running. `'drop'` (the default): it is dropped, for
    * work the running job does anyway. `'queue'` (pg-boss's `stately` policy): it waits, one at most, and runs once the
    * running job has ended, for work that must see what changed after the running job began (a preview made again
-   * because a file it draws on arrived meanwhile).
+   * because a file it draws on arrived meanwhile). Meant for `longRunning` queues, whose worker asks again as soon as
+   * the running job ends; another queue's worker would find the waiting job at its next poll.
    */
   readonly whileRunning?: 'drop' | 'queue';
   /** Runs in all, the first one included; after the last failed one the job goes to the dead-letter queue. */
