@@ -421,10 +421,10 @@ describe('jobs on pg-boss (e2e)', () => {
     const againQueue = defineQueue<Payload>('test.again', { ...long, whileRunning: 'queue' });
     const backlogQueue = defineQueue<Payload>('test.backlog', { ...long, dedupe: false });
     const HELD_QUEUES = Symbol('queues held');
-    /** The runs in progress, by `<queue>/<id>`: each holds its job until released. */
-    const held = new Map<string, () => void>();
-    const release = (key: string) => {
-      held.get(key)?.();
+    /** The runs in progress, by `<queue>/<id>`: each holds its job until released, and fails it if given an error. */
+    const held = new Map<string, (error?: Error) => void>();
+    const release = (key: string, error?: Error) => {
+      held.get(key)?.(error);
       held.delete(key);
     };
     /** Waits for a run, 15 s at most: half the workers' backstop poll. */
@@ -444,7 +444,12 @@ describe('jobs on pg-boss (e2e)', () => {
           this.jobs.handle(queue, {
             run: async (job) => {
               runs.push({ instance: queue.name, id: job.payload.id, attempt: job.attempt, at: Date.now() });
-              await new Promise<void>((done) => held.set(`${queue.name}/${job.payload.id}`, done));
+              await new Promise<void>((done, fail) => {
+                held.set(`${queue.name}/${job.payload.id}`, (error) => {
+                  if (error) fail(error);
+                  else done();
+                });
+              });
             },
             onFailed: () => Promise.resolve(),
           });
@@ -460,7 +465,7 @@ describe('jobs on pg-boss (e2e)', () => {
       for (const key of [...held.keys()]) release(key);
     });
 
-    it('works a backlog one job after another, each worker asking again as soon as it has run one', async () => {
+    it('works a backlog one job after another, each worker asking again as soon as it has run one, failed or not', async () => {
       const sender = await startHeld('backlog sender', [backlogQueue], { WORKER_CONCURRENCY: '0' });
       const worker = await startHeld('backlog worker', [backlogQueue], { WORKER_CONCURRENCY: '1' });
       // Sent at once: their NOTIFYs reach the worker before it has fetched the first, and none comes after.
@@ -474,7 +479,8 @@ describe('jobs on pg-boss (e2e)', () => {
       release('test.backlog/b1');
       for (const id of ['b2', 'b3', 'b4']) {
         await running(`test.backlog/${id}`);
-        release(`test.backlog/${id}`);
+        // b2 fails (its one attempt): b3 follows all the same.
+        release(`test.backlog/${id}`, id === 'b2' ? new Error('b2 failed') : undefined);
       }
       expect(ranIds(backlogQueue)).toEqual(['b1', 'b2', 'b3', 'b4']);
       await stopInstance(worker);

@@ -282,8 +282,12 @@ export class JobsService implements OnApplicationBootstrap, OnModuleDestroy {
       for (let i = 0; i < concurrency; i += 1) {
         let id = '';
         id = await boss.work<object>(queue.name, polling, async (jobs) => {
-          for (const job of jobs) await run(job);
-          boss.notifyWorker(id);
+          try {
+            for (const job of jobs) await run(job);
+          } finally {
+            // A failed run too: the next job of a backlog is not held back by one that failed.
+            boss.notifyWorker(id);
+          }
         });
         ids.push(id);
       }
