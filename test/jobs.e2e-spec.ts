@@ -130,6 +130,9 @@ const statesOf = async (dataSource: DataSource, queue: string) => {
   );
   return Object.fromEntries(rows.map((row) => [row.state, row.n]));
 };
+/** Waits until `count` jobs of the queue have completed. */
+const completed = (dataSource: DataSource, queue: string, count: number, what: string) =>
+  waitFor(async () => ((await statesOf(dataSource, queue)).completed === count ? true : undefined), what);
 
 describe('jobs on pg-boss (e2e)', () => {
   let database: DatabaseConnection;
@@ -157,13 +160,15 @@ describe('jobs on pg-boss (e2e)', () => {
     modules.splice(modules.indexOf(moduleRef), 1);
     await moduleRef.close();
   };
-  /** An instance of a service with the two test queues, sharing the suite's database. */
-  const startInstance = async (instance: string) => {
-    const moduleRef = await compile(instance, [workQueue, failQueue], [TestJobHandlers]);
+  /** A started instance, stopped by the suite's afterAll unless stopInstance stops it before. */
+  const launch = async (...args: Parameters<typeof compile>) => {
+    const moduleRef = await compile(...args);
     modules.push(moduleRef);
     await moduleRef.init();
     return moduleRef;
   };
+  /** An instance of a service with the two test queues, sharing the suite's database. */
+  const startInstance = (instance: string) => launch(instance, [workQueue, failQueue], [TestJobHandlers]);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -278,7 +283,7 @@ describe('jobs on pg-boss (e2e)', () => {
       await Promise.all([sendAll(a), sendAll(b)]);
 
       const dataSource = a.get(DataSource);
-      await waitFor(async () => ((await statesOf(dataSource, workQueue.name)).completed === 30 ? true : undefined), 'every job to complete');
+      await completed(dataSource, workQueue.name, 30, 'every job to complete');
       expect(await statesOf(dataSource, workQueue.name)).toEqual({ completed: 30 });
       const ran = runs.filter((run) => run.id.startsWith('job-'));
       expect(ran.map((run) => run.id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `job-${i}`).sort());
@@ -310,10 +315,7 @@ describe('jobs on pg-boss (e2e)', () => {
     it('retries a failing job with growing delays, then dead-letters it and runs its cleanup once', async () => {
       await b.get(JobsService).sendOutsideTransaction(failQueue, { id: 'doomed' }, { key: 'fail:doomed' });
       const dataSource = b.get(DataSource);
-      await waitFor(
-        async () => ((await statesOf(dataSource, `${failQueue.name}.dead-letter`)).completed === 1 ? true : undefined),
-        'the dead letter',
-      );
+      await completed(dataSource, `${failQueue.name}.dead-letter`, 1, 'the dead letter');
 
       expect(failures).toEqual([{ instance: expect.stringMatching(/^[ab]$/), payload: { id: 'doomed' }, attempts: 3, error: 'boom 3' }]);
       const attempts = runs.filter((run) => run.id === 'doomed');
@@ -350,13 +352,9 @@ describe('jobs on pg-boss (e2e)', () => {
     beforeAll(async () => {
       // One instance only sends (as an API instance does), the other only works: a job reaches the worker by NOTIFY.
       listening.before = await listeners();
-      sender = await compile('sender', [announcedQueue], [AnnouncedHandler], { WORKER_CONCURRENCY: '0' });
-      modules.push(sender);
-      await sender.init();
+      sender = await launch('sender', [announcedQueue], [AnnouncedHandler], { WORKER_CONCURRENCY: '0' });
       listening.sender = await listeners();
-      worker = await compile('worker', [announcedQueue], [AnnouncedHandler]);
-      modules.push(worker);
-      await worker.init();
+      worker = await launch('worker', [announcedQueue], [AnnouncedHandler]);
       listening.worker = await listeners();
     });
 
@@ -404,9 +402,7 @@ describe('jobs on pg-boss (e2e)', () => {
       // Its own handler takes the job: the listening worker stops first, so only the poller can run what comes next.
       await stopInstance(worker);
       const before = await listeners();
-      const poller = await compile('poller', [announcedQueue], [AnnouncedHandler], { JOBS_LISTEN: 'false' });
-      modules.push(poller);
-      await poller.init();
+      await launch('poller', [announcedQueue], [AnnouncedHandler], { JOBS_LISTEN: 'false' });
       expect(await listeners()).toEqual(before);
       await sender.get(JobsService).sendOutsideTransaction(announcedQueue, { id: 'polled' });
       expect((await ranWithin('polled')).instance).toBe('poller');
@@ -455,12 +451,8 @@ describe('jobs on pg-boss (e2e)', () => {
           });
       }
     }
-    const startHeld = async (name: string, queues: JobQueue<Payload>[], env: Record<string, string> = {}) => {
-      const moduleRef = await compile(name, queues, [HeldHandlers, { provide: HELD_QUEUES, useValue: queues }], env);
-      modules.push(moduleRef);
-      await moduleRef.init();
-      return moduleRef;
-    };
+    const startHeld = (name: string, queues: JobQueue<Payload>[], env: Record<string, string> = {}) =>
+      launch(name, queues, [HeldHandlers, { provide: HELD_QUEUES, useValue: queues }], env);
     afterAll(() => {
       for (const key of [...held.keys()]) release(key);
     });
@@ -500,7 +492,7 @@ describe('jobs on pg-boss (e2e)', () => {
       await running('test.again/second');
       release('test.again/second');
       release('test.again/other');
-      await waitFor(async () => ((await statesOf(dataSource, againQueue.name)).completed === 3 ? true : undefined), 'the three runs');
+      await completed(dataSource, againQueue.name, 3, 'the three runs');
       expect(ranIds(againQueue)).toEqual(['first', 'other', 'second']);
 
       await jobs.sendOutsideTransaction(dropQueue, { id: 'first' }, { key: 'k' });
@@ -508,7 +500,7 @@ describe('jobs on pg-boss (e2e)', () => {
       await jobs.sendOutsideTransaction(dropQueue, { id: 'second' }, { key: 'k' });
       expect(await statesOf(dataSource, dropQueue.name)).toEqual({ active: 1 });
       release('test.drop/first');
-      await waitFor(async () => ((await statesOf(dataSource, dropQueue.name)).completed === 1 ? true : undefined), 'the run');
+      await completed(dataSource, dropQueue.name, 1, 'the run');
       expect(ranIds(dropQueue)).toEqual(['first']);
       await stopInstance(instance);
     });
@@ -531,7 +523,7 @@ describe('jobs on pg-boss (e2e)', () => {
       release('test.converted/waiting');
       await running('test.converted/again');
       release('test.converted/again');
-      await waitFor(async () => ((await statesOf(dataSource, after.name)).completed === 2 ? true : undefined), 'both runs');
+      await completed(dataSource, after.name, 2, 'both runs');
       const policies = await dataSource.query<{ policy: string }[]>(`SELECT DISTINCT policy FROM pgboss.job WHERE name = $1`, [after.name]);
       expect(policies).toEqual([{ policy: 'stately' }]);
       // A later start finds it as declared and changes nothing.
