@@ -11,31 +11,17 @@ import {
   isValidLatLon,
   plural,
 } from './telemetry-text.util.js';
+import { DJI_MARKERS, localIso, readSrtFrame } from './srt-frame.js';
 import { formatOffset, timeZoneAt, zoneOffsetMinutes, zonedToUtcMs } from './time-zone.util.js';
 
 /**
  * DJI SRT sidecars: SubRip blocks (number, `hh:mm:ss,mmm --> hh:mm:ss,mmm`, text) whose text carries the drone's
- * telemetry. Firmwares differ: `[latitude: 41.42] [longitude: 2.16] [altitude: 27.3]` (Mini / Air 2, sometimes
- * spelt `longtitude`, with `rel_alt` / `abs_alt`), `GPS(lon,lat,n)` with `HOME(...)` and `BAROMETER:1.9` (Phantom),
- * `GPS (lon, lat, n)` with `H 6.10m` (Mavic 2, Mini). Consumer firmwares give the longitude first, and a third value
- * without a unit that is not an altitude (16-19 on real files: not read as one). Enterprise aircraft (Matrice 300 /
- * 30, Mavic 3 Enterprise) write `GPS(lat,lon,altM) BAROMETER:hM`: latitude first, metres marked; the unit tells the
- * variants apart, and a first value beyond 90 can only be a longitude. BAROMETER, `rel_alt` and `H` are heights above
- * the take-off point; `abs_alt`, `[altitude: ]` and the enterprise GPS altitude are altitudes. The date is the
- * aircraft's local time and the file names no zone: the zone is looked up at the first position (IANA name, from
- * time-zone boundaries), the time range is stored in UTC, and the local times and zone stay in the metadata.
+ * telemetry, in the layouts srt-frame.ts reads. The date is the aircraft's local time and the file names no zone: the
+ * zone is looked up at the first position (IANA name, from time-zone boundaries), the time range is stored in UTC, and
+ * the local times and zone stay in the metadata.
  */
 
 const TIMING = /^(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->\s*(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})/;
-const NUMBER = String.raw`[-+]?\d+(?:\.\d+)?`;
-const LATITUDE = new RegExp(String.raw`\[\s*latitude\s*:\s*(${NUMBER})\s*\]`, 'i');
-const LONGITUDE = new RegExp(String.raw`\[\s*longt?itude\s*:\s*(${NUMBER})\s*\]`, 'i');
-const GPS = new RegExp(String.raw`\bGPS\s*\(\s*(${NUMBER})\s*,\s*(${NUMBER})(?:\s*,\s*(${NUMBER})\s*([mM])?)?`);
-const ALTITUDE = new RegExp(String.raw`\[\s*altitude\s*:\s*(${NUMBER})|\babs_alt\s*:\s*(${NUMBER})`, 'i');
-const RELATIVE = new RegExp(String.raw`\brel_alt\s*:\s*(${NUMBER})|\bH\s+(${NUMBER})\s*m\b|\bBAROMETER\s*:\s*(${NUMBER})`, 'i');
-const DATE_TIME = /(\d{4})[-./](\d{1,2})[-./](\d{1,2})[ T]+(\d{1,2}):(\d{2}):(\d{2})(?:[,.](\d{1,3})\d*)?/;
-/** Telemetry words that tell a DJI sidecar from a film's subtitles. */
-const DJI_MARKERS = /SrtCnt|\[\s*latitude\s*:|\[\s*longt?itude\s*:|\bGPS\s*\(|\bHOME\s*\(|\[\s*iso\s*:|\bF\/\d[\d.]*,\s*SS\s/i;
 const MAX_BLOCK_TEXT = 64 * 1024;
 
 type State = 'number' | 'timing' | 'text';
@@ -43,21 +29,6 @@ type State = 'number' | 'timing' | 'text';
 function timelineMs(m: RegExpExecArray, from: number): number {
   return ((Number(m[from]) * 60 + Number(m[from + 1])) * 60 + Number(m[from + 2])) * 1000 + Number(m[from + 3]);
 }
-
-/** `2022-05-01 15:01:58,531,716` to epoch ms (read as if UTC) and a zone-less ISO string. */
-function localDateTime(text: string): number | undefined {
-  const m = DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const ms = Number(((m.at(7) ?? '') + '000').slice(0, 3));
-  const value = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const date = new Date(value);
-  if (date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59 || y < 2000 || y > 2100) return undefined;
-  return value;
-}
-
-/** Epoch ms read as UTC back to ISO-8601 without a zone: the aircraft's local time. */
-const localIso = (ms: number) => new Date(ms).toISOString().replace('Z', '');
 
 class SrtSession extends GuardedSession {
   private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'DJI SRT' }, (line, n) => {
@@ -154,32 +125,12 @@ class SrtSession extends GuardedSession {
 
   private telemetry(text: string): void {
     for (const m of text.matchAll(/\[\s*([A-Za-z_]+)\s*:/g)) if (this.fields.size < 64) this.fields.add(m[1].toLowerCase());
-    let lat: number | undefined;
-    let lon: number | undefined;
-    let alt: number | undefined;
-    const latM = LATITUDE.exec(text);
-    const lonM = LONGITUDE.exec(text);
-    const gps = GPS.exec(text);
-    if (latM && lonM) {
-      lat = Number(latM[1]);
-      lon = Number(lonM[1]);
-    } else if (gps) {
-      const [first, second] = [Number(gps[1]), Number(gps[2])];
-      const third = gps.at(3);
-      const metres = gps.at(4) !== undefined;
-      // Enterprise: GPS(lat, lon, altM), metres marked; consumer: GPS(lon, lat, n). Past 90 it is a longitude.
-      const latFirst = Math.abs(first) <= 90 && (metres || Math.abs(second) > 90);
-      [lat, lon] = latFirst ? [first, second] : [second, first];
-      if (latFirst) this.gpsLatFirst += 1;
-      else this.gpsLonFirst += 1;
-      if (third !== undefined && metres) alt = Number(third);
-      else if (third !== undefined) this.gpsThirdValue.add(Number(third));
-    }
-    const altM = ALTITUDE.exec(text);
-    if (altM) alt = Number(altM.at(1) ?? altM[2]);
-    const rel = RELATIVE.exec(text);
-    const date = localDateTime(text);
-    if (lat !== undefined || date !== undefined || DJI_MARKERS.test(text)) this.framesWithTelemetry += 1;
+    const frame = readSrtFrame(text);
+    const { lat, lon, altitude: alt, localTime: date } = frame;
+    if (frame.gpsOrder === 'lat,lon') this.gpsLatFirst += 1;
+    else if (frame.gpsOrder === 'lon,lat') this.gpsLonFirst += 1;
+    if (frame.gpsThirdValue !== undefined) this.gpsThirdValue.add(frame.gpsThirdValue);
+    if (frame.telemetry) this.framesWithTelemetry += 1;
     if (lat !== undefined && lon !== undefined) {
       const placed = !(lat === 0 && lon === 0) && isValidLatLon(lat, lon);
       if (placed && !this.firstPosition) {
@@ -194,7 +145,7 @@ class SrtSession extends GuardedSession {
       this.framesWithoutPosition += 1;
     }
     if (alt !== undefined) this.altitude.add(alt);
-    if (rel) this.relativeAltitude.add(Number(rel.at(1) ?? rel.at(2) ?? rel[3]));
+    if (frame.heightAboveTakeoff !== undefined) this.relativeAltitude.add(frame.heightAboveTakeoff);
     if (date !== undefined) {
       if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
       if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;

@@ -5,7 +5,7 @@
  */
 
 /** Bump when a generator changes what it makes: the sweep remakes every older preview. */
-export const PREVIEW_VERSION = 2;
+export const PREVIEW_VERSION = 3;
 
 export type PreviewKind = 'video' | 'pointcloud' | 'robotics' | 'table' | 'none';
 

@@ -75,8 +75,13 @@ describeSample('georinex_ab430140.18o', (path) => {
 describeSample('dji_mavic3.srt', (path) => {
   it('reads the bracketed telemetry of each subtitle, timed by the subtitle', () => {
     const content = table('dji-srt', path);
-    expect(content.columns).toEqual(expect.arrayContaining(['iso', 'latitude', 'longitude', 'rel_alt', 'abs_alt']));
-    expect(content.series.find((s) => s.name === 'rel_alt')).toBeDefined();
+    expect(content.columns).toEqual(expect.arrayContaining(['iso', 'latitude', 'longitude', 'height above take-off (m)', 'altitude (m)']));
+    // rel_alt -5.3..11.2 m, abs_alt -2.499..14.001 m (SOURCES.txt).
+    const height = content.series.find((s) => s.name === 'height above take-off');
+    expect(height?.unit).toBe('m');
+    expect(Math.min(...(height?.v ?? []))).toBeGreaterThanOrEqual(-5.3);
+    expect(Math.max(...(height?.v ?? []))).toBeLessThanOrEqual(11.2);
+    expect(content.series.find((s) => s.name === 'altitude')?.unit).toBe('m');
     expect(content.timeAxis).toBe('seconds');
   });
 
@@ -97,9 +102,21 @@ describeSample('dji_mavic3.srt', (path) => {
 });
 
 describeSample('dji_mavic_mini.SRT', (path) => {
-  it('reads GPS (lon, lat, alt) and the D / H distances', () => {
+  it('reads GPS (lon, lat, n) longitude first, its third value as no altitude, and D / H as distance from home and height', () => {
     const content = table('dji-srt', path);
-    expect(content.columns).toEqual(expect.arrayContaining(['longitude', 'latitude', 'D', 'H']));
+    expect(content.columns).toEqual(
+      expect.arrayContaining(['longitude', 'latitude', 'distance from home (m)', 'height above take-off (m)', 'GPS third value']),
+    );
+    // The third GPS value (16..17) is not an altitude: no column or plot says it is, and it is not plotted.
+    expect(content.columns.filter((c) => /altitude/i.test(c))).toEqual([]);
+    expect(names(content)).not.toContain('GPS third value');
+    // H 200.5..201.0 m (SOURCES.txt); D in metres too.
+    const height = content.series.find((s) => s.name === 'height above take-off');
+    expect(height?.unit).toBe('m');
+    expect(Math.min(...(height?.v ?? []))).toBeGreaterThanOrEqual(200.5);
+    expect(Math.max(...(height?.v ?? []))).toBeLessThanOrEqual(201);
+    expect(content.series.find((s) => s.name === 'distance from home')?.unit).toBe('m');
+    expect(content.rows[0][content.columns.indexOf('GPS third value')]).toBe('17');
     expect(content.rows[0][content.columns.indexOf('longitude')]).toBe('-121.7458');
     // GPS gives longitude first: the track is (lon, lat), one fix a second.
     expect(content.track?.slice(0, 2)).toEqual([
@@ -121,6 +138,50 @@ describeSample('mavic_air2.srt', (path) => {
     const footprint: [number, number, null][] = [[2.16, 41.42, null]];
     const preview = tablePreview('dji-srt', '1\n00:00:00,000 --> 00:00:00,016\n[iso : 100]\n', footprint);
     expect((preview.content as TablePreview).track).toEqual(footprint);
+  });
+});
+
+describe('DJI SRT layouts read as the probe reads them', () => {
+  it('reads a Phantom GPS(lon,lat,n) longitude first, with its dotted date, BAROMETER as the height and ISO:100 pairs', () => {
+    const text =
+      '1\n00:00:00,000 --> 00:00:01,000\nHOME(149.0251,-20.2532) 2017.08.05 14:11:51\nGPS(149.0251,-20.2533,16) BAROMETER:1.9\nISO:100 Shutter:60 EV:0 Fnum:2.2\n\n' +
+      '2\n00:00:01,000 --> 00:00:02,000\nHOME(149.0251,-20.2532) 2017.08.05 14:11:52\nGPS(149.0253,-20.2535,17) BAROMETER:2.5\nISO:100 Shutter:60 EV:0 Fnum:2.2\n';
+    const content = tablePreview('dji-srt', text, null).content as TablePreview;
+    const row = (name: string) => content.rows.map((r) => r[content.columns.indexOf(name)]);
+    expect(row('time')).toEqual(['2017-08-05 14:11:51.000', '2017-08-05 14:11:52.000']);
+    expect(row('latitude')).toEqual(['-20.2533', '-20.2535']);
+    expect(row('height above take-off (m)')).toEqual(['1.9', '2.5']);
+    expect(row('ISO')).toEqual(['100', '100']);
+    expect(row('Fnum')).toEqual(['2.2', '2.2']);
+    expect(content.columns).not.toContain('altitude (m)');
+    expect(content.track).toEqual([
+      [149.0251, -20.2533, 0],
+      [149.0253, -20.2535, 1],
+    ]);
+  });
+
+  it('reads an enterprise GPS(lat,lon,altM) latitude first, its third value as the altitude', () => {
+    const text =
+      '1\n00:00:00,000 --> 00:00:01,000\n2022.06.21 16:06:17\nGPS(36.6146,-6.1120,52.5M) BAROMETER:0.3M\n\n' +
+      '2\n00:00:01,000 --> 00:00:02,000\n2022.06.21 16:06:18\nGPS(36.6150,-6.1126,60.1M) BAROMETER:8.4M\n';
+    const content = tablePreview('dji-srt', text, null).content as TablePreview;
+    expect(content.track).toEqual([
+      [-6.112, 36.6146, 0],
+      [-6.1126, 36.615, 1],
+    ]);
+    expect(content.series.find((s) => s.name === 'altitude')).toMatchObject({ unit: 'm', v: [52.5, 60.1] });
+    expect(content.series.find((s) => s.name === 'height above take-off')).toMatchObject({ unit: 'm', v: [0.3, 8.4] });
+    expect(content.columns).not.toContain('GPS third value');
+  });
+
+  it('reads the Mavic 2 speeds, and leaves out the ones a firmware writes as n/a', () => {
+    const line = (n: number, hs: string) =>
+      `${String(n)}\n00:00:0${String(n - 1)},000 --> 00:00:0${String(n)},000\nF/2.8, SS 100, ISO 100, EV 0, GPS (8.5, 47.3, 18), D ${String(n * 10)}.0m, H 6.10m, H.S ${hs}, V.S 0.50m/s\n`;
+    const content = tablePreview('dji-srt', `${line(1, '1.20m/s')}\n${line(2, '2.40m/s')}\n${line(3, 'n/a')}`, null).content as TablePreview;
+    const row = (name: string) => content.rows.map((r) => r[content.columns.indexOf(name)]);
+    expect(row('horizontal speed (m/s)')).toEqual(['1.2', '2.4', '']);
+    expect(row('vertical speed (m/s)')).toEqual(['0.5', '0.5', '0.5']);
+    expect(row('distance from home (m)')).toEqual(['10', '20', '30']);
   });
 });
 

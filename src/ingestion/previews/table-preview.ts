@@ -1,3 +1,4 @@
+import { localIso, readSrtFrame } from '../formats/srt-frame.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import {
   MAX_CELL,
@@ -202,25 +203,43 @@ export function rinexRecords(text: string): Records {
   return { source: 'RINEX', columns: ['epoch (GPS time)', 'flag', 'satellites', 'satellite list (first ones)'], rows, times };
 }
 
-/** DJI subtitle telemetry (SRT): one row per subtitle, with the `[key: value]` pairs, GPS (lon, lat, alt), D / H / ISO / EV. */
+/** Bracketed keys of a DJI SRT that readSrtFrame reads, shown under its names instead. */
+const SRT_FRAME_KEYS = /^(latitude|longt?itude|altitude|rel_alt|abs_alt)$/i;
+
+/**
+ * DJI subtitle telemetry (SRT): one row per subtitle, with its local date-time, its `[key: value]` pairs, and what
+ * readSrtFrame reads as the probe does (the position whichever order GPS(...) gives it, altitude and height above the
+ * take-off point apart, D / H.S / V.S named); a consumer GPS(lon, lat, n)'s third value is shown as what it is, never
+ * as an altitude.
+ */
 export function srtRecords(text: string): Records {
   const blocks = text.split(/\r?\n\s*\r?\n/);
   const records: { t: number | null; fields: Map<string, string> }[] = [];
   for (const block of blocks) {
     const timing = /(\d\d):(\d\d):(\d\d)[,.](\d{3}) -->/.exec(block);
     if (!timing) continue;
+    const body = block.slice(timing.index + timing[0].length).replace(/<[^>]*>/g, ' ');
+    const frame = readSrtFrame(body);
     const fields = new Map<string, string>();
-    const stamp = /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[.,](\d{3})/.exec(block);
-    if (stamp) fields.set('time', `${stamp[1]}.${stamp[2]}`);
-    for (const bracket of block.matchAll(/\[([^\]]+)\]/g))
-      for (const pair of bracket[1].matchAll(/([A-Za-z_][\w ]*?)\s*:\s*(-?[\w./]+)/g)) fields.set(pair[1].trim(), pair[2]);
-    const gps = /GPS \((-?[\d.]+), (-?[\d.]+), (-?[\d.]+)\)/.exec(block);
-    if (gps) {
-      fields.set('longitude', gps[1]);
-      fields.set('latitude', gps[2]);
-      fields.set('altitude', gps[3]);
-    }
-    for (const token of block.matchAll(/\b(ISO|EV|SS|D|H)\s+(-?[\d.]+)/g)) fields.set(token[1], token[2]);
+    const set = (name: string, value: number | undefined) => {
+      if (value !== undefined) fields.set(name, String(value));
+    };
+    if (frame.localTime !== undefined) fields.set('time', localIso(frame.localTime).replace('T', ' '));
+    for (const bracket of body.matchAll(/\[([^\]]+)\]/g))
+      for (const pair of bracket[1].matchAll(/([A-Za-z_][\w ]*?)\s*:\s*(-?[\w./]+)/g)) {
+        const key = pair[1].trim();
+        if (!SRT_FRAME_KEYS.test(key)) fields.set(key, pair[2]);
+      }
+    // `SS 30.15, ISO 260, EV -1.7` (Mavic 2, Mini) and `ISO:100 Shutter:60 EV:0 Fnum:2.2` (Phantom).
+    for (const token of body.matchAll(/\b(ISO|EV|SS|Shutter|Fnum)(?:\s*:\s*|\s+)(-?[\d./]+)/g)) fields.set(token[1], token[2]);
+    set('latitude', frame.lat);
+    set('longitude', frame.lon);
+    set('altitude (m)', frame.altitude);
+    set('height above take-off (m)', frame.heightAboveTakeoff);
+    set('distance from home (m)', frame.distanceFromHome);
+    set('horizontal speed (m/s)', frame.horizontalSpeed);
+    set('vertical speed (m/s)', frame.verticalSpeed);
+    set('GPS third value', frame.gpsThirdValue);
     const t = Number(timing[1]) * 3600 + Number(timing[2]) * 60 + Number(timing[3]) + Number(timing[4]) / 1000;
     records.push({ t, fields });
   }
@@ -250,7 +269,8 @@ function srtRecordsTrack(records: Records): TrackPoint[] | null {
   return points.length ? thin(points, MAX_TRACK_POINTS) : null;
 }
 
-const NOT_PLOTTED = /^(index|id|#|lat|latitude|lon|lng|longitude|time|timestamp|date|.*\btime\b.*|.*stamp.*|framecnt|srtcnt|flag|fix quality)$/i;
+const NOT_PLOTTED =
+  /^(index|id|#|lat|latitude|lon|lng|longitude|time|timestamp|date|.*\btime\b.*|.*stamp.*|framecnt|srtcnt|flag|fix quality|GPS third value)$/i;
 
 /** Numeric columns that change, as series over time (or row number), evenly thinned. */
 export function seriesOf(records: Records): { series: Series[]; timeAxis: 'seconds' | 'row' } {
