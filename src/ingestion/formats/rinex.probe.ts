@@ -170,10 +170,23 @@ type State =
   /** Observation / special-record lines still to read. */
   | { kind: 'records'; left: number; epochLine: number; declared: number; observations: boolean };
 
+/** An observation epoch as read (flag 0 or 1): its time in the file's time system, and the satellites it lists. */
+export interface RinexEpoch {
+  /** Epoch ms of the reading, taken as if it were UTC (it is in the file's time system). */
+  ms: number;
+  flag: number;
+  satellites: string[];
+  /** Seconds, where the epoch line carries one (RINEX 2 columns 69-80, RINEX 3 columns 42-56; not Compact RINEX). */
+  receiverClockOffset?: number;
+}
+
 class RinexSession extends GuardedSession {
   private readonly lines = new LineSplitter({ encoding: 'latin1', label: 'RINEX' }, (line, n) => {
     this.line(line, n);
   });
+  /** The observation epoch whose satellites are being read, for `onEpoch`; handed over once its last one is read. */
+  private reading: RinexEpoch | undefined;
+
   private state: State = { kind: 'header' };
   private version = 0;
   /** Compact RINEX: its version (1 or 3) and the last full epoch line, which the next one is a difference of. */
@@ -202,6 +215,10 @@ class RinexSession extends GuardedSession {
   private lastEpochLine = 0;
   private readonly satellites = new Set<string>();
   private satellitesOverflow = false;
+
+  constructor(private readonly onEpoch?: (epoch: RinexEpoch) => void) {
+    super();
+  }
 
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
@@ -236,12 +253,16 @@ class RinexSession extends GuardedSession {
         return;
       }
       case 'satellites': {
-        for (const sat of satelliteList(line)) this.seeSatellite(sat);
+        for (const sat of satelliteList(line)) {
+          this.seeSatellite(sat);
+          this.reading?.satellites.push(sat);
+        }
         const left = this.state.left - 1;
         if (left > 0) {
           this.state = { ...this.state, left };
         } else {
           const { after, epochLine, declared } = this.state;
+          this.epochRead();
           this.state = after > 0 ? { kind: 'records', left: after, epochLine, declared, observations: true } : { kind: 'epoch' };
         }
         return;
@@ -255,7 +276,9 @@ class RinexSession extends GuardedSession {
               `the epoch at line ${this.state.epochLine} declares ${plural(this.state.declared, 'satellite')} but line ${n} is not a satellite record`,
             );
           }
-          this.seeSatellite(normaliseSatellite(line.slice(0, 3)));
+          const sat = normaliseSatellite(line.slice(0, 3));
+          this.seeSatellite(sat);
+          this.reading?.satellites.push(sat);
         } else if (this.version < 3 && !this.state.observations && col(line, 60, 80) === '# / TYPES OF OBSERV') {
           // An event (flag 4) may redefine the observation types, and with them the lines per satellite.
           this.v2TypesLine(line.slice(0, 60), n);
@@ -263,10 +286,24 @@ class RinexSession extends GuardedSession {
           this.observationTypes[system] = this.v2Types?.types ?? [];
         }
         const left = this.state.left - 1;
+        if (left === 0 && this.version >= 3 && this.state.observations) this.epochRead();
         this.state = left > 0 ? { ...this.state, left } : { kind: 'epoch' };
         return;
       }
     }
+  }
+
+  /** The epoch being read has all its satellites: it goes to `onEpoch`. */
+  private epochRead(): void {
+    if (this.reading) this.onEpoch?.(this.reading);
+    this.reading = undefined;
+  }
+
+  /** Starts handing an observation epoch to `onEpoch` (when there is one to hand it to). */
+  private readEpoch(epoch: EpochLine, receiverClockOffset: number | undefined): void {
+    if (!this.onEpoch || epoch.ms === undefined || epoch.flag > 1) return;
+    this.reading = { ms: epoch.ms, flag: epoch.flag, satellites: [...epoch.satellites] };
+    if (receiverClockOffset !== undefined) this.reading.receiverClockOffset = receiverClockOffset;
   }
 
   private headerLine(line: string, n: number): void {
@@ -479,7 +516,11 @@ class RinexSession extends GuardedSession {
     const observations = epoch.flag <= 1 || epoch.flag === 6;
     if (epoch.flag <= 1) this.countEpoch(epoch.ms, n, epoch.count);
     else if (epoch.flag !== 6) this.eventEpochs += 1;
-    if (epoch.count === 0) return;
+    this.readEpoch(epoch, num(this.version >= 3 ? line.slice(41, 56).trim() : line.slice(68, 80).trim()));
+    if (epoch.count === 0) {
+      this.epochRead();
+      return;
+    }
     if (this.version >= 3) {
       this.state = { kind: 'records', left: epoch.count, epochLine: n, declared: epoch.count, observations };
       return;
@@ -492,6 +533,7 @@ class RinexSession extends GuardedSession {
     for (const sat of epoch.satellites) this.seeSatellite(sat);
     const dataLines = epoch.count * this.v2LinesPerSatellite();
     const continuation = Math.ceil(epoch.count / 12) - 1;
+    if (continuation <= 0) this.epochRead();
     this.state =
       continuation > 0
         ? { kind: 'satellites', left: continuation, after: dataLines, epochLine: n, declared: epoch.count }
@@ -529,8 +571,12 @@ class RinexSession extends GuardedSession {
     if (list.length < epoch.count * 3) {
       throw new ProbeError('corrupt', `line ${n}: the epoch declares ${plural(epoch.count, 'satellite')} but lists ${Math.floor(list.length / 3)}`);
     }
-    for (let i = 0; i < list.length; i += 3) this.seeSatellite(normaliseSatellite(list.slice(i, i + 3)));
+    const satellites: string[] = [];
+    for (let i = 0; i < list.length; i += 3) satellites.push(normaliseSatellite(list.slice(i, i + 3)));
+    for (const sat of satellites) this.seeSatellite(sat);
     this.countEpoch(epoch.ms, n, epoch.count);
+    this.readEpoch({ ...epoch, satellites }, undefined);
+    this.epochRead();
     this.state = { kind: 'crxClock', satellites: epoch.count, epochLine: n };
   }
 
@@ -649,6 +695,11 @@ class RinexSession extends GuardedSession {
     return [...systems].filter((s) => /^[GRECJIS]$/.test(s));
   }
 
+  /** The time system of the epochs read so far (see timeSystem). */
+  epochTimeSystem(): RinexTimeSystem {
+    return this.meta.satelliteSystem ? this.timeSystem([]) : 'GPS';
+  }
+
   /**
    * The file's time system: TIME OF FIRST OBS columns 49-51, else the one its satellite system implies (RINEX 2.11
    * and 3: GPS for GPS files, GLO for GLONASS files, ...); mixed files must say, and GPS is assumed when they do not.
@@ -665,6 +716,18 @@ class RinexSession extends GuardedSession {
     }
     return implied ?? 'GPS';
   }
+}
+
+/**
+ * The observation epochs of a RINEX or Compact RINEX text read as the probe reads them (for the table preview), up to
+ * its end or its first line the probe refuses: a head cut inside an epoch gives the epochs before it. The time system
+ * is the one the epochs are in.
+ */
+export function readRinexEpochs(text: string): { epochs: RinexEpoch[]; timeSystem: RinexTimeSystem } {
+  const epochs: RinexEpoch[] = [];
+  const session = new RinexSession((epoch) => epochs.push(epoch));
+  session.push(Buffer.from(text, 'latin1'));
+  return { epochs, timeSystem: session.epochTimeSystem() };
 }
 
 export const rinexProbe: FormatProbe = {

@@ -64,11 +64,48 @@ describeSample('bu353s4.log', (path) => {
 });
 
 describeSample('georinex_ab430140.18o', (path) => {
-  it('lists RINEX 2 epochs with their satellite counts', () => {
+  it('lists RINEX 2 epochs with all their satellites, continuation lines included', () => {
+    // 9 epochs 15 s apart, 00:00:00..00:02:00 GPS (SOURCES.txt); 24 satellites each, over two epoch lines.
     const content = table('rinex', path);
-    expect(content.rows.length).toBeGreaterThan(0);
-    expect(content.rows[0][0]).toMatch(/^2018-/);
-    expect(Number(content.rows[0][2])).toBeGreaterThan(0);
+    expect(content.columns).toEqual(['epoch (GPS time)', 'flag', 'satellites', 'satellite list']);
+    expect(content.rows.map((row) => row[0])).toEqual(
+      Array.from({ length: 9 }, (_, i) => `2018-01-14 00:0${String(Math.floor(i / 4))}:${String((i % 4) * 15).padStart(2, '0')}`),
+    );
+    expect(content.rows[0].slice(1)).toEqual(['0', '24', 'G23 G08 E11 G30 G02 E19 G16 G07 G05 E04 G27 E30 (+12)']);
+  });
+});
+
+describeSample('georinex_ab430140.18o', (path) => {
+  it('keeps a RINEX 2 epoch whose line ends with a receiver clock offset (columns 69-80)', () => {
+    const text = readFileSync(path, 'latin1');
+    const first = / 18 {2}1 14 {2}0 {2}0 {2}0\.0{7} {2}0 24[^\r\n]*/.exec(text)?.[0] ?? '';
+    expect(first).toHaveLength(68);
+    const content = tablePreview('rinex', text.replace(first, `${first}  .000123456`), null).content as TablePreview;
+    expect(content.columns.at(-1)).toBe('receiver clock offset (s)');
+    expect(content.rows.map((row) => row.at(-1))).toEqual(['0.000123456', '', '', '', '', '', '', '', '']);
+  });
+});
+
+describeSample('demo3.10o', (path) => {
+  it("reads a RINEX 3 epoch's satellites from its records, and its receiver clock offset, never one for the other", () => {
+    const content = table('rinex', path);
+    expect(content.columns).toEqual(['epoch (GPS time)', 'flag', 'satellites', 'satellite list', 'receiver clock offset (s)']);
+    expect(content.rows).toEqual([
+      ['2010-03-05 00:00:00', '0', '14', 'G13 R19 G32 G07 R23 G31 G20 R11 G12 G26 G09 G21 (+2)', '-0.123456789012'],
+      ['2010-03-05 00:00:30', '0', '8', 'G13 R19 G32 G07 R23 G31 G20 R11', '0.123456789012'],
+    ]);
+  });
+});
+
+describeSample('georinex_P43300USA_R_20190012056_17M_15S_MO.crx', (path) => {
+  it('reads every epoch of a Compact RINEX file, each line a difference of the one before', () => {
+    // 70 epochs (all flag 0), 2019-01-01 20:56:45..21:14:00 GPS (SOURCES.txt).
+    const content = table('rinex', path);
+    expect(content.rowsRead).toBe(70);
+    expect(content.rows[0].slice(0, 3)).toEqual(['2019-01-01 20:56:45', '0', '27']);
+    // The plot runs to the last epoch: 21:14:00 is 1,035 s after the first, with 36 satellites.
+    expect(content.series.map((s) => s.name)).toEqual(['satellites']);
+    expect([content.series[0].t.at(-1), content.series[0].v.at(-1)]).toEqual([1035, 36]);
   });
 });
 

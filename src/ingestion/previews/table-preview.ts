@@ -1,3 +1,4 @@
+import { readRinexEpochs } from '../formats/rinex.probe.js';
 import { localIso, readSrtFrame } from '../formats/srt-frame.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import {
@@ -185,22 +186,34 @@ export function gpxRecords(text: string): Records {
   return { source: 'GPX', columns: ['time', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'speed (m/s)'], rows, times };
 }
 
-/** RINEX observations: one row per epoch (time, flag, satellites and which), from RINEX 2 and 3 epoch lines. */
+/** How many satellite ids a RINEX row lists (the rest are counted). */
+const LISTED_SATELLITES = 12;
+
+/**
+ * RINEX observations: one row per observation epoch (its time in the file's time system, flag, satellites and which,
+ * receiver clock offset where given), read as the probe reads them (RINEX 2 with continuation lines, RINEX 3 from its
+ * satellite records, Compact RINEX).
+ */
 export function rinexRecords(text: string): Records {
-  const rows: string[][] = [];
-  const times: (number | null)[] = [];
-  const body = text.slice(Math.max(0, text.indexOf('END OF HEADER')));
-  const v3 = /^> (\d{4}) +(\d\d?) +(\d\d?) +(\d\d?) +(\d\d?) +(\d+\.\d+) +(\d) *(\d+)(.*)$/;
-  const v2 = /^ (\d\d) +(\d\d?) +(\d\d?) +(\d\d?) +(\d\d?) +(\d+\.\d+) +(\d) *(\d+)((?:[A-Z ]\d\d)*)\s*$/;
-  for (const line of body.split(/\r?\n/)) {
-    const m = v3.exec(line) ?? v2.exec(line);
-    if (!m) continue;
-    const year = m[1].length === 2 ? (Number(m[1]) < 80 ? 2000 : 1900) + Number(m[1]) : Number(m[1]);
-    const iso = `${year}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}T${m[4].padStart(2, '0')}:${m[5].padStart(2, '0')}:${m[6].padStart(10, '0')}Z`;
-    rows.push([iso.replace('T', ' ').replace(/0+Z$/, '').replace(/\.$/, ''), m[7], m[8], m[9].replace(/\s+/g, ' ').trim().slice(0, MAX_CELL)]);
-    times.push(Date.parse(iso) / 1000);
-  }
-  return { source: 'RINEX', columns: ['epoch (GPS time)', 'flag', 'satellites', 'satellite list (first ones)'], rows, times };
+  const { epochs, timeSystem } = readRinexEpochs(text);
+  const clock = epochs.some((epoch) => epoch.receiverClockOffset !== undefined);
+  const rows = epochs.map((epoch) => {
+    const listed = epoch.satellites.slice(0, LISTED_SATELLITES).join(' ');
+    const more = epoch.satellites.length - LISTED_SATELLITES;
+    const row = [
+      localIso(epoch.ms)
+        .replace('T', ' ')
+        .replace(/\.?0+$/, ''),
+      String(epoch.flag),
+      String(epoch.satellites.length),
+      more > 0 ? `${listed} (+${String(more)})` : listed,
+    ];
+    if (clock) row.push(epoch.receiverClockOffset === undefined ? '' : String(epoch.receiverClockOffset));
+    return row;
+  });
+  const columns = [`epoch (${timeSystem} time)`, 'flag', 'satellites', 'satellite list'];
+  if (clock) columns.push('receiver clock offset (s)');
+  return { source: 'RINEX', columns, rows, times: epochs.map((epoch) => epoch.ms / 1000) };
 }
 
 /** Bracketed keys of a DJI SRT that readSrtFrame reads, shown under its names instead. */
