@@ -112,6 +112,25 @@ interface Epoch {
   gsaMode?: number;
   hdop?: number;
   satellites?: number;
+  /** Metres above mean sea level (GGA / GNS). */
+  altitude?: number;
+  /** Speed over ground in knots (RMC). */
+  speedKnots?: number;
+}
+
+/** An epoch as the probe reads it, for the table preview: the time field, the fix it gives and the position it placed. */
+export interface NmeaEpoch {
+  /** The sentences' `hhmmss.ss` time of day (UTC). */
+  time: string;
+  /** Epoch ms (UTC) when a date is known for it (an RMC's, this epoch's or an earlier one's). */
+  ms?: number;
+  lat?: number;
+  lon?: number;
+  fix?: FixType;
+  satellites?: number;
+  hdop?: number;
+  altitude?: number;
+  speedKnots?: number;
 }
 
 const numberOrUndefined = (text: string | undefined): number | undefined => {
@@ -152,6 +171,10 @@ class NmeaSession extends GuardedSession {
   private cutLastLine: number | undefined;
   private readonly footprint = new FootprintBuilder('NMEA GGA/RMC');
   private epoch: Epoch | undefined;
+
+  constructor(private readonly onEpoch?: (epoch: NmeaEpoch) => void) {
+    super();
+  }
 
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
@@ -216,6 +239,15 @@ class NmeaSession extends GuardedSession {
     const sample = { fix, hdop: e.hdop, satellites: e.satellites };
     if (e.lon !== undefined && e.lat !== undefined) this.footprint.add(e.lon, e.lat, e.ms ?? null, sample);
     else if (fix !== undefined || e.hdop !== undefined || e.satellites !== undefined) this.footprint.addQuality(sample);
+    else return;
+    const { time, ms, lat, lon, satellites, hdop, altitude, speedKnots } = e;
+    this.onEpoch?.({ time, ms, lat, lon, fix, satellites, hdop, altitude, speedKnots });
+  }
+
+  /** The lines read so far, the last one too, and the epoch they end with (for readNmeaEpochs). */
+  endEpochs(): void {
+    this.lines.end();
+    this.flushEpoch();
   }
 
   private rmc(f: string[]): void {
@@ -228,6 +260,7 @@ class NmeaSession extends GuardedSession {
     // Off the globe (a 95° latitude): the footprint drops and counts it.
     if (epoch.lon === undefined) [epoch.lon, epoch.lat] = [lon, lat];
     epoch.modeFix ??= modeFixType(f.at(11));
+    epoch.speedKnots ??= numberOrUndefined(f[6]);
     if (!this.bbox.add(lon, lat)) return;
     this.rmcFixes += 1;
     this.countFix(f[0]);
@@ -256,6 +289,7 @@ class NmeaSession extends GuardedSession {
     if (epoch.lon === undefined || epoch.ggaQuality === undefined) [epoch.lon, epoch.lat] = [lon, lat];
     if (!this.bbox.add(lon, lat)) return;
     this.gnsFixes += 1;
+    epoch.altitude ??= numberOrUndefined(f.at(8));
     this.datedFix(epoch, f[0], f.at(8));
   }
 
@@ -275,6 +309,7 @@ class NmeaSession extends GuardedSession {
     [epoch.lon, epoch.lat] = [lon, lat];
     if (!this.bbox.add(lon, lat)) return;
     this.ggaFixes += 1;
+    epoch.altitude = numberOrUndefined(f.at(8));
     this.datedFix(epoch, f[0], f.at(8));
   }
 
@@ -365,6 +400,23 @@ class NmeaSession extends GuardedSession {
       },
     };
   }
+}
+
+/**
+ * The epochs of an NMEA log as the probe reads them (for the table preview): sentences with a valid checksum only, a
+ * GGA, GNS, RMC and GSA of one time field merged into one epoch, dated by the RMCs. A head cut inside a sentence gives
+ * the epochs before it.
+ */
+export function readNmeaEpochs(text: string): NmeaEpoch[] {
+  const epochs: NmeaEpoch[] = [];
+  const session = new NmeaSession((epoch) => epochs.push(epoch));
+  session.push(Buffer.from(text, 'latin1'));
+  try {
+    session.endEpochs();
+  } catch {
+    // The last line is not one the probe takes (the probe judged the file; this only shows it).
+  }
+  return epochs;
 }
 
 export const nmeaProbe: FormatProbe = {

@@ -55,11 +55,36 @@ describeSample('cerknicko-jezero.gpx', (path) => {
 });
 
 describeSample('bu353s4.log', (path) => {
-  it('lists GGA fixes in decimal degrees and plots satellites and altitude', () => {
+  it('lists each epoch once, its GGA, GSA and RMC together, dated by the RMC, in decimal degrees', () => {
     const content = table('nmea', path);
-    expect(content.rows.length).toBeGreaterThan(0);
-    expect(Number(content.rows[0][1])).not.toBeNaN();
+    expect(content.columns).toEqual(['time (UTC)', 'latitude', 'longitude', 'fix', 'satellites', 'HDOP', 'altitude (m)', 'speed (m/s)']);
+    // 25 GGA and 25 RMC sentences: 25 epochs. The first: 030719.000, 3747.0873 S, 17518.8938 E, 8 satellites, HDOP
+    // 1.1, 59.9 m, 0.69 knots, 31 Dec 2014.
+    expect(content.rowsRead).toBe(25);
+    expect(content.rows[0]).toEqual(['2014-12-31 03:07:19.000', '-37.7847883', '175.3148967', '3d', '8', '1.1', '59.9', '0.355']);
     expect(content.timeAxis).toBe('seconds');
+  });
+});
+
+describe('NMEA logs of other shapes', () => {
+  const sentence = (body: string) => {
+    let sum = 0;
+    for (const c of body) sum ^= c.charCodeAt(0);
+    return `$${body}*${sum.toString(16).toUpperCase().padStart(2, '0')}`;
+  };
+
+  it('lists an RMC-only log (as dashcams write), without the columns it never fills, and skips a sentence whose checksum fails', () => {
+    const text = [
+      sentence('GPRMC,120000.00,A,4807.038,N,01131.000,E,10.0,84.4,230394,,,A'),
+      sentence('GPRMC,120001.00,A,4807.040,N,01131.010,E,12.0,84.4,230394,,,A').replace(/\*..$/, '*00'),
+      sentence('GPRMC,120002.00,A,4807.042,N,01131.020,E,14.0,84.4,230394,,,A'),
+    ].join('\n');
+    const content = tablePreview('nmea', text, null).content as TablePreview;
+    expect(content.columns).toEqual(['time (UTC)', 'latitude', 'longitude', 'fix', 'speed (m/s)']);
+    expect(content.rows).toEqual([
+      ['1994-03-23 12:00:00.000', '48.1173', '11.5166667', '3d', '5.144'],
+      ['1994-03-23 12:00:02.000', '48.1173667', '11.517', '3d', '7.202'],
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readNmeaEpochs } from '../formats/nmea.probe.js';
 import { readRinexEpochs } from '../formats/rinex.probe.js';
 import { localIso, readSrtFrame } from '../formats/srt-frame.js';
 import type { GeneratedPreview } from './generated-preview.js';
@@ -124,29 +125,22 @@ export function jsonlRecords(text: string): Records {
   };
 }
 
-function nmeaDegrees(value: string, hemisphere: string): string {
-  const n = Number(value);
-  if (!value || !Number.isFinite(n)) return '';
-  const degrees = Math.trunc(n / 100);
-  const decimal = degrees + (n - degrees * 100) / 60;
-  return String(Number((hemisphere === 'S' || hemisphere === 'W' ? -decimal : decimal).toFixed(7)));
-}
+/** Metres per second in a knot. */
+const KNOT_MS = 1852 / 3600;
 
-/** NMEA 0183: one row per GGA fix (time, position, fix quality, satellites, HDOP, altitude); time of day, across midnight. */
+/**
+ * NMEA 0183: one row per epoch as the probe reads it (sentences with a valid checksum; the GGA, GNS, RMC and GSA of one
+ * time field together): time (with the RMC's date when there is one), position, fix, satellites, HDOP, altitude and
+ * speed. Timed by the time of day, across midnight.
+ */
 export function nmeaRecords(text: string): Records {
   const rows: string[][] = [];
   const times: (number | null)[] = [];
   let dayOffset = 0;
   let last = -1;
-  for (const line of text.split(/\r?\n/)) {
-    const at = line.indexOf('$');
-    if (at < 0) continue;
-    const fields = line
-      .slice(at + 1)
-      .split('*')[0]
-      .split(',');
-    if (!/^..GGA$/.test(fields[0] ?? '')) continue;
-    const hhmmss = fields[1] ?? '';
+  const cell = (value: number | undefined) => (value === undefined ? '' : String(value));
+  for (const epoch of readNmeaEpochs(text)) {
+    const hhmmss = epoch.time;
     let t: number | null = null;
     if (/^\d{6}/.test(hhmmss)) {
       const seconds = Number(hhmmss.slice(0, 2)) * 3600 + Number(hhmmss.slice(2, 4)) * 60 + Number(hhmmss.slice(4));
@@ -154,19 +148,28 @@ export function nmeaRecords(text: string): Records {
       t = seconds + dayOffset;
       last = t;
     }
-    const time = /^\d{6}/.test(hhmmss) ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
+    const time =
+      epoch.ms !== undefined
+        ? new Date(epoch.ms).toISOString().replace('T', ' ').replace('Z', '')
+        : /^\d{6}/.test(hhmmss)
+          ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}`
+          : '';
     rows.push([
       time,
-      nmeaDegrees(fields[2], fields[3]),
-      nmeaDegrees(fields[4], fields[5]),
-      fields[6] ?? '',
-      fields[7] ?? '',
-      fields[8] ?? '',
-      fields[9] ?? '',
+      cell(epoch.lat === undefined ? undefined : Number(epoch.lat.toFixed(7))),
+      cell(epoch.lon === undefined ? undefined : Number(epoch.lon.toFixed(7))),
+      epoch.fix ?? '',
+      cell(epoch.satellites),
+      cell(epoch.hdop),
+      cell(epoch.altitude),
+      cell(epoch.speedKnots === undefined ? undefined : Number((epoch.speedKnots * KNOT_MS).toFixed(3))),
     ]);
     times.push(t);
   }
-  return { source: 'NMEA', columns: ['time (UTC)', 'latitude', 'longitude', 'fix quality', 'satellites', 'HDOP', 'altitude (m)'], rows, times };
+  const columns = ['time (UTC)', 'latitude', 'longitude', 'fix', 'satellites', 'HDOP', 'altitude (m)', 'speed (m/s)'];
+  // Columns no epoch fills (an RMC-only log has no altitude, a GGA-only one no speed) are left out.
+  const kept = columns.map((_, c) => c).filter((c) => c === 0 || rows.some((row) => row[c] !== ''));
+  return { source: 'NMEA', columns: kept.map((c) => columns[c]), rows: rows.map((row) => kept.map((c) => row[c])), times };
 }
 
 /** GPX: one row per track, route or way point (time, latitude, longitude, elevation, and HDOP / speed when present). */
