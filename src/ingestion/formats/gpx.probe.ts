@@ -43,6 +43,25 @@ interface PendingPoint {
   fix?: FixType;
   hdop?: number;
   satellites?: number;
+  /** <ele>: metres. */
+  ele?: number;
+  /** <speed> (GPX 1.0): metres per second. */
+  speed?: number;
+}
+
+/** A point as the probe reads it, for the table preview. */
+export interface GpxPoint {
+  kind: 'wpt' | 'trkpt' | 'rtept';
+  /** NaN where the attribute is missing or not a number (the probe counts such points, never places them). */
+  lat: number;
+  lon: number;
+  /** Epoch ms (UTC) of its <time>, or null. */
+  ms: number | null;
+  ele?: number;
+  hdop?: number;
+  fix?: FixType;
+  satellites?: number;
+  speed?: number;
 }
 
 function decodeEntities(text: string): string {
@@ -89,14 +108,17 @@ class GpxSession extends GuardedSession {
   /** Depth of the open point element, if any: its <time> and <ele> children are read. */
   private pointDepth = -1;
   /** Text being collected for a <time> or <ele> element, and what it belongs to. */
-  private collecting: { what: 'pointTime' | 'ele' | 'fix' | 'hdop' | 'sat' | 'fileTime'; depth: number; text: string } | undefined;
+  private collecting: { what: 'pointTime' | 'ele' | 'speed' | 'fix' | 'hdop' | 'sat' | 'fileTime'; depth: number; text: string } | undefined;
   private point: PendingPoint | undefined;
   /** Track and route points make the footprint; waypoints only when the file has no track or route point. */
   private readonly trackFootprint = new FootprintBuilder('GPX trkpt/rtept');
   private readonly waypointFootprint = new FootprintBuilder('GPX wpt (the file has no track or route)', { points: true });
   private readonly encodingName: string;
 
-  constructor(input: ProbeInput) {
+  constructor(
+    input: ProbeInput,
+    private readonly onPoint?: (point: GpxPoint) => void,
+  ) {
     super();
     this.encodingName = declaredEncoding(input.head);
     this.decoder = new TextDecoder(this.encodingName === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
@@ -317,7 +339,10 @@ class GpxSession extends GuardedSession {
       this.pointDepth = depth;
       return;
     }
-    if (depth === this.pointDepth + 1 && (local === 'time' || local === 'ele' || local === 'fix' || local === 'hdop' || local === 'sat')) {
+    if (
+      depth === this.pointDepth + 1 &&
+      (local === 'time' || local === 'ele' || local === 'speed' || local === 'fix' || local === 'hdop' || local === 'sat')
+    ) {
       this.collecting = { what: local === 'time' ? 'pointTime' : local, depth, text: '' };
     } else if (local === 'time' && (depth === 2 || (depth === 3 && this.stack[1] === this.q('metadata')))) {
       this.collecting = { what: 'fileTime', depth, text: '' };
@@ -352,6 +377,9 @@ class GpxSession extends GuardedSession {
         }
       } else if (c.what === 'ele') {
         if (text !== '') this.elevation.add(Number(text));
+        if (this.point && text !== '' && Number.isFinite(Number(text))) this.point.ele = Number(text);
+      } else if (c.what === 'speed') {
+        if (this.point && text !== '' && Number.isFinite(Number(text))) this.point.speed = Number(text);
       } else if (c.what === 'fix' || c.what === 'hdop' || c.what === 'sat') {
         this.pointQuality(c.what, text);
       } else {
@@ -365,6 +393,8 @@ class GpxSession extends GuardedSession {
       this.point = undefined;
       const sample = { fix: point.fix, hdop: point.hdop, satellites: point.satellites };
       (local === 'wpt' ? this.waypointFootprint : this.trackFootprint).add(point.lon, point.lat, point.ms, sample);
+      const { lat, lon, ms, ele, hdop, fix, satellites, speed } = point;
+      this.onPoint?.({ kind: local as GpxPoint['kind'], lat, lon, ms, ele, hdop, fix, satellites, speed });
     }
   }
 
@@ -437,6 +467,23 @@ class GpxSession extends GuardedSession {
       },
     };
   }
+}
+
+/**
+ * The points of a GPX text as the probe reads them (for the table preview): any prefix, either quoting, self-closing
+ * points; up to the end of the text or the first thing the probe refuses, so a head cut mid-file gives the points
+ * before the cut.
+ */
+export function readGpxPoints(text: string): GpxPoint[] {
+  const points: GpxPoint[] = [];
+  const bytes = Buffer.from(text, 'utf8');
+  const input: ProbeInput = {
+    size: bytes.length,
+    head: bytes.subarray(0, 64 * 1024),
+    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+  };
+  new GpxSession(input, (point) => points.push(point)).push(bytes);
+  return points;
 }
 
 export const gpxProbe: FormatProbe = {

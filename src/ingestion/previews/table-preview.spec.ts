@@ -66,6 +66,26 @@ describeSample('bu353s4.log', (path) => {
   });
 });
 
+describe('GPX files of other shapes', () => {
+  it('reads points as the probe does: a namespace prefix, single quotes, self-closing way points, GPX 1.0 speed', () => {
+    const text = `<?xml version="1.0"?>
+<g:gpx xmlns:g="http://www.topografix.com/GPX/1/0" version="1.0" creator="test">
+  <g:wpt lat='46.05' lon='14.5'/>
+  <g:trk><g:trkseg>
+    <g:trkpt lon="14.51" lat="46.06"><g:ele>300.5</g:ele><g:time>2024-05-01T10:00:00Z</g:time><g:speed>1.5</g:speed><g:sat>9</g:sat></g:trkpt>
+    <g:trkpt lon="14.52" lat="46.07"><g:ele>301</g:ele><g:time>2024-05-01T10:00:05Z</g:time><g:speed>2</g:speed><g:sat>10</g:sat></g:trkpt>
+  </g:trkseg></g:trk>
+</g:gpx>`;
+    const content = tablePreview('gpx', text, null).content as TablePreview;
+    expect(content.columns).toEqual(['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'satellites', 'speed (m/s)']);
+    expect(content.rows).toEqual([
+      ['', '46.05', '14.5', '', '', ''],
+      ['2024-05-01 10:00:00.000', '46.06', '14.51', '300.5', '9', '1.5'],
+      ['2024-05-01 10:00:05.000', '46.07', '14.52', '301', '10', '2'],
+    ]);
+  });
+});
+
 describe('NMEA logs of other shapes', () => {
   const sentence = (body: string) => {
     let sum = 0;

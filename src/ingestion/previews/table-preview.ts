@@ -1,3 +1,4 @@
+import { readGpxPoints } from '../formats/gpx.probe.js';
 import { readNmeaEpochs } from '../formats/nmea.probe.js';
 import { readRinexEpochs } from '../formats/rinex.probe.js';
 import { localIso, readSrtFrame } from '../formats/srt-frame.js';
@@ -125,6 +126,15 @@ export function jsonlRecords(text: string): Records {
   };
 }
 
+/** Columns (and their cells) that no row fills, left out; the first column always stays. */
+function filledColumns(columns: string[], rows: string[][]): { columns: string[]; rows: string[][] } {
+  const kept = columns.map((_, c) => c).filter((c) => c === 0 || rows.some((row) => row[c] !== ''));
+  return { columns: kept.map((c) => columns[c]), rows: rows.map((row) => kept.map((c) => row[c])) };
+}
+
+/** A number as a cell: empty when there is none. */
+const numberCell = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '' : String(value));
+
 /** Metres per second in a knot. */
 const KNOT_MS = 1852 / 3600;
 
@@ -138,7 +148,6 @@ export function nmeaRecords(text: string): Records {
   const times: (number | null)[] = [];
   let dayOffset = 0;
   let last = -1;
-  const cell = (value: number | undefined) => (value === undefined ? '' : String(value));
   for (const epoch of readNmeaEpochs(text)) {
     const hhmmss = epoch.time;
     let t: number | null = null;
@@ -156,37 +165,39 @@ export function nmeaRecords(text: string): Records {
           : '';
     rows.push([
       time,
-      cell(epoch.lat === undefined ? undefined : Number(epoch.lat.toFixed(7))),
-      cell(epoch.lon === undefined ? undefined : Number(epoch.lon.toFixed(7))),
+      numberCell(epoch.lat === undefined ? undefined : Number(epoch.lat.toFixed(7))),
+      numberCell(epoch.lon === undefined ? undefined : Number(epoch.lon.toFixed(7))),
       epoch.fix ?? '',
-      cell(epoch.satellites),
-      cell(epoch.hdop),
-      cell(epoch.altitude),
-      cell(epoch.speedKnots === undefined ? undefined : Number((epoch.speedKnots * KNOT_MS).toFixed(3))),
+      numberCell(epoch.satellites),
+      numberCell(epoch.hdop),
+      numberCell(epoch.altitude),
+      numberCell(epoch.speedKnots === undefined ? undefined : Number((epoch.speedKnots * KNOT_MS).toFixed(3))),
     ]);
     times.push(t);
   }
-  const columns = ['time (UTC)', 'latitude', 'longitude', 'fix', 'satellites', 'HDOP', 'altitude (m)', 'speed (m/s)'];
   // Columns no epoch fills (an RMC-only log has no altitude, a GGA-only one no speed) are left out.
-  const kept = columns.map((_, c) => c).filter((c) => c === 0 || rows.some((row) => row[c] !== ''));
-  return { source: 'NMEA', columns: kept.map((c) => columns[c]), rows: rows.map((row) => kept.map((c) => row[c])), times };
+  const filled = filledColumns(['time (UTC)', 'latitude', 'longitude', 'fix', 'satellites', 'HDOP', 'altitude (m)', 'speed (m/s)'], rows);
+  return { source: 'NMEA', ...filled, times };
 }
 
-/** GPX: one row per track, route or way point (time, latitude, longitude, elevation, and HDOP / speed when present). */
+/**
+ * GPX: one row per track, route or way point as the probe reads it (any namespace prefix, either quoting,
+ * self-closing points): time, position, elevation, and HDOP, fix, satellites and speed where the points carry them.
+ */
 export function gpxRecords(text: string): Records {
-  const rows: string[][] = [];
-  const times: (number | null)[] = [];
-  const point = /<(trkpt|rtept|wpt)\b([^>]*)>([\s\S]*?)<\/\1>/g;
-  const tag = (body: string, name: string) => new RegExp(`<(?:\\w+:)?${name}>\\s*([^<]*?)\\s*</(?:\\w+:)?${name}>`).exec(body)?.[1] ?? '';
-  for (let m = point.exec(text); m; m = point.exec(text)) {
-    const attrs = m[2];
-    const lat = /lat="([^"]+)"/.exec(attrs)?.[1] ?? '';
-    const lon = /lon="([^"]+)"/.exec(attrs)?.[1] ?? '';
-    const time = tag(m[3], 'time');
-    rows.push([time, lat, lon, tag(m[3], 'ele'), tag(m[3], 'hdop'), tag(m[3], 'speed')]);
-    times.push(time ? parseDateTime(time) : null);
-  }
-  return { source: 'GPX', columns: ['time', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'speed (m/s)'], rows, times };
+  const points = readGpxPoints(text);
+  const rows = points.map((point) => [
+    point.ms === null ? '' : new Date(point.ms).toISOString().replace('T', ' ').replace('Z', ''),
+    numberCell(point.lat),
+    numberCell(point.lon),
+    numberCell(point.ele),
+    numberCell(point.hdop),
+    point.fix ?? '',
+    numberCell(point.satellites),
+    numberCell(point.speed),
+  ]);
+  const filled = filledColumns(['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'fix', 'satellites', 'speed (m/s)'], rows);
+  return { source: 'GPX', ...filled, times: points.map((point) => (point.ms === null ? null : point.ms / 1000)) };
 }
 
 /** How many satellite ids a RINEX row lists (the rest are counted). */
