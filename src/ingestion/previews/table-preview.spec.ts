@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertPreviewSurvives } from '../../../test/support/preview-fuzz.js';
 import { describeSample } from '../../../test/support/samples.js';
 import type { TablePreview } from './preview.types.js';
 import { csvRecords, seriesOf, tablePreview } from './table-preview.js';
@@ -274,3 +275,22 @@ describe('JSON Lines fixture', () => {
     expect(content.rows.length).toBeGreaterThan(0);
   });
 });
+
+// Table previews read the probes' sessions on whatever a contributor uploaded: cut and corrupted, each ends in a preview
+// or in "no preview" with a reason, never a thrown error.
+for (const [format, name] of [
+  ['nmea', 'bu353s4.log'],
+  ['gpx', 'cerknicko-jezero.gpx'],
+  ['rinex', 'demo3.10o'],
+  ['rinex', 'georinex_ab430140.18o'],
+  ['rinex', 'georinex_P43300USA_R_20190012056_17M_15S_MO.crx'],
+  ['dji-srt', 'dji_mavic_mini.SRT'],
+  ['dji-srt', 'mavic_air2.srt'],
+  ['csv', 'gpsbabel_iblue747.csv'],
+] as const) {
+  describeSample(name, (path) => {
+    it(`${format} table preview of damaged copies: a preview or a reason, never a thrown error`, async () => {
+      await assertPreviewSurvives((bytes) => Promise.resolve(tablePreview(format, bytes.toString('utf8'), null)), readFileSync(path), { runs: 40 });
+    });
+  });
+}
