@@ -223,6 +223,13 @@ function hemisphereSign(cell: string | undefined, positive: string, negative: st
   return letter === positive ? 1 : letter === negative ? -1 : NaN;
 }
 
+/** A data row as the probe reads it (for the table preview): its fields under the header's columns, and its time. */
+export interface CsvRow {
+  fields: string[];
+  /** Epoch ms (UTC) of the row's time column (or date and time columns), or null. */
+  ms: number | null;
+}
+
 class CsvSession extends GuardedSession {
   private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'CSV' }, (line, n, terminated) => {
     this.line(line, n, terminated);
@@ -257,6 +264,15 @@ class CsvSession extends GuardedSession {
   private invalidPositions = 0;
   private commentLines = 0;
   private cutRow: { line: number; fields: number } | undefined;
+
+  constructor(private readonly onRow?: (row: CsvRow) => void) {
+    super();
+  }
+
+  /** The header's column names and delimiter, once the header is read. */
+  get table(): { columns: string[]; delimiter: Delimiter | undefined } {
+    return { columns: this.columns, delimiter: this.delimiter };
+  }
 
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
@@ -364,6 +380,7 @@ class CsvSession extends GuardedSession {
         rowMs = ms;
       }
     }
+    this.onRow?.({ fields, ms: rowMs });
     if (this.latIndex !== -1 && this.delimiter) {
       const latCell = fields[this.latIndex];
       const lonCell = fields[this.lonIndex];
@@ -455,6 +472,20 @@ class CsvSession extends GuardedSession {
       },
     };
   }
+}
+
+/**
+ * The header and data rows of a CSV text as the probe reads them (for the table preview): its delimiter, quoted fields
+ * across lines, a `#` header line, the time column (an epoch number's unit from the column name, a date column joined
+ * with a time column); rows that do not fit the header are left out. A head cut mid-row gives the rows before it.
+ * `decimalComma`: the delimiter is not a comma, so `12,5` is a number.
+ */
+export function readCsvRows(text: string): { columns: string[]; rows: CsvRow[]; decimalComma: boolean } {
+  const rows: CsvRow[] = [];
+  const session = new CsvSession((row) => rows.push(row));
+  session.push(Buffer.from(text, 'utf8'));
+  const { columns, delimiter } = session.table;
+  return { columns, rows, decimalComma: delimiter !== undefined && delimiter !== ',' };
 }
 
 export const csvProbe: FormatProbe = {

@@ -19,6 +19,17 @@ describe('csvRecords and seriesOf', () => {
     expect(seriesOf(records)).toEqual({ series: [{ name: 'speed', unit: undefined, t: [0, 2], v: [1, 3] }], timeAxis: 'seconds' });
   });
 
+  it('reads as the probe does: a semicolon table with decimal commas, a quoted note across lines, a date and a time column', () => {
+    const text = 'date;time;Geschwindigkeit;Notiz\n2024-05-01;10:00:00;12,5;"erste\nZeile"\n2024-05-01;10:00:02;13,75;zweite\n';
+    const records = csvRecords(text);
+    expect(records.columns).toEqual(['date', 'time', 'Geschwindigkeit', 'Notiz']);
+    expect(records.rows).toEqual([
+      ['2024-05-01', '10:00:00', '12,5', 'erste\nZeile'],
+      ['2024-05-01', '10:00:02', '13,75', 'zweite'],
+    ]);
+    expect(seriesOf(records)).toEqual({ series: [{ name: 'Geschwindigkeit', unit: undefined, t: [0, 2], v: [12.5, 13.75] }], timeAxis: 'seconds' });
+  });
+
   it('falls back to row numbers when rows carry no time', () => {
     expect(seriesOf(csvRecords('a,b\n1,2\n2,4\n3,8\n'))).toMatchObject({ timeAxis: 'row', series: [{ name: 'a', t: [1, 2, 3] }, { name: 'b' }] });
   });

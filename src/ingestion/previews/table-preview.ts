@@ -1,3 +1,4 @@
+import { readCsvRows } from '../formats/csv.probe.js';
 import { readGpxPoints } from '../formats/gpx.probe.js';
 import { readNmeaEpochs } from '../formats/nmea.probe.js';
 import { readRinexEpochs } from '../formats/rinex.probe.js';
@@ -24,6 +25,8 @@ export interface Records {
   columns: string[];
   rows: string[][];
   times: (number | null)[];
+  /** Numbers may be written with a decimal comma (`12,5`: a table whose delimiter is not a comma). */
+  decimalComma?: boolean;
 }
 
 const MAX_COLUMNS = 24;
@@ -54,43 +57,19 @@ function timeOf(text: string | undefined): number | null {
   return parseDateTime(text);
 }
 
-function splitCsvLine(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += c;
-  }
-  cells.push(cell.trim());
-  return cells;
-}
-
-/** CSV with a header row (a leading '#' on it is dropped); time from a column named like time / timestamp / date. */
+/**
+ * CSV as the probe reads it (readCsvRows: delimiter, quoting across lines, a `#` header line, the time column and its
+ * unit, a date column joined with a time column): the header's columns, the rows that fit it, each row's time.
+ */
 export function csvRecords(text: string): Records {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const headerLine = (lines.shift() ?? '').replace(/^#\s*/, '');
-  const delimiter = [',', ';', '\t'].reduce((best, d) => (headerLine.split(d).length > headerLine.split(best).length ? d : best), ',');
-  const columns = splitCsvLine(headerLine, delimiter).filter((c, i, all) => c !== '' || i < all.length - 1);
-  const rows = lines.filter((l) => !l.startsWith('#')).map((l) => splitCsvLine(l, delimiter).slice(0, columns.length));
-  const lower = columns.map((c) => c.toLowerCase());
-  const dateAt = lower.findIndex((c) => c === 'date');
-  const timeAt = lower.findIndex((c) => /time|stamp/.test(c));
-  const times = rows.map((row) => {
-    if (dateAt >= 0 && timeAt >= 0 && dateAt !== timeAt) return parseDateTime(`${row[dateAt]} ${row[timeAt]}`);
-    return timeOf(row[timeAt >= 0 ? timeAt : dateAt]);
-  });
-  return { source: 'CSV', columns, rows, times };
+  const { columns, rows, decimalComma } = readCsvRows(text);
+  return {
+    source: 'CSV',
+    columns,
+    rows: rows.map((row) => row.fields),
+    times: rows.map((row) => (row.ms === null ? null : row.ms / 1000)),
+    decimalComma,
+  };
 }
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
@@ -314,7 +293,7 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
       const cell = row.at(c) ?? '';
       if (cell === '') return;
       filled += 1;
-      const value = Number(cell);
+      const value = Number(records.decimalComma && /^[-+]?\d+,\d+$/.test(cell.trim()) ? cell.replace(',', '.') : cell);
       if (!Number.isFinite(value)) return;
       numeric += 1;
       const time = timed ? records.times[r] : r + 1;
