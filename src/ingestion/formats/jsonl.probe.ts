@@ -30,7 +30,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function isCloudEvent(o: Json): o is Json & { data: { signals: unknown[] } } {
+/** A DIMO CloudEvent: id, source, subject, time and data.signals[] (the probe's reading, shared with the table preview). */
+export function isCloudEvent(o: Json): o is Json & { data: { signals: unknown[] } } {
   return (
     typeof o.id === 'string' &&
     typeof o.source === 'string' &&

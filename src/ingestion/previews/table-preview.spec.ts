@@ -279,11 +279,35 @@ describe('DJI SRT layouts read as the probe reads them', () => {
   });
 });
 
-describe('JSON Lines fixture', () => {
-  it('flattens records into dotted columns', () => {
+describe('JSON Lines', () => {
+  it('turns DIMO CloudEvents into one row per vehicle and signal timestamp, each signal a channel', () => {
     const content = table('jsonl', join(process.cwd(), 'test/fixtures/jsonl/dimo.jsonl'));
-    expect(content.columns.length).toBeGreaterThan(1);
-    expect(content.rows.length).toBeGreaterThan(0);
+    expect(content.source).toBe('DIMO signals (JSON Lines)');
+    expect(content.columns.slice(0, 6)).toEqual([
+      'time (UTC)',
+      'subject',
+      'speed',
+      'currentLocationLatitude',
+      'currentLocationLongitude',
+      'powertrainTransmissionTravelledDistance',
+    ]);
+    // Vehicle 101's first event: speed and a fix at 10:00:00, the odometer at 10:00:01, another fix at 10:00:02.
+    const vehicle = (n: string) => `did:nft:137:0xbA5738a18d83D41847dfFbDC6101d37C69c9B0cF_${n}`;
+    const at = (time: string) => content.rows.find((row) => row[0] === time)?.slice(1, 6);
+    expect(at('2026-04-02 10:00:00.000')).toEqual([vehicle('101'), '42.5', '40.4168', '-3.7038', '']);
+    expect(at('2026-04-02 10:00:01.000')).toEqual([vehicle('101'), '', '', '', '12345.6']);
+    expect(at('2026-04-02 10:00:02.000')).toEqual([vehicle('101'), '', '40.417', '-3.703', '']);
+    expect(at('2026-04-02 09:59:00.000')).toEqual([vehicle('202'), '0', '', '', '']);
+    expect(content.rows.map((row) => row[0])).toEqual([...content.rows.map((row) => row[0])].sort());
+    // The plots are the first vehicle's alone: its speed at 10:00:00 and 10:00:30.25, never the other's 0.
+    expect(content.series.find((s) => s.name === 'speed')).toMatchObject({ t: [0, 30.25], v: [42.5, 50] });
+  });
+
+  it('flattens other records into dotted columns, timed by the field the probe takes, its unit from the name', () => {
+    const text = '{"timestamp_ms": 1714557600000, "obd": {"rpm": 900}}\n{"timestamp_ms": 1714557601500, "obd": {"rpm": 1200}}\n';
+    const content = tablePreview('jsonl', text, null).content as TablePreview;
+    expect(content.columns).toEqual(['timestamp_ms', 'obd.rpm']);
+    expect(content.series).toEqual([{ name: 'obd.rpm', unit: undefined, t: [0, 1.5], v: [900, 1200] }]);
   });
 });
 
@@ -305,3 +329,10 @@ for (const [format, name] of [
     });
   });
 }
+
+describe('JSON Lines table preview of damaged copies of the DIMO fixture', () => {
+  it('ends in a preview or a reason, never a thrown error', async () => {
+    const seed = readFileSync(join(process.cwd(), 'test/fixtures/jsonl/dimo.jsonl'));
+    await assertPreviewSurvives((bytes) => Promise.resolve(tablePreview('jsonl', bytes.toString('utf8'), null)), seed, { runs: 60 });
+  });
+});

@@ -1,4 +1,6 @@
 import { readCsvRows } from '../formats/csv.probe.js';
+import { isCloudEvent } from '../formats/jsonl.probe.js';
+import { parseTimestamp, pickTimeField, unitFromName } from '../formats/telemetry-text.util.js';
 import { readGpxPoints } from '../formats/gpx.probe.js';
 import { readNmeaEpochs } from '../formats/nmea.probe.js';
 import { readRinexEpochs } from '../formats/rinex.probe.js';
@@ -27,35 +29,11 @@ export interface Records {
   times: (number | null)[];
   /** Numbers may be written with a decimal comma (`12,5`: a table whose delimiter is not a comma). */
   decimalComma?: boolean;
+  /** The rows the plots are drawn from, where not all of them (several vehicles in one file: the first one's). */
+  plotted?: Records;
 }
 
 const MAX_COLUMNS = 24;
-
-/** Seconds from a number that may be in s, ms, µs or ns since the epoch (or any other origin). */
-function secondsOf(value: number): number {
-  const magnitude = Math.abs(value);
-  if (magnitude > 1e17) return value / 1e9;
-  if (magnitude > 1e14) return value / 1e6;
-  if (magnitude > 1e11) return value / 1e3;
-  return value;
-}
-
-/** Seconds since the epoch of a date-time text ('2005/05/01 10:12:47', ISO 8601, with or without zone: UTC assumed). */
-function parseDateTime(text: string): number | null {
-  const cleaned = text
-    .trim()
-    .replace(/^(\d{4})\/(\d\d)\/(\d\d)/, '$1-$2-$3')
-    .replace(' ', 'T');
-  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(cleaned) ? cleaned : `${cleaned}Z`);
-  return Number.isFinite(ms) ? ms / 1000 : null;
-}
-
-function timeOf(text: string | undefined): number | null {
-  if (text === undefined || text.trim() === '') return null;
-  const number = Number(text);
-  if (Number.isFinite(number)) return secondsOf(number);
-  return parseDateTime(text);
-}
 
 /**
  * CSV as the probe reads it (readCsvRows: delimiter, quoting across lines, a `#` header line, the time column and its
@@ -80,28 +58,94 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
   }
 }
 
-/** JSON Lines: each record flattened to dotted keys; time from the first key named like time / timestamp. */
+/**
+ * JSON Lines. DIMO CloudEvents (as the probe tells them) become one row per signal timestamp: the time and each signal's
+ * value under its name (an object value such as currentLocationCoordinates by its dotted keys), so a vehicle's speed,
+ * position and odometer are channels over time, not a JSON string. Other records are flattened to dotted keys, timed
+ * by the field the probe takes for their time (its unit from the name).
+ */
 export function jsonlRecords(text: string): Records {
-  const flat: Map<string, string>[] = [];
+  const records: Record<string, unknown>[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (!line.trim()) continue;
     try {
-      const fields = new Map<string, string>();
-      flatten(JSON.parse(line), '', fields);
-      flat.push(fields);
+      const value: unknown = JSON.parse(line);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) records.push(value as Record<string, unknown>);
     } catch {
       // The head may end inside a record; the probe judged the file, this only shows it.
     }
   }
+  return records.length > 0 && records.every((record) => isCloudEvent(record)) ? cloudEventRecords(records) : flatRecords(records);
+}
+
+/**
+ * DIMO signals pivoted: one row per vehicle (the event's subject) and timestamp, a column per signal name, in time
+ * order; with several vehicles a subject column says whose each row is, and the plots are the first vehicle's.
+ */
+function cloudEventRecords(events: Record<string, unknown>[]): Records {
+  const rowsByKey = new Map<string, { subject: string; ms: number; cells: Map<string, string> }>();
+  const signalColumns: string[] = [];
+  for (const event of events) {
+    const subject = String(event.subject);
+    const signals = ((event.data as { signals?: unknown }).signals ?? []) as unknown[];
+    const eventMs = parseTimestamp(event.time);
+    for (const signal of signals) {
+      if (typeof signal !== 'object' || signal === null) continue;
+      const { name, timestamp, value } = signal as { name?: unknown; timestamp?: unknown; value?: unknown };
+      const ms = parseTimestamp(timestamp) ?? eventMs;
+      if (typeof name !== 'string' || ms === undefined || value === undefined) continue;
+      const cells = new Map<string, string>();
+      flatten(value, name, cells);
+      const key = `${subject}\u0000${String(ms)}`;
+      const row = rowsByKey.get(key) ?? { subject, ms, cells: new Map<string, string>() };
+      for (const [column, cell] of cells) {
+        if (!signalColumns.includes(column)) {
+          if (signalColumns.length >= MAX_COLUMNS - 2) continue;
+          signalColumns.push(column);
+        }
+        row.cells.set(column, cell);
+      }
+      rowsByKey.set(key, row);
+    }
+  }
+  const rows = [...rowsByKey.values()].sort((a, b) => a.ms - b.ms || a.subject.localeCompare(b.subject));
+  const subjects = [...new Set(events.map((event) => String(event.subject)))];
+  const several = subjects.length > 1;
+  const records = (of: typeof rows): Records => ({
+    source: 'DIMO signals (JSON Lines)',
+    columns: ['time (UTC)', ...(several ? ['subject'] : []), ...signalColumns],
+    rows: of.map((row) => [
+      new Date(row.ms).toISOString().replace('T', ' ').replace('Z', ''),
+      ...(several ? [row.subject] : []),
+      ...signalColumns.map((column) => row.cells.get(column) ?? ''),
+    ]),
+    times: of.map((row) => row.ms / 1000),
+  });
+  return several ? { ...records(rows), plotted: records(rows.filter((row) => row.subject === subjects[0])) } : records(rows);
+}
+
+/** Records flattened to dotted keys; the time from the field the probe picks (pickTimeField, its unit from the name). */
+function flatRecords(records: Record<string, unknown>[]): Records {
+  const flat = records.map((record) => {
+    const fields = new Map<string, string>();
+    flatten(record, '', fields);
+    return fields;
+  });
   const columns: string[] = [];
   for (const record of flat.slice(0, 200))
     for (const key of record.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
-  const timeKey = columns.find((c) => /(^|\.)(time|timestamp|ts|t)$/i.test(c)) ?? columns.find((c) => /time|stamp/i.test(c));
+  const timeKey = columns.at(pickTimeField(columns));
+  const unit = timeKey === undefined ? undefined : unitFromName(timeKey);
   return {
     source: 'JSON Lines',
     columns,
     rows: flat.map((record) => columns.map((c) => record.get(c) ?? '')),
-    times: flat.map((record) => (timeKey ? timeOf(record.get(timeKey)) : null)),
+    times: records.map((record, r) => {
+      if (timeKey === undefined) return null;
+      const raw = timeKey in record ? record[timeKey] : flat[r].get(timeKey);
+      const ms = parseTimestamp(raw, unit);
+      return ms === undefined ? null : ms / 1000;
+    }),
   };
 }
 
@@ -335,7 +379,7 @@ export function tablePreview(format: string, head: string, track: TrackPoint[] |
   const reader = READERS[format];
   if (!reader) return { content: { kind: 'none' }, files: [], reason: `no table preview for ${format}` };
   const records = reader(head);
-  const { series, timeAxis } = seriesOf(records);
+  const { series, timeAxis } = seriesOf(records.plotted ?? records);
   const content: TablePreview = {
     kind: 'table',
     source: records.source,
