@@ -89,11 +89,11 @@ describe('GPX files of other shapes', () => {
   </g:trkseg></g:trk>
 </g:gpx>`;
     const content = tablePreview('gpx', text, null).content as TablePreview;
-    expect(content.columns).toEqual(['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'satellites', 'speed (m/s)']);
+    expect(content.columns).toEqual(['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'satellites', 'speed (m/s)', 'point']);
     expect(content.rows).toEqual([
-      ['', '46.05', '14.5', '', '', ''],
-      ['2024-05-01 10:00:00.000', '46.06', '14.51', '300.5', '9', '1.5'],
-      ['2024-05-01 10:00:05.000', '46.07', '14.52', '301', '10', '2'],
+      ['', '46.05', '14.5', '', '', '', 'way point'],
+      ['2024-05-01 10:00:00.000', '46.06', '14.51', '300.5', '9', '1.5', 'track point'],
+      ['2024-05-01 10:00:05.000', '46.07', '14.52', '301', '10', '2', 'track point'],
     ]);
   });
 });

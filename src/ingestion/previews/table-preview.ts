@@ -203,6 +203,8 @@ export function nmeaRecords(text: string): Records {
   return { source: 'NMEA', ...filled, times };
 }
 
+const POINT_KINDS = { wpt: 'way point', trkpt: 'track point', rtept: 'route point' } as const;
+
 /**
  * GPX: one row per track, route or way point as the probe reads it (any namespace prefix, either quoting,
  * self-closing points): time, position, elevation, and HDOP, fix, satellites and speed where the points carry them.
@@ -219,7 +221,13 @@ export function gpxRecords(text: string): Records {
     numberCell(point.satellites),
     numberCell(point.speed),
   ]);
-  const filled = filledColumns(['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'fix', 'satellites', 'speed (m/s)'], rows);
+  // A file of way points and a track says which each row is.
+  const kinds = new Set(points.map((point) => point.kind));
+  if (kinds.size > 1) rows.forEach((row, i) => row.push(POINT_KINDS[points[i].kind]));
+  const filled = filledColumns(
+    ['time (UTC)', 'latitude', 'longitude', 'elevation (m)', 'HDOP', 'fix', 'satellites', 'speed (m/s)', ...(kinds.size > 1 ? ['point'] : [])],
+    rows,
+  );
   return { source: 'GPX', ...filled, times: points.map((point) => (point.ms === null ? null : point.ms / 1000)) };
 }
 
