@@ -308,6 +308,10 @@ describe('JSON Lines', () => {
     const content = tablePreview('jsonl', text, null).content as TablePreview;
     expect(content.columns).toEqual(['timestamp_ms', 'obd.rpm']);
     expect(content.series).toEqual([{ name: 'obd.rpm', unit: undefined, t: [0, 1.5], v: [900, 1200] }]);
+    // Records without a time field are plotted by row, not timed by a value that happens to look like one.
+    const untimed = tablePreview('jsonl', '{"rpm": 900, "count": 1714557600000}\n{"rpm": 1200, "count": 1714557601500}\n', null)
+      .content as TablePreview;
+    expect(untimed.timeAxis).toBe('row');
   });
 });
 

@@ -35,6 +35,9 @@ export interface Records {
 
 const MAX_COLUMNS = 24;
 
+/** A UTC time (epoch ms) as a cell: `2024-05-01 10:00:00.000`. */
+const utcCell = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
 /**
  * CSV as the probe reads it (readCsvRows: delimiter, quoting across lines, a `#` header line, the time column and its
  * unit, a date column joined with a time column): the header's columns, the rows that fit it, each row's time.
@@ -59,7 +62,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
 }
 
 /**
- * JSON Lines. DIMO CloudEvents (as the probe tells them) become one row per signal timestamp: the time and each signal's
+ * JSON Lines. DIMO CloudEvents (as the probe tells them) become one row per vehicle and signal timestamp: each signal's
  * value under its name (an object value such as currentLocationCoordinates by its dotted keys), so a vehicle's speed,
  * position and odometer are channels over time, not a JSON string. Other records are flattened to dotted keys, timed
  * by the field the probe takes for their time (its unit from the name).
@@ -114,11 +117,7 @@ function cloudEventRecords(events: Record<string, unknown>[]): Records {
   const records = (of: typeof rows): Records => ({
     source: 'DIMO signals (JSON Lines)',
     columns: ['time (UTC)', ...(several ? ['subject'] : []), ...signalColumns],
-    rows: of.map((row) => [
-      new Date(row.ms).toISOString().replace('T', ' ').replace('Z', ''),
-      ...(several ? [row.subject] : []),
-      ...signalColumns.map((column) => row.cells.get(column) ?? ''),
-    ]),
+    rows: of.map((row) => [utcCell(row.ms), ...(several ? [row.subject] : []), ...signalColumns.map((column) => row.cells.get(column) ?? '')]),
     times: of.map((row) => row.ms / 1000),
   });
   return several ? { ...records(rows), plotted: records(rows.filter((row) => row.subject === subjects[0])) } : records(rows);
@@ -134,7 +133,8 @@ function flatRecords(records: Record<string, unknown>[]): Records {
   const columns: string[] = [];
   for (const record of flat.slice(0, 200))
     for (const key of record.keys()) if (!columns.includes(key) && columns.length < MAX_COLUMNS) columns.push(key);
-  const timeKey = columns.at(pickTimeField(columns));
+  const timeAt = pickTimeField(columns);
+  const timeKey = timeAt === -1 ? undefined : columns[timeAt];
   const unit = timeKey === undefined ? undefined : unitFromName(timeKey);
   return {
     source: 'JSON Lines',
@@ -181,11 +181,7 @@ export function nmeaRecords(text: string): Records {
       last = t;
     }
     const time =
-      epoch.ms !== undefined
-        ? new Date(epoch.ms).toISOString().replace('T', ' ').replace('Z', '')
-        : /^\d{6}/.test(hhmmss)
-          ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}`
-          : '';
+      epoch.ms !== undefined ? utcCell(epoch.ms) : /^\d{6}/.test(hhmmss) ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
     rows.push([
       time,
       numberCell(epoch.lat === undefined ? undefined : Number(epoch.lat.toFixed(7))),
@@ -212,7 +208,7 @@ const POINT_KINDS = { wpt: 'way point', trkpt: 'track point', rtept: 'route poin
 export function gpxRecords(text: string): Records {
   const points = readGpxPoints(text);
   const rows = points.map((point) => [
-    point.ms === null ? '' : new Date(point.ms).toISOString().replace('T', ' ').replace('Z', ''),
+    point.ms === null ? '' : utcCell(point.ms),
     numberCell(point.lat),
     numberCell(point.lon),
     numberCell(point.ele),
