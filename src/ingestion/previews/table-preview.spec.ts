@@ -242,7 +242,7 @@ describe('DJI SRT layouts read as the probe reads them', () => {
       '2\n00:00:01,000 --> 00:00:02,000\nHOME(149.0251,-20.2532) 2017.08.05 14:11:52\nGPS(149.0253,-20.2535,17) BAROMETER:2.5\nISO:100 Shutter:60 EV:0 Fnum:2.2\n';
     const content = tablePreview('dji-srt', text, null).content as TablePreview;
     const row = (name: string) => content.rows.map((r) => r[content.columns.indexOf(name)]);
-    expect(row('time')).toEqual(['2017-08-05 14:11:51.000', '2017-08-05 14:11:52.000']);
+    expect(row('local time')).toEqual(['2017-08-05 14:11:51.000', '2017-08-05 14:11:52.000']);
     expect(row('latitude')).toEqual(['-20.2533', '-20.2535']);
     expect(row('height above take-off (m)')).toEqual(['1.9', '2.5']);
     expect(row('ISO')).toEqual(['100', '100']);

@@ -270,7 +270,7 @@ export function srtRecords(text: string): Records {
   const blocks = text.split(/\r?\n\s*\r?\n/);
   const records: { t: number | null; fields: Map<string, string> }[] = [];
   for (const block of blocks) {
-    const timing = /(\d\d):(\d\d):(\d\d)[,.](\d{3}) -->/.exec(block);
+    const timing = /(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->/.exec(block);
     if (!timing) continue;
     const body = block.slice(timing.index + timing[0].length).replace(/<[^>]*>/g, ' ');
     const frame = readSrtFrame(body);
@@ -278,7 +278,8 @@ export function srtRecords(text: string): Records {
     const set = (name: string, value: number | undefined) => {
       if (value !== undefined) fields.set(name, String(value));
     };
-    if (frame.localTime !== undefined) fields.set('time', localIso(frame.localTime).replace('T', ' '));
+    // The aircraft's clock: local time, and the file names no zone (the probe finds it from the first position).
+    if (frame.localTime !== undefined) fields.set('local time', localIso(frame.localTime).replace('T', ' '));
     for (const bracket of body.matchAll(/\[([^\]]+)\]/g))
       for (const pair of bracket[1].matchAll(/([A-Za-z_][\w ]*?)\s*:\s*(-?[\w./]+)/g)) {
         const key = pair[1].trim();
