@@ -143,6 +143,22 @@ describe('captures on the local object store (e2e)', () => {
     expect(capture.metadata).not.toHaveProperty('warnings');
   });
 
+  it('accepts a CSV in Windows-1252 (a European spreadsheet export) as ready, its names as written, with a warning', async () => {
+    const bytes = Buffer.from(
+      'timestamp;latitude;longitude;Straße\n2026-11-27T08:00:00Z;48,1374;11,5755;Hauptstraße\n2026-11-27T08:00:01Z;48,1375;11,5756;Hauptstraße\n',
+      'latin1',
+    );
+    const capture = await settled(t, contributor, await uploadCapture(t, contributor, bytes, { filename: 'export.csv' }));
+    expect(capture).toEqual(
+      expect.objectContaining({
+        status: 'ready',
+        format: 'csv',
+        warnings: ["the file is not UTF-8 text: read as Windows-1252 (a spreadsheet export's encoding)"],
+      }),
+    );
+    expect(capture.metadata).toMatchObject({ textEncoding: 'Windows-1252', columns: ['timestamp', 'latitude', 'longitude', 'Straße'] });
+  });
+
   it('survives a hostile file and keeps processing the next ones', async () => {
     const hostile = await uploadCapture(t, contributor, lyingPly(), { filename: 'huge.ply' });
     const after = await uploadCapture(t, contributor, nmeaLog(3), { filename: 'after.nmea' });

@@ -26,9 +26,11 @@ describe('csvProbe', () => {
       expect(csvProbe.sniff(csv("time;driver's id;speed\n1;2;3\n"))).toBe(true);
       expect(csvProbe.sniff(csv('time\trpm\n1\t2\n'))).toBe(true);
       expect(csvProbe.sniff(csv('can_id|dlc|data\n0x1F0|8|0011223344556677\n'))).toBe(true);
+      // A European Excel export: Windows-1252 bytes (ß, °), not UTF-8.
+      expect(csvProbe.sniff(Buffer.from('Straße;Temperatur (°C)\nHauptstraße;12,5\n', 'latin1'))).toBe(true);
     });
 
-    it('refuses JSON lines, NMEA, XML, SRT, RINEX, a lone header, numeric headers, invalid UTF-8 and binary data', () => {
+    it('refuses JSON lines, NMEA, XML, SRT, RINEX, a lone header, numeric headers and binary data', () => {
       expect(csvProbe.sniff(csv('{"a":1,"b":2}\n{"a":3,"b":4}\n'))).toBe(false);
       expect(csvProbe.sniff(csv('$GPGGA,030719.000,3747.0873,S,17518.8938,E,1,08,1.1,59.9,M,23.7,M,,0000*7D\n$GPGSA,A,3,17,28*33\n'))).toBe(false);
       expect(csvProbe.sniff(csv('<?xml version="1.0"?>\n<gpx version="1.1" creator="a,b">\n'))).toBe(false);
@@ -36,7 +38,8 @@ describe('csvProbe', () => {
       expect(csvProbe.sniff(csv('     3.04           OBSERVATION DATA    M (MIXED)           RINEX VERSION / TYPE\n'))).toBe(false);
       expect(csvProbe.sniff(csv('timestamp,lat,lon\n'))).toBe(false);
       expect(csvProbe.sniff(csv('1,2,3\n4,5,6\n'))).toBe(false);
-      expect(csvProbe.sniff(Buffer.concat([csv('time,r\xe9gime\n1,2\n'), Buffer.from([0xff, 0xfe])]))).toBe(false);
+      // Control bytes are binary, whatever the encoding.
+      expect(csvProbe.sniff(Buffer.concat([csv('time,r\xe9gime\n1,2\n'), Buffer.from([0xff, 0x01, 0x02, 0x0a])]))).toBe(false);
       expect(csvProbe.sniff(Buffer.from([0x4c, 0x41, 0x53, 0x46, 0x2c, 0x00, 0x0a, 0x31, 0x2c, 0x32, 0x0a]))).toBe(false);
     });
   });
@@ -229,6 +232,27 @@ describe('csvProbe', () => {
     });
   });
 
+  describe('text that is not UTF-8 (spreadsheet exports on Western Windows)', () => {
+    it('reads a Windows-1252 CSV, names and cells as written, and says which encoding it read', async () => {
+      const bytes = Buffer.concat([
+        Buffer.from('Zeit;Straße;Breite;Länge;Preis\n', 'latin1'),
+        Buffer.from('2024-05-01T10:00:00Z;Hauptstraße;48,1374;11,5755;', 'latin1'),
+        Buffer.from([0x80, 0x20, 0x31, 0x32, 0x0a]), // "€ 12": 0x80 is the euro sign in Windows-1252
+      ]);
+      const result = await runProbe(csvProbe, bytes);
+      expect(result.warnings).toEqual(["the file is not UTF-8 text: read as Windows-1252 (a spreadsheet export's encoding)"]);
+      expect(result.metadata).toMatchObject({ textEncoding: 'Windows-1252', columns: ['Zeit', 'Straße', 'Breite', 'Länge', 'Preis'] });
+      expect(result.counts).toEqual({ rows: 1 });
+    });
+
+    it('reads on where a UTF-8 file turns to Windows-1252, and says from which line', async () => {
+      const big = csvTelemetry(2000);
+      const result = await runProbe(csvProbe, Buffer.concat([big, Buffer.from('2026-11-27T09:00:00Z,48.1,11.5,r\xe9gime\n', 'latin1')]));
+      expect(result.warnings).toEqual(["the file is not UTF-8 text from line 2002: read as Windows-1252 (a spreadsheet export's encoding)"]);
+      expect(result.metadata.textEncoding).toBe('UTF-8, then Windows-1252 from line 2002');
+    });
+  });
+
   describe('truncated and malformed CSV', () => {
     it('reports a last row cut short as truncated', async () => {
       const cut = fixture.subarray(0, fixture.length - 12);
@@ -252,16 +276,9 @@ describe('csvProbe', () => {
       await expectProbeFailure(csvProbe, lying, 'corrupt', /10 of 30 rows do not have the header's 3 fields \(first at line 22\)/);
     });
 
-    it('rejects a header without data rows, invalid UTF-8 after a good start, and binary data', async () => {
+    it('rejects a header without data rows and binary data', async () => {
       await expectProbeFailure(csvProbe, csv('time,lat,lon\n\n'), 'corrupt', /header row but no data rows/, { skipSniff: true });
-      const big = csvTelemetry(2000);
-      await expectProbeFailure(
-        csvProbe,
-        Buffer.concat([big, Buffer.from([0x31, 0x2c, 0xc3, 0x28, 0x0a])]),
-        'corrupt',
-        /line 2002 is not valid UTF-8/,
-      );
-      await expectProbeFailure(csvProbe, Buffer.concat([big, Buffer.from([0x00, 0x01])]), 'corrupt', /NUL byte/);
+      await expectProbeFailure(csvProbe, Buffer.concat([csvTelemetry(2000), Buffer.from([0x00, 0x01])]), 'corrupt', /NUL byte/);
     });
 
     it('rejects a quoted field that never closes instead of buffering the rest of the file', async () => {

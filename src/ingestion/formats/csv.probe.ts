@@ -231,7 +231,7 @@ export interface CsvRow {
 }
 
 class CsvSession extends GuardedSession {
-  private readonly lines = new LineSplitter({ encoding: 'utf8', label: 'CSV' }, (line, n, terminated) => {
+  private readonly lines = new LineSplitter({ encoding: 'utf8-or-windows-1252', label: 'CSV' }, (line, n, terminated) => {
     this.line(line, n, terminated);
   });
   private delimiter: Delimiter | undefined;
@@ -440,6 +440,7 @@ class CsvSession extends GuardedSession {
   private result(): ProbeResult {
     const name = (i: number) => (i === -1 ? undefined : this.columns[i]);
     const dated = this.timeMode === 'date+time';
+    const notUtf8 = this.lines.notUtf8FromLine;
     return {
       format: 'csv',
       modality: 'telemetry',
@@ -447,8 +448,14 @@ class CsvSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
-      warnings: [],
+      // Read all the same (a spreadsheet export on Western Windows), but said: a reader assuming UTF-8 would garble it.
+      warnings:
+        notUtf8 === undefined
+          ? []
+          : [`the file is not UTF-8 text${notUtf8 > 1 ? ` from line ${notUtf8}` : ''}: read as Windows-1252 (a spreadsheet export's encoding)`],
       metadata: {
+        // Said only where it is not UTF-8, as the other fields a plain file leaves out.
+        textEncoding: notUtf8 === undefined ? undefined : notUtf8 === 1 ? 'Windows-1252' : `UTF-8, then Windows-1252 from line ${notUtf8}`,
         delimiter: this.delimiter,
         columns: this.columns.slice(0, MAX_COLUMNS_LISTED),
         columnCount: this.columns.length,
@@ -480,10 +487,10 @@ class CsvSession extends GuardedSession {
  * with a time column); rows that do not fit the header are left out. A head cut mid-row gives the rows before it.
  * `decimalComma`: the delimiter is not a comma, so `12,5` is a number.
  */
-export function readCsvRows(text: string): { columns: string[]; rows: CsvRow[]; decimalComma: boolean } {
+export function readCsvRows(head: Buffer): { columns: string[]; rows: CsvRow[]; decimalComma: boolean } {
   const rows: CsvRow[] = [];
   const session = new CsvSession((row) => rows.push(row));
-  session.push(Buffer.from(text, 'utf8'));
+  session.push(head);
   const { columns, delimiter } = session.table;
   return { columns, rows, decimalComma: delimiter !== undefined && delimiter !== ',' };
 }
@@ -495,7 +502,7 @@ export const csvProbe: FormatProbe = {
    * many fields. Names are words, not numbers, markup, JSON or NMEA addresses, so other text formats are left alone.
    */
   sniff(head: Buffer): boolean {
-    const text = headText(head, 'utf8');
+    const text = headText(head, 'utf8-or-windows-1252');
     // Control characters other than tab, line ends and form feed mean binary data, not a table.
     if (text === undefined || /[^\P{Cc}\t\n\v\f\r\0\x80-\x9f]/u.test(text)) return false;
     const nonEmpty = headLines(text, head.length).filter((l) => l.trim() !== '');

@@ -474,9 +474,9 @@ class GpxSession extends GuardedSession {
  * points; up to the end of the text or the first thing the probe refuses, so a head cut mid-file gives the points
  * before the cut.
  */
-export function readGpxPoints(text: string): GpxPoint[] {
+export function readGpxPoints(head: Buffer | string): GpxPoint[] {
   const points: GpxPoint[] = [];
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = typeof head === 'string' ? Buffer.from(head, 'utf8') : head;
   const input: ProbeInput = {
     size: bytes.length,
     head: bytes.subarray(0, 64 * 1024),

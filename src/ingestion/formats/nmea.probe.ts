@@ -407,10 +407,10 @@ class NmeaSession extends GuardedSession {
  * GGA, GNS, RMC and GSA of one time field merged into one epoch, dated by the RMCs. A head cut inside a sentence gives
  * the epochs before it.
  */
-export function readNmeaEpochs(text: string): NmeaEpoch[] {
+export function readNmeaEpochs(head: Buffer | string): NmeaEpoch[] {
   const epochs: NmeaEpoch[] = [];
   const session = new NmeaSession((epoch) => epochs.push(epoch));
-  session.push(Buffer.from(text, 'latin1'));
+  session.push(typeof head === 'string' ? Buffer.from(head, 'latin1') : head);
   try {
     session.endEpochs();
   } catch {

@@ -723,10 +723,10 @@ class RinexSession extends GuardedSession {
  * its end or its first line the probe refuses: a head cut inside an epoch gives the epochs before it. The time system
  * is the one the epochs are in.
  */
-export function readRinexEpochs(text: string): { epochs: RinexEpoch[]; timeSystem: RinexTimeSystem } {
+export function readRinexEpochs(head: Buffer | string): { epochs: RinexEpoch[]; timeSystem: RinexTimeSystem } {
   const epochs: RinexEpoch[] = [];
   const session = new RinexSession((epoch) => epochs.push(epoch));
-  session.push(Buffer.from(text, 'latin1'));
+  session.push(typeof head === 'string' ? Buffer.from(head, 'latin1') : head);
   return { epochs, timeSystem: session.epochTimeSystem() };
 }
 

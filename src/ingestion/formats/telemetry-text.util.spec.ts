@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 
 import { ProbeError } from './probe.types.js';
-import { LineSplitter, parseIsoTime, parseTimestamp, pickLatLonFields, pickTimeField, unitFromName } from './telemetry-text.util.js';
+import {
+  LineSplitter,
+  parseIsoTime,
+  parseTimestamp,
+  pickLatLonFields,
+  pickTimeField,
+  type TextEncoding,
+  unitFromName,
+} from './telemetry-text.util.js';
 
 describe('parseIsoTime', () => {
   it('agrees with Date for every instant it prints, 1980-2100', () => {
@@ -83,13 +91,14 @@ describe('field picking', () => {
 });
 
 describe('LineSplitter', () => {
-  const split = (chunks: Buffer[], encoding: 'utf8' | 'latin1' = 'utf8', maxLineBytes?: number) => {
+  const splitter = (chunks: Buffer[], encoding: TextEncoding = 'utf8', maxLineBytes?: number) => {
     const lines: Array<[string, number, boolean]> = [];
-    const splitter = new LineSplitter({ encoding, label: 'test', maxLineBytes }, (line, n, terminated) => lines.push([line, n, terminated]));
-    for (const c of chunks) splitter.push(c);
-    splitter.end();
-    return lines;
+    const made = new LineSplitter({ encoding, label: 'test', maxLineBytes }, (line, n, terminated) => lines.push([line, n, terminated]));
+    for (const c of chunks) made.push(c);
+    made.end();
+    return { lines, notUtf8FromLine: made.notUtf8FromLine };
   };
+  const split = (chunks: Buffer[], encoding: TextEncoding = 'utf8', maxLineBytes?: number) => splitter(chunks, encoding, maxLineBytes).lines;
 
   it('drops CR and the first line BOM, keeps a BOM-like character elsewhere, and marks the unterminated last line', () => {
     const bytes = Buffer.from('\uFEFFa,b\r\n\uFEFFc\r\nlast');
@@ -102,6 +111,29 @@ describe('LineSplitter', () => {
         ['last', 3, false],
       ]);
     }
+  });
+
+  it("with 'utf8-or-windows-1252', reads UTF-8 up to the first line that is not, and that line and the rest as Windows-1252", () => {
+    // Line 2 holds a UTF-8 'é'; line 3 a Windows-1252 'é' (0xE9) and '€' (0x80); line 4 a UTF-8 'é' again, read as Windows-1252.
+    const bytes = Buffer.concat([
+      Buffer.from('a,b\nr\u00e9gime,1\n'),
+      Buffer.from([0x72, 0xe9, 0x67, 0x2c, 0x80, 0x0a]),
+      Buffer.from('r\u00e9gime,2'),
+    ]);
+    for (const size of [1, 2, 7, bytes.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(splitter(chunks, 'utf8-or-windows-1252')).toEqual({
+        lines: [
+          ['a,b', 1, true],
+          ['r\u00e9gime,1', 2, true],
+          ['r\u00e9g,\u20ac', 3, true],
+          ['r\u00c3\u00a9gime,2', 4, false],
+        ],
+        notUtf8FromLine: 3,
+      });
+    }
+    expect(splitter([Buffer.from('a,b\n')], 'utf8-or-windows-1252').notUtf8FromLine).toBeUndefined();
   });
 
   it('names the line of invalid UTF-8 and of a NUL byte, and caps the carry-over', () => {

@@ -46,9 +46,17 @@ export abstract class GuardedSession implements ProbeSession {
   }
 }
 
+/**
+ * How a text format's bytes are read: 'utf8' refuses invalid UTF-8 as corrupt (JSON is UTF-8 by definition); 'latin1'
+ * takes any byte (ASCII formats with odd comments); 'utf8-or-windows-1252' reads UTF-8 until a line is not, then reads
+ * that line and the rest as Windows-1252, the encoding spreadsheet exports on Western Windows write (a CSV from a European
+ * Excel: `Straße;Geschwindigkeit (km/h)` in single bytes). What a reader of the format takes is taken; the switch is
+ * reported (LineSplitter.notUtf8FromLine) so the probe can say so.
+ */
+export type TextEncoding = 'utf8' | 'latin1' | 'utf8-or-windows-1252';
+
 export interface LineSplitterOptions {
-  /** 'utf8' rejects invalid UTF-8 as corrupt; 'latin1' accepts any byte (ASCII formats with odd comments). */
-  encoding: 'utf8' | 'latin1';
+  encoding: TextEncoding;
   /** Name of the format, for messages. */
   label: string;
   maxLineBytes?: number;
@@ -71,6 +79,8 @@ export class LineSplitter {
   /** ignoreBOM: every decode call would otherwise drop a BOM at its start; only line 1 may lose one. */
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly maxLineBytes: number;
+  /** 'utf8-or-windows-1252': the first line that was not UTF-8, from which on every line is read as Windows-1252. */
+  private fallbackFrom: number | undefined;
 
   constructor(
     private readonly options: LineSplitterOptions,
@@ -82,6 +92,11 @@ export class LineSplitter {
   /** Lines handed out so far. */
   get lines(): number {
     return this.lineNo;
+  }
+
+  /** The line from which the text was read as Windows-1252 ('utf8-or-windows-1252'), or undefined while all is UTF-8. */
+  get notUtf8FromLine(): number | undefined {
+    return this.fallbackFrom;
   }
 
   push(chunk: Buffer): void {
@@ -149,9 +164,11 @@ export class LineSplitter {
 
   private decode(bytes: Buffer): string {
     if (this.options.encoding === 'latin1') return bytes.toString('latin1');
+    if (this.fallbackFrom !== undefined) return WINDOWS_1252.decode(bytes);
     try {
       return this.decoder.decode(bytes);
     } catch {
+      if (this.options.encoding === 'utf8-or-windows-1252') return this.decodeFallingBack(bytes);
       // Slow path, on failure only: find the line that holds the bad sequence.
       let line = this.lineNo + 1;
       let start = 0;
@@ -170,6 +187,29 @@ export class LineSplitter {
     }
   }
 
+  /** Lines of `bytes` (the next line is lineNo + 1) as UTF-8 up to the first that is not, that one and the rest as Windows-1252. */
+  private decodeFallingBack(bytes: Buffer): string {
+    const lines: string[] = [];
+    let start = 0;
+    for (let line = this.lineNo + 1; ; line += 1) {
+      const nl = bytes.indexOf(0x0a, start);
+      const end = nl === -1 ? bytes.length : nl;
+      if (this.fallbackFrom === undefined) {
+        try {
+          lines.push(this.decoder.decode(bytes.subarray(start, end)));
+        } catch {
+          this.fallbackFrom = line;
+        }
+      }
+      if (this.fallbackFrom !== undefined) {
+        lines.push(WINDOWS_1252.decode(bytes.subarray(start)));
+        return lines.join('\n');
+      }
+      if (nl === -1) return lines.join('\n');
+      start = nl + 1;
+    }
+  }
+
   private emit(raw: string, terminated: boolean): void {
     this.lineNo += 1;
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -184,7 +224,7 @@ export class LineSplitter {
  * The head as text, for sniffers: undefined when it holds a NUL byte (binary) or, for 'utf8', invalid UTF-8.
  * A head cut at HEAD_BYTES may end inside a multi-byte character, which is tolerated.
  */
-export function headText(head: Buffer, encoding: 'utf8' | 'latin1'): string | undefined {
+export function headText(head: Buffer, encoding: TextEncoding): string | undefined {
   if (head.length === 0 || head.includes(0)) return undefined;
   let bytes = head;
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
@@ -198,8 +238,11 @@ export function headText(head: Buffer, encoding: 'utf8' | 'latin1'): string | un
       // Try again without a possibly cut trailing character.
     }
   }
-  return undefined;
+  return encoding === 'utf8-or-windows-1252' ? WINDOWS_1252.decode(bytes) : undefined;
 }
+
+/** Windows-1252 (WHATWG's 'latin1' too): any byte is a character; 0x80-0x9F are €, quotes and dashes, not controls. */
+const WINDOWS_1252 = new TextDecoder('windows-1252');
 
 /**
  * Lines of a head that are certainly complete: the last one is dropped when the head may have been cut

@@ -99,7 +99,7 @@ export async function generatePreview(
     let head = await source.head(TABLE_HEAD_BYTES);
     const compression = compressionOf(head);
     if (compression) head = decompressHead(compression, head);
-    return tablePreview(format, head.toString('utf8'), track);
+    return tablePreview(format, head, track);
   }
   return { content: { kind: 'none' }, files: [], reason: `no preview is made for ${format} files` };
 }

@@ -30,6 +30,17 @@ describe('csvRecords and seriesOf', () => {
     expect(seriesOf(records)).toEqual({ series: [{ name: 'Geschwindigkeit', unit: undefined, t: [0, 2], v: [12.5, 13.75] }], timeAxis: 'seconds' });
   });
 
+  it('shows a Windows-1252 CSV (a European Excel export) as written, from its bytes', () => {
+    const bytes = Buffer.from(
+      'date;time;Straße;Temperatur (°C)\n2024-05-01;10:00:00;Hauptstraße;12,5\n2024-05-01;10:00:01;Hauptstraße;13\n',
+      'latin1',
+    );
+    const content = tablePreview('csv', bytes, null).content as TablePreview;
+    expect(content.columns).toEqual(['date', 'time', 'Straße', 'Temperatur (°C)']);
+    expect(content.rows[0][2]).toBe('Hauptstraße');
+    expect(content.series).toEqual([{ name: 'Temperatur', unit: '°C', t: [0, 1], v: [12.5, 13] }]);
+  });
+
   it('falls back to row numbers when rows carry no time', () => {
     expect(seriesOf(csvRecords('a,b\n1,2\n2,4\n3,8\n'))).toMatchObject({ timeAxis: 'row', series: [{ name: 'a', t: [1, 2, 3] }, { name: 'b' }] });
   });

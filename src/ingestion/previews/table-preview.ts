@@ -42,8 +42,9 @@ const utcCell = (ms: number) => new Date(ms).toISOString().replace('T', ' ').rep
  * CSV as the probe reads it (readCsvRows: delimiter, quoting across lines, a `#` header line, the time column and its
  * unit, a date column joined with a time column): the header's columns, the rows that fit it, each row's time.
  */
-export function csvRecords(text: string): Records {
-  const { columns, rows, decimalComma } = readCsvRows(text);
+export function csvRecords(text: string | Buffer): Records {
+  // The bytes as they are: the probe's reader takes UTF-8, or Windows-1252 where the file is not UTF-8.
+  const { columns, rows, decimalComma } = readCsvRows(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   return {
     source: 'CSV',
     columns,
@@ -166,7 +167,7 @@ const KNOT_MS = 1852 / 3600;
  * time field together): time (with the RMC's date when there is one), position, fix, satellites, HDOP, altitude and
  * speed. Timed by the time of day, across midnight.
  */
-export function nmeaRecords(text: string): Records {
+export function nmeaRecords(text: string | Buffer): Records {
   const rows: string[][] = [];
   const times: (number | null)[] = [];
   let dayOffset = 0;
@@ -205,7 +206,7 @@ const POINT_KINDS = { wpt: 'way point', trkpt: 'track point', rtept: 'route poin
  * GPX: one row per track, route or way point as the probe reads it (any namespace prefix, either quoting,
  * self-closing points): time, position, elevation, and HDOP, fix, satellites and speed where the points carry them.
  */
-export function gpxRecords(text: string): Records {
+export function gpxRecords(text: string | Buffer): Records {
   const points = readGpxPoints(text);
   const rows = points.map((point) => [
     point.ms === null ? '' : utcCell(point.ms),
@@ -235,7 +236,7 @@ const LISTED_SATELLITES = 12;
  * receiver clock offset where given), read as the probe reads them (RINEX 2 with continuation lines, RINEX 3 from its
  * satellite records, Compact RINEX).
  */
-export function rinexRecords(text: string): Records {
+export function rinexRecords(text: string | Buffer): Records {
   const { epochs, timeSystem } = readRinexEpochs(text);
   const clock = epochs.some((epoch) => epoch.receiverClockOffset !== undefined);
   const rows = epochs.map((epoch) => {
@@ -366,13 +367,14 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
   return { series, timeAxis: timed ? 'seconds' : 'row' };
 }
 
-const READERS: Partial<Record<string, (text: string) => Records>> = {
+/** Readers of a head's bytes: the probes' own readers decode them as the probes do; JSON Lines and SRT are UTF-8 text. */
+const READERS: Partial<Record<string, (head: Buffer) => Records>> = {
   csv: csvRecords,
-  jsonl: jsonlRecords,
+  jsonl: (head) => jsonlRecords(head.toString('utf8')),
   nmea: nmeaRecords,
   gpx: gpxRecords,
   rinex: rinexRecords,
-  'dji-srt': srtRecords,
+  'dji-srt': (head) => srtRecords(head.toString('utf8')),
 };
 
 export function hasTablePreview(format: string): boolean {
@@ -380,10 +382,10 @@ export function hasTablePreview(format: string): boolean {
 }
 
 /** The first rows, the numeric channels over time and the track of a text capture, from its first bytes. */
-export function tablePreview(format: string, head: string, track: TrackPoint[] | null): GeneratedPreview {
+export function tablePreview(format: string, head: Buffer | string, track: TrackPoint[] | null): GeneratedPreview {
   const reader = READERS[format];
   if (!reader) return { content: { kind: 'none' }, files: [], reason: `no table preview for ${format}` };
-  const records = reader(head);
+  const records = reader(typeof head === 'string' ? Buffer.from(head, 'utf8') : head);
   const { series, timeAxis } = seriesOf(records.plotted ?? records);
   const content: TablePreview = {
     kind: 'table',
