@@ -53,6 +53,27 @@ describe('nmeaProbe', () => {
       });
     });
 
+    it('reads a log whose sentences carry no checksum, unchecked and with a warning, as gpsbabel does', async () => {
+      // The fixture without its checksums: the one sentence with a wrong checksum is read too, there is nothing to check.
+      const bare = Buffer.from(text.replace(/\*[0-9A-F]{2}$/gm, ''), 'latin1');
+      expect(nmeaProbe.sniff(bare)).toBe(true);
+      const result = await runProbe(nmeaProbe, bare, { chunkSize: 7 });
+      expect(result.warnings).toEqual(['14 sentences carry no checksum: read without checking (as gpsbabel reads such logs)']);
+      expect(result.metadata).toMatchObject({ sentences: 14, validSentences: 14, badChecksumSentences: 0, uncheckedSentences: 14 });
+      expect(result.timeRange).toEqual({ start: '2025-12-31T23:59:58.000Z', end: '2026-01-01T00:00:02.000Z' });
+    });
+
+    it('leaves out a sentence without checksum among checksummed ones, and takes a last one without as cut', async () => {
+      const lines = text.split('\n');
+      const secondGga = lines.findIndex((line, i) => line.startsWith('$GPGGA') && i > lines.findIndex((l) => l.startsWith('$GPGGA')));
+      const stripped = lines.map((line, i) => (i === secondGga ? line.replace(/\*[0-9A-F]{2}(?=\r?$)/, '') : line)).join('\n');
+      // After checksummed sentences, the second GGA without its checksum is one more bad sentence of the log: 2 of 14,
+      // more than the 10% the probe allows. (The first sentence of a log, with none before it, would be read unchecked.)
+      await expectProbeFailure(nmeaProbe, Buffer.from(stripped, 'latin1'), 'corrupt', /2 of 14 NMEA sentences fail or lack their checksum/);
+      const cut = Buffer.from(`${text.trimEnd()}\n$GPGGA,000003.00,3436.2400,S`, 'latin1');
+      await expectProbeFailure(nmeaProbe, cut, 'truncated', /ends in the middle of a sentence/);
+    });
+
     it('accepts a last sentence without a trailing newline', async () => {
       const result = await runProbe(nmeaProbe, Buffer.from(text.trimEnd(), 'latin1'), { chunkSize: 5 });
       expect(result.metadata.validSentences).toBe(13);
@@ -69,7 +90,7 @@ describe('nmeaProbe', () => {
       const lying = Buffer.from(text.replace(/\*([0-9A-F]{2})/g, '*00'), 'latin1');
       await expectProbeFailure(nmeaProbe, lying, 'corrupt', /none of the 14 NMEA sentences has a valid checksum/);
       const someBad = Buffer.from(text.replace(/(\$GPGGA[^*]*)\*([0-9A-F]{2})/g, '$1*00'), 'latin1');
-      await expectProbeFailure(nmeaProbe, someBad, 'corrupt', /6 of 14 NMEA sentences fail their checksum/);
+      await expectProbeFailure(nmeaProbe, someBad, 'corrupt', /6 of 14 NMEA sentences fail or lack their checksum/);
     });
 
     // nmeaLog(1000) is ~140 KB of good sentences: the damage lies past the head the sniffer sees.

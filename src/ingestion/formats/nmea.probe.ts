@@ -13,8 +13,12 @@ import {
   plural,
 } from './telemetry-text.util.js';
 
-/** `$GPGGA,...*hh` (or `!AIVDM,...*hh`): start, address, fields, checksum. */
-const SENTENCE = /^([$!])([A-Z][A-Z0-9]{1,9}),([^*$!]*)\*([0-9A-Fa-f]{2})$/;
+/**
+ * `$GPGGA,...*hh` (or `!AIVDM,...*hh`): start, address, fields, checksum. The checksum may be missing: loggers that
+ * write none exist, and gpsbabel reads their sentences unchecked, unless earlier sentences carried one (then a
+ * sentence without is taken for a cut or damaged line and left out); so does this probe.
+ */
+const SENTENCE = /^([$!])([A-Z][A-Z0-9]{1,9}),([^*$!]*)(?:\*([0-9A-Fa-f]{2}))?$/;
 /** Above these shares of bad sentences or foreign lines, the file is not an NMEA log but damaged or something else. */
 const MAX_BAD_SHARE = 0.1;
 const DAY_MS = 86_400_000;
@@ -150,6 +154,9 @@ class NmeaSession extends GuardedSession {
   private sentences = 0;
   private valid = 0;
   private badChecksum = 0;
+  /** Sentences read without a checksum to check (none before them had one). */
+  private unchecked = 0;
+  private hadChecksum = false;
   private otherLines = 0;
   private comments = 0;
   private readonly types = new CappedCounter(64);
@@ -194,11 +201,27 @@ class NmeaSession extends GuardedSession {
       else this.otherLines += 1;
       return;
     }
-    this.sentences += 1;
-    const [, , address, body, checksum] = m as unknown as [string, string, string, string, string];
-    if (nmeaChecksum(`${address},${body}`) !== parseInt(checksum, 16)) {
-      this.badChecksum += 1;
-      return;
+    const [, , address, body] = m as unknown as [string, string, string, string];
+    const checksum = m.at(4);
+    if (checksum === undefined) {
+      // After checksummed sentences, one without is cut (the last line) or damaged: left out, as gpsbabel does.
+      if (this.hadChecksum && !terminated) {
+        this.cutLastLine = lineNo;
+        return;
+      }
+      this.sentences += 1;
+      if (this.hadChecksum) {
+        this.badChecksum += 1;
+        return;
+      }
+      this.unchecked += 1;
+    } else {
+      this.sentences += 1;
+      this.hadChecksum = true;
+      if (nmeaChecksum(`${address},${body}`) !== parseInt(checksum, 16)) {
+        this.badChecksum += 1;
+        return;
+      }
     }
     this.valid += 1;
     const proprietary = address.startsWith('P');
@@ -365,7 +388,7 @@ class NmeaSession extends GuardedSession {
       );
     }
     if (this.badChecksum > this.sentences * MAX_BAD_SHARE) {
-      throw new ProbeError('corrupt', `${this.badChecksum} of ${plural(this.sentences, 'NMEA sentence')} fail their checksum`);
+      throw new ProbeError('corrupt', `${this.badChecksum} of ${plural(this.sentences, 'NMEA sentence')} fail or lack their checksum`);
     }
     const lines = this.sentences + this.otherLines;
     if (this.otherLines > lines * MAX_BAD_SHARE) {
@@ -383,11 +406,17 @@ class NmeaSession extends GuardedSession {
       timeRange: this.time.range,
       bbox: this.bbox.bbox,
       durationSeconds: this.time.durationSeconds,
-      warnings: [],
+      warnings:
+        this.unchecked > 0
+          ? [
+              `${plural(this.unchecked, 'sentence')} ${this.unchecked === 1 ? 'carries' : 'carry'} no checksum: read without checking (as gpsbabel reads such logs)`,
+            ]
+          : [],
       metadata: {
         sentences: this.sentences,
         validSentences: this.valid,
         badChecksumSentences: this.badChecksum,
+        uncheckedSentences: this.unchecked || undefined,
         otherLines: this.otherLines,
         commentLines: this.comments,
         sentenceTypes: this.types.toJSON(),
