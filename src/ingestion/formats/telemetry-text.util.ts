@@ -168,45 +168,30 @@ export class LineSplitter {
     try {
       return this.decoder.decode(bytes);
     } catch {
-      if (this.options.encoding === 'utf8-or-windows-1252') return this.decodeFallingBack(bytes);
-      // Slow path, on failure only: find the line that holds the bad sequence.
-      let line = this.lineNo + 1;
-      let start = 0;
-      for (let nl = bytes.indexOf(0x0a); ; nl = bytes.indexOf(0x0a, start)) {
-        const end = nl === -1 ? bytes.length : nl;
-        try {
-          this.decoder.decode(bytes.subarray(start, end));
-        } catch {
-          break;
-        }
-        if (nl === -1) break;
-        start = nl + 1;
-        line += 1;
+      const bad = this.firstLineNotUtf8(bytes);
+      if (this.options.encoding !== 'utf8-or-windows-1252') {
+        throw new ProbeError('corrupt', `line ${bad.line} is not valid UTF-8 text: this is not a ${this.options.label} file`);
       }
-      throw new ProbeError('corrupt', `line ${line} is not valid UTF-8 text: this is not a ${this.options.label} file`);
+      // The lines before it are UTF-8; it and every line after are read as Windows-1252.
+      this.fallbackFrom = bad.line;
+      return this.decoder.decode(bytes.subarray(0, bad.start)) + WINDOWS_1252.decode(bytes.subarray(bad.start));
     }
   }
 
-  /** Lines of `bytes` (the next line is lineNo + 1) as UTF-8 up to the first that is not, that one and the rest as Windows-1252. */
-  private decodeFallingBack(bytes: Buffer): string {
-    const lines: string[] = [];
+  /** Slow path, on failure only: the first line of `bytes` (the next line is lineNo + 1) that is not UTF-8, and its offset. */
+  private firstLineNotUtf8(bytes: Buffer): { line: number; start: number } {
+    let line = this.lineNo + 1;
     let start = 0;
-    for (let line = this.lineNo + 1; ; line += 1) {
-      const nl = bytes.indexOf(0x0a, start);
+    for (let nl = bytes.indexOf(0x0a); ; nl = bytes.indexOf(0x0a, start)) {
       const end = nl === -1 ? bytes.length : nl;
-      if (this.fallbackFrom === undefined) {
-        try {
-          lines.push(this.decoder.decode(bytes.subarray(start, end)));
-        } catch {
-          this.fallbackFrom = line;
-        }
+      try {
+        this.decoder.decode(bytes.subarray(start, end));
+      } catch {
+        return { line, start };
       }
-      if (this.fallbackFrom !== undefined) {
-        lines.push(WINDOWS_1252.decode(bytes.subarray(start)));
-        return lines.join('\n');
-      }
-      if (nl === -1) return lines.join('\n');
+      if (nl === -1) return { line, start };
       start = nl + 1;
+      line += 1;
     }
   }
 
