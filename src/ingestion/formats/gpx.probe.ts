@@ -2,7 +2,7 @@ import { TextDecoder } from 'node:util';
 
 import { FootprintBuilder, type FixType } from '../footprints/footprint-builder.js';
 import { withFootprint } from './footprint-result.js';
-import { ProbeError, type BBox, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
+import { HEAD_BYTES, ProbeError, type BBox, type FormatProbe, type ProbeInput, type ProbeResult, type ProbeSession } from './probe.types.js';
 import {
   BBoxAccumulator,
   GuardedSession,
@@ -474,15 +474,14 @@ class GpxSession extends GuardedSession {
  * points; up to the end of the text or the first thing the probe refuses, so a head cut mid-file gives the points
  * before the cut.
  */
-export function readGpxPoints(head: Buffer | string): GpxPoint[] {
+export function readGpxPoints(head: Buffer): GpxPoint[] {
   const points: GpxPoint[] = [];
-  const bytes = typeof head === 'string' ? Buffer.from(head, 'utf8') : head;
   const input: ProbeInput = {
-    size: bytes.length,
-    head: bytes.subarray(0, 64 * 1024),
-    read: (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)),
+    size: head.length,
+    head: head.subarray(0, HEAD_BYTES),
+    read: (offset, length) => Promise.resolve(head.subarray(offset, offset + length)),
   };
-  new GpxSession(input, (point) => points.push(point)).push(bytes);
+  new GpxSession(input, (point) => points.push(point)).push(head);
   return points;
 }
 

@@ -436,10 +436,10 @@ class NmeaSession extends GuardedSession {
  * GGA, GNS, RMC and GSA of one time field merged into one epoch, dated by the RMCs. A head cut inside a sentence gives
  * the epochs before it.
  */
-export function readNmeaEpochs(head: Buffer | string): NmeaEpoch[] {
+export function readNmeaEpochs(head: Buffer): NmeaEpoch[] {
   const epochs: NmeaEpoch[] = [];
   const session = new NmeaSession((epoch) => epochs.push(epoch));
-  session.push(typeof head === 'string' ? Buffer.from(head, 'latin1') : head);
+  session.push(head);
   try {
     session.endEpochs();
   } catch {

@@ -299,10 +299,14 @@ class RinexSession extends GuardedSession {
     this.reading = undefined;
   }
 
-  /** Starts handing an observation epoch to `onEpoch` (when there is one to hand it to). */
-  private readEpoch(epoch: EpochLine, receiverClockOffset: number | undefined): void {
+  /**
+   * Starts handing an observation epoch to `onEpoch` (when there is one to hand it to), with the receiver clock offset
+   * its epoch line carries (`line`: RINEX 2 and 3; none for Compact RINEX, whose clock has a line of its own).
+   */
+  private readEpoch(epoch: EpochLine, line?: string): void {
     if (!this.onEpoch || epoch.ms === undefined || epoch.flag > 1) return;
     this.reading = { ms: epoch.ms, flag: epoch.flag, satellites: [...epoch.satellites] };
+    const receiverClockOffset = line === undefined ? undefined : num((this.version >= 3 ? line.slice(41, 56) : line.slice(68, 80)).trim());
     if (receiverClockOffset !== undefined) this.reading.receiverClockOffset = receiverClockOffset;
   }
 
@@ -516,7 +520,7 @@ class RinexSession extends GuardedSession {
     const observations = epoch.flag <= 1 || epoch.flag === 6;
     if (epoch.flag <= 1) this.countEpoch(epoch.ms, n, epoch.count);
     else if (epoch.flag !== 6) this.eventEpochs += 1;
-    this.readEpoch(epoch, num(this.version >= 3 ? line.slice(41, 56).trim() : line.slice(68, 80).trim()));
+    this.readEpoch(epoch, line);
     if (epoch.count === 0) {
       this.epochRead();
       return;
@@ -575,7 +579,7 @@ class RinexSession extends GuardedSession {
     for (let i = 0; i < list.length; i += 3) satellites.push(normaliseSatellite(list.slice(i, i + 3)));
     for (const sat of satellites) this.seeSatellite(sat);
     this.countEpoch(epoch.ms, n, epoch.count);
-    this.readEpoch({ ...epoch, satellites }, undefined);
+    this.readEpoch({ ...epoch, satellites });
     this.epochRead();
     this.state = { kind: 'crxClock', satellites: epoch.count, epochLine: n };
   }
@@ -723,10 +727,10 @@ class RinexSession extends GuardedSession {
  * its end or its first line the probe refuses: a head cut inside an epoch gives the epochs before it. The time system
  * is the one the epochs are in.
  */
-export function readRinexEpochs(head: Buffer | string): { epochs: RinexEpoch[]; timeSystem: RinexTimeSystem } {
+export function readRinexEpochs(head: Buffer): { epochs: RinexEpoch[]; timeSystem: RinexTimeSystem } {
   const epochs: RinexEpoch[] = [];
   const session = new RinexSession((epoch) => epochs.push(epoch));
-  session.push(typeof head === 'string' ? Buffer.from(head, 'latin1') : head);
+  session.push(head);
   return { epochs, timeSystem: session.epochTimeSystem() };
 }
 

@@ -167,12 +167,12 @@ const KNOT_MS = 1852 / 3600;
  * time field together): time (with the RMC's date when there is one), position, fix, satellites, HDOP, altitude and
  * speed. Timed by the time of day, across midnight.
  */
-export function nmeaRecords(text: string | Buffer): Records {
+export function nmeaRecords(head: Buffer): Records {
   const rows: string[][] = [];
   const times: (number | null)[] = [];
   let dayOffset = 0;
   let last = -1;
-  for (const epoch of readNmeaEpochs(text)) {
+  for (const epoch of readNmeaEpochs(head)) {
     const hhmmss = epoch.time;
     let t: number | null = null;
     if (/^\d{6}/.test(hhmmss)) {
@@ -206,8 +206,8 @@ const POINT_KINDS = { wpt: 'way point', trkpt: 'track point', rtept: 'route poin
  * GPX: one row per track, route or way point as the probe reads it (any namespace prefix, either quoting,
  * self-closing points): time, position, elevation, and HDOP, fix, satellites and speed where the points carry them.
  */
-export function gpxRecords(text: string | Buffer): Records {
-  const points = readGpxPoints(text);
+export function gpxRecords(head: Buffer): Records {
+  const points = readGpxPoints(head);
   const rows = points.map((point) => [
     point.ms === null ? '' : utcCell(point.ms),
     numberCell(point.lat),
@@ -236,8 +236,8 @@ const LISTED_SATELLITES = 12;
  * receiver clock offset where given), read as the probe reads them (RINEX 2 with continuation lines, RINEX 3 from its
  * satellite records, Compact RINEX).
  */
-export function rinexRecords(text: string | Buffer): Records {
-  const { epochs, timeSystem } = readRinexEpochs(text);
+export function rinexRecords(head: Buffer): Records {
+  const { epochs, timeSystem } = readRinexEpochs(head);
   const clock = epochs.some((epoch) => epoch.receiverClockOffset !== undefined);
   const rows = epochs.map((epoch) => {
     const listed = epoch.satellites.slice(0, LISTED_SATELLITES).join(' ');
