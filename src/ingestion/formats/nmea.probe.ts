@@ -126,6 +126,8 @@ interface Epoch {
 export interface NmeaEpoch {
   /** The sentences' `hhmmss.ss` time of day (UTC). */
   time: string;
+  /** That time of day in ms since midnight, where it is one (timeOfDay). */
+  tod?: number;
   /** Epoch ms (UTC) when a date is known for it (an RMC's, this epoch's or an earlier one's). */
   ms?: number;
   lat?: number;
@@ -264,7 +266,7 @@ class NmeaSession extends GuardedSession {
     else if (fix !== undefined || e.hdop !== undefined || e.satellites !== undefined) this.footprint.addQuality(sample);
     else return;
     const { time, ms, lat, lon, satellites, hdop, altitude, speedKnots } = e;
-    this.onEpoch?.({ time, ms, lat, lon, fix, satellites, hdop, altitude, speedKnots });
+    this.onEpoch?.({ time, tod: timeOfDay(time), ms, lat, lon, fix, satellites, hdop, altitude, speedKnots });
   }
 
   /** The lines read so far, the last one too, and the epoch they end with (for readNmeaEpochs). */

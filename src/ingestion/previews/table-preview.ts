@@ -173,16 +173,16 @@ export function nmeaRecords(head: Buffer): Records {
   let dayOffset = 0;
   let last = -1;
   for (const epoch of readNmeaEpochs(head)) {
-    const hhmmss = epoch.time;
+    const { time: hhmmss, tod } = epoch;
     let t: number | null = null;
-    if (/^\d{6}/.test(hhmmss)) {
-      const seconds = Number(hhmmss.slice(0, 2)) * 3600 + Number(hhmmss.slice(2, 4)) * 60 + Number(hhmmss.slice(4));
+    if (tod !== undefined) {
+      const seconds = tod / 1000;
       if (last >= 0 && seconds + dayOffset < last - 43200) dayOffset += 86400;
       t = seconds + dayOffset;
       last = t;
     }
     const time =
-      epoch.ms !== undefined ? utcCell(epoch.ms) : /^\d{6}/.test(hhmmss) ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
+      epoch.ms !== undefined ? utcCell(epoch.ms) : tod !== undefined ? `${hhmmss.slice(0, 2)}:${hhmmss.slice(2, 4)}:${hhmmss.slice(4)}` : '';
     rows.push([
       time,
       numberCell(epoch.lat === undefined ? undefined : Number(epoch.lat.toFixed(7))),
