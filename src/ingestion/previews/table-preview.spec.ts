@@ -141,9 +141,7 @@ describeSample('georinex_ab430140.18o', (path) => {
     );
     expect(content.rows[0].slice(1)).toEqual(['0', '24', 'G23 G08 E11 G30 G02 E19 G16 G07 G05 E04 G27 E30 (+12)']);
   });
-});
 
-describeSample('georinex_ab430140.18o', (path) => {
   it('keeps a RINEX 2 epoch whose line ends with a receiver clock offset (columns 69-80)', () => {
     const text = readFileSync(path, 'latin1');
     const first = / 18 {2}1 14 {2}0 {2}0 {2}0\.0{7} {2}0 24[^\r\n]*/.exec(text)?.[0] ?? '';
