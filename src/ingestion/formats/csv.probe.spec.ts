@@ -240,6 +240,8 @@ describe('csvProbe', () => {
         Buffer.from([0x80, 0x20, 0x31, 0x32, 0x0a]), // "€ 12": 0x80 is the euro sign in Windows-1252
       ]);
       const result = await runProbe(csvProbe, bytes);
+      // python3 csv on the bytes decoded as cp1252 (delimiter ';'): these 5 names and 1 row, its last cell '€ 12'; as
+      // UTF-8 the bytes fail at byte 9 (the ß).
       expect(result.warnings).toEqual(["the file is not UTF-8 text: read as Windows-1252 (a spreadsheet export's encoding)"]);
       expect(result.metadata).toMatchObject({ textEncoding: 'Windows-1252', columns: ['Zeit', 'Straße', 'Breite', 'Länge', 'Preis'] });
       expect(result.counts).toEqual({ rows: 1 });

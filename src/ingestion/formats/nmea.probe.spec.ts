@@ -133,6 +133,15 @@ describe('nmeaProbe', () => {
       expect(maxLat).toBeCloseTo(-37.784788333, 8);
     });
 
+    it('reads the log stripped of its checksums unchecked, with the same 25-point track gpsbabel 1.8.0 reads from it', async () => {
+      // gpsbabel -t -i nmea -o unicsv on the stripped copy: 25 points, 03:07:19..03:07:43, as from the original.
+      const bare = Buffer.from(readFileSync(path, 'latin1').replace(/\*[0-9A-Fa-f]{2}(?=\r?$)/gm, ''), 'latin1');
+      const result = await runProbe(nmeaProbe, bare, { chunkSize: 100 });
+      expect(result.warnings).toEqual(['90 sentences carry no checksum: read without checking (as gpsbabel reads such logs)']);
+      expect(result.metadata).toMatchObject({ sentences: 90, validSentences: 90, uncheckedSentences: 90, fixCount: 25 });
+      expect(result.footprint).toMatchObject({ kind: 'track', positions: 25, start: '2014-12-31T03:07:19.000Z', end: '2014-12-31T03:07:43.000Z' });
+    });
+
     it('gives the track footprint and GNSS quality gpsbabel 1.8.0 reads (`-t -i nmea -o unicsv`: 25 points, all "3d", HDOP 1.10)', async () => {
       const result = await runProbe(nmeaProbe, path, { chunkSize: 100 });
       const footprint = result.footprint;
