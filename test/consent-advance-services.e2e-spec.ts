@@ -7,7 +7,7 @@ import type { DraftConsentTerms } from '../src/catalog/dto/draft-consent.js';
 import { type AdvanceGrantFields, advanceGrantMessage } from '../src/consent/advance-grant.js';
 import { consentGrantHash } from '../src/consent/consent-grant.js';
 import { ChainModule, chainSettings } from '../src/chain/chain.module.js';
-import { JobsModule } from '../src/jobs/jobs.module.js';
+import { JobsModule } from '../src/queue/jobs.module.js';
 import { ConsentRecordsModule } from '../src/consent/consent-records.module.js';
 import { ConsentErrorCode, ConsentException } from '../src/consent/consent.exception.js';
 import { AdvanceGrantFieldsDto } from '../src/consent/dto/advance-grant.dto.js';

@@ -19,10 +19,10 @@ import type { DatabaseConnection } from '../src/database/database-connection.js'
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { DatabaseModule } from '../src/database/database.module.js';
 import { captureProcessQueue } from '../src/ingestion/ingestion.jobs.js';
-import { deadLetterQueueName, defineQueue, type JobFailure, type JobQueue } from '../src/jobs/job-queue.js';
-import { JobsModule } from '../src/jobs/jobs.module.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
-import { poolDatabase } from '../src/jobs/pg-boss-database.js';
+import { deadLetterQueueName, defineQueue, type JobFailure, type JobQueue } from '../src/queue/job-queue.js';
+import { JobsModule } from '../src/queue/jobs.module.js';
+import { JobsService } from '../src/queue/jobs.service.js';
+import { poolDatabase } from '../src/queue/pg-boss-database.js';
 import { formatMemoRecord } from '../src/provenance/memo-record.js';
 import { anchorJobKey } from '../src/provenance/provenance.jobs.js';
 import { settled, sha256, uploadCapture } from './support/captures.js';

@@ -11,7 +11,7 @@ import { CapturePreviewRepository } from '../src/ingestion/repositories/capture-
 import { CaptureRepository } from '../src/ingestion/repositories/capture.repository.js';
 import { processScratchDir, SCRATCH_ROOT } from '../src/ingestion/scratch.js';
 import { CapturePreviewService } from '../src/ingestion/services/capture-preview.service.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
+import { JobsService } from '../src/queue/jobs.service.js';
 import { ObjectStorage } from '../src/storage/object-storage.port.js';
 import { readyCapture } from './support/captures.js';
 import { runningChildren } from './support/child-processes.js';

@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import type { DatabaseConnection } from '../src/database/database-connection.js';
 import { dataSourceOptions } from '../src/database/data-source-options.js';
 import { DatabaseModule } from '../src/database/database.module.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
+import { JobsService } from '../src/queue/jobs.service.js';
 import { CustodyRecordEntity } from '../src/provenance/entities/custody-record.entity.js';
 import { formatMemoRecord } from '../src/provenance/memo-record.js';
 import { ProvenanceModule } from '../src/provenance/provenance.module.js';

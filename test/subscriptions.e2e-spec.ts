@@ -8,7 +8,7 @@ import type { SubscriptionResponse } from '../src/subscriptions/dto/subscription
 import { type SubscriptionInvoiceEventData, SubscriptionBillingService } from '../src/subscriptions/services/subscription-billing.service.js';
 import { periodOf } from '../src/subscriptions/subscription-period.js';
 import { subscriptionBillingQueue } from '../src/subscriptions/subscriptions.jobs.js';
-import { JobsService } from '../src/jobs/jobs.service.js';
+import { JobsService } from '../src/queue/jobs.service.js';
 import { sha256 } from './support/captures.js';
 import { auth, deliverStripeEvent, publishEdit, readyCaptures, signUp, startStripeTestApp } from './support/checkout.js';
 import { FakeStripe } from './support/fake-stripe.js';

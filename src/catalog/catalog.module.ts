@@ -29,7 +29,7 @@ import { DatasetReviewService } from './services/dataset-review.service.js';
 import { VersionFileKeysService } from './services/version-file-keys.service.js';
 import { VersionFootprintsService } from './services/version-footprints.service.js';
 import { CATALOG_QUEUES } from './catalog.jobs.js';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 
 /**
  * Datasets, their frozen versions and manifests, search, and the review workflow. Exposes CatalogSalesService

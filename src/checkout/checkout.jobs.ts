@@ -1,4 +1,4 @@
-import { defineQueue } from '../jobs/job-queue.js';
+import { defineQueue } from '../queue/job-queue.js';
 
 /** Looks for a Solana Pay order's payment on-chain; queues the next look until the order is paid or expired. */
 export interface WatchSolanaJob {

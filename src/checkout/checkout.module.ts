@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { ConsentRecordsModule } from '../consent/consent-records.module.js';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { QuotesModule } from '../quotes/quotes.module.js';
 import { RevenueModule } from '../revenue/revenue.module.js';

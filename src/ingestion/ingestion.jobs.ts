@@ -1,4 +1,4 @@
-import { defineQueue, SCHEDULED_SWEEP } from '../jobs/job-queue.js';
+import { defineQueue, SCHEDULED_SWEEP } from '../queue/job-queue.js';
 
 /** Verifies a completed upload or a network's staged object (size, SHA-256, format) and marks the capture ready or rejected. */
 export interface CaptureProcessJob {

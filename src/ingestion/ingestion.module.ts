@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { AdvanceGrantsModule } from '../consent/advance-grants.module.js';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 import { AdminNetworksController } from './controllers/admin-networks.controller.js';
 import { CapturesController } from './controllers/captures.controller.js';
 import { NetworkBatchesController } from './controllers/network-batches.controller.js';

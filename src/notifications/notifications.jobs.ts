@@ -1,5 +1,5 @@
 import type { OrderEventSubject, OrderEventType } from '../checkout/order-event-hooks.js';
-import { defineQueue, SCHEDULED_SWEEP } from '../jobs/job-queue.js';
+import { defineQueue, SCHEDULED_SWEEP } from '../queue/job-queue.js';
 
 /** Writes the notices of one committed withdrawal: a webhook delivery per endpoint and order, an e-mail per order. */
 export interface WithdrawalNoticeJob {

@@ -4,7 +4,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CheckoutModule } from '../checkout/checkout.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConsentRecordsModule } from '../consent/consent-records.module.js';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { EmailMessageEntity } from './entities/email-message.entity.js';

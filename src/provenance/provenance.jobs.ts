@@ -1,4 +1,4 @@
-import { defineQueue } from '../jobs/job-queue.js';
+import { defineQueue } from '../queue/job-queue.js';
 
 /** Records a dataset version's manifest root on-chain, once (provenance_anchors is the outbox). */
 export interface AnchorJob {

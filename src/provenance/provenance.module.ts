@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 import { AnchorEntity } from './entities/anchor.entity.js';
 import { CustodyRecordEntity } from './entities/custody-record.entity.js';
 import { PROVENANCE_QUEUES } from './provenance.jobs.js';

@@ -1,4 +1,4 @@
-import { defineQueue } from '../jobs/job-queue.js';
+import { defineQueue } from '../queue/job-queue.js';
 
 /** Records a sale's split root on-chain, once (revenue_splits is the outbox). */
 export interface RecordSplitJob {

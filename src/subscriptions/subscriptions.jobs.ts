@@ -1,4 +1,4 @@
-import { defineQueue } from '../jobs/job-queue.js';
+import { defineQueue } from '../queue/job-queue.js';
 
 /** Bills every active subscription for a month; scheduled on the 1st (the month before), or sent with a period. */
 export interface SubscriptionBillingJob {

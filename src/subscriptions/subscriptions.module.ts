@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogModule } from '../catalog/catalog.module.js';
 import { CheckoutModule } from '../checkout/checkout.module.js';
-import { JobsModule } from '../jobs/jobs.module.js';
+import { JobsModule } from '../queue/jobs.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { QuotesModule } from '../quotes/quotes.module.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';

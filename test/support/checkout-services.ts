@@ -9,7 +9,7 @@ import { LiteSvmLedger } from '../../src/chain/litesvm.ledger.js';
 import { CheckoutModule } from '../../src/checkout/checkout.module.js';
 import { CreateOrderDto } from '../../src/checkout/dto/create-order.dto.js';
 import type { PaymentMethod } from '../../src/checkout/payment-methods/payment-method.js';
-import { JobsModule } from '../../src/jobs/jobs.module.js';
+import { JobsModule } from '../../src/queue/jobs.module.js';
 import type { LicenceTerms } from '../../src/licensing/licence-terms.js';
 import { OrganisationsModule } from '../../src/organisations/organisations.module.js';
 import { QuoteErrorCode, QuoteException } from '../../src/quotes/quote.exception.js';

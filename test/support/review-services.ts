@@ -11,7 +11,7 @@ import { IngestionModule } from '../../src/ingestion/ingestion.module.js';
 import { CapturePreviewService } from '../../src/ingestion/services/capture-preview.service.js';
 import { CaptureService } from '../../src/ingestion/services/capture.service.js';
 import { VerifiedObjectBackfillService } from '../../src/ingestion/services/verified-object-backfill.service.js';
-import { JobsModule } from '../../src/jobs/jobs.module.js';
+import { JobsModule } from '../../src/queue/jobs.module.js';
 import { LicensingModule } from '../../src/licensing/licensing.module.js';
 import { ProvenanceModule } from '../../src/provenance/provenance.module.js';
 import { type ModuleServices, startModuleServices } from './module-services.js';

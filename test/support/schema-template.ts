@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import { runMigrationsLocked } from '../../src/database/run-migrations.js';
-import { JOBS_SCHEMA } from '../../src/jobs/jobs.service.js';
+import { JOBS_SCHEMA } from '../../src/queue/jobs.service.js';
 
 /**
  * The schema every test database starts from, made once instead of once per suite: booting the

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 
-import type { JobFailure } from '../../jobs/job-queue.js';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { everyMinutes } from '../../jobs/recurrence.js';
+import type { JobFailure } from '../../queue/job-queue.js';
+import { JobsService } from '../../queue/jobs.service.js';
+import { everyMinutes } from '../../queue/recurrence.js';
 import { CaptureService } from '../../ingestion/services/capture.service.js';
 import { versionFootprintSyncQueue } from '../catalog.jobs.js';
 import { type FileRef, DatasetVersionRepository } from '../repositories/dataset-version.repository.js';

@@ -7,7 +7,7 @@ import { Role } from '../../auth/role.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import type { Plain } from '../../common/plain.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { QuotesService } from '../../quotes/services/quotes.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { watchSolanaQueue } from '../checkout.jobs.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { everyMinutes } from '../../jobs/recurrence.js';
+import { JobsService } from '../../queue/jobs.service.js';
+import { everyMinutes } from '../../queue/recurrence.js';
 import { ORDER_EXPIRY_SWEEP_MINUTES, orderExpirySweepQueue, refundQueue, type WatchSolanaJob, watchSolanaQueue } from '../checkout.jobs.js';
 import type { Order } from '../entities/order.entity.js';
 import { PaymentMethodRegistry } from '../payment-methods/payment-method.registry.js';

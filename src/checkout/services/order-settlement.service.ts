@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConsentGrantSetService, type VersionGrantSet } from '../../consent/services/consent-grant-set.service.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { type PreparedSale, RevenueService } from '../../revenue/services/revenue.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';
 import { refundQueue } from '../checkout.jobs.js';

@@ -7,7 +7,7 @@ import { Role } from '../../auth/role.js';
 import type { SaleableVersion } from '../../catalog/dto/saleable-version.js';
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { canManage } from '../../organisations/organisation-role.js';
 import { type OrganisationRef, OrganisationService } from '../../organisations/services/organisation.service.js';
 import { CheckoutErrorCode, CheckoutException } from '../checkout.exception.js';

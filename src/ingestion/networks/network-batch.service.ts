@@ -7,7 +7,7 @@ import { AuthService } from '../../auth/services/auth.service.js';
 import { isSolanaAddress, verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { parseStrictDate } from '../../common/strict-date.js';
 import { AdvanceGrantLedgerService } from '../../consent/services/advance-grant-ledger.service.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { isValidObjectKey } from '../../storage/object-key.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import { type BatchItemDto, type NetworkBatchDto, NetworkBatchResponse, RejectedBatchItem } from '../dto/network.dto.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import type { Job, JobFailure, JobHandler } from '../../queue/job-queue.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import type { VerificationOutcome } from '../capture-verifier.js';
 import { type CaptureProcessJob, captureProcessQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';

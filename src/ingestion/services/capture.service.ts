@@ -8,7 +8,7 @@ import { verifyWalletSignature } from '../../auth/wallet-signature.js';
 import { decodeCursor } from '../../common/keyset-cursor.js';
 import { parseStrictDate } from '../../common/strict-date.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { planMultipartUpload, plannedPartSize } from '../../storage/multipart-plan.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import type { CompleteCaptureDto, CreateCaptureDto } from '../dto/create-capture.dto.js';

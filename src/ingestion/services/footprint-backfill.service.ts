@@ -2,9 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, OnModuleInit } from '@
 
 import { AppConfig } from '../../config/app-config.js';
 
-import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { everyMinutes } from '../../jobs/recurrence.js';
+import type { Job, JobFailure, JobHandler } from '../../queue/job-queue.js';
+import { JobsService } from '../../queue/jobs.service.js';
+import { everyMinutes } from '../../queue/recurrence.js';
 import { FOOTPRINT_VERSION } from '../footprints/footprint.types.js';
 import { footprintReasonOf } from '../formats/footprint-result.js';
 import { type CaptureFootprintJob, captureFootprintQueue, footprintBackfillSweepQueue } from '../ingestion.jobs.js';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import type { JobFailure, JobHandler } from '../../jobs/job-queue.js';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { everyMinutes } from '../../jobs/recurrence.js';
+import type { JobFailure, JobHandler } from '../../queue/job-queue.js';
+import { JobsService } from '../../queue/jobs.service.js';
+import { everyMinutes } from '../../queue/recurrence.js';
 import { ObjectStorage } from '../../storage/object-storage.port.js';
 import { UPLOAD_EXPIRY_SWEEP_MINUTES, uploadExpirySweepQueue } from '../ingestion.jobs.js';
 import { CaptureRepository } from '../repositories/capture.repository.js';

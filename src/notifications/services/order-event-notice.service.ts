@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrderEventHooks } from '../../checkout/order-event-hooks.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { orderEvent } from '../notification-events.js';
 import { type OrderEventJob, orderEventQueue } from '../notifications.jobs.js';
 import { WebhookOutboxService } from './webhook-outbox.service.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { canManage } from '../../organisations/organisation-role.js';
 import { OrganisationService } from '../../organisations/services/organisation.service.js';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity.js';

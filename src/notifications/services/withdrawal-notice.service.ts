@@ -8,7 +8,7 @@ import { type CaptureWithdrawal, ConsentWithdrawalHooks } from '../../consent/co
 import { ConsentNoticeService } from '../../consent/services/consent-notice.service.js';
 import { CONTRIBUTOR_WITHDREW } from '../../consent/takedown-kind.js';
 import type { OrderEventSubject } from '../../checkout/order-event-hooks.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { consentWithdrawnEmail, consentWithdrawnEvent } from '../notification-events.js';
 import { type WithdrawalNoticeJob, withdrawalNoticeQueue } from '../notifications.jobs.js';
 import { EmailOutboxRepository } from '../repositories/email-outbox.repository.js';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { getAddressDecoder, signature as toSignature } from '@solana/kit';
 import type { EntityManager } from 'typeorm';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import type { AnchorReadBack, AnchorView } from '../dto/anchor-view.js';
 import type { AnchorEntity } from '../entities/anchor.entity.js';
 import { formatMemoRecord } from '../memo-record.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { JobsService } from '../../jobs/jobs.service.js';
-import { everyMinutes } from '../../jobs/recurrence.js';
+import { JobsService } from '../../queue/jobs.service.js';
+import { everyMinutes } from '../../queue/recurrence.js';
 import { payoutRunQueue, sendPayoutBatchQueue } from '../revenue.jobs.js';
 import { PayoutService } from './payout.service.js';
 

@@ -9,7 +9,7 @@ import { LOOKUP_TABLE_MAX_ADDRESSES } from '../../chain/lookup-table.js';
 import { packInto } from '../../chain/usdc-batch.js';
 import { AppConfig } from '../../config/app-config.js';
 import { StripeGateway } from '../../stripe/stripe-gateway.port.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import type { SplitCurrency } from '../../provenance/split-leaf.js';
 import { PayoutResponse, PayoutRunResponse } from '../dto/payout-run.response.js';
 import { responseOf } from '../dto/response-of.js';

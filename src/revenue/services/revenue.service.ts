@@ -6,7 +6,7 @@ import { UserDirectoryService } from '../../auth/services/user-directory.service
 import { CatalogSalesService } from '../../catalog/services/catalog-sales.service.js';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
 import { AppConfig } from '../../config/app-config.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { toHex } from '../../provenance/merkle-tree.js';
 import { formatMemoRecord } from '../../provenance/memo-record.js';
 import type { SaleBasis } from '../entities/split.entity.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SolanaLedger } from '../../chain/solana-ledger.port.js';
-import type { Job, JobFailure, JobHandler } from '../../jobs/job-queue.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import type { Job, JobFailure, JobHandler } from '../../queue/job-queue.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { type RecordSplitJob, recordSplitQueue } from '../revenue.jobs.js';
 import { ExactlyOnceSenderService } from './exactly-once-sender.service.js';
 

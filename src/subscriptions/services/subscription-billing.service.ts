@@ -9,7 +9,7 @@ import { CartService } from '../../checkout/services/cart.service.js';
 import { DomainException } from '../../common/errors/domain.exception.js';
 import { AppConfig } from '../../config/app-config.js';
 import { isUniqueViolation } from '../../database/pg-errors.js';
-import { JobsService } from '../../jobs/jobs.service.js';
+import { JobsService } from '../../queue/jobs.service.js';
 import { eventId } from '../../notifications/notification-events.js';
 import { type BuyerNotice, BuyerNoticeService } from '../../notifications/services/buyer-notice.service.js';
 import type { QuoteSnapshot } from '../../quotes/dto/quote-snapshot.js';
