@@ -159,6 +159,23 @@ describe('buyer webhooks on the account page (browser)', () => {
     await hooks.getByRole('button', { name: `Enable ${base}/down again` }).click();
     await waitFor(async () => ((await downRowOf().textContent())?.includes('enabled') ? true : undefined), 'enabled again');
     expect(await hooks.getByRole('button', { name: `Enable ${base}/down again` }).count()).toBe(0);
+    // The list that follows a rotation answers slowly here (as from a busy server). The new secret is shown once the
+    // list beside it is current: shown before, a redraw still on its way wiped the delete confirmation the reader opened
+    // next (seen in a run on a busy machine).
+    let listsOnTheirWay = 0;
+    await page.route('**/v1/me/webhooks', async (route) => {
+      if (route.request().method() !== 'GET') {
+        await route.fallback();
+        return;
+      }
+      listsOnTheirWay += 1;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.fulfill({ response: await route.fetch() });
+      } finally {
+        listsOnTheirWay -= 1;
+      }
+    });
     await hooks.getByRole('button', { name: `New signing secret for ${base}/down` }).click();
     await hooks.getByRole('button', { name: 'Yes, replace it' }).click();
     const rotated = await waitFor(async () => {
@@ -168,9 +185,11 @@ describe('buyer webhooks on the account page (browser)', () => {
         .catch(() => '');
       return value.startsWith('whsec_') && value !== secret ? value : undefined;
     }, 'the new secret shown');
+    expect(listsOnTheirWay).toBe(0);
     expect(await b.t.sql(`SELECT secret FROM webhook_endpoints WHERE url = $1`, [`${base}/down`])).toEqual([{ secret: rotated }]);
     expect(await hooks.textContent()).toContain(`The new signing secret of ${base}/down`);
     await b.screenshot(page, 'webhooks-new-secret');
+    await page.unroute('**/v1/me/webhooks');
 
     // Deleting asks first; then the endpoint and its log are gone.
     await hooks.getByRole('button', { name: `Delete ${base}/down` }).click();

@@ -80,6 +80,21 @@ export function webhooksSection() {
       h('p', {}, `${words} ${endpoint.url}. Copy it now: it is shown only once. Check each event's Depai-Signature header with it.`),
       h('input', { type: 'text', readonly: true, value: endpoint.secret, 'aria-label': 'New webhook signing secret', className: 'secret' }),
     );
+    // Shown below the form: brought into view for a reader who asked for it from a row further up.
+    created.scrollIntoView({ block: 'nearest' });
+  };
+  /**
+   * The list redrawn, then the secret shown (shown even when the redraw fails): a secret on screen means the list
+   * beside it is current, so nothing the reader starts on a row (a confirmation) is wiped by a redraw still on its way.
+   * @param {WebhookEndpointCreated} endpoint
+   * @param {string} words
+   */
+  const drawThenShow = async (endpoint, words) => {
+    try {
+      await draw();
+    } finally {
+      showSecret(endpoint, words);
+    }
   };
   const draw = async () => {
     /** @type {WebhookEndpoint[]} */
@@ -115,8 +130,7 @@ export function webhooksSection() {
                 async () => {
                   /** @type {WebhookEndpointCreated} */
                   const rotated = await api(`/v1/me/webhooks/${endpoint.id}/rotate-secret`, { method: 'POST' });
-                  showSecret(rotated, 'The new signing secret of');
-                  await draw();
+                  await drawThenShow(rotated, 'The new signing secret of');
                 },
                 { className: 'secondary', 'aria-label': `New signing secret for ${endpoint.url}` },
               );
@@ -188,8 +202,7 @@ export function webhooksSection() {
       });
       url.value = '';
       description.value = '';
-      showSecret(endpoint, 'The signing secret of');
-      await draw();
+      await drawThenShow(endpoint, 'The signing secret of');
     });
   });
   // Owners and admins of an organisation may also hear of its orders.
