@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { UserResponse } from '../../src/auth/dto/user.response.js';
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import type { OrganisationResponse } from '../../src/organisations/dto/organisation.response.js';
-import { countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { countIs, slowGets, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { type PublishedDataset, auth, logIn, publishDataset, signUp } from '../support/checkout.js';
 
 const ADMIN = { email: 'root@marketplace.test', password: 'correct-horse-battery' };
@@ -161,8 +161,13 @@ describe('buyer account (browser)', () => {
     const keys = page.getByRole('region', { name: 'API keys' });
     await keys.getByText('No API keys yet.').waitFor();
     await keys.getByLabel('Key name').fill('training-pipeline');
+    // The list of keys answers slowly here: the new key is shown once that list is current, so that a revocation the
+    // reader opens next is not wiped by a redraw still on its way.
+    const lists = await slowGets(page, '**/v1/api-keys', 1500);
     await keys.getByRole('button', { name: 'Create key' }).click();
     const secret = await keys.getByLabel('New API key').inputValue();
+    expect(lists.onTheirWay()).toBe(0);
+    await page.unroute('**/v1/api-keys');
     await countIs(keys.locator('tbody tr'), 1);
     expect(await keys.locator('tbody tr').textContent()).toContain('active');
     const listed = (await b.t.http().get('/v1/orders').set('X-API-Key', secret).expect(200)).body as { items: OrderResponse[] };

@@ -5,7 +5,7 @@ import type { DatasetResponse } from '../../src/catalog/dto/dataset.response.js'
 import type { OrderResponse } from '../../src/checkout/dto/order.response.js';
 import { verifyWebhookSignature } from '../../src/notifications/webhook-signature.js';
 import { readyCapture } from '../support/captures.js';
-import { countIs, startBrowserApp, type BrowserApp } from '../support/browser.js';
+import { countIs, slowGets, startBrowserApp, type BrowserApp } from '../support/browser.js';
 import { auth, logIn, signUp, TEST_ADMIN } from '../support/checkout.js';
 import { grantAll } from '../support/consent.js';
 import { nmeaLog } from '../support/fixtures.js';
@@ -162,20 +162,7 @@ describe('buyer webhooks on the account page (browser)', () => {
     // The list that follows a rotation answers slowly here (as from a busy server). The new secret is shown once the
     // list beside it is current: shown before, a redraw still on its way wiped the delete confirmation the reader opened
     // next (seen in a run on a busy machine).
-    let listsOnTheirWay = 0;
-    await page.route('**/v1/me/webhooks', async (route) => {
-      if (route.request().method() !== 'GET') {
-        await route.fallback();
-        return;
-      }
-      listsOnTheirWay += 1;
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await route.fulfill({ response: await route.fetch() });
-      } finally {
-        listsOnTheirWay -= 1;
-      }
-    });
+    const lists = await slowGets(page, '**/v1/me/webhooks', 1500);
     await hooks.getByRole('button', { name: `New signing secret for ${base}/down` }).click();
     await hooks.getByRole('button', { name: 'Yes, replace it' }).click();
     const rotated = await waitFor(async () => {
@@ -185,7 +172,7 @@ describe('buyer webhooks on the account page (browser)', () => {
         .catch(() => '');
       return value.startsWith('whsec_') && value !== secret ? value : undefined;
     }, 'the new secret shown');
-    expect(listsOnTheirWay).toBe(0);
+    expect(lists.onTheirWay()).toBe(0);
     expect(await b.t.sql(`SELECT secret FROM webhook_endpoints WHERE url = $1`, [`${base}/down`])).toEqual([{ secret: rotated }]);
     expect(await hooks.textContent()).toContain(`The new signing secret of ${base}/down`);
     await b.screenshot(page, 'webhooks-new-secret');

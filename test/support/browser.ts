@@ -169,6 +169,28 @@ async function installWallet(context: BrowserContext, wallet: ReturnType<typeof 
   }, wallet.address);
 }
 
+/**
+ * Answers the page's GETs of `url` (a Playwright URL pattern) `delayMs` late, as a busy server would, and counts those
+ * not yet answered: a page that shows a result "once the list beside it is current" has none on their way by then.
+ */
+export async function slowGets(page: Page, url: string, delayMs: number): Promise<{ onTheirWay: () => number }> {
+  let onTheirWay = 0;
+  await page.route(url, async (route) => {
+    if (route.request().method() !== 'GET') {
+      await route.fallback();
+      return;
+    }
+    onTheirWay += 1;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await route.fulfill({ response: await route.fetch() });
+    } finally {
+      onTheirWay -= 1;
+    }
+  });
+  return { onTheirWay: () => onTheirWay };
+}
+
 /** Waits until `locator` matches exactly `n` elements (the pages render after their API calls answer). */
 export async function countIs(locator: Locator, n: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -186,12 +186,17 @@ function keysSection() {
       /** @type {ApiKeyCreated} */
       const key = await api('/v1/api-keys', { method: 'POST', body: { name: name.value.trim() } });
       name.value = '';
-      mount(
-        created,
-        h('p', {}, `Your new key "${key.name}". Copy it now: it is shown only once. Send it as the X-API-Key header.`),
-        h('input', { type: 'text', readonly: true, value: key.key, 'aria-label': 'New API key', className: 'secret' }),
-      );
-      await draw();
+      // The key is shown once the list beside it is current (and even if redrawing it fails), so that a confirmation
+      // the reader opens on a row next is not wiped by a redraw still on its way.
+      try {
+        await draw();
+      } finally {
+        mount(
+          created,
+          h('p', {}, `Your new key "${key.name}". Copy it now: it is shown only once. Send it as the X-API-Key header.`),
+          h('input', { type: 'text', readonly: true, value: key.key, 'aria-label': 'New API key', className: 'secret' }),
+        );
+      }
     });
   });
   void draw().catch((/** @type {unknown} */ error) => {
