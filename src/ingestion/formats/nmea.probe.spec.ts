@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { nmeaLog } from '../../../test/support/fixtures.js';
 import { driveProbe, expectProbeFailure, runProbe } from '../../../test/support/probe-harness.js';
 import { describeSample } from '../../../test/support/samples.js';
-import { nmeaChecksum, nmeaProbe } from './nmea.probe.js';
+import { nmeaChecksum, nmeaProbe, readNmeaEpochs } from './nmea.probe.js';
 
 const fixture = readFileSync(new URL('../../../test/fixtures/nmea/midnight.nmea', import.meta.url));
 const text = fixture.toString('latin1');
@@ -203,6 +203,47 @@ describe('nmeaProbe', () => {
         medianSatellites: 6,
       });
       expect(result.footprint).toMatchObject({ kind: 'track', positions: 6, start: '2026-03-14T08:00:00.000Z', end: '2026-03-14T08:00:05.000Z' });
+    });
+
+    it('dates the fixes before the first RMC by that RMC, as gpsbabel does, in the footprint as in the time range', async () => {
+      // A receiver that starts with GGA alone (two epochs before 00:00 UTC), then GGA and RMC from the new day on.
+      const gga = (time: string, lat: string) => sentence(`GPGGA,${time},${lat},N,01430.3480,E,1,08,1.0,295.0,M,44.0,M,,`);
+      const log =
+        gga('235958.00', '4603.4140') +
+        gga('235959.00', '4603.4141') +
+        gga('000000.00', '4603.4142') +
+        sentence('GPRMC,000000.00,A,4603.4142,N,01430.3480,E,0.0,0.0,010126,,,A') +
+        gga('000001.00', '4603.4143') +
+        sentence('GPRMC,000001.00,A,4603.4143,N,01430.3480,E,0.0,0.0,010126,,,A');
+      for (const chunkSize of [11, 1 << 20]) {
+        const result = await runProbe(nmeaProbe, Buffer.from(log), { chunkSize });
+        expect(result.timeRange).toEqual({ start: '2025-12-31T23:59:58.000Z', end: '2026-01-01T00:00:01.000Z' });
+        expect(result.footprint).toMatchObject({ kind: 'track', positions: 4, start: '2025-12-31T23:59:58.000Z', end: '2026-01-01T00:00:01.000Z' });
+      }
+      // gpsbabel 1.8.0 (`-t -i nmea -o unicsv`) gives the same four points: 2025/12/31 23:59:58 and 23:59:59, then
+      // 2026/01/01 00:00:00 and 00:00:01. The preview's reader gets the same dates.
+      expect(readNmeaEpochs(Buffer.from(log)).map((e) => (e.ms === undefined ? undefined : new Date(e.ms).toISOString()))).toEqual([
+        '2025-12-31T23:59:58.000Z',
+        '2025-12-31T23:59:59.000Z',
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-01T00:00:01.000Z',
+      ]);
+    });
+
+    it('hands on the fixes of a log without any RMC undated, in order, however many there are', async () => {
+      const count = 10_005;
+      const log = Array.from({ length: count }, (_, i) => {
+        const s = 8 * 3600 + i;
+        const time = `${String(Math.floor(s / 3600)).padStart(2, '0')}${String(Math.floor(s / 60) % 60).padStart(2, '0')}${String(s % 60).padStart(2, '0')}.00`;
+        return sentence(`GPGGA,${time},4603.${String(i % 10_000).padStart(4, '0')},N,01430.3480,E,1,08,1.0,295.0,M,44.0,M,,`);
+      }).join('');
+      const epochs = readNmeaEpochs(Buffer.from(log));
+      expect(epochs).toHaveLength(count);
+      expect(epochs.every((e) => e.ms === undefined)).toBe(true);
+      expect(epochs.map((e) => e.tod)).toEqual(Array.from({ length: count }, (_, i) => (8 * 3600 + i) * 1000));
+      const result = await runProbe(nmeaProbe, Buffer.from(log));
+      expect(result.timeRange).toBeUndefined();
+      expect(result.footprint).toMatchObject({ kind: 'track', positions: count, start: null, end: null });
     });
 
     it('drops an off-globe fix and a (0, 0) fix from the footprint with a warning, and keeps the rest', async () => {

@@ -22,6 +22,14 @@ const SENTENCE = /^([$!])([A-Z][A-Z0-9]{1,9}),([^*$!]*)(?:\*([0-9A-Fa-f]{2}))?$/
 /** Above these shares of bad sentences or foreign lines, the file is not an NMEA log but damaged or something else. */
 const MAX_BAD_SHARE = 0.1;
 const DAY_MS = 86_400_000;
+/**
+ * Epochs before the first dated one (GGA or GNS fixes before any RMC) held back to be dated by the first RMC, as gpsbabel
+ * dates them; past this many (a GGA-only log) they go on undated, in order.
+ */
+const MAX_UNDATED_EPOCHS = 10_000;
+
+/** The epoch ms of a fix before the first RMC, at time of day `tod`: the RMC's date, a day earlier across midnight. */
+const earlierFixMs = (date: number, rmcTod: number, tod: number) => date + tod - (tod > rmcTod + DAY_MS / 2 ? DAY_MS : 0);
 
 export function nmeaChecksum(body: string): number {
   let sum = 0;
@@ -128,7 +136,10 @@ export interface NmeaEpoch {
   time: string;
   /** That time of day in ms since midnight, where it is one (timeOfDay). */
   tod?: number;
-  /** Epoch ms (UTC) when a date is known for it (an RMC's, this epoch's or an earlier one's). */
+  /**
+   * Epoch ms (UTC) when a date is known for it: this epoch's RMC's or an earlier one's, or, for fixes before any RMC,
+   * the first RMC's (a day earlier across midnight), as gpsbabel dates them.
+   */
   ms?: number;
   lat?: number;
   lon?: number;
@@ -180,6 +191,8 @@ class NmeaSession extends GuardedSession {
   private cutLastLine: number | undefined;
   private readonly footprint = new FootprintBuilder('NMEA GGA/RMC');
   private epoch: Epoch | undefined;
+  /** Epochs read before any date, held for the first RMC to date them (MAX_UNDATED_EPOCHS). */
+  private readonly undated: Epoch[] = [];
 
   constructor(private readonly onEpoch?: (epoch: NmeaEpoch) => void) {
     super();
@@ -253,11 +266,33 @@ class NmeaSession extends GuardedSession {
     this.epoch.hdop ??= numberOrUndefined(f.at(15));
   }
 
-  /** Hands an epoch to the footprint: its position (GGA's, else RMC's), UTC time when dated, and fix quality. */
+  /** Closes the epoch being read: held while no date is known yet (see `undated`), else handed on. */
   private flushEpoch(): void {
     const e = this.epoch;
     this.epoch = undefined;
     if (!e) return;
+    if (this.lastDate === undefined) {
+      if (this.undated.length < MAX_UNDATED_EPOCHS) {
+        this.undated.push(e);
+        return;
+      }
+      this.releaseUndated();
+    }
+    this.handOn(e);
+  }
+
+  /** Hands on the held epochs, in order: dated by the first RMC's date and time of day when given, else as they are. */
+  private releaseUndated(firstRmc?: { date: number; tod: number }): void {
+    for (const e of this.undated) {
+      const tod = timeOfDay(e.time);
+      if (firstRmc && tod !== undefined) e.ms = earlierFixMs(firstRmc.date, firstRmc.tod, tod);
+      this.handOn(e);
+    }
+    this.undated.length = 0;
+  }
+
+  /** Hands an epoch to the footprint: its position (GGA's, else RMC's), UTC time when dated, and fix quality. */
+  private handOn(e: Epoch): void {
     let fix = e.ggaQuality === undefined ? e.modeFix : ggaFixType(e.ggaQuality);
     if (fix === '3d' && e.gsaMode === 2) fix = '2d';
     if (fix === undefined && e.gsaMode !== undefined) fix = e.gsaMode === 3 ? '3d' : e.gsaMode === 2 ? '2d' : 'none';
@@ -271,8 +306,12 @@ class NmeaSession extends GuardedSession {
 
   /** The lines read so far, the last one too, and the epoch they end with (for readNmeaEpochs). */
   endEpochs(): void {
-    this.lines.end();
-    this.flushEpoch();
+    try {
+      this.lines.end();
+      this.flushEpoch();
+    } finally {
+      this.releaseUndated();
+    }
   }
 
   private rmc(f: string[]): void {
@@ -292,7 +331,10 @@ class NmeaSession extends GuardedSession {
     const tod = timeOfDay(f[0]);
     const date = dateOfRmc(f[8]);
     if (tod === undefined || date === undefined) return;
-    if (this.lastDate === undefined) this.dateEarlierFixes(date, tod);
+    if (this.lastDate === undefined) {
+      this.dateEarlierFixes(date, tod);
+      this.releaseUndated({ date, tod });
+    }
     this.lastDate = date;
     this.lastRmcTod = tod;
     this.time.add(date + tod);
@@ -362,7 +404,7 @@ class NmeaSession extends GuardedSession {
   private dateEarlierFixes(date: number, rmcTod: number): void {
     for (const tod of [this.undatedFirstTod, this.undatedLastTod]) {
       if (tod === undefined) continue;
-      this.time.add(date + tod - (tod > rmcTod + DAY_MS / 2 ? DAY_MS : 0));
+      this.time.add(earlierFixMs(date, rmcTod, tod));
     }
   }
 
@@ -397,6 +439,7 @@ class NmeaSession extends GuardedSession {
       throw new ProbeError('corrupt', `${this.otherLines} of ${lines} lines are not NMEA sentences`);
     }
     this.flushEpoch();
+    this.releaseUndated();
     return withFootprint(this.result(), this.footprint.finish());
   }
 

@@ -129,6 +129,16 @@ describe('NMEA logs of other shapes', () => {
       ['1994-03-23 12:00:02.000', '48.1173667', '11.517', '3d', '7.202'],
     ]);
   });
+
+  it('dates the GGA epochs before the first RMC by that RMC (a day earlier across midnight), as gpsbabel does', () => {
+    const text = [
+      sentence('GPGGA,235959.00,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,'),
+      sentence('GPGGA,000000.00,4807.040,N,01131.010,E,1,08,0.9,545.5,M,46.9,M,,'),
+      sentence('GPRMC,000000.00,A,4807.040,N,01131.010,E,10.0,84.4,240394,,,A'),
+    ].join('\n');
+    const content = tablePreview('nmea', text, null).content as TablePreview;
+    expect(content.rows.map((row) => row[0])).toEqual(['1994-03-23 23:59:59.000', '1994-03-24 00:00:00.000']);
+  });
 });
 
 describeSample('georinex_ab430140.18o', (path) => {

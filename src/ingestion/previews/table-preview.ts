@@ -164,8 +164,8 @@ const KNOT_MS = 1852 / 3600;
 
 /**
  * NMEA 0183: one row per epoch as the probe reads it (sentences with a valid checksum; the GGA, GNS, RMC and GSA of one
- * time field together): time (with the RMC's date when there is one), position, fix, satellites, HDOP, altitude and
- * speed. Timed by the time of day, across midnight.
+ * time field together): time (dated by the RMCs, the epochs before the first one by it, as gpsbabel does), position,
+ * fix, satellites, HDOP, altitude and speed. Timed by the time of day, across midnight.
  */
 export function nmeaRecords(head: Buffer): Records {
   const rows: string[][] = [];
