@@ -86,14 +86,24 @@ describe('the demo story (npm run demo) over HTTP (e2e)', () => {
     expect(browse.lines).toContain(`  ${browse.command}`);
     expect(browse.command).toBe(`DATA_DIR=${dataDir} DATABASE_URL=${database.url} PORT=${port} npm start`);
     // Exactly the printed line, in a shell with nothing else set: npm start builds dist/ and runs node dist/src/main.js.
+    // The PATH is the machine's own, without the node_modules/.bin that `npm test` put first: the machine's npm (and
+    // node, 20 here) start the script, and the service must still run on the Node.js 24 that package.json pins.
+    const machinePath = (process.env.PATH ?? '')
+      .split(':')
+      .filter((dir) => !dir.includes('node_modules'))
+      .join(':');
     const service: ChildProcess = spawn('sh', ['-c', browse.command], {
       cwd: repoRoot(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir },
-      stdio: 'ignore',
+      env: { PATH: machinePath, HOME: process.env.HOME ?? dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    let output = '';
+    service.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    service.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, service, 300_000);
+      expect(output).toMatch(/marketplace listening on \S+ \(Node\.js v24\.\d+\.\d+,/);
       const listed = (await (await fetch(`${browse.base}/v1/datasets`)).json()) as DatasetSearchPage;
       expect(listed.items.map((d) => d.id)).toContain(story.datasetId);
       const page = await fetch(browse.datasetUrl);
