@@ -172,6 +172,8 @@ export class LiteSvmChain {
   private readonly byAddress = new Map<Address, RecordedTransaction[]>();
   /** Blockhashes handed out in the last slots, with the slot each was issued in. */
   private readonly blockhashes = new Map<Blockhash, bigint>();
+  /** Decimals of the mints seen in token balances (mintDecimals). */
+  private readonly decimalsOf = new Map<Address, number>();
   private readonly slotListeners = new Set<SlotListener>();
   private readonly transactionListeners = new Set<TransactionListener>();
   /** The JSON-RPC methods answered from this ledger (in process by rpc(), over HTTP by the ledger server). */
@@ -300,8 +302,9 @@ export class LiteSvmChain {
       }
     }
     const slot = this.currentSlot();
-    const preBalances = keys.map((key) => this.lamportsOf(key));
-    const preTokenBalances = this.tokenBalances(keys);
+    // Each account read once before and once after (a read decodes and encodes base58 addresses in LiteSVM's binding).
+    const before = keys.map((key) => this.account(key));
+    const preBalances = before.map(lamportsIn);
     const result = this.svm.sendTransaction(transaction);
     let meta: TransactionMetadata;
     let err: TransactionErrorJson | null = null;
@@ -313,6 +316,7 @@ export class LiteSvmChain {
     } else {
       meta = result;
     }
+    const after = keys.map((key) => this.account(key));
     const record: RecordedTransaction = {
       signature,
       slot,
@@ -323,9 +327,9 @@ export class LiteSvmChain {
       loadedAddresses,
       fee: LAMPORTS_PER_SIGNATURE * BigInt(decoded.signatureCount),
       preBalances,
-      postBalances: keys.map((key) => this.lamportsOf(key)),
-      preTokenBalances,
-      postTokenBalances: this.tokenBalances(keys),
+      postBalances: after.map(lamportsIn),
+      preTokenBalances: this.tokenBalances(before),
+      postTokenBalances: this.tokenBalances(after),
       logMessages: meta.logs(),
       computeUnitsConsumed: meta.computeUnitsConsumed(),
       memos: err === null ? memosOf(decoded.instructions ?? []) : [],
@@ -521,21 +525,32 @@ export class LiteSvmChain {
   }
 
   private lamportsOf(address: Address): bigint {
-    return this.account(address)?.lamports ?? 0n;
+    return lamportsIn(this.account(address));
   }
 
-  private tokenBalances(keys: readonly Address[]): RecordedTokenBalance[] {
+  /** The token balances among a transaction's accounts (as read before or after it), by account index. */
+  private tokenBalances(accounts: readonly (LedgerAccount | null)[]): RecordedTokenBalance[] {
     const balances: RecordedTokenBalance[] = [];
-    keys.forEach((key, accountIndex) => {
-      const account = this.account(key);
+    accounts.forEach((account, accountIndex) => {
       if (!account || account.owner !== TOKEN_PROGRAM_ADDRESS || account.data.length !== getTokenSize()) return;
       const token = getTokenDecoder().decode(account.data);
-      const mint = this.account(token.mint);
-      if (!mint) return;
-      const { decimals } = getMintDecoder().decode(mint.data);
+      const decimals = this.mintDecimals(token.mint);
+      if (decimals === undefined) return;
       balances.push({ accountIndex, mint: token.mint, owner: token.owner, programId: TOKEN_PROGRAM_ADDRESS, amount: token.amount, decimals });
     });
     return balances;
+  }
+
+  /** A mint's decimals (fixed when an SPL Token mint is made, and such a mint is never closed): read once. */
+  private mintDecimals(mint: Address): number | undefined {
+    let decimals = this.decimalsOf.get(mint);
+    if (decimals === undefined) {
+      const account = this.account(mint);
+      if (!account) return undefined;
+      decimals = getMintDecoder().decode(account.data).decimals;
+      this.decimalsOf.set(mint, decimals);
+    }
+    return decimals;
   }
 
   private backend(): LedgerRpcBackend {
@@ -553,6 +568,9 @@ export class LiteSvmChain {
     };
   }
 }
+
+/** An account's lamports as a balance: 0 for one that does not exist. */
+const lamportsIn = (account: LedgerAccount | null): bigint => account?.lamports ?? 0n;
 
 /** LiteSVM's inner instructions as a validator reports them: per top-level instruction index, compiled instructions. */
 function innerInstructionsOf(meta: TransactionMetadata): RecordedTransaction['innerInstructions'] {
