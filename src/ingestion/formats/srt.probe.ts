@@ -26,6 +26,14 @@ const MAX_BLOCK_TEXT = 64 * 1024;
 
 type State = 'number' | 'timing' | 'text';
 
+/** A subtitle block as the probe reads it, for the table preview: its start on the video's timeline and its text. */
+export interface SrtBlock {
+  /** Milliseconds from the start of the video the SRT belongs to. */
+  startMs: number;
+  /** The block's text lines, markup (`<font ...>`) replaced by spaces. */
+  text: string;
+}
+
 function timelineMs(m: RegExpExecArray, from: number): number {
   return ((Number(m[from]) * 60 + Number(m[from + 1])) * 60 + Number(m[from + 2])) * 1000 + Number(m[from + 3]);
 }
@@ -64,6 +72,10 @@ class SrtSession extends GuardedSession {
   private framesWithoutPosition = 0;
   private framesWithTelemetry = 0;
   private readonly fields = new Set<string>();
+
+  constructor(private readonly onBlock?: (block: SrtBlock) => void) {
+    super();
+  }
 
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
@@ -120,7 +132,15 @@ class SrtSession extends GuardedSession {
     if (this.previousNumber !== undefined && this.blockNumber !== this.previousNumber + 1) this.outOfSequence += 1;
     this.previousNumber = this.blockNumber;
     this.state = 'number';
-    this.telemetry(this.blockText.replace(/<[^>]*>/g, ' '));
+    const text = this.blockText.replace(/<[^>]*>/g, ' ');
+    this.telemetry(text);
+    this.onBlock?.({ startMs: this.blockStart, text });
+  }
+
+  /** The lines read so far, the last one too, and the block they end in, however it ends (for readSrtBlocks). */
+  endBlocks(): void {
+    this.lines.end();
+    if (this.state === 'text' && this.blockTextLines > 0) this.endBlock();
   }
 
   private telemetry(text: string): void {
@@ -252,6 +272,23 @@ class SrtSession extends GuardedSession {
       },
     };
   }
+}
+
+/**
+ * The subtitle blocks of a DJI SRT as the probe reads them (for the table preview): its line reading (latin1) and block
+ * structure. A head cut inside a block gives the blocks before it and the lines of that one; reading stops at a block
+ * the probe does not take.
+ */
+export function readSrtBlocks(head: Buffer): SrtBlock[] {
+  const blocks: SrtBlock[] = [];
+  const session = new SrtSession((block) => blocks.push(block));
+  session.push(head);
+  try {
+    session.endBlocks();
+  } catch {
+    // The last line is not one the probe takes (the probe judged the file; this only shows it).
+  }
+  return blocks;
 }
 
 export const srtProbe: FormatProbe = {

@@ -56,7 +56,7 @@ export interface PreviewSidecar {
 async function sidecarTrack(sidecar: PreviewSidecar | null): Promise<{ track: TrackPoint[]; source: string } | null> {
   if (!sidecar) return null;
   try {
-    const track = srtTrack((await sidecar.source.head(TABLE_HEAD_BYTES)).toString('utf8'));
+    const track = srtTrack(await sidecar.source.head(TABLE_HEAD_BYTES));
     return track ? { track, source: `DJI SRT (${sidecar.filename})` } : null;
   } catch {
     return null; // the sidecar vanished or cannot be read: the video keeps its footprint's track

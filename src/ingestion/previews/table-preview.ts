@@ -5,6 +5,7 @@ import { readGpxPoints } from '../formats/gpx.probe.js';
 import { readNmeaEpochs } from '../formats/nmea.probe.js';
 import { readRinexEpochs } from '../formats/rinex.probe.js';
 import { localIso, readSrtFrame } from '../formats/srt-frame.js';
+import { readSrtBlocks } from '../formats/srt.probe.js';
 import type { GeneratedPreview } from './generated-preview.js';
 import {
   MAX_CELL,
@@ -267,13 +268,9 @@ const SRT_FRAME_KEYS = /^(latitude|longt?itude|altitude|rel_alt|abs_alt)$/i;
  * take-off point apart, D / H.S / V.S named); a consumer GPS(lon, lat, n)'s third value is shown as what it is, never
  * as an altitude.
  */
-export function srtRecords(text: string): Records {
-  const blocks = text.split(/\r?\n\s*\r?\n/);
-  const records: { t: number | null; fields: Map<string, string> }[] = [];
-  for (const block of blocks) {
-    const timing = /(\d{1,2}):(\d{2}):(\d{2})[,.](\d{3})\s*-->/.exec(block);
-    if (!timing) continue;
-    const body = block.slice(timing.index + timing[0].length).replace(/<[^>]*>/g, ' ');
+export function srtRecords(head: Buffer): Records {
+  const records: { t: number; fields: Map<string, string> }[] = [];
+  for (const { startMs, text: body } of readSrtBlocks(head)) {
     const frame = readSrtFrame(body);
     const fields = new Map<string, string>();
     const set = (name: string, value: number | undefined) => {
@@ -296,8 +293,7 @@ export function srtRecords(text: string): Records {
     set('horizontal speed (m/s)', frame.horizontalSpeed);
     set('vertical speed (m/s)', frame.verticalSpeed);
     set('GPS third value', frame.gpsThirdValue);
-    const t = Number(timing[1]) * 3600 + Number(timing[2]) * 60 + Number(timing[3]) + Number(timing[4]) / 1000;
-    records.push({ t, fields });
+    records.push({ t: startMs / 1000, fields });
   }
   const columns: string[] = [];
   for (const r of records.slice(0, 50))
@@ -309,8 +305,8 @@ export function srtRecords(text: string): Records {
  * The GPS track of a DJI SRT, each fix timed by its subtitle's start: seconds from the start of the video the SRT
  * belongs to (so it follows that video's playhead). Null when no subtitle holds a usable position.
  */
-export function srtTrack(text: string): TrackPoint[] | null {
-  return srtRecordsTrack(srtRecords(text));
+export function srtTrack(head: Buffer): TrackPoint[] | null {
+  return srtRecordsTrack(srtRecords(head));
 }
 
 function srtRecordsTrack(records: Records): TrackPoint[] | null {
@@ -367,14 +363,14 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
   return { series, timeAxis: timed ? 'seconds' : 'row' };
 }
 
-/** Readers of a head's bytes: the probes' own readers decode them as the probes do; JSON Lines and SRT are UTF-8 text. */
+/** Readers of a head's bytes: the probes' own readers decode them as the probes do; JSON Lines are UTF-8 text. */
 const READERS: Partial<Record<string, (head: Buffer) => Records>> = {
   csv: csvRecords,
   jsonl: (head) => jsonlRecords(head.toString('utf8')),
   nmea: nmeaRecords,
   gpx: gpxRecords,
   rinex: rinexRecords,
-  'dji-srt': (head) => srtRecords(head.toString('utf8')),
+  'dji-srt': srtRecords,
 };
 
 export function hasTablePreview(format: string): boolean {

@@ -107,7 +107,7 @@ export async function embeddedSubtitleTrack(binary: string, path: string, work: 
     return null; // no subtitle stream (or one ffmpeg cannot turn into text): no track from it
   }
   if (!existsSync(out) || (await stat(out)).size > MAX_SUBTITLE_BYTES) return null;
-  const track = srtTrack(await readFile(out, 'utf8'));
+  const track = srtTrack(await readFile(out));
   return track ? { track, source: 'DJI SRT (the subtitle track inside the video)' } : null;
 }
 
