@@ -88,6 +88,10 @@ class JsonlSession extends GuardedSession {
   private invalidTimes = 0;
   private invalidPositions = 0;
 
+  constructor(private readonly onRecord?: (record: Json) => void) {
+    super();
+  }
+
   protected consume(chunk: Buffer): void {
     this.lines.push(chunk);
   }
@@ -108,6 +112,7 @@ class JsonlSession extends GuardedSession {
       return;
     }
     this.records += 1;
+    this.onRecord?.(value);
     if (isCloudEvent(value)) this.cloudEvent(value);
     else this.flat(value);
   }
@@ -234,6 +239,17 @@ class JsonlSession extends GuardedSession {
       },
     };
   }
+}
+
+/**
+ * The records (JSON objects) of a JSON Lines text as the probe reads them (for the table preview): UTF-8 lines, each a
+ * JSON object; other lines are left out, and a head cut inside a record gives the records before it.
+ */
+export function readJsonlRecords(head: Buffer): Json[] {
+  const records: Json[] = [];
+  const session = new JsonlSession((record) => records.push(record));
+  session.push(head);
+  return records;
 }
 
 export const jsonlProbe: FormatProbe = {

@@ -1,5 +1,5 @@
 import { readCsvRows } from '../formats/csv.probe.js';
-import { isCloudEvent } from '../formats/jsonl.probe.js';
+import { isCloudEvent, readJsonlRecords } from '../formats/jsonl.probe.js';
 import { parseTimestamp, pickTimeField, unitFromName } from '../formats/telemetry-text.util.js';
 import { readGpxPoints } from '../formats/gpx.probe.js';
 import { readNmeaEpochs } from '../formats/nmea.probe.js';
@@ -69,17 +69,8 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
  * position and odometer are channels over time, not a JSON string. Other records are flattened to dotted keys, timed
  * by the field the probe takes for their time (its unit from the name).
  */
-export function jsonlRecords(text: string): Records {
-  const records: Record<string, unknown>[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim()) continue;
-    try {
-      const value: unknown = JSON.parse(line);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) records.push(value as Record<string, unknown>);
-    } catch {
-      // The head may end inside a record; the probe judged the file, this only shows it.
-    }
-  }
+export function jsonlRecords(head: Buffer): Records {
+  const records = readJsonlRecords(head);
   return records.length > 0 && records.every((record) => isCloudEvent(record)) ? cloudEventRecords(records) : flatRecords(records);
 }
 
@@ -363,10 +354,10 @@ export function seriesOf(records: Records): { series: Series[]; timeAxis: 'secon
   return { series, timeAxis: timed ? 'seconds' : 'row' };
 }
 
-/** Readers of a head's bytes: the probes' own readers decode them as the probes do; JSON Lines are UTF-8 text. */
+/** Readers of a head's bytes: the probes' own readers, which decode them as the probes do. */
 const READERS: Partial<Record<string, (head: Buffer) => Records>> = {
   csv: csvRecords,
-  jsonl: (head) => jsonlRecords(head.toString('utf8')),
+  jsonl: jsonlRecords,
   nmea: nmeaRecords,
   gpx: gpxRecords,
   rinex: rinexRecords,
